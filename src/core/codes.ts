@@ -1,0 +1,359 @@
+/**
+ * The one registry of finding codes: title, default severity, description, docs anchor and a message
+ * template. `satisfies` makes a code without an entry (or an entry for an unknown code) a type error.
+ */
+import type { EvidenceMap, FindingCode } from './findings.js';
+import type { Severity } from './types.js';
+
+export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
+
+export interface CodeDoc<C extends FindingCode> {
+  title: string;
+  severity: Severity;
+  /** Whether this code explains a difference as expected (true) or reports something to look at. */
+  explained: boolean;
+  description: string;
+  /** Anchor in README.md's "Finding codes" section. */
+  docs: string;
+  message: (ev: EvidenceMap[C]) => string;
+}
+
+const anchor = (code: string) => `code-${code.toLowerCase().replace(/_/g, '-')}`;
+
+export const CODES = {
+  TARBALL_ONLY_UNEXPLAINED: {
+    title: 'File only in the tarball, unexplained',
+    severity: 'medium',
+    explained: false,
+    description:
+      'The tarball ships a file that the tag does not have and no classifier could explain it. High when it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …).',
+    docs: anchor('TARBALL_ONLY_UNEXPLAINED'),
+    message: (e) => `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}`,
+  },
+  GIT_ONLY: {
+    title: 'File only in git',
+    severity: 'low',
+    explained: false,
+    description: 'The tag has a file that the tarball lacks and no export-ignore attribute removes it.',
+    docs: anchor('GIT_ONLY'),
+    message: (e) => `in git (${e.type}), missing from the tarball`,
+  },
+  SOURCE_MODIFIED: {
+    title: 'Tracked file modified',
+    severity: 'high',
+    explained: false,
+    description:
+      'A file that git tracks has different content in the tarball and no classifier explained the change. Critical when it affects the build.',
+    docs: anchor('SOURCE_MODIFIED'),
+    message: (e) => `content differs from git${e.buildAffecting ? ', affects the build' : ''}`,
+  },
+  MODE_CHANGED: {
+    title: 'Executable bit changed',
+    severity: 'medium',
+    explained: false,
+    description: 'The file content matches git but its executable bit does not.',
+    docs: anchor('MODE_CHANGED'),
+    message: (e) => `${e.git} in git, ${e.tarball} in the tarball`,
+  },
+  TYPE_CHANGED: {
+    title: 'Entry type changed',
+    severity: 'high',
+    explained: false,
+    description: 'The path is a different kind of entry in the tarball than in git (file, symlink, submodule, directory).',
+    docs: anchor('TYPE_CHANGED'),
+    message: (e) => `${e.git} in git, ${e.tarball} in the tarball`,
+  },
+  SYMLINK_TARGET_CHANGED: {
+    title: 'Symlink target changed',
+    severity: 'high',
+    explained: false,
+    description: 'A symbolic link points somewhere else in the tarball than in git.',
+    docs: anchor('SYMLINK_TARGET_CHANGED'),
+    message: (e) => `points to ${JSON.stringify(e.tarball)}, git has ${JSON.stringify(e.git)}`,
+  },
+  EXPORT_IGNORED: {
+    title: 'Excluded by export-ignore',
+    severity: 'info',
+    explained: true,
+    description: 'The path is marked export-ignore in .gitattributes, so `git archive` leaves it out too.',
+    docs: anchor('EXPORT_IGNORED'),
+    message: () => 'export-ignore in .gitattributes; git archive omits it too',
+  },
+  SUBMODULE: {
+    title: 'Submodule',
+    severity: 'info',
+    explained: false,
+    description:
+      'Git records a submodule (gitlink) here. Its content lives in another repository and is not verified; medium when the tarball ships files under it.',
+    docs: anchor('SUBMODULE'),
+    message: (e) =>
+      `submodule at ${e.commit?.slice(0, 12) ?? '?'}; tarball has ${e.tarball === 'content' ? `${e.files} unverified file(s)` : e.tarball === 'empty' ? 'an empty directory' : 'nothing'}`,
+  },
+  COPY_OF_TRACKED: {
+    title: 'Copy of a tracked file',
+    severity: 'low',
+    explained: true,
+    description: 'A tarball-only file whose content is byte-identical to a file git tracks at another path.',
+    docs: anchor('COPY_OF_TRACKED'),
+    message: (e) => `identical to ${e.source} in git`,
+  },
+
+  DUPLICATE_ENTRY: {
+    title: 'Path appears more than once',
+    severity: 'high',
+    explained: false,
+    description: 'The archive holds several entries for one path; extraction keeps the last one, which is what distdiff compares.',
+    docs: anchor('DUPLICATE_ENTRY'),
+    message: (e) => `${e.count} entries (${e.types.join(', ')}), ${e.sameContent ? 'same content' : 'different content'}; the last one wins`,
+  },
+  UNSAFE_PATH: {
+    title: 'Absolute or parent-directory path',
+    severity: 'critical',
+    explained: false,
+    description: 'An entry name is absolute or climbs out of the tree with `..`; a naive extractor writes outside the target directory.',
+    docs: anchor('UNSAFE_PATH'),
+    message: (e) => `${e.reason === 'absolute' ? 'absolute' : '".." in'} path ${JSON.stringify(e.raw)}`,
+  },
+  HARDLINK_ENTRY: {
+    title: 'Hard link entry',
+    severity: 'low',
+    explained: false,
+    description: 'The archive stores a hard link; its content is that of the target entry.',
+    docs: anchor('HARDLINK_ENTRY'),
+    message: (e) => `hard link to ${JSON.stringify(e.target)}`,
+  },
+  SPECIAL_FILE: {
+    title: 'Device or FIFO entry',
+    severity: 'high',
+    explained: false,
+    description: 'Source archives have no reason to carry device nodes or FIFOs.',
+    docs: anchor('SPECIAL_FILE'),
+    message: (e) => `${e.type} entry`,
+  },
+  NON_UTF8_NAME: {
+    title: 'Name is not UTF-8',
+    severity: 'medium',
+    explained: false,
+    description: 'The entry name is not valid UTF-8; it is shown with \\xNN escapes and cannot match a git path exactly.',
+    docs: anchor('NON_UTF8_NAME'),
+    message: (e) => `raw name ${JSON.stringify(e.raw)}`,
+  },
+  LINK_ESCAPES_TREE: {
+    title: 'Link points outside the tree',
+    severity: 'high',
+    explained: false,
+    description: 'A symlink or hard link target resolves outside the release tree.',
+    docs: anchor('LINK_ESCAPES_TREE'),
+    message: (e) => `${e.link} to ${JSON.stringify(e.target)} leaves the tree`,
+  },
+  FILE_DIR_CONFLICT: {
+    title: 'File and directory with the same name',
+    severity: 'high',
+    explained: false,
+    description: 'One path is used both as a file and as a directory; what a user gets depends on the extractor.',
+    docs: anchor('FILE_DIR_CONFLICT'),
+    message: (e) => `conflicts with ${JSON.stringify(e.other)}`,
+  },
+  CASE_COLLISION: {
+    title: 'Names differ only in case',
+    severity: 'medium',
+    explained: false,
+    description: 'Two paths differ only in letter case and collide on case-insensitive file systems (macOS, Windows).',
+    docs: anchor('CASE_COLLISION'),
+    message: (e) => `collides with ${JSON.stringify(e.other)} on case-insensitive file systems`,
+  },
+  UNICODE_COLLISION: {
+    title: 'Unicode normalisation twins',
+    severity: 'high',
+    explained: false,
+    description: 'Two paths are the same text in different Unicode normalisation forms (NFC/NFD).',
+    docs: anchor('UNICODE_COLLISION'),
+    message: (e) => `same name as ${JSON.stringify(e.other)} after Unicode normalisation`,
+  },
+  CONFUSABLE_NAME: {
+    title: 'Look-alike of a tracked name',
+    severity: 'high',
+    explained: false,
+    description: 'The name uses characters (e.g. Cyrillic letters) that make it look like another path.',
+    docs: anchor('CONFUSABLE_NAME'),
+    message: (e) => `looks like ${JSON.stringify(e.lookalike)}`,
+  },
+  INVISIBLE_CHARACTER: {
+    title: 'Invisible characters in name',
+    severity: 'high',
+    explained: false,
+    description: 'The name contains zero-width, bidirectional-control or other invisible characters.',
+    docs: anchor('INVISIBLE_CHARACTER'),
+    message: (e) => `contains ${e.codepoints.join(', ')}`,
+  },
+  SPARSE_FILE: {
+    title: 'Sparse file entry',
+    severity: 'medium',
+    explained: false,
+    description: 'A sparse archive entry; its real content is not streamed and cannot be verified.',
+    docs: anchor('SPARSE_FILE'),
+    message: (e) => `sparse entry of ${e.size} bytes`,
+  },
+  SIZE_MISMATCH: {
+    title: 'Declared size differs from data',
+    severity: 'high',
+    explained: false,
+    description: 'The header declares a size that the stored data does not match.',
+    docs: anchor('SIZE_MISMATCH'),
+    message: (e) => `header says ${e.declared} bytes, data has ${e.actual}`,
+  },
+  TRAILING_DATA: {
+    title: 'Data after the end of the archive',
+    severity: 'medium',
+    explained: false,
+    description: 'Bytes follow the end-of-archive marker (a concatenated archive or appended payload).',
+    docs: anchor('TRAILING_DATA'),
+    message: (e) => `${e.bytes} bytes after the end-of-archive marker`,
+  },
+  BACKSLASH_PATH: {
+    title: 'Backslash in path',
+    severity: 'medium',
+    explained: false,
+    description: 'The name contains a backslash, a directory separator on Windows.',
+    docs: anchor('BACKSLASH_PATH'),
+    message: (e) => `raw name ${JSON.stringify(e.raw)}`,
+  },
+
+  GENERATED_BY_AUTOTOOLS: {
+    title: 'Generated by the autotools',
+    severity: 'info',
+    explained: true,
+    description: 'A file that `make dist` generates (configure, Makefile.in, aclocal.m4, config.h.in, po infrastructure, aux scripts) from a source that is in git.',
+    docs: anchor('GENERATED_BY_AUTOTOOLS'),
+    message: (e) => `generated by ${e.tool}${e.source ? ` from ${e.source} (in git)` : ''}`,
+  },
+  GENERATED_DOCS: {
+    title: 'Generated documentation',
+    severity: 'low',
+    explained: true,
+    description: 'Documentation built for the release (man pages, PDFs, HTML, info) that git does not track.',
+    docs: anchor('GENERATED_DOCS'),
+    message: (e) => `generated ${e.kind} documentation${e.source ? ` from ${e.source}` : ''}`,
+  },
+  UPSTREAM_COPY: {
+    title: 'Identical to a known upstream file',
+    severity: 'info',
+    explained: true,
+    description: 'The file matches a historical version of an upstream project file (gnulib, gettext, autoconf, automake, libtool …).',
+    docs: anchor('UPSTREAM_COPY'),
+    message: (e) =>
+      `${e.match === 'exact' ? 'identical to' : 'matches (ignoring comments/whitespace)'} ${describeUpstream(e.upstream)}`,
+  },
+  UPSTREAM_COPY_VARIANT: {
+    title: 'Known variant of an upstream file',
+    severity: 'low',
+    explained: true,
+    description: 'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy, or a file with several upstreams.',
+    docs: anchor('UPSTREAM_COPY_VARIANT'),
+    message: (e) => `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}`,
+  },
+  UPSTREAM_COPY_UNKNOWN_VERSION: {
+    title: 'Known upstream file name, unknown content',
+    severity: 'high',
+    explained: false,
+    description: 'The file carries the name of an upstream file but matches none of its historical versions.',
+    docs: anchor('UPSTREAM_COPY_UNKNOWN_VERSION'),
+    message: (e) =>
+      `${e.name}${e.serial !== undefined ? ` serial ${e.serial}` : ''} matches no known upstream version${e.nearest ? `; nearest ${describeUpstream(e.nearest)}${e.changedLines !== undefined ? ` (${e.changedLines} lines differ)` : ''}` : ''}`,
+  },
+  SERIAL_AHEAD_OF_UPSTREAM: {
+    title: 'Serial number ahead of every upstream release',
+    severity: 'critical',
+    explained: false,
+    description: 'The file claims a serial higher than any upstream version ever had, which makes aclocal prefer it over the real one (the xz-utils 2024 pattern).',
+    docs: anchor('SERIAL_AHEAD_OF_UPSTREAM'),
+    message: (e) => `${e.name} claims serial ${e.serial}; ${e.project} never went past ${e.maxUpstream}`,
+  },
+  SUSPICIOUS_CONSTRUCTS: {
+    title: 'Suspicious build constructs',
+    severity: 'high',
+    explained: false,
+    description: 'Build code that greps binary files, swaps bytes with tr, pipes into a decompressor, slices bytes or evaluates into a shell.',
+    docs: anchor('SUSPICIOUS_CONSTRUCTS'),
+    message: (e) => `${e.constructs.length} suspicious construct(s): ${[...new Set(e.constructs.map((c) => c.kind))].join(', ')}`,
+  },
+  CARRIES_SUSPICIOUS_EXPANSION: {
+    title: 'Carries the expansion of a suspicious macro',
+    severity: 'high',
+    explained: false,
+    description: 'A generated file (configure, aclocal.m4) contains the expansion of an m4 macro that was itself flagged.',
+    docs: anchor('CARRIES_SUSPICIOUS_EXPANSION'),
+    message: (e) => `contains ${e.occurrences} occurrence(s) of ${e.markers.join(', ')} from ${e.macroFile}`,
+  },
+  PO_MSGMERGE_ONLY: {
+    title: 'Translation refreshed by msgmerge',
+    severity: 'info',
+    explained: true,
+    description: 'Only header dates, `#:` reference lines or new msgids changed, as `make dist` does.',
+    docs: anchor('PO_MSGMERGE_ONLY'),
+    message: (e) =>
+      e.headerOnly ? 'only the header changed' : `msgmerge refresh: ${e.referenceLines} reference line(s), ${e.newMsgids} new msgid(s)`,
+  },
+  PO_TRANSLATION_CHANGED: {
+    title: 'Translation text changed',
+    severity: 'medium',
+    explained: false,
+    description: 'A msgstr for an existing msgid differs from git; msgmerge does not do that.',
+    docs: anchor('PO_TRANSLATION_CHANGED'),
+    message: (e) => `${e.msgids.length} translation(s) changed`,
+  },
+  CHANGELOG_FROM_GIT: {
+    title: 'ChangeLog generated from git log',
+    severity: 'info',
+    explained: true,
+    description: "The ChangeLog was generated from the history, and its newest entry is the tag's commit.",
+    docs: anchor('CHANGELOG_FROM_GIT'),
+    message: (e) => `generated from git log; newest entry is ${e.commit.slice(0, 12)} (the tag's commit)`,
+  },
+  CHANGELOG_OTHER_COMMIT: {
+    title: 'ChangeLog built from a different commit',
+    severity: 'high',
+    explained: false,
+    description: "The generated ChangeLog's newest entry is not the tag's commit: the tarball was built from another tree.",
+    docs: anchor('CHANGELOG_OTHER_COMMIT'),
+    message: (e) => `newest entry is ${e.commit.slice(0, 12)}, the tag is ${e.expected.slice(0, 12)}`,
+  },
+  VERSION_STAMP: {
+    title: 'Version or date stamp only',
+    severity: 'low',
+    explained: true,
+    description: 'The only changed lines carry the release version or date.',
+    docs: anchor('VERSION_STAMP'),
+    message: (e) => `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
+  },
+  LINE_ENDINGS_ONLY: {
+    title: 'Line endings only',
+    severity: 'info',
+    explained: true,
+    description: 'The content is identical once line endings are normalised.',
+    docs: anchor('LINE_ENDINGS_ONLY'),
+    message: (e) => `only line endings differ (${e.from} in git, ${e.to} in the tarball)`,
+  },
+} satisfies { [C in FindingCode]: CodeDoc<C> };
+
+export function describeUpstream(u: {
+  project: string;
+  file: string;
+  serial?: number;
+  version?: string;
+  commit?: string;
+  date?: string;
+}): string {
+  const parts = [`${u.project} ${u.file}`];
+  if (u.serial !== undefined) parts.push(`serial ${u.serial}`);
+  if (u.version) parts.push(u.version);
+  if (u.commit) parts.push(`commit ${u.commit.slice(0, 12)}`);
+  if (u.date) parts.push(u.date);
+  return parts.join(', ');
+}
+
+export function codeDoc<C extends FindingCode>(code: C): CodeDoc<C> {
+  return (CODES as unknown as { [K in FindingCode]: CodeDoc<K> })[code];
+}
+
+export const ALL_CODES = Object.keys(CODES) as FindingCode[];
