@@ -1,0 +1,24 @@
+/**
+ * Whether a path can influence what a build produces or runs: build scripts, macros, makefiles,
+ * package manifests with scripts. Used to raise the severity of unexplained changes.
+ */
+const BUILD_NAMES = new Set([
+  'configure', 'configure.ac', 'configure.in', 'aclocal.m4', 'makefile', 'gnumakefile', 'makefile.in',
+  'makefile.am', 'cmakelists.txt', 'meson.build', 'meson_options.txt', 'meson.options', 'setup.py',
+  'setup.cfg', 'pyproject.toml', 'build.rs', 'cargo.toml', 'package.json', 'binding.gyp', 'build.gradle',
+  'build.gradle.kts', 'pom.xml', 'sconstruct', 'sconscript', 'wscript', 'build.ninja', 'justfile',
+  'config.status', 'libtool', 'ltmain.sh', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver',
+  'ar-lib', 'ylwrap', 'config.guess', 'config.sub', 'config.rpath', 'mkinstalldirs', 'py-compile',
+  'makefile.in.in', 'build.sh', 'autogen.sh', 'bootstrap', 'install.sh', 'conanfile.py', 'rakefile',
+]);
+
+const BUILD_EXT = /\.(m4|ac|am|in|mk|mak|cmake|sh|bash|ksh|zsh|bat|cmd|ps1|gyp|gypi|ninja|sed|awk|pl|pm)$/i;
+
+export function isBuildAffecting(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const lower = base.toLowerCase();
+  if (BUILD_NAMES.has(lower)) return true;
+  if (BUILD_EXT.test(lower)) return true;
+  if (/^(build-aux|m4|autotools|cmake)\//i.test(path)) return true;
+  return false;
+}

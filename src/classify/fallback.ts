@@ -1,0 +1,62 @@
+/**
+ * The generic fallback, always last: turns a raw difference into an "unexplained" finding.
+ */
+import { makeFinding, type Finding } from '../core/findings.js';
+import type { PathDiff } from '../core/types.js';
+import { isBuildAffecting } from './build-affecting.js';
+import type { Classifier } from './types.js';
+
+export function fallbackFinding(diff: PathDiff): Finding {
+  const t = diff.tarball;
+  const g = diff.git;
+  switch (diff.status) {
+    case 'tarball-only': {
+      if (diff.copyOf) return makeFinding('COPY_OF_TRACKED', diff.path, 'low', { source: diff.copyOf });
+      const build = isBuildAffecting(diff.path);
+      return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, build ? 'high' : 'medium', {
+        size: t?.size ?? 0,
+        oid: t?.oid,
+        buildAffecting: build,
+      });
+    }
+    case 'git-only':
+      return makeFinding('GIT_ONLY', diff.path, 'low', { oid: g?.oid, type: g?.type ?? 'file' });
+    case 'export-ignored':
+      return makeFinding('EXPORT_IGNORED', diff.path, 'info', { type: g?.type ?? 'file' });
+    case 'submodule': {
+      const tarball = t === undefined ? 'absent' : (diff.tarball?.size ?? 0) > 0 ? 'content' : 'empty';
+      return makeFinding('SUBMODULE', diff.path, tarball === 'content' ? 'medium' : 'info', {
+        commit: g?.oid,
+        tarball,
+        files: t?.size ?? 0,
+      });
+    }
+    case 'changed': {
+      const changes = diff.changes ?? [];
+      if (changes.includes('type'))
+        return makeFinding('TYPE_CHANGED', diff.path, 'high', { git: g?.type ?? 'file', tarball: t?.type ?? 'file' });
+      if (changes.includes('link-target'))
+        return makeFinding('SYMLINK_TARGET_CHANGED', diff.path, 'high', {
+          git: g?.linkTarget ?? '',
+          tarball: t?.linkTarget ?? '',
+        });
+      if (changes.includes('content')) {
+        const build = isBuildAffecting(diff.path);
+        return makeFinding('SOURCE_MODIFIED', diff.path, build ? 'critical' : 'high', {
+          gitOid: g?.oid,
+          tarballOid: t?.oid,
+          buildAffecting: build,
+        });
+      }
+      return makeFinding('MODE_CHANGED', diff.path, 'medium', {
+        git: g?.executable ? 'executable' : 'regular',
+        tarball: t?.executable ? 'executable' : 'regular',
+      });
+    }
+  }
+}
+
+export const fallbackClassifier: Classifier = {
+  id: 'fallback',
+  classify: (diff) => fallbackFinding(diff),
+};

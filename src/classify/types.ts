@@ -1,0 +1,45 @@
+/**
+ * The classification stage's contract. Classifiers are pure with respect to the outside world: all
+ * content they need comes through `ContentAccess`, so they can be tested with plain data.
+ */
+import type { Finding } from '../core/findings.js';
+import type { ArchiveAnomaly, PathDiff } from '../core/types.js';
+
+export interface RevisionInfo {
+  commit: string;
+  tag?: string;
+  /** Release version inferred from the archive name or tag, e.g. "5.6.1". */
+  version?: string;
+  /** Commit date of the revision (ISO 8601), for date-stamp detection. */
+  date?: string;
+}
+
+export interface ContentAccess {
+  /** Tarball content of a (prefix-stripped) path; undefined when not retained (too large / budget). */
+  tarball(path: string): Buffer | undefined;
+  /** Content of a path at the revision, as `git archive` would export it; undefined when absent. */
+  git(path: string): Promise<Buffer | undefined>;
+}
+
+export interface ClassifyContext {
+  diffs: readonly PathDiff[];
+  anomalies: readonly ArchiveAnomaly[];
+  revision: RevisionInfo;
+  /** Paths on the git side (after export-ignore). */
+  gitPaths: ReadonlySet<string>;
+  /** Paths on the tarball side (after prefix strip, last entry wins). */
+  tarballPaths: ReadonlySet<string>;
+  content: ContentAccess;
+}
+
+/** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */
+export interface Classifier {
+  id: string;
+  classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> | Finding | undefined;
+}
+
+/** Runs after every difference has a finding; may adjust or add findings (cross-file evidence). */
+export interface PostPass {
+  id: string;
+  run(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> | Finding[];
+}
