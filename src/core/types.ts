@@ -151,5 +151,5 @@ export interface ContentDiff {
   gitOid?: string;
   tarballOid?: string;
   /** Why content is unavailable ('unavailable' only). */
-  reason?: 'too-large' | 'budget' | 'read-failed';
+  reason?: 'too-large' | 'budget' | 'read-failed' | 'diff-timeout';
 }

@@ -1,0 +1,178 @@
+/**
+ * Compare stage: pairs the tarball's entries with the git tree's, path by path. Pure: no I/O, no judgement.
+ *
+ * - The common top-level directory of the archive is stripped (auto-detected unless given).
+ * - The last archive entry for a path is what extraction yields, so it is the one compared.
+ * - Directories are not compared (git does not track them) except where a path is a directory on one
+ *   side and something else on the other, or where git has a submodule.
+ * - Hard links are compared through the entry they point to.
+ */
+import type {
+  ArchiveAnomaly,
+  ArchiveScan,
+  ChangeAspect,
+  CompareResult,
+  GitTree,
+  PathDiff,
+  TreeEntry,
+} from '../core/types.js';
+
+export interface CompareOptions {
+  /** Prefix to strip ('' for none); undefined = detect. */
+  stripPrefix?: string;
+}
+
+/** The single top-level directory shared by every entry, or '' when there is none. */
+export function detectPrefix(entries: readonly TreeEntry[], git?: GitTree): string {
+  let first: string | undefined;
+  let sawNested = false;
+  for (const e of entries) {
+    const slash = e.path.indexOf('/');
+    const head = slash < 0 ? e.path : e.path.slice(0, slash);
+    if (first === undefined) first = head;
+    else if (head !== first) return '';
+    if (slash >= 0) sawNested = true;
+    else if (e.type !== 'directory') return ''; // a top-level file: no common directory
+  }
+  if (!first || !sawNested) return '';
+  // A git tree whose only top-level entry is the same directory (archive made without a prefix):
+  // keep the paths as they are when that matches git better.
+  if (git && !git.entries.has(first)) {
+    let underHead = 0;
+    let stripped = 0;
+    for (const e of entries) {
+      if (e.type === 'directory') continue;
+      if (git.entries.has(e.path)) underHead += 1;
+      if (git.entries.has(e.path.slice(first.length + 1))) stripped += 1;
+    }
+    if (underHead > stripped) return '';
+  }
+  return first;
+}
+
+function strip(path: string, prefix: string): string | undefined {
+  if (!prefix) return path;
+  if (path === prefix) return '';
+  if (path.startsWith(prefix + '/')) return path.slice(prefix.length + 1);
+  return undefined;
+}
+
+export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptions = {}): CompareResult {
+  const prefix = opts.stripPrefix !== undefined ? opts.stripPrefix.replace(/\/+$/, '') : detectPrefix(scan.entries, git);
+
+  // Final view of the archive: last entry per path wins. Entries outside an explicit prefix keep their path.
+  const byRawPath = new Map<string, TreeEntry>();
+  for (const e of scan.entries) byRawPath.set(e.path, e);
+  const tar = new Map<string, TreeEntry>();
+  for (const e of scan.entries) {
+    const p = strip(e.path, prefix) ?? e.path;
+    if (p === '') continue;
+    tar.set(p, p === e.path ? e : { ...e, path: p });
+  }
+  // Resolve hard links to the content of their target (as extraction would).
+  for (const [p, e] of tar) {
+    if (e.type !== 'hardlink' || e.linkTarget === undefined) continue;
+    const target = byRawPath.get(e.linkTarget.replace(/^\.\//, ''));
+    if (target && target.type === 'file') {
+      tar.set(p, { ...e, type: 'file', oid: target.oid, size: target.size, executable: target.executable });
+    }
+  }
+
+  const diffs: PathDiff[] = [];
+  let identical = 0;
+
+  // Submodules: git records a commit; the archive may have an (empty) directory or files under it.
+  const submodules = [...git.entries.values()].filter((e) => e.type === 'submodule').map((e) => e.path);
+  const underSubmodule = (p: string) => submodules.some((s) => p.startsWith(s + '/'));
+
+  const oidToGitPath = new Map<string, string>();
+  for (const g of [...git.entries.values()].sort((a, b) => cmp(a.path, b.path))) {
+    if (g.type === 'file' && g.oid && !oidToGitPath.has(g.oid)) oidToGitPath.set(g.oid, g.path);
+  }
+
+  for (const g of git.entries.values()) {
+    const t = tar.get(g.path);
+    if (g.type === 'submodule') {
+      let files = 0;
+      for (const [p, e] of tar) if (p.startsWith(g.path + '/') && e.type !== 'directory') files += 1;
+      const tEntry: TreeEntry | undefined = t ? { ...t, size: files } : files > 0 ? { path: g.path, type: 'directory', executable: false, size: files } : undefined;
+      diffs.push({ path: g.path, status: 'submodule', git: g, ...(tEntry ? { tarball: tEntry } : {}) });
+      continue;
+    }
+    if (!t) {
+      diffs.push({ path: g.path, status: 'git-only', git: g });
+      continue;
+    }
+    const changes = aspects(g, t);
+    if (changes.length === 0) identical += 1;
+    else diffs.push({ path: g.path, status: 'changed', changes, git: g, tarball: t });
+  }
+
+  for (const p of git.exportIgnored) {
+    if (!tar.has(p)) diffs.push({ path: p, status: 'export-ignored' });
+  }
+
+  for (const [p, t] of tar) {
+    if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) continue;
+    const d: PathDiff = { path: p, status: 'tarball-only', tarball: t };
+    if (t.type === 'file' && t.oid) {
+      const src = oidToGitPath.get(t.oid);
+      if (src) d.copyOf = src;
+    }
+    diffs.push(d);
+  }
+
+  diffs.sort((a, b) => cmp(a.path, b.path));
+
+  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || a.path }));
+  anomalies.push(...nameCollisions([...tar.keys()]));
+  return { prefix, diffs, identical, anomalies };
+}
+
+function aspects(g: TreeEntry, t: TreeEntry): ChangeAspect[] {
+  if (g.type !== t.type) return ['type'];
+  const out: ChangeAspect[] = [];
+  if (g.type === 'symlink') {
+    if ((g.linkTarget ?? '') !== (t.linkTarget ?? '') && g.oid !== t.oid) out.push('link-target');
+    return out;
+  }
+  if (g.oid !== t.oid) out.push('content');
+  if (g.type === 'file' && g.executable !== t.executable) out.push('mode');
+  return out;
+}
+
+/** Byte-order comparison of paths (stable across locales). */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
+
+/** Names that collide on case-insensitive or normalising file systems, and invisible characters. */
+export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
+  const out: ArchiveAnomaly[] = [];
+  const byFold = new Map<string, string>();
+  const byNfc = new Map<string, string>();
+  for (const p of [...paths].sort(cmp)) {
+    const nfc = p.normalize('NFC');
+    const prevNfc = byNfc.get(nfc);
+    if (prevNfc !== undefined && prevNfc !== p) {
+      out.push({ kind: 'unicode-collision', path: p, detail: { other: prevNfc } });
+    } else {
+      byNfc.set(nfc, p);
+      const fold = nfc.toLowerCase();
+      const prev = byFold.get(fold);
+      if (prev !== undefined && prev !== p) out.push({ kind: 'case-collision', path: p, detail: { other: prev } });
+      else byFold.set(fold, p);
+    }
+    const inv = p.match(INVISIBLE);
+    if (inv) {
+      out.push({
+        kind: 'invisible-character',
+        path: p,
+        detail: { codepoints: [...new Set(inv)].map((c) => 'U+' + c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')).join(',') },
+      });
+    }
+  }
+  return out;
+}
