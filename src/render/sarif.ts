@@ -1,0 +1,80 @@
+/**
+ * SARIF 2.1.0: one rule per finding code (title, description, help, default level), one result per
+ * finding. Paths are relative to the release tree (uriBaseId RELEASEROOT).
+ */
+import { ALL_CODES, DOCS_BASE, codeDoc } from '../core/codes.js';
+import type { VerifyResult } from '../core/result.js';
+import type { Severity } from '../core/types.js';
+import { message } from './text.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+
+/** GitHub code scanning reads `security-severity` (0–10) for ordering. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '2.0', info: '0.0' };
+
+export function renderSarif(r: VerifyResult): string {
+  const rules = ALL_CODES.map((code) => {
+    const d = codeDoc(code);
+    return {
+      id: code,
+      name: code
+        .toLowerCase()
+        .split('_')
+        .map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1)))
+        .join(''),
+      shortDescription: { text: d.title },
+      fullDescription: { text: d.description },
+      helpUri: DOCS_BASE + d.docs,
+      help: { text: d.description, markdown: `**${d.title}** — ${d.description}` },
+      defaultConfiguration: { level: LEVEL[d.severity] },
+      properties: { 'security-severity': SECURITY_SEVERITY[d.severity], explained: d.explained, tags: ['supply-chain', 'release-integrity'] },
+    };
+  });
+  const ruleIndex = new Map(ALL_CODES.map((c, i) => [c, i]));
+  const results = r.findings.map((f) => ({
+    ruleId: f.code,
+    ruleIndex: ruleIndex.get(f.code),
+    level: LEVEL[f.severity],
+    message: { text: `${f.path}: ${message(f)}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(f.path), uriBaseId: 'RELEASEROOT' },
+          ...(f.constructs && f.constructs.length > 0 ? { region: { startLine: f.constructs[0]!.line } } : {}),
+        },
+      },
+    ],
+    properties: { severity: f.severity, evidence: f.evidence, ...(f.allowed ? { allowed: f.allowed } : {}) },
+  }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'distdiff',
+            version: r.tool.version,
+            informationUri: DOCS_BASE.replace(/#$/, ''),
+            rules,
+          },
+        },
+        originalUriBaseIds: { RELEASEROOT: { description: { text: `Root of the release tree (${r.inputs.tarball.source})` } } },
+        results,
+        properties: {
+          verdict: r.verdict,
+          tarball: r.inputs.tarball.source,
+          sha256: r.inputs.tarball.sha256,
+          revision: r.inputs.revision,
+        },
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,171 @@
+/**
+ * Text report for humans: the verdict first, then what needs reading (findings at medium or above with
+ * their evidence and bounded diffs), then the expected differences summarised by code.
+ */
+import { codeDoc } from '../core/codes.js';
+import type { Finding, FindingCode } from '../core/findings.js';
+import type { Note, VerifyResult } from '../core/result.js';
+import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
+
+export interface TextOptions {
+  color?: boolean;
+  /** List every finding, diffs in full (up to the JSON bound). */
+  verbose?: boolean;
+  /** Lines of unified diff shown per file (non-verbose). */
+  maxDiffLines?: number;
+}
+
+type Paint = (s: string) => string;
+const ansi = (code: string): Paint => (s) => `\u001b[${code}m${s}\u001b[0m`;
+const none: Paint = (s) => s;
+
+export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
+  const c = opts.color
+    ? { bold: ansi('1'), dim: ansi('2'), red: ansi('31'), boldRed: ansi('1;31'), yellow: ansi('33'), green: ansi('32'), cyan: ansi('36'), magenta: ansi('35') }
+    : { bold: none, dim: none, red: none, boldRed: none, yellow: none, green: none, cyan: none, magenta: none };
+  const sevPaint: Record<Severity, Paint> = { critical: c.boldRed, high: c.red, medium: c.yellow, low: c.cyan, info: c.dim };
+  const out: string[] = [];
+  const t = r.inputs.tarball;
+  const rev = r.inputs.revision;
+
+  out.push(verdictLine(r, c));
+  out.push(
+    c.dim(
+      `${t.source} vs ${r.inputs.repo.source} at ${rev.tag ? `tag ${rev.tag}${rev.tagType ? ` (${rev.tagType})` : ''} → ` : ''}commit ${rev.commit}${rev.how === 'inferred' ? ' (tag inferred from the archive name)' : ''}`,
+    ),
+  );
+  out.push('');
+
+  const failRank = severityRank(r.failOn);
+  const attention = r.findings.filter((f) => severityRank(f.severity) >= severityRank('medium'));
+  const rest = r.findings.filter((f) => !attention.includes(f));
+
+  if (attention.length > 0) {
+    out.push(c.bold('Needs review'));
+    for (const sev of SEVERITIES) {
+      const group = attention.filter((f) => f.severity === sev);
+      if (group.length === 0) continue;
+      out.push(`  ${sevPaint[sev](sev.toUpperCase())} (${group.length})${severityRank(sev) >= failRank ? '' : c.dim(' — below --fail-on')}`);
+      for (const f of group) out.push(...findingBlock(f, c, sevPaint, opts));
+    }
+    out.push('');
+  }
+
+  if (rest.length > 0) {
+    out.push(c.bold(`Expected or minor (${rest.length})`) + (opts.verbose ? '' : c.dim('  — --verbose lists every file')));
+    const byCode = new Map<FindingCode, Finding[]>();
+    for (const f of rest) {
+      const list = byCode.get(f.code) ?? [];
+      list.push(f);
+      byCode.set(f.code, list);
+    }
+    const codes = [...byCode.keys()].sort((a, b) => severityRank(codeDoc(b).severity) - severityRank(codeDoc(a).severity) || a.localeCompare(b));
+    for (const code of codes) {
+      const list = byCode.get(code)!;
+      const sev = list[0]!.severity;
+      out.push(`  ${sevPaint[sev](pad(sev, 8))} ${pad(code, 28)} ${String(list.length).padStart(5)}  ${c.dim(codeDoc(code).title)}`);
+      if (opts.verbose) {
+        for (const f of list) out.push(`      ${f.path}  ${c.dim(message(f))}`);
+      } else {
+        const shown = list.slice(0, 4).map((f) => f.path);
+        out.push(c.dim(`      ${shown.join(', ')}${list.length > shown.length ? `, … ${list.length - shown.length} more` : ''}`));
+      }
+    }
+    out.push('');
+  }
+
+  out.push(c.bold('Inputs'));
+  out.push(`  tarball   ${t.path}${t.sha256 ? `\n            sha256 ${t.sha256}` : ''}`);
+  out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${t.decoder}, ${t.entries} entries${t.prefix ? `, prefix ${t.prefix}/ stripped` : ''}`);
+  out.push(`  repo      ${r.inputs.repo.source} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
+  out.push(`  revision  ${rev.tag ?? '(no tag)'} → ${rev.commit}${rev.date ? ` (${rev.date})` : ''}`);
+  const k = r.counts;
+  out.push(
+    `  counts    ${k.identical} identical, ${k.tarballOnly} tarball-only, ${k.gitOnly} git-only, ${k.changed} changed` +
+      `${k.exportIgnored ? `, ${k.exportIgnored} export-ignored` : ''}${k.submodules ? `, ${k.submodules} submodule(s)` : ''}${k.anomalies ? `, ${k.anomalies} archive anomalies` : ''}`,
+  );
+  for (const n of r.notes) out.push(c.dim(`  note      ${noteText(n)}`));
+  out.push('');
+  out.push(
+    c.dim(
+      'A valid signature or checksum proves who published the archive, not that it matches git; this report compares the content.',
+    ),
+  );
+  return out.join('\n') + '\n';
+}
+
+export function verdictLine(r: VerifyResult, c: { bold: Paint; boldRed: Paint; green: Paint; yellow: Paint } = { bold: none, boldRed: none, green: none, yellow: none }): string {
+  const k = r.counts;
+  const parts = [`${k.tarballOnly} tarball-only`, `${k.gitOnly} git-only`, `${k.changed} changed`];
+  if (k.anomalies) parts.push(`${k.anomalies} archive anomalies`);
+  const sev = SEVERITIES.filter((s) => s !== 'info' && k.bySeverity[s] > 0).map((s) => `${k.bySeverity[s]} ${s}`);
+  switch (r.verdict) {
+    case 'identical':
+      return c.green(c.bold(`IDENTICAL: all ${k.identical} files match git`));
+    case 'explained':
+      return c.green(c.bold(`EXPLAINED: ${parts.join(', ')}`)) + ` — nothing at or above ${r.failOn}${sev.length ? ` (${sev.join(', ')})` : ''}`;
+    case 'different':
+      return c.boldRed(`DIFFERENT: ${parts.join(', ')}`) + ` — ${sev.join(', ')}`;
+  }
+}
+
+function findingBlock(
+  f: Finding,
+  c: { bold: Paint; dim: Paint; magenta: Paint },
+  sevPaint: Record<Severity, Paint>,
+  opts: TextOptions,
+): string[] {
+  const lines: string[] = [];
+  lines.push(`    ${c.bold(f.path)}  ${sevPaint[f.severity](f.code)}`);
+  lines.push(`      ${message(f)}`);
+  if (f.allowed) lines.push(c.dim(`      allowed by policy (was ${f.allowed.originalSeverity}): ${f.allowed.reason}`));
+  if (f.degraded) lines.push(c.dim(`      note: check ${f.degraded.check} failed (${f.degraded.error}); compared bytes only`));
+  if (f.constructs && f.constructs.length > 0) {
+    lines.push(`      suspicious constructs:`);
+    const shown = opts.verbose ? f.constructs : f.constructs.slice(0, 12);
+    for (const k of shown) lines.push(`        ${c.magenta(`line ${k.line}`)} ${k.kind}: ${k.text}`);
+    if (shown.length < f.constructs.length) lines.push(c.dim(`        … ${f.constructs.length - shown.length} more`));
+  }
+  if (f.diff) {
+    const d = f.diff;
+    if (d.kind === 'text' && d.unified) {
+      lines.push(c.dim(`      diff: +${d.added} -${d.removed}`));
+      const body = d.unified.split('\n').filter((l) => l !== '' && !l.startsWith('====') && !l.startsWith('Index:'));
+      const max = opts.verbose ? Infinity : (opts.maxDiffLines ?? 40);
+      for (const l of body.slice(0, max)) lines.push(`        ${l}`);
+      if (body.length > max || d.truncated) lines.push(c.dim(`        … diff truncated (--verbose or --format json for more)`));
+    } else if (d.kind === 'binary') {
+      lines.push(c.dim(`      binary: git ${d.gitSize ?? '?'} bytes ${d.gitOid ?? ''} → tarball ${d.tarballSize ?? '?'} bytes ${d.tarballOid ?? ''}`));
+    } else {
+      lines.push(c.dim(`      content not compared line by line (${d.reason ?? 'unavailable'})`));
+    }
+  }
+  return lines;
+}
+
+export function message(f: Finding): string {
+  return (codeDoc(f.code).message as (e: unknown) => string)(f.evidence);
+}
+
+export function noteText(n: Note): string {
+  switch (n.code) {
+    case 'PREFIX_STRIPPED':
+      return `top-level directory ${n.prefix}/ stripped`;
+    case 'DECODER_FALLBACK':
+      return `decoded with ${n.decoder}; install the system tool for speed`;
+    case 'CONTENT_NOT_RETAINED':
+      return `${n.files} changed file(s) too large to keep in memory: compared by hash only`;
+    case 'PAX_COMMIT':
+      return `archive header names commit ${n.commit}${n.matches ? ' (matches)' : ' (does NOT match the revision)'}`;
+    case 'TAG_MOVED':
+      return `tag ${n.tag} moved: ${n.previous} in the cache before, ${n.current} now`;
+    case 'SHA256_VERIFIED':
+      return `sha256 matches the pinned value`;
+    case 'POLICY_LOADED':
+      return `policy ${n.path}: ${n.allowances} allowance(s)`;
+  }
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
