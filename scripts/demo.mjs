@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/**
+ * `npm run demo`: runs distdiff on the bundled samples, offline.
+ *   1. a clean release of the sample project  → expected exit 0 (differences, all explained)
+ *   2. the same release with an xz-shaped m4  → expected exit 1 (critical finding on m4/build-to-host.m4)
+ * Exits 0 when both runs end as expected. The cache lives in a temporary directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli.js');
+const cache = mkdtempSync(join(tmpdir(), 'distdiff-demo-'));
+const runs = [
+  { title: 'Clean release: samples/hello-1.0.tar.gz', tarball: 'samples/hello-1.0.tar.gz', expect: 0 },
+  { title: 'xz-shaped release: samples/hello-1.0-xzlike.tar.gz', tarball: 'samples/hello-1.0-xzlike.tar.gz', expect: 1 },
+];
+let ok = true;
+try {
+  for (const r of runs) {
+    const args = [cli, r.tarball, '--repo', 'samples/hello.bundle', '--cache-dir', cache];
+    console.log(`\n\u001b[1m$ distdiff ${args.slice(1, 4).join(' ')}\u001b[0m   # ${r.title}\n`);
+    const p = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
+    console.log(`exit code ${p.status} (expected ${r.expect})`);
+    if (p.status !== r.expect) ok = false;
+  }
+} finally {
+  rmSync(cache, { recursive: true, force: true });
+}
+if (!ok) {
+  console.error('demo: an exit code was not the expected one');
+  process.exit(1);
+}
