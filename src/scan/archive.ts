@@ -1,0 +1,342 @@
+/**
+ * Entry point of the tarball side: scan a file (tar, compressed tar, zip) or a directory once and
+ * return every entry with its git blob id, the archive anomalies, and retained content.
+ */
+import { open, stat } from 'node:fs/promises';
+import { DistdiffError } from '../core/errors.js';
+import type { Limits } from '../core/limits.js';
+import type { AnomalyKind, ArchiveAnomaly, ArchiveScan, Compression, ContainerFormat, EntryType, HashAlgo, TreeEntry } from '../core/types.js';
+import { blobId, createBlobHasher, type BlobHasher } from './blob-id.js';
+import { BoundedContentStore } from './content-store.js';
+import { openDecoded } from './decode.js';
+import { detectFormat, SNIFF_BYTES } from './format.js';
+import { commonTopDir, decodeNameBytes, linkEscapesTree, normaliseEntryName } from './paths.js';
+import { TarReader, type TarEntryHeader } from './tar.js';
+import { scanZip } from './zip.js';
+import { scanDirectory } from './directory.js';
+
+export interface ScanOptions {
+  algo: HashAlgo;
+  limits: Limits;
+  /** Called once a regular file is hashed; return true to keep its content in the ContentStore. Default: keep (within the budget). */
+  retain?: (oid: string, size: number) => boolean;
+  /** false: never spawn xz/zstd/bzip2, decode with the pure-JS fallbacks. Default true. */
+  systemDecoders?: boolean;
+}
+
+export interface ScanResult extends ArchiveScan {
+  /** sha256 of the raw input file bytes (not for directories). */
+  sha256?: string;
+  inputBytes: number;
+}
+
+/** Decoded bytes below which the ratio limit is not enforced (small legitimate files compress very well). */
+export const RATIO_GRACE_BYTES = 64 * 1024 * 1024;
+
+const LIMIT_HINT = 'raise --max-ratio/--max-uncompressed if you trust this archive';
+
+/** Streams one file's content into its blob id, buffering it when it may be retained. */
+export class FileSink {
+  private readonly hasher: BlobHasher;
+  private buf: Buffer | undefined;
+  private fill = 0;
+
+  constructor(
+    private readonly col: EntryCollector,
+    readonly size: number,
+  ) {
+    this.hasher = createBlobHasher(col.algo, size);
+    if (col.wantsBuffer(size)) this.buf = Buffer.allocUnsafe(size);
+  }
+
+  update(chunk: Buffer): void {
+    this.hasher.update(chunk);
+    if (this.buf) {
+      if (this.fill + chunk.length > this.size) this.buf = undefined;
+      else {
+        chunk.copy(this.buf, this.fill);
+        this.fill += chunk.length;
+      }
+    }
+  }
+
+  get received(): number {
+    return this.hasher.received;
+  }
+
+  /** The blob id; offers the content to the store. */
+  finish(): string {
+    const oid = this.hasher.digest();
+    this.col.offerContent(oid, this.size, this.buf);
+    this.buf = undefined;
+    return oid;
+  }
+}
+
+export interface EntryFields {
+  executable?: boolean;
+  size?: number;
+  oid?: string;
+  /** Link target as stored: raw bytes or text. */
+  linkTarget?: Uint8Array | string;
+}
+
+/** Collects entries and anomalies for all three containers; enforces entry/path limits. */
+export class EntryCollector {
+  readonly entries: TreeEntry[] = [];
+  readonly anomalies: ArchiveAnomaly[] = [];
+  readonly store: BoundedContentStore;
+  readonly algo: HashAlgo;
+  private readonly retain: (oid: string, size: number) => boolean;
+
+  constructor(
+    readonly input: string,
+    readonly opts: ScanOptions,
+  ) {
+    this.algo = opts.algo;
+    this.store = new BoundedContentStore(opts.limits.maxRetainFile, opts.limits.maxRetainTotal);
+    this.retain = opts.retain ?? (() => true);
+  }
+
+  wantsBuffer(size: number): boolean {
+    return this.store.wantsBuffer(size);
+  }
+
+  offerContent(oid: string, size: number, content: Buffer | undefined): void {
+    if (this.store.has(oid)) return;
+    if (!this.retain(oid, size)) return;
+    this.store.offer(oid, size, content);
+  }
+
+  anomaly(kind: AnomalyKind, path: string, detail?: ArchiveAnomaly['detail'], index?: number): void {
+    const a: ArchiveAnomaly = { kind, path };
+    if (detail) a.detail = detail;
+    if (index !== undefined) a.index = index;
+    this.anomalies.push(a);
+  }
+
+  /** Record one entry. Returns it, or undefined when it is the archive root directory itself. */
+  add(rawName: Uint8Array | string, type: EntryType, f: EntryFields = {}): TreeEntry | undefined {
+    const nameLen = typeof rawName === 'string' ? Buffer.byteLength(rawName) : rawName.length;
+    if (nameLen > this.opts.limits.maxPathLength) {
+      throw new DistdiffError('limit', this.input, `entry name longer than ${this.opts.limits.maxPathLength} bytes`, 'raise --max-path-length if you trust this archive');
+    }
+    const n = normaliseEntryName(rawName);
+    if (n.path === '' && type === 'directory') return undefined;
+    if (this.entries.length >= this.opts.limits.maxEntries) {
+      throw new DistdiffError('limit', this.input, `more than ${this.opts.limits.maxEntries} entries`, 'raise --max-entries if you trust this archive');
+    }
+    const index = this.entries.length;
+    const e: TreeEntry = {
+      path: n.path,
+      type,
+      executable: type === 'file' ? !!f.executable : false,
+      size: type === 'file' ? (f.size ?? 0) : 0,
+    };
+    if (f.oid !== undefined) e.oid = f.oid;
+    if (f.linkTarget !== undefined) {
+      e.linkTarget = typeof f.linkTarget === 'string' ? f.linkTarget : decodeNameBytes(f.linkTarget).text;
+      if (type === 'symlink' && e.oid === undefined) e.oid = blobId(this.algo, typeof f.linkTarget === 'string' ? Buffer.from(f.linkTarget) : f.linkTarget);
+    }
+    if (n.rawPath !== undefined) e.rawPath = n.rawPath;
+    e.index = index;
+    this.entries.push(e);
+    for (const issue of n.issues) this.anomaly(issue.kind, n.path, issue.detail, index);
+    if (type === 'hardlink') this.anomaly('hardlink', n.path, { target: e.linkTarget ?? '' }, index);
+    if (type === 'device' || type === 'fifo') this.anomaly('special-file', n.path, { type }, index);
+    return e;
+  }
+
+  /** Cross-entry checks: duplicates, file/directory conflicts, links leaving the tree, hardlink content. */
+  finish(): void {
+    const entries = this.entries;
+    const last = new Map<string, number>();
+    const counts = new Map<string, number>();
+    const dirPrefix = new Map<string, string>();
+    const dupNonDir = new Set<string>();
+    let hasLinks = false;
+    for (const e of entries) {
+      const prev = last.get(e.path);
+      if (prev !== undefined) {
+        counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
+        if (e.type !== 'directory' || entries[prev]!.type !== 'directory') dupNonDir.add(e.path);
+      }
+      if (e.type === 'hardlink') {
+        // Its content is that of the latest entry of the target path before it.
+        hasLinks = true;
+        const t = last.get(normaliseEntryName(e.linkTarget ?? '').path);
+        const target = t === undefined ? undefined : entries[t];
+        if (target && target.type === 'file') {
+          if (target.oid !== undefined) e.oid = target.oid;
+          e.size = target.size;
+          e.executable = target.executable;
+        }
+      } else if (e.type === 'symlink') hasLinks = true;
+      last.set(e.path, e.index!);
+      let slash = e.path.indexOf('/');
+      while (slash !== -1) {
+        const dir = e.path.slice(0, slash);
+        if (!dirPrefix.has(dir)) dirPrefix.set(dir, e.path);
+        slash = e.path.indexOf('/', slash + 1);
+      }
+    }
+    for (const [path, count] of counts) {
+      if (!dupNonDir.has(path)) continue; // a directory listed twice changes nothing
+      this.anomaly('duplicate-path', path, { count }, last.get(path));
+    }
+    const reported = new Set<string>();
+    for (const e of entries) {
+      if (e.type === 'directory' || reported.has(e.path)) continue;
+      const child = dirPrefix.get(e.path);
+      if (child !== undefined) {
+        reported.add(e.path);
+        this.anomaly('file-dir-conflict', e.path, { other: child }, e.index);
+      }
+    }
+    if (hasLinks) {
+      const top = commonTopDir(entries.map((e) => e.path));
+      const root = top !== '' && dirPrefix.has(top) ? top : '';
+      for (const e of entries) {
+        if ((e.type === 'symlink' || e.type === 'hardlink') && e.linkTarget !== undefined) {
+          if (linkEscapesTree(e.path, e.linkTarget, e.type, root)) {
+            this.anomaly('link-escapes-tree', e.path, { target: e.linkTarget, link: e.type }, e.index);
+          }
+        }
+      }
+    }
+  }
+
+  result(container: ContainerFormat, compression: Compression, decoder: string, uncompressedBytes: number, inputBytes: number, sha256?: string): ScanResult {
+    this.finish();
+    const r: ScanResult = {
+      container,
+      compression,
+      decoder,
+      entries: this.entries,
+      anomalies: this.anomalies,
+      uncompressedBytes,
+      content: this.store,
+      inputBytes,
+    };
+    if (sha256 !== undefined) r.sha256 = sha256;
+    return r;
+  }
+}
+
+/** Throws the limit error when the decoded size passes maxUncompressed or (past the grace size) maxRatio. */
+export function checkDecodedLimits(input: string, limits: Limits, decoded: number, inputSize: number): void {
+  if (decoded > limits.maxUncompressed) {
+    throw new DistdiffError('limit', input, `decompressed size exceeds --max-uncompressed (${limits.maxUncompressed} bytes)`, LIMIT_HINT);
+  }
+  if (decoded > RATIO_GRACE_BYTES && inputSize > 0 && decoded / inputSize > limits.maxRatio) {
+    throw new DistdiffError('limit', input, `decompressed size exceeds --max-ratio (${limits.maxRatio}x the ${inputSize}-byte input)`, LIMIT_HINT);
+  }
+}
+
+function tarType(h: TarEntryHeader): EntryType {
+  return h.kind;
+}
+
+async function scanTar(path: string, compression: Compression, inputSize: number, opts: ScanOptions): Promise<ScanResult> {
+  const col = new EntryCollector(path, opts);
+  let paxCommit: string | undefined;
+  let sink: FileSink | undefined;
+  let current: TarEntryHeader | undefined;
+  const reader = new TarReader(
+    {
+      entry(h) {
+        current = h;
+        if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size);
+        else sink = undefined;
+      },
+      data(chunk) {
+        sink?.update(chunk);
+      },
+      end() {
+        const h = current!;
+        current = undefined;
+        const type = tarType(h);
+        const executable = (h.mode & 0o111) !== 0;
+        if (sink) {
+          const oid = sink.finish();
+          sink = undefined;
+          col.add(h.name, type, { executable, size: h.size, oid });
+        } else if (h.sparseSize !== undefined) {
+          const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
+          if (e) col.anomaly('sparse-file', e.path, { size: h.sparseSize }, e.index);
+        } else if (type === 'symlink' || type === 'hardlink') {
+          col.add(h.name, type, { linkTarget: h.linkname });
+        } else {
+          const e = col.add(h.name, type);
+          if (e && type === 'other') e.linkTarget = undefined;
+        }
+      },
+      globalComment(c) {
+        const m = /^\s*([0-9a-f]{40}(?:[0-9a-f]{24})?)\s*$/.exec(c);
+        if (m) paxCommit = m[1];
+      },
+    },
+    { input: path, maxPathLength: opts.limits.maxPathLength },
+  );
+
+  const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
+  let decoded = 0;
+  let parseError: unknown;
+  try {
+    for await (const chunk of dec.chunks) {
+      decoded += chunk.length;
+      if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize);
+      if (parseError === undefined) {
+        try {
+          reader.write(chunk);
+        } catch (e) {
+          // Keep draining: a decoder failure (corrupt xz block, truncation) is the better explanation.
+          parseError = e;
+        }
+      }
+    }
+  } catch (e) {
+    dec.abort();
+    if (e instanceof DistdiffError && e.kind === 'limit') throw e;
+    await dec.done.catch(() => {});
+    throw e;
+  }
+  await dec.done;
+  if (parseError !== undefined) throw parseError;
+  const tail = reader.end();
+  if (tail.trailingBytes > 0) {
+    col.anomaly('trailing-data', '', { bytes: tail.trailingBytes, offset: tail.firstNonZero });
+  }
+  const r = col.result('tar', compression, dec.decoder, reader.bytes, dec.inputBytes, dec.sha256());
+  if (paxCommit !== undefined) r.paxCommit = paxCommit;
+  return r;
+}
+
+export async function scanArchive(path: string, opts: ScanOptions): Promise<ScanResult> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DistdiffError(code === 'ENOENT' ? 'not-found' : 'archive', path, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(e as Error).message}`, 'check the path');
+  }
+  if (st.isDirectory()) return scanDirectory(path, opts);
+  if (!st.isFile()) throw new DistdiffError('archive', path, 'not a regular file or directory', 'pass an archive file or an unpacked source directory');
+  if (st.size === 0) throw new DistdiffError('archive', path, 'the file is empty (0 bytes)', 'the download may have failed; fetch it again');
+  const head = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
+  const fh = await open(path, 'r');
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  const fmt = detectFormat(head);
+  if (fmt.kind === 'zip') return scanZip(path, st.size, opts);
+  if (fmt.kind === 'tar') return scanTar(path, fmt.compression, st.size, opts);
+  throw new DistdiffError(
+    'archive',
+    path,
+    fmt.what ? `unsupported archive format: ${fmt.what}` : 'unknown archive format (not tar, gzip, xz, bzip2, zstd or zip)',
+    'distdiff reads tar archives (plain, .gz, .xz, .bz2, .zst), zip files and unpacked directories',
+  );
+}

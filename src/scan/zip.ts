@@ -1,0 +1,328 @@
+/**
+ * A zip reader that streams the file once from start to end (sha256 of the raw bytes on the way),
+ * using the central directory for metadata and each local header for framing. Stored and deflate
+ * entries; zip64 sizes and offsets.
+ *
+ * Decisions: a local header whose name, method or sizes disagree with the central directory, entries that
+ * overlap, a CRC mismatch or data that does not inflate to the declared size make the archive corrupt
+ * (DistdiffError): extractors disagree on which copy to believe, so no answer would be trustworthy.
+ * Names are taken from the central directory (what unzip lists).
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { once } from 'node:events';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { DistdiffError } from '../core/errors.js';
+import type { EntryType } from '../core/types.js';
+import { checkDecodedLimits, EntryCollector, FileSink, type ScanOptions, type ScanResult } from './archive.js';
+
+const CHUNK = 1 << 20;
+/** Compressed entries up to this size are inflated in one call. */
+const SYNC_INFLATE_MAX = 8 * 1024 * 1024;
+
+interface CdEntry {
+  name: Buffer;
+  method: number;
+  flags: number;
+  crc: number;
+  csize: number;
+  usize: number;
+  offset: number;
+  madeBy: number;
+  external: number;
+}
+
+interface Outcome {
+  oid?: string;
+  linkTarget?: Buffer;
+}
+
+function corrupt(input: string, problem: string): DistdiffError {
+  return new DistdiffError('archive', input, `zip is corrupt: ${problem}`, 'the archive is damaged; fetch it again or check its checksum');
+}
+
+/** Sequential reader over a file descriptor; every byte read passes through the sha256. */
+class SeqReader {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private start = 0;
+  private end = 0;
+  /** File offset of buf[start]. */
+  pos = 0;
+  readonly sha: Hash = createHash('sha256');
+  private eof = false;
+
+  constructor(
+    private readonly fh: FileHandle,
+    readonly size: number,
+  ) {}
+
+  private async fill(): Promise<void> {
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+    }
+    if (this.end === this.buf.length) {
+      // compact
+      this.buf.copy(this.buf, 0, this.start, this.end);
+      this.end -= this.start;
+      this.start = 0;
+    }
+    const { bytesRead } = await this.fh.read(this.buf, this.end, this.buf.length - this.end, this.pos + (this.end - this.start));
+    if (bytesRead === 0) {
+      this.eof = true;
+      return;
+    }
+    this.sha.update(this.buf.subarray(this.end, this.end + bytesRead));
+    this.end += bytesRead;
+  }
+
+  /** Deliver the next n bytes in pieces (views valid only during the callback). */
+  async stream(n: number, cb: (piece: Buffer) => void | Promise<void>): Promise<void> {
+    let left = n;
+    while (left > 0) {
+      if (this.start === this.end) {
+        await this.fill();
+        if (this.eof && this.start === this.end) throw new Error('unexpected end of file');
+      }
+      const take = Math.min(left, this.end - this.start);
+      const piece = this.buf.subarray(this.start, this.start + take);
+      this.start += take;
+      this.pos += take;
+      left -= take;
+      await cb(piece);
+    }
+  }
+
+  async read(n: number): Promise<Buffer> {
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    await this.stream(n, (p) => {
+      p.copy(out, at);
+      at += p.length;
+    });
+    return out;
+  }
+
+  async skipTo(offset: number): Promise<void> {
+    if (offset < this.pos) throw new Error(`overlapping entries at offset ${offset}`);
+    await this.stream(offset - this.pos, () => {});
+  }
+
+  /** Read (and hash) the rest of the file. */
+  async drain(): Promise<void> {
+    await this.skipTo(this.size);
+  }
+}
+
+async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer> {
+  const b = Buffer.alloc(len);
+  const { bytesRead } = await fh.read(b, 0, len, pos);
+  return b.subarray(0, bytesRead);
+}
+
+async function readCentralDirectory(fh: FileHandle, size: number, input: string, maxEntries: number): Promise<CdEntry[]> {
+  const tailLen = Math.min(size, 22 + 65535 + 20);
+  const tailPos = size - tailLen;
+  const tail = await readAt(fh, tailPos, tailLen);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 5 && tail[i + 3] === 6) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw corrupt(input, 'no end of central directory record (truncated?)');
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdOffset = tail.readUInt32LE(eocd + 16);
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    const loc = eocd - 20;
+    if (loc < 0 || tail.readUInt32LE(loc) !== 0x07064b50) throw corrupt(input, 'zip64 locator missing');
+    const recPos = Number(tail.readBigUInt64LE(loc + 8));
+    const rec = await readAt(fh, recPos, 56);
+    if (rec.length < 56 || rec.readUInt32LE(0) !== 0x06064b50) throw corrupt(input, 'bad zip64 end of central directory record');
+    count = Number(rec.readBigUInt64LE(32));
+    cdSize = Number(rec.readBigUInt64LE(40));
+    cdOffset = Number(rec.readBigUInt64LE(48));
+  }
+  if (count > maxEntries) {
+    throw new DistdiffError('limit', input, `more than ${maxEntries} entries`, 'raise --max-entries if you trust this archive');
+  }
+  if (cdOffset + cdSize > size) throw corrupt(input, 'central directory lies beyond the end of the file (truncated?)');
+  const cd = await readAt(fh, cdOffset, cdSize);
+  const out: CdEntry[] = [];
+  let p = 0;
+  for (let k = 0; k < count; k++) {
+    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw corrupt(input, `bad central directory entry ${k}`);
+    const nameLen = cd.readUInt16LE(p + 28);
+    const extraLen = cd.readUInt16LE(p + 30);
+    const commentLen = cd.readUInt16LE(p + 32);
+    if (p + 46 + nameLen + extraLen + commentLen > cd.length) throw corrupt(input, `central directory entry ${k} overruns`);
+    const e: CdEntry = {
+      madeBy: cd.readUInt16LE(p + 4),
+      flags: cd.readUInt16LE(p + 8),
+      method: cd.readUInt16LE(p + 10),
+      crc: cd.readUInt32LE(p + 16),
+      csize: cd.readUInt32LE(p + 20),
+      usize: cd.readUInt32LE(p + 24),
+      external: cd.readUInt32LE(p + 38),
+      offset: cd.readUInt32LE(p + 42),
+      name: Buffer.from(cd.subarray(p + 46, p + 46 + nameLen)),
+    };
+    // zip64 extended information extra field
+    let x = p + 46 + nameLen;
+    const xEnd = x + extraLen;
+    while (x + 4 <= xEnd) {
+      const id = cd.readUInt16LE(x);
+      const len = cd.readUInt16LE(x + 2);
+      if (id === 0x0001) {
+        let q = x + 4;
+        const take = () => {
+          const v = Number(cd.readBigUInt64LE(q));
+          q += 8;
+          return v;
+        };
+        if (e.usize === 0xffffffff && q + 8 <= x + 4 + len) e.usize = take();
+        if (e.csize === 0xffffffff && q + 8 <= x + 4 + len) e.csize = take();
+        if (e.offset === 0xffffffff && q + 8 <= x + 4 + len) e.offset = take();
+      }
+      x += 4 + len;
+    }
+    out.push(e);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+function entryType(e: CdEntry): { type: EntryType; mode: number } {
+  const unix = e.madeBy >> 8 === 3;
+  const mode = unix ? e.external >>> 16 : 0;
+  const fmt = mode & 0o170000;
+  if (fmt === 0o120000) return { type: 'symlink', mode };
+  if (fmt === 0o040000 || e.name[e.name.length - 1] === 0x2f || (!unix && e.external & 0x10)) return { type: 'directory', mode };
+  if (fmt === 0o010000) return { type: 'fifo', mode };
+  if (fmt === 0o020000 || fmt === 0o060000) return { type: 'device', mode };
+  return { type: 'file', mode };
+}
+
+export async function scanZip(path: string, size: number, opts: ScanOptions): Promise<ScanResult> {
+  const col = new EntryCollector(path, opts);
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw new DistdiffError('archive', path, `cannot read the file: ${(e as Error).message}`, 'check the path and permissions');
+  }
+  try {
+    const cd = await readCentralDirectory(fh, size, path, opts.limits.maxEntries);
+    let declared = 0;
+    for (const e of cd) declared += e.usize;
+    checkDecodedLimits(path, opts.limits, declared, size);
+
+    const order = cd.map((_, i) => i).sort((a, b) => cd[a]!.offset - cd[b]!.offset);
+    const outcomes: Outcome[] = new Array(cd.length);
+    const rd = new SeqReader(fh, size);
+    for (const i of order) {
+      const e = cd[i]!;
+      const shown = e.name.toString('utf8');
+      try {
+        await rd.skipTo(e.offset);
+        const lh = await rd.read(30);
+        if (lh.readUInt32LE(0) !== 0x04034b50) throw corrupt(path, `no local header for ${JSON.stringify(shown)} at offset ${e.offset}`);
+        const lflags = lh.readUInt16LE(6);
+        const lmethod = lh.readUInt16LE(8);
+        const lcsize = lh.readUInt32LE(18);
+        const lusize = lh.readUInt32LE(22);
+        const lname = await rd.read(lh.readUInt16LE(26));
+        await rd.read(lh.readUInt16LE(28));
+        if (!lname.equals(e.name)) {
+          throw corrupt(path, `local header name ${JSON.stringify(lname.toString('utf8'))} differs from the central directory's ${JSON.stringify(shown)}`);
+        }
+        if (lmethod !== e.method) throw corrupt(path, `local header method differs from the central directory for ${JSON.stringify(shown)}`);
+        if (!(lflags & 8) && lcsize !== 0xffffffff && (lcsize !== e.csize || lusize !== e.usize)) {
+          throw corrupt(path, `local header sizes differ from the central directory for ${JSON.stringify(shown)}`);
+        }
+        const { type } = entryType(e);
+        if (e.method !== 0 && e.method !== 8) {
+          throw new DistdiffError('archive', path, `unsupported zip compression method ${e.method} for ${JSON.stringify(shown)}`, 'distdiff reads stored and deflated zip entries');
+        }
+        if (type === 'directory') {
+          outcomes[i] = {};
+          continue;
+        }
+        const sink = type === 'file' ? new FileSink(col, e.usize) : undefined;
+        const link: Buffer[] = [];
+        let linkLen = 0;
+        let crc = 0;
+        let produced = 0;
+        const emit = (c: Buffer) => {
+          produced += c.length;
+          if (produced > e.usize) throw corrupt(path, `${JSON.stringify(shown)} inflates to more than its declared ${e.usize} bytes`);
+          crc = crc32(c, crc);
+          if (sink) sink.update(c);
+          else if (linkLen < opts.limits.maxPathLength + 1) {
+            link.push(Buffer.from(c));
+            linkLen += c.length;
+          }
+        };
+        if (e.method === 0) {
+          if (e.csize !== e.usize) throw corrupt(path, `stored entry ${JSON.stringify(shown)} has different sizes`);
+          await rd.stream(e.csize, emit);
+        } else if (e.csize <= SYNC_INFLATE_MAX) {
+          const comp = await rd.read(e.csize);
+          let out: Buffer;
+          try {
+            out = inflateRawSync(comp, { maxOutputLength: Math.max(1, e.usize) + 1 });
+          } catch (err) {
+            throw corrupt(path, `cannot inflate ${JSON.stringify(shown)}: ${(err as Error).message}`);
+          }
+          emit(out);
+        } else {
+          const inf = createInflateRaw({ chunkSize: CHUNK });
+          let failed: unknown;
+          inf.on('data', (c: Buffer) => {
+            try {
+              emit(c);
+            } catch (err) {
+              failed = err;
+              inf.destroy();
+            }
+          });
+          const ended = new Promise<void>((resolve, reject) => {
+            inf.on('end', resolve);
+            inf.on('close', () => (failed ? reject(failed) : resolve()));
+            inf.on('error', (err) => reject(failed ?? corrupt(path, `cannot inflate ${JSON.stringify(shown)}: ${err.message}`)));
+          });
+          ended.catch(() => {});
+          await rd.stream(e.csize, async (piece) => {
+            if (failed) return;
+            if (!inf.write(Buffer.from(piece))) await once(inf, 'drain').catch(() => {});
+          });
+          inf.end();
+          await ended;
+          if (failed) throw failed;
+        }
+        if (produced !== e.usize) throw corrupt(path, `${JSON.stringify(shown)} holds ${produced} bytes, the header declares ${e.usize}`);
+        if (crc >>> 0 !== e.crc >>> 0) throw corrupt(path, `CRC mismatch for ${JSON.stringify(shown)}`);
+        outcomes[i] = sink ? { oid: sink.finish() } : { linkTarget: Buffer.concat(link) };
+      } catch (err) {
+        if (err instanceof DistdiffError) throw err;
+        throw corrupt(path, `${(err as Error).message} (entry ${JSON.stringify(shown)})`);
+      }
+    }
+    await rd.drain();
+    let total = 0;
+    for (let i = 0; i < cd.length; i++) {
+      const e = cd[i]!;
+      const { type, mode } = entryType(e);
+      const o = outcomes[i]!;
+      if (type === 'file') {
+        total += e.usize;
+        col.add(e.name, 'file', { executable: (mode & 0o111) !== 0, size: e.usize, oid: o.oid });
+      } else if (type === 'symlink') col.add(e.name, 'symlink', { linkTarget: o.linkTarget ?? Buffer.alloc(0) });
+      else col.add(e.name, type);
+    }
+    return col.result('zip', 'none', 'zip (zlib inflate)', total, size, rd.sha.digest('hex'));
+  } finally {
+    await fh.close();
+  }
+}
