@@ -1,0 +1,85 @@
+/**
+ * Archive anomalies (found while streaming the archive or comparing names) as findings. Each anomaly
+ * kind maps to exactly one code; evidence comes from the anomaly's `detail`, with the path itself as
+ * the fallback where the detail lacks a field.
+ */
+import { CODES } from '../core/codes.js';
+import { makeFinding, type Finding } from '../core/findings.js';
+import type { AnomalyKind, ArchiveAnomaly, EntryType } from '../core/types.js';
+
+type Detail = NonNullable<ArchiveAnomaly['detail']>;
+
+const str = (d: Detail, k: string, dflt = ''): string => (d[k] === undefined ? dflt : String(d[k]));
+const num = (d: Detail, k: string, dflt = 0): number => {
+  const v = d[k];
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : dflt;
+};
+const list = (d: Detail, k: string): string[] =>
+  d[k] === undefined ? [] : String(d[k]).split(',').map((s) => s.trim()).filter(Boolean);
+
+const ENTRY_TYPES: readonly EntryType[] = ['file', 'symlink', 'directory', 'submodule', 'hardlink', 'device', 'fifo', 'other'];
+const entryType = (s: string, dflt: EntryType): EntryType => ((ENTRY_TYPES as readonly string[]).includes(s) ? (s as EntryType) : dflt);
+
+/** Code points of invisible / bidi-control characters in a name, as U+XXXX. */
+function invisibleCodepoints(name: string): string[] {
+  const re = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]/gu;
+  return [...new Set(name.match(re) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+export function anomalyFinding(a: ArchiveAnomaly): Finding {
+  const d: Detail = a.detail ?? {};
+  const p = a.path;
+  const sev = <C extends keyof typeof CODES>(code: C) => CODES[code].severity;
+  const kind: AnomalyKind = a.kind;
+  switch (kind) {
+    case 'duplicate-path':
+      return makeFinding('DUPLICATE_ENTRY', p, sev('DUPLICATE_ENTRY'), {
+        count: num(d, 'count', 2),
+        types: list(d, 'types').map((t) => entryType(t, 'other')),
+        sameContent: d.sameContent === true,
+      });
+    case 'absolute-path':
+      return makeFinding('UNSAFE_PATH', p, sev('UNSAFE_PATH'), { raw: str(d, 'raw', p), reason: 'absolute' });
+    case 'dotdot-path':
+      return makeFinding('UNSAFE_PATH', p, sev('UNSAFE_PATH'), { raw: str(d, 'raw', p), reason: 'dotdot' });
+    case 'hardlink':
+      return makeFinding('HARDLINK_ENTRY', p, sev('HARDLINK_ENTRY'), { target: str(d, 'target') });
+    case 'special-file':
+      return makeFinding('SPECIAL_FILE', p, sev('SPECIAL_FILE'), { type: entryType(str(d, 'type'), 'other') });
+    case 'non-utf8-name':
+      return makeFinding('NON_UTF8_NAME', p, sev('NON_UTF8_NAME'), { raw: str(d, 'raw', p) });
+    case 'link-escapes-tree':
+      return makeFinding('LINK_ESCAPES_TREE', p, sev('LINK_ESCAPES_TREE'), {
+        target: str(d, 'target'),
+        link: str(d, 'link') === 'hardlink' ? 'hardlink' : 'symlink',
+      });
+    case 'file-dir-conflict':
+      return makeFinding('FILE_DIR_CONFLICT', p, sev('FILE_DIR_CONFLICT'), { other: str(d, 'other') });
+    case 'case-collision':
+      return makeFinding('CASE_COLLISION', p, sev('CASE_COLLISION'), { other: str(d, 'other') });
+    case 'unicode-collision':
+      return makeFinding('UNICODE_COLLISION', p, sev('UNICODE_COLLISION'), { other: str(d, 'other'), form: 'NFC/NFD' });
+    case 'confusable-name':
+      return makeFinding('CONFUSABLE_NAME', p, sev('CONFUSABLE_NAME'), { lookalike: str(d, 'lookalike', str(d, 'other')) });
+    case 'invisible-character': {
+      const given = list(d, 'codepoints');
+      return makeFinding('INVISIBLE_CHARACTER', p, sev('INVISIBLE_CHARACTER'), {
+        codepoints: given.length ? given : invisibleCodepoints(p),
+      });
+    }
+    case 'sparse-file':
+      return makeFinding('SPARSE_FILE', p, sev('SPARSE_FILE'), { size: num(d, 'size') });
+    case 'size-mismatch':
+      return makeFinding('SIZE_MISMATCH', p, sev('SIZE_MISMATCH'), { declared: num(d, 'declared'), actual: num(d, 'actual') });
+    case 'trailing-data':
+      return makeFinding('TRAILING_DATA', p, sev('TRAILING_DATA'), { bytes: num(d, 'bytes') });
+    case 'backslash-path':
+      return makeFinding('BACKSLASH_PATH', p, sev('BACKSLASH_PATH'), { raw: str(d, 'raw', p) });
+  }
+}
+
+/** One finding per anomaly, in the order given. */
+export function anomalyFindings(anomalies: readonly ArchiveAnomaly[]): Finding[] {
+  return anomalies.map(anomalyFinding);
+}
