@@ -16,7 +16,7 @@ const cli = join(root, 'dist', 'cli.js');
 const cache = mkdtempSync(join(tmpdir(), 'distdiff-demo-'));
 const runs = [
   { title: 'Clean release: samples/hello-1.0.tar.gz', tarball: 'samples/hello-1.0.tar.gz', expect: 0 },
-  { title: 'xz-shaped release: samples/hello-1.0-xzlike.tar.gz', tarball: 'samples/hello-1.0-xzlike.tar.gz', expect: 1 },
+  { title: 'xz-shaped release: samples/xzlike/hello-1.0.tar.gz', tarball: 'samples/xzlike/hello-1.0.tar.gz', expect: 1 },
 ];
 let ok = true;
 try {

@@ -3,7 +3,7 @@
  * Regenerates samples/ deterministically:
  *   samples/hello.bundle               git bundle of a small autotools-style project, tag v1.0
  *   samples/hello-1.0.tar.gz           its release tarball, as `make dist` would shape it
- *   samples/hello-1.0-xzlike.tar.gz    the same release with an xz-2024-shaped m4 macro added
+ *   samples/xzlike/hello-1.0.tar.gz    the same release with an xz-2024-shaped m4 macro added
  *
  * Everything is written here by hand (no upstream code): "generated" files imitate the shape of
  * autoconf/automake/gettext output. The malicious-looking macro is harmless: its pipeline only echoes.
@@ -178,7 +178,8 @@ echo "configure: creating ./config.status"
 }
 
 function tarball(dir, name) {
-  const tar = join(work, name.replace(/\.gz$/, ''));
+  const tar = join(work, 'out.tar');
+  mkdirSync(dirname(join(out, name)), { recursive: true });
   run('tar', ['--sort=name', '--mtime=2024-02-04 10:00Z', '--owner=0', '--group=0', '--numeric-owner', '--format=ustar', '-cf', tar, '-C', dir, 'hello-1.0']);
   execFileSync('sh', ['-c', `gzip -9 -n -c "${tar}" > "${join(out, name)}"`]);
 }
@@ -236,11 +237,11 @@ echo "configure: creating ./config.status"`,
 );
 write(d, { configure: cfg });
 chmodSync(join(d, 'configure'), 0o755);
-tarball(bad, 'hello-1.0-xzlike.tar.gz');
+tarball(bad, 'xzlike/hello-1.0.tar.gz');
 
 rmSync(work, { recursive: true, force: true });
 console.log(`samples regenerated in ${out} (tag v1.0 → ${head})`);
-for (const f of ['hello.bundle', 'hello-1.0.tar.gz', 'hello-1.0-xzlike.tar.gz']) {
+for (const f of ['hello.bundle', 'hello-1.0.tar.gz', 'xzlike/hello-1.0.tar.gz']) {
   const sha = execFileSync('sha256sum', [join(out, f)], { encoding: 'utf8' }).split(' ')[0];
   console.log(`  ${sha}  ${f}`);
 }
