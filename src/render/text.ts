@@ -75,7 +75,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   }
 
   out.push(c.bold('Inputs'));
-  out.push(`  tarball   ${t.path}${t.sha256 ? `\n            sha256 ${t.sha256}` : ''}`);
+  out.push(`  tarball   ${t.source}${/^https?:/i.test(t.source) ? `\n            cached at ${t.path}` : ''}${t.sha256 ? `\n            sha256 ${t.sha256}` : ''}`);
   out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${t.decoder}, ${t.entries} entries${t.prefix ? `, prefix ${t.prefix}/ stripped` : ''}`);
   out.push(`  repo      ${r.inputs.repo.source} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
   out.push(`  revision  ${rev.tag ?? '(no tag)'} → ${rev.commit}${rev.date ? ` (${rev.date})` : ''}`);

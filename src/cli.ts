@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+/**
+ * The command line: the only module that touches `process` (argv, env, stdout/stderr, exit code).
+ * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 operational error.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { loadPolicy } from './classify/policy.js';
+import { DistdiffError } from './core/errors.js';
+import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+import { SEVERITIES, type Severity } from './core/types.js';
+import { FORMATS, render, type Format } from './render/index.js';
+import { formatProgress } from './render/progress.js';
+import { verify } from './verify.js';
+import { VERSION } from './version.js';
+import { defaultCacheDir, parseSize } from './util/args.js';
+
+const EXAMPLES: [string, string][] = [
+  ['$0 xz-5.6.1.tar.gz --repo https://github.com/tukaani-project/xz.git', 'infer the tag from the name, clone into the cache, compare'],
+  ['$0 https://example.org/foo-1.2.tar.xz --sha256 <hex> --repo ./foo --tag v1.2', 'download, pin the digest, compare with a local checkout'],
+  ['$0 foo-1.2.tar.gz --repo foo.bundle --format sarif --output distdiff.sarif', 'CI: SARIF for code scanning, exit 1 on high or critical findings'],
+  ['$0 foo-1.2.tar.gz --repo ./foo --format markdown >> "$GITHUB_STEP_SUMMARY"', 'CI job summary'],
+];
+
+async function main(argv: string[]): Promise<number> {
+  const env = process.env;
+  const parser = yargs(argv)
+    .scriptName('distdiff')
+    .usage('$0 [verify] <tarball> --repo <git> [--tag <tag> | --commit <sha>]\n\nVerify a release tarball against the git revision it claims to come from and explain every difference.')
+    .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
+      y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, or http(s) URL', demandOption: true }),
+    )
+    .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file)', demandOption: true })
+    .option('tag', { alias: 't', type: 'string', describe: 'tag to compare with (default: inferred from the archive name)' })
+    .option('commit', { alias: 'c', type: 'string', describe: 'commit to compare with instead of a tag' })
+    .option('format', { alias: 'f', choices: FORMATS as Format[], default: 'text' as Format, describe: 'output format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of stdout' })
+    .option('fail-on', { choices: SEVERITIES as Severity[], describe: 'lowest severity that makes the exit code 1 (default high)' })
+    .option('config', { type: 'string', describe: 'policy file (allowances with reasons, severity overrides)' })
+    .option('sha256', { type: 'string', describe: 'expected sha256 of the archive; a mismatch stops with exit 2' })
+    .option('strip-prefix', { type: 'string', describe: "top-level directory to strip ('' for none; default: detected)" })
+    .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http downloads from non-loopback hosts' })
+    .option('cache-dir', { type: 'string', describe: 'where clones and downloads are cached (default $XDG_CACHE_HOME/distdiff)' })
+    .option('max-download', { type: 'string', default: '2G', describe: 'largest download accepted' })
+    .option('max-uncompressed', { type: 'string', default: '16G', describe: 'largest total decompressed size' })
+    .option('max-ratio', { type: 'number', default: DEFAULT_LIMITS.maxRatio, describe: 'largest decompression ratio (bomb guard)' })
+    .option('max-entries', { type: 'number', default: DEFAULT_LIMITS.maxEntries, describe: 'most archive entries accepted' })
+    .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs / 1000, describe: 'network stall timeout in seconds' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every finding and full diffs' })
+    .option('color', { type: 'boolean', describe: 'colour the text report (default: when stdout is a TTY and NO_COLOR is unset)' })
+    .conflicts('tag', 'commit')
+    .example(EXAMPLES)
+    .epilog('Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 error (bad input, unreachable, tag not found, corrupt archive).')
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new DistdiffError('usage', 'command line', msg, "see 'distdiff --help'");
+    });
+
+  const args = await parser.parseAsync();
+  if (args.help || args.version || !args.tarball) return 0;
+
+  const limits: Partial<Limits> = {
+    maxDownload: parseSize(args['max-download'], 'max-download'),
+    maxUncompressed: parseSize(args['max-uncompressed'], 'max-uncompressed'),
+    maxRatio: args['max-ratio'],
+    maxEntries: args['max-entries'],
+    timeoutMs: Math.round(args.timeout * 1000),
+  };
+  if (args.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(args.sha256)) {
+    throw new DistdiffError('usage', `--sha256 ${args.sha256}`, 'not a sha256 digest', 'give 64 hexadecimal digits');
+  }
+  const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
+  mkdirSync(cacheDir, { recursive: true });
+  const policy = args.config ? loadPolicy(args.config) : undefined;
+  const failOn: Severity = (args['fail-on'] as Severity | undefined) ?? policy?.failOn ?? 'high';
+
+  const tty = Boolean(process.stderr.isTTY);
+  let lastDraw = 0;
+  const result = await verify({
+    tarball: args.tarball as string,
+    repo: args.repo,
+    tag: args.tag,
+    commit: args.commit,
+    stripPrefix: args['strip-prefix'],
+    sha256: args.sha256,
+    allowHttp: args['allow-http'],
+    cacheDir,
+    limits,
+    policy,
+    failOn,
+    progress: tty
+      ? (p) => {
+          const now = Date.now();
+          if (now - lastDraw < 100 && p.bytes !== p.total) return;
+          lastDraw = now;
+          process.stderr.write('\r' + formatProgress(p, Math.min(100, process.stderr.columns || 80) - 1));
+          if (p.total !== undefined && p.bytes >= p.total) process.stderr.write('\n');
+        }
+      : undefined,
+  });
+
+  const color = args.color ?? (Boolean(process.stdout.isTTY) && !args.output && env.NO_COLOR === undefined);
+  const text = render(result, args.format as Format, { color, verbose: args.verbose });
+  if (args.output) {
+    writeFileSync(args.output, text);
+    // Keep the verdict visible in CI logs.
+    process.stderr.write(`distdiff: ${result.verdict.toUpperCase()} — report written to ${args.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return result.verdict === 'different' ? 1 : 0;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof DistdiffError) {
+      process.stderr.write(`distdiff: ${err.oneLine()}\n`);
+    } else {
+      const msg = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`distdiff: internal error: ${msg.split('\n')[0]}; please report this with the command you ran\n`);
+      if (process.env.DISTDIFF_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,233 @@
+/**
+ * distdiff's pipeline, end to end:
+ *
+ *   acquire   the tarball (local file, directory or download) and the repository (local, bundle or
+ *             clone into the cache); resolve the revision (--tag, --commit, or inferred from the name)
+ *   scan      list the git tree as `git archive` would export it, then stream the archive once,
+ *             hashing every file as a git blob and keeping only content git does not have
+ *   compare   pair paths (prefix stripped, last entry wins) → raw differences
+ *   classify  ordered classifiers explain each difference with evidence, fallback last → findings
+ *   (policy)  allowances with written reasons, severity overrides
+ *   result    counts, verdict against --fail-on, notes; renderers turn it into text/JSON/SARIF/Markdown
+ *
+ * This module does I/O only through the acquire/scan modules; it never touches `process`.
+ */
+import { basename } from 'node:path';
+import { acquireArchive, type AcquiredArchive } from './acquire/archive-source.js';
+import type { DownloadProgress } from './acquire/download.js';
+import { openRepo } from './acquire/repo.js';
+import { resolveRevision } from './acquire/revision.js';
+import { anomalyFindings } from './classify/anomalies.js';
+import { classify } from './classify/index.js';
+import { applyPolicy, type Policy } from './classify/policy.js';
+import type { ContentAccess } from './classify/types.js';
+import { compareTrees } from './compare/compare.js';
+import { contentDiff } from './compare/content-diff.js';
+import { codeDoc } from './core/codes.js';
+import { DistdiffError } from './core/errors.js';
+import type { Finding } from './core/findings.js';
+import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+import { SCHEMA_VERSION, type Note, type VerifyResult } from './core/result.js';
+import { SEVERITIES, severityRank, type Severity, type TreeEntry } from './core/types.js';
+import { scanArchive } from './scan/archive.js';
+import { BlobReader } from './scan/blob-reader.js';
+import { readGitTree } from './scan/git-tree.js';
+import { VERSION } from './version.js';
+
+export interface VerifyOptions {
+  /** Path, directory or http(s) URL of the release archive. */
+  tarball: string;
+  /** Path, bundle or URL of the git repository. */
+  repo: string;
+  tag?: string;
+  commit?: string;
+  /** Prefix to strip ('' = none); undefined = detect. */
+  stripPrefix?: string;
+  /** Expected sha256 of the archive bytes. */
+  sha256?: string;
+  allowHttp?: boolean;
+  cacheDir: string;
+  limits?: Partial<Limits>;
+  policy?: Policy;
+  failOn?: Severity;
+  progress?: (p: DownloadProgress) => void;
+}
+
+export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const failOn = opts.failOn ?? 'high';
+  const notes: Note[] = [];
+
+  // ---- acquire ----
+  const archive: AcquiredArchive = await acquireArchive(opts.tarball, {
+    cacheDir: opts.cacheDir,
+    limits,
+    allowHttp: opts.allowHttp,
+    expectedSha256: opts.sha256,
+    progress: opts.progress,
+  });
+  const repo = await openRepo(opts.repo, { cacheDir: opts.cacheDir });
+  const names = [basename(archive.finalUrl ? new URL(archive.finalUrl).pathname : archive.path), basename(archive.source)];
+  const revision = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names: [...new Set(names)] });
+  if (revision.tag && repo.previousTags) {
+    const prev = repo.previousTags.get(revision.tag);
+    if (prev && prev !== revision.commit) notes.push({ code: 'TAG_MOVED', tag: revision.tag, previous: prev, current: revision.commit });
+  }
+
+  // ---- scan ----
+  const git = await readGitTree(repo, revision.commit);
+  const gitOids = new Set<string>();
+  for (const e of git.entries.values()) if (e.oid) gitOids.add(e.oid);
+  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
+  const sha256 = archive.sha256 ?? scan.sha256;
+  if (opts.sha256) {
+    if (!sha256 || sha256.toLowerCase() !== opts.sha256.toLowerCase()) {
+      throw new DistdiffError(
+        'checksum',
+        opts.tarball,
+        `sha256 is ${sha256 ?? 'unknown'}, expected ${opts.sha256.toLowerCase()}`,
+        'the file is not the one you pinned; do not use it',
+      );
+    }
+    notes.push({ code: 'SHA256_VERIFIED', sha256 });
+  }
+  if (scan.decoder.startsWith('fallback')) notes.push({ code: 'DECODER_FALLBACK', decoder: scan.decoder });
+
+  // ---- compare ----
+  const cmp = compareTrees(scan, git, { stripPrefix: opts.stripPrefix });
+  if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
+  if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
+
+  // ---- classify ----
+  const tarballByPath = new Map<string, TreeEntry>();
+  for (const d of cmp.diffs) if (d.tarball) tarballByPath.set(d.path, d.tarball);
+  const reader = new BlobReader(repo);
+  try {
+    const rawOid = (path: string): string | undefined => git.converted.get(path)?.rawOid ?? git.entries.get(path)?.oid;
+    const gitCache = new Map<string, Promise<Buffer | undefined>>();
+    const content: ContentAccess = {
+      tarball: (path) => {
+        const e = tarballByPath.get(path);
+        return e?.oid ? scan.content.get(e.oid) : undefined;
+      },
+      git: (path) => {
+        const cached = gitCache.get(path);
+        if (cached) return cached;
+        const oid = rawOid(path);
+        const p: Promise<Buffer | undefined> = oid ? reader.read(oid, limits.maxRetainFile) : Promise.resolve(undefined);
+        gitCache.set(path, p);
+        return p;
+      },
+    };
+    const tarballPaths = new Set<string>();
+    for (const e of scan.entries) {
+      const p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
+      if (e.type !== 'directory') tarballPaths.add(p);
+    }
+    const ctx = {
+      diffs: cmp.diffs,
+      anomalies: cmp.anomalies,
+      revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },
+      gitPaths: new Set<string>(git.entries.keys()),
+      tarballPaths,
+      content,
+    };
+    let findings = await classify(ctx);
+    findings.push(...anomalyFindings(cmp.anomalies));
+    if (opts.policy) {
+      findings = applyPolicy(findings, opts.policy);
+    }
+
+    // Line diffs for changed files (content from the archive's retained bytes and git's object store).
+    let notRetained = 0;
+    const changedByPath = new Map(cmp.diffs.filter((d) => d.status === 'changed' && d.changes?.includes('content')).map((d) => [d.path, d]));
+    for (const f of findings) {
+      const d = changedByPath.get(f.path);
+      if (!d || f.diff) continue;
+      const t = d.tarball?.oid ? scan.content.get(d.tarball.oid) : undefined;
+      if (!t) notRetained += 1;
+      const g = t ? await content.git(d.path) : undefined;
+      f.diff = contentDiff(d.path, g, t, { gitOid: d.git?.oid, tarballOid: d.tarball?.oid, gitSize: d.git?.size, tarballSize: d.tarball?.size });
+    }
+    if (notRetained > 0) notes.push({ code: 'CONTENT_NOT_RETAINED', files: notRetained });
+
+    findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    return buildResult({ opts, archive, scanInfo: scan, sha256, prefix: cmp.prefix, repoInfo: repo, revision, git, cmp, findings, notes, failOn });
+  } finally {
+    await reader.close();
+  }
+}
+
+function buildResult(x: {
+  opts: VerifyOptions;
+  archive: AcquiredArchive;
+  scanInfo: Awaited<ReturnType<typeof scanArchive>>;
+  sha256?: string;
+  prefix: string;
+  repoInfo: Awaited<ReturnType<typeof openRepo>>;
+  revision: Awaited<ReturnType<typeof resolveRevision>>;
+  git: Awaited<ReturnType<typeof readGitTree>>;
+  cmp: ReturnType<typeof compareTrees>;
+  findings: Finding[];
+  notes: Note[];
+  failOn: Severity;
+}): VerifyResult {
+  const { cmp, findings } = x;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const byCode: VerifyResult['counts']['byCode'] = {};
+  let explained = 0;
+  for (const f of findings) {
+    bySeverity[f.severity] += 1;
+    byCode[f.code] = (byCode[f.code] ?? 0) + 1;
+    if (codeDoc(f.code).explained || f.allowed) explained += 1;
+  }
+  const count = (s: string) => cmp.diffs.filter((d) => d.status === s).length;
+  const failing = findings.some((f) => severityRank(f.severity) >= severityRank(x.failOn));
+  const verdict = findings.length === 0 ? 'identical' : failing ? 'different' : 'explained';
+  const scan = x.scanInfo;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'distdiff', version: VERSION },
+    verdict,
+    failOn: x.failOn,
+    inputs: {
+      tarball: {
+        source: x.archive.source,
+        path: x.archive.path,
+        ...(x.sha256 ? { sha256: x.sha256 } : {}),
+        size: x.archive.size,
+        container: scan.container,
+        compression: scan.compression,
+        decoder: scan.decoder,
+        prefix: x.prefix,
+        entries: scan.entries.length,
+      },
+      repo: { source: x.repoInfo.source, objectFormat: x.repoInfo.objectFormat, cloned: x.repoInfo.cloned, fetched: x.repoInfo.fetched },
+      revision: {
+        commit: x.revision.commit,
+        ...(x.revision.tag ? { tag: x.revision.tag } : {}),
+        ...(x.revision.tagType ? { tagType: x.revision.tagType } : {}),
+        how: x.revision.how,
+        ...(x.revision.version ? { version: x.revision.version } : {}),
+        ...(x.revision.date ? { date: x.revision.date } : {}),
+      },
+    },
+    counts: {
+      tarballFiles: scan.entries.filter((e) => e.type !== 'directory').length,
+      gitFiles: x.git.entries.size,
+      identical: cmp.identical,
+      tarballOnly: count('tarball-only'),
+      gitOnly: count('git-only'),
+      changed: count('changed'),
+      exportIgnored: count('export-ignored'),
+      submodules: count('submodule'),
+      anomalies: cmp.anomalies.length,
+      bySeverity,
+      byCode,
+      explained,
+      unexplained: findings.length - explained,
+    },
+    findings,
+    notes: x.notes,
+  };
+}
