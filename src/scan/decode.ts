@@ -92,6 +92,20 @@ async function* mapErrors(src: AsyncIterable<Buffer>, mapErr: (e: unknown) => un
 }
 
 export async function openDecoded(path: string, compression: Compression, opts: DecodeOptions = {}): Promise<DecodedStream> {
+  // Start the decoder before opening the file: the file stream starts flowing as soon as it is hashed.
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let fb: Fallback | undefined;
+  const tool = compression === 'none' || compression === 'gzip' ? undefined : TOOLS[compression];
+  if (tool) {
+    if (opts.systemDecoders !== false) {
+      try {
+        child = await trySpawn(tool.cmd, tool.args);
+      } catch (e) {
+        throw new DistdiffError('archive', path, `cannot start ${tool.cmd}: ${e instanceof Error ? e.message : String(e)}`, `install ${tool.cmd} or check its permissions`);
+      }
+    }
+    if (!child) fb = await fallbackDecoder(compression as 'xz' | 'zstd' | 'bzip2');
+  }
   const file = createReadStream(path, { highWaterMark: READ_CHUNK });
   const sha = createHash('sha256');
   let inputBytes = 0;
@@ -126,7 +140,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
         return inputBytes;
       },
       decoder: 'none',
-      chunks: mapErrors(file as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : readError(path, e))),
+      chunks: mapErrors(file.pipe(new PassThrough({ highWaterMark: READ_CHUNK })) as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : readError(path, e))),
       done,
       abort: () => file.destroy(),
     };
@@ -157,21 +171,11 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     };
   }
 
-  const tool = TOOLS[compression];
-  let child: ChildProcessWithoutNullStreams | undefined;
-  if (opts.systemDecoders !== false) {
-    try {
-      child = await trySpawn(tool.cmd, tool.args);
-    } catch (e) {
-      file.destroy();
-      throw new DistdiffError('archive', path, `cannot start ${tool.cmd}: ${e instanceof Error ? e.message : String(e)}`, `install ${tool.cmd} or check its permissions`);
-    }
-  }
-
   if (!child) {
-    const why = opts.systemDecoders === false ? 'system decoders disabled' : `${tool.cmd} not found`;
-    const fb = await fallbackDecoder(compression as 'xz' | 'zstd' | 'bzip2');
-    const out = fb.decode(file as Readable);
+    const why = opts.systemDecoders === false ? 'system decoders disabled' : `${tool!.cmd} not found`;
+    const hashed = new PassThrough({ highWaterMark: READ_CHUNK });
+    file.pipe(hashed);
+    const out = fb!.decode(hashed);
     const mapErr = (e: unknown) =>
       e instanceof DistdiffError ? e : fileError ?? corruptError(path, compression, e instanceof Error ? e.message : String(e));
     const done = new Promise<void>((resolve, reject) => {
@@ -184,7 +188,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       get inputBytes() {
         return inputBytes;
       },
-      decoder: `fallback: ${fb.name} (${why})`,
+      decoder: `fallback: ${fb!.name} (${why})`,
       chunks: mapErrors(out as AsyncIterable<Buffer>, mapErr),
       done,
       abort: () => {
@@ -195,6 +199,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
   }
 
   const proc = child;
+  const t = tool!;
   let stderr = '';
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (s: string) => {
@@ -209,13 +214,13 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     proc.on('close', (code, signal) => {
       if (fileError) reject(fileError);
       else if (code === 0) resolve();
-      else if (aborted) reject(new DistdiffError('archive', path, `${tool.cmd} was stopped`, ''));
+      else if (aborted) reject(new DistdiffError('archive', path, `${t.cmd} was stopped`, ''));
       else {
         const line = stderr
           .split('\n')
           .map((l) => l.trim())
           .filter(Boolean)[0];
-        reject(corruptError(path, compression, line ? line.replace(/^[^:]*\(stdin\):\s*/, '').replace(/^\w+:\s*/, `${tool.cmd}: `) : signal ? `${tool.cmd} killed by ${signal}` : `${tool.cmd} exited with status ${code}`));
+        reject(corruptError(path, compression, line ? line.replace(/^[^:]*\(stdin\):\s*/, '').replace(/^\w+:\s*/, `${t.cmd}: `) : signal ? `${t.cmd} killed by ${signal}` : `${t.cmd} exited with status ${code}`));
       }
     });
   });
@@ -225,7 +230,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     get inputBytes() {
       return inputBytes;
     },
-    decoder: tool.label,
+    decoder: t.label,
     chunks: mapErrors(proc.stdout as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : corruptError(path, compression, String(e)))),
     done,
     abort: () => {
