@@ -6,13 +6,46 @@
  * a flagged macro's expansion).
  */
 import type { Finding } from '../core/findings.js';
+import { autotoolsClassifier } from './autotools.js';
+import { changelogClassifier } from './changelog.js';
+import { docsClassifier } from './docs.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
+import { gettextClassifier } from './gettext.js';
+import { lineEndingsClassifier } from './line-endings.js';
+import { stampsClassifier } from './stamps.js';
+import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
+// >>> UPSTREAM SLOT: once src/classify/upstream.ts exists, import it here:
+// import { upstreamClassifier } from './upstream.js';
+// <<< UPSTREAM SLOT
 
-/** Ordered; the fallback is appended by `classify` and never listed here. */
-export const CLASSIFIERS: Classifier[] = [];
+/**
+ * Ordered; the fallback is appended by `classify` and never listed here.
+ *
+ * 1. upstream     — content matches against known upstream files (m4, aux scripts); decides m4 files.
+ * 2. autotools    — tarball-only outputs of autoconf/automake/gettext whose source is in git.
+ * 3. docs         — tarball-only generated documentation.
+ * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
+ * 5. changelog    — ChangeLog generated from git log (checks the commit it was built from).
+ * 6. gettext      — msgmerge'd .po/.pot files.
+ * 7. stamps       — the most generic: changed lines carry only the version or a date.
+ *
+ * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
+ */
+export const CLASSIFIERS: Classifier[] = [
+  // >>> UPSTREAM SLOT: upstreamClassifier goes first.
+  // upstreamClassifier,
+  // <<< UPSTREAM SLOT
+  autotoolsClassifier,
+  docsClassifier,
+  lineEndingsClassifier,
+  changelogClassifier,
+  gettextClassifier,
+  stampsClassifier,
+];
 
-export const POST_PASSES: PostPass[] = [];
+/** Suspicious constructs: scans unexplained / unknown-upstream build files, then follows flagged macros into configure. */
+export const POST_PASSES: PostPass[] = [suspiciousPostPass];
 
 export async function classify(
   ctx: ClassifyContext,
