@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { comparePo, gettextClassifier, parsePo } from '../../src/classify/gettext.js';
+import { diffOf, makeCtx } from './ctx-helper.js';
+
+const header = (date: string, extra = '') => `# German translation.
+msgid ""
+msgstr ""
+"Project-Id-Version: demo 1.0\\n"
+"POT-Creation-Date: ${date}\\n"
+"Language: de\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+${extra}`;
+
+const GIT_PO = `${header('2024-01-01 10:00+0000')}
+#: src/main.c:10
+#, c-format
+msgid "Hello %s"
+msgstr "Hallo %s"
+
+#: src/main.c:20
+msgid "one file"
+msgid_plural "%d files"
+msgstr[0] "eine Datei"
+msgstr[1] "%d Dateien"
+
+#: src/main.c:30
+msgctxt "menu"
+msgid "Open"
+msgstr "Öffnen"
+
+#: src/main.c:40
+msgid "Untranslated"
+msgstr ""
+
+#~ msgid "Old"
+#~ msgstr "Alt"
+`;
+
+async function classifyPo(git: string, tarball: string, path = 'po/de.po') {
+  const ctx = makeCtx({ git: { [path]: git }, tarball: { [path]: tarball } });
+  return gettextClassifier.classify(diffOf(ctx, path), ctx);
+}
+
+describe('parsePo', () => {
+  it('parses contexts, plurals, multi-line strings, flags and obsolete entries', () => {
+    const po = parsePo(`${GIT_PO}\n#, fuzzy\nmsgid ""\n"multi "\n"line"\nmsgstr "x\\"y"\n`);
+    const e = po.entries;
+    expect(e).toHaveLength(7);
+    expect(e[0]!.msgid).toBe('');
+    expect(e[2]).toMatchObject({ msgid: 'one file', msgidPlural: '%d files', msgstr: ['eine Datei', '%d Dateien'] });
+    expect(e[3]).toMatchObject({ msgctxt: 'menu', msgid: 'Open', msgstr: ['Öffnen'] });
+    expect(e[5]).toMatchObject({ msgid: 'Old', obsolete: true, msgstr: ['Alt'] });
+    expect(e[6]).toMatchObject({ msgid: 'multi line', msgstr: ['x"y'], fuzzy: true });
+    expect(po.referenceLines).toHaveLength(4);
+  });
+  it('rejects what is not PO syntax', () => {
+    expect(() => parsePo('hello world\n')).toThrow(/not PO syntax/);
+  });
+});
+
+describe('gettextClassifier', () => {
+  it('explains a header-date-only refresh', async () => {
+    const f = await classifyPo(GIT_PO, GIT_PO.replace('2024-01-01 10:00', '2024-03-09 12:00'));
+    expect(f).toMatchObject({ code: 'PO_MSGMERGE_ONLY', severity: 'info', evidence: { headerOnly: true, referenceLines: 0, newMsgids: 0 } });
+  });
+
+  it('explains moved references, rewrapping, new msgids and obsolete moves', async () => {
+    const t = GIT_PO.replace('#: src/main.c:10', '#: src/main.c:12')
+      .replace('msgid "Hello %s"\nmsgstr "Hallo %s"', 'msgid "Hello %s"\nmsgstr ""\n"Hallo "\n"%s"')
+      .replace('#~ msgid "Old"\n#~ msgstr "Alt"\n', 'msgid "Old"\nmsgstr "Alt"\n\n#: src/new.c:1\n#, fuzzy\nmsgid "Brand new"\nmsgstr "Nagelneu"\n');
+    const f = await classifyPo(GIT_PO, t);
+    expect(f).toMatchObject({ code: 'PO_MSGMERGE_ONLY', evidence: { headerOnly: false, referenceLines: 3, newMsgids: 1 } });
+  });
+
+  it('flags a changed translation of an existing msgid', async () => {
+    const t = GIT_PO.replace('msgstr "Hallo %s"', 'msgstr "Tschüss %s"').replace('msgstr[1] "%d Dateien"', 'msgstr[1] "%d Ordner"');
+    const f = await classifyPo(GIT_PO, t);
+    expect(f).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium', evidence: { msgids: ['Hello %s', 'one file'] } });
+  });
+
+  it('flags a filled-in translation that is not fuzzy, but not a fuzzy suggestion', async () => {
+    const filled = GIT_PO.replace('msgid "Untranslated"\nmsgstr ""', 'msgid "Untranslated"\nmsgstr "Unübersetzt"');
+    expect((await classifyPo(GIT_PO, filled))!.code).toBe('PO_TRANSLATION_CHANGED');
+    const fuzzy = GIT_PO.replace('msgid "Untranslated"\nmsgstr ""', '#, fuzzy\nmsgid "Untranslated"\nmsgstr "Unübersetzt"');
+    expect((await classifyPo(GIT_PO, fuzzy))!.code).toBe('PO_MSGMERGE_ONLY');
+  });
+
+  it('flags non-volatile header changes', async () => {
+    const f = await classifyPo(GIT_PO, GIT_PO.replace('Language: de', 'Language: fr'));
+    expect(f).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', evidence: { msgids: ['(header: language)'] } });
+  });
+
+  it('explains a .pot only when header and references changed', async () => {
+    const pot = 'msgid ""\nmsgstr ""\n"POT-Creation-Date: 2024-01-01\\n"\n\n#: a.c:1\nmsgid "A"\nmsgstr ""\n';
+    expect(await classifyPo(pot, pot.replace('a.c:1', 'a.c:2'), 'po/demo.pot')).toMatchObject({
+      code: 'PO_MSGMERGE_ONLY',
+      evidence: { headerOnly: false, referenceLines: 2, newMsgids: 0 },
+    });
+    expect(await classifyPo(pot, `${pot}\nmsgid "B"\nmsgstr ""\n`, 'po/demo.pot')).toBeUndefined();
+  });
+
+  it('cannot decide for other files or unparsable content', async () => {
+    expect(await classifyPo('a', 'b', 'src/x.c')).toBeUndefined();
+    expect(await classifyPo(GIT_PO, 'garbage\n')).toBeUndefined();
+  });
+
+  it('counts reference-line changes both ways', () => {
+    const c = comparePo(parsePo(GIT_PO), parsePo(GIT_PO.replace('#: src/main.c:40\n', '')));
+    expect(c.referenceLines).toBe(1);
+  });
+});
