@@ -1,0 +1,97 @@
+/**
+ * End-to-end runs of the built CLI (dist/cli.js) on the bundled samples: exact exit codes, verdicts,
+ * findings, and snapshots of the text and JSON reports.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'dist', 'cli.js');
+
+function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const p = spawnSync(process.execPath, [cli, ...args], {
+    cwd: opts.cwd ?? root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    timeout: 60_000,
+  });
+  return { code: p.status, stdout: p.stdout, stderr: p.stderr };
+}
+
+describe('distdiff CLI on the samples', () => {
+  const cache = tempDir();
+  it('has been built', () => {
+    expect(existsSync(cli)).toBe(true);
+  });
+
+  it('clean release: differences all explained, exit 0', () => {
+    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^EXPLAINED: /);
+    expect(r.stdout).toMatchSnapshot('text');
+  });
+
+  it('clean release JSON: schema, inputs, counts', () => {
+    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.schemaVersion).toBe(1);
+    expect(j.verdict).toBe('explained');
+    expect(j.inputs.revision).toMatchObject({ tag: 'v1.0', tagType: 'annotated', how: 'inferred', version: '1.0' });
+    expect(j.inputs.tarball).toMatchObject({ container: 'tar', compression: 'gzip', prefix: 'hello-1.0' });
+    expect(j.inputs.tarball.sha256).toBe(
+      createHash('sha256').update(readFileSync(join(root, 'samples/hello-1.0.tar.gz'))).digest('hex'),
+    );
+    const paths = j.findings.map((f: { path: string }) => f.path);
+    expect(paths).toEqual([...paths].sort());
+    expect(r.stdout).toMatchSnapshot('json');
+  });
+
+  it('xz-shaped release: the m4 file is critical and configure is flagged, exit 1', () => {
+    const r = runCli(['samples/xzlike/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.verdict).toBe('different');
+    const m4 = j.findings.find((f: { path: string }) => f.path === 'm4/build-to-host.m4');
+    expect(m4).toMatchObject({ severity: 'critical' });
+    const text = runCli(['samples/xzlike/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache]);
+    expect(text.code).toBe(1);
+    expect(text.stdout.split('\n')[0]).toMatch(/^DIFFERENT: /);
+    expect(text.stdout).toMatchSnapshot('text');
+  });
+
+  it('bad input: one line on stderr, exit 2, no stack trace', () => {
+    const r = runCli(['samples/does-not-exist.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^distdiff: samples\/does-not-exist\.tar\.gz: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('usage error: exit 2 with one line', () => {
+    const r = runCli(['samples/hello-1.0.tar.gz']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/repo/);
+  });
+
+  it('--sha256 mismatch stops before comparing', () => {
+    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--sha256', '0'.repeat(64)]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/sha256 is [0-9a-f]{64}, expected 0{64}/);
+  });
+
+  it('--help shows examples', () => {
+    const r = runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Examples:/);
+    expect(r.stdout).toMatch(/--fail-on/);
+  });
+});
