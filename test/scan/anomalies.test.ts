@@ -1,0 +1,253 @@
+import { execFileSync } from 'node:child_process';
+import { linkSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DistdiffError } from '../../src/core/errors.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/core/limits.js';
+import type { ScanOptions } from '../../src/scan/archive.js';
+import { scanArchive } from '../../src/scan/archive.js';
+import { blobId } from '../../src/scan/blob-id.js';
+import { appendTar, compressFile, makeTar, makeZip, rawPaxEntry, rawTar, rawTarEntry, TAR_END } from '../helpers/archives.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = tempDir('distdiff-anom-');
+let n = 0;
+const opts = (limits: Partial<Limits> = {}, extra: Partial<ScanOptions> = {}): ScanOptions => ({ algo: 'sha1', limits: { ...DEFAULT_LIMITS, ...limits }, ...extra });
+function write(name: string, data: Buffer | string): string {
+  const p = join(root, `${n++}-${name}`);
+  writeFileSync(p, data);
+  return p;
+}
+function dir(files: Record<string, string>): string {
+  const d = join(root, `d${n++}`, 'pkg');
+  for (const [f, c] of Object.entries(files)) {
+    mkdirSync(join(d, f, '..'), { recursive: true });
+    writeFileSync(join(d, f), c);
+  }
+  return d;
+}
+async function scanError(path: string, o = opts()): Promise<DistdiffError> {
+  try {
+    await scanArchive(path, o);
+  } catch (e) {
+    expect(e).toBeInstanceOf(DistdiffError);
+    return e as DistdiffError;
+  }
+  throw new Error('expected the scan to fail');
+}
+
+describe('archive anomalies', () => {
+  it('duplicate path appended with tar -r: both entries kept, anomaly with count', async () => {
+    const d = dir({ 'a.txt': 'one\n', 'b.txt': 'b\n' });
+    const t = makeTar(d, { format: 'gnu' });
+    writeFileSync(join(d, 'a.txt'), 'two\n');
+    appendTar(t, join(d, '..'), ['pkg/a.txt']);
+    const r = await scanArchive(t, opts());
+    const as = r.entries.filter((e) => e.path === 'pkg/a.txt');
+    expect(as.map((e) => e.oid)).toEqual([blobId('sha1', 'one\n'), blobId('sha1', 'two\n')]);
+    expect(r.anomalies).toEqual([{ kind: 'duplicate-path', path: 'pkg/a.txt', detail: { count: 2 }, index: as[1]!.index }]);
+  });
+
+  it('absolute path (tar -P): made relative, anomaly with the raw name', async () => {
+    const d = dir({ 'abs.txt': 'x' });
+    const t = makeTar(d, { args: ['-P'], members: [join(d, 'abs.txt')] });
+    const r = await scanArchive(t, opts());
+    const rel = join(d, 'abs.txt').slice(1);
+    expect(r.entries).toEqual([expect.objectContaining({ path: rel, rawPath: '/' + rel, type: 'file' })]);
+    expect(r.anomalies).toEqual([{ kind: 'absolute-path', path: rel, detail: { raw: '/' + rel }, index: 0 }]);
+  });
+
+  it("'..' components stay visible; symlink leaving the tree; backslash; non-UTF-8 name", async () => {
+    const t = write(
+      'hostile.tar',
+      rawTar(
+        rawTarEntry('pkg/', '', { type: '5' }),
+        rawTarEntry('pkg/../../etc/evil', 'x'),
+        rawTarEntry('pkg/up', '', { type: '2', linkname: '../../etc/passwd' }),
+        rawTarEntry('pkg/ok', '', { type: '2', linkname: 'sub/../evil' }),
+        rawTarEntry('pkg/win\\path.txt', 'w'),
+        rawTarEntry(Buffer.from([0x70, 0x6b, 0x67, 0x2f, 0x66, 0xff, 0x2e, 0x63]), 'bytes'),
+      ),
+    );
+    const r = await scanArchive(t, opts());
+    expect(r.entries.map((e) => e.path)).toEqual(['pkg', 'etc/evil'.replace(/^/, 'pkg/../../'), 'pkg/up', 'pkg/ok', 'pkg/win\\path.txt', 'pkg/f\\xff.c']);
+    expect(r.entries[5]).toMatchObject({ rawPath: 'pkg/f\\xff.c', oid: blobId('sha1', 'bytes') });
+    expect(r.entries[2]).toMatchObject({ type: 'symlink', linkTarget: '../../etc/passwd', oid: blobId('sha1', '../../etc/passwd') });
+    expect(r.anomalies).toEqual([
+      { kind: 'dotdot-path', path: 'pkg/../../etc/evil', detail: { raw: 'pkg/../../etc/evil' }, index: 1 },
+      { kind: 'backslash-path', path: 'pkg/win\\path.txt', detail: { raw: 'pkg/win\\path.txt' }, index: 4 },
+      { kind: 'non-utf8-name', path: 'pkg/f\\xff.c', detail: { raw: 'pkg/f\\xff.c' }, index: 5 },
+      { kind: 'link-escapes-tree', path: 'pkg/up', detail: { target: '../../etc/passwd', link: 'symlink' }, index: 2 },
+    ]);
+  });
+
+  it('hard link made by GNU tar: type hardlink, target content, anomaly', async () => {
+    const d = dir({ 'orig.txt': 'shared\n' });
+    linkSync(join(d, 'orig.txt'), join(d, 'same.txt'));
+    const r = await scanArchive(makeTar(d), opts());
+    const h = r.entries.find((e) => e.path === 'pkg/same.txt')!;
+    expect(h).toMatchObject({ type: 'hardlink', linkTarget: 'pkg/orig.txt', oid: blobId('sha1', 'shared\n'), size: 7 });
+    expect(r.anomalies).toEqual([{ kind: 'hardlink', path: 'pkg/same.txt', detail: { target: 'pkg/orig.txt' }, index: h.index }]);
+  });
+
+  it('fifo (mkfifo) and a character device: special-file', async () => {
+    const d = dir({ 'a.txt': 'a' });
+    execFileSync('mkfifo', [join(d, 'pipe')]);
+    const t = makeTar(d);
+    const r = await scanArchive(t, opts());
+    const f = r.entries.find((e) => e.path === 'pkg/pipe')!;
+    expect(f.type).toBe('fifo');
+    expect(r.anomalies).toEqual([{ kind: 'special-file', path: 'pkg/pipe', detail: { type: 'fifo' }, index: f.index }]);
+    const r2 = await scanArchive(write('chr.tar', rawTar(rawTarEntry('null', '', { type: '3' }))), opts());
+    expect(r2.entries[0]!.type).toBe('device');
+    expect(r2.anomalies[0]).toMatchObject({ kind: 'special-file', detail: { type: 'device' } });
+  });
+
+  it('file and directory of the same name', async () => {
+    const r = await scanArchive(write('fd.tar', rawTar(rawTarEntry('p/a', 'file'), rawTarEntry('p/a/b', 'child'))), opts());
+    expect(r.anomalies).toEqual([{ kind: 'file-dir-conflict', path: 'p/a', detail: { other: 'p/a/b' }, index: 0 }]);
+  });
+
+  it('GNU sparse entry: sparse-file anomaly, real size', async () => {
+    const d = join(root, 'sparse', 'pkg');
+    mkdirSync(d, { recursive: true });
+    execFileSync('sh', ['-c', 'truncate -s 1M "$1/holes" && printf data | dd of="$1/holes" bs=1 seek=700000 conv=notrunc 2>/dev/null', 'sh', d]);
+    for (const format of ['gnu', 'pax'] as const) {
+      const r = await scanArchive(makeTar(d, { format, args: ['--sparse'] }), opts());
+      const e = r.entries.find((x) => x.path === 'pkg/holes')!;
+      expect(e).toMatchObject({ type: 'file', size: 1048576 });
+      expect(e.oid).toBeUndefined();
+      expect(r.anomalies).toEqual([{ kind: 'sparse-file', path: 'pkg/holes', detail: { size: 1048576 }, index: e.index }]);
+    }
+  });
+
+  it('git archive: commit id from the pax global header', async () => {
+    const repo = makeRepo(join(root, 'repo'));
+    const commit = repo.commit({ 'README': 'hi\n' });
+    const out = join(root, 'ga.tar.gz');
+    execFileSync('sh', ['-c', 'git -C "$1" archive --format=tar --prefix=p-1/ HEAD | gzip -n > "$2"', 'sh', repo.dir, out]);
+    const r = await scanArchive(out, opts());
+    expect(r.paxCommit).toBe(commit);
+    expect(r.entries.map((e) => e.path)).toEqual(['p-1', 'p-1/README']);
+    const r2 = await scanArchive(write('g.tar', rawTar(rawPaxEntry({ comment: 'not a commit' }, true), rawTarEntry('x', 'y'))), opts());
+    expect(r2.paxCommit).toBeUndefined();
+  });
+
+  it('data after the end-of-archive marker (concatenated archive)', async () => {
+    const t = write('trail.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), rawTarEntry('hidden', 'h'), TAR_END]));
+    const r = await scanArchive(t, opts());
+    expect(r.entries.map((e) => e.path)).toEqual(['a']);
+    expect(r.anomalies).toEqual([{ kind: 'trailing-data', path: '', detail: { bytes: 2048, offset: 2048 } }]);
+    // zero padding (GNU tar's 10 KiB records) is not trailing data
+    const padded = await scanArchive(write('pad.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), Buffer.alloc(8192)])), opts());
+    expect(padded.anomalies).toEqual([]);
+  });
+
+  it('pax path and linkpath records override the header fields', async () => {
+    const long = 'p/' + 'x'.repeat(150);
+    const t = write('pax.tar', rawTar(rawPaxEntry({ path: long }), rawTarEntry('short', 'c'), rawPaxEntry({ linkpath: 'target/' + 'y'.repeat(120) }), rawTarEntry('p/l', '', { type: '2' })));
+    const r = await scanArchive(t, opts());
+    expect(r.entries).toEqual([
+      expect.objectContaining({ path: long, oid: blobId('sha1', 'c') }),
+      expect.objectContaining({ path: 'p/l', linkTarget: 'target/' + 'y'.repeat(120) }),
+    ]);
+  });
+});
+
+describe('corrupt, truncated and unknown input is an error naming the file', () => {
+  const d = dir({ 'a.txt': 'a'.repeat(300000), 'b.txt': 'hello' });
+  const base = makeTar(d, { format: 'gnu' });
+  for (const c of ['gzip', 'xz', 'bzip2', 'zstd'] as const) {
+    it(`truncated ${c}`, async () => {
+      const full = readFileSync(compressFile(base, c, join(root, `${n++}.tar.${c}`)));
+      const t = write(`cut.${c}`, full.subarray(0, Math.floor(full.length / 2)));
+      const e = await scanError(t);
+      expect(e.kind).toBe('archive');
+      expect(e.input).toBe(t);
+      expect(e.message).toMatch(new RegExp(`^${c} data is corrupt or truncated`));
+    });
+  }
+  it('tar cut off mid-entry, mid-header, and without the end-of-archive marker', async () => {
+    const full = readFileSync(base);
+    expect((await scanError(write('mid.tar', full.subarray(0, 512 + 1000)))).message).toMatch(/truncated: an entry's data is cut off/);
+    expect((await scanError(write('hdr.tar', full.subarray(0, 512 * 2 + 300000 + 100 + 200)))).message).toMatch(/tar is corrupt/);
+    expect((await scanError(write('noend.tar', rawTarEntry('a', 'a')))).message).toMatch(/no end-of-archive marker/);
+  });
+  it('header checksum byte flipped', async () => {
+    const raw = rawTar(rawTarEntry('a', 'a'), rawTarEntry('b', 'b', { badChecksum: true }));
+    const e = await scanError(write('badsum.tar', raw));
+    expect(e.message).toBe('tar is corrupt: header checksum mismatch at offset 1024');
+  });
+  it('zero-byte file, unknown magic, a gzip that holds no tar', async () => {
+    expect((await scanError(write('zero', ''))).message).toBe('the file is empty (0 bytes)');
+    expect((await scanError(write('junk', 'hello, this is not an archive'))).message).toMatch(/^unknown archive format/);
+    const gz = compressFile(write('plain.txt', 'x'.repeat(2000)), 'gzip');
+    expect((await scanError(gz)).message).toMatch(/^no tar archive inside/);
+    expect((await scanError(join(root, 'missing.tar'))).kind).toBe('not-found');
+  });
+  it('zip whose local header name differs from the central directory', async () => {
+    const z = readFileSync(makeZip(d));
+    const at = z.indexOf('pkg/a.txt');
+    z[at + 4] = 0x41; // local header copy only: the central directory comes later
+    const e = await scanError(write('mismatch.zip', z));
+    expect(e.message).toMatch(/^zip is corrupt: local header name "pkg\/A.txt" differs/);
+  });
+});
+
+describe('limits', () => {
+  const d = dir({ 'a.txt': 'a', 'b.txt': 'b', 'c.txt': 'c' });
+  const t = makeTar(d, { compress: 'gzip' });
+  it('maxEntries and maxPathLength', async () => {
+    const e = await scanError(t, opts({ maxEntries: 2 }));
+    expect([e.kind, e.message]).toEqual(['limit', 'more than 2 entries']);
+    const p = await scanError(t, opts({ maxPathLength: 8 }));
+    expect([p.kind, p.message]).toEqual(['limit', expect.stringMatching(/^entry name longer than 8 bytes/)]);
+  });
+  it('maxUncompressed and maxRatio (only past 64 MiB)', async () => {
+    const e = await scanError(t, opts({ maxUncompressed: 4096 }));
+    expect(e.kind).toBe('limit');
+    expect(e.message).toMatch(/--max-uncompressed/);
+    expect(e.hint).toBe('raise --max-ratio/--max-uncompressed if you trust this archive');
+    // small archives compress far beyond the ratio without tripping it
+    expect((await scanArchive(t, opts({ maxRatio: 2 }))).entries).toHaveLength(4);
+    const bomb = join(root, 'bomb.tar.gz');
+    writeFileSync(bomb, execFileSync('gzip', ['-c', '-1'], { input: rawTar(rawTarEntry('zeros', Buffer.alloc(70 * 1024 * 1024))), maxBuffer: 1 << 28 }));
+    const b = await scanError(bomb);
+    expect([b.kind, b.message]).toEqual(['limit', expect.stringMatching(/^decompressed size exceeds --max-ratio \(200x/)]);
+  });
+});
+
+describe('content retention', () => {
+  const d = dir({ 'small.txt': 'small\n', 'mid.txt': 'm'.repeat(100), 'big.txt': 'b'.repeat(5000) });
+  const t = makeTar(d, { compress: 'xz' });
+  it('keeps what retain() asks for within the per-file and total budgets', async () => {
+    const asked: Array<[string, number]> = [];
+    const r = await scanArchive(t, opts({ maxRetainFile: 1000, maxRetainTotal: 104 }, { retain: (oid, size) => (asked.push([oid, size]), true) }));
+    const oid = (s: string) => blobId('sha1', s);
+    expect(asked.sort((a, b) => a[1] - b[1])).toEqual([[oid('small.txt'.replace('small.txt', 'small\n')), 6], [oid('m'.repeat(100)), 100], [oid('b'.repeat(5000)), 5000]]);
+    // archive order is big, mid, small: big is too large, mid fits, small no longer fits the total
+    expect(r.content.get(oid('m'.repeat(100)))?.toString()).toBe('m'.repeat(100));
+    expect(r.content.get(oid('b'.repeat(5000)))).toBeUndefined();
+    expect(r.content.get(oid('small\n'))).toBeUndefined();
+    expect([...r.content.skipped].sort()).toEqual([oid('b'.repeat(5000)), oid('small\n')].sort());
+  });
+  it('retain() returning false keeps nothing and skips nothing', async () => {
+    const r = await scanArchive(t, opts({}, { retain: () => false }));
+    expect(r.content.get(blobId('sha1', 'small\n'))).toBeUndefined();
+    expect(r.content.skipped.size).toBe(0);
+  });
+});
+
+describe('zip specifics', () => {
+  it('symlink in a zip leaving the tree; duplicate names are reported', async () => {
+    const d = join(root, 'zs', 'pkg');
+    mkdirSync(d, { recursive: true });
+    symlinkSync('../../outside', join(d, 'esc'));
+    writeFileSync(join(d, 'f'), 'f');
+    const z = makeZip(d);
+    const r = await scanArchive(z, opts());
+    expect(r.entries.find((e) => e.path === 'pkg/esc')).toMatchObject({ type: 'symlink', linkTarget: '../../outside' });
+    expect(r.anomalies).toEqual([expect.objectContaining({ kind: 'link-escapes-tree', path: 'pkg/esc' })]);
+  });
+});
