@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { lineEndingsClassifier } from '../../src/classify/line-endings.js';
+import { stampOnlyChanges, stampsClassifier } from '../../src/classify/stamps.js';
+import { diffOf, makeCtx } from './ctx-helper.js';
+
+async function stamp(git: string, tarball: string, version = '5.6.1') {
+  const ctx = makeCtx({ git: { f: git }, tarball: { f: tarball }, revision: { version } });
+  return stampsClassifier.classify(diffOf(ctx, 'f'), ctx);
+}
+
+describe('stampsClassifier', () => {
+  it('explains man page .TH and version define stamps, with tarball line numbers', async () => {
+    const git = '.\\" comment\n.TH XZ 1 "2023-01-01" "Tukaani" "XZ Utils 5.6.0"\n.SH NAME\n';
+    const tar = '.\\" comment\n.TH XZ 1 "2024-03-09" "Tukaani" "XZ Utils 5.6.1"\n.SH NAME\n';
+    expect(await stamp(git, tar)).toEqual({ code: 'VERSION_STAMP', path: 'f', severity: 'low', evidence: { version: '5.6.1', lines: [2] } });
+    expect(await stamp('#define VERSION "@VERSION@"\nint x;\n', '#define VERSION "5.6.1"\nint x;\n')).toMatchObject({
+      evidence: { version: '5.6.1', lines: [1] },
+    });
+  });
+  it('explains texinfo and prose dates without a version', async () => {
+    expect(await stamp('@set UPDATED 1 January 2023\n@set UPDATED-MONTH January 2023\n', '@set UPDATED 9 March 2024\n@set UPDATED-MONTH March 2024\n', '')).toEqual({
+      code: 'VERSION_STAMP', path: 'f', severity: 'low', evidence: { lines: [1, 2] },
+    });
+  });
+  it('refuses when anything else changed on the line or elsewhere', async () => {
+    expect(await stamp('#define VERSION "5.6.0" /* max 10 */\n', '#define VERSION "5.6.1" /* max 11 */\n')).toBeUndefined();
+    expect(await stamp('x = 1.5; /* 5.6.0 */\n', 'x = 2.5; /* 5.6.1 */\n')).toBeUndefined();
+    expect(await stamp('a\nVERSION=5.6.0\n', 'a\nVERSION=5.6.1\nrm -rf /tmp/x\n')).toBeUndefined();
+    expect(await stamp('timeout = 10\n', 'timeout = 99\n')).toBeUndefined();
+  });
+  it('requires the release version itself, not just any version', async () => {
+    expect(await stamp('VERSION=5.6.0\n', 'VERSION=9.9.9\n')).toBeUndefined();
+  });
+  it('exposes the line check', () => {
+    expect(stampOnlyChanges('a\nb 2023-01-01\nc\n', 'a\nb 2024-03-09\nc\n')).toEqual({ lines: [2], versionSeen: false });
+  });
+});
+
+describe('lineEndingsClassifier', () => {
+  async function eol(git: string | Buffer, tarball: string | Buffer) {
+    const ctx = makeCtx({ git: { f: git }, tarball: { f: tarball } });
+    return lineEndingsClassifier.classify(diffOf(ctx, 'f'), ctx);
+  }
+  it('explains CRLF in the tarball and in git', async () => {
+    expect(await eol('a\nb\n', 'a\r\nb\r\n')).toEqual({ code: 'LINE_ENDINGS_ONLY', path: 'f', severity: 'info', evidence: { from: 'lf', to: 'crlf' } });
+    expect(await eol('a\r\nb\r\n', 'a\nb\n')).toMatchObject({ evidence: { from: 'crlf', to: 'lf' } });
+  });
+  it('refuses other changes and unretained content', async () => {
+    expect(await eol('a\nb\n', 'a\r\nc\r\n')).toBeUndefined();
+    expect(await eol('a\rb\n', 'a\nb\n')).toBeUndefined();
+    const ctx = makeCtx({ git: { f: 'a\n' }, tarball: { f: 'a\r\n' }, withheld: ['f'] });
+    expect(await lineEndingsClassifier.classify(diffOf(ctx, 'f'), ctx)).toBeUndefined();
+  });
+  it('refuses when the mode changed too', async () => {
+    const ctx = makeCtx({ git: { f: 'a\n' }, tarball: { f: 'a\r\n' } });
+    const d = { ...diffOf(ctx, 'f'), changes: ['content', 'mode'] as ('content' | 'mode')[] };
+    expect(await lineEndingsClassifier.classify(d, ctx)).toBeUndefined();
+  });
+});
