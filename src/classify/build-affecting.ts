@@ -10,6 +10,8 @@ const BUILD_NAMES = new Set([
   'config.status', 'libtool', 'ltmain.sh', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver',
   'ar-lib', 'ylwrap', 'config.guess', 'config.sub', 'config.rpath', 'mkinstalldirs', 'py-compile',
   'makefile.in.in', 'build.sh', 'autogen.sh', 'bootstrap', 'install.sh', 'conanfile.py', 'rakefile',
+  'makefile.pl', 'build.pl', 'gradlew', 'build.xml', 'bootstrap.conf', 'build.zig', 'module.bazel', 'build.bazel',
+  'workspace.bazel', 'gnulib-cache.m4', 'tap-driver.sh', 'mdate-sh', 'libtoolize',
 ]);
 
 const BUILD_EXT = /\.(m4|ac|am|in|mk|mak|cmake|sh|bash|ksh|zsh|bat|cmd|ps1|gyp|gypi|ninja|sed|awk|pl|pm)$/i;
@@ -19,6 +21,10 @@ export function isBuildAffecting(path: string): boolean {
   const lower = base.toLowerCase();
   if (BUILD_NAMES.has(lower)) return true;
   if (BUILD_EXT.test(lower)) return true;
+  // Makefile variants: Makefile.dist, makefile.vc, GNUmakefile.local …
+  if (/^(?:gnu)?makefile\.[\w.-]+$/.test(lower)) return true;
+  // debian/rules is a makefile run at package build time.
+  if (/(?:^|\/)debian\/rules$/.test(path)) return true;
   if (/^(build-aux|m4|autotools|cmake)\//i.test(path)) return true;
   return false;
 }
