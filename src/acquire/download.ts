@@ -271,7 +271,7 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
       transform(chunk: Buffer, _enc, cb) {
         bytes += chunk.length;
         if (bytes > maxDownload) {
-          const err = limitError(`body of more than ${maxDownload} bytes`);
+          const err = limitError('body');
           fail(err);
           cb(err);
           return;
