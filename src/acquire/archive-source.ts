@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DistdiffError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
@@ -120,6 +120,27 @@ async function acquireLocal(input: string): Promise<AcquiredArchive> {
   return { source: input, path, isDirectory: st.isDirectory(), downloaded: false, size: st.isFile() ? st.size : 0 };
 }
 
+/** Temp files of downloads interrupted by a killed process; removed after a day (best effort). */
+export const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;
+
+/** Deletes `.part-*` files in `dir` older than STALE_PARTIAL_MS; never throws. */
+export async function removeStalePartials(dir: string, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith('.part-')) continue;
+    const p = join(dir, name);
+    const st = await stat(p).catch(() => undefined);
+    if (st?.isFile() && now - st.mtimeMs > STALE_PARTIAL_MS) {
+      await unlink(p).then(
+        () => removed.push(name),
+        () => undefined,
+      );
+    }
+  }
+  return removed;
+}
+
 async function acquireUrl(input: string, pin: string | undefined, opts: AcquireOptions): Promise<AcquiredArchive> {
   checkPlainHttp(input, opts.allowHttp);
   const path = resolve(join(opts.cacheDir, 'downloads', downloadFileName(input)));
@@ -132,6 +153,7 @@ async function acquireUrl(input: string, pin: string | undefined, opts: AcquireO
       }
     }
   }
+  await removeStalePartials(dirname(path));
   const r = await download(input, path, {
     limits: opts.limits,
     allowHttp: opts.allowHttp,

@@ -263,7 +263,13 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
       response.destroy();
       throw limitError(`Content-Length ${total}`);
     }
-    await mkdir(dirname(dest), { recursive: true });
+    try {
+      await mkdir(dirname(dest), { recursive: true });
+    } catch (e) {
+      response.destroy();
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new DistdiffError('download', url, `cannot create ${dirname(dest)}: ${code}`, 'check the cache directory');
+    }
     const tmp = join(dirname(dest), `.part-${randomBytes(6).toString('hex')}-${basename(dest)}`);
     const hash = createHash('sha256');
     let bytes = 0;

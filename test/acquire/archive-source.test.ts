@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +8,8 @@ import {
   downloadFileName,
   isUrl,
   originalBasename,
+  removeStalePartials,
+  STALE_PARTIAL_MS,
   urlBasename,
   type AcquireOptions,
 } from '../../src/acquire/archive-source.js';
@@ -239,5 +241,19 @@ describe('acquireArchive: URLs', () => {
     const o = options();
     const e = await failure(acquireArchive(`${server.base}/status/404`, o));
     expect([e.kind, e.message]).toEqual(['download', 'HTTP 404 Not Found']);
+  });
+});
+
+describe('removeStalePartials', () => {
+  it('deletes only .part- files older than a day', async () => {
+    const dir = join(root, 'partials');
+    mkdirSync(dir);
+    for (const f of ['.part-old-x.tar.gz', '.part-new-x.tar.gz', 'abcdef0123456789-old.tar.gz']) writeFileSync(join(dir, f), 'x');
+    const old = new Date(Date.now() - STALE_PARTIAL_MS - 60_000);
+    utimesSync(join(dir, '.part-old-x.tar.gz'), old, old);
+    utimesSync(join(dir, 'abcdef0123456789-old.tar.gz'), old, old);
+    expect(await removeStalePartials(dir)).toEqual(['.part-old-x.tar.gz']);
+    expect(readdirSync(dir).sort()).toEqual(['.part-new-x.tar.gz', 'abcdef0123456789-old.tar.gz']);
+    expect(await removeStalePartials(join(root, 'no-such-dir'))).toEqual([]);
   });
 });

@@ -347,3 +347,12 @@ describe('download over https (self-signed certificate made with openssl)', () =
     expect(r.sha256).toBe(sha(tarGz));
   });
 });
+
+describe('download: unwritable destination', () => {
+  it('reports a cache directory that cannot be created', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const e = await failure(download(`${server.base}/files/pkg-1.0.tar.gz`, join(file, 'sub', 'x'), opts()));
+    expect([e.kind, e.message, e.hint]).toEqual(['download', `cannot create ${join(file, 'sub')}: ENOTDIR`, 'check the cache directory']);
+  });
+});
