@@ -37,12 +37,10 @@ function grepFlags(line: string): GrepFlags {
   GREP_CMD.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = GREP_CMD.exec(line)) !== null) {
-    const rest = line.slice(m.index + m[0].length);
-    const end = rest.search(/[|;`)]|&&/);
-    const segment = end === -1 ? rest : rest.slice(0, end);
-    const tokens = segment.split(/\s+/).filter(Boolean);
+    const tokens = shellWords(line.slice(m.index + m[0].length));
     for (let i = 0; i < tokens.length; i++) {
-      const tok = tokens[i]!.replace(/^['"]|['"]$/g, '');
+      const tok = tokens[i]!;
+      if (tok === '--') break; // end of options
       if (tok === '--recursive' || tok === '--dereference-recursive' || tok === '--directories=recurse') flags.recursive = true;
       else if (tok === '--text' || tok === '--binary-files=text') flags.binary = true;
       else if (/^-[A-Za-z]+$/.test(tok)) {
@@ -53,7 +51,7 @@ function grepFlags(line: string): GrepFlags {
           if (GREP_ARG_OPTS.has(c)) {
             const last = j + 1 >= tok.length;
             const arg = last ? (tokens[i + 1] ?? '') : tok.slice(j + 1);
-            if (c === 'd' && /^['"]?recurse/.test(arg)) flags.recursive = true;
+            if (c === 'd' && arg.startsWith('recurse')) flags.recursive = true;
             if (last) i++; // the next word is this option's argument
             break;
           }
@@ -182,7 +180,7 @@ function trSwap(line: string): boolean {
     const a = expandTrSet(set1);
     const b = expandTrSet(set2);
     // Byte mapping: a set covering control or high bytes (e.g. '\000-\377').
-    if (a.filter(isUnprintable).length >= 16 || a.includes('\0')) return true;
+    if (a.filter(isUnprintable).length >= 16) return true;
     // Character swap: SET2 is a reordering of SET1 (e.g. "\t \-_" -> " \t_\-", rot13).
     if (a.length >= 2 && a.length === b.length && a.join('') !== b.join('')) {
       const sa = [...a].sort().join('\u0001');
@@ -206,9 +204,28 @@ const DECOMPRESSOR_ALIAS = /\|\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:\S*\/)?(?:unxz|unlzm
 /** `| $var -d`: a variable used as the decompressor (xz: the matched file's extension). */
 const DECOMPRESSOR_VAR = /\|\s*\$\{?([\w[\]$]+?)\}?\s+(?:-[a-zA-Z]*d[a-zA-Z]*\b|--decompress)/;
 /** Variables that commonly take -d for reasons other than decompression. */
-const NOT_DECOMPRESSOR_VAR = /(?:tr|sed|awk|grep|cut|sort|uniq|mkdir_p|mkdir|rm|od|head|tail|xargs|find|echo|date|diff|cmp|wc|paste|join|expr|printf|ls|ln|cp|mv|install|gcc|cc|cxx|cpp|ld|ar|nm|ranlib|strip|objdump|perl|python|java|sdkmanager)$/i;
+const NOT_DECOMPRESSOR_VAR = /(?:tr|sed|awk|grep|cut|sort|uniq|mkdir_p|mkdir|rm|od|head|tail|xargs|find|echo|date|diff|cmp|wc|paste|join|expr|printf|ls|ln|cp|mv|install|gcc|cc|cxx|cpp|ld|ar|nm|ranlib|strip|objdump|perl|python|java|sdkmanager)(?:_?(?:cmd|prog|program|bin|path|exe))?$/i;
 
-const BYTE_SLICE = /(?:^|[\s|;&(`'"])(?:head|tail)\s+(?:-[a-zA-Z]*c(?:\s*\+?\d+|\b)|--bytes)|(?:^|[\s|;&(`'"])dd\s[^|;]*\b(?:skip|iseek)=|\bskip_bytes\b/;
+const HEAD_TAIL_BYTES = /(?:^|[\s|;&(`'"])(?:head|tail)\s+(?:-[a-zA-Z]*c\s*(\+?\d+)?|--bytes(?:[=\s]+(\+?\d+))?)/;
+const DD_SKIP = /(?:^|[\s|;&(`'"])dd\s[^|;]*\b(?:skip|iseek)=|\bskip_bytes\b/;
+/** Reads of random/zero devices and tiny header probes (gettext's ELF-class check reads one byte) are not slicing. */
+const BENIGN_BYTES_SOURCE = /\/dev\/(?:u?random|zero)\b/;
+const SMALL_PROBE = 16;
+
+function byteSlicing(t: string): boolean {
+  if (BENIGN_BYTES_SOURCE.test(t)) return false;
+  const ht = HEAD_TAIL_BYTES.exec(t);
+  if (ht) {
+    const n = ht[1] ?? ht[2];
+    if (n === undefined || Math.abs(parseInt(n, 10)) > SMALL_PROBE) return true;
+  }
+  if (DD_SKIP.test(t)) {
+    const bs = /\bi?bs=(\d+)\b/.exec(t);
+    const count = /\bcount=(\d+)\b/.exec(t);
+    if (!(bs && count && parseInt(bs[1]!, 10) * parseInt(count[1]!, 10) <= SMALL_PROBE)) return true;
+  }
+  return false;
+}
 const BASE64 = /(?:^|[\s|;&(`'"])(?:base64\s+(?:[^|;&]*\s)?(?:-[a-zA-Z]*[dD]\b|--decode)|openssl\s+(?:enc|base64|aes-\S+|des\S*|bf\S*)\s[^|;&]*-(?:d|base64\s+-d)\b|uudecode\b|b64decode\b)/;
 const SED_AS_CAT = /\bsed\s+(?:-[a-zA-Z]+\s+)*\\?["']\s*r\s*\\{1,2}n\s*\\?["']/;
 const FIXTURE = /(?:^|[\s"'=/(\[])(?:tests?\/(?:files|data|fixtures|testdata)|testdata|test-data|test_data)\/[\w.\/+-]*\.(?:xz|lzma|lz|gz|bz2|zst|bin|dat|7z|z)(?![\w])/i;
@@ -245,6 +262,9 @@ function logicalLines(text: string): LogicalLine[] {
   return out;
 }
 
+/** A `case` pattern list such as `arc | bfin | sh | sparc)`: `sh` is a CPU there, not a shell. */
+const CASE_PATTERN = /^\s*\(?\s*[\w*?.[\]-]+(?:\s*\|\s*[\w*?.[\]-]+)+\s*\)/;
+
 /** A cheap prefilter: lines without any of these substrings cannot match. */
 const PREFILTER = /grep|GREP|tr|TR|\||head|tail|dd|base64|openssl|uudecode|sed|test|curl|wget|fetch/;
 
@@ -271,11 +291,11 @@ export function findConstructs(text: string, path: string): Construct[] {
       const v = DECOMPRESSOR_VAR.exec(t);
       if (v && !NOT_DECOMPRESSOR_VAR.test(v[1]!.replace(/[[\]$]/g, ''))) kinds.push('pipe-to-decompressor');
     }
-    if (BYTE_SLICE.test(t)) kinds.push('byte-slicing');
+    if (byteSlicing(t)) kinds.push('byte-slicing');
     const download = (DOWNLOADER.test(t) && PIPE_TO_SHELL.test(t)) || SHELL_OF_DOWNLOAD.test(t);
     if (download) kinds.push('download-to-shell');
-    else if (PIPE_TO_SHELL.test(t)) kinds.push('eval-pipe-shell');
-    if (PIPE_TO_SHELL_SILENCED.test(t)) kinds.push('stderr-silenced-shell');
+    else if (PIPE_TO_SHELL.test(t) && !CASE_PATTERN.test(t)) kinds.push('eval-pipe-shell');
+    if (PIPE_TO_SHELL_SILENCED.test(t) && !CASE_PATTERN.test(t)) kinds.push('stderr-silenced-shell');
     if (!fixturesNormal && FIXTURE.test(t)) kinds.push('test-fixture-reference');
     if (BASE64.test(t)) kinds.push('base64-decode');
     if (SED_AS_CAT.test(t)) kinds.push('sed-read-as-cat');

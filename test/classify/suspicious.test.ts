@@ -127,7 +127,7 @@ describe('findConstructs', () => {
     ['a variable as decompressor', 'cat x | $gl_ext -d', 'pipe-to-decompressor'],
     ['head -c', 'x=`head -c 1024 "$f"`', 'byte-slicing'],
     ['tail -c +N', 'tail -c +2049 "$f" > y', 'byte-slicing'],
-    ['dd skip=', 'dd if="$f" bs=1 skip=512 count=9 2>/dev/null', 'byte-slicing'],
+    ['dd skip=', 'dd if="$f" bs=1 skip=512 count=4096 2>/dev/null', 'byte-slicing'],
     ['pipe into sh', 'echo "$payload" | sh', 'eval-pipe-shell'],
     ['pipe into /bin/bash', 'echo "$payload" | /bin/bash -s', 'eval-pipe-shell'],
     ['fixture path', 'f="$srcdir/tests/files/good-large_compressed.lzma"', 'test-fixture-reference'],
@@ -159,6 +159,13 @@ describe('findConstructs', () => {
     ['shell running a script file', '$SHELL "$ac_aux_dir/install-sh" -c'],
     ['sha256sum is not sh', 'echo x | shasum'],
     ['case conversion', "tr 'a-z' 'A-Z'"],
+    ['a grep pattern after -- (tcl.m4)', "AS_IF([echo \"$CFLAGS \" |grep -E -q -- '-arch (ppc64|x86_64) '], [:])"],
+    ['a one-byte ELF probe with dd (gettext lib-prefix.m4)', "dd bs=1 count=1 skip=4 2>/dev/null | hexdump -e '1/1 \"%3d \"'"],
+    ['head -c of a small header', 'magic=`head -c 4 "$f"`'],
+    ['bytes from /dev/urandom', "x=$(tr -dc '0-9a-f' < /dev/urandom | head -c 32)"],
+    ['tr of NUL to a letter', 'head -c1400 /dev/zero | tr "\\000" "a"'],
+    ['a tr helper variable with -d', 'echo x | $TR_CMD -d "[:blank:]"'],
+    ['sh as a CPU in a case pattern', 'arc | bfin | sh | sparc)'],
     ['fixture lists in Makefile.am are normal (checked by path below)', 'EXTRA_DIST = notes.txt'],
   ])('does not flag %s', (_name, line) => {
     expect(findConstructs(`${line}\n`, 'm4/x.m4')).toEqual([]);
