@@ -32,6 +32,7 @@ out.push('');
 out.push(`- CPU: ${facts.cpu} — nproc ${facts.nproc}, ${facts.mem} RAM`);
 out.push(`- Node ${facts.node}; ${facts.xz}; ${facts.gzip}; ${facts.zstd}; ${facts.git}`);
 out.push(`- distdiff: ${facts.distdiff === 'absent' ? 'not measured (dist/cli.js missing or failing)' : `commit ${facts.distdiff}`}`);
+out.push(`- load average (1/5/15 min): ${facts.load}; bench took ${facts.seconds} s from ${facts.started}`);
 out.push(`- ${facts.runs} runs per variant, run alternately; medians shown (all runs in the last table)`);
 out.push('');
 
