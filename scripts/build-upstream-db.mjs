@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+/**
+ * Builds data/upstream-db.json.gz: every historical version of the m4 files and autotools auxiliary
+ * scripts of the upstream projects that release tarballs copy them from. Only derived data is written
+ * (blob ids, hashes, serials, stamps, commits, dates, tags, 24-bit line hashes); no upstream text.
+ *
+ * Usage (after `npm run build`, which compiles src/classify/m4.ts to dist/classify/m4.js):
+ *   node scripts/build-upstream-db.mjs [--out data/upstream-db.json.gz] [--date YYYY-MM-DD] \
+ *        [project=/path/to/bare.git ...]
+ * Without project arguments the SOURCES list below is used, with bare git dirs under $MIRROR_DIR
+ * (default /work/.mirror/<owner>+<name>/repo). Missing sources are skipped with a warning.
+ * Nothing from the repositories is executed: only git plumbing reads them.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const m4Path = join(root, 'dist/classify/m4.js');
+if (!existsSync(m4Path)) {
+  console.error(`build-upstream-db: ${m4Path} is missing; run \`npm run build\` first`);
+  process.exit(2);
+}
+const { normalisedHash, parseSerial, scriptStamp, lineHashes, NORMALISATION_VERSION } = await import(m4Path);
+
+const MIRROR_DIR = process.env.MIRROR_DIR ?? '/work/.mirror';
+const SOURCES = [
+  { project: 'gnulib', repo: 'coreutils/gnulib' },
+  { project: 'gettext', repo: 'autotools-mirror/gettext' },
+  { project: 'autoconf', repo: 'autotools-mirror/autoconf' },
+  { project: 'automake', repo: 'autotools-mirror/automake' },
+  { project: 'libtool', repo: 'autotools-mirror/libtool' },
+  { project: 'autoconf-archive', repo: 'autoconf-archive/autoconf-archive' },
+  { project: 'pkgconf', repo: 'pkgconf/pkgconf' },
+  { project: 'pkg-config', repo: 'freedesktop/pkg-config' },
+  { project: 'config', repo: 'gnu-mirror-unofficial/config' },
+];
+
+/** Aux scripts and gettext po infrastructure recorded by base name (every *.m4 is recorded too). */
+const AUX_NAMES = [
+  'config.guess', 'config.sub', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver', 'ar-lib',
+  'ylwrap', 'config.rpath', 'ltmain.sh', 'mkinstalldirs', 'py-compile', 'tap-driver.sh', 'texinfo.tex',
+  'mdate-sh', 'elisp-comp', 'Makefile.in.in', 'Rules-quot', 'remove-potcdate.sin', 'quot.sed',
+  'boldquot.sed', 'en@quot.header', 'en@boldquot.header', 'insert-header.sin', 'gitlog-to-changelog',
+];
+/** Templates whose release form is the template with @VERSION@ substituted by the tag's version. */
+const TEMPLATES = { 'pkg.m4.in': 'pkg.m4' };
+
+function parseArgs(argv) {
+  const opts = { out: join(root, 'data/upstream-db.json.gz'), date: new Date().toISOString().slice(0, 10), sources: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--out') opts.out = resolve(argv[++i]);
+    else if (a === '--date') opts.date = argv[++i];
+    else if (a.includes('=')) {
+      const [project, dir] = a.split('=');
+      opts.sources.push({ project, repo: project, dir: resolve(dir) });
+    } else {
+      console.error(`build-upstream-db: unexpected argument ${a}`);
+      process.exit(2);
+    }
+  }
+  if (opts.sources.length === 0)
+    opts.sources = SOURCES.map((s) => ({ ...s, dir: join(MIRROR_DIR, s.repo.replace('/', '+'), 'repo') }));
+  return opts;
+}
+
+function git(dir, args, opts = {}) {
+  return execFileSync('git', ['--git-dir', dir, ...args], { maxBuffer: 1 << 30, encoding: 'utf8', ...opts });
+}
+
+const base = (p) => p.slice(p.lastIndexOf('/') + 1);
+/** m4 files that projects copy: under a directory named m4 (m4/, gl/m4, gettext-runtime/m4, gnulib-m4 …) or pkg.m4. */
+const ROOT_M4 = ['pkg.m4'];
+const NOT_COPIED = ['aclocal.m4', 'acinclude.m4', 'configure.ac'];
+function wanted(path) {
+  const name = base(path);
+  if (AUX_NAMES.includes(name) || name in TEMPLATES) return true;
+  if (!name.endsWith('.m4') || NOT_COPIED.includes(name)) return false;
+  const dirs = path.split('/').slice(0, -1);
+  return ROOT_M4.includes(name) || dirs.some((d) => d === 'm4' || d.endsWith('-m4') || d === 'm4macros');
+}
+
+/** Reads many blobs with one `git cat-file --batch`; calls onBlob(oid, Buffer) in request order. */
+function catBlobs(dir, oids, onBlob) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('git', ['--git-dir', dir, 'cat-file', '--batch'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let buf = Buffer.alloc(0);
+    let idx = 0;
+    child.stdout.on('data', (chunk) => {
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      for (;;) {
+        const nl = buf.indexOf(10);
+        if (nl < 0) return;
+        const header = buf.subarray(0, nl).toString();
+        const [oid, type, sizeText] = header.split(' ');
+        if (type === 'missing') {
+          buf = buf.subarray(nl + 1);
+          idx++;
+          continue;
+        }
+        const size = Number(sizeText);
+        if (buf.length < nl + 1 + size + 1) return;
+        onBlob(oid, buf.subarray(nl + 1, nl + 1 + size));
+        buf = buf.subarray(nl + 1 + size + 1);
+        idx++;
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolvePromise(idx) : reject(new Error(`cat-file exited ${code}`))));
+    child.stdin.end(oids.map((o) => `${o}\n`).join(''));
+  });
+}
+
+const versionOfTag = (tag) => tag.replace(/^refs\/tags\//, '');
+
+async function scanSource(src) {
+  const t0 = Date.now();
+  const head = git(src.dir, ['rev-parse', 'HEAD']).trim();
+  /** (name, oid) → { name, oid, commit, time, path } earliest introduction. */
+  const occ = new Map();
+  const tick = (what) => process.env.DB_VERBOSE && console.error(`    ${src.project} ${what} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // No pathspec: git's pathspec matching over a 30k-commit history costs minutes; filtering here costs seconds.
+  const log = git(src.dir, ['log', '--all', '--raw', '--no-abbrev', '--no-renames', '--format=C %H %ct']);
+  let commit = '';
+  let time = 0;
+  for (const line of log.split('\n')) {
+    if (line.startsWith('C ')) {
+      [, commit, time] = line.split(' ');
+      time = Number(time);
+    } else if (line.startsWith(':')) {
+      const tab = line.indexOf('\t');
+      const fields = line.slice(1, tab).split(' ');
+      const newOid = fields[3];
+      const newMode = fields[1];
+      if (/^0+$/.test(newOid) || !newMode.startsWith('100')) continue;
+      const path = line.slice(tab + 1);
+      if (!wanted(path)) continue;
+      const name = base(path);
+      const key = `${name}\0${newOid}`;
+      const prev = occ.get(key);
+      if (!prev || time < prev.time || (time === prev.time && commit < prev.commit))
+        occ.set(key, { name, oid: newOid, commit, time, path });
+    }
+  }
+  tick('log');
+  // Release tags, oldest first by the tagged commit's date: the first tag whose tree holds a blob.
+  const tags = git(src.dir, ['for-each-ref', '--format=%(refname) %(*objectname)%(objectname) %(creatordate:unix)', 'refs/tags'])
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [ref] = l.split(' ');
+      return ref;
+    });
+  const tagInfo = [];
+  for (const ref of tags) {
+    try {
+      const c = git(src.dir, ['rev-parse', `${ref}^{commit}`]).trim();
+      const ct = Number(git(src.dir, ['show', '-s', '--format=%ct', c]).trim());
+      tagInfo.push({ tag: versionOfTag(ref), commit: c, time: ct });
+    } catch {
+      // A tag of a tree or blob: not a release.
+    }
+  }
+  tagInfo.sort((a, b) => a.time - b.time || (a.tag < b.tag ? -1 : 1));
+  const firstTag = new Map(); // key → tag
+  const templateVersions = []; // { name, tag, commit, time, templateOid }
+  for (const t of tagInfo) {
+    const tree = git(src.dir, ['ls-tree', '-r', '--full-tree', t.commit]);
+    for (const line of tree.split('\n')) {
+      if (!line) continue;
+      const tab = line.indexOf('\t');
+      const [mode, type, oid] = line.slice(0, tab).split(' ');
+      if (type !== 'blob' || !mode.startsWith('100')) continue;
+      const path = line.slice(tab + 1);
+      if (!wanted(path)) continue;
+      const name = base(path);
+      const key = `${name}\0${oid}`;
+      if (!firstTag.has(key)) firstTag.set(key, t.tag);
+      if (!occ.has(key)) occ.set(key, { name, oid, commit: t.commit, time: t.time, path }); // reached only via a merge
+      if (name in TEMPLATES) templateVersions.push({ name, tag: t.tag, commit: t.commit, time: t.time, oid });
+    }
+  }
+  tick('tags');
+  const entries = [];
+  const byOid = new Map();
+  for (const o of occ.values()) {
+    if (!byOid.has(o.oid)) byOid.set(o.oid, []);
+    byOid.get(o.oid).push(o);
+  }
+  for (const tv of templateVersions) if (!byOid.has(tv.oid)) byOid.set(tv.oid, []);
+  const oids = [...byOid.keys()].sort();
+  const contents = new Map(); // template oids only
+  const templateOids = new Set(templateVersions.map((t) => t.oid));
+  await catBlobs(src.dir, oids, (oid, content) => {
+    if (templateOids.has(oid)) contents.set(oid, Buffer.from(content));
+    for (const o of byOid.get(oid)) {
+      if (o.name in TEMPLATES) continue;
+      entries.push(describe(src.project, o, content, firstTag.get(`${o.name}\0${oid}`)));
+    }
+  });
+  tick('blobs');
+  // Substituted templates (pkg-config's pkg.m4.in → pkg.m4 as released).
+  const seenTemplate = new Set();
+  for (const tv of templateVersions) {
+    const tmpl = contents.get(tv.oid);
+    if (!tmpl) continue;
+    const version = tv.tag.replace(/^[^0-9]*/, '').replace(/_/g, '.');
+    if (!/^\d/.test(version)) continue;
+    const content = Buffer.from(tmpl.toString('latin1').replaceAll('@VERSION@', version), 'latin1');
+    const oid = blobSha1(content);
+    const key = `${TEMPLATES[tv.name]}\0${oid}`;
+    if (seenTemplate.has(key)) continue;
+    seenTemplate.add(key);
+    entries.push(
+      describe(src.project, { name: TEMPLATES[tv.name], oid, commit: tv.commit, time: tv.time }, content, tv.tag),
+    );
+  }
+  console.error(
+    `  ${src.project}: ${occ.size} (name, blob) versions, ${tagInfo.length} tags, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return { head, entries };
+}
+
+import { createHash } from 'node:crypto';
+function blobSha1(buf) {
+  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
+}
+
+function describe(project, o, content, tag) {
+  const serial = o.name.endsWith('.m4') ? parseSerial(content) : undefined;
+  const stamp = o.name.endsWith('.m4') ? undefined : scriptStamp(content);
+  return {
+    name: o.name,
+    project,
+    blob: o.oid,
+    norm: normalisedHash(content),
+    serial: serial?.text,
+    serialForm: serial?.form,
+    stamp: stamp ? `${stamp.kind}=${stamp.value}` : undefined,
+    commit: o.commit,
+    date: new Date(o.time * 1000).toISOString().slice(0, 10),
+    tag,
+    lines: lineHashes(content),
+  };
+}
+
+function cmpSerial(a, b) {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] === undefined) return -1;
+    if (y[i] === undefined) return 1;
+    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return 0;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const enc24 = (h) => B64[(h >> 18) & 63] + B64[(h >> 12) & 63] + B64[(h >> 6) & 63] + B64[h & 63];
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const t0 = Date.now();
+  const sources = [];
+  const all = [];
+  for (const src of opts.sources) {
+    if (!existsSync(src.dir)) {
+      console.error(`  ${src.project}: ${src.dir} not found, skipped`);
+      continue;
+    }
+    const { head, entries } = await scanSource(src);
+    sources.push({ project: src.project, repo: src.repo, head });
+    all.push(...entries);
+  }
+  sources.sort((a, b) => (a.project < b.project ? -1 : 1));
+  const projects = sources.map((s) => s.project);
+  // Group by file name; within a name sort by date, project, blob.
+  const byName = new Map();
+  for (const e of all) {
+    if (!byName.has(e.name)) byName.set(e.name, []);
+    byName.get(e.name).push(e);
+  }
+  const files = {};
+  let versions = 0;
+  for (const name of [...byName.keys()].sort()) {
+    const list = byName.get(name).sort(
+      (a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0) || (a.blob < b.blob ? -1 : 1),
+    );
+    // Per-name dictionary of distinct (line hash, occurrence number) pairs in order of first appearance;
+    // each version is its sequence of dictionary indexes as runs [start, length, start, length, …].
+    const dict = new Map();
+    const hashes = [];
+    const maxSerial = {};
+    const v = list.map((e) => {
+      const runs = [];
+      if (name.endsWith('.m4')) {
+        // Key: (previous line hash, line hash, occurrence of that pair) — stable under edits elsewhere.
+        const seen = new Map();
+        let prev = -1;
+        for (const h of e.lines) {
+          const pair = prev * 16777216 + h;
+          const k = seen.get(pair) ?? 0;
+          seen.set(pair, k + 1);
+          const key = `${pair},${k}`;
+          prev = h;
+          let idx = dict.get(key);
+          if (idx === undefined) {
+            idx = hashes.length;
+            dict.set(key, idx);
+            hashes.push(h);
+          }
+          const n = runs.length;
+          if (n > 0 && runs[n - 2] + runs[n - 1] === idx) runs[n - 1]++;
+          else runs.push(idx, 1);
+        }
+      }
+      if (e.serial !== undefined && (maxSerial[e.project] === undefined || cmpSerial(e.serial, maxSerial[e.project]) > 0))
+        maxSerial[e.project] = e.serial;
+      // [blob, norm (24 hex), projectIndex, commit (12 hex), date, tag|0, serial|0, stamp|0, line runs (m4 only)]
+      return [e.blob, e.norm.slice(0, 24), projects.indexOf(e.project), e.commit.slice(0, 12), e.date, e.tag ?? 0, e.serial ?? 0, e.stamp ?? 0, runs];
+    });
+    versions += v.length;
+    files[name] = { maxSerial, lines: hashes.map(enc24).join(''), v };
+  }
+  const db = {
+    schemaVersion: 1,
+    normalisation: NORMALISATION_VERSION,
+    generated: opts.date,
+    sources,
+    fields: ['blob', 'norm', 'project', 'commit', 'date', 'tag', 'serial', 'stamp', 'lines'],
+    files,
+  };
+  const json = JSON.stringify(db);
+  const gz = gzipSync(json, { level: 9 });
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, gz);
+  console.error(
+    `wrote ${opts.out}: ${Object.keys(files).length} names, ${versions} versions, ${(json.length / 1e6).toFixed(1)} MB JSON, ${(gz.length / 1e6).toFixed(2)} MB gzip, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
+await main();

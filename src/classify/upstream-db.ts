@@ -1,0 +1,236 @@
+/**
+ * The database of known upstream files (data/upstream-db.json.gz, built by scripts/build-upstream-db.mjs
+ * from the git history of gnulib, gettext, autoconf, automake, libtool, autoconf-archive, pkgconf,
+ * pkg-config and config): every historical version of their m4 files and aux scripts, as derived data.
+ *
+ * Lookups are by git blob id (SHA-1 — callers with a sha256 repository compute blobId('sha1', content)),
+ * by normalised-content hash (src/classify/m4.ts), and by file base name. Copies installed on this
+ * machine (/usr/share/aclocal*, automake, libtool, gettext) form an extra source, 'local-system', of lower
+ * trust: they are matched by exact blob id only and reported as such.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { DistdiffError } from '../core/errors.js';
+import type { UpstreamRef } from '../core/findings.js';
+import { blobId } from '../scan/blob-id.js';
+import { compareSerial, serialParts } from './m4.js';
+
+export const LOCAL_SYSTEM = 'local-system';
+
+export interface UpstreamVersion {
+  name: string;
+  project: string;
+  /** Git blob id (SHA-1) of the content. */
+  blob: string;
+  /** First 24 hex digits of normalisedHash(); undefined for local-system entries. */
+  norm?: string;
+  /** Abbreviated (12 hex) commit that first introduced this content; absent for local-system entries. */
+  commit?: string;
+  /** Date of that commit (YYYY-MM-DD). */
+  date?: string;
+  /** First release tag (oldest by commit date) whose tree holds this content. */
+  tag?: string;
+  /** Serial as written ("5", "3.1"). */
+  serial?: string;
+  /** Aux scripts: "timestamp=…" or "scriptversion=…". */
+  stamp?: string;
+  /** Local-system entries: the file it was read from. */
+  localPath?: string;
+  /** Index of this version within its name's list (for line data). */
+  index: number;
+}
+
+export interface UpstreamDbHeader {
+  schemaVersion: number;
+  normalisation: number;
+  generated: string;
+  sources: { project: string; repo: string; head: string }[];
+}
+
+type RawVersion = [string, string, number, string, string, string | 0, string | 0, string | 0, number[]];
+interface RawFile {
+  maxSerial: Record<string, string>;
+  lines: string;
+  v: RawVersion[];
+}
+export interface RawUpstreamDb extends UpstreamDbHeader {
+  files: Record<string, RawFile>;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+export class UpstreamDb {
+  readonly header: UpstreamDbHeader;
+  private readonly files: Record<string, RawFile>;
+  private readonly blobIndex = new Map<string, UpstreamVersion[]>();
+  private readonly normIndex = new Map<string, UpstreamVersion[]>();
+  private readonly nameIndex = new Map<string, UpstreamVersion[]>();
+  private readonly local = new Map<string, UpstreamVersion[]>();
+
+  constructor(raw: RawUpstreamDb, localFiles: readonly { path: string; content: Buffer }[] = []) {
+    if (raw.schemaVersion !== 1 || typeof raw.files !== 'object')
+      throw new DistdiffError('config', 'upstream database', `unsupported schema ${String(raw.schemaVersion)}`, 'rebuild it with scripts/build-upstream-db.mjs');
+    this.header = { schemaVersion: raw.schemaVersion, normalisation: raw.normalisation, generated: raw.generated, sources: raw.sources };
+    this.files = raw.files;
+    for (const [name, f] of Object.entries(raw.files)) {
+      const list = f.v.map(
+        (r, index): UpstreamVersion => ({
+          name,
+          blob: r[0],
+          norm: r[1],
+          project: raw.sources[r[2]]?.project ?? '?',
+          commit: r[3],
+          date: r[4],
+          tag: r[5] || undefined,
+          serial: r[6] || undefined,
+          stamp: r[7] || undefined,
+          index,
+        }),
+      );
+      this.nameIndex.set(name, list);
+      for (const v of list) {
+        push(this.blobIndex, v.blob, v);
+        push(this.normIndex, v.norm!, v);
+      }
+    }
+    for (const { path, content } of localFiles) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const v: UpstreamVersion = { name, project: LOCAL_SYSTEM, blob: blobId('sha1', content), localPath: path, index: -1 };
+      push(this.local, v.blob, v);
+    }
+  }
+
+  /** Versions (any name, any project) with this SHA-1 blob id; upstream history first, then local-system copies. */
+  byBlob(oid: string): UpstreamVersion[] {
+    return [...(this.blobIndex.get(oid) ?? []), ...(this.local.get(oid) ?? [])];
+  }
+
+  /** Versions whose normalised hash (normalisedHash(), compared on its first 24 hex digits) is this. */
+  byNormalised(hash: string): UpstreamVersion[] {
+    return this.normIndex.get(hash.slice(0, 24)) ?? [];
+  }
+
+  /** Every known version of a base name, oldest first. */
+  byName(name: string): UpstreamVersion[] {
+    return this.nameIndex.get(name) ?? [];
+  }
+
+  has(name: string): boolean {
+    return this.nameIndex.has(name);
+  }
+
+  /** The greatest serial any upstream ever gave this name, with the project and version that had it. */
+  maxSerial(name: string): { serial: string; parts: number[]; project: string; version?: UpstreamVersion } | undefined {
+    const f = this.files[name];
+    if (!f) return undefined;
+    let best: { serial: string; parts: number[]; project: string } | undefined;
+    for (const [project, serial] of Object.entries(f.maxSerial)) {
+      const parts = serialParts(serial);
+      if (parts && (!best || compareSerial(parts, best.parts) > 0)) best = { serial, parts, project };
+    }
+    if (!best) return undefined;
+    const version = this.byName(name).find((v) => v.project === best.project && v.serial === best.serial);
+    return { ...best, version };
+  }
+
+  /** The 24-bit line hashes of one version (m4 files only; [] when the database has no line data for it). */
+  lineHashes(v: UpstreamVersion): number[] {
+    const f = this.files[v.name];
+    const raw = f?.v[v.index];
+    if (!f || !raw) return [];
+    const runs = raw[8];
+    const out: number[] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) {
+      for (let j = 0; j < runs[i + 1]!; j++) {
+        const p = (runs[i]! + j) * 4;
+        const s = f.lines;
+        out.push((B64.indexOf(s[p]!) << 18) | (B64.indexOf(s[p + 1]!) << 12) | (B64.indexOf(s[p + 2]!) << 6) | B64.indexOf(s[p + 3]!));
+      }
+    }
+    return out;
+  }
+
+  hasLineData(v: UpstreamVersion): boolean {
+    return (this.files[v.name]?.v[v.index]?.[8].length ?? 0) > 0;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** An UpstreamRef for evidence. */
+export function toRef(v: UpstreamVersion): UpstreamRef {
+  const serial = v.serial !== undefined ? Number(v.serial.split('.')[0]) : undefined;
+  return {
+    project: v.project,
+    file: v.localPath ?? v.name,
+    ...(serial !== undefined && Number.isFinite(serial) ? { serial } : {}),
+    ...(v.tag ? { version: v.tag } : {}),
+    ...(v.commit ? { commit: v.commit } : {}),
+    ...(v.date ? { date: v.date } : {}),
+  };
+}
+
+export const DATA_URL = new URL('../../data/upstream-db.json.gz', import.meta.url);
+
+/** Reads and parses a database file (.json.gz or .json). */
+export function readUpstreamDb(file: string | URL = DATA_URL): RawUpstreamDb {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (err) {
+    throw new DistdiffError('config', String(file), `cannot read the upstream database: ${(err as Error).message}`, 'reinstall distdiff or rebuild data/ with scripts/build-upstream-db.mjs');
+  }
+  try {
+    const text = buf[0] === 0x1f && buf[1] === 0x8b ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+    return JSON.parse(text) as RawUpstreamDb;
+  } catch (err) {
+    throw new DistdiffError('config', String(file), `corrupt upstream database: ${(err as Error).message}`, 'rebuild it with scripts/build-upstream-db.mjs');
+  }
+}
+
+/** Directories whose files are read as 'local-system' copies (exact matches only). */
+export const LOCAL_DIRS = ['/usr/share/aclocal', '/usr/share/libtool/build-aux', '/usr/share/gettext', '/usr/share/gettext/po'];
+const LOCAL_DIR_PATTERNS = [/^aclocal-\d/, /^automake-\d/];
+const LOCAL_MAX_FILE = 1 << 20;
+
+/** Reads local copies of upstream files (regular files up to 1 MiB, not recursing beyond one level). */
+export function readLocalSystemFiles(dirs: readonly string[] = LOCAL_DIRS): { path: string; content: Buffer }[] {
+  const all = new Set(dirs);
+  try {
+    for (const d of readdirSync('/usr/share')) if (LOCAL_DIR_PATTERNS.some((r) => r.test(d))) all.add(join('/usr/share', d));
+  } catch {
+    // No /usr/share: no local copies.
+  }
+  const out: { path: string; content: Buffer }[] = [];
+  for (const dir of [...all].sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      const p = join(dir, n);
+      try {
+        const st = statSync(p);
+        if (st.isFile() && st.size <= LOCAL_MAX_FILE) out.push({ path: p, content: readFileSync(p) });
+      } catch {
+        // Unreadable: skipped.
+      }
+    }
+  }
+  return out;
+}
+
+let cached: UpstreamDb | undefined;
+
+/** The bundled database plus this machine's local copies, loaded once on first use. */
+export function upstreamDb(): UpstreamDb {
+  cached ??= new UpstreamDb(readUpstreamDb(), readLocalSystemFiles());
+  return cached;
+}

@@ -1,0 +1,160 @@
+/**
+ * The upstream classifier: a tarball-only or changed file whose base name is a known upstream file
+ * (an m4 file in the database, an autotools aux script, gettext's po infrastructure) is compared with
+ * every historical version of that file.
+ *
+ *   exact blob match                    → UPSTREAM_COPY (exact), info; low when only a local-system copy matched
+ *   serial greater than any upstream's  → SERIAL_AHEAD_OF_UPSTREAM, critical (checked before the normalised
+ *                                         match: serial lines are comments, which normalisation drops)
+ *   normalised match                    → UPSTREAM_COPY (normalised), low: only comments/whitespace differ
+ *   libtool snapshot / distro build     → UPSTREAM_COPY_VARIANT, low (ltmain.sh, ltversion.m4, libtool.m4 …)
+ *   anything else                       → UPSTREAM_COPY_UNKNOWN_VERSION, high, with the nearest version
+ * An m4 file whose name the database does not know is left to other classifiers (undefined).
+ */
+import { diffArrays } from 'diff';
+import { makeFinding, type Finding } from '../core/findings.js';
+import type { PathDiff } from '../core/types.js';
+import { blobId } from '../scan/blob-id.js';
+import { compareSerial, libtoolVersion, lineHashes, normalisedHash, parseSerial, scriptStamp } from './m4.js';
+import type { Classifier, ClassifyContext } from './types.js';
+import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
+
+/** Aux script and po-infrastructure names handled even when the database has no version of them. */
+export const KNOWN_AUX_NAMES: ReadonlySet<string> = new Set([
+  'config.guess', 'config.sub', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver', 'ar-lib', 'ylwrap',
+  'config.rpath', 'ltmain.sh', 'mkinstalldirs', 'py-compile', 'tap-driver.sh', 'texinfo.tex', 'mdate-sh',
+  'Makefile.in.in', 'Rules-quot', 'remove-potcdate.sin', 'quot.sed', 'boldquot.sed', 'en@quot.header',
+  'en@boldquot.header', 'insert-header.sin',
+]);
+
+/** Files that carry a libtool version and are commonly shipped from snapshots or distribution builds. */
+const LIBTOOL_FILES = new Set(['ltmain.sh', 'ltversion.m4', 'libtool.m4', 'ltoptions.m4', 'ltsugar.m4', 'lt~obsolete.m4']);
+
+/** How many candidate versions get a full line diff when looking for the nearest one. */
+const NEAREST_CANDIDATES = 8;
+
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+export interface Nearest {
+  version: UpstreamVersion;
+  /** Lines added plus lines removed between that version and the file; undefined when not computed by lines. */
+  changedLines?: number;
+}
+
+/**
+ * The known version of `name` closest to `content`: fewest changed lines (by 24-bit line hashes, with
+ * the `diff` package) among the versions sharing the most lines; for files without line data (aux
+ * scripts), the version with the same or the closest earlier version stamp.
+ */
+export function nearestVersion(db: UpstreamDb, name: string, content: Buffer): Nearest | undefined {
+  const versions = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM);
+  if (versions.length === 0) return undefined;
+  const withLines = versions.filter((v) => db.hasLineData(v));
+  if (withLines.length > 0) {
+    const mine = lineHashes(content);
+    const counts = new Map<number, number>();
+    for (const h of mine) counts.set(h, (counts.get(h) ?? 0) + 1);
+    const scored = withLines.map((v) => {
+      const theirs = db.lineHashes(v);
+      const left = new Map(counts);
+      let common = 0;
+      for (const h of theirs) {
+        const c = left.get(h) ?? 0;
+        if (c > 0) {
+          common++;
+          left.set(h, c - 1);
+        }
+      }
+      return { v, theirs, estimate: mine.length + theirs.length - 2 * common };
+    });
+    scored.sort((a, b) => a.estimate - b.estimate || (a.v.date! < b.v.date! ? 1 : -1));
+    let best: Nearest | undefined;
+    for (const s of scored.slice(0, NEAREST_CANDIDATES)) {
+      let changed = 0;
+      for (const part of diffArrays(s.theirs, mine)) if (part.added || part.removed) changed += part.count ?? part.value.length;
+      if (!best || changed < best.changedLines!) best = { version: s.v, changedLines: changed };
+    }
+    return best;
+  }
+  const stamp = scriptStamp(content);
+  if (!stamp) return { version: versions[versions.length - 1]! };
+  const value = `${stamp.kind}=${stamp.value}`;
+  const same = versions.filter((v) => v.stamp === value);
+  if (same.length > 0) return { version: same[same.length - 1]! };
+  const earlier = versions.filter((v) => v.stamp !== undefined && v.stamp.startsWith(`${stamp.kind}=`) && v.stamp < value);
+  earlier.sort((a, b) => (a.stamp! < b.stamp! ? -1 : a.stamp! > b.stamp! ? 1 : 0));
+  return { version: earlier[earlier.length - 1] ?? versions[versions.length - 1]! };
+}
+
+/** Primary version of a match: the oldest upstream one (the original), then the rest counted as "others". */
+function pick(list: UpstreamVersion[]): UpstreamVersion {
+  return [...list].sort((a, b) => ((a.date ?? '9') < (b.date ?? '9') ? -1 : (a.date ?? '9') > (b.date ?? '9') ? 1 : 0))[0]!;
+}
+
+/** Classifies one file's content against the database; exported for tests and other callers. */
+export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb): Finding | undefined {
+  const name = baseName(path);
+  if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
+
+  const oid = blobId('sha1', content);
+  const exact = db.byBlob(oid);
+  const upstreamExact = exact.filter((v) => v.project !== LOCAL_SYSTEM);
+  if (upstreamExact.length > 0) {
+    const sameName = upstreamExact.filter((v) => v.name === name);
+    const main = pick(sameName.length > 0 ? sameName : upstreamExact);
+    return makeFinding('UPSTREAM_COPY', path, 'info', { match: 'exact', upstream: toRef(main), others: upstreamExact.length - 1 });
+  }
+  if (exact.length > 0)
+    return makeFinding('UPSTREAM_COPY', path, 'low', { match: 'exact', upstream: toRef(exact[0]!), others: exact.length - 1 });
+
+  const serial = name.endsWith('.m4') ? parseSerial(content) : undefined;
+  const max = db.maxSerial(name);
+  if (serial && max && compareSerial(serial.parts, max.parts) > 0) {
+    return makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, 'critical', {
+      name,
+      serial: serial.parts[0]!,
+      maxUpstream: max.parts[0]!,
+      project: max.project,
+      ...(max.version ? { maxUpstreamRef: toRef(max.version) } : {}),
+    });
+  }
+
+  const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name);
+  if (normalised.length > 0)
+    return makeFinding('UPSTREAM_COPY', path, 'low', { match: 'normalised', upstream: toRef(pick(normalised)), others: normalised.length - 1 });
+
+  const nearest = nearestVersion(db, name, content);
+  if (LIBTOOL_FILES.has(name)) {
+    const lt = libtoolVersion(content);
+    if (lt && lt.kind !== 'release') {
+      return makeFinding('UPSTREAM_COPY_VARIANT', path, 'low', {
+        reason: lt.kind === 'snapshot' ? 'libtool-snapshot' : 'distribution-patched',
+        version: lt.version,
+        ...(nearest ? { nearest: toRef(nearest.version) } : {}),
+      });
+    }
+  }
+  return makeFinding('UPSTREAM_COPY_UNKNOWN_VERSION', path, 'high', {
+    name,
+    ...(serial ? { serial: serial.parts[0]! } : {}),
+    ...(nearest ? { nearest: toRef(nearest.version) } : {}),
+    ...(nearest?.changedLines !== undefined ? { changedLines: nearest.changedLines } : {}),
+  });
+}
+
+/** Builds the classifier over a given database (tests inject a small one); `upstreamClassifier` uses the bundled one. */
+export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Classifier {
+  return {
+    id: 'upstream',
+    classify(diff: PathDiff, ctx: ClassifyContext) {
+      if (diff.status === 'changed') {
+        if (!diff.changes?.includes('content') || diff.tarball?.type !== 'file') return undefined;
+      } else if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+      const content = ctx.content.tarball(diff.path);
+      if (content === undefined) return undefined;
+      return classifyUpstream(diff.path, content, db());
+    },
+  };
+}
+
+export const upstreamClassifier: Classifier = createUpstreamClassifier();
