@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
 import type { UpstreamRef } from '../core/findings.js';
 import { blobId } from '../scan/blob-id.js';
-import { compareSerial, serialParts } from './m4.js';
+import { compareSerial, lineHashes as lineHashesOf, NORMALISATION_VERSION, normalisedHash, parseSerial, scriptStamp, serialParts } from './m4.js';
 
 export const LOCAL_SYSTEM = 'local-system';
 
@@ -233,4 +233,56 @@ let cached: UpstreamDb | undefined;
 export function upstreamDb(): UpstreamDb {
   cached ??= new UpstreamDb(readUpstreamDb(), readLocalSystemFiles());
   return cached;
+}
+
+export interface UpstreamFileVersion {
+  name: string;
+  project: string;
+  content: Buffer | string;
+  commit: string;
+  date: string;
+  tag?: string;
+}
+
+/**
+ * Builds an in-memory database from file contents (custom databases and tests). Same derived fields as
+ * the build script; line data is stored for m4 files, one dictionary entry per line.
+ */
+export function rawDbFromContents(files: readonly UpstreamFileVersion[], generated = '1970-01-01'): RawUpstreamDb {
+  const projects = [...new Set(files.map((f) => f.project))].sort();
+  const out: Record<string, RawFile> = {};
+  for (const f of files) {
+    const entry = (out[f.name] ??= { maxSerial: {}, lines: '', v: [] });
+    const buf = typeof f.content === 'string' ? Buffer.from(f.content, 'latin1') : f.content;
+    const serial = f.name.endsWith('.m4') ? parseSerial(buf) : undefined;
+    const stamp = f.name.endsWith('.m4') ? undefined : scriptStamp(buf);
+    const runs: number[] = [];
+    if (f.name.endsWith('.m4')) {
+      const hs = lineHashesOf(buf);
+      runs.push(entry.lines.length / 4, hs.length);
+      entry.lines += hs.map((h) => B64[(h >> 18) & 63]! + B64[(h >> 12) & 63]! + B64[(h >> 6) & 63]! + B64[h & 63]!).join('');
+    }
+    if (serial) {
+      const prev = entry.maxSerial[f.project];
+      if (prev === undefined || compareSerial(serial.parts, serialParts(prev) ?? []) > 0) entry.maxSerial[f.project] = serial.text;
+    }
+    entry.v.push([
+      blobId('sha1', buf),
+      normalisedHash(buf).slice(0, 24),
+      projects.indexOf(f.project),
+      f.commit.slice(0, 12),
+      f.date,
+      f.tag ?? 0,
+      serial?.text ?? 0,
+      stamp ? `${stamp.kind}=${stamp.value}` : 0,
+      runs,
+    ]);
+  }
+  return {
+    schemaVersion: 1,
+    normalisation: NORMALISATION_VERSION,
+    generated,
+    sources: projects.map((p) => ({ project: p, repo: p, head: '0'.repeat(40) })),
+    files: out,
+  };
 }

@@ -67,7 +67,7 @@ export function nearestVersion(db: UpstreamDb, name: string, content: Buffer): N
       }
       return { v, theirs, estimate: mine.length + theirs.length - 2 * common };
     });
-    scored.sort((a, b) => a.estimate - b.estimate || (a.v.date! < b.v.date! ? 1 : -1));
+    scored.sort((a, b) => a.estimate - b.estimate || (a.v.date! < b.v.date! ? -1 : a.v.date! > b.v.date! ? 1 : 0));
     let best: Nearest | undefined;
     for (const s of scored.slice(0, NEAREST_CANDIDATES)) {
       let changed = 0;

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import type { ClassifyContext } from '../../src/classify/types.js';
+import { classifyUpstream, createUpstreamClassifier, nearestVersion } from '../../src/classify/upstream.js';
+import { rawDbFromContents, UpstreamDb } from '../../src/classify/upstream-db.js';
+import type { PathDiff } from '../../src/core/types.js';
+import { blobId } from '../../src/scan/blob-id.js';
+
+// Synthetic upstream history (made-up macro files, not copies of real ones).
+const body = (extra: string[]) =>
+  ['AC_DEFUN([gl_DEMO],', '[', '  AC_REQUIRE([AC_PROG_CC])', '  demo_var=yes', ...extra, '  AC_SUBST([demo_var])', '])', ''].join('\n');
+const v1 = `# demo.m4 serial 1\ndnl Synthetic test file.\n${body([])}`;
+const v2 = `# demo.m4 serial 2\ndnl Synthetic test file.\n${body(['  demo_two=1'])}`;
+const v3 = `# serial 3\ndnl Synthetic test file.\n${body(['  demo_two=1', '  demo_three=1'])}`;
+const guess = (ts: string) => `#! /bin/sh\ntimestamp='${ts}'\necho unknown-unknown\n`;
+
+function makeDb(local: { path: string; content: Buffer }[] = []) {
+  return new UpstreamDb(
+    rawDbFromContents([
+      { name: 'demo.m4', project: 'gnulib', content: v1, commit: 'a'.repeat(40), date: '2023-02-01' },
+      { name: 'demo.m4', project: 'gnulib', content: v2, commit: 'b'.repeat(40), date: '2023-06-01', tag: 'v1.0' },
+      { name: 'demo.m4', project: 'gettext', content: v2, commit: 'c'.repeat(40), date: '2023-09-01', tag: 'v0.22.4' },
+      { name: 'demo.m4', project: 'gnulib', content: v3, commit: 'd'.repeat(40), date: '2024-09-01' },
+      { name: 'config.guess', project: 'config', content: guess('2023-01-01'), commit: 'e'.repeat(40), date: '2023-01-01' },
+      { name: 'config.guess', project: 'config', content: guess('2024-01-01'), commit: 'f'.repeat(40), date: '2024-01-01' },
+    ]),
+    local,
+  );
+}
+const db = makeDb();
+
+describe('classifyUpstream (synthetic database)', () => {
+  it('exact copy → UPSTREAM_COPY info with the oldest occurrence and the other count', () => {
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v2), db)).toEqual({
+      code: 'UPSTREAM_COPY',
+      path: 'm4/demo.m4',
+      severity: 'info',
+      evidence: {
+        match: 'exact',
+        upstream: { project: 'gnulib', file: 'demo.m4', serial: 2, version: 'v1.0', commit: 'bbbbbbbbbbbb', date: '2023-06-01' },
+        others: 1,
+      },
+    });
+  });
+
+  it('comment/whitespace-only change → UPSTREAM_COPY normalised, low', () => {
+    const f = classifyUpstream('m4/demo.m4', Buffer.from(v3.replace('dnl Synthetic test file.', 'dnl Edited comment.').replace('demo_var=yes', 'demo_var=yes   ')), db);
+    expect(f?.code).toBe('UPSTREAM_COPY');
+    expect(f?.severity).toBe('low');
+    expect(f?.evidence).toMatchObject({ match: 'normalised', upstream: { serial: 3, date: '2024-09-01' } });
+  });
+
+  it('serial above every upstream serial → SERIAL_AHEAD_OF_UPSTREAM critical, even when only comments differ', () => {
+    const f = classifyUpstream('m4/demo.m4', Buffer.from(v2.replace('serial 2', 'serial 30')), db);
+    expect(f).toMatchObject({
+      code: 'SERIAL_AHEAD_OF_UPSTREAM',
+      severity: 'critical',
+      evidence: { name: 'demo.m4', serial: 30, maxUpstream: 3, project: 'gnulib', maxUpstreamRef: { serial: 3, commit: 'dddddddddddd' } },
+    });
+  });
+
+  it('unknown content → UPSTREAM_COPY_UNKNOWN_VERSION high with the nearest version and changed lines', () => {
+    const evil = v2.replace('  demo_var=yes', '  demo_var=yes\n  grep -r marker "$srcdir" | sh');
+    const f = classifyUpstream('m4/demo.m4', Buffer.from(evil), db);
+    expect(f).toMatchObject({
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: { name: 'demo.m4', serial: 2, nearest: { project: 'gnulib', serial: 2, date: '2023-06-01' }, changedLines: 1 },
+    });
+  });
+
+  it('nearest version counts added plus removed lines', () => {
+    const n = nearestVersion(db, 'demo.m4', Buffer.from(v3.replace('  demo_three=1\n', '')));
+    expect(n?.version.serial).toBe('3');
+    expect(n?.changedLines).toBe(1);
+  });
+
+  it('aux script without line data: nearest by version stamp', () => {
+    const f = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), db);
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { name: 'config.guess', nearest: { date: '2024-01-01' } } });
+    expect(f?.evidence).not.toHaveProperty('changedLines');
+    const g = classifyUpstream('config.guess', Buffer.from(`${guess('2023-06-01')}x\n`), db);
+    expect(g?.evidence).toMatchObject({ nearest: { commit: 'eeeeeeeeeeee' } });
+  });
+
+  it('an m4 name unknown to the database is left to other classifiers', () => {
+    expect(classifyUpstream('m4/ax_local_thing.m4', Buffer.from('# serial 99\n'), db)).toBeUndefined();
+  });
+
+  it('libtool snapshot and distribution builds → UPSTREAM_COPY_VARIANT low', () => {
+    const snap = classifyUpstream('build-aux/ltmain.sh', Buffer.from('#!/bin/sh\nVERSION=2.4.7.4-1ec8f-dirty\n'), db);
+    expect(snap).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', severity: 'low', evidence: { reason: 'libtool-snapshot', version: '2.4.7.4-1ec8f-dirty' } });
+    const deb = classifyUpstream('build-aux/ltmain.sh', Buffer.from('#!/bin/sh\nVERSION="2.4.7 Debian-2.4.7-5"\n'), db);
+    expect(deb).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', evidence: { reason: 'distribution-patched' } });
+    const rel = classifyUpstream('build-aux/ltmain.sh', Buffer.from('#!/bin/sh\nVERSION=2.4.7\n'), db);
+    expect(rel).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { name: 'ltmain.sh' } });
+  });
+
+  it('a local-system copy matches exactly only, at low severity, reported as local-system', () => {
+    const content = Buffer.from('#!/bin/sh\n# local install-sh\n');
+    const withLocal = makeDb([{ path: '/usr/share/automake-1.16/install-sh', content }]);
+    expect(withLocal.byBlob(blobId('sha1', content))[0]?.project).toBe('local-system');
+    expect(classifyUpstream('build-aux/install-sh', content, withLocal)).toMatchObject({
+      code: 'UPSTREAM_COPY',
+      severity: 'low',
+      evidence: { match: 'exact', upstream: { project: 'local-system', file: '/usr/share/automake-1.16/install-sh' } },
+    });
+    expect(classifyUpstream('build-aux/install-sh', Buffer.from(`${content}x\n`), withLocal)?.code).toBe('UPSTREAM_COPY_UNKNOWN_VERSION');
+  });
+});
+
+describe('createUpstreamClassifier', () => {
+  const files: Record<string, Buffer> = { 'm4/demo.m4': Buffer.from(v1), 'm4/other.m4': Buffer.from('x\n') };
+  const ctx = {
+    content: { tarball: (p: string) => files[p], git: async () => undefined },
+  } as unknown as ClassifyContext;
+  const c = createUpstreamClassifier(() => db);
+  const entry = (path: string) => ({ path, type: 'file' as const, executable: false, size: 1 });
+
+  it('classifies tarball-only and content-changed files, skips the rest', async () => {
+    expect((await c.classify({ path: 'm4/demo.m4', status: 'tarball-only', tarball: entry('m4/demo.m4') }, ctx))?.code).toBe('UPSTREAM_COPY');
+    const changed: PathDiff = { path: 'm4/demo.m4', status: 'changed', changes: ['content'], tarball: entry('m4/demo.m4'), git: entry('m4/demo.m4') };
+    expect((await c.classify(changed, ctx))?.code).toBe('UPSTREAM_COPY');
+    expect(await c.classify({ ...changed, changes: ['mode'] }, ctx)).toBeUndefined();
+    expect(await c.classify({ path: 'm4/demo.m4', status: 'git-only', git: entry('m4/demo.m4') }, ctx)).toBeUndefined();
+  });
+  it('returns undefined when the content was not retained or the name is unknown', async () => {
+    expect(await c.classify({ path: 'x/demo.m4', status: 'tarball-only', tarball: entry('x/demo.m4') }, ctx)).toBeUndefined();
+    expect(await c.classify({ path: 'm4/other.m4', status: 'tarball-only', tarball: entry('m4/other.m4') }, ctx)).toBeUndefined();
+  });
+});
