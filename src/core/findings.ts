@@ -84,7 +84,35 @@ export interface EvidenceMap {
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
   VERSION_STAMP: { version?: string; lines: number[] };
   LINE_ENDINGS_ONLY: { from: 'lf' | 'crlf'; to: 'lf' | 'crlf' };
+
+  // ---- ecosystem profiles and the revision chain (src/profiles) ----
+  REVISION_MISMATCH: { source: MetadataSource; claimed: string; commit: string; tag?: string; inRepo: boolean };
+  TAG_MOVED: { tag: string; previous: string; current: string; source: 'cache' };
+  CRATE_DIRTY: { sha1?: string };
+  CRATE_MANIFEST_MISMATCH: { gitOid?: string; origOid?: string; gitPath: string };
+  PACKAGE_METADATA: { ecosystem: 'npm' | 'pypi' | 'crate' | 'wheel'; kind: PackageMetadataKind };
+  NOT_PACKAGED: { ecosystem: 'npm' | 'wheel'; reason: 'files-field' | 'not-listed' | 'outside-package' };
+  NPM_INSTALL_SCRIPT: { scripts: { name: string; git?: string; tarball?: string }[] };
+  NPM_MANIFEST_CHANGED: { fields: string[] };
+  NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };
+  NPM_BUILD_OUTPUT: { source: string };
+  NPM_UNSOURCED_OUTPUT: { minified: boolean; listedInFiles: boolean };
 }
+
+/** Archive metadata that names the commit an archive was made from. */
+export type MetadataSource = 'npm-githead' | 'cargo-vcs-info' | 'pax-header' | 'changelog';
+
+export type PackageMetadataKind =
+  | 'pkg-info'
+  | 'egg-info'
+  | 'setup-cfg-egg-info'
+  | 'dist-info'
+  | 'cargo-vcs-info'
+  | 'cargo-toml-orig'
+  | 'cargo-toml-normalised'
+  | 'cargo-lock';
+
+export type NpmRewriteKind = 'workspace-protocol' | 'catalog-protocol' | 'publish-config' | 'formatting' | 'npm-internal' | 'version';
 
 export type AutotoolsTool =
   | 'autoconf'

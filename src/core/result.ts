@@ -14,9 +14,40 @@ export interface RevisionReport {
   tag?: string;
   tagType?: 'annotated' | 'lightweight';
   /** How the revision was chosen. */
-  how: 'tag' | 'commit' | 'inferred';
+  how: 'tag' | 'commit' | 'inferred' | 'metadata' | 'nearest';
   version?: string;
   date?: string;
+  /** Subdirectory of the repository the archive was compared with (npm `directory`, crate `path_in_vcs`, wheel layout). */
+  pathInRepo?: string;
+  /** how = 'nearest': number of paths that differ between the archive and the chosen commit. */
+  distance?: number;
+  /** Each step of the revision chain, in order. */
+  chain?: ChainStep[];
+}
+
+/** One step of the revision chain: archive metadata → tag patterns → neighbourhood search. */
+export interface ChainStep {
+  step: 'explicit' | 'metadata' | 'tag-pattern' | 'neighbourhood' | 'cache';
+  outcome: 'chosen' | 'agrees' | 'conflicts' | 'absent' | 'not-found' | 'ambiguous' | 'skipped';
+  detail: string;
+}
+
+export type ProfileId = 'autotools' | 'npm' | 'pypi' | 'wheel' | 'crate' | 'forge' | 'none';
+
+/** The ecosystem profile the archive was read with, and what its metadata says. */
+export interface ProfileReport {
+  id: ProfileId;
+  /** true when detected from the content (--profile auto). */
+  detected: boolean;
+  name?: string;
+  version?: string;
+  /** Repository URL named by the package metadata. */
+  repository?: string;
+  /** Directory within the repository named by the metadata. */
+  directory?: string;
+  /** Commit named by the metadata. */
+  commit?: string;
+  dirty?: boolean;
 }
 
 /** Facts about the run worth showing, as codes with arguments (no prose). */
@@ -48,6 +79,7 @@ export interface VerifyResult {
     };
     repo: { source: string; objectFormat: HashAlgo; cloned: boolean; fetched: boolean };
     revision: RevisionReport;
+    profile?: ProfileReport;
   };
   counts: {
     tarballFiles: number;
