@@ -124,7 +124,19 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
 
   diffs.sort((a, b) => cmp(a.path, b.path));
 
-  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || a.path }));
+  // Duplicates: say which kinds of entries collided and whether their contents agree.
+  const dupPaths = new Set(scan.anomalies.filter((a) => a.kind === 'duplicate-path').map((a) => a.path));
+  const dupEntries = new Map<string, TreeEntry[]>();
+  if (dupPaths.size > 0) {
+    for (const e of scan.entries) if (dupPaths.has(e.path)) dupEntries.set(e.path, [...(dupEntries.get(e.path) ?? []), e]);
+  }
+  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => {
+    const path = strip(a.path, prefix) || a.path;
+    const dups = a.kind === 'duplicate-path' ? dupEntries.get(a.path) : undefined;
+    if (!dups) return { ...a, path };
+    const sameContent = dups.every((e) => e.type === dups[0]!.type && e.oid === dups[0]!.oid && e.linkTarget === dups[0]!.linkTarget);
+    return { ...a, path, detail: { ...a.detail, count: dups.length, types: dups.map((e) => e.type).join(','), sameContent } };
+  });
   anomalies.push(...nameCollisions([...tar.keys()]));
   return { prefix, diffs, identical, anomalies };
 }
