@@ -50,6 +50,50 @@ export interface ProfileReport {
   dirty?: boolean;
 }
 
+/** Outcome of an OpenPGP signature check (--signature over the archive, --verify-tag over the tag object). */
+export type SignatureStatus =
+  | 'valid'
+  | 'invalid' // the signature does not match the bytes (tampered, or a different file)
+  | 'unknown-key' // made by a key that is not in --keyring
+  | 'weak-algorithm' // SHA-1/MD5 digest, DSA/ElGamal key, short RSA: refused
+  | 'revoked-key'
+  | 'expired-key' // made after the key expired
+  | 'unsigned' // --verify-tag: lightweight tag or annotated tag without a signature
+  | 'unsupported' // SSH or X.509 tag signature
+  | 'wrong-tag' // the signed tag object names another tag or object than the one compared
+  | 'malformed';
+
+export interface SignatureReport {
+  status: SignatureStatus;
+  /** The signature file/URL, or `tag <name>`. */
+  source: string;
+  keyring: string;
+  /** Fingerprint of the signer's primary key (upper-case hex), when the key is in the keyring. */
+  fingerprint?: string;
+  /** Fingerprint of the (sub)key that made the signature, when it is not the primary key. */
+  signingKeyFingerprint?: string;
+  /** Issuer key id from the signature (16 hex). */
+  keyId?: string;
+  /** Primary user id of the signer's key. */
+  userId?: string;
+  /** Signature creation time, ISO 8601 UTC. */
+  created?: string;
+  hashAlgorithm?: string;
+  /** The key has expired since the signature was made (the signature itself was made while it was valid). */
+  keyExpired?: string;
+  /** Why the status is not 'valid' (one line). */
+  reason?: string;
+}
+
+/** The checksums file the archive's sha256 was taken from (--checksums). */
+export interface ChecksumsReport {
+  source: string;
+  /** The name the entry was found under, and its 1-based line number. */
+  name: string;
+  line: number;
+  sha256: string;
+}
+
 /** Facts about the run worth showing, as codes with arguments (no prose). */
 export type Note =
   | { code: 'PREFIX_STRIPPED'; prefix: string }
@@ -79,6 +123,12 @@ export interface VerifyResult {
     };
     repo: { source: string; objectFormat: HashAlgo; cloned: boolean; fetched: boolean };
     revision: RevisionReport;
+    /** --signature: the OpenPGP signature over the archive bytes (only 'valid' reaches a result; anything else stops with exit 2). */
+    signature?: SignatureReport;
+    /** --verify-tag: the signature of the annotated tag object (only 'valid' reaches a result). */
+    tagSignature?: SignatureReport;
+    /** --checksums: where the pinned sha256 came from. */
+    checksums?: ChecksumsReport;
     profile?: ProfileReport;
   };
   counts: {
