@@ -1,0 +1,311 @@
+/**
+ * The revision chain: which commit an archive is compared with, each step logged.
+ *
+ *   1. explicit    --tag / --commit, when given, decide; archive metadata is only checked against them
+ *   2. metadata    commits the archive names: npm gitHead (package.json, registry, --git-head),
+ *                  .cargo_vcs_info.json, the pax header of git archive; when they name different commits
+ *                  in the repository the run stops (ambiguity is never resolved silently)
+ *   3. tag-pattern tags matching the release version (file name, package metadata); a tag naming another
+ *                  commit than the metadata → REVISION_MISMATCH (high)
+ *   4. metadata    a ChangeLog generated from git log (weakest: used only when no tag matches)
+ *   5. neighbourhood  no tag: commits reachable from the nearest tags and the branch heads, the one whose
+ *                  tree differs from the archive in the fewest paths wins; a tie between different trees stops
+ *   6. cache       a tag that points elsewhere than the cached clone recorded before this run → TAG_MOVED (high)
+ */
+import { DistdiffError } from '../core/errors.js';
+import { makeFinding, type Finding, type MetadataSource } from '../core/findings.js';
+import type { ChainStep } from '../core/result.js';
+import { readTagMap, type RepoHandle } from '../acquire/repo.js';
+import { extractRelease, resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
+import { runGit, runGitText } from '../git/run.js';
+import { normaliseRepoDir } from './subtree.js';
+
+export interface MetadataClaim {
+  source: MetadataSource;
+  commit: string;
+  /** Archive path (prefix-stripped) of the file that names it; 'pax_global_header' for the pax header. */
+  path: string;
+}
+
+export interface ChainInput {
+  repo: RepoHandle;
+  /** Archive file names / top directories (for the version). */
+  names: string[];
+  tag?: string;
+  commit?: string;
+  /** Commits named by the archive, strongest first. ChangeLog claims are weak and used last. */
+  claims: MetadataClaim[];
+  /** Release version from package metadata (npm, Cargo.toml, PKG-INFO), tried after the names. */
+  version?: string;
+  /** Archive files, prefix-stripped: path → blob id (for the neighbourhood search). */
+  archiveFiles?: Map<string, string>;
+  /** Repository subdirectory the package comes from (for the neighbourhood search). */
+  directory?: string;
+  /** Bounds of the neighbourhood search. */
+  maxCandidates?: number;
+}
+
+export interface ChainRevision extends Omit<ResolvedRevision, 'how'> {
+  how: 'tag' | 'commit' | 'inferred' | 'metadata' | 'nearest';
+  distance?: number;
+}
+
+export interface ChainResult {
+  revision: ChainRevision;
+  steps: ChainStep[];
+  findings: Finding[];
+}
+
+const short = (c: string) => c.slice(0, 12);
+
+async function tryCommit(repo: RepoHandle, sha: string): Promise<ResolvedRevision | undefined> {
+  if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/i.test(sha)) return undefined;
+  try {
+    return await resolveRevision(repo, { commit: sha, names: [] });
+  } catch (e) {
+    if (e instanceof DistdiffError && e.kind === 'revision') return undefined;
+    throw e;
+  }
+}
+
+/** Tag inference; undefined when no tag matches (or no version), rethrows ambiguity and other errors. */
+async function tryTags(repo: RepoHandle, names: string[]): Promise<{ rev?: ResolvedRevision; why: string }> {
+  try {
+    return { rev: await resolveRevision(repo, { names }), why: '' };
+  } catch (e) {
+    if (e instanceof DistdiffError && e.kind === 'revision' && /^(no tag matches|cannot infer)/.test(e.message)) return { why: e.message };
+    throw e;
+  }
+}
+
+/** Dotted numeric version components (1.2.3rc1 → [1,2,3]). */
+function numeric(v: string): number[] {
+  return (v.match(/\d+/g) ?? []).map(Number);
+}
+function cmpVersion(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+async function treeMap(repo: RepoHandle, commit: string, dir: string): Promise<Map<string, string>> {
+  const args = ['ls-tree', '-r', '-z', '--full-tree', commit];
+  if (dir) args.push('--', `${dir}/`);
+  const out = (await runGit(repo.gitDir, args, { maxBuffer: 1024 ** 3 })).toString('utf8');
+  const m = new Map<string, string>();
+  const pre = dir ? dir + '/' : '';
+  for (const rec of out.split('\0')) {
+    if (!rec) continue;
+    const tab = rec.indexOf('\t');
+    const [, , oid] = rec.slice(0, tab).split(' ');
+    const p = rec.slice(tab + 1);
+    m.set(p.startsWith(pre) ? p.slice(pre.length) : p, oid!);
+  }
+  return m;
+}
+
+/** Number of paths that differ: changed, archive-only, git-only. */
+export function treeDistance(archive: Map<string, string>, git: Map<string, string>): number {
+  let d = 0;
+  for (const [p, oid] of archive) if (git.get(p) !== oid) d += 1;
+  for (const p of git.keys()) if (!archive.has(p)) d += 1;
+  return d;
+}
+
+export interface NeighbourhoodResult {
+  commit: string;
+  distance: number;
+  searched: number;
+  /** Other commits with a different tree at the same distance (ambiguity). */
+  ties: string[];
+  from: string[];
+}
+
+/**
+ * Commits near `version`: reachable from the nearest higher tag (by version) and every branch head, not
+ * reachable from the nearest lower tag's parents; the best match by tree distance, at most `max` commits.
+ */
+export async function searchNeighbourhood(
+  repo: RepoHandle,
+  version: string | undefined,
+  archive: Map<string, string>,
+  dir = '',
+  max = 200,
+): Promise<NeighbourhoodResult | undefined> {
+  const tags = await readTagMap(repo.gitDir);
+  const heads = (await runGitText(repo.gitDir, ['for-each-ref', '--format=%(objectname)', 'refs/heads/'])).split('\n').filter(Boolean);
+  const from: string[] = [];
+  const include = new Set<string>(heads);
+  const exclude: string[] = [];
+  if (version) {
+    const want = numeric(version);
+    let lower: { tag: string; v: number[] } | undefined;
+    let higher: { tag: string; v: number[] } | undefined;
+    for (const tag of tags.keys()) {
+      const tv = extractRelease([tag]).version;
+      if (!tv) continue;
+      const v = numeric(tv);
+      const c = cmpVersion(v, want);
+      if (c < 0 && (!lower || cmpVersion(v, lower.v) > 0)) lower = { tag, v };
+      if (c > 0 && (!higher || cmpVersion(v, higher.v) < 0)) higher = { tag, v };
+    }
+    if (higher) {
+      include.add(tags.get(higher.tag)!);
+      from.push(`tag ${higher.tag}`);
+    }
+    if (lower) {
+      const lc = tags.get(lower.tag)!;
+      include.add(lc);
+      exclude.push(`^${lc}^@`);
+      from.push(`after tag ${lower.tag}`);
+    }
+  }
+  if (heads.length) from.push(`${heads.length} branch head(s)`);
+  if (include.size === 0) return undefined;
+  const out = await runGitText(repo.gitDir, ['rev-list', `--max-count=${max}`, '--date-order', '--format=%T', ...include, ...exclude, '--']);
+  // Output: "commit <id>\n<tree>\n" per commit.
+  const commits: { commit: string; tree: string }[] = [];
+  const lines = out.split('\n');
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const m = /^commit ([0-9a-f]+)$/.exec(lines[i]!);
+    if (m) commits.push({ commit: m[1]!, tree: lines[i + 1]!.trim() });
+  }
+  const byTree = new Map<string, number>();
+  let best: { commit: string; tree: string; distance: number } | undefined;
+  const scored: { commit: string; tree: string; distance: number }[] = [];
+  for (const c of commits) {
+    let d = byTree.get(c.tree);
+    if (d === undefined) {
+      d = treeDistance(archive, await treeMap(repo, c.commit, dir));
+      byTree.set(c.tree, d);
+    }
+    scored.push({ ...c, distance: d });
+    if (!best || d < best.distance) best = { ...c, distance: d };
+  }
+  if (!best) return undefined;
+  const ties = [...new Set(scored.filter((s) => s.distance === best!.distance && s.tree !== best!.tree).map((s) => s.commit))];
+  return { commit: best.commit, distance: best.distance, searched: commits.length, ties, from };
+}
+
+function mismatch(claim: MetadataClaim, commit: string, inRepo: boolean, tag?: string): Finding {
+  return makeFinding('REVISION_MISMATCH', claim.path, 'high', { source: claim.source, claimed: claim.commit, commit, ...(tag ? { tag } : {}), inRepo });
+}
+
+export async function resolveChain(input: ChainInput): Promise<ChainResult> {
+  const { repo } = input;
+  const steps: ChainStep[] = [];
+  const findings: Finding[] = [];
+  const names = input.version ? [...input.names, `v${input.version}`] : input.names;
+  const strong = input.claims.filter((c) => c.source !== 'changelog');
+  const weak = input.claims.filter((c) => c.source === 'changelog');
+  let revision: ChainRevision | undefined;
+
+  // Resolve every strong claim once.
+  const resolved: { claim: MetadataClaim; rev?: ResolvedRevision }[] = [];
+  for (const claim of strong) resolved.push({ claim, rev: await tryCommit(repo, claim.commit) });
+
+  if (input.tag !== undefined || input.commit !== undefined) {
+    const r = await resolveRevision(repo, { tag: input.tag, commit: input.commit, names });
+    revision = r;
+    steps.push({ step: 'explicit', outcome: 'chosen', detail: input.tag !== undefined ? `--tag ${input.tag} → ${r.commit}` : `--commit ${r.commit}` });
+    for (const { claim, rev } of resolved) {
+      if (rev && rev.commit === r.commit) steps.push({ step: 'metadata', outcome: 'agrees', detail: `${claim.source} names ${r.commit}` });
+      else {
+        steps.push({ step: 'metadata', outcome: 'conflicts', detail: `${claim.source} names ${claim.commit}${rev ? '' : ' (not in the repository)'}` });
+        findings.push(mismatch(claim, r.commit, rev !== undefined, r.tag));
+      }
+    }
+  } else {
+    const inRepo = resolved.filter((x) => x.rev);
+    for (const { claim, rev } of resolved) {
+      if (!rev) steps.push({ step: 'metadata', outcome: 'not-found', detail: `${claim.source} names ${claim.commit}, which the repository does not have` });
+    }
+    const distinct = [...new Set(inRepo.map((x) => x.rev!.commit))];
+    if (distinct.length > 1) {
+      steps.push({ step: 'metadata', outcome: 'ambiguous', detail: inRepo.map((x) => `${x.claim.source} names ${x.rev!.commit}`).join('; ') });
+      throw new DistdiffError(
+        'revision',
+        'archive metadata',
+        `the archive names ${distinct.length} different commits: ${inRepo.map((x) => `${x.claim.source} ${short(x.rev!.commit)}`).join(', ')}`,
+        'pass --commit to choose one; an archive should name one commit',
+      );
+    }
+    const tags = await tryTags(repo, names);
+    if (distinct.length === 1) {
+      const chosen = inRepo[0]!;
+      revision = { ...chosen.rev!, how: 'metadata' };
+      steps.push({ step: 'metadata', outcome: 'chosen', detail: `${inRepo.map((x) => x.claim.source).join(', ')} → ${chosen.rev!.commit}` });
+      if (tags.rev) {
+        if (tags.rev.commit === chosen.rev!.commit) {
+          steps.push({ step: 'tag-pattern', outcome: 'agrees', detail: `tag ${tags.rev.tag} → ${tags.rev.commit}` });
+          revision = { ...revision, tag: tags.rev.tag, tagType: tags.rev.tagType };
+        } else {
+          steps.push({ step: 'tag-pattern', outcome: 'conflicts', detail: `tag ${tags.rev.tag} → ${tags.rev.commit}, the archive names ${chosen.rev!.commit}` });
+          findings.push(mismatch(chosen.claim, tags.rev.commit, true, tags.rev.tag));
+        }
+      } else steps.push({ step: 'tag-pattern', outcome: 'not-found', detail: tags.why });
+      // Claims the repository lacks, reported against the chosen commit.
+      for (const { claim, rev } of resolved) if (!rev) findings.push(mismatch(claim, chosen.rev!.commit, false));
+    } else if (tags.rev) {
+      revision = tags.rev;
+      steps.push({ step: 'tag-pattern', outcome: 'chosen', detail: `tag ${tags.rev.tag} → ${tags.rev.commit}${tags.rev.candidates && tags.rev.candidates.length > 1 ? ` (also ${tags.rev.candidates.filter((t) => t !== tags.rev!.tag).join(', ')})` : ''}` });
+      for (const { claim, rev } of resolved) if (!rev) findings.push(mismatch(claim, tags.rev.commit, false, tags.rev.tag));
+    } else {
+      steps.push({ step: 'tag-pattern', outcome: 'not-found', detail: tags.why });
+      for (const claim of weak) {
+        const rev = await tryCommit(repo, claim.commit);
+        if (rev) {
+          revision = { ...rev, how: 'metadata' };
+          steps.push({ step: 'metadata', outcome: 'chosen', detail: `${claim.source} (${claim.path}) → ${rev.commit}` });
+          break;
+        }
+        steps.push({ step: 'metadata', outcome: 'not-found', detail: `${claim.source} names ${claim.commit}, which the repository does not have` });
+      }
+      if (!revision && input.archiveFiles) {
+        const version = extractRelease(names).version;
+        const dir = input.directory ? normaliseRepoDir(input.directory) : '';
+        const n = await searchNeighbourhood(repo, version, input.archiveFiles, dir, input.maxCandidates ?? 200);
+        if (n) {
+          if (n.ties.length > 0) {
+            steps.push({ step: 'neighbourhood', outcome: 'ambiguous', detail: `distance ${n.distance}: ${[n.commit, ...n.ties].join(', ')}` });
+            throw new DistdiffError(
+              'revision',
+              version ?? 'archive',
+              `no tag; ${n.ties.length + 1} commits match the archive equally well (${n.distance} differing paths): ${[n.commit, ...n.ties].slice(0, 5).map(short).join(', ')}`,
+              'pass --commit to choose one',
+            );
+          }
+          const rev = (await tryCommit(repo, n.commit))!;
+          revision = { ...rev, how: 'nearest', distance: n.distance };
+          steps.push({
+            step: 'neighbourhood',
+            outcome: 'chosen',
+            detail: `${n.commit} differs in ${n.distance} path(s); best of ${n.searched} commit(s) from ${n.from.join(', ')}`,
+          });
+        } else steps.push({ step: 'neighbourhood', outcome: 'not-found', detail: 'no tags or branches to search from' });
+      }
+      if (!revision) {
+        throw new DistdiffError('revision', extractRelease(names).version ?? names[0] ?? 'archive', tags.why || 'cannot find the revision', 'pass --tag or --commit');
+      }
+    }
+    if (revision.how === 'tag') revision = { ...revision, how: 'inferred' };
+  }
+
+  // The ChangeLog claim is checked by the changelog classifier (CHANGELOG_OTHER_COMMIT); log it here.
+  for (const claim of weak) {
+    if (steps.some((s) => s.step === 'metadata' && s.detail.startsWith(`${claim.source} (`))) continue;
+    steps.push({ step: 'metadata', outcome: claim.commit === revision.commit ? 'agrees' : 'conflicts', detail: `${claim.source} (${claim.path}) names ${claim.commit}` });
+  }
+
+  // A tag that moved since the cached clone last saw it.
+  if (revision.tag && repo.previousTags) {
+    const prev = repo.previousTags.get(revision.tag);
+    if (prev && prev !== revision.commit) {
+      steps.push({ step: 'cache', outcome: 'conflicts', detail: `tag ${revision.tag} was ${prev} in the cache` });
+      findings.push(makeFinding('TAG_MOVED', `refs/tags/${revision.tag}`, 'high', { tag: revision.tag, previous: prev, current: revision.commit, source: 'cache' }));
+    } else if (prev) steps.push({ step: 'cache', outcome: 'agrees', detail: `tag ${revision.tag} unchanged since the cached clone` });
+  }
+  return { revision, steps, findings };
+}

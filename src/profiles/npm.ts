@@ -1,0 +1,223 @@
+/**
+ * npm profile. `npm pack` leaves package.json as it is in git; pnpm and yarn rewrite `workspace:` /
+ * `catalog:` versions and apply `publishConfig`. The tarball holds what `files` lists, plus build output.
+ *
+ *  - package.json changed: install lifecycle scripts added/changed → NPM_INSTALL_SCRIPT (high); any other
+ *    field npm/pnpm/yarn would not rewrite → NPM_MANIFEST_CHANGED (high); only rewrites → NPM_MANIFEST_REWRITE.
+ *  - tarball-only script under an output directory with a source file of the same stem in git (or a source
+ *    tree at all: bundles) → NPM_BUILD_OUTPUT; a script with no source in git → NPM_UNSOURCED_OUTPUT (high).
+ *  - git-only files → NOT_PACKAGED (npm only packs what `files` / .npmignore select).
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { makeFinding, type Finding, type NpmRewriteKind } from '../core/findings.js';
+import type { PathDiff } from '../core/types.js';
+import type { Classifier, ClassifyContext } from '../classify/types.js';
+import type { ProfileInfo } from './types.js';
+
+export const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall'] as const;
+const DEP_FIELDS = new Set(['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']);
+
+export interface ManifestComparison {
+  install: { name: string; git?: string; tarball?: string }[];
+  changed: string[];
+  rewrites: { field: string; kind: NpmRewriteKind }[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strOrUndef = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v));
+
+/** Field-by-field comparison of git's package.json with the tarball's. `version`: the release version, when known. */
+export function compareManifests(git: Obj, tar: Obj, version?: string): ManifestComparison {
+  const out: ManifestComparison = { install: [], changed: [], rewrites: [] };
+  const publishConfig = isObj(git.publishConfig) ? git.publishConfig : {};
+  const keys = [...new Set([...Object.keys(git), ...Object.keys(tar)])];
+  for (const key of keys) {
+    const g = git[key];
+    const t = tar[key];
+    if (isDeepStrictEqual(g, t)) continue;
+    if (key === 'scripts') {
+      const gs = isObj(g) ? g : {};
+      const ts = isObj(t) ? t : {};
+      for (const name of [...new Set([...Object.keys(gs), ...Object.keys(ts)])]) {
+        if (isDeepStrictEqual(gs[name], ts[name])) continue;
+        if ((INSTALL_SCRIPTS as readonly string[]).includes(name)) {
+          const s: ManifestComparison['install'][number] = { name };
+          if (gs[name] !== undefined) s.git = strOrUndef(gs[name]);
+          if (ts[name] !== undefined) s.tarball = strOrUndef(ts[name]);
+          // A removed install script runs nothing: a change to review, not an install hook.
+          if (s.tarball === undefined) out.changed.push(`scripts.${name}`);
+          else out.install.push(s);
+        } else out.changed.push(`scripts.${name}`);
+      }
+      if (!isObj(t) && t !== undefined) out.changed.push('scripts');
+      continue;
+    }
+    if (DEP_FIELDS.has(key) && (isObj(g) || g === undefined) && (isObj(t) || t === undefined)) {
+      const gd = (g ?? {}) as Obj;
+      const td = (t ?? {}) as Obj;
+      for (const dep of [...new Set([...Object.keys(gd), ...Object.keys(td)])]) {
+        const gv = gd[dep];
+        const tv = td[dep];
+        if (isDeepStrictEqual(gv, tv)) continue;
+        const proto = typeof gv === 'string' ? /^(workspace|catalog):/.exec(gv)?.[1] : undefined;
+        if (proto && typeof tv === 'string' && !/^(workspace|catalog):/.test(tv)) {
+          out.rewrites.push({ field: `${key}.${dep}`, kind: proto === 'workspace' ? 'workspace-protocol' : 'catalog-protocol' });
+        } else out.changed.push(`${key}.${dep}`);
+      }
+      continue;
+    }
+    if (key === 'publishConfig' && t === undefined) {
+      out.rewrites.push({ field: key, kind: 'publish-config' });
+      continue;
+    }
+    if (key in publishConfig && isDeepStrictEqual(publishConfig[key], t)) {
+      out.rewrites.push({ field: key, kind: 'publish-config' });
+      continue;
+    }
+    if (g === undefined && (key.startsWith('_') || key === 'gitHead')) {
+      out.rewrites.push({ field: key, kind: 'npm-internal' });
+      continue;
+    }
+    if (key === 'version' && typeof t === 'string' && ((version !== undefined && t === version) || (typeof g === 'string' && /^0\.0\.0(-[\w.]+)?$/.test(g)))) {
+      out.rewrites.push({ field: key, kind: 'version' });
+      continue;
+    }
+    out.changed.push(key);
+  }
+  return out;
+}
+
+function parse(buf: Buffer | undefined): Obj | undefined {
+  if (!buf) return undefined;
+  try {
+    const v: unknown = JSON.parse(buf.toString('utf8').replace(/^\uFEFF/, ''));
+    return isObj(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function manifestFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.path !== 'package.json' || diff.status !== 'changed' || !(diff.changes ?? []).includes('content')) return undefined;
+  const tar = parse(ctx.content.tarball(diff.path));
+  const git = parse(await ctx.content.git(diff.path));
+  if (!tar || !git) return undefined; // unparseable: the fallback reports the change
+  const c = compareManifests(git, tar, ctx.revision.version);
+  if (c.install.length > 0) return makeFinding('NPM_INSTALL_SCRIPT', diff.path, 'high', { scripts: c.install });
+  if (c.changed.length > 0) return makeFinding('NPM_MANIFEST_CHANGED', diff.path, 'high', { fields: c.changed });
+  const rewrites = c.rewrites.length > 0 ? c.rewrites : [{ field: '(whole file)', kind: 'formatting' as const }];
+  return makeFinding('NPM_MANIFEST_REWRITE', diff.path, 'info', { rewrites });
+}
+
+const OUTPUT_DIRS = new Set(['dist', 'build', 'lib', 'out', 'esm', 'cjs', 'es', 'umd', 'types', 'typings', 'module', 'commonjs', 'browser', 'node', 'bundle', 'min']);
+const SOURCE_DIRS = ['src', 'source', 'lib', 'ts', 'packages'];
+const SCRIPT_EXT = /\.(c|m)?jsx?$/;
+const OUTPUT_EXT = /(\.d\.(c|m)?ts|\.(c|m)?jsx?\.map|\.(c|m)?jsx?|\.css\.map|\.css)$/;
+const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|coffee|vue|svelte|scss|less|css|flow)$/;
+
+/** Output path → the stem its source would have: dist/esm/foo.min.js → foo. */
+export function outputStem(path: string): { stem: string; inOutputDir: boolean } {
+  const parts = path.split('/');
+  let inOutputDir = false;
+  while (parts.length > 1 && OUTPUT_DIRS.has(parts[0]!)) {
+    parts.shift();
+    inOutputDir = true;
+  }
+  const stem = parts.join('/').replace(OUTPUT_EXT, '').replace(/\.(min|prod|production|development|dev|umd|esm|cjs|bundle)$/, '');
+  return { stem, inOutputDir };
+}
+
+/** Source path → stem: src/foo.ts → foo. */
+function sourceStem(path: string): string | undefined {
+  if (!SOURCE_EXT.test(path) || /\.d\.(c|m)?ts$/.test(path)) return undefined;
+  const parts = path.split('/');
+  if (parts.length > 1 && SOURCE_DIRS.includes(parts[0]!)) parts.shift();
+  return parts.join('/').replace(SOURCE_EXT, '');
+}
+
+const sourceIndex = new WeakMap<ReadonlySet<string>, { stems: Map<string, string>; dirs: string[] }>();
+function sourcesOf(gitPaths: ReadonlySet<string>): { stems: Map<string, string>; dirs: string[] } {
+  let idx = sourceIndex.get(gitPaths);
+  if (!idx) {
+    idx = { stems: new Map(), dirs: [] };
+    const dirs = new Set<string>();
+    for (const p of gitPaths) {
+      const s = sourceStem(p);
+      if (!s) continue;
+      if (!idx.stems.has(s)) idx.stems.set(s, p);
+      const top = p.split('/')[0]!;
+      if (p.includes('/') && SOURCE_DIRS.includes(top)) dirs.add(top);
+    }
+    idx.dirs = [...dirs].sort();
+    sourceIndex.set(gitPaths, idx);
+  }
+  return idx;
+}
+
+/** Minified JavaScript: long lines and little whitespace. */
+export function looksMinified(buf: Buffer | undefined): boolean {
+  if (!buf || buf.length < 512) return false;
+  const text = buf.subarray(0, 256 * 1024).toString('utf8');
+  const lines = text.split('\n');
+  const longest = Math.max(...lines.map((l) => l.length));
+  return longest > 1000 || text.length / lines.length > 300;
+}
+
+function filesPatterns(manifest: unknown): string[] | undefined {
+  if (!isObj(manifest) || !Array.isArray(manifest.files)) return undefined;
+  return manifest.files.filter((f): f is string => typeof f === 'string').map((f) => f.replace(/^\.?\//, '').replace(/\/+$/, ''));
+}
+
+function globToRe(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*') {
+      if (glob[i + 1] === '*') {
+        re += '.*';
+        i += 1;
+        if (glob[i + 1] === '/') i += 1;
+      } else re += '[^/]*';
+    } else if (ch === '?') re += '[^/]';
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}(?:/.*)?$`);
+}
+
+/** Whether a path is selected by package.json `files` entries. */
+export function listedInFiles(path: string, patterns: string[]): boolean {
+  return patterns.some((p) => !p.startsWith('!') && globToRe(p).test(path));
+}
+
+function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileInfo): Finding | undefined {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  if (!OUTPUT_EXT.test(diff.path)) return undefined;
+  const { stem, inOutputDir } = outputStem(diff.path);
+  const src = sourcesOf(ctx.gitPaths);
+  const direct = src.stems.get(stem);
+  if (direct) return makeFinding('NPM_BUILD_OUTPUT', diff.path, 'info', { source: direct });
+  const files = filesPatterns(info.manifest);
+  const listed = files ? listedInFiles(diff.path, files) : false;
+  if (inOutputDir && src.dirs.length > 0) {
+    // A bundle or a renamed output: built from the source tree, but no file-to-file evidence.
+    return makeFinding('NPM_BUILD_OUTPUT', diff.path, 'low', { source: `${src.dirs[0]}/` });
+  }
+  if (!SCRIPT_EXT.test(diff.path)) return undefined;
+  return makeFinding('NPM_UNSOURCED_OUTPUT', diff.path, 'high', { minified: looksMinified(ctx.content.tarball(diff.path)), listedInFiles: listed });
+}
+
+function notPackagedFinding(diff: PathDiff, info: ProfileInfo): Finding | undefined {
+  if (diff.status !== 'git-only') return undefined;
+  const files = filesPatterns(info.manifest);
+  if (files && listedInFiles(diff.path, files)) return undefined; // `files` selects it: it should be there
+  return makeFinding('NOT_PACKAGED', diff.path, 'info', { ecosystem: 'npm', reason: files ? 'files-field' : 'not-listed' });
+}
+
+export function npmClassifiers(info: ProfileInfo): Classifier[] {
+  return [
+    { id: 'npm-manifest', classify: manifestFinding },
+    { id: 'npm-build-output', classify: (d, ctx) => buildOutputFinding(d, ctx, info) },
+    { id: 'npm-not-packaged', classify: (d) => notPackagedFinding(d, info) },
+  ];
+}

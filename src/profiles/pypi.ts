@@ -1,0 +1,142 @@
+/**
+ * PyPI profiles.
+ *
+ * sdist (setuptools, `python -m build --sdist`): `PKG-INFO`, `*.egg-info/*` and an `[egg_info]` section
+ * written into setup.cfg are expected (PACKAGE_METADATA). A `.py` that git does not have is high (it is
+ * importable code); a changed `.py` is already SOURCE_MODIFIED (high) from the fallback.
+ *
+ * wheel (a zip of the importable package plus `*.dist-info/`): compared with the directory of the repository
+ * that holds the packages (`src/` layout or the root, see `wheelRoot`); `*.dist-info/*` is expected and
+ * everything in git outside the packaged modules is NOT_PACKAGED.
+ */
+import { makeFinding, type Finding } from '../core/findings.js';
+import type { PathDiff, TreeEntry } from '../core/types.js';
+import type { Classifier, ClassifyContext } from '../classify/types.js';
+
+const EGG_INFO = /(?:^|\/)[^/]+\.egg-info\/[^/]+$/;
+const DIST_INFO = /^[^/]+\.dist-info\/[^/]+$/;
+const EGG_INFO_KEYS = new Set(['tag_build', 'tag_date', 'tag_svn_revision']);
+
+/** A plain INI reading: section → key → value, comments and blank lines dropped, keys lower-cased. */
+export function parseIni(text: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  let cur: Map<string, string> | undefined;
+  let lastKey: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*([#;]|$)/.test(raw)) continue;
+    const sec = /^\[([^\]]+)\]\s*$/.exec(raw);
+    if (sec) {
+      cur = out.get(sec[1]!.trim()) ?? new Map();
+      out.set(sec[1]!.trim(), cur);
+      lastKey = undefined;
+      continue;
+    }
+    if (/^\s/.test(raw) && cur && lastKey) {
+      cur.set(lastKey, `${cur.get(lastKey)}\n${raw.trim()}`);
+      continue;
+    }
+    const kv = /^([^=:]+?)\s*[=:]\s*(.*)$/.exec(raw);
+    if (kv && cur) {
+      lastKey = kv[1]!.trim().toLowerCase();
+      cur.set(lastKey, kv[2]!.trim());
+    }
+  }
+  return out;
+}
+
+/** setup.cfg equal to git's apart from an added `[egg_info]` section (tag_build/tag_date only). */
+export function onlyEggInfoAdded(gitText: string | undefined, tarText: string): boolean {
+  const g = parseIni(gitText ?? '');
+  const t = parseIni(tarText);
+  const egg = t.get('egg_info');
+  if (!egg || [...egg.keys()].some((k) => !EGG_INFO_KEYS.has(k))) return false;
+  if (g.has('egg_info')) return false;
+  const names = [...t.keys()].filter((k) => k !== 'egg_info');
+  if (names.length !== g.size) return false;
+  for (const n of names) {
+    const a = g.get(n);
+    const b = t.get(n)!;
+    if (!a || a.size !== b.size) return false;
+    for (const [k, v] of b) if (a.get(k) !== v) return false;
+  }
+  return true;
+}
+
+function untrackedPython(diff: PathDiff): Finding | undefined {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !/\.pyw?$/.test(diff.path)) return undefined;
+  const t = diff.tarball;
+  return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, 'high', { size: t.size, ...(t.oid ? { oid: t.oid } : {}), buildAffecting: /(^|\/)setup\.py$/.test(diff.path) });
+}
+
+async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status === 'tarball-only' && diff.path === 'PKG-INFO') return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'pypi', kind: 'pkg-info' });
+  if (diff.status === 'tarball-only' && EGG_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'pypi', kind: 'egg-info' });
+  if (diff.path === 'setup.cfg' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content'))) {
+    const tar = ctx.content.tarball(diff.path);
+    if (!tar) return undefined;
+    const git = diff.status === 'changed' ? await ctx.content.git(diff.path) : undefined;
+    if (diff.status === 'changed' && !git) return undefined;
+    if (onlyEggInfoAdded(git?.toString('utf8'), tar.toString('utf8'))) {
+      return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'pypi', kind: 'setup-cfg-egg-info' });
+    }
+    return undefined;
+  }
+  return untrackedPython(diff);
+}
+
+function wheelFinding(diff: PathDiff): Finding | undefined {
+  if (diff.status === 'tarball-only' && DIST_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'wheel', kind: 'dist-info' });
+  if (diff.status === 'git-only') return makeFinding('NOT_PACKAGED', diff.path, 'info', { ecosystem: 'wheel', reason: 'outside-package' });
+  return untrackedPython(diff);
+}
+
+export function sdistClassifiers(): Classifier[] {
+  return [{ id: 'pypi-sdist', classify: sdistFinding }];
+}
+
+export function wheelClassifiers(): Classifier[] {
+  return [{ id: 'pypi-wheel', classify: wheelFinding }];
+}
+
+/** The importable top-level names a wheel carries (packages and single modules), without metadata dirs. */
+export function wheelTopLevel(entries: readonly TreeEntry[]): string[] {
+  const tops = new Set<string>();
+  for (const e of entries) {
+    if (e.type !== 'file') continue;
+    const [head, ...rest] = e.path.split('/');
+    if (!head || /\.(dist-info|data)$/.test(head)) continue;
+    if (rest.length === 0) {
+      if (/\.pyw?$/.test(head)) tops.add(head);
+    } else tops.add(head);
+  }
+  return [...tops].sort();
+}
+
+/**
+ * The repository directory a wheel's packages live in: '' (flat layout), 'src' (src layout) or any other
+ * directory holding every top-level package; undefined when none does.
+ */
+export function wheelRoot(tops: readonly string[], gitPaths: Iterable<string>): string | undefined {
+  if (tops.length === 0) return undefined;
+  const counts = new Map<string, Set<string>>();
+  for (const p of gitPaths) {
+    for (const top of tops) {
+      let base: string | undefined;
+      if (p === top || p.endsWith(`/${top}`)) base = p.slice(0, p.length - top.length);
+      else {
+        const i = p.indexOf(`${top}/`);
+        if (i === 0 || (i > 0 && p[i - 1] === '/')) base = p.slice(0, i);
+      }
+      if (base === undefined) continue;
+      const dir = base.replace(/\/$/, '');
+      const set = counts.get(dir) ?? new Set();
+      set.add(top);
+      counts.set(dir, set);
+    }
+  }
+  const full = [...counts].filter(([, s]) => s.size === tops.length).map(([d]) => d);
+  if (full.length === 0) return undefined;
+  // The shallowest directory wins ('' before 'src' before 'a/b').
+  full.sort((a, b) => (a === '' ? -1 : b === '' ? 1 : a.split('/').length - b.split('/').length || a.localeCompare(b)));
+  return full[0];
+}
