@@ -16,6 +16,7 @@ import type {
   PathDiff,
   TreeEntry,
 } from '../core/types.js';
+import { confusableNames } from './confusables.js';
 
 export interface CompareOptions {
   /** Prefix to strip ('' for none); undefined = detect. */
@@ -138,6 +139,7 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     return { ...a, path, detail: { ...a.detail, count: dups.length, types: dups.map((e) => e.type).join(','), sameContent } };
   });
   anomalies.push(...nameCollisions([...tar.keys()]));
+  anomalies.push(...confusableNames(tar.keys(), git.entries.keys()));
   return { prefix, diffs, identical, anomalies };
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Names that look like a tracked file but are not it: Cyrillic/Greek letters that render like Latin
+ * ones (`cоnfigure` with U+043E), and invisible characters slipped into a name (`con\u200Bfigure`).
+ *
+ * A "skeleton" maps every look-alike code point to the Latin letter it imitates and drops invisible
+ * characters; two different names with the same skeleton look the same to a reviewer. The map is small
+ * and deliberate (letters that are indistinguishable in common monospace fonts), not a full UTS #39 table.
+ * Pure: no I/O.
+ */
+import type { ArchiveAnomaly } from '../core/types.js';
+
+/** Look-alike → Latin letter it imitates. */
+const LOOKALIKES: Record<string, string> = {
+  // Cyrillic lower case
+  '\u0430': 'a', '\u0441': 'c', '\u0501': 'd', '\u0435': 'e', '\u04bb': 'h', '\u0456': 'i', '\u0458': 'j',
+  '\u04cf': 'l', '\u043e': 'o', '\u0440': 'p', '\u051b': 'q', '\u0455': 's', '\u051d': 'w', '\u0445': 'x',
+  '\u0443': 'y',
+  // Cyrillic upper case
+  '\u0410': 'A', '\u0412': 'B', '\u0421': 'C', '\u0415': 'E', '\u041d': 'H', '\u0406': 'I', '\u0408': 'J',
+  '\u041a': 'K', '\u041c': 'M', '\u041e': 'O', '\u0420': 'P', '\u0405': 'S', '\u0422': 'T', '\u0425': 'X',
+  '\u04ae': 'Y', '\u0417': '3', '\u04c0': 'l',
+  // Greek lower case
+  '\u03b1': 'a', '\u03b5': 'e', '\u03b9': 'i', '\u03ba': 'k', '\u03bd': 'v', '\u03bf': 'o', '\u03c1': 'p',
+  '\u03c4': 't', '\u03c5': 'u', '\u03c7': 'x', '\u03b3': 'y',
+  // Greek upper case
+  '\u0391': 'A', '\u0392': 'B', '\u0395': 'E', '\u0396': 'Z', '\u0397': 'H', '\u0399': 'I', '\u039a': 'K',
+  '\u039c': 'M', '\u039d': 'N', '\u039f': 'O', '\u03a1': 'P', '\u03a4': 'T', '\u03a5': 'Y', '\u03a7': 'X',
+  // Latin look-alikes outside ASCII
+  '\u0131': 'i', '\u0237': 'j', '\u1d00': 'A', '\u026a': 'I', '\u0251': 'a', '\u0261': 'g',
+  // Full-width ASCII is folded by NFKC below.
+};
+
+/** Invisible and bidi-control characters: dropped from the skeleton. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
+
+/** The skeleton of a name: NFKC, invisible characters removed, look-alikes mapped to Latin. */
+export function skeleton(name: string): string {
+  let out = '';
+  for (const ch of name.normalize('NFKC').replace(INVISIBLE, '')) out += LOOKALIKES[ch] ?? ch;
+  return out;
+}
+
+/** Whether the name has anything the skeleton changes (cheap pre-filter: pure ASCII never does). */
+function mayBeConfusable(name: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(name);
+}
+
+/**
+ * Archive paths that are not tracked by git but look like a tracked path: one `confusable-name` anomaly
+ * per such path, with `lookalike` the tracked path it imitates. Exact twins that differ only by NFC/NFD
+ * form or by case are left to the collision checks.
+ */
+export function confusableNames(archivePaths: Iterable<string>, gitPaths: Iterable<string>): ArchiveAnomaly[] {
+  const tracked = new Set(gitPaths);
+  const suspects: string[] = [];
+  for (const p of archivePaths) if (!tracked.has(p) && mayBeConfusable(p)) suspects.push(p);
+  if (suspects.length === 0) return [];
+  const bySkeleton = new Map<string, string>();
+  for (const g of [...tracked].sort()) {
+    const s = skeleton(g);
+    if (!bySkeleton.has(s)) bySkeleton.set(s, g);
+  }
+  const out: ArchiveAnomaly[] = [];
+  for (const p of suspects.sort()) {
+    if (tracked.has(p.normalize('NFC')) || tracked.has(p.normalize('NFD'))) continue;
+    const g = bySkeleton.get(skeleton(p));
+    if (g !== undefined && g !== p) out.push({ kind: 'confusable-name', path: p, detail: { lookalike: g } });
+  }
+  return out;
+}
