@@ -1,4 +1,5 @@
 /** Ecosystem profiles: detection, metadata, the revision chain, and each profile's classifiers. */
+import { CLASSIFIERS } from '../classify/index.js';
 import type { Classifier } from '../classify/types.js';
 import { crateClassifiers } from './crate.js';
 import { npmClassifiers } from './npm.js';
@@ -24,4 +25,9 @@ export function profileClassifiers(info: ProfileInfo): Classifier[] {
     default:
       return [];
   }
+}
+
+/** The full ordered classifier list for a profile: the profile's own first, then the generic registry. */
+export function classifiersFor(info: ProfileInfo | undefined): Classifier[] {
+  return info ? [...profileClassifiers(info), ...CLASSIFIERS] : CLASSIFIERS;
 }
