@@ -257,6 +257,10 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     if (b && !GMO_MAGIC.some((m) => b.subarray(0, 4).equals(m))) return undefined;
     return gen(path, 'msgfmt', po);
   }
+  if (base.endsWith('.pot') && git.has(inDir(dir, 'po4a.conf'))) {
+    // po4a (man page translations) regenerates its template from the tracked configuration.
+    return stamped(ctx, path, /msgid\s+""/, 65536) ? gen(path, 'po4a', inDir(dir, 'po4a.conf')) : undefined;
+  }
   if (base.endsWith('.pot')) {
     const src = ['POTFILES.in', 'Makevars'].map((n) => inDir(dir, n)).find((p) => git.has(p));
     if (!src) return undefined;

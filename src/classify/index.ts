@@ -12,6 +12,7 @@ import { docsClassifier } from './docs.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
 import { gettextClassifier } from './gettext.js';
 import { lineEndingsClassifier } from './line-endings.js';
+import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
 import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
@@ -29,6 +30,7 @@ import type { Classifier, ClassifyContext, PostPass } from './types.js';
  * 5. changelog    — ChangeLog generated from git log (checks the commit it was built from).
  * 6. gettext      — msgmerge'd .po/.pot files.
  * 7. stamps       — the most generic: changed lines carry only the version or a date.
+ * 8. repo-metadata — git-only ignore files, CI and editor settings that releases leave out.
  *
  * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
  */
@@ -42,6 +44,7 @@ export const CLASSIFIERS: Classifier[] = [
   changelogClassifier,
   gettextClassifier,
   stampsClassifier,
+  repoMetadataClassifier,
 ];
 
 /** Suspicious constructs: scans unexplained / unknown-upstream build files, then follows flagged macros into configure. */

@@ -89,6 +89,15 @@ export const CODES = {
     message: (e) =>
       `submodule at ${e.commit?.slice(0, 12) ?? '?'}; tarball has ${e.tarball === 'content' ? `${e.files} unverified file(s)` : e.tarball === 'empty' ? 'an empty directory' : 'nothing'}`,
   },
+  REPO_METADATA_NOT_SHIPPED: {
+    title: 'Repository metadata not shipped',
+    severity: 'info',
+    explained: true,
+    description:
+      'A git-only file that only serves the repository or its hosting (.gitignore, .gitattributes, .github/, CI configuration, editor and linter settings); release tarballs normally leave these out.',
+    docs: anchor('REPO_METADATA_NOT_SHIPPED'),
+    message: (e) => `${e.kind} metadata, normally not shipped in release archives`,
+  },
   COPY_OF_TRACKED: {
     title: 'Copy of a tracked file',
     severity: 'low',

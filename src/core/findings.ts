@@ -47,6 +47,7 @@ export interface EvidenceMap {
   EXPORT_IGNORED: { type: EntryType };
   SUBMODULE: { commit?: string; tarball: 'absent' | 'empty' | 'content'; files: number };
   COPY_OF_TRACKED: { source: string };
+  REPO_METADATA_NOT_SHIPPED: { kind: 'git' | 'ci' | 'editor' | 'lint' };
 
   // ---- archive anomalies ----
   DUPLICATE_ENTRY: { count: number; types: EntryType[]; sameContent: boolean };
@@ -123,7 +124,8 @@ export type AutotoolsTool =
   | 'gettextize'
   | 'msgfmt'
   | 'xgettext'
-  | 'automake-aux';
+  | 'automake-aux'
+  | 'po4a';
 
 export type FindingCode = keyof EvidenceMap;
 

@@ -106,6 +106,14 @@ describe('autotoolsClassifier', () => {
     });
   });
 
+  it('explains a po4a template next to a tracked po4a.conf, and only there', async () => {
+    const pot = '# SOME DESCRIPTIVE TITLE\nmsgid ""\nmsgstr ""\n';
+    expect(await run({ 'po4a/xz-man.pot': pot }, { ...GIT, 'po4a/po4a.conf': '[po4a_paths] xz-man.pot $lang:$lang.po\n' })).toEqual({
+      'po4a/xz-man.pot': 'po4a<-po4a/po4a.conf',
+    });
+    expect(await run({ 'po4a/xz-man.pot': pot })).toEqual({ 'po4a/xz-man.pot': undefined });
+  });
+
   it('does not take a hand-written configure for autoconf output', async () => {
     expect(await run({ configure: '#!/bin/sh\necho configuring\n' })).toEqual({ configure: undefined });
   });
