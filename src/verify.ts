@@ -14,6 +14,7 @@
  */
 import { basename } from 'node:path';
 import { acquireArchive, type AcquiredArchive } from './acquire/archive-source.js';
+import { archiveSignature, checkAuthOptions, checksumsPin, loadAuthKeyring, tagSignature } from './acquire/authenticity.js';
 import type { DownloadProgress } from './acquire/download.js';
 import { openRepo } from './acquire/repo.js';
 import { resolveRevision } from './acquire/revision.js';
@@ -46,6 +47,14 @@ export interface VerifyOptions {
   /** Expected sha256 of the archive bytes. */
   sha256?: string;
   allowHttp?: boolean;
+  /** Detached OpenPGP signature (.sig/.asc) of the archive: path or URL. Needs `keyring`. */
+  signature?: string;
+  /** OpenPGP public keys (binary or armored export) for `signature` and `verifyTag`. */
+  keyring?: string;
+  /** Verify the compared annotated tag's signature with `keyring`. */
+  verifyTag?: boolean;
+  /** SHA256SUMS-style file (path or URL) holding the archive's sha256. */
+  checksums?: string;
   cacheDir: string;
   limits?: Partial<Limits>;
   policy?: Policy;
@@ -58,17 +67,27 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const failOn = opts.failOn ?? 'high';
   const notes: Note[] = [];
 
+  // ---- authenticity inputs (before anything is downloaded) ----
+  checkAuthOptions(opts);
+  const keys = await loadAuthKeyring(opts);
+  const checksums = await checksumsPin(opts, limits);
+  const pin = opts.sha256 ?? checksums?.sha256;
+
   // ---- acquire ----
   const archive: AcquiredArchive = await acquireArchive(opts.tarball, {
     cacheDir: opts.cacheDir,
     limits,
     allowHttp: opts.allowHttp,
-    expectedSha256: opts.sha256,
+    expectedSha256: pin,
     progress: opts.progress,
   });
+  // Checked before the repository is opened and the archive parsed: fail fast, and the bytes are then
+  // in the page cache for the scan (the cost of this second read is the hashing; see README).
+  const signature = opts.signature && keys ? await archiveSignature(opts, archive.path, archive.isDirectory, keys, limits) : undefined;
   const repo = await openRepo(opts.repo, { cacheDir: opts.cacheDir });
   const names = [basename(archive.finalUrl ? new URL(archive.finalUrl).pathname : archive.path), basename(archive.source)];
   const revision = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names: [...new Set(names)] });
+  const tagSig = opts.verifyTag && keys ? await tagSignature(opts, repo.gitDir, revision, keys) : undefined;
   if (revision.tag && repo.previousTags) {
     const prev = repo.previousTags.get(revision.tag);
     if (prev && prev !== revision.commit) notes.push({ code: 'TAG_MOVED', tag: revision.tag, previous: prev, current: revision.commit });
@@ -80,12 +99,12 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   for (const e of git.entries.values()) if (e.oid) gitOids.add(e.oid);
   const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
   const sha256 = archive.sha256 ?? scan.sha256;
-  if (opts.sha256) {
-    if (!sha256 || sha256.toLowerCase() !== opts.sha256.toLowerCase()) {
+  if (pin) {
+    if (!sha256 || sha256.toLowerCase() !== pin.toLowerCase()) {
       throw new DistdiffError(
         'checksum',
         opts.tarball,
-        `sha256 is ${sha256 ?? 'unknown'}, expected ${opts.sha256.toLowerCase()}`,
+        `sha256 is ${sha256 ?? 'unknown'}, expected ${pin.toLowerCase()}${!opts.sha256 && checksums ? ` (${checksums.source} line ${checksums.line})` : ''}`,
         'the file is not the one you pinned; do not use it',
       );
     }
@@ -152,7 +171,11 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     if (notRetained > 0) notes.push({ code: 'CONTENT_NOT_RETAINED', files: notRetained });
 
     findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-    return buildResult({ opts, archive, scanInfo: scan, sha256, prefix: cmp.prefix, repoInfo: repo, revision, git, cmp, findings, notes, failOn });
+    const result = buildResult({ opts, archive, scanInfo: scan, sha256, prefix: cmp.prefix, repoInfo: repo, revision, git, cmp, findings, notes, failOn });
+    if (signature) result.inputs.signature = signature;
+    if (tagSig) result.inputs.tagSignature = tagSig;
+    if (checksums) result.inputs.checksums = checksums;
+    return result;
   } finally {
     await reader.close();
   }
