@@ -40,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
     .option('fail-on', { choices: SEVERITIES as Severity[], describe: 'lowest severity that makes the exit code 1 (default high)' })
     .option('config', { type: 'string', describe: 'policy file (allowances with reasons, severity overrides)' })
     .option('sha256', { type: 'string', describe: 'expected sha256 of the archive; a mismatch stops with exit 2' })
+    .option('checksums', { type: 'string', describe: "SHA256SUMS-style file or URL listing the archive's sha256; no entry or a mismatch stops with exit 2" })
+    .option('signature', { type: 'string', describe: 'detached OpenPGP signature (.sig/.asc) of the archive, file or URL; needs --keyring; not valid → exit 2' })
+    .option('keyring', { type: 'string', describe: 'OpenPGP public keys trusted to sign (gpg --export [--armor] KEYID > FILE)' })
+    .option('verify-tag', { type: 'boolean', default: false, describe: "verify the annotated tag's OpenPGP signature with --keyring; not valid → exit 2" })
     .option('strip-prefix', { type: 'string', describe: "top-level directory to strip ('' for none; default: detected)" })
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http downloads from non-loopback hosts' })
     .option('cache-dir', { type: 'string', describe: 'where clones and downloads are cached (default $XDG_CACHE_HOME/distdiff)' })
@@ -90,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
     commit: args.commit,
     stripPrefix: args['strip-prefix'],
     sha256: args.sha256,
+    checksums: args.checksums,
+    signature: args.signature,
+    keyring: args.keyring,
+    verifyTag: args['verify-tag'],
     allowHttp: args['allow-http'],
     cacheDir,
     limits,
