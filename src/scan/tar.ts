@@ -431,6 +431,9 @@ export class TarReader {
     } else {
       const rec = parsePax(buf, this.opts.input, offset);
       if (type === 'g') {
+        // A global path/linkpath/size would apply to every later member in some extractors and be ignored by others.
+        const key = rec.path !== undefined ? 'path' : rec.linkpath !== undefined ? 'linkpath' : rec.size !== undefined ? 'size' : undefined;
+        if (key) throw this.corrupt(`pax global header at offset ${offset - 512} sets "${key}" for every later member`);
         if (rec.comment !== undefined) this.handler.globalComment?.(rec.comment);
         this.entryOffset = -1;
       } else this.pax = rec;
