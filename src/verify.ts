@@ -98,6 +98,10 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const gitOids = new Set<string>();
   for (const e of git.entries.values()) if (e.oid) gitOids.add(e.oid);
   const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
+  if (!scan.entries.some((e) => e.type !== 'directory')) {
+    // Nothing to compare: every tracked file would be "git-only" (low), which must not pass as a clean result.
+    throw new DistdiffError('archive', opts.tarball, 'the archive contains no files', 'nothing to compare; check that this is the release archive');
+  }
   const sha256 = archive.sha256 ?? scan.sha256;
   if (pin) {
     if (!sha256 || sha256.toLowerCase() !== pin.toLowerCase()) {
