@@ -1,0 +1,192 @@
+/**
+ * Hostile tar headers, end to end through the built CLI: pax and GNU extensions used to disguise names and
+ * sizes, broken framing, checksums, base-256 numbers, sparse entries, data after the end, header-only archives.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rawPaxEntry, rawTar, rawTarEntry, rawTarHeader, TAR_END } from '../helpers/archives.js';
+import { tempDir } from '../helpers/tmp.js';
+import { baseEntries, expectError, expectFindings, LONG_PATH, makeFixtureRepo, PREFIX, runCli, writePkgTar, type Fixture } from './helpers.js';
+
+const dir = tempDir('distdiff-hostile-headers-');
+const cache = join(dir, 'cache');
+let fx: Fixture;
+let n = 0;
+
+beforeAll(() => {
+  fx = makeFixtureRepo(join(dir, 'repo'));
+});
+
+const P = (p: string) => `${PREFIX}/${p}`;
+
+function cli(file: string) {
+  return runCli([file, '--repo', fx.repo.dir, '--tag', 'v1.0', '--cache-dir', cache]);
+}
+function run(extra: Buffer[], skip: string[] = []) {
+  return cli(writePkgTar(join(dir, `case-${++n}.tar`), extra, skip));
+}
+function runRaw(bytes: Buffer) {
+  const file = join(dir, `raw-${++n}.tar`);
+  writeFileSync(file, bytes);
+  return { file, result: cli(file) };
+}
+
+/** Rewrite a header block in place with `edit`, then fix its checksum. */
+function patchHeader(h: Buffer, edit: (h: Buffer) => void): Buffer {
+  edit(h);
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += h[i]!;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8, 'latin1');
+  return h;
+}
+
+/** A base-256 (GNU binary) 12-byte number field. */
+function base256(v: bigint): Buffer {
+  const b = Buffer.alloc(12);
+  let x = v;
+  for (let i = 11; i >= 1; i--) {
+    b[i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+  b[0] = 0x80;
+  return b;
+}
+
+describe.concurrent('hostile tar headers', () => {
+  it('GNU long name (././@LongLink) for a tracked file: read as the long path, identical', async () => {
+    // The baseline writes LONG_PATH through an 'L' record already; nothing else differs.
+    expectFindings(await run([]), []);
+  });
+
+  it('pax path record for a tracked file longer than 100 bytes: identical', async () => {
+    const pax = rawPaxEntry({ path: P(LONG_PATH) });
+    expectFindings(await run([pax, rawTarEntry('ignored-ustar-name', 'long\n')], [LONG_PATH]), []);
+  });
+
+  it('pax path overriding a harmless ustar name (NEWS → src/main.c): the pax name is the one compared', async () => {
+    const r = await run([rawPaxEntry({ path: P('src/main.c') }), rawTarEntry(P('NEWS'), 'int main(void) { return 66; }\n')]);
+    expectFindings(r, [
+      ['DUPLICATE_ENTRY', 'high', 'src/main.c'],
+      ['SOURCE_MODIFIED', 'high', 'src/main.c'],
+    ]);
+  });
+
+  it('GNU long link (K) for a symlink target past 100 bytes: the full target is compared', async () => {
+    const target = `../${'x'.repeat(150)}`;
+    const k = rawTarEntry('././@LongLink', target + '\0', { type: 'K', magic: 'gnu' });
+    const r = await run([k, rawTarEntry(P('lnk'), '', { type: '2', linkname: 'short', magic: 'gnu' })]);
+    expectFindings(r, [
+      ['LINK_ESCAPES_TREE', 'high', 'lnk'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'lnk'],
+    ]);
+    expect(r.json!.findings.find((f) => f.code === 'LINK_ESCAPES_TREE')!.evidence).toMatchObject({ target });
+  });
+
+  it('pax size overriding a zero ustar size: the pax size frames the data, identical', async () => {
+    const r = await run([rawPaxEntry({ size: '6' }), Buffer.concat([rawTarHeader(P('README'), 0), Buffer.from('hello\n'), Buffer.alloc(506)])], ['README']);
+    expectFindings(r, []);
+  });
+
+  it('pax size larger than the data that follows: the archive is corrupt (exit 2)', async () => {
+    const r = await run([rawPaxEntry({ size: '5000' }), rawTarEntry(P('NEWS'), 'short\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^distdiff: .*case-\d+\.tar: tar is corrupt: /);
+  });
+
+  it('global pax header naming the release commit: PAX_COMMIT note that matches', async () => {
+    const file = join(dir, `gc-${++n}.tar`);
+    writeFileSync(file, rawTar(rawPaxEntry({ comment: fx.commit }, true), ...baseEntries()));
+    const g = await cli(file);
+    expectFindings(g, []);
+    expect(g.json!.notes).toContainEqual({ code: 'PAX_COMMIT', commit: fx.commit, matches: true });
+  });
+
+  it('global pax header claiming another commit: PAX_COMMIT note with matches=false', async () => {
+    const file = join(dir, `gw-${++n}.tar`);
+    writeFileSync(file, rawTar(rawPaxEntry({ comment: 'f'.repeat(40) }, true), ...baseEntries()));
+    const r = await cli(file);
+    expectFindings(r, []);
+    expect(r.json!.notes).toContainEqual({ code: 'PAX_COMMIT', commit: 'f'.repeat(40), matches: false });
+  });
+
+  it('global pax header setting path= for every later member: refused (extractors disagree)', async () => {
+    const { file, result } = runRaw(rawTar(rawPaxEntry({ path: P('README') }, true), ...baseEntries()));
+    expectError(await result, file, /^tar is corrupt: pax global header at offset 0 sets "path"/);
+  });
+
+  it('declared size larger than the stream (last entry cut short): exit 2, truncated', async () => {
+    const { file, result } = runRaw(Buffer.concat([...baseEntries(), rawTarHeader(P('NEWS'), 1000), Buffer.from('only a little')]));
+    expectError(await result, file, /^tar is corrupt: archive is truncated: an entry's data is cut off at offset \d+/);
+  });
+
+  it('declared size smaller than the data: the rest is read as a header and fails its checksum', async () => {
+    const body = Buffer.alloc(1024, 0x41);
+    const { file, result } = runRaw(rawTar(...baseEntries(), rawTarHeader(P('NEWS'), 10), body));
+    expectError(await result, file, /^tar is corrupt: header checksum mismatch at offset \d+/);
+  });
+
+  it('bad header checksum in the middle of the archive: exit 2 naming the offset', async () => {
+    const { file, result } = runRaw(rawTar(...baseEntries(), rawTarEntry(P('NEWS'), 'x\n', { badChecksum: true })));
+    expectError(await result, file, /^tar is corrupt: header checksum mismatch at offset \d+;/);
+  });
+
+  it('base-256 size field: decoded, identical', async () => {
+    const h = patchHeader(rawTarHeader(P('README'), 6), (b) => base256(6n).copy(b, 124));
+    expectFindings(await run([Buffer.concat([h, Buffer.from('hello\n'), Buffer.alloc(506)])], ['README']), []);
+  });
+
+  it('base-256 size beyond 2^53 (a multi-petabyte claim): exit 2, bad size field', async () => {
+    const h = patchHeader(rawTarHeader(P('huge'), 0), (b) => base256(1n << 60n).copy(b, 124));
+    const { file, result } = runRaw(rawTar(...baseEntries(), h));
+    expectError(await result, file, /^tar is corrupt: bad size field at offset \d+/);
+  });
+
+  it('negative base-256 size: exit 2, bad size field', async () => {
+    const h = patchHeader(rawTarHeader(P('neg'), 0), (b) => b.fill(0xff, 124, 136));
+    const { file, result } = runRaw(rawTar(...baseEntries(), h));
+    expectError(await result, file, /^tar is corrupt: bad size field at offset \d+/);
+  });
+
+  it('GNU sparse entry (type S) claiming 1 GiB: SPARSE_FILE, never materialised', async () => {
+    const h = patchHeader(rawTarHeader(P('holes.bin'), 0, { type: 'S', magic: 'gnu' }), (b) => {
+      b.write((1024 ** 3).toString(8).padStart(11, '0') + '\0', 483, 12, 'latin1');
+    });
+    const r = await run([h]);
+    expectFindings(r, [
+      ['SPARSE_FILE', 'medium', 'holes.bin'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'holes.bin'],
+    ]);
+    expect(r.json!.findings.find((f) => f.code === 'SPARSE_FILE')!.evidence).toEqual({ size: 1024 ** 3 });
+  });
+
+  it('trailing garbage after the end-of-archive marker: TRAILING_DATA', async () => {
+    const { result } = runRaw(Buffer.concat([rawTar(...baseEntries()), Buffer.from('#!/bin/sh\necho hidden payload\n')]));
+    const r = await result;
+    expectFindings(r, [['TRAILING_DATA', 'medium', '']]);
+  });
+
+  it('concatenated archives: the second (evil README) is not what tar extracts, reported as TRAILING_DATA', async () => {
+    const second = rawTar(rawTarEntry(P('README'), 'evil\n'));
+    const { result } = runRaw(Buffer.concat([rawTar(...baseEntries()), second]));
+    const r = await result;
+    expectFindings(r, [['TRAILING_DATA', 'medium', '']]);
+    expect(r.json!.findings[0]!.evidence).toEqual({ bytes: second.length });
+  });
+
+  it('an archive that is nothing but extended headers: exit 2', async () => {
+    const { file, result } = runRaw(Buffer.concat([rawPaxEntry({ path: P('README') }), rawPaxEntry({ path: P('x') }), TAR_END]));
+    expectError(await result, file, /^tar is corrupt: extended header at offset \d+ is followed by the end of the archive/);
+  });
+
+  it('an archive of directory headers only (no files): exit 2, nothing to compare', async () => {
+    const { file, result } = runRaw(rawTar(rawTarEntry(`${PREFIX}/`, '', { type: '5' }), rawTarEntry(P('src/'), '', { type: '5' })));
+    expectError(await result, file, /^the archive contains no files/);
+  });
+
+  it('an archive that is only the end-of-archive marker: exit 2, nothing to compare', async () => {
+    const { file, result } = runRaw(TAR_END);
+    expectError(await result, file, /^the archive contains no files/);
+  });
+});
