@@ -16,9 +16,7 @@ import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
 import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
-// >>> UPSTREAM SLOT: once src/classify/upstream.ts exists, import it here:
-// import { upstreamClassifier } from './upstream.js';
-// <<< UPSTREAM SLOT
+import { upstreamClassifier } from './upstream.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -35,9 +33,7 @@ import type { Classifier, ClassifyContext, PostPass } from './types.js';
  * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
  */
 export const CLASSIFIERS: Classifier[] = [
-  // >>> UPSTREAM SLOT: upstreamClassifier goes first.
-  // upstreamClassifier,
-  // <<< UPSTREAM SLOT
+  upstreamClassifier,
   autotoolsClassifier,
   docsClassifier,
   lineEndingsClassifier,
