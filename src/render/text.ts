@@ -4,7 +4,7 @@
  */
 import { codeDoc } from '../core/codes.js';
 import type { Finding, FindingCode } from '../core/findings.js';
-import type { Note, VerifyResult } from '../core/result.js';
+import type { Note, SignatureReport, VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
 
 export interface TextOptions {
@@ -79,6 +79,12 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${t.decoder}, ${t.entries} entries${t.prefix ? `, prefix ${t.prefix}/ stripped` : ''}`);
   out.push(`  repo      ${r.inputs.repo.source} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
   out.push(`  revision  ${rev.tag ?? '(no tag)'} → ${rev.commit}${rev.date ? ` (${rev.date})` : ''}`);
+  const sig = r.inputs.signature;
+  if (sig) out.push(`  signature ${signatureText(sig)}\n            from ${sig.source}`);
+  const tagSig = r.inputs.tagSignature;
+  if (tagSig) out.push(`  tag sig   ${signatureText(tagSig)}`);
+  const sums = r.inputs.checksums;
+  if (sums) out.push(`  checksums ${sums.name} listed in ${sums.source} (line ${sums.line})`);
   const k = r.counts;
   out.push(
     `  counts    ${k.identical} identical, ${k.tarballOnly} tarball-only, ${k.gitOnly} git-only, ${k.changed} changed` +
@@ -86,11 +92,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   );
   for (const n of r.notes) out.push(c.dim(`  note      ${noteText(n)}`));
   out.push('');
-  out.push(
-    c.dim(
-      'A valid signature or checksum proves who published the archive, not that it matches git; this report compares the content.',
-    ),
-  );
+  out.push(c.dim(authenticityLine(r)));
   return out.join('\n') + '\n';
 }
 
@@ -145,6 +147,24 @@ function findingBlock(
 
 export function message(f: Finding): string {
   return (codeDoc(f.code).message as (e: unknown) => string)(f.evidence);
+}
+
+function signatureText(s: SignatureReport): string {
+  const who = s.fingerprint ? `${s.fingerprint}${s.userId ? ` ${s.userId}` : ''}` : s.keyId ? `key id ${s.keyId}` : '';
+  return `${s.status.toUpperCase()} by ${who}${s.created ? `, made ${s.created}` : ''}${s.keyExpired ? ` (key expired ${s.keyExpired})` : ''}`;
+}
+
+/** The closing line: what the authenticity checks that ran do and do not prove. */
+export function authenticityLine(r: VerifyResult): string {
+  const s = r.inputs.signature;
+  const t = r.inputs.tagSignature;
+  if (s) {
+    const who = s.userId ?? s.fingerprint ?? 'the key holder';
+    return `The signature proves that ${who} released these exact bytes, not that they match git (xz 5.6.1 was validly signed); this report compares the content.`;
+  }
+  if (t) return `The tag signature proves who tagged commit ${r.inputs.revision.commit.slice(0, 12)}, not that the archive matches it; this report compares the content.`;
+  if (r.inputs.checksums) return 'The checksum proves the archive is the file the checksums file lists, not who made it nor that it matches git; this report compares the content.';
+  return 'A valid signature or checksum proves who published the archive, not that it matches git; this report compares the content.';
 }
 
 export function noteText(n: Note): string {
