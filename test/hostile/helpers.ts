@@ -12,7 +12,8 @@ import { rawTar, rawTarEntry, type RawEntryOptions } from '../helpers/archives.j
 import { makeRepo, type RepoBuilder } from '../helpers/git.js';
 
 export const ROOT = resolve(__dirname, '../..');
-export const CLI = join(ROOT, 'dist', 'cli.js');
+/** The built CLI; DISTDIFF_CLI points at another build (e.g. a private one while dist/ is being rebuilt). */
+export const CLI = process.env.DISTDIFF_CLI ?? join(ROOT, 'dist', 'cli.js');
 
 export const PREFIX = 'hello-1.0';
 export const LONG_PATH = `deep/${'d'.repeat(60)}/${'f'.repeat(60)}.txt`;
