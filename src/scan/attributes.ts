@@ -64,36 +64,40 @@ async function copyRefs(repo: RepoHandle, gitDir: string): Promise<void> {
 }
 
 /**
- * Attributes of each path (raw bytes; directories and submodules with a trailing '/', as `git archive`
- * asks for them). Result keyed by the path's latin1 string.
+ * Attributes `attrs` of each path (raw bytes as latin1 strings, one char per byte; directories and submodules with a trailing '/', as `git archive`
+ * asks for them). Returns one record per input path, in input order (undefined when every attribute is
+ * unspecified): check-attr answers in input order with one line per requested attribute.
  */
-export async function checkAttributes(sb: Sandbox, paths: Buffer[]): Promise<Map<string, AttrValues>> {
-  const result = new Map<string, AttrValues>();
+export async function checkAttributes(sb: Sandbox, paths: string[], attrs: readonly AttrName[] = ATTRS): Promise<(AttrValues | undefined)[]> {
+  const result: (AttrValues | undefined)[] = new Array(paths.length).fill(undefined);
   if (paths.length === 0) return result;
-  const input = Buffer.concat(paths.flatMap((p) => [p, Buffer.from([0])]));
-  const out = await runGit(sb.gitDir, ['check-attr', '--cached', '--stdin', '-z', ...ATTRS], {
+  const input = Buffer.from(`${paths.join('\0')}\0`, 'latin1');
+  const out = await runGit(sb.gitDir, ['check-attr', '--cached', '--stdin', '-z', ...attrs], {
     env: { GIT_INDEX_FILE: sb.indexFile },
     input,
+    maxBuffer: 4 * 1024 ** 3,
   });
+  const truncated = () => new DistdiffError('git', sb.commit, 'unexpected git check-attr output', '');
+  const UNSPECIFIED = Buffer.from('unspecified');
   let pos = 0;
-  const next = (): string | undefined => {
-    if (pos >= out.length) return undefined;
+  const skip = () => {
     const end = out.indexOf(0, pos);
-    if (end < 0) throw new DistdiffError('git', sb.commit, 'truncated git check-attr output', '');
-    const s = out.toString('latin1', pos, end);
+    if (end < 0) throw truncated();
     pos = end + 1;
-    return s;
   };
-  for (;;) {
-    const path = next();
-    if (path === undefined) break;
-    const attr = next() as AttrName | undefined;
-    const value = next();
-    if (attr === undefined || value === undefined) throw new DistdiffError('git', sb.commit, 'truncated git check-attr output', '');
-    let rec = result.get(path);
-    if (!rec) result.set(path, (rec = {}));
-    rec[attr] = Buffer.from(value, 'latin1').toString('utf8');
+  for (let i = 0; i < paths.length; i++) {
+    for (const attr of attrs) {
+      skip(); // path
+      skip(); // attribute name
+      const end = out.indexOf(0, pos);
+      if (end < 0) throw truncated();
+      if (end - pos !== UNSPECIFIED.length || out.compare(UNSPECIFIED, 0, UNSPECIFIED.length, pos, end) !== 0) {
+        (result[i] ??= {})[attr] = out.toString('utf8', pos, end);
+      }
+      pos = end + 1;
+    }
   }
+  if (pos !== out.length) throw truncated();
   return result;
 }
 

@@ -11,7 +11,7 @@ import type { RepoHandle } from '../acquire/repo.js';
 import { DistdiffError } from '../core/errors.js';
 import type { GitTree, TreeEntry } from '../core/types.js';
 import { runGit } from '../git/run.js';
-import { archivedBlobIds, checkAttributes, contentMayChange, openSandbox } from './attributes.js';
+import { archivedBlobIds, checkAttributes, contentMayChange, openSandbox, type AttrName, type AttrValues } from './attributes.js';
 import { BlobReader } from './blob-reader.js';
 import { decodeNameBytes } from './paths.js';
 
@@ -19,9 +19,29 @@ interface RawEntry {
   entry: TreeEntry;
   raw: Buffer;
   utf8: boolean;
+  /** raw as a latin1 string, computed when needed. */
+  key?: string;
 }
 
 const MAX_SYMLINK_TARGET = 64 * 1024;
+const MAX_ATTRIBUTES_FILE = 16 * 1024 * 1024;
+
+/** The attributes whose presence can change what `git archive` exports (on a Linux host, no filters). */
+const ARCHIVE_ATTRS: AttrName[] = ['export-ignore', 'export-subst', 'eol', 'ident', 'working-tree-encoding'];
+
+/** Every attribute name mentioned in a .gitattributes text (a superset: pattern tokens are included too). */
+export function attributeNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) continue;
+    for (const tok of t.split(/\s+/)) {
+      const name = tok.replace(/^[-!]/, '').split('=')[0]!;
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
 
 /** Parse `git ls-tree -r -z -l` output. */
 function parseLsTree(out: Buffer, commit: string): RawEntry[] {
@@ -33,7 +53,7 @@ function parseLsTree(out: Buffer, commit: string): RawEntry[] {
     const tab = out.indexOf(0x09, pos);
     if (tab < 0 || tab > end) throw new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
     const [mode, type, oid, size] = out.toString('latin1', pos, tab).trim().split(/ +/) as [string, string, string, string];
-    const raw = Buffer.from(out.subarray(tab + 1, end));
+    const raw = out.subarray(tab + 1, end);
     pos = end + 1;
     const { text, valid } = decodeNameBytes(raw);
     let entry: TreeEntry;
@@ -51,13 +71,6 @@ function parseLsTree(out: Buffer, commit: string): RawEntry[] {
   return entries;
 }
 
-/** Directory prefixes of a raw path, each with a trailing '/': a/b/c → a/, a/b/. */
-function parentDirs(raw: Buffer): Buffer[] {
-  const dirs: Buffer[] = [];
-  for (let i = raw.indexOf(0x2f); i >= 0; i = raw.indexOf(0x2f, i + 1)) dirs.push(raw.subarray(0, i + 1));
-  return dirs;
-}
-
 export async function readGitTree(repo: RepoHandle, commit: string): Promise<GitTree> {
   if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(commit)) {
     throw new DistdiffError('internal', commit, 'readGitTree needs a full commit id', 'resolve the revision first');
@@ -65,51 +78,101 @@ export async function readGitTree(repo: RepoHandle, commit: string): Promise<Git
   const out = await runGit(repo.gitDir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], { maxBuffer: 2 * 1024 ** 3 });
   const all = parseLsTree(out, commit);
 
-  // Symlink targets through one cat-file process.
+  const tree: GitTree = { algo: repo.objectFormat, commit, entries: new Map(), exportIgnored: new Set(), converted: new Map() };
+  const attrFiles = all.filter((e) => e.entry.type === 'file' && (e.entry.path === '.gitattributes' || e.entry.path.endsWith('/.gitattributes')));
   const symlinks = all.filter((e) => e.entry.type === 'symlink');
-  if (symlinks.length > 0) {
+
+  // Symlink targets and .gitattributes contents through one cat-file process.
+  let attrTexts: (Buffer | undefined)[] = [];
+  if (symlinks.length > 0 || attrFiles.length > 0) {
     const reader = new BlobReader(repo);
     try {
-      const targets = await Promise.all(symlinks.map((e) => reader.read(e.entry.oid!, MAX_SYMLINK_TARGET)));
+      const [targets, texts] = await Promise.all([
+        Promise.all(symlinks.map((e) => reader.read(e.entry.oid!, MAX_SYMLINK_TARGET))),
+        Promise.all(attrFiles.map((e) => reader.read(e.entry.oid!, MAX_ATTRIBUTES_FILE))),
+      ]);
       symlinks.forEach((e, i) => {
         const t = targets[i];
         if (t !== undefined) e.entry.linkTarget = decodeNameBytes(t).text;
       });
+      attrTexts = texts;
     } finally {
       await reader.close();
     }
   }
 
-  const tree: GitTree = { algo: repo.objectFormat, commit, entries: new Map(), exportIgnored: new Set(), converted: new Map() };
-  const hasAttributes = all.some((e) => e.entry.path === '.gitattributes' || e.entry.path.endsWith('/.gitattributes'));
-  if (!hasAttributes) {
+  // Which of the attributes that matter to `git archive` are named anywhere (directly or in a macro)?
+  // Nothing else can set them: the sandbox has no info/attributes and core.attributesFile is disabled.
+  const named = new Set<string>();
+  for (const t of attrTexts) if (t) for (const n of attributeNames(t.toString('utf8'))) named.add(n);
+  const wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
+  if (wanted.length === 0) {
     for (const e of all) tree.entries.set(e.entry.path, e.entry);
     return tree;
   }
 
-  const sandbox = await openSandbox(repo, commit, true);
+  // Only paths at or below a directory holding a .gitattributes can be affected. Paths are handled as
+  // latin1 strings here (one char per byte), so raw bytes survive and string operations stay cheap.
+  const keyOf = (e: RawEntry) => (e.key ??= e.raw.toString('latin1'));
+  const scopes = attrFiles.map((e) => keyOf(e).slice(0, -'.gitattributes'.length));
+  const everywhere = scopes.includes('');
+  const inScope = (k: string) => everywhere || scopes.some((s) => k.length > s.length && k.startsWith(s));
+  const scoped = everywhere ? all : all.filter((e) => inScope(keyOf(e)));
+
+  const sandbox = await openSandbox(repo, commit, wanted.includes('export-subst'));
   try {
-    // Ask about every leaf (submodules with '/' as git archive does) and every directory.
-    const queries: Buffer[] = [];
-    const seenDirs = new Set<string>();
-    const slash = Buffer.from('/');
-    for (const e of all) {
-      for (const d of parentDirs(e.raw)) {
-        const k = d.toString('latin1');
-        if (!seenDirs.has(k)) {
-          seenDirs.add(k);
-          queries.push(d);
+    // Directories (with '/', as git archive asks) only need export-ignore; leaves need everything.
+    // A submodule is asked about with '/', as git archive does.
+    const dirs: string[] = [];
+    const dirIndex = new Map<string, number>();
+    if (wanted.includes('export-ignore')) {
+      for (const e of scoped) {
+        const k = keyOf(e);
+        for (let i = k.lastIndexOf('/'); i > 0; i = k.lastIndexOf('/', i - 1)) {
+          const d = k.slice(0, i + 1);
+          if (dirIndex.has(d)) break; // its parents are known too
+          if (!inScope(d)) break;
+          dirIndex.set(d, dirs.length);
+          dirs.push(d);
         }
       }
-      queries.push(e.entry.type === 'submodule' ? Buffer.concat([e.raw, slash]) : e.raw);
     }
-    const attrs = await checkAttributes(sandbox, queries);
-    const ignoredDir = (raw: Buffer) => parentDirs(raw).some((d) => attrs.get(d.toString('latin1'))?.['export-ignore'] === 'set');
+    const [dirAttrs, leafAttrs] = await Promise.all([
+      checkAttributes(sandbox, dirs, ['export-ignore']),
+      checkAttributes(
+        sandbox,
+        scoped.map((e) => (e.entry.type === 'submodule' ? `${keyOf(e)}/` : keyOf(e))),
+        wanted,
+      ),
+    ]);
+    // A directory is ignored when it or any parent directory is export-ignore (memoised).
+    const dirIgnored = new Map<string, boolean>();
+    const isDirIgnored = (d: string): boolean => {
+      let v = dirIgnored.get(d);
+      if (v === undefined) {
+        const i = dirIndex.get(d);
+        const parentEnd = d.lastIndexOf('/', d.length - 2);
+        v = (i !== undefined && dirAttrs[i]?.['export-ignore'] === 'set') || (parentEnd > 0 && isDirIgnored(d.slice(0, parentEnd + 1)));
+        dirIgnored.set(d, v);
+      }
+      return v;
+    };
+    const ignoredDir = (e: RawEntry) => {
+      if (dirs.length === 0) return false;
+      const k = keyOf(e);
+      const i = k.lastIndexOf('/');
+      return i > 0 && isDirIgnored(k.slice(0, i + 1));
+    };
+    const attrOf = new Map<RawEntry, AttrValues>();
+    scoped.forEach((e, i) => {
+      const a = leafAttrs[i];
+      if (a) attrOf.set(e, a);
+    });
 
     const toArchive: { e: RawEntry; reason: 'export-subst' | 'eol' }[] = [];
     for (const e of all) {
-      const own = attrs.get((e.entry.type === 'submodule' ? Buffer.concat([e.raw, slash]) : e.raw).toString('latin1'));
-      if (own?.['export-ignore'] === 'set' || ignoredDir(e.raw)) {
+      const own = attrOf.get(e);
+      if (own?.['export-ignore'] === 'set' || ignoredDir(e)) {
         tree.exportIgnored.add(e.entry.path);
         continue;
       }

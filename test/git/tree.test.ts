@@ -147,6 +147,37 @@ describe('readGitTree with .gitattributes', () => {
     expect([...t.converted.keys()].sort()).toEqual(['.gitattributes', 'a.txt', 'b/c.txt', 'crlf-already.txt']);
   });
 
+  it('ignores a submodule through its directory pattern and scopes nested .gitattributes', async () => {
+    const r = makeRepo(join(root, 'attrs-sub'));
+    r.commit({ '.gitattributes': 'vendor/lib export-ignore\n', 'a/.gitattributes': '*.txt export-ignore\n', 'a/x.txt': 'x', 'b/x.txt': 'y', 'keep': 'k' });
+    r.git(['update-index', '--add', '--cacheinfo', `160000,${'b'.repeat(40)},vendor/lib`]);
+    r.git(['update-index', '--add', '--cacheinfo', `160000,${'c'.repeat(40)},vendor/other`]);
+    git(r.dir, ['commit', '-q', '-m', 'subs']);
+    const c = r.git(['rev-parse', 'HEAD']);
+    const t = await readGitTree(await openRepo(r.dir, { cacheDir: join(root, 'cache') }), c);
+    expect([...t.exportIgnored].sort()).toEqual(['a/x.txt', 'vendor/lib']);
+    expect([...t.entries.keys()].sort()).toEqual(['.gitattributes', 'a/.gitattributes', 'b/x.txt', 'keep', 'vendor/other']);
+  });
+
+  it('does no attribute work when no attribute that matters to git archive is named', async () => {
+    const r = makeRepo(join(root, 'attrs-irrelevant'));
+    // `text` alone does not change exported bytes on a Linux host; `binary` and `diff` never do.
+    const c = r.commit({ '.gitattributes': '*.png binary\n* text=auto\n*.c diff=cpp\n', 'a.c': 'int a;\n', 'p.png': Buffer.from([137, 80, 78, 71]) });
+    const t = await readGitTree(await openRepo(r.dir, { cacheDir: join(root, 'cache') }), c);
+    expect(t.entries.size).toBe(3);
+    expect(t.converted.size).toBe(0);
+    expect(t.exportIgnored.size).toBe(0);
+    expect(t.entries.get('a.c')?.oid).toBe(hashObject(archivedBytes(r.dir, c, 'a.c')));
+  });
+
+  it('finds attributes set through a macro', async () => {
+    const r = makeRepo(join(root, 'attrs-macro'));
+    const c = r.commit({ '.gitattributes': '[attr]dist-skip export-ignore\n[attr]dos text eol=crlf\nnotes dist-skip\n*.cmd dos\n', 'notes': 'n', 'go.cmd': 'a\nb\n' });
+    const t = await readGitTree(await openRepo(r.dir, { cacheDir: join(root, 'cache') }), c);
+    expect([...t.exportIgnored]).toEqual(['notes']);
+    expect(t.entries.get('go.cmd')?.oid).toBe(blobId('sha1', 'a\r\nb\r\n'));
+  });
+
   it('works for sha256 repositories', async () => {
     const r = makeRepo(join(root, 'attrs256'), { objectFormat: 'sha256' });
     const c = r.commit({ '.gitattributes': 'x export-ignore\n*.bat eol=crlf\n', 'x': 'x', 'y.bat': 'y\n' });
