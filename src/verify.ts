@@ -26,7 +26,7 @@ import { compareTrees } from './compare/compare.js';
 import { contentDiff } from './compare/content-diff.js';
 import { codeDoc } from './core/codes.js';
 import { DistdiffError } from './core/errors.js';
-import type { Finding } from './core/findings.js';
+import { makeFinding, type Finding } from './core/findings.js';
 import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 import { SCHEMA_VERSION, type Note, type VerifyResult } from './core/result.js';
 import { SEVERITIES, severityRank, type Severity, type TreeEntry } from './core/types.js';
@@ -34,6 +34,13 @@ import { scanArchive } from './scan/archive.js';
 import { BlobReader } from './scan/blob-reader.js';
 import { readGitTree } from './scan/git-tree.js';
 import { VERSION } from './version.js';
+import { classifiersFor, readProfile, resolveChain, subtree, type MetadataClaim, type ProfileChoice, type ProfileInfo } from './profiles/index.js';
+import { acquireNpm, isNpmSpec, type NpmRelease } from './profiles/npm-registry.js';
+import { wheelRoot, wheelTopLevel } from './profiles/pypi.js';
+import { newestChangelogEntry } from './classify/changelog.js';
+import type { ChainStep, ProfileReport } from './core/result.js';
+import type { ResolvedRevision } from './acquire/revision.js';
+import type { GitTree } from './core/types.js';
 
 export interface VerifyOptions {
   /** Path, directory or http(s) URL of the release archive. */
@@ -60,6 +67,14 @@ export interface VerifyOptions {
   policy?: Policy;
   failOn?: Severity;
   progress?: (p: DownloadProgress) => void;
+  /** Ecosystem profile; 'auto' (default) detects it from the archive's content. */
+  profile?: ProfileChoice;
+  /** npm: the commit the package was published from (overrides package.json / registry gitHead). */
+  gitHead?: string;
+  /** Registry base for `npm:NAME@VERSION` inputs (default https://registry.npmjs.org). */
+  npmRegistry?: string;
+  /** Extra trusted CA certificate(s) (PEM) for https downloads of npm: inputs (tests, private registries). */
+  npmCa?: string | Buffer | Array<string | Buffer>;
 }
 
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
@@ -74,30 +89,119 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const pin = opts.sha256 ?? checksums?.sha256;
 
   // ---- acquire ----
-  const archive: AcquiredArchive = await acquireArchive(opts.tarball, {
-    cacheDir: opts.cacheDir,
-    limits,
-    allowHttp: opts.allowHttp,
-    expectedSha256: pin,
-    progress: opts.progress,
-  });
+  let npmRelease: NpmRelease | undefined;
+  let archive: AcquiredArchive;
+  if (isNpmSpec(opts.tarball)) {
+    const got = await acquireNpm(opts.tarball, {
+      registry: opts.npmRegistry,
+      cacheDir: opts.cacheDir,
+      limits,
+      allowHttp: opts.allowHttp,
+      progress: opts.progress,
+      ...(opts.npmCa !== undefined ? { ca: opts.npmCa } : {}),
+    });
+    archive = got.archive;
+    npmRelease = got.release;
+  } else {
+    archive = await acquireArchive(opts.tarball, {
+      cacheDir: opts.cacheDir,
+      limits,
+      allowHttp: opts.allowHttp,
+      expectedSha256: pin,
+      progress: opts.progress,
+    });
+  }
   // Checked before the repository is opened and the archive parsed: fail fast, and the bytes are then
   // in the page cache for the scan (the cost of this second read is the hashing; see README).
   const signature = opts.signature && keys ? await archiveSignature(opts, archive.path, archive.isDirectory, keys, limits) : undefined;
   const repo = await openRepo(opts.repo, { cacheDir: opts.cacheDir });
-  const names = [basename(archive.finalUrl ? new URL(archive.finalUrl).pathname : archive.path), basename(archive.source)];
-  const revision = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names: [...new Set(names)] });
-  const tagSig = opts.verifyTag && keys ? await tagSignature(opts, repo.gitDir, revision, keys) : undefined;
-  if (revision.tag && repo.previousTags) {
-    const prev = repo.previousTags.get(revision.tag);
-    if (prev && prev !== revision.commit) notes.push({ code: 'TAG_MOVED', tag: revision.tag, previous: prev, current: revision.commit });
-  }
+  const names = npmRelease
+    ? [`${npmRelease.name.replace(/^@[^/]+\//, '')}-${npmRelease.version}`]
+    : [basename(archive.finalUrl ? new URL(archive.finalUrl).pathname : archive.path), basename(archive.source)];
 
-  // ---- scan ----
-  const git = await readGitTree(repo, revision.commit);
-  const gitOids = new Set<string>();
-  for (const e of git.entries.values()) if (e.oid) gitOids.add(e.oid);
-  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
+  // ---- provisional revision, then one scan ----
+  // The archive's metadata (gitHead, .cargo_vcs_info.json, pax header) is only known after the scan, while the
+  // scan wants git's blob ids to keep only content git lacks. An explicit or name-inferred revision gives those
+  // ids up front; without one every file is kept (within the retention budget). A second pass happens only
+  // when the final revision differs and content it needs was not kept.
+  const explicit = opts.tag !== undefined || opts.commit !== undefined;
+  let provisional: ResolvedRevision | undefined;
+  if (explicit) provisional = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names: [...new Set(names)] });
+  else provisional = await resolveRevision(repo, { names: [...new Set(names)] }).catch(() => undefined);
+  const oidsOf = (t: GitTree) => {
+    const set = new Set<string>();
+    for (const e of t.entries.values()) if (e.oid) set.add(e.oid);
+    return set;
+  };
+  const fullTrees = new Map<string, GitTree>();
+  const fullTree = async (commit: string) => {
+    let t = fullTrees.get(commit);
+    if (!t) {
+      t = await readGitTree(repo, commit);
+      fullTrees.set(commit, t);
+    }
+    return t;
+  };
+  const provisionalOids = provisional ? oidsOf(await fullTree(provisional.commit)) : undefined;
+  let scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(provisionalOids ? { retain: (oid: string) => !provisionalOids.has(oid) } : {}) });
+
+  // ---- profile and revision chain (src/profiles) ----
+  const metaReader = new BlobReader(repo);
+  let profile: ProfileInfo;
+  let chain: Awaited<ReturnType<typeof resolveChain>>;
+  try {
+    const readBlob = async (oid: string) => scan.content.get(oid) ?? (await metaReader.read(oid, limits.maxRetainFile));
+    profile = await readProfile(scan, opts.profile ?? 'auto', readBlob);
+    if (npmRelease) {
+      profile.repository ??= npmRelease.repository;
+      profile.directory ??= npmRelease.directory;
+    }
+    const claims: MetadataClaim[] = [];
+    const gitHead = opts.gitHead ?? npmRelease?.gitHead;
+    if (gitHead) claims.push({ source: 'npm-githead', commit: gitHead.toLowerCase(), path: 'package.json' });
+    if (profile.commit && profile.commitSource && !(gitHead && profile.commitSource === 'npm-githead')) {
+      claims.push({ source: profile.commitSource, commit: profile.commit, path: profile.commitPath ?? '' });
+    }
+    if (scan.paxCommit) claims.push({ source: 'pax-header', commit: scan.paxCommit.toLowerCase(), path: 'pax_global_header' });
+    const pre = profile.prefix ? profile.prefix + '/' : '';
+    const changelog = scan.entries.find((e) => e.type === 'file' && e.path === `${pre}ChangeLog` && e.oid);
+    if (changelog) {
+      const text = (await readBlob(changelog.oid!))?.subarray(0, 64 * 1024).toString('utf8');
+      const v = text ? newestChangelogEntry(text) : undefined;
+      if (v?.kind === 'commit') claims.push({ source: 'changelog', commit: v.newest.toLowerCase(), path: 'ChangeLog' });
+    }
+    const archiveFiles = new Map<string, string>();
+    for (const e of scan.entries) {
+      if (e.type !== 'file' || !e.oid || (pre && !e.path.startsWith(pre))) continue;
+      archiveFiles.set(e.path.slice(pre.length), e.oid);
+    }
+    chain = await resolveChain({
+      repo,
+      names: [...new Set(names)],
+      ...(opts.tag !== undefined ? { tag: opts.tag } : {}),
+      ...(opts.commit !== undefined ? { commit: opts.commit } : {}),
+      claims,
+      ...(profile.version ? { version: profile.version } : {}),
+      archiveFiles,
+      ...(profile.directory ? { directory: profile.directory } : {}),
+    });
+  } finally {
+    await metaReader.close();
+  }
+  const revision = chain.revision;
+  if (profile.dirty) chain.findings.push(makeFinding('CRATE_DIRTY', profile.commitPath ?? '.cargo_vcs_info.json', 'high', profile.commit ? { sha1: profile.commit } : {}));
+  const tagSig = opts.verifyTag && keys ? await tagSignature(opts, repo.gitDir, revision, keys) : undefined;
+
+  // ---- the git side, restricted to the package's directory ----
+  const whole = await fullTree(revision.commit);
+  let pathInRepo = profile.id === 'npm' || profile.id === 'crate' ? (profile.directory ?? '') : '';
+  if (profile.id === 'wheel') pathInRepo = wheelRoot(wheelTopLevel(scan.entries), whole.entries.keys()) ?? '';
+  const git = pathInRepo ? subtree(whole, pathInRepo) : whole;
+  const gitOids = oidsOf(git);
+  if (!provisional || provisional.commit !== revision.commit) {
+    const missing = scan.entries.some((e) => e.type === 'file' && e.oid && !gitOids.has(e.oid) && e.size <= limits.maxRetainFile && !scan.content.get(e.oid));
+    if (missing) scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
+  }
   if (!scan.entries.some((e) => e.type !== 'directory')) {
     // Nothing to compare: every tracked file would be "git-only" (low), which must not pass as a clean result.
     throw new DistdiffError('archive', opts.tarball, 'the archive contains no files', 'nothing to compare; check that this is the release archive');
@@ -117,7 +221,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   if (scan.decoder.startsWith('fallback')) notes.push({ code: 'DECODER_FALLBACK', decoder: scan.decoder });
 
   // ---- compare ----
-  const cmp = compareTrees(scan, git, { stripPrefix: opts.stripPrefix });
+  const cmp = compareTrees(scan, git, { stripPrefix: opts.stripPrefix ?? (profile.id === 'wheel' ? '' : undefined) });
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
 
@@ -155,8 +259,9 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       tarballPaths,
       content,
     };
-    let findings = await classify(ctx);
+    let findings = await classify(ctx, classifiersFor(profile));
     findings.push(...anomalyFindings(cmp.anomalies));
+    findings.push(...chain.findings);
     if (opts.policy) {
       findings = applyPolicy(findings, opts.policy);
     }
@@ -175,7 +280,22 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     if (notRetained > 0) notes.push({ code: 'CONTENT_NOT_RETAINED', files: notRetained });
 
     findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-    const result = buildResult({ opts, archive, scanInfo: scan, sha256, prefix: cmp.prefix, repoInfo: repo, revision, git, cmp, findings, notes, failOn });
+    const revisionReport = {
+      chain: chain.steps,
+      ...(pathInRepo ? { pathInRepo } : {}),
+      ...(revision.distance !== undefined ? { distance: revision.distance } : {}),
+    };
+    const profileReport: ProfileReport = {
+      id: profile.id,
+      detected: profile.detected,
+      ...(profile.name ? { name: profile.name } : {}),
+      ...(profile.version ? { version: profile.version } : {}),
+      ...(profile.repository ? { repository: profile.repository } : {}),
+      ...(profile.directory ? { directory: profile.directory } : {}),
+      ...(profile.commit ? { commit: profile.commit } : {}),
+      ...(profile.dirty ? { dirty: true } : {}),
+    };
+    const result = buildResult({ opts, archive, scanInfo: scan, sha256, prefix: cmp.prefix, repoInfo: repo, revision, revisionReport, profileReport, git, cmp, findings, notes, failOn });
     if (signature) result.inputs.signature = signature;
     if (tagSig) result.inputs.tagSignature = tagSig;
     if (checksums) result.inputs.checksums = checksums;
@@ -192,7 +312,9 @@ function buildResult(x: {
   sha256?: string;
   prefix: string;
   repoInfo: Awaited<ReturnType<typeof openRepo>>;
-  revision: Awaited<ReturnType<typeof resolveRevision>>;
+  revision: Awaited<ReturnType<typeof resolveChain>>['revision'];
+  revisionReport: { chain: ChainStep[]; pathInRepo?: string; distance?: number };
+  profileReport: ProfileReport;
   git: Awaited<ReturnType<typeof readGitTree>>;
   cmp: ReturnType<typeof compareTrees>;
   findings: Finding[];
@@ -237,7 +359,9 @@ function buildResult(x: {
         how: x.revision.how,
         ...(x.revision.version ? { version: x.revision.version } : {}),
         ...(x.revision.date ? { date: x.revision.date } : {}),
+        ...x.revisionReport,
       },
+      profile: x.profileReport,
     },
     counts: {
       tarballFiles: scan.entries.filter((e) => e.type !== 'directory').length,
