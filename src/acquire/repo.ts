@@ -187,7 +187,13 @@ async function openCached(input: string, from: string, cacheDir: string): Promis
     });
     // Keep no URL (it may carry credentials) in the cache: later runs fetch from the URL they are given.
     await runGit(tmp, ['config', '--remove-section', 'remote.origin']).catch(() => undefined);
-    renameSync(tmp, dest);
+    try {
+      renameSync(tmp, dest);
+    } catch (e) {
+      // Another run filled the cache entry meanwhile: use theirs.
+      if (!(await isUsableBareRepo(dest))) throw e;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw remoteError(input, e, 'git clone');
