@@ -14,12 +14,15 @@ import { SEVERITIES, type Severity } from './core/types.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { formatProgress } from './render/progress.js';
 import { verify } from './verify.js';
+import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
+import { DEFAULT_NPM_REGISTRY } from './profiles/npm-registry.js';
 import { VERSION } from './version.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 
 const EXAMPLES: [string, string][] = [
   ['$0 xz-5.6.1.tar.gz --repo https://github.com/tukaani-project/xz.git', 'infer the tag from the name, clone into the cache, compare'],
   ['$0 https://example.org/foo-1.2.tar.xz --sha256 <hex> --repo ./foo --tag v1.2', 'download, pin the digest, compare with a local checkout'],
+  ['$0 npm:left-pad@1.3.0 --repo https://github.com/left-pad/left-pad.git', 'fetch from the npm registry (integrity checked), compare with the gitHead commit'],
   ['$0 foo-1.2.tar.gz --repo foo.bundle --format sarif --output distdiff.sarif', 'CI: SARIF for code scanning, exit 1 on high or critical findings'],
   ['$0 foo-1.2.tar.gz --repo ./foo --format markdown >> "$GITHUB_STEP_SUMMARY"', 'CI job summary'],
 ];
@@ -30,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
     .scriptName('distdiff')
     .usage('$0 [verify] <tarball> --repo <git> [--tag <tag> | --commit <sha>]\n\nVerify a release tarball against the git revision it claims to come from and explain every difference.')
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
-      y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, or http(s) URL', demandOption: true }),
+      y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file)', demandOption: true })
     .option('tag', { alias: 't', type: 'string', describe: 'tag to compare with (default: inferred from the archive name)' })
@@ -44,6 +47,9 @@ async function main(argv: string[]): Promise<number> {
     .option('signature', { type: 'string', describe: 'detached OpenPGP signature (.sig/.asc) of the archive, file or URL; needs --keyring; not valid → exit 2' })
     .option('keyring', { type: 'string', describe: 'OpenPGP public keys trusted to sign (gpg --export [--armor] KEYID > FILE)' })
     .option('verify-tag', { type: 'boolean', default: false, describe: "verify the annotated tag's OpenPGP signature with --keyring; not valid → exit 2" })
+    .option('profile', { choices: PROFILE_CHOICES as ProfileChoice[], default: 'auto' as ProfileChoice, describe: 'ecosystem profile (default: detected from the archive content)' })
+    .option('git-head', { type: 'string', describe: 'npm: the commit the package was published from (registry gitHead)' })
+    .option('npm-registry', { type: 'string', default: DEFAULT_NPM_REGISTRY, describe: 'registry for npm:NAME@VERSION inputs' })
     .option('strip-prefix', { type: 'string', describe: "top-level directory to strip ('' for none; default: detected)" })
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http downloads from non-loopback hosts' })
     .option('cache-dir', { type: 'string', describe: 'where clones and downloads are cached (default $XDG_CACHE_HOME/distdiff)' })
@@ -80,6 +86,9 @@ async function main(argv: string[]): Promise<number> {
   if (args.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(args.sha256)) {
     throw new DistdiffError('usage', `--sha256 ${args.sha256}`, 'not a sha256 digest', 'give 64 hexadecimal digits');
   }
+  if (args['git-head'] !== undefined && !/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(args['git-head'])) {
+    throw new DistdiffError('usage', `--git-head ${args['git-head']}`, 'not a full commit id', 'give the 40 (or 64) hexadecimal digits of the commit');
+  }
   const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
   mkdirSync(cacheDir, { recursive: true });
   const policy = args.config ? loadPolicy(args.config) : undefined;
@@ -93,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
     tag: args.tag,
     commit: args.commit,
     stripPrefix: args['strip-prefix'],
+    profile: args.profile as ProfileChoice,
+    ...(args['git-head'] !== undefined ? { gitHead: args['git-head'] } : {}),
+    npmRegistry: args['npm-registry'],
     sha256: args.sha256,
     checksums: args.checksums,
     signature: args.signature,
