@@ -79,6 +79,14 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${t.decoder}, ${t.entries} entries${t.prefix ? `, prefix ${t.prefix}/ stripped` : ''}`);
   out.push(`  repo      ${r.inputs.repo.source} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
   out.push(`  revision  ${rev.tag ?? '(no tag)'} → ${rev.commit}${rev.date ? ` (${rev.date})` : ''}`);
+  if (rev.pathInRepo) out.push(`            compared with ${rev.pathInRepo}/ of the repository`);
+  for (const st of rev.chain ?? []) out.push(c.dim(`            ${st.step}: ${st.outcome} — ${st.detail}`));
+  const pr = r.inputs.profile;
+  if (pr) {
+    const bits = [pr.name && pr.version ? `${pr.name} ${pr.version}` : pr.name, pr.repository, pr.directory ? `directory ${pr.directory}` : undefined, pr.dirty ? 'dirty' : undefined].filter(Boolean);
+    out.push(`  profile   ${pr.id}${pr.detected ? ' (detected)' : ''}${bits.length ? `: ${bits.join(', ')}` : ''}`);
+    if (pr.id === 'forge' && r.findings.length === 0) out.push(`            a forge archive identical to its commit: the expected outcome`);
+  }
   const sig = r.inputs.signature;
   if (sig) out.push(`  signature ${signatureText(sig)}\n            from ${sig.source}`);
   const tagSig = r.inputs.tagSignature;
