@@ -103,12 +103,11 @@ describe.concurrent('hostile tar headers', () => {
     expect(g.json!.notes).toContainEqual({ code: 'PAX_COMMIT', commit: fx.commit, matches: true });
   });
 
-  it('global pax header claiming another commit: PAX_COMMIT note with matches=false', async () => {
+  it('global pax header claiming another commit: REVISION_MISMATCH high', async () => {
     const file = join(dir, `gw-${++n}.tar`);
     writeFileSync(file, rawTar(rawPaxEntry({ comment: 'f'.repeat(40) }, true), ...baseEntries()));
     const r = await cli(file);
-    expectFindings(r, []);
-    expect(r.json!.notes).toContainEqual({ code: 'PAX_COMMIT', commit: 'f'.repeat(40), matches: false });
+    expectFindings(r, [['REVISION_MISMATCH', 'high', 'pax_global_header']]);
   });
 
   it('global pax header setting path= for every later member: refused (extractors disagree)', async () => {

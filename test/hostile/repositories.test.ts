@@ -108,7 +108,7 @@ describe.concurrent('hostile revisions', () => {
     expect(r.json!.inputs.revision.commit).not.toBe(other);
   });
 
-  it('a tag that moved since the previous run of the same cache: TAG_MOVED note', async () => {
+  it('a tag that moved since the previous run of the same cache: TAG_MOVED (high) with both commits', async () => {
     const up = makeFixtureRepo(join(dir, 'upstream'));
     const ownCache = join(dir, 'cache-moved');
     const first = await runCli([clean, '--repo', `file://${up.repo.dir}`, '--tag', 'v1.0', '--cache-dir', ownCache]);
@@ -117,8 +117,12 @@ describe.concurrent('hostile revisions', () => {
     const moved = up.repo.commit({ 'src/main.c': 'int main(void) { return 42; }\n' });
     up.repo.git(['tag', '-f', 'v1.0', moved]);
     const second = await runCli([clean, '--repo', `file://${up.repo.dir}`, '--tag', 'v1.0', '--cache-dir', ownCache]);
-    expectFindings(second, [['SOURCE_MODIFIED', 'high', 'src/main.c']]);
-    expect(second.json!.notes).toContainEqual({ code: 'TAG_MOVED', tag: 'v1.0', previous: up.commit, current: moved });
+    expectFindings(second, [
+      ['SOURCE_MODIFIED', 'high', 'src/main.c'],
+      ['TAG_MOVED', 'high', 'refs/tags/v1.0'],
+    ]);
+    // Reported as a high finding (it used to be a note) with both commits and where the old one was seen.
+    expect(second.json!.findings.find((f) => f.code === 'TAG_MOVED')!.evidence).toEqual({ tag: 'v1.0', previous: up.commit, current: moved, source: 'cache' });
   });
 
   it('a tag pointing at a tree: exit 2 naming the tag', async () => {
