@@ -20,18 +20,18 @@ import { VERSION } from './version.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 
 const EXAMPLES: [string, string][] = [
-  ['$0 xz-5.6.1.tar.gz --repo https://github.com/tukaani-project/xz.git', 'infer the tag from the name, clone into the cache, compare'],
-  ['$0 https://example.org/foo-1.2.tar.xz --sha256 <hex> --repo ./foo --tag v1.2', 'download, pin the digest, compare with a local checkout'],
-  ['$0 npm:left-pad@1.3.0 --repo https://github.com/left-pad/left-pad.git', 'fetch from the npm registry (integrity checked), compare with the gitHead commit'],
-  ['$0 foo-1.2.tar.gz --repo foo.bundle --format sarif --output distdiff.sarif', 'CI: SARIF for code scanning, exit 1 on high or critical findings'],
-  ['$0 foo-1.2.tar.gz --repo ./foo --format markdown >> "$GITHUB_STEP_SUMMARY"', 'CI job summary'],
-];
+  ['$0 xz-5.6.1.tar.gz --repo xz.git', 'tag inferred from the name (v5.6.1, 5.6.1, xz-5.6.1 …)'],
+  ['$0 URL --sha256 HEX --repo URL --tag v1.2', 'download with a pinned digest, clone into the cache'],
+  ['$0 npm:left-pad@1.3.0 --repo URL', 'npm registry tarball (integrity checked) vs its gitHead'],
+  ['$0 foo-1.2.tar.gz -r . -f sarif -o out.sarif', 'CI: SARIF; exit 1 on high or critical findings'],
+  ['$0 foo-1.2.tar.gz -r . -f markdown', 'CI job summary / pull-request comment'],
+]
 
 async function main(argv: string[]): Promise<number> {
   const env = process.env;
   const parser = yargs(argv)
     .scriptName('distdiff')
-    .usage('$0 [verify] <tarball> --repo <git> [--tag <tag> | --commit <sha>]\n\nVerify a release tarball against the git revision it claims to come from and explain every difference.')
+    .usage('$0 [verify] <tarball> --repo <git> [--tag <tag> | --commit <sha>]')
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
@@ -57,17 +57,18 @@ async function main(argv: string[]): Promise<number> {
     .option('max-uncompressed', { type: 'string', default: '16G', describe: 'largest total decompressed size' })
     .option('max-ratio', { type: 'number', default: DEFAULT_LIMITS.maxRatio, describe: 'largest decompression ratio (bomb guard)' })
     .option('max-entries', { type: 'number', default: DEFAULT_LIMITS.maxEntries, describe: 'most archive entries accepted' })
+    .option('max-path-length', { type: 'number', default: DEFAULT_LIMITS.maxPathLength, describe: 'longest entry name accepted, in bytes' })
     .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs / 1000, describe: 'network stall timeout in seconds' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every finding and full diffs' })
     .option('color', { type: 'boolean', describe: 'colour the text report (default: when stdout is a TTY and NO_COLOR is unset)' })
     .conflicts('tag', 'commit')
     .example(EXAMPLES)
-    .epilog('Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 error (bad input, unreachable, tag not found, corrupt archive).')
+    .epilog('Verifies a release archive against the git revision it claims to come from and explains every difference.\n\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 error (bad input, unreachable, tag not found, corrupt archive).')
     .version(VERSION)
     .help()
     .alias('h', 'help')
     .strict()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.max(100, Math.min(120, process.stdout.columns || 120)))
     .exitProcess(false)
     .fail((msg, err) => {
       throw err ?? new DistdiffError('usage', 'command line', msg, "see 'distdiff --help'");
@@ -81,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     maxUncompressed: parseSize(args['max-uncompressed'], 'max-uncompressed'),
     maxRatio: args['max-ratio'],
     maxEntries: args['max-entries'],
+    maxPathLength: args['max-path-length'],
     timeoutMs: Math.round(args.timeout * 1000),
   };
   if (args.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(args.sha256)) {

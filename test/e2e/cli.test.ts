@@ -89,6 +89,13 @@ describe('distdiff CLI on the samples', () => {
     expect(r.stderr).toMatch(/sha256 is [0-9a-f]{64}, expected 0{64}/);
   });
 
+  it('--max-path-length is a limit: exit 2 naming it', () => {
+    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--max-path-length', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^distdiff: .*hello-1\.0\.tar\.gz: entry name longer than 10 bytes.*raise --max-path-length/);
+  });
+
   it('--help shows examples', () => {
     const r = runCli(['--help']);
     expect(r.code).toBe(0);
