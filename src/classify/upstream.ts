@@ -24,8 +24,14 @@ export const KNOWN_AUX_NAMES: ReadonlySet<string> = new Set([
   'config.guess', 'config.sub', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver', 'ar-lib', 'ylwrap',
   'config.rpath', 'ltmain.sh', 'mkinstalldirs', 'py-compile', 'tap-driver.sh', 'texinfo.tex', 'mdate-sh',
   'Makefile.in.in', 'Rules-quot', 'remove-potcdate.sin', 'quot.sed', 'boldquot.sed', 'en@quot.header',
-  'en@boldquot.header', 'insert-header.sin',
+  'en@boldquot.header', 'insert-header.sin', 'elisp-comp', 'gitlog-to-changelog',
 ]);
+
+/** Whether a file could be in the database at all: decided without loading it (most differences are not). */
+export function mayBeUpstreamFile(path: string): boolean {
+  const name = baseName(path);
+  return (name.endsWith('.m4') && name !== 'aclocal.m4') || KNOWN_AUX_NAMES.has(name);
+}
 
 /** Files that carry a libtool version and are commonly shipped from snapshots or distribution builds. */
 const LIBTOOL_FILES = new Set(['ltmain.sh', 'ltversion.m4', 'libtool.m4', 'ltoptions.m4', 'ltsugar.m4', 'lt~obsolete.m4']);
@@ -150,6 +156,7 @@ export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Cla
       if (diff.status === 'changed') {
         if (!diff.changes?.includes('content') || diff.tarball?.type !== 'file') return undefined;
       } else if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+      if (!mayBeUpstreamFile(diff.path)) return undefined;
       const content = ctx.content.tarball(diff.path);
       if (content === undefined) return undefined;
       return classifyUpstream(diff.path, content, db());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifyContext } from '../../src/classify/types.js';
-import { classifyUpstream, createUpstreamClassifier, nearestVersion } from '../../src/classify/upstream.js';
+import { classifyUpstream, createUpstreamClassifier, mayBeUpstreamFile, nearestVersion } from '../../src/classify/upstream.js';
 import { rawDbFromContents, UpstreamDb } from '../../src/classify/upstream-db.js';
 import type { PathDiff } from '../../src/core/types.js';
 import { blobId } from '../../src/scan/blob-id.js';
@@ -126,5 +126,29 @@ describe('createUpstreamClassifier', () => {
   it('returns undefined when the content was not retained or the name is unknown', async () => {
     expect(await c.classify({ path: 'x/demo.m4', status: 'tarball-only', tarball: entry('x/demo.m4') }, ctx)).toBeUndefined();
     expect(await c.classify({ path: 'm4/other.m4', status: 'tarball-only', tarball: entry('m4/other.m4') }, ctx)).toBeUndefined();
+  });
+});
+
+describe('mayBeUpstreamFile: the database is not loaded for files that cannot be in it', () => {
+  it.each([
+    ['m4/gettext.m4', true],
+    ['build-aux/ltmain.sh', true],
+    ['po/Makefile.in.in', true],
+    ['build-aux/gitlog-to-changelog', true],
+    ['aclocal.m4', false],
+    ['configure', false],
+    ['src/main.c', false],
+    ['doc/xz.1', false],
+  ])('%s → %s', (path, expected) => {
+    expect(mayBeUpstreamFile(path)).toBe(expected);
+  });
+
+  it('never asks for the database for other files', async () => {
+    const c = createUpstreamClassifier(() => {
+      throw new Error('database loaded');
+    });
+    const diff: PathDiff = { path: 'src/main.c', status: 'tarball-only', tarball: { path: 'src/main.c', type: 'file', executable: false, size: 1, oid: 'x' } };
+    const ctx = { content: { tarball: () => Buffer.from('x'), git: async () => undefined } } as unknown as ClassifyContext;
+    expect(await c.classify(diff, ctx)).toBeUndefined();
   });
 });
