@@ -20,7 +20,10 @@ import { openRepo } from './acquire/repo.js';
 import { resolveRevision } from './acquire/revision.js';
 import { anomalyFindings } from './classify/anomalies.js';
 import { classify } from './classify/index.js';
-import { applyPolicy, type Policy } from './classify/policy.js';
+import { applyPolicy, parsePolicy, type Policy } from './classify/policy.js';
+
+/** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
+export const REPO_POLICY = 'distdiff.config.json';
 import type { ContentAccess } from './classify/types.js';
 import { compareTrees } from './compare/compare.js';
 import { contentDiff } from './compare/content-diff.js';
@@ -264,6 +267,23 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     findings.push(...chain.findings);
     if (opts.policy) {
       findings = applyPolicy(findings, opts.policy);
+      notes.push({ code: 'POLICY_LOADED', path: opts.policy.source ?? '--config', allowances: opts.policy.allow.length });
+    } else if (git.entries.get(REPO_POLICY)?.type === 'file') {
+      // The project's own policy, from the compared revision. Whoever controls the repository controls it,
+      // so it may accept only findings below high: high and critical need the packager's own --config.
+      const text = await content.git(REPO_POLICY);
+      if (text) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text.toString('utf8'));
+        } catch (err) {
+          throw new DistdiffError('config', `${REPO_POLICY} at ${revision.commit.slice(0, 12)}`, `not valid JSON: ${(err as Error).message}`, 'fix it in the repository or pass your own --config');
+        }
+        const repoPolicy = parsePolicy(value, `${REPO_POLICY} at ${revision.commit.slice(0, 12)}`);
+        const protectedFindings = findings.filter((f) => severityRank(f.severity) >= severityRank('high'));
+        findings = [...applyPolicy(findings.filter((f) => !protectedFindings.includes(f)), repoPolicy), ...protectedFindings];
+        notes.push({ code: 'POLICY_LOADED', path: repoPolicy.source ?? REPO_POLICY, allowances: repoPolicy.allow.length });
+      }
     }
 
     // Line diffs for changed files (content from the archive's retained bytes and git's object store).
