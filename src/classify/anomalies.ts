@@ -6,6 +6,7 @@
 import { CODES } from '../core/codes.js';
 import { makeFinding, type Finding } from '../core/findings.js';
 import type { AnomalyKind, ArchiveAnomaly, EntryType } from '../core/types.js';
+import { invisibleCodepoints } from '../compare/invisible.js';
 
 type Detail = NonNullable<ArchiveAnomaly['detail']>;
 
@@ -20,12 +21,6 @@ const list = (d: Detail, k: string): string[] =>
 
 const ENTRY_TYPES: readonly EntryType[] = ['file', 'symlink', 'directory', 'submodule', 'hardlink', 'device', 'fifo', 'other'];
 const entryType = (s: string, dflt: EntryType): EntryType => ((ENTRY_TYPES as readonly string[]).includes(s) ? (s as EntryType) : dflt);
-
-/** Code points of invisible / bidi-control characters in a name, as U+XXXX. */
-function invisibleCodepoints(name: string): string[] {
-  const re = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]/gu;
-  return [...new Set(name.match(re) ?? [])].map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`);
-}
 
 export function anomalyFinding(a: ArchiveAnomaly): Finding {
   const d: Detail = a.detail ?? {};

@@ -16,6 +16,7 @@ import type {
   PathDiff,
   TreeEntry,
 } from '../core/types.js';
+import { invisibleCodepoints } from './invisible.js';
 import { confusableNames } from './confusables.js';
 
 export interface CompareOptions {
@@ -160,8 +161,6 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
-
 /** Names that collide on case-insensitive or normalising file systems, and invisible characters. */
 export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
   const out: ArchiveAnomaly[] = [];
@@ -179,14 +178,8 @@ export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
       if (prev !== undefined && prev !== p) out.push({ kind: 'case-collision', path: p, detail: { other: prev } });
       else byFold.set(fold, p);
     }
-    const inv = p.match(INVISIBLE);
-    if (inv) {
-      out.push({
-        kind: 'invisible-character',
-        path: p,
-        detail: { codepoints: [...new Set(inv)].map((c) => 'U+' + c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')).join(',') },
-      });
-    }
+    const inv = invisibleCodepoints(p);
+    if (inv.length > 0) out.push({ kind: 'invisible-character', path: p, detail: { codepoints: inv.join(',') } });
   }
   return out;
 }

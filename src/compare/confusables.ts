@@ -8,6 +8,7 @@
  * Pure: no I/O.
  */
 import type { ArchiveAnomaly } from '../core/types.js';
+import { INVISIBLE_CHARS } from './invisible.js';
 
 /** Look-alike → Latin letter it imitates. */
 const LOOKALIKES: Record<string, string> = {
@@ -30,13 +31,10 @@ const LOOKALIKES: Record<string, string> = {
   // Full-width ASCII is folded by NFKC below.
 };
 
-/** Invisible and bidi-control characters: dropped from the skeleton. */
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/g;
-
 /** The skeleton of a name: NFKC, invisible characters removed, look-alikes mapped to Latin. */
 export function skeleton(name: string): string {
   let out = '';
-  for (const ch of name.normalize('NFKC').replace(INVISIBLE, '')) out += LOOKALIKES[ch] ?? ch;
+  for (const ch of name.normalize('NFKC').replace(INVISIBLE_CHARS, '')) out += LOOKALIKES[ch] ?? ch;
   return out;
 }
 

@@ -2,7 +2,7 @@
  * The one registry of finding codes: title, default severity, description, docs anchor and a message
  * template. `satisfies` makes a code without an entry (or an entry for an unknown code) a type error.
  */
-import type { EvidenceMap, FindingCode } from './findings.js';
+import type { EvidenceMap, FindingCode, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
 
 export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
@@ -436,14 +436,7 @@ export const CODES = {
   },
 } satisfies { [C in FindingCode]: CodeDoc<C> };
 
-export function describeUpstream(u: {
-  project: string;
-  file: string;
-  serial?: number;
-  version?: string;
-  commit?: string;
-  date?: string;
-}): string {
+export function describeUpstream(u: UpstreamRef): string {
   const parts = [`${u.project} ${u.file}`];
   if (u.serial !== undefined) parts.push(`serial ${u.serial}`);
   if (u.version) parts.push(u.version);

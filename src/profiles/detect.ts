@@ -11,6 +11,7 @@
  *
  * Then the profile's metadata file is read for the name, version, repository, directory and commit.
  */
+import { detectPrefix } from '../compare/compare.js';
 import { DistdiffError } from '../core/errors.js';
 import type { ArchiveScan, TreeEntry } from '../core/types.js';
 import type { NpmManifest, ProfileChoice, ProfileId, ProfileInfo } from './types.js';
@@ -20,19 +21,9 @@ export type ReadBlob = (oid: string) => Promise<Buffer | undefined>;
 
 const MAX_METADATA = 1024 * 1024;
 
-/** The single top-level directory of the entries, '' when there is none (as compare's detectPrefix, without git). */
+/** The single top-level directory of the entries, '' when there is none (compare's rule, without git). */
 export function topDir(entries: readonly TreeEntry[]): string {
-  let first: string | undefined;
-  let nested = false;
-  for (const e of entries) {
-    const slash = e.path.indexOf('/');
-    const head = slash < 0 ? e.path : e.path.slice(0, slash);
-    if (first === undefined) first = head;
-    else if (head !== first) return '';
-    if (slash >= 0) nested = true;
-    else if (e.type !== 'directory') return '';
-  }
-  return first && nested ? first : '';
+  return detectPrefix(entries);
 }
 
 function fileMap(entries: readonly TreeEntry[]): Map<string, TreeEntry> {
