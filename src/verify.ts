@@ -352,7 +352,7 @@ function buildResult(x: {
   }
   const count = (s: string) => cmp.diffs.filter((d) => d.status === s).length;
   const failing = findings.some((f) => severityRank(f.severity) >= severityRank(x.failOn));
-  const verdict = findings.length === 0 ? 'identical' : failing ? 'different' : 'explained';
+  const verdict = findings.length === 0 ? 'identical' : failing ? 'different' : explained < findings.length ? 'review' : 'explained';
   const scan = x.scanInfo;
   return {
     schemaVersion: SCHEMA_VERSION,

@@ -7,7 +7,12 @@ import type { Compression, ContainerFormat, HashAlgo, Severity } from './types.j
 
 export const SCHEMA_VERSION = 1;
 
-export type Verdict = 'identical' | 'explained' | 'different';
+/**
+ * identical: no findings. explained: every finding explains an expected difference (or a policy accepted it).
+ * review: some findings stay unexplained, all below --fail-on (exit 0, but a human should read them).
+ * different: at least one finding at or above --fail-on (exit 1).
+ */
+export type Verdict = 'identical' | 'explained' | 'review' | 'different';
 
 export interface RevisionReport {
   commit: string;

@@ -113,7 +113,12 @@ export function verdictLine(r: VerifyResult, c: { bold: Paint; boldRed: Paint; g
     case 'identical':
       return c.green(c.bold(`IDENTICAL: all ${k.identical} files match git`));
     case 'explained':
-      return c.green(c.bold(`EXPLAINED: ${parts.join(', ')}`)) + ` — nothing at or above ${r.failOn}${sev.length ? ` (${sev.join(', ')})` : ''}`;
+      return c.green(c.bold(`EXPLAINED: ${parts.join(', ')}`)) + ` — every difference explained${sev.length ? ` (${sev.join(', ')})` : ''}`;
+    case 'review':
+      return (
+        c.yellow(c.bold(`REVIEW: ${parts.join(', ')}`)) +
+        ` — ${k.unexplained} unexplained, none at or above ${r.failOn}${sev.length ? ` (${sev.join(', ')})` : ''}`
+      );
     case 'different':
       return c.boldRed(`DIFFERENT: ${parts.join(', ')}`) + ` — ${sev.join(', ')}`;
   }
