@@ -35,29 +35,44 @@ export const RATIO_GRACE_BYTES = 64 * 1024 * 1024;
 
 const LIMIT_HINT = 'raise --max-ratio/--max-uncompressed if you trust this archive';
 
-/** Streams one file's content into its blob id, buffering it when it may be retained. */
+/**
+ * Streams one file's content into its blob id, keeping it when it may be retained.
+ *
+ * With `stableChunks` (the producer never reuses a chunk's memory: pipe reads, zlib output, file
+ * reads) the chunks are only referenced while the file streams and copied once, at the end, when the
+ * content is really kept: most files are in git and are never copied. Otherwise (views into a reused
+ * read buffer) each chunk is copied into a buffer of the declared size as it arrives.
+ */
 export class FileSink {
   private readonly hasher: BlobHasher;
   private buf: Buffer | undefined;
   private fill = 0;
+  private readonly keep: boolean;
+  private pieces: Buffer[] | undefined;
+  private overflow = false;
 
   constructor(
     private readonly col: EntryCollector,
     readonly size: number,
+    private readonly stableChunks = false,
   ) {
     this.hasher = createBlobHasher(col.algo, size);
-    if (col.wantsBuffer(size)) this.buf = Buffer.allocUnsafe(size);
+    this.keep = col.wantsBuffer(size);
+    if (this.keep && !stableChunks) this.buf = Buffer.allocUnsafe(size);
   }
 
   update(chunk: Buffer): void {
     this.hasher.update(chunk);
-    if (this.buf) {
-      if (this.fill + chunk.length > this.size) this.buf = undefined;
-      else {
-        chunk.copy(this.buf, this.fill);
-        this.fill += chunk.length;
-      }
+    if (!this.keep || this.overflow) return;
+    if (this.fill + chunk.length > this.size) {
+      this.overflow = true;
+      this.buf = undefined;
+      this.pieces = undefined;
+      return;
     }
+    if (this.stableChunks) (this.pieces ??= []).push(chunk);
+    else chunk.copy(this.buf!, this.fill);
+    this.fill += chunk.length;
   }
 
   get received(): number {
@@ -67,8 +82,22 @@ export class FileSink {
   /** The blob id; offers the content to the store. */
   finish(): string {
     const oid = this.hasher.digest();
-    this.col.offerContent(oid, this.size, this.buf);
+    let content: Buffer | undefined;
+    let wanted: boolean | undefined;
+    if (this.keep && !this.overflow) {
+      if (!this.stableChunks) content = this.buf;
+      else {
+        wanted = this.col.mayRetain(oid, this.size);
+        if (wanted) {
+          const pieces = this.pieces ?? [];
+          // A copy: a piece may be a small view of a large read chunk.
+          content = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces, this.fill);
+        }
+      }
+    }
+    this.col.offerContent(oid, this.size, content, wanted);
     this.buf = undefined;
+    this.pieces = undefined;
     return oid;
   }
 }
@@ -102,9 +131,15 @@ export class EntryCollector {
     return this.store.wantsBuffer(size);
   }
 
-  offerContent(oid: string, size: number, content: Buffer | undefined): void {
+  /** Whether offerContent would keep content with this id (it is not kept yet and the caller wants it). */
+  mayRetain(oid: string, size: number): boolean {
+    return !this.store.has(oid) && this.retain(oid, size);
+  }
+
+  /** `wanted`: the result of mayRetain when the caller already asked (retain() is asked once per file). */
+  offerContent(oid: string, size: number, content: Buffer | undefined, wanted?: boolean): void {
     if (this.store.has(oid)) return;
-    if (!this.retain(oid, size)) return;
+    if (!(wanted ?? this.retain(oid, size))) return;
     this.store.offer(oid, size, content);
   }
 
@@ -242,11 +277,12 @@ async function scanTar(path: string, compression: Compression, inputSize: number
   let paxCommit: string | undefined;
   let sink: FileSink | undefined;
   let current: TarEntryHeader | undefined;
+  let stableChunks = false;
   const reader = new TarReader(
     {
       entry(h) {
         current = h;
-        if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size);
+        if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size, stableChunks);
         else sink = undefined;
       },
       data(chunk) {
@@ -280,6 +316,7 @@ async function scanTar(path: string, compression: Compression, inputSize: number
   );
 
   const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
+  stableChunks = dec.stableChunks;
   let decoded = 0;
   let parseError: unknown;
   try {

@@ -34,6 +34,8 @@ export interface DecodedStream {
   sha256(): string;
   /** Stop everything (kills the child, closes the file). */
   abort(): void;
+  /** The producer never reuses a chunk's memory after handing it out (so chunks may be referenced later). */
+  stableChunks: boolean;
 }
 
 const TOOLS: Record<Exclude<Compression, 'none' | 'gzip'>, { cmd: string; args: string[]; label: string }> = {
@@ -140,6 +142,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
         return inputBytes;
       },
       decoder: 'none',
+      stableChunks: true,
       chunks: mapErrors(file.pipe(new PassThrough({ highWaterMark: READ_CHUNK })) as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : readError(path, e))),
       done,
       abort: () => file.destroy(),
@@ -162,6 +165,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
         return inputBytes;
       },
       decoder: 'zlib',
+      stableChunks: true,
       chunks: mapErrors(gunzip as AsyncIterable<Buffer>, mapErr),
       done,
       abort: () => {
@@ -189,6 +193,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
         return inputBytes;
       },
       decoder: `fallback: ${fb!.name} (${why})`,
+      stableChunks: false,
       chunks: mapErrors(out as AsyncIterable<Buffer>, mapErr),
       done,
       abort: () => {
@@ -231,6 +236,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       return inputBytes;
     },
     decoder: t.label,
+    stableChunks: true,
     chunks: mapErrors(proc.stdout as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : corruptError(path, compression, String(e)))),
     done,
     abort: () => {

@@ -11,7 +11,7 @@ import type { EntryType } from '../core/types.js';
 import { EntryCollector, FileSink, type ScanOptions, type ScanResult } from './archive.js';
 
 async function hashFile(col: EntryCollector, full: string, size: number): Promise<{ oid: string; size: number }> {
-  const sink = new FileSink(col, size);
+  const sink = new FileSink(col, size, true); // read-stream chunks are fresh buffers
   const stream = createReadStream(full, { highWaterMark: 1 << 20 });
   for await (const chunk of stream) {
     if (sink.received + (chunk as Buffer).length > size) {
