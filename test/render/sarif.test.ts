@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv-draft-04';
+import ajvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES } from '../../src/core/codes.js';
 import { makeFinding } from '../../src/core/findings.js';
@@ -50,6 +50,7 @@ describe('SARIF', () => {
   const log = JSON.parse(renderSarif(sampleResult()));
 
   it('validates against the SARIF 2.1.0 schema', () => {
+    const Ajv = ajvDraft04.default;
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
     const validate = ajv.compile(schema);
     const ok = validate(log);
