@@ -35,7 +35,7 @@ import { SCHEMA_VERSION, type Note, type VerifyResult } from './core/result.js';
 import { SEVERITIES, severityRank, type Severity, type TreeEntry } from './core/types.js';
 import { scanArchive } from './scan/archive.js';
 import { BlobReader } from './scan/blob-reader.js';
-import { readGitTree } from './scan/git-tree.js';
+import { loadGitTree, readGitTree, treeOids } from './scan/git-tree.js';
 import { VERSION } from './version.js';
 import { classifiersFor, readProfile, resolveChain, subtree, type MetadataClaim, type ProfileChoice, type ProfileInfo } from './profiles/index.js';
 import { acquireNpm, isNpmSpec, type NpmRelease } from './profiles/npm-registry.js';
@@ -131,22 +131,26 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   let provisional: ResolvedRevision | undefined;
   if (explicit) provisional = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names: [...new Set(names)] });
   else provisional = await resolveRevision(repo, { names: [...new Set(names)] }).catch(() => undefined);
-  const oidsOf = (t: GitTree) => {
-    const set = new Set<string>();
-    for (const e of t.entries.values()) if (e.oid) set.add(e.oid);
-    return set;
-  };
-  const fullTrees = new Map<string, GitTree>();
-  const fullTree = async (commit: string) => {
+  const oidsOf = treeOids;
+  const fullTrees = new Map<string, Promise<GitTree>>();
+  const fullTree = (commit: string): Promise<GitTree> => {
     let t = fullTrees.get(commit);
     if (!t) {
-      t = await readGitTree(repo, commit);
+      t = readGitTree(repo, commit);
       fullTrees.set(commit, t);
     }
     return t;
   };
-  const provisionalOids = provisional ? oidsOf(await fullTree(provisional.commit)) : undefined;
-  let scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(provisionalOids ? { retain: (oid: string) => !provisionalOids.has(oid) } : {}) });
+  // The tree is read while the archive decodes: the scan only waits for git's blob ids (right after
+  // ls-tree unless attributes change the export), not for the rest of the tree.
+  const load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
+  if (load && provisional) fullTrees.set(provisional.commit, load.tree);
+  const retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
+  let scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}) }).catch(async (e: unknown) => {
+    if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan
+    throw e;
+  });
+  if (load) await load.tree;
 
   // ---- profile and revision chain (src/profiles) ----
   const metaReader = new BlobReader(repo);

@@ -18,10 +18,22 @@ import { scanDirectory } from './directory.js';
 export interface ScanOptions {
   algo: HashAlgo;
   limits: Limits;
-  /** Called once a regular file is hashed; return true to keep its content in the ContentStore. Default: keep (within the budget). */
-  retain?: (oid: string, size: number) => boolean;
+  /**
+   * Called once a regular file is hashed; return true to keep its content in the ContentStore. Default: keep
+   * (within the budget). May be a promise (e.g. of git's blob ids being listed): a compressed tar's decoder is
+   * started before it is awaited, so decoding overlaps with whatever produces it.
+   */
+  retain?: RetainFn | Promise<RetainFn>;
   /** false: never spawn xz/zstd/bzip2, decode with the pure-JS fallbacks. Default true. */
   systemDecoders?: boolean;
+}
+
+export type RetainFn = (oid: string, size: number) => boolean;
+
+/** The options with `retain` settled to a function (or absent). */
+export async function settleRetain(opts: ScanOptions): Promise<ScanOptions & { retain?: RetainFn }> {
+  if (opts.retain === undefined || typeof opts.retain === 'function') return opts as ScanOptions & { retain?: RetainFn };
+  return { ...opts, retain: await opts.retain };
 }
 
 export interface ScanResult extends ArchiveScan {
@@ -116,7 +128,7 @@ export class EntryCollector {
   readonly anomalies: ArchiveAnomaly[] = [];
   readonly store: BoundedContentStore;
   readonly algo: HashAlgo;
-  private readonly retain: (oid: string, size: number) => boolean;
+  private readonly retain: RetainFn;
 
   constructor(
     readonly input: string,
@@ -124,6 +136,9 @@ export class EntryCollector {
   ) {
     this.algo = opts.algo;
     this.store = new BoundedContentStore(opts.limits.maxRetainFile, opts.limits.maxRetainTotal);
+    if (opts.retain !== undefined && typeof opts.retain !== 'function') {
+      throw new DistdiffError('internal', input, 'EntryCollector needs a settled retain function', 'call settleRetain first');
+    }
     this.retain = opts.retain ?? (() => true);
   }
 
@@ -273,11 +288,21 @@ function tarType(h: TarEntryHeader): EntryType {
 }
 
 async function scanTar(path: string, compression: Compression, inputSize: number, opts: ScanOptions): Promise<ScanResult> {
-  const col = new EntryCollector(path, opts);
+  // The decoder starts first; `retain` may still be in the making (git listing its tree).
+  const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
+  const stableChunks = dec.stableChunks;
+  let settled: ScanOptions;
+  try {
+    settled = await settleRetain(opts);
+  } catch (e) {
+    dec.abort();
+    await dec.done.catch(() => {});
+    throw e;
+  }
+  const col = new EntryCollector(path, settled);
   let paxCommit: string | undefined;
   let sink: FileSink | undefined;
   let current: TarEntryHeader | undefined;
-  let stableChunks = false;
   const reader = new TarReader(
     {
       entry(h) {
@@ -315,8 +340,6 @@ async function scanTar(path: string, compression: Compression, inputSize: number
     { input: path, maxPathLength: opts.limits.maxPathLength },
   );
 
-  const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
-  stableChunks = dec.stableChunks;
   let decoded = 0;
   let parseError: unknown;
   try {
@@ -357,7 +380,7 @@ export async function scanArchive(path: string, opts: ScanOptions): Promise<Scan
     const code = (e as NodeJS.ErrnoException).code;
     throw new DistdiffError(code === 'ENOENT' ? 'not-found' : 'archive', path, code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${(e as Error).message}`, 'check the path');
   }
-  if (st.isDirectory()) return scanDirectory(path, opts);
+  if (st.isDirectory()) return scanDirectory(path, await settleRetain(opts));
   if (!st.isFile()) throw new DistdiffError('archive', path, 'not a regular file or directory', 'pass an archive file or an unpacked source directory');
   if (st.size === 0) throw new DistdiffError('archive', path, 'the file is empty (0 bytes)', 'the download may have failed; fetch it again');
   const head = Buffer.alloc(Math.min(SNIFF_BYTES, st.size));
@@ -368,7 +391,7 @@ export async function scanArchive(path: string, opts: ScanOptions): Promise<Scan
     await fh.close();
   }
   const fmt = detectFormat(head);
-  if (fmt.kind === 'zip') return scanZip(path, st.size, opts);
+  if (fmt.kind === 'zip') return scanZip(path, st.size, await settleRetain(opts));
   if (fmt.kind === 'tar') return scanTar(path, fmt.compression, st.size, opts);
   throw new DistdiffError(
     'archive',

@@ -43,16 +43,24 @@ export function attributeNames(text: string): Set<string> {
   return names;
 }
 
-/** Parse `git ls-tree -r -z -l` output. */
+/** Parse `git ls-tree -r -z -l` output: `<mode> SP <type> SP <oid> SP+ <size> TAB <path> NUL`. */
 function parseLsTree(out: Buffer, commit: string): RawEntry[] {
   const entries: RawEntry[] = [];
+  const bad = () => new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
   let pos = 0;
   while (pos < out.length) {
     let end = out.indexOf(0, pos);
     if (end < 0) end = out.length;
     const tab = out.indexOf(0x09, pos);
-    if (tab < 0 || tab > end) throw new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
-    const [mode, type, oid, size] = out.toString('latin1', pos, tab).trim().split(/ +/) as [string, string, string, string];
+    if (tab < 0 || tab > end) throw bad();
+    const sp1 = out.indexOf(0x20, pos);
+    const sp2 = sp1 < 0 || sp1 > tab ? -1 : out.indexOf(0x20, sp1 + 1);
+    if (sp2 < 0 || sp2 > tab) throw bad();
+    let sp3 = out.indexOf(0x20, sp2 + 1);
+    if (sp3 < 0 || sp3 > tab) sp3 = tab;
+    const mode = out.toString('latin1', pos, sp1);
+    const type = out.toString('latin1', sp1 + 1, sp2);
+    const oid = out.toString('latin1', sp2 + 1, sp3);
     const raw = out.subarray(tab + 1, end);
     pos = end + 1;
     const { text, valid } = decodeNameBytes(raw);
@@ -62,7 +70,7 @@ function parseLsTree(out: Buffer, commit: string): RawEntry[] {
     } else if (mode === '120000') {
       entry = { path: text, type: 'symlink', executable: false, size: 0, oid };
     } else if (type === 'blob') {
-      entry = { path: text, type: 'file', executable: mode === '100755', size: Number(size) || 0, oid };
+      entry = { path: text, type: 'file', executable: mode === '100755', size: Number(out.toString('latin1', sp3, tab).trim()) || 0, oid };
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };
     }
@@ -71,7 +79,40 @@ function parseLsTree(out: Buffer, commit: string): RawEntry[] {
   return entries;
 }
 
+export interface GitTreeLoad {
+  /**
+   * The set of ids of every entry `git archive` exports (blobs, symlinks, submodules), as soon as it is known:
+   * right after `ls-tree` when no attribute can change the export (the common case), otherwise once the
+   * attributes are applied. Rejects when the tree cannot be read.
+   */
+  oids: Promise<Set<string>>;
+  tree: Promise<GitTree>;
+}
+
+/** The ids of every entry of a tree. */
+export function treeOids(t: GitTree): Set<string> {
+  const set = new Set<string>();
+  for (const e of t.entries.values()) if (e.oid) set.add(e.oid);
+  return set;
+}
+
+/** Start reading the tree; `oids` may settle well before `tree` (see GitTreeLoad). */
+export function loadGitTree(repo: RepoHandle, commit: string): GitTreeLoad {
+  let early: ((s: Set<string>) => void) | undefined;
+  const oidsEarly = new Promise<Set<string>>((resolve) => (early = resolve));
+  const tree = readTree(repo, commit, early!);
+  const oids = Promise.race([oidsEarly, tree.then(treeOids)]);
+  // Whoever needs them awaits these; a failure is not unhandled when only one of them is awaited.
+  oids.catch(() => {});
+  tree.catch(() => {});
+  return { oids, tree };
+}
+
 export async function readGitTree(repo: RepoHandle, commit: string): Promise<GitTree> {
+  return readTree(repo, commit, () => {});
+}
+
+async function readTree(repo: RepoHandle, commit: string, onFinalOids: (oids: Set<string>) => void): Promise<GitTree> {
   if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(commit)) {
     throw new DistdiffError('internal', commit, 'readGitTree needs a full commit id', 'resolve the revision first');
   }
@@ -82,30 +123,34 @@ export async function readGitTree(repo: RepoHandle, commit: string): Promise<Git
   const attrFiles = all.filter((e) => e.entry.type === 'file' && (e.entry.path === '.gitattributes' || e.entry.path.endsWith('/.gitattributes')));
   const symlinks = all.filter((e) => e.entry.type === 'symlink');
 
-  // Symlink targets and .gitattributes contents through one cat-file process.
+  // .gitattributes contents, then symlink targets, through one cat-file process. The attributes decide
+  // whether the exported ids are the listed ones; the scan waits for that, not for the link targets.
   let attrTexts: (Buffer | undefined)[] = [];
-  if (symlinks.length > 0 || attrFiles.length > 0) {
-    const reader = new BlobReader(repo);
-    try {
-      const [targets, texts] = await Promise.all([
-        Promise.all(symlinks.map((e) => reader.read(e.entry.oid!, MAX_SYMLINK_TARGET))),
-        Promise.all(attrFiles.map((e) => reader.read(e.entry.oid!, MAX_ATTRIBUTES_FILE))),
-      ]);
-      symlinks.forEach((e, i) => {
-        const t = targets[i];
-        if (t !== undefined) e.entry.linkTarget = decodeNameBytes(t).text;
-      });
-      attrTexts = texts;
-    } finally {
-      await reader.close();
+  let wanted: AttrName[] = [];
+  const reader = symlinks.length > 0 || attrFiles.length > 0 ? new BlobReader(repo) : undefined;
+  try {
+    const targets = Promise.all(symlinks.map((e) => reader!.read(e.entry.oid!, MAX_SYMLINK_TARGET)));
+    targets.catch(() => {});
+    attrTexts = await Promise.all(attrFiles.map((e) => reader!.read(e.entry.oid!, MAX_ATTRIBUTES_FILE)));
+    // Which of the attributes that matter to `git archive` are named anywhere (directly or in a macro)?
+    // Nothing else can set them: the sandbox has no info/attributes and core.attributesFile is disabled.
+    const named = new Set<string>();
+    for (const t of attrTexts) if (t) for (const n of attributeNames(t.toString('utf8'))) named.add(n);
+    wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
+    if (wanted.length === 0) {
+      const ids = new Set<string>();
+      for (const e of all) if (e.entry.oid) ids.add(e.entry.oid);
+      onFinalOids(ids);
     }
+    const linkTargets = await targets;
+    symlinks.forEach((e, i) => {
+      const t = linkTargets[i];
+      if (t !== undefined) e.entry.linkTarget = decodeNameBytes(t).text;
+    });
+  } finally {
+    await reader?.close();
   }
 
-  // Which of the attributes that matter to `git archive` are named anywhere (directly or in a macro)?
-  // Nothing else can set them: the sandbox has no info/attributes and core.attributesFile is disabled.
-  const named = new Set<string>();
-  for (const t of attrTexts) if (t) for (const n of attributeNames(t.toString('utf8'))) named.add(n);
-  const wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
   if (wanted.length === 0) {
     for (const e of all) tree.entries.set(e.entry.path, e.entry);
     return tree;
