@@ -38,7 +38,10 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
 
   const failRank = severityRank(r.failOn);
   const attention = r.findings.filter((f) => severityRank(f.severity) >= severityRank('medium'));
-  const rest = r.findings.filter((f) => !attention.includes(f));
+  const below = r.findings.filter((f) => !attention.includes(f));
+  // Minor but unexplained: listed one by one, since nothing vouches for them.
+  const minor = below.filter((f) => !codeDoc(f.code).explained && !f.allowed);
+  const rest = below.filter((f) => !minor.includes(f));
 
   if (attention.length > 0) {
     out.push(c.bold('Needs review'));
@@ -51,8 +54,16 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
     out.push('');
   }
 
+  if (minor.length > 0) {
+    out.push(c.bold(`Unexplained, minor (${minor.length})`));
+    const shown = opts.verbose ? minor : minor.slice(0, 50);
+    for (const f of shown) out.push(`  ${sevPaint[f.severity](pad(f.severity, 8))} ${f.path}  ${f.code}  ${c.dim(message(f))}`);
+    if (shown.length < minor.length) out.push(c.dim(`  … ${minor.length - shown.length} more (--verbose lists every file)`));
+    out.push('');
+  }
+
   if (rest.length > 0) {
-    out.push(c.bold(`Expected or minor (${rest.length})`) + (opts.verbose ? '' : c.dim('  — --verbose lists every file')));
+    out.push(c.bold(`Expected (${rest.length})`) + (opts.verbose ? '' : c.dim('  — --verbose lists every file')));
     const byCode = new Map<FindingCode, Finding[]>();
     for (const f of rest) {
       const list = byCode.get(f.code) ?? [];
