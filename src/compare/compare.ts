@@ -29,11 +29,14 @@ export function detectPrefix(entries: readonly TreeEntry[], git?: GitTree): stri
   let first: string | undefined;
   let sawNested = false;
   for (const e of entries) {
-    const slash = e.path.indexOf('/');
-    const head = slash < 0 ? e.path : e.path.slice(0, slash);
-    if (first === undefined) first = head;
-    else if (head !== first) return '';
-    if (slash >= 0) sawNested = true;
+    const p = e.path;
+    if (first === undefined) {
+      const slash = p.indexOf('/');
+      first = slash < 0 ? p : p.slice(0, slash);
+    } else if (!(p.length === first.length ? p === first : p.charCodeAt(first.length) === 0x2f && p.startsWith(first))) {
+      return ''; // another top-level name
+    }
+    if (p.length > first.length) sawNested = true;
     else if (e.type !== 'directory') return ''; // a top-level file: no common directory
   }
   if (!first || !sawNested) return '';
@@ -63,14 +66,17 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   const prefix = opts.stripPrefix !== undefined ? opts.stripPrefix.replace(/\/+$/, '') : detectPrefix(scan.entries, git);
 
   // Final view of the archive: last entry per path wins. Entries outside an explicit prefix keep their path.
+  // The map holds the scan's own entries (no copy per entry); `view` gives an entry its compared path when
+  // it goes into a difference.
   const byRawPath = new Map<string, TreeEntry>();
   for (const e of scan.entries) byRawPath.set(e.path, e);
   const tar = new Map<string, TreeEntry>();
   for (const e of scan.entries) {
     const p = strip(e.path, prefix) ?? e.path;
     if (p === '') continue;
-    tar.set(p, p === e.path ? e : { ...e, path: p });
+    tar.set(p, e);
   }
+  const view = (p: string, e: TreeEntry): TreeEntry => (p === e.path ? e : { ...e, path: p });
   // Resolve hard links to the content of their target (as extraction would).
   for (const [p, e] of tar) {
     if (e.type !== 'hardlink' || e.linkTarget === undefined) continue;
@@ -84,20 +90,16 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   let identical = 0;
 
   // Submodules: git records a commit; the archive may have an (empty) directory or files under it.
-  const submodules = [...git.entries.values()].filter((e) => e.type === 'submodule').map((e) => e.path);
+  const submodules: string[] = [];
+  for (const e of git.entries.values()) if (e.type === 'submodule') submodules.push(e.path);
   const underSubmodule = (p: string) => submodules.some((s) => p.startsWith(s + '/'));
-
-  const oidToGitPath = new Map<string, string>();
-  for (const g of [...git.entries.values()].sort((a, b) => cmp(a.path, b.path))) {
-    if (g.type === 'file' && g.oid && !oidToGitPath.has(g.oid)) oidToGitPath.set(g.oid, g.path);
-  }
 
   for (const g of git.entries.values()) {
     const t = tar.get(g.path);
     if (g.type === 'submodule') {
       let files = 0;
       for (const [p, e] of tar) if (p.startsWith(g.path + '/') && e.type !== 'directory') files += 1;
-      const tEntry: TreeEntry | undefined = t ? { ...t, size: files } : files > 0 ? { path: g.path, type: 'directory', executable: false, size: files } : undefined;
+      const tEntry: TreeEntry | undefined = t ? { ...t, path: g.path, size: files } : files > 0 ? { path: g.path, type: 'directory', executable: false, size: files } : undefined;
       diffs.push({ path: g.path, status: 'submodule', git: g, ...(tEntry ? { tarball: tEntry } : {}) });
       continue;
     }
@@ -107,21 +109,38 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     }
     const changes = aspects(g, t);
     if (changes.length === 0) identical += 1;
-    else diffs.push({ path: g.path, status: 'changed', changes, git: g, tarball: t });
+    else diffs.push({ path: g.path, status: 'changed', changes, git: g, tarball: view(g.path, t) });
   }
 
   for (const p of git.exportIgnored) {
     if (!tar.has(p)) diffs.push({ path: p, status: 'export-ignored' });
   }
 
+  const tarballOnly: PathDiff[] = [];
   for (const [p, t] of tar) {
     if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) continue;
-    const d: PathDiff = { path: p, status: 'tarball-only', tarball: t };
-    if (t.type === 'file' && t.oid) {
-      const src = oidToGitPath.get(t.oid);
-      if (src) d.copyOf = src;
+    tarballOnly.push({ path: p, status: 'tarball-only', tarball: view(p, t) });
+  }
+  if (tarballOnly.length > 0) {
+    // A tarball-only file whose content git has elsewhere: name the first such git path (byte order).
+    const wanted = new Set<string>();
+    for (const d of tarballOnly) if (d.tarball!.type === 'file' && d.tarball!.oid) wanted.add(d.tarball!.oid);
+    const oidToGitPath = new Map<string, string>();
+    if (wanted.size > 0) {
+      for (const g of git.entries.values()) {
+        if (g.type !== 'file' || !g.oid || !wanted.has(g.oid)) continue;
+        const prev = oidToGitPath.get(g.oid);
+        if (prev === undefined || cmp(g.path, prev) < 0) oidToGitPath.set(g.oid, g.path);
+      }
     }
-    diffs.push(d);
+    for (const d of tarballOnly) {
+      const t = d.tarball!;
+      if (t.type === 'file' && t.oid) {
+        const src = oidToGitPath.get(t.oid);
+        if (src) d.copyOf = src;
+      }
+      diffs.push(d);
+    }
   }
 
   diffs.sort((a, b) => cmp(a.path, b.path));
@@ -161,12 +180,26 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** Names that collide on case-insensitive or normalising file systems, and invisible characters. */
 export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
+  // Only names that share a case-folded form with another name, or hold a non-ASCII character, can produce
+  // an anomaly; the rest (nearly all) are dropped before sorting. NFC and the invisible characters leave
+  // ASCII alone, so ASCII names need only the lower-casing.
+  const folds = new Map<string, number>();
+  const foldOf = (p: string) => (NON_ASCII.test(p) ? p.normalize('NFC').toLowerCase() : p.toLowerCase());
+  for (const p of paths) {
+    const f = foldOf(p);
+    folds.set(f, (folds.get(f) ?? 0) + 1);
+  }
+  const candidates: string[] = [];
+  for (const p of paths) if (NON_ASCII.test(p) || folds.get(foldOf(p))! > 1) candidates.push(p);
+
   const out: ArchiveAnomaly[] = [];
   const byFold = new Map<string, string>();
   const byNfc = new Map<string, string>();
-  for (const p of [...paths].sort(cmp)) {
+  for (const p of candidates.sort(cmp)) {
     const nfc = p.normalize('NFC');
     const prevNfc = byNfc.get(nfc);
     if (prevNfc !== undefined && prevNfc !== p) {

@@ -50,14 +50,19 @@ function mayBeConfusable(name: string): boolean {
  * form or by case are left to the collision checks.
  */
 export function confusableNames(archivePaths: Iterable<string>, gitPaths: Iterable<string>): ArchiveAnomaly[] {
-  const tracked = new Set(gitPaths);
+  const tracked = gitPaths instanceof Set ? (gitPaths as Set<string>) : new Set(gitPaths);
   const suspects: string[] = [];
   for (const p of archivePaths) if (!tracked.has(p) && mayBeConfusable(p)) suspects.push(p);
   if (suspects.length === 0) return [];
+  // Only the skeletons of suspects matter: for each, the first tracked path (sort order) with that skeleton.
+  // An ASCII name is its own skeleton (NFKC, the invisible characters and the look-alikes leave ASCII alone).
+  const wanted = new Set(suspects.map(skeleton));
   const bySkeleton = new Map<string, string>();
-  for (const g of [...tracked].sort()) {
-    const s = skeleton(g);
-    if (!bySkeleton.has(s)) bySkeleton.set(s, g);
+  for (const g of tracked) {
+    const s = mayBeConfusable(g) ? skeleton(g) : g;
+    if (!wanted.has(s)) continue;
+    const prev = bySkeleton.get(s);
+    if (prev === undefined || g < prev) bySkeleton.set(s, g);
   }
   const out: ArchiveAnomaly[] = [];
   for (const p of suspects.sort()) {

@@ -32,13 +32,24 @@ function fileMap(entries: readonly TreeEntry[]): Map<string, TreeEntry> {
   return m;
 }
 
+/** Names detection looks for directly under the top directory. */
+const MARKERS = ['.cargo_vcs_info.json', 'Cargo.toml.orig', 'package.json', 'PKG-INFO', 'setup.py', 'setup.cfg', 'pyproject.toml', 'configure', 'configure.ac', 'configure.in'];
+
 export function detectProfileId(scan: Pick<ArchiveScan, 'entries' | 'paxCommit'>): { id: ProfileId; prefix: string } {
   const prefix = topDir(scan.entries);
-  const files = fileMap(scan.entries);
-  const at = (p: string) => files.has(prefix ? `${prefix}/${p}` : p);
+  // One pass over the regular files: which marker paths exist, and whether a top-level *.dist-info/WHEEL does.
+  const markers = new Set(MARKERS.map((m) => (prefix ? `${prefix}/${m}` : m)));
+  const present = new Set<string>();
+  let wheel = false;
+  for (const e of scan.entries) {
+    if (e.type !== 'file') continue;
+    if (markers.has(e.path)) present.add(e.path);
+    if (!wheel && e.path.endsWith('.dist-info/WHEEL') && /^[^/]+\.dist-info\/WHEEL$/.test(e.path)) wheel = true;
+  }
+  const at = (p: string) => present.has(prefix ? `${prefix}/${p}` : p);
   if (prefix && (at('.cargo_vcs_info.json') || at('Cargo.toml.orig'))) return { id: 'crate', prefix };
   if (prefix === 'package' && at('package.json')) return { id: 'npm', prefix };
-  if ([...files.keys()].some((p) => /^[^/]+\.dist-info\/WHEEL$/.test(p))) return { id: 'wheel', prefix: '' };
+  if (wheel) return { id: 'wheel', prefix: '' };
   if (at('PKG-INFO') && (at('setup.py') || at('setup.cfg') || at('pyproject.toml'))) return { id: 'pypi', prefix };
   if (scan.paxCommit) return { id: 'forge', prefix };
   if (at('configure') && (at('configure.ac') || at('configure.in'))) return { id: 'autotools', prefix };
@@ -123,8 +134,8 @@ export async function readProfile(scan: Pick<ArchiveScan, 'entries' | 'paxCommit
   const d = detectProfileId(scan);
   const id = choice === 'auto' ? d.id : choice;
   const info: ProfileInfo = { id, detected: choice === 'auto', prefix: d.prefix };
-  const files = fileMap(scan.entries);
-  const fileAt = (rel: string) => files.get(info.prefix ? `${info.prefix}/${rel}` : rel);
+  let files: Map<string, TreeEntry> | undefined; // built on first use: most profiles read no metadata file
+  const fileAt = (rel: string) => (files ??= fileMap(scan.entries)).get(info.prefix ? `${info.prefix}/${rel}` : rel);
   const load = async (e: TreeEntry | undefined) => (e?.oid && e.size <= MAX_METADATA ? read(e.oid) : undefined);
 
   if (id === 'npm') {
@@ -164,7 +175,7 @@ export async function readProfile(scan: Pick<ArchiveScan, 'entries' | 'paxCommit
     const toml = (await load(fileAt('Cargo.toml.orig') ?? fileAt('Cargo.toml')))?.toString('utf8');
     if (toml) Object.assign(info, cargoPackage(toml));
   } else if (id === 'pypi' || id === 'wheel') {
-    const e = id === 'pypi' ? fileAt('PKG-INFO') : [...files.values()].find((f) => /^[^/]+\.dist-info\/METADATA$/.test(f.path));
+    const e = id === 'pypi' ? fileAt('PKG-INFO') : [...(files ??= fileMap(scan.entries)).values()].find((f) => /^[^/]+\.dist-info\/METADATA$/.test(f.path));
     const text = (await load(e))?.toString('utf8');
     if (text) {
       const h = parsePkgInfo(text);
