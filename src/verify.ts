@@ -177,11 +177,15 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       const v = text ? newestChangelogEntry(text) : undefined;
       if (v?.kind === 'commit') claims.push({ source: 'changelog', commit: v.newest.toLowerCase(), path: 'ChangeLog' });
     }
-    const archiveFiles = new Map<string, string>();
-    for (const e of scan.entries) {
-      if (e.type !== 'file' || !e.oid || (pre && !e.path.startsWith(pre))) continue;
-      archiveFiles.set(e.path.slice(pre.length), e.oid);
-    }
+    // Built only if the neighbourhood search needs it (a path → id map of every file).
+    const archiveFiles = () => {
+      const m = new Map<string, string>();
+      for (const e of scan.entries) {
+        if (e.type !== 'file' || !e.oid || (pre && !e.path.startsWith(pre))) continue;
+        m.set(e.path.slice(pre.length), e.oid);
+      }
+      return m;
+    };
     chain = await resolveChain({
       repo,
       names: [...new Set(names)],
@@ -204,8 +208,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   let pathInRepo = profile.id === 'npm' || profile.id === 'crate' ? (profile.directory ?? '') : '';
   if (profile.id === 'wheel') pathInRepo = wheelRoot(wheelTopLevel(scan.entries), whole.entries.keys()) ?? '';
   const git = pathInRepo ? subtree(whole, pathInRepo) : whole;
-  const gitOids = oidsOf(git);
   if (!provisional || provisional.commit !== revision.commit) {
+    const gitOids = oidsOf(git);
     const missing = scan.entries.some((e) => e.type === 'file' && e.oid && !gitOids.has(e.oid) && e.size <= limits.maxRetainFile && !scan.content.get(e.oid));
     if (missing) scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
   }

@@ -15,7 +15,10 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import * as openpgp from 'openpgp';
+import type * as openpgp from 'openpgp';
+
+/** openpgp is loaded only when a signature is checked (it is most of distdiff's start-up time otherwise). */
+const loadOpenpgp = () => import('openpgp');
 import { DistdiffError } from '../core/errors.js';
 import type { SignatureReport, SignatureStatus } from '../core/result.js';
 import { GitCommandError, runGit, runGitText } from '../git/run.js';
@@ -43,9 +46,9 @@ export async function loadKeyring(path: string): Promise<Keyring> {
     if (text.includes('-----BEGIN PGP ')) {
       const blocks = text.match(ARMOR_KEY) ?? [];
       if (blocks.length === 0) throw new Error('no armored key block');
-      for (const b of blocks) keys.push(...(await openpgp.readKeys({ armoredKeys: b })));
+      for (const b of blocks) keys.push(...(await (await loadOpenpgp()).readKeys({ armoredKeys: b })));
     } else {
-      keys.push(...(await openpgp.readKeys({ binaryKeys: bytes })));
+      keys.push(...(await (await loadOpenpgp()).readKeys({ binaryKeys: bytes })));
     }
   } catch (e) {
     throw new DistdiffError('config', path, `not an OpenPGP keyring: ${oneLine(e)}`, hint);
@@ -58,8 +61,8 @@ export async function loadKeyring(path: string): Promise<Keyring> {
 export async function readSignature(bytes: Buffer, input: string): Promise<openpgp.Signature> {
   try {
     const text = bytes.subarray(0, 4096).toString('latin1');
-    if (text.includes('-----BEGIN PGP SIGNATURE-----')) return await openpgp.readSignature({ armoredSignature: bytes.toString('latin1') });
-    return await openpgp.readSignature({ binarySignature: bytes });
+    if (text.includes('-----BEGIN PGP SIGNATURE-----')) return await (await loadOpenpgp()).readSignature({ armoredSignature: bytes.toString('latin1') });
+    return await (await loadOpenpgp()).readSignature({ binarySignature: bytes });
   } catch (e) {
     throw new DistdiffError('usage', input, `not an OpenPGP signature: ${oneLine(e)}`, 'pass the detached .sig or .asc file published with the archive');
   }
@@ -136,7 +139,7 @@ async function verifyMessage(
 ): Promise<SignatureReport> {
   let result;
   try {
-    result = await openpgp.verify({ message, signature: sig, verificationKeys: keys, format: 'binary' });
+    result = await (await loadOpenpgp()).verify({ message, signature: sig, verificationKeys: keys, format: 'binary' });
   } catch (e) {
     return { status: 'malformed', ...base, reason: oneLine(e) };
   }
@@ -167,7 +170,7 @@ export async function verifyDetachedSignature(
 ): Promise<SignatureReport> {
   const sig = await readSignature(signature, base.source);
   const stream = Readable.toWeb(createReadStream(dataPath, { highWaterMark: 1 << 20 })) as unknown as ReadableStream<Uint8Array>;
-  const message = await openpgp.createMessage({ binary: stream });
+  const message = await (await loadOpenpgp()).createMessage({ binary: stream });
   return verifyMessage(message, sig, keys, base, true);
 }
 
@@ -246,11 +249,11 @@ export async function verifyTagSignature(gitDir: string, tag: string, commit: st
   if (peeled !== commit) return { status: 'wrong-tag', ...base, reason: `the signed tag points to ${peeled || split.headers.get('object') || '?'}, not ${commit}` };
   let sig: openpgp.Signature;
   try {
-    sig = await openpgp.readSignature({ armoredSignature: split.signature });
+    sig = await (await loadOpenpgp()).readSignature({ armoredSignature: split.signature });
   } catch (e) {
     return { status: 'malformed', ...base, reason: `unreadable tag signature: ${oneLine(e)}` };
   }
-  const message = await openpgp.createMessage({ binary: new Uint8Array(split.payload) });
+  const message = await (await loadOpenpgp()).createMessage({ binary: new Uint8Array(split.payload) });
   return verifyMessage(message, sig, keys, base, false);
 }
 

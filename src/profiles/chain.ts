@@ -37,8 +37,8 @@ export interface ChainInput {
   claims: MetadataClaim[];
   /** Release version from package metadata (npm, Cargo.toml, PKG-INFO), tried after the names. */
   version?: string;
-  /** Archive files, prefix-stripped: path → blob id (for the neighbourhood search). */
-  archiveFiles?: Map<string, string>;
+  /** Archive files, prefix-stripped: path → blob id (for the neighbourhood search), or a function building it when needed. */
+  archiveFiles?: Map<string, string> | (() => Map<string, string>);
   /** Repository subdirectory the package comes from (for the neighbourhood search). */
   directory?: string;
   /** Bounds of the neighbourhood search. */
@@ -266,7 +266,8 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
       if (!revision && input.archiveFiles) {
         const version = extractRelease(names).version;
         const dir = input.directory ? normaliseRepoDir(input.directory) : '';
-        const n = await searchNeighbourhood(repo, version, input.archiveFiles, dir, input.maxCandidates ?? 200);
+        const files = typeof input.archiveFiles === 'function' ? input.archiveFiles() : input.archiveFiles;
+        const n = await searchNeighbourhood(repo, version, files, dir, input.maxCandidates ?? 200);
         if (n) {
           if (n.ties.length > 0) {
             steps.push({ step: 'neighbourhood', outcome: 'ambiguous', detail: `distance ${n.distance}: ${[n.commit, ...n.ties].join(', ')}` });

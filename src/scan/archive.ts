@@ -223,11 +223,11 @@ export class EntryCollector {
         }
       } else if (e.type === 'symlink') hasLinks = true;
       last.set(e.path, e.index!);
-      let slash = e.path.indexOf('/');
-      while (slash !== -1) {
+      // Every parent directory of the path, deepest first; once one is known, all above it are too.
+      for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
         const dir = e.path.slice(0, slash);
-        if (!dirPrefix.has(dir)) dirPrefix.set(dir, e.path);
-        slash = e.path.indexOf('/', slash + 1);
+        if (dirPrefix.has(dir)) break;
+        dirPrefix.set(dir, e.path);
       }
     }
     for (const [path, count] of counts) {
@@ -343,7 +343,7 @@ async function scanTar(path: string, compression: Compression, inputSize: number
   let decoded = 0;
   let parseError: unknown;
   try {
-    for await (const chunk of dec.chunks) {
+    await dec.consume((chunk) => {
       decoded += chunk.length;
       if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize);
       if (parseError === undefined) {
@@ -354,7 +354,7 @@ async function scanTar(path: string, compression: Compression, inputSize: number
           parseError = e;
         }
       }
-    }
+    });
   } catch (e) {
     dec.abort();
     if (e instanceof DistdiffError && e.kind === 'limit') throw e;

@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import type { RepoHandle } from '../acquire/repo.js';
 import { DistdiffError } from '../core/errors.js';
 import type { HashAlgo } from '../core/types.js';
@@ -124,7 +124,7 @@ export async function archivedBlobIds(sb: Sandbox, paths: string[]): Promise<Map
       globalArgs: ['--literal-pathspecs'],
       maxBuffer: 2 * 1024 ** 3,
     });
-    await parseTar(tarBytes, sb.algo, result);
+    await parseTar(tarBytes, sb.algo, result, (await import('tar')).Parser); // loaded only when needed
     batch = [];
     len = 0;
   };
@@ -137,7 +137,7 @@ export async function archivedBlobIds(sb: Sandbox, paths: string[]): Promise<Map
   return result;
 }
 
-function parseTar(bytes: Buffer, algo: HashAlgo, into: Map<string, { oid: string; size: number }>): Promise<void> {
+function parseTar(bytes: Buffer, algo: HashAlgo, into: Map<string, { oid: string; size: number }>, Parser: typeof import('tar').Parser): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const parser = new Parser({
       strict: true,

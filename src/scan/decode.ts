@@ -26,6 +26,12 @@ export interface DecodedStream {
   decoder: string;
   /** Decoded bytes. Iteration throws a DistdiffError when the decoder fails. */
   chunks: AsyncIterable<Buffer>;
+  /**
+   * The same bytes pushed to `onChunk` as they arrive ('data' events: far cheaper per chunk than async
+   * iteration). Resolves at the end; rejects with the mapped decoder error, or with what `onChunk` threw
+   * (no further chunk is delivered then; call abort()). Use either this or `chunks`, once.
+   */
+  consume(onChunk: (chunk: Buffer) => void): Promise<void>;
   /** Settles when decoding is over: rejects with a DistdiffError naming the input when it failed. */
   done: Promise<void>;
   /** Raw input bytes read so far. */
@@ -84,6 +90,31 @@ function trySpawn(cmd: string, args: string[]): Promise<ChildProcessWithoutNullS
   });
 }
 
+/** `consume` over a readable: see DecodedStream.consume. */
+function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (chunk: Buffer) => void) => Promise<void> {
+  return (onChunk) =>
+    new Promise<void>((resolve, reject) => {
+      let stopped = false;
+      const fail = (e: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        reject(e);
+      };
+      src.on('data', (c: Buffer) => {
+        if (stopped) return;
+        try {
+          onChunk(c);
+        } catch (e) {
+          fail(e);
+        }
+      });
+      src.once('end', () => {
+        if (!stopped) resolve();
+      });
+      src.once('error', (e) => fail(mapErr(e)));
+    });
+}
+
 /** Wrap an async iterable so that any error it throws becomes `mapErr(e)`. */
 async function* mapErrors(src: AsyncIterable<Buffer>, mapErr: (e: unknown) => unknown): AsyncGenerator<Buffer> {
   try {
@@ -136,6 +167,9 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       file.on('error', (e) => reject(readError(path, e)));
     });
     done.catch(() => {});
+    const out = file.pipe(new PassThrough({ highWaterMark: READ_CHUNK }));
+    file.on('error', (e) => out.destroy(readError(path, e)));
+    const mapErr = (e: unknown) => (e instanceof DistdiffError ? e : readError(path, e));
     return {
       ...base,
       get inputBytes() {
@@ -143,7 +177,8 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       },
       decoder: 'none',
       stableChunks: true,
-      chunks: mapErrors(file.pipe(new PassThrough({ highWaterMark: READ_CHUNK })) as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : readError(path, e))),
+      chunks: mapErrors(out as AsyncIterable<Buffer>, mapErr),
+      consume: consumer(out, mapErr),
       done,
       abort: () => file.destroy(),
     };
@@ -167,6 +202,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       decoder: 'zlib',
       stableChunks: true,
       chunks: mapErrors(gunzip as AsyncIterable<Buffer>, mapErr),
+      consume: consumer(gunzip, mapErr),
       done,
       abort: () => {
         file.destroy();
@@ -195,6 +231,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       decoder: `fallback: ${fb!.name} (${why})`,
       stableChunks: false,
       chunks: mapErrors(out as AsyncIterable<Buffer>, mapErr),
+      consume: consumer(out, mapErr),
       done,
       abort: () => {
         file.destroy();
@@ -205,6 +242,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
 
   const proc = child;
   const t = tool!;
+  const childErr = (e: unknown) => (e instanceof DistdiffError ? e : corruptError(path, compression, String(e)));
   let stderr = '';
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (s: string) => {
@@ -237,7 +275,8 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     },
     decoder: t.label,
     stableChunks: true,
-    chunks: mapErrors(proc.stdout as AsyncIterable<Buffer>, (e) => (e instanceof DistdiffError ? e : corruptError(path, compression, String(e)))),
+    chunks: mapErrors(proc.stdout as AsyncIterable<Buffer>, childErr),
+    consume: consumer(proc.stdout, childErr),
     done,
     abort: () => {
       aborted = true;

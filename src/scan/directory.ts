@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import fg from 'fast-glob';
+import type fg from 'fast-glob';
 import { DistdiffError } from '../core/errors.js';
 import type { EntryType } from '../core/types.js';
 import { EntryCollector, FileSink, type ScanOptions, type ScanResult } from './archive.js';
@@ -27,7 +27,8 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
   const col = new EntryCollector(root, opts);
   let items: fg.Entry[];
   try {
-    items = await fg('**', {
+    const { default: glob } = await import('fast-glob'); // loaded only for directories
+    items = await glob('**', {
       cwd: root,
       dot: true,
       followSymbolicLinks: false,

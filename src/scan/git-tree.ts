@@ -112,45 +112,74 @@ export async function readGitTree(repo: RepoHandle, commit: string): Promise<Git
   return readTree(repo, commit, () => {});
 }
 
+/**
+ * `git ls-tree -r -z` without sizes (several times faster than with -l: no object headers are read): every
+ * id, and the ids of the .gitattributes files, in listing order.
+ */
+function quickIndex(out: Buffer, commit: string): { oids: Set<string>; attrOids: string[] } {
+  const oids = new Set<string>();
+  const attrOids: string[] = [];
+  const NAME = Buffer.from('.gitattributes');
+  let pos = 0;
+  while (pos < out.length) {
+    let end = out.indexOf(0, pos);
+    if (end < 0) end = out.length;
+    const tab = out.indexOf(0x09, pos);
+    const sp1 = out.indexOf(0x20, pos);
+    const sp2 = sp1 < 0 ? -1 : out.indexOf(0x20, sp1 + 1);
+    if (tab < 0 || tab > end || sp1 < 0 || sp2 < 0 || sp2 > tab) throw new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
+    const oid = out.toString('latin1', sp2 + 1, tab);
+    oids.add(oid);
+    const nameStart = end - NAME.length;
+    if (
+      nameStart >= tab + 1 &&
+      (nameStart === tab + 1 || out[nameStart - 1] === 0x2f) &&
+      out.compare(NAME, 0, NAME.length, nameStart, end) === 0 &&
+      out.toString('latin1', sp1 + 1, sp2) === 'blob' &&
+      out.toString('latin1', pos, sp1) !== '120000'
+    ) {
+      attrOids.push(oid);
+    }
+    pos = end + 1;
+  }
+  return { oids, attrOids };
+}
+
 async function readTree(repo: RepoHandle, commit: string, onFinalOids: (oids: Set<string>) => void): Promise<GitTree> {
   if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(commit)) {
     throw new DistdiffError('internal', commit, 'readGitTree needs a full commit id', 'resolve the revision first');
   }
-  const out = await runGit(repo.gitDir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], { maxBuffer: 2 * 1024 ** 3 });
-  const all = parseLsTree(out, commit);
-
-  const tree: GitTree = { algo: repo.objectFormat, commit, entries: new Map(), exportIgnored: new Set(), converted: new Map() };
-  const attrFiles = all.filter((e) => e.entry.type === 'file' && (e.entry.path === '.gitattributes' || e.entry.path.endsWith('/.gitattributes')));
-  const symlinks = all.filter((e) => e.entry.type === 'symlink');
-
-  // .gitattributes contents, then symlink targets, through one cat-file process. The attributes decide
-  // whether the exported ids are the listed ones; the scan waits for that, not for the link targets.
-  let attrTexts: (Buffer | undefined)[] = [];
-  let wanted: AttrName[] = [];
-  const reader = symlinks.length > 0 || attrFiles.length > 0 ? new BlobReader(repo) : undefined;
+  // The full listing (with sizes) runs while the quick one decides whether the listed ids are final.
+  const listing = runGit(repo.gitDir, ['ls-tree', '-r', '-z', '-l', '--full-tree', commit], { maxBuffer: 2 * 1024 ** 3 });
+  listing.catch(() => {});
+  const reader = new BlobReader(repo); // spawns git only when something is read
   try {
-    const targets = Promise.all(symlinks.map((e) => reader!.read(e.entry.oid!, MAX_SYMLINK_TARGET)));
-    targets.catch(() => {});
-    attrTexts = await Promise.all(attrFiles.map((e) => reader!.read(e.entry.oid!, MAX_ATTRIBUTES_FILE)));
+    const quick = quickIndex(await runGit(repo.gitDir, ['ls-tree', '-r', '-z', '--full-tree', commit], { maxBuffer: 2 * 1024 ** 3 }), commit);
     // Which of the attributes that matter to `git archive` are named anywhere (directly or in a macro)?
     // Nothing else can set them: the sandbox has no info/attributes and core.attributesFile is disabled.
+    const attrTexts = await Promise.all(quick.attrOids.map((oid) => reader.read(oid, MAX_ATTRIBUTES_FILE)));
     const named = new Set<string>();
     for (const t of attrTexts) if (t) for (const n of attributeNames(t.toString('utf8'))) named.add(n);
-    wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
-    if (wanted.length === 0) {
-      const ids = new Set<string>();
-      for (const e of all) if (e.entry.oid) ids.add(e.entry.oid);
-      onFinalOids(ids);
-    }
-    const linkTargets = await targets;
+    const wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
+    if (wanted.length === 0) onFinalOids(quick.oids);
+
+    const all = parseLsTree(await listing, commit);
+    const symlinks = all.filter((e) => e.entry.type === 'symlink');
+    const linkTargets = await Promise.all(symlinks.map((e) => reader.read(e.entry.oid!, MAX_SYMLINK_TARGET)));
     symlinks.forEach((e, i) => {
       const t = linkTargets[i];
       if (t !== undefined) e.entry.linkTarget = decodeNameBytes(t).text;
     });
+    return await applyAttributes(repo, commit, all, wanted);
   } finally {
-    await reader?.close();
+    await reader.close();
   }
+}
 
+/** The tree from the listing, with the attributes `wanted` applied (export-ignore, converted content). */
+async function applyAttributes(repo: RepoHandle, commit: string, all: RawEntry[], wanted: AttrName[]): Promise<GitTree> {
+  const tree: GitTree = { algo: repo.objectFormat, commit, entries: new Map(), exportIgnored: new Set(), converted: new Map() };
+  const attrFiles = all.filter((e) => e.entry.type === 'file' && (e.entry.path === '.gitattributes' || e.entry.path.endsWith('/.gitattributes')));
   if (wanted.length === 0) {
     for (const e of all) tree.entries.set(e.entry.path, e.entry);
     return tree;
