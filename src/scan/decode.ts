@@ -6,7 +6,8 @@
  * system tool is missing, a pure-JS fallback decodes in-process. Nothing but these decompressors is
  * ever spawned.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
@@ -24,12 +25,10 @@ export interface DecodeOptions {
 export interface DecodedStream {
   /** How the stream is decoded, e.g. "xz -T2 (system)", "zlib", "fallback: fzstd (zstd not found)". */
   decoder: string;
-  /** Decoded bytes. Iteration throws a DistdiffError when the decoder fails. */
-  chunks: AsyncIterable<Buffer>;
   /**
    * The same bytes pushed to `onChunk` as they arrive ('data' events: far cheaper per chunk than async
    * iteration). Resolves at the end; rejects with the mapped decoder error, or with what `onChunk` threw
-   * (no further chunk is delivered then; call abort()). Use either this or `chunks`, once.
+   * (no further chunk is delivered then; call abort()). Call it once.
    */
   consume(onChunk: (chunk: Buffer) => void): Promise<void>;
   /** Settles when decoding is over: rejects with a DistdiffError naming the input when it failed. */
@@ -67,11 +66,11 @@ function readError(input: string, e: unknown): DistdiffError {
 }
 
 /** Start a child decompressor; resolves undefined when the command does not exist. */
-function trySpawn(cmd: string, args: string[]): Promise<ChildProcessWithoutNullStreams | undefined> {
+function trySpawn(cmd: string, args: string[], stdin: number): Promise<ChildProcessByStdio<null, Readable, Readable> | undefined> {
   return new Promise((resolve, reject) => {
-    let child: ChildProcessWithoutNullStreams;
+    let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
     } catch (e) {
       reject(e);
       return;
@@ -90,51 +89,91 @@ function trySpawn(cmd: string, args: string[]): Promise<ChildProcessWithoutNullS
   });
 }
 
-/** `consume` over a readable: see DecodedStream.consume. */
+/** Decoded bytes held while nobody consumes yet; past this the source is paused. */
+const EARLY_QUEUE = 8 * 1024 * 1024;
+
+/**
+ * `consume` over a readable (see DecodedStream.consume). It listens from the start: a child's stdout that
+ * nobody reads when the child exits is drained and lost (node resumes untouched stdio streams), and the
+ * caller may still be waiting for something else when a small archive is already decoded. Chunks that
+ * arrive before `consume` is called are queued (the source pauses past EARLY_QUEUE).
+ */
 function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (chunk: Buffer) => void) => Promise<void> {
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let sink: ((chunk: Buffer) => void) | undefined;
+  let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  let ended = false;
+  let stopped = false;
+  let failure: unknown;
+  const stop = (e: unknown) => {
+    if (stopped) return;
+    stopped = true;
+    queue.length = 0;
+    failure = e;
+    settle?.reject(e);
+  };
+  const deliver = (c: Buffer) => {
+    try {
+      sink!(c);
+    } catch (e) {
+      stop(e);
+    }
+  };
+  src.on('data', (c: Buffer) => {
+    if (stopped) return;
+    if (sink) deliver(c);
+    else {
+      queue.push(c);
+      queued += c.length;
+      if (queued > EARLY_QUEUE) src.pause();
+    }
+  });
+  src.once('end', () => {
+    ended = true;
+    if (!stopped && sink) settle?.resolve();
+  });
+  src.once('error', (e) => stop(mapErr(e)));
   return (onChunk) =>
     new Promise<void>((resolve, reject) => {
-      let stopped = false;
-      const fail = (e: unknown) => {
+      if (sink) throw new Error('consume called twice');
+      settle = { resolve, reject };
+      sink = onChunk;
+      if (stopped) {
+        reject(failure);
+        return;
+      }
+      for (const c of queue.splice(0)) {
+        deliver(c);
         if (stopped) return;
-        stopped = true;
-        reject(e);
-      };
-      src.on('data', (c: Buffer) => {
-        if (stopped) return;
-        try {
-          onChunk(c);
-        } catch (e) {
-          fail(e);
-        }
-      });
-      src.once('end', () => {
-        if (!stopped) resolve();
-      });
-      src.once('error', (e) => fail(mapErr(e)));
+      }
+      queued = 0;
+      if (ended) resolve();
+      else src.resume();
     });
-}
-
-/** Wrap an async iterable so that any error it throws becomes `mapErr(e)`. */
-async function* mapErrors(src: AsyncIterable<Buffer>, mapErr: (e: unknown) => unknown): AsyncGenerator<Buffer> {
-  try {
-    for await (const c of src) yield c as Buffer;
-  } catch (e) {
-    throw mapErr(e);
-  }
 }
 
 export async function openDecoded(path: string, compression: Compression, opts: DecodeOptions = {}): Promise<DecodedStream> {
   // Start the decoder before opening the file: the file stream starts flowing as soon as it is hashed.
-  let child: ChildProcessWithoutNullStreams | undefined;
+  // The decoder reads the file itself (its stdin is the file); the raw bytes are hashed here from a read
+  // stream of their own, so they do not pass through this process twice.
+  let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   let fb: Fallback | undefined;
   const tool = compression === 'none' || compression === 'gzip' ? undefined : TOOLS[compression];
   if (tool) {
     if (opts.systemDecoders !== false) {
+      let fd: number;
       try {
-        child = await trySpawn(tool.cmd, tool.args);
+        fd = openSync(path, 'r');
+      } catch (e) {
+        throw readError(path, e);
+      }
+      try {
+        child = await trySpawn(tool.cmd, tool.args, fd);
       } catch (e) {
         throw new DistdiffError('archive', path, `cannot start ${tool.cmd}: ${e instanceof Error ? e.message : String(e)}`, `install ${tool.cmd} or check its permissions`);
+      } finally {
+        closeSync(fd);
       }
     }
     if (!child) fb = await fallbackDecoder(compression as 'xz' | 'zstd' | 'bzip2');
@@ -177,7 +216,6 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       },
       decoder: 'none',
       stableChunks: true,
-      chunks: mapErrors(out as AsyncIterable<Buffer>, mapErr),
       consume: consumer(out, mapErr),
       done,
       abort: () => file.destroy(),
@@ -201,7 +239,6 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       },
       decoder: 'zlib',
       stableChunks: true,
-      chunks: mapErrors(gunzip as AsyncIterable<Buffer>, mapErr),
       consume: consumer(gunzip, mapErr),
       done,
       abort: () => {
@@ -230,7 +267,6 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       },
       decoder: `fallback: ${fb!.name} (${why})`,
       stableChunks: false,
-      chunks: mapErrors(out as AsyncIterable<Buffer>, mapErr),
       consume: consumer(out, mapErr),
       done,
       abort: () => {
@@ -248,15 +284,15 @@ export async function openDecoded(path: string, compression: Compression, opts: 
   proc.stderr.on('data', (s: string) => {
     if (stderr.length < 4096) stderr += s;
   });
-  proc.stdin.on('error', () => {
-    /* EPIPE when the decoder stops early: its exit status tells what happened */
+  const hashed = new Promise<void>((resolve) => {
+    file.on('end', resolve);
+    file.on('close', resolve);
   });
-  file.pipe(proc.stdin);
   let aborted = false;
   const done = new Promise<void>((resolve, reject) => {
     proc.on('close', (code, signal) => {
       if (fileError) reject(fileError);
-      else if (code === 0) resolve();
+      else if (code === 0) hashed.then(() => (fileError ? reject(fileError) : resolve()));
       else if (aborted) reject(new DistdiffError('archive', path, `${t.cmd} was stopped`, ''));
       else {
         const line = stderr
@@ -275,7 +311,6 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     },
     decoder: t.label,
     stableChunks: true,
-    chunks: mapErrors(proc.stdout as AsyncIterable<Buffer>, childErr),
     consume: consumer(proc.stdout, childErr),
     done,
     abort: () => {
