@@ -17,17 +17,9 @@ import { DistdiffError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { startHttpServer, type TestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { failure } from '../helpers/errors.js';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-
-async function failure(p: Promise<unknown>): Promise<DistdiffError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DistdiffError);
-  return e as DistdiffError;
-}
 
 const root = tempDir('distdiff-acq-');
 let n = 0;

@@ -8,19 +8,11 @@ import { download, isLoopbackHost, type DownloadOptions, type DownloadProgress }
 import { DistdiffError } from '../../src/core/errors.js';
 import { makeSelfSignedCert, startHttpServer, type TestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { failure } from '../helpers/errors.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
 const limits = { maxDownload: 4 * MiB, timeoutMs: 10_000 };
-
-async function failure(p: Promise<unknown>): Promise<DistdiffError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DistdiffError);
-  return e as DistdiffError;
-}
 
 const root = tempDir('distdiff-dl-');
 let server: TestServer;
