@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file)', demandOption: true })
+    .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
     .option('tag', { alias: 't', type: 'string', describe: 'tag to compare with (default: inferred from the archive name)' })
     .option('commit', { alias: 'c', type: 'string', describe: 'commit to compare with instead of a tag' })
     .option('format', { alias: 'f', choices: FORMATS as Format[], default: 'text' as Format, describe: 'output format' })

@@ -48,8 +48,11 @@ import type { GitTree } from './core/types.js';
 export interface VerifyOptions {
   /** Path, directory or http(s) URL of the release archive. */
   tarball: string;
-  /** Path, bundle or URL of the git repository. */
-  repo: string;
+  /**
+   * Path, bundle or URL of the git repository. Required: a repository named by the archive's own metadata
+   * (npm `repository`, PyPI Project-URL) is chosen by whoever published the archive, so it is only suggested.
+   */
+  repo?: string;
   tag?: string;
   commit?: string;
   /** Prefix to strip ('' = none); undefined = detect. */
@@ -117,6 +120,17 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   // Checked before the repository is opened and the archive parsed: fail fast, and the bytes are then
   // in the page cache for the scan (the cost of this second read is the hashing; see README).
   const signature = opts.signature && keys ? await archiveSignature(opts, archive.path, archive.isDirectory, keys, limits) : undefined;
+  if (!opts.repo) {
+    const named = npmRelease?.repository;
+    throw new DistdiffError(
+      'usage',
+      opts.tarball,
+      'no repository to compare with',
+      named
+        ? `pass --repo; the package's own metadata names ${named} (chosen by whoever published it: check it is the project's)`
+        : 'pass --repo with the project repository (path, bundle or URL)',
+    );
+  }
   const repo = await openRepo(opts.repo, { cacheDir: opts.cacheDir });
   const names = npmRelease
     ? [`${npmRelease.name.replace(/^@[^/]+\//, '')}-${npmRelease.version}`]

@@ -237,6 +237,19 @@ describe('npm:NAME@VERSION from a registry on 127.0.0.1', () => {
     expect(r.findings.map((f) => `${f.path} ${f.code}`)).toEqual(['index.js SOURCE_MODIFIED']);
   });
 
+  it('without --repo: exit-2 error that suggests the metadata repository but does not trust it', async () => {
+    const integrity = `sha512-${createHash('sha512').update(tgzBytes).digest('base64')}`;
+    const doc = JSON.parse(packument(integrity).toString());
+    doc.versions['0.3.0'].repository = { type: 'git', url: 'git+https://example.invalid/demo/reg.git' };
+    server.files.set('@demo/reg', Buffer.from(JSON.stringify(doc)));
+    server.files.set('reg-0.3.0.tgz', tgzBytes);
+    await expect(verify({ tarball: 'npm:@demo/reg@0.3.0', cacheDir, npmRegistry: `${server.base}/files` })).rejects.toMatchObject({
+      kind: 'usage',
+      message: 'no repository to compare with',
+      hint: expect.stringContaining("pass --repo; the package's own metadata names https://example.invalid/demo/reg.git"),
+    });
+  });
+
   it('an integrity mismatch stops before anything is compared; an unknown version names recent ones', async () => {
     server.files.set('@demo/reg', packument(`sha512-${createHash('sha512').update('other').digest('base64')}`));
     await expect(verify({ tarball: 'npm:@demo/reg@0.3.0', repo: repoDir, cacheDir, npmRegistry: `${server.base}/files` })).rejects.toMatchObject({
