@@ -3,7 +3,7 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import type { Finding, FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
-import { message, verdictLine } from './text.js';
+import { authenticityLine, message, verdictLine } from './text.js';
 
 const ICON = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' } as const;
 
@@ -50,6 +50,10 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
     out.push('</details>');
     out.push('');
   }
-  out.push(`<sub>${k.identical} identical · ${k.tarballOnly} tarball-only · ${k.gitOnly} git-only · ${k.changed} changed · sha256 \`${r.inputs.tarball.sha256 ?? 'n/a'}\`</sub>`);
+  const sig = r.inputs.signature;
+  if (sig) out.push(`Signature: ${sig.status} by \`${sig.fingerprint ?? sig.keyId ?? '?'}\`${sig.userId ? ` (${cell(sig.userId)})` : ''}`);
+  if (r.inputs.tagSignature) out.push(`Tag signature: ${r.inputs.tagSignature.status} by \`${r.inputs.tagSignature.fingerprint ?? r.inputs.tagSignature.keyId ?? '?'}\``);
+  if (sig || r.inputs.tagSignature) out.push('');
+  out.push(`<sub>${k.identical} identical · ${k.tarballOnly} tarball-only · ${k.gitOnly} git-only · ${k.changed} changed · sha256 \`${r.inputs.tarball.sha256 ?? 'n/a'}\` · ${cell(authenticityLine(r))}</sub>`);
   return out.join('\n') + '\n';
 }

@@ -92,6 +92,15 @@ describe('Markdown and text', () => {
     expect(md).toContain('| GENERATED_BY_AUTOTOOLS | 1 | `configure` |');
   });
 
+  it('Markdown names a verified signer and says what a signature does not prove', () => {
+    const r = sampleResult();
+    r.inputs.signature = { status: 'valid', source: 'x-1.0.tar.gz.sig', fingerprint: 'ABCD1234ABCD1234ABCD1234ABCD1234ABCD1234', userId: 'Alice <alice@example.org>' } as never;
+    const md = renderMarkdown(r);
+    expect(md).toContain('Signature: valid by `ABCD1234ABCD1234ABCD1234ABCD1234ABCD1234` (Alice <alice@example.org>)');
+    expect(md).toContain('not that they match git');
+    expect(renderMarkdown(sampleResult())).not.toContain('Signature:');
+  });
+
   it('text: verdict first, critical before high, colour only when asked', () => {
     const t = renderText(sampleResult());
     const lines = t.split('\n');
