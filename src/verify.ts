@@ -157,14 +157,17 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   };
   // The tree is read while the archive decodes: the scan only waits for git's blob ids (right after
   // ls-tree unless attributes change the export), not for the rest of the tree.
-  const load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
+  let load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
   if (load && provisional) fullTrees.set(provisional.commit, load.tree);
-  const retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
+  let retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
   let scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}) }).catch(async (e: unknown) => {
     if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan
     throw e;
   });
   if (load) await load.tree;
+  // git's id set (a string and a set slot per tracked file) was only for the scan: let it be collected.
+  load = undefined;
+  retain = undefined;
 
   // ---- profile and revision chain (src/profiles) ----
   const metaReader = new BlobReader(repo);

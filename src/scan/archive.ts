@@ -177,12 +177,17 @@ export class EntryCollector {
       throw new DistdiffError('limit', this.input, `more than ${this.opts.limits.maxEntries} entries`, 'raise --max-entries if you trust this archive');
     }
     const index = this.entries.length;
-    const e: TreeEntry = {
-      path: n.path,
-      type,
-      executable: type === 'file' ? !!f.executable : false,
-      size: type === 'file' ? (f.size ?? 0) : 0,
-    };
+    const executable = type === 'file' ? !!f.executable : false;
+    const size = type === 'file' ? (f.size ?? 0) : 0;
+    // The common entries are built whole, fields in the usual order: an object literal keeps its fields
+    // in-object, while fields added later go to a separate property array (~40 bytes more per entry).
+    if (f.linkTarget === undefined && n.rawPath === undefined) {
+      const e: TreeEntry = f.oid !== undefined ? { path: n.path, type, executable, size, oid: f.oid, index } : { path: n.path, type, executable, size, index };
+      this.entries.push(e);
+      this.entryIssues(e, n.issues, index);
+      return e;
+    }
+    const e: TreeEntry = { path: n.path, type, executable, size };
     if (f.oid !== undefined) e.oid = f.oid;
     if (f.linkTarget !== undefined) {
       e.linkTarget = typeof f.linkTarget === 'string' ? f.linkTarget : decodeNameBytes(f.linkTarget).text;
@@ -191,10 +196,14 @@ export class EntryCollector {
     if (n.rawPath !== undefined) e.rawPath = n.rawPath;
     e.index = index;
     this.entries.push(e);
-    for (const issue of n.issues) this.anomaly(issue.kind, n.path, issue.detail, index);
-    if (type === 'hardlink') this.anomaly('hardlink', n.path, { target: e.linkTarget ?? '' }, index);
-    if (type === 'device' || type === 'fifo') this.anomaly('special-file', n.path, { type }, index);
+    this.entryIssues(e, n.issues, index);
     return e;
+  }
+
+  private entryIssues(e: TreeEntry, issues: ReturnType<typeof normaliseEntryName>['issues'], index: number): void {
+    for (const issue of issues) this.anomaly(issue.kind, e.path, issue.detail, index);
+    if (e.type === 'hardlink') this.anomaly('hardlink', e.path, { target: e.linkTarget ?? '' }, index);
+    if (e.type === 'device' || e.type === 'fifo') this.anomaly('special-file', e.path, { type: e.type }, index);
   }
 
   /** Cross-entry checks: duplicates, file/directory conflicts, links leaving the tree, hardlink content. */
