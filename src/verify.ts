@@ -160,7 +160,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   let load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
   if (load && provisional) fullTrees.set(provisional.commit, load.tree);
   let retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
-  let scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}) }).catch(async (e: unknown) => {
+  let ids = load?.oids;
+  let scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}), ...(ids ? { ids } : {}) }).catch(async (e: unknown) => {
     if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan
     throw e;
   });
@@ -168,6 +169,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   // git's id set (a string and a set slot per tracked file) was only for the scan: let it be collected.
   load = undefined;
   retain = undefined;
+  ids = undefined;
 
   // ---- profile and revision chain (src/profiles) ----
   const metaReader = new BlobReader(repo);

@@ -24,16 +24,27 @@ export interface ScanOptions {
    * started before it is awaited, so decoding overlaps with whatever produces it.
    */
   retain?: RetainFn | Promise<RetainFn>;
+  /**
+   * Known blob ids, each mapped to itself (git's tree listing): an entry whose id is found there holds that
+   * string rather than its own copy. May be a promise, settled with `retain`.
+   */
+  ids?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
   /** false: never spawn xz/zstd/bzip2, decode with the pure-JS fallbacks. Default true. */
   systemDecoders?: boolean;
 }
 
 export type RetainFn = (oid: string, size: number) => boolean;
 
-/** The options with `retain` settled to a function (or absent). */
-export async function settleRetain(opts: ScanOptions): Promise<ScanOptions & { retain?: RetainFn }> {
-  if (opts.retain === undefined || typeof opts.retain === 'function') return opts as ScanOptions & { retain?: RetainFn };
-  return { ...opts, retain: await opts.retain };
+/** The options with `retain` settled to a function (or absent), and `ids` to a map (or absent). */
+export async function settleRetain(opts: ScanOptions): Promise<ScanOptions & { retain?: RetainFn; ids?: ReadonlyMap<string, string> }> {
+  const settled = (opts.retain === undefined || typeof opts.retain === 'function') && !(opts.ids instanceof Promise);
+  if (settled) return opts as ScanOptions & { retain?: RetainFn; ids?: ReadonlyMap<string, string> };
+  const [retain, ids] = await Promise.all([opts.retain, opts.ids]);
+  const { retain: _r, ids: _i, ...rest } = opts;
+  const out: ScanOptions & { retain?: RetainFn; ids?: ReadonlyMap<string, string> } = rest;
+  if (retain !== undefined) out.retain = retain;
+  if (ids !== undefined) out.ids = ids;
+  return out;
 }
 
 export interface ScanResult extends ArchiveScan {
@@ -129,6 +140,7 @@ export class EntryCollector {
   readonly store: BoundedContentStore;
   readonly algo: HashAlgo;
   private readonly retain: RetainFn;
+  private readonly ids: ReadonlyMap<string, string> | undefined;
 
   constructor(
     readonly input: string,
@@ -139,7 +151,11 @@ export class EntryCollector {
     if (opts.retain !== undefined && typeof opts.retain !== 'function') {
       throw new DistdiffError('internal', input, 'EntryCollector needs a settled retain function', 'call settleRetain first');
     }
+    if (opts.ids instanceof Promise) {
+      throw new DistdiffError('internal', input, 'EntryCollector needs settled ids', 'call settleRetain first');
+    }
     this.retain = opts.retain ?? (() => true);
+    this.ids = opts.ids;
   }
 
   wantsBuffer(size: number): boolean {
@@ -179,16 +195,17 @@ export class EntryCollector {
     const index = this.entries.length;
     const executable = type === 'file' ? !!f.executable : false;
     const size = type === 'file' ? (f.size ?? 0) : 0;
+    const oid = f.oid === undefined ? undefined : (this.ids?.get(f.oid) ?? f.oid);
     // The common entries are built whole, fields in the usual order: an object literal keeps its fields
     // in-object, while fields added later go to a separate property array (~40 bytes more per entry).
     if (f.linkTarget === undefined && n.rawPath === undefined) {
-      const e: TreeEntry = f.oid !== undefined ? { path: n.path, type, executable, size, oid: f.oid, index } : { path: n.path, type, executable, size, index };
+      const e: TreeEntry = oid !== undefined ? { path: n.path, type, executable, size, oid, index } : { path: n.path, type, executable, size, index };
       this.entries.push(e);
       this.entryIssues(e, n.issues, index);
       return e;
     }
     const e: TreeEntry = { path: n.path, type, executable, size };
-    if (f.oid !== undefined) e.oid = f.oid;
+    if (oid !== undefined) e.oid = oid;
     if (f.linkTarget !== undefined) {
       e.linkTarget = typeof f.linkTarget === 'string' ? f.linkTarget : decodeNameBytes(f.linkTarget).text;
       if (type === 'symlink' && e.oid === undefined) e.oid = blobId(this.algo, typeof f.linkTarget === 'string' ? Buffer.from(f.linkTarget) : f.linkTarget);

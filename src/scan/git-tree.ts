@@ -44,7 +44,8 @@ export function attributeNames(text: string): Set<string> {
 }
 
 /** Parse `git ls-tree -r -z -l` output: `<mode> SP <type> SP <oid> SP+ <size> TAB <path> NUL`. */
-function parseLsTree(out: Buffer, commit: string): RawEntry[] {
+/** `ids`: known id strings (oid → the same string); a listed id found there reuses that string instead of a copy. */
+function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>): RawEntry[] {
   const entries: RawEntry[] = [];
   const bad = () => new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
   let pos = 0;
@@ -60,7 +61,8 @@ function parseLsTree(out: Buffer, commit: string): RawEntry[] {
     if (sp3 < 0 || sp3 > tab) sp3 = tab;
     const mode = out.toString('latin1', pos, sp1);
     const type = out.toString('latin1', sp1 + 1, sp2);
-    const oid = out.toString('latin1', sp2 + 1, sp3);
+    const listed = out.toString('latin1', sp2 + 1, sp3);
+    const oid = ids?.get(listed) ?? listed;
     const raw = out.subarray(tab + 1, end);
     pos = end + 1;
     const { text, valid } = decodeNameBytes(raw);
@@ -83,9 +85,10 @@ export interface GitTreeLoad {
   /**
    * The set of ids of every entry `git archive` exports (blobs, symlinks, submodules), as soon as it is known:
    * right after `ls-tree` when no attribute can change the export (the common case), otherwise once the
-   * attributes are applied. Rejects when the tree cannot be read.
+   * attributes are applied. Rejects when the tree cannot be read. Each id maps to itself: the one string the
+   * tree's entries hold, for the scan to reuse (one copy of an id per distinct content, not one per side).
    */
-  oids: Promise<Set<string>>;
+  oids: Promise<ReadonlyMap<string, string>>;
   tree: Promise<GitTree>;
 }
 
@@ -96,12 +99,19 @@ export function treeOids(t: GitTree): Set<string> {
   return set;
 }
 
+/** The ids of every entry of a tree, each mapped to the string the entries hold. */
+export function treeOidIndex(t: GitTree): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const e of t.entries.values()) if (e.oid) m.set(e.oid, e.oid);
+  return m;
+}
+
 /** Start reading the tree; `oids` may settle well before `tree` (see GitTreeLoad). */
 export function loadGitTree(repo: RepoHandle, commit: string): GitTreeLoad {
-  let early: ((s: Set<string>) => void) | undefined;
-  const oidsEarly = new Promise<Set<string>>((resolve) => (early = resolve));
+  let early: ((s: ReadonlyMap<string, string>) => void) | undefined;
+  const oidsEarly = new Promise<ReadonlyMap<string, string>>((resolve) => (early = resolve));
   const tree = readTree(repo, commit, early!);
-  const oids = Promise.race([oidsEarly, tree.then(treeOids)]);
+  const oids = Promise.race([oidsEarly, tree.then(treeOidIndex)]);
   // Whoever needs them awaits these; a failure is not unhandled when only one of them is awaited.
   oids.catch(() => {});
   tree.catch(() => {});
@@ -116,8 +126,8 @@ export async function readGitTree(repo: RepoHandle, commit: string): Promise<Git
  * `git ls-tree -r -z` without sizes (several times faster than with -l: no object headers are read): every
  * id, and the ids of the .gitattributes files, in listing order.
  */
-function quickIndex(out: Buffer, commit: string): { oids: Set<string>; attrOids: string[] } {
-  const oids = new Set<string>();
+function quickIndex(out: Buffer, commit: string): { oids: Map<string, string>; attrOids: string[] } {
+  const oids = new Map<string, string>();
   const attrOids: string[] = [];
   const NAME = Buffer.from('.gitattributes');
   let pos = 0;
@@ -128,8 +138,9 @@ function quickIndex(out: Buffer, commit: string): { oids: Set<string>; attrOids:
     const sp1 = out.indexOf(0x20, pos);
     const sp2 = sp1 < 0 ? -1 : out.indexOf(0x20, sp1 + 1);
     if (tab < 0 || tab > end || sp1 < 0 || sp2 < 0 || sp2 > tab) throw new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
-    const oid = out.toString('latin1', sp2 + 1, tab);
-    oids.add(oid);
+    const listed = out.toString('latin1', sp2 + 1, tab);
+    const oid = oids.get(listed) ?? listed;
+    oids.set(oid, oid);
     const nameStart = end - NAME.length;
     if (
       nameStart >= tab + 1 &&
@@ -145,7 +156,7 @@ function quickIndex(out: Buffer, commit: string): { oids: Set<string>; attrOids:
   return { oids, attrOids };
 }
 
-async function readTree(repo: RepoHandle, commit: string, onFinalOids: (oids: Set<string>) => void): Promise<GitTree> {
+async function readTree(repo: RepoHandle, commit: string, onFinalOids: (oids: ReadonlyMap<string, string>) => void): Promise<GitTree> {
   if (!/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(commit)) {
     throw new DistdiffError('internal', commit, 'readGitTree needs a full commit id', 'resolve the revision first');
   }
@@ -163,7 +174,7 @@ async function readTree(repo: RepoHandle, commit: string, onFinalOids: (oids: Se
     const wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
     if (wanted.length === 0) onFinalOids(quick.oids);
 
-    const all = parseLsTree(await listing, commit);
+    const all = parseLsTree(await listing, commit, quick.oids);
     const symlinks = all.filter((e) => e.entry.type === 'symlink');
     const linkTargets = await Promise.all(symlinks.map((e) => reader.read(e.entry.oid!, MAX_SYMLINK_TARGET)));
     symlinks.forEach((e, i) => {
