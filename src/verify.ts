@@ -278,8 +278,11 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     };
     const tarballPaths = new Set<string>();
     for (const e of scan.entries) {
-      const p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
-      if (e.type !== 'directory') tarballPaths.add(p);
+      if (e.type === 'directory') continue;
+      let p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
+      const g = p === e.path ? undefined : git.entries.get(p);
+      if (g !== undefined && g.path === p) p = g.path; // git's string: no second copy of the path kept
+      tarballPaths.add(p);
     }
     const ctx = {
       diffs: cmp.diffs,

@@ -68,17 +68,25 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   // Final view of the archive: last entry per path wins. Entries outside an explicit prefix keep their path.
   // The map holds the scan's own entries (no copy per entry); `view` gives an entry its compared path when
   // it goes into a difference.
-  const byRawPath = new Map<string, TreeEntry>();
-  for (const e of scan.entries) byRawPath.set(e.path, e);
+  // A stripped path that git also has is keyed by git's string: the slice is then garbage at once instead
+  // of a second copy of every path living as long as the map.
   const tar = new Map<string, TreeEntry>();
+  let hardlinks = false;
   for (const e of scan.entries) {
-    const p = strip(e.path, prefix) ?? e.path;
+    let p = strip(e.path, prefix) ?? e.path;
     if (p === '') continue;
+    if (p !== e.path) {
+      const g = git.entries.get(p);
+      if (g !== undefined && g.path === p) p = g.path;
+    }
     tar.set(p, e);
+    if (e.type === 'hardlink') hardlinks = true;
   }
   const view = (p: string, e: TreeEntry): TreeEntry => (p === e.path ? e : { ...e, path: p });
   // Resolve hard links to the content of their target (as extraction would).
-  for (const [p, e] of tar) {
+  const byRawPath = new Map<string, TreeEntry>();
+  if (hardlinks) for (const e of scan.entries) byRawPath.set(e.path, e);
+  for (const [p, e] of hardlinks ? tar : []) {
     if (e.type !== 'hardlink' || e.linkTarget === undefined) continue;
     const target = byRawPath.get(e.linkTarget.replace(/^\.\//, ''));
     if (target && target.type === 'file') {
