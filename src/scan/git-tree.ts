@@ -44,6 +44,25 @@ export function attributeNames(text: string): Set<string> {
 }
 
 /** Parse `git ls-tree -r -z -l` output: `<mode> SP <type> SP <oid> SP+ <size> TAB <path> NUL`. */
+const COMMIT = Buffer.from('commit');
+const BLOB = Buffer.from('blob');
+const GITLINK = Buffer.from('160000');
+const SYMLINK = Buffer.from('120000');
+const EXECUTABLE = Buffer.from('100755');
+
+/** The space-padded decimal size of `ls-tree -l` (0 when absent or not a number, e.g. '-'). */
+function sizeField(out: Buffer, start: number, end: number): number {
+  while (start < end && out[start] === 0x20) start += 1;
+  while (end > start && out[end - 1] === 0x20) end -= 1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = out[i]! - 0x30;
+    if (d < 0 || d > 9) return 0;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 /** `ids`: known id strings (oid → the same string); a listed id found there reuses that string instead of a copy. */
 function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>): RawEntry[] {
   const entries: RawEntry[] = [];
@@ -59,20 +78,22 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     if (sp2 < 0 || sp2 > tab) throw bad();
     let sp3 = out.indexOf(0x20, sp2 + 1);
     if (sp3 < 0 || sp3 > tab) sp3 = tab;
-    const mode = out.toString('latin1', pos, sp1);
-    const type = out.toString('latin1', sp1 + 1, sp2);
+    // Fields compared as bytes: no throwaway strings per entry (this runs once per tracked file).
+    const start = pos;
+    const modeIs = (m: Buffer) => sp1 - start === m.length && out.compare(m, 0, m.length, start, sp1) === 0;
+    const typeIs = (t: Buffer) => sp2 - sp1 - 1 === t.length && out.compare(t, 0, t.length, sp1 + 1, sp2) === 0;
     const listed = out.toString('latin1', sp2 + 1, sp3);
     const oid = ids?.get(listed) ?? listed;
     const raw = out.subarray(tab + 1, end);
     pos = end + 1;
     const { text, valid } = decodeNameBytes(raw);
     let entry: TreeEntry;
-    if (type === 'commit' || mode === '160000') {
+    if (typeIs(COMMIT) || modeIs(GITLINK)) {
       entry = { path: text, type: 'submodule', executable: false, size: 0, oid };
-    } else if (mode === '120000') {
+    } else if (modeIs(SYMLINK)) {
       entry = { path: text, type: 'symlink', executable: false, size: 0, oid };
-    } else if (type === 'blob') {
-      entry = { path: text, type: 'file', executable: mode === '100755', size: Number(out.toString('latin1', sp3, tab).trim()) || 0, oid };
+    } else if (typeIs(BLOB)) {
+      entry = { path: text, type: 'file', executable: modeIs(EXECUTABLE), size: sizeField(out, sp3, tab), oid };
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };
     }
