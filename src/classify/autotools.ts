@@ -10,9 +10,8 @@
 import { makeFinding, type AutotoolsTool, type Finding } from '../core/findings.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
 
-const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-const baseOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /** Normalise "a/./b", "a/../b" and trailing slashes in a relative directory. */
@@ -55,7 +54,6 @@ interface ConfigureFacts {
 }
 
 const factsCache = new WeakMap<ClassifyContext, Map<string, Promise<ConfigureFacts>>>();
-const dirIndexCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
 
 /** Arguments of every call of `macro`: the first argument, m4 quotes removed. */
 export function macroFirstArgs(text: string, macro: string): string[] {
@@ -119,18 +117,7 @@ function configureFacts(ctx: ClassifyContext, acPath: string): Promise<Configure
 
 /** Git paths grouped by directory. */
 function gitDirIndex(git: ReadonlySet<string>): Map<string, string[]> {
-  let idx = dirIndexCache.get(git);
-  if (!idx) {
-    idx = new Map();
-    for (const p of git) {
-      const d = dirOf(p);
-      const list = idx.get(d);
-      if (list) list.push(p);
-      else idx.set(d, [p]);
-    }
-    dirIndexCache.set(git, idx);
-  }
-  return idx;
+  return pathsBy('dir', git);
 }
 
 /** Head of the tarball content (latin1), or undefined when not retained. */

@@ -6,28 +6,15 @@
 import { makeFinding, type Finding } from '../core/findings.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
 
-const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
-const baseOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
-const baseIndexCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
 
 /** Git paths by basename. */
 function byBase(git: ReadonlySet<string>): Map<string, string[]> {
-  let idx = baseIndexCache.get(git);
-  if (!idx) {
-    idx = new Map();
-    for (const p of git) {
-      const b = baseOf(p);
-      const l = idx.get(b);
-      if (l) l.push(p);
-      else idx.set(b, [p]);
-    }
-    baseIndexCache.set(git, idx);
-  }
-  return idx;
+  return pathsBy('base', git);
 }
 
 /** Among candidate basenames, the git path closest to `near` (same directory first). */

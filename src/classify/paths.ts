@@ -1,0 +1,23 @@
+/** Path helpers shared by the classifiers: directory and base name, and git paths grouped by either. */
+
+export const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+export const baseOf = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+const caches = { dir: new WeakMap<ReadonlySet<string>, Map<string, string[]>>(), base: new WeakMap<ReadonlySet<string>, Map<string, string[]>>() };
+
+/** The paths grouped by directory or by base name; built once per path set. */
+export function pathsBy(key: 'dir' | 'base', paths: ReadonlySet<string>): Map<string, string[]> {
+  let idx = caches[key].get(paths);
+  if (!idx) {
+    const of = key === 'dir' ? dirOf : baseOf;
+    idx = new Map();
+    for (const p of paths) {
+      const k = of(p);
+      const list = idx.get(k);
+      if (list) list.push(p);
+      else idx.set(k, [p]);
+    }
+    caches[key].set(paths, idx);
+  }
+  return idx;
+}
