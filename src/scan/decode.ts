@@ -153,6 +153,16 @@ function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (ch
     });
 }
 
+/** Settles when `stream` ends (or fails, with `mapErr` applied); never an unhandled rejection on its own. */
+function ended(stream: NodeJS.ReadableStream, mapErr: (e: unknown) => unknown): Promise<void> {
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', (e) => reject(mapErr(e)));
+  });
+  done.catch(() => {});
+  return done;
+}
+
 export async function openDecoded(path: string, compression: Compression, opts: DecodeOptions = {}): Promise<DecodedStream> {
   // Start the decoder before opening the file: the file stream starts flowing as soon as it is hashed.
   // The decoder reads the file itself (its stdin is the file); the raw bytes are hashed here from a read
@@ -201,11 +211,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
   };
 
   if (compression === 'none') {
-    const done = new Promise<void>((resolve, reject) => {
-      file.on('end', resolve);
-      file.on('error', (e) => reject(readError(path, e)));
-    });
-    done.catch(() => {});
+    const done = ended(file, (e) => readError(path, e));
     const out = file.pipe(new PassThrough({ highWaterMark: READ_CHUNK }));
     file.on('error', (e) => out.destroy(readError(path, e)));
     const mapErr = (e: unknown) => (e instanceof DistdiffError ? e : readError(path, e));
@@ -227,11 +233,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     file.pipe(gunzip);
     file.on('error', (e) => gunzip.destroy(readError(path, e)));
     const mapErr = (e: unknown) => (e instanceof DistdiffError ? e : corruptError(path, 'gzip', e instanceof Error ? e.message : String(e)));
-    const done = new Promise<void>((resolve, reject) => {
-      gunzip.on('end', resolve);
-      gunzip.on('error', (e) => reject(mapErr(e)));
-    });
-    done.catch(() => {});
+    const done = ended(gunzip, mapErr);
     return {
       ...base,
       get inputBytes() {
@@ -255,11 +257,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     const out = fb!.decode(hashed);
     const mapErr = (e: unknown) =>
       e instanceof DistdiffError ? e : fileError ?? corruptError(path, compression, e instanceof Error ? e.message : String(e));
-    const done = new Promise<void>((resolve, reject) => {
-      out.on('end', resolve);
-      out.on('error', (e) => reject(mapErr(e)));
-    });
-    done.catch(() => {});
+    const done = ended(out, mapErr);
     return {
       ...base,
       get inputBytes() {
