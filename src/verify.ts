@@ -20,10 +20,7 @@ import { openRepo } from './acquire/repo.js';
 import { resolveRevision } from './acquire/revision.js';
 import { anomalyFindings } from './classify/anomalies.js';
 import { classify } from './classify/index.js';
-import { applyPolicy, parsePolicy, type Policy } from './classify/policy.js';
-
-/** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
-export const REPO_POLICY = 'distdiff.config.json';
+import { applyPolicy, parsePolicyText, type Policy } from './classify/policy.js';
 import type { ContentAccess } from './classify/types.js';
 import { compareTrees } from './compare/compare.js';
 import { contentDiff } from './compare/content-diff.js';
@@ -44,6 +41,9 @@ import { newestChangelogEntry } from './classify/changelog.js';
 import type { ChainStep, ProfileReport } from './core/result.js';
 import type { ResolvedRevision } from './acquire/revision.js';
 import type { GitTree } from './core/types.js';
+
+/** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
+export const REPO_POLICY = 'distdiff.config.json';
 
 export interface VerifyOptions {
   /** Path, directory or http(s) URL of the release archive. */
@@ -303,15 +303,10 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       // so it may accept only findings below high: high and critical need the packager's own --config.
       const text = await content.git(REPO_POLICY);
       if (text) {
-        let value: unknown;
-        try {
-          value = JSON.parse(text.toString('utf8'));
-        } catch (err) {
-          throw new DistdiffError('config', `${REPO_POLICY} at ${revision.commit.slice(0, 12)}`, `not valid JSON: ${(err as Error).message}`, 'fix it in the repository or pass your own --config');
-        }
-        const repoPolicy = parsePolicy(value, `${REPO_POLICY} at ${revision.commit.slice(0, 12)}`);
-        const protectedFindings = findings.filter((f) => severityRank(f.severity) >= severityRank('high'));
-        findings = [...applyPolicy(findings.filter((f) => !protectedFindings.includes(f)), repoPolicy), ...protectedFindings];
+        const repoPolicy = parsePolicyText(text.toString('utf8'), `${REPO_POLICY} at ${revision.commit.slice(0, 12)}`, 'fix it in the repository or pass your own --config');
+        const high = severityRank('high');
+        const protectedFindings = findings.filter((f) => severityRank(f.severity) >= high);
+        findings = [...applyPolicy(findings.filter((f) => severityRank(f.severity) < high), repoPolicy), ...protectedFindings];
         notes.push({ code: 'POLICY_LOADED', path: repoPolicy.source ?? REPO_POLICY, allowances: repoPolicy.allow.length });
       }
     }

@@ -189,13 +189,18 @@ export function loadPolicy(path: string): Policy {
     const code = (err as NodeJS.ErrnoException).code;
     throw new DistdiffError('config', path, code === 'ENOENT' ? 'policy file not found' : `cannot read policy file (${code ?? 'error'})`, 'check the --config path');
   }
+  return parsePolicyText(text, path);
+}
+
+/** A policy from JSON text; `source` names it in errors (a path, or the file's place in the repository). */
+export function parsePolicyText(text: string, source: string, hint = 'fix the JSON syntax'): Policy {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new DistdiffError('config', path, `not valid JSON: ${(err as Error).message}`, 'fix the JSON syntax');
+    throw new DistdiffError('config', source, `not valid JSON: ${(err as Error).message}`, hint);
   }
-  return parsePolicy(value, path);
+  return parsePolicy(value, source);
 }
 
 /** Severity overrides first, then the first matching allowance downgrades to info with its reason. */
