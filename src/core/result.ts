@@ -105,7 +105,6 @@ export type Note =
   | { code: 'DECODER_FALLBACK'; decoder: string }
   | { code: 'CONTENT_NOT_RETAINED'; files: number }
   | { code: 'PAX_COMMIT'; commit: string; matches: boolean }
-  | { code: 'TAG_MOVED'; tag: string; previous: string; current: string }
   | { code: 'SHA256_VERIFIED'; sha256: string }
   | { code: 'POLICY_LOADED'; path: string; allowances: number };
 

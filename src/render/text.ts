@@ -201,8 +201,6 @@ export function noteText(n: Note): string {
       return `${n.files} changed file(s) too large to keep in memory: compared by hash only`;
     case 'PAX_COMMIT':
       return `archive header names commit ${n.commit}${n.matches ? ' (matches)' : ' (does NOT match the revision)'}`;
-    case 'TAG_MOVED':
-      return `tag ${n.tag} moved: ${n.previous} in the cache before, ${n.current} now`;
     case 'SHA256_VERIFIED':
       return `sha256 matches the pinned value`;
     case 'POLICY_LOADED':
