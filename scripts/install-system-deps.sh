@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one installer of the system tools distdiff's tests and scripts run. Used by .ci/run and by
+# `npm test` (pretest), so a fresh machine gets the same tools either way. Installs only what is missing;
+# when it cannot install (not root, no apt-get) it names every missing package and exits 1 — tests never
+# skip silently.
+#
+#   command:package   one pair per tool the tests run
+set -euo pipefail
+PAIRS=(
+  xz:xz-utils zstd:zstd bzip2:bzip2 gzip:gzip git:git zip:zip unzip:unzip tar:tar   # real archives, git + git daemon
+  gpg:gnupg gpgconf:gnupg                                                          # signatures made by the tests
+  openssl:openssl sha256sum:coreutils mkfifo:coreutils                             # https test server, hashes
+  cargo:cargo python3:python3                                                      # real crate and sdist packaging
+  bwrap:bubblewrap                                                                 # the generator sandbox
+  autoconf:autoconf automake:automake aclocal:automake libtoolize:libtool          # regeneration of autotools output
+  autopoint:autopoint msgfmt:gettext m4:m4 perl:perl
+  slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge               # the batch tests' real cluster
+  chromium:chromium                                                                # the HTML report's browser tests
+)
+need=()
+for pair in "${PAIRS[@]}"; do
+  cmd=${pair%%:*}; pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
+done
+if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import setuptools' >/dev/null 2>&1; then need+=(python3-setuptools); fi
+[ ${#need[@]} -eq 0 ] && exit 0
+mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "distdiff tests need these system packages (Debian names): ${need[*]}" >&2
+  echo "install them (as root: apt-get install ${need[*]}) and run again" >&2
+  exit 1
+fi
+echo "install-system-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
