@@ -1,0 +1,208 @@
+/**
+ * The bubblewrap sandbox the generators run in. autoconf, aclocal, autoheader and automake evaluate m4
+ * taken from the repository and the tarball (`esyscmd`/`m4_syscmd` run shell commands), so they never
+ * run outside it:
+ *
+ *   - every namespace unshared (`--unshare-all`): no network (a fresh, unconfigured loopback), own pids;
+ *   - a minimal read-only root: /usr (with the merged-/usr symlinks), the few /etc files the tools need
+ *     (dynamic loader cache, alternatives, perl's configuration) and the read-only toolchain prefixes;
+ *     home directories, caches, /work, /root, /home, /var … are simply absent;
+ *   - the scratch tree is the only writable host path, mounted at a fixed path (/build);
+ *     /tmp is a size-limited tmpfs;
+ *   - all capabilities dropped, an unprivileged uid inside, `--die-with-parent`, `--new-session`;
+ *   - CPU time, address space and file size limits (`ulimit` inside) and a wall-clock deadline (the
+ *     sandbox is killed; the pid namespace takes every descendant with it);
+ *   - a cleared environment: PATH, LC_ALL=C, TZ=UTC0, HOME=/tmp only.
+ *
+ * If bubblewrap is missing or cannot start, `probeSandbox` says why, and callers must not run the
+ * generators at all: there is no unsandboxed fallback.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
+
+/** Where the scratch tree appears inside the sandbox. */
+export const SANDBOX_ROOT = '/build';
+
+export interface SandboxLimits {
+  /** Wall-clock deadline for one command, ms. */
+  wallMs: number;
+  /** CPU seconds (RLIMIT_CPU). */
+  cpuSeconds: number;
+  /** Address space, bytes (RLIMIT_AS). */
+  memoryBytes: number;
+  /** Largest file a command may write, bytes (RLIMIT_FSIZE). */
+  fileBytes: number;
+  /** Size of the /tmp tmpfs, bytes. */
+  tmpBytes: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  wallMs: 120_000,
+  cpuSeconds: 120,
+  memoryBytes: 4 * 1024 ** 3,
+  fileBytes: 256 * 1024 ** 2,
+  tmpBytes: 256 * 1024 ** 2,
+};
+
+export interface SandboxAvailable {
+  ok: true;
+  bwrap: string;
+  version: string;
+}
+export interface SandboxMissing {
+  ok: false;
+  /** What is missing or failing, one line (for the report). */
+  reason: string;
+}
+export type SandboxProbe = SandboxAvailable | SandboxMissing;
+
+export interface SandboxRun {
+  /** Exit status; null when killed. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SandboxCommand {
+  /** Host directory mounted read-write at SANDBOX_ROOT. */
+  scratch: string;
+  /** Command and arguments, run with SANDBOX_ROOT (or `cwd` below it) as working directory. */
+  argv: string[];
+  /** Working directory relative to SANDBOX_ROOT. */
+  cwd?: string;
+  /** Extra environment (on top of the minimal one). */
+  env?: Record<string, string>;
+  /** Host directories mounted read-only at the same path (toolchain prefixes); their bin/ go first on PATH. */
+  toolchains?: string[];
+  /** Host directories mounted read-write at the same path (only for building a toolchain). */
+  writable?: string[];
+  limits?: Partial<SandboxLimits>;
+}
+
+/** Find an executable on PATH (no shell, no spawn). */
+export function which(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir || !isAbsolute(dir)) continue;
+    const p = join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      if (!lstatSync(p).isDirectory()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Paths of the host root the sandbox sees (read-only), besides /usr. */
+const ETC_FILES = ['/etc/ld.so.cache', '/etc/ld.so.conf', '/etc/ld.so.conf.d', '/etc/alternatives', '/etc/perl', '/etc/localtime'];
+
+const MAX_OUTPUT = 64 * 1024;
+
+function bwrapArgs(cmd: SandboxCommand, limits: SandboxLimits): string[] {
+  const args = [
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop', 'ALL',
+    '--uid', '65534',
+    '--gid', '65534',
+    '--hostname', 'sandbox',
+    '--ro-bind', '/usr', '/usr',
+  ];
+  for (const link of ['bin', 'lib', 'lib32', 'lib64', 'libx32', 'sbin']) {
+    const p = `/${link}`;
+    if (!existsSync(p)) continue;
+    const st = lstatSync(p);
+    if (st.isSymbolicLink()) args.push('--symlink', `usr/${link}`, p);
+    else args.push('--ro-bind', p, p);
+  }
+  for (const p of ETC_FILES) args.push('--ro-bind-try', p, p);
+  args.push('--dev', '/dev', '--proc', '/proc');
+  args.push('--size', String(limits.tmpBytes), '--tmpfs', '/tmp');
+  for (const t of cmd.toolchains ?? []) args.push('--ro-bind', t, t);
+  for (const w of cmd.writable ?? []) args.push('--bind', w, w);
+  args.push('--bind', cmd.scratch, SANDBOX_ROOT);
+  args.push('--chdir', cmd.cwd ? `${SANDBOX_ROOT}/${cmd.cwd}` : SANDBOX_ROOT);
+  args.push('--clearenv');
+  const path = [...(cmd.toolchains ?? []).map((t) => `${t}/bin`), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+  const env: Record<string, string> = { PATH: path, LC_ALL: 'C', LANG: 'C', TZ: 'UTC0', HOME: '/tmp', TMPDIR: '/tmp', ...cmd.env };
+  for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
+  // Limits are set by the shell inside, then the command replaces it.
+  const kb = (n: number) => String(Math.max(1, Math.floor(n / 1024)));
+  const ulimits = `ulimit -t ${limits.cpuSeconds} && ulimit -v ${kb(limits.memoryBytes)} && ulimit -f ${Math.max(1, Math.floor(limits.fileBytes / 512))} && exec "$@"`;
+  args.push('--', '/bin/sh', '-c', ulimits, 'sandbox', ...cmd.argv);
+  return args;
+}
+
+/** Run one command in the sandbox. Never throws for the command's own failure; rejects only if bwrap cannot be spawned. */
+export function runSandboxed(bwrap: string, cmd: SandboxCommand): Promise<SandboxRun> {
+  const limits: SandboxLimits = { ...DEFAULT_SANDBOX_LIMITS, ...cmd.limits };
+  return new Promise((resolve, reject) => {
+    const child = spawn(bwrap, bwrapArgs(cmd, limits), { stdio: ['ignore', 'pipe', 'pipe'], env: {} });
+    let stdout = '';
+    let stderr = '';
+    const keep = (acc: string, chunk: Buffer) => {
+      const s = acc + chunk.toString('utf8');
+      return s.length > MAX_OUTPUT ? s.slice(s.length - MAX_OUTPUT) : s;
+    };
+    child.stdout.on('data', (c: Buffer) => (stdout = keep(stdout, c)));
+    child.stderr.on('data', (c: Buffer) => (stderr = keep(stderr, c)));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, limits.wallMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timedOut, stdout, stderr });
+    });
+  });
+}
+
+let probed: Promise<SandboxProbe> | undefined;
+let probedPath: string | undefined;
+
+/**
+ * Can the sandbox start here? Looks bubblewrap up on PATH and runs `true` inside it once per PATH
+ * (cached). A failure names what is missing.
+ */
+export function probeSandbox(path = process.env.PATH ?? ''): Promise<SandboxProbe> {
+  if (probed && probedPath === path) return probed;
+  probedPath = path;
+  probed = (async (): Promise<SandboxProbe> => {
+    const bwrap = which('bwrap', path);
+    if (!bwrap) return { ok: false, reason: 'bubblewrap (bwrap) is not installed or not on PATH (Debian package bubblewrap)' };
+    if (!existsSync('/usr/bin/env') || !existsSync('/bin/sh')) return { ok: false, reason: 'no /bin/sh for the sandbox' };
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const scratch = mkdtempSync(join(tmpdir(), 'distdiff-probe-'));
+    try {
+      const version = await new Promise<string>((resolve) => {
+        const c = spawn(bwrap, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'], env: {} });
+        let out = '';
+        c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        c.on('error', () => resolve(''));
+        c.on('close', () => resolve(out.trim().replace(/^bubblewrap\s*/, '')));
+      });
+      const r = await runSandboxed(bwrap, { scratch, argv: ['/bin/sh', '-c', 'touch probe && echo ok'], limits: { wallMs: 15_000 } });
+      if (r.code !== 0 || r.stdout.trim() !== 'ok' || !existsSync(join(scratch, 'probe'))) {
+        const why = r.stderr.trim().split('\n').pop() || `exit ${r.code ?? r.signal}`;
+        return { ok: false, reason: `bubblewrap cannot start a sandbox here (${why}); user namespaces may be disabled` };
+      }
+      return { ok: true, bwrap, version: version || 'unknown' };
+    } catch (e) {
+      return { ok: false, reason: `bubblewrap could not be run: ${e instanceof Error ? e.message : String(e)}` };
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  })();
+  return probed;
+}
