@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type fg from 'fast-glob';
 import { DistdiffError } from '../core/errors.js';
 import type { EntryType } from '../core/types.js';
-import { EntryCollector, FileSink, type ScanOptions, type ScanResult } from './archive.js';
+import { EntryCollector, FileSink, type ScanOptions, type ScanResult } from './entries.js';
 
 async function hashFile(col: EntryCollector, full: string, size: number): Promise<{ oid: string; size: number }> {
   const sink = new FileSink(col, size, true); // read-stream chunks are fresh buffers

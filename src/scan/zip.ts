@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
 import type { EntryType } from '../core/types.js';
-import { checkDecodedLimits, EntryCollector, FileSink, type ScanOptions, type ScanResult } from './archive.js';
+import { checkDecodedLimits, EntryCollector, FileSink, type ScanOptions, type ScanResult } from './entries.js';
 
 const CHUNK = 1 << 20;
 /** Compressed entries up to this size are inflated in one call. */

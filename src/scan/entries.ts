@@ -1,0 +1,307 @@
+/**
+ * The entry-collection toolkit shared by the three container drivers (tar.ts/tar-scan.ts, zip.ts,
+ * directory.ts): scan options, the per-file sink that hashes content into its blob id and keeps what
+ * may be retained, the collector that records entries and anomalies and enforces the entry/path limits,
+ * and the decoded-size limits. It imports no driver, so no driver imports another.
+ */
+import { DistdiffError } from '../core/errors.js';
+import type { Limits } from '../core/limits.js';
+import type { AnomalyKind, ArchiveAnomaly, ArchiveScan, Compression, ContainerFormat, EntryType, HashAlgo, TreeEntry } from '../core/types.js';
+import { blobId, createBlobHasher, type BlobHasher } from './blob-id.js';
+import { BoundedContentStore } from './content-store.js';
+import { commonTopDir, decodeNameBytes, linkEscapesTree, normaliseEntryName } from './paths.js';
+
+export interface ScanOptions {
+  algo: HashAlgo;
+  limits: Limits;
+  /**
+   * Called once a regular file is hashed; return true to keep its content in the ContentStore. Default: keep
+   * (within the budget). May be a promise (e.g. of git's blob ids being listed): a compressed tar's decoder is
+   * started before it is awaited, so decoding overlaps with whatever produces it.
+   */
+  retain?: RetainFn | Promise<RetainFn>;
+  /**
+   * Known blob ids, each mapped to itself (git's tree listing): an entry whose id is found there holds that
+   * string rather than its own copy. May be a promise, settled with `retain`.
+   */
+  ids?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  /** false: never spawn xz/zstd/bzip2, decode with the pure-JS fallbacks. Default true. */
+  systemDecoders?: boolean;
+}
+
+export type RetainFn = (oid: string, size: number) => boolean;
+
+/** The options with `retain` settled to a function (or absent), and `ids` to a map (or absent). */
+export async function settleRetain(opts: ScanOptions): Promise<ScanOptions & { retain?: RetainFn; ids?: ReadonlyMap<string, string> }> {
+  const settled = (opts.retain === undefined || typeof opts.retain === 'function') && !(opts.ids instanceof Promise);
+  if (settled) return opts as ScanOptions & { retain?: RetainFn; ids?: ReadonlyMap<string, string> };
+  const [retain, ids] = await Promise.all([opts.retain, opts.ids]);
+  const { retain: _r, ids: _i, ...rest } = opts;
+  const out: ScanOptions & { retain?: RetainFn; ids?: ReadonlyMap<string, string> } = rest;
+  if (retain !== undefined) out.retain = retain;
+  if (ids !== undefined) out.ids = ids;
+  return out;
+}
+
+export interface ScanResult extends ArchiveScan {
+  /** sha256 of the raw input file bytes (not for directories). */
+  sha256?: string;
+  inputBytes: number;
+}
+
+/** Decoded bytes below which the ratio limit is not enforced (small legitimate files compress very well). */
+export const RATIO_GRACE_BYTES = 64 * 1024 * 1024;
+
+const LIMIT_HINT = 'raise --max-ratio/--max-uncompressed if you trust this archive';
+
+/**
+ * Streams one file's content into its blob id, keeping it when it may be retained.
+ *
+ * With `stableChunks` (the producer never reuses a chunk's memory: pipe reads, zlib output, file
+ * reads) the chunks are only referenced while the file streams and copied once, at the end, when the
+ * content is really kept: most files are in git and are never copied. Otherwise (views into a reused
+ * read buffer) each chunk is copied into a buffer of the declared size as it arrives.
+ */
+export class FileSink {
+  private readonly hasher: BlobHasher;
+  private buf: Buffer | undefined;
+  private fill = 0;
+  private readonly keep: boolean;
+  private pieces: Buffer[] | undefined;
+  private overflow = false;
+
+  constructor(
+    private readonly col: EntryCollector,
+    readonly size: number,
+    private readonly stableChunks = false,
+  ) {
+    this.hasher = createBlobHasher(col.algo, size);
+    this.keep = col.wantsBuffer(size);
+    if (this.keep && !stableChunks) this.buf = Buffer.allocUnsafe(size);
+  }
+
+  update(chunk: Buffer): void {
+    this.hasher.update(chunk);
+    if (!this.keep || this.overflow) return;
+    if (this.fill + chunk.length > this.size) {
+      this.overflow = true;
+      this.buf = undefined;
+      this.pieces = undefined;
+      return;
+    }
+    if (this.stableChunks) (this.pieces ??= []).push(chunk);
+    else chunk.copy(this.buf!, this.fill);
+    this.fill += chunk.length;
+  }
+
+  get received(): number {
+    return this.hasher.received;
+  }
+
+  /** The blob id; offers the content to the store. */
+  finish(): string {
+    const oid = this.hasher.digest();
+    let content: Buffer | undefined;
+    let wanted: boolean | undefined;
+    if (this.keep && !this.overflow) {
+      if (!this.stableChunks) content = this.buf;
+      else {
+        wanted = this.col.mayRetain(oid, this.size);
+        if (wanted) {
+          const pieces = this.pieces ?? [];
+          // A copy: a piece may be a small view of a large read chunk.
+          content = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces, this.fill);
+        }
+      }
+    }
+    this.col.offerContent(oid, this.size, content, wanted);
+    this.buf = undefined;
+    this.pieces = undefined;
+    return oid;
+  }
+}
+
+export interface EntryFields {
+  executable?: boolean;
+  size?: number;
+  oid?: string;
+  /** Link target as stored: raw bytes or text. */
+  linkTarget?: Uint8Array | string;
+}
+
+/** Collects entries and anomalies for all three containers; enforces entry/path limits. */
+export class EntryCollector {
+  readonly entries: TreeEntry[] = [];
+  readonly anomalies: ArchiveAnomaly[] = [];
+  readonly store: BoundedContentStore;
+  readonly algo: HashAlgo;
+  private readonly retain: RetainFn;
+  private readonly ids: ReadonlyMap<string, string> | undefined;
+
+  constructor(
+    readonly input: string,
+    readonly opts: ScanOptions,
+  ) {
+    this.algo = opts.algo;
+    this.store = new BoundedContentStore(opts.limits.maxRetainFile, opts.limits.maxRetainTotal);
+    if (opts.retain !== undefined && typeof opts.retain !== 'function') {
+      throw new DistdiffError('internal', input, 'EntryCollector needs a settled retain function', 'call settleRetain first');
+    }
+    if (opts.ids instanceof Promise) {
+      throw new DistdiffError('internal', input, 'EntryCollector needs settled ids', 'call settleRetain first');
+    }
+    this.retain = opts.retain ?? (() => true);
+    this.ids = opts.ids;
+  }
+
+  wantsBuffer(size: number): boolean {
+    return this.store.wantsBuffer(size);
+  }
+
+  /** Whether offerContent would keep content with this id (it is not kept yet and the caller wants it). */
+  mayRetain(oid: string, size: number): boolean {
+    return !this.store.has(oid) && this.retain(oid, size);
+  }
+
+  /** `wanted`: the result of mayRetain when the caller already asked (retain() is asked once per file). */
+  offerContent(oid: string, size: number, content: Buffer | undefined, wanted?: boolean): void {
+    if (this.store.has(oid)) return;
+    if (!(wanted ?? this.retain(oid, size))) return;
+    this.store.offer(oid, size, content);
+  }
+
+  anomaly(kind: AnomalyKind, path: string, detail?: ArchiveAnomaly['detail'], index?: number): void {
+    const a: ArchiveAnomaly = { kind, path };
+    if (detail) a.detail = detail;
+    if (index !== undefined) a.index = index;
+    this.anomalies.push(a);
+  }
+
+  /** Record one entry. Returns it, or undefined when it is the archive root directory itself. */
+  add(rawName: Uint8Array | string, type: EntryType, f: EntryFields = {}): TreeEntry | undefined {
+    const nameLen = typeof rawName === 'string' ? Buffer.byteLength(rawName) : rawName.length;
+    if (nameLen > this.opts.limits.maxPathLength) {
+      throw new DistdiffError('limit', this.input, `entry name longer than ${this.opts.limits.maxPathLength} bytes`, 'raise --max-path-length if you trust this archive');
+    }
+    const n = normaliseEntryName(rawName);
+    if (n.path === '' && type === 'directory') return undefined;
+    if (this.entries.length >= this.opts.limits.maxEntries) {
+      throw new DistdiffError('limit', this.input, `more than ${this.opts.limits.maxEntries} entries`, 'raise --max-entries if you trust this archive');
+    }
+    const index = this.entries.length;
+    const executable = type === 'file' ? !!f.executable : false;
+    const size = type === 'file' ? (f.size ?? 0) : 0;
+    const oid = f.oid === undefined ? undefined : (this.ids?.get(f.oid) ?? f.oid);
+    // The common entries are built whole, fields in the usual order: an object literal keeps its fields
+    // in-object, while fields added later go to a separate property array (~40 bytes more per entry).
+    if (f.linkTarget === undefined && n.rawPath === undefined) {
+      const e: TreeEntry = oid !== undefined ? { path: n.path, type, executable, size, oid, index } : { path: n.path, type, executable, size, index };
+      this.entries.push(e);
+      this.entryIssues(e, n.issues, index);
+      return e;
+    }
+    const e: TreeEntry = { path: n.path, type, executable, size };
+    if (oid !== undefined) e.oid = oid;
+    if (f.linkTarget !== undefined) {
+      e.linkTarget = typeof f.linkTarget === 'string' ? f.linkTarget : decodeNameBytes(f.linkTarget).text;
+      if (type === 'symlink' && e.oid === undefined) e.oid = blobId(this.algo, typeof f.linkTarget === 'string' ? Buffer.from(f.linkTarget) : f.linkTarget);
+    }
+    if (n.rawPath !== undefined) e.rawPath = n.rawPath;
+    e.index = index;
+    this.entries.push(e);
+    this.entryIssues(e, n.issues, index);
+    return e;
+  }
+
+  private entryIssues(e: TreeEntry, issues: ReturnType<typeof normaliseEntryName>['issues'], index: number): void {
+    for (const issue of issues) this.anomaly(issue.kind, e.path, issue.detail, index);
+    if (e.type === 'hardlink') this.anomaly('hardlink', e.path, { target: e.linkTarget ?? '' }, index);
+    if (e.type === 'device' || e.type === 'fifo') this.anomaly('special-file', e.path, { type: e.type }, index);
+  }
+
+  /** Cross-entry checks: duplicates, file/directory conflicts, links leaving the tree, hardlink content. */
+  finish(): void {
+    const entries = this.entries;
+    const last = new Map<string, number>();
+    const counts = new Map<string, number>();
+    const dirPrefix = new Map<string, string>();
+    const dupNonDir = new Set<string>();
+    let hasLinks = false;
+    for (const e of entries) {
+      const prev = last.get(e.path);
+      if (prev !== undefined) {
+        counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
+        if (e.type !== 'directory' || entries[prev]!.type !== 'directory') dupNonDir.add(e.path);
+      }
+      if (e.type === 'hardlink') {
+        // Its content is that of the latest entry of the target path before it.
+        hasLinks = true;
+        const t = last.get(normaliseEntryName(e.linkTarget ?? '').path);
+        const target = t === undefined ? undefined : entries[t];
+        if (target && target.type === 'file') {
+          if (target.oid !== undefined) e.oid = target.oid;
+          e.size = target.size;
+          e.executable = target.executable;
+        }
+      } else if (e.type === 'symlink') hasLinks = true;
+      last.set(e.path, e.index!);
+      // Every parent directory of the path, deepest first; once one is known, all above it are too.
+      for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
+        const dir = e.path.slice(0, slash);
+        if (dirPrefix.has(dir)) break;
+        dirPrefix.set(dir, e.path);
+      }
+    }
+    for (const [path, count] of counts) {
+      if (!dupNonDir.has(path)) continue; // a directory listed twice changes nothing
+      this.anomaly('duplicate-path', path, { count }, last.get(path));
+    }
+    const reported = new Set<string>();
+    for (const e of entries) {
+      if (e.type === 'directory' || reported.has(e.path)) continue;
+      const child = dirPrefix.get(e.path);
+      if (child !== undefined) {
+        reported.add(e.path);
+        this.anomaly('file-dir-conflict', e.path, { other: child }, e.index);
+      }
+    }
+    if (hasLinks) {
+      const top = commonTopDir(entries.map((e) => e.path));
+      const root = top !== '' && dirPrefix.has(top) ? top : '';
+      for (const e of entries) {
+        if ((e.type === 'symlink' || e.type === 'hardlink') && e.linkTarget !== undefined) {
+          if (linkEscapesTree(e.path, e.linkTarget, e.type, root)) {
+            this.anomaly('link-escapes-tree', e.path, { target: e.linkTarget, link: e.type }, e.index);
+          }
+        }
+      }
+    }
+  }
+
+  result(container: ContainerFormat, compression: Compression, decoder: string, uncompressedBytes: number, inputBytes: number, sha256?: string): ScanResult {
+    this.finish();
+    const r: ScanResult = {
+      container,
+      compression,
+      decoder,
+      entries: this.entries,
+      anomalies: this.anomalies,
+      uncompressedBytes,
+      content: this.store,
+      inputBytes,
+    };
+    if (sha256 !== undefined) r.sha256 = sha256;
+    return r;
+  }
+}
+
+/** Throws the limit error when the decoded size passes maxUncompressed or (past the grace size) maxRatio. */
+export function checkDecodedLimits(input: string, limits: Limits, decoded: number, inputSize: number): void {
+  if (decoded > limits.maxUncompressed) {
+    throw new DistdiffError('limit', input, `decompressed size exceeds --max-uncompressed (${limits.maxUncompressed} bytes)`, LIMIT_HINT);
+  }
+  if (decoded > RATIO_GRACE_BYTES && inputSize > 0 && decoded / inputSize > limits.maxRatio) {
+    throw new DistdiffError('limit', input, `decompressed size exceeds --max-ratio (${limits.maxRatio}x the ${inputSize}-byte input)`, LIMIT_HINT);
+  }
+}
+

@@ -1,0 +1,99 @@
+/**
+ * The tar driver: decodes a (compressed) tar stream and feeds TarReader's entries to the collector,
+ * hashing each file's data as it streams; the pax global header's commit comment is kept.
+ */
+import { DistdiffError } from '../core/errors.js';
+import type { Compression, EntryType } from '../core/types.js';
+import { openDecoded } from './decode.js';
+import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
+import { TarReader, type TarEntryHeader } from './tar.js';
+
+function tarType(h: TarEntryHeader): EntryType {
+  return h.kind;
+}
+
+export async function scanTar(path: string, compression: Compression, inputSize: number, opts: ScanOptions): Promise<ScanResult> {
+  // The decoder starts first; `retain` may still be in the making (git listing its tree).
+  const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
+  const stableChunks = dec.stableChunks;
+  let settled: ScanOptions;
+  try {
+    settled = await settleRetain(opts);
+  } catch (e) {
+    dec.abort();
+    await dec.done.catch(() => {});
+    throw e;
+  }
+  const col = new EntryCollector(path, settled);
+  let paxCommit: string | undefined;
+  let sink: FileSink | undefined;
+  let current: TarEntryHeader | undefined;
+  const reader = new TarReader(
+    {
+      entry(h) {
+        current = h;
+        if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size, stableChunks);
+        else sink = undefined;
+      },
+      data(chunk) {
+        sink?.update(chunk);
+      },
+      end() {
+        const h = current!;
+        current = undefined;
+        const type = tarType(h);
+        const executable = (h.mode & 0o111) !== 0;
+        if (sink) {
+          const oid = sink.finish();
+          sink = undefined;
+          col.add(h.name, type, { executable, size: h.size, oid });
+        } else if (h.sparseSize !== undefined) {
+          const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
+          if (e) col.anomaly('sparse-file', e.path, { size: h.sparseSize }, e.index);
+        } else if (type === 'symlink' || type === 'hardlink') {
+          col.add(h.name, type, { linkTarget: h.linkname });
+        } else {
+          const e = col.add(h.name, type);
+          if (e && type === 'other') e.linkTarget = undefined;
+        }
+      },
+      globalComment(c) {
+        const m = /^\s*([0-9a-f]{40}(?:[0-9a-f]{24})?)\s*$/.exec(c);
+        if (m) paxCommit = m[1];
+      },
+    },
+    { input: path, maxPathLength: opts.limits.maxPathLength },
+  );
+
+  let decoded = 0;
+  let parseError: unknown;
+  try {
+    await dec.consume((chunk) => {
+      decoded += chunk.length;
+      if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize);
+      if (parseError === undefined) {
+        try {
+          reader.write(chunk);
+        } catch (e) {
+          // Keep draining: a decoder failure (corrupt xz block, truncation) is the better explanation.
+          parseError = e;
+        }
+      }
+    });
+  } catch (e) {
+    dec.abort();
+    if (e instanceof DistdiffError && e.kind === 'limit') throw e;
+    await dec.done.catch(() => {});
+    throw e;
+  }
+  await dec.done;
+  if (parseError !== undefined) throw parseError;
+  const tail = reader.end();
+  if (tail.trailingBytes > 0) {
+    col.anomaly('trailing-data', '', { bytes: tail.trailingBytes, offset: tail.firstNonZero });
+  }
+  const r = col.result('tar', compression, dec.decoder, reader.bytes, dec.inputBytes, dec.sha256());
+  if (paxCommit !== undefined) r.paxCommit = paxCommit;
+  return r;
+}
+
