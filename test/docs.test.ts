@@ -1,4 +1,4 @@
-/** The README documents every finding code (generated table is current) and the two commands. */
+/** The README documents every finding code (generated table is current), shows current output examples and the two commands. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,11 @@ describe('README', () => {
   });
   it('finding-code table is regenerated from the registry', () => {
     const p = spawnSync(process.execPath, [join(root, 'scripts/gen-readme-codes.mjs'), '--check'], { encoding: 'utf8' });
+    expect(p.stderr).toBe('');
+    expect(p.status).toBe(0);
+  });
+  it('output examples (the demo report, the JSON example) are what the tool prints on the samples', () => {
+    const p = spawnSync(process.execPath, [join(root, 'scripts/gen-readme-examples.mjs'), '--check'], { encoding: 'utf8' });
     expect(p.stderr).toBe('');
     expect(p.status).toBe(0);
   });

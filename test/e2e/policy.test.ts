@@ -39,7 +39,7 @@ describe('policy', () => {
     expect(notes).toMatchObject({ severity: 'info', allowed: { reason: 'release notes written at release time', originalSeverity: 'medium' } });
     const build = r.findings.find((f) => f.path === 'build.sh')!;
     expect(build.allowed).toBeUndefined();
-    expect(['high', 'critical']).toContain(build.severity);
+    expect([build.code, build.severity]).toEqual(['TARBALL_ONLY_UNEXPLAINED', 'critical']);
     expect(r.verdict).toBe('different');
     expect(r.notes).toContainEqual({ code: 'POLICY_LOADED', path: expect.stringMatching(/^distdiff\.config\.json at [0-9a-f]{12}$/), allowances: 2 });
   });

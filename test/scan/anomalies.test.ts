@@ -170,9 +170,9 @@ describe('corrupt, truncated and unknown input is an error naming the file', () 
   }
   it('tar cut off mid-entry, mid-header, and without the end-of-archive marker', async () => {
     const full = readFileSync(base);
-    expect((await scanError(write('mid.tar', full.subarray(0, 512 + 1000)))).message).toMatch(/truncated: an entry's data is cut off/);
-    expect((await scanError(write('hdr.tar', full.subarray(0, 512 * 2 + 300000 + 100 + 200)))).message).toMatch(/tar is corrupt/);
-    expect((await scanError(write('noend.tar', rawTarEntry('a', 'a')))).message).toMatch(/no end-of-archive marker/);
+    expect((await scanError(write('mid.tar', full.subarray(0, 512 + 1000)))).message).toBe("tar is corrupt: archive is truncated: an entry's data is cut off at offset 1512");
+    expect((await scanError(write('hdr.tar', full.subarray(0, 512 * 2 + 300000 + 100 + 200)))).message).toBe('tar is corrupt: archive is truncated: cut off inside a header at offset 301324');
+    expect((await scanError(write('noend.tar', rawTarEntry('a', 'a')))).message).toBe('tar is corrupt: archive is truncated: no end-of-archive marker after offset 1024');
   });
   it('header checksum byte flipped', async () => {
     const raw = rawTar(rawTarEntry('a', 'a'), rawTarEntry('b', 'b', { badChecksum: true }));
@@ -181,9 +181,9 @@ describe('corrupt, truncated and unknown input is an error naming the file', () 
   });
   it('zero-byte file, unknown magic, a gzip that holds no tar', async () => {
     expect((await scanError(write('zero', ''))).message).toBe('the file is empty (0 bytes)');
-    expect((await scanError(write('junk', 'hello, this is not an archive'))).message).toMatch(/^unknown archive format/);
+    expect((await scanError(write('junk', 'hello, this is not an archive'))).message).toBe('unknown archive format (not tar, gzip, xz, bzip2, zstd or zip)');
     const gz = compressFile(write('plain.txt', 'x'.repeat(2000)), 'gzip');
-    expect((await scanError(gz)).message).toMatch(/^no tar archive inside/);
+    expect((await scanError(gz)).message).toBe('no tar archive inside: the decompressed data does not start with a tar header');
     expect((await scanError(join(root, 'missing.tar'))).kind).toBe('not-found');
   });
   it('zip whose local header name differs from the central directory', async () => {
@@ -191,7 +191,7 @@ describe('corrupt, truncated and unknown input is an error naming the file', () 
     const at = z.indexOf('pkg/a.txt');
     z[at + 4] = 0x41; // local header copy only: the central directory comes later
     const e = await scanError(write('mismatch.zip', z));
-    expect(e.message).toMatch(/^zip is corrupt: local header name "pkg\/A.txt" differs/);
+    expect(e.message).toBe('zip is corrupt: local header name "pkg/A.txt" differs from the central directory\'s "pkg/a.txt"');
   });
 });
 
@@ -202,12 +202,12 @@ describe('limits', () => {
     const e = await scanError(t, opts({ maxEntries: 2 }));
     expect([e.kind, e.message]).toEqual(['limit', 'more than 2 entries']);
     const p = await scanError(t, opts({ maxPathLength: 8 }));
-    expect([p.kind, p.message]).toEqual(['limit', expect.stringMatching(/^entry name longer than 8 bytes/)]);
+    expect([p.kind, p.message]).toEqual(['limit', 'entry name longer than 8 bytes at offset 512']);
   });
   it('maxUncompressed and maxRatio (only past 64 MiB)', async () => {
     const e = await scanError(t, opts({ maxUncompressed: 4096 }));
     expect(e.kind).toBe('limit');
-    expect(e.message).toMatch(/--max-uncompressed/);
+    expect(e.message).toBe('decompressed size exceeds --max-uncompressed (4096 bytes)');
     expect(e.hint).toBe('raise --max-ratio/--max-uncompressed if you trust this archive');
     // small archives compress far beyond the ratio without tripping it
     expect((await scanArchive(t, opts({ maxRatio: 2 }))).entries).toHaveLength(4);
