@@ -25,10 +25,15 @@ const EXAMPLES: [string, string][] = [
   ['$0 npm:left-pad@1.3.0 --repo URL', 'npm registry tarball (integrity checked) vs its gitHead'],
   ['$0 foo-1.2.tar.gz -r . -f sarif -o out.sarif', 'CI: SARIF; exit 1 on high or critical findings'],
   ['$0 foo-1.2.tar.gz -r . -f markdown', 'CI job summary / pull-request comment'],
+  ['$0 batch releases.jsonl --out audit/', 'many releases: parallel, resumable, sharded (distdiff batch --help)'],
 ]
 
 async function main(argv: string[]): Promise<number> {
   const env = process.env;
+  if (argv[0] === 'batch' || argv[0] === 'report') {
+    const { batchCommand } = await import('./batch/command.js');
+    return batchCommand(argv, { env, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY), columns: process.stderr.columns });
+  }
   const parser = yargs(argv)
     .scriptName('distdiff')
     .usage('$0 [verify] <tarball> --repo <git> [--tag <tag> | --commit <sha>]')
