@@ -10,8 +10,6 @@ import { availableParallelism, totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DistdiffError } from '../core/errors.js';
-import type { Limits } from '../core/limits.js';
-import type { Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
 import { atomicWrite, prepareOutDir, readRows, removeLeftovers, type OutDirs } from './files.js';
 import { parseManifest, type BadLine, type ManifestRow } from './manifest.js';
@@ -20,17 +18,11 @@ import { currentKey, optionsKey, stillDone, type BatchRow } from './row.js';
 import { shardOf, type Shard } from './shard.js';
 import { cachedRepoLock, type FromWorker, type ToWorker, type WorkerOptions } from './worker.js';
 
-export interface BatchOptions {
+export interface BatchOptions extends Omit<WorkerOptions, 'optionsKey' | 'version'> {
   manifest: string;
   out: string;
   jobs?: number;
   shard?: Shard;
-  cacheDir: string;
-  failOn: Severity;
-  policyPath?: string;
-  allowHttp?: boolean;
-  npmRegistry?: string;
-  limits?: Partial<Limits>;
 }
 
 export interface BatchIO {
