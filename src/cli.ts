@@ -90,12 +90,7 @@ async function main(argv: string[]): Promise<number> {
     maxPathLength: args['max-path-length'],
     timeoutMs: Math.round(args.timeout * 1000),
   };
-  if (args.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(args.sha256)) {
-    throw new DistdiffError('usage', `--sha256 ${args.sha256}`, 'not a sha256 digest', 'give 64 hexadecimal digits');
-  }
-  if (args['git-head'] !== undefined && !/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(args['git-head'])) {
-    throw new DistdiffError('usage', `--git-head ${args['git-head']}`, 'not a full commit id', 'give the 40 (or 64) hexadecimal digits of the commit');
-  }
+  // Option values (digests, commit ids, limits) are checked by verify() itself: one place for the CLI and library callers.
   const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
   mkdirSync(cacheDir, { recursive: true });
   const policy = args.config ? loadPolicy(args.config) : undefined;

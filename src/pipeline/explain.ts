@@ -1,0 +1,121 @@
+/**
+ * Stage 6 of verify(): explain the differences — compare, classify (the profile's classifiers, then the
+ * generic registry, fallback last), archive anomalies, the revision chain's findings, policy, and bounded
+ * line diffs of changed files. `explainTrees` needs no git and no files: the git side's content comes
+ * through `readGitBlob`, so it runs over in-memory trees as well as over a repository.
+ */
+import { anomalyFindings } from '../classify/anomalies.js';
+import { classify } from '../classify/index.js';
+import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js';
+import type { Classifier, ContentAccess, RevisionInfo } from '../classify/types.js';
+import { compareTrees } from '../compare/compare.js';
+import { contentDiff } from '../compare/content-diff.js';
+import type { Finding } from '../core/findings.js';
+import type { Note } from '../core/result.js';
+import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type TreeEntry } from '../core/types.js';
+
+/** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
+export const REPO_POLICY = 'distdiff.config.json';
+
+export interface ExplainInput {
+  /** The tarball side: entries in archive order (not prefix-stripped), anomalies, retained content. */
+  archive: ArchiveScan;
+  /** The git side, as `git archive` exports the revision. */
+  git: GitTree;
+  revision: RevisionInfo;
+  /** Content of a git blob by id (undefined when it cannot be read). */
+  readGitBlob: (oid: string) => Promise<Buffer | undefined>;
+  /** Ordered classifiers (the generic fallback is appended by classify). */
+  classifiers: readonly Classifier[];
+  /** Prefix to strip ('' = none); undefined = detect. */
+  stripPrefix?: string;
+  /** Findings from earlier stages (the revision chain), judged by the policy like the others. */
+  findings?: readonly Finding[];
+  /** The packager's policy; without it, the repository's own distdiff.config.json applies (below high only). */
+  policy?: Policy;
+}
+
+export interface Explanation {
+  compare: CompareResult;
+  /** Sorted by path, then code. */
+  findings: Finding[];
+  /** PREFIX_STRIPPED, PAX_COMMIT, POLICY_LOADED, CONTENT_NOT_RETAINED, in that order. */
+  notes: Note[];
+}
+
+export async function explainTrees(input: ExplainInput): Promise<Explanation> {
+  const { archive: scan, git, revision } = input;
+  const notes: Note[] = [];
+  const cmp = compareTrees(scan, git, input.stripPrefix !== undefined ? { stripPrefix: input.stripPrefix } : {});
+  if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
+  if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
+
+  const tarballByPath = new Map<string, TreeEntry>();
+  for (const d of cmp.diffs) if (d.tarball) tarballByPath.set(d.path, d.tarball);
+  const rawOid = (path: string): string | undefined => git.converted.get(path)?.rawOid ?? git.entries.get(path)?.oid;
+  const gitCache = new Map<string, Promise<Buffer | undefined>>();
+  const content: ContentAccess = {
+    tarball: (path) => {
+      const e = tarballByPath.get(path);
+      return e?.oid ? scan.content.get(e.oid) : undefined;
+    },
+    git: (path) => {
+      const cached = gitCache.get(path);
+      if (cached) return cached;
+      const oid = rawOid(path);
+      const p: Promise<Buffer | undefined> = oid ? input.readGitBlob(oid) : Promise.resolve(undefined);
+      gitCache.set(path, p);
+      return p;
+    },
+  };
+  const tarballPaths = new Set<string>();
+  for (const e of scan.entries) {
+    if (e.type === 'directory') continue;
+    let p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
+    const g = p === e.path ? undefined : git.entries.get(p);
+    if (g !== undefined && g.path === p) p = g.path; // git's string: no second copy of the path kept
+    tarballPaths.add(p);
+  }
+  const ctx = {
+    diffs: cmp.diffs,
+    anomalies: cmp.anomalies,
+    revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },
+    gitPaths: new Set<string>(git.entries.keys()),
+    tarballPaths,
+    content,
+  };
+  let findings = await classify(ctx, input.classifiers);
+  findings.push(...anomalyFindings(cmp.anomalies));
+  findings.push(...(input.findings ?? []));
+  if (input.policy) {
+    findings = applyPolicy(findings, input.policy);
+    notes.push({ code: 'POLICY_LOADED', path: input.policy.source ?? '--config', allowances: input.policy.allow.length });
+  } else if (git.entries.get(REPO_POLICY)?.type === 'file') {
+    // The project's own policy, from the compared revision. Whoever controls the repository controls it,
+    // so it may accept only findings below high: high and critical need the packager's own --config.
+    const text = await content.git(REPO_POLICY);
+    if (text) {
+      const repoPolicy = parsePolicyText(text.toString('utf8'), `${REPO_POLICY} at ${revision.commit.slice(0, 12)}`, 'fix it in the repository or pass your own --config');
+      const high = severityRank('high');
+      const protectedFindings = findings.filter((f) => severityRank(f.severity) >= high);
+      findings = [...applyPolicy(findings.filter((f) => severityRank(f.severity) < high), repoPolicy), ...protectedFindings];
+      notes.push({ code: 'POLICY_LOADED', path: repoPolicy.source ?? REPO_POLICY, allowances: repoPolicy.allow.length });
+    }
+  }
+
+  // Line diffs for changed files (content from the archive's retained bytes and git's object store).
+  let notRetained = 0;
+  const changedByPath = new Map(cmp.diffs.filter((d) => d.status === 'changed' && d.changes?.includes('content')).map((d) => [d.path, d]));
+  for (const f of findings) {
+    const d = changedByPath.get(f.path);
+    if (!d || f.diff) continue;
+    const t = d.tarball?.oid ? scan.content.get(d.tarball.oid) : undefined;
+    if (!t) notRetained += 1;
+    const g = t ? await content.git(d.path) : undefined;
+    f.diff = contentDiff(d.path, g, t, { gitOid: d.git?.oid, tarballOid: d.tarball?.oid, gitSize: d.git?.size, tarballSize: d.tarball?.size });
+  }
+  if (notRetained > 0) notes.push({ code: 'CONTENT_NOT_RETAINED', files: notRetained });
+
+  findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return { compare: cmp, findings, notes };
+}

@@ -1,0 +1,66 @@
+/**
+ * Stage 2 of verify(): one scan of the archive with a provisional revision.
+ *
+ * The archive's metadata (gitHead, .cargo_vcs_info.json, pax header) is only known after the scan, while
+ * the scan wants git's blob ids to keep only content git lacks. An explicit or name-inferred revision gives
+ * those ids up front; without one every file is kept (within the retention budget). A second pass happens
+ * only when the final revision differs and content it needs was not kept (see git-side.ts).
+ */
+import type { RepoHandle } from '../acquire/repo.js';
+import { resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
+import type { GitTree } from '../core/types.js';
+import { scanArchive, type ScanResult } from '../scan/archive.js';
+import { loadGitTree, readGitTree } from '../scan/git-tree.js';
+import type { Inputs } from './acquire.js';
+import type { Settings, VerifyOptions } from './options.js';
+
+/** Full git trees by commit, each listed once (the provisional one while the archive decodes). */
+export class GitTrees {
+  private readonly trees = new Map<string, Promise<GitTree>>();
+  constructor(private readonly repo: RepoHandle) {}
+
+  get(commit: string): Promise<GitTree> {
+    let t = this.trees.get(commit);
+    if (!t) {
+      t = readGitTree(this.repo, commit);
+      this.trees.set(commit, t);
+    }
+    return t;
+  }
+
+  set(commit: string, tree: Promise<GitTree>): void {
+    this.trees.set(commit, tree);
+  }
+}
+
+export interface ProvisionalScan {
+  scan: ScanResult;
+  /** The revision the scan kept content for (undefined: none could be inferred, everything was kept). */
+  provisional?: ResolvedRevision;
+  trees: GitTrees;
+}
+
+export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'>, inputs: Inputs, { limits }: Settings): Promise<ProvisionalScan> {
+  const { repo, archive, names } = inputs;
+  const explicit = opts.tag !== undefined || opts.commit !== undefined;
+  let provisional: ResolvedRevision | undefined;
+  if (explicit) provisional = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names });
+  else provisional = await resolveRevision(repo, { names }).catch(() => undefined);
+  const trees = new GitTrees(repo);
+  // The tree is read while the archive decodes: the scan only waits for git's blob ids (right after
+  // ls-tree unless attributes change the export), not for the rest of the tree.
+  let load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
+  if (load && provisional) trees.set(provisional.commit, load.tree);
+  let retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
+  let ids = load?.oids;
+  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}), ...(ids ? { ids } : {}) }).catch(async (e: unknown) => {
+    if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan
+    throw e;
+  });
+  if (load) await load.tree;
+  // git's id set (a string and a set slot per tracked file) was only for the scan: let it be collected.
+  load = undefined;
+  retain = undefined;
+  ids = undefined;
+  return { scan, trees, ...(provisional ? { provisional } : {}) };
+}
