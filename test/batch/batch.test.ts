@@ -2,45 +2,14 @@
  * `distdiff batch` end to end with the built CLI over real repositories, bundles and tarballs: verdicts per
  * release, isolated failures, bad manifest lines, resume (also after SIGKILL), shards and merge.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
 import { buildBatchFixture, type BatchFixture } from './fixture.js';
+import { cli, comparable, readSummary, runCli } from './helpers.js';
 
-const root = resolve(__dirname, '../..');
-const cli = join(root, 'dist', 'cli.js');
-
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const p = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 300_000 });
-  return { code: p.status, stdout: p.stdout, stderr: p.stderr };
-}
-
-interface Row {
-  id: string;
-  line: number;
-  status: string;
-  exitCode: number;
-  verdict?: string;
-  error?: { kind: string; message: string };
-  key: { sha256?: string; commit?: string; version: string; options: string };
-  finishedAt: string;
-  report?: string;
-  shard?: string;
-}
-
-export const readSummary = (dir: string): Row[] =>
-  readFileSync(join(dir, 'summary.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Row);
-
-/** A row without the fields that describe the run rather than the release. */
-export const comparable = (r: Row) => {
-  const { durationMs: _d, finishedAt: _f, shard: _s, ...rest } = r as Row & { durationMs?: number };
-  return rest;
-};
 
 describe('distdiff batch', () => {
   const tmp = tempDir('distdiff-batch-');
