@@ -71,6 +71,14 @@ export function anomalyFinding(a: ArchiveAnomaly): Finding {
       return makeFinding('TRAILING_DATA', p, sev('TRAILING_DATA'), { bytes: num(d, 'bytes') });
     case 'backslash-path':
       return makeFinding('BACKSLASH_PATH', p, sev('BACKSLASH_PATH'), { raw: str(d, 'raw', p) });
+    case 'special-mode': {
+      const mode = parseInt(str(d, 'mode', '0'), 8) || 0;
+      const bits: Array<'setuid' | 'setgid' | 'sticky'> = [];
+      if (mode & 0o4000) bits.push('setuid');
+      if (mode & 0o2000) bits.push('setgid');
+      if (mode & 0o1000) bits.push('sticky');
+      return makeFinding('SPECIAL_MODE_BITS', p, sev('SPECIAL_MODE_BITS'), { mode: str(d, 'mode', '0000'), bits });
+    }
   }
 }
 

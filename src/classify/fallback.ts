@@ -12,8 +12,9 @@ export function fallbackFinding(diff: PathDiff): Finding {
   switch (diff.status) {
     case 'tarball-only': {
       if (diff.copyOf) return makeFinding('COPY_OF_TRACKED', diff.path, 'low', { source: diff.copyOf });
+      // High whatever the file type: an unexplained addition fails the default gate (issue 11).
       const build = isBuildAffecting(diff.path);
-      return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, build ? 'high' : 'medium', {
+      return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, 'high', {
         size: t?.size ?? 0,
         oid: t?.oid,
         buildAffecting: build,

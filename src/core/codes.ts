@@ -23,10 +23,10 @@ const anchor = (code: string) => `code-${code.toLowerCase().replace(/_/g, '-')}`
 export const CODES = {
   TARBALL_ONLY_UNEXPLAINED: {
     title: 'File only in the tarball, unexplained',
-    severity: 'medium',
+    severity: 'high',
     explained: false,
     description:
-      'The tarball ships a file that the tag does not have and no classifier could explain it. High when it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …).',
+      'The tarball ships a file that the tag does not have and no classifier could explain it. Always high, so the default gate fails on it whatever its type (the xz-utils payload hid in a binary "test file"); the evidence says whether it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …).',
     docs: anchor('TARBALL_ONLY_UNEXPLAINED'),
     message: (e) => `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}`,
   },
@@ -146,6 +146,15 @@ export const CODES = {
     description: 'The entry name is not valid UTF-8; it is shown with \\xNN escapes and cannot match a git path exactly.',
     docs: anchor('NON_UTF8_NAME'),
     message: (e) => `raw name ${JSON.stringify(e.raw)}`,
+  },
+  SPECIAL_MODE_BITS: {
+    title: 'Setuid, setgid or sticky bit',
+    severity: 'high',
+    explained: false,
+    description:
+      'A file in the archive carries the setuid, setgid or sticky bit. Git cannot record these bits, so no tag explains them; extracted as root, a setuid file runs with its owner\'s rights.',
+    docs: anchor('SPECIAL_MODE_BITS'),
+    message: (e) => `mode ${e.mode} (${e.bits.join(', ')}); git records no such bits`,
   },
   LINK_ESCAPES_TREE: {
     title: 'Link points outside the tree',

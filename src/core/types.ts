@@ -58,7 +58,8 @@ export type AnomalyKind =
   | 'sparse-file'
   | 'size-mismatch'
   | 'trailing-data'
-  | 'backslash-path';
+  | 'backslash-path'
+  | 'special-mode'; // a file with setuid, setgid or sticky bits
 
 export interface ArchiveAnomaly {
   kind: AnomalyKind;

@@ -65,7 +65,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
         throw new DistdiffError('limit', root, `total file size exceeds --max-uncompressed (${opts.limits.maxUncompressed} bytes)`, 'raise --max-uncompressed if you trust this directory');
       }
       const { oid, size } = await hashFile(col, full, st.size);
-      col.add(it.path, 'file', { executable: (st.mode & 0o111) !== 0, size, oid });
+      col.add(it.path, 'file', { executable: (st.mode & 0o111) !== 0, size, oid, mode: st.mode });
     } else col.add(it.path, type);
   }
   return col.result('directory', 'none', 'directory', total, 0);

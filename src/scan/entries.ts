@@ -127,6 +127,8 @@ export interface EntryFields {
   oid?: string;
   /** Link target as stored: raw bytes or text. */
   linkTarget?: Uint8Array | string;
+  /** Permission bits as stored (files): setuid/setgid/sticky become a 'special-mode' anomaly. */
+  mode?: number;
 }
 
 /** Collects entries and anomalies for all three containers; enforces entry/path limits. */
@@ -189,6 +191,9 @@ export class EntryCollector {
       throw new DistdiffError('limit', this.input, `more than ${this.opts.limits.maxEntries} entries`, 'raise --max-entries if you trust this archive');
     }
     const index = this.entries.length;
+    if (type === 'file' && f.mode !== undefined && (f.mode & 0o7000) !== 0) {
+      this.anomaly('special-mode', n.path, { mode: (f.mode & 0o7777).toString(8).padStart(4, '0') }, index);
+    }
     const executable = type === 'file' ? !!f.executable : false;
     const size = type === 'file' ? (f.size ?? 0) : 0;
     const oid = f.oid === undefined ? undefined : (this.ids?.get(f.oid) ?? f.oid);

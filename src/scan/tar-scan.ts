@@ -46,7 +46,7 @@ export async function scanTar(path: string, compression: Compression, inputSize:
         if (sink) {
           const oid = sink.finish();
           sink = undefined;
-          col.add(h.name, type, { executable, size: h.size, oid });
+          col.add(h.name, type, { executable, size: h.size, oid, mode: h.mode });
         } else if (h.sparseSize !== undefined) {
           const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
           if (e) col.anomaly('sparse-file', e.path, { size: h.sparseSize }, e.index);

@@ -317,7 +317,7 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
       const o = outcomes[i]!;
       if (type === 'file') {
         total += e.usize;
-        col.add(e.name, 'file', { executable: (mode & 0o111) !== 0, size: e.usize, oid: o.oid });
+        col.add(e.name, 'file', { executable: (mode & 0o111) !== 0, size: e.usize, oid: o.oid, mode });
       } else if (type === 'symlink') col.add(e.name, 'symlink', { linkTarget: o.linkTarget ?? Buffer.alloc(0) });
       else col.add(e.name, type);
     }

@@ -20,8 +20,8 @@ describe('isBuildAffecting', () => {
 });
 
 describe('fallbackFinding', () => {
-  it('rates unexplained tarball-only files by build impact', () => {
-    expect(fallbackFinding({ path: 'notes.txt', status: 'tarball-only', tarball: file('notes.txt') })).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'medium', evidence: { buildAffecting: false, size: 5 } });
+  it('rates every unexplained tarball-only file high (the strict gate), recording build impact', () => {
+    expect(fallbackFinding({ path: 'notes.txt', status: 'tarball-only', tarball: file('notes.txt') })).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { buildAffecting: false, size: 5 } });
     expect(fallbackFinding({ path: 'm4/x.m4', status: 'tarball-only', tarball: file('m4/x.m4') })).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(fallbackFinding({ path: 'b', status: 'tarball-only', tarball: file('b'), copyOf: 'a' })).toMatchObject({ code: 'COPY_OF_TRACKED', severity: 'low', evidence: { source: 'a' } });
   });

