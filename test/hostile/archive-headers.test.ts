@@ -79,7 +79,7 @@ describe.concurrent('hostile tar headers', () => {
     const r = await run([k, rawTarEntry(P('lnk'), '', { type: '2', linkname: 'short', magic: 'gnu' })]);
     expectFindings(r, [
       ['LINK_ESCAPES_TREE', 'high', 'lnk'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'lnk'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'lnk'],
     ]);
     expect(r.json!.findings.find((f) => f.code === 'LINK_ESCAPES_TREE')!.evidence).toMatchObject({ target });
   });
@@ -155,7 +155,7 @@ describe.concurrent('hostile tar headers', () => {
     const r = await run([h]);
     expectFindings(r, [
       ['SPARSE_FILE', 'medium', 'holes.bin'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'holes.bin'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'holes.bin'],
     ]);
     expect(r.json!.findings.find((f) => f.code === 'SPARSE_FILE')!.evidence).toEqual({ size: 1024 ** 3 });
   });

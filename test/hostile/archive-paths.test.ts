@@ -54,7 +54,7 @@ describe.concurrent('hostile archive paths', () => {
     const r = await run([rawTarEntry(P('../../evil'), 'x\n')]);
     expectFindings(r, [
       ['UNSAFE_PATH', 'critical', '../../evil'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', '../../evil'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', '../../evil'],
     ]);
     expect(finding(r, 'UNSAFE_PATH', '../../evil').evidence).toMatchObject({ reason: 'dotdot' });
   });
@@ -71,7 +71,7 @@ describe.concurrent('hostile archive paths', () => {
     const r = await run([rawTarEntry(P('src\\main.c'), 'evil\n')]);
     expectFindings(r, [
       ['BACKSLASH_PATH', 'medium', 'src\\main.c'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'src\\main.c'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'src\\main.c'],
     ]);
   });
 
@@ -80,8 +80,8 @@ describe.concurrent('hostile archive paths', () => {
     expectFindings(r, [
       ['LINK_ESCAPES_TREE', 'high', 'link'],
       ['FILE_DIR_CONFLICT', 'high', 'link'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'link'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'link/passwd'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'link'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'link/passwd'],
     ]);
   });
 
@@ -99,7 +99,7 @@ describe.concurrent('hostile archive paths', () => {
     expectFindings(r, [
       ['HARDLINK_ENTRY', 'low', 'shadow'],
       ['LINK_ESCAPES_TREE', 'high', 'shadow'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'shadow'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'shadow'],
     ]);
   });
 
@@ -119,10 +119,10 @@ describe.concurrent('hostile archive paths', () => {
       rawTarEntry(P('self'), '', { type: '1', linkname: P('self') }),
     ]);
     expectFindings(r, [
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'a'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'b'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'a'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'b'],
       ['HARDLINK_ENTRY', 'low', 'self'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'self'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'self'],
     ]);
   });
 
@@ -132,9 +132,9 @@ describe.concurrent('hostile archive paths', () => {
       ['SPECIAL_FILE', 'high', 'tty'],
       ['SPECIAL_FILE', 'high', 'sda'],
       ['SPECIAL_FILE', 'high', 'pipe'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'tty'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'sda'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'pipe'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'tty'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'sda'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'pipe'],
     ]);
   });
 
@@ -161,7 +161,7 @@ describe.concurrent('hostile archive paths', () => {
     const r = await run([rawTarEntry(P('src'), 'not a dir\n'), rawTarEntry(P('src/main.c'), 'int main(void) { return 0; }\n')], ['src/main.c']);
     expectFindings(r, [
       ['FILE_DIR_CONFLICT', 'high', 'src'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'src'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'src'],
     ]);
   });
 });
@@ -171,7 +171,7 @@ describe.concurrent('hostile archive names', () => {
     const r = await run([rawTarEntry(Buffer.concat([Buffer.from(P('caf')), Buffer.from([0xe9])]), 'x\n')]);
     expectFindings(r, [
       ['NON_UTF8_NAME', 'medium', 'caf\\xe9'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'caf\\xe9'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'caf\\xe9'],
     ]);
   });
 
@@ -181,8 +181,8 @@ describe.concurrent('hostile archive names', () => {
     const r = await run([rawTarEntry(P(nfc), 'a\n'), rawTarEntry(P(nfd), 'b\n')]);
     expectFindings(r, [
       ['UNICODE_COLLISION', 'high', nfc], // the later of the two in byte order
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', nfc],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', nfd],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', nfc],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', nfd],
     ]);
   });
 
@@ -191,7 +191,7 @@ describe.concurrent('hostile archive names', () => {
     const r = await run([rawTarEntry(P(fake), '#!/bin/sh\necho evil\n', { mode: 0o755 })]);
     expectFindings(r, [
       ['CONFUSABLE_NAME', 'high', fake],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', fake],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', fake],
     ]);
     expect(finding(r, 'CONFUSABLE_NAME', fake).evidence).toEqual({ lookalike: 'configure' });
   });
@@ -201,7 +201,7 @@ describe.concurrent('hostile archive names', () => {
     const r = await run([rawTarEntry(P(fake), 'int main(void) { return 2; }\n')]);
     expectFindings(r, [
       ['CONFUSABLE_NAME', 'high', fake],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', fake],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', fake],
     ]);
     expect(finding(r, 'CONFUSABLE_NAME', fake).evidence).toEqual({ lookalike: 'src/main.c' });
   });
@@ -212,7 +212,7 @@ describe.concurrent('hostile archive names', () => {
     expectFindings(r, [
       ['INVISIBLE_CHARACTER', 'high', fake],
       ['CONFUSABLE_NAME', 'high', fake],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', fake],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', fake],
     ]);
     expect(finding(r, 'INVISIBLE_CHARACTER', fake).evidence).toEqual({ codepoints: ['U+200B'] });
   });
@@ -221,7 +221,7 @@ describe.concurrent('hostile archive names', () => {
     const r = await run([rawTarEntry(P('readme'), 'other\n')]);
     expectFindings(r, [
       ['CASE_COLLISION', 'medium', 'readme'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'readme'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'readme'],
     ]);
   });
 });

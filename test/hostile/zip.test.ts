@@ -56,7 +56,7 @@ describe.concurrent('hostile zip files', () => {
     const r = await cli(zipOf([{ name: P('../../../tmp/pwned'), data: 'x\n' }]));
     expectFindings(r, [
       ['UNSAFE_PATH', 'critical', '../../../tmp/pwned'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', '../../../tmp/pwned'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', '../../../tmp/pwned'],
     ]);
     expect(finding(r, 'UNSAFE_PATH', '../../../tmp/pwned').evidence).toMatchObject({ reason: 'dotdot' });
   });
@@ -65,7 +65,7 @@ describe.concurrent('hostile zip files', () => {
     const r = await cli(zipOf([{ name: `/${P('evil')}`, data: 'x\n' }]));
     expectFindings(r, [
       ['UNSAFE_PATH', 'critical', 'evil'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'evil'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'evil'],
     ]);
   });
 
@@ -73,7 +73,7 @@ describe.concurrent('hostile zip files', () => {
     const r = await cli(zipOf([{ name: P('passwd'), data: '/etc/passwd', mode: 0o120777 }]));
     expectFindings(r, [
       ['LINK_ESCAPES_TREE', 'high', 'passwd'],
-      ['TARBALL_ONLY_UNEXPLAINED', 'medium', 'passwd'],
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'passwd'],
     ]);
   });
 
