@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadPolicy } from './classify/policy.js';
+import { escapeNonPrinting } from './compare/invisible.js';
 import { DistdiffError } from './core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 import { SEVERITIES, type Severity } from './core/types.js';
@@ -133,25 +134,55 @@ async function main(argv: string[]): Promise<number> {
   if (args.output) {
     writeFileSync(args.output, text);
     // Keep the verdict visible in CI logs.
-    process.stderr.write(`distdiff: ${result.verdict.toUpperCase()} — report written to ${args.output}\n`);
+    process.stderr.write(`distdiff: ${result.verdict.toUpperCase()} — report written to ${escapeNonPrinting(args.output)}\n`);
   } else {
     process.stdout.write(text);
   }
   return result.verdict === 'different' ? 1 : 0;
 }
 
+// ---- the exit contract: 0 / 1 only from a finished report; every failure is exit 2 with one line ----
+
+let failed = false;
+let finished = false;
+
+/** Prints the one `distdiff:` line for a failure (only the first one) and sets exit code 2. */
+function fail(err: unknown): void {
+  process.exitCode = 2;
+  if (failed) return;
+  failed = true;
+  if (err instanceof DistdiffError) {
+    process.stderr.write(`distdiff: ${escapeNonPrinting(err.oneLine())}\n`);
+  } else {
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`distdiff: internal error: ${escapeNonPrinting(msg.split('\n')[0] ?? '')}; please report this with the command you ran\n`);
+    if (process.env.DISTDIFF_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  }
+}
+
+// A rejection nobody handled or an exception thrown from a callback: the run's state is unknown, so it
+// ends here, as an error (node's default would print a stack trace and exit 1, which means DIFFERENT).
+process.on('unhandledRejection', (err) => {
+  fail(err);
+  process.exit(2);
+});
+process.on('uncaughtException', (err) => {
+  fail(err);
+  process.exit(2);
+});
+// Node exits when nothing is left to wait for, even if main() never settled (a promise that can no longer
+// settle): that must not pass as success with no output.
+process.on('exit', () => {
+  if (!finished && !failed) fail(new Error('stopped before the report was complete'));
+});
+
 main(hideBin(process.argv)).then(
   (code) => {
-    process.exitCode = code;
+    finished = true;
+    if (!failed) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof DistdiffError) {
-      process.stderr.write(`distdiff: ${err.oneLine()}\n`);
-    } else {
-      const msg = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`distdiff: internal error: ${msg.split('\n')[0]}; please report this with the command you ran\n`);
-      if (process.env.DISTDIFF_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    }
-    process.exitCode = 2;
+    finished = true;
+    fail(err);
   },
 );

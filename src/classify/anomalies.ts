@@ -6,7 +6,7 @@
 import { CODES } from '../core/codes.js';
 import { makeFinding, type Finding } from '../core/findings.js';
 import type { AnomalyKind, ArchiveAnomaly, EntryType } from '../core/types.js';
-import { invisibleCodepoints } from '../compare/invisible.js';
+import { controlCodepoints, invisibleCodepoints } from '../compare/invisible.js';
 
 type Detail = NonNullable<ArchiveAnomaly['detail']>;
 
@@ -61,6 +61,12 @@ export function anomalyFinding(a: ArchiveAnomaly): Finding {
       const given = list(d, 'codepoints');
       return makeFinding('INVISIBLE_CHARACTER', p, sev('INVISIBLE_CHARACTER'), {
         codepoints: given.length ? given : invisibleCodepoints(p),
+      });
+    }
+    case 'control-character': {
+      const given = list(d, 'codepoints');
+      return makeFinding('CONTROL_CHARACTER', p, sev('CONTROL_CHARACTER'), {
+        codepoints: given.length ? given : controlCodepoints(p),
       });
     }
     case 'sparse-file':

@@ -16,7 +16,7 @@ import type {
   PathDiff,
   TreeEntry,
 } from '../core/types.js';
-import { invisibleCodepoints } from './invisible.js';
+import { controlCodepoints, invisibleCodepoints } from './invisible.js';
 import { confusableNames } from './confusables.js';
 
 export interface CompareOptions {
@@ -189,6 +189,8 @@ export function cmp(a: string, b: string): number {
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
+/** Names worth a closer look: non-ASCII, or ASCII control characters (C0, DEL). */
+const UNUSUAL = /[^\x20-\x7e]/;
 
 /** Names that collide on case-insensitive or normalising file systems, and invisible characters. */
 export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
@@ -202,7 +204,7 @@ export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
     folds.set(f, (folds.get(f) ?? 0) + 1);
   }
   const candidates: string[] = [];
-  for (const p of paths) if (NON_ASCII.test(p) || folds.get(foldOf(p))! > 1) candidates.push(p);
+  for (const p of paths) if (UNUSUAL.test(p) || folds.get(foldOf(p))! > 1) candidates.push(p);
 
   const out: ArchiveAnomaly[] = [];
   const byFold = new Map<string, string>();
@@ -221,6 +223,8 @@ export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
     }
     const inv = invisibleCodepoints(p);
     if (inv.length > 0) out.push({ kind: 'invisible-character', path: p, detail: { codepoints: inv.join(',') } });
+    const ctl = controlCodepoints(p);
+    if (ctl.length > 0) out.push({ kind: 'control-character', path: p, detail: { codepoints: ctl.join(',') } });
   }
   return out;
 }

@@ -204,6 +204,15 @@ export const CODES = {
     docs: anchor('INVISIBLE_CHARACTER'),
     message: (e) => `contains ${e.codepoints.join(', ')}`,
   },
+  CONTROL_CHARACTER: {
+    title: 'Control characters in name',
+    severity: 'high',
+    explained: false,
+    description:
+      'The name contains C0/C1 control characters, DEL or line/paragraph separators: printed raw they could move the cursor, clear the screen or break a table to forge a report. Reports show them escaped (\\x1b, \\u2028).',
+    docs: anchor('CONTROL_CHARACTER'),
+    message: (e) => `contains control characters ${e.codepoints.join(', ')}`,
+  },
   SPARSE_FILE: {
     title: 'Sparse file entry',
     severity: 'medium',

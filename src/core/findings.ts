@@ -61,6 +61,7 @@ export interface EvidenceMap {
   UNICODE_COLLISION: { other: string; form: 'NFC/NFD' };
   CONFUSABLE_NAME: { lookalike: string };
   INVISIBLE_CHARACTER: { codepoints: string[] };
+  CONTROL_CHARACTER: { codepoints: string[] };
   SPARSE_FILE: { size: number };
   SIZE_MISMATCH: { declared: number; actual: number };
   TRAILING_DATA: { bytes: number };

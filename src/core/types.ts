@@ -55,6 +55,7 @@ export type AnomalyKind =
   | 'unicode-collision' // NFC/NFD twins
   | 'confusable-name' // a name visually confusable with a tracked file
   | 'invisible-character'
+  | 'control-character' // C0/C1 controls, DEL, line/paragraph separators
   | 'sparse-file'
   | 'size-mismatch'
   | 'trailing-data'

@@ -52,6 +52,9 @@ export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'
   let load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
   if (load && provisional) trees.set(provisional.commit, load.tree);
   let retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
+  // Awaited by the scan only once its decoder has started: a git failure before that must not be an
+  // unhandled rejection (it would end the process with a stack trace); the scan still sees it.
+  retain?.catch(() => {});
   let ids = load?.oids;
   const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}), ...(ids ? { ids } : {}) }).catch(async (e: unknown) => {
     if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan

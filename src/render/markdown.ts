@@ -1,13 +1,31 @@
-/** Markdown report for CI job summaries and pull-request comments. */
+/**
+ * Markdown report for CI job summaries and pull-request comments.
+ *
+ * Nothing from the input is written as Markdown: names go into `<code>` with every character that
+ * Markdown or HTML could act on written as a character reference (`|`, backticks, `<`, `>`, `*`, `[` …),
+ * and non-printing characters (`\r`, `\n`, ESC, bidi overrides …) as visible escapes. A name cannot end
+ * the table row, open a heading, a link or a `<details>`.
+ */
+import { escapeNonPrinting } from '../compare/invisible.js';
 import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import type { Finding, FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
-import { authenticityLine, message, verdictLine } from './text.js';
+import { authenticityLine, rawMessage, verdictLine } from './text.js';
 
 const ICON = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' } as const;
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Input text as inert Markdown: visible escapes for non-printing characters, character references for
+ * what Markdown or HTML acts on inside a paragraph or a table cell (code spans, emphasis, links, HTML,
+ * entities, cell separators, backslash escapes, strikethrough).
+ */
+export function mdText(s: string): string {
+  return escapeNonPrinting(s).replace(/[\\`*_[\]<>&|~]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Input text shown as code (names, sources, tags). */
+export const mdCode = (s: string): string => `<code>${mdText(s)}</code>`;
 
 export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {}): string {
   const max = opts.maxRows ?? 200;
@@ -15,7 +33,7 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
   const rev = r.inputs.revision;
   out.push(`### distdiff: ${verdictLine(r)}`);
   out.push('');
-  out.push(`\`${cell(r.inputs.tarball.source)}\` vs \`${cell(r.inputs.repo.source)}\` at ${rev.tag ? `\`${rev.tag}\` → ` : ''}\`${rev.commit.slice(0, 12)}\``);
+  out.push(`${mdCode(r.inputs.tarball.source)} vs ${mdCode(r.inputs.repo.source)} at ${rev.tag ? `${mdCode(rev.tag)} → ` : ''}${mdCode(rev.commit.slice(0, 12))}`);
   out.push('');
   const k = r.counts;
   out.push('| severity | findings |');
@@ -30,7 +48,7 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
     out.push('|---|---|---|---|');
     for (const f of review.slice(0, max)) {
       const constructs = f.constructs?.length ? ` — ${f.constructs.length} suspicious construct(s), first at line ${f.constructs[0]!.line}` : '';
-      out.push(`| ${ICON[f.severity]} | \`${cell(f.path)}\` | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${cell(message(f) + constructs)} |`);
+      out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs)} |`);
     }
     if (review.length > max) out.push(`\n… ${review.length - max} more; see the JSON report.`);
     out.push('');
@@ -44,16 +62,16 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
     out.push('| code | count | examples |');
     out.push('|---|---:|---|');
     for (const [code, list] of [...byCode].sort((a, b) => b[1].length - a[1].length)) {
-      out.push(`| ${code} | ${list.length} | ${cell(list.slice(0, 3).map((f) => '`' + f.path + '`').join(', '))} |`);
+      out.push(`| ${code} | ${list.length} | ${list.slice(0, 3).map((f) => mdCode(f.path)).join(', ')} |`);
     }
     out.push('');
     out.push('</details>');
     out.push('');
   }
   const sig = r.inputs.signature;
-  if (sig) out.push(`Signature: ${sig.status} by \`${sig.fingerprint ?? sig.keyId ?? '?'}\`${sig.userId ? ` (${cell(sig.userId)})` : ''}`);
-  if (r.inputs.tagSignature) out.push(`Tag signature: ${r.inputs.tagSignature.status} by \`${r.inputs.tagSignature.fingerprint ?? r.inputs.tagSignature.keyId ?? '?'}\``);
+  if (sig) out.push(`Signature: ${sig.status} by ${mdCode(sig.fingerprint ?? sig.keyId ?? '?')}${sig.userId ? ` (${mdText(sig.userId)})` : ''}`);
+  if (r.inputs.tagSignature) out.push(`Tag signature: ${r.inputs.tagSignature.status} by ${mdCode(r.inputs.tagSignature.fingerprint ?? r.inputs.tagSignature.keyId ?? '?')}`);
   if (sig || r.inputs.tagSignature) out.push('');
-  out.push(`<sub>${k.identical} identical · ${k.tarballOnly} tarball-only · ${k.gitOnly} git-only · ${k.changed} changed · sha256 \`${r.inputs.tarball.sha256 ?? 'n/a'}\` · ${cell(authenticityLine(r))}</sub>`);
+  out.push(`<sub>${k.identical} identical · ${k.tarballOnly} tarball-only · ${k.gitOnly} git-only · ${k.changed} changed · sha256 ${mdCode(r.inputs.tarball.sha256 ?? 'n/a')} · ${mdText(authenticityLine(r))}</sub>`);
   return out.join('\n') + '\n';
 }

@@ -1,10 +1,15 @@
 /**
  * SARIF 2.1.0: one rule per finding code (title, description, help, default level), one result per
  * finding. Paths are relative to the release tree (uriBaseId RELEASEROOT).
+ *
+ * Message texts are shown to people (code-scanning UIs, terminals): non-printing characters from the input
+ * are escaped there as in the text report. Structured fields (evidence, properties) keep the exact values;
+ * JSON escaping holds them.
  */
 import { ALL_CODES, DOCS_BASE, codeDoc } from '../core/codes.js';
 import type { VerifyResult } from '../core/result.js';
 import type { Severity } from '../core/types.js';
+import { escapeNonPrinting } from '../compare/invisible.js';
 import { message } from './text.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -41,7 +46,7 @@ export function renderSarif(r: VerifyResult): string {
     ruleId: f.code,
     ruleIndex: ruleIndex.get(f.code),
     level: LEVEL[f.severity],
-    message: { text: `${f.path}: ${message(f)}` },
+    message: { text: `${escapeNonPrinting(f.path)}: ${message(f)}` },
     locations: [
       {
         physicalLocation: {
@@ -65,7 +70,7 @@ export function renderSarif(r: VerifyResult): string {
             rules,
           },
         },
-        originalUriBaseIds: { RELEASEROOT: { description: { text: `Root of the release tree (${r.inputs.tarball.source})` } } },
+        originalUriBaseIds: { RELEASEROOT: { description: { text: `Root of the release tree (${escapeNonPrinting(r.inputs.tarball.source)})` } } },
         results,
         properties: {
           verdict: r.verdict,

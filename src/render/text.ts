@@ -1,7 +1,12 @@
 /**
  * Text report for humans: the verdict first, then what needs reading (findings at medium or above with
  * their evidence and bounded diffs), then the expected differences summarised by code.
+ *
+ * Everything that came from the input (paths, link targets, tag names, messages built from evidence,
+ * diff lines, signer ids, policy reasons) passes through `v` (escapeNonPrinting): a name cannot move the
+ * cursor, clear the screen or start a line of its own to forge a verdict.
  */
+import { escapeNonPrinting as v } from '../compare/invisible.js';
 import { codeDoc } from '../core/codes.js';
 import type { Finding, FindingCode } from '../core/findings.js';
 import type { Note, SignatureReport, VerifyResult } from '../core/result.js';
@@ -31,7 +36,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   out.push(verdictLine(r, c));
   out.push(
     c.dim(
-      `${t.source} vs ${r.inputs.repo.source} at ${rev.tag ? `tag ${rev.tag}${rev.tagType ? ` (${rev.tagType})` : ''} → ` : ''}commit ${rev.commit}${rev.how === 'inferred' ? ' (tag inferred from the archive name)' : ''}`,
+      `${v(t.source)} vs ${v(r.inputs.repo.source)} at ${rev.tag ? `tag ${v(rev.tag)}${rev.tagType ? ` (${rev.tagType})` : ''} → ` : ''}commit ${v(rev.commit)}${rev.how === 'inferred' ? ' (tag inferred from the archive name)' : ''}`,
     ),
   );
   out.push('');
@@ -57,7 +62,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   if (minor.length > 0) {
     out.push(c.bold(`Unexplained, minor (${minor.length})`));
     const shown = opts.verbose ? minor : minor.slice(0, 50);
-    for (const f of shown) out.push(`  ${sevPaint[f.severity](pad(f.severity, 8))} ${f.path}  ${f.code}  ${c.dim(message(f))}`);
+    for (const f of shown) out.push(`  ${sevPaint[f.severity](pad(f.severity, 8))} ${v(f.path)}  ${f.code}  ${c.dim(message(f))}`);
     if (shown.length < minor.length) out.push(c.dim(`  … ${minor.length - shown.length} more (--verbose lists every file)`));
     out.push('');
   }
@@ -76,9 +81,9 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
       const sev = list[0]!.severity;
       out.push(`  ${sevPaint[sev](pad(sev, 8))} ${pad(code, 28)} ${String(list.length).padStart(5)}  ${c.dim(codeDoc(code).title)}`);
       if (opts.verbose) {
-        for (const f of list) out.push(`      ${f.path}  ${c.dim(message(f))}`);
+        for (const f of list) out.push(`      ${v(f.path)}  ${c.dim(message(f))}`);
       } else {
-        const shown = list.slice(0, 4).map((f) => f.path);
+        const shown = list.slice(0, 4).map((f) => v(f.path));
         out.push(c.dim(`      ${shown.join(', ')}${list.length > shown.length ? `, … ${list.length - shown.length} more` : ''}`));
       }
     }
@@ -86,24 +91,26 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   }
 
   out.push(c.bold('Inputs'));
-  out.push(`  tarball   ${t.source}${/^https?:/i.test(t.source) ? `\n            cached at ${t.path}` : ''}${t.sha256 ? `\n            sha256 ${t.sha256}` : ''}`);
-  out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${t.decoder}, ${t.entries} entries${t.prefix ? `, prefix ${t.prefix}/ stripped` : ''}`);
-  out.push(`  repo      ${r.inputs.repo.source} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
-  out.push(`  revision  ${rev.tag ?? '(no tag)'} → ${rev.commit}${rev.date ? ` (${rev.date})` : ''}`);
-  if (rev.pathInRepo) out.push(`            compared with ${rev.pathInRepo}/ of the repository`);
-  for (const st of rev.chain ?? []) out.push(c.dim(`            ${st.step}: ${st.outcome} — ${st.detail}`));
+  out.push(`  tarball   ${v(t.source)}${/^https?:/i.test(t.source) ? `\n            cached at ${v(t.path)}` : ''}${t.sha256 ? `\n            sha256 ${v(t.sha256)}` : ''}`);
+  out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${v(t.decoder)}, ${t.entries} entries${t.prefix ? `, prefix ${v(t.prefix)}/ stripped` : ''}`);
+  out.push(`  repo      ${v(r.inputs.repo.source)} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
+  out.push(`  revision  ${v(rev.tag ?? '(no tag)')} → ${v(rev.commit)}${rev.date ? ` (${v(rev.date)})` : ''}`);
+  if (rev.pathInRepo) out.push(`            compared with ${v(rev.pathInRepo)}/ of the repository`);
+  for (const st of rev.chain ?? []) out.push(c.dim(`            ${st.step}: ${st.outcome} — ${v(st.detail)}`));
   const pr = r.inputs.profile;
   if (pr) {
-    const bits = [pr.name && pr.version ? `${pr.name} ${pr.version}` : pr.name, pr.repository, pr.directory ? `directory ${pr.directory}` : undefined, pr.dirty ? 'dirty' : undefined].filter(Boolean);
+    const bits = [pr.name && pr.version ? `${pr.name} ${pr.version}` : pr.name, pr.repository, pr.directory ? `directory ${pr.directory}` : undefined, pr.dirty ? 'dirty' : undefined]
+      .filter(Boolean)
+      .map((b) => v(b!));
     out.push(`  profile   ${pr.id}${pr.detected ? ' (detected)' : ''}${bits.length ? `: ${bits.join(', ')}` : ''}`);
     if (pr.id === 'forge' && r.findings.length === 0) out.push(`            a forge archive identical to its commit: the expected outcome`);
   }
   const sig = r.inputs.signature;
-  if (sig) out.push(`  signature ${signatureText(sig)}\n            from ${sig.source}`);
+  if (sig) out.push(`  signature ${signatureText(sig)}\n            from ${v(sig.source)}`);
   const tagSig = r.inputs.tagSignature;
   if (tagSig) out.push(`  tag sig   ${signatureText(tagSig)}`);
   const sums = r.inputs.checksums;
-  if (sums) out.push(`  checksums ${sums.name} listed in ${sums.source} (line ${sums.line})`);
+  if (sums) out.push(`  checksums ${v(sums.name)} listed in ${v(sums.source)} (line ${sums.line})`);
   const k = r.counts;
   out.push(
     `  counts    ${k.identical} identical, ${k.tarballOnly} tarball-only, ${k.gitOnly} git-only, ${k.changed} changed` +
@@ -111,7 +118,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   );
   for (const n of r.notes) out.push(c.dim(`  note      ${noteText(n)}`));
   out.push('');
-  out.push(c.dim(authenticityLine(r)));
+  out.push(c.dim(v(authenticityLine(r))));
   return out.join('\n') + '\n';
 }
 
@@ -142,14 +149,14 @@ function findingBlock(
   opts: TextOptions,
 ): string[] {
   const lines: string[] = [];
-  lines.push(`    ${c.bold(f.path)}  ${sevPaint[f.severity](f.code)}`);
+  lines.push(`    ${c.bold(v(f.path))}  ${sevPaint[f.severity](f.code)}`);
   lines.push(`      ${message(f)}`);
-  if (f.allowed) lines.push(c.dim(`      allowed by policy (was ${f.allowed.originalSeverity}): ${f.allowed.reason}`));
-  if (f.degraded) lines.push(c.dim(`      note: check ${f.degraded.check} failed (${f.degraded.error}); compared bytes only`));
+  if (f.allowed) lines.push(c.dim(`      allowed by policy (was ${f.allowed.originalSeverity}): ${v(f.allowed.reason)}`));
+  if (f.degraded) lines.push(c.dim(`      note: check ${v(f.degraded.check)} failed (${v(f.degraded.error)}); compared bytes only`));
   if (f.constructs && f.constructs.length > 0) {
     lines.push(`      suspicious constructs:`);
     const shown = opts.verbose ? f.constructs : f.constructs.slice(0, 12);
-    for (const k of shown) lines.push(`        ${c.magenta(`line ${k.line}`)} ${k.kind}: ${k.text}`);
+    for (const k of shown) lines.push(`        ${c.magenta(`line ${k.line}`)} ${v(k.kind)}: ${v(k.text)}`);
     if (shown.length < f.constructs.length) lines.push(c.dim(`        … ${f.constructs.length - shown.length} more`));
   }
   if (f.diff) {
@@ -158,24 +165,30 @@ function findingBlock(
       lines.push(c.dim(`      diff: +${d.added} -${d.removed}`));
       const body = d.unified.split('\n').filter((l) => l !== '' && !l.startsWith('====') && !l.startsWith('Index:'));
       const max = opts.verbose ? Infinity : (opts.maxDiffLines ?? 40);
-      for (const l of body.slice(0, max)) lines.push(`        ${l}`);
+      for (const l of body.slice(0, max)) lines.push(`        ${v(l)}`);
       if (body.length > max || d.truncated) lines.push(c.dim(`        … diff truncated (--verbose or --format json for more)`));
     } else if (d.kind === 'binary') {
-      lines.push(c.dim(`      binary: git ${d.gitSize ?? '?'} bytes ${d.gitOid ?? ''} → tarball ${d.tarballSize ?? '?'} bytes ${d.tarballOid ?? ''}`));
+      lines.push(c.dim(`      binary: git ${d.gitSize ?? '?'} bytes ${v(d.gitOid ?? '')} → tarball ${d.tarballSize ?? '?'} bytes ${v(d.tarballOid ?? '')}`));
     } else {
-      lines.push(c.dim(`      content not compared line by line (${d.reason ?? 'unavailable'})`));
+      lines.push(c.dim(`      content not compared line by line (${v(d.reason ?? 'unavailable')})`));
     }
   }
   return lines;
 }
 
+/** The finding's message, as printed: non-printing characters from the evidence escaped. */
 export function message(f: Finding): string {
+  return v(rawMessage(f));
+}
+
+/** The finding's message exactly as the evidence makes it (for structured output). */
+export function rawMessage(f: Finding): string {
   return (codeDoc(f.code).message as (e: unknown) => string)(f.evidence);
 }
 
 function signatureText(s: SignatureReport): string {
   const who = s.fingerprint ? `${s.fingerprint}${s.userId ? ` ${s.userId}` : ''}` : s.keyId ? `key id ${s.keyId}` : '';
-  return `${s.status.toUpperCase()} by ${who}${s.created ? `, made ${s.created}` : ''}${s.keyExpired ? ` (key expired ${s.keyExpired})` : ''}`;
+  return v(`${s.status.toUpperCase()} by ${who}${s.created ? `, made ${s.created}` : ''}${s.keyExpired ? ` (key expired ${s.keyExpired})` : ''}`);
 }
 
 /** The closing line: what the authenticity checks that ran do and do not prove. */
@@ -192,6 +205,10 @@ export function authenticityLine(r: VerifyResult): string {
 }
 
 export function noteText(n: Note): string {
+  return v(rawNoteText(n));
+}
+
+function rawNoteText(n: Note): string {
   switch (n.code) {
     case 'PREFIX_STRIPPED':
       return `top-level directory ${n.prefix}/ stripped`;

@@ -153,11 +153,17 @@ function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (ch
     });
 }
 
-/** Settles when `stream` ends (or fails, with `mapErr` applied); never an unhandled rejection on its own. */
+/**
+ * Settles when `stream` ends (or fails, with `mapErr` applied); never an unhandled rejection on its own.
+ * A stream destroyed without an error (abort()) emits neither 'end' nor 'error', only 'close': that
+ * rejects too, or whoever awaits `done` after an abort would wait forever (and node, with nothing left to
+ * do, would exit 0 with no output).
+ */
 function ended(stream: NodeJS.ReadableStream, mapErr: (e: unknown) => unknown): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('error', (e) => reject(mapErr(e)));
+    stream.on('close', () => reject(mapErr(new Error('decoding stopped before the end of the stream'))));
   });
   done.catch(() => {});
   return done;

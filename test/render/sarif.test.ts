@@ -88,15 +88,16 @@ describe('Markdown and text', () => {
   it('Markdown lists what needs review with links to the code docs, and summarises the rest', () => {
     const md = renderMarkdown(sampleResult());
     expect(md).toContain('### distdiff: DIFFERENT: 2 tarball-only, 0 git-only, 1 changed');
-    expect(md).toMatch(/\| 🟥 \| `m4\/build-to-host\.m4` \| \[SERIAL_AHEAD_OF_UPSTREAM\]\(.*#code-serial-ahead-of-upstream\) \| build-to-host\.m4 claims serial 30; gnulib never went past 5 — 1 suspicious construct\(s\), first at line 11 \|/);
-    expect(md).toContain('| GENERATED_BY_AUTOTOOLS | 1 | `configure` |');
+    expect(md).toMatch(/\| 🟥 \| <code>m4\/build-to-host\.m4<\/code> \| \[SERIAL_AHEAD_OF_UPSTREAM\]\(.*#code-serial-ahead-of-upstream\) \| build-to-host\.m4 claims serial 30; gnulib never went past 5 — 1 suspicious construct\(s\), first at line 11 \|/);
+    expect(md).toContain('| GENERATED_BY_AUTOTOOLS | 1 | <code>configure</code> |');
   });
 
   it('Markdown names a verified signer and says what a signature does not prove', () => {
     const r = sampleResult();
     r.inputs.signature = { status: 'valid', source: 'x-1.0.tar.gz.sig', fingerprint: 'ABCD1234ABCD1234ABCD1234ABCD1234ABCD1234', userId: 'Alice <alice@example.org>' } as never;
     const md = renderMarkdown(r);
-    expect(md).toContain('Signature: valid by `ABCD1234ABCD1234ABCD1234ABCD1234ABCD1234` (Alice <alice@example.org>)');
+    // Names and the signer's user id come from the input: shown as <code> and with < > as references.
+    expect(md).toContain('Signature: valid by <code>ABCD1234ABCD1234ABCD1234ABCD1234ABCD1234</code> (Alice &#60;alice@example.org&#62;)');
     expect(md).toContain('not that they match git');
     expect(renderMarkdown(sampleResult())).not.toContain('Signature:');
   });
