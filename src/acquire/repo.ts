@@ -3,11 +3,13 @@
  * never written), a git URL or a bundle file (cloned bare into the cache once, then only fetched).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, openSync, readSync, closeSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DistdiffError } from '../core/errors.js';
 import type { HashAlgo } from '../core/types.js';
-import { GitCommandError, runGit, runGitText } from '../git/run.js';
+import { GitCommandError, labelGitDir, runGit, runGitText } from '../git/run.js';
+import { borrowRepository, cacheEntryProblem, discoverLocal, untrustedEntry } from '../git/trust.js';
+import { lexists, trustedDir } from '../util/safe-fs.js';
 
 export interface RepoHandle {
   /** The input as given (URL, path). */
@@ -108,20 +110,22 @@ async function objectFormat(gitDir: string): Promise<HashAlgo> {
   }
 }
 
-async function openLocal(input: string, path: string): Promise<RepoHandle> {
-  let gitDir: string;
+/**
+ * A local repository is read through a borrowing repository distdiff keeps in its cache (see git/trust.ts):
+ * git never runs with the local repository's own configuration, which may name commands.
+ */
+async function openLocal(input: string, path: string, cacheDir: string): Promise<RepoHandle> {
+  let layout;
   try {
-    // Discovery starts at `path` and may not climb above it: a subdirectory of some other work tree is refused.
-    gitDir = await runGitText('', ['rev-parse', '--absolute-git-dir'], {
-      cwd: path,
-      env: { GIT_CEILING_DIRECTORIES: dirname(path) },
-      label: input,
-    });
+    layout = await discoverLocal(input, path);
   } catch (e) {
-    const why = e instanceof GitCommandError ? e.message.replace(/^git rev-parse failed: /, '') : String(e);
+    if (!(e instanceof GitCommandError)) throw e;
+    const why = e.message.replace(/^git rev-parse failed: /, '');
     throw new DistdiffError('git', input, `not a git repository (${why})`, HINT);
   }
-  return { source: input, gitDir, objectFormat: await objectFormat(gitDir), cloned: false, fetched: false };
+  const gitDir = await borrowRepository(input, layout, cacheDir);
+  labelGitDir(gitDir, input);
+  return { source: input, gitDir, objectFormat: layout.objectFormat, cloned: false, fetched: false };
 }
 
 /** Tag → peeled object id, as recorded in a repository. */
@@ -163,9 +167,18 @@ async function isUsableBareRepo(dir: string): Promise<boolean> {
 }
 
 async function openCached(input: string, from: string, cacheDir: string): Promise<RepoHandle> {
-  const reposDir = join(resolve(cacheDir), 'repos');
+  const root = resolve(cacheDir);
+  trustedDir(root, { root: true });
+  const reposDir = join(root, 'repos');
+  trustedDir(reposDir);
   const dest = join(reposDir, cacheName(from));
-  if (await isUsableBareRepo(dest)) {
+  // A cache entry is used only while it is what distdiff made (git/trust.ts); an entry that is merely
+  // incomplete (an interrupted clone) is cloned again, anything else is refused.
+  const problem = lexists(dest) ? await cacheEntryProblem(dest) : undefined;
+  if (problem && !/ is missing$/.test(problem)) {
+    throw untrustedEntry(dest, input, problem);
+  }
+  if (!problem && lexists(dest) && (await isUsableBareRepo(dest))) {
     const previousTags = await readTagMap(dest);
     try {
       await runGit(dest, [...NET_ARGS, 'fetch', '--quiet', '--prune', '--force', '--no-tags', '--update-head-ok', '--no-recurse-submodules', '--', from, ...REFSPECS], {
@@ -174,11 +187,11 @@ async function openCached(input: string, from: string, cacheDir: string): Promis
     } catch (e) {
       throw remoteError(input, e, 'git fetch');
     }
+    labelGitDir(dest, input);
     return { source: input, gitDir: dest, objectFormat: await objectFormat(dest), cloned: false, fetched: true, previousTags };
   }
   // Missing or broken cache entry: clone afresh into a temporary name, then move into place.
   rmSync(dest, { recursive: true, force: true });
-  mkdirSync(reposDir, { recursive: true });
   const tmp = `${dest}.tmp-${process.pid}-${Date.now()}`;
   try {
     await runGit('', [...NET_ARGS, 'clone', '--bare', '--quiet', '--no-recurse-submodules', '--template=', '--', from, tmp], {
@@ -198,6 +211,7 @@ async function openCached(input: string, from: string, cacheDir: string): Promis
     rmSync(tmp, { recursive: true, force: true });
     throw remoteError(input, e, 'git clone');
   }
+  labelGitDir(dest, input);
   return { source: input, gitDir: dest, objectFormat: await objectFormat(dest), cloned: true, fetched: false };
 }
 
@@ -209,7 +223,7 @@ export async function openRepo(input: string, opts: { cacheDir: string }): Promi
   const kind = classifyRepoInput(input);
   switch (kind.kind) {
     case 'local':
-      return openLocal(input, kind.path);
+      return openLocal(input, kind.path, opts.cacheDir);
     case 'bundle':
       return openCached(input, kind.path, opts.cacheDir);
     case 'remote':

@@ -9,6 +9,10 @@ import { existsSync } from 'node:fs';
 import { DistdiffError } from '../core/errors.js';
 
 const FALSE_BIN = existsSync('/bin/false') ? '/bin/false' : '/usr/bin/false';
+const TRUE_BIN = existsSync('/bin/true') ? '/bin/true' : '/usr/bin/true';
+
+/** The transports a repository URL may use; everything else (ext::, fd::, remote helpers) is refused. */
+export const ALLOWED_PROTOCOLS = 'https:http:ssh:git:file';
 
 /** Environment variables passed through from the caller (everything else, notably every GIT_*, is dropped). */
 const PASS_THROUGH = [
@@ -56,6 +60,13 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     GIT_NO_REPLACE_OBJECTS: '1',
     GIT_ATTR_NOSYSTEM: '1',
     GIT_ADVICE: '0',
+    // A missing object is an error, never a fetch: a partial clone's promisor remote (its url, uploadpack,
+    // proxy …) comes from the repository's own config.
+    GIT_NO_LAZY_FETCH: '1',
+    // Beats every protocol.*.allow a config may set (git: "overriding any existing configuration").
+    GIT_ALLOW_PROTOCOL: ALLOWED_PROTOCOLS,
+    // Set but empty: git then ignores core.gitProxy (a first-match-wins list that -c cannot override).
+    GIT_PROXY_COMMAND: '',
   });
   Object.assign(env, extra);
   return env;
@@ -71,6 +82,7 @@ export const HARDEN_ARGS: string[] = [
   ['core.autocrlf', 'false'],
   ['core.attributesFile', '/dev/null'],
   ['core.pager', 'cat'],
+  ['core.alternateRefsCommand', TRUE_BIN],
   ['credential.helper', ''],
   ['protocol.allow', 'never'],
   ['protocol.https.allow', 'always'],
@@ -113,6 +125,23 @@ export class GitCommandError extends DistdiffError {
   }
 }
 
+/** Names shown for git dirs in errors (a borrowing repository in the cache is named by the input it borrows from). */
+const LABELS = new Map<string, string>();
+
+/** Errors about `gitDir` name `input` instead of the directory. */
+export function labelGitDir(gitDir: string, input: string): void {
+  LABELS.set(gitDir, input);
+}
+
+/** The one error for an object the repository should have and does not (a partial or damaged clone). */
+export function missingObjectError(input: string, oid: string, exitCode: number | null = null, stderr = ''): GitCommandError {
+  return new GitCommandError(input, `repository is incomplete: object ${oid} missing`, 'fetch it or pass a full clone', exitCode, stderr);
+}
+
+/** git's ways of saying an object is missing; the id is the last hex run of the line. */
+const MISSING_OBJECT =
+  /(unable to read(?: tree| sha1 file of [^\n]*?)?|could not read|missing (?:blob|tree|commit|tag) object|bad object|could not fetch|lazy fetching disabled|invalid object|corrupt object|cannot read)[^\n]*?\b([0-9a-f]{40}|[0-9a-f]{64})\b/i;
+
 /** Full argv for git (without the leading "git"). */
 export function gitArgv(gitDir: string, args: string[], globalArgs: string[] = []): string[] {
   return [...(gitDir ? [`--git-dir=${gitDir}`] : []), ...HARDEN_ARGS, ...globalArgs, ...args];
@@ -132,7 +161,7 @@ function firstLine(s: string): string {
  */
 export function runGit(gitDir: string, args: string[], opts: RunGitOptions = {}): Promise<Buffer> {
   const maxBuffer = opts.maxBuffer ?? 512 * 1024 * 1024;
-  const label = opts.label ?? (gitDir || args.join(' '));
+  const label = opts.label ?? LABELS.get(gitDir) ?? (gitDir || args.join(' '));
   return new Promise((resolve, reject) => {
     let child;
     try {
@@ -173,6 +202,8 @@ export function runGit(gitDir: string, args: string[], opts: RunGitOptions = {})
         reject(new GitCommandError(label, `git ${args[0]} produced more than ${maxBuffer} bytes`, 'the repository is too large for this operation', code, err));
       } else if (code === 0) {
         resolve(Buffer.concat(out));
+      } else if (MISSING_OBJECT.test(err)) {
+        reject(missingObjectError(label, MISSING_OBJECT.exec(err)![2]!, code, err));
       } else {
         const why = firstLine(err) || (signal ? `killed by ${signal}` : `exit code ${code}`);
         reject(new GitCommandError(label, `git ${args[0]} failed: ${why}`, '', code, err));

@@ -10,7 +10,7 @@
 import type { RepoHandle } from '../acquire/repo.js';
 import { DistdiffError } from '../core/errors.js';
 import type { GitTree, TreeEntry } from '../core/types.js';
-import { runGit } from '../git/run.js';
+import { missingObjectError, runGit } from '../git/run.js';
 import { archivedBlobIds, checkAttributes, contentMayChange, openSandbox, type AttrName, type AttrValues } from './attributes.js';
 import { BlobReader } from './blob-reader.js';
 import { decodeNameBytes } from './paths.js';
@@ -58,21 +58,21 @@ function sizeIsMissing(out: Buffer, start: number, end: number): boolean {
   return end - start === MISSING_SIZE.length && out.compare(MISSING_SIZE, 0, MISSING_SIZE.length, start, end) === 0;
 }
 
-/** The space-padded decimal size of `ls-tree -l` (0 when absent or not a number, e.g. '-'). */
+/** The space-padded decimal size of `ls-tree -l` (-1 when not a number: '-', or 'BAD' for a missing blob). */
 function sizeField(out: Buffer, start: number, end: number): number {
   while (start < end && out[start] === 0x20) start += 1;
   while (end > start && out[end - 1] === 0x20) end -= 1;
   let n = 0;
   for (let i = start; i < end; i++) {
     const d = out[i]! - 0x30;
-    if (d < 0 || d > 9) return 0;
+    if (d < 0 || d > 9) return -1;
     n = n * 10 + d;
   }
   return n;
 }
 
 /** `ids`: known id strings (oid → the same string); a listed id found there reuses that string instead of a copy. */
-function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>): RawEntry[] {
+function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>, input = commit): RawEntry[] {
   const entries: RawEntry[] = [];
   const bad = () => new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
   let pos = 0;
@@ -105,7 +105,9 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     } else if (modeIs(SYMLINK)) {
       entry = { path: text, type: 'symlink', executable: false, size: 0, oid };
     } else if (typeIs(BLOB)) {
-      entry = { path: text, type: 'file', executable: modeIs(EXECUTABLE), size: sizeField(out, sp3, tab), oid };
+      const size = sizeField(out, sp3, tab);
+      if (size < 0) throw missingObjectError(input, oid); // ls-tree -l prints BAD for a blob it cannot read
+      entry = { path: text, type: 'file', executable: modeIs(EXECUTABLE), size, oid };
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };
     }
@@ -207,7 +209,7 @@ async function readTree(repo: RepoHandle, commit: string, onFinalOids: (oids: Re
     const wanted = ARCHIVE_ATTRS.filter((a) => named.has(a));
     if (wanted.length === 0) onFinalOids(quick.oids);
 
-    const all = parseLsTree(await listing, commit, quick.oids);
+    const all = parseLsTree(await listing, commit, quick.oids, repo.source);
     const symlinks = all.filter((e) => e.entry.type === 'symlink');
     const linkTargets = await Promise.all(symlinks.map((e) => reader.read(e.entry.oid!, MAX_SYMLINK_TARGET)));
     symlinks.forEach((e, i) => {

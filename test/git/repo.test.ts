@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,17 +88,21 @@ describe('input classification', () => {
 });
 
 describe('local repositories', () => {
-  it('opens a work tree in place', async () => {
+  it('reads a work tree through a borrowing repository in the cache (its objects, its refs, not its config)', async () => {
     const h = await openRepo(src.dir, { cacheDir: join(root, 'c-local') });
-    expect(h).toEqual({ source: src.dir, gitDir: join(src.dir, '.git'), objectFormat: 'sha1', cloned: false, fetched: false });
-    expect(existsSync(join(root, 'c-local'))).toBe(false);
+    expect(h).toEqual({ source: src.dir, gitDir: expect.stringMatching(/\/c-local\/local\/proj-[0-9a-f]{12}$/), objectFormat: 'sha1', cloned: false, fetched: false });
+    expect(readFileSync(join(h.gitDir, 'objects', 'info', 'alternates'), 'utf8')).toBe(`${realpathSync(join(src.dir, '.git'))}/objects\n`);
+    expect(readFileSync(join(h.gitDir, 'packed-refs'), 'utf8')).toMatch(/^[0-9a-f]{40} refs\/tags\/v1\.0$/m);
+    expect(readFileSync(join(h.gitDir, 'config'), 'utf8')).not.toMatch(/remote|user/);
+    expect(existsSync(join(src.dir, '.git', 'distdiff'))).toBe(false);
   });
 
-  it('opens a bare repository in place', async () => {
+  it('reads a bare repository through a borrowing repository too', async () => {
     const bare = join(root, 'bare.git');
     git(root, ['clone', '-q', '--bare', src.dir, bare]);
     const h = await openRepo(bare, { cacheDir: join(root, 'c-local') });
-    expect(h.gitDir).toBe(bare);
+    expect(h.gitDir).toMatch(/\/c-local\/local\/bare\.git-[0-9a-f]{12}$/);
+    expect(readFileSync(join(h.gitDir, 'objects', 'info', 'alternates'), 'utf8')).toBe(`${realpathSync(bare)}/objects\n`);
     expect((await resolveRevision(h, { tag: 'v1.0', names: [] })).commit).toBe(c1);
   });
 
