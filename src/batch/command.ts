@@ -9,6 +9,7 @@ import { DistdiffError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { defaultCacheDir } from '../util/args.js';
 import { VERSION } from '../version.js';
+import { DB_FILE, type DbOutcome } from './db.js';
 import { mergeOutputs } from './merge.js';
 import { formatBatchProgress } from './progress.js';
 import { defaultJobs, runBatch } from './run.js';
@@ -45,8 +46,9 @@ export async function batchCommand(argv: string[], io: CommandIO): Promise<numbe
       .parseAsync();
     if (args.help || args.version) return 0;
     const dirs = args._.map(String);
-    const s = mergeOutputs(dirs, args.out);
+    const s = await mergeOutputs(dirs, args.out);
     io.err(`distdiff batch merge: ${s.rows} release(s) from ${s.inputs} director${s.inputs === 1 ? 'y' : 'ies'}${s.conflicts ? `, ${s.conflicts} duplicate(s) resolved` : ''} → ${s.out.root}\n`);
+    io.err(dbLine(s.db));
     return s.exitCode;
   }
   const args = await parser(argv.slice(1))
@@ -108,5 +110,12 @@ export async function batchCommand(argv: string[], io: CommandIO): Promise<numbe
     `distdiff batch: ${s.total} release(s)${where}: ${s.passed} passed, ${s.failed} failed, ${s.errors} error(s), ${s.skipped} already done` +
       `${s.bad.length ? `; ${s.bad.length} bad manifest line(s)` : ''} → ${s.out.root}\n`,
   );
+  io.err(dbLine(s.db));
   return s.exitCode;
+}
+
+function dbLine(db: DbOutcome): string {
+  return db.written
+    ? `distdiff batch: results database ${DB_FILE} (${db.releases} releases, ${db.findings} findings) and parquet/*.parquet written\n`
+    : `distdiff batch: results database not written: ${db.reason}\n`;
 }

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DistdiffError } from '../core/errors.js';
+import { buildDatabase, type DbOutcome } from './db.js';
 import { atomicWrite, outDirs, prepareOutDir, readRows, TMP_MARK, type OutDirs } from './files.js';
 import type { BatchRow } from './row.js';
 import { writeSummary } from './run.js';
@@ -16,6 +17,7 @@ export interface MergeSummary {
   conflicts: number;
   out: OutDirs;
   exitCode: 0 | 1;
+  db: DbOutcome;
 }
 
 function better(a: BatchRow, b: BatchRow): BatchRow {
@@ -23,7 +25,7 @@ function better(a: BatchRow, b: BatchRow): BatchRow {
   return a.finishedAt >= b.finishedAt ? a : b;
 }
 
-export function mergeOutputs(dirs: string[], outPath: string): MergeSummary {
+export async function mergeOutputs(dirs: string[], outPath: string): Promise<MergeSummary> {
   if (dirs.length === 0) throw new DistdiffError('usage', 'batch merge', 'no directories to merge', 'give the shard output directories');
   const out = prepareOutDir(resolve(outPath));
   const chosen = new Map<string, { row: BatchRow; from: OutDirs }>();
@@ -59,7 +61,9 @@ export function mergeOutputs(dirs: string[], outPath: string): MergeSummary {
   const rows = [...chosen.values()].map((c) => c.row);
   writeSummary(out, rows);
   atomicWrite(join(out.root, 'manifest-errors.jsonl'), [...badLines.keys()].sort().map((l) => l + '\n').join(''));
+  const db = await buildDatabase(out, rows);
   return {
+    db,
     inputs: dirs.length,
     rows: rows.length,
     conflicts,

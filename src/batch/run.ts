@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DistdiffError } from '../core/errors.js';
 import { VERSION } from '../version.js';
+import { buildDatabase, type DbOutcome } from './db.js';
 import { atomicWrite, prepareOutDir, readRows, removeLeftovers, type OutDirs } from './files.js';
 import { parseManifest, type BadLine, type ManifestRow } from './manifest.js';
 import type { BatchProgress } from './progress.js';
@@ -46,6 +47,7 @@ export interface BatchSummary {
   /** 0 every row of the shard passed and no line was bad, 1 otherwise. */
   exitCode: 0 | 1;
   out: OutDirs;
+  db: DbOutcome;
 }
 
 /** Workers by default: one per core, fewer when memory is short (a large release can take ~1 GiB). */
@@ -133,8 +135,10 @@ export async function runBatch(o: BatchOptions, io: BatchIO = {}): Promise<Batch
 
   if (todo.length > 0) await runPool(todo, Math.max(1, Math.min(o.jobs ?? defaultJobs(), todo.length)), out, wopts, finish, optKey);
 
-  writeSummary(out, mine.map((r) => final.get(r.id)).filter((r): r is BatchRow => r !== undefined));
-  const rows = [...final.values()];
+  const rows = mine.map((r) => final.get(r.id)).filter((r): r is BatchRow => r !== undefined);
+  writeSummary(out, rows);
+  // Shards may share one directory: the database is built by `batch merge`, from every shard's rows.
+  const db: DbOutcome = o.shard ? { written: false, reason: 'a shard does not build it: distdiff batch merge does' } : await buildDatabase(out, rows);
   const failed = rows.filter((r) => r.status === 'failed').length;
   const errors = rows.filter((r) => r.status === 'error').length;
   return {
@@ -147,6 +151,7 @@ export async function runBatch(o: BatchOptions, io: BatchIO = {}): Promise<Batch
     errors,
     exitCode: failed + errors + m.bad.length > 0 ? 1 : 0,
     out,
+    db,
   };
 }
 

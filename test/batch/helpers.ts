@@ -7,7 +7,7 @@ export const root = resolve(__dirname, '../..');
 export const cli = join(root, 'dist', 'cli.js');
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const p = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 300_000 });
+  const p = spawnSync(process.execPath, [env.DISTDIFF_CLI ?? cli, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 300_000 });
   return { code: p.status, stdout: p.stdout, stderr: p.stderr };
 }
 
