@@ -44,7 +44,8 @@ export function contentDiff(
   const max = opts.maxBytes ?? 64 * 1024;
   let truncated = false;
   if (unified.length > max) {
-    unified = unified.slice(0, unified.lastIndexOf('\n', max) + 1);
+    // Keep whole lines within max bytes: the last newline at index max - 1 or before.
+    unified = unified.slice(0, unified.lastIndexOf('\n', max - 1) + 1);
     truncated = true;
   }
   return { kind: 'text', unified, truncated, added, removed, ...base };

@@ -1,0 +1,306 @@
+/**
+ * The compare stage at its edges (mutation testing of src/compare): prefix detection against git, the
+ * submodule boundary, hard links, duplicate descriptions, copy sources, collisions, the look-alike table,
+ * the invisible-character ranges and the bounded content diff. Every expectation is exact.
+ */
+import { describe, expect, it } from 'vitest';
+import { cmp, compareTrees, detectPrefix, nameCollisions } from '../../src/compare/compare.js';
+import { confusableNames, skeleton } from '../../src/compare/confusables.js';
+import { contentDiff, isBinary } from '../../src/compare/content-diff.js';
+import { INVISIBLE_CHARS, invisibleCodepoints } from '../../src/compare/invisible.js';
+import type { ArchiveScan, GitTree, TreeEntry } from '../../src/core/types.js';
+
+const file = (path: string, oid: string, executable = false): TreeEntry => ({ path, type: 'file', executable, size: oid.length, oid });
+const dir = (path: string): TreeEntry => ({ path, type: 'directory', executable: false, size: 0 });
+const sub = (path: string): TreeEntry => ({ path, type: 'submodule', executable: false, size: 0, oid: 'f'.repeat(40) });
+const link = (path: string, target: string, oid: string): TreeEntry => ({ path, type: 'symlink', executable: false, size: 0, linkTarget: target, oid });
+const hard = (path: string, target: string): TreeEntry => ({ path, type: 'hardlink', executable: false, size: 0, linkTarget: target });
+
+function scan(entries: TreeEntry[], anomalies: ArchiveScan['anomalies'] = []): ArchiveScan {
+  return { container: 'tar', compression: 'none', decoder: 'none', entries, anomalies, uncompressedBytes: 0, content: { get: () => undefined, skipped: new Set() } };
+}
+function git(entries: TreeEntry[], exportIgnored: string[] = []): GitTree {
+  return { algo: 'sha1', commit: 'c'.repeat(40), entries: new Map(entries.map((e) => [e.path, e])), exportIgnored: new Set(exportIgnored), converted: new Map() };
+}
+const brief = (r: ReturnType<typeof compareTrees>) => r.diffs.map((d) => [d.path, d.status, ...(d.changes ? [d.changes] : []), ...(d.copyOf ? [d.copyOf] : [])]);
+
+describe('detectPrefix edges', () => {
+  it('a sibling whose name extends the top directory is another top-level name', () => {
+    expect(detectPrefix([dir('pkg'), file('pkg/a', '1'), file('pkgx/b', '2')])).toBe('');
+    expect(detectPrefix([file('pkg/a', '1'), file('pkh', '2')])).toBe('');
+    expect(detectPrefix([file('pkg/a', '1'), dir('pkg'), file('pkg/b/c', '2')])).toBe('pkg');
+  });
+  it('a file with the directory name, a lone directory, nothing at all: no prefix', () => {
+    expect(detectPrefix([file('a/x', '1'), file('a', '2')])).toBe('');
+    expect(detectPrefix([file('a', '2'), file('a/x', '1')])).toBe('');
+    expect(detectPrefix([dir('p')])).toBe('');
+    expect(detectPrefix([])).toBe('');
+    expect(detectPrefix([file('p/x', '1')])).toBe('p');
+  });
+  it('against git: strip when that matches at least as many files; directories do not count', () => {
+    // tie (1 each): strip
+    expect(detectPrefix([file('p/a', '1'), file('p/b', '2')], git([file('a', '1'), file('p/b', '2')]))).toBe('p');
+    // more under the head: keep
+    expect(detectPrefix([file('p/a', '1'), file('p/b', '2'), file('p/c', '3')], git([file('a', '1'), file('p/b', '2'), file('p/c', '3')]))).toBe('');
+    // a directory entry matching a stripped git path (a submodule) does not tip the balance
+    expect(detectPrefix([dir('p/vendor'), file('p/x', '1')], git([sub('vendor'), file('p/x', '1')]))).toBe('');
+    // git tracking the top name itself: strip without counting
+    expect(detectPrefix([file('p/x', '1'), file('p/y', '2')], git([file('p', '9'), file('p/x', '1'), file('p/y', '2')]))).toBe('p');
+  });
+});
+
+describe('compareTrees edges', () => {
+  it('an explicit prefix (trailing slashes ignored); entries outside it keep their path', () => {
+    const r = compareTrees(scan([file('p/a', '1'), file('other', '2'), file('p', '3')]), git([file('a', '1')]), { stripPrefix: 'p//' });
+    expect(r.prefix).toBe('p');
+    expect(brief(r)).toEqual([['other', 'tarball-only']]);
+    expect(r.identical).toBe(1);
+  });
+  it('an explicit empty prefix strips nothing', () => {
+    const r = compareTrees(scan([dir('p'), file('p/a', '1')]), git([file('a', '1')]), { stripPrefix: '' });
+    expect(r.prefix).toBe('');
+    expect(brief(r)).toEqual([
+      ['a', 'git-only'],
+      ['p/a', 'tarball-only', 'a'],
+    ]);
+  });
+  it('the stripped path is the compared path in every difference', () => {
+    const r = compareTrees(scan([dir('p'), file('p/a', '2'), file('p/new', '3')]), git([file('a', '1')]));
+    expect(r.diffs.map((d) => [d.path, d.tarball?.path])).toEqual([
+      ['a', 'a'],
+      ['new', 'new'],
+    ]);
+  });
+  it('submodule boundary: files under vendor/lib are the submodule\'s, vendor/lib-hook.sh and vendor/libx are not', () => {
+    const r = compareTrees(
+      scan([dir('p'), file('p/vendor/lib/a.c', '1'), file('p/vendor/lib/b/c.c', '2'), dir('p/vendor/lib/d'), file('p/vendor/lib-hook.sh', '3'), file('p/vendor/libx', '4')]),
+      git([sub('vendor/lib')]),
+    );
+    expect(brief(r)).toEqual([
+      ['vendor/lib', 'submodule'],
+      ['vendor/lib-hook.sh', 'tarball-only'],
+      ['vendor/libx', 'tarball-only'],
+    ]);
+    expect(r.diffs[0]).toEqual({ path: 'vendor/lib', status: 'submodule', git: sub('vendor/lib'), tarball: { path: 'vendor/lib', type: 'directory', executable: false, size: 2 } });
+  });
+  it('submodule: an empty directory in the archive, or nothing at all', () => {
+    const empty = compareTrees(scan([dir('p'), dir('p/vendor'), dir('p/vendor/lib'), file('p/a', '1')]), git([sub('vendor/lib'), file('a', '1')]));
+    expect(empty.diffs).toEqual([{ path: 'vendor/lib', status: 'submodule', git: sub('vendor/lib'), tarball: { ...dir('p/vendor/lib'), path: 'vendor/lib', size: 0 } }]);
+    const absent = compareTrees(scan([dir('p'), file('p/a', '1')]), git([sub('vendor/lib'), file('a', '1')]));
+    expect(absent.diffs).toEqual([{ path: 'vendor/lib', status: 'submodule', git: sub('vendor/lib') }]);
+  });
+  it('export-ignored paths the tarball has anyway are tarball-only, not export-ignored', () => {
+    const r = compareTrees(scan([file('a', '1'), file('ci.yml', '2')]), git([file('a', '1')], ['ci.yml', 'gone.txt']));
+    expect(brief(r)).toEqual([
+      ['ci.yml', 'tarball-only'],
+      ['gone.txt', 'export-ignored'],
+    ]);
+  });
+  it('directories are not compared; a directory where git has a file is a type change', () => {
+    const r = compareTrees(scan([dir('d'), dir('x'), file('d/f', '1')]), git([file('d/f', '1'), file('x', '2')]));
+    expect(brief(r)).toEqual([['x', 'changed', ['type']]]);
+  });
+  it('hard links: through a ./-prefixed target; to a missing or non-file target they stay links', () => {
+    const r = compareTrees(
+      scan([dir('p'), file('p/a', 'x1', true), hard('p/b', './p/a'), hard('p/c', 'p/nope'), link('p/l', 'a', 'o9'), hard('p/d', 'p/l')]),
+      git([file('a', 'x1', true), file('b', 'x1', true), file('c', 'x1'), link('l', 'a', 'o9'), file('d', 'o9')]),
+    );
+    expect(r.identical).toBe(3);
+    expect(brief(r)).toEqual([
+      ['c', 'changed', ['type']],
+      ['d', 'changed', ['type']],
+    ]);
+  });
+  it('a hard link takes the target file\'s mode and size', () => {
+    const r = compareTrees(scan([dir('p'), file('p/a', 'x1', true), hard('p/b', 'p/a')]), git([file('a', 'x1', true), file('b', 'x1', false)]));
+    expect(r.diffs).toEqual([
+      { path: 'b', status: 'changed', changes: ['mode'], git: file('b', 'x1'), tarball: { path: 'b', type: 'file', executable: true, size: 2, oid: 'x1', linkTarget: 'p/a' } },
+    ]);
+  });
+  it('aspects: symlink target (same blob = same target), content and mode together, mode only for files', () => {
+    const r = compareTrees(
+      scan([link('l1', 'x', 'o1'), link('l2', 'y', 'o2'), link('l3', 'z', 'o3'), file('f', 'b', true)]),
+      git([link('l1', 'x2', 'o1'), link('l2', 'y', 'o5'), link('l3', 'z2', 'o4'), file('f', 'a')]),
+    );
+    // l1: same blob (a symlink's blob is its target); l2: same target text; only l3 differs in both.
+    expect(brief(r)).toEqual([
+      ['f', 'changed', ['content', 'mode']],
+      ['l3', 'changed', ['link-target']],
+    ]);
+    expect(r.identical).toBe(2);
+    const missing = compareTrees(scan([{ ...link('m', 'x', 'o1'), linkTarget: undefined }]), git([{ ...link('m', 'x', 'o2'), linkTarget: undefined }]));
+    expect(missing.identical).toBe(1);
+  });
+  it('copyOf names the first git path in byte order with the same blob; only files with an oid', () => {
+    const r = compareTrees(
+      scan([file('z/copy', 'k1'), file('n', 'k9'), link('s', 't', 'k1'), { path: 'noid', type: 'file', executable: false, size: 1 }]),
+      git([file('b', 'k1'), file('B', 'k1'), file('a/x', 'k1'), link('k', 't', 'k9')]),
+    );
+    expect(brief(r)).toEqual([
+      ['B', 'git-only'],
+      ['a/x', 'git-only'],
+      ['b', 'git-only'],
+      ['k', 'git-only'],
+      ['n', 'tarball-only'],
+      ['noid', 'tarball-only'],
+      ['s', 'tarball-only'],
+      ['z/copy', 'tarball-only', 'B'],
+    ]);
+  });
+  it('anomaly paths are stripped; duplicates describe each kind and whether contents agree', () => {
+    const same = compareTrees(scan([dir('p'), file('p/a', '1'), file('p/a', '1')], [{ kind: 'duplicate-path', path: 'p/a', detail: { count: 2 } }]), git([file('a', '1')]));
+    expect(same.anomalies).toEqual([{ kind: 'duplicate-path', path: 'a', detail: { count: 2, types: 'file,file', sameContent: true } }]);
+    const mixed = compareTrees(
+      scan([dir('p'), link('p/a', 'x', '1'), file('p/a', '1'), link('p/b', 'x', '2'), link('p/b', 'y', '2')], [
+        { kind: 'duplicate-path', path: 'p/a', detail: { count: 2 } },
+        { kind: 'duplicate-path', path: 'p/b', detail: { count: 2 } },
+        { kind: 'absolute-path', path: 'p/c', detail: { raw: '/p/c' } },
+        { kind: 'dotdot-path', path: 'elsewhere', detail: { raw: '../elsewhere' } },
+        { kind: 'absolute-path', path: 'p', detail: { raw: '/p' } },
+      ]),
+      git([file('a', '1')]),
+    );
+    expect(mixed.anomalies).toEqual([
+      { kind: 'duplicate-path', path: 'a', detail: { count: 2, types: 'symlink,file', sameContent: false } },
+      { kind: 'duplicate-path', path: 'b', detail: { count: 2, types: 'symlink,symlink', sameContent: false } },
+      { kind: 'absolute-path', path: 'c', detail: { raw: '/p/c' } },
+      { kind: 'dotdot-path', path: 'elsewhere', detail: { raw: '../elsewhere' } },
+      { kind: 'absolute-path', path: 'p', detail: { raw: '/p' } },
+    ]);
+  });
+  it('collisions and look-alikes are computed on the compared (stripped) paths', () => {
+    const r = compareTrees(scan([dir('p'), file('p/README', '1'), file('p/readme', '2'), file('p/c\u043enfigure', '3')]), git([file('README', '1'), file('configure', '4')]));
+    expect(r.anomalies).toEqual([
+      { kind: 'case-collision', path: 'readme', detail: { other: 'README' } },
+      { kind: 'confusable-name', path: 'c\u043enfigure', detail: { lookalike: 'configure' } },
+    ]);
+  });
+});
+
+describe('cmp and nameCollisions', () => {
+  it('cmp is byte order', () => {
+    expect([cmp('a', 'b'), cmp('b', 'a'), cmp('a', 'a'), cmp('B', 'a'), cmp('a', 'ab')]).toEqual([-1, 1, 0, -1, -1]);
+  });
+  it('collisions are reported once per later twin, naming the first; three-way case collision', () => {
+    expect(nameCollisions(['c', 'C', 'b/X', 'b/x'])).toEqual([
+      { kind: 'case-collision', path: 'b/x', detail: { other: 'b/X' } },
+      { kind: 'case-collision', path: 'c', detail: { other: 'C' } },
+    ]);
+    expect(nameCollisions(['Ab', 'aB', 'AB'])).toEqual([
+      { kind: 'case-collision', path: 'Ab', detail: { other: 'AB' } },
+      { kind: 'case-collision', path: 'aB', detail: { other: 'AB' } },
+    ]);
+  });
+  it('non-ASCII: NFC/NFD twins, a case twin that differs in form too, invisible characters on unique names', () => {
+    expect(nameCollisions(['\u00c9', 'e\u0301'])).toEqual([{ kind: 'case-collision', path: '\u00c9', detail: { other: 'e\u0301' } }]);
+    expect(nameCollisions(['\u00e9', 'e\u0301', '\u00e9x'])).toEqual([{ kind: 'unicode-collision', path: '\u00e9', detail: { other: 'e\u0301' } }]);
+    expect(nameCollisions(['a\u200db', 'x\ufeff\u200by\u200b'])).toEqual([
+      { kind: 'invisible-character', path: 'a\u200db', detail: { codepoints: 'U+200D' } },
+      { kind: 'invisible-character', path: 'x\ufeff\u200by\u200b', detail: { codepoints: 'U+FEFF,U+200B' } },
+    ]);
+  });
+});
+
+describe('look-alike skeletons', () => {
+  const TABLE: Array<[string, string]> = [
+    ['\u0430', 'a'], ['\u0441', 'c'], ['\u0501', 'd'], ['\u0435', 'e'], ['\u04bb', 'h'], ['\u0456', 'i'], ['\u0458', 'j'],
+    ['\u04cf', 'l'], ['\u043e', 'o'], ['\u0440', 'p'], ['\u051b', 'q'], ['\u0455', 's'], ['\u051d', 'w'], ['\u0445', 'x'],
+    ['\u0443', 'y'],
+    ['\u0410', 'A'], ['\u0412', 'B'], ['\u0421', 'C'], ['\u0415', 'E'], ['\u041d', 'H'], ['\u0406', 'I'], ['\u0408', 'J'],
+    ['\u041a', 'K'], ['\u041c', 'M'], ['\u041e', 'O'], ['\u0420', 'P'], ['\u0405', 'S'], ['\u0422', 'T'], ['\u0425', 'X'],
+    ['\u04ae', 'Y'], ['\u0417', '3'], ['\u04c0', 'l'],
+    ['\u03b1', 'a'], ['\u03b5', 'e'], ['\u03b9', 'i'], ['\u03ba', 'k'], ['\u03bd', 'v'], ['\u03bf', 'o'], ['\u03c1', 'p'],
+    ['\u03c4', 't'], ['\u03c5', 'u'], ['\u03c7', 'x'], ['\u03b3', 'y'],
+    ['\u0391', 'A'], ['\u0392', 'B'], ['\u0395', 'E'], ['\u0396', 'Z'], ['\u0397', 'H'], ['\u0399', 'I'], ['\u039a', 'K'],
+    ['\u039c', 'M'], ['\u039d', 'N'], ['\u039f', 'O'], ['\u03a1', 'P'], ['\u03a4', 'T'], ['\u03a5', 'Y'], ['\u03a7', 'X'],
+    ['\u0131', 'i'], ['\u0237', 'j'], ['\u1d00', 'A'], ['\u026a', 'I'], ['\u0251', 'a'], ['\u0261', 'g'],
+  ];
+  it.each(TABLE)('%s imitates %s', (ch, latin) => {
+    expect(skeleton(`x${ch}y`)).toBe(`x${latin}y`);
+  });
+  it('NFKC folds full-width letters; invisible characters vanish; other characters stay', () => {
+    expect(skeleton('\uff43onfigure')).toBe('configure');
+    expect(skeleton('con\u200bfig\u00adure')).toBe('configure');
+    expect(skeleton('caf\u00e9-\u4e2d')).toBe('caf\u00e9-\u4e2d');
+  });
+  it('confusableNames: the first tracked look-alike in order; tracked names, ASCII names and form twins are skipped', () => {
+    const gitPaths = ['configure', 'Configure', 'c\u043enfigure.ac', 'caf\u00e9'];
+    expect(confusableNames(['c\u043enfigure', 'configure', 'plain', 'c\u043enfigure.ac', 'cafe\u0301', 'C\u043enfigure', 'zz\u043e'], gitPaths)).toEqual([
+      { kind: 'confusable-name', path: 'C\u043enfigure', detail: { lookalike: 'Configure' } },
+      { kind: 'confusable-name', path: 'c\u043enfigure', detail: { lookalike: 'configure' } },
+    ]);
+    // A tracked look-alike name is compared through its own skeleton.
+    expect(confusableNames(['c\u043enfigure'], new Set(['\u0441onfigure']))).toEqual([{ kind: 'confusable-name', path: 'c\u043enfigure', detail: { lookalike: '\u0441onfigure' } }]);
+    expect(confusableNames(['a', 'b'], ['a\u0301'])).toEqual([]);
+    expect(confusableNames(['e\u0301'], ['\u00e9'])).toEqual([]);
+    expect(confusableNames(['\u00e9'], ['e\u0301'])).toEqual([]);
+    // Several tracked paths with one skeleton: the smallest in byte order, whatever the input order.
+    expect(confusableNames(['\u0430'], ['a\u200b', 'a'])).toEqual([{ kind: 'confusable-name', path: '\u0430', detail: { lookalike: 'a' } }]);
+    expect(confusableNames(['\u0430'], ['a', 'a\u200b'])).toEqual([{ kind: 'confusable-name', path: '\u0430', detail: { lookalike: 'a' } }]);
+  });
+});
+
+describe('invisible characters', () => {
+  const IN = [0xad, 0x34f, 0x61c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180b, 0x180f, 0x200b, 0x200f, 0x202a, 0x202e, 0x2060, 0x206f, 0x3164, 0xfe00, 0xfe0f, 0xfeff, 0xffa0, 0xfff0, 0xfff8];
+  const OUT = [0xac, 0xae, 0x34e, 0x350, 0x61b, 0x61d, 0x115e, 0x1161, 0x17b3, 0x17b6, 0x180a, 0x1810, 0x200a, 0x2010, 0x2029, 0x202f, 0x205f, 0x2070, 0x3163, 0x3165, 0xfdff, 0xfe10, 0xfefe, 0xff00, 0xff9f, 0xffa1, 0xffef, 0xfff9];
+  it.each(IN.map((c) => [c.toString(16)]))('U+%s is invisible', (hex) => {
+    const c = String.fromCodePoint(parseInt(hex, 16));
+    expect(invisibleCodepoints(`a${c}b`)).toEqual([`U+${hex.toUpperCase().padStart(4, '0')}`]);
+    expect(`a${c}b`.replace(INVISIBLE_CHARS, '')).toBe('ab');
+  });
+  it.each(OUT.map((c) => [c.toString(16)]))('U+%s is not', (hex) => {
+    expect(invisibleCodepoints(`a${String.fromCodePoint(parseInt(hex, 16))}b`)).toEqual([]);
+  });
+  it('distinct, in order of first appearance, four hex digits at least', () => {
+    expect(invisibleCodepoints('\u200b\u00ad\u200b')).toEqual(['U+200B', 'U+00AD']);
+    expect(invisibleCodepoints('plain')).toEqual([]);
+  });
+});
+
+describe('contentDiff', () => {
+  const ids = { gitOid: 'g1', tarballOid: 't1', gitSize: 100, tarballSize: 200 };
+  it('unavailable when either side was not retained: sizes from the ids, or from the side that is there', () => {
+    expect(contentDiff('f', undefined, Buffer.from('abc'), ids)).toEqual({ kind: 'unavailable', reason: 'too-large', gitOid: 'g1', tarballOid: 't1', gitSize: 100, tarballSize: 3 });
+    expect(contentDiff('f', Buffer.from('ab'), undefined, ids)).toEqual({ kind: 'unavailable', reason: 'too-large', gitOid: 'g1', tarballOid: 't1', gitSize: 2, tarballSize: 200 });
+  });
+  it('binary: a NUL in the first 8000 bytes of either side', () => {
+    const late = Buffer.concat([Buffer.alloc(8000, 0x61), Buffer.from([0])]);
+    const early = Buffer.concat([Buffer.alloc(7999, 0x61), Buffer.from([0])]);
+    expect(isBinary(late)).toBe(false);
+    expect(isBinary(early)).toBe(true);
+    expect(contentDiff('f', Buffer.from('a'), early, ids)).toEqual({ kind: 'binary', gitOid: 'g1', tarballOid: 't1', gitSize: 1, tarballSize: 8000 });
+    expect(contentDiff('f', early, Buffer.from('a'), ids).kind).toBe('binary');
+  });
+  it('text: exact unified diff with git/tarball labels, counts of added and removed lines', () => {
+    const d = contentDiff('src/x.c', Buffer.from('1\n2\n3\n4\n5\n6\n7\n8\n9\n'), Buffer.from('1\n2\n3\n4\nfive\n6\n7\n8\n9\n10\n'), {});
+    expect(d).toEqual({
+      kind: 'text',
+      unified:
+        '===================================================================\n--- a/src/x.c\tgit\n+++ b/src/x.c\ttarball\n' +
+        '@@ -2,8 +2,9 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n 9\n+10\n',
+      truncated: false,
+      added: 2,
+      removed: 1,
+      gitOid: undefined,
+      tarballOid: undefined,
+      gitSize: 18,
+      tarballSize: 24,
+    });
+  });
+  it('truncated at a line end within maxBytes; exactly maxBytes is not truncated', () => {
+    const a = Buffer.from('a\n');
+    const b = Buffer.from('b\nc\nd\n');
+    const full = contentDiff('f', a, b, {});
+    expect(full.kind === 'text' && full.truncated).toBe(false);
+    const len = full.unified!.length;
+    expect(contentDiff('f', a, b, {}, { maxBytes: len }).unified).toBe(full.unified);
+    const cut = contentDiff('f', a, b, {}, { maxBytes: len - 1 });
+    expect(cut.truncated).toBe(true);
+    expect(cut.unified).toBe(full.unified!.slice(0, full.unified!.lastIndexOf('\n', len - 2) + 1));
+    expect(cut.unified!.endsWith('+c\n')).toBe(true);
+  });
+  it('gives up after the time budget: unavailable, diff-timeout', () => {
+    const big = (k: number) => Buffer.from(Array.from({ length: 20000 }, (_, i) => `${(i * k) % 7919}`).join('\n'));
+    expect(contentDiff('f', big(3), big(5), ids, { timeoutMs: 1 })).toEqual({ kind: 'unavailable', reason: 'diff-timeout', gitOid: 'g1', tarballOid: 't1', gitSize: big(3).length, tarballSize: big(5).length });
+  });
+});
