@@ -2,7 +2,7 @@
  * The one registry of finding codes: title, default severity, description, docs anchor and a message
  * template. `satisfies` makes a code without an entry (or an entry for an unknown code) a type error.
  */
-import type { EvidenceMap, FindingCode, UpstreamRef } from './findings.js';
+import type { EvidenceMap, Finding, FindingCode, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
 
 export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
@@ -468,3 +468,8 @@ export function codeDoc<C extends FindingCode>(code: C): CodeDoc<C> {
 }
 
 export const ALL_CODES = Object.keys(CODES) as FindingCode[];
+
+/** One line of English for a finding: its code's message template applied to its evidence (no path, no severity). */
+export function formatFinding(f: Finding): string {
+  return (codeDoc(f.code).message as (e: unknown) => string)(f.evidence);
+}

@@ -63,14 +63,31 @@ export function verdictOf(findings: readonly Finding[], explained: number, failO
   return findings.length === 0 ? 'identical' : failing ? 'different' : explained < findings.length ? 'review' : 'explained';
 }
 
-export function buildResult(x: ResultInput): VerifyResult {
-  const { compare: cmp, findings, scan } = x;
+/** The result's counts: files on each side, differences by kind, findings by severity and code. */
+export function countsOf(scan: Pick<ArchiveScan, 'entries'>, git: GitTree, cmp: CompareResult, findings: readonly Finding[]): VerifyResult['counts'] {
   const t = tally(findings);
   const count = (s: string) => cmp.diffs.filter((d) => d.status === s).length;
+  return {
+    tarballFiles: scan.entries.filter((e) => e.type !== 'directory').length,
+    gitFiles: git.entries.size,
+    identical: cmp.identical,
+    tarballOnly: count('tarball-only'),
+    gitOnly: count('git-only'),
+    changed: count('changed'),
+    exportIgnored: count('export-ignored'),
+    submodules: count('submodule'),
+    anomalies: cmp.anomalies.length,
+    ...t,
+  };
+}
+
+export function buildResult(x: ResultInput): VerifyResult {
+  const { compare: cmp, findings, scan } = x;
+  const counts = countsOf(scan, x.git, cmp, findings);
   const result: VerifyResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'distdiff', version: VERSION },
-    verdict: verdictOf(findings, t.explained, x.failOn),
+    verdict: verdictOf(findings, counts.explained, x.failOn),
     failOn: x.failOn,
     inputs: {
       tarball: {
@@ -98,21 +115,7 @@ export function buildResult(x: ResultInput): VerifyResult {
       },
       profile: profileReport(x.profile),
     },
-    counts: {
-      tarballFiles: scan.entries.filter((e) => e.type !== 'directory').length,
-      gitFiles: x.git.entries.size,
-      identical: cmp.identical,
-      tarballOnly: count('tarball-only'),
-      gitOnly: count('git-only'),
-      changed: count('changed'),
-      exportIgnored: count('export-ignored'),
-      submodules: count('submodule'),
-      anomalies: cmp.anomalies.length,
-      bySeverity: t.bySeverity,
-      byCode: t.byCode,
-      explained: t.explained,
-      unexplained: t.unexplained,
-    },
+    counts,
     findings,
     notes: x.notes,
   };

@@ -43,7 +43,7 @@ export interface DecodedStream {
   stableChunks: boolean;
 }
 
-const TOOLS: Record<Exclude<Compression, 'none' | 'gzip'>, { cmd: string; args: string[]; label: string }> = {
+export const TOOLS: Record<Exclude<Compression, 'none' | 'gzip'>, { cmd: string; args: string[]; label: string }> = {
   xz: { cmd: 'xz', args: ['-T2', '-dc'], label: 'xz -T2 (system)' },
   zstd: { cmd: 'zstd', args: ['-dcq'], label: 'zstd (system)' },
   bzip2: { cmd: 'bzip2', args: ['-dc'], label: 'bzip2 (system)' },
@@ -98,7 +98,7 @@ const EARLY_QUEUE = 8 * 1024 * 1024;
  * caller may still be waiting for something else when a small archive is already decoded. Chunks that
  * arrive before `consume` is called are queued (the source pauses past EARLY_QUEUE).
  */
-function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (chunk: Buffer) => void) => Promise<void> {
+export function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (chunk: Buffer) => void) => Promise<void> {
   const queue: Buffer[] = [];
   let queued = 0;
   let sink: ((chunk: Buffer) => void) | undefined;
@@ -159,7 +159,7 @@ function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (ch
  * rejects too, or whoever awaits `done` after an abort would wait forever (and node, with nothing left to
  * do, would exit 0 with no output).
  */
-function ended(stream: NodeJS.ReadableStream, mapErr: (e: unknown) => unknown): Promise<void> {
+export function ended(stream: NodeJS.ReadableStream, mapErr: (e: unknown) => unknown): Promise<void> {
   const done = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('error', (e) => reject(mapErr(e)));
@@ -327,12 +327,12 @@ export async function openDecoded(path: string, compression: Compression, opts: 
 
 // ---- pure-JS fallbacks, used only when the system tool is missing ----
 
-interface Fallback {
+export interface Fallback {
   name: string;
   decode(src: Readable): Readable;
 }
 
-async function fallbackDecoder(c: 'xz' | 'zstd' | 'bzip2'): Promise<Fallback> {
+export async function fallbackDecoder(c: 'xz' | 'zstd' | 'bzip2'): Promise<Fallback> {
   if (c === 'zstd') {
     const { Decompress } = await import('fzstd');
     return {

@@ -4,7 +4,7 @@
  */
 import { DistdiffError } from '../core/errors.js';
 import type { Compression, EntryType } from '../core/types.js';
-import { openDecoded } from './decode.js';
+import { openDecoded, type DecodedStream } from './decode.js';
 import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
 import { TarReader, type TarEntryHeader } from './tar.js';
 
@@ -15,6 +15,14 @@ function tarType(h: TarEntryHeader): EntryType {
 export async function scanTar(path: string, compression: Compression, inputSize: number, opts: ScanOptions): Promise<ScanResult> {
   // The decoder starts first; `retain` may still be in the making (git listing its tree).
   const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
+  return scanDecodedTar(path, dec, compression, () => inputSize, opts);
+}
+
+/**
+ * Scans a tar byte stream from a started decoder. `inputSize` is the raw input's size for the ratio limit
+ * (a file's size; for a stream, the raw bytes read so far).
+ */
+export async function scanDecodedTar(path: string, dec: DecodedStream, compression: Compression, inputSize: () => number, opts: ScanOptions): Promise<ScanResult> {
   const stableChunks = dec.stableChunks;
   let settled: ScanOptions;
   try {
@@ -70,7 +78,7 @@ export async function scanTar(path: string, compression: Compression, inputSize:
   try {
     await dec.consume((chunk) => {
       decoded += chunk.length;
-      if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize);
+      if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize());
       if (parseError === undefined) {
         try {
           reader.write(chunk);

@@ -1,0 +1,62 @@
+/**
+ * distdiff as a library: `import { verify, explain, render } from 'distdiff'`.
+ *
+ *   verify()     the whole pipeline, as the CLI runs it (archive, repository, revision chain, report data)
+ *   explain()    the pure core: compare + classify + policy over two trees in memory — no git, no files
+ *   scanStream() / scanArchive()   the tarball side from a byte stream or a path
+ *   render*()    pure renderers (result, options) => string
+ *
+ * Everything exported here is the public API (README "Use as a library"); other modules are internal.
+ */
+export { verify, REPO_POLICY, type VerifyOptions } from './verify.js';
+export {
+  explain,
+  archiveFromFiles,
+  gitTreeFromFiles,
+  NO_COMMIT,
+  type ExplainOptions,
+  type Explained,
+  type MemoryFile,
+  type MemoryFiles,
+  type MemoryGitTree,
+} from './pipeline/memory.js';
+export { scanArchive, type RetainFn, type ScanOptions, type ScanResult } from './scan/archive.js';
+export { scanStream, type ByteSource, type StreamScanOptions } from './scan/stream.js';
+
+export type {
+  Verdict,
+  VerifyResult,
+  Note,
+  RevisionReport,
+  ChainStep,
+  ProfileId,
+  ProfileReport,
+  SignatureReport,
+  SignatureStatus,
+  ChecksumsReport,
+} from './core/result.js';
+export { SCHEMA_VERSION } from './core/result.js';
+export { makeFinding, type Finding, type EvidenceMap, type FindingCode, type Construct, type ConstructKind, type UpstreamRef } from './core/findings.js';
+export { CODES, ALL_CODES, codeDoc, formatFinding, DOCS_BASE, type CodeDoc } from './core/codes.js';
+export { DistdiffError, isDistdiffError, type ErrorKind } from './core/errors.js';
+export { DEFAULT_LIMITS, type Limits } from './core/limits.js';
+export {
+  SEVERITIES,
+  severityRank,
+  type Severity,
+  type ArchiveScan,
+  type ArchiveAnomaly,
+  type AnomalyKind,
+  type GitTree,
+  type TreeEntry,
+  type EntryType,
+  type PathDiff,
+  type CompareResult,
+  type ContentDiff,
+  type HashAlgo,
+} from './core/types.js';
+export { render, renderText, renderJson, renderSarif, renderMarkdown, FORMATS, type Format } from './render/index.js';
+export type { TextOptions } from './render/text.js';
+export { loadPolicy, parsePolicyText, applyPolicy, type Policy, type Allowance } from './classify/policy.js';
+export { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
+export { VERSION } from './version.js';
