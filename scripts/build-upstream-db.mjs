@@ -10,6 +10,12 @@
  * Without project arguments the SOURCES list below is used, with bare git dirs under $MIRROR_DIR
  * (default /work/.mirror/<owner>+<name>/repo). Missing sources are skipped with a warning.
  * Nothing from the repositories is executed: only git plumbing reads them.
+ *
+ * It also writes data/upstream-blobs.json.gz (--blobs-out): the blob index, every version of every file
+ * that projects copy wholesale from gnulib (lib/, m4/, build-aux/, tests/, top/, config/, doc/*), gettext
+ * (po infrastructure, m4/, intl/, build-aux/, ABOUT-NLS …), libtool (libltdl/, m4/, build-aux/), automake
+ * (lib/, m4/) and autoconf (build-aux/): 80-bit blob id prefixes with the path each had upstream, found
+ * with `git rev-list --objects --all`. `--blobs-only` rebuilds just that file (seconds per project).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -49,11 +55,81 @@ const AUX_NAMES = [
 /** Templates whose release form is the template with @VERSION@ substituted by the tag's version. */
 const TEMPLATES = { 'pkg.m4.in': 'pkg.m4' };
 
+/** Paths whose every version goes into the blob index, per project (files copied wholesale into releases). */
+const BLOB_RULES = {
+  gnulib: (p) => /^(lib|m4|build-aux|tests|top|config)\//.test(p) || /^doc\/[^/]+$/.test(p),
+  gettext: (p) =>
+    !/\.(po|gmo)$/.test(p) &&
+    (/(^|\/)(m4|build-aux|intl|gnulib-local|misc)\//.test(p) || /(^|\/)po\/[^/]+$/.test(p) || /(^|\/)ABOUT-NLS$/.test(p)),
+  libtool: (p) => /^(libltdl|m4|build-aux)\//.test(p),
+  automake: (p) => /^(lib|m4)\//.test(p),
+  autoconf: (p) => /^build-aux\//.test(p),
+};
+export const BLOB_PREFIX_BYTES = 10;
+
+/** Every blob ever at a path BLOB_RULES selects: [blob, path] pairs (the path where rev-list first met it). */
+function indexBlobs(src) {
+  const rule = BLOB_RULES[src.project];
+  if (!rule) return [];
+  const objs = execFileSync('sh', ['-c', 'git --git-dir="$1" rev-list --objects --all --missing=allow-any', 'sh', src.dir], { maxBuffer: 1 << 30, encoding: 'utf8' });
+  const out = [];
+  for (const line of objs.split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp !== 40) continue; // commits have no path; sha1 ids only
+    const path = line.slice(sp + 1);
+    if (path && rule(path)) out.push([line.slice(0, 40), path]);
+  }
+  // rev-list names trees too: keep blobs only
+  const types = execFileSync('git', ['--git-dir', src.dir, 'cat-file', '--batch-check=%(objecttype)'], {
+    input: out.map(([o]) => o).join('\n') + '\n',
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  }).split('\n');
+  return out.filter((_, i) => types[i] === 'blob');
+}
+
+function writeBlobIndex(file, sources, date) {
+  const paths = [];
+  const pathIdx = new Map();
+  const rows = new Map(); // prefix hex → path index (first wins)
+  const meta = [];
+  for (const src of sources) {
+    const pairs = indexBlobs(src);
+    meta.push({ project: src.project, repo: src.repo, head: src.head, blobs: pairs.length });
+    for (const [oid, path] of pairs) {
+      const key = `${src.project}\t${path}`;
+      let i = pathIdx.get(key);
+      if (i === undefined) {
+        i = paths.length;
+        paths.push(key);
+        pathIdx.set(key, i);
+      }
+      const prefix = oid.slice(0, BLOB_PREFIX_BYTES * 2);
+      if (!rows.has(prefix)) rows.set(prefix, i);
+    }
+    console.error(`  blobs ${src.project}: ${pairs.length}`);
+  }
+  const keys = [...rows.keys()].sort();
+  const ids = Buffer.alloc(keys.length * BLOB_PREFIX_BYTES);
+  const idx = Buffer.alloc(keys.length * 4);
+  keys.forEach((k, n) => {
+    ids.write(k, n * BLOB_PREFIX_BYTES, 'hex');
+    idx.writeUInt32LE(rows.get(k), n * 4);
+  });
+  const json = JSON.stringify({ schemaVersion: 1, generated: date, prefixBytes: BLOB_PREFIX_BYTES, sources: meta, paths, ids: ids.toString('base64'), path: idx.toString('base64') });
+  const gz = gzipSync(json, { level: 9 });
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, gz);
+  console.error(`wrote ${file}: ${keys.length} blobs, ${paths.length} paths, ${(gz.length / 1e6).toFixed(2)} MB gzip`);
+}
+
 function parseArgs(argv) {
-  const opts = { out: join(root, 'data/upstream-db.json.gz'), date: new Date().toISOString().slice(0, 10), sources: [] };
+  const opts = { out: join(root, 'data/upstream-db.json.gz'), blobsOut: join(root, 'data/upstream-blobs.json.gz'), blobsOnly: false, date: new Date().toISOString().slice(0, 10), sources: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') opts.out = resolve(argv[++i]);
+    else if (a === '--blobs-out') opts.blobsOut = resolve(argv[++i]);
+    else if (a === '--blobs-only') opts.blobsOnly = true;
     else if (a === '--date') opts.date = argv[++i];
     else if (a.includes('=')) {
       const [project, dir] = a.split('=');
@@ -265,6 +341,9 @@ const enc24 = (h) => B64[(h >> 18) & 63] + B64[(h >> 12) & 63] + B64[(h >> 6) & 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
+  const present = opts.sources.filter((s) => existsSync(s.dir));
+  writeBlobIndex(opts.blobsOut, present.map((s) => ({ ...s, head: git(s.dir, ['rev-parse', 'HEAD']).trim() })), opts.date);
+  if (opts.blobsOnly) return;
   const sources = [];
   const all = [];
   for (const src of opts.sources) {

@@ -17,11 +17,14 @@ import { stampsClassifier } from './stamps.js';
 import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
 import { upstreamClassifier } from './upstream.js';
+import { blobIndexClassifier } from './upstream-blobs.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
  *
  * 1. upstream     — content matches against known upstream files (m4, aux scripts); decides m4 files.
+ * 1b. upstream-blobs — the blob index: any version of a file copied wholesale from gnulib, gettext,
+ *                  libtool, automake or autoconf (lib/, tests/, build-aux/, top/ …), by blob id and name.
  * 2. autotools    — tarball-only outputs of autoconf/automake/gettext whose source is in git.
  * 3. docs         — tarball-only generated documentation.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
@@ -34,6 +37,7 @@ import { upstreamClassifier } from './upstream.js';
  */
 export const CLASSIFIERS: Classifier[] = [
   upstreamClassifier,
+  blobIndexClassifier,
   autotoolsClassifier,
   docsClassifier,
   lineEndingsClassifier,
