@@ -49,14 +49,6 @@ const BLOB = Buffer.from('blob');
 const GITLINK = Buffer.from('160000');
 const SYMLINK = Buffer.from('120000');
 const EXECUTABLE = Buffer.from('100755');
-/** What `ls-tree -l` prints as the size of a blob whose object is missing. */
-const MISSING_SIZE = Buffer.from('BAD');
-
-/** Whether the size field is git's mark of a missing object (a damaged repository or a partial clone). */
-function sizeIsMissing(out: Buffer, start: number, end: number): boolean {
-  while (start < end && out[start] === 0x20) start += 1;
-  return end - start === MISSING_SIZE.length && out.compare(MISSING_SIZE, 0, MISSING_SIZE.length, start, end) === 0;
-}
 
 /** The space-padded decimal size of `ls-tree -l` (-1 when not a number: '-', or 'BAD' for a missing blob). */
 function sizeField(out: Buffer, start: number, end: number): number {
@@ -91,10 +83,6 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     const modeIs = (m: Buffer) => sp1 - start === m.length && out.compare(m, 0, m.length, start, sp1) === 0;
     const typeIs = (t: Buffer) => sp2 - sp1 - 1 === t.length && out.compare(t, 0, t.length, sp1 + 1, sp2) === 0;
     const listed = out.toString('latin1', sp2 + 1, sp3);
-    if (sp3 < tab && sizeIsMissing(out, sp3, tab)) {
-      // Never compared as if present: a missing blob would otherwise be a file of size 0 that matches by id.
-      throw new DistdiffError('git', commit, `repository is incomplete: object ${listed} missing`, 'fetch it or pass a full clone');
-    }
     const oid = ids?.get(listed) ?? listed;
     const raw = out.subarray(tab + 1, end);
     pos = end + 1;
