@@ -35,14 +35,15 @@ describe('the packed package', () => {
     const [info] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }];
     tarball = join(dir, info.filename);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { dev?: boolean; devOptional?: boolean }>;
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { dev?: boolean; devOptional?: boolean; optional?: boolean }>;
     const spec = `file:../${info.filename}`;
     const packages: Record<string, unknown> = {
       '': { name: 'consumer', dependencies: { distdiff: spec } },
       'node_modules/distdiff': { version: pkg.version, resolved: spec, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
     };
-    // Our runtime dependencies, pinned as in our lockfile: `npm ci --offline` takes them from the cache.
-    for (const [k, v] of Object.entries(lock)) if (k.startsWith('node_modules/') && !v.dev && !v.devOptional) packages[k] = v;
+    // Our runtime dependencies, pinned as in our lockfile: `npm ci --offline` takes them from the cache. Optional
+    // ones (the batch's results database) are left out, as an install where they are unavailable would.
+    for (const [k, v] of Object.entries(lock)) if (k.startsWith('node_modules/') && !v.dev && !v.devOptional && !v.optional) packages[k] = v;
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { distdiff: spec } }));
     writeFileSync(join(consumer, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }));
