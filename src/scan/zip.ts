@@ -17,6 +17,9 @@ import type { EntryType } from '../core/types.js';
 import { checkDecodedLimits, EntryCollector, FileSink, type ScanOptions, type ScanResult } from './entries.js';
 
 const CHUNK = 1 << 20;
+/** Central directory: read this much at a time; one entry is a 46-byte header plus at most 3 × 64 KiB. */
+const CD_CHUNK = 1 << 20;
+const CD_HEADER = 46;
 /** Compressed entries up to this size are inflated in one call. */
 const SYNC_INFLATE_MAX = 8 * 1024 * 1024;
 
@@ -148,15 +151,32 @@ async function readCentralDirectory(fh: FileHandle, size: number, input: string,
     throw new DistdiffError('limit', input, `more than ${maxEntries} entries`, 'raise --max-entries if you trust this archive');
   }
   if (cdOffset + cdSize > size) throw corrupt(input, 'central directory lies beyond the end of the file (truncated?)');
-  const cd = await readAt(fh, cdOffset, cdSize);
-  const out: CdEntry[] = [];
+  if (count * CD_HEADER > cdSize) throw corrupt(input, `the end record claims ${count} entries in a ${cdSize}-byte central directory`);
+  // Read in bounded chunks (never a buffer of the size the archive claims): one chunk, or one entry of at
+  // most 46 bytes + 3 × 64 KiB, is held at a time; the entries kept are bounded by --max-entries.
+  const end = cdOffset + cdSize;
+  let cd: Buffer = Buffer.alloc(0);
+  let cdPos = cdOffset; // file offset of cd[0]
   let p = 0;
+  /** Makes cd[p, p + n) available; false when the central directory ends first. */
+  const need = async (n: number): Promise<boolean> => {
+    if (p + n <= cd.length) return true;
+    const at = cdPos + p;
+    if (at + n > end) return false;
+    const got = await readAt(fh, at, Math.min(Math.max(n, CD_CHUNK), end - at));
+    if (got.length < n) return false;
+    cd = got;
+    cdPos = at;
+    p = 0;
+    return true;
+  };
+  const out: CdEntry[] = [];
   for (let k = 0; k < count; k++) {
-    if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) throw corrupt(input, `bad central directory entry ${k}`);
+    if (!(await need(CD_HEADER)) || cd.readUInt32LE(p) !== 0x02014b50) throw corrupt(input, `bad central directory entry ${k}`);
     const nameLen = cd.readUInt16LE(p + 28);
     const extraLen = cd.readUInt16LE(p + 30);
     const commentLen = cd.readUInt16LE(p + 32);
-    if (p + 46 + nameLen + extraLen + commentLen > cd.length) throw corrupt(input, `central directory entry ${k} overruns`);
+    if (!(await need(CD_HEADER + nameLen + extraLen + commentLen))) throw corrupt(input, `central directory entry ${k} overruns`);
     const e: CdEntry = {
       madeBy: cd.readUInt16LE(p + 4),
       flags: cd.readUInt16LE(p + 8),
@@ -174,6 +194,7 @@ async function readCentralDirectory(fh: FileHandle, size: number, input: string,
     while (x + 4 <= xEnd) {
       const id = cd.readUInt16LE(x);
       const len = cd.readUInt16LE(x + 2);
+      if (x + 4 + len > xEnd) break; // a field that overruns the extra area is ignored, not read past it
       if (id === 0x0001) {
         let q = x + 4;
         const take = () => {
