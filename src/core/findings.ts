@@ -131,11 +131,31 @@ export type AutotoolsTool =
 
 export type FindingCode = keyof EvidenceMap;
 
+/**
+ * What the comparison saw at a finding's path, independent of how it was explained: only in the tarball,
+ * only in git (export-ignore included), content changed, only the executable bit changed, the entry type
+ * changed (file ↔ symlink ↔ submodule ↔ directory), a symlink's target changed, or not a difference
+ * between the trees at all (an archive anomaly, or the archive's metadata disagreeing with the revision).
+ */
+export type ChangeKind = 'tarball-only' | 'git-only' | 'changed' | 'mode' | 'type' | 'link' | 'anomaly';
+export const CHANGE_KINDS: readonly ChangeKind[] = ['tarball-only', 'git-only', 'changed', 'mode', 'type', 'link', 'anomaly'];
+
+/** An entry's mode in git's notation: 100644 file, 100755 executable, 120000 symlink, 160000 submodule, 040000 directory. */
+export type GitMode = '100644' | '100755' | '120000' | '160000' | '040000';
+
 interface FindingBase<C extends FindingCode> {
   code: C;
   path: string;
   severity: Severity;
   evidence: EvidenceMap[C];
+  /** What the comparison saw (absent only for a finding no comparison produced). */
+  change?: ChangeKind;
+  /** Blob id (or submodule commit) on each side, where the path exists there. */
+  gitOid?: string;
+  tarballOid?: string;
+  /** Mode on each side, where the path exists there and has one (devices, FIFOs and hard links have none). */
+  gitMode?: GitMode;
+  tarballMode?: GitMode;
   /** Suspicious constructs found in this file; their presence raised the severity. */
   constructs?: Construct[];
   /** Content diff between git and tarball, when both sides exist and differ. */

@@ -10,6 +10,7 @@ import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js
 import type { Classifier, ContentAccess, RevisionInfo } from '../classify/types.js';
 import { compareTrees } from '../compare/compare.js';
 import { contentDiff } from '../compare/content-diff.js';
+import { withChange } from '../core/change.js';
 import type { Finding } from '../core/findings.js';
 import type { Note } from '../core/result.js';
 import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type TreeEntry } from '../core/types.js';
@@ -84,9 +85,11 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     tarballPaths,
     content,
   };
-  let findings = await classify(ctx, input.classifiers);
-  findings.push(...anomalyFindings(cmp.anomalies));
-  findings.push(...(input.findings ?? []));
+  // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
+  const diffAt = new Map(cmp.diffs.map((d) => [d.path, d]));
+  let findings = (await classify(ctx, input.classifiers)).map((f) => withChange(f, diffAt.get(f.path)));
+  for (const f of anomalyFindings(cmp.anomalies)) findings.push(withChange(f, 'anomaly'));
+  for (const f of input.findings ?? []) findings.push(withChange(f, 'anomaly'));
   if (input.policy) {
     findings = applyPolicy(findings, input.policy);
     notes.push({ code: 'POLICY_LOADED', path: input.policy.source ?? '--config', allowances: input.policy.allow.length });
