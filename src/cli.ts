@@ -3,7 +3,6 @@
  * The command line: the only module that touches `process` (argv, env, stdout/stderr, exit code).
  * Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2 operational error.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -19,6 +18,7 @@ import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
 import { DEFAULT_NPM_REGISTRY } from './profiles/npm-registry.js';
 import { VERSION } from './version.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
+import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
 
 const EXAMPLES: [string, string][] = [
   ['$0 xz-5.6.1.tar.gz --repo xz.git', 'tag inferred from the name (v5.6.1, 5.6.1, xz-5.6.1 …)'],
@@ -65,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
     .option('max-entries', { type: 'number', default: DEFAULT_LIMITS.maxEntries, describe: 'most archive entries accepted' })
     .option('max-path-length', { type: 'number', default: DEFAULT_LIMITS.maxPathLength, describe: 'longest entry name accepted, in bytes' })
     .option('timeout', { type: 'number', default: DEFAULT_LIMITS.timeoutMs / 1000, describe: 'network stall timeout in seconds' })
+    .option('min-rate', { type: 'string', default: '1K', describe: 'slowest download accepted, bytes per second over each --timeout window (0: none)' })
+    .option('decoder-timeout', { type: 'number', default: DEFAULT_LIMITS.decoderTimeoutMs / 1000, describe: 'seconds a decompressor may go without output' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every finding and full diffs' })
     .option('color', { type: 'boolean', describe: 'colour the text report (default: when stdout is a TTY and NO_COLOR is unset)' })
     .conflicts('tag', 'commit')
@@ -90,10 +92,12 @@ async function main(argv: string[]): Promise<number> {
     maxEntries: args['max-entries'],
     maxPathLength: args['max-path-length'],
     timeoutMs: Math.round(args.timeout * 1000),
+    minRate: parseSize(args['min-rate'], 'min-rate'),
+    decoderTimeoutMs: Math.round(args['decoder-timeout'] * 1000),
   };
   // Option values (digests, commit ids, limits) are checked by verify() itself: one place for the CLI and library callers.
   const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
-  mkdirSync(cacheDir, { recursive: true });
+  trustedDir(cacheDir, { root: true });
   const policy = args.config ? loadPolicy(args.config) : undefined;
   const failOn: Severity = (args['fail-on'] as Severity | undefined) ?? policy?.failOn ?? 'high';
 
@@ -132,7 +136,8 @@ async function main(argv: string[]): Promise<number> {
   const color = args.color ?? (Boolean(process.stdout.isTTY) && !args.output && env.NO_COLOR === undefined);
   const text = render(result, args.format as Format, { color, verbose: args.verbose });
   if (args.output) {
-    writeFileSync(args.output, text);
+    // Through a temp file and a rename: a symbolic link planted at the destination is refused, never followed.
+    writeFileReplacing(args.output, text, { links: 'refuse', mode: 0o666 });
     // Keep the verdict visible in CI logs.
     process.stderr.write(`distdiff: ${result.verdict.toUpperCase()} — report written to ${escapeNonPrinting(args.output)}\n`);
   } else {

@@ -13,7 +13,8 @@
  *   `curl -O` / `wget` store and what the published checksums are computed over, so the sha256 is
  *   comparable with theirs. The archive scanner sniffs the format from the bytes, so nothing is lost;
  * - no bytes for `limits.timeoutMs` (while connecting, waiting for headers or reading the body) →
- *   'network' error; Content-Length above `limits.maxDownload` is refused before reading, and a body
+ *   'network' error; a body slower than `limits.minRate` bytes/s over any `timeoutMs` window (a server
+ *   that drips a byte now and then, re-arming the stall timer forever) → 'network' error; Content-Length above `limits.maxDownload` is refused before reading, and a body
  *   that grows past it anyway (chunked, no length) is aborted → 'limit' error;
  * - proxy environment variables are ignored (direct connections only).
  */
@@ -26,7 +27,8 @@ import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DistdiffError, isDistdiffError } from '../core/errors.js';
-import type { Limits } from '../core/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
+import { trustedDir } from '../util/safe-fs.js';
 
 export interface DownloadProgress {
   /** Bytes received so far. */
@@ -38,7 +40,8 @@ export interface DownloadProgress {
 }
 
 export interface DownloadOptions {
-  limits: Pick<Limits, 'maxDownload' | 'timeoutMs'>;
+  /** `minRate` defaults to DEFAULT_LIMITS.minRate. */
+  limits: Pick<Limits, 'maxDownload' | 'timeoutMs'> & Partial<Pick<Limits, 'minRate'>>;
   /** Accept plain http for non-loopback hosts and https→http redirects. */
   allowHttp?: boolean;
   /** Lower- or upper-case hex; a mismatch deletes the file and throws 'checksum'. */
@@ -145,12 +148,16 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
   checkPlainHttp(url, opts.allowHttp);
   let current = parseHttpUrl(url);
   const { maxDownload, timeoutMs } = opts.limits;
+  const minRate = opts.limits.minRate ?? DEFAULT_LIMITS.minRate;
 
   // Shared failure state: the first failure wins; timers and abort signals destroy the live request.
   let failure: unknown;
   let req: http.ClientRequest | undefined;
   let res: http.IncomingMessage | undefined;
   let timer: NodeJS.Timeout | undefined;
+  // Body bytes counted per timeoutMs window, against minRate.
+  let rateTimer: NodeJS.Timeout | undefined;
+  let windowBytes = 0;
   const fail = (e: unknown) => {
     if (failure === undefined) failure = e;
     const err = e instanceof Error ? e : new Error(String(e));
@@ -160,6 +167,26 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
   const disarm = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    if (rateTimer) clearInterval(rateTimer);
+    rateTimer = undefined;
+  };
+  const watchRate = () => {
+    if (minRate <= 0 || rateTimer) return;
+    windowBytes = 0;
+    const need = Math.ceil((minRate * timeoutMs) / 1000);
+    rateTimer = setInterval(() => {
+      if (windowBytes < need) {
+        fail(
+          new DistdiffError(
+            'network',
+            url,
+            `download slower than ${minRate} bytes/s (${windowBytes} bytes in ${seconds(timeoutMs)} s)`,
+            'the server is too slow or dripping data; retry later, or lower --min-rate',
+          ),
+        );
+      }
+      windowBytes = 0;
+    }, timeoutMs);
   };
   const arm = () => {
     disarm();
@@ -270,9 +297,17 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
       const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
       throw new DistdiffError('download', url, `cannot create ${dirname(dest)}: ${code}`, 'check the cache directory');
     }
+    try {
+      // Not a planted link to somewhere else, not writable by other users.
+      trustedDir(dirname(dest), { create: false });
+    } catch (e) {
+      response.destroy();
+      throw e;
+    }
     const tmp = join(dirname(dest), `.part-${randomBytes(6).toString('hex')}-${basename(dest)}`);
     const hash = createHash('sha256');
     let bytes = 0;
+    watchRate();
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         bytes += chunk.length;
@@ -283,6 +318,7 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
           return;
         }
         hash.update(chunk);
+        windowBytes += chunk.length;
         arm();
         if (opts.progress) {
           try {

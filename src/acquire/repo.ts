@@ -181,7 +181,7 @@ async function openCached(input: string, from: string, cacheDir: string): Promis
   if (!problem && lexists(dest) && (await isUsableBareRepo(dest))) {
     const previousTags = await readTagMap(dest);
     try {
-      await runGit(dest, [...NET_ARGS, 'fetch', '--quiet', '--prune', '--force', '--no-tags', '--update-head-ok', '--no-recurse-submodules', '--', from, ...REFSPECS], {
+      await runGit(dest, [...NET_ARGS, 'fetch', '--quiet', '--prune', '--force', '--no-tags', '--update-head-ok', '--no-write-fetch-head', '--no-recurse-submodules', '--', from, ...REFSPECS], {
         label: input,
       });
     } catch (e) {

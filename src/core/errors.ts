@@ -2,6 +2,8 @@
  * Operational errors: bad input, unreachable source, missing tag, corrupt archive, exceeded limit.
  * The CLI prints `distdiff: <input>: <problem>; <hint>` on one line and exits 2.
  */
+import { redactUrls } from '../util/redact.js';
+
 export type ErrorKind =
   | 'usage'
   | 'not-found'
@@ -30,9 +32,9 @@ export class DistdiffError extends Error {
     this.hint = hint;
   }
 
-  /** The one line the CLI prints. */
+  /** The one line the CLI prints (credentials in URLs redacted). */
   oneLine(): string {
-    const clean = (s: string) => s.replace(/[\r\n]+/g, ' ').trim();
+    const clean = (s: string) => redactUrls(s.replace(/[\r\n]+/g, ' ').trim());
     return `${clean(this.input)}: ${clean(this.message)}${this.hint ? `; ${clean(this.hint)}` : ''}`;
   }
 }

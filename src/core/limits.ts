@@ -16,6 +16,10 @@ export interface Limits {
   maxRetainTotal: number;
   /** Network timeout (no progress for this long), in milliseconds. */
   timeoutMs: number;
+  /** Slowest download accepted, in bytes per second, measured over each `timeoutMs` window (0: no minimum). */
+  minRate: number;
+  /** A decompressor (xz, zstd, bzip2) that produces no output for this long is killed, in milliseconds. */
+  decoderTimeoutMs: number;
 }
 
 const GiB = 1024 ** 3;
@@ -30,4 +34,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxRetainFile: 8 * MiB,
   maxRetainTotal: 128 * MiB,
   timeoutMs: 30_000,
+  minRate: 1024,
+  decoderTimeoutMs: 120_000,
 };

@@ -67,6 +67,8 @@ const LIMIT_FLAGS: Record<keyof Limits, string> = {
   maxRetainFile: 'maxRetainFile',
   maxRetainTotal: 'maxRetainTotal',
   timeoutMs: '--timeout',
+  minRate: '--min-rate',
+  decoderTimeoutMs: '--decoder-timeout',
 };
 
 const usage = (input: string, problem: string, hint: string) => new DistdiffError('usage', input, problem, hint);
@@ -92,9 +94,10 @@ export function checkOptions(opts: VerifyOptions): Settings {
     if (value === undefined) continue;
     if (!(key in LIMIT_FLAGS)) throw usage(`limits.${key}`, 'not a limit', `use one of ${Object.keys(LIMIT_FLAGS).join(', ')}`);
     // Keeping no content at all is a valid choice (diffs become hash-only); every other limit must let something through.
-    const min = key === 'maxRetainFile' || key === 'maxRetainTotal' ? 0 : Number.MIN_VALUE;
+    // (--min-rate 0: no minimum download rate.)
+    const min = key === 'maxRetainFile' || key === 'maxRetainTotal' || key === 'minRate' ? 0 : Number.MIN_VALUE;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-      throw usage(`${LIMIT_FLAGS[key]} ${String(key === 'timeoutMs' && typeof value === 'number' ? value / 1000 : value)}`, min === 0 ? 'not a number ≥ 0' : 'not a positive number', 'give a positive limit (see README "Limits")');
+      throw usage(`${LIMIT_FLAGS[key]} ${String((key === 'timeoutMs' || key === 'decoderTimeoutMs') && typeof value === 'number' ? value / 1000 : value)}`, min === 0 ? 'not a number ≥ 0' : 'not a positive number', 'give a positive limit (see README "Limits")');
     }
     limits[key] = value;
   }

@@ -1,5 +1,6 @@
 import type { VerifyResult } from '../core/result.js';
 import { renderHtml } from './html.js';
+import { redactUrls } from '../util/redact.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
@@ -8,7 +9,25 @@ import { renderText, type TextOptions } from './text.js';
 export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
 export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'html'];
 
-export function render(r: VerifyResult, format: Format, opts: TextOptions = {}): string {
+/** The result with credentials removed from every input URL (userinfo, secret query values): what any format shows. */
+export function redactInputs(r: VerifyResult): VerifyResult {
+  const i = r.inputs;
+  const src = <T extends { source: string }>(x: T | undefined): T | undefined => (x ? { ...x, source: redactUrls(x.source) } : x);
+  return {
+    ...r,
+    inputs: {
+      ...i,
+      tarball: src(i.tarball)!,
+      repo: src(i.repo)!,
+      ...(i.signature ? { signature: src(i.signature) } : {}),
+      ...(i.tagSignature ? { tagSignature: src(i.tagSignature) } : {}),
+      ...(i.checksums ? { checksums: src(i.checksums) } : {}),
+    },
+  };
+}
+
+export function render(result: VerifyResult, format: Format, opts: TextOptions = {}): string {
+  const r = redactInputs(result);
   switch (format) {
     case 'text':
       return renderText(r, opts);

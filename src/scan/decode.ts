@@ -20,6 +20,17 @@ const READ_CHUNK = 1 << 20;
 export interface DecodeOptions {
   /** false: never spawn system decompressors, use the in-process fallbacks (tests, sandboxes). Default true. */
   systemDecoders?: boolean;
+  /** A decompressor child that produces no output for this long is killed (default 120 s). */
+  stallMs?: number;
+}
+
+/**
+ * The whole environment of a decompressor: PATH to find it and the C locale. Nothing else — XZ_OPT,
+ * XZ_DEFAULTS, ZSTD_CLEVEL, BZIP2/BZIP … would change what is decoded (BZIP2=<file> makes bzip2 decode
+ * another file; XZ_OPT=--single-stream hides trailing data).
+ */
+export function decoderEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', LANG: 'C' };
 }
 
 export interface DecodedStream {
@@ -70,7 +81,7 @@ function trySpawn(cmd: string, args: string[], stdin: number): Promise<ChildProc
   return new Promise((resolve, reject) => {
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
+      child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'], env: decoderEnv(), cwd: '/' }) as ChildProcessByStdio<null, Readable, Readable>;
     } catch (e) {
       reject(e);
       return;
@@ -293,9 +304,33 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     file.on('close', resolve);
   });
   let aborted = false;
+  // Deadline: a child that goes `stallMs` without output (while its output is being read) is killed, and
+  // both the consumer and `done` fail with that reason instead of waiting forever.
+  const stallMs = opts.stallMs ?? 120_000;
+  let stalled: DistdiffError | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+  const rearm = () => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      if (proc.stdout.isPaused()) return rearm(); // nobody reads yet: not the decoder's fault
+      stalled = new DistdiffError(
+        'archive',
+        path,
+        `${t.cmd} produced no output for ${Math.round(stallMs / 100) / 10} s and was stopped`,
+        'the decompressor hung; raise --decoder-timeout if the machine is very busy',
+      );
+      proc.kill('SIGKILL');
+      proc.stdout.destroy(stalled);
+    }, stallMs);
+    watchdog.unref?.();
+  };
+  rearm();
+  proc.stdout.on('data', rearm);
   const done = new Promise<void>((resolve, reject) => {
     proc.on('close', (code, signal) => {
-      if (fileError) reject(fileError);
+      if (watchdog) clearTimeout(watchdog);
+      if (stalled) reject(stalled);
+      else if (fileError) reject(fileError);
       else if (code === 0) hashed.then(() => (fileError ? reject(fileError) : resolve()));
       else if (aborted) reject(new DistdiffError('archive', path, `${t.cmd} was stopped`, ''));
       else {

@@ -10,7 +10,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
 import type { Compression } from '../core/types.js';
-import { consumer, corruptError, ended, fallbackDecoder, TOOLS, type DecodedStream } from './decode.js';
+import { consumer, corruptError, decoderEnv, ended, fallbackDecoder, TOOLS, type DecodedStream } from './decode.js';
 import { settleRetain, type ScanOptions, type ScanResult } from './entries.js';
 import { detectFormat, SNIFF_BYTES } from './format.js';
 import { scanDecodedTar } from './tar-scan.js';
@@ -130,7 +130,7 @@ async function decodeStream(input: string, raw: Readable, compression: Compressi
   const tool = TOOLS[compression];
   if (system) {
     const child = await new Promise<ReturnType<typeof spawn> | undefined>((resolve, reject) => {
-      const c = spawn(tool.cmd, tool.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+      const c = spawn(tool.cmd, tool.args, { stdio: ['pipe', 'pipe', 'pipe'], env: decoderEnv(), cwd: '/' });
       c.once('spawn', () => resolve(c));
       c.once('error', (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? resolve(undefined) : reject(e)));
     });

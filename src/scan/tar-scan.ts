@@ -14,7 +14,7 @@ function tarType(h: TarEntryHeader): EntryType {
 
 export async function scanTar(path: string, compression: Compression, inputSize: number, opts: ScanOptions): Promise<ScanResult> {
   // The decoder starts first; `retain` may still be in the making (git listing its tree).
-  const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders });
+  const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders, stallMs: opts.limits.decoderTimeoutMs });
   return scanDecodedTar(path, dec, compression, () => inputSize, opts);
 }
 
