@@ -17,6 +17,8 @@ import { verify } from './verify.js';
 import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
 import { DEFAULT_NPM_REGISTRY } from './profiles/npm-registry.js';
 import { VERSION } from './version.js';
+import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
+import { addToolchain, listToolchains } from './regenerate/toolchain.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
 
@@ -41,6 +43,12 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake release tarball) to the cache, or list them', (y) =>
+      y
+        .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, or list' })
+        .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' }),
+    )
+    .option('regenerate', { type: 'string', describe: 'prove autotools outputs by regenerating them in a sandbox: auto (default) or require (absence is an error); --no-regenerate skips it' })
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
     .option('tag', { alias: 't', type: 'string', describe: 'tag to compare with (default: inferred from the archive name)' })
     .option('commit', { alias: 'c', type: 'string', describe: 'commit to compare with instead of a tag' })
@@ -83,7 +91,15 @@ async function main(argv: string[]): Promise<number> {
     });
 
   const args = await parser.parseAsync();
-  if (args.help || args.version || !args.tarball) return 0;
+  if (args.help || args.version) return 0;
+  if (args._[0] === 'toolchain') return toolchainCommand(args as unknown as ToolchainArgs, env);
+  if (!args.tarball) return 0;
+  const regen = args.regenerate as unknown;
+  const regenerateMode: RegenerateMode | undefined =
+    regen === undefined ? undefined : regen === false ? 'off' : regen === '' || regen === true ? 'auto' : (REGENERATE_MODES as readonly unknown[]).includes(regen) ? (regen as RegenerateMode) : undefined;
+  if (regen !== undefined && regenerateMode === undefined) {
+    throw new DistdiffError('usage', `--regenerate=${String(regen)}`, 'unknown regeneration mode', 'use --regenerate=auto, --regenerate=require or --no-regenerate');
+  }
 
   const limits: Partial<Limits> = {
     maxDownload: parseSize(args['max-download'], 'max-download'),
@@ -122,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
     limits,
     policy,
     failOn,
+    ...(regenerateMode ? { regenerate: regenerateMode } : {}),
     progress: tty
       ? (p) => {
           const now = Date.now();
@@ -180,6 +197,33 @@ process.on('uncaughtException', (err) => {
 process.on('exit', () => {
   if (!finished && !failed) fail(new Error('stopped before the report was complete'));
 });
+interface ToolchainArgs {
+  action: 'add' | 'list';
+  source?: string;
+  signature?: string;
+  keyring?: string;
+  'allow-http'?: boolean;
+  'cache-dir'?: string;
+}
+
+async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
+  const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
+  if (args.action === 'list') {
+    for (const t of listToolchains(cacheDir)) {
+      const sig = t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';
+      process.stdout.write(`${t.manifest.name} ${t.manifest.version}  ${t.prefix}  sha256 ${t.manifest.sha256}  ${sig}\n`);
+    }
+    return 0;
+  }
+  if (!args.source) throw new DistdiffError('usage', 'toolchain add', 'no release tarball given', 'pass a GNU autoconf/automake release tarball, file or URL');
+  mkdirSync(cacheDir, { recursive: true });
+  const r = await addToolchain(args.source, { cacheDir, signature: args.signature, keyring: args.keyring, allowHttp: args['allow-http'] });
+  const m = r.manifest;
+  process.stdout.write(
+    `${r.reused ? 'already built' : 'built'}: ${m.name} ${m.version} in ${r.prefix} (sha256 ${m.sha256}; ${m.signature.status === 'valid' ? `signature valid${m.signature.userId ? ` from ${m.signature.userId}` : ''}` : 'no signature checked: pass --signature and --keyring'})\n`,
+  );
+  return 0;
+}
 
 main(hideBin(process.argv)).then(
   (code) => {

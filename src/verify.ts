@@ -25,6 +25,7 @@ import { checkPins } from './pipeline/pins.js';
 import { buildResult } from './pipeline/result.js';
 import { resolveProfileAndRevision } from './pipeline/revision.js';
 import { scanProvisional } from './pipeline/scan.js';
+import { regenerate } from './regenerate/regenerate.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
@@ -51,6 +52,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       ...(opts.stripPrefix !== undefined ? { stripPrefix: opts.stripPrefix } : profile.id === 'wheel' ? { stripPrefix: '' } : {}),
       findings: chain.findings,
       ...(opts.policy ? { policy: opts.policy } : {}),
+      regenerate: (diffs, tarball) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball }),
     });
     return buildResult({
       archive: inputs.archive,

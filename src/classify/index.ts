@@ -18,6 +18,7 @@ import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
 import { upstreamClassifier } from './upstream.js';
 import { blobIndexClassifier } from './upstream-blobs.js';
+import { provenancePostPass } from '../regenerate/provenance.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -47,8 +48,11 @@ export const CLASSIFIERS: Classifier[] = [
   repoMetadataClassifier,
 ];
 
-/** Suspicious constructs: scans unexplained / unknown-upstream build files, then follows flagged macros into configure. */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass];
+/**
+ * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
+ * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
+ */
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass];
 
 export async function classify(
   ctx: ClassifyContext,

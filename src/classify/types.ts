@@ -4,6 +4,7 @@
  */
 import type { Finding } from '../core/findings.js';
 import type { ArchiveAnomaly, PathDiff } from '../core/types.js';
+import type { RegenerationReport } from '../regenerate/types.js';
 
 export interface RevisionInfo {
   commit: string;
@@ -30,6 +31,8 @@ export interface ClassifyContext {
   /** Paths on the tarball side (after prefix strip, last entry wins). */
   tarballPaths: ReadonlySet<string>;
   content: ContentAccess;
+  /** What regenerating the autotools outputs in the sandbox proved (src/regenerate); absent when not attempted. */
+  regeneration?: RegenerationReport;
 }
 
 /** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */

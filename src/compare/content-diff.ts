@@ -10,6 +10,8 @@ export interface ContentDiffOptions {
   maxBytes?: number;
   /** Give up on a line diff after this many milliseconds (then sizes and hashes only). */
   timeoutMs?: number;
+  /** Names of the two sides in the diff header (default git, tarball; regeneration uses regenerated, tarball). */
+  labels?: [string, string];
 }
 
 /** A file is binary when it holds a NUL byte in its first 8000 bytes (git's heuristic). */
@@ -27,7 +29,8 @@ export function contentDiff(
   const base = { gitOid: ids.gitOid, tarballOid: ids.tarballOid, gitSize: git?.length ?? ids.gitSize, tarballSize: tarball?.length ?? ids.tarballSize };
   if (!git || !tarball) return { kind: 'unavailable', reason: 'too-large', ...base };
   if (isBinary(git) || isBinary(tarball)) return { kind: 'binary', ...base };
-  const patch = structuredPatch(`a/${path}`, `b/${path}`, git.toString('utf8'), tarball.toString('utf8'), 'git', 'tarball', {
+  const [left, right] = opts.labels ?? ['git', 'tarball'];
+  const patch = structuredPatch(`a/${path}`, `b/${path}`, git.toString('utf8'), tarball.toString('utf8'), left, right, {
     context: 3,
     timeout: opts.timeoutMs ?? 3000,
   });

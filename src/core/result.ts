@@ -106,7 +106,9 @@ export type Note =
   | { code: 'CONTENT_NOT_RETAINED'; files: number }
   | { code: 'PAX_COMMIT'; commit: string; matches: boolean }
   | { code: 'SHA256_VERIFIED'; sha256: string }
-  | { code: 'POLICY_LOADED'; path: string; allowances: number };
+  | { code: 'POLICY_LOADED'; path: string; allowances: number }
+  /** Regeneration of the autotools outputs (src/regenerate): what ran, or why it did not. */
+  | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; tools: string[]; outputs: number; reproduced: number; seconds: number };
 
 export interface VerifyResult {
   schemaVersion: typeof SCHEMA_VERSION;

@@ -13,6 +13,8 @@ import { contentDiff } from '../compare/content-diff.js';
 import { withChange } from '../core/change.js';
 import type { Finding } from '../core/findings.js';
 import type { Note } from '../core/result.js';
+import { regenerationNote } from '../regenerate/note.js';
+import type { RegenerationReport } from '../regenerate/types.js';
 import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type TreeEntry } from '../core/types.js';
 
 /** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
@@ -34,6 +36,8 @@ export interface ExplainInput {
   findings?: readonly Finding[];
   /** The packager's policy; without it, the repository's own distdiff.config.json applies (below high only). */
   policy?: Policy;
+  /** Regeneration of the autotools outputs (src/regenerate), run between compare and classify. */
+  regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball']) => Promise<RegenerationReport>;
 }
 
 export interface Explanation {
@@ -77,7 +81,11 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     if (g !== undefined && g.path === p) p = g.path; // git's string: no second copy of the path kept
     tarballPaths.add(p);
   }
+  const regeneration = input.regenerate ? await input.regenerate(cmp.diffs, content.tarball) : undefined;
+  const regenNote = regeneration && regenerationNote(regeneration);
+  if (regenNote) notes.push(regenNote);
   const ctx = {
+    ...(regeneration ? { regeneration } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },

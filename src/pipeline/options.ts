@@ -3,6 +3,7 @@
  * Library callers get the same DistdiffErrors (exit 2 in the CLI) as the command line; errors name the
  * option by its command-line spelling, which the README documents.
  */
+import type { RegenerateMode } from '../regenerate/types.js';
 import { checkAuthOptions } from '../acquire/authenticity.js';
 import type { DownloadProgress } from '../acquire/download.js';
 import type { Policy } from '../classify/policy.js';
@@ -49,6 +50,8 @@ export interface VerifyOptions {
   npmRegistry?: string;
   /** Extra trusted CA certificate(s) (PEM) for https downloads of npm: inputs (tests, private registries). */
   npmCa?: string | Buffer | Array<string | Buffer>;
+  /** Regenerate autotools outputs in the sandbox: 'auto' (default: when the sandbox and tool versions are available), 'off', 'require' (absence is an error). */
+  regenerate?: RegenerateMode;
 }
 
 /** The options after checking: every limit set, the gate decided. */

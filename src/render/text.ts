@@ -222,6 +222,12 @@ function rawNoteText(n: Note): string {
       return `sha256 matches the pinned value`;
     case 'POLICY_LOADED':
       return `policy ${n.path}: ${n.allowances} allowance(s)`;
+    case 'REGENERATION':
+      return n.status === 'done'
+        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${n.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)`
+        : n.status === 'off'
+          ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
+          : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
   }
 }
 

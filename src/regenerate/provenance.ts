@@ -1,0 +1,153 @@
+/**
+ * Provenance: turns the regeneration report into findings. Runs after the suspicious-construct pass, so
+ * the findings of the inputs carry their final severities.
+ *
+ *   reproduced, every input explained   GENERATED_BY_AUTOTOOLS with proof { proved: true, tool, version,
+ *                                       inputs (each with what explains it), procedure, normalisations }
+ *   reproduced, an input flagged        REPRODUCED_WITH_FLAGGED_INPUT, inheriting the worst input severity
+ *                                       and naming the inputs ("configure reproduces only with
+ *                                       m4/build-to-host.m4, which is flagged")
+ *   not reproduced                      REGENERATION_MISMATCH, high, critical when the shipped file's
+ *                                       differing lines carry suspicious constructs; diff regenerated → shipped
+ *   not regenerated                     GENERATED_BY_AUTOTOOLS keeps its label, with proof { proved: false,
+ *                                       reason }
+ */
+import { structuredPatch } from 'diff';
+import { findConstructs } from '../classify/suspicious.js';
+import type { ClassifyContext, PostPass } from '../classify/types.js';
+import { contentDiff } from '../compare/content-diff.js';
+import { codeDoc } from '../core/codes.js';
+import { makeFinding, type AutotoolsTool, type Finding, type ProvenanceInput } from '../core/findings.js';
+import { severityRank, type Severity } from '../core/types.js';
+import type { RegeneratedOutput, RegenerationReport } from './types.js';
+
+const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake' };
+
+/** 1-based line numbers of `b` that are added relative to `a`. */
+export function addedLines(a: string, b: string): Set<number> | undefined {
+  const patch = structuredPatch('a', 'b', a, b, '', '', { context: 0, timeout: 5000 });
+  if (!patch) return undefined;
+  const out = new Set<number>();
+  for (const h of patch.hunks) {
+    let n = h.newStart;
+    for (const l of h.lines) {
+      if (l.startsWith('+')) out.add(n++);
+      else if (l.startsWith(' ')) n++;
+    }
+  }
+  return out;
+}
+
+/** Why a label-only autotools explanation is not proved. */
+function unprovedReason(report: RegenerationReport | undefined, f: Finding): string {
+  if (!report) return 'regeneration was not attempted';
+  if (report.status === 'done') {
+    if (f.code === 'GENERATED_BY_AUTOTOOLS' && report.outputs.has(f.path)) return 'not reproduced';
+    return `a ${f.code === 'GENERATED_BY_AUTOTOOLS' ? f.evidence.tool : 'generator'} output, which regeneration does not cover (only aclocal.m4, configure, the autoheader template and Makefile.in are regenerated)`;
+  }
+  if (report.status === 'not-applicable') return 'no configure with its configure.ac in git to regenerate';
+  return `not regenerated: ${report.reason ?? report.status}`;
+}
+
+function inputProvenance(
+  inputs: RegeneratedOutput['inputs'],
+  report: RegenerationReport,
+  byPath: Map<string, Finding>,
+): { inputs: ProvenanceInput[]; flagged: { path: string; code: Finding['code']; severity: Severity }[] } {
+  const out: ProvenanceInput[] = [];
+  const flagged: { path: string; code: Finding['code']; severity: Severity }[] = [];
+  for (const i of inputs) {
+    if (i.origin === 'git') {
+      out.push({ ...i, explainedBy: 'git' });
+      continue;
+    }
+    if (i.origin === 'regenerated') {
+      const o = report.outputs.get(i.path);
+      if (o?.status === 'reproduced') out.push({ ...i, explainedBy: 'reproduced' });
+      else {
+        out.push({ ...i });
+        flagged.push({ path: i.path, code: 'REGENERATION_MISMATCH', severity: 'high' });
+      }
+      continue;
+    }
+    const f = byPath.get(i.path);
+    if (f && (codeDoc(f.code).explained || f.allowed) && severityRank(f.severity) < severityRank('high')) out.push({ ...i, explainedBy: f.code });
+    else {
+      out.push({ ...i });
+      flagged.push({ path: i.path, code: f?.code ?? 'TARBALL_ONLY_UNEXPLAINED', severity: f?.severity ?? 'high' });
+    }
+  }
+  return { inputs: out, flagged };
+}
+
+function worst(severities: Severity[]): Severity {
+  return severities.reduce<Severity>((a, b) => (severityRank(b) > severityRank(a) ? b : a), 'info');
+}
+
+export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): Finding[] {
+  const report = ctx.regeneration;
+  const out = [...findings];
+  const byPath = new Map<string, Finding>();
+  for (const f of findings) if (!byPath.has(f.path) || f.code !== 'DUPLICATE_ENTRY') byPath.set(f.path, f);
+  const indexOf = new Map<string, number>();
+  out.forEach((f, i) => indexOf.set(f.path, indexOf.get(f.path) ?? i));
+
+  if (report?.status === 'done') {
+    // aclocal.m4 first: configure's provenance depends on it.
+    const order = [...report.outputs.values()].sort((a, b) => (a.step === 'aclocal' ? -1 : b.step === 'aclocal' ? 1 : 0));
+    for (const o of order) {
+      const i = indexOf.get(o.path);
+      if (i === undefined) continue;
+      const prev = out[i]!;
+      const extra = {
+        ...(prev.constructs?.length ? { constructs: prev.constructs } : {}),
+        ...(prev.degraded ? { degraded: prev.degraded } : {}),
+      };
+      if (o.status === 'reproduced') {
+        const { inputs, flagged } = inputProvenance(o.inputs, report, byPath);
+        if (!flagged.length) {
+          out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, 'info', {
+            tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
+            ...(prev.code === 'GENERATED_BY_AUTOTOOLS' && prev.evidence.source ? { source: prev.evidence.source } : {}),
+            proof: { proved: true, method: 'regenerated', step: o.step, tool: o.tool, version: o.version, toolOrigin: o.toolOrigin, inputs, procedure: o.procedure, normalisations: o.normalisations },
+          });
+        } else {
+          out[i] = makeFinding('REPRODUCED_WITH_FLAGGED_INPUT', o.path, worst([codeDoc('REPRODUCED_WITH_FLAGGED_INPUT').severity, ...flagged.map((f) => f.severity)]), { step: o.step, tool: o.tool, version: o.version, flagged, inputs }, extra);
+        }
+        byPath.set(o.path, out[i]!);
+        continue;
+      }
+      const shipped = ctx.content.tarball(o.path);
+      const { inputs } = inputProvenance(o.inputs, report, byPath);
+      let constructs = prev.constructs ?? [];
+      let differingLines = 0;
+      if (shipped && o.regenerated) {
+        const text = shipped.toString('latin1');
+        const added = addedLines(o.regenerated.toString('latin1'), text);
+        differingLines = added?.size ?? 0;
+        constructs = added ? findConstructs(text, o.path).filter((c) => added.has(c.line)) : findConstructs(text, o.path);
+      }
+      const diff = contentDiff(o.path, o.regenerated ?? Buffer.alloc(0), shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
+      out[i] = makeFinding(
+        'REGENERATION_MISMATCH',
+        o.path,
+        constructs.length ? 'critical' : 'high',
+        { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', differingLines, inputs, procedure: o.procedure, normalisations: o.normalisations },
+        { ...(constructs.length ? { constructs } : {}), diff, ...(prev.degraded ? { degraded: prev.degraded } : {}) },
+      );
+      byPath.set(o.path, out[i]!);
+    }
+  }
+  // Every other autotools label says it is not proved, and why.
+  for (let i = 0; i < out.length; i++) {
+    const f = out[i]!;
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || f.evidence.proof) continue;
+    out[i] = { ...f, evidence: { ...f.evidence, proof: { proved: false, method: 'label', reason: unprovedReason(report, f) } } };
+  }
+  return out;
+}
+
+export const provenancePostPass: PostPass = {
+  id: 'provenance',
+  run: provenanceFindings,
+};

@@ -1,0 +1,415 @@
+/**
+ * Regeneration: prove configure, aclocal.m4, the autoheader template and every Makefile.in by running
+ * the generators that made them — same versions, in the sandbox — on the tag's tree plus the tarball's
+ * own non-generated inputs (m4 copies, aux scripts, ABOUT-NLS …), then comparing each output with the
+ * shipped file.
+ *
+ *   scratch tree   every file of the tag as `git archive` exports it (modes and symlinks kept), plus every
+ *                  tarball-only file except the outputs to regenerate
+ *   steps          aclocal → autoconf → autoheader → automake in each configure directory (what
+ *                  `autoreconf -f` runs; libtoolize and autopoint are not run: the tarball's copies of
+ *                  their files are used, and the upstream classifier vouches for those)
+ *   automake       first with every aux file present; when a Makefile.in then differs, once more with the
+ *                  aux files automake installs itself removed and `--add-missing --copy` (the top-level
+ *                  DIST_COMMON lists the aux files that existed when automake reached it) — the better run
+ *                  is kept and named in the evidence
+ *
+ * Nothing here decides severities: the report goes to the provenance post pass (./provenance.ts).
+ */
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfigureAc, macroFirstArgs } from '../classify/autotools.js';
+import { isBuildAffecting } from '../classify/build-affecting.js';
+import { baseOf, dirOf } from '../classify/paths.js';
+import { DistdiffError } from '../core/errors.js';
+import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
+import { blobId } from '../scan/blob-id.js';
+import { detectVersions } from './detect.js';
+import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
+import { findTool, type Tool, type ToolName } from './toolchain.js';
+import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
+import type { GeneratorStep } from '../core/findings.js';
+export type { RegenerateMode, RegenerationReport } from './types.js';
+export { REGENERATE_MODES } from './types.js';
+
+export interface RegenerateArgs {
+  mode: RegenerateMode;
+  cacheDir: string;
+  algo: HashAlgo;
+  git: GitTree;
+  diffs: readonly PathDiff[];
+  /** Raw blob content from the repository (undefined when larger than the caller's bound). */
+  readGit: (oid: string) => Promise<Buffer | undefined>;
+  /** Retained tarball content of a tarball-only path (prefix stripped). */
+  tarball: (path: string) => Buffer | undefined;
+  /** Sandbox limits per generator run. */
+  limits?: Partial<SandboxLimits>;
+  /** PATH used to look bubblewrap up (default: the process's). */
+  path?: string;
+}
+
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+const MAX_TREE_FILES = 200_000;
+
+/** Aux scripts `automake --add-missing` installs itself. */
+const AUTOMAKE_AUX = new Set(['compile', 'depcomp', 'install-sh', 'missing', 'test-driver', 'ar-lib', 'ylwrap', 'mdate-sh', 'texinfo.tex', 'py-compile', 'tap-driver.sh', 'mkinstalldirs']);
+
+const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+const relTo = (dir: string, p: string) => (dir ? p.slice(dir.length + 1) : p);
+
+interface ConfigureDir {
+  dir: string;
+  ac: string;
+  acText: string;
+  configure: string;
+  aclocal?: string;
+  headers: string[];
+  makefileIns: string[];
+}
+
+function emptyReport(status: RegenerationReport['status'], reason?: string, ms = 0): RegenerationReport {
+  return { status, ...(reason ? { reason } : {}), tools: [], outputs: new Map(), placeholders: 0, ms };
+}
+
+/** Write `data` at `rel` under `root`, refusing to pass through a symlink or to leave the tree. */
+function safeWrite(root: string, rel: string, write: (full: string) => void): boolean {
+  const parts = rel.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
+  let cur = root;
+  for (const p of parts.slice(0, -1)) {
+    cur = join(cur, p);
+    try {
+      const st = lstatSync(cur);
+      if (!st.isDirectory()) return false;
+    } catch {
+      mkdirSync(cur);
+    }
+  }
+  const full = join(cur, parts[parts.length - 1]!);
+  try {
+    lstatSync(full);
+    return false; // already there (a file and a directory of one name, or a duplicate)
+  } catch {
+    write(full);
+    return true;
+  }
+}
+
+/** Read a regenerated output: regular files only (a symlink planted by m4 is never followed), bounded. */
+function readOutput(root: string, rel: string): Buffer | undefined {
+  const full = join(root, rel);
+  try {
+    const st = lstatSync(full);
+    if (!st.isFile() || st.size > MAX_OUTPUT_BYTES) return undefined;
+    return readFileSync(full);
+  } catch {
+    return undefined;
+  }
+}
+
+function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEntry>, acTexts: Map<string, string>): ConfigureDir[] {
+  const out: ConfigureDir[] = [];
+  for (const [path, e] of tarballOnly) {
+    if (baseOf(path) !== 'configure' || e.type !== 'file') continue;
+    const dir = dirOf(path);
+    const ac = ['configure.ac', 'configure.in'].map((n) => inDir(dir, n)).find((p) => args.git.entries.get(p)?.type === 'file');
+    if (!ac || !acTexts.has(ac)) continue;
+    const acText = acTexts.get(ac)!;
+    const facts = parseConfigureAc(acText);
+    const aclocal = tarballOnly.has(inDir(dir, 'aclocal.m4')) ? inDir(dir, 'aclocal.m4') : undefined;
+    const headers = facts.headerTemplates.map((h) => inDir(dir, h)).filter((h) => tarballOnly.has(h));
+    out.push({ dir, ac, acText, configure: path, ...(aclocal ? { aclocal } : {}), headers, makefileIns: [] });
+  }
+  // Each Makefile.in with its Makefile.am in git belongs to the nearest configure directory above it.
+  out.sort((a, b) => b.dir.length - a.dir.length);
+  for (const [path] of tarballOnly) {
+    if (baseOf(path) !== 'Makefile.in') continue;
+    const am = inDir(dirOf(path), 'Makefile.am');
+    if (args.git.entries.get(am)?.type !== 'file') continue;
+    const owner = out.find((c) => c.dir === '' || path.startsWith(`${c.dir}/`));
+    owner?.makefileIns.push(path);
+  }
+  out.sort((a, b) => a.dir.length - b.dir.length || (a.dir < b.dir ? -1 : 1));
+  for (const c of out) c.makefileIns.sort();
+  return out;
+}
+
+/** `-I dir` flags for aclocal: AC_CONFIG_MACRO_DIR(S) and ACLOCAL_AMFLAGS, in order, deduplicated. */
+export function aclocalIncludes(acText: string, makefileAm: string | undefined): string[] {
+  const dirs: string[] = [];
+  for (const macro of ['AC_CONFIG_MACRO_DIRS', 'AC_CONFIG_MACRO_DIR']) {
+    for (const arg of macroFirstArgs(acText, macro)) for (const d of arg.split(/\s+/).filter(Boolean)) if (!d.includes('$')) dirs.push(d);
+  }
+  const flags = makefileAm ? /^\s*ACLOCAL_AMFLAGS\s*=\s*(.*(?:\\\n.*)*)$/m.exec(makefileAm)?.[1] : undefined;
+  if (flags) {
+    const words = flags.replace(/\\\n/g, ' ').split(/\s+/).filter(Boolean);
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      if (w === '-I' && words[i + 1]) dirs.push(words[++i]!);
+      else if (w.startsWith('-I') && w.length > 2) dirs.push(w.slice(2));
+    }
+  }
+  return [...new Set(dirs.map((d) => d.replace(/\/+$/, '')).filter((d) => d && !d.startsWith('/') && !d.split('/').includes('..')))];
+}
+
+/** Files m4 pulls in: m4_include / m4_sinclude / sinclude / include arguments, relative to `dir`. */
+function m4Includes(text: string): string[] {
+  const out: string[] = [];
+  for (const macro of ['m4_include', 'm4_sinclude', 'sinclude']) for (const a of macroFirstArgs(text, macro)) if (a && !a.includes('$')) out.push(a);
+  return out;
+}
+
+/** Paths named inside m4_esyscmd([...]) calls of configure.ac (build-aux/git-version-gen .tarball-version). */
+function esyscmdPaths(text: string): string[] {
+  const out: string[] = [];
+  for (const a of [...macroFirstArgs(text, 'm4_esyscmd'), ...macroFirstArgs(text, 'm4_esyscmd_s'), ...macroFirstArgs(text, 'esyscmd')]) {
+    for (const w of a.split(/[\s;|&<>()'"`]+/)) if (/^[\w.][\w./+-]*$/.test(w) && !w.startsWith('-')) out.push(w.replace(/^\.\//, ''));
+  }
+  return out;
+}
+
+/** `include` lines of a Makefile.am, resolved relative to the repository root. */
+function amIncludes(am: string, amDir: string, acDir: string): string[] {
+  const out: string[] = [];
+  for (const m of am.matchAll(/^\s*-?include\s+(\S+)/gm)) {
+    let p = m[1]!;
+    if (p.startsWith('$(top_srcdir)/')) p = inDir(acDir, p.slice('$(top_srcdir)/'.length));
+    else if (p.startsWith('$(srcdir)/')) p = inDir(amDir, p.slice('$(srcdir)/'.length));
+    else if (p.includes('$')) continue;
+    else p = inDir(amDir, p.replace(/^\.\//, ''));
+    out.push(p);
+  }
+  return out;
+}
+
+function lastLines(s: string, n = 2): string {
+  return s.trim().split('\n').slice(-n).join(' | ').slice(0, 400);
+}
+
+export async function regenerate(args: RegenerateArgs): Promise<RegenerationReport> {
+  const t0 = Date.now();
+  if (args.mode === 'off') return emptyReport('off', 'disabled with --no-regenerate');
+  const tarballOnly = new Map<string, TreeEntry>();
+  for (const d of args.diffs) if (d.status === 'tarball-only' && d.tarball) tarballOnly.set(d.path, d.tarball);
+
+  // configure.ac texts (from git) for every directory with a tarball-only configure.
+  const acTexts = new Map<string, string>();
+  for (const [path, e] of tarballOnly) {
+    if (baseOf(path) !== 'configure' || e.type !== 'file') continue;
+    for (const n of ['configure.ac', 'configure.in']) {
+      const g = args.git.entries.get(inDir(dirOf(path), n));
+      if (g?.type === 'file' && g.oid) {
+        const b = await args.readGit(args.git.converted.get(g.path)?.rawOid ?? g.oid);
+        if (b) acTexts.set(g.path, b.toString('latin1'));
+        break;
+      }
+    }
+  }
+  const dirs = findConfigureDirs(args, tarballOnly, acTexts);
+  if (!dirs.length) return emptyReport('not-applicable', 'no generated configure with its configure.ac in git', Date.now() - t0);
+
+  const unavailable = (reason: string) => {
+    if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `cannot regenerate the autotools files: ${reason}`, 'install what is missing, or drop --regenerate=require');
+    return emptyReport('unavailable', reason, Date.now() - t0);
+  };
+
+  const sandbox = await probeSandbox(args.path);
+  if (!sandbox.ok) return unavailable(sandbox.reason);
+  if (args.git.entries.size > MAX_TREE_FILES) return unavailable(`the tree has ${args.git.entries.size} files (more than ${MAX_TREE_FILES})`);
+
+  // ---- versions and tools ----
+  const head = (p: string) => args.tarball(p)?.subarray(0, 8192).toString('latin1');
+  const top = dirs[0]!;
+  const gettextFiles = [...tarballOnly.keys()].filter((p) => /(?:^|\/)(?:po\/Makefile\.in\.in|m4\/gettext\.m4)$/.test(p));
+  const ltmain = [...tarballOnly.keys()].find((p) => baseOf(p) === 'ltmain.sh');
+  const versions = detectVersions(head, { configure: top.configure, ...(top.aclocal ? { aclocal: top.aclocal } : {}), makefileIns: dirs.flatMap((d) => d.makefileIns), ...(ltmain ? { ltmain } : {}), gettext: gettextFiles });
+  if (!versions.autoconf) return unavailable(`${top.configure} carries no "Generated by GNU Autoconf X" stamp`);
+  const needAutomake = dirs.some((d) => d.aclocal || d.makefileIns.length);
+  const needed: [ToolName, string][] = [['autoconf', versions.autoconf]];
+  if (needAutomake) {
+    if (!versions.automake) return unavailable('no automake version stamp in aclocal.m4 or Makefile.in');
+    needed.push(['automake', versions.automake]);
+  }
+  // aclocal stamps the autoconf it ran with into aclocal.m4: it must be the same version.
+  if (versions.aclocalAutoconf && versions.aclocalAutoconf !== versions.autoconf) {
+    return unavailable(`aclocal.m4 was generated for autoconf ${versions.aclocalAutoconf} but configure by ${versions.autoconf}`);
+  }
+  const tools: Tool[] = [];
+  const missing: string[] = [];
+  for (const [name, version] of needed) {
+    const t = await findTool(name, version, args.cacheDir);
+    if (t) tools.push(t);
+    else missing.push(`${name} ${version}`);
+  }
+  if (missing.length) return unavailable(`${missing.join(' and ')} not available (system has other versions; add with: distdiff toolchain add ${missing.map((m) => `${m.replace(' ', '-')}.tar.xz`).join(' ')})`);
+  const toolOf = (name: ToolName) => tools.find((t) => t.name === name)!;
+  const prefixes = tools.flatMap((t) => (t.prefix ? [t.prefix] : []));
+
+  // ---- scratch tree ----
+  const outputs = new Set<string>();
+  for (const d of dirs) {
+    outputs.add(d.configure);
+    if (d.aclocal) outputs.add(d.aclocal);
+    for (const h of d.headers) outputs.add(h);
+    for (const m of d.makefileIns) outputs.add(m);
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-regen-'));
+  const origin = new Map<string, RegenInput['origin']>();
+  let placeholders = 0;
+  try {
+    const missingInput: string[] = [];
+    const symlinks: [string, string][] = [];
+    const entries = [...args.git.entries.values()];
+    const writeFile = (rel: string, content: Buffer | undefined, executable: boolean, from: 'git' | 'tarball') => {
+      if (content === undefined) {
+        if (isBuildAffecting(rel)) missingInput.push(rel);
+        placeholders++;
+      }
+      if (safeWrite(scratch, rel, (full) => writeFileSync(full, content ?? Buffer.alloc(0), { mode: executable ? 0o755 : 0o644 }))) origin.set(rel, from);
+    };
+    // git side, a bounded number of reads in flight
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const e = entries[next++]!;
+        if (e.type === 'symlink' && e.linkTarget !== undefined) symlinks.push([e.path, e.linkTarget]);
+        if (e.type !== 'file' || !e.oid) continue;
+        const oid = args.git.converted.get(e.path)?.rawOid ?? e.oid;
+        writeFile(e.path, await args.readGit(oid), e.executable, 'git');
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    for (const [path, e] of tarballOnly) {
+      if (outputs.has(path)) continue;
+      if (e.type === 'symlink' && e.linkTarget !== undefined) symlinks.push([path, e.linkTarget]);
+      if (e.type !== 'file') continue;
+      writeFile(path, args.tarball(path), e.executable, 'tarball');
+    }
+    // Symlinks last, and only those that stay inside the tree (relative, no climbing above the root).
+    for (const [path, target] of symlinks) {
+      const depth = path.split('/').length - 1;
+      let level = depth;
+      let ok = !target.startsWith('/');
+      for (const seg of target.split('/')) {
+        if (seg === '..') level--;
+        else if (seg && seg !== '.') level++;
+        if (level < 0) ok = false;
+      }
+      if (ok && safeWrite(scratch, path, (full) => symlinkSync(target, full))) origin.set(path, args.git.entries.has(path) ? 'git' : 'tarball');
+    }
+    if (missingInput.length) {
+      return unavailable(`build input(s) too large to keep in memory: ${missingInput.slice(0, 3).join(', ')}${missingInput.length > 3 ? ` and ${missingInput.length - 3} more` : ''}`);
+    }
+
+    // ---- run the generators ----
+    const report: RegenerationReport = { status: 'done', versions, tools, outputs: new Map(), placeholders, ms: 0 };
+    const sandboxRun = async (dir: string, argv: string[]) => {
+      const r = await runSandboxed(sandbox.bwrap, { scratch, cwd: dir || undefined, argv, toolchains: prefixes, ...(args.limits ? { limits: args.limits } : {}) });
+      if (r.code !== 0) throw new Error(`${argv.join(' ')} in ${dir || '.'} ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${lastLines(r.stderr)}`);
+    };
+    const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedure: string[] = []) => {
+      const tool = toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
+      const regenerated = readOutput(scratch, path);
+      const shipped = args.tarball(path);
+      const entry = tarballOnly.get(path);
+      let status: RegeneratedOutput['status'] = 'not-produced';
+      if (regenerated) {
+        const same = shipped ? regenerated.equals(shipped) : entry?.oid !== undefined && blobId(args.algo, regenerated) === entry.oid;
+        status = same ? 'reproduced' : 'differs';
+      }
+      report.outputs.set(path, {
+        path,
+        step,
+        tool: tool.name,
+        version: tool.version,
+        toolOrigin: tool.origin,
+        status,
+        ...(status === 'differs' ? { regenerated } : {}),
+        inputs,
+        procedure,
+        normalisations: [],
+      });
+    };
+    const inputOf = (p: string): RegenInput | undefined => {
+      const o = origin.get(p);
+      return o ? { path: p, origin: o } : outputs.has(p) ? { path: p, origin: 'regenerated' } : undefined;
+    };
+    const uniqInputs = (paths: string[]) => {
+      const seen = new Set<string>();
+      const out: RegenInput[] = [];
+      for (const p of paths) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        const i = inputOf(p);
+        if (i) out.push(i);
+      }
+      return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+    };
+
+    try {
+      for (const d of dirs) {
+        const rootAm = inDir(d.dir, 'Makefile.am');
+        const rootAmText = args.git.entries.has(rootAm) ? readOutput(scratch, rootAm)?.toString('latin1') : undefined;
+        const acFiles = [d.ac, ...m4Includes(d.acText).map((p) => inDir(d.dir, p)), ...esyscmdPaths(d.acText).map((p) => inDir(d.dir, p))];
+        if (args.git.entries.has(inDir(d.dir, 'acinclude.m4')) || origin.has(inDir(d.dir, 'acinclude.m4'))) acFiles.push(inDir(d.dir, 'acinclude.m4'));
+        let m4Inputs: string[] = [];
+        if (d.aclocal) {
+          await sandboxRun(d.dir, ['aclocal', '--force', ...aclocalIncludes(d.acText, rootAmText).flatMap((i) => ['-I', i])]);
+          const text = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
+          m4Inputs = m4Includes(text).map((p) => inDir(d.dir, p));
+          record(d.aclocal, 'aclocal', uniqInputs([...acFiles, ...m4Inputs]));
+        } else if (args.git.entries.has(inDir(d.dir, 'aclocal.m4'))) {
+          m4Inputs = [inDir(d.dir, 'aclocal.m4')];
+        }
+        const configureInputs = [...acFiles, ...(d.aclocal ? [d.aclocal] : []), ...m4Inputs];
+        await sandboxRun(d.dir, ['autoconf', '--force']);
+        record(d.configure, 'autoconf', uniqInputs(configureInputs));
+        if (d.headers.length) {
+          await sandboxRun(d.dir, ['autoheader', '--force']);
+          for (const h of d.headers) record(h, 'autoheader', uniqInputs(configureInputs));
+        }
+        if (d.makefileIns.length) {
+          const amInputs = (m: string) => {
+            const amPath = inDir(dirOf(m), 'Makefile.am');
+            const text = readOutput(scratch, amPath)?.toString('latin1') ?? '';
+            return uniqInputs([amPath, ...amIncludes(text, dirOf(m), d.dir), d.ac]);
+          };
+          await sandboxRun(d.dir, ['automake']);
+          for (const m of d.makefileIns) record(m, 'automake', amInputs(m));
+          const differing = d.makefileIns.filter((m) => report.outputs.get(m)?.status !== 'reproduced');
+          // The aux files automake installs itself, from the tarball: remove them and let automake add them
+          // in its own order (DIST_COMMON then lists what existed when each Makefile.am was processed).
+          const auxOwned = [...tarballOnly.keys()].filter((p) => AUTOMAKE_AUX.has(baseOf(p)) && origin.get(p) === 'tarball' && (p.startsWith(`${d.dir}/`) || !d.dir));
+          if (differing.length && auxOwned.length) {
+            const firstRun = new Map(d.makefileIns.map((m) => [m, report.outputs.get(m)!]));
+            const saved = new Map(auxOwned.map((p) => [p, readFileSync(join(scratch, p))]));
+            for (const p of auxOwned) rmSync(join(scratch, p), { force: true });
+            for (const m of d.makefileIns) rmSync(join(scratch, m), { force: true });
+            await sandboxRun(d.dir, ['automake', '--add-missing', '--copy']);
+            const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => relTo(d.dir, p));
+            const procedure = [`automake --add-missing --copy installed ${installed.join(', ') || 'nothing'} (the tarball's copies were set aside)`];
+            for (const m of d.makefileIns) record(m, 'automake', amInputs(m), procedure);
+            const second = d.makefileIns.filter((m) => report.outputs.get(m)?.status === 'reproduced').length;
+            const first = [...firstRun.values()].filter((o) => o.status === 'reproduced').length;
+            if (second <= first) for (const [m, o] of firstRun) report.outputs.set(m, o);
+            // Put the tarball's aux files back (later directories may need them).
+            for (const [p, b] of saved) {
+              rmSync(join(scratch, p), { force: true });
+              writeFileSync(join(scratch, p), b, { mode: 0o755 });
+            }
+          }
+        }
+      }
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${reason}`, 'see the generator message; drop --regenerate=require to get the report without it');
+      return { ...emptyReport('failed', reason), versions, tools, outputs: report.outputs, placeholders, ms: Date.now() - t0 };
+    }
+    report.ms = Date.now() - t0;
+    return report;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+

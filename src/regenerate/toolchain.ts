@@ -1,0 +1,170 @@
+/**
+ * Generator toolchains of an exact version: the system's autoconf/automake when their version matches,
+ * otherwise a toolchain built from the GNU release tarball into
+ * `<cache>/toolchains/<tool>-<version>` by `distdiff toolchain add FILE|URL`.
+ *
+ * Building a toolchain runs the release tarball's configure/make — a GNU release (ideally with its
+ * OpenPGP signature checked against a keyring), which is trusted input, not the release under test. It
+ * still runs inside the sandbox, with only its build directory and its install prefix writable.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { acquireArchive } from '../acquire/archive-source.js';
+import { archiveSignature, checkAuthOptions, loadAuthKeyring } from '../acquire/authenticity.js';
+import { DistdiffError } from '../core/errors.js';
+import { DEFAULT_LIMITS } from '../core/limits.js';
+import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import type { Tool, ToolName } from './types.js';
+export type { Tool, ToolName } from './types.js';
+
+export const TOOL_NAMES: readonly ToolName[] = ['autoconf', 'automake'];
+
+/** The directories the sandbox sees as its PATH (besides toolchain prefixes): system tools must live here. */
+const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+export function toolchainsDir(cacheDir: string): string {
+  return join(cacheDir, 'toolchains');
+}
+
+function versionOf(bin: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
+      if (err) return resolve(undefined);
+      resolve(/\(GNU (?:Autoconf|automake)\)\s+(\S+)/i.exec(stdout)?.[1]);
+    });
+  });
+}
+
+const systemVersions = new Map<string, Promise<string | undefined>>();
+
+/** The version of the system tool the sandbox would run, or undefined. */
+export function systemVersion(name: ToolName): Promise<string | undefined> {
+  let p = systemVersions.get(name);
+  if (!p) {
+    const bin = which(name, SYSTEM_PATH);
+    p = bin ? versionOf(bin) : Promise.resolve(undefined);
+    systemVersions.set(name, p);
+  }
+  return p;
+}
+
+/** A tool of exactly `version`: the system's, else a cached toolchain. */
+export async function findTool(name: ToolName, version: string, cacheDir: string): Promise<Tool | undefined> {
+  if ((await systemVersion(name)) === version) return { name, version, origin: 'system' };
+  const prefix = join(toolchainsDir(cacheDir), `${name}-${version}`);
+  const bin = join(prefix, 'bin', name);
+  if (existsSync(bin) && existsSync(join(prefix, MANIFEST)) && (await versionOf(bin)) === version) return { name, version, origin: 'cache', prefix };
+  return undefined;
+}
+
+const MANIFEST = 'distdiff-toolchain.json';
+
+export interface ToolchainManifest {
+  name: ToolName;
+  version: string;
+  source: string;
+  sha256: string;
+  /** The OpenPGP check the release tarball passed, or 'none' when no signature was given. */
+  signature: { status: 'valid'; fingerprint?: string; userId?: string; keyring: string } | { status: 'none' };
+  builtAt: string;
+}
+
+export interface AddToolchainOptions {
+  cacheDir: string;
+  signature?: string;
+  keyring?: string;
+  allowHttp?: boolean;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(path), h);
+  return h.digest('hex');
+}
+
+function run(cmd: string, args: string[], cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${String(stderr).trim().split('\n').pop() ?? err.message}`)) : resolve(stdout)));
+  });
+}
+
+/** Build and install a GNU autoconf/automake release tarball as a cached toolchain. */
+export async function addToolchain(source: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
+  checkAuthOptions({ tarball: source, signature: opts.signature, keyring: opts.keyring, cacheDir: opts.cacheDir });
+  const limits = DEFAULT_LIMITS;
+  const archive = await acquireArchive(source, { cacheDir: opts.cacheDir, limits, allowHttp: opts.allowHttp });
+  if (archive.isDirectory) throw new DistdiffError('usage', source, 'a toolchain is built from a GNU release tarball, not a directory', 'pass e.g. autoconf-2.72.tar.xz');
+  const keys = await loadAuthKeyring({ tarball: source, keyring: opts.keyring, signature: opts.signature, cacheDir: opts.cacheDir });
+  const sig = opts.signature && keys ? await archiveSignature({ tarball: source, signature: opts.signature, keyring: opts.keyring, allowHttp: opts.allowHttp, cacheDir: opts.cacheDir }, archive.path, false, keys, limits) : undefined;
+  const sha256 = archive.sha256 ?? (await sha256File(archive.path));
+
+  const sandbox = await probeSandbox();
+  if (!sandbox.ok) throw new DistdiffError('usage', source, `cannot build a toolchain: ${sandbox.reason}`, 'install bubblewrap (scripts/install-system-deps.sh)');
+
+  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  try {
+    await run('tar', ['-xf', archive.path, '-C', work, '--no-same-owner', '--no-same-permissions']);
+    const tops = readdirSync(work);
+    const m = tops.length === 1 ? /^(autoconf|automake)-(\d+(?:\.\d+)+[a-z]?)$/.exec(tops[0]!) : null;
+    if (!m || !existsSync(join(work, tops[0]!, 'configure'))) {
+      throw new DistdiffError('usage', source, `not a GNU autoconf or automake release tarball (top directory ${tops.join(', ') || 'none'})`, 'pass autoconf-X.tar.xz or automake-X.tar.xz (Debian orig tarballs are the GNU releases)');
+    }
+    const name = m[1] as ToolName;
+    const version = m[2]!;
+    const prefix = join(toolchainsDir(opts.cacheDir), `${name}-${version}`);
+    const existing = join(prefix, MANIFEST);
+    if (existsSync(existing)) {
+      const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
+      if (manifest.sha256 === sha256) return { manifest, prefix, reused: true };
+    }
+    rmSync(prefix, { recursive: true, force: true });
+    mkdirSync(prefix, { recursive: true });
+    // automake's configure needs the matching autoconf only for its own tests; both build with m4 + perl.
+    const r = await runSandboxed(sandbox.bwrap, {
+      scratch: work,
+      cwd: tops[0]!,
+      argv: ['/bin/sh', '-c', `./configure --prefix='${prefix}' >configure.log 2>&1 && make -j2 >make.log 2>&1 && make install >install.log 2>&1`],
+      writable: [prefix],
+      limits: { wallMs: 900_000, cpuSeconds: 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
+    });
+    if (r.code !== 0 || !existsSync(join(prefix, 'bin', name))) {
+      const logs = ['install.log', 'make.log', 'configure.log'].map((l) => join(work, tops[0]!, l)).filter(existsSync);
+      const last = logs.length ? readFileSync(logs[0]!, 'utf8').trim().split('\n').pop() : r.stderr.trim().split('\n').pop();
+      rmSync(prefix, { recursive: true, force: true });
+      throw new DistdiffError('internal', source, `building ${name} ${version} failed${r.timedOut ? ' (timed out)' : ''}: ${last ?? 'no output'}`, 'check that m4 and perl are installed');
+    }
+    const manifest: ToolchainManifest = {
+      name,
+      version,
+      source: archive.source,
+      sha256,
+      signature: sig ? { status: 'valid', ...(sig.fingerprint ? { fingerprint: sig.fingerprint } : {}), ...(sig.userId ? { userId: sig.userId } : {}), keyring: opts.keyring! } : { status: 'none' },
+      builtAt: new Date().toISOString(),
+    };
+    writeFileSync(join(prefix, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+    return { manifest, prefix, reused: false };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Cached toolchains (with their manifests). */
+export function listToolchains(cacheDir: string): { prefix: string; manifest: ToolchainManifest }[] {
+  const dir = toolchainsDir(cacheDir);
+  if (!existsSync(dir)) return [];
+  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
+  for (const d of readdirSync(dir).sort()) {
+    const f = join(dir, d, MANIFEST);
+    if (!existsSync(f)) continue;
+    try {
+      out.push({ prefix: join(dir, d), manifest: JSON.parse(readFileSync(f, 'utf8')) as ToolchainManifest });
+    } catch {
+      // a broken manifest is not a toolchain
+    }
+  }
+  return out;
+}

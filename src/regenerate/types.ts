@@ -1,0 +1,55 @@
+/**
+ * The regeneration report shared by the regeneration stage (./regenerate.ts), the classifiers and the
+ * provenance post pass. Types only.
+ */
+import type { GeneratorStep } from '../core/findings.js';
+import type { GeneratorVersions } from './detect.js';
+
+export interface Tool {
+  name: 'autoconf' | 'automake';
+  version: string;
+  /** 'system': /usr/bin; 'cache': a toolchain built by `distdiff toolchain add`. */
+  origin: 'system' | 'cache';
+  /** Install prefix of a cached toolchain (mounted read-only in the sandbox, its bin/ first on PATH). */
+  prefix?: string;
+}
+export type ToolName = Tool['name'];
+
+export type RegenerateMode = 'auto' | 'off' | 'require';
+export const REGENERATE_MODES: readonly RegenerateMode[] = ['auto', 'off', 'require'];
+
+export interface RegenInput {
+  path: string;
+  origin: 'git' | 'tarball' | 'regenerated';
+}
+
+export interface RegeneratedOutput {
+  path: string;
+  step: GeneratorStep;
+  /** The generator package and version that ran (automake for aclocal/automake, autoconf for autoconf/autoheader). */
+  tool: ToolName;
+  version: string;
+  toolOrigin: 'system' | 'cache';
+  status: 'reproduced' | 'differs' | 'not-produced';
+  /** The regenerated content, kept only when it differs (for the diff). */
+  regenerated?: Buffer;
+  /** The files this output is generated from. */
+  inputs: RegenInput[];
+  /** How the output was produced beyond the plain step (never silent). */
+  procedure: string[];
+  /** Normalisations applied before comparing (none today: outputs are compared byte for byte). */
+  normalisations: string[];
+}
+
+export interface RegenerationReport {
+  status: 'done' | 'off' | 'not-applicable' | 'unavailable' | 'failed';
+  /** Why regeneration did not happen or failed (one line). */
+  reason?: string;
+  versions?: GeneratorVersions;
+  tools: Tool[];
+  outputs: Map<string, RegeneratedOutput>;
+  /** Scratch files written as empty placeholders (content not available, not build-affecting). */
+  placeholders: number;
+  ms: number;
+}
+
