@@ -37,7 +37,8 @@ export function aclocalVersions(aclocalHead: string): { aclocal?: string; autoco
 }
 
 export function libtoolVersion(ltmain: string): string | undefined {
-  return /^\s*VERSION=["']?([^\s"']+)/m.exec(ltmain)?.[1] ?? /^\s*package_revision=["']?([^\s"']+)/m.exec(ltmain)?.[1];
+  const m = /^\s*VERSION=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))/m.exec(ltmain);
+  return m ? (m[1] ?? m[2] ?? m[3]) : /^\s*package_revision=["']?([^\s"']+)/m.exec(ltmain)?.[1];
 }
 
 export function gettextVersion(text: string): string | undefined {

@@ -21,7 +21,7 @@ import { makeFinding, type AutotoolsTool, type Finding, type ProvenanceInput } f
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
 
-const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake' };
+const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize' };
 
 /** 1-based line numbers of `b` that are added relative to `a`. */
 export function addedLines(a: string, b: string): Set<number> | undefined {
@@ -38,14 +38,16 @@ export function addedLines(a: string, b: string): Set<number> | undefined {
   return out;
 }
 
+const REGENERATED_TOOLS: ReadonlySet<AutotoolsTool> = new Set(['autoconf', 'aclocal', 'autoheader', 'automake']);
+
 /** Why a label-only autotools explanation is not proved. */
-function unprovedReason(report: RegenerationReport | undefined, f: Finding): string {
-  if (!report) return 'regeneration was not attempted';
-  if (report.status === 'done') {
-    if (f.code === 'GENERATED_BY_AUTOTOOLS' && report.outputs.has(f.path)) return 'not reproduced';
-    return `a ${f.code === 'GENERATED_BY_AUTOTOOLS' ? f.evidence.tool : 'generator'} output, which regeneration does not cover (only aclocal.m4, configure, the autoheader template and Makefile.in are regenerated)`;
+function unprovedReason(report: RegenerationReport | undefined, tool: AutotoolsTool, path: string): string {
+  if (!REGENERATED_TOOLS.has(tool) || /\.texi$|(?:^|\/)stamp-[\w.-]*vti$/.test(path)) {
+    return `${tool} output: regeneration covers only aclocal.m4, configure, the autoheader template and Makefile.in`;
   }
-  if (report.status === 'not-applicable') return 'no configure with its configure.ac in git to regenerate';
+  if (!report) return 'regeneration was not attempted';
+  if (report.status === 'done') return `not among the regenerated outputs of ${[...new Set([...report.outputs.values()].map((o) => o.step))].join(', ') || 'this run'}`;
+  if (report.status === 'not-applicable') return report.reason ?? 'nothing to regenerate';
   return `not regenerated: ${report.reason ?? report.status}`;
 }
 
@@ -93,8 +95,9 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
   out.forEach((f, i) => indexOf.set(f.path, indexOf.get(f.path) ?? i));
 
   if (report?.status === 'done') {
-    // aclocal.m4 first: configure's provenance depends on it.
-    const order = [...report.outputs.values()].sort((a, b) => (a.step === 'aclocal' ? -1 : b.step === 'aclocal' ? 1 : 0));
+    // libtoolize's files, then aclocal.m4, then the rest: later outputs' provenance depends on earlier ones.
+    const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : 2);
+    const order = [...report.outputs.values()].sort((a, b) => rank(a) - rank(b));
     for (const o of order) {
       const i = indexOf.get(o.path);
       if (i === undefined) continue;
@@ -142,7 +145,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
   for (let i = 0; i < out.length; i++) {
     const f = out[i]!;
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || f.evidence.proof) continue;
-    out[i] = { ...f, evidence: { ...f.evidence, proof: { proved: false, method: 'label', reason: unprovedReason(report, f) } } };
+    out[i] = { ...f, evidence: { ...f.evidence, proof: { proved: false, method: 'label', reason: unprovedReason(report, f.evidence.tool, f.path) } } };
   }
   return out;
 }

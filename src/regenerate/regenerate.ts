@@ -25,9 +25,9 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import { DistdiffError } from '../core/errors.js';
 import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
-import { detectVersions } from './detect.js';
+import { detectVersions, libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
-import { findTool, type Tool, type ToolName } from './toolchain.js';
+import { findTool, systemLibtoolVersion, type Tool, type ToolName } from './toolchain.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
 import type { GeneratorStep } from '../core/findings.js';
 export type { RegenerateMode, RegenerationReport } from './types.js';
@@ -308,8 +308,8 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       const r = await runSandboxed(sandbox.bwrap, { scratch, cwd: dir || undefined, argv, toolchains: prefixes, ...(args.limits ? { limits: args.limits } : {}) });
       if (r.code !== 0) throw new Error(`${argv.join(' ')} in ${dir || '.'} ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${lastLines(r.stderr)}`);
     };
-    const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedure: string[] = []) => {
-      const tool = toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
+    const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedure: string[] = [], ran?: { name: 'libtool'; version: string; origin: 'system' }) => {
+      const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
       const regenerated = readOutput(scratch, path);
       const shipped = args.tarball(path);
       const entry = tarballOnly.get(path);
@@ -400,6 +400,18 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
             }
           }
         }
+      }
+      // libtoolize, only when the shipped ltmain.sh names exactly the system libtool's version: its files
+      // (ltmain.sh and the libtool m4 macros) are then reinstalled and compared with the tarball's copies.
+      const systemLibtool = systemLibtoolVersion();
+      for (const d of dirs) {
+        const lt = [...tarballOnly.keys()].find((p) => baseOf(p) === 'ltmain.sh' && origin.get(p) === 'tarball' && (!d.dir || p.startsWith(`${d.dir}/`)));
+        const shipped = lt ? libtoolVersion(args.tarball(lt)?.subarray(0, 16384).toString('latin1') ?? '') : undefined;
+        if (!lt || !shipped || shipped !== systemLibtool) continue;
+        const ltM4 = [...tarballOnly.keys()].filter((p) => /(?:^|\/)(?:libtool|ltoptions|ltsugar|ltversion|lt~obsolete)\.m4$/.test(p) && origin.get(p) === 'tarball' && (!d.dir || p.startsWith(`${d.dir}/`)));
+        for (const p of [lt, ...ltM4]) rmSync(join(scratch, p), { force: true });
+        await sandboxRun(d.dir, ['libtoolize', '--copy', '--force', '--quiet']);
+        for (const p of [lt, ...ltM4]) record(p, 'libtoolize', [], [], { name: 'libtool', version: shipped, origin: 'system' });
       }
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);

@@ -17,6 +17,7 @@ import { acquireArchive } from '../acquire/archive-source.js';
 import { archiveSignature, checkAuthOptions, loadAuthKeyring } from '../acquire/authenticity.js';
 import { DistdiffError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
+import { libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
@@ -62,6 +63,20 @@ export async function findTool(name: ToolName, version: string, cacheDir: string
 }
 
 const MANIFEST = 'distdiff-toolchain.json';
+
+/**
+ * The full VERSION of the ltmain.sh the system's libtoolize installs (e.g. "2.4.7 Debian-2.4.7-7~deb12u1"),
+ * or undefined without libtoolize. libtoolize is compared only when this string equals the shipped one.
+ */
+export function systemLibtoolVersion(): string | undefined {
+  const bin = which('libtoolize', SYSTEM_PATH);
+  if (!bin) return undefined;
+  const share = bin.replace(/\/bin\/libtoolize$/, '/share/libtool/build-aux/ltmain.sh');
+  for (const p of [share, '/usr/share/libtool/build-aux/ltmain.sh']) {
+    if (existsSync(p)) return libtoolVersion(readFileSync(p, 'latin1').slice(0, 16384));
+  }
+  return undefined;
+}
 
 export interface ToolchainManifest {
   name: ToolName;

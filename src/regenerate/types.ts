@@ -26,8 +26,8 @@ export interface RegenInput {
 export interface RegeneratedOutput {
   path: string;
   step: GeneratorStep;
-  /** The generator package and version that ran (automake for aclocal/automake, autoconf for autoconf/autoheader). */
-  tool: ToolName;
+  /** The generator package and version that ran (automake for aclocal/automake, autoconf for autoconf/autoheader, libtool for libtoolize). */
+  tool: ToolName | 'libtool';
   version: string;
   toolOrigin: 'system' | 'cache';
   status: 'reproduced' | 'differs' | 'not-produced';

@@ -1,0 +1,257 @@
+/**
+ * Regeneration end to end on a real autotools project built here: a git repository (configure.ac,
+ * Makefile.am, a tracked m4 macro, libtool, gettext's nls.m4 copied in as gettextize would), its release
+ * tarball made by the real `autoreconf -fi` + `make dist` (our own fixture, built outside the sandbox), then
+ * distdiff on the clean tarball and on tampered copies: an injected configure line with and without
+ * suspicious constructs, a changed flag in a Makefile.in, a forced define in config.h.in, an edited
+ * ltmain.sh, and an m4 input that is not what upstream published (configure regenerated with it, as an
+ * attacker would).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/findings.js';
+import { verify, type VerifyOptions } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+import { CLI } from '../hostile/helpers.js';
+
+const root = tempDir('distdiff-regen-');
+const repoDir = join(root, 'demo');
+const cache = join(root, 'cache');
+let tarball = '';
+let distDir = '';
+
+const CONFIGURE_AC = `AC_INIT([demo], [1.0], [bugs@example.invalid])
+AC_CONFIG_SRCDIR([src/demo.c])
+AC_CONFIG_AUX_DIR([build-aux])
+AC_CONFIG_MACRO_DIR([m4])
+AM_INIT_AUTOMAKE([foreign -Wall])
+AC_PROG_CC
+AM_PROG_AR
+LT_INIT
+AM_NLS
+DEMO_LOCAL_CHECK
+AC_CONFIG_HEADERS([config.h])
+AC_CONFIG_FILES([Makefile src/Makefile])
+AC_OUTPUT
+`;
+
+const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
+
+function sh(cwd: string, cmd: string): void {
+  execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  const repo = makeRepo(repoDir);
+  repo.commit({
+    'configure.ac': CONFIGURE_AC,
+    'Makefile.am': 'SUBDIRS = src\nACLOCAL_AMFLAGS = -I m4\n',
+    'src/Makefile.am': 'lib_LTLIBRARIES = libdemo.la\nlibdemo_la_SOURCES = demo.c\nlibdemo_la_CFLAGS = -O2\n',
+    'src/demo.c': '#include <config.h>\nint demo(void) { return 42; }\n',
+    'm4/local.m4': 'AC_DEFUN([DEMO_LOCAL_CHECK], [AC_MSG_CHECKING([for demo])\nAC_MSG_RESULT([yes])])\n',
+  });
+  repo.tag('v1.0', { message: 'demo 1.0' });
+  // The release: gettext's nls.m4 copied in (not tracked, as gettextize leaves it), autoreconf, make dist.
+  cpSync('/usr/share/aclocal/nls.m4', join(repoDir, 'm4/nls.m4'));
+  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s dist');
+  tarball = join(root, 'demo-1.0.tar.gz');
+  cpSync(join(repoDir, 'demo-1.0.tar.gz'), tarball);
+  distDir = join(root, 'dist');
+  mkdirSync(distDir);
+  sh(distDir, `tar -xzf ${tarball}`);
+}, 300_000);
+
+let n = 0;
+/** A copy of the release with `edit` applied to its tree, re-packed by GNU tar. */
+function tampered(edit: (dir: string) => void): string {
+  const dir = join(root, `t${++n}`, 'demo-1.0');
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(distDir, 'demo-1.0'), dir, { recursive: true });
+  edit(dir);
+  return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') });
+}
+
+function edit(dir: string, path: string, f: (s: string) => string): void {
+  const p = join(dir, path);
+  writeFileSync(p, f(readFileSync(p, 'latin1')), 'latin1');
+}
+
+const run = (tar: string, o: Partial<VerifyOptions> = {}) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, ...o });
+const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+const OUTPUTS = ['Makefile.in', 'aclocal.m4', 'config.h.in', 'configure', 'src/Makefile.in'];
+
+describe('regeneration', () => {
+  it('proves configure, aclocal.m4, config.h.in and every Makefile.in of a clean release', async () => {
+    const r = await run(tarball);
+    expect(r.verdict).toBe('explained');
+    const by = byPath(r.findings);
+    for (const p of OUTPUTS) {
+      const f = by[p]!;
+      expect(f.code, p).toBe('GENERATED_BY_AUTOTOOLS');
+      expect(f.severity).toBe('info');
+      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`${p} not proved`);
+      expect(f.evidence.proof.method).toBe('regenerated');
+      expect(f.evidence.proof.toolOrigin).toBe('system');
+      expect(f.evidence.proof.normalisations).toEqual([]);
+    }
+    const configure = by['configure']!;
+    if (configure.code !== 'GENERATED_BY_AUTOTOOLS' || !configure.evidence.proof?.proved) throw new Error('configure not proved');
+    expect(configure.evidence.proof).toMatchObject({ step: 'autoconf', tool: 'autoconf', version: '2.71' });
+    // Every input, and what explains it: git for the tracked sources, the upstream match for copies.
+    const inputs = Object.fromEntries(configure.evidence.proof.inputs.map((i) => [i.path, `${i.origin}:${i.explainedBy}`]));
+    expect(inputs['configure.ac']).toBe('git:git');
+    expect(inputs['m4/local.m4']).toBe('git:git');
+    expect(inputs['aclocal.m4']).toBe('regenerated:reproduced');
+    expect(inputs['m4/nls.m4']).toBe('tarball:UPSTREAM_COPY');
+    expect(inputs['m4/libtool.m4']).toBe('tarball:GENERATED_BY_AUTOTOOLS'); // reproduced by libtoolize
+    const mk = by['src/Makefile.in']!;
+    if (mk.code !== 'GENERATED_BY_AUTOTOOLS' || !mk.evidence.proof?.proved) throw new Error('src/Makefile.in not proved');
+    expect(mk.evidence.proof.inputs.map((i) => i.path)).toEqual(['configure.ac', 'src/Makefile.am']);
+    // ltmain.sh and the libtool macros: reinstalled by the same libtoolize and identical.
+    for (const p of ['build-aux/ltmain.sh', 'm4/libtool.m4', 'm4/ltoptions.m4', 'm4/ltsugar.m4', 'm4/ltversion.m4', 'm4/lt~obsolete.m4']) {
+      expect(by[p]!.code, p).toBe('GENERATED_BY_AUTOTOOLS');
+      expect(by[p]!.evidence).toMatchObject({ tool: 'libtoolize', proof: { proved: true, step: 'libtoolize', tool: 'libtool', inputs: [] } });
+    }
+    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 11, reproduced: 11, tools: ['autoconf 2.71', 'automake 1.16.5'] }));
+  }, 120_000);
+
+  it('an injected configure line with a suspicious construct: critical, with the diff regenerated vs shipped', async () => {
+    const line = 'eval "$(echo ZWNobyBwd25lZA== | base64 -d)" 2>/dev/null';
+    const tar = tampered((d) => edit(d, 'configure', (s) => s.replace(/^(ac_unique_file=.*)$/m, `$1\n${line}`)));
+    const r = await run(tar);
+    expect(r.verdict).toBe('different');
+    const f = byPath(r.findings)['configure']!;
+    expect(f.code).toBe('REGENERATION_MISMATCH');
+    expect(f.severity).toBe('critical');
+    expect(f.evidence).toMatchObject({ step: 'autoconf', tool: 'autoconf', version: '2.71', produced: true, differingLines: 1 });
+    expect(f.constructs?.map((c) => c.kind)).toContain('base64-decode');
+    expect(f.diff?.kind).toBe('text');
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain('--- a/configure\tregenerated');
+    expect(f.diff.unified).toContain('+++ b/configure\ttarball');
+    expect(f.diff.unified).toContain(`+${line}`);
+    expect(f.diff.added).toBe(1);
+    expect(f.diff.removed).toBe(0);
+  }, 120_000);
+
+  it('an injected configure line without suspicious constructs: high', async () => {
+    const tar = tampered((d) => edit(d, 'configure', (s) => s.replace(/^(ac_unique_file=.*)$/m, '$1\nCFLAGS="$CFLAGS -O0"')));
+    const r = await run(tar);
+    const f = byPath(r.findings)['configure']!;
+    expect(f.code).toBe('REGENERATION_MISMATCH');
+    expect(f.severity).toBe('high');
+    expect(f.constructs).toBeUndefined();
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+
+  it('a changed flag in a Makefile.in, a forced define in config.h.in: high, naming each file', async () => {
+    const tar = tampered((d) => {
+      edit(d, 'src/Makefile.in', (s) => s.replace('libdemo_la_CFLAGS = -O2', 'libdemo_la_CFLAGS = -O2 -fno-stack-protector'));
+      edit(d, 'config.h.in', (s) => `${s}#define DEMO_FORCED 1\n`);
+    });
+    const r = await run(tar);
+    expect(r.verdict).toBe('different');
+    const by = byPath(r.findings);
+    for (const [p, added, step] of [
+      ['src/Makefile.in', '+libdemo_la_CFLAGS = -O2 -fno-stack-protector', 'automake'],
+      ['config.h.in', '+#define DEMO_FORCED 1', 'autoheader'],
+    ] as const) {
+      const f = by[p]!;
+      expect(f.code, p).toBe('REGENERATION_MISMATCH');
+      expect(f.severity).toBe('high');
+      expect(f.evidence).toMatchObject({ step });
+      if (f.diff?.kind !== 'text') throw new Error('no text diff');
+      expect(f.diff.unified).toContain(added);
+    }
+    // The untouched outputs still reproduce.
+    expect(by['configure']!.code).toBe('GENERATED_BY_AUTOTOOLS');
+    expect(by['Makefile.in']!.code).toBe('GENERATED_BY_AUTOTOOLS');
+  }, 120_000);
+
+  it('an edited ltmain.sh fails the gate at high or above', async () => {
+    const tar = tampered((d) => edit(d, 'build-aux/ltmain.sh', (s) => s.replace(/^(func_mode_link \(\)\n\{)$/m, '$1\n    test -n "$DEMO" && CFLAGS="$CFLAGS -fno-stack-protector"')));
+    const r = await run(tar);
+    expect(r.verdict).toBe('different');
+    const f = byPath(r.findings)['build-aux/ltmain.sh']!;
+    // Its version string names the system libtool exactly, so libtoolize reinstalls it and the edit shows.
+    expect(f.code).toBe('REGENERATION_MISMATCH');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toMatchObject({ step: 'libtoolize', tool: 'libtool' });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain('+    test -n "$DEMO" && CFLAGS="$CFLAGS -fno-stack-protector"');
+  }, 120_000);
+
+  it('configure regenerated with an m4 copy that is not upstream\'s reproduces only with that flagged file', async () => {
+    const tar = tampered((d) => {
+      edit(d, 'm4/nls.m4', (s) => s.replace('AC_SUBST([USE_NLS])', 'AC_SUBST([USE_NLS])\n  gl_demo_payload=`grep -aErls "#{4}[[:alnum:]]{5}#{4}$" $srcdir/ 2>/dev/null`'));
+      // The attacker regenerates with the altered macro, so configure matches its inputs.
+      sh(d, 'aclocal -I m4 && autoconf -f && autoheader -f');
+    });
+    const r = await run(tar);
+    expect(r.verdict).toBe('different');
+    const by = byPath(r.findings);
+    const m4 = by['m4/nls.m4']!;
+    expect(m4.severity).toBe('critical');
+    const conf = by['configure']!;
+    expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
+    expect(conf.severity).toBe('critical');
+    expect(conf.evidence).toMatchObject({ step: 'autoconf', flagged: [{ path: 'm4/nls.m4', code: m4.code, severity: 'critical' }] });
+    expect(by['aclocal.m4']!.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
+    // Makefile.in does not depend on the macro: still proved.
+    expect(by['src/Makefile.in']!.code).toBe('GENERATED_BY_AUTOTOOLS');
+  }, 120_000);
+
+  it('--no-regenerate: labels say unproved; constructs in a labelled configure are still reported', async () => {
+    const clean = await run(tarball, { regenerate: 'off' });
+    const c = byPath(clean.findings)['configure']!;
+    expect(c.code).toBe('GENERATED_BY_AUTOTOOLS');
+    expect(c.evidence).toMatchObject({ proof: { proved: false, method: 'label', reason: 'not regenerated: disabled with --no-regenerate' } });
+    expect(clean.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'off' }));
+    const tar = tampered((d) => edit(d, 'configure', (s) => s.replace(/^(ac_unique_file=.*)$/m, '$1\neval "$(echo ZWNobyBwd25lZA== | base64 -d)" 2>/dev/null')));
+    const r = await run(tar, { regenerate: 'off' });
+    const f = byPath(r.findings)['configure']!;
+    expect(f.code).toBe('SUSPICIOUS_CONSTRUCTS');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toMatchObject({ origin: 'GENERATED_BY_AUTOTOOLS' });
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+});
+
+describe('regeneration without the sandbox', () => {
+  // A PATH with git but no bubblewrap.
+  const bin = join(root, 'bin-no-bwrap');
+  beforeAll(() => {
+    mkdirSync(bin);
+    symlinkSync(execFileSync('/bin/sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim(), join(bin, 'git'));
+  });
+  const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: bin, HOME: root, NO_COLOR: '1' }, timeout: 120_000 });
+
+  it('default: no regeneration, never unsandboxed; the report says what is missing', () => {
+    const r = cli([tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const note = j.notes.find((x: { code: string }) => x.code === 'REGENERATION');
+    expect(note).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('bubblewrap (bwrap) is not installed') });
+    const conf = j.findings.find((f: Finding) => f.path === 'configure');
+    expect(conf.evidence.proof).toEqual({ proved: false, method: 'label', reason: expect.stringContaining('bubblewrap') });
+  }, 120_000);
+
+  it('--regenerate=require: exit 2 with one line naming what is missing', () => {
+    const r = cli([tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--regenerate=require']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^distdiff: --regenerate=require: cannot regenerate the autotools files: bubblewrap \(bwrap\) is not installed/);
+  }, 120_000);
+
+  it('rejects an unknown mode', () => {
+    const r = cli([tarball, '--repo', repoDir, '--regenerate=maybe']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^distdiff: --regenerate=maybe: unknown regeneration mode/);
+  });
+});
