@@ -108,7 +108,7 @@ export type Note =
   | { code: 'SHA256_VERIFIED'; sha256: string }
   | { code: 'POLICY_LOADED'; path: string; allowances: number }
   /** Regeneration of the autotools outputs (src/regenerate): what ran, or why it did not. */
-  | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; tools: string[]; outputs: number; reproduced: number; seconds: number };
+  | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; tools: string[]; outputs: number; reproduced: number; seconds?: number };
 
 export interface VerifyResult {
   schemaVersion: typeof SCHEMA_VERSION;

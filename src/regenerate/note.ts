@@ -13,6 +13,6 @@ export function regenerationNote(r: RegenerationReport): Note | undefined {
     tools: r.tools.map((t) => `${t.name} ${t.version}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`),
     outputs: outputs.length,
     reproduced: outputs.filter((o) => o.status === 'reproduced').length,
-    seconds: Math.round(r.ms / 100) / 10,
+    ...(r.status === 'done' ? { seconds: Math.round(r.ms / 100) / 10 } : {}),
   };
 }
