@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 import { SEVERITIES, type Severity } from './core/types.js';
 import { FORMATS, render, type Format } from './render/index.js';
 import { formatProgress } from './render/progress.js';
+import { exitCodeOf } from './pipeline/result.js';
 import { verify } from './verify.js';
 import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
 import { DEFAULT_NPM_REGISTRY } from './profiles/npm-registry.js';
@@ -160,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(text);
   }
-  return result.verdict === 'different' ? 1 : 0;
+  return exitCodeOf(result.verdict);
 }
 
 // ---- the exit contract: 0 / 1 only from a finished report; every failure is exit 2 with one line ----

@@ -63,6 +63,11 @@ export function verdictOf(findings: readonly Finding[], explained: number, failO
   return findings.length === 0 ? 'identical' : failing ? 'different' : explained < findings.length ? 'review' : 'explained';
 }
 
+/** The CLI's exit code for a finished report: 1 when the verdict is `different` (a finding at or above the gate), else 0. */
+export function exitCodeOf(verdict: VerifyResult['verdict']): 0 | 1 {
+  return verdict === 'different' ? 1 : 0;
+}
+
 /** The result's counts: files on each side, differences by kind, findings by severity and code. */
 export function countsOf(scan: Pick<ArchiveScan, 'entries'>, git: GitTree, cmp: CompareResult, findings: readonly Finding[]): VerifyResult['counts'] {
   const t = tally(findings);
