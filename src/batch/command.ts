@@ -3,14 +3,16 @@
  * process handles (this module does not touch `process`); the returned number is the exit code.
  */
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { DistdiffError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { defaultCacheDir } from '../util/args.js';
 import { VERSION } from '../version.js';
 import { DB_FILE, type DbOutcome } from './db.js';
+import { atomicWrite } from './files.js';
 import { mergeOutputs } from './merge.js';
+import { collectStats, renderBatchHtml, renderBatchMarkdown } from './report.js';
 import { formatBatchProgress } from './progress.js';
 import { defaultJobs, runBatch } from './run.js';
 import { parseShard, shardFromEnv, type Shard } from './shard.js';
@@ -39,6 +41,7 @@ function parser(argv: string[]) {
 }
 
 export async function batchCommand(argv: string[], io: CommandIO): Promise<number> {
+  if (argv[0] === 'report') return reportCommand(argv.slice(1), io);
   if (argv[1] === 'merge') {
     const args = await parser(argv.slice(2))
       .usage('$0 batch merge DIR… --out OUT\n\nCombine the output directories of batch shards into one.')
@@ -118,4 +121,31 @@ function dbLine(db: DbOutcome): string {
   return db.written
     ? `distdiff batch: results database ${DB_FILE} (${db.releases} releases, ${db.findings} findings) and parquet/*.parquet written\n`
     : `distdiff batch: results database not written: ${db.reason}\n`;
+}
+
+async function reportCommand(argv: string[], io: CommandIO): Promise<number> {
+  const args = await parser(argv)
+    .usage(
+      '$0 report DIR [--format html|markdown] [--output FILE]\n\n' +
+        'A batch at a glance: verdicts, top finding codes, top unexplained paths, slowest releases, with a link to\n' +
+        "each release's own HTML report (written to DIR/html/). html goes to DIR/report.html, markdown to stdout.",
+    )
+    .option('format', { alias: 'f', choices: ['html', 'markdown'] as const, default: 'html' as const, describe: 'report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE' })
+    .option('top', { type: 'number', default: 15, describe: 'rows in each top list' })
+    .parseAsync();
+  if (args.help || args.version) return 0;
+  if (args._.length !== 1) throw new DistdiffError('usage', 'distdiff report', 'give one batch output directory', "see 'distdiff report --help'");
+  const dir = resolve(String(args._[0]));
+  const stats = collectStats(dir, { top: args.top, htmlDir: 'html' });
+  if (args.format === 'markdown') {
+    const text = renderBatchMarkdown(stats);
+    if (args.output) atomicWrite(args.output, text);
+    else io.out(text);
+  } else {
+    const file = args.output ?? join(dir, 'report.html');
+    atomicWrite(file, renderBatchHtml(stats));
+    io.err(`distdiff report: ${stats.total} release(s) → ${file}\n`);
+  }
+  return 0;
 }
