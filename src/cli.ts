@@ -217,7 +217,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
     return 0;
   }
   if (!args.source) throw new DistdiffError('usage', 'toolchain add', 'no release tarball given', 'pass a GNU autoconf/automake release tarball, file or URL');
-  mkdirSync(cacheDir, { recursive: true });
+  trustedDir(cacheDir, { root: true });
   const r = await addToolchain(args.source, { cacheDir, signature: args.signature, keyring: args.keyring, allowHttp: args['allow-http'] });
   const m = r.manifest;
   process.stdout.write(
