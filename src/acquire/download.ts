@@ -164,9 +164,12 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
     res?.destroy(err);
     req?.destroy(err);
   };
-  const disarm = () => {
+  const disarmStall = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+  };
+  const disarm = () => {
+    disarmStall();
     if (rateTimer) clearInterval(rateTimer);
     rateTimer = undefined;
   };
@@ -174,8 +177,11 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
     if (minRate <= 0 || rateTimer) return;
     windowBytes = 0;
     const need = Math.ceil((minRate * timeoutMs) / 1000);
+    let first = true;
     rateTimer = setInterval(() => {
-      if (windowBytes < need) {
+      // The first window is a grace period (connection ramp-up; a body that stops at once is the stall
+      // timer's), and a window with no bytes at all is the stall timer's to report ("no data for …").
+      if (!first && windowBytes > 0 && windowBytes < need) {
         fail(
           new DistdiffError(
             'network',
@@ -185,11 +191,12 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
           ),
         );
       }
+      first = false;
       windowBytes = 0;
     }, timeoutMs);
   };
   const arm = () => {
-    disarm();
+    disarmStall();
     timer = setTimeout(
       () => fail(new DistdiffError('network', url, `no data for ${seconds(timeoutMs)} s`, 'the server stopped sending; retry later or raise --timeout')),
       timeoutMs,
