@@ -19,6 +19,8 @@ import type { Classifier, ClassifyContext, PostPass } from './types.js';
 import { upstreamClassifier } from './upstream.js';
 import { blobIndexClassifier } from './upstream-blobs.js';
 import { provenancePostPass } from '../regenerate/provenance.js';
+import { translationsClassifier } from './translations.js';
+import { symlinkClassifier } from './symlinks.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -27,7 +29,10 @@ import { provenancePostPass } from '../regenerate/provenance.js';
  * 1b. upstream-blobs — the blob index: any version of a file copied wholesale from gnulib, gettext,
  *                  libtool, automake or autoconf (lib/, tests/, build-aux/, top/ …), by blob id and name.
  * 2. autotools    — tarball-only outputs of autoconf/automake/gettext whose source is in git.
+ * 2b. translations — .po files fetched from the Translation Project by the tracked bootstrap, and
+ *                  the .gmo/LINGUAS/Makevars/POTFILES.in written next to them.
  * 3. docs         — tarball-only generated documentation.
+ * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. changelog    — ChangeLog generated from git log (checks the commit it was built from).
  * 6. gettext      — msgmerge'd .po/.pot files.
@@ -40,7 +45,9 @@ export const CLASSIFIERS: Classifier[] = [
   upstreamClassifier,
   blobIndexClassifier,
   autotoolsClassifier,
+  translationsClassifier,
   docsClassifier,
+  symlinkClassifier,
   lineEndingsClassifier,
   changelogClassifier,
   gettextClassifier,

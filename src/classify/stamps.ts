@@ -5,7 +5,14 @@
  * Each changed line is paired with the git line it replaces. The tarball line must contain the release
  * version or a date; after masking, the two lines must be equal. On the git side any version-looking
  * token, date or `@PLACEHOLDER@` is masked; on the tarball side only the release version and dates, so a
- * number that changed next to a stamp still counts as a change.
+ * number that changed next to a stamp still counts as a change. Git's side may also hold a variable where
+ * the tarball has the literal version (`${PROJECT_VERSION}`, `$(VERSION)`, `@VERSION@`); a URL may gain
+ * `?h=<tag>`. Anything else on the line — code, a URL host, a flag — makes it no stamp.
+ *
+ * Whole-file stamps (tarball-only): a small file whose content, with the release version, the tag, dates
+ * within 60 days of the tag's commit and Unix times within that window masked, is nothing but the stamp:
+ * `.tarball-version`, `.version`, `.timestamp`, `version.xml`, automake's `doc/version.texi` and
+ * `doc/stamp-vti` (`@set UPDATED …`, `@set EDITION …`, `@set VERSION …`).
  */
 import { structuredPatch } from 'diff';
 import { makeFinding } from '../core/findings.js';
@@ -25,7 +32,7 @@ const DATE_RES: RegExp[] = [
   // 09/03/2024, 03.09.2024
   /\b\d{1,2}[./]\d{1,2}[./]\d{4}\b/g,
 ];
-const GENERIC_VERSION = /\bv?\d+(?:\.\d+)+(?:[-+~._]?(?:alpha|beta|rc|pre|dev|git|snapshot)\w*|[-+~][0-9A-Za-z.]+)?\b|@[A-Z_]+@/g;
+const GENERIC_VERSION = /\bv?\d+(?:\.\d+)+(?:[-+~._]?(?:alpha|beta|rc|pre|dev|git|snapshot)\w*|[-+~][0-9A-Za-z.]+)?\b|@[A-Z_]+@|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/g;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -55,8 +62,11 @@ export interface StampCheck {
 }
 
 /** Line numbers (tarball side) of the stamp-only changes, or undefined when anything else changed. */
-export function stampOnlyChanges(gitText: string, tarballText: string, version?: string): StampCheck | undefined {
-  const versionRe = version ? new RegExp(`(?<![0-9A-Za-z.])v?${escapeRe(version)}(?![0-9A-Za-z])`, 'g') : undefined;
+export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string): StampCheck | undefined {
+  const alts = [version ? `v?${escapeRe(version)}` : undefined, tag && tag !== version && tag !== `v${version}` ? escapeRe(tag) : undefined].filter(Boolean);
+  const versionRe = alts.length ? new RegExp(`(?<![0-9A-Za-z.])(?:${alts.join('|')})(?![0-9A-Za-z])`, 'g') : undefined;
+  // git may hold an older tag of the same shape (R_2_4_9 where the release says R_2_5_0)
+  const tagShape = tag && /\d/.test(tag) ? new RegExp(`(?<![0-9A-Za-z])${escapeRe(tag).replace(/\d+/g, '\\d+')}(?![0-9A-Za-z])`, 'g') : undefined;
   const patch = structuredPatch('git', 'tarball', gitText, tarballText, undefined, undefined, {
     context: 0,
     maxEditLength: 5000,
@@ -74,8 +84,9 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       const hasVersion = versionRe ? (versionRe.lastIndex = 0, versionRe.test(t)) : false;
       if (!hasVersion && !hasDate(t)) return undefined;
       versionSeen ||= hasVersion;
-      const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t));
-      const gm = squeeze(maskDates(g).replace(GENERIC_VERSION, MASK));
+      // a URL gaining ?h=<tag> (cgit links pinned to the release)
+      const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t)).replace(/[?&]h=\u0000/g, '');
+      const gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK));
       if (tm !== gm) return undefined;
       lines.push(h.newStart + k);
     }
@@ -83,13 +94,67 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
   return { lines, versionSeen };
 }
 
+/** Dates and Unix times within this many days of the tag's commit count as the release date. */
+const NEAR_DAYS = 60;
+const WHOLE_FILE_MAX = 512;
+/** What may remain of a whole-file stamp once the stamps are masked, line by line. */
+const STAMP_LINE = /^(?:\u0000|@set (?:UPDATED|UPDATED-MONTH|EDITION|VERSION) \u0000|<!ENTITY \w+ "\u0000">|\w+\s*=\s*"?\u0000"?)$/;
+
+function nearDate(text: string, when: number): boolean {
+  const t = Date.parse(text.replace(/(\d)(st|nd|rd|th)\b/, '$1'));
+  return Number.isFinite(t) && Math.abs(t - when) <= NEAR_DAYS * 86400_000;
+}
+
+/** Whether a small tarball-only file is nothing but the release version, tag and date (see the header). */
+export function wholeFileStamp(content: string, version: string | undefined, tag: string | undefined, date: string | undefined): boolean {
+  const when = date ? Date.parse(date) : NaN;
+  let text = content;
+  const alts = [version ? `v?${escapeRe(version)}` : undefined, tag ? escapeRe(tag) : undefined].filter(Boolean);
+  let masked = false;
+  if (alts.length) {
+    const re = new RegExp(`(?<![0-9A-Za-z.])(?:${alts.join('|')})(?![0-9A-Za-z])`, 'g');
+    masked = re.test(text);
+    text = text.replace(re, MASK);
+  }
+  if (Number.isFinite(when)) {
+    for (const re of DATE_RES) {
+      text = text.replace(re, (m) => {
+        if (!nearDate(m, when)) return m;
+        masked = true;
+        return MASK;
+      });
+    }
+    text = text.replace(/\b\d{9,10}\b/g, (m) => {
+      if (Math.abs(Number(m) * 1000 - when) > NEAR_DAYS * 86400_000) return m;
+      masked = true;
+      return MASK;
+    });
+  }
+  if (!masked) return false;
+  const lines = text.split('\n').map((l) => squeeze(l.trim())).filter(Boolean);
+  return lines.length > 0 && lines.every((l) => STAMP_LINE.test(l));
+}
+
 export const stampsClassifier: Classifier = {
   id: 'version-stamps',
   async classify(diff, ctx) {
+    if (diff.status === 'tarball-only') {
+      const t = diff.tarball;
+      if (t?.type !== 'file' || t.size === 0 || t.size > WHOLE_FILE_MAX) return undefined;
+      const b = ctx.content.tarball(diff.path);
+      if (!b || b.includes(0)) return undefined;
+      const text = b.toString('utf8');
+      if (!wholeFileStamp(text, ctx.revision.version, ctx.revision.tag, ctx.revision.date)) return undefined;
+      const n = text.split('\n').filter((l) => l.trim()).length;
+      return makeFinding('VERSION_STAMP', diff.path, 'low', {
+        ...(ctx.revision.version ? { version: ctx.revision.version } : {}),
+        lines: Array.from({ length: n }, (_, i) => i + 1),
+      });
+    }
     const c = await changedContent(diff, ctx);
     if (!c || c.git.length > MAX_BYTES || c.tarball.length > MAX_BYTES) return undefined;
     if (c.git.includes(0) || c.tarball.includes(0)) return undefined;
-    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version);
+    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag);
     if (!r) return undefined;
     return makeFinding('VERSION_STAMP', diff.path, 'low', {
       ...(r.versionSeen && ctx.revision.version ? { version: ctx.revision.version } : {}),

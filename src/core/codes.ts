@@ -345,6 +345,26 @@ export const CODES = {
     message: (e) =>
       e.headerOnly ? 'only the header changed' : `msgmerge refresh: ${e.referenceLines} reference line(s), ${e.newMsgids} new msgid(s)`,
   },
+  SYMLINK_AS_FILE: {
+    title: 'Symlink shipped as the file it points to',
+    severity: 'info',
+    explained: true,
+    description:
+      "Git has a symbolic link; the tarball has a regular file with exactly the content of the link's target (cargo package and make dist dereference links). When the target lies in a submodule, the content must be a known upstream version of exactly that path (the blob index).",
+    docs: anchor('SYMLINK_AS_FILE'),
+    message: (e) =>
+      `symlink to ${JSON.stringify(e.target)} in git; the tarball has ${e.via ? `${describeUpstream(e.via)} (submodule ${e.submodule})` : `the content of ${e.resolved}`}`,
+  },
+  PO_FETCHED_TRANSLATION: {
+    title: 'Translation fetched at bootstrap',
+    severity: 'low',
+    explained: true,
+    description:
+      "A translation that the project keeps out of git and its tracked bootstrap script downloads from the Translation Project (gnulib's bootstrap: po/*.po, gnulib-po/, runtime-po/), or what the script writes next to them: the compiled .gmo of a shipped .po, LINGUAS naming only shipped .po files, a Makevars of plain variable assignments, a POTFILES.in naming only shipped files.",
+    docs: anchor('PO_FETCHED_TRANSLATION'),
+    message: (e) =>
+      `${e.kind === 'po' ? `translation${e.project ? ` of ${e.project}` : ''}` : e.kind === 'gmo' ? 'compiled from the shipped .po' : e.kind} fetched or written by ${e.script} (translationproject.org)`,
+  },
   PO_TRANSLATION_CHANGED: {
     title: 'Translation text changed',
     severity: 'medium',

@@ -87,6 +87,8 @@ export interface EvidenceMap {
   // ---- explained: release-process rewrites of tracked files ----
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
+  SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string };
+  PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
   VERSION_STAMP: { version?: string; lines: number[] };

@@ -1,0 +1,70 @@
+/**
+ * Symlinks shipped as regular files (cargo package, make dist, tar -h): git has a link, the tarball has a
+ * file. Explained when the file's blob is the blob of the link's target at the tag (links to links are
+ * followed, at most 8 hops). When the target lies inside a submodule (gnulib's build-aux/compile behind
+ * ../gnulib/build-aux/compile), the content must be a known upstream version of exactly that path in the
+ * blob index. A different content stays TYPE_CHANGED (high).
+ */
+import { makeFinding } from '../core/findings.js';
+import { blobId } from '../scan/blob-id.js';
+import { dirOf } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
+
+/** `target` resolved against the directory of `link`; undefined when it leaves the tree. */
+export function resolveLink(link: string, target: string): string | undefined {
+  if (target.startsWith('/')) return undefined;
+  const parts = dirOf(link) ? dirOf(link).split('/') : [];
+  for (const seg of target.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (parts.length === 0) return undefined;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+function submodules(ctx: ClassifyContext): string[] {
+  return ctx.diffs.filter((d) => d.status === 'submodule').map((d) => d.path);
+}
+
+export function createSymlinkClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
+  return {
+    id: 'symlinks',
+    async classify(diff, ctx) {
+      if (diff.status !== 'changed' || !diff.changes?.includes('type')) return undefined;
+      if (diff.git?.type !== 'symlink' || diff.tarball?.type !== 'file' || !diff.tarball.oid) return undefined;
+      const want = diff.tarball.oid;
+      const algo = want.length === 64 ? 'sha256' : 'sha1';
+      const target = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');
+      if (!target) return undefined;
+      let link = diff.path;
+      let to = target;
+      for (let hop = 0; hop < 8; hop++) {
+        const resolved = resolveLink(link, to);
+        if (resolved === undefined) return undefined;
+        if (ctx.gitPaths.has(resolved)) {
+          const content = await ctx.content.git(resolved);
+          if (!content) return undefined;
+          if (blobId(algo, content) === want) return makeFinding('SYMLINK_AS_FILE', diff.path, 'info', { target, resolved });
+          // a link to a link: git archive exports the inner link's target text as its content
+          const next = content.toString('utf8');
+          if (content.length > 4096 || next.includes('\n') || next.includes('\0')) return undefined;
+          link = resolved;
+          to = next;
+          continue;
+        }
+        const sub = submodules(ctx).find((s) => resolved.startsWith(`${s}/`));
+        if (!sub) return undefined;
+        const inner = resolved.slice(sub.length + 1);
+        const hit = index()?.lookup(want);
+        if (hit && hit.path === inner) return makeFinding('SYMLINK_AS_FILE', diff.path, 'info', { target, resolved, via: { project: hit.project, file: hit.path }, submodule: sub });
+        return undefined;
+      }
+      return undefined;
+    },
+  };
+}
+
+export const symlinkClassifier: Classifier = createSymlinkClassifier();

@@ -1,0 +1,99 @@
+/**
+ * Translations kept out of git and fetched when the release is made: gnulib's bootstrap downloads the
+ * latest .po files of the package (and of the gnulib and runtime domains) from translationproject.org and
+ * writes LINGUAS, Makevars and POTFILES.in next to them. Explained only when
+ *   - a tracked bootstrap script (bootstrap, bootstrap.conf, autogen.sh, cfg.mk …) names translationproject.org,
+ *   - the file sits in a directory of .po files, and
+ *   - its content is what the script writes: a PO file with a header; the .gmo of a shipped .po (mo magic);
+ *     LINGUAS naming only languages whose .po is shipped; a Makevars of plain variable assignments (no
+ *     rules, no $(shell), no backquotes); a POTFILES.in naming only files the tarball has.
+ */
+import { makeFinding, type EvidenceMap } from '../core/findings.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const SCRIPT_NAMES = new Set(['bootstrap', 'bootstrap.conf', 'autogen.sh', 'bootstrap.sh', 'cfg.mk', 'bootstrap-funclib.sh']);
+const TP = /translationproject\.org/;
+const cache = new WeakMap<ClassifyContext, Promise<string | undefined>>();
+
+/** The tracked script that fetches translations, if any (looked up once per run). */
+function fetchingScript(ctx: ClassifyContext): Promise<string | undefined> {
+  let p = cache.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const candidates = [...ctx.gitPaths].filter((g) => SCRIPT_NAMES.has(baseOf(g)) && g.split('/').length <= 2).sort();
+      for (const c of candidates) {
+        const b = await ctx.content.git(c);
+        if (b && b.length < 2 * 1024 * 1024 && TP.test(b.toString('latin1'))) return c;
+      }
+      return undefined;
+    })();
+    cache.set(ctx, p);
+  }
+  return p;
+}
+
+const MO_MAGIC = [0x950412de, 0xde120495];
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\s*[:+?]?=/;
+
+type Kind = EvidenceMap['PO_FETCHED_TRANSLATION']['kind'];
+
+function poProject(text: string): string | undefined {
+  const m = /^"Project-Id-Version:\s*([^"\\]*)/m.exec(text);
+  return m?.[1]?.trim() || undefined;
+}
+
+/** What the file is, judged by its name and content; undefined when it is not what the script writes. */
+function judge(path: string, content: Buffer, ctx: ClassifyContext): { kind: Kind; project?: string } | undefined {
+  const dir = dirOf(path);
+  const name = baseOf(path);
+  const siblings = pathsBy('dir', ctx.tarballPaths).get(dir) ?? [];
+  const shippedPo = new Set(siblings.filter((s) => s.endsWith('.po')).map((s) => baseOf(s).slice(0, -3)));
+  if (shippedPo.size === 0) return undefined;
+  if (name.endsWith('.po')) {
+    const text = content.toString('utf8');
+    if (!/^msgid ""\s*$/m.test(text) || !/^msgstr ""\s*$/m.test(text)) return undefined;
+    return { kind: 'po', project: poProject(text) };
+  }
+  if (name.endsWith('.gmo')) {
+    if (!shippedPo.has(name.slice(0, -4)) || content.length < 28) return undefined;
+    return MO_MAGIC.includes(content.readUInt32LE(0)) ? { kind: 'gmo' } : undefined;
+  }
+  const lines = content
+    .toString('utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  if (name === 'LINGUAS') {
+    const langs = lines.flatMap((l) => l.split(/\s+/));
+    return langs.length > 0 && langs.every((l) => shippedPo.has(l)) ? { kind: 'LINGUAS' } : undefined;
+  }
+  if (name === 'Makevars') {
+    const text = content.toString('utf8');
+    if (/\$\(shell|`|\$\$\(/.test(text)) return undefined;
+    // every logical line (joined at backslash continuations) is an assignment
+    const logical = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    return logical.every((l) => ASSIGNMENT.test(l)) ? { kind: 'Makevars' } : undefined;
+  }
+  if (name === 'POTFILES.in') {
+    // paths are relative to the package's top directory
+    return lines.length > 0 && lines.every((l) => ctx.tarballPaths.has(l)) ? { kind: 'POTFILES.in' } : undefined;
+  }
+  return undefined;
+}
+
+export const translationsClassifier: Classifier = {
+  id: 'translations',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    const name = baseOf(diff.path);
+    if (!/\.(po|gmo)$/.test(name) && !['LINGUAS', 'Makevars', 'POTFILES.in'].includes(name)) return undefined;
+    const content = ctx.content.tarball(diff.path);
+    if (!content) return undefined;
+    const j = judge(diff.path, content, ctx);
+    if (!j) return undefined;
+    const script = await fetchingScript(ctx);
+    if (!script) return undefined;
+    return makeFinding('PO_FETCHED_TRANSLATION', diff.path, 'low', { kind: j.kind, script, ...(j.project ? { project: j.project } : {}) });
+  },
+};

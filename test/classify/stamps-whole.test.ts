@@ -1,0 +1,54 @@
+/**
+ * Version and date stamps (issue 11 c): whole-file stamps, variables replaced by the literal version, a
+ * URL gaining ?h=<tag> — and the counter-rule: a "stamp" that changes anything else is not one.
+ */
+import { describe, expect, it } from 'vitest';
+import { stampOnlyChanges, stampsClassifier, wholeFileStamp } from '../../src/classify/stamps.js';
+import { makeCtx } from './ctx-helper.js';
+
+const DATE = '2022-04-15T21:40:02+00:00';
+
+describe('whole-file stamps', () => {
+  it.each([
+    ['.tarball-version', '9.1\n'],
+    ['.version', 'v9.1\n'],
+    ['.timestamp', '1650058802\n'],
+    ['doc/version.texi', '@set UPDATED 15 April 2022\n@set UPDATED-MONTH April 2022\n@set EDITION 9.1\n@set VERSION 9.1\n'],
+    ['docs/version.xml', '9.1\n'],
+  ])('%s is a stamp', (_, text) => {
+    expect(wholeFileStamp(text, '9.1', 'v9.1', DATE)).toBe(true);
+  });
+  it.each([
+    ['another version', '9.2\n'],
+    ['a date far from the tag', '@set UPDATED 15 April 2019\n@set VERSION 9.1\n'],
+    ['a time far from the tag', '1450058802\n'],
+    ['anything else next to the version', '9.1\nrm -rf /\n'],
+    ['a command carrying the version', 'echo 9.1\n'],
+    ['nothing masked', 'hello\n'],
+  ])('%s is not', (_, text) => {
+    expect(wholeFileStamp(text, '9.1', 'v9.1', DATE)).toBe(false);
+  });
+
+  it('the classifier explains a tarball-only stamp file as VERSION_STAMP (low, explained)', async () => {
+    const ctx = makeCtx({ git: {}, tarball: { '.tarball-version': '9.1\n', 'payload.bin': '9.1 and more\n' }, revision: { version: '9.1', tag: 'v9.1', date: DATE } });
+    const [a, b] = ctx.diffs;
+    expect(await stampsClassifier.classify(a!, ctx)).toEqual({ code: 'VERSION_STAMP', path: '.tarball-version', severity: 'low', evidence: { version: '9.1', lines: [1] } });
+    expect(await stampsClassifier.classify(b!, ctx)).toBeUndefined();
+  });
+});
+
+describe('changed-line stamps', () => {
+  it('a CMake variable replaced by the literal version is a stamp (it was reported critical)', () => {
+    expect(stampOnlyChanges('SET(X_VERSION "${PROJECT_VERSION}")\n', 'SET(X_VERSION "2.5.0")\n', '2.5.0')).toEqual({ lines: [1], versionSeen: true });
+    expect(stampOnlyChanges('V = $(VERSION)\n', 'V = 2.5.0\n', '2.5.0')).toEqual({ lines: [1], versionSeen: true });
+  });
+  it('the tag itself counts as the version; a URL may gain ?h=<tag>', () => {
+    expect(stampOnlyChanges('Release R_2_4_9\n', 'Release R_2_5_0\n', '2.5.0', 'R_2_5_0')).toEqual({ lines: [1], versionSeen: true });
+    expect(stampOnlyChanges('see https://git.example.org/cgit/foo.git/tree/NEWS\n', 'see https://git.example.org/cgit/foo.git/tree/NEWS?h=v2.5.0\n', '2.5.0', 'v2.5.0')).toEqual({ lines: [1], versionSeen: true });
+  });
+  it('a "stamp" that also changes a URL host, a flag or code is not one', () => {
+    expect(stampOnlyChanges('get https://example.org/foo-2.4.9.tar.gz\n', 'get https://example-mirror.net/foo-2.5.0.tar.gz\n', '2.5.0')).toBeUndefined();
+    expect(stampOnlyChanges('CFLAGS = -O2 # 2.4.9\n', 'CFLAGS = -O0 # 2.5.0\n', '2.5.0')).toBeUndefined();
+    expect(stampOnlyChanges('SET(X_VERSION "${PROJECT_VERSION}")\n', 'SET(X_VERSION "2.5.0") ; execute_process(COMMAND sh x)\n', '2.5.0')).toBeUndefined();
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Symlinks shipped as regular files (issue 11 f), end to end with real git and GNU tar: explained when the
+ * file holds exactly the target's content, TYPE_CHANGED (high, fails the gate) when it holds anything else.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveLink } from '../../src/classify/symlinks.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+describe('resolveLink', () => {
+  it.each([
+    ['build-aux/compile', '../gnulib/build-aux/compile', 'gnulib/build-aux/compile'],
+    ['COPYING', 'gnulib/doc/COPYINGv3', 'gnulib/doc/COPYINGv3'],
+    ['a/b/c', './d', 'a/b/d'],
+    ['x', '../../etc/passwd', undefined],
+    ['x', '/etc/passwd', undefined],
+  ])('%s -> %s', (link, target, want) => expect(resolveLink(link, target)).toBe(want));
+});
+
+describe('symlinks shipped as files', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit({
+    'README.md': '# proj\n',
+    'doc/LICENSE.txt': 'the license text\n',
+    'LICENSE': { symlink: 'doc/LICENSE.txt' },
+    'COPYING': { symlink: 'LICENSE' }, // a link to a link
+  });
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  function tarball(name: string, files: Parameters<typeof writeFiles>[1]): string {
+    const dir = join(root, name, 'proj-1.0');
+    writeFiles(dir, files);
+    return makeTar(dir, { compress: 'gzip', out: join(root, name, 'proj-1.0.tar.gz') });
+  }
+
+  it("a file holding the target's content (directly or through a link to a link) is SYMLINK_AS_FILE, exit-0 verdict", async () => {
+    const t = tarball('deref', { 'README.md': '# proj\n', 'doc/LICENSE.txt': 'the license text\n', LICENSE: 'the license text\n', COPYING: 'the license text\n' });
+    const r = await verify({ tarball: t, repo: repo.dir, cacheDir: cache });
+    expect(r.findings.filter((f) => f.code === 'SYMLINK_AS_FILE')).toEqual([
+      { code: 'SYMLINK_AS_FILE', path: 'COPYING', severity: 'info', evidence: { target: 'LICENSE', resolved: 'doc/LICENSE.txt' } },
+      { code: 'SYMLINK_AS_FILE', path: 'LICENSE', severity: 'info', evidence: { target: 'doc/LICENSE.txt', resolved: 'doc/LICENSE.txt' } },
+    ]);
+    expect(r.verdict).toBe('explained');
+  });
+
+  it('a file with other content stays TYPE_CHANGED (high) and fails the default gate', async () => {
+    const t = tarball('swapped', { 'README.md': '# proj\n', 'doc/LICENSE.txt': 'the license text\n', LICENSE: '#!/bin/sh\necho replaced\n', COPYING: 'the license text\n' });
+    const r = await verify({ tarball: t, repo: repo.dir, cacheDir: cache });
+    expect(r.findings.find((f) => f.path === 'LICENSE')).toMatchObject({ code: 'TYPE_CHANGED', severity: 'high' });
+    expect(r.verdict).toBe('different');
+  });
+});
