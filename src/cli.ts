@@ -22,6 +22,8 @@ import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
 import { addToolchain, listToolchains } from './regenerate/toolchain.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
+import { requestedFormat, unknownOptionMessage } from './util/suggest.js';
+import { SCHEMA_VERSION } from './core/result.js';
 
 const EXAMPLES: [string, string][] = [
   ['$0 xz-5.6.1.tar.gz --repo xz.git', 'tag inferred from the name (v5.6.1, 5.6.1, xz-5.6.1 …)'],
@@ -88,7 +90,11 @@ async function main(argv: string[]): Promise<number> {
     .wrap(Math.max(100, Math.min(120, process.stdout.columns || 120)))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new DistdiffError('usage', 'command line', msg, "see 'distdiff --help'");
+      if (err) throw err;
+      const opts = (parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+      const known = Object.keys(opts.key).filter((k) => k.length > 1 && !/[A-Z_$]/.test(k));
+      const typo = msg ? unknownOptionMessage(msg, known) : undefined;
+      throw new DistdiffError('usage', 'command line', typo ?? msg, "see 'distdiff --help'");
     });
 
   const args = await parser.parseAsync();
@@ -174,6 +180,13 @@ function fail(err: unknown): void {
   process.exitCode = 2;
   if (failed) return;
   failed = true;
+  if (requestedFormat(hideBin(process.argv)) === 'json') {
+    // --format json: a JSON error object on stdout too, so a pipeline reading the report gets one.
+    const e = err instanceof DistdiffError ? err : undefined;
+    const message = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+    const error = { kind: e?.kind ?? 'internal', input: e?.input ?? '', message, hint: e?.hint ?? '' };
+    process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, tool: { name: 'distdiff', version: VERSION }, verdict: 'error', error }, null, 2)}\n`);
+  }
   if (err instanceof DistdiffError) {
     process.stderr.write(`distdiff: ${escapeNonPrinting(err.oneLine())}\n`);
   } else {
