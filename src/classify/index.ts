@@ -65,6 +65,8 @@ export async function classify(
   ctx: ClassifyContext,
   classifiers: readonly Classifier[] = CLASSIFIERS,
   postPasses: readonly PostPass[] = POST_PASSES,
+  /** Told when a post pass throws (the findings stay as they were; the caller reports it as a note). */
+  onPassFailed: (pass: string, error: string) => void = () => {},
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const diff of ctx.diffs) {
@@ -86,8 +88,9 @@ export async function classify(
   for (const p of postPasses) {
     try {
       out = await p.run(out, ctx);
-    } catch {
-      // A failed post pass leaves the findings as they were.
+    } catch (err) {
+      // A failed post pass leaves the findings as they were, and never silently: the caller notes it.
+      onPassFailed(p.id, err instanceof Error ? err.message : String(err));
     }
   }
   return out;

@@ -107,6 +107,8 @@ export type Note =
   | { code: 'PAX_COMMIT'; commit: string; matches: boolean }
   | { code: 'SHA256_VERIFIED'; sha256: string }
   | { code: 'POLICY_LOADED'; path: string; allowances: number }
+  /** A cross-file check (e.g. the suspicious-construct scanner) threw: its findings did not change, nothing it would add was added. */
+  | { code: 'POST_PASS_FAILED'; pass: string; error: string }
   /** Regeneration of the autotools outputs (src/regenerate): what ran, or why it did not. */
   | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; tools: string[]; outputs: number; reproduced: number; seconds?: number };
 

@@ -5,9 +5,9 @@
  * through `readGitBlob`, so it runs over in-memory trees as well as over a repository.
  */
 import { anomalyFindings } from '../classify/anomalies.js';
-import { classify } from '../classify/index.js';
+import { classify, POST_PASSES } from '../classify/index.js';
 import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js';
-import type { Classifier, ContentAccess, RevisionInfo } from '../classify/types.js';
+import type { Classifier, ContentAccess, PostPass, RevisionInfo } from '../classify/types.js';
 import { compareTrees } from '../compare/compare.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { withChange } from '../core/change.js';
@@ -30,6 +30,8 @@ export interface ExplainInput {
   readGitBlob: (oid: string) => Promise<Buffer | undefined>;
   /** Ordered classifiers (the generic fallback is appended by classify). */
   classifiers: readonly Classifier[];
+  /** Cross-file passes after classification (default: the registry's, classify/index.ts). */
+  postPasses?: readonly PostPass[];
   /** Prefix to strip ('' = none); undefined = detect. */
   stripPrefix?: string;
   /** Findings from earlier stages (the revision chain), judged by the policy like the others. */
@@ -44,7 +46,7 @@ export interface Explanation {
   compare: CompareResult;
   /** Sorted by path, then code. */
   findings: Finding[];
-  /** PREFIX_STRIPPED, PAX_COMMIT, POLICY_LOADED, CONTENT_NOT_RETAINED, in that order. */
+  /** PREFIX_STRIPPED, PAX_COMMIT, POLICY_LOADED, CONTENT_NOT_RETAINED, POST_PASS_FAILED, in that order. */
   notes: Note[];
 }
 
@@ -95,7 +97,9 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   };
   // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
   const diffAt = new Map(cmp.diffs.map((d) => [d.path, d]));
-  let findings = (await classify(ctx, input.classifiers)).map((f) => withChange(f, diffAt.get(f.path)));
+  const failedPasses: Note[] = [];
+  const classified = await classify(ctx, input.classifiers, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
+  let findings = classified.map((f) => withChange(f, diffAt.get(f.path)));
   for (const f of anomalyFindings(cmp.anomalies)) findings.push(withChange(f, 'anomaly'));
   for (const f of input.findings ?? []) findings.push(withChange(f, 'anomaly'));
   if (input.policy) {
@@ -126,6 +130,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     f.diff = contentDiff(d.path, g, t, { gitOid: d.git?.oid, tarballOid: d.tarball?.oid, gitSize: d.git?.size, tarballSize: d.tarball?.size });
   }
   if (notRetained > 0) notes.push({ code: 'CONTENT_NOT_RETAINED', files: notRetained });
+  notes.push(...failedPasses);
 
   findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   return { compare: cmp, findings, notes };

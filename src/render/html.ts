@@ -14,7 +14,9 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import type { Finding, FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type ContentDiff, type Severity } from '../core/types.js';
-import { authenticityLine, noteText, rawMessage, verdictLine } from './text.js';
+import { authenticityLine, formatFinding as rawMessage, noteText as rawNoteText, verdictLine } from '../core/wording.js';
+
+const noteText = (n: Parameters<typeof rawNoteText>[0]) => escapeNonPrinting(rawNoteText(n));
 
 export interface HtmlOptions {
   /** Lines of side-by-side diff shown per file (default 400). */

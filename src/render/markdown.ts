@@ -11,7 +11,7 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import type { Finding, FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
-import { authenticityLine, rawMessage, verdictLine } from './text.js';
+import { authenticityLine, formatFinding as rawMessage, noteText, verdictLine } from '../core/wording.js';
 
 const ICON = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' } as const;
 
@@ -72,6 +72,10 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
   if (sig) out.push(`Signature: ${sig.status} by ${mdCode(sig.fingerprint ?? sig.keyId ?? '?')}${sig.userId ? ` (${mdText(sig.userId)})` : ''}`);
   if (r.inputs.tagSignature) out.push(`Tag signature: ${r.inputs.tagSignature.status} by ${mdCode(r.inputs.tagSignature.fingerprint ?? r.inputs.tagSignature.keyId ?? '?')}`);
   if (sig || r.inputs.tagSignature) out.push('');
+  // A check that did not run is said in every report (the text and HTML reports list all notes).
+  const failed = r.notes.filter((n) => n.code === 'POST_PASS_FAILED');
+  for (const n of failed) out.push(`⚠️ ${mdText(noteText(n))}`);
+  if (failed.length) out.push('');
   out.push(`<sub>${k.identical} identical · ${k.tarballOnly} tarball-only · ${k.gitOnly} git-only · ${k.changed} changed · sha256 ${mdCode(r.inputs.tarball.sha256 ?? 'n/a')} · ${mdText(authenticityLine(r))}</sub>`);
   return out.join('\n') + '\n';
 }

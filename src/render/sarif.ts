@@ -10,7 +10,9 @@ import { ALL_CODES, DOCS_BASE, codeDoc } from '../core/codes.js';
 import type { VerifyResult } from '../core/result.js';
 import type { Severity } from '../core/types.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
-import { message } from './text.js';
+import { formatFinding } from '../core/wording.js';
+
+const message = (f: Parameters<typeof formatFinding>[0]) => escapeNonPrinting(formatFinding(f));
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   critical: 'error',

@@ -7,7 +7,8 @@
  * cursor, clear the screen or start a line of its own to forge a verdict.
  */
 import { escapeNonPrinting as v } from '../compare/invisible.js';
-import { codeDoc } from '../core/codes.js';
+import { codeDoc, formatFinding } from '../core/codes.js';
+import { authenticityLine, noteText as rawNoteText, verdictLine } from '../core/wording.js';
 import type { Finding, FindingCode } from '../core/findings.js';
 import type { Note, SignatureReport, VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
@@ -122,26 +123,6 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
-export function verdictLine(r: VerifyResult, c: { bold: Paint; boldRed: Paint; green: Paint; yellow: Paint } = { bold: none, boldRed: none, green: none, yellow: none }): string {
-  const k = r.counts;
-  const parts = [`${k.tarballOnly} tarball-only`, `${k.gitOnly} git-only`, `${k.changed} changed`];
-  if (k.anomalies) parts.push(`${k.anomalies} archive anomalies`);
-  const sev = SEVERITIES.filter((s) => s !== 'info' && k.bySeverity[s] > 0).map((s) => `${k.bySeverity[s]} ${s}`);
-  switch (r.verdict) {
-    case 'identical':
-      return c.green(c.bold(`IDENTICAL: all ${k.identical} files match git`));
-    case 'explained':
-      return c.green(c.bold(`EXPLAINED: ${parts.join(', ')}`)) + ` — every difference explained${sev.length ? ` (${sev.join(', ')})` : ''}`;
-    case 'review':
-      return (
-        c.yellow(c.bold(`REVIEW: ${parts.join(', ')}`)) +
-        ` — ${k.unexplained} unexplained, none at or above ${r.failOn}${sev.length ? ` (${sev.join(', ')})` : ''}`
-      );
-    case 'different':
-      return c.boldRed(`DIFFERENT: ${parts.join(', ')}`) + ` — ${sev.join(', ')}`;
-  }
-}
-
 function findingBlock(
   f: Finding,
   c: { bold: Paint; dim: Paint; magenta: Paint },
@@ -181,55 +162,20 @@ export function message(f: Finding): string {
   return v(rawMessage(f));
 }
 
-/** The finding's message exactly as the evidence makes it (for structured output). */
-export function rawMessage(f: Finding): string {
-  return (codeDoc(f.code).message as (e: unknown) => string)(f.evidence);
-}
+/** The finding's message exactly as the evidence makes it (for structured output): formatFinding. */
+export const rawMessage = formatFinding;
 
 function signatureText(s: SignatureReport): string {
   const who = s.fingerprint ? `${s.fingerprint}${s.userId ? ` ${s.userId}` : ''}` : s.keyId ? `key id ${s.keyId}` : '';
   return v(`${s.status.toUpperCase()} by ${who}${s.created ? `, made ${s.created}` : ''}${s.keyExpired ? ` (key expired ${s.keyExpired})` : ''}`);
 }
 
-/** The closing line: what the authenticity checks that ran do and do not prove. */
-export function authenticityLine(r: VerifyResult): string {
-  const s = r.inputs.signature;
-  const t = r.inputs.tagSignature;
-  if (s) {
-    const who = s.userId ?? s.fingerprint ?? 'the key holder';
-    return `The signature proves that ${who} released these exact bytes, not that they match git (xz 5.6.1 was validly signed); this report compares the content.`;
-  }
-  if (t) return `The tag signature proves who tagged commit ${r.inputs.revision.commit.slice(0, 12)}, not that the archive matches it; this report compares the content.`;
-  if (r.inputs.checksums) return 'The checksum proves the archive is the file the checksums file lists, not who made it nor that it matches git; this report compares the content.';
-  return 'A valid signature or checksum proves who published the archive, not that it matches git; this report compares the content.';
-}
-
+/** A note's line, as printed: non-printing characters from the input escaped. */
 export function noteText(n: Note): string {
   return v(rawNoteText(n));
 }
 
-function rawNoteText(n: Note): string {
-  switch (n.code) {
-    case 'PREFIX_STRIPPED':
-      return `top-level directory ${n.prefix}/ stripped`;
-    case 'DECODER_FALLBACK':
-      return `decoded with ${n.decoder}; install the system tool for speed`;
-    case 'CONTENT_NOT_RETAINED':
-      return `${n.files} changed file(s) too large to keep in memory: compared by hash only`;
-    case 'PAX_COMMIT':
-      return `archive header names commit ${n.commit}${n.matches ? ' (matches)' : ' (does NOT match the revision)'}`;
-    case 'SHA256_VERIFIED':
-      return `sha256 matches the pinned value`;
-    case 'POLICY_LOADED':
-      return `policy ${n.path}: ${n.allowances} allowance(s)`;
-    case 'REGENERATION':
-      return n.status === 'done'
-        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${n.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)`
-        : n.status === 'off'
-          ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
-          : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
-  }
-}
+export { authenticityLine, verdictLine };
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);

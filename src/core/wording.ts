@@ -1,0 +1,73 @@
+/**
+ * Shared English for whole results, beside the code registry (codes.ts holds each finding code's title,
+ * description and message): the verdict line, a note's line, the closing authenticity line. Every
+ * renderer words results through these and formatFinding, so no renderer imports another. Output is raw:
+ * each renderer escapes what came from the input for its own medium.
+ */
+import type { Note, VerifyResult } from './result.js';
+import { SEVERITIES } from './types.js';
+
+export { formatFinding } from './codes.js';
+
+type Paint = (s: string) => string;
+const none: Paint = (s) => s;
+
+/** The first line of every report: verdict, difference counts, severities. `c` colours it (text renderer). */
+export function verdictLine(r: VerifyResult, c: { bold: Paint; boldRed: Paint; green: Paint; yellow: Paint } = { bold: none, boldRed: none, green: none, yellow: none }): string {
+  const k = r.counts;
+  const parts = [`${k.tarballOnly} tarball-only`, `${k.gitOnly} git-only`, `${k.changed} changed`];
+  if (k.anomalies) parts.push(`${k.anomalies} archive anomalies`);
+  const sev = SEVERITIES.filter((s) => s !== 'info' && k.bySeverity[s] > 0).map((s) => `${k.bySeverity[s]} ${s}`);
+  switch (r.verdict) {
+    case 'identical':
+      return c.green(c.bold(`IDENTICAL: all ${k.identical} files match git`));
+    case 'explained':
+      return c.green(c.bold(`EXPLAINED: ${parts.join(', ')}`)) + ` — every difference explained${sev.length ? ` (${sev.join(', ')})` : ''}`;
+    case 'review':
+      return (
+        c.yellow(c.bold(`REVIEW: ${parts.join(', ')}`)) +
+        ` — ${k.unexplained} unexplained, none at or above ${r.failOn}${sev.length ? ` (${sev.join(', ')})` : ''}`
+      );
+    case 'different':
+      return c.boldRed(`DIFFERENT: ${parts.join(', ')}`) + ` — ${sev.join(', ')}`;
+  }
+}
+
+/** The closing line: what the authenticity checks that ran do and do not prove. */
+export function authenticityLine(r: VerifyResult): string {
+  const s = r.inputs.signature;
+  const t = r.inputs.tagSignature;
+  if (s) {
+    const who = s.userId ?? s.fingerprint ?? 'the key holder';
+    return `The signature proves that ${who} released these exact bytes, not that they match git (xz 5.6.1 was validly signed); this report compares the content.`;
+  }
+  if (t) return `The tag signature proves who tagged commit ${r.inputs.revision.commit.slice(0, 12)}, not that the archive matches it; this report compares the content.`;
+  if (r.inputs.checksums) return 'The checksum proves the archive is the file the checksums file lists, not who made it nor that it matches git; this report compares the content.';
+  return 'A valid signature or checksum proves who published the archive, not that it matches git; this report compares the content.';
+}
+
+/** A note's line (raw: escape what came from the input). */
+export function noteText(n: Note): string {
+  switch (n.code) {
+    case 'PREFIX_STRIPPED':
+      return `top-level directory ${n.prefix}/ stripped`;
+    case 'DECODER_FALLBACK':
+      return `decoded with ${n.decoder}; install the system tool for speed`;
+    case 'CONTENT_NOT_RETAINED':
+      return `${n.files} changed file(s) too large to keep in memory: compared by hash only`;
+    case 'PAX_COMMIT':
+      return `archive header names commit ${n.commit}${n.matches ? ' (matches)' : ' (does NOT match the revision)'}`;
+    case 'SHA256_VERIFIED':
+      return `sha256 matches the pinned value`;
+    case 'POLICY_LOADED':
+      return `policy ${n.path}: ${n.allowances} allowance(s)`;
+    case 'POST_PASS_FAILED':
+      return `check ${n.pass} failed (${n.error}): the findings are reported without it — read the files it covers yourself`;
+    case 'REGENERATION':
+      return n.status === 'done'
+        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${n.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)`
+        : n.status === 'off'
+          ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
+          : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
+  }
+}
