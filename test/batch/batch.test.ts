@@ -141,6 +141,13 @@ describe('distdiff batch', () => {
     expect(m.code).toBe(1);
     expect(readSummary(join(tmp, 'merged')).map(comparable)).toEqual(single.map(comparable));
     for (const row of readSummary(join(tmp, 'merged'))) if (row.report) expect(existsSync(join(tmp, 'merged', row.report))).toBe(true);
+    // The same shards from a Kubernetes Indexed Job and a Cloud Run job environment.
+    const k = runCli(['batch', fx.manifest, '--out', join(tmp, 'k8s'), '--jobs', '1', '--cache-dir', cache], { JOB_COMPLETION_INDEX: '0', DISTDIFF_SHARD_COUNT: '2' });
+    expect(k.stderr).toContain('(shard 0/2 from kubernetes)');
+    expect(readSummary(join(tmp, 'k8s')).map((x) => x.id)).toEqual(s0.map((x) => x.id));
+    const c = runCli(['batch', fx.manifest, '--out', join(tmp, 'cloudrun'), '--jobs', '1', '--cache-dir', cache], { CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '2' });
+    expect(c.stderr).toContain('(shard 1/2 from cloud-run)');
+    expect(readSummary(join(tmp, 'cloudrun')).map((x) => x.id)).toEqual(s1.map((x) => x.id));
   });
 
   it('a batch killed with SIGKILL resumes with no corrupt or duplicated rows', async () => {
