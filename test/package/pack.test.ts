@@ -77,7 +77,7 @@ describe('the packed package', () => {
   it('typechecks a consumer against the shipped types (and rejects a wrong use)', () => {
     writeFileSync(
       join(consumer, 'consumer.ts'),
-      `import { explain, verify, render, formatFinding, codeDoc, scanStream, DistdiffError, type EvidenceMap, type Finding, type FindingCode, type VerifyOptions, type VerifyResult } from 'distdiff';
+      `import { explain, verify, render, formatFinding, codeDoc, scanStream, DistdiffError, DEFAULT_LIMITS, type EvidenceMap, type Finding, type FindingCode, type VerifyOptions, type VerifyResult } from 'distdiff';
 const options: VerifyOptions = { tarball: 'x.tar.gz', repo: '.', cacheDir: '/tmp/c', failOn: 'medium', profile: 'npm', limits: { maxEntries: 10 } };
 export async function run(): Promise<string> {
   const result: VerifyResult = await verify(options);
@@ -88,7 +88,7 @@ export async function run(): Promise<string> {
     console.log(ev.buildAffecting);
   }
   const code: FindingCode = 'GIT_ONLY';
-  const scan = await scanStream((async function* () { yield new Uint8Array(512); })(), { algo: 'sha1', limits: { maxDownload: 1, maxUncompressed: 1e9, maxRatio: 200, maxEntries: 10, maxPathLength: 4096, maxRetainFile: 1, maxRetainTotal: 1, timeoutMs: 1000 } });
+  const scan = await scanStream((async function* () { yield new Uint8Array(512); })(), { algo: 'sha1', limits: { ...DEFAULT_LIMITS, maxDownload: 1, maxEntries: 10, maxRetainFile: 1, maxRetainTotal: 1, timeoutMs: 1000 } });
   console.log(scan.entries.length, codeDoc(code).title, first ? formatFinding(first) : '', new DistdiffError('usage', 'x', 'y').oneLine());
   return render(result, 'sarif');
 }

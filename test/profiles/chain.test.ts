@@ -59,7 +59,7 @@ describe('forge archives', () => {
     const r = await verify({ tarball: tgz, repo: repo.dir, cacheDir });
     expect(r.inputs.revision).toMatchObject({ commit: a, how: 'metadata' });
     expect(r.findings).toEqual([
-      { code: 'REVISION_MISMATCH', path: 'pax_global_header', severity: 'high', evidence: { source: 'pax-header', claimed: a, commit: b, tag: 'v1.0', inRepo: true } },
+      { code: 'REVISION_MISMATCH', change: 'anomaly', path: 'pax_global_header', severity: 'high', evidence: { source: 'pax-header', claimed: a, commit: b, tag: 'v1.0', inRepo: true } },
     ]);
     expect(r.verdict).toBe('different');
   });
