@@ -21,6 +21,7 @@ import { blobIndexClassifier } from './upstream-blobs.js';
 import { provenancePostPass } from '../regenerate/provenance.js';
 import { translationsClassifier } from './translations.js';
 import { symlinkClassifier } from './symlinks.js';
+import { producedClassifier } from './produced.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -33,6 +34,8 @@ import { symlinkClassifier } from './symlinks.js';
  *                  the .gmo/LINGUAS/Makevars/POTFILES.in written next to them.
  * 3. docs         — tarball-only generated documentation.
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
+ * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
+ *                  a generator whose header names a tracked source (bison, flex, gperf …).
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. changelog    — ChangeLog generated from git log (checks the commit it was built from).
  * 6. gettext      — msgmerge'd .po/.pot files.
@@ -48,6 +51,7 @@ export const CLASSIFIERS: Classifier[] = [
   translationsClassifier,
   docsClassifier,
   symlinkClassifier,
+  producedClassifier,
   lineEndingsClassifier,
   changelogClassifier,
   gettextClassifier,
