@@ -12,8 +12,27 @@ export { formatFinding } from './codes.js';
 type Paint = (s: string) => string;
 const none: Paint = (s) => s;
 
-/** The first line of every report: verdict, difference counts, severities. `c` colours it (text renderer). */
+/** How the revision was chosen, when it is not a plain matching tag: shown at the end of the verdict line. */
+export function revisionHow(r: VerifyResult): string {
+  const rev = r.inputs.revision;
+  switch (rev.how) {
+    case 'metadata':
+      return rev.tag ? '' : " (untagged: commit from the archive's metadata)";
+    case 'nearest':
+      return ` (guessed: nearest commit${rev.distance !== undefined ? `, ${rev.distance} differing paths` : ''})`;
+    case 'commit':
+      return ' (commit given, no tag)';
+    default:
+      return '';
+  }
+}
+
+/** The first line of every report: verdict, difference counts, severities, how the revision was chosen. `c` colours it (text renderer). */
 export function verdictLine(r: VerifyResult, c: { bold: Paint; boldRed: Paint; green: Paint; yellow: Paint } = { bold: none, boldRed: none, green: none, yellow: none }): string {
+  return verdictOnly(r, c) + revisionHow(r);
+}
+
+function verdictOnly(r: VerifyResult, c: { bold: Paint; boldRed: Paint; green: Paint; yellow: Paint }): string {
   const k = r.counts;
   const parts = [`${k.tarballOnly} tarball-only`, `${k.gitOnly} git-only`, `${k.changed} changed`];
   if (k.anomalies) parts.push(`${k.anomalies} archive anomalies`);

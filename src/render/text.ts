@@ -25,6 +25,11 @@ type Paint = (s: string) => string;
 const ansi = (code: string): Paint => (s) => `\u001b[${code}m${s}\u001b[0m`;
 const none: Paint = (s) => s;
 
+/** Findings of one severity listed one by one up to this many; beyond, grouped by code and directory. */
+const GROUP_LIMIT = 25;
+/** Code-and-directory lines shown for a long group. */
+const GROUP_LINES = 30;
+
 export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   const c = opts.color
     ? { bold: ansi('1'), dim: ansi('2'), red: ansi('31'), boldRed: ansi('1;31'), yellow: ansi('33'), green: ansi('32'), cyan: ansi('36'), magenta: ansi('35') }
@@ -55,7 +60,30 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
       const group = attention.filter((f) => f.severity === sev);
       if (group.length === 0) continue;
       out.push(`  ${sevPaint[sev](sev.toUpperCase())} (${group.length})${severityRank(sev) >= failRank ? '' : c.dim(' — below --fail-on')}`);
-      for (const f of group) out.push(...findingBlock(f, c, sevPaint, opts));
+      if (opts.verbose || group.length <= GROUP_LIMIT) {
+        for (const f of group) out.push(...findingBlock(f, c, sevPaint, opts));
+        continue;
+      }
+      // Long groups: one line per code and directory (largest first), bounded; --verbose lists every file.
+      const byKey = new Map<string, Finding[]>();
+      for (const f of group) {
+        const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/') + 1) : './';
+        const key = `${f.code}\u0000${dir}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), f]);
+      }
+      const keys = [...byKey.keys()].sort((a, b) => byKey.get(b)!.length - byKey.get(a)!.length || a.localeCompare(b));
+      for (const key of keys.slice(0, GROUP_LINES)) {
+        const [code, dir] = key.split('\u0000') as [FindingCode, string];
+        const list = byKey.get(key)!;
+        if (list.length === 1) {
+          out.push(...findingBlock(list[0]!, c, sevPaint, { ...opts, verbose: false }));
+          continue;
+        }
+        const names = list.slice(0, 5).map((f) => v(dir === './' ? f.path : f.path.slice(dir.length)));
+        out.push(`    ${v(dir)} (${list.length})  ${code}  ${c.dim(codeDoc(code).title)}`);
+        out.push(c.dim(`      ${names.join(', ')}${list.length > names.length ? `, … ${list.length - names.length} more` : ''}`));
+      }
+      if (keys.length > GROUP_LINES) out.push(c.dim(`    … ${keys.length - GROUP_LINES} more groups (--verbose lists every file)`));
     }
     out.push('');
   }

@@ -54,3 +54,49 @@ describe('--format json on an operational error', () => {
     expect(requestedFormat(['x', '--', '--format', 'json'])).toBeUndefined();
   });
 });
+
+import { renderText } from '../../src/render/text.js';
+import { revisionHow, verdictLine } from '../../src/core/wording.js';
+import type { VerifyResult } from '../../src/core/result.js';
+import type { Finding } from '../../src/core/findings.js';
+
+function result(findings: Finding[], revision: Partial<VerifyResult['inputs']['revision']> = {}): VerifyResult {
+  const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const f of findings) bySeverity[f.severity]++;
+  return {
+    schemaVersion: 1,
+    tool: { name: 'distdiff', version: '0' },
+    verdict: findings.some((f) => f.severity === 'high') ? 'different' : 'identical',
+    failOn: 'high',
+    inputs: {
+      tarball: { source: 'p-1.0.tar.gz', path: 'p-1.0.tar.gz', size: 1, container: 'tar', compression: 'gzip', decoder: 'zlib', prefix: 'p-1.0', entries: 1 },
+      repo: { source: 'repo', objectFormat: 'sha1', cloned: false, fetched: false },
+      revision: { commit: 'c'.repeat(40), how: 'tag', tag: 'v1.0', ...revision },
+    },
+    counts: { tarballFiles: 1, gitFiles: 1, identical: 0, tarballOnly: findings.length, gitOnly: 0, changed: 0, exportIgnored: 0, submodules: 0, anomalies: 0, bySeverity, byCode: {}, explained: 0, unexplained: findings.length },
+    findings,
+    notes: [],
+  } as VerifyResult;
+}
+const added = (path: string): Finding => ({ code: 'TARBALL_ONLY_UNEXPLAINED', path, severity: 'high', evidence: { size: 1, buildAffecting: false } }) as Finding;
+
+describe('the report decides in 10 seconds', () => {
+  it('the verdict line names how the revision was chosen when it is not a plain matching tag', () => {
+    expect(revisionHow(result([]))).toBe('');
+    expect(revisionHow(result([], { how: 'inferred' }))).toBe('');
+    expect(verdictLine(result([added('x')], { how: 'nearest', tag: undefined, distance: 427 }))).toBe('DIFFERENT: 1 tarball-only, 0 git-only, 0 changed — 1 high (guessed: nearest commit, 427 differing paths)');
+    expect(revisionHow(result([], { how: 'metadata', tag: undefined }))).toBe(" (untagged: commit from the archive's metadata)");
+    expect(revisionHow(result([], { how: 'commit', tag: undefined }))).toBe(' (commit given, no tag)');
+  });
+  it('a long group is bounded and grouped by code and directory, the biggest first; --verbose lists every file', () => {
+    const findings = [...Array.from({ length: 40 }, (_, i) => added(`po/l${String(i).padStart(2, '0')}.po`)), ...Array.from({ length: 3 }, (_, i) => added(`lib/f${i}.c`)), added('THANKS')];
+    const text = renderText(result(findings));
+    expect(text).toContain('    po/ (40)  TARBALL_ONLY_UNEXPLAINED  File only in the tarball, unexplained\n      l00.po, l01.po, l02.po, l03.po, l04.po, … 35 more\n    lib/ (3)  TARBALL_ONLY_UNEXPLAINED');
+    expect(text).toContain('THANKS');
+    expect(text.split('\n').filter((l) => l.includes('l39.po'))).toEqual([]);
+    const verbose = renderText(result(findings), { verbose: true });
+    expect(verbose).toContain('l39.po');
+    const many = Array.from({ length: 60 }, (_, i) => added(`d${i}/a.c`)).concat(Array.from({ length: 60 }, (_, i) => added(`d${i}/b.c`)));
+    expect(renderText(result(many))).toContain('… 30 more groups (--verbose lists every file)');
+  });
+});
