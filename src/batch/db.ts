@@ -117,8 +117,8 @@ export async function buildDatabase(out: OutDirs, rows: BatchRow[]): Promise<DbO
         s(fin, r.id);
         s(fin, f.code);
         s(fin, f.severity);
-        // The change kind joins the JSON findings with the core-api work; until then it is null.
-        s(fin, (f as { change?: string }).change ?? null);
+        // What the comparison saw at the path (reports written before the field existed have none: null).
+        s(fin, f.change ?? null);
         s(fin, f.path);
         fin.appendBoolean(codeDoc(f.code as FindingCode)?.explained ?? false);
         fin.appendBoolean(f.allowed !== undefined);

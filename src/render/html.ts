@@ -163,7 +163,7 @@ function findingHtml(f: Finding, opts: HtmlOptions): string {
   const doc = codeDoc(f.code);
   const parts: string[] = [];
   parts.push(`<article class="finding sev-${f.severity}" data-code="${h(f.code)}" data-severity="${f.severity}">`);
-  parts.push(`<h4><code class="path">${h(f.path)}</code> <span class="sev sev-${f.severity}">${f.severity}</span> <a class="code" href="${h(DOCS_BASE + doc.docs)}">${h(f.code)}</a></h4>`);
+  parts.push(`<h4><code class="path">${h(f.path)}</code> <span class="sev sev-${f.severity}">${f.severity}</span> <a class="code" href="${h(DOCS_BASE + doc.docs)}">${h(f.code)}</a>${f.change ? ` <span class="change muted">${h(f.change)}</span>` : ''}</h4>`);
   parts.push(`<p class="message">${h(rawMessage(f))}</p>`);
   if (f.allowed) parts.push(`<p class="muted">allowed by policy (was ${h(f.allowed.originalSeverity)}): ${h(f.allowed.reason)}</p>`);
   if (f.degraded) parts.push(`<p class="muted">check ${h(f.degraded.check)} failed (${h(f.degraded.error)}); compared bytes only</p>`);

@@ -91,6 +91,11 @@ describe('results database', () => {
       ['pax_global_header', '1', 'REVISION_MISMATCH'],
       ['refs/tags/v1.0', '1', 'TAG_MOVED'],
     ]);
+    expect(await query(db, "select change, count(*) from findings where release_id = 'xz' group by change order by change")).toEqual([
+      ['changed', '3'],
+      ['git-only', '3'],
+      ['tarball-only', '9'],
+    ]);
     // Parquet holds the same rows.
     expect(await query(db, `select count(*) from read_parquet('${join(out, 'parquet', 'findings.parquet')}')`)).toEqual([[String(findings)]]);
     expect(await query(db, `select id, status from read_parquet('${join(out, 'parquet', 'releases.parquet')}') order by line`)).toEqual([

@@ -83,6 +83,7 @@ describe('HTML report in headless Chromium', () => {
           (a.querySelector('.path') as HTMLElement).innerText,
           a.getAttribute('data-severity'),
           (a.querySelector('.code') as HTMLElement).innerText,
+          (a.querySelector('.change') as HTMLElement | null)?.innerText ?? null,
         ]),
         sections: [...document.querySelectorAll('section')].map((s) => s.id),
         chain: [...document.querySelectorAll('#chain li')].map((l) => (l as HTMLElement).innerText),
@@ -92,8 +93,9 @@ describe('HTML report in headless Chromium', () => {
       expect(seen.verdict).toBe('DIFFERENT');
       expect(seen.line).toBe('DIFFERENT: 4 tarball-only, 0 git-only, 1 changed, 1 archive anomalies — 6 high');
       const paths = seen.findings.map((f) => f[0]);
+      expect(seen.findings.filter((f) => f[3] === 'tarball-only').map((f) => f[0])).toEqual(expect.arrayContaining(HOSTILE.slice(0, 3)));
       for (const name of HOSTILE) expect(paths).toContain(name.replace('\u202E', '\\u202e'));
-      expect(seen.findings).toContainEqual(['src/main.c', 'high', 'SOURCE_MODIFIED']);
+      expect(seen.findings).toContainEqual(['src/main.c', 'high', 'SOURCE_MODIFIED', 'changed']);
       expect(seen.sections).toEqual(expect.arrayContaining(['review', 'inputs']));
       expect(seen.sections.indexOf('review')).toBeLessThan(seen.sections.indexOf('inputs'));
       expect(seen.chain.length).toBeGreaterThan(0);
