@@ -16,7 +16,7 @@ import { formatProgress } from './render/progress.js';
 import { exitCodeOf } from './pipeline/result.js';
 import { verify } from './verify.js';
 import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
-import { DEFAULT_NPM_REGISTRY } from './profiles/npm-registry.js';
+import { DEFAULT_NPM_REGISTRY } from './acquire/npm-registry.js';
 import { VERSION } from './version.js';
 import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
 import { addToolchain, listToolchains } from './regenerate/toolchain.js';

@@ -14,7 +14,7 @@
  *
  * This module does I/O only through those stages; it never touches `process`.
  */
-import { classifiersFor } from './profiles/index.js';
+import { classifiersFor, profileOf } from './profiles/index.js';
 import { BlobReader } from './scan/blob-reader.js';
 import type { VerifyResult } from './core/result.js';
 import { acquireInputs } from './pipeline/acquire.js';
@@ -29,6 +29,9 @@ import { regenerate } from './regenerate/regenerate.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
+
+/** The stripPrefix option, when there is one (the caller's, else the profile's). */
+const stripPrefix = (p: string | undefined) => (p !== undefined ? { stripPrefix: p } : {});
 
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const settings = checkOptions(opts);
@@ -49,7 +52,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       revision,
       readGitBlob: (oid) => reader.read(oid, settings.limits.maxRetainFile),
       classifiers: classifiersFor(profile),
-      ...(opts.stripPrefix !== undefined ? { stripPrefix: opts.stripPrefix } : profile.id === 'wheel' ? { stripPrefix: '' } : {}),
+      ...stripPrefix(opts.stripPrefix ?? profileOf(profile.id).stripPrefix),
       findings: chain.findings,
       ...(opts.policy ? { policy: opts.policy } : {}),
       regenerate: (diffs, tarball) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball }),

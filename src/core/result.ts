@@ -37,7 +37,9 @@ export interface ChainStep {
   detail: string;
 }
 
-export type ProfileId = 'autotools' | 'npm' | 'pypi' | 'wheel' | 'crate' | 'forge' | 'none';
+/** Every ecosystem profile (the registry, profiles/registry.ts, has one entry per id). */
+export const PROFILE_IDS = ['autotools', 'npm', 'pypi', 'wheel', 'crate', 'forge', 'none'] as const;
+export type ProfileId = (typeof PROFILE_IDS)[number];
 
 /** The ecosystem profile the archive was read with, and what its metadata says. */
 export interface ProfileReport {

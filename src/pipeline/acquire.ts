@@ -10,7 +10,7 @@ import { openRepo, type RepoHandle } from '../acquire/repo.js';
 import type { Keyring } from '../acquire/signature.js';
 import { DistdiffError } from '../core/errors.js';
 import type { ChecksumsReport, SignatureReport } from '../core/result.js';
-import { acquireNpm, isNpmSpec, type NpmRelease } from '../profiles/npm-registry.js';
+import { acquireNpm, isNpmSpec, type NpmRelease } from '../acquire/npm-registry.js';
 import type { Settings, VerifyOptions } from './options.js';
 
 export interface Inputs {

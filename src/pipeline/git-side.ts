@@ -5,8 +5,7 @@
  */
 import type { Limits } from '../core/limits.js';
 import type { GitTree } from '../core/types.js';
-import { subtree, type ProfileInfo } from '../profiles/index.js';
-import { wheelRoot, wheelTopLevel } from '../profiles/pypi.js';
+import { profileOf, subtree, type ProfileInfo } from '../profiles/index.js';
 import { scanArchive, type ScanResult } from '../scan/archive.js';
 import { treeOids } from '../scan/git-tree.js';
 import type { Inputs } from './acquire.js';
@@ -24,8 +23,7 @@ export interface GitSide {
 export async function listGitSide(inputs: Inputs, scanned: ProvisionalScan, commit: string, profile: ProfileInfo, limits: Limits): Promise<GitSide> {
   let scan = scanned.scan;
   const whole = await scanned.trees.get(commit);
-  let pathInRepo = profile.id === 'npm' || profile.id === 'crate' ? (profile.directory ?? '') : '';
-  if (profile.id === 'wheel') pathInRepo = wheelRoot(wheelTopLevel(scan.entries), whole.entries.keys()) ?? '';
+  const pathInRepo = profileOf(profile.id).pathInRepo(profile, scan.entries, () => whole.entries.keys());
   const git = pathInRepo ? subtree(whole, pathInRepo) : whole;
   if (!scanned.provisional || scanned.provisional.commit !== commit) {
     const gitOids = treeOids(git);

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import type { Note, ProfileReport, VerifyResult } from '../core/result.js';
 import type { ArchiveScan, CompareResult, GitTree, HashAlgo, Severity, TreeEntry } from '../core/types.js';
 import type { Finding } from '../core/findings.js';
-import { classifiersFor, readProfile, type ProfileChoice } from '../profiles/index.js';
+import { classifiersFor, profileOf, readProfile, type ProfileChoice } from '../profiles/index.js';
 import { blobId } from '../scan/blob-id.js';
 import { EntryCollector, type ScanResult } from '../scan/entries.js';
 import { explainTrees } from './explain.js';
@@ -122,7 +122,7 @@ export async function explain(opts: ExplainOptions): Promise<Explained> {
   const revision: RevisionInfo = { commit: opts.revision?.commit ?? git.tree.commit, ...opts.revision };
   const readBlob = async (oid: string) => archive.content.get(oid) ?? (await git.readBlob(oid));
   const profile = await readProfile(archive, opts.profile ?? 'auto', readBlob);
-  const stripPrefix = opts.stripPrefix ?? (profile.id === 'wheel' ? '' : undefined);
+  const stripPrefix = opts.stripPrefix ?? profileOf(profile.id).stripPrefix;
   const e = await explainTrees({
     archive,
     git: git.tree,

@@ -1,30 +1,18 @@
-/** Ecosystem profiles: detection, metadata, the revision chain, and each profile's classifiers. */
+/** Ecosystem profiles: the registry (detection, metadata, classifiers, path mapping) and the revision chain. */
 import { CLASSIFIERS } from '../classify/index.js';
 import type { Classifier } from '../classify/types.js';
-import { crateClassifiers } from './crate.js';
-import { npmClassifiers } from './npm.js';
-import { sdistClassifiers, wheelClassifiers } from './pypi.js';
+import { PROFILES } from './registry.js';
 import type { ProfileInfo } from './types.js';
 
-export { readProfile, detectProfileId, topDir } from './detect.js';
+export { readProfile, detectProfileId, profileOf, PROFILES, DETECTION_ORDER, type Profile } from './registry.js';
+export { topDir } from './detect.js';
 export { resolveChain, searchNeighbourhood, type MetadataClaim } from './chain.js';
 export { subtree, normaliseRepoDir } from './subtree.js';
 export { PROFILE_CHOICES, type ProfileChoice, type ProfileInfo } from './types.js';
 
 /** The classifiers a profile adds; they run before the generic ones. */
 export function profileClassifiers(info: ProfileInfo): Classifier[] {
-  switch (info.id) {
-    case 'npm':
-      return npmClassifiers(info);
-    case 'pypi':
-      return sdistClassifiers();
-    case 'wheel':
-      return wheelClassifiers();
-    case 'crate':
-      return crateClassifiers();
-    default:
-      return [];
-  }
+  return PROFILES[info.id].classifiers(info);
 }
 
 /** The full ordered classifier list for a profile: the profile's own first, then the generic registry. */

@@ -3,14 +3,14 @@
  * archive, autotools tarball), read from the archive's own content, and what its metadata says about the
  * repository and commit it came from.
  */
-import type { ProfileId } from '../core/result.js';
+import { PROFILE_IDS, type ProfileId } from '../core/result.js';
 
 export type { ProfileId } from '../core/result.js';
 
 /** `--profile` values: a profile, or auto-detection. */
 export type ProfileChoice = ProfileId | 'auto';
 
-export const PROFILE_CHOICES: readonly ProfileChoice[] = ['auto', 'autotools', 'npm', 'pypi', 'wheel', 'crate', 'forge', 'none'];
+export const PROFILE_CHOICES: readonly ProfileChoice[] = ['auto', ...PROFILE_IDS];
 
 /** npm's package.json, the fields distdiff reads (everything else is compared as opaque JSON). */
 export interface NpmManifest {

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareManifests, listedInFiles, outputStem } from '../../src/profiles/npm.js';
-import { parseNpmSpec } from '../../src/profiles/npm-registry.js';
+import { parseNpmSpec } from '../../src/acquire/npm-registry.js';
 import { verify } from '../../src/verify.js';
 import { renderText } from '../../src/render/text.js';
 import { makeRepo, writeFiles } from '../helpers/git.js';

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AcquiredArchive } from '../acquire/archive-source.js';
-import { download, type DownloadProgress } from '../acquire/download.js';
+import type { AcquiredArchive } from './archive-source.js';
+import { download, type DownloadProgress } from './download.js';
 import { DistdiffError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
-import { normaliseRepoUrl } from './detect.js';
+import { normaliseRepoUrl } from '../util/repo-url.js';
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
 
