@@ -22,6 +22,7 @@ import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
 import { addToolchain, listToolchains } from './regenerate/toolchain.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
+import { redactUrls } from './util/redact.js';
 import { requestedFormat, unknownOptionMessage } from './util/suggest.js';
 import { SCHEMA_VERSION } from './core/result.js';
 
@@ -184,7 +185,8 @@ function fail(err: unknown): void {
     // --format json: a JSON error object on stdout too, so a pipeline reading the report gets one.
     const e = err instanceof DistdiffError ? err : undefined;
     const message = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-    const error = { kind: e?.kind ?? 'internal', input: e?.input ?? '', message, hint: e?.hint ?? '' };
+    // Credentials in URLs redacted as in the stderr line (oneLine).
+    const error = { kind: e?.kind ?? 'internal', input: redactUrls(e?.input ?? ''), message: redactUrls(message), hint: redactUrls(e?.hint ?? '') };
     process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, tool: { name: 'distdiff', version: VERSION }, verdict: 'error', error }, null, 2)}\n`);
   }
   if (err instanceof DistdiffError) {

@@ -24,7 +24,7 @@ import { mkdir, rename, unlink } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { basename, dirname, join } from 'node:path';
-import { Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DistdiffError, isDistdiffError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
@@ -297,6 +297,21 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
       response.destroy();
       throw limitError(`Content-Length ${total}`);
     }
+    // Read the body from now on, before anything is awaited: a server that sends and closes at once would
+    // otherwise leave a destroyed response whose buffered bytes are lost ("closed after 0 bytes"). The
+    // buffer ends when the response ends, fails or closes; completeness is checked after the pipeline.
+    const body = new PassThrough({ highWaterMark: 1 << 20 });
+    let bodyEnded = false;
+    const endBody = () => {
+      if (!bodyEnded) {
+        bodyEnded = true;
+        body.end();
+      }
+    };
+    response.once('end', endBody);
+    response.once('error', endBody);
+    response.once('close', endBody);
+    response.pipe(body, { end: false });
     try {
       await mkdir(dirname(dest), { recursive: true });
     } catch (e) {
@@ -340,7 +355,7 @@ export async function download(url: string, dest: string, opts: DownloadOptions)
       },
     });
     try {
-      await pipeline(response, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
+      await pipeline(body, meter, createWriteStream(tmp, { flags: 'wx', mode: 0o644 }));
       disarm();
       if (failure !== undefined) throw failure;
       if (!response.complete || (total !== undefined && bytes !== total)) throw new Error('incomplete');

@@ -59,7 +59,7 @@ describe.concurrent('credentials in URLs are never printed or stored', () => {
     const url = secretUrl('/status/404');
     const r = await runCli([url, '--repo', fx.repo.dir, '--tag', 'v1.0', '--cache-dir', join(dir, `cache-${++n}`)]);
     expectError(r, redacted('/status/404'), /^HTTP 404/);
-    expectNoSecret(r.stderr);
+    expectNoSecret(r.stderr + r.stdout); // the stderr line and --format json's error object
   });
 
   it('a repository URL with a password that cannot be reached: git\'s error is redacted too', async () => {
@@ -67,7 +67,7 @@ describe.concurrent('credentials in URLs are never printed or stored', () => {
     const r = await runCli([writePkgTar(join(dir, `hello-${++n}.tar`)), '--repo', url, '--tag', 'v1.0', '--cache-dir', join(dir, `cache-${n}`)]);
     expect(r.code).toBe(2);
     expect(r.stderr.startsWith('distdiff: http://***@127.0.0.1:1/x.git: ')).toBe(true);
-    expectNoSecret(r.stderr);
+    expectNoSecret(r.stderr + r.stdout);
   });
 });
 

@@ -184,9 +184,16 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   });
 }
 
-/** Exit 2, nothing on stdout, exactly one line on stderr naming the input and the problem, no stack trace. */
+/**
+ * Exit 2, exactly one line on stderr naming the input and the problem, no stack trace; stdout holds nothing,
+ * or (--format json) only the JSON error object with verdict "error", never a report.
+ */
 export function expectError(r: CliRun, input: string, problem: RegExp): void {
-  expect(r.stdout).toBe('');
+  if (r.stdout !== '') {
+    const parsed = JSON.parse(r.stdout) as { verdict?: string; findings?: unknown; error?: { input?: string } };
+    expect(parsed.verdict).toBe('error');
+    expect(parsed.findings).toBeUndefined();
+  }
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.stderr.endsWith('\n')).toBe(true);
