@@ -2,7 +2,7 @@
  * `distdiff batch` end to end with the built CLI over real repositories, bundles and tarballs: verdicts per
  * release, isolated failures, bad manifest lines, resume (also after SIGKILL), shards and merge.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,19 @@ describe('distdiff batch', () => {
     } finally {
       writeFileSync(rel.tarball, saved);
     }
+  });
+
+  it('draws a progress line on a terminal (done, failed, rate, ETA) instead of one line per release', () => {
+    // script(1) gives the batch a pseudo-terminal as stderr.
+    const out = join(tmp, 'out-tty');
+    const cmd = [process.execPath, cli, 'batch', fx.manifest, '--out', out, '--jobs', '2', '--cache-dir', cache].map((a) => `'${a}'`).join(' ');
+    const p = spawnSync('script', ['-qec', `${cmd} 2>&1`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, COLUMNS: '100' }, timeout: 300_000 });
+    expect(p.status).toBe(1);
+    const frames = p.stdout.split('\r').map((f) => f.trim()).filter((f) => f.startsWith('['));
+    expect(frames[0]).toMatch(/^\[ +\]  0\/10 done, 0 failed  --\/min ETA --:--$/);
+    expect(frames.at(-1)).toMatch(/^\[=+\] 10\/10 done, 4 failed  \d+\.\d\/min ETA 0:00/);
+    expect(p.stdout).not.toContain('distdiff batch: proj0-1.1: IDENTICAL');
+    expect(p.stdout).toContain('distdiff batch: 10 release(s): 6 passed, 2 failed, 2 error(s), 0 already done');
   });
 
   it('reports bad manifest lines with their line numbers and verifies the rest (CSV)', () => {
