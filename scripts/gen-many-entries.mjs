@@ -2,7 +2,9 @@
 /**
  * Archives with very many entries, for the --max-entries memory and speed measurements (README "Limits").
  *
- *   nice node scripts/gen-many-entries.mjs OUTDIR [ENTRIES]      (default 2,000,000)
+ *   nice node scripts/gen-many-entries.mjs OUTDIR [ENTRIES] [flat] (default 2,000,000; the README table used 249,500 to 2,000,000)
+ *
+ * `flat` puts every file in the top directory (many-1.0/fNNNNNNN) instead of 4096 per subdirectory.
  *
  * Writes into OUTDIR:
  *   many-1.0.tar      README plus ENTRIES zero-size files many-1.0/dNNNN/fNNNNNNN (4096 per directory),
@@ -18,7 +20,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [out, countArg] = process.argv.slice(2);
+const [out, countArg, layout] = process.argv.slice(2);
+const flat = layout === 'flat';
 if (!out) {
   process.stderr.write('usage: gen-many-entries.mjs OUTDIR [ENTRIES]\n');
   process.exit(2);
@@ -66,8 +69,9 @@ put(header('many-1.0/', 0, '5'));
 put(header('many-1.0/README', README.length, '0'));
 put(Buffer.concat([README, Buffer.alloc(512 - README.length)]));
 for (let i = 0; i < count; i++) {
-  if (i % 4096 === 0) put(header(`many-1.0/d${String(i >> 12).padStart(4, '0')}/`, 0, '5'));
-  put(header(`many-1.0/d${String(i >> 12).padStart(4, '0')}/f${String(i).padStart(7, '0')}`, 0, '0'));
+  const sub = flat ? '' : `d${String(i >> 12).padStart(4, '0')}/`;
+  if (!flat && i % 4096 === 0) put(header(`many-1.0/${sub}`, 0, '5'));
+  put(header(`many-1.0/${sub}f${String(i).padStart(7, '0')}`, 0, '0'));
 }
 put(Buffer.alloc(1024));
 writeSync(fd, buf, 0, fill);
