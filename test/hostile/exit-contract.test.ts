@@ -6,7 +6,7 @@
  * Real components throughout: a real repository with an object deleted (a tree, a blob), archives made by
  * git archive, tar, gzip, xz, bzip2, zstd and zip, a directory unpacked by tar, a loopback HTTP server that
  * cuts a body short, and decoders replaced (in this test's own PATH only) by wrappers that run the real
- * tool and kill themselves mid-stream. Fixtures are built once.
+ * tool and then kill themselves or fall silent mid-stream. Fixtures are built once.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +30,7 @@ const inputs = {} as Record<Kind, string>;
 let server: http.Server;
 let base = '';
 let killerPath = '';
+let hangerPath = '';
 let archiveBytes: Buffer;
 
 /** Deterministic, poorly compressible content, so the decoders have a real stream to cut. */
@@ -81,14 +82,21 @@ beforeAll(async () => {
   execFileSync('tar', ['-xf', tar, '-C', unpacked]);
   inputs.directory = join(unpacked, 'pkg-1.0');
 
-  // Decoders that pass on part of the real output, then die by SIGKILL.
+  // Decoders that pass on part of the real output, then die by SIGKILL (killer) or fall silent (hanger).
   killerPath = join(dir, 'killer-bin');
+  hangerPath = join(dir, 'hanger-bin');
   mkdirSync(killerPath);
+  mkdirSync(hangerPath);
   for (const tool of ['xz', 'bzip2', 'zstd']) {
     const real = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
-    const w = join(killerPath, tool);
-    writeFileSync(w, `#!/bin/sh\n"${real}" "$@" | head -c 30000\nkill -KILL $$\n`);
-    chmodSync(w, 0o755);
+    for (const [binDir, then] of [
+      [killerPath, 'kill -KILL $$'],
+      [hangerPath, 'exec sleep 60'],
+    ]) {
+      const w = join(binDir!, tool);
+      writeFileSync(w, `#!/bin/sh\n"${real}" "$@" | head -c 30000\n${then}\n`);
+      chmodSync(w, 0o755);
+    }
   }
 
   archiveBytes = readFileSync(inputs.xz);
@@ -116,9 +124,9 @@ afterAll(async () => {
 });
 
 let cacheN = 0;
-function run(input: string, repo: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+function run(input: string, repo: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []): Promise<CliRun> {
   cacheN += 1;
-  return runCli([input, '--repo', repo, '--tag', 'v1.0', '--cache-dir', join(dir, `cache-${cacheN}`)], {
+  return runCli([input, '--repo', repo, '--tag', 'v1.0', '--cache-dir', join(dir, `cache-${cacheN}`), ...extra], {
     env: { ...process.env, NO_COLOR: '1', DISTDIFF_DEBUG: '', ...env },
   });
 }
@@ -160,8 +168,10 @@ describe('exit contract: every input kind × a failure at each stage → exit 2,
         const r = await run(inputs[kind], repos.good, { PATH: `${killerPath}:${process.env.PATH ?? ''}` });
         expectExit2(r, new RegExp(`${tool}.*(killed|SIGKILL|corrupt|truncated)|corrupt or truncated`, 'i'));
       }, 60_000);
-      // Needs the decoder deadline (issue #9 class 5, engineer sec-git): without it distdiff waits forever.
-      it.todo(`${kind} × decoder hangs (${tool} wrapper that stops producing output): exit 2 — pending the decoder deadline`);
+      it(`${kind} × decoder hangs mid-stream (${tool} wrapper falls silent, --decoder-timeout 1): exit 2`, async () => {
+        const r = await run(inputs[kind], repos.good, { PATH: `${hangerPath}:${process.env.PATH ?? ''}` }, ['--decoder-timeout', '1']);
+        expectExit2(r, new RegExp(`${tool} produced no output for 1 s and was stopped`));
+      }, 60_000);
     }
     // tar, gz, zip and directories are decoded in-process: no decoder process to kill or to hang.
   }
