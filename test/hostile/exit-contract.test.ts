@@ -131,11 +131,13 @@ function run(input: string, repo: string, env: NodeJS.ProcessEnv = {}, extra: st
   });
 }
 
-/** Exit 2, nothing on stdout, one `distdiff:` line on stderr matching `problem`, no trace, no internal error. */
+/** Exit 2, no report on stdout, one `distdiff:` line on stderr matching `problem`, no trace, no internal error. */
 function expectExit2(r: CliRun, problem: RegExp): void {
   const where = JSON.stringify({ code: r.code, stderr: r.stderr, stdout: r.stdout.slice(0, 200) });
   expect(r.code, where).toBe(2);
-  expect(r.stdout, where).toBe('');
+  // No report: with --format json, only the JSON error object (verdict "error"), never a verdict.
+  if (r.stdout !== '') expect((JSON.parse(r.stdout) as { verdict: string; error: { kind: string } }).verdict, where).toBe('error');
+  if (r.stdout !== '') expect((JSON.parse(r.stdout) as { error: { kind: string } }).error.kind, where).not.toBe('internal');
   expect(r.stderr.endsWith('\n'), where).toBe(true);
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines, where).toHaveLength(1);
