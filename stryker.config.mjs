@@ -87,7 +87,12 @@ export const MODULES = {
   },
   // The verdict against the gate and the exit code it gives (severity order, tally, verdictOf, exitCodeOf).
   verdict: {
-    mutate: [range('src/pipeline/result.ts', 'export function tally(', 'export function buildResult('), range('src/core/types.ts', 'export function severityRank(')],
+    mutate: [
+      range('src/pipeline/result.ts', 'export function tally('),
+      range('src/pipeline/result.ts', 'export function verdictOf('),
+      range('src/pipeline/result.ts', 'export function exitCodeOf('),
+      range('src/core/types.ts', 'export function severityRank('),
+    ],
     testFiles: ['test/pipeline/verdict.test.ts'],
     goal: 90,
   },

@@ -97,7 +97,21 @@ describe('through verify(): the gate on a real repository and archive', () => {
   it('a git-only file (low): review under the default gate, different under --fail-on low', async () => {
     const r = await verify({ tarball: gitOnly, repo: repo.dir, cacheDir });
     expect([r.verdict, exitCodeOf(r.verdict)]).toEqual(['review', 0]);
-    expect(r.counts).toMatchObject({ bySeverity: { critical: 0, high: 0, medium: 0, low: 1, info: 0 }, explained: 0, unexplained: 1 });
+    expect(r.counts).toEqual({
+      tarballFiles: 2,
+      gitFiles: 3,
+      identical: 2,
+      tarballOnly: 0,
+      gitOnly: 1,
+      changed: 0,
+      exportIgnored: 0,
+      submodules: 0,
+      anomalies: 0,
+      bySeverity: { critical: 0, high: 0, medium: 0, low: 1, info: 0 },
+      byCode: { GIT_ONLY: 1 },
+      explained: 0,
+      unexplained: 1,
+    });
     const strict = await verify({ tarball: gitOnly, repo: repo.dir, cacheDir, failOn: 'low' });
     expect([strict.verdict, strict.failOn, exitCodeOf(strict.verdict)]).toEqual(['different', 'low', 1]);
   });
@@ -105,6 +119,7 @@ describe('through verify(): the gate on a real repository and archive', () => {
     const r = await verify({ tarball: added, repo: repo.dir, cacheDir });
     expect([r.verdict, exitCodeOf(r.verdict)]).toEqual(['different', 1]);
     expect(r.findings.map((f) => [f.path, f.code, f.severity])).toEqual([['extra.bin', 'TARBALL_ONLY_UNEXPLAINED', 'high']]);
+    expect(r.counts).toMatchObject({ tarballFiles: 4, gitFiles: 3, identical: 3, tarballOnly: 1, gitOnly: 0, changed: 0 });
     const loose = await verify({ tarball: added, repo: repo.dir, cacheDir, failOn: 'critical' });
     expect([loose.verdict, exitCodeOf(loose.verdict)]).toEqual(['review', 0]);
   });
