@@ -44,7 +44,8 @@ export async function batchCommand(argv: string[], io: CommandIO): Promise<numbe
   if (argv[0] === 'report') return reportCommand(argv.slice(1), io);
   if (argv[1] === 'merge') {
     const args = await parser(argv.slice(2))
-      .usage('$0 batch merge DIR… --out OUT\n\nCombine the output directories of batch shards into one.')
+      .usage('$0 batch merge DIR… --out OUT')
+      .epilog('Combines the output directories of batch shards into one and rebuilds the results database.')
       .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'merged output directory (may be one of the inputs)' })
       .parseAsync();
     if (args.help || args.version) return 0;
@@ -55,12 +56,7 @@ export async function batchCommand(argv: string[], io: CommandIO): Promise<numbe
     return s.exitCode;
   }
   const args = await parser(argv.slice(1))
-    .usage(
-      '$0 batch MANIFEST --out DIR [--jobs N] [--shard I/N]\n\n' +
-        'Verify every release of a manifest (JSONL or CSV: tarball, repo, optional tag, commit, sha256, profile, id).\n' +
-        'Resumable: a rerun skips releases already done. The shard comes from --shard or from a Slurm array,\n' +
-        'Kubernetes Indexed Job (JOB_COMPLETION_INDEX + DISTDIFF_SHARD_COUNT) or Cloud Run job environment.',
-    )
+    .usage('$0 batch MANIFEST --out DIR [--jobs N] [--shard I/N]')
     .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory (results/, rows/, summary.jsonl)' })
     .option('jobs', { alias: 'j', type: 'number', describe: `worker processes (default ${defaultJobs()}: cores, fewer when memory is short)` })
     .option('shard', { type: 'string', describe: 'verify only shard I of N (0-based), e.g. 2/8' })
@@ -70,7 +66,14 @@ export async function batchCommand(argv: string[], io: CommandIO): Promise<numbe
     .option('cache-dir', { type: 'string', describe: 'shared clone and download cache (default $XDG_CACHE_HOME/distdiff)' })
     .option('allow-http', { type: 'boolean', default: false, describe: 'allow plain http downloads from non-loopback hosts' })
     .option('npm-registry', { type: 'string', describe: 'registry for npm:NAME@VERSION inputs' })
-    .epilog('Exit codes: 0 every release passed, 1 some release failed its gate or errored (or a manifest line was bad), 2 batch error.')
+    .epilog(
+      'Verifies every release of a manifest (JSONL or CSV: tarball, repo, optional tag, commit, sha256, profile, id).\n' +
+        'Resumable: a rerun skips releases already done. The shard comes from --shard or from a Slurm job array,\n' +
+        'a Kubernetes Indexed Job (JOB_COMPLETION_INDEX + DISTDIFF_SHARD_COUNT) or a Cloud Run job environment.\n' +
+        'Combine shards with: distdiff batch merge DIR... --out DIR\n\n' +
+        'Exit codes: 0 every release passed, 1 some release failed its gate or errored (or a manifest line was bad),\n' +
+        '2 batch error.',
+    )
     .parseAsync();
   if (args.help || args.version) return 0;
   const manifest = args._[0];
@@ -125,9 +128,9 @@ function dbLine(db: DbOutcome): string {
 
 async function reportCommand(argv: string[], io: CommandIO): Promise<number> {
   const args = await parser(argv)
-    .usage(
-      '$0 report DIR [--format html|markdown] [--output FILE]\n\n' +
-        'A batch at a glance: verdicts, top finding codes, top unexplained paths, slowest releases, with a link to\n' +
+    .usage('$0 report DIR [--format html|markdown] [--output FILE]')
+    .epilog(
+      'A batch at a glance: verdicts, top finding codes, top unexplained paths, slowest releases, with a link to\n' +
         "each release's own HTML report (written to DIR/html/). html goes to DIR/report.html, markdown to stdout.",
     )
     .option('format', { alias: 'f', choices: ['html', 'markdown'] as const, default: 'html' as const, describe: 'report format' })
