@@ -1,0 +1,52 @@
+/**
+ * scripts/evaluate-report.mjs: docs/evaluation.md from scripts/evaluate's outputs — exit codes, counts,
+ * every high/critical finding grouped by code and directory with the recorded reason, tampered variants
+ * against their expected exit code. (The evaluation itself needs the network and runs by hand.)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/tmp.js';
+
+const root = resolve(__dirname, '..');
+
+function out(dir: string, id: string, rc: number, findings: object[], extra: object = {}) {
+  const bySeverity = { critical: 0, high: 0, medium: 0, low: 0, info: 0 } as Record<string, number>;
+  for (const f of findings as { severity: string }[]) bySeverity[f.severity]!++;
+  const r = {
+    verdict: rc === 1 ? 'different' : 'explained',
+    inputs: { profile: { id: 'autotools' }, revision: { commit: 'a'.repeat(40), how: 'tag', tag: 'v1.0' } },
+    counts: { tarballOnly: findings.length, gitOnly: 2, changed: 0, bySeverity },
+    findings,
+    ...extra,
+  };
+  writeFileSync(join(dir, `${id}.json`), JSON.stringify(r));
+  writeFileSync(join(dir, `${id}.rc`), `${rc}\n`);
+  writeFileSync(join(dir, `${id}.ms`), '1500\n');
+  writeFileSync(join(dir, `${id}.err`), '');
+}
+
+describe('evaluate-report', () => {
+  it('writes the table, every high/critical finding with its reason, and the tampered variants', () => {
+    const dir = tempDir();
+    const o = join(dir, 'out');
+    mkdirSync(o);
+    writeFileSync(join(dir, 'rel.tsv'), '# comment\nproj-1.0\tdeb\tproj=1.0-1\towner/proj\tv1.0\nclean-2.0\tnpm\tclean@2.0\towner/clean\tv2.0\nmissing-3\tdeb\tm=3\towner/m\tv3\n');
+    const added = (path: string) => ({ code: 'TARBALL_ONLY_UNEXPLAINED', path, severity: 'high', evidence: { size: 3, buildAffecting: false } });
+    out(o, 'proj-1.0', 1, [added('THANKS'), added('po/a.x'), added('po/b.x'), added('po/c.x'), added('po/d.x')]);
+    out(o, 'clean-2.0', 0, []);
+    out(o, 'tampered-payload', 1, [added('tests/files/x.xz')]);
+    out(o, 'tampered-deref', 0, [{ code: 'SYMLINK_AS_FILE', path: 'l', severity: 'info', evidence: { target: 't', resolved: 't' } }]);
+    const md = execFileSync(process.execPath, [join(root, 'scripts/evaluate-report.mjs'), join(dir, 'rel.tsv'), o], { encoding: 'utf8' });
+    expect(md).toContain('**2 releases run, 1 exit 0, 1 with nothing at high or critical.**');
+    expect(md).toContain('| proj-1.0 | autotools | **1** | different | 5/2/0 | 0/5/0/0/0 | v1.0 | 1.5 s |');
+    expect(md).toContain('| clean-2.0 | autotools | 0 | explained | 0/2/0 | 0/0/0/0/0 | v1.0 | 1.5 s |');
+    expect(md).toContain('| missing-3 | — | — | not run (archive or clone unavailable) | | | |');
+    expect(md).toContain('- **high TARBALL_ONLY_UNEXPLAINED** (5)');
+    expect(md).toContain('  - `po/`: `a.x`, `b.x`, `c.x`, `d.x` — *why:* not yet analysed');
+    expect(md).toMatch(/ {2}- `THANKS` — not in git \(3 bytes\) — \*why:\* generated from THANKS\.in/);
+    expect(md).toContain('| payload | npm-chalk-5.3.0 | 1 | 1 | different | high TARBALL_ONLY_UNEXPLAINED `tests/files/x.xz` |');
+    expect(md).toContain('| deref | json-c-0.16 | 0 | 0 | explained | info SYMLINK_AS_FILE `l` |');
+  });
+});
