@@ -8,6 +8,7 @@
  * still runs inside the sandbox, with only its build directory and its install prefix writable.
  */
 import { execFile } from 'node:child_process';
+import { decoderEnv } from '../scan/decode.js';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -103,7 +104,7 @@ async function sha256File(path: string): Promise<string> {
 
 function run(cmd: string, args: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${String(stderr).trim().split('\n').pop() ?? err.message}`)) : resolve(stdout)));
+    execFile(cmd, args, { cwd, env: decoderEnv(), maxBuffer: 16 * 1024 * 1024, timeout: 300_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${String(stderr).trim().split('\n').pop() ?? err.message}`)) : resolve(stdout)));
   });
 }
 
