@@ -62,27 +62,24 @@ export function detectVersions(read: (path: string) => string | undefined, files
     if (v.aclocal) out.aclocal = v.aclocal;
     if (v.autoconf) out.aclocalAutoconf = v.autoconf;
   }
-  for (const m of files.makefileIns) {
-    const t = read(m);
-    const v = t ? automakeVersion(t) : undefined;
-    if (v) {
-      out.automake = v;
-      break;
+  // The first file of each list whose stamp names a version decides.
+  const firstVersion = (paths: readonly string[], version: (text: string) => string | undefined): string | undefined => {
+    for (const p of paths) {
+      const t = read(p);
+      const v = t ? version(t) : undefined;
+      if (v) return v;
     }
-  }
+    return undefined;
+  };
+  const automake = firstVersion(files.makefileIns, automakeVersion);
+  if (automake) out.automake = automake;
   out.automake ??= out.aclocal;
   const lt = files.ltmain ? read(files.ltmain) : undefined;
   if (lt) {
     const v = libtoolVersion(lt);
     if (v) out.libtool = v;
   }
-  for (const g of files.gettext) {
-    const t = read(g);
-    const v = t ? gettextVersion(t) : undefined;
-    if (v) {
-      out.gettext = v;
-      break;
-    }
-  }
+  const gettext = firstVersion(files.gettext, gettextVersion);
+  if (gettext) out.gettext = gettext;
   return out;
 }
