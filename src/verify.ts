@@ -26,6 +26,7 @@ import { buildResult } from './pipeline/result.js';
 import { resolveProfileAndRevision } from './pipeline/revision.js';
 import { scanProvisional } from './pipeline/scan.js';
 import { regenerate } from './regenerate/regenerate.js';
+import { gitHistory } from './git/history.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
@@ -54,6 +55,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       classifiers: classifiersFor(profile),
       ...stripPrefix(opts.stripPrefix ?? profileOf(profile.id).stripPrefix),
       findings: chain.findings,
+      history: gitHistory(inputs.repo.gitDir, revision.commit),
       ...(opts.policy ? { policy: opts.policy } : {}),
       regenerate: (diffs, tarball) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball }),
     });

@@ -8,6 +8,7 @@
 import type { Finding } from '../core/findings.js';
 import { autotoolsClassifier } from './autotools.js';
 import { changelogClassifier } from './changelog.js';
+import { logDerivedClassifier } from './log-derived.js';
 import { docsClassifier } from './docs.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
 import { gettextClassifier } from './gettext.js';
@@ -37,7 +38,11 @@ import { producedClassifier } from './produced.js';
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
  *                  a generator whose header names a tracked source (bison, flex, gperf …).
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
- * 5. changelog    — ChangeLog generated from git log (checks the commit it was built from).
+ * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
+ *                  template and the history, the commits since the previous tag found in the file;
+ *                  decides (explained or not) whenever the history can be read.
+ * 5b. changelog   — ChangeLog generated from git log, without the history (checks the commit it was
+ *                  built from; a git-log ChangeLog naming another commit is always this one's).
  * 6. gettext      — msgmerge'd .po/.pot files.
  * 7. stamps       — the most generic: changed lines carry only the version or a date.
  * 8. repo-metadata — git-only ignore files, CI and editor settings that releases leave out.
@@ -53,6 +58,7 @@ export const CLASSIFIERS: Classifier[] = [
   symlinkClassifier,
   producedClassifier,
   lineEndingsClassifier,
+  logDerivedClassifier,
   changelogClassifier,
   gettextClassifier,
   stampsClassifier,

@@ -5,6 +5,7 @@
 import type { Finding } from '../core/findings.js';
 import type { ArchiveAnomaly, PathDiff } from '../core/types.js';
 import type { RegenerationReport } from '../regenerate/types.js';
+import type { HistoryAccess } from '../git/history.js';
 
 export interface RevisionInfo {
   commit: string;
@@ -33,6 +34,8 @@ export interface ClassifyContext {
   content: ContentAccess;
   /** What regenerating the autotools outputs in the sandbox proved (src/regenerate); absent when not attempted. */
   regeneration?: RegenerationReport;
+  /** The revision's history (git log), read lazily; absent for in-memory trees. */
+  history?: HistoryAccess;
 }
 
 /** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */

@@ -92,6 +92,19 @@ export interface EvidenceMap {
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
+  LOG_DERIVED: {
+    kind: 'authors' | 'log';
+    /** Non-blank lines; traced to the template or the history; of which from the template. */
+    lines: number;
+    traced: number;
+    fromTemplate: number;
+    templates?: string[];
+    untraced: number;
+    /** The first untraced lines (1-based line numbers). */
+    untracedLines: { line: number; text: string }[];
+    /** The commits since the previous tag found in the file (their authors, or their subjects). */
+    range?: { from?: string; commits: number; found: number; what: 'authors' | 'subjects' };
+  };
   VERSION_STAMP: { version?: string; lines: number[] };
   LINE_ENDINGS_ONLY: { from: 'lf' | 'crlf'; to: 'lf' | 'crlf' };
 

@@ -15,6 +15,7 @@ import type { Finding } from '../core/findings.js';
 import type { Note } from '../core/result.js';
 import { regenerationNote } from '../regenerate/note.js';
 import type { RegenerationReport } from '../regenerate/types.js';
+import type { HistoryAccess } from '../git/history.js';
 import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type TreeEntry } from '../core/types.js';
 
 /** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
@@ -39,6 +40,8 @@ export interface ExplainInput {
   /** The packager's policy; without it, the repository's own distdiff.config.json applies (below high only). */
   policy?: Policy;
   /** Regeneration of the autotools outputs (src/regenerate), run between compare and classify. */
+  /** The revision's history for classifiers that trace a file to git log (src/git/history.ts). */
+  history?: HistoryAccess;
   regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball']) => Promise<RegenerationReport>;
 }
 
@@ -88,6 +91,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   if (regenNote) notes.push(regenNote);
   const ctx = {
     ...(regeneration ? { regeneration } : {}),
+    ...(input.history ? { history: input.history } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },

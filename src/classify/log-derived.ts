@@ -1,0 +1,204 @@
+/**
+ * Files rendered from the history by the release process (issue 11 e), in any format: THANKS /
+ * AUTHORS / CONTRIBUTORS made from a tracked template plus the authors in `git log`, a ChangeLog,
+ * CHANGES or NEWS made from the commit messages (gitlog-to-changelog, a project's own script).
+ *
+ * Evidence is measured, never assumed from the name:
+ *  - every line of the file is traced: to the tracked template (X.in, or git's own version of X when
+ *    the release rewrote it, or a tracked X-* / X.* sibling such as ChangeLog-2007), to an author of
+ *    the revision's history (name or email; a ChangeLog heading `DATE  NAME  <EMAIL>`), or to a line
+ *    of a commit message; the lines traced to nothing are kept (a few are shown) and scanned for
+ *    suspicious constructs;
+ *  - the commits between the previous tag and the revision are looked for in the file: their authors
+ *    (a list of names) or their subjects (a log), e.g. "94 of 97 commit subjects since v9.0 found".
+ * Explained only when at most a small share of the lines is untraceable, none of those carries a
+ * construct, and (when the range has commits) most of the range is found. Anything else stays with the
+ * fallback (unexplained, high).
+ */
+import { makeFinding, type Finding } from '../core/findings.js';
+import type { PathDiff } from '../core/types.js';
+import { normaliseLine } from '../git/history.js';
+import { baseOf, dirOf } from './paths.js';
+import { newestChangelogEntry } from './changelog.js';
+import { fallbackFinding } from './fallback.js';
+import { findConstructs } from './suspicious.js';
+import { newHosts, urlHosts } from './urls.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const NAMES_FILE = /^(?:THANKS|AUTHORS|CONTRIBUTORS|CREDITS)(?:\.(?:txt|md|rst))?$/i;
+const LOG_FILE = /^(?:ChangeLog|CHANGELOG|CHANGES|NEWS|HISTORY)(?:[-.][A-Za-z0-9._-]+)?$/i;
+const MAX_BYTES = 16 * 1024 * 1024;
+/** At most this share of the non-blank lines may trace to nothing … */
+const MAX_UNTRACED_SHARE = 0.05;
+/** … or this many lines, whichever is larger. */
+const MAX_UNTRACED_LINES = 10;
+/** Of the commits since the previous tag, at least this share must be found. */
+const MIN_RANGE_SHARE = 0.8;
+/** Untraceable lines kept in the evidence. */
+const SHOWN = 20;
+
+const EMAIL = /<?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?/g;
+/** Lines `git log --stat` adds around the messages (a commit's date, merge parents, its diffstat). */
+const GIT_LOG_STRUCTURE = /^(?:Date: +\S.*|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\S[^|]* \| +(?:\d+ [+-]*|Bin(?: \d+ -> \d+ bytes)?)|\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?)$/;
+const HEADING = /^(\d{4}-\d{2}-\d{2})\s+(.+?)\s+<([^<>\s]+)>(?:\s+\(tiny change\))?$/;
+
+type Kind = 'authors' | 'log';
+
+/**
+ * The tracked files whose lines a rendered file may repeat: git's own version when the release rewrote
+ * it, and tracked files beside it whose name contains its name (THANKS.in, NO-THANKS, ChangeLog-2007,
+ * ChangeLog.0 …).
+ */
+function templatePaths(path: string, ctx: ClassifyContext, diff: PathDiff): string[] {
+  const out: string[] = [];
+  if (diff.status === 'changed') out.push(path);
+  const dir = dirOf(path);
+  const base = baseOf(path);
+  for (const p of ctx.gitPaths) {
+    if (p === path || dirOf(p) !== dir) continue;
+    if (baseOf(p).includes(base)) out.push(p);
+  }
+  return out.sort().slice(0, 20);
+}
+
+export interface LogTrace {
+  kind: Kind;
+  lines: number;
+  traced: number;
+  fromTemplate: number;
+  untraced: { line: number; text: string }[];
+  range?: { from?: string; commits: number; found: number; what: 'authors' | 'subjects' };
+  templates: string[];
+}
+
+/** Traces the file's lines; undefined when the history cannot be read. */
+export async function traceLogFile(path: string, text: string, kind: Kind, templates: Map<string, Set<string>>, ctx: ClassifyContext): Promise<LogTrace | undefined> {
+  const history = ctx.history;
+  if (!history) return undefined;
+  const template = new Set<string>();
+  for (const s of templates.values()) for (const l of s) template.add(l);
+  const authors = await history.authors();
+  const lines = text.split('\n');
+  // The oldest heading dates the log's start: commit messages from (a week before) then on.
+  let oldest: string | undefined;
+  if (kind === 'log') for (const l of lines) { const h = HEADING.exec(l.trim()); if (h && (!oldest || h[1]! < oldest)) oldest = h[1]!; }
+  const messages = kind === 'log' ? await history.messageLines(oldest ? shiftDays(oldest, -7) : undefined) : new Set<string>();
+  let count = 0;
+  let traced = 0;
+  let fromTemplate = 0;
+  const untraced: LogTrace['untraced'] = [];
+  const isAuthor = (name: string | undefined, email: string | undefined) =>
+    (name !== undefined && authors.names.has(name.trim().toLowerCase())) || (email !== undefined && authors.emails.has(email.trim().toLowerCase()));
+  lines.forEach((raw, i) => {
+    const l = normaliseLine(raw);
+    if (!l) return;
+    count++;
+    if (template.has(l)) {
+      traced++;
+      fromTemplate++;
+      return;
+    }
+    const h = HEADING.exec(l);
+    if (h && isAuthor(h[2], h[3])) return void traced++;
+    if (kind === 'authors') {
+      const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!);
+      const name = l.replace(EMAIL, '').trim();
+      if (emails.some((e) => isAuthor(undefined, e)) || (name && isAuthor(name, undefined))) return void traced++;
+    } else {
+      // gitlog-to-changelog: the message's lines, tab-indented; --append-dot adds a full stop.
+      const bare = l.replace(/^\*\s+/, '');
+      if (messages.has(l) || messages.has(bare) || (l.endsWith('.') && messages.has(l.slice(0, -1))) || isCoAuthor(l, isAuthor)) return void traced++;
+      // `git log [--stat]` layout: Author/Date/Merge lines and diffstat lines.
+      const author = /^Author: (.+?) <([^<>\s]*)>$/.exec(l);
+      if (author ? isAuthor(author[1], author[2]) : GIT_LOG_STRUCTURE.test(l)) return void traced++;
+    }
+    untraced.push({ line: i + 1, text: l.slice(0, 200) });
+  });
+  // A log in a subdirectory covers the commits that touched it.
+  const r = await history.range(dirOf(path) || undefined);
+  let range: LogTrace['range'];
+  if (r.commits.length) {
+    const hay = normaliseLine(text).toLowerCase();
+    let found = 0;
+    if (kind === 'authors') {
+      const people = new Map<string, { name: string; email: string }>();
+      for (const c of r.commits) people.set(c.email.toLowerCase(), { name: c.author, email: c.email });
+      for (const p of people.values()) if (hay.includes(p.email.toLowerCase()) || hay.includes(normaliseLine(p.name).toLowerCase())) found++;
+      range = { ...(r.previousTag ? { from: r.previousTag } : {}), commits: people.size, found, what: 'authors' };
+    } else {
+      for (const c of r.commits) if (hay.includes(normaliseLine(c.subject).toLowerCase())) found++;
+      range = { ...(r.previousTag ? { from: r.previousTag } : {}), commits: r.commits.length, found, what: 'subjects' };
+    }
+  }
+  return { kind, lines: count, traced, fromTemplate, untraced, ...(range ? { range } : {}), templates: [...templates.keys()] };
+}
+
+function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
+  // gitlog-to-changelog turns Co-authored-by: trailers into extra heading lines "NAME  <EMAIL>".
+  const m = /^(.+?)\s+<([^<>\s]+)>$/.exec(l);
+  return !!m && isAuthor(m[1], m[2]);
+}
+
+function shiftDays(date: string, days: number): string {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(t) ? date : new Date(t + days * 86400000).toISOString().slice(0, 10);
+}
+
+/** Whether a trace explains the file. */
+export function traceExplains(t: LogTrace): boolean {
+  if (t.lines === 0 || t.traced === t.fromTemplate) return false; // nothing came from the history
+  const limit = Math.max(MAX_UNTRACED_LINES, Math.floor(t.lines * MAX_UNTRACED_SHARE));
+  if (t.untraced.length > limit) return false;
+  if (t.range && t.range.commits > 0 && t.range.found < t.range.commits * MIN_RANGE_SHARE) return false;
+  return true;
+}
+
+async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  const base = baseOf(diff.path);
+  const kind: Kind | undefined = NAMES_FILE.test(base) ? 'authors' : LOG_FILE.test(base) ? 'log' : undefined;
+  if (!kind || !ctx.history) return undefined;
+  const contentOnly = diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content';
+  if (!(diff.status === 'tarball-only' && diff.tarball?.type === 'file') && !contentOnly) return undefined;
+  const buf = ctx.content.tarball(diff.path);
+  if (!buf || buf.length > MAX_BYTES || buf.subarray(0, 8192).includes(0)) return undefined;
+  const templates = new Map<string, Set<string>>();
+  for (const p of templatePaths(diff.path, ctx, diff)) {
+    const g = await ctx.content.git(p);
+    if (!g || g.length > MAX_BYTES) continue;
+    templates.set(p, new Set(g.toString('utf8').split('\n').map(normaliseLine).filter(Boolean)));
+  }
+  const text = buf.toString('utf8');
+  // A git-log ChangeLog naming another commit than the revision is the changelog classifier's finding.
+  const newest = newestChangelogEntry(text.slice(0, 64 * 1024));
+  if (newest?.kind === 'commit' && newest.newest.toLowerCase() !== ctx.revision.commit.toLowerCase()) return undefined;
+  const trace = await traceLogFile(diff.path, text, kind, templates, ctx);
+  if (!trace) return undefined;
+  // Traced and refused: unexplained, so no later, weaker check (a ChangeLog's newest date) explains it.
+  if (!traceExplains(trace)) return fallbackFinding(diff);
+  // The lines that came from nowhere are what a human reads; they must not carry code.
+  const constructs = findConstructs(trace.untraced.map((u) => u.text).join('\n'), diff.path).map((c) => ({ ...c, line: trace.untraced[c.line - 1]?.line ?? c.line }));
+  if (constructs.length) return { ...fallbackFinding(diff), constructs } as Finding;
+  // … nor a URL whose host neither the template nor the history has (a moved download is not a log line).
+  const untracedText = trace.untraced.map((u) => u.text).join('\n');
+  if (urlHosts(untracedText).size) {
+    const known = new Set<string>();
+    for (const s of templates.values()) for (const l of s) for (const h of urlHosts(l)) known.add(h);
+    for (const l of await ctx.history!.messageLines()) if (l.includes('://')) for (const h of urlHosts(l)) known.add(h);
+    if (newHosts(untracedText, known).length) return fallbackFinding(diff);
+  }
+  return makeFinding('LOG_DERIVED', diff.path, 'low', {
+    kind: trace.kind,
+    lines: trace.lines,
+    traced: trace.traced,
+    fromTemplate: trace.fromTemplate,
+    ...(trace.templates.length ? { templates: trace.templates } : {}),
+    untraced: trace.untraced.length,
+    untracedLines: trace.untraced.slice(0, SHOWN),
+    ...(trace.range ? { range: trace.range } : {}),
+  });
+}
+
+export const logDerivedClassifier: Classifier = {
+  id: 'log-derived',
+  classify: decide,
+};

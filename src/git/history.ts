@@ -1,0 +1,108 @@
+/**
+ * The compared revision's history, read lazily for classifiers that trace a file to `git log`
+ * (THANKS from the authors, a ChangeLog or NEWS rendered from the commit messages). Each read is
+ * bounded; a failure makes the classifier undecided, never the run.
+ */
+import { runGit, runGitText } from './run.js';
+
+export interface HistoryCommit {
+  oid: string;
+  /** Author name and email with the revision's .mailmap applied (what `%aN`/`%aE` print). */
+  author: string;
+  email: string;
+  /** Author date, YYYY-MM-DD in the author's zone. */
+  date: string;
+  subject: string;
+}
+
+export interface HistoryRange {
+  /** The nearest tag before the revision (`git describe --tags --abbrev=0 REV^`); absent when none. */
+  previousTag?: string;
+  /** Commits in previousTag..revision without merges, newest first (at most MAX_RANGE). */
+  commits: HistoryCommit[];
+  truncated: boolean;
+}
+
+export interface HistoryAccess {
+  /** The commits between the previous tag and the revision (touching `dir` when given). */
+  range(dir?: string): Promise<HistoryRange>;
+  /** Every author name and email up to the revision, raw and mailmapped. */
+  authors(): Promise<{ names: ReadonlySet<string>; emails: ReadonlySet<string> }>;
+  /** The trimmed, non-blank lines of every commit message since a date (YYYY-MM-DD), up to the revision,
+   *  and a `commit <id>` line for each of those commits. */
+  messageLines(since?: string): Promise<ReadonlySet<string>>;
+}
+
+const MAX_RANGE = 5000;
+const MAX_LOG_BYTES = 96 * 1024 * 1024;
+
+/** History access over a repository; every answer is computed once. */
+export function gitHistory(gitDir: string, commit: string): HistoryAccess {
+  let mailmap: Promise<string[]> | undefined;
+  const mailmapArgs = () =>
+    (mailmap ??= runGitText(gitDir, ['cat-file', '-e', `${commit}:.mailmap`]).then(
+      () => ['-c', `mailmap.blob=${commit}:.mailmap`],
+      () => ['-c', 'mailmap.blob='],
+    ));
+  let previous: Promise<string> | undefined;
+  const ranges = new Map<string, Promise<HistoryRange>>();
+  let authors: Promise<{ names: Set<string>; emails: Set<string> }> | undefined;
+  const messages = new Map<string, Promise<Set<string>>>();
+  return {
+    range: (dir) => {
+      const key = dir ?? '';
+      let p = ranges.get(key);
+      if (!p) {
+        p = (async () => {
+          const previousTag = await (previous ??= runGitText(gitDir, ['describe', '--tags', '--abbrev=0', `${commit}^`]).catch(() => ''));
+          const spec = previousTag ? [`refs/tags/${previousTag}..${commit}`] : [commit];
+          const out = await runGit(gitDir, [...(await mailmapArgs()), 'log', '--no-merges', `--max-count=${MAX_RANGE + 1}`, '--date=short', '--format=%H%x00%aN%x00%aE%x00%ad%x00%s%x1e', ...spec, '--', ...(dir ? [`:(literal)${dir}`] : [])], { maxBuffer: MAX_LOG_BYTES });
+          const commits: HistoryCommit[] = [];
+          for (const rec of out.toString('utf8').split('\x1e')) {
+            const [oid, author, email, date, subject] = rec.replace(/^\n/, '').split('\0');
+            if (!oid || subject === undefined) continue;
+            commits.push({ oid, author: author!, email: email!, date: date!, subject });
+          }
+          const truncated = commits.length > MAX_RANGE;
+          return { ...(previousTag ? { previousTag } : {}), commits: commits.slice(0, MAX_RANGE), truncated };
+        })();
+        ranges.set(key, p);
+      }
+      return p;
+    },
+    authors: () =>
+      (authors ??= (async () => {
+        const out = await runGit(gitDir, [...(await mailmapArgs()), 'log', '--format=%aN%x00%aE%x00%an%x00%ae', commit, '--'], { maxBuffer: MAX_LOG_BYTES });
+        const names = new Set<string>();
+        const emails = new Set<string>();
+        for (const line of out.toString('utf8').split('\n')) {
+          const [n1, e1, n2, e2] = line.split('\0');
+          for (const n of [n1, n2]) if (n) names.add(n.trim().toLowerCase());
+          for (const e of [e1, e2]) if (e) emails.add(e.trim().toLowerCase());
+        }
+        return { names, emails };
+      })()),
+    messageLines: (since) => {
+      const key = since ?? '';
+      let p = messages.get(key);
+      if (!p) {
+        p = (async () => {
+          const out = await runGit(gitDir, ['log', '--format=commit %H%n%B%x1e', ...(since ? [`--since=${since}`] : []), commit, '--'], { maxBuffer: MAX_LOG_BYTES });
+          const lines = new Set<string>();
+          for (const l of out.toString('utf8').split('\n')) {
+            const t = normaliseLine(l.replace(/\x1e/g, ''));
+            if (t) lines.add(t);
+          }
+          return lines;
+        })();
+        messages.set(key, p);
+      }
+      return p;
+    },
+  };
+}
+
+/** A line as compared across git log and a rendered file: trimmed, inner whitespace collapsed. */
+export function normaliseLine(line: string): string {
+  return line.trim().replace(/\s+/g, ' ');
+}

