@@ -20,6 +20,7 @@ import { DEFAULT_NPM_REGISTRY } from './acquire/npm-registry.js';
 import { VERSION } from './version.js';
 import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
 import { addToolchain, listToolchains } from './regenerate/toolchain.js';
+import { parseSubmoduleOption } from './acquire/submodule.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
 import { redactUrls } from './util/redact.js';
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .option('regenerate', { type: 'string', describe: 'prove autotools outputs by regenerating them in a sandbox: auto (default) or require (absence is an error); --no-regenerate skips it' })
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
+    .option('submodule', { type: 'string', array: true, describe: "repository of a submodule the tag pins, NAME=REPO (path, bundle or URL; default: .gitmodules' URL)" })
     .option('tag', { alias: 't', type: 'string', describe: 'tag to compare with (default: inferred from the archive name)' })
     .option('commit', { alias: 'c', type: 'string', describe: 'commit to compare with instead of a tag' })
     .option('format', { alias: 'f', choices: FORMATS as Format[], default: 'text' as Format, describe: 'output format' })
@@ -147,6 +149,7 @@ async function main(argv: string[]): Promise<number> {
     policy,
     failOn,
     ...(regenerateMode ? { regenerate: regenerateMode } : {}),
+    ...(args.submodule?.length ? { submodules: args.submodule.map((s) => parseSubmoduleOption(String(s))) } : {}),
     progress: tty
       ? (p) => {
           const now = Date.now();

@@ -27,6 +27,7 @@ import { resolveProfileAndRevision } from './pipeline/revision.js';
 import { scanProvisional } from './pipeline/scan.js';
 import { regenerate } from './regenerate/regenerate.js';
 import { gitHistory } from './git/history.js';
+import { acquireSubmodules } from './acquire/submodule.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
@@ -45,6 +46,18 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const notes = [...pinned.notes];
   if (scan.decoder.startsWith('fallback')) notes.push({ code: 'DECODER_FALLBACK', decoder: scan.decoder });
 
+  // Submodules the revision pins (gnulib): their pinned trees, read from their own repositories.
+  const submodules = await acquireSubmodules({
+    repo: inputs.repo,
+    mainRepo: opts.repo ?? '',
+    commit: revision.commit,
+    git,
+    pathInRepo,
+    requests: opts.submodules ?? [],
+    cacheDir: opts.cacheDir,
+    maxRetainFile: settings.limits.maxRetainFile,
+  });
+  notes.push(...submodules.notes);
   const reader = new BlobReader(inputs.repo);
   try {
     const explained = await explainTrees({
@@ -53,6 +66,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       revision,
       readGitBlob: (oid) => reader.read(oid, settings.limits.maxRetainFile),
       classifiers: classifiersFor(profile),
+      submodules: submodules.pinned,
       ...stripPrefix(opts.stripPrefix ?? profileOf(profile.id).stripPrefix),
       findings: chain.findings,
       history: gitHistory(inputs.repo.gitDir, revision.commit),
@@ -79,5 +93,6 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
     });
   } finally {
     await reader.close();
+    await submodules.close();
   }
 }

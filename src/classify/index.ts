@@ -23,10 +23,13 @@ import { provenancePostPass } from '../regenerate/provenance.js';
 import { translationsClassifier } from './translations.js';
 import { symlinkClassifier } from './symlinks.js';
 import { producedClassifier } from './produced.js';
+import { submoduleCopyClassifier } from './submodule-copy.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
  *
+ * 0. submodule-copy — copies of a pinned submodule's files (gnulib through gnulib-tool's layout), compared
+ *                  with the exact pinned commit; gnulib-tool's generated files labelled.
  * 1. upstream     — content matches against known upstream files (m4, aux scripts); decides m4 files.
  * 1b. upstream-blobs — the blob index: any version of a file copied wholesale from gnulib, gettext,
  *                  libtool, automake or autoconf (lib/, tests/, build-aux/, top/ …), by blob id and name.
@@ -50,6 +53,7 @@ import { producedClassifier } from './produced.js';
  * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
  */
 export const CLASSIFIERS: Classifier[] = [
+  submoduleCopyClassifier,
   upstreamClassifier,
   blobIndexClassifier,
   autotoolsClassifier,

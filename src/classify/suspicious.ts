@@ -312,7 +312,7 @@ export function findConstructs(text: string, path: string): Construct[] {
 // ---------------------------------------------------------------------------------------------
 // Post pass
 
-const UNEXPLAINED: ReadonlySet<FindingCode> = new Set(['TARBALL_ONLY_UNEXPLAINED', 'SOURCE_MODIFIED']);
+const UNEXPLAINED: ReadonlySet<FindingCode> = new Set(['TARBALL_ONLY_UNEXPLAINED', 'SOURCE_MODIFIED', 'SUBMODULE_COPY_MODIFIED']);
 const UNKNOWN_UPSTREAM: ReadonlySet<FindingCode> = new Set(['UPSTREAM_COPY_UNKNOWN_VERSION', 'SERIAL_AHEAD_OF_UPSTREAM']);
 const VARIANT: ReadonlySet<FindingCode> = new Set(['UPSTREAM_COPY_VARIANT']);
 
@@ -388,7 +388,7 @@ async function gitMacroCorpus(ctx: ClassifyContext): Promise<string> {
  * scanned: byte copies of upstream files or of tracked files, outputs reproduced by regeneration, and
  * findings a policy allowed.
  */
-const PROVED_BY_CONTENT: ReadonlySet<FindingCode> = new Set(['UPSTREAM_COPY', 'COPY_OF_TRACKED', 'EXPORT_IGNORED', 'REPO_METADATA_NOT_SHIPPED', 'NOT_PACKAGED', 'LINE_ENDINGS_ONLY']);
+const PROVED_BY_CONTENT: ReadonlySet<FindingCode> = new Set(['UPSTREAM_COPY', 'SUBMODULE_COPY', 'COPY_OF_TRACKED', 'EXPORT_IGNORED', 'REPO_METADATA_NOT_SHIPPED', 'NOT_PACKAGED', 'LINE_ENDINGS_ONLY']);
 
 function scannedExplained(f: Finding, ctx: ClassifyContext): boolean {
   if (!codeDoc(f.code).explained || f.allowed || PROVED_BY_CONTENT.has(f.code)) return false;

@@ -6,6 +6,7 @@ import type { Finding } from '../core/findings.js';
 import type { ArchiveAnomaly, PathDiff } from '../core/types.js';
 import type { RegenerationReport } from '../regenerate/types.js';
 import type { HistoryAccess } from '../git/history.js';
+import type { PinnedSubmodule } from '../acquire/submodule.js';
 
 export interface RevisionInfo {
   commit: string;
@@ -36,6 +37,8 @@ export interface ClassifyContext {
   regeneration?: RegenerationReport;
   /** The revision's history (git log), read lazily; absent for in-memory trees. */
   history?: HistoryAccess;
+  /** Submodules pinned by the revision whose pinned tree could be read (src/acquire/submodule.ts). */
+  submodules?: readonly PinnedSubmodule[];
 }
 
 /** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */

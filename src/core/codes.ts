@@ -2,7 +2,7 @@
  * The one registry of finding codes: title, default severity, description, docs anchor and a message
  * template. `satisfies` makes a code without an entry (or an entry for an unknown code) a type error.
  */
-import type { EvidenceMap, Finding, FindingCode, UpstreamRef } from './findings.js';
+import type { EvidenceMap, Finding, FindingCode, SubmoduleRewrite, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
 
 export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
@@ -88,6 +88,26 @@ export const CODES = {
     docs: anchor('SUBMODULE'),
     message: (e) =>
       `submodule at ${e.commit?.slice(0, 12) ?? '?'}; tarball has ${e.tarball === 'content' ? `${e.files} unverified file(s)` : e.tarball === 'empty' ? 'an empty directory' : 'nothing'}`,
+  },
+  SUBMODULE_COPY: {
+    title: "Identical to the pinned submodule's file",
+    severity: 'info',
+    explained: true,
+    description:
+      "The file is the copy of a file of a submodule at exactly the commit the tag pins (gnulib's lib/, m4/, build-aux/, tests/, top/ files as gnulib-tool copies them), byte for byte or after one of gnulib-tool's listed rewrites (the config-h `#if 1` line; the license notice paragraph before 2021-06).",
+    docs: anchor('SUBMODULE_COPY'),
+    message: (e) =>
+      `${e.local?.how === 'override' ? `identical to ${e.local.file} (in git: gnulib-tool's local override of ${e.submodule} ${e.commit.slice(0, 12)} ${e.file})` : `identical to ${e.submodule} ${e.commit.slice(0, 12)} ${e.file}${e.local ? ` with ${e.local.file} (in git) applied` : ''}`}${e.rewrites.length ? ` after ${e.rewrites.map(rewriteWords).join(' and ')}` : ''}`,
+  },
+  SUBMODULE_COPY_MODIFIED: {
+    title: "Differs from the pinned submodule's file",
+    severity: 'high',
+    explained: false,
+    description:
+      "The file is where gnulib-tool (or the submodule's own layout) puts a file of the pinned submodule, but its content differs from that file beyond gnulib-tool's listed rewrites. The diff shows pinned → tarball; critical when the added lines carry suspicious constructs.",
+    docs: anchor('SUBMODULE_COPY_MODIFIED'),
+    message: (e) =>
+      `differs from ${e.local?.how === 'override' ? `${e.local.file} (gnulib-tool's local override in git)` : `${e.submodule} ${e.commit.slice(0, 12)} ${e.file}${e.local ? ` with ${e.local.file} applied` : ''}`} in ${e.differingLines} line(s)${e.buildAffecting ? ', affects the build' : ''}`,
   },
   REPO_METADATA_NOT_SHIPPED: {
     title: 'Repository metadata not shipped',
@@ -521,6 +541,15 @@ export const CODES = {
     message: (e) => `no source in git${e.minified ? ', minified' : ''}${e.listedInFiles ? ', listed in "files"' : ''}`,
   },
 } satisfies { [C in FindingCode]: CodeDoc<C> };
+
+const REWRITE_WORDS: Record<SubmoduleRewrite, string> = {
+  'config-h': "gnulib-tool's config-h rewrite (#ifdef HAVE_CONFIG_H → #if 1)",
+  'license-gpl': 'license-notice rewrite LGPLv2+→GPLv3+',
+  'license-version': 'its "version 2" → "version 3" outside the notice',
+  'license-lgpl': 'license-notice rewrite GPL→LGPL',
+  'license-lgpl2': 'license-notice rewrite GPL→LGPLv2.1+',
+};
+const rewriteWords = (r: SubmoduleRewrite) => REWRITE_WORDS[r];
 
 export function describeUpstream(u: UpstreamRef): string {
   const parts = [`${u.project} ${u.file}`];

@@ -46,6 +46,10 @@ export interface EvidenceMap {
   SYMLINK_TARGET_CHANGED: { git: string; tarball: string };
   EXPORT_IGNORED: { type: EntryType };
   SUBMODULE: { commit?: string; tarball: 'absent' | 'empty' | 'content'; files: number };
+  /** A tarball file equal to the file it was copied from in a submodule's pinned tree (src/classify/submodule-copy.ts). */
+  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool'; rewrites: SubmoduleRewrite[]; local?: GnulibLocal };
+  /** A tarball file that maps to a file of a submodule's pinned tree but differs from it beyond the listed rewrites. */
+  SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal };
   COPY_OF_TRACKED: { source: string };
   REPO_METADATA_NOT_SHIPPED: { kind: 'git' | 'ci' | 'editor' | 'lint' };
 
@@ -122,6 +126,20 @@ export interface EvidenceMap {
   NPM_UNSOURCED_OUTPUT: { minified: boolean; listedInFiles: boolean };
 }
 
+/**
+ * The narrow, listed rewrites gnulib-tool applies when it copies a file (see src/classify/gnulib-rewrite.ts): the
+ * `#ifdef HAVE_CONFIG_H` → `#if 1` line of the config-h module, and — gnulib-tool before 2021-06 — the
+ * license-notice paragraph rewritten to GPLv3+ (a GPL project; with the same sed's "version 2" → "version 3"
+ * elsewhere in the file) or to LGPL (--lgpl, --lgpl=2).
+ */
+export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-lgpl' | 'license-lgpl2';
+
+/** A tracked file of gnulib-tool's --local-dir used instead of (override) or on top of (patch) the pinned file. */
+export interface GnulibLocal {
+  file: string;
+  how: 'override' | 'patch';
+}
+
 /** Archive metadata that names the commit an archive was made from. */
 export type MetadataSource = 'npm-githead' | 'cargo-vcs-info' | 'pax-header' | 'changelog';
 
@@ -147,7 +165,8 @@ export type AutotoolsTool =
   | 'msgfmt'
   | 'xgettext'
   | 'automake-aux'
-  | 'po4a';
+  | 'po4a'
+  | 'gnulib-tool';
 
 export type FindingCode = keyof EvidenceMap;
 

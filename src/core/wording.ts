@@ -88,5 +88,11 @@ export function noteText(n: Note): string {
         : n.status === 'off'
           ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
           : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
+    case 'SUBMODULE_PINNED':
+      return `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
+    case 'SUBMODULE_UNAVAILABLE':
+      return n.commit
+        ? `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)} not available: ${n.reason}; its copies are judged without it`
+        : `--submodule ${n.name}: ${n.reason}`;
   }
 }

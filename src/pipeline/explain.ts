@@ -16,6 +16,7 @@ import type { Note } from '../core/result.js';
 import { regenerationNote } from '../regenerate/note.js';
 import type { RegenerationReport } from '../regenerate/types.js';
 import type { HistoryAccess } from '../git/history.js';
+import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type TreeEntry } from '../core/types.js';
 
 /** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
@@ -43,6 +44,8 @@ export interface ExplainInput {
   /** The revision's history for classifiers that trace a file to git log (src/git/history.ts). */
   history?: HistoryAccess;
   regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball']) => Promise<RegenerationReport>;
+  /** Submodules pinned by the revision, their pinned trees readable (src/acquire/submodule.ts). */
+  submodules?: readonly PinnedSubmodule[];
 }
 
 export interface Explanation {
@@ -92,6 +95,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   const ctx = {
     ...(regeneration ? { regeneration } : {}),
     ...(input.history ? { history: input.history } : {}),
+    ...(input.submodules?.length ? { submodules: input.submodules } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },

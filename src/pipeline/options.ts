@@ -4,6 +4,7 @@
  * option by its command-line spelling, which the README documents.
  */
 import type { RegenerateMode } from '../regenerate/types.js';
+import type { SubmoduleRequest } from '../acquire/submodule.js';
 import { checkAuthOptions } from '../acquire/authenticity.js';
 import type { DownloadProgress } from '../acquire/download.js';
 import type { Policy } from '../classify/policy.js';
@@ -52,6 +53,11 @@ export interface VerifyOptions {
   npmCa?: string | Buffer | Array<string | Buffer>;
   /** Regenerate autotools outputs in the sandbox: 'auto' (default: when the sandbox and tool versions are available), 'off', 'require' (absence is an error). */
   regenerate?: RegenerateMode;
+  /**
+   * Repositories of submodules the revision pins (`--submodule NAME=REPO`; NAME as in .gitmodules, or the path).
+   * Without one, the URL .gitmodules records is cloned into the cache (remote URLs only).
+   */
+  submodules?: SubmoduleRequest[];
 }
 
 /** The options after checking: every limit set, the gate decided. */

@@ -73,7 +73,7 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
   if (r.inputs.tagSignature) out.push(`Tag signature: ${r.inputs.tagSignature.status} by ${mdCode(r.inputs.tagSignature.fingerprint ?? r.inputs.tagSignature.keyId ?? '?')}`);
   if (sig || r.inputs.tagSignature) out.push('');
   // A check that did not run is said in every report (the text and HTML reports list all notes).
-  const failed = r.notes.filter((n) => n.code === 'POST_PASS_FAILED');
+  const failed = r.notes.filter((n) => n.code === 'POST_PASS_FAILED' || n.code === 'SUBMODULE_UNAVAILABLE');
   for (const n of failed) out.push(`⚠️ ${mdText(noteText(n))}`);
   if (failed.length) out.push('');
   out.push(`<sub>${k.identical} identical · ${k.tarballOnly} tarball-only · ${k.gitOnly} git-only · ${k.changed} changed · sha256 ${mdCode(r.inputs.tarball.sha256 ?? 'n/a')} · ${mdText(authenticityLine(r))}</sub>`);

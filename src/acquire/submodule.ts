@@ -1,0 +1,213 @@
+/**
+ * Submodules pinned by the compared revision (gnulib, usually): the commit the tag's tree records for each
+ * gitlink, and that commit's tree from the submodule's own repository, so the tarball's copies of its files
+ * can be compared with exactly the version the release was made from (src/classify/submodule-copy.ts).
+ *
+ * The repository comes from `--submodule NAME=REPO` (a path, bundle or URL, as for --repo) or from the URL
+ * that .gitmodules records, and is opened exactly like the main repository (acquire/repo.ts: no
+ * repository-configured commands, cache trust checks, clones only into the cache). A .gitmodules URL is
+ * chosen by whoever controls the repository, so — like git's own protocol.file.allow=user for submodules —
+ * a local path or file:// URL there is not followed; pass it with --submodule instead. A submodule that
+ * cannot be had (offline, refused, the pinned commit absent) is a note, never an error: its copies are then
+ * judged without it.
+ */
+import { DistdiffError } from '../core/errors.js';
+import type { Note } from '../core/result.js';
+import type { GitTree } from '../core/types.js';
+import { runGit } from '../git/run.js';
+import { BlobReader } from '../scan/blob-reader.js';
+import { redactUrls } from '../util/redact.js';
+import { classifyRepoInput, openRepo, type RepoHandle } from './repo.js';
+
+/** `--submodule NAME=REPO`: NAME is the submodule's name in .gitmodules or its path. */
+export interface SubmoduleRequest {
+  name: string;
+  repo: string;
+}
+
+/** A submodule whose pinned commit's tree could be read. */
+export interface PinnedSubmodule {
+  /** Name in .gitmodules (the path when .gitmodules does not name it). */
+  name: string;
+  /** Path of the gitlink in the compared tree. */
+  path: string;
+  /** The commit the revision pins. */
+  commit: string;
+  /** Where its repository came from, as given (URLs redacted). */
+  repo: string;
+  /** Files and symlinks of the pinned commit's tree: path → blob id. */
+  files: ReadonlyMap<string, string>;
+  /** Content of a file of the pinned tree (undefined when absent or larger than the retain limit). */
+  read(path: string): Promise<Buffer | undefined>;
+}
+
+export interface Submodules {
+  pinned: PinnedSubmodule[];
+  notes: Note[];
+  close(): Promise<void>;
+}
+
+/** Parse one `--submodule NAME=REPO` value. */
+export function parseSubmoduleOption(value: string): SubmoduleRequest {
+  const eq = value.indexOf('=');
+  const name = eq > 0 ? value.slice(0, eq).trim() : '';
+  const repo = eq > 0 ? value.slice(eq + 1).trim() : '';
+  if (!name || !repo) throw new DistdiffError('usage', `--submodule ${value}`, 'expected NAME=REPO', 'e.g. --submodule gnulib=/path/to/gnulib or --submodule gnulib=https://git.savannah.gnu.org/git/gnulib.git');
+  return { name, repo };
+}
+
+interface GitmodulesEntry {
+  name: string;
+  path?: string;
+  url?: string;
+}
+
+/** The submodule sections of the revision's .gitmodules, read by git from the blob (no work tree, no commands). */
+export async function readGitmodules(gitDir: string, commit: string): Promise<GitmodulesEntry[]> {
+  let out: string;
+  try {
+    out = (await runGit(gitDir, ['config', '--null', `--blob=${commit}:.gitmodules`, '--get-regexp', '^submodule\\..*\\.(path|url)$'])).toString('utf8');
+  } catch {
+    return []; // no .gitmodules (or nothing in it): gitlinks are then named by their path
+  }
+  const byName = new Map<string, GitmodulesEntry>();
+  for (const rec of out.split('\0')) {
+    const nl = rec.indexOf('\n');
+    if (nl < 0) continue;
+    const key = rec.slice(0, nl);
+    const value = rec.slice(nl + 1);
+    const m = /^submodule\.(.+)\.(path|url)$/.exec(key);
+    if (!m) continue;
+    const e = byName.get(m[1]!) ?? { name: m[1]! };
+    e[m[2] as 'path' | 'url'] = value;
+    byName.set(e.name, e);
+  }
+  return [...byName.values()];
+}
+
+/** A .gitmodules URL relative to the superproject's (`../gnulib.git`), resolved against a remote --repo URL. */
+export function resolveRelativeUrl(url: string, mainRepo: string): string | undefined {
+  if (!/^\.\.?\//.test(url)) return url;
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(mainRepo)) return undefined;
+  const base = mainRepo.replace(/\/+$/, '').split('/');
+  let rest = url;
+  for (;;) {
+    if (rest.startsWith('./')) rest = rest.slice(2);
+    else if (rest.startsWith('../')) {
+      if (base.length <= 3) return undefined; // never above the host
+      base.pop();
+      rest = rest.slice(3);
+    } else break;
+  }
+  return `${base.join('/')}/${rest}`;
+}
+
+/** Why a .gitmodules URL is not followed, or undefined when it may be. */
+function refusedUrl(url: string): string | undefined {
+  let kind;
+  try {
+    kind = classifyRepoInput(url);
+  } catch (e) {
+    return e instanceof DistdiffError ? e.message : String(e);
+  }
+  if (kind.kind !== 'remote' || /^file:/i.test(url)) return 'a local path in .gitmodules is not followed';
+  return undefined;
+}
+
+async function pinnedTree(repo: RepoHandle, commit: string): Promise<Map<string, string>> {
+  const out = await runGit(repo.gitDir, ['ls-tree', '-r', '-z', '--full-tree', commit], { label: repo.source });
+  const files = new Map<string, string>();
+  for (const rec of out.toString('utf8').split('\0')) {
+    const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
+    if (m && m[2] === 'blob') files.set(m[4]!, m[3]!);
+  }
+  return files;
+}
+
+/**
+ * Open the repositories of the submodules the compared tree pins and list each pinned commit's tree.
+ * `git` is the compared tree (its gitlinks give paths and commits); `.gitmodules` is read from `commit`.
+ */
+export async function acquireSubmodules(opts: {
+  repo: RepoHandle;
+  /** The --repo input as given (relative .gitmodules URLs resolve against it). */
+  mainRepo: string;
+  commit: string;
+  git: GitTree;
+  /** The repository subdirectory compared ('' for the whole tree): .gitmodules paths are relative to the top. */
+  pathInRepo?: string;
+  requests: readonly SubmoduleRequest[];
+  cacheDir: string;
+  maxRetainFile: number;
+}): Promise<Submodules> {
+  const gitlinks = [...opts.git.entries.values()].filter((e) => e.type === 'submodule' && e.oid);
+  const pinned: PinnedSubmodule[] = [];
+  const notes: Note[] = [];
+  const readers: BlobReader[] = [];
+  const close = async () => {
+    await Promise.all(readers.map((r) => r.close()));
+  };
+  if (!gitlinks.length) {
+    for (const r of opts.requests) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', reason: 'the compared revision pins no such submodule' });
+    return { pinned, notes, close };
+  }
+  const modules = await readGitmodules(opts.repo.gitDir, opts.commit);
+  const used = new Set<SubmoduleRequest>();
+  for (const link of gitlinks) {
+    const full = opts.pathInRepo ? `${opts.pathInRepo}/${link.path}` : link.path;
+    const entry = modules.find((m) => m.path === full);
+    const name = entry?.name ?? link.path;
+    const commit = link.oid!;
+    const request = opts.requests.find((r) => r.name === name || r.name === link.path);
+    if (request) used.add(request);
+    const unavailable = (reason: string) => notes.push({ code: 'SUBMODULE_UNAVAILABLE', name, path: link.path, commit, reason });
+    let source: string | undefined = request?.repo;
+    if (!source) {
+      if (!entry?.url) {
+        unavailable('.gitmodules names no URL for it; pass --submodule');
+        continue;
+      }
+      source = resolveRelativeUrl(entry.url, opts.mainRepo);
+      const why = source === undefined ? `relative URL ${entry.url} and --repo is not a URL` : refusedUrl(source);
+      if (why) {
+        unavailable(`${redactUrls(entry.url)}: ${why}; pass --submodule ${name}=REPO`);
+        continue;
+      }
+    }
+    let repo: RepoHandle;
+    try {
+      repo = await openRepo(source!, { cacheDir: opts.cacheDir });
+    } catch (e) {
+      if (request || !(e instanceof DistdiffError)) throw e; // the caller's own --submodule must work
+      unavailable(`${redactUrls(source!)}: ${e.message}`);
+      continue;
+    }
+    let files: Map<string, string>;
+    try {
+      files = await pinnedTree(repo, commit);
+    } catch (e) {
+      const why = e instanceof DistdiffError ? e.message : String(e);
+      if (request) throw new DistdiffError('git', `--submodule ${request.name}=${redactUrls(request.repo)}`, `pinned commit ${commit} not readable (${why})`, 'pass a clone of the submodule that has the commit the tag pins');
+      unavailable(`${redactUrls(source!)} lacks commit ${commit.slice(0, 12)} (${why})`);
+      continue;
+    }
+    const reader = new BlobReader(repo);
+    readers.push(reader);
+    pinned.push({
+      name,
+      path: link.path,
+      commit,
+      repo: redactUrls(source!),
+      files,
+      read: async (p) => {
+        const oid = files.get(p);
+        return oid ? reader.read(oid, opts.maxRetainFile) : undefined;
+      },
+    });
+    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size });
+  }
+  for (const r of opts.requests) {
+    if (!used.has(r)) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', reason: 'the compared revision pins no such submodule' });
+  }
+  return { pinned, notes, close };
+}

@@ -1,0 +1,125 @@
+/**
+ * gnulib-tool's rewrites of the files it copies, as a short explicit list (pure). A tarball copy is matched to
+ * its pinned gnulib file only byte for byte or after these, each of which gnulib-tool itself performs with sed:
+ *
+ *   config-h       `#ifdef HAVE_CONFIG_H` (a whole line, blanks allowed) → `#if 1`, in lib/ files, when the
+ *                  module list has config-h (gnulib-tool's sed_transform_lib_file).
+ *   license-gpl    gnulib-tool before 2021-06-04 (commit f3553bdefc "Stop doing license notice replacements"),
+ *                  without --lgpl, in lib/, tests=lib/ and build-aux/ files: GNU Lesser/Library General → GNU
+ *                  General, "version 2(.1)" → "version 3".
+ *   license-version  only with license-gpl: the same sed's "version 2(.1)" → "version 3" where it also hit
+ *                  lines outside the notice (gnupload's --version text, comments); nothing but that token.
+ *   license-lgpl   the same era, --lgpl / --lgpl=3: General Public License → Lesser General Public License.
+ *   license-lgpl2  --lgpl=2: license-lgpl plus "version 2/3" → "version 2.1".
+ *
+ * Narrower than gnulib-tool on purpose: the license substitutions are applied only inside the file's license
+ * notice paragraph (from the first "is free software" line near the top to its "If not, see <…licenses/>" line),
+ * so nothing else in a file can ever differ. A rewrite is offered only when the pinned gnulib-tool carries its
+ * sed script (`availableRewrites`): the proof names a transformation that version of gnulib-tool performs.
+ */
+import type { SubmoduleRewrite } from '../core/findings.js';
+
+type Sub = [RegExp, string];
+
+interface Rule {
+  scope: 'lines' | 'notice';
+  subs: Sub[];
+  /** Text the pinned gnulib-tool must contain for the rewrite to be offered. */
+  signature: string[];
+  /** gnulib path prefixes the rewrite applies to (gnulib-tool's `case "$of"`). */
+  applies: RegExp;
+}
+
+const TO_LGPL: Sub[] = [
+  [/GNU General/g, 'GNU Lesser General'],
+  [/General Public License/g, 'Lesser General Public License'],
+  [/Lesser Lesser General Public License/g, 'Lesser General Public License'],
+];
+
+export const REWRITES: Record<SubmoduleRewrite, Rule> = {
+  'config-h': {
+    scope: 'lines',
+    subs: [[/^#ifdef[\t ]*HAVE_CONFIG_H[\t ]*$/, '#if 1']],
+    signature: ['HAVE_CONFIG_H[', '/#if 1/'],
+    applies: /^(?:lib|tests=lib)\//,
+  },
+  'license-gpl': {
+    scope: 'notice',
+    subs: [
+      [/GNU Lesser General/g, 'GNU General'],
+      [/Lesser General Public License/g, 'General Public License'],
+      [/GNU Library General/g, 'GNU General'],
+      [/Library General Public License/g, 'General Public License'],
+      // sed's `version 2\(.1\)\{0,1\}\([ ,]\)`: its '.' is any character, as here
+      [/version 2(.1)?([ ,])/g, 'version 3$2'],
+    ],
+    signature: ['s/GNU Lesser General/GNU General/g'],
+    applies: /^(?:lib|tests=lib|build-aux)\//,
+  },
+  'license-version': {
+    scope: 'lines',
+    subs: [[/version 2(.1)?([ ,])/g, 'version 3$2']],
+    signature: ['s/version 2\\(.1\\)\\{0,1\\}\\([ ,]\\)/version 3\\2/g'],
+    applies: /^(?:lib|tests=lib|build-aux)\//,
+  },
+  'license-lgpl': {
+    scope: 'notice',
+    subs: TO_LGPL,
+    signature: ['s/General Public License/Lesser General Public License/g'],
+    applies: /^lib\//,
+  },
+  'license-lgpl2': {
+    scope: 'notice',
+    subs: [...TO_LGPL, [/version [23]([ ,])/g, 'version 2.1$1']],
+    signature: ['s/version [23]\\([ ,]\\)/version 2.1\\1/g'],
+    applies: /^lib\//,
+  },
+};
+
+const LICENSES: SubmoduleRewrite[][] = [['license-gpl'], ['license-gpl', 'license-version'], ['license-lgpl'], ['license-lgpl2']];
+
+/** The rewrites whose sed script the pinned gnulib-tool (gnulib-tool, gnulib-tool.sh, pygnulib …) contains. */
+export function availableRewrites(toolText: string): Set<SubmoduleRewrite> {
+  const out = new Set<SubmoduleRewrite>();
+  for (const [id, r] of Object.entries(REWRITES) as [SubmoduleRewrite, Rule][]) if (r.signature.every((s) => toolText.includes(s))) out.add(id);
+  return out;
+}
+
+/** The combinations worth trying for a file copied from `gnulibPath` ('tests=lib/x' for a tests-base lib file). */
+export function rewriteCandidates(gnulibPath: string, available: ReadonlySet<SubmoduleRewrite>): SubmoduleRewrite[][] {
+  const ok = (id: SubmoduleRewrite) => available.has(id) && REWRITES[id].applies.test(gnulibPath);
+  const configH = ok('config-h') ? [[], ['config-h' as const]] : [[]];
+  const licenses: SubmoduleRewrite[][] = [[], ...LICENSES.filter((l) => l.every(ok))];
+  const out: SubmoduleRewrite[][] = [];
+  for (const c of configH) for (const l of licenses) if (c.length + l.length) out.push([...c, ...l]);
+  return out;
+}
+
+/**
+ * The license notice paragraph: from the first line (among the first 60) that says "is free software" to the
+ * first following line (within 30) that ends the notice ("If not, see", "licenses/", "Boston, MA").
+ */
+export function noticeRange(lines: readonly string[]): [number, number] | undefined {
+  const start = lines.slice(0, 60).findIndex((l) => /is free software/.test(l));
+  if (start < 0) return undefined;
+  for (let i = start; i < Math.min(lines.length, start + 30); i++) {
+    if (/If not, see|licenses\/|Boston, MA/.test(lines[i]!)) return [start, i];
+  }
+  return undefined;
+}
+
+/** `text` (latin1, one char per byte) after the given rewrites, line by line as sed applies them. */
+export function applyRewrites(text: string, ids: readonly SubmoduleRewrite[]): string {
+  const lines = text.split('\n');
+  const notice = noticeRange(lines);
+  for (const id of ids) {
+    const rule = REWRITES[id];
+    const [from, to] = rule.scope === 'notice' ? (notice ?? [1, 0]) : [0, lines.length - 1];
+    for (let i = from; i <= to; i++) {
+      let l = lines[i]!; // as sed sees it: without the newline (a CR stays part of the line)
+      for (const [re, rep] of rule.subs) l = l.replace(re, rep);
+      lines[i] = l;
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,241 @@
+/**
+ * Copies of a pinned submodule's files (issue 11 a). The compared revision pins a submodule (gnulib) at a
+ * commit; src/acquire/submodule.ts read that commit's tree. A tarball file is judged against the file it was
+ * copied from:
+ *
+ *   under the submodule's path   the same relative path in the pinned tree;
+ *   where gnulib-tool put it     the layout of a shipped gnulib-comp.m4 (src/classify/gnulib-layout.ts)
+ *                                maps it back to the gnulib file (lib/ → source base, m4/, build-aux/,
+ *                                tests/ and tests=lib/ → tests base, doc/, top/ → top), listed in gl_FILE_LIST.
+ *
+ * Equal blob ids, or equal after one of gnulib-tool's listed rewrites (src/classify/gnulib-rewrite.ts, only
+ * those the pinned gnulib-tool performs): SUBMODULE_COPY (info). Anything else differing stays a finding,
+ * SUBMODULE_COPY_MODIFIED (high; the suspicious-construct pass raises it to critical when the file carries
+ * constructs), with the diff pinned → tarball — unless the blob is a known upstream version of the same file
+ * (the blob index then explains it: the release was made with another gnulib than the tag pins).
+ *
+ * gnulib-tool's own outputs (gnulib-comp.m4, gnulib-cache.m4, the gnulib.mk / Makefile.gnulib it writes into
+ * the source and tests bases) are not copies: they are labelled GENERATED_BY_AUTOTOOLS (tool gnulib-tool)
+ * with proof { proved: false }: gnulib-tool is not run, so the label rests on the file's generated-file header
+ * and its place in the layout, and the suspicious-construct pass scans them like every label-only build file.
+ */
+import { codeDoc } from '../core/codes.js';
+import { makeFinding, type Finding, type GnulibLocal, type SubmoduleRewrite } from '../core/findings.js';
+import type { PathDiff } from '../core/types.js';
+import { contentDiff } from '../compare/content-diff.js';
+import type { PinnedSubmodule } from '../acquire/submodule.js';
+import { isBuildAffecting } from './build-affecting.js';
+import { applyLocalDiff } from './gnulib-local.js';
+import { applyRewrites, availableRewrites, rewriteCandidates } from './gnulib-rewrite.js';
+import { gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
+import type { Classifier, ClassifyContext } from './types.js';
+import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
+
+/** Files of the pinned gnulib tree whose text holds gnulib-tool's sed scripts (the shell and Python versions). */
+const TOOL_FILES = ['gnulib-tool', 'gnulib-tool.sh', 'pygnulib/GLImport.py', 'pygnulib/GLTestDir.py', 'pygnulib/constants.py'];
+
+interface Layout {
+  layout: GnulibLayout;
+  sub: PinnedSubmodule;
+}
+
+interface State {
+  layouts: Layout[];
+  rewrites: Map<PinnedSubmodule, Promise<Set<SubmoduleRewrite>>>;
+}
+
+const isGnulib = (s: PinnedSubmodule) => s.files.has('gnulib-tool') && [...s.files.keys()].some((p) => p.startsWith('modules/'));
+
+async function text(ctx: ClassifyContext, path: string): Promise<string | undefined> {
+  const b = ctx.content.tarball(path) ?? (ctx.gitPaths.has(path) ? await ctx.content.git(path) : undefined);
+  return b?.toString('latin1');
+}
+
+async function buildState(ctx: ClassifyContext): Promise<State> {
+  const gnulibs = (ctx.submodules ?? []).filter(isGnulib);
+  const layouts: Layout[] = [];
+  if (gnulibs.length) {
+    const comps = [...ctx.tarballPaths].filter((p) => p === 'gnulib-comp.m4' || p.endsWith('/gnulib-comp.m4')).sort();
+    for (const p of comps) {
+      const t = await text(ctx, p);
+      if (!t) continue;
+      const layout = parseGnulibComp(p, t, await text(ctx, p.replace(/gnulib-comp\.m4$/, 'gnulib-cache.m4')));
+      // Several gnulib submodules are rare; each layout is tried with each (the content decides).
+      if (layout) for (const sub of gnulibs) layouts.push({ layout, sub });
+    }
+  }
+  return { layouts, rewrites: new Map() };
+}
+
+const STATES = new WeakMap<ClassifyContext, Promise<State>>();
+function stateOf(ctx: ClassifyContext): Promise<State> {
+  let s = STATES.get(ctx);
+  if (!s) STATES.set(ctx, (s = buildState(ctx)));
+  return s;
+}
+
+function rewritesOf(state: State, sub: PinnedSubmodule): Promise<Set<SubmoduleRewrite>> {
+  let r = state.rewrites.get(sub);
+  if (!r) {
+    r = Promise.all(TOOL_FILES.map((f) => sub.read(f))).then((bufs) => availableRewrites(bufs.map((b) => b?.toString('latin1') ?? '').join('\n')));
+    state.rewrites.set(sub, r);
+  }
+  return r;
+}
+
+/** --lgpl as gnulib-cache.m4 records it narrows the license rewrite to the one gnulib-tool applied. */
+function lgplAllows(layout: GnulibLayout | undefined, ids: readonly SubmoduleRewrite[]): boolean {
+  const lic = ids.find((i) => i.startsWith('license-'));
+  if (!lic || layout?.lgpl === undefined) return true;
+  const want = layout.lgpl === 'none' ? 'license-gpl' : layout.lgpl === '2' ? 'license-lgpl2' : layout.lgpl === 'yes' || layout.lgpl === '3' ? 'license-lgpl' : undefined;
+  return lic === want;
+}
+
+interface Candidate {
+  sub: PinnedSubmodule;
+  file: string;
+  listed: string;
+  via: 'path' | 'gnulib-tool';
+  layout?: GnulibLayout;
+  /** gnulib-tool's local override or patch, tracked in git. */
+  local?: GnulibLocal;
+}
+
+/** gnulib-tool's func_lookup_file: the first local dir holding the file overrides gnulib's; else a .diff there patches it. */
+function localOf(layout: GnulibLayout, file: string, gitPaths: ReadonlySet<string>): GnulibLocal | undefined {
+  const bases = layout.localDirs.map((d) => normaliseDir(`${layout.dir}${d}`));
+  for (const b of bases) if (gitPaths.has(`${b}${file}`)) return { file: `${b}${file}`, how: 'override' };
+  for (const b of bases) if (gitPaths.has(`${b}${file}.diff`)) return { file: `${b}${file}.diff`, how: 'patch' };
+  return undefined;
+}
+
+/** The content gnulib-tool copied for a candidate, before its sed rewrites. */
+async function sourceOf(c: Candidate, ctx: ClassifyContext): Promise<Buffer | undefined> {
+  if (c.local?.how === 'override') return ctx.content.git(c.local.file);
+  const pinned = await c.sub.read(c.file);
+  if (!pinned || !c.local) return pinned;
+  const patch = await ctx.content.git(c.local.file);
+  const patched = patch ? applyLocalDiff(pinned.toString('latin1'), patch.toString('latin1')) : undefined;
+  return patched === undefined ? undefined : Buffer.from(patched, 'latin1');
+}
+
+function candidates(state: State, ctx: ClassifyContext, path: string): Candidate[] {
+  const out: Candidate[] = [];
+  for (const sub of ctx.submodules ?? []) {
+    if (path.startsWith(`${sub.path}/`)) {
+      const rel = path.slice(sub.path.length + 1);
+      if (sub.files.has(rel)) out.push({ sub, file: rel, listed: rel, via: 'path' });
+    }
+  }
+  const plain: Candidate[] = [];
+  for (const { layout, sub } of state.layouts) {
+    for (const s of gnulibSources(layout, path)) {
+      const local = localOf(layout, s.file, ctx.gitPaths);
+      if (local?.how === 'override' || (sub.files.has(s.file) && local)) out.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout, local: local! });
+      if (sub.files.has(s.file)) plain.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout });
+    }
+  }
+  // tracked local overrides and patches first: gnulib-tool used them in place of the plain file
+  return [...out, ...plain];
+}
+
+// ---------------------------------------------------------------------------------------------
+// gnulib-tool's generated files
+
+const GENERATED_HEADER = /DO NOT EDIT! GENERATED AUTOMATICALLY!/;
+const BY_GNULIB_TOOL = /Generated by gnulib-tool\./;
+
+/** gnulib-tool's own output at `path` in one of the layouts, with the tracked file it was generated from. */
+function generatedOutput(state: State, path: string, head: string, gitPaths: ReadonlySet<string>): { source?: string; layout: GnulibLayout } | undefined {
+  if (!BY_GNULIB_TOOL.test(head)) return undefined;
+  for (const { layout } of state.layouts) {
+    const m4 = layout.from.slice(0, -'gnulib-comp.m4'.length);
+    const cache = `${m4}gnulib-cache.m4`;
+    // gnulib-cache.m4 says "Generated by gnulib-tool." only; the others also carry the DO NOT EDIT header
+    if (path !== cache && !GENERATED_HEADER.test(head)) continue;
+    const tracked = gitPaths.has(cache) ? cache : gitPaths.has(`${layout.dir}bootstrap.conf`) ? `${layout.dir}bootstrap.conf` : gitPaths.has('bootstrap.conf') ? 'bootstrap.conf' : undefined;
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    const dirOfPath = path.slice(0, path.lastIndexOf('/') + 1);
+    const inBase = (b: string | undefined) => b !== undefined && dirOfPath === `${normaliseDir(layout.dir + b)}`;
+    const ok =
+      path === layout.from ||
+      path === cache ||
+      ((base === 'gnulib.mk' || base === 'Makefile.gnulib' || base === 'Makefile.am' || base === 'Makefile.in.in') && (inBase(layout.sourceBase) || inBase(layout.testsBase)));
+    if (ok) return { ...(tracked ? { source: tracked } : {}), layout };
+  }
+  return undefined;
+}
+
+function normaliseDir(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return parts.length ? `${parts.join('/')}/` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
+  return {
+    id: 'submodule-copy',
+    async classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+      if (!ctx.submodules?.length) return undefined;
+      const t = diff.tarball;
+      if (t?.type !== 'file' || t.oid === undefined || diff.copyOf) return undefined;
+      if (diff.status === 'changed' ? !diff.changes?.includes('content') : diff.status !== 'tarball-only') return undefined;
+      const state = await stateOf(ctx);
+      const cands = candidates(state, ctx, diff.path);
+      if (!cands.length) {
+        if (diff.status !== 'tarball-only' || !state.layouts.length) return undefined;
+        const head = ctx.content.tarball(diff.path)?.subarray(0, 2048).toString('latin1');
+        const gen = head !== undefined ? generatedOutput(state, diff.path, head, ctx.gitPaths) : undefined;
+        if (!gen) return undefined;
+        return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, codeDoc('GENERATED_BY_AUTOTOOLS').severity, {
+          tool: 'gnulib-tool',
+          ...(gen.source ? { source: gen.source } : {}),
+          proof: { proved: false, method: 'label', reason: `gnulib-tool output (its generated-file header, its place in the layout of ${gen.layout.from}); gnulib-tool is not run, so its content is not proved` },
+        });
+      }
+      const evidence = (c: Candidate, rewrites: SubmoduleRewrite[]) =>
+        makeFinding('SUBMODULE_COPY', diff.path, codeDoc('SUBMODULE_COPY').severity, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}) });
+      for (const c of cands) if (!c.local && c.sub.files.get(c.file) === t.oid) return evidence(c, []);
+
+      const shipped = ctx.content.tarball(diff.path);
+      // The closest variant (pinned file, or after the rewrites that bring it closest) is what the diff shows.
+      let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number } | undefined;
+      for (const c of cands) {
+        const pinned = await sourceOf(c, ctx);
+        if (!pinned || !shipped) continue;
+        const original = pinned.toString('latin1');
+        const want = shipped.toString('latin1');
+        const variants: SubmoduleRewrite[][] = [[], ...rewriteCandidates(c.listed, await rewritesOf(state, c.sub)).filter((ids) => lgplAllows(c.layout, ids))];
+        for (const ids of variants) {
+          const got = ids.length ? applyRewrites(original, ids) : original;
+          if (got === want) return evidence(c, ids);
+          const d = contentDiff(diff.path, Buffer.from(got, 'latin1'), shipped, {}, { timeoutMs: 1000, maxBytes: 1 });
+          const lines = d.kind === 'text' ? (d.added ?? 0) + (d.removed ?? 0) : Number.MAX_SAFE_INTEGER;
+          if (!best || lines < best.lines) best = { c, pinned: Buffer.from(got, 'latin1'), ids, lines };
+        }
+      }
+      // Another version of the same upstream file: the release used another gnulib; the blob index explains it.
+      const known = index()?.lookup(t.oid);
+      if (known && known.path.slice(known.path.lastIndexOf('/') + 1) === diff.path.slice(diff.path.lastIndexOf('/') + 1)) return undefined;
+      const c = best?.c ?? cands[0]!;
+      const left = c.local?.how === 'override' ? c.local.file : `${c.sub.name} ${c.sub.commit.slice(0, 12)} ${c.file}${c.local ? ` + ${c.local.file}` : ''}`;
+      const diffOut = contentDiff(diff.path, best?.pinned, shipped, { gitOid: c.sub.files.get(c.file), tarballOid: t.oid, tarballSize: t.size }, { labels: [`${left}${best?.ids.length ? ` after ${best.ids.join(', ')}` : ''}`, 'tarball'] });
+      const differing = diffOut.kind === 'text' ? (diffOut.added ?? 0) + (diffOut.removed ?? 0) : 0;
+      return makeFinding(
+        'SUBMODULE_COPY_MODIFIED',
+        diff.path,
+        codeDoc('SUBMODULE_COPY_MODIFIED').severity,
+        { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, differingLines: differing, buildAffecting: isBuildAffecting(diff.path), ...(c.local ? { local: c.local } : {}) },
+        { diff: diffOut },
+      );
+    },
+  };
+}
+
+export const submoduleCopyClassifier: Classifier = createSubmoduleCopyClassifier();

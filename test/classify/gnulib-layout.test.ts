@@ -1,0 +1,108 @@
+/**
+ * gnulib-tool's layout (where each gnulib file went) and its listed rewrites, as pure functions over the
+ * generated files' text.
+ */
+import { describe, expect, it } from 'vitest';
+import { applyRewrites, availableRewrites, noticeRange, rewriteCandidates } from '../../src/classify/gnulib-rewrite.js';
+import { gnulibSources, normalisePath, parseGnulibComp } from '../../src/classify/gnulib-layout.js';
+import { applyLocalDiff, parseContextDiff } from '../../src/classify/gnulib-local.js';
+
+const comp = (m4: string, src: string, tests: string, files: string[]) =>
+  `# DO NOT EDIT! GENERATED AUTOMATICALLY!\nAC_DEFUN([gl_INIT],\n[\n  gl_m4_base='${m4}'\n  gl_source_base='${src}'\n  gl_source_base='${tests}'\n])\n\nAC_DEFUN([gl_FILE_LIST], [\n${files.map((f) => `  ${f}`).join('\n')}\n])\n`;
+
+describe('parseGnulibComp / gnulibSources', () => {
+  it('a top-level layout: lib/, m4/, tests/ (and tests=lib/), build-aux/, doc/, top/', () => {
+    const l = parseGnulibComp('m4/gnulib-comp.m4', comp('m4', 'lib', 'gnulib-tests', ['build-aux/gnupload', 'doc/fdl.texi', 'lib/foo.c', 'm4/foo.m4', 'tests/test-foo.c', 'tests=lib/bar.c', 'top/GNUmakefile']))!;
+    expect(l).toMatchObject({ dir: '', sourceBase: 'lib', m4Base: 'm4', testsBase: 'gnulib-tests', auxDir: 'build-aux', docBase: 'doc' });
+    expect(gnulibSources(l, 'lib/foo.c')).toEqual([{ file: 'lib/foo.c', listed: 'lib/foo.c' }]);
+    expect(gnulibSources(l, 'gnulib-tests/test-foo.c')).toEqual([{ file: 'tests/test-foo.c', listed: 'tests/test-foo.c' }]);
+    expect(gnulibSources(l, 'gnulib-tests/bar.c')).toEqual([{ file: 'lib/bar.c', listed: 'tests=lib/bar.c' }]);
+    expect(gnulibSources(l, 'build-aux/gnupload')).toEqual([{ file: 'build-aux/gnupload', listed: 'build-aux/gnupload' }]);
+    expect(gnulibSources(l, 'doc/fdl.texi')).toEqual([{ file: 'doc/fdl.texi', listed: 'doc/fdl.texi' }]);
+    expect(gnulibSources(l, 'GNUmakefile')).toEqual([{ file: 'top/GNUmakefile', listed: 'top/GNUmakefile' }]);
+    expect(gnulibSources(l, 'm4/gnulib-tool.m4')).toEqual([{ file: 'm4/gnulib-tool.m4', listed: 'm4/gnulib-tool.m4' }]);
+    // not listed by gl_FILE_LIST: no source, whatever gnulib has at that path
+    expect(gnulibSources(l, 'lib/other.c')).toEqual([]);
+    expect(gnulibSources(l, 'src/foo.c')).toEqual([]);
+  });
+
+  it("gettext's sub-layouts: an m4 base below the directory, an aux dir above it, gnulib-cache.m4's --lgpl", () => {
+    const cache = '# gnulib-tool --import \\\n#  --aux-dir=../build-aux \\\n#  --lgpl=2\ngl_DOC_BASE([doc])\ngl_LGPL([2])\n';
+    const l = parseGnulibComp('gettext-tools/libgettextpo/gnulib-m4/gnulib-comp.m4', comp('libgettextpo/gnulib-m4', 'libgettextpo', 'tests', ['lib/xalloc.h', 'build-aux/config.rpath']), cache)!;
+    expect(l).toMatchObject({ dir: 'gettext-tools/', sourceBase: 'libgettextpo', auxDir: '../build-aux', lgpl: '2' });
+    expect(gnulibSources(l, 'gettext-tools/libgettextpo/xalloc.h')).toEqual([{ file: 'lib/xalloc.h', listed: 'lib/xalloc.h' }]);
+    expect(gnulibSources(l, 'build-aux/config.rpath')).toEqual([{ file: 'build-aux/config.rpath', listed: 'build-aux/config.rpath' }]);
+    // a shipped gnulib-comp.m4 elsewhere than its m4 base says is not a layout
+    expect(parseGnulibComp('gettext-tools/gnulib-m4/gnulib-comp.m4', comp('libgettextpo/gnulib-m4', 'x', 'y', []))).toBeUndefined();
+    expect(parseGnulibComp('m4/gnulib-comp.m4', '# nothing generated here\n')).toBeUndefined();
+    expect(parseGnulibComp('m4/gnulib-comp.m4', comp('m4', 'lib', 'tests', []), '# cache\n')).toMatchObject({ lgpl: 'none' });
+  });
+
+  it('normalisePath', () => {
+    expect(normalisePath('gettext-tools/../build-aux')).toBe('build-aux');
+    expect(normalisePath('./lib/.')).toBe('lib');
+    expect(normalisePath('../x')).toBeUndefined();
+  });
+});
+
+const LGPL21 = `/* Copyright (C) 2020 Free Software Foundation, Inc.
+
+   This file is free software: you can redistribute it and/or modify
+   it under the terms of the GNU Lesser General Public License as
+   published by the Free Software Foundation; either version 2.1 of the
+   License, or (at your option) any later version.
+
+   You should have received a copy of the GNU Lesser General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifdef HAVE_CONFIG_H
+/* see the GNU Lesser General Public License, version 2 or later */
+`;
+
+describe('gnulib-tool rewrites', () => {
+  it('offered only when the pinned gnulib-tool carries the sed script', () => {
+    const old = "s/^#ifdef[\t ]*HAVE_CONFIG_H[\t ]*$/#if 1/\n s/GNU Lesser General/GNU General/g\n s/version 2\\(.1\\)\\{0,1\\}\\([ ,]\\)/version 3\\2/g\n s/General Public License/Lesser General Public License/g\n";
+    expect([...availableRewrites(old)].sort()).toEqual(['config-h', 'license-gpl', 'license-lgpl', 'license-version']);
+    expect([...availableRewrites("s/^#ifdef[\t ]*HAVE_CONFIG_H[\t ]*$/#if 1/\n")]).toEqual(['config-h']);
+    expect([...availableRewrites('')]).toEqual([]);
+  });
+
+  it('candidates per gnulib directory: config-h and licenses in lib/, licenses in build-aux/, nothing in m4/', () => {
+    const all = new Set(['config-h', 'license-gpl', 'license-version', 'license-lgpl', 'license-lgpl2'] as const);
+    expect(rewriteCandidates('m4/foo.m4', all)).toEqual([]);
+    expect(rewriteCandidates('build-aux/gnupload', all)).toEqual([['license-gpl'], ['license-gpl', 'license-version']]);
+    expect(rewriteCandidates('tests=lib/foo.c', all)).toContainEqual(['config-h', 'license-gpl']);
+    expect(rewriteCandidates('lib/foo.c', all)).toHaveLength(9);
+  });
+
+  it('the license substitutions stay inside the notice paragraph; config-h is one exact line', () => {
+    const lines = LGPL21.split('\n');
+    expect(noticeRange(lines)).toEqual([2, 8]);
+    const gpl = applyRewrites(LGPL21, ['config-h', 'license-gpl']);
+    expect(gpl).toContain('terms of the GNU General Public License as');
+    expect(gpl).toContain('either version 3 of the');
+    expect(gpl).toContain('#if 1\n');
+    expect(gpl).toContain('/* see the GNU Lesser General Public License, version 2 or later */');
+    expect(applyRewrites(LGPL21, ['license-gpl', 'license-version'])).toContain('/* see the GNU Lesser General Public License, version 3 or later */');
+    expect(applyRewrites(LGPL21, ['license-lgpl2'])).toContain('either version 2.1 of the');
+    expect(applyRewrites('#ifdef HAVE_CONFIG_H /* x */\n', ['config-h'])).toBe('#ifdef HAVE_CONFIG_H /* x */\n');
+    expect(applyRewrites('no notice\nGNU Lesser General Public License\n', ['license-gpl'])).toBe('no notice\nGNU Lesser General Public License\n');
+  });
+});
+
+describe('gnulib-tool --local-dir patches', () => {
+  const src = 'a\nb\nc\nd\ne\nf\ng\n';
+  it('a context diff (as gettext keeps them) and a unified one, applied at an offset; a misfit is undefined', () => {
+    const ctx = '*** gnulib/lib/x.c\t2005-09-23\n--- gettext/lib/x.c\t2006-07-22\n***************\n*** 2,4 ****\n  b\n! c\n  d\n--- 2,5 ----\n  b\n! C\n+ C2\n  d\n';
+    expect(parseContextDiff(ctx)?.hunks).toEqual([{ oldStart: 2, oldLines: 3, newStart: 2, newLines: 4, lines: [' b', '-c', '+C', '+C2', ' d'] }]);
+    expect(applyLocalDiff(src, ctx)).toBe('a\nb\nC\nC2\nd\ne\nf\ng\n');
+    expect(applyLocalDiff(`0\n${src}`, ctx)).toBe('0\na\nb\nC\nC2\nd\ne\nf\ng\n');
+    expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -5,2 +5,2 @@\n e\n-f\n+F\n')).toBe('a\nb\nc\nd\ne\nF\ng\n');
+    expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -5,2 +5,2 @@\n e\n-z\n+F\n')).toBeUndefined();
+    expect(applyLocalDiff(src, 'not a patch\n')).toBeUndefined();
+  });
+  it('a context hunk with only additions (no old lines listed)', () => {
+    const ctx = '***************\n*** 3 ****\n--- 3,4 ----\n  c\n+ c2\n';
+    expect(applyLocalDiff(src, ctx)).toBe('a\nb\nc\nc2\nd\ne\nf\ng\n');
+  });
+});
