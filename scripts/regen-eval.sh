@@ -12,7 +12,20 @@
 # Then runs distdiff (default gate) on each real release and on tampered copies built here, and prints one
 # Markdown table row per run: release, variant, verdict, exit, the regeneration note, the finding on the
 # tampered file. Needs the network (deb.debian.org) the first time.
+#
+#        scripts/regen-eval.sh --releases [WORKDIR]
+#   Regeneration on the other autotools releases of the evaluation set (scripts/evaluate's cache of Debian
+#   orig tarballs, ${DISTDIFF_EVAL_CACHE:-~/.cache/distdiff-eval}/dl, and the bare clones under
+#   ${MIRROR:-/work/.mirror}; run `scripts/evaluate --fetch-only` first). The toolchains their stamps name are
+#   built from Debian's copies of the GNU releases (bullseye: autoconf 2.69; bookworm: automake 1.16.5, the
+#   GNU build beside Debian's patched one; trixie: autoconf 2.72, automake 1.17, libtool 2.5.4). One
+#   Markdown row per release: stamped versions, the tools that ran, outputs tried / reproduced / differing
+#   (with the differing files and their differing line counts), the flagged inputs, seconds and load.
 set -euo pipefail
+if [ "${1:-}" = --releases ]; then
+  shift
+  exec "$(dirname "$0")/regen-eval-releases.sh" "$@"
+fi
 repo=$(realpath "$1")
 work=${2:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-regen-eval}
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -188,7 +188,9 @@ export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' |
 /** One input of a regenerated file: where it came from and what explains it. */
 export interface ProvenanceInput {
   path: string;
-  origin: 'git' | 'tarball' | 'regenerated';
+  /** 'aclocal-copy': a third-party macro file copied into the shipped aclocal.m4 (`path` is aclocal.m4, `part` names the file). */
+  origin: 'git' | 'tarball' | 'regenerated' | 'aclocal-copy';
+  part?: string;
   /** The finding code that explains a tarball input (UPSTREAM_COPY …), 'git' for a tracked file, 'reproduced' for a regenerated one. */
   explainedBy?: FindingCode | 'git' | 'reproduced';
 }

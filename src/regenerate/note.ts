@@ -6,10 +6,14 @@ import type { RegenerationReport } from './types.js';
 export function regenerationNote(r: RegenerationReport): Note | undefined {
   if (r.status === 'not-applicable') return undefined;
   const outputs = [...r.outputs.values()];
+  // The generator versions the release's own files name (what the tools must match).
+  const v = r.versions ?? {};
+  const stamped = ([['autoconf', v.autoconf], ['automake', v.automake], ['libtool', v.libtool]] as const).flatMap(([n, x]) => (x ? [`${n} ${x}`] : []));
   return {
     code: 'REGENERATION',
     status: r.status,
     ...(r.reason ? { reason: r.reason } : {}),
+    ...(stamped.length ? { stamped } : {}),
     tools: r.tools.map((t) => `${t.name} ${t.version}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`),
     outputs: outputs.length,
     reproduced: outputs.filter((o) => o.status === 'reproduced').length,

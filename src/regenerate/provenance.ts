@@ -59,6 +59,17 @@ function inputProvenance(
   const out: ProvenanceInput[] = [];
   const flagged: { path: string; code: Finding['code']; severity: Severity }[] = [];
   for (const i of inputs) {
+    if (i.origin === 'aclocal-copy' && i.copy) {
+      const part = { path: i.path, origin: i.origin, part: i.copy.name };
+      if (i.copy.upstream) out.push({ ...part, explainedBy: 'UPSTREAM_COPY' });
+      else {
+        // Judged like the same file shipped under m4/: constructs, a version no upstream has, or unknown.
+        out.push(part);
+        const code = i.copy.constructs?.length ? 'SUSPICIOUS_CONSTRUCTS' : i.copy.nameKnown ? 'UPSTREAM_COPY_UNKNOWN_VERSION' : 'TARBALL_ONLY_UNEXPLAINED';
+        flagged.push({ path: `${i.path} (copy of ${i.copy.name}, line ${i.copy.line})`, code, severity: code === 'SUSPICIOUS_CONSTRUCTS' ? 'critical' : codeDoc(code).severity });
+      }
+      continue;
+    }
     if (i.origin === 'git') {
       out.push({ ...i, explainedBy: 'git' });
       continue;

@@ -77,6 +77,8 @@ export interface SandboxCommand {
   env?: Record<string, string>;
   /** Host directories mounted read-only at the same path (toolchain prefixes); their bin/ go first on PATH. */
   toolchains?: string[];
+  /** Host directories mounted read-only at the same path (data for the command, not on PATH). */
+  readOnly?: string[];
   /** Host directories mounted read-write at the same path (only for building a toolchain). */
   writable?: string[];
   limits?: Partial<SandboxLimits>;
@@ -123,7 +125,7 @@ function bwrapArgs(cmd: SandboxCommand, limits: SandboxLimits): string[] {
   for (const p of ETC_FILES) args.push('--ro-bind-try', p, p);
   args.push('--dev', '/dev', '--proc', '/proc');
   args.push('--size', String(limits.tmpBytes), '--tmpfs', '/tmp');
-  for (const t of cmd.toolchains ?? []) args.push('--ro-bind', t, t);
+  for (const t of [...(cmd.toolchains ?? []), ...(cmd.readOnly ?? [])]) args.push('--ro-bind', t, t);
   for (const w of cmd.writable ?? []) args.push('--bind', w, w);
   args.push('--bind', cmd.scratch, SANDBOX_ROOT);
   args.push('--chdir', cmd.cwd ? `${SANDBOX_ROOT}/${cmd.cwd}` : SANDBOX_ROOT);

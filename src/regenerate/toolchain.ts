@@ -23,7 +23,7 @@ import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
 
-export const TOOL_NAMES: readonly ToolName[] = ['autoconf', 'automake'];
+export const TOOL_NAMES: readonly ToolName[] = ['autoconf', 'automake', 'libtool'];
 
 /** The directories the sandbox sees as its PATH (besides toolchain prefixes): system tools must live here. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -36,31 +36,66 @@ function versionOf(bin: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
       if (err) return resolve(undefined);
-      resolve(/\(GNU (?:Autoconf|automake)\)\s+(\S+)/i.exec(stdout)?.[1]);
+      resolve(/\(GNU (?:Autoconf|automake|libtool)\)\s+(\S+)/i.exec(stdout)?.[1]);
     });
   });
 }
 
 const systemVersions = new Map<string, Promise<string | undefined>>();
 
+/** The program whose --version names a toolchain's version. */
+const PROGRAM: Record<ToolName, string> = { autoconf: 'autoconf', automake: 'automake', libtool: 'libtoolize' };
+
 /** The version of the system tool the sandbox would run, or undefined. */
 export function systemVersion(name: ToolName): Promise<string | undefined> {
   let p = systemVersions.get(name);
   if (!p) {
-    const bin = which(name, SYSTEM_PATH);
+    const bin = which(PROGRAM[name], SYSTEM_PATH);
     p = bin ? versionOf(bin) : Promise.resolve(undefined);
     systemVersions.set(name, p);
   }
   return p;
 }
 
-/** A tool of exactly `version`: the system's, else a cached toolchain. */
+/**
+ * Every tool of exactly `version`, best first: a cached toolchain (built from the GNU release tarball),
+ * then the system's (a distribution's build, which may carry the distribution's patches: Debian's
+ * automake 1.16.5 changes python.m4, its autoconf 2.69 adds --runstatedir). Releases are made with
+ * either, so the regeneration tries the next one when the first does not reproduce everything.
+ *
+ * libtool: `version` is ltmain.sh's full VERSION ("2.4.7", "2.4.7 Debian-2.4.7-7~deb12u1"); a tool
+ * matches only when the ltmain.sh it installs carries exactly that string.
+ */
+export async function findTools(name: ToolName, version: string, cacheDir: string): Promise<Tool[]> {
+  const out: Tool[] = [];
+  const release = /^\d+(?:\.\d+)+[a-z]?$/.test(version) ? version : undefined;
+  const prefix = release && join(toolchainsDir(cacheDir), `${name}-${release}`);
+  if (prefix && existsSync(join(prefix, 'bin', PROGRAM[name])) && existsSync(join(prefix, MANIFEST))) {
+    const ok = name === 'libtool' ? libtoolVersionAt(prefix) === version : (await versionOf(join(prefix, 'bin', name))) === version;
+    if (ok) out.push({ name, version, origin: 'cache', prefix });
+  }
+  const system = name === 'libtool' ? systemLibtoolVersion() : await systemVersion(name);
+  if (system === version) out.push({ name, version, origin: 'system' });
+  return out;
+}
+
+/** A tool of exactly `version` (the first of findTools). */
 export async function findTool(name: ToolName, version: string, cacheDir: string): Promise<Tool | undefined> {
-  if ((await systemVersion(name)) === version) return { name, version, origin: 'system' };
-  const prefix = join(toolchainsDir(cacheDir), `${name}-${version}`);
-  const bin = join(prefix, 'bin', name);
-  if (existsSync(bin) && existsSync(join(prefix, MANIFEST)) && (await versionOf(bin)) === version) return { name, version, origin: 'cache', prefix };
-  return undefined;
+  return (await findTools(name, version, cacheDir))[0];
+}
+
+/** The directory of automake's own macro files (aclocal-X.Y) for a tool, or undefined. */
+export function automakeMacroDir(tool: Tool): string | undefined {
+  const share = tool.prefix ? join(tool.prefix, 'share') : '/usr/share';
+  const api = /^(\d+\.\d+)/.exec(tool.version)?.[1];
+  const dir = api && join(share, `aclocal-${api}`);
+  return dir && existsSync(dir) ? dir : undefined;
+}
+
+/** The VERSION of the ltmain.sh a libtool prefix installs. */
+function libtoolVersionAt(prefix: string): string | undefined {
+  const p = join(prefix, 'share', 'libtool', 'build-aux', 'ltmain.sh');
+  return existsSync(p) ? libtoolVersion(readFileSync(p, 'latin1').slice(0, 16384)) : undefined;
 }
 
 const MANIFEST = 'distdiff-toolchain.json';
@@ -108,7 +143,7 @@ function run(cmd: string, args: string[], cwd?: string): Promise<string> {
   });
 }
 
-/** Build and install a GNU autoconf/automake release tarball as a cached toolchain. */
+/** Build and install a GNU autoconf, automake or libtool release tarball as a cached toolchain. */
 export async function addToolchain(source: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
   checkAuthOptions({ tarball: source, signature: opts.signature, keyring: opts.keyring, cacheDir: opts.cacheDir });
   const limits = DEFAULT_LIMITS;
@@ -125,9 +160,9 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
   try {
     await run('tar', ['-xf', archive.path, '-C', work, '--no-same-owner', '--no-same-permissions']);
     const tops = readdirSync(work);
-    const m = tops.length === 1 ? /^(autoconf|automake)-(\d+(?:\.\d+)+[a-z]?)$/.exec(tops[0]!) : null;
+    const m = tops.length === 1 ? /^(autoconf|automake|libtool)-(\d+(?:\.\d+)+[a-z]?)$/.exec(tops[0]!) : null;
     if (!m || !existsSync(join(work, tops[0]!, 'configure'))) {
-      throw new DistdiffError('usage', source, `not a GNU autoconf or automake release tarball (top directory ${tops.join(', ') || 'none'})`, 'pass autoconf-X.tar.xz or automake-X.tar.xz (Debian orig tarballs are the GNU releases)');
+      throw new DistdiffError('usage', source, `not a GNU autoconf, automake or libtool release tarball (top directory ${tops.join(', ') || 'none'})`, 'pass autoconf-X.tar.xz, automake-X.tar.xz or libtool-X.tar.xz (Debian orig tarballs are the GNU releases)');
     }
     const name = m[1] as ToolName;
     const version = m[2]!;
@@ -139,7 +174,8 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
     }
     rmSync(prefix, { recursive: true, force: true });
     mkdirSync(prefix, { recursive: true });
-    // automake's configure needs the matching autoconf only for its own tests; both build with m4 + perl.
+    // automake's configure needs the matching autoconf only for its own tests; both build with m4 + perl
+    // (libtool's libltdl also needs a C compiler).
     const r = await runSandboxed(sandbox.bwrap, {
       scratch: work,
       cwd: tops[0]!,
@@ -147,7 +183,7 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
       writable: [prefix],
       limits: { wallMs: 900_000, cpuSeconds: 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
     });
-    if (r.code !== 0 || !existsSync(join(prefix, 'bin', name))) {
+    if (r.code !== 0 || !existsSync(join(prefix, 'bin', PROGRAM[name]))) {
       const logs = ['install.log', 'make.log', 'configure.log'].map((l) => join(work, tops[0]!, l)).filter(existsSync);
       const last = logs.length ? readFileSync(logs[0]!, 'utf8').trim().split('\n').pop() : r.stderr.trim().split('\n').pop();
       rmSync(prefix, { recursive: true, force: true });

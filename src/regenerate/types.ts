@@ -3,10 +3,11 @@
  * provenance post pass. Types only.
  */
 import type { GeneratorStep } from '../core/findings.js';
+import type { AclocalCopy } from './aclocal-copies.js';
 import type { GeneratorVersions } from './detect.js';
 
 export interface Tool {
-  name: 'autoconf' | 'automake';
+  name: 'autoconf' | 'automake' | 'libtool';
   version: string;
   /** 'system': /usr/bin; 'cache': a toolchain built by `distdiff toolchain add`. */
   origin: 'system' | 'cache';
@@ -20,7 +21,9 @@ export const REGENERATE_MODES: readonly RegenerateMode[] = ['auto', 'off', 'requ
 
 export interface RegenInput {
   path: string;
-  origin: 'git' | 'tarball' | 'regenerated';
+  origin: 'git' | 'tarball' | 'regenerated' | 'aclocal-copy';
+  /** origin 'aclocal-copy': the copied file (./aclocal-copies.ts). */
+  copy?: AclocalCopy;
 }
 
 export interface RegeneratedOutput {

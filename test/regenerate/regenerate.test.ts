@@ -116,7 +116,7 @@ describe('regeneration', () => {
       expect(by[p]!.code, p).toBe('GENERATED_BY_AUTOTOOLS');
       expect(by[p]!.evidence).toMatchObject({ tool: 'libtoolize', proof: { proved: true, step: 'libtoolize', tool: 'libtool', inputs: [] } });
     }
-    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 11, reproduced: 11, tools: ['autoconf 2.71', 'automake 1.16.5'] }));
+    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 11, reproduced: 11, tools: ['autoconf 2.71', 'automake 1.16.5', expect.stringMatching(/^libtool 2\.4\.7 Debian-/)] }));
   }, 120_000);
 
   it('an injected configure line with a suspicious construct: critical, with the diff regenerated vs shipped', async () => {
@@ -219,6 +219,62 @@ describe('regeneration', () => {
     expect(f.evidence).toMatchObject({ origin: 'GENERATED_BY_AUTOTOOLS' });
     expect(r.verdict).toBe('different');
   }, 120_000);
+});
+
+describe('third-party macros copied into aclocal.m4', () => {
+  // The maintainer's aclocal found two macro files outside the project (its system directory, here
+  // ACLOCAL_PATH): the system's pkg.m4 and a macro of the maintainer's own. aclocal copied both into
+  // aclocal.m4; neither is in git or in the tarball.
+  const ext = join(root, 'ext-macros');
+  const extRepo = join(root, 'ext');
+  const EXT_M4 = '# demo-ext.m4 - a macro from the maintainer\'s system\n# serial 1\nAC_DEFUN([DEMO_EXT_CHECK], [AC_MSG_CHECKING([for ext])\nAC_MSG_RESULT([yes])])\n';
+  const release = (name: string, extM4: string) => {
+    const dir = join(root, name);
+    mkdirSync(join(ext, name), { recursive: true });
+    cpSync('/usr/share/aclocal/pkg.m4', join(ext, name, 'pkg.m4'));
+    writeFileSync(join(ext, name, 'demo-ext.m4'), extM4);
+    cpSync(extRepo, dir, { recursive: true });
+    sh(dir, `ACLOCAL_PATH=${join(ext, name)} autoreconf -fi && ./configure -q && make -s dist`);
+    return join(dir, 'ext-1.0.tar.gz');
+  };
+  beforeAll(() => {
+    const repo = makeRepo(extRepo);
+    repo.commit({
+      'configure.ac': 'AC_INIT([ext], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nPKG_PROG_PKG_CONFIG\nDEMO_EXT_CHECK\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
+      'Makefile.am': 'EXTRA_DIST = README\n',
+      README: 'ext\n',
+    });
+    repo.tag('v1.0', { message: 'ext 1.0' });
+  }, 60_000);
+
+  it('regenerates from the copies alone, names each, and flags the one no upstream has', async () => {
+    const r = await verify({ tarball: release('ext-a', EXT_M4), repo: extRepo, tag: 'v1.0', cacheDir: cache });
+    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 3, reproduced: 3 }));
+    const by = byPath(r.findings);
+    const conf = by['configure']!;
+    expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
+    expect(conf.severity).toBe('high');
+    if (conf.code !== 'REPRODUCED_WITH_FLAGGED_INPUT') throw new Error('configure');
+    expect(conf.evidence.flagged).toEqual([{ path: expect.stringMatching(/^aclocal\.m4 \(copy of demo-ext\.m4, line \d+\)$/), code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' }]);
+    const copies = conf.evidence.inputs.filter((i) => i.origin === 'aclocal-copy');
+    expect(copies.map((i) => [i.part, i.explainedBy])).toEqual([
+      ['demo-ext.m4', undefined],
+      ['pkg.m4', 'UPSTREAM_COPY'],
+    ]);
+    expect(by['aclocal.m4']!.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
+    // Makefile.in does not depend on the macros: proved.
+    expect(by['Makefile.in']!.code).toBe('GENERATED_BY_AUTOTOOLS');
+  }, 180_000);
+
+  it('a copy carrying a suspicious construct makes configure critical', async () => {
+    const bad = EXT_M4.replace('AC_MSG_RESULT([yes])', 'AC_MSG_RESULT([yes])\neval "$(echo ZWNobyBwd25lZA== | base64 -d)" 2>/dev/null');
+    const r = await verify({ tarball: release('ext-b', bad), repo: extRepo, tag: 'v1.0', cacheDir: cache });
+    const conf = byPath(r.findings)['configure']!;
+    expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
+    expect(conf.severity).toBe('critical');
+    expect(conf.evidence).toMatchObject({ flagged: [{ path: expect.stringContaining('copy of demo-ext.m4'), code: 'SUSPICIOUS_CONSTRUCTS', severity: 'critical' }] });
+    expect(r.verdict).toBe('different');
+  }, 180_000);
 });
 
 describe('regeneration without the sandbox', () => {

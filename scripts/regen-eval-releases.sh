@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# scripts/regen-eval.sh --releases [WORKDIR] (see there): regeneration on the autotools releases of the
+# evaluation set; prints the table of docs/regeneration.md "Other real releases".
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-regen-eval}
+eval_cache=${DISTDIFF_EVAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-eval}
+mirror=${MIRROR:-/work/.mirror}
+cli=(nice node "$root/dist/cli.js")
+mkdir -p "$work"/{dl,cache,out}
+work=$(realpath "$work")
+
+# Debian's copies of the GNU releases, through apt with a private state directory per suite.
+apt_orig() {
+  local suite=$1 pkg=$2 file=$3
+  [ -e "$work/dl/$file" ] && return 0
+  local d="$work/apt/$suite"
+  mkdir -p "$d/lists/partial" "$d/archives/partial"
+  printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian %s main\n' "$suite" > "$d/sources.list"
+  local o=(-o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$d/lists" -o Dir::Cache::Archives="$d/archives")
+  [ -e "$d/.updated" ] || { apt-get "${o[@]}" update -qq >/dev/null && touch "$d/.updated"; }
+  # The .dsc or the Debian diff may 404 on a partial mirror while the orig tarball downloads.
+  (cd "$work/dl" && apt-get "${o[@]}" source --download-only "$pkg" >/dev/null 2>&1 || true)
+  [ -e "$work/dl/$file" ] || { echo "regen-eval: could not download $file ($pkg, $suite)" >&2; return 1; }
+}
+apt_orig bullseye autoconf autoconf_2.69.orig.tar.xz
+apt_orig bookworm automake-1.16 automake-1.16_1.16.5.orig.tar.xz
+apt_orig trixie autoconf autoconf_2.72.orig.tar.xz
+apt_orig trixie automake-1.17 automake-1.17_1.17.orig.tar.xz
+for f in autoconf_2.69.orig.tar.xz automake-1.16_1.16.5.orig.tar.xz autoconf_2.72.orig.tar.xz automake-1.17_1.17.orig.tar.xz; do
+  "${cli[@]}" toolchain add "$work/dl/$f" --cache-dir "$work/cache" >&2
+done
+# libtool 2.5.4 (gettext 0.23.1's ltmain.sh) from the evaluation cache's orig tarball.
+lt="$eval_cache/dl/libtool-2.5.4/libtool_2.5.4.orig.tar.xz"
+[ -e "$lt" ] && "${cli[@]}" toolchain add "$lt" --cache-dir "$work/cache" >&2
+
+echo "| release | stamped (autoconf, automake, libtool) | tools that ran | outputs tried / reproduced / differ | differing outputs (lines) | flagged inputs of reproduced outputs | seconds (load) |"
+echo "|---|---|---|---|---|---|---|"
+# id  orig tarball (under the evaluation cache's dl/ID/)  mirror  tag
+while read -r id file repo tag; do
+  [ -n "$id" ] && [ "${id#\#}" = "$id" ] || continue
+  t="$eval_cache/dl/$id/$file"
+  [ -e "$t" ] || { echo "| $id | | | tarball missing: run scripts/evaluate --fetch-only --only $id | | | |"; continue; }
+  g="$mirror/$repo/repo"; [ -d "$g" ] || g="$mirror/$repo"
+  out="$work/out/$id.json"
+  s=$(date +%s.%N)
+  "${cli[@]}" "$t" --repo "$g" --tag "$tag" --cache-dir "$work/cache" --format json > "$out" 2> "$work/out/$id.err" || true
+  secs=$(echo "$(date +%s.%N) - $s" | bc)
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  node -e '
+const fs = require("fs");
+const [out, err, id, secs, load] = process.argv.slice(1);
+let r;
+try { r = JSON.parse(fs.readFileSync(out, "utf8")); } catch { console.log(`| ${id} | | | error: ${fs.readFileSync(err, "utf8").trim().split("\n").pop()} | | | |`); process.exit(0); }
+const n = r.notes.find((x) => x.code === "REGENERATION");
+const v = (n && n.versions) || {};
+const stamp = (f) => { const h = r.findings.find((x) => x.path === f); return h; };
+const reg = r.findings.filter((f) => f.code === "REGENERATION_MISMATCH");
+const repro = r.findings.filter((f) => f.code === "REPRODUCED_WITH_FLAGGED_INPUT" || (f.code === "GENERATED_BY_AUTOTOOLS" && f.evidence.proof && f.evidence.proof.proved));
+const flagged = new Map();
+for (const f of r.findings) if (f.code === "REPRODUCED_WITH_FLAGGED_INPUT") for (const x of f.evidence.flagged) flagged.set(x.path, `${x.path} ${x.code}`);
+const tried = !n ? "none" : n.status === "done" ? `${n.outputs} / ${n.reproduced} / ${n.outputs - n.reproduced}` : `${n.status}: ${n.reason}`;
+const diffs = reg.map((f) => `${f.path} (${f.evidence.produced ? f.evidence.differingLines : "not produced"})`).join(", ");
+console.log(`| ${id} | ${n && n.stamped ? n.stamped : ""} | ${n && n.tools ? n.tools.join(", ") : ""} | ${tried} | ${diffs} | ${[...flagged.values()].join("; ")} | ${Number(secs).toFixed(0)} (${n && n.seconds !== undefined ? `regeneration ${n.seconds}, ` : ""}load ${load}) |`);
+' "$out" "$work/out/$id.err" "$id" "$secs" "$load"
+done <<'LIST'
+xz-5.4.1	xz-utils_5.4.1.orig.tar.xz	tukaani-project+xz	v5.4.1
+xz-5.8.1	xz-utils_5.8.1.orig.tar.xz	tukaani-project+xz	v5.8.1
+wget-1.21.3	wget_1.21.3.orig.tar.gz	mirror+wget	v1.21.3
+gettext-0.23.1	gettext_0.23.1.orig.tar.xz	autotools-mirror+gettext	v0.23.1
+less-668	less_668.orig.tar.gz	gwsw+less	v668
+less-590	less_590.orig.tar.gz	gwsw+less	v590
+fribidi-1.0.16	fribidi_1.0.16.orig.tar.xz	fribidi+fribidi	v1.0.16
+coreutils-9.1	coreutils_9.1.orig.tar.xz	coreutils+coreutils	v9.1
+bison-3.8.2	bison_3.8.2+dfsg.orig.tar.xz	akimd+bison	v3.8.2
+m4-1.4.19	m4_1.4.19.orig.tar.xz	autotools-mirror+m4	v1.4.19
+libtool-2.4.7	libtool_2.4.7.orig.tar.xz	autotools-mirror+libtool	v2.4.7
+gettext-0.21	gettext_0.21.orig.tar.xz	autotools-mirror+gettext	v0.21
+harfbuzz-6.0.0	harfbuzz_6.0.0+dfsg.orig.tar.xz	harfbuzz+harfbuzz	6.0.0
+sed-4.9	sed_4.9.orig.tar.xz	mirror+sed	v4.9
+coreutils-9.7	coreutils_9.7.orig.tar.xz	coreutils+coreutils	v9.7
+libtool-2.5.4	libtool_2.5.4.orig.tar.xz	autotools-mirror+libtool	v2.5.4
+LIST

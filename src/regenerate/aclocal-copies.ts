@@ -1,0 +1,151 @@
+/**
+ * Third-party macro files copied into a shipped aclocal.m4.
+ *
+ * aclocal writes m4_include([m4/x.m4]) for the project's own macro directories, but *copies* the content
+ * of every macro file it took from outside the project — the maintainer's system directory
+ * (/usr/share/aclocal: pkg.m4, autoconf-archive's ax_*.m4, gpgme.m4, libtool.m4 …) — into aclocal.m4,
+ * before automake's own macros: preamble, system copies, automake's files, m4_include lines (each copy is
+ * the file's content followed by one newline). Those files are not in the tag and not in the tarball;
+ * the shipped aclocal.m4 is their only record. To regenerate aclocal.m4 (and the configure that expands
+ * it) independently of what this machine has installed, the regeneration gives aclocal a system
+ * directory that holds exactly that block (and nothing else), and the block becomes an input of its own:
+ * split into the files it is made of, each looked up in the upstream database (src/classify/upstream-db)
+ * and scanned for suspicious constructs, so an altered copy is named like an altered m4/ file.
+ *
+ * Pure functions over text.
+ */
+import { findConstructs } from '../classify/suspicious.js';
+import type { UpstreamDb } from '../classify/upstream-db.js';
+import type { Construct } from '../core/findings.js';
+import { blobId } from '../scan/blob-id.js';
+
+/** One file copied into aclocal.m4. */
+export interface AclocalCopy {
+  /** File name: the upstream file it matches, else a name its header gives, else "unnamed-N.m4". */
+  name: string;
+  /** Byte offset of the copy in aclocal.m4 (1-based line for the reader). */
+  line: number;
+  bytes: number;
+  /** The upstream file it is byte for byte (project and first release tag). */
+  upstream?: { project: string; tag?: string; commit?: string };
+  /** Not an upstream copy: whether the database knows files of this name (then no version of it matches). */
+  nameKnown?: boolean;
+  /** Suspicious constructs in a copy that is not an upstream copy (line numbers within the copy). */
+  constructs?: Construct[];
+}
+
+/** automake's preamble ends with the AC_AUTOCONF_VERSION warning, then a blank line (1.14 … 1.18). */
+const PREAMBLE_END = /typically [`']autoreconf'\.\]\)\]\)\n\n/;
+
+/** aclocal drops '##' lines of every macro file it reads (`next if /^##/`). */
+export function aclocalContent(fileText: string): string {
+  return fileText.replace(/^##.*\n/gm, '');
+}
+
+/**
+ * The block of copies: between automake's preamble and the first of automake's own macro files (or the
+ * first m4_include line). `automakeMacros` are the texts of the automake toolchain's aclocal-X.Y/*.m4.
+ * Returns '' when there is none, undefined when aclocal.m4 does not have the expected shape.
+ */
+export function copiedBlock(aclocal: string, automakeMacros: readonly string[]): string | undefined {
+  const m = PREAMBLE_END.exec(aclocal);
+  if (!m) return undefined;
+  const start = m.index + m[0].length;
+  let end = aclocal.slice(start).search(/^m4_include\(/m);
+  end = end < 0 ? aclocal.length : start + end;
+  for (const text of automakeMacros) {
+    const c = aclocalContent(text);
+    if (!c) continue;
+    const i = aclocal.indexOf(`${c}\n`, start);
+    if (i >= 0 && i < end) end = i;
+  }
+  return aclocal.slice(start, end);
+}
+
+/** A name for a copy from its leading comment lines (`# pkg.m4 - …`, autoconf-archive's URL), or undefined. */
+function nameFromHeader(text: string): string | undefined {
+  const lines: string[] = [];
+  for (const l of text.split('\n', 40)) {
+    if (!/^(?:#|dnl\b)/.test(l)) break;
+    lines.push(l);
+  }
+  const head = lines.join('\n');
+  const archive = /autoconf-archive\/([\w+-]+)\.html/.exec(head);
+  if (archive) return `${archive[1]}.m4`;
+  return /(?:^|[\s#])([\w+~-]+\.m4)\b/m.exec(head)?.[1];
+}
+
+/** Whether a line can start a copied file (a comment or dnl header, or a macro definition). */
+const FILE_START = /^(?:#|dnl\b|AC_DEFUN|m4_define|AU_DEFUN)/;
+
+/**
+ * Split the block into the files it was made of. Each copy is "content\n", content itself ending in a
+ * newline, so copies end at blank lines: from each start, the shortest prefix ending before a blank line
+ * whose git blob id is a version in the upstream database is one copy. When no prefix from a start
+ * matches, the start moves to the next blank-line boundary that looks like a file header, and the part
+ * skipped belongs to one unknown copy (a new one where a header names another file).
+ */
+export function splitCopies(block: string, db: UpstreamDb | undefined): AclocalCopy[] {
+  const out: AclocalCopy[] = [];
+  const lineAt = (() => {
+    const starts = [0];
+    for (let i = 0; i < block.length; i++) if (block[i] === '\n') starts.push(i + 1);
+    return (off: number) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= off) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo + 1;
+    };
+  })();
+  // Boundaries: offsets just after a blank line's newline ("\n\n" ends a copy).
+  const ends: number[] = [];
+  for (let i = block.indexOf('\n\n'); i >= 0; i = block.indexOf('\n\n', i + 1)) ends.push(i + 2);
+  if (!ends.includes(block.length) && block.endsWith('\n')) ends.push(block.length);
+  const matchAt = (start: number): { end: number; version: ReturnType<UpstreamDb['byBlob']>[number] } | undefined => {
+    if (!db) return undefined;
+    for (const e of ends) {
+      if (e <= start + 1) continue;
+      const content = block.slice(start, e - 1);
+      const hits = db.byBlob(blobId('sha1', Buffer.from(content, 'latin1')));
+      if (hits.length) return { end: e, version: hits.find((h) => h.project !== 'local-system') ?? hits[0]! };
+    }
+    return undefined;
+  };
+  let unknownFrom: number | undefined;
+  let unnamed = 0;
+  const closeUnknown = (to: number) => {
+    if (unknownFrom === undefined || to <= unknownFrom) return;
+    // The copy's content, without the newline aclocal wrote after it.
+    const text = block.slice(unknownFrom, block[to - 1] === '\n' ? to - 1 : to);
+    const name = nameFromHeader(text) ?? `unnamed-${++unnamed}.m4`;
+    const constructs = findConstructs(text, name);
+    out.push({ name, line: lineAt(unknownFrom), bytes: Buffer.byteLength(text, 'latin1'), nameKnown: db?.has(name) ?? false, ...(constructs.length ? { constructs } : {}) });
+    unknownFrom = undefined;
+  };
+  let pos = 0;
+  while (pos < block.length) {
+    const hit = matchAt(pos);
+    if (hit) {
+      closeUnknown(pos);
+      const text = block.slice(pos, hit.end - 1);
+      const v = hit.version;
+      out.push({ name: v.name, line: lineAt(pos), bytes: Buffer.byteLength(text, 'latin1'), upstream: { project: v.project, ...(v.tag ? { tag: v.tag } : {}), ...(v.commit ? { commit: v.commit } : {}) } });
+      pos = hit.end;
+      continue;
+    }
+    // A header naming another file starts another unknown copy; other boundaries stay inside this one.
+    if (unknownFrom !== undefined && pos > unknownFrom) {
+      const name = nameFromHeader(block.slice(pos, pos + 1024));
+      if (name && name !== nameFromHeader(block.slice(unknownFrom, unknownFrom + 1024))) closeUnknown(pos);
+    }
+    unknownFrom ??= pos;
+    const next = ends.find((e) => e > pos && e < block.length && FILE_START.test(block.slice(e, e + 16)));
+    pos = next ?? block.length;
+  }
+  closeUnknown(block.length);
+  return out;
+}
