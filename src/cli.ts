@@ -11,7 +11,7 @@ import { escapeNonPrinting } from './compare/invisible.js';
 import { DistdiffError } from './core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 import { SEVERITIES, type Severity } from './core/types.js';
-import { FORMATS, render, type Format } from './render/index.js';
+import { FORMATS, renderStream, type Format } from './render/index.js';
 import { formatProgress } from './render/progress.js';
 import { exitCodeOf } from './pipeline/result.js';
 import { verify } from './verify.js';
@@ -162,14 +162,15 @@ async function main(argv: string[]): Promise<number> {
   });
 
   const color = args.color ?? (Boolean(process.stdout.isTTY) && !args.output && env.NO_COLOR === undefined);
-  const text = render(result, args.format as Format, { color, verbose: args.verbose });
+  // JSON and SARIF come in pieces (renderStream): a report of millions of findings is never one string.
+  const text = renderStream(result, args.format as Format, { color, verbose: args.verbose });
   if (args.output) {
     // Through a temp file and a rename: a symbolic link planted at the destination is refused, never followed.
     writeFileReplacing(args.output, text, { links: 'refuse', mode: 0o666 });
     // Keep the verdict visible in CI logs.
     process.stderr.write(`distdiff: ${result.verdict.toUpperCase()} — report written to ${escapeNonPrinting(args.output)}\n`);
   } else {
-    process.stdout.write(text);
+    for (const piece of text) process.stdout.write(piece);
   }
   return exitCodeOf(result.verdict);
 }

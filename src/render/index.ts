@@ -1,9 +1,9 @@
 import type { VerifyResult } from '../core/result.js';
 import { renderHtml } from './html.js';
 import { redactUrls } from '../util/redact.js';
-import { renderJson } from './json.js';
+import { renderJson, streamJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
+import { renderSarif, streamSarif } from './sarif.js';
 import { renderText, type TextOptions } from './text.js';
 
 export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
@@ -41,4 +41,14 @@ export function render(result: VerifyResult, format: Format, opts: TextOptions =
       return renderHtml(r);
   }
 }
-export { renderText, renderJson, renderSarif, renderMarkdown, renderHtml };
+
+/**
+ * The report in pieces: JSON and SARIF are written as they are made (the same bytes as render(), never
+ * the whole report as one string: millions of findings stay within memory); other formats in one piece.
+ */
+export function renderStream(result: VerifyResult, format: Format, opts: TextOptions = {}): Iterable<string> {
+  if (format === 'json') return streamJson(redactInputs(result));
+  if (format === 'sarif') return streamSarif(redactInputs(result));
+  return [render(result, format, opts)];
+}
+export { renderText, renderJson, renderSarif, renderMarkdown, renderHtml, streamJson, streamSarif };

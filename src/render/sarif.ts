@@ -11,6 +11,7 @@ import type { VerifyResult } from '../core/result.js';
 import type { Severity } from '../core/types.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
 import { formatFinding } from '../core/wording.js';
+import { blocks, jsonChunks, LazyJsonArray } from './json-stream.js';
 
 const message = (f: Parameters<typeof formatFinding>[0]) => escapeNonPrinting(formatFinding(f));
 
@@ -26,6 +27,16 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.0', low: '2.0', info: '0.0' };
 
 export function renderSarif(r: VerifyResult): string {
+  return JSON.stringify(sarifLog(r), null, 2) + '\n';
+}
+
+/** The same bytes as renderSarif, in blocks; each result object is made only when it is written. */
+export function* streamSarif(r: VerifyResult): Generator<string> {
+  yield* blocks(jsonChunks(sarifLog(r), 4));
+  yield '\n';
+}
+
+function sarifLog(r: VerifyResult) {
   const rules = ALL_CODES.map((code) => {
     const d = codeDoc(code);
     return {
@@ -44,7 +55,7 @@ export function renderSarif(r: VerifyResult): string {
     };
   });
   const ruleIndex = new Map(ALL_CODES.map((c, i) => [c, i]));
-  const results = r.findings.map((f) => ({
+  const result = (f: VerifyResult['findings'][number]) => ({
     ruleId: f.code,
     ruleIndex: ruleIndex.get(f.code),
     level: LEVEL[f.severity],
@@ -58,8 +69,9 @@ export function renderSarif(r: VerifyResult): string {
       },
     ],
     properties: { severity: f.severity, evidence: f.evidence, ...(f.allowed ? { allowed: f.allowed } : {}) },
-  }));
-  const log = {
+  });
+  const results = new LazyJsonArray(r.findings.length, (i) => result(r.findings[i]!));
+  return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -83,5 +95,4 @@ export function renderSarif(r: VerifyResult): string {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
 }

@@ -35,7 +35,11 @@ export function lexists(p: string): boolean {
   return lstatOrUndefined(p) !== undefined;
 }
 
-function writeAll(fd: number, data: Buffer): void {
+function writeAll(fd: number, data: Buffer | Iterable<string>): void {
+  if (!Buffer.isBuffer(data)) {
+    for (const piece of data) writeAll(fd, Buffer.from(piece, 'utf8'));
+    return;
+  }
   let off = 0;
   while (off < data.length) off += writeSync(fd, data, off, data.length - off);
 }
@@ -43,9 +47,11 @@ function writeAll(fd: number, data: Buffer): void {
 /**
  * Write `data` to `dest` through a temp file beside it and a rename. Character devices and FIFOs
  * (`/dev/null`, a named pipe) are written in place — never renamed over — opened without following links.
+ * `data` may be an iterable of string pieces (a streamed report), written one after the other.
  */
-export function writeFileReplacing(dest: string, data: string | Buffer, opts: WriteOptions = {}): void {
+export function writeFileReplacing(dest: string, data: string | Buffer | Iterable<string>, opts: WriteOptions = {}): void {
   const label = opts.label ?? dest;
+  // Pieces (a streamed report) are written as they come, never joined.
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fail = (problem: string, hint: string) => new DistdiffError('usage', label, problem, hint);
   const st = lstatOrUndefined(dest);
