@@ -90,6 +90,22 @@ if (facts.tiny && samples.has(`floor-tiny-${facts.tiny}`)) {
   out.push('');
 }
 
+if (facts.many && samples.has('distdiff-many-tar')) {
+  const n = Number(facts.many);
+  out.push(`### ${n.toLocaleString('en')} zero-size entries, every one a finding (scripts/gen-many-entries.mjs)`);
+  out.push('');
+  out.push('| archive | distdiff | .tar.gz / .tar | distdiff peak RSS (node) | RSS per entry |');
+  out.push('| --- | ---: | ---: | ---: | ---: |');
+  const tar = get('distdiff-many-tar');
+  for (const v of ['tar', 'gz']) {
+    const d = get(`distdiff-many-${v}`);
+    const rss = get(`distdiff-many-${v}`, 'rss');
+    out.push(`| .${v === 'gz' ? 'tar.gz' : 'tar'} | ${s(d)} s | ${v === 'gz' ? ratio(d, tar) : '1.00×'} | ${mb(rss)} MB | ${Number.isFinite(rss) ? Math.round((rss * 1024) / n) : '–'} B |`);
+  }
+  if (Number(facts.many_json_bytes) > 0) out.push('', `The JSON report (--format json --output FILE, written as it is made): ${(Number(facts.many_json_bytes) / 1e6).toFixed(0)} MB.`);
+  out.push('');
+}
+
 out.push('### All runs (wall seconds)');
 out.push('');
 out.push('| variant | runs | median | peak RSS (median) |');

@@ -63,13 +63,14 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
 
-  const tarballByPath = new Map<string, TreeEntry>();
-  for (const d of cmp.diffs) if (d.tarball) tarballByPath.set(d.path, d.tarball);
+  // One map of the differences by path serves content lookups and findings' change kinds (with millions
+  // of differences every per-path map costs ~50 bytes per entry).
+  const diffAt = new Map(cmp.diffs.map((d) => [d.path, d]));
   const rawOid = (path: string): string | undefined => git.converted.get(path)?.rawOid ?? git.entries.get(path)?.oid;
   const gitCache = new Map<string, Promise<Buffer | undefined>>();
   const content: ContentAccess = {
     tarball: (path) => {
-      const e = tarballByPath.get(path);
+      const e = diffAt.get(path)?.tarball;
       return e?.oid ? scan.content.get(e.oid) : undefined;
     },
     git: (path) => {
@@ -85,8 +86,12 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   for (const e of scan.entries) {
     if (e.type === 'directory') continue;
     let p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
-    const g = p === e.path ? undefined : git.entries.get(p);
-    if (g !== undefined && g.path === p) p = g.path; // git's string: no second copy of the path kept
+    if (p !== e.path) {
+      // git's string, or the difference's: no further copy of the path kept
+      const g = git.entries.get(p);
+      if (g !== undefined && g.path === p) p = g.path;
+      else p = diffAt.get(p)?.path ?? p;
+    }
     tarballPaths.add(p);
   }
   const regeneration = input.regenerate ? await input.regenerate(cmp.diffs, content.tarball) : undefined;
@@ -103,8 +108,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     tarballPaths,
     content,
   };
-  // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
-  const diffAt = new Map(cmp.diffs.map((d) => [d.path, d]));
+  // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes): diffAt.
   const failedPasses: Note[] = [];
   const classified = await classify(ctx, input.classifiers, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
   let findings = classified.map((f) => withChange(f, diffAt.get(f.path)));

@@ -22,7 +22,11 @@ export interface BlobHasher {
   digest(): string;
 }
 
+/** The id of the empty blob, one string per algorithm (empty files are common: one shared id, no hashing). */
+const EMPTY: Record<HashAlgo, string> = { sha1: blobId('sha1', ''), sha256: blobId('sha256', '') };
+
 export function createBlobHasher(algo: HashAlgo, size: number): BlobHasher {
+  if (size === 0) return emptyHasher(algo);
   const h: Hash = createHash(algo);
   h.update(`blob ${size}\0`);
   let received = 0;
@@ -37,6 +41,22 @@ export function createBlobHasher(algo: HashAlgo, size: number): BlobHasher {
     digest() {
       if (received !== size) throw new Error(`blob hasher: declared ${size} bytes, got ${received}`);
       return h.digest('hex');
+    },
+  };
+}
+
+function emptyHasher(algo: HashAlgo): BlobHasher {
+  let received = 0;
+  return {
+    update(chunk) {
+      received += chunk.length;
+    },
+    get received() {
+      return received;
+    },
+    digest() {
+      if (received !== 0) throw new Error(`blob hasher: declared 0 bytes, got ${received}`);
+      return EMPTY[algo];
     },
   };
 }
