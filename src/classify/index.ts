@@ -8,6 +8,7 @@
 import type { Finding } from '../core/findings.js';
 import { autotoolsClassifier } from './autotools.js';
 import { changelogClassifier } from './changelog.js';
+import { docEditClassifier } from './doc-edit.js';
 import { logDerivedClassifier } from './log-derived.js';
 import { docsClassifier } from './docs.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
@@ -24,6 +25,9 @@ import { translationsClassifier } from './translations.js';
 import { symlinkClassifier } from './symlinks.js';
 import { producedClassifier } from './produced.js';
 import { submoduleCopyClassifier } from './submodule-copy.js';
+import { texinfoStampClassifier } from './texinfo.js';
+import { extractedClassifier } from './extracted.js';
+import { manRenderedClassifier } from './man-rendered.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -40,6 +44,10 @@ import { submoduleCopyClassifier } from './submodule-copy.js';
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
  *                  a generator whose header names a tracked source (bison, flex, gperf …).
+ * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
+ * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
+ * 3f. extracted   — examples/test inputs extracted from a tracked source (texinfo manual …): all but a few
+ *                  lines occur in it; the rest shown and scanned.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
  *                  template and the history, the commits since the previous tag found in the file;
@@ -48,6 +56,8 @@ import { submoduleCopyClassifier } from './submodule-copy.js';
  *                  built from; a git-log ChangeLog naming another commit is always this one's).
  * 6. gettext      — msgmerge'd .po/.pot files.
  * 7. stamps       — the most generic: changed lines carry only the version or a date.
+ * 7b. doc-edit   — a changed tracked documentation file: DOC_EDITED (medium) unless an added line carries a
+ *                  construct or a new URL host.
  * 8. repo-metadata — git-only ignore files, CI and editor settings that releases leave out.
  *
  * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
@@ -61,11 +71,15 @@ export const CLASSIFIERS: Classifier[] = [
   docsClassifier,
   symlinkClassifier,
   producedClassifier,
+  texinfoStampClassifier,
+  manRenderedClassifier,
+  extractedClassifier,
   lineEndingsClassifier,
   logDerivedClassifier,
   changelogClassifier,
   gettextClassifier,
   stampsClassifier,
+  docEditClassifier,
   repoMetadataClassifier,
 ];
 

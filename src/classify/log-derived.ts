@@ -186,7 +186,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     for (const l of await ctx.history!.messageLines()) if (l.includes('://')) for (const h of urlHosts(l)) known.add(h);
     if (newHosts(untracedText, known).length) return fallbackFinding(diff);
   }
-  return makeFinding('LOG_DERIVED', diff.path, 'low', {
+  return makeFinding('LOG_DERIVED', diff.path, 'info', {
     kind: trace.kind,
     lines: trace.lines,
     traced: trace.traced,

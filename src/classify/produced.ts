@@ -28,29 +28,49 @@ type Evidence = EvidenceMap['GENERATED_FROM_SOURCE'];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The values the template's placeholders took to give `output`, or undefined when anything else differs. */
+/**
+ * The values the template's placeholders took to give `output`, or undefined when anything else differs.
+ * Values never span lines, so the two texts are matched line by line (a template of any size: one small
+ * expression per line that has placeholders, plain equality for the others).
+ */
 export function substitution(template: string, output: string): Record<string, string> | undefined {
-  const names: string[] = [];
-  let last = 0;
-  let re = '';
-  for (const m of template.matchAll(PLACEHOLDER)) {
-    re += escapeRe(template.slice(last, m.index));
-    const name = m[0];
-    const seen = names.indexOf(name);
-    if (seen >= 0) re += `\\k<p${seen}>`;
-    else {
-      names.push(name);
-      re += `(?<p${names.length - 1}>[^\\n]{0,${MAX_VALUE}}?)`;
-    }
-    last = m.index! + name.length;
-  }
-  if (names.length === 0) return undefined;
-  re += escapeRe(template.slice(last));
-  if (names.length > 50) return undefined;
-  const hit = new RegExp(`^${re}$`, 's').exec(output);
-  if (!hit?.groups) return undefined;
+  const tl = template.split('\n');
+  const ol = output.split('\n');
+  if (tl.length !== ol.length) return undefined;
   const values: Record<string, string> = {};
-  names.forEach((n, i) => (values[n] = hit.groups![`p${i}`]!));
+  let names = 0;
+  for (let i = 0; i < tl.length; i++) {
+    const t = tl[i]!;
+    const o = ol[i]!;
+    const found = [...t.matchAll(PLACEHOLDER)];
+    if (!found.length) {
+      if (t !== o) return undefined;
+      continue;
+    }
+    const local: string[] = [];
+    let last = 0;
+    let re = '';
+    for (const m of found) {
+      re += escapeRe(t.slice(last, m.index));
+      const name = m[0];
+      const known = values[name];
+      const seen = local.indexOf(name);
+      if (known !== undefined) re += escapeRe(known);
+      else if (seen >= 0) re += `\\k<p${seen}>`;
+      else {
+        local.push(name);
+        re += `(?<p${local.length - 1}>[^\\n]{0,${MAX_VALUE}}?)`;
+      }
+      last = m.index! + name.length;
+    }
+    re += escapeRe(t.slice(last));
+    const hit = new RegExp(`^${re}$`).exec(o);
+    if (!hit) return undefined;
+    local.forEach((n, k) => (values[n] = hit.groups![`p${k}`]!));
+    names += local.length;
+    if (names > 50) return undefined;
+  }
+  if (names === 0) return undefined;
   return Object.values(values).every((v) => VALUE.test(v)) ? values : undefined;
 }
 

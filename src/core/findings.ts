@@ -91,11 +91,27 @@ export interface EvidenceMap {
   // ---- explained: release-process rewrites of tracked files ----
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
-  GENERATED_FROM_SOURCE: { how: 'substitution' | 'generator'; source: string; substitutions?: Record<string, string>; generator?: string };
+  GENERATED_FROM_SOURCE: {
+    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered';
+    source: string;
+    substitutions?: Record<string, string>;
+    generator?: string;
+    /** texinfo-stamp: the last commit touching the manual, its date (= UPDATED), the release version. */
+    commit?: string;
+    date?: string;
+    version?: string;
+    /** extracted / rendered: the output's non-blank lines (or words) found in the source(s). */
+    found?: number;
+    total?: number;
+    /** extracted: further tracked sources some lines came from; the lines found in none (up to 5 shown). */
+    others?: string[];
+    untraced?: { line: number; text: string }[];
+  };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
+  DOC_EDITED: { added: number; removed: number };
   LOG_DERIVED: {
     kind: 'authors' | 'log';
     /** Non-blank lines; traced to the template or the history; of which from the template. */
@@ -114,6 +130,7 @@ export interface EvidenceMap {
 
   // ---- ecosystem profiles and the revision chain (src/profiles) ----
   REVISION_MISMATCH: { source: MetadataSource; claimed: string; commit: string; tag?: string; inRepo: boolean };
+  METADATA_COMMIT_UNKNOWN: { source: MetadataSource; claimed: string; commit: string; tag?: string };
   TAG_MOVED: { tag: string; previous: string; current: string; source: 'cache' };
   CRATE_DIRTY: { sha1?: string };
   CRATE_MANIFEST_MISMATCH: { gitOid?: string; origOid?: string; gitPath: string };

@@ -28,6 +28,8 @@ export interface HistoryAccess {
   range(dir?: string): Promise<HistoryRange>;
   /** Every author name and email up to the revision, raw and mailmapped. */
   authors(): Promise<{ names: ReadonlySet<string>; emails: ReadonlySet<string> }>;
+  /** The last commit up to the revision that touched any of `paths`: its id, author and committer dates (YYYY-MM-DD). */
+  lastChange(paths: readonly string[]): Promise<{ oid: string; authorDate: string; commitDate: string } | undefined>;
   /** The trimmed, non-blank lines of every commit message since a date (YYYY-MM-DD), up to the revision,
    *  and a `commit <id>` line for each of those commits. */
   messageLines(since?: string): Promise<ReadonlySet<string>>;
@@ -82,6 +84,12 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
         }
         return { names, emails };
       })()),
+    lastChange: async (paths) => {
+      if (!paths.length) return undefined;
+      const out = await runGitText(gitDir, ['log', '-1', '--format=%H%x00%ad%x00%cd', '--date=short', commit, '--', ...paths.map((p) => `:(literal)${p}`)]).catch(() => '');
+      const [oid, authorDate, commitDate] = out.split('\0');
+      return oid && authorDate && commitDate ? { oid, authorDate, commitDate } : undefined;
+    },
     messageLines: (since) => {
       const key = since ?? '';
       let p = messages.get(key);

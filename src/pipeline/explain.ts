@@ -11,7 +11,8 @@ import type { Classifier, ContentAccess, PostPass, RevisionInfo } from '../class
 import { compareTrees } from '../compare/compare.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { withChange } from '../core/change.js';
-import type { Finding } from '../core/findings.js';
+import { makeFinding, type Finding } from '../core/findings.js';
+import { codeDoc } from '../core/codes.js';
 import type { Note } from '../core/result.js';
 import { regenerationNote } from '../regenerate/note.js';
 import type { RegenerationReport } from '../regenerate/types.js';
@@ -54,6 +55,21 @@ export interface Explanation {
   findings: Finding[];
   /** PREFIX_STRIPPED, PAX_COMMIT, POLICY_LOADED, CONTENT_NOT_RETAINED, POST_PASS_FAILED, in that order. */
   notes: Note[];
+}
+
+/**
+ * Archive metadata naming a commit the repository does not have (a Debian +ds repack made with git archive
+ * from Debian's own import commit): the claim cannot be checked, but the content was compared with the chosen
+ * revision anyway. When every content difference (tarball-only or changed) is explained, the finding is
+ * METADATA_COMMIT_UNKNOWN (medium) instead of REVISION_MISMATCH (high); when anything is not, it stays high.
+ */
+export function unknownCommitFindings(chain: readonly Finding[], classified: readonly Finding[]): Finding[] {
+  const contentExplained = classified.every((f) => (f.change !== 'tarball-only' && f.change !== 'changed') || codeDoc(f.code).explained);
+  return chain.map((f) =>
+    f.code === 'REVISION_MISMATCH' && !f.evidence.inRepo && contentExplained
+      ? makeFinding('METADATA_COMMIT_UNKNOWN', f.path, 'medium', { source: f.evidence.source, claimed: f.evidence.claimed, commit: f.evidence.commit, ...(f.evidence.tag ? { tag: f.evidence.tag } : {}) })
+      : f,
+  );
 }
 
 export async function explainTrees(input: ExplainInput): Promise<Explanation> {
@@ -113,7 +129,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   const classified = await classify(ctx, input.classifiers, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
   let findings = classified.map((f) => withChange(f, diffAt.get(f.path)));
   for (const f of anomalyFindings(cmp.anomalies)) findings.push(withChange(f, 'anomaly'));
-  for (const f of input.findings ?? []) findings.push(withChange(f, 'anomaly'));
+  for (const f of unknownCommitFindings(input.findings ?? [], findings)) findings.push(withChange(f, 'anomaly'));
   if (input.policy) {
     findings = applyPolicy(findings, input.policy);
     notes.push({ code: 'POLICY_LOADED', path: input.policy.source ?? '--config', allowances: input.policy.allow.length });

@@ -74,7 +74,7 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
         range: { from: 'v1.0', commits: 3, found: 3, what: 'authors' },
       },
     });
-    expect(r.findings.find((f) => f.code === 'LOG_DERIVED')!.severity).toBe('low');
+    expect(r.findings.find((f) => f.code === 'LOG_DERIVED')!.severity).toBe('info');
     expect(r.verdict).not.toBe('different');
   });
 

