@@ -61,7 +61,7 @@ const flagged = new Map();
 for (const f of r.findings) if (f.code === "REPRODUCED_WITH_FLAGGED_INPUT") for (const x of f.evidence.flagged) flagged.set(x.path, `${x.path} ${x.code}`);
 const tried = !n ? "none" : n.status === "done" ? `${n.outputs} / ${n.reproduced} / ${n.outputs - n.reproduced}` : `${n.status}: ${n.reason}`;
 const diffs = reg.map((f) => `${f.path} (${f.evidence.produced ? f.evidence.differingLines : "not produced"})`).join(", ");
-console.log(`| ${id} | ${n && n.stamped ? n.stamped : ""} | ${n && n.tools ? n.tools.join(", ") : ""} | ${tried} | ${diffs} | ${[...flagged.values()].join("; ")} | ${Number(secs).toFixed(0)} (${n && n.seconds !== undefined ? `regeneration ${n.seconds}, ` : ""}load ${load}) |`);
+console.log(`| ${id} | ${n && n.stamped ? n.stamped.join(", ") : ""} | ${n && n.tools ? n.tools.join(", ") : ""} | ${tried} | ${diffs} | ${[...flagged.values()].join("; ")} | ${Number(secs).toFixed(0)} (${n && n.seconds !== undefined ? `regeneration ${n.seconds}, ` : ""}load ${load}) |`);
 ' "$out" "$work/out/$id.err" "$id" "$secs" "$load"
 done <<'LIST'
 xz-5.4.1	xz-utils_5.4.1.orig.tar.xz	tukaani-project+xz	v5.4.1

@@ -83,3 +83,14 @@ export function detectVersions(read: (path: string) => string | undefined, files
   if (gettext) out.gettext = gettext;
   return out;
 }
+
+/**
+ * The libtool release a snapshot build is made from: "2.4.7-dirty" → 2.4.7, "2.5.4.1-baa1-dirty" → 2.5.4
+ * (git-version-gen: release, commits since, abbreviated commit, -dirty). undefined for a plain release
+ * version or a distribution's ("2.4.7 Debian-2.4.7-7").
+ */
+export function libtoolSnapshotBase(version: string): string | undefined {
+  const m = /^(\d+\.\d+(?:\.\d+)?)(?:\.\d+-g?[0-9a-f]{4,})?(-dirty)?$/.exec(version);
+  if (!m || version === m[1]) return undefined;
+  return m[1];
+}

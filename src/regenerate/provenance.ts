@@ -131,6 +131,10 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
         byPath.set(o.path, out[i]!);
         continue;
       }
+      // libtoolize's files from a libtool that is not the one the maintainer ran (a release vs their
+      // snapshot build): a file the upstream database already matched (a libtool file of some revision,
+      // comments aside) keeps that explanation; anything else that differs is a mismatch.
+      if (o.step === 'libtoolize' && prev.code === 'UPSTREAM_COPY') continue;
       const shipped = ctx.content.tarball(o.path);
       const { inputs } = inputProvenance(o.inputs, report, byPath);
       let constructs = prev.constructs ?? [];

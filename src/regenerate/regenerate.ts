@@ -32,7 +32,8 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import { DistdiffError } from '../core/errors.js';
 import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
-import { detectVersions, libtoolVersion, type GeneratorVersions } from './detect.js';
+import { detectVersions, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
+import { applyLibtoolBuild } from './libtool-build.js';
 import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findTools, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
@@ -259,7 +260,10 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   if (candidates.some((c) => c.length > 1)) toolSets.push(candidates.map((c) => c[1] ?? c[0]!));
   // libtoolize is optional: it proves ltmain.sh and the libtool macros when a libtool of exactly the
   // shipped VERSION is available (a cached GNU release, or the system's when its VERSION string is equal).
-  const libtool = versions.libtool ? (await findTools('libtool', versions.libtool, args.cacheDir))[0] : undefined;
+  // A snapshot build's ltmain.sh ("2.4.7-dirty") is compared with its release's, the build values written in.
+  let libtool = versions.libtool ? (await findTools('libtool', versions.libtool, args.cacheDir))[0] : undefined;
+  const snapshotBase = versions.libtool ? libtoolSnapshotBase(versions.libtool) : undefined;
+  if (!libtool && snapshotBase) libtool = (await findTools('libtool', snapshotBase, args.cacheDir))[0];
 
   // ---- scratch tree ----
   const outputs = new Set<string>();
@@ -330,7 +334,8 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
       const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
       if (!best || score(run) > score(best)) best = run;
-      if (!run.failure && [...run.outputs.values()].every((o) => o.status === 'reproduced')) break;
+      // libtoolize's files do not depend on the autoconf/automake build: they do not call for another run.
+      if (!run.failure && [...run.outputs.values()].every((o) => o.status === 'reproduced' || o.step === 'libtoolize')) break;
     }
     const kept = best!;
     if (kept.failure) {
@@ -368,7 +373,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     const r = await runSandboxed(g.sandbox, { scratch, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
     if (r.code !== 0) throw new Error(`${argv.join(' ')} in ${dir || '.'} ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${lastLines(r.stderr)}`);
   };
-  const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedure: string[] = [], ran?: Tool) => {
+  const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedure: string[] = [], ran?: Tool, normalisations: string[] = []) => {
     const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
     const regenerated = readOutput(scratch, path);
     const shipped = args.tarball(path);
@@ -388,7 +393,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       ...(status === 'differs' ? { regenerated } : {}),
       inputs,
       procedure,
-      normalisations: [],
+      normalisations,
     });
   };
   const inputOf = (p: string): RegenInput | undefined => {
@@ -484,12 +489,22 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       for (const d of dirs) {
         const lt = [...tarballOnly.keys()].find((p) => baseOf(p) === 'ltmain.sh' && origin.get(p) === 'tarball' && (!d.dir || p.startsWith(`${d.dir}/`)));
         const shipped = lt ? libtoolVersion(args.tarball(lt)?.subarray(0, 16384).toString('latin1') ?? '') : undefined;
-        if (!lt || shipped !== g.libtool.version) continue;
+        if (!lt || !shipped || (shipped !== g.libtool.version && libtoolSnapshotBase(shipped) !== g.libtool.version)) continue;
         const ltM4 = [...tarballOnly.keys()].filter((p) => /(?:^|\/)(?:libtool|ltoptions|ltsugar|ltversion|lt~obsolete)\.m4$/.test(p) && origin.get(p) === 'tarball' && (!d.dir || p.startsWith(`${d.dir}/`)));
         for (const p of [lt, ...ltM4]) rmSync(join(scratch, p), { force: true });
         // Only libtool's prefix on PATH: libtoolize must not find another libtool's files.
         await sandboxRun(d.dir, ['libtoolize', '--copy', '--force', '--quiet'], g.libtool.prefix ? [g.libtool.prefix] : []);
-        for (const p of [lt, ...ltM4]) record(p, 'libtoolize', [], [], g.libtool);
+        for (const p of [lt, ...ltM4]) {
+          let normalisations: string[] = [];
+          const produced = readOutput(scratch, p);
+          const shippedFile = args.tarball(p);
+          if (shipped !== g.libtool.version && produced && shippedFile) {
+            const applied = applyLibtoolBuild(produced.toString('latin1'), shippedFile.toString('latin1'));
+            writeFileSync(join(scratch, p), applied.text, 'latin1');
+            normalisations = applied.normalisations;
+          }
+          record(p, 'libtoolize', [], [], g.libtool, normalisations);
+        }
       }
     }
   } catch (e) {

@@ -1,0 +1,71 @@
+/**
+ * libtool's build-time substitutions. ltmain.sh and ltversion.m4 are made when libtool itself is built:
+ * its version (from git-version-gen: "2.5.4.1-baa1-dirty" for a maintainer's snapshot build), its package
+ * revision, ltversion.m4's serial (a commit count) and the home-page URL configure chose are written into
+ * them. A release made with a snapshot build of libtool therefore ships the files of the release it was
+ * built from with those values changed, and nothing else. `applyLibtoolBuild` writes the shipped values
+ * into libtoolize's output of that release — line by line, only on the lines that carry them — and says
+ * what it replaced, so the comparison that follows is byte for byte on everything else and the
+ * normalisations are listed in the evidence. Pure.
+ */
+
+interface BuildValues {
+  version?: string;
+  revision?: string;
+  url?: string;
+  serial?: string;
+}
+
+function valuesOf(text: string): BuildValues {
+  const v: BuildValues = {};
+  const version = /^VERSION=["']?([^\s"']+)/m.exec(text)?.[1] ?? /^\[macro_version='([^']+)'/m.exec(text)?.[1];
+  const revision = /^package_revision=["']?([^\s"']+)/m.exec(text)?.[1] ?? /^macro_revision='([^']+)'/m.exec(text)?.[1];
+  const url = /home page: <([^>\s]+)>/.exec(text)?.[1];
+  const serial = /^# serial (\d+) ltversion\.m4$/m.exec(text)?.[1];
+  if (version) v.version = version;
+  if (revision) v.revision = revision;
+  if (url) v.url = url;
+  if (serial) v.serial = serial;
+  return v;
+}
+
+/** The lines libtool's build writes its version into (2.4.x and 2.5.x). */
+const VERSION_LINE = /\(GNU libtool\) |^VERSION=|^\[macro_version='|^m4_define\(\[LT_PACKAGE_VERSION\]/;
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The regenerated text with the shipped file's build values written in, and the list of what changed
+ * ("version 2.5.4 → 2.5.4.1-baa1-dirty (5 lines)"). Lines that carry none of the values are untouched.
+ */
+export function applyLibtoolBuild(regenerated: string, shipped: string): { text: string; normalisations: string[] } {
+  const from = valuesOf(regenerated);
+  const to = valuesOf(shipped);
+  const counts = new Map<string, number>();
+  const note = (what: string) => counts.set(what, (counts.get(what) ?? 0) + 1);
+  const versionRe = from.version && to.version && from.version !== to.version ? new RegExp(`(?<![\\w.-])${escape(from.version)}(?![\\w.-]*\\w)`, 'g') : undefined;
+  const lines = regenerated.split('\n').map((line) => {
+    let out = line;
+    if (from.revision && to.revision && from.revision !== to.revision && /^(?:package_revision=|macro_revision='|m4_define\(\[LT_PACKAGE_REVISION\])/.test(line)) {
+      out = out.replace(from.revision, to.revision);
+      if (out !== line) note(`package revision ${from.revision} → ${to.revision}`);
+      return out;
+    }
+    if (versionRe && VERSION_LINE.test(line)) {
+      const next = out.replace(versionRe, to.version!);
+      if (next !== out) note(`version ${from.version} → ${to.version}`);
+      out = next;
+    }
+    if (from.url && to.url && from.url !== to.url && line.includes(`home page: <${from.url}>`)) {
+      out = out.replace(`<${from.url}>`, `<${to.url}>`);
+      note(`home page URL ${from.url} → ${to.url}`);
+    }
+    if (from.serial && to.serial && from.serial !== to.serial && line === `# serial ${from.serial} ltversion.m4`) {
+      out = `# serial ${to.serial} ltversion.m4`;
+      note(`serial ${from.serial} → ${to.serial}`);
+    }
+    return out;
+  });
+  const normalisations = [...counts].map(([what, n]) => `libtool snapshot build: ${what} (${n} line${n === 1 ? '' : 's'})`);
+  return { text: lines.join('\n'), normalisations };
+}
