@@ -10,8 +10,10 @@ import { readFileSync } from 'node:fs';
  *
  * Each module names the files it mutates and the test files that are run against them: the module's own
  * unit tests plus the verify()-level tests that reach it in-process (tests that spawn dist/cli.js run the
- * unmutated build and cannot kill a mutant, so they are left out). Per-test coverage then runs only the
- * tests that execute a given mutant.
+ * unmutated build and cannot kill a mutant, so they are left out). test/mutation/vitest.config.ts narrows
+ * vitest's `include` to them; per-test coverage (made to work under vitest 4.1 by test/mutation/setup.ts)
+ * then runs only the tests that execute a given mutant, and a static mutant runs them all with the module
+ * evaluated afresh.
  */
 
 /**
@@ -111,13 +113,15 @@ if (name && !mod) throw new Error(`unknown mutation module "${name}"; one of: ${
 const config = {
   packageManager: 'npm',
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.config.ts', related: false },
+  vitest: { configFile: 'test/mutation/vitest.config.ts', related: false },
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: mod?.mutate ?? [],
-  testFiles: mod?.testFiles ?? [],
+  // The module's test files are selected by test/mutation/vitest.config.ts (vitest `include`), not by
+  // Stryker's `testFiles`: with `testFiles` set, StrykerJS 9.5 runs a static mutant with run-time activation
+  // (mutant-test-planner: a test filter means 'runtime'), so a mutant in module-level code never takes effect.
   // Two cores shared with other work: two test runners at most (override: npm run mutate -- X -- --concurrency 1).
   concurrency: 2,
   timeoutMS: 20_000,
@@ -129,7 +133,10 @@ const config = {
   jsonReporter: { fileName: `reports/mutation/${name ?? 'all'}.json` },
   htmlReporter: { fileName: `reports/mutation/${name ?? 'all'}.html` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
-  tempDirName: '.stryker-tmp',
+  // One sandbox directory per module under .stryker-tmp/ (ignored by git), and none of them copied into
+  // another's sandbox: modules can run side by side (`npm run mutate -- a &  npm run mutate -- b`).
+  tempDirName: `.stryker-tmp/${name ?? 'all'}`,
+  ignorePatterns: ['/.stryker-tmp'],
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },
 };
