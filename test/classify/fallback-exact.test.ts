@@ -189,6 +189,8 @@ describe('isBuildAffecting: every known name, any case, any directory', () => {
   it('makefile variants, debian/rules, the build directories (at the top only)', () => {
     for (const p of ['Makefile.dist', 'makefile.vc', 'GNUmakefile.local', 'sub/Makefile.w32']) expect(isBuildAffecting(p), p).toBe(true);
     for (const p of ['Makefile-old', 'xMakefile.vc', 'Makefile.', 'gnu-makefile.x']) expect(isBuildAffecting(p), p).toBe(false);
+    // The variant's suffix runs to the end of the name: an editor's backup or a name with a space is not one.
+    for (const p of ['Makefile.vc~', 'GNUmakefile.local#', 'makefile.w32 copy']) expect(isBuildAffecting(p), p).toBe(false);
     for (const p of ['debian/rules', 'pkg/debian/rules']) expect(isBuildAffecting(p), p).toBe(true);
     for (const p of ['debian/rules.txt', 'xdebian/rules', 'debian/rulesx', 'rules']) expect(isBuildAffecting(p), p).toBe(false);
     for (const p of ['build-aux/x', 'm4/x', 'autotools/x', 'cmake/x', 'M4/x', 'CMake/x']) expect(isBuildAffecting(p), p).toBe(true);
