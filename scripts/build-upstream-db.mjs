@@ -2,7 +2,11 @@
 /**
  * Builds data/upstream-db.json.gz: every historical version of the m4 files and autotools auxiliary
  * scripts of the upstream projects that release tarballs copy them from. Only derived data is written
- * (blob ids, hashes, serials, stamps, commits, dates, tags, 24-bit line hashes); no upstream text.
+ * (blob ids, hashes, serials, stamps, commits, dates, tags); no upstream text. Line data — 32-bit hashes of
+ * every line of every version, deduplicated per name — goes to data/upstream-lines.json.gz (--lines-out),
+ * loaded only when a copy matches no version exactly. `--releases DIR` (scripts/fetch-upstream-releases.sh)
+ * adds release-only versions: libtool's generated ltmain.sh, gettext's autopoint archive, and Debian's
+ * toolchain copies as a labelled source.
  *
  * Usage (after `npm run build`, which compiles src/classify/m4.ts to dist/classify/m4.js):
  *   node scripts/build-upstream-db.mjs [--out data/upstream-db.json.gz] [--date YYYY-MM-DD] \
@@ -18,7 +22,8 @@
  * with `git rev-list --objects --all`. `--blobs-only` rebuilds just that file (seconds per project).
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -30,7 +35,10 @@ if (!existsSync(m4Path)) {
   console.error(`build-upstream-db: ${m4Path} is missing; run \`npm run build\` first`);
   process.exit(2);
 }
-const { normalisedHash, parseSerial, scriptStamp, lineHashes, NORMALISATION_VERSION } = await import(m4Path);
+const { normalisedHash, parseSerial, scriptStamp, NORMALISATION_VERSION } = await import(m4Path);
+const { LinesDbBuilder } = await import(join(root, 'dist/classify/upstream-lines.js'));
+/** Line data of every version (data/upstream-lines.json.gz), filled as versions are described. */
+const linesDb = new LinesDbBuilder();
 
 const MIRROR_DIR = process.env.MIRROR_DIR ?? '/work/.mirror';
 const SOURCES = [
@@ -123,12 +131,140 @@ function writeBlobIndex(file, sources, date) {
   console.error(`wrote ${file}: ${keys.length} blobs, ${paths.length} paths, ${(gz.length / 1e6).toFixed(2)} MB gzip`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Release-only versions (--releases DIR, as fetched by scripts/fetch-upstream-releases.sh): files that no
+// git history holds because a release process made them — libtool's ltmain.sh (generated from ltmain.in),
+// the autopoint archive in gettext's release (gettext-tools/misc/archive.dir.tar: po/Makefile.in.in, m4/
+// … of every gettext version) — and distributions' toolchain copies (Debian binary packages: /usr/share/
+// aclocal, /usr/share/libtool/build-aux, /usr/share/gettext/po …), labelled with the suite and version.
+// Only names the git histories already know (or AUX_NAMES) are taken: a release adds versions, not names.
+// Archives are read with tar and dpkg-deb only; nothing from them is executed.
+
+const ORIG_PROJECTS = [[/^libtool$/, 'libtool'], [/^gettext$/, 'gettext'], [/^autoconf$/, 'autoconf'], [/^automake(-[\d.]+)?$/, 'automake']];
+const DEB_PROJECTS = { libtool: 'libtool', gettext: 'gettext', autopoint: 'gettext', autoconf: 'autoconf', automake: 'automake' };
+
+function walkFiles(dir) {
+  const out = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop();
+    for (const n of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, n.name);
+      if (n.isDirectory()) stack.push(p);
+      else if (n.isFile()) out.push(p);
+    }
+  }
+  return out.sort();
+}
+
+function sh(script, ...args) {
+  return spawnSyncChecked('sh', ['-c', script, 'sh', ...args]);
+}
+function spawnSyncChecked(cmd, args) {
+  try {
+    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+    return true;
+  } catch {
+    return false; // tar exits 2 when a wildcard matched nothing; what was extracted is used
+  }
+}
+
+const ARCHIVE_DIR = /^gettext-(\d[\w.]*)$/;
+
+/** Files of interest under an extracted tree, with the autopoint archive expanded in place. */
+function collect(tree, known, source, project, tag, out) {
+  for (const file of walkFiles(tree)) {
+    const name = base(file);
+    if (/^archive\.dir\.tar(\.xz)?$/.test(name)) {
+      const sub = mkdtempSync(join(tmpdir(), 'distdiff-autopoint-'));
+      try {
+        sh('tar -xf "$1" -C "$2"', file, sub);
+        for (const d of readdirSync(sub)) {
+          const m = ARCHIVE_DIR.exec(d);
+          if (!m) continue;
+          collect(join(sub, d), known, { label: `gettext ${m[1]} as autopoint installs it (from ${source.label})`, kind: source.kind }, 'gettext', `v${m[1]}`, out);
+        }
+      } finally {
+        rmSync(sub, { recursive: true, force: true });
+      }
+      continue;
+    }
+    if (!known.has(name) && !AUX_NAMES.includes(name)) continue;
+    if (NOT_COPIED.includes(name)) continue;
+    const st = statSync(file);
+    if (st.size > 4 << 20) continue;
+    out.push({ project, name, content: readFileSync(file), time: Math.floor(st.mtimeMs / 1000), tag, source });
+  }
+}
+
+function releaseFiles(dir, known) {
+  const out = [];
+  const patterns = ['*.m4', ...AUX_NAMES.map((n) => `*/${n}`), '*/archive.dir.tar'];
+  for (const suite of existsSync(join(dir, 'orig')) ? readdirSync(join(dir, 'orig')).sort() : []) {
+    for (const f of readdirSync(join(dir, 'orig', suite)).sort()) {
+      const m = /^(.+?)_(.+)\.orig\.tar\.(?:xz|gz|bz2)$/.exec(f);
+      const project = m && ORIG_PROJECTS.find(([re]) => re.test(m[1]))?.[1];
+      if (!project) continue;
+      const tmp = mkdtempSync(join(tmpdir(), 'distdiff-release-'));
+      try {
+        spawnSyncChecked('tar', ['-xf', join(dir, 'orig', suite, f), '-C', tmp, '--wildcards', ...patterns]);
+        collect(tmp, known, { label: `${project} ${m[2]} release tarball`, kind: 'release' }, project, `v${m[2]}`, out);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+  }
+  for (const suite of existsSync(join(dir, 'deb')) ? readdirSync(join(dir, 'deb')).sort() : []) {
+    for (const f of readdirSync(join(dir, 'deb', suite)).sort()) {
+      const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(f);
+      const project = m && DEB_PROJECTS[m[1]];
+      if (!project) continue;
+      const version = decodeURIComponent(m[2]).replace(/^\d+:/, '');
+      const tmp = mkdtempSync(join(tmpdir(), 'distdiff-deb-'));
+      try {
+        sh('dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./usr/share/*"', join(dir, 'deb', suite, f), tmp);
+        const share = join(tmp, 'usr/share');
+        for (const sub of existsSync(share) ? readdirSync(share) : []) {
+          if (!/^(aclocal(-[\d.]+)?|libtool|gettext|autoconf|automake(-[\d.]+)?)$/.test(sub)) continue;
+          collect(join(share, sub), known, { label: `Debian ${suite} ${m[1]} ${version}`, kind: 'distribution' }, project, undefined, out);
+        }
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Entries for release-only versions. A project's release file is recorded unless that project's own git
+ * history has the blob (libtool 2.4.7's ltmain.sh is also committed in gettext's git: the release still
+ * records it as libtool's); a distribution's copy only when no version at all has the blob.
+ */
+function releaseEntries(files, all) {
+  const seen = new Set(all.map((e) => `${e.project}\0${e.name}\0${e.blob}`));
+  const anywhere = new Set(all.map((e) => `${e.name}\0${e.blob}`));
+  files.sort((a, b) => (a.source.kind === b.source.kind ? a.time - b.time : a.source.kind === 'release' ? -1 : 1));
+  const entries = [];
+  for (const f of files) {
+    const oid = blobSha1(f.content);
+    const key = f.source.kind === 'release' ? `${f.project}\0${f.name}\0${oid}` : `${f.name}\0${oid}`;
+    if (seen.has(key) || (f.source.kind !== 'release' && anywhere.has(key))) continue;
+    seen.add(key);
+    anywhere.add(`${f.name}\0${oid}`);
+    entries.push(describe(f.project, { name: f.name, oid, commit: '', time: f.time, source: f.source }, f.content, f.tag));
+  }
+  return entries;
+}
+
 function parseArgs(argv) {
-  const opts = { out: join(root, 'data/upstream-db.json.gz'), blobsOut: join(root, 'data/upstream-blobs.json.gz'), blobsOnly: false, date: new Date().toISOString().slice(0, 10), sources: [] };
+  const opts = { out: join(root, 'data/upstream-db.json.gz'), linesOut: join(root, 'data/upstream-lines.json.gz'), blobsOut: join(root, 'data/upstream-blobs.json.gz'), blobsOnly: false, date: new Date().toISOString().slice(0, 10), sources: [], releases: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') opts.out = resolve(argv[++i]);
     else if (a === '--blobs-out') opts.blobsOut = resolve(argv[++i]);
+    else if (a === '--lines-out') opts.linesOut = resolve(argv[++i]);
+    else if (a === '--releases') opts.releases = resolve(argv[++i]);
     else if (a === '--blobs-only') opts.blobsOnly = true;
     else if (a === '--date') opts.date = argv[++i];
     else if (a.includes('=')) {
@@ -307,6 +443,7 @@ function blobSha1(buf) {
 }
 
 function describe(project, o, content, tag) {
+  linesDb.add(o.name, o.oid, content, String(o.time).padStart(12, '0'));
   const serial = o.name.endsWith('.m4') ? parseSerial(content) : undefined;
   const stamp = o.name.endsWith('.m4') ? undefined : scriptStamp(content);
   return {
@@ -320,7 +457,7 @@ function describe(project, o, content, tag) {
     commit: o.commit,
     date: new Date(o.time * 1000).toISOString().slice(0, 10),
     tag,
-    lines: lineHashes(content),
+    source: o.source,
   };
 }
 
@@ -335,8 +472,6 @@ function cmpSerial(a, b) {
   return 0;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const enc24 = (h) => B64[(h >> 18) & 63] + B64[(h >> 12) & 63] + B64[(h >> 6) & 63] + B64[h & 63];
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -355,6 +490,13 @@ async function main() {
     sources.push({ project: src.project, repo: src.repo, head });
     all.push(...entries);
   }
+  if (opts.releases) {
+    const known = new Set(all.map((e) => e.name));
+    const rel = releaseEntries(releaseFiles(opts.releases, known), all);
+    for (const e of rel) if (!sources.some((s) => s.project === e.project)) sources.push({ project: e.project, repo: e.project, head: '0'.repeat(40) });
+    all.push(...rel);
+    console.error(`  releases: ${rel.length} release-only versions from ${opts.releases}`);
+  }
   sources.sort((a, b) => (a.project < b.project ? -1 : 1));
   const projects = sources.map((s) => s.project);
   // Group by file name; within a name sort by date, project, blob.
@@ -369,54 +511,33 @@ async function main() {
     const list = byName.get(name).sort(
       (a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0) || (a.project < b.project ? -1 : a.project > b.project ? 1 : 0) || (a.blob < b.blob ? -1 : 1),
     );
-    // Per-name dictionary of distinct (line hash, occurrence number) pairs in order of first appearance;
-    // each version is its sequence of dictionary indexes as runs [start, length, start, length, …].
-    const dict = new Map();
-    const hashes = [];
     const maxSerial = {};
     const v = list.map((e) => {
-      const runs = [];
-      if (name.endsWith('.m4')) {
-        // Key: (previous line hash, line hash, occurrence of that pair) — stable under edits elsewhere.
-        const seen = new Map();
-        let prev = -1;
-        for (const h of e.lines) {
-          const pair = prev * 16777216 + h;
-          const k = seen.get(pair) ?? 0;
-          seen.set(pair, k + 1);
-          const key = `${pair},${k}`;
-          prev = h;
-          let idx = dict.get(key);
-          if (idx === undefined) {
-            idx = hashes.length;
-            dict.set(key, idx);
-            hashes.push(h);
-          }
-          const n = runs.length;
-          if (n > 0 && runs[n - 2] + runs[n - 1] === idx) runs[n - 1]++;
-          else runs.push(idx, 1);
-        }
-      }
       if (e.serial !== undefined && (maxSerial[e.project] === undefined || cmpSerial(e.serial, maxSerial[e.project]) > 0))
         maxSerial[e.project] = e.serial;
-      // [blob, norm (24 hex), projectIndex, commit (12 hex), date, tag|0, serial|0, stamp|0, line runs (m4 only)]
-      return [e.blob, e.norm.slice(0, 24), projects.indexOf(e.project), e.commit.slice(0, 12), e.date, e.tag ?? 0, e.serial ?? 0, e.stamp ?? 0, runs];
+      // [blob, norm (24 hex), projectIndex, commit (12 hex), date, tag|0, serial|0, stamp|0, source label|0, source kind|0]
+      const row = [e.blob, e.norm.slice(0, 24), projects.indexOf(e.project), e.commit.slice(0, 12), e.date, e.tag ?? 0, e.serial ?? 0, e.stamp ?? 0];
+      if (e.source) row.push(e.source.label, e.source.kind);
+      return row;
     });
     versions += v.length;
-    files[name] = { maxSerial, lines: hashes.map(enc24).join(''), v };
+    files[name] = { maxSerial, v };
   }
   const db = {
     schemaVersion: 1,
     normalisation: NORMALISATION_VERSION,
     generated: opts.date,
     sources,
-    fields: ['blob', 'norm', 'project', 'commit', 'date', 'tag', 'serial', 'stamp', 'lines'],
+    fields: ['blob', 'norm', 'project', 'commit', 'date', 'tag', 'serial', 'stamp', 'source', 'sourceKind'],
     files,
   };
   const json = JSON.stringify(db);
   const gz = gzipSync(json, { level: 9 });
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, gz);
+  const linesGz = gzipSync(JSON.stringify(linesDb.toJSON(opts.date)), { level: 9 });
+  writeFileSync(opts.linesOut, linesGz);
+  console.error(`wrote ${opts.linesOut}: ${linesDb.versions} versions, ${(linesGz.length / 1e6).toFixed(2)} MB gzip`);
   console.error(
     `wrote ${opts.out}: ${Object.keys(files).length} names, ${versions} versions, ${(json.length / 1e6).toFixed(1)} MB JSON, ${(gz.length / 1e6).toFixed(2)} MB gzip, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );

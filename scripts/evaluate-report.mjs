@@ -117,7 +117,7 @@ for (const rel of releases) {
 
 const VARIANTS = [
   ['payload', 'npm-chalk-5.3.0', 1], ['payload-xz', 'xz-5.4.1', 1], ['payload-go', 'go-cobra-1.8.1', 1],
-  ['setuid', 'npm-chalk-5.3.0', 1], ['setuid-xz', 'xz-5.4.1', 1], ['urlhost', 'npm-semver-7.6.0', 1],
+  ['setuid', 'npm-chalk-5.3.0', 1], ['setuid-xz', 'xz-5.4.1', 1], ['ltmain-xz', 'xz-5.4.1', 1], ['urlhost', 'npm-semver-7.6.0', 1],
   ['urlhost-pypi', 'pypi-idna-3.10', 1], ['symlink', 'json-c-0.16', 1], ['deref', 'json-c-0.16', 0],
 ];
 for (const [id, base, want] of VARIANTS) {
@@ -125,7 +125,8 @@ for (const [id, base, want] of VARIANTS) {
   if (!x) continue;
   const failing = x.r?.findings?.filter((f) => ['critical', 'high'].includes(f.severity)) ?? [];
   const shown = failing.length ? failing : (x.r?.findings ?? []).filter((f) => f.code === 'SYMLINK_AS_FILE');
-  const which = shown.map((f) => `${f.severity} ${f.code} \`${f.path}\``).slice(0, 4).join('; ');
+  const novelOf = (f) => (Array.isArray(f.evidence?.novel) && f.evidence.novel.length ? ` (novel line ${f.evidence.novel[0].line}: \`${String(f.evidence.novel[0].text).trim().replaceAll('|', '\\|').replaceAll('`', "'")}\`${f.evidence.novelLines > 1 ? `, ${f.evidence.novelLines - 1} more` : ''})` : '');
+  const which = shown.map((f) => `${f.severity} ${f.code} \`${f.path}\`${novelOf(f)}`).slice(0, 4).join('; ');
   tampered.push(`| ${id} | ${base} | ${want} | ${x.rc === want ? String(x.rc) : `**${x.rc}**`} | ${x.r?.verdict ?? 'error'} | ${which}${shown.length > 4 ? `; … ${shown.length - 4} more` : ''} |`);
 }
 
@@ -180,7 +181,8 @@ repository), and urllib3 2.8.0 because its tag is not in the fetched clone and t
 
 Built by \`scripts/evaluate\` from the releases above by repacking the tarball with one change each: an added
 binary payload file nothing names, a file gaining mode 4755, a version-looking edit that also changes a URL's
-host, a symlink replaced by a file with other content — each must exit 1 under the default gate — and a control,
+host, libtool's \`ltmain.sh\` with one injected decompress-and-eval line (critical, the line shown as the copy's
+novel line), a symlink replaced by a file with other content — each must exit 1 under the default gate — and a control,
 the same symlink replaced by its target's content (what make dist does), which must exit 0.
 
 | variant | built from | expected exit | exit | verdict | findings that decide it |

@@ -14,7 +14,8 @@ import { gunzipSync } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
 import type { UpstreamRef } from '../core/findings.js';
 import { blobId } from '../scan/blob-id.js';
-import { compareSerial, lineHashes as lineHashesOf, NORMALISATION_VERSION, normalisedHash, parseSerial, scriptStamp, serialParts } from './m4.js';
+import { compareSerial, NORMALISATION_VERSION, normalisedHash, parseSerial, scriptStamp, serialParts } from './m4.js';
+import { bundledLinesDb, LinesDb, LinesDbBuilder, type RawLinesDb } from './upstream-lines.js';
 
 export const LOCAL_SYSTEM = 'local-system';
 
@@ -37,7 +38,13 @@ export interface UpstreamVersion {
   stamp?: string;
   /** Local-system entries: the file it was read from. */
   localPath?: string;
-  /** Index of this version within its name's list (for line data). */
+  /**
+   * Versions not read from a project's git history: where they come from ("libtool 2.4.7 release tarball",
+   * "Debian bookworm libtool 2.4.7-7~deb12u1"), and whether that is the project's own release or a
+   * distribution's patched copy.
+   */
+  source?: { label: string; kind: 'release' | 'distribution' };
+  /** Index of this version within its name's list. */
   index: number;
 }
 
@@ -48,17 +55,17 @@ export interface UpstreamDbHeader {
   sources: { project: string; repo: string; head: string }[];
 }
 
-type RawVersion = [string, string, number, string, string, string | 0, string | 0, string | 0, number[]];
+/** [blob, norm, projectIndex, commit, date, tag|0, serial|0, stamp|0, source label|0, source kind|0] */
+type RawVersion = [string, string, number, string, string, string | 0, string | 0, string | 0, (string | 0)?, ('release' | 'distribution' | 0)?];
 interface RawFile {
   maxSerial: Record<string, string>;
-  lines: string;
   v: RawVersion[];
 }
 export interface RawUpstreamDb extends UpstreamDbHeader {
   files: Record<string, RawFile>;
+  /** In-memory databases (rawDbFromContents) carry their line data; the bundled one has it in its own file. */
+  lines?: RawLinesDb;
 }
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 export class UpstreamDb {
   readonly header: UpstreamDbHeader;
@@ -67,12 +74,20 @@ export class UpstreamDb {
   private readonly normIndex = new Map<string, UpstreamVersion[]>();
   private readonly nameIndex = new Map<string, UpstreamVersion[]>();
   private readonly local = new Map<string, UpstreamVersion[]>();
+  private linesDb: LinesDb | null | undefined;
+  private readonly linesProvider: () => LinesDb | null;
 
-  constructor(raw: RawUpstreamDb, localFiles: readonly { path: string; content: Buffer }[] = []) {
+  /**
+   * `lines` supplies the line data (data/upstream-lines.json.gz for the bundled database), asked for only
+   * when a file matches no version exactly; a raw database carrying its own `lines` uses those.
+   */
+  constructor(raw: RawUpstreamDb, localFiles: readonly { path: string; content: Buffer }[] = [], lines: () => LinesDb | null = () => null) {
     if (raw.schemaVersion !== 1 || typeof raw.files !== 'object')
       throw new DistdiffError('config', 'upstream database', `unsupported schema ${String(raw.schemaVersion)}`, 'rebuild it with scripts/build-upstream-db.mjs');
     this.header = { schemaVersion: raw.schemaVersion, normalisation: raw.normalisation, generated: raw.generated, sources: raw.sources };
     this.files = raw.files;
+    const own = raw.lines;
+    this.linesProvider = own ? () => new LinesDb(own) : lines;
     for (const [name, f] of Object.entries(raw.files)) {
       const list = f.v.map(
         (r, index): UpstreamVersion => ({
@@ -85,6 +100,7 @@ export class UpstreamDb {
           tag: r[5] || undefined,
           serial: r[6] || undefined,
           stamp: r[7] || undefined,
+          ...(typeof r[8] === 'string' && r[8] ? { source: { label: r[8], kind: r[9] === 'distribution' ? ('distribution' as const) : ('release' as const) } } : {}),
           index,
         }),
       );
@@ -134,25 +150,16 @@ export class UpstreamDb {
     return { ...best, version };
   }
 
-  /** The 24-bit line hashes of one version (m4 files only; [] when the database has no line data for it). */
-  lineHashes(v: UpstreamVersion): number[] {
-    const f = this.files[v.name];
-    const raw = f?.v[v.index];
-    if (!f || !raw) return [];
-    const runs = raw[8];
-    const out: number[] = [];
-    for (let i = 0; i + 1 < runs.length; i += 2) {
-      for (let j = 0; j < runs[i + 1]!; j++) {
-        const p = (runs[i]! + j) * 4;
-        const s = f.lines;
-        out.push((B64.indexOf(s[p]!) << 18) | (B64.indexOf(s[p + 1]!) << 12) | (B64.indexOf(s[p + 2]!) << 6) | B64.indexOf(s[p + 3]!));
-      }
-    }
-    return out;
+  /** The line data (loaded on first use); null when there is none. */
+  lines(): LinesDb | null {
+    if (this.linesDb === undefined) this.linesDb = this.linesProvider();
+    return this.linesDb;
   }
 
-  hasLineData(v: UpstreamVersion): boolean {
-    return (this.files[v.name]?.v[v.index]?.[8].length ?? 0) > 0;
+  /** The 32-bit line hashes of one version, in order; undefined when the line data lacks it. */
+  versionLines(v: UpstreamVersion): Uint32Array | undefined {
+    if (v.project === LOCAL_SYSTEM) return undefined;
+    return this.lines()?.lines(v.name, v.blob);
   }
 }
 
@@ -172,6 +179,7 @@ export function toRef(v: UpstreamVersion): UpstreamRef {
     ...(v.tag ? { version: v.tag } : {}),
     ...(v.commit ? { commit: v.commit } : {}),
     ...(v.date ? { date: v.date } : {}),
+    ...(v.source ? { source: v.source.label } : {}),
   };
 }
 
@@ -231,7 +239,7 @@ let cached: UpstreamDb | undefined;
 
 /** The bundled database plus this machine's local copies, loaded once on first use. */
 export function upstreamDb(): UpstreamDb {
-  cached ??= new UpstreamDb(readUpstreamDb(), readLocalSystemFiles());
+  cached ??= new UpstreamDb(readUpstreamDb(), readLocalSystemFiles(), bundledLinesDb);
   return cached;
 }
 
@@ -242,32 +250,30 @@ export interface UpstreamFileVersion {
   commit: string;
   date: string;
   tag?: string;
+  source?: { label: string; kind: 'release' | 'distribution' };
 }
 
 /**
  * Builds an in-memory database from file contents (custom databases and tests). Same derived fields as
- * the build script; line data is stored for m4 files, one dictionary entry per line.
+ * the build script, with the line data of every version carried along.
  */
 export function rawDbFromContents(files: readonly UpstreamFileVersion[], generated = '1970-01-01'): RawUpstreamDb {
   const projects = [...new Set(files.map((f) => f.project))].sort();
   const out: Record<string, RawFile> = {};
+  const lines = new LinesDbBuilder();
   for (const f of files) {
-    const entry = (out[f.name] ??= { maxSerial: {}, lines: '', v: [] });
+    const entry = (out[f.name] ??= { maxSerial: {}, v: [] });
     const buf = typeof f.content === 'string' ? Buffer.from(f.content, 'latin1') : f.content;
     const serial = f.name.endsWith('.m4') ? parseSerial(buf) : undefined;
     const stamp = f.name.endsWith('.m4') ? undefined : scriptStamp(buf);
-    const runs: number[] = [];
-    if (f.name.endsWith('.m4')) {
-      const hs = lineHashesOf(buf);
-      runs.push(entry.lines.length / 4, hs.length);
-      entry.lines += hs.map((h) => B64[(h >> 18) & 63]! + B64[(h >> 12) & 63]! + B64[(h >> 6) & 63]! + B64[h & 63]!).join('');
-    }
+    const blob = blobId('sha1', buf);
+    lines.add(f.name, blob, buf);
     if (serial) {
       const prev = entry.maxSerial[f.project];
       if (prev === undefined || compareSerial(serial.parts, serialParts(prev) ?? []) > 0) entry.maxSerial[f.project] = serial.text;
     }
     entry.v.push([
-      blobId('sha1', buf),
+      blob,
       normalisedHash(buf).slice(0, 24),
       projects.indexOf(f.project),
       f.commit.slice(0, 12),
@@ -275,7 +281,8 @@ export function rawDbFromContents(files: readonly UpstreamFileVersion[], generat
       f.tag ?? 0,
       serial?.text ?? 0,
       stamp ? `${stamp.kind}=${stamp.value}` : 0,
-      runs,
+      f.source?.label ?? 0,
+      f.source?.kind ?? 0,
     ]);
   }
   return {
@@ -284,5 +291,6 @@ export function rawDbFromContents(files: readonly UpstreamFileVersion[], generat
     generated,
     sources: projects.map((p) => ({ project: p, repo: p, head: '0'.repeat(40) })),
     files: out,
+    lines: lines.toJSON(generated),
   };
 }

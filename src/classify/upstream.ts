@@ -11,11 +11,12 @@
  *   anything else                       → UPSTREAM_COPY_UNKNOWN_VERSION, high, with the nearest version
  * An m4 file whose name the database does not know is left to other classifiers (undefined).
  */
-import { diffArrays } from 'diff';
-import { makeFinding, type Finding } from '../core/findings.js';
+import { makeFinding, type Finding, type LineProvenance } from '../core/findings.js';
 import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
-import { compareSerial, libtoolVersion, lineHashes, normalisedHash, parseSerial, scriptStamp } from './m4.js';
+import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp } from './m4.js';
+import { ownerOf, provenanceOf, type Provenance } from './provenance.js';
+import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
 
@@ -36,8 +37,13 @@ export function mayBeUpstreamFile(path: string): boolean {
 /** Files that carry a libtool version and are commonly shipped from snapshots or distribution builds. */
 const LIBTOOL_FILES = new Set(['ltmain.sh', 'ltversion.m4', 'libtool.m4', 'ltoptions.m4', 'ltsugar.m4', 'lt~obsolete.m4']);
 
-/** How many candidate versions get a full line diff when looking for the nearest one. */
-const NEAREST_CANDIDATES = 8;
+/**
+ * A copy differing from its nearest upstream version in at most this many novel lines and this many missing
+ * lines, with no suspicious construct anywhere in the file, is UPSTREAM_COPY_PATCHED (low); more stays
+ * UPSTREAM_COPY_UNKNOWN_VERSION (high). A construct makes either critical.
+ */
+export const FEW_NOVEL_LINES = 10;
+export const FEW_REMOVED_LINES = 25;
 
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
@@ -45,43 +51,20 @@ export interface Nearest {
   version: UpstreamVersion;
   /** Lines added plus lines removed between that version and the file; undefined when not computed by lines. */
   changedLines?: number;
+  /** Line-level provenance against that version, when the database has line data for the name. */
+  provenance?: Provenance;
 }
 
 /**
- * The known version of `name` closest to `content`: fewest changed lines (by 24-bit line hashes, with
- * the `diff` package) among the versions sharing the most lines; for files without line data (aux
- * scripts), the version with the same or the closest earlier version stamp.
+ * The known version of `name` closest to `content`: by line data (src/classify/provenance.ts: fewest
+ * changed lines, versions dated after the release excluded, the file's own project preferred); for names
+ * without line data, the version with the same or the closest earlier version stamp.
  */
-export function nearestVersion(db: UpstreamDb, name: string, content: Buffer): Nearest | undefined {
+export function nearestVersion(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string): Nearest | undefined {
   const versions = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM);
   if (versions.length === 0) return undefined;
-  const withLines = versions.filter((v) => db.hasLineData(v));
-  if (withLines.length > 0) {
-    const mine = lineHashes(content);
-    const counts = new Map<number, number>();
-    for (const h of mine) counts.set(h, (counts.get(h) ?? 0) + 1);
-    const scored = withLines.map((v) => {
-      const theirs = db.lineHashes(v);
-      const left = new Map(counts);
-      let common = 0;
-      for (const h of theirs) {
-        const c = left.get(h) ?? 0;
-        if (c > 0) {
-          common++;
-          left.set(h, c - 1);
-        }
-      }
-      return { v, theirs, estimate: mine.length + theirs.length - 2 * common };
-    });
-    scored.sort((a, b) => a.estimate - b.estimate || (a.v.date! < b.v.date! ? -1 : a.v.date! > b.v.date! ? 1 : 0));
-    let best: Nearest | undefined;
-    for (const s of scored.slice(0, NEAREST_CANDIDATES)) {
-      let changed = 0;
-      for (const part of diffArrays(s.theirs, mine)) if (part.added || part.removed) changed += part.count ?? part.value.length;
-      if (!best || changed < best.changedLines!) best = { version: s.v, changedLines: changed };
-    }
-    return best;
-  }
+  const prov = provenanceOf(db, name, content, releaseDate);
+  if (prov) return { version: prov.version, changedLines: prov.novelLines + prov.removedLines, provenance: prov };
   const stamp = scriptStamp(content);
   if (!stamp) return { version: versions[versions.length - 1]! };
   const value = `${stamp.kind}=${stamp.value}`;
@@ -92,13 +75,17 @@ export function nearestVersion(db: UpstreamDb, name: string, content: Buffer): N
   return { version: earlier[earlier.length - 1] ?? versions[versions.length - 1]! };
 }
 
-/** Primary version of a match: the oldest upstream one (the original), then the rest counted as "others". */
-function pick(list: UpstreamVersion[]): UpstreamVersion {
-  return [...list].sort((a, b) => ((a.date ?? '9') < (b.date ?? '9') ? -1 : (a.date ?? '9') > (b.date ?? '9') ? 1 : 0))[0]!;
+/**
+ * Primary version of a match: the file's own project's (libtool's ltmain.sh even where gettext's git also
+ * has it), a project's release before a distribution's copy, then the oldest; the rest are counted as "others".
+ */
+function pick(list: UpstreamVersion[], owner?: string): UpstreamVersion {
+  const rank = (v: UpstreamVersion) => (v.project === owner ? 0 : 2) + (v.source?.kind === 'distribution' ? 1 : 0);
+  return [...list].sort((a, b) => rank(a) - rank(b) || ((a.date ?? '9') < (b.date ?? '9') ? -1 : (a.date ?? '9') > (b.date ?? '9') ? 1 : 0))[0]!;
 }
 
 /** Classifies one file's content against the database; exported for tests and other callers. */
-export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb): Finding | undefined {
+export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, opts: { releaseDate?: string } = {}): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
 
@@ -107,7 +94,10 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb):
   const upstreamExact = exact.filter((v) => v.project !== LOCAL_SYSTEM);
   if (upstreamExact.length > 0) {
     const sameName = upstreamExact.filter((v) => v.name === name);
-    const main = pick(sameName.length > 0 ? sameName : upstreamExact);
+    const main = pick(sameName.length > 0 ? sameName : upstreamExact, ownerOf(db, name));
+    // Only a distribution's toolchain copy has this content: a labelled, patched variant.
+    if (main.source?.kind === 'distribution')
+      return makeFinding('UPSTREAM_COPY_VARIANT', path, 'low', { reason: 'distribution-patched', version: main.source.label, nearest: toRef(main) });
     return makeFinding('UPSTREAM_COPY', path, 'info', { match: 'exact', upstream: toRef(main), others: upstreamExact.length - 1 });
   }
   if (exact.length > 0)
@@ -116,21 +106,31 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb):
   const serial = name.endsWith('.m4') ? parseSerial(content) : undefined;
   const max = db.maxSerial(name);
   if (serial && max && compareSerial(serial.parts, max.parts) > 0) {
-    return makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, 'critical', {
-      name,
-      serial: serial.parts[0]!,
-      maxUpstream: max.parts[0]!,
-      project: max.project,
-      ...(max.version ? { maxUpstreamRef: toRef(max.version) } : {}),
-    });
+    const prov = provenanceOf(db, name, content, opts.releaseDate);
+    return withConstructs(
+      makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, 'critical', {
+        name,
+        serial: serial.parts[0]!,
+        maxUpstream: max.parts[0]!,
+        project: max.project,
+        ...(max.version ? { maxUpstreamRef: toRef(max.version) } : {}),
+        ...(prov ? { nearest: toRef(prov.version), ...lineEvidence(prov) } : {}),
+      }),
+      content,
+    );
   }
 
   const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name);
   if (normalised.length > 0)
-    return makeFinding('UPSTREAM_COPY', path, 'low', { match: 'normalised', upstream: toRef(pick(normalised)), others: normalised.length - 1 });
+    return makeFinding('UPSTREAM_COPY', path, 'low', { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 });
 
-  const nearest = nearestVersion(db, name, content);
-  if (LIBTOOL_FILES.has(name)) {
+  const nearest = nearestVersion(db, name, content, opts.releaseDate);
+  const prov = nearest?.provenance;
+  const constructs = findConstructs(content.toString('latin1'), path);
+  if (prov && constructs.length === 0 && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
+    return makeFinding('UPSTREAM_COPY_PATCHED', path, 'low', { name, upstream: toRef(prov.version), ...lineEvidence(prov) });
+  }
+  if (LIBTOOL_FILES.has(name) && constructs.length === 0) {
     const lt = libtoolVersion(content);
     if (lt && lt.kind !== 'release') {
       return makeFinding('UPSTREAM_COPY_VARIANT', path, 'low', {
@@ -140,12 +140,24 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb):
       });
     }
   }
-  return makeFinding('UPSTREAM_COPY_UNKNOWN_VERSION', path, 'high', {
+  const unknown = makeFinding('UPSTREAM_COPY_UNKNOWN_VERSION', path, constructs.length > 0 ? 'critical' : 'high', {
     name,
     ...(serial ? { serial: serial.parts[0]! } : {}),
     ...(nearest ? { nearest: toRef(nearest.version) } : {}),
     ...(nearest?.changedLines !== undefined ? { changedLines: nearest.changedLines } : {}),
+    ...(prov ? lineEvidence(prov) : {}),
   });
+  return constructs.length > 0 ? { ...unknown, constructs } : unknown;
+}
+
+function lineEvidence(p: Provenance): LineProvenance {
+  return { novelLines: p.novelLines, removedLines: p.removedLines, novel: p.novel };
+}
+
+/** Suspicious constructs anywhere in the file are attached (upstream's own files carry none; see README). */
+function withConstructs(f: Finding, content: Buffer): Finding {
+  const constructs = findConstructs(content.toString('latin1'), f.path);
+  return constructs.length > 0 ? { ...f, constructs } : f;
 }
 
 /** Builds the classifier over a given database (tests inject a small one); `upstreamClassifier` uses the bundled one. */
@@ -159,7 +171,7 @@ export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Cla
       if (!mayBeUpstreamFile(diff.path)) return undefined;
       const content = ctx.content.tarball(diff.path);
       if (content === undefined) return undefined;
-      return classifyUpstream(diff.path, content, db());
+      return classifyUpstream(diff.path, content, db(), ctx.revision?.date ? { releaseDate: ctx.revision.date } : {});
     },
   };
 }

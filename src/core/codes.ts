@@ -302,6 +302,16 @@ export const CODES = {
     docs: anchor('UPSTREAM_COPY_VARIANT'),
     message: (e) => `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}`,
   },
+  UPSTREAM_COPY_PATCHED: {
+    title: 'Upstream file except a few lines',
+    severity: 'low',
+    explained: true,
+    description:
+      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct: a project or distribution patch, or a file appended to by a bootstrap script.',
+    docs: anchor('UPSTREAM_COPY_PATCHED'),
+    message: (e) =>
+      `${describeUpstream(e.upstream)} except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}`,
+  },
   UPSTREAM_COPY_UNKNOWN_VERSION: {
     title: 'Known upstream file name, unknown content',
     severity: 'high',
@@ -309,7 +319,7 @@ export const CODES = {
     description: 'The file carries the name of an upstream file but matches none of its historical versions.',
     docs: anchor('UPSTREAM_COPY_UNKNOWN_VERSION'),
     message: (e) =>
-      `${e.name}${e.serial !== undefined ? ` serial ${e.serial}` : ''} matches no known upstream version${e.nearest ? `; nearest ${describeUpstream(e.nearest)}${e.changedLines !== undefined ? ` (${e.changedLines} lines differ)` : ''}` : ''}`,
+      `${e.name}${e.serial !== undefined ? ` serial ${e.serial}` : ''} matches no known upstream version${e.nearest ? `; nearest ${describeUpstream(e.nearest)}${e.novelLines !== undefined ? ` except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}` : e.changedLines !== undefined ? ` (${e.changedLines} lines differ)` : ''}` : ''}`,
   },
   SERIAL_AHEAD_OF_UPSTREAM: {
     title: 'Serial number ahead of every upstream release',
@@ -317,7 +327,8 @@ export const CODES = {
     explained: false,
     description: 'The file claims a serial higher than any upstream version ever had, which makes aclocal prefer it over the real one (the xz-utils 2024 pattern).',
     docs: anchor('SERIAL_AHEAD_OF_UPSTREAM'),
-    message: (e) => `${e.name} claims serial ${e.serial}; ${e.project} never went past ${e.maxUpstream}`,
+    message: (e) =>
+      `${e.name} claims serial ${e.serial}; ${e.project} never went past ${e.maxUpstream}${e.nearest && e.novelLines !== undefined ? `; nearest ${describeUpstream(e.nearest)} except ${e.novelLines} line(s)` : ''}`,
   },
   SUSPICIOUS_CONSTRUCTS: {
     title: 'Suspicious build constructs',
@@ -581,6 +592,7 @@ export function describeUpstream(u: UpstreamRef): string {
   if (u.version) parts.push(u.version);
   if (u.commit) parts.push(`commit ${u.commit.slice(0, 12)}`);
   if (u.date) parts.push(u.date);
+  if (u.source) parts.push(u.source);
   return parts.join(', ');
 }
 

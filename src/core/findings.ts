@@ -33,6 +33,21 @@ export interface UpstreamRef {
   version?: string;
   commit?: string;
   date?: string;
+  /** A version not read from the project's git: its origin ("libtool 2.4.7 release tarball", "Debian bookworm libtool 2.4.7-7~deb12u1"). */
+  source?: string;
+}
+
+/** A line of a copy of an upstream file that the nearest known version does not have (1-based line number). */
+export interface NovelLine {
+  line: number;
+  text: string;
+}
+
+/** Line-level provenance in evidence: the copy's novel lines (at most 50 listed) and the counts. */
+export interface LineProvenance {
+  novelLines: number;
+  removedLines: number;
+  novel: NovelLine[];
 }
 
 /** Evidence carried by each finding code. The key set of this interface IS the set of codes. */
@@ -79,8 +94,9 @@ export interface EvidenceMap {
   // ---- explained or flagged: copies of known upstream files ----
   UPSTREAM_COPY: { match: 'exact' | 'normalised'; upstream: UpstreamRef; others: number };
   UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef };
-  UPSTREAM_COPY_UNKNOWN_VERSION: { name: string; serial?: number; nearest?: UpstreamRef; changedLines?: number };
-  SERIAL_AHEAD_OF_UPSTREAM: { name: string; serial: number; maxUpstream: number; project: string; maxUpstreamRef?: UpstreamRef };
+  UPSTREAM_COPY_PATCHED: { name: string; upstream: UpstreamRef } & LineProvenance;
+  UPSTREAM_COPY_UNKNOWN_VERSION: { name: string; serial?: number; nearest?: UpstreamRef; changedLines?: number } & Partial<LineProvenance>;
+  SERIAL_AHEAD_OF_UPSTREAM: { name: string; serial: number; maxUpstream: number; project: string; maxUpstreamRef?: UpstreamRef; nearest?: UpstreamRef } & Partial<LineProvenance>;
   SUSPICIOUS_CONSTRUCTS: { constructs: Construct[]; origin?: string };
   CARRIES_SUSPICIOUS_EXPANSION: { macroFile: string; markers: string[]; occurrences: number };
 
@@ -254,4 +270,10 @@ export function makeFinding<C extends FindingCode>(
   extra: Partial<Omit<FindingBase<C>, 'code' | 'path' | 'severity' | 'evidence'>> = {},
 ): Finding {
   return { code, path, severity, evidence, ...extra } as Finding;
+}
+
+/** The line-level provenance a finding carries (upstream copies: UPSTREAM_COPY_PATCHED and relatives), if any. */
+export function lineProvenanceOf(f: Finding): LineProvenance | undefined {
+  const e = f.evidence as Partial<LineProvenance>;
+  return Array.isArray(e.novel) && typeof e.novelLines === 'number' ? { novel: e.novel, novelLines: e.novelLines, removedLines: e.removedLines ?? 0 } : undefined;
 }

@@ -11,7 +11,7 @@
  */
 import { escapeNonPrinting } from '../compare/invisible.js';
 import { codeDoc, DOCS_BASE } from '../core/codes.js';
-import type { Finding, FindingCode } from '../core/findings.js';
+import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type ContentDiff, type Severity } from '../core/types.js';
 import { authenticityLine, formatFinding as rawMessage, noteText as rawNoteText, verdictLine } from '../core/wording.js';
@@ -173,6 +173,16 @@ function findingHtml(f: Finding, opts: HtmlOptions): string {
   }
   if (f.constructs && f.constructs.length > 0) {
     parts.push('<table class="constructs">' + f.constructs.map((c) => `<tr><td>line ${c.line}</td><td>${h(c.kind)}</td><td><code>${h(c.text)}</code></td></tr>`).join('') + '</table>');
+  }
+  const prov = lineProvenanceOf(f);
+  if (prov && prov.novelLines > 0) {
+    const more = prov.novelLines - prov.novel.length;
+    parts.push(
+      `<table class="constructs novel"><caption>novel lines (not in that upstream version)</caption>` +
+        prov.novel.map((n) => `<tr><td>line ${n.line}</td><td><code>${h(n.text)}</code></td></tr>`).join('') +
+        (more > 0 ? `<tr><td></td><td class="muted">… ${more} more</td></tr>` : '') +
+        '</table>',
+    );
   }
   if (f.diff) parts.push(diffHtml(f.diff, opts.maxDiffLines ?? 400));
   parts.push('</article>');

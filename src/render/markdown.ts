@@ -8,7 +8,7 @@
  */
 import { escapeNonPrinting } from '../compare/invisible.js';
 import { codeDoc, DOCS_BASE } from '../core/codes.js';
-import type { Finding, FindingCode } from '../core/findings.js';
+import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
 import { authenticityLine, formatFinding as rawMessage, noteText, verdictLine } from '../core/wording.js';
@@ -26,6 +26,15 @@ export function mdText(s: string): string {
 
 /** Input text shown as code (names, sources, tags). */
 export const mdCode = (s: string): string => `<code>${mdText(s)}</code>`;
+
+/** Novel lines of an upstream copy, bounded: the first MAX_NOVEL_MD as code, then a count. */
+const MAX_NOVEL_MD = 5;
+function novelMd(f: Finding): string {
+  const p = lineProvenanceOf(f);
+  if (!p || p.novelLines === 0) return '';
+  const shown = p.novel.slice(0, MAX_NOVEL_MD).map((n) => `line ${n.line}: ${mdCode(n.text)}`);
+  return `<br>novel lines: ${shown.join('<br>')}${p.novelLines > shown.length ? `<br>… ${p.novelLines - shown.length} more` : ''}`;
+}
 
 export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {}): string {
   const max = opts.maxRows ?? 200;
@@ -48,7 +57,7 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
     out.push('|---|---|---|---|');
     for (const f of review.slice(0, max)) {
       const constructs = f.constructs?.length ? ` — ${f.constructs.length} suspicious construct(s), first at line ${f.constructs[0]!.line}` : '';
-      out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs)} |`);
+      out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs)}${novelMd(f)} |`);
     }
     if (review.length > max) out.push(`\n… ${review.length - max} more; see the JSON report.`);
     out.push('');

@@ -9,7 +9,7 @@
 import { escapeNonPrinting as v } from '../compare/invisible.js';
 import { codeDoc, formatFinding } from '../core/codes.js';
 import { authenticityLine, noteText as rawNoteText, verdictLine } from '../core/wording.js';
-import type { Finding, FindingCode } from '../core/findings.js';
+import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { Note, SignatureReport, VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
 
@@ -167,6 +167,13 @@ function findingBlock(
     const shown = opts.verbose ? f.constructs : f.constructs.slice(0, 12);
     for (const k of shown) lines.push(`        ${c.magenta(`line ${k.line}`)} ${v(k.kind)}: ${v(k.text)}`);
     if (shown.length < f.constructs.length) lines.push(c.dim(`        … ${f.constructs.length - shown.length} more`));
+  }
+  const prov = lineProvenanceOf(f);
+  if (prov && prov.novelLines > 0) {
+    lines.push(`      novel lines (not in that upstream version):`);
+    const shown = opts.verbose ? prov.novel : prov.novel.slice(0, 12);
+    for (const k of shown) lines.push(`        ${c.magenta(`line ${k.line}`)} ${v(k.text)}`);
+    if (shown.length < prov.novelLines) lines.push(c.dim(`        … ${prov.novelLines - shown.length} more${opts.verbose ? '' : ' (--verbose or --format json for more)'}`));
   }
   if (f.diff) {
     const d = f.diff;

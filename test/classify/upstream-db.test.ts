@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { classifyUpstream } from '../../src/classify/upstream.js';
 import { readUpstreamDb, UpstreamDb } from '../../src/classify/upstream-db.js';
+import { readLinesDb } from '../../src/classify/upstream-lines.js';
 import { DistdiffError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// The bundled data file (derived data only: blob ids, hashes, serials, dates).
-const db = new UpstreamDb(readUpstreamDb());
+// The bundled data files (derived data only: blob ids, hashes, serials, dates, 32-bit line hashes).
+const db = new UpstreamDb(readUpstreamDb(), [], () => readLinesDb());
 
 describe('bundled upstream database', () => {
   it('has a header naming its sources', () => {
@@ -19,8 +20,10 @@ describe('bundled upstream database', () => {
 
   it('knows gnulib build-to-host.m4 serial 3 by blob id, introduced 2023-08-17', () => {
     const hits = db.byBlob('ad22a0a61ac65abe6171142976704658a3d1b2c6');
-    expect(hits).toHaveLength(1);
+    expect(hits.filter((v) => !v.source)).toHaveLength(1);
     expect(hits[0]).toMatchObject({ name: 'build-to-host.m4', project: 'gnulib', serial: '3', commit: 'cefb3e2171c5', date: '2023-08-17' });
+    // gettext's release tarballs ship the same file (gettext 0.22.4 carries serial 3): recorded as gettext's release copy
+    expect(hits.filter((v) => v.source).map((v) => [v.project, v.source!.kind])).toEqual(expect.arrayContaining([['gettext', 'release']]));
     expect(db.byNormalised('9603ebd1968d7a88027ae2bf').map((v) => v.blob)).toContain('ad22a0a61ac65abe6171142976704658a3d1b2c6');
   });
 
@@ -57,6 +60,28 @@ describe('bundled upstream database', () => {
     const f = classifyUpstream('m4/build-to-host.m4', fake, db);
     expect(f).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { name: 'build-to-host.m4', serial: 3, nearest: { project: 'gnulib' } } });
     expect(f?.code === 'UPSTREAM_COPY_UNKNOWN_VERSION' && f.evidence.changedLines).toBeGreaterThan(10);
+    const e = f?.evidence as { novelLines: number; novel: { line: number; text: string }[] };
+    expect(e.novelLines).toBeLessThanOrEqual(2);
+    expect(e.novel).toContainEqual({ line: 2, text: 'AC_DEFUN([gl_BUILD_TO_HOST], [:])' });
+  });
+
+  it('has line data for every version of the names it records, aux scripts included', () => {
+    const lines = readLinesDb();
+    for (const name of ['build-to-host.m4', 'libtool.m4', 'ltmain.sh', 'Makefile.in.in', 'config.guess', 'install-sh']) {
+      const versions = db.byName(name);
+      expect(versions.length).toBeGreaterThan(0);
+      expect(versions.every((v) => lines?.has(name, v.blob))).toBe(true);
+    }
+  });
+
+  it('records release-only versions and Debian toolchain copies as labelled sources', () => {
+    const lt = db.byName('ltmain.sh').filter((v) => v.source);
+    expect(lt.filter((v) => v.source!.kind === 'release').map((v) => v.source!.label)).toEqual(
+      expect.arrayContaining(['libtool 2.4.7 release tarball', 'libtool 2.5.4 release tarball']),
+    );
+    expect(db.byName('libtool.m4').filter((v) => v.source?.kind === 'distribution').map((v) => v.source!.label)).toEqual(
+      expect.arrayContaining(['Debian bookworm libtool 2.4.7-7~deb12u1', 'Debian trixie libtool 2.5.4-4']),
+    );
   });
 });
 

@@ -58,27 +58,51 @@ describe('classifyUpstream (synthetic database)', () => {
     });
   });
 
-  it('unknown content → UPSTREAM_COPY_UNKNOWN_VERSION high with the nearest version and changed lines', () => {
+  it('unknown content with a construct → UPSTREAM_COPY_UNKNOWN_VERSION critical, the novel line shown', () => {
     const evil = v2.replace('  demo_var=yes', '  demo_var=yes\n  grep -r marker "$srcdir" | sh');
     const f = classifyUpstream('m4/demo.m4', Buffer.from(evil), db);
     expect(f).toMatchObject({
       code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
-      severity: 'high',
-      evidence: { name: 'demo.m4', serial: 2, nearest: { project: 'gnulib', serial: 2, date: '2023-06-01' }, changedLines: 1 },
+      severity: 'critical',
+      evidence: {
+        name: 'demo.m4',
+        serial: 2,
+        nearest: { project: 'gnulib', serial: 2, date: '2023-06-01' },
+        changedLines: 1,
+        novelLines: 1,
+        removedLines: 0,
+        novel: [{ line: 7, text: '  grep -r marker "$srcdir" | sh' }],
+      },
     });
+    expect(f!.constructs?.map((c) => c.kind)).toContain('recursive-grep-srcdir');
+  });
+
+  it('more than FEW_NOVEL_LINES novel lines without constructs → UPSTREAM_COPY_UNKNOWN_VERSION high', () => {
+    const many = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 11 }, (_, i) => `  demo_local_${i}=1`)].join('\n'));
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(many), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 11 } });
+    const few = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 10 }, (_, i) => `  demo_local_${i}=1`)].join('\n'));
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(few), db)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 10 } });
   });
 
   it('nearest version counts added plus removed lines', () => {
     const n = nearestVersion(db, 'demo.m4', Buffer.from(v3.replace('  demo_three=1\n', '')));
     expect(n?.version.serial).toBe('3');
     expect(n?.changedLines).toBe(1);
+    expect(n?.provenance).toMatchObject({ novelLines: 0, removedLines: 1 });
   });
 
-  it('aux script without line data: nearest by version stamp', () => {
+  it('aux script: nearest by lines when the database has line data, by version stamp without', () => {
     const f = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), db);
-    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { name: 'config.guess', nearest: { date: '2024-01-01' } } });
-    expect(f?.evidence).not.toHaveProperty('changedLines');
-    const g = classifyUpstream('config.guess', Buffer.from(`${guess('2023-06-01')}x\n`), db);
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { name: 'config.guess', upstream: { date: '2024-01-01' }, novelLines: 1, novel: [{ line: 4, text: 'echo extra' }] } });
+    const { lines: _lines, ...raw } = rawDbFromContents([
+      { name: 'config.guess', project: 'config', content: guess('2023-01-01'), commit: 'e'.repeat(40), date: '2023-01-01' },
+      { name: 'config.guess', project: 'config', content: guess('2024-01-01'), commit: 'f'.repeat(40), date: '2024-01-01' },
+    ]);
+    const noLines = new UpstreamDb(raw);
+    const h = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), noLines);
+    expect(h).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { name: 'config.guess', nearest: { date: '2024-01-01' } } });
+    expect(h?.evidence).not.toHaveProperty('changedLines');
+    const g = classifyUpstream('config.guess', Buffer.from(`${guess('2023-06-01')}x\n`), noLines);
     expect(g?.evidence).toMatchObject({ nearest: { commit: 'eeeeeeeeeeee' } });
   });
 
