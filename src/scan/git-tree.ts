@@ -17,7 +17,10 @@ import { decodeNameBytes } from './paths.js';
 
 interface RawEntry {
   entry: TreeEntry;
-  raw: Buffer;
+  /** The path's bytes are out[start, end) of the listing (offsets: no Buffer view per entry). */
+  out: Buffer;
+  start: number;
+  end: number;
   utf8: boolean;
   /** raw as a latin1 string, computed when needed. */
   key?: string;
@@ -63,6 +66,15 @@ function sizeField(out: Buffer, start: number, end: number): number {
   return n;
 }
 
+/**
+ * The path out[start, end) as text: ASCII (nearly every path) straight from the listing, anything else
+ * through decodeNameBytes (invalid UTF-8 escaped). No Buffer view is made for an ASCII path.
+ */
+function pathAt(out: Buffer, start: number, end: number): { text: string; valid: boolean } {
+  for (let i = start; i < end; i++) if (out[i]! >= 0x80) return decodeNameBytes(out.subarray(start, end));
+  return { text: out.toString('latin1', start, end), valid: true };
+}
+
 /** `ids`: known id strings (oid → the same string); a listed id found there reuses that string instead of a copy. */
 function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>, input = commit): RawEntry[] {
   const entries: RawEntry[] = [];
@@ -84,9 +96,10 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     const typeIs = (t: Buffer) => sp2 - sp1 - 1 === t.length && out.compare(t, 0, t.length, sp1 + 1, sp2) === 0;
     const listed = out.toString('latin1', sp2 + 1, sp3);
     const oid = ids?.get(listed) ?? listed;
-    const raw = out.subarray(tab + 1, end);
+    const nameStart = tab + 1;
+    const nameEnd = end;
     pos = end + 1;
-    const { text, valid } = decodeNameBytes(raw);
+    const { text, valid } = pathAt(out, nameStart, nameEnd);
     let entry: TreeEntry;
     if (typeIs(COMMIT) || modeIs(GITLINK)) {
       entry = { path: text, type: 'submodule', executable: false, size: 0, oid };
@@ -99,7 +112,7 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };
     }
-    entries.push({ entry, raw, utf8: valid });
+    entries.push({ entry, out, start: nameStart, end: nameEnd, utf8: valid });
   }
   return entries;
 }
@@ -132,9 +145,14 @@ export function treeOidIndex(t: GitTree): Map<string, string> {
 /** Start reading the tree; `oids` may settle well before `tree` (see GitTreeLoad). */
 export function loadGitTree(repo: RepoHandle, commit: string): GitTreeLoad {
   let early: ((s: ReadonlyMap<string, string>) => void) | undefined;
+  let sentEarly = false;
   const oidsEarly = new Promise<ReadonlyMap<string, string>>((resolve) => (early = resolve));
-  const tree = readTree(repo, commit, early!);
-  const oids = Promise.race([oidsEarly, tree.then(treeOidIndex)]);
+  const tree = readTree(repo, commit, (ids) => {
+    sentEarly = true;
+    early!(ids);
+  });
+  // The index of the final tree only when the early one was not sent (78,000 map insertions for the kernel).
+  const oids = Promise.race([oidsEarly, tree.then((t) => (sentEarly ? oidsEarly : treeOidIndex(t)))]);
   // Whoever needs them awaits these; a failure is not unhandled when only one of them is awaited.
   oids.catch(() => {});
   tree.catch(() => {});
@@ -221,7 +239,7 @@ async function applyAttributes(repo: RepoHandle, commit: string, all: RawEntry[]
 
   // Only paths at or below a directory holding a .gitattributes can be affected. Paths are handled as
   // latin1 strings here (one char per byte), so raw bytes survive and string operations stay cheap.
-  const keyOf = (e: RawEntry) => (e.key ??= e.raw.toString('latin1'));
+  const keyOf = (e: RawEntry) => (e.key ??= e.out.toString('latin1', e.start, e.end));
   const scopes = attrFiles.map((e) => keyOf(e).slice(0, -'.gitattributes'.length));
   const everywhere = scopes.includes('');
   const inScope = (k: string) => everywhere || scopes.some((s) => k.length > s.length && k.startsWith(s));
