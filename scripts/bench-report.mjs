@@ -8,10 +8,10 @@ const [file, ...kv] = process.argv.slice(2);
 const facts = Object.fromEntries(kv.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]));
 const samples = new Map(); // label -> [{wall, rss}] ; failures recorded as NaN
 for (const line of readFileSync(file, 'utf8').split('\n')) {
-  const [label, wall, rss] = line.trim().split(/\s+/);
+  const [label, wall, rss, cpu] = line.trim().split(/\s+/);
   if (!label) continue;
   if (!samples.has(label)) samples.set(label, []);
-  samples.get(label).push({ wall: Number(wall), rss: Number(rss) });
+  samples.get(label).push({ wall: Number(wall), rss: Number(rss), cpu: cpu === undefined ? NaN : Number(cpu) });
 }
 const median = (xs) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -39,15 +39,15 @@ out.push('');
 if (facts.kernel) {
   out.push(`### Linux kernel (${facts.kernel}, Debian orig tarball vs its git tag with 3 modified, 1 tarball-only, 2 repo-only files)`);
   out.push('');
-  out.push('| archive | floor (decode + sha1sum) | distdiff | distdiff / floor | naive (tar -x, git archive, diff -r) | naive / distdiff | distdiff peak RSS |');
-  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push('| archive | floor (decode + sha1sum) | distdiff | distdiff / floor | CPU s floor / distdiff | CPU ratio | naive (tar -x, git archive, diff -r) | naive / distdiff | distdiff peak RSS |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [ext, floorCmd] of [['xz', 'xz -T2 -dc'], ['gz', 'gzip -dc'], ['zst', 'zstd -dc']]) {
     if (!samples.has(`floor-${ext}`)) continue;
     const f = get(`floor-${ext}`);
     const d = get(`distdiff-${ext}`);
     const n = get(`naive-${ext}`);
     out.push(
-      `| .tar.${ext} | ${s(f)} s (\`${floorCmd}\`) | ${s(d)} s | ${ratio(d, f)} | ${samples.has(`naive-${ext}`) ? s(n) + ' s' : '–'} | ${ratio(n, d)} | ${mb(get(`distdiff-${ext}`, 'rss'))} MB |`,
+      `| .tar.${ext} | ${s(f)} s (\`${floorCmd}\`) | ${s(d)} s | ${ratio(d, f)} | ${s(get(`floor-${ext}`, 'cpu'))} / ${s(get(`distdiff-${ext}`, 'cpu'))} | ${ratio(get(`distdiff-${ext}`, 'cpu'), get(`floor-${ext}`, 'cpu'))} | ${samples.has(`naive-${ext}`) ? s(n) + ' s' : '–'} | ${ratio(n, d)} | ${mb(get(`distdiff-${ext}`, 'rss'))} MB |`,
     );
   }
   if (samples.has('distdiff-xz-tree')) {
@@ -94,13 +94,15 @@ if (facts.many && samples.has('distdiff-many-tar')) {
   const n = Number(facts.many);
   out.push(`### ${n.toLocaleString('en')} zero-size entries, every one a finding (scripts/gen-many-entries.mjs)`);
   out.push('');
-  out.push('| archive | distdiff | .tar.gz / .tar | distdiff peak RSS (node) | RSS per entry |');
-  out.push('| --- | ---: | ---: | ---: | ---: |');
+  out.push('| archive | distdiff | .tar.gz / .tar | CPU s | .tar.gz / .tar (CPU) | distdiff peak RSS (node) | RSS per entry |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const tar = get('distdiff-many-tar');
+  const tarCpu = get('distdiff-many-tar', 'cpu');
   for (const v of ['tar', 'gz']) {
     const d = get(`distdiff-many-${v}`);
     const rss = get(`distdiff-many-${v}`, 'rss');
-    out.push(`| .${v === 'gz' ? 'tar.gz' : 'tar'} | ${s(d)} s | ${v === 'gz' ? ratio(d, tar) : '1.00×'} | ${mb(rss)} MB | ${Number.isFinite(rss) ? Math.round((rss * 1024) / n) : '–'} B |`);
+    const cpu = get(`distdiff-many-${v}`, 'cpu');
+    out.push(`| .${v === 'gz' ? 'tar.gz' : 'tar'} | ${s(d)} s | ${v === 'gz' ? ratio(d, tar) : '1.00×'} | ${s(cpu)} | ${v === 'gz' ? ratio(cpu, tarCpu) : '1.00×'} | ${mb(rss)} MB | ${Number.isFinite(rss) ? Math.round((rss * 1024) / n) : '–'} B |`);
   }
   if (Number(facts.many_json_bytes) > 0) out.push('', `The JSON report (--format json --output FILE, written as it is made): ${(Number(facts.many_json_bytes) / 1e6).toFixed(0)} MB.`);
   out.push('');
@@ -108,11 +110,11 @@ if (facts.many && samples.has('distdiff-many-tar')) {
 
 out.push('### All runs (wall seconds)');
 out.push('');
-out.push('| variant | runs | median | peak RSS (median) |');
-out.push('| --- | --- | ---: | ---: |');
+out.push('| variant | runs | median | CPU s (median) | peak RSS (median) |');
+out.push('| --- | --- | ---: | ---: | ---: |');
 for (const label of samples.keys()) {
   if (label.endsWith('-tree')) continue;
-  out.push(`| ${label} | ${runsOf(label)}${fails(label) ? ` (${fails(label)} failed)` : ''} | ${s(get(label))} | ${mb(get(label, 'rss'))} MB |`);
+  out.push(`| ${label} | ${runsOf(label)}${fails(label) ? ` (${fails(label)} failed)` : ''} | ${s(get(label))} | ${s(get(label, 'cpu'))} | ${mb(get(label, 'rss'))} MB |`);
 }
 out.push('');
 process.stdout.write(out.join('\n'));
