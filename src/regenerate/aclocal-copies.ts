@@ -16,23 +16,10 @@
  */
 import { findConstructs } from '../classify/suspicious.js';
 import type { UpstreamDb } from '../classify/upstream-db.js';
-import type { Construct } from '../core/findings.js';
+import type { AclocalCopy } from './types.js';
 import { blobId } from '../scan/blob-id.js';
 
 /** One file copied into aclocal.m4. */
-export interface AclocalCopy {
-  /** File name: the upstream file it matches, else a name its header gives, else "unnamed-N.m4". */
-  name: string;
-  /** Byte offset of the copy in aclocal.m4 (1-based line for the reader). */
-  line: number;
-  bytes: number;
-  /** The upstream file it is byte for byte (project and first release tag). */
-  upstream?: { project: string; tag?: string; commit?: string };
-  /** Not an upstream copy: whether the database knows files of this name (then no version of it matches). */
-  nameKnown?: boolean;
-  /** Suspicious constructs in a copy that is not an upstream copy (line numbers within the copy). */
-  constructs?: Construct[];
-}
 
 /** automake's preamble ends with the AC_AUTOCONF_VERSION warning, then a blank line (1.14 … 1.18). */
 const PREAMBLE_END = /typically [`']autoreconf'\.\]\)\]\)\n\n/;

@@ -2,8 +2,7 @@
  * The regeneration report shared by the regeneration stage (./regenerate.ts), the classifiers and the
  * provenance post pass. Types only.
  */
-import type { GeneratorStep } from '../core/findings.js';
-import type { AclocalCopy } from './aclocal-copies.js';
+import type { Construct, GeneratorStep } from '../core/findings.js';
 import type { GeneratorVersions } from './detect.js';
 
 export interface Tool {
@@ -56,3 +55,17 @@ export interface RegenerationReport {
   ms: number;
 }
 
+/** One third-party macro copy split out of a shipped aclocal.m4 (see aclocal-copies.ts). */
+export interface AclocalCopy {
+  /** File name: the upstream file it matches, else a name its header gives, else "unnamed-N.m4". */
+  name: string;
+  /** Byte offset of the copy in aclocal.m4 (1-based line for the reader). */
+  line: number;
+  bytes: number;
+  /** The upstream file it is byte for byte (project and first release tag). */
+  upstream?: { project: string; tag?: string; commit?: string };
+  /** Not an upstream copy: whether the database knows files of this name (then no version of it matches). */
+  nameKnown?: boolean;
+  /** Suspicious constructs in a copy that is not an upstream copy (line numbers within the copy). */
+  constructs?: Construct[];
+}

@@ -1,6 +1,6 @@
 /** JSON report: the VerifyResult as is (versioned by `schemaVersion`), keys in a stable order. */
 import type { VerifyResult } from '../core/result.js';
-import { blocks, jsonChunks } from './json-stream.js';
+import { blocks, jsonChunks } from '../util/json-stream.js';
 
 export function renderJson(r: VerifyResult): string {
   return JSON.stringify(r, null, 2) + '\n';

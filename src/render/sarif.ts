@@ -11,7 +11,7 @@ import type { VerifyResult } from '../core/result.js';
 import type { Severity } from '../core/types.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
 import { formatFinding } from '../core/wording.js';
-import { blocks, jsonChunks, LazyJsonArray } from './json-stream.js';
+import { blocks, jsonChunks, LazyJsonArray } from '../util/json-stream.js';
 
 const message = (f: Parameters<typeof formatFinding>[0]) => escapeNonPrinting(formatFinding(f));
 

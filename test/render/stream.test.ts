@@ -1,5 +1,5 @@
 /**
- * Streamed reports (render/json-stream.ts): the pieces joined are byte for byte what the in-memory
+ * Streamed reports (util/json-stream.ts): the pieces joined are byte for byte what the in-memory
  * renderers (JSON.stringify(…, null, 2)) produce — for arbitrary JSON values, for a sample result, and for
  * a real run of the CLI (stdout and --output) on a release with enough findings to span many 64 KB blocks.
  */
@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, LazyJsonArray } from '../../src/render/json-stream.js';
+import { jsonChunks, LazyJsonArray } from '../../src/util/json-stream.js';
 import { redactInputs, renderStream } from '../../src/render/index.js';
 import { renderJson, streamJson } from '../../src/render/json.js';
 import { renderSarif, streamSarif } from '../../src/render/sarif.js';
