@@ -119,10 +119,19 @@ const VARIANTS = [
   ['payload', 'npm-chalk-5.3.0', 1], ['payload-xz', 'xz-5.4.1', 1], ['payload-go', 'go-cobra-1.8.1', 1],
   ['setuid', 'npm-chalk-5.3.0', 1], ['setuid-xz', 'xz-5.4.1', 1], ['ltmain-xz', 'xz-5.4.1', 1], ['urlhost', 'npm-semver-7.6.0', 1],
   ['urlhost-pypi', 'pypi-idna-3.10', 1], ['symlink', 'json-c-0.16', 1], ['deref', 'json-c-0.16', 0],
+  // the base release exits 1 on its own remaining findings: these are decided by the tampered file's finding
+  ['gnulib-line', 'coreutils-9.1', 1, 'lib/xmalloc.c', 'high'], ['gnulib-curl', 'coreutils-9.1', 1, 'build-aux/gnupload', 'critical'],
 ];
-for (const [id, base, want] of VARIANTS) {
+for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
   if (!x) continue;
+  if (path) {
+    const f = x.r?.findings?.find((g) => g.path === path);
+    const ok = x.rc === want && f?.severity === severity;
+    const shownDiff = f?.diff?.unified ? ` (${(f.diff.unified.split('\n').filter((l) => /^\+[^+]/.test(l)).slice(0, 1).map((l) => `\`${l.replace(/\|/g, '\\|')}\``).join('') || 'no added line')})` : '';
+    tampered.push(`| ${id} | ${base} | ${want}, ${severity} at \`${path}\` | ${ok ? String(x.rc) : `**${x.rc}**`} | ${x.r?.verdict ?? 'error'} | ${f ? `${ok ? '' : '**'}${f.severity} ${f.code} \`${f.path}\`${ok ? '' : '**'}${shownDiff}` : '**no finding**'} |`);
+    continue;
+  }
   const failing = x.r?.findings?.filter((f) => ['critical', 'high'].includes(f.severity)) ?? [];
   const shown = failing.length ? failing : (x.r?.findings ?? []).filter((f) => f.code === 'SYMLINK_AS_FILE');
   const novelOf = (f) => (Array.isArray(f.evidence?.novel) && f.evidence.novel.length ? ` (novel line ${f.evidence.novel[0].line}: \`${String(f.evidence.novel[0].text).trim().replaceAll('|', '\\|').replaceAll('`', "'")}\`${f.evidence.novelLines > 1 ? `, ${f.evidence.novelLines - 1} more` : ''})` : '');
@@ -183,7 +192,10 @@ Built by \`scripts/evaluate\` from the releases above by repacking the tarball w
 binary payload file nothing names, a file gaining mode 4755, a version-looking edit that also changes a URL's
 host, libtool's \`ltmain.sh\` with one injected decompress-and-eval line (critical, the line shown as the copy's
 novel line), a symlink replaced by a file with other content — each must exit 1 under the default gate — and a control,
-the same symlink replaced by its target's content (what make dist does), which must exit 0.
+the same symlink replaced by its target's content (what make dist does), which must exit 0. Two variants of a
+gnulib project (its gnulib pinned as a submodule and compared with \`--submodule\`): one line injected into a
+gnulib lib/ file must stay high, a \`curl … | sh\` injected into a gnulib build-aux/ script must be critical;
+their base release exits 1 on its own remaining findings, so the tampered file's finding decides them.
 
 | variant | built from | expected exit | exit | verdict | findings that decide it |
 |---|---|---|---|---|---|

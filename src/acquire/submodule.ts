@@ -85,6 +85,23 @@ export async function readGitmodules(gitDir: string, commit: string): Promise<Gi
   return [...byName.values()];
 }
 
+/** gnulib's bootstrap clones this when bootstrap.conf names no GNULIB_URL. */
+export const DEFAULT_GNULIB_URL = 'https://git.savannah.gnu.org/git/gnulib.git';
+
+/** GNULIB_REVISION and GNULIB_URL as the revision's tracked bootstrap.conf sets them (plain assignments only). */
+export async function bootstrapPin(gitDir: string, commit: string): Promise<{ revision?: string; url?: string } | undefined> {
+  let conf: string;
+  try {
+    conf = (await runGit(gitDir, ['cat-file', 'blob', `${commit}:bootstrap.conf`])).toString('utf8');
+  } catch {
+    return undefined;
+  }
+  const value = (name: string) => new RegExp(`^\\s*${name}=["']?([^"'\\s#;$\`]+)["']?\\s*(?:#.*)?$`, 'm').exec(conf)?.[1];
+  const revision = value('GNULIB_REVISION');
+  const url = value('GNULIB_URL');
+  return revision ? { revision, ...(url ? { url } : {}) } : undefined;
+}
+
 /** A .gitmodules URL relative to the superproject's (`../gnulib.git`), resolved against a remote --repo URL. */
 export function resolveRelativeUrl(url: string, mainRepo: string): string | undefined {
   if (!/^\.\.?\//.test(url)) return url;
@@ -140,21 +157,25 @@ export async function acquireSubmodules(opts: {
   cacheDir: string;
   maxRetainFile: number;
 }): Promise<Submodules> {
-  const gitlinks = [...opts.git.entries.values()].filter((e) => e.type === 'submodule' && e.oid);
+  const gitlinks: { path: string; oid?: string; bootstrap?: true }[] = [...opts.git.entries.values()].filter((e) => e.type === 'submodule' && e.oid);
   const pinned: PinnedSubmodule[] = [];
   const notes: Note[] = [];
   const readers: BlobReader[] = [];
   const close = async () => {
     await Promise.all(readers.map((r) => r.close()));
   };
-  if (!gitlinks.length) {
-    for (const r of opts.requests) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', reason: 'the compared revision pins no such submodule' });
-    return { pinned, notes, close };
+  const modules = gitlinks.length ? await readGitmodules(opts.repo.gitDir, opts.commit) : [];
+  // No gnulib gitlink: bootstrap.conf may pin gnulib with GNULIB_REVISION (only a full commit id pins anything).
+  const boot = gitlinks.some((l) => l.path === 'gnulib' || modules.some((m) => m.name === 'gnulib' && m.path === l.path)) ? undefined : await bootstrapPin(opts.repo.gitDir, opts.commit);
+  if (boot?.revision && /^[0-9a-f]{40}$/.test(boot.revision)) {
+    gitlinks.push({ path: 'gnulib', oid: boot.revision, bootstrap: true });
+    modules.push({ name: 'gnulib', path: 'gnulib', url: boot.url ?? DEFAULT_GNULIB_URL });
+  } else if (boot?.revision) {
+    notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', reason: `bootstrap.conf's GNULIB_REVISION=${boot.revision} is not a full commit id, so it pins no gnulib version` });
   }
-  const modules = await readGitmodules(opts.repo.gitDir, opts.commit);
   const used = new Set<SubmoduleRequest>();
   for (const link of gitlinks) {
-    const full = opts.pathInRepo ? `${opts.pathInRepo}/${link.path}` : link.path;
+    const full = opts.pathInRepo && !link.bootstrap ? `${opts.pathInRepo}/${link.path}` : link.path;
     const entry = modules.find((m) => m.path === full);
     const name = entry?.name ?? link.path;
     const commit = link.oid!;
@@ -204,7 +225,7 @@ export async function acquireSubmodules(opts: {
         return oid ? reader.read(oid, opts.maxRetainFile) : undefined;
       },
     });
-    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size });
+    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...(link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {}) });
   }
   for (const r of opts.requests) {
     if (!used.has(r)) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', reason: 'the compared revision pins no such submodule' });

@@ -45,7 +45,7 @@ export function normalisePath(p: string): string | undefined {
 const join = (...parts: string[]) => normalisePath(parts.join('/'));
 
 /** A layout from a shipped gnulib-comp.m4 (`path`, `text`) and, when shipped, the gnulib-cache.m4 next to it. */
-export function parseGnulibComp(path: string, text: string, cache?: string): GnulibLayout | undefined {
+export function parseGnulibComp(path: string, text: string, cache?: string, bootstrapConf?: string): GnulibLayout | undefined {
   const m4Base = /gl_m4_base='([^'\n]*)'/.exec(text)?.[1];
   const bases = [...text.matchAll(/gl_source_base='([^'\n]*)'/g)].map((m) => m[1]!);
   if (m4Base === undefined || !bases.length) return undefined;
@@ -54,7 +54,8 @@ export function parseGnulibComp(path: string, text: string, cache?: string): Gnu
   if (m4Dir === undefined || !(path === suffix || path.endsWith(`/${suffix}`))) return undefined;
   const dir = path.slice(0, path.length - suffix.length);
   const files = new Set<string>();
-  const list = /AC_DEFUN\(\[gl_FILE_LIST\], \[\n([\s\S]*?)\n\]\)/.exec(text);
+  // gl_FILE_LIST, or <PREFIX>_FILE_LIST under --macro-prefix (libtool: GL_FILE_LIST)
+  const list = /AC_DEFUN\(\[\w+_FILE_LIST\], \[\n([\s\S]*?)\n\]\)/.exec(text);
   if (list) for (const l of list[1]!.split('\n')) if (l.trim()) files.add(l.trim());
   const fromCache = (re: RegExp) => (cache ? re.exec(cache)?.[1] : undefined);
   const lgplMacro = cache ? /^gl_LGPL(?:\(\[([^\]]*)\]\))?/m.exec(cache) : null;
@@ -67,9 +68,50 @@ export function parseGnulibComp(path: string, text: string, cache?: string): Gnu
     auxDir: fromCache(/^#\s+--aux-dir=(\S+)/m) ?? 'build-aux',
     docBase: fromCache(/^gl_DOC_BASE\(\[([^\]]*)\]\)/m) ?? 'doc',
     files,
-    localDirs: (fromCache(/^gl_LOCAL_DIR\(\[([^\]]*)\]\)/m) ?? (cache ? '' : 'gl')).split(':').filter(Boolean),
+    localDirs: (fromCache(/^gl_LOCAL_DIR\(\[([^\]]*)\]\)/m) ?? bootstrapLocalDirs(bootstrapConf) ?? (cache ? '' : 'gl')).split(':').filter(Boolean),
     ...(cache ? { lgpl: lgplMacro ? lgplMacro[1] || 'yes' : 'none' } : {}),
   };
+}
+
+/** Where gnulib-tool put a gl_FILE_LIST entry ('lib/x', 'tests=lib/x', 'top/x' …) under `layout`; undefined when unmapped. */
+export function destinationOf(layout: GnulibLayout, listed: string): string | undefined {
+  const m = /^(lib|m4|tests=lib|tests|build-aux|doc|top)\/(.+)$/.exec(listed);
+  if (!m) return undefined;
+  const base = { lib: layout.sourceBase, m4: layout.m4Base, 'tests=lib': layout.testsBase, tests: layout.testsBase, 'build-aux': layout.auxDir, doc: layout.docBase, top: '.' }[m[1]!];
+  return base === undefined ? undefined : normalisePath(`${layout.dir}${base}/${m[2]}`);
+}
+
+/** bootstrap.conf's local_gl_path / local_gl_dir (gnulib's bootstrap passes each as --local-dir). */
+function bootstrapLocalDirs(conf: string | undefined): string | undefined {
+  const m = conf ? /^\s*local_gl_(?:path|dir)=["']?([^"'\s]+)/m.exec(conf) : null;
+  return m?.[1];
+}
+
+/** The files bootstrap copies from gnulib outside gnulib-tool's modules, by default and as bootstrap.conf lists them. */
+const BOOTSTRAP_DEFAULT_FILES = ['build-aux/compile', 'build-aux/install-sh', 'build-aux/mdate-sh', 'build-aux/texinfo.tex', 'build-aux/depcomp', 'build-aux/config.guess', 'build-aux/config.sub', 'doc/INSTALL'];
+
+/**
+ * Destination → gnulib file for what bootstrap copies itself: gnulib_extra_files / gnulib_non_module_files
+ * (destination as bootstrap computes it: `*\/COPYING*` → COPYING, `*\/INSTALL` → INSTALL, `build-aux/*` → the
+ * aux dir, else the same path) and `func_gnulib_tool_copy_file SRC DEST` lines of a tracked bootstrap.conf.
+ */
+export function bootstrapFiles(conf: string | undefined, auxDir = 'build-aux'): Map<string, string> {
+  const files = new Set(BOOTSTRAP_DEFAULT_FILES);
+  const out = new Map<string, string>();
+  if (conf) {
+    for (const m of conf.matchAll(/gnulib_(?:extra|non_module)_files=(?:\$\w+)?["']([^"']*)["']/g)) {
+      for (const t of m[1]!.split(/\s+/)) if (/^(?:build-aux|doc|top|lib|m4|tests)\/[\w.+-]+$/.test(t)) files.add(t);
+    }
+    for (const m of conf.matchAll(/func_gnulib_tool_copy_file\s+(\S+)\s+(\S+)/g)) {
+      const dest = normalisePath(m[2]!);
+      if (dest && /^[\w.+/-]+$/.test(m[1]!)) out.set(dest, m[1]!);
+    }
+  }
+  for (const f of files) {
+    const dest = /\/COPYING[^/]*$/.test(f) ? 'COPYING' : /\/INSTALL$/.test(f) ? 'INSTALL' : f.startsWith('build-aux/') ? normalisePath(`${auxDir}/${f.slice('build-aux/'.length)}`) : f;
+    if (dest && !out.has(dest)) out.set(dest, f);
+  }
+  return out;
 }
 
 /** One gnulib file a tarball path may be the copy of: `listed` as gnulib-tool wrote it in gl_FILE_LIST. */

@@ -2,7 +2,8 @@
  * gnulib-tool's --local-dir (pure): a project keeps, in git, files that replace gnulib's (`<localdir>/lib/x.c`)
  * and patches gnulib-tool applies to gnulib's copy with `patch` (`<localdir>/lib/x.c.diff`, unified or context
  * format). A tarball copy equal to the tracked override, or to the pinned gnulib file with the tracked patch
- * applied (hunks must fit exactly; offsets are allowed as with patch, fuzz is not), is explained by files in git.
+ * applied (as gnulib-tool's `patch` applies it: hunks may move, and up to 2 lines of a hunk may differ — GNU
+ * patch's default fuzz), is explained by files in git: the result is fixed by the pinned file and the tracked patch.
  */
 import { applyPatch, parsePatch, type StructuredPatch, type StructuredPatchHunk } from 'diff';
 
@@ -61,7 +62,7 @@ export function parseContextDiff(text: string): StructuredPatch | undefined {
   return hunks.length ? { oldFileName: '', newFileName: '', oldHeader: '', newHeader: '', hunks } : undefined;
 }
 
-/** `source` with the tracked patch `diffText` applied, or undefined when a hunk does not fit exactly. */
+/** `source` with the tracked patch `diffText` applied, or undefined when a hunk does not fit (fuzz 2, as GNU patch). */
 export function applyLocalDiff(source: string, diffText: string): string | undefined {
   let patch: StructuredPatch | undefined;
   if (/^\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*$/m.test(diffText)) patch = parseContextDiff(diffText);
@@ -74,6 +75,6 @@ export function applyLocalDiff(source: string, diffText: string): string | undef
     }
   }
   if (!patch) return undefined;
-  const out = applyPatch(source, patch, { fuzzFactor: 0 });
+  const out = applyPatch(source, patch, { fuzzFactor: 2 });
   return out === false ? undefined : out;
 }

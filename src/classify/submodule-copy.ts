@@ -27,7 +27,8 @@ import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { isBuildAffecting } from './build-affecting.js';
 import { applyLocalDiff } from './gnulib-local.js';
 import { applyRewrites, availableRewrites, rewriteCandidates } from './gnulib-rewrite.js';
-import { gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
+import { bootstrapFiles, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
+import { generatorSource } from './produced.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
 
@@ -37,12 +38,24 @@ const TOOL_FILES = ['gnulib-tool', 'gnulib-tool.sh', 'pygnulib/GLImport.py', 'py
 interface Layout {
   layout: GnulibLayout;
   sub: PinnedSubmodule;
+  /** What bootstrap copies from gnulib itself: destination → gnulib file. */
+  bootstrap: Map<string, string>;
 }
 
 interface State {
   layouts: Layout[];
   rewrites: Map<PinnedSubmodule, Promise<Set<SubmoduleRewrite>>>;
+  /** Per tarball path, how it compares with the pinned files it maps to (memoised: a generated file's source asks too). */
+  matches: Map<string, Promise<Match>>;
+  /** Where gnulib-tool put each listed gnulib file: destination → the pinned file (gperf/bison sources). */
+  destinations?: Map<string, { sub: PinnedSubmodule; file: string }>;
 }
+
+/** The outcome of comparing a tarball file with the pinned files it maps to. */
+type Match =
+  | { kind: 'none' }
+  | { kind: 'copy'; c: Candidate; rewrites: SubmoduleRewrite[] }
+  | { kind: 'differs'; strict: Candidate[]; best?: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[] } };
 
 const isGnulib = (s: PinnedSubmodule) => s.files.has('gnulib-tool') && [...s.files.keys()].some((p) => p.startsWith('modules/'));
 
@@ -59,12 +72,18 @@ async function buildState(ctx: ClassifyContext): Promise<State> {
     for (const p of comps) {
       const t = await text(ctx, p);
       if (!t) continue;
-      const layout = parseGnulibComp(p, t, await text(ctx, p.replace(/gnulib-comp\.m4$/, 'gnulib-cache.m4')));
+      const dir = p.slice(0, p.length - 'gnulib-comp.m4'.length);
+      const cache = await text(ctx, `${dir}gnulib-cache.m4`);
+      const top = p.includes('/') ? undefined : '';
+      const conf = (await text(ctx, `${top ?? ''}bootstrap.conf`)) ?? (await text(ctx, 'bootstrap.conf'));
+      const layout = parseGnulibComp(p, t, cache, conf);
+      if (!layout) continue;
+      const bootstrap = layout.dir === '' ? bootstrapFiles(conf, layout.auxDir) : new Map<string, string>();
       // Several gnulib submodules are rare; each layout is tried with each (the content decides).
-      if (layout) for (const sub of gnulibs) layouts.push({ layout, sub });
+      for (const sub of gnulibs) layouts.push({ layout, sub, bootstrap });
     }
   }
-  return { layouts, rewrites: new Map() };
+  return { layouts, rewrites: new Map(), matches: new Map() };
 }
 
 const STATES = new WeakMap<ClassifyContext, Promise<State>>();
@@ -95,28 +114,34 @@ interface Candidate {
   sub: PinnedSubmodule;
   file: string;
   listed: string;
-  via: 'path' | 'gnulib-tool';
+  via: 'path' | 'gnulib-tool' | 'bootstrap';
   layout?: GnulibLayout;
+  /** A difference is a finding (gnulib-tool listed the file, or a tracked local file names it); otherwise only a match counts. */
+  strict: boolean;
   /** gnulib-tool's local override or patch, tracked in git. */
   local?: GnulibLocal;
 }
 
-/** gnulib-tool's func_lookup_file: the first local dir holding the file overrides gnulib's; else a .diff there patches it. */
+/**
+ * gnulib-tool's func_lookup_file: the first local dir holding the file overrides gnulib's, then every local
+ * dir's `.diff` for it is applied, in order.
+ */
 function localOf(layout: GnulibLayout, file: string, gitPaths: ReadonlySet<string>): GnulibLocal | undefined {
   const bases = layout.localDirs.map((d) => normaliseDir(`${layout.dir}${d}`));
-  for (const b of bases) if (gitPaths.has(`${b}${file}`)) return { file: `${b}${file}`, how: 'override' };
-  for (const b of bases) if (gitPaths.has(`${b}${file}.diff`)) return { file: `${b}${file}.diff`, how: 'patch' };
-  return undefined;
+  const override = bases.map((b) => `${b}${file}`).find((p) => gitPaths.has(p));
+  const patches = bases.map((b) => `${b}${file}.diff`).filter((p) => gitPaths.has(p));
+  return override || patches.length ? { ...(override ? { override } : {}), patches } : undefined;
 }
 
 /** The content gnulib-tool copied for a candidate, before its sed rewrites. */
 async function sourceOf(c: Candidate, ctx: ClassifyContext): Promise<Buffer | undefined> {
-  if (c.local?.how === 'override') return ctx.content.git(c.local.file);
-  const pinned = await c.sub.read(c.file);
-  if (!pinned || !c.local) return pinned;
-  const patch = await ctx.content.git(c.local.file);
-  const patched = patch ? applyLocalDiff(pinned.toString('latin1'), patch.toString('latin1')) : undefined;
-  return patched === undefined ? undefined : Buffer.from(patched, 'latin1');
+  const base = c.local?.override ? await ctx.content.git(c.local.override) : await c.sub.read(c.file);
+  let text = base?.toString('latin1');
+  for (const p of c.local?.patches ?? []) {
+    const patch = await ctx.content.git(p);
+    text = text !== undefined && patch ? applyLocalDiff(text, patch.toString('latin1')) : undefined;
+  }
+  return text === undefined ? undefined : Buffer.from(text, 'latin1');
 }
 
 function candidates(state: State, ctx: ClassifyContext, path: string): Candidate[] {
@@ -124,16 +149,25 @@ function candidates(state: State, ctx: ClassifyContext, path: string): Candidate
   for (const sub of ctx.submodules ?? []) {
     if (path.startsWith(`${sub.path}/`)) {
       const rel = path.slice(sub.path.length + 1);
-      if (sub.files.has(rel)) out.push({ sub, file: rel, listed: rel, via: 'path' });
+      if (sub.files.has(rel)) out.push({ sub, file: rel, listed: rel, via: 'path', strict: true });
     }
   }
   const plain: Candidate[] = [];
-  for (const { layout, sub } of state.layouts) {
+  for (const { layout, sub, bootstrap } of state.layouts) {
     for (const s of gnulibSources(layout, path)) {
+      const listed = layout.files.has(s.listed);
+      // a local dir that is itself a pinned submodule (libtool's gl-mod/bootstrap): its tree holds the file
+      for (const d of layout.localDirs) {
+        const base = normaliseDir(`${layout.dir}${d}`).replace(/\/$/, '');
+        const modules = (ctx.submodules ?? []).find((m) => m.path === base);
+        if (modules?.files.has(s.file)) out.push({ sub: modules, file: s.file, listed: s.listed, via: 'gnulib-tool', layout, strict: listed });
+      }
       const local = localOf(layout, s.file, ctx.gitPaths);
-      if (local?.how === 'override' || (sub.files.has(s.file) && local)) out.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout, local: local! });
-      if (sub.files.has(s.file)) plain.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout });
+      if (local && (local.override || sub.files.has(s.file))) out.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout, local: local!, strict: true });
+      if (sub.files.has(s.file)) plain.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout, strict: listed });
     }
+    const extra = bootstrap.get(path);
+    if (extra && sub.files.has(extra)) plain.push({ sub, file: extra, listed: extra, via: 'bootstrap', layout, strict: false });
   }
   // tracked local overrides and patches first: gnulib-tool used them in place of the plain file
   return [...out, ...plain];
@@ -178,6 +212,76 @@ function normaliseDir(p: string): string {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Compare a tarball file with the pinned files it maps to (memoised per path). */
+function matchOf(state: State, ctx: ClassifyContext, path: string, oid: string): Promise<Match> {
+  let m = state.matches.get(path);
+  if (!m) state.matches.set(path, (m = computeMatch(state, ctx, path, oid)));
+  return m;
+}
+
+async function computeMatch(state: State, ctx: ClassifyContext, path: string, oid: string): Promise<Match> {
+  const cands = candidates(state, ctx, path);
+  if (!cands.length) return { kind: 'none' };
+  for (const c of cands) if (!c.local && c.sub.files.get(c.file) === oid) return { kind: 'copy', c, rewrites: [] };
+  const shipped = ctx.content.tarball(path);
+  // The closest variant (pinned file, or after the rewrites that bring it closest) is what a diff shows.
+  let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number } | undefined;
+  for (const c of cands) {
+    const pinned = await sourceOf(c, ctx);
+    if (!pinned || !shipped) continue;
+    const original = pinned.toString('latin1');
+    const want = shipped.toString('latin1');
+    const variants: SubmoduleRewrite[][] = [[], ...rewriteCandidates(c.listed, await rewritesOf(state, c.sub)).filter((ids) => lgplAllows(c.layout, ids))];
+    for (const ids of variants) {
+      const got = ids.length ? applyRewrites(original, ids) : original;
+      if (got === want) return { kind: 'copy', c, rewrites: ids };
+      if (!c.strict) continue;
+      const d = contentDiff(path, Buffer.from(got, 'latin1'), shipped, {}, { timeoutMs: 1000, maxBytes: 1 });
+      const lines = d.kind === 'text' ? (d.added ?? 0) + (d.removed ?? 0) : Number.MAX_SAFE_INTEGER;
+      if (!best || lines < best.lines) best = { c, pinned: Buffer.from(got, 'latin1'), ids, lines };
+    }
+  }
+  return { kind: 'differs', strict: cands.filter((c) => c.strict), ...(best ? { best } : {}) };
+}
+
+/** Destination → pinned file for every file gl_FILE_LIST lists (where gnulib-tool put it). */
+function destinationsOf(state: State): Map<string, { sub: PinnedSubmodule; file: string }> {
+  if (state.destinations) return state.destinations;
+  const out = new Map<string, { sub: PinnedSubmodule; file: string }>();
+  for (const { layout, sub } of state.layouts) {
+    for (const listed of layout.files) {
+      const dest = destinationOf(layout, listed);
+      const file = listed.replace(/^tests=lib\//, 'lib/');
+      if (dest && sub.files.has(file) && !out.has(dest)) out.set(dest, { sub, file });
+    }
+  }
+  return (state.destinations = out);
+}
+
+/**
+ * A gperf / bison output (its header names the source) of a gnulib source: the named source is shipped and a
+ * proved copy of the pinned file, or not shipped and gnulib-tool's layout puts that pinned file there.
+ */
+async function generatedFromPinned(state: State, ctx: ClassifyContext, path: string, content: Buffer): Promise<Finding | undefined> {
+  const dests = destinationsOf(state);
+  // gperf run by its full path (`Command-line: /usr/bin/gperf …`, bison 3.8.2's) is still gperf
+  const head = content.subarray(0, 8192).toString('latin1').replace(/^(\/\* Command-line: )\S*\/gperf /m, '$1gperf ');
+  const made = generatorSource(path, head, new Set(dests.keys()));
+  if (!made) return undefined;
+  const placed = dests.get(made.source)!;
+  const shipped = ctx.diffs.find((d) => d.path === made.source && d.status === 'tarball-only')?.tarball?.oid;
+  if (shipped !== undefined) {
+    const m = await matchOf(state, ctx, made.source, shipped);
+    if (m.kind !== 'copy') return undefined;
+  } else if (ctx.tarballPaths.has(made.source)) return undefined; // shipped but not a tarball-only file: not ours to judge
+  return makeFinding('GENERATED_FROM_SOURCE', path, codeDoc('GENERATED_FROM_SOURCE').severity, {
+    how: 'generator',
+    source: made.source,
+    generator: made.generator,
+    sourceCopy: { submodule: placed.sub.name, commit: placed.sub.commit, file: placed.file },
+  });
+}
+
 export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
   return {
     id: 'submodule-copy',
@@ -187,10 +291,14 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
       if (t?.type !== 'file' || t.oid === undefined || diff.copyOf) return undefined;
       if (diff.status === 'changed' ? !diff.changes?.includes('content') : diff.status !== 'tarball-only') return undefined;
       const state = await stateOf(ctx);
-      const cands = candidates(state, ctx, diff.path);
-      if (!cands.length) {
+      // No pinned file to compare with: gnulib-tool's generated files and gperf/bison outputs of pinned sources.
+      const unmapped = async (): Promise<Finding | undefined> => {
         if (diff.status !== 'tarball-only' || !state.layouts.length) return undefined;
-        const head = ctx.content.tarball(diff.path)?.subarray(0, 2048).toString('latin1');
+        const content = ctx.content.tarball(diff.path);
+        // gperf / bison output whose header names a gnulib source: shipped and proved a copy, or placed by the layout
+        const made = content && !content.includes(0) ? await generatedFromPinned(state, ctx, diff.path, content) : undefined;
+        if (made) return made;
+        const head = content?.subarray(0, 2048).toString('latin1');
         const gen = head !== undefined ? generatedOutput(state, diff.path, head, ctx.gitPaths) : undefined;
         if (!gen) return undefined;
         return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, codeDoc('GENERATED_BY_AUTOTOOLS').severity, {
@@ -198,33 +306,23 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
           ...(gen.source ? { source: gen.source } : {}),
           proof: { proved: false, method: 'label', reason: `gnulib-tool output (its generated-file header, its place in the layout of ${gen.layout.from}); gnulib-tool is not run, so its content is not proved` },
         });
+      };
+      const m = await matchOf(state, ctx, diff.path, t.oid);
+      if (m.kind === 'copy') {
+        const { c, rewrites } = m;
+        return makeFinding('SUBMODULE_COPY', diff.path, codeDoc('SUBMODULE_COPY').severity, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}) });
       }
-      const evidence = (c: Candidate, rewrites: SubmoduleRewrite[]) =>
-        makeFinding('SUBMODULE_COPY', diff.path, codeDoc('SUBMODULE_COPY').severity, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}) });
-      for (const c of cands) if (!c.local && c.sub.files.get(c.file) === t.oid) return evidence(c, []);
-
+      // Only a file gnulib-tool says it copied (or a tracked local file names) is a finding when it differs;
+      // an unlisted mapping or a bootstrap-copied file with other upstreams (install-sh …) is left to the others.
+      if (m.kind === 'none' || !m.strict.length) return unmapped();
       const shipped = ctx.content.tarball(diff.path);
-      // The closest variant (pinned file, or after the rewrites that bring it closest) is what the diff shows.
-      let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number } | undefined;
-      for (const c of cands) {
-        const pinned = await sourceOf(c, ctx);
-        if (!pinned || !shipped) continue;
-        const original = pinned.toString('latin1');
-        const want = shipped.toString('latin1');
-        const variants: SubmoduleRewrite[][] = [[], ...rewriteCandidates(c.listed, await rewritesOf(state, c.sub)).filter((ids) => lgplAllows(c.layout, ids))];
-        for (const ids of variants) {
-          const got = ids.length ? applyRewrites(original, ids) : original;
-          if (got === want) return evidence(c, ids);
-          const d = contentDiff(diff.path, Buffer.from(got, 'latin1'), shipped, {}, { timeoutMs: 1000, maxBytes: 1 });
-          const lines = d.kind === 'text' ? (d.added ?? 0) + (d.removed ?? 0) : Number.MAX_SAFE_INTEGER;
-          if (!best || lines < best.lines) best = { c, pinned: Buffer.from(got, 'latin1'), ids, lines };
-        }
-      }
+      const best = m.best;
+      const strict = m.strict;
       // Another version of the same upstream file: the release used another gnulib; the blob index explains it.
       const known = index()?.lookup(t.oid);
       if (known && known.path.slice(known.path.lastIndexOf('/') + 1) === diff.path.slice(diff.path.lastIndexOf('/') + 1)) return undefined;
-      const c = best?.c ?? cands[0]!;
-      const left = c.local?.how === 'override' ? c.local.file : `${c.sub.name} ${c.sub.commit.slice(0, 12)} ${c.file}${c.local ? ` + ${c.local.file}` : ''}`;
+      const c = best?.c ?? strict[0]!;
+      const left = `${c.local?.override ?? `${c.sub.name} ${c.sub.commit.slice(0, 12)} ${c.file}`}${c.local?.patches.length ? ` + ${c.local.patches.join(' + ')}` : ''}`;
       const diffOut = contentDiff(diff.path, best?.pinned, shipped, { gitOid: c.sub.files.get(c.file), tarballOid: t.oid, tarballSize: t.size }, { labels: [`${left}${best?.ids.length ? ` after ${best.ids.join(', ')}` : ''}`, 'tarball'] });
       const differing = diffOut.kind === 'text' ? (diffOut.added ?? 0) + (diffOut.removed ?? 0) : 0;
       return makeFinding(

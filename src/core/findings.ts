@@ -62,9 +62,9 @@ export interface EvidenceMap {
   EXPORT_IGNORED: { type: EntryType };
   SUBMODULE: { commit?: string; tarball: 'absent' | 'empty' | 'content'; files: number };
   /** A tarball file equal to the file it was copied from in a submodule's pinned tree (src/classify/submodule-copy.ts). */
-  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool'; rewrites: SubmoduleRewrite[]; local?: GnulibLocal };
+  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; rewrites: SubmoduleRewrite[]; local?: GnulibLocal };
   /** A tarball file that maps to a file of a submodule's pinned tree but differs from it beyond the listed rewrites. */
-  SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal };
+  SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal };
   COPY_OF_TRACKED: { source: string };
   REPO_METADATA_NOT_SHIPPED: { kind: 'git' | 'ci' | 'editor' | 'lint' };
 
@@ -122,6 +122,8 @@ export interface EvidenceMap {
     /** extracted: further tracked sources some lines came from; the lines found in none (up to 5 shown). */
     others?: string[];
     untraced?: { line: number; text: string }[];
+    /** generator: the named source is gnulib-tool's copy of this pinned submodule file (src/classify/submodule-copy.ts). */
+    sourceCopy?: { submodule: string; commit: string; file: string };
   };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
@@ -167,10 +169,13 @@ export interface EvidenceMap {
  */
 export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-lgpl' | 'license-lgpl2';
 
-/** A tracked file of gnulib-tool's --local-dir used instead of (override) or on top of (patch) the pinned file. */
+/**
+ * gnulib-tool's --local-dir files used for a copy (tracked in git): the override that replaced the pinned file
+ * (the first local dir holding it), and the `.diff` patches applied on top (every local dir's, in order).
+ */
 export interface GnulibLocal {
-  file: string;
-  how: 'override' | 'patch';
+  override?: string;
+  patches: string[];
 }
 
 /** Archive metadata that names the commit an archive was made from. */

@@ -89,7 +89,7 @@ export function noteText(n: Note): string {
           ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
           : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
     case 'SUBMODULE_PINNED':
-      return `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
+      return `${n.pinnedBy ? `${n.name} pinned by bootstrap.conf's GNULIB_REVISION` : `submodule ${n.name} (${n.path}/) pinned`} at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
     case 'SUBMODULE_UNAVAILABLE':
       return n.commit
         ? `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)} not available: ${n.reason}; its copies are judged without it`

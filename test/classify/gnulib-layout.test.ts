@@ -98,7 +98,9 @@ describe('gnulib-tool --local-dir patches', () => {
     expect(applyLocalDiff(src, ctx)).toBe('a\nb\nC\nC2\nd\ne\nf\ng\n');
     expect(applyLocalDiff(`0\n${src}`, ctx)).toBe('0\na\nb\nC\nC2\nd\ne\nf\ng\n');
     expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -5,2 +5,2 @@\n e\n-f\n+F\n')).toBe('a\nb\nc\nd\ne\nF\ng\n');
-    expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -5,2 +5,2 @@\n e\n-z\n+F\n')).toBeUndefined();
+    // GNU patch's default fuzz: up to 2 lines of a hunk may differ; 3 do not fit anywhere
+    expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -3,5 +3,5 @@\n c\n X\n e\n-f\n+F\n g\n')).toBe('a\nb\nc\nd\ne\nF\ng\n');
+    expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -2,6 +2,6 @@\n b\n X\n Y\n Z\n-f\n+F\n g\n')).toBeUndefined();
     expect(applyLocalDiff(src, 'not a patch\n')).toBeUndefined();
   });
   it('a context hunk with only additions (no old lines listed)', () => {

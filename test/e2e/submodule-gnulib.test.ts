@@ -6,15 +6,15 @@
  * m4/gnulib-comp.m4 and lib/gnulib.mk). The submodule's repository comes from --submodule (a path, or a
  * file:// URL cloned into the cache) or from the .gitmodules URL served by `git daemon` on 127.0.0.1.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../src/verify.js';
 import type { Finding } from '../../src/core/findings.js';
 import { makeTar } from '../helpers/archives.js';
-import { git, gitEnv, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
+import { git, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
+import { startGitDaemon, type GitDaemon } from '../helpers/git-daemon.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const cli = resolve(__dirname, '../../dist/cli.js');
@@ -59,6 +59,9 @@ const BAZ = '/* baz.c */\nint baz (void)\n{\n  return 1;\n}\n';
 const BAZ_DIFF = '--- gnulib/lib/baz.c\n+++ gl/lib/baz.c\n@@ -3,3 +3,3 @@\n {\n-  return 1;\n+  return 42;\n }\n';
 /** The project's local override of a gnulib file (gl/lib/qux.h), copied with the config-h rewrite. */
 const QUX = '/* qux.h, the project\'s own */\n#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\n';
+const TAB_GPERF = '%{\n#include <string.h>\n%}\nstruct t { const char *name; };\n%%\nfoo\nbar\n';
+/** gperf's output for it, as make dist ships it (gperf is not run: the header names the source). */
+const TAB_H = '/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: gperf -m 10 ./lib/tab.gperf  */\nstatic const char *lookup (const char *s);\n';
 const GNUPLOAD = '#!/bin/sh\n# gnupload: upload files to the GNU servers.\nset -e\nfor f in "$@"; do\n  echo "uploading $f"\ndone\n';
 
 const gnulibFiles: Record<string, FileSpec> = {
@@ -73,6 +76,7 @@ const gnulibFiles: Record<string, FileSpec> = {
   'lib/foo.h': '/* foo.h */\nint foo (void);\n',
   'lib/baz.c': `/* a line the patch's hunk header does not count */\n${BAZ}`,
   'lib/qux.h': '/* gnulib qux.h */\n',
+  'lib/tab.gperf': TAB_GPERF,
   'm4/foo.m4': '# foo.m4\n# serial 3\nAC_DEFUN([gl_FOO], [AC_LIBOBJ([foo])])\n',
   'build-aux/gnupload': { content: GNUPLOAD, executable: true },
   'top/GNUmakefile': '# GNUmakefile for GNU projects\ninclude Makefile\n',
@@ -102,6 +106,7 @@ AC_DEFUN([gl_FILE_LIST], [
   lib/foo.c
   lib/foo.h
   lib/qux.h
+  lib/tab.gperf
   m4/foo.m4
   m4/gnulib-tool.m4
   tests/test-foo.c
@@ -127,7 +132,7 @@ describe('a gnulib submodule pinned by the tag', () => {
   g.commit({ 'lib/foo.h': '/* foo.h, later */\nint foo (void);\nint foo2 (void);\n' }, 'later');
 
   // The .gitmodules URL: a git daemon on 127.0.0.1 serving a bare clone of the fake gnulib (set in beforeAll).
-  let daemon: ChildProcess | undefined;
+  let daemon: GitDaemon | undefined;
   let port = 0;
   const served = join(root, 'served');
   mkdirSync(served, { recursive: true });
@@ -161,6 +166,8 @@ describe('a gnulib submodule pinned by the tag', () => {
       'gl/lib/qux.h': QUX,
       'lib/baz.c': `/* a line the patch's hunk header does not count */\n${BAZ.replace('return 1;', 'return 42;')}`,
       'lib/qux.h': QUX.replace('#ifdef HAVE_CONFIG_H', '#if 1'),
+      'lib/tab.gperf': TAB_GPERF,
+      'lib/tab.h': TAB_H,
       'lib/foo.c': GPL,
       'lib/foo.h': '/* foo.h */\nint foo (void);\n',
       'lib/gnulib.mk': MK,
@@ -174,38 +181,12 @@ describe('a gnulib submodule pinned by the tag', () => {
     return makeTar(tree, { compress: 'gzip', out: join(root, name, 'proj-1.0.tar.gz') });
   }
 
-  async function freePort(): Promise<number> {
-    return new Promise((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => res(p));
-      });
-    });
-  }
-  const canConnect = (p: number) =>
-    new Promise<boolean>((res) => {
-      const sock = new Socket();
-      sock.once('connect', () => {
-        sock.destroy();
-        res(true);
-      });
-      sock.once('error', () => res(false));
-      sock.connect(p, '127.0.0.1');
-    });
-
   beforeAll(async () => {
-    port = await freePort();
-    daemon = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${served}`, '--listen=127.0.0.1', `--port=${port}`, served], { env: gitEnv(), stdio: 'ignore' });
-    for (let i = 0; i < 200 && !(await canConnect(port)); i++) await new Promise((r) => setTimeout(r, 50));
+    daemon = await startGitDaemon(served);
+    port = daemon.port;
   });
   afterAll(async () => {
-    if (daemon && daemon.exitCode === null) {
-      const done = new Promise((r) => daemon!.once('exit', r));
-      daemon.kill('SIGTERM');
-      await done;
-    }
+    await daemon?.stop();
   });
 
   const closedPort = 'git://127.0.0.1:1/gnulib.git';
@@ -224,6 +205,8 @@ describe('a gnulib submodule pinned by the tag', () => {
       ['lib/foo.h', 'SUBMODULE_COPY', 'info'],
       ['lib/gnulib.mk', 'GENERATED_BY_AUTOTOOLS', 'info'],
       ['lib/qux.h', 'SUBMODULE_COPY', 'info'],
+      ['lib/tab.gperf', 'SUBMODULE_COPY', 'info'],
+      ['lib/tab.h', 'GENERATED_FROM_SOURCE', 'low'],
       ['m4/foo.m4', 'SUBMODULE_COPY', 'info'],
       ['m4/gnulib-comp.m4', 'GENERATED_BY_AUTOTOOLS', 'info'],
       ['tests/test-foo.c', 'SUBMODULE_COPY', 'info'],
@@ -232,10 +215,11 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(at('lib/foo.c').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/foo.c', via: 'gnulib-tool', rewrites: ['config-h', 'license-gpl'] });
     expect(at('lib/foo.h').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/foo.h', via: 'gnulib-tool', rewrites: [] });
     expect(at('GNUmakefile').evidence).toMatchObject({ file: 'top/GNUmakefile', rewrites: [] });
-    expect(at('lib/baz.c').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/baz.c', via: 'gnulib-tool', rewrites: [], local: { file: 'gl/lib/baz.c.diff', how: 'patch' } });
-    expect(at('lib/qux.h').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/qux.h', via: 'gnulib-tool', rewrites: ['config-h'], local: { file: 'gl/lib/qux.h', how: 'override' } });
+    expect(at('lib/baz.c').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/baz.c', via: 'gnulib-tool', rewrites: [], local: { patches: ['gl/lib/baz.c.diff'] } });
+    expect(at('lib/qux.h').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/qux.h', via: 'gnulib-tool', rewrites: ['config-h'], local: { override: 'gl/lib/qux.h', patches: [] } });
     expect(at('lib/gnulib.mk').evidence).toMatchObject({ tool: 'gnulib-tool', source: 'bootstrap.conf', proof: { proved: false, method: 'label' } });
-    expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 12 });
+    expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13 });
+    expect(at('lib/tab.h').evidence).toEqual({ how: 'generator', source: 'lib/tab.gperf', generator: 'gperf', sourceCopy: { submodule: 'gnulib', commit: pinned, file: 'lib/tab.gperf' } });
   });
 
   it('CLI: --submodule gnulib=file://… cloned into the cache; the text report names the rewrite', () => {
@@ -300,8 +284,39 @@ describe('a gnulib submodule pinned by the tag', () => {
     const t = tarball('patch', { 'lib/baz.c': `/* a line the patch's hunk header does not count */\n${BAZ.replace('return 1;', 'return 43;')}` });
     const res = await verify({ tarball: t, repo: offline.dir, cacheDir: join(root, 'c12'), submodules: [{ name: 'gnulib', repo: g.dir }] });
     const f = res.findings.find((x) => x.path === 'lib/baz.c')!;
-    expect(f).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high', evidence: { local: { file: 'gl/lib/baz.c.diff', how: 'patch' }, differingLines: 2 } });
+    expect(f).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high', evidence: { local: { patches: ['gl/lib/baz.c.diff'] }, differingLines: 2 } });
     expect(f.diff?.unified).toContain('-  return 42;\n+  return 43;');
+  });
+
+  it('gperf output: its source unshipped but placed by the layout explains it; a tampered shipped source does not', async () => {
+    const unshipped = await verify({ tarball: tarball('gperf1', { 'lib/tab.gperf': null, 'lib/tab.h': TAB_H.replace('Command-line: gperf', 'Command-line: /opt/tools/bin/gperf') }), repo: offline.dir, cacheDir: join(root, 'c13'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(unshipped.findings.find((x) => x.path === 'lib/tab.h')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { source: 'lib/tab.gperf', sourceCopy: { file: 'lib/tab.gperf' } } });
+    const tampered = await verify({ tarball: tarball('gperf2', { 'lib/tab.gperf': `${TAB_GPERF}evil\n` }), repo: offline.dir, cacheDir: join(root, 'c14'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(tampered.findings.find((x) => x.path === 'lib/tab.gperf')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+    expect(tampered.findings.find((x) => x.path === 'lib/tab.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+
+  it("no gitlink: bootstrap.conf's GNULIB_REVISION pins gnulib when it is a full commit id, and only then", async () => {
+    const byConf = (dir: string, revision: string) => {
+      const r = makeRepo(join(root, dir));
+      r.commit({
+        'configure.ac': 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\ngl_INIT\nAC_OUTPUT\n',
+        'bootstrap.conf': `GNULIB_REVISION=${revision}\n`,
+        'src/main.c': '#include "foo.h"\nint main (void) { return foo (); }\n',
+        'gl/lib/baz.c.diff': BAZ_DIFF,
+        'gl/lib/qux.h': QUX,
+      });
+      r.tag('v1.0', { message: 'release 1.0' });
+      return r;
+    };
+    const t = tarball('byconf', { 'bootstrap.conf': `GNULIB_REVISION=${pinned}\n` });
+    const res = await verify({ tarball: t, repo: byConf('byconf-repo', pinned).dir, cacheDir: join(root, 'c15'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13, pinnedBy: 'bootstrap.conf' });
+    expect(res.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { rewrites: ['config-h', 'license-gpl'] } });
+    const t2 = tarball('bybranch', { 'bootstrap.conf': 'GNULIB_REVISION=stable-202401\n' });
+    const res2 = await verify({ tarball: t2, repo: byConf('bybranch-repo', 'stable-202401').dir, cacheDir: join(root, 'c16'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res2.notes).toContainEqual(expect.objectContaining({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', reason: "bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version" }));
+    expect(res2.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
   });
 
   it('a generated gnulib.mk carrying a download-and-run line: the label does not cover it', async () => {
@@ -323,5 +338,57 @@ describe('a gnulib submodule pinned by the tag', () => {
     const p = runCli([clean, '--repo', offline.dir, '--cache-dir', join(root, 'c11'), '--submodule', g.dir]);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('expected NAME=REPO');
+  });
+});
+
+describe("libtool's shape: a second submodule as gnulib-tool --local-dir, bootstrap's non-module files", () => {
+  const root = tempDir();
+  const g = makeRepo(join(root, 'gnulib'));
+  const gnulibCommit = g.commit({
+    'gnulib-tool': { content: '#!/bin/sh\n', executable: true },
+    'modules/gnupload': 'Files:\nbuild-aux/gnupload\n',
+    'build-aux/gnupload': { content: GNUPLOAD, executable: true },
+    'build-aux/install-sh': { content: '#!/bin/sh\n# install - gnulib copy\n', executable: true },
+    'doc/fdl.texi': '@c The GNU Free Documentation License.\n@center Version 1.3, 3 November 2008\n',
+  });
+  const b = makeRepo(join(root, 'bootstrap'));
+  const FUNCLIB = '#! /bin/sh\n# funclib.sh -- shell functions\nfunc_echo () { printf "%s\\n" "$*"; }\n';
+  const bootstrapCommit = b.commit({ 'modules/funclib.sh': 'Files:\nbuild-aux/funclib.sh\n', 'build-aux/funclib.sh': { content: FUNCLIB, executable: true } });
+
+  const conf = "local_gl_path=gl:gl-mod/bootstrap\ngnulib_non_module_files=$gnulib_non_module_files'\n        doc/fdl.texi\n'\n";
+  const r = makeRepo(join(root, 'libtool'));
+  r.commit({
+    '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n[submodule "bootstrap"]\n\tpath = gl-mod/bootstrap\n\turl = git://127.0.0.1:1/bootstrap.git\n',
+    'bootstrap.conf': conf,
+    'configure.ac': 'AC_INIT([lt], [1.0])\n',
+  });
+  r.git(['update-index', '--add', '--cacheinfo', `160000,${gnulibCommit},gnulib`]);
+  r.git(['update-index', '--add', '--cacheinfo', `160000,${bootstrapCommit},gl-mod/bootstrap`]);
+  r.git(['commit', '-q', '-m', 'pin gnulib and bootstrap']);
+  r.tag('v1.0', { message: 'release 1.0' });
+
+  const comp = COMP.replace(/AC_DEFUN\(\[gl_FILE_LIST\][\s\S]*$/, 'AC_DEFUN([GL_FILE_LIST], [\n  build-aux/funclib.sh\n  build-aux/gnupload\n])\n');
+  const tree = join(root, 'tree', 'lt-1.0');
+  writeFiles(tree, {
+    'bootstrap.conf': conf,
+    'configure.ac': 'AC_INIT([lt], [1.0])\n',
+    'm4/gnulib-comp.m4': comp,
+    'build-aux/funclib.sh': { content: FUNCLIB, executable: true },
+    'build-aux/gnupload': { content: GNUPLOAD, executable: true },
+    'build-aux/install-sh': { content: '#!/bin/sh\n# install - automake copy, not gnulib\n', executable: true },
+    'doc/fdl.texi': '@c The GNU Free Documentation License.\n@center Version 1.3, 3 November 2008\n',
+  });
+  const tarball = makeTar(tree, { compress: 'gzip', out: join(root, 'lt-1.0.tar.gz') });
+
+  it('funclib.sh from the bootstrap submodule, fdl.texi copied by bootstrap; an install-sh that is not gnulib stays with the other checks', async () => {
+    const res = await verify({ tarball, repo: r.dir, cacheDir: join(root, 'c'), submodules: [{ name: 'gnulib', repo: g.dir }, { name: 'bootstrap', repo: b.dir }] });
+    const at = (p: string) => res.findings.find((f) => f.path === p)!;
+    expect(at('build-aux/funclib.sh')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { submodule: 'bootstrap', commit: bootstrapCommit, file: 'build-aux/funclib.sh', via: 'gnulib-tool' } });
+    expect(at('build-aux/gnupload')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { submodule: 'gnulib', file: 'build-aux/gnupload', via: 'gnulib-tool' } });
+    expect(at('doc/fdl.texi')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { submodule: 'gnulib', file: 'doc/fdl.texi', via: 'bootstrap' } });
+    // bootstrap copies gnulib's install-sh only when it has one newer than automake's: a difference proves nothing
+    expect(at('build-aux/install-sh').code).not.toBe('SUBMODULE_COPY_MODIFIED');
+    expect(at('build-aux/install-sh').code).not.toBe('SUBMODULE_COPY');
+    expect(res.notes.filter((n) => n.code === 'SUBMODULE_PINNED').map((n) => ('name' in n ? n.name : ''))).toEqual(['bootstrap', 'gnulib']);
   });
 });

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheName, classifyRepoInput, openRepo } from '../../src/acquire/repo.js';
@@ -9,6 +7,7 @@ import { DistdiffError } from '../../src/core/errors.js';
 import { gitEnv, runGit } from '../../src/git/run.js';
 import { git, makeRepo, type RepoBuilder } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
+import { startGitDaemon, type GitDaemon } from '../helpers/git-daemon.js';
 
 const root = tempDir('distdiff-repo-');
 let src: RepoBuilder;
@@ -192,50 +191,19 @@ describe('bundles and remote clones into the cache', () => {
 });
 
 describe('git daemon on 127.0.0.1', () => {
-  let daemon: ChildProcess | undefined;
+  let daemon: GitDaemon | undefined;
   let port = 0;
   const base = join(root, 'daemon');
-
-  async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-  }
-
-  function canConnect(p: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const sock = new Socket();
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.once('error', () => resolve(false));
-      sock.connect(p, '127.0.0.1');
-    });
-  }
 
   beforeAll(async () => {
     mkdirSync(base, { recursive: true });
     git(base, ['clone', '-q', '--bare', src.dir, join(base, 'proj.git')]);
-    port = await freePort();
-    daemon = spawn('git', ['daemon', '--reuseaddr', '--export-all', `--base-path=${base}`, '--listen=127.0.0.1', `--port=${port}`, base], {
-      env: gitEnv(),
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 200 && !(await canConnect(port)); i++) await new Promise((r) => setTimeout(r, 50));
+    daemon = await startGitDaemon(base);
+    port = daemon.port;
   });
 
   afterAll(async () => {
-    if (daemon && daemon.exitCode === null) {
-      const done = new Promise((r) => daemon!.once('exit', r));
-      daemon.kill('SIGTERM');
-      await done;
-    }
+    await daemon?.stop();
   });
 
   it('clones via git:// and resolves tags', async () => {
