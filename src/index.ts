@@ -36,7 +36,8 @@ export type {
   ChecksumsReport,
 } from './core/result.js';
 export { SCHEMA_VERSION } from './core/result.js';
-export { makeFinding, type Finding, type EvidenceMap, type FindingCode, type Construct, type ConstructKind, type UpstreamRef } from './core/findings.js';
+export { SEVERITY_REASONS, type Finding, type EvidenceMap, type FindingCode, type Construct, type ConstructKind, type UpstreamRef, type SeverityReason } from './core/findings.js';
+export { makeFinding, escalate, severityProblem } from './core/severity.js';
 export { CODES, ALL_CODES, codeDoc, formatFinding, DOCS_BASE, type CodeDoc } from './core/codes.js';
 export { DistdiffError, isDistdiffError, type ErrorKind } from './core/errors.js';
 export { DEFAULT_LIMITS, type Limits } from './core/limits.js';

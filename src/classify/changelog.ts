@@ -8,7 +8,8 @@
  *   must equal the revision's commit date (in the committer's zone or UTC). Then CHANGELOG_FROM_GIT with
  *   the revision's commit as evidence — matched by date, not by id. Any other date: cannot decide.
  */
-import { makeFinding, type Finding } from '../core/findings.js';
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { PathDiff } from '../core/types.js';
 
@@ -55,12 +56,12 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined {
   if (!v) return undefined;
   const expected = ctx.revision.commit.toLowerCase();
   if (v.kind === 'commit') {
-    if (v.newest.toLowerCase() === expected) return makeFinding('CHANGELOG_FROM_GIT', diff.path, 'info', { commit: v.newest });
-    return makeFinding('CHANGELOG_OTHER_COMMIT', diff.path, 'high', { commit: v.newest, expected: ctx.revision.commit });
+    if (v.newest.toLowerCase() === expected) return makeFinding('CHANGELOG_FROM_GIT', diff.path, { commit: v.newest });
+    return makeFinding('CHANGELOG_OTHER_COMMIT', diff.path, { commit: v.newest, expected: ctx.revision.commit });
   }
   if (!ctx.revision.date || !revisionDates(ctx.revision.date).includes(v.newest)) return undefined;
   // Matched by date: gitlog-to-changelog output carries no commit ids.
-  return makeFinding('CHANGELOG_FROM_GIT', diff.path, 'info', { commit: ctx.revision.commit });
+  return makeFinding('CHANGELOG_FROM_GIT', diff.path, { commit: ctx.revision.commit });
 }
 
 export const changelogClassifier: Classifier = {

@@ -5,7 +5,7 @@
  * unless the edit carries what a doc edit never needs: a suspicious construct in an added line, or a URL
  * whose host the tracked version does not have (a moved download). Those stay with the fallback (high).
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { isBuildAffecting } from './build-affecting.js';
 import { changedContent } from './line-endings.js';
 import { baseOf } from './paths.js';
@@ -43,6 +43,6 @@ export const docEditClassifier: Classifier = {
     const removed = before.split('\n').filter((l) => !has.has(l)).length;
     if (findConstructs(added.join('\n'), diff.path).length) return undefined;
     if (newHosts(added.join('\n'), urlHosts(before)).length) return undefined;
-    return makeFinding('DOC_EDITED', diff.path, 'medium', { added: added.length, removed });
+    return makeFinding('DOC_EDITED', diff.path, { added: added.length, removed });
   },
 };

@@ -3,7 +3,8 @@
  * HTML trees, info manuals and plain-text man renderings. When content is retained it must look like
  * what it claims to be (troff, %PDF, makeinfo output); the source in git is named when found.
  */
-import { makeFinding, type Finding } from '../core/findings.js';
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
@@ -61,7 +62,7 @@ const HTML_EXT = /\.(?:html?|xhtml|css|js|mjs|map|png|svg|gif|jpe?g|webp|ico|wof
 const DOC_SEGMENT = /^(?:docs?|doc[-_].+|documentation|manual|api-docs?)$/i;
 
 function docsFinding(path: string, kind: DocKind, source?: string): Finding {
-  return makeFinding('GENERATED_DOCS', path, 'low', source ? { kind, source } : { kind });
+  return makeFinding('GENERATED_DOCS', path, source ? { kind, source } : { kind });
 }
 
 /** The generated HTML tree root holding `path`: the deepest ancestor under a doc* segment with a tarball-only index.html. */

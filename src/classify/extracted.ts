@@ -10,7 +10,7 @@
  * name is a prefix of this one's (`sample.wgetrc` for `sample.wgetrc.munged_for_texi_inclusion`), the
  * tracked texinfo manuals, and (for the remainder only) the tracked files in the same directory.
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -155,7 +155,7 @@ export const extractedClassifier: Classifier = {
     if (!t || t.untraced.length > Math.max(3, Math.floor(t.total * 0.02))) return undefined;
     const rest = [...t.untraced.map((u) => u.text), ...t.filled].join('\n');
     if (findConstructs(rest, diff.path).length || urlHosts(rest).size) return undefined;
-    return makeFinding('GENERATED_FROM_SOURCE', diff.path, 'low', {
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
       how: 'extracted', source: t.source, found: t.found, total: t.total,
       ...(t.others.length ? { others: t.others } : {}),
       ...(t.untraced.length ? { untraced: t.untraced.slice(0, 5) } : {}),

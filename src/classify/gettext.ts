@@ -4,7 +4,7 @@
  * entries moved to or from obsolete (`#~`), new msgids from the template and dropped msgids. A msgstr
  * that differs for a msgid git already has is a translation change, which msgmerge does not make.
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
 import type { Classifier } from './types.js';
 
@@ -231,18 +231,18 @@ export const gettextClassifier: Classifier = {
     if (isPot) {
       // A template is explained only when nothing but its header and references moved.
       if (changed.length || cmp.newMsgids || cmp.otherChanges) return undefined;
-      return makeFinding('PO_MSGMERGE_ONLY', diff.path, 'info', {
+      return makeFinding('PO_MSGMERGE_ONLY', diff.path, {
         headerOnly: cmp.referenceLines === 0,
         referenceLines: cmp.referenceLines,
         newMsgids: 0,
       });
     }
     if (changed.length) {
-      return makeFinding('PO_TRANSLATION_CHANGED', diff.path, 'medium', {
+      return makeFinding('PO_TRANSLATION_CHANGED', diff.path, {
         msgids: changed.slice(0, MAX_LISTED_MSGIDS).map((m) => (m.length > MAX_MSGID_CHARS ? `${m.slice(0, MAX_MSGID_CHARS - 1)}…` : m)),
       });
     }
-    return makeFinding('PO_MSGMERGE_ONLY', diff.path, 'info', {
+    return makeFinding('PO_MSGMERGE_ONLY', diff.path, {
       headerOnly: cmp.referenceLines === 0 && cmp.newMsgids === 0 && cmp.otherChanges === 0,
       referenceLines: cmp.referenceLines,
       newMsgids: cmp.newMsgids,

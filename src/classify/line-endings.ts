@@ -2,7 +2,7 @@
  * Files whose content is identical once CRLF line endings are normalised to LF (an eol attribute, a
  * release made on Windows, or a converter in the release scripts).
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -38,7 +38,7 @@ export const lineEndingsClassifier: Classifier = {
     const g = countCrlf(c.git);
     const t = countCrlf(c.tarball);
     if (g === t || toLf(c.git) !== toLf(c.tarball)) return undefined;
-    return makeFinding('LINE_ENDINGS_ONLY', diff.path, 'info', {
+    return makeFinding('LINE_ENDINGS_ONLY', diff.path, {
       from: g > t ? 'crlf' : 'lf',
       to: g > t ? 'lf' : 'crlf',
     });

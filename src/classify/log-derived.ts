@@ -15,7 +15,8 @@
  * construct, and (when the range has commits) most of the range is found. Anything else stays with the
  * fallback (unexplained, high).
  */
-import { makeFinding, type Finding } from '../core/findings.js';
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { normaliseLine } from '../git/history.js';
 import { baseOf, dirOf } from './paths.js';
@@ -186,7 +187,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     for (const l of await ctx.history!.messageLines()) if (l.includes('://')) for (const h of urlHosts(l)) known.add(h);
     if (newHosts(untracedText, known).length) return fallbackFinding(diff);
   }
-  return makeFinding('LOG_DERIVED', diff.path, 'info', {
+  return makeFinding('LOG_DERIVED', diff.path, {
     kind: trace.kind,
     lines: trace.lines,
     traced: trace.traced,

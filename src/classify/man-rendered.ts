@@ -6,7 +6,7 @@
  * are the formatter's page-header words ("General Commands Manual").
  * A word from nowhere — a command, a host — beyond that share leaves the file unexplained.
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -58,6 +58,6 @@ export const manRenderedClassifier: Classifier = {
     if (words.size < MIN_WORDS) return undefined;
     const found = [...words].filter((w) => have.has(w)).length;
     if (found < words.size * MIN_SHARE) return undefined;
-    return makeFinding('GENERATED_FROM_SOURCE', diff.path, 'low', { how: 'rendered', source: src.path, found, total: words.size });
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, found, total: words.size });
   },
 };

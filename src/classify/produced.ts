@@ -12,7 +12,8 @@
  *                 (or, for bison/flex, the grammar named by a #line directive or with the output's stem) must be
  *                 tracked in git.
  */
-import { makeFinding, type EvidenceMap } from '../core/findings.js';
+import type { EvidenceMap } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -126,9 +127,9 @@ export const producedClassifier: Classifier = {
     const content = ctx.content.tarball(diff.path);
     if (!content || content.length > MAX_BYTES || content.includes(0)) return undefined;
     const sub = await fromTemplate(diff.path, content, ctx);
-    if (sub) return makeFinding('GENERATED_FROM_SOURCE', diff.path, 'low', sub);
+    if (sub) return makeFinding('GENERATED_FROM_SOURCE', diff.path, sub);
     const gen = generatorSource(diff.path, content.subarray(0, 8192).toString('latin1'), ctx.gitPaths);
-    if (gen) return makeFinding('GENERATED_FROM_SOURCE', diff.path, 'low', { how: 'generator', source: gen.source, generator: gen.generator });
+    if (gen) return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'generator', source: gen.source, generator: gen.generator });
     return undefined;
   },
 };

@@ -3,7 +3,7 @@
  * attributes, CI configuration, editor and linter settings. Release tarballs normally leave them out,
  * so their absence is explained (info). Anything else missing from the tarball stays GIT_ONLY.
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { Classifier } from './types.js';
 
 type Kind = 'git' | 'ci' | 'editor' | 'lint';
@@ -37,6 +37,6 @@ export const repoMetadataClassifier: Classifier = {
   classify(diff) {
     if (diff.status !== 'git-only') return undefined;
     const kind = repoMetadataKind(diff.path);
-    return kind ? makeFinding('REPO_METADATA_NOT_SHIPPED', diff.path, 'info', { kind }) : undefined;
+    return kind ? makeFinding('REPO_METADATA_NOT_SHIPPED', diff.path, { kind }) : undefined;
   },
 };

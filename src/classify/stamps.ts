@@ -15,7 +15,7 @@
  * `doc/stamp-vti` (`@set UPDATED …`, `@set EDITION …`, `@set VERSION …`).
  */
 import { structuredPatch } from 'diff';
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
 import type { Classifier } from './types.js';
 
@@ -146,7 +146,7 @@ export const stampsClassifier: Classifier = {
       const text = b.toString('utf8');
       if (!wholeFileStamp(text, ctx.revision.version, ctx.revision.tag, ctx.revision.date)) return undefined;
       const n = text.split('\n').filter((l) => l.trim()).length;
-      return makeFinding('VERSION_STAMP', diff.path, 'low', {
+      return makeFinding('VERSION_STAMP', diff.path, {
         ...(ctx.revision.version ? { version: ctx.revision.version } : {}),
         lines: Array.from({ length: n }, (_, i) => i + 1),
       });
@@ -156,7 +156,7 @@ export const stampsClassifier: Classifier = {
     if (c.git.includes(0) || c.tarball.includes(0)) return undefined;
     const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag);
     if (!r) return undefined;
-    return makeFinding('VERSION_STAMP', diff.path, 'low', {
+    return makeFinding('VERSION_STAMP', diff.path, {
       ...(r.versionSeen && ctx.revision.version ? { version: ctx.revision.version } : {}),
       lines: r.lines,
     });

@@ -19,8 +19,8 @@
  * with proof { proved: false }: gnulib-tool is not run, so the label rests on the file's generated-file header
  * and its place in the layout, and the suspicious-construct pass scans them like every label-only build file.
  */
-import { codeDoc } from '../core/codes.js';
-import { makeFinding, type Finding, type GnulibLocal, type SubmoduleRewrite } from '../core/findings.js';
+import type { Finding, GnulibLocal, SubmoduleRewrite } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { contentDiff } from '../compare/content-diff.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
@@ -274,7 +274,7 @@ async function generatedFromPinned(state: State, ctx: ClassifyContext, path: str
     const m = await matchOf(state, ctx, made.source, shipped);
     if (m.kind !== 'copy') return undefined;
   } else if (ctx.tarballPaths.has(made.source)) return undefined; // shipped but not a tarball-only file: not ours to judge
-  return makeFinding('GENERATED_FROM_SOURCE', path, codeDoc('GENERATED_FROM_SOURCE').severity, {
+  return makeFinding('GENERATED_FROM_SOURCE', path, {
     how: 'generator',
     source: made.source,
     generator: made.generator,
@@ -301,7 +301,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
         const head = content?.subarray(0, 2048).toString('latin1');
         const gen = head !== undefined ? generatedOutput(state, diff.path, head, ctx.gitPaths) : undefined;
         if (!gen) return undefined;
-        return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, codeDoc('GENERATED_BY_AUTOTOOLS').severity, {
+        return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
           tool: 'gnulib-tool',
           ...(gen.source ? { source: gen.source } : {}),
           proof: { proved: false, method: 'label', reason: `gnulib-tool output (its generated-file header, its place in the layout of ${gen.layout.from}); gnulib-tool is not run, so its content is not proved` },
@@ -310,7 +310,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
       const m = await matchOf(state, ctx, diff.path, t.oid);
       if (m.kind === 'copy') {
         const { c, rewrites } = m;
-        return makeFinding('SUBMODULE_COPY', diff.path, codeDoc('SUBMODULE_COPY').severity, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}) });
+        return makeFinding('SUBMODULE_COPY', diff.path, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}) });
       }
       // Only a file gnulib-tool says it copied (or a tracked local file names) is a finding when it differs;
       // an unlisted mapping or a bootstrap-copied file with other upstreams (install-sh …) is left to the others.
@@ -328,7 +328,6 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
       return makeFinding(
         'SUBMODULE_COPY_MODIFIED',
         diff.path,
-        codeDoc('SUBMODULE_COPY_MODIFIED').severity,
         { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, differingLines: differing, buildAffecting: isBuildAffecting(diff.path), ...(c.local ? { local: c.local } : {}) },
         { diff: diffOut },
       );

@@ -5,7 +5,7 @@
  * ../gnulib/build-aux/compile), the content must be a known upstream version of exactly that path in the
  * blob index. A different content stays TYPE_CHANGED (high).
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -47,7 +47,7 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
         if (ctx.gitPaths.has(resolved)) {
           const content = await ctx.content.git(resolved);
           if (!content) return undefined;
-          if (blobId(algo, content) === want) return makeFinding('SYMLINK_AS_FILE', diff.path, 'info', { target, resolved });
+          if (blobId(algo, content) === want) return makeFinding('SYMLINK_AS_FILE', diff.path, { target, resolved });
           // a link to a link: git archive exports the inner link's target text as its content
           const next = content.toString('utf8');
           if (content.length > 4096 || next.includes('\n') || next.includes('\0')) return undefined;
@@ -59,7 +59,7 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
         if (!sub) return undefined;
         const inner = resolved.slice(sub.length + 1);
         const hit = index()?.lookup(want);
-        if (hit && hit.path === inner) return makeFinding('SYMLINK_AS_FILE', diff.path, 'info', { target, resolved, via: { project: hit.project, file: hit.path }, submodule: sub });
+        if (hit && hit.path === inner) return makeFinding('SYMLINK_AS_FILE', diff.path, { target, resolved, via: { project: hit.project, file: hit.path }, submodule: sub });
         return undefined;
       }
       return undefined;

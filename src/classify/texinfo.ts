@@ -6,7 +6,7 @@
  * tracked manual that includes it was last changed in git (within a day: mdate-sh prints the file's
  * modification time in the release maker's zone). Dates near the tag are the stamps classifier's.
  */
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier } from './types.js';
 
@@ -59,6 +59,6 @@ export const texinfoStampClassifier: Classifier = {
     const last = await ctx.history.lastChange(manuals);
     const iso = isoOf(v.updated);
     if (!last || Math.min(days(iso, last.authorDate), days(iso, last.commitDate)) > 1) return undefined;
-    return makeFinding('GENERATED_FROM_SOURCE', diff.path, 'low', { how: 'texinfo-stamp', source: manuals.sort()[0]!, commit: last.oid, date: iso, version });
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'texinfo-stamp', source: manuals.sort()[0]!, commit: last.oid, date: iso, version });
   },
 };

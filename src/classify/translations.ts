@@ -8,7 +8,8 @@
  *     LINGUAS naming only languages whose .po is shipped; a Makevars of plain variable assignments (no
  *     rules, no $(shell), no backquotes); a POTFILES.in naming only files the tarball has.
  */
-import { makeFinding, type EvidenceMap } from '../core/findings.js';
+import type { EvidenceMap } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -94,6 +95,6 @@ export const translationsClassifier: Classifier = {
     if (!j) return undefined;
     const script = await fetchingScript(ctx);
     if (!script) return undefined;
-    return makeFinding('PO_FETCHED_TRANSLATION', diff.path, 'low', { kind: j.kind, script, ...(j.project ? { project: j.project } : {}) });
+    return makeFinding('PO_FETCHED_TRANSLATION', diff.path, { kind: j.kind, script, ...(j.project ? { project: j.project } : {}) });
   },
 };

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier } from './types.js';
 
@@ -110,7 +110,7 @@ export function createBlobIndexClassifier(index: () => BlobIndex | null = bundle
       if (diff.status === 'changed' ? !diff.changes?.includes('content') : diff.status !== 'tarball-only') return undefined;
       const hit = index()?.lookup(t.oid);
       if (!hit || baseName(hit.path) !== baseName(diff.path)) return undefined;
-      return makeFinding('UPSTREAM_COPY', diff.path, 'info', { match: 'exact', upstream: { project: hit.project, file: hit.path }, others: 0 });
+      return makeFinding('UPSTREAM_COPY', diff.path, { match: 'exact', upstream: { project: hit.project, file: hit.path }, others: 0 });
     },
   };
 }

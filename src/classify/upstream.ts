@@ -11,7 +11,8 @@
  *   anything else                       → UPSTREAM_COPY_UNKNOWN_VERSION, high, with the nearest version
  * An m4 file whose name the database does not know is left to other classifiers (undefined).
  */
-import { makeFinding, type Finding, type LineProvenance } from '../core/findings.js';
+import type { Finding, LineProvenance } from '../core/findings.js';
+import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp } from './m4.js';
@@ -97,18 +98,18 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
     const main = pick(sameName.length > 0 ? sameName : upstreamExact, ownerOf(db, name));
     // Only a distribution's toolchain copy has this content: a labelled, patched variant.
     if (main.source?.kind === 'distribution')
-      return makeFinding('UPSTREAM_COPY_VARIANT', path, 'low', { reason: 'distribution-patched', version: main.source.label, nearest: toRef(main) });
-    return makeFinding('UPSTREAM_COPY', path, 'info', { match: 'exact', upstream: toRef(main), others: upstreamExact.length - 1 });
+      return makeFinding('UPSTREAM_COPY_VARIANT', path, { reason: 'distribution-patched', version: main.source.label, nearest: toRef(main) });
+    return makeFinding('UPSTREAM_COPY', path, { match: 'exact', upstream: toRef(main), others: upstreamExact.length - 1 });
   }
   if (exact.length > 0)
-    return makeFinding('UPSTREAM_COPY', path, 'low', { match: 'exact', upstream: toRef(exact[0]!), others: exact.length - 1 });
+    return escalate(makeFinding('UPSTREAM_COPY', path, { match: 'exact', upstream: toRef(exact[0]!), others: exact.length - 1 }), 'low', 'local-copy-only');
 
   const serial = name.endsWith('.m4') ? parseSerial(content) : undefined;
   const max = db.maxSerial(name);
   if (serial && max && compareSerial(serial.parts, max.parts) > 0) {
     const prov = provenanceOf(db, name, content, opts.releaseDate);
     return withConstructs(
-      makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, 'critical', {
+      makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, {
         name,
         serial: serial.parts[0]!,
         maxUpstream: max.parts[0]!,
@@ -122,32 +123,32 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
 
   const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name);
   if (normalised.length > 0)
-    return makeFinding('UPSTREAM_COPY', path, 'low', { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 });
+    return escalate(makeFinding('UPSTREAM_COPY', path, { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 }), 'low', 'normalised-match');
 
   const nearest = nearestVersion(db, name, content, opts.releaseDate);
   const prov = nearest?.provenance;
   const constructs = findConstructs(content.toString('latin1'), path);
   if (prov && constructs.length === 0 && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
-    return makeFinding('UPSTREAM_COPY_PATCHED', path, 'low', { name, upstream: toRef(prov.version), ...lineEvidence(prov) });
+    return makeFinding('UPSTREAM_COPY_PATCHED', path, { name, upstream: toRef(prov.version), ...lineEvidence(prov) });
   }
   if (LIBTOOL_FILES.has(name) && constructs.length === 0) {
     const lt = libtoolVersion(content);
     if (lt && lt.kind !== 'release') {
-      return makeFinding('UPSTREAM_COPY_VARIANT', path, 'low', {
+      return makeFinding('UPSTREAM_COPY_VARIANT', path, {
         reason: lt.kind === 'snapshot' ? 'libtool-snapshot' : 'distribution-patched',
         version: lt.version,
         ...(nearest ? { nearest: toRef(nearest.version) } : {}),
       });
     }
   }
-  const unknown = makeFinding('UPSTREAM_COPY_UNKNOWN_VERSION', path, constructs.length > 0 ? 'critical' : 'high', {
+  const unknown = makeFinding('UPSTREAM_COPY_UNKNOWN_VERSION', path, {
     name,
     ...(serial ? { serial: serial.parts[0]! } : {}),
     ...(nearest ? { nearest: toRef(nearest.version) } : {}),
     ...(nearest?.changedLines !== undefined ? { changedLines: nearest.changedLines } : {}),
     ...(prov ? lineEvidence(prov) : {}),
   });
-  return constructs.length > 0 ? { ...unknown, constructs } : unknown;
+  return constructs.length > 0 ? escalate({ ...unknown, constructs }, 'critical', 'suspicious-constructs') : unknown;
 }
 
 function lineEvidence(p: Provenance): LineProvenance {

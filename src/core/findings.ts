@@ -241,11 +241,45 @@ export type GenerationProof =
   | { proved: true; method: 'regenerated'; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; procedure: string[]; normalisations: string[] }
   | { proved: false; method: 'label'; reason: string };
 
-interface FindingBase<C extends FindingCode> {
+/**
+ * Why a finding's severity differs from its code's registry default (src/core/severity.ts is the only
+ * place that sets it): build-affecting — an unexplained change to a file the build runs; suspicious-
+ * constructs — the file (or the lines that differ) carries suspicious build constructs; flagged-macro —
+ * a generated file carries the expansion of an m4 file rated critical; flagged-input — it reproduces only
+ * from an input flagged at that severity; unverified-content — a submodule path where the tarball ships
+ * files no git side verifies; local-copy-only — the file equals only a copy found on this machine, not a
+ * recorded upstream version; normalised-match — it equals an upstream version only after comments and
+ * whitespace are normalised; directory-source — build output whose source is a tracked directory, with
+ * no file-to-file evidence.
+ */
+export type SeverityReason =
+  | 'build-affecting'
+  | 'suspicious-constructs'
+  | 'flagged-macro'
+  | 'flagged-input'
+  | 'unverified-content'
+  | 'local-copy-only'
+  | 'normalised-match'
+  | 'directory-source';
+export const SEVERITY_REASONS: readonly SeverityReason[] = [
+  'build-affecting',
+  'suspicious-constructs',
+  'flagged-macro',
+  'flagged-input',
+  'unverified-content',
+  'local-copy-only',
+  'normalised-match',
+  'directory-source',
+];
+
+export interface FindingBase<C extends FindingCode> {
   code: C;
   path: string;
+  /** The registry default of `code`, unless `severityReason` says why not. */
   severity: Severity;
   evidence: EvidenceMap[C];
+  /** Set when a classifier moved the severity away from the registry default, and why. */
+  severityReason?: { reason: SeverityReason; default: Severity };
   /** What the comparison saw (absent only for a finding no comparison produced). */
   change?: ChangeKind;
   /** Blob id (or submodule commit) on each side, where the path exists there. */
@@ -267,18 +301,11 @@ interface FindingBase<C extends FindingCode> {
 /** A finding: discriminated on `code`, so `evidence` is typed per code. */
 export type Finding = { [C in FindingCode]: FindingBase<C> }[FindingCode];
 
-export function makeFinding<C extends FindingCode>(
-  code: C,
-  path: string,
-  severity: Severity,
-  evidence: EvidenceMap[C],
-  extra: Partial<Omit<FindingBase<C>, 'code' | 'path' | 'severity' | 'evidence'>> = {},
-): Finding {
-  return { code, path, severity, evidence, ...extra } as Finding;
-}
-
 /** The line-level provenance a finding carries (upstream copies: UPSTREAM_COPY_PATCHED and relatives), if any. */
 export function lineProvenanceOf(f: Finding): LineProvenance | undefined {
   const e = f.evidence as Partial<LineProvenance>;
   return Array.isArray(e.novel) && typeof e.novelLines === 'number' ? { novel: e.novel, novelLines: e.novelLines, removedLines: e.removedLines ?? 0 } : undefined;
 }
+
+/** What a producer may give besides code, path and evidence (never the severity: see src/core/severity.ts). */
+export type FindingExtra<C extends FindingCode> = Partial<Omit<FindingBase<C>, 'code' | 'path' | 'severity' | 'evidence' | 'severityReason'>>;

@@ -4,6 +4,7 @@
  * renderer words results through these and formatFinding, so no renderer imports another. Output is raw:
  * each renderer escapes what came from the input for its own medium.
  */
+import type { Finding, SeverityReason } from './findings.js';
 import type { Note, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
 
@@ -95,4 +96,22 @@ export function noteText(n: Note): string {
         ? `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)} not available: ${n.reason}; its copies are judged without it`
         : `--submodule ${n.name}: ${n.reason}`;
   }
+}
+
+const SEVERITY_REASON_TEXT: Record<SeverityReason, string> = {
+  'build-affecting': 'the file affects the build',
+  'suspicious-constructs': 'it carries suspicious build constructs',
+  'flagged-macro': 'it carries the expansion of an m4 file rated critical',
+  'flagged-input': 'it reproduces only from an input flagged at this severity',
+  'unverified-content': 'the tarball ships files here that no git side verifies',
+  'local-copy-only': 'it equals only a copy on this machine, no recorded upstream version',
+  'normalised-match': 'it equals upstream only after comments and whitespace are normalised',
+  'directory-source': 'only its source directory is tracked: no file-to-file evidence',
+};
+
+/** Why a finding is not at its code's default severity (raw), or undefined when it is. */
+export function severityReasonText(f: Finding): string | undefined {
+  const r = f.severityReason;
+  if (!r) return undefined;
+  return `${f.allowed ? f.allowed.originalSeverity : f.severity}, not the default ${r.default}: ${r.reason} (${SEVERITY_REASON_TEXT[r.reason]})`;
 }

@@ -11,7 +11,8 @@ import type { Classifier, ContentAccess, PostPass, RevisionInfo } from '../class
 import { compareTrees } from '../compare/compare.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { withChange } from '../core/change.js';
-import { makeFinding, type Finding } from '../core/findings.js';
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import { codeDoc } from '../core/codes.js';
 import type { Note } from '../core/result.js';
 import { regenerationNote } from '../regenerate/note.js';
@@ -67,7 +68,7 @@ export function unknownCommitFindings(chain: readonly Finding[], classified: rea
   const contentExplained = classified.every((f) => (f.change !== 'tarball-only' && f.change !== 'changed') || codeDoc(f.code).explained);
   return chain.map((f) =>
     f.code === 'REVISION_MISMATCH' && !f.evidence.inRepo && contentExplained
-      ? makeFinding('METADATA_COMMIT_UNKNOWN', f.path, 'medium', { source: f.evidence.source, claimed: f.evidence.claimed, commit: f.evidence.commit, ...(f.evidence.tag ? { tag: f.evidence.tag } : {}) })
+      ? makeFinding('METADATA_COMMIT_UNKNOWN', f.path, { source: f.evidence.source, claimed: f.evidence.claimed, commit: f.evidence.commit, ...(f.evidence.tag ? { tag: f.evidence.tag } : {}) })
       : f,
   );
 }

@@ -5,7 +5,7 @@
  */
 import { tagSignature } from '../acquire/authenticity.js';
 import { newestChangelogEntry } from '../classify/changelog.js';
-import { makeFinding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { SignatureReport } from '../core/result.js';
 import { readProfile, resolveChain, type MetadataClaim, type ProfileInfo } from '../profiles/index.js';
 import type { ChainResult } from '../profiles/chain.js';
@@ -69,7 +69,7 @@ export async function resolveProfileAndRevision(opts: VerifyOptions, inputs: Inp
   } finally {
     await metaReader.close();
   }
-  if (profile.dirty) chain.findings.push(makeFinding('CRATE_DIRTY', profile.commitPath ?? '.cargo_vcs_info.json', 'high', profile.commit ? { sha1: profile.commit } : {}));
+  if (profile.dirty) chain.findings.push(makeFinding('CRATE_DIRTY', profile.commitPath ?? '.cargo_vcs_info.json', profile.commit ? { sha1: profile.commit } : {}));
   const tagSig = opts.verifyTag && inputs.keys ? await tagSignature(opts, repo.gitDir, chain.revision, inputs.keys) : undefined;
   return { profile, chain, ...(tagSig ? { tagSignature: tagSig } : {}) };
 }

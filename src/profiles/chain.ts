@@ -13,7 +13,8 @@
  *   6. cache       a tag that points elsewhere than the cached clone recorded before this run → TAG_MOVED (high)
  */
 import { DistdiffError } from '../core/errors.js';
-import { makeFinding, type Finding, type MetadataSource } from '../core/findings.js';
+import type { Finding, MetadataSource } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { ChainStep } from '../core/result.js';
 import { readTagMap, type RepoHandle } from '../acquire/repo.js';
 import { extractRelease, resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
@@ -190,7 +191,7 @@ export async function searchNeighbourhood(
 }
 
 function mismatch(claim: MetadataClaim, commit: string, inRepo: boolean, tag?: string): Finding {
-  return makeFinding('REVISION_MISMATCH', claim.path, 'high', { source: claim.source, claimed: claim.commit, commit, ...(tag ? { tag } : {}), inRepo });
+  return makeFinding('REVISION_MISMATCH', claim.path, { source: claim.source, claimed: claim.commit, commit, ...(tag ? { tag } : {}), inRepo });
 }
 
 export async function resolveChain(input: ChainInput): Promise<ChainResult> {
@@ -305,7 +306,7 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
     const prev = repo.previousTags.get(revision.tag);
     if (prev && prev !== revision.commit) {
       steps.push({ step: 'cache', outcome: 'conflicts', detail: `tag ${revision.tag} was ${prev} in the cache` });
-      findings.push(makeFinding('TAG_MOVED', `refs/tags/${revision.tag}`, 'high', { tag: revision.tag, previous: prev, current: revision.commit, source: 'cache' }));
+      findings.push(makeFinding('TAG_MOVED', `refs/tags/${revision.tag}`, { tag: revision.tag, previous: prev, current: revision.commit, source: 'cache' }));
     } else if (prev) steps.push({ step: 'cache', outcome: 'agrees', detail: `tag ${revision.tag} unchanged since the cached clone` });
   }
   return { revision, steps, findings };

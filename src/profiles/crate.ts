@@ -6,7 +6,8 @@
  *  - `Cargo.toml` is rewritten (normalised) by cargo: expected when it carries cargo's generated header and
  *    `Cargo.toml.orig` equals git.
  */
-import { makeFinding, type Finding } from '../core/findings.js';
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
 
@@ -27,14 +28,14 @@ async function origMatchesGit(ctx: ClassifyContext): Promise<boolean | undefined
 }
 
 async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
-  if (diff.status === 'tarball-only' && diff.path === '.cargo_vcs_info.json') return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'crate', kind: 'cargo-vcs-info' });
-  if (diff.status === 'tarball-only' && diff.path === 'Cargo.lock') return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'crate', kind: 'cargo-lock' });
+  if (diff.status === 'tarball-only' && diff.path === '.cargo_vcs_info.json') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-vcs-info' });
+  if (diff.status === 'tarball-only' && diff.path === 'Cargo.lock') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-lock' });
   if (diff.status === 'tarball-only' && diff.path === 'Cargo.toml.orig') {
     const ok = await origMatchesGit(ctx);
     if (ok === undefined) return undefined;
-    if (ok) return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'crate', kind: 'cargo-toml-orig' });
+    if (ok) return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-toml-orig' });
     const g = ctx.diffs.find((d) => d.path === 'Cargo.toml')?.git;
-    return makeFinding('CRATE_MANIFEST_MISMATCH', diff.path, 'high', {
+    return makeFinding('CRATE_MANIFEST_MISMATCH', diff.path, {
       gitPath: 'Cargo.toml',
       ...(g?.oid ? { gitOid: g.oid } : {}),
       ...(diff.tarball?.oid ? { origOid: diff.tarball.oid } : {}),
@@ -44,7 +45,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     const t = ctx.content.tarball(diff.path);
     if (!t || !CARGO_HEADER.test(t.subarray(0, 200).toString('utf8'))) return undefined;
     if ((await origMatchesGit(ctx)) !== true) return undefined;
-    return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'crate', kind: 'cargo-toml-normalised' });
+    return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-toml-normalised' });
   }
   return undefined;
 }

@@ -9,7 +9,8 @@
  *  - git-only files → NOT_PACKAGED (npm only packs what `files` / .npmignore select).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { makeFinding, type Finding, type NpmRewriteKind } from '../core/findings.js';
+import type { Finding, NpmRewriteKind } from '../core/findings.js';
+import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
 import type { ProfileInfo } from './types.js';
@@ -104,10 +105,10 @@ async function manifestFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
   const git = parse(await ctx.content.git(diff.path));
   if (!tar || !git) return undefined; // unparseable: the fallback reports the change
   const c = compareManifests(git, tar, ctx.revision.version);
-  if (c.install.length > 0) return makeFinding('NPM_INSTALL_SCRIPT', diff.path, 'high', { scripts: c.install });
-  if (c.changed.length > 0) return makeFinding('NPM_MANIFEST_CHANGED', diff.path, 'high', { fields: c.changed });
+  if (c.install.length > 0) return makeFinding('NPM_INSTALL_SCRIPT', diff.path, { scripts: c.install });
+  if (c.changed.length > 0) return makeFinding('NPM_MANIFEST_CHANGED', diff.path, { fields: c.changed });
   const rewrites = c.rewrites.length > 0 ? c.rewrites : [{ field: '(whole file)', kind: 'formatting' as const }];
-  return makeFinding('NPM_MANIFEST_REWRITE', diff.path, 'info', { rewrites });
+  return makeFinding('NPM_MANIFEST_REWRITE', diff.path, { rewrites });
 }
 
 const OUTPUT_DIRS = new Set(['dist', 'build', 'lib', 'out', 'esm', 'cjs', 'es', 'umd', 'types', 'typings', 'module', 'commonjs', 'browser', 'node', 'bundle', 'min']);
@@ -196,22 +197,22 @@ function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileI
   const { stem, inOutputDir } = outputStem(diff.path);
   const src = sourcesOf(ctx.gitPaths);
   const direct = src.stems.get(stem);
-  if (direct) return makeFinding('NPM_BUILD_OUTPUT', diff.path, 'info', { source: direct });
+  if (direct) return makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: direct });
   const files = filesPatterns(info.manifest);
   const listed = files ? listedInFiles(diff.path, files) : false;
   if (inOutputDir && src.dirs.length > 0) {
     // A bundle or a renamed output: built from the source tree, but no file-to-file evidence.
-    return makeFinding('NPM_BUILD_OUTPUT', diff.path, 'low', { source: `${src.dirs[0]}/` });
+    return escalate(makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: `${src.dirs[0]}/` }), 'low', 'directory-source');
   }
   if (!SCRIPT_EXT.test(diff.path)) return undefined;
-  return makeFinding('NPM_UNSOURCED_OUTPUT', diff.path, 'high', { minified: looksMinified(ctx.content.tarball(diff.path)), listedInFiles: listed });
+  return makeFinding('NPM_UNSOURCED_OUTPUT', diff.path, { minified: looksMinified(ctx.content.tarball(diff.path)), listedInFiles: listed });
 }
 
 function notPackagedFinding(diff: PathDiff, info: ProfileInfo): Finding | undefined {
   if (diff.status !== 'git-only') return undefined;
   const files = filesPatterns(info.manifest);
   if (files && listedInFiles(diff.path, files)) return undefined; // `files` selects it: it should be there
-  return makeFinding('NOT_PACKAGED', diff.path, 'info', { ecosystem: 'npm', reason: files ? 'files-field' : 'not-listed' });
+  return makeFinding('NOT_PACKAGED', diff.path, { ecosystem: 'npm', reason: files ? 'files-field' : 'not-listed' });
 }
 
 export function npmClassifiers(info: ProfileInfo): Classifier[] {

@@ -9,7 +9,8 @@
  * that holds the packages (`src/` layout or the root, see `wheelRoot`); `*.dist-info/*` is expected and
  * everything in git outside the packaged modules is NOT_PACKAGED.
  */
-import { makeFinding, type Finding } from '../core/findings.js';
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
 import type { PathDiff, TreeEntry } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
 
@@ -65,19 +66,19 @@ export function onlyEggInfoAdded(gitText: string | undefined, tarText: string): 
 function untrackedPython(diff: PathDiff): Finding | undefined {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !/\.pyw?$/.test(diff.path)) return undefined;
   const t = diff.tarball;
-  return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, 'high', { size: t.size, ...(t.oid ? { oid: t.oid } : {}), buildAffecting: /(^|\/)setup\.py$/.test(diff.path) });
+  return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, { size: t.size, ...(t.oid ? { oid: t.oid } : {}), buildAffecting: /(^|\/)setup\.py$/.test(diff.path) });
 }
 
 async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
-  if (diff.status === 'tarball-only' && diff.path === 'PKG-INFO') return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'pypi', kind: 'pkg-info' });
-  if (diff.status === 'tarball-only' && EGG_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'pypi', kind: 'egg-info' });
+  if (diff.status === 'tarball-only' && diff.path === 'PKG-INFO') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: 'pkg-info' });
+  if (diff.status === 'tarball-only' && EGG_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: 'egg-info' });
   if (diff.path === 'setup.cfg' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content'))) {
     const tar = ctx.content.tarball(diff.path);
     if (!tar) return undefined;
     const git = diff.status === 'changed' ? await ctx.content.git(diff.path) : undefined;
     if (diff.status === 'changed' && !git) return undefined;
     if (onlyEggInfoAdded(git?.toString('utf8'), tar.toString('utf8'))) {
-      return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'pypi', kind: 'setup-cfg-egg-info' });
+      return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: 'setup-cfg-egg-info' });
     }
     return undefined;
   }
@@ -85,8 +86,8 @@ async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Findi
 }
 
 function wheelFinding(diff: PathDiff): Finding | undefined {
-  if (diff.status === 'tarball-only' && DIST_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, 'info', { ecosystem: 'wheel', kind: 'dist-info' });
-  if (diff.status === 'git-only') return makeFinding('NOT_PACKAGED', diff.path, 'info', { ecosystem: 'wheel', reason: 'outside-package' });
+  if (diff.status === 'tarball-only' && DIST_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'wheel', kind: 'dist-info' });
+  if (diff.status === 'git-only') return makeFinding('NOT_PACKAGED', diff.path, { ecosystem: 'wheel', reason: 'outside-package' });
   return untrackedPython(diff);
 }
 

@@ -17,7 +17,8 @@ import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { codeDoc } from '../core/codes.js';
-import { makeFinding, type AutotoolsTool, type Finding, type ProvenanceInput } from '../core/findings.js';
+import type { AutotoolsTool, Finding, ProvenanceInput } from '../core/findings.js';
+import { escalate, makeFinding } from '../core/severity.js';
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
 
@@ -79,7 +80,7 @@ function inputProvenance(
       if (o?.status === 'reproduced') out.push({ ...i, explainedBy: 'reproduced' });
       else {
         out.push({ ...i });
-        flagged.push({ path: i.path, code: 'REGENERATION_MISMATCH', severity: 'high' });
+        flagged.push({ path: i.path, code: 'REGENERATION_MISMATCH', severity: codeDoc('REGENERATION_MISMATCH').severity });
       }
       continue;
     }
@@ -87,7 +88,7 @@ function inputProvenance(
     if (f && (codeDoc(f.code).explained || f.allowed) && severityRank(f.severity) < severityRank('high')) out.push({ ...i, explainedBy: f.code });
     else {
       out.push({ ...i });
-      flagged.push({ path: i.path, code: f?.code ?? 'TARBALL_ONLY_UNEXPLAINED', severity: f?.severity ?? 'high' });
+      flagged.push({ path: i.path, code: f?.code ?? 'TARBALL_ONLY_UNEXPLAINED', severity: f?.severity ?? codeDoc('TARBALL_ONLY_UNEXPLAINED').severity });
     }
   }
   return { inputs: out, flagged };
@@ -120,13 +121,13 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
       if (o.status === 'reproduced') {
         const { inputs, flagged } = inputProvenance(o.inputs, report, byPath);
         if (!flagged.length) {
-          out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, 'info', {
+          out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, {
             tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
             ...(prev.code === 'GENERATED_BY_AUTOTOOLS' && prev.evidence.source ? { source: prev.evidence.source } : {}),
             proof: { proved: true, method: 'regenerated', step: o.step, tool: o.tool, version: o.version, toolOrigin: o.toolOrigin, inputs, procedure: o.procedure, normalisations: o.normalisations },
           });
         } else {
-          out[i] = makeFinding('REPRODUCED_WITH_FLAGGED_INPUT', o.path, worst([codeDoc('REPRODUCED_WITH_FLAGGED_INPUT').severity, ...flagged.map((f) => f.severity)]), { step: o.step, tool: o.tool, version: o.version, flagged, inputs }, extra);
+          out[i] = escalate(makeFinding('REPRODUCED_WITH_FLAGGED_INPUT', o.path, { step: o.step, tool: o.tool, version: o.version, flagged, inputs }, extra), worst([codeDoc('REPRODUCED_WITH_FLAGGED_INPUT').severity, ...flagged.map((f) => f.severity)]), 'flagged-input');
         }
         byPath.set(o.path, out[i]!);
         continue;
@@ -146,13 +147,13 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
         constructs = added ? findConstructs(text, o.path).filter((c) => added.has(c.line)) : findConstructs(text, o.path);
       }
       const diff = contentDiff(o.path, o.regenerated ?? Buffer.alloc(0), shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-      out[i] = makeFinding(
+      const mismatch = makeFinding(
         'REGENERATION_MISMATCH',
         o.path,
-        constructs.length ? 'critical' : 'high',
         { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', differingLines, inputs, procedure: o.procedure, normalisations: o.normalisations },
         { ...(constructs.length ? { constructs } : {}), diff, ...(prev.degraded ? { degraded: prev.degraded } : {}) },
       );
+      out[i] = constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
       byPath.set(o.path, out[i]!);
     }
   }

@@ -14,7 +14,7 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type ContentDiff, type Severity } from '../core/types.js';
-import { authenticityLine, formatFinding as rawMessage, noteText as rawNoteText, verdictLine } from '../core/wording.js';
+import { authenticityLine, formatFinding as rawMessage, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 
 const noteText = (n: Parameters<typeof rawNoteText>[0]) => escapeNonPrinting(rawNoteText(n));
 
@@ -165,6 +165,8 @@ function findingHtml(f: Finding, opts: HtmlOptions): string {
   parts.push(`<article class="finding sev-${f.severity}" data-code="${h(f.code)}" data-severity="${f.severity}">`);
   parts.push(`<h4><code class="path">${h(f.path)}</code> <span class="sev sev-${f.severity}">${f.severity}</span> <a class="code" href="${h(DOCS_BASE + doc.docs)}">${h(f.code)}</a>${f.change ? ` <span class="change muted">${h(f.change)}</span>` : ''}</h4>`);
   parts.push(`<p class="message">${h(rawMessage(f))}</p>`);
+  const why = severityReasonText(f);
+  if (why) parts.push(`<p class="muted">severity ${h(why)}</p>`);
   if (f.allowed) parts.push(`<p class="muted">allowed by policy (was ${h(f.allowed.originalSeverity)}): ${h(f.allowed.reason)}</p>`);
   if (f.degraded) parts.push(`<p class="muted">check ${h(f.degraded.check)} failed (${h(f.degraded.error)}); compared bytes only</p>`);
   const ev = Object.entries(f.evidence as Record<string, unknown>).filter(([, v]) => v !== undefined);

@@ -11,7 +11,7 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
-import { authenticityLine, formatFinding as rawMessage, noteText, verdictLine } from '../core/wording.js';
+import { authenticityLine, formatFinding as rawMessage, noteText, severityReasonText, verdictLine } from '../core/wording.js';
 
 const ICON = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' } as const;
 
@@ -57,7 +57,8 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
     out.push('|---|---|---|---|');
     for (const f of review.slice(0, max)) {
       const constructs = f.constructs?.length ? ` — ${f.constructs.length} suspicious construct(s), first at line ${f.constructs[0]!.line}` : '';
-      out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs)}${novelMd(f)} |`);
+      const why = severityReasonText(f);
+      out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs + (why ? ` — severity ${why}` : ''))}${novelMd(f)} |`);
     }
     if (review.length > max) out.push(`\n… ${review.length - max} more; see the JSON report.`);
     out.push('');

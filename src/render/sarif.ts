@@ -68,7 +68,7 @@ function sarifLog(r: VerifyResult) {
         },
       },
     ],
-    properties: { severity: f.severity, evidence: f.evidence, ...(f.allowed ? { allowed: f.allowed } : {}) },
+    properties: { severity: f.severity, evidence: f.evidence, ...(f.severityReason ? { severityReason: f.severityReason } : {}), ...(f.allowed ? { allowed: f.allowed } : {}) },
   });
   const results = new LazyJsonArray(r.findings.length, (i) => result(r.findings[i]!));
   return {

@@ -8,7 +8,7 @@
  */
 import { escapeNonPrinting as v } from '../compare/invisible.js';
 import { codeDoc, formatFinding } from '../core/codes.js';
-import { authenticityLine, noteText as rawNoteText, verdictLine } from '../core/wording.js';
+import { authenticityLine, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { Note, SignatureReport, VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
@@ -160,6 +160,8 @@ function findingBlock(
   const lines: string[] = [];
   lines.push(`    ${c.bold(v(f.path))}  ${sevPaint[f.severity](f.code)}`);
   lines.push(`      ${message(f)}`);
+  const why = severityReasonText(f);
+  if (why) lines.push(c.dim(`      severity ${why}`));
   if (f.allowed) lines.push(c.dim(`      allowed by policy (was ${f.allowed.originalSeverity}): ${v(f.allowed.reason)}`));
   if (f.degraded) lines.push(c.dim(`      note: check ${v(f.degraded.check)} failed (${v(f.degraded.error)}); compared bytes only`));
   if (f.constructs && f.constructs.length > 0) {

@@ -83,6 +83,7 @@ describe('fallbackFinding: every status, exact', () => {
       path: 'vendor/lib',
       severity: 'medium',
       evidence: { commit: 'd4', tarball: 'content', files: 3 },
+      severityReason: { reason: 'unverified-content', default: 'info' },
     });
   });
 
@@ -127,6 +128,7 @@ describe('fallbackFinding: every status, exact', () => {
       path: 'configure.ac',
       severity: 'critical',
       evidence: { gitOid: 'a1', tarballOid: 'f6', buildAffecting: true },
+      severityReason: { reason: 'build-affecting', default: 'high' },
     });
   });
 

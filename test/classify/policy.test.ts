@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyPolicy, globMatch, loadPolicy, parsePolicy } from '../../src/classify/policy.js';
 import { DistdiffError } from '../../src/core/errors.js';
-import { makeFinding } from '../../src/core/findings.js';
+import { makeFinding } from '../../src/core/severity.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('globMatch', () => {
@@ -85,9 +85,9 @@ describe('loadPolicy', () => {
 });
 
 describe('applyPolicy', () => {
-  const docs = makeFinding('GENERATED_DOCS', 'doc/api/a.html', 'low', { kind: 'html' });
-  const m4 = makeFinding('TARBALL_ONLY_UNEXPLAINED', 'm4/x.m4', 'high', { size: 1, buildAffecting: true });
-  const gitOnly = makeFinding('GIT_ONLY', '.gitignore', 'low', { type: 'file' });
+  const docs = makeFinding('GENERATED_DOCS', 'doc/api/a.html', { kind: 'html' });
+  const m4 = makeFinding('TARBALL_ONLY_UNEXPLAINED', 'm4/x.m4', { size: 1, buildAffecting: true });
+  const gitOnly = makeFinding('GIT_ONLY', '.gitignore', { type: 'file' });
 
   it('allows matching findings at info with the reason and overrides severities', () => {
     const out = applyPolicy([docs, m4, gitOnly], {

@@ -46,6 +46,7 @@ describe('classifyUpstream (synthetic database)', () => {
     const f = classifyUpstream('m4/demo.m4', Buffer.from(v3.replace('dnl Synthetic test file.', 'dnl Edited comment.').replace('demo_var=yes', 'demo_var=yes   ')), db);
     expect(f?.code).toBe('UPSTREAM_COPY');
     expect(f?.severity).toBe('low');
+    expect(f?.severityReason).toEqual({ reason: 'normalised-match', default: 'info' });
     expect(f?.evidence).toMatchObject({ match: 'normalised', upstream: { serial: 3, date: '2024-09-01' } });
   });
 
@@ -126,6 +127,7 @@ describe('classifyUpstream (synthetic database)', () => {
     expect(classifyUpstream('build-aux/install-sh', content, withLocal)).toMatchObject({
       code: 'UPSTREAM_COPY',
       severity: 'low',
+      severityReason: { reason: 'local-copy-only', default: 'info' },
       evidence: { match: 'exact', upstream: { project: 'local-system', file: '/usr/share/automake-1.16/install-sh' } },
     });
     expect(classifyUpstream('build-aux/install-sh', Buffer.from(`${content}x\n`), withLocal)?.code).toBe('UPSTREAM_COPY_UNKNOWN_VERSION');

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import xterm from '@xterm/headless';
 import MarkdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeFinding } from '../../src/core/findings.js';
+import type { Finding } from '../../src/core/findings.js';
+import { makeFinding } from '../../src/core/severity.js';
 import type { VerifyResult } from '../../src/core/result.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { renderSarif } from '../../src/render/sarif.js';
@@ -177,12 +178,12 @@ let realReport = '';
 function fullResult(): VerifyResult {
   const r = JSON.parse(realReport) as VerifyResult;
   r.findings.push(
-    makeFinding('SERIAL_AHEAD_OF_UPSTREAM', 'm4/build-to-host.m4', 'critical', { name: 'build-to-host.m4', serial: 30, maxUpstream: 5, project: 'gnulib' }, {
+    makeFinding('SERIAL_AHEAD_OF_UPSTREAM', 'm4/build-to-host.m4', { name: 'build-to-host.m4', serial: 30, maxUpstream: 5, project: 'gnulib' }, {
       constructs: [{ kind: 'tr-byte-swap', line: 11, text: `gl_path_map='tr "\\t \\-_" " \\t_\\-"'` }],
     }),
-    makeFinding('SOURCE_MODIFIED', 'src/a b.c', 'high', { buildAffecting: false }),
-    makeFinding('CONFUSABLE_NAME', 'c\u043enfigure', 'high', { lookalike: 'configure' }, { allowed: { reason: 'policy says so', originalSeverity: 'high' } as never }),
-    makeFinding('TARBALL_ONLY_UNEXPLAINED', 'extra.sh', 'low', { size: 3, buildAffecting: false }),
+    makeFinding('SOURCE_MODIFIED', 'src/a b.c', { buildAffecting: false }),
+    makeFinding('CONFUSABLE_NAME', 'c\u043enfigure', { lookalike: 'configure' }, { allowed: { reason: 'policy says so', originalSeverity: 'high' } as never }),
+    { ...makeFinding('TARBALL_ONLY_UNEXPLAINED', 'extra.sh', { size: 3, buildAffecting: false }), severity: 'low' } as Finding,
   );
   const changed = r.findings.find((f) => f.code === 'SOURCE_MODIFIED')!;
   changed.diff = { kind: 'text', added: 1, removed: 1, unified: '--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n' } as never;

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeFinding, type Finding } from '../../src/core/findings.js';
+import type { Finding } from '../../src/core/findings.js';
+import { makeFinding } from '../../src/core/severity.js';
 import { SEVERITIES, severityRank, type Severity } from '../../src/core/types.js';
 import { exitCodeOf, tally, verdictOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
@@ -14,9 +15,9 @@ import { makeRepo, writeFiles } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** An unexplained finding (TARBALL_ONLY_UNEXPLAINED) at the given severity. */
-const unexplained = (severity: Severity, path = 'x'): Finding => makeFinding('TARBALL_ONLY_UNEXPLAINED', path, severity, { size: 1, oid: 'a', buildAffecting: false });
+const unexplained = (severity: Severity, path = 'x'): Finding => ({ ...makeFinding('TARBALL_ONLY_UNEXPLAINED', path, { size: 1, oid: 'a', buildAffecting: false }), severity }) as Finding;
 /** An explained finding (GENERATED_BY_AUTOTOOLS) at the given severity. */
-const explained = (severity: Severity, path = 'configure'): Finding => makeFinding('GENERATED_BY_AUTOTOOLS', path, severity, { tool: 'autoconf', source: 'configure.ac' });
+const explained = (severity: Severity, path = 'configure'): Finding => ({ ...makeFinding('GENERATED_BY_AUTOTOOLS', path, { tool: 'autoconf', source: 'configure.ac' }), severity }) as Finding;
 
 describe('severityRank', () => {
   it('critical 5 … info 1', () => {

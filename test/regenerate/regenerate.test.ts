@@ -127,6 +127,7 @@ describe('regeneration', () => {
     const f = byPath(r.findings)['configure']!;
     expect(f.code).toBe('REGENERATION_MISMATCH');
     expect(f.severity).toBe('critical');
+    expect(f.severityReason).toEqual({ reason: 'suspicious-constructs', default: 'high' });
     expect(f.evidence).toMatchObject({ step: 'autoconf', tool: 'autoconf', version: '2.71', produced: true, differingLines: 1 });
     expect(f.constructs?.map((c) => c.kind)).toContain('base64-decode');
     expect(f.diff?.kind).toBe('text');
@@ -199,6 +200,7 @@ describe('regeneration', () => {
     const conf = by['configure']!;
     expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
     expect(conf.severity).toBe('critical');
+    expect(conf.severityReason).toEqual({ reason: 'flagged-input', default: 'high' });
     expect(conf.evidence).toMatchObject({ step: 'autoconf', flagged: [{ path: 'm4/nls.m4', code: m4.code, severity: 'critical' }] });
     expect(by['aclocal.m4']!.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
     // Makefile.in does not depend on the macro: still proved.

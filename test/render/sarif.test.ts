@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import ajvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { ALL_CODES } from '../../src/core/codes.js';
-import { makeFinding } from '../../src/core/findings.js';
+import { makeFinding } from '../../src/core/severity.js';
 import type { VerifyResult } from '../../src/core/result.js';
 import { renderSarif } from '../../src/render/sarif.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -18,11 +18,11 @@ const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/li
 
 export function sampleResult(): VerifyResult {
   const findings = [
-    makeFinding('SERIAL_AHEAD_OF_UPSTREAM', 'm4/build-to-host.m4', 'critical', { name: 'build-to-host.m4', serial: 30, maxUpstream: 5, project: 'gnulib' }, {
+    makeFinding('SERIAL_AHEAD_OF_UPSTREAM', 'm4/build-to-host.m4', { name: 'build-to-host.m4', serial: 30, maxUpstream: 5, project: 'gnulib' }, {
       constructs: [{ kind: 'tr-byte-swap', line: 11, text: `gl_path_map='tr "\\t \\-_" " \\t_\\-"'` }],
     }),
-    makeFinding('GENERATED_BY_AUTOTOOLS', 'configure', 'info', { tool: 'autoconf', source: 'configure.ac' }),
-    makeFinding('SOURCE_MODIFIED', 'src/a b.c', 'high', { buildAffecting: false }),
+    makeFinding('GENERATED_BY_AUTOTOOLS', 'configure', { tool: 'autoconf', source: 'configure.ac' }),
+    makeFinding('SOURCE_MODIFIED', 'src/a b.c', { buildAffecting: false }),
   ];
   return {
     schemaVersion: 1,
