@@ -65,6 +65,14 @@ export interface Provenance {
   owner: string;
 }
 
+/**
+ * A version read from the release tarball of the very release being verified (same tag): it would explain
+ * the tarball by itself, so it is not used (gettext 0.21's tarball is not evidence for gettext 0.21).
+ */
+export function ownRelease(v: UpstreamVersion, releaseTag: string | undefined): boolean {
+  return releaseTag !== undefined && v.source?.kind === 'release' && v.tag === releaseTag;
+}
+
 /** The project a name belongs to: OWNERS, else the project of its oldest known version. */
 export function ownerOf(db: UpstreamDb, name: string): string | undefined {
   if (OWNERS[name]) return OWNERS[name];
@@ -82,8 +90,8 @@ function addDays(date: string, days: number): string {
  * The nearest known version of `name` to `content`, with the content's novel lines; undefined when no
  * version of the name has line data. `releaseDate` (YYYY-MM-DD…) excludes versions dated after the release.
  */
-export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string): Provenance | undefined {
-  const all = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM);
+export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string, releaseTag?: string): Provenance | undefined {
+  const all = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM && !ownRelease(v, releaseTag));
   const withLines: { v: UpstreamVersion; lines: Uint32Array }[] = [];
   const seenBlob = new Map<string, Uint32Array | undefined>();
   for (const v of all) {

@@ -16,7 +16,7 @@ import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp } from './m4.js';
-import { ownerOf, provenanceOf, type Provenance } from './provenance.js';
+import { ownerOf, ownRelease, provenanceOf, type Provenance } from './provenance.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
@@ -61,10 +61,10 @@ export interface Nearest {
  * changed lines, versions dated after the release excluded, the file's own project preferred); for names
  * without line data, the version with the same or the closest earlier version stamp.
  */
-export function nearestVersion(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string): Nearest | undefined {
-  const versions = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM);
+export function nearestVersion(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string, releaseTag?: string): Nearest | undefined {
+  const versions = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM && !ownRelease(v, releaseTag));
   if (versions.length === 0) return undefined;
-  const prov = provenanceOf(db, name, content, releaseDate);
+  const prov = provenanceOf(db, name, content, releaseDate, releaseTag);
   if (prov) return { version: prov.version, changedLines: prov.novelLines + prov.removedLines, provenance: prov };
   const stamp = scriptStamp(content);
   if (!stamp) return { version: versions[versions.length - 1]! };
@@ -86,12 +86,12 @@ function pick(list: UpstreamVersion[], owner?: string): UpstreamVersion {
 }
 
 /** Classifies one file's content against the database; exported for tests and other callers. */
-export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, opts: { releaseDate?: string } = {}): Finding | undefined {
+export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, opts: { releaseDate?: string; releaseTag?: string } = {}): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
 
   const oid = blobId('sha1', content);
-  const exact = db.byBlob(oid);
+  const exact = db.byBlob(oid).filter((v) => !ownRelease(v, opts.releaseTag));
   const upstreamExact = exact.filter((v) => v.project !== LOCAL_SYSTEM);
   if (upstreamExact.length > 0) {
     const sameName = upstreamExact.filter((v) => v.name === name);
@@ -107,7 +107,7 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
   const serial = name.endsWith('.m4') ? parseSerial(content) : undefined;
   const max = db.maxSerial(name);
   if (serial && max && compareSerial(serial.parts, max.parts) > 0) {
-    const prov = provenanceOf(db, name, content, opts.releaseDate);
+    const prov = provenanceOf(db, name, content, opts.releaseDate, opts.releaseTag);
     return withConstructs(
       makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, {
         name,
@@ -121,11 +121,11 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
     );
   }
 
-  const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name);
+  const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name && !ownRelease(v, opts.releaseTag));
   if (normalised.length > 0)
     return escalate(makeFinding('UPSTREAM_COPY', path, { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 }), 'low', 'normalised-match');
 
-  const nearest = nearestVersion(db, name, content, opts.releaseDate);
+  const nearest = nearestVersion(db, name, content, opts.releaseDate, opts.releaseTag);
   const prov = nearest?.provenance;
   const constructs = findConstructs(content.toString('latin1'), path);
   if (prov && constructs.length === 0 && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
@@ -172,7 +172,8 @@ export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Cla
       if (!mayBeUpstreamFile(diff.path)) return undefined;
       const content = ctx.content.tarball(diff.path);
       if (content === undefined) return undefined;
-      return classifyUpstream(diff.path, content, db(), ctx.revision?.date ? { releaseDate: ctx.revision.date } : {});
+      const rev = ctx.revision;
+      return classifyUpstream(diff.path, content, db(), { ...(rev?.date ? { releaseDate: rev.date } : {}), ...(rev?.tag ? { releaseTag: rev.tag } : {}) });
     },
   };
 }

@@ -147,6 +147,17 @@ describe('build-upstream-db --releases: release-only and distribution versions',
     });
   });
 
+  it("the release being verified is not its own evidence: libtool 2.4.7's tarball copy is then gettext's commit of it", () => {
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(ltmain('2.4.7')), db, { releaseTag: 'v2.4.7' })).toMatchObject({
+      code: 'UPSTREAM_COPY',
+      evidence: { match: 'exact', upstream: { project: 'gettext', version: 'v1.0', date: '2022-06-01' }, others: 0 },
+    });
+    const lines = ltmain('2.4.7').split('\n');
+    lines.splice(20, 0, '    compile_command="$compile_command -fno-stack-protector"');
+    const f = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lines.join('\n')), db, { releaseTag: 'v2.4.7' });
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { upstream: { project: 'gettext' }, novelLines: 1 } });
+  });
+
   it("an exact copy of Debian's libtool.m4 is a distribution-patched variant naming the Debian package", () => {
     expect(classifyUpstream('m4/libtool.m4', Buffer.from(libtoolM4(58, ['  dnl Debian: link with --as-needed'])), db)).toMatchObject({
       code: 'UPSTREAM_COPY_VARIANT',
