@@ -221,7 +221,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ['tarball-only', 'git-only', 
 export type GitMode = '100644' | '100755' | '120000' | '160000' | '040000';
 
 /** A generator step of the autotools (src/regenerate). */
-export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize';
+export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt';
 
 /** One input of a regenerated file: where it came from and what explains it. */
 export interface ProvenanceInput {

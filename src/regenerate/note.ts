@@ -8,7 +8,7 @@ export function regenerationNote(r: RegenerationReport): Note | undefined {
   const outputs = [...r.outputs.values()];
   // The generator versions the release's own files name (what the tools must match).
   const v = r.versions ?? {};
-  const stamped = ([['autoconf', v.autoconf], ['automake', v.automake], ['libtool', v.libtool]] as const).flatMap(([n, x]) => (x ? [`${n} ${x}`] : []));
+  const stamped = ([['autoconf', v.autoconf], ['automake', v.automake], ['libtool', v.libtool], ['gettext', v.gettext]] as const).flatMap(([n, x]) => (x ? [`${n} ${x}`] : []));
   return {
     code: 'REGENERATION',
     status: r.status,

@@ -22,7 +22,7 @@ import { escalate, makeFinding } from '../core/severity.js';
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
 
-const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize' };
+const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt' };
 
 /** 1-based line numbers of `b` that are added relative to `a`. */
 export function addedLines(a: string, b: string): Set<number> | undefined {
@@ -39,12 +39,12 @@ export function addedLines(a: string, b: string): Set<number> | undefined {
   return out;
 }
 
-const REGENERATED_TOOLS: ReadonlySet<AutotoolsTool> = new Set(['autoconf', 'aclocal', 'autoheader', 'automake']);
+const REGENERATED_TOOLS: ReadonlySet<AutotoolsTool> = new Set(['autoconf', 'aclocal', 'autoheader', 'automake', 'msgfmt']);
 
 /** Why a label-only autotools explanation is not proved. */
 function unprovedReason(report: RegenerationReport | undefined, tool: AutotoolsTool, path: string): string {
   if (!REGENERATED_TOOLS.has(tool) || /\.texi$|(?:^|\/)stamp-[\w.-]*vti$/.test(path)) {
-    return `${tool} output: regeneration covers only aclocal.m4, configure, the autoheader template and Makefile.in`;
+    return `${tool} output: regeneration covers only aclocal.m4, configure, the autoheader template, Makefile.in, libtool's files and .gmo catalogs`;
   }
   if (!report) return 'regeneration was not attempted';
   if (report.status === 'done') return `not among the regenerated outputs of ${[...new Set([...report.outputs.values()].map((o) => o.step))].join(', ') || 'this run'}`;

@@ -32,8 +32,9 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import { DistdiffError } from '../core/errors.js';
 import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
-import { detectVersions, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
+import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
+import { regenerateCatalogs } from './catalogs.js';
 import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findTools, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
@@ -232,7 +233,8 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   // ---- versions and tools ----
   const head = (p: string) => args.tarball(p)?.subarray(0, 8192).toString('latin1');
   const top = dirs[0]!;
-  const gettextFiles = [...tarballOnly.keys()].filter((p) => /(?:^|\/)(?:po\/Makefile\.in\.in|m4\/gettext\.m4)$/.test(p));
+  // po/ infrastructure first: the version its Makefile.in.in names is the likelier msgfmt (gettext.m4 may be newer).
+  const gettextFiles = [...tarballOnly.keys()].filter((p) => /(?:^|\/)(?:po\/Makefile\.in\.in|m4\/gettext\.m4)$/.test(p)).sort((a, b) => Number(a.endsWith('.m4')) - Number(b.endsWith('.m4')) || (a < b ? -1 : 1));
   const ltmain = [...tarballOnly.keys()].find((p) => baseOf(p) === 'ltmain.sh');
   const versions = detectVersions(head, { configure: top.configure, ...(top.aclocal ? { aclocal: top.aclocal } : {}), makefileIns: dirs.flatMap((d) => d.makefileIns), ...(ltmain ? { ltmain } : {}), gettext: gettextFiles });
   detected = versions;
@@ -342,7 +344,34 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${kept.failure}`, 'see the generator message; drop --regenerate=require to get the report without it');
       return { ...emptyReport('failed', kept.failure), versions, tools: kept.tools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
     }
-    return { status: 'done', versions, tools: [...kept.tools, ...(libtool && [...kept.outputs.values()].some((o) => o.step === 'libtoolize') ? [libtool] : [])], outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
+    const ranTools = [...kept.tools, ...(libtool && [...kept.outputs.values()].some((o) => o.step === 'libtoolize') ? [libtool] : [])];
+    // .gmo catalogs, with msgfmt of the gettext version the po/ infrastructure names.
+    // msgfmt of a version the po/ infrastructure or gettext.m4 names (the first one available).
+    let gettext: Tool | undefined;
+    for (const v of new Set(gettextFiles.map((p) => gettextVersion(head(p) ?? '')).filter((x): x is string => !!x))) {
+      gettext ??= (await findTools('gettext', v, args.cacheDir))[0];
+    }
+    let catalogFailure: string | undefined;
+    if (gettext) {
+      try {
+        const catalogs = await regenerateCatalogs({
+          bwrap: sandbox.bwrap,
+          work: join(temp, 'catalogs'),
+          tool: gettext,
+          tarballOnly,
+          readPo: (po) => args.tarball(po) ?? (origin.get(po) === 'git' ? readOutput(base, po) : undefined),
+          poOrigin: (po) => (args.tarball(po) ? 'tarball' : (origin.get(po) ?? 'tarball')),
+          tarball: args.tarball,
+          ...(args.limits ? { limits: args.limits } : {}),
+        });
+        for (const c of catalogs) kept.outputs.set(c.path, c);
+        if (catalogs.length) ranTools.push(gettext);
+      } catch (e) {
+        catalogFailure = `message catalogs not compiled: ${e instanceof Error ? e.message : String(e)}`;
+        if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${catalogFailure}`, 'drop --regenerate=require to get the report without it');
+      }
+    }
+    return { status: 'done', ...(catalogFailure ? { reason: catalogFailure } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -23,7 +23,7 @@ import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
 
-export const TOOL_NAMES: readonly ToolName[] = ['autoconf', 'automake', 'libtool'];
+export const TOOL_NAMES: readonly ToolName[] = ['autoconf', 'automake', 'libtool', 'gettext'];
 
 /** The directories the sandbox sees as its PATH (besides toolchain prefixes): system tools must live here. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -36,7 +36,7 @@ function versionOf(bin: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
       if (err) return resolve(undefined);
-      resolve(/\(GNU (?:Autoconf|automake|libtool)\)\s+(\S+)/i.exec(stdout)?.[1]);
+      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools)\)\s+(\S+)/i.exec(stdout)?.[1]);
     });
   });
 }
@@ -44,7 +44,7 @@ function versionOf(bin: string): Promise<string | undefined> {
 const systemVersions = new Map<string, Promise<string | undefined>>();
 
 /** The program whose --version names a toolchain's version. */
-const PROGRAM: Record<ToolName, string> = { autoconf: 'autoconf', automake: 'automake', libtool: 'libtoolize' };
+const PROGRAM: Record<ToolName, string> = { autoconf: 'autoconf', automake: 'automake', libtool: 'libtoolize', gettext: 'msgfmt' };
 
 /** The version of the system tool the sandbox would run, or undefined. */
 export function systemVersion(name: ToolName): Promise<string | undefined> {
@@ -71,7 +71,7 @@ export async function findTools(name: ToolName, version: string, cacheDir: strin
   const release = /^\d+(?:\.\d+)+[a-z]?$/.test(version) ? version : undefined;
   const prefix = release && join(toolchainsDir(cacheDir), `${name}-${release}`);
   if (prefix && existsSync(join(prefix, 'bin', PROGRAM[name])) && existsSync(join(prefix, MANIFEST))) {
-    const ok = name === 'libtool' ? libtoolVersionAt(prefix) === version : (await versionOf(join(prefix, 'bin', name))) === version;
+    const ok = name === 'libtool' ? libtoolVersionAt(prefix) === version : (await versionOf(join(prefix, 'bin', PROGRAM[name]))) === version;
     if (ok) out.push({ name, version, origin: 'cache', prefix });
   }
   const system = name === 'libtool' ? systemLibtoolVersion() : await systemVersion(name);
@@ -160,9 +160,9 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
   try {
     await run('tar', ['-xf', archive.path, '-C', work, '--no-same-owner', '--no-same-permissions']);
     const tops = readdirSync(work);
-    const m = tops.length === 1 ? /^(autoconf|automake|libtool)-(\d+(?:\.\d+)+[a-z]?)$/.exec(tops[0]!) : null;
+    const m = tops.length === 1 ? /^(autoconf|automake|libtool|gettext)-(\d+(?:\.\d+)+[a-z]?)$/.exec(tops[0]!) : null;
     if (!m || !existsSync(join(work, tops[0]!, 'configure'))) {
-      throw new DistdiffError('usage', source, `not a GNU autoconf, automake or libtool release tarball (top directory ${tops.join(', ') || 'none'})`, 'pass autoconf-X.tar.xz, automake-X.tar.xz or libtool-X.tar.xz (Debian orig tarballs are the GNU releases)');
+      throw new DistdiffError('usage', source, `not a GNU autoconf, automake, libtool or gettext release tarball (top directory ${tops.join(', ') || 'none'})`, 'pass autoconf-X.tar.xz, automake-X.tar.xz, libtool-X.tar.xz or gettext-X.tar.xz (Debian orig tarballs are the GNU releases)');
     }
     const name = m[1] as ToolName;
     const version = m[2]!;

