@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/regen-eval.sh --releases [WORKDIR] (see there): regeneration on the autotools releases of the
-# evaluation set; prints the table of docs/regeneration.md "Other real releases".
+# evaluation set; prints the table of docs/regeneration.md "Other real releases". ONLY=id,id… limits the list.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-regen-eval}
@@ -37,8 +37,10 @@ lt="$eval_cache/dl/libtool-2.5.4/libtool_2.5.4.orig.tar.xz"
 echo "| release | stamped (autoconf, automake, libtool) | tools that ran | outputs tried / reproduced / differ | differing outputs (lines) | flagged inputs of reproduced outputs | seconds (load) |"
 echo "|---|---|---|---|---|---|---|"
 # id  orig tarball (under the evaluation cache's dl/ID/)  mirror  tag
+only=${ONLY:+,$ONLY,}
 while read -r id file repo tag; do
   [ -n "$id" ] && [ "${id#\#}" = "$id" ] || continue
+  [ -z "$only" ] || [[ "$only" == *",$id,"* ]] || continue
   t="$eval_cache/dl/$id/$file"
   [ -e "$t" ] || { echo "| $id | | | tarball missing: run scripts/evaluate --fetch-only --only $id | | | |"; continue; }
   g="$mirror/$repo/repo"; [ -d "$g" ] || g="$mirror/$repo"
@@ -51,7 +53,8 @@ while read -r id file repo tag; do
 const fs = require("fs");
 const [out, err, id, secs, load] = process.argv.slice(1);
 let r;
-try { r = JSON.parse(fs.readFileSync(out, "utf8")); } catch { console.log(`| ${id} | | | error: ${fs.readFileSync(err, "utf8").trim().split("\n").pop()} | | | |`); process.exit(0); }
+try { r = JSON.parse(fs.readFileSync(out, "utf8")); } catch { r = {}; }
+if (!Array.isArray(r.notes)) { console.log(`| ${id} | | | error (exit 2): ${(r.error && r.error.message) || fs.readFileSync(err, "utf8").trim().split("\n").pop()} | | | |`); process.exit(0); }
 const n = r.notes.find((x) => x.code === "REGENERATION");
 const v = (n && n.versions) || {};
 const stamp = (f) => { const h = r.findings.find((x) => x.path === f); return h; };

@@ -32,7 +32,8 @@ export function automakeVersion(makefileInHead: string): string | undefined {
 
 export function aclocalVersions(aclocalHead: string): { aclocal?: string; autoconf?: string } {
   const aclocal = new RegExp(String.raw`generated automatically by aclocal ${VERSION}`).exec(aclocalHead)?.[1];
-  const autoconf = new RegExp(String.raw`generated for autoconf ${VERSION}`).exec(aclocalHead)?.[1];
+  // "this file was generated for autoconf 2.72.70-9ff9." — the sentence's full stop is not the version's.
+  const autoconf = new RegExp(String.raw`generated for autoconf ${VERSION}`).exec(aclocalHead)?.[1]?.replace(/\.$/, '');
   return { ...(aclocal ? { aclocal } : {}), ...(autoconf ? { autoconf } : {}) };
 }
 

@@ -6,7 +6,7 @@
  * 2.5.4.1-baa1-dirty copy) is exercised by scripts/regen-eval.sh --releases.
  */
 import { describe, expect, it } from 'vitest';
-import { libtoolSnapshotBase } from '../../src/regenerate/detect.js';
+import { aclocalVersions, libtoolSnapshotBase } from '../../src/regenerate/detect.js';
 import { applyLibtoolBuild } from '../../src/regenerate/libtool-build.js';
 
 const ltmain = (v: string, rev: string, url: string, extra = '') => `#! /usr/bin/env sh
@@ -87,5 +87,13 @@ describe('applyLibtoolBuild', () => {
 
   it('the same version: nothing to write, no normalisation', () => {
     expect(applyLibtoolBuild(release, release)).toEqual({ text: release, normalisations: [] });
+  });
+});
+
+describe('aclocalVersions', () => {
+  it('a development autoconf version at the end of the sentence loses the full stop, not its digits', () => {
+    const head = '# generated automatically by aclocal 1.16.5 -*- Autoconf -*-\n[m4_warning([this file was generated for autoconf 2.72.70-9ff9.\nYou have another version';
+    expect(aclocalVersions(head)).toEqual({ aclocal: '1.16.5', autoconf: '2.72.70-9ff9' });
+    expect(aclocalVersions('[m4_warning([this file was generated for autoconf 2.71.\n')).toEqual({ autoconf: '2.71' });
   });
 });
