@@ -121,6 +121,8 @@ const VARIANTS = [
   ['urlhost-pypi', 'pypi-idna-3.10', 1], ['symlink', 'json-c-0.16', 1], ['deref', 'json-c-0.16', 0],
   // the base release exits 1 on its own remaining findings: these are decided by the tampered file's finding
   ['gnulib-line', 'coreutils-9.1', 1, 'lib/xmalloc.c', 'high'], ['gnulib-curl', 'coreutils-9.1', 1, 'build-aux/gnupload', 'critical'],
+  ['changelog-sh', 'xz-5.4.1', 1], ['changelog-urlhost', 'xz-5.4.1', 1], ['doc-sh', 'npm-semver-7.6.0', 1],
+  ['doc-trim', 'npm-semver-7.6.0', 0], ['payload-ds', 'fmt-9.1.0', 1],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
@@ -133,7 +135,7 @@ for (const [id, base, want, path, severity] of VARIANTS) {
     continue;
   }
   const failing = x.r?.findings?.filter((f) => ['critical', 'high'].includes(f.severity)) ?? [];
-  const shown = failing.length ? failing : (x.r?.findings ?? []).filter((f) => f.code === 'SYMLINK_AS_FILE');
+  const shown = failing.length ? failing : (x.r?.findings ?? []).filter((f) => ['SYMLINK_AS_FILE', 'DOC_EDITED'].includes(f.code));
   const novelOf = (f) => (Array.isArray(f.evidence?.novel) && f.evidence.novel.length ? ` (novel line ${f.evidence.novel[0].line}: \`${String(f.evidence.novel[0].text).trim().replaceAll('|', '\\|').replaceAll('`', "'")}\`${f.evidence.novelLines > 1 ? `, ${f.evidence.novelLines - 1} more` : ''})` : '');
   const which = shown.map((f) => `${f.severity} ${f.code} \`${f.path}\`${novelOf(f)}`).slice(0, 4).join('; ');
   tampered.push(`| ${id} | ${base} | ${want} | ${x.rc === want ? String(x.rc) : `**${x.rc}**`} | ${x.r?.verdict ?? 'error'} | ${which}${shown.length > 4 ? `; … ${shown.length - 4} more` : ''} |`);
@@ -196,6 +198,11 @@ the same symlink replaced by its target's content (what make dist does), which m
 gnulib project (its gnulib pinned as a submodule and compared with \`--submodule\`): one line injected into a
 gnulib lib/ file must stay high, a \`curl … | sh\` injected into a gnulib build-aux/ script must be critical;
 their base release exits 1 on its own remaining findings, so the tampered file's finding decides them.
+novel line), a symlink replaced by a file with other content, a generated ChangeLog gaining a \`curl | sh\` line or a
+URL on a new host, a README gaining an install-by-pipe line, a payload in a Debian +ds repack whose pax header
+names a commit upstream lacks — each must exit 1 under the default gate — and two controls that must exit 0:
+the same symlink replaced by its target's content (what make dist does), and README.md with its last line
+removed (a release-process doc edit, DOC_EDITED at medium).
 
 | variant | built from | expected exit | exit | verdict | findings that decide it |
 |---|---|---|---|---|---|

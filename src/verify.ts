@@ -41,7 +41,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const scanned = await scanProvisional(opts, inputs, settings);
   const { profile, chain, tagSignature } = await resolveProfileAndRevision(opts, inputs, scanned.scan, settings);
   const revision = chain.revision;
-  const { git, pathInRepo, scan } = await listGitSide(inputs, scanned, revision.commit, profile, settings.limits);
+  const { git, pathInRepo, whole, scan } = await listGitSide(inputs, scanned, revision.commit, profile, settings.limits);
   const pinned = checkPins(opts, inputs, scan);
   const notes = [...pinned.notes];
   if (scan.decoder.startsWith('fallback')) notes.push({ code: 'DECODER_FALLBACK', decoder: scan.decoder });
@@ -70,6 +70,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       ...stripPrefix(opts.stripPrefix ?? profileOf(profile.id).stripPrefix),
       findings: chain.findings,
       history: gitHistory(inputs.repo.gitDir, revision.commit),
+      ...(pathInRepo ? { repoTree: whole, pathInRepo } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
       regenerate: (diffs, tarball) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball }),
     });

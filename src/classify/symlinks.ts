@@ -3,7 +3,8 @@
  * file. Explained when the file's blob is the blob of the link's target at the tag (links to links are
  * followed, at most 8 hops). When the target lies inside a submodule (gnulib's build-aux/compile behind
  * ../gnulib/build-aux/compile), the content must be a known upstream version of exactly that path in the
- * blob index. A different content stays TYPE_CHANGED (high).
+ * blob index. For a package in a subdirectory (a crate's path_in_vcs), a target outside it is read from the
+ * whole repository at the tag (serde/LICENSE-MIT -> ../LICENSE-MIT). A different content stays TYPE_CHANGED (high).
  */
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
@@ -43,7 +44,14 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
       let to = target;
       for (let hop = 0; hop < 8; hop++) {
         const resolved = resolveLink(link, to);
-        if (resolved === undefined) return undefined;
+        if (resolved === undefined) {
+          // A package in a subdirectory (a crate's path_in_vcs): the target may lie elsewhere in the repository.
+          const inRepo = ctx.pathInRepo && ctx.content.repo ? resolveLink(`${ctx.pathInRepo}/${link}`, to) : undefined;
+          if (inRepo === undefined) return undefined;
+          const content = await ctx.content.repo!(inRepo);
+          if (content && blobId(algo, content) === want) return makeFinding('SYMLINK_AS_FILE', diff.path, { target, resolved: inRepo, outside: ctx.pathInRepo! });
+          return undefined;
+        }
         if (ctx.gitPaths.has(resolved)) {
           const content = await ctx.content.git(resolved);
           if (!content) return undefined;

@@ -22,6 +22,9 @@ export interface ContentAccess {
   tarball(path: string): Buffer | undefined;
   /** Content of a path at the revision, as `git archive` would export it; undefined when absent. */
   git(path: string): Promise<Buffer | undefined>;
+  /** Content of a path of the whole repository at the revision (for a package in a subdirectory: paths
+   *  outside it, e.g. a symlink's target); undefined when absent or not available. */
+  repo?(repoPath: string): Promise<Buffer | undefined>;
 }
 
 export interface ClassifyContext {
@@ -35,6 +38,8 @@ export interface ClassifyContext {
   content: ContentAccess;
   /** What regenerating the autotools outputs in the sandbox proved (src/regenerate); absent when not attempted. */
   regeneration?: RegenerationReport;
+  /** The repository subdirectory the compared tree is ('' or absent: the whole repository). */
+  pathInRepo?: string;
   /** The revision's history (git log), read lazily; absent for in-memory trees. */
   history?: HistoryAccess;
   /** Submodules pinned by the revision whose pinned tree could be read (src/acquire/submodule.ts). */

@@ -112,6 +112,9 @@ export interface EvidenceMap {
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
+    /** generator: a tracked generated file the release regenerated (both headers name the source); lines it added. */
+    regenerated?: boolean;
+    added?: number;
     /** texinfo-stamp: the last commit touching the manual, its date (= UPDATED), the release version. */
     commit?: string;
     date?: string;
@@ -125,7 +128,7 @@ export interface EvidenceMap {
     /** generator: the named source is gnulib-tool's copy of this pinned submodule file (src/classify/submodule-copy.ts). */
     sourceCopy?: { submodule: string; commit: string; file: string };
   };
-  SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string };
+  SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
@@ -153,7 +156,7 @@ export interface EvidenceMap {
   CRATE_DIRTY: { sha1?: string };
   CRATE_MANIFEST_MISMATCH: { gitOid?: string; origOid?: string; gitPath: string };
   PACKAGE_METADATA: { ecosystem: 'npm' | 'pypi' | 'crate' | 'wheel'; kind: PackageMetadataKind };
-  NOT_PACKAGED: { ecosystem: 'npm' | 'wheel'; reason: 'files-field' | 'not-listed' | 'outside-package' };
+  NOT_PACKAGED: { ecosystem: 'npm' | 'wheel' | 'crate'; reason: 'files-field' | 'not-listed' | 'outside-package' | 'include-field' | 'exclude-field' };
   NPM_INSTALL_SCRIPT: { scripts: { name: string; git?: string; tarball?: string }[] };
   NPM_MANIFEST_CHANGED: { fields: string[] };
   NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };

@@ -43,6 +43,9 @@ export interface ExplainInput {
   /** The packager's policy; without it, the repository's own distdiff.config.json applies (below high only). */
   policy?: Policy;
   /** Regeneration of the autotools outputs (src/regenerate), run between compare and classify. */
+  /** The whole revision's tree when `git` is a subdirectory of it (crate, npm workspace), and that subdirectory. */
+  repoTree?: GitTree;
+  pathInRepo?: string;
   /** The revision's history for classifiers that trace a file to git log (src/git/history.ts). */
   history?: HistoryAccess;
   regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball']) => Promise<RegenerationReport>;
@@ -98,6 +101,14 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
       gitCache.set(path, p);
       return p;
     },
+    ...(input.repoTree
+      ? {
+          repo: (repoPath: string) => {
+            const e = input.repoTree!.entries.get(repoPath);
+            return e?.oid && e.type !== 'submodule' ? input.readGitBlob(input.repoTree!.converted.get(repoPath)?.rawOid ?? e.oid) : Promise.resolve(undefined);
+          },
+        }
+      : {}),
   };
   const tarballPaths = new Set<string>();
   for (const e of scan.entries) {
@@ -117,6 +128,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   const ctx = {
     ...(regeneration ? { regeneration } : {}),
     ...(input.history ? { history: input.history } : {}),
+    ...(input.pathInRepo ? { pathInRepo: input.pathInRepo } : {}),
     ...(input.submodules?.length ? { submodules: input.submodules } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,

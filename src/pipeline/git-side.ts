@@ -16,6 +16,8 @@ export interface GitSide {
   git: GitTree;
   /** The repository subdirectory compared ('' for the whole tree). */
   pathInRepo: string;
+  /** The whole revision's tree (equal to `git` when the package is the whole repository). */
+  whole: GitTree;
   /** The scan, read again if the revision changed and content was missing. */
   scan: ScanResult;
 }
@@ -30,5 +32,5 @@ export async function listGitSide(inputs: Inputs, scanned: ProvisionalScan, comm
     const missing = scan.entries.some((e) => e.type === 'file' && e.oid && !gitOids.has(e.oid) && e.size <= limits.maxRetainFile && !scan.content.get(e.oid));
     if (missing) scan = await scanArchive(inputs.archive.path, { algo: inputs.repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
   }
-  return { git, pathInRepo, scan };
+  return { git, pathInRepo, whole, scan };
 }

@@ -5,6 +5,8 @@
  *  - `Cargo.toml.orig` is the author's manifest and must equal git's `Cargo.toml` (else CRATE_MANIFEST_MISMATCH).
  *  - `Cargo.toml` is rewritten (normalised) by cargo: expected when it carries cargo's generated header and
  *    `Cargo.toml.orig` equals git.
+ *  - git-only files the manifest's `include` does not match, or its `exclude` matches, are NOT_PACKAGED (info),
+ *    as npm's `files`; anything else missing stays GIT_ONLY.
  */
 import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
@@ -27,7 +29,43 @@ async function origMatchesGit(ctx: ClassifyContext): Promise<boolean | undefined
   return g !== undefined && t !== undefined && g.equals(t);
 }
 
+/** A string array of the manifest's [package] table (`include = [...]`, `exclude = [...]`); undefined when absent. */
+export function manifestList(toml: string, key: 'include' | 'exclude'): string[] | undefined {
+  const pkg = /^\[package\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(toml)?.[1] ?? '';
+  const m = new RegExp(`^${key}\\s*=\\s*\\[([^\\]]*)\\]`, 'm').exec(pkg);
+  if (!m) return undefined;
+  return [...m[1]!.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((x) => x[1] ?? x[2]!);
+}
+
+/** gitignore-style pattern (as cargo reads include/exclude) → whether it matches a package-relative path. */
+export function cargoPatternMatches(pattern: string, path: string): boolean {
+  let p = pattern.trim();
+  if (!p || p.startsWith('#') || p.startsWith('!')) return false;
+  const anchored = p.startsWith('/') || p.slice(0, -1).includes('/');
+  p = p.replace(/^\//, '').replace(/\/$/, '');
+  let re = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*' && p[i + 1] === '*') { re += p[i + 2] === '/' ? '(?:.*/)?' : '.*'; i += p[i + 2] === '/' ? 2 : 1; }
+    else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  // A pattern matches the path itself or a directory holding it.
+  return new RegExp(`^${anchored ? '' : '(?:.*/)?'}${re}(?:/.*)?$`).test(path);
+}
+
 async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status === 'git-only' && diff.path !== 'Cargo.toml') {
+    // Files the manifest leaves out of the package are NOT_PACKAGED, like npm's `files`.
+    const toml = (await ctx.content.git('Cargo.toml'))?.toString('utf8');
+    if (!toml) return undefined;
+    const include = manifestList(toml, 'include');
+    if (include?.length && !include.some((p) => cargoPatternMatches(p, diff.path))) return makeFinding('NOT_PACKAGED', diff.path, { ecosystem: 'crate', reason: 'include-field' });
+    const exclude = manifestList(toml, 'exclude');
+    if (!include?.length && exclude?.some((p) => cargoPatternMatches(p, diff.path))) return makeFinding('NOT_PACKAGED', diff.path, { ecosystem: 'crate', reason: 'exclude-field' });
+    return undefined;
+  }
   if (diff.status === 'tarball-only' && diff.path === '.cargo_vcs_info.json') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-vcs-info' });
   if (diff.status === 'tarball-only' && diff.path === 'Cargo.lock') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-lock' });
   if (diff.status === 'tarball-only' && diff.path === 'Cargo.toml.orig') {
