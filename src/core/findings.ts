@@ -152,6 +152,7 @@ export interface EvidenceMap {
   // ---- ecosystem profiles and the revision chain (src/profiles) ----
   REVISION_MISMATCH: { source: MetadataSource; claimed: string; commit: string; tag?: string; inRepo: boolean };
   METADATA_COMMIT_UNKNOWN: { source: MetadataSource; claimed: string; commit: string; tag?: string };
+  TAG_CONFLICTS_WITH_ARCHIVE: { tag: string; tagVersion: string; archiveVersion: string; source: 'archive-name' };
   TAG_MOVED: { tag: string; previous: string; current: string; source: 'cache' };
   CRATE_DIRTY: { sha1?: string };
   CRATE_MANIFEST_MISMATCH: { gitOid?: string; origOid?: string; gitPath: string };

@@ -190,6 +190,18 @@ export async function searchNeighbourhood(
   return { commit: best.commit, distance: best.distance, searched: commits.length, ties, from };
 }
 
+/** Every number in a name, in order ("json-c-0.16-20220414" → 0, 16, 20220414; "2025.01.31" → 2025, 1, 31). */
+const numbers = (v: string) => (v.match(/\d+/g) ?? []).map(Number);
+const within = (needle: number[], hay: number[]) => hay.some((_, i) => needle.every((n, k) => hay[i + k] === n));
+
+/** Whether a tag names another version than the archive's name: neither's numbers occur as a run in the other's. */
+export function tagConflictsWithVersion(tag: string, version: string): { tagVersion: string } | undefined {
+  const t = numbers(tag);
+  const v = numbers(version);
+  if (!t.length || !v.length || within(v, t) || within(t, v)) return undefined;
+  return { tagVersion: extractRelease([tag]).version ?? tag };
+}
+
 function mismatch(claim: MetadataClaim, commit: string, inRepo: boolean, tag?: string): Finding {
   return makeFinding('REVISION_MISMATCH', claim.path, { source: claim.source, claimed: claim.commit, commit, ...(tag ? { tag } : {}), inRepo });
 }
@@ -211,6 +223,13 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
     const r = await resolveRevision(repo, { tag: input.tag, commit: input.commit, names });
     revision = r;
     steps.push({ step: 'explicit', outcome: 'chosen', detail: input.tag !== undefined ? `--tag ${input.tag} → ${r.commit}` : `--commit ${r.commit}` });
+    // A given tag naming another version than the archive's name is a finding, not only a line of the chain.
+    const archiveVersion = extractRelease(input.names).version;
+    const conflict = input.tag !== undefined && archiveVersion ? tagConflictsWithVersion(input.tag, archiveVersion) : undefined;
+    if (conflict && input.tag !== undefined && archiveVersion) {
+      steps.push({ step: 'tag-pattern', outcome: 'conflicts', detail: `--tag ${input.tag} names version ${conflict.tagVersion}, the archive's name ${archiveVersion}` });
+      findings.push(makeFinding('TAG_CONFLICTS_WITH_ARCHIVE', (input.names[0] ?? input.tag).split(/[/\\]/).pop()!, { tag: input.tag, tagVersion: conflict.tagVersion, archiveVersion, source: 'archive-name' }));
+    }
     for (const { claim, rev } of resolved) {
       if (rev && rev.commit === r.commit) steps.push({ step: 'metadata', outcome: 'agrees', detail: `${claim.source} names ${r.commit}` });
       else {

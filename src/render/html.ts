@@ -9,6 +9,7 @@
  * characters become visible escapes (the text report's escapeNonPrinting), then every character HTML acts
  * on becomes an entity. A file named `<script>…</script>` is shown as that text and never becomes markup.
  */
+import { boundFindings, inGroup } from './group.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
 import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
@@ -105,7 +106,17 @@ export function renderHtml(r: VerifyResult, opts: HtmlOptions = {}): string {
       if (group.length === 0) continue;
       const gate = severityRank(sev) >= severityRank(r.failOn) ? '' : ' <span class="muted">— below --fail-on</span>';
       out.push(`<h3><span class="sev sev-${sev}">${sev}</span> ${group.length}${gate}</h3>`);
-      for (const f of group) out.push(findingHtml(f, opts));
+      const bounded = boundFindings(group);
+      if (bounded.kind === 'all') for (const f of group) out.push(findingHtml(f, opts));
+      else {
+        // Many at one severity: one block per code and directory (largest first), as in the text report.
+        for (const g of bounded.groups) {
+          if (g.findings.length === 1) { out.push(findingHtml(g.findings[0]!, opts)); continue; }
+          out.push(`<details class="dir-group" data-code="${h(g.code)}"><summary><code>${h(g.dir)}</code> (${g.findings.length}) <a href="${h(DOCS_BASE + codeDoc(g.code).docs)}">${h(g.code)}</a> — ${h(codeDoc(g.code).title)}</summary>`);
+          out.push('<ul class="paths">' + g.findings.map((f) => `<li><code>${h(inGroup(g, f))}</code> <span class="muted">${h(rawMessage(f))}</span></li>`).join('') + '</ul></details>');
+        }
+        if (bounded.more > 0) out.push(`<p class="muted">… ${bounded.more} more groups; the JSON report lists every finding</p>`);
+      }
     }
     out.push('</section>');
   }

@@ -11,6 +11,7 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
+import { boundFindings, inGroup } from './group.js';
 import { authenticityLine, formatFinding as rawMessage, noteText, severityReasonText, verdictLine } from '../core/wording.js';
 
 const ICON = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' } as const;
@@ -55,12 +56,30 @@ export function renderMarkdown(r: VerifyResult, opts: { maxRows?: number } = {})
     out.push('');
     out.push('| | path | code | evidence |');
     out.push('|---|---|---|---|');
-    for (const f of review.slice(0, max)) {
-      const constructs = f.constructs?.length ? ` — ${f.constructs.length} suspicious construct(s), first at line ${f.constructs[0]!.line}` : '';
-      const why = severityReasonText(f);
-      out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs + (why ? ` — severity ${why}` : ''))}${novelMd(f)} |`);
+    let rows = 0;
+    for (const sev of SEVERITIES) {
+      const group = review.filter((f) => f.severity === sev);
+      if (!group.length) continue;
+      const bounded = boundFindings(group);
+      if (bounded.kind === 'all') {
+        for (const f of bounded.findings) {
+          if (rows++ >= max) break;
+          const constructs = f.constructs?.length ? ` — ${f.constructs.length} suspicious construct(s), first at line ${f.constructs[0]!.line}` : '';
+          const why = severityReasonText(f);
+          out.push(`| ${ICON[f.severity]} | ${mdCode(f.path)} | [${f.code}](${DOCS_BASE}${codeDoc(f.code).docs}) | ${mdText(rawMessage(f) + constructs + (why ? ` — severity ${why}` : ''))}${novelMd(f)} |`);
+        }
+        continue;
+      }
+      // Many at one severity: one row per code and directory, as in the text report.
+      for (const g of bounded.groups) {
+        rows++;
+        const names = g.findings.slice(0, 5).map((f) => mdCode(inGroup(g, f))).join(', ');
+        const rest = g.findings.length > 5 ? `, … ${g.findings.length - 5} more` : '';
+        out.push(`| ${ICON[sev]} | ${mdCode(g.dir)} (${g.findings.length}) | [${g.code}](${DOCS_BASE}${codeDoc(g.code).docs}) | ${g.findings.length === 1 ? mdText(rawMessage(g.findings[0]!)) : `${names}${rest}`} |`);
+      }
+      if (bounded.more > 0) out.push(`| ${ICON[sev]} | … | ${bounded.more} more groups | see the JSON report |`);
     }
-    if (review.length > max) out.push(`\n… ${review.length - max} more; see the JSON report.`);
+    if (rows > max) out.push(`\n… ${review.length - max} more; see the JSON report.`);
     out.push('');
   }
   const rest = r.findings.filter((f) => severityRank(f.severity) < severityRank('medium'));

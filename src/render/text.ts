@@ -7,6 +7,7 @@
  * cursor, clear the screen or start a line of its own to forge a verdict.
  */
 import { escapeNonPrinting as v } from '../compare/invisible.js';
+import { boundFindings, inGroup } from './group.js';
 import { codeDoc, formatFinding } from '../core/codes.js';
 import { authenticityLine, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
@@ -25,10 +26,6 @@ type Paint = (s: string) => string;
 const ansi = (code: string): Paint => (s) => `\u001b[${code}m${s}\u001b[0m`;
 const none: Paint = (s) => s;
 
-/** Findings of one severity listed one by one up to this many; beyond, grouped by code and directory. */
-const GROUP_LIMIT = 25;
-/** Code-and-directory lines shown for a long group. */
-const GROUP_LINES = 30;
 
 export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   const c = opts.color
@@ -60,30 +57,23 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
       const group = attention.filter((f) => f.severity === sev);
       if (group.length === 0) continue;
       out.push(`  ${sevPaint[sev](sev.toUpperCase())} (${group.length})${severityRank(sev) >= failRank ? '' : c.dim(' — below --fail-on')}`);
-      if (opts.verbose || group.length <= GROUP_LIMIT) {
+      const bounded = boundFindings(group, opts.verbose);
+      if (bounded.kind === 'all') {
         for (const f of group) out.push(...findingBlock(f, c, sevPaint, opts));
         continue;
       }
       // Long groups: one line per code and directory (largest first), bounded; --verbose lists every file.
-      const byKey = new Map<string, Finding[]>();
-      for (const f of group) {
-        const dir = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/') + 1) : './';
-        const key = `${f.code}\u0000${dir}`;
-        byKey.set(key, [...(byKey.get(key) ?? []), f]);
-      }
-      const keys = [...byKey.keys()].sort((a, b) => byKey.get(b)!.length - byKey.get(a)!.length || a.localeCompare(b));
-      for (const key of keys.slice(0, GROUP_LINES)) {
-        const [code, dir] = key.split('\u0000') as [FindingCode, string];
-        const list = byKey.get(key)!;
+      for (const g of bounded.groups) {
+        const { code, dir, findings: list } = g;
         if (list.length === 1) {
           out.push(...findingBlock(list[0]!, c, sevPaint, { ...opts, verbose: false }));
           continue;
         }
-        const names = list.slice(0, 5).map((f) => v(dir === './' ? f.path : f.path.slice(dir.length)));
+        const names = list.slice(0, 5).map((f) => v(inGroup(g, f)));
         out.push(`    ${v(dir)} (${list.length})  ${code}  ${c.dim(codeDoc(code).title)}`);
         out.push(c.dim(`      ${names.join(', ')}${list.length > names.length ? `, … ${list.length - names.length} more` : ''}`));
       }
-      if (keys.length > GROUP_LINES) out.push(c.dim(`    … ${keys.length - GROUP_LINES} more groups (--verbose lists every file)`));
+      if (bounded.more > 0) out.push(c.dim(`    … ${bounded.more} more groups (--verbose lists every file)`));
     }
     out.push('');
   }
