@@ -25,7 +25,7 @@ export function plainRendering(s: string): string {
 
 /** Distinct words of three letters or more (a word broken by hyphenation at a line end is rejoined). */
 export function wordsOf(s: string): Set<string> {
-  const joined = s.replace(/([A-Za-z])-\n\s*([a-z])/g, '$1$2');
+  const joined = s.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2');
   return new Set((joined.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
 }
 

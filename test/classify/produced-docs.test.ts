@@ -83,6 +83,7 @@ describe('produced from tracked sources: texinfo stamps, extracted examples, ren
     expect(parseVersionTexi('@set UPDATED 1 January 2022\n@set UPDATED-MONTH March 2022\n@set EDITION 4.9\n@set VERSION 4.9\n')).toBeUndefined();
     expect(plainRendering('N\x08NA\x08AM\x08ME\x08E and _\x08u\x1b[1mx\x1b[0m')).toBe('NAME and ux');
     expect([...wordsOf('docu-\n   ment of it')]).toEqual(['document']);
+    expect([...wordsOf('automati\u2010\n       cally')]).toEqual(['automatically']); // groff's U+2010 hyphen
     const p = printedLines('printf("dnl @ %s:%d: Origin\\n" "dnl @ fixed line\\n", a, b)');
     expect([...p.exact]).toEqual(['dnl @ fixed line']);
     expect(p.patterns.some((re) => re.test('dnl @ ../doc/m4.texi:717: Origin'))).toBe(true);
