@@ -499,7 +499,7 @@ export const CODES = {
     severity: 'high',
     explained: false,
     description:
-      "The tag passed with --tag names another version than the archive's file name or top directory (xz-5.6.1.tar.gz verified against v5.6.0): the comparison is made with the given tag as asked, and the conflict is reported rather than only noted under Inputs. Versions are compared by their numbers: no conflict when the archive version's numbers occur as a run in the tag's or the other way round (2025.01.31 = 2025.1.31, json-c-0.16-20220414 names 0.16; a Debian +ds or +dfsg suffix is ignored).",
+      "The tag passed with --tag names another version than the archive's file name or top directory (xz-5.6.1.tar.gz verified against v5.6.0): the comparison is made with the given tag as asked, and the conflict is reported rather than only noted under Inputs. Versions are compared by their numbers: no conflict when the archive version's numbers occur as a run in the tag's or the other way round (2025.01.31 = 2025.1.31, json-c-0.16-20220414 names 0.16; a Debian +ds or +dfsg suffix is ignored); both sides must have at least two numbers.",
     docs: anchor('TAG_CONFLICTS_WITH_ARCHIVE'),
     message: (e) => `--tag ${e.tag} names version ${e.tagVersion}; the archive's name says ${e.archiveVersion}`,
   },

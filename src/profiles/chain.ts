@@ -198,7 +198,8 @@ const within = (needle: number[], hay: number[]) => hay.some((_, i) => needle.ev
 export function tagConflictsWithVersion(tag: string, version: string): { tagVersion: string } | undefined {
   const t = numbers(tag);
   const v = numbers(version);
-  if (!t.length || !v.length || within(v, t) || within(t, v)) return undefined;
+  // Only dotted versions on both sides: a single number ("case-2.tar", tag "release-7") says too little.
+  if (t.length < 2 || v.length < 2 || within(v, t) || within(t, v)) return undefined;
   return { tagVersion: extractRelease([tag]).version ?? tag };
 }
 

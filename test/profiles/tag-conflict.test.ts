@@ -15,6 +15,7 @@ describe('--tag conflicting with the archive name', () => {
     expect(tagConflictsWithVersion('R_2_5_0', '2.5.0')).toBeUndefined();
     expect(tagConflictsWithVersion('v9.1.0', '9.1.0+ds1')).toBeUndefined();
     expect(tagConflictsWithVersion('release', '1.0')).toBeUndefined();
+    expect(tagConflictsWithVersion('v1.0', '2')).toBeUndefined(); // case-2.tar: one number is not a version
   });
 
   it('proj-1.1.tar.gz with --tag v1.0 is TAG_CONFLICTS_WITH_ARCHIVE (high); with --tag v1.1 nothing', async () => {
