@@ -9,7 +9,7 @@
  * characters become visible escapes (the text report's escapeNonPrinting), then every character HTML acts
  * on becomes an entity. A file named `<script>…</script>` is shown as that text and never becomes markup.
  */
-import { boundFindings, inGroup } from './group.js';
+import { boundFindings, inGroup } from '../core/group.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
 import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';

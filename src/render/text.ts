@@ -7,7 +7,7 @@
  * cursor, clear the screen or start a line of its own to forge a verdict.
  */
 import { escapeNonPrinting as v } from '../compare/invisible.js';
-import { boundFindings, inGroup } from './group.js';
+import { boundFindings, inGroup } from '../core/group.js';
 import { codeDoc, formatFinding } from '../core/codes.js';
 import { authenticityLine, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';

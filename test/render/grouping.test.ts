@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { boundFindings, GROUP_LINES } from '../../src/render/group.js';
+import { boundFindings, GROUP_LINES } from '../../src/core/group.js';
 import { renderHtml } from '../../src/render/html.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { verify } from '../../src/verify.js';

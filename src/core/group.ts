@@ -3,7 +3,7 @@
  * findings of a severity are listed one by one; beyond, one line per finding code and directory, largest
  * group first, at most GROUP_LINES lines. The JSON and SARIF reports always carry every finding.
  */
-import type { Finding, FindingCode } from '../core/findings.js';
+import type { Finding, FindingCode } from './findings.js';
 
 /** Findings of one severity listed one by one up to this many; beyond, grouped by code and directory. */
 export const GROUP_LIMIT = 25;
