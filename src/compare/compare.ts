@@ -7,14 +7,15 @@
  *   side and something else on the other, or where git has a submodule.
  * - Hard links are compared through the entry they point to.
  */
-import type {
-  ArchiveAnomaly,
-  ArchiveScan,
-  ChangeAspect,
-  CompareResult,
-  GitTree,
-  PathDiff,
-  TreeEntry,
+import {
+  anomaly,
+  type ArchiveAnomaly,
+  type ArchiveScan,
+  type ChangeAspect,
+  type CompareResult,
+  type GitTree,
+  type PathDiff,
+  type TreeEntry,
 } from '../core/types.js';
 import { controlCodepoints, invisibleCodepoints } from './invisible.js';
 import { confusableNames } from './confusables.js';
@@ -153,19 +154,7 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
 
   diffs.sort((a, b) => cmp(a.path, b.path));
 
-  // Duplicates: say which kinds of entries collided and whether their contents agree.
-  const dupPaths = new Set(scan.anomalies.filter((a) => a.kind === 'duplicate-path').map((a) => a.path));
-  const dupEntries = new Map<string, TreeEntry[]>();
-  if (dupPaths.size > 0) {
-    for (const e of scan.entries) if (dupPaths.has(e.path)) dupEntries.set(e.path, [...(dupEntries.get(e.path) ?? []), e]);
-  }
-  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => {
-    const path = strip(a.path, prefix) || a.path;
-    const dups = a.kind === 'duplicate-path' ? dupEntries.get(a.path) : undefined;
-    if (!dups) return { ...a, path };
-    const sameContent = dups.every((e) => e.type === dups[0]!.type && e.oid === dups[0]!.oid && e.linkTarget === dups[0]!.linkTarget);
-    return { ...a, path, detail: { ...a.detail, count: dups.length, types: dups.map((e) => e.type).join(','), sameContent } };
-  });
+  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || a.path }));
   anomalies.push(...nameCollisions([...tar.keys()]));
   anomalies.push(...confusableNames(tar.keys(), git.entries.keys()));
   return { prefix, diffs, identical, anomalies };
@@ -213,18 +202,18 @@ export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
     const nfc = p.normalize('NFC');
     const prevNfc = byNfc.get(nfc);
     if (prevNfc !== undefined && prevNfc !== p) {
-      out.push({ kind: 'unicode-collision', path: p, detail: { other: prevNfc } });
+      out.push(anomaly('UNICODE_COLLISION', p, { other: prevNfc, form: 'NFC/NFD' }));
     } else {
       byNfc.set(nfc, p);
       const fold = nfc.toLowerCase();
       const prev = byFold.get(fold);
-      if (prev !== undefined && prev !== p) out.push({ kind: 'case-collision', path: p, detail: { other: prev } });
+      if (prev !== undefined && prev !== p) out.push(anomaly('CASE_COLLISION', p, { other: prev }));
       else byFold.set(fold, p);
     }
     const inv = invisibleCodepoints(p);
-    if (inv.length > 0) out.push({ kind: 'invisible-character', path: p, detail: { codepoints: inv.join(',') } });
+    if (inv.length > 0) out.push(anomaly('INVISIBLE_CHARACTER', p, { codepoints: inv }));
     const ctl = controlCodepoints(p);
-    if (ctl.length > 0) out.push({ kind: 'control-character', path: p, detail: { codepoints: ctl.join(',') } });
+    if (ctl.length > 0) out.push(anomaly('CONTROL_CHARACTER', p, { codepoints: ctl }));
   }
   return out;
 }

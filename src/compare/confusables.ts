@@ -7,7 +7,7 @@
  * and deliberate (letters that are indistinguishable in common monospace fonts), not a full UTS #39 table.
  * Pure: no I/O.
  */
-import type { ArchiveAnomaly } from '../core/types.js';
+import { anomaly, type ArchiveAnomaly } from '../core/types.js';
 import { INVISIBLE_CHARS } from './invisible.js';
 
 /** Look-alike → Latin letter it imitates. */
@@ -68,7 +68,7 @@ export function confusableNames(archivePaths: Iterable<string>, gitPaths: Iterab
   for (const p of suspects.sort()) {
     if (tracked.has(p.normalize('NFC')) || tracked.has(p.normalize('NFD'))) continue;
     const g = bySkeleton.get(skeleton(p));
-    if (g !== undefined && g !== p) out.push({ kind: 'confusable-name', path: p, detail: { lookalike: g } });
+    if (g !== undefined && g !== p) out.push(anomaly('CONFUSABLE_NAME', p, { lookalike: g }));
   }
   return out;
 }

@@ -41,34 +41,58 @@ export interface TreeEntry {
   index?: number;
 }
 
-/** Archive-level oddities; each becomes a finding, never a crash. */
-export type AnomalyKind =
-  | 'duplicate-path' // the same path twice; the later entry is what extraction yields
-  | 'absolute-path'
-  | 'dotdot-path'
-  | 'hardlink'
-  | 'special-file' // device or fifo
-  | 'non-utf8-name'
-  | 'link-escapes-tree' // symlink/hardlink target leaves the tree
-  | 'file-dir-conflict' // a path is both a file and a directory prefix
-  | 'case-collision' // paths that differ only in case
-  | 'unicode-collision' // NFC/NFD twins
-  | 'confusable-name' // a name visually confusable with a tracked file
-  | 'invisible-character'
-  | 'control-character' // C0/C1 controls, DEL, line/paragraph separators
-  | 'sparse-file'
-  | 'size-mismatch'
-  | 'trailing-data'
-  | 'backslash-path'
-  | 'special-mode'; // a file with setuid, setgid or sticky bits
+/**
+ * Archive-level oddities, found while streaming the archive (scan) or comparing names (compare); each
+ * becomes a finding, never a crash. Keyed by the finding code each becomes, and each code's evidence IS
+ * its EvidenceMap entry (findings.ts takes these entries as they are): produced typed, consumed typed.
+ */
+export interface AnomalyEvidence {
+  /** The same path more than once; the later entry is what extraction yields. */
+  DUPLICATE_ENTRY: { count: number; types: EntryType[]; sameContent: boolean };
+  UNSAFE_PATH: { raw: string; reason: 'absolute' | 'dotdot' };
+  HARDLINK_ENTRY: { target: string };
+  /** A device or FIFO. */
+  SPECIAL_FILE: { type: EntryType };
+  NON_UTF8_NAME: { raw: string };
+  /** A symlink or hardlink target leaves the tree. */
+  LINK_ESCAPES_TREE: { target: string; link: 'symlink' | 'hardlink' };
+  /** A path is both a file and a directory prefix. */
+  FILE_DIR_CONFLICT: { other: string };
+  /** Paths that differ only in case. */
+  CASE_COLLISION: { other: string };
+  /** NFC/NFD twins. */
+  UNICODE_COLLISION: { other: string; form: 'NFC/NFD' };
+  /** A name visually confusable with a tracked path. */
+  CONFUSABLE_NAME: { lookalike: string };
+  INVISIBLE_CHARACTER: { codepoints: string[] };
+  /** C0/C1 controls, DEL, line/paragraph separators. */
+  CONTROL_CHARACTER: { codepoints: string[] };
+  SPARSE_FILE: { size: number };
+  SIZE_MISMATCH: { declared: number; actual: number };
+  /** Bytes after the end-of-archive marker, the first non-zero one at `offset` of the decoded stream. */
+  TRAILING_DATA: { bytes: number; offset?: number };
+  BACKSLASH_PATH: { raw: string };
+  /** A file with setuid, setgid or sticky bits (`mode`: the permission bits in octal, 4 digits). */
+  SPECIAL_MODE_BITS: { mode: string; bits: Array<'setuid' | 'setgid' | 'sticky'> };
+}
 
-export interface ArchiveAnomaly {
-  kind: AnomalyKind;
-  /** Normalised path the anomaly concerns (raw when it cannot be normalised). */
-  path: string;
-  /** Machine-readable details (e.g. the other path, the raw name, the link target). */
-  detail?: Record<string, string | number | boolean>;
-  index?: number;
+export type AnomalyCode = keyof AnomalyEvidence;
+
+/** One anomaly: discriminated on `code`, so `evidence` is typed per code. */
+export type ArchiveAnomaly = {
+  [C in AnomalyCode]: {
+    code: C;
+    /** Normalised path the anomaly concerns (raw when it cannot be normalised; '' for the archive itself). */
+    path: string;
+    evidence: AnomalyEvidence[C];
+    /** 0-based position of the entry in the archive. */
+    index?: number;
+  };
+}[AnomalyCode];
+
+/** An anomaly of `code` (typed evidence), at the entry `index` when given. */
+export function anomaly<C extends AnomalyCode>(code: C, path: string, evidence: AnomalyEvidence[C], index?: number): ArchiveAnomaly {
+  return (index === undefined ? { code, path, evidence } : { code, path, evidence, index }) as ArchiveAnomaly;
 }
 
 export type Compression = 'none' | 'gzip' | 'xz' | 'bzip2' | 'zstd';

@@ -6,7 +6,7 @@
  */
 import { DistdiffError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
-import type { AnomalyKind, ArchiveAnomaly, ArchiveScan, Compression, ContainerFormat, EntryType, HashAlgo, TreeEntry } from '../core/types.js';
+import { anomaly, type AnomalyCode, type AnomalyEvidence, type ArchiveAnomaly, type ArchiveScan, type Compression, type ContainerFormat, type EntryType, type HashAlgo, type TreeEntry } from '../core/types.js';
 import { blobId, createBlobHasher, type BlobHasher } from './blob-id.js';
 import { BoundedContentStore } from './content-store.js';
 import { commonTopDir, decodeNameBytes, linkEscapesTree, normaliseEntryName } from './paths.js';
@@ -172,11 +172,8 @@ export class EntryCollector {
     this.store.offer(oid, size, content);
   }
 
-  anomaly(kind: AnomalyKind, path: string, detail?: ArchiveAnomaly['detail'], index?: number): void {
-    const a: ArchiveAnomaly = { kind, path };
-    if (detail) a.detail = detail;
-    if (index !== undefined) a.index = index;
-    this.anomalies.push(a);
+  anomaly<C extends AnomalyCode>(code: C, path: string, evidence: AnomalyEvidence[C], index?: number): void {
+    this.anomalies.push(anomaly(code, path, evidence, index));
   }
 
   /** Record one entry. Returns it, or undefined when it is the archive root directory itself. */
@@ -192,7 +189,7 @@ export class EntryCollector {
     }
     const index = this.entries.length;
     if (type === 'file' && f.mode !== undefined && (f.mode & 0o7000) !== 0) {
-      this.anomaly('special-mode', n.path, { mode: (f.mode & 0o7777).toString(8).padStart(4, '0') }, index);
+      this.anomaly('SPECIAL_MODE_BITS', n.path, specialModeBits(f.mode), index);
     }
     const executable = type === 'file' ? !!f.executable : false;
     const size = type === 'file' ? (f.size ?? 0) : 0;
@@ -219,9 +216,9 @@ export class EntryCollector {
   }
 
   private entryIssues(e: TreeEntry, issues: ReturnType<typeof normaliseEntryName>['issues'], index: number): void {
-    for (const issue of issues) this.anomaly(issue.kind, e.path, issue.detail, index);
-    if (e.type === 'hardlink') this.anomaly('hardlink', e.path, { target: e.linkTarget ?? '' }, index);
-    if (e.type === 'device' || e.type === 'fifo') this.anomaly('special-file', e.path, { type: e.type }, index);
+    for (const issue of issues) this.anomalies.push(anomaly(issue.code, e.path, issue.evidence, index));
+    if (e.type === 'hardlink') this.anomaly('HARDLINK_ENTRY', e.path, { target: e.linkTarget ?? '' }, index);
+    if (e.type === 'device' || e.type === 'fifo') this.anomaly('SPECIAL_FILE', e.path, { type: e.type }, index);
   }
 
   /** Cross-entry checks: duplicates, file/directory conflicts, links leaving the tree, hardlink content. */
@@ -257,9 +254,17 @@ export class EntryCollector {
         dirPrefix.set(dir, e.path);
       }
     }
-    for (const [path, count] of counts) {
-      if (!dupNonDir.has(path)) continue; // a directory listed twice changes nothing
-      this.anomaly('duplicate-path', path, { count }, last.get(path));
+    if (dupNonDir.size > 0) {
+      // Which kinds of entries collided and whether their contents agree (hard links resolved above).
+      const dups = new Map<string, TreeEntry[]>();
+      for (const e of entries) if (dupNonDir.has(e.path)) dups.set(e.path, [...(dups.get(e.path) ?? []), e]);
+      for (const [path, count] of counts) {
+        const list = dups.get(path);
+        if (!list) continue; // a directory listed twice changes nothing
+        const first = list[0]!;
+        const sameContent = list.every((e) => e.type === first.type && e.oid === first.oid && e.linkTarget === first.linkTarget);
+        this.anomaly('DUPLICATE_ENTRY', path, { count, types: list.map((e) => e.type), sameContent }, last.get(path));
+      }
     }
     const reported = new Set<string>();
     for (const e of entries) {
@@ -267,7 +272,7 @@ export class EntryCollector {
       const child = dirPrefix.get(e.path);
       if (child !== undefined) {
         reported.add(e.path);
-        this.anomaly('file-dir-conflict', e.path, { other: child }, e.index);
+        this.anomaly('FILE_DIR_CONFLICT', e.path, { other: child }, e.index);
       }
     }
     if (hasLinks) {
@@ -276,7 +281,7 @@ export class EntryCollector {
       for (const e of entries) {
         if ((e.type === 'symlink' || e.type === 'hardlink') && e.linkTarget !== undefined) {
           if (linkEscapesTree(e.path, e.linkTarget, e.type, root)) {
-            this.anomaly('link-escapes-tree', e.path, { target: e.linkTarget, link: e.type }, e.index);
+            this.anomaly('LINK_ESCAPES_TREE', e.path, { target: e.linkTarget, link: e.type }, e.index);
           }
         }
       }
@@ -310,3 +315,12 @@ export function checkDecodedLimits(input: string, limits: Limits, decoded: numbe
   }
 }
 
+
+/** Evidence of a file's setuid/setgid/sticky bits: the permission bits in octal (4 digits) and their names. */
+export function specialModeBits(mode: number): AnomalyEvidence['SPECIAL_MODE_BITS'] {
+  const bits: AnomalyEvidence['SPECIAL_MODE_BITS']['bits'] = [];
+  if (mode & 0o4000) bits.push('setuid');
+  if (mode & 0o2000) bits.push('setgid');
+  if (mode & 0o1000) bits.push('sticky');
+  return { mode: (mode & 0o7777).toString(8).padStart(4, '0'), bits };
+}

@@ -5,12 +5,10 @@
  * keeps '..' components visible (and reports them), escapes bytes that are not UTF-8 as \xNN.
  */
 import { isUtf8 } from 'node:buffer';
-import type { AnomalyKind } from '../core/types.js';
+import type { AnomalyEvidence } from '../core/types.js';
 
-export interface PathIssue {
-  kind: Extract<AnomalyKind, 'absolute-path' | 'dotdot-path' | 'non-utf8-name' | 'backslash-path'>;
-  detail: Record<string, string>;
-}
+/** What a name alone tells: an anomaly code and its evidence (the collector adds the path and position). */
+export type PathIssue = { [C in 'NON_UTF8_NAME' | 'BACKSLASH_PATH' | 'UNSAFE_PATH']: { code: C; evidence: AnomalyEvidence[C] } }['NON_UTF8_NAME' | 'BACKSLASH_PATH' | 'UNSAFE_PATH'];
 
 export interface NormalisedName {
   /** '/'-separated, relative, no './' components, no trailing '/'. '' for the archive root itself. */
@@ -103,13 +101,13 @@ export function normaliseEntryName(raw: Uint8Array | string): NormalisedName {
     text = d.text;
     nonUtf8 = !d.valid;
   }
-  if (nonUtf8) issues.push({ kind: 'non-utf8-name', detail: { raw: text } });
+  if (nonUtf8) issues.push({ code: 'NON_UTF8_NAME', evidence: { raw: text } });
   const hasBackslash = typeof raw === 'string' ? raw.includes('\\') : raw.includes(0x5c);
-  if (hasBackslash) issues.push({ kind: 'backslash-path', detail: { raw: text } });
+  if (hasBackslash) issues.push({ code: 'BACKSLASH_PATH', evidence: { raw: text } });
   const absolute = text.startsWith('/');
-  if (absolute) issues.push({ kind: 'absolute-path', detail: { raw: text } });
+  if (absolute) issues.push({ code: 'UNSAFE_PATH', evidence: { raw: text, reason: 'absolute' } });
   const comps = components(text);
-  if (comps.includes('..')) issues.push({ kind: 'dotdot-path', detail: { raw: text } });
+  if (comps.includes('..')) issues.push({ code: 'UNSAFE_PATH', evidence: { raw: text, reason: 'dotdot' } });
   const path = comps.join('/');
   const res: NormalisedName = { path, issues };
   // Cosmetic differences ('./', '//', '/./', a trailing '/') do not earn a rawPath: it costs memory per entry.

@@ -57,7 +57,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
           col.add(h.name, type, { executable, size: h.size, oid, mode: h.mode });
         } else if (h.sparseSize !== undefined) {
           const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
-          if (e) col.anomaly('sparse-file', e.path, { size: h.sparseSize }, e.index);
+          if (e) col.anomaly('SPARSE_FILE', e.path, { size: h.sparseSize }, e.index);
         } else if (type === 'symlink' || type === 'hardlink') {
           col.add(h.name, type, { linkTarget: h.linkname });
         } else {
@@ -98,7 +98,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   if (parseError !== undefined) throw parseError;
   const tail = reader.end();
   if (tail.trailingBytes > 0) {
-    col.anomaly('trailing-data', '', { bytes: tail.trailingBytes, offset: tail.firstNonZero });
+    col.anomaly('TRAILING_DATA', '', { bytes: tail.trailingBytes, offset: tail.firstNonZero });
   }
   const r = col.result('tar', compression, dec.decoder, reader.bytes, dec.inputBytes, dec.sha256());
   if (paxCommit !== undefined) r.paxCommit = paxCommit;

@@ -147,32 +147,34 @@ describe('compareTrees edges', () => {
       ['z/copy', 'tarball-only', 'B'],
     ]);
   });
-  it('anomaly paths are stripped; duplicates describe each kind and whether contents agree', () => {
-    const same = compareTrees(scan([dir('p'), file('p/a', '1'), file('p/a', '1')], [{ kind: 'duplicate-path', path: 'p/a', detail: { count: 2 } }]), git([file('a', '1')]));
-    expect(same.anomalies).toEqual([{ kind: 'duplicate-path', path: 'a', detail: { count: 2, types: 'file,file', sameContent: true } }]);
+  it('anomaly paths are stripped, their evidence passed on as the scan made it', () => {
+    const dupEvidence = { count: 2, types: ['file' as const, 'file' as const], sameContent: true };
+    const same = compareTrees(scan([dir('p'), file('p/a', '1'), file('p/a', '1')], [{ code: 'DUPLICATE_ENTRY', path: 'p/a', evidence: dupEvidence, index: 2 }]), git([file('a', '1')]));
+    expect(same.anomalies).toEqual([{ code: 'DUPLICATE_ENTRY', path: 'a', evidence: { count: 2, types: ['file', 'file'], sameContent: true }, index: 2 }]);
+    expect(same.anomalies[0]!.evidence).toBe(dupEvidence);
     const mixed = compareTrees(
       scan([dir('p'), link('p/a', 'x', '1'), file('p/a', '1'), link('p/b', 'x', '2'), link('p/b', 'y', '2')], [
-        { kind: 'duplicate-path', path: 'p/a', detail: { count: 2 } },
-        { kind: 'duplicate-path', path: 'p/b', detail: { count: 2 } },
-        { kind: 'absolute-path', path: 'p/c', detail: { raw: '/p/c' } },
-        { kind: 'dotdot-path', path: 'elsewhere', detail: { raw: '../elsewhere' } },
-        { kind: 'absolute-path', path: 'p', detail: { raw: '/p' } },
+        { code: 'DUPLICATE_ENTRY', path: 'p/a', evidence: { count: 2, types: ['symlink', 'file'], sameContent: false } },
+        { code: 'DUPLICATE_ENTRY', path: 'p/b', evidence: { count: 2, types: ['symlink', 'symlink'], sameContent: false } },
+        { code: 'UNSAFE_PATH', path: 'p/c', evidence: { raw: '/p/c', reason: 'absolute' } },
+        { code: 'UNSAFE_PATH', path: 'elsewhere', evidence: { raw: '../elsewhere', reason: 'dotdot' } },
+        { code: 'UNSAFE_PATH', path: 'p', evidence: { raw: '/p', reason: 'absolute' } },
       ]),
       git([file('a', '1')]),
     );
     expect(mixed.anomalies).toEqual([
-      { kind: 'duplicate-path', path: 'a', detail: { count: 2, types: 'symlink,file', sameContent: false } },
-      { kind: 'duplicate-path', path: 'b', detail: { count: 2, types: 'symlink,symlink', sameContent: false } },
-      { kind: 'absolute-path', path: 'c', detail: { raw: '/p/c' } },
-      { kind: 'dotdot-path', path: 'elsewhere', detail: { raw: '../elsewhere' } },
-      { kind: 'absolute-path', path: 'p', detail: { raw: '/p' } },
+      { code: 'DUPLICATE_ENTRY', path: 'a', evidence: { count: 2, types: ['symlink', 'file'], sameContent: false } },
+      { code: 'DUPLICATE_ENTRY', path: 'b', evidence: { count: 2, types: ['symlink', 'symlink'], sameContent: false } },
+      { code: 'UNSAFE_PATH', path: 'c', evidence: { raw: '/p/c', reason: 'absolute' } },
+      { code: 'UNSAFE_PATH', path: 'elsewhere', evidence: { raw: '../elsewhere', reason: 'dotdot' } },
+      { code: 'UNSAFE_PATH', path: 'p', evidence: { raw: '/p', reason: 'absolute' } },
     ]);
   });
   it('collisions and look-alikes are computed on the compared (stripped) paths', () => {
     const r = compareTrees(scan([dir('p'), file('p/README', '1'), file('p/readme', '2'), file('p/c\u043enfigure', '3')]), git([file('README', '1'), file('configure', '4')]));
     expect(r.anomalies).toEqual([
-      { kind: 'case-collision', path: 'readme', detail: { other: 'README' } },
-      { kind: 'confusable-name', path: 'c\u043enfigure', detail: { lookalike: 'configure' } },
+      { code: 'CASE_COLLISION', path: 'readme', evidence: { other: 'README' } },
+      { code: 'CONFUSABLE_NAME', path: 'c\u043enfigure', evidence: { lookalike: 'configure' } },
     ]);
   });
 });
@@ -183,20 +185,20 @@ describe('cmp and nameCollisions', () => {
   });
   it('collisions are reported once per later twin, naming the first; three-way case collision', () => {
     expect(nameCollisions(['c', 'C', 'b/X', 'b/x'])).toEqual([
-      { kind: 'case-collision', path: 'b/x', detail: { other: 'b/X' } },
-      { kind: 'case-collision', path: 'c', detail: { other: 'C' } },
+      { code: 'CASE_COLLISION', path: 'b/x', evidence: { other: 'b/X' } },
+      { code: 'CASE_COLLISION', path: 'c', evidence: { other: 'C' } },
     ]);
     expect(nameCollisions(['Ab', 'aB', 'AB'])).toEqual([
-      { kind: 'case-collision', path: 'Ab', detail: { other: 'AB' } },
-      { kind: 'case-collision', path: 'aB', detail: { other: 'AB' } },
+      { code: 'CASE_COLLISION', path: 'Ab', evidence: { other: 'AB' } },
+      { code: 'CASE_COLLISION', path: 'aB', evidence: { other: 'AB' } },
     ]);
   });
   it('non-ASCII: NFC/NFD twins, a case twin that differs in form too, invisible characters on unique names', () => {
-    expect(nameCollisions(['\u00c9', 'e\u0301'])).toEqual([{ kind: 'case-collision', path: '\u00c9', detail: { other: 'e\u0301' } }]);
-    expect(nameCollisions(['\u00e9', 'e\u0301', '\u00e9x'])).toEqual([{ kind: 'unicode-collision', path: '\u00e9', detail: { other: 'e\u0301' } }]);
+    expect(nameCollisions(['\u00c9', 'e\u0301'])).toEqual([{ code: 'CASE_COLLISION', path: '\u00c9', evidence: { other: 'e\u0301' } }]);
+    expect(nameCollisions(['\u00e9', 'e\u0301', '\u00e9x'])).toEqual([{ code: 'UNICODE_COLLISION', path: '\u00e9', evidence: { other: 'e\u0301', form: 'NFC/NFD' } }]);
     expect(nameCollisions(['a\u200db', 'x\ufeff\u200by\u200b'])).toEqual([
-      { kind: 'invisible-character', path: 'a\u200db', detail: { codepoints: 'U+200D' } },
-      { kind: 'invisible-character', path: 'x\ufeff\u200by\u200b', detail: { codepoints: 'U+FEFF,U+200B' } },
+      { code: 'INVISIBLE_CHARACTER', path: 'a\u200db', evidence: { codepoints: ['U+200D'] } },
+      { code: 'INVISIBLE_CHARACTER', path: 'x\ufeff\u200by\u200b', evidence: { codepoints: ['U+FEFF', 'U+200B'] } },
     ]);
   });
 });
@@ -226,17 +228,17 @@ describe('look-alike skeletons', () => {
   it('confusableNames: the first tracked look-alike in order; tracked names, ASCII names and form twins are skipped', () => {
     const gitPaths = ['configure', 'Configure', 'c\u043enfigure.ac', 'caf\u00e9'];
     expect(confusableNames(['c\u043enfigure', 'configure', 'plain', 'c\u043enfigure.ac', 'cafe\u0301', 'C\u043enfigure', 'zz\u043e'], gitPaths)).toEqual([
-      { kind: 'confusable-name', path: 'C\u043enfigure', detail: { lookalike: 'Configure' } },
-      { kind: 'confusable-name', path: 'c\u043enfigure', detail: { lookalike: 'configure' } },
+      { code: 'CONFUSABLE_NAME', path: 'C\u043enfigure', evidence: { lookalike: 'Configure' } },
+      { code: 'CONFUSABLE_NAME', path: 'c\u043enfigure', evidence: { lookalike: 'configure' } },
     ]);
     // A tracked look-alike name is compared through its own skeleton.
-    expect(confusableNames(['c\u043enfigure'], new Set(['\u0441onfigure']))).toEqual([{ kind: 'confusable-name', path: 'c\u043enfigure', detail: { lookalike: '\u0441onfigure' } }]);
+    expect(confusableNames(['c\u043enfigure'], new Set(['\u0441onfigure']))).toEqual([{ code: 'CONFUSABLE_NAME', path: 'c\u043enfigure', evidence: { lookalike: '\u0441onfigure' } }]);
     expect(confusableNames(['a', 'b'], ['a\u0301'])).toEqual([]);
     expect(confusableNames(['e\u0301'], ['\u00e9'])).toEqual([]);
     expect(confusableNames(['\u00e9'], ['e\u0301'])).toEqual([]);
     // Several tracked paths with one skeleton: the smallest in byte order, whatever the input order.
-    expect(confusableNames(['\u0430'], ['a\u200b', 'a'])).toEqual([{ kind: 'confusable-name', path: '\u0430', detail: { lookalike: 'a' } }]);
-    expect(confusableNames(['\u0430'], ['a', 'a\u200b'])).toEqual([{ kind: 'confusable-name', path: '\u0430', detail: { lookalike: 'a' } }]);
+    expect(confusableNames(['\u0430'], ['a\u200b', 'a'])).toEqual([{ code: 'CONFUSABLE_NAME', path: '\u0430', evidence: { lookalike: 'a' } }]);
+    expect(confusableNames(['\u0430'], ['a', 'a\u200b'])).toEqual([{ code: 'CONFUSABLE_NAME', path: '\u0430', evidence: { lookalike: 'a' } }]);
   });
 });
 

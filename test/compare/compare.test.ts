@@ -53,12 +53,12 @@ describe('compareTrees', () => {
     ]);
   });
 
-  it('compares the last of duplicated entries and describes the duplicates', () => {
-    const s = scan([file('p/a', 'old'), file('p/a', 'new')], [{ kind: 'duplicate-path', path: 'p/a', detail: { count: 2 } }]);
+  it('compares the last of duplicated entries and passes the duplicate on', () => {
+    const s = scan([file('p/a', 'old'), file('p/a', 'new')], [{ code: 'DUPLICATE_ENTRY', path: 'p/a', evidence: { count: 2, types: ['file', 'file'], sameContent: false } }]);
     const r = compareTrees(s, git([file('a', 'old')]));
     expect(r.diffs).toHaveLength(1);
     expect(r.diffs[0]).toMatchObject({ path: 'a', status: 'changed', changes: ['content'] });
-    expect(r.anomalies).toEqual([{ kind: 'duplicate-path', path: 'a', detail: { count: 2, types: 'file,file', sameContent: false } }]);
+    expect(r.anomalies).toEqual([{ code: 'DUPLICATE_ENTRY', path: 'a', evidence: { count: 2, types: ['file', 'file'], sameContent: false } }]);
   });
 
   it('export-ignored paths missing from the tarball are their own status', () => {
@@ -94,10 +94,10 @@ describe('nameCollisions', () => {
   it('case, NFC/NFD and invisible characters', () => {
     const out = nameCollisions(['README', 'readme', 'caf\u00e9', 'cafe\u0301', 'a\u200bb']);
     // Paths are visited in byte order; the later twin is the one reported, naming the earlier one.
-    expect(out.map((a) => [a.kind, a.path, a.detail?.other ?? a.detail?.codepoints])).toEqual([
-      ['invisible-character', 'a\u200bb', 'U+200B'],
-      ['unicode-collision', 'caf\u00e9', 'cafe\u0301'],
-      ['case-collision', 'readme', 'README'],
+    expect(out.map((a) => [a.code, a.path, a.evidence])).toEqual([
+      ['INVISIBLE_CHARACTER', 'a\u200bb', { codepoints: ['U+200B'] }],
+      ['UNICODE_COLLISION', 'caf\u00e9', { other: 'cafe\u0301', form: 'NFC/NFD' }],
+      ['CASE_COLLISION', 'readme', { other: 'README' }],
     ]);
   });
   it('plain distinct names collide with nothing', () => {

@@ -19,10 +19,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DistdiffError } from '../../src/core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/core/limits.js';
 import { scanArchive } from '../../src/scan/archive.js';
-import { normaliseEntryName } from '../../src/scan/paths.js';
+import { normaliseEntryName, type PathIssue } from '../../src/scan/paths.js';
 import { compressFile, rawPaxEntry, rawTar, rawTarEntry } from '../helpers/archives.js';
 import { tempDir } from '../helpers/tmp.js';
 import { handZip } from './helpers.js';
+
+/** An issue's code, with the reason for UNSAFE_PATH. */
+const issueName = (i: PathIssue) => (i.code === 'UNSAFE_PATH' ? `UNSAFE_PATH ${i.evidence.reason}` : i.code);
 
 const RUNS = Number(process.env.DISTDIFF_FUZZ_RUNS ?? 200);
 const SEED = process.env.DISTDIFF_FUZZ_SEED !== undefined ? Number(process.env.DISTDIFF_FUZZ_SEED) : undefined;
@@ -75,8 +78,8 @@ async function scanBytes(bytes: Buffer, ext: string, systemDecoders = true): Pro
   try {
     const r = await scanArchive(file, { algo: 'sha1', limits, systemDecoders });
     // Whatever was read is internally consistent: every file has a sha1 blob id, except a sparse file
-    // (its content is not read), which is reported as a sparse-file anomaly on that very path.
-    const sparse = new Set(r.anomalies.filter((a) => a.kind === 'sparse-file').map((a) => a.path));
+    // (its content is not read), which is reported as a SPARSE_FILE anomaly on that very path.
+    const sparse = new Set(r.anomalies.filter((a) => a.code === 'SPARSE_FILE').map((a) => a.path));
     for (const e of r.entries) {
       expect(e.path.startsWith('/')).toBe(false);
       if (e.type !== 'file') continue;
@@ -177,21 +180,21 @@ describe('fuzz: normaliseEntryName', () => {
         expect(n.path.startsWith('/')).toBe(false);
         const comps = n.path === '' ? [] : n.path.split('/');
         expect(comps.filter((c) => c === '' || c === '.')).toEqual([]);
-        if (comps.includes('..')) expect(n.issues.map((i) => i.kind)).toContain('dotdot-path');
+        if (comps.includes('..')) expect(n.issues.map(issueName)).toContain('UNSAFE_PATH dotdot');
         const again = normaliseEntryName(n.path);
         expect(again.path).toBe(n.path);
-        expect(again.issues.map((i) => i.kind).filter((k) => k === 'absolute-path')).toEqual([]);
+        expect(again.issues.map(issueName).filter((k) => k === 'UNSAFE_PATH absolute')).toEqual([]);
       }),
       params(RUNS * 5),
     );
   });
 
-  it('a leading "/" is always reported as absolute-path; bytes that are not UTF-8 as non-utf8-name', () => {
+  it('a leading "/" is always reported as UNSAFE_PATH absolute; bytes that are not UTF-8 as NON_UTF8_NAME', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 40 }), (raw) => {
         const n = normaliseEntryName(raw);
-        if (raw[0] === 0x2f) expect(n.issues.map((i) => i.kind)).toContain('absolute-path');
-        if (!Buffer.from(raw).equals(Buffer.from(Buffer.from(raw).toString('utf8')))) expect(n.issues.map((i) => i.kind)).toContain('non-utf8-name');
+        if (raw[0] === 0x2f) expect(n.issues.map(issueName)).toContain('UNSAFE_PATH absolute');
+        if (!Buffer.from(raw).equals(Buffer.from(Buffer.from(raw).toString('utf8')))) expect(n.issues.map(issueName)).toContain('NON_UTF8_NAME');
       }),
       params(RUNS * 5),
     );

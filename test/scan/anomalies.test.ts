@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, type Limits } from '../../src/core/limits.js';
 import type { ScanOptions } from '../../src/scan/archive.js';
 import { scanArchive } from '../../src/scan/archive.js';
 import { blobId } from '../../src/scan/blob-id.js';
+import { EntryCollector } from '../../src/scan/entries.js';
 import { appendTar, compressFile, makeTar, makeZip, rawPaxEntry, rawTar, rawTarEntry, TAR_END } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -46,7 +47,39 @@ describe('archive anomalies', () => {
     const r = await scanArchive(t, opts());
     const as = r.entries.filter((e) => e.path === 'pkg/a.txt');
     expect(as.map((e) => e.oid)).toEqual([blobId('sha1', 'one\n'), blobId('sha1', 'two\n')]);
-    expect(r.anomalies).toEqual([{ kind: 'duplicate-path', path: 'pkg/a.txt', detail: { count: 2 }, index: as[1]!.index }]);
+    expect(r.anomalies).toEqual([{ code: 'DUPLICATE_ENTRY', path: 'pkg/a.txt', evidence: { count: 2, types: ['file', 'file'], sameContent: false }, index: as[1]!.index }]);
+  });
+
+  it('duplicates say which kinds of entries collided and whether their contents agree (hard links resolved)', () => {
+    const col = new EntryCollector('<test>', opts());
+    col.add('p/a', 'file', { size: 1, oid: '1'.repeat(40) });
+    col.add('p/a', 'file', { size: 1, oid: '1'.repeat(40) });
+    col.add('p/b', 'symlink', { linkTarget: 'x' });
+    col.add('p/b', 'file', { size: 1, oid: '2'.repeat(40) });
+    col.add('p/b', 'symlink', { linkTarget: 'y' });
+    col.add('p/c', 'file', { size: 1, oid: '3'.repeat(40) });
+    col.add('p/d', 'file', { size: 1, oid: '3'.repeat(40) });
+    col.add('p/d', 'hardlink', { linkTarget: 'p/c' });
+    col.add('p/e', 'directory');
+    col.add('p/e', 'directory');
+    col.finish();
+    expect(col.anomalies.filter((a) => a.code === 'DUPLICATE_ENTRY')).toEqual([
+      { code: 'DUPLICATE_ENTRY', path: 'p/a', evidence: { count: 2, types: ['file', 'file'], sameContent: true }, index: 1 },
+      { code: 'DUPLICATE_ENTRY', path: 'p/b', evidence: { count: 3, types: ['symlink', 'file', 'symlink'], sameContent: false }, index: 4 },
+      // The hard link's content is p/c's, the same blob as the first p/d; the types still differ.
+      { code: 'DUPLICATE_ENTRY', path: 'p/d', evidence: { count: 2, types: ['file', 'hardlink'], sameContent: false }, index: 7 },
+    ]);
+  });
+
+  it('a setuid/setgid/sticky file: SPECIAL_MODE_BITS with the octal mode and the bits by name', () => {
+    const col = new EntryCollector('<test>', opts());
+    col.add('run', 'file', { size: 0, mode: 0o6755 });
+    col.add('tmp', 'file', { size: 0, mode: 0o1777 });
+    col.add('plain', 'file', { size: 0, mode: 0o755 });
+    expect(col.anomalies).toEqual([
+      { code: 'SPECIAL_MODE_BITS', path: 'run', evidence: { mode: '6755', bits: ['setuid', 'setgid'] }, index: 0 },
+      { code: 'SPECIAL_MODE_BITS', path: 'tmp', evidence: { mode: '1777', bits: ['sticky'] }, index: 1 },
+    ]);
   });
 
   it('absolute path (tar -P): made relative, anomaly with the raw name', async () => {
@@ -55,7 +88,7 @@ describe('archive anomalies', () => {
     const r = await scanArchive(t, opts());
     const rel = join(d, 'abs.txt').slice(1);
     expect(r.entries).toEqual([expect.objectContaining({ path: rel, rawPath: '/' + rel, type: 'file' })]);
-    expect(r.anomalies).toEqual([{ kind: 'absolute-path', path: rel, detail: { raw: '/' + rel }, index: 0 }]);
+    expect(r.anomalies).toEqual([{ code: 'UNSAFE_PATH', path: rel, evidence: { raw: '/' + rel, reason: 'absolute' }, index: 0 }]);
   });
 
   it("'..' components stay visible; symlink leaving the tree; backslash; non-UTF-8 name", async () => {
@@ -75,10 +108,10 @@ describe('archive anomalies', () => {
     expect(r.entries[5]).toMatchObject({ rawPath: 'pkg/f\\xff.c', oid: blobId('sha1', 'bytes') });
     expect(r.entries[2]).toMatchObject({ type: 'symlink', linkTarget: '../../etc/passwd', oid: blobId('sha1', '../../etc/passwd') });
     expect(r.anomalies).toEqual([
-      { kind: 'dotdot-path', path: 'pkg/../../etc/evil', detail: { raw: 'pkg/../../etc/evil' }, index: 1 },
-      { kind: 'backslash-path', path: 'pkg/win\\path.txt', detail: { raw: 'pkg/win\\path.txt' }, index: 4 },
-      { kind: 'non-utf8-name', path: 'pkg/f\\xff.c', detail: { raw: 'pkg/f\\xff.c' }, index: 5 },
-      { kind: 'link-escapes-tree', path: 'pkg/up', detail: { target: '../../etc/passwd', link: 'symlink' }, index: 2 },
+      { code: 'UNSAFE_PATH', path: 'pkg/../../etc/evil', evidence: { raw: 'pkg/../../etc/evil', reason: 'dotdot' }, index: 1 },
+      { code: 'BACKSLASH_PATH', path: 'pkg/win\\path.txt', evidence: { raw: 'pkg/win\\path.txt' }, index: 4 },
+      { code: 'NON_UTF8_NAME', path: 'pkg/f\\xff.c', evidence: { raw: 'pkg/f\\xff.c' }, index: 5 },
+      { code: 'LINK_ESCAPES_TREE', path: 'pkg/up', evidence: { target: '../../etc/passwd', link: 'symlink' }, index: 2 },
     ]);
   });
 
@@ -88,7 +121,7 @@ describe('archive anomalies', () => {
     const r = await scanArchive(makeTar(d), opts());
     const h = r.entries.find((e) => e.path === 'pkg/same.txt')!;
     expect(h).toMatchObject({ type: 'hardlink', linkTarget: 'pkg/orig.txt', oid: blobId('sha1', 'shared\n'), size: 7 });
-    expect(r.anomalies).toEqual([{ kind: 'hardlink', path: 'pkg/same.txt', detail: { target: 'pkg/orig.txt' }, index: h.index }]);
+    expect(r.anomalies).toEqual([{ code: 'HARDLINK_ENTRY', path: 'pkg/same.txt', evidence: { target: 'pkg/orig.txt' }, index: h.index }]);
   });
 
   it('fifo (mkfifo) and a character device: special-file', async () => {
@@ -98,15 +131,15 @@ describe('archive anomalies', () => {
     const r = await scanArchive(t, opts());
     const f = r.entries.find((e) => e.path === 'pkg/pipe')!;
     expect(f.type).toBe('fifo');
-    expect(r.anomalies).toEqual([{ kind: 'special-file', path: 'pkg/pipe', detail: { type: 'fifo' }, index: f.index }]);
+    expect(r.anomalies).toEqual([{ code: 'SPECIAL_FILE', path: 'pkg/pipe', evidence: { type: 'fifo' }, index: f.index }]);
     const r2 = await scanArchive(write('chr.tar', rawTar(rawTarEntry('null', '', { type: '3' }))), opts());
     expect(r2.entries[0]!.type).toBe('device');
-    expect(r2.anomalies[0]).toMatchObject({ kind: 'special-file', detail: { type: 'device' } });
+    expect(r2.anomalies[0]).toMatchObject({ code: 'SPECIAL_FILE', evidence: { type: 'device' } });
   });
 
   it('file and directory of the same name', async () => {
     const r = await scanArchive(write('fd.tar', rawTar(rawTarEntry('p/a', 'file'), rawTarEntry('p/a/b', 'child'))), opts());
-    expect(r.anomalies).toEqual([{ kind: 'file-dir-conflict', path: 'p/a', detail: { other: 'p/a/b' }, index: 0 }]);
+    expect(r.anomalies).toEqual([{ code: 'FILE_DIR_CONFLICT', path: 'p/a', evidence: { other: 'p/a/b' }, index: 0 }]);
   });
 
   it('GNU sparse entry: sparse-file anomaly, real size', async () => {
@@ -118,7 +151,7 @@ describe('archive anomalies', () => {
       const e = r.entries.find((x) => x.path === 'pkg/holes')!;
       expect(e).toMatchObject({ type: 'file', size: 1048576 });
       expect(e.oid).toBeUndefined();
-      expect(r.anomalies).toEqual([{ kind: 'sparse-file', path: 'pkg/holes', detail: { size: 1048576 }, index: e.index }]);
+      expect(r.anomalies).toEqual([{ code: 'SPARSE_FILE', path: 'pkg/holes', evidence: { size: 1048576 }, index: e.index }]);
     }
   });
 
@@ -138,7 +171,7 @@ describe('archive anomalies', () => {
     const t = write('trail.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), rawTarEntry('hidden', 'h'), TAR_END]));
     const r = await scanArchive(t, opts());
     expect(r.entries.map((e) => e.path)).toEqual(['a']);
-    expect(r.anomalies).toEqual([{ kind: 'trailing-data', path: '', detail: { bytes: 2048, offset: 2048 } }]);
+    expect(r.anomalies).toEqual([{ code: 'TRAILING_DATA', path: '', evidence: { bytes: 2048, offset: 2048 } }]);
     // zero padding (GNU tar's 10 KiB records) is not trailing data
     const padded = await scanArchive(write('pad.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), Buffer.alloc(8192)])), opts());
     expect(padded.anomalies).toEqual([]);
@@ -248,6 +281,6 @@ describe('zip specifics', () => {
     const z = makeZip(d);
     const r = await scanArchive(z, opts());
     expect(r.entries.find((e) => e.path === 'pkg/esc')).toMatchObject({ type: 'symlink', linkTarget: '../../outside' });
-    expect(r.anomalies).toEqual([expect.objectContaining({ kind: 'link-escapes-tree', path: 'pkg/esc' })]);
+    expect(r.anomalies).toEqual([expect.objectContaining({ code: 'LINK_ESCAPES_TREE', path: 'pkg/esc' })]);
   });
 });

@@ -4,7 +4,10 @@
  * the middle of a larger buffer, the order of reported issues, link targets that end exactly at the root.
  */
 import { describe, expect, it } from 'vitest';
-import { commonTopDir, decodeNameBytes, isValidUtf8, linkEscapesTree, normaliseEntryName } from '../../src/scan/paths.js';
+import { commonTopDir, decodeNameBytes, isValidUtf8, linkEscapesTree, normaliseEntryName, type PathIssue } from '../../src/scan/paths.js';
+
+/** An issue's code, with the reason for UNSAFE_PATH. */
+const issueName = (i: PathIssue) => (i.code === 'UNSAFE_PATH' ? `UNSAFE_PATH ${i.evidence.reason}` : i.code);
 
 const B = (...bytes: number[]) => Buffer.from(bytes);
 
@@ -84,10 +87,10 @@ describe('normaliseEntryName', () => {
       path: 'a\\b/../\\xff',
       rawPath: text,
       issues: [
-        { kind: 'non-utf8-name', detail: { raw: text } },
-        { kind: 'backslash-path', detail: { raw: text } },
-        { kind: 'absolute-path', detail: { raw: text } },
-        { kind: 'dotdot-path', detail: { raw: text } },
+        { code: 'NON_UTF8_NAME', evidence: { raw: text } },
+        { code: 'BACKSLASH_PATH', evidence: { raw: text } },
+        { code: 'UNSAFE_PATH', evidence: { raw: text, reason: 'absolute' } },
+        { code: 'UNSAFE_PATH', evidence: { raw: text, reason: 'dotdot' } },
       ],
     });
   });
@@ -99,9 +102,9 @@ describe('normaliseEntryName', () => {
   });
   it('".." only as a whole component; a backslash only as the byte 0x5c', () => {
     expect(normaliseEntryName('..a/b..').issues).toEqual([]);
-    expect(normaliseEntryName('a/..').issues.map((i) => i.kind)).toEqual(['dotdot-path']);
-    expect(normaliseEntryName(B(0xc5, 0x5c)).issues.map((i) => i.kind)).toEqual(['non-utf8-name', 'backslash-path']);
-    expect(normaliseEntryName('a/b\\').issues.map((i) => i.kind)).toEqual(['backslash-path']);
+    expect(normaliseEntryName('a/..').issues.map(issueName)).toEqual(['UNSAFE_PATH dotdot']);
+    expect(normaliseEntryName(B(0xc5, 0x5c)).issues.map(issueName)).toEqual(['NON_UTF8_NAME', 'BACKSLASH_PATH']);
+    expect(normaliseEntryName('a/b\\').issues.map(issueName)).toEqual(['BACKSLASH_PATH']);
   });
 });
 

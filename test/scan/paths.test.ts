@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { commonTopDir, decodeNameBytes, isValidUtf8, linkEscapesTree, normaliseEntryName } from '../../src/scan/paths.js';
+import { commonTopDir, decodeNameBytes, isValidUtf8, linkEscapesTree, normaliseEntryName, type PathIssue } from '../../src/scan/paths.js';
+
+/** An issue's code, with the reason for UNSAFE_PATH. */
+const issueName = (i: PathIssue) => (i.code === 'UNSAFE_PATH' ? `UNSAFE_PATH ${i.evidence.reason}` : i.code);
 import { blobId, createBlobHasher } from '../../src/scan/blob-id.js';
 import { detectFormat } from '../../src/scan/format.js';
 import { BoundedContentStore } from '../../src/scan/content-store.js';
@@ -13,19 +16,19 @@ describe('normaliseEntryName', () => {
     ['a/./b', 'a/b', []],
     ['a/b/', 'a/b', []],
     ['./', '', []],
-    ['/etc/passwd', 'etc/passwd', ['absolute-path']],
-    ['//x', 'x', ['absolute-path']],
-    ['a/../b', 'a/../b', ['dotdot-path']],
-    ['../x', '../x', ['dotdot-path']],
-    ['/../x', '../x', ['absolute-path', 'dotdot-path']],
-    ['a\\b', 'a\\b', ['backslash-path']],
+    ['/etc/passwd', 'etc/passwd', ['UNSAFE_PATH absolute']],
+    ['//x', 'x', ['UNSAFE_PATH absolute']],
+    ['a/../b', 'a/../b', ['UNSAFE_PATH dotdot']],
+    ['../x', '../x', ['UNSAFE_PATH dotdot']],
+    ['/../x', '../x', ['UNSAFE_PATH absolute', 'UNSAFE_PATH dotdot']],
+    ['a\\b', 'a\\b', ['BACKSLASH_PATH']],
     ['a..b/c', 'a..b/c', []],
   ];
   for (const [raw, path, kinds] of cases) {
     it(JSON.stringify(raw), () => {
       const n = normaliseEntryName(raw);
       expect(n.path).toBe(path);
-      expect(n.issues.map((i) => i.kind)).toEqual(kinds);
+      expect(n.issues.map(issueName)).toEqual(kinds);
       expect(n.rawPath).toBe(kinds.length ? raw : undefined);
       const b = normaliseEntryName(Buffer.from(raw));
       expect(b).toEqual(n);
@@ -35,7 +38,7 @@ describe('normaliseEntryName', () => {
     const n = normaliseEntryName(Buffer.from([0x61, 0xc3, 0xa9, 0x2f, 0xff, 0xfe, 0xe2, 0x82]));
     expect(n.path).toBe('aé/\\xff\\xfe\\xe2\\x82');
     expect(n.rawPath).toBe('aé/\\xff\\xfe\\xe2\\x82');
-    expect(n.issues).toEqual([{ kind: 'non-utf8-name', detail: { raw: 'aé/\\xff\\xfe\\xe2\\x82' } }]);
+    expect(n.issues).toEqual([{ code: 'NON_UTF8_NAME', evidence: { raw: 'aé/\\xff\\xfe\\xe2\\x82' } }]);
   });
   it('rejects overlong encodings and surrogates as UTF-8', () => {
     expect(isValidUtf8(Buffer.from([0xc0, 0xaf]))).toBe(false);
