@@ -175,10 +175,12 @@ describe.concurrent('hostile tar headers', () => {
 
   it('concatenated archives: the second (evil README) is not what tar extracts, reported as TRAILING_DATA', async () => {
     const second = rawTar(rawTarEntry(P('README'), 'evil\n'));
-    const { result } = runRaw(Buffer.concat([rawTar(...baseEntries()), second]));
+    const first = rawTar(...baseEntries());
+    const { result } = runRaw(Buffer.concat([first, second]));
     const r = await result;
     expectFindings(r, [['TRAILING_DATA', 'medium', '']]);
-    expect(r.json!.findings[0]!.evidence).toEqual({ bytes: second.length });
+    // The second archive's first header starts where the first archive ends.
+    expect(r.json!.findings[0]!.evidence).toEqual({ bytes: second.length, offset: first.length });
   });
 
   it('an archive that is nothing but extended headers: exit 2', async () => {
