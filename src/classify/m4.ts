@@ -112,25 +112,6 @@ export function normalisedHash(content: Buffer | string): string {
   return createHash('sha256').update(Buffer.from(normalise(content), 'latin1')).digest('hex').slice(0, 32);
 }
 
-/**
- * 24-bit hash of one raw line (CR kept), FNV-1a over the latin1 bytes folded to 24 bits. Only used to
- * compare files line by line against the database without storing any upstream text; a collision can
- * only make two different lines look equal, which changes a changed-line count, never a match.
- */
-export function lineHash(line: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < line.length; i++) {
-    h ^= line.charCodeAt(i) & 0xff;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return ((h >>> 24) ^ h) & 0xffffff;
-}
-
-/** lineHash of every line of the content (split on LF, a final newline does not make an extra line). */
-export function lineHashes(content: Buffer | string): number[] {
-  return splitLines(toText(content)).map(lineHash);
-}
-
 /** Version stamps of autotools aux scripts: `timestamp='2023-01-01'` (config.guess/sub), `scriptversion=2018-03-07.03`. */
 export interface ScriptStamp {
   kind: 'timestamp' | 'scriptversion';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { compareSerial, libtoolVersion, lineHash, lineHashes, normalise, normalisedHash, NORMALISATION_VERSION, parseSerial, scriptStamp, serialParts } from '../../src/classify/m4.js';
+import { compareSerial, libtoolVersion, normalise, normalisedHash, NORMALISATION_VERSION, parseSerial, scriptStamp, serialParts } from '../../src/classify/m4.js';
 
 describe('parseSerial, aclocal form', () => {
   it.each([
@@ -115,15 +115,6 @@ describe('hash values (pinned: the upstream database stores them)', () => {
     expect(normalisedHash(text)).toBe('1bc5bbafa90aef809d49851cea4aad3b');
     // latin1, not UTF-8: the byte 0xe9 is hashed as itself.
     expect(normalisedHash(Buffer.from([0x78, 0xe9]))).toBe(createHash('sha256').update(Buffer.from([0x78, 0xe9])).digest('hex').slice(0, 32));
-  });
-  it('lineHash: FNV-1a folded to 24 bits, over the low byte of each character', () => {
-    expect(['', 'a', 'AC_DEFUN([X])', '\u00e9', 'a\r'].map(lineHash)).toEqual([1875268, 797128, 7303046, 748584, 2408147]);
-    expect(lineHash('\u0161')).toBe(lineHash('\u0061'));
-  });
-  it('lineHashes: one per line, CR kept, no extra line for the final newline', () => {
-    expect(lineHashes('a\r\nAC_DEFUN([X])')).toEqual([2408147, 7303046]);
-    expect(lineHashes('a\n\n')).toEqual([797128, 1875268]);
-    expect(lineHashes('')).toEqual([]);
   });
 });
 

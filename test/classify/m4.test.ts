@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   compareSerial,
   libtoolVersion,
-  lineHash,
-  lineHashes,
   normalise,
   normalisedHash,
   parseSerial,
@@ -63,17 +61,6 @@ describe('normalise', () => {
     expect(normalisedHash('# serial 30\r\ndnl new comment\n  AC_DEFUN([X],   [y])\r\n')).toBe(a);
     expect(normalisedHash('# serial 1\nAC_DEFUN([X], [z])\n')).not.toBe(a);
     expect(a).toMatch(/^[0-9a-f]{32}$/);
-  });
-});
-
-describe('line hashes', () => {
-  it('are 24-bit, per line, and the final newline adds no line', () => {
-    const hs = lineHashes('a\nb\na\n');
-    expect(hs).toHaveLength(3);
-    expect(hs[0]).toBe(hs[2]);
-    expect(hs[0]).not.toBe(hs[1]);
-    expect(hs.every((h) => h >= 0 && h < 1 << 24)).toBe(true);
-    expect(lineHash('')).toBe(lineHashes('\n')[0]);
   });
 });
 
