@@ -7,8 +7,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/batch/manifest.js';
+import { shardOf } from '../../src/batch/shard.js';
 import { tempDir } from '../helpers/tmp.js';
 import { comparable, readSummary, runCli } from './helpers.js';
 import { buildBatchFixture, type BatchFixture } from './fixture.js';
@@ -89,10 +91,14 @@ describe('distdiff batch on a Slurm job array', () => {
     for (const id of [0, 2, 4, 6]) {
       expect(readFileSync(`${out}-log-${id}.txt`, 'utf8')).toContain(`(shard ${id / 2}/4 from slurm)`);
     }
-    // Every shard did some of the work, none twice.
-    const perShard = dirs.map((d) => readSummary(join(out, d)).length);
-    expect(perShard.every((n) => n > 0)).toBe(true);
-    expect(perShard.reduce((a, b) => a + b, 0)).toBe(fx.releases.length);
+    // Each task did exactly its shard's rows (hash(identity) mod 4; the identity holds the fixture's temp
+    // paths, so which rows those are differs between runs and a shard may be empty), none twice.
+    const manifest = parseManifest(readFileSync(fx.manifest, 'utf8'), { name: fx.manifest, baseDir: dirname(fx.manifest) });
+    const expected = [0, 1, 2, 3].map((i) => manifest.rows.filter((r) => shardOf(r.identity, 4) === i).map((r) => r.id).sort());
+    const perShard = dirs.map((d) => readSummary(join(out, d)).map((r) => r.id).sort());
+    expect(perShard).toEqual(expected);
+    expect(perShard.flat().length).toBe(fx.releases.length);
+    expect(new Set(perShard.flat()).size).toBe(fx.releases.length);
     const m = runCli(['batch', 'merge', ...dirs.map((d) => join(out, d)), '--out', join(tmp, 'merged')]);
     expect(m.code).toBe(1);
     expect(readSummary(join(tmp, 'merged')).map(comparable)).toEqual(readSummary(join(tmp, 'local')).map(comparable));
