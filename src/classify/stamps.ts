@@ -7,7 +7,9 @@
  * token, date or `@PLACEHOLDER@` is masked; on the tarball side only the release version and dates, so a
  * number that changed next to a stamp still counts as a change. Git's side may also hold a variable where
  * the tarball has the literal version (`${PROJECT_VERSION}`, `$(VERSION)`, `@VERSION@`); a URL may gain
- * `?h=<tag>`. Anything else on the line — code, a URL host, a flag — makes it no stamp.
+ * `?h=<tag>`; `[unreleased]` on git's side may become a date; a version macro (`LIBCURL_VERSION`) may become
+ * the quoted release version. A whitespace-only line added or dropped beside a stamp is ignored. Anything else
+ * on the line — code, a URL host, a flag — makes it no stamp.
  *
  * Whole-file stamps (tarball-only): a small file whose content, with the release version, the tag, dates
  * within 60 days of the tag's commit and Unix times within that window masked, is nothing but the stamp:
@@ -32,7 +34,19 @@ const DATE_RES: RegExp[] = [
   // 09/03/2024, 03.09.2024
   /\b\d{1,2}[./]\d{1,2}[./]\d{4}\b/g,
 ];
+/** Git's placeholder for a release date or version not yet set: `[unreleased]`, `UNRELEASED`. */
+const UNRELEASED = /\[unreleased\]|\bunreleased\b/gi;
+/** A C/shell identifier naming a version (LIBCURL_VERSION, PACKAGE_VERSION) where the tarball has the quoted literal. */
+const VERSION_MACRO = /\b[A-Z][A-Z0-9_]*VERSION[A-Z0-9_]*\b/g;
 const GENERIC_VERSION = /\bv?\d+(?:\.\d+)+(?:[-+~._]?(?:alpha|beta|rc|pre|dev|git|snapshot)\w*|[-+~][0-9A-Za-z.]+)?\b|@[A-Z_]+@|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/g;
+
+/** Whether replacing one version macro of git's (masked) line by the quoted (masked) version gives the tarball's. */
+function macroBecameVersion(gitMasked: string, tarballMasked: string): boolean {
+  for (const m of gitMasked.matchAll(VERSION_MACRO)) {
+    if (gitMasked.slice(0, m.index) + `"${MASK}"` + gitMasked.slice(m.index + m[0].length) === tarballMasked) return true;
+  }
+  return false;
+}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -75,20 +89,29 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
   const lines: number[] = [];
   let versionSeen = false;
   for (const h of patch.hunks) {
-    const removed = h.lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1));
-    const added = h.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1));
-    if (removed.length !== added.length || added.length === 0) return undefined;
+    let removed = h.lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1));
+    let added = h.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1)).map((text, k) => ({ text, at: h.newStart + k }));
+    if (removed.length !== added.length) {
+      // A release script that rewrites a stamp line may also add or drop a blank line beside it (curl's
+      // maketgz leaves an empty line after each man page's .TH): whitespace-only lines carry nothing, so
+      // pair the others.
+      removed = removed.filter((l) => l.trim() !== '');
+      added = added.filter((l) => l.text.trim() !== '');
+      if (removed.length !== added.length) return undefined;
+    }
+    if (added.length === 0) return undefined;
     for (let k = 0; k < added.length; k++) {
-      const t = added[k]!.replace(/\r$/, '');
+      const t = added[k]!.text.replace(/\r$/, '');
       const g = removed[k]!.replace(/\r$/, '');
       const hasVersion = versionRe ? (versionRe.lastIndex = 0, versionRe.test(t)) : false;
       if (!hasVersion && !hasDate(t)) return undefined;
       versionSeen ||= hasVersion;
       // a URL gaining ?h=<tag> (cgit links pinned to the release)
       const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t)).replace(/[?&]h=\u0000/g, '');
-      const gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK));
-      if (tm !== gm) return undefined;
-      lines.push(h.newStart + k);
+      const gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
+      // git's side may name the version macro where the tarball has the literal ("8.14.1" for LIBCURL_VERSION)
+      if (tm !== gm && !macroBecameVersion(gm, tm)) return undefined;
+      lines.push(added[k]!.at);
     }
   }
   return { lines, versionSeen };

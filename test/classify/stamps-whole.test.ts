@@ -51,4 +51,27 @@ describe('changed-line stamps', () => {
     expect(stampOnlyChanges('CFLAGS = -O2 # 2.4.9\n', 'CFLAGS = -O0 # 2.5.0\n', '2.5.0')).toBeUndefined();
     expect(stampOnlyChanges('SET(X_VERSION "${PROJECT_VERSION}")\n', 'SET(X_VERSION "2.5.0") ; execute_process(COMMAND sh x)\n', '2.5.0')).toBeUndefined();
   });
+  // curl's maketgz: the -DEV suffix dropped, "[unreleased]" dated, a version macro spelled out, and each man
+  // page's .TH line re-dated with an empty line after it.
+  it('release scripts: -DEV dropped, [unreleased] dated, a version macro spelled out, a blank line beside a .TH', () => {
+    const git = '#define LIBCURL_VERSION "8.14.1-DEV"\nx\n#define LIBCURL_TIMESTAMP "[unreleased]"\n';
+    const tar = '#define LIBCURL_VERSION "8.14.1"\nx\n#define LIBCURL_TIMESTAMP "2025-06-04"\n';
+    expect(stampOnlyChanges(git, tar, '8.14.1', 'curl-8_14_1')).toEqual({ lines: [1, 3], versionSeen: true });
+    expect(stampOnlyChanges('#define CURL_VERSION LIBCURL_VERSION\n', '#define CURL_VERSION "8.14.1"\n', '8.14.1')).toEqual({ lines: [1], versionSeen: true });
+    const th = '.\\"\n.TH curl_easy_cleanup 3 "22 Aug 2007" "libcurl 7.17.0" "libcurl Manual"\n.SH NAME\n';
+    const thTar = '.\\"\n.TH curl_easy_cleanup 3 "January 02, 2023" "libcurl 7.88.1" "libcurl Manual"\n\n.SH NAME\n';
+    expect(stampOnlyChanges(th, thTar, '7.88.1')).toEqual({ lines: [2], versionSeen: true });
+  });
+  it('those allowances do not stretch: a macro becoming another value, a non-blank added line, a blank-only hunk', () => {
+    // the macro replaced by something other than the quoted release version
+    expect(stampOnlyChanges('#define CURL_VERSION LIBCURL_VERSION\n', '#define CURL_VERSION "8.14.2"\n', '8.14.1')).toBeUndefined();
+    // the version's own macro name rewritten too (both identifiers would have to go)
+    expect(stampOnlyChanges('#define CURL_VERSION LIBCURL_VERSION\n', '#define X "8.14.1"\n', '8.14.1')).toBeUndefined();
+    // a stamp plus an added line of code
+    expect(stampOnlyChanges('.TH x 1 "2007" "x 1.0"\n.SH NAME\n', '.TH x 1 "January 02, 2023" "x 7.88.1"\nsystem("sh")\n.SH NAME\n', '7.88.1')).toBeUndefined();
+    // only a blank line added: nothing stamped
+    expect(stampOnlyChanges('a\nb\n', 'a\n\nb\n', '7.88.1')).toBeUndefined();
+    // [unreleased] turned into something that is not a date
+    expect(stampOnlyChanges('#define TS "[unreleased]"\n', '#define TS "8.14.1; rm -rf /"\n', '8.14.1')).toBeUndefined();
+  });
 });
