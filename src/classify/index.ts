@@ -27,6 +27,7 @@ import { producedClassifier } from './produced.js';
 import { submoduleCopyClassifier } from './submodule-copy.js';
 import { texinfoStampClassifier } from './texinfo.js';
 import { extractedClassifier } from './extracted.js';
+import { makeStampClassifier } from './make-stamp.js';
 import { manRenderedClassifier } from './man-rendered.js';
 
 /**
@@ -47,7 +48,9 @@ import { manRenderedClassifier } from './man-rendered.js';
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
  * 3f. extracted   — examples/test inputs extracted from a tracked source (texinfo manual …): all but a few
- *                  lines occur in it; the rest shown and scanned.
+ *                  lines occur in it; the rest shown and scanned. A file whose first line names the manual's
+ *                  `@example` line must equal that block exactly (texinfo unescaped, header from the script).
+ * 3g. make-stamp  — a small file a tracked make rule writes: an echoed word, nothing (touch), the commit count.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
  *                  template and the history, the commits since the previous tag found in the file;
@@ -74,6 +77,7 @@ export const CLASSIFIERS: Classifier[] = [
   texinfoStampClassifier,
   manRenderedClassifier,
   extractedClassifier,
+  makeStampClassifier,
   lineEndingsClassifier,
   logDerivedClassifier,
   changelogClassifier,

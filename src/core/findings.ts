@@ -91,7 +91,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered';
+    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule';
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
@@ -105,6 +105,10 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** extracted / rendered: the output's non-blank lines (or words) found in the source(s). */
     found?: number;
     total?: number;
+    /** make-rule: the number of commits the tag reaches, when the command writes the commit count (generator: the command). */
+    commits?: number;
+    /** extracted: the `@example` line of the manual block the file equals exactly (its header printed by `others`). */
+    block?: number;
     /** extracted: further tracked sources some lines came from; the lines found in none (up to 5 shown). */
     others?: string[];
     untraced?: { line: number; text: string }[];

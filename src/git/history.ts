@@ -33,6 +33,8 @@ export interface HistoryAccess {
   /** The trimmed, non-blank lines of every commit message since a date (YYYY-MM-DD), up to the revision,
    *  and a `commit <id>` line for each of those commits. */
   messageLines(since?: string): Promise<ReadonlySet<string>>;
+  /** How many commits the revision reaches (`git rev-list --count`: what `git log --oneline | wc -l` prints). */
+  commitCount(): Promise<number | undefined>;
 }
 
 const MAX_RANGE = 5000;
@@ -50,7 +52,9 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
   const ranges = new Map<string, Promise<HistoryRange>>();
   let authors: Promise<{ names: Set<string>; emails: Set<string> }> | undefined;
   const messages = new Map<string, Promise<Set<string>>>();
+  let count: Promise<number | undefined> | undefined;
   return {
+    commitCount: () => (count ??= runGitText(gitDir, ['rev-list', '--count', commit]).then((t) => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : undefined), () => undefined)),
     range: (dir) => {
       const key = dir ?? '';
       let p = ranges.get(key);

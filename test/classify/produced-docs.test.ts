@@ -61,7 +61,7 @@ describe('produced from tracked sources: texinfo stamps, extracted examples, ren
     const commit = repo.git(['rev-parse', 'v1.1~1']);
     expect(by['doc/version.texi']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'texinfo-stamp', source: 'doc/proj.texi', commit, date: '2024-03-05', version: '1.1' } });
     expect(by['doc/stamp-vti']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { how: 'texinfo-stamp' } });
-    expect(by['examples/calc.y']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'extracted', source: 'doc/proj.texi', found: 10, total: 10, others: ['examples/get-them'] } });
+    expect(by['examples/calc.y']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'extracted', source: 'doc/proj.texi', block: 9, found: 10, total: 10, others: ['examples/get-them'] } });
     expect(by['proj.man']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'proj.nro.VER' } });
     expect((by['proj.man']!.evidence as { found: number; total: number }).found).toBe((by['proj.man']!.evidence as { total: number }).total);
     expect(r.verdict).not.toBe('different');

@@ -1,0 +1,165 @@
+/**
+ * Small files a tracked make rule writes with content that needs no source (issue 11 d): stamp files
+ * (`echo stamp >$@` — m4's checks/stamp-checks, libtool's libltdl/stamp-mk; `touch $@.tmp … mv $@.tmp $@` —
+ * bison's examples/extracted.stamp) and a commit count (`git log --pretty=oneline | wc -l > $(distdir)/.serial`,
+ * libtool's .serial). The proof is the rule, read from a tracked makefile fragment in the file's directory or
+ * above it (Makefile.am, *.mk, GNUmakefile …): its target (or a recipe's redirection) names exactly this file
+ * once the fragment's variables, `$(srcdir)`-like directories and automake's `%D%` are expanded, and the
+ * command writes exactly this content — the echoed word, nothing (touch, `: >`), or the number of commits
+ * the tag reaches. Any other command, or any other content, proves nothing.
+ */
+import { makeFinding } from '../core/severity.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const MAX_BYTES = 64;
+const MAX_FRAGMENT_BYTES = 1024 * 1024;
+const DIRS = new Set(['srcdir', 'top_srcdir', 'builddir', 'top_builddir', 'abs_srcdir', 'abs_top_srcdir', 'distdir', 'top_distdir']);
+const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
+
+export interface MakeRule { targets: string[]; recipe: string[] }
+export interface Makefile { vars: Map<string, string>; rules: MakeRule[] }
+
+/** Variables and rules of a makefile fragment (continuation lines joined); conditionals are read through. */
+export function parseMakefile(text: string): Makefile {
+  const vars = new Map<string, string>();
+  const rules: MakeRule[] = [];
+  let rule: MakeRule | undefined;
+  for (const line of text.replace(/\\\r?\n/g, ' ').split('\n')) {
+    if (line.startsWith('\t')) { rule?.recipe.push(line.slice(1)); continue; }
+    if (!line.trim() || /^\s*#/.test(line)) continue;
+    const v = /^([A-Za-z_][\w.]*)\s*(\+=|:=|\?=|=)\s*(.*)$/.exec(line);
+    if (v) {
+      vars.set(v[1]!, v[2] === '+=' ? `${vars.get(v[1]!) ?? ''} ${v[3]!}`.trim() : v[3]!.trim());
+      rule = undefined;
+      continue;
+    }
+    const r = /^([^\t#=:][^=:]*?)\s*::?(?!=)(.*)$/.exec(line);
+    if (r) {
+      rule = { targets: r[1]!.trim().split(/\s+/), recipe: [] };
+      rules.push(rule);
+      const inline = /;(.*)$/.exec(r[2]!);
+      if (inline) rule.recipe.push(inline[1]!);
+      continue;
+    }
+    rule = undefined;
+  }
+  return { vars, rules };
+}
+
+/** `s` with `$(VAR)`/`${VAR}`, directory variables (→ `.`) and `%D%`/`%reldir%` (→ the fragment's directory) expanded. */
+export function expand(s: string, vars: ReadonlyMap<string, string>, fragmentDir: string): string {
+  let out = s.replace(/%(?:D|reldir)%/g, fragmentDir || '.');
+  for (let i = 0; i < 8 && /\$[({][\w.]+[)}]/.test(out); i++)
+    out = out.replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : vars.get(name) ?? m));
+  return out;
+}
+
+const UNKNOWN = '\u0001';
+
+/**
+ * Whether a make path (expanded) names `path`, resolved against `base`: quotes dropped, `.`/`..` resolved; a
+ * variable the fragment does not define (an AC_SUBST such as `$(ltdl_dir)`) stands for one path segment.
+ */
+function namesPath(base: string, p: string, path: string): boolean {
+  const clean = p.replace(/^['"]|['"]$/g, '').replace(/\$[({][\w.]+[)}]/g, UNKNOWN);
+  if (!clean || clean.startsWith('/') || /[$%*?[\]]/.test(clean)) return false;
+  const parts = base ? base.split('/') : [];
+  for (const seg of clean.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') { if (!parts.length || parts[parts.length - 1]!.includes(UNKNOWN)) return false; parts.pop(); } else parts.push(seg);
+  }
+  const want = parts.join('/');
+  if (!want.includes(UNKNOWN)) return want === path;
+  if (baseOf(want).includes(UNKNOWN)) return false; // the file name itself must be spelled out
+  return new RegExp(`^${want.split(UNKNOWN).map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`).test(path);
+}
+
+type Content = { kind: 'word'; word: string } | { kind: 'empty' } | { kind: 'commit-count' };
+
+/** What one shell command writes to its redirection target; undefined for anything but the listed forms. */
+export function commandContent(cmd: string): Content | undefined {
+  const c = cmd.trim();
+  if (c === '' || c === ':' || c === 'true') return { kind: 'empty' };
+  const echo = /^echo\s+(['"]?)([\w.+-]+)\1$/.exec(c);
+  if (echo) return { kind: 'word', word: echo[2]! };
+  if (/^git\s+log\b[^|;&`$()]*\|\s*wc\s+-l\b(?:\s*\|\s*(?:'\$\(SED\)'|\$\(SED\)|sed)\s+(['"])s\|\[[\t ]+\]\|\|g\1)?$/.test(c)) return { kind: 'commit-count' };
+  if (/^git\s+rev-list\s+--count\s+HEAD$/.test(c)) return { kind: 'commit-count' };
+  return undefined;
+}
+
+/** The commands of a recipe line: make's echo/silence prefixes dropped, split at `;`, `&&`, `||`. */
+function commands(line: string): string[] {
+  return line
+    .replace(/^(?:\s*(?:[@+-]|\$\(AM_V_[A-Za-z]+\)))+/, '')
+    .split(/;|&&|\|\|/)
+    .map((c) => c.trim().replace(/^(?:(?:[@+-]|\$\(AM_V_[A-Za-z]+\))+|(?:then|else|do|\{|\()\s+)+/, '').trim())
+    .filter(Boolean);
+}
+
+export interface RuleProof { fragment: string; command: string; content: Content }
+
+/** The tracked rule writing `path` with the content model the command gives; undefined when none is found. */
+export async function findWritingRule(path: string, ctx: ClassifyContext): Promise<RuleProof[]> {
+  const byDir = pathsBy('dir', ctx.gitPaths);
+  const dirs: string[] = [];
+  for (let d = dirOf(path); ; d = dirOf(d)) { dirs.push(d); if (!d) break; }
+  const found: RuleProof[] = [];
+  for (const d of dirs) {
+    for (const frag of (byDir.get(d) ?? []).filter((p) => isFragment(baseOf(p))).sort()) {
+      const buf = await ctx.content.git(frag);
+      if (!buf || buf.length > MAX_FRAGMENT_BYTES || buf.subarray(0, 8192).includes(0)) continue;
+      const mk = parseMakefile(buf.toString('utf8'));
+      const names = (raw: string, targets: string[]) =>
+        (raw.includes('$@') ? targets.map((t) => raw.split('$@').join(t)) : [raw]).some((r) => {
+          const e = expand(r, mk.vars, d);
+          return namesPath(d, e, path) || namesPath('', e, path);
+        });
+      for (const rule of mk.rules) {
+        const targets = rule.targets.map((t) => expand(t, mk.vars, d));
+        const isTarget = rule.targets.some((t) => names(t, []));
+        const moved = isTarget && rule.recipe.some((l) => /\bmv\s+(?:-f\s+)?(['"]?)\$@[.-]?t(?:mp)?\1\s+(['"]?)\$@\2/.test(l) || /\bmv\s+(?:-f\s+)?(['"]?)\$@T\1\s+(['"]?)\$@\2/.test(l));
+        for (const line of rule.recipe) {
+          for (const cmd of commands(line)) {
+            const touch = /^touch\s+(\S+)$/.exec(cmd);
+            const redir = /^(.*?)\s*>\s*(\S+)$/.exec(cmd);
+            const dest = touch?.[1] ?? redir?.[2];
+            if (!dest || dest.includes('>')) continue;
+            const unq = dest.replace(/^['"]|['"]$/g, '');
+            const direct = names(unq, targets);
+            const viaTmp = moved && /^\$@(?:\.tmp|-t|\.t|T)$/.test(unq);
+            if (!direct && !viaTmp) continue;
+            const content = touch ? { kind: 'empty' as const } : commandContent(expand(redir![1]!, mk.vars, d));
+            if (content) found.push({ fragment: frag, command: cmd.slice(0, 160), content });
+            else return []; // the file is also written by a command whose output is not modelled: no proof
+          }
+        }
+      }
+    }
+  }
+  return found;
+}
+
+export const makeStampClassifier: Classifier = {
+  id: 'make-stamp',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf) return undefined;
+    const text = buf.toString('utf8');
+    const rules = await findWritingRule(diff.path, ctx);
+    for (const r of rules) {
+      let ok = false;
+      let commits: number | undefined;
+      if (r.content.kind === 'empty') ok = text === '';
+      else if (r.content.kind === 'word') ok = text === `${r.content.word}\n`;
+      else if (/^\d+\n$/.test(text)) {
+        commits = await ctx.history?.commitCount();
+        ok = commits !== undefined && text === `${commits}\n`;
+      }
+      if (!ok) continue;
+      return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'make-rule', source: r.fragment, generator: r.command, ...(commits !== undefined ? { commits } : {}) });
+    }
+    return undefined;
+  },
+};
