@@ -7,7 +7,8 @@
  * token, date or `@PLACEHOLDER@` is masked; on the tarball side only the release version and dates, so a
  * number that changed next to a stamp still counts as a change. Git's side may also hold a variable where
  * the tarball has the literal version (`${PROJECT_VERSION}`, `$(VERSION)`, `@VERSION@`); a URL may gain
- * `?h=<tag>`; `[unreleased]` on git's side may become a date; a version macro (`LIBCURL_VERSION`) may become
+ * `?h=<tag>`; a man page's `.TH` header may gain the version in its source field ("libcurl" → "libcurl
+ * 7.88.1") and a date; `[unreleased]` on git's side may become a date; a version macro (`LIBCURL_VERSION`) may become
  * the quoted release version. A whitespace-only line added or dropped beside a stamp is ignored. Anything else
  * on the line — code, a URL host, a flag — makes it no stamp.
  *
@@ -46,6 +47,31 @@ function macroBecameVersion(gitMasked: string, tarballMasked: string): boolean {
     if (gitMasked.slice(0, m.index) + `"${MASK}"` + gitMasked.slice(m.index + m[0].length) === tarballMasked) return true;
   }
   return false;
+}
+
+/** The arguments of a troff request line (`.TH a "b c" d`): quoted or blank-separated. */
+function troffArgs(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"]|"")*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * A man page's `.TH title section [date [source [manual]]]` header restamped at release: title, section and
+ * manual unchanged; the date is a date; the source names the release version and is git's source with at most
+ * that version (and a date) added — "libcurl" → "libcurl 7.88.1".
+ */
+function thRestamped(git: string, tarball: string, versionRe: RegExp | undefined): boolean {
+  if (!versionRe || !/^\.TH\s/.test(git) || !/^\.TH\s/.test(tarball)) return false;
+  const g = troffArgs(git);
+  const t = troffArgs(tarball);
+  if (g.length !== t.length || t.length < 5 || g[0] !== '.TH') return false;
+  if (g[1] !== t[1] || g[2] !== t[2] || g.slice(5).join('\u0001') !== t.slice(5).join('\u0001')) return false;
+  if (!hasDate(t[3]!) || maskDates(t[3]!).trim() !== MASK) return false;
+  versionRe.lastIndex = 0;
+  const source = t[4]!.replace(versionRe, MASK);
+  versionRe.lastIndex = 0;
+  if (source === t[4]) return false;
+  const gitSource = maskDates(g[4]!).replace(GENERIC_VERSION, MASK);
+  return squeeze(source.replace(/\s*\u0000/g, '')) === squeeze(gitSource.replace(/\s*\u0000/g, ''));
 }
 
 function escapeRe(s: string): string {
@@ -110,7 +136,7 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t)).replace(/[?&]h=\u0000/g, '');
       const gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
       // git's side may name the version macro where the tarball has the literal ("8.14.1" for LIBCURL_VERSION)
-      if (tm !== gm && !macroBecameVersion(gm, tm)) return undefined;
+      if (tm !== gm && !macroBecameVersion(gm, tm) && !thRestamped(g, t, versionRe)) return undefined;
       lines.push(added[k]!.at);
     }
   }

@@ -61,6 +61,16 @@ describe('changed-line stamps', () => {
     const th = '.\\"\n.TH curl_easy_cleanup 3 "22 Aug 2007" "libcurl 7.17.0" "libcurl Manual"\n.SH NAME\n';
     const thTar = '.\\"\n.TH curl_easy_cleanup 3 "January 02, 2023" "libcurl 7.88.1" "libcurl Manual"\n\n.SH NAME\n';
     expect(stampOnlyChanges(th, thTar, '7.88.1')).toEqual({ lines: [2], versionSeen: true });
+    // the source field gains the version it did not have
+    expect(stampOnlyChanges('.TH curl_url 3 "6 Aug 2018" "libcurl" "libcurl Manual"\n', '.TH curl_url 3 "January 02, 2023" "libcurl 7.88.1" "libcurl Manual"\n', '7.88.1')).toEqual({ lines: [1], versionSeen: true });
+  });
+  it('a .TH restamp may not change the title, section, manual or the source beyond the version', () => {
+    const g = '.TH curl_url 3 "6 Aug 2018" "libcurl" "libcurl Manual"\n';
+    expect(stampOnlyChanges(g, '.TH curl_evil 3 "January 02, 2023" "libcurl 7.88.1" "libcurl Manual"\n', '7.88.1')).toBeUndefined();
+    expect(stampOnlyChanges(g, '.TH curl_url 8 "January 02, 2023" "libcurl 7.88.1" "libcurl Manual"\n', '7.88.1')).toBeUndefined();
+    expect(stampOnlyChanges(g, '.TH curl_url 3 "January 02, 2023" "libcurl 7.88.1" "Evil Manual"\n', '7.88.1')).toBeUndefined();
+    expect(stampOnlyChanges(g, '.TH curl_url 3 "January 02, 2023" "evilcurl 7.88.1" "libcurl Manual"\n', '7.88.1')).toBeUndefined();
+    expect(stampOnlyChanges(g, '.TH curl_url 3 "soon" "libcurl 7.88.1" "libcurl Manual"\n', '7.88.1')).toBeUndefined();
   });
   it('those allowances do not stretch: a macro becoming another value, a non-blank added line, a blank-only hunk', () => {
     // the macro replaced by something other than the quoted release version
