@@ -35,7 +35,8 @@ export const MODULES = {
   // Pairing the two trees and the line diff (the goal module).
   compare: {
     mutate: ['src/compare/compare.ts', 'src/compare/content-diff.ts'],
-    testFiles: ['test/compare/*.test.ts'],
+    // survivors.test.ts: a tarball-only file whose name extends a submodule's path (issue #15), via verify().
+    testFiles: ['test/compare/*.test.ts', 'test/e2e/survivors.test.ts'],
     goal: 90,
   },
   // Look-alike and invisible characters in names: mostly module-level tables (see docs/mutation.md).
