@@ -73,8 +73,10 @@ describe.concurrent('hostile download servers', () => {
     const url = `${srv.base}/truncated`;
     const { r, cache } = await fetchRun(url);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^distdiff: ${url.replace(/[.?]/g, '\\$&')}: .*(truncated|closed|reset|incomplete|short|400)`));
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // How many of the 400 bytes sent arrive before the close is up to the scheduler; the rest is exact.
+    expect(r.stderr).toMatch(
+      new RegExp(`^distdiff: ${url.replace(/[.?]/g, '\\$&')}: connection closed after \\d+ of 1000 bytes; the transfer is incomplete; retry the download\n$`),
+    );
     noPartials(cache);
   });
 
