@@ -22,6 +22,7 @@ import { upstreamClassifier } from './upstream.js';
 import { blobIndexClassifier } from './upstream-blobs.js';
 import { provenancePostPass } from '../regenerate/provenance.js';
 import { translationsClassifier } from './translations.js';
+import { catalogsClassifier } from './catalogs.js';
 import { symlinkClassifier } from './symlinks.js';
 import { producedClassifier } from './produced.js';
 import { submoduleCopyClassifier } from './submodule-copy.js';
@@ -41,6 +42,9 @@ import { manRenderedClassifier } from './man-rendered.js';
  * 2. autotools    — tarball-only outputs of autoconf/automake/gettext whose source is in git.
  * 2b. translations — .po files fetched from the Translation Project by the tracked bootstrap, and
  *                  the .gmo/LINGUAS/Makevars/POTFILES.in written next to them.
+ * 2c. catalogs   — tarball-only catalogs proved from tracked ones: a LL.po made of a tracked LL.po's entries, a
+ *                  .pot whose msgids are in the tracked sources it references, en@quot/en@boldquot by the
+ *                  quotation rule, a .gmo compiled from such a .po.
  * 3. docs         — tarball-only generated documentation.
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
@@ -71,6 +75,7 @@ export const CLASSIFIERS: Classifier[] = [
   blobIndexClassifier,
   autotoolsClassifier,
   translationsClassifier,
+  catalogsClassifier,
   docsClassifier,
   symlinkClassifier,
   producedClassifier,

@@ -418,6 +418,22 @@ export const CODES = {
     message: (e) =>
       `${e.kind === 'po' ? `translation${e.project ? ` of ${e.project}` : ''}` : e.kind === 'gmo' ? 'compiled from the shipped .po' : e.kind} fetched or written by ${e.script} (translationproject.org)`,
   },
+  PO_FROM_TRACKED_CATALOG: {
+    title: 'Catalog made from tracked catalogs or sources',
+    severity: 'low',
+    explained: true,
+    description:
+      "A tarball-only translation catalog proved entry by entry: a LL.po every translated entry of which (msgctxt, msgid, msgid_plural, msgstr) is an entry of a tracked LL.po elsewhere in the tree, only #: lines, comments, obsolete #~ entries and the header's dates/Project-Id-Version/X-Generator differing (gettext's per-example catalogs); a .pot (or an xgettext --omit-header output) with empty msgstrs each of whose msgids has all its words in a tracked source its #: lines reference, or without #: lines in the tracked prerequisites of the Makefile.am rule that makes it; an en@quot.po/en@boldquot.po whose every msgstr is its msgid with only ASCII quotes made typographic (and bold escapes just inside them), its msgids those of the template beside it; a .gmo whose message table is exactly the compiled form of such a .po.",
+    docs: anchor('PO_FROM_TRACKED_CATALOG'),
+    message: (e) =>
+      e.kind === 'subset'
+        ? `${e.entries} translated entr${e.entries === 1 ? 'y' : 'ies'}, each an entry of the tracked ${e.source}${e.untranslated ? ` (${e.untranslated} untranslated)` : ''}${e.obsolete ? ` (${e.obsolete} obsolete ignored)` : ''}`
+        : e.kind === 'template'
+          ? `template of ${e.entries} msgid(s), each found in the tracked source(s) ${e.via === 'make-rule' ? `its ${e.source} rule names` : 'its #: lines reference'} (${e.sources} file(s))`
+          : e.kind === 'quot'
+            ? `${e.entries} msgstr(s) = msgid with the ${e.rule} quotation rule${e.source.endsWith('.pot') ? `; msgids from ${e.source}` : ''}`
+            : `the compiled table of ${e.source} (${e.entries} messages; the .po proved as ${e.of})`,
+  },
   PO_TRANSLATION_CHANGED: {
     title: 'Translation text changed',
     severity: 'medium',
