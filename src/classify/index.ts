@@ -30,6 +30,7 @@ import { texinfoStampClassifier } from './texinfo.js';
 import { extractedClassifier } from './extracted.js';
 import { makeStampClassifier } from './make-stamp.js';
 import { manRenderedClassifier } from './man-rendered.js';
+import { htmlRenderedClassifier } from './html-rendered.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -51,6 +52,8 @@ import { manRenderedClassifier } from './man-rendered.js';
  *                  a generator whose header names a tracked source (bison, flex, gperf …).
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
+ * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
+ *                  page, 95 % of its words in the tracked manual / the man page beside it, no active content.
  * 3f. extracted   — examples/test inputs extracted from a tracked source (texinfo manual …): all but a few
  *                  lines occur in it; the rest shown and scanned. A file whose first line names the manual's
  *                  `@example` line must equal that block exactly (texinfo unescaped, header from the script).
@@ -81,6 +84,7 @@ export const CLASSIFIERS: Classifier[] = [
   producedClassifier,
   texinfoStampClassifier,
   manRenderedClassifier,
+  htmlRenderedClassifier,
   extractedClassifier,
   makeStampClassifier,
   lineEndingsClassifier,
