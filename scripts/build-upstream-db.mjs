@@ -6,7 +6,8 @@
  * every line of every version, deduplicated per name — goes to data/upstream-lines.json.gz (--lines-out),
  * loaded only when a copy matches no version exactly. `--releases DIR` (scripts/fetch-upstream-releases.sh)
  * adds release-only versions: libtool's generated ltmain.sh, gettext's autopoint archive, and Debian's
- * toolchain copies as a labelled source.
+ * toolchain copies as a labelled source. For m4 files with `##` lines it also records the form aclocal copies
+ * into aclocal.m4 (those lines dropped: its blob id in the version row, its lines in the line data).
  *
  * Usage (after `npm run build`, which compiles src/classify/m4.ts to dist/classify/m4.js):
  *   node scripts/build-upstream-db.mjs [--out data/upstream-db.json.gz] [--date YYYY-MM-DD] \
@@ -35,7 +36,7 @@ if (!existsSync(m4Path)) {
   console.error(`build-upstream-db: ${m4Path} is missing; run \`npm run build\` first`);
   process.exit(2);
 }
-const { normalisedHash, parseSerial, scriptStamp, NORMALISATION_VERSION } = await import(m4Path);
+const { aclocalForm, normalisedHash, parseSerial, scriptStamp, NORMALISATION_VERSION } = await import(m4Path);
 const { LinesDbBuilder } = await import(join(root, 'dist/classify/upstream-lines.js'));
 /** Line data of every version (data/upstream-lines.json.gz), filled as versions are described. */
 const linesDb = new LinesDbBuilder();
@@ -444,6 +445,10 @@ function blobSha1(buf) {
 
 function describe(project, o, content, tag) {
   linesDb.add(o.name, o.oid, content, String(o.time).padStart(12, '0'));
+  // The form aclocal copies into aclocal.m4 ('##' lines dropped), where it differs: its blob id and lines.
+  const form = o.name.endsWith('.m4') ? aclocalForm(content.toString('latin1')) : undefined;
+  const aclocal = form !== undefined && form.length !== content.length ? blobSha1(Buffer.from(form, 'latin1')) : undefined;
+  if (aclocal) linesDb.add(o.name, aclocal, form, String(o.time).padStart(12, '0'));
   const serial = o.name.endsWith('.m4') ? parseSerial(content) : undefined;
   const stamp = o.name.endsWith('.m4') ? undefined : scriptStamp(content);
   return {
@@ -458,6 +463,7 @@ function describe(project, o, content, tag) {
     date: new Date(o.time * 1000).toISOString().slice(0, 10),
     tag,
     source: o.source,
+    aclocal,
   };
 }
 
@@ -515,9 +521,10 @@ async function main() {
     const v = list.map((e) => {
       if (e.serial !== undefined && (maxSerial[e.project] === undefined || cmpSerial(e.serial, maxSerial[e.project]) > 0))
         maxSerial[e.project] = e.serial;
-      // [blob, norm (24 hex), projectIndex, commit (12 hex), date, tag|0, serial|0, stamp|0, source label|0, source kind|0]
+      // [blob, norm (24 hex), projectIndex, commit (12 hex), date, tag|0, serial|0, stamp|0, source label|0, source kind|0, aclocal-form blob|0]
       const row = [e.blob, e.norm.slice(0, 24), projects.indexOf(e.project), e.commit.slice(0, 12), e.date, e.tag ?? 0, e.serial ?? 0, e.stamp ?? 0];
-      if (e.source) row.push(e.source.label, e.source.kind);
+      if (e.source || e.aclocal) row.push(e.source?.label ?? 0, e.source?.kind ?? 0);
+      if (e.aclocal) row.push(e.aclocal);
       return row;
     });
     versions += v.length;
@@ -528,7 +535,7 @@ async function main() {
     normalisation: NORMALISATION_VERSION,
     generated: opts.date,
     sources,
-    fields: ['blob', 'norm', 'project', 'commit', 'date', 'tag', 'serial', 'stamp', 'source', 'sourceKind'],
+    fields: ['blob', 'norm', 'project', 'commit', 'date', 'tag', 'serial', 'stamp', 'source', 'sourceKind', 'aclocalForm'],
     files,
   };
   const json = JSON.stringify(db);

@@ -107,6 +107,16 @@ export function normalise(content: Buffer | string): string {
   return out.join('\n');
 }
 
+/**
+ * The form aclocal copies a macro file in when it writes aclocal.m4: every line starting with `##` dropped
+ * (automake's aclocal reads macro files with `next if /^##/`). A third-party copy inside a shipped
+ * aclocal.m4 is this form of the file the maintainer had installed, so the upstream database records the
+ * blob id and line hashes of this form too (scripts/build-upstream-db.mjs) for the files where it differs.
+ */
+export function aclocalForm(text: string): string {
+  return text.replace(/^##.*\n/gm, '');
+}
+
 /** SHA-256 of the normalised form (latin1 bytes), first 32 hex digits. */
 export function normalisedHash(content: Buffer | string): string {
   return createHash('sha256').update(Buffer.from(normalise(content), 'latin1')).digest('hex').slice(0, 32);

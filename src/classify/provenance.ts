@@ -89,15 +89,17 @@ function addDays(date: string, days: number): string {
 /**
  * The nearest known version of `name` to `content`, with the content's novel lines; undefined when no
  * version of the name has line data. `releaseDate` (YYYY-MM-DD…) excludes versions dated after the release.
+ * `form` 'aclocal' compares with each version's aclocal form (its `##` lines dropped, as copied into aclocal.m4).
  */
-export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string, releaseTag?: string): Provenance | undefined {
+export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string, releaseTag?: string, form?: 'aclocal'): Provenance | undefined {
   const all = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM && !ownRelease(v, releaseTag));
-  const withLines: { v: UpstreamVersion; lines: Uint32Array }[] = [];
+  const withLines: { v: UpstreamVersion; key: string; lines: Uint32Array }[] = [];
   const seenBlob = new Map<string, Uint32Array | undefined>();
   for (const v of all) {
-    if (!seenBlob.has(v.blob)) seenBlob.set(v.blob, db.versionLines(v));
-    const lines = seenBlob.get(v.blob);
-    if (lines) withLines.push({ v, lines });
+    const key = form === 'aclocal' ? (v.aclocalBlob ?? v.blob) : v.blob;
+    if (!seenBlob.has(key)) seenBlob.set(key, db.versionLines(v, form));
+    const lines = seenBlob.get(key);
+    if (lines) withLines.push({ v, key, lines });
   }
   if (withLines.length === 0) return undefined;
   const limit = releaseDate ? addDays(releaseDate, RELEASE_GRACE_DAYS) : undefined;
@@ -112,7 +114,7 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
   // One estimate per distinct blob (the same content under several projects/dates costs one diff).
   const byBlob = new Map<string, { lines: Uint32Array; versions: UpstreamVersion[]; estimate: number }>();
   for (const c of pool) {
-    const e = byBlob.get(c.v.blob);
+    const e = byBlob.get(c.key);
     if (e) {
       e.versions.push(c.v);
       continue;
@@ -126,7 +128,7 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
         left.set(h, k - 1);
       }
     }
-    byBlob.set(c.v.blob, { lines: c.lines, versions: [c.v], estimate: mine.length + c.lines.length - 2 * common });
+    byBlob.set(c.key, { lines: c.lines, versions: [c.v], estimate: mine.length + c.lines.length - 2 * common });
   }
   const ranked = [...byBlob.values()].sort((a, b) => a.estimate - b.estimate);
   const ownRanked = ranked.filter((r) => r.versions.some((v) => v.project === owner));

@@ -14,7 +14,7 @@ import { gunzipSync } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
 import type { UpstreamRef } from '../core/findings.js';
 import { blobId } from '../scan/blob-id.js';
-import { compareSerial, NORMALISATION_VERSION, normalisedHash, parseSerial, scriptStamp, serialParts } from './m4.js';
+import { aclocalForm, compareSerial, NORMALISATION_VERSION, normalisedHash, parseSerial, scriptStamp, serialParts } from './m4.js';
 import { bundledLinesDb, LinesDb, LinesDbBuilder, type RawLinesDb } from './upstream-lines.js';
 
 export const LOCAL_SYSTEM = 'local-system';
@@ -44,6 +44,11 @@ export interface UpstreamVersion {
    * distribution's patched copy.
    */
   source?: { label: string; kind: 'release' | 'distribution' };
+  /**
+   * m4 files with `##` lines: the blob id of the form aclocal copies into aclocal.m4 (those lines dropped,
+   * m4.ts aclocalForm); the line data holds that form's lines under this id too.
+   */
+  aclocalBlob?: string;
   /** Index of this version within its name's list. */
   index: number;
 }
@@ -55,8 +60,8 @@ export interface UpstreamDbHeader {
   sources: { project: string; repo: string; head: string }[];
 }
 
-/** [blob, norm, projectIndex, commit, date, tag|0, serial|0, stamp|0, source label|0, source kind|0] */
-type RawVersion = [string, string, number, string, string, string | 0, string | 0, string | 0, (string | 0)?, ('release' | 'distribution' | 0)?];
+/** [blob, norm, projectIndex, commit, date, tag|0, serial|0, stamp|0, source label|0, source kind|0, aclocal-form blob|0] */
+type RawVersion = [string, string, number, string, string, string | 0, string | 0, string | 0, (string | 0)?, ('release' | 'distribution' | 0)?, (string | 0)?];
 interface RawFile {
   maxSerial: Record<string, string>;
   v: RawVersion[];
@@ -72,6 +77,7 @@ export class UpstreamDb {
   private readonly files: Record<string, RawFile>;
   private readonly blobIndex = new Map<string, UpstreamVersion[]>();
   private readonly normIndex = new Map<string, UpstreamVersion[]>();
+  private readonly aclocalIndex = new Map<string, UpstreamVersion[]>();
   private readonly nameIndex = new Map<string, UpstreamVersion[]>();
   private readonly local = new Map<string, UpstreamVersion[]>();
   private linesDb: LinesDb | null | undefined;
@@ -101,6 +107,7 @@ export class UpstreamDb {
           serial: r[6] || undefined,
           stamp: r[7] || undefined,
           ...(typeof r[8] === 'string' && r[8] ? { source: { label: r[8], kind: r[9] === 'distribution' ? ('distribution' as const) : ('release' as const) } } : {}),
+          ...(typeof r[10] === 'string' && r[10] ? { aclocalBlob: r[10] } : {}),
           index,
         }),
       );
@@ -108,6 +115,7 @@ export class UpstreamDb {
       for (const v of list) {
         push(this.blobIndex, v.blob, v);
         push(this.normIndex, v.norm!, v);
+        if (v.aclocalBlob) push(this.aclocalIndex, v.aclocalBlob, v);
       }
     }
     for (const { path, content } of localFiles) {
@@ -120,6 +128,14 @@ export class UpstreamDb {
   /** Versions (any name, any project) with this SHA-1 blob id; upstream history first, then local-system copies. */
   byBlob(oid: string): UpstreamVersion[] {
     return [...(this.blobIndex.get(oid) ?? []), ...(this.local.get(oid) ?? [])];
+  }
+
+  /**
+   * Versions (any name, any project) whose aclocal form — the file as aclocal copies it into aclocal.m4, its
+   * `##` lines dropped — has this SHA-1 blob id, for the files where that form differs from the file.
+   */
+  byAclocalForm(oid: string): UpstreamVersion[] {
+    return this.aclocalIndex.get(oid) ?? [];
   }
 
   /** Versions whose normalised hash (normalisedHash(), compared on its first 24 hex digits) is this. */
@@ -156,10 +172,13 @@ export class UpstreamDb {
     return this.linesDb;
   }
 
-  /** The 32-bit line hashes of one version, in order; undefined when the line data lacks it. */
-  versionLines(v: UpstreamVersion): Uint32Array | undefined {
+  /**
+   * The 32-bit line hashes of one version, in order (of its aclocal form with `form` 'aclocal'); undefined
+   * when the line data lacks it.
+   */
+  versionLines(v: UpstreamVersion, form?: 'aclocal'): Uint32Array | undefined {
     if (v.project === LOCAL_SYSTEM) return undefined;
-    return this.lines()?.lines(v.name, v.blob);
+    return this.lines()?.lines(v.name, form === 'aclocal' ? (v.aclocalBlob ?? v.blob) : v.blob);
   }
 }
 
@@ -268,6 +287,9 @@ export function rawDbFromContents(files: readonly UpstreamFileVersion[], generat
     const stamp = f.name.endsWith('.m4') ? undefined : scriptStamp(buf);
     const blob = blobId('sha1', buf);
     lines.add(f.name, blob, buf);
+    const form = f.name.endsWith('.m4') ? aclocalForm(buf.toString('latin1')) : undefined;
+    const formBlob = form !== undefined && form.length !== buf.length ? blobId('sha1', Buffer.from(form, 'latin1')) : undefined;
+    if (formBlob) lines.add(f.name, formBlob, form!);
     if (serial) {
       const prev = entry.maxSerial[f.project];
       if (prev === undefined || compareSerial(serial.parts, serialParts(prev) ?? []) > 0) entry.maxSerial[f.project] = serial.text;
@@ -283,6 +305,7 @@ export function rawDbFromContents(files: readonly UpstreamFileVersion[], generat
       stamp ? `${stamp.kind}=${stamp.value}` : 0,
       f.source?.label ?? 0,
       f.source?.kind ?? 0,
+      formBlob ?? 0,
     ]);
   }
   return {

@@ -61,10 +61,10 @@ export interface Nearest {
  * changed lines, versions dated after the release excluded, the file's own project preferred); for names
  * without line data, the version with the same or the closest earlier version stamp.
  */
-export function nearestVersion(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string, releaseTag?: string): Nearest | undefined {
+export function nearestVersion(db: UpstreamDb, name: string, content: Buffer, releaseDate?: string, releaseTag?: string, form?: 'aclocal'): Nearest | undefined {
   const versions = db.byName(name).filter((v) => v.project !== LOCAL_SYSTEM && !ownRelease(v, releaseTag));
   if (versions.length === 0) return undefined;
-  const prov = provenanceOf(db, name, content, releaseDate, releaseTag);
+  const prov = provenanceOf(db, name, content, releaseDate, releaseTag, form);
   if (prov) return { version: prov.version, changedLines: prov.novelLines + prov.removedLines, provenance: prov };
   const stamp = scriptStamp(content);
   if (!stamp) return { version: versions[versions.length - 1]! };
@@ -85,13 +85,17 @@ function pick(list: UpstreamVersion[], owner?: string): UpstreamVersion {
   return [...list].sort((a, b) => rank(a) - rank(b) || ((a.date ?? '9') < (b.date ?? '9') ? -1 : (a.date ?? '9') > (b.date ?? '9') ? 1 : 0))[0]!;
 }
 
-/** Classifies one file's content against the database; exported for tests and other callers. */
-export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, opts: { releaseDate?: string; releaseTag?: string } = {}): Finding | undefined {
+/**
+ * Classifies one file's content against the database; exported for tests and other callers. `form`
+ * 'aclocal': the content is a copy inside aclocal.m4, compared with each version's aclocal form (its `##`
+ * lines dropped) as well as the version itself.
+ */
+export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal' } = {}): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
 
   const oid = blobId('sha1', content);
-  const exact = db.byBlob(oid).filter((v) => !ownRelease(v, opts.releaseTag));
+  const exact = [...db.byBlob(oid), ...(opts.form === 'aclocal' ? db.byAclocalForm(oid) : [])].filter((v) => !ownRelease(v, opts.releaseTag));
   const upstreamExact = exact.filter((v) => v.project !== LOCAL_SYSTEM);
   if (upstreamExact.length > 0) {
     const sameName = upstreamExact.filter((v) => v.name === name);
@@ -107,7 +111,7 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
   const serial = name.endsWith('.m4') ? parseSerial(content) : undefined;
   const max = db.maxSerial(name);
   if (serial && max && compareSerial(serial.parts, max.parts) > 0) {
-    const prov = provenanceOf(db, name, content, opts.releaseDate, opts.releaseTag);
+    const prov = provenanceOf(db, name, content, opts.releaseDate, opts.releaseTag, opts.form);
     return withConstructs(
       makeFinding('SERIAL_AHEAD_OF_UPSTREAM', path, {
         name,
@@ -125,7 +129,7 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
   if (normalised.length > 0)
     return escalate(makeFinding('UPSTREAM_COPY', path, { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 }), 'low', 'normalised-match');
 
-  const nearest = nearestVersion(db, name, content, opts.releaseDate, opts.releaseTag);
+  const nearest = nearestVersion(db, name, content, opts.releaseDate, opts.releaseTag, opts.form);
   const prov = nearest?.provenance;
   const constructs = findConstructs(content.toString('latin1'), path);
   if (prov && constructs.length === 0 && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {

@@ -91,7 +91,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule';
+    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index';
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
@@ -102,7 +102,10 @@ export interface EvidenceMap extends AnomalyEvidence {
     commit?: string;
     date?: string;
     version?: string;
-    /** extracted / rendered: the output's non-blank lines (or words) found in the source(s). */
+    /** index: the sources' directory glob, `generator` the registration macro, `files` the sources the lines were found in, `missing` their registration lines it does not list. */
+    files?: number;
+    missing?: number;
+    /** extracted / rendered / index: the output's non-blank lines (or words, or registration lines) found in the source(s). */
     found?: number;
     total?: number;
     /** make-rule: the number of commits the tag reaches, when the command writes the commit count (generator: the command). */
@@ -116,22 +119,6 @@ export interface EvidenceMap extends AnomalyEvidence {
     sourceCopy?: { submodule: string; commit: string; file: string };
   };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
-  /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
-  PO_FROM_TRACKED_CATALOG: {
-    kind: 'subset' | 'template' | 'quot' | 'compiled';
-    /** subset: the tracked catalog; template: the first referenced source (or the Makefile.am of the rule); quot: the template beside it (or the file itself); compiled: the .po. */
-    source: string;
-    /** Translated entries checked (template: msgids checked; compiled: messages in the table). */
-    entries: number;
-    untranslated?: number;
-    obsolete?: number;
-    /** template: tracked sources its msgids were found in; via the prerequisites of a Makefile.am rule. */
-    sources?: number;
-    via?: 'make-rule';
-    rule?: 'quot' | 'boldquot';
-    /** compiled: how the .po itself was proved. */
-    of?: 'subset' | 'template' | 'quot' | 'compiled';
-  };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
@@ -238,6 +225,10 @@ export interface ProvenanceInput {
   part?: string;
   /** The finding code that explains a tarball input (UPSTREAM_COPY …), 'git' for a tracked file, 'reproduced' for a regenerated one. */
   explainedBy?: FindingCode | 'git' | 'reproduced';
+  /** 'aclocal-copy': the known version the copy is (explained) or is nearest to (flagged). */
+  upstream?: UpstreamRef;
+  /** 'aclocal-copy': the copy's lines that version lacks (shown) and how many of its lines the copy lacks. */
+  lines?: LineProvenance;
 }
 
 /**

@@ -14,10 +14,11 @@
  *
  * Pure functions over text.
  */
+import { aclocalCopyVersions } from '../classify/aclocal-copy.js';
+import { aclocalForm } from '../classify/m4.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { UpstreamDb } from '../classify/upstream-db.js';
 import type { AclocalCopy } from './types.js';
-import { blobId } from '../scan/blob-id.js';
 
 /** One file copied into aclocal.m4. */
 
@@ -26,7 +27,7 @@ const PREAMBLE_END = /typically [`']autoreconf'\.\]\)\]\)\n\n/;
 
 /** aclocal drops '##' lines of every macro file it reads (`next if /^##/`). */
 export function aclocalContent(fileText: string): string {
-  return fileText.replace(/^##.*\n/gm, '');
+  return aclocalForm(fileText);
 }
 
 /**
@@ -97,8 +98,8 @@ export function splitCopies(block: string, db: UpstreamDb | undefined): AclocalC
     for (const e of ends) {
       if (e <= start + 1) continue;
       const content = block.slice(start, e - 1);
-      const hits = db.byBlob(blobId('sha1', Buffer.from(content, 'latin1')));
-      if (hits.length) return { end: e, version: hits.find((h) => h.project !== 'local-system') ?? hits[0]! };
+      const hits = aclocalCopyVersions(db, content);
+      if (hits.length) return { end: e, version: hits[0]! };
     }
     return undefined;
   };
@@ -110,7 +111,7 @@ export function splitCopies(block: string, db: UpstreamDb | undefined): AclocalC
     const text = block.slice(unknownFrom, block[to - 1] === '\n' ? to - 1 : to);
     const name = nameFromHeader(text) ?? `unnamed-${++unnamed}.m4`;
     const constructs = findConstructs(text, name);
-    out.push({ name, line: lineAt(unknownFrom), bytes: Buffer.byteLength(text, 'latin1'), nameKnown: db?.has(name) ?? false, ...(constructs.length ? { constructs } : {}) });
+    out.push({ name, line: lineAt(unknownFrom), bytes: Buffer.byteLength(text, 'latin1'), content: text, nameKnown: db?.has(name) ?? false, ...(constructs.length ? { constructs } : {}) });
     unknownFrom = undefined;
   };
   let pos = 0;
@@ -120,7 +121,7 @@ export function splitCopies(block: string, db: UpstreamDb | undefined): AclocalC
       closeUnknown(pos);
       const text = block.slice(pos, hit.end - 1);
       const v = hit.version;
-      out.push({ name: v.name, line: lineAt(pos), bytes: Buffer.byteLength(text, 'latin1'), upstream: { project: v.project, ...(v.tag ? { tag: v.tag } : {}), ...(v.commit ? { commit: v.commit } : {}) } });
+      out.push({ name: v.name, line: lineAt(pos), bytes: Buffer.byteLength(text, 'latin1'), content: text, upstream: { project: v.project, ...(v.tag ? { tag: v.tag } : {}), ...(v.commit ? { commit: v.commit } : {}) } });
       pos = hit.end;
       continue;
     }

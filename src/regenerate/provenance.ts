@@ -13,6 +13,7 @@
  *                                       reason }
  */
 import { structuredPatch } from 'diff';
+import { judgeAclocalCopy } from '../classify/aclocal-copy.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
@@ -56,19 +57,16 @@ function inputProvenance(
   inputs: RegeneratedOutput['inputs'],
   report: RegenerationReport,
   byPath: Map<string, Finding>,
+  release: { date?: string; tag?: string } = {},
 ): { inputs: ProvenanceInput[]; flagged: { path: string; code: Finding['code']; severity: Severity }[] } {
   const out: ProvenanceInput[] = [];
   const flagged: { path: string; code: Finding['code']; severity: Severity }[] = [];
   for (const i of inputs) {
     if (i.origin === 'aclocal-copy' && i.copy) {
-      const part = { path: i.path, origin: i.origin, part: i.copy.name };
-      if (i.copy.upstream) out.push({ ...part, explainedBy: 'UPSTREAM_COPY' });
-      else {
-        // Judged like the same file shipped under m4/: constructs, a version no upstream has, or unknown.
-        out.push(part);
-        const code = i.copy.constructs?.length ? 'SUSPICIOUS_CONSTRUCTS' : i.copy.nameKnown ? 'UPSTREAM_COPY_UNKNOWN_VERSION' : 'TARBALL_ONLY_UNEXPLAINED';
-        flagged.push({ path: `${i.path} (copy of ${i.copy.name}, line ${i.copy.line})`, code, severity: code === 'SUSPICIOUS_CONSTRUCTS' ? 'critical' : codeDoc(code).severity });
-      }
+      // Judged like the same file shipped under m4/, against the aclocal form of every known version.
+      const { flagged: flag, ...judged } = judgeAclocalCopy(i.copy, release);
+      out.push({ path: i.path, origin: i.origin, part: i.copy.name, ...judged });
+      if (flag) flagged.push({ path: `${i.path} (copy of ${i.copy.name}, line ${i.copy.line})`, ...flag });
       continue;
     }
     if (i.origin === 'git') {
@@ -100,6 +98,7 @@ function worst(severities: Severity[]): Severity {
 
 export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): Finding[] {
   const report = ctx.regeneration;
+  const release = { ...(ctx.revision?.date ? { date: ctx.revision.date } : {}), ...(ctx.revision?.tag ? { tag: ctx.revision.tag } : {}) };
   const out = [...findings];
   const byPath = new Map<string, Finding>();
   for (const f of findings) if (!byPath.has(f.path) || f.code !== 'DUPLICATE_ENTRY') byPath.set(f.path, f);
@@ -119,7 +118,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
         ...(prev.degraded ? { degraded: prev.degraded } : {}),
       };
       if (o.status === 'reproduced') {
-        const { inputs, flagged } = inputProvenance(o.inputs, report, byPath);
+        const { inputs, flagged } = inputProvenance(o.inputs, report, byPath, release);
         if (!flagged.length) {
           out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, {
             tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
@@ -137,7 +136,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
       // comments aside) keeps that explanation; anything else that differs is a mismatch.
       if (o.step === 'libtoolize' && prev.code === 'UPSTREAM_COPY') continue;
       const shipped = ctx.content.tarball(o.path);
-      const { inputs } = inputProvenance(o.inputs, report, byPath);
+      const { inputs } = inputProvenance(o.inputs, report, byPath, release);
       let constructs = prev.constructs ?? [];
       let differingLines = 0;
       if (shipped && o.regenerated) {

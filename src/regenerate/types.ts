@@ -62,6 +62,8 @@ export interface AclocalCopy {
   /** Byte offset of the copy in aclocal.m4 (1-based line for the reader). */
   line: number;
   bytes: number;
+  /** The copy's text (judged by src/classify/aclocal-copy.ts). */
+  content?: string;
   /** The upstream file it is byte for byte (project and first release tag). */
   upstream?: { project: string; tag?: string; commit?: string };
   /** Not an upstream copy: whether the database knows files of this name (then no version of it matches). */

@@ -1,0 +1,111 @@
+/**
+ * Macro files copied into a shipped aclocal.m4, judged against the aclocal form of known versions
+ * (src/classify/aclocal-copy.ts): aclocal drops `##` lines, so a copy of libtool.m4 never equals the file.
+ * Real data built by code: a small libtool git repository (fixed dates) and a Debian package made with
+ * dpkg-deb, derived by the real builder script (scripts/build-upstream-db.mjs --releases). Synthetic file
+ * contents that only imitate the shape of the real ones.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { judgeAclocalCopy, shortenedVersions } from '../../src/classify/aclocal-copy.js';
+import { aclocalForm } from '../../src/classify/m4.js';
+import { readUpstreamDb, UpstreamDb } from '../../src/classify/upstream-db.js';
+import { readLinesDb } from '../../src/classify/upstream-lines.js';
+import { splitCopies } from '../../src/regenerate/aclocal-copies.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = resolve(__dirname, '../..');
+const body = Array.from({ length: 30 }, (_, i) => `  func_lt_step_${i} () { lt_var_${i}=$${i % 9}; }`);
+const libtoolM4 = (version: string) =>
+  ['# libtool.m4 - synthetic test file', '# serial 58 LT_INIT', '', '## ------------------------------------- ##', '## Accumulate code for creating libtool. ##', '## ------------------------------------- ##', '', 'AC_DEFUN([LT_INIT],', '[', ...body.slice(0, 15), '## FIXME: this comment goes', ...body.slice(15), `  macro_version='${version}'`, '])', ''].join('\n');
+const UPSTREAM = libtoolM4('2.4.7');
+const DEBIAN = libtoolM4('2.4.7 Debian-2.4.7-7');
+const release = { date: '2024-04-26T11:22:15+02:00', tag: 'v3.7.4' };
+/** The copy as aclocal writes it into aclocal.m4 (followed there by one more newline). */
+const copyOf = (text: string) => aclocalForm(text);
+
+let db: UpstreamDb;
+beforeAll(() => {
+  const dir = tempDir('distdiff-aclocal-copy-');
+  const libtool = makeRepo(join(dir, 'libtool'));
+  libtool.commit({ 'm4/libtool.m4': UPSTREAM, 'm4/ltsugar.m4': '# ltsugar.m4 - synthetic\nAC_DEFUN([LT_SUGAR], [:])\n' }, 'v2.4.7', '2022-03-17T10:00:00Z');
+  libtool.tag('v2.4.7');
+  const pkg = join(dir, 'deb/libtool');
+  mkdirSync(join(pkg, 'DEBIAN'), { recursive: true });
+  mkdirSync(join(pkg, 'usr/share/aclocal'), { recursive: true });
+  writeFileSync(join(pkg, 'DEBIAN/control'), 'Package: libtool\nVersion: 2.4.7-7\nArchitecture: all\nMaintainer: Test <test@example.invalid>\nDescription: synthetic test package\n');
+  writeFileSync(join(pkg, 'usr/share/aclocal/libtool.m4'), DEBIAN);
+  const built = new Date('2023-01-10T12:00:00Z'); // the package's build: its files' date
+  utimesSync(join(pkg, 'usr/share/aclocal/libtool.m4'), built, built);
+  const rel = join(dir, 'releases');
+  mkdirSync(join(rel, 'deb/bookworm'), { recursive: true });
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', pkg, join(rel, 'deb/bookworm/libtool_2.4.7-7_all.deb')], { stdio: 'ignore' });
+  const out = join(dir, 'data');
+  execFileSync(
+    process.execPath,
+    [join(root, 'scripts/build-upstream-db.mjs'), '--out', join(out, 'db.json.gz'), '--lines-out', join(out, 'lines.json.gz'), '--blobs-out', join(out, 'blobs.json.gz'), '--date', '2026-11-29', '--releases', rel, `libtool=${libtool.dir}/.git`],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const lines = readLinesDb(join(out, 'lines.json.gz'));
+  db = new UpstreamDb(readUpstreamDb(join(out, 'db.json.gz')), [], () => lines);
+}, 120_000);
+
+describe('the builder records the aclocal form of files with ## lines', () => {
+  it('for upstream history and distribution copies alike; not for files without ## lines', () => {
+    const lt = db.byName('libtool.m4');
+    expect(lt.map((v) => [v.source?.label ?? v.tag, v.aclocalBlob !== undefined])).toEqual([
+      ['v2.4.7', true],
+      ['Debian bookworm libtool 2.4.7-7', true],
+    ]);
+    expect(db.byAclocalForm(lt[0]!.aclocalBlob!)).toEqual([lt[0]]);
+    expect(db.byName('ltsugar.m4')[0]!.aclocalBlob).toBeUndefined();
+    expect(db.versionLines(lt[0]!, 'aclocal')!.length).toBe(UPSTREAM.split('\n').length - 1 - 4);
+  });
+});
+
+describe('judgeAclocalCopy', () => {
+  const judge = (text: string, name = 'libtool.m4') => judgeAclocalCopy({ name, content: text }, release, db);
+
+  it('the aclocal form of an upstream version or of a distribution copy: explained, naming it', () => {
+    expect(judge(copyOf(UPSTREAM))).toEqual({ explainedBy: 'UPSTREAM_COPY', upstream: expect.objectContaining({ project: 'libtool', version: 'v2.4.7' }) });
+    expect(judge(copyOf(DEBIAN))).toEqual({ explainedBy: 'UPSTREAM_COPY_VARIANT', upstream: expect.objectContaining({ project: 'libtool', source: 'Debian bookworm libtool 2.4.7-7' }) });
+  });
+
+  it('a rebuild that lengthened a version token (Ubuntu build1): explained, the line shown', () => {
+    const j = judge(copyOf(DEBIAN.replace('Debian-2.4.7-7', 'Debian-2.4.7-7build1')));
+    expect(j.explainedBy).toBe('UPSTREAM_COPY_PATCHED');
+    expect(j.upstream?.source).toBe('Debian bookworm libtool 2.4.7-7');
+    expect(j.lines).toEqual({ novelLines: 1, removedLines: 1, novel: [{ line: 37, text: "  macro_version='2.4.7 Debian-2.4.7-7build1'" }] });
+  });
+
+  it('tampered twins: one novel line, another version, a construct, an unknown name — flagged, lines shown', () => {
+    const added = copyOf(DEBIAN).replace('  func_lt_step_3 ', '  LIBS="$LIBS -lpayload"\n  func_lt_step_3 ');
+    expect(judge(added)).toEqual({
+      flagged: { code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' },
+      upstream: expect.objectContaining({ source: 'Debian bookworm libtool 2.4.7-7' }),
+      lines: { novelLines: 1, removedLines: 0, novel: [{ line: 10, text: '  LIBS="$LIBS -lpayload"' }] },
+    });
+    expect(judge(copyOf(DEBIAN.replace('2.4.7 Debian-2.4.7-7', '2.4.9 Debian-2.4.9-1'))).flagged).toEqual({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    const construct = copyOf(DEBIAN).replace('  func_lt_step_3 ', '  eval "$(echo ZWNobyBoaQ== | base64 -d)"\n  func_lt_step_3 ');
+    expect(judge(construct).flagged).toEqual({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'critical' });
+    expect(judgeAclocalCopy({ name: 'mine.m4', content: 'AC_DEFUN([MINE], [:])', nameKnown: false }, release, db)).toEqual({ flagged: { code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' } });
+  });
+
+  it('splitCopies finds a copy by its aclocal form', () => {
+    const parts = splitCopies(`${copyOf(DEBIAN)}\n# ltsugar.m4 - synthetic\nAC_DEFUN([LT_SUGAR], [:])\n\n`, db);
+    expect(parts.map((p) => [p.name, p.upstream?.project])).toEqual([
+      ['libtool.m4', 'libtool'],
+      ['ltsugar.m4', 'libtool'],
+    ]);
+  });
+
+  it('shortenedVersions', () => {
+    expect(shortenedVersions('V="2.4.6 Debian-2.4.6-15build2"')).toEqual(['V="2.4.6 Debian-2.4.6"', 'V="2.4.6 Debian-2.4.6-15"']);
+    expect(shortenedVersions('x 1.16.5+ds y')).toEqual(['x 1.16.5 y']);
+    expect(shortenedVersions('x 2.4.6-15build2')).toEqual(['x 2.4.6', 'x 2.4.6-15']);
+    expect(shortenedVersions('no version here')).toEqual([]);
+  });
+});
