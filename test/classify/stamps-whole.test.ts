@@ -79,6 +79,9 @@ describe('changed-line stamps', () => {
     expect(stampOnlyChanges('#define CURL_VERSION LIBCURL_VERSION\n', '#define X "8.14.1"\n', '8.14.1')).toBeUndefined();
     // a stamp plus an added line of code
     expect(stampOnlyChanges('.TH x 1 "2007" "x 1.0"\n.SH NAME\n', '.TH x 1 "January 02, 2023" "x 7.88.1"\nsystem("sh")\n.SH NAME\n', '7.88.1')).toBeUndefined();
+    // a blank line after a backslash-continued stamp line would split the command in two
+    expect(stampOnlyChanges('V=1.0 \\\n  rm -rf x\n', 'V=7.88.1 \\\n\n  rm -rf x\n', '7.88.1')).toBeUndefined();
+    expect(stampOnlyChanges('V=1.0\n  rm -rf x\n', 'V=7.88.1\n\n  rm -rf x\n', '7.88.1')).toEqual({ lines: [1], versionSeen: true });
     // only a blank line added: nothing stamped
     expect(stampOnlyChanges('a\nb\n', 'a\n\nb\n', '7.88.1')).toBeUndefined();
     // [unreleased] turned into something that is not a date

@@ -1,0 +1,146 @@
+/**
+ * HTML documentation rendered from a source the release has (issue 11 d): texinfo manuals split or whole
+ * (texi2html / makeinfo --html / texi2any: `gettext_12.html`, `autosprintf_all.html` from the tracked
+ * `gettext.texi`, `autosprintf.texi`) and man pages formatted by `groff -Thtml` (`msgfmt.1.html` from the
+ * shipped `msgfmt.1`, `gettext.1.html.in` from `gettext.1.in`). Not build-affecting, so a structural check:
+ *   - the generator named in the page (meta Generator, groff's Creator comment) is one of those formatters;
+ *   - the source: the tracked `STEM.texi` (nearest to the page) with the tracked .texi files beside it, or
+ *     the man page `X.N` / `X.N.in` beside the page (tracked or shipped);
+ *   - at least 95 % of the page's distinct words (tags, comments and style sheets removed) occur in the
+ *     source or are the formatter's navigation words ("FastForward", month names);
+ *   - no active content: no <script>, <iframe>, <object>, <embed>, <form>, no on…= handlers, no
+ *     javascript:/data: URLs, and every linked host occurs in the source or is the formatter's own.
+ */
+import { makeFinding } from '../core/severity.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
+import { findConstructs } from './suspicious.js';
+import type { Classifier, ClassifyContext } from './types.js';
+import { newHosts, urlHosts } from './urls.js';
+
+const MAX_BYTES = 4 * 1024 * 1024;
+const MIN_WORDS = 20;
+const MIN_SHARE = 0.95;
+
+/** Words the formatters write themselves: navigation panels, the "About" page, the date of generation. */
+const FORMATTER_WORDS = new Set([
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'button', 'buttons', 'navigation', 'panel', 'panels', 'fastback', 'fastforward', 'forward', 'back', 'footnotes', 'jump',
+  'assumes', 'structure', 'latex', 'contents', 'short', 'table', 'index', 'about', 'this', 'document', 'generated', 'using',
+  'texi2html', 'texi', 'html', 'was', 'makeinfo', 'texinfo', 'groff', 'previous', 'next', 'section', 'chapter', 'subsection', 'subsubsection',
+  'reading', 'order', 'beginning', 'cover', 'top', 'meaning', 'following', 'have', 'the', 'current', 'position', 'where',
+  'example', 'one', 'two', 'three', 'name', 'from', 'same', 'level', 'node', 'sections', 'user', 'commands', 'manual',
+]);
+/** Hosts the formatters link to themselves (DOCTYPE, their home pages). */
+const FORMATTER_HOSTS = new Set(['www.w3.org', 'www.nongnu.org', 'www.gnu.org']);
+
+const GENERATORS: { re: RegExp; kind: 'texinfo' | 'groff' }[] = [
+  { re: /<meta\s+name="generator"\s+content="(texi2html[^"]*|makeinfo[^"]*|texi2any[^"]*|GNU Texinfo[^"]*)"/i, kind: 'texinfo' },
+  { re: /<meta\s+name="generator"\s+content="(groff -Thtml[^"]*)"/i, kind: 'groff' },
+];
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
+
+/** The page's text: comments, style sheets and tags removed, the common entities decoded. */
+export function htmlText(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&([a-z]+);/gi, (all, e: string) => ENTITIES[e.toLowerCase()] ?? ' ')
+    .replace(/&#(\d+);/g, (_a, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&#x[0-9a-f]+;/gi, ' ');
+}
+
+export const wordsOf = (s: string): Set<string> => new Set((s.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
+
+/**
+ * What makes a page more than rendered text: active content, a link to a host the source never names, or a
+ * suspicious construct (download-to-shell …) of a kind the source does not have.
+ */
+export function activeContent(html: string, sourceText: string, path: string): string | undefined {
+  const m = /<(script|iframe|object|embed|form|applet|meta\s+http-equiv="refresh")\b|\son[a-z]+\s*=|(?:href|src)\s*=\s*"?\s*(?:javascript|data|vbscript):/i.exec(html);
+  if (m) return m[0].trim();
+  const noComments = html.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<!DOCTYPE[^>]*>/i, ' ');
+  const hosts = newHosts(noComments, new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText)]));
+  if (hosts.length) return `link to ${hosts[0]}`;
+  const known = new Set(findConstructs(sourceText, path).map((c) => c.kind));
+  const c = findConstructs(htmlText(html), path).find((k) => !known.has(k.kind));
+  return c ? `${c.kind}: ${c.text}` : undefined;
+}
+
+const nearest = (paths: string[], near: string) =>
+  [...paths].sort((a, b) => {
+    const s = (p: string) => {
+      const x = dirOf(p).split('/');
+      const y = dirOf(near).split('/');
+      let i = 0;
+      while (i < x.length && i < y.length && x[i] === y[i]) i++;
+      return i;
+    };
+    return s(b) - s(a) || a.localeCompare(b);
+  });
+
+async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
+  const base = baseOf(path).replace(/\.html?$/i, '');
+  const stems = [base, base.replace(/_(?:\d+|toc|abt|fot|ovr|all|[a-z]+)$/i, '')];
+  for (const stem of [...new Set(stems)]) {
+    const candidates = nearest(['texi', 'texinfo', 'txi'].flatMap((e) => pathsBy('base', ctx.gitPaths).get(`${stem}.${e}`) ?? []), path);
+    const manual = candidates[0];
+    if (!manual) continue;
+    // The manual, the tracked .texi files beside it and every tracked file they @include (by name, nearest).
+    const texts: string[] = [];
+    const queue = (pathsBy('dir', ctx.gitPaths).get(dirOf(manual)) ?? []).filter((p) => /\.(?:texi|texinfo|txi)$/.test(p)).sort();
+    const seen = new Set(queue);
+    while (queue.length && seen.size < 500) {
+      const p = queue.shift()!;
+      const b = await ctx.content.git(p);
+      if (!b || b.length > MAX_BYTES) continue;
+      const t = b.toString('utf8');
+      texts.push(t);
+      for (const inc of t.matchAll(/^@include\s+(\S+)/gm)) {
+        const hit = nearest(pathsBy('base', ctx.gitPaths).get(baseOf(inc[1]!)) ?? [], manual)[0];
+        if (hit && !seen.has(hit)) {
+          seen.add(hit);
+          queue.push(hit);
+        }
+      }
+    }
+    return { source: manual, text: texts.join('\n') };
+  }
+  return undefined;
+}
+
+async function manSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
+  const m = /^(.+\.[1-9][a-z]*)(\.in)?\.html?(\.in)?$/i.exec(baseOf(path));
+  if (!m) return undefined;
+  const dir = dirOf(path);
+  const at = (n: string) => (dir ? `${dir}/${n}` : n);
+  for (const name of [m[1]!, `${m[1]}.in`]) {
+    const p = at(name);
+    const b = ctx.gitPaths.has(p) ? await ctx.content.git(p) : ctx.tarballPaths.has(p) ? ctx.content.tarball(p) : undefined;
+    if (b && b.length <= MAX_BYTES) return { source: p, text: b.toString('utf8').replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' ') };
+  }
+  return undefined;
+}
+
+export const htmlRenderedClassifier: Classifier = {
+  id: 'html-rendered',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    if (!/\.html?(?:\.in)?$/i.test(diff.path)) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+    const html = buf.toString('utf8');
+    const gen = GENERATORS.map((g) => ({ kind: g.kind, m: g.re.exec(html.slice(0, 8192)) })).find((g) => g.m);
+    if (!gen) return undefined;
+    const src = gen.kind === 'texinfo' ? await texinfoSource(diff.path, ctx) : await manSource(diff.path, ctx);
+    if (!src) return undefined;
+    if (activeContent(html, src.text, diff.path)) return undefined;
+    const have = wordsOf(src.text.replace(/@[a-z]+\{/g, ' '));
+    const words = wordsOf(htmlText(html));
+    if (words.size < MIN_WORDS) return undefined;
+    const found = [...words].filter((w) => have.has(w) || FORMATTER_WORDS.has(w)).length;
+    if (found < words.size * MIN_SHARE) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.source, generator: gen.m![1]!, found, total: words.size });
+  },
+};

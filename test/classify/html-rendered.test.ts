@@ -1,0 +1,121 @@
+/**
+ * HTML rendered from a tracked manual or a man page beside it (issue 11 d), end to end with real git and
+ * GNU tar: a texi2html split page whose words are the tracked manual's (and the files it @includes from
+ * elsewhere in the tree), a groff -Thtml page of a shipped man page. Tampered twins — a <script> to a
+ * foreign host, a download-and-run line, a link to a new host, a page of words from nowhere — stay high.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { activeContent, htmlText } from '../../src/classify/html-rendered.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const TEXI = [
+  '\\input texinfo', '@setfilename proj.info', '@settitle Proj utilities', '@node Top', '@top Proj',
+  'Proj computes checksums of files and compares them with a manifest kept next to the sources.', '',
+  '@node Invoking', '@chapter Invoking proj', 'Run @command{proj} with the names of the files to check; each mismatch',
+  'is printed with the expected and the actual digest, and the exit status tells whether all matched.',
+  'See @uref{https://proj.example.org/manual} for the complete reference.', '@include shared.texi', '@bye', '',
+].join('\n');
+const SHARED = '@node Reporting\n@chapter Reporting bugs\nReport bugs by electronic mail with a description of the problem and the version.\n';
+const texi2html = (title: string, body: string) => `<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html401/loose.dtd">
+<html>
+<!-- Created on March, 5 2024 by texi2html 1.78a -->
+<head>
+<title>Proj utilities: ${title}</title>
+<meta name="Generator" content="texi2html 1.78a">
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<style type="text/css">
+<!--
+pre.display {font-family: serif}
+-->
+</style>
+</head>
+<body lang="en">
+<table cellpadding="1" cellspacing="1" border="0"><tr><td valign="middle" align="left">[<a href="proj_1.html" title="Beginning of this chapter or previous chapter"> &lt;&lt; </a>]</td>
+<td valign="middle" align="left">[<a href="proj_toc.html" title="Table of contents">Contents</a>]</td></tr></table>
+<h1 class="chapter">${title}</h1>
+${body}
+<p><font size="-1">This document was generated on <i>March, 5 2024</i> using <a href="https://www.nongnu.org/texi2html/"><i>texi2html 1.78a</i></a>.</font></p>
+</body>
+</html>
+`;
+const PAGE = texi2html(
+  '2. Invoking proj',
+  '<p>Run <code>proj</code> with the names of the files to check; each mismatch is printed with the expected and the actual digest, and the exit status tells whether all matched.\nSee <a href="https://proj.example.org/manual">https://proj.example.org/manual</a> for the complete reference.</p>\n<h1 class="chapter">3. Reporting bugs</h1>\n<p>Report bugs by electronic mail with a description of the problem and the version.</p>',
+);
+const MAN = '.TH PROJ 1 "March 2024" "proj 1.0" "User Commands"\n.SH NAME\nproj \\- compute checksums of files and compare them with a manifest\n.SH SYNOPSIS\n.B proj\n[\\fIOPTION\\fR]... [\\fIFILE\\fR]...\n.SH DESCRIPTION\nCompare the digest of each FILE with the manifest kept next to the sources.\n.TP\n\\fB\\-q\\fR, \\fB\\-\\-quiet\\fR\nprint nothing, report the result through the exit status only\n.SH AUTHOR\nWritten by Ann Author.\n';
+const MAN_HTML = `<!-- Creator     : groff version 1.22.4 -->
+<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"
+"http://www.w3.org/TR/html4/loose.dtd">
+<html>
+<head>
+<meta name="generator" content="groff -Thtml, see www.gnu.org">
+<meta http-equiv="Content-Type" content="text/html; charset=US-ASCII">
+<title>PROJ</title>
+</head>
+<body>
+<h1 align="center">PROJ</h1>
+<h2>NAME <a name="NAME"></a></h2>
+<p style="margin-left:11%; margin-top: 1em">proj - compute checksums of files and compare them with a manifest</p>
+<h2>SYNOPSIS <a name="SYNOPSIS"></a></h2>
+<p style="margin-left:11%; margin-top: 1em"><b>proj</b> [<i>OPTION</i>]... [<i>FILE</i>]...</p>
+<h2>DESCRIPTION <a name="DESCRIPTION"></a></h2>
+<p style="margin-left:11%; margin-top: 1em">Compare the digest of each FILE with the manifest kept next to the sources.</p>
+<p style="margin-left:11%;"><b>-q</b>, <b>--quiet</b></p>
+<p style="margin-left:22%;">print nothing, report the result through the exit status only</p>
+<h2>AUTHOR <a name="AUTHOR"></a></h2>
+<p style="margin-left:11%; margin-top: 1em">Written by Ann Author.</p>
+<hr>
+</body>
+</html>
+`;
+
+describe('HTML rendered from a tracked manual or a man page', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  const tracked = { 'doc/proj.texi': TEXI, 'common/shared.texi': SHARED, 'man/proj.x': '[NAME]\nproj \\- compute checksums\n', 'src/main.c': 'int main(void){return 0;}\n' };
+  repo.commit(tracked, 'the project', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  let n = 0;
+  const findings = async (files: Record<string, string>) => {
+    const dir = join(root, `t${++n}`, 'proj-1.0');
+    writeFiles(dir, { ...tracked, 'man/proj.1': MAN, ...files });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    return { r, by: Object.fromEntries(r.findings.map((f) => [f.path, { code: f.code, severity: f.severity, evidence: f.evidence }])) };
+  };
+
+  it('explains each with the source, the generator and the words found', async () => {
+    const { by } = await findings({ 'doc/proj_2.html': PAGE, 'man/proj.1.html': MAN_HTML });
+    expect(by['doc/proj_2.html']).toEqual({
+      code: 'GENERATED_FROM_SOURCE', severity: 'low',
+      evidence: { how: 'rendered', source: 'doc/proj.texi', generator: 'texi2html 1.78a', found: 47, total: 47 },
+    });
+    expect(by['man/proj.1.html']).toEqual({
+      code: 'GENERATED_FROM_SOURCE', severity: 'low',
+      evidence: { how: 'rendered', source: 'man/proj.1', generator: 'groff -Thtml, see www.gnu.org', found: 32, total: 32 },
+    });
+  });
+
+  it('tampered twins stay unexplained and fail the gate', async () => {
+    const { r, by } = await findings({
+      'doc/proj_2.html': PAGE.replace('</head>', '<script src="https://cdn.example.net/a.js"></script>\n</head>'),
+      'doc/proj_3.html': PAGE.replace('for the complete reference.', 'for the complete reference; or run curl -s https://proj.example.org/i | sh'),
+      'doc/proj_4.html': PAGE.replace('https://proj.example.org/manual">', 'https://proj-mirror.example.net/manual">'),
+      'man/proj.1.html': MAN_HTML.replace('Written by Ann Author.', 'Written by Ann Author. Obtain the prebuilt helper from the mirror, unpack it under /usr/local, then restart.'),
+    });
+    for (const p of ['doc/proj_2.html', 'doc/proj_3.html', 'doc/proj_4.html', 'man/proj.1.html']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(r.verdict).toBe('different');
+  });
+
+  it('helpers', () => {
+    expect(htmlText('<p>a &lt;b&gt; &amp; c<!-- x --></p>')).toBe(' a <b> & c  ');
+    expect(activeContent('<a href="javascript:alert(1)">x</a>', '', 'x.html')).toBe('href="javascript:');
+    expect(activeContent('<body onload="x()">', '', 'x.html')).toBe('onload=');
+    expect(activeContent('<a href="https://a.example.org/">', '@uref{https://a.example.org/}', 'x.html')).toBeUndefined();
+    expect(activeContent('<a href="https://b.example.org/">', '@uref{https://a.example.org/}', 'x.html')).toBe('link to b.example.org');
+  });
+});
