@@ -29,6 +29,11 @@ export type {
   Note,
   RevisionReport,
   ChainStep,
+  ChainStepArgs,
+  ChainStepKind,
+  ChainStepJson,
+  NeighbourhoodStart,
+  VerifyResultJson,
   ProfileId,
   ProfileReport,
   SignatureReport,
@@ -39,6 +44,7 @@ export { SCHEMA_VERSION } from './core/result.js';
 export { SEVERITY_REASONS, type Finding, type EvidenceMap, type FindingCode, type Construct, type ConstructKind, type UpstreamRef, type SeverityReason } from './core/findings.js';
 export { makeFinding, escalate, severityProblem } from './core/severity.js';
 export { CODES, ALL_CODES, codeDoc, formatFinding, DOCS_BASE, type CodeDoc } from './core/codes.js';
+export { chainStepText, noteText, CHAIN_STEP_WORDING } from './core/wording.js';
 export { DistdiffError, isDistdiffError, type ErrorKind } from './core/errors.js';
 export { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 export {

@@ -2,7 +2,7 @@
  * The result of one verification: what renderers consume and what `--format json` prints.
  * Bump SCHEMA_VERSION on any incompatible change; additions of optional fields keep it.
  */
-import type { Finding, FindingCode } from './findings.js';
+import type { Finding, FindingCode, MetadataSource } from './findings.js';
 import type { Compression, ContainerFormat, HashAlgo, Severity } from './types.js';
 
 export const SCHEMA_VERSION = 1;
@@ -30,12 +30,68 @@ export interface RevisionReport {
   chain?: ChainStep[];
 }
 
-/** One step of the revision chain: archive metadata → tag patterns → neighbourhood search. */
-export interface ChainStep {
-  step: 'explicit' | 'metadata' | 'tag-pattern' | 'neighbourhood' | 'cache';
-  outcome: 'chosen' | 'agrees' | 'conflicts' | 'absent' | 'not-found' | 'ambiguous' | 'skipped';
-  detail: string;
+/**
+ * The arguments of each kind of revision-chain step; the key set of this interface IS the set of kinds.
+ * No prose here: src/core/wording.ts words each kind (chainStepText), the renderers print that. (Ambiguity
+ * — metadata naming two commits, tags or nearest commits tied — stops the run with an error: no step.)
+ */
+export interface ChainStepArgs {
+  /** --tag given: the commit it names. */
+  'tag-given': { tag: string; commit: string };
+  /** --commit given (the full id). */
+  'commit-given': { commit: string };
+  /** --tag names another version than the archive's name (also a TAG_CONFLICTS_WITH_ARCHIVE finding). */
+  'tag-names-other-version': { tag: string; tagVersion: string; archiveVersion: string };
+  /** Archive metadata names a commit; inRepo false: the repository does not have it. */
+  'metadata-names': { source: MetadataSource; commit: string; inRepo: boolean };
+  /** Archive metadata names a commit the repository does not have (the chain goes on without it). */
+  'metadata-missing': { source: MetadataSource; commit: string };
+  /** The commit the archive metadata names (every source that names it). */
+  'metadata-chosen': { sources: MetadataSource[]; commit: string };
+  /** A file of the archive (a ChangeLog generated from git log) names the commit chosen when no tag matched. */
+  'file-chosen': { source: MetadataSource; path: string; commit: string };
+  /** A file of the archive names a commit, checked against the chosen one (outcome agrees or conflicts). */
+  'file-names': { source: MetadataSource; path: string; commit: string };
+  /** The tag matching the release version and its commit; `also`: other tags on the same commit. */
+  'tag-found': { tag: string; commit: string; also?: string[] };
+  /** The tag matching the release version names another commit than the archive metadata. */
+  'tag-other-commit': { tag: string; commit: string; archiveCommit: string };
+  /** No release version in the archive's name (nor package metadata), so no tag pattern to try. */
+  'no-version': Record<string, never>;
+  /** No tag matches the release version; `tags`: how many the repository has. */
+  'no-tag-matches': { version: string; tags: number; repo: string };
+  /** The neighbourhood search's best commit: paths that differ, commits searched, where the search started. */
+  'nearest-commit': { commit: string; distance: number; searched: number; from: NeighbourhoodStart };
+  /** The tag named another commit in the cached clone before this run (also a TAG_MOVED finding). */
+  'tag-moved': { tag: string; previous: string };
+  'tag-unchanged': { tag: string };
 }
+export type ChainStepKind = keyof ChainStepArgs;
+
+/** Where the neighbourhood search started: the nearest higher tag, after the nearest lower tag, the branch heads. */
+export interface NeighbourhoodStart {
+  higherTag?: string;
+  lowerTag?: string;
+  heads: number;
+}
+
+/** One step of the revision chain: archive metadata → tag patterns → neighbourhood search; discriminated on `kind`. */
+export type ChainStep = {
+  [K in ChainStepKind]: {
+    step: 'explicit' | 'metadata' | 'tag-pattern' | 'neighbourhood' | 'cache';
+    outcome: 'chosen' | 'agrees' | 'conflicts' | 'absent' | 'not-found' | 'ambiguous' | 'skipped';
+    kind: K;
+    args: ChainStepArgs[K];
+  };
+}[ChainStepKind];
+
+/** A chain step as `--format json` prints it: `detail` is the English line, kept for schema version 1 readers. */
+export type ChainStepJson = ChainStep & { detail: string };
+
+/** The result as `--format json` prints it (render/json.ts): the same data, each chain step with its `detail`. */
+export type VerifyResultJson = Omit<VerifyResult, 'inputs'> & {
+  inputs: Omit<VerifyResult['inputs'], 'revision'> & { revision: Omit<RevisionReport, 'chain'> & { chain?: ChainStepJson[] } };
+};
 
 /** Every ecosystem profile (the registry, profiles/registry.ts, has one entry per id). */
 export const PROFILE_IDS = ['autotools', 'npm', 'pypi', 'wheel', 'crate', 'forge', 'none'] as const;

@@ -1,11 +1,12 @@
 /**
  * Shared English for whole results, beside the code registry (codes.ts holds each finding code's title,
- * description and message): the verdict line, a note's line, the closing authenticity line. Every
+ * description and message): the verdict line, a note's line, a revision-chain step's line, the closing
+ * authenticity line. Every
  * renderer words results through these and formatFinding, so no renderer imports another. Output is raw:
  * each renderer escapes what came from the input for its own medium.
  */
 import type { Finding, SeverityReason } from './findings.js';
-import type { Note, VerifyResult } from './result.js';
+import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
 
 export { formatFinding } from './codes.js';
@@ -114,4 +115,42 @@ export function severityReasonText(f: Finding): string | undefined {
   const r = f.severityReason;
   if (!r) return undefined;
   return `${f.allowed ? f.allowed.originalSeverity : f.severity}, not the default ${r.default}: ${r.reason} (${SEVERITY_REASON_TEXT[r.reason]})`;
+}
+
+const neighbourhoodStart = (f: NeighbourhoodStart): string =>
+  [f.higherTag !== undefined ? `tag ${f.higherTag}` : '', f.lowerTag !== undefined ? `after tag ${f.lowerTag}` : '', f.heads ? `${f.heads} branch head(s)` : '']
+    .filter(Boolean)
+    .join(', ');
+
+/** Each kind of revision-chain step, worded from its arguments; `satisfies`: a kind without wording is a type error. */
+export const CHAIN_STEP_WORDING = {
+  'tag-given': (a) => `--tag ${a.tag} → ${a.commit}`,
+  'commit-given': (a) => `--commit ${a.commit}`,
+  'tag-names-other-version': (a) => `--tag ${a.tag} names version ${a.tagVersion}, the archive's name ${a.archiveVersion}`,
+  'metadata-names': (a) => `${a.source} names ${a.commit}${a.inRepo ? '' : ' (not in the repository)'}`,
+  'metadata-missing': (a) => `${a.source} names ${a.commit}, which the repository does not have`,
+  'metadata-chosen': (a) => `${a.sources.join(', ')} → ${a.commit}`,
+  'file-chosen': (a) => `${a.source} (${a.path}) → ${a.commit}`,
+  'file-names': (a) => `${a.source} (${a.path}) names ${a.commit}`,
+  'tag-found': (a) => `tag ${a.tag} → ${a.commit}${a.also ? ` (also ${a.also.join(', ')})` : ''}`,
+  'tag-other-commit': (a) => `tag ${a.tag} → ${a.commit}, the archive names ${a.archiveCommit}`,
+  'no-version': () => 'cannot infer the release version from the archive name',
+  'no-tag-matches': (a) => `no tag matches version ${a.version} (${a.tags} tag(s) in ${a.repo})`,
+  'nearest-commit': (a) => `${a.commit} differs in ${a.distance} path(s); best of ${a.searched} commit(s) from ${neighbourhoodStart(a.from)}`,
+  'tag-moved': (a) => `tag ${a.tag} was ${a.previous} in the cache`,
+  'tag-unchanged': (a) => `tag ${a.tag} unchanged since the cached clone`,
+} satisfies { [K in ChainStepKind]: (args: ChainStepArgs[K]) => string };
+
+/**
+ * A revision-chain step's line (raw: escape what came from the input). A step read back from a report
+ * written before steps were typed (schema 1 JSON with only `detail`) keeps its detail.
+ */
+export function chainStepText(s: ChainStep): string {
+  const word = (CHAIN_STEP_WORDING as Record<string, ((a: unknown) => string) | undefined>)[s.kind];
+  return word ? word(s.args) : String((s as Partial<ChainStepJson>).detail ?? '');
+}
+
+/** A chain step for the JSON report: kind and arguments, and `detail` worded here (schema 1 readers expect it). */
+export function chainStepJson(s: ChainStep): ChainStepJson {
+  return { ...s, detail: chainStepText(s) };
 }

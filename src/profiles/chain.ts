@@ -15,7 +15,7 @@
 import { DistdiffError } from '../core/errors.js';
 import type { Finding, MetadataSource } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import type { ChainStep } from '../core/result.js';
+import type { ChainStep, ChainStepArgs, NeighbourhoodStart } from '../core/result.js';
 import { readTagMap, type RepoHandle } from '../acquire/repo.js';
 import { extractRelease, resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
 import { runGit, runGitText } from '../git/run.js';
@@ -69,12 +69,25 @@ async function tryCommit(repo: RepoHandle, sha: string): Promise<ResolvedRevisio
   }
 }
 
-/** Tag inference; undefined when no tag matches (or no version), rethrows ambiguity and other errors. */
-async function tryTags(repo: RepoHandle, names: string[]): Promise<{ rev?: ResolvedRevision; why: string }> {
+/** Why no tag pattern matched, as a chain step's kind and arguments. */
+type TagMiss = { kind: 'no-version'; args: ChainStepArgs['no-version'] } | { kind: 'no-tag-matches'; args: ChainStepArgs['no-tag-matches'] };
+
+/**
+ * Tag inference; without `rev` when no tag matches (or there is no version): `miss` says why (a chain step),
+ * `message` is the error's own line (the run stops with it when nothing else finds the revision).
+ * Rethrows ambiguity and other errors.
+ */
+async function tryTags(repo: RepoHandle, names: string[]): Promise<{ rev: ResolvedRevision } | { rev?: undefined; miss: TagMiss; message: string }> {
   try {
-    return { rev: await resolveRevision(repo, { names }), why: '' };
+    return { rev: await resolveRevision(repo, { names }) };
   } catch (e) {
-    if (e instanceof DistdiffError && e.kind === 'revision' && /^(no tag matches|cannot infer)/.test(e.message)) return { why: e.message };
+    if (e instanceof DistdiffError && e.kind === 'revision' && /^(no tag matches|cannot infer)/.test(e.message)) {
+      const version = extractRelease(names).version;
+      const miss: TagMiss = version
+        ? { kind: 'no-tag-matches', args: { version, tags: (await readTagMap(repo.gitDir)).size, repo: repo.source } }
+        : { kind: 'no-version', args: {} };
+      return { miss, message: e.message };
+    }
     throw e;
   }
 }
@@ -121,7 +134,7 @@ export interface NeighbourhoodResult {
   searched: number;
   /** Other commits with a different tree at the same distance (ambiguity). */
   ties: string[];
-  from: string[];
+  from: NeighbourhoodStart;
 }
 
 /**
@@ -137,7 +150,7 @@ export async function searchNeighbourhood(
 ): Promise<NeighbourhoodResult | undefined> {
   const tags = await readTagMap(repo.gitDir);
   const heads = (await runGitText(repo.gitDir, ['for-each-ref', '--format=%(objectname)', 'refs/heads/'])).split('\n').filter(Boolean);
-  const from: string[] = [];
+  const from: NeighbourhoodStart = { heads: heads.length };
   const include = new Set<string>(heads);
   const exclude: string[] = [];
   if (version) {
@@ -154,16 +167,15 @@ export async function searchNeighbourhood(
     }
     if (higher) {
       include.add(tags.get(higher.tag)!);
-      from.push(`tag ${higher.tag}`);
+      from.higherTag = higher.tag;
     }
     if (lower) {
       const lc = tags.get(lower.tag)!;
       include.add(lc);
       exclude.push(`^${lc}^@`);
-      from.push(`after tag ${lower.tag}`);
+      from.lowerTag = lower.tag;
     }
   }
-  if (heads.length) from.push(`${heads.length} branch head(s)`);
   if (include.size === 0) return undefined;
   const out = await runGitText(repo.gitDir, ['rev-list', `--max-count=${max}`, '--date-order', '--format=%T', ...include, ...exclude, '--']);
   // Output: "commit <id>\n<tree>\n" per commit.
@@ -223,29 +235,32 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
   if (input.tag !== undefined || input.commit !== undefined) {
     const r = await resolveRevision(repo, { tag: input.tag, commit: input.commit, names });
     revision = r;
-    steps.push({ step: 'explicit', outcome: 'chosen', detail: input.tag !== undefined ? `--tag ${input.tag} → ${r.commit}` : `--commit ${r.commit}` });
+    steps.push(
+      input.tag !== undefined
+        ? { step: 'explicit', outcome: 'chosen', kind: 'tag-given', args: { tag: input.tag, commit: r.commit } }
+        : { step: 'explicit', outcome: 'chosen', kind: 'commit-given', args: { commit: r.commit } },
+    );
     // A given tag naming another version than the archive's name is a finding, not only a line of the chain.
     const archiveVersion = extractRelease(input.names).version;
     const conflict = input.tag !== undefined && archiveVersion ? tagConflictsWithVersion(input.tag, archiveVersion) : undefined;
     if (conflict && input.tag !== undefined && archiveVersion) {
-      steps.push({ step: 'tag-pattern', outcome: 'conflicts', detail: `--tag ${input.tag} names version ${conflict.tagVersion}, the archive's name ${archiveVersion}` });
+      steps.push({ step: 'tag-pattern', outcome: 'conflicts', kind: 'tag-names-other-version', args: { tag: input.tag, tagVersion: conflict.tagVersion, archiveVersion } });
       findings.push(makeFinding('TAG_CONFLICTS_WITH_ARCHIVE', (input.names[0] ?? input.tag).split(/[/\\]/).pop()!, { tag: input.tag, tagVersion: conflict.tagVersion, archiveVersion, source: 'archive-name' }));
     }
     for (const { claim, rev } of resolved) {
-      if (rev && rev.commit === r.commit) steps.push({ step: 'metadata', outcome: 'agrees', detail: `${claim.source} names ${r.commit}` });
+      if (rev && rev.commit === r.commit) steps.push({ step: 'metadata', outcome: 'agrees', kind: 'metadata-names', args: { source: claim.source, commit: r.commit, inRepo: true } });
       else {
-        steps.push({ step: 'metadata', outcome: 'conflicts', detail: `${claim.source} names ${claim.commit}${rev ? '' : ' (not in the repository)'}` });
+        steps.push({ step: 'metadata', outcome: 'conflicts', kind: 'metadata-names', args: { source: claim.source, commit: claim.commit, inRepo: rev !== undefined } });
         findings.push(mismatch(claim, r.commit, rev !== undefined, r.tag));
       }
     }
   } else {
     const inRepo = resolved.filter((x) => x.rev);
     for (const { claim, rev } of resolved) {
-      if (!rev) steps.push({ step: 'metadata', outcome: 'not-found', detail: `${claim.source} names ${claim.commit}, which the repository does not have` });
+      if (!rev) steps.push({ step: 'metadata', outcome: 'not-found', kind: 'metadata-missing', args: { source: claim.source, commit: claim.commit } });
     }
     const distinct = [...new Set(inRepo.map((x) => x.rev!.commit))];
     if (distinct.length > 1) {
-      steps.push({ step: 'metadata', outcome: 'ambiguous', detail: inRepo.map((x) => `${x.claim.source} names ${x.rev!.commit}`).join('; ') });
       throw new DistdiffError(
         'revision',
         'archive metadata',
@@ -257,32 +272,33 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
     if (distinct.length === 1) {
       const chosen = inRepo[0]!;
       revision = { ...chosen.rev!, how: 'metadata' };
-      steps.push({ step: 'metadata', outcome: 'chosen', detail: `${inRepo.map((x) => x.claim.source).join(', ')} → ${chosen.rev!.commit}` });
+      steps.push({ step: 'metadata', outcome: 'chosen', kind: 'metadata-chosen', args: { sources: inRepo.map((x) => x.claim.source), commit: chosen.rev!.commit } });
       if (tags.rev) {
         if (tags.rev.commit === chosen.rev!.commit) {
-          steps.push({ step: 'tag-pattern', outcome: 'agrees', detail: `tag ${tags.rev.tag} → ${tags.rev.commit}` });
+          steps.push({ step: 'tag-pattern', outcome: 'agrees', kind: 'tag-found', args: { tag: tags.rev.tag!, commit: tags.rev.commit } });
           revision = { ...revision, tag: tags.rev.tag, tagType: tags.rev.tagType };
         } else {
-          steps.push({ step: 'tag-pattern', outcome: 'conflicts', detail: `tag ${tags.rev.tag} → ${tags.rev.commit}, the archive names ${chosen.rev!.commit}` });
+          steps.push({ step: 'tag-pattern', outcome: 'conflicts', kind: 'tag-other-commit', args: { tag: tags.rev.tag!, commit: tags.rev.commit, archiveCommit: chosen.rev!.commit } });
           findings.push(mismatch(chosen.claim, tags.rev.commit, true, tags.rev.tag));
         }
-      } else steps.push({ step: 'tag-pattern', outcome: 'not-found', detail: tags.why });
+      } else steps.push({ step: 'tag-pattern', outcome: 'not-found', ...tags.miss });
       // Claims the repository lacks, reported against the chosen commit.
       for (const { claim, rev } of resolved) if (!rev) findings.push(mismatch(claim, chosen.rev!.commit, false));
     } else if (tags.rev) {
       revision = tags.rev;
-      steps.push({ step: 'tag-pattern', outcome: 'chosen', detail: `tag ${tags.rev.tag} → ${tags.rev.commit}${tags.rev.candidates && tags.rev.candidates.length > 1 ? ` (also ${tags.rev.candidates.filter((t) => t !== tags.rev!.tag).join(', ')})` : ''}` });
+      const also = tags.rev.candidates && tags.rev.candidates.length > 1 ? tags.rev.candidates.filter((t) => t !== tags.rev!.tag) : undefined;
+      steps.push({ step: 'tag-pattern', outcome: 'chosen', kind: 'tag-found', args: { tag: tags.rev.tag!, commit: tags.rev.commit, ...(also ? { also } : {}) } });
       for (const { claim, rev } of resolved) if (!rev) findings.push(mismatch(claim, tags.rev.commit, false, tags.rev.tag));
     } else {
-      steps.push({ step: 'tag-pattern', outcome: 'not-found', detail: tags.why });
+      steps.push({ step: 'tag-pattern', outcome: 'not-found', ...tags.miss });
       for (const claim of weak) {
         const rev = await tryCommit(repo, claim.commit);
         if (rev) {
           revision = { ...rev, how: 'metadata' };
-          steps.push({ step: 'metadata', outcome: 'chosen', detail: `${claim.source} (${claim.path}) → ${rev.commit}` });
+          steps.push({ step: 'metadata', outcome: 'chosen', kind: 'file-chosen', args: { source: claim.source, path: claim.path, commit: rev.commit } });
           break;
         }
-        steps.push({ step: 'metadata', outcome: 'not-found', detail: `${claim.source} names ${claim.commit}, which the repository does not have` });
+        steps.push({ step: 'metadata', outcome: 'not-found', kind: 'metadata-missing', args: { source: claim.source, commit: claim.commit } });
       }
       if (!revision && input.archiveFiles) {
         const version = extractRelease(names).version;
@@ -291,7 +307,6 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
         const n = await searchNeighbourhood(repo, version, files, dir, input.maxCandidates ?? 200);
         if (n) {
           if (n.ties.length > 0) {
-            steps.push({ step: 'neighbourhood', outcome: 'ambiguous', detail: `distance ${n.distance}: ${[n.commit, ...n.ties].join(', ')}` });
             throw new DistdiffError(
               'revision',
               version ?? 'archive',
@@ -301,15 +316,11 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
           }
           const rev = (await tryCommit(repo, n.commit))!;
           revision = { ...rev, how: 'nearest', distance: n.distance };
-          steps.push({
-            step: 'neighbourhood',
-            outcome: 'chosen',
-            detail: `${n.commit} differs in ${n.distance} path(s); best of ${n.searched} commit(s) from ${n.from.join(', ')}`,
-          });
-        } else steps.push({ step: 'neighbourhood', outcome: 'not-found', detail: 'no tags or branches to search from' });
+          steps.push({ step: 'neighbourhood', outcome: 'chosen', kind: 'nearest-commit', args: { commit: n.commit, distance: n.distance, searched: n.searched, from: n.from } });
+        }
       }
       if (!revision) {
-        throw new DistdiffError('revision', extractRelease(names).version ?? names[0] ?? 'archive', tags.why || 'cannot find the revision', 'pass --tag or --commit');
+        throw new DistdiffError('revision', extractRelease(names).version ?? names[0] ?? 'archive', tags.message || 'cannot find the revision', 'pass --tag or --commit');
       }
     }
     if (revision.how === 'tag') revision = { ...revision, how: 'inferred' };
@@ -317,17 +328,17 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
 
   // The ChangeLog claim is checked by the changelog classifier (CHANGELOG_OTHER_COMMIT); log it here.
   for (const claim of weak) {
-    if (steps.some((s) => s.step === 'metadata' && s.detail.startsWith(`${claim.source} (`))) continue;
-    steps.push({ step: 'metadata', outcome: claim.commit === revision.commit ? 'agrees' : 'conflicts', detail: `${claim.source} (${claim.path}) names ${claim.commit}` });
+    if (steps.some((s) => (s.kind === 'file-chosen' || s.kind === 'file-names') && s.args.source === claim.source)) continue;
+    steps.push({ step: 'metadata', outcome: claim.commit === revision.commit ? 'agrees' : 'conflicts', kind: 'file-names', args: { source: claim.source, path: claim.path, commit: claim.commit } });
   }
 
   // A tag that moved since the cached clone last saw it.
   if (revision.tag && repo.previousTags) {
     const prev = repo.previousTags.get(revision.tag);
     if (prev && prev !== revision.commit) {
-      steps.push({ step: 'cache', outcome: 'conflicts', detail: `tag ${revision.tag} was ${prev} in the cache` });
+      steps.push({ step: 'cache', outcome: 'conflicts', kind: 'tag-moved', args: { tag: revision.tag, previous: prev } });
       findings.push(makeFinding('TAG_MOVED', `refs/tags/${revision.tag}`, { tag: revision.tag, previous: prev, current: revision.commit, source: 'cache' }));
-    } else if (prev) steps.push({ step: 'cache', outcome: 'agrees', detail: `tag ${revision.tag} unchanged since the cached clone` });
+    } else if (prev) steps.push({ step: 'cache', outcome: 'agrees', kind: 'tag-unchanged', args: { tag: revision.tag } });
   }
   return { revision, steps, findings };
 }

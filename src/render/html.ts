@@ -15,7 +15,7 @@ import { codeDoc, DOCS_BASE } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type ContentDiff, type Severity } from '../core/types.js';
-import { authenticityLine, formatFinding as rawMessage, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
+import { authenticityLine, chainStepText, formatFinding as rawMessage, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 
 const noteText = (n: Parameters<typeof rawNoteText>[0]) => escapeNonPrinting(rawNoteText(n));
 
@@ -147,7 +147,7 @@ export function renderHtml(r: VerifyResult, opts: HtmlOptions = {}): string {
   row('repository', `<code>${h(r.inputs.repo.source)}</code> (${h(r.inputs.repo.objectFormat)}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
   row('revision', `${rev.tag ? `<code>${h(rev.tag)}</code>${rev.tagType ? ` (${h(rev.tagType)})` : ''} → ` : ''}<code>${h(rev.commit)}</code>${rev.date ? ` <span class="muted">${h(rev.date)}</span>` : ''} <span class="muted">chosen by ${h(rev.how)}</span>${rev.pathInRepo ? `, compared with <code>${h(rev.pathInRepo)}/</code>` : ''}`);
   if (rev.chain && rev.chain.length > 0) {
-    row('revision chain', '<ol class="chain" id="chain">' + rev.chain.map((s) => `<li><b>${h(s.step)}</b>: ${h(s.outcome)} — ${h(s.detail)}</li>`).join('') + '</ol>');
+    row('revision chain', '<ol class="chain" id="chain">' + rev.chain.map((s) => `<li><b>${h(s.step)}</b>: ${h(s.outcome)} — ${h(chainStepText(s))}</li>`).join('') + '</ol>');
   }
   const pr = r.inputs.profile;
   if (pr) {

@@ -9,7 +9,7 @@
 import { escapeNonPrinting as v } from '../compare/invisible.js';
 import { boundFindings, inGroup } from '../core/group.js';
 import { codeDoc, formatFinding } from '../core/codes.js';
-import { authenticityLine, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
+import { authenticityLine, chainStepText, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { Note, SignatureReport, VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type Severity } from '../core/types.js';
@@ -115,7 +115,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   out.push(`  repo      ${v(r.inputs.repo.source)} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
   out.push(`  revision  ${v(rev.tag ?? '(no tag)')} → ${v(rev.commit)}${rev.date ? ` (${v(rev.date)})` : ''}`);
   if (rev.pathInRepo) out.push(`            compared with ${v(rev.pathInRepo)}/ of the repository`);
-  for (const st of rev.chain ?? []) out.push(c.dim(`            ${st.step}: ${st.outcome} — ${v(st.detail)}`));
+  for (const st of rev.chain ?? []) out.push(c.dim(`            ${st.step}: ${st.outcome} — ${v(chainStepText(st))}`));
   const pr = r.inputs.profile;
   if (pr) {
     const bits = [pr.name && pr.version ? `${pr.name} ${pr.version}` : pr.name, pr.repository, pr.directory ? `directory ${pr.directory}` : undefined, pr.dirty ? 'dirty' : undefined]

@@ -190,7 +190,10 @@ function fullResult(): VerifyResult {
   changed.degraded = { check: 'm4-serial', error: 'unreadable' } as never;
   r.inputs.tarball.source = 'https://example.invalid/x-1.0.tar.gz';
   r.inputs.revision.pathInRepo = 'pkg';
-  r.inputs.revision.chain = [{ step: 'tag', outcome: 'found', detail: 'tag v1.0 points at the commit' }] as never;
+  r.inputs.revision.chain = [
+    { step: 'tag-pattern', outcome: 'chosen', kind: 'tag-found', args: { tag: 'v1.0', commit: 'c'.repeat(40), also: ['1.0'] } },
+    { step: 'metadata', outcome: 'conflicts', kind: 'file-names', args: { source: 'changelog', path: 'ChangeLog', commit: 'c'.repeat(40) } },
+  ];
   r.inputs.profile = { id: 'npm', detected: true, name: 'pkg', version: '1.0', repository: 'https://example.invalid/r.git', directory: 'pkg', commit: 'c'.repeat(40) };
   r.inputs.signature = { status: 'valid', source: 'x.sig', keyring: 'k.asc', fingerprint: 'F'.repeat(40), userId: 'Jia Tan <jt@example.invalid>', created: '2024-01-01T00:00:00Z' } as never;
   r.inputs.tagSignature = { status: 'valid', source: 'tag v1.0', keyring: 'k.asc', keyId: 'A'.repeat(16) } as never;

@@ -46,8 +46,8 @@ describe('forge archives', () => {
     expect(r.inputs.profile).toEqual({ id: 'forge', detected: true });
     expect(r.inputs.revision).toMatchObject({ commit: b, tag: 'v1.0', how: 'metadata' });
     expect(r.inputs.revision.chain).toEqual([
-      { step: 'metadata', outcome: 'chosen', detail: `pax-header → ${b}` },
-      { step: 'tag-pattern', outcome: 'agrees', detail: `tag v1.0 → ${b}` },
+      { step: 'metadata', outcome: 'chosen', kind: 'metadata-chosen', args: { sources: ['pax-header'], commit: b } },
+      { step: 'tag-pattern', outcome: 'agrees', kind: 'tag-found', args: { tag: 'v1.0', commit: b } },
     ]);
     expect(r.findings).toEqual([]);
     expect(r.verdict).toBe('identical');
@@ -69,8 +69,8 @@ describe('forge archives', () => {
     const r = await verify({ tarball: tgz, repo: repo.dir, cacheDir, tag: 'release/1.0-final' });
     expect(r.inputs.revision).toMatchObject({ commit: a, tag: 'release/1.0-final', how: 'tag' });
     expect(r.inputs.revision.chain).toEqual([
-      { step: 'explicit', outcome: 'chosen', detail: `--tag release/1.0-final → ${a}` },
-      { step: 'metadata', outcome: 'agrees', detail: `pax-header names ${a}` },
+      { step: 'explicit', outcome: 'chosen', kind: 'tag-given', args: { tag: 'release/1.0-final', commit: a } },
+      { step: 'metadata', outcome: 'agrees', kind: 'metadata-names', args: { source: 'pax-header', commit: a, inRepo: true } },
     ]);
     expect(r.findings).toEqual([]);
     const other = await verify({ tarball: tgz, repo: repo.dir, cacheDir, tag: 'v1.0' });
@@ -100,8 +100,10 @@ describe('no tag: the neighbourhood search', () => {
     const r = await verify({ tarball: tgz, repo: repo.dir, cacheDir });
     expect(r.inputs.revision).toMatchObject({ commit: mid2, how: 'nearest', distance: 0 });
     const steps = r.inputs.revision.chain!;
-    expect(steps[0]).toEqual({ step: 'tag-pattern', outcome: 'not-found', detail: expect.stringMatching(/^no tag matches version 1\.5/) });
-    expect(steps[1]).toEqual({ step: 'neighbourhood', outcome: 'chosen', detail: `${mid2} differs in 0 path(s); best of 5 commit(s) from tag v2.0, after tag v1.0, 1 branch head(s)` });
+    expect(steps[0]).toEqual({ step: 'tag-pattern', outcome: 'not-found', kind: 'no-tag-matches', args: { version: '1.5', tags: 2, repo: repo.dir } });
+    expect(steps[1]).toEqual({ step: 'neighbourhood', outcome: 'chosen', kind: 'nearest-commit', args: { commit: mid2, distance: 0, searched: 5, from: { higherTag: 'v2.0', lowerTag: 'v1.0', heads: 1 } } });
+    // The report's line for it, as before steps were typed.
+    expect(renderText(r)).toContain(`neighbourhood: chosen — ${mid2} differs in 0 path(s); best of 5 commit(s) from tag v2.0, after tag v1.0, 1 branch head(s)`);
     expect(r.findings).toEqual([]);
     void mid1;
     void mid3;
@@ -169,7 +171,7 @@ describe('ambiguity and moved tags', () => {
     handle.previousTags = new Map([['v3.0', b]]);
     const r = await resolveChain({ repo: handle, names: ['amb-3.0.tar.gz'], tag: 'v3.0', claims: [] });
     expect(r.findings).toEqual([{ code: 'TAG_MOVED', path: 'refs/tags/v3.0', severity: 'high', evidence: { tag: 'v3.0', previous: b, current: a, source: 'cache' } }]);
-    expect(r.steps.at(-1)).toEqual({ step: 'cache', outcome: 'conflicts', detail: `tag v3.0 was ${b} in the cache` });
+    expect(r.steps.at(-1)).toEqual({ step: 'cache', outcome: 'conflicts', kind: 'tag-moved', args: { tag: 'v3.0', previous: b } });
   });
 
   it('a tag moved in a cached clone (bundle input) is reported by verify', async () => {

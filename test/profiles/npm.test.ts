@@ -120,7 +120,7 @@ describe('npm pack of a package with build output', () => {
       severity: 'high',
       evidence: { source: 'npm-githead', claimed: bogus, commit, tag: 'v1.2.3', inRepo: false },
     });
-    expect(r2.inputs.revision.chain).toContainEqual({ step: 'metadata', outcome: 'conflicts', detail: `npm-githead names ${bogus} (not in the repository)` });
+    expect(r2.inputs.revision.chain).toContainEqual({ step: 'metadata', outcome: 'conflicts', kind: 'metadata-names', args: { source: 'npm-githead', commit: bogus, inRepo: false } });
   });
 });
 
