@@ -2,8 +2,10 @@
  * Symlinks shipped as regular files (cargo package, make dist, tar -h): git has a link, the tarball has a
  * file. Explained when the file's blob is the blob of the link's target at the tag (links to links are
  * followed, at most 8 hops). When the target lies inside a submodule (gnulib's build-aux/compile behind
- * ../gnulib/build-aux/compile), the content must be a known upstream version of exactly that path in the
- * blob index. For a package in a subdirectory (a crate's path_in_vcs), a target outside it is read from the
+ * ../gnulib/build-aux/compile), the content must be the target's blob at the commit the tag pins when that
+ * submodule's repository was read (src/acquire/submodule.ts: bison's data/m4sugar/m4sugar.m4 ->
+ * ../../submodules/autoconf/lib/m4sugar/m4sugar.m4); otherwise a known upstream version of exactly that path in
+ * the blob index. A pinned target that is absent or differs stays TYPE_CHANGED, with what was compared. For a package in a subdirectory (a crate's path_in_vcs), a target outside it is read from the
  * whole repository at the tag (serde/LICENSE-MIT -> ../LICENSE-MIT). A different content stays TYPE_CHANGED (high).
  */
 import { makeFinding } from '../core/severity.js';
@@ -66,6 +68,14 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
         const sub = submodules(ctx).find((s) => resolved.startsWith(`${s}/`));
         if (!sub) return undefined;
         const inner = resolved.slice(sub.length + 1);
+        // The submodule's pinned commit, when its repository could be read: the target's blob there decides.
+        const pinned = ctx.submodules?.find((m) => m.path === sub);
+        if (pinned) {
+          const blob = pinned.files.get(inner);
+          const at = { submodule: sub, commit: pinned.commit, file: inner };
+          if (blob && blob === want) return makeFinding('SYMLINK_AS_FILE', diff.path, { target, resolved, submodule: sub, pinned: { commit: pinned.commit, blob } });
+          return makeFinding('TYPE_CHANGED', diff.path, { git: 'symlink', tarball: 'file', compared: { ...at, ...(blob ? { blob } : {}), tarball: want } });
+        }
         const hit = index()?.lookup(want);
         if (hit && hit.path === inner) return makeFinding('SYMLINK_AS_FILE', diff.path, { target, resolved, via: { project: hit.project, file: hit.path }, submodule: sub });
         return undefined;

@@ -59,9 +59,10 @@ export const CODES = {
     title: 'Entry type changed',
     severity: 'high',
     explained: false,
-    description: 'The path is a different kind of entry in the tarball than in git (file, symlink, submodule, directory).',
+    description: "The path is a different kind of entry in the tarball than in git (file, symlink, submodule, directory). For a symlink into a submodule whose pinned commit was read, the evidence names the target's blob there (or its absence) and the tarball file's blob, which differ.",
     docs: anchor('TYPE_CHANGED'),
-    message: (e) => `${e.git} in git, ${e.tarball} in the tarball`,
+    message: (e) =>
+      `${e.git} in git, ${e.tarball} in the tarball${e.compared ? `; the link's target ${e.compared.file} in submodule ${e.compared.submodule} at ${e.compared.commit.slice(0, 12)} is ${e.compared.blob ? `blob ${e.compared.blob.slice(0, 12)}` : 'absent'}, the tarball file is ${e.compared.tarball.slice(0, 12)}` : ''}`,
   },
   SYMLINK_TARGET_CHANGED: {
     title: 'Symlink target changed',
@@ -405,10 +406,10 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "Git has a symbolic link; the tarball has a regular file with exactly the content of the link's target (cargo package and make dist dereference links). When the target lies in a submodule, the content must be a known upstream version of exactly that path (the blob index).",
+      "Git has a symbolic link; the tarball has a regular file with exactly the content of the link's target (cargo package and make dist dereference links). When the target lies in a submodule, the content must be the target's blob at the commit the tag pins (when the submodule's repository was read: --submodule or .gitmodules), else a known upstream version of exactly that path (the blob index).",
     docs: anchor('SYMLINK_AS_FILE'),
     message: (e) =>
-      `symlink to ${JSON.stringify(e.target)} in git; the tarball has ${e.via ? `${describeUpstream(e.via)} (submodule ${e.submodule})` : `the content of ${e.resolved}${e.outside ? ` (outside the package directory ${e.outside})` : ''}`}`,
+      `symlink to ${JSON.stringify(e.target)} in git; the tarball has ${e.pinned ? `the target's blob ${e.pinned.blob.slice(0, 12)} at ${e.submodule}'s pinned commit ${e.pinned.commit.slice(0, 12)}` : e.via ? `${describeUpstream(e.via)} (submodule ${e.submodule})` : `the content of ${e.resolved}${e.outside ? ` (outside the package directory ${e.outside})` : ''}`}`,
   },
   PO_FETCHED_TRANSLATION: {
     title: 'Translation fetched at bootstrap',

@@ -57,7 +57,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
-  TYPE_CHANGED: { git: EntryType; tarball: EntryType };
+  /** compared: a symlink into a pinned submodule whose target's blob (absent when the pinned tree lacks the path) is not the tarball file's. */
+  TYPE_CHANGED: { git: EntryType; tarball: EntryType; compared?: { submodule: string; commit: string; file: string; blob?: string; tarball: string } };
   SYMLINK_TARGET_CHANGED: { git: string; tarball: string };
   EXPORT_IGNORED: { type: EntryType };
   SUBMODULE: { commit?: string; tarball: 'absent' | 'empty' | 'content'; files: number };
@@ -118,7 +119,7 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** generator: the named source is gnulib-tool's copy of this pinned submodule file (src/classify/submodule-copy.ts). */
     sourceCopy?: { submodule: string; commit: string; file: string };
   };
-  SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
+  SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {
     kind: 'subset' | 'template' | 'quot' | 'compiled';
