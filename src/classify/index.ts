@@ -29,6 +29,7 @@ import { submoduleCopyClassifier } from './submodule-copy.js';
 import { texinfoStampClassifier } from './texinfo.js';
 import { extractedClassifier } from './extracted.js';
 import { makeStampClassifier } from './make-stamp.js';
+import { generatorModelClassifier } from './generator-model.js';
 import { manRenderedClassifier } from './man-rendered.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
@@ -64,6 +65,9 @@ import { testIndexClassifier } from './test-index.js';
  *                  lines occur in it; the rest shown and scanned. A file whose first line names the manual's
  *                  `@example` line must equal that block exactly (texinfo unescaped, header from the script).
  * 3g. make-stamp  — a small file a tracked make rule writes: an echoed word, nothing (touch), the commit count.
+ * 3h. generator-model — a file a tracked make rule writes with a tracked generator on tracked inputs, computed
+ *                  by a model of that generator (applied only while the script carries the modelled code) and
+ *                  compared whole.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
  *                  template and the history, the commits since the previous tag found in the file;
@@ -95,6 +99,7 @@ export const CLASSIFIERS: Classifier[] = [
   testIndexClassifier,
   extractedClassifier,
   makeStampClassifier,
+  generatorModelClassifier,
   lineEndingsClassifier,
   logDerivedClassifier,
   changelogClassifier,

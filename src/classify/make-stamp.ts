@@ -17,7 +17,13 @@ const MAX_FRAGMENT_BYTES = 1024 * 1024;
 const DIRS = new Set(['srcdir', 'top_srcdir', 'builddir', 'top_builddir', 'abs_srcdir', 'abs_top_srcdir', 'distdir', 'top_distdir']);
 const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
 
-export interface MakeRule { targets: string[]; recipe: string[] }
+export interface MakeRule { targets: string[]; prerequisites: string[]; recipe: string[] }
+
+/** A temporary name beside the target (`$@-t`, `$@t`, `$@.tmp`, `$@-tmp`, `$@T`) … */
+export const MOVED_TMP = /^\$@(?:[.-]?t(?:mp)?|T)$/;
+/** … that the recipe moves onto the target. */
+export const movesTmp = (recipe: readonly string[]): boolean =>
+  recipe.some((l) => /\bmv\s+(?:-f\s+)?(['"]?)\$@(?:[.-]?t(?:mp)?|T)\1\s+(['"]?)\$@\2/.test(l));
 export interface Makefile { vars: Map<string, string>; rules: MakeRule[] }
 
 /** Variables and rules of a makefile fragment (continuation lines joined); conditionals are read through. */
@@ -36,7 +42,7 @@ export function parseMakefile(text: string): Makefile {
     }
     const r = /^([^\t#=:][^=:]*?)\s*::?(?!=)(.*)$/.exec(line);
     if (r) {
-      rule = { targets: r[1]!.trim().split(/\s+/), recipe: [] };
+      rule = { targets: r[1]!.trim().split(/\s+/), prerequisites: r[2]!.replace(/;.*$/, '').trim().split(/\s+/).filter(Boolean), recipe: [] };
       rules.push(rule);
       const inline = /;(.*)$/.exec(r[2]!);
       if (inline) rule.recipe.push(inline[1]!);
@@ -61,7 +67,7 @@ const UNKNOWN = '\u0001';
  * Whether a make path (expanded) names `path`, resolved against `base`: quotes dropped, `.`/`..` resolved; a
  * variable the fragment does not define (an AC_SUBST such as `$(ltdl_dir)`) stands for one path segment.
  */
-function namesPath(base: string, p: string, path: string): boolean {
+export function namesPath(base: string, p: string, path: string): boolean {
   const clean = p.replace(/^['"]|['"]$/g, '').replace(/\$[({][\w.]+[)}]/g, UNKNOWN);
   if (!clean || clean.startsWith('/') || /[$%*?[\]]/.test(clean)) return false;
   const parts = base ? base.split('/') : [];
@@ -99,17 +105,37 @@ function commands(line: string): string[] {
 
 export interface RuleProof { fragment: string; command: string; content: Content }
 
-/** The tracked rule writing `path` with the content model the command gives; undefined when none is found. */
-export async function findWritingRule(path: string, ctx: ClassifyContext): Promise<RuleProof[]> {
+/** The tracked makefile fragments that may hold a rule for `path`: in its directory and each one above. */
+async function* fragmentsFor(path: string, ctx: ClassifyContext): AsyncGenerator<{ frag: string; dir: string; mk: Makefile }> {
   const byDir = pathsBy('dir', ctx.gitPaths);
-  const dirs: string[] = [];
-  for (let d = dirOf(path); ; d = dirOf(d)) { dirs.push(d); if (!d) break; }
-  const found: RuleProof[] = [];
-  for (const d of dirs) {
+  for (let d = dirOf(path); ; d = dirOf(d)) {
     for (const frag of (byDir.get(d) ?? []).filter((p) => isFragment(baseOf(p))).sort()) {
       const buf = await ctx.content.git(frag);
       if (!buf || buf.length > MAX_FRAGMENT_BYTES || buf.subarray(0, 8192).includes(0)) continue;
-      const mk = parseMakefile(buf.toString('utf8'));
+      yield { frag, dir: d, mk: parseMakefile(buf.toString('utf8')) };
+    }
+    if (!d) break;
+  }
+}
+
+/** A tracked rule whose target is `path`: its fragment, the fragment's variables, the recipe. */
+export interface TargetRule { fragment: string; dir: string; vars: ReadonlyMap<string, string>; prerequisites: string[]; recipe: string[] }
+
+/** The rules of tracked makefile fragments (the file's directory and above) whose target names `path`. */
+export async function rulesFor(path: string, ctx: ClassifyContext): Promise<TargetRule[]> {
+  const out: TargetRule[] = [];
+  for await (const { frag, dir, mk } of fragmentsFor(path, ctx))
+    for (const rule of mk.rules)
+      if (rule.targets.some((t) => { const e = expand(t, mk.vars, dir); return namesPath(dir, e, path) || namesPath('', e, path); }))
+        out.push({ fragment: frag, dir, vars: mk.vars, prerequisites: rule.prerequisites, recipe: rule.recipe });
+  return out;
+}
+
+/** The tracked rule writing `path` with the content model the command gives; undefined when none is found. */
+export async function findWritingRule(path: string, ctx: ClassifyContext): Promise<RuleProof[]> {
+  const found: RuleProof[] = [];
+  for await (const { frag, dir: d, mk } of fragmentsFor(path, ctx)) {
+    {
       const names = (raw: string, targets: string[]) =>
         (raw.includes('$@') ? targets.map((t) => raw.split('$@').join(t)) : [raw]).some((r) => {
           const e = expand(r, mk.vars, d);
@@ -118,7 +144,7 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
       for (const rule of mk.rules) {
         const targets = rule.targets.map((t) => expand(t, mk.vars, d));
         const isTarget = rule.targets.some((t) => names(t, []));
-        const moved = isTarget && rule.recipe.some((l) => /\bmv\s+(?:-f\s+)?(['"]?)\$@[.-]?t(?:mp)?\1\s+(['"]?)\$@\2/.test(l) || /\bmv\s+(?:-f\s+)?(['"]?)\$@T\1\s+(['"]?)\$@\2/.test(l));
+        const moved = isTarget && movesTmp(rule.recipe);
         for (const line of rule.recipe) {
           for (const cmd of commands(line)) {
             const touch = /^touch\s+(\S+)$/.exec(cmd);
@@ -127,7 +153,7 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
             if (!dest || dest.includes('>')) continue;
             const unq = dest.replace(/^['"]|['"]$/g, '');
             const direct = names(unq, targets);
-            const viaTmp = moved && /^\$@(?:\.tmp|-t|\.t|T)$/.test(unq);
+            const viaTmp = moved && MOVED_TMP.test(unq);
             if (!direct && !viaTmp) continue;
             const content = touch ? { kind: 'empty' as const } : commandContent(expand(redir![1]!, mk.vars, d));
             if (content) found.push({ fragment: frag, command: cmd.slice(0, 160), content });

@@ -92,7 +92,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index';
+    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed';
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
@@ -109,6 +109,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** extracted / rendered / index: the output's non-blank lines (or words, or registration lines) found in the source(s). */
     found?: number;
     total?: number;
+    /** computed: the tracked inputs the rule's generator (a modelled tracked script, or the rule's own sed/cat commands) reads; source is the makefile fragment holding the rule. */
+    inputs?: string[];
     /** make-rule: the number of commits the tag reaches, when the command writes the commit count (generator: the command). */
     commits?: number;
     /** extracted: the `@example` line of the manual block the file equals exactly (its header printed by `others`). */

@@ -1,0 +1,253 @@
+/**
+ * Files a tracked make rule writes by running a tracked generator on tracked inputs (issue 11 d) — coreutils'
+ * src/fs.h and src/fs-is-local.h (src/extract-magic over src/stat.c), src/dircolors.h (src/dcgen over
+ * src/dircolors.hin), m4/cu-progs.m4 and src/cu-progs.mk (build-aux/gen-lists-of-programs.sh), doc/constants.texi
+ * (`sed -n -e 's/RE/REPL/p' FILE` over src/tail.c, src/shred.c), THANKS-to-translators (`cat TEMPLATE; for x in
+ * \`cat LIST\`; do echo …$$x…; done`). Nothing from the repository is run: distdiff computes what the generator
+ * writes and compares the whole file byte for byte, so every line is accounted for and nothing else is there.
+ *
+ * The rule is found in a tracked makefile fragment (src/classify/make-stamp.ts: its target names the file, the
+ * recipe writes `$@` or a temporary moved onto it). A script's model applies only while the tracked script still
+ * carries the code lines the model stands for (its fingerprint, compared with whitespace collapsed): a changed
+ * generator leaves the file unexplained rather than judged by an outdated model. Inputs must be tracked, except
+ * a list file the classification explains otherwise (po/LINGUAS fetched at bootstrap), whose words must be
+ * language codes.
+ */
+import { makeFinding } from '../core/severity.js';
+import { expand, movesTmp, rulesFor, type TargetRule } from './make-stamp.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const MAX_BYTES = 2 * 1024 * 1024;
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+const has = (script: string, lines: readonly string[]) => { const t = squash(script); return lines.every((l) => t.includes(squash(l))); };
+
+/** A make path (expanded: `$(srcdir)` is `.`) as a repository path; undefined when it leaves the tree or keeps a variable. */
+function repoPath(dir: string, p: string): string | undefined {
+  const clean = p.replace(/^['"]|['"]$/g, '');
+  if (!clean || clean.startsWith('/') || /[$%*?`]/.test(clean)) return undefined;
+  const parts = dir ? dir.split('/') : [];
+  for (const seg of clean.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') { if (!parts.length) return undefined; parts.pop(); } else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+async function tracked(ctx: ClassifyContext, path: string | undefined): Promise<string | undefined> {
+  if (path === undefined || !ctx.gitPaths.has(path)) return undefined;
+  const b = await ctx.content.git(path);
+  return b && b.length <= MAX_BYTES && !b.subarray(0, 8192).includes(0) ? b.toString('latin1') : undefined;
+}
+
+/** One recipe, continuation lines joined, make's silencing prefixes dropped. */
+const recipeText = (rule: TargetRule) => rule.recipe.map((l) => l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '')).join('\n');
+
+/** The command writing the target (or a temporary moved onto it), as words after expansion. */
+function scriptCommand(rule: TargetRule): string[] | undefined {
+  const moved = movesTmp(rule.recipe);
+  for (const cmd of recipeText(rule).split(/;|&&|\n/)) {
+    const m = /^\s*(.*?)\s*>\s*(\S+)\s*$/.exec(cmd);
+    if (!m) continue;
+    const dest = m[2]!.replace(/^['"]|['"]$/g, '');
+    if (dest !== '$@' && !(moved && /^\$@(?:[.-]?t(?:mp)?|T)$/.test(dest))) continue;
+    return expand(m[1]!, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
+  }
+  return undefined;
+}
+
+export interface Computed { generator: string; inputs: string[]; text: string }
+
+interface ScriptModel {
+  id: string;
+  /** Code lines the tracked script must carry for this model to describe it. */
+  fingerprint: readonly string[];
+  render(script: string, args: string[], name: string, input: (p: string) => Promise<{ path: string; text: string } | undefined>): Promise<{ inputs: string[]; text: string } | undefined>;
+}
+
+/** `static char const NAME[] = { 'c','h','a','r',0, … };`: each non-blank line of the input (blank runs squeezed) as characters. */
+const charTable: ScriptModel = {
+  id: 'char-table',
+  fingerprint: ['s/[[:blank:]]+/ /g;', '$_ and push @line, $_;', 'print "static char const G_line[] =\\n{\\n";', "s/./'$&',/g;", "s/'\\\\'/'\\\\\\\\'/g;", "s/'''/'\\\\''/g;", 'print "$indent${_}0,\\n";', 'print "};\\n";'],
+  async render(script, args, _name, input) {
+    const [file, ...rest] = args.filter((a) => a !== '-w' && a !== '--');
+    if (rest.length || !file) return undefined;
+    const src = await input(file);
+    if (!src) return undefined;
+    const lines = src.text.replace(/\n$/, '').split('\n').map((l) => l.replace(/[ \t]+/g, ' ')).filter((l) => l !== '' && l !== '0');
+    const row = (l: string) => [...l].map((c) => (c === '\\' ? "'\\\\'," : c === "'" ? "'\\''," : `'${c}',`)).join('');
+    return { inputs: [src.path], text: `static char const G_line[] =\n{\n${lines.map((l) => `  ${row(l)}0,\n`).join('')}};\n` };
+  },
+};
+
+/** `case S_MAGIC_X: /* 0xNN local|remote *\/` lines of the input as `# define` lines, or (--local) an is_local_fs_type switch. */
+const magicNumbers: ScriptModel = {
+  id: 'magic-numbers',
+  fingerprint: [
+    '$line =~ /^[ \\t]+case S_MAGIC_/', 'm!^[ \\t]+case (S_MAGIC_\\w+): /\\* (0x[0-9A-Fa-f]+) (local|remote) \\*/!', "my $local = $3 eq 'local' ? 1 : 0;",
+    'print $emit_magic ? $magic_comment : $map_comment;', 'and print "\\n#if defined __linux__ || defined __ANDROID__\\n";',
+    'or print "static inline int\\n" . "is_local_fs_type (unsigned long int magic)\\n" . "{\\n switch (magic)\\n {\\n";',
+    '? "# define $name $magic\\n" : " case $name: return $local;\\n";', 'and print <<\\EOF;', 'or printf " default: return -1;\\n }\\n}\\n";',
+  ],
+  async render(script, args, _name, input) {
+    const local = args[0] === '--local';
+    const [file, ...rest] = local ? args.slice(1) : args;
+    if (rest.length || !file) return undefined;
+    const src = await input(file);
+    if (!src) return undefined;
+    const heredoc = (name: string) => new RegExp(`my \\$${name} = <<EOF;\\n([\\s\\S]*?\\n)EOF\\n`).exec(script)?.[1];
+    const trailer = /and print <<\\EOF;\n([\s\S]*?\n)EOF\n/.exec(script)?.[1];
+    const magic = heredoc('magic_comment');
+    const map = heredoc('map_comment');
+    if (!magic || !map || trailer === undefined || /\$(?!file\b)\w|\\(?!@)/.test(magic + map)) return undefined;
+    const interp = (t: string) => t.replace(/\\@/g, '@').replace(/\$file\b/g, file);
+    let out = local ? `${interp(map)}static inline int\nis_local_fs_type (unsigned long int magic)\n{\n  switch (magic)\n    {\n` : `${interp(magic)}\n#if defined __linux__ || defined __ANDROID__\n`;
+    for (const line of src.text.split('\n')) {
+      if (!/^[ \t]+case S_MAGIC_/.test(line)) continue;
+      const m = /^[ \t]+case (S_MAGIC_\w+): \/\* (0x[0-9A-Fa-f]+) (local|remote) \*\//.exec(line);
+      if (!m) return undefined; // the script would fail (exit 1): no output to compare
+      out += local ? `      case ${m[1]}: return ${m[3] === 'local' ? 1 : 0};\n` : `# define ${m[1]} ${m[2]}\n`;
+    }
+    out += local ? '      default: return -1;\n    }\n}\n' : trailer;
+    return { inputs: [src.path], text: out };
+  },
+};
+
+/** The three program lists of the script itself, written as m4 (`--autoconf`) or make (`--automake`) assignments. */
+const programLists: ScriptModel = {
+  id: 'program-lists',
+  fingerprint: [
+    "me=`echo \"$0\" | sed 's,.*/,,'`", 'msg="Automatically generated by $me. DO NOT EDIT BY HAND!"', 'echo "dnl $msg"', 'for p in $normal_progs; do',
+    "test x\"$p\" = x\"[\" && p='@<:@'", 'echo "gl_ADD_PROG([optional_bin_progs], [$p])"', "echo \"no_install_progs_default='`echo $disabled_by_default_progs`'\"",
+    "sed 's/^ *//' <<END", 'echo "## $msg"', 'progsdir=src', 'echo no_install__progs =', 'for p in $disabled_by_default_progs; do', 'echo no_install__progs += $progsdir/$p',
+    'echo build_if_possible__progs =', 'for p in $build_if_possible_progs; do', 'echo build_if_possible__progs += $progsdir/$p', 'echo default__progs =', 'echo default__progs += $progsdir/$p',
+  ],
+  async render(script, args, name) {
+    if (args.length !== 1) return undefined;
+    const list = (name: string) => { const m = new RegExp(`^${name}='\\n([\\s\\S]*?)'$`, 'm').exec(script); return m ? m[1]!.split(/\s+/).filter(Boolean) : undefined; };
+    const [off, maybe, normal] = [list('disabled_by_default_progs'), list('build_if_possible_progs'), list('normal_progs')];
+    if (!off || !maybe || !normal || [...off, ...maybe, ...normal].some((p) => !/^[\w.[+-]+$/.test(p))) return undefined;
+    const msg = `Automatically generated by ${name}.  DO NOT EDIT BY HAND!`;
+    if (args[0] === '--automake' || args[0] === '--for-automake') {
+      const block = (v: string, ps: string[]) => [`${v} =`, ...ps.map((p) => `${v} += src/${p}`)];
+      return { inputs: [], text: [`## ${msg}`, ...block('no_install__progs', off), ...block('build_if_possible__progs', maybe), ...block('default__progs', normal), ''].join('\n') };
+    }
+    if (args[0] !== '--autoconf' && args[0] !== '--for-autoconf') return undefined;
+    const doc = /sed 's\/\^ \*\/\/' <<END\n([\s\S]*?)\nEND\n/.exec(script)?.[1];
+    if (doc === undefined) return undefined;
+    // The here-document: continuation lines joined, leading blanks removed, its one command substitution done.
+    const subst = '`echo $disabled_by_default_progs | sed \'s/ /,/g\'`';
+    const joined = doc.replace(/\\\n\s*/g, '').replace(/`[^`]*`/g, (c) => (squash(c) === subst ? off.join(',') : '\0'));
+    if (joined.includes('\0') || /[`$\\]/.test(joined)) return undefined;
+    const body = joined.split('\n').map((l) => l.replace(/^ */, ''));
+    return { inputs: [], text: [`dnl ${msg}`, ...normal.map((p) => `gl_ADD_PROG([optional_bin_progs], [${p === '[' ? '@<:@' : p}])`), `no_install_progs_default='${off.join(' ')}'`, ...body, ''].join('\n') };
+  },
+};
+
+const SCRIPT_MODELS: readonly ScriptModel[] = [charTable, magicNumbers, programLists];
+
+/** A recipe `{ sed -n -e 's/RE/REPL/p' FILE && … ; } > $@-t`: each sed's printed lines, in order (POSIX BRE, C locale). */
+export function sedPrint(recipe: string): { expr: string; file: string }[] | undefined {
+  const m = /\{([^{}]*)\}\s*>\s*\$@-t\b/.exec(recipe.replace(/\n/g, ' '));
+  if (!m) return undefined;
+  const seds: { expr: string; file: string }[] = [];
+  const rest = m[1]!.replace(/sed\s+-n\s+-e\s+'(s\/(?:[^'\\/]|\\.)*\/(?:[^'\\/]|\\.)*\/p)'\s*([^\s;&|]+)/g, (_, expr: string, file: string) => { seds.push({ expr, file }); return ''; });
+  return seds.length && /^[\s;&]*$/.test(rest) ? seds : undefined;
+}
+
+/** A BRE as a JavaScript regular expression; undefined for what this does not model (intervals, back-references). */
+export function breToRegExp(bre: string): RegExp | undefined {
+  let out = '';
+  for (let i = 0; i < bre.length; i++) {
+    const c = bre[i]!;
+    if (c === '\\') {
+      const n = bre[++i];
+      if (n === '(' || n === ')') out += n;
+      else if (n === '.' || n === '*' || n === '[' || n === ']' || n === '\\' || n === '/' || n === '^' || n === '$') out += `\\${n}`;
+      else return undefined;
+    } else if (c === '[') {
+      const end = bre.indexOf(']', i + 2);
+      if (end < 0) return undefined;
+      out += bre.slice(i, end + 1).replace(/\\/g, '\\\\');
+      i = end;
+    } else if ('(){}+?|'.includes(c)) out += `\\${c}`;
+    else out += c;
+  }
+  try { return new RegExp(out); } catch { return undefined; }
+}
+
+function sedApply(expr: string, text: string): string | undefined {
+  const m = /^s\/((?:[^\\/]|\\.)*)\/((?:[^\\/]|\\.)*)\/p$/.exec(expr);
+  const re = m && breToRegExp(m[1]!);
+  if (!m || !re || /\\[^1-9&\\/]/.test(m[2]!)) return undefined;
+  const repl = m[2]!;
+  let out = '';
+  for (const line of text.replace(/\n$/, '').split('\n')) {
+    const hit = re.exec(line);
+    if (!hit) continue;
+    const r = repl.replace(/\\([1-9&\\/])|&/g, (t, e: string | undefined) => (e === undefined ? hit[0] : e === '&' || e === '\\' || e === '/' ? e : hit[Number(e)] ?? ''));
+    out += `${line.slice(0, hit.index)}${r}${line.slice(hit.index + hit[0].length)}\n`;
+  }
+  return out;
+}
+
+/** `( cat T; for v in \`cat L\`; do echo TEXT; done; ) > $@-tmp`: T, then TEXT for each word of L. */
+export function catAndList(recipe: string): { template: string; list: string; variable: string; echo: string } | undefined {
+  const m = /^\s*\(\s*cat\s+(\S+);\s*for\s+(\w+)\s+in\s+`cat\s+(\S+)`;\s*do\s+echo\s+([^;`$]*\$\$\2[^;`$]*);\s*done;?\s*\)\s*>\s*\$@(?:-tmp|-t|\.tmp)\s*&&\s*mv\s+\$@(?:-tmp|-t|\.tmp)\s+\$@\s*$/.exec(recipe.replace(/\n/g, ' '));
+  return m ? { template: m[1]!, variable: m[2]!, list: m[3]!, echo: m[4]!.trim() } : undefined;
+}
+
+/** What the rule writes, computed from the tracked generator and inputs; undefined when no model describes the rule. */
+export async function computeRule(rule: TargetRule, ctx: ClassifyContext): Promise<Computed | undefined> {
+  const recipe = recipeText(rule);
+  const input = async (p: string) => { const path = repoPath('', p) ?? repoPath(rule.dir, p); const text = await tracked(ctx, path); return text === undefined ? undefined : { path: path!, text }; };
+  const seds = sedPrint(expand(recipe, rule.vars, rule.dir));
+  if (seds && movesTmp(rule.recipe)) {
+    let text = '';
+    for (const s of seds) {
+      const src = await input(s.file);
+      const out = src && sedApply(s.expr, src.text);
+      if (out === undefined) return undefined;
+      text += out;
+    }
+    return { generator: `sed -n (${rule.fragment})`, inputs: seds.map((s) => repoPath('', s.file)!), text };
+  }
+  const cl = catAndList(expand(recipe, rule.vars, rule.dir));
+  if (cl) {
+    const template = await input(cl.template);
+    const listPath = repoPath('', cl.list) ?? repoPath(rule.dir, cl.list);
+    const list = listPath ? (await ctx.content.git(listPath)) ?? ctx.content.tarball(listPath) : undefined;
+    if (!template || !list || list.length > 64 * 1024) return undefined;
+    const words = list.toString('latin1').split(/\s+/).filter(Boolean);
+    if (words.some((w) => !/^[a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?$/.test(w))) return undefined;
+    return { generator: `cat + echo (${rule.fragment})`, inputs: [template.path, listPath!], text: template.text + words.map((w) => `${cl.echo.split(`$$${cl.variable}`).join(w)}\n`).join('') };
+  }
+  const words = scriptCommand(rule);
+  if (!words) return undefined;
+  const at = words.findIndex((w) => repoPath('', w) !== undefined && ctx.gitPaths.has(repoPath('', w)!) && /(?:^|\/)[\w.-]+$/.test(w) && !/\.(?:c|h|in|hin|mk|am)$/.test(w));
+  if (at < 0 || words.slice(0, at).some((w) => !/^(?:\$\((?:PERL|SHELL)\)|perl|sh|-w|--)$/.test(w))) return undefined;
+  const scriptPath = repoPath('', words[at]!)!;
+  const script = await tracked(ctx, scriptPath);
+  if (!script) return undefined;
+  for (const model of SCRIPT_MODELS) {
+    if (!has(script, model.fingerprint)) continue;
+    const r = await model.render(script, words.slice(at + 1), scriptPath.slice(scriptPath.lastIndexOf('/') + 1), input);
+    if (r) return { generator: scriptPath, inputs: r.inputs, text: r.text };
+  }
+  return undefined;
+}
+
+export const generatorModelClassifier: Classifier = {
+  id: 'generator-model',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf) return undefined;
+    const text = buf.toString('latin1');
+    for (const rule of await rulesFor(diff.path, ctx)) {
+      const c = await computeRule(rule, ctx);
+      if (c && c.text === text)
+        return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs });
+    }
+    return undefined;
+  },
+};
