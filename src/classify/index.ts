@@ -34,6 +34,7 @@ import { manRenderedClassifier } from './man-rendered.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
+import { mooppClassifier } from './moopp.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -53,6 +54,8 @@ import { testIndexClassifier } from './test-index.js';
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
  *                  a generator whose header names a tracked source (bison, flex, gperf …).
+ * 3c'. moopp     — libtextstyle's X.c/X.h/C.priv.h/C.vt.h from the tracked X.oo.c/X.oo.h: every source line in
+ *                  order (C::m → C__m), every other line one of moopp's template shapes.
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
  * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
@@ -92,6 +95,7 @@ export const CLASSIFIERS: Classifier[] = [
   docsClassifier,
   symlinkClassifier,
   producedClassifier,
+  mooppClassifier,
   texinfoStampClassifier,
   manRenderedClassifier,
   htmlRenderedClassifier,
