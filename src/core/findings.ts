@@ -217,7 +217,9 @@ export type AutotoolsTool =
   | 'xgettext'
   | 'automake-aux'
   | 'po4a'
-  | 'gnulib-tool';
+  | 'gnulib-tool'
+  | 'autom4te'
+  | 'make';
 
 export type FindingCode = keyof EvidenceMap;
 
@@ -234,7 +236,7 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ['tarball-only', 'git-only', 
 export type GitMode = '100644' | '100755' | '120000' | '160000' | '040000';
 
 /** A generator step of the autotools (src/regenerate). */
-export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt';
+export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule';
 
 /** One input of a regenerated file: where it came from and what explains it. */
 export interface ProvenanceInput {
@@ -256,7 +258,9 @@ export interface ProvenanceInput {
  */
 export type GenerationProof =
   | { proved: true; method: 'regenerated'; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; procedure: string[]; normalisations: string[] }
-  | { proved: false; method: 'label'; reason: string };
+  | { proved: false; method: 'label'; reason: string }
+  /** Reproduced byte for byte, but from an input that is itself only labelled (an autoconf-only run's aclocal.m4). */
+  | { proved: false; method: 'regenerated'; reason: string; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[] };
 
 /**
  * Why a finding's severity differs from its code's registry default (src/core/severity.ts is the only

@@ -168,7 +168,7 @@ export type Note =
   /** A cross-file check (e.g. the suspicious-construct scanner) threw: its findings did not change, nothing it would add was added. */
   | { code: 'POST_PASS_FAILED'; pass: string; error: string }
   /** Regeneration of the autotools outputs (src/regenerate): what ran, or why it did not. */
-  | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; stamped?: string[]; tools: string[]; outputs: number; reproduced: number; seconds?: number }
+  | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; partial?: string; skipped?: string[]; stamped?: string[]; tools: string[]; outputs: number; reproduced: number; seconds?: number }
   /** A submodule the revision pins, read from its repository: the tarball's copies of its files are compared with this tree. */
   | { code: 'SUBMODULE_PINNED'; name: string; path: string; commit: string; repo: string; files: number; pinnedBy?: 'bootstrap.conf' }
   /** A submodule the revision pins whose tree could not be read (offline, refused URL, commit missing): copies judged without it. */

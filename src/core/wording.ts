@@ -86,7 +86,7 @@ export function noteText(n: Note): string {
       return `check ${n.pass} failed (${n.error}): the findings are reported without it — read the files it covers yourself`;
     case 'REGENERATION':
       return n.status === 'done'
-        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${n.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)`
+        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${n.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)${n.partial ? `; ${n.partial}` : ''}${n.skipped?.length ? `; ${n.skipped.join('; ')}` : ''}`
         : n.status === 'off'
           ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
           : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;

@@ -13,6 +13,8 @@ export function regenerationNote(r: RegenerationReport): Note | undefined {
     code: 'REGENERATION',
     status: r.status,
     ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.partial ? { partial: r.partial } : {}),
+    ...(r.skipped?.length ? { skipped: r.skipped } : {}),
     ...(stamped.length ? { stamped } : {}),
     tools: r.tools.map((t) => `${t.name} ${t.version}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`),
     outputs: outputs.length,

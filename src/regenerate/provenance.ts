@@ -23,7 +23,7 @@ import { escalate, makeFinding } from '../core/severity.js';
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
 
-const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt' };
+const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt', autotest: 'autom4te', 'make-rule': 'make' };
 
 /** 1-based line numbers of `b` that are added relative to `a`. */
 export function addedLines(a: string, b: string): Set<number> | undefined {
@@ -40,14 +40,17 @@ export function addedLines(a: string, b: string): Set<number> | undefined {
   return out;
 }
 
-const REGENERATED_TOOLS: ReadonlySet<AutotoolsTool> = new Set(['autoconf', 'aclocal', 'autoheader', 'automake', 'msgfmt']);
+const REGENERATED_TOOLS: ReadonlySet<AutotoolsTool> = new Set(['autoconf', 'aclocal', 'autoheader', 'automake', 'msgfmt', 'autom4te']);
 
 /** Why a label-only autotools explanation is not proved. */
 function unprovedReason(report: RegenerationReport | undefined, tool: AutotoolsTool, path: string): string {
   if (!REGENERATED_TOOLS.has(tool) || /\.texi$|(?:^|\/)stamp-[\w.-]*vti$/.test(path)) {
-    return `${tool} output: regeneration covers only aclocal.m4, configure, the autoheader template, Makefile.in, libtool's files and .gmo catalogs`;
+    return `${tool} output: regeneration covers only aclocal.m4, configure, the autoheader template, Makefile.in, libtool's files, .gmo catalogs and autotest suites`;
   }
   if (!report) return 'regeneration was not attempted';
+  const skipped = report.skipped?.find((l) => l.startsWith(`${path}: `));
+  if (skipped) return skipped.slice(path.length + 2);
+  if (report.status === 'done' && report.partial && (tool === 'aclocal' || tool === 'automake')) return `not regenerated: ${report.partial}`;
   if (report.status === 'done') return `not among the regenerated outputs of ${[...new Set([...report.outputs.values()].map((o) => o.step))].join(', ') || 'this run'}`;
   if (report.status === 'not-applicable') return report.reason ?? 'nothing to regenerate';
   return `not regenerated: ${report.reason ?? report.status}`;
@@ -58,9 +61,13 @@ function inputProvenance(
   report: RegenerationReport,
   byPath: Map<string, Finding>,
   release: { date?: string; tag?: string } = {},
-): { inputs: ProvenanceInput[]; flagged: { path: string; code: Finding['code']; severity: Severity }[] } {
+): { inputs: ProvenanceInput[]; flagged: { path: string; code: Finding['code']; severity: Severity }[]; unproved: string[] } {
   const out: ProvenanceInput[] = [];
   const flagged: { path: string; code: Finding['code']; severity: Severity }[] = [];
+  // Inputs explained only by a generated-file label (an autoconf-only run's aclocal.m4, or an output
+  // that itself reproduced only from such an input): not flagged, but the output is then not proved.
+  const unproved: string[] = [];
+  const labelOnly = (f: Finding | undefined) => f?.code === 'GENERATED_BY_AUTOTOOLS' && !(f.evidence.proof && f.evidence.proof.proved);
   for (const i of inputs) {
     if (i.origin === 'aclocal-copy' && i.copy) {
       // Judged like the same file shipped under m4/, against the aclocal form of every known version.
@@ -75,7 +82,10 @@ function inputProvenance(
     }
     if (i.origin === 'regenerated') {
       const o = report.outputs.get(i.path);
-      if (o?.status === 'reproduced') out.push({ ...i, explainedBy: 'reproduced' });
+      if (o?.status === 'reproduced' && labelOnly(byPath.get(i.path))) {
+        out.push({ ...i, explainedBy: 'GENERATED_BY_AUTOTOOLS' });
+        unproved.push(i.path);
+      } else if (o?.status === 'reproduced') out.push({ ...i, explainedBy: 'reproduced' });
       else {
         out.push({ ...i });
         flagged.push({ path: i.path, code: 'REGENERATION_MISMATCH', severity: codeDoc('REGENERATION_MISMATCH').severity });
@@ -83,13 +93,16 @@ function inputProvenance(
       continue;
     }
     const f = byPath.get(i.path);
-    if (f && (codeDoc(f.code).explained || f.allowed) && severityRank(f.severity) < severityRank('high')) out.push({ ...i, explainedBy: f.code });
+    if (labelOnly(f) && severityRank(f!.severity) < severityRank('high')) {
+      out.push({ ...i, explainedBy: f!.code });
+      unproved.push(i.path);
+    } else if (f && (codeDoc(f.code).explained || f.allowed) && severityRank(f.severity) < severityRank('high')) out.push({ ...i, explainedBy: f.code });
     else {
       out.push({ ...i });
       flagged.push({ path: i.path, code: f?.code ?? 'TARBALL_ONLY_UNEXPLAINED', severity: f?.severity ?? codeDoc('TARBALL_ONLY_UNEXPLAINED').severity });
     }
   }
-  return { inputs: out, flagged };
+  return { inputs: out, flagged, unproved };
 }
 
 function worst(severities: Severity[]): Severity {
@@ -107,7 +120,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
 
   if (report?.status === 'done') {
     // libtoolize's files, then aclocal.m4, then the rest: later outputs' provenance depends on earlier ones.
-    const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : 2);
+    const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : o.step === 'make-rule' ? 3 : o.step === 'autotest' ? 4 : 2);
     const order = [...report.outputs.values()].sort((a, b) => rank(a) - rank(b));
     for (const o of order) {
       const i = indexOf.get(o.path);
@@ -118,8 +131,24 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
         ...(prev.degraded ? { degraded: prev.degraded } : {}),
       };
       if (o.status === 'reproduced') {
-        const { inputs, flagged } = inputProvenance(o.inputs, report, byPath, release);
-        if (!flagged.length) {
+        const { inputs, flagged, unproved } = inputProvenance(o.inputs, report, byPath, release);
+        if (!flagged.length && unproved.length) {
+          out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, {
+            tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
+            ...(prev.code === 'GENERATED_BY_AUTOTOOLS' && prev.evidence.source ? { source: prev.evidence.source } : {}),
+            proof: {
+              proved: false,
+              method: 'regenerated',
+              reason: `reproduced byte for byte by ${o.step} (${o.tool} ${o.version}), but from ${inputs.filter((x) => unproved.includes(x.path)).map((x) => `${x.path} (${x.origin === 'regenerated' ? 'itself reproduced only from unproved inputs' : 'as shipped'})`).join(', ')}, not proved${report.partial ? `: ${report.partial}` : ''}`,
+              step: o.step,
+              tool: o.tool,
+              version: o.version,
+              toolOrigin: o.toolOrigin,
+              inputs,
+              unproved,
+            },
+          });
+        } else if (!flagged.length) {
           out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, {
             tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
             ...(prev.code === 'GENERATED_BY_AUTOTOOLS' && prev.evidence.source ? { source: prev.evidence.source } : {}),

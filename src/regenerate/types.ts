@@ -27,6 +27,7 @@ export interface RegenInput {
 
 export interface RegeneratedOutput {
   path: string;
+  /** autotest: an autotest suite made by its Makefile.am rule (autom4te); make-rule: a file that rule needs (package.m4). */
   step: GeneratorStep;
   /** The generator package and version that ran (automake for aclocal/automake, autoconf for autoconf/autoheader, libtool for libtoolize). */
   tool: ToolName;
@@ -47,6 +48,10 @@ export interface RegenerationReport {
   status: 'done' | 'off' | 'not-applicable' | 'unavailable' | 'failed';
   /** Why regeneration did not happen or failed (one line). */
   reason?: string;
+  /** An autoconf-only run (automake's version unavailable): why, and what keeps its label. */
+  partial?: string;
+  /** Outputs that were planned but not made, one line each with the reason. */
+  skipped?: string[];
   versions?: GeneratorVersions;
   tools: Tool[];
   outputs: Map<string, RegeneratedOutput>;

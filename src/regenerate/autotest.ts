@@ -1,0 +1,291 @@
+/**
+ * Autotest test suites (`tests/testsuite`) and the files their rule depends on (`tests/package.m4`),
+ * made again in the sandbox by the rule the tag's Makefile.am (or a fragment it includes) writes for them —
+ * never the shipped Makefile.in's, which is an output under test.
+ *
+ *   which files   a tarball-only file stamped "Generated from X by GNU Autoconf V" (what autom4te's autotest
+ *                 language writes) that a rule of the Makefile.am in its directory or above makes, and the
+ *                 tarball-only prerequisites of that rule that a rule of the same Makefile.am makes
+ *                 (package.m4: `echo 'm4_define([AT_PACKAGE_NAME], [$(PACKAGE_NAME)])'` …)
+ *   values        make's built-ins, the Makefile.am's own variables, and configure's AC_INIT values
+ *                 (PACKAGE_NAME, _TARNAME, _VERSION, _STRING, _BUGREPORT, _URL) traced from configure.ac by
+ *                 autom4te without aclocal.m4 (so they rest on configure.ac and the files its m4_esyscmd
+ *                 reads, e.g. .tarball-version, not on an unproved aclocal.m4)
+ *   run           each recipe line with /bin/sh -c in the sandbox, in the Makefile.am's directory, with the
+ *                 autoconf of the testsuite's stamped version first on PATH (autom4te)
+ *   compare       byte for byte with the shipped file; a rule that uses a variable nothing here defines and
+ *                 does not reproduce is "not regenerated" (named), not a mismatch
+ */
+import { existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { HashAlgo, TreeEntry } from '../core/types.js';
+import { blobId } from '../scan/blob-id.js';
+import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type ParsedMakefileAm, type ResolvedRule } from './make-rules.js';
+import { runSandboxed, type SandboxLimits } from './sandbox.js';
+import { findTools } from './toolchain.js';
+import type { RegenInput, RegeneratedOutput, Tool } from './types.js';
+
+/** "# Generated from local.at by GNU Autoconf 2.71." — autom4te's autotest language. */
+export function autotestVersion(head: string): string | undefined {
+  const m = /^#! ?\/bin\/sh\n# Generated from \S+ by GNU Autoconf (\d+(?:\.\d+)+[a-z]?(?:-[\w.]+)?)\.\n/.exec(head);
+  return m?.[1];
+}
+
+const PACKAGE_VARS = ['NAME', 'TARNAME', 'VERSION', 'STRING', 'BUGREPORT', 'URL'] as const;
+
+/** configure's AC_INIT values from `autom4te --trace=m4_define:$1=$2` output (the last definition wins). */
+export function packageValues(trace: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of trace.split('\n')) {
+    const m = /^AC_PACKAGE_(NAME|TARNAME|VERSION|STRING|BUGREPORT|URL)=(.*)$/.exec(line);
+    if (m) out.set(`PACKAGE_${m[1]}`, m[2]!);
+  }
+  return out;
+}
+
+export interface AutotestPlan {
+  /** Repository path of the output. */
+  path: string;
+  step: 'autotest' | 'make-rule';
+  /** autotest: the autoconf version its stamp names. */
+  version?: string;
+  /** The Makefile.am whose rule makes it. */
+  am: string;
+  rule?: ResolvedRule;
+  /** Why it cannot be made (no rule, a rule that cannot be expanded). */
+  problem?: string;
+}
+
+export interface AutotestArgs {
+  bwrap: string;
+  /** Host path of the scratch tree (at /build in the sandbox). */
+  scratch: string;
+  /** The configure directory ('' for the top) and its configure.ac. */
+  dir: string;
+  ac: string;
+  algo: HashAlgo;
+  /** configure.ac and the files its m4_esyscmd calls read: what AC_INIT's values rest on. */
+  acInputs: string[];
+  /** The autoconf that ran configure's regeneration (for the AC_INIT trace). */
+  autoconf: Tool;
+  cacheDir: string;
+  tarballOnly: ReadonlyMap<string, TreeEntry>;
+  tarball: (path: string) => Buffer | undefined;
+  /** Where each scratch file came from (updated: planned outputs are removed from the tree). */
+  origin: Map<string, RegenInput['origin']>;
+  outputs: Set<string>;
+  limits?: Partial<SandboxLimits>;
+}
+
+export interface AutotestResult {
+  outputs: RegeneratedOutput[];
+  /** One line per testsuite (or prerequisite) that was not made, and why. */
+  skipped: string[];
+  tools: Tool[];
+}
+
+const readText = (scratch: string, rel: string): string | undefined => {
+  try {
+    const full = join(scratch, rel);
+    if (!lstatSync(full).isFile()) return undefined;
+    return readFileSync(full, 'latin1');
+  } catch {
+    return undefined;
+  }
+};
+
+/** Makefile.am files from `dir` up to the configure directory `top`, nearest first. */
+function makefileAmsAbove(dir: string, top: string): string[] {
+  const out: string[] = [];
+  let d = dir;
+  for (;;) {
+    out.push(d ? `${d}/Makefile.am` : 'Makefile.am');
+    if (d === top || !d) break;
+    d = posix.dirname(d) === '.' ? '' : posix.dirname(d);
+    if (top && !(d === top || d.startsWith(`${top}/`))) break;
+  }
+  return out;
+}
+
+/** Run the recipe lines as make would (each with /bin/sh -c, stopping at the first failure). */
+async function runRecipe(a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRule, tool: Tool | undefined): Promise<string | undefined> {
+  const r = await runSandboxed(a.bwrap, {
+    scratch: a.scratch,
+    ...(am.dir ? { cwd: am.dir } : {}),
+    argv: ['/bin/sh', '-c', 'for l in "$@"; do /bin/sh -c "$l" || exit $?; done', 'make-rule', ...rule.commands],
+    toolchains: tool?.prefix ? [tool.prefix] : [],
+    ...(a.limits ? { limits: a.limits } : {}),
+  });
+  if (r.code === 0) return undefined;
+  return `its rule (${rule.rule.file}) ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
+}
+
+/**
+ * The AC_INIT values configure substitutes, traced in the sandbox: without aclocal.m4 first (they then
+ * rest on configure.ac alone); when configure.ac needs aclocal.m4's macros before AC_INIT (libtool's
+ * m4_defn([LT_CONFIG_LTDL_DIR])), with it — aclocal.m4 is then an input of what is made from them.
+ */
+async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, string>; withAclocal?: boolean; problem?: string }> {
+  let last = '';
+  for (const language of ['Autoconf-without-aclocal-m4', 'Autoconf']) {
+    const r = await runSandboxed(a.bwrap, {
+      scratch: a.scratch,
+      ...(a.dir ? { cwd: a.dir } : {}),
+      // Every m4_define is traced; only AC_PACKAGE_* lines come back (the output is bounded).
+      argv: ['/bin/sh', '-c', 'autom4te "--language=$3" "$2" "$1" >/tmp/trace && grep "^AC_PACKAGE_" /tmp/trace', 'trace', posix.basename(a.ac), '--trace=m4_define:$1=$2', language],
+      toolchains: a.autoconf.prefix ? [a.autoconf.prefix] : [],
+      ...(a.limits ? { limits: a.limits } : {}),
+    });
+    const values = packageValues(r.stdout);
+    if (r.code === 0 && values.has('PACKAGE_NAME') && values.has('PACKAGE_VERSION')) return { values, ...(language === 'Autoconf' ? { withAclocal: true } : {}) };
+    last = r.code !== 0 ? (r.stderr.trim().split('\n').filter((l) => !/warning|expanded from|the top level/.test(l))[0] ?? '').slice(0, 200) : 'no AC_PACKAGE_NAME/VERSION';
+  }
+  return { values: new Map(), problem: `AC_INIT's values could not be traced from ${a.ac} (${last})` };
+}
+
+/**
+ * Plan (which files, which rules) and run. Planned outputs are removed from the scratch tree first, so
+ * the shipped copies never feed their own regeneration.
+ */
+export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResult> {
+  const result: AutotestResult = { outputs: [], skipped: [], tools: [] };
+  // A suite's stamp names its autoconf. A suite beyond the content-retention budget (bison's is 18 MB) is
+  // found by name; its rule must then run autom4te, configure's autoconf version is used, and the
+  // comparison is by blob id.
+  const suites: { path: string; version: string; stamped: boolean }[] = [];
+  for (const [path, e] of a.tarballOnly) {
+    if (e.type !== 'file' || a.outputs.has(path)) continue;
+    if (a.dir && !path.startsWith(`${a.dir}/`)) continue;
+    const content = a.tarball(path);
+    const version = content ? autotestVersion(content.subarray(0, 512).toString('latin1')) : undefined;
+    if (version) suites.push({ path, version, stamped: true });
+    else if (!content && posix.basename(path) === 'testsuite') suites.push({ path, version: a.autoconf.version, stamped: false });
+  }
+  if (!suites.length) return result;
+  suites.sort((x, y) => (x.path < y.path ? -1 : 1));
+
+  const traced = await traceAcInit(a);
+  const values = new Map([...traced.values]);
+  const amCache = new Map<string, ParsedMakefileAm>();
+  const parsed = (amPath: string) => {
+    let p = amCache.get(amPath);
+    if (!p) {
+      p = parseMakefileAm(amPath, (f) => (a.origin.get(f) === 'git' ? readText(a.scratch, f) : undefined));
+      amCache.set(amPath, p);
+    }
+    return p;
+  };
+  const planFor = (path: string): { am: ParsedMakefileAm; rule: ResolvedRule } | { problem: string } => {
+    const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+    for (const amPath of makefileAmsAbove(dir, a.dir)) {
+      if (a.origin.get(amPath) !== 'git') continue;
+      const am = parsed(amPath);
+      const topRel = posix.relative(am.dir || '.', a.dir || '.') || '.';
+      const vals = new Map([...builtinVars(topRel), ...values]);
+      try {
+        const rule = resolveRule(am, path, vals);
+        if (rule) return { am, rule };
+      } catch (e) {
+        if (e instanceof MakeExpandError) return { problem: `its rule in ${amPath} cannot be expanded here: ${e.message}` };
+        throw e;
+      }
+    }
+    return { problem: `no rule of a tracked Makefile.am (or a fragment it includes) makes it` };
+  };
+
+  const autoconfTools = new Map<string, Tool[]>();
+  for (const s of suites) {
+    const plan = planFor(s.path);
+    if ('problem' in plan) {
+      result.skipped.push(`${s.path}: not regenerated: ${plan.problem}`);
+      continue;
+    }
+    if (!/\bautom4te\b/.test(plan.rule.commands.join('\n'))) {
+      result.skipped.push(`${s.path}: not regenerated: its rule in ${plan.rule.rule.file} does not run autom4te`);
+      continue;
+    }
+    let tools = autoconfTools.get(s.version);
+    if (!tools) autoconfTools.set(s.version, (tools = await findTools('autoconf', s.version, a.cacheDir)));
+    if (!tools.length) {
+      result.skipped.push(`${s.path}: not regenerated: autoconf ${s.version} (its stamp) is not available`);
+      continue;
+    }
+    // Prerequisites made by a rule of their own (package.m4): made first, from configure's values.
+    const madeFirst: RegeneratedOutput[] = [];
+    for (const pre of plan.rule.prereqs) {
+      if (!a.tarballOnly.has(pre) || a.outputs.has(pre) || pre === s.path) continue;
+      const sub = planFor(pre);
+      if ('problem' in sub) continue; // a plain tarball input, judged by its own finding
+      if (traced.problem && sub.rule.rule.recipe.some((l) => /\bPACKAGE_/.test(l))) {
+        result.skipped.push(`${pre}: not regenerated: ${traced.problem}`);
+        continue;
+      }
+      rmSync(join(a.scratch, pre), { force: true });
+      a.origin.delete(pre);
+      a.outputs.add(pre);
+      const failure = await runRecipe(a, sub.am, sub.rule, undefined);
+      const out = recordOutput(a, pre, 'make-rule', a.autoconf, sub, [...a.acInputs, ...(traced.withAclocal ? [posix.join(a.dir, 'aclocal.m4')] : [])], traced.problem ? [] : [`AC_INIT's values traced from ${a.ac} by autom4te ${a.autoconf.version} ${traced.withAclocal ? 'with' : 'without'} aclocal.m4: ${PACKAGE_VARS.map((v) => `PACKAGE_${v}=${values.get(`PACKAGE_${v}`) ?? ''}`).join(', ')}`]);
+      if (failure || (out.status !== 'reproduced' && sub.rule.undefinedVars.length)) {
+        result.skipped.push(`${pre}: not regenerated: ${failure ?? `its rule uses ${sub.rule.undefinedVars.map((v) => `$(${v})`).join(', ')}, which nothing here defines`}`);
+        // Put the shipped copy back: the testsuite is then made from it (a tarball input).
+        const shipped = a.tarball(pre);
+        if (shipped) writeFileSync(join(a.scratch, pre), shipped);
+        a.origin.set(pre, 'tarball');
+        a.outputs.delete(pre);
+        continue;
+      }
+      madeFirst.push(out);
+    }
+    result.outputs.push(...madeFirst);
+    rmSync(join(a.scratch, s.path), { force: true });
+    a.origin.delete(s.path);
+    a.outputs.add(s.path);
+    let kept: RegeneratedOutput | undefined;
+    let failure: string | undefined;
+    for (const tool of tools) {
+      failure = await runRecipe(a, plan.am, plan.rule, tool);
+      const out = recordOutput(a, s.path, 'autotest', tool, plan, [...plan.rule.prereqs], s.stamped ? [] : [`the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${s.version}, configure's, was used) and it is compared by its ${a.algo} blob id`]);
+      if (!failure && (!kept || out.status === 'reproduced')) kept = out;
+      if (kept?.status === 'reproduced') break;
+      rmSync(join(a.scratch, s.path), { force: true });
+    }
+    if (!kept || (kept.status !== 'reproduced' && plan.rule.undefinedVars.length)) {
+      result.skipped.push(`${s.path}: not regenerated: ${failure ?? `its rule uses ${plan.rule.undefinedVars.map((v) => `$(${v})`).join(', ')}, which nothing here defines`}`);
+      a.outputs.delete(s.path);
+      continue;
+    }
+    result.outputs.push(kept);
+    const ran = tools.find((t) => t.version === kept.version && t.origin === kept.toolOrigin);
+    if (ran && !result.tools.some((t) => t.name === ran.name && t.version === ran.version && t.origin === ran.origin)) result.tools.push(ran);
+  }
+  return result;
+}
+
+function recordOutput(a: AutotestArgs, path: string, step: 'autotest' | 'make-rule', tool: Tool, plan: { am: ParsedMakefileAm; rule: ResolvedRule }, inputPaths: string[], extraProcedure: string[]): RegeneratedOutput {
+  const full = join(a.scratch, path);
+  let regenerated: Buffer | undefined;
+  try {
+    if (existsSync(full) && lstatSync(full).isFile()) regenerated = readFileSync(full);
+  } catch {
+    regenerated = undefined;
+  }
+  const shipped = a.tarball(path);
+  const oid = a.tarballOnly.get(path)?.oid;
+  const same = (b: Buffer) => (shipped ? b.equals(shipped) : oid !== undefined && blobId(a.algo, b) === oid);
+  const status: RegeneratedOutput['status'] = !regenerated ? 'not-produced' : same(regenerated) ? 'reproduced' : 'differs';
+  const seen = new Set<string>();
+  const inputs: RegenInput[] = [];
+  for (const p of [...plan.am.files, ...inputPaths]) {
+    if (seen.has(p) || p === path) continue;
+    seen.add(p);
+    const o = a.origin.get(p) ?? (a.outputs.has(p) ? 'regenerated' : undefined);
+    if (o) inputs.push({ path: p, origin: o });
+  }
+  inputs.sort((x, y) => (x.path < y.path ? -1 : 1));
+  const procedure = [
+    `the rule of ${plan.rule.rule.file} for ${plan.rule.target}, run in the sandbox in ${plan.am.dir || 'the top directory'}: ${plan.rule.commands.join(' && ').slice(0, 600)}`,
+    ...(plan.rule.undefinedVars.length ? [`${plan.rule.undefinedVars.map((v) => `$(${v})`).join(', ')} defined nowhere: empty, as make expands it`] : []),
+    ...extraProcedure,
+  ];
+  return { path, step, tool: 'autoconf', version: tool.version, toolOrigin: tool.origin, status, ...(status === 'differs' ? { regenerated } : {}), inputs, procedure, normalisations: [] };
+}

@@ -1,0 +1,218 @@
+/**
+ * Autotest suites proved by regeneration, end to end on a project built here: a git repository whose
+ * Makefile.am includes a tests/local.mk fragment (bison's layout) with the package.m4 rule and the
+ * testsuite rule (`$(AUTOTEST) … -o $@.tmp`, a perl post-processing step, `mv`), released by the real
+ * `autoreconf -fi` + `make dist` (our fixture, built outside the sandbox). distdiff then remakes
+ * tests/package.m4 and tests/testsuite with the tag's rules in the sandbox; tampered copies (an injected
+ * line in the testsuite, a changed package.m4 value) fail the gate at high with the diff. A copy whose
+ * automake stamp names a version this machine lacks gets the autoconf-only run.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/findings.js';
+import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/regenerate/make-rules.js';
+import { autotestVersion, packageValues } from '../../src/regenerate/autotest.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = tempDir('distdiff-autotest-');
+const repoDir = join(root, 'atdemo');
+const cache = join(root, 'cache');
+let distDir = '';
+let tarball = '';
+
+const LOCAL_MK = `## package.m4, from configure's values.
+$(top_srcdir)/%D%/package.m4: $(top_srcdir)/configure
+\t$(AM_V_GEN)rm -f $@ $@.tmp
+\t$(AM_V_at){ \\
+\t  echo '# Signature of the current package.'; \\
+\t  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])'; \\
+\t  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])'; \\
+\t  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])'; \\
+\t  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])'; \\
+\t  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \\
+\t} >$@.tmp
+\t$(AM_V_at)mv $@.tmp $@
+
+TESTSUITE_AT = \\
+  %D%/testsuite.at \\
+  %D%/local.at \\
+  %D%/package.m4
+
+EXTRA_DIST += $(TESTSUITE_AT) %D%/testsuite %D%/atlocal.in
+TESTSUITE = $(top_srcdir)/%D%/testsuite
+AUTOTEST = $(AUTOM4TE) --language=autotest
+AUTOTESTFLAGS = -I $(top_srcdir)/%D%
+$(TESTSUITE): $(TESTSUITE_AT)
+\t$(AM_V_GEN) \\
+\t  $(AUTOTEST) $(AUTOTESTFLAGS) $(srcdir)/%D%/testsuite.at -o $@.tmp
+\t$(AM_V_at)"$(PERL)" -pi -e 's/\\@tb\\@/\\t/g' $@.tmp
+\t$(AM_V_at)mv $@.tmp $@
+`;
+
+const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
+const sh = (cwd: string, cmd: string) => execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  const repo = makeRepo(repoDir);
+  repo.commit({
+    'configure.ac': 'AC_INIT([GNU Atdemo], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_TESTDIR([tests])\nAM_MISSING_PROG([AUTOM4TE], [autom4te])\nAC_PATH_PROG([PERL], [perl])\nAC_CONFIG_FILES([Makefile tests/atlocal])\nAC_OUTPUT\n',
+    'Makefile.am': 'EXTRA_DIST =\ninclude tests/local.mk\n',
+    'tests/local.mk': LOCAL_MK,
+    'tests/atlocal.in': '# atlocal\n',
+    'tests/local.at': 'm4_define([AT_DEMO_CHECK], [AT_CHECK([echo "$1@tb@x"], [0], [ignore])])\n',
+    'tests/testsuite.at': 'm4_include([local.at])\nAT_INIT\nAT_SETUP([demo])\nAT_DEMO_CHECK([hello])\nAT_CLEANUP\n',
+  });
+  repo.tag('v1.0', { message: 'atdemo 1.0' });
+  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s dist');
+  tarball = join(root, 'atdemo-1.0.tar.gz');
+  cpSync(join(repoDir, 'atdemo-1.0.tar.gz'), tarball);
+  distDir = join(root, 'dist');
+  mkdirSync(distDir);
+  sh(distDir, `tar -xzf ${tarball}`);
+}, 300_000);
+
+let n = 0;
+function tampered(edit: (dir: string) => void): string {
+  const dir = join(root, `t${++n}`, 'atdemo-1.0');
+  mkdirSync(dir, { recursive: true });
+  cpSync(join(distDir, 'atdemo-1.0'), dir, { recursive: true });
+  edit(dir);
+  return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'atdemo-1.0.tar.gz') });
+}
+const edit = (dir: string, path: string, f: (s: string) => string) => writeFileSync(join(dir, path), f(readFileSync(join(dir, path), 'latin1')), 'latin1');
+const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
+const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+
+describe('autotest suites', () => {
+  it('the fixture is what make dist writes: a stamped testsuite with the tab put in by perl, package.m4 from AC_INIT', () => {
+    const suite = readFileSync(join(distDir, 'atdemo-1.0/tests/testsuite'), 'latin1');
+    expect(autotestVersion(suite.slice(0, 512))).toBe('2.71');
+    expect(suite).toContain('hello\tx');
+    expect(readFileSync(join(distDir, 'atdemo-1.0/tests/package.m4'), 'latin1')).toBe(
+      '# Signature of the current package.\nm4_define([AT_PACKAGE_NAME],      [GNU Atdemo])\nm4_define([AT_PACKAGE_TARNAME],   [atdemo])\nm4_define([AT_PACKAGE_VERSION],   [1.0])\nm4_define([AT_PACKAGE_STRING],    [GNU Atdemo 1.0])\nm4_define([AT_PACKAGE_BUGREPORT], [bugs@example.invalid])\n',
+    );
+  });
+
+  it('proves tests/testsuite and tests/package.m4 by the tag\'s rules, with their inputs', async () => {
+    const r = await run(tarball);
+    const by = byPath(r.findings);
+    const suite = by['tests/testsuite']!;
+    if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved) throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
+    expect(suite.severity).toBe('info');
+    expect(suite.evidence.tool).toBe('autom4te');
+    expect(suite.evidence.proof).toMatchObject({ step: 'autotest', tool: 'autoconf', version: '2.71', normalisations: [] });
+    expect(suite.evidence.proof.inputs).toEqual([
+      { path: 'Makefile.am', origin: 'git', explainedBy: 'git' },
+      { path: 'tests/local.at', origin: 'git', explainedBy: 'git' },
+      { path: 'tests/local.mk', origin: 'git', explainedBy: 'git' },
+      { path: 'tests/package.m4', origin: 'regenerated', explainedBy: 'reproduced' },
+      { path: 'tests/testsuite.at', origin: 'git', explainedBy: 'git' },
+    ]);
+    expect(suite.evidence.proof.procedure[0]).toContain("autom4te --language=autotest -I ./tests ./tests/testsuite.at -o ./tests/testsuite.tmp && \"perl\" -pi -e 's/\\@tb\\@/\\t/g' ./tests/testsuite.tmp && mv ./tests/testsuite.tmp ./tests/testsuite");
+    const pkg = by['tests/package.m4']!;
+    if (pkg.code !== 'GENERATED_BY_AUTOTOOLS' || !pkg.evidence.proof?.proved) throw new Error(`package.m4: ${pkg.code}`);
+    expect(pkg.evidence.proof).toMatchObject({ step: 'make-rule', tool: 'autoconf', version: '2.71' });
+    expect(pkg.evidence.proof.inputs.map((i) => `${i.path}:${i.explainedBy}`)).toEqual(['Makefile.am:git', 'configure.ac:git', 'tests/local.mk:git']);
+    expect(pkg.evidence.proof.procedure).toContain(
+      "AC_INIT's values traced from configure.ac by autom4te 2.71 without aclocal.m4: PACKAGE_NAME=GNU Atdemo, PACKAGE_TARNAME=atdemo, PACKAGE_VERSION=1.0, PACKAGE_STRING=GNU Atdemo 1.0, PACKAGE_BUGREPORT=bugs@example.invalid, PACKAGE_URL=https://www.gnu.org/software/atdemo/",
+    );
+    expect(r.verdict).toBe('explained');
+    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 5, reproduced: 5 }));
+  }, 180_000);
+
+  it('one injected line in the testsuite: REGENERATION_MISMATCH high with the diff', async () => {
+    const tar = tampered((d) => edit(d, 'tests/testsuite', (s) => s.replace(/^(AUTOTEST_PATH=.*)$/m, '$1\nexport DEMO_FLAG=1')));
+    const r = await run(tar);
+    expect(r.verdict).toBe('different');
+    const f = byPath(r.findings)['tests/testsuite']!;
+    expect(f.code).toBe('REGENERATION_MISMATCH');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toMatchObject({ step: 'autotest', tool: 'autoconf', version: '2.71', produced: true, differingLines: 1 });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain('--- a/tests/testsuite\tregenerated');
+    expect(f.diff.unified).toContain('+export DEMO_FLAG=1');
+    expect([f.diff.added, f.diff.removed]).toEqual([1, 0]);
+    // package.m4 is untouched and still proved.
+    expect(byPath(r.findings)['tests/package.m4']!.code).toBe('GENERATED_BY_AUTOTOOLS');
+  }, 180_000);
+
+  it('an injected decompress-and-run line in the testsuite: critical', async () => {
+    const tar = tampered((d) => edit(d, 'tests/testsuite', (s) => s.replace(/^(AUTOTEST_PATH=.*)$/m, '$1\nxz -dc "$at_srcdir/data.xz" | sh')));
+    const f = byPath((await run(tar)).findings)['tests/testsuite']!;
+    expect(f.code).toBe('REGENERATION_MISMATCH');
+    expect(f.severity).toBe('critical');
+    expect(f.severityReason).toEqual({ reason: 'suspicious-constructs', default: 'high' });
+  }, 180_000);
+
+  it('a package.m4 value that is not AC_INIT\'s: high, and the testsuite made from it is flagged', async () => {
+    const tar = tampered((d) => edit(d, 'tests/package.m4', (s) => s.replace('[bugs@example.invalid]', '[bugs@attacker.invalid]')));
+    const r = await run(tar);
+    const by = byPath(r.findings);
+    const pkg = by['tests/package.m4']!;
+    expect(pkg.code).toBe('REGENERATION_MISMATCH');
+    expect(pkg.severity).toBe('high');
+    if (pkg.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(pkg.diff.unified).toContain('+m4_define([AT_PACKAGE_BUGREPORT], [bugs@attacker.invalid])');
+    expect(r.verdict).toBe('different');
+  }, 180_000);
+
+  it('automake stamped at a version this machine lacks: an autoconf-only run proves the suite, configure only from the shipped aclocal.m4', async () => {
+    const tar = tampered((d) => {
+      for (const p of ['Makefile.in', 'aclocal.m4']) edit(d, p, (s) => s.replace(/(generated (?:automatically )?by (?:automake|aclocal)) 1\.16\.5/, '$1 1.16.4'));
+    });
+    const r = await run(tar);
+    const note = r.notes.find((x) => x.code === 'REGENERATION');
+    expect(note).toMatchObject({ status: 'done', partial: 'automake 1.16.4 not available (add with: distdiff toolchain add automake-1.16.4.tar.xz): autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and 1 Makefile.in keep their label', outputs: 3, reproduced: 3 });
+    const by = byPath(r.findings);
+    for (const p of ['tests/testsuite', 'tests/package.m4']) {
+      const f = by[p]!;
+      expect(f.code, p).toBe('GENERATED_BY_AUTOTOOLS');
+      expect(f.code === 'GENERATED_BY_AUTOTOOLS' && f.evidence.proof?.proved, p).toBe(true);
+    }
+    const conf = by['configure']!;
+    if (conf.code !== 'GENERATED_BY_AUTOTOOLS' || !conf.evidence.proof || conf.evidence.proof.proved || conf.evidence.proof.method !== 'regenerated') throw new Error(`configure: ${JSON.stringify(conf.evidence)}`);
+    expect(conf.evidence.proof.unproved).toEqual(['aclocal.m4']);
+    expect(conf.evidence.proof.reason).toMatch(/^reproduced byte for byte by autoconf \(autoconf 2\.71\), but from aclocal\.m4 \(as shipped\), not proved: automake 1\.16\.4 not available/);
+    for (const p of ['aclocal.m4', 'Makefile.in']) {
+      expect(by[p]!.evidence).toMatchObject({ proof: { proved: false, method: 'label', reason: expect.stringMatching(/^not regenerated: automake 1\.16\.4 not available/) } });
+    }
+  }, 180_000);
+});
+
+describe('Makefile.am rules (pure)', () => {
+  const files: Record<string, string> = {
+    'Makefile.am': 'X = a\nX += b\ninclude sub/frag.mk\nif COND\nY = one\nelse\nY = two\nendif\n',
+    'sub/frag.mk': '## comment\nOUT = $(top_srcdir)/%D%/out.txt # trailing comment\n$(OUT): %D%/in.txt\n\t@echo $(X) $(UNSET) > $@\n\n\t-cat $< >> $@\n',
+  };
+  const am = parseMakefileAm('Makefile.am', (p) => files[p]);
+
+  it('reads fragments with %D% replaced, += appended, conditionals flattened (the last = wins)', () => {
+    expect(am.files).toEqual(['Makefile.am', 'sub/frag.mk']);
+    expect(am.vars.get('X')).toBe('a b');
+    expect(am.vars.get('Y')).toBe('two');
+    expect(am.vars.get('OUT')).toBe('$(top_srcdir)/sub/out.txt');
+  });
+
+  it('resolves the rule making a path, with $@ $< and make\'s empty expansion of undefined variables listed', () => {
+    const r = resolveRule(am, 'sub/out.txt', builtinVars('.'))!;
+    expect(r.target).toBe('./sub/out.txt');
+    expect(r.prereqs).toEqual(['sub/in.txt']);
+    expect(r.commands).toEqual(['echo a b  > ./sub/out.txt', 'cat sub/in.txt >> ./sub/out.txt']);
+    expect(r.undefinedVars).toEqual(['UNSET']);
+    expect(resolveRule(am, 'sub/other.txt', builtinVars('.'))).toBeUndefined();
+  });
+
+  it('refuses make functions; $$ is $', () => {
+    expect(() => expandMake('$(shell id)', new Map(), new Map())).toThrow(/make function \$\(shell/);
+    expect(expandMake('$$HOME $(A:.c=.o)', new Map([['A', 'x.c y.c']]), new Map())).toBe('$HOME x.o y.o');
+  });
+
+  it('reads AC_INIT values from a trace, the last definition winning', () => {
+    expect(Object.fromEntries(packageValues('AC_PACKAGE_NAME=A\nAC_PACKAGE_VERSION=1\nOTHER=x\nAC_PACKAGE_NAME=GNU B\n'))).toEqual({ PACKAGE_NAME: 'GNU B', PACKAGE_VERSION: '1' });
+  });
+});
