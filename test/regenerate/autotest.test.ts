@@ -15,9 +15,9 @@ import type { Finding } from '../../src/core/findings.js';
 import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/regenerate/make-rules.js';
 import { autotestVersion, packageValues } from '../../src/regenerate/autotest.js';
 import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
+import { editFile, releaseCopies } from './release.js';
 
 const root = tempDir('distdiff-autotest-');
 const repoDir = join(root, 'atdemo');
@@ -76,15 +76,8 @@ beforeAll(() => {
   sh(distDir, `tar -xzf ${tarball}`);
 }, 300_000);
 
-let n = 0;
-function tampered(edit: (dir: string) => void): string {
-  const dir = join(root, `t${++n}`, 'atdemo-1.0');
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(distDir, 'atdemo-1.0'), dir, { recursive: true });
-  edit(dir);
-  return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'atdemo-1.0.tar.gz') });
-}
-const edit = (dir: string, path: string, f: (s: string) => string) => writeFileSync(join(dir, path), f(readFileSync(join(dir, path), 'latin1')), 'latin1');
+const tampered = releaseCopies(root, () => distDir, 'atdemo-1.0');
+const edit = editFile;
 const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
 const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
 

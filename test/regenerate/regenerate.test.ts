@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { verify, type VerifyOptions } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
+import { editFile, releaseCopies } from './release.js';
 import { CLI } from '../hostile/helpers.js';
 
 const root = tempDir('distdiff-regen-');
@@ -65,20 +65,8 @@ beforeAll(() => {
   sh(distDir, `tar -xzf ${tarball}`);
 }, 300_000);
 
-let n = 0;
-/** A copy of the release with `edit` applied to its tree, re-packed by GNU tar. */
-function tampered(edit: (dir: string) => void): string {
-  const dir = join(root, `t${++n}`, 'demo-1.0');
-  mkdirSync(dir, { recursive: true });
-  cpSync(join(distDir, 'demo-1.0'), dir, { recursive: true });
-  edit(dir);
-  return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') });
-}
-
-function edit(dir: string, path: string, f: (s: string) => string): void {
-  const p = join(dir, path);
-  writeFileSync(p, f(readFileSync(p, 'latin1')), 'latin1');
-}
+const tampered = releaseCopies(root, () => distDir, 'demo-1.0');
+const edit = editFile;
 
 const run = (tar: string, o: Partial<VerifyOptions> = {}) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, ...o });
 const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
