@@ -135,17 +135,34 @@ function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEn
     const headers = facts.headerTemplates.map((h) => inDir(dir, h)).filter((h) => tarballOnly.has(h));
     out.push({ dir, ac, acText, configure: path, ...(aclocal ? { aclocal } : {}), headers, makefileIns: [] });
   }
-  // Each Makefile.in with its Makefile.am in git belongs to the nearest configure directory above it.
+  // Each Makefile.in with its Makefile.am belongs to the nearest configure directory above it. A
+  // Makefile.am the release made itself (tarball-only: gnulib-tool's gnulib-tests/Makefile.am, bootstrap's
+  // libltdl/Makefile.am) counts when configure.ac's AC_CONFIG_FILES names its Makefile: automake then
+  // makes the Makefile.in from it, and the Makefile.am is an input judged by its own finding.
   out.sort((a, b) => b.dir.length - a.dir.length);
   for (const [path] of tarballOnly) {
     if (baseOf(path) !== 'Makefile.in') continue;
     const am = inDir(dirOf(path), 'Makefile.am');
-    if (args.git.entries.get(am)?.type !== 'file') continue;
     const owner = out.find((c) => c.dir === '' || path.startsWith(`${c.dir}/`));
-    owner?.makefileIns.push(path);
+    if (!owner) continue;
+    const tracked = args.git.entries.get(am)?.type === 'file';
+    if (!tracked && !(tarballOnly.get(am)?.type === 'file' && configFileInputs(owner.acText).get(relTo(owner.dir, path.slice(0, -3)))?.includes(relTo(owner.dir, path)))) continue;
+    owner.makefileIns.push(path);
   }
   out.sort((a, b) => a.dir.length - b.dir.length || (a.dir < b.dir ? -1 : 1));
   for (const c of out) c.makefileIns.sort();
+  return out;
+}
+
+/** AC_CONFIG_FILES of a configure.ac: each output with its inputs (`X` alone: `X.in`). */
+export function configFileInputs(acText: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const arg of macroFirstArgs(acText, 'AC_CONFIG_FILES')) {
+    for (const w of arg.split(/\s+/).filter((x) => x && !x.includes('$'))) {
+      const [file, ...inputs] = w.split(':');
+      if (file) out.set(file.replace(/^\.\//, ''), inputs.length ? inputs.map((i) => i.replace(/^\.\//, '')) : [`${file.replace(/^\.\//, '')}.in`]);
+    }
+  }
   return out;
 }
 
@@ -248,6 +265,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   // autoconf-only: configure, the autoheader template and autotest suites are made from the shipped
   // aclocal.m4, which keeps its label (and so do the Makefile.in files); the note says so.
   let partial: string | undefined;
+  const preSkipped: string[] = [];
   if (needAutomake) {
     const automake = versions.automake ? await findTools('automake', versions.automake, args.cacheDir) : [];
     // aclocal stamps the autoconf it ran with into aclocal.m4: it must be the same version.
@@ -261,6 +279,14 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (args.mode === 'require') return unavailable(why);
       const counts = dirs.reduce((n, d) => n + d.makefileIns.length, 0);
       partial = `${why}: autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and ${counts} Makefile.in keep their label`;
+      // A Makefile.in whose Makefile.am the release made (not in git) has no label to keep: say what it lacks.
+      for (const m of dirs.flatMap((d) => d.makefileIns)) {
+        const am = inDir(dirOf(m), 'Makefile.am');
+        if (args.git.entries.has(am)) continue;
+        const amHead = head(am) ?? '';
+        const by = /gnulib-tool/.test(amHead) || /^## DO NOT EDIT! GENERATED AUTOMATICALLY!/m.test(amHead) ? ' (gnulib-tool output, by its header)' : '';
+        preSkipped.push(`${m}: not regenerated: ${why}; and its input ${am} is not in git — the release made it${by}, so it is not proved either`);
+      }
       for (const d of dirs) {
         if (d.aclocal) d.shippedAclocal = d.aclocal;
         delete d.aclocal;
@@ -375,7 +401,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     }
     const ranTools = [...kept.tools, ...(libtool && [...kept.outputs.values()].some((o) => o.step === 'libtoolize') ? [libtool] : [])];
     // Autotest suites and their package.m4, by the tag's Makefile.am rules (./autotest.ts).
-    const skipped: string[] = [];
+    const skipped: string[] = [...preSkipped];
     const autoconf = kept.tools.find((t) => t.name === 'autoconf')!;
     for (const d of dirs) {
       try {
