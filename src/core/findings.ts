@@ -260,7 +260,7 @@ export type GenerationProof =
   | { proved: true; method: 'regenerated'; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; procedure: string[]; normalisations: string[] }
   | { proved: false; method: 'label'; reason: string }
   /** Reproduced byte for byte, but from an input that is itself only labelled (an autoconf-only run's aclocal.m4). */
-  | { proved: false; method: 'regenerated'; reason: string; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[] };
+  | { proved: false; method: 'regenerated'; reason: string; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[]; normalisations: string[] };
 
 /**
  * Why a finding's severity differs from its code's registry default (src/core/severity.ts is the only

@@ -139,13 +139,14 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
             proof: {
               proved: false,
               method: 'regenerated',
-              reason: `reproduced byte for byte by ${o.step} (${o.tool} ${o.version}), but from ${inputs.filter((x) => unproved.includes(x.path)).map((x) => `${x.path} (${x.origin === 'regenerated' ? 'itself reproduced only from unproved inputs' : 'as shipped'})`).join(', ')}, not proved${report.partial ? `: ${report.partial}` : ''}`,
+              reason: `reproduced ${o.normalisations.length ? 'after the listed normalisations' : 'byte for byte'} by ${o.step} (${o.tool} ${o.version}), but from ${inputs.filter((x) => unproved.includes(x.path)).map((x) => `${x.path} (${x.origin === 'regenerated' ? 'itself reproduced only from unproved inputs' : 'as shipped'})`).join(', ')}, not proved${report.partial ? `: ${report.partial}` : ''}`,
               step: o.step,
               tool: o.tool,
               version: o.version,
               toolOrigin: o.toolOrigin,
               inputs,
               unproved,
+              normalisations: o.normalisations,
             },
           });
         } else if (!flagged.length) {

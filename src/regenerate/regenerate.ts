@@ -34,6 +34,7 @@ import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
+import { undoRunstatedir } from './distro-patches.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
@@ -277,7 +278,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
           ? `aclocal.m4 was generated for autoconf ${versions.aclocalAutoconf} but configure by ${versions.autoconf}`
           : `automake ${versions.automake} not available (add with: distdiff toolchain add automake-${versions.automake}.tar.xz)`;
       if (args.mode === 'require') return unavailable(why);
-      const counts = dirs.reduce((n, d) => n + d.makefileIns.length, 0);
+      const counts = dirs.reduce((n, d) => n + d.makefileIns.filter((m) => args.git.entries.has(inDir(dirOf(m), 'Makefile.am'))).length, 0);
       partial = `${why}: autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and ${counts} Makefile.in keep their label`;
       // A Makefile.in whose Makefile.am the release made (not in git) has no label to keep: say what it lacks.
       for (const m of dirs.flatMap((d) => d.makefileIns)) {
@@ -493,6 +494,14 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     if (regenerated) {
       const same = shipped ? regenerated.equals(shipped) : entry?.oid !== undefined && blobId(args.algo, regenerated) === entry.oid;
       status = same ? 'reproduced' : 'differs';
+      // A configure from Debian's patched autoconf 2.69 (./distro-patches.ts): the patch undone exactly, or not at all.
+      if (!same && shipped && step === 'autoconf' && tool.version === '2.69') {
+        const undone = undoRunstatedir(shipped.toString('latin1'));
+        if (undone && Buffer.from(undone.text, 'latin1').equals(regenerated)) {
+          status = 'reproduced';
+          normalisations = [...normalisations, undone.normalisation];
+        }
+      }
     }
     result.set(path, {
       path,
