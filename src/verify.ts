@@ -25,7 +25,7 @@ import { checkPins } from './pipeline/pins.js';
 import { buildResult } from './pipeline/result.js';
 import { resolveProfileAndRevision } from './pipeline/revision.js';
 import { scanProvisional } from './pipeline/scan.js';
-import { regenerate } from './regenerate/regenerate.js';
+import { prepareRegeneration, regenerate } from './regenerate/regenerate.js';
 import { gitHistory } from './git/history.js';
 import { acquireSubmodules } from './acquire/submodule.js';
 
@@ -38,6 +38,7 @@ const stripPrefix = (p: string | undefined) => (p !== undefined ? { stripPrefix:
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const settings = checkOptions(opts);
   const inputs = await acquireInputs(opts, settings);
+  prepareRegeneration(opts.regenerate ?? 'auto'); // sandbox and tool-version probes overlap the scan
   const scanned = await scanProvisional(opts, inputs, settings);
   const { profile, chain, tagSignature } = await resolveProfileAndRevision(opts, inputs, scanned.scan, settings);
   const revision = chain.revision;

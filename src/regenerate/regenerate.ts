@@ -38,7 +38,7 @@ import { undoRunstatedir } from './distro-patches.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
-import { automakeMacroDir, findTools, type Tool, type ToolName } from './toolchain.js';
+import { automakeMacroDir, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
@@ -217,6 +217,17 @@ function amIncludes(am: string, amDir: string, acDir: string): string[] {
 
 function lastLines(s: string, n = 2): string {
   return s.trim().split('\n').slice(-n).join(' | ').slice(0, 400);
+}
+
+/**
+ * What regeneration needs before any input is known — whether the sandbox starts, and the versions of the
+ * system's autoconf, automake and msgfmt (each a process to spawn) — started early so that it
+ * overlaps the archive scan. Both are cached promises that regenerate() awaits again; failures surface there.
+ */
+export function prepareRegeneration(mode: RegenerateMode, path?: string): void {
+  if (mode === 'off') return;
+  void probeSandbox(path).catch(() => undefined);
+  for (const t of TOOL_NAMES) if (t !== 'libtool') void systemVersion(t).catch(() => undefined);
 }
 
 export async function regenerate(args: RegenerateArgs): Promise<RegenerationReport> {
