@@ -24,10 +24,11 @@ apt_orig() {
   [ -e "$work/dl/$file" ] || { echo "regen-eval: could not download $file ($pkg, $suite)" >&2; return 1; }
 }
 apt_orig bullseye autoconf autoconf_2.69.orig.tar.xz
+apt_orig bookworm autoconf autoconf_2.71.orig.tar.gz
 apt_orig bookworm automake-1.16 automake-1.16_1.16.5.orig.tar.xz
 apt_orig trixie autoconf autoconf_2.72.orig.tar.xz
 apt_orig trixie automake-1.17 automake-1.17_1.17.orig.tar.xz
-for f in autoconf_2.69.orig.tar.xz automake-1.16_1.16.5.orig.tar.xz autoconf_2.72.orig.tar.xz automake-1.17_1.17.orig.tar.xz; do
+for f in autoconf_2.69.orig.tar.xz autoconf_2.71.orig.tar.gz automake-1.16_1.16.5.orig.tar.xz autoconf_2.72.orig.tar.xz automake-1.17_1.17.orig.tar.xz; do
   "${cli[@]}" toolchain add "$work/dl/$f" --cache-dir "$work/cache" >&2
 done
 # libtool 2.5.4 (gettext 0.23.1's ltmain.sh) from the evaluation cache's orig tarball.
