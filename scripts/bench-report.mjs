@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Turn scripts/bench samples ("label wall_s rss_kb" per line) into a Markdown report on stdout.
+// Turn scripts/bench samples ("label wall_s rss_kb cpu_s load1" per line) into a Markdown report on stdout.
 //   node scripts/bench-report.mjs SAMPLES.tsv key=value...
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
@@ -8,10 +8,10 @@ const [file, ...kv] = process.argv.slice(2);
 const facts = Object.fromEntries(kv.map((s) => [s.slice(0, s.indexOf('=')), s.slice(s.indexOf('=') + 1)]));
 const samples = new Map(); // label -> [{wall, rss}] ; failures recorded as NaN
 for (const line of readFileSync(file, 'utf8').split('\n')) {
-  const [label, wall, rss, cpu] = line.trim().split(/\s+/);
+  const [label, wall, rss, cpu, load] = line.trim().split(/\s+/);
   if (!label) continue;
   if (!samples.has(label)) samples.set(label, []);
-  samples.get(label).push({ wall: Number(wall), rss: Number(rss), cpu: cpu === undefined ? NaN : Number(cpu) });
+  samples.get(label).push({ wall: Number(wall), rss: Number(rss), cpu: cpu === undefined ? NaN : Number(cpu), load: load === undefined ? NaN : Number(load) });
 }
 const median = (xs) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -33,7 +33,9 @@ out.push(`- CPU: ${facts.cpu} — nproc ${facts.nproc}, ${facts.mem} RAM`);
 out.push(`- Node ${facts.node}; ${facts.xz}; ${facts.gzip}; ${facts.zstd}; ${facts.git}`);
 out.push(`- distdiff: ${facts.distdiff === 'absent' ? 'not measured (dist/cli.js missing or failing)' : `commit ${facts.distdiff}`}`);
 out.push(`- load average (1/5/15 min): ${facts.load}; bench took ${facts.seconds} s from ${facts.started}`);
-out.push(`- ${facts.runs} runs per variant, run alternately; medians shown (all runs in the last table)`);
+out.push(`- ${[facts.kernel ? `${facts.runs} runs per kernel variant` : '', facts.many ? `${facts.many_runs} per ${Number(facts.many).toLocaleString('en')}-entry variant` : ''].filter(Boolean).join(', ') || `${facts.runs} runs per variant`}, run alternately; medians shown (all runs in the last table)`);
+const loads = [...samples.values()].flat().map((x) => x.load).filter(Number.isFinite);
+if (loads.length) out.push(`- 1-minute load average after each run: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} (median ${median(loads).toFixed(1)})`);
 out.push('');
 
 if (facts.kernel) {
@@ -108,13 +110,46 @@ if (facts.many && samples.has('distdiff-many-tar')) {
   out.push('');
 }
 
+// ---- issue #14's goals, each against its bound (wall: the goal as stated; CPU: the steadier figure on a shared machine)
+const goals = [];
+const mark = (x, bound) => (Number.isFinite(x) ? (x <= bound ? 'met' : 'not met') : '–');
+for (const [ext, bound] of [['xz', 1.1], ['zst', 1.2], ['gz', 1.05]]) {
+  if (!samples.has(`distdiff-${ext}`)) continue;
+  const w = get(`distdiff-${ext}`) / get(`floor-${ext}`);
+  const c = get(`distdiff-${ext}`, 'cpu') / get(`floor-${ext}`, 'cpu');
+  goals.push([`kernel .tar.${ext}: distdiff / floor`, `≤ ${bound.toFixed(2)}×`, `wall ${ratio(get(`distdiff-${ext}`), get(`floor-${ext}`))}, CPU ${ratio(get(`distdiff-${ext}`, 'cpu'), get(`floor-${ext}`, 'cpu'))}`, `wall ${mark(w, bound)}, CPU ${mark(c, bound)}`]);
+}
+const kernelRss = ['xz', 'gz', 'zst'].flatMap((e) => (samples.get(`distdiff-${e}`) ?? []).map((x) => x.rss)).filter(Number.isFinite);
+if (kernelRss.length) goals.push(['kernel peak RSS (node, every run)', '≤ 300 MB', `${mb(Math.max(...kernelRss))} MB`, mark(Math.max(...kernelRss) / 1024, 300)]);
+if (facts.many && samples.has('distdiff-many-tar')) {
+  const n = Number(facts.many);
+  const manyRss = ['tar', 'gz'].flatMap((v) => (samples.get(`distdiff-many-${v}`) ?? []).map((x) => x.rss)).filter(Number.isFinite);
+  if (manyRss.length) {
+    const peak = Math.max(...manyRss) * 1024; // bytes
+    goals.push([`${n.toLocaleString('en')} differing entries: peak RSS (node, every run)`, '≤ 1 GB (10⁹ bytes)', `${(peak / 1e9).toFixed(2)} GB (${Math.round(peak / n)} B per entry)`, mark(peak, 1e9)]);
+  }
+  const w = get('distdiff-many-gz') / get('distdiff-many-tar');
+  const c = get('distdiff-many-gz', 'cpu') / get('distdiff-many-tar', 'cpu');
+  goals.push([`${n.toLocaleString('en')} zero-size entries: .tar.gz / plain .tar`, '≤ 1.20×', `wall ${ratio(get('distdiff-many-gz'), get('distdiff-many-tar'))}, CPU ${ratio(get('distdiff-many-gz', 'cpu'), get('distdiff-many-tar', 'cpu'))}`, `wall ${mark(w, 1.2)}, CPU ${mark(c, 1.2)}`]);
+}
+if (samples.has('naive-xz')) goals.push(['naive baseline kept (tar -x, git archive, diff -r)', '–', `${s(get('naive-xz'))} s, ${ratio(get('naive-xz'), get('distdiff-xz'))} distdiff's wall time`, 'kept']);
+if (goals.length) {
+  out.push('### Against the goals of issue #14 (this run)');
+  out.push('');
+  out.push('| goal | bound | measured (medians) | |');
+  out.push('| --- | --- | --- | --- |');
+  for (const g of goals) out.push(`| ${g.join(' | ')} |`);
+  out.push('');
+}
+
 out.push('### All runs (wall seconds)');
 out.push('');
-out.push('| variant | runs | median | CPU s (median) | peak RSS (median) |');
-out.push('| --- | --- | ---: | ---: | ---: |');
+out.push('| variant | runs | median | CPU s (median) | peak RSS (median) | load (1 min) |');
+out.push('| --- | --- | ---: | ---: | ---: | --- |');
 for (const label of samples.keys()) {
   if (label.endsWith('-tree')) continue;
-  out.push(`| ${label} | ${runsOf(label)}${fails(label) ? ` (${fails(label)} failed)` : ''} | ${s(get(label))} | ${s(get(label, 'cpu'))} | ${mb(get(label, 'rss'))} MB |`);
+  const ls = (samples.get(label) ?? []).map((x) => x.load).filter(Number.isFinite);
+  out.push(`| ${label} | ${runsOf(label)}${fails(label) ? ` (${fails(label)} failed)` : ''} | ${s(get(label))} | ${s(get(label, 'cpu'))} | ${mb(get(label, 'rss'))} MB | ${ls.length ? ls.map((x) => x.toFixed(1)).join(', ') : '–'} |`);
 }
 out.push('');
 process.stdout.write(out.join('\n'));

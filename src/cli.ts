@@ -26,6 +26,7 @@ import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
 import { redactUrls } from './util/redact.js';
 import { requestedFormat, unknownOptionMessage } from './util/suggest.js';
 import { SCHEMA_VERSION } from './core/result.js';
+import { HEAP_TIGHT_BYTES, HEAP_TIGHT_PERCENT, tightenHeapGrowthPast } from './util/heap.js';
 
 const EXAMPLES: [string, string][] = [
   ['$0 xz-5.6.1.tar.gz --repo xz.git', 'tag inferred from the name (v5.6.1, 5.6.1, xz-5.6.1 …)'],
@@ -129,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
 
   const tty = Boolean(process.stderr.isTTY);
   let lastDraw = 0;
+  // Millions of entries: past HEAP_TIGHT_BYTES of heap, V8 grows the heap by at most HEAP_TIGHT_PERCENT between full collections.
+  const stopHeapWatch = tightenHeapGrowthPast(HEAP_TIGHT_BYTES, HEAP_TIGHT_PERCENT);
   const result = await verify({
     tarball: args.tarball as string,
     repo: args.repo,
@@ -172,6 +175,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     for (const piece of text) process.stdout.write(piece);
   }
+  stopHeapWatch();
   return exitCodeOf(result.verdict);
 }
 

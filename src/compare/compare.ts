@@ -19,6 +19,7 @@ import {
 } from '../core/types.js';
 import { controlCodepoints, invisibleCodepoints } from './invisible.js';
 import { confusableNames } from './confusables.js';
+import { KeySet } from '../util/path-set.js';
 
 export interface CompareOptions {
   /** Prefix to strip ('' for none); undefined = detect. */
@@ -67,8 +68,8 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   const prefix = opts.stripPrefix !== undefined ? opts.stripPrefix.replace(/\/+$/, '') : detectPrefix(scan.entries, git);
 
   // Final view of the archive: last entry per path wins. Entries outside an explicit prefix keep their path.
-  // The map holds the scan's own entries (no copy per entry); `view` gives an entry its compared path when
-  // it goes into a difference.
+  // The map holds the scan's own entries, and so do the differences (no copy per entry: a difference's
+  // `tarball` is the archive's entry, its path as stored; the difference's `path` is the compared one).
   // A stripped path that git also has is keyed by git's string: the slice is then garbage at once instead
   // of a second copy of every path living as long as the map.
   const tar = new Map<string, TreeEntry>();
@@ -83,7 +84,6 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     tar.set(p, e);
     if (e.type === 'hardlink') hardlinks = true;
   }
-  const view = (p: string, e: TreeEntry): TreeEntry => (p === e.path ? e : { ...e, path: p });
   // Resolve hard links to the content of their target (as extraction would).
   const byRawPath = new Map<string, TreeEntry>();
   if (hardlinks) for (const e of scan.entries) byRawPath.set(e.path, e);
@@ -118,7 +118,7 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     }
     const changes = aspects(g, t);
     if (changes.length === 0) identical += 1;
-    else diffs.push({ path: g.path, status: 'changed', changes, git: g, tarball: view(g.path, t) });
+    else diffs.push({ path: g.path, status: 'changed', changes, git: g, tarball: t });
   }
 
   for (const p of git.exportIgnored) {
@@ -128,7 +128,7 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   const tarballOnly: PathDiff[] = [];
   for (const [p, t] of tar) {
     if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) continue;
-    tarballOnly.push({ path: p, status: 'tarball-only', tarball: view(p, t) });
+    tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
   }
   if (tarballOnly.length > 0) {
     // A tarball-only file whose content git has elsewhere: name the first such git path (byte order).
@@ -155,7 +155,7 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   diffs.sort((a, b) => cmp(a.path, b.path));
 
   const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || a.path }));
-  anomalies.push(...nameCollisions([...tar.keys()]));
+  anomalies.push(...nameCollisions(new KeySet(tar)));
   anomalies.push(...confusableNames(tar.keys(), git.entries.keys()));
   return { prefix, diffs, identical, anomalies };
 }
@@ -181,19 +181,35 @@ const NON_ASCII = /[^\x00-\x7f]/;
 /** Names worth a closer look: non-ASCII, or ASCII control characters (C0, DEL). */
 const UNUSUAL = /[^\x20-\x7e]/;
 
-/** Names that collide on case-insensitive or normalising file systems, and invisible characters. */
-export function nameCollisions(paths: readonly string[]): ArchiveAnomaly[] {
+/** A name that lower-casing or NFC can change, or that holds a control character: not lower-case printable ASCII. */
+const MAY_FOLD = /[^\x20-\x40\x5b-\x7e]/;
+
+/**
+ * Names that collide on case-insensitive or normalising file systems, and invisible characters. `paths` is
+ * iterated up to three times.
+ */
+export function nameCollisions(paths: Iterable<string>): ArchiveAnomaly[] {
   // Only names that share a case-folded form with another name, or hold a non-ASCII character, can produce
   // an anomaly; the rest (nearly all) are dropped before sorting. NFC and the invisible characters leave
-  // ASCII alone, so ASCII names need only the lower-casing.
+  // ASCII alone, so ASCII names need only the lower-casing. Two lower-case ASCII names never fold alike, so
+  // the folds counted are those of the other names (an upper-case letter, non-ASCII, a control character),
+  // then a lower-case name counts once more where it equals one of them: no per-name map for the common name.
   const folds = new Map<string, number>();
   const foldOf = (p: string) => (NON_ASCII.test(p) ? p.normalize('NFC').toLowerCase() : p.toLowerCase());
   for (const p of paths) {
+    if (!MAY_FOLD.test(p)) continue;
     const f = foldOf(p);
     folds.set(f, (folds.get(f) ?? 0) + 1);
   }
+  if (folds.size > 0) {
+    for (const p of paths) {
+      if (MAY_FOLD.test(p)) continue;
+      const n = folds.get(p);
+      if (n !== undefined) folds.set(p, n + 1);
+    }
+  }
   const candidates: string[] = [];
-  for (const p of paths) if (UNUSUAL.test(p) || folds.get(foldOf(p))! > 1) candidates.push(p);
+  if (folds.size > 0) for (const p of paths) if (MAY_FOLD.test(p) ? UNUSUAL.test(p) || folds.get(foldOf(p))! > 1 : (folds.get(p) ?? 0) > 1) candidates.push(p);
 
   const out: ArchiveAnomaly[] = [];
   const byFold = new Map<string, string>();

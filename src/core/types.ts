@@ -143,6 +143,10 @@ export interface PathDiff {
   status: DiffStatus;
   /** For 'changed': which aspects differ. */
   changes?: ChangeAspect[];
+  /**
+   * The archive's entry as scanned (not a copy): its `path` is the name in the archive, before the common
+   * prefix is stripped; `path` above is the compared one.
+   */
   tarball?: TreeEntry;
   git?: TreeEntry;
   /** Tarball-only file whose content equals a git file at another path. */

@@ -19,7 +19,10 @@ import { regenerationNote } from '../regenerate/note.js';
 import type { RegenerationReport } from '../regenerate/types.js';
 import type { HistoryAccess } from '../git/history.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
-import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type TreeEntry } from '../core/types.js';
+import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type PathDiff } from '../core/types.js';
+import { KeySet, PathIndex, SortedPathSet } from '../util/path-set.js';
+
+const pathOf = (d: PathDiff): string => d.path;
 
 /** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
 export const REPO_POLICY = 'distdiff.config.json';
@@ -83,14 +86,15 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
 
-  // One map of the differences by path serves content lookups and findings' change kinds (with millions
-  // of differences every per-path map costs ~50 bytes per entry).
-  const diffAt = new Map(cmp.diffs.map((d) => [d.path, d]));
+  // The differences by path (content lookups, findings' change kinds): a hash index of positions, not a
+  // Map (with millions of differences a Map costs ~50 bytes per entry, the index 8–16).
+  const byPath = new PathIndex(cmp.diffs, pathOf);
+  const diffAt = (path: string): PathDiff | undefined => byPath.get(path);
   const rawOid = (path: string): string | undefined => git.converted.get(path)?.rawOid ?? git.entries.get(path)?.oid;
   const gitCache = new Map<string, Promise<Buffer | undefined>>();
   const content: ContentAccess = {
     tarball: (path) => {
-      const e = diffAt.get(path)?.tarball;
+      const e = diffAt(path)?.tarball;
       return e?.oid ? scan.content.get(e.oid) : undefined;
     },
     git: (path) => {
@@ -110,18 +114,22 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
         }
       : {}),
   };
-  const tarballPaths = new Set<string>();
-  for (const e of scan.entries) {
-    if (e.type === 'directory') continue;
-    let p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
-    if (p !== e.path) {
-      // git's string, or the difference's: no further copy of the path kept
-      const g = git.entries.get(p);
-      if (g !== undefined && g.path === p) p = g.path;
-      else p = diffAt.get(p)?.path ?? p;
+  // Made only when a classifier asks (most runs never do), as one sorted array.
+  const tarballPaths = new SortedPathSet(() => {
+    const paths: string[] = [];
+    for (const e of scan.entries) {
+      if (e.type === 'directory') continue;
+      let p = cmp.prefix && e.path.startsWith(cmp.prefix + '/') ? e.path.slice(cmp.prefix.length + 1) : e.path;
+      if (p !== e.path) {
+        // git's string, or the difference's: no further copy of the path kept
+        const g = git.entries.get(p);
+        if (g !== undefined && g.path === p) p = g.path;
+        else p = diffAt(p)?.path ?? p;
+      }
+      paths.push(p);
     }
-    tarballPaths.add(p);
-  }
+    return paths;
+  });
   const regeneration = input.regenerate ? await input.regenerate(cmp.diffs, content.tarball) : undefined;
   const regenNote = regeneration && regenerationNote(regeneration);
   if (regenNote) notes.push(regenNote);
@@ -133,14 +141,16 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },
-    gitPaths: new Set<string>(git.entries.keys()),
+    gitPaths: new KeySet(git.entries),
     tarballPaths,
     content,
   };
-  // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes): diffAt.
+  // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
   const failedPasses: Note[] = [];
   const classified = await classify(ctx, input.classifiers, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
-  let findings = classified.map((f) => withChange(f, diffAt.get(f.path)));
+  // In place: no second array of millions of findings.
+  let findings = classified;
+  for (let i = 0; i < findings.length; i++) findings[i] = withChange(findings[i]!, diffAt(findings[i]!.path));
   for (const f of anomalyFindings(cmp.anomalies)) findings.push(withChange(f, 'anomaly'));
   for (const f of unknownCommitFindings(input.findings ?? [], findings)) findings.push(withChange(f, 'anomaly'));
   if (input.policy) {

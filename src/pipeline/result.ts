@@ -71,16 +71,20 @@ export function exitCodeOf(verdict: VerifyResult['verdict']): 0 | 1 {
 /** The result's counts: files on each side, differences by kind, findings by severity and code. */
 export function countsOf(scan: Pick<ArchiveScan, 'entries'>, git: GitTree, cmp: CompareResult, findings: readonly Finding[]): VerifyResult['counts'] {
   const t = tally(findings);
-  const count = (s: string) => cmp.diffs.filter((d) => d.status === s).length;
+  // Counted in place (no filtered copies of arrays that may hold millions of entries).
+  const by: Record<string, number> = { 'tarball-only': 0, 'git-only': 0, changed: 0, 'export-ignored': 0, submodule: 0 };
+  for (const d of cmp.diffs) by[d.status] = (by[d.status] ?? 0) + 1;
+  let tarballFiles = 0;
+  for (const e of scan.entries) if (e.type !== 'directory') tarballFiles += 1;
   return {
-    tarballFiles: scan.entries.filter((e) => e.type !== 'directory').length,
+    tarballFiles,
     gitFiles: git.entries.size,
     identical: cmp.identical,
-    tarballOnly: count('tarball-only'),
-    gitOnly: count('git-only'),
-    changed: count('changed'),
-    exportIgnored: count('export-ignored'),
-    submodules: count('submodule'),
+    tarballOnly: by['tarball-only']!,
+    gitOnly: by['git-only']!,
+    changed: by.changed!,
+    exportIgnored: by['export-ignored']!,
+    submodules: by.submodule!,
     anomalies: cmp.anomalies.length,
     ...t,
   };

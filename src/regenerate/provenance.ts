@@ -113,12 +113,13 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
   const report = ctx.regeneration;
   const release = { ...(ctx.revision?.date ? { date: ctx.revision.date } : {}), ...(ctx.revision?.tag ? { tag: ctx.revision.tag } : {}) };
   const out = [...findings];
-  const byPath = new Map<string, Finding>();
-  for (const f of findings) if (!byPath.has(f.path) || f.code !== 'DUPLICATE_ENTRY') byPath.set(f.path, f);
-  const indexOf = new Map<string, number>();
-  out.forEach((f, i) => indexOf.set(f.path, indexOf.get(f.path) ?? i));
-
   if (report?.status === 'done') {
+    // Per-path maps only when there are outputs to place (with millions of findings each costs ~50 bytes a finding).
+    const byPath = new Map<string, Finding>();
+    for (const f of findings) if (!byPath.has(f.path) || f.code !== 'DUPLICATE_ENTRY') byPath.set(f.path, f);
+    const indexOf = new Map<string, number>();
+    out.forEach((f, i) => indexOf.set(f.path, indexOf.get(f.path) ?? i));
+
     // libtoolize's files, then aclocal.m4, then the rest: later outputs' provenance depends on earlier ones.
     const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : o.step === 'make-rule' ? 3 : o.step === 'autotest' ? 4 : 2);
     const order = [...report.outputs.values()].sort((a, b) => rank(a) - rank(b));

@@ -64,12 +64,16 @@ describe('compareTrees edges', () => {
       ['p/a', 'tarball-only', 'a'],
     ]);
   });
-  it('the stripped path is the compared path in every difference', () => {
-    const r = compareTrees(scan([dir('p'), file('p/a', '2'), file('p/new', '3')]), git([file('a', '1')]));
+  it('the stripped path is the compared path in every difference; its tarball side is the archive\'s own entry', () => {
+    const s = scan([dir('p'), file('p/a', '2'), file('p/new', '3')]);
+    const r = compareTrees(s, git([file('a', '1')]));
     expect(r.diffs.map((d) => [d.path, d.tarball?.path])).toEqual([
-      ['a', 'a'],
-      ['new', 'new'],
+      ['a', 'p/a'],
+      ['new', 'p/new'],
     ]);
+    // no copy per difference: the scan's entry objects themselves
+    expect(r.diffs[0]!.tarball).toBe(s.entries[1]);
+    expect(r.diffs[1]!.tarball).toBe(s.entries[2]);
   });
   it('submodule boundary: files under vendor/lib are the submodule\'s, vendor/lib-hook.sh and vendor/libx are not', () => {
     const r = compareTrees(
@@ -114,7 +118,7 @@ describe('compareTrees edges', () => {
   it('a hard link takes the target file\'s mode and size', () => {
     const r = compareTrees(scan([dir('p'), file('p/a', 'x1', true), hard('p/b', 'p/a')]), git([file('a', 'x1', true), file('b', 'x1', false)]));
     expect(r.diffs).toEqual([
-      { path: 'b', status: 'changed', changes: ['mode'], git: file('b', 'x1'), tarball: { path: 'b', type: 'file', executable: true, size: 2, oid: 'x1', linkTarget: 'p/a' } },
+      { path: 'b', status: 'changed', changes: ['mode'], git: file('b', 'x1'), tarball: { path: 'p/b', type: 'file', executable: true, size: 2, oid: 'x1', linkTarget: 'p/a' } },
     ]);
   });
   it('aspects: symlink target (same blob = same target), content and mode together, mode only for files', () => {

@@ -9,6 +9,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/tmp.js';
+import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { expectError, FILES, makeFixtureRepo, PREFIX, runCli, type Fixture } from './helpers.js';
 
 const dir = tempDir('distdiff-zip-bounds-');
@@ -127,7 +128,7 @@ describe('zip central directory bounds', () => {
     end.writeUInt16LE(0xffff, 8);
     end.writeUInt16LE(0xffff, 10);
     const file = write(Buffer.concat([z.subarray(0, e), rec, loc, end]));
-    expectError((await cliWithRss(file)).r, file, /^more than 250000 entries; raise --max-entries/);
+    expectError((await cliWithRss(file)).r, file, new RegExp(`^more than ${DEFAULT_LIMITS.maxEntries} entries; raise --max-entries`));
   });
 
   it('a real zip with more members than --max-entries: exit 2', async () => {
