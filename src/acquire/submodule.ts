@@ -12,7 +12,7 @@
  * judged without it.
  */
 import { DistdiffError } from '../core/errors.js';
-import type { Note } from '../core/result.js';
+import type { Note, SubmoduleMiss } from '../core/result.js';
 import type { GitTree } from '../core/types.js';
 import { runGit } from '../git/run.js';
 import { BlobReader } from '../scan/blob-reader.js';
@@ -120,14 +120,14 @@ export function resolveRelativeUrl(url: string, mainRepo: string): string | unde
 }
 
 /** Why a .gitmodules URL is not followed, or undefined when it may be. */
-function refusedUrl(url: string): string | undefined {
+function refusedUrl(url: string, shown: string): SubmoduleMiss | undefined {
   let kind;
   try {
     kind = classifyRepoInput(url);
   } catch (e) {
-    return e instanceof DistdiffError ? e.message : String(e);
+    return { kind: 'invalid-url', url: shown, error: e instanceof DistdiffError ? e.message : String(e) };
   }
-  if (kind.kind !== 'remote' || /^file:/i.test(url)) return 'a local path in .gitmodules is not followed';
+  if (kind.kind !== 'remote' || /^file:/i.test(url)) return { kind: 'local-url', url: shown };
   return undefined;
 }
 
@@ -171,7 +171,7 @@ export async function acquireSubmodules(opts: {
     gitlinks.push({ path: 'gnulib', oid: boot.revision, bootstrap: true });
     modules.push({ name: 'gnulib', path: 'gnulib', url: boot.url ?? DEFAULT_GNULIB_URL });
   } else if (boot?.revision) {
-    notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', reason: `bootstrap.conf's GNULIB_REVISION=${boot.revision} is not a full commit id, so it pins no gnulib version` });
+    notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: boot.revision } });
   }
   const used = new Set<SubmoduleRequest>();
   for (const link of gitlinks) {
@@ -181,17 +181,17 @@ export async function acquireSubmodules(opts: {
     const commit = link.oid!;
     const request = opts.requests.find((r) => r.name === name || r.name === link.path);
     if (request) used.add(request);
-    const unavailable = (reason: string) => notes.push({ code: 'SUBMODULE_UNAVAILABLE', name, path: link.path, commit, reason });
+    const unavailable = (cause: SubmoduleMiss) => notes.push({ code: 'SUBMODULE_UNAVAILABLE', name, path: link.path, commit, cause });
     let source: string | undefined = request?.repo;
     if (!source) {
       if (!entry?.url) {
-        unavailable('.gitmodules names no URL for it; pass --submodule');
+        unavailable({ kind: 'no-url' });
         continue;
       }
       source = resolveRelativeUrl(entry.url, opts.mainRepo);
-      const why = source === undefined ? `relative URL ${entry.url} and --repo is not a URL` : refusedUrl(source);
-      if (why) {
-        unavailable(`${redactUrls(entry.url)}: ${why}; pass --submodule ${name}=REPO`);
+      const refused = source === undefined ? { kind: 'relative-url' as const, url: redactUrls(entry.url) } : refusedUrl(source, redactUrls(entry.url));
+      if (refused) {
+        unavailable(refused);
         continue;
       }
     }
@@ -200,7 +200,7 @@ export async function acquireSubmodules(opts: {
       repo = await openRepo(source!, { cacheDir: opts.cacheDir });
     } catch (e) {
       if (request || !(e instanceof DistdiffError)) throw e; // the caller's own --submodule must work
-      unavailable(`${redactUrls(source!)}: ${e.message}`);
+      unavailable({ kind: 'unreachable', repo: redactUrls(source!), error: e.message });
       continue;
     }
     let files: Map<string, string>;
@@ -209,7 +209,7 @@ export async function acquireSubmodules(opts: {
     } catch (e) {
       const why = e instanceof DistdiffError ? e.message : String(e);
       if (request) throw new DistdiffError('git', `--submodule ${request.name}=${redactUrls(request.repo)}`, `pinned commit ${commit} not readable (${why})`, 'pass a clone of the submodule that has the commit the tag pins');
-      unavailable(`${redactUrls(source!)} lacks commit ${commit.slice(0, 12)} (${why})`);
+      unavailable({ kind: 'commit-missing', repo: redactUrls(source!), error: why });
       continue;
     }
     const reader = new BlobReader(repo);
@@ -228,7 +228,7 @@ export async function acquireSubmodules(opts: {
     notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...(link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {}) });
   }
   for (const r of opts.requests) {
-    if (!used.has(r)) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', reason: 'the compared revision pins no such submodule' });
+    if (!used.has(r)) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', cause: { kind: 'not-pinned' } });
   }
   return { pinned, notes, close };
 }

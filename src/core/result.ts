@@ -88,9 +88,10 @@ export type ChainStep = {
 /** A chain step as `--format json` prints it: `detail` is the English line, kept for schema version 1 readers. */
 export type ChainStepJson = ChainStep & { detail: string };
 
-/** The result as `--format json` prints it (render/json.ts): the same data, each chain step with its `detail`. */
+/** The result as `--format json` prints it (render/json.ts): the same data, each chain step with its `detail`, notes with their `reason`. */
 export type VerifyResultJson = Omit<VerifyResult, 'inputs'> & {
   inputs: Omit<VerifyResult['inputs'], 'revision'> & { revision: Omit<RevisionReport, 'chain'> & { chain?: ChainStepJson[] } };
+  notes: NoteJson[];
 };
 
 /** Every ecosystem profile (the registry, profiles/registry.ts, has one entry per id). */
@@ -171,8 +172,32 @@ export type Note =
   | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; partial?: string; skipped?: string[]; stamped?: string[]; tools: string[]; outputs: number; reproduced: number; seconds?: number }
   /** A submodule the revision pins, read from its repository: the tarball's copies of its files are compared with this tree. */
   | { code: 'SUBMODULE_PINNED'; name: string; path: string; commit: string; repo: string; files: number; pinnedBy?: 'bootstrap.conf' }
-  /** A submodule the revision pins whose tree could not be read (offline, refused URL, commit missing): copies judged without it. */
-  | { code: 'SUBMODULE_UNAVAILABLE'; name: string; path: string; commit: string; reason: string };
+  /**
+   * A submodule the revision pins whose tree could not be read (offline, refused URL, commit missing): copies
+   * judged without it. `cause` says why (worded by core/wording.ts; the JSON report adds that line as `reason`).
+   */
+  | { code: 'SUBMODULE_UNAVAILABLE'; name: string; path: string; commit: string; cause: SubmoduleMiss };
+
+/**
+ * Why a submodule's pinned tree was not read. `error` is the message of the failure it met (git's, or the
+ * repository opener's), carried as it came.
+ */
+export type SubmoduleMiss =
+  /** bootstrap.conf's GNULIB_REVISION is a branch or tag name, not a full commit id. */
+  | { kind: 'pin-not-commit'; revision: string }
+  | { kind: 'no-url' }
+  /** A relative .gitmodules URL while --repo is not a URL. */
+  | { kind: 'relative-url'; url: string }
+  /** A local path or file:// URL in .gitmodules: not followed. */
+  | { kind: 'local-url'; url: string }
+  | { kind: 'invalid-url'; url: string; error: string }
+  | { kind: 'unreachable'; repo: string; error: string }
+  | { kind: 'commit-missing'; repo: string; error: string }
+  /** --submodule NAME given, but the compared revision pins no submodule of that name. */
+  | { kind: 'not-pinned' };
+
+/** A note as `--format json` prints it: SUBMODULE_UNAVAILABLE also carries its `reason` line (schema 1 readers expect it). */
+export type NoteJson = Exclude<Note, { code: 'SUBMODULE_UNAVAILABLE' }> | (Extract<Note, { code: 'SUBMODULE_UNAVAILABLE' }> & { reason: string });
 
 export interface VerifyResult {
   schemaVersion: typeof SCHEMA_VERSION;

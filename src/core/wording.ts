@@ -6,7 +6,7 @@
  * each renderer escapes what came from the input for its own medium.
  */
 import type { Finding, SeverityReason } from './findings.js';
-import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, VerifyResult } from './result.js';
+import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, SubmoduleMiss, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
 
 export { formatFinding } from './codes.js';
@@ -92,10 +92,10 @@ export function noteText(n: Note): string {
           : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
     case 'SUBMODULE_PINNED':
       return `${n.pinnedBy ? `${n.name} pinned by bootstrap.conf's GNULIB_REVISION` : `submodule ${n.name} (${n.path}/) pinned`} at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
-    case 'SUBMODULE_UNAVAILABLE':
-      return n.commit
-        ? `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)} not available: ${n.reason}; its copies are judged without it`
-        : `--submodule ${n.name}: ${n.reason}`;
+    case 'SUBMODULE_UNAVAILABLE': {
+      const reason = submoduleMissText(n);
+      return n.commit ? `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)} not available: ${reason}; its copies are judged without it` : `--submodule ${n.name}: ${reason}`;
+    }
   }
 }
 
@@ -153,4 +153,29 @@ export function chainStepText(s: ChainStep): string {
 /** A chain step for the JSON report: kind and arguments, and `detail` worded here (schema 1 readers expect it). */
 export function chainStepJson(s: ChainStep): ChainStepJson {
   return { ...s, detail: chainStepText(s) };
+}
+
+type SubmoduleNote = Extract<Note, { code: 'SUBMODULE_UNAVAILABLE' }>;
+
+/** Why a submodule was not read, each cause worded from its arguments; `satisfies`: a cause without wording is a type error. */
+const SUBMODULE_MISS_WORDING = {
+  'pin-not-commit': (c) => `bootstrap.conf's GNULIB_REVISION=${c.revision} is not a full commit id, so it pins no gnulib version`,
+  'no-url': () => '.gitmodules names no URL for it; pass --submodule',
+  'relative-url': (c, n) => `${c.url}: relative URL ${c.url} and --repo is not a URL; pass --submodule ${n.name}=REPO`,
+  'local-url': (c, n) => `${c.url}: a local path in .gitmodules is not followed; pass --submodule ${n.name}=REPO`,
+  'invalid-url': (c, n) => `${c.url}: ${c.error}; pass --submodule ${n.name}=REPO`,
+  unreachable: (c) => `${c.repo}: ${c.error}`,
+  'commit-missing': (c, n) => `${c.repo} lacks commit ${n.commit.slice(0, 12)} (${c.error})`,
+  'not-pinned': () => 'the compared revision pins no such submodule',
+} satisfies { [K in SubmoduleMiss['kind']]: (cause: Extract<SubmoduleMiss, { kind: K }>, note: SubmoduleNote) => string };
+
+/** The reason line of a SUBMODULE_UNAVAILABLE note (raw). A note read back from an older report (only `reason`) keeps it. */
+export function submoduleMissText(n: SubmoduleNote): string {
+  const word = n.cause ? (SUBMODULE_MISS_WORDING as Record<string, ((c: unknown, n: SubmoduleNote) => string) | undefined>)[n.cause.kind] : undefined;
+  return word ? word(n.cause, n) : String((n as { reason?: unknown }).reason ?? '');
+}
+
+/** A note for the JSON report: SUBMODULE_UNAVAILABLE gets its `reason` line (schema 1 readers expect it). */
+export function noteJson(n: Note): NoteJson {
+  return n.code === 'SUBMODULE_UNAVAILABLE' ? { ...n, reason: submoduleMissText(n) } : n;
 }

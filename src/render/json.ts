@@ -1,19 +1,19 @@
 /**
  * JSON report: the VerifyResult as is (versioned by `schemaVersion`), keys in a stable order. The one
- * addition is at this edge: each revision-chain step's English `detail` (worded by core/wording.ts from
- * its kind and arguments), which schema 1 readers expect; the result data itself carries no prose.
+ * additions are at this edge: each revision-chain step's English `detail` and a SUBMODULE_UNAVAILABLE
+ * note's `reason` (worded by core/wording.ts from their kinds and arguments), which schema 1 readers
+ * expect; the result data itself carries no prose.
  */
 import type { VerifyResult, VerifyResultJson } from '../core/result.js';
-import { chainStepJson } from '../core/wording.js';
+import { chainStepJson, noteJson } from '../core/wording.js';
 import { blocks, jsonChunks } from '../util/json-stream.js';
 
 /** The result as the JSON report carries it. */
 export function jsonReport(r: VerifyResult): VerifyResultJson {
   const rev = r.inputs.revision;
-  if (!rev.chain) return r as VerifyResultJson;
   // Replaced in place, so the keys keep their order.
-  const revision = { ...rev, chain: rev.chain.map(chainStepJson) };
-  return { ...r, inputs: { ...r.inputs, revision } };
+  const revision = rev.chain ? { ...rev, chain: rev.chain.map(chainStepJson) } : (rev as Omit<typeof rev, 'chain'>);
+  return { ...r, inputs: { ...r.inputs, revision }, notes: r.notes.map(noteJson) };
 }
 
 export function renderJson(r: VerifyResult): string {

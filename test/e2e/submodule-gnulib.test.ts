@@ -11,6 +11,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../src/verify.js';
+import { renderJson } from '../../src/render/json.js';
+import { renderText } from '../../src/render/text.js';
 import type { Finding } from '../../src/core/findings.js';
 import { makeTar } from '../helpers/archives.js';
 import { git, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
@@ -241,8 +243,11 @@ describe('a gnulib submodule pinned by the tag', () => {
   it('unreachable .gitmodules URL: a note, and the copies judged as before (exit 1)', async () => {
     const res = await verify({ tarball: clean, repo: offline.dir, cacheDir: join(root, 'c4') });
     const note = res.notes.find((n) => n.code === 'SUBMODULE_UNAVAILABLE');
-    expect(note).toMatchObject({ name: 'gnulib', path: 'gnulib', commit: pinned });
-    expect(note && 'reason' in note ? note.reason : '').toContain(closedPort);
+    expect(note).toMatchObject({ name: 'gnulib', path: 'gnulib', commit: pinned, cause: { kind: 'unreachable', repo: closedPort, error: expect.any(String) } });
+    // The report words the cause; the JSON keeps the line as `reason` for schema 1 readers.
+    const reason = JSON.parse(renderJson(res)).notes.find((n: { code: string }) => n.code === 'SUBMODULE_UNAVAILABLE').reason as string;
+    expect(reason.startsWith(`${closedPort}: `)).toBe(true);
+    expect(renderText(res)).toContain(`note      submodule gnulib (gnulib/) pinned at ${pinned.slice(0, 12)} not available: ${reason}; its copies are judged without it\n`);
     expect(res.verdict).toBe('different');
     expect(res.findings.find((f) => f.path === 'lib/foo.c')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
   });
@@ -251,7 +256,8 @@ describe('a gnulib submodule pinned by the tag', () => {
     const local = project('local', g.dir);
     const res = await verify({ tarball: clean, repo: local.dir, cacheDir: join(root, 'c5') });
     const note = res.notes.find((n) => n.code === 'SUBMODULE_UNAVAILABLE');
-    expect(note && 'reason' in note ? note.reason : '').toContain('a local path in .gitmodules is not followed; pass --submodule gnulib=REPO');
+    expect(note).toMatchObject({ cause: { kind: 'local-url', url: g.dir } });
+    expect(JSON.parse(renderJson(res)).notes).toContainEqual(expect.objectContaining({ reason: `${g.dir}: a local path in .gitmodules is not followed; pass --submodule gnulib=REPO` }));
   });
 
   it('one injected line in a gnulib lib/ file: SUBMODULE_COPY_MODIFIED, high, the diff pinned → tarball', async () => {
@@ -315,7 +321,8 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(res.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { rewrites: ['config-h', 'license-gpl'] } });
     const t2 = tarball('bybranch', { 'bootstrap.conf': 'GNULIB_REVISION=stable-202401\n' });
     const res2 = await verify({ tarball: t2, repo: byConf('bybranch-repo', 'stable-202401').dir, cacheDir: join(root, 'c16'), submodules: [{ name: 'gnulib', repo: g.dir }] });
-    expect(res2.notes).toContainEqual(expect.objectContaining({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', reason: "bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version" }));
+    expect(res2.notes).toContainEqual({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: 'stable-202401' } });
+    expect(renderText(res2)).toContain("note      --submodule gnulib: bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version\n");
     expect(res2.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
   });
 
