@@ -14,7 +14,9 @@
  * language codes.
  */
 import { makeFinding } from '../core/severity.js';
+import { breToRegExp } from './bre.js';
 import { expand, movesTmp, rulesFor, type TargetRule } from './make-stamp.js';
+import { evaluateRecipe } from './shell-subset.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -53,6 +55,33 @@ function scriptCommand(rule: TargetRule): string[] | undefined {
     return expand(m[1]!, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
   }
   return undefined;
+}
+
+/**
+ * Variables the fragment does not define (AC_SUBST values such as `$(ltdl_dir)`), bound to the path segment
+ * they stand for in the target that names `path`.
+ */
+function bindings(rule: TargetRule, path: string): Map<string, string> {
+  const segs = rule.target.split('/').filter((x) => x && x !== '.');
+  const want = path.split('/');
+  const out = new Map<string, string>();
+  if (segs.length === want.length) segs.forEach((s, i) => { const m = /^\$\(([\w.]+)\)$/.exec(s); if (m) out.set(m[1]!, want[i]!); });
+  return out;
+}
+
+/**
+ * A rule whose recipe is one command of echo/cat/sed over tracked files writing `> $@` (src/classify/shell-subset.ts),
+ * besides `rm -f`/`chmod` lines: evaluated.
+ */
+async function shellRule(rule: TargetRule, path: string, input: (p: string) => Promise<{ path: string; text: string } | undefined>): Promise<Computed | undefined> {
+  const vars = new Map([...rule.vars, ...bindings(rule, path)]);
+  const lines = rule.recipe.map((l) => l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '').trim()).filter(Boolean);
+  const writing = lines.filter((l) => />/.test(l));
+  if (writing.length !== 1 || lines.some((l) => l !== writing[0] && !/^(?:rm -f|chmod a-w)\s+(?:'\$@'|\$@)(?:\s+\$@[.-]?t(?:mp)?)?$/.test(l))) return undefined;
+  const cmd = expand(writing[0]!, vars, rule.dir).replace(/\$\$/g, '$');
+  const inputs: string[] = [];
+  const r = await evaluateRecipe(cmd, async (f) => { const t = await input(f); if (t) inputs.push(t.path); return t?.text; });
+  return r ? { generator: `echo/cat/sed (${rule.fragment})`, inputs: [...new Set(inputs)], text: r.text } : undefined;
 }
 
 export interface Computed { generator: string; inputs: string[]; text: string }
@@ -154,27 +183,6 @@ export function sedPrint(recipe: string): { expr: string; file: string }[] | und
   return seds.length && /^[\s;&]*$/.test(rest) ? seds : undefined;
 }
 
-/** A BRE as a JavaScript regular expression; undefined for what this does not model (intervals, back-references). */
-export function breToRegExp(bre: string): RegExp | undefined {
-  let out = '';
-  for (let i = 0; i < bre.length; i++) {
-    const c = bre[i]!;
-    if (c === '\\') {
-      const n = bre[++i];
-      if (n === '(' || n === ')') out += n;
-      else if (n === '.' || n === '*' || n === '[' || n === ']' || n === '\\' || n === '/' || n === '^' || n === '$') out += `\\${n}`;
-      else return undefined;
-    } else if (c === '[') {
-      const end = bre.indexOf(']', i + 2);
-      if (end < 0) return undefined;
-      out += bre.slice(i, end + 1).replace(/\\/g, '\\\\');
-      i = end;
-    } else if ('(){}+?|'.includes(c)) out += `\\${c}`;
-    else out += c;
-  }
-  try { return new RegExp(out); } catch { return undefined; }
-}
-
 function sedApply(expr: string, text: string): string | undefined {
   const m = /^s\/((?:[^\\/]|\\.)*)\/((?:[^\\/]|\\.)*)\/p$/.exec(expr);
   const re = m && breToRegExp(m[1]!);
@@ -197,7 +205,7 @@ export function catAndList(recipe: string): { template: string; list: string; va
 }
 
 /** What the rule writes, computed from the tracked generator and inputs; undefined when no model describes the rule. */
-export async function computeRule(rule: TargetRule, ctx: ClassifyContext): Promise<Computed | undefined> {
+export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyContext): Promise<Computed | undefined> {
   const recipe = recipeText(rule);
   const input = async (p: string) => { const path = repoPath('', p) ?? repoPath(rule.dir, p); const text = await tracked(ctx, path); return text === undefined ? undefined : { path: path!, text }; };
   const seds = sedPrint(expand(recipe, rule.vars, rule.dir));
@@ -221,6 +229,8 @@ export async function computeRule(rule: TargetRule, ctx: ClassifyContext): Promi
     if (words.some((w) => !/^[a-z]{2,3}(?:_[A-Z]{2})?(?:@[a-z]+)?$/.test(w))) return undefined;
     return { generator: `cat + echo (${rule.fragment})`, inputs: [template.path, listPath!], text: template.text + words.map((w) => `${cl.echo.split(`$$${cl.variable}`).join(w)}\n`).join('') };
   }
+  const shell = await shellRule(rule, path, input);
+  if (shell) return shell;
   const words = scriptCommand(rule);
   if (!words) return undefined;
   const at = words.findIndex((w) => repoPath('', w) !== undefined && ctx.gitPaths.has(repoPath('', w)!) && /(?:^|\/)[\w.-]+$/.test(w) && !/\.(?:c|h|in|hin|mk|am)$/.test(w));
@@ -244,7 +254,7 @@ export const generatorModelClassifier: Classifier = {
     if (!buf) return undefined;
     const text = buf.toString('latin1');
     for (const rule of await rulesFor(diff.path, ctx)) {
-      const c = await computeRule(rule, ctx);
+      const c = await computeRule(rule, diff.path, ctx);
       if (c && c.text === text)
         return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs });
     }

@@ -55,10 +55,11 @@ export function parseMakefile(text: string): Makefile {
 
 /** `s` with `$(VAR)`/`${VAR}`, directory variables (→ `.`) and `%D%`/`%reldir%` (→ the fragment's directory) expanded. */
 export function expand(s: string, vars: ReadonlyMap<string, string>, fragmentDir: string): string {
-  let out = s.replace(/%(?:D|reldir)%/g, fragmentDir || '.');
+  // `$$` is make's escaped `$`: kept as it is, never the start of a variable.
+  let out = s.replace(/%(?:D|reldir)%/g, fragmentDir || '.').replace(/\$\$/g, '\u0002');
   for (let i = 0; i < 8 && /\$[({][\w.]+[)}]/.test(out); i++)
-    out = out.replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : vars.get(name) ?? m));
-  return out;
+    out = out.replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : (vars.get(name)?.replace(/\$\$/g, '\u0002') ?? m)));
+  return out.replace(/\u0002/g, '$$$$');
 }
 
 const UNKNOWN = '\u0001';
@@ -119,15 +120,16 @@ async function* fragmentsFor(path: string, ctx: ClassifyContext): AsyncGenerator
 }
 
 /** A tracked rule whose target is `path`: its fragment, the fragment's variables, the recipe. */
-export interface TargetRule { fragment: string; dir: string; vars: ReadonlyMap<string, string>; prerequisites: string[]; recipe: string[] }
+export interface TargetRule { fragment: string; dir: string; vars: ReadonlyMap<string, string>; target: string; prerequisites: string[]; recipe: string[] }
 
 /** The rules of tracked makefile fragments (the file's directory and above) whose target names `path`. */
 export async function rulesFor(path: string, ctx: ClassifyContext): Promise<TargetRule[]> {
   const out: TargetRule[] = [];
   for await (const { frag, dir, mk } of fragmentsFor(path, ctx))
-    for (const rule of mk.rules)
-      if (rule.targets.some((t) => { const e = expand(t, mk.vars, dir); return namesPath(dir, e, path) || namesPath('', e, path); }))
-        out.push({ fragment: frag, dir, vars: mk.vars, prerequisites: rule.prerequisites, recipe: rule.recipe });
+    for (const rule of mk.rules) {
+      const target = rule.targets.map((t) => expand(t, mk.vars, dir)).find((e) => namesPath(dir, e, path) || namesPath('', e, path));
+      if (target !== undefined) out.push({ fragment: frag, dir, vars: mk.vars, target, prerequisites: rule.prerequisites, recipe: rule.recipe });
+    }
   return out;
 }
 

@@ -6,7 +6,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { breToRegExp, catAndList, sedPrint } from '../../src/classify/generator-model.js';
+import { breToRegExp } from '../../src/classify/bre.js';
+import { catAndList, sedPrint } from '../../src/classify/generator-model.js';
+import { evaluateRecipe, parseSed, runSed, tokens } from '../../src/classify/shell-subset.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -51,6 +53,13 @@ const TOP_AM = [
   'doc/constants.texi: $(top_srcdir)/src/tail.c', '\t$(AM_V_GEN)LC_ALL=C; export LC_ALL; \\', '\t{ sed -n -e \'s/^#define \\(DEFAULT_MAX[_A-Z]*\\) \\(.*\\)/@set \\1 \\2/p\' \\', '\t    $(top_srcdir)/src/tail.c && \\',
   "\t  sed -n -e 's/.*\\(DEFAULT_PASSES\\)[ =]* \\([0-9]*\\).*/@set SHRED_\\1 \\2/p'\\", '\t    $(top_srcdir)/src/tail.c; } > $@-t \\', '\t  && { cmp $@-t $@ >/dev/null 2>&1 || mv $@-t $@; rm -f $@-t; }', '',
 ].join('\n');
+const SUB_RULE = [
+  'lt_am = $(srcdir)/$(sub_dir)/Makefile.am', 'sub_mk = $(srcdir)/$(sub_dir)/sub.mk', '$(lt_am): $(sub_mk)', "\t$(AM_V_at)rm -f '$@'",
+  "\t$(AM_V_GEN)( '$(SED)' -n '1,/^## CUT -- /p' '$(sub_mk)'; \\", "\t  { echo 'AUTOMAKE_OPTIONS = foreign'; }; \\", "\t  '$(SED)' -n '/^## CUT -- /,$$p' '$(sub_mk)' \\",
+  "\t    |'$(SED)' -e 's|sub_||; s|sub/||' -e '/^[\t ]*-I\\$$(srcdir)\\/sub \\\\/d' \\", "\t) |'$(SED)' -e '/^## CUT -- /d' -e '1s,^\\(## \\)inc.*,\\1am file,' > '$@'", "\t$(AM_V_at)chmod a-w '$@'", '',
+].join('\n');
+const SUB_MK = '## inc snippet\nx = 1\n## CUT -- keep\nsub_la_SOURCES = sub/a.c\nAM_CPPFLAGS = \\\n\t-I$(srcdir)/sub \\\n\t-DX\n';
+const SUB_AM = '## am file\nx = 1\nAUTOMAKE_OPTIONS = foreign\nla_SOURCES = a.c\nAM_CPPFLAGS = \\\n\t-DX\n';
 const SRC_MK = [
   'src/table.h: src/gen-table src/table.hin', '\t$(AM_V_GEN)rm -f $@ $@-t', '\t$(AM_V_at)$(PERL) -w -- $(srcdir)/src/gen-table \\', '\t\t\t\t$(srcdir)/src/table.hin > $@-t', '\t$(AM_V_at)mv $@-t $@',
   'src/fs.h: src/stat.c src/extract-magic', '\t$(AM_V_at)$(PERL) $(srcdir)/src/extract-magic \\', '\t\t  $(srcdir)/src/stat.c > $@t', '\t$(AM_V_at)mv $@t $@',
@@ -59,11 +68,11 @@ const SRC_MK = [
 const TAIL_C = '#define DEFAULT_MAX_N_UNCHANGED_STATS_BETWEEN_OPENS 5\nenum { DEFAULT_PASSES = 3 };\n#define OTHER 1\n';
 
 const TRACKED = {
-  'Makefile.am': TOP_AM, 'src/local.mk': SRC_MK, 'src/gen-table': TABLE_GEN, 'src/table.hin': TABLE_IN, 'src/extract-magic': MAGIC_GEN, 'src/stat.c': STAT_C,
+  'Makefile.am': TOP_AM + SUB_RULE, 'sub/sub.mk': SUB_MK, 'src/local.mk': SRC_MK, 'src/gen-table': TABLE_GEN, 'src/table.hin': TABLE_IN, 'src/extract-magic': MAGIC_GEN, 'src/stat.c': STAT_C,
   'build-aux/gen-lists.sh': LISTS_GEN, 'src/tail.c': TAIL_C, 'THANKStt.in': 'Thanks to the teams:\n---\n', 'po/LINGUAS': 'de fr pt_BR\n',
 };
 const GOOD: Record<string, string> = {
-  'src/table.h': TABLE_OUT, 'src/fs.h': FS_H, 'src/fs-is-local.h': FS_LOCAL_H, 'm4/progs.m4': PROGS_M4, 'src/progs.mk': PROGS_MK,
+  'sub/Makefile.am': SUB_AM, 'src/table.h': TABLE_OUT, 'src/fs.h': FS_H, 'src/fs-is-local.h': FS_LOCAL_H, 'm4/progs.m4': PROGS_M4, 'src/progs.mk': PROGS_MK,
   'doc/constants.texi': '@set DEFAULT_MAX_N_UNCHANGED_STATS_BETWEEN_OPENS 5\n@set SHRED_DEFAULT_PASSES 3\n',
   'THANKS-tt': 'Thanks to the teams:\n---\nhttps://translationproject.org/team/de.html\nhttps://translationproject.org/team/fr.html\nhttps://translationproject.org/team/pt_BR.html\n',
 };
@@ -84,6 +93,7 @@ describe('files written by a tracked make rule with a tracked generator, compute
   it('computes each and finds it identical; the gate passes', async () => {
     const { r, by } = await run(GOOD);
     const ev = (source: string, generator: string, inputs: string[]) => ({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'computed', source, generator, inputs } });
+    expect(by['sub/Makefile.am']).toEqual(ev('Makefile.am', 'echo/cat/sed (Makefile.am)', ['sub/sub.mk']));
     expect(by['src/table.h']).toEqual(ev('src/local.mk', 'src/gen-table', ['src/table.hin']));
     expect(by['src/fs.h']).toEqual(ev('src/local.mk', 'src/extract-magic', ['src/stat.c']));
     expect(by['src/fs-is-local.h']).toEqual(ev('src/local.mk', 'src/extract-magic', ['src/stat.c']));
@@ -96,6 +106,7 @@ describe('files written by a tracked make rule with a tracked generator, compute
 
   it('one changed line of any output stays high', async () => {
     const { r, by } = await run({
+      'sub/Makefile.am': SUB_AM.replace('\t-DX', '\t-DX -DBACKDOOR=1'),
       'src/table.h': TABLE_OUT.replace("'z',0,", "'z',0,\n  'r','m',0,"),
       'src/fs.h': FS_H.replace('0x6969', '0x6968'),
       'src/fs-is-local.h': FS_LOCAL_H.replace('S_MAGIC_NFS: return 0', 'S_MAGIC_NFS: return 1'),
@@ -120,7 +131,15 @@ describe('files written by a tracked make rule with a tracked generator, compute
     expect(by['src/table.h']).toMatchObject({ code: 'GENERATED_FROM_SOURCE' });
   });
 
-  it('helpers', () => {
+  it('helpers', async () => {
+    expect(tokens("( a 'b c'; { d; } ) | e > '$@'")).toEqual([{ op: '(' }, { w: 'a' }, { w: 'b c' }, { op: ';' }, { op: '{' }, { w: 'd' }, { op: ';' }, { op: '}' }, { op: ')' }, { op: '|' }, { w: 'e' }, { op: '>' }, { w: '$@' }]);
+    expect(tokens('echo "$x"')).toBeUndefined();
+    expect(runSed(parseSed('1,/^b/p')!, true, 'a\nb\nc\nb\n')).toBe('a\nb\n');
+    expect(runSed(parseSed('/^b/,$p')!, true, 'a\nb\nc\n')).toBe('b\nc\n');
+    expect(runSed(parseSed('s|x|y|g; /^d/d; 1s,^\\(a\\)b,\\1B,')!, false, 'abx x\nd\nx\n')).toBe('aBy y\ny\n');
+    expect(parseSed('y/a/b/')).toBeUndefined();
+    expect(await evaluateRecipe("( echo a; cat ./f ) | sed -n -e '/b/p' > '$@'", async (f) => (f === './f' ? 'b\nc\n' : undefined))).toEqual({ text: 'b\n', inputs: ['./f'] });
+    expect(await evaluateRecipe("( echo a; curl ./f ) > '$@'", async () => 'x')).toBeUndefined();
     expect(breToRegExp('^#define \\(DEFAULT_MAX[_A-Z]*\\) \\(.*\\)')?.source).toBe('^#define (DEFAULT_MAX[_A-Z]*) (.*)');
     expect(breToRegExp('a\\{2\\}')).toBeUndefined();
     expect(breToRegExp('x+(y)')?.test('x+(y)')).toBe(true);

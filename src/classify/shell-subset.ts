@@ -1,0 +1,204 @@
+/**
+ * A make recipe written only with `echo`, `cat` and `sed` over tracked files, evaluated without a shell
+ * (src/classify/generator-model.ts): libtool's libltdl/Makefile.am, written by a Makefile.am rule as
+ * `( sed -n '1,/RE/p' ltdl.mk; { echo '…'; … }; sed -n '/RE/,$p' ltdl.mk | sed -e 's|…|…|' … ) | sed -e … > '$@'`.
+ * The grammar is small on purpose — words in single quotes or plain, `;` sequences, `|` pipelines, `( … )` and
+ * `{ …; }` groups, one `> $@` at the end — and sed is the POSIX subset real rules use: -n, -e, addresses (a
+ * line number, `$`, `/RE/`, ranges), the commands p, d and s (any delimiter, flags g and p). Anything else
+ * (double quotes, variables, other commands or options) is not evaluated: the caller then proves nothing.
+ */
+import { breToRegExp } from './bre.js';
+
+type Tok = { w: string } | { op: string };
+
+/** Shell words and operators; undefined for what this subset does not read (double quotes, `$`, backquotes). */
+export function tokens(text: string): Tok[] | undefined {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) { i++; continue; }
+    if ('|;(){}>'.includes(c)) { out.push({ op: c }); i++; continue; }
+    let w = '';
+    while (i < text.length && !/\s/.test(text[i]!) && !'|;(){}>'.includes(text[i]!)) {
+      const d = text[i]!;
+      if (d === "'") { const end = text.indexOf("'", i + 1); if (end < 0) return undefined; w += text.slice(i + 1, end); i = end + 1; }
+      else if (d === '"' || d === '`' || d === '$' || d === '\\') return undefined;
+      else { w += d; i++; }
+    }
+    out.push({ w });
+  }
+  return out;
+}
+
+type Addr = { line: number } | { last: true } | { re: RegExp };
+interface SedCmd { a1?: Addr; a2?: Addr; op: 'p' | 'd' | 's'; re?: RegExp; repl?: string; global?: boolean; print?: boolean }
+
+function readDelimited(s: string, i: number, d: string): [string, number] | undefined {
+  let out = '';
+  for (; i < s.length; i++) {
+    if (s[i] === '\\' && s[i + 1] === d) { out += d === '/' ? '\\/' : d; i++; continue; }
+    if (s[i] === '\\') { out += s.slice(i, i + 2); i++; continue; }
+    if (s[i] === d) return [out, i + 1];
+    out += s[i];
+  }
+  return undefined;
+}
+
+/** A sed script of the subset; undefined for anything outside it. */
+export function parseSed(script: string): SedCmd[] | undefined {
+  const cmds: SedCmd[] = [];
+  let i = 0;
+  const addr = (): Addr | undefined | null => {
+    const num = /^\d+/.exec(script.slice(i));
+    if (num) { i += num[0].length; return { line: Number(num[0]) }; }
+    if (script[i] === '$') { i++; return { last: true }; }
+    if (script[i] === '/') {
+      const r = readDelimited(script, i + 1, '/');
+      const re = r && breToRegExp(r[0]);
+      if (!r || !re) return null;
+      i = r[1];
+      return { re };
+    }
+    return undefined;
+  };
+  while (i < script.length) {
+    if (/[\s;]/.test(script[i]!)) { i++; continue; }
+    const a1 = addr();
+    if (a1 === null) return undefined;
+    let a2: Addr | undefined | null;
+    if (a1 && script[i] === ',') { i++; a2 = addr(); if (!a2) return undefined; }
+    const op = script[i++];
+    if (op === 'p' || op === 'd') { cmds.push({ ...(a1 ? { a1 } : {}), ...(a2 ? { a2 } : {}), op }); continue; }
+    if (op !== 's') return undefined;
+    const d = script[i]!;
+    const r1 = readDelimited(script, i + 1, d);
+    const r2 = r1 && readDelimited(script, r1[1], d);
+    if (!r1 || !r2) return undefined;
+    const re = breToRegExp(r1[0]);
+    if (!re) return undefined;
+    i = r2[1];
+    const flags = /^[gp]*/.exec(script.slice(i))![0];
+    i += flags.length;
+    if (/\\[^1-9&\\n]/.test(r2[0].replace(new RegExp(`\\\\\\${d}`, 'g'), ''))) return undefined;
+    cmds.push({ ...(a1 ? { a1 } : {}), ...(a2 ? { a2 } : {}), op: 's', re, repl: r2[0].split(`\\${d}`).join(d), global: flags.includes('g'), print: flags.includes('p') });
+  }
+  return cmds;
+}
+
+function subst(line: string, c: SedCmd): string | undefined {
+  const re = new RegExp(c.re!.source, c.global ? 'g' : '');
+  let hit = false;
+  const out = line.replace(re, (...m: unknown[]) => {
+    hit = true;
+    const groups = m.slice(0, -2) as (string | undefined)[];
+    return c.repl!.replace(/\\([1-9&\\n])|&/g, (t, e: string | undefined) => (e === undefined ? groups[0]! : e === '&' || e === '\\' ? e : e === 'n' ? '\n' : groups[Number(e)] ?? ''));
+  });
+  return hit ? out : undefined;
+}
+
+/** Runs the commands over the input's lines as sed does (-n: no automatic print). */
+export function runSed(cmds: readonly SedCmd[], quiet: boolean, input: string): string {
+  const lines = input.endsWith('\n') ? input.slice(0, -1).split('\n') : input ? input.split('\n') : [];
+  const active = cmds.map(() => false);
+  let out = '';
+  lines.forEach((orig, n) => {
+    let line = orig;
+    const last = n === lines.length - 1;
+    const is = (a: Addr) => ('line' in a ? a.line === n + 1 : 'last' in a ? last : a.re.test(line));
+    let deleted = false;
+    for (let k = 0; k < cmds.length && !deleted; k++) {
+      const c = cmds[k]!;
+      let sel = true;
+      if (c.a1 && !c.a2) sel = is(c.a1);
+      else if (c.a1 && c.a2) {
+        if (active[k]) { sel = true; if (is(c.a2) || ('line' in c.a2 && c.a2.line <= n + 1)) active[k] = false; }
+        else if (is(c.a1)) { sel = true; active[k] = !('line' in c.a2 && c.a2.line <= n + 1); }
+        else sel = false;
+      }
+      if (!sel) continue;
+      if (c.op === 'p') out += `${line}\n`;
+      else if (c.op === 'd') deleted = true;
+      else {
+        const r = subst(line, c);
+        if (r !== undefined) { line = r; if (c.print) out += `${line}\n`; }
+      }
+    }
+    if (!deleted && !quiet) out += `${line}\n`;
+  });
+  return out;
+}
+
+/** Reads a tracked file for the evaluation; undefined when it is not tracked. */
+export type ReadFile = (path: string) => Promise<string | undefined>;
+
+/**
+ * Evaluates `recipe` (make variables already expanded, `$$` as `$`) when it is a command of the subset whose
+ * output goes to `> $@`; returns the text written and the files read, or undefined.
+ */
+export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ text: string; inputs: string[] } | undefined> {
+  const toks = tokens(recipe);
+  if (!toks || toks.length < 3) return undefined;
+  const lastTwo = toks.slice(-2);
+  if (!('op' in lastTwo[0]!) || lastTwo[0].op !== '>' || !('w' in lastTwo[1]!) || lastTwo[1].w !== '$@') return undefined;
+  const body = toks.slice(0, -2);
+  const inputs: string[] = [];
+  let pos = 0;
+  const isOp = (t: Tok | undefined, op: string) => !!t && 'op' in t && t.op === op;
+  async function sequence(stdin: string, end?: string): Promise<string | undefined> {
+    let out = '';
+    while (pos < body.length && !isOp(body[pos], end ?? '\0')) {
+      const r = await pipeline(stdin);
+      if (r === undefined) return undefined;
+      out += r;
+      if (isOp(body[pos], ';')) pos++;
+      else if (pos < body.length && !isOp(body[pos], end ?? '\0')) return undefined;
+    }
+    if (end) { if (!isOp(body[pos], end)) return undefined; pos++; }
+    return out;
+  }
+  async function pipeline(stdin: string): Promise<string | undefined> {
+    let data = await command(stdin);
+    while (data !== undefined && isOp(body[pos], '|')) { pos++; data = await command(data); }
+    return data;
+  }
+  async function command(stdin: string): Promise<string | undefined> {
+    const t = body[pos];
+    if (isOp(t, '(')) { pos++; return sequence(stdin, ')'); }
+    if (isOp(t, '{')) { pos++; return sequence(stdin, '}'); }
+    const words: string[] = [];
+    while (pos < body.length && 'w' in body[pos]!) words.push((body[pos++] as { w: string }).w);
+    if (!words.length) return undefined;
+    const [name, ...args] = words;
+    if (name === 'echo') return args.some((a) => a.startsWith('-')) ? undefined : `${args.join(' ')}\n`;
+    if (name === 'cat') {
+      let out = '';
+      for (const f of args) { const t2 = await read(f); if (t2 === undefined) return undefined; inputs.push(f); out += t2; }
+      return args.length ? out : stdin;
+    }
+    if (name === 'sed' || name === '$(SED)') {
+      let quiet = false;
+      const scripts: string[] = [];
+      const files: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i]!;
+        if (a === '-n') quiet = true;
+        else if (a === '-e') { const s = args[++i]; if (s === undefined) return undefined; scripts.push(s); }
+        else if (a.startsWith('-')) return undefined;
+        else if (!scripts.length) scripts.push(a);
+        else files.push(a);
+      }
+      const cmds = parseSed(scripts.join('\n'));
+      if (!cmds) return undefined;
+      let input = stdin;
+      if (files.length) {
+        input = '';
+        for (const f of files) { const t2 = await read(f); if (t2 === undefined) return undefined; inputs.push(f); input += t2; }
+      }
+      return runSed(cmds, quiet, input);
+    }
+    return undefined;
+  }
+  const text = await sequence('');
+  return text === undefined || pos !== body.length ? undefined : { text, inputs };
+}
