@@ -299,7 +299,7 @@ describe('contentDiff', () => {
     const full = contentDiff('f', a, b, {});
     expect(full.kind === 'text' && full.truncated).toBe(false);
     const len = full.unified!.length;
-    expect(contentDiff('f', a, b, {}, { maxBytes: len }).unified).toBe(full.unified);
+    expect(contentDiff('f', a, b, {}, { maxBytes: len })).toMatchObject({ unified: full.unified, truncated: false });
     const cut = contentDiff('f', a, b, {}, { maxBytes: len - 1 });
     expect(cut.truncated).toBe(true);
     expect(cut.unified).toBe(full.unified!.slice(0, full.unified!.lastIndexOf('\n', len - 2) + 1));
@@ -308,5 +308,49 @@ describe('contentDiff', () => {
   it('gives up after the time budget: unavailable, diff-timeout', () => {
     const big = (k: number) => Buffer.from(Array.from({ length: 20000 }, (_, i) => `${(i * k) % 7919}`).join('\n'));
     expect(contentDiff('f', big(3), big(5), ids, { timeoutMs: 1 })).toEqual({ kind: 'unavailable', reason: 'diff-timeout', gitOid: 'g1', tarballOid: 't1', gitSize: big(3).length, tarballSize: big(5).length });
+  });
+});
+
+// Survivors of the compare mutation run of 2026-11-29 (docs/mutation.md), each a behaviour no test pinned.
+describe('compare edges found by mutation testing', () => {
+  it('a top-level directory of the same length as the first name is another top-level name', () => {
+    expect(detectPrefix([file('pkg/a', '1'), dir('pkh'), file('pkg/b', '2')])).toBe('');
+  });
+  it('an explicit nested prefix keeps its inner slash (only trailing slashes go)', () => {
+    const r = compareTrees(scan([file('a/b/x', '1')]), git([file('x', '1')]), { stripPrefix: 'a/b/' });
+    expect([r.prefix, r.identical, brief(r)]).toEqual(['a/b', 1, []]);
+  });
+  it('a directory in the archive where git has a file: the files under it are tarball-only, not hidden as a submodule\'s', () => {
+    const r = compareTrees(scan([dir('p'), dir('p/tool'), file('p/tool/evil.sh', '9'), file('p/a', '1')]), git([file('tool', '2'), file('a', '1')]));
+    expect(brief(r)).toEqual([
+      ['tool', 'changed', ['type']],
+      ['tool/evil.sh', 'tarball-only'],
+    ]);
+  });
+  it('hard links present: a symbolic link to a file of the archive stays a link', () => {
+    const r = compareTrees(scan([file('a', 'x1'), link('s', 'a', 'o1'), hard('h', 'a')]), git([file('a', 'x1'), link('s', 'a', 'o1'), file('h', 'x1')]));
+    expect([r.identical, brief(r)]).toEqual([3, []]);
+  });
+  it('a hard link whose target has "./" inside its name (not leading) resolves to that very name', () => {
+    const r = compareTrees(scan([file('v1./f', 'x1'), hard('g', 'v1./f')]), git([file('v1./f', 'x1'), file('g', 'x1')]));
+    expect([r.identical, brief(r)]).toEqual([2, []]);
+  });
+  it('a tarball-only file without a copy in git has no copyOf property at all', () => {
+    const r = compareTrees(scan([file('a', '1'), file('new', '2')]), git([file('a', '1')]));
+    expect(r.diffs).toStrictEqual([{ path: 'new', status: 'tarball-only', tarball: file('new', '2') }]);
+  });
+  it('control characters are reported (CONTROL_CHARACTER), on ASCII names too', () => {
+    expect(nameCollisions(['a\x01b', 'ok'])).toEqual([{ code: 'CONTROL_CHARACTER', path: 'a\x01b', evidence: { codepoints: ['U+0001'] } }]);
+  });
+  it('a unique name with no ASCII character at all is still checked for invisible characters', () => {
+    expect(nameCollisions(['\u00e9\u200b', 'a'])).toEqual([{ code: 'INVISIBLE_CHARACTER', path: '\u00e9\u200b', evidence: { codepoints: ['U+200B'] } }]);
+  });
+  it('a name with no ASCII character whose NFC form is an ASCII name collides with it (Greek question mark, Kelvin sign)', () => {
+    expect(nameCollisions([';', '\u037e'])).toEqual([{ code: 'UNICODE_COLLISION', path: '\u037e', evidence: { other: ';', form: 'NFC/NFD' } }]);
+    // The Kelvin sign's NFC form is 'K': a case twin of 'k'.
+    expect(nameCollisions(['k', '\u212a'])).toEqual([{ code: 'CASE_COLLISION', path: '\u212a', evidence: { other: 'k' } }]);
+  });
+  it('case collisions fold by lower case: straße is not STRASSE (no file system folds ß to SS)', () => {
+    expect(nameCollisions(['STRASSE', 'strasse', 'stra\u00dfe'])).toEqual([{ code: 'CASE_COLLISION', path: 'strasse', evidence: { other: 'STRASSE' } }]);
   });
 });
