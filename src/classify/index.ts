@@ -35,6 +35,7 @@ import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
 import { mooppClassifier } from './moopp.js';
+import { prototypesClassifier } from './prototypes.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -56,6 +57,8 @@ import { mooppClassifier } from './moopp.js';
  *                  a generator whose header names a tracked source (bison, flex, gperf …).
  * 3c'. moopp     — libtextstyle's X.c/X.h/C.priv.h/C.vt.h from the tracked X.oo.c/X.oo.h: every source line in
  *                  order (C::m → C__m), every other line one of moopp's template shapes.
+ * 3c''. prototypes — a header of the KEYWORD lines of the tracked .c files beside it, made by a tracked make rule
+ *                  that greps them (less's funcs.h): each contributing file's lines complete and in order.
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
  * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
@@ -96,6 +99,7 @@ export const CLASSIFIERS: Classifier[] = [
   symlinkClassifier,
   producedClassifier,
   mooppClassifier,
+  prototypesClassifier,
   texinfoStampClassifier,
   manRenderedClassifier,
   htmlRenderedClassifier,
