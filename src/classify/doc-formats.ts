@@ -21,6 +21,7 @@
  */
 import { makeFinding } from '../core/severity.js';
 import { isBuildAffecting } from './build-affecting.js';
+import { htmlText } from './html-rendered.js';
 import { plainRendering, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
@@ -43,18 +44,8 @@ const FORMATTER_HOSTS = new Set(['www.w3.org']);
 
 type Format = 'html' | 'text' | 'wiki';
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
-
-/** An HTML page's text: comments, style sheets and tags removed, entities decoded (unknown named ones to a space). */
-export function htmlPageText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<style[\s\S]*?<\/style>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&([a-z]+);/gi, (_all, e: string) => ENTITIES[e.toLowerCase()] ?? ' ')
-    .replace(/&#(\d+);/g, (_a, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&#x([0-9a-f]+);/gi, (_a, n: string) => String.fromCodePoint(parseInt(n, 16)));
-}
+/** An HTML page's text (html-rendered's reading of a page, shared). */
+export const htmlPageText = htmlText;
 
 /**
  * A MediaWiki/Trac-style page's text: tags, bold/italic quotes, headings and list marks removed, a link

@@ -40,15 +40,15 @@ const GENERATORS: { re: RegExp; kind: 'texinfo' | 'groff' }[] = [
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
 
-/** The page's text: comments, style sheets and tags removed, the common entities decoded. */
+/** An HTML page's text: comments, style sheets and tags removed, entities decoded (unknown named ones to a space). */
 export function htmlText(html: string): string {
   return html
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<style[\s\S]*?<\/style>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&([a-z]+);/gi, (all, e: string) => ENTITIES[e.toLowerCase()] ?? ' ')
+    .replace(/&([a-z]+);/gi, (_all, e: string) => ENTITIES[e.toLowerCase()] ?? ' ')
     .replace(/&#(\d+);/g, (_a, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&#x[0-9a-f]+;/gi, ' ');
+    .replace(/&#x([0-9a-f]+);/gi, (_a, n: string) => String.fromCodePoint(parseInt(n, 16)));
 }
 
 export const wordsOf = (s: string): Set<string> => new Set((s.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
