@@ -23,7 +23,7 @@ import { makeFinding } from '../core/severity.js';
 import { isBuildAffecting } from './build-affecting.js';
 import { htmlText } from './html-rendered.js';
 import { plainRendering, wordsOf } from './man-rendered.js';
-import { baseOf, dirOf, pathsBy } from './paths.js';
+import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { newHosts, urlHosts } from './urls.js';
@@ -83,18 +83,6 @@ function target(path: string, ctx: ClassifyContext): { format: Format; candidate
   const candidates: string[] = [];
   for (const [name, paths] of byBase) if (MAN_NAME.test(name) && wikiKey(name) === w[1]) candidates.push(...paths);
   return { format: 'wiki', candidates };
-}
-
-/** Paths ordered by how many leading directories they share with `near`, then by name. */
-function nearestFirst(paths: readonly string[], near: string): string[] {
-  const shared = (p: string) => {
-    const a = dirOf(p).split('/');
-    const b = dirOf(near).split('/');
-    let i = 0;
-    while (i < a.length && i < b.length && a[i] === b[i]) i++;
-    return i;
-  };
-  return [...paths].sort((a, b) => shared(b) - shared(a) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** troff escapes that carry no words (font changes, special characters). */

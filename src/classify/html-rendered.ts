@@ -12,7 +12,7 @@
  *     javascript:/data: URLs, and every linked host occurs in the source or is the formatter's own.
  */
 import { makeFinding } from '../core/severity.js';
-import { baseOf, dirOf, pathsBy } from './paths.js';
+import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { newHosts, urlHosts } from './urls.js';
@@ -68,23 +68,11 @@ export function activeContent(html: string, sourceText: string, path: string): s
   return c ? `${c.kind}: ${c.text}` : undefined;
 }
 
-const nearest = (paths: string[], near: string) =>
-  [...paths].sort((a, b) => {
-    const s = (p: string) => {
-      const x = dirOf(p).split('/');
-      const y = dirOf(near).split('/');
-      let i = 0;
-      while (i < x.length && i < y.length && x[i] === y[i]) i++;
-      return i;
-    };
-    return s(b) - s(a) || a.localeCompare(b);
-  });
-
 async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
   const base = baseOf(path).replace(/\.html?$/i, '');
   const stems = [base, base.replace(/_(?:\d+|toc|abt|fot|ovr|all|[a-z]+)$/i, '')];
   for (const stem of [...new Set(stems)]) {
-    const candidates = nearest(['texi', 'texinfo', 'txi'].flatMap((e) => pathsBy('base', ctx.gitPaths).get(`${stem}.${e}`) ?? []), path);
+    const candidates = nearestFirst(['texi', 'texinfo', 'txi'].flatMap((e) => pathsBy('base', ctx.gitPaths).get(`${stem}.${e}`) ?? []), path);
     const manual = candidates[0];
     if (!manual) continue;
     // The manual, the tracked .texi files beside it and every tracked file they @include (by name, nearest).
@@ -98,7 +86,7 @@ async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ sour
       const t = b.toString('utf8');
       texts.push(t);
       for (const inc of t.matchAll(/^@include\s+(\S+)/gm)) {
-        const hit = nearest(pathsBy('base', ctx.gitPaths).get(baseOf(inc[1]!)) ?? [], manual)[0];
+        const hit = nearestFirst(pathsBy('base', ctx.gitPaths).get(baseOf(inc[1]!)) ?? [], manual)[0];
         if (hit && !seen.has(hit)) {
           seen.add(hit);
           queue.push(hit);

@@ -3,6 +3,18 @@
 export const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 export const baseOf = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
+/** Paths ordered by how many leading directories they share with `near`, then by name (code-point order). */
+export function nearestFirst(paths: readonly string[], near: string): string[] {
+  const b = dirOf(near).split('/');
+  const shared = (p: string) => {
+    const a = dirOf(p).split('/');
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  return [...paths].sort((x, y) => shared(y) - shared(x) || (x < y ? -1 : x > y ? 1 : 0));
+}
+
 const caches = { dir: new WeakMap<ReadonlySet<string>, Map<string, string[]>>(), base: new WeakMap<ReadonlySet<string>, Map<string, string[]>>() };
 
 /** The paths grouped by directory or by base name; built once per path set. */
