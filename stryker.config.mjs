@@ -51,7 +51,7 @@ export const MODULES = {
   },
   'scan-attributes': {
     mutate: ['src/scan/attributes.ts'],
-    testFiles: ['test/scan/attributes.test.ts', 'test/git/tree.test.ts'],
+    testFiles: ['test/scan/attributes*.test.ts', 'test/git/tree.test.ts'],
     goal: 90,
   },
   'scan-git-tree': {

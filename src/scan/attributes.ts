@@ -24,8 +24,11 @@ export type AttrName = (typeof ATTRS)[number];
 export type AttrValues = Partial<Record<AttrName, string>>;
 
 export interface Sandbox {
+  /** The temporary directory, `distdiff-attr-XXXXXX` in the (absolute) temp directory; dispose() removes it. */
   dir: string;
+  /** The bare repository, `<dir>/sandbox.git`. */
   gitDir: string;
+  /** The index built from the commit, `<dir>/index` (outside the repository; every command names it). */
   indexFile: string;
   commit: string;
   algo: HashAlgo;
@@ -34,12 +37,13 @@ export interface Sandbox {
 
 /** Set up the sandbox repository and its index for `commit`. `withRefs` copies the refs (for $Format:%d$). */
 export async function openSandbox(repo: RepoHandle, commit: string, withRefs = false): Promise<Sandbox> {
-  const dir = mkdtempSync(join(tmpdir(), 'distdiff-attr-'));
+  // Absolute: git runs with cwd '/', so a relative TMPDIR would put the sandbox somewhere else for git.
+  const dir = mkdtempSync(join(resolve(tmpdir()), 'distdiff-attr-'));
   const dispose = () => rmSync(dir, { recursive: true, force: true });
   try {
     const gitDir = join(dir, 'sandbox.git');
     const fmt = repo.objectFormat === 'sha256' ? ['--object-format=sha256'] : [];
-    await runGit('', ['init', '--bare', '--quiet', '--template=', ...fmt, gitDir], { cwd: dir });
+    await runGit('', ['init', '--bare', '--quiet', '--template=', ...fmt, gitDir], { label: repo.source });
     const objects = resolve('/', await runGitText(repo.gitDir, ['rev-parse', '--git-path', 'objects']));
     writeFileSync(join(gitDir, 'objects', 'info', 'alternates'), `${objects}\n`);
     if (withRefs) await copyRefs(repo, gitDir);
@@ -69,15 +73,23 @@ async function copyRefs(repo: RepoHandle, gitDir: string): Promise<void> {
  * unspecified): check-attr answers in input order with one line per requested attribute.
  */
 export async function checkAttributes(sb: Sandbox, paths: string[], attrs: readonly AttrName[] = ATTRS): Promise<(AttrValues | undefined)[]> {
-  const result: (AttrValues | undefined)[] = new Array(paths.length).fill(undefined);
-  if (paths.length === 0) return result;
+  if (paths.length === 0) return [];
   const input = Buffer.from(`${paths.join('\0')}\0`, 'latin1');
   const out = await runGit(sb.gitDir, ['check-attr', '--cached', '--stdin', '-z', ...attrs], {
     env: { GIT_INDEX_FILE: sb.indexFile },
     input,
     maxBuffer: 4 * 1024 ** 3,
   });
-  const truncated = () => new DistdiffError('git', sb.commit, 'unexpected git check-attr output', '');
+  return parseCheckAttr(out, paths.length, attrs, sb.commit);
+}
+
+/**
+ * The answers of `git check-attr -z` for `count` paths and `attrs` (path, attribute, value, each NUL-ended, in
+ * input order); an output cut short or longer than that is an error naming `commit`.
+ */
+export function parseCheckAttr(out: Buffer, count: number, attrs: readonly AttrName[], commit: string): (AttrValues | undefined)[] {
+  const result: (AttrValues | undefined)[] = new Array(count).fill(undefined);
+  const truncated = () => new DistdiffError('git', commit, 'unexpected git check-attr output', '');
   const UNSPECIFIED = Buffer.from('unspecified');
   let pos = 0;
   const skip = () => {
@@ -85,7 +97,7 @@ export async function checkAttributes(sb: Sandbox, paths: string[], attrs: reado
     if (end < 0) throw truncated();
     pos = end + 1;
   };
-  for (let i = 0; i < paths.length; i++) {
+  for (let i = 0; i < count; i++) {
     for (const attr of attrs) {
       skip(); // path
       skip(); // attribute name
@@ -112,32 +124,46 @@ export function contentMayChange(a: AttrValues | undefined): 'export-subst' | 'e
   return undefined;
 }
 
+/** Characters of path arguments per `git archive` call (Linux allows 128 KiB per argument, 2 MiB in all). */
+export const ARGV_BUDGET = 96 * 1024;
+
+/**
+ * `paths` in order, cut into argument lists of at most `budget` characters, each path counted with one more
+ * (its NUL); a path longer than the budget goes alone.
+ */
+export function argvBatches(paths: readonly string[], budget = ARGV_BUDGET): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let len = 0;
+  for (const p of paths) {
+    if (len + p.length + 1 > budget && batch.length > 0) {
+      batches.push(batch);
+      batch = [];
+      len = 0;
+    }
+    batch.push(p);
+    len += p.length + 1;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 /** Blob ids and sizes of the bytes `git archive` exports for `paths` (UTF-8 paths of regular files). */
 export async function archivedBlobIds(sb: Sandbox, paths: string[]): Promise<Map<string, { oid: string; size: number }>> {
   const result = new Map<string, { oid: string; size: number }>();
-  const ARGV_BUDGET = 96 * 1024;
-  let batch: string[] = [];
-  let len = 0;
-  const flush = async () => {
-    if (batch.length === 0) return;
+  for (const batch of argvBatches(paths)) {
     const tarBytes = await runGit(sb.gitDir, ['archive', '--format=tar', sb.commit, '--', ...batch], {
       globalArgs: ['--literal-pathspecs'],
       maxBuffer: 2 * 1024 ** 3,
     });
-    await parseTar(tarBytes, sb.algo, result, (await import('tar')).Parser); // loaded only when needed
-    batch = [];
-    len = 0;
-  };
-  for (const p of paths) {
-    if (len + p.length + 1 > ARGV_BUDGET) await flush();
-    batch.push(p);
-    len += p.length + 1;
+    await tarBlobIds(tarBytes, sb.algo, result);
   }
-  await flush();
   return result;
 }
 
-function parseTar(bytes: Buffer, algo: HashAlgo, into: Map<string, { oid: string; size: number }>, Parser: typeof import('tar').Parser): Promise<void> {
+/** Adds the blob id and size of each regular file of a tar made by `git archive` to `into`; a damaged tar is an error. */
+export async function tarBlobIds(bytes: Buffer, algo: HashAlgo, into: Map<string, { oid: string; size: number }>): Promise<void> {
+  const { Parser } = await import('tar'); // loaded only when needed
   return new Promise((resolvePromise, reject) => {
     const parser = new Parser({
       strict: true,
