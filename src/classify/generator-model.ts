@@ -17,6 +17,8 @@ import { makeFinding } from '../core/severity.js';
 import { breToRegExp } from './bre.js';
 import { expand, movesTmp, rulesFor, type TargetRule } from './make-stamp.js';
 import { evaluateRecipe } from './shell-subset.js';
+import { renderProgram } from './c-generators.js';
+import { blobId } from '../scan/blob-id.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -84,7 +86,15 @@ async function shellRule(rule: TargetRule, path: string, input: (p: string) => P
   return r ? { generator: `echo/cat/sed (${rule.fragment})`, inputs: [...new Set(inputs)], text: r.text } : undefined;
 }
 
-export interface Computed { generator: string; inputs: string[]; text: string }
+export interface Computed {
+  generator: string;
+  inputs: string[];
+  text: string;
+  /** Further texts the generator may write (a C program's output per platform integer width); text is the first. */
+  texts?: string[];
+  /** A compiled generator's model and the blob id of the tracked source it was fingerprinted on. */
+  model?: { id: string; blob: string };
+}
 
 interface ScriptModel {
   id: string;
@@ -204,6 +214,20 @@ export function catAndList(recipe: string): { template: string; list: string; va
   return m ? { template: m[1]!, variable: m[2]!, list: m[3]!, echo: m[4]!.trim() } : undefined;
 }
 
+/**
+ * `DIR/PROG$(EXEEXT) ARGS > $@-t` where DIR/PROG.c is tracked and PROG is not: a C program the release compiles,
+ * computed by its model (src/classify/c-generators.ts); `texts` holds one output per platform it may have run on.
+ */
+async function compiledProgram(words: string[], ctx: ClassifyContext): Promise<Computed | undefined> {
+  const exe = /^(.+?)(?:\$\(EXEEXT\))?$/.exec(words[0]!)![1]!;
+  const prog = repoPath('', exe);
+  if (prog === undefined || ctx.gitPaths.has(prog) || !ctx.gitPaths.has(`${prog}.c`)) return undefined;
+  const source = await tracked(ctx, `${prog}.c`);
+  const r = source === undefined ? undefined : renderProgram(source, words.slice(1));
+  if (!r) return undefined;
+  return { generator: `${prog}.c`, inputs: [], text: r.texts[0]!, texts: r.texts, model: { id: r.model, blob: blobId(ctx.revision.commit.length === 64 ? 'sha256' : 'sha1', Buffer.from(source!, 'latin1')) } };
+}
+
 /** What the rule writes, computed from the tracked generator and inputs; undefined when no model describes the rule. */
 export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyContext): Promise<Computed | undefined> {
   const recipe = recipeText(rule);
@@ -233,6 +257,8 @@ export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyC
   if (shell) return shell;
   const words = scriptCommand(rule);
   if (!words) return undefined;
+  const program = await compiledProgram(words, ctx);
+  if (program) return program;
   const at = words.findIndex((w) => repoPath('', w) !== undefined && ctx.gitPaths.has(repoPath('', w)!) && /(?:^|\/)[\w.-]+$/.test(w) && !/\.(?:c|h|in|hin|mk|am)$/.test(w));
   if (at < 0 || words.slice(0, at).some((w) => !/^(?:\$\((?:PERL|SHELL)\)|perl|sh|-w|--)$/.test(w))) return undefined;
   const scriptPath = repoPath('', words[at]!)!;
@@ -255,8 +281,8 @@ export const generatorModelClassifier: Classifier = {
     const text = buf.toString('latin1');
     for (const rule of await rulesFor(diff.path, ctx)) {
       const c = await computeRule(rule, diff.path, ctx);
-      if (c && c.text === text)
-        return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs });
+      if (c && (c.texts ?? [c.text]).includes(text))
+        return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs, ...(c.model ? { model: c.model } : {}) });
     }
     return undefined;
   },

@@ -30,6 +30,10 @@ import { texinfoStampClassifier } from './texinfo.js';
 import { extractedClassifier } from './extracted.js';
 import { makeStampClassifier } from './make-stamp.js';
 import { generatorModelClassifier } from './generator-model.js';
+import { moduleRuleClassifier } from './module-rule.js';
+import { helpTextClassifier } from './help-text.js';
+import { templateFillClassifier } from './template-fill.js';
+import { echoScriptClassifier } from './echo-script.js';
 import { manRenderedClassifier } from './man-rendered.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
@@ -73,7 +77,18 @@ import { prototypesClassifier } from './prototypes.js';
  * 3g. make-stamp  — a small file a tracked make rule writes: an echoed word, nothing (touch), the commit count.
  * 3h. generator-model — a file a tracked make rule writes with a tracked generator on tracked inputs, computed
  *                  by a model of that generator (applied only while the script carries the modelled code) and
- *                  compared whole.
+ *                  compared whole. A C program the rule compiles from a tracked PROG.c (coreutils' make-prime-list) is
+ *                  computed by its fingerprinted model (c-generators.ts: exact BigInt arithmetic), never compiled.
+ * 3h'. module-rule — a table a pinned gnulib module's own rule writes with a C program the module ships
+ *                  (crc-sliceby8.h by crc-generate-table.c): rule and program read from the pinned submodule, computed.
+ * 3h''. help-text — help text compiled into C by a tracked make rule and script (curl's tool_hugehelp.c by mkhelp.pl):
+ *                  the text taken from its gzip array, the whole file computed by a model of the script, the text's
+ *                  words found in the tracked manual sources.
+ * 3h'''. template-fill — a build file filled from the tracked X.tmpl beside it (curl's .vcxproj): template lines
+ *                  verbatim, placeholder lines (quoted by a tracked generator naming the template) as elements
+ *                  naming tracked files.
+ * 3h''''. echo-script — a Makefile a tracked shell script writes with echo lines in a loop over the tracked man
+ *                  pages (libarchive's doc/{man,text,html,pdf,wiki}/Makefile by doc/update.sh), evaluated and compared whole.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
  *                  template and the history, the commits since the previous tag found in the file;
@@ -108,6 +123,10 @@ export const CLASSIFIERS: Classifier[] = [
   extractedClassifier,
   makeStampClassifier,
   generatorModelClassifier,
+  moduleRuleClassifier,
+  helpTextClassifier,
+  templateFillClassifier,
+  echoScriptClassifier,
   lineEndingsClassifier,
   logDerivedClassifier,
   changelogClassifier,

@@ -92,7 +92,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed';
+    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template';
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
@@ -111,6 +111,10 @@ export interface EvidenceMap extends AnomalyEvidence {
     total?: number;
     /** computed: the tracked inputs the rule's generator (a modelled tracked script, or the rule's own sed/cat commands) reads; source is the makefile fragment holding the rule. */
     inputs?: string[];
+    /** template: files the elements name that only the tarball has (each judged by its own finding). */
+    named?: string[];
+    /** computed by a model of a compiled C generator: the model and the blob id of the tracked C source it was fingerprinted on. */
+    model?: { id: string; blob: string };
     /** make-rule: the number of commits the tag reaches, when the command writes the commit count (generator: the command). */
     commits?: number;
     /** extracted: the `@example` line of the manual block the file equals exactly (its header printed by `others`). */

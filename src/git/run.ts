@@ -134,8 +134,10 @@ export function labelGitDir(gitDir: string, input: string): void {
 }
 
 /** The one error for an object the repository should have and does not (a partial or damaged clone). */
-export function missingObjectError(input: string, oid: string, exitCode: number | null = null, stderr = ''): GitCommandError {
-  return new GitCommandError(input, `repository is incomplete: object ${oid} missing`, 'fetch it or pass a full clone', exitCode, stderr);
+export function missingObjectError(input: string, oid: string, exitCode: number | null = null, stderr = '', path?: string): GitCommandError {
+  // Name the file when it is known (a bare mirror without its large blobs says which one), and what to run.
+  const what = path === undefined ? `object ${oid}` : `object ${oid} (${JSON.stringify(path).slice(1, -1)})`;
+  return new GitCommandError(input, `repository is incomplete: ${what} missing`, 'fetch the missing objects (git fetch --refetch) or pass a full clone', exitCode, stderr);
 }
 
 /** git's ways of saying an object is missing; the id is the last hex run of the line. */

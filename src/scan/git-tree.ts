@@ -107,7 +107,7 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
       entry = { path: text, type: 'symlink', executable: false, size: 0, oid };
     } else if (typeIs(BLOB)) {
       const size = sizeField(out, sp3, tab);
-      if (size < 0) throw missingObjectError(input, oid); // ls-tree -l prints BAD for a blob it cannot read
+      if (size < 0) throw missingObjectError(input, oid, null, '', text); // ls-tree -l prints BAD for a blob it cannot read
       entry = { path: text, type: 'file', executable: modeIs(EXECUTABLE), size, oid };
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };

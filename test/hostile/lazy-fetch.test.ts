@@ -34,7 +34,7 @@ function trap(m: string, what: string): string {
   return p;
 }
 
-const INCOMPLETE = /^repository is incomplete: object [0-9a-f]{40} missing; fetch it or pass a full clone$/;
+const INCOMPLETE = /^repository is incomplete: object [0-9a-f]{40} \(README\) missing; fetch the missing objects \(git fetch --refetch\) or pass a full clone$/;
 
 /** The CLI with the test's bin directory first on PATH (for the remote helpers git-remote-evil<n>). */
 function run(repo: string) {
