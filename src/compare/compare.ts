@@ -44,7 +44,9 @@ export function detectPrefix(entries: readonly TreeEntry[], git?: GitTree): stri
   if (!first || !sawNested) return '';
   // A git tree whose only top-level entry is the same directory (archive made without a prefix):
   // keep the paths as they are when that matches git better.
-  if (git && !git.entries.has(first)) {
+  // Only entries under `first/` can be in git unstripped: when git has no such path (nearly always), the
+  // count below is 0 and cannot win, so it is not made (two map lookups and a slice per entry).
+  if (git && !git.entries.has(first) && someKeyUnder(git.entries, first + '/')) {
     let underHead = 0;
     let stripped = 0;
     for (const e of entries) {
@@ -57,10 +59,16 @@ export function detectPrefix(entries: readonly TreeEntry[], git?: GitTree): stri
   return first;
 }
 
-function strip(path: string, prefix: string): string | undefined {
+function someKeyUnder(m: ReadonlyMap<string, unknown>, dir: string): boolean {
+  for (const k of m.keys()) if (k.startsWith(dir)) return true;
+  return false;
+}
+
+/** `prefixSlash`: prefix + '/' (made once by the caller, not once per path). */
+function strip(path: string, prefix: string, prefixSlash = prefix + '/'): string | undefined {
   if (!prefix) return path;
   if (path === prefix) return '';
-  if (path.startsWith(prefix + '/')) return path.slice(prefix.length + 1);
+  if (path.startsWith(prefixSlash)) return path.slice(prefixSlash.length);
   return undefined;
 }
 
@@ -74,8 +82,9 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   // of a second copy of every path living as long as the map.
   const tar = new Map<string, TreeEntry>();
   let hardlinks = false;
+  const prefixSlash = prefix + '/';
   for (const e of scan.entries) {
-    let p = strip(e.path, prefix) ?? e.path;
+    let p = strip(e.path, prefix, prefixSlash) ?? e.path;
     if (p === '') continue;
     if (p !== e.path) {
       const g = git.entries.get(p);
@@ -156,7 +165,7 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
 
   const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || a.path }));
   anomalies.push(...nameCollisions(new KeySet(tar)));
-  anomalies.push(...confusableNames(tar.keys(), git.entries.keys()));
+  anomalies.push(...confusableNames(tar.keys(), new KeySet(git.entries)));
   return { prefix, diffs, identical, anomalies };
 }
 

@@ -49,10 +49,16 @@ function mayBeConfusable(name: string): boolean {
  * per such path, with `lookalike` the tracked path it imitates. Exact twins that differ only by NFC/NFD
  * form or by case are left to the collision checks.
  */
+/** A set, or a read-only view of one (util/path-set KeySet): used as it is, not copied. */
+const isSet = (x: Iterable<string>): x is ReadonlySet<string> => x instanceof Set || typeof (x as Partial<ReadonlySet<string>>).has === 'function';
+
 export function confusableNames(archivePaths: Iterable<string>, gitPaths: Iterable<string>): ArchiveAnomaly[] {
-  const tracked = gitPaths instanceof Set ? (gitPaths as Set<string>) : new Set(gitPaths);
-  const suspects: string[] = [];
-  for (const p of archivePaths) if (!tracked.has(p) && mayBeConfusable(p)) suspects.push(p);
+  // Nearly every name is ASCII: no suspect, and then git's paths are not even looked at (no set is built).
+  const nonAscii: string[] = [];
+  for (const p of archivePaths) if (mayBeConfusable(p)) nonAscii.push(p);
+  if (nonAscii.length === 0) return [];
+  const tracked: ReadonlySet<string> = isSet(gitPaths) ? gitPaths : new Set(gitPaths);
+  const suspects = nonAscii.filter((p) => !tracked.has(p));
   if (suspects.length === 0) return [];
   // Only the skeletons of suspects matter: for each, the first tracked path (sort order) with that skeleton.
   // An ASCII name is its own skeleton (NFKC, the invisible characters and the look-alikes leave ASCII alone).

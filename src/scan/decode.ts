@@ -41,7 +41,7 @@ export interface DecodedStream {
    * iteration). Resolves at the end; rejects with the mapped decoder error, or with what `onChunk` threw
    * (no further chunk is delivered then; call abort()). Call it once.
    */
-  consume(onChunk: (chunk: Buffer) => void): Promise<void>;
+  consume: Consume;
   /** Settles when decoding is over: rejects with a DistdiffError naming the input when it failed. */
   done: Promise<void>;
   /** Raw input bytes read so far. */
@@ -100,6 +100,16 @@ function trySpawn(cmd: string, args: string[], stdin: number): Promise<ChildProc
   });
 }
 
+/**
+ * DecodedStream.consume. `pause()` stops the flow of chunks until `resume()` (the consumer holds more than
+ * it wants to; a paused child decoder is not "stalled"); both are no-ops once the stream is over.
+ */
+export interface Consume {
+  (onChunk: (chunk: Buffer) => void): Promise<void>;
+  pause?(): void;
+  resume?(): void;
+}
+
 /** Decoded bytes held while nobody consumes yet; past this the source is paused. */
 const EARLY_QUEUE = 8 * 1024 * 1024;
 
@@ -109,8 +119,9 @@ const EARLY_QUEUE = 8 * 1024 * 1024;
  * caller may still be waiting for something else when a small archive is already decoded. Chunks that
  * arrive before `consume` is called are queued (the source pauses past EARLY_QUEUE).
  */
-export function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChunk: (chunk: Buffer) => void) => Promise<void> {
+export function consumer(src: Readable, mapErr: (e: unknown) => unknown): Consume {
   const queue: Buffer[] = [];
+  let held = false;
   let queued = 0;
   let sink: ((chunk: Buffer) => void) | undefined;
   let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
@@ -145,7 +156,7 @@ export function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChu
     if (!stopped && sink) settle?.resolve();
   });
   src.once('error', (e) => stop(mapErr(e)));
-  return (onChunk) =>
+  const consume: Consume = (onChunk) =>
     new Promise<void>((resolve, reject) => {
       if (sink) throw new Error('consume called twice');
       settle = { resolve, reject };
@@ -160,8 +171,18 @@ export function consumer(src: Readable, mapErr: (e: unknown) => unknown): (onChu
       }
       queued = 0;
       if (ended) resolve();
-      else src.resume();
+      else if (!held) src.resume();
     });
+  consume.pause = () => {
+    held = true;
+    src.pause();
+  };
+  consume.resume = () => {
+    if (!held) return;
+    held = false;
+    if (sink && !stopped && !ended) src.resume();
+  };
+  return consume;
 }
 
 /**

@@ -101,6 +101,14 @@ export class FileSink {
   /** The blob id; offers the content to the store. */
   finish(): string {
     const oid = this.hasher.digest();
+    if (this.col.retainPending) {
+      // Whether to keep it is not known yet: the content (the chunks as they are, or the copy) waits.
+      const content = !this.keep || this.overflow ? undefined : this.stableChunks ? (this.pieces ?? []) : this.buf!;
+      this.col.hold(oid, this.size, content, this.fill);
+      this.buf = undefined;
+      this.pieces = undefined;
+      return oid;
+    }
     let content: Buffer | undefined;
     let wanted: boolean | undefined;
     if (this.keep && !this.overflow) {
@@ -137,15 +145,36 @@ export class EntryCollector {
   readonly anomalies: ArchiveAnomaly[] = [];
   readonly store: BoundedContentStore;
   readonly algo: HashAlgo;
-  private readonly retain: RetainFn;
-  private readonly ids: ReadonlyMap<string, string> | undefined;
+  private retain: RetainFn;
+  private ids: ReadonlyMap<string, string> | undefined;
+  /** Files hashed while `retain` was not known yet (deferRetain), in order, with their content. */
+  private held: { oid: string; size: number; content: Buffer | Buffer[] | undefined; fill: number }[] | undefined;
+  /** Bytes of content held so far. */
+  heldBytes = 0;
+  // Cross-entry state, kept as the entries arrive (while the archive still decodes) so that finish()
+  // only reads it: the latest entry per path, every parent directory with a path under it, duplicates.
+  private readonly last = new Map<string, number>();
+  private readonly dirPrefix = new Map<string, string>();
+  private counts: Map<string, number> | undefined;
+  private dupNonDir: Set<string> | undefined;
+  private hasLinks = false;
 
+  /**
+   * `deferRetain`: `retain` and `ids` may still be promises; files finished before settle() is called are
+   * held (content included) and judged then, in order — the same outcome as if they had been known.
+   */
   constructor(
     readonly input: string,
     readonly opts: ScanOptions,
+    deferRetain = false,
   ) {
     this.algo = opts.algo;
     this.store = new BoundedContentStore(opts.limits.maxRetainFile, opts.limits.maxRetainTotal);
+    if (deferRetain) {
+      this.retain = () => true;
+      this.held = [];
+      return;
+    }
     if (opts.retain !== undefined && typeof opts.retain !== 'function') {
       throw new DistdiffError('internal', input, 'EntryCollector needs a settled retain function', 'call settleRetain first');
     }
@@ -154,6 +183,44 @@ export class EntryCollector {
     }
     this.retain = opts.retain ?? (() => true);
     this.ids = opts.ids;
+  }
+
+  /** Whether files are held until settle() (see the constructor). */
+  get retainPending(): boolean {
+    return this.held !== undefined;
+  }
+
+  hold(oid: string, size: number, content: Buffer | Buffer[] | undefined, fill: number): void {
+    this.held!.push({ oid, size, content, fill });
+    if (content !== undefined) this.heldBytes += fill;
+  }
+
+  /**
+   * `retain` and `ids` are known: the entries recorded so far get the known id strings, and the held files
+   * are offered to the store in the order they finished.
+   */
+  settle(retain: RetainFn | undefined, ids: ReadonlyMap<string, string> | undefined): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    this.heldBytes = 0;
+    this.retain = retain ?? (() => true);
+    this.ids = ids;
+    if (ids !== undefined) {
+      for (const e of this.entries) {
+        if (e.oid === undefined) continue;
+        const known = ids.get(e.oid);
+        if (known !== undefined) e.oid = known;
+      }
+    }
+    for (const h of held) {
+      if (this.store.has(h.oid)) continue;
+      if (!this.retain(h.oid, h.size)) continue;
+      const c = h.content;
+      // A copy of chunk pieces: a piece may be a small view of a large read chunk.
+      const content = c === undefined || !Array.isArray(c) ? c : c.length === 1 ? Buffer.from(c[0]!) : Buffer.concat(c, h.fill);
+      this.store.offer(h.oid, h.size, content);
+    }
   }
 
   wantsBuffer(size: number): boolean {
@@ -199,6 +266,7 @@ export class EntryCollector {
     if (f.linkTarget === undefined && n.rawPath === undefined) {
       const e: TreeEntry = oid !== undefined ? { path: n.path, type, executable, size, oid, index } : { path: n.path, type, executable, size, index };
       this.entries.push(e);
+      this.track(e);
       this.entryIssues(e, n.issues, index);
       return e;
     }
@@ -211,8 +279,40 @@ export class EntryCollector {
     if (n.rawPath !== undefined) e.rawPath = n.rawPath;
     e.index = index;
     this.entries.push(e);
+    this.track(e);
     this.entryIssues(e, n.issues, index);
     return e;
+  }
+
+  /**
+   * The cross-entry state for a new entry: duplicates, a hard link's content (that of the latest entry of
+   * its target path before it), and the parent directories of its path.
+   */
+  private track(e: TreeEntry): void {
+    const prev = this.last.get(e.path);
+    if (prev !== undefined) {
+      const counts = (this.counts ??= new Map());
+      counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
+      if (e.type !== 'directory' || this.entries[prev]!.type !== 'directory') (this.dupNonDir ??= new Set()).add(e.path);
+    }
+    if (e.type === 'hardlink') {
+      this.hasLinks = true;
+      const t = this.last.get(normaliseEntryName(e.linkTarget ?? '').path);
+      const target = t === undefined ? undefined : this.entries[t];
+      if (target && target.type === 'file') {
+        if (target.oid !== undefined) e.oid = target.oid;
+        e.size = target.size;
+        e.executable = target.executable;
+      }
+    } else if (e.type === 'symlink') this.hasLinks = true;
+    this.last.set(e.path, e.index!);
+    // Every parent directory of the path, deepest first; once one is known, all above it are too.
+    const dirPrefix = this.dirPrefix;
+    for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
+      const dir = e.path.slice(0, slash);
+      if (dirPrefix.has(dir)) break;
+      dirPrefix.set(dir, e.path);
+    }
   }
 
   private entryIssues(e: TreeEntry, issues: ReturnType<typeof normaliseEntryName>['issues'], index: number): void {
@@ -223,37 +323,9 @@ export class EntryCollector {
 
   /** Cross-entry checks: duplicates, file/directory conflicts, links leaving the tree, hardlink content. */
   finish(): void {
-    const entries = this.entries;
-    const last = new Map<string, number>();
-    const counts = new Map<string, number>();
-    const dirPrefix = new Map<string, string>();
-    const dupNonDir = new Set<string>();
-    let hasLinks = false;
-    for (const e of entries) {
-      const prev = last.get(e.path);
-      if (prev !== undefined) {
-        counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
-        if (e.type !== 'directory' || entries[prev]!.type !== 'directory') dupNonDir.add(e.path);
-      }
-      if (e.type === 'hardlink') {
-        // Its content is that of the latest entry of the target path before it.
-        hasLinks = true;
-        const t = last.get(normaliseEntryName(e.linkTarget ?? '').path);
-        const target = t === undefined ? undefined : entries[t];
-        if (target && target.type === 'file') {
-          if (target.oid !== undefined) e.oid = target.oid;
-          e.size = target.size;
-          e.executable = target.executable;
-        }
-      } else if (e.type === 'symlink') hasLinks = true;
-      last.set(e.path, e.index!);
-      // Every parent directory of the path, deepest first; once one is known, all above it are too.
-      for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
-        const dir = e.path.slice(0, slash);
-        if (dirPrefix.has(dir)) break;
-        dirPrefix.set(dir, e.path);
-      }
-    }
+    const { entries, last, dirPrefix, hasLinks } = this;
+    const counts = this.counts ?? new Map<string, number>();
+    const dupNonDir = this.dupNonDir ?? new Set<string>();
     if (dupNonDir.size > 0) {
       // Which kinds of entries collided and whether their contents agree (hard links resolved above).
       const dups = new Map<string, TreeEntry[]>();

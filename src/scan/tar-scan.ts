@@ -8,6 +8,9 @@ import { openDecoded, type DecodedStream } from './decode.js';
 import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
 import { TarReader, type TarEntryHeader } from './tar.js';
 
+/** Content held while git's ids are still being listed (see scanDecodedTar); past it the decoder waits. */
+const HOLD_BYTES = 96 * 1024 * 1024;
+
 function tarType(h: TarEntryHeader): EntryType {
   return h.kind;
 }
@@ -24,15 +27,22 @@ export async function scanTar(path: string, compression: Compression, inputSize:
  */
 export async function scanDecodedTar(path: string, dec: DecodedStream, compression: Compression, inputSize: () => number, opts: ScanOptions): Promise<ScanResult> {
   const stableChunks = dec.stableChunks;
-  let settled: ScanOptions;
-  try {
-    settled = await settleRetain(opts);
-  } catch (e) {
-    dec.abort();
-    await dec.done.catch(() => {});
-    throw e;
-  }
-  const col = new EntryCollector(path, settled);
+  // Decoding and hashing start at once, while `retain` may still be in the making (git listing its
+  // tree): files finished before it is known are held by the collector and judged when it is. Past
+  // HOLD_BYTES of held content the decoder is paused until then.
+  const col = new EntryCollector(path, opts, true);
+  let retainError: { e: unknown } | undefined;
+  let paused = false;
+  const settled = settleRetain(opts).then(
+    (s) => {
+      col.settle(s.retain, s.ids);
+      if (paused) dec.consume.resume?.();
+    },
+    (e: unknown) => {
+      retainError = { e };
+      dec.abort();
+    },
+  );
   let paxCommit: string | undefined;
   let sink: FileSink | undefined;
   let current: TarEntryHeader | undefined;
@@ -76,7 +86,8 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   let decoded = 0;
   let parseError: unknown;
   try {
-    await dec.consume((chunk) => {
+    const consuming = dec.consume((chunk) => {
+      if (retainError) return;
       decoded += chunk.length;
       if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize());
       if (parseError === undefined) {
@@ -87,12 +98,31 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
           parseError = e;
         }
       }
+      if (!paused && col.heldBytes > HOLD_BYTES && dec.consume.pause) {
+        paused = true;
+        dec.consume.pause();
+      }
     });
+    consuming.catch(() => {});
+    // A git failure ends the scan even when the aborted stream never settles `consuming`.
+    const gitFailed = settled.then(() => (retainError ? Promise.reject(retainError.e) : new Promise<never>(() => {})));
+    gitFailed.catch(() => {});
+    await Promise.race([consuming, gitFailed]);
   } catch (e) {
+    await settled;
+    if (retainError) {
+      await dec.done.catch(() => {});
+      throw retainError.e;
+    }
     dec.abort();
     if (e instanceof DistdiffError && e.kind === 'limit') throw e;
     await dec.done.catch(() => {});
     throw e;
+  }
+  await settled;
+  if (retainError) {
+    await dec.done.catch(() => {});
+    throw retainError.e;
   }
   await dec.done;
   if (parseError !== undefined) throw parseError;
