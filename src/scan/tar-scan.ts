@@ -8,7 +8,10 @@ import { openDecoded, type DecodedStream } from './decode.js';
 import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
 import { TarReader, type TarEntryHeader } from './tar.js';
 
-/** Content held while git's ids are still being listed (see scanDecodedTar); past it the decoder waits. */
+/**
+ * Content held while git's ids are still being listed (see scanDecodedTar); past it (or past the retention
+ * budget, limits.maxRetainTotal, when that is smaller) the decoder waits.
+ */
 const HOLD_BYTES = 96 * 1024 * 1024;
 
 function tarType(h: TarEntryHeader): EntryType {
@@ -31,6 +34,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   // tree): files finished before it is known are held by the collector and judged when it is. Past
   // HOLD_BYTES of held content the decoder is paused until then.
   const col = new EntryCollector(path, opts, true);
+  const holdBytes = Math.min(HOLD_BYTES, opts.limits.maxRetainTotal);
   let retainError: { e: unknown } | undefined;
   let paused = false;
   const settled = settleRetain(opts).then(
@@ -98,7 +102,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
           parseError = e;
         }
       }
-      if (!paused && col.heldBytes > HOLD_BYTES && dec.consume.pause) {
+      if (!paused && col.heldBytes > holdBytes && dec.consume.pause) {
         paused = true;
         dec.consume.pause();
       }

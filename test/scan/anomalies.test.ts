@@ -265,6 +265,37 @@ describe('content retention', () => {
     expect(r.content.get(oid('small\n'))).toBeUndefined();
     expect([...r.content.skipped].sort()).toEqual([oid('b'.repeat(5000)), oid('small\n')].sort());
   });
+  // The scan consumes the archive while git's ids are still listed: whatever it finished before they are
+  // known is held and judged when they are, in archive order — the same result as ids known from the start.
+  const later = <T>(v: T, ms: number): Promise<T> => new Promise((resolve) => setTimeout(() => resolve(v), ms));
+  const many = dir(Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, `${i}`.repeat(300_000 + i)])));
+  const inGit = new Set([blobId('sha1', '3'.repeat(300_003)), blobId('sha1', '7'.repeat(300_007))]);
+  const keepUnlessInGit = (oid: string) => !inGit.has(oid);
+  const summary = (r: Awaited<ReturnType<typeof scanArchive>>) => ({
+    entries: r.entries.map((e) => [e.path, e.oid]),
+    kept: r.entries.filter((e) => e.oid && r.content.get(e.oid)).map((e) => [e.path, r.content.get(e.oid!)!.equals(Buffer.from(e.path.slice(-6, -4).replace(/^0/, '').repeat(e.size)))]),
+    skipped: [...r.content.skipped].sort(),
+  });
+  for (const [name, compress, system] of [['plain', undefined, true], ['gzip', 'gzip', true], ['xz', 'xz', true], ['xz (in-process decoder)', 'xz', false]] as const) {
+    it(`retain and ids settling late give the same result as known ones (${name})`, async () => {
+      const t = makeTar(many, compress ? { compress } : {});
+      // a budget of 1.5 MB: the held content passes it, so the decoder also pauses until git's ids are known
+      const o = (extra: Partial<ScanOptions>) => opts({ maxRetainFile: 400_000, maxRetainTotal: 1_500_000 }, { systemDecoders: system, ...extra });
+      const known = summary(await scanArchive(t, o({ retain: keepUnlessInGit })));
+      expect(known.kept.map(([p]) => p)).toEqual(['pkg/f00.txt', 'pkg/f01.txt', 'pkg/f02.txt', 'pkg/f04.txt']);
+      expect(known.kept.every(([, same]) => same)).toBe(true);
+      const ids = new Map([...inGit].map((id) => [id, id]));
+      const late = summary(await scanArchive(t, o({ retain: later(keepUnlessInGit, 300), ids: later(ids, 300) })));
+      expect(late).toEqual(known);
+    });
+  }
+  it('a retain that fails ends the scan with its error, even while the decoder is paused', async () => {
+    for (const compress of [undefined, 'gzip', 'xz'] as const) {
+      const t = makeTar(many, compress ? { compress } : {});
+      const failing = new Promise<never>((_, reject) => setTimeout(() => reject(new DistdiffError('git', 'repo', 'listing failed', 'fix it')), 300));
+      await expect(scanArchive(t, opts({ maxRetainTotal: 1_000_000 }, { retain: failing }))).rejects.toThrow('listing failed');
+    }
+  });
   it('retain() returning false keeps nothing and skips nothing', async () => {
     const r = await scanArchive(t, opts({}, { retain: () => false }));
     expect(r.content.get(blobId('sha1', 'small\n'))).toBeUndefined();
