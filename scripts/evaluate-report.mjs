@@ -203,10 +203,17 @@ distribution libtool copies inside aclocal.m4, release-script stamps (curl's .TH
 second log layout (curl's CHANGES), and autotest suites regenerated in the sandbox — to the table above.
 Regeneration also runs for more releases now (GNU autoconf 2.69 and 2.71 in the cache), and where it runs
 and differs it says so: harfbuzz 6.0.0's configure regenerated with autoconf 2.69 differs in 18 lines
-(high), where before it was only labelled. Three releases stop with exit 2 because the bare clones this machine could fetch lack
-blobs of 4 MiB and more (an honest operational error: distdiff will not compare against an incomplete
-repository; fetched again this session, still incomplete), and urllib3 2.8.0 because its tag is not in the
-fetched clone and three commits match equally. Replacements were tried (json-glib 1.6.6/1.10.6, urllib3
+(high), where before it was only labelled. Then tables and files computed from tracked generators (never run): coreutils' src/primes.h (a
+fingerprinted model of src/make-prime-list.c, exact BigInt inverses) and gnulib's lib/crc-sliceby8.h (the pinned
+gnulib module's rule and generator), curl's src/tool_hugehelp.c (a model of src/mkhelp.pl: the whole file from the
+text in its gzip array, the text's words in the tracked manual), curl's .vcxproj files filled line by line from
+their tracked templates, and libarchive's doc/*/Makefile (doc/update.sh's echo loop evaluated): curl 7.88.1 and
+libarchive 3.7.4 now exit 0. Three releases stop with exit 2 because each tag tracks a file of 4 MiB or more
+(expat's testdata/largefiles/ns_att_test.xml, fribidi's test/unicode-conformance/BidiCharacterTest.txt) and the
+repository snapshots this machine can fetch never carry such files (fetched again, still without them): an honest
+operational error — distdiff will not compare against an incomplete repository and its error names the missing
+file — and these cannot be obtained here. urllib3 2.8.0 stops because the snapshot (fetched again) has neither its
+tag nor a release commit after 2.7.0, and three commits match equally. Replacements were tried (json-glib 1.6.6/1.10.6, urllib3
 2.3.0/1.26.12, GNU hello/gzip/grep/findutils/diffutils) and were not usable here: this machine's Debian
 mirror lacks their orig tarballs, or the fetched clones carry no tags.
 

@@ -15,7 +15,12 @@ import type { Classifier, ClassifyContext } from './types.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
 
 const MAX_BYTES = 1024 * 1024;
-const isGnulib = (s: PinnedSubmodule) => s.files.has('gnulib-tool') && [...s.files.keys()].some((p) => p.startsWith('modules/'));
+const GNULIB = new WeakMap<PinnedSubmodule, boolean>();
+const isGnulib = (s: PinnedSubmodule) => {
+  let v = GNULIB.get(s);
+  if (v === undefined) GNULIB.set(s, (v = s.files.has('gnulib-tool') && [...s.files.keys()].some((p) => p.startsWith('modules/'))));
+  return v;
+};
 
 /** gnulib-tool's module description sections. */
 const SECTION = /^(?:Description|Comment|Status|Notice|Applicability|Files|Depends-on|configure\.ac-early|configure\.ac|Makefile\.am|Include|Link|License|Maintainer):\s*$/;
@@ -29,16 +34,24 @@ export function moduleSection(text: string, name: string): string | undefined {
   return lines.slice(at + 1, end < 0 ? undefined : end).join('\n');
 }
 
+/** Per run: directory → the `## begin gnulib module NAME` sections of gnulib-tool's makefiles there (read once). */
+const SECTIONS = new WeakMap<ClassifyContext, Map<string, { module: string; body: string }[]>>();
+
 /** The modules of gnulib-tool makefiles in `dir` whose section mentions `name`. */
 function modulesNaming(ctx: ClassifyContext, dir: string, name: string): string[] {
-  const out: string[] = [];
-  for (const p of ctx.tarballPaths) {
-    if (dirOf(p) !== dir || !/^(?:gnulib\.mk|Makefile\.am|Makefile\.gnulib)$/.test(baseOf(p))) continue;
-    const text = ctx.content.tarball(p)?.toString('latin1');
-    if (!text) continue;
-    for (const m of text.matchAll(/^## begin gnulib module (\S+)\n([\s\S]*?)^## end {3}gnulib module \1$/gm)) if (m[2]!.includes(name)) out.push(m[1]!);
+  let byDir = SECTIONS.get(ctx);
+  if (!byDir) {
+    byDir = new Map();
+    for (const p of ctx.tarballPaths) {
+      if (!/^(?:gnulib\.mk|Makefile\.am|Makefile\.gnulib)$/.test(baseOf(p))) continue;
+      const text = ctx.content.tarball(p)?.toString('latin1');
+      if (!text?.includes('## begin gnulib module ')) continue;
+      const list = byDir.get(dirOf(p)) ?? byDir.set(dirOf(p), []).get(dirOf(p))!;
+      for (const m of text.matchAll(/^## begin gnulib module (\S+)\n([\s\S]*?)^## end {3}gnulib module \1$/gm)) list.push({ module: m[1]!, body: m[2]! });
+    }
+    SECTIONS.set(ctx, byDir);
   }
-  return [...new Set(out)];
+  return [...new Set((byDir.get(dir) ?? []).filter((x) => x.body.includes(name)).map((x) => x.module))];
 }
 
 /** PROG and the words after it, when `recipe` compiles `-o PROG …/PROG.c` and runs PROG writing `dest` or a temporary moved onto it. */
