@@ -34,6 +34,9 @@ export type {
   ChainStepJson,
   NeighbourhoodStart,
   VerifyResultJson,
+  NoteJson,
+  RegenerationNote,
+  RegenerationNoteJson,
   ProfileId,
   ProfileReport,
   SignatureReport,
@@ -44,7 +47,40 @@ export { SCHEMA_VERSION } from './core/result.js';
 export { SEVERITY_REASONS, type Finding, type EvidenceMap, type FindingCode, type Construct, type ConstructKind, type UpstreamRef, type SeverityReason } from './core/findings.js';
 export { makeFinding, escalate, severityProblem } from './core/severity.js';
 export { CODES, ALL_CODES, codeDoc, formatFinding, DOCS_BASE, type CodeDoc } from './core/codes.js';
-export { chainStepText, noteText, CHAIN_STEP_WORDING } from './core/wording.js';
+export {
+  chainStepText,
+  noteText,
+  CHAIN_STEP_WORDING,
+  REGEN_CAUSE_WORDING,
+  REGEN_SKIP_WORDING,
+  PROOF_CAUSE_WORDING,
+  PROCEDURE_WORDING,
+  NORMALISATION_WORDING,
+  regenCauseText,
+  regenSkipText,
+  proofCauseText,
+  procedureText,
+  normalisationText,
+  toolText,
+  evidenceJson,
+} from './core/wording.js';
+export type {
+  GeneratorStep,
+  ToolRef,
+  CommandFailure,
+  RegenCause,
+  RegenCauseArgs,
+  AutoconfOnly,
+  RegenSkip,
+  RegenSkipArgs,
+  ProofCause,
+  ProofCauseArgs,
+  ProcedureStep,
+  ProcedureStepArgs,
+  Normalisation,
+  NormalisationArgs,
+} from './core/regeneration.js';
+export type { GenerationProof, GenerationProofJson, RegenerationMismatchJson } from './core/findings.js';
 export { DistdiffError, isDistdiffError, type ErrorKind } from './core/errors.js';
 export { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 export {

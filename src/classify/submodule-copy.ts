@@ -304,7 +304,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
         return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
           tool: 'gnulib-tool',
           ...(gen.source ? { source: gen.source } : {}),
-          proof: { proved: false, method: 'label', reason: `gnulib-tool output (its generated-file header, its place in the layout of ${gen.layout.from}); gnulib-tool is not run, so its content is not proved` },
+          proof: { proved: false, method: 'label', cause: { kind: 'gnulib-tool-label', args: { layoutFrom: gen.layout.from } } },
         });
       };
       const m = await matchOf(state, ctx, diff.path, t.oid);

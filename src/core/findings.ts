@@ -2,7 +2,10 @@
  * Findings: a typed code, the path it concerns, a severity and typed evidence.
  * No prose lives here; titles, descriptions and message templates are in ./codes.ts.
  */
+import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause } from './regeneration.js';
 import type { AnomalyEvidence, ContentDiff, EntryType, Severity } from './types.js';
+
+export type { GeneratorStep } from './regeneration.js';
 
 /** A suspicious shell/m4 construct found in a file, with its 1-based line number. */
 export interface Construct {
@@ -85,8 +88,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   CARRIES_SUSPICIOUS_EXPANSION: { macroFile: string; markers: string[]; occurrences: number };
 
   // ---- regeneration (src/regenerate): generated files proved by running their generators ----
-  REGENERATION_MISMATCH: { step: GeneratorStep; tool: string; version: string; produced: boolean; differingLines: number; inputs: ProvenanceInput[]; procedure: string[]; normalisations: string[] };
-  REPRODUCED_WITH_FLAGGED_INPUT: { step: GeneratorStep; tool: string; version: string; flagged: { path: string; code: FindingCode; severity: Severity }[]; inputs: ProvenanceInput[] };
+  REGENERATION_MISMATCH: { step: GeneratorStep; tool: string; version: string; produced: boolean; differingLines: number; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[] };
+  REPRODUCED_WITH_FLAGGED_INPUT: { step: GeneratorStep; tool: string; version: string; flagged: FlaggedInput[]; inputs: ProvenanceInput[] };
 
   // ---- explained: release-process rewrites of tracked files ----
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
@@ -239,8 +242,18 @@ export const CHANGE_KINDS: readonly ChangeKind[] = ['tarball-only', 'git-only', 
 /** An entry's mode in git's notation: 100644 file, 100755 executable, 120000 symlink, 160000 submodule, 040000 directory. */
 export type GitMode = '100644' | '100755' | '120000' | '160000' | '040000';
 
-/** A generator step of the autotools (src/regenerate). */
-export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule';
+
+/**
+ * An input a reproduced file depends on that is itself flagged: its path, its finding's code and severity;
+ * `copy`: a third-party macro file copied into that aclocal.m4 (its name and line), worded by core/wording.ts
+ * ("aclocal.m4 (copy of gpgme.m4, line 535)" — the JSON report's `path`, as schema 1 had it).
+ */
+export interface FlaggedInput {
+  path: string;
+  copy?: { name: string; line: number };
+  code: FindingCode;
+  severity: Severity;
+}
 
 /** One input of a regenerated file: where it came from and what explains it. */
 export interface ProvenanceInput {
@@ -258,13 +271,22 @@ export interface ProvenanceInput {
 
 /**
  * How a generated file was explained: reproduced byte for byte by its generator (tool, version, inputs),
- * or only labelled by its name and stamp (proved: false, with the reason it was not regenerated).
+ * or only labelled by its name and stamp (proved: false, with the cause it was not proved). Typed, no prose:
+ * `cause`, `procedureSteps` and `normalisationSteps` are kinds with arguments (src/core/regeneration.ts),
+ * worded by src/core/wording.ts; the JSON report adds the English `reason`, `procedure` and
+ * `normalisations` beside them for schema 1 readers.
  */
 export type GenerationProof =
-  | { proved: true; method: 'regenerated'; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; procedure: string[]; normalisations: string[] }
-  | { proved: false; method: 'label'; reason: string }
+  | { proved: true; method: 'regenerated'; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[] }
+  | { proved: false; method: 'label'; cause: ProofCause }
   /** Reproduced byte for byte, but from an input that is itself only labelled (an autoconf-only run's aclocal.m4). */
-  | { proved: false; method: 'regenerated'; reason: string; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[]; normalisations: string[] };
+  | { proved: false; method: 'regenerated'; cause: ProofCause; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[]; normalisationSteps: Normalisation[] };
+
+/** A GenerationProof as `--format json` prints it: the English `reason`, `procedure` and `normalisations` beside the typed fields (schema 1). */
+export type GenerationProofJson = GenerationProof & { reason?: string; procedure?: string[]; normalisations?: string[] };
+
+/** REGENERATION_MISMATCH evidence as `--format json` prints it: `procedure` and `normalisations` worded beside the typed fields. */
+export type RegenerationMismatchJson = EvidenceMap['REGENERATION_MISMATCH'] & { procedure: string[]; normalisations: string[] };
 
 /**
  * Why a finding's severity differs from its code's registry default (src/core/severity.ts is the only

@@ -3,6 +3,7 @@
  * Bump SCHEMA_VERSION on any incompatible change; additions of optional fields keep it.
  */
 import type { Finding, FindingCode, MetadataSource } from './findings.js';
+import type { AutoconfOnly, RegenCause, RegenSkip, ToolRef } from './regeneration.js';
 import type { Compression, ContainerFormat, HashAlgo, Severity } from './types.js';
 
 export const SCHEMA_VERSION = 1;
@@ -88,7 +89,11 @@ export type ChainStep = {
 /** A chain step as `--format json` prints it: `detail` is the English line, kept for schema version 1 readers. */
 export type ChainStepJson = ChainStep & { detail: string };
 
-/** The result as `--format json` prints it (render/json.ts): the same data, each chain step with its `detail`, notes with their `reason`. */
+/**
+ * The result as `--format json` prints it. Findings are the result's, except that a GENERATED_BY_AUTOTOOLS
+ * proof and REGENERATION_MISMATCH evidence also carry their English lines (`reason`, `procedure`,
+ * `normalisations`: GenerationProofJson, RegenerationMismatchJson in core/findings.ts).
+ */
 export type VerifyResultJson = Omit<VerifyResult, 'inputs'> & {
   inputs: Omit<VerifyResult['inputs'], 'revision'> & { revision: Omit<RevisionReport, 'chain'> & { chain?: ChainStepJson[] } };
   notes: NoteJson[];
@@ -168,8 +173,14 @@ export type Note =
   | { code: 'POLICY_LOADED'; path: string; allowances: number }
   /** A cross-file check (e.g. the suspicious-construct scanner) threw: its findings did not change, nothing it would add was added. */
   | { code: 'POST_PASS_FAILED'; pass: string; error: string }
-  /** Regeneration of the autotools outputs (src/regenerate): what ran, or why it did not. */
-  | { code: 'REGENERATION'; status: 'done' | 'off' | 'unavailable' | 'failed'; reason?: string; partial?: string; skipped?: string[]; stamped?: string[]; tools: string[]; outputs: number; reproduced: number; seconds?: number }
+  /**
+   * Regeneration of the autotools outputs (src/regenerate): what ran, or why it did not — `cause` (why it
+   * did not run or failed; with status done, the part that failed), `autoconfOnly` (automake could not run),
+   * `skips` (outputs planned and not made), `toolchain` (the generators that ran), each typed
+   * (src/core/regeneration.ts) and worded by core/wording.ts; `stamped`: the versions the release's files
+   * name ("autoconf 2.71"). The JSON report adds `reason`, `partial`, `skipped` and `tools` lines beside them.
+   */
+  | RegenerationNote
   /** A submodule the revision pins, read from its repository: the tarball's copies of its files are compared with this tree. */
   | { code: 'SUBMODULE_PINNED'; name: string; path: string; commit: string; repo: string; files: number; pinnedBy?: 'bootstrap.conf' }
   /**
@@ -177,6 +188,22 @@ export type Note =
    * judged without it. `cause` says why (worded by core/wording.ts; the JSON report adds that line as `reason`).
    */
   | { code: 'SUBMODULE_UNAVAILABLE'; name: string; path: string; commit: string; cause: SubmoduleMiss };
+
+export interface RegenerationNote {
+  code: 'REGENERATION';
+  status: 'done' | 'off' | 'unavailable' | 'failed';
+  cause?: RegenCause;
+  autoconfOnly?: AutoconfOnly;
+  skips?: RegenSkip[];
+  stamped?: string[];
+  toolchain: ToolRef[];
+  outputs: number;
+  reproduced: number;
+  seconds?: number;
+}
+
+/** The REGENERATION note as `--format json` prints it: each typed field with its English line(s) under the schema 1 name before it. */
+export type RegenerationNoteJson = { code: 'REGENERATION'; status: RegenerationNote['status']; reason?: string; cause?: RegenCause; partial?: string; autoconfOnly?: AutoconfOnly; skipped?: string[]; skips?: RegenSkip[]; stamped?: string[]; tools: string[]; toolchain: ToolRef[]; outputs: number; reproduced: number; seconds?: number };
 
 /**
  * Why a submodule's pinned tree was not read. `error` is the message of the failure it met (git's, or the
@@ -196,8 +223,8 @@ export type SubmoduleMiss =
   /** --submodule NAME given, but the compared revision pins no submodule of that name. */
   | { kind: 'not-pinned' };
 
-/** A note as `--format json` prints it: SUBMODULE_UNAVAILABLE also carries its `reason` line (schema 1 readers expect it). */
-export type NoteJson = Exclude<Note, { code: 'SUBMODULE_UNAVAILABLE' }> | (Extract<Note, { code: 'SUBMODULE_UNAVAILABLE' }> & { reason: string });
+/** A note as `--format json` prints it: SUBMODULE_UNAVAILABLE also carries its `reason` line, REGENERATION its lines (schema 1 readers expect them). */
+export type NoteJson = Exclude<Note, { code: 'SUBMODULE_UNAVAILABLE' | 'REGENERATION' }> | (Extract<Note, { code: 'SUBMODULE_UNAVAILABLE' }> & { reason: string }) | RegenerationNoteJson;
 
 export interface VerifyResult {
   schemaVersion: typeof SCHEMA_VERSION;

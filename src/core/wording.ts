@@ -1,15 +1,16 @@
 /**
  * Shared English for whole results, beside the code registry (codes.ts holds each finding code's title,
- * description and message): the verdict line, a note's line, a revision-chain step's line, the closing
- * authenticity line. Every
- * renderer words results through these and formatFinding, so no renderer imports another. Output is raw:
- * each renderer escapes what came from the input for its own medium.
+ * description and message, and imports the regeneration wording below): the verdict line, a note's line,
+ * a revision-chain step's line, regeneration's causes, skips, procedures and normalisations, the closing
+ * authenticity line. Every renderer words results through these and formatFinding (core/codes.ts), so no
+ * renderer imports another. Output is raw: each renderer escapes what came from the input for its own
+ * medium. The result data itself carries no prose: every kind below is worded here, one entry per kind
+ * (`satisfies`: a kind without wording is a type error).
  */
-import type { Finding, SeverityReason } from './findings.js';
-import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, SubmoduleMiss, VerifyResult } from './result.js';
+import type { Finding, FlaggedInput, GenerationProof, GenerationProofJson, RegenerationMismatchJson, SeverityReason } from './findings.js';
+import type { AutoconfOnly, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ToolRef } from './regeneration.js';
+import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, RegenerationNote, RegenerationNoteJson, SubmoduleMiss, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
-
-export { formatFinding } from './codes.js';
 
 type Paint = (s: string) => string;
 const none: Paint = (s) => s;
@@ -84,12 +85,14 @@ export function noteText(n: Note): string {
       return `policy ${n.path}: ${n.allowances} allowance(s)`;
     case 'POST_PASS_FAILED':
       return `check ${n.pass} failed (${n.error}): the findings are reported without it — read the files it covers yourself`;
-    case 'REGENERATION':
+    case 'REGENERATION': {
+      const w = regenerationLines(n);
       return n.status === 'done'
-        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${n.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)${n.partial ? `; ${n.partial}` : ''}${n.skipped?.length ? `; ${n.skipped.join('; ')}` : ''}`
+        ? `regenerated ${n.outputs} autotools output(s) in the sandbox with ${w.tools.join(', ')}: ${n.reproduced} reproduced byte for byte (${n.seconds} s)${w.partial ? `; ${w.partial}` : ''}${w.skipped?.length ? `; ${w.skipped.join('; ')}` : ''}`
         : n.status === 'off'
           ? 'regeneration off (--no-regenerate): generated files are labelled, not proved'
-          : `regeneration ${n.status}: ${n.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
+          : `regeneration ${n.status}: ${w.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
+    }
     case 'SUBMODULE_PINNED':
       return `${n.pinnedBy ? `${n.name} pinned by bootstrap.conf's GNULIB_REVISION` : `submodule ${n.name} (${n.path}/) pinned`} at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
     case 'SUBMODULE_UNAVAILABLE': {
@@ -175,7 +178,226 @@ export function submoduleMissText(n: SubmoduleNote): string {
   return word ? word(n.cause, n) : String((n as { reason?: unknown }).reason ?? '');
 }
 
-/** A note for the JSON report: SUBMODULE_UNAVAILABLE gets its `reason` line (schema 1 readers expect it). */
+/**
+ * A note for the JSON report: SUBMODULE_UNAVAILABLE gets its `reason` line, REGENERATION its `reason`,
+ * `partial`, `skipped` and `tools` lines, each before the typed field it words (schema 1 readers expect them).
+ */
 export function noteJson(n: Note): NoteJson {
-  return n.code === 'SUBMODULE_UNAVAILABLE' ? { ...n, reason: submoduleMissText(n) } : n;
+  if (n.code === 'SUBMODULE_UNAVAILABLE') return { ...n, reason: submoduleMissText(n) };
+  if (n.code === 'REGENERATION') return regenerationNoteJson(n);
+  return n;
+}
+
+// ---- regeneration (src/regenerate; the kinds are in core/regeneration.ts) ----
+
+const failed = (f: CommandFailure) => (f.timedOut ? 'timed out' : `failed (exit ${f.exit})`);
+const makeVars = (vars: string[]) => vars.map((v) => `$(${v})`).join(', ');
+
+/** Why regeneration did not run or failed, each kind worded from its arguments; `satisfies`: a kind without wording is a type error. */
+export const REGEN_CAUSE_WORDING = {
+  disabled: () => 'disabled with --no-regenerate',
+  'no-configure': () => 'no generated configure with its configure.ac in git',
+  'bwrap-missing': () => 'bubblewrap (bwrap) is not installed or not on PATH (Debian package bubblewrap)',
+  'no-shell': () => 'no /bin/sh for the sandbox',
+  'sandbox-refused': (a) => `bubblewrap cannot start a sandbox here (${a.stderr || `exit ${a.exit}`}); user namespaces may be disabled`,
+  'bwrap-error': (a) => `bubblewrap could not be run: ${a.error}`,
+  'tree-too-large': (a) => `the tree has ${a.files} files (more than ${a.max})`,
+  'no-autoconf-stamp': (a) => `${a.configure} carries no "Generated by GNU Autoconf X" stamp`,
+  'no-automake-stamp': () => 'no automake version stamp in aclocal.m4 or Makefile.in',
+  'mixed-autoconf': (a) => `aclocal.m4 was generated for autoconf ${a.aclocalAutoconf} but configure by ${a.autoconf}`,
+  'automake-missing': (a) => `automake ${a.version} not available (add with: distdiff toolchain add automake-${a.version}.tar.xz)`,
+  'tools-missing': (a) =>
+    `${a.tools.map((t) => `${t.name} ${t.version}`).join(' and ')} not available (system has other versions; add with: distdiff toolchain add ${a.tools.map((t) => `${t.name}-${t.version}.tar.xz`).join(' ')})`,
+  'inputs-too-large': (a) => `build input(s) too large to keep in memory: ${a.paths.join(', ')}${a.more ? ` and ${a.more} more` : ''}`,
+  'generator-failed': (a) => `${a.command.join(' ')} in ${a.dir || '.'} ${failed(a.failure)}: ${a.failure.stderr}`,
+  error: (a) => a.error,
+  'msgfmt-failed': (a) => `message catalogs not compiled: msgfmt ${failed(a.failure)}: ${a.failure.stderr}`,
+  'catalogs-error': (a) => `message catalogs not compiled: ${a.error}`,
+} satisfies { [K in RegenCauseKind]: (args: RegenCauseArgs[K]) => string };
+
+/** Why regeneration did not run or failed (raw). */
+export function regenCauseText(c: RegenCause): string {
+  return (REGEN_CAUSE_WORDING[c.kind] as (a: unknown) => string)(c.args);
+}
+
+/** An autoconf-only run: why, and what keeps its label (raw). */
+export function autoconfOnlyText(a: AutoconfOnly): string {
+  return `${regenCauseText(a.why)}: autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and ${a.makefileIns} Makefile.in keep their label`;
+}
+
+/**
+ * Why a planned output was not made, worded from its arguments: what follows "PATH: not regenerated: "
+ * (`suites-failed`, which names no output, is the whole line). `satisfies`: a kind without wording is a type error.
+ */
+export const REGEN_SKIP_WORDING = {
+  'makefile-am-release-made': (a) =>
+    `${regenCauseText(a.why)}; and its input ${a.am} is not in git — the release made it${a.gnulibTool ? ' (gnulib-tool output, by its header)' : ''}, so it is not proved either`,
+  'ac-init-untraced': (a) => `AC_INIT's values could not be traced from ${a.ac} (${a.stderr ?? 'no AC_PACKAGE_NAME/VERSION'})`,
+  'rule-not-expandable': (a) => `its rule in ${a.am} cannot be expanded here: ${a.error}`,
+  'no-rule': () => 'no rule of a tracked Makefile.am (or a fragment it includes) makes it',
+  'rule-without-autom4te': (a) => `its rule in ${a.file} does not run autom4te`,
+  'autoconf-missing': (a) => `autoconf ${a.version} (its stamp) is not available`,
+  'rule-failed': (a) => `its rule (${a.file}) ${failed(a.failure)}: ${a.failure.stderr}`,
+  'undefined-vars': (a) => `its rule uses ${makeVars(a.vars)}, which nothing here defines`,
+  'suites-failed': (a) => `autotest suites of ${a.dir || 'the top directory'} not regenerated: ${a.error}`,
+} satisfies { [K in RegenSkipKind]: (args: RegenSkipArgs[K]) => string };
+
+/** The output a skip names, if any. */
+export function skippedPath(s: RegenSkip): string | undefined {
+  return 'path' in s.args ? s.args.path : undefined;
+}
+
+/** Why a skipped output was not made: "not regenerated: …" (raw). */
+function skipWhy(s: RegenSkip): string {
+  return (REGEN_SKIP_WORDING[s.kind] as (a: unknown) => string)(s.args);
+}
+
+/** A skip's line, as the note lists it: "PATH: not regenerated: …" (raw). */
+export function regenSkipText(s: RegenSkip): string {
+  const path = skippedPath(s);
+  return path === undefined ? skipWhy(s) : `${path}: not regenerated: ${skipWhy(s)}`;
+}
+
+/** Why a generated file is not proved, each kind worded from its arguments; `satisfies`: a kind without wording is a type error. */
+export const PROOF_CAUSE_WORDING = {
+  'not-covered': (a) => `${a.tool} output: regeneration covers only aclocal.m4, configure, the autoheader template, Makefile.in, libtool's files, .gmo catalogs and autotest suites`,
+  'not-attempted': () => 'regeneration was not attempted',
+  skipped: (a) => (skippedPath(a.skip) === undefined ? skipWhy(a.skip) : `not regenerated: ${skipWhy(a.skip)}`),
+  'autoconf-only': (a) => `not regenerated: ${autoconfOnlyText(a.autoconfOnly)}`,
+  'not-among-outputs': (a) => `not among the regenerated outputs of ${a.steps.join(', ') || 'this run'}`,
+  'not-applicable': (a) => (a.cause ? regenCauseText(a.cause) : 'nothing to regenerate'),
+  'not-regenerated': (a) => `not regenerated: ${a.cause ? regenCauseText(a.cause) : a.status}`,
+  'unproved-inputs': (a) =>
+    `reproduced ${a.normalised ? 'after the listed normalisations' : 'byte for byte'} by ${a.step} (${a.tool} ${a.version}), but from ${a.inputs
+      .map((x) => `${x.path} (${x.regenerated ? 'itself reproduced only from unproved inputs' : 'as shipped'})`)
+      .join(', ')}, not proved${a.autoconfOnly ? `: ${autoconfOnlyText(a.autoconfOnly)}` : ''}`,
+  'gnulib-tool-label': (a) => `gnulib-tool output (its generated-file header, its place in the layout of ${a.layoutFrom}); gnulib-tool is not run, so its content is not proved`,
+} satisfies { [K in ProofCauseKind]: (args: ProofCauseArgs[K]) => string };
+
+/** Why a generated file is not proved (raw). A proof read back from an older report (only `reason`) keeps it. */
+export function proofCauseText(c: ProofCause | undefined, old?: object): string {
+  return c ? (PROOF_CAUSE_WORDING[c.kind] as (a: unknown) => string)(c.args) : String((old as { reason?: unknown } | undefined)?.reason ?? '');
+}
+
+/** How an output was made beyond its plain step, each kind worded; `satisfies`: a kind without wording is a type error. */
+export const PROCEDURE_WORDING = {
+  'aclocal-copies': (a) => `aclocal's system directory held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`,
+  'automake-add-missing': (a) => `automake --add-missing --copy installed ${a.installed.join(', ') || 'nothing'} (the tarball's copies were set aside)`,
+  msgfmt: () => 'msgfmt -c -o X.gmo X.po (the shipped .po)',
+  'make-rule': (a) => `the rule of ${a.file} for ${a.target}, run in the sandbox in ${a.dir || 'the top directory'}: ${a.commands.join(' && ').slice(0, 600)}`,
+  'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,
+  'ac-init-traced': (a) => `AC_INIT's values traced from ${a.ac} by autom4te ${a.version} ${a.withAclocal ? 'with' : 'without'} aclocal.m4: ${a.values.map((v) => `${v.name}=${v.value}`).join(', ')}`,
+  'suite-by-blob-id': (a) => `the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${a.version}, configure's, was used) and it is compared by its ${a.algo} blob id`,
+} satisfies { [K in ProcedureStepKind]: (args: ProcedureStepArgs[K]) => string };
+
+export function procedureText(p: ProcedureStep): string {
+  return (PROCEDURE_WORDING[p.kind] as (a: unknown) => string)(p.args);
+}
+
+const LIBTOOL_VALUE: Record<NormalisationArgs['libtool-build']['value'], string> = { version: 'version', revision: 'package revision', url: 'home page URL', serial: 'serial' };
+
+/** What was normalised before comparing, each kind worded; `satisfies`: a kind without wording is a type error. */
+export const NORMALISATION_WORDING = {
+  'debian-runstatedir': () =>
+    "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output",
+  'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
+  'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,
+} satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
+
+export function normalisationText(n: Normalisation): string {
+  return (NORMALISATION_WORDING[n.kind] as (a: unknown) => string)(n.args);
+}
+
+/** A generator that ran: "autoconf 2.71", "(cached toolchain)" after a cached one. */
+export function toolText(t: ToolRef): string {
+  return `${t.name} ${t.version}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`;
+}
+
+/**
+ * The REGENERATION note's lines under their schema 1 names. A note read back from an older report (the
+ * lines only, no typed fields) keeps its lines.
+ */
+export function regenerationLines(n: RegenerationNote): { reason?: string; partial?: string; skipped?: string[]; tools: string[] } {
+  const old = n as Partial<RegenerationNoteJson>;
+  const reason = n.cause ? regenCauseText(n.cause) : old.reason;
+  const partial = n.autoconfOnly ? autoconfOnlyText(n.autoconfOnly) : old.partial;
+  const skipped = n.skips ? n.skips.map(regenSkipText) : old.skipped;
+  return { ...(reason !== undefined ? { reason } : {}), ...(partial !== undefined ? { partial } : {}), ...(skipped ? { skipped } : {}), tools: n.toolchain ? n.toolchain.map(toolText) : (old.tools ?? []) };
+}
+
+function regenerationNoteJson(n: RegenerationNote): RegenerationNoteJson {
+  const w = regenerationLines(n);
+  return {
+    code: n.code,
+    status: n.status,
+    ...(w.reason !== undefined ? { reason: w.reason } : {}),
+    ...(n.cause ? { cause: n.cause } : {}),
+    ...(w.partial !== undefined ? { partial: w.partial } : {}),
+    ...(n.autoconfOnly ? { autoconfOnly: n.autoconfOnly } : {}),
+    ...(w.skipped ? { skipped: w.skipped } : {}),
+    ...(n.skips ? { skips: n.skips } : {}),
+    ...(n.stamped ? { stamped: n.stamped } : {}),
+    tools: w.tools,
+    toolchain: n.toolchain ?? [],
+    outputs: n.outputs,
+    reproduced: n.reproduced,
+    ...(n.seconds !== undefined ? { seconds: n.seconds } : {}),
+  };
+}
+
+/**
+ * `obj` with the English line(s) of each typed field under its schema 1 name, placed just before it
+ * (keys keep their order); with `typed` false the typed fields are left out (the evidence exactly as
+ * schema 1 had it: the HTML report's evidence list).
+ */
+function worded<T extends object>(obj: T, lines: Record<string, [string, unknown]>, typed: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const line = lines[k];
+    if (line) out[line[0]] = line[1];
+    if (!line || typed) out[k] = v;
+  }
+  return out;
+}
+
+/** A flagged input of a reproduced file: its path, "(copy of NAME, line N)" after a copy inside aclocal.m4 (raw). */
+export function flaggedInputText(f: FlaggedInput): string {
+  return f.copy ? `${f.path} (copy of ${f.copy.name}, line ${f.copy.line})` : f.path;
+}
+
+/** A generation proof with its `reason`, `procedure` and `normalisations` lines (raw). */
+export function proofJson(p: GenerationProof, typed = true): GenerationProofJson {
+  const lines: Record<string, [string, unknown]> = {};
+  if ('cause' in p || 'reason' in p) lines.cause = ['reason', proofCauseText((p as { cause?: ProofCause }).cause, p)];
+  if ('procedureSteps' in p) lines.procedureSteps = ['procedure', p.procedureSteps.map(procedureText)];
+  if ('normalisationSteps' in p) lines.normalisationSteps = ['normalisations', p.normalisationSteps.map(normalisationText)];
+  return worded(p, lines, typed) as GenerationProofJson;
+}
+
+/**
+ * A finding's evidence for structured output: a GENERATED_BY_AUTOTOOLS proof and REGENERATION_MISMATCH
+ * evidence get their English lines beside the typed fields (`typed` false: instead of them); any other
+ * evidence is returned as it is.
+ */
+export function evidenceJson(f: Finding, typed = true): Finding['evidence'] {
+  if (f.code === 'GENERATED_BY_AUTOTOOLS' && f.evidence.proof) return { ...f.evidence, proof: proofJson(f.evidence.proof, typed) };
+  if (f.code === 'REPRODUCED_WITH_FLAGGED_INPUT' && f.evidence.flagged.some((x) => x.copy)) {
+    // schema 1's `path` named the copy; `typed` false: as schema 1 had it (no `copy`).
+    return { ...f.evidence, flagged: f.evidence.flagged.map(({ copy, ...x }) => (copy ? { ...x, path: flaggedInputText({ ...x, copy }), ...(typed ? { copy } : {}) } : x)) };
+  }
+  if (f.code === 'REGENERATION_MISMATCH') {
+    const e = f.evidence;
+    return worded(e, { procedureSteps: ['procedure', e.procedureSteps.map(procedureText)], normalisationSteps: ['normalisations', e.normalisationSteps.map(normalisationText)] }, typed) as RegenerationMismatchJson;
+  }
+  return f.evidence;
+}
+
+/** Whether evidenceJson changes the finding's evidence. */
+export function hasWordedEvidence(f: Finding): boolean {
+  return (f.code === 'GENERATED_BY_AUTOTOOLS' && f.evidence.proof !== undefined) || f.code === 'REGENERATION_MISMATCH' || (f.code === 'REPRODUCED_WITH_FLAGGED_INPUT' && f.evidence.flagged.some((x) => x.copy));
+}
+
+/** A finding for the JSON report and SARIF properties: its evidence with the English lines beside the kinds. */
+export function findingJson(f: Finding): Finding {
+  return hasWordedEvidence(f) ? ({ ...f, evidence: evidenceJson(f) } as Finding) : f;
 }

@@ -21,7 +21,8 @@ import { join, posix } from 'node:path';
 import type { HashAlgo, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type ParsedMakefileAm, type ResolvedRule } from './make-rules.js';
-import { runSandboxed, type SandboxLimits } from './sandbox.js';
+import type { CommandFailure, ProcedureStep, RegenSkip, RegenSkipArgs } from '../core/regeneration.js';
+import { commandFailure, runSandboxed, type SandboxLimits } from './sandbox.js';
 import { findTools } from './toolchain.js';
 import type { RegenInput, RegeneratedOutput, Tool } from './types.js';
 
@@ -79,8 +80,8 @@ export interface AutotestArgs {
 
 export interface AutotestResult {
   outputs: RegeneratedOutput[];
-  /** One line per testsuite (or prerequisite) that was not made, and why. */
-  skipped: string[];
+  /** Each testsuite (or prerequisite) that was not made, and why. */
+  skips: RegenSkip[];
   tools: Tool[];
 }
 
@@ -108,7 +109,7 @@ function makefileAmsAbove(dir: string, top: string): string[] {
 }
 
 /** Run the recipe lines as make would (each with /bin/sh -c, stopping at the first failure). */
-async function runRecipe(a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRule, tool: Tool | undefined): Promise<string | undefined> {
+async function runRecipe(a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRule, tool: Tool | undefined): Promise<CommandFailure | undefined> {
   const r = await runSandboxed(a.bwrap, {
     scratch: a.scratch,
     ...(am.dir ? { cwd: am.dir } : {}),
@@ -117,7 +118,7 @@ async function runRecipe(a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRu
     ...(a.limits ? { limits: a.limits } : {}),
   });
   if (r.code === 0) return undefined;
-  return `its rule (${rule.rule.file}) ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
+  return commandFailure(r, 2, 300);
 }
 
 /**
@@ -125,8 +126,8 @@ async function runRecipe(a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRu
  * rest on configure.ac alone); when configure.ac needs aclocal.m4's macros before AC_INIT (libtool's
  * m4_defn([LT_CONFIG_LTDL_DIR])), with it — aclocal.m4 is then an input of what is made from them.
  */
-async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, string>; withAclocal?: boolean; problem?: string }> {
-  let last = '';
+async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, string>; withAclocal?: boolean; problem?: Omit<RegenSkipArgs['ac-init-untraced'], 'path'> }> {
+  let last: string | undefined;
   for (const language of ['Autoconf-without-aclocal-m4', 'Autoconf']) {
     const r = await runSandboxed(a.bwrap, {
       scratch: a.scratch,
@@ -138,9 +139,9 @@ async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, strin
     });
     const values = packageValues(r.stdout);
     if (r.code === 0 && values.has('PACKAGE_NAME') && values.has('PACKAGE_VERSION')) return { values, ...(language === 'Autoconf' ? { withAclocal: true } : {}) };
-    last = r.code !== 0 ? (r.stderr.trim().split('\n').filter((l) => !/warning|expanded from|the top level/.test(l))[0] ?? '').slice(0, 200) : 'no AC_PACKAGE_NAME/VERSION';
+    last = r.code !== 0 ? (r.stderr.trim().split('\n').filter((l) => !/warning|expanded from|the top level/.test(l))[0] ?? '').slice(0, 200) : undefined;
   }
-  return { values: new Map(), problem: `AC_INIT's values could not be traced from ${a.ac} (${last})` };
+  return { values: new Map(), problem: { ac: a.ac, ...(last !== undefined ? { stderr: last } : {}) } };
 }
 
 /**
@@ -148,7 +149,7 @@ async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, strin
  * the shipped copies never feed their own regeneration.
  */
 export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResult> {
-  const result: AutotestResult = { outputs: [], skipped: [], tools: [] };
+  const result: AutotestResult = { outputs: [], skips: [], tools: [] };
   // A suite's stamp names its autoconf. A suite beyond the content-retention budget (bison's is 18 MB) is
   // found by name; its rule must then run autom4te, configure's autoconf version is used, and the
   // comparison is by blob id.
@@ -175,7 +176,7 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
     }
     return p;
   };
-  const planFor = (path: string): { am: ParsedMakefileAm; rule: ResolvedRule } | { problem: string } => {
+  const planFor = (path: string): { am: ParsedMakefileAm; rule: ResolvedRule } | { problem: RegenSkip } => {
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
     for (const amPath of makefileAmsAbove(dir, a.dir)) {
       if (a.origin.get(amPath) !== 'git') continue;
@@ -186,28 +187,28 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
         const rule = resolveRule(am, path, vals);
         if (rule) return { am, rule };
       } catch (e) {
-        if (e instanceof MakeExpandError) return { problem: `its rule in ${amPath} cannot be expanded here: ${e.message}` };
+        if (e instanceof MakeExpandError) return { problem: { kind: 'rule-not-expandable', args: { path, am: amPath, error: e.message } } };
         throw e;
       }
     }
-    return { problem: `no rule of a tracked Makefile.am (or a fragment it includes) makes it` };
+    return { problem: { kind: 'no-rule', args: { path } } };
   };
 
   const autoconfTools = new Map<string, Tool[]>();
   for (const s of suites) {
     const plan = planFor(s.path);
     if ('problem' in plan) {
-      result.skipped.push(`${s.path}: not regenerated: ${plan.problem}`);
+      result.skips.push(plan.problem);
       continue;
     }
     if (!/\bautom4te\b/.test(plan.rule.commands.join('\n'))) {
-      result.skipped.push(`${s.path}: not regenerated: its rule in ${plan.rule.rule.file} does not run autom4te`);
+      result.skips.push({ kind: 'rule-without-autom4te', args: { path: s.path, file: plan.rule.rule.file } });
       continue;
     }
     let tools = autoconfTools.get(s.version);
     if (!tools) autoconfTools.set(s.version, (tools = await findTools('autoconf', s.version, a.cacheDir)));
     if (!tools.length) {
-      result.skipped.push(`${s.path}: not regenerated: autoconf ${s.version} (its stamp) is not available`);
+      result.skips.push({ kind: 'autoconf-missing', args: { path: s.path, version: s.version } });
       continue;
     }
     // Prerequisites made by a rule of their own (package.m4): made first, from configure's values.
@@ -217,16 +218,20 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
       const sub = planFor(pre);
       if ('problem' in sub) continue; // a plain tarball input, judged by its own finding
       if (traced.problem && sub.rule.rule.recipe.some((l) => /\bPACKAGE_/.test(l))) {
-        result.skipped.push(`${pre}: not regenerated: ${traced.problem}`);
+        result.skips.push({ kind: 'ac-init-untraced', args: { path: pre, ...traced.problem } });
         continue;
       }
       rmSync(join(a.scratch, pre), { force: true });
       a.origin.delete(pre);
       a.outputs.add(pre);
       const failure = await runRecipe(a, sub.am, sub.rule, undefined);
-      const out = recordOutput(a, pre, 'make-rule', a.autoconf, sub, [...a.acInputs, ...(traced.withAclocal ? [posix.join(a.dir, 'aclocal.m4')] : [])], traced.problem ? [] : [`AC_INIT's values traced from ${a.ac} by autom4te ${a.autoconf.version} ${traced.withAclocal ? 'with' : 'without'} aclocal.m4: ${PACKAGE_VARS.map((v) => `PACKAGE_${v}=${values.get(`PACKAGE_${v}`) ?? ''}`).join(', ')}`]);
+      const traceStep: ProcedureStep = {
+        kind: 'ac-init-traced',
+        args: { ac: a.ac, version: a.autoconf.version, withAclocal: !!traced.withAclocal, values: PACKAGE_VARS.map((v) => ({ name: `PACKAGE_${v}`, value: values.get(`PACKAGE_${v}`) ?? '' })) },
+      };
+      const out = recordOutput(a, pre, 'make-rule', a.autoconf, sub, [...a.acInputs, ...(traced.withAclocal ? [posix.join(a.dir, 'aclocal.m4')] : [])], traced.problem ? [] : [traceStep]);
       if (failure || (out.status !== 'reproduced' && sub.rule.undefinedVars.length)) {
-        result.skipped.push(`${pre}: not regenerated: ${failure ?? `its rule uses ${sub.rule.undefinedVars.map((v) => `$(${v})`).join(', ')}, which nothing here defines`}`);
+        result.skips.push(failure ? { kind: 'rule-failed', args: { path: pre, file: sub.rule.rule.file, failure } } : { kind: 'undefined-vars', args: { path: pre, vars: sub.rule.undefinedVars } });
         // Put the shipped copy back: the testsuite is then made from it (a tarball input).
         const shipped = a.tarball(pre);
         if (shipped) writeFileSync(join(a.scratch, pre), shipped);
@@ -241,16 +246,16 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
     a.origin.delete(s.path);
     a.outputs.add(s.path);
     let kept: RegeneratedOutput | undefined;
-    let failure: string | undefined;
+    let failure: CommandFailure | undefined;
     for (const tool of tools) {
       failure = await runRecipe(a, plan.am, plan.rule, tool);
-      const out = recordOutput(a, s.path, 'autotest', tool, plan, [...plan.rule.prereqs], s.stamped ? [] : [`the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${s.version}, configure's, was used) and it is compared by its ${a.algo} blob id`]);
+      const out = recordOutput(a, s.path, 'autotest', tool, plan, [...plan.rule.prereqs], s.stamped ? [] : [{ kind: 'suite-by-blob-id', args: { version: s.version, algo: a.algo } }]);
       if (!failure && (!kept || out.status === 'reproduced')) kept = out;
       if (kept?.status === 'reproduced') break;
       rmSync(join(a.scratch, s.path), { force: true });
     }
     if (!kept || (kept.status !== 'reproduced' && plan.rule.undefinedVars.length)) {
-      result.skipped.push(`${s.path}: not regenerated: ${failure ?? `its rule uses ${plan.rule.undefinedVars.map((v) => `$(${v})`).join(', ')}, which nothing here defines`}`);
+      result.skips.push(failure ? { kind: 'rule-failed', args: { path: s.path, file: plan.rule.rule.file, failure } } : { kind: 'undefined-vars', args: { path: s.path, vars: plan.rule.undefinedVars } });
       a.outputs.delete(s.path);
       continue;
     }
@@ -261,7 +266,7 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
   return result;
 }
 
-function recordOutput(a: AutotestArgs, path: string, step: 'autotest' | 'make-rule', tool: Tool, plan: { am: ParsedMakefileAm; rule: ResolvedRule }, inputPaths: string[], extraProcedure: string[]): RegeneratedOutput {
+function recordOutput(a: AutotestArgs, path: string, step: 'autotest' | 'make-rule', tool: Tool, plan: { am: ParsedMakefileAm; rule: ResolvedRule }, inputPaths: string[], extraProcedure: ProcedureStep[]): RegeneratedOutput {
   const full = join(a.scratch, path);
   let regenerated: Buffer | undefined;
   try {
@@ -282,10 +287,11 @@ function recordOutput(a: AutotestArgs, path: string, step: 'autotest' | 'make-ru
     if (o) inputs.push({ path: p, origin: o });
   }
   inputs.sort((x, y) => (x.path < y.path ? -1 : 1));
-  const procedure = [
-    `the rule of ${plan.rule.rule.file} for ${plan.rule.target}, run in the sandbox in ${plan.am.dir || 'the top directory'}: ${plan.rule.commands.join(' && ').slice(0, 600)}`,
-    ...(plan.rule.undefinedVars.length ? [`${plan.rule.undefinedVars.map((v) => `$(${v})`).join(', ')} defined nowhere: empty, as make expands it`] : []),
+  // The rule's command lines are data (as make runs them); the steps are worded by core/wording.ts.
+  const procedureSteps: ProcedureStep[] = [
+    { kind: 'make-rule', args: { file: plan.rule.rule.file, target: plan.rule.target, dir: plan.am.dir, commands: plan.rule.commands } },
+    ...(plan.rule.undefinedVars.length ? [{ kind: 'undefined-empty' as const, args: { vars: plan.rule.undefinedVars } }] : []),
     ...extraProcedure,
   ];
-  return { path, step, tool: 'autoconf', version: tool.version, toolOrigin: tool.origin, status, ...(status === 'differs' ? { regenerated } : {}), inputs, procedure, normalisations: [] };
+  return { path, step, tool: 'autoconf', version: tool.version, toolOrigin: tool.origin, status, ...(status === 'differs' ? { regenerated } : {}), inputs, procedureSteps, normalisationSteps: [] };
 }

@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseOf, dirOf } from '../classify/paths.js';
 import type { TreeEntry } from '../core/types.js';
-import { runSandboxed, type SandboxLimits } from './sandbox.js';
+import type { Normalisation } from '../core/regeneration.js';
+import { commandFailure, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import type { RegenInput, RegeneratedOutput, Tool } from './types.js';
 
 export interface CatalogArgs {
@@ -48,7 +49,7 @@ export async function regenerateCatalogs(a: CatalogArgs): Promise<RegeneratedOut
   }
   if (!jobs.length) return [];
   const r = await runSandboxed(a.bwrap, { scratch: a.work, argv: ['/bin/sh', '-c', SCRIPT], toolchains: a.tool.prefix ? [a.tool.prefix] : [], ...(a.limits ? { limits: a.limits } : {}) });
-  if (r.code !== 0) throw new Error(`msgfmt ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  if (r.code !== 0) throw new SandboxCommandError(commandFailure(r, 1, Infinity));
   const read = (name: string) => {
     try {
       return readFileSync(join(a.work, name));
@@ -60,13 +61,13 @@ export async function regenerateCatalogs(a: CatalogArgs): Promise<RegeneratedOut
     const produced = read(`${n}.gmo`);
     const shipped = read(`${n}.shipped`)!;
     let status: RegeneratedOutput['status'] = produced ? (produced.equals(shipped) ? 'reproduced' : 'differs') : 'not-produced';
-    const normalisations: string[] = [];
+    const normalisationSteps: Normalisation[] = [];
     if (status === 'differs') {
       const s = read(`${n}.shipped.txt`);
       const g = read(`${n}.gmo.txt`);
       if (s && g && s.length > 0 && s.equals(g)) {
         status = 'reproduced';
-        normalisations.push(`compared as message catalogs (msgunfmt ${a.tool.version}): the messages are identical, the binary layout differs (another msgfmt build)`);
+        normalisationSteps.push({ kind: 'catalog-messages', args: { version: a.tool.version } });
       }
     }
     return {
@@ -78,8 +79,8 @@ export async function regenerateCatalogs(a: CatalogArgs): Promise<RegeneratedOut
       status,
       ...(status === 'differs' && produced ? { regenerated: produced } : {}),
       inputs: [{ path: po, origin: a.poOrigin(po) }],
-      procedure: ['msgfmt -c -o X.gmo X.po (the shipped .po)'],
-      normalisations,
+      procedureSteps: [{ kind: 'msgfmt', args: {} }],
+      normalisationSteps,
     };
   });
 }

@@ -8,6 +8,8 @@
  * regeneration against the shipped configure of libtool 2.4.7 and less 590, see docs/regeneration.md):
  * each must occur exactly once, in its context, or nothing is undone.
  */
+import type { Normalisation } from '../core/regeneration.js';
+
 const RUNSTATEDIR: readonly [string, string][] = [
   ['\nincludedir\nrunstatedir\nlocalstatedir\n', '\nincludedir\nlocalstatedir\n'],
   ["\nlocalstatedir='${prefix}/var'\nrunstatedir='${localstatedir}/run'\n", "\nlocalstatedir='${prefix}/var'\n"],
@@ -38,11 +40,11 @@ function occurrences(s: string, needle: string): number {
  * The shipped configure with Debian's autoconf 2.69 `--runstatedir` lines removed, when every block occurs
  * exactly once; undefined otherwise.
  */
-export function undoRunstatedir(shipped: string): { text: string; normalisation: string } | undefined {
+export function undoRunstatedir(shipped: string): { text: string; normalisation: Normalisation } | undefined {
   let text = shipped;
   for (const [patched, plain] of RUNSTATEDIR) {
     if (occurrences(text, patched) !== 1) return undefined;
     text = text.replace(patched, () => plain);
   }
-  return { text, normalisation: "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output" };
+  return { text, normalisation: { kind: 'debian-runstatedir', args: {} } };
 }

@@ -6,8 +6,9 @@
  * built from with those values changed, and nothing else. `applyLibtoolBuild` writes the shipped values
  * into libtoolize's output of that release — line by line, only on the lines that carry them — and says
  * what it replaced, so the comparison that follows is byte for byte on everything else and the
- * normalisations are listed in the evidence. Pure.
+ * normalisations are listed in the evidence (typed: core/wording.ts words them). Pure.
  */
+import type { Normalisation, NormalisationArgs } from '../core/regeneration.js';
 
 interface BuildValues {
   version?: string;
@@ -36,36 +37,41 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The regenerated text with the shipped file's build values written in, and the list of what changed
- * ("version 2.5.4 → 2.5.4.1-baa1-dirty (5 lines)"). Lines that carry none of the values are untouched.
+ * (version 2.5.4 → 2.5.4.1-baa1-dirty on 5 lines). Lines that carry none of the values are untouched.
  */
-export function applyLibtoolBuild(regenerated: string, shipped: string): { text: string; normalisations: string[] } {
+export function applyLibtoolBuild(regenerated: string, shipped: string): { text: string; normalisations: Normalisation[] } {
   const from = valuesOf(regenerated);
   const to = valuesOf(shipped);
-  const counts = new Map<string, number>();
-  const note = (what: string) => counts.set(what, (counts.get(what) ?? 0) + 1);
+  // Each value replaced, in the order first met, with the number of lines it was written on.
+  const counts = new Map<NormalisationArgs['libtool-build']['value'], NormalisationArgs['libtool-build']>();
+  const note = (value: NormalisationArgs['libtool-build']['value'], was: string, now: string) => {
+    const c = counts.get(value);
+    if (c) c.lines++;
+    else counts.set(value, { value, from: was, to: now, lines: 1 });
+  };
   const versionRe = from.version && to.version && from.version !== to.version ? new RegExp(`(?<![\\w.-])${escape(from.version)}(?![\\w.-]*\\w)`, 'g') : undefined;
   const lines = regenerated.split('\n').map((line) => {
     let out = line;
     if (from.revision && to.revision && from.revision !== to.revision && /^(?:package_revision=|macro_revision='|m4_define\(\[LT_PACKAGE_REVISION\])/.test(line)) {
       out = out.replace(from.revision, to.revision);
-      if (out !== line) note(`package revision ${from.revision} → ${to.revision}`);
+      if (out !== line) note('revision', from.revision, to.revision);
       return out;
     }
     if (versionRe && VERSION_LINE.test(line)) {
       const next = out.replace(versionRe, to.version!);
-      if (next !== out) note(`version ${from.version} → ${to.version}`);
+      if (next !== out) note('version', from.version!, to.version!);
       out = next;
     }
     if (from.url && to.url && from.url !== to.url && line.includes(`home page: <${from.url}>`)) {
       out = out.replace(`<${from.url}>`, `<${to.url}>`);
-      note(`home page URL ${from.url} → ${to.url}`);
+      note('url', from.url, to.url);
     }
     if (from.serial && to.serial && from.serial !== to.serial && line === `# serial ${from.serial} ltversion.m4`) {
       out = `# serial ${to.serial} ltversion.m4`;
-      note(`serial ${from.serial} → ${to.serial}`);
+      note('serial', from.serial, to.serial);
     }
     return out;
   });
-  const normalisations = [...counts].map(([what, n]) => `libtool snapshot build: ${what} (${n} line${n === 1 ? '' : 's'})`);
+  const normalisations: Normalisation[] = [...counts.values()].map((args) => ({ kind: 'libtool-build', args }));
   return { text: lines.join('\n'), normalisations };
 }

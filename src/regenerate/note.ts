@@ -1,4 +1,4 @@
-/** The regeneration report as a note of the result (pure). */
+/** The regeneration report as a note of the result (pure; typed, worded by core/wording.ts). */
 import type { Note } from '../core/result.js';
 import type { RegenerationReport } from './types.js';
 
@@ -12,11 +12,11 @@ export function regenerationNote(r: RegenerationReport): Note | undefined {
   return {
     code: 'REGENERATION',
     status: r.status,
-    ...(r.reason ? { reason: r.reason } : {}),
-    ...(r.partial ? { partial: r.partial } : {}),
-    ...(r.skipped?.length ? { skipped: r.skipped } : {}),
+    ...(r.cause ? { cause: r.cause } : {}),
+    ...(r.autoconfOnly ? { autoconfOnly: r.autoconfOnly } : {}),
+    ...(r.skips?.length ? { skips: r.skips } : {}),
     ...(stamped.length ? { stamped } : {}),
-    tools: r.tools.map((t) => `${t.name} ${t.version}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`),
+    toolchain: r.tools.map((t) => ({ name: t.name, version: t.version, origin: t.origin })),
     outputs: outputs.length,
     reproduced: outputs.filter((o) => o.status === 'reproduced').length,
     ...(r.status === 'done' ? { seconds: Math.round(r.ms / 100) / 10 } : {}),

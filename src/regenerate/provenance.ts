@@ -10,7 +10,7 @@
  *   not reproduced                      REGENERATION_MISMATCH, high, critical when the shipped file's
  *                                       differing lines carry suspicious constructs; diff regenerated → shipped
  *   not regenerated                     GENERATED_BY_AUTOTOOLS keeps its label, with proof { proved: false,
- *                                       reason }
+ *                                       cause } (typed, worded by core/wording.ts)
  */
 import { structuredPatch } from 'diff';
 import { judgeAclocalCopy } from '../classify/aclocal-copy.js';
@@ -18,7 +18,8 @@ import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { codeDoc } from '../core/codes.js';
-import type { AutotoolsTool, Finding, ProvenanceInput } from '../core/findings.js';
+import type { AutotoolsTool, FlaggedInput, Finding, ProvenanceInput } from '../core/findings.js';
+import type { ProofCause } from '../core/regeneration.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
@@ -42,18 +43,16 @@ export function addedLines(a: string, b: string): Set<number> | undefined {
 
 const REGENERATED_TOOLS: ReadonlySet<AutotoolsTool> = new Set(['autoconf', 'aclocal', 'autoheader', 'automake', 'msgfmt', 'autom4te']);
 
-/** Why a label-only autotools explanation is not proved. */
-function unprovedReason(report: RegenerationReport | undefined, tool: AutotoolsTool, path: string): string {
-  if (!REGENERATED_TOOLS.has(tool) || /\.texi$|(?:^|\/)stamp-[\w.-]*vti$/.test(path)) {
-    return `${tool} output: regeneration covers only aclocal.m4, configure, the autoheader template, Makefile.in, libtool's files, .gmo catalogs and autotest suites`;
-  }
-  if (!report) return 'regeneration was not attempted';
-  const skipped = report.skipped?.find((l) => l.startsWith(`${path}: `));
-  if (skipped) return skipped.slice(path.length + 2);
-  if (report.status === 'done' && report.partial && (tool === 'aclocal' || tool === 'automake')) return `not regenerated: ${report.partial}`;
-  if (report.status === 'done') return `not among the regenerated outputs of ${[...new Set([...report.outputs.values()].map((o) => o.step))].join(', ') || 'this run'}`;
-  if (report.status === 'not-applicable') return report.reason ?? 'nothing to regenerate';
-  return `not regenerated: ${report.reason ?? report.status}`;
+/** Why a label-only autotools explanation is not proved (typed; core/wording.ts words it). */
+export function unprovedCause(report: RegenerationReport | undefined, tool: AutotoolsTool, path: string): ProofCause {
+  if (!REGENERATED_TOOLS.has(tool) || /\.texi$|(?:^|\/)stamp-[\w.-]*vti$/.test(path)) return { kind: 'not-covered', args: { tool } };
+  if (!report) return { kind: 'not-attempted', args: {} };
+  const skip = report.skips?.find((s) => 'path' in s.args && s.args.path === path);
+  if (skip) return { kind: 'skipped', args: { skip } };
+  if (report.status === 'done' && report.autoconfOnly && (tool === 'aclocal' || tool === 'automake')) return { kind: 'autoconf-only', args: { autoconfOnly: report.autoconfOnly } };
+  if (report.status === 'done') return { kind: 'not-among-outputs', args: { steps: [...new Set([...report.outputs.values()].map((o) => o.step))] } };
+  if (report.status === 'not-applicable') return { kind: 'not-applicable', args: report.cause ? { cause: report.cause } : {} };
+  return { kind: 'not-regenerated', args: { status: report.status, ...(report.cause ? { cause: report.cause } : {}) } };
 }
 
 function inputProvenance(
@@ -61,9 +60,9 @@ function inputProvenance(
   report: RegenerationReport,
   byPath: Map<string, Finding>,
   release: { date?: string; tag?: string } = {},
-): { inputs: ProvenanceInput[]; flagged: { path: string; code: Finding['code']; severity: Severity }[]; unproved: string[] } {
+): { inputs: ProvenanceInput[]; flagged: FlaggedInput[]; unproved: string[] } {
   const out: ProvenanceInput[] = [];
-  const flagged: { path: string; code: Finding['code']; severity: Severity }[] = [];
+  const flagged: FlaggedInput[] = [];
   // Inputs explained only by a generated-file label (an autoconf-only run's aclocal.m4, or an output
   // that itself reproduced only from such an input): not flagged, but the output is then not proved.
   const unproved: string[] = [];
@@ -73,7 +72,7 @@ function inputProvenance(
       // Judged like the same file shipped under m4/, against the aclocal form of every known version.
       const { flagged: flag, ...judged } = judgeAclocalCopy(i.copy, release);
       out.push({ path: i.path, origin: i.origin, part: i.copy.name, ...judged });
-      if (flag) flagged.push({ path: `${i.path} (copy of ${i.copy.name}, line ${i.copy.line})`, ...flag });
+      if (flag) flagged.push({ path: i.path, copy: { name: i.copy.name, line: i.copy.line }, ...flag });
       continue;
     }
     if (i.origin === 'git') {
@@ -140,21 +139,31 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
             proof: {
               proved: false,
               method: 'regenerated',
-              reason: `reproduced ${o.normalisations.length ? 'after the listed normalisations' : 'byte for byte'} by ${o.step} (${o.tool} ${o.version}), but from ${inputs.filter((x) => unproved.includes(x.path)).map((x) => `${x.path} (${x.origin === 'regenerated' ? 'itself reproduced only from unproved inputs' : 'as shipped'})`).join(', ')}, not proved${report.partial ? `: ${report.partial}` : ''}`,
+              cause: {
+                kind: 'unproved-inputs',
+                args: {
+                  normalised: o.normalisationSteps.length > 0,
+                  step: o.step,
+                  tool: o.tool,
+                  version: o.version,
+                  inputs: inputs.filter((x) => unproved.includes(x.path)).map((x) => ({ path: x.path, regenerated: x.origin === 'regenerated' })),
+                  ...(report.autoconfOnly ? { autoconfOnly: report.autoconfOnly } : {}),
+                },
+              },
               step: o.step,
               tool: o.tool,
               version: o.version,
               toolOrigin: o.toolOrigin,
               inputs,
               unproved,
-              normalisations: o.normalisations,
+              normalisationSteps: o.normalisationSteps,
             },
           });
         } else if (!flagged.length) {
           out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, {
             tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
             ...(prev.code === 'GENERATED_BY_AUTOTOOLS' && prev.evidence.source ? { source: prev.evidence.source } : {}),
-            proof: { proved: true, method: 'regenerated', step: o.step, tool: o.tool, version: o.version, toolOrigin: o.toolOrigin, inputs, procedure: o.procedure, normalisations: o.normalisations },
+            proof: { proved: true, method: 'regenerated', step: o.step, tool: o.tool, version: o.version, toolOrigin: o.toolOrigin, inputs, procedureSteps: o.procedureSteps, normalisationSteps: o.normalisationSteps },
           });
         } else {
           out[i] = escalate(makeFinding('REPRODUCED_WITH_FLAGGED_INPUT', o.path, { step: o.step, tool: o.tool, version: o.version, flagged, inputs }, extra), worst([codeDoc('REPRODUCED_WITH_FLAGGED_INPUT').severity, ...flagged.map((f) => f.severity)]), 'flagged-input');
@@ -180,7 +189,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
       const mismatch = makeFinding(
         'REGENERATION_MISMATCH',
         o.path,
-        { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', differingLines, inputs, procedure: o.procedure, normalisations: o.normalisations },
+        { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', differingLines, inputs, procedureSteps: o.procedureSteps, normalisationSteps: o.normalisationSteps },
         { ...(constructs.length ? { constructs } : {}), diff, ...(prev.degraded ? { degraded: prev.degraded } : {}) },
       );
       out[i] = constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
@@ -191,7 +200,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
   for (let i = 0; i < out.length; i++) {
     const f = out[i]!;
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || f.evidence.proof) continue;
-    out[i] = { ...f, evidence: { ...f.evidence, proof: { proved: false, method: 'label', reason: unprovedReason(report, f.evidence.tool, f.path) } } };
+    out[i] = { ...f, evidence: { ...f.evidence, proof: { proved: false, method: 'label', cause: unprovedCause(report, f.evidence.tool, f.path) } } };
   }
   return out;
 }

@@ -37,12 +37,14 @@ import { applyLibtoolBuild } from './libtool-build.js';
 import { undoRunstatedir } from './distro-patches.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
-import { probeSandbox, runSandboxed, type SandboxLimits } from './sandbox.js';
+import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
 import type { GeneratorStep } from '../core/findings.js';
+import type { AutoconfOnly, Normalisation, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
+import { regenCauseText } from '../core/wording.js';
 export type { RegenerateMode, RegenerationReport } from './types.js';
 export { REGENERATE_MODES } from './types.js';
 
@@ -83,8 +85,15 @@ interface ConfigureDir {
   makefileIns: string[];
 }
 
-function emptyReport(status: RegenerationReport['status'], reason?: string, ms = 0): RegenerationReport {
-  return { status, ...(reason ? { reason } : {}), tools: [], outputs: new Map(), placeholders: 0, ms };
+function emptyReport(status: RegenerationReport['status'], cause?: RegenCause, ms = 0): RegenerationReport {
+  return { status, ...(cause ? { cause } : {}), tools: [], outputs: new Map(), placeholders: 0, ms };
+}
+
+/** A generator run that did not complete: the command that failed in the sandbox, or an error of its own. */
+class GeneratorFailure extends Error {
+  constructor(readonly regenCause: RegenCause) {
+    super(regenCauseText(regenCause));
+  }
 }
 
 /** Write `data` at `rel` under `root`, refusing to pass through a symlink or to leave the tree. */
@@ -215,10 +224,6 @@ function amIncludes(am: string, amDir: string, acDir: string): string[] {
   return out;
 }
 
-function lastLines(s: string, n = 2): string {
-  return s.trim().split('\n').slice(-n).join(' | ').slice(0, 400);
-}
-
 /**
  * What regeneration needs before any input is known — whether the sandbox starts, and the versions of the
  * system's autoconf, automake and msgfmt (each a process to spawn) — started early so that it
@@ -232,7 +237,7 @@ export function prepareRegeneration(mode: RegenerateMode, path?: string): void {
 
 export async function regenerate(args: RegenerateArgs): Promise<RegenerationReport> {
   const t0 = Date.now();
-  if (args.mode === 'off') return emptyReport('off', 'disabled with --no-regenerate');
+  if (args.mode === 'off') return emptyReport('off', { kind: 'disabled', args: {} });
   const tarballOnly = new Map<string, TreeEntry>();
   for (const d of args.diffs) if (d.status === 'tarball-only' && d.tarball) tarballOnly.set(d.path, d.tarball);
 
@@ -250,17 +255,17 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     }
   }
   const dirs = findConfigureDirs(args, tarballOnly, acTexts);
-  if (!dirs.length) return emptyReport('not-applicable', 'no generated configure with its configure.ac in git', Date.now() - t0);
+  if (!dirs.length) return emptyReport('not-applicable', { kind: 'no-configure', args: {} }, Date.now() - t0);
 
   let detected: GeneratorVersions | undefined;
-  const unavailable = (reason: string): RegenerationReport => {
-    if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `cannot regenerate the autotools files: ${reason}`, 'install what is missing, or drop --regenerate=require');
-    return { ...emptyReport('unavailable', reason, Date.now() - t0), ...(detected ? { versions: detected } : {}) };
+  const unavailable = (cause: RegenCause): RegenerationReport => {
+    if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `cannot regenerate the autotools files: ${regenCauseText(cause)}`, 'install what is missing, or drop --regenerate=require');
+    return { ...emptyReport('unavailable', cause, Date.now() - t0), ...(detected ? { versions: detected } : {}) };
   };
 
   const sandbox = await probeSandbox(args.path);
-  if (!sandbox.ok) return unavailable(sandbox.reason);
-  if (args.git.entries.size > MAX_TREE_FILES) return unavailable(`the tree has ${args.git.entries.size} files (more than ${MAX_TREE_FILES})`);
+  if (!sandbox.ok) return unavailable(sandbox.cause);
+  if (args.git.entries.size > MAX_TREE_FILES) return unavailable({ kind: 'tree-too-large', args: { files: args.git.entries.size, max: MAX_TREE_FILES } });
 
   // ---- versions and tools ----
   const head = (p: string) => args.tarball(p)?.subarray(0, 8192).toString('latin1');
@@ -270,34 +275,34 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   const ltmain = [...tarballOnly.keys()].find((p) => baseOf(p) === 'ltmain.sh');
   const versions = detectVersions(head, { configure: top.configure, ...(top.aclocal ? { aclocal: top.aclocal } : {}), makefileIns: dirs.flatMap((d) => d.makefileIns), ...(ltmain ? { ltmain } : {}), gettext: gettextFiles });
   detected = versions;
-  if (!versions.autoconf) return unavailable(`${top.configure} carries no "Generated by GNU Autoconf X" stamp`);
+  if (!versions.autoconf) return unavailable({ kind: 'no-autoconf-stamp', args: { configure: top.configure } });
   const needAutomake = dirs.some((d) => d.aclocal || d.makefileIns.length);
   const needed: [ToolName, string][] = [['autoconf', versions.autoconf]];
   // Without the stamped automake (1.16.1–1.16.4 are in no Debian release this archive holds) the run is
   // autoconf-only: configure, the autoheader template and autotest suites are made from the shipped
   // aclocal.m4, which keeps its label (and so do the Makefile.in files); the note says so.
-  let partial: string | undefined;
-  const preSkipped: string[] = [];
+  let autoconfOnly: AutoconfOnly | undefined;
+  const preSkipped: RegenSkip[] = [];
   if (needAutomake) {
     const automake = versions.automake ? await findTools('automake', versions.automake, args.cacheDir) : [];
     // aclocal stamps the autoconf it ran with into aclocal.m4: it must be the same version.
     const mixed = versions.aclocalAutoconf && versions.aclocalAutoconf !== versions.autoconf;
     if (!automake.length || mixed) {
-      const why = !versions.automake
-        ? 'no automake version stamp in aclocal.m4 or Makefile.in'
+      const why: AutoconfOnly['why'] = !versions.automake
+        ? { kind: 'no-automake-stamp', args: {} }
         : mixed
-          ? `aclocal.m4 was generated for autoconf ${versions.aclocalAutoconf} but configure by ${versions.autoconf}`
-          : `automake ${versions.automake} not available (add with: distdiff toolchain add automake-${versions.automake}.tar.xz)`;
+          ? { kind: 'mixed-autoconf', args: { aclocalAutoconf: versions.aclocalAutoconf!, autoconf: versions.autoconf } }
+          : { kind: 'automake-missing', args: { version: versions.automake } };
       if (args.mode === 'require') return unavailable(why);
       const counts = dirs.reduce((n, d) => n + d.makefileIns.filter((m) => args.git.entries.has(inDir(dirOf(m), 'Makefile.am'))).length, 0);
-      partial = `${why}: autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and ${counts} Makefile.in keep their label`;
+      autoconfOnly = { why, makefileIns: counts };
       // A Makefile.in whose Makefile.am the release made (not in git) has no label to keep: say what it lacks.
       for (const m of dirs.flatMap((d) => d.makefileIns)) {
         const am = inDir(dirOf(m), 'Makefile.am');
         if (args.git.entries.has(am)) continue;
         const amHead = head(am) ?? '';
-        const by = /gnulib-tool/.test(amHead) || /^## DO NOT EDIT! GENERATED AUTOMATICALLY!/m.test(amHead) ? ' (gnulib-tool output, by its header)' : '';
-        preSkipped.push(`${m}: not regenerated: ${why}; and its input ${am} is not in git — the release made it${by}, so it is not proved either`);
+        const gnulibTool = /gnulib-tool/.test(amHead) || /^## DO NOT EDIT! GENERATED AUTOMATICALLY!/m.test(amHead);
+        preSkipped.push({ kind: 'makefile-am-release-made', args: { path: m, why, am, gnulibTool } });
       }
       for (const d of dirs) {
         if (d.aclocal) d.shippedAclocal = d.aclocal;
@@ -307,13 +312,13 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     } else needed.push(['automake', versions.automake!]);
   }
   const candidates: Tool[][] = [];
-  const missing: string[] = [];
+  const missing: { name: ToolName; version: string }[] = [];
   for (const [name, version] of needed) {
     const found = await findTools(name, version, args.cacheDir);
     if (found.length) candidates.push(found);
-    else missing.push(`${name} ${version}`);
+    else missing.push({ name, version });
   }
-  if (missing.length) return unavailable(`${missing.join(' and ')} not available (system has other versions; add with: distdiff toolchain add ${missing.map((m) => `${m.replace(' ', '-')}.tar.xz`).join(' ')})`);
+  if (missing.length) return unavailable({ kind: 'tools-missing', args: { tools: missing } });
   // The first tool of each kind; then, when some kind has a second (a GNU build and a distribution's), that one.
   const toolSets: Tool[][] = [candidates.map((c) => c[0]!)];
   if (candidates.some((c) => c.length > 1)) toolSets.push(candidates.map((c) => c[1] ?? c[0]!));
@@ -389,11 +394,11 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (ok && safeWrite(base, path, (full) => symlinkSync(target, full))) origin.set(path, args.git.entries.has(path) ? 'git' : 'tarball');
     }
     if (missingInput.length) {
-      return unavailable(`build input(s) too large to keep in memory: ${missingInput.slice(0, 3).join(', ')}${missingInput.length > 3 ? ` and ${missingInput.length - 3} more` : ''}`);
+      return unavailable({ kind: 'inputs-too-large', args: { paths: missingInput.slice(0, 3), more: Math.max(0, missingInput.length - 3) } });
     }
 
     // ---- run the generators, once per tool set; the run that reproduces most is kept ----
-    let best: { outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: string } | undefined;
+    let best: { outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: RegenCause } | undefined;
     for (const [n, tools] of toolSets.entries()) {
       const scratch = toolSets.length > 1 ? join(temp, `run-${n}`) : base;
       if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
@@ -408,12 +413,12 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     }
     const kept = best!;
     if (kept.failure) {
-      if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${kept.failure}`, 'see the generator message; drop --regenerate=require to get the report without it');
+      if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${regenCauseText(kept.failure)}`, 'see the generator message; drop --regenerate=require to get the report without it');
       return { ...emptyReport('failed', kept.failure), versions, tools: kept.tools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
     }
     const ranTools = [...kept.tools, ...(libtool && [...kept.outputs.values()].some((o) => o.step === 'libtoolize') ? [libtool] : [])];
     // Autotest suites and their package.m4, by the tag's Makefile.am rules (./autotest.ts).
-    const skipped: string[] = [...preSkipped];
+    const skips: RegenSkip[] = [...preSkipped];
     const autoconf = kept.tools.find((t) => t.name === 'autoconf')!;
     for (const d of dirs) {
       try {
@@ -433,10 +438,10 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
           ...(args.limits ? { limits: args.limits } : {}),
         });
         for (const o of at.outputs) kept.outputs.set(o.path, o);
-        skipped.push(...at.skipped);
+        skips.push(...at.skips);
         for (const t of at.tools) if (!ranTools.some((r) => r.name === t.name && r.version === t.version && r.origin === t.origin)) ranTools.push(t);
       } catch (e) {
-        skipped.push(`autotest suites of ${d.dir || 'the top directory'} not regenerated: ${e instanceof Error ? e.message : String(e)}`);
+        skips.push({ kind: 'suites-failed', args: { dir: d.dir, error: e instanceof Error ? e.message : String(e) } });
       }
     }
     // .gmo catalogs, with msgfmt of the gettext version the po/ infrastructure names.
@@ -445,7 +450,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     for (const v of new Set(gettextFiles.map((p) => gettextVersion(head(p) ?? '')).filter((x): x is string => !!x))) {
       gettext ??= (await findTools('gettext', v, args.cacheDir))[0];
     }
-    let catalogFailure: string | undefined;
+    let catalogFailure: RegenCause | undefined;
     if (gettext) {
       try {
         const catalogs = await regenerateCatalogs({
@@ -461,11 +466,11 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         for (const c of catalogs) kept.outputs.set(c.path, c);
         if (catalogs.length) ranTools.push(gettext);
       } catch (e) {
-        catalogFailure = `message catalogs not compiled: ${e instanceof Error ? e.message : String(e)}`;
-        if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${catalogFailure}`, 'drop --regenerate=require to get the report without it');
+        catalogFailure = e instanceof SandboxCommandError ? { kind: 'msgfmt-failed', args: { failure: e.failure } } : { kind: 'catalogs-error', args: { error: e instanceof Error ? e.message : String(e) } };
+        if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${regenCauseText(catalogFailure)}`, 'drop --regenerate=require to get the report without it');
       }
     }
-    return { status: 'done', ...(catalogFailure ? { reason: catalogFailure } : {}), ...(partial ? { partial } : {}), ...(skipped.length ? { skipped } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
+    return { status: 'done', ...(catalogFailure ? { cause: catalogFailure } : {}), ...(autoconfOnly ? { autoconfOnly } : {}), ...(skips.length ? { skips } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
@@ -487,16 +492,16 @@ interface GeneratorRun {
 }
 
 /** aclocal → autoconf → autoheader → automake in each configure directory, then libtoolize. */
-async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: string }> {
+async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: RegenCause }> {
   const { args, scratch, dirs, tools, tarballOnly, outputs, origin } = g;
   const result = new Map<string, RegeneratedOutput>();
   const toolOf = (name: ToolName) => tools.find((t) => t.name === name)!;
   const prefixes = [...tools, ...(g.libtool ? [g.libtool] : [])].flatMap((t) => (t.prefix ? [t.prefix] : []));
   const sandboxRun = async (dir: string, argv: string[], toolchains = prefixes) => {
     const r = await runSandboxed(g.sandbox, { scratch, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
-    if (r.code !== 0) throw new Error(`${argv.join(' ')} in ${dir || '.'} ${r.timedOut ? 'timed out' : `failed (exit ${r.code ?? r.signal})`}: ${lastLines(r.stderr)}`);
+    if (r.code !== 0) throw new GeneratorFailure({ kind: 'generator-failed', args: { command: argv, dir, failure: commandFailure(r) } });
   };
-  const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedure: string[] = [], ran?: Tool, normalisations: string[] = []) => {
+  const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedureSteps: ProcedureStep[] = [], ran?: Tool, normalisationSteps: Normalisation[] = []) => {
     const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
     const regenerated = readOutput(scratch, path);
     const shipped = args.tarball(path);
@@ -510,7 +515,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         const undone = undoRunstatedir(shipped.toString('latin1'));
         if (undone && Buffer.from(undone.text, 'latin1').equals(regenerated)) {
           status = 'reproduced';
-          normalisations = [...normalisations, undone.normalisation];
+          normalisationSteps = [...normalisationSteps, undone.normalisation];
         }
       }
     }
@@ -523,8 +528,8 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       status,
       ...(status === 'differs' ? { regenerated } : {}),
       inputs,
-      procedure,
-      normalisations,
+      procedureSteps,
+      normalisationSteps,
     });
   };
   const inputOf = (p: string): RegenInput | undefined => {
@@ -559,14 +564,14 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         // directory here: nothing installed on this machine leaks into the result.
         const shipped = args.tarball(d.aclocal)?.toString('latin1');
         const block = shipped !== undefined ? copiedBlock(shipped, automakeMacros) : undefined;
-        const procedure: string[] = [];
+        const procedure: ProcedureStep[] = [];
         const acdir = join(g.acdir, String(dirs.indexOf(d)));
         mkdirSync(acdir, { recursive: true });
         if (block) {
           writeFileSync(join(acdir, 'aclocal-copies.m4'), block.slice(0, -1), 'latin1');
           const parts = splitCopies(block, upstreamDbOrUndefined());
           copies = parts.map((copy) => ({ path: d.aclocal!, origin: 'aclocal-copy' as const, copy }));
-          procedure.push(`aclocal's system directory held only the ${parts.length} third-party macro file(s) copied into the shipped ${d.aclocal} (${parts.map((p) => p.name).join(', ')})`);
+          procedure.push({ kind: 'aclocal-copies', args: { aclocal: d.aclocal, files: parts.map((p) => p.name) } });
         }
         await sandboxRun(d.dir, ['aclocal', '--force', `--system-acdir=${acdir}`, ...aclocalIncludes(d.acText, rootAmText).flatMap((i) => ['-I', i])]);
         const text = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
@@ -604,7 +609,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           for (const m of d.makefileIns) rmSync(join(scratch, m), { force: true });
           await sandboxRun(d.dir, ['automake', '--add-missing', '--copy']);
           const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => relTo(d.dir, p));
-          const procedure = [`automake --add-missing --copy installed ${installed.join(', ') || 'nothing'} (the tarball's copies were set aside)`];
+          const procedure: ProcedureStep[] = [{ kind: 'automake-add-missing', args: { installed } }];
           for (const m of d.makefileIns) record(m, 'automake', amInputs(m), procedure);
           const second = d.makefileIns.filter((m) => result.get(m)?.status === 'reproduced').length;
           const first = [...firstRun.values()].filter((o) => o.status === 'reproduced').length;
@@ -629,7 +634,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         // Only libtool's prefix on PATH: libtoolize must not find another libtool's files.
         await sandboxRun(d.dir, ['libtoolize', '--copy', '--force', '--quiet'], g.libtool.prefix ? [g.libtool.prefix] : []);
         for (const p of [lt, ...ltM4]) {
-          let normalisations: string[] = [];
+          let normalisations: Normalisation[] = [];
           const produced = readOutput(scratch, p);
           const shippedFile = args.tarball(p);
           if (shipped !== g.libtool.version && produced && shippedFile) {
@@ -642,7 +647,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       }
     }
   } catch (e) {
-    return { outputs: result, tools, failure: e instanceof Error ? e.message : String(e) };
+    return { outputs: result, tools, failure: e instanceof GeneratorFailure ? e.regenCause : { kind: 'error', args: { error: e instanceof Error ? e.message : String(e) } } };
   }
   return { outputs: result, tools };
 }

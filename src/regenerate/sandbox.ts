@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
+import type { CommandFailure, RegenCause } from '../core/regeneration.js';
 
 /** Where the scratch tree appears inside the sandbox. */
 export const SANDBOX_ROOT = '/build';
@@ -52,8 +53,8 @@ export interface SandboxAvailable {
 }
 export interface SandboxMissing {
   ok: false;
-  /** What is missing or failing, one line (for the report). */
-  reason: string;
+  /** What is missing or failing (typed; core/wording.ts words it for the report). */
+  cause: Extract<RegenCause, { kind: 'bwrap-missing' | 'no-shell' | 'sandbox-refused' | 'bwrap-error' }>;
 }
 export type SandboxProbe = SandboxAvailable | SandboxMissing;
 
@@ -82,6 +83,18 @@ export interface SandboxCommand {
   /** Host directories mounted read-write at the same path (only for building a toolchain). */
   writable?: string[];
   limits?: Partial<SandboxLimits>;
+}
+
+/** How a sandboxed command failed (for a cause or a skip): deadline or exit status, and the end of its stderr (`lines` last lines, at most `max` characters). */
+export function commandFailure(r: SandboxRun, lines = 2, max = 400): CommandFailure {
+  return { timedOut: r.timedOut, exit: r.code ?? r.signal ?? 'unknown', stderr: r.stderr.trim().split('\n').slice(-lines).join(' | ').slice(0, max) };
+}
+
+/** A sandboxed command that failed, thrown by the generator runs and caught where the cause is recorded. */
+export class SandboxCommandError extends Error {
+  constructor(readonly failure: CommandFailure) {
+    super('sandboxed command failed');
+  }
 }
 
 /** Find an executable on PATH (no shell, no spawn). */
@@ -181,8 +194,8 @@ export function probeSandbox(path = process.env.PATH ?? ''): Promise<SandboxProb
   probedPath = path;
   probed = (async (): Promise<SandboxProbe> => {
     const bwrap = which('bwrap', path);
-    if (!bwrap) return { ok: false, reason: 'bubblewrap (bwrap) is not installed or not on PATH (Debian package bubblewrap)' };
-    if (!existsSync('/usr/bin/env') || !existsSync('/bin/sh')) return { ok: false, reason: 'no /bin/sh for the sandbox' };
+    if (!bwrap) return { ok: false, cause: { kind: 'bwrap-missing', args: {} } };
+    if (!existsSync('/usr/bin/env') || !existsSync('/bin/sh')) return { ok: false, cause: { kind: 'no-shell', args: {} } };
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const scratch = mkdtempSync(join(tmpdir(), 'distdiff-probe-'));
@@ -196,12 +209,11 @@ export function probeSandbox(path = process.env.PATH ?? ''): Promise<SandboxProb
       });
       const r = await runSandboxed(bwrap, { scratch, argv: ['/bin/sh', '-c', 'touch probe && echo ok'], limits: { wallMs: 15_000 } });
       if (r.code !== 0 || r.stdout.trim() !== 'ok' || !existsSync(join(scratch, 'probe'))) {
-        const why = r.stderr.trim().split('\n').pop() || `exit ${r.code ?? r.signal}`;
-        return { ok: false, reason: `bubblewrap cannot start a sandbox here (${why}); user namespaces may be disabled` };
+        return { ok: false, cause: { kind: 'sandbox-refused', args: { stderr: r.stderr.trim().split('\n').pop() ?? '', exit: r.code ?? r.signal ?? 'unknown' } } };
       }
       return { ok: true, bwrap, version: version || 'unknown' };
     } catch (e) {
-      return { ok: false, reason: `bubblewrap could not be run: ${e instanceof Error ? e.message : String(e)}` };
+      return { ok: false, cause: { kind: 'bwrap-error', args: { error: e instanceof Error ? e.message : String(e) } } };
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }

@@ -18,6 +18,7 @@ import { acquireArchive } from '../acquire/archive-source.js';
 import { archiveSignature, checkAuthOptions, loadAuthKeyring } from '../acquire/authenticity.js';
 import { DistdiffError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
+import { regenCauseText } from '../core/wording.js';
 import { libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { Tool, ToolName } from './types.js';
@@ -154,7 +155,7 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
   const sha256 = archive.sha256 ?? (await sha256File(archive.path));
 
   const sandbox = await probeSandbox();
-  if (!sandbox.ok) throw new DistdiffError('usage', source, `cannot build a toolchain: ${sandbox.reason}`, 'install bubblewrap (scripts/install-system-deps.sh)');
+  if (!sandbox.ok) throw new DistdiffError('usage', source, `cannot build a toolchain: ${regenCauseText(sandbox.cause)}`, 'install bubblewrap (scripts/install-system-deps.sh)');
 
   const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
   try {

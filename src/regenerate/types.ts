@@ -3,6 +3,7 @@
  * provenance post pass. Types only.
  */
 import type { Construct, GeneratorStep } from '../core/findings.js';
+import type { AutoconfOnly, Normalisation, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
 import type { GeneratorVersions } from './detect.js';
 
 export interface Tool {
@@ -38,20 +39,20 @@ export interface RegeneratedOutput {
   regenerated?: Buffer;
   /** The files this output is generated from. */
   inputs: RegenInput[];
-  /** How the output was produced beyond the plain step (never silent). */
-  procedure: string[];
-  /** Normalisations applied before comparing (none today: outputs are compared byte for byte). */
-  normalisations: string[];
+  /** How the output was produced beyond the plain step (never silent): typed steps, worded by core/wording.ts. */
+  procedureSteps: ProcedureStep[];
+  /** Normalisations applied before comparing (none for most outputs: they are compared byte for byte). */
+  normalisationSteps: Normalisation[];
 }
 
 export interface RegenerationReport {
   status: 'done' | 'off' | 'not-applicable' | 'unavailable' | 'failed';
-  /** Why regeneration did not happen or failed (one line). */
-  reason?: string;
-  /** An autoconf-only run (automake's version unavailable): why, and what keeps its label. */
-  partial?: string;
-  /** Outputs that were planned but not made, one line each with the reason. */
-  skipped?: string[];
+  /** Why regeneration did not happen or failed (status done: the part that failed). */
+  cause?: RegenCause;
+  /** An autoconf-only run (automake's version unavailable): why, and how many Makefile.in keep their label. */
+  autoconfOnly?: AutoconfOnly;
+  /** Outputs that were planned but not made, each with its cause. */
+  skips?: RegenSkip[];
   versions?: GeneratorVersions;
   tools: Tool[];
   outputs: Map<string, RegeneratedOutput>;

@@ -11,11 +11,11 @@
  */
 import { boundFindings, inGroup } from '../core/group.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
-import { codeDoc, DOCS_BASE } from '../core/codes.js';
+import { codeDoc, DOCS_BASE, formatFinding as rawMessage } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type ContentDiff, type Severity } from '../core/types.js';
-import { authenticityLine, chainStepText, formatFinding as rawMessage, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
+import { authenticityLine, chainStepText, evidenceJson, noteText as rawNoteText, severityReasonText, verdictLine } from '../core/wording.js';
 
 const noteText = (n: Parameters<typeof rawNoteText>[0]) => escapeNonPrinting(rawNoteText(n));
 
@@ -180,7 +180,7 @@ function findingHtml(f: Finding, opts: HtmlOptions): string {
   if (why) parts.push(`<p class="muted">severity ${h(why)}</p>`);
   if (f.allowed) parts.push(`<p class="muted">allowed by policy (was ${h(f.allowed.originalSeverity)}): ${h(f.allowed.reason)}</p>`);
   if (f.degraded) parts.push(`<p class="muted">check ${h(f.degraded.check)} failed (${h(f.degraded.error)}); compared bytes only</p>`);
-  const ev = Object.entries(f.evidence as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  const ev = Object.entries(evidenceJson(f, false) as Record<string, unknown>).filter(([, v]) => v !== undefined);
   if (ev.length > 0) {
     parts.push('<dl class="evidence">' + ev.map(([key, v]) => `<dt>${h(key)}</dt><dd>${h(typeof v === 'string' ? v : JSON.stringify(v))}</dd>`).join('') + '</dl>');
   }

@@ -1,11 +1,13 @@
 /**
  * JSON report: the VerifyResult as is (versioned by `schemaVersion`), keys in a stable order. The one
- * additions are at this edge: each revision-chain step's English `detail` and a SUBMODULE_UNAVAILABLE
- * note's `reason` (worded by core/wording.ts from their kinds and arguments), which schema 1 readers
- * expect; the result data itself carries no prose.
+ * additions are at this edge: each revision-chain step's English `detail`, a SUBMODULE_UNAVAILABLE
+ * note's `reason`, the REGENERATION note's `reason`/`partial`/`skipped`/`tools`, and a generation proof's
+ * `reason`/`procedure`/`normalisations` (GENERATED_BY_AUTOTOOLS, REGENERATION_MISMATCH) — worded by
+ * core/wording.ts from their kinds and arguments, which schema 1 readers expect; the result data itself
+ * carries no prose.
  */
 import type { VerifyResult, VerifyResultJson } from '../core/result.js';
-import { chainStepJson, noteJson } from '../core/wording.js';
+import { chainStepJson, findingJson, hasWordedEvidence, noteJson } from '../core/wording.js';
 import { blocks, jsonChunks } from '../util/json-stream.js';
 
 /** The result as the JSON report carries it. */
@@ -13,7 +15,9 @@ export function jsonReport(r: VerifyResult): VerifyResultJson {
   const rev = r.inputs.revision;
   // Replaced in place, so the keys keep their order.
   const revision = rev.chain ? { ...rev, chain: rev.chain.map(chainStepJson) } : (rev as Omit<typeof rev, 'chain'>);
-  return { ...r, inputs: { ...r.inputs, revision }, notes: r.notes.map(noteJson) };
+  // Findings are copied only when one has lines to add (a result of millions of findings usually has none).
+  const findings = r.findings.some(hasWordedEvidence) ? r.findings.map(findingJson) : r.findings;
+  return { ...r, inputs: { ...r.inputs, revision }, findings, notes: r.notes.map(noteJson) };
 }
 
 export function renderJson(r: VerifyResult): string {

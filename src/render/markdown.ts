@@ -7,12 +7,12 @@
  * the table row, open a heading, a link or a `<details>`.
  */
 import { escapeNonPrinting } from '../compare/invisible.js';
-import { codeDoc, DOCS_BASE } from '../core/codes.js';
+import { codeDoc, DOCS_BASE, formatFinding as rawMessage } from '../core/codes.js';
 import { lineProvenanceOf, type Finding, type FindingCode } from '../core/findings.js';
 import type { VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
 import { boundFindings, inGroup } from '../core/group.js';
-import { authenticityLine, formatFinding as rawMessage, noteText, severityReasonText, verdictLine } from '../core/wording.js';
+import { authenticityLine, noteText, severityReasonText, verdictLine } from '../core/wording.js';
 
 const ICON = { critical: '🟥', high: '🟧', medium: '🟨', low: '🟦', info: '⬜' } as const;
 

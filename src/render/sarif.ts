@@ -6,11 +6,11 @@
  * are escaped there as in the text report. Structured fields (evidence, properties) keep the exact values;
  * JSON escaping holds them.
  */
-import { ALL_CODES, DOCS_BASE, codeDoc } from '../core/codes.js';
+import { ALL_CODES, DOCS_BASE, codeDoc, formatFinding } from '../core/codes.js';
 import type { VerifyResult } from '../core/result.js';
 import type { Severity } from '../core/types.js';
 import { escapeNonPrinting } from '../compare/invisible.js';
-import { formatFinding } from '../core/wording.js';
+import { evidenceJson } from '../core/wording.js';
 import { blocks, jsonChunks, LazyJsonArray } from '../util/json-stream.js';
 
 const message = (f: Parameters<typeof formatFinding>[0]) => escapeNonPrinting(formatFinding(f));
@@ -68,7 +68,7 @@ function sarifLog(r: VerifyResult) {
         },
       },
     ],
-    properties: { severity: f.severity, evidence: f.evidence, ...(f.severityReason ? { severityReason: f.severityReason } : {}), ...(f.allowed ? { allowed: f.allowed } : {}) },
+    properties: { severity: f.severity, evidence: evidenceJson(f), ...(f.severityReason ? { severityReason: f.severityReason } : {}), ...(f.allowed ? { allowed: f.allowed } : {}) },
   });
   const results = new LazyJsonArray(r.findings.length, (i) => result(r.findings[i]!));
   return {

@@ -15,6 +15,9 @@ import type { Finding } from '../../src/core/findings.js';
 import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/regenerate/make-rules.js';
 import { autotestVersion, packageValues } from '../../src/regenerate/autotest.js';
 import { verify } from '../../src/verify.js';
+import { renderJson } from '../../src/render/json.js';
+import { procedureText } from '../../src/core/wording.js';
+import { proseIn } from '../helpers/prose.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { editFile, releaseCopies } from './release.js';
@@ -98,7 +101,7 @@ describe('autotest suites', () => {
     if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved) throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
     expect(suite.severity).toBe('info');
     expect(suite.evidence.tool).toBe('autom4te');
-    expect(suite.evidence.proof).toMatchObject({ step: 'autotest', tool: 'autoconf', version: '2.71', normalisations: [] });
+    expect(suite.evidence.proof).toMatchObject({ step: 'autotest', tool: 'autoconf', version: '2.71', normalisationSteps: [] });
     expect(suite.evidence.proof.inputs).toEqual([
       { path: 'Makefile.am', origin: 'git', explainedBy: 'git' },
       { path: 'tests/local.at', origin: 'git', explainedBy: 'git' },
@@ -106,16 +109,21 @@ describe('autotest suites', () => {
       { path: 'tests/package.m4', origin: 'regenerated', explainedBy: 'reproduced' },
       { path: 'tests/testsuite.at', origin: 'git', explainedBy: 'git' },
     ]);
-    expect(suite.evidence.proof.procedure[0]).toContain("autom4te --language=autotest -I ./tests ./tests/testsuite.at -o ./tests/testsuite.tmp && \"perl\" -pi -e 's/\\@tb\\@/\\t/g' ./tests/testsuite.tmp && mv ./tests/testsuite.tmp ./tests/testsuite");
+    expect(suite.evidence.proof.procedureSteps[0]).toEqual({
+      kind: 'make-rule',
+      args: { file: 'tests/local.mk', target: './tests/testsuite', dir: '', commands: expect.arrayContaining([expect.stringContaining('autom4te --language=autotest')]) },
+    });
+    expect(procedureText(suite.evidence.proof.procedureSteps[0]!)).toContain("autom4te --language=autotest -I ./tests ./tests/testsuite.at -o ./tests/testsuite.tmp && \"perl\" -pi -e 's/\\@tb\\@/\\t/g' ./tests/testsuite.tmp && mv ./tests/testsuite.tmp ./tests/testsuite");
     const pkg = by['tests/package.m4']!;
     if (pkg.code !== 'GENERATED_BY_AUTOTOOLS' || !pkg.evidence.proof?.proved) throw new Error(`package.m4: ${pkg.code}`);
     expect(pkg.evidence.proof).toMatchObject({ step: 'make-rule', tool: 'autoconf', version: '2.71' });
     expect(pkg.evidence.proof.inputs.map((i) => `${i.path}:${i.explainedBy}`)).toEqual(['Makefile.am:git', 'configure.ac:git', 'tests/local.mk:git']);
-    expect(pkg.evidence.proof.procedure).toContain(
+    expect(pkg.evidence.proof.procedureSteps.map(procedureText)).toContain(
       "AC_INIT's values traced from configure.ac by autom4te 2.71 without aclocal.m4: PACKAGE_NAME=GNU Atdemo, PACKAGE_TARNAME=atdemo, PACKAGE_VERSION=1.0, PACKAGE_STRING=GNU Atdemo 1.0, PACKAGE_BUGREPORT=bugs@example.invalid, PACKAGE_URL=https://www.gnu.org/software/atdemo/",
     );
     expect(r.verdict).toBe('explained');
     expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 5, reproduced: 5 }));
+    expect(proseIn(r)).toEqual([]);
   }, 180_000);
 
   it('one injected line in the testsuite: REGENERATION_MISMATCH high with the diff', async () => {
@@ -160,7 +168,14 @@ describe('autotest suites', () => {
     });
     const r = await run(tar);
     const note = r.notes.find((x) => x.code === 'REGENERATION');
-    expect(note).toMatchObject({ status: 'done', partial: 'automake 1.16.4 not available (add with: distdiff toolchain add automake-1.16.4.tar.xz): autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and 1 Makefile.in keep their label', outputs: 3, reproduced: 3 });
+    const autoconfOnly = { why: { kind: 'automake-missing', args: { version: '1.16.4' } }, makefileIns: 1 };
+    expect(note).toMatchObject({ status: 'done', autoconfOnly, outputs: 3, reproduced: 3 });
+    expect(proseIn(r)).toEqual([]);
+    const j = JSON.parse(renderJson(r));
+    expect(j.notes.find((n: { code: string }) => n.code === 'REGENERATION')).toMatchObject({
+      partial: 'automake 1.16.4 not available (add with: distdiff toolchain add automake-1.16.4.tar.xz): autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and 1 Makefile.in keep their label',
+      autoconfOnly,
+    });
     const by = byPath(r.findings);
     for (const p of ['tests/testsuite', 'tests/package.m4']) {
       const f = by[p]!;
@@ -170,9 +185,14 @@ describe('autotest suites', () => {
     const conf = by['configure']!;
     if (conf.code !== 'GENERATED_BY_AUTOTOOLS' || !conf.evidence.proof || conf.evidence.proof.proved || conf.evidence.proof.method !== 'regenerated') throw new Error(`configure: ${JSON.stringify(conf.evidence)}`);
     expect(conf.evidence.proof.unproved).toEqual(['aclocal.m4']);
-    expect(conf.evidence.proof.reason).toMatch(/^reproduced byte for byte by autoconf \(autoconf 2\.71\), but from aclocal\.m4 \(as shipped\), not proved: automake 1\.16\.4 not available/);
+    expect(conf.evidence.proof.cause).toEqual({ kind: 'unproved-inputs', args: { normalised: false, step: 'autoconf', tool: 'autoconf', version: '2.71', inputs: [{ path: 'aclocal.m4', regenerated: false }], autoconfOnly } });
+    const jBy = Object.fromEntries(j.findings.map((f: Finding) => [f.path, f]));
+    expect(jBy['configure'].evidence.proof.reason).toBe(
+      'reproduced byte for byte by autoconf (autoconf 2.71), but from aclocal.m4 (as shipped), not proved: automake 1.16.4 not available (add with: distdiff toolchain add automake-1.16.4.tar.xz): autoconf-only run, from the shipped aclocal.m4; aclocal.m4 and 1 Makefile.in keep their label',
+    );
     for (const p of ['aclocal.m4', 'Makefile.in']) {
-      expect(by[p]!.evidence).toMatchObject({ proof: { proved: false, method: 'label', reason: expect.stringMatching(/^not regenerated: automake 1\.16\.4 not available/) } });
+      expect(by[p]!.evidence).toMatchObject({ proof: { proved: false, method: 'label', cause: { kind: 'autoconf-only', args: { autoconfOnly } } } });
+      expect(jBy[p].evidence.proof.reason).toMatch(/^not regenerated: automake 1\.16\.4 not available/);
     }
   }, 180_000);
 });

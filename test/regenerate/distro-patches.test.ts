@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { undoRunstatedir } from '../../src/regenerate/distro-patches.js';
+import { normalisationText } from '../../src/core/wording.js';
 
 const GNU = [
   '#! /bin/sh',
@@ -60,7 +61,8 @@ describe('undoRunstatedir', () => {
   it('removes exactly the 13 lines of the patch, each in its place', () => {
     expect(DEBIAN.split('\n').length - GNU.split('\n').length).toBe(12); // 12 added + 1 changed line
     expect(undoRunstatedir(DEBIAN)?.text).toBe(GNU);
-    expect(undoRunstatedir(DEBIAN)?.normalisation).toMatch(/^Debian's autoconf 2\.69 --runstatedir patch/);
+    expect(undoRunstatedir(DEBIAN)?.normalisation).toEqual({ kind: 'debian-runstatedir', args: {} });
+    expect(normalisationText(undoRunstatedir(DEBIAN)!.normalisation)).toMatch(/^Debian's autoconf 2\.69 --runstatedir patch/);
   });
 
   it('undoes nothing when a block is missing, doubled or altered', () => {

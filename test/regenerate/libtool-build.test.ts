@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { aclocalVersions, libtoolSnapshotBase } from '../../src/regenerate/detect.js';
 import { applyLibtoolBuild } from '../../src/regenerate/libtool-build.js';
+import { normalisationText } from '../../src/core/wording.js';
 
 const ltmain = (v: string, rev: string, url: string, extra = '') => `#! /usr/bin/env sh
 ## DO NOT EDIT - This file generated from ./build-aux/ltmain.in
@@ -61,6 +62,12 @@ describe('applyLibtoolBuild', () => {
     const r = applyLibtoolBuild(release, snapshot);
     expect(r.text).toBe(snapshot);
     expect(r.normalisations).toEqual([
+      { kind: 'libtool-build', args: { value: 'version', from: '2.5.4', to: '2.5.4.1-baa1-dirty', lines: 3 } },
+      { kind: 'libtool-build', args: { value: 'revision', from: '2.5.4', to: '2.5.4.1', lines: 1 } },
+      { kind: 'libtool-build', args: { value: 'url', from: 'https://www.gnu.org/software/libtool/', to: 'https://www.gnu.org/s/libtool/', lines: 1 } },
+    ]);
+    // Worded by core/wording.ts (the JSON report's `normalisations`).
+    expect(r.normalisations.map(normalisationText)).toEqual([
       'libtool snapshot build: version 2.5.4 → 2.5.4.1-baa1-dirty (3 lines)',
       'libtool snapshot build: package revision 2.5.4 → 2.5.4.1 (1 line)',
       'libtool snapshot build: home page URL https://www.gnu.org/software/libtool/ → https://www.gnu.org/s/libtool/ (1 line)',
@@ -70,7 +77,12 @@ describe('applyLibtoolBuild', () => {
   it('ltversion.m4: version, revision and serial', () => {
     const r = applyLibtoolBuild(ltversion('2.5.4', '2.5.4', 4441), ltversion('2.5.4.1-baa1-dirty', '2.5.4.1', 4442));
     expect(r.text).toBe(ltversion('2.5.4.1-baa1-dirty', '2.5.4.1', 4442));
-    expect(r.normalisations).toEqual([
+    expect(r.normalisations.map((n) => n.args)).toEqual([
+      { value: 'serial', from: '4441', to: '4442', lines: 1 },
+      { value: 'version', from: '2.5.4', to: '2.5.4.1-baa1-dirty', lines: 2 },
+      { value: 'revision', from: '2.5.4', to: '2.5.4.1', lines: 2 },
+    ]);
+    expect(r.normalisations.map(normalisationText)).toEqual([
       'libtool snapshot build: serial 4441 → 4442 (1 line)',
       'libtool snapshot build: version 2.5.4 → 2.5.4.1-baa1-dirty (2 lines)',
       'libtool snapshot build: package revision 2.5.4 → 2.5.4.1 (2 lines)',

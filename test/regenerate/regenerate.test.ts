@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { verify, type VerifyOptions } from '../../src/verify.js';
+import { renderJson } from '../../src/render/json.js';
+import { proseIn } from '../helpers/prose.js';
+import { formatFinding } from '../../src/core/codes.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { editFile, releaseCopies } from './release.js';
@@ -84,7 +87,7 @@ describe('regeneration', () => {
       if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`${p} not proved`);
       expect(f.evidence.proof.method).toBe('regenerated');
       expect(f.evidence.proof.toolOrigin).toBe('system');
-      expect(f.evidence.proof.normalisations).toEqual([]);
+      expect(f.evidence.proof.normalisationSteps).toEqual([]);
     }
     const configure = by['configure']!;
     if (configure.code !== 'GENERATED_BY_AUTOTOOLS' || !configure.evidence.proof?.proved) throw new Error('configure not proved');
@@ -104,7 +107,27 @@ describe('regeneration', () => {
       expect(by[p]!.code, p).toBe('GENERATED_BY_AUTOTOOLS');
       expect(by[p]!.evidence).toMatchObject({ tool: 'libtoolize', proof: { proved: true, step: 'libtoolize', tool: 'libtool', inputs: [] } });
     }
-    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 11, reproduced: 11, tools: ['autoconf 2.71', 'automake 1.16.5', expect.stringMatching(/^libtool 2\.4\.7 Debian-/)] }));
+    expect(r.notes).toContainEqual(
+      expect.objectContaining({
+        code: 'REGENERATION',
+        status: 'done',
+        outputs: 11,
+        reproduced: 11,
+        toolchain: [
+          { name: 'autoconf', version: '2.71', origin: 'system' },
+          { name: 'automake', version: '1.16.5', origin: 'system' },
+          { name: 'libtool', version: expect.stringMatching(/^2\.4\.7 Debian-/), origin: 'system' },
+        ],
+      }),
+    );
+    // The result carries no prose; the JSON report words the tools for schema 1 readers.
+    expect(proseIn(r)).toEqual([]);
+    const j = JSON.parse(renderJson(r));
+    expect(j.notes.find((n: { code: string }) => n.code === 'REGENERATION').tools).toEqual(['autoconf 2.71', 'automake 1.16.5', expect.stringMatching(/^libtool 2\.4\.7 Debian-/)]);
+    const jConfigure = j.findings.find((f: Finding) => f.path === 'configure');
+    expect(jConfigure.evidence.proof).toMatchObject({ procedure: [], procedureSteps: [], normalisations: [], normalisationSteps: [] });
+    const jAclocal = j.findings.find((f: Finding) => f.path === 'aclocal.m4');
+    expect(Object.keys(jAclocal.evidence.proof)).toEqual(['proved', 'method', 'step', 'tool', 'version', 'toolOrigin', 'inputs', 'procedure', 'procedureSteps', 'normalisations', 'normalisationSteps']);
   }, 120_000);
 
   it('an injected configure line with a suspicious construct: critical, with the diff regenerated vs shipped', async () => {
@@ -199,8 +222,15 @@ describe('regeneration', () => {
     const clean = await run(tarball, { regenerate: 'off' });
     const c = byPath(clean.findings)['configure']!;
     expect(c.code).toBe('GENERATED_BY_AUTOTOOLS');
-    expect(c.evidence).toMatchObject({ proof: { proved: false, method: 'label', reason: 'not regenerated: disabled with --no-regenerate' } });
-    expect(clean.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'off' }));
+    expect(c.evidence).toMatchObject({ proof: { proved: false, method: 'label', cause: { kind: 'not-regenerated', args: { status: 'off', cause: { kind: 'disabled', args: {} } } } } });
+    expect(JSON.parse(renderJson(clean)).findings.find((f: Finding) => f.path === 'configure').evidence.proof).toEqual({
+      proved: false,
+      method: 'label',
+      reason: 'not regenerated: disabled with --no-regenerate',
+      cause: { kind: 'not-regenerated', args: { status: 'off', cause: { kind: 'disabled', args: {} } } },
+    });
+    expect(clean.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'off', cause: { kind: 'disabled', args: {} } }));
+    expect(proseIn(clean)).toEqual([]);
     const tar = tampered((d) => edit(d, 'configure', (s) => s.replace(/^(ac_unique_file=.*)$/m, '$1\neval "$(echo ZWNobyBwd25lZA== | base64 -d)" 2>/dev/null')));
     const r = await run(tar, { regenerate: 'off' });
     const f = byPath(r.findings)['configure']!;
@@ -245,7 +275,14 @@ describe('third-party macros copied into aclocal.m4', () => {
     expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
     expect(conf.severity).toBe('high');
     if (conf.code !== 'REPRODUCED_WITH_FLAGGED_INPUT') throw new Error('configure');
-    expect(conf.evidence.flagged).toEqual([{ path: expect.stringMatching(/^aclocal\.m4 \(copy of demo-ext\.m4, line \d+\)$/), code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' }]);
+    expect(conf.evidence.flagged).toEqual([{ path: 'aclocal.m4', copy: { name: 'demo-ext.m4', line: expect.any(Number) }, code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' }]);
+    // The message and the JSON report name the copy (schema 1's path); the result keeps the plain path and the copy typed.
+    const line = conf.evidence.flagged[0]!.copy!.line;
+    expect(formatFinding(conf)).toContain(`only with aclocal.m4 (copy of demo-ext.m4, line ${line}), which is flagged TARBALL_ONLY_UNEXPLAINED (high)`);
+    expect(JSON.parse(renderJson(r)).findings.find((f: Finding) => f.path === 'configure').evidence.flagged).toEqual([
+      { path: `aclocal.m4 (copy of demo-ext.m4, line ${line})`, code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', copy: { name: 'demo-ext.m4', line } },
+    ]);
+    expect(proseIn(r)).toEqual([]);
     const copies = conf.evidence.inputs.filter((i) => i.origin === 'aclocal-copy');
     expect(copies.map((i) => [i.part, i.explainedBy])).toEqual([
       ['demo-ext.m4', undefined],
@@ -262,7 +299,7 @@ describe('third-party macros copied into aclocal.m4', () => {
     const conf = byPath(r.findings)['configure']!;
     expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
     expect(conf.severity).toBe('critical');
-    expect(conf.evidence).toMatchObject({ flagged: [{ path: expect.stringContaining('copy of demo-ext.m4'), code: 'SUSPICIOUS_CONSTRUCTS', severity: 'critical' }] });
+    expect(conf.evidence).toMatchObject({ flagged: [{ path: 'aclocal.m4', copy: { name: 'demo-ext.m4' }, code: 'SUSPICIOUS_CONSTRUCTS', severity: 'critical' }] });
     expect(r.verdict).toBe('different');
   }, 180_000);
 });
@@ -293,8 +330,12 @@ describe('message catalogs (.gmo) compiled again with msgfmt of the version po/ 
     const r = await verify({ tarball: release('cat-a', PO('Hallo')), repo: cat, tag: 'v1.0', cacheDir: cache });
     const f = byPath(r.findings)['po/de.gmo']!;
     expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
-    expect(f.evidence).toMatchObject({ proof: { proved: true, step: 'msgfmt', tool: 'gettext', version: systemGettext, inputs: [{ path: 'po/de.po', origin: 'git', explainedBy: 'git' }], normalisations: [] } });
-    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', tools: expect.arrayContaining([`gettext ${systemGettext}`]) }));
+    expect(f.evidence).toMatchObject({ proof: { proved: true, step: 'msgfmt', tool: 'gettext', version: systemGettext, inputs: [{ path: 'po/de.po', origin: 'git', explainedBy: 'git' }], procedureSteps: [{ kind: 'msgfmt', args: {} }], normalisationSteps: [] } });
+    expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', toolchain: expect.arrayContaining([{ name: 'gettext', version: systemGettext, origin: 'system' }]) }));
+    expect(proseIn(r)).toEqual([]);
+    const j = JSON.parse(renderJson(r));
+    expect(j.notes.find((n: { code: string }) => n.code === 'REGENERATION').tools).toContain(`gettext ${systemGettext}`);
+    expect(j.findings.find((x: Finding) => x.path === 'po/de.gmo').evidence.proof.procedure).toEqual(['msgfmt -c -o X.gmo X.po (the shipped .po)']);
   }, 180_000);
 
   it('a catalog whose messages are not the .po\'s: REGENERATION_MISMATCH, high', async () => {
@@ -302,7 +343,9 @@ describe('message catalogs (.gmo) compiled again with msgfmt of the version po/ 
     const f = byPath(r.findings)['po/de.gmo']!;
     expect(f.code).toBe('REGENERATION_MISMATCH');
     expect(f.severity).toBe('high');
-    expect(f.evidence).toMatchObject({ step: 'msgfmt', tool: 'gettext', produced: true });
+    expect(f.evidence).toMatchObject({ step: 'msgfmt', tool: 'gettext', produced: true, procedureSteps: [{ kind: 'msgfmt', args: {} }], normalisationSteps: [] });
+    expect(proseIn(r)).toEqual([]);
+    expect(JSON.parse(renderJson(r)).findings.find((x: Finding) => x.path === 'po/de.gmo').evidence).toMatchObject({ procedure: ['msgfmt -c -o X.gmo X.po (the shipped .po)'], normalisations: [] });
     expect(r.verdict).toBe('different');
   }, 180_000);
 });
@@ -322,9 +365,25 @@ describe('regeneration without the sandbox', () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     const note = j.notes.find((x: { code: string }) => x.code === 'REGENERATION');
-    expect(note).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('bubblewrap (bwrap) is not installed') });
+    // schema 1's English lines, each before the typed field it words
+    expect(note).toEqual({
+      code: 'REGENERATION',
+      status: 'unavailable',
+      reason: 'bubblewrap (bwrap) is not installed or not on PATH (Debian package bubblewrap)',
+      cause: { kind: 'bwrap-missing', args: {} },
+      tools: [],
+      toolchain: [],
+      outputs: 0,
+      reproduced: 0,
+    });
+    expect(Object.keys(note)).toEqual(['code', 'status', 'reason', 'cause', 'tools', 'toolchain', 'outputs', 'reproduced']);
     const conf = j.findings.find((f: Finding) => f.path === 'configure');
-    expect(conf.evidence.proof).toEqual({ proved: false, method: 'label', reason: expect.stringContaining('bubblewrap') });
+    expect(conf.evidence.proof).toEqual({
+      proved: false,
+      method: 'label',
+      reason: 'not regenerated: bubblewrap (bwrap) is not installed or not on PATH (Debian package bubblewrap)',
+      cause: { kind: 'not-regenerated', args: { status: 'unavailable', cause: { kind: 'bwrap-missing', args: {} } } },
+    });
   }, 120_000);
 
   it('--regenerate=require: exit 2 with one line naming what is missing', () => {

@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeSandbox, runSandboxed, type SandboxAvailable } from '../../src/regenerate/sandbox.js';
+import { regenCauseText } from '../../src/core/wording.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir('distdiff-sandbox-');
@@ -25,7 +26,7 @@ beforeAll(async () => {
   mkdirSync(outside);
   writeFileSync(secret, 'TOP-SECRET-VALUE\n');
   const p = await probeSandbox();
-  if (!p.ok) throw new Error(`the sandbox tests need bubblewrap: ${p.reason} (scripts/install-system-deps.sh installs it)`);
+  if (!p.ok) throw new Error(`the sandbox tests need bubblewrap: ${regenCauseText(p.cause)} (scripts/install-system-deps.sh installs it)`);
   sandbox = p;
   server = createServer((s) => {
     connections++;
@@ -131,6 +132,8 @@ describe('sandbox', () => {
 
   it('reports what is missing when bubblewrap is not on PATH', async () => {
     const p = await probeSandbox('/nonexistent-bin');
-    expect(p).toEqual({ ok: false, reason: expect.stringContaining('bubblewrap (bwrap) is not installed') });
+    expect(p).toEqual({ ok: false, cause: { kind: 'bwrap-missing', args: {} } });
+    if (p.ok) throw new Error('unreachable');
+    expect(regenCauseText(p.cause)).toBe('bubblewrap (bwrap) is not installed or not on PATH (Debian package bubblewrap)');
   });
 });

@@ -1,0 +1,146 @@
+/**
+ * What regeneration (src/regenerate) says about itself, as kinds with arguments and no prose: why it did
+ * not run or failed, what it left out, why a generated file is not proved, how an output was made and
+ * what was normalised before comparing. src/core/wording.ts words each kind (one entry per kind, checked
+ * by `satisfies`); the JSON report adds those lines at its edge (render/json.ts) under the schema 1 names
+ * (`reason`, `partial`, `skipped`, `tools`, `procedure`, `normalisations`). Types only.
+ *
+ * Arguments are data: paths, versions, counts, the commands a make rule runs (command lines, kept as
+ * strings), and the words a failing command or a thrown error wrote (`stderr`, `error`), carried as they
+ * came.
+ */
+
+/** A generator step of the autotools (src/regenerate). */
+export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule';
+
+/** A generator package that ran: name, version, and where it came from ('cache': a toolchain built by `distdiff toolchain add`). */
+export interface ToolRef {
+  name: 'autoconf' | 'automake' | 'libtool' | 'gettext';
+  version: string;
+  origin: 'system' | 'cache';
+}
+
+/** A sandboxed command that did not succeed: killed at its deadline, or its exit status (a signal name when killed), and the end of its stderr. */
+export interface CommandFailure {
+  timedOut: boolean;
+  exit: number | string;
+  stderr: string;
+}
+
+type None = Record<string, never>;
+
+/** Why regeneration did not run, or failed, or (status done) what part of it failed. The key set IS the set of kinds. */
+export interface RegenCauseArgs {
+  /** --no-regenerate. */
+  disabled: None;
+  /** No tarball-only configure whose configure.ac is in git. */
+  'no-configure': None;
+  /** bubblewrap is not on PATH. */
+  'bwrap-missing': None;
+  'no-shell': None;
+  /** bubblewrap is there but cannot start a sandbox (user namespaces disabled …): its stderr's last line, or its exit status. */
+  'sandbox-refused': { stderr: string; exit: number | string };
+  /** bubblewrap could not be spawned: the error's own message. */
+  'bwrap-error': { error: string };
+  'tree-too-large': { files: number; max: number };
+  'no-autoconf-stamp': { configure: string };
+  'no-automake-stamp': None;
+  /** aclocal.m4 names another autoconf than configure. */
+  'mixed-autoconf': { aclocalAutoconf: string; autoconf: string };
+  /** The stamped automake is not installed nor cached (the run is then autoconf-only, or unavailable with --regenerate=require). */
+  'automake-missing': { version: string };
+  /** Tools of the stamped versions that are neither on the system nor cached. */
+  'tools-missing': { tools: { name: ToolRef['name']; version: string }[] };
+  /** Build inputs whose content was not kept in memory: the first three paths, and how many more. */
+  'inputs-too-large': { paths: string[]; more: number };
+  /** A generator command failed in the sandbox (the command line, the directory it ran in, how it failed). */
+  'generator-failed': { command: string[]; dir: string; failure: CommandFailure };
+  /** Regeneration stopped on an error of its own (the error's message). */
+  error: { error: string };
+  /** status done: msgfmt failed, so no .gmo catalog was compiled. */
+  'msgfmt-failed': { failure: CommandFailure };
+  /** status done: the catalogs could not be compiled (the error's message). */
+  'catalogs-error': { error: string };
+}
+export type RegenCauseKind = keyof RegenCauseArgs;
+export type RegenCause = { [K in RegenCauseKind]: { kind: K; args: RegenCauseArgs[K] } }[RegenCauseKind];
+
+/** An autoconf-only run: why automake could not run, and how many Makefile.in (with a tracked Makefile.am) keep their label. */
+export interface AutoconfOnly {
+  why: Extract<RegenCause, { kind: 'no-automake-stamp' | 'mixed-autoconf' | 'automake-missing' }>;
+  makefileIns: number;
+}
+
+/** An output that was planned but not made, and why. Every kind but `suites-failed` names the output (`path`). */
+export interface RegenSkipArgs {
+  /** A Makefile.in of an autoconf-only run whose Makefile.am the release made (not in git): nothing proves it. */
+  'makefile-am-release-made': { path: string; why: AutoconfOnly['why']; am: string; gnulibTool: boolean };
+  /** configure.ac's AC_INIT values could not be traced (`stderr`: the tracing's first meaningful error line; absent: it ran but printed no name/version). */
+  'ac-init-untraced': { path: string; ac: string; stderr?: string };
+  /** The make rule could not be expanded (the expander's message). */
+  'rule-not-expandable': { path: string; am: string; error: string };
+  'no-rule': { path: string };
+  'rule-without-autom4te': { path: string; file: string };
+  'autoconf-missing': { path: string; version: string };
+  'rule-failed': { path: string; file: string; failure: CommandFailure };
+  'undefined-vars': { path: string; vars: string[] };
+  /** The autotest suites of a configure directory ('' = the top) were not attempted: the error's message. */
+  'suites-failed': { dir: string; error: string };
+}
+export type RegenSkipKind = keyof RegenSkipArgs;
+export type RegenSkip = { [K in RegenSkipKind]: { kind: K; args: RegenSkipArgs[K] } }[RegenSkipKind];
+
+/** Why a generated file's explanation is not proved (GenerationProof with proved: false). */
+export interface ProofCauseArgs {
+  /** The generator (or the file) is outside what regeneration covers. */
+  'not-covered': { tool: string };
+  'not-attempted': None;
+  /** The output was planned and skipped. */
+  skipped: { skip: RegenSkip };
+  /** aclocal.m4 or a Makefile.in of an autoconf-only run. */
+  'autoconf-only': { autoconfOnly: AutoconfOnly };
+  /** Regeneration ran, but this file is not among its outputs (the steps that ran). */
+  'not-among-outputs': { steps: GeneratorStep[] };
+  /** Regeneration found nothing to regenerate. */
+  'not-applicable': { cause?: RegenCause };
+  /** Regeneration did not run (off, unavailable, failed). */
+  'not-regenerated': { status: string; cause?: RegenCause };
+  /** Reproduced, but from inputs that are only labelled (`regenerated`: the input was itself reproduced only from such inputs). */
+  'unproved-inputs': { normalised: boolean; step: GeneratorStep; tool: string; version: string; inputs: { path: string; regenerated: boolean }[]; autoconfOnly?: AutoconfOnly };
+  /** gnulib-tool output placed by the layout of `layoutFrom`: gnulib-tool is not run. */
+  'gnulib-tool-label': { layoutFrom: string };
+}
+export type ProofCauseKind = keyof ProofCauseArgs;
+export type ProofCause = { [K in ProofCauseKind]: { kind: K; args: ProofCauseArgs[K] } }[ProofCauseKind];
+
+/** How an output was made beyond its plain generator step (never silent). */
+export interface ProcedureStepArgs {
+  /** aclocal's system directory held only the third-party macro files copied into the shipped aclocal.m4. */
+  'aclocal-copies': { aclocal: string; files: string[] };
+  /** The second automake run (`--add-missing --copy`) and the aux files it installed itself. */
+  'automake-add-missing': { installed: string[] };
+  /** msgfmt -c compiled the shipped .po. */
+  msgfmt: None;
+  /** A make rule of a tracked Makefile.am run in the sandbox; `commands` are its command lines (data, as make runs them). */
+  'make-rule': { file: string; target: string; dir: string; commands: string[] };
+  /** Variables the rule uses that nothing defines: empty, as make expands them. */
+  'undefined-empty': { vars: string[] };
+  /** configure.ac's AC_INIT values traced by autom4te (with or without aclocal.m4), in order. */
+  'ac-init-traced': { ac: string; version: string; withAclocal: boolean; values: { name: string; value: string }[] };
+  /** A suite beyond the content kept in memory: configure's autoconf used, compared by blob id. */
+  'suite-by-blob-id': { version: string; algo: string };
+}
+export type ProcedureStepKind = keyof ProcedureStepArgs;
+export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: ProcedureStepArgs[K] } }[ProcedureStepKind];
+
+/** What was normalised before comparing (an output reproduced after normalisations says which). */
+export interface NormalisationArgs {
+  /** Debian's autoconf 2.69 --runstatedir patch undone in the shipped configure. */
+  'debian-runstatedir': None;
+  /** .gmo catalogs compared as messages (msgunfmt of that version): same messages, another binary layout. */
+  'catalog-messages': { version: string };
+  /** A libtool snapshot build's value written into libtoolize's output, on `lines` lines. */
+  'libtool-build': { value: 'version' | 'revision' | 'url' | 'serial'; from: string; to: string; lines: number };
+}
+export type NormalisationKind = keyof NormalisationArgs;
+export type Normalisation = { [K in NormalisationKind]: { kind: K; args: NormalisationArgs[K] } }[NormalisationKind];
