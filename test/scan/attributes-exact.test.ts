@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { openRepo } from '../../src/acquire/repo.js';
 import { DistdiffError } from '../../src/core/errors.js';
 import {
@@ -72,29 +72,27 @@ describe('openSandbox: where the sandbox lives', () => {
     expect(() => sb.dispose()).not.toThrow();
   });
 
-  describe('a relative TMPDIR', () => {
-    const saved = { cwd: process.cwd(), tmp: process.env.TMPDIR };
-    beforeEach(() => {
-      mkdirSync(join(root, 'cwd', 'rel'), { recursive: true });
-      process.chdir(join(root, 'cwd'));
-      process.env.TMPDIR = 'rel';
-    });
-    afterEach(() => {
-      process.chdir(saved.cwd);
-      if (saved.tmp === undefined) delete process.env.TMPDIR;
-      else process.env.TMPDIR = saved.tmp;
-    });
-    it('is read against the current directory (git runs elsewhere): the sandbox works and is removed', async () => {
-      const repo = await openRepo(r.dir, { cacheDir });
+  it('a relative TMPDIR is read against the current directory (git runs elsewhere): the sandbox works and is removed', async () => {
+    // Relative to the current directory, whatever it is (no chdir: Stryker's vitest runner uses worker threads).
+    const rel = join(root, 'rel');
+    mkdirSync(rel);
+    const repo = await openRepo(r.dir, { cacheDir });
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = relative(process.cwd(), rel);
+    expect(process.env.TMPDIR.startsWith('/')).toBe(false);
+    try {
       const sb = await openSandbox(repo, commit);
       try {
-        expect(dirname(sb.dir)).toBe(join(root, 'cwd', 'rel'));
+        expect(dirname(sb.dir)).toBe(rel);
         expect(await checkAttributes(sb, ['plain.txt', 'other.txt'], ['text'])).toEqual([{ text: 'unset' }, undefined]);
       } finally {
         sb.dispose();
       }
-      expect(readdirSync(join(root, 'cwd', 'rel'))).toEqual([]);
-    });
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(readdirSync(rel)).toEqual([]);
   });
 
   it('git missing when the sandbox is made: the error names the repository, and nothing is left behind', async () => {
