@@ -12,6 +12,7 @@ import { docEditClassifier } from './doc-edit.js';
 import { logDerivedClassifier } from './log-derived.js';
 import { docsClassifier } from './docs.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
+import { withChangeShaped } from '../core/change.js';
 import { gettextClassifier } from './gettext.js';
 import { lineEndingsClassifier } from './line-endings.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
@@ -142,6 +143,8 @@ export const CLASSIFIERS: Classifier[] = [
  */
 export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass];
 
+const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
+
 export async function classify(
   ctx: ClassifyContext,
   classifiers: readonly Classifier[] = CLASSIFIERS,
@@ -150,12 +153,16 @@ export async function classify(
   onPassFailed: (pass: string, error: string) => void = () => {},
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
+  const chain = [...classifiers, fallbackClassifier];
   for (const diff of ctx.diffs) {
     let found: Finding | undefined;
     let degraded: Finding['degraded'];
-    for (const c of [...classifiers, fallbackClassifier]) {
+    for (const c of chain) {
       try {
-        found = await c.classify(diff, ctx);
+        // Awaited only when the answer is a promise (the synchronous classifiers and the fallback cost
+        // no microtask turn per difference).
+        const r = c.classify(diff, ctx);
+        found = isThenable(r) ? await r : r;
       } catch (err) {
         degraded ??= { check: c.id, error: err instanceof Error ? err.message : String(err) };
         found = undefined;
@@ -163,7 +170,7 @@ export async function classify(
       if (found) break;
     }
     const f = found ?? fallbackFinding(diff);
-    findings.push(degraded ? { ...f, degraded } : f);
+    findings.push(degraded ? { ...f, degraded } : withChangeShaped(f, diff));
   }
   let out = findings;
   for (const p of postPasses) {

@@ -60,3 +60,19 @@ export function withChange<F extends Finding>(f: F, d: PathDiff | 'anomaly' | un
   if (tm) f.tarballMode = tm;
   return f;
 }
+
+/**
+ * What withChange(f, d) makes of a tarball-only finding that has only its four base fields (code, path,
+ * severity, evidence — every fallback finding), as one new object literal: the change fields are then in
+ * the object itself, and explain's withChange later only sets them again instead of adding properties
+ * (V8 keeps added ones in a separate array: ~24 bytes more per finding, 48 MB for 2,000,000 tarball-only
+ * files). The same fields in the same order as withChange's; any other finding is returned as it is.
+ */
+export function withChangeShaped<F extends Finding>(f: F, d: PathDiff): F {
+  if (d.status !== 'tarball-only' || Object.keys(f).length !== 4) return f;
+  const t = d.tarball;
+  const oid = t?.oid;
+  const mode = t && modeOf(t);
+  if (oid === undefined || mode === undefined) return f;
+  return { code: f.code, path: f.path, severity: f.severity, evidence: f.evidence, change: 'tarball-only', tarballOid: oid, tarballMode: mode } as F;
+}

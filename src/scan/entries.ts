@@ -151,13 +151,6 @@ export class EntryCollector {
   private held: { oid: string; size: number; content: Buffer | Buffer[] | undefined; fill: number }[] | undefined;
   /** Bytes of content held so far. */
   heldBytes = 0;
-  // Cross-entry state, kept as the entries arrive (while the archive still decodes) so that finish()
-  // only reads it: the latest entry per path, every parent directory with a path under it, duplicates.
-  private readonly last = new Map<string, number>();
-  private readonly dirPrefix = new Map<string, string>();
-  private counts: Map<string, number> | undefined;
-  private dupNonDir: Set<string> | undefined;
-  private hasLinks = false;
 
   /**
    * `deferRetain`: `retain` and `ids` may still be promises; files finished before settle() is called are
@@ -266,8 +259,7 @@ export class EntryCollector {
     if (f.linkTarget === undefined && n.rawPath === undefined) {
       const e: TreeEntry = oid !== undefined ? { path: n.path, type, executable, size, oid, index } : { path: n.path, type, executable, size, index };
       this.entries.push(e);
-      this.track(e);
-      this.entryIssues(e, n.issues, index);
+        this.entryIssues(e, n.issues, index);
       return e;
     }
     const e: TreeEntry = { path: n.path, type, executable, size };
@@ -279,40 +271,8 @@ export class EntryCollector {
     if (n.rawPath !== undefined) e.rawPath = n.rawPath;
     e.index = index;
     this.entries.push(e);
-    this.track(e);
     this.entryIssues(e, n.issues, index);
     return e;
-  }
-
-  /**
-   * The cross-entry state for a new entry: duplicates, a hard link's content (that of the latest entry of
-   * its target path before it), and the parent directories of its path.
-   */
-  private track(e: TreeEntry): void {
-    const prev = this.last.get(e.path);
-    if (prev !== undefined) {
-      const counts = (this.counts ??= new Map());
-      counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
-      if (e.type !== 'directory' || this.entries[prev]!.type !== 'directory') (this.dupNonDir ??= new Set()).add(e.path);
-    }
-    if (e.type === 'hardlink') {
-      this.hasLinks = true;
-      const t = this.last.get(normaliseEntryName(e.linkTarget ?? '').path);
-      const target = t === undefined ? undefined : this.entries[t];
-      if (target && target.type === 'file') {
-        if (target.oid !== undefined) e.oid = target.oid;
-        e.size = target.size;
-        e.executable = target.executable;
-      }
-    } else if (e.type === 'symlink') this.hasLinks = true;
-    this.last.set(e.path, e.index!);
-    // Every parent directory of the path, deepest first; once one is known, all above it are too.
-    const dirPrefix = this.dirPrefix;
-    for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
-      const dir = e.path.slice(0, slash);
-      if (dirPrefix.has(dir)) break;
-      dirPrefix.set(dir, e.path);
-    }
   }
 
   private entryIssues(e: TreeEntry, issues: ReturnType<typeof normaliseEntryName>['issues'], index: number): void {
@@ -323,9 +283,37 @@ export class EntryCollector {
 
   /** Cross-entry checks: duplicates, file/directory conflicts, links leaving the tree, hardlink content. */
   finish(): void {
-    const { entries, last, dirPrefix, hasLinks } = this;
-    const counts = this.counts ?? new Map<string, number>();
-    const dupNonDir = this.dupNonDir ?? new Set<string>();
+    const entries = this.entries;
+    const last = new Map<string, number>();
+    const counts = new Map<string, number>();
+    const dirPrefix = new Map<string, string>();
+    const dupNonDir = new Set<string>();
+    let hasLinks = false;
+    for (const e of entries) {
+      const prev = last.get(e.path);
+      if (prev !== undefined) {
+        counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
+        if (e.type !== 'directory' || entries[prev]!.type !== 'directory') dupNonDir.add(e.path);
+      }
+      if (e.type === 'hardlink') {
+        // Its content is that of the latest entry of the target path before it.
+        hasLinks = true;
+        const t = last.get(normaliseEntryName(e.linkTarget ?? '').path);
+        const target = t === undefined ? undefined : entries[t];
+        if (target && target.type === 'file') {
+          if (target.oid !== undefined) e.oid = target.oid;
+          e.size = target.size;
+          e.executable = target.executable;
+        }
+      } else if (e.type === 'symlink') hasLinks = true;
+      last.set(e.path, e.index!);
+      // Every parent directory of the path, deepest first; once one is known, all above it are too.
+      for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
+        const dir = e.path.slice(0, slash);
+        if (dirPrefix.has(dir)) break;
+        dirPrefix.set(dir, e.path);
+      }
+    }
     if (dupNonDir.size > 0) {
       // Which kinds of entries collided and whether their contents agree (hard links resolved above).
       const dups = new Map<string, TreeEntry[]>();

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parsePolicyText } from '../../src/classify/policy.js';
-import { changeKind, modeOf } from '../../src/core/change.js';
+import { changeKind, modeOf, withChange, withChangeShaped } from '../../src/core/change.js';
+import { fallbackFinding } from '../../src/classify/fallback.js';
+import type { PathDiff, TreeEntry } from '../../src/core/types.js';
 import { CHANGE_KINDS } from '../../src/core/findings.js';
 import { explain, gitTreeFromFiles } from '../../src/pipeline/memory.js';
 import { blobId } from '../../src/scan/blob-id.js';
@@ -86,5 +88,35 @@ describe('change kinds in findings', () => {
     expect([e('file'), e('file', true), e('symlink'), e('submodule'), e('directory'), e('device'), e('hardlink')].map(modeOf)).toEqual(['100644', '100755', '120000', '160000', '040000', undefined, undefined]);
     expect(changeKind({ path: 'p', status: 'changed', changes: ['content', 'mode'] })).toBe('changed');
     expect(CHANGE_KINDS).toEqual(['tarball-only', 'git-only', 'changed', 'mode', 'type', 'link', 'anomaly']);
+  });
+});
+
+describe('withChangeShaped: a tarball-only finding made with its change fields in place', () => {
+  const file = (path: string, extra: Partial<TreeEntry> = {}): TreeEntry => ({ path: `r/${path}`, type: 'file', executable: false, size: 4, oid: id('new\n'), ...extra });
+  const diffs: PathDiff[] = [
+    { path: 'a.txt', status: 'tarball-only', tarball: file('a.txt') },
+    { path: 'run.sh', status: 'tarball-only', tarball: file('run.sh', { executable: true }) },
+    { path: 'link', status: 'tarball-only', tarball: { path: 'r/link', type: 'symlink', executable: false, size: 0, oid: id('a.txt'), linkTarget: 'a.txt' } },
+    { path: 'copy', status: 'tarball-only', tarball: file('copy'), copyOf: 'orig' },
+  ];
+  it('the same fields, values and key order (JSON) as withChange gives the fallback finding', () => {
+    for (const d of diffs) {
+      const shaped = withChangeShaped(fallbackFinding(d), d);
+      const plain = withChange(fallbackFinding(d), d);
+      expect(shaped).toStrictEqual(plain);
+      expect(JSON.stringify(withChange(shaped, d))).toBe(JSON.stringify(plain));
+      expect(Object.keys(shaped)).toEqual(['code', 'path', 'severity', 'evidence', 'change', 'tarballOid', 'tarballMode']);
+    }
+  });
+  it('leaves alone what it cannot shape: other statuses, extra fields, no blob id or no git mode', () => {
+    const changed: PathDiff = { path: 'a.txt', status: 'changed', changes: ['content'], git: file('a.txt', { path: 'a.txt', oid: id('old\n') }), tarball: file('a.txt') };
+    const hardlink: PathDiff = { path: 'h', status: 'tarball-only', tarball: { path: 'r/h', type: 'hardlink', executable: false, size: 0, linkTarget: 'r/a.txt' } };
+    const noOid: PathDiff = { path: 'x', status: 'tarball-only', tarball: file('x', { oid: undefined }) };
+    for (const d of [changed, hardlink, noOid]) {
+      const f = fallbackFinding(d);
+      expect(withChangeShaped(f, d)).toBe(f);
+    }
+    const withExtra = { ...fallbackFinding(diffs[0]!), constructs: [] };
+    expect(withChangeShaped(withExtra, diffs[0]!)).toBe(withExtra);
   });
 });
