@@ -123,6 +123,7 @@ const VARIANTS = [
   ['gnulib-line', 'coreutils-9.1', 1, 'lib/xmalloc.c', 'high'], ['gnulib-curl', 'coreutils-9.1', 1, 'build-aux/gnupload', 'critical'],
   ['changelog-sh', 'xz-5.4.1', 1], ['changelog-urlhost', 'xz-5.4.1', 1], ['doc-sh', 'npm-semver-7.6.0', 1],
   ['doc-trim', 'npm-semver-7.6.0', 0], ['payload-ds', 'fmt-9.1.0', 1],
+  ['parser-line', 'bison-3.8.2', 1, 'src/parse-gram.c', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

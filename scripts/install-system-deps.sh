@@ -16,7 +16,8 @@ PAIRS=(
   autopoint:autopoint msgfmt:gettext m4:m4 perl:perl
   slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge               # the batch tests' real cluster
   chromium:chromium                                                                # the HTML report's browser tests
-  grohtml:groff nroff:groff-base col:bsdextrautils awk:mawk byacc:byacc  # docs formatted by the tests (groff -Thtml, nroff | col -b); a real byacc parser
+  grohtml:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, nroff | col -b)
+  byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
 )
 need=()
 for pair in "${PAIRS[@]}"; do

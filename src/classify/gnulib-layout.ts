@@ -9,6 +9,7 @@
  * These files come from the tarball and prove nothing by themselves: they only say which pinned gnulib file
  * a tarball file is to be compared with. The comparison (src/classify/submodule-copy.ts) is the proof.
  */
+import { normalisePath } from './paths.js';
 
 export interface GnulibLayout {
   /** The directory gnulib-tool ran in, '' or with a trailing slash ('gettext-tools/'). */
@@ -29,18 +30,7 @@ export interface GnulibLayout {
   lgpl?: string;
 }
 
-/** Normalise a relative path: drop '.' segments, resolve '..' ('' for the top; undefined when it leaves it). */
-export function normalisePath(p: string): string | undefined {
-  const out: string[] = [];
-  for (const seg of p.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!out.length) return undefined;
-      out.pop();
-    } else out.push(seg);
-  }
-  return out.join('/');
-}
+export { normalisePath };
 
 const join = (...parts: string[]) => normalisePath(parts.join('/'));
 

@@ -22,6 +22,7 @@ import type { Classifier, ClassifyContext, PostPass } from './types.js';
 import { upstreamClassifier } from './upstream.js';
 import { blobIndexClassifier } from './upstream-blobs.js';
 import { provenancePostPass } from '../regenerate/provenance.js';
+import { parserPostPass } from '../regenerate/parsers.js';
 import { translationsClassifier } from './translations.js';
 import { catalogsClassifier } from './catalogs.js';
 import { symlinkClassifier } from './symlinks.js';
@@ -141,7 +142,7 @@ export const CLASSIFIERS: Classifier[] = [
  * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
  * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
  */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass];
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass];
 
 const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
 

@@ -3,6 +3,19 @@
 export const dirOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
 export const baseOf = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
+/** Normalise a relative path: drop '.' segments, resolve '..' ('' for the top; undefined when it leaves it). */
+export function normalisePath(p: string): string | undefined {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!out.length) return undefined;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join('/');
+}
+
 /** Paths ordered by how many leading directories they share with `near`, then by name (code-point order). */
 export function nearestFirst(paths: readonly string[], near: string): string[] {
   const b = dirOf(near).split('/');

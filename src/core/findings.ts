@@ -127,7 +127,13 @@ export interface EvidenceMap extends AnomalyEvidence {
     untraced?: { line: number; text: string }[];
     /** generator: the named source is gnulib-tool's copy of this pinned submodule file (src/classify/submodule-copy.ts). */
     sourceCopy?: { submodule: string; commit: string; file: string };
+    /** generator bison/flex/byacc: why regenerating it in the sandbox did not prove it (src/regenerate/parsers.ts). */
+    parserProof?: ParserUnproved;
   };
+  /** A bison/flex/byacc output made again in the sandbox from the tracked grammar, identical (src/regenerate/parsers.ts). */
+  GENERATED_PARSER_PROVED: ParserRun & { outputs: string[] };
+  /** A bison/flex/byacc output the named generator version does not reproduce from the tracked grammar. */
+  GENERATED_PARSER_MISMATCH: ParserRun & { produced: boolean; differingLines: number; tried: number };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {
@@ -177,7 +183,18 @@ export interface EvidenceMap extends AnomalyEvidence {
   NPM_INSTALL_SCRIPT: { scripts: { name: string; git?: string; tarball?: string }[] };
   NPM_MANIFEST_CHANGED: { fields: string[] };
   NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };
-  NPM_BUILD_OUTPUT: { source: string };
+  /** proof: 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line. */
+  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map'; map?: string; sources?: string[] };
+  /** Build output with a tracked source (a file, or the source directory of a bundle), not proved; capabilities no tracked source has raise it. */
+  NPM_BUILD_OUTPUT_UNPROVED: {
+    source: string;
+    kind: 'script' | 'declaration' | 'map' | 'style';
+    why: 'compiled' | 'directory' | 'map-without-sources' | 'map-partial' | 'too-large';
+    map?: string;
+    capabilities?: NpmCapability[];
+  };
+  /** Build output whose source map contradicts git (an embedded source differs) or the output (code lines no mapping covers). */
+  NPM_BUILD_OUTPUT_MISMATCH: { source: string; map: string; differingSources: string[]; unmapped: number; unmappedLines: { line: number; text: string }[]; capabilities?: NpmCapability[] };
   NPM_UNSOURCED_OUTPUT: { minified: boolean; listedInFiles: boolean };
 }
 
@@ -211,6 +228,9 @@ export type PackageMetadataKind =
   | 'cargo-toml-normalised'
   | 'cargo-lock';
 
+/** What a built script can do that no tracked source does (src/profiles/npm-dist.ts). */
+export type NpmCapability = 'child-process' | 'eval' | 'base64-decode' | 'network' | 'native-code';
+
 export type NpmRewriteKind = 'workspace-protocol' | 'catalog-protocol' | 'publish-config' | 'formatting' | 'npm-internal' | 'version';
 
 export type AutotoolsTool =
@@ -229,6 +249,43 @@ export type AutotoolsTool =
   | 'make';
 
 export type FindingCode = keyof EvidenceMap;
+
+/** Parser and scanner generators whose output is regenerated (src/regenerate/parsers.ts). */
+export type ParserTool = 'bison' | 'flex' | 'byacc';
+
+/** How one generator run was made: tool and version, the grammar, argv and working directory (below the scratch root). */
+export interface ParserRun {
+  tool: ParserTool;
+  version: string;
+  source: string;
+  /** The grammar is gnulib-tool's copy of this pinned submodule file (read from the submodule's pinned tree). */
+  sourceCopy?: { submodule: string; commit: string; file: string };
+  command: string[];
+  cwd: string;
+  /** The tracked build-rule files the options came from (empty: none gave options). */
+  flagsFrom: string[];
+  /** Options the shipped outputs imply, added to the rules' ('-d', '-l', '-L', '-v'), or '#line' when the rules' no-lines option was dropped. */
+  implied: string[];
+  normalisations: ParserNormalisation[];
+}
+
+/**
+ * line-directive-names: the file names inside #line directives were set aside on both sides (the spelling the
+ * generator was given could not be matched: a maintainer's absolute path, ylwrap's rename of lex.yy.c/y.tab.c);
+ * line-directive-numbers: their line numbers too (flex builds differ by one in the output's self-references).
+ * #line directives carry no code: only compiler diagnostics and debuggers read them.
+ */
+export type ParserNormalisation = 'line-directive-names' | 'line-directive-numbers';
+
+/** Why a labelled parser was not proved by regeneration. */
+export interface ParserUnproved {
+  why: 'version-unavailable' | 'tool-missing' | 'no-version' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'grammar-unavailable' | 'not-retained' | 'failed';
+  tool: ParserTool;
+  /** The version the output names, and the system's. */
+  wanted?: string;
+  available?: string;
+  error?: string;
+}
 
 /**
  * What the comparison saw at a finding's path, independent of how it was explained: only in the tarball,
@@ -297,7 +354,8 @@ export type RegenerationMismatchJson = EvidenceMap['REGENERATION_MISMATCH'] & { 
  * files no git side verifies; local-copy-only — the file equals only a copy found on this machine, not a
  * recorded upstream version; normalised-match — it equals an upstream version only after comments and
  * whitespace are normalised; directory-source — build output whose source is a tracked directory, with
- * no file-to-file evidence.
+ * no file-to-file evidence; new-capability — built output that can do what no tracked source does (spawn
+ * processes, evaluate strings, decode base64, reach the network, load native code).
  */
 export type SeverityReason =
   | 'build-affecting'
@@ -307,7 +365,8 @@ export type SeverityReason =
   | 'unverified-content'
   | 'local-copy-only'
   | 'normalised-match'
-  | 'directory-source';
+  | 'directory-source'
+  | 'new-capability';
 export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'build-affecting',
   'suspicious-constructs',
@@ -317,6 +376,7 @@ export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'local-copy-only',
   'normalised-match',
   'directory-source',
+  'new-capability',
 ];
 
 export interface FindingBase<C extends FindingCode> {

@@ -111,6 +111,7 @@ const SEVERITY_REASON_TEXT: Record<SeverityReason, string> = {
   'local-copy-only': 'it equals only a copy on this machine, no recorded upstream version',
   'normalised-match': 'it equals upstream only after comments and whitespace are normalised',
   'directory-source': 'only its source directory is tracked: no file-to-file evidence',
+  'new-capability': 'it can do what no tracked source does',
 };
 
 /** Why a finding is not at its code's default severity (raw), or undefined when it is. */

@@ -4,12 +4,19 @@
  *
  *  - package.json changed: install lifecycle scripts added/changed → NPM_INSTALL_SCRIPT (high); any other
  *    field npm/pnpm/yarn would not rewrite → NPM_MANIFEST_CHANGED (high); only rewrites → NPM_MANIFEST_REWRITE.
- *  - tarball-only script under an output directory with a source file of the same stem in git (or a source
- *    tree at all: bundles) → NPM_BUILD_OUTPUT; a script with no source in git → NPM_UNSOURCED_OUTPUT (high).
+ *  - tarball-only file under an output directory with a source file of the same stem in git (or a source
+ *    tree at all: bundles) → NPM_BUILD_OUTPUT (info) when proved (./npm-dist.ts: the tokens of a tracked
+ *    script, or a source map embedding exactly the tracked sources and mapping every code line),
+ *    NPM_BUILD_OUTPUT_MISMATCH (high) when its map contradicts git or leaves code lines unmapped, else
+ *    NPM_BUILD_OUTPUT_UNPROVED (low: built, not proved); a script using a capability no tracked source uses
+ *    (child_process, eval, base64 decoding, network, native code) is raised to high. A script with no
+ *    source in git → NPM_UNSOURCED_OUTPUT (high).
  *  - git-only files → NOT_PACKAGED (npm only packs what `files` / .npmignore select).
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Finding, NpmRewriteKind } from '../core/findings.js';
+import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
+import { dirOf, normalisePath } from '../classify/paths.js';
+import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
@@ -191,19 +198,121 @@ export function listedInFiles(path: string, patterns: string[]): boolean {
   return patterns.some((p) => !p.startsWith('!') && globToRe(p).test(path));
 }
 
-function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileInfo): Finding | undefined {
+type OutputKind = EvidenceMap['NPM_BUILD_OUTPUT_UNPROVED']['kind'];
+const kindOf = (path: string): OutputKind => (/\.d\.(c|m)?ts$/.test(path) ? 'declaration' : /\.map$/.test(path) ? 'map' : /\.css$/.test(path) ? 'style' : 'script');
+const JS_SOURCE = /\.(c|m)?jsx?$/;
+const MAX_TEXT = 8 * 1024 * 1024;
+
+/** Capabilities of the tracked sources (scripts under the source directories and at the top), read once per tree. */
+const trackedCapabilities = new WeakMap<ReadonlySet<string>, Promise<Set<Capability>>>();
+function sourceCapabilities(ctx: ClassifyContext): Promise<Set<Capability>> {
+  let p = trackedCapabilities.get(ctx.gitPaths);
+  if (!p) {
+    p = (async () => {
+      const caps = new Set<Capability>();
+      let bytes = 0;
+      for (const path of [...ctx.gitPaths].sort()) {
+        if (!SOURCE_EXT.test(path) || /\.(css|scss|less)$/.test(path) || bytes > 64 * 1024 * 1024) continue;
+        const b = await ctx.content.git(path);
+        if (!b || b.length > MAX_TEXT) continue;
+        bytes += b.length;
+        for (const c of capabilitiesOf(b.toString('utf8'))) caps.add(c);
+      }
+      return caps;
+    })();
+    trackedCapabilities.set(ctx.gitPaths, p);
+  }
+  return p;
+}
+
+/** The output's source map: named by its sourceMappingURL (inline or a file of the package), else X.map beside it. */
+function mapOf(path: string, text: string, ctx: ClassifyContext): { at: string; map: SourceMap } | undefined {
+  if (path.endsWith('.map')) {
+    const map = parseSourceMap(text);
+    return map ? { at: path, map } : undefined;
+  }
+  const url = sourceMappingUrl(text);
+  const inline = url ? inlineMap(url) : undefined;
+  if (inline !== undefined) {
+    const map = parseSourceMap(inline);
+    return map ? { at: 'inline', map } : undefined;
+  }
+  const named = url && !/^[a-z]+:/i.test(url) ? normalisePath(`${dirOf(path)}/${decodeURIComponent(url)}`) : undefined;
+  for (const at of [named, `${path}.map`]) {
+    if (!at) continue;
+    const b = ctx.content.tarball(at);
+    const map = b && b.length <= MAX_TEXT ? parseSourceMap(b.toString('utf8')) : undefined;
+    if (map) return { at, map };
+  }
+  return undefined;
+}
+
+/** Each source the map names, resolved to a package path, with whether its embedded content is git's. */
+async function mapSources(mapPath: string, outputPath: string, map: SourceMap, ctx: ClassifyContext): Promise<{ matched: string[]; differing: string[]; unresolved: number }> {
+  const base = dirOf(mapPath === 'inline' ? outputPath : mapPath);
+  const out = { matched: [] as string[], differing: [] as string[], unresolved: 0 };
+  for (const [i, s] of map.sources.entries()) {
+    const rel = /^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([base, map.sourceRoot && !/^[a-z][\w+.-]*:/i.test(map.sourceRoot) ? map.sourceRoot : '', s].filter(Boolean).join('/'));
+    const embedded = map.sourcesContent?.[i];
+    if (!rel || !ctx.gitPaths.has(rel) || typeof embedded !== 'string') {
+      out.unresolved++;
+      continue;
+    }
+    const git = await ctx.content.git(rel);
+    if (git && git.toString('utf8') === embedded) out.matched.push(rel);
+    else out.differing.push(rel);
+  }
+  return out;
+}
+
+/**
+ * Build output with a tracked source: proved when its tokens are a tracked script's, or when its source map
+ * embeds exactly the tracked sources and maps every code line; a mismatch when the map contradicts git or the
+ * output; otherwise labelled as built and not proved. Capabilities no tracked source has raise it to high.
+ */
+async function judgeOutput(path: string, source: string, direct: boolean, ctx: ClassifyContext): Promise<Finding> {
+  const kind = kindOf(path);
+  const content = ctx.content.tarball(path);
+  const unproved = (why: EvidenceMap['NPM_BUILD_OUTPUT_UNPROVED']['why'], extra: { map?: string } = {}) => makeFinding('NPM_BUILD_OUTPUT_UNPROVED', path, { source, kind, why, ...extra });
+  if (!content || content.length > MAX_TEXT) return unproved('too-large');
+  const text = content.toString('utf8');
+  if (direct && kind === 'script' && JS_SOURCE.test(source)) {
+    const git = await ctx.content.git(source);
+    if (git && sameTokens(git.toString('utf8'), text)) return makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'tokens' });
+  }
+  let f: Finding;
+  const m = kind === 'script' || kind === 'map' ? mapOf(path, text, ctx) : undefined;
+  if (!m) f = unproved(direct ? 'compiled' : 'directory');
+  else {
+    const srcs = await mapSources(m.at, path, m.map, ctx);
+    const lines = decodeMappings(m.map.mappings);
+    const unmapped = kind === 'script' && lines ? unmappedCodeLines(text, lines, m.map.sourcesContent ?? []) : [];
+    if (srcs.differing.length || unmapped.length) {
+      const all = text.split('\n');
+      f = makeFinding('NPM_BUILD_OUTPUT_MISMATCH', path, { source, map: m.at, differingSources: srcs.differing, unmapped: unmapped.length, unmappedLines: unmapped.slice(0, 10).map((line) => ({ line, text: all[line - 1]!.trim().slice(0, 200) })) });
+    } else if (srcs.matched.length && !srcs.unresolved && lines) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'source-map', map: m.at, sources: srcs.matched });
+    else f = unproved(srcs.matched.length ? 'map-partial' : 'map-without-sources', { map: m.at });
+  }
+  if (kind !== 'script') return f;
+  const have = await sourceCapabilities(ctx);
+  const novel = capabilitiesOf(text).filter((c) => !have.has(c));
+  if (!novel.length) return f;
+  if (f.code === 'NPM_BUILD_OUTPUT_MISMATCH') return { ...f, evidence: { ...f.evidence, capabilities: novel } };
+  if (f.code === 'NPM_BUILD_OUTPUT_UNPROVED') return escalate({ ...f, evidence: { ...f.evidence, capabilities: novel } }, 'high', 'new-capability');
+  return escalate(makeFinding('NPM_BUILD_OUTPUT_UNPROVED', path, { source, kind, why: 'compiled', capabilities: novel }), 'high', 'new-capability');
+}
+
+async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileInfo): Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
   if (!OUTPUT_EXT.test(diff.path)) return undefined;
   const { stem, inOutputDir } = outputStem(diff.path);
   const src = sourcesOf(ctx.gitPaths);
   const direct = src.stems.get(stem);
-  if (direct) return makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: direct });
+  if (direct) return judgeOutput(diff.path, direct, true, ctx);
   const files = filesPatterns(info.manifest);
   const listed = files ? listedInFiles(diff.path, files) : false;
-  if (inOutputDir && src.dirs.length > 0) {
-    // A bundle or a renamed output: built from the source tree, but no file-to-file evidence.
-    return escalate(makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: `${src.dirs[0]}/` }), 'low', 'directory-source');
-  }
+  // A bundle or a renamed output: built from the source tree, but no file-to-file evidence.
+  if (inOutputDir && src.dirs.length > 0) return judgeOutput(diff.path, `${src.dirs[0]}/`, false, ctx);
   if (!SCRIPT_EXT.test(diff.path)) return undefined;
   return makeFinding('NPM_UNSOURCED_OUTPUT', diff.path, { minified: looksMinified(ctx.content.tarball(diff.path)), listedInFiles: listed });
 }

@@ -50,14 +50,14 @@ describe('explain() over in-memory trees', () => {
     expect(r.notes).toEqual([{ code: 'POLICY_LOADED', path: 'test policy', allowances: 1 }]);
   });
 
-  it('detects the npm profile from the content: build output of src/ is explained', async () => {
+  it('detects the npm profile from the content: build output of src/ is labelled built, not proved (low)', async () => {
     const manifest = JSON.stringify({ name: 'p', version: '1.0.0', files: ['dist'] });
     const r = await explain({
       tarball: { 'package/package.json': manifest, 'package/dist/index.js': 'export {};\n' },
       git: { 'package.json': manifest, 'src/index.ts': 'export {};\n', 'README.md': 'p\n' },
     });
     expect(r.profile).toEqual({ id: 'npm', detected: true, name: 'p', version: '1.0.0' });
-    expect(summary(r.findings)).toEqual(['info README.md NOT_PACKAGED', 'info dist/index.js NPM_BUILD_OUTPUT', 'info src/index.ts NOT_PACKAGED']);
+    expect(summary(r.findings)).toEqual(['info README.md NOT_PACKAGED', 'low dist/index.js NPM_BUILD_OUTPUT_UNPROVED', 'info src/index.ts NOT_PACKAGED']);
     expect(r.verdict).toBe('explained');
   });
 

@@ -14,21 +14,12 @@ import { renderText } from '../../src/render/text.js';
 import { makeRepo, writeFiles } from '../helpers/git.js';
 import { startHttpServer, type TestServer } from '../helpers/http-server.js';
 import { tempDir } from '../helpers/tmp.js';
+import { npmPack as npmPackIn } from '../helpers/npm-pack.js';
 
 const root = tempDir('distdiff-npm-');
 const cacheDir = join(root, 'cache');
 
-/** `npm pack` in `dir` (scripts never run), returns the tarball path. */
-function npmPack(dir: string, dest: string): string {
-  mkdirSync(dest, { recursive: true });
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dest, '--json'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, npm_config_cache: join(root, 'npm-cache'), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
-  });
-  const info = JSON.parse(out) as { filename: string }[];
-  return join(dest, info[0]!.filename);
-}
+const npmPack = (dir: string, dest: string) => npmPackIn(dir, dest, join(root, 'npm-cache'));
 
 const codes = (r: Awaited<ReturnType<typeof verify>>) => r.findings.map((f) => `${f.path} ${f.code} ${f.severity}`).sort();
 
@@ -71,12 +62,12 @@ describe('npm pack of a package with build output', () => {
     expect(r.inputs.tarball.prefix).toBe('package');
     expect(codes(r)).toEqual([
       '.gitignore NOT_PACKAGED info',
-      'dist/index.d.ts NPM_BUILD_OUTPUT info',
-      'dist/index.js NPM_BUILD_OUTPUT info',
+      'dist/index.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/index.js NPM_BUILD_OUTPUT_UNPROVED low',
       'src/index.ts NOT_PACKAGED info',
       'test.js NOT_PACKAGED info',
     ]);
-    expect(r.findings.find((f) => f.path === 'dist/index.js')!.evidence).toEqual({ source: 'src/index.ts' });
+    expect(r.findings.find((f) => f.path === 'dist/index.js')!.evidence).toEqual({ source: 'src/index.ts', kind: 'script', why: 'compiled' });
     expect(r.verdict).toBe('explained');
     const text = renderText(r);
     expect(text).toMatch(/profile {3}npm \(detected\): demo-pkg 1\.2\.3/);

@@ -1,0 +1,268 @@
+/**
+ * Evidence for an npm package's build output (dist/, lib/ … absent from git), pure functions over text:
+ *
+ *   tokens       a JavaScript file whose token stream (comments and whitespace aside) equals a tracked
+ *                JavaScript source's: the tracked file, copied or reformatted — proved.
+ *   source map   the output's map (`//# sourceMappingURL=`, inline `data:` or X.map beside it) embeds the
+ *                tracked sources (`sourcesContent` equal to git's file for every source it names) and maps
+ *                every code line of the output: which source was compiled is proved, and an added line shows
+ *                as a code line no mapping covers. A map whose embedded source differs from git's, or an
+ *                output with unmapped code lines, contradicts the build.
+ *   capabilities what the output can do that no tracked source does: spawn processes (child_process),
+ *                evaluate strings (eval, new Function), decode base64, open network connections (fetch,
+ *                http(s).request/get, net, dgram, WebSocket), load native code (process.dlopen, process.binding).
+ */
+import type { NpmCapability } from '../core/findings.js';
+
+/** JavaScript tokens, comments and whitespace dropped; strings, template and regex literals kept whole. */
+export function jsTokens(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let i = 0;
+  // Whether a `/` here starts a regular expression (after an operator, a keyword or the start).
+  const regexAllowed = () => {
+    const prev = out[out.length - 1];
+    if (prev === undefined) return true;
+    if (/^[A-Za-z_$][\w$]*$/.test(prev)) return /^(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/.test(prev);
+    if (/^[\d.'"`]/.test(prev) || prev.startsWith('/') && prev.length > 1) return false;
+    return !/^[)\]}]$/.test(prev);
+  };
+  while (i < n) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (c === '#' && i === 0 && text[1] === '!') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < n && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      out.push(text.slice(i, j + 1));
+      i = j + 1;
+      continue;
+    }
+    if (c === '/' && regexAllowed()) {
+      let j = i + 1;
+      let cls = false;
+      while (j < n && text[j] !== '\n') {
+        const d = text[j]!;
+        if (d === '\\') j += 2;
+        else {
+          if (d === '[') cls = true;
+          else if (d === ']') cls = false;
+          else if (d === '/' && !cls) break;
+          j++;
+        }
+      }
+      j++;
+      while (j < n && /[a-z]/i.test(text[j]!)) j++;
+      out.push(text.slice(i, j));
+      i = j;
+      continue;
+    }
+    const word = /^[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*|^\d[\w.]*|^\.\d[\w]*/.exec(text.slice(i, i + 256));
+    if (word) {
+      out.push(word[0]);
+      i += word[0].length;
+      continue;
+    }
+    const op = /^(>>>=|\.\.\.|===|!==|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|\?\.|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|\*\*|<<|>>)/.exec(text.slice(i, i + 4));
+    const t = op ? op[0] : c;
+    out.push(t);
+    i += t.length;
+  }
+  return out;
+}
+
+/** Whether two JavaScript texts have the same token stream (a tracked file copied, reformatted or with comments dropped). */
+export function sameTokens(a: string, b: string): boolean {
+  const x = jsTokens(a);
+  const y = jsTokens(b);
+  return x.length === y.length && x.every((t, i) => t === y[i]);
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Source map v3 `mappings`: per generated line, its segments [generated column, source index, source line, source column]. Undefined when malformed. */
+export function decodeMappings(mappings: string): number[][][] | undefined {
+  const lines: number[][][] = [];
+  let src = 0;
+  let srcLine = 0;
+  let srcCol = 0;
+  let name = 0;
+  for (const line of mappings.split(';')) {
+    const segs: number[][] = [];
+    let col = 0;
+    for (const seg of line.split(',')) {
+      if (!seg) continue;
+      const vals: number[] = [];
+      let shift = 0;
+      let value = 0;
+      for (const ch of seg) {
+        const d = B64.indexOf(ch);
+        if (d < 0) return undefined;
+        value += (d & 31) << shift;
+        if (d & 32) shift += 5;
+        else {
+          vals.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      if (!vals.length || vals.length === 2 || vals.length === 3) return undefined;
+      col += vals[0]!;
+      if (vals.length >= 4) {
+        src += vals[1]!;
+        srcLine += vals[2]!;
+        srcCol += vals[3]!;
+        if (vals.length >= 5) name += vals[4]!;
+        segs.push([col, src, srcLine, srcCol]);
+      } else segs.push([col]);
+    }
+    lines.push(segs);
+  }
+  return lines;
+}
+
+export interface SourceMap {
+  sources: string[];
+  sourceRoot?: string;
+  sourcesContent?: (string | null)[];
+  mappings: string;
+}
+
+/** A parsed source map v3, or undefined. */
+export function parseSourceMap(text: string): SourceMap | undefined {
+  try {
+    const v = JSON.parse(text.replace(/^\)\]\}'[^\n]*\n/, '')) as Record<string, unknown>;
+    if (v.version !== 3 || !Array.isArray(v.sources) || typeof v.mappings !== 'string') return undefined;
+    return {
+      sources: v.sources.map(String),
+      ...(typeof v.sourceRoot === 'string' ? { sourceRoot: v.sourceRoot } : {}),
+      ...(Array.isArray(v.sourcesContent) ? { sourcesContent: v.sourcesContent.map((c) => (typeof c === 'string' ? c : null)) } : {}),
+      mappings: v.mappings,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The map an output names: `//# sourceMappingURL=URL` on its last lines (a relative path, or an inline base64 data URL). */
+export function sourceMappingUrl(text: string): string | undefined {
+  const m = /\/\/[#@] sourceMappingURL=(\S+)\s*$/.exec(text.slice(-65536)) ?? /\/\*[#@] sourceMappingURL=(\S+)\s*\*\/\s*$/.exec(text.slice(-65536));
+  return m?.[1];
+}
+
+/** The inline map of a `data:application/json;base64,` URL, or undefined. */
+export function inlineMap(url: string): string | undefined {
+  const m = /^data:application\/json;(?:charset=[\w-]+;)?base64,([A-Za-z0-9+/=]+)$/.exec(url);
+  return m ? Buffer.from(m[1]!, 'base64').toString('utf8') : undefined;
+}
+
+/** The text's lines with comments blanked (strings, template and regular-expression literals kept). */
+export function codeLines(text: string): string[] {
+  let out = '';
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < n && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? n : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
+      i = stop;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      let j = i + 1;
+      while (j < n && text[j] !== c && (c === '`' || text[j] !== '\n')) j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out.split('\n');
+}
+
+const KEYWORDS = new Set('break case catch class const continue debugger default delete do else export extends false finally for function if import in instanceof let new null of return static super switch this throw true try typeof undefined var void while with yield async await get set from as'.split(' '));
+/** Names compilers write that no source line has: CommonJS glue, tsc/Babel helpers and their parameters. */
+const EMIT_NAMES = new Set(
+  'exports module require Object defineProperty __esModule value enumerable get configurable writable prototype call apply hasOwnProperty create assign Symbol iterator toStringTag Promise Reflect mod desc k k2 o m v p s e t r n i d b a c g f y _ Array isArray length push default'.split(' '),
+);
+/** A helper block's first line: `var __awaiter = (this && this.__awaiter) || …`, `function _interopRequireDefault(…` … */
+const HELPER_START = /^(?:var|let|const)\s+(_{1,2}[A-Za-z]\w*)\s*=|^function\s+_{1,2}[A-Za-z]\w*\s*\(/;
+
+const identifiers = (line: string) => jsTokens(line).filter((t) => /^[A-Za-z_$][\w$]*$/.test(t));
+const emitted = (id: string) => KEYWORDS.has(id) || EMIT_NAMES.has(id) || /^[\w$]+_\d+$/.test(id) || /^_{1,2}[A-Za-z]\w*$/.test(id);
+
+/**
+ * The 1-based lines of `output` that hold code no mapping accounts for: no segment at all (lines that are
+ * only brackets, directives, the `__esModule` marker, `exports.x = void 0` or a compiler helper block are
+ * exempt), or a name that none of the source lines its segments map to has (compiler glue names aside).
+ * `sources` are the map's embedded sources (null when absent: then only the first check runs).
+ */
+export function unmappedCodeLines(output: string, lines: number[][][], sources: readonly (string | null | undefined)[] = []): number[] {
+  const out: number[] = [];
+  const code = codeLines(output);
+  const srcLines = sources.map((s) => (typeof s === 'string' ? codeLines(s) : undefined));
+  let helperDepth = 0;
+  code.forEach((raw, i) => {
+    const l = raw.trim();
+    if (helperDepth > 0 || (HELPER_START.test(l) && !(lines[i]?.length))) {
+      for (const ch of l) helperDepth += ch === '{' || ch === '(' ? 1 : ch === '}' || ch === ')' ? -1 : 0;
+      if (helperDepth < 0) helperDepth = 0;
+      return;
+    }
+    if (!l || /^[\s{}()[\];,]*$/.test(l)) return;
+    if (/^["']use strict["'];?$/.test(l) || /^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$/.test(l) || /^export \{\};?$/.test(l) || /^exports\.[\w$]+ = (?:exports\.[\w$]+ = )*void 0;$/.test(l)) return;
+    const segs = lines[i] ?? [];
+    if (!segs.length) {
+      out.push(i + 1);
+      return;
+    }
+    const names = new Set<string>();
+    let known = false;
+    for (const seg of segs) {
+      if (seg.length < 4) continue;
+      const text = srcLines[seg[1]!]?.[seg[2]!];
+      if (text === undefined) continue;
+      known = true;
+      for (const id of identifiers(text)) names.add(id);
+    }
+    if (known && identifiers(l).some((id) => !emitted(id) && !names.has(id))) out.push(i + 1);
+  });
+  return out;
+}
+
+export type Capability = NpmCapability;
+
+const CAPABILITIES: [Capability, RegExp][] = [
+  ['child-process', /\bchild_process\b|\bexecSync\s*\(|\bspawnSync\s*\(/],
+  ['eval', /(?<![\w$.])eval\s*\(|\bnew\s+Function\s*\(|\bvm\.(?:runIn\w+|Script|compileFunction)\b/],
+  ['base64-decode', /\batob\s*\(|Buffer\.from\s*\([^)]*['"]base64['"]|\bfromBase64\b/],
+  ['network', /(?<![\w$.])fetch\s*\(|\bhttps?\.(?:request|get)\s*\(|\bnet\.(?:connect|createConnection|Socket)\b|\bdgram\b|\bnew\s+WebSocket\b|\bXMLHttpRequest\b|require\(\s*['"](?:node:)?(?:https?|net|dgram|tls)['"]\s*\)|from\s+['"](?:node:)?(?:https?|net|dgram|tls)['"]/],
+  ['native-code', /\bprocess\.(?:dlopen|binding)\s*\(/],
+];
+
+/** The capabilities a script's text uses (see the module comment). */
+export function capabilitiesOf(text: string): Capability[] {
+  return CAPABILITIES.filter(([, re]) => re.test(text)).map(([c]) => c);
+}

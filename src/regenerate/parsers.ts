@@ -1,0 +1,509 @@
+/**
+ * Generated parsers and scanners proved by regeneration (issue 11): a bison, flex or Berkeley yacc output
+ * that the produced-from-source classifier labelled (its header names the generator, its grammar is
+ * tracked) is made again in the bubblewrap sandbox (./sandbox.ts) by the generator of exactly the version
+ * its header names, from the tag's grammar, with the options the tag's build rules give, and compared
+ * byte for byte with the shipped file.
+ *
+ *   version      bison: "A Bison parser, made by GNU Bison X"; flex: YY_FLEX_{MAJOR,MINOR,SUBMINOR}_VERSION;
+ *                byacc: YYMAJOR.YYMINOR and YYPATCH. The system's tool (/usr/bin) must report exactly it.
+ *   names        the shipped #line directives name the grammar and the output as the generator was given
+ *                them (`#line 35 "src/parse-gram.y"`, `#line 73 "src/parse-gram.c"`): the run uses the same
+ *                spelling from the matching directory, so the directives come out the same. When the
+ *                spelling cannot be matched (a `..` path, ylwrap's rename), the file names inside #line
+ *                directives are set aside on both sides — a listed normalisation, the only one.
+ *   options      from the tag's tracked build rules around the grammar (Makefile.am, *.mk, Makefile,
+ *                CMakeLists.txt): YFLAGS/AM_YFLAGS/X_YFLAGS (LFLAGS for flex), BISON_FLAGS, a recipe
+ *                line that runs the generator on this grammar, CMake's BISON_TARGET/FLEX_TARGET
+ *                COMPILE_FLAGS; options that name files or skeletons are dropped. What the shipped outputs
+ *                imply is added and said (a header ships: --defines; no #line: --no-lines).
+ *   outputs      every output of one run is compared: the parser, its header, bison's .output report.
+ *
+ * Nothing here decides severities: the post pass turns each comparison into a finding through the registry.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseOf, dirOf } from '../classify/paths.js';
+import { findConstructs } from '../classify/suspicious.js';
+import type { ClassifyContext, PostPass } from '../classify/types.js';
+import { contentDiff } from '../compare/content-diff.js';
+import type { Finding, ParserNormalisation, ParserTool, ParserUnproved } from '../core/findings.js';
+import { escalate, makeFinding } from '../core/severity.js';
+import { addedLines } from './provenance.js';
+import { probeSandbox, runSandboxed, which } from './sandbox.js';
+
+export const PARSER_TOOLS: readonly ParserTool[] = ['bison', 'flex', 'byacc'];
+const isParserTool = (g: string | undefined): g is ParserTool => (PARSER_TOOLS as readonly string[]).includes(g ?? '');
+
+const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
+const MAX_BYTES = 16 * 1024 * 1024;
+/** Distinct option sets tried per grammar, at most. */
+const MAX_RUNS = 6;
+
+/** The version of the generator a parser's text names, or undefined. */
+export function namedVersion(tool: ParserTool, text: string): string | undefined {
+  if (tool === 'bison') return /A Bison parser, made by GNU Bison (\d+(?:\.\d+)+)/.exec(text)?.[1];
+  const def = (name: string) => new RegExp(`^#define ${name} (\\d+)\\s*$`, 'm').exec(text)?.[1];
+  if (tool === 'flex') {
+    const [a, b, c] = ['YY_FLEX_MAJOR_VERSION', 'YY_FLEX_MINOR_VERSION', 'YY_FLEX_SUBMINOR_VERSION'].map(def);
+    return a && b && c ? `${a}.${b}.${c}` : undefined;
+  }
+  const [major, minor, patch] = ['YYMAJOR', 'YYMINOR', 'YYPATCH'].map(def);
+  if (!major || !minor) return undefined;
+  return patch ? `${major}.${minor} ${patch}` : `${major}.${minor}`;
+}
+
+/** `bison --version` / `flex --version` / `byacc -V` output → the version in namedVersion's form. */
+export function parseToolVersion(tool: ParserTool, out: string): string | undefined {
+  if (tool === 'bison') return /\(GNU Bison\)\s+(\d+(?:\.\d+)+)/.exec(out)?.[1];
+  if (tool === 'flex') return /^flex\s+(\d+(?:\.\d+)+)/m.exec(out)?.[1];
+  const m = /byacc\s+-\s+(\d+\.\d+)\s+(\d{8})/.exec(out);
+  return m ? `${m[1]} ${m[2]}` : undefined;
+}
+
+const versions = new Map<ParserTool, Promise<string | undefined>>();
+/** The version of the system's generator the sandbox would run (its PATH is /usr/local/bin:/usr/bin:/bin). */
+export function systemParserVersion(tool: ParserTool): Promise<string | undefined> {
+  let p = versions.get(tool);
+  if (!p) {
+    const bin = which(tool, SYSTEM_PATH);
+    p = bin
+      ? new Promise((resolve) => {
+          execFile(bin, [tool === 'byacc' ? '-V' : '--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout, stderr) => resolve(err ? undefined : parseToolVersion(tool, `${stdout}\n${stderr}`)));
+        })
+      : Promise.resolve(undefined);
+    versions.set(tool, p);
+  }
+  return p;
+}
+
+/** Options the generator is run with that name no file of ours (outputs are placed by -o) and load no skeleton. */
+function keepOption(tool: ParserTool, w: string): boolean {
+  if (!/^-/.test(w) || w.includes('$') || /[`'";|&<>()]/.test(w)) return false;
+  if (/^(-o|--output|--outfile|-S|--skeleton|-B|-b|--file-prefix|--header-file|--tables-file|-g|--graph|-x|--xml|-M|--file-prefix-map|--html)/.test(w)) return false;
+  if (tool === 'flex') return /^(-[a-zA-Z0-9+]+|--[a-z][a-z-]*(=[\w.-]*)?)$/.test(w);
+  return /^(-[dlvtykWy]\S*|-D[\w.]+(=[\w.{}"-]*)?|--(defines|header|no-lines|verbose|report(=[\w,]+)?|yacc|debug|token-table|warnings(=[\w,-]+)?|define=[\w.]+(=[\w.{}-]*)?|locations|name-prefix=\w+|color=\w+|language=[\w+]+|Werror)(=[\w,.-]*)?)$/.test(w) || /^-W[\w,-]*$/.test(w);
+}
+
+/** make/CMake text with backslash-continued lines joined. */
+const logical = (text: string) => text.replace(/\\\r?\n/g, ' ');
+
+/** Expand $(VAR) / ${VAR} from the same file's plain assignments, a few levels deep. */
+function expander(text: string): (s: string) => string {
+  const vars = new Map<string, string>();
+  for (const m of logical(text).matchAll(/^[ \t]*([A-Za-z_][\w.]*)[ \t]*[:+]?=[ \t]*(.*)$/gm)) {
+    const prev = m[0].includes('+=') ? `${vars.get(m[1]!) ?? ''} ` : '';
+    vars.set(m[1]!, `${prev}${m[2]!.replace(/#.*$/, '')}`.trim());
+  }
+  return (s: string) => {
+    let out = s;
+    for (let i = 0; i < 4; i++) out = out.replace(/\$[({]([A-Za-z_][\w.]*)[)}]/g, (_, n: string) => vars.get(n) ?? '');
+    return out;
+  };
+}
+
+export interface RuleOptions {
+  /** Option sets, the most specific first (a recipe naming the grammar, then the flag variables). */
+  sets: string[][];
+  /** The tracked files they came from. */
+  files: string[];
+}
+
+/**
+ * The generator options a project's tracked build rules give for `grammar`, from `rules` (path → text):
+ * recipe lines running the generator on it, CMake BISON_TARGET/FLEX_TARGET flags, and the YFLAGS/LFLAGS
+ * family (AM_ and per-target prefixes, BISON_FLAGS/FLEX_FLAGS).
+ */
+export function ruleOptions(tool: ParserTool, grammar: string, rules: ReadonlyMap<string, string>): RuleOptions {
+  const sets: string[][] = [];
+  const files = new Set<string>();
+  const base = baseOf(grammar);
+  const stem = base.replace(/\.[^.]+$/, '');
+  const yacc = tool !== 'flex';
+  const varRe = yacc ? /^[ \t]*((?:\w+_)?YFLAGS|BISON_FLAGS|YACCFLAGS)[ \t]*[:+]?=/m : /^[ \t]*((?:\w+_)?LFLAGS|FLEX_FLAGS|LEXFLAGS)[ \t]*[:+]?=/m;
+  const progRe = yacc ? /(?:\bbison\b|\byacc\b|\bbyacc\b|\$[({](?:BISON|YACC)[)}])/ : /(?:\bflex\b|\blex\b|\$[({](?:FLEX|LEX)[)}])/;
+  const add = (words: string[], file: string) => {
+    const kept = words.filter((w) => keepOption(tool, w));
+    if (!sets.some((s) => s.join('\0') === kept.join('\0'))) sets.push(kept);
+    files.add(file);
+  };
+  for (const [file, text] of [...rules].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const expand = expander(text);
+    const lines = logical(text).split('\n');
+    // A recipe (or custom command) that runs the generator on this grammar.
+    for (const l of lines) {
+      if (!l.includes(base) || !progRe.test(l) || /^\s*#/.test(l)) continue;
+      add(expand(l).split(/\s+/), file);
+    }
+    // CMake: BISON_TARGET(name grammar output COMPILE_FLAGS "…") / FLEX_TARGET.
+    const target = new RegExp(`${yacc ? 'BISON_TARGET' : 'FLEX_TARGET'}\\s*\\(([^)]*)\\)`, 'gi');
+    for (const m of logical(text).matchAll(target)) {
+      if (!m[1]!.includes(stem)) continue;
+      const flags = /COMPILE_FLAGS\s+"([^"]*)"/.exec(m[1]!)?.[1] ?? '';
+      add(expand(flags).split(/\s+/), file);
+    }
+    // The flag variables: AM_YFLAGS, YFLAGS, prog_YFLAGS … (their union, as make passes them together).
+    const words: string[] = [];
+    for (const l of lines) {
+      const m = varRe.exec(l);
+      if (m) words.push(...expand(l.slice(l.indexOf('=') + 1).replace(/#.*$/, '')).split(/\s+/));
+    }
+    if (words.length) add(words, file);
+  }
+  add([], '');
+  files.delete('');
+  return { sets, files: [...files] };
+}
+
+/** The file names of a text's #line directives, in order. */
+function lineNames(text: string): string[] {
+  return [...text.matchAll(/^#line \d+ "([^"]*)"/gm)].map((m) => m[1]!);
+}
+
+export interface Invocation {
+  /** Working directory below the scratch root ('' = its top). */
+  cwd: string;
+  grammarArg: string;
+  outputArg: string;
+  /** The #line file names could not be matched: they are set aside when comparing. */
+  renamed: boolean;
+}
+
+const plainRel = (p: string) => p !== '' && !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === '');
+
+/**
+ * How the generator was called, read from the shipped output's #line directives: the directory whose
+ * relative spelling of the grammar they show, and the output name it was given.
+ */
+export function invocationOf(outputPath: string, grammarPath: string, shipped: string): Invocation {
+  const names = lineNames(shipped);
+  const gBase = baseOf(grammarPath);
+  const gRef = names.find((n) => baseOf(n) === gBase);
+  const oRef = names.find((n) => baseOf(n) !== gBase && /\.(c|cc|cpp|cxx|C|h|hh|hpp)$/.test(n));
+  let cwd = dirOf(grammarPath);
+  let grammarArg = gBase;
+  let renamed = true;
+  if (gRef && plainRel(gRef) && (grammarPath === gRef || grammarPath.endsWith(`/${gRef}`))) {
+    cwd = grammarPath.slice(0, grammarPath.length - gRef.length).replace(/\/$/, '');
+    grammarArg = gRef;
+    renamed = false;
+  }
+  const within = cwd === '' ? outputPath : outputPath.startsWith(`${cwd}/`) ? outputPath.slice(cwd.length + 1) : undefined;
+  let outputArg = within ?? baseOf(outputPath);
+  if (oRef && plainRel(oRef) && oRef !== outputArg) {
+    // The output was written under another name (ylwrap's y.tab.c, a .tab.c renamed by a rule): keep the
+    // shipped name, set the #line names aside.
+    renamed = true;
+  }
+  if (within === undefined) renamed = true;
+  if (!names.length) renamed = false;
+  return { cwd, grammarArg, outputArg, renamed };
+}
+
+/** The #line directives' file names blanked (the one normalisation; used only when named in the evidence). */
+export function blankLineNames(text: string): string {
+  return text.replace(/^(#line \d+) "[^"]*"/gm, '$1 ""');
+}
+
+/** Options the shipped outputs imply, added to a rule's set (and named in the evidence). */
+export function impliedOptions(tool: ParserTool, set: string[], o: { lines: boolean; header: boolean; report: boolean }): { options: string[]; implied: string[] } {
+  const opts = [...set];
+  const implied: string[] = [];
+  const has = (re: RegExp) => opts.some((w) => re.test(w));
+  const noLines = tool === 'flex' ? /^(-L|--noline)$/ : /^(-l|--no-lines)$/;
+  if (o.lines && has(noLines)) {
+    for (let i = opts.length - 1; i >= 0; i--) if (noLines.test(opts[i]!)) opts.splice(i, 1);
+    implied.push('#line');
+  }
+  if (!o.lines && !has(noLines)) {
+    const w = tool === 'flex' ? '-L' : '-l';
+    opts.push(w);
+    implied.push(w);
+  }
+  if (tool !== 'flex' && o.header && !has(/^(-d|--defines|--header)/)) {
+    opts.push('-d');
+    implied.push('-d');
+  }
+  if (tool === 'bison' && o.report && !has(/^(-v|--verbose|--report)/)) {
+    opts.push('-v');
+    implied.push('-v');
+  }
+  return { options: opts, implied };
+}
+
+/** One output of a grammar's run. */
+interface Output {
+  path: string;
+  finding: Finding;
+  /** The output the run's -o names (the parser or scanner itself). */
+  primary: boolean;
+}
+
+interface RunResult {
+  argv: string[];
+  cwd: string;
+  implied: string[];
+  flagsFrom: string[];
+  /** path → regenerated content (undefined: not produced) */
+  produced: Map<string, Buffer | undefined>;
+  /** path → equal (after the listed normalisations) */
+  equal: Map<string, boolean>;
+  normalisations: Map<string, ParserNormalisation[]>;
+  failure?: string;
+}
+
+/** Tracked build-rule files around a grammar: its directory and each directory above it. */
+function ruleFiles(grammar: string, gitPaths: ReadonlySet<string>): string[] {
+  const dirs: string[] = [];
+  for (let d = dirOf(grammar); ; d = dirOf(d)) {
+    dirs.push(d);
+    if (d === '') break;
+  }
+  const out: string[] = [];
+  for (const p of gitPaths) {
+    const d = dirOf(p);
+    if (!dirs.includes(d)) continue;
+    const b = baseOf(p);
+    if (/^(Makefile(\.am)?|GNUmakefile|makefile|CMakeLists\.txt|meson\.build)$/.test(b) || /\.(mk|am|cmake)$/.test(b)) out.push(p);
+  }
+  return out.sort();
+}
+
+function readRegular(full: string): Buffer | undefined {
+  try {
+    const st = lstatSync(full);
+    return st.isFile() && st.size <= MAX_BYTES ? readFileSync(full) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The output file a grammar names for itself (flex's `%option outfile="X"`, bison's `%output "X"`), which wins over -o. */
+export function grammarOutfile(tool: ParserTool, grammar: string): string | undefined {
+  const m = tool === 'flex' ? /^%option\b[^\n]*\boutfile="([^"\n]+)"/m.exec(grammar) : /^%output\s+"([^"\n]+)"/m.exec(grammar);
+  return m && plainRel(m[1]!) ? m[1] : undefined;
+}
+
+/**
+ * Where the run writes each output: the parser at -o (or, without -o, the generator's default name:
+ * bison's GRAMMAR.tab.c, yacc's y.tab.c, flex's lex.yy.c; the grammar's own outfile wins over both); a header
+ * and a report beside it, by its stem.
+ */
+function producedPath(tool: ParserTool, inv: Invocation, withOutput: boolean, out: Output, primary: Output, outfile: string | undefined): string[] {
+  const dir = withOutput ? dirOf(inv.outputArg) : dirOf(inv.grammarArg);
+  const at = (name: string) => [inv.cwd, dir, name].filter(Boolean).join('/');
+  const inCwd = (name: string) => [inv.cwd, name].filter(Boolean).join('/');
+  const own = outfile ? inCwd(outfile) : undefined;
+  const gstem = baseOf(inv.grammarArg).replace(/\.[^.]+$/, '');
+  const defaults = tool === 'flex' ? [inCwd('lex.yy.c')] : tool === 'bison' ? [at(`${gstem}.tab.c`), inCwd('y.tab.c')] : [inCwd('y.tab.c')];
+  const primaries = withOutput ? [at(baseOf(inv.outputArg))] : defaults;
+  if (out === primary) return [...(own ? [own] : []), ...primaries];
+  const ext = /\.[^.]+$/.exec(out.path)?.[0] ?? '';
+  const stems = (own ? [own] : primaries).map((p) => p.replace(/\.[^./]+$/, ''));
+  const cands = [...stems.map((st) => `${st}${ext}`), at(baseOf(out.path))];
+  if (ext === '.h' || ext === '.hh') cands.push(inCwd('y.tab.h'));
+  return [...new Set(cands)];
+}
+
+/** #line directives with their file names, or names and numbers, set aside (the listed normalisations). */
+const LEVELS: { normalisations: ParserNormalisation[]; apply: (s: string) => string }[] = [
+  { normalisations: [], apply: (s) => s },
+  { normalisations: ['line-directive-names'], apply: (s) => blankLineNames(s) },
+  { normalisations: ['line-directive-numbers'], apply: (s) => s.replace(/^#line \d+ "/gm, '#line "') },
+  { normalisations: ['line-directive-names', 'line-directive-numbers'], apply: (s) => s.replace(/^#line \d+ "[^"]*"/gm, '#line') },
+];
+
+/** The least normalisation under which two outputs are equal, or undefined. */
+export function equalUnder(got: Buffer, shipped: Buffer): ParserNormalisation[] | undefined {
+  if (got.equals(shipped)) return [];
+  const g = got.toString('latin1');
+  const t = shipped.toString('latin1');
+  return LEVELS.slice(1).find((l) => l.apply(g) === l.apply(t))?.normalisations;
+}
+
+async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext): Promise<RunResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
+  const argv = [tool, ...options, ...(withOutput ? ['-o', inv.outputArg] : []), inv.grammarArg];
+  const result: RunResult = { argv, cwd: inv.cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
+  const outfile = grammarOutfile(tool, grammar.toString('latin1'));
+  try {
+    const gFull = join(scratch, grammarPath);
+    mkdirSync(join(gFull, '..'), { recursive: true });
+    writeFileSync(gFull, grammar);
+    const outDir = join(scratch, inv.cwd, dirOf(inv.outputArg));
+    mkdirSync(outDir, { recursive: true });
+    const r = await runSandboxed(bwrap, { scratch, argv, ...(inv.cwd ? { cwd: inv.cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
+    for (const o of outputs) {
+      const shipped = ctx.content.tarball(o.path);
+      let got: Buffer | undefined;
+      for (const p of producedPath(tool, inv, withOutput, o, primary, outfile)) {
+        got = readRegular(join(scratch, p));
+        if (got) break;
+      }
+      result.produced.set(o.path, got);
+      const under = got && shipped ? equalUnder(got, shipped) : undefined;
+      result.equal.set(o.path, under !== undefined);
+      if (under) result.normalisations.set(o.path, under);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return result;
+}
+
+const unproved = (f: Finding, why: ParserUnproved): Finding =>
+  f.code === 'GENERATED_FROM_SOURCE' ? ({ ...f, evidence: { ...f.evidence, parserProof: why } } as Finding) : f;
+
+type SourceCopy = { submodule: string; commit: string; file: string };
+
+/** The grammar: the tracked file, or (gnulib's) the pinned submodule's file gnulib-tool copies to that path. */
+async function grammarOf(path: string, copy: SourceCopy | undefined, ctx: ClassifyContext): Promise<Buffer | undefined> {
+  if (!copy) return ctx.content.git(path);
+  const sub = ctx.submodules?.find((s) => s.name === copy.submodule && s.commit === copy.commit);
+  return sub?.read(copy.file);
+}
+
+/** Prove (or fail to reproduce) one grammar's outputs; returns the findings that replace theirs. */
+async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: SourceCopy | undefined, outputs: Output[], ctx: ClassifyContext): Promise<Map<string, Finding>> {
+  const out = new Map<string, Finding>();
+  const primary = outputs.find((o) => o.primary) ?? outputs[0]!;
+  const labelled = (why: ParserUnproved) => {
+    for (const o of outputs) out.set(o.path, unproved(o.finding, why));
+    return out;
+  };
+  const shippedPrimary = ctx.content.tarball(primary.path);
+  if (!shippedPrimary || shippedPrimary.length > MAX_BYTES) return labelled({ why: 'not-retained', tool });
+  const text = shippedPrimary.toString('latin1');
+  const wanted = namedVersion(tool, text.slice(0, 65536)) ?? namedVersion(tool, text);
+  if (!wanted) return labelled({ why: 'no-version', tool });
+  const have = await systemParserVersion(tool);
+  if (have !== wanted) return labelled({ why: have ? 'version-unavailable' : 'tool-missing', tool, wanted, ...(have ? { available: have } : {}) });
+  if (!ctx.regeneration || ctx.regeneration.status === 'off') return labelled({ why: ctx.regeneration ? 'regeneration-off' : 'not-attempted', tool, wanted });
+  const sandbox = await probeSandbox();
+  if (!sandbox.ok) return labelled({ why: 'no-sandbox', tool, wanted });
+  const grammar = await grammarOf(grammarPath, sourceCopy, ctx);
+  if (!grammar || grammar.length > MAX_BYTES) return labelled({ why: 'grammar-unavailable', tool, wanted });
+
+  const rules = new Map<string, string>();
+  for (const p of ruleFiles(grammarPath, ctx.gitPaths)) {
+    const b = await ctx.content.git(p);
+    if (b && b.length <= 2 * 1024 * 1024) rules.set(p, b.toString('latin1'));
+  }
+  const ro = ruleOptions(tool, grammarPath, rules);
+  const inv = invocationOf(primary.path, grammarPath, text);
+  const shape = {
+    lines: /^#line \d+ "/m.test(text),
+    header: outputs.some((o) => /\.(h|hh|hpp)$/.test(o.path)),
+    report: outputs.some((o) => o.path.endsWith('.output')),
+  };
+  const tried = new Set<string>();
+  let best: RunResult | undefined;
+  /** Per output, the first run that reproduced it. */
+  const provedBy = new Map<string, RunResult>();
+  const score = (r: RunResult) => [...r.equal.values()].filter(Boolean).length * 2 + (r.equal.get(primary.path) ? 1 : 0) - (r.failure ? 100 : 0);
+  // Each option set with -o (the shipped name), then without (the generator's default names, which a rule
+  // may rename afterwards: gettext's `bison -d X.y` + sed of X.tab.c); until every output is reproduced.
+  runs: for (const withOutput of [true, false]) {
+    for (const set of ro.sets) {
+      const { options, implied } = impliedOptions(tool, set, shape);
+      const key = `${withOutput}\0${options.join('\0')}`;
+      if (tried.has(key)) continue;
+      if (tried.size >= MAX_RUNS) break runs;
+      tried.add(key);
+      const r = await runOnce(sandbox.bwrap, tool, grammarPath, grammar, inv, withOutput, options, outputs, primary, ctx);
+      r.implied = implied;
+      r.flagsFrom = set.length ? ro.files : [];
+      if (!best || score(r) > score(best)) best = r;
+      for (const o of outputs) if (r.equal.get(o.path) && !provedBy.has(o.path)) provedBy.set(o.path, r);
+      if (provedBy.size === outputs.length) break runs;
+    }
+  }
+  const run = best!;
+  const describe = (r: RunResult) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied });
+  for (const o of outputs) {
+    const prev = o.finding;
+    const by = provedBy.get(o.path);
+    if (by) {
+      const same = outputs.filter((x) => provedBy.get(x.path) === by).map((x) => x.path);
+      out.set(o.path, makeFinding('GENERATED_PARSER_PROVED', o.path, { ...describe(by), normalisations: by.normalisations.get(o.path) ?? [], outputs: same }));
+      continue;
+    }
+    const shipped = ctx.content.tarball(o.path);
+    const got = run.produced.get(o.path);
+    if (run.failure && !got) {
+      // The generator failed on the tag's grammar with these options: no claim either way.
+      out.set(o.path, unproved(prev, { why: 'failed', tool, wanted, error: run.failure }));
+      continue;
+    }
+    let constructs = prev.constructs ?? [];
+    let differingLines = 0;
+    if (shipped && got) {
+      const s = shipped.toString('latin1');
+      const added = addedLines(got.toString('latin1'), s);
+      differingLines = added?.size ?? 0;
+      constructs = added ? findConstructs(s, o.path).filter((c) => added.has(c.line)) : findConstructs(s, o.path);
+    }
+    const diff = contentDiff(o.path, got ?? Buffer.alloc(0), shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
+    const f = makeFinding('GENERATED_PARSER_MISMATCH', o.path, { ...describe(run), normalisations: [], produced: !!got, differingLines, tried: tried.size }, { ...(constructs.length ? { constructs } : {}), diff });
+    out.set(o.path, constructs.length ? escalate(f, 'critical', 'suspicious-constructs') : f);
+  }
+  return out;
+}
+
+/**
+ * The post pass: groups the labelled bison/flex/byacc outputs by grammar (with bison's .output report
+ * beside the parser, when it ships), proves each group, and replaces their findings.
+ */
+export async function parserFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
+  const groups = new Map<string, { tool: ParserTool; grammar: string; sourceCopy?: SourceCopy; outputs: Output[] }>();
+  const byPath = new Map<string, number>();
+  findings.forEach((f, i) => byPath.set(f.path, i));
+  for (const f of findings) {
+    if (f.code !== 'GENERATED_FROM_SOURCE' || f.evidence.how !== 'generator' || !isParserTool(f.evidence.generator)) continue;
+    const tool = f.evidence.generator;
+    const key = `${tool}\0${f.evidence.source}`;
+    const g = groups.get(key) ?? { tool, grammar: f.evidence.source, ...(f.evidence.sourceCopy ? { sourceCopy: f.evidence.sourceCopy } : {}), outputs: [] };
+    g.outputs.push({ path: f.path, finding: f, primary: /\.(c|cc|cpp|cxx|C)$/.test(f.path) });
+    groups.set(key, g);
+  }
+  if (!groups.size) return findings;
+  const out = [...findings];
+  for (const g of groups.values()) {
+    // One parser per group leads (the .c); a second .c of the same grammar is its own run.
+    const primaries = g.outputs.filter((o) => o.primary);
+    const runs: Output[][] = primaries.length > 1 ? primaries.map((p) => [p, ...g.outputs.filter((o) => !o.primary && baseOf(o.path).replace(/\.[^.]+$/, '') === baseOf(p.path).replace(/\.[^.]+$/, ''))]) : [g.outputs];
+    for (const outputs of runs) {
+      const primary = outputs.find((o) => o.primary) ?? outputs[0]!;
+      // Outputs of the same run that carry no generator header of their own, when they ship unexplained:
+      // bison's report (`-v`, `--report`) and a yacc header (byacc's has no banner) beside the parser.
+      const stemPath = primary.path.replace(/\.[^./]+$/, '');
+      const companions = g.tool === 'bison' ? ['.output', '.h', '.hh'] : g.tool === 'byacc' ? ['.h'] : [];
+      for (const ext of companions) {
+        const p = `${stemPath}${ext}`;
+        const i = byPath.get(p);
+        if (i === undefined || !ctx.content.tarball(p) || outputs.some((o) => o.path === p)) continue;
+        if (out[i]!.code === 'TARBALL_ONLY_UNEXPLAINED') outputs.push({ path: p, finding: out[i]!, primary: false });
+      }
+      let proved: Map<string, Finding>;
+      try {
+        proved = await proveGrammar(g.tool, g.grammar, g.sourceCopy, outputs, ctx);
+      } catch (e) {
+        proved = new Map(outputs.map((o) => [o.path, unproved(o.finding, { why: 'failed', tool: g.tool, error: e instanceof Error ? e.message : String(e) })]));
+      }
+      for (const [path, f] of proved) {
+        const i = byPath.get(path);
+        if (i === undefined) continue;
+        const prev = out[i]!;
+        // A report that did not reproduce keeps its own finding (it was unexplained before: it stays so).
+        if (prev.code === 'TARBALL_ONLY_UNEXPLAINED' && f.code !== 'GENERATED_PARSER_PROVED' && f.code !== 'GENERATED_PARSER_MISMATCH') continue;
+        out[i] = { ...f, ...(prev.change ? { change: prev.change } : {}), ...(prev.degraded ? { degraded: prev.degraded } : {}) } as Finding;
+      }
+    }
+  }
+  return out;
+}
+
+export const parserPostPass: PostPass = { id: 'parsers', run: parserFindings };

