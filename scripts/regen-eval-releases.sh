@@ -1,39 +1,62 @@
 #!/usr/bin/env bash
 # scripts/regen-eval.sh --releases [WORKDIR] (see there): regeneration on the autotools releases of the
 # evaluation set; prints the table of docs/regeneration.md "Other real releases". ONLY=id,id… limits the list.
+#
+# The toolchains are built into ONE cache shared with scripts/evaluate: ${TOOLCHAIN_CACHE:-<evaluation
+# cache>/distdiff} (its toolchains/ directory), so that `scripts/evaluate` regenerates with the same tools.
+# TOOLCHAINS_ONLY=1 builds them and prints nothing else (run it before scripts/evaluate).
+#
+# Every GNU release a stamp of the evaluation set names, looked up in Debian's source packages of
+# bullseye, bookworm, trixie and sid (the suites deb.debian.org serves; buster and older are gone from
+# it, see docs/regeneration.md "Toolchains"). Debian's orig tarball of these packages is the GNU release
+# tarball (same sha256 as the one GNU publishes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-regen-eval}
 eval_cache=${DISTDIFF_EVAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-eval}
+cache=${TOOLCHAIN_CACHE:-$eval_cache/distdiff}
 mirror=${MIRROR:-/work/.mirror}
 cli=(nice node "$root/dist/cli.js")
-mkdir -p "$work"/{dl,cache,out}
+mkdir -p "$work"/{dl,out} "$cache"
 work=$(realpath "$work")
+cache=$(realpath "$cache")
 
-# Debian's copies of the GNU releases, through apt with a private state directory per suite.
-apt_orig() {
-  local suite=$1 pkg=$2 file=$3
+# Debian's copies of the GNU releases, through apt with a private state directory per suite:
+# apt_fetch source|binary SUITE PACKAGE FILE (an orig tarball through `apt-get source --download-only`, or a
+# binary package through `apt-get download`).
+apt_fetch() {
+  local kind=$1 suite=$2 pkg=$3 file=$4
   [ -e "$work/dl/$file" ] && return 0
-  local d="$work/apt/$suite"
+  local d="$work/apt/$suite" line=deb-src verb=(source --download-only)
+  [ "$kind" = binary ] && { d="$work/apt/$suite-bin"; line=deb; verb=(download); }
   mkdir -p "$d/lists/partial" "$d/archives/partial"
-  printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian %s main\n' "$suite" > "$d/sources.list"
-  local o=(-o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$d/lists" -o Dir::Cache::Archives="$d/archives")
-  [ -e "$d/.updated" ] || { apt-get "${o[@]}" update -qq >/dev/null && touch "$d/.updated"; }
+  printf '%s [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian %s main\n' "$line" "$suite" > "$d/sources.list"
+  local o=(-o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$d/lists" -o Dir::Cache::Archives="$d/archives" -o APT::Sandbox::User=root)
+  [ -e "$d/.updated" ] || { nice apt-get "${o[@]}" update -qq >/dev/null && touch "$d/.updated"; }
   # The .dsc or the Debian diff may 404 on a partial mirror while the orig tarball downloads.
-  (cd "$work/dl" && apt-get "${o[@]}" source --download-only "$pkg" >/dev/null 2>&1 || true)
+  (cd "$work/dl" && nice apt-get "${o[@]}" "${verb[@]}" "$pkg" >/dev/null 2>&1 || true)
   [ -e "$work/dl/$file" ] || { echo "regen-eval: could not download $file ($pkg, $suite)" >&2; return 1; }
 }
-apt_orig bullseye autoconf autoconf_2.69.orig.tar.xz
-apt_orig bookworm autoconf autoconf_2.71.orig.tar.gz
-apt_orig bookworm automake-1.16 automake-1.16_1.16.5.orig.tar.xz
-apt_orig trixie autoconf autoconf_2.72.orig.tar.xz
-apt_orig trixie automake-1.17 automake-1.17_1.17.orig.tar.xz
-for f in autoconf_2.69.orig.tar.xz autoconf_2.71.orig.tar.gz automake-1.16_1.16.5.orig.tar.xz autoconf_2.72.orig.tar.xz automake-1.17_1.17.orig.tar.xz; do
-  "${cli[@]}" toolchain add "$work/dl/$f" --cache-dir "$work/cache" >&2
+# suite  source package  orig tarball (= the GNU release; the Debian version that carried it in a comment)
+TOOLCHAINS=(
+  "bullseye autoconf autoconf_2.69.orig.tar.xz"  # 2.69-14
+  "bookworm autoconf autoconf_2.71.orig.tar.gz"  # 2.71-3
+  "trixie autoconf autoconf_2.72.orig.tar.xz"  # 2.72-3.1
+  "bookworm automake-1.16 automake-1.16_1.16.5.orig.tar.xz"  # 1:1.16.5-1.3
+  "trixie automake-1.17 automake-1.17_1.17.orig.tar.xz"  # 1:1.17-4
+  "bookworm libtool libtool_2.4.7.orig.tar.xz"  # 2.4.7-7~deb12u1
+  "trixie libtool libtool_2.5.4.orig.tar.xz"  # 2.5.4-4
+)
+for t in "${TOOLCHAINS[@]}"; do
+  read -r suite pkg file <<<"$t"
+  apt_fetch source "$suite" "$pkg" "$file"
+  "${cli[@]}" toolchain add "$work/dl/$file" --cache-dir "$cache" >&2
 done
-# libtool 2.5.4 (gettext 0.23.1's ltmain.sh) from the evaluation cache's orig tarball.
-lt="$eval_cache/dl/libtool-2.5.4/libtool_2.5.4.orig.tar.xz"
-[ -e "$lt" ] && "${cli[@]}" toolchain add "$lt" --cache-dir "$work/cache" >&2
+# automake 1.16.3 (libtool 2.4.7, m4 1.4.19, gettext 0.21's gnulib-lib): the mirror serves bullseye's
+# automake-1.16 1:1.16.3-2 binary package but 404s its orig tarball, so Debian's build is installed.
+apt_fetch binary bullseye automake=1:1.16.3-2 'automake_1%3a1.16.3-2_all.deb'
+"${cli[@]}" toolchain add "$work/dl/automake_1%3a1.16.3-2_all.deb" --cache-dir "$cache" >&2
+[ "${TOOLCHAINS_ONLY:-}" = 1 ] && exit 0
 
 echo "| release | stamped (autoconf, automake, libtool) | tools that ran | outputs tried / reproduced / differ | differing outputs (lines) | flagged inputs of reproduced outputs | seconds (load) |"
 echo "|---|---|---|---|---|---|---|"
@@ -47,7 +70,7 @@ while read -r id file repo tag; do
   g="$mirror/$repo/repo"; [ -d "$g" ] || g="$mirror/$repo"
   out="$work/out/$id.json"
   s=$(date +%s.%N)
-  "${cli[@]}" "$t" --repo "$g" --tag "$tag" --cache-dir "$work/cache" --format json > "$out" 2> "$work/out/$id.err" || true
+  "${cli[@]}" "$t" "$g"  # --repo --tag "$tag" --cache-dir "$cache" --format json > "$out" 2> "$work/out/$id.err" || true
   secs=$(echo "$(date +%s.%N) - $s" | bc)
   load=$(cut -d' ' -f1 /proc/loadavg)
   node -e '

@@ -10,6 +10,9 @@
 #   trixie:   xz-utils 5.8.1 orig tarball (autoconf 2.72, automake 1.17), and the GNU releases autoconf 2.72 and
 #             automake 1.17 as Debian orig tarballs, built into the cache with `distdiff toolchain add`;
 #   libtool 2.4.7 (bookworm) and 2.5.4 (trixie) orig tarballs, the releases xz's snapshot ltmain.sh builds are from.
+# With SETS=libtool (or the default SETS=xz,libtool) also libtool 2.4.7 from scripts/evaluate's cache and its
+# clones under ${MIRROR:-/work/.mirror}, with the toolchains of `TOOLCHAINS_ONLY=1 scripts/regen-eval-releases.sh`
+# (autoconf 2.69, Debian's automake 1.16.3, libtool 2.4.7), and its tampered copies.
 # Then runs distdiff (default gate) on each real release and on tampered copies built here, and prints one
 # Markdown table row per run: release, variant, verdict, exit, the regeneration note, the finding on the
 # tampered file. Needs the network (deb.debian.org) the first time.
@@ -78,7 +81,7 @@ row() {
   local tarball=$1 tag=$2 label=$3 variant=$4 file=${5:-}
   runs=$((runs + 1))
   local out="$work/t/run-$runs.json" code=0
-  "${cli[@]}" "$tarball" --repo "$repo" --tag "$tag" --cache-dir "$work/cache" --format json > "$out" || code=$?
+  "${cli[@]}" "$tarball" --repo "${row_repo:-$repo}" --tag "$tag" --cache-dir "${row_cache:-$work/cache}" ${row_args[@]+"${row_args[@]}"} --format json > "$out" || code=$?
   node -e '
 const [out, label, variant, code, file] = process.argv.slice(1);
 const r = JSON.parse(require("fs").readFileSync(out, "utf8"));
@@ -109,6 +112,8 @@ fs.writeFileSync(file, t, "latin1");' "$@"
 }
 inject_eval() { edit configure '^(ac_unique_file=.*)$' '$1'$'\n''eval "$(echo ZWNobyBoaQ== | base64 -d)" 2>/dev/null'; }
 inject_plain() { edit configure '^(ac_unique_file=.*)$' '$1'$'\n''CFLAGS="$CFLAGS -O0"'; }
+makefile_flag_lt() { edit Makefile.in '^AM_LDFLAGS = -no-undefined$' 'AM_LDFLAGS = -no-undefined -Wl,-z,execstack'; }
+forced_define_lt() { printf '#define HAVE_FORCED_BACKDOOR 1\n' >> config-h.in; }
 makefile_flag() { edit src/liblzma/Makefile.in '^liblzma_la_LDFLAGS = -no-undefined' 'liblzma_la_LDFLAGS = -no-undefined -Wl,-z,execstack'; }
 forced_define() { printf '#define HAVE_FORCED_BACKDOOR 1\n' >> config.h.in; }
 ltmain_flag() { edit build-aux/ltmain.sh '^(func_mode_link \(\)\n\{)$' '$1'$'\n''    compile_command="$compile_command -fno-stack-protector"'; }
@@ -119,6 +124,8 @@ build_to_host() {
   aclocal -I m4 && autoconf -f
 }
 
+# SETS=xz,libtool (default both) picks the row groups.
+if [[ ",${SETS:-xz,libtool}," == *,xz,* ]]; then
 x541="$work/dl/xz-utils_5.4.1.orig.tar.xz"
 x581="$work/dl/xz-utils_5.8.1.orig.tar.xz"
 row "$x541" v5.4.1 "xz 5.4.1" "as released" "configure,config.h.in,aclocal.m4,Makefile.in,build-aux/ltmain.sh,m4/ltversion.m4,m4/libtool.m4"
@@ -133,3 +140,28 @@ row "$(tamper "$x581" ltmain-flag-581 ltmain_flag)" v5.8.1 "xz 5.8.1" "build-aux
 # The 2024 pattern on a current release: build-to-host.m4 altered (serial 30, the recursive binary grep and
 # tr swap), aclocal.m4 and configure regenerated with it by the attacker with the same autoconf/automake.
 row "$(tamper "$x581" build-to-host build_to_host)" v5.8.1 "xz 5.8.1" "m4/build-to-host.m4 altered, configure regenerated with it" "m4/build-to-host.m4,configure,aclocal.m4"
+fi
+
+# libtool 2.4.7 (2022: GNU autoconf 2.69 with Debian's --runstatedir patch, Debian's automake 1.16.3, libtool
+# 2.4.7): the toolchains come from the cache scripts/regen-eval-releases.sh fills (TOOLCHAINS_ONLY=1), the tarball
+# from scripts/evaluate's cache, the clones (libtool, gnulib, bootstrap) from the mirror. Skipped when absent.
+eval_cache=${DISTDIFF_EVAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-eval}
+mirror=${MIRROR:-/work/.mirror}
+lt247="$eval_cache/dl/libtool-2.4.7/libtool_2.4.7.orig.tar.xz"
+if [[ ",${SETS:-xz,libtool}," != *,libtool,* ]]; then
+  :
+elif [ -e "$lt247" ] && [ -d "$mirror/autotools-mirror+libtool/repo" ]; then
+  row_repo="$mirror/autotools-mirror+libtool/repo"
+  row_cache=${TOOLCHAIN_CACHE:-$eval_cache/distdiff}
+  row_args=(--submodule "gnulib=$mirror/coreutils+gnulib/repo" --submodule "bootstrap=$mirror/gnulib-modules+bootstrap/repo")
+  row "$lt247" v2.4.7 "libtool 2.4.7" "as released" "configure,config-h.in,aclocal.m4,Makefile.in,build-aux/ltmain.sh,libltdl/Makefile.in"
+  row "$(tamper "$lt247" lt-inject-eval inject_eval)" v2.4.7 "libtool 2.4.7" "configure: injected eval of base64" configure
+  row "$(tamper "$lt247" lt-inject-plain inject_plain)" v2.4.7 "libtool 2.4.7" "configure: injected plain line" configure
+  row "$(tamper "$lt247" lt-makefile-flag makefile_flag_lt)" v2.4.7 "libtool 2.4.7" "Makefile.in: added -Wl,-z,execstack" Makefile.in
+  row "$(tamper "$lt247" lt-forced-define forced_define_lt)" v2.4.7 "libtool 2.4.7" "config-h.in: forced #define" config-h.in
+  row "$(tamper "$lt247" lt-ltmain-flag ltmain_flag)" v2.4.7 "libtool 2.4.7" "build-aux/ltmain.sh: added a flag" build-aux/ltmain.sh
+  row "$(tamper "$lt247" lt-ltmain-construct ltmain_construct)" v2.4.7 "libtool 2.4.7" "build-aux/ltmain.sh: added a decompress-and-eval line" build-aux/ltmain.sh
+  unset row_repo row_cache row_args
+else
+  echo "regen-eval: libtool 2.4.7 rows skipped (no $lt247 or no libtool clone under $mirror)" >&2
+fi

@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake release tarball) to the cache, or list them', (y) =>
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, or Debian\'s automake .deb) to the cache, or list them', (y) =>
       y
         .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, or list' })
         .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' }),
@@ -234,7 +234,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
   const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
   if (args.action === 'list') {
     for (const t of listToolchains(cacheDir)) {
-      const sig = t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';
+      const sig = t.manifest.package ? `Debian package ${t.manifest.package.name} ${t.manifest.package.version}` : t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';
       process.stdout.write(`${t.manifest.name} ${t.manifest.version}  ${t.prefix}  sha256 ${t.manifest.sha256}  ${sig}\n`);
     }
     return 0;
@@ -244,7 +244,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
   const r = await addToolchain(args.source, { cacheDir, signature: args.signature, keyring: args.keyring, allowHttp: args['allow-http'] });
   const m = r.manifest;
   process.stdout.write(
-    `${r.reused ? 'already built' : 'built'}: ${m.name} ${m.version} in ${r.prefix} (sha256 ${m.sha256}; ${m.signature.status === 'valid' ? `signature valid${m.signature.userId ? ` from ${m.signature.userId}` : ''}` : 'no signature checked: pass --signature and --keyring'})\n`,
+    `${r.reused ? 'already built' : 'built'}: ${m.name} ${m.version} in ${r.prefix} (sha256 ${m.sha256}; ${m.package ? `Debian package ${m.package.name} ${m.package.version}, authenticated by apt` : m.signature.status === 'valid' ? `signature valid${m.signature.userId ? ` from ${m.signature.userId}` : ''}` : 'no signature checked: pass --signature and --keyring'})\n`,
   );
   return 0;
 }

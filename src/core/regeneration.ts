@@ -129,6 +129,8 @@ export interface ProcedureStepArgs {
   'ac-init-traced': { ac: string; version: string; withAclocal: boolean; values: { name: string; value: string }[] };
   /** A suite beyond the content kept in memory: configure's autoconf used, compared by blob id. */
   'suite-by-blob-id': { version: string; algo: string };
+  /** Tarball-only common files absent from the shipped DIST_COMMON, set aside while automake ran again. */
+  'automake-late-files': { files: string[] };
 }
 export type ProcedureStepKind = keyof ProcedureStepArgs;
 export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: ProcedureStepArgs[K] } }[ProcedureStepKind];
@@ -137,6 +139,10 @@ export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: Procedu
 export interface NormalisationArgs {
   /** Debian's autoconf 2.69 --runstatedir patch undone in the shipped configure. */
   'debian-runstatedir': None;
+  /** The `runstatedir = @runstatedir@` line automake wrote from Debian 2.69's trace, removed from a shipped Makefile.in. */
+  'debian-runstatedir-makefile': None;
+  /** automake's LIBOBJS dirstamp rules in perl's per-run hash order: `lines` lines in another order. */
+  'automake-rule-order': { lines: number };
   /** .gmo catalogs compared as messages (msgunfmt of that version): same messages, another binary layout. */
   'catalog-messages': { version: string };
   /** A libtool snapshot build's value written into libtoolize's output, on `lines` lines. */

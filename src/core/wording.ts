@@ -288,6 +288,7 @@ export const PROCEDURE_WORDING = {
   'make-rule': (a) => `the rule of ${a.file} for ${a.target}, run in the sandbox in ${a.dir || 'the top directory'}: ${a.commands.join(' && ').slice(0, 600)}`,
   'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,
   'ac-init-traced': (a) => `AC_INIT's values traced from ${a.ac} by autom4te ${a.version} ${a.withAclocal ? 'with' : 'without'} aclocal.m4: ${a.values.map((v) => `${v.name}=${v.value}`).join(', ')}`,
+  'automake-late-files': (a) => `set aside while automake ran: ${a.files.join(', ')} (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)`,
   'suite-by-blob-id': (a) => `the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${a.version}, configure's, was used) and it is compared by its ${a.algo} blob id`,
 } satisfies { [K in ProcedureStepKind]: (args: ProcedureStepArgs[K]) => string };
 
@@ -301,6 +302,9 @@ const LIBTOOL_VALUE: Record<NormalisationArgs['libtool-build']['value'], string>
 export const NORMALISATION_WORDING = {
   'debian-runstatedir': () =>
     "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output",
+  'debian-runstatedir-makefile': () =>
+    "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69",
+  'automake-rule-order': (a) => `automake's LIBOBJS dirstamp rules in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
   'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
   'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };

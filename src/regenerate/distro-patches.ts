@@ -48,3 +48,16 @@ export function undoRunstatedir(shipped: string): { text: string; normalisation:
   }
   return { text, normalisation: { kind: 'debian-runstatedir', args: {} } };
 }
+
+/**
+ * Debian's autoconf 2.69 also `AC_SUBST`s runstatedir, and automake writes every substituted variable of
+ * configure.ac's trace into each Makefile.in: one more line, in its sorted place. Undone exactly once, or
+ * not at all (a release made with Debian's 2.69 regenerated with GNU's).
+ */
+const RUNSTATEDIR_MAKEFILE: readonly [string, string] = ['\npsdir = @psdir@\nrunstatedir = @runstatedir@\nsbindir = @sbindir@\n', '\npsdir = @psdir@\nsbindir = @sbindir@\n'];
+
+export function undoRunstatedirMakefile(shipped: string): { text: string; normalisation: Normalisation } | undefined {
+  const [patched, plain] = RUNSTATEDIR_MAKEFILE;
+  if (occurrences(shipped, patched) !== 1) return undefined;
+  return { text: shipped.replace(patched, () => plain), normalisation: { kind: 'debian-runstatedir-makefile', args: {} } };
+}

@@ -23,7 +23,7 @@
  *
  * Nothing here decides severities: the report goes to the provenance post pass (./provenance.ts).
  */
-import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigureAc, macroFirstArgs } from '../classify/autotools.js';
@@ -34,7 +34,8 @@ import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
-import { undoRunstatedir } from './distro-patches.js';
+import { undoRunstatedir, undoRunstatedirMakefile } from './distro-patches.js';
+import { sameUpToRuleOrder } from './automake-order.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
@@ -67,11 +68,39 @@ export interface RegenerateArgs {
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 const MAX_TREE_FILES = 200_000;
 
+/**
+ * automake's common files: each is listed in a Makefile.in's DIST_COMMON only when it existed when automake
+ * ran (libtool 2.4.7's THANKS is written by `make dist`, after automake).
+ */
+const COMMON_FILES = ['ABOUT-GNU', 'ABOUT-NLS', 'AUTHORS', 'BACKLOG', 'COPYING', 'COPYING.DOC', 'COPYING.LESSER', 'COPYING.LIB', 'ChangeLog', 'INSTALL', 'NEWS', 'README', 'THANKS', 'TODO'];
+
+/** The words of a Makefile.in's DIST_COMMON and am__DIST_COMMON assignments. */
+export function distCommonWords(makefileIn: string): Set<string> {
+  const words = new Set<string>();
+  for (const m of makefileIn.matchAll(/^(?:am__)?DIST_COMMON\s*=((?:.*\\\n)*.*)$/gm)) {
+    for (const w of m[1]!.replace(/\\\n/g, ' ').split(/\s+/)) if (w) words.add(w.replace(/^\$\((?:top_)?srcdir\)\//, ''));
+  }
+  return words;
+}
+
 /** Aux scripts `automake --add-missing` installs itself. */
 const AUTOMAKE_AUX = new Set(['compile', 'depcomp', 'install-sh', 'missing', 'test-driver', 'ar-lib', 'ylwrap', 'mdate-sh', 'texinfo.tex', 'py-compile', 'tap-driver.sh', 'mkinstalldirs']);
 
 const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 const relTo = (dir: string, p: string) => (dir ? p.slice(dir.length + 1) : p);
+
+/** `p` (relative to `dir`, `..` allowed) as a tree path, or undefined when it leaves the tree. */
+export function inTreeOf(dir: string, p: string): string | undefined {
+  const out: string[] = [];
+  for (const seg of inDir(dir, p).split('/')) {
+    if (seg === '..') {
+      if (!out.length) return undefined;
+      out.pop();
+    } else if (seg && seg !== '.') out.push(seg);
+  }
+  return out.length ? out.join('/') : undefined;
+}
+const inTree = (dir: string, paths: string[]) => paths.map((p) => inTreeOf(dir, p)).filter((p): p is string => p !== undefined);
 
 interface ConfigureDir {
   dir: string;
@@ -176,8 +205,11 @@ export function configFileInputs(acText: string): Map<string, string[]> {
   return out;
 }
 
-/** `-I dir` flags for aclocal: AC_CONFIG_MACRO_DIR(S) and ACLOCAL_AMFLAGS, in order, deduplicated. */
-export function aclocalIncludes(acText: string, makefileAm: string | undefined): string[] {
+/**
+ * `-I dir` flags for aclocal: AC_CONFIG_MACRO_DIR(S) and ACLOCAL_AMFLAGS, in order, deduplicated. `dir` is
+ * the configure directory: a dir above it (libltdl's `-I ../m4`) is kept only while it stays inside the tree.
+ */
+export function aclocalIncludes(acText: string, makefileAm: string | undefined, dir = ''): string[] {
   const dirs: string[] = [];
   for (const macro of ['AC_CONFIG_MACRO_DIRS', 'AC_CONFIG_MACRO_DIR']) {
     for (const arg of macroFirstArgs(acText, macro)) for (const d of arg.split(/\s+/).filter(Boolean)) if (!d.includes('$')) dirs.push(d);
@@ -191,7 +223,7 @@ export function aclocalIncludes(acText: string, makefileAm: string | undefined):
       else if (w.startsWith('-I') && w.length > 2) dirs.push(w.slice(2));
     }
   }
-  return [...new Set(dirs.map((d) => d.replace(/\/+$/, '')).filter((d) => d && !d.startsWith('/') && !d.split('/').includes('..')))];
+  return [...new Set(dirs.map((d) => d.replace(/\/+$/, '')).filter((d) => d && !d.startsWith('/') && inTreeOf(dir, d) !== undefined))];
 }
 
 /** Files m4 pulls in: m4_include / m4_sinclude / sinclude / include arguments, relative to `dir`. */
@@ -497,13 +529,13 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
   const result = new Map<string, RegeneratedOutput>();
   const toolOf = (name: ToolName) => tools.find((t) => t.name === name)!;
   const prefixes = [...tools, ...(g.libtool ? [g.libtool] : [])].flatMap((t) => (t.prefix ? [t.prefix] : []));
-  const sandboxRun = async (dir: string, argv: string[], toolchains = prefixes) => {
-    const r = await runSandboxed(g.sandbox, { scratch, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
+  const sandboxRun = async (dir: string, argv: string[], toolchains = prefixes, root = scratch) => {
+    const r = await runSandboxed(g.sandbox, { scratch: root, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
     if (r.code !== 0) throw new GeneratorFailure({ kind: 'generator-failed', args: { command: argv, dir, failure: commandFailure(r) } });
   };
-  const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedureSteps: ProcedureStep[] = [], ran?: Tool, normalisationSteps: Normalisation[] = []) => {
+  const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedureSteps: ProcedureStep[] = [], ran?: Tool, normalisationSteps: Normalisation[] = [], root = scratch) => {
     const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
-    const regenerated = readOutput(scratch, path);
+    const regenerated = readOutput(root, path);
     const shipped = args.tarball(path);
     const entry = tarballOnly.get(path);
     let status: RegeneratedOutput['status'] = 'not-produced';
@@ -516,6 +548,23 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         if (undone && Buffer.from(undone.text, 'latin1').equals(regenerated)) {
           status = 'reproduced';
           normalisationSteps = [...normalisationSteps, undone.normalisation];
+        }
+      }
+      // A Makefile.in: Debian's 2.69 runstatedir line (./distro-patches.ts), automake's hash-ordered LIBOBJS rules (./automake-order.ts).
+      if (status === 'differs' && shipped && step === 'automake') {
+        const made = regenerated.toString('latin1');
+        let text = shipped.toString('latin1');
+        const applied: Normalisation[] = [];
+        const undone = toolOf('autoconf').version === '2.69' ? undoRunstatedirMakefile(text) : undefined;
+        if (undone) {
+          text = undone.text;
+          applied.push(undone.normalisation);
+        }
+        const order = sameUpToRuleOrder(made, text);
+        if (order) applied.push(order);
+        if (applied.length && (text === made || order)) {
+          status = 'reproduced';
+          normalisationSteps = [...normalisationSteps, ...applied];
         }
       }
     }
@@ -554,8 +603,12 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     const automakeMacros = amDir ? readdirSync(amDir).filter((f) => f.endsWith('.m4')).sort().map((f) => readFileSync(join(amDir, f), 'latin1')) : [];
     for (const d of dirs) {
       const rootAm = inDir(d.dir, 'Makefile.am');
-      const rootAmText = args.git.entries.has(rootAm) ? readOutput(scratch, rootAm)?.toString('latin1') : undefined;
-      const acFiles = [d.ac, ...m4Includes(d.acText).map((p) => inDir(d.dir, p)), ...esyscmdPaths(d.acText).map((p) => inDir(d.dir, p))];
+      // The directory's Makefile.am, tracked or made by the release (libtool's libltdl/Makefile.am, from
+      // bootstrap): its ACLOCAL_AMFLAGS are what autoreconf passes to aclocal, so it is then an input of aclocal.m4.
+      const rootAmText = origin.has(rootAm) ? readOutput(scratch, rootAm)?.toString('latin1') : undefined;
+      const includes = aclocalIncludes(d.acText, rootAmText, d.dir);
+      const amFlags = rootAmText !== undefined && includes.join('\0') !== aclocalIncludes(d.acText, undefined, d.dir).join('\0');
+      const acFiles = [d.ac, ...inTree(d.dir, m4Includes(d.acText)), ...inTree(d.dir, esyscmdPaths(d.acText))];
       if (args.git.entries.has(inDir(d.dir, 'acinclude.m4')) || origin.has(inDir(d.dir, 'acinclude.m4'))) acFiles.push(inDir(d.dir, 'acinclude.m4'));
       let m4Inputs: string[] = [];
       let copies: RegenInput[] = [];
@@ -573,17 +626,18 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           copies = parts.map((copy) => ({ path: d.aclocal!, origin: 'aclocal-copy' as const, copy }));
           procedure.push({ kind: 'aclocal-copies', args: { aclocal: d.aclocal, files: parts.map((p) => p.name) } });
         }
-        await sandboxRun(d.dir, ['aclocal', '--force', `--system-acdir=${acdir}`, ...aclocalIncludes(d.acText, rootAmText).flatMap((i) => ['-I', i])]);
+        await sandboxRun(d.dir, ['aclocal', '--force', `--system-acdir=${acdir}`, ...includes.flatMap((i) => ['-I', i])]);
         const text = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
-        m4Inputs = m4Includes(text).map((p) => inDir(d.dir, p));
-        record(d.aclocal, 'aclocal', uniqInputs([...acFiles, ...m4Inputs], copies), procedure);
+        m4Inputs = inTree(d.dir, m4Includes(text));
+        record(d.aclocal, 'aclocal', uniqInputs([...acFiles, ...(amFlags ? [rootAm] : []), ...m4Inputs], copies), procedure);
       } else if (d.shippedAclocal) {
         // Autoconf-only run: the shipped aclocal.m4 and the files it m4_includes are inputs as they are.
-        m4Inputs = [d.shippedAclocal, ...m4Includes(args.tarball(d.shippedAclocal)?.toString('latin1') ?? '').map((p) => inDir(d.dir, p))];
+        m4Inputs = [d.shippedAclocal, ...inTree(d.dir, m4Includes(args.tarball(d.shippedAclocal)?.toString('latin1') ?? ''))];
       } else if (args.git.entries.has(inDir(d.dir, 'aclocal.m4'))) {
         m4Inputs = [inDir(d.dir, 'aclocal.m4')];
       }
-      const configureInputs = [...acFiles, ...(d.aclocal ? [d.aclocal] : []), ...m4Inputs];
+      // (A Makefile.am whose ACLOCAL_AMFLAGS steered aclocal is an input of what is made from aclocal.m4 too.)
+      const configureInputs = [...acFiles, ...(d.aclocal ? [d.aclocal] : []), ...(d.aclocal && amFlags ? [rootAm] : []), ...m4Inputs];
       await sandboxRun(d.dir, ['autoconf', '--force']);
       record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
       if (d.headers.length) {
@@ -601,15 +655,26 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         const differing = d.makefileIns.filter((m) => result.get(m)?.status !== 'reproduced');
         // The aux files automake installs itself, from the tarball: remove them and let automake add them
         // in its own order (DIST_COMMON then lists what existed when each Makefile.am was processed).
-        const auxOwned = [...tarballOnly.keys()].filter((p) => AUTOMAKE_AUX.has(baseOf(p)) && origin.get(p) === 'tarball' && (p.startsWith(`${d.dir}/`) || !d.dir));
-        if (differing.length && auxOwned.length) {
+        // Those in this directory, or in its AC_CONFIG_AUX_DIR when that lies outside it (libltdl's ../build-aux).
+        const auxArg = macroFirstArgs(d.acText, 'AC_CONFIG_AUX_DIR')[0]?.trim();
+        const auxDir = auxArg && !auxArg.includes('$') ? inTreeOf(d.dir, auxArg) : undefined;
+        const auxOwned = [...tarballOnly.keys()].filter((p) => AUTOMAKE_AUX.has(baseOf(p)) && origin.get(p) === 'tarball' && (p.startsWith(`${d.dir}/`) || !d.dir || (auxDir !== undefined && dirOf(p) === auxDir)));
+        // Common files the release made after automake ran: tarball-only, and not in the shipped DIST_COMMON.
+        const late = differing.flatMap((m) => {
+          const shipped = args.tarball(m)?.toString('latin1');
+          if (shipped === undefined) return [];
+          const words = distCommonWords(shipped);
+          return COMMON_FILES.map((n) => inDir(dirOf(m), n)).filter((p) => origin.get(p) === 'tarball' && tarballOnly.has(p) && !words.has(baseOf(p)));
+        });
+        if (differing.length && (auxOwned.length || late.length)) {
           const firstRun = new Map(d.makefileIns.map((m) => [m, result.get(m)!]));
-          const saved = new Map(auxOwned.map((p) => [p, readFileSync(join(scratch, p))]));
-          for (const p of auxOwned) rmSync(join(scratch, p), { force: true });
+          const saved = new Map([...auxOwned, ...late].map((p) => [p, { data: readFileSync(join(scratch, p)), mode: statSync(join(scratch, p)).mode & 0o777 }]));
+          for (const p of saved.keys()) rmSync(join(scratch, p), { force: true });
           for (const m of d.makefileIns) rmSync(join(scratch, m), { force: true });
           await sandboxRun(d.dir, ['automake', '--add-missing', '--copy']);
           const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => relTo(d.dir, p));
           const procedure: ProcedureStep[] = [{ kind: 'automake-add-missing', args: { installed } }];
+          if (late.length) procedure.push({ kind: 'automake-late-files', args: { files: late } });
           for (const m of d.makefileIns) record(m, 'automake', amInputs(m), procedure);
           const second = d.makefileIns.filter((m) => result.get(m)?.status === 'reproduced').length;
           const first = [...firstRun.values()].filter((o) => o.status === 'reproduced').length;
@@ -617,34 +682,39 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           // Put the tarball's aux files back (later directories may need them).
           for (const [p, b] of saved) {
             rmSync(join(scratch, p), { force: true });
-            writeFileSync(join(scratch, p), b, { mode: 0o755 });
+            writeFileSync(join(scratch, p), b.data, { mode: b.mode });
           }
         }
       }
     }
     // libtoolize, only with a libtool whose ltmain.sh carries exactly the shipped VERSION: its files
     // (ltmain.sh and the libtool m4 macros) are then reinstalled and compared with the tarball's copies.
+    // On a copy of the tree: libtoolize --force also rewrites aux scripts and removes macro files it does not
+    // install (libtool's own m4/ltargz.m4), which later steps (the AC_INIT trace of autotest) still read.
+    const ltRoot = `${scratch}-libtoolize`;
     if (g.libtool) {
+      cpSync(scratch, ltRoot, { recursive: true, verbatimSymlinks: true });
       for (const d of dirs) {
         const lt = [...tarballOnly.keys()].find((p) => baseOf(p) === 'ltmain.sh' && origin.get(p) === 'tarball' && (!d.dir || p.startsWith(`${d.dir}/`)));
         const shipped = lt ? libtoolVersion(args.tarball(lt)?.subarray(0, 16384).toString('latin1') ?? '') : undefined;
         if (!lt || !shipped || (shipped !== g.libtool.version && libtoolSnapshotBase(shipped) !== g.libtool.version)) continue;
         const ltM4 = [...tarballOnly.keys()].filter((p) => /(?:^|\/)(?:libtool|ltoptions|ltsugar|ltversion|lt~obsolete)\.m4$/.test(p) && origin.get(p) === 'tarball' && (!d.dir || p.startsWith(`${d.dir}/`)));
-        for (const p of [lt, ...ltM4]) rmSync(join(scratch, p), { force: true });
+        for (const p of [lt, ...ltM4]) rmSync(join(ltRoot, p), { force: true });
         // Only libtool's prefix on PATH: libtoolize must not find another libtool's files.
-        await sandboxRun(d.dir, ['libtoolize', '--copy', '--force', '--quiet'], g.libtool.prefix ? [g.libtool.prefix] : []);
+        await sandboxRun(d.dir, ['libtoolize', '--copy', '--force', '--quiet'], g.libtool.prefix ? [g.libtool.prefix] : [], ltRoot);
         for (const p of [lt, ...ltM4]) {
           let normalisations: Normalisation[] = [];
-          const produced = readOutput(scratch, p);
+          const produced = readOutput(ltRoot, p);
           const shippedFile = args.tarball(p);
           if (shipped !== g.libtool.version && produced && shippedFile) {
             const applied = applyLibtoolBuild(produced.toString('latin1'), shippedFile.toString('latin1'));
-            writeFileSync(join(scratch, p), applied.text, 'latin1');
+            writeFileSync(join(ltRoot, p), applied.text, 'latin1');
             normalisations = applied.normalisations;
           }
-          record(p, 'libtoolize', [], [], g.libtool, normalisations);
+          record(p, 'libtoolize', [], [], g.libtool, normalisations, ltRoot);
         }
       }
+      rmSync(ltRoot, { recursive: true, force: true }); // (inside the run's temp directory, removed with it on failure)
     }
   } catch (e) {
     return { outputs: result, tools, failure: e instanceof GeneratorFailure ? e.regenCause : { kind: 'error', args: { error: e instanceof Error ? e.message : String(e) } } };

@@ -10,9 +10,9 @@
 import { execFile } from 'node:child_process';
 import { decoderEnv } from '../scan/decode.js';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { acquireArchive } from '../acquire/archive-source.js';
 import { archiveSignature, checkAuthOptions, loadAuthKeyring } from '../acquire/authenticity.js';
@@ -123,6 +123,8 @@ export interface ToolchainManifest {
   /** The OpenPGP check the release tarball passed, or 'none' when no signature was given. */
   signature: { status: 'valid'; fingerprint?: string; userId?: string; keyring: string } | { status: 'none' };
   builtAt: string;
+  /** Installed from a distribution's binary package (not built from the GNU release): which one. */
+  package?: { format: 'deb'; name: string; version: string };
 }
 
 export interface AddToolchainOptions {
@@ -146,6 +148,7 @@ function run(cmd: string, args: string[], cwd?: string): Promise<string> {
 
 /** Build and install a GNU autoconf, automake or libtool release tarball as a cached toolchain. */
 export async function addToolchain(source: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
+  if (/\.deb$/.test(source) && !/^[a-z]+:\/\//i.test(source)) return addDebToolchain(source, opts);
   checkAuthOptions({ tarball: source, signature: opts.signature, keyring: opts.keyring, cacheDir: opts.cacheDir });
   const limits = DEFAULT_LIMITS;
   const archive = await acquireArchive(source, { cacheDir: opts.cacheDir, limits, allowHttp: opts.allowHttp });
@@ -220,4 +223,66 @@ export function listToolchains(cacheDir: string): { prefix: string; manifest: To
     }
   }
   return out;
+}
+
+/**
+ * A Debian binary package of automake (`automake_1%3a1.16.3-2_all.deb`) as a cached toolchain: the
+ * distribution's build, for a version whose GNU release tarball is out of reach (Debian's archive mirror here
+ * serves bullseye's automake-1.16 1.16.3-2 binary package but not its orig tarball). automake is perl
+ * scripts and data (Architecture: all): the package is unpacked with `dpkg-deb -x` (no maintainer script
+ * runs), its /usr tree moved under the prefix, and the install paths configure would have written for that
+ * prefix (/usr/share/automake-X.Y, /usr/share/aclocal-X.Y, /usr/share/aclocal) rewritten in the scripts
+ * and Automake/Config.pm — nothing else changes. The package's integrity is apt's (the signed Release
+ * file's hashes); the manifest records its name, version and sha256. Other tools are refused: autoconf's
+ * frozen .m4f files and libtool's compiled parts are not relocatable this way.
+ */
+async function addDebToolchain(source: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
+  if (opts.signature || opts.keyring) throw new DistdiffError('usage', source, 'a Debian package is authenticated by apt (the Release file), not by --signature/--keyring', 'drop --signature and --keyring');
+  if (!existsSync(source)) throw new DistdiffError('usage', source, 'no such file', 'pass a downloaded .deb (apt-get download automake-1.16)');
+  const field = async (f: string) => (await run('dpkg-deb', ['-f', source, f]).catch(() => '')).trim();
+  const pkg = await field('Package');
+  const debVersion = await field('Version');
+  const arch = await field('Architecture');
+  const version = /^(?:\d+:)?(\d+(?:\.\d+)+[a-z]?)-[\w.+~]+$/.exec(debVersion)?.[1];
+  if (!/^automake(?:-\d+\.\d+)?$/.test(pkg) || !version || arch !== 'all') {
+    throw new DistdiffError('usage', source, `not a Debian automake package (Package ${pkg || 'unreadable'}, Version ${debVersion || '?'}, Architecture ${arch || '?'})`, 'pass a GNU release tarball, or Debian\'s automake .deb');
+  }
+  const api = /^(\d+\.\d+)/.exec(version)![1]!;
+  const sha256 = await sha256File(source);
+  const prefix = join(toolchainsDir(opts.cacheDir), `automake-${version}`);
+  const existing = join(prefix, MANIFEST);
+  if (existsSync(existing)) {
+    const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
+    if (manifest.sha256 === sha256) return { manifest, prefix, reused: true };
+  }
+  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  try {
+    await run('dpkg-deb', ['-x', source, work]);
+    const usr = join(work, 'usr');
+    const scripts = [`bin/aclocal-${api}`, `bin/automake-${api}`, `share/automake-${api}/Automake/Config.pm`];
+    if (!scripts.every((f) => existsSync(join(usr, f))) || !existsSync(join(usr, `share/aclocal-${api}`))) {
+      throw new DistdiffError('usage', source, `not a Debian automake package: ${scripts.filter((f) => !existsSync(join(usr, f))).map((f) => `/usr/${f}`).join(', ') || `/usr/share/aclocal-${api}`} missing`, 'pass Debian\'s automake .deb');
+    }
+    rmSync(prefix, { recursive: true, force: true });
+    mkdirSync(toolchainsDir(opts.cacheDir), { recursive: true });
+    cpSync(usr, prefix, { recursive: true, verbatimSymlinks: true });
+    // configure --prefix=P writes P/share/... where Debian's build has /usr/share/... (quoted in perl).
+    for (const f of scripts) {
+      const p = join(prefix, f);
+      const text = readFileSync(p, 'latin1').replace(/(['"])\/usr\/share\/(automake-|aclocal)/g, (_m, q: string, d: string) => `${q}${prefix}/share/${d}`);
+      writeFileSync(p, text, 'latin1');
+    }
+    for (const t of ['aclocal', 'automake']) if (!existsSync(join(prefix, 'bin', t))) symlinkSync(`${t}-${api}`, join(prefix, 'bin', t));
+    const reported = await versionOf(join(prefix, 'bin', 'automake'));
+    const aclocal = await versionOf(join(prefix, 'bin', 'aclocal'));
+    if (reported !== version || aclocal !== version) {
+      rmSync(prefix, { recursive: true, force: true });
+      throw new DistdiffError('internal', source, `the unpacked automake reports version ${reported ?? '?'} (aclocal ${aclocal ?? '?'}), not ${version}`, 'check that perl is installed');
+    }
+    const manifest: ToolchainManifest = { name: 'automake', version, source: resolve(source), sha256, signature: { status: 'none' }, builtAt: new Date().toISOString(), package: { format: 'deb', name: pkg, version: debVersion } };
+    writeFileSync(existing, JSON.stringify(manifest, null, 2) + '\n');
+    return { manifest, prefix, reused: false };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -114,11 +114,14 @@ const PROCEDURES: [ProcedureStep, string][] = [
     { kind: 'ac-init-traced', args: { ac: 'configure.ac', version: '2.71', withAclocal: true, values: [{ name: 'PACKAGE_NAME', value: 'GNU Demo' }, { name: 'PACKAGE_VERSION', value: '1.0' }] } },
     "AC_INIT's values traced from configure.ac by autom4te 2.71 with aclocal.m4: PACKAGE_NAME=GNU Demo, PACKAGE_VERSION=1.0",
   ],
+  [{ kind: 'automake-late-files', args: { files: ['THANKS'] } }, 'set aside while automake ran: THANKS (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)'],
   [{ kind: 'suite-by-blob-id', args: { version: '2.71', algo: 'sha1' } }, "the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf 2.71, configure's, was used) and it is compared by its sha1 blob id"],
 ];
 
 const NORMALISATIONS: [Normalisation, string][] = [
   [{ kind: 'debian-runstatedir', args: {} }, "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output"],
+  [{ kind: 'debian-runstatedir-makefile', args: {} }, "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69"],
+  [{ kind: 'automake-rule-order', args: { lines: 4 } }, "automake's LIBOBJS dirstamp rules in perl's per-run hash order: 4 line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)"],
   [{ kind: 'catalog-messages', args: { version: '0.21' } }, 'compared as message catalogs (msgunfmt 0.21): the messages are identical, the binary layout differs (another msgfmt build)'],
   [{ kind: 'libtool-build', args: { value: 'url', from: 'https://a/', to: 'https://b/', lines: 1 } }, 'libtool snapshot build: home page URL https://a/ → https://b/ (1 line)'],
   [{ kind: 'libtool-build', args: { value: 'revision', from: '2.5.4', to: '2.5.4.1', lines: 2 } }, 'libtool snapshot build: package revision 2.5.4 → 2.5.4.1 (2 lines)'],

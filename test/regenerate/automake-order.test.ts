@@ -1,0 +1,60 @@
+/**
+ * Pure parts of the Makefile.in comparison: automake's hash-ordered LIBOBJS dirstamp rules (libtool 2.4.7's
+ * lt__argz / lt__strl / lt__dirent, regenerated with the same automake 1.16.3 in another order), Debian's
+ * autoconf 2.69 runstatedir line, DIST_COMMON's words, and aclocal's -I dirs above the configure directory.
+ */
+import { describe, expect, it } from 'vitest';
+import { sameUpToRuleOrder } from '../../src/regenerate/automake-order.js';
+import { undoRunstatedirMakefile } from '../../src/regenerate/distro-patches.js';
+import { aclocalIncludes, distCommonWords, inTreeOf } from '../../src/regenerate/regenerate.js';
+
+const RULES = (order: string[]) => order.flatMap((n) => [`libltdl/${n}.$(OBJEXT): libltdl/$(am__dirstamp)`, `libltdl/${n}.lo: libltdl/$(am__dirstamp)`]);
+const MAKEFILE = (order: string[]) => ['libltdl/dyld.la: $(libltdl_dyld_la_OBJECTS)', '\t$(AM_V_CCLD)$(libltdl_dyld_la_LINK)', ...RULES(order), 'libltdl/loaders/libltdl_la-preopen.lo:  \\', ''].join('\n');
+
+describe('sameUpToRuleOrder', () => {
+  it('accepts the same dirstamp rules in another order, and says how many lines moved', () => {
+    expect(sameUpToRuleOrder(MAKEFILE(['lt__dirent', 'lt__strl', 'lt__argz']), MAKEFILE(['lt__argz', 'lt__strl', 'lt__dirent']))).toEqual({ kind: 'automake-rule-order', args: { lines: 4 } });
+  });
+
+  it('refuses identical text, a changed rule, an added rule, and reordered lines that are not dirstamp rules', () => {
+    const made = MAKEFILE(['lt__dirent', 'lt__strl', 'lt__argz']);
+    expect(sameUpToRuleOrder(made, made)).toBeUndefined();
+    expect(sameUpToRuleOrder(made, MAKEFILE(['lt__argz', 'lt__strl', 'lt__evil']))).toBeUndefined();
+    expect(sameUpToRuleOrder(made, made.replace('libltdl/lt__strl.lo: libltdl/$(am__dirstamp)', 'libltdl/lt__strl.lo: libltdl/$(am__dirstamp) evil.o'))).toBeUndefined();
+    expect(sameUpToRuleOrder(made, made.replace('libltdl/lt__argz.lo: libltdl/$(am__dirstamp)\n', 'libltdl/lt__argz.lo: libltdl/$(am__dirstamp)\nlibltdl/x.lo: libltdl/$(am__dirstamp)\n'))).toBeUndefined();
+    const flags = 'CFLAGS = -O2\nLDFLAGS = -s\n';
+    expect(sameUpToRuleOrder(flags, 'LDFLAGS = -s\nCFLAGS = -O2\n')).toBeUndefined();
+  });
+});
+
+describe('undoRunstatedirMakefile', () => {
+  const plain = 'prefix = @prefix@\nprogram_transform_name = @program_transform_name@\npsdir = @psdir@\nsbindir = @sbindir@\nsrcdir = @srcdir@\n';
+  const debian = plain.replace('psdir = @psdir@\n', 'psdir = @psdir@\nrunstatedir = @runstatedir@\n');
+  it('removes the one line Debian autoconf 2.69 adds, in its sorted place', () => {
+    expect(undoRunstatedirMakefile(debian)?.text).toBe(plain);
+    expect(undoRunstatedirMakefile(debian)?.normalisation).toEqual({ kind: 'debian-runstatedir-makefile', args: {} });
+  });
+  it('does nothing without the line, with it twice, or elsewhere', () => {
+    expect(undoRunstatedirMakefile(plain)).toBeUndefined();
+    expect(undoRunstatedirMakefile(debian + debian)).toBeUndefined();
+    expect(undoRunstatedirMakefile(plain.replace('srcdir = @srcdir@\n', 'srcdir = @srcdir@\nrunstatedir = @runstatedir@\n'))).toBeUndefined();
+  });
+});
+
+describe('distCommonWords', () => {
+  it('reads DIST_COMMON and am__DIST_COMMON across continuation lines, without $(srcdir)/ prefixes', () => {
+    const text = 'DIST_COMMON = $(srcdir)/Makefile.am $(top_srcdir)/configure \\\n\t$(am__configure_deps) $(am__DIST_COMMON)\nam__DIST_COMMON = $(srcdir)/Makefile.in AUTHORS \\\n\tNEWS README\nOTHER = THANKS\n';
+    expect([...distCommonWords(text)].sort()).toEqual(['$(am__DIST_COMMON)', '$(am__configure_deps)', 'AUTHORS', 'Makefile.am', 'Makefile.in', 'NEWS', 'README', 'configure']);
+  });
+});
+
+describe('aclocal -I dirs above the configure directory', () => {
+  it('keeps ../m4 for libltdl (inside the tree), refuses a dir that leaves it', () => {
+    expect(aclocalIncludes('AC_INIT([x], [1])\n', 'ACLOCAL_AMFLAGS = -I ../m4\n', 'libltdl')).toEqual(['../m4']);
+    expect(aclocalIncludes('AC_INIT([x], [1])\n', 'ACLOCAL_AMFLAGS = -I ../../m4 -I m4\n', 'libltdl')).toEqual(['m4']);
+    expect(aclocalIncludes('AC_INIT([x], [1])\n', 'ACLOCAL_AMFLAGS = -I ../m4\n')).toEqual([]);
+    expect(inTreeOf('libltdl', '../m4/libtool.m4')).toBe('m4/libtool.m4');
+    expect(inTreeOf('', '../m4/libtool.m4')).toBeUndefined();
+    expect(inTreeOf('a/b', './../c/./d.m4')).toBe('a/c/d.m4');
+  });
+});
