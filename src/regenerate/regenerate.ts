@@ -310,7 +310,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   if (!versions.autoconf) return unavailable({ kind: 'no-autoconf-stamp', args: { configure: top.configure } });
   const needAutomake = dirs.some((d) => d.aclocal || d.makefileIns.length);
   const needed: [ToolName, string][] = [['autoconf', versions.autoconf]];
-  // Without the stamped automake (1.16.1–1.16.4 are in no Debian release this archive holds) the run is
+  // Without the stamped automake (1.16.1, 1.16.2 and 1.16.4 are in no Debian release this archive holds) the run is
   // autoconf-only: configure, the autoheader template and autotest suites are made from the shipped
   // aclocal.m4, which keeps its label (and so do the Makefile.in files); the note says so.
   let autoconfOnly: AutoconfOnly | undefined;
