@@ -213,7 +213,8 @@ are regenerated instead of labelled (docs/regeneration.md). Then tables and file
 fingerprinted model of src/make-prime-list.c, exact BigInt inverses) and gnulib's lib/crc-sliceby8.h (the pinned
 gnulib module's rule and generator), curl's src/tool_hugehelp.c (a model of src/mkhelp.pl: the whole file from the
 text in its gzip array, the text's words in the tracked manual), curl's .vcxproj files filled line by line from
-their tracked templates, and libarchive's doc/*/Makefile (doc/update.sh's echo loop evaluated): curl 7.88.1 and
+their tracked templates, libarchive's doc/*/Makefile (doc/update.sh's echo loop evaluated), and curl 8.x's docs/RELEASE-TOOLS.md (the
+release script's report: version, tag, timestamp checked; package versions only by form): curl 7.88.1 and
 libarchive 3.7.4 now exit 0. Three releases stop with exit 2 because each tag tracks a file of 4 MiB or more
 (expat's testdata/largefiles/ns_att_test.xml, fribidi's test/unicode-conformance/BidiCharacterTest.txt) and the
 repository snapshots this machine can fetch never carry such files (fetched again, still without them): an honest

@@ -36,6 +36,7 @@ import { moduleRuleClassifier } from './module-rule.js';
 import { helpTextClassifier } from './help-text.js';
 import { templateFillClassifier } from './template-fill.js';
 import { echoScriptClassifier } from './echo-script.js';
+import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
@@ -91,6 +92,9 @@ import { prototypesClassifier } from './prototypes.js';
  *                  naming tracked files.
  * 3h''''. echo-script — a Makefile a tracked shell script writes with echo lines in a loop over the tracked man
  *                  pages (libarchive's doc/{man,text,html,pdf,wiki}/Makefile by doc/update.sh), evaluated and compared whole.
+ * 3h'''''. release-report — a report a tracked release script prints (curl's docs/RELEASE-TOOLS.md by
+ *                  scripts/release-tools.sh): its here-documents with the version, tag and timestamp checked, and
+ *                  Debian version strings for the packages it names.
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
  *                  template and the history, the commits since the previous tag found in the file;
@@ -129,6 +133,7 @@ export const CLASSIFIERS: Classifier[] = [
   helpTextClassifier,
   templateFillClassifier,
   echoScriptClassifier,
+  releaseReportClassifier,
   lineEndingsClassifier,
   logDerivedClassifier,
   changelogClassifier,
