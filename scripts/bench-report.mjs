@@ -110,6 +110,19 @@ if (facts.many && samples.has('distdiff-many-tar')) {
   out.push('');
 }
 
+if (samples.has('regen-on')) {
+  out.push('### Regeneration cost (issue #12): xz-utils 5.4.1 (Debian orig tarball) vs its tag, scripts/bench-regen.sh');
+  out.push('');
+  out.push('| run | wall (median) | CPU s, every process incl. the sandboxed generators (median) | peak RSS (node) |');
+  out.push('| --- | ---: | ---: | ---: |');
+  for (const [label, what] of [['regen-off', '--no-regenerate'], ['regen-on', 'default (regenerates in the sandbox)']]) {
+    out.push(`| ${what} | ${s(get(label))} s | ${s(get(label, 'cpu'))} | ${mb(get(label, 'rss'))} MB |`);
+  }
+  out.push('');
+  out.push(`Regeneration adds ${s(get('regen-on') - get('regen-off'))} s of wall time and ${s(get('regen-on', 'cpu') - get('regen-off', 'cpu'))} s of CPU.`);
+  out.push('');
+}
+
 // ---- issue #14's goals, each against its bound (wall: the goal as stated; CPU: the steadier figure on a shared machine)
 const goals = [];
 const mark = (x, bound) => (Number.isFinite(x) ? (x <= bound ? 'met' : 'not met') : '–');
@@ -131,6 +144,10 @@ if (facts.many && samples.has('distdiff-many-tar')) {
   const w = get('distdiff-many-gz') / get('distdiff-many-tar');
   const c = get('distdiff-many-gz', 'cpu') / get('distdiff-many-tar', 'cpu');
   goals.push([`${n.toLocaleString('en')} zero-size entries: .tar.gz / plain .tar`, '≤ 1.20×', `wall ${ratio(get('distdiff-many-gz'), get('distdiff-many-tar'))}, CPU ${ratio(get('distdiff-many-gz', 'cpu'), get('distdiff-many-tar', 'cpu'))}`, `wall ${mark(w, 1.2)}, CPU ${mark(c, 1.2)}`]);
+}
+if (samples.has('regen-on')) {
+  const w = get('regen-on');
+  goals.push(['xz 5.4.1 with regeneration (issue #12), 2 cores', '≤ 10 s wall', `wall ${s(w)} s (--no-regenerate ${s(get('regen-off'))} s), CPU ${s(get('regen-on', 'cpu'))} s`, `${mark(w, 10)} (load ${(samples.get('regen-on') ?? []).map((x) => (Number.isFinite(x.load) ? x.load.toFixed(1) : '–')).join(', ')})`]);
 }
 if (samples.has('naive-xz')) goals.push(['naive baseline kept (tar -x, git archive, diff -r)', '–', `${s(get('naive-xz'))} s, ${ratio(get('naive-xz'), get('distdiff-xz'))} distdiff's wall time`, 'kept']);
 if (goals.length) {

@@ -73,7 +73,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       history: gitHistory(inputs.repo.gitDir, revision.commit),
       ...(pathInRepo ? { repoTree: whole, pathInRepo } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
-      regenerate: (diffs, tarball) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball }),
+      regenerate: (diffs, tarball, started) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }),
     });
     return buildResult({
       archive: inputs.archive,

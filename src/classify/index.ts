@@ -158,8 +158,21 @@ export async function classify(
   /** Told when a post pass throws (the findings stay as they were; the caller reports it as a note). */
   onPassFailed: (pass: string, error: string) => void = () => {},
 ): Promise<Finding[]> {
+  return runPostPasses(await classifyEach(ctx, classifiers), ctx, postPasses, onPassFailed);
+}
+
+/** Milliseconds of classification between two turns of the event loop (see classifyEach). */
+const YIELD_MS = 10;
+
+/**
+ * The classifiers on every difference (no post pass). Every ~10 ms it lets the event loop turn, so that
+ * work running beside it — the regeneration's generator processes, started before classification and
+ * awaited only by the post passes — is not held up by classifiers that never wait on I/O.
+ */
+export async function classifyEach(ctx: ClassifyContext, classifiers: readonly Classifier[] = CLASSIFIERS): Promise<Finding[]> {
   const findings: Finding[] = [];
   const chain = [...classifiers, fallbackClassifier];
+  let turned = Date.now();
   for (const diff of ctx.diffs) {
     let found: Finding | undefined;
     let degraded: Finding['degraded'];
@@ -177,7 +190,21 @@ export async function classify(
     }
     const f = found ?? fallbackFinding(diff);
     findings.push(degraded ? { ...f, degraded } : withChangeShaped(f, diff));
+    if (Date.now() - turned >= YIELD_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      turned = Date.now();
+    }
   }
+  return findings;
+}
+
+/** The cross-file post passes over every finding, in order. */
+export async function runPostPasses(
+  findings: Finding[],
+  ctx: ClassifyContext,
+  postPasses: readonly PostPass[] = POST_PASSES,
+  onPassFailed: (pass: string, error: string) => void = () => {},
+): Promise<Finding[]> {
   let out = findings;
   for (const p of postPasses) {
     try {

@@ -5,9 +5,9 @@
  * through `readGitBlob`, so it runs over in-memory trees as well as over a repository.
  */
 import { anomalyFindings } from '../classify/anomalies.js';
-import { classify, POST_PASSES } from '../classify/index.js';
+import { classifyEach, POST_PASSES, runPostPasses } from '../classify/index.js';
 import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js';
-import type { Classifier, ContentAccess, PostPass, RevisionInfo } from '../classify/types.js';
+import type { Classifier, ClassifyContext, ContentAccess, PostPass, RevisionInfo } from '../classify/types.js';
 import { compareTrees } from '../compare/compare.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { withChange } from '../core/change.js';
@@ -45,13 +45,17 @@ export interface ExplainInput {
   findings?: readonly Finding[];
   /** The packager's policy; without it, the repository's own distdiff.config.json applies (below high only). */
   policy?: Policy;
-  /** Regeneration of the autotools outputs (src/regenerate), run between compare and classify. */
   /** The whole revision's tree when `git` is a subdirectory of it (crate, npm workspace), and that subdirectory. */
   repoTree?: GitTree;
   pathInRepo?: string;
   /** The revision's history for classifiers that trace a file to git log (src/git/history.ts). */
   history?: HistoryAccess;
-  regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball']) => Promise<RegenerationReport>;
+  /**
+   * Regeneration of the autotools outputs (src/regenerate), started after compare: its generators run while
+   * the classifiers do, and only the post passes wait for its report. It calls `started` once the
+   * generators are running (the classifiers wait for that, or for the report).
+   */
+  regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball'], started: () => void) => Promise<RegenerationReport>;
   /** Submodules pinned by the revision, their pinned trees readable (src/acquire/submodule.ts). */
   submodules?: readonly PinnedSubmodule[];
 }
@@ -130,11 +134,16 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     }
     return paths;
   });
-  const regeneration = input.regenerate ? await input.regenerate(cmp.diffs, content.tarball) : undefined;
-  const regenNote = regeneration && regenerationNote(regeneration);
-  if (regenNote) notes.push(regenNote);
-  const ctx = {
-    ...(regeneration ? { regeneration } : {}),
+  // The regeneration runs its generators in sandboxed child processes: started here, it proceeds while the
+  // classifiers run, and only the post passes (suspicious constructs, provenance) wait for its report.
+  // Its scratch tree is written first (git reads shared with the classifiers): the classifiers start once
+  // the generators run.
+  let started = () => {};
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const regenerating = input.regenerate?.(cmp.diffs, content.tarball, started);
+  regenerating?.catch(() => {}); // awaited below; a failure must not be an unhandled rejection meanwhile
+  if (regenerating) await Promise.race([running, regenerating.then(() => undefined, () => undefined)]);
+  const ctx: ClassifyContext = {
     ...(input.history ? { history: input.history } : {}),
     ...(input.pathInRepo ? { pathInRepo: input.pathInRepo } : {}),
     ...(input.submodules?.length ? { submodules: input.submodules } : {}),
@@ -147,7 +156,27 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   };
   // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
   const failedPasses: Note[] = [];
-  const classified = await classify(ctx, input.classifiers, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
+  const each = await classifyEach(ctx, input.classifiers);
+  // Line diffs for changed files (content from the archive's retained bytes and git's object store): made
+  // below for each finding that has none. While the generators still run they are made here, ahead.
+  const changedByPath = new Map(cmp.diffs.filter((d) => d.status === 'changed' && d.changes?.includes('content')).map((d) => [d.path, d]));
+  const lineDiff = async (d: PathDiff) => {
+    const t = d.tarball?.oid ? scan.content.get(d.tarball.oid) : undefined;
+    const g = t ? await content.git(d.path) : undefined;
+    return { retained: t !== undefined, diff: contentDiff(d.path, g, t, { gitOid: d.git?.oid, tarballOid: d.tarball?.oid, gitSize: d.git?.size, tarballSize: d.tarball?.size }) };
+  };
+  const ahead = new Map<string, Awaited<ReturnType<typeof lineDiff>>>();
+  if (regenerating) {
+    for (const d of changedByPath.values()) {
+      ahead.set(d.path, await lineDiff(d));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let the generator steps proceed
+    }
+  }
+  const regeneration = regenerating ? await regenerating : undefined;
+  const regenNote = regeneration && regenerationNote(regeneration);
+  if (regenNote) notes.push(regenNote);
+  if (regeneration) ctx.regeneration = regeneration;
+  const classified = await runPostPasses(each, ctx, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
   // In place: no second array of millions of findings.
   let findings = classified;
   for (let i = 0; i < findings.length; i++) findings[i] = withChange(findings[i]!, diffAt(findings[i]!.path));
@@ -169,16 +198,15 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     }
   }
 
-  // Line diffs for changed files (content from the archive's retained bytes and git's object store).
+  // Line diffs for changed files (those made ahead first, each used once).
   let notRetained = 0;
-  const changedByPath = new Map(cmp.diffs.filter((d) => d.status === 'changed' && d.changes?.includes('content')).map((d) => [d.path, d]));
   for (const f of findings) {
     const d = changedByPath.get(f.path);
     if (!d || f.diff) continue;
-    const t = d.tarball?.oid ? scan.content.get(d.tarball.oid) : undefined;
-    if (!t) notRetained += 1;
-    const g = t ? await content.git(d.path) : undefined;
-    f.diff = contentDiff(d.path, g, t, { gitOid: d.git?.oid, tarballOid: d.tarball?.oid, gitSize: d.git?.size, tarballSize: d.tarball?.size });
+    const made = ahead.get(d.path) ?? (await lineDiff(d));
+    ahead.delete(d.path);
+    if (!made.retained) notRetained += 1;
+    f.diff = made.diff;
   }
   if (notRetained > 0) notes.push({ code: 'CONTENT_NOT_RETAINED', files: notRetained });
   notes.push(...failedPasses);

@@ -17,6 +17,8 @@
  *                  aux files automake installs itself removed and `--add-missing --copy` (the top-level
  *                  DIST_COMMON lists the aux files that existed when automake reached it) — the better run
  *                  is kept and named in the evidence
+ *   catalogs       every .gmo compiled from its .po (./catalogs.ts) in a sandbox of its own, beside the
+ *                  generators
  *   tools          each tool of the stamped version, the cached GNU build first; when both it and the
  *                  system's (a distribution build, possibly patched) exist and the first run does not
  *                  reproduce everything, the whole run is repeated with the other and the better kept
@@ -63,6 +65,8 @@ export interface RegenerateArgs {
   limits?: Partial<SandboxLimits>;
   /** PATH used to look bubblewrap up (default: the process's). */
   path?: string;
+  /** Called once the scratch tree is written and the generators are starting (not called when none run). */
+  started?: () => void;
 }
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -374,6 +378,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   mkdirSync(base);
   const origin = new Map<string, RegenInput['origin']>();
   let placeholders = 0;
+  let compiling: Promise<CatalogRun> | undefined;
   try {
     const missingInput: string[] = [];
     const symlinks: [string, string][] = [];
@@ -429,6 +434,10 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       return unavailable({ kind: 'inputs-too-large', args: { paths: missingInput.slice(0, 3), more: Math.max(0, missingInput.length - 3) } });
     }
 
+    // .gmo catalogs need only their .po files: compiled in a sandbox of their own while the generators run
+    // (the two use both cores); their result joins the report once the generators have succeeded.
+    compiling = compileCatalogs(args, gettextFiles, head, tarballOnly, join(temp, 'catalogs'), (po) => (origin.get(po) === 'git' ? readOutput(base, po) : undefined), (po) => origin.get(po));
+    args.started?.();
     // ---- run the generators, once per tool set; the run that reproduces most is kept ----
     let best: { outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: RegenCause } | undefined;
     for (const [n, tools] of toolSets.entries()) {
@@ -476,35 +485,63 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         skips.push({ kind: 'suites-failed', args: { dir: d.dir, error: e instanceof Error ? e.message : String(e) } });
       }
     }
-    // .gmo catalogs, with msgfmt of the gettext version the po/ infrastructure names.
-    // msgfmt of a version the po/ infrastructure or gettext.m4 names (the first one available).
-    let gettext: Tool | undefined;
+    // .gmo catalogs (compiled beside the generators, above).
+    const catalogs = await compiling;
+    const catalogFailure = catalogs.failure;
+    if (catalogFailure && args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${regenCauseText(catalogFailure)}`, 'drop --regenerate=require to get the report without it');
+    for (const c of catalogs.outputs) kept.outputs.set(c.path, c);
+    if (catalogs.outputs.length && catalogs.tool) ranTools.push(catalogs.tool);
+    return { status: 'done', ...(catalogFailure ? { cause: catalogFailure } : {}), ...(autoconfOnly ? { autoconfOnly } : {}), ...(skips.length ? { skips } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
+  } finally {
+    await compiling; // never rejects; its sandbox writes under temp
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+interface CatalogRun {
+  outputs: RegeneratedOutput[];
+  /** The gettext whose msgfmt compiled them (none available: no outputs). */
+  tool?: Tool;
+  /** Why the catalogs were not compiled (the sandbox run failed). */
+  failure?: RegenCause;
+}
+
+/**
+ * Every shipped .gmo compiled again from its .po (./catalogs.ts) with msgfmt of a version the po/
+ * infrastructure or gettext.m4 names (the first one available). Never rejects: a failure is returned.
+ */
+async function compileCatalogs(
+  args: RegenerateArgs,
+  gettextFiles: string[],
+  head: (p: string) => string | undefined,
+  tarballOnly: Map<string, TreeEntry>,
+  work: string,
+  /** A .po the scratch tree holds from git (when the tarball's copy is git's). */
+  fromGit: (po: string) => Buffer | undefined,
+  originOf: (po: string) => RegenInput['origin'] | undefined,
+): Promise<CatalogRun> {
+  let gettext: Tool | undefined;
+  try {
     for (const v of new Set(gettextFiles.map((p) => gettextVersion(head(p) ?? '')).filter((x): x is string => !!x))) {
       gettext ??= (await findTools('gettext', v, args.cacheDir))[0];
     }
-    let catalogFailure: RegenCause | undefined;
-    if (gettext) {
-      try {
-        const catalogs = await regenerateCatalogs({
-          bwrap: sandbox.bwrap,
-          work: join(temp, 'catalogs'),
-          tool: gettext,
-          tarballOnly,
-          readPo: (po) => args.tarball(po) ?? (origin.get(po) === 'git' ? readOutput(base, po) : undefined),
-          poOrigin: (po) => (args.tarball(po) ? 'tarball' : (origin.get(po) ?? 'tarball')),
-          tarball: args.tarball,
-          ...(args.limits ? { limits: args.limits } : {}),
-        });
-        for (const c of catalogs) kept.outputs.set(c.path, c);
-        if (catalogs.length) ranTools.push(gettext);
-      } catch (e) {
-        catalogFailure = e instanceof SandboxCommandError ? { kind: 'msgfmt-failed', args: { failure: e.failure } } : { kind: 'catalogs-error', args: { error: e instanceof Error ? e.message : String(e) } };
-        if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${regenCauseText(catalogFailure)}`, 'drop --regenerate=require to get the report without it');
-      }
-    }
-    return { status: 'done', ...(catalogFailure ? { cause: catalogFailure } : {}), ...(autoconfOnly ? { autoconfOnly } : {}), ...(skips.length ? { skips } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
+    if (!gettext) return { outputs: [] };
+    const sandbox = await probeSandbox(args.path);
+    if (!sandbox.ok) return { outputs: [] };
+    const outputs = await regenerateCatalogs({
+      bwrap: sandbox.bwrap,
+      work,
+      tool: gettext,
+      tarballOnly,
+      readPo: (po) => args.tarball(po) ?? fromGit(po),
+      poOrigin: (po) => (args.tarball(po) ? 'tarball' : (originOf(po) ?? 'tarball')),
+      tarball: args.tarball,
+      ...(args.limits ? { limits: args.limits } : {}),
+    });
+    return { outputs, tool: gettext };
+  } catch (e) {
+    const failure: RegenCause = e instanceof SandboxCommandError ? { kind: 'msgfmt-failed', args: { failure: e.failure } } : { kind: 'catalogs-error', args: { error: e instanceof Error ? e.message : String(e) } };
+    return { outputs: [], ...(gettext ? { tool: gettext } : {}), failure };
   }
 }
 
