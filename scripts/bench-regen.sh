@@ -91,4 +91,6 @@ echo "Goal (issue #12): xz 5.4.1 with regeneration ≤ 10 s wall on 2 cores — 
 added_cpu=$( [ -n "$CG" ] && awk -v a="$(median "${oncpu[@]}")" -v b="$(median "${offcpu[@]}")" 'BEGIN { printf " and %.1f s of CPU", a - b }')
 echo "Regeneration adds $(awk -v a="$mw" -v b="$(median "${off[@]}")" 'BEGIN { printf "%.1f", a - b }') s of wall time${added_cpu}."
 echo "REGENERATION note (reproduced/outputs@seconds): ${note[*]}; load average $load0 at start, $(cut -d' ' -f1-3 /proc/loadavg) at end, 1-minute load after each run ${loads[*]};"
-echo "CPU of all processes: ${CG:+cgroup ${CG%%:*}}${CG:-not measured (no writable cgroup hierarchy)}; distdiff $(git -C "$ROOT" rev-parse --short HEAD)"
+cpu_how="not measured (no writable cgroup hierarchy: the CPU columns show /usr/bin/time's figure only)"
+[ -z "$CG" ] || cpu_how="a cgroup (${CG%%:*}) per run"
+echo "CPU of all processes: $cpu_how; distdiff $(git -C "$ROOT" rev-parse --short HEAD)"
