@@ -167,7 +167,7 @@ describe('distdiff batch', () => {
     const c = runCli(['batch', fx.manifest, '--out', join(tmp, 'cloudrun'), '--jobs', '1', '--cache-dir', cache], { CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '2' });
     expect(c.stderr).toContain('(shard 1/2 from cloud-run)');
     expect(readSummary(join(tmp, 'cloudrun')).map((x) => x.id)).toEqual(s1.map((x) => x.id));
-  });
+  }, 240_000); // six batch runs (single, --shard, Slurm, merge, Kubernetes, Cloud Run): past 60 s on a loaded 2-core machine
 
   it('a batch killed with SIGKILL resumes with no corrupt or duplicated rows', async () => {
     const out = join(tmp, 'killed');
