@@ -215,7 +215,12 @@ gnulib module's rule and generator), curl's src/tool_hugehelp.c (a model of src/
 text in its gzip array, the text's words in the tracked manual), curl's .vcxproj files filled line by line from
 their tracked templates, libarchive's doc/*/Makefile (doc/update.sh's echo loop evaluated), and curl 8.x's docs/RELEASE-TOOLS.md (the
 release script's report: version, tag, timestamp checked; package versions only by form): curl 7.88.1 and
-libarchive 3.7.4 now exit 0. Three releases stop with exit 2 because each tag tracks a file of 4 MiB or more
+libarchive 3.7.4 now exit 0. Generated parsers are regenerated in the sandbox with the generator version their
+header names (bison 3.8.2, flex 2.6.4, byacc 20221106 here): bison 3.8.2's six outputs (parse-gram.output was high),
+gettext 0.23.1's six, coreutils 9.7's parse-datetime.c and wget's css.c are proved; where that version is not
+available (coreutils 9.1, gettext 0.21, tmux) the label stays, at low, saying why. An npm package's dist/ files are
+proved by their JavaScript tokens or their source maps, else reported as built but not proved (low); the six npm
+releases of the set ship no dist/ and did not change. Three releases stop with exit 2 because each tag tracks a file of 4 MiB or more
 (expat's testdata/largefiles/ns_att_test.xml, fribidi's test/unicode-conformance/BidiCharacterTest.txt) and the
 repository snapshots this machine can fetch never carry such files (fetched again, still without them): an honest
 operational error — distdiff will not compare against an incomplete repository and its error names the missing
@@ -229,16 +234,15 @@ mirror lacks their orig tarballs, or the fetched clones carry no tags.
 Built by \`scripts/evaluate\` from the releases above by repacking the tarball with one change each: an added
 binary payload file nothing names, a file gaining mode 4755, a version-looking edit that also changes a URL's
 host, libtool's \`ltmain.sh\` with one injected decompress-and-eval line (critical, the line shown as the copy's
-novel line), a symlink replaced by a file with other content — each must exit 1 under the default gate — and a control,
-the same symlink replaced by its target's content (what make dist does), which must exit 0. Two variants of a
-gnulib project (its gnulib pinned as a submodule and compared with \`--submodule\`): one line injected into a
-gnulib lib/ file must stay high, a \`curl … | sh\` injected into a gnulib build-aux/ script must be critical;
-their base release exits 1 on its own remaining findings, so the tampered file's finding decides them.
-novel line), a symlink replaced by a file with other content, a generated ChangeLog gaining a \`curl | sh\` line or a
-URL on a new host, a README gaining an install-by-pipe line, a payload in a Debian +ds repack whose pax header
-names a commit upstream lacks — each must exit 1 under the default gate — and two controls that must exit 0:
-the same symlink replaced by its target's content (what make dist does), and README.md with its last line
-removed (a release-process doc edit, DOC_EDITED at medium).
+novel line), a symlink replaced by a file with other content, a generated ChangeLog gaining a \`curl | sh\` line or
+a URL on a new host, a README gaining an install-by-pipe line, a payload in a Debian +ds repack whose pax header
+names a commit upstream lacks, one \`#define\` changed in bison's generated parser (\`parser-line\`) — each must exit
+1 under the default gate — and two controls that must exit 0: the same symlink replaced by its target's content
+(what make dist does), and README.md with its last line removed (a release-process doc edit, DOC_EDITED at
+medium). Two variants of a gnulib project (its gnulib pinned as a submodule and compared with \`--submodule\`): one
+line injected into a gnulib lib/ file must stay high, a \`curl … | sh\` injected into a gnulib build-aux/ script
+must be critical; their base release exits 1 on its own remaining findings, so the tampered file's finding decides
+them.
 
 | variant | built from | expected exit | exit | verdict | findings that decide it |
 |---|---|---|---|---|---|
