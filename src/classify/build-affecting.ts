@@ -2,16 +2,19 @@
  * Whether a path can influence what a build produces or runs: build scripts, macros, makefiles,
  * package manifests with scripts. Used to raise the severity of unexplained changes.
  */
+// Names whose extension BUILD_EXT matches (configure.ac, configure.in, aclocal.m4, Makefile.in, Makefile.am,
+// binding.gyp, build.ninja, ltmain.sh, Makefile.in.in, build.sh, autogen.sh, install.sh, Makefile.PL, Build.PL,
+// gnulib-cache.m4, tap-driver.sh) are not listed: the regex answers for them, and an entry here could never
+// change the answer (mutation testing showed it; test/classify/fallback-exact.test.ts checks every one).
 const BUILD_NAMES = new Set([
-  'configure', 'configure.ac', 'configure.in', 'aclocal.m4', 'makefile', 'gnumakefile', 'makefile.in',
-  'makefile.am', 'cmakelists.txt', 'meson.build', 'meson_options.txt', 'meson.options', 'setup.py',
-  'setup.cfg', 'pyproject.toml', 'build.rs', 'cargo.toml', 'package.json', 'binding.gyp', 'build.gradle',
-  'build.gradle.kts', 'pom.xml', 'sconstruct', 'sconscript', 'wscript', 'build.ninja', 'justfile',
-  'config.status', 'libtool', 'ltmain.sh', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver',
+  'configure', 'makefile', 'gnumakefile', 'cmakelists.txt', 'meson.build', 'meson_options.txt', 'meson.options',
+  'setup.py', 'setup.cfg', 'pyproject.toml', 'build.rs', 'cargo.toml', 'package.json', 'build.gradle',
+  'build.gradle.kts', 'pom.xml', 'sconstruct', 'sconscript', 'wscript', 'justfile',
+  'config.status', 'libtool', 'install-sh', 'depcomp', 'missing', 'compile', 'test-driver',
   'ar-lib', 'ylwrap', 'config.guess', 'config.sub', 'config.rpath', 'mkinstalldirs', 'py-compile',
-  'makefile.in.in', 'build.sh', 'autogen.sh', 'bootstrap', 'install.sh', 'conanfile.py', 'rakefile',
-  'makefile.pl', 'build.pl', 'gradlew', 'build.xml', 'bootstrap.conf', 'build.zig', 'module.bazel', 'build.bazel',
-  'workspace.bazel', 'gnulib-cache.m4', 'tap-driver.sh', 'mdate-sh', 'libtoolize',
+  'bootstrap', 'conanfile.py', 'rakefile',
+  'gradlew', 'build.xml', 'bootstrap.conf', 'build.zig', 'module.bazel', 'build.bazel',
+  'workspace.bazel', 'mdate-sh', 'libtoolize',
 ]);
 
 const BUILD_EXT = /\.(m4|ac|am|in|mk|mak|cmake|sh|bash|ksh|zsh|bat|cmd|ps1|gyp|gypi|ninja|sed|awk|pl|pm)$/i;
