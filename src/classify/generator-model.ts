@@ -15,9 +15,10 @@
  */
 import { makeFinding } from '../core/severity.js';
 import { breToRegExp } from './bre.js';
-import { expand, movesTmp, rulesFor, type TargetRule } from './make-stamp.js';
+import { expand, movesTmp, namesPath, rulesFor, type TargetRule } from './make-stamp.js';
 import { evaluateRecipe } from './shell-subset.js';
 import { renderProgram } from './c-generators.js';
+import { MORE_SCRIPT_MODELS, type ReadInput, type ScriptModel } from './script-models.js';
 import { blobId } from '../scan/blob-id.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -43,18 +44,33 @@ async function tracked(ctx: ClassifyContext, path: string | undefined): Promise<
   return b && b.length <= MAX_BYTES && !b.subarray(0, 8192).includes(0) ? b.toString('latin1') : undefined;
 }
 
-/** One recipe, continuation lines joined, make's silencing prefixes dropped. */
-const recipeText = (rule: TargetRule) => rule.recipe.map((l) => l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '')).join('\n');
+/**
+ * One recipe, continuation lines joined, make's silencing prefixes dropped: automake's `$(AM_V_GEN)` and a
+ * fragment's own silent-rules variable (`CD2 = $(CD2_$(V))`, whose values only echo or stay empty).
+ */
+const recipeText = (rule: TargetRule) =>
+  rule.recipe.map((l) => l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '').replace(/\$\((\w+)\)/g, (m, v: string) => (rule.vars.get(v) === `$(${v}_$(V))` ? '' : m))).join('\n');
 
-/** The command writing the target (or a temporary moved onto it), as words after expansion. */
-function scriptCommand(rule: TargetRule): string[] | undefined {
+/**
+ * The command writing the target (or a temporary moved onto it), as words after expansion: a `> $@`
+ * redirection, one naming the target's path (`>${srcdir}/funcs.h`), or — with no redirection to the target —
+ * a command whose last word names it (a script writing the file it is given).
+ */
+function scriptCommand(rule: TargetRule, path: string): string[] | undefined {
   const moved = movesTmp(rule.recipe);
-  for (const cmd of recipeText(rule).split(/;|&&|\n/)) {
+  const names = (w: string) => { const e = expand(w, rule.vars, rule.dir).replace(/^['"]|['"]$/g, ''); return namesPath(rule.dir, e, path) || namesPath('', e, path); };
+  const cmds = recipeText(rule).split(/;|&&|\n/);
+  for (const cmd of cmds) {
     const m = /^\s*(.*?)\s*>\s*(\S+)\s*$/.exec(cmd);
-    if (!m) continue;
+    if (!m || m[1]!.endsWith('>')) continue;
     const dest = m[2]!.replace(/^['"]|['"]$/g, '');
-    if (dest !== '$@' && !(moved && /^\$@(?:[.-]?t(?:mp)?|T)$/.test(dest))) continue;
+    if (dest !== '$@' && !(moved && /^\$@(?:[.-]?t(?:mp)?|T)$/.test(dest)) && !names(dest)) continue;
     return expand(m[1]!, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
+  }
+  if (cmds.some((c) => />/.test(c))) return undefined;
+  for (const cmd of cmds) {
+    const words = expand(cmd, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
+    if (words.length > 1 && names(words[words.length - 1]!)) return words.map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
   }
   return undefined;
 }
@@ -75,15 +91,23 @@ function bindings(rule: TargetRule, path: string): Map<string, string> {
  * A rule whose recipe is one command of echo/cat/sed over tracked files writing `> $@` (src/classify/shell-subset.ts),
  * besides `rm -f`/`chmod` lines: evaluated.
  */
-async function shellRule(rule: TargetRule, path: string, input: (p: string) => Promise<{ path: string; text: string } | undefined>): Promise<Computed | undefined> {
+async function shellRule(rule: TargetRule, path: string, input: ReadInput): Promise<Computed | undefined> {
   const vars = new Map([...rule.vars, ...bindings(rule, path)]);
   const lines = rule.recipe.map((l) => l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '').trim()).filter(Boolean);
   const writing = lines.filter((l) => />/.test(l));
-  if (writing.length !== 1 || lines.some((l) => l !== writing[0] && !/^(?:rm -f|chmod a-w)\s+(?:'\$@'|\$@)(?:\s+\$@[.-]?t(?:mp)?)?$/.test(l))) return undefined;
-  const cmd = expand(writing[0]!, vars, rule.dir).replace(/\$\$/g, '$');
+  if (writing.length === 0 || lines.some((l) => !writing.includes(l) && !/^(?:rm -f|chmod a-w)\s+(?:'\$@'|\$@)(?:\s+\$@[.-]?t(?:mp)?)?$/.test(l))) return undefined;
+  // One command writing `> $@`, then possibly commands appending `>> $@` (wget's css_.c: echo a line, then cat css.c).
+  const APPEND = />>(\s*(?:'\$@'|\$@)\s*)$/;
+  if (APPEND.test(writing[0]!) || writing.slice(1).some((l) => !APPEND.test(l))) return undefined;
   const inputs: string[] = [];
-  const r = await evaluateRecipe(cmd, async (f) => { const t = await input(f); if (t) inputs.push(t.path); return t?.text; });
-  return r ? { generator: `echo/cat/sed (${rule.fragment})`, inputs: [...new Set(inputs)], text: r.text } : undefined;
+  let text = '';
+  for (const w of writing) {
+    const cmd = expand(w.replace(APPEND, '>$1'), vars, rule.dir).replace(/\$\$/g, '$').replace(/>\s*\$@\s*$/, "> '$@'");
+    const r = await evaluateRecipe(cmd, async (f) => { const t = await input(f); if (t) inputs.push(t.path); return t?.text; });
+    if (!r) return undefined;
+    text += r.text;
+  }
+  return { generator: `echo/cat/sed (${rule.fragment})`, inputs: [...new Set(inputs)], text };
 }
 
 export interface Computed {
@@ -94,14 +118,10 @@ export interface Computed {
   texts?: string[];
   /** A compiled generator's model and the blob id of the tracked source it was fingerprinted on. */
   model?: { id: string; blob: string };
+  /** Inputs only the tarball has, read from it (each must be explained by its own finding: src/classify/derived-inputs.ts). */
+  tarballInputs?: string[];
 }
 
-interface ScriptModel {
-  id: string;
-  /** Code lines the tracked script must carry for this model to describe it. */
-  fingerprint: readonly string[];
-  render(script: string, args: string[], name: string, input: (p: string) => Promise<{ path: string; text: string } | undefined>): Promise<{ inputs: string[]; text: string } | undefined>;
-}
 
 /** `static char const NAME[] = { 'c','h','a','r',0, … };`: each non-blank line of the input (blank runs squeezed) as characters. */
 const charTable: ScriptModel = {
@@ -182,7 +202,7 @@ const programLists: ScriptModel = {
   },
 };
 
-const SCRIPT_MODELS: readonly ScriptModel[] = [charTable, magicNumbers, programLists];
+const SCRIPT_MODELS: readonly ScriptModel[] = [charTable, magicNumbers, programLists, ...MORE_SCRIPT_MODELS];
 
 /** A recipe `{ sed -n -e 's/RE/REPL/p' FILE && … ; } > $@-t`: each sed's printed lines, in order (POSIX BRE, C locale). */
 export function sedPrint(recipe: string): { expr: string; file: string }[] | undefined {
@@ -231,7 +251,31 @@ async function compiledProgram(words: string[], ctx: ClassifyContext): Promise<C
 /** What the rule writes, computed from the tracked generator and inputs; undefined when no model describes the rule. */
 export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyContext): Promise<Computed | undefined> {
   const recipe = recipeText(rule);
-  const input = async (p: string) => { const path = repoPath('', p) ?? repoPath(rule.dir, p); const text = await tracked(ctx, path); return text === undefined ? undefined : { path: path!, text }; };
+  // A make path is read from the top of the tree (`$(srcdir)` of a top-level fragment) or from the fragment's directory.
+  const candidates = (p: string) => [...new Set([repoPath('', p), repoPath(rule.dir, p)].filter((x): x is string => x !== undefined))];
+  const fromTarball = new Set<string>();
+  const input = async (p: string) => {
+    const paths = candidates(p);
+    for (const q of paths) {
+      const text = await tracked(ctx, q);
+      if (text !== undefined) return { path: q, text };
+    }
+    // A file only the tarball has (itself a generated file: wget's css.c, less's help.c) is read from the tarball and
+    // named in the evidence; the derived-inputs post pass flags this file unless that input's own finding explains it.
+    for (const q of paths) {
+      if (q === path || ctx.gitPaths.has(q) || !ctx.tarballPaths.has(q)) continue;
+      const b = ctx.content.tarball(q);
+      if (!b || b.length > MAX_BYTES || b.subarray(0, 8192).includes(0)) continue;
+      fromTarball.add(q);
+      return { path: q, text: b.toString('latin1') };
+    }
+    return undefined;
+  };
+  const withTarball = (c: Computed | undefined): Computed | undefined => (c && fromTarball.size ? { ...c, tarballInputs: [...fromTarball].sort() } : c);
+  return withTarball(await computeWith(rule, path, ctx, recipe, candidates, input));
+}
+
+async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext, recipe: string, candidates: (p: string) => string[], input: ReadInput): Promise<Computed | undefined> {
   const seds = sedPrint(expand(recipe, rule.vars, rule.dir));
   if (seds && movesTmp(rule.recipe)) {
     let text = '';
@@ -255,18 +299,19 @@ export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyC
   }
   const shell = await shellRule(rule, path, input);
   if (shell) return shell;
-  const words = scriptCommand(rule);
+  const words = scriptCommand(rule, path);
   if (!words) return undefined;
   const program = await compiledProgram(words, ctx);
   if (program) return program;
-  const at = words.findIndex((w) => repoPath('', w) !== undefined && ctx.gitPaths.has(repoPath('', w)!) && /(?:^|\/)[\w.-]+$/.test(w) && !/\.(?:c|h|in|hin|mk|am)$/.test(w));
+  const trackedScript = (w: string) => (/(?:^|\/)[\w.-]+$/.test(w) && !/\.(?:c|h|in|hin|mk|am)$/.test(w) ? candidates(w).find((q) => ctx.gitPaths.has(q)) : undefined);
+  const at = words.findIndex((w) => trackedScript(w) !== undefined);
   if (at < 0 || words.slice(0, at).some((w) => !/^(?:\$\((?:PERL|SHELL)\)|perl|sh|-w|--)$/.test(w))) return undefined;
-  const scriptPath = repoPath('', words[at]!)!;
+  const scriptPath = trackedScript(words[at]!)!;
   const script = await tracked(ctx, scriptPath);
   if (!script) return undefined;
   for (const model of SCRIPT_MODELS) {
     if (!has(script, model.fingerprint)) continue;
-    const r = await model.render(script, words.slice(at + 1), scriptPath.slice(scriptPath.lastIndexOf('/') + 1), input);
+    const r = await model.render(script, words.slice(at + 1), scriptPath.slice(scriptPath.lastIndexOf('/') + 1), input, scriptPath, ctx.content.tarball(path)?.toString('latin1'));
     if (r) return { generator: scriptPath, inputs: r.inputs, text: r.text };
   }
   return undefined;
@@ -282,7 +327,7 @@ export const generatorModelClassifier: Classifier = {
     for (const rule of await rulesFor(diff.path, ctx)) {
       const c = await computeRule(rule, diff.path, ctx);
       if (c && (c.texts ?? [c.text]).includes(text))
-        return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs, ...(c.model ? { model: c.model } : {}) });
+        return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs, ...(c.model ? { model: c.model } : {}), ...(c.tarballInputs ? { tarballInputs: c.tarballInputs } : {}) });
     }
     return undefined;
   },

@@ -43,6 +43,7 @@ import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
 import { mooppClassifier } from './moopp.js';
 import { prototypesClassifier } from './prototypes.js';
+import { derivedInputsPostPass } from './derived-inputs.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -147,7 +148,7 @@ export const CLASSIFIERS: Classifier[] = [
  * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
  * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
  */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass];
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass];
 
 const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
 

@@ -15,7 +15,8 @@ import type { Classifier, ClassifyContext } from './types.js';
 const MAX_BYTES = 64;
 const MAX_FRAGMENT_BYTES = 1024 * 1024;
 const DIRS = new Set(['srcdir', 'top_srcdir', 'builddir', 'top_builddir', 'abs_srcdir', 'abs_top_srcdir', 'distdir', 'top_distdir']);
-const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
+/** A makefile fragment: GNUmakefile, Makefile, Makefile.am, a maintainer's Makefile.NAME (less's Makefile.aut), *.mk, *.am — not configure's Makefile.in template. */
+const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.(?!in$)[\w-]+)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
 
 export interface MakeRule { targets: string[]; prerequisites: string[]; recipe: string[] }
 
@@ -32,14 +33,17 @@ export function parseMakefile(text: string): Makefile {
   const rules: MakeRule[] = [];
   let rule: MakeRule | undefined;
   for (const line of text.replace(/\\\r?\n/g, ' ').split('\n')) {
-    if (line.startsWith('\t')) { rule?.recipe.push(line.slice(1)); continue; }
-    if (!line.trim() || /^\s*#/.test(line)) continue;
-    const v = /^([A-Za-z_][\w.]*)\s*(\+=|:=|\?=|=)\s*(.*)$/.exec(line);
+    if (line.startsWith('\t') && rule) { rule.recipe.push(line.slice(1)); continue; }
+    // GNU make's conditionals are read through (both branches; the later assignment wins) and leave an open rule open.
+    if (!line.trim() || /^\s*#/.test(line) || /^\s*(?:ifn?eq|ifn?def|else|endif)\b/.test(line)) continue;
+    const v = /^\s*([A-Za-z_][\w.]*)\s*(\+=|:=|\?=|=)\s*(.*)$/.exec(line);
     if (v) {
       vars.set(v[1]!, v[2] === '+=' ? `${vars.get(v[1]!) ?? ''} ${v[3]!}`.trim() : v[3]!.trim());
       rule = undefined;
       continue;
     }
+    // A tab-indented line outside a rule (an assignment inside a conditional) is read as a makefile line.
+    if (line.startsWith('\t')) { rule = undefined; continue; }
     const r = /^([^\t#=:][^=:]*?)\s*::?(?!=)(.*)$/.exec(line);
     if (r) {
       rule = { targets: r[1]!.trim().split(/\s+/), prerequisites: r[2]!.replace(/;.*$/, '').trim().split(/\s+/).filter(Boolean), recipe: [] };
@@ -57,9 +61,26 @@ export function parseMakefile(text: string): Makefile {
 export function expand(s: string, vars: ReadonlyMap<string, string>, fragmentDir: string): string {
   // `$$` is make's escaped `$`: kept as it is, never the start of a variable.
   let out = s.replace(/%(?:D|reldir)%/g, fragmentDir || '.').replace(/\$\$/g, '\u0002');
-  for (let i = 0; i < 8 && /\$[({][\w.]+[)}]/.test(out); i++)
-    out = out.replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : (vars.get(name)?.replace(/\$\$/g, '\u0002') ?? m)));
+  for (let i = 0; i < 8 && /\$[({][\w.]+(?::[^$(){}=]*=[^$(){}]*)?[)}]/.test(out); i++)
+    out = out
+      .replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : (vars.get(name)?.replace(/\$\$/g, '\u0002') ?? m)))
+      .replace(/\$[({]([\w.]+):([^$(){}=]*)=([^$(){}]*)[)}]/g, (m, name: string, from: string, to: string) => {
+        const v = vars.get(name);
+        return v === undefined || /\$/.test(v) ? m : substRef(v, from, to);
+      });
   return out.replace(/\u0002/g, '$$$$');
+}
+
+/** GNU make's substitution reference `$(VAR:FROM=TO)` on a value: `%` patterns, else a suffix replaced word by word. */
+export function substRef(value: string, from: string, to: string): string {
+  const pct = from.indexOf('%');
+  return value.split(/\s+/).filter(Boolean).map((w) => {
+    if (pct < 0) return from && w.endsWith(from) ? w.slice(0, w.length - from.length) + to : w;
+    const [pre, post] = [from.slice(0, pct), from.slice(pct + 1)];
+    if (w.length < pre.length + post.length || !w.startsWith(pre) || !w.endsWith(post)) return w;
+    const stem = w.slice(pre.length, w.length - post.length);
+    return to.includes('%') ? to.replace('%', stem) : to;
+  }).join(' ');
 }
 
 const UNKNOWN = '\u0001';

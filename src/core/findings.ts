@@ -118,6 +118,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     named?: string[];
     /** computed by a model of a compiled C generator: the model and the blob id of the tracked C source it was fingerprinted on. */
     model?: { id: string; blob: string };
+    /** computed: inputs only the tarball has (generated files), read from it; each must be explained by its own finding (src/classify/derived-inputs.ts). */
+    tarballInputs?: string[];
     /** make-rule: the number of commits the tag reaches, when the command writes the commit count (generator: the command). */
     commits?: number;
     /** extracted: the `@example` line of the manual block the file equals exactly (its header printed by `others`). */
