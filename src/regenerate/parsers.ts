@@ -453,14 +453,15 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   return out;
 }
 
+/** The outputs of the same run that carry no generator header of their own (a report, a yacc header). */
+const COMPANIONS: Record<ParserTool, readonly string[]> = { bison: ['.output', '.h', '.hh'], byacc: ['.h'], flex: [] };
+
 /**
  * The post pass: groups the labelled bison/flex/byacc outputs by grammar (with bison's .output report
  * beside the parser, when it ships), proves each group, and replaces their findings.
  */
 export async function parserFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
   const groups = new Map<string, { tool: ParserTool; grammar: string; sourceCopy?: SourceCopy; outputs: Output[] }>();
-  const byPath = new Map<string, number>();
-  findings.forEach((f, i) => byPath.set(f.path, i));
   for (const f of findings) {
     if (f.code !== 'GENERATED_FROM_SOURCE' || f.evidence.how !== 'generator' || !isParserTool(f.evidence.generator)) continue;
     const tool = f.evidence.generator;
@@ -470,6 +471,19 @@ export async function parserFindings(findings: Finding[], ctx: ClassifyContext):
     groups.set(key, g);
   }
   if (!groups.size) return findings;
+  // Index only the paths a group can touch (its outputs and their companions): a per-path map of every
+  // finding costs ~50 bytes a finding, ~100 MB with 2,000,000 of them.
+  const wanted = new Set<string>();
+  for (const g of groups.values())
+    for (const o of g.outputs) {
+      wanted.add(o.path);
+      const stem = o.path.replace(/\.[^./]+$/, '');
+      for (const ext of COMPANIONS[g.tool]) wanted.add(`${stem}${ext}`);
+    }
+  const byPath = new Map<string, number>();
+  findings.forEach((f, i) => {
+    if (wanted.has(f.path)) byPath.set(f.path, i);
+  });
   const out = [...findings];
   for (const g of groups.values()) {
     // One parser per group leads (the .c); a second .c of the same grammar is its own run.
@@ -480,8 +494,7 @@ export async function parserFindings(findings: Finding[], ctx: ClassifyContext):
       // Outputs of the same run that carry no generator header of their own, when they ship unexplained:
       // bison's report (`-v`, `--report`) and a yacc header (byacc's has no banner) beside the parser.
       const stemPath = primary.path.replace(/\.[^./]+$/, '');
-      const companions = g.tool === 'bison' ? ['.output', '.h', '.hh'] : g.tool === 'byacc' ? ['.h'] : [];
-      for (const ext of companions) {
+      for (const ext of COMPANIONS[g.tool]) {
         const p = `${stemPath}${ext}`;
         const i = byPath.get(p);
         if (i === undefined || !ctx.content.tarball(p) || outputs.some((o) => o.path === p)) continue;
