@@ -13,7 +13,7 @@ PAIRS=(
   cargo:cargo python3:python3                                                      # real crate and sdist packaging
   bwrap:bubblewrap                                                                 # the generator sandbox
   autoconf:autoconf automake:automake aclocal:automake libtoolize:libtool          # regeneration of autotools output
-  autopoint:autopoint msgfmt:gettext m4:m4 perl:perl
+  autopoint:autopoint msgfmt:gettext xgettext:gettext m4:m4 perl:perl
   slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge               # the batch tests' real cluster
   chromium:chromium                                                                # the HTML report's browser tests
   grohtml:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, nroff | col -b)

@@ -44,6 +44,7 @@ import { testIndexClassifier } from './test-index.js';
 import { mooppClassifier } from './moopp.js';
 import { prototypesClassifier } from './prototypes.js';
 import { derivedInputsPostPass } from './derived-inputs.js';
+import { potTraceClassifier } from './pot-trace.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -117,6 +118,7 @@ export const CLASSIFIERS: Classifier[] = [
   autotoolsClassifier,
   translationsClassifier,
   catalogsClassifier,
+  potTraceClassifier,
   docsClassifier,
   symlinkClassifier,
   producedClassifier,

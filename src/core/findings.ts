@@ -139,7 +139,10 @@ export interface EvidenceMap extends AnomalyEvidence {
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {
-    kind: 'subset' | 'template' | 'quot' | 'compiled';
+    /** traced: a .pot each of whose msgids is the C string literal sequence at the line its #: reference names (src/classify/pot-trace.ts). */
+    kind: 'subset' | 'template' | 'quot' | 'compiled' | 'traced';
+    /** traced: referenced sources only the tarball has (gnulib copies), each judged by its own finding (src/classify/derived-inputs.ts). */
+    tarballInputs?: string[];
     /** subset: the tracked catalog; template: the first referenced source (or the Makefile.am of the rule); quot: the template beside it (or the file itself); compiled: the .po. */
     source: string;
     /** Translated entries checked (template: msgids checked; compiled: messages in the table). */
@@ -151,7 +154,7 @@ export interface EvidenceMap extends AnomalyEvidence {
     via?: 'make-rule';
     rule?: 'quot' | 'boldquot';
     /** compiled: how the .po itself was proved. */
-    of?: 'subset' | 'template' | 'quot' | 'compiled';
+    of?: 'subset' | 'template' | 'quot' | 'compiled' | 'traced';
   };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
