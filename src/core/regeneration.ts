@@ -86,6 +86,12 @@ export interface RegenSkipArgs {
   'undefined-vars': { path: string; vars: string[] };
   /** The autotest suites of a configure directory ('' = the top) were not attempted: the error's message. */
   'suites-failed': { dir: string; error: string };
+  /**
+   * An autoconf output (configure, the autoheader template) or aclocal.m4 of a run whose stamped autoconf is a test
+   * release nobody can obtain (`stamped`, 2.72e) and that ran with its final release (`used`, 2.72) instead: that
+   * autoconf's outputs carry its own version, so they are not compared and keep their label.
+   */
+  'autoconf-substitute': { path: string; stamped: string; used: string };
 }
 export type RegenSkipKind = keyof RegenSkipArgs;
 export type RegenSkip = { [K in RegenSkipKind]: { kind: K; args: RegenSkipArgs[K] } }[RegenSkipKind];
@@ -131,6 +137,8 @@ export interface ProcedureStepArgs {
   'suite-by-blob-id': { version: string; algo: string };
   /** Tarball-only common files absent from the shipped DIST_COMMON, set aside while automake ran again. */
   'automake-late-files': { files: string[] };
+  /** automake's traces (or autotest) ran with autoconf `used` (a final release) for the stamped test release `stamped`. */
+  'autoconf-substitute': { stamped: string; used: string };
 }
 export type ProcedureStepKind = keyof ProcedureStepArgs;
 export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: ProcedureStepArgs[K] } }[ProcedureStepKind];
@@ -147,6 +155,8 @@ export interface NormalisationArgs {
   'catalog-messages': { version: string };
   /** A libtool snapshot build's value written into libtoolize's output, on `lines` lines. */
   'libtool-build': { value: 'version' | 'revision' | 'url' | 'serial'; from: string; to: string; lines: number };
+  /** `GNU Autoconf <used>` written back as the stamped test release's `GNU Autoconf <stamped>` on `lines` line(s) (an autotest suite's header). */
+  'autoconf-version-line': { stamped: string; used: string; lines: number };
 }
 export type NormalisationKind = keyof NormalisationArgs;
 export type Normalisation = { [K in NormalisationKind]: { kind: K; args: NormalisationArgs[K] } }[NormalisationKind];

@@ -241,6 +241,7 @@ export const REGEN_SKIP_WORDING = {
   'rule-failed': (a) => `its rule (${a.file}) ${failed(a.failure)}: ${a.failure.stderr}`,
   'undefined-vars': (a) => `its rule uses ${makeVars(a.vars)}, which nothing here defines`,
   'suites-failed': (a) => `autotest suites of ${a.dir || 'the top directory'} not regenerated: ${a.error}`,
+  'autoconf-substitute': (a) => `autoconf ${a.stamped} (its stamp, a test release) is not available; automake ran with autoconf ${a.used}, whose own output would carry its version, so this file keeps its label`,
 } satisfies { [K in RegenSkipKind]: (args: RegenSkipArgs[K]) => string };
 
 /** The output a skip names, if any. */
@@ -289,6 +290,7 @@ export const PROCEDURE_WORDING = {
   'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,
   'ac-init-traced': (a) => `AC_INIT's values traced from ${a.ac} by autom4te ${a.version} ${a.withAclocal ? 'with' : 'without'} aclocal.m4: ${a.values.map((v) => `${v.name}=${v.value}`).join(', ')}`,
   'automake-late-files': (a) => `set aside while automake ran: ${a.files.join(', ')} (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)`,
+  'autoconf-substitute': (a) => `autoconf ${a.used} (a final release of its series) stood in for the stamped test release ${a.stamped}, which is not available`,
   'suite-by-blob-id': (a) => `the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${a.version}, configure's, was used) and it is compared by its ${a.algo} blob id`,
 } satisfies { [K in ProcedureStepKind]: (args: ProcedureStepArgs[K]) => string };
 
@@ -307,6 +309,7 @@ export const NORMALISATION_WORDING = {
   'automake-rule-order': (a) => `automake's LIBOBJS dirstamp rules in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
   'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
   'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,
+  'autoconf-version-line': (a) => `the generator's version: "GNU Autoconf ${a.used}" read as the stamped "GNU Autoconf ${a.stamped}" on ${a.lines} line${a.lines === 1 ? '' : 's'} (nothing else differs)`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 
 export function normalisationText(n: Normalisation): string {

@@ -41,7 +41,7 @@ import { sameUpToRuleOrder } from './automake-order.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
-import { automakeMacroDir, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
+import { automakeMacroDir, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
@@ -349,12 +349,28 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   }
   const candidates: Tool[][] = [];
   const missing: { name: ToolName; version: string }[] = [];
+  // A stamped autoconf test release nobody can obtain (libtool 2.5.4's 2.72e): a final release of its series
+  // stands in for automake's traces and autotest; the autoconf outputs themselves (configure, the autoheader
+  // template, aclocal.m4's version check) would carry the stand-in's version, so they keep their label.
+  let standIn: { stamped: string; used: string } | undefined;
   for (const [name, version] of needed) {
     const found = await findTools(name, version, args.cacheDir);
     if (found.length) candidates.push(found);
-    else missing.push({ name, version });
+    else {
+      const other = name === 'autoconf' && needAutomake && !autoconfOnly && args.mode !== 'require' ? await findStandIn(name, version, args.cacheDir) : undefined;
+      if (other) {
+        candidates.push([other]);
+        standIn = { stamped: version, used: other.version };
+      } else missing.push({ name, version });
+    }
   }
   if (missing.length) return unavailable({ kind: 'tools-missing', args: { tools: missing } });
+  if (standIn)
+    for (const d of dirs) {
+      for (const p of [d.configure, ...(d.aclocal ? [d.aclocal] : []), ...d.headers]) preSkipped.push({ kind: 'autoconf-substitute', args: { path: p, ...standIn } });
+      if (d.aclocal) d.shippedAclocal = d.aclocal;
+      delete d.aclocal;
+    }
   // The first tool of each kind; then, when some kind has a second (a GNU build and a distribution's), that one.
   const toolSets: Tool[][] = [candidates.map((c) => c[0]!)];
   if (candidates.some((c) => c.length > 1)) toolSets.push(candidates.map((c) => c[1] ?? c[0]!));
@@ -368,9 +384,9 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   // ---- scratch tree ----
   const outputs = new Set<string>();
   for (const d of dirs) {
-    outputs.add(d.configure);
+    if (!standIn) outputs.add(d.configure);
     if (d.aclocal) outputs.add(d.aclocal);
-    for (const h of d.headers) outputs.add(h);
+    if (!standIn) for (const h of d.headers) outputs.add(h);
     for (const m of d.makefileIns) outputs.add(m);
   }
   const temp = mkdtempSync(join(tmpdir(), 'distdiff-regen-'));
@@ -445,7 +461,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
       const acdir = join(temp, `acdir-${n}`);
       mkdirSync(acdir);
-      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin });
+      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}) });
       if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
       const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
       if (!best || score(run) > score(best)) best = run;
@@ -477,6 +493,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
           origin,
           outputs,
           ...(args.limits ? { limits: args.limits } : {}),
+          ...(standIn ? { standIn } : {}),
         });
         for (const o of at.outputs) kept.outputs.set(o.path, o);
         skips.push(...at.skips);
@@ -558,6 +575,8 @@ interface GeneratorRun {
   tarballOnly: Map<string, TreeEntry>;
   outputs: Set<string>;
   origin: Map<string, RegenInput['origin']>;
+  /** The autoconf that stands in for a stamped test release: autoconf and autoheader are then not run (their outputs keep their label). */
+  standIn?: { stamped: string; used: string };
 }
 
 /** aclocal → autoconf → autoheader → automake in each configure directory, then libtoolize. */
@@ -675,9 +694,11 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       }
       // (A Makefile.am whose ACLOCAL_AMFLAGS steered aclocal is an input of what is made from aclocal.m4 too.)
       const configureInputs = [...acFiles, ...(d.aclocal ? [d.aclocal] : []), ...(d.aclocal && amFlags ? [rootAm] : []), ...m4Inputs];
-      await sandboxRun(d.dir, ['autoconf', '--force']);
-      record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
-      if (d.headers.length) {
+      if (!g.standIn) {
+        await sandboxRun(d.dir, ['autoconf', '--force']);
+        record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
+      }
+      if (d.headers.length && !g.standIn) {
         await sandboxRun(d.dir, ['autoheader', '--force']);
         for (const h of d.headers) record(h, 'autoheader', uniqInputs(configureInputs, copies));
       }
@@ -687,8 +708,9 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           const text = readOutput(scratch, amPath)?.toString('latin1') ?? '';
           return uniqInputs([amPath, ...amIncludes(text, dirOf(m), d.dir), d.ac]);
         };
+        const standInSteps: ProcedureStep[] = g.standIn ? [{ kind: 'autoconf-substitute', args: g.standIn }] : [];
         await sandboxRun(d.dir, ['automake']);
-        for (const m of d.makefileIns) record(m, 'automake', amInputs(m));
+        for (const m of d.makefileIns) record(m, 'automake', amInputs(m), standInSteps);
         const differing = d.makefileIns.filter((m) => result.get(m)?.status !== 'reproduced');
         // The aux files automake installs itself, from the tarball: remove them and let automake add them
         // in its own order (DIST_COMMON then lists what existed when each Makefile.am was processed).
@@ -710,7 +732,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           for (const m of d.makefileIns) rmSync(join(scratch, m), { force: true });
           await sandboxRun(d.dir, ['automake', '--add-missing', '--copy']);
           const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => relTo(d.dir, p));
-          const procedure: ProcedureStep[] = [{ kind: 'automake-add-missing', args: { installed } }];
+          const procedure: ProcedureStep[] = [...standInSteps, { kind: 'automake-add-missing', args: { installed } }];
           if (late.length) procedure.push({ kind: 'automake-late-files', args: { files: late } });
           for (const m of d.makefileIns) record(m, 'automake', amInputs(m), procedure);
           const second = d.makefileIns.filter((m) => result.get(m)?.status === 'reproduced').length;

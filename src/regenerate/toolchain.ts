@@ -80,6 +80,25 @@ export async function findTools(name: ToolName, version: string, cacheDir: strin
   return out;
 }
 
+/**
+ * For a GNU test release ("2.72e": the version and a letter), the final releases of its series that may stand in
+ * for it, nearest first: the same X.Y (autoconf 2.72a–e came before 2.72) and X.(Y+1) (2.69b–e came before 2.70).
+ * Whether one does is decided by its output alone — an output made with it must equal the shipped file.
+ */
+export function finalReleasesFor(version: string): string[] {
+  const m = /^(\d+)\.(\d+)[a-z]$/.exec(version);
+  return m ? [`${m[1]}.${m[2]}`, `${m[1]}.${Number(m[2]) + 1}`] : [];
+}
+
+/** The first available tool that may stand in for the test release `version` (finalReleasesFor), or undefined. */
+export async function findStandIn(name: ToolName, version: string, cacheDir: string): Promise<Tool | undefined> {
+  for (const v of finalReleasesFor(version)) {
+    const t = (await findTools(name, v, cacheDir))[0];
+    if (t) return t;
+  }
+  return undefined;
+}
+
 /** A tool of exactly `version` (the first of findTools). */
 export async function findTool(name: ToolName, version: string, cacheDir: string): Promise<Tool | undefined> {
   return (await findTools(name, version, cacheDir))[0];

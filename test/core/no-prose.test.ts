@@ -78,6 +78,10 @@ const SKIPS: [RegenSkip, string][] = [
   [{ kind: 'undefined-vars', args: { path: 'tests/package.m4', vars: ['PACKAGE_URL', 'X'] } }, 'tests/package.m4: not regenerated: its rule uses $(PACKAGE_URL), $(X), which nothing here defines'],
   [{ kind: 'suites-failed', args: { dir: '', error: 'EACCES' } }, 'autotest suites of the top directory not regenerated: EACCES'],
   [{ kind: 'suites-failed', args: { dir: 'libltdl', error: 'EACCES' } }, 'autotest suites of libltdl not regenerated: EACCES'],
+  [
+    { kind: 'autoconf-substitute', args: { path: 'configure', stamped: '2.72e', used: '2.72' } },
+    'configure: not regenerated: autoconf 2.72e (its stamp, a test release) is not available; automake ran with autoconf 2.72, whose own output would carry its version, so this file keeps its label',
+  ],
 ];
 
 const PROOF_CAUSES: [ProofCause, string][] = [
@@ -115,6 +119,7 @@ const PROCEDURES: [ProcedureStep, string][] = [
     "AC_INIT's values traced from configure.ac by autom4te 2.71 with aclocal.m4: PACKAGE_NAME=GNU Demo, PACKAGE_VERSION=1.0",
   ],
   [{ kind: 'automake-late-files', args: { files: ['THANKS'] } }, 'set aside while automake ran: THANKS (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)'],
+  [{ kind: 'autoconf-substitute', args: { stamped: '2.72e', used: '2.72' } }, 'autoconf 2.72 (a final release of its series) stood in for the stamped test release 2.72e, which is not available'],
   [{ kind: 'suite-by-blob-id', args: { version: '2.71', algo: 'sha1' } }, "the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf 2.71, configure's, was used) and it is compared by its sha1 blob id"],
 ];
 
@@ -125,6 +130,7 @@ const NORMALISATIONS: [Normalisation, string][] = [
   [{ kind: 'catalog-messages', args: { version: '0.21' } }, 'compared as message catalogs (msgunfmt 0.21): the messages are identical, the binary layout differs (another msgfmt build)'],
   [{ kind: 'libtool-build', args: { value: 'url', from: 'https://a/', to: 'https://b/', lines: 1 } }, 'libtool snapshot build: home page URL https://a/ → https://b/ (1 line)'],
   [{ kind: 'libtool-build', args: { value: 'revision', from: '2.5.4', to: '2.5.4.1', lines: 2 } }, 'libtool snapshot build: package revision 2.5.4 → 2.5.4.1 (2 lines)'],
+  [{ kind: 'autoconf-version-line', args: { stamped: '2.72e', used: '2.72', lines: 1 } }, 'the generator\'s version: "GNU Autoconf 2.72" read as the stamped "GNU Autoconf 2.72e" on 1 line (nothing else differs)'],
 ];
 
 const kinds = (cases: [{ kind: string }, string][]) => [...new Set(cases.map(([c]) => c.kind))].sort();
