@@ -18,6 +18,7 @@ PAIRS=(
   chromium:chromium                                                                # the HTML report's browser tests
   grohtml:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, nroff | col -b)
   byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
+  makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
 )
 need=()
 for pair in "${PAIRS[@]}"; do

@@ -428,6 +428,38 @@ export const CODES = {
         ? `${e.tool} ${e.version} on ${e.source} (\`${e.command.join(' ')}\`${e.cwd ? ` in ${e.cwd}/` : ''}) gives different content: ${e.differingLines} line(s) of the shipped file differ (${e.tried} option set(s) tried)`
         : `${e.tool} ${e.version} on ${e.source} (\`${e.command.join(' ')}\`) does not produce this file`,
   },
+  MAKEINFO_OUTPUT_PROVED: {
+    title: 'makeinfo output reproduced',
+    severity: 'info',
+    explained: true,
+    description:
+      "A tarball-only file that a rule of a tracked makefile fragment (its directory or above) writes with makeinfo/texi2any from a tracked texinfo file (libtool's `$(MAKEINFO) -P doc --no-headers -o doc/notes.txt doc/notes.texi`), made again by the system's makeinfo in the bubblewrap sandbox from the tag's files of the source's directory and the -I/-P directories, with the rule's options (only --no-headers, --plaintext, --no-split, --no-number-sections, --enable/--disable-encoding, --fill-column, --paragraph-indent, --footnote-style, -I/-P; $(MAKEINFOFLAGS) empty as automake leaves it; any other word and nothing is run), from the fragment's directory — and identical byte for byte. The one normalisation, listed when used: makeinfo 7's Unicode punctuation for UTF-8 documents (‘ ’ “ ” •) read as makeinfo 6's ASCII (' \" *), nothing else differing.",
+    docs: anchor('MAKEINFO_OUTPUT_PROVED'),
+    message: (e) =>
+      `reproduced by makeinfo ${e.version} from ${e.source} (the rule of ${e.rule}: \`${e.command.join(' ')}\`${e.cwd ? ` in ${e.cwd}/` : ''})${e.normalisations.length ? "; makeinfo 7's Unicode quotes and bullets read as ASCII" : ', byte for byte'}${e.releaseVersion && e.releaseVersion !== e.version ? ` (the release used makeinfo ${e.releaseVersion})` : ''}`,
+  },
+  MAKEINFO_OUTPUT_TRACED: {
+    title: 'makeinfo output traced to its texinfo source',
+    severity: 'low',
+    explained: true,
+    description:
+      "A tarball-only file a tracked rule renders with makeinfo from a tracked texinfo file (as MAKEINFO_OUTPUT_PROVED) that could not be made again identically: the release used another makeinfo version than this machine's (a sibling Info file says \"produced by makeinfo version X\"; or it is unknown), or makeinfo could not run (no sandbox, regeneration off). A content check instead: every text line of the shipped file is a run of consecutive words of the texinfo source (its @-commands dropped) — makeinfo refills paragraphs but keeps the words in order — so no line says anything the source does not. Low: traced, not proved.",
+    docs: anchor('MAKEINFO_OUTPUT_TRACED'),
+    message: (e) =>
+      `${e.lines} text line(s), each a run of consecutive words of ${e.source} (the rule of ${e.rule}: \`${e.command.join(' ')}\`); not proved: ${e.why === 'version-differs' ? `makeinfo ${e.version ?? '?'} here${e.releaseVersion ? `, ${e.releaseVersion} made the release` : ''}, and its output differs` : 'makeinfo was not run (no sandbox, no makeinfo, or regeneration off)'}`,
+  },
+  MAKEINFO_OUTPUT_MISMATCH: {
+    title: 'makeinfo output does not reproduce',
+    severity: 'high',
+    explained: false,
+    description:
+      "A tarball-only file a tracked rule renders with makeinfo from a tracked texinfo file, which makeinfo of the release's version (or, the version unknown, this machine's, when not every text line traces to the source either) does not reproduce: the shipped text is not what its source gives. The diff is regenerated → shipped; critical when the added lines carry suspicious constructs.",
+    docs: anchor('MAKEINFO_OUTPUT_MISMATCH'),
+    message: (e) =>
+      e.produced
+        ? `makeinfo ${e.version} on ${e.source} (\`${e.command.join(' ')}\`) gives different text: ${e.differingLines} line(s) of the shipped file differ`
+        : `makeinfo ${e.version} on ${e.source} (\`${e.command.join(' ')}\`) does not produce this file`,
+  },
   SYMLINK_AS_FILE: {
     title: 'Symlink shipped as the file it points to',
     severity: 'info',

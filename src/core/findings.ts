@@ -136,6 +136,12 @@ export interface EvidenceMap extends AnomalyEvidence {
   GENERATED_PARSER_PROVED: ParserRun & { outputs: string[] };
   /** A bison/flex/byacc output the named generator version does not reproduce from the tracked grammar. */
   GENERATED_PARSER_MISMATCH: ParserRun & { produced: boolean; differingLines: number; tried: number };
+  /** Text a tracked make rule renders with makeinfo from a tracked texinfo file, made again in the sandbox (src/regenerate/makeinfo.ts). */
+  MAKEINFO_OUTPUT_PROVED: MakeinfoRun & { version: string; normalisations: MakeinfoNormalisation[] };
+  /** Not run, or run with another makeinfo than the release's and different: every text line is a run of the source's words. */
+  MAKEINFO_OUTPUT_TRACED: MakeinfoRun & { why: 'version-differs' | 'not-run'; version?: string; lines: number };
+  /** makeinfo of the release's version (or of an unknown one, and no content trace) gives other text. */
+  MAKEINFO_OUTPUT_MISMATCH: MakeinfoRun & { version: string; produced: boolean; differingLines: number };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {
@@ -257,6 +263,17 @@ export type FindingCode = keyof EvidenceMap;
 
 /** Parser and scanner generators whose output is regenerated (src/regenerate/parsers.ts). */
 export type ParserTool = 'bison' | 'flex' | 'byacc';
+
+/** A makeinfo rule of a tracked makefile fragment: the texinfo source, the fragment, the command as run (from `cwd`), the release's makeinfo when a sibling Info file names it. */
+export interface MakeinfoRun {
+  source: string;
+  rule: string;
+  command: string[];
+  cwd?: string;
+  releaseVersion?: string;
+}
+/** unicode-punctuation: makeinfo 7's ‘ ’ “ ” • for UTF-8 documents read as makeinfo 6's ASCII ' " *. */
+export type MakeinfoNormalisation = 'unicode-punctuation';
 
 /** How one generator run was made: tool and version, the grammar, argv and working directory (below the scratch root). */
 export interface ParserRun {

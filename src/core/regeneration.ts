@@ -155,6 +155,8 @@ export interface NormalisationArgs {
   'catalog-messages': { version: string };
   /** A libtool snapshot build's value written into libtoolize's output, on `lines` lines. */
   'libtool-build': { value: 'version' | 'revision' | 'url' | 'serial'; from: string; to: string; lines: number };
+  /** A tracked make rule (`file`, for `target`) that edits this file in place after its generator ran, computed over the generator's output (src/regenerate/post-edit.ts), never run; `commands` as make runs them. */
+  'make-rule-post-edit': { file: string; target: string; commands: string[] };
   /** `GNU Autoconf <used>` written back as the stamped test release's `GNU Autoconf <stamped>` on `lines` line(s) (an autotest suite's header). */
   'autoconf-version-line': { stamped: string; used: string; lines: number };
 }

@@ -309,6 +309,7 @@ export const NORMALISATION_WORDING = {
   'automake-rule-order': (a) => `automake's LIBOBJS dirstamp rules in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
   'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
   'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,
+  'make-rule-post-edit': (a) => `edited in place after the generator ran by the rule of ${a.file} for ${a.target}, computed over the generator's output (never run): ${a.commands.join(' && ').slice(0, 600)}`,
   'autoconf-version-line': (a) => `the generator's version: "GNU Autoconf ${a.used}" read as the stamped "GNU Autoconf ${a.stamped}" on ${a.lines} line${a.lines === 1 ? '' : 's'} (nothing else differs)`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 

@@ -27,7 +27,7 @@
  */
 import { cpSync, lstatSync, statSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { parseConfigureAc, macroFirstArgs } from '../classify/autotools.js';
 import { isBuildAffecting } from '../classify/build-affecting.js';
 import { baseOf, dirOf } from '../classify/paths.js';
@@ -40,6 +40,8 @@ import { undoRunstatedir, undoRunstatedirMakefile } from './distro-patches.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
+import { builtinVars, parseMakefileAm } from './make-rules.js';
+import { findPostEditRule, postEdit, substValues } from './post-edit.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
@@ -653,6 +655,34 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     return [...out.sort((a, b) => (a.path < b.path ? -1 : 1)), ...extra];
   };
 
+  // configure's AC_SUBST values per configure directory, traced in the sandbox when a post-edit rule needs them.
+  const traced = new Map<string, Map<string, string>>();
+  const substOf = async (d: ConfigureDir): Promise<Map<string, string>> => {
+    let v = traced.get(d.dir);
+    if (!v) {
+      const r = await runSandboxed(g.sandbox, { scratch, cwd: d.dir || undefined, argv: ['autoconf', '--trace=AC_SUBST:$1=$2'], toolchains: prefixes, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
+      v = r.code === 0 ? substValues(r.stdout, d.acText) : new Map();
+      traced.set(d.dir, v);
+    }
+    return v;
+  };
+  /** A tracked Makefile.am (the Makefile.in's directory or one above, inside the tree) whose rule seds `m` in place. */
+  const postEditRuleFor = async (m: string) => {
+    for (let dir = dirOf(m); ; dir = dirOf(dir)) {
+      const am = inDir(dir, 'Makefile.am');
+      const text = origin.get(am) === 'git' ? readOutput(scratch, am)?.toString('latin1') : undefined;
+      const owner = dirs.filter((c) => c.dir === '' || dir === c.dir || dir.startsWith(`${c.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
+      if (text !== undefined && /\bmv\b/.test(text) && /\bsed\b|\$\(SED\)/.test(text) && owner) {
+        const parsed = parseMakefileAm(am, (p) => (origin.get(p) === 'git' ? readOutput(scratch, p)?.toString('latin1') : undefined));
+        const topRel = posix.relative(dir || '.', owner.dir || '.') || '.';
+        const values = new Map([...builtinVars(topRel), ...(await substOf(owner))]);
+        const rule = findPostEditRule(parsed, m, values);
+        if (rule) return { rule, amDir: parsed.dir, inputs: [...parsed.files, owner.ac] };
+      }
+      if (!dir) return undefined;
+    }
+  };
+
   try {
     // automake's own macro files, to find where the shipped aclocal.m4's copies end.
     const amDir = tools.some((t) => t.name === 'automake') ? automakeMacroDir(toolOf('automake')) : undefined;
@@ -743,6 +773,22 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
             rmSync(join(scratch, p), { force: true });
             writeFileSync(join(scratch, p), b.data, { mode: b.mode });
           }
+        }
+        // A Makefile.in that a tracked make rule edits in place after automake ran (libtool's $(stamp_mk)): the
+        // rule's commands computed over automake's output (./post-edit.ts, never run), then compared again.
+        for (const m of d.makefileIns) {
+          const first = result.get(m);
+          if (first?.status !== 'differs' || !first.regenerated) continue;
+          const found = await postEditRuleFor(m);
+          if (!found) continue;
+          const files = new Set([...origin.keys(), ...outputs]);
+          const tracked = (p: string) => (origin.get(p) === 'git' ? readOutput(scratch, p)?.toString('latin1') : undefined);
+          const edited = postEdit(found.rule, found.amDir, { files, tracked, target: m }, first.regenerated.toString('latin1'));
+          if (edited === undefined || edited === first.regenerated.toString('latin1')) continue;
+          writeFileSync(join(scratch, m), edited, 'latin1');
+          const step: Normalisation = { kind: 'make-rule-post-edit', args: { file: found.rule.file, target: found.rule.target, commands: found.rule.commands } };
+          record(m, 'automake', uniqInputs([...first.inputs.map((i) => i.path), ...found.inputs]), first.procedureSteps, undefined, [step]);
+          if (result.get(m)!.status !== 'reproduced') result.set(m, first);
         }
       }
     }

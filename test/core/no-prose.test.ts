@@ -130,6 +130,10 @@ const NORMALISATIONS: [Normalisation, string][] = [
   [{ kind: 'catalog-messages', args: { version: '0.21' } }, 'compared as message catalogs (msgunfmt 0.21): the messages are identical, the binary layout differs (another msgfmt build)'],
   [{ kind: 'libtool-build', args: { value: 'url', from: 'https://a/', to: 'https://b/', lines: 1 } }, 'libtool snapshot build: home page URL https://a/ → https://b/ (1 line)'],
   [{ kind: 'libtool-build', args: { value: 'revision', from: '2.5.4', to: '2.5.4.1', lines: 2 } }, 'libtool snapshot build: package revision 2.5.4 → 2.5.4.1 (2 lines)'],
+  [
+    { kind: 'make-rule-post-edit', args: { file: 'Makefile.am', target: './libltdl/stamp-mk', commands: ["T='./build-aux/Makefile.tmp'; for p in ./build-aux/*; do :; done", "echo stamp > './libltdl/stamp-mk'"] } },
+    "edited in place after the generator ran by the rule of Makefile.am for ./libltdl/stamp-mk, computed over the generator's output (never run): T='./build-aux/Makefile.tmp'; for p in ./build-aux/*; do :; done && echo stamp > './libltdl/stamp-mk'",
+  ],
   [{ kind: 'autoconf-version-line', args: { stamped: '2.72e', used: '2.72', lines: 1 } }, 'the generator\'s version: "GNU Autoconf 2.72" read as the stamped "GNU Autoconf 2.72e" on 1 line (nothing else differs)'],
 ];
 
