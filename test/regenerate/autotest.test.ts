@@ -7,8 +7,7 @@
  * line in the testsuite, a changed package.m4 value) fail the gate at high with the diff. A copy whose
  * automake stamp names a version this machine lacks gets the autoconf-only run.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
@@ -21,7 +20,7 @@ import { procedureText } from '../../src/core/wording.js';
 import { proseIn } from '../helpers/prose.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
-import { editFile, releaseCopies } from './release.js';
+import { distRelease, editFile, releaseCopies } from './release.js';
 
 const root = tempDir('distdiff-autotest-');
 const repoDir = join(root, 'atdemo');
@@ -58,8 +57,6 @@ $(TESTSUITE): $(TESTSUITE_AT)
 \t$(AM_V_at)mv $@.tmp $@
 `;
 
-const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
-const sh = (cwd: string, cmd: string) => execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
 
 beforeAll(() => {
   const repo = makeRepo(repoDir);
@@ -72,12 +69,7 @@ beforeAll(() => {
     'tests/testsuite.at': 'm4_include([local.at])\nAT_INIT\nAT_SETUP([demo])\nAT_DEMO_CHECK([hello])\nAT_CLEANUP\n',
   });
   repo.tag('v1.0', { message: 'atdemo 1.0' });
-  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s dist');
-  tarball = join(root, 'atdemo-1.0.tar.gz');
-  cpSync(join(repoDir, 'atdemo-1.0.tar.gz'), tarball);
-  distDir = join(root, 'dist');
-  mkdirSync(distDir);
-  sh(distDir, `tar -xzf ${tarball}`);
+  ({ tarball, distDir } = distRelease(root, repoDir, 'atdemo-1.0', 'autoreconf -fi && ./configure -q && make -s dist'));
 }, 300_000);
 
 const tampered = releaseCopies(root, () => distDir, 'atdemo-1.0');

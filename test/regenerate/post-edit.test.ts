@@ -6,8 +6,7 @@
  * regenerates sub/Makefile.in in the sandbox, computes the rule over automake's output (never running it) and
  * proves the shipped file, the rule listed as a normalisation. Tampered twins stay high.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
@@ -17,7 +16,7 @@ import { findPostEditRule, postEdit, shellTokens, substValues } from '../../src/
 import { verify } from '../../src/verify.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
-import { editFile, releaseCopies } from './release.js';
+import { distRelease, editFile, releaseCopies } from './release.js';
 
 const root = tempDir('distdiff-post-edit-');
 const repoDir = join(root, 'pedemo');
@@ -48,9 +47,6 @@ $(stamp_sub): $(sub_in)
 \t$(AM_V_GEN)echo stamp > '$@'
 `;
 
-const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
-const sh = (cwd: string, cmd: string) => execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
 beforeAll(() => {
   const repo = makeRepo(repoDir);
   repo.commit({
@@ -62,12 +58,7 @@ beforeAll(() => {
     'sub/old.txt': 'old\n',
   });
   repo.tag('v1.0', { message: 'pedemo 1.0' });
-  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s && make -s dist');
-  tarball = join(root, 'pedemo-1.0.tar.gz');
-  cpSync(join(repoDir, 'pedemo-1.0.tar.gz'), tarball);
-  distDir = join(root, 'dist');
-  mkdirSync(distDir);
-  sh(distDir, `tar -xzf ${tarball}`);
+  ({ tarball, distDir } = distRelease(root, repoDir, 'pedemo-1.0', 'autoreconf -fi && ./configure -q && make -s && make -s dist'));
 }, 300_000);
 
 const tampered = releaseCopies(root, () => distDir, 'pedemo-1.0');
