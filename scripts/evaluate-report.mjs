@@ -124,6 +124,7 @@ const VARIANTS = [
   ['changelog-sh', 'xz-5.4.1', 1], ['changelog-urlhost', 'xz-5.4.1', 1], ['doc-sh', 'npm-semver-7.6.0', 1],
   ['doc-trim', 'npm-semver-7.6.0', 0], ['payload-ds', 'fmt-9.1.0', 1],
   ['parser-line', 'bison-3.8.2', 1, 'src/parse-gram.c', 'high'],
+  ['notes-line', 'libtool-2.5.4', 1, 'doc/notes.txt', 'high'], ['ltdl-flag', 'libtool-2.5.4', 1, 'libltdl/Makefile.in', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
@@ -236,7 +237,9 @@ binary payload file nothing names, a file gaining mode 4755, a version-looking e
 host, libtool's \`ltmain.sh\` with one injected decompress-and-eval line (critical, the line shown as the copy's
 novel line), a symlink replaced by a file with other content, a generated ChangeLog gaining a \`curl | sh\` line or
 a URL on a new host, a README gaining an install-by-pipe line, a payload in a Debian +ds repack whose pax header
-names a commit upstream lacks, one \`#define\` changed in bison's generated parser (\`parser-line\`) — each must exit
+names a commit upstream lacks, one \`#define\` changed in bison's generated parser (\`parser-line\`), a line added to
+libtool 2.5.4's makeinfo-made doc/notes.txt (\`notes-line\`) and a flag added to its post-edited libltdl/Makefile.in
+(\`ltdl-flag\`) — each must exit
 1 under the default gate — and two controls that must exit 0: the same symlink replaced by its target's content
 (what make dist does), and README.md with its last line removed (a release-process doc edit, DOC_EDITED at
 medium). Two variants of a gnulib project (its gnulib pinned as a submodule and compared with \`--submodule\`): one
