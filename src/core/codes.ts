@@ -453,7 +453,7 @@ export const CODES = {
     severity: 'high',
     explained: false,
     description:
-      "A tarball-only file a tracked rule renders with makeinfo from a tracked texinfo file, which makeinfo of the release's version (or, the version unknown, this machine's, when not every text line traces to the source either) does not reproduce: the shipped text is not what its source gives. The diff is regenerated → shipped; critical when the added lines carry suspicious constructs.",
+      "A tarball-only file a tracked rule renders with makeinfo from a tracked texinfo file, which makeinfo of the release's version (or, the version unknown, this machine's, when not every text line traces to the source either) does not reproduce: the shipped text is not what its source gives. The diff is regenerated → shipped (the shipped text read in ASCII when it carries makeinfo 7's Unicode punctuation and ours does not: `normalisations` says so); critical when the added lines carry suspicious constructs.",
     docs: anchor('MAKEINFO_OUTPUT_MISMATCH'),
     message: (e) =>
       e.produced

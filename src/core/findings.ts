@@ -141,7 +141,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   /** Not run, or run with another makeinfo than the release's and different: every text line is a run of the source's words. */
   MAKEINFO_OUTPUT_TRACED: MakeinfoRun & { why: 'version-differs' | 'not-run'; version?: string; lines: number };
   /** makeinfo of the release's version (or of an unknown one, and no content trace) gives other text. */
-  MAKEINFO_OUTPUT_MISMATCH: MakeinfoRun & { version: string; produced: boolean; differingLines: number };
+  MAKEINFO_OUTPUT_MISMATCH: MakeinfoRun & { version: string; produced: boolean; differingLines: number; /** the diff is against the shipped text read in ASCII (listed) */ normalisations: MakeinfoNormalisation[] };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {

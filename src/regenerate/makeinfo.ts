@@ -257,21 +257,38 @@ async function proveOne(f: Finding, ctx: ClassifyContext): Promise<Finding | und
     const t = traced('version-differs');
     if (t) return t;
   }
+  // Shipped with makeinfo 7's punctuation and made here in ASCII: the diff is taken against the shipped text read in
+  // ASCII (listed), so that what differs beyond the punctuation stands out.
   const madeText = made?.toString('utf8') ?? '';
-  const diff = contentDiff(f.path, made ?? Buffer.alloc(0), shipped, {}, { labels: ['regenerated', 'tarball'] });
-  const added = made ? addedLines(madeText, shipped.toString('utf8')) : undefined;
+  const readAscii = ascii !== undefined && !!made && asciiPunctuation(madeText) === undefined;
+  const against = readAscii ? Buffer.from(ascii, 'utf8') : shipped;
+  const diff = contentDiff(f.path, made ?? Buffer.alloc(0), against, {}, { labels: ['regenerated', 'tarball'] });
+  const added = made ? addedLines(madeText, against.toString('utf8')) : undefined;
   const constructs = findConstructs(shipped.toString('utf8'), f.path).filter((c) => !added || added.has(c.line));
   const differingLines = added?.size ?? 0;
-  const mismatch = makeFinding('MAKEINFO_OUTPUT_MISMATCH', f.path, { ...base, version, produced: !!made, differingLines }, { ...(constructs.length ? { constructs } : {}), diff });
+  const mismatch = makeFinding('MAKEINFO_OUTPUT_MISMATCH', f.path, { ...base, version, produced: !!made, differingLines, normalisations: readAscii ? [UNICODE_PUNCTUATION] : [] }, { ...(constructs.length ? { constructs } : {}), diff });
   return constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
 }
 
+const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
+
 /** Replaces the findings of tarball-only files a tracked rule renders with makeinfo. */
 export async function makeinfoFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
+  const candidates = findings.filter((f) => f.code === 'TARBALL_ONLY_UNEXPLAINED' && !TEXI.test(f.path) && !/\.(?:html?|pdf|dvi|ps)$/.test(baseOf(f.path)));
+  if (!candidates.length) return findings;
+  // Only files whose name a tracked makefile fragment running makeinfo mentions (one read of each fragment).
+  const texts: string[] = [];
+  for (const p of [...ctx.gitPaths].filter((x) => isFragment(baseOf(x))).sort()) {
+    const b = await ctx.content.git(p);
+    if (!b || b.length > MAX_BYTES) continue;
+    const t = b.toString('latin1');
+    if (/\$\(MAKEINFO\)|\bmakeinfo\b|\btexi2any\b/.test(t)) texts.push(t);
+  }
+  if (!texts.length) return findings;
   const out = [...findings];
   for (let i = 0; i < out.length; i++) {
     const f = out[i]!;
-    if (f.code !== 'TARBALL_ONLY_UNEXPLAINED' || TEXI.test(f.path) || /\.(?:html?|pdf|dvi|ps)$/.test(baseOf(f.path))) continue;
+    if (!candidates.includes(f) || !texts.some((t) => t.includes(baseOf(f.path)))) continue;
     const proved = await proveOne(f, ctx);
     if (proved) out[i] = proved;
   }

@@ -42,6 +42,7 @@ import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { builtinVars, parseMakefileAm } from './make-rules.js';
 import { findPostEditRule, postEdit, substValues } from './post-edit.js';
+import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { copiedBlock, splitCopies } from './aclocal-copies.js';
@@ -788,7 +789,10 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           writeFileSync(join(scratch, m), edited, 'latin1');
           const step: Normalisation = { kind: 'make-rule-post-edit', args: { file: found.rule.file, target: found.rule.target, commands: found.rule.commands } };
           record(m, 'automake', uniqInputs([...first.inputs.map((i) => i.path), ...found.inputs]), first.procedureSteps, undefined, [step]);
-          if (result.get(m)!.status !== 'reproduced') result.set(m, first);
+          // Still different: the edited output is kept (the rule listed) only when it leaves fewer lines differing, so
+          // that the diff shows what the rule does not explain.
+          const edited2 = result.get(m)!;
+          if (edited2.status !== 'reproduced' && differingCount(edited2, args.tarball(m)) >= differingCount(first, args.tarball(m))) result.set(m, first);
         }
       }
     }
@@ -825,6 +829,14 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     return { outputs: result, tools, failure: e instanceof GeneratorFailure ? e.regenCause : { kind: 'error', args: { error: e instanceof Error ? e.message : String(e) } } };
   }
   return { outputs: result, tools };
+}
+
+/** Lines that differ between an output's regenerated content and the shipped file (both directions). */
+function differingCount(o: RegeneratedOutput, shipped: Buffer | undefined): number {
+  if (!o.regenerated || !shipped) return Number.MAX_SAFE_INTEGER;
+  const a = o.regenerated.toString('latin1');
+  const b = shipped.toString('latin1');
+  return (addedLines(a, b)?.size ?? Number.MAX_SAFE_INTEGER) + (addedLines(b, a)?.size ?? 0);
 }
 
 /** The upstream database when it loads (the copies are then named and checked), else undefined. */

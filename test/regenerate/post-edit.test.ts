@@ -89,14 +89,25 @@ describe('a Makefile.in edited in place by a tracked make rule', () => {
     expect(r.findings.filter((x) => x.severity === 'high' || x.severity === 'critical')).toEqual([]);
   }, 180_000);
 
-  it('tampered twins stay high: a file the rule keeps removed too, a flag added', async () => {
-    for (const edit of [(s: string) => s.replace(/^EXTRA_DIST = keep\.txt$/m, 'EXTRA_DIST ='), (s: string) => s.replace(/^(EXTRA_DIST = keep\.txt)$/m, '$1\nAM_CFLAGS = -fno-stack-protector')]) {
+  it('tampered twins stay high: a file the rule keeps removed too, a flag added (the rule kept: only the flag shows)', async () => {
+    const twin = async (edit: (s: string) => string) => {
       const r = await run(tampered((d) => editFile(d, 'sub/Makefile.in', edit)));
       const f = byPath(r.findings)['sub/Makefile.in']!;
-      expect(f.code).toBe('REGENERATION_MISMATCH');
-      expect(f.severity).toBe('high');
       expect(r.verdict).toBe('different');
-    }
+      if (f.code !== 'REGENERATION_MISMATCH' || f.diff?.kind !== 'text') throw new Error(`sub/Makefile.in: ${f.code}`);
+      expect(f.severity).toBe('high');
+      return { evidence: f.evidence, unified: f.diff.unified ?? '' };
+    };
+    // Removing keep.txt as well: the rule's edit leaves as many lines differing, so automake's own output is shown.
+    const removed = await twin((s) => s.replace(/^EXTRA_DIST = keep\.txt$/m, 'EXTRA_DIST ='));
+    expect(removed.evidence.normalisationSteps).toEqual([]);
+    expect(removed.unified).toContain('-EXTRA_DIST = notes.txt old.txt keep.txt');
+    // A flag added: the rule's edit is kept (fewer lines differ) and listed, and the diff shows only the flag.
+    const flag = await twin((s) => s.replace(/^(EXTRA_DIST = keep\.txt)$/m, '$1\nAM_CFLAGS = -fno-stack-protector'));
+    expect(flag.evidence.normalisationSteps.map((n) => n.kind)).toEqual(['make-rule-post-edit']);
+    expect(flag.evidence.differingLines).toBe(1);
+    expect(flag.unified).toContain('+AM_CFLAGS = -fno-stack-protector');
+    expect(flag.unified).not.toContain('notes.txt');
   }, 240_000);
 });
 
