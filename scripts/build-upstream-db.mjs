@@ -52,7 +52,22 @@ const SOURCES = [
   { project: 'pkgconf', repo: 'pkgconf/pkgconf' },
   { project: 'pkg-config', repo: 'freedesktop/pkg-config' },
   { project: 'config', repo: 'gnu-mirror-unofficial/config' },
+  // Third-party macro files and aux files that projects copy from the library they build against
+  // (gpgme.m4 into aclocal.m4, gtkdocize's gtk-doc.make and gtk-doc.m4): their authors' git histories.
+  { project: 'gpgme', repo: 'gpg/gpgme' },
+  { project: 'libgpg-error', repo: 'gpg/libgpg-error' },
+  { project: 'gtk-doc', repo: 'GNOME/gtk-doc' },
 ];
+
+/**
+ * Third-party sources: only the files the project itself authors and installs for others to copy (its m4/
+ * and build-aux/ hold other projects' copies, recorded from their authors' histories instead).
+ */
+const PROJECT_FILES = {
+  gpgme: (p) => p === 'src/gpgme.m4',
+  'libgpg-error': (p) => /^src\/(gpg-error|gpgrt)\.m4$/.test(p),
+  'gtk-doc': (p) => /^(buildsystems\/autotools\/)?gtk-doc\.(m4|make)$/.test(p),
+};
 
 /** Aux scripts and gettext po infrastructure recorded by base name (every *.m4 is recorded too). */
 const AUX_NAMES = [
@@ -143,6 +158,32 @@ function writeBlobIndex(file, sources, date) {
 
 const ORIG_PROJECTS = [[/^libtool$/, 'libtool'], [/^gettext$/, 'gettext'], [/^autoconf$/, 'autoconf'], [/^automake(-[\d.]+)?$/, 'automake']];
 const DEB_PROJECTS = { libtool: 'libtool', gettext: 'gettext', autopoint: 'gettext', autoconf: 'autoconf', automake: 'automake' };
+/**
+ * Debian packages of libraries whose macro files (and gtkdocize's gtk-doc.make) projects copy: the project
+ * each belongs to. Every *.m4 they install under /usr/share/aclocal is taken, whether or not a git history
+ * knows the name (glib's glib-2.0.m4 …), and gtk-doc.make from /usr/share/gtk-doc/data.
+ */
+const DEB_THIRD_PARTY = {
+  'gtk-doc-tools': 'gtk-doc',
+  'libgpgme-dev': 'gpgme',
+  'libgpg-error-dev': 'libgpg-error',
+  'libgcrypt20-dev': 'libgcrypt',
+  'libassuan-dev': 'libassuan',
+  'libksba-dev': 'libksba',
+  'libnpth0-dev': 'npth',
+  pkgconf: 'pkgconf',
+  'pkg-config': 'pkg-config',
+  'libglib2.0-dev': 'glib',
+  'libglib2.0-dev-bin': 'glib',
+  'gobject-introspection': 'gobject-introspection',
+  'libgirepository1.0-dev': 'gobject-introspection',
+  intltool: 'intltool',
+  'yelp-tools': 'yelp-tools',
+  'libsdl2-dev': 'sdl2',
+  'libcppunit-dev': 'cppunit',
+};
+/** Files a third-party package installs for projects to copy, by their place under /usr/share. */
+const THIRD_PARTY_FILE = (rel) => /^aclocal\/[^/]+\.m4$/.test(rel) || rel === 'gtk-doc/data/gtk-doc.make';
 
 function walkFiles(dir) {
   const out = [];
@@ -218,16 +259,25 @@ function releaseFiles(dir, known) {
   for (const suite of existsSync(join(dir, 'deb')) ? readdirSync(join(dir, 'deb')).sort() : []) {
     for (const f of readdirSync(join(dir, 'deb', suite)).sort()) {
       const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(f);
-      const project = m && DEB_PROJECTS[m[1]];
+      const project = m && (DEB_PROJECTS[m[1]] ?? DEB_THIRD_PARTY[m[1]]);
       if (!project) continue;
       const version = decodeURIComponent(m[2]).replace(/^\d+:/, '');
+      const source = { label: `Debian ${suite} ${m[1]} ${version}`, kind: 'distribution' };
       const tmp = mkdtempSync(join(tmpdir(), 'distdiff-deb-'));
       try {
         sh('dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./usr/share/*"', join(dir, 'deb', suite, f), tmp);
         const share = join(tmp, 'usr/share');
+        if (DEB_THIRD_PARTY[m[1]]) {
+          for (const file of existsSync(share) ? walkFiles(share) : []) {
+            if (!THIRD_PARTY_FILE(file.slice(share.length + 1))) continue;
+            const st = statSync(file);
+            out.push({ project, name: base(file), content: readFileSync(file), time: Math.floor(st.mtimeMs / 1000), tag: undefined, source });
+          }
+          continue;
+        }
         for (const sub of existsSync(share) ? readdirSync(share) : []) {
           if (!/^(aclocal(-[\d.]+)?|libtool|gettext|autoconf|automake(-[\d.]+)?)$/.test(sub)) continue;
-          collect(join(share, sub), known, { label: `Debian ${suite} ${m[1]} ${version}`, kind: 'distribution' }, project, undefined, out);
+          collect(join(share, sub), known, source, project, undefined, out);
         }
       } finally {
         rmSync(tmp, { recursive: true, force: true });
@@ -289,7 +339,8 @@ const base = (p) => p.slice(p.lastIndexOf('/') + 1);
 /** m4 files that projects copy: under a directory named m4 (m4/, gl/m4, gettext-runtime/m4, gnulib-m4 …) or pkg.m4. */
 const ROOT_M4 = ['pkg.m4'];
 const NOT_COPIED = ['aclocal.m4', 'acinclude.m4', 'configure.ac'];
-function wanted(path) {
+function wanted(path, project) {
+  if (PROJECT_FILES[project]) return PROJECT_FILES[project](path);
   const name = base(path);
   if (AUX_NAMES.includes(name) || name in TEMPLATES) return true;
   if (!name.endsWith('.m4') || NOT_COPIED.includes(name)) return false;
@@ -351,7 +402,7 @@ async function scanSource(src) {
       const newMode = fields[1];
       if (/^0+$/.test(newOid) || !newMode.startsWith('100')) continue;
       const path = line.slice(tab + 1);
-      if (!wanted(path)) continue;
+      if (!wanted(path, src.project)) continue;
       const name = base(path);
       const key = `${name}\0${newOid}`;
       const prev = occ.get(key);
@@ -389,7 +440,7 @@ async function scanSource(src) {
       const [mode, type, oid] = line.slice(0, tab).split(' ');
       if (type !== 'blob' || !mode.startsWith('100')) continue;
       const path = line.slice(tab + 1);
-      if (!wanted(path)) continue;
+      if (!wanted(path, src.project)) continue;
       const name = base(path);
       const key = `${name}\0${oid}`;
       if (!firstTag.has(key)) firstTag.set(key, t.tag);

@@ -9,7 +9,9 @@
 #   deb/<suite>/   Debian binary packages of the same tools: the toolchain copies distributions install
 #                  (/usr/share/aclocal/*.m4, /usr/share/libtool/build-aux/ltmain.sh, /usr/share/gettext/po/…),
 #                  with Debian's patches; the builder records them as a labelled source
-#                  ("Debian bookworm libtool 2.4.7-7~deb12u1").
+#                  ("Debian bookworm libtool 2.4.7-7~deb12u1"). Also the -dev packages of libraries whose
+#                  macro files projects copy (gtk-doc-tools' gtk-doc.m4 and gtk-doc.make, libgpgme-dev's
+#                  gpgme.m4, libgpg-error-dev, pkgconf, glib, …): "Debian bookworm gtk-doc-tools 1.33.2-1".
 #
 # Usage: scripts/fetch-upstream-releases.sh [DIR]   (default ${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-upstream)
 # then:  node scripts/build-upstream-db.mjs --releases DIR
@@ -21,7 +23,10 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 SUITES=${SUITES:-"bullseye bookworm trixie sid"}
 SOURCES=(libtool gettext autoconf automake-1.16 automake-1.17)
-BINARIES=(libtool gettext autopoint autoconf automake)
+BINARIES=(libtool gettext autopoint autoconf automake
+          gtk-doc-tools libgpgme-dev libgpg-error-dev libgcrypt20-dev libassuan-dev libksba-dev libnpth0-dev
+          pkgconf pkg-config libglib2.0-dev libglib2.0-dev-bin gobject-introspection libgirepository1.0-dev
+          intltool yelp-tools libsdl2-dev libcppunit-dev)
 
 apt_for() {
   local suite=$1; shift

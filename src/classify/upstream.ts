@@ -29,10 +29,17 @@ export const KNOWN_AUX_NAMES: ReadonlySet<string> = new Set([
   'en@boldquot.header', 'insert-header.sin', 'elisp-comp', 'gitlog-to-changelog',
 ]);
 
+/**
+ * Files other than m4 macros and aux scripts that a tool copies into projects and the database records
+ * (gtkdocize's gtk-doc.make, from gtk-doc's history and Debian's gtk-doc-tools): judged only when the
+ * database knows the name.
+ */
+export const COPIED_FILE_NAMES: ReadonlySet<string> = new Set(['gtk-doc.make']);
+
 /** Whether a file could be in the database at all: decided without loading it (most differences are not). */
 export function mayBeUpstreamFile(path: string): boolean {
   const name = baseName(path);
-  return (name.endsWith('.m4') && name !== 'aclocal.m4') || KNOWN_AUX_NAMES.has(name);
+  return (name.endsWith('.m4') && name !== 'aclocal.m4') || KNOWN_AUX_NAMES.has(name) || COPIED_FILE_NAMES.has(name);
 }
 
 /** Files that carry a libtool version and are commonly shipped from snapshots or distribution builds. */
