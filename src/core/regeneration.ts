@@ -147,6 +147,8 @@ export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: Procedu
 export interface NormalisationArgs {
   /** Debian's autoconf 2.69 --runstatedir patch undone in the shipped configure. */
   'debian-runstatedir': None;
+  /** Debian's autoconf 2.69 AC_SYS_LARGEFILE patch undone on the shipped configure's `lines` LARGE_OFF_T lines. */
+  'debian-largefile': { lines: number };
   /** The `runstatedir = @runstatedir@` line automake wrote from Debian 2.69's trace, removed from a shipped Makefile.in. */
   'debian-runstatedir-makefile': None;
   /** automake's LIBOBJS dirstamp rules in perl's per-run hash order: `lines` lines in another order. */

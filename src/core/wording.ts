@@ -304,6 +304,8 @@ const LIBTOOL_VALUE: Record<NormalisationArgs['libtool-build']['value'], string>
 export const NORMALISATION_WORDING = {
   'debian-runstatedir': () =>
     "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output",
+  'debian-largefile': (a) =>
+    `Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): ${a.lines} \`#define LARGE_OFF_T\` line${a.lines === 1 ? '' : 's'} written with \`((off_t) 1 << 31) << 31\`, put back in GNU autoconf 2.69's \`(off_t) 1 << 62\` form before comparing`,
   'debian-runstatedir-makefile': () =>
     "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69",
   'automake-rule-order': (a) => `automake's LIBOBJS dirstamp rules in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,

@@ -50,6 +50,42 @@ export function undoRunstatedir(shipped: string): { text: string; normalisation:
 }
 
 /**
+ * Debian's autoconf 2.69 (since 2.69-6; Ubuntu's too) also carries upstream's AC_SYS_LARGEFILE fix from
+ * autoconf 2.70: `((off_t) 1 << 31) << 31` in place of `(off_t) 1 << 62`, which is undefined when off_t is
+ * 32 bits wide (debian/changelog: "lib/autoconf/specific.m4: Use ((off_t) 1 << 31) << 31 in place of
+ * (off_t) 1 << 62"). Every `#define LARGE_OFF_T` line that AC_SYS_LARGEFILE expands to carries it; each
+ * such line, exactly as the patched specific.m4 writes it, is put back in GNU 2.69's form. No other line
+ * is touched, so anything else that differs still differs.
+ */
+const LARGE_OFF_T: readonly [string, string] = [
+  '\n#define LARGE_OFF_T ((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))\n',
+  '\n#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))\n',
+];
+
+export function undoLargefile(shipped: string): { text: string; normalisation: Normalisation } | undefined {
+  const [patched, plain] = LARGE_OFF_T;
+  const lines = occurrences(shipped, patched);
+  if (lines === 0) return undefined;
+  return { text: shipped.split(patched).join(plain), normalisation: { kind: 'debian-largefile', args: { lines } } };
+}
+
+/**
+ * Debian's autoconf 2.69 patches undone in a shipped configure: the runstatedir block (all of it or none)
+ * and the LARGE_OFF_T lines; undefined when neither is there.
+ */
+export function undoDebianAutoconf(shipped: string): { text: string; normalisations: Normalisation[] } | undefined {
+  const normalisations: Normalisation[] = [];
+  let text = shipped;
+  for (const undo of [undoRunstatedir, undoLargefile]) {
+    const r = undo(text);
+    if (!r) continue;
+    text = r.text;
+    normalisations.push(r.normalisation);
+  }
+  return normalisations.length ? { text, normalisations } : undefined;
+}
+
+/**
  * Debian's autoconf 2.69 also `AC_SUBST`s runstatedir, and automake writes every substituted variable of
  * configure.ac's trace into each Makefile.in: one more line, in its sorted place. Undone exactly once, or
  * not at all (a release made with Debian's 2.69 regenerated with GNU's).

@@ -36,7 +36,7 @@ import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
-import { undoRunstatedir, undoRunstatedirMakefile } from './distro-patches.js';
+import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
@@ -603,10 +603,10 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       status = same ? 'reproduced' : 'differs';
       // A configure from Debian's patched autoconf 2.69 (./distro-patches.ts): the patch undone exactly, or not at all.
       if (!same && shipped && step === 'autoconf' && tool.version === '2.69') {
-        const undone = undoRunstatedir(shipped.toString('latin1'));
+        const undone = undoDebianAutoconf(shipped.toString('latin1'));
         if (undone && Buffer.from(undone.text, 'latin1').equals(regenerated)) {
           status = 'reproduced';
-          normalisationSteps = [...normalisationSteps, undone.normalisation];
+          normalisationSteps = [...normalisationSteps, ...undone.normalisations];
         }
       }
       // A Makefile.in: Debian's 2.69 runstatedir line (./distro-patches.ts), automake's hash-ordered LIBOBJS rules (./automake-order.ts).

@@ -4,7 +4,7 @@
  * docs/regeneration.md (scripts/regen-eval.sh --releases).
  */
 import { describe, expect, it } from 'vitest';
-import { undoRunstatedir } from '../../src/regenerate/distro-patches.js';
+import { undoDebianAutoconf, undoLargefile, undoRunstatedir } from '../../src/regenerate/distro-patches.js';
 import { normalisationText } from '../../src/core/wording.js';
 
 const GNU = [
@@ -69,5 +69,50 @@ describe('undoRunstatedir', () => {
     expect(undoRunstatedir(GNU)).toBeUndefined();
     expect(undoRunstatedir(DEBIAN.replace("runstatedir=$ac_optarg ;;", 'runstatedir=$ac_optarg; eval "$x" ;;'))).toBeUndefined();
     expect(undoRunstatedir(DEBIAN + "\nlocalstatedir='${prefix}/var'\nrunstatedir='${localstatedir}/run'\n")).toBeUndefined();
+  });
+});
+
+/** AC_SYS_LARGEFILE's check as GNU autoconf 2.69 and Debian's 2.69 (specific.m4 patched in 2.69-6) write it. */
+const LARGEFILE_GNU = [
+  '    incorrectly reject 9223372036854775807.  */',
+  '#define LARGE_OFF_T (((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))',
+  '  int off_t_is_large[(LARGE_OFF_T % 2147483629 == 721',
+].join('\n');
+const LARGEFILE_DEBIAN = LARGEFILE_GNU.replace(
+  '(((off_t) 1 << 62) - 1 + ((off_t) 1 << 62))',
+  '((((off_t) 1 << 31) << 31) - 1 + (((off_t) 1 << 31) << 31))',
+);
+
+describe('undoLargefile / undoDebianAutoconf', () => {
+  it("puts every patched LARGE_OFF_T line back in GNU 2.69's form and counts them", () => {
+    const debian = `${DEBIAN}${LARGEFILE_DEBIAN}\n${LARGEFILE_DEBIAN}\n${LARGEFILE_DEBIAN}\n`;
+    const gnu = `${GNU}${LARGEFILE_GNU}\n${LARGEFILE_GNU}\n${LARGEFILE_GNU}\n`;
+    expect(undoLargefile(debian)).toEqual({ text: `${DEBIAN}${LARGEFILE_GNU}\n${LARGEFILE_GNU}\n${LARGEFILE_GNU}\n`, normalisation: { kind: 'debian-largefile', args: { lines: 3 } } });
+    expect(undoDebianAutoconf(debian)).toEqual({
+      text: gnu,
+      normalisations: [
+        { kind: 'debian-runstatedir', args: {} },
+        { kind: 'debian-largefile', args: { lines: 3 } },
+      ],
+    });
+    expect(normalisationText({ kind: 'debian-largefile', args: { lines: 3 } })).toBe(
+      "Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): 3 `#define LARGE_OFF_T` lines written with `((off_t) 1 << 31) << 31`, put back in GNU autoconf 2.69's `(off_t) 1 << 62` form before comparing",
+    );
+  });
+
+  it('applies each patch on its own (Debian 2.69-6 to 2.69-8 had the largefile fix without runstatedir)', () => {
+    expect(undoDebianAutoconf(`${GNU}${LARGEFILE_DEBIAN}\n`)).toEqual({ text: `${GNU}${LARGEFILE_GNU}\n`, normalisations: [{ kind: 'debian-largefile', args: { lines: 1 } }] });
+    expect(undoDebianAutoconf(DEBIAN)).toEqual({ text: GNU, normalisations: [{ kind: 'debian-runstatedir', args: {} }] });
+    expect(undoDebianAutoconf(`${GNU}${LARGEFILE_GNU}\n`)).toBeUndefined();
+  });
+
+  it('touches no other line: an altered LARGE_OFF_T line or an added line still differs from the GNU output', () => {
+    const altered = `${GNU}${LARGEFILE_DEBIAN.replace('<< 31) << 31) - 1', '<< 30) << 31) - 1')}\n${LARGEFILE_DEBIAN}\n`;
+    const undone = undoDebianAutoconf(altered)!;
+    expect(undone.normalisations).toEqual([{ kind: 'debian-largefile', args: { lines: 1 } }]);
+    expect(undone.text).not.toBe(`${GNU}${LARGEFILE_GNU}\n${LARGEFILE_GNU}\n`);
+    expect(undone.text).toContain('#define LARGE_OFF_T ((((off_t) 1 << 30) << 31) - 1 + (((off_t) 1 << 31) << 31))');
+    const injected = `${GNU}${LARGEFILE_DEBIAN}\neval "$(echo ZWNobyBoaQ== | base64 -d)"\n`;
+    expect(undoDebianAutoconf(injected)!.text).toBe(`${GNU}${LARGEFILE_GNU}\neval "$(echo ZWNobyBoaQ== | base64 -d)"\n`);
   });
 });
