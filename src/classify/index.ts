@@ -42,6 +42,9 @@ import { manRenderedClassifier } from './man-rendered.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
+import { devhelpClassifier } from './devhelp.js';
+import { programHelpClassifier } from './program-help.js';
+import { crossOptionsClassifier } from './cross-options.js';
 import { mooppClassifier } from './moopp.js';
 import { prototypesClassifier } from './prototypes.js';
 import { derivedInputsPostPass } from './derived-inputs.js';
@@ -77,6 +80,12 @@ import { potTraceClassifier } from './pot-trace.js';
  *                  (doc/html/X.N.html): the same word check, and nothing active (scripts, foreign hosts).
  * 3e''. test-index — a list of tests grepped out of the tracked sources beside it (list.h: DEFINE_TEST(x)
  *                  lines), every line traced verbatim.
+ * 3e'''. devhelp — gtk-doc's Devhelp index of a generated HTML tree: every keyword a symbol the tracked
+ *                  MODULE-sections.txt lists, every title in the tracked DocBook sources, every link a page.
+ * 3e''''. program-help — a program's --version/--help output saved by a tracked rule: every line a string of
+ *                  the C sources of the rule's prerequisites, or a usage-table entry of them.
+ * 3e'''''. cross-options — bison's cross-options.texi computed by a model of the tracked cross-options.pl from
+ *                  the traced help file and the tracked scanner, identical byte for byte.
  * 3f. extracted   — examples/test inputs extracted from a tracked source (texinfo manual …): all but a few
  *                  lines occur in it; the rest shown and scanned. A file whose first line names the manual's
  *                  `@example` line must equal that block exactly (texinfo unescaped, header from the script).
@@ -130,6 +139,9 @@ export const CLASSIFIERS: Classifier[] = [
   htmlRenderedClassifier,
   docFormatsClassifier,
   testIndexClassifier,
+  devhelpClassifier,
+  programHelpClassifier,
+  crossOptionsClassifier,
   extractedClassifier,
   makeStampClassifier,
   generatorModelClassifier,

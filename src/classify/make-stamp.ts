@@ -60,13 +60,15 @@ export function parseMakefile(text: string): Makefile {
 /** `s` with `$(VAR)`/`${VAR}`, directory variables (→ `.`) and `%D%`/`%reldir%` (→ the fragment's directory) expanded. */
 export function expand(s: string, vars: ReadonlyMap<string, string>, fragmentDir: string): string {
   // `$$` is make's escaped `$`: kept as it is, never the start of a variable.
-  let out = s.replace(/%(?:D|reldir)%/g, fragmentDir || '.').replace(/\$\$/g, '\u0002');
+  // automake's %D% (the fragment's directory) also inside a variable's value (`X = $(top_srcdir)/%D%/x`).
+  const reldir = (t: string) => t.replace(/%(?:D|reldir)%/g, fragmentDir || '.');
+  let out = reldir(s).replace(/\$\$/g, '\u0002');
   for (let i = 0; i < 8 && /\$[({][\w.]+(?::[^$(){}=]*=[^$(){}]*)?[)}]/.test(out); i++)
     out = out
-      .replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : (vars.get(name)?.replace(/\$\$/g, '\u0002') ?? m)))
+      .replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : vars.has(name) ? reldir(vars.get(name)!).replace(/\$\$/g, '\u0002') : m))
       .replace(/\$[({]([\w.]+):([^$(){}=]*)=([^$(){}]*)[)}]/g, (m, name: string, from: string, to: string) => {
         const v = vars.get(name);
-        return v === undefined || /\$/.test(v) ? m : substRef(v, from, to);
+        return v === undefined || /\$/.test(v) ? m : substRef(reldir(v), from, to);
       });
   return out.replace(/\u0002/g, '$$$$');
 }

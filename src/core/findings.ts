@@ -95,7 +95,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
   PO_TRANSLATION_CHANGED: { msgids: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template';
+    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'program-help';
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
@@ -109,6 +109,9 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** index: the sources' directory glob, `generator` the registration macro, `files` the sources the lines were found in, `missing` their registration lines it does not list. */
     files?: number;
     missing?: number;
+    /** doc-index: keywords traced to the tracked sections file and headers, chapter titles to the tracked DocBook sources; `files` the generated pages linked. */
+    keywords?: number;
+    titles?: number;
     /** extracted / rendered / index: the output's non-blank lines (or words, or registration lines) found in the source(s). */
     found?: number;
     total?: number;

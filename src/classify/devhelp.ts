@@ -1,0 +1,205 @@
+/**
+ * gtk-doc's Devhelp index (issue 11 d): `<dir>/<MODULE>.devhelp2` (or the older `.devhelp`), written by
+ * gtkdoc-mkhtml next to the HTML pages it makes from the tracked sources, and shipped by `make dist` — the
+ * index of the generated HTML tree (harfbuzz 6.0.0's docs/html/harfbuzz.devhelp2). Nothing is run; the
+ * file is checked line by line against what is tracked in the documentation directory above it
+ * (`<docdir>/<MODULE>-sections.txt`, gtk-doc's list of documented symbols per section, and the tracked
+ * DocBook sources) and against the generated tree it indexes:
+ *   - every line is one element of the Devhelp format: the XML declaration, `<book>` (its `name` the
+ *     MODULE), `<chapters>`, `<sub name link>`, `<functions>`, `<keyword type name link [since]
+ *     [deprecated] [stability]>` and their closing tags — anything else (another element, a script, a
+ *     stray line) leaves the file to the other classifiers;
+ *   - every link is a page of the same generated tree (a tarball-only `.html` file in the file's
+ *     directory, no scheme, no `..`), with an optional anchor;
+ *   - every keyword names a symbol the tracked sections file documents: a function, macro, struct, union,
+ *     enum, typedef or variable listed in the section whose page (`<MODULE>-<FILE>.html`) the keyword
+ *     links to; a constant or member is a word of the tracked headers (every `.h` of the directories that
+ *     hold a section's `<FILE>.h`: a section may gather several headers), a member's struct one the section
+ *     it links to lists (gtk-doc spells both parts of a member with '-' for '_');
+ *   - every chapter title occurs in the tracked DocBook sources or the sections file (XML entities
+ *     decoded), except the pages gtk-doc writes itself (the annotation glossary, the indexes).
+ * The finding is GENERATED_FROM_SOURCE how 'doc-index' (low), with the keywords and titles traced.
+ */
+import { makeFinding } from '../core/severity.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
+import type { Classifier } from './types.js';
+
+const MAX_BYTES = 8 * 1024 * 1024;
+const MAX_HEADERS = 4000;
+const NAME = /^(?:.*\/)?([A-Za-z0-9][\w.+-]*)\.devhelp2?$/;
+
+/** Page titles gtk-doc generates itself (not from the tracked sources). */
+const GTKDOC_TITLES = [/^Annotation Glossary$/, /^Object Hierarchy$/, /^API Index$/, /^Index(?: of (?:all symbols|deprecated symbols|new symbols in .+))?$/];
+
+const ATTR = String.raw`\s+([a-z]+)="([^"<>]*)"`;
+const LINE = {
+  decl: /^<\?xml version="1\.0" encoding="utf-8" standalone="no"\?>$/,
+  book: new RegExp(`^<book xmlns="http://www\\.devhelp\\.net/book"((?:${ATTR})*)>$`),
+  sub: new RegExp(`^<sub((?:${ATTR})*)(/?)>$`),
+  keyword: new RegExp(`^<keyword((?:${ATTR})*)/>$`),
+  close: /^<\/(?:book|chapters|sub|functions)>$/,
+  open: /^<(?:chapters|functions)>$/,
+};
+const SECTION_TYPES = new Set(['function', 'macro', 'struct', 'union', 'enum', 'typedef', 'variable']);
+const HEADER_TYPES = new Set(['constant', 'member']);
+const KEYWORD_ATTRS = new Set(['type', 'name', 'link', 'since', 'deprecated', 'stability']);
+const LINK = /^([\w.-]+\.html)(?:#[\w.:-]+)?$/;
+const IDENT = /^[A-Za-z_]\w*$/;
+
+function attrs(s: string): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  for (const m of s.matchAll(new RegExp(ATTR, 'g'))) {
+    if (out.has(m[1]!)) return undefined;
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+const unescape = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
+    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : e === 'amp' ? '&' : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1))),
+  );
+
+/** gtk-doc's sections file: the symbols each `<FILE>` section lists. */
+export function parseSections(text: string): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  let current: Set<string> | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    const file = /^<FILE>([\w.-]+)<\/FILE>$/.exec(line);
+    if (file) {
+      current = out.get(file[1]!) ?? new Set();
+      out.set(file[1]!, current);
+    } else if (line === '</SECTION>') current = undefined;
+    else if (current && IDENT.test(line)) current.add(line);
+  }
+  return out;
+}
+
+export interface DevhelpInputs {
+  module: string;
+  /** Names of the tarball-only files in the index's directory. */
+  pages: ReadonlySet<string>;
+  sections: Map<string, Set<string>>;
+  /**
+   * The words of the tracked headers: every `.h` of the directories holding a section's header (`FILE.h`);
+   * a section may gather symbols of several headers (harfbuzz's hb-deprecated: hb-ot-deprecated.h too).
+   */
+  words: ReadonlySet<string>;
+  /** The tracked DocBook sources and the sections file, concatenated. */
+  docText: string;
+}
+
+export interface DevhelpCheck {
+  keywords: number;
+  titles: number;
+  /** Distinct pages linked. */
+  pages: number;
+}
+
+/** Checks an index line by line; undefined when anything is not traced. */
+export function checkDevhelp(text: string, inp: DevhelpInputs): DevhelpCheck | undefined {
+  const linked = new Set<string>();
+  const page = (link: string | undefined) => {
+    const m = link !== undefined ? LINK.exec(link) : null;
+    if (!m || !inp.pages.has(m[1]!)) return undefined;
+    linked.add(m[1]!);
+    return m[1]!;
+  };
+  /** The section FILE a page belongs to: `<MODULE>-<FILE>.html`. */
+  const sectionOf = (p: string) => (p.startsWith(`${inp.module}-`) ? p.slice(inp.module.length + 1, -'.html'.length) : undefined);
+  let keywords = 0;
+  let titles = 0;
+  let book = false;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (line === '' || LINE.decl.test(line) || LINE.open.test(line) || LINE.close.test(line)) continue;
+    let m = LINE.book.exec(line);
+    if (m) {
+      const a = attrs(m[1]!);
+      if (book || !a || a.get('name') !== inp.module || page(a.get('link')) === undefined) return undefined;
+      book = true;
+      continue;
+    }
+    m = LINE.sub.exec(line);
+    if (m) {
+      const a = attrs(m[1]!);
+      const name = a?.get('name');
+      if (!a || a.size !== 2 || name === undefined || page(a.get('link')) === undefined) return undefined;
+      const title = unescape(name);
+      if (!inp.docText.includes(title) && !GTKDOC_TITLES.some((r) => r.test(title))) return undefined;
+      titles++;
+      continue;
+    }
+    m = LINE.keyword.exec(line);
+    if (!m) return undefined;
+    const a = attrs(m[1]!);
+    if (!a || [...a.keys()].some((k) => !KEYWORD_ATTRS.has(k))) return undefined;
+    const type = a.get('type') ?? '';
+    const p = page(a.get('link'));
+    const file = p && sectionOf(p);
+    const listed = file !== undefined ? inp.sections.get(file) : undefined;
+    if (!listed) return undefined;
+    const name = unescape(a.get('name') ?? '');
+    if (SECTION_TYPES.has(type)) {
+      // gtkdoc-mkhtml writes a function's name with a no-break space before "()", a function-like macro's without.
+      const symbol = name.replace(/[ \u00a0]?\(\)$/, '').replace(/^(?:struct|union|enum) /, '');
+      if (!IDENT.test(symbol) || !listed.has(symbol)) return undefined;
+    } else if (HEADER_TYPES.has(type)) {
+      if (type === 'constant') {
+        if (!IDENT.test(name) || !inp.words.has(name)) return undefined;
+      } else {
+        // gtk-doc writes both parts with '-' for '_' (hb-glyph-info-t.name-id for hb_glyph_info_t.name_id).
+        const [owner, member, ...rest] = name.split('.').map((part) => part.replaceAll('-', '_'));
+        if (rest.length || !owner || !member || !IDENT.test(member) || !listed.has(owner) || !inp.words.has(member)) return undefined;
+      }
+    } else return undefined;
+    keywords++;
+  }
+  if (!book || keywords + titles === 0) return undefined;
+  return { keywords, titles, pages: linked.size };
+}
+
+export const devhelpClassifier: Classifier = {
+  id: 'devhelp',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    const name = NAME.exec(diff.path);
+    if (!name) return undefined;
+    const module = name[1]!;
+    const dir = dirOf(diff.path);
+    const docdir = dirOf(dir);
+    const sectionsPath = `${docdir ? `${docdir}/` : ''}${module}-sections.txt`;
+    if (!dir || !ctx.gitPaths.has(sectionsPath)) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+    const sectionsText = (await ctx.content.git(sectionsPath))?.toString('utf8');
+    if (sectionsText === undefined) return undefined;
+    const sections = parseSections(sectionsText);
+    const pages = new Set((pathsBy('dir', ctx.tarballPaths).get(dir) ?? []).filter((p) => !ctx.gitPaths.has(p) && p.endsWith('.html')).map(baseOf));
+    // Tracked DocBook sources of the documentation directory.
+    let docText = sectionsText;
+    for (const p of (pathsBy('dir', ctx.gitPaths).get(docdir) ?? []).filter((q) => /\.(?:xml|sgml)$/.test(q)).sort()) {
+      docText += `\n${(await ctx.content.git(p))?.toString('utf8') ?? ''}`;
+    }
+    // The words of the tracked headers in the directories of the sections' headers (FILE.h).
+    const byBase = pathsBy('base', ctx.gitPaths);
+    const byDir = pathsBy('dir', ctx.gitPaths);
+    const dirs = new Set([...sections.keys()].flatMap((file) => (byBase.get(`${file}.h`) ?? []).map(dirOf)));
+    const words = new Set<string>();
+    const headers = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => p.endsWith('.h'))).sort().slice(0, MAX_HEADERS);
+    for (const h of headers) for (const w of (await ctx.content.git(h))?.toString('latin1').match(/[A-Za-z_]\w*/g) ?? []) words.add(w);
+    const check = checkDevhelp(buf.toString('utf8'), { module, pages, sections, words, docText });
+    if (!check) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
+      how: 'doc-index',
+      source: sectionsPath,
+      generator: 'gtkdoc-mkhtml',
+      keywords: check.keywords,
+      titles: check.titles,
+      files: check.pages,
+    });
+  },
+};

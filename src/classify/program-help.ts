@@ -1,0 +1,229 @@
+/**
+ * A program's own `--version` / `--help` output, saved by a tracked make rule at release time (issue 11 d):
+ * bison's doc/bison.help (`tests/bison --version; tests/bison --help | sed …`, doc/local.mk), shipped so that
+ * the manual and the man page can be made without running the program. The program is built from tracked C
+ * sources, so every line it prints is a string of those sources; nothing is compiled or run here. The rule
+ * must be a tracked one whose target is the file and whose recipe runs `--help`; the C sources read are those
+ * of the directories of the rule's prerequisites (src/bison → src/*.c, src/*.h). Each line of the file must
+ * then be one of:
+ *   - blank;
+ *   - a line of a C string literal of those sources (adjacent literals concatenated, escapes decoded), or one
+ *     with printf conversions (%s, %d) where each conversion is a value the tracked configure.ac gives
+ *     (AC_INIT's arguments, AC_SUBST/AC_DEFINE values), the release version, or the program's name;
+ *   - a usage-table line as gnulib's argmatch prints one: two spaces, keys joined by ", " — each the first
+ *     string of a `{ "KEY", … }` initializer of those sources — and the documentation string the sources pair
+ *     with the first key (`{ "KEY", N_("DOC") }`), after padding on the same line or alone on the next line.
+ * One line that is none of these leaves the file to the other classifiers (high when nothing else explains it).
+ */
+import { makeFinding } from '../core/severity.js';
+import { findConstructs } from './suspicious.js';
+import { rulesFor } from './make-stamp.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const MAX_BYTES = 256 * 1024;
+const MAX_SOURCES = 2000;
+const C_SOURCE = /\.(?:c|h)$/;
+
+function unescapeC(s: string): string {
+  return s.replace(/\\(?:([0-7]{1,3})|x([0-9a-fA-F]{1,2})|(.))/gs, (_, oct: string | undefined, hex: string | undefined, c: string | undefined) => {
+    if (oct !== undefined) return String.fromCharCode(parseInt(oct, 8));
+    if (hex !== undefined) return String.fromCharCode(parseInt(hex, 16));
+    return c === 'n' ? '\n' : c === 't' ? '\t' : c === '\n' ? '' : c === 'a' ? '\x07' : c === 'r' ? '\r' : c!;
+  });
+}
+
+/** The string literals of a C text, adjacent ones (only blanks or comments between) concatenated. */
+export function stringLiterals(c: string): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  let i = 0;
+  while (i < c.length) {
+    const ch = c[i]!;
+    if (ch === '/' && c[i + 1] === '*') {
+      const end = c.indexOf('*/', i + 2);
+      i = end < 0 ? c.length : end + 2;
+      continue;
+    }
+    if (ch === '/' && c[i + 1] === '/') {
+      const end = c.indexOf('\n', i);
+      i = end < 0 ? c.length : end;
+      continue;
+    }
+    if (ch === "'") {
+      const m = /^'(?:[^'\\\n]|\\.)*'/.exec(c.slice(i, i + 12));
+      i += m ? m[0].length : 1;
+      if (cur !== undefined) (out.push(cur), (cur = undefined));
+      continue;
+    }
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < c.length && c[j] !== '"') j += c[j] === '\\' ? 2 : 1;
+      const value = unescapeC(c.slice(i + 1, j));
+      cur = (cur ?? '') + value;
+      i = j + 1;
+      continue;
+    }
+    if (!/\s/.test(ch) && cur !== undefined) (out.push(cur), (cur = undefined));
+    i++;
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
+}
+
+/** `{ "KEY", N_("DOC") }` pairs and every `{ "KEY",` initializer key of a C text. */
+export function usageTables(c: string): { docs: Map<string, Set<string>>; keys: Set<string> } {
+  const docs = new Map<string, Set<string>>();
+  const keys = new Set<string>();
+  const str = String.raw`"((?:[^"\\\n]|\\.)*)"`;
+  for (const m of c.matchAll(new RegExp(String.raw`\{\s*${str}\s*,`, 'g'))) keys.add(unescapeC(m[1]!));
+  for (const m of c.matchAll(new RegExp(String.raw`\{\s*${str}\s*,\s*N_\s*\(\s*${str}\s*\)\s*\}`, 'g'))) {
+    const k = unescapeC(m[1]!);
+    if (!docs.has(k)) docs.set(k, new Set());
+    docs.get(k)!.add(unescapeC(m[2]!));
+  }
+  return { docs, keys };
+}
+
+export interface HelpSources {
+  /** The C sources' text, concatenated. */
+  c: string;
+  /** Values a printf conversion may take. */
+  values: ReadonlySet<string>;
+}
+
+export interface HelpTrace {
+  literal: number;
+  formatted: number;
+  table: number;
+  blank: number;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Traces every line of a help text to the sources; undefined when one line is not traced. */
+export function traceHelp(text: string, src: HelpSources): HelpTrace | undefined {
+  const exact = new Set<string>();
+  const templates: RegExp[] = [];
+  const alternatives = [...src.values].filter(Boolean).sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  for (const lit of stringLiterals(src.c)) {
+    for (const seg of lit.split('\n')) {
+      // Printed as is by fputs/puts, or through printf with its conversions.
+      exact.add(seg);
+      if (!/%[sd]/.test(seg) || /%(?![sd%])/.test(seg) || !alternatives) continue;
+      const re = seg
+        .split(/(%[sd%])/)
+        .map((part) => (part === '%s' || part === '%d' ? `(?:${alternatives})` : part === '%%' ? '%' : escapeRe(part)))
+        .join('');
+      templates.push(new RegExp(`^${re}$`));
+    }
+  }
+  const { docs, keys } = usageTables(src.c);
+  const tableKeys = (s: string): string | undefined => {
+    const m = /^ {2}(\S.*)$/.exec(s);
+    if (!m) return undefined;
+    const ks = m[1]!.split(', ');
+    return ks.every((k) => keys.has(k)) && docs.has(ks[0]!) ? ks[0] : undefined;
+  };
+  const trace: HelpTrace = { literal: 0, formatted: 0, table: 0, blank: 0 };
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') {
+      trace.blank++;
+      continue;
+    }
+    if (exact.has(line)) {
+      trace.literal++;
+      continue;
+    }
+    if (templates.some((t) => t.test(line))) {
+      trace.formatted++;
+      continue;
+    }
+    // A usage-table line: keys, padding, the first key's doc; or keys alone, the doc on the next line.
+    const same = /^( {2}\S.*?) {2,}(\S.*)$/.exec(line);
+    const first = same ? tableKeys(same[1]!) : undefined;
+    if (same && first !== undefined && docs.get(first)!.has(same[2]!)) {
+      trace.table++;
+      continue;
+    }
+    const alone = tableKeys(line);
+    const next = lines[i + 1];
+    const doc = next !== undefined ? /^ {3,}(\S.*)$/.exec(next) : null;
+    if (alone !== undefined && doc && docs.get(alone)!.has(doc[1]!)) {
+      trace.table += 2;
+      i++;
+      continue;
+    }
+    return undefined;
+  }
+  return trace.literal + trace.formatted + trace.table > 0 ? trace : undefined;
+}
+
+/** Values a conversion may print: configure.ac's AC_INIT arguments and AC_SUBST/AC_DEFINE values, bracketed. */
+export function configureValues(ac: string): Set<string> {
+  const out = new Set<string>();
+  const at = ac.search(/\bAC_INIT\(/);
+  if (at >= 0) {
+    // AC_INIT's arguments up to its closing parenthesis (nested m4 calls such as m4_esyscmd([…]) included).
+    let depth = 0;
+    let end = at;
+    for (let i = ac.indexOf('(', at); i < ac.length; i++) {
+      if (ac[i] === '(') depth++;
+      else if (ac[i] === ')' && --depth === 0) {
+        end = i;
+        break;
+      }
+    }
+    for (const a of ac.slice(at, end).matchAll(/\[([^\][]+)\]/g)) out.add(a[1]!);
+  }
+  for (const m of ac.matchAll(/\bAC_(?:SUBST|DEFINE(?:_UNQUOTED)?)\(\s*\[?\w+\]?\s*,\s*\[([^\][]+)\]/g)) out.add(m[1]!);
+  // Literal values only: a shell expansion or a quoted word is not what the program prints.
+  for (const v of out) if (/[$"'`\\]/.test(v)) out.delete(v);
+  return out;
+}
+
+/** The tracked rule running `--help` that writes `path`, and the C sources of its prerequisites' directories. */
+export async function helpRule(path: string, ctx: ClassifyContext): Promise<{ fragment: string; programs: string[]; sources: string[] } | undefined> {
+  for (const rule of await rulesFor(path, ctx)) {
+    if (!rule.recipe.some((l) => /\s--help\b/.test(l))) continue;
+    const programs = rule.prerequisites
+      .map((p) => p.replace(/\$\(EXEEXT\)$/, '').replace(/^\$\((?:top_)?(?:src|build)dir\)\//, ''))
+      .filter((p) => /^[\w./-]+$/.test(p) && !ctx.gitPaths.has(p));
+    if (programs.length === 0) continue;
+    const byDir = pathsBy('dir', ctx.gitPaths);
+    const sources = [...new Set(programs.map(dirOf))].flatMap((d) => (byDir.get(d) ?? []).filter((p) => C_SOURCE.test(p))).sort().slice(0, MAX_SOURCES);
+    if (sources.length) return { fragment: rule.fragment, programs, sources };
+  }
+  return undefined;
+}
+
+export const programHelpClassifier: Classifier = {
+  id: 'program-help',
+  async classify(diff, ctx) {
+    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.includes(0)) return undefined;
+    const text = buf.toString('latin1');
+    if (findConstructs(text, diff.path).length) return undefined;
+    const rule = await helpRule(diff.path, ctx);
+    if (!rule) return undefined;
+    let c = '';
+    for (const p of rule.sources) c += `${(await ctx.content.git(p))?.toString('latin1') ?? ''}\n`;
+    const values = new Set([...configureValues((await ctx.content.git('configure.ac'))?.toString('latin1') ?? ''), ...rule.programs.map(baseOf)]);
+    if (ctx.revision.version) values.add(ctx.revision.version);
+    const trace = traceHelp(text, { c, values });
+    if (!trace) return undefined;
+    const total = trace.literal + trace.formatted + trace.table;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
+      how: 'program-help',
+      source: rule.fragment,
+      generator: rule.programs.join(' '),
+      inputs: [...new Set(rule.sources.map(dirOf))].map((d) => `${d ? `${d}/` : ''}*.c`),
+      found: total,
+      total,
+    });
+  },
+};

