@@ -13,8 +13,7 @@
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
 import { expand, rulesFor } from './make-stamp.js';
-import { configureValues, helpRule, traceHelp } from './program-help.js';
-import { baseOf } from './paths.js';
+import { tracedHelp } from './program-help.js';
 import type { Classifier } from './types.js';
 
 const MAX_BYTES = 256 * 1024;
@@ -151,15 +150,8 @@ export const crossOptionsClassifier: Classifier = {
       const lines = new Set(scriptText.split('\n').map((l) => l.trim()));
       if (!FINGERPRINT.every((l) => lines.has(l))) continue;
       // The help file it reads must itself be traced to the program's sources.
-      const hr = await helpRule(help!, ctx);
-      if (!hr) continue;
-      let c = '';
-      for (const p of hr.sources) c += `${(await ctx.content.git(p))?.toString('latin1') ?? ''}\n`;
-      const values = new Set([...configureValues((await ctx.content.git('configure.ac'))?.toString('latin1') ?? ''), ...hr.programs.map(baseOf)]);
-      if (ctx.revision.version) values.add(ctx.revision.version);
-      const helpText = helpBuf.toString('latin1');
-      if (!traceHelp(helpText, { c, values })) continue;
-      const expected = crossOptions(scriptText, helpText, scannerText);
+      if (!(await tracedHelp(help!, ctx))) continue;
+      const expected = crossOptions(scriptText, helpBuf.toString('latin1'), scannerText);
       if (expected === undefined || expected !== buf.toString('latin1')) continue;
       return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
         how: 'computed',

@@ -200,22 +200,29 @@ export async function helpRule(path: string, ctx: ClassifyContext): Promise<{ fr
   return undefined;
 }
 
+/** The tarball's help file `path` traced through its tracked rule; undefined when any part is missing or untraced. */
+export async function tracedHelp(path: string, ctx: ClassifyContext): Promise<{ rule: NonNullable<Awaited<ReturnType<typeof helpRule>>>; trace: HelpTrace } | undefined> {
+  const buf = ctx.content.tarball(path);
+  if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+  const text = buf.toString('latin1');
+  if (findConstructs(text, path).length) return undefined;
+  const rule = await helpRule(path, ctx);
+  if (!rule) return undefined;
+  let c = '';
+  for (const p of rule.sources) c += `${(await ctx.content.git(p))?.toString('latin1') ?? ''}\n`;
+  const values = new Set([...configureValues((await ctx.content.git('configure.ac'))?.toString('latin1') ?? ''), ...rule.programs.map(baseOf)]);
+  if (ctx.revision.version) values.add(ctx.revision.version);
+  const trace = traceHelp(text, { c, values });
+  return trace ? { rule, trace } : undefined;
+}
+
 export const programHelpClassifier: Classifier = {
   id: 'program-help',
   async classify(diff, ctx) {
     if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
-    const buf = ctx.content.tarball(diff.path);
-    if (!buf || buf.includes(0)) return undefined;
-    const text = buf.toString('latin1');
-    if (findConstructs(text, diff.path).length) return undefined;
-    const rule = await helpRule(diff.path, ctx);
-    if (!rule) return undefined;
-    let c = '';
-    for (const p of rule.sources) c += `${(await ctx.content.git(p))?.toString('latin1') ?? ''}\n`;
-    const values = new Set([...configureValues((await ctx.content.git('configure.ac'))?.toString('latin1') ?? ''), ...rule.programs.map(baseOf)]);
-    if (ctx.revision.version) values.add(ctx.revision.version);
-    const trace = traceHelp(text, { c, values });
-    if (!trace) return undefined;
+    const traced = await tracedHelp(diff.path, ctx);
+    if (!traced) return undefined;
+    const { rule, trace } = traced;
     const total = trace.literal + trace.formatted + trace.table;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
       how: 'program-help',
