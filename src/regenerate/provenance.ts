@@ -111,8 +111,11 @@ function worst(severities: Severity[]): Severity {
 export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): Finding[] {
   const report = ctx.regeneration;
   const release = { ...(ctx.revision?.date ? { date: ctx.revision.date } : {}), ...(ctx.revision?.tag ? { tag: ctx.revision.tag } : {}) };
-  const out = [...findings];
+  // Copied only when a finding is replaced: without a regeneration report most runs replace none (with
+  // millions of findings a copy is 8 bytes a finding, at the explain stage's peak).
+  let out = findings;
   if (report?.status === 'done') {
+    out = [...findings];
     // Per-path maps only when there are outputs to place (with millions of findings each costs ~50 bytes a finding).
     const byPath = new Map<string, Finding>();
     for (const f of findings) if (!byPath.has(f.path) || f.code !== 'DUPLICATE_ENTRY') byPath.set(f.path, f);
@@ -200,6 +203,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
   for (let i = 0; i < out.length; i++) {
     const f = out[i]!;
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || f.evidence.proof) continue;
+    if (out === findings) out = [...findings];
     out[i] = { ...f, evidence: { ...f.evidence, proof: { proved: false, method: 'label', cause: unprovedCause(report, f.evidence.tool, f.path) } } };
   }
   return out;
