@@ -274,8 +274,10 @@ const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(
 
 /** Replaces the findings of tarball-only files a tracked rule renders with makeinfo. */
 export async function makeinfoFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
-  const candidates = findings.filter((f) => f.code === 'TARBALL_ONLY_UNEXPLAINED' && !TEXI.test(f.path) && !/\.(?:html?|pdf|dvi|ps)$/.test(baseOf(f.path)));
-  if (!candidates.length) return findings;
+  // Tested per finding, not collected: no array of every tarball-only finding, and no linear search in it
+  // per finding (quadratic with many tarball-only files).
+  const candidate = (f: Finding) => f.code === 'TARBALL_ONLY_UNEXPLAINED' && !TEXI.test(f.path) && !/\.(?:html?|pdf|dvi|ps)$/.test(baseOf(f.path));
+  if (!findings.some(candidate)) return findings;
   // Only files whose name a tracked makefile fragment running makeinfo mentions (one read of each fragment).
   const texts: string[] = [];
   for (const p of [...ctx.gitPaths].filter((x) => isFragment(baseOf(x))).sort()) {
@@ -288,7 +290,7 @@ export async function makeinfoFindings(findings: Finding[], ctx: ClassifyContext
   const out = [...findings];
   for (let i = 0; i < out.length; i++) {
     const f = out[i]!;
-    if (!candidates.includes(f) || !texts.some((t) => t.includes(baseOf(f.path)))) continue;
+    if (!candidate(f) || !texts.some((t) => t.includes(baseOf(f.path)))) continue;
     const proved = await proveOne(f, ctx);
     if (proved) out[i] = proved;
   }
