@@ -90,6 +90,27 @@ export function distCommonWords(makefileIn: string): Set<string> {
   return words;
 }
 
+/**
+ * Tree paths the DIST_COMMON of the shipped Makefile.in files of a configure directory name: a word is
+ * relative to its Makefile.in's directory, `$(top_srcdir)/` to the configure directory, `$(srcdir)/` to
+ * the Makefile.in's.
+ */
+export function listedFiles(d: { dir: string; makefileIns: string[] }, shipped: (m: string) => string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const m of d.makefileIns) {
+    const text = shipped(m);
+    if (text === undefined) continue;
+    for (const a of text.matchAll(/^(?:am__)?DIST_COMMON\s*=((?:.*\\\n)*.*)$/gm)) {
+      for (const w of a[1]!.replace(/\\\n/g, ' ').split(/\s+/)) {
+        if (!w) continue;
+        const p = w.startsWith('$(top_srcdir)/') ? inTreeOf(d.dir, w.slice(14)) : w.startsWith('$(srcdir)/') ? inTreeOf(dirOf(m), w.slice(10)) : w.includes('$') ? undefined : inTreeOf(dirOf(m), w);
+        if (p !== undefined) out.add(p);
+      }
+    }
+  }
+  return out;
+}
+
 /** Aux scripts `automake --add-missing` installs itself. */
 const AUTOMAKE_AUX = new Set(['compile', 'depcomp', 'install-sh', 'missing', 'test-driver', 'ar-lib', 'ylwrap', 'mdate-sh', 'texinfo.tex', 'py-compile', 'tap-driver.sh', 'mkinstalldirs']);
 
@@ -197,6 +218,35 @@ function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEn
   }
   out.sort((a, b) => a.dir.length - b.dir.length || (a.dir < b.dir ? -1 : 1));
   for (const c of out) c.makefileIns.sort();
+  return bottomUp(out);
+}
+
+/**
+ * Top-down (what autoreconf does), except that a configure.ac whose esyscmd commands enter one of its
+ * AC_CONFIG_SUBDIRS comes after that subdirectory: gettext's top configure.ac runs `autoconf --trace` in
+ * gettext-runtime, libtextstyle and gettext-tools to collect their options, which needs their aclocal.m4
+ * (an output, regenerated there first — gettext's autogen.sh says "bottom-up").
+ */
+export function bottomUp<D extends { dir: string; acText: string }>(dirs: D[]): D[] {
+  const after = new Map<D, D[]>();
+  for (const d of dirs) {
+    const cmds = ['esyscmd', 'm4_esyscmd', 'm4_esyscmd_s'].flatMap((m) => macroFirstArgs(d.acText, m)).join('\n');
+    if (!cmds) continue;
+    const words = new Set(cmds.split(/[\s;|&<>()'"`]+/).map((w) => w.replace(/^\.\//, '').replace(/\/+$/, '')));
+    const subs = macroFirstArgs(d.acText, 'AC_CONFIG_SUBDIRS').flatMap((a) => a.split(/\s+/)).filter((x) => x && !x.includes('$') && words.has(x.replace(/^\.\//, '').replace(/\/+$/, '')));
+    const needs = subs.map((x) => inTreeOf(d.dir, x)).flatMap((p) => dirs.filter((o) => o !== d && o.dir === p));
+    if (needs.length) after.set(d, needs);
+  }
+  if (!after.size) return dirs;
+  const out: D[] = [];
+  const placing = new Set<D>();
+  const place = (d: D) => {
+    if (out.includes(d) || placing.has(d)) return;
+    placing.add(d);
+    for (const n of after.get(d) ?? []) place(n);
+    out.push(d);
+  };
+  for (const d of dirs) place(d);
   return out;
 }
 
@@ -431,11 +481,16 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
+    // A tarball-only file whose content git holds under another path (gettext's gnulib-m4/java.m4 is
+    // gnulib-local/m4/java.m4): the scan does not keep content git has, so it is read from git's blob.
+    const rawOf = new Map<string, string>();
+    for (const e of entries) if (e.type === 'file' && e.oid) rawOf.set(e.oid, args.git.converted.get(e.path)?.rawOid ?? e.oid);
     for (const [path, e] of tarballOnly) {
       if (outputs.has(path)) continue;
       if (e.type === 'symlink' && e.linkTarget !== undefined) symlinks.push([path, e.linkTarget]);
       if (e.type !== 'file') continue;
-      writeFile(path, args.tarball(path), e.executable, 'tarball');
+      const raw = e.oid ? rawOf.get(e.oid) : undefined;
+      writeFile(path, args.tarball(path) ?? (raw ? await args.readGit(raw) : undefined), e.executable, 'tarball');
     }
     // Symlinks last, and only those that stay inside the tree (relative, no climbing above the root).
     for (const [path, target] of symlinks) {
@@ -748,7 +803,13 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         // Those in this directory, or in its AC_CONFIG_AUX_DIR when that lies outside it (libltdl's ../build-aux).
         const auxArg = macroFirstArgs(d.acText, 'AC_CONFIG_AUX_DIR')[0]?.trim();
         const auxDir = auxArg && !auxArg.includes('$') ? inTreeOf(d.dir, auxArg) : undefined;
-        const auxOwned = [...tarballOnly.keys()].filter((p) => AUTOMAKE_AUX.has(baseOf(p)) && origin.get(p) === 'tarball' && (p.startsWith(`${d.dir}/`) || !d.dir || (auxDir !== undefined && dirOf(p) === auxDir)));
+        const auxCandidates = [...tarballOnly.keys()].filter((p) => AUTOMAKE_AUX.has(baseOf(p)) && origin.get(p) === 'tarball' && (p.startsWith(`${d.dir}/`) || !d.dir || (auxDir !== undefined && dirOf(p) === auxDir)));
+        // Only those the shipped top Makefile.in of this directory does not list: automake writes it first, so
+        // an aux file its DIST_COMMON names existed before automake ran (gettext's libtextstyle lists compile
+        // and install-sh, not depcomp and mdate-sh, which automake then installed for lib/ and doc/).
+        const topIn = inDir(d.dir, 'Makefile.in');
+        const listed = listedFiles({ dir: d.dir, makefileIns: d.makefileIns.includes(topIn) ? [topIn] : [] }, (m) => args.tarball(m)?.toString('latin1'));
+        const auxOwned = auxCandidates.filter((p) => !listed.has(p));
         // Common files the release made after automake ran: tarball-only, and not in the shipped DIST_COMMON.
         const late = differing.flatMap((m) => {
           const shipped = args.tarball(m)?.toString('latin1');
@@ -762,13 +823,14 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           for (const p of saved.keys()) rmSync(join(scratch, p), { force: true });
           for (const m of d.makefileIns) rmSync(join(scratch, m), { force: true });
           await sandboxRun(d.dir, ['automake', '--add-missing', '--copy']);
-          const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => relTo(d.dir, p));
+          // (as the configure directory sees them: libltdl's ../build-aux/install-sh)
+          const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => posix.relative(d.dir || '.', p));
           const procedure: ProcedureStep[] = [...standInSteps, { kind: 'automake-add-missing', args: { installed } }];
           if (late.length) procedure.push({ kind: 'automake-late-files', args: { files: late } });
           for (const m of d.makefileIns) record(m, 'automake', amInputs(m), procedure);
-          const second = d.makefileIns.filter((m) => result.get(m)?.status === 'reproduced').length;
-          const first = [...firstRun.values()].filter((o) => o.status === 'reproduced').length;
-          if (second <= first) for (const [m, o] of firstRun) result.set(m, o);
+          // Each Makefile.in keeps the run that reproduced it (both are automake on the same inputs, the aux
+          // files present or not); one neither reproduced keeps the first run's diff.
+          for (const [m, o] of firstRun) if (o.status === 'reproduced' || result.get(m)?.status !== 'reproduced') result.set(m, o);
           // Put the tarball's aux files back (later directories may need them).
           for (const [p, b] of saved) {
             rmSync(join(scratch, p), { force: true });
