@@ -104,6 +104,26 @@ export function bootstrapFiles(conf: string | undefined, auxDir = 'build-aux'): 
   return out;
 }
 
+/** Tracked scripts that run gnulib-tool (or bootstrap's func_gnulib_tool_copy_file) themselves. */
+export const COPY_FILE_SCRIPTS = new Set(['autogen.sh', 'autopull.sh', 'bootstrap', 'bootstrap.sh', 'bootstrap.conf']);
+
+/**
+ * Destination → gnulib file for every `gnulib-tool --copy-file SRC [DEST]` of a tracked script (gettext's
+ * autogen.sh: `$GNULIB_TOOL --copy-file doc/INSTALL.UTF-8 INSTALL.generic`), DEST (default SRC) relative
+ * to the script's directory. Only literal paths count: `build-aux/$file` names no file.
+ */
+export function copyFileCalls(script: string, scriptDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const word = String.raw`([\w.+/-]+)(?=[\s;&|)]|$)`;
+  const re = new RegExp(String.raw`(?:\$\{?GNULIB_TOOL\}?|\bgnulib-tool(?:\.sh|\.py)?)[ \t]+--copy-file[ \t]+${word}(?:[ \t]+${word})?`, 'gm');
+  for (const m of script.matchAll(re)) {
+    const src = normalisePath(m[1]!);
+    const dest = normalisePath(scriptDir ? `${scriptDir}/${m[2] ?? m[1]!}` : (m[2] ?? m[1]!));
+    if (src && dest && !src.startsWith('-') && !dest.startsWith('-')) out.set(dest, src);
+  }
+  return out;
+}
+
 /** One gnulib file a tarball path may be the copy of: `listed` as gnulib-tool wrote it in gl_FILE_LIST. */
 export interface GnulibSource {
   /** The file in gnulib's tree. */

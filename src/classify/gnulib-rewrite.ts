@@ -9,6 +9,10 @@
  *                  General, "version 2(.1)" → "version 3".
  *   license-version  only with license-gpl: the same sed's "version 2(.1)" → "version 3" where it also hit
  *                  lines outside the notice (gnupload's --version text, comments); nothing but that token.
+ *   license-names  only with license-gpl: the same sed's name substitutions (GNU Lesser/Library General →
+ *                  GNU General) where they also hit lines outside the notice (gettext 0.21's
+ *                  libtextstyle/lib/glib/gstrfuncs.c: a comment naming "the GNU Lesser General Public
+ *                  License"); exactly those substitutions, every other byte equal.
  *   license-lgpl   the same era, --lgpl / --lgpl=3: General Public License → Lesser General Public License.
  *   license-lgpl2  --lgpl=2: license-lgpl plus "version 2/3" → "version 2.1".
  *
@@ -62,6 +66,17 @@ export const REWRITES: Record<SubmoduleRewrite, Rule> = {
     signature: ['s/version 2\\(.1\\)\\{0,1\\}\\([ ,]\\)/version 3\\2/g'],
     applies: /^(?:lib|tests=lib|build-aux)\//,
   },
+  'license-names': {
+    scope: 'lines',
+    subs: [
+      [/GNU Lesser General/g, 'GNU General'],
+      [/Lesser General Public License/g, 'General Public License'],
+      [/GNU Library General/g, 'GNU General'],
+      [/Library General Public License/g, 'General Public License'],
+    ],
+    signature: ['s/GNU Lesser General/GNU General/g', 's/Lesser General Public License/General Public License/g'],
+    applies: /^(?:lib|tests=lib|build-aux)\//,
+  },
   'license-lgpl': {
     scope: 'notice',
     subs: TO_LGPL,
@@ -76,7 +91,7 @@ export const REWRITES: Record<SubmoduleRewrite, Rule> = {
   },
 };
 
-const LICENSES: SubmoduleRewrite[][] = [['license-gpl'], ['license-gpl', 'license-version'], ['license-lgpl'], ['license-lgpl2']];
+const LICENSES: SubmoduleRewrite[][] = [['license-gpl'], ['license-gpl', 'license-version'], ['license-gpl', 'license-names'], ['license-gpl', 'license-version', 'license-names'], ['license-lgpl'], ['license-lgpl2']];
 
 /** The rewrites whose sed script the pinned gnulib-tool (gnulib-tool, gnulib-tool.sh, pygnulib …) contains. */
 export function availableRewrites(toolText: string): Set<SubmoduleRewrite> {

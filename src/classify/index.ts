@@ -17,6 +17,7 @@ import { gettextClassifier } from './gettext.js';
 import { lineEndingsClassifier } from './line-endings.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
+import { versionFileClassifier } from './version-file.js';
 import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
 import { upstreamClassifier } from './upstream.js';
@@ -155,6 +156,7 @@ export const CLASSIFIERS: Classifier[] = [
   changelogClassifier,
   gettextClassifier,
   stampsClassifier,
+  versionFileClassifier,
   docEditClassifier,
   repoMetadataClassifier,
 ];

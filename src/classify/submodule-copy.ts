@@ -27,7 +27,7 @@ import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { isBuildAffecting } from './build-affecting.js';
 import { applyLocalDiff } from './gnulib-local.js';
 import { applyRewrites, availableRewrites, rewriteCandidates } from './gnulib-rewrite.js';
-import { bootstrapFiles, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
+import { bootstrapFiles, COPY_FILE_SCRIPTS, copyFileCalls, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
 import { generatorSource } from './produced.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
@@ -49,6 +49,8 @@ interface State {
   matches: Map<string, Promise<Match>>;
   /** Where gnulib-tool put each listed gnulib file: destination → the pinned file (gperf/bison sources). */
   destinations?: Map<string, { sub: PinnedSubmodule; file: string }>;
+  /** `gnulib-tool --copy-file` calls of tracked scripts: destination → gnulib file. */
+  copied: Map<string, string>;
 }
 
 /** The outcome of comparing a tarball file with the pinned files it maps to. */
@@ -83,7 +85,14 @@ async function buildState(ctx: ClassifyContext): Promise<State> {
       for (const sub of gnulibs) layouts.push({ layout, sub, bootstrap });
     }
   }
-  return { layouts, rewrites: new Map(), matches: new Map() };
+  const copied = new Map<string, string>();
+  if (gnulibs.length) {
+    for (const p of [...ctx.gitPaths].filter((x) => COPY_FILE_SCRIPTS.has(x.slice(x.lastIndexOf('/') + 1))).sort()) {
+      const t = (await ctx.content.git(p))?.toString('latin1');
+      if (t) for (const [dest, src] of copyFileCalls(t, p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')) if (!copied.has(dest)) copied.set(dest, src);
+    }
+  }
+  return { layouts, rewrites: new Map(), matches: new Map(), copied };
 }
 
 const STATES = new WeakMap<ClassifyContext, Promise<State>>();
@@ -169,6 +178,9 @@ function candidates(state: State, ctx: ClassifyContext, path: string): Candidate
     const extra = bootstrap.get(path);
     if (extra && sub.files.has(extra)) plain.push({ sub, file: extra, listed: extra, via: 'bootstrap', layout, strict: false });
   }
+  // a tracked script's `gnulib-tool --copy-file` (gettext's INSTALL.generic): as a bootstrap copy, only a match counts
+  const copiedFrom = state.copied.get(path);
+  if (copiedFrom) for (const sub of (ctx.submodules ?? []).filter(isGnulib)) if (sub.files.has(copiedFrom)) plain.push({ sub, file: copiedFrom, listed: copiedFrom, via: 'bootstrap', strict: false });
   // tracked local overrides and patches first: gnulib-tool used them in place of the plain file
   return [...out, ...plain];
 }

@@ -555,6 +555,20 @@ export const CODES = {
     docs: anchor('VERSION_STAMP'),
     message: (e) => `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
   },
+  VERSION_OF_EARLIER_COMMIT: {
+    title: 'Version string of an earlier commit',
+    severity: 'low',
+    explained: true,
+    description:
+      "A tarball-only `.version` that is one line holding the version of a commit the release reaches, as gnulib's git-version-gen prints it: `T.N-ABBREV` where `git describe` of that commit is vT-N-gABBREV…, or the version of a tag the release reaches, or a GNU prerelease version `Ta` after a tag vT older than the release — written once by a rule without prerequisites and never refreshed.",
+    docs: anchor('VERSION_OF_EARLIER_COMMIT'),
+    message: (e) =>
+      e.commit
+        ? `"${e.value}" is git-version-gen's string for ${e.commit.slice(0, 12)}, ${e.commits} commit(s) after ${e.tag}, which the release descends from${e.dirty ? ' (built dirty)' : ''}`
+        : e.prerelease
+          ? `"${e.value}" is the prerelease version after ${e.tag}, a tag older than the release${e.dirty ? ' (built dirty)' : ''}`
+          : `"${e.value}" is the version of ${e.tag}, which the release descends from${e.dirty ? ' (built dirty)' : ''}`,
+  },
   LINE_ENDINGS_ONLY: {
     title: 'Line endings only',
     severity: 'info',
@@ -707,6 +721,7 @@ const REWRITE_WORDS: Record<SubmoduleRewrite, string> = {
   'config-h': "gnulib-tool's config-h rewrite (#ifdef HAVE_CONFIG_H → #if 1)",
   'license-gpl': 'license-notice rewrite LGPLv2+→GPLv3+',
   'license-version': 'its "version 2" → "version 3" outside the notice',
+  'license-names': 'its "Lesser General" → "General" outside the notice',
   'license-lgpl': 'license-notice rewrite GPL→LGPL',
   'license-lgpl2': 'license-notice rewrite GPL→LGPLv2.1+',
 };

