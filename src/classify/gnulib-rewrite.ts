@@ -40,6 +40,14 @@ const TO_LGPL: Sub[] = [
   [/Lesser Lesser General Public License/g, 'Lesser General Public License'],
 ];
 
+/** gnulib-tool's LGPL/LGPL2 → GPL name substitutions (the license-gpl sed without its version line). */
+const TO_GPL_NAMES: Sub[] = [
+  [/GNU Lesser General/g, 'GNU General'],
+  [/Lesser General Public License/g, 'General Public License'],
+  [/GNU Library General/g, 'GNU General'],
+  [/Library General Public License/g, 'General Public License'],
+];
+
 export const REWRITES: Record<SubmoduleRewrite, Rule> = {
   'config-h': {
     scope: 'lines',
@@ -50,10 +58,7 @@ export const REWRITES: Record<SubmoduleRewrite, Rule> = {
   'license-gpl': {
     scope: 'notice',
     subs: [
-      [/GNU Lesser General/g, 'GNU General'],
-      [/Lesser General Public License/g, 'General Public License'],
-      [/GNU Library General/g, 'GNU General'],
-      [/Library General Public License/g, 'General Public License'],
+      ...TO_GPL_NAMES,
       // sed's `version 2\(.1\)\{0,1\}\([ ,]\)`: its '.' is any character, as here
       [/version 2(.1)?([ ,])/g, 'version 3$2'],
     ],
@@ -68,12 +73,7 @@ export const REWRITES: Record<SubmoduleRewrite, Rule> = {
   },
   'license-names': {
     scope: 'lines',
-    subs: [
-      [/GNU Lesser General/g, 'GNU General'],
-      [/Lesser General Public License/g, 'General Public License'],
-      [/GNU Library General/g, 'GNU General'],
-      [/Library General Public License/g, 'General Public License'],
-    ],
+    subs: TO_GPL_NAMES,
     signature: ['s/GNU Lesser General/GNU General/g', 's/Lesser General Public License/General Public License/g'],
     applies: /^(?:lib|tests=lib|build-aux)\//,
   },
