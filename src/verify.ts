@@ -17,17 +17,18 @@
 import { classifiersFor, profileOf } from './profiles/index.js';
 import { BlobReader } from './scan/blob-reader.js';
 import type { VerifyResult } from './core/result.js';
-import { acquireInputs } from './pipeline/acquire.js';
+import { acquireInputs, type Inputs } from './pipeline/acquire.js';
 import { explainTrees } from './pipeline/explain.js';
 import { listGitSide } from './pipeline/git-side.js';
-import { checkOptions, type VerifyOptions } from './pipeline/options.js';
+import { checkOptions, type Settings, type VerifyOptions } from './pipeline/options.js';
 import { checkPins } from './pipeline/pins.js';
 import { buildResult } from './pipeline/result.js';
 import { resolveProfileAndRevision } from './pipeline/revision.js';
-import { scanProvisional } from './pipeline/scan.js';
+import { scanProvisional, type ProvisionalScan } from './pipeline/scan.js';
 import { prepareRegeneration, regenerate } from './regenerate/regenerate.js';
 import { gitHistory } from './git/history.js';
 import { acquireSubmodules } from './acquire/submodule.js';
+import { reusable, startEarlyRegeneration, type EarlyRegeneration } from './pipeline/early-regen.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
@@ -40,6 +41,19 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const inputs = await acquireInputs(opts, settings);
   prepareRegeneration(opts.regenerate ?? 'auto'); // sandbox and tool-version probes overlap the scan
   const scanned = await scanProvisional(opts, inputs, settings);
+  // The regeneration starts as the scan ends, on the provisional revision (./pipeline/early-regen.ts); explain
+  // uses it only when it compares exactly the same inputs.
+  const early = scanned.provisional
+    ? startEarlyRegeneration({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, repo: inputs.repo, scan: scanned.scan, git: await scanned.trees.get(scanned.provisional.commit), stripPrefix: opts.stripPrefix, maxRetainFile: settings.limits.maxRetainFile })
+    : undefined;
+  try {
+    return await explainAndReport(opts, inputs, settings, scanned, early);
+  } finally {
+    await early?.done; // its generators have ended (used or not); its git reader is closed
+  }
+}
+
+async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: Settings, scanned: ProvisionalScan, early: EarlyRegeneration | undefined): Promise<VerifyResult> {
   const { profile, chain, tagSignature } = await resolveProfileAndRevision(opts, inputs, scanned.scan, settings);
   const revision = chain.revision;
   const { git, pathInRepo, whole, scan } = await listGitSide(inputs, scanned, revision.commit, profile, settings.limits);
@@ -60,6 +74,8 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   });
   notes.push(...submodules.notes);
   const reader = new BlobReader(inputs.repo);
+  const strip = opts.stripPrefix ?? profileOf(profile.id).stripPrefix;
+  const reuse = reusable(early, scan, git, strip);
   try {
     const explained = await explainTrees({
       archive: scan,
@@ -68,12 +84,18 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
       readGitBlob: (oid) => reader.read(oid, settings.limits.maxRetainFile),
       classifiers: classifiersFor(profile),
       submodules: submodules.pinned,
-      ...stripPrefix(opts.stripPrefix ?? profileOf(profile.id).stripPrefix),
+      ...stripPrefix(strip),
+      ...(reuse ? { compared: reuse.cmp } : {}),
       findings: chain.findings,
       history: gitHistory(inputs.repo.gitDir, revision.commit),
       ...(pathInRepo ? { repoTree: whole, pathInRepo } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
-      regenerate: (diffs, tarball, started) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }),
+      regenerate: reuse
+        ? (_diffs, _tarball, started) => {
+            void reuse.started.then(started);
+            return reuse.report;
+          }
+        : (diffs, tarball, started) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }),
     });
     return buildResult({
       archive: inputs.archive,

@@ -58,6 +58,8 @@ export interface ExplainInput {
   regenerate?: (diffs: CompareResult['diffs'], tarball: ContentAccess['tarball'], started: () => void) => Promise<RegenerationReport>;
   /** Submodules pinned by the revision, their pinned trees readable (src/acquire/submodule.ts). */
   submodules?: readonly PinnedSubmodule[];
+  /** The comparison of exactly these inputs, already made (./early-regen.ts): not made again. */
+  compared?: CompareResult;
 }
 
 export interface Explanation {
@@ -86,7 +88,7 @@ export function unknownCommitFindings(chain: readonly Finding[], classified: rea
 export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   const { archive: scan, git, revision } = input;
   const notes: Note[] = [];
-  const cmp = compareTrees(scan, git, input.stripPrefix !== undefined ? { stripPrefix: input.stripPrefix } : {});
+  const cmp = input.compared ?? compareTrees(scan, git, input.stripPrefix !== undefined ? { stripPrefix: input.stripPrefix } : {});
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
 
