@@ -18,6 +18,7 @@ import { lineEndingsClassifier } from './line-endings.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
 import { versionFileClassifier } from './version-file.js';
+import { nestedArchiveClassifier } from './nested-archive.js';
 import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
 import { upstreamClassifier } from './upstream.js';
@@ -157,6 +158,7 @@ export const CLASSIFIERS: Classifier[] = [
   gettextClassifier,
   stampsClassifier,
   versionFileClassifier,
+  nestedArchiveClassifier,
   docEditClassifier,
   repoMetadataClassifier,
 ];

@@ -22,6 +22,8 @@ export interface ContentAccess {
   tarball(path: string): Buffer | undefined;
   /** Content of a path at the revision, as `git archive` would export it; undefined when absent. */
   git(path: string): Promise<Buffer | undefined>;
+  /** Member listing (names, sizes, blob ids) of a plain tar archive the tarball ships at `path`, made while it streamed. */
+  nested?(path: string): { members: { name: string; oid: string; size: number }[]; others: string[]; error?: string } | undefined;
   /** Content of a path of the whole repository at the revision (for a package in a subdirectory: paths
    *  outside it, e.g. a symlink's target); undefined when absent or not available. */
   repo?(repoPath: string): Promise<Buffer | undefined>;

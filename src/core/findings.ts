@@ -183,6 +183,9 @@ export interface EvidenceMap extends AnomalyEvidence {
     range?: { from?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   };
   VERSION_STAMP: { version?: string; lines: number[] };
+  /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */
+  NESTED_ARCHIVE_KNOWN: { members: number; history: number; upstream: number; submodule: number };
+  NESTED_ARCHIVE_UNKNOWN_MEMBERS: { members: number; known: number; unknown: number; names: string[] };
   /** The git-version-gen string of a commit the release reaches (src/classify/version-file.ts). */
   VERSION_OF_EARLIER_COMMIT: { value: string; tag: string; commit?: string; commits?: number; prerelease?: boolean; dirty: boolean };
   LINE_ENDINGS_ONLY: { from: 'lf' | 'crlf'; to: 'lf' | 'crlf' };

@@ -113,6 +113,8 @@ export interface ArchiveScan {
   uncompressedBytes: number;
   /** Retained content of files whose blob id is not found on the git side (for diffs and classifiers). */
   content: ContentStore;
+  /** Member listings of plain tar archives inside the archive, by the nested archive's blob id (src/scan/nested-tar.ts). */
+  nested?: Map<string, { members: { name: string; oid: string; size: number }[]; others: string[]; error?: string }>;
 }
 
 /** Bounded store of file contents keyed by blob id. */

@@ -40,6 +40,8 @@ export interface HistoryAccess {
    * `git describe --abbrev=40 --match 'v*'` of it (what gnulib's git-version-gen runs, unabbreviated).
    */
   describeAncestors?(abbrev: string): Promise<{ oid: string; describe: string }[]>;
+  /** Which of these blob ids the repository's object store holds (`git cat-file --batch-check`). */
+  hasBlobs?(oids: readonly string[]): Promise<Set<string>>;
   /** Whether the tag exists in the repository, and whether the revision reaches its commit. */
   tagRelation?(tag: string): Promise<'reached' | 'other-branch' | 'absent'>;
 }
@@ -74,6 +76,17 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
         if (describe) out.push({ oid, describe });
       }
       return out;
+    },
+    hasBlobs: async (oids) => {
+      const ok = oids.filter((o) => /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(o));
+      if (!ok.length) return new Set();
+      const out = await runGit(gitDir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${ok.join('\n')}\n`, maxBuffer: MAX_LOG_BYTES }).catch(() => Buffer.alloc(0));
+      const found = new Set<string>();
+      for (const l of out.toString('latin1').split('\n')) {
+        const [oid, type] = l.split(' ');
+        if (oid && type === 'blob') found.add(oid);
+      }
+      return found;
     },
     tagRelation: async (tag) => {
       if (!/^[\w.+-]+$/.test(tag)) return 'absent';

@@ -103,6 +103,10 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
       const e = diffAt(path)?.tarball;
       return e?.oid ? scan.content.get(e.oid) : undefined;
     },
+    nested: (path) => {
+      const e = diffAt(path)?.tarball;
+      return e?.oid ? scan.nested?.get(e.oid) : undefined;
+    },
     git: (path) => {
       const cached = gitCache.get(path);
       if (cached) return cached;

@@ -2,6 +2,7 @@
  * The tar driver: decodes a (compressed) tar stream and feeds TarReader's entries to the collector,
  * hashing each file's data as it streams; the pax global header's commit comment is kept.
  */
+import { isNestedTarName, NestedTarLister, type NestedListing } from './nested-tar.js';
 import { DistdiffError } from '../core/errors.js';
 import type { Compression, EntryType } from '../core/types.js';
 import { openDecoded, type DecodedStream } from './decode.js';
@@ -49,6 +50,9 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   );
   let paxCommit: string | undefined;
   let sink: FileSink | undefined;
+  // A tar shipped inside the release: its members listed while it streams (./nested-tar.ts).
+  let nestedTar: NestedTarLister | undefined;
+  let nested: Map<string, NestedListing> | undefined;
   let current: TarEntryHeader | undefined;
   const reader = new TarReader(
     {
@@ -56,9 +60,11 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
         current = h;
         if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size, stableChunks);
         else sink = undefined;
+        nestedTar = sink && isNestedTarName(h.name.toString('latin1')) ? new NestedTarLister(opts.algo, `${path}: ${h.name.toString('utf8')}`, opts.limits.maxPathLength) : undefined;
       },
       data(chunk) {
         sink?.update(chunk);
+        nestedTar?.write(chunk);
       },
       end() {
         const h = current!;
@@ -68,6 +74,8 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
         if (sink) {
           const oid = sink.finish();
           sink = undefined;
+          if (nestedTar) (nested ??= new Map()).set(oid, nestedTar.finish());
+          nestedTar = undefined;
           col.add(h.name, type, { executable, size: h.size, oid, mode: h.mode });
         } else if (h.sparseSize !== undefined) {
           const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
@@ -136,6 +144,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   }
   const r = col.result('tar', compression, dec.decoder, reader.bytes, dec.inputBytes, dec.sha256());
   if (paxCommit !== undefined) r.paxCommit = paxCommit;
+  if (nested !== undefined) r.nested = nested;
   return r;
 }
 

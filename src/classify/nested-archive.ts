@@ -1,0 +1,54 @@
+/**
+ * A tar archive shipped inside the release (gettext's gettext-tools/misc/archive.dir.tar, the infrastructure
+ * files of every earlier gettext version, for autopoint) is judged member by member. Its members were listed
+ * while the outer archive streamed (src/scan/nested-tar.ts: names, sizes, blob ids; nothing buffered), and
+ * each file member is looked up by its blob id, exactly:
+ *
+ *   history    a blob of the repository's own object store (any earlier version of the project's files);
+ *   upstream   the bundled upstream blob index (gnulib, gettext, libtool, automake, autoconf copies);
+ *   submodule  a file of a submodule the revision pins.
+ *
+ * Every member known: NESTED_ARCHIVE_KNOWN (explained). Otherwise NESTED_ARCHIVE_UNKNOWN_MEMBERS (high) naming
+ * the members nothing has (and entries that are not regular files: symlinks, devices). A nested archive that
+ * did not parse is left to the other classifiers.
+ */
+import { makeFinding } from '../core/severity.js';
+import type { Classifier } from './types.js';
+import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
+
+/** Unknown member names kept in the evidence (the count says how many more). */
+const MAX_NAMES = 40;
+
+export function createNestedArchiveClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
+  return {
+    id: 'nested-archive',
+    async classify(diff, ctx) {
+      if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+      const listing = ctx.content.nested?.(diff.path);
+      if (!listing || listing.error !== undefined) return undefined;
+      const ids = [...new Set(listing.members.map((m) => m.oid))];
+      const inHistory = ctx.history?.hasBlobs ? await ctx.history.hasBlobs(ids) : new Set<string>();
+      const pinned = new Set<string>();
+      for (const s of ctx.submodules ?? []) for (const oid of s.files.values()) pinned.add(oid);
+      const idx = index();
+      const counts = { history: 0, upstream: 0, submodule: 0 };
+      const unknown: string[] = [];
+      for (const m of listing.members) {
+        if (inHistory.has(m.oid)) counts.history++;
+        else if (idx?.lookup(m.oid)) counts.upstream++;
+        else if (pinned.has(m.oid)) counts.submodule++;
+        else unknown.push(m.name);
+      }
+      const others = listing.others;
+      if (!unknown.length && !others.length) return makeFinding('NESTED_ARCHIVE_KNOWN', diff.path, { members: listing.members.length, ...counts });
+      return makeFinding('NESTED_ARCHIVE_UNKNOWN_MEMBERS', diff.path, {
+        members: listing.members.length + others.length,
+        known: listing.members.length - unknown.length,
+        unknown: unknown.length + others.length,
+        names: [...unknown, ...others].slice(0, MAX_NAMES),
+      });
+    },
+  };
+}
+
+export const nestedArchiveClassifier: Classifier = createNestedArchiveClassifier();
