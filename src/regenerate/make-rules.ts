@@ -212,6 +212,12 @@ export function normalizeTarget(word: string, dir: string): string | undefined {
   return p.startsWith('../') || p === '..' || p.startsWith('/') ? undefined : p.replace(/^\.\//, '');
 }
 
+/** As normalizeTarget, with the directory itself as '' (a repository path, as the tree listing names it). */
+export function repoPathIn(dir: string, word: string): string | undefined {
+  const p = normalizeTarget(word, dir);
+  return p === '.' ? '' : p;
+}
+
 export interface ResolvedRule {
   rule: MakeRule;
   /** The target as written after expansion (what $@ is). */

@@ -32,6 +32,7 @@ import { contentDiff } from '../compare/content-diff.js';
 import type { Finding, MakeinfoNormalisation } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
+import { repoPathIn } from './make-rules.js';
 import { probeSandbox, runSandboxed } from './sandbox.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -78,12 +79,6 @@ export function shellWords(cmd: string): string[] | undefined {
   return out;
 }
 
-/** A repository path for `word` as make (running in `cwd`) names it; undefined outside the tree. */
-function repoPath(cwd: string, word: string): string | undefined {
-  const p = posix.normalize(posix.join(cwd || '.', word));
-  return p === '..' || p.startsWith('../') || p.startsWith('/') ? undefined : p === '.' ? '' : p.replace(/^\.\//, '');
-}
-
 /**
  * The makeinfo invocation of one recipe command writing `path`; undefined when the command is not one this
  * module reads (see the header).
@@ -107,7 +102,7 @@ export function readInvocation(command: string, path: string, target: string, va
       if (!/^--[a-z-]+=[\w-]+$/.test(options[options.length - 1]!)) return undefined;
     } else if (w === '-I' || w === '-P') {
       const d = words[++i];
-      const rp = d === undefined ? undefined : repoPath(dir, d);
+      const rp = d === undefined ? undefined : repoPathIn(dir, d);
       if (rp === undefined) return undefined;
       includeDirs.push(rp);
       options.push(w, d!);
@@ -118,7 +113,7 @@ export function readInvocation(command: string, path: string, target: string, va
     } else return undefined;
   }
   if (!out || !source || !(namesPath(dir, out, path) || namesPath('', out, path))) return undefined;
-  const src = repoPath(dir, source);
+  const src = repoPathIn(dir, source);
   if (!src || !gitPaths.has(src)) return undefined;
   return { options, source: src, includeDirs, cwd: dir, sourceArg: source, fragment };
 }

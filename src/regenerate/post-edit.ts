@@ -20,7 +20,7 @@
 import { posix } from 'node:path';
 import { macroFirstArgs } from '../classify/autotools.js';
 import { parseSed, runSed } from '../classify/shell-subset.js';
-import { expandMake, MakeExpandError, normalizeTarget, type ParsedMakefileAm } from './make-rules.js';
+import { expandMake, MakeExpandError, normalizeTarget, repoPathIn, type ParsedMakefileAm } from './make-rules.js';
 
 type Seg = { text: string; quoted: boolean } | { sub: string; quoted: boolean } | { var: string; quoted: boolean };
 type Word = Seg[];
@@ -135,9 +135,8 @@ function evaluate(script: string, cwd: string, world: PostEditWorld): string {
   let steps = 0;
   let tmp: { path: string; content: string } | undefined;
   const rel = (p: string) => {
-    const r = posix.normalize(posix.join(cwd || '.', p));
-    if (r.startsWith('../') || r === '..' || r.startsWith('/')) fail(`path outside the tree: ${p}`);
-    return r === '.' ? '' : r.replace(/^\.\//, '');
+    const r = repoPathIn(cwd, p);
+    return r ?? fail(`path outside the tree: ${p}`);
   };
   const isOp = (t: Tok | undefined, ...ops: string[]) => !!t && 'op' in t && ops.includes(t.op);
   const isWord = (t: Tok | undefined, w?: string) => !!t && 'word' in t && (w === undefined || (t.word.length === 1 && 'text' in t.word[0]! && !t.word[0]!.quoted && t.word[0]!.text === w) || (w !== undefined && t.word.every((s) => 'text' in s && !s.quoted) && t.word.map((s) => ('text' in s ? s.text : '')).join('') === w));
