@@ -18,7 +18,7 @@ import { breToRegExp } from './bre.js';
 import { expand, movesTmp, namesPath, rulesFor, type TargetRule } from './make-stamp.js';
 import { evaluateRecipe } from './shell-subset.js';
 import { renderProgram } from './c-generators.js';
-import { MORE_SCRIPT_MODELS, type ReadInput, type ScriptModel } from './script-models.js';
+import { FILTER_MODELS, MORE_SCRIPT_MODELS, type ReadInput, type ScriptModel } from './script-models.js';
 import { blobId } from '../scan/blob-id.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -228,6 +228,28 @@ function sedApply(expr: string, text: string): string | undefined {
   return out;
 }
 
+/**
+ * gnulib's exported-symbols rule (libunistring's libunistring.sym, gettext's libtextstyle.sym.in):
+ * `if for f in LIST; do if test -f $$f; then cat $$f; else cat $(srcdir)/$$f; fi; done | SCRIPT > $@-t1; then
+ * LC_ALL=C sort < $@-t1 | LC_ALL=C uniq > $@-t2 && mv $@-t2 $@; else …keep an existing file or fail…; fi`: the
+ * listed files concatenated, piped through the script, sorted bytewise, repeated lines dropped. The `else` branch
+ * writes nothing (it only echoes or exits).
+ */
+export function catFilterSorted(recipe: string): { files: string[]; script: string } | undefined {
+  const m = /^if for (\w+) in ([^;`$|&<>]*); do (?:if test -f \$\$\1; then cat \$\$\1; else cat ([^\s;`$|&<>]+)\/\$\$\1; fi|cat \$\$\1); done \| (\S+) > \$@-t1; then LC_ALL=C sort < \$@-t1 \| LC_ALL=C uniq > \$@-t2 && mv \$@-t2 \$@;(?: else if test -f \$@; then echo "[^"`$\\]*"; else exit 1; fi;)? fi$/.exec(squash(recipe));
+  if (!m || (m[3] !== undefined && m[3] !== '.')) return undefined;
+  const files = m[2]!.split(' ').filter(Boolean);
+  return files.length ? { files, script: m[4]! } : undefined;
+}
+
+/** LC_ALL=C sort | LC_ALL=C uniq over lines (a last line without its newline gains one). */
+export function sortUniq(text: string): string {
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  if (text === '') return '';
+  const sorted = lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.filter((l, i) => i === 0 || l !== sorted[i - 1]).map((l) => `${l}\n`).join('');
+}
+
 /** `( cat T; for v in \`cat L\`; do echo TEXT; done; ) > $@-tmp`: T, then TEXT for each word of L. */
 export function catAndList(recipe: string): { template: string; list: string; variable: string; echo: string } | undefined {
   const m = /^\s*\(\s*cat\s+(\S+);\s*for\s+(\w+)\s+in\s+`cat\s+(\S+)`;\s*do\s+echo\s+([^;`$]*\$\$\2[^;`$]*);\s*done;?\s*\)\s*>\s*\$@(?:-tmp|-t|\.tmp)\s*&&\s*mv\s+\$@(?:-tmp|-t|\.tmp)\s+\$@\s*$/.exec(recipe.replace(/\n/g, ' '));
@@ -286,6 +308,24 @@ async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext,
       text += out;
     }
     return { generator: `sed -n (${rule.fragment})`, inputs: seds.map((s) => repoPath('', s.file)!), text };
+  }
+  const piped = catFilterSorted(expand(recipe, rule.vars, rule.dir));
+  if (piped) {
+    // The script may be one only the tarball has (gnulib-tool --copy-file at bootstrap): read from the tarball, it is
+    // a tarball input its own finding must explain; its code must still be a version a filter model stands for.
+    const script = await input(piped.script);
+    const model = script && FILTER_MODELS.find((f) => has(script.text, f.fingerprint));
+    if (!script || !model) return undefined;
+    let stdin = '';
+    const inputs: string[] = [];
+    for (const f of piped.files) {
+      const src = await input(f);
+      if (!src) return undefined;
+      stdin += src.text;
+      inputs.push(src.path);
+    }
+    const out = model.filter(script.text, stdin);
+    return out === undefined ? undefined : { generator: script.path, inputs, text: sortUniq(out) };
   }
   const cl = catAndList(expand(recipe, rule.vars, rule.dir));
   if (cl) {

@@ -457,3 +457,130 @@ const symbolsModel: ScriptModel = {
 };
 
 export const MORE_SCRIPT_MODELS: readonly ScriptModel[] = [mkfuncsModel, singleBinaryModel, buildInfoModel, symbolsModel];
+
+// ---- gnulib: build-aux/declared.sh (a filter: C header text on stdin, one declared symbol a line out) ----
+
+/**
+ * A tracked or shipped script a rule pipes text through (`… | SCRIPT > $@-t1`): `filter` computes what it writes
+ * for that standard input, or undefined when its code is not the code the model stands for.
+ */
+export interface FilterModel {
+  id: string;
+  fingerprint: readonly string[];
+  filter(script: string, stdin: string): string | undefined;
+}
+
+/** The code of the three sed programs declared.sh pipes its input through (the spellings differ by version). */
+const SED_CODE = [
+  'sed_remove_comments="', '/[/][/*]/{', 'ta', ':a',
+  's,^\\\\(\\\\([^\\"\'/]\\\\|\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\|[/][^\\"\'/*]\\\\|[/]\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|[/]\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\)*\\\\)//.*,\\\\1,',
+  'te',
+  's,^\\\\(\\\\([^\\"\'/]\\\\|\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\|[/][^\\"\'/*]\\\\|[/]\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|[/]\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\)*\\\\)/[*]\\\\([^*]\\\\|[*][^/*]\\\\)*[*][*]*/,\\\\1 ,',
+  'ta',
+  '/^\\\\([^\\"\'/]\\\\|\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\|[/][^\\"\'/*]\\\\|[/]\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|[/]\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\)*[/][*]/{',
+  's,^\\\\(\\\\([^\\"\'/]\\\\|\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\|[/][^\\"\'/*]\\\\|[/]\\"\\\\([^\\\\\\"]\\\\|[\\\\].\\\\)*\\"\\\\|[/]\'\\\\([^\\\\\']\\\\|[\\\\].\\\\)*\'\\\\)*\\\\)/[*].*,\\\\1 ,',
+  'tu', ':u', 'n', 's,^\\\\([^*]\\\\|[*][^/*]\\\\)*[*][*]*/,,', 'tv', 's,^.*\\$,,', 'bu', ':v', '}', ':e', '}"',
+  "sed_test='s,^\\(\\(a\\|X\\)*\\)//.*,\\1,'", 'sed_result=`echo \'aaa//bcd\' | sed -e "$sed_test"`', 'test "$sed_result" = \'aaa\' \\',
+  '|| func_fatal_error "The \'sed\' program is not GNU sed. Try installing GNU sed."',
+  "sed_join_multiline_externs='",
+  /^\/\^extern \[\^;"?\]\*\$\/\{$/, ':a', 'N', 's/\\n/ /g', /^\/\^extern \[\^;"?\]\*\$\/\{$/, 'ba', '}', "}'",
+  /^sed_extract_extern_declared='s\/\^extern \[\^\(\)\]\*(?: |\[ \*\])\\\(\[A-Za-z_\]\[A-Za-z0-9_\]\*\\\) \*\[;\(\]\.\*\$\/\\1\/p'$/,
+  'sed -e "$sed_remove_comments" \\', '| sed -e "$sed_join_multiline_externs" \\', '| sed -n -e "$sed_extract_extern_declared"',
+];
+
+/**
+ * declared.sh's code in every version of gnulib's history (build-aux/declared.sh, 2019-02-03 to 2026-01-01: 21
+ * commits, scripts/declared-sh-versions.sh lists them): the usage, --version and option lines differ in the bug
+ * address, the program's package, the copyright years and the "Written by" form; the sed programs in two places
+ * (`[^;]` or `[^;"]` in the join, ` ` or `[ *]` before the name), which the model reads.
+ */
+function declaredCode(written: readonly string[]): readonly CodeLine[] {
+  return [
+    'func_usage ()', '{', 'echo "\\', 'Usage: declared.sh [OPTION]... < SOURCE.h', 'Extracts the declared global symbols of a C header file.', 'Options:',
+    '--help print this help and exit', '--version print version information and exit',
+    /^(?:Report bugs to <bruno@clisp\.org>\.|Send patches and bug reports to <bug-gnulib@gnu\.org>\.)"$/, '}',
+    'func_version ()', '{', /^echo "declared\.sh \(GNU (?:gnulib|libunistring)\)"$/, /^echo "Copyright \(C\) (?:2006-)?20\d\d Free Software Foundation, Inc\.$/,
+    'License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>', 'This is free software: you are free to change and redistribute it.',
+    'There is NO WARRANTY, to the extent permitted by law."', ...written, '}',
+    'func_fatal_error ()', '{', 'echo "declared.sh: *** $1" 1>&2', 'echo "declared.sh: *** Stop." 1>&2', 'exit 1', '}',
+    'while test $# -gt 0; do', 'case "$1" in', '--help | --hel | --he | --h )', 'func_usage', 'exit 0 ;;', '--version | --versio | --versi | --vers | --ver | --ve | --v )',
+    'func_version', 'exit 0 ;;', /^-- \) # Stop option pro?cessing$/, 'shift; break ;;', '-* )', /^func_fatal_error "unrecognized option: \$(?:1|option)"$/, ';;', '* )', 'break ;;', 'esac', 'done',
+    'if test $# -gt 0; then', 'func_fatal_error "too many arguments"', 'fi',
+    ...SED_CODE,
+  ];
+}
+const DECLARED_CODES = [declaredCode(['echo "Written by" "Bruno Haible"']), declaredCode(['echo', 'printf \'Written by %s.\\n\' "Bruno Haible"'])];
+
+// The sed programs' regular expressions. Each is deterministic (a C token is a string, a character literal, a
+// slash not opening a comment, or any other character; a comment body ends at its first `*/`), so POSIX's
+// leftmost-longest match and a backtracking match agree.
+const C_TOKEN = `(?:[^"'/]|"(?:[^\\\\"]|\\\\[^])*"|'(?:[^\\\\']|\\\\[^])*'|/[^"'/*]|/"(?:[^\\\\"]|\\\\[^])*"|/'(?:[^\\\\']|\\\\[^])*')`;
+const HAS_OPENER = /\/[/*]/;
+const LINE_COMMENT = new RegExp(`^(${C_TOKEN}*)//[^]*$`);
+const BLOCK_COMMENT = new RegExp(`^(${C_TOKEN}*)/\\*(?:[^*]|\\*[^/*])*\\*+/`);
+const OPEN_COMMENT = new RegExp(`^(${C_TOKEN}*)/\\*[^]*$`);
+const COMMENT_TAIL = /^(?:[^*]|\*[^/*])*\*+\//;
+
+/**
+ * sed_remove_comments as GNU sed runs it, line by line: `//` comments cut, closed `/* … *\/` comments replaced by a
+ * blank until none is left; an unclosed one cut at its start, then (`n`: the line printed, the next read) each
+ * following line blanked until one holds the comment's end, whose rest is kept unexamined. At the end of input
+ * inside a comment `n` prints and quits.
+ */
+export function sedRemoveComments(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let ps = lines[i++]!;
+    if (HAS_OPENER.test(ps))
+      for (;;) {
+        const line = LINE_COMMENT.exec(ps);
+        if (line) { ps = line[1]!; break; }
+        const block = BLOCK_COMMENT.exec(ps);
+        if (block) { ps = `${block[1]} ${ps.slice(block[0].length)}`; continue; }
+        const open = OPEN_COMMENT.exec(ps);
+        if (open) {
+          ps = `${open[1]} `;
+          for (;;) {
+            out.push(ps);
+            if (i >= lines.length) return out;
+            ps = lines[i++]!;
+            const tail = COMMENT_TAIL.exec(ps);
+            if (tail) { ps = ps.slice(tail[0].length); break; }
+            ps = '';
+          }
+        }
+        break;
+      }
+    out.push(ps);
+  }
+  return out;
+}
+
+/** What declared.sh writes for this standard input (one name a line), or undefined when the script is not a known version. */
+export function declaredSh(script: string, stdin: string): string | undefined {
+  const code = codeLines(script);
+  if (!DECLARED_CODES.some((c) => matchCode(code, c))) return undefined;
+  const quoteInJoin = code.includes('/^extern [^;"]*$/{');
+  const starBeforeName = code.some((l) => l.startsWith("sed_extract_extern_declared='s/^extern [^()]*[ *]"));
+  // sed reads lines; a last line without its newline is still a line.
+  const input = stdin.endsWith('\n') ? stdin.slice(0, -1).split('\n') : stdin.split('\n');
+  const uncommented = stdin === '' ? [] : sedRemoveComments(input);
+  const open = quoteInJoin ? /^extern [^;"]*$/ : /^extern [^;]*$/;
+  const joined: string[] = [];
+  for (let i = 0; i < uncommented.length; i++) {
+    let ps = uncommented[i]!;
+    // `N` at the end of input prints the pattern space and quits (GNU sed).
+    while (open.test(ps) && i + 1 < uncommented.length) ps = `${ps} ${uncommented[++i]}`;
+    joined.push(ps);
+  }
+  const extract = starBeforeName ? /^extern [^()]*[ *]([A-Za-z_][A-Za-z0-9_]*) *[;(][^]*$/ : /^extern [^()]* ([A-Za-z_][A-Za-z0-9_]*) *[;(][^]*$/;
+  return joined.map((l) => extract.exec(l)?.[1]).filter((n): n is string => n !== undefined).map((n) => `${n}\n`).join('');
+}
+
+export const declaredShModel: FilterModel = {
+  id: 'declared-sh',
+  fingerprint: ['sed_join_multiline_externs=', 'sed_extract_extern_declared='],
+  filter: declaredSh,
+};
+
+export const FILTER_MODELS: readonly FilterModel[] = [declaredShModel];
