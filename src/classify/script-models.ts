@@ -21,6 +21,10 @@
  *   symbols-manpage   curl's docs/libcurl/mksymbolsmanpage.pl: its header here-document, then one `## SYMBOL`
  *                     entry per row of symbols-in-versions with the row's versions; the optional "See X(3)."
  *                     sentence is traced to the branch of the script's `nameref` chain the symbol falls in.
+ *   declared-sh       gnulib's build-aux/declared.sh, a filter (FilterModel: header text on stdin): its three GNU sed
+ *                     programs — comments removed (with the `n` quirk of an unclosed comment), multi-line `extern`
+ *                     declarations joined, each declared name printed — for gnulib's exported-symbols rule
+ *                     (generator-model.ts catFilterSorted: libtextstyle.sym.in, libunistring.sym).
  */
 import { squashC } from './c-generators.js';
 
@@ -490,7 +494,7 @@ const SED_CODE = [
 
 /**
  * declared.sh's code in every version of gnulib's history (build-aux/declared.sh, 2019-02-03 to 2026-01-01: 21
- * commits, scripts/declared-sh-versions.sh lists them): the usage, --version and option lines differ in the bug
+ * commits; scripts/declared-sh-versions.mjs lists them and checks each): the usage, --version and option lines differ in the bug
  * address, the program's package, the copyright years and the "Written by" form; the sed programs in two places
  * (`[^;]` or `[^;"]` in the join, ` ` or `[ *]` before the name), which the model reads.
  */
