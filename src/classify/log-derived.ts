@@ -13,7 +13,8 @@
  *    (a list of names) or their subjects (a log), e.g. "94 of 97 commit subjects since v9.0 found".
  * Explained only when at most a small share of the lines is untraceable, none of those carries a
  * construct, and (when the range has commits) most of the range is found. Anything else stays with the
- * fallback (unexplained, high).
+ * fallback (unexplained, high) — except a tracked file the release edited (a NEWS typo fixed after tagging),
+ * which is then judged as any documentation edit (./doc-edit.ts: DOC_EDITED, medium, unless constructs or a new URL host).
  */
 import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
@@ -21,6 +22,7 @@ import type { PathDiff } from '../core/types.js';
 import { normaliseLine } from '../git/history.js';
 import { baseOf, dirOf } from './paths.js';
 import { newestChangelogEntry } from './changelog.js';
+import { docEditClassifier } from './doc-edit.js';
 import { fallbackFinding } from './fallback.js';
 import { findConstructs } from './suspicious.js';
 import { newHosts, urlHosts } from './urls.js';
@@ -180,8 +182,10 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   if (newest?.kind === 'commit' && newest.newest.toLowerCase() !== ctx.revision.commit.toLowerCase()) return undefined;
   const trace = await traceLogFile(diff.path, text, kind, templates, ctx);
   if (!trace) return undefined;
-  // Traced and refused: unexplained, so no later, weaker check (a ChangeLog's newest date) explains it.
-  if (!traceExplains(trace)) return fallbackFinding(diff);
+  // Traced and refused: unexplained, so no later, weaker check (a ChangeLog's newest date) explains it. A tracked
+  // NEWS or ChangeLog the release edited by hand (a typo fixed after tagging) is documentation: at most medium
+  // (DOC_EDITED, unexplained) when the edit carries no construct and no new URL host, as any doc edit (issue 11 g).
+  if (!traceExplains(trace)) return (diff.status === 'changed' ? await docEditClassifier.classify(diff, ctx) : undefined) ?? fallbackFinding(diff);
   // The lines that came from nowhere are what a human reads; they must not carry code.
   const constructs = findConstructs(trace.untraced.map((u) => u.text).join('\n'), diff.path).map((c) => ({ ...c, line: trace.untraced[c.line - 1]?.line ?? c.line }));
   if (constructs.length) return { ...fallbackFinding(diff), constructs } as Finding;

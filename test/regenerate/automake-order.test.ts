@@ -39,6 +39,17 @@ describe('undoRunstatedirMakefile', () => {
     expect(undoRunstatedirMakefile(debian + debian)).toBeUndefined();
     expect(undoRunstatedirMakefile(plain.replace('srcdir = @srcdir@\n', 'srcdir = @srcdir@\nrunstatedir = @runstatedir@\n'))).toBeUndefined();
   });
+  it('finds its sorted place whatever the neighbours (gpgme 1.18.0: after pythondir), and nowhere else', () => {
+    const python = plain.replace('psdir = @psdir@\n', 'psdir = @psdir@\npyexecdir = @pyexecdir@\npythondir = @pythondir@\n');
+    const shipped = python.replace('pythondir = @pythondir@\n', 'pythondir = @pythondir@\nrunstatedir = @runstatedir@\n');
+    expect(undoRunstatedirMakefile(shipped)).toEqual({ text: python, normalisation: { kind: 'debian-runstatedir-makefile', args: {} } });
+    // What a tamperer would change: the line out of its sorted place, next to a non-substitution line, or a
+    // neighbour that is not `NAME = @NAME@` — nothing is undone, so the difference stays.
+    expect(undoRunstatedirMakefile(python.replace('prefix = @prefix@\n', 'prefix = @prefix@\nrunstatedir = @runstatedir@\n'))).toBeUndefined();
+    expect(undoRunstatedirMakefile(python.replace('pythondir = @pythondir@\n', 'pythondir = @pythondir@\nrunstatedir = @runstatedir@\nCFLAGS += -O0\n'))).toBeUndefined();
+    expect(undoRunstatedirMakefile(python.replace('pythondir = @pythondir@\n', 'pythondir = @evil@\nrunstatedir = @runstatedir@\n'))).toBeUndefined();
+    expect(undoRunstatedirMakefile('runstatedir = @runstatedir@\nsbindir = @sbindir@\n')).toBeUndefined();
+  });
 });
 
 describe('distCommonWords', () => {
