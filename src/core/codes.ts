@@ -560,15 +560,16 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "A tar archive shipped inside the release (gettext's misc/archive.dir.tar) whose every member is, by blob id, a blob of the repository's object store, a file of the upstream blob index or of a pinned submodule; its members are listed while the outer archive streams.",
+      "A tar archive shipped inside the release (gettext's misc/archive.dir.tar) whose every member is, by blob id, a blob of the repository's object store, a file of the upstream blob index or of a pinned submodule, or — at the same path — a member an earlier, independently published release of the project carried; its members are listed while the outer archive streams.",
     docs: anchor('NESTED_ARCHIVE_KNOWN'),
-    message: (e) => `all ${e.members} member(s) known: ${e.history} from the repository's history, ${e.upstream} upstream copies, ${e.submodule} from a pinned submodule`,
+    message: (e) =>
+      `all ${e.members} member(s) known: ${e.history} from the repository's history, ${e.upstream} upstream copies, ${e.submodule} from a pinned submodule${e.release ? `, ${e.release} as published in an earlier release (${e.releases.join(', ')})` : ''}`,
   },
   NESTED_ARCHIVE_UNKNOWN_MEMBERS: {
     title: 'Tar archive with unknown members',
     severity: 'high',
     explained: false,
-    description: 'A tar archive shipped inside the release with members that are no blob of the repository, the upstream blob index or a pinned submodule (or that are not regular files): each is named.',
+    description: 'A tar archive shipped inside the release with members that are no blob of the repository, the upstream blob index or a pinned submodule, nor a member an earlier release published at that path (or that are not regular files): each is named.',
     docs: anchor('NESTED_ARCHIVE_UNKNOWN_MEMBERS'),
     message: (e) => `${e.unknown} of ${e.members} member(s) unknown: ${e.names.slice(0, 8).join(', ')}${e.unknown > 8 ? ', …' : ''}`,
   },

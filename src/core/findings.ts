@@ -184,8 +184,9 @@ export interface EvidenceMap extends AnomalyEvidence {
   };
   VERSION_STAMP: { version?: string; lines: number[] };
   /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */
-  NESTED_ARCHIVE_KNOWN: { members: number; history: number; upstream: number; submodule: number };
-  NESTED_ARCHIVE_UNKNOWN_MEMBERS: { members: number; known: number; unknown: number; names: string[] };
+  NESTED_ARCHIVE_KNOWN: { members: number; history: number; upstream: number; submodule: number; release: number; releases: string[] };
+  /** `release`/`releases`: members known as an earlier release published them (counted in `known`), when any. */
+  NESTED_ARCHIVE_UNKNOWN_MEMBERS: { members: number; known: number; unknown: number; names: string[]; release?: number; releases?: string[] };
   /** The git-version-gen string of a commit the release reaches (src/classify/version-file.ts). */
   VERSION_OF_EARLIER_COMMIT: { value: string; tag: string; commit?: string; commits?: number; prerelease?: boolean; dirty: boolean };
   LINE_ENDINGS_ONLY: { from: 'lf' | 'crlf'; to: 'lf' | 'crlf' };
