@@ -15,6 +15,7 @@
 #
 # Usage: scripts/fetch-upstream-releases.sh [DIR]   (default ${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-upstream)
 # then:  node scripts/build-upstream-db.mjs --releases DIR
+#        node scripts/build-release-members.mjs --releases DIR   (the nested archives' members: data/release-members.json.gz)
 # apt runs with a private state directory per suite (the system's sources are not touched). Nothing
 # downloaded is executed: the builder only reads the archives with tar and dpkg-deb.
 set -euo pipefail
