@@ -6,8 +6,7 @@
  * known by provenance: the release did not change it. "Earlier" is strict — a different release, made on an
  * earlier day than the verified revision's commit — so a release never vouches for itself.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { lazyGzipJson } from '../util/bundled-data.js';
 
 export interface ReleaseSource {
   project: string;
@@ -59,15 +58,5 @@ export function releaseMembersFrom(sources: ReleaseSource[], rows: readonly { pa
 }
 
 export const RELEASE_MEMBERS_URL = new URL('../../data/release-members.json.gz', import.meta.url);
-let bundled: ReleaseMembers | null | undefined;
 /** The bundled index, loaded on first use; null when the data file is missing. */
-export function bundledReleaseMembers(): ReleaseMembers | null {
-  if (bundled === undefined) {
-    try {
-      bundled = new ReleaseMembers(JSON.parse(gunzipSync(readFileSync(RELEASE_MEMBERS_URL)).toString('utf8')) as ReleaseMembersFile);
-    } catch {
-      bundled = null;
-    }
-  }
-  return bundled;
-}
+export const bundledReleaseMembers: () => ReleaseMembers | null = lazyGzipJson(RELEASE_MEMBERS_URL, (f: ReleaseMembersFile) => new ReleaseMembers(f));

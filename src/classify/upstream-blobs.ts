@@ -7,8 +7,7 @@
  * data/upstream-blobs.json.gz is built by scripts/build-upstream-db.mjs (derived data only: 80-bit blob id
  * prefixes and upstream paths). 80 bits with the same-name requirement leaves a forger well over 2^70 work.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { lazyGzipJson } from '../util/bundled-data.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier } from './types.js';
@@ -86,18 +85,8 @@ export function blobIndexFrom(rows: readonly { project: string; path: string; oi
 }
 
 export const BLOB_INDEX_URL = new URL('../../data/upstream-blobs.json.gz', import.meta.url);
-let bundled: BlobIndex | null | undefined;
 /** The bundled index, loaded on first use; null when the data file is missing (the check is then skipped). */
-export function bundledBlobIndex(): BlobIndex | null {
-  if (bundled === undefined) {
-    try {
-      bundled = new BlobIndex(JSON.parse(gunzipSync(readFileSync(BLOB_INDEX_URL)).toString('utf8')) as BlobIndexFile);
-    } catch {
-      bundled = null;
-    }
-  }
-  return bundled;
-}
+export const bundledBlobIndex: () => BlobIndex | null = lazyGzipJson(BLOB_INDEX_URL, (f: BlobIndexFile) => new BlobIndex(f));
 
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
