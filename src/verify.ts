@@ -44,7 +44,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   // The regeneration starts as the scan ends, on the provisional revision (./pipeline/early-regen.ts); explain
   // uses it only when it compares exactly the same inputs.
   const early = scanned.provisional
-    ? startEarlyRegeneration({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, repo: inputs.repo, scan: scanned.scan, git: await scanned.trees.get(scanned.provisional.commit), stripPrefix: opts.stripPrefix, maxRetainFile: settings.limits.maxRetainFile })
+    ? startEarlyRegeneration({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, repo: inputs.repo, scan: scanned.scan, git: await scanned.trees.get(scanned.provisional.commit), commit: scanned.provisional.commit, stripPrefix: opts.stripPrefix, maxRetainFile: settings.limits.maxRetainFile })
     : undefined;
   try {
     return await explainAndReport(opts, inputs, settings, scanned, early);
@@ -95,7 +95,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
             void reuse.started.then(started);
             return reuse.report;
           }
-        : (diffs, tarball, started) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }),
+        : (diffs, tarball, started) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }),
     });
     return buildResult({
       archive: inputs.archive,

@@ -139,6 +139,8 @@ export interface ProcedureStepArgs {
   'automake-late-files': { files: string[] };
   /** automake's traces (or autotest) ran with autoconf `used` (a final release) for the stamped test release `stamped`. */
   'autoconf-substitute': { stamped: string; used: string };
+  /** configure.ac's esyscmd asks git: the generators saw a read-only git checkout of `commit` with the repository's `tags` (./git-view.ts). */
+  'git-checkout': { commit: string; tags: number };
 }
 export type ProcedureStepKind = keyof ProcedureStepArgs;
 export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: ProcedureStepArgs[K] } }[ProcedureStepKind];

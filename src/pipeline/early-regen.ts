@@ -56,6 +56,8 @@ export interface EarlyArgs {
   scan: ScanResult;
   /** The provisional revision's whole tree. */
   git: GitTree;
+  /** The provisional revision's commit (a git checkout of it when configure.ac's esyscmd asks git). */
+  commit?: string;
   /** The caller's prefix option (undefined: detected). */
   stripPrefix: string | undefined;
   maxRetainFile: number;
@@ -73,7 +75,7 @@ export function startEarlyRegeneration(a: EarlyArgs): EarlyRegeneration | undefi
   const reader = new BlobReader(a.repo);
   let started = () => {};
   const running = new Promise<void>((resolve) => (started = resolve));
-  const report = regenerate({ mode: a.mode, cacheDir: a.cacheDir, algo: a.repo.objectFormat, git: a.git, diffs: cmp.diffs, readGit: (oid) => reader.read(oid, a.maxRetainFile), tarball, started });
+  const report = regenerate({ mode: a.mode, cacheDir: a.cacheDir, algo: a.repo.objectFormat, git: a.git, diffs: cmp.diffs, readGit: (oid) => reader.read(oid, a.maxRetainFile), tarball, started, ...(a.commit ? { checkout: { gitDir: a.repo.gitDir, commit: a.commit, objectFormat: a.repo.objectFormat } } : {}) });
   const settled = report.then(() => undefined, () => undefined);
   return {
     scan: a.scan,

@@ -37,6 +37,7 @@ import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
+import { esyscmdAsksGit, writeGitView, type GitCheckout } from './git-view.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
@@ -70,6 +71,8 @@ export interface RegenerateArgs {
   path?: string;
   /** Called once the scratch tree is written and the generators are starting (not called when none run). */
   started?: () => void;
+  /** The repository and revision, for a read-only git checkout when configure.ac's esyscmd asks git (./git-view.ts). */
+  checkout?: GitCheckout;
 }
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -510,6 +513,11 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
 
     // .gmo catalogs need only their .po files: compiled in a sandbox of their own while the generators run
     // (the two use both cores); their result joins the report once the generators have succeeded.
+    // configure.ac's esyscmd asking git (GnuPG's autogen.sh --find-version): a read-only checkout of the revision.
+    const esyscmds = (acText: string) => ['esyscmd', 'm4_esyscmd', 'm4_esyscmd_s'].flatMap((m) => macroFirstArgs(acText, m));
+    const asksGit = args.checkout && dirs.some((d) => esyscmdAsksGit(esyscmds(d.acText), (p) => readOutput(base, inDir(d.dir, p))?.toString('latin1')));
+    const view = asksGit ? writeGitView(args.checkout!, join(temp, 'git'), base) : undefined;
+    const gitView = view ? { mounts: view.mounts, step: { kind: 'git-checkout' as const, args: { commit: args.checkout!.commit, tags: view.tags } } } : undefined;
     compiling = compileCatalogs(args, gettextFiles, head, tarballOnly, join(temp, 'catalogs'), (po) => (origin.get(po) === 'git' ? readOutput(base, po) : undefined), (po) => origin.get(po));
     args.started?.();
     // ---- run the generators, once per tool set; the run that reproduces most is kept ----
@@ -519,7 +527,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
       const acdir = join(temp, `acdir-${n}`);
       mkdirSync(acdir);
-      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}) });
+      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(gitView ? { gitView } : {}) });
       if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
       const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
       if (!best || score(run) > score(best)) best = run;
@@ -635,6 +643,8 @@ interface GeneratorRun {
   origin: Map<string, RegenInput['origin']>;
   /** The autoconf that stands in for a stamped test release: autoconf and autoheader are then not run (their outputs keep their label). */
   standIn?: { stamped: string; used: string };
+  /** A read-only git checkout the generators see (./git-view.ts): its host paths and the procedure step naming it. */
+  gitView?: { mounts: string[]; step: ProcedureStep };
 }
 
 /** aclocal → autoconf → autoheader → automake in each configure directory, then libtoolize. */
@@ -644,10 +654,11 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
   const toolOf = (name: ToolName) => tools.find((t) => t.name === name)!;
   const prefixes = [...tools, ...(g.libtool ? [g.libtool] : [])].flatMap((t) => (t.prefix ? [t.prefix] : []));
   const sandboxRun = async (dir: string, argv: string[], toolchains = prefixes, root = scratch) => {
-    const r = await runSandboxed(g.sandbox, { scratch: root, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
+    const r = await runSandboxed(g.sandbox, { scratch: root, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir, ...(g.gitView?.mounts ?? [])], ...(args.limits ? { limits: args.limits } : {}) });
     if (r.code !== 0) throw new GeneratorFailure({ kind: 'generator-failed', args: { command: argv, dir, failure: commandFailure(r) } });
   };
   const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedureSteps: ProcedureStep[] = [], ran?: Tool, normalisationSteps: Normalisation[] = [], root = scratch) => {
+    if (g.gitView && step !== 'libtoolize' && !procedureSteps.some((s) => s.kind === 'git-checkout')) procedureSteps = [g.gitView.step, ...procedureSteps];
     const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
     const regenerated = readOutput(root, path);
     const shipped = args.tarball(path);
@@ -716,7 +727,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
   const substOf = async (d: ConfigureDir): Promise<Map<string, string>> => {
     let v = traced.get(d.dir);
     if (!v) {
-      const r = await runSandboxed(g.sandbox, { scratch, cwd: d.dir || undefined, argv: ['autoconf', '--trace=AC_SUBST:$1=$2'], toolchains: prefixes, readOnly: [g.acdir], ...(args.limits ? { limits: args.limits } : {}) });
+      const r = await runSandboxed(g.sandbox, { scratch, cwd: d.dir || undefined, argv: ['autoconf', '--trace=AC_SUBST:$1=$2'], toolchains: prefixes, readOnly: [g.acdir, ...(g.gitView?.mounts ?? [])], ...(args.limits ? { limits: args.limits } : {}) });
       v = r.code === 0 ? substValues(r.stdout, d.acText) : new Map();
       traced.set(d.dir, v);
     }

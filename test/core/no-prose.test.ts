@@ -120,6 +120,7 @@ const PROCEDURES: [ProcedureStep, string][] = [
   ],
   [{ kind: 'automake-late-files', args: { files: ['THANKS'] } }, 'set aside while automake ran: THANKS (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)'],
   [{ kind: 'autoconf-substitute', args: { stamped: '2.72e', used: '2.72' } }, 'autoconf 2.72 (a final release of its series) stood in for the stamped test release 2.72e, which is not available'],
+  [{ kind: 'git-checkout', args: { commit: '26ff163bd6912fa7e8cb522d0799e17095ac1efb', tags: 98 } }, "configure.ac's esyscmd asks git: the generators saw a read-only git checkout of 26ff163bd691 with the repository's 98 tag(s), as in the maintainer's checkout of the tag"],
   [{ kind: 'suite-by-blob-id', args: { version: '2.71', algo: 'sha1' } }, "the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf 2.71, configure's, was used) and it is compared by its sha1 blob id"],
 ];
 

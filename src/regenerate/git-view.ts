@@ -1,0 +1,88 @@
+/**
+ * A read-only git checkout of the compared revision for the sandboxed generators. Some configure.ac files ask
+ * git for the version while autoconf expands them: GnuPG's projects (gpgme, libgpg-error, libgcrypt, libassuan …)
+ * run `m4_esyscmd([./autogen.sh --find-version PKG MAJOR MINOR MICRO])`, which calls `git describe --match
+ * "PKG-X.Y.[0-9]*" --long` and `git rev-parse --short HEAD` when `.git` exists and otherwise prints
+ * "X.Y.Z-unknown" and revision 0000000. The maintainer ran autoconf in a checkout of the tag; without one every
+ * AC_INIT string of the regenerated configure says "-unknown" and its BUILD_REVISION lines hold zeros.
+ *
+ * The view is what a checkout of the tag shows git, and nothing else: a git directory of our own (HEAD = the
+ * commit, detached; packed-refs = the repository's tags, peeled; objects borrowed read-only through
+ * objects/info/alternates) named by a `.git` file at the top of the scratch tree. The real git of this machine
+ * runs inside the bubblewrap sandbox, like the generators, with the view and the repository's object directories
+ * mounted read-only. It is offered only when a configure.ac's esyscmd commands name `git` or run a tracked script
+ * that calls `git describe`, `git rev-parse`, `git log` or `git rev-list`; every other release regenerates exactly
+ * as before. Nothing is normalised: the output is compared byte for byte, so a configure whose version strings
+ * or revision the tag's git does not give still differs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+
+/** The repository and the revision the scratch tree was written from. */
+export interface GitCheckout {
+  gitDir: string;
+  commit: string;
+  /** The repository's object format (a sha256 repository needs it in the view's config). */
+  objectFormat?: 'sha1' | 'sha256';
+}
+
+const GIT_COMMAND = /\bgit\s+(?:describe|rev-parse|log|rev-list|show)\b/;
+
+/**
+ * Whether the esyscmd commands of a configure.ac ask git: the commands themselves name `git`, or they run a
+ * file (`read` returns its text when it is part of the tree) whose text calls one of git's read commands.
+ */
+export function esyscmdAsksGit(commands: readonly string[], read: (path: string) => string | undefined): boolean {
+  for (const c of commands) {
+    if (/(?:^|[\s;|&(`'"])git(?=[\s;|&)`'"]|$)/.test(c)) return true;
+    for (const w of c.split(/[\s;|&<>()'"`]+/)) {
+      if (!/^[\w.][\w./+-]*$/.test(w) || w.startsWith('-')) continue;
+      const text = read(w.replace(/^\.\//, ''));
+      if (text !== undefined && GIT_COMMAND.test(text)) return true;
+    }
+  }
+  return false;
+}
+
+/** The object directories git reads for the repository: its own and those its alternates name (one level). */
+function objectDirs(gitDir: string): string[] {
+  const own = join(gitDir, 'objects');
+  const dirs = [own];
+  try {
+    for (const l of readFileSync(join(own, 'info', 'alternates'), 'utf8').split('\n')) {
+      const p = l.trim();
+      if (p && !p.startsWith('#') && isAbsolute(p) && existsSync(p)) dirs.push(p);
+    }
+  } catch {
+    // no alternates
+  }
+  return dirs;
+}
+
+/**
+ * Writes the view under `viewDir` and the `.git` file naming it at the top of `scratch`; returns the host paths
+ * the sandbox must mount read-only and the number of tags, or undefined when the repository's tags cannot be
+ * listed or the scratch tree already has a `.git` (a tarball-only file of that name is never replaced).
+ */
+export function writeGitView(checkout: GitCheckout, viewDir: string, scratch: string): { mounts: string[]; tags: number } | undefined {
+  if (existsSync(join(scratch, '.git'))) return undefined;
+  let refs: string;
+  try {
+    refs = execFileSync('git', ['--git-dir', checkout.gitDir, 'for-each-ref', '--format=%(objectname) %(refname)%0a^%(*objectname)', 'refs/tags'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+  const packed = refs.split('\n').filter((l) => l && l !== '^');
+  const objects = objectDirs(checkout.gitDir);
+  mkdirSync(join(viewDir, 'objects', 'info'), { recursive: true });
+  mkdirSync(join(viewDir, 'refs', 'heads'), { recursive: true });
+  mkdirSync(join(viewDir, 'refs', 'tags'), { recursive: true });
+  writeFileSync(join(viewDir, 'HEAD'), `${checkout.commit}\n`);
+  const sha256 = checkout.objectFormat === 'sha256';
+  writeFileSync(join(viewDir, 'config'), `[core]\n\trepositoryformatversion = ${sha256 ? 1 : 0}\n\tbare = false\n${sha256 ? '[extensions]\n\tobjectformat = sha256\n' : ''}`);
+  writeFileSync(join(viewDir, 'objects', 'info', 'alternates'), objects.map((d) => `${d}\n`).join(''));
+  writeFileSync(join(viewDir, 'packed-refs'), ['# pack-refs with: peeled fully-peeled sorted ', ...packed].join('\n') + '\n');
+  writeFileSync(join(scratch, '.git'), `gitdir: ${viewDir}\n`);
+  return { mounts: [viewDir, ...objects], tags: packed.filter((l) => !l.startsWith('^')).length };
+}

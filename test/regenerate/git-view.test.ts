@@ -1,0 +1,93 @@
+/**
+ * A configure.ac that asks git for its version while autoconf expands it (GnuPG's `./autogen.sh --find-version`:
+ * `git describe` in a checkout, "X.Y-unknown" outside one), end to end: a real git repository, the release made by
+ * the real autoconf in a checkout of the tag (the maintainer's process), then distdiff. The generators see a
+ * read-only git checkout of the tag (src/regenerate/git-view.ts), so configure reproduces byte for byte and the
+ * evidence names the checkout; a tampered configure whose version the tag's git does not give still differs.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/findings.js';
+import { esyscmdAsksGit } from '../../src/regenerate/git-view.js';
+import { verify } from '../../src/verify.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+import { distRelease, editFile, releaseCopies } from './release.js';
+
+const root = tempDir('distdiff-gitview-');
+const repoDir = join(root, 'demo');
+const cache = join(root, 'cache');
+let tarball = '';
+let distDir = '';
+let commit = '';
+
+// The version and the revision come from git when .git exists, as in GnuPG's autogen.sh.
+const GETVER = `#!/bin/sh
+if test -e .git; then
+  v=$(git describe --match 'v[0-9]*' --long 2>/dev/null | sed -e 's/^v//' -e 's/-0-g[0-9a-f]*$//')
+  r=$(git rev-parse --short HEAD)
+fi
+echo "\${v:-1.0-unknown}:\${r:-0000000}:"
+`;
+const CONFIGURE_AC = `m4_define([demo_verslist], m4_split(m4_esyscmd([sh ./getver.sh]), [:]))
+AC_INIT([demo], m4_argn(1, demo_verslist), [bugs@example.invalid])
+AC_CONFIG_SRCDIR([demo.c])
+BUILD_REVISION="m4_argn(2, demo_verslist)"
+AC_SUBST([BUILD_REVISION])
+AC_OUTPUT
+`;
+
+beforeAll(() => {
+  const repo = makeRepo(repoDir);
+  commit = repo.commit({ 'configure.ac': CONFIGURE_AC, 'getver.sh': GETVER, 'demo.c': 'int demo(void) { return 42; }\n' });
+  repo.tag('v1.0', { message: 'demo 1.0' });
+  ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', 'autoconf && mkdir demo-1.0 && cp -p configure configure.ac getver.sh demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0'));
+}, 120_000);
+
+const tampered = releaseCopies(root, () => distDir, 'demo-1.0');
+const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
+const configureOf = (fs: Finding[]) => fs.find((f) => f.path === 'configure')!;
+
+describe('a git checkout for configure.ac esyscmd that asks git', () => {
+  it('the release (version and revision from git describe) reproduces, with the checkout named in the procedure', async () => {
+    const r = await run(tarball);
+    const f = configureOf(r.findings);
+    expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error('configure not proved');
+    expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit, tags: 1 } }]);
+    expect(f.evidence.proof.normalisationSteps).toEqual([]);
+    expect(r.verdict).not.toBe('different');
+  }, 120_000);
+
+  it('a configure whose version or revision the tag\'s git does not give still differs (high, the lines shown)', async () => {
+    // What a tamperer would change: the version string (a release claiming to be 1.1), or the revision it names.
+    for (const [from, to] of [["PACKAGE_VERSION='1.0'", "PACKAGE_VERSION='1.1'"], [`BUILD_REVISION="${commit.slice(0, 7)}"`, 'BUILD_REVISION="deadbee"']] as const) {
+      const tar = tampered((d) => editFile(d, 'configure', (s) => {
+        if (!s.includes(from)) throw new Error(`no ${from} in configure`);
+        return s.replace(from, to);
+      }));
+      const r = await run(tar);
+      const f = configureOf(r.findings);
+      expect(f.code, to).toBe('REGENERATION_MISMATCH');
+      expect(f.severity).toBe('high');
+      if (f.diff?.kind !== 'text') throw new Error('no text diff');
+      expect(f.diff.unified).toContain(`+${to}`);
+      expect(r.verdict).toBe('different');
+    }
+  }, 240_000);
+});
+
+describe('esyscmdAsksGit', () => {
+  const files: Record<string, string> = { 'autogen.sh': GETVER, 'build-aux/mkver': '#!/bin/sh\necho 1.0\n' };
+  const read = (p: string) => files[p];
+  it('is true when a command names git or runs a tree file that calls git describe/rev-parse/log/rev-list', () => {
+    expect(esyscmdAsksGit(['git describe --always'], read)).toBe(true);
+    expect(esyscmdAsksGit(['./autogen.sh --find-version gpgme 1 18 0'], read)).toBe(true);
+    expect(esyscmdAsksGit(['sh ./autogen.sh'], read)).toBe(true);
+  });
+  it('is false for commands that never reach git', () => {
+    expect(esyscmdAsksGit(['echo 1.0', 'printf "0x%02x%02x00" 1 46'], read)).toBe(false);
+    expect(esyscmdAsksGit(['build-aux/mkver', 'cat .tarball-version'], read)).toBe(false);
+    expect(esyscmdAsksGit(['digits 1.0'], read)).toBe(false);
+  });
+});
