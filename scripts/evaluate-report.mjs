@@ -125,6 +125,8 @@ const VARIANTS = [
   ['doc-trim', 'npm-semver-7.6.0', 0], ['payload-ds', 'fmt-9.1.0', 1],
   ['parser-line', 'bison-3.8.2', 1, 'src/parse-gram.c', 'high'],
   ['notes-line', 'libtool-2.5.4', 1, 'doc/notes.txt', 'high'], ['ltdl-flag', 'libtool-2.5.4', 1, 'libltdl/Makefile.in', 'high'],
+  ['m4-flag', 'xz-5.4.1', 1, 'm4/gettext.m4', 'high'], ['po-rule', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
+  ['copy-obj', 'xz-5.4.1', 1, 'src/liblzma/liblzma_la-payload.o', 'high'], ['stamp-var', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

@@ -7,18 +7,54 @@ import type { PathDiff } from '../core/types.js';
 import { isBuildAffecting } from './build-affecting.js';
 import type { Classifier } from './types.js';
 
+/** Source files a compiler, interpreter or loader picks up by their name (Go compiles every .go file of a package). */
+const CODE_EXT = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|s|asm|m|mm|go|rs|py|pyx|pxd|pyi|pth|js|mjs|cjs|ts|mts|cts|jsx|tsx|node|wasm|so|dylib|dll|a|o|java|kt|kts|scala|groovy|rb|php|lua|tcl|r|swift|zig|nim|d|cs|fs|vb|el|lisp|scm|clj|ex|exs|erl|hs|ml|mli)$/i;
+/** A directory whose files a build leaves alone: tests, test data, fixtures, examples. */
+const INERT_DIR = /^(?:.*[-_])?(?:tests?|testdata|testing|testsuite|fixtures?|examples?|samples?|demos?|corpus)$/i;
+
+/** Whether the build or a loader could run or read the file as code at this path. */
+function active(path: string, executable: boolean): boolean {
+  return executable || isBuildAffecting(path) || CODE_EXT.test(path);
+}
+
+function underInertDir(path: string): boolean {
+  return path.split('/').slice(0, -1).some((seg) => INERT_DIR.test(seg));
+}
+
+/**
+ * Whether a tarball-only copy of a tracked file keeps the file's role (issue 11, "tampering that passes"). A
+ * copy explains nothing about where it lands: a payload committed as test data (as the xz-utils payload
+ * was) and shipped as a copy at a path the build compiles or runs (`testdata/hook.go.txt` → `hook.go`: Go
+ * compiles it; `tests/files/x.bin` → `build-aux/x.sh`) must stay unexplained. A copy that is not code or a
+ * build file (README.md → README, NEWS → ChangeLog) keeps its role. One that is must have the source's base
+ * name, or the source's base name minus an extension (gnulib's `gl/lib/X.c` → `lib/X.c`, `Makefile.dist` →
+ * `Makefile`), be code too, not be executable where the source is not, and not come from a test, fixture or
+ * example directory unless it lands in one too.
+ */
+export function copyKeepsRole(path: string, source: string, executable: boolean, sourceExecutable: boolean): boolean {
+  if (!active(path, executable)) return true;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  const srcBase = source.slice(source.lastIndexOf('/') + 1);
+  if (srcBase !== base && !srcBase.startsWith(`${base}.`)) return false;
+  if (!active(source, sourceExecutable) && !isBuildAffecting(`${source.slice(0, source.lastIndexOf('/') + 1)}${base}`)) return false;
+  if (executable && !sourceExecutable) return false;
+  return !underInertDir(source) || underInertDir(path);
+}
+
 export function fallbackFinding(diff: PathDiff): Finding {
   const t = diff.tarball;
   const g = diff.git;
   switch (diff.status) {
     case 'tarball-only': {
-      if (diff.copyOf) return makeFinding('COPY_OF_TRACKED', diff.path, { source: diff.copyOf });
+      if (diff.copyOf && copyKeepsRole(diff.path, diff.copyOf, !!t?.executable, !!diff.copyOfExecutable))
+        return makeFinding('COPY_OF_TRACKED', diff.path, { source: diff.copyOf });
       // High whatever the file type: an unexplained addition fails the default gate (issue 11).
       const build = isBuildAffecting(diff.path);
       return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, {
         size: t?.size ?? 0,
         oid: t?.oid,
         buildAffecting: build,
+        ...(diff.copyOf ? { copyOf: diff.copyOf } : {}),
       });
     }
     case 'git-only':

@@ -61,6 +61,14 @@ export interface Provenance {
   novelLines: number;
   /** The version's lines the copy lacks. */
   removedLines: number;
+  /**
+   * The version's lines the copy drops without putting anything in their place (a change region with no
+   * novel line): their hashes, and `at`, the copy's line (1-based) they would stand before. A pure deletion,
+   * which src/classify/novel-lines.ts must account for.
+   */
+  deleted: { at: number; hashes: number[] }[];
+  /** Every novel line's number (1-based), the listed ones and the rest. */
+  novelAt: number[];
   /** The project the file name belongs to. */
   owner: string;
 }
@@ -156,16 +164,23 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
   const novel: NovelLine[] = [];
   let novelLines = 0;
   let removedLines = 0;
+  const deleted: { at: number; hashes: number[] }[] = [];
+  const novelAt: number[] = [];
   let at = 0;
-  for (const p of best.parts) {
+  const parts = best.parts;
+  for (let k = 0; k < parts.length; k++) {
+    const p = parts[k]!;
     const n = p.count ?? p.value.length;
     if (p.removed) {
       removedLines += n;
+      // diffArrays puts a replacement's removed part next to its added part
+      if (!parts[k - 1]?.added && !parts[k + 1]?.added) deleted.push({ at: at + 1, hashes: p.value });
       continue;
     }
     if (p.added) {
       for (let i = 0; i < n; i++) {
         novelLines++;
+        novelAt.push(at + i + 1);
         if (novel.length < MAX_NOVEL_EVIDENCE) {
           const t = text[at + i] ?? '';
           novel.push({ line: at + i + 1, text: t.length > MAX_LINE_TEXT ? `${t.slice(0, MAX_LINE_TEXT)}…` : t });
@@ -174,7 +189,7 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
     }
     at += n;
   }
-  return { version: pickVersion(best.entry.versions, owner), novel, novelLines, removedLines, owner };
+  return { version: pickVersion(best.entry.versions, owner), novel, novelLines, removedLines, deleted, novelAt, owner };
 }
 
 /** Rank of a group of same-content versions: owned by the file's project first. */

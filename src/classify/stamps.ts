@@ -39,7 +39,17 @@ const DATE_RES: RegExp[] = [
 const UNRELEASED = /\[unreleased\]|\bunreleased\b/gi;
 /** A C/shell identifier naming a version (LIBCURL_VERSION, PACKAGE_VERSION) where the tarball has the quoted literal. */
 const VERSION_MACRO = /\b[A-Z][A-Z0-9_]*VERSION[A-Z0-9_]*\b/g;
-const GENERIC_VERSION = /\bv?\d+(?:\.\d+)+(?:[-+~._]?(?:alpha|beta|rc|pre|dev|git|snapshot)\w*|[-+~][0-9A-Za-z.]+)?\b|@[A-Z_]+@|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_]*\)/g;
+/**
+ * What git's side may hold where the release put its version or date: a version-looking number, or a
+ * placeholder or variable one of whose `_`-separated words says it is a version or date (`@VERSION@`,
+ * `${PROJECT_VERSION}`, `$(RELEASE_DATE)`, `@PACKAGE_VERSION_MAJOR@`). Any other variable is not a stamp: `set(HARDEN ${HARDENING_FLAGS})` becoming
+ * `set(HARDEN 1.2.3)` drops the hardening flags.
+ */
+const STAMP_NAME = String.raw`(?:[A-Za-z0-9]+_)*(?:VERSION|VER|RELEASE|DATE|YEAR|MONTH|DAY|TIMESTAMP|STAMP|TAG|REVISION|REV)S?(?:_[A-Za-z0-9]+)*`;
+const GENERIC_VERSION = new RegExp(
+  String.raw`\bv?\d+(?:\.\d+)+(?:[-+~._]?(?:alpha|beta|rc|pre|dev|git|snapshot)\w*|[-+~][0-9A-Za-z.]+)?\b|@${STAMP_NAME}@|\$\{${STAMP_NAME}\}|\$\(${STAMP_NAME}\)`,
+  'gi',
+);
 
 /** Whether replacing one version macro of git's (masked) line by the quoted (masked) version gives the tarball's. */
 function macroBecameVersion(gitMasked: string, tarballMasked: string): boolean {
@@ -59,13 +69,13 @@ function troffArgs(line: string): string[] {
  * manual unchanged; the date is a date; the source names the release version and is git's source with at most
  * that version (and a date) added — "libcurl" → "libcurl 7.88.1".
  */
-function thRestamped(git: string, tarball: string, versionRe: RegExp | undefined): boolean {
+function thRestamped(git: string, tarball: string, versionRe: RegExp | undefined, near: DateFilter): boolean {
   if (!versionRe || !/^\.TH\s/.test(git) || !/^\.TH\s/.test(tarball)) return false;
   const g = troffArgs(git);
   const t = troffArgs(tarball);
   if (g.length !== t.length || t.length < 5 || g[0] !== '.TH') return false;
   if (g[1] !== t[1] || g[2] !== t[2] || g.slice(5).join('\u0001') !== t.slice(5).join('\u0001')) return false;
-  if (!hasDate(t[3]!) || maskDates(t[3]!).trim() !== MASK) return false;
+  if (!hasDate(t[3]!, near) || maskDates(t[3]!, near).trim() !== MASK) return false;
   versionRe.lastIndex = 0;
   const source = t[4]!.replace(versionRe, MASK);
   versionRe.lastIndex = 0;
@@ -78,16 +88,20 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function maskDates(line: string): string {
+/** Which dates count: every date, or (for the tarball's side) only those near the release. */
+type DateFilter = (text: string) => boolean;
+const ANY_DATE: DateFilter = () => true;
+
+function maskDates(line: string, keep: DateFilter = ANY_DATE): string {
   let out = line;
-  for (const re of DATE_RES) out = out.replace(re, MASK);
+  for (const re of DATE_RES) out = out.replace(re, (m) => (keep(m) ? MASK : m));
   return out;
 }
 
-function hasDate(line: string): boolean {
+function hasDate(line: string, keep: DateFilter = ANY_DATE): boolean {
   return DATE_RES.some((re) => {
     re.lastIndex = 0;
-    const hit = re.test(line);
+    const hit = [...line.matchAll(re)].some((m) => keep(m[0]));
     re.lastIndex = 0;
     return hit;
   });
@@ -101,8 +115,15 @@ export interface StampCheck {
   versionSeen: boolean;
 }
 
-/** Line numbers (tarball side) of the stamp-only changes, or undefined when anything else changed. */
-export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string): StampCheck | undefined {
+/**
+ * Line numbers (tarball side) of the stamp-only changes, or undefined when anything else changed. With the
+ * tag's commit date (`date`), a date on the tarball's side is a stamp only within NEAR_DAYS of it: a release
+ * stamps its own date, while moving an expiry or a cut-over date (`EXPIRY "2030-01-01"` → "2020-01-01") is
+ * a change. Without a date every date counts (the in-memory core without a revision date).
+ */
+export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string, date?: string): StampCheck | undefined {
+  const when = date ? Date.parse(date) : NaN;
+  const near: DateFilter = Number.isFinite(when) ? (m) => nearDate(m, when) : ANY_DATE;
   const alts = [version ? `v?${escapeRe(version)}` : undefined, tag && tag !== version && tag !== `v${version}` ? escapeRe(tag) : undefined].filter(Boolean);
   const versionRe = alts.length ? new RegExp(`(?<![0-9A-Za-z.])(?:${alts.join('|')})(?![0-9A-Za-z])`, 'g') : undefined;
   // git may hold an older tag of the same shape (R_2_4_9 where the release says R_2_5_0)
@@ -134,13 +155,13 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       const t = added[k]!.text.replace(/\r$/, '');
       const g = removed[k]!.replace(/\r$/, '');
       const hasVersion = versionRe ? (versionRe.lastIndex = 0, versionRe.test(t)) : false;
-      if (!hasVersion && !hasDate(t)) return undefined;
+      if (!hasVersion && !hasDate(t, near)) return undefined;
       versionSeen ||= hasVersion;
       // a URL gaining ?h=<tag> (cgit links pinned to the release)
-      const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t)).replace(/[?&]h=\u0000/g, '');
+      const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t, near)).replace(/[?&]h=\u0000/g, '');
       const gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
       // git's side may name the version macro where the tarball has the literal ("8.14.1" for LIBCURL_VERSION)
-      if (tm !== gm && !macroBecameVersion(gm, tm) && !thRestamped(g, t, versionRe)) return undefined;
+      if (tm !== gm && !macroBecameVersion(gm, tm) && !thRestamped(g, t, versionRe, near)) return undefined;
       lines.push(added[k]!.at);
     }
   }
@@ -207,7 +228,7 @@ export const stampsClassifier: Classifier = {
     const c = await changedContent(diff, ctx);
     if (!c || c.git.length > MAX_BYTES || c.tarball.length > MAX_BYTES) return undefined;
     if (c.git.includes(0) || c.tarball.includes(0)) return undefined;
-    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag);
+    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag, ctx.revision.date);
     if (!r) return undefined;
     return makeFinding('VERSION_STAMP', diff.path, {
       ...(r.versionSeen && ctx.revision.version ? { version: ctx.revision.version } : {}),

@@ -172,6 +172,16 @@ export class UpstreamDb {
     return this.linesDb;
   }
 
+  /** Whether some known version of `name` (any project, any date) has a line of this 32-bit hash. */
+  knownLine(name: string, hash: number): boolean {
+    return this.lines()?.knownLine(name, hash) ?? false;
+  }
+
+  /** Whether some known version of `name` has a line of hash `a` directly followed by one of hash `b`. */
+  knownPair(name: string, a: number, b: number): boolean {
+    return this.lines()?.knownPair(name, a, b) ?? false;
+  }
+
   /**
    * The 32-bit line hashes of one version, in order (of its aclocal form with `form` 'aclocal'); undefined
    * when the line data lacks it.

@@ -198,6 +198,32 @@ export class LinesDb {
     return this.versionsOf(name)?.has(blob.slice(0, BLOB_KEY_HEX)) ?? false;
   }
 
+  private readonly dicts = new Map<string, Set<number>>();
+  /** Whether some known version of `name` has a line of this hash (the name's dictionary of distinct lines). */
+  knownLine(name: string, hash: number): boolean {
+    let d = this.dicts.get(name);
+    if (!d) {
+      const f = this.raw.files[name];
+      const b = f ? Buffer.from(f.dict, 'base64') : Buffer.alloc(0);
+      d = new Set();
+      for (let i = 0; i + 4 <= b.length; i += 4) d.add(b.readUInt32LE(i));
+      this.dicts.set(name, d);
+    }
+    return d.has(hash);
+  }
+
+  private readonly pairs = new Map<string, Set<string>>();
+  /** Whether some known version of `name` has a line of hash `a` directly followed by one of hash `b`. */
+  knownPair(name: string, a: number, b: number): boolean {
+    let set = this.pairs.get(name);
+    if (!set) {
+      set = new Set();
+      for (const lines of this.versionsOf(name)?.values() ?? []) for (let i = 0; i + 1 < lines.length; i++) set.add(`${lines[i]}:${lines[i + 1]}`);
+      this.pairs.set(name, set);
+    }
+    return set.has(`${a}:${b}`);
+  }
+
   /** The line hashes of one version, in order; undefined when the data holds no such version. */
   lines(name: string, blob: string): Uint32Array | undefined {
     return this.versionsOf(name)?.get(blob.slice(0, BLOB_KEY_HEX));

@@ -17,9 +17,11 @@ import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp } from './m4.js';
 import { ownerOf, ownRelease, provenanceOf, type Provenance } from './provenance.js';
+import { accountNovelLines, directiveLines } from './novel-lines.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
+import { lineHash32 } from './upstream-lines.js';
 
 /** Aux script and po-infrastructure names handled even when the database has no version of them. */
 export const KNOWN_AUX_NAMES: ReadonlySet<string> = new Set([
@@ -97,7 +99,12 @@ function pick(list: UpstreamVersion[], owner?: string): UpstreamVersion {
  * 'aclocal': the content is a copy inside aclocal.m4, compared with each version's aclocal form (its `##`
  * lines dropped) as well as the version itself.
  */
-export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal' } = {}): Finding | undefined {
+export function classifyUpstream(
+  path: string,
+  content: Buffer,
+  db: UpstreamDb,
+  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer } = {},
+): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
 
@@ -132,17 +139,25 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
     );
   }
 
+  // Normalising drops every `#` line, a C preprocessor directive in a here-document included: such a line
+  // (or a `#!` line) must be one a known version of the file has.
   const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name && !ownRelease(v, opts.releaseTag));
-  if (normalised.length > 0)
+  if (normalised.length > 0 && directiveLines(content).every((l) => db.knownLine(name, lineHash32(l))))
     return escalate(makeFinding('UPSTREAM_COPY', path, { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 }), 'low', 'normalised-match');
 
   const nearest = nearestVersion(db, name, content, opts.releaseDate, opts.releaseTag, opts.form);
   const prov = nearest?.provenance;
   const constructs = findConstructs(content.toString('latin1'), path);
-  if (prov && constructs.length === 0 && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
+  // Every novel line must be accounted for (src/classify/novel-lines.ts: a comment, a line of another known
+  // version, a version line, a shipped patch's line, an empty make rule): a few new code lines are a payload's shape.
+  const accounted = prov && constructs.length === 0 ? accountNovelLines(db, path, name, content, prov, opts.patch) : undefined;
+  const clean = accounted !== undefined && accounted.unaccounted.length === 0 && accounted.unaccountedDeletions === 0;
+  if (prov && clean && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
     return makeFinding('UPSTREAM_COPY_PATCHED', path, { name, upstream: toRef(prov.version), ...lineEvidence(prov) });
   }
-  if (LIBTOOL_FILES.has(name) && constructs.length === 0) {
+  // A libtool snapshot or distribution build the database lacks: its version string says what it is, and every
+  // line it adds to the nearest version must still be accounted for.
+  if (LIBTOOL_FILES.has(name) && clean) {
     const lt = libtoolVersion(content);
     if (lt && lt.kind !== 'release') {
       return makeFinding('UPSTREAM_COPY_VARIANT', path, {
@@ -158,6 +173,7 @@ export function classifyUpstream(path: string, content: Buffer, db: UpstreamDb, 
     ...(nearest ? { nearest: toRef(nearest.version) } : {}),
     ...(nearest?.changedLines !== undefined ? { changedLines: nearest.changedLines } : {}),
     ...(prov ? lineEvidence(prov) : {}),
+    ...(accounted ? { unaccountedLines: accounted.unaccounted.length + accounted.unaccountedDeletions } : {}),
   });
   return constructs.length > 0 ? escalate({ ...unknown, constructs }, 'critical', 'suspicious-constructs') : unknown;
 }
@@ -172,11 +188,25 @@ function withConstructs(f: Finding, content: Buffer): Finding {
   return constructs.length > 0 ? { ...f, constructs } : f;
 }
 
+/**
+ * The patch the tarball ships beside a file (NAME.diff or NAME.patch in the same directory: gettext's
+ * test-driver.diff, which its autogen.sh applies to automake's test-driver). The patch is a file of the
+ * release like any other, judged by its own finding, so a tampered patch fails the gate by itself.
+ */
+async function shippedPatch(path: string, ctx: ClassifyContext): Promise<Buffer | undefined> {
+  for (const p of [`${path}.diff`, `${path}.patch`]) {
+    if (!ctx.tarballPaths?.has(p)) continue;
+    const b = ctx.content.tarball(p) ?? (ctx.gitPaths?.has(p) ? await ctx.content.git(p) : undefined);
+    if (b) return b;
+  }
+  return undefined;
+}
+
 /** Builds the classifier over a given database (tests inject a small one); `upstreamClassifier` uses the bundled one. */
 export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Classifier {
   return {
     id: 'upstream',
-    classify(diff: PathDiff, ctx: ClassifyContext) {
+    async classify(diff: PathDiff, ctx: ClassifyContext) {
       if (diff.status === 'changed') {
         if (!diff.changes?.includes('content') || diff.tarball?.type !== 'file') return undefined;
       } else if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
@@ -184,7 +214,12 @@ export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Cla
       const content = ctx.content.tarball(diff.path);
       if (content === undefined) return undefined;
       const rev = ctx.revision;
-      return classifyUpstream(diff.path, content, db(), { ...(rev?.date ? { releaseDate: rev.date } : {}), ...(rev?.tag ? { releaseTag: rev.tag } : {}) });
+      const patch = await shippedPatch(diff.path, ctx);
+      return classifyUpstream(diff.path, content, db(), {
+        ...(rev?.date ? { releaseDate: rev.date } : {}),
+        ...(rev?.tag ? { releaseTag: rev.tag } : {}),
+        ...(patch ? { patch } : {}),
+      });
     },
   };
 }

@@ -140,22 +140,31 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
   }
   if (tarballOnly.length > 0) {
-    // A tarball-only file whose content git has elsewhere: name the first such git path (byte order).
+    // A tarball-only file whose content git has elsewhere: name such a git path — one with the copy's own
+    // base name when there is one (what src/classify/fallback.ts's role check asks for), else the first in
+    // byte order.
     const wanted = new Set<string>();
     for (const d of tarballOnly) if (d.tarball!.type === 'file' && d.tarball!.oid) wanted.add(d.tarball!.oid);
     const oidToGitPath = new Map<string, string>();
+    const byOidAndName = new Map<string, string>();
     if (wanted.size > 0) {
       for (const g of git.entries.values()) {
         if (g.type !== 'file' || !g.oid || !wanted.has(g.oid)) continue;
         const prev = oidToGitPath.get(g.oid);
         if (prev === undefined || cmp(g.path, prev) < 0) oidToGitPath.set(g.oid, g.path);
+        const key = `${g.oid}/${g.path.slice(g.path.lastIndexOf('/') + 1)}`;
+        const named = byOidAndName.get(key);
+        if (named === undefined || cmp(g.path, named) < 0) byOidAndName.set(key, g.path);
       }
     }
     for (const d of tarballOnly) {
       const t = d.tarball!;
       if (t.type === 'file' && t.oid) {
-        const src = oidToGitPath.get(t.oid);
-        if (src) d.copyOf = src;
+        const src = byOidAndName.get(`${t.oid}/${d.path.slice(d.path.lastIndexOf('/') + 1)}`) ?? oidToGitPath.get(t.oid);
+        if (src) {
+          d.copyOf = src;
+          if (git.entries.get(src)?.executable) d.copyOfExecutable = true;
+        }
       }
       diffs.push(d);
     }

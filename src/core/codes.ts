@@ -27,9 +27,9 @@ export const CODES = {
     severity: 'high',
     explained: false,
     description:
-      'The tarball ships a file that the tag does not have and no classifier could explain it. Always high, so the default gate fails on it whatever its type (the xz-utils payload hid in a binary "test file"); the evidence says whether it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …).',
+      'The tarball ships a file that the tag does not have and no classifier could explain it. Always high, so the default gate fails on it whatever its type (the xz-utils payload hid in a binary "test file"); the evidence says whether it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …), and names a tracked file of the same content (copyOf) when the copy does not keep that file\'s role (see COPY_OF_TRACKED).',
     docs: anchor('TARBALL_ONLY_UNEXPLAINED'),
-    message: (e) => `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}`,
+    message: (e) => `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}${e.copyOf ? `; same content as ${e.copyOf} in git, but where the build compiles or runs it` : ''}`,
   },
   GIT_ONLY: {
     title: 'File only in git',
@@ -124,7 +124,8 @@ export const CODES = {
     title: 'Copy of a tracked file',
     severity: 'low',
     explained: true,
-    description: 'A tarball-only file whose content is byte-identical to a file git tracks at another path.',
+    description:
+      "A tarball-only file whose content is byte-identical to a file git tracks at another path, and that keeps the file's role: a copy that is not code or a build file (README.md → README), or a code or build file with the source's base name (or the source's minus an extension: Makefile.dist → Makefile) copied from code, not made executable, and not taken out of a test, fixture or example directory. A tracked test file shipped again where the build compiles, links or runs it (testdata/hook.go.txt → hook.go) stays TARBALL_ONLY_UNEXPLAINED.",
     docs: anchor('COPY_OF_TRACKED'),
     message: (e) => `identical to ${e.source} in git`,
   },
@@ -309,7 +310,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct: a project or distribution patch, or a file appended to by a bootstrap script.',
+      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment, a line of another known version of the file, a version line, a + line of the patch shipped beside it, or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version also has. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
     docs: anchor('UPSTREAM_COPY_PATCHED'),
     message: (e) =>
       `${describeUpstream(e.upstream)} except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}`,
@@ -318,10 +319,11 @@ export const CODES = {
     title: 'Known upstream file name, unknown content',
     severity: 'high',
     explained: false,
-    description: 'The file carries the name of an upstream file but matches none of its historical versions.',
+    description:
+      'The file carries the name of an upstream file but matches none of its historical versions, and its lines that the nearest version lacks are not all accounted for (evidence.unaccountedLines counts the new code lines and unexplained deletions).',
     docs: anchor('UPSTREAM_COPY_UNKNOWN_VERSION'),
     message: (e) =>
-      `${e.name}${e.serial !== undefined ? ` serial ${e.serial}` : ''} matches no known upstream version${e.nearest ? `; nearest ${describeUpstream(e.nearest)}${e.novelLines !== undefined ? ` except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}` : e.changedLines !== undefined ? ` (${e.changedLines} lines differ)` : ''}` : ''}`,
+      `${e.name}${e.serial !== undefined ? ` serial ${e.serial}` : ''} matches no known upstream version${e.nearest ? `; nearest ${describeUpstream(e.nearest)}${e.novelLines !== undefined ? ` except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}` : e.changedLines !== undefined ? ` (${e.changedLines} lines differ)` : ''}` : ''}${e.unaccountedLines ? `; ${e.unaccountedLines} of them new code (not a comment, version, known or patch line)` : ''}`,
   },
   SERIAL_AHEAD_OF_UPSTREAM: {
     title: 'Serial number ahead of every upstream release',
@@ -551,7 +553,8 @@ export const CODES = {
     title: 'Version or date stamp only',
     severity: 'low',
     explained: true,
-    description: 'The only changed lines carry the release version or date.',
+    description:
+      "The only changed lines carry the release version or date: where git has an older version, a placeholder or variable whose name says version or date (@VERSION@, ${PROJECT_VERSION}, $(RELEASE_DATE)) or a date, the tarball has the release version, the tag or a date within 60 days of the tag's commit. Any other variable, or a date far from the release, is a change.",
     docs: anchor('VERSION_STAMP'),
     message: (e) => `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
   },

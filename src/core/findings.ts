@@ -56,7 +56,8 @@ export interface LineProvenance {
 /** Evidence carried by each finding code. The key set of this interface IS the set of codes. */
 export interface EvidenceMap extends AnomalyEvidence {
   // ---- raw differences left unexplained (the fallback) ----
-  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean };
+  /** copyOf: a tracked file with the same content that does not explain it (the copy lands where the build runs it). */
+  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string };
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
@@ -82,7 +83,14 @@ export interface EvidenceMap extends AnomalyEvidence {
   UPSTREAM_COPY: { match: 'exact' | 'normalised'; upstream: UpstreamRef; others: number };
   UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef };
   UPSTREAM_COPY_PATCHED: { name: string; upstream: UpstreamRef } & LineProvenance;
-  UPSTREAM_COPY_UNKNOWN_VERSION: { name: string; serial?: number; nearest?: UpstreamRef; changedLines?: number } & Partial<LineProvenance>;
+  UPSTREAM_COPY_UNKNOWN_VERSION: {
+    name: string;
+    serial?: number;
+    nearest?: UpstreamRef;
+    changedLines?: number;
+    /** Novel or dropped lines nothing accounts for (src/classify/novel-lines.ts), when they were counted. */
+    unaccountedLines?: number;
+  } & Partial<LineProvenance>;
   SERIAL_AHEAD_OF_UPSTREAM: { name: string; serial: number; maxUpstream: number; project: string; maxUpstreamRef?: UpstreamRef; nearest?: UpstreamRef } & Partial<LineProvenance>;
   SUSPICIOUS_CONSTRUCTS: { constructs: Construct[]; origin?: string };
   CARRIES_SUSPICIOUS_EXPANSION: { macroFile: string; markers: string[]; occurrences: number };

@@ -153,6 +153,8 @@ export interface PathDiff {
   git?: TreeEntry;
   /** Tarball-only file whose content equals a git file at another path. */
   copyOf?: string;
+  /** Whether that git file (copyOf) is executable. */
+  copyOfExecutable?: boolean;
 }
 
 export interface CompareResult {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBuildAffecting } from '../../src/classify/build-affecting.js';
-import { fallbackFinding } from '../../src/classify/fallback.js';
+import { copyKeepsRole, fallbackFinding } from '../../src/classify/fallback.js';
 import { classify, CLASSIFIERS } from '../../src/classify/index.js';
 import type { Classifier } from '../../src/classify/types.js';
 import type { PathDiff } from '../../src/core/types.js';
@@ -25,6 +25,44 @@ describe('fallbackFinding', () => {
     expect(fallbackFinding({ path: 'm4/x.m4', status: 'tarball-only', tarball: file('m4/x.m4') })).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(fallbackFinding({ path: 'b', status: 'tarball-only', tarball: file('b'), copyOf: 'a' })).toMatchObject({ code: 'COPY_OF_TRACKED', severity: 'low', evidence: { source: 'a' } });
   });
+  // A tamperer commits the payload as test data (as xz-utils' was) and ships a copy where the build compiles
+  // or runs it: the copy must not be explained by its content alone.
+  it('a copy of a tracked file is explained only where it keeps its role; otherwise high, naming the source', () => {
+    const copy = (path: string, copyOf: string, executable = false, copyOfExecutable = false): PathDiff => ({
+      path,
+      status: 'tarball-only',
+      tarball: file(path, { executable }),
+      copyOf,
+      ...(copyOfExecutable ? { copyOfExecutable } : {}),
+    });
+    expect(fallbackFinding(copy('hook.go', 'testdata/hook.go.txt'))).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { copyOf: 'testdata/hook.go.txt', buildAffecting: false } });
+    expect(fallbackFinding(copy('build-aux/post.sh', 'tests/files/data.bin'))).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { copyOf: 'tests/files/data.bin', buildAffecting: true } });
+    expect(fallbackFinding(copy('src/liblzma/crc64.o', 'tests/files/good-1.xz')).code).toBe('TARBALL_ONLY_UNEXPLAINED');
+    expect(fallbackFinding(copy('pkg/evil.py', 'tests/data/evil.py')).code).toBe('TARBALL_ONLY_UNEXPLAINED');
+    expect(fallbackFinding(copy('bin/tool', 'doc/tool.txt', true)).code).toBe('TARBALL_ONLY_UNEXPLAINED');
+    expect(fallbackFinding(copy('src/other.c', 'src/main.c')).code).toBe('TARBALL_ONLY_UNEXPLAINED');
+    // the copies real releases ship keep their role
+    expect(fallbackFinding(copy('README', 'README.md'))).toMatchObject({ code: 'COPY_OF_TRACKED', severity: 'low', evidence: { source: 'README.md' } });
+    expect(fallbackFinding(copy('gettext-tools/ChangeLog', 'gettext-runtime/libasprintf/NEWS')).code).toBe('COPY_OF_TRACKED');
+    expect(fallbackFinding(copy('lib/buffer-lcm.c', 'gl/lib/buffer-lcm.c')).code).toBe('COPY_OF_TRACKED');
+    expect(fallbackFinding(copy('gnulib-tests/test-fadvise.c', 'gl/tests/test-fadvise.c')).code).toBe('COPY_OF_TRACKED');
+    expect(fallbackFinding(copy('Makefile', 'Makefile.dist')).code).toBe('COPY_OF_TRACKED');
+    expect(fallbackFinding(copy('dist/bin/uuid', 'src/bin/uuid', true, true)).code).toBe('COPY_OF_TRACKED');
+  });
+
+  it.each([
+    ['x.go', 'testdata/x.go', false, false, false],
+    ['x.go', 'x.go.txt', false, false, false],
+    ['lib/x.c', 'gl/lib/x.c', false, false, true],
+    ['tests/x.sh', 'gl/tests/x.sh', false, false, true],
+    ['run', 'scripts/run', true, false, false],
+    ['run', 'scripts/run', true, true, true],
+    ['NEWS', 'doc/NEWS.md', false, false, true],
+    ['docs/x.png', 'assets/y.png', false, false, true],
+  ])('copyKeepsRole(%s ← %s, exec %s/%s) → %s', (path, source, exec, srcExec, want) => {
+    expect(copyKeepsRole(path, source, exec, srcExec)).toBe(want);
+  });
+
   it('rates modified tracked files by build impact', () => {
     const d = (path: string): PathDiff => ({ path, status: 'changed', changes: ['content'], git: file(path), tarball: file(path, { oid: 'cd' }) });
     expect(fallbackFinding(d('src/a.c'))).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'high' });

@@ -153,9 +153,9 @@ describe('build-upstream-db --releases: release-only and distribution versions',
       evidence: { match: 'exact', upstream: { project: 'gettext', version: 'v1.0', date: '2022-06-01' }, others: 0 },
     });
     const lines = ltmain('2.4.7').split('\n');
-    lines.splice(20, 0, '    compile_command="$compile_command -fno-stack-protector"');
+    lines.splice(20, 0, '    # built for the release');
     const f = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lines.join('\n')), db, { releaseTag: 'v2.4.7' });
-    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { upstream: { project: 'gettext' }, novelLines: 1 } });
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY', evidence: { match: 'normalised', upstream: { project: 'gettext' } } });
   });
 
   it("an exact copy of Debian's libtool.m4 is a distribution-patched variant naming the Debian package", () => {
@@ -220,14 +220,27 @@ describe('line-level provenance', () => {
     expect(f!.constructs?.every((c) => c.line === 21)).toBe(true);
   });
 
-  it('the same ltmain.sh with a flag added (no construct) is upstream except 1 line, low', () => {
+  // The tamperer's twin of the xz runner: no construct, one flag. "Upstream except 1 line" used to explain it
+  // (low, exit 0); a novel code line nothing accounts for keeps it high, the line shown.
+  it('the same ltmain.sh with a flag added (no construct) stays UPSTREAM_COPY_UNKNOWN_VERSION high, the line shown', () => {
     const lines = ltmain('2.4.7').split('\n');
     lines.splice(20, 0, '    compile_command="$compile_command -fno-stack-protector"');
     expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lines.join('\n')), db, { releaseDate: '2022-04-15' })).toMatchObject({
-      code: 'UPSTREAM_COPY_PATCHED',
-      severity: 'low',
-      evidence: { upstream: { source: 'libtool 2.4.7 release tarball' }, novelLines: 1, novel: [{ line: 21 }] },
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: {
+        nearest: { source: 'libtool 2.4.7 release tarball' },
+        novelLines: 1,
+        unaccountedLines: 1,
+        novel: [{ line: 21, text: '    compile_command="$compile_command -fno-stack-protector"' }],
+      },
     });
+  });
+
+  it("appended empty make rules for targets the file lacks are accounted for; one overriding the file's own target is not", () => {
+    const override = makefileInIn('0.19', ['install-dvi:;', 'install-ps:;', 'install-pdf:;', 'all:;']);
+    const f = classifyUpstream('po/Makefile.in.in', Buffer.from(override), db, { releaseDate: '2022-04-15' });
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 4, unaccountedLines: 1 } });
   });
 
   it('xz 5.6 recreation: the novel lines of the serial-30 build-to-host.m4 are exactly the injected payload and serial line', () => {

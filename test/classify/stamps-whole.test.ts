@@ -51,6 +51,23 @@ describe('changed-line stamps', () => {
     expect(stampOnlyChanges('CFLAGS = -O2 # 2.4.9\n', 'CFLAGS = -O0 # 2.5.0\n', '2.5.0')).toBeUndefined();
     expect(stampOnlyChanges('SET(X_VERSION "${PROJECT_VERSION}")\n', 'SET(X_VERSION "2.5.0") ; execute_process(COMMAND sh x)\n', '2.5.0')).toBeUndefined();
   });
+  // What a tamperer would change under a stamp's cover: a variable that is not a version (the hardening flags
+  // replaced by the version drops them), a date far from the release (an expiry moved). Both stay changes.
+  it('only a version or date variable may become the version; any other variable is a change', () => {
+    expect(stampOnlyChanges('set(HARDEN ${HARDENING_FLAGS})\n', 'set(HARDEN 2.5.0)\n', '2.5.0')).toBeUndefined();
+    expect(stampOnlyChanges('LIBS = $(SECURITY_LIBS)\n', 'LIBS = 2.5.0\n', '2.5.0')).toBeUndefined();
+    expect(stampOnlyChanges('URL = @SERVER_URL@\n', 'URL = 2.5.0\n', '2.5.0')).toBeUndefined();
+    expect(stampOnlyChanges('project(x VERSION ${PROJECT_VERSION_MAJOR}.0)\n', 'project(x VERSION 2.5.0)\n', '2.5.0')).toBeUndefined();
+    expect(stampOnlyChanges('V = @PACKAGE_VERSION@\n', 'V = 2.5.0\n', '2.5.0')).toEqual({ lines: [1], versionSeen: true });
+    expect(stampOnlyChanges('D = $(RELEASE_DATE)\n', 'D = 2024-03-01\n', '2.5.0', 'v2.5.0', '2024-03-02T10:00:00Z')).toEqual({ lines: [1], versionSeen: false });
+  });
+  it("with the tag's date, a date is a stamp only within 60 days of it", () => {
+    const release = '2024-03-02T10:00:00Z';
+    expect(stampOnlyChanges('set(EXPIRY "2030-01-01")\n', 'set(EXPIRY "2020-01-01")\n', '2.5.0', 'v2.5.0', release)).toBeUndefined();
+    expect(stampOnlyChanges('set(EXPIRY "2030-01-01")\n', 'set(EXPIRY "2024-03-01")\n', '2.5.0', 'v2.5.0', release)).toEqual({ lines: [1], versionSeen: false });
+    expect(stampOnlyChanges('.TH x 1 "1 Jan 2020" "x 2.4" "X Manual"\n', '.TH x 1 "1 Jan 2019" "x 2.5.0" "X Manual"\n', '2.5.0', 'v2.5.0', release)).toBeUndefined();
+    expect(stampOnlyChanges('.TH x 1 "1 Jan 2020" "x 2.4" "X Manual"\n', '.TH x 1 "March 1, 2024" "x 2.5.0" "X Manual"\n', '2.5.0', 'v2.5.0', release)).toEqual({ lines: [1], versionSeen: true });
+  });
   // curl's maketgz: the -DEV suffix dropped, "[unreleased]" dated, a version macro spelled out, and each man
   // page's .TH line re-dated with an empty line after it.
   it('release scripts: -DEV dropped, [unreleased] dated, a version macro spelled out, a blank line beside a .TH', () => {

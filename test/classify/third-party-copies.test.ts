@@ -82,11 +82,12 @@ describe('copies judged against them', () => {
   });
 
   it('a near copy reports its novel lines; one with a construct is critical', () => {
+    // a new assignment is new code: reported with its line, high (it was "a patch", low, before)
     const near = GTKDOC_MAKE.replace('DOC_3=', 'DOC_EXTRA="yes"\nDOC_3=');
     expect(classifyUpstream('gtk-doc.make', Buffer.from(near), db, { releaseDate: release.date })).toMatchObject({
-      code: 'UPSTREAM_COPY_PATCHED',
-      severity: 'low',
-      evidence: { novelLines: 1, removedLines: 0, novel: [{ line: 7, text: 'DOC_EXTRA="yes"' }] },
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: { novelLines: 1, removedLines: 0, unaccountedLines: 1, novel: [{ line: 7, text: 'DOC_EXTRA="yes"' }] },
     });
     const payload = GTKDOC_MAKE.replace('DOC_3=', 'DOC_X=$$(echo ZWNobyBoaQ== | base64 -d | sh)\nDOC_3=');
     expect(classifyUpstream('gtk-doc.make', Buffer.from(payload), db, { releaseDate: release.date })).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'critical' });

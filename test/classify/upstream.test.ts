@@ -12,6 +12,7 @@ const v1 = `# demo.m4 serial 1\ndnl Synthetic test file.\n${body([])}`;
 const v2 = `# demo.m4 serial 2\ndnl Synthetic test file.\n${body(['  demo_two=1'])}`;
 const v3 = `# serial 3\ndnl Synthetic test file.\n${body(['  demo_two=1', '  demo_three=1'])}`;
 const guess = (ts: string) => `#! /bin/sh\ntimestamp='${ts}'\necho unknown-unknown\n`;
+const lt = (version: string, ...extra: string[]) => ['#!/bin/sh', version, 'func_link ()', '{', '  deplibs=', ...extra, '  func_append deplibs " $arg"', '}', ''].join('\n');
 
 function makeDb(local: { path: string; content: Buffer }[] = []) {
   return new UpstreamDb(
@@ -22,6 +23,15 @@ function makeDb(local: { path: string; content: Buffer }[] = []) {
       { name: 'demo.m4', project: 'gnulib', content: v3, commit: 'd'.repeat(40), date: '2024-09-01' },
       { name: 'config.guess', project: 'config', content: guess('2023-01-01'), commit: 'e'.repeat(40), date: '2023-01-01' },
       { name: 'config.guess', project: 'config', content: guess('2024-01-01'), commit: 'f'.repeat(40), date: '2024-01-01' },
+      { name: 'ltmain.sh', project: 'libtool', content: lt('VERSION=2.4.7'), commit: '1'.repeat(40), date: '2022-03-17', tag: 'v2.4.7' },
+      {
+        name: 'ltmain.sh',
+        project: 'libtool',
+        content: lt('VERSION="2.4.6 Debian-2.4.6-15"', '  link_all_deplibs=no'),
+        commit: '',
+        date: '2021-01-09',
+        source: { label: 'Debian bullseye libtool 2.4.6-15', kind: 'distribution' },
+      },
     ]),
     local,
   );
@@ -78,11 +88,54 @@ describe('classifyUpstream (synthetic database)', () => {
     expect(f!.constructs?.map((c) => c.kind)).toContain('recursive-grep-srcdir');
   });
 
-  it('more than FEW_NOVEL_LINES novel lines without constructs → UPSTREAM_COPY_UNKNOWN_VERSION high', () => {
-    const many = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 11 }, (_, i) => `  demo_local_${i}=1`)].join('\n'));
+  it('more than FEW_NOVEL_LINES novel lines, even accounted for → UPSTREAM_COPY_UNKNOWN_VERSION high', () => {
+    // lines every known version has (accounted for), repeated
+    const many = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 11 }, () => '  demo_two=1')].join('\n'));
     expect(classifyUpstream('m4/demo.m4', Buffer.from(many), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 11 } });
-    const few = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 10 }, (_, i) => `  demo_local_${i}=1`)].join('\n'));
+    const few = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 10 }, () => '  demo_two=1')].join('\n'));
     expect(classifyUpstream('m4/demo.m4', Buffer.from(few), db)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 10 } });
+  });
+
+  // The tamperer's move: one new code line with no suspicious construct (a flag, a library, a variable) in a
+  // copy that is otherwise a known version. "Upstream except 1 line" must not explain it.
+  it('one novel code line without a construct → UPSTREAM_COPY_UNKNOWN_VERSION high, the line counted as unaccounted', () => {
+    const flag = v2.replace('  demo_var=yes', '  demo_var=yes\n  CFLAGS="$CFLAGS -fno-stack-protector"');
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(flag), db)).toMatchObject({
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: { novelLines: 1, unaccountedLines: 1, novel: [{ line: 7, text: '  CFLAGS="$CFLAGS -fno-stack-protector"' }] },
+    });
+    // a line another known version has (v3's demo_three, backported into v1) is a patch: low
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v1.replace('  demo_var=yes', '  demo_var=yes\n  demo_three=1')), db)).toMatchObject({
+      code: 'UPSTREAM_COPY_PATCHED',
+      severity: 'low',
+      evidence: { novelLines: 1, novel: [{ text: '  demo_three=1' }] },
+    });
+    // a comment beside a code line: the comment is accounted for, the code line is not
+    const both = v2.replace('  demo_var=yes', '  demo_var=yes\n  # harden\n  LIBS="$LIBS -lpayload"');
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(both), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { novelLines: 2, unaccountedLines: 1 } });
+  });
+
+  it('a C preprocessor line is not a comment: a novel `# define` or `#error` stays high', () => {
+    for (const line of ['#error sabotaged', '# define dlopen(a, b) 0', '#  include "/tmp/x.h"'])
+      expect(classifyUpstream('m4/demo.m4', Buffer.from(v2.replace('  demo_var=yes', `  demo_var=yes\n${line}`)), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+
+  it('a deleted line is accounted for only when a known version lacks it too: deleting a check stays high', () => {
+    // v3 without demo_three: the lines around the gap are next to each other in v2 → a known deletion
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v3.replace('  demo_three=1\n', '')), db)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low' });
+    // v2 without AC_REQUIRE: no known version drops it
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v2.replace('  AC_REQUIRE([AC_PROG_CC])\n', '')), db)).toMatchObject({
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: { novelLines: 0, removedLines: 1, unaccountedLines: 1 },
+    });
+  });
+
+  it('a normalised match keeps no C preprocessor line that no known version has', () => {
+    const directive = v2.replace('dnl Synthetic test file.', '#define HAVE_SECCOMP 0');
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(directive), db)?.code).not.toBe('UPSTREAM_COPY');
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v2.replace('dnl Synthetic test file.', '# a comment')), db)).toMatchObject({ code: 'UPSTREAM_COPY', evidence: { match: 'normalised' } });
   });
 
   it('nearest version counts added plus removed lines', () => {
@@ -93,8 +146,12 @@ describe('classifyUpstream (synthetic database)', () => {
   });
 
   it('aux script: nearest by lines when the database has line data, by version stamp without', () => {
-    const f = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), db);
-    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { name: 'config.guess', upstream: { date: '2024-01-01' }, novelLines: 1, novel: [{ line: 4, text: 'echo extra' }] } });
+    const f = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo unknown-unknown\n`), db);
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { name: 'config.guess', upstream: { date: '2024-01-01' }, novelLines: 1, novel: [{ line: 4, text: 'echo unknown-unknown' }] } });
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), db)).toMatchObject({
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      evidence: { nearest: { date: '2024-01-01' }, novelLines: 1, unaccountedLines: 1 },
+    });
     const { lines: _lines, ...raw } = rawDbFromContents([
       { name: 'config.guess', project: 'config', content: guess('2023-01-01'), commit: 'e'.repeat(40), date: '2023-01-01' },
       { name: 'config.guess', project: 'config', content: guess('2024-01-01'), commit: 'f'.repeat(40), date: '2024-01-01' },
@@ -112,12 +169,32 @@ describe('classifyUpstream (synthetic database)', () => {
   });
 
   it('libtool snapshot and distribution builds → UPSTREAM_COPY_VARIANT low', () => {
-    const snap = classifyUpstream('build-aux/ltmain.sh', Buffer.from('#!/bin/sh\nVERSION=2.4.7.4-1ec8f-dirty\n'), db);
+    // more than FEW_NOVEL_LINES lines from the versions the database knows, under a snapshot's version
+    const known = Array.from({ length: 11 }, () => '  link_all_deplibs=no');
+    const snap = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION=2.4.7.4-1ec8f-dirty', ...known)), db);
     expect(snap).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', severity: 'low', evidence: { reason: 'libtool-snapshot', version: '2.4.7.4-1ec8f-dirty' } });
-    const deb = classifyUpstream('build-aux/ltmain.sh', Buffer.from('#!/bin/sh\nVERSION="2.4.7 Debian-2.4.7-5"\n'), db);
-    expect(deb).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', evidence: { reason: 'distribution-patched' } });
-    const rel = classifyUpstream('build-aux/ltmain.sh', Buffer.from('#!/bin/sh\nVERSION=2.4.7\n'), db);
+    // a Debian build the database lacks: its version line is Debian 2.4.6-15's with other versions
+    const deb = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION="2.4.7 Debian-2.4.7-5"', ...known)), db);
+    expect(deb).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', evidence: { reason: 'distribution-patched', version: '2.4.7 Debian-2.4.7-5' } });
+    // the version string is the tamperer's to write: a code line no known version has keeps it high
+    const payload = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION="2.4.7 Debian-2.4.7-5"', ...known, '  deplibs="$deplibs -lpayload"')), db);
+    expect(payload).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { name: 'ltmain.sh', unaccountedLines: 1 } });
+    expect((payload!.evidence as { novel: { text: string }[] }).novel.map((n) => n.text)).toContain('  deplibs="$deplibs -lpayload"');
+    const rel = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION=2.4.7', '  deplibs="$deplibs -lpayload"')), db);
     expect(rel).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { name: 'ltmain.sh' } });
+  });
+
+  it('a version line is a known line with other versions in it; a patch shipped beside the copy accounts for its lines', () => {
+    // "2.4.7-dirty" shortened to "2.4.7" is the release's line
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION=2.4.7-dirty')), db)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low' });
+    // another token is not a version: the same line with a path is new code
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION=2.4.7; PATH=/tmp/2.4.7:$PATH')), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION' });
+    const patched = lt('VERSION=2.4.7', '  case "$1" in', '    *.sh) sh "$@" ;;', '  esac');
+    const patch = Buffer.from(['--- ltmain.sh', '+++ ltmain.sh', '@@ -5,0 +6,3 @@', '+  case "$1" in', '+    *.sh) sh "$@" ;;', '+  esac', ''].join('\n'));
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(patched), db, { patch })).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 3 } });
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(patched), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { unaccountedLines: 3 } });
+    const more = lt('VERSION=2.4.7', '  case "$1" in', '    *.sh) sh "$@" ;;', '  esac', '  cp "$log" /tmp/x');
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(more), db, { patch })).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { unaccountedLines: 1 } });
   });
 
   it('a local-system copy matches exactly only, at low severity, reported as local-system', () => {

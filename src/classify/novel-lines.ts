@@ -1,0 +1,163 @@
+/**
+ * What accounts for the novel lines of a copy of an upstream file (issue 11, "tampering that passes"):
+ * "upstream X except N lines" explains a copy only when each of those lines is something other than new
+ * code. A line is accounted for when it is
+ *
+ *   blank                    nothing
+ *   a comment                `#` then a blank, `#` or the end (not a C preprocessor directive such as
+ *                            `# define`, which a here-document turns into code), or m4's `dnl`
+ *   a known line             a line some known version of the same file has (a backport, a distribution's
+ *                            patch taken from upstream: libtool.m4's darwin lines in Debian 2.4.6-15)
+ *   a version line           a known line with its version tokens replaced by other versions: a token
+ *                            shortened to a prefix ending before a rebuild or patch mark ("2.4.7-dirty" →
+ *                            "2.4.7") or the version of another known copy of the file ("2.4.6-14" →
+ *                            "2.4.6-15" of Debian's libtool) — ltmain.sh's `VERSION="2.4.7 Debian-2.4.7-5"`
+ *   a patch's added line     a `+` line of the patch the tarball ships beside the file (NAME.diff,
+ *                            NAME.patch: gettext's libtextstyle/build-aux/test-driver.diff, applied by its
+ *                            autogen.sh), the patch itself judged as any other file
+ *   an empty make rule       in a makefile, `TARGET…:;` for targets the file defines nowhere else (a
+ *                            bootstrap script's `install-dvi:;` appended to po/Makefile.in.in)
+ *
+ * and a run of the version's lines the copy drops without putting anything in their place (a pure deletion)
+ * is accounted for when its lines are blank or `-` lines of that patch, or when some known version has the
+ * copy's lines on either side of the run next to each other (the same deletion made upstream or by a
+ * distribution: Debian's libtool patches). Everything else — an added flag, a changed command, an
+ * extra library, a deleted check — is unaccounted, and a copy with any unaccounted line is not explained
+ * (src/classify/upstream.ts keeps it UPSTREAM_COPY_UNKNOWN_VERSION, high).
+ */
+import type { Provenance } from './provenance.js';
+import type { UpstreamDb } from './upstream-db.js';
+import { lineHash32, splitFileLines } from './upstream-lines.js';
+
+export interface Accounting {
+  /** Novel lines nothing accounts for (1-based line numbers of the copy). */
+  unaccounted: number[];
+  /** Lines the copy drops outright that nothing accounts for. */
+  unaccountedDeletions: number;
+}
+
+const COMMENT = /^\s*(?:#(?:[\s#]|$)|dnl(?:\s|$))/;
+/** `#` lines a C compiler reads: a here-document in a script or macro writes them into C code. */
+const DIRECTIVE = /^\s*#\s*(?:include|include_next|import|define|undef|if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|pragma|error|warning|line|ident|sccs|assert|unassert|embed)\b/;
+const VERSION_TOKEN = /\d+(?:\.\d+)+(?:[-~+][\w.~+-]*)?/g;
+const MAKE_NAME = /(?:^|\/)(?:GNUmakefile|[Mm]akefile[^/]*|[^/]*\.(?:mk|make|am))$/;
+const EMPTY_RULE = /^([^\s:#=;]+(?:[ \t]+[^\s:#=;]+)*)[ \t]*:[ \t]*;[ \t]*$/;
+const MAX_COMBINATIONS = 4096;
+
+function isComment(line: string): boolean {
+  return COMMENT.test(line) && !DIRECTIVE.test(line);
+}
+
+/** The copy's `#` lines that are not comments to every reader: C preprocessor directives and `#!` lines. */
+export function directiveLines(content: Buffer): string[] {
+  return splitFileLines(content).filter((l) => DIRECTIVE.test(l) || /^#!/.test(l));
+}
+
+/**
+ * A version token's prefixes that end before a component, a rebuild or patch mark or a snapshot suffix:
+ * "2.4.7.4-1ec8f-dirty" → "2.4.7.4-1ec8f", "2.4.7.4-1", "2.4.7.4", "2.4.7", "2.4".
+ */
+function prefixesOf(token: string): string[] {
+  const out: string[] = [];
+  for (let k = 1; k < token.length; k++) {
+    if ((/[-~+.]/.test(token[k]!) && /\w/.test(token[k - 1]!)) || (/[A-Za-z]/.test(token[k]!) && /\d/.test(token[k - 1]!))) out.push(token.slice(0, k));
+  }
+  return out;
+}
+
+/** Versions the known copies of a name carry in their labels and tags, and their prefixes (2.4.6-15, 2.4.6, 2.4.7). */
+function knownVersionTokens(db: UpstreamDb, name: string): string[] {
+  const out = new Set<string>();
+  for (const v of db.byName(name)) {
+    for (const s of [v.tag, v.source?.label]) for (const m of (s ?? '').matchAll(VERSION_TOKEN)) for (const t of [m[0], ...prefixesOf(m[0])]) out.add(t);
+  }
+  return [...out];
+}
+
+/** Whether the line is a known line of `name` once its version tokens are replaced by other versions. */
+function versionLine(db: UpstreamDb, name: string, line: string, known: () => string[]): boolean {
+  const tokens = [...line.matchAll(VERSION_TOKEN)];
+  if (tokens.length === 0 || tokens.length > 4) return false;
+  const choices = tokens.map((t) => [...new Set([t[0], ...prefixesOf(t[0]), ...known()])]);
+  let combos = 1;
+  for (const c of choices) combos *= c.length;
+  if (combos > MAX_COMBINATIONS) return false;
+  const pick = new Array<number>(tokens.length).fill(0);
+  for (let n = 0; n < combos; n++) {
+    let rest = n;
+    for (let i = 0; i < tokens.length; i++) {
+      pick[i] = rest % choices[i]!.length;
+      rest = Math.floor(rest / choices[i]!.length);
+    }
+    if (pick.every((p) => p === 0)) continue;
+    let out = '';
+    let from = 0;
+    tokens.forEach((t, i) => {
+      out += line.slice(from, t.index) + choices[i]![pick[i]!];
+      from = t.index! + t[0].length;
+    });
+    out += line.slice(from);
+    if (db.knownLine(name, lineHash32(out))) return true;
+  }
+  return false;
+}
+
+/** The `+` and `-` lines of a unified diff (the `+++`/`---` file headers left out). */
+export function patchLines(patch: Buffer | undefined): { added: Set<string>; removed: Set<number> } {
+  const added = new Set<string>();
+  const removed = new Set<number>();
+  if (!patch) return { added, removed };
+  for (const l of splitFileLines(patch)) {
+    if (l.startsWith('+') && !l.startsWith('+++ ')) added.add(l.slice(1));
+    else if (l.startsWith('-') && !l.startsWith('--- ')) removed.add(lineHash32(l.slice(1)));
+  }
+  return { added, removed };
+}
+
+/** Whether each of the copy's targets in `line` is defined by no other line of the copy. */
+function newEmptyRule(path: string, line: string, lines: readonly string[], at: number): boolean {
+  if (!MAKE_NAME.test(path)) return false;
+  const m = EMPTY_RULE.exec(line);
+  if (!m) return false;
+  const targets = m[1]!.split(/[ \t]+/);
+  return lines.every((other, i) => {
+    if (i === at - 1 || /^\t/.test(other)) return true;
+    const head = /^([^:#=]+?)[ \t]*::?(?!=)/.exec(other);
+    return !head || !head[1]!.split(/[ \t]+/).some((t) => targets.includes(t));
+  });
+}
+
+/** Which novel and dropped lines of a copy nothing accounts for (see the header). */
+export function accountNovelLines(db: UpstreamDb, path: string, name: string, content: Buffer, prov: Provenance, patch?: Buffer): Accounting {
+  const lines = splitFileLines(content);
+  const p = patchLines(patch);
+  let known: string[] | undefined;
+  const knownTokens = () => (known ??= knownVersionTokens(db, name));
+  const unaccounted: number[] = [];
+  for (const at of prov.novelAt) {
+    const line = lines[at - 1] ?? '';
+    const bare = line.replace(/\r$/, '');
+    const ok =
+      bare.trim() === '' ||
+      isComment(bare) ||
+      db.knownLine(name, lineHash32(line)) ||
+      p.added.has(line) ||
+      newEmptyRule(path, bare, lines, at) ||
+      versionLine(db, name, line, knownTokens);
+    if (!ok) unaccounted.push(at);
+  }
+  // A dropped run is accounted for when its lines are blank or the patch's `-` lines, or when a known version
+  // has the copy's lines around it next to each other (upstream or a distribution made the same deletion).
+  const blank = lineHash32('');
+  const hashOf = (at: number) => (at >= 1 && at <= lines.length ? lineHash32(lines[at - 1]!) : undefined);
+  let unaccountedDeletions = 0;
+  for (const d of prov.deleted) {
+    const rest = d.hashes.filter((h) => h !== blank && !p.removed.has(h));
+    if (rest.length === 0) continue;
+    const before = hashOf(d.at - 1);
+    const after = hashOf(d.at);
+    if (before !== undefined && after !== undefined && db.knownPair(name, before, after)) continue;
+    unaccountedDeletions += rest.length;
+  }
+  return { unaccounted, unaccountedDeletions };
+}
