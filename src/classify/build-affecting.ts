@@ -31,3 +31,13 @@ export function isBuildAffecting(path: string): boolean {
   if (/^(build-aux|m4|autotools|cmake)\//i.test(path)) return true;
   return false;
 }
+
+/**
+ * Source and object files a compiler, interpreter or loader picks up by their name (Go compiles every .go
+ * file of a package, Python imports every .py of a package and runs every .pth at start-up).
+ */
+const CODE_EXT = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|s|asm|m|mm|go|rs|py|pyx|pxd|pyi|pth|js|mjs|cjs|ts|mts|cts|jsx|tsx|node|wasm|so|dylib|dll|a|o|java|kt|kts|scala|groovy|rb|php|lua|tcl|r|swift|zig|nim|d|cs|fs|vb|el|lisp|scm|clj|ex|exs|erl|hs|ml|mli)$/i;
+
+export function isCodePath(path: string): boolean {
+  return CODE_EXT.test(path);
+}

@@ -6,7 +6,7 @@
  * whose host the tracked version does not have (a moved download). Those stay with the fallback (high).
  */
 import { makeFinding } from '../core/severity.js';
-import { isBuildAffecting } from './build-affecting.js';
+import { isBuildAffecting, isCodePath } from './build-affecting.js';
 import { changedContent } from './line-endings.js';
 import { baseOf } from './paths.js';
 import { findConstructs } from './suspicious.js';
@@ -19,10 +19,13 @@ const DOC_DIR = /(?:^|\/)(?:docs?|documentation|man)\//i;
 const MAX_BYTES = 4 * 1024 * 1024;
 
 /** A documentation file by its name: a well-known doc name, a markup extension (md, rst, adoc) at the top or under a
- * doc directory, or a .txt under a doc directory. */
+ * doc directory, or a .txt under a doc directory — never a build file, a code file (`README.py`, `NEWS.c`: a doc name
+ * does not make code inert) or a dependency list (`docs/requirements.txt`). */
 export function isDocumentation(path: string): boolean {
-  if (isBuildAffecting(path)) return false;
+  if (isBuildAffecting(path) || isCodePath(path)) return false;
   const base = baseOf(path);
+  // a dependency list under docs/ is what a documentation build installs (Read the Docs' docs/requirements.txt)
+  if (/^(?:requirements|constraints)\b[\w.-]*\.txt$/i.test(base)) return false;
   if (DOC_NAME.test(base)) return true;
   if (DOC_EXT.test(base)) return !path.includes('/') || DOC_DIR.test(path);
   // Plain text only under a documentation directory (a top-level or test .txt may be data).

@@ -4,17 +4,15 @@
 import type { Finding } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
-import { isBuildAffecting } from './build-affecting.js';
+import { isBuildAffecting, isCodePath } from './build-affecting.js';
 import type { Classifier } from './types.js';
 
-/** Source files a compiler, interpreter or loader picks up by their name (Go compiles every .go file of a package). */
-const CODE_EXT = /\.(?:c|h|cc|cpp|cxx|c\+\+|hh|hpp|hxx|inc|s|asm|m|mm|go|rs|py|pyx|pxd|pyi|pth|js|mjs|cjs|ts|mts|cts|jsx|tsx|node|wasm|so|dylib|dll|a|o|java|kt|kts|scala|groovy|rb|php|lua|tcl|r|swift|zig|nim|d|cs|fs|vb|el|lisp|scm|clj|ex|exs|erl|hs|ml|mli)$/i;
 /** A directory whose files a build leaves alone: tests, test data, fixtures, examples. */
 const INERT_DIR = /^(?:.*[-_])?(?:tests?|testdata|testing|testsuite|fixtures?|examples?|samples?|demos?|corpus)$/i;
 
 /** Whether the build or a loader could run or read the file as code at this path. */
 function active(path: string, executable: boolean): boolean {
-  return executable || isBuildAffecting(path) || CODE_EXT.test(path);
+  return executable || isBuildAffecting(path) || isCodePath(path);
 }
 
 function underInertDir(path: string): boolean {

@@ -15,6 +15,12 @@ describe('documentation edited by the release (issue 11 g)', () => {
     expect(['README.md', 'CHANGELOG.md', 'NEWS', 'docs/guide.rst', 'doc/notes.txt', 'SECURITY.md', 'README'].filter((p) => !isDocumentation(p))).toEqual([]);
     expect(['src/data.txt', 'configure.ac', 'Makefile.am', 'install.sh', 'CMakeLists.txt', 'tests/x.md'].filter(isDocumentation)).toEqual([]);
   });
+  // a tamperer's doc-shaped names: code named like a doc, and the dependency list a docs build installs
+  it('a doc name on a code file, or a docs requirements list, is not documentation (a change stays high)', async () => {
+    expect(['README.py', 'src/NEWS.c', 'lib/TODO.go', 'docs/requirements.txt', 'doc/constraints-dev.txt', 'docs/conf.py'].filter(isDocumentation)).toEqual([]);
+    expect(await run('docs/requirements.txt', 'sphinx==7.2.6\n', 'sphinx==7.2.6\nsphinx-helper-x==1.0\n')).toBeUndefined();
+    expect(await run('doc/notes.txt', 'notes\n', 'notes\nmore\n')).toMatchObject({ code: 'DOC_EDITED', severity: 'medium' });
+  });
   it('a trimmed README or blanked contributor links: DOC_EDITED, medium, with the line counts', async () => {
     expect(await run('README.md', README, README.replace('- [Ann](https://github.com/ann)\n', ''))).toEqual({
       code: 'DOC_EDITED', path: 'README.md', severity: 'medium', evidence: { added: 0, removed: 1 },
