@@ -127,6 +127,7 @@ const VARIANTS = [
   ['notes-line', 'libtool-2.5.4', 1, 'doc/notes.txt', 'high'], ['ltdl-flag', 'libtool-2.5.4', 1, 'libltdl/Makefile.in', 'high'],
   ['m4-flag', 'xz-5.4.1', 1, 'm4/gettext.m4', 'high'], ['po-rule', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
   ['copy-obj', 'xz-5.4.1', 1, 'src/liblzma/liblzma_la-payload.o', 'high'], ['stamp-var', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'],
+  ['crlf-line', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'], ['docs-req', 'libuv-1.44.2', 1, 'docs/requirements.txt', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

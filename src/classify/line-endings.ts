@@ -1,9 +1,12 @@
 /**
  * Files whose content is identical once CRLF line endings are normalised to LF (an eol attribute, a
- * release made on Windows, or a converter in the release scripts).
+ * release made on Windows, or a converter in the release scripts) — converted as a whole (every line, no
+ * mix), and a build script or makefile only from CRLF to LF (CRLF is a change for sh and make: a `\r`
+ * ends up in values and words); Windows files (.bat, .vcxproj …) may go either way.
  */
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
+import { isBuildAffecting } from './build-affecting.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
 /**
@@ -30,6 +33,15 @@ function countCrlf(b: Buffer): number {
 
 const toLf = (b: Buffer) => b.toString('latin1').replace(/\r\n/g, '\n');
 
+function countLf(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(0x0a); i !== -1; i = b.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/** Files Windows tools read, where CRLF is their native line ending. */
+const WINDOWS_FILE = /\.(?:bat|cmd|ps1|psm1|vcxproj|vcproj|filters|sln|dsp|dsw|rc|def|props|targets|nsi)$/i;
+
 export const lineEndingsClassifier: Classifier = {
   id: 'line-endings',
   async classify(diff, ctx) {
@@ -38,6 +50,11 @@ export const lineEndingsClassifier: Classifier = {
     const g = countCrlf(c.git);
     const t = countCrlf(c.tarball);
     if (g === t || toLf(c.git) !== toLf(c.tarball)) return undefined;
+    // A converter (an eol attribute, unix2dos, dos2unix, a Windows checkout) converts every line. CR added to
+    // some lines only is an edit: in a shell script `ENABLE_SANDBOX=yes\r` no longer equals "yes". And a shell
+    // script or makefile given CRLF is not what any Unix tool reads the same way: only Windows files may gain it.
+    if (g > t ? t !== 0 : t !== countLf(c.tarball)) return undefined;
+    if (t > g && isBuildAffecting(diff.path) && !WINDOWS_FILE.test(diff.path)) return undefined;
     return makeFinding('LINE_ENDINGS_ONLY', diff.path, {
       from: g > t ? 'crlf' : 'lf',
       to: g > t ? 'lf' : 'crlf',

@@ -51,6 +51,21 @@ describe('lineEndingsClassifier', () => {
     const ctx = makeCtx({ git: { f: 'a\n' }, tarball: { f: 'a\r\n' }, withheld: ['f'] });
     expect(await lineEndingsClassifier.classify(diffOf(ctx, 'f'), ctx)).toBeUndefined();
   });
+  // A tamperer's line-ending "conversion": CR on one line of a build script (`ENABLE_SANDBOX=yes\r` is no longer
+  // "yes" to sh), or a whole shell script made CRLF. A converter converts every line; only Windows files gain CRLF.
+  it('refuses a partial conversion and CRLF given to a shell script or makefile; Windows files may gain it', async () => {
+    const named = async (path: string, git: string, tarball: string) => {
+      const ctx = makeCtx({ git: { [path]: git }, tarball: { [path]: tarball } });
+      return lineEndingsClassifier.classify(diffOf(ctx, path), ctx);
+    };
+    expect(await eol('a\nENABLE_SANDBOX=yes\nb\n', 'a\nENABLE_SANDBOX=yes\r\nb\n')).toBeUndefined();
+    expect(await eol('a\r\nb\r\nc\r\n', 'a\nb\r\nc\n')).toBeUndefined();
+    expect(await named('build-aux/check.sh', 'x=yes\ntest "$x" = yes\n', 'x=yes\r\ntest "$x" = yes\r\n')).toBeUndefined();
+    expect(await named('configure.ac', 'AC_INIT\n', 'AC_INIT\r\n')).toBeUndefined();
+    expect(await named('build-aux/check.sh', 'x=yes\r\n', 'x=yes\n')).toMatchObject({ code: 'LINE_ENDINGS_ONLY', evidence: { to: 'lf' } });
+    expect(await named('winbuild/build.bat', '@echo off\n', '@echo off\r\n')).toMatchObject({ code: 'LINE_ENDINGS_ONLY', evidence: { to: 'crlf' } });
+    expect(await named('doc/notes.txt', 'a\nb\n', 'a\r\nb\r\n')).toMatchObject({ code: 'LINE_ENDINGS_ONLY', evidence: { to: 'crlf' } });
+  });
   it('refuses when the mode changed too', async () => {
     const ctx = makeCtx({ git: { f: 'a\n' }, tarball: { f: 'a\r\n' } });
     const d = { ...diffOf(ctx, 'f'), changes: ['content', 'mode'] as ('content' | 'mode')[] };
