@@ -4,7 +4,9 @@
  * while the outer archive streamed (src/scan/nested-tar.ts: names, sizes, blob ids; nothing buffered), and
  * each file member is looked up by its blob id, exactly:
  *
- *   history    a blob of the repository's own object store (any earlier version of the project's files);
+ *   history    a blob the revision, a branch or a tag reaches (any earlier version of the project's files,
+ *              maintenance branches included) — not any object of the store: a pull request's objects (a
+ *              forge mirror's refs/pull/*) are anyone's to push;
  *   upstream   the bundled upstream blob index (gnulib, gettext, libtool, automake, autoconf copies);
  *   submodule  a file of a submodule the revision pins;
  *   release    the same path with the same blob id in the nested archive of an earlier, independently published

@@ -563,7 +563,7 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "A tar archive shipped inside the release (gettext's misc/archive.dir.tar) whose every member is, by blob id, a blob of the repository's object store, a file of the upstream blob index or of a pinned submodule, or — at the same path — a member an earlier, independently published release of the project carried; its members are listed while the outer archive streams.",
+      "A tar archive shipped inside the release (gettext's misc/archive.dir.tar) whose every member is, by blob id, a blob the revision, a branch or a tag of the repository reaches (not a pull request's objects), a file of the upstream blob index or of a pinned submodule, or — at the same path — a member an earlier, independently published release of the project carried; its members are listed while the outer archive streams.",
     docs: anchor('NESTED_ARCHIVE_KNOWN'),
     message: (e) =>
       `all ${e.members} member(s) known: ${e.history} from the repository's history, ${e.upstream} upstream copies, ${e.submodule} from a pinned submodule${e.release ? `, ${e.release} as published in an earlier release (${e.releases.join(', ')})` : ''}`,

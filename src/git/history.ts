@@ -40,7 +40,10 @@ export interface HistoryAccess {
    * `git describe --abbrev=40 --match 'v*'` of it (what gnulib's git-version-gen runs, unabbreviated).
    */
   describeAncestors?(abbrev: string): Promise<{ oid: string; describe: string }[]>;
-  /** Which of these blob ids the repository's object store holds (`git cat-file --batch-check`). */
+  /**
+   * Which of these blob ids the revision, the branches or the tags reach (`git rev-list --objects`): not
+   * merely the object store, which also holds pull requests' objects (a forge mirror's refs/pull/*).
+   */
   hasBlobs?(oids: readonly string[]): Promise<Set<string>>;
   /** Whether the tag exists in the repository, and whether the revision reaches its commit. */
   tagRelation?(tag: string): Promise<'reached' | 'other-branch' | 'absent'>;
@@ -78,14 +81,15 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
       return out;
     },
     hasBlobs: async (oids) => {
-      const ok = oids.filter((o) => /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(o));
-      if (!ok.length) return new Set();
-      const out = await runGit(gitDir, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${ok.join('\n')}\n`, maxBuffer: MAX_LOG_BYTES }).catch(() => Buffer.alloc(0));
+      // Blobs the revision, the branches or the tags reach — not any object of the store: a clone of a forge
+      // mirror also holds every pull request's objects (refs/pull/*), which anyone can push. (Maintenance
+      // branches count: gettext 0.23.1's archive.dir.tar holds 32 blobs only its release branches reach.)
+      const wanted = new Set(oids.filter((o) => /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(o)));
+      if (!wanted.size) return new Set();
+      // Read once (one id a line, 41 bytes an object); a history too large to list fails closed (nothing known).
+      const out = await runGit(gitDir, ['rev-list', '--objects', '--no-object-names', '--missing=allow-any', '--branches', '--tags', commit], { maxBuffer: MAX_LOG_BYTES }).catch(() => Buffer.alloc(0));
       const found = new Set<string>();
-      for (const l of out.toString('latin1').split('\n')) {
-        const [oid, type] = l.split(' ');
-        if (oid && type === 'blob') found.add(oid);
-      }
+      for (const l of out.toString('latin1').split('\n')) if (wanted.has(l)) found.add(l);
       return found;
     },
     tagRelation: async (tag) => {

@@ -49,6 +49,21 @@ describe('a tar archive inside the release, member by member', () => {
     expect(edited).toMatchObject({ code: 'NESTED_ARCHIVE_UNKNOWN_MEMBERS', severity: 'high', evidence: { known: 1, unknown: 1, names: ['./proj-1.0/m4/proj.m4'] } });
   });
 
+  // The tamperer (anyone: a forge mirror carries every pull request's objects) pushes the payload on a pull
+  // request ref, then ships it inside the nested archive: the blob is in the object store, but no branch or
+  // tag reaches it, so it is not known.
+  it("a member whose blob only a pull request's ref holds is unknown", async () => {
+    const payload = '# proj.m4 serial 1\nAC_DEFUN([PROJ_OLD], [LIBS="$LIBS -lpayload"])\n';
+    r.git(['checkout', '-q', '-b', 'pr-1']);
+    r.commit({ 'm4/proj.m4': payload }, 'harmless cleanup');
+    r.git(['update-ref', 'refs/pull/1/head', 'HEAD']);
+    r.git(['checkout', '-q', '-']);
+    r.git(['branch', '-q', '-D', 'pr-1']);
+    expect(r.git(['cat-file', '-t', r.git(['rev-parse', 'refs/pull/1/head:m4/proj.m4']).trim()]).trim()).toBe('blob');
+    const f = await run(release('pr-blob', { 'proj-1.0/m4/proj.m4': payload }));
+    expect(f).toMatchObject({ code: 'NESTED_ARCHIVE_UNKNOWN_MEMBERS', severity: 'high', evidence: { known: 1, unknown: 1, names: ['./proj-1.0/m4/proj.m4'] } });
+  });
+
   it('a symlink inside is not a known member: named', async () => {
     const nested = join(root, 'link', 'nested');
     writeFiles(nested, { 'proj-1.0/po/Makefile.in.in': '# po Makefile, version 1\n' });
