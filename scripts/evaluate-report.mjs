@@ -128,6 +128,7 @@ const VARIANTS = [
   ['m4-flag', 'xz-5.4.1', 1, 'm4/gettext.m4', 'high'], ['po-rule', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
   ['copy-obj', 'xz-5.4.1', 1, 'src/liblzma/liblzma_la-payload.o', 'high'], ['stamp-var', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'],
   ['crlf-line', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'], ['docs-req', 'libuv-1.44.2', 1, 'docs/requirements.txt', 'high'],
+  ['nested-member', 'gettext-0.23.1', 1, 'gettext-tools/misc/archive.dir.tar', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
