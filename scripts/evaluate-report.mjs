@@ -223,7 +223,16 @@ release script's report: version, tag, timestamp checked; package versions only 
 libarchive 3.7.4 now exit 0. Generated parsers are regenerated in the sandbox with the generator version their
 header names (bison 3.8.2, flex 2.6.4, byacc 20221106 here): bison 3.8.2's six outputs (parse-gram.output was high),
 gettext 0.23.1's six, coreutils 9.7's parse-datetime.c and wget's css.c are proved; where that version is not
-available (coreutils 9.1, gettext 0.21, tmux) the label stays, at low, saying why. An npm package's dist/ files are
+available (coreutils 9.1, gettext 0.21, tmux) the label stays, at low, saying why. gettext's libtextstyle.sym.in is
+computed (gnulib's exported-symbols rule, declared.sh's sed programs modelled), and a member of its nested
+misc/archive.dir.tar is also known when an earlier, independently published release carried it at the same path
+(data/release-members.json.gz, hashes from gettext's release tarballs on Debian's archive): gettext 0.23.1's 98
+members from before gettext's git are as gettext 0.21's release tarball published them. gettext 0.21 cannot be closed
+that way — no gettext release older than 0.21 is on this machine's Debian mirror (buster's 0.19.8.1 is gone) — so its
+98 stay named at high: 69 of them (intl/VERSION and intl/ChangeLog of each release with a tag) are what that tag's
+tracked configure writes (\`echo "GNU gettext library from gettext-$VERSION"\`, a ChangeLog.inst here-document dated by
+version.sh's RELEASE_DATE; checked by hand for all 69, not modelled), the other 29 are gettext 0.10.35's files from
+before git and nine plural.c outputs of old bison versions. An npm package's dist/ files are
 proved by their JavaScript tokens or their source maps, else reported as built but not proved (low); the six npm
 releases of the set ship no dist/ and did not change. Three releases stop with exit 2 because each tag tracks a file of 4 MiB or more
 (expat's testdata/largefiles/ns_att_test.xml, fribidi's test/unicode-conformance/BidiCharacterTest.txt) and the
