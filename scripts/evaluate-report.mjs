@@ -252,7 +252,8 @@ novel line), a symlink replaced by a file with other content, a generated Change
 a URL on a new host, a README gaining an install-by-pipe line, a payload in a Debian +ds repack whose pax header
 names a commit upstream lacks, one \`#define\` changed in bison's generated parser (\`parser-line\`), a line added to
 libtool 2.5.4's makeinfo-made doc/notes.txt (\`notes-line\`) and a flag added to its post-edited libltdl/Makefile.in
-(\`ltdl-flag\`) — each must exit
+(\`ltdl-flag\`), and one line added to a member of gettext 0.23.1's nested misc/archive.dir.tar that an earlier release
+published (\`nested-member\`) — each must exit
 1 under the default gate — and two controls that must exit 0: the same symlink replaced by its target's content
 (what make dist does), and README.md with its last line removed (a release-process doc edit, DOC_EDITED at
 medium). Two variants of a gnulib project (its gnulib pinned as a submodule and compared with \`--submodule\`): one
