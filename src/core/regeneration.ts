@@ -148,7 +148,8 @@ export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: Procedu
 /** What was normalised before comparing (an output reproduced after normalisations says which). */
 export interface NormalisationArgs {
   /** Debian's autoconf 2.69 --runstatedir patch undone in the shipped configure. */
-  'debian-runstatedir': None;
+  /** `renumbered`: `$as_me:N:` line numbers (m4's __oline__) given their place in the unpatched file. */
+  'debian-runstatedir': { renumbered?: number };
   /** Debian's autoconf 2.69 AC_SYS_LARGEFILE patch undone on the shipped configure's `lines` LARGE_OFF_T lines. */
   'debian-largefile': { lines: number };
   /** The `runstatedir = @runstatedir@` line automake wrote from Debian 2.69's trace, removed from a shipped Makefile.in. */

@@ -303,8 +303,8 @@ const LIBTOOL_VALUE: Record<NormalisationArgs['libtool-build']['value'], string>
 
 /** What was normalised before comparing, each kind worded; `satisfies`: a kind without wording is a type error. */
 export const NORMALISATION_WORDING = {
-  'debian-runstatedir': () =>
-    "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output",
+  'debian-runstatedir': (a) =>
+    `Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output${a.renumbered ? `; ${a.renumbered} \`$as_me:N:\` line number(s) written by m4's __oline__ given their place without those lines` : ''}`,
   'debian-largefile': (a) =>
     `Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): ${a.lines} \`#define LARGE_OFF_T\` line${a.lines === 1 ? '' : 's'} written with \`((off_t) 1 << 31) << 31\`, put back in GNU autoconf 2.69's \`(off_t) 1 << 62\` form before comparing`,
   'debian-runstatedir-makefile': () =>

