@@ -302,6 +302,35 @@ export function esyscmdPaths(text: string): string[] {
   return out;
 }
 
+/**
+ * Files an m4_esyscmd command of configure.ac writes with a redirection (`echo 1.51 >VERSION`): relative paths
+ * only, never a descriptor (`>&5`) or an absolute path (`2>/dev/null`).
+ */
+export function esyscmdWrites(text: string): string[] {
+  const out = new Set<string>();
+  // The whole first argument, quoted parts and macro names alike (`[echo ]mym4_version[>VERSION]`), brackets dropped.
+  const args: string[] = [];
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_])(?:m4_esyscmd_s|m4_esyscmd|esyscmd)\(/g)) {
+    let depth = 0;
+    let parens = 0;
+    let i = m.index + m[0].length;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '[') depth++;
+      else if (c === ']') depth--;
+      else if (depth > 0) continue;
+      else if (c === '(') parens++;
+      else if (c === ')' && parens > 0) parens--;
+      else if (c === ')' || (c === ',' && parens === 0)) break;
+    }
+    args.push(text.slice(m.index + m[0].length, i).replace(/[[\]]/g, ''));
+  }
+  for (const a of args) {
+    for (const m of a.matchAll(/(?:^|[^>&\d])>>?\s*([\w.][\w./+-]*)/g)) if (!m[1]!.split('/').includes('..')) out.add(m[1]!.replace(/^\.\//, ''));
+  }
+  return [...out];
+}
+
 /** `include` lines of a Makefile.am, resolved relative to the repository root. */
 function amIncludes(am: string, amDir: string, acDir: string): string[] {
   const out: string[] = [];
@@ -441,6 +470,8 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   const outputs = new Set<string>();
   for (const d of dirs) {
     if (!standIn) outputs.add(d.configure);
+    // A tarball-only file configure.ac's esyscmd writes (`m4_esyscmd([echo ]VERSION[>VERSION])`): made by autoconf, compared.
+    if (!standIn) for (const w of esyscmdWrites(d.acText).map((p) => inDir(d.dir, p))) if (tarballOnly.has(w)) outputs.add(w);
     if (d.aclocal) outputs.add(d.aclocal);
     if (!standIn) for (const h of d.headers) outputs.add(h);
     for (const m of d.makefileIns) outputs.add(m);
@@ -794,6 +825,8 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       if (!g.standIn) {
         await sandboxRun(d.dir, ['autoconf', '--force']);
         record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
+        // Files configure.ac's esyscmd writes while autoconf expands it (libgpg-error's `echo VERSION >VERSION`).
+        for (const w of esyscmdWrites(d.acText).map((p) => inDir(d.dir, p))) if (outputs.has(w)) record(w, 'autoconf', uniqInputs(acFiles));
       }
       if (d.headers.length && !g.standIn) {
         await sandboxRun(d.dir, ['autoheader', '--force']);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { esyscmdAsksGit } from '../../src/regenerate/git-view.js';
+import { esyscmdWrites } from '../../src/regenerate/regenerate.js';
 import { verify } from '../../src/verify.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -30,6 +31,7 @@ fi
 echo "\${v:-1.0-unknown}:\${r:-0000000}:"
 `;
 const CONFIGURE_AC = `m4_define([demo_verslist], m4_split(m4_esyscmd([sh ./getver.sh]), [:]))
+m4_esyscmd([echo ]m4_argn(1, demo_verslist)[ ]m4_argn(2, demo_verslist)[ >VERSION])
 AC_INIT([demo], m4_argn(1, demo_verslist), [bugs@example.invalid])
 AC_CONFIG_SRCDIR([demo.c])
 BUILD_REVISION="m4_argn(2, demo_verslist)"
@@ -41,7 +43,7 @@ beforeAll(() => {
   const repo = makeRepo(repoDir);
   commit = repo.commit({ 'configure.ac': CONFIGURE_AC, 'getver.sh': GETVER, 'demo.c': 'int demo(void) { return 42; }\n' });
   repo.tag('v1.0', { message: 'demo 1.0' });
-  ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', 'autoconf && mkdir demo-1.0 && cp -p configure configure.ac getver.sh demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0'));
+  ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', 'autoconf && mkdir demo-1.0 && cp -p VERSION configure configure.ac getver.sh demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0'));
 }, 120_000);
 
 const tampered = releaseCopies(root, () => distDir, 'demo-1.0');
@@ -56,6 +58,9 @@ describe('a git checkout for configure.ac esyscmd that asks git', () => {
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error('configure not proved');
     expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit, tags: 1 } }]);
     expect(f.evidence.proof.normalisationSteps).toEqual([]);
+    // VERSION, which configure.ac's esyscmd writes while autoconf runs (libgpg-error's `echo … >VERSION`): made and compared too.
+    const v = r.findings.find((x) => x.path === 'VERSION')!;
+    expect(v).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', severity: 'info', evidence: { tool: 'autoconf', proof: { proved: true, step: 'autoconf', procedureSteps: [{ kind: 'git-checkout', args: { commit, tags: 1 } }] } } });
     expect(r.verdict).not.toBe('different');
   }, 120_000);
 
@@ -74,7 +79,17 @@ describe('a git checkout for configure.ac esyscmd that asks git', () => {
       expect(f.diff.unified).toContain(`+${to}`);
       expect(r.verdict).toBe('different');
     }
+    // … or the VERSION file: it differs from what the tag's configure.ac writes.
+    const r = await run(tampered((d) => editFile(d, 'VERSION', () => `1.0 ${commit.slice(0, 7)} https://downloads.example-mirror.invalid/\n`)));
+    expect(r.findings.find((x) => x.path === 'VERSION')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+    expect(r.verdict).toBe('different');
   }, 240_000);
+});
+
+describe('esyscmdWrites', () => {
+  it('names the relative files an esyscmd command redirects to, never a descriptor, an absolute path or a path above the tree', () => {
+    expect(esyscmdWrites('m4_esyscmd([echo ]mym4_version[>VERSION])\nm4_esyscmd([git log 2>/dev/null >&5])\nm4_esyscmd([echo x > ../up])\nm4_esyscmd_s([cat v >> doc/v.txt])\nm4_esyscmd([echo ]m4_argn(1, list)[ >STAMP])')).toEqual(['VERSION', 'doc/v.txt', 'STAMP']);
+  });
 });
 
 describe('esyscmdAsksGit', () => {
