@@ -129,6 +129,8 @@ const VARIANTS = [
   ['copy-obj', 'xz-5.4.1', 1, 'src/liblzma/liblzma_la-payload.o', 'high'], ['stamp-var', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'],
   ['crlf-line', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'], ['docs-req', 'libuv-1.44.2', 1, 'docs/requirements.txt', 'high'],
   ['nested-member', 'gettext-0.23.1', 1, 'gettext-tools/misc/archive.dir.tar', 'high'],
+  ['gitver-revision', 'libgpg-error-1.51', 1, 'configure', 'high'], ['version-commit', 'libgpg-error-1.51', 1, 'VERSION', 'high'],
+  ['payload-meson', 'libxkbcommon-1.5.0', 1],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
