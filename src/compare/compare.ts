@@ -83,7 +83,10 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   const tar = new Map<string, TreeEntry>();
   let hardlinks = false;
   const prefixSlash = prefix + '/';
-  for (const e of scan.entries) {
+  // Indexed loops and forEach over the maps: no iterator result (and [key, value] pair) per entry.
+  const entries = scan.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
     let p = strip(e.path, prefix, prefixSlash) ?? e.path;
     if (p === '') continue;
     if (p !== e.path) {
@@ -109,36 +112,38 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
 
   // Submodules: git records a commit; the archive may have an (empty) directory or files under it.
   const submodules: string[] = [];
-  for (const e of git.entries.values()) if (e.type === 'submodule') submodules.push(e.path);
+  git.entries.forEach((e) => {
+    if (e.type === 'submodule') submodules.push(e.path);
+  });
   const underSubmodule = (p: string) => submodules.some((s) => p.startsWith(s + '/'));
 
-  for (const g of git.entries.values()) {
+  git.entries.forEach((g) => {
     const t = tar.get(g.path);
     if (g.type === 'submodule') {
       let files = 0;
       for (const [p, e] of tar) if (p.startsWith(g.path + '/') && e.type !== 'directory') files += 1;
       const tEntry: TreeEntry | undefined = t ? { ...t, path: g.path, size: files } : files > 0 ? { path: g.path, type: 'directory', executable: false, size: files } : undefined;
       diffs.push({ path: g.path, status: 'submodule', git: g, ...(tEntry ? { tarball: tEntry } : {}) });
-      continue;
+      return;
     }
     if (!t) {
       diffs.push({ path: g.path, status: 'git-only', git: g });
-      continue;
+      return;
     }
     const changes = aspects(g, t);
     if (changes.length === 0) identical += 1;
     else diffs.push({ path: g.path, status: 'changed', changes, git: g, tarball: t });
-  }
+  });
 
   for (const p of git.exportIgnored) {
     if (!tar.has(p)) diffs.push({ path: p, status: 'export-ignored' });
   }
 
   const tarballOnly: PathDiff[] = [];
-  for (const [p, t] of tar) {
-    if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) continue;
+  tar.forEach((t, p) => {
+    if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) return;
     tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
-  }
+  });
   if (tarballOnly.length > 0) {
     // A tarball-only file whose content git has elsewhere: name such a git path — one with the copy's own
     // base name when there is one (what src/classify/fallback.ts's role check asks for), else the first in
@@ -178,8 +183,12 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   return { prefix, diffs, identical, anomalies };
 }
 
+/** What an identical pair returns: one shared empty array, not one per identical file (frozen: never pushed to). */
+const SAME: ChangeAspect[] = Object.freeze([]) as unknown as ChangeAspect[];
+
 function aspects(g: TreeEntry, t: TreeEntry): ChangeAspect[] {
   if (g.type !== t.type) return ['type'];
+  if (g.type !== 'symlink' && g.oid === t.oid && (g.type !== 'file' || g.executable === t.executable)) return SAME;
   const out: ChangeAspect[] = [];
   if (g.type === 'symlink') {
     if ((g.linkTarget ?? '') !== (t.linkTarget ?? '') && g.oid !== t.oid) out.push('link-target');

@@ -26,37 +26,46 @@ export interface BlobHasher {
 const EMPTY: Record<HashAlgo, string> = { sha1: blobId('sha1', ''), sha256: blobId('sha256', '') };
 
 export function createBlobHasher(algo: HashAlgo, size: number): BlobHasher {
-  if (size === 0) return emptyHasher(algo);
-  const h: Hash = createHash(algo);
-  h.update(`blob ${size}\0`);
-  let received = 0;
-  return {
-    update(chunk) {
-      received += chunk.length;
-      h.update(chunk);
-    },
-    get received() {
-      return received;
-    },
-    digest() {
-      if (received !== size) throw new Error(`blob hasher: declared ${size} bytes, got ${received}`);
-      return h.digest('hex');
-    },
-  };
+  return size === 0 ? new EmptyHasher(algo) : new StreamHasher(algo, size);
 }
 
-function emptyHasher(algo: HashAlgo): BlobHasher {
-  let received = 0;
-  return {
-    update(chunk) {
-      received += chunk.length;
-    },
-    get received() {
-      return received;
-    },
-    digest() {
-      if (received !== 0) throw new Error(`blob hasher: declared 0 bytes, got ${received}`);
-      return EMPTY[algo];
-    },
-  };
+// Classes, not closures: one object per file (plus node's Hash) instead of a closure per method and
+// their context — a tarball has one hasher per file, and what is allocated per file decides how often
+// the young generation is collected.
+class StreamHasher implements BlobHasher {
+  private readonly h: Hash;
+  received = 0;
+
+  constructor(
+    algo: HashAlgo,
+    private readonly size: number,
+  ) {
+    this.h = createHash(algo);
+    this.h.update(`blob ${size}\0`);
+  }
+
+  update(chunk: Uint8Array): void {
+    this.received += chunk.length;
+    this.h.update(chunk);
+  }
+
+  digest(): string {
+    if (this.received !== this.size) throw new Error(`blob hasher: declared ${this.size} bytes, got ${this.received}`);
+    return this.h.digest('hex');
+  }
+}
+
+class EmptyHasher implements BlobHasher {
+  received = 0;
+
+  constructor(private readonly algo: HashAlgo) {}
+
+  update(chunk: Uint8Array): void {
+    this.received += chunk.length;
+  }
+
+  digest(): string {
+    if (this.received !== 0) throw new Error(`blob hasher: declared 0 bytes, got ${this.received}`);
+    return EMPTY[this.algo];
+  }
 }

@@ -346,7 +346,8 @@ export async function openDecoded(path: string, compression: Compression, opts: 
     watchdog.unref?.();
   };
   rearm();
-  proc.stdout.on('data', rearm);
+  // Each chunk pushes the deadline back by refreshing the one timer (no new timer per 64 KiB read).
+  proc.stdout.on('data', () => watchdog?.refresh());
   const done = new Promise<void>((resolve, reject) => {
     proc.on('close', (code, signal) => {
       if (watchdog) clearTimeout(watchdog);

@@ -289,7 +289,9 @@ export class EntryCollector {
     const dirPrefix = new Map<string, string>();
     const dupNonDir = new Set<string>();
     let hasLinks = false;
-    for (const e of entries) {
+    // Indexed loops: no iterator result per entry (this runs once, mostly unoptimised, over every entry).
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       const prev = last.get(e.path);
       if (prev !== undefined) {
         counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
@@ -327,7 +329,8 @@ export class EntryCollector {
       }
     }
     const reported = new Set<string>();
-    for (const e of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       if (e.type === 'directory' || reported.has(e.path)) continue;
       const child = dirPrefix.get(e.path);
       if (child !== undefined) {

@@ -66,13 +66,15 @@ function sizeField(out: Buffer, start: number, end: number): number {
   return n;
 }
 
-/**
- * The path out[start, end) as text: ASCII (nearly every path) straight from the listing, anything else
- * through decodeNameBytes (invalid UTF-8 escaped). No Buffer view is made for an ASCII path.
- */
-function pathAt(out: Buffer, start: number, end: number): { text: string; valid: boolean } {
-  for (let i = start; i < end; i++) if (out[i]! >= 0x80) return decodeNameBytes(out.subarray(start, end));
-  return { text: out.toString('latin1', start, end), valid: true };
+/** Whether out[start, end) holds exactly the bytes of `m`. */
+function fieldIs(out: Buffer, m: Buffer, start: number, end: number): boolean {
+  return end - start === m.length && out.compare(m, 0, m.length, start, end) === 0;
+}
+
+/** Whether out[start, end) is ASCII (nearly every path: its text is then read straight from the listing). */
+function asciiAt(out: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (out[i]! >= 0x80) return false;
+  return true;
 }
 
 /** `ids`: known id strings (oid → the same string); a listed id found there reuses that string instead of a copy. */
@@ -91,24 +93,28 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     let sp3 = out.indexOf(0x20, sp2 + 1);
     if (sp3 < 0 || sp3 > tab) sp3 = tab;
     // Fields compared as bytes: no throwaway strings per entry (this runs once per tracked file).
+    // (no closure per entry either: what is allocated per tracked file decides how often the young generation is collected)
     const start = pos;
-    const modeIs = (m: Buffer) => sp1 - start === m.length && out.compare(m, 0, m.length, start, sp1) === 0;
-    const typeIs = (t: Buffer) => sp2 - sp1 - 1 === t.length && out.compare(t, 0, t.length, sp1 + 1, sp2) === 0;
     const listed = out.toString('latin1', sp2 + 1, sp3);
     const oid = ids?.get(listed) ?? listed;
     const nameStart = tab + 1;
     const nameEnd = end;
     pos = end + 1;
-    const { text, valid } = pathAt(out, nameStart, nameEnd);
+    // An ASCII path (nearly every one) is read straight from the listing; anything else goes through
+    // decodeNameBytes (invalid UTF-8 escaped). No Buffer view is made for an ASCII path.
+    let text: string;
+    let valid = true;
+    if (asciiAt(out, nameStart, nameEnd)) text = out.toString('latin1', nameStart, nameEnd);
+    else ({ text, valid } = decodeNameBytes(out.subarray(nameStart, nameEnd)));
     let entry: TreeEntry;
-    if (typeIs(COMMIT) || modeIs(GITLINK)) {
+    if (fieldIs(out, COMMIT, sp1 + 1, sp2) || fieldIs(out, GITLINK, start, sp1)) {
       entry = { path: text, type: 'submodule', executable: false, size: 0, oid };
-    } else if (modeIs(SYMLINK)) {
+    } else if (fieldIs(out, SYMLINK, start, sp1)) {
       entry = { path: text, type: 'symlink', executable: false, size: 0, oid };
-    } else if (typeIs(BLOB)) {
+    } else if (fieldIs(out, BLOB, sp1 + 1, sp2)) {
       const size = sizeField(out, sp3, tab);
       if (size < 0) throw missingObjectError(input, oid, null, '', text); // ls-tree -l prints BAD for a blob it cannot read
-      entry = { path: text, type: 'file', executable: modeIs(EXECUTABLE), size, oid };
+      entry = { path: text, type: 'file', executable: fieldIs(out, EXECUTABLE, start, sp1), size, oid };
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };
     }

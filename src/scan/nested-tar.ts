@@ -27,7 +27,12 @@ export interface NestedListing {
 export const MAX_MEMBERS = 100_000;
 
 /** Names of files whose content is listed as a nested tar (plain tar only). */
-export const isNestedTarName = (name: string): boolean => /\.tar$/.test(name);
+export const isNestedTarName = (name: Uint8Array | string): boolean => {
+  // Raw name bytes are tested as they are (no string made per entry): '.tar' is ASCII.
+  if (typeof name === 'string') return name.endsWith('.tar');
+  const n = name.length;
+  return n >= 4 && name[n - 4] === 0x2e && name[n - 3] === 0x74 && name[n - 2] === 0x61 && name[n - 1] === 0x72;
+};
 
 export class NestedTarLister {
   private readonly listing: NestedListing = { members: [], others: [] };

@@ -81,6 +81,31 @@ export function decodeNameBytes(b: Uint8Array): { text: string; valid: boolean }
   return { text: out, valid: false };
 }
 
+/**
+ * The normalised path when `text` is already normal but for one trailing '/' (a directory entry): no
+ * empty, '.' or '..' component. undefined when it needs the full treatment (components()). Nearly every
+ * name in a real archive is such a name: this spares a split, an array and a join per entry.
+ */
+function alreadyNormal(text: string): string | undefined {
+  const n = text.length;
+  let start = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && text.charCodeAt(i) !== 0x2f) continue;
+    const len = i - start;
+    if (len === 0) {
+      // an empty component: only a single trailing '/' after a non-empty name is allowed
+      if (i === n && start > 0) return text.slice(0, n - 1);
+      return undefined;
+    }
+    if (len <= 2 && text.charCodeAt(start) === 0x2e && (len === 1 || text.charCodeAt(start + 1) === 0x2e)) return undefined;
+    start = i + 1;
+  }
+  return text;
+}
+
+/** An entry with no issue shares this (frozen) array. */
+const NO_ISSUES: PathIssue[] = Object.freeze([]) as unknown as PathIssue[];
+
 /** Normalise '/'-separated text: drop empty and '.' components, keep '..'. Returns components. */
 function components(text: string): string[] {
   const out: string[] = [];
@@ -92,17 +117,21 @@ function components(text: string): string[] {
  * Normalise an archive entry name given as raw bytes (tar, zip) or as text (directory walk).
  */
 export function normaliseEntryName(raw: Uint8Array | string): NormalisedName {
-  const issues: PathIssue[] = [];
   let text: string;
   let nonUtf8 = false;
   if (typeof raw === 'string') text = raw;
+  else if (isUtf8(raw)) text = (Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length)).toString('utf8');
   else {
-    const d = decodeNameBytes(raw);
-    text = d.text;
-    nonUtf8 = !d.valid;
+    text = decodeNameBytes(raw).text;
+    nonUtf8 = true;
   }
-  if (nonUtf8) issues.push({ code: 'NON_UTF8_NAME', evidence: { raw: text } });
   const hasBackslash = typeof raw === 'string' ? raw.includes('\\') : raw.includes(0x5c);
+  if (!nonUtf8 && !hasBackslash) {
+    const path = alreadyNormal(text);
+    if (path !== undefined) return { path, issues: NO_ISSUES };
+  }
+  const issues: PathIssue[] = [];
+  if (nonUtf8) issues.push({ code: 'NON_UTF8_NAME', evidence: { raw: text } });
   if (hasBackslash) issues.push({ code: 'BACKSLASH_PATH', evidence: { raw: text } });
   const absolute = text.startsWith('/');
   if (absolute) issues.push({ code: 'UNSAFE_PATH', evidence: { raw: text, reason: 'absolute' } });

@@ -60,7 +60,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
         current = h;
         if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size, stableChunks);
         else sink = undefined;
-        nestedTar = sink && isNestedTarName(h.name.toString('latin1')) ? new NestedTarLister(opts.algo, `${path}: ${h.name.toString('utf8')}`, opts.limits.maxPathLength) : undefined;
+        nestedTar = sink && isNestedTarName(h.name) ? new NestedTarLister(opts.algo, `${path}: ${h.name.toString('utf8')}`, opts.limits.maxPathLength) : undefined;
       },
       data(chunk) {
         sink?.update(chunk);

@@ -15,7 +15,7 @@ export type TarEntryKind = 'file' | 'hardlink' | 'symlink' | 'device' | 'directo
 export interface TarEntryHeader {
   /** Full name as stored (pax path, GNU long name, or ustar prefix + name), raw bytes. */
   name: Buffer;
-  /** Link target as stored, raw bytes (empty when none). */
+  /** Link target as stored, raw bytes (empty when none, and for every entry that is not a link). */
   linkname: Buffer;
   kind: TarEntryKind;
   /** The header's type flag character. */
@@ -88,12 +88,19 @@ function readNumber(b: Uint8Array, off: number, len: number): number {
   return v;
 }
 
-function cstr(b: Uint8Array, off: number, len: number): Buffer {
+function cstr(b: Buffer, off: number, len: number): Buffer {
   let end = off;
   const max = off + len;
   while (end < max && b[end] !== 0) end++;
-  return Buffer.from(b.subarray(off, end));
+  if (end === off) return NO_BYTES;
+  // A copy (the block may be a reused buffer), made without an intermediate view.
+  const out = Buffer.allocUnsafe(end - off);
+  b.copy(out, 0, off, end);
+  return out;
 }
+
+/** The empty name: the link name of every entry that is not a link (one shared buffer, never written). */
+const NO_BYTES = Buffer.alloc(0);
 
 function kindOf(flag: string): TarEntryKind {
   switch (flag) {
@@ -355,7 +362,8 @@ export class TarReader {
       name = cstr(b, at, 100);
       if (ustar && b[at + 345] !== 0) name = Buffer.concat([cstr(b, at + 345, 155), Buffer.from('/'), name]);
     }
-    const linkname = this.pax?.linkpath ?? this.longLink ?? cstr(b, at + 157, 100);
+    // Only a link's header means its linkname field (GNU tar ignores it otherwise): no copy per entry.
+    const linkname = typeflag === '1' || typeflag === '2' ? (this.pax?.linkpath ?? this.longLink ?? cstr(b, at + 157, 100)) : NO_BYTES;
     if (this.pax?.size !== undefined) size = this.pax.size;
     const mode = readNumber(b, at + 100, 8);
     let kind = kindOf(typeflag);

@@ -40,6 +40,26 @@ describe('normaliseEntryName', () => {
     expect(n.rawPath).toBe('aé/\\xff\\xfe\\xe2\\x82');
     expect(n.issues).toEqual([{ code: 'NON_UTF8_NAME', evidence: { raw: 'aé/\\xff\\xfe\\xe2\\x82' } }]);
   });
+  it('every name over a small alphabet normalises as the component rule says (the already-normal shortcut included)', () => {
+    // Every string of up to 6 symbols from this alphabet: names that are already normal (the shortcut that
+    // makes no split/join), with a trailing '/', with '.', '..', '//', leading './' or '/', and dotted names
+    // that are not '.' or '..' ('.x', 'x.', '...'). The path must be what the rule gives, with the issues the
+    // rule gives, whichever way the name was computed.
+    const alphabet = ['a', '/', '.', 'x'];
+    const names: string[] = [''];
+    for (let len = 1, level = ['']; len <= 6; len++) {
+      level = level.flatMap((p) => alphabet.map((c) => p + c));
+      names.push(...level);
+    }
+    expect(names.length).toBe(5461);
+    for (const raw of names) {
+      const comps = raw.split('/').filter((c) => c !== '' && c !== '.');
+      const kinds = [...(raw.startsWith('/') ? ['UNSAFE_PATH absolute'] : []), ...(comps.includes('..') ? ['UNSAFE_PATH dotdot'] : [])];
+      const n = normaliseEntryName(raw);
+      expect({ raw, path: n.path, kinds: n.issues.map(issueName), rawPath: n.rawPath }).toEqual({ raw, path: comps.join('/'), kinds, rawPath: kinds.length ? raw : undefined });
+      expect(normaliseEntryName(Buffer.from(raw))).toEqual(n);
+    }
+  });
   it('rejects overlong encodings and surrogates as UTF-8', () => {
     expect(isValidUtf8(Buffer.from([0xc0, 0xaf]))).toBe(false);
     expect(isValidUtf8(Buffer.from([0xed, 0xa0, 0x80]))).toBe(false);
