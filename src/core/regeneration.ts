@@ -141,6 +141,8 @@ export interface ProcedureStepArgs {
   'autoconf-substitute': { stamped: string; used: string };
   /** configure.ac's esyscmd asks git: the generators saw a read-only git checkout of `commit` with the repository's `tags` (./git-view.ts). */
   'git-checkout': { commit: string; tags: number };
+  /** aclocal and automake `used` (the nearest release of the same series) ran for the stamped automake `stamped`, which is not available. */
+  'automake-substitute': { stamped: string; used: string };
 }
 export type ProcedureStepKind = keyof ProcedureStepArgs;
 export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: ProcedureStepArgs[K] } }[ProcedureStepKind];
@@ -154,7 +156,7 @@ export interface NormalisationArgs {
   'debian-largefile': { lines: number };
   /** The `runstatedir = @runstatedir@` line automake wrote from Debian 2.69's trace, removed from a shipped Makefile.in. */
   'debian-runstatedir-makefile': None;
-  /** automake's LIBOBJS dirstamp rules in perl's per-run hash order: `lines` lines in another order. */
+  /** automake's LIBOBJS dirstamp rules (or empty rules of a conditionally defined target) in perl's per-run hash order: `lines` lines in another order. */
   'automake-rule-order': { lines: number };
   /** .gmo catalogs compared as messages (msgunfmt of that version): same messages, another binary layout. */
   'catalog-messages': { version: string };
@@ -164,6 +166,16 @@ export interface NormalisationArgs {
   'make-rule-post-edit': { file: string; target: string; commands: string[] };
   /** `GNU Autoconf <used>` written back as the stamped test release's `GNU Autoconf <stamped>` on `lines` line(s) (an autotest suite's header). */
   'autoconf-version-line': { stamped: string; used: string; lines: number };
+  /**
+   * A neighbour automake's output written back into the stamped release's form (src/regenerate/automake-stand-in.ts):
+   * `stampLines` version/year stamp lines, each listed template change undone (`lines` lines), and automake's own
+   * macro files in aclocal.m4 taken from the shipped file where they are the stamped release's by hash; `notStamped`:
+   * the first of them that is not (the output then does not reproduce).
+   */
+  'automake-stand-in': { stamped: string; used: string; stampLines: number; templates: { change: AutomakeTemplateChange; lines: number }[]; macroFiles: string[]; notStamped?: string };
 }
+
+/** A change of automake's Makefile.in templates or code between two releases of one series, undone for a stand-in. */
+export type AutomakeTemplateChange = 'distcheck-dvi-target' | 'testsuite-summary-header' | 'install-exec-built-sources' | 'dejagnu-objdir-quotes' | 'dist-zstd' | 'tagged-files-space';
 export type NormalisationKind = keyof NormalisationArgs;
 export type Normalisation = { [K in NormalisationKind]: { kind: K; args: NormalisationArgs[K] } }[NormalisationKind];

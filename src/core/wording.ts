@@ -8,7 +8,7 @@
  * (`satisfies`: a kind without wording is a type error).
  */
 import type { Finding, FlaggedInput, GenerationProof, GenerationProofJson, RegenerationMismatchJson, SeverityReason } from './findings.js';
-import type { AutoconfOnly, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ToolRef } from './regeneration.js';
+import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ToolRef } from './regeneration.js';
 import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, RegenerationNote, RegenerationNoteJson, SubmoduleMiss, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
 
@@ -292,6 +292,7 @@ export const PROCEDURE_WORDING = {
   'automake-late-files': (a) => `set aside while automake ran: ${a.files.join(', ')} (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)`,
   'autoconf-substitute': (a) => `autoconf ${a.used} (a final release of its series) stood in for the stamped test release ${a.stamped}, which is not available`,
   'git-checkout': (a) => `configure.ac's esyscmd asks git: the generators saw a read-only git checkout of ${a.commit.slice(0, 12)} with the repository's ${a.tags} tag(s), as in the maintainer's checkout of the tag`,
+  'automake-substitute': (a) => `stand-in automake ${a.used} for ${a.stamped}: aclocal and automake ${a.used}, the nearest release of the same series, ran (${a.stamped} is not available)`,
   'suite-by-blob-id': (a) => `the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${a.version}, configure's, was used) and it is compared by its ${a.algo} blob id`,
 } satisfies { [K in ProcedureStepKind]: (args: ProcedureStepArgs[K]) => string };
 
@@ -302,6 +303,16 @@ export function procedureText(p: ProcedureStep): string {
 const LIBTOOL_VALUE: Record<NormalisationArgs['libtool-build']['value'], string> = { version: 'version', revision: 'package revision', url: 'home page URL', serial: 'serial' };
 
 /** What was normalised before comparing, each kind worded; `satisfies`: a kind without wording is a type error. */
+/** What each undone automake template change was (src/regenerate/automake-stand-in.ts). */
+const AUTOMAKE_CHANGE: Record<AutomakeTemplateChange, string> = {
+  'distcheck-dvi-target': "1.16.3's AM_DISTCHECK_DVI_TARGET in distcheck undone",
+  'testsuite-summary-header': "1.16.3's AM_TESTSUITE_SUMMARY_HEADER undone",
+  'install-exec-built-sources': "1.16.3's install-exec: $(BUILT_SOURCES) undone",
+  'dejagnu-objdir-quotes': "1.16.3's quoted objdir in site.exp undone",
+  'dist-zstd': "1.16.2's dist-zstd target and distcheck's .tar.zst case undone",
+  'tagged-files-space': "1.16.2's space after $(LISP) in am__tagged_files undone",
+};
+
 export const NORMALISATION_WORDING = {
   'debian-runstatedir': (a) =>
     `Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output${a.renumbered ? `; ${a.renumbered} \`$as_me:N:\` line number(s) written by m4's __oline__ given their place without those lines` : ''}`,
@@ -309,10 +320,12 @@ export const NORMALISATION_WORDING = {
     `Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): ${a.lines} \`#define LARGE_OFF_T\` line${a.lines === 1 ? '' : 's'} written with \`((off_t) 1 << 31) << 31\`, put back in GNU autoconf 2.69's \`(off_t) 1 << 62\` form before comparing`,
   'debian-runstatedir-makefile': () =>
     "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69",
-  'automake-rule-order': (a) => `automake's LIBOBJS dirstamp rules in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
+  'automake-rule-order': (a) => `automake's prerequisite-only rules (LIBOBJS dirstamp rules, empty rules of conditionally defined targets) in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
   'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
   'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,
   'make-rule-post-edit': (a) => `edited in place after the generator ran by the rule of ${a.file} for ${a.target}, computed over the generator's output (never run): ${a.commands.join(' && ').slice(0, 600)}`,
+  'automake-stand-in': (a) =>
+    `stand-in automake ${a.used} for ${a.stamped}: written back as ${a.stamped} writes it — ${a.stampLines} version stamp line${a.stampLines === 1 ? '' : 's'}${a.templates.map((t) => `, ${AUTOMAKE_CHANGE[t.change]} (${t.lines} line${t.lines === 1 ? '' : 's'})`).join('')}${a.macroFiles.length ? `, automake's own macro file${a.macroFiles.length === 1 ? '' : 's'} ${a.macroFiles.join(', ')} as ${a.stamped}'s (byte count and sha256 from automake's history)` : ''}${a.notStamped ? `; but ${a.notStamped} in the shipped file is not ${a.stamped}'s (byte count and sha256), so it does not reproduce` : ''}`,
   'autoconf-version-line': (a) => `the generator's version: "GNU Autoconf ${a.used}" read as the stamped "GNU Autoconf ${a.stamped}" on ${a.lines} line${a.lines === 1 ? '' : 's'} (nothing else differs)`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 

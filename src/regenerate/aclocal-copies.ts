@@ -32,15 +32,19 @@ export function aclocalContent(fileText: string): string {
 
 /**
  * The block of copies: between automake's preamble and the first of automake's own macro files (or the
- * first m4_include line). `automakeMacros` are the texts of the automake toolchain's aclocal-X.Y/*.m4.
+ * first m4_include line). `automakeMacros` are the texts of the automake toolchain's aclocal-X.Y/*.m4;
+ * `macroStart`, for a stand-in automake, where the stamped release's own first macro file begins.
  * Returns '' when there is none, undefined when aclocal.m4 does not have the expected shape.
  */
-export function copiedBlock(aclocal: string, automakeMacros: readonly string[]): string | undefined {
+export function copiedBlock(aclocal: string, automakeMacros: readonly string[], macroStart?: (from: number) => number | undefined): string | undefined {
   const m = PREAMBLE_END.exec(aclocal);
   if (!m) return undefined;
   const start = m.index + m[0].length;
   let end = aclocal.slice(start).search(/^m4_include\(/m);
   end = end < 0 ? aclocal.length : start + end;
+  // (A stand-in automake: the shipped file holds the stamped release's macro files, found by their hashes.)
+  const stamped = macroStart?.(start);
+  if (stamped !== undefined && stamped < end) end = stamped;
   for (const text of automakeMacros) {
     const c = aclocalContent(text);
     if (!c) continue;

@@ -72,9 +72,16 @@ export function detectVersions(read: (path: string) => string | undefined, files
     }
     return undefined;
   };
-  const automake = firstVersion(files.makefileIns, automakeVersion);
+  // automake: the version most Makefile.in files (and aclocal.m4) name, the first named on a tie — so one stamp
+  // edited to another version does not steer the run: that file is regenerated with the others' and differs.
+  const named = [...files.makefileIns.map((p) => {
+    const t = read(p);
+    return t ? automakeVersion(t) : undefined;
+  }), out.aclocal].filter((v): v is string => !!v);
+  const counts = new Map<string, number>();
+  for (const v of named) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const automake = named.find((v) => counts.get(v) === Math.max(...counts.values()));
   if (automake) out.automake = automake;
-  out.automake ??= out.aclocal;
   const lt = files.ltmain ? read(files.ltmain) : undefined;
   if (lt) {
     const v = libtoolVersion(lt);

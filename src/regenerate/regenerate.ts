@@ -45,8 +45,9 @@ import { builtinVars, parseMakefileAm } from './make-rules.js';
 import { findPostEditRule, postEdit, substValues } from './post-edit.js';
 import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
-import { automakeMacroDir, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
-import { copiedBlock, splitCopies } from './aclocal-copies.js';
+import { automakeMacroDir, findNeighbour, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
+import { aclocalContent, copiedBlock, splitCopies } from './aclocal-copies.js';
+import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
 import type { GeneratorStep } from '../core/findings.js';
@@ -404,11 +405,18 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   // aclocal.m4, which keeps its label (and so do the Makefile.in files); the note says so.
   let autoconfOnly: AutoconfOnly | undefined;
   const preSkipped: RegenSkip[] = [];
+  // The stamped automake unavailable, the nearest release of its series stands in (./automake-stand-in.ts): its
+  // outputs are written back into the stamped release's form and compared byte for byte (never with --regenerate=require).
+  let amStandIn: AutomakeStandIn | undefined;
   if (needAutomake) {
     const automake = versions.automake ? await findTools('automake', versions.automake, args.cacheDir) : [];
     // aclocal stamps the autoconf it ran with into aclocal.m4: it must be the same version.
     const mixed = versions.aclocalAutoconf && versions.aclocalAutoconf !== versions.autoconf;
-    if (!automake.length || mixed) {
+    const neighbour = !automake.length && !mixed && versions.automake && args.mode !== 'require' && (!versions.aclocal || versions.aclocal === versions.automake) ? await findNeighbour('automake', versions.automake, args.cacheDir) : [];
+    if (neighbour.length) {
+      amStandIn = { stamped: versions.automake!, used: neighbour[0]!.version };
+      needed.push(['automake', amStandIn.used]);
+    } else if (!automake.length || mixed) {
       const why: AutoconfOnly['why'] = !versions.automake
         ? { kind: 'no-automake-stamp', args: {} }
         : mixed
@@ -558,7 +566,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
       const acdir = join(temp, `acdir-${n}`);
       mkdirSync(acdir);
-      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(gitView ? { gitView } : {}) });
+      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(gitView ? { gitView } : {}), ...(amStandIn ? { amStandIn } : {}) });
       if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
       const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
       if (!best || score(run) > score(best)) best = run;
@@ -676,6 +684,8 @@ interface GeneratorRun {
   standIn?: { stamped: string; used: string };
   /** A read-only git checkout the generators see (./git-view.ts): its host paths and the procedure step naming it. */
   gitView?: { mounts: string[]; step: ProcedureStep };
+  /** The automake release of the same series that stands in for the stamped one (./automake-stand-in.ts). */
+  amStandIn?: AutomakeStandIn;
 }
 
 /** aclocal → autoconf → autoheader → automake in each configure directory, then libtoolize. */
@@ -688,10 +698,15 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     const r = await runSandboxed(g.sandbox, { scratch: root, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir, ...(g.gitView?.mounts ?? [])], ...(args.limits ? { limits: args.limits } : {}) });
     if (r.code !== 0) throw new GeneratorFailure({ kind: 'generator-failed', args: { command: argv, dir, failure: commandFailure(r) } });
   };
+  // A stand-in automake's own macro files, as aclocal copies them (name under aclocal-X.Y → text).
+  let usedMacroTexts: Map<string, string> | undefined;
+  const usedMacros = () => (usedMacroTexts ??= macroTexts(automakeMacroDir(toolOf('automake'))));
+  const amStandInSteps: ProcedureStep[] = g.amStandIn ? [{ kind: 'automake-substitute', args: g.amStandIn }] : [];
   const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedureSteps: ProcedureStep[] = [], ran?: Tool, normalisationSteps: Normalisation[] = [], root = scratch) => {
     if (g.gitView && step !== 'libtoolize' && !procedureSteps.some((s) => s.kind === 'git-checkout')) procedureSteps = [g.gitView.step, ...procedureSteps];
     const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
-    const regenerated = readOutput(root, path);
+    if (amStandInSteps.length && (step === 'aclocal' || step === 'automake') && !procedureSteps.some((p) => p.kind === 'automake-substitute')) procedureSteps = [...amStandInSteps, ...procedureSteps];
+    let regenerated = readOutput(root, path);
     const shipped = args.tarball(path);
     const entry = tarballOnly.get(path);
     let status: RegeneratedOutput['status'] = 'not-produced';
@@ -706,11 +721,27 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           normalisationSteps = [...normalisationSteps, ...undone.normalisations];
         }
       }
+      // aclocal.m4 of a stand-in automake, written back into the stamped release's form (./automake-stand-in.ts).
+      if (status === 'differs' && shipped && step === 'aclocal' && g.amStandIn) {
+        const back = backportAclocal(regenerated.toString('latin1'), shipped.toString('latin1'), g.amStandIn, usedMacros());
+        regenerated = Buffer.from(back.text, 'latin1');
+        normalisationSteps = [...normalisationSteps, back.normalisation];
+        if (regenerated.equals(shipped) && !(back.normalisation.kind === 'automake-stand-in' && back.normalisation.args.notStamped)) status = 'reproduced';
+      }
       // A Makefile.in: Debian's 2.69 runstatedir line (./distro-patches.ts), automake's hash-ordered LIBOBJS rules (./automake-order.ts).
       if (status === 'differs' && shipped && step === 'automake') {
-        const made = regenerated.toString('latin1');
+        let made = regenerated.toString('latin1');
         let text = shipped.toString('latin1');
         const applied: Normalisation[] = [];
+        // A stand-in automake's output first, written back into the stamped release's form (kept for the diff).
+        if (g.amStandIn) {
+          const back = backportMakefileIn(made, g.amStandIn);
+          made = back.text;
+          regenerated = Buffer.from(made, 'latin1');
+          applied.push(back.normalisation);
+          normalisationSteps = [...normalisationSteps, back.normalisation];
+          if (made === text) status = 'reproduced';
+        }
         const undone = toolOf('autoconf').version === '2.69' ? undoRunstatedirMakefile(text) : undefined;
         if (undone) {
           text = undone.text;
@@ -718,9 +749,9 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         }
         const order = sameUpToRuleOrder(made, text);
         if (order) applied.push(order);
-        if (applied.length && (text === made || order)) {
+        if (status === 'differs' && applied.length && (text === made || order)) {
           status = 'reproduced';
-          normalisationSteps = [...normalisationSteps, ...applied];
+          normalisationSteps = [...normalisationSteps, ...applied.filter((n) => !normalisationSteps.includes(n))];
         }
       }
     }
@@ -800,7 +831,8 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         // The third-party macro files the maintainer's aclocal copied in are aclocal's whole system
         // directory here: nothing installed on this machine leaks into the result.
         const shipped = args.tarball(d.aclocal)?.toString('latin1');
-        const block = shipped !== undefined ? copiedBlock(shipped, automakeMacros) : undefined;
+        const stamped = g.amStandIn?.stamped;
+        const block = shipped !== undefined ? copiedBlock(shipped, automakeMacros, stamped ? (from) => stampedMacroStart(shipped, stamped, from) : undefined) : undefined;
         const procedure: ProcedureStep[] = [];
         const acdir = join(g.acdir, String(dirs.indexOf(d)));
         mkdirSync(acdir, { recursive: true });
@@ -822,6 +854,11 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       }
       // (A Makefile.am whose ACLOCAL_AMFLAGS steered aclocal is an input of what is made from aclocal.m4 too.)
       const configureInputs = [...acFiles, ...(d.aclocal ? [d.aclocal] : []), ...(d.aclocal && amFlags ? [rootAm] : []), ...m4Inputs];
+      // A stand-in automake: autoconf and autoheader run on the shipped aclocal.m4 (the stamped release's macros,
+      // an input that is itself compared above); automake then needs its own release's aclocal.m4 back.
+      const ownAclocal = g.amStandIn && d.aclocal ? readOutput(scratch, d.aclocal) : undefined;
+      const shippedAclocal = ownAclocal && d.aclocal ? args.tarball(d.aclocal) : undefined;
+      if (shippedAclocal) writeFileSync(join(scratch, d.aclocal!), shippedAclocal);
       if (!g.standIn) {
         await sandboxRun(d.dir, ['autoconf', '--force']);
         record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
@@ -832,6 +869,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         await sandboxRun(d.dir, ['autoheader', '--force']);
         for (const h of d.headers) record(h, 'autoheader', uniqInputs(configureInputs, copies));
       }
+      if (shippedAclocal) writeFileSync(join(scratch, d.aclocal!), ownAclocal!);
       if (d.makefileIns.length) {
         const amInputs = (m: string) => {
           const amPath = inDir(dirOf(m), 'Makefile.am');
@@ -935,6 +973,21 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
     return { outputs: result, tools, failure: e instanceof GeneratorFailure ? e.regenCause : { kind: 'error', args: { error: e instanceof Error ? e.message : String(e) } } };
   }
   return { outputs: result, tools };
+}
+
+/** automake's own macro files in its aclocal-X.Y directory (internal/ too), as aclocal copies them: name → text. */
+function macroTexts(dir: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!dir) return out;
+  const walk = (rel: string) => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const name = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(name);
+      else if (e.isFile() && e.name.endsWith('.m4')) out.set(name, aclocalContent(readFileSync(join(dir, name), 'latin1')));
+    }
+  };
+  walk('');
+  return out;
 }
 
 /** Lines that differ between an output's regenerated content and the shipped file (both directions). */

@@ -99,6 +99,36 @@ export async function findStandIn(name: ToolName, version: string, cacheDir: str
   return undefined;
 }
 
+/**
+ * For a final automake release ("1.16.2") that is not available, the other releases of the same X.Y series
+ * that may stand in for it, nearest first (the newer on a tie): 1.16.2 → 1.16.3, 1.16.1, 1.16.4, 1.16 …
+ * `am__api_version` ('1.16') is the series: releases of one series share their macro and template set up to
+ * the few changes docs/regeneration.md lists (measured from automake's history). Whether one does stand in
+ * is decided by its output alone (./automake-stand-in.ts): equal to the shipped file once its version
+ * stamps — and the listed template changes between the two releases — are written back.
+ */
+export function neighbourReleasesFor(version: string): string[] {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?$/.exec(version);
+  if (!m) return [];
+  const z = Number(m[3] ?? 0);
+  const name = (n: number) => (n === 0 ? `${m[1]}.${m[2]}` : `${m[1]}.${m[2]}.${n}`);
+  const out: string[] = [];
+  for (let k = 1; k <= 9; k++) {
+    out.push(name(z + k));
+    if (z - k >= 0) out.push(name(z - k));
+  }
+  return out;
+}
+
+/** The nearest available release of the same series standing in for `version` (neighbourReleasesFor), or undefined. */
+export async function findNeighbour(name: ToolName, version: string, cacheDir: string): Promise<Tool[]> {
+  for (const v of neighbourReleasesFor(version)) {
+    const t = await findTools(name, v, cacheDir);
+    if (t.length) return t;
+  }
+  return [];
+}
+
 /** A tool of exactly `version` (the first of findTools). */
 export async function findTool(name: ToolName, version: string, cacheDir: string): Promise<Tool | undefined> {
   return (await findTools(name, version, cacheDir))[0];

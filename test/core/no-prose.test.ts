@@ -121,6 +121,7 @@ const PROCEDURES: [ProcedureStep, string][] = [
   [{ kind: 'automake-late-files', args: { files: ['THANKS'] } }, 'set aside while automake ran: THANKS (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)'],
   [{ kind: 'autoconf-substitute', args: { stamped: '2.72e', used: '2.72' } }, 'autoconf 2.72 (a final release of its series) stood in for the stamped test release 2.72e, which is not available'],
   [{ kind: 'git-checkout', args: { commit: '26ff163bd6912fa7e8cb522d0799e17095ac1efb', tags: 98 } }, "configure.ac's esyscmd asks git: the generators saw a read-only git checkout of 26ff163bd691 with the repository's 98 tag(s), as in the maintainer's checkout of the tag"],
+  [{ kind: 'automake-substitute', args: { stamped: '1.16.2', used: '1.16.3' } }, 'stand-in automake 1.16.3 for 1.16.2: aclocal and automake 1.16.3, the nearest release of the same series, ran (1.16.2 is not available)'],
   [{ kind: 'suite-by-blob-id', args: { version: '2.71', algo: 'sha1' } }, "the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf 2.71, configure's, was used) and it is compared by its sha1 blob id"],
 ];
 
@@ -129,7 +130,7 @@ const NORMALISATIONS: [Normalisation, string][] = [
   [{ kind: 'debian-runstatedir', args: { renumbered: 8 } }, "Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output; 8 `$as_me:N:` line number(s) written by m4's __oline__ given their place without those lines"],
   [{ kind: 'debian-largefile', args: { lines: 1 } }, "Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): 1 `#define LARGE_OFF_T` line written with `((off_t) 1 << 31) << 31`, put back in GNU autoconf 2.69's `(off_t) 1 << 62` form before comparing"],
   [{ kind: 'debian-runstatedir-makefile', args: {} }, "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69"],
-  [{ kind: 'automake-rule-order', args: { lines: 4 } }, "automake's LIBOBJS dirstamp rules in perl's per-run hash order: 4 line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)"],
+  [{ kind: 'automake-rule-order', args: { lines: 4 } }, "automake's prerequisite-only rules (LIBOBJS dirstamp rules, empty rules of conditionally defined targets) in perl's per-run hash order: 4 line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)"],
   [{ kind: 'catalog-messages', args: { version: '0.21' } }, 'compared as message catalogs (msgunfmt 0.21): the messages are identical, the binary layout differs (another msgfmt build)'],
   [{ kind: 'libtool-build', args: { value: 'url', from: 'https://a/', to: 'https://b/', lines: 1 } }, 'libtool snapshot build: home page URL https://a/ → https://b/ (1 line)'],
   [{ kind: 'libtool-build', args: { value: 'revision', from: '2.5.4', to: '2.5.4.1', lines: 2 } }, 'libtool snapshot build: package revision 2.5.4 → 2.5.4.1 (2 lines)'],
@@ -138,6 +139,14 @@ const NORMALISATIONS: [Normalisation, string][] = [
     "edited in place after the generator ran by the rule of Makefile.am for ./libltdl/stamp-mk, computed over the generator's output (never run): T='./build-aux/Makefile.tmp'; for p in ./build-aux/*; do :; done && echo stamp > './libltdl/stamp-mk'",
   ],
   [{ kind: 'autoconf-version-line', args: { stamped: '2.72e', used: '2.72', lines: 1 } }, 'the generator\'s version: "GNU Autoconf 2.72" read as the stamped "GNU Autoconf 2.72e" on 1 line (nothing else differs)'],
+  [
+    { kind: 'automake-stand-in', args: { stamped: '1.16.1', used: '1.16.3', stampLines: 2, templates: [{ change: 'distcheck-dvi-target', lines: 3 }, { change: 'dist-zstd', lines: 7 }], macroFiles: [] } },
+    "stand-in automake 1.16.3 for 1.16.1: written back as 1.16.1 writes it — 2 version stamp lines, 1.16.3's AM_DISTCHECK_DVI_TARGET in distcheck undone (3 lines), 1.16.2's dist-zstd target and distcheck's .tar.zst case undone (7 lines)",
+  ],
+  [
+    { kind: 'automake-stand-in', args: { stamped: '1.16.2', used: '1.16.3', stampLines: 1, templates: [], macroFiles: ['amversion.m4', 'missing.m4'] } },
+    "stand-in automake 1.16.3 for 1.16.2: written back as 1.16.2 writes it — 1 version stamp line, automake's own macro files amversion.m4, missing.m4 as 1.16.2's (byte count and sha256 from automake's history)",
+  ],
 ];
 
 const kinds = (cases: [{ kind: string }, string][]) => [...new Set(cases.map(([c]) => c.kind))].sort();

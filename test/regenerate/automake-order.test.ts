@@ -27,6 +27,20 @@ describe('sameUpToRuleOrder', () => {
   });
 });
 
+describe('sameUpToRuleOrder: the empty rules of conditionally defined targets (gettext 0.21 intl/Makefile.in)', () => {
+  const made = '@PRELOADABLE_LIBINTL_FALSE@@USE_INCLUDED_LIBINTL_FALSE@install-exec-local:\n@PACKAGE_IS_GETTEXT_TOOLS_FALSE@@PRELOADABLE_LIBINTL_FALSE@@USE_INCLUDED_LIBINTL_FALSE@uninstall-local:\n@PACKAGE_IS_GETTEXT_TOOLS_FALSE@@USE_INCLUDED_LIBINTL_FALSE@install-data-local:\nclean: clean-am\n';
+  const lines = made.split('\n');
+  const swapped = [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n');
+  it('accepts them in another order within their run', () => {
+    expect(sameUpToRuleOrder(made, swapped)).toEqual({ kind: 'automake-rule-order', args: { lines: 2 } });
+  });
+  it('refuses a recipe or a prerequisite added to one, a changed condition, and a line moved out of the run', () => {
+    expect(sameUpToRuleOrder(made, swapped.replace('install-data-local:\n', 'install-data-local: evil\n'))).toBeUndefined();
+    expect(sameUpToRuleOrder(made, swapped.replace('@PACKAGE_IS_GETTEXT_TOOLS_FALSE@@USE', '@PACKAGE_IS_GETTEXT_TOOLS_TRUE@@USE'))).toBeUndefined();
+    expect(sameUpToRuleOrder(made, [lines[1], lines[0], lines[3], lines[2], ...lines.slice(4)].join('\n'))).toBeUndefined();
+  });
+});
+
 describe('undoRunstatedirMakefile', () => {
   const plain = 'prefix = @prefix@\nprogram_transform_name = @program_transform_name@\npsdir = @psdir@\nsbindir = @sbindir@\nsrcdir = @srcdir@\n';
   const debian = plain.replace('psdir = @psdir@\n', 'psdir = @psdir@\nrunstatedir = @runstatedir@\n');
