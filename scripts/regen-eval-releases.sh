@@ -47,22 +47,25 @@ TOOLCHAINS=(
   "bookworm libtool libtool_2.4.7.orig.tar.xz"  # 2.4.7-7~deb12u1
   "trixie libtool libtool_2.5.4.orig.tar.xz"  # 2.5.4-4
 )
+# SKIP_TOOLCHAINS=1: the cache already holds them (scripts/evaluate's runs); only the table is made.
+if [ "${SKIP_TOOLCHAINS:-}" != 1 ]; then
 for t in "${TOOLCHAINS[@]}"; do
   read -r suite pkg file <<<"$t"
   apt_fetch source "$suite" "$pkg" "$file"
   "${cli[@]}" toolchain add "$work/dl/$file" --cache-dir "$cache" >&2
 done
-# automake 1.16.3 (libtool 2.4.7, m4 1.4.19, gettext 0.21's gnulib-lib): the mirror serves bullseye's
-# automake-1.16 1:1.16.3-2 binary package but 404s its orig tarball, so Debian's build is installed.
+# automake 1.16.3 (libtool 2.4.7, m4 1.4.19; standing in for 1.16.1/1.16.2: harfbuzz 6.0.0, gettext 0.21): the
+# mirror serves bullseye's automake-1.16 1:1.16.3-2 binary package but 404s its orig tarball, so Debian's build is installed.
 apt_fetch binary bullseye automake=1:1.16.3-2 'automake_1%3a1.16.3-2_all.deb'
 "${cli[@]}" toolchain add "$work/dl/automake_1%3a1.16.3-2_all.deb" --cache-dir "$cache" >&2
+fi
 [ "${TOOLCHAINS_ONLY:-}" = 1 ] && exit 0
 
 echo "| release | stamped (autoconf, automake, libtool) | tools that ran | outputs tried / reproduced / differ | differing outputs (lines) | flagged inputs of reproduced outputs | seconds (load) |"
 echo "|---|---|---|---|---|---|---|"
-# id  orig tarball (under the evaluation cache's dl/ID/)  mirror  tag
+# id  orig tarball (under the evaluation cache's dl/ID/)  mirror  tag  [submodules NAME=owner+name,… as scripts/evaluate-releases.tsv]
 only=${ONLY:+,$ONLY,}
-while read -r id file repo tag; do
+while read -r id file repo tag subs; do
   [ -n "$id" ] && [ "${id#\#}" = "$id" ] || continue
   [ -z "$only" ] || [[ "$only" == *",$id,"* ]] || continue
   t="$eval_cache/dl/$id/$file"
@@ -70,7 +73,12 @@ while read -r id file repo tag; do
   g="$mirror/$repo/repo"; [ -d "$g" ] || g="$mirror/$repo"
   out="$work/out/$id.json"
   s=$(date +%s.%N)
-  "${cli[@]}" "$t" "$g"  # --repo --tag "$tag" --cache-dir "$cache" --format json > "$out" 2> "$work/out/$id.err" || true
+  sub=()
+  for x in ${subs//,/ }; do
+    r="$mirror/${x#*=}/repo"; [ -d "$r" ] || r="$mirror/${x#*=}"
+    sub+=(--submodule "${x%%=*}=$r")
+  done
+  "${cli[@]}" "$t" --repo "$g" --tag "$tag" "${sub[@]}" --cache-dir "$cache" --format json > "$out" 2> "$work/out/$id.err" || true
   secs=$(echo "$(date +%s.%N) - $s" | bc)
   load=$(cut -d' ' -f1 /proc/loadavg)
   node -e '
@@ -86,25 +94,28 @@ const reg = r.findings.filter((f) => f.code === "REGENERATION_MISMATCH");
 const repro = r.findings.filter((f) => f.code === "REPRODUCED_WITH_FLAGGED_INPUT" || (f.code === "GENERATED_BY_AUTOTOOLS" && f.evidence.proof && f.evidence.proof.proved));
 const flagged = new Map();
 for (const f of r.findings) if (f.code === "REPRODUCED_WITH_FLAGGED_INPUT") for (const x of f.evidence.flagged) flagged.set(x.path, `${x.path} ${x.code}`);
+// A neighbour automake standing in for the stamped one (src/regenerate/automake-stand-in.ts): named in the tools column.
+const sub = r.findings.flatMap((f) => [...((f.evidence.proof && f.evidence.proof.procedureSteps) || []), ...(f.evidence.procedureSteps || [])]).find((p) => p.kind === "automake-substitute");
+const tools = n && n.tools ? n.tools.map((t) => (sub && t.startsWith(`automake ${sub.args.used}`) ? `${t} standing in for ${sub.args.stamped}` : t)).join(", ") : "";
 const tried = !n ? "none" : n.status === "done" ? `${n.outputs} / ${n.reproduced} / ${n.outputs - n.reproduced}` : `${n.status}: ${n.reason}`;
 const diffs = reg.map((f) => `${f.path} (${f.evidence.produced ? f.evidence.differingLines : "not produced"})`).join(", ");
-console.log(`| ${id} | ${n && n.stamped ? n.stamped.join(", ") : ""} | ${n && n.tools ? n.tools.join(", ") : ""} | ${tried} | ${diffs} | ${[...flagged.values()].join("; ")} | ${Number(secs).toFixed(0)} (${n && n.seconds !== undefined ? `regeneration ${n.seconds}, ` : ""}load ${load}) |`);
+console.log(`| ${id} | ${n && n.stamped ? n.stamped.join(", ") : ""} | ${tools} | ${tried} | ${diffs} | ${[...flagged.values()].join("; ")} | ${Number(secs).toFixed(0)} (${n && n.seconds !== undefined ? `regeneration ${n.seconds}, ` : ""}load ${load}) |`);
 ' "$out" "$work/out/$id.err" "$id" "$secs" "$load"
 done <<'LIST'
 xz-5.4.1	xz-utils_5.4.1.orig.tar.xz	tukaani-project+xz	v5.4.1
 xz-5.8.1	xz-utils_5.8.1.orig.tar.xz	tukaani-project+xz	v5.8.1
 wget-1.21.3	wget_1.21.3.orig.tar.gz	mirror+wget	v1.21.3
-gettext-0.23.1	gettext_0.23.1.orig.tar.xz	autotools-mirror+gettext	v0.23.1
+gettext-0.23.1	gettext_0.23.1.orig.tar.xz	autotools-mirror+gettext	v0.23.1	gnulib=coreutils+gnulib
 less-668	less_668.orig.tar.gz	gwsw+less	v668
 less-590	less_590.orig.tar.gz	gwsw+less	v590
 fribidi-1.0.16	fribidi_1.0.16.orig.tar.xz	fribidi+fribidi	v1.0.16
-coreutils-9.1	coreutils_9.1.orig.tar.xz	coreutils+coreutils	v9.1
-bison-3.8.2	bison_3.8.2+dfsg.orig.tar.xz	akimd+bison	v3.8.2
-m4-1.4.19	m4_1.4.19.orig.tar.xz	autotools-mirror+m4	v1.4.19
-libtool-2.4.7	libtool_2.4.7.orig.tar.xz	autotools-mirror+libtool	v2.4.7
-gettext-0.21	gettext_0.21.orig.tar.xz	autotools-mirror+gettext	v0.21
+coreutils-9.1	coreutils_9.1.orig.tar.xz	coreutils+coreutils	v9.1	gnulib=coreutils+gnulib
+bison-3.8.2	bison_3.8.2+dfsg.orig.tar.xz	akimd+bison	v3.8.2	gnulib=coreutils+gnulib,submodules/autoconf=autotools-mirror+autoconf
+m4-1.4.19	m4_1.4.19.orig.tar.xz	autotools-mirror+m4	v1.4.19	gnulib=coreutils+gnulib
+libtool-2.4.7	libtool_2.4.7.orig.tar.xz	autotools-mirror+libtool	v2.4.7	gnulib=coreutils+gnulib,bootstrap=gnulib-modules+bootstrap
+gettext-0.21	gettext_0.21.orig.tar.xz	autotools-mirror+gettext	v0.21	gnulib=coreutils+gnulib
 harfbuzz-6.0.0	harfbuzz_6.0.0+dfsg.orig.tar.xz	harfbuzz+harfbuzz	6.0.0
-sed-4.9	sed_4.9.orig.tar.xz	mirror+sed	v4.9
-coreutils-9.7	coreutils_9.7.orig.tar.xz	coreutils+coreutils	v9.7
+sed-4.9	sed_4.9.orig.tar.xz	mirror+sed	v4.9	gnulib=coreutils+gnulib
+coreutils-9.7	coreutils_9.7.orig.tar.xz	coreutils+coreutils	v9.7	gnulib=coreutils+gnulib
 libtool-2.5.4	libtool_2.5.4.orig.tar.xz	autotools-mirror+libtool	v2.5.4
 LIST

@@ -176,6 +176,6 @@ export interface NormalisationArgs {
 }
 
 /** A change of automake's Makefile.in templates or code between two releases of one series, undone for a stand-in. */
-export type AutomakeTemplateChange = 'distcheck-dvi-target' | 'testsuite-summary-header' | 'install-exec-built-sources' | 'dejagnu-objdir-quotes' | 'dist-zstd' | 'tagged-files-space';
+export type AutomakeTemplateChange = 'install-after-ltlibraries' | 'distcheck-dvi-target' | 'testsuite-summary-header' | 'install-exec-built-sources' | 'dejagnu-objdir-quotes' | 'dist-zstd' | 'tagged-files-space';
 export type NormalisationKind = keyof NormalisationArgs;
 export type Normalisation = { [K in NormalisationKind]: { kind: K; args: NormalisationArgs[K] } }[NormalisationKind];

@@ -305,6 +305,7 @@ const LIBTOOL_VALUE: Record<NormalisationArgs['libtool-build']['value'], string>
 /** What was normalised before comparing, each kind worded; `satisfies`: a kind without wording is a type error. */
 /** What each undone automake template change was (src/regenerate/automake-stand-in.ts). */
 const AUTOMAKE_CHANGE: Record<AutomakeTemplateChange, string> = {
+  'install-after-ltlibraries': "1.16.5's install rules ordered after the libtool libraries undone",
   'distcheck-dvi-target': "1.16.3's AM_DISTCHECK_DVI_TARGET in distcheck undone",
   'testsuite-summary-header': "1.16.3's AM_TESTSUITE_SUMMARY_HEADER undone",
   'install-exec-built-sources': "1.16.3's install-exec: $(BUILT_SOURCES) undone",

@@ -118,11 +118,18 @@ const sum = (...r: { text: string; lines: number }[]) => ({ text: r[r.length - 1
 
 /**
  * The template and code changes of automake's 1.16 series that show in a Makefile.in, each undone exactly
- * (measured: git diff v1.16.1 v1.16.3 -- lib/am bin/automake.in; docs/regeneration.md lists all of them, and
+ * (measured: git diff v1.16.1 v1.16.5 -- lib/am bin/automake.in; docs/regeneration.md lists all of them, and
  * which are not modelled here — vala, lisp, python's PEP 3147 uninstall, texinfo without @setfilename, a
  * check_PROGRAMS suffix corner case — whose outputs then stay different). Newest first.
  */
 const TEMPLATE_CHANGES: TemplateChange[] = [
+  // 1.16.5, bin/automake.in: every installed PROGRAMS/LTLIBRARIES variable's install rule waits for the libtool
+  // libraries (1.16.4 and before: bin_PROGRAMS only).
+  {
+    change: 'install-after-ltlibraries',
+    introduced: '1.16.5',
+    undo: (t) => replaceAll(t, /^install-(?!binPROGRAMS:)\w+: install-(?:nobase_)?libLTLIBRARIES\n\n/gm, ''),
+  },
   // 1.16.3, lib/am/distdir.am: distcheck's `dvi` became an overridable variable (top-level Makefile.in).
   {
     change: 'distcheck-dvi-target',

@@ -742,7 +742,8 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           normalisationSteps = [...normalisationSteps, back.normalisation];
           if (made === text) status = 'reproduced';
         }
-        const undone = toolOf('autoconf').version === '2.69' ? undoRunstatedirMakefile(text) : undefined;
+        // (Not when automake wrote the line itself: gnulib's m4 AC_SUBSTs runstatedir for an autoconf without it.)
+        const undone = toolOf('autoconf').version === '2.69' && !/^runstatedir = @runstatedir@$/m.test(made) ? undoRunstatedirMakefile(text) : undefined;
         if (undone) {
           text = undone.text;
           applied.push(undone.normalisation);
