@@ -859,7 +859,12 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       // an input that is itself compared above); automake then needs its own release's aclocal.m4 back.
       const ownAclocal = g.amStandIn && d.aclocal ? readOutput(scratch, d.aclocal) : undefined;
       const shippedAclocal = ownAclocal && d.aclocal ? args.tarball(d.aclocal) : undefined;
-      if (shippedAclocal) writeFileSync(join(scratch, d.aclocal!), shippedAclocal);
+      // (autom4te's cache is keyed by file times, which one second does not tell apart: dropped at each swap.)
+      const swapAclocal = (content: Buffer) => {
+        writeFileSync(join(scratch, d.aclocal!), content);
+        rmSync(join(scratch, d.dir, 'autom4te.cache'), { recursive: true, force: true });
+      };
+      if (shippedAclocal) swapAclocal(shippedAclocal);
       if (!g.standIn) {
         await sandboxRun(d.dir, ['autoconf', '--force']);
         record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
@@ -870,7 +875,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         await sandboxRun(d.dir, ['autoheader', '--force']);
         for (const h of d.headers) record(h, 'autoheader', uniqInputs(configureInputs, copies));
       }
-      if (shippedAclocal) writeFileSync(join(scratch, d.aclocal!), ownAclocal!);
+      if (shippedAclocal) swapAclocal(ownAclocal!);
       if (d.makefileIns.length) {
         const amInputs = (m: string) => {
           const amPath = inDir(dirOf(m), 'Makefile.am');
