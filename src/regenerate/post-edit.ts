@@ -418,3 +418,87 @@ export function substValues(trace: string, acText: string): Map<string, string> 
   }
   return out;
 }
+
+/**
+ * One Perl substitution `s<d>RE<d>REPL<d>[g]` as a JavaScript function over a line, when both languages read it the
+ * same way on one line without its newline (perl -p): the regex made of literal characters, backslash-escaped
+ * punctuation, `\b` `\d` `\w` `\S`, groups without `(?`, alternation, quantifiers, `^`, and `$` only as an anchor
+ * (before `)` `|` or at the end: Perl interpolates nothing there); no `@`, no character class, nothing that could
+ * match the newline Perl keeps (`\s` `\D` `\W`). The replacement: literal text and `$1`…`$9`. undefined otherwise.
+ */
+export function perlSubst(expr: string): ((line: string) => string) | undefined {
+  const m = /^s([!#%,/:|~])/.exec(expr);
+  if (!m) return undefined;
+  const d = m[1]!;
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 2; i < expr.length; i++) {
+    const c = expr[i]!;
+    if (c === '\\' && i + 1 < expr.length) {
+      cur += c + expr[++i]!;
+      continue;
+    }
+    if (c === d) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  parts.push(cur);
+  if (parts.length !== 3 || !['', 'g'].includes(parts[2]!)) return undefined;
+  const [re, repl, flags] = parts as [string, string, string];
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i]!;
+    if (c === '\\') {
+      const n = re[++i];
+      if (n === undefined || !(/[^A-Za-z0-9\s]/.test(n) || 'bdwS'.includes(n))) return undefined;
+    } else if (c === '$') {
+      if (!(i + 1 === re.length || re[i + 1] === ')' || re[i + 1] === '|')) return undefined;
+    } else if (c === '(' && re[i + 1] === '?') return undefined;
+    else if ('@[]'.includes(c)) return undefined;
+  }
+  if (/[\\@]/.test(repl) || /\$(?![1-9])/.test(repl)) return undefined;
+  let rx: RegExp;
+  try {
+    rx = new RegExp(re.replaceAll(`\\${d}`, d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), flags);
+  } catch {
+    return undefined;
+  }
+  return (line) => line.replace(rx, repl);
+}
+
+/**
+ * A `dist-hook` of a tracked Makefile.am that edits `path` of the dist tree with `perl -pi -e 'EXPR'
+ * $(distdir)/FILE` (coreutils' `rm_subst` over Makefile.in): `make dist` runs it on the copy it packs, after automake
+ * made the file. EXPR (its make variables expanded) must be one substitution perlSubst reads; no other command of
+ * the hook may name the file. The rule and the edit, or undefined.
+ */
+export function findDistHookPerlEdit(am: ParsedMakefileAm, path: string, values: ReadonlyMap<string, string>): { rule: PostEditRule; edit: (content: string) => string } | undefined {
+  const rel = posix.relative(am.dir || '.', path);
+  for (const rule of am.rules) {
+    if (!rule.targets.split(/\s+/).includes('dist-hook')) continue;
+    const edits: ((line: string) => string)[] = [];
+    const commands: string[] = [];
+    for (const line of rule.recipe) {
+      if (!line.includes(`$(distdir)/${rel}`)) continue;
+      const p = /^(?:\$\(AM_V_\w+\))?perl -pi -e '([^']*)' \$\(distdir\)\/(\S+)$/.exec(line.trim());
+      if (!p || p[2] !== rel) return undefined;
+      let expr: string;
+      try {
+        expr = expandMake(p[1]!, am.vars, values, { '@': 'dist-hook' });
+      } catch (e) {
+        if (e instanceof MakeExpandError) return undefined;
+        throw e;
+      }
+      const f = perlSubst(expr);
+      if (!f) return undefined;
+      edits.push(f);
+      commands.push(`perl -pi -e '${expr}' $(distdir)/${rel}`);
+    }
+    if (!edits.length) continue;
+    const edit = (content: string) => content.split('\n').map((l) => edits.reduce((x, f) => f(x), l)).join('\n');
+    return { rule: { file: rule.file, target: 'dist-hook', commands }, edit };
+  }
+  return undefined;
+}

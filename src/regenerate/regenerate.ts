@@ -42,7 +42,7 @@ import { sameUpToRuleOrder } from './automake-order.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { builtinVars, parseMakefileAm } from './make-rules.js';
-import { findPostEditRule, postEdit, substValues } from './post-edit.js';
+import { findDistHookPerlEdit, findPostEditRule, postEdit, substValues } from './post-edit.js';
 import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findNeighbour, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
@@ -734,7 +734,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         let text = shipped.toString('latin1');
         const applied: Normalisation[] = [];
         // A stand-in automake's output first, written back into the stamped release's form (kept for the diff).
-        if (g.amStandIn) {
+        if (g.amStandIn && !normalisationSteps.some((n) => n.kind === 'automake-stand-in')) {
           const back = backportMakefileIn(made, g.amStandIn);
           made = back.text;
           regenerated = Buffer.from(made, 'latin1');
@@ -808,6 +808,13 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         const values = new Map([...builtinVars(topRel), ...(await substOf(owner))]);
         const rule = findPostEditRule(parsed, m, values);
         if (rule) return { rule, amDir: parsed.dir, inputs: [...parsed.files, owner.ac] };
+      }
+      // A dist-hook's `perl -pi -e 's!…!…!' $(distdir)/Makefile.in` (coreutils' rm_subst), read by ./post-edit.ts.
+      if (text !== undefined && /^dist-hook\s*:/m.test(text) && /\bperl -pi -e\b/.test(text) && owner) {
+        const parsed = parseMakefileAm(am, (p) => (origin.get(p) === 'git' ? readOutput(scratch, p)?.toString('latin1') : undefined));
+        const topRel = posix.relative(dir || '.', owner.dir || '.') || '.';
+        const hook = findDistHookPerlEdit(parsed, m, builtinVars(topRel));
+        if (hook) return { rule: hook.rule, amDir: parsed.dir, inputs: [...parsed.files, owner.ac], edit: hook.edit };
       }
       if (!dir) return undefined;
     }
@@ -934,11 +941,12 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           if (!found) continue;
           const files = new Set([...origin.keys(), ...outputs]);
           const tracked = (p: string) => (origin.get(p) === 'git' ? readOutput(scratch, p)?.toString('latin1') : undefined);
-          const edited = postEdit(found.rule, found.amDir, { files, tracked, target: m }, first.regenerated.toString('latin1'));
+          const edited = 'edit' in found && found.edit ? found.edit(first.regenerated.toString('latin1')) : postEdit(found.rule, found.amDir, { files, tracked, target: m }, first.regenerated.toString('latin1'));
           if (edited === undefined || edited === first.regenerated.toString('latin1')) continue;
           writeFileSync(join(scratch, m), edited, 'latin1');
           const step: Normalisation = { kind: 'make-rule-post-edit', args: { file: found.rule.file, target: found.rule.target, commands: found.rule.commands } };
-          record(m, 'automake', uniqInputs([...first.inputs.map((i) => i.path), ...found.inputs]), first.procedureSteps, undefined, [step]);
+          // (A stand-in's write-back is already in the edited text: listed again, not redone.)
+          record(m, 'automake', uniqInputs([...first.inputs.map((i) => i.path), ...found.inputs]), first.procedureSteps, undefined, [...first.normalisationSteps.filter((n) => n.kind === 'automake-stand-in'), step]);
           // Still different: the edited output is kept (the rule listed) only when it leaves fewer lines differing, so
           // that the diff shows what the rule does not explain.
           const edited2 = result.get(m)!;

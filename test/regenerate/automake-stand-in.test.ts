@@ -20,6 +20,8 @@ import { normalisationText } from '../../src/core/wording.js';
 import { aclocalContent } from '../../src/regenerate/aclocal-copies.js';
 import { automakeReleases, backportAclocal, backportMakefileIn, makefileWrap } from '../../src/regenerate/automake-stand-in.js';
 import { neighbourReleasesFor } from '../../src/regenerate/toolchain.js';
+import { findDistHookPerlEdit, perlSubst } from '../../src/regenerate/post-edit.js';
+import { parseMakefileAm } from '../../src/regenerate/make-rules.js';
 import { verify } from '../../src/verify.js';
 import { proseIn } from '../helpers/prose.js';
 import { makeRepo } from '../helpers/git.js';
@@ -176,6 +178,51 @@ describe('aclocal.m4: automake\'s own macro files taken from the shipped file on
       expect(b.text).toBe(`${head('1.16.4')}${used}\n${tail}`);
       expect(b.normalisation).toMatchObject({ args: { macroFiles: [] } });
     }
+  });
+});
+
+describe('a dist-hook\'s perl -pi edit of Makefile.in, computed (coreutils 9.1, stamped automake 1.16.4: proved once 1.16.5 stands in)', () => {
+  // coreutils v9.1 Makefile.am, verbatim: the variable and the hook line.
+  const AM = [
+    'rm_subst = \\',
+    "  s!(rm -f (rm\\b|\\$$\\(bin_PROGRAMS\\)$$))!$$1 > /dev/null 2>&1 || /bin/$$1!",
+    '',
+    'dist-hook: gen-ChangeLog',
+    '\t$(AM_V_GEN)echo $(VERSION) > $(distdir)/.tarball-version',
+    "\t$(AM_V_at)perl -pi -e '$(rm_subst)' $(distdir)/Makefile.in",
+    '',
+  ].join('\n');
+  const made = "# transform the automake-generated rule that runs 'rm -f rm'.\nclean-binPROGRAMS:\n\t-test -z \"$(bin_PROGRAMS)\" || rm -f $(bin_PROGRAMS)\n\t-rm -f rmdir\n";
+  const shipped = "# transform the automake-generated rule that runs 'rm -f rm > /dev/null 2>&1 || /bin/rm -f rm'.\nclean-binPROGRAMS:\n\t-test -z \"$(bin_PROGRAMS)\" || rm -f $(bin_PROGRAMS) > /dev/null 2>&1 || /bin/rm -f $(bin_PROGRAMS)\n\t-rm -f rmdir\n";
+
+  it('the hook found, its substitution read as Perl reads it, and the edited output is the shipped file', () => {
+    const am = parseMakefileAm('Makefile.am', (p) => (p === 'Makefile.am' ? AM : undefined));
+    const hook = findDistHookPerlEdit(am, 'Makefile.in', new Map());
+    expect(hook?.rule).toEqual({ file: 'Makefile.am', target: 'dist-hook', commands: ["perl -pi -e 's!(rm -f (rm\\b|\\$\\(bin_PROGRAMS\\)$))!$1 > /dev/null 2>&1 || /bin/$1!' $(distdir)/Makefile.in"] });
+    expect(hook!.edit(made)).toBe(shipped);
+    // Another file of the dist tree is not this hook's.
+    expect(findDistHookPerlEdit(am, 'src/Makefile.in', new Map())).toBeUndefined();
+  });
+
+  it('refuses what Perl and JavaScript would read differently, and a hook that also writes the file otherwise', () => {
+    expect(perlSubst('s/a$b/c/')).toBeUndefined(); // $b: a Perl variable
+    expect(perlSubst('s/a@b/c/')).toBeUndefined();
+    expect(perlSubst('s/a\\s/c/')).toBeUndefined(); // \s would match the newline perl -p keeps
+    expect(perlSubst('s/[ab]/c/')).toBeUndefined();
+    expect(perlSubst('s/(?{ system "id" })a/c/')).toBeUndefined();
+    expect(perlSubst('s/a/$&/')).toBeUndefined();
+    expect(perlSubst('s/a/\\n/')).toBeUndefined();
+    expect(perlSubst('s/a/b/e')).toBeUndefined();
+    expect(perlSubst('y/a/b/')).toBeUndefined();
+    expect(perlSubst('s!x\\!y!z!g')?.('x!y x!y')).toBe('z z');
+    const am = parseMakefileAm('Makefile.am', (p) => (p === 'Makefile.am' ? `${AM}\t$(AM_V_at)sed -i s/x/y/ $(distdir)/Makefile.in\n` : undefined));
+    expect(findDistHookPerlEdit(am, 'Makefile.in', new Map())).toBeUndefined();
+  });
+
+  it('tampered twin: a Makefile.in edited beyond what the substitution writes stays different', () => {
+    const am = parseMakefileAm('Makefile.am', (p) => (p === 'Makefile.am' ? AM : undefined));
+    const hook = findDistHookPerlEdit(am, 'Makefile.in', new Map())!;
+    expect(hook.edit(made)).not.toBe(shipped.replace('\t-rm -f rmdir', '\t-rm -rf / rmdir'));
   });
 });
 
