@@ -137,6 +137,8 @@ export interface ProcedureStepArgs {
   'suite-by-blob-id': { version: string; algo: string };
   /** Tarball-only common files absent from the shipped DIST_COMMON, set aside while automake ran again. */
   'automake-late-files': { files: string[] };
+  /** automake run again on this Makefile with the options its shipped rebuild rule names (./regenerate/automake-options.ts: the strictness of the release's run). */
+  'automake-options': { options: string[] };
   /** automake's traces (or autotest) ran with autoconf `used` (a final release) for the stamped test release `stamped`. */
   'autoconf-substitute': { stamped: string; used: string };
   /** configure.ac's esyscmd asks git: the generators saw a read-only git checkout of `commit` with the repository's `tags` (./git-view.ts). */

@@ -290,6 +290,7 @@ export const PROCEDURE_WORDING = {
   'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,
   'ac-init-traced': (a) => `AC_INIT's values traced from ${a.ac} by autom4te ${a.version} ${a.withAclocal ? 'with' : 'without'} aclocal.m4: ${a.values.map((v) => `${v.name}=${v.value}`).join(', ')}`,
   'automake-late-files': (a) => `set aside while automake ran: ${a.files.join(', ')} (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)`,
+  'automake-options': (a) => `automake ${a.options.join(' ')} on this Makefile, the options its shipped rebuild rule names (the strictness the release's automake ran with: a Makefile rebuild rule passes its own, e.g. the top Makefile's \`$(AUTOMAKE) --foreign\`)`,
   'autoconf-substitute': (a) => `autoconf ${a.used} (a final release of its series) stood in for the stamped test release ${a.stamped}, which is not available`,
   'git-checkout': (a) => `configure.ac's esyscmd asks git: the generators saw a read-only git checkout of ${a.commit.slice(0, 12)} with the repository's ${a.tags} tag(s), as in the maintainer's checkout of the tag`,
   'automake-substitute': (a) => `stand-in automake ${a.used} for ${a.stamped}: aclocal and automake ${a.used}, the nearest release of the same series, ran (${a.stamped} is not available)`,

@@ -16,7 +16,9 @@
  *   automake       first with every aux file present; when a Makefile.in then differs, once more with the
  *                  aux files automake installs itself removed and `--add-missing --copy` (the top-level
  *                  DIST_COMMON lists the aux files that existed when automake reached it) — the better run
- *                  is kept and named in the evidence
+ *                  is kept and named in the evidence; a Makefile.in whose shipped rebuild rule names other
+ *                  options (`$(AUTOMAKE) --foreign`: the strictness the release's automake ran with,
+ *                  ./automake-options.ts) is made once more by automake with those options
  *   catalogs       every .gmo compiled from its .po (./catalogs.ts) in a sandbox of its own, beside the
  *                  generators
  *   tools          each tool of the stamped version, the cached GNU build first; when both it and the
@@ -39,6 +41,7 @@ import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
 import { esyscmdAsksGit, writeGitView, type GitCheckout } from './git-view.js';
 import { sameUpToRuleOrder } from './automake-order.js';
+import { rebuildRuleOptions } from './automake-options.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { builtinVars, parseMakefileAm } from './make-rules.js';
@@ -930,6 +933,31 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           for (const [p, b] of saved) {
             rmSync(join(scratch, p), { force: true });
             writeFileSync(join(scratch, p), b.data, { mode: b.mode });
+          }
+        }
+        // A Makefile.in whose shipped rebuild rule names other automake options than the plain run wrote
+        // (./automake-options.ts: the strictness the release's automake ran with — curl's sub-directory
+        // Makefile.in, rewritten by the top Makefile's `$(AUTOMAKE) --foreign`): automake once more with those
+        // options on those files, as that rule runs it. Each keeps the run that reproduced it, else the run
+        // that leaves fewer lines differing (its diff then shows what the options do not explain).
+        const byOptions = new Map<string, string[]>();
+        for (const m of d.makefileIns) {
+          const o = result.get(m);
+          const shipped = args.tarball(m)?.toString('latin1');
+          if (o?.status !== 'differs' || !o.regenerated || shipped === undefined) continue;
+          const want = rebuildRuleOptions(shipped);
+          if (!want || want.join(' ') === rebuildRuleOptions(o.regenerated.toString('latin1'))?.join(' ')) continue;
+          byOptions.set(want.join(' '), [...(byOptions.get(want.join(' ')) ?? []), m]);
+        }
+        for (const [opts, files] of byOptions) {
+          const before = new Map(files.map((m) => [m, result.get(m)!]));
+          const options = opts.split(' ');
+          await sandboxRun(d.dir, ['automake', ...options, ...files.map((m) => posix.relative(d.dir || '.', m).replace(/\.in$/, ''))]);
+          for (const m of files) {
+            const prev = before.get(m)!;
+            record(m, 'automake', amInputs(m), [...prev.procedureSteps, { kind: 'automake-options', args: { options } }]);
+            const now = result.get(m)!;
+            if (now.status !== 'reproduced' && differingCount(now, args.tarball(m)) >= differingCount(prev, args.tarball(m))) result.set(m, prev);
           }
         }
         // A Makefile.in that a tracked make rule edits in place after automake ran (libtool's $(stamp_mk)): the

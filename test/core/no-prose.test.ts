@@ -119,6 +119,10 @@ const PROCEDURES: [ProcedureStep, string][] = [
     "AC_INIT's values traced from configure.ac by autom4te 2.71 with aclocal.m4: PACKAGE_NAME=GNU Demo, PACKAGE_VERSION=1.0",
   ],
   [{ kind: 'automake-late-files', args: { files: ['THANKS'] } }, 'set aside while automake ran: THANKS (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)'],
+  [
+    { kind: 'automake-options', args: { options: ['--foreign'] } },
+    "automake --foreign on this Makefile, the options its shipped rebuild rule names (the strictness the release's automake ran with: a Makefile rebuild rule passes its own, e.g. the top Makefile's `$(AUTOMAKE) --foreign`)",
+  ],
   [{ kind: 'autoconf-substitute', args: { stamped: '2.72e', used: '2.72' } }, 'autoconf 2.72 (a final release of its series) stood in for the stamped test release 2.72e, which is not available'],
   [{ kind: 'git-checkout', args: { commit: '26ff163bd6912fa7e8cb522d0799e17095ac1efb', tags: 98 } }, "configure.ac's esyscmd asks git: the generators saw a read-only git checkout of 26ff163bd691 with the repository's 98 tag(s), as in the maintainer's checkout of the tag"],
   [{ kind: 'automake-substitute', args: { stamped: '1.16.2', used: '1.16.3' } }, 'stand-in automake 1.16.3 for 1.16.2: aclocal and automake 1.16.3, the nearest release of the same series, ran (1.16.2 is not available)'],
