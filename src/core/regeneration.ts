@@ -123,8 +123,11 @@ export type ProofCause = { [K in ProofCauseKind]: { kind: K; args: ProofCauseArg
 export interface ProcedureStepArgs {
   /** aclocal's system directory held only the third-party macro files copied into the shipped aclocal.m4. */
   'aclocal-copies': { aclocal: string; files: string[] };
-  /** The second automake run (`--add-missing --copy`) and the aux files it installed itself. */
-  'automake-add-missing': { installed: string[] };
+  /**
+   * The `--add-missing --copy` automake run and the aux files it installed itself; `unlisted`: the aux files the
+   * shipped top Makefile.in's DIST_COMMON lacks, which made this run go first (else it ran after a plain one).
+   */
+  'automake-add-missing': { installed: string[]; unlisted?: string[] };
   /** msgfmt -c compiled the shipped .po. */
   msgfmt: None;
   /** A make rule of a tracked Makefile.am run in the sandbox; `commands` are its command lines (data, as make runs them). */

@@ -284,7 +284,9 @@ export function proofCauseText(c: ProofCause | undefined, old?: object): string 
 /** How an output was made beyond its plain step, each kind worded; `satisfies`: a kind without wording is a type error. */
 export const PROCEDURE_WORDING = {
   'aclocal-copies': (a) => `aclocal's system directory held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`,
-  'automake-add-missing': (a) => `automake --add-missing --copy installed ${a.installed.join(', ') || 'nothing'} (the tarball's copies were set aside)`,
+  'automake-add-missing': (a) =>
+    `automake --add-missing --copy installed ${a.installed.join(', ') || 'nothing'} (the tarball's copies were set aside)` +
+    (a.unlisted?.length ? `; run first: the shipped DIST_COMMON lacks ${a.unlisted.join(', ')}, installed after automake passed that Makefile.am` : ''),
   msgfmt: () => 'msgfmt -c -o X.gmo X.po (the shipped .po)',
   'make-rule': (a) => `the rule of ${a.file} for ${a.target}, run in the sandbox in ${a.dir || 'the top directory'}: ${a.commands.join(' && ').slice(0, 600)}`,
   'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,

@@ -124,6 +124,19 @@ const AUTOMAKE_AUX = new Set(['compile', 'depcomp', 'install-sh', 'missing', 'te
 const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 const relTo = (dir: string, p: string) => (dir ? p.slice(dir.length + 1) : p);
 
+/**
+ * The aux files of `auxPaths` (repository paths) that the shipped top Makefile.in of configure directory `dir`
+ * does not list in its DIST_COMMON: automake writes that file first and DIST_COMMON names every aux file that
+ * existed when it did, so one missing there was installed later — by the release's `automake --add-missing`,
+ * on a tree that did not have it yet. Undefined when there is no DIST_COMMON to read (no evidence either way).
+ */
+export function installedLater(dir: string, topMakefileIn: string | undefined, auxPaths: readonly string[]): string[] | undefined {
+  if (topMakefileIn === undefined) return undefined;
+  const listed = listedFiles({ dir, makefileIns: [inDir(dir, 'Makefile.in')] }, () => topMakefileIn);
+  if (![...listed].some((p) => p !== inDir(dir, 'Makefile.in'))) return undefined;
+  return auxPaths.filter((p) => !listed.has(p)).sort();
+}
+
 /** `p` (relative to `dir`, `..` allowed) as a tree path, or undefined when it leaves the tree. */
 export function inTreeOf(dir: string, p: string): string | undefined {
   const out: string[] = [];
@@ -893,46 +906,73 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           return uniqInputs([amPath, ...amIncludes(text, dirOf(m), d.dir), d.ac]);
         };
         const standInSteps: ProcedureStep[] = g.standIn ? [{ kind: 'autoconf-substitute', args: g.standIn }] : [];
-        await sandboxRun(d.dir, ['automake']);
-        for (const m of d.makefileIns) record(m, 'automake', amInputs(m), standInSteps);
-        const differing = d.makefileIns.filter((m) => result.get(m)?.status !== 'reproduced');
-        // The aux files automake installs itself, from the tarball: remove them and let automake add them
-        // in its own order (DIST_COMMON then lists what existed when each Makefile.am was processed).
-        // Those in this directory, or in its AC_CONFIG_AUX_DIR when that lies outside it (libltdl's ../build-aux).
+        const reproducedAll = () => d.makefileIns.every((m) => result.get(m)?.status === 'reproduced');
+        const snapshot = () => new Map(d.makefileIns.map((m) => [m, result.get(m)!]));
+        const plain = async () => {
+          await sandboxRun(d.dir, ['automake']);
+          for (const m of d.makefileIns) record(m, 'automake', amInputs(m), standInSteps);
+        };
+        // The aux files automake installs itself, from the tarball: the `--add-missing` run removes them and lets
+        // automake add them in its own order (DIST_COMMON then lists what existed when each Makefile.am was
+        // processed). Those in this directory, or in its AC_CONFIG_AUX_DIR when that lies outside it (libltdl's
+        // ../build-aux).
         const auxArg = macroFirstArgs(d.acText, 'AC_CONFIG_AUX_DIR')[0]?.trim();
         const auxDir = auxArg && !auxArg.includes('$') ? inTreeOf(d.dir, auxArg) : undefined;
         const auxCandidates = [...tarballOnly.keys()].filter((p) => AUTOMAKE_AUX.has(baseOf(p)) && origin.get(p) === 'tarball' && (p.startsWith(`${d.dir}/`) || !d.dir || (auxDir !== undefined && dirOf(p) === auxDir)));
         // Only those the shipped top Makefile.in of this directory does not list: automake writes it first, so
         // an aux file its DIST_COMMON names existed before automake ran (gettext's libtextstyle lists compile
-        // and install-sh, not depcomp and mdate-sh, which automake then installed for lib/ and doc/).
+        // and install-sh, not depcomp and mdate-sh, which automake then installed for lib/ and doc/). No
+        // DIST_COMMON to read (no top Makefile.in): all of them.
         const topIn = inDir(d.dir, 'Makefile.in');
-        const listed = listedFiles({ dir: d.dir, makefileIns: d.makefileIns.includes(topIn) ? [topIn] : [] }, (m) => args.tarball(m)?.toString('latin1'));
-        const auxOwned = auxCandidates.filter((p) => !listed.has(p));
+        const unlisted = installedLater(d.dir, d.makefileIns.includes(topIn) ? args.tarball(topIn)?.toString('latin1') : undefined, auxCandidates);
+        const auxOwned = unlisted ?? auxCandidates;
         // Common files the release made after automake ran: tarball-only, and not in the shipped DIST_COMMON.
-        const late = differing.flatMap((m) => {
-          const shipped = args.tarball(m)?.toString('latin1');
-          if (shipped === undefined) return [];
-          const words = distCommonWords(shipped);
-          return COMMON_FILES.map((n) => inDir(dirOf(m), n)).filter((p) => origin.get(p) === 'tarball' && tarballOnly.has(p) && !words.has(baseOf(p)));
-        });
-        if (differing.length && (auxOwned.length || late.length)) {
-          const firstRun = new Map(d.makefileIns.map((m) => [m, result.get(m)!]));
+        const lateOf = (of: readonly string[]) =>
+          of.flatMap((m) => {
+            const shipped = args.tarball(m)?.toString('latin1');
+            if (shipped === undefined) return [];
+            const words = distCommonWords(shipped);
+            return COMMON_FILES.map((n) => inDir(dirOf(m), n)).filter((p) => origin.get(p) === 'tarball' && tarballOnly.has(p) && !words.has(baseOf(p)));
+          });
+        // `first`: the aux files the shipped top Makefile.in lacks, when that made this run go first.
+        const addMissing = async (late: string[], first?: string[]) => {
           const saved = new Map([...auxOwned, ...late].map((p) => [p, { data: readFileSync(join(scratch, p)), mode: statSync(join(scratch, p)).mode & 0o777 }]));
           for (const p of saved.keys()) rmSync(join(scratch, p), { force: true });
           for (const m of d.makefileIns) rmSync(join(scratch, m), { force: true });
           await sandboxRun(d.dir, ['automake', '--add-missing', '--copy']);
           // (as the configure directory sees them: libltdl's ../build-aux/install-sh)
-          const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map((p) => posix.relative(d.dir || '.', p));
-          const procedure: ProcedureStep[] = [...standInSteps, { kind: 'automake-add-missing', args: { installed } }];
+          const rel = (p: string) => posix.relative(d.dir || '.', p);
+          const installed = auxOwned.filter((p) => readOutput(scratch, p) !== undefined).map(rel);
+          const procedure: ProcedureStep[] = [...standInSteps, { kind: 'automake-add-missing', args: { installed, ...(first ? { unlisted: first.map(rel) } : {}) } }];
           if (late.length) procedure.push({ kind: 'automake-late-files', args: { files: late } });
           for (const m of d.makefileIns) record(m, 'automake', amInputs(m), procedure);
-          // Each Makefile.in keeps the run that reproduced it (both are automake on the same inputs, the aux
-          // files present or not); one neither reproduced keeps the first run's diff.
-          for (const [m, o] of firstRun) if (o.status === 'reproduced' || result.get(m)?.status !== 'reproduced') result.set(m, o);
-          // Put the tarball's aux files back (later directories may need them).
+          // Put the tarball's aux files back (a later run or directory may need them).
           for (const [p, b] of saved) {
             rmSync(join(scratch, p), { force: true });
             writeFileSync(join(scratch, p), b.data, { mode: b.mode });
+          }
+        };
+        if (unlisted?.length) {
+          // The shipped top Makefile.in shows the release's automake ran with --add-missing (an aux file the
+          // tarball ships did not exist when automake passed it): that run first, and the plain one only when a
+          // Makefile.in then differs (xz 5.4.1: one automake run instead of two).
+          await addMissing(lateOf(d.makefileIns), unlisted);
+          if (!reproducedAll()) {
+            const added = snapshot();
+            await plain();
+            // Each Makefile.in keeps the run that reproduced it; one neither reproduced keeps the plain run's diff.
+            for (const [m, o] of added) if (o.status === 'reproduced' && result.get(m)?.status !== 'reproduced') result.set(m, o);
+          }
+        } else {
+          await plain();
+          const differing = d.makefileIns.filter((m) => result.get(m)?.status !== 'reproduced');
+          const late = lateOf(differing);
+          if (differing.length && (auxOwned.length || late.length)) {
+            const firstRun = snapshot();
+            await addMissing(late);
+            // Each Makefile.in keeps the run that reproduced it (both are automake on the same inputs, the aux
+            // files present or not); one neither reproduced keeps the first run's diff.
+            for (const [m, o] of firstRun) if (o.status === 'reproduced' || result.get(m)?.status !== 'reproduced') result.set(m, o);
           }
         }
         // A Makefile.in whose shipped rebuild rule names other automake options than the plain run wrote

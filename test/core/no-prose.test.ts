@@ -110,6 +110,10 @@ const PROCEDURES: [ProcedureStep, string][] = [
   [{ kind: 'aclocal-copies', args: { aclocal: 'aclocal.m4', files: ['libtool.m4', 'pkg.m4'] } }, "aclocal's system directory held only the 2 third-party macro file(s) copied into the shipped aclocal.m4 (libtool.m4, pkg.m4)"],
   [{ kind: 'automake-add-missing', args: { installed: ['compile', 'missing'] } }, "automake --add-missing --copy installed compile, missing (the tarball's copies were set aside)"],
   [{ kind: 'automake-add-missing', args: { installed: [] } }, "automake --add-missing --copy installed nothing (the tarball's copies were set aside)"],
+  [
+    { kind: 'automake-add-missing', args: { installed: ['build-aux/depcomp'], unlisted: ['build-aux/depcomp'] } },
+    "automake --add-missing --copy installed build-aux/depcomp (the tarball's copies were set aside); run first: the shipped DIST_COMMON lacks build-aux/depcomp, installed after automake passed that Makefile.am",
+  ],
   [{ kind: 'msgfmt', args: {} }, 'msgfmt -c -o X.gmo X.po (the shipped .po)'],
   [{ kind: 'make-rule', args: { file: 'tests/local.mk', target: 'tests/testsuite', dir: '', commands: ['$(AUTOTEST) -o $@.tmp $@.at', 'mv $@.tmp $@'] } }, 'the rule of tests/local.mk for tests/testsuite, run in the sandbox in the top directory: $(AUTOTEST) -o $@.tmp $@.at && mv $@.tmp $@'],
   [{ kind: 'make-rule', args: { file: 'tests/Makefile.am', target: 'tests/testsuite', dir: 'tests', commands: ['x'.repeat(700)] } }, `the rule of tests/Makefile.am for tests/testsuite, run in the sandbox in tests: ${'x'.repeat(600)}`],

@@ -102,6 +102,14 @@ describe('regeneration', () => {
     const mk = by['src/Makefile.in']!;
     if (mk.code !== 'GENERATED_BY_AUTOTOOLS' || !mk.evidence.proof?.proved) throw new Error('src/Makefile.in not proved');
     expect(mk.evidence.proof.inputs.map((i) => i.path)).toEqual(['configure.ac', 'src/Makefile.am']);
+    // The shipped top Makefile.in does not list depcomp (autoreconf -fi installed it when automake reached
+    // src/Makefile.am): automake --add-missing ran first, with only depcomp set aside, and reproduced every
+    // Makefile.in on its own (installedLater).
+    for (const p of ['Makefile.in', 'src/Makefile.in']) {
+      const m = by[p]!;
+      if (m.code !== 'GENERATED_BY_AUTOTOOLS' || !m.evidence.proof?.proved) throw new Error(`${p} not proved`);
+      expect(m.evidence.proof.procedureSteps, p).toEqual([{ kind: 'automake-add-missing', args: { installed: ['build-aux/depcomp'], unlisted: ['build-aux/depcomp'] } }]);
+    }
     // ltmain.sh and the libtool macros: reinstalled by the same libtoolize and identical.
     for (const p of ['build-aux/ltmain.sh', 'm4/libtool.m4', 'm4/ltoptions.m4', 'm4/ltsugar.m4', 'm4/ltversion.m4', 'm4/lt~obsolete.m4']) {
       expect(by[p]!.code, p).toBe('GENERATED_BY_AUTOTOOLS');
@@ -183,6 +191,24 @@ describe('regeneration', () => {
     expect(by['configure']!.code).toBe('GENERATED_BY_AUTOTOOLS');
     expect(by['Makefile.in']!.code).toBe('GENERATED_BY_AUTOTOOLS');
   }, 120_000);
+
+  it('a top Makefile.in that unlists an aux file it listed (to steer which automake run goes first): high, with the diff', async () => {
+    // A tamperer who drops install-sh from DIST_COMMON makes the --add-missing run go first with install-sh set
+    // aside too: automake reinstalls it while it processes the top Makefile.am and lists it, so no run
+    // reproduces the edit.
+    const tar = tampered((d) =>
+      edit(d, 'Makefile.in', (s) => {
+        const t = s.replace('\t$(top_srcdir)/build-aux/install-sh \\\n', '');
+        if (t === s) throw new Error('install-sh not in am__DIST_COMMON');
+        return t;
+      }),
+    );
+    const r = await run(tar);
+    const f = r.findings.find((x) => x.path === 'Makefile.in')!;
+    expect(f).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+    expect(f.diff?.kind === 'text' && f.diff.unified).toContain('build-aux/install-sh');
+    expect(r.verdict).toBe('different');
+  }, 300_000);
 
   it('an edited ltmain.sh fails the gate at high or above', async () => {
     const tar = tampered((d) => edit(d, 'build-aux/ltmain.sh', (s) => s.replace(/^(func_mode_link \(\)\n\{)$/m, '$1\n    test -n "$DEMO" && CFLAGS="$CFLAGS -fno-stack-protector"')));
