@@ -12,7 +12,8 @@
  */
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
-import { expand, rulesFor } from './make-stamp.js';
+import { rulesFor } from './make-stamp.js';
+import { expandLoose } from '../util/makefile.js';
 import { tracedHelp } from './program-help.js';
 import type { Classifier } from './types.js';
 
@@ -137,7 +138,7 @@ export const crossOptionsClassifier: Classifier = {
     if (!buf) return undefined;
     for (const rule of await rulesFor(diff.path, ctx)) {
       const cmd = rule.recipe
-        .map((l) => expand(l, rule.vars, rule.dir))
+        .map((l) => expandLoose(l, rule.vars, rule.dir))
         .map((l) => /\$\(PERL\)\s+(\S+)\s+(\S+)\s+<\s*(\S+)\s+>\s*\$@(?:\.tmp)?\s*$/.exec(l.replace(/^\s*(?:[@-]|\$\(AM_V_[A-Za-z]+\))+\s*/, '')))
         .find(Boolean);
       if (!cmd) continue;

@@ -15,7 +15,8 @@
  */
 import { makeFinding } from '../core/severity.js';
 import { breToRegExp } from './bre.js';
-import { expand, movesTmp, namesPath, rulesFor, type TargetRule } from './make-stamp.js';
+import { movesTmp, namesPath, rulesFor, type TargetRule } from './make-stamp.js';
+import { expandLoose } from '../util/makefile.js';
 import { evaluateRecipe } from './shell-subset.js';
 import { renderProgram } from './c-generators.js';
 import { FILTER_MODELS, MORE_SCRIPT_MODELS, type ReadInput, type ScriptModel } from './script-models.js';
@@ -58,18 +59,18 @@ const recipeText = (rule: TargetRule) =>
  */
 function scriptCommand(rule: TargetRule, path: string): string[] | undefined {
   const moved = movesTmp(rule.recipe);
-  const names = (w: string) => { const e = expand(w, rule.vars, rule.dir).replace(/^['"]|['"]$/g, ''); return namesPath(rule.dir, e, path) || namesPath('', e, path); };
+  const names = (w: string) => { const e = expandLoose(w, rule.vars, rule.dir).replace(/^['"]|['"]$/g, ''); return namesPath(rule.dir, e, path) || namesPath('', e, path); };
   const cmds = recipeText(rule).split(/;|&&|\n/);
   for (const cmd of cmds) {
     const m = /^\s*(.*?)\s*>\s*(\S+)\s*$/.exec(cmd);
     if (!m || m[1]!.endsWith('>')) continue;
     const dest = m[2]!.replace(/^['"]|['"]$/g, '');
     if (dest !== '$@' && !(moved && /^\$@(?:[.-]?t(?:mp)?|T)$/.test(dest)) && !names(dest)) continue;
-    return expand(m[1]!, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
+    return expandLoose(m[1]!, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
   }
   if (cmds.some((c) => />/.test(c))) return undefined;
   for (const cmd of cmds) {
-    const words = expand(cmd, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
+    const words = expandLoose(cmd, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
     if (words.length > 1 && names(words[words.length - 1]!)) return words.map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
   }
   return undefined;
@@ -102,7 +103,7 @@ async function shellRule(rule: TargetRule, path: string, input: ReadInput): Prom
   const inputs: string[] = [];
   let text = '';
   for (const w of writing) {
-    const cmd = expand(w.replace(APPEND, '>$1'), vars, rule.dir).replace(/\$\$/g, '$').replace(/>\s*\$@\s*$/, "> '$@'");
+    const cmd = expandLoose(w.replace(APPEND, '>$1'), vars, rule.dir).replace(/\$\$/g, '$').replace(/>\s*\$@\s*$/, "> '$@'");
     const r = await evaluateRecipe(cmd, async (f) => { const t = await input(f); if (t) inputs.push(t.path); return t?.text; });
     if (!r) return undefined;
     text += r.text;
@@ -298,7 +299,7 @@ export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyC
 }
 
 async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext, recipe: string, candidates: (p: string) => string[], input: ReadInput): Promise<Computed | undefined> {
-  const seds = sedPrint(expand(recipe, rule.vars, rule.dir));
+  const seds = sedPrint(expandLoose(recipe, rule.vars, rule.dir));
   if (seds && movesTmp(rule.recipe)) {
     let text = '';
     for (const s of seds) {
@@ -309,7 +310,7 @@ async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext,
     }
     return { generator: `sed -n (${rule.fragment})`, inputs: seds.map((s) => repoPath('', s.file)!), text };
   }
-  const piped = catFilterSorted(expand(recipe, rule.vars, rule.dir));
+  const piped = catFilterSorted(expandLoose(recipe, rule.vars, rule.dir));
   if (piped) {
     // The script may be one only the tarball has (gnulib-tool --copy-file at bootstrap): read from the tarball, it is
     // a tarball input its own finding must explain; its code must still be a version a filter model stands for.
@@ -327,7 +328,7 @@ async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext,
     const out = model.filter(script.text, stdin);
     return out === undefined ? undefined : { generator: script.path, inputs, text: sortUniq(out) };
   }
-  const cl = catAndList(expand(recipe, rule.vars, rule.dir));
+  const cl = catAndList(expandLoose(recipe, rule.vars, rule.dir));
   if (cl) {
     const template = await input(cl.template);
     const listPath = repoPath('', cl.list) ?? repoPath(rule.dir, cl.list);

@@ -13,7 +13,8 @@
 import { gunzipSync } from 'node:zlib';
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
-import { expand, rulesFor, type TargetRule } from './make-stamp.js';
+import { rulesFor, type TargetRule } from './make-stamp.js';
+import { expandLoose } from '../util/makefile.js';
 import { wordsOf } from './man-rendered.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -163,7 +164,7 @@ function ruleSteps(rule: TargetRule, path: string, tracked: (p: string) => boole
   const steps: ({ echo: string } | { compressed: boolean })[] = [];
   let script: string | undefined;
   let manual: string | undefined;
-  const target = (w: string) => { const e = expand(w, vars, rule.dir).replace(/^\.\//, ''); return e === path || `${rule.dir}/${e}` === path; };
+  const target = (w: string) => { const e = expandLoose(w, vars, rule.dir).replace(/^\.\//, ''); return e === path || `${rule.dir}/${e}` === path; };
   for (const raw of m[1]!.split(';')) {
     const cmd = raw.trim();
     if (!cmd) continue;
@@ -171,8 +172,8 @@ function ruleSteps(rule: TargetRule, path: string, tracked: (p: string) => boole
     if (echo) { if (!target(echo[2]!)) return undefined; steps.push({ echo: `${echo[1]!}\n` }); continue; }
     const run = /^(?:(\$\(NROFF\))\s+(\S+)\s*\|\s*)?\$\(PERL\)\s+(\S+)(\s+-c)?\s*(?:<\s*(\S+)\s*)?>>\s*(\S+)$/.exec(cmd);
     if (!run || !target(run[6]!) || !!run[2] === !!run[5]) return undefined;
-    const s = repoPath(expand(run[3]!, vars, rule.dir), rule.dir, tracked);
-    const man = repoPath(expand((run[2] ?? run[5])!, vars, rule.dir), rule.dir, () => false);
+    const s = repoPath(expandLoose(run[3]!, vars, rule.dir), rule.dir, tracked);
+    const man = repoPath(expandLoose((run[2] ?? run[5])!, vars, rule.dir), rule.dir, () => false);
     if ((script ?? s) !== s || (manual ?? man) !== man || /\$/.test(s + man)) return undefined;
     script = s;
     manual = man;

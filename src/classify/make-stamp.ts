@@ -11,78 +11,24 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
 
 const MAX_BYTES = 64;
 const MAX_FRAGMENT_BYTES = 1024 * 1024;
-const DIRS = new Set(['srcdir', 'top_srcdir', 'builddir', 'top_builddir', 'abs_srcdir', 'abs_top_srcdir', 'distdir', 'top_distdir']);
 /** A makefile fragment: GNUmakefile, Makefile, Makefile.am, a maintainer's Makefile.NAME (less's Makefile.aut), *.mk, *.am — not configure's Makefile.in template. */
 const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.(?!in$)[\w-]+)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
-
-export interface MakeRule { targets: string[]; prerequisites: string[]; recipe: string[] }
 
 /** A temporary name beside the target (`$@-t`, `$@t`, `$@.tmp`, `$@-tmp`, `$@T`) … */
 export const MOVED_TMP = /^\$@(?:[.-]?t(?:mp)?|T)$/;
 /** … that the recipe moves onto the target. */
 export const movesTmp = (recipe: readonly string[]): boolean =>
   recipe.some((l) => /\bmv\s+(?:-f\s+)?(['"]?)\$@(?:[.-]?t(?:mp)?|T)\1\s+(['"]?)\$@\2/.test(l));
-export interface Makefile { vars: Map<string, string>; rules: MakeRule[] }
 
-/** Variables and rules of a makefile fragment (continuation lines joined); conditionals are read through. */
-export function parseMakefile(text: string): Makefile {
-  const vars = new Map<string, string>();
-  const rules: MakeRule[] = [];
-  let rule: MakeRule | undefined;
-  for (const line of text.replace(/\\\r?\n/g, ' ').split('\n')) {
-    if (line.startsWith('\t') && rule) { rule.recipe.push(line.slice(1)); continue; }
-    // GNU make's conditionals are read through (both branches; the later assignment wins) and leave an open rule open.
-    if (!line.trim() || /^\s*#/.test(line) || /^\s*(?:ifn?eq|ifn?def|else|endif)\b/.test(line)) continue;
-    const v = /^\s*([A-Za-z_][\w.]*)\s*(\+=|:=|\?=|=)\s*(.*)$/.exec(line);
-    if (v) {
-      vars.set(v[1]!, v[2] === '+=' ? `${vars.get(v[1]!) ?? ''} ${v[3]!}`.trim() : v[3]!.trim());
-      rule = undefined;
-      continue;
-    }
-    // A tab-indented line outside a rule (an assignment inside a conditional) is read as a makefile line.
-    if (line.startsWith('\t')) { rule = undefined; continue; }
-    const r = /^([^\t#=:][^=:]*?)\s*::?(?!=)(.*)$/.exec(line);
-    if (r) {
-      rule = { targets: r[1]!.trim().split(/\s+/), prerequisites: r[2]!.replace(/;.*$/, '').trim().split(/\s+/).filter(Boolean), recipe: [] };
-      rules.push(rule);
-      const inline = /;(.*)$/.exec(r[2]!);
-      if (inline) rule.recipe.push(inline[1]!);
-      continue;
-    }
-    rule = undefined;
-  }
-  return { vars, rules };
-}
-
-/** `s` with `$(VAR)`/`${VAR}`, directory variables (→ `.`) and `%D%`/`%reldir%` (→ the fragment's directory) expanded. */
-export function expand(s: string, vars: ReadonlyMap<string, string>, fragmentDir: string): string {
-  // `$$` is make's escaped `$`: kept as it is, never the start of a variable.
-  // automake's %D% (the fragment's directory) also inside a variable's value (`X = $(top_srcdir)/%D%/x`).
-  const reldir = (t: string) => t.replace(/%(?:D|reldir)%/g, fragmentDir || '.');
-  let out = reldir(s).replace(/\$\$/g, '\u0002');
-  for (let i = 0; i < 8 && /\$[({][\w.]+(?::[^$(){}=]*=[^$(){}]*)?[)}]/.test(out); i++)
-    out = out
-      .replace(/\$[({]([\w.]+)[)}]/g, (m, name: string) => (DIRS.has(name) ? '.' : vars.has(name) ? reldir(vars.get(name)!).replace(/\$\$/g, '\u0002') : m))
-      .replace(/\$[({]([\w.]+):([^$(){}=]*)=([^$(){}]*)[)}]/g, (m, name: string, from: string, to: string) => {
-        const v = vars.get(name);
-        return v === undefined || /\$/.test(v) ? m : substRef(reldir(v), from, to);
-      });
-  return out.replace(/\u0002/g, '$$$$');
-}
-
-/** GNU make's substitution reference `$(VAR:FROM=TO)` on a value: `%` patterns, else a suffix replaced word by word. */
-export function substRef(value: string, from: string, to: string): string {
-  const pct = from.indexOf('%');
-  return value.split(/\s+/).filter(Boolean).map((w) => {
-    if (pct < 0) return from && w.endsWith(from) ? w.slice(0, w.length - from.length) + to : w;
-    const [pre, post] = [from.slice(0, pct), from.slice(pct + 1)];
-    if (w.length < pre.length + post.length || !w.startsWith(pre) || !w.endsWith(post)) return w;
-    const stem = w.slice(pre.length, w.length - post.length);
-    return to.includes('%') ? to.replace('%', stem) : to;
-  }).join(' ');
+/** A fragment as the classifiers read it (src/util/makefile.ts, the one reader): each recipe line one line of text. */
+interface Fragment { vars: ReadonlyMap<string, string>; rules: { targets: string[]; prerequisites: string[]; recipe: string[] }[] }
+function readFragment(text: string): Fragment {
+  const mk = parseMakefile(text);
+  return { vars: mk.vars, rules: mk.rules.map((r) => ({ targets: r.targets, prerequisites: r.prerequisites, recipe: r.recipe.map(recipeJoined) })) };
 }
 
 const UNKNOWN = '\u0001';
@@ -130,13 +76,13 @@ function commands(line: string): string[] {
 export interface RuleProof { fragment: string; command: string; content: Content }
 
 /** The tracked makefile fragments that may hold a rule for `path`: in its directory and each one above. */
-async function* fragmentsFor(path: string, ctx: ClassifyContext): AsyncGenerator<{ frag: string; dir: string; mk: Makefile }> {
+async function* fragmentsFor(path: string, ctx: ClassifyContext): AsyncGenerator<{ frag: string; dir: string; mk: Fragment }> {
   const byDir = pathsBy('dir', ctx.gitPaths);
   for (let d = dirOf(path); ; d = dirOf(d)) {
     for (const frag of (byDir.get(d) ?? []).filter((p) => isFragment(baseOf(p))).sort()) {
       const buf = await ctx.content.git(frag);
       if (!buf || buf.length > MAX_FRAGMENT_BYTES || buf.subarray(0, 8192).includes(0)) continue;
-      yield { frag, dir: d, mk: parseMakefile(buf.toString('utf8')) };
+      yield { frag, dir: d, mk: readFragment(buf.toString('utf8')) };
     }
     if (!d) break;
   }
@@ -150,7 +96,7 @@ export async function rulesFor(path: string, ctx: ClassifyContext): Promise<Targ
   const out: TargetRule[] = [];
   for await (const { frag, dir, mk } of fragmentsFor(path, ctx))
     for (const rule of mk.rules) {
-      const target = rule.targets.map((t) => expand(t, mk.vars, dir)).find((e) => namesPath(dir, e, path) || namesPath('', e, path));
+      const target = rule.targets.map((t) => expandLoose(t, mk.vars, dir)).find((e) => namesPath(dir, e, path) || namesPath('', e, path));
       if (target !== undefined) out.push({ fragment: frag, dir, vars: mk.vars, target, prerequisites: rule.prerequisites, recipe: rule.recipe });
     }
   return out;
@@ -163,11 +109,11 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
     {
       const names = (raw: string, targets: string[]) =>
         (raw.includes('$@') ? targets.map((t) => raw.split('$@').join(t)) : [raw]).some((r) => {
-          const e = expand(r, mk.vars, d);
+          const e = expandLoose(r, mk.vars, d);
           return namesPath(d, e, path) || namesPath('', e, path);
         });
       for (const rule of mk.rules) {
-        const targets = rule.targets.map((t) => expand(t, mk.vars, d));
+        const targets = rule.targets.map((t) => expandLoose(t, mk.vars, d));
         const isTarget = rule.targets.some((t) => names(t, []));
         const moved = isTarget && movesTmp(rule.recipe);
         for (const line of rule.recipe) {
@@ -180,7 +126,7 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
             const direct = names(unq, targets);
             const viaTmp = moved && MOVED_TMP.test(unq);
             if (!direct && !viaTmp) continue;
-            const content = touch ? { kind: 'empty' as const } : commandContent(expand(redir![1]!, mk.vars, d));
+            const content = touch ? { kind: 'empty' as const } : commandContent(expandLoose(redir![1]!, mk.vars, d));
             if (content) found.push({ fragment: frag, command: cmd.slice(0, 160), content });
             else return []; // the file is also written by a command whose output is not modelled: no proof
           }

@@ -9,7 +9,8 @@
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
 import { renderProgram } from './c-generators.js';
-import { expand, namesPath, parseMakefile } from './make-stamp.js';
+import { namesPath } from './make-stamp.js';
+import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
@@ -94,8 +95,8 @@ export const moduleRuleClassifier: Classifier = {
         if (!am || !files) continue;
         const mk = parseMakefile(am);
         for (const rule of mk.rules) {
-          if (!rule.targets.some((t) => namesPath(dir, expand(t, mk.vars, dir), diff.path))) continue;
-          const recipe = expand(rule.recipe.join('\n'), mk.vars, dir);
+          if (!rule.targets.some((t) => namesPath(dir, expandLoose(t, mk.vars, dir), diff.path))) continue;
+          const recipe = expandLoose(rule.recipe.map(recipeJoined).join('\n'), mk.vars, dir);
           const tmp = (w: string) => w.replace(/(?:-t|\.tmp|-tmp)$/, '');
           const run = compileAndRun(recipe, (w) => namesPath(dir, w, diff.path) || (tmp(w) !== w && namesPath(dir, tmp(w), diff.path) && new RegExp(`\\bmv\\s+(?:-f\\s+)?\\S*${baseOf(w).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s`).test(recipe)));
           const source = run && files.split('\n').map((l) => l.trim()).find((f) => f === `lib/${run.prog}.c`);

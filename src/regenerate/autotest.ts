@@ -20,7 +20,7 @@ import { existsSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, posix } from 'node:path';
 import type { HashAlgo, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
-import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type ParsedMakefileAm, type ResolvedRule } from './make-rules.js';
+import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type Makefile as ParsedMakefileAm, type ResolvedRule } from '../util/makefile.js';
 import type { CommandFailure, Normalisation, ProcedureStep, RegenSkip, RegenSkipArgs } from '../core/regeneration.js';
 import { commandFailure, runSandboxed, type SandboxLimits } from './sandbox.js';
 import { findTools } from './toolchain.js';

@@ -24,7 +24,8 @@ import { execFile } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { expand, namesPath, rulesFor } from '../classify/make-stamp.js';
+import { namesPath, rulesFor } from '../classify/make-stamp.js';
+import { expandLoose } from '../util/makefile.js';
 import { baseOf, dirOf } from '../classify/paths.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
@@ -32,7 +33,7 @@ import { contentDiff } from '../compare/content-diff.js';
 import type { Finding, MakeinfoNormalisation } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
-import { repoPathIn } from './make-rules.js';
+import { repoPathIn } from '../util/makefile.js';
 import { probeSandbox, runSandboxed } from './sandbox.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -85,7 +86,7 @@ export function shellWords(cmd: string): string[] | undefined {
  */
 export function readInvocation(command: string, path: string, target: string, vars: ReadonlyMap<string, string>, dir: string, fragment: string, gitPaths: ReadonlySet<string>): MakeinfoInvocation | undefined {
   let c = command.replace(/^(?:\s*(?:[@+-]|\$\(AM_V_[A-Za-z]+\)))+/, '');
-  c = expand(c.split('$@').join(target), vars, dir).replace(/\$\(MAKEINFOFLAGS\)|\$\{MAKEINFOFLAGS\}/g, ' ').replace(/^\s*(?:\$\(MAKEINFO\)|\$\{MAKEINFO\})(?=\s)/, 'makeinfo');
+  c = expandLoose(c.split('$@').join(target), vars, dir).replace(/\$\(MAKEINFOFLAGS\)|\$\{MAKEINFOFLAGS\}/g, ' ').replace(/^\s*(?:\$\(MAKEINFO\)|\$\{MAKEINFO\})(?=\s)/, 'makeinfo');
   const words = shellWords(c.trim());
   if (!words || !words.length || !['makeinfo', 'texi2any'].includes(words[0]!)) return undefined;
   const options: string[] = [];

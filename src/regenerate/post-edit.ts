@@ -4,7 +4,7 @@
  * outside `pkgaux_scripts` out of libltdl/Makefile.in (`sed … FILE > "$T" && mv -f "$T" FILE`). automake's
  * output then differs from the shipped file by exactly what that sed removes.
  *
- * The rule is computed, never run: its recipe (make variables expanded by ./make-rules.ts with configure's
+ * The rule is computed, never run: its recipe (make variables expanded by ../util/makefile.ts with configure's
  * AC_SUBST values) is evaluated by a small shell interpreter over an in-memory copy of the regenerated file.
  * The shell it reads: words with single/double quotes, `$var`/`${var}`, backquoted command substitution;
  * `;`, `&&`, `||`, `|`, newlines; `NAME=value` assignments; `for V in WORDS; do …; done` (a `DIR/*` word
@@ -20,7 +20,7 @@
 import { posix } from 'node:path';
 import { macroFirstArgs } from '../classify/autotools.js';
 import { parseSed, runSed } from '../classify/shell-subset.js';
-import { expandMake, MakeExpandError, normalizeTarget, repoPathIn, type ParsedMakefileAm } from './make-rules.js';
+import { expandMake, MakeExpandError, normalizeTarget, recipeForShell, repoPathIn, type Makefile as ParsedMakefileAm } from '../util/makefile.js';
 
 type Seg = { text: string; quoted: boolean } | { sub: string; quoted: boolean } | { var: string; quoted: boolean };
 type Word = Seg[];
@@ -361,14 +361,15 @@ export interface PostEditRule {
  */
 export function findPostEditRule(am: ParsedMakefileAm, path: string, values: ReadonlyMap<string, string>): PostEditRule | undefined {
   for (const rule of am.rules) {
-    const raw = rule.recipe.join('\n');
+    const recipe = rule.recipe.map(recipeForShell);
+    const raw = recipe.join('\n');
     if (!/\bsed\b|\$\(SED\)/.test(raw) || !/\bmv\b/.test(raw)) continue;
     try {
-      const targets = expandMake(rule.targets, am.vars, values, {}, new Set()).split(/\s+/).filter(Boolean);
-      const prereqs = expandMake(rule.prereqs, am.vars, values, {}, new Set()).split(/\s+/).filter(Boolean);
+      const targets = expandMake(rule.targets.join(' '), am.vars, values, {}, new Set()).split(/\s+/).filter(Boolean);
+      const prereqs = expandMake(rule.prerequisites.join(' '), am.vars, values, {}, new Set()).split(/\s+/).filter(Boolean);
       if (!prereqs.some((p) => normalizeTarget(p, am.dir) === path) && !targets.some((t) => normalizeTarget(t, am.dir) === path)) continue;
       const target = targets[0] ?? '';
-      const commands = rule.recipe.map((l) => expandMake(l, am.vars, values, { '@': target, '<': prereqs[0] ?? '', '^': prereqs.join(' ') }).replace(/^[@+-]+/, '').trim()).filter(Boolean);
+      const commands = recipe.map((l) => expandMake(l, am.vars, values, { '@': target, '<': prereqs[0] ?? '', '^': prereqs.join(' ') }).replace(/^[@+-]+/, '').trim()).filter(Boolean);
       const quotedPath = new RegExp(`mv\\s+(?:-f\\s+)?\\S+\\s+['"]?(?:\\./)?${posix.relative(am.dir || '.', path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]?(?:\\s|;|$)`);
       if (!commands.some((c) => quotedPath.test(c))) continue;
       return { file: rule.file, target, commands };
@@ -477,10 +478,10 @@ export function perlSubst(expr: string): ((line: string) => string) | undefined 
 export function findDistHookPerlEdit(am: ParsedMakefileAm, path: string, values: ReadonlyMap<string, string>): { rule: PostEditRule; edit: (content: string) => string } | undefined {
   const rel = posix.relative(am.dir || '.', path);
   for (const rule of am.rules) {
-    if (!rule.targets.split(/\s+/).includes('dist-hook')) continue;
+    if (!rule.targets.includes('dist-hook')) continue;
     const edits: ((line: string) => string)[] = [];
     const commands: string[] = [];
-    for (const line of rule.recipe) {
+    for (const line of rule.recipe.map(recipeForShell)) {
       if (!line.includes(`$(distdir)/${rel}`)) continue;
       const p = /^(?:\$\(AM_V_\w+\))?perl -pi -e '([^']*)' \$\(distdir\)\/(\S+)$/.exec(line.trim());
       if (!p || p[2] !== rel) return undefined;

@@ -44,7 +44,7 @@ import { sameUpToRuleOrder } from './automake-order.js';
 import { rebuildRuleOptions } from './automake-options.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
-import { builtinVars, parseMakefileAm } from './make-rules.js';
+import { builtinVars, parseMakefileAm } from '../util/makefile.js';
 import { findDistHookPerlEdit, findPostEditRule, postEdit, substValues } from './post-edit.js';
 import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { directivesBefore, exampleLines, printfFormats } from '../../src/classify/extracted.js';
-import { commandContent, expand, parseMakefile } from '../../src/classify/make-stamp.js';
+import { commandContent } from '../../src/classify/make-stamp.js';
+import { expandLoose as expand, parseMakefile } from '../../src/util/makefile.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { substRef, parseMakefile } from '../../src/classify/make-stamp.js';
+import { substRef, parseMakefile } from '../../src/util/makefile.js';
 import { codeLines, matchCode, mkfuncs, shellReadLines } from '../../src/classify/script-models.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';

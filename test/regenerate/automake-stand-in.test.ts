@@ -21,7 +21,7 @@ import { aclocalContent } from '../../src/regenerate/aclocal-copies.js';
 import { automakeReleases, backportAclocal, backportMakefileIn, makefileWrap } from '../../src/regenerate/automake-stand-in.js';
 import { neighbourReleasesFor } from '../../src/regenerate/toolchain.js';
 import { findDistHookPerlEdit, perlSubst } from '../../src/regenerate/post-edit.js';
-import { parseMakefileAm } from '../../src/regenerate/make-rules.js';
+import { parseMakefileAm } from '../../src/util/makefile.js';
 import { verify } from '../../src/verify.js';
 import { proseIn } from '../helpers/prose.js';
 import { makeRepo } from '../helpers/git.js';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
-import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/regenerate/make-rules.js';
+import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/util/makefile.js';
 import { autotestVersion, packageValues, standInVersionLines } from '../../src/regenerate/autotest.js';
 import { finalReleasesFor } from '../../src/regenerate/toolchain.js';
 import { verify } from '../../src/verify.js';

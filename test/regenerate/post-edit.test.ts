@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { normalisationText } from '../../src/core/wording.js';
-import { parseMakefileAm, builtinVars } from '../../src/regenerate/make-rules.js';
+import { parseMakefileAm, builtinVars } from '../../src/util/makefile.js';
 import { findPostEditRule, postEdit, shellTokens, substValues } from '../../src/regenerate/post-edit.js';
 import { verify } from '../../src/verify.js';
 import { makeRepo } from '../helpers/git.js';
