@@ -9,7 +9,7 @@
 import type { RepoHandle } from '../acquire/repo.js';
 import { resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
 import type { GitTree } from '../core/types.js';
-import { scanArchive, type ScanResult } from '../scan/archive.js';
+import { scanArchive, type ScanOptions, type ScanResult } from '../scan/archive.js';
 import { loadGitTree, readGitTree } from '../scan/git-tree.js';
 import type { Inputs } from './acquire.js';
 import type { Settings, VerifyOptions } from './options.js';
@@ -40,7 +40,8 @@ export interface ProvisionalScan {
   trees: GitTrees;
 }
 
-export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'>, inputs: Inputs, { limits }: Settings): Promise<ProvisionalScan> {
+/** `watch`: the scan's onFileNamed hook (see ScanOptions). */
+export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'>, inputs: Inputs, { limits }: Settings, watch: Pick<ScanOptions, 'onFileNamed'> = {}): Promise<ProvisionalScan> {
   const { repo, archive, names } = inputs;
   const explicit = opts.tag !== undefined || opts.commit !== undefined;
   let provisional: ResolvedRevision | undefined;
@@ -56,7 +57,7 @@ export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'
   // unhandled rejection (it would end the process with a stack trace); the scan still sees it.
   retain?.catch(() => {});
   let ids = load?.oids;
-  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...(retain ? { retain } : {}), ...(ids ? { ids } : {}) }).catch(async (e: unknown) => {
+  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...watch, ...(retain ? { retain } : {}), ...(ids ? { ids } : {}) }).catch(async (e: unknown) => {
     if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan
     throw e;
   });

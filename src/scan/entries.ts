@@ -27,6 +27,11 @@ export interface ScanOptions {
   ids?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
   /** false: never spawn xz/zstd/bzip2, decode with the pure-JS fallbacks. Default true. */
   systemDecoders?: boolean;
+  /**
+   * Called once, as soon as the first regular file with base name `base` (at any depth) is recorded. verify
+   * starts the regeneration's tool probes on the first `configure`, so an archive without one never runs them.
+   */
+  onFileNamed?: { base: string; seen: () => void };
 }
 
 export type RetainFn = (oid: string, size: number) => boolean;
@@ -151,6 +156,8 @@ export class EntryCollector {
   private held: { oid: string; size: number; content: Buffer | Buffer[] | undefined; fill: number }[] | undefined;
   /** Bytes of content held so far. */
   heldBytes = 0;
+  /** opts.onFileNamed until it fired. */
+  private watch: ScanOptions['onFileNamed'];
 
   /**
    * `deferRetain`: `retain` and `ids` may still be promises; files finished before settle() is called are
@@ -163,6 +170,7 @@ export class EntryCollector {
   ) {
     this.algo = opts.algo;
     this.store = new BoundedContentStore(opts.limits.maxRetainFile, opts.limits.maxRetainTotal);
+    this.watch = opts.onFileNamed;
     if (deferRetain) {
       this.retain = () => true;
       this.held = [];
@@ -251,6 +259,7 @@ export class EntryCollector {
     if (type === 'file' && f.mode !== undefined && (f.mode & 0o7000) !== 0) {
       this.anomaly('SPECIAL_MODE_BITS', n.path, specialModeBits(f.mode), index);
     }
+    if (this.watch !== undefined && type === 'file') this.watchFor(n.path, this.watch);
     const executable = type === 'file' ? !!f.executable : false;
     const size = type === 'file' ? (f.size ?? 0) : 0;
     const oid = f.oid === undefined ? undefined : (this.ids?.get(f.oid) ?? f.oid);
@@ -259,7 +268,7 @@ export class EntryCollector {
     if (f.linkTarget === undefined && n.rawPath === undefined) {
       const e: TreeEntry = oid !== undefined ? { path: n.path, type, executable, size, oid, index } : { path: n.path, type, executable, size, index };
       this.entries.push(e);
-        this.entryIssues(e, n.issues, index);
+      this.entryIssues(e, n.issues, index);
       return e;
     }
     const e: TreeEntry = { path: n.path, type, executable, size };
@@ -273,6 +282,14 @@ export class EntryCollector {
     this.entries.push(e);
     this.entryIssues(e, n.issues, index);
     return e;
+  }
+
+  private watchFor(path: string, w: NonNullable<ScanOptions['onFileNamed']>): void {
+    const b = w.base;
+    if (path === b || (path.length > b.length && path.charCodeAt(path.length - b.length - 1) === 0x2f && path.endsWith(b))) {
+      this.watch = undefined;
+      w.seen();
+    }
   }
 
   private entryIssues(e: TreeEntry, issues: ReturnType<typeof normaliseEntryName>['issues'], index: number): void {
