@@ -113,7 +113,25 @@ async function dateOf(repo: RepoHandle, commit: string): Promise<string | undefi
   }
 }
 
-async function resolveTag(repo: RepoHandle, name: string, tags?: string[]): Promise<ResolvedRevision> {
+/**
+ * resolveTag's answers per repository handle (one verify run): the scan resolves the tag before it starts
+ * and the revision chain again after it — four git processes each time, forked from a process that by then
+ * holds the whole scan. A copy of the answer each time (callers may extend it).
+ */
+const tagAnswers = new WeakMap<RepoHandle, Map<string, Promise<ResolvedRevision>>>();
+
+function resolveTag(repo: RepoHandle, name: string, tags?: string[]): Promise<ResolvedRevision> {
+  let answers = tagAnswers.get(repo);
+  if (!answers) tagAnswers.set(repo, (answers = new Map()));
+  let p = answers.get(name);
+  if (!p) {
+    p = readTag(repo, name, tags);
+    answers.set(name, p);
+  }
+  return p.then((r) => ({ ...r }));
+}
+
+async function readTag(repo: RepoHandle, name: string, tags?: string[]): Promise<ResolvedRevision> {
   if (name.startsWith('-') || name === '') throw new DistdiffError('usage', name, 'not a valid tag name', 'pass the exact tag name, e.g. --tag v1.2.3');
   try {
     await runGit(repo.gitDir, ['check-ref-format', `refs/tags/${name}`]);

@@ -166,7 +166,11 @@ export async function acquireSubmodules(opts: {
   };
   const modules = gitlinks.length ? await readGitmodules(opts.repo.gitDir, opts.commit) : [];
   // No gnulib gitlink: bootstrap.conf may pin gnulib with GNULIB_REVISION (only a full commit id pins anything).
-  const boot = gitlinks.some((l) => l.path === 'gnulib' || modules.some((m) => m.name === 'gnulib' && m.path === l.path)) ? undefined : await bootstrapPin(opts.repo.gitDir, opts.commit);
+  // The whole repository's tree listed without a bootstrap.conf (not even an export-ignored one): nothing to
+  // read, and no git process forked from this by now large one.
+  const noBootstrap = !opts.pathInRepo && !opts.git.entries.has('bootstrap.conf') && !opts.git.exportIgnored.has('bootstrap.conf');
+  const hasGnulib = gitlinks.some((l) => l.path === 'gnulib' || modules.some((m) => m.name === 'gnulib' && m.path === l.path));
+  const boot = hasGnulib || noBootstrap ? undefined : await bootstrapPin(opts.repo.gitDir, opts.commit);
   if (boot?.revision && /^[0-9a-f]{40}$/.test(boot.revision)) {
     gitlinks.push({ path: 'gnulib', oid: boot.revision, bootstrap: true });
     modules.push({ name: 'gnulib', path: 'gnulib', url: boot.url ?? DEFAULT_GNULIB_URL });

@@ -213,7 +213,7 @@ const MAY_FOLD = /[^\x20-\x40\x5b-\x7e]/;
 
 /**
  * Names that collide on case-insensitive or normalising file systems, and invisible characters. `paths` is
- * iterated up to three times.
+ * iterated up to twice.
  */
 export function nameCollisions(paths: Iterable<string>): ArchiveAnomaly[] {
   // Only names that share a case-folded form with another name, or hold a non-ASCII character, can produce
@@ -221,22 +221,33 @@ export function nameCollisions(paths: Iterable<string>): ArchiveAnomaly[] {
   // ASCII alone, so ASCII names need only the lower-casing. Two lower-case ASCII names never fold alike, so
   // the folds counted are those of the other names (an upper-case letter, non-ASCII, a control character),
   // then a lower-case name counts once more where it equals one of them: no per-name map for the common name.
+  // The other names and their folds are kept from the first pass (not folded again), and a lower-case name
+  // equal to one of the folds is a candidate as the second pass meets it: no third pass over every name.
   const folds = new Map<string, number>();
   const foldOf = (p: string) => (NON_ASCII.test(p) ? p.normalize('NFC').toLowerCase() : p.toLowerCase());
+  const others: string[] = [];
+  const othersFolds: string[] = [];
   for (const p of paths) {
     if (!MAY_FOLD.test(p)) continue;
     const f = foldOf(p);
+    others.push(p);
+    othersFolds.push(f);
     folds.set(f, (folds.get(f) ?? 0) + 1);
   }
+  const candidates: string[] = [];
   if (folds.size > 0) {
     for (const p of paths) {
       if (MAY_FOLD.test(p)) continue;
       const n = folds.get(p);
-      if (n !== undefined) folds.set(p, n + 1);
+      if (n === undefined) continue;
+      folds.set(p, n + 1);
+      candidates.push(p); // it shares its fold with at least one other name
+    }
+    for (let i = 0; i < others.length; i++) {
+      const p = others[i]!;
+      if (UNUSUAL.test(p) || folds.get(othersFolds[i]!)! > 1) candidates.push(p);
     }
   }
-  const candidates: string[] = [];
-  if (folds.size > 0) for (const p of paths) if (MAY_FOLD.test(p) ? UNUSUAL.test(p) || folds.get(foldOf(p))! > 1 : (folds.get(p) ?? 0) > 1) candidates.push(p);
 
   const out: ArchiveAnomaly[] = [];
   const byFold = new Map<string, string>();

@@ -266,7 +266,11 @@ async function proveOne(f: Finding, ctx: ClassifyContext): Promise<Finding | und
   return constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
 }
 
-const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
+/** Tracked makefile fragments read at once (see makeinfoFindings). */
+const READ_WINDOW = 64;
+
+/** A makefile fragment's path (its base name GNUmakefile, Makefile, makefile, Makefile.am, or *.mk / *.am): one test of the whole path, no base name cut out of each of the tree's paths. */
+const FRAGMENT_PATH = /(?:^|\/)(?:GNUmakefile|[Mm]akefile(?:\.am)?)$|\.(?:mk|am)$/;
 
 /** Replaces the findings of tarball-only files a tracked rule renders with makeinfo. */
 export async function makeinfoFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
@@ -275,12 +279,21 @@ export async function makeinfoFindings(findings: Finding[], ctx: ClassifyContext
   const candidate = (f: Finding) => f.code === 'TARBALL_ONLY_UNEXPLAINED' && !TEXI.test(f.path) && !/\.(?:html?|pdf|dvi|ps)$/.test(baseOf(f.path));
   if (!findings.some(candidate)) return findings;
   // Only files whose name a tracked makefile fragment running makeinfo mentions (one read of each fragment).
+  // Read a window at a time: git cat-file answers a window of requests in one stream instead of one round
+  // trip per fragment (the kernel has 2,792 makefiles: 0.23 s of waiting, one at a time).
   const texts: string[] = [];
-  for (const p of [...ctx.gitPaths].filter((x) => isFragment(baseOf(x))).sort()) {
-    const b = await ctx.content.git(p);
-    if (!b || b.length > MAX_BYTES) continue;
-    const t = b.toString('latin1');
-    if (/\$\(MAKEINFO\)|\bmakeinfo\b|\btexi2any\b/.test(t)) texts.push(t);
+  const fragments: string[] = [];
+  ctx.gitPaths.forEach((p) => {
+    if (FRAGMENT_PATH.test(p)) fragments.push(p);
+  });
+  fragments.sort();
+  for (let i = 0; i < fragments.length; i += READ_WINDOW) {
+    const read = await Promise.all(fragments.slice(i, i + READ_WINDOW).map((p) => ctx.content.git(p)));
+    for (const b of read) {
+      if (!b || b.length > MAX_BYTES) continue;
+      const t = b.toString('latin1');
+      if (/\$\(MAKEINFO\)|\bmakeinfo\b|\btexi2any\b/.test(t)) texts.push(t);
+    }
   }
   if (!texts.length) return findings;
   const out = [...findings];

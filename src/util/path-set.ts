@@ -27,7 +27,8 @@ export class KeySet<K> implements ReadonlySet<K> {
     for (const k of this.map.keys()) yield [k, k];
   }
   forEach(cb: (value: K, key: K, set: ReadonlySet<K>) => void, thisArg?: unknown): void {
-    for (const k of this.map.keys()) cb.call(thisArg, k, k, this);
+    // Map#forEach: no iterator result per key (the set may be every path of a tree).
+    this.map.forEach((_v, k) => cb.call(thisArg, k, k, this));
   }
   [Symbol.iterator](): IterableIterator<K> {
     return this.map.keys();

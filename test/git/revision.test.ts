@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openRepo, type RepoHandle } from '../../src/acquire/repo.js';
@@ -193,5 +194,23 @@ describe('resolveRevision', () => {
     expect(e.message).toBe(`no tag matches version 5.6.10 (8 tag(s) in ${r.dir})`);
     const n = await resolveRevision(repo, { names: ['snapshot.tar.gz'] }).catch((x) => x);
     expect([n.kind, n.message]).toEqual(['revision', 'cannot infer the release version from the archive name']);
+  });
+
+  it('asks git once per tag and repository handle (verify resolves it before and after the scan): a copy each time; another handle asks again', async () => {
+    r.tag('moving-1', { target: c2 });
+    try {
+      const run = await openRepo(r.dir, { cacheDir: join(root, 'cache') });
+      const first = await resolveRevision(run, { tag: 'moving-1', names: [] });
+      expect(first).toMatchObject({ commit: c2, tag: 'moving-1', tagType: 'lightweight' });
+      first.commit = 'changed by the caller';
+      // The tag moves in the repository the handle reads (its cached copy).
+      execFileSync('git', ['--git-dir', run.gitDir, 'tag', '-f', 'moving-1', c1], { stdio: 'ignore' });
+      // The same handle: the answer it had, untouched by what the caller did with its copy.
+      expect(await resolveRevision(run, { tag: 'moving-1', names: [] })).toMatchObject({ commit: c2 });
+      // Another handle on the same repository asks git.
+      expect(await resolveRevision({ ...run }, { tag: 'moving-1', names: [] })).toMatchObject({ commit: c1 });
+    } finally {
+      r.git(['tag', '-d', 'moving-1']);
+    }
   });
 });

@@ -111,6 +111,17 @@ describe('makeinfo output from tracked texinfo', () => {
     expect(r.findings.filter((x) => x.severity === 'high' || x.severity === 'critical')).toEqual([]);
   }, 120_000);
 
+  it('the rule found past the first window of fragments read (130 tracked .mk files sort before Makefile.am): proved', async () => {
+    const fillers = Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`${String(i).padStart(4, '0')}.mk`, `# fragment ${i}\n`]));
+    const many = join(root, 'repo-many');
+    const repo = makeRepo(many);
+    repo.commit({ 'Makefile.am': MAKEFILE_AM, 'doc/notes.texi': NOTES_TEXI, 'README': 'demo\n', ...fillers });
+    repo.tag('v1.0', { message: 'demo 1.0' });
+    const r = await verify({ tarball: release(plain, fillers), repo: many, tag: 'v1.0', cacheDir: cache });
+    expect(r.findings.find((x: Finding) => x.path === 'doc/notes.txt')).toMatchObject({ code: 'MAKEINFO_OUTPUT_PROVED', severity: 'info', evidence: { rule: 'Makefile.am' } });
+    expect(r.verdict).toBe('explained');
+  }, 120_000);
+
   it('not run (regeneration off): traced at low, "not-run"', async () => {
     const { f } = await notesFinding(release(plain), 'off');
     expect(f).toMatchObject({ code: 'MAKEINFO_OUTPUT_TRACED', severity: 'low', evidence: { why: 'not-run' } });
