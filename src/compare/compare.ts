@@ -249,10 +249,19 @@ export function nameCollisions(paths: Iterable<string>): ArchiveAnomaly[] {
     }
   }
 
+  return collisionsAmong(candidates.sort(cmp));
+}
+
+/**
+ * The anomalies of `sorted` (names in byte order), each name checked against those before it: an NFC twin →
+ * UNICODE_COLLISION, else a case-fold twin → CASE_COLLISION; invisible and control characters. nameCollisions
+ * passes only the names that can produce one.
+ */
+export function collisionsAmong(sorted: readonly string[]): ArchiveAnomaly[] {
   const out: ArchiveAnomaly[] = [];
   const byFold = new Map<string, string>();
   const byNfc = new Map<string, string>();
-  for (const p of candidates.sort(cmp)) {
+  for (const p of sorted) {
     const nfc = p.normalize('NFC');
     const prevNfc = byNfc.get(nfc);
     if (prevNfc !== undefined && prevNfc !== p) {
