@@ -131,6 +131,7 @@ const VARIANTS = [
   ['nested-member', 'gettext-0.23.1', 1, 'gettext-tools/misc/archive.dir.tar', 'high'],
   ['gitver-revision', 'libgpg-error-1.51', 1, 'configure', 'high'], ['version-commit', 'libgpg-error-1.51', 1, 'VERSION', 'high'],
   ['payload-meson', 'libxkbcommon-1.5.0', 1],
+  ['errcodes-line', 'libgpg-error-1.51', 1, 'src/err-codes.h', 'high'], ['camelcase-header', 'gpgme-1.18.0', 1, 'lang/qt/src/DN', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

@@ -4,7 +4,7 @@
  */
 import type { EvidenceMap, Finding, FindingCode, GnulibLocal, ParserUnproved, SubmoduleRewrite, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
-import { flaggedInputText, proofCauseText } from './wording.js';
+import { flaggedInputText, proofCauseText, replayRefusalText } from './wording.js';
 
 export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
 
@@ -29,7 +29,8 @@ export const CODES = {
     description:
       'The tarball ships a file that the tag does not have and no classifier could explain it. Always high, so the default gate fails on it whatever its type (the xz-utils payload hid in a binary "test file"); the evidence says whether it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …), and names a tracked file of the same content (copyOf) when the copy does not keep that file\'s role (see COPY_OF_TRACKED).',
     docs: anchor('TARBALL_ONLY_UNEXPLAINED'),
-    message: (e) => `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}${e.copyOf ? `; same content as ${e.copyOf} in git, but where the build compiles or runs it` : ''}`,
+    message: (e) =>
+      `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}${e.copyOf ? `; same content as ${e.copyOf} in git, but where the build compiles or runs it` : ''}${e.notReplayed ? `; the rule of ${e.notReplayed.file}${e.notReplayed.line ? `:${e.notReplayed.line}` : ''} writes it but is not replayed: ${replayRefusalText(e.notReplayed.refusal)}` : ''}`,
   },
   GIT_ONLY: {
     title: 'File only in git',
@@ -370,6 +371,15 @@ export const CODES = {
       'The file reproduces byte for byte, but only from an input that is itself flagged (not in git and not a known upstream copy): it carries whatever that input adds, and inherits its severity.',
     docs: anchor('REPRODUCED_WITH_FLAGGED_INPUT'),
     message: (e) => `reproduces (${e.tool} ${e.version}) only with ${e.flagged.map((f) => `${flaggedInputText(f)}, which is flagged ${f.code} (${f.severity})`).join('; ')}`,
+  },
+  MAKE_RULE_REPLAYED: {
+    title: 'Made again by its tracked make rule',
+    severity: 'info',
+    explained: true,
+    description:
+      "A file only the tarball has, written by a rule of the tag's own makefile (Makefile.am, a tracked GNUmakefile / Makefile / Makefile.in) whose recipe uses only shell built-ins and text tools (echo, printf, cat, tr, sed, awk, sort, cut, grep, head, tail, test, cd, read-only git log/describe/rev-parse): the rule was replayed in the sandbox on the tracked files alone and wrote exactly the shipped bytes. The evidence names the rule (file:line), the commands and the tools' versions. A rule with any other command (a compiler, a built program, a tracked script run as a program) is not replayed: the file stays TARBALL_ONLY_UNEXPLAINED and its evidence says why; a replay that writes other bytes is REGENERATION_MISMATCH.",
+    docs: anchor('MAKE_RULE_REPLAYED'),
+    message: (e) => `made again byte for byte by the rule of ${e.file}${e.line ? `:${e.line}` : ''} (${e.tools.map((t) => t.name).join(', ')}) from ${e.inputs.length} tracked input(s)`,
   },
   PO_MSGMERGE_ONLY: {
     title: 'Translation refreshed by msgmerge',

@@ -2,7 +2,7 @@
  * Findings: a typed code, the path it concerns, a severity and typed evidence.
  * No prose lives here; titles, descriptions and message templates are in ./codes.ts.
  */
-import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause } from './regeneration.js';
+import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause, ReplayRefusal } from './regeneration.js';
 import type { AnomalyEvidence, ContentDiff, EntryType, Severity } from './types.js';
 
 export type { GeneratorStep } from './regeneration.js';
@@ -53,11 +53,23 @@ export interface LineProvenance {
   novel: NovelLine[];
 }
 
+/** The replayed rule: its tracked makefile and the rule's line there, the target as make named it, the directory the commands ran in, the commands (expanded, as make runs them), each tool with the version the sandbox ran; `failure`: the run failed (the output then did not reproduce). */
+export interface MakeReplayEvidence {
+  file: string;
+  line?: number;
+  target: string;
+  dir: string;
+  commands: string[];
+  tools: { name: string; version: string }[];
+  failure?: { timedOut: boolean; exit: number | string; stderr: string };
+}
+
 /** Evidence carried by each finding code. The key set of this interface IS the set of codes. */
 export interface EvidenceMap extends AnomalyEvidence {
   // ---- raw differences left unexplained (the fallback) ----
   /** copyOf: a tracked file with the same content that does not explain it (the copy lands where the build runs it). */
-  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string };
+  /** notReplayed: a rule of a tracked makefile writes it, but its recipe is not one the sandbox replays (src/regenerate/make-replay.ts). */
+  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal } };
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
@@ -98,6 +110,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- regeneration (src/regenerate): generated files proved by running their generators ----
   REGENERATION_MISMATCH: { step: GeneratorStep; tool: string; version: string; produced: boolean; differingLines: number; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[] };
   REPRODUCED_WITH_FLAGGED_INPUT: { step: GeneratorStep; tool: string; version: string; flagged: FlaggedInput[]; inputs: ProvenanceInput[] };
+  /** A tarball-only file a tracked make rule writes with text tools, made again by that rule in the sandbox, byte for byte (src/regenerate/make-replay.ts). */
+  MAKE_RULE_REPLAYED: MakeReplayEvidence & { inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[] };
 
   // ---- explained: release-process rewrites of tracked files ----
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };

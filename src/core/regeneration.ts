@@ -11,7 +11,36 @@
  */
 
 /** A generator step of the autotools (src/regenerate). */
-export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule';
+export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule' | 'make-replay';
+
+/** Why a tracked make rule that writes a tarball-only file is not replayed (src/regenerate/make-replay.ts); worded by core/wording.ts. */
+export interface ReplayRefusalArgs {
+  /** A command outside the allow-list (a compiler, a built program, a tracked script run as a program …), or a command named by a variable. */
+  command: { command: string };
+  /** git other than log / describe / rev-parse, or with an option that writes or runs (or no repository to ask). */
+  'git-subcommand': { subcommand: string };
+  /** An awk program that runs commands or writes files (system(), pipes, print redirection), or whose -f file is not tracked. */
+  'awk-program': { problem: string };
+  /** A sed invocation that edits in place, reads a script file, or runs / writes (e, w, r commands or flags). */
+  'sed-script': { problem: string };
+  /** A redirection to something other than the target, a temporary name beside it, or /dev/null. */
+  redirect: { target: string };
+  /** Shell the check does not read: `$(…)` substitution, backquotes nested too deep, an operator inside a `for` list, a word after a `( … )` group, or what the tokenizer refused (`text`: its message or the word). */
+  syntax: { construct: 'command-substitution' | 'nested-substitution' | 'for-list' | 'word-after-group' | 'tokenizer'; text?: string };
+  /** A make variable nothing here defines (a compiler $(CC), configure's $(CPP) …) or a make function. */
+  variable: { detail: string };
+  /** A prerequisite that is neither tracked nor made by a replayable rule (configure's Makefile …). */
+  prerequisite: { path: string };
+}
+/** A rule of the tracked makefile `file` (at `line`) writes the tarball-only file `path` but is not replayed, and why (the file's finding carries it; not a skip of the note). */
+export interface NotReplayed {
+  path: string;
+  file: string;
+  line?: number;
+  refusal: ReplayRefusal;
+}
+export type ReplayRefusalKind = keyof ReplayRefusalArgs;
+export type ReplayRefusal = { [K in ReplayRefusalKind]: { kind: K; args: ReplayRefusalArgs[K] } }[ReplayRefusalKind];
 
 /** A generator package that ran: name, version, and where it came from ('cache': a toolchain built by `distdiff toolchain add`). */
 export interface ToolRef {
@@ -92,6 +121,8 @@ export interface RegenSkipArgs {
    * autoconf's outputs carry its own version, so they are not compared and keep their label.
    */
   'autoconf-substitute': { path: string; stamped: string; used: string };
+  /** The make-rule replays were not attempted: the error's message. */
+  'make-replay-failed': { error: string };
 }
 export type RegenSkipKind = keyof RegenSkipArgs;
 export type RegenSkip = { [K in RegenSkipKind]: { kind: K; args: RegenSkipArgs[K] } }[RegenSkipKind];

@@ -8,7 +8,7 @@
  * (`satisfies`: a kind without wording is a type error).
  */
 import type { Finding, FlaggedInput, GenerationProof, GenerationProofJson, RegenerationMismatchJson, SeverityReason } from './findings.js';
-import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ToolRef } from './regeneration.js';
+import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ReplayRefusal, ReplayRefusalArgs, ReplayRefusalKind, ToolRef } from './regeneration.js';
 import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, RegenerationNote, RegenerationNoteJson, SubmoduleMiss, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
 
@@ -242,7 +242,32 @@ export const REGEN_SKIP_WORDING = {
   'undefined-vars': (a) => `its rule uses ${makeVars(a.vars)}, which nothing here defines`,
   'suites-failed': (a) => `autotest suites of ${a.dir || 'the top directory'} not regenerated: ${a.error}`,
   'autoconf-substitute': (a) => `autoconf ${a.stamped} (its stamp, a test release) is not available; automake ran with autoconf ${a.used}, whose own output would carry its version, so this file keeps its label`,
+  'make-replay-failed': (a) => `tracked make rules not replayed: ${a.error}`,
 } satisfies { [K in RegenSkipKind]: (args: RegenSkipArgs[K]) => string };
+
+const SYNTAX_WORDING: Record<ReplayRefusalArgs['syntax']['construct'], string> = {
+  'command-substitution': '$(…) command substitution',
+  'nested-substitution': 'backquotes nested too deep',
+  'for-list': 'an operator in a for list',
+  'word-after-group': 'a word after a ( … ) group',
+  tokenizer: 'the shell tokenizer stopped',
+};
+
+/** Why a make rule is not replayed (src/regenerate/make-replay.ts). `satisfies`: a kind without wording is a type error. */
+export const REPLAY_REFUSAL_WORDING = {
+  command: (a) => `it runs ${a.command}, which is not a shell built-in or text tool of the allow-list`,
+  'git-subcommand': (a) => `it runs git ${a.subcommand}, not a read-only git log / describe / rev-parse`,
+  'awk-program': (a) => `its awk program uses ${a.problem}`,
+  'sed-script': (a) => `its sed uses ${a.problem}`,
+  redirect: (a) => `it writes to ${a.target || 'nothing'}, not the target`,
+  syntax: (a) => `its shell is not read here: ${SYNTAX_WORDING[a.construct]}${a.text ? ` (${a.text})` : ''}`,
+  variable: (a) => `it uses ${a.detail}, which nothing here defines`,
+  prerequisite: (a) => `its prerequisite ${a.path} is neither tracked nor made by a replayable rule`,
+} satisfies { [K in ReplayRefusalKind]: (args: ReplayRefusalArgs[K]) => string };
+
+export function replayRefusalText(r: ReplayRefusal): string {
+  return (REPLAY_REFUSAL_WORDING[r.kind] as (a: unknown) => string)(r.args);
+}
 
 /** The output a skip names, if any. */
 export function skippedPath(s: RegenSkip): string | undefined {

@@ -110,18 +110,25 @@ function makefileAmsAbove(dir: string, top: string): string[] {
   return out;
 }
 
-/** Run the recipe lines as make would (each with /bin/sh -c, stopping at the first failure). */
-async function runRecipe(a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRule, tool: Tool | undefined): Promise<CommandFailure | undefined> {
+/**
+ * Run recipe lines as make would (each with /bin/sh -c, stopping at the first failure) in the sandbox, in `dir`
+ * of the scratch tree; `toolchains` first on PATH, `readOnly` host paths mounted (a git view). Also used by
+ * ./make-replay.ts.
+ */
+export async function runMakeCommands(a: { bwrap: string; scratch: string; limits?: Partial<SandboxLimits> }, dir: string, commands: readonly string[], toolchains: string[], readOnly: string[] = []): Promise<CommandFailure | undefined> {
   const r = await runSandboxed(a.bwrap, {
     scratch: a.scratch,
-    ...(am.dir ? { cwd: am.dir } : {}),
-    argv: ['/bin/sh', '-c', 'for l in "$@"; do /bin/sh -c "$l" || exit $?; done', 'make-rule', ...rule.commands],
-    toolchains: tool?.prefix ? [tool.prefix] : [],
+    ...(dir ? { cwd: dir } : {}),
+    argv: ['/bin/sh', '-c', 'for l in "$@"; do /bin/sh -c "$l" || exit $?; done', 'make-rule', ...commands],
+    toolchains,
+    ...(readOnly.length ? { readOnly } : {}),
     ...(a.limits ? { limits: a.limits } : {}),
   });
   if (r.code === 0) return undefined;
   return commandFailure(r, 2, 300);
 }
+
+const runRecipe = (a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRule, tool: Tool | undefined): Promise<CommandFailure | undefined> => runMakeCommands(a, am.dir, rule.commands, tool?.prefix ? [tool.prefix] : []);
 
 /**
  * The AC_INIT values configure substitutes, traced in the sandbox: without aclocal.m4 first (they then

@@ -24,7 +24,7 @@ import { escalate, makeFinding } from '../core/severity.js';
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
 
-const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt', autotest: 'autom4te', 'make-rule': 'make' };
+const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt', autotest: 'autom4te', 'make-rule': 'make', 'make-replay': 'make' };
 
 /** 1-based line numbers of `b` that are added relative to `a`. */
 export function addedLines(a: string, b: string): Set<number> | undefined {
@@ -123,7 +123,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
     out.forEach((f, i) => indexOf.set(f.path, indexOf.get(f.path) ?? i));
 
     // libtoolize's files, then aclocal.m4, then the rest: later outputs' provenance depends on earlier ones.
-    const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : o.step === 'make-rule' ? 3 : o.step === 'autotest' ? 4 : 2);
+    const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : o.step === 'make-rule' || o.step === 'make-replay' ? 3 : o.step === 'autotest' ? 4 : 2);
     const order = [...report.outputs.values()].sort((a, b) => rank(a) - rank(b));
     for (const o of order) {
       const i = indexOf.get(o.path);
@@ -133,8 +133,19 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
         ...(prev.constructs?.length ? { constructs: prev.constructs } : {}),
         ...(prev.degraded ? { degraded: prev.degraded } : {}),
       };
+      // A replayed make rule (./make-replay.ts) speaks only for a file nothing else explains: an explained
+      // finding keeps its explanation whatever the replay wrote.
+      if (o.step === 'make-replay' && codeDoc(prev.code).explained && severityRank(prev.severity) < severityRank('high')) continue;
+      // A replay that wrote other bytes replaces only a finding that already fails the gate (high or above): the
+      // tracked rule then says what the file should have been, and the diff shows what differs.
+      if (o.step === 'make-replay' && o.status !== 'reproduced' && severityRank(prev.severity) < severityRank('high')) continue;
       if (o.status === 'reproduced') {
         const { inputs, flagged, unproved } = inputProvenance(o.inputs, report, byPath, release);
+        if (o.replay && !flagged.length && !unproved.length) {
+          out[i] = makeFinding('MAKE_RULE_REPLAYED', o.path, { ...o.replay, inputs, procedureSteps: o.procedureSteps });
+          byPath.set(o.path, out[i]!);
+          continue;
+        }
         if (!flagged.length && unproved.length) {
           out[i] = makeFinding('GENERATED_BY_AUTOTOOLS', o.path, {
             tool: prev.code === 'GENERATED_BY_AUTOTOOLS' ? prev.evidence.tool : STEP_TOOL[o.step],
@@ -197,6 +208,18 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
       );
       out[i] = constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
       byPath.set(o.path, out[i]!);
+    }
+  }
+  // A tarball-only file a tracked rule writes but that rule is not replayed: its finding says which rule, and why.
+  const notReplayed = report?.notReplayed ?? [];
+  if (notReplayed.length) {
+    const byPath = new Map(notReplayed.map((s) => [s.path, s]));
+    for (let i = 0; i < out.length; i++) {
+      const f = out[i]!;
+      const s = f.code === 'TARBALL_ONLY_UNEXPLAINED' ? byPath.get(f.path) : undefined;
+      if (!s || f.code !== 'TARBALL_ONLY_UNEXPLAINED') continue;
+      if (out === findings) out = [...findings];
+      out[i] = { ...f, evidence: { ...f.evidence, notReplayed: { file: s.file, ...(s.line ? { line: s.line } : {}), refusal: s.refusal } } };
     }
   }
   // Every other autotools label says it is not proved, and why.

@@ -45,6 +45,7 @@ import { rebuildRuleOptions } from './automake-options.js';
 import { regenerateCatalogs } from './catalogs.js';
 import { regenerateAutotest } from './autotest.js';
 import { builtinVars, parseMakefileAm } from '../util/makefile.js';
+import { replayMakeRules } from './make-replay.js';
 import { findDistHookPerlEdit, findPostEditRule, postEdit, substValues } from './post-edit.js';
 import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
@@ -54,7 +55,7 @@ import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeSt
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
 import type { GeneratorStep } from '../core/findings.js';
-import type { AutoconfOnly, Normalisation, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
+import type { AutoconfOnly, Normalisation, NotReplayed, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
 import { regenCauseText } from '../core/wording.js';
 export type { RegenerateMode, RegenerationReport } from './types.js';
 export { REGENERATE_MODES } from './types.js';
@@ -505,6 +506,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   mkdirSync(base);
   const origin = new Map<string, RegenInput['origin']>();
   let placeholders = 0;
+  const placeholderPaths = new Set<string>();
   let compiling: Promise<CatalogRun> | undefined;
   try {
     const missingInput: string[] = [];
@@ -519,6 +521,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (content === undefined) {
         if (isBuildAffecting(rel)) missingInput.push(rel);
         placeholders++;
+        placeholderPaths.add(rel);
       }
       if (safeWrite(base, rel, (full) => writeFileSync(full, content ?? Buffer.alloc(0), { mode: executable ? 0o755 : 0o644 }))) origin.set(rel, from);
     };
@@ -623,13 +626,36 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         skips.push({ kind: 'suites-failed', args: { dir: d.dir, error: e instanceof Error ? e.message : String(e) } });
       }
     }
+    // Tarball-only files a tracked make rule writes with text tools only: that rule replayed (./make-replay.ts).
+    const notReplayed: NotReplayed[] = [];
+    try {
+      const replay = await replayMakeRules({
+        bwrap: sandbox.bwrap,
+        base,
+        origin,
+        placeholders: placeholderPaths,
+        work: join(temp, 'replay'),
+        algo: args.algo,
+        tracked: new Set([...args.git.entries.values()].filter((e) => e.type === 'file').map((e) => e.path)),
+        tarballOnly,
+        tarball: args.tarball,
+        outputs,
+        configureDirs: dirs.map((d) => d.dir),
+        ...(args.checkout ? { checkout: args.checkout } : {}),
+        ...(args.limits ? { limits: args.limits } : {}),
+      });
+      for (const o of replay.outputs) if (!kept.outputs.has(o.path)) kept.outputs.set(o.path, o);
+      notReplayed.push(...replay.notReplayed);
+    } catch (e) {
+      skips.push({ kind: 'make-replay-failed', args: { error: e instanceof Error ? e.message : String(e) } });
+    }
     // .gmo catalogs (compiled beside the generators, above).
     const catalogs = await compiling;
     const catalogFailure = catalogs.failure;
     if (catalogFailure && args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${regenCauseText(catalogFailure)}`, 'drop --regenerate=require to get the report without it');
     for (const c of catalogs.outputs) kept.outputs.set(c.path, c);
     if (catalogs.outputs.length && catalogs.tool) ranTools.push(catalogs.tool);
-    return { status: 'done', ...(catalogFailure ? { cause: catalogFailure } : {}), ...(autoconfOnly ? { autoconfOnly } : {}), ...(skips.length ? { skips } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
+    return { status: 'done', ...(catalogFailure ? { cause: catalogFailure } : {}), ...(autoconfOnly ? { autoconfOnly } : {}), ...(skips.length ? { skips } : {}), ...(notReplayed.length ? { notReplayed } : {}), versions, tools: ranTools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
   } finally {
     await compiling; // never rejects; its sandbox writes under temp
     rmSync(temp, { recursive: true, force: true });

@@ -3,7 +3,8 @@
  * provenance post pass. Types only.
  */
 import type { Construct, GeneratorStep } from '../core/findings.js';
-import type { AutoconfOnly, Normalisation, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
+import type { MakeReplayEvidence } from '../core/findings.js';
+import type { AutoconfOnly, NotReplayed, Normalisation, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
 import type { GeneratorVersions } from './detect.js';
 
 export interface Tool {
@@ -31,10 +32,12 @@ export interface RegeneratedOutput {
   /** autotest: an autotest suite made by its Makefile.am rule (autom4te); make-rule: a file that rule needs (package.m4). */
   step: GeneratorStep;
   /** The generator package and version that ran (automake for aclocal/automake, autoconf for autoconf/autoheader, libtool for libtoolize). */
-  tool: ToolName;
+  tool: ToolName | 'make';
   version: string;
   toolOrigin: 'system' | 'cache';
   status: 'reproduced' | 'differs' | 'not-produced';
+  /** step make-replay: the replayed rule (./make-replay.ts) — its makefile and line, target, directory, commands, the tools that ran and their versions, and how the run failed when it did. */
+  replay?: MakeReplayEvidence;
   /** The regenerated content, kept only when it differs (for the diff). */
   regenerated?: Buffer;
   /** The files this output is generated from. */
@@ -56,6 +59,8 @@ export interface RegenerationReport {
   versions?: GeneratorVersions;
   tools: Tool[];
   outputs: Map<string, RegeneratedOutput>;
+  /** Tarball-only files a tracked make rule writes whose rule is not replayed (./make-replay.ts), and why. */
+  notReplayed?: NotReplayed[];
   /** Scratch files written as empty placeholders (content not available, not build-affecting). */
   placeholders: number;
   ms: number;

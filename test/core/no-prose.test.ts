@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import type { Finding } from '../../src/core/findings.js';
-import type { AutoconfOnly, CommandFailure, Normalisation, ProcedureStep, ProofCause, RegenCause, RegenSkip } from '../../src/core/regeneration.js';
+import type { AutoconfOnly, CommandFailure, Normalisation, ProcedureStep, ProofCause, RegenCause, RegenSkip, ReplayRefusal } from '../../src/core/regeneration.js';
 import type { Note, RegenerationNote, VerifyResult } from '../../src/core/result.js';
 import {
   evidenceJson,
@@ -27,6 +27,8 @@ import {
   REGEN_SKIP_WORDING,
   regenCauseText,
   regenSkipText,
+  REPLAY_REFUSAL_WORDING,
+  replayRefusalText,
 } from '../../src/core/wording.js';
 import { jsonReport } from '../../src/render/json.js';
 import { proseIn } from '../helpers/prose.js';
@@ -82,6 +84,19 @@ const SKIPS: [RegenSkip, string][] = [
     { kind: 'autoconf-substitute', args: { path: 'configure', stamped: '2.72e', used: '2.72' } },
     'configure: not regenerated: autoconf 2.72e (its stamp, a test release) is not available; automake ran with autoconf 2.72, whose own output would carry its version, so this file keeps its label',
   ],
+  [{ kind: 'make-replay-failed', args: { error: 'ENOSPC' } }, 'tracked make rules not replayed: ENOSPC'],
+];
+
+const REFUSALS: [ReplayRefusal, string][] = [
+  [{ kind: 'command', args: { command: 'cc' } }, 'it runs cc, which is not a shell built-in or text tool of the allow-list'],
+  [{ kind: 'git-subcommand', args: { subcommand: 'checkout' } }, 'it runs git checkout, not a read-only git log / describe / rev-parse'],
+  [{ kind: 'awk-program', args: { problem: 'system()' } }, 'its awk program uses system()'],
+  [{ kind: 'sed-script', args: { problem: 'in-place' } }, 'its sed uses in-place'],
+  [{ kind: 'redirect', args: { target: 'Makefile.am' } }, 'it writes to Makefile.am, not the target'],
+  [{ kind: 'syntax', args: { construct: 'command-substitution' } }, 'its shell is not read here: $(…) command substitution'],
+  [{ kind: 'syntax', args: { construct: 'tokenizer', text: 'operator <' } }, 'its shell is not read here: the shell tokenizer stopped (operator <)'],
+  [{ kind: 'variable', args: { detail: '$(CPP)' } }, 'it uses $(CPP), which nothing here defines'],
+  [{ kind: 'prerequisite', args: { path: 'src/Makefile' } }, 'its prerequisite src/Makefile is neither tracked nor made by a replayable rule'],
 ];
 
 const PROOF_CAUSES: [ProofCause, string][] = [
@@ -166,6 +181,8 @@ describe('regeneration kinds, each worded exactly', () => {
   });
   it('skips (the note line; the proof cause drops "PATH: ")', () => {
     for (const [s, line] of SKIPS) expect(regenSkipText(s), s.kind).toBe(line);
+    for (const [r, line] of REFUSALS) expect(replayRefusalText(r), r.kind).toBe(line);
+    expect(kinds(REFUSALS)).toEqual(Object.keys(REPLAY_REFUSAL_WORDING).sort());
     expect(kinds(SKIPS)).toEqual(Object.keys(REGEN_SKIP_WORDING).sort());
   });
   it('proof causes', () => {

@@ -1,0 +1,522 @@
+/**
+ * A tarball-only file that a rule of a tracked makefile writes with text tools only, made again by replaying
+ * that rule in the bubblewrap sandbox and compared byte for byte (issue 11 d, "files produced from tracked
+ * sources"): libgpg-error's `$(srcdir)/err-codes.h: Makefile.am mkstrtable.awk err-codes.h.in` rule
+ * (`$(AWK) -f $(srcdir)/mkstrtable.awk -v textidx=3 $(srcdir)/err-codes.h.in >$@`), gpgme's CamelCase
+ * forwarding headers (`echo -n … > "$@"; echo -n "$@" | tr '[:upper:]' '[:lower:]' >> "$@"`) and its
+ * doc/defsincdate (`git log -1 --format='%ct' -- <texinfo files>` when .git exists).
+ *
+ *   which rule   a rule of the tag's Makefile.am in the file's directory or above (with the fragments it
+ *                includes), else a tracked GNUmakefile, Makefile or Makefile.in there, whose target is the
+ *                file once make's variables are expanded — the shipped Makefile.in is never read
+ *   values       the makefile's own variables, make's and automake's built-ins ($(srcdir) = ., $(top_srcdir)
+ *                the way up to the configure directory), and configure's text-tool substitutions mapped to
+ *                the system's tools ($(AWK) awk, $(SED) sed, $(GREP) grep, $(EGREP) grep -E, $(FGREP) grep -F;
+ *                in a tracked Makefile.in the same as @AWK@ …); a variable nothing defines ($(CC), $(CPP) …)
+ *                and the rule is not replayed
+ *   allow-list   every command of the recipe (after `;`, `&&`, `||`, `|`, `(`, `if`/`then`/`else`/`do` …, in
+ *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
+ *                cut, grep, head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
+ *                no --output, -c, -C, --ext-diff, --textconv); mv and rm only on the target or a temporary
+ *                name beside it. An awk program (inline or `-f` a tracked file) that calls system(), pipes
+ *                (`| getline`, `print … |`) or redirects its print; a sed script with in-place editing, a
+ *                script file, or an e/w/r/R/W command or flag; a redirection to anything but the target, a
+ *                temporary name beside it or /dev/null; `$(…)` command substitution, a command named by a
+ *                variable, a compiler, a built program, a tracked script run as a program — anything else,
+ *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
+ *   inputs       the prerequisites must be tracked, or themselves tarball-only files a replayable rule makes
+ *                (replayed first); the `Makefile` configure writes, or any other, and it is not replayed
+ *   run          in a scratch copy of the tag's tracked files only (no tarball file is present), in the
+ *                makefile's directory, each recipe line with /bin/sh -c as make runs it; a rule that asks
+ *                git sees the read-only git checkout of the revision (./git-view.ts)
+ *   compare      byte for byte with the shipped file; the evidence names the rule (file:line), the commands,
+ *                the tool versions the sandbox ran
+ */
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { HashAlgo, TreeEntry } from '../core/types.js';
+import type { NotReplayed, ReplayRefusal } from '../core/regeneration.js';
+import { blobId } from '../scan/blob-id.js';
+import { runMakeCommands } from './autotest.js';
+import { writeGitView, type GitCheckout } from './git-view.js';
+import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type Makefile, type ResolvedRule } from '../util/makefile.js';
+import { shellTokens } from './post-edit.js';
+import { runSandboxed, type SandboxLimits } from './sandbox.js';
+import type { RegenInput, RegeneratedOutput } from './types.js';
+
+/** configure's substitutions of text tools, as the system's tools. */
+export const TEXT_TOOL_VALUES: ReadonlyMap<string, string> = new Map([
+  ['AWK', 'awk'],
+  ['SED', 'sed'],
+  ['GREP', 'grep'],
+  ['EGREP', 'grep -E'],
+  ['FGREP', 'grep -F'],
+]);
+
+/** Shell built-ins and keywords a recipe may use. */
+const BUILTINS = new Set(['echo', 'printf', 'test', '[', ':', 'true', 'false', 'cd']);
+/** Text tools (programs of the system's /usr/bin). */
+const TEXT_TOOLS = new Set(['cat', 'tr', 'sed', 'awk', 'sort', 'cut', 'grep', 'head', 'tail']);
+const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!']);
+const GIT_READ = new Set(['log', 'describe', 'rev-parse']);
+const TMP_SUFFIX = /^(?:[.-]?t(?:mp)?|T|\.new)$/;
+
+type Seg = { text: string; quoted: boolean } | { sub: string; quoted: boolean } | { var: string; quoted: boolean };
+type Tok = { word: Seg[] } | { op: string };
+
+/** What the check found the recipe uses: the external tools, and whether git is asked. */
+export interface RecipeUse {
+  tools: Set<string>;
+  asksGit: boolean;
+}
+
+class Refused extends Error {
+  constructor(readonly refusal: ReplayRefusal) {
+    super(refusal.kind);
+  }
+}
+const refuse = (r: ReplayRefusal): never => {
+  throw new Refused(r);
+};
+
+const literal = (w: Seg[]): string | undefined => (w.every((s) => 'text' in s) ? w.map((s) => (s as { text: string }).text).join('') : undefined);
+
+/** An awk program's text with its string literals and comments removed. */
+function awkCode(program: string): string {
+  let out = '';
+  for (let i = 0; i < program.length; i++) {
+    const c = program[i]!;
+    if (c === '"') {
+      for (i++; i < program.length && program[i] !== '"'; i++) if (program[i] === '\\') i++;
+      out += '""';
+    } else if (c === '#') {
+      while (i < program.length && program[i] !== '\n') i++;
+      out += '\n';
+    } else out += c;
+  }
+  return out;
+}
+
+/** Why an awk program may not be replayed (it runs commands or writes files), or undefined. */
+export function awkProgramProblem(program: string): string | undefined {
+  const code = awkCode(program);
+  if (/\bsystem\s*\(/.test(code)) return 'system()';
+  if (/\|\s*getline\b|\|&/.test(code)) return '| getline';
+  for (const m of code.matchAll(/\bprintf?\b/g)) {
+    let depth = 0;
+    for (let i = m.index! + m[0].length; i < code.length; i++) {
+      const c = code[i]!;
+      if (c === '\\' && code[i + 1] === '\n') { i++; continue; }
+      if (c === '(' || c === '[') depth++;
+      else if (c === ')' || c === ']') depth--;
+      else if (depth <= 0 && (c === ';' || c === '\n' || c === '}')) break;
+      else if (depth === 0 && (c === '>' || c === '|')) return `print ${c}`;
+    }
+  }
+  return undefined;
+}
+
+/** Why a sed invocation may not be replayed (in-place, a script file, commands that run or write), or undefined. */
+export function sedProblem(args: readonly string[]): string | undefined {
+  const scripts: string[] = [];
+  let explicit = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-i' || a.startsWith('--in-place') || /^-[nrEsuz]*i/.test(a)) return 'in-place';
+    if (a === '-f' || a.startsWith('--file') || /^-[nrEsuz]*f/.test(a)) return 'script file';
+    if (a === '-e' || a === '--expression') { scripts.push(args[++i] ?? ''); explicit = true; }
+    else if (a.startsWith('--expression=')) { scripts.push(a.slice(13)); explicit = true; }
+    else if (/^-[nrEsuz]+$/.test(a) || a === '--posix' || a === '--quiet' || a === '--silent' || a === '--regexp-extended') continue;
+    else if (a.startsWith('-')) return `option ${a}`;
+    else if (!explicit && !scripts.length) scripts.push(a);
+  }
+  for (const s of scripts) {
+    // A command letter e/w/W/r/R at a command's start (after an address), or an s command's e/w flag.
+    if (/(?:^|[;{}\n])\s*(?:(?:\d+|\$|\/(?:\\.|[^/\\])*\/)(?:\s*,\s*(?:\d+|\$|\/(?:\\.|[^/\\])*\/))?\s*!?\s*)?[ewWrR](?:\s|$|;)/.test(s)) return 'e/w/r command';
+    for (const m of s.matchAll(/(?:^|[;{}\n\s])s(.)/g)) {
+      const d = m[1]!;
+      if (/[\s\\\n]/.test(d)) continue;
+      let i = m.index! + m[0].length;
+      let parts = 0;
+      for (; i < s.length && parts < 2; i++) {
+        if (s[i] === '\\') i++;
+        else if (s[i] === d) parts++;
+      }
+      const flags = /^[\w]*/.exec(s.slice(i))![0];
+      if (/[ew]/.test(flags)) return `s flag ${flags}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Check the expanded commands of a rule against the allow-list. `target` is the target as make named it ($@);
+ * `readProgram` reads an awk -f file (relative to the rule's directory) from the tracked tree.
+ */
+export function checkRecipe(commands: readonly string[], target: string, readProgram: (path: string) => string | undefined): RecipeUse | ReplayRefusal {
+  const use: RecipeUse = { tools: new Set(), asksGit: false };
+  const targetish = (w: string) => {
+    const t = w.replace(/^\.\//, '');
+    const tgt = target.replace(/^\.\//, '');
+    return t === tgt || (t.startsWith(tgt) && TMP_SUFFIX.test(t.slice(tgt.length)));
+  };
+  const checkCommand = (name: string, args: string[]) => {
+    if (BUILTINS.has(name)) return;
+    if (TEXT_TOOLS.has(name)) {
+      use.tools.add(name);
+      if (name === 'sed') {
+        const p = sedProblem(args);
+        if (p) refuse({ kind: 'sed-script', args: { problem: p } });
+      }
+      if (name === 'awk') {
+        let program: string | undefined;
+        for (let i = 0; i < args.length; i++) {
+          const a = args[i]!;
+          if (a === '-f') {
+            const file = args[++i] ?? '';
+            program = readProgram(file);
+            if (program === undefined) refuse({ kind: 'awk-program', args: { problem: `-f ${file} is not a tracked file` } });
+            break;
+          }
+          if (a === '-v' || a === '-F') { i++; continue; }
+          if (a.startsWith('-')) continue;
+          program = a;
+          break;
+        }
+        const p = program === undefined ? 'no program' : awkProgramProblem(program);
+        if (p) refuse({ kind: 'awk-program', args: { problem: p } });
+      }
+      if (name === 'sort' && args.some((a) => a === '-o' || a.startsWith('--output') || /^-\w*o/.test(a))) refuse({ kind: 'command', args: { command: `sort ${args.join(' ')}`.slice(0, 120) } });
+      return;
+    }
+    if (name === 'git') {
+      const sub = args[0] ?? '';
+      if (!GIT_READ.has(sub)) refuse({ kind: 'git-subcommand', args: { subcommand: sub } });
+      const bad = args.find((a) => /^--(?:output|ext-diff|textconv|exec|upload-pack)/.test(a) || a === '-c' || a === '-C' || a === '-o');
+      if (bad) refuse({ kind: 'git-subcommand', args: { subcommand: `${sub} ${bad}` } });
+      use.tools.add('git');
+      use.asksGit = true;
+      return;
+    }
+    if (name === 'mv' || name === 'rm') {
+      const files = args.filter((a) => !/^-[fv]+$/.test(a));
+      if (files.length && files.every(targetish)) return;
+    }
+    refuse({ kind: 'command', args: { command: name.slice(0, 120) } });
+  };
+
+  const walk = (text: string, depth: number) => {
+    if (depth > 4) refuse({ kind: 'syntax', args: { construct: 'nested-substitution' } });
+    if (/\$\(/.test(text.replace(/'[^']*'/g, ''))) refuse({ kind: 'syntax', args: { construct: 'command-substitution' } });
+    let toks: Tok[];
+    try {
+      toks = shellTokens(text) as Tok[];
+    } catch (e) {
+      return refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: e instanceof Error ? e.message : String(e) } });
+    }
+    let expectCmd = true;
+    let forList = false;
+    let redirect = false;
+    let cmd: { name: string; args: string[] } | undefined;
+    const end = () => {
+      if (cmd) checkCommand(cmd.name, cmd.args);
+      cmd = undefined;
+    };
+    for (const t of toks) {
+      if ('op' in t) {
+        if (t.op === '>') {
+          redirect = true;
+          continue;
+        }
+        if (redirect) refuse({ kind: 'redirect', args: { target: t.op } });
+        if (forList && t.op !== ';') refuse({ kind: 'syntax', args: { construct: 'for-list', text: t.op } });
+        end();
+        forList = false;
+        expectCmd = t.op !== ')';
+        continue;
+      }
+      for (const s of t.word) if ('sub' in s) walk(s.sub, depth + 1);
+      const lit = literal(t.word);
+      if (redirect) {
+        redirect = false;
+        if (lit === undefined || !(targetish(lit) || lit === '/dev/null')) refuse({ kind: 'redirect', args: { target: (lit ?? t.word.map((s) => ('text' in s ? s.text : '$')).join('')).slice(0, 120) } });
+        continue;
+      }
+      if (forList) continue;
+      if (cmd) {
+        // A file-descriptor number before `>` (2>/dev/null) is no argument.
+        cmd.args.push(lit ?? '\u0000');
+        continue;
+      }
+      if (!expectCmd) {
+        if (lit !== undefined && /^\d$/.test(lit)) continue;
+        refuse({ kind: 'syntax', args: { construct: 'word-after-group', text: lit ?? '$' } });
+      }
+      if (lit === undefined) refuse({ kind: 'command', args: { command: t.word.map((s) => ('text' in s ? s.text : 'var' in s ? `$${s.var}` : '`…`')).join('').slice(0, 120) } });
+      if (KEYWORDS.has(lit!)) {
+        expectCmd = lit !== 'fi' && lit !== 'done' && lit !== '}';
+        continue;
+      }
+      if (lit === 'for') {
+        forList = true;
+        continue;
+      }
+      if (/^[A-Za-z_]\w*=/.test(lit!)) continue;
+      cmd = { name: lit!, args: [] };
+    }
+    if (redirect) refuse({ kind: 'redirect', args: { target: '' } });
+    end();
+  };
+  try {
+    for (const c of commands) walk(c, 0);
+  } catch (e) {
+    if (e instanceof Refused) return e.refusal;
+    throw e;
+  }
+  // Arguments the tokenizer marked as unreadable are fine; a command named by one was refused above.
+  return use;
+}
+
+/** The line (1-based) of `file`'s text where the rule for `targets` starts, if found. */
+export function ruleLine(text: string, targets: string): number | undefined {
+  const lines = text.split('\n');
+  const i = lines.findIndex((l) => l.startsWith(targets) && /^\s*::?(?!=)/.test(l.slice(targets.length)));
+  return i < 0 ? undefined : i + 1;
+}
+
+export interface ReplayPlan {
+  path: string;
+  am: Makefile;
+  /** The makefile whose rule it is (repository path) and the rule's line there. */
+  file: string;
+  line?: number;
+  rule: ResolvedRule;
+  use: RecipeUse;
+  /** Prerequisites that are tarball-only files replayed first. */
+  madeFirst: string[];
+}
+
+export interface ReplayArgs {
+  bwrap: string;
+  /** The regeneration's scratch tree (host path): the tracked files are copied from it. */
+  base: string;
+  /** Where a scratch file came from: only 'git' files are copied. */
+  origin: ReadonlyMap<string, RegenInput['origin']>;
+  /** Scratch files written empty because their content was not kept in memory: left out of the replay's tree (a rule reading one fails, never reproduces from nothing). */
+  placeholders: ReadonlySet<string>;
+  /** A directory for the replay's own trees (removed by the caller). */
+  work: string;
+  algo: HashAlgo;
+  /** Tracked paths (the tag's files). */
+  tracked: ReadonlySet<string>;
+  tarballOnly: ReadonlyMap<string, TreeEntry>;
+  tarball: (path: string) => Buffer | undefined;
+  /** Outputs already planned by the regeneration: not replayed. */
+  outputs: ReadonlySet<string>;
+  /** Configure directories (repository paths, '' for the top): $(top_srcdir) is the nearest one above. */
+  configureDirs: readonly string[];
+  checkout?: GitCheckout;
+  limits?: Partial<SandboxLimits>;
+}
+
+export interface ReplayResult {
+  outputs: RegeneratedOutput[];
+  notReplayed: NotReplayed[];
+}
+
+const MAKEFILE_NAMES = ['Makefile.am', 'GNUmakefile', 'Makefile', 'makefile', 'Makefile.in'];
+
+/** Replace a tracked Makefile.in's @VAR@ text-tool substitutions; undefined when it has others in a recipe it needs (left for expansion to refuse). */
+function substituteAt(text: string, topRel: string): string {
+  const values = new Map<string, string>([['srcdir', '.'], ['top_srcdir', topRel], ['builddir', '.'], ['top_builddir', topRel], ['SHELL', '/bin/sh'], ...TEXT_TOOL_VALUES]);
+  // An unknown @VAR@ becomes a make variable nothing defines: expansion then names it and the rule is not replayed.
+  return text.replace(/@([A-Za-z_]\w*)@/g, (_m, n: string) => values.get(n) ?? `$(${n})`);
+}
+
+/**
+ * Plan and run the replays. Each planned file is replayed in a scratch copy of the tracked tree (plus the
+ * outputs of replays it depends on).
+ */
+export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
+  const result: ReplayResult = { outputs: [], notReplayed: [] };
+  const readBase = (rel: string): string | undefined => {
+    if (a.origin.get(rel) !== 'git' || a.placeholders.has(rel)) return undefined;
+    try {
+      const full = join(a.base, rel);
+      return lstatSync(full).isFile() ? readFileSync(full, 'latin1') : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const topOf = (dir: string): string => {
+    for (let d = dir; ; d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) {
+      if (a.configureDirs.includes(d)) return d;
+      if (!d) return '';
+    }
+  };
+  const parsedCache = new Map<string, Makefile>();
+  const parsed = (mk: string, topRel: string): Makefile => {
+    let p = parsedCache.get(mk);
+    if (!p) {
+      const at = mk.endsWith('.in');
+      p = parseMakefileAm(mk, (f) => {
+        const t = readBase(f);
+        return t !== undefined && at ? substituteAt(t, topRel) : t;
+      });
+      parsedCache.set(mk, p);
+    }
+    return p;
+  };
+  /** The first tracked makefile (nearest directory first) with a rule for `path`. */
+  const findRule = (path: string): { am: Makefile; rule: ResolvedRule; mk: string } | { refusal: ReplayRefusal; mk: string; file: string } | undefined => {
+    const top = topOf(posix.dirname(path) === '.' ? '' : posix.dirname(path));
+    for (let d = posix.dirname(path) === '.' ? '' : posix.dirname(path); ; d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) {
+      const names = MAKEFILE_NAMES.filter((n) => a.tracked.has(d ? `${d}/${n}` : n));
+      // A Makefile.in beside a Makefile.am is automake's output: only the Makefile.am is read.
+      for (const n of names.includes('Makefile.am') ? names.filter((x) => x !== 'Makefile.in') : names) {
+        const mk = d ? `${d}/${n}` : n;
+        const topRel = posix.relative(d || '.', top || '.') || '.';
+        const am = parsed(mk, topRel);
+        const values = new Map([...builtinVars(topRel), ...TEXT_TOOL_VALUES]);
+        try {
+          const rule = resolveRule(am, path, values);
+          if (rule) return { am, rule, mk };
+        } catch (e) {
+          if (e instanceof MakeExpandError) return { refusal: { kind: 'variable', args: { detail: e.message.slice(0, 200) } }, mk, file: mk };
+          throw e;
+        }
+      }
+      if (!d || d === top) break;
+    }
+    return undefined;
+  };
+
+  const plans = new Map<string, ReplayPlan | null>();
+  const planFor = (path: string, chain: string[]): ReplayPlan | null => {
+    if (plans.has(path)) return plans.get(path)!;
+    plans.set(path, null);
+    const found = findRule(path);
+    if (!found) return null;
+    const skip = (refusal: ReplayRefusal, file: string, line?: number): null => {
+      result.notReplayed.push({ path, file, ...(line ? { line } : {}), refusal });
+      return null;
+    };
+    if ('refusal' in found) return skip(found.refusal, found.file);
+    const { am, rule } = found;
+    const file = rule.rule.file;
+    const text = readBase(file) ?? '';
+    const line = ruleLine(text, rule.rule.targets.join(' '));
+    if (rule.undefinedVars.length) return skip({ kind: 'variable', args: { detail: rule.undefinedVars.map((v) => `$(${v})`).join(' ') } }, file, line);
+    const use = checkRecipe(rule.commands, rule.target, (p) => readBase(posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '')));
+    if ('kind' in use) return skip(use, file, line);
+    if (use.asksGit && !a.checkout) return skip({ kind: 'git-subcommand', args: { subcommand: 'no repository' } }, file, line);
+    const madeFirst: string[] = [];
+    for (const pre of rule.prereqs) {
+      if (a.tracked.has(pre)) continue;
+      if (a.tarballOnly.has(pre) && !a.outputs.has(pre) && !chain.includes(pre) && planFor(pre, [...chain, path])) {
+        madeFirst.push(pre);
+        continue;
+      }
+      return skip({ kind: 'prerequisite', args: { path: pre } }, file, line);
+    }
+    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst };
+    plans.set(path, plan);
+    return plan;
+  };
+  const todo: ReplayPlan[] = [];
+  for (const [path, e] of [...a.tarballOnly].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    if (e.type !== 'file' || a.outputs.has(path)) continue;
+    const p = planFor(path, []);
+    if (p) todo.push(p);
+  }
+  if (!todo.length) return result;
+
+  // One scratch tree of the tracked files; replayed outputs are kept in it for the rules that need them.
+  const tree = join(a.work, 'tree');
+  mkdirSync(tree, { recursive: true });
+  cpSync(a.base, tree, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (src) => {
+      const rel = posix.normalize(src.slice(a.base.length).split('\\').join('/')).replace(/^\/+/, '');
+      if (!rel || rel === '.') return true;
+      try {
+        if (lstatSync(src).isDirectory()) return true;
+      } catch {
+        return false;
+      }
+      return a.origin.get(rel) === 'git' && !a.placeholders.has(rel);
+    },
+  });
+  const view = todo.some((p) => p.use.asksGit) && a.checkout ? writeGitView(a.checkout, join(a.work, 'git'), tree) : undefined;
+  const versions = await toolVersions(a, tree, new Set(todo.flatMap((p) => [...p.use.tools])));
+  const done = new Map<string, RegeneratedOutput>();
+  const run = async (p: ReplayPlan): Promise<RegeneratedOutput> => {
+    const have = done.get(p.path);
+    if (have) return have;
+    for (const pre of p.madeFirst) await run(plans.get(pre)!);
+    const out = join(tree, p.path);
+    rmSync(out, { force: true });
+    const failure = await runMakeCommands({ bwrap: a.bwrap, scratch: tree, ...(a.limits ? { limits: a.limits } : {}) }, p.am.dir, p.rule.commands, [], p.use.asksGit && view ? view.mounts : []);
+    let made: Buffer | undefined;
+    try {
+      if (existsSync(out) && lstatSync(out).isFile()) made = readFileSync(out);
+    } catch {
+      made = undefined;
+    }
+    const shipped = a.tarball(p.path);
+    const oid = a.tarballOnly.get(p.path)?.oid;
+    const same = made !== undefined && (shipped ? made.equals(shipped) : oid !== undefined && blobId(a.algo, made) === oid);
+    const status: RegeneratedOutput['status'] = !made ? 'not-produced' : same ? 'reproduced' : 'differs';
+    const inputs: RegenInput[] = [];
+    const seen = new Set<string>();
+    const awkFiles = p.rule.commands.flatMap((c) => [...c.matchAll(/(?:^|\s)-f\s+(\S+)/g)].map((m) => posix.normalize(posix.join(p.am.dir || '.', m[1]!.replace(/^['"]|['"]$/g, ''))).replace(/^\.\//, '')));
+    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles]) {
+      if (seen.has(i) || i === p.path) continue;
+      seen.add(i);
+      if (a.tracked.has(i)) inputs.push({ path: i, origin: 'git' });
+      else if (done.has(i)) inputs.push({ path: i, origin: 'regenerated' });
+    }
+    inputs.sort((x, y) => (x.path < y.path ? -1 : 1));
+    const tools = [...p.use.tools, 'sh'].sort().map((t) => ({ name: t, version: versions.get(t) ?? 'unknown' }));
+    const o: RegeneratedOutput = {
+      path: p.path,
+      step: 'make-replay',
+      tool: 'make',
+      version: versions.get('sh') ?? 'unknown',
+      toolOrigin: 'system',
+      status,
+      ...(status === 'differs' ? { regenerated: made } : {}),
+      inputs,
+      procedureSteps: [
+        ...(p.use.asksGit && view && a.checkout ? [{ kind: 'git-checkout' as const, args: { commit: a.checkout.commit, tags: view.tags } }] : []),
+        { kind: 'make-rule', args: { file: p.file, target: p.rule.target, dir: p.am.dir, commands: p.rule.commands } },
+      ],
+      normalisationSteps: [],
+      replay: { file: p.file, ...(p.line ? { line: p.line } : {}), target: p.rule.target, dir: p.am.dir, commands: p.rule.commands, tools, ...(failure ? { failure } : {}) },
+    };
+    done.set(p.path, o);
+    return o;
+  };
+  for (const p of todo) result.outputs.push(await run(p));
+  return result;
+}
+
+/** The versions of the tools the replays use, as the sandbox runs them ('sh': what /bin/sh is). */
+async function toolVersions(a: ReplayArgs, scratch: string, tools: Set<string>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const script = [
+    'echo "sh	$(readlink -f /bin/sh)"',
+    ...[...tools].sort().map((t) =>
+      t === 'awk'
+        ? 'echo "awk	$( (awk -W version 2>/dev/null || awk --version 2>/dev/null) | head -n 1)"'
+        : `echo "${t}	$(${t} --version 2>/dev/null | head -n 1)"`,
+    ),
+  ].join('\n');
+  const r = await runSandboxed(a.bwrap, { scratch, argv: ['/bin/sh', '-c', script], limits: { wallMs: 15_000 } });
+  for (const line of r.stdout.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0 && line.slice(tab + 1).trim()) out.set(line.slice(0, tab), line.slice(tab + 1).trim().slice(0, 80));
+  }
+  return out;
+}
