@@ -9,8 +9,8 @@
 import type { RepoHandle } from '../acquire/repo.js';
 import { resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
 import type { GitTree } from '../core/types.js';
-import { scanArchive, type ScanOptions, type ScanResult } from '../scan/archive.js';
-import { loadGitTree, readGitTree } from '../scan/git-tree.js';
+import { scanArchive, type RetainFn, type ScanOptions, type ScanResult } from '../scan/archive.js';
+import { loadGitTree, readGitTree, type GitTreeLoad } from '../scan/git-tree.js';
 import type { Inputs } from './acquire.js';
 import type { Settings, VerifyOptions } from './options.js';
 
@@ -44,26 +44,37 @@ export interface ProvisionalScan {
 export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'>, inputs: Inputs, { limits }: Settings, watch: Pick<ScanOptions, 'onFileNamed'> = {}): Promise<ProvisionalScan> {
   const { repo, archive, names } = inputs;
   const explicit = opts.tag !== undefined || opts.commit !== undefined;
-  let provisional: ResolvedRevision | undefined;
-  if (explicit) provisional = await resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names });
-  else provisional = await resolveRevision(repo, { names }).catch(() => undefined);
+  // The decoder starts while the revision resolves (git processes one after another): what the scan
+  // finishes before git's ids are known is held, as while ls-tree runs. A revision error still wins: the
+  // scan fails with it (its ids never come), and a scan failure waits for the revision to report first.
+  const resolving = explicit ? resolveRevision(repo, { tag: opts.tag, commit: opts.commit, names }) : resolveRevision(repo, { names }).catch(() => undefined);
   const trees = new GitTrees(repo);
   // The tree is read while the archive decodes: the scan only waits for git's blob ids (right after
   // ls-tree unless attributes change the export), not for the rest of the tree.
-  let load = provisional ? loadGitTree(repo, provisional.commit) : undefined;
-  if (load && provisional) trees.set(provisional.commit, load.tree);
-  let retain = load?.oids.then((ids) => (oid: string) => !ids.has(oid));
-  // Awaited by the scan only once its decoder has started: a git failure before that must not be an
-  // unhandled rejection (it would end the process with a stack trace); the scan still sees it.
-  retain?.catch(() => {});
-  let ids = load?.oids;
-  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...watch, ...(retain ? { retain } : {}), ...(ids ? { ids } : {}) }).catch(async (e: unknown) => {
-    if (load) await load.tree; // a git failure is reported first, as when the tree was read before the scan
+  let loading: Promise<GitTreeLoad | undefined> | undefined = resolving.then((p) => {
+    if (!p) return undefined;
+    const load = loadGitTree(repo, p.commit);
+    trees.set(p.commit, load.tree);
+    return load;
+  });
+  // Awaited by the scan only once its decoder has started: a failure before that must not be an unhandled
+  // rejection (it would end the process with a stack trace); the scan still sees it.
+  loading.catch(() => {});
+  let ids: Promise<ReadonlyMap<string, string> | undefined> | undefined = loading.then((load) => load?.oids);
+  let retain: Promise<RetainFn | undefined> | undefined = ids.then((known) => (known ? (oid: string) => !known.has(oid) : undefined));
+  ids.catch(() => {});
+  retain.catch(() => {});
+  const scan = await scanArchive(archive.path, { algo: repo.objectFormat, limits, ...watch, retain, ids }).catch(async (e: unknown) => {
+    // The revision's error, then a git failure, are reported first, as when both were known before the scan.
+    const load = await loading;
+    if (load) await load.tree;
     throw e;
   });
+  const load = await loading;
   if (load) await load.tree;
+  const provisional = await resolving;
   // git's id set (a string and a set slot per tracked file) was only for the scan: let it be collected.
-  load = undefined;
+  loading = undefined;
   retain = undefined;
   ids = undefined;
   return { scan, trees, ...(provisional ? { provisional } : {}) };

@@ -17,14 +17,15 @@ export interface ScanOptions {
   /**
    * Called once a regular file is hashed; return true to keep its content in the ContentStore. Default: keep
    * (within the budget). May be a promise (e.g. of git's blob ids being listed): a compressed tar's decoder is
-   * started before it is awaited, so decoding overlaps with whatever produces it.
+   * started before it is awaited, so decoding overlaps with whatever produces it; a promise of undefined is
+   * the default.
    */
-  retain?: RetainFn | Promise<RetainFn>;
+  retain?: RetainFn | Promise<RetainFn | undefined>;
   /**
    * Known blob ids, each mapped to itself (git's tree listing): an entry whose id is found there holds that
-   * string rather than its own copy. May be a promise, settled with `retain`.
+   * string rather than its own copy. May be a promise (of undefined: none known), settled with `retain`.
    */
-  ids?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  ids?: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string> | undefined>;
   /** false: never spawn xz/zstd/bzip2, decode with the pure-JS fallbacks. Default true. */
   systemDecoders?: boolean;
   /**
