@@ -79,6 +79,23 @@ const refuse = (r: ReplayRefusal): never => {
   throw new Refused(r);
 };
 
+/**
+ * A token of the shell tokenizer in the form read here: words of text / var / sub segments (either the segment
+ * shapes of post-edit.ts's reader or util/shell-tokens.ts's `kind`-tagged ones), a newline operator as `;`.
+ */
+function asTok(t: unknown): Tok {
+  const x = t as { op?: string; word?: Record<string, unknown>[] };
+  if (x.op !== undefined) return { op: x.op === '\n' ? ';' : x.op };
+  return {
+    word: (x.word ?? []).map((g): Seg => {
+      if (g.kind === 'text') return { text: String(g.text), quoted: g.quote !== '' };
+      if (g.kind === 'var') return { var: String(g.name), quoted: !!g.quoted };
+      if (g.kind === 'sub') return { sub: String(g.command), quoted: !!g.quoted };
+      return g as Seg;
+    }),
+  };
+}
+
 const literal = (w: Seg[]): string | undefined => (w.every((s) => 'text' in s) ? w.map((s) => (s as { text: string }).text).join('') : undefined);
 
 /** An awk program's text with its string literals and comments removed. */
@@ -210,7 +227,8 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     if (/\$\(/.test(text.replace(/'[^']*'/g, ''))) refuse({ kind: 'syntax', args: { construct: 'command-substitution' } });
     let toks: Tok[];
     try {
-      toks = shellTokens(text) as Tok[];
+      // stderr sent to /dev/null changes no output: `2>/dev/null` is read as nothing (the command runs as written).
+      toks = shellTokens(text.replace(/(^|[\s;&|()])2>\s*\/dev\/null(?=[\s;&|()]|$)/g, '$1')).map(asTok);
     } catch (e) {
       return refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: e instanceof Error ? e.message : String(e) } });
     }
@@ -224,7 +242,14 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     };
     for (const t of toks) {
       if ('op' in t) {
-        if (t.op === '>') {
+        if (t.op === '&' || t.op === '<') refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: `operator ${t.op}` } });
+        if (t.op === '{' || t.op === '}') {
+          // Braces as a tokenizer's operators: the group keywords.
+          end();
+          expectCmd = t.op === '{';
+          continue;
+        }
+        if (t.op === '>' || t.op === '>>') {
           redirect = true;
           continue;
         }
