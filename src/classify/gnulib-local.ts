@@ -62,13 +62,56 @@ export function parseContextDiff(text: string): StructuredPatch | undefined {
   return hunks.length ? { oldFileName: '', newFileName: '', oldHeader: '', newHeader: '', hunks } : undefined;
 }
 
+/**
+ * A unified diff read the way GNU patch reads it: each hunk is as long as its `@@ -a,b +c,d @@` header counts, an
+ * empty line inside a hunk is an empty context line (editors and git strip the lone space of a blank context line),
+ * and lines outside the hunks — a `git format-patch` signature (`-- ` and the git version), a mail's trailing text —
+ * are not part of the patch. Undefined when a hunk is cut short or holds a line of no hunk form.
+ */
+export function normaliseUnifiedDiff(text: string): string | undefined {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    const head = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
+    if (!head) {
+      if (/^(?:---|\+\+\+) /.test(line)) out.push(line);
+      i++;
+      continue;
+    }
+    out.push(line);
+    i++;
+    let oldLeft = head[1] === undefined ? 1 : Number(head[1]);
+    let newLeft = head[2] === undefined ? 1 : Number(head[2]);
+    while (oldLeft > 0 || newLeft > 0) {
+      if (i >= lines.length) return undefined;
+      const l = lines[i++]!;
+      const kind = l === '' ? ' ' : l[0];
+      if (kind === ' ') (oldLeft--, newLeft--);
+      else if (kind === '-') oldLeft--;
+      else if (kind === '+') newLeft--;
+      else if (kind === '\\') {
+        out.push(l);
+        continue;
+      } else return undefined;
+      if (oldLeft < 0 || newLeft < 0) return undefined;
+      out.push(l === '' ? ' ' : l);
+    }
+    if (lines[i]?.startsWith('\\')) out.push(lines[i++]!);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** `source` with the tracked patch `diffText` applied, or undefined when a hunk does not fit (fuzz 2, as GNU patch). */
 export function applyLocalDiff(source: string, diffText: string): string | undefined {
   let patch: StructuredPatch | undefined;
   if (/^\*\*\*\*\*\*\*\*\*\*\*\*\*\*\*$/m.test(diffText)) patch = parseContextDiff(diffText);
   else {
+    const unified = normaliseUnifiedDiff(diffText);
+    if (unified === undefined) return undefined;
     try {
-      const parsed = parsePatch(diffText);
+      const parsed = parsePatch(unified);
       patch = parsed.length === 1 && parsed[0]!.hunks.length ? parsed[0] : undefined;
     } catch {
       patch = undefined;

@@ -74,7 +74,8 @@ export interface LogTrace {
   traced: number;
   fromTemplate: number;
   untraced: { line: number; text: string }[];
-  range?: { from?: string; commits: number; found: number; what: 'authors' | 'subjects' };
+  /** from: the previous tag; since: no earlier tag, the commits from the log's oldest entry (YYYY-MM-DD) on. */
+  range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   templates: string[];
 }
 
@@ -125,8 +126,13 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   });
   // A log in a subdirectory covers the commits that touched it.
   const r = await history.range(dirOf(path) || undefined);
+  // No earlier tag (a snapshot without tags, or the first release): the range is the whole history, but a log
+  // script starts at a date (gitlog-to-changelog --since, GNU's gen_start_date): count the commits from (a week
+  // before) the log's oldest entry on — every line must still trace, and most of those commits must be found.
+  const since = !r.previousTag && kind === 'log' && oldest ? oldest : undefined;
+  const commits = since ? r.commits.filter((c) => c.date >= shiftDays(since, -7)) : r.commits;
   let range: LogTrace['range'];
-  if (r.commits.length) {
+  if (commits.length) {
     const hay = normaliseLine(text).toLowerCase();
     let found = 0;
     if (kind === 'authors') {
@@ -135,8 +141,8 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       for (const p of people.values()) if (hay.includes(p.email.toLowerCase()) || hay.includes(normaliseLine(p.name).toLowerCase())) found++;
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), commits: people.size, found, what: 'authors' };
     } else {
-      for (const c of r.commits) if (hay.includes(normaliseLine(c.subject).toLowerCase())) found++;
-      range = { ...(r.previousTag ? { from: r.previousTag } : {}), commits: r.commits.length, found, what: 'subjects' };
+      for (const c of commits) if (hay.includes(normaliseLine(c.subject).toLowerCase())) found++;
+      range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
   return { kind, lines: count, traced, fromTemplate, untraced, ...(range ? { range } : {}), templates: [...templates.keys()] };

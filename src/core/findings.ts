@@ -202,7 +202,7 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** The first untraced lines (1-based line numbers). */
     untracedLines: { line: number; text: string }[];
     /** The commits since the previous tag found in the file (their authors, or their subjects). */
-    range?: { from?: string; commits: number; found: number; what: 'authors' | 'subjects' };
+    range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   };
   VERSION_STAMP: { version?: string; lines: number[] };
   /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */

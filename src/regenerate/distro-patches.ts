@@ -36,22 +36,26 @@ function occurrences(s: string, needle: string): number {
   return n;
 }
 
-/** `$as_me:N:` with N a line's own number in configure: what m4's `__oline__` writes (gnulib's threadlib.m4). */
-const OLINE = /\$as_me:(\d+):/g;
+/**
+ * A line number where m4's `__oline__` puts one, N the line's own number in configure: `$as_me:N:` (gnulib's
+ * threadlib.m4), `configure:N:` and `#line N "configure"` (hand-written AC_TRY_COMPILE-style checks: libxml2 2.9.14's
+ * `echo configure:__oline__:` and `#line __oline__ "configure"`).
+ */
+const OLINE = /(\$as_me:|\bconfigure:|^#line )(\d+)(?=:|\s+"configure"$)/g;
 const MARK = '\u0000oline\u0000';
 
 /**
  * The shipped configure with Debian's autoconf 2.69 `--runstatedir` lines removed, when every block occurs
- * exactly once; undefined otherwise. The patch's 12 added lines also move every later line, so a
- * `$as_me:N:` whose N is that line's own number in the shipped file (m4's `__oline__`, libgpg-error 1.46's
- * threadlib checks) is given its number in the unpatched file; any other number is left as it is.
+ * exactly once; undefined otherwise. The patch's 12 added lines also move every later line, so an `__oline__`
+ * number (OLINE) whose N is that line's own number in the shipped file (libgpg-error 1.46's threadlib checks,
+ * libxml2 2.9.14's conftest lines) is given its number in the unpatched file; any other number is left as it is.
  */
 export function undoRunstatedir(shipped: string): { text: string; normalisation: Normalisation } | undefined {
   if (shipped.includes('\u0000')) return undefined;
   let renumbered = 0;
   let text = shipped
     .split('\n')
-    .map((l, i) => l.replace(OLINE, (m, n: string) => (Number(n) === i + 1 ? (renumbered++, `$as_me:${MARK}:`) : m)))
+    .map((l, i) => l.replace(OLINE, (m, pre: string, n: string) => (Number(n) === i + 1 ? (renumbered++, `${pre}${MARK}`) : m)))
     .join('\n');
   for (const [patched, plain] of RUNSTATEDIR) {
     if (occurrences(text, patched) !== 1) return undefined;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyRewrites, availableRewrites, noticeRange, rewriteCandidates } from '../../src/classify/gnulib-rewrite.js';
 import { gnulibSources, normalisePath, parseGnulibComp } from '../../src/classify/gnulib-layout.js';
-import { applyLocalDiff, parseContextDiff } from '../../src/classify/gnulib-local.js';
+import { applyLocalDiff, normaliseUnifiedDiff, parseContextDiff } from '../../src/classify/gnulib-local.js';
 
 const comp = (m4: string, src: string, tests: string, files: string[]) =>
   `# DO NOT EDIT! GENERATED AUTOMATICALLY!\nAC_DEFUN([gl_INIT],\n[\n  gl_m4_base='${m4}'\n  gl_source_base='${src}'\n  gl_source_base='${tests}'\n])\n\nAC_DEFUN([gl_FILE_LIST], [\n${files.map((f) => `  ${f}`).join('\n')}\n])\n`;
@@ -113,6 +113,17 @@ describe('gnulib-tool --local-dir patches', () => {
     expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -3,5 +3,5 @@\n c\n X\n e\n-f\n+F\n g\n')).toBe('a\nb\nc\nd\ne\nF\ng\n');
     expect(applyLocalDiff(src, '--- a/x\n+++ b/x\n@@ -2,6 +2,6 @@\n b\n X\n Y\n Z\n-f\n+F\n g\n')).toBeUndefined();
     expect(applyLocalDiff(src, 'not a patch\n')).toBeUndefined();
+  });
+  it('a git-made patch as GNU patch reads it: a blank context line without its space, a format-patch signature after the hunk (diffutils 3.8 gl/lib/sh-quote.c.diff)', () => {
+    const git = 'diff --git a/lib/x.c b/lib/x.c\nindex e349f40..788989a 100644\n--- a/lib/x.c\n+++ b/lib/x.c\n@@ -2,5 +2,5 @@ a\n b\n\n-d\n+D\n e\n\n--\n2.31.1\n';
+    const blank = 'a\nb\n\nd\ne\n';
+    expect(normaliseUnifiedDiff(git)).toBe('--- a/lib/x.c\n+++ b/lib/x.c\n@@ -2,5 +2,5 @@ a\n b\n \n-d\n+D\n e\n \n');
+    expect(applyLocalDiff(`${blank}\nf\n`, git)).toBe('a\nb\n\nD\ne\n\nf\n');
+    // what the signature is not: a line inside the hunk's count that is no hunk line, or a hunk cut short
+    expect(normaliseUnifiedDiff('--- a/x\n+++ b/x\n@@ -2,3 +2,3 @@\n b\n--\n e\n')).toBeUndefined();
+    expect(normaliseUnifiedDiff('--- a/x\n+++ b/x\n@@ -2,3 +2,3 @@\n b\n-c\n')).toBeUndefined();
+    // lines after the counted hunk are not applied: a "+" line there adds nothing (GNU patch ignores it too)
+    expect(applyLocalDiff(`${blank}\nf\n`, `${git.replace('--\n2.31.1\n', '')}+evil\n`)).toBe('a\nb\n\nD\ne\n\nf\n');
   });
   it('a context hunk with only additions (no old lines listed)', () => {
     const ctx = '***************\n*** 3 ****\n--- 3,4 ----\n  c\n+ c2\n';

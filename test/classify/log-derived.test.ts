@@ -131,6 +131,32 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
     expect(r3.findings.find((f) => f.path === 'CHANGES')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
   });
 
+  it("no earlier tag (a snapshot without tags, --commit): a log's range is the commits from its oldest entry on; a log leaving most of them out is not explained", async () => {
+    // diffutils 3.8 from a mirror without tags: gitlog-to-changelog starts at gen_start_date, years after the first
+    // commit, so the whole history's subjects cannot all be in it.
+    const bare = makeRepo(join(root, 'untagged'));
+    const commit = (name: string, email: string, files: Record<string, string>, message: string, date: string) => {
+      writeFiles(bare.dir, files);
+      git(bare.dir, ['add', '-A']);
+      git(bare.dir, ['-c', `user.name=${name}`, '-c', `user.email=${email}`, 'commit', '-q', '--author', `${name} <${email}>`, '-m', message], date);
+    };
+    for (let i = 0; i < 5; i++) commit('Ann Author', 'ann@example.invalid', { 'src/a.c': `int a${i};\n`, 'NEWS': 'news\n' }, `old change ${i}`, `2019-0${i + 1}-01T10:00:00Z`);
+    commit('Bob Builder', 'bob@example.invalid', { 'src/a.c': 'int a = 1;\n' }, 'src: initialise a\n\n* src/a.c (a): Set to 1.', '2024-02-01T10:00:00Z');
+    commit('Cleo Coder', 'cleo@example.invalid', { 'src/b.c': 'int b;\n' }, 'src: add b', '2024-02-02T10:00:00Z');
+    commit('Ann Author', 'ann@example.invalid', { 'NEWS': 'news 1.1\n' }, 'maint: release 1.1', '2024-02-03T10:00:00Z');
+    const head = bare.git(['rev-parse', 'HEAD']);
+    const r = await verify({ tarball: tarball({ ChangeLog: CHANGELOG }), repo: bare.dir, commit: head, cacheDir: join(root, 'cache-untagged') });
+    const f = r.findings.find((x) => x.path === 'ChangeLog')!;
+    expect(f).toMatchObject({ code: 'LOG_DERIVED', severity: 'info', evidence: { lines: 7, traced: 7, untraced: 0, range: { since: '2024-02-01', commits: 3, found: 3, what: 'subjects' } } });
+    expect(f.evidence).not.toHaveProperty('range.from');
+    // What a tamperer would change: a log starting as early but leaving out most commits since (1 of 3 found)
+    // stays unexplained — every line traced is not enough.
+    const cut = ['2024-02-03  Ann Author  <ann@example.invalid>', '', '\tmaint: release 1.1', '', '2024-02-01  Bob Builder  <bob@example.invalid>', '', '\t* src/a.c (a): Set to 1.', ''].join('\n');
+    const t = await verify({ tarball: tarball({ ChangeLog: cut }), repo: bare.dir, commit: head, cacheDir: join(root, 'cache-untagged') });
+    expect(t.findings.find((x) => x.path === 'ChangeLog')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(t.verdict).toBe('different');
+  });
+
   it('a list mostly of names from nowhere is not explained', () => {
     const untraced = Array.from({ length: 11 }, (_, i) => ({ line: i + 1, text: `Someone ${i}` }));
     expect(traceExplains({ kind: 'authors', lines: 50, traced: 39, fromTemplate: 2, untraced, templates: [] })).toBe(false);

