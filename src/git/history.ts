@@ -47,6 +47,8 @@ export interface HistoryAccess {
   hasBlobs?(oids: readonly string[]): Promise<Set<string>>;
   /** Whether the tag exists in the repository, and whether the revision reaches its commit. */
   tagRelation?(tag: string): Promise<'reached' | 'other-branch' | 'absent'>;
+  /** How many commits the revision is past a tag it reaches (`git rev-list --count TAG..REV`: the N of `git describe`'s TAG-N-gID). */
+  distance?(tag: string): Promise<number | undefined>;
 }
 
 const MAX_RANGE = 5000;
@@ -103,6 +105,13 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
         () => 'reached' as const,
         () => 'other-branch' as const,
       );
+    },
+    distance: async (tag) => {
+      if (!/^[\w.+-]+$/.test(tag)) return undefined;
+      const reached = await runGitText(gitDir, ['merge-base', '--is-ancestor', `refs/tags/${tag}`, commit]).then(() => true, () => false);
+      if (!reached) return undefined;
+      const n = await runGitText(gitDir, ['rev-list', '--count', `refs/tags/${tag}..${commit}`]).catch(() => '');
+      return /^\d+$/.test(n.trim()) ? Number(n.trim()) : undefined;
     },
     commitCount: () => (count ??= runGitText(gitDir, ['rev-list', '--count', commit]).then((t) => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : undefined), () => undefined)),
     range: (dir) => {

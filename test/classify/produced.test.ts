@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generatorSource, producedClassifier, substitution, valuesFromRelease } from '../../src/classify/produced.js';
+import { configFilesInput, describedValues, generatorSource, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { gitHistory } from '../../src/git/history.js';
+import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeCtx } from './ctx-helper.js';
 
@@ -32,6 +34,59 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(valuesFromRelease({ '@DATE@': '2019-01-01' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@abs_srcdir@': '/tmp/../etc' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@VERSION@': '1.18.0;x' }, rev, config)).toBe(false);
+  });
+  // libxml2 2.9.14's configured files (include/libxml/xmlversion.h, libxml2.spec, python/setup.py): the version as a
+  // number, its parts, the install prefix, and `git describe` of the tag's commit made while the release was built.
+  it('the version encoded (MAJOR*10000+MINOR*100+MICRO, 0xMMmmpp), a named part of it, the prefix; nothing else', () => {
+    expect(versionNumbers('2.9.14')).toEqual({ encoded: ['20914', '0x02090e'], parts: ['2', '9', '14'] });
+    expect(versionNumbers('7.88.1')).toEqual({ encoded: ['78801', '0x075801'], parts: ['7', '88', '1'] });
+    expect(versionNumbers('1.0')).toEqual({ encoded: ['10000', '0x010000'], parts: ['1', '0'] });
+    expect(versionNumbers('668')).toEqual({ encoded: [], parts: [] });
+    const rev = { version: '2.9.14', tag: 'v2.9.14', date: '2022-05-02T12:00:00Z' };
+    const config = 'AC_INIT([libxml2],[MAJOR_VERSION.MINOR_VERSION.MICRO_VERSION])\nLIBXML_VERSION_EXTRA="-GIT$extra"\n';
+    expect(valuesFromRelease({ '@LIBXML_VERSION_NUMBER@': '20914', '@LIBXML_MAJOR_VERSION@': '2', '@LIBXML_MINOR_VERSION@': '9', '@prefix@': '/usr/local', '@RELDATE@': 'Mon May  2 2022' }, rev, config)).toBe(true);
+    expect(valuesFromRelease({ '@CURL_VERSION_NUM@': '0x02090E' }, rev, config)).toBe(true);
+    // What a tamperer would fill in instead: another number, a part under a name that is not that part, a relative prefix.
+    expect(valuesFromRelease({ '@LIBXML_VERSION_NUMBER@': '20915' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@LIBXML_MAJOR_VERSION@': '9' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@LIBXML_FLAGS@': '14' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@prefix@': 'evil/../../etc' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@LIBXML_VERSION_EXTRA@': '-GITv2.9.13-22-g7846b0a67' }, rev, config)).toBe(false); // not checked against git
+  });
+  it('`git describe` of the revision after a literal of the configuration: the count and commit checked in the repository', async () => {
+    const r = makeRepo(join(tempDir(), 'repo'));
+    r.commit({ 'configure.ac': 'x\n' }, 'first', '2022-01-01T00:00:00Z');
+    r.tag('v2.9.13');
+    r.commit({ 'a.c': 'a\n' }, 'second', '2022-02-01T00:00:00Z');
+    const head = r.commit({ 'b.c': 'b\n' }, 'third', '2022-03-01T00:00:00Z');
+    const ctx = { ...makeCtx({ git: {}, tarball: {}, revision: { version: '2.9.14', tag: 'v2.9.14' } }), history: gitHistory(join(r.dir, '.git'), head) };
+    ctx.revision = { ...ctx.revision, commit: head };
+    const good = `-GITv2.9.13-2-g${head.slice(0, 9)}`;
+    const values = { '@EXTRA@': good, '@OFF@': `-GITv2.9.13-1-g${head.slice(0, 9)}`, '@OTHER@': '-GITv2.9.13-2-g0123456789', '@NOTAG@': `-GITv9.9-2-g${head.slice(0, 9)}` };
+    expect([...(await describedValues(values, ctx))]).toEqual([[good, '-GIT']]);
+    const config = 'LIBXML_VERSION_EXTRA="-GIT$extra"\n';
+    const rev = { version: '2.9.14', tag: 'v2.9.14' };
+    expect(valuesFromRelease({ '@EXTRA@': good }, rev, config, await describedValues(values, ctx))).toBe(true);
+    // What a tamperer would change: the count, the commit, or what stands before the tag (not a literal of configure.ac).
+    for (const v of [values['@OFF@'], values['@OTHER@'], values['@NOTAG@'], `-EVILv2.9.13-2-g${head.slice(0, 9)}`])
+      expect(valuesFromRelease({ '@EXTRA@': v }, rev, config, await describedValues({ '@EXTRA@': v }, ctx)), v).toBe(false);
+  });
+  it("AC_CONFIG_FILES' OUTPUT:INPUT names a template of another name", () => {
+    const ac = 'AC_CONFIG_FILES([libxml2.spec:libxml.spec.in Makefile include/libxml/xmlversion.h])\nAC_CONFIG_FILES([python/setup.py], [chmod +x python/setup.py])\nAC_CONFIG_FILES([x:a.in:b.in])\n';
+    expect(configFilesInput(ac, 'libxml2.spec')).toBe('libxml.spec.in');
+    expect(configFilesInput(ac, 'Makefile')).toBeUndefined();
+    expect(configFilesInput(ac, 'x')).toBeUndefined(); // two inputs concatenated: not one template
+  });
+  it('the classifier reads the AC_CONFIG_FILES template; a value the release does not fill in stays unexplained', async () => {
+    const git = { 'configure.ac': 'AC_INIT([libxml2],[2.9.14])\nAC_CONFIG_FILES([libxml2.spec:libxml.spec.in])\n', 'libxml.spec.in': 'Version: @VERSION@\nSource: https://download.gnome.org/sources/libxml2/@LIBXML_MAJOR_VERSION@.@LIBXML_MINOR_VERSION@/x.tar.xz\n' };
+    const run = async (spec: string) => {
+      const ctx = makeCtx({ revision: { version: '2.9.14', tag: 'v2.9.14' }, git, tarball: { ...git, 'libxml2.spec': spec } });
+      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'libxml2.spec')!, ctx);
+    };
+    expect((await run('Version: 2.9.14\nSource: https://download.gnome.org/sources/libxml2/2.9/x.tar.xz\n'))?.evidence).toEqual({
+      how: 'substitution', source: 'libxml.spec.in', substitutions: { '@VERSION@': '2.9.14', '@LIBXML_MAJOR_VERSION@': '2', '@LIBXML_MINOR_VERSION@': '9' },
+    });
+    expect(await run('Version: 2.9.14\nSource: https://download.gnome.org/sources/libxml2/2.9.evil.net/x.tar.xz\n')).toBeUndefined();
   });
   it('generator headers naming a tracked source', () => {
     const git = new Set(['src/parse-gram.y', 'src/css.l', 'lib/iconv_open-aix.gperf', 'less.hlp']);
