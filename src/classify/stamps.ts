@@ -35,8 +35,37 @@ const DATE_RES: RegExp[] = [
   // 09/03/2024, 03.09.2024
   /\b\d{1,2}[./]\d{1,2}[./]\d{4}\b/g,
 ];
-/** Git's placeholder for a release date or version not yet set: `[unreleased]`, `UNRELEASED`. */
-const UNRELEASED = /\[unreleased\]|\bunreleased\b/gi;
+/** Git's placeholder for a release date or version not yet set: `[unreleased]`, `UNRELEASED`, a quoted "DEV" (libssh2's LIBSSH2_TIMESTAMP). */
+const UNRELEASED = /\[unreleased\]|\bunreleased\b|(?<=")(?:DEV|dev)(?=")/gi;
+/** What `date` prints around a date (libssh2's maketgz: "Sun 29 Aug 2021 08:37:50 PM UTC"): the weekday before, the time and zone after. */
+const WEEKDAY = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\u0000/g;
+const TIME_AFTER = /\u0000\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+(?:UTC|GMT|[A-Z]{3,4}|[+-]\d{4}))?/g;
+/** A number of the version where a line names that part (`#define LIBSSH2_VERSION_MINOR 10`), or the version encoded (`0x010a00`, 21000). */
+const PART_NAMES: readonly [RegExp, number][] = [[/MAJOR/i, 0], [/MINOR/i, 1], [/MICRO|PATCH/i, 2]];
+
+/**
+ * The tarball line with the version's numbers masked: an encoding of the version (MAJOR*10000+MINOR*100+MICRO, 0xMMmmpp,
+ * as `versionNumbers` computes them) anywhere, and on a line naming one part (MAJOR/MINOR/MICRO/PATCH) that part as a
+ * whole number. Git's side then has any number there (the previous version's); undefined when nothing was masked.
+ */
+function maskVersionNumbers(t: string, version: string | undefined): string | undefined {
+  const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])/.exec(version) : null;
+  if (!m) return undefined;
+  const nums = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const codes: string[] = [];
+  if (nums[1]! < 100 && nums[2]! < 100) codes.push(String(nums[0]! * 10000 + nums[1]! * 100 + nums[2]!));
+  if (nums.every((n) => n < 256)) codes.push(`0x${nums.map((n) => n.toString(16).padStart(2, '0')).join('')}`);
+  let out = t.replace(/\b(?:0x[0-9a-fA-F]+|\d+)\b/g, (w) => (codes.includes(w.toLowerCase()) ? MASK : w));
+  const part = PART_NAMES.find(([re]) => re.test(t));
+  if (part && (part[1] < 2 || m[3] !== undefined)) {
+    const want = String(nums[part[1]]);
+    const words = [...out.matchAll(/\b\d+\b/g)].filter((w) => w[0] === want);
+    if (words.length === 1) out = out.slice(0, words[0]!.index) + MASK + out.slice(words[0]!.index! + want.length);
+  }
+  return out === t ? undefined : out;
+}
+/** Runs of blanks read as one (a release script's sed rewriting `#define X    "1.9.0_DEV"` as `#define X "1.10.0"`). */
+const blanks = (s: string) => s.replace(/[ \t]+/g, ' ');
 /** A C/shell identifier naming a version (LIBCURL_VERSION, PACKAGE_VERSION) where the tarball has the quoted literal. */
 const VERSION_MACRO = /\b[A-Z][A-Z0-9_]*VERSION[A-Z0-9_]*\b/g;
 /**
@@ -155,13 +184,16 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       const t = added[k]!.text.replace(/\r$/, '');
       const g = removed[k]!.replace(/\r$/, '');
       const hasVersion = versionRe ? (versionRe.lastIndex = 0, versionRe.test(t)) : false;
-      if (!hasVersion && !hasDate(t, near)) return undefined;
-      versionSeen ||= hasVersion;
+      const numbers = hasVersion || hasDate(t, near) ? undefined : maskVersionNumbers(t, version);
+      if (!hasVersion && !hasDate(t, near) && numbers === undefined) return undefined;
+      versionSeen ||= hasVersion || numbers !== undefined;
       // a URL gaining ?h=<tag> (cgit links pinned to the release)
-      const tm = squeeze(maskDates(versionRe ? t.replace(versionRe, MASK) : t, near)).replace(/[?&]h=\u0000/g, '');
-      const gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
+      const tm = squeeze(maskDates(versionRe ? (numbers ?? t).replace(versionRe, MASK) : (numbers ?? t), near)).replace(/[?&]h=\u0000/g, '').replace(WEEKDAY, MASK).replace(TIME_AFTER, MASK);
+      let gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
+      // the previous version's numbers where the release wrote its own: any number of git's at a masked place
+      if (numbers !== undefined) gm = gm.replace(/\b(?:0x[0-9a-fA-F]+|\d+)\b/g, MASK);
       // git's side may name the version macro where the tarball has the literal ("8.14.1" for LIBCURL_VERSION)
-      if (tm !== gm && !macroBecameVersion(gm, tm) && !thRestamped(g, t, versionRe, near)) return undefined;
+      if (tm !== gm && blanks(tm) !== blanks(gm) && !macroBecameVersion(gm, tm) && !macroBecameVersion(blanks(gm), blanks(tm)) && !thRestamped(g, t, versionRe, near)) return undefined;
       lines.push(added[k]!.at);
     }
   }

@@ -31,6 +31,24 @@ describe('stampsClassifier', () => {
   it('requires the release version itself, not just any version', async () => {
     expect(await stamp('VERSION=5.6.0\n', 'VERSION=9.9.9\n')).toBeUndefined();
   });
+  // libssh2 1.10.0's maketgz: sed rewrites the version defines (collapsing their alignment), the numbers in parts and
+  // as 0xMMmmpp, and the timestamp from `date`.
+  const SSH_GIT = ['#define LIBSSH2_VERSION                             "1.9.0_DEV"', '#define LIBSSH2_VERSION_MAJOR                       1', '#define LIBSSH2_VERSION_MINOR                       9', '#define LIBSSH2_VERSION_PATCH                       0', 'int x;', '#define LIBSSH2_VERSION_NUM                         0x010900', '#define LIBSSH2_TIMESTAMP "DEV"', ''].join('\n');
+  const SSH_TAR = ['#define LIBSSH2_VERSION "1.10.0"', '#define LIBSSH2_VERSION_MAJOR 1', '#define LIBSSH2_VERSION_MINOR 10', '#define LIBSSH2_VERSION_PATCH 0', 'int x;', '#define LIBSSH2_VERSION_NUM 0x010a00', '#define LIBSSH2_TIMESTAMP "Sun 29 Aug 2021 08:37:50 PM UTC"', ''].join('\n');
+  const ssh = (tar: string) => {
+    const ctx = makeCtx({ git: { f: SSH_GIT }, tarball: { f: tar }, revision: { version: '1.10.0', date: '2021-08-29T20:00:00Z' } });
+    return stampsClassifier.classify(diffOf(ctx, 'f'), ctx);
+  };
+  it("a release script's version defines: alignment collapsed, the version's parts and 0xMMmmpp, a `date` timestamp (libssh2 1.10.0)", async () => {
+    expect(await ssh(SSH_TAR)).toEqual({ code: 'VERSION_STAMP', path: 'f', severity: 'low', evidence: { version: '1.10.0', lines: [1, 2, 3, 4, 6, 7] } });
+    // What a tamperer would change instead: a part that is not the version's, another encoded number, a blank
+    // removed inside a token's place, code beside the timestamp — each is no stamp.
+    expect(await ssh(SSH_TAR.replace('MINOR 10', 'MINOR 11'))).toBeUndefined();
+    expect(await ssh(SSH_TAR.replace('0x010a00', '0x010b00'))).toBeUndefined();
+    expect(await ssh(SSH_TAR.replace('#define LIBSSH2_VERSION_MAJOR 1', '#define LIBSSH2_VERSION_MAJOR1'))).toBeUndefined();
+    expect(await ssh(SSH_TAR.replace('08:37:50 PM UTC"', '08:37:50 PM UTC" ; system("x")'))).toBeUndefined();
+    expect(await ssh(SSH_TAR.replace('int x;', 'int x = 10;'))).toBeUndefined();
+  });
   it('exposes the line check', () => {
     expect(stampOnlyChanges('a\nb 2023-01-01\nc\n', 'a\nb 2024-03-09\nc\n')).toEqual({ lines: [2], versionSeen: false });
   });
