@@ -46,6 +46,8 @@ const GIT_LOG_STRUCTURE = /^(?:Date: +\S.*|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\S[^|
 const HEADING = /^(\d{4}-\d{2}-\d{2})\s+(.+?)\s+<([^<>\s]+)>(?:\s+\(tiny change\))?$/;
 /** Another log layout's author heading, `NAME (DATE)` (curl's log2changes: "Daniel Stenberg (20 Feb 2023)"). */
 const NAME_DATE_HEADING = /^(.+?)\s+\((\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})\)$/;
+/** git2news (curl, libssh2): the author of a commit someone else committed, "- [Will Cosgrove brought this change]". */
+const BROUGHT = /^- \[(.+?) brought this change\]$/;
 /** A list bullet a log script puts before a commit's subject ("- subject", "* subject"). */
 const BULLET = /^[-*+]\s+/;
 
@@ -110,6 +112,9 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
     if (h && isAuthor(h[2], h[3])) return void traced++;
     const nd = kind === 'log' ? NAME_DATE_HEADING.exec(l) : null;
     if (nd && isAuthor(nd[1], undefined)) return void traced++;
+    // git2news's line for a commit whose author is not its committer: "- [NAME brought this change]"
+    const brought = kind === 'log' ? BROUGHT.exec(l) : null;
+    if (brought && isAuthor(brought[1], undefined)) return void traced++;
     if (kind === 'authors') {
       const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!);
       const name = l.replace(EMAIL, '').trim();

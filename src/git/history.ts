@@ -26,7 +26,7 @@ export interface HistoryRange {
 export interface HistoryAccess {
   /** The commits between the previous tag and the revision (touching `dir` when given). */
   range(dir?: string): Promise<HistoryRange>;
-  /** Every author name and email up to the revision, raw and mailmapped. */
+  /** Every author and committer name and email up to the revision, raw and mailmapped. */
   authors(): Promise<{ names: ReadonlySet<string>; emails: ReadonlySet<string> }>;
   /** The last commit up to the revision that touched any of `paths`: its id, author and committer dates (YYYY-MM-DD). */
   lastChange(paths: readonly string[]): Promise<{ oid: string; authorDate: string; commitDate: string } | undefined>;
@@ -137,13 +137,15 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
     },
     authors: () =>
       (authors ??= (async () => {
-        const out = await runGit(gitDir, [...(await mailmapArgs()), 'log', '--format=%aN%x00%aE%x00%an%x00%ae', commit, '--'], { maxBuffer: MAX_LOG_BYTES });
+        // Committers too: a log script may head each entry with the committer (curl's and libssh2's git2news:
+        // "GitHub (26 May 2021)" over "- [Will Cosgrove brought this change]").
+        const out = await runGit(gitDir, [...(await mailmapArgs()), 'log', '--format=%aN%x00%aE%x00%an%x00%ae%x00%cN%x00%cE%x00%cn%x00%ce', commit, '--'], { maxBuffer: MAX_LOG_BYTES });
         const names = new Set<string>();
         const emails = new Set<string>();
         for (const line of out.toString('utf8').split('\n')) {
-          const [n1, e1, n2, e2] = line.split('\0');
-          for (const n of [n1, n2]) if (n) names.add(n.trim().toLowerCase());
-          for (const e of [e1, e2]) if (e) emails.add(e.trim().toLowerCase());
+          const [n1, e1, n2, e2, n3, e3, n4, e4] = line.split('\0');
+          for (const n of [n1, n2, n3, n4]) if (n) names.add(n.trim().toLowerCase());
+          for (const e of [e1, e2, e3, e4]) if (e) emails.add(e.trim().toLowerCase());
         }
         return { names, emails };
       })()),

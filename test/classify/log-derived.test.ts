@@ -3,13 +3,14 @@
  * THANKS.in plus the authors, a ChangeLog made by gitlog-to-changelog's layout. Explained with the measured
  * share; an injected command, a URL on a new host or a file mostly made of lines from nowhere is not.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceExplains } from '../../src/classify/log-derived.js';
 import { gitHistory } from '../../src/git/history.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
-import { git, makeRepo, writeFiles } from '../helpers/git.js';
+import { git, gitEnv, makeRepo, writeFiles } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const TEMPLATE = 'These people have contributed to proj.\n##\n## Authors in git log are added automatically.\n\nEarly Helper                       early@example.invalid\n';
@@ -60,7 +61,8 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
       ['src: initialise a', 'Bob Builder', '2024-02-01'],
     ]);
     expect((await h.range('src')).commits.map((c) => c.subject)).toEqual(['src: add b', 'src: initialise a']);
-    expect([...(await h.authors()).emails].sort()).toEqual(['ann@example.invalid', 'bob@example.invalid', 'cleo@example.invalid']);
+    // authors and committers (the fixture's committer identity is the helper's)
+    expect([...(await h.authors()).emails].sort()).toEqual(['ann@example.invalid', 'author@example.invalid', 'bob@example.invalid', 'cleo@example.invalid']);
   });
 
   it('THANKS from THANKS.in plus the authors, and a gitlog-to-changelog ChangeLog: LOG_DERIVED with the measured share, exit-0 verdict', async () => {
@@ -155,6 +157,35 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
     const t = await verify({ tarball: tarball({ ChangeLog: cut }), repo: bare.dir, commit: head, cacheDir: join(root, 'cache-untagged') });
     expect(t.findings.find((x) => x.path === 'ChangeLog')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(t.verdict).toBe('different');
+  });
+
+  it("git2news (libssh2's NEWS): committer headings and `- [AUTHOR brought this change]` lines trace to the history; a stranger's does not", async () => {
+    const r2 = makeRepo(join(root, 'git2news'));
+    const commit = (author: string, committer: string, files: Record<string, string>, message: string, date: string) => {
+      writeFiles(r2.dir, files);
+      git(r2.dir, ['add', '-A']);
+      execFileSync('git', ['commit', '-q', '--author', `${author} <${author.split(' ')[0]!.toLowerCase()}@example.invalid>`, '-m', message], {
+        cwd: r2.dir,
+        env: { ...gitEnv(date), GIT_COMMITTER_NAME: committer, GIT_COMMITTER_EMAIL: 'noreply@example.invalid' },
+        stdio: 'ignore',
+      });
+    };
+    commit('Ann Author', 'Ann Author', { 'NEWS': 'The old NEWS file.\n', 'src/a.c': 'int a;\n' }, 'Initial import', '2024-01-01T10:00:00Z');
+    r2.tag('v1.0');
+    commit('Dana Dev', 'GitHub', { 'src/c.c': 'int c;\n' }, 'src: add c', '2024-02-02T10:00:00Z');
+    commit('Ann Author', 'Ann Author', { 'src/a.c': 'int a = 2;\n' }, 'maint: release 1.1', '2024-02-03T10:00:00Z');
+    r2.tag('v1.1');
+    const NEWS = ['   Changelog for the proj project. Generated with git2news.pl', '', 'Ann Author (3 Feb 2024)', '- maint: release 1.1', '', 'GitHub (2 Feb 2024)', '- [Dana Dev brought this change]', '', '  src: add c', ''].join('\n');
+    const run = async (news: string) => {
+      const dir = join(root, `g${++n}`, 'proj-1.1');
+      writeFiles(dir, { 'src/a.c': 'int a = 2;\n', 'src/c.c': 'int c;\n', NEWS: news });
+      const t = makeTar(dir, { compress: 'gzip', out: join(root, `g${n}`, 'proj-1.1.tar.gz') });
+      return (await verify({ tarball: t, repo: r2.dir, tag: 'v1.1', cacheDir: join(root, 'cache-g2n') })).findings.find((f) => f.path === 'NEWS')!;
+    };
+    expect(await run(NEWS)).toMatchObject({ code: 'LOG_DERIVED', evidence: { lines: 6, traced: 5, untraced: 1, untracedLines: [{ line: 1 }], range: { from: 'v1.0', commits: 2, found: 2 } } });
+    // What a tamperer would change: the marker naming someone the history does not have is listed, not traced
+    expect(await run(NEWS.replace('[Dana Dev brought', '[Mallory Stranger brought'))).toMatchObject({ code: 'LOG_DERIVED', evidence: { untraced: 2, untracedLines: [{ line: 1 }, { line: 7, text: '- [Mallory Stranger brought this change]' }] } });
+    expect(await run(NEWS.replace('GitHub (2 Feb', 'Mallory Stranger (2 Feb'))).toMatchObject({ code: 'LOG_DERIVED', evidence: { untraced: 2, untracedLines: [{ line: 1 }, { line: 6, text: 'Mallory Stranger (2 Feb 2024)' }] } });
   });
 
   it('a list mostly of names from nowhere is not explained', () => {
