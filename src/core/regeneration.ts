@@ -209,6 +209,8 @@ export interface NormalisationArgs {
    * the first of them that is not (the output then does not reproduce).
    */
   'automake-stand-in': { stamped: string; used: string; stampLines: number; templates: { change: AutomakeTemplateChange; lines: number }[]; macroFiles: string[]; notStamped?: string };
+  /** The output and the shipped file differ only in how many empty lines end them (`regenerated`, `shipped`): another m4 ends a diversion differently (OpenSSH 9.2p1's configure). */
+  'trailing-blank-lines': { regenerated: number; shipped: number };
 }
 
 /** A change of automake's Makefile.in templates or code between two releases of one series, undone for a stand-in. */

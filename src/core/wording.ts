@@ -344,7 +344,7 @@ const AUTOMAKE_CHANGE: Record<AutomakeTemplateChange, string> = {
 
 export const NORMALISATION_WORDING = {
   'debian-runstatedir': (a) =>
-    `Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output${a.renumbered ? `; ${a.renumbered} \`$as_me:N:\` line number(s) written by m4's __oline__ given their place without those lines` : ''}`,
+    `Debian's autoconf 2.69 --runstatedir patch (backported from 2.70): its 13 configure lines, each in its place, removed from the shipped file before comparing with GNU autoconf 2.69's output${a.renumbered ? `; ${a.renumbered} line number(s) written by m4's __oline__ (\`$as_me:N:\`, \`configure:N:\`, \`#line N\`) given their place without those lines` : ''}`,
   'debian-largefile': (a) =>
     `Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): ${a.lines} \`#define LARGE_OFF_T\` line${a.lines === 1 ? '' : 's'} written with \`((off_t) 1 << 31) << 31\`, put back in GNU autoconf 2.69's \`(off_t) 1 << 62\` form before comparing`,
   'debian-runstatedir-makefile': () =>
@@ -356,6 +356,7 @@ export const NORMALISATION_WORDING = {
   'automake-stand-in': (a) =>
     `stand-in automake ${a.used} for ${a.stamped}: written back as ${a.stamped} writes it — ${a.stampLines} version stamp line${a.stampLines === 1 ? '' : 's'}${a.templates.map((t) => `, ${AUTOMAKE_CHANGE[t.change]} (${t.lines} line${t.lines === 1 ? '' : 's'})`).join('')}${a.macroFiles.length ? `, automake's own macro file${a.macroFiles.length === 1 ? '' : 's'} ${a.macroFiles.join(', ')} as ${a.stamped}'s (byte count and sha256 from automake's history)` : ''}${a.notStamped ? `; but ${a.notStamped} in the shipped file is not ${a.stamped}'s (byte count and sha256), so it does not reproduce` : ''}`,
   'autoconf-version-line': (a) => `the generator's version: "GNU Autoconf ${a.used}" read as the stamped "GNU Autoconf ${a.stamped}" on ${a.lines} line${a.lines === 1 ? '' : 's'} (nothing else differs)`,
+  'trailing-blank-lines': (a) => `only the end of the file differs: ${a.regenerated} empty line${a.regenerated === 1 ? '' : 's'} after the last line of the output, ${a.shipped} in the shipped file (another m4 ends the output differently); every line is the same`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 
 export function normalisationText(n: Normalisation): string {

@@ -763,6 +763,15 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           normalisationSteps = [...normalisationSteps, ...undone.normalisations];
         }
       }
+      // Only the number of empty lines ending the file differs (another m4 ends the last diversion differently:
+      // OpenSSH 9.2p1's configure ends "fi\n", GNU m4's autoconf 2.71 writes "fi\n\n"): every line is the same.
+      if (status === 'differs' && shipped) {
+        const ends = trailingBlankLines(regenerated, shipped);
+        if (ends) {
+          status = 'reproduced';
+          normalisationSteps = [...normalisationSteps, { kind: 'trailing-blank-lines', args: ends }];
+        }
+      }
       // aclocal.m4 of a stand-in automake, written back into the stamped release's form (./automake-stand-in.ts).
       if (status === 'differs' && shipped && step === 'aclocal' && g.amStandIn) {
         const back = backportAclocal(regenerated.toString('latin1'), shipped.toString('latin1'), g.amStandIn, usedMacros());
@@ -1113,4 +1122,18 @@ function upstreamDbOrUndefined(): UpstreamDb | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How many empty lines end each file, when that is all that differs (both end with a newline, at most 3 of them); else undefined. */
+export function trailingBlankLines(regenerated: Buffer, shipped: Buffer): { regenerated: number; shipped: number } | undefined {
+  const ends = (b: Buffer) => {
+    let n = 0;
+    while (n < b.length && b[b.length - 1 - n] === 0x0a) n++;
+    return n;
+  };
+  const r = ends(regenerated);
+  const s = ends(shipped);
+  if (r === s || r === 0 || s === 0 || r > 4 || s > 4) return undefined;
+  if (!regenerated.subarray(0, regenerated.length - r).equals(shipped.subarray(0, shipped.length - s))) return undefined;
+  return { regenerated: r - 1, shipped: s - 1 };
 }

@@ -4,6 +4,7 @@
  * docs/regeneration.md (scripts/regen-eval.sh --releases).
  */
 import { describe, expect, it } from 'vitest';
+import { trailingBlankLines } from '../../src/regenerate/regenerate.js';
 import { undoDebianAutoconf, undoLargefile, undoRunstatedir } from '../../src/regenerate/distro-patches.js';
 import { normalisationText } from '../../src/core/wording.js';
 
@@ -134,5 +135,18 @@ describe('undoLargefile / undoDebianAutoconf', () => {
     expect(undone.text).toContain('#define LARGE_OFF_T ((((off_t) 1 << 30) << 31) - 1 + (((off_t) 1 << 31) << 31))');
     const injected = `${GNU}${LARGEFILE_DEBIAN}\neval "$(echo ZWNobyBoaQ== | base64 -d)"\n`;
     expect(undoDebianAutoconf(injected)!.text).toBe(`${GNU}${LARGEFILE_GNU}\neval "$(echo ZWNobyBoaQ== | base64 -d)"\n`);
+  });
+});
+
+describe('trailingBlankLines', () => {
+  it('only the empty lines ending the file differ (OpenSSH 9.2p1: GNU m4 ends configure with one more); anything else does not pass', () => {
+    const b = (s: string) => Buffer.from(s, 'latin1');
+    expect(trailingBlankLines(b('a\nfi\n\n'), b('a\nfi\n'))).toEqual({ regenerated: 1, shipped: 0 });
+    expect(trailingBlankLines(b('a\nfi\n'), b('a\nfi\n\n\n'))).toEqual({ regenerated: 0, shipped: 2 });
+    expect(trailingBlankLines(b('a\nfi\n'), b('a\nfi\n'))).toBeUndefined(); // nothing differs at the end
+    // What a tamperer would change: a line, or the last line's end (no newline at all), besides the blank lines.
+    expect(trailingBlankLines(b('a\nfi\n\n'), b('b\nfi\n'))).toBeUndefined();
+    expect(trailingBlankLines(b('a\nfi\n\n'), b('a\nfi'))).toBeUndefined();
+    expect(trailingBlankLines(b('a\nfi\n\n'), b('a\nfi\n\n\n\n\n\n'))).toBeUndefined(); // more than a few
   });
 });
