@@ -18,9 +18,12 @@ const MIN_SHARE = 0.95;
 const FORMATTER_WORDS = ['general', 'commands', 'manual', 'user', 'system', 'manager', 'file', 'formats', 'conventions', 'library', 'functions', 'calls', 'miscellaneous', 'information', 'games', 'special', 'files', 'administration', 'bsd', 'reference', 'programmer'];
 const TROFF = /^(?:\.\\"|'\\"|\.TH\s|\.Dd\s|\.so\s|\.ig\b|\.de\s)/m;
 
-/** Formatter output as plain text: SGR escapes and backspace overstrikes removed. */
+/**
+ * Formatter output as plain text: SGR escapes and backspace overstrikes removed — also the `[1m` … `[0m` that
+ * remain of grotty's SGR escapes once `col -b` has dropped their ESC (gzip 1.12's `groff -man -Tascii | col -b`).
+ */
 export function plainRendering(s: string): string {
-  return s.replace(/\x1b\[[0-9;]*m/g, '').replace(/.\x08/g, '');
+  return s.replace(/\x1b?\[[0-9;]*m/g, '').replace(/.\x08/g, '');
 }
 
 /** Distinct words of three letters or more (a word broken by hyphenation at a line end is rejoined). */
