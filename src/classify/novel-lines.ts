@@ -17,6 +17,9 @@
  *                            autogen.sh), the patch itself judged as any other file
  *   an empty make rule       in a makefile, `TARGET…:;` for targets the file defines nowhere else (a
  *                            bootstrap script's `install-dvi:;` appended to po/Makefile.in.in)
+ *   a moved interpreter      the first line, `#!` naming the interpreter a known version's first line names
+ *                            in the other of /bin and /usr/bin, same arguments (a distribution's packaging
+ *                            rewrote it: `#! /bin/sh` → `#!/usr/bin/sh`)
  *
  * and a run of the version's lines the copy drops without putting anything in their place (a pure deletion)
  * is accounted for when its lines are blank or `-` lines of that patch, or when some known version has the
@@ -43,6 +46,21 @@ const VERSION_TOKEN = /\d+(?:\.\d+)+(?:[-~+][\w.~+-]*)?/g;
 const MAKE_NAME = /(?:^|\/)(?:GNUmakefile|[Mm]akefile[^/]*|[^/]*\.(?:mk|make|am))$/;
 const EMPTY_RULE = /^([^\s:#=;]+(?:[ \t]+[^\s:#=;]+)*)[ \t]*:[ \t]*;[ \t]*$/;
 const MAX_COMBINATIONS = 4096;
+
+/** A `#!` line naming /bin/X or /usr/bin/X, and its arguments. */
+const SHEBANG = /^#!\s*\/(?:usr\/)?bin\/([\w.+-]+)(\s.*)?$/;
+
+/**
+ * The forms the first line of a known version may have had when the copy's first line is the same interpreter
+ * in the other of /bin and /usr/bin (a distribution's packaging rewrote it: Fedora's brp-mangle-shebangs makes
+ * `#! /bin/sh` `#!/usr/bin/sh` in the config.guess and config.sub it installs — util-linux 2.38.1's copies).
+ */
+function shebangForms(line: string): string[] {
+  const m = SHEBANG.exec(line.replace(/\r$/, ''));
+  if (!m) return [];
+  const args = (m[2] ?? '').trimEnd();
+  return ['/bin/', '/usr/bin/'].flatMap((d) => [`#! ${d}${m[1]}${args}`, `#!${d}${m[1]}${args}`]).filter((f) => f !== line);
+}
 
 function isComment(line: string): boolean {
   return COMMENT.test(line) && !DIRECTIVE.test(line);
@@ -143,9 +161,11 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
       db.knownLine(name, lineHash32(line)) ||
       p.added.has(line) ||
       newEmptyRule(path, bare, lines, at) ||
-      versionLine(db, name, line, knownTokens);
+      versionLine(db, name, line, knownTokens) ||
+      (at === 1 && shebangForms(line).some((f) => db.knownLine(name, lineHash32(f))));
     if (!ok) unaccounted.push(at);
   }
+
   // A dropped run is accounted for when its lines are blank or the patch's `-` lines, or when a known version
   // has the copy's lines around it next to each other (upstream or a distribution made the same deletion).
   const blank = lineHash32('');

@@ -237,6 +237,14 @@ describe('line-level provenance', () => {
     });
   });
 
+  it('a first line naming the same interpreter in /usr/bin (a distribution\'s shebang rewrite: util-linux 2.38.1\'s config.guess) is accounted for; another interpreter is not', () => {
+    const copy = (first: string) => Buffer.from([first, ...ltmain('2.4.7').split('\n').slice(1)].join('\n'));
+    expect(classifyUpstream('build-aux/ltmain.sh', copy('#!/usr/bin/sh'), db, { releaseDate: '2022-04-15' })).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 1 } });
+    // What a tamperer would change: the interpreter, its directory, or its arguments.
+    for (const first of ['#!/usr/bin/bash', '#!/tmp/sh', '#!/usr/local/bin/sh', '#!/usr/bin/sh -x'])
+      expect(classifyUpstream('build-aux/ltmain.sh', copy(first), db, { releaseDate: '2022-04-15' }), first).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { unaccountedLines: 1 } });
+  });
+
   it("appended empty make rules for targets the file lacks are accounted for; one overriding the file's own target is not", () => {
     const override = makefileInIn('0.19', ['install-dvi:;', 'install-ps:;', 'install-pdf:;', 'all:;']);
     const f = classifyUpstream('po/Makefile.in.in', Buffer.from(override), db, { releaseDate: '2022-04-15' });
