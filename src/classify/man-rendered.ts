@@ -18,12 +18,19 @@ const MIN_SHARE = 0.95;
 const FORMATTER_WORDS = ['general', 'commands', 'manual', 'user', 'system', 'manager', 'file', 'formats', 'conventions', 'library', 'functions', 'calls', 'miscellaneous', 'information', 'games', 'special', 'files', 'administration', 'bsd', 'reference', 'programmer'];
 const TROFF = /^(?:\.\\"|'\\"|\.TH\s|\.Dd\s|\.so\s|\.ig\b|\.de\s)/m;
 
+/** What `col -b` leaves of grotty's SGR escapes (it drops ESC and `[`): `1mNAME0m`, `4mfile24m` — an opening code glued before a word, a closing one after it. */
+const SGR_OPEN = /(?<![A-Za-z0-9])(?:1|4|7)m(?=[A-Za-z])/g;
+const SGR_CLOSE = /(?<=[A-Za-z.,)\]])(?:0|22|24|27)m(?![A-Za-z0-9])/g;
+
 /**
- * Formatter output as plain text: SGR escapes and backspace overstrikes removed — also the `[1m` … `[0m` that
- * remain of grotty's SGR escapes once `col -b` has dropped their ESC (gzip 1.12's `groff -man -Tascii | col -b`).
+ * Formatter output as plain text: SGR escapes and backspace overstrikes removed — also what remains of the
+ * escapes once `col -b` has dropped ESC and `[` (gzip 1.12's `groff -man -Tascii | col -b`: `1mNAME0m`), when the
+ * page has at least 3 such openings (a rendering, not a text mentioning "1m").
  */
 export function plainRendering(s: string): string {
-  return s.replace(/\x1b?\[[0-9;]*m/g, '').replace(/.\x08/g, '');
+  let out = s.replace(/\x1b\[[0-9;]*m/g, '').replace(/.\x08/g, '');
+  if ((out.match(SGR_OPEN) ?? []).length >= 3) out = out.replace(SGR_OPEN, '').replace(SGR_CLOSE, '');
+  return out;
 }
 
 /** Distinct words of three letters or more (a word broken by hyphenation at a line end is rejoined). */
