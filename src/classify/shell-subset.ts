@@ -2,30 +2,36 @@
  * A make recipe written only with `echo`, `cat` and `sed` over tracked files, evaluated without a shell
  * (src/classify/generator-model.ts): libtool's libltdl/Makefile.am, written by a Makefile.am rule as
  * `( sed -n '1,/RE/p' ltdl.mk; { echo '…'; … }; sed -n '/RE/,$p' ltdl.mk | sed -e 's|…|…|' … ) | sed -e … > '$@'`.
- * The grammar is small on purpose — words in single quotes or plain, `;` sequences, `|` pipelines, `( … )` and
- * `{ …; }` groups, one `> $@` at the end — and sed is the POSIX subset real rules use: -n, -e, addresses (a
+ * The grammar is small on purpose — words without expansions (plain, quoted or escaped, as the one tokenizer
+ * src/util/shell-tokens.ts reads them), `;` sequences inside groups, `|` pipelines, `( … )` and `{ …; }` groups,
+ * one `> $@` at the end of one pipeline — and sed is the POSIX subset real rules use: -n, -e, addresses (a
  * line number, `$`, `/RE/`, ranges), the commands p, d and s (any delimiter, flags g and p). Anything else
- * (double quotes, variables, other commands or options) is not evaluated: the caller then proves nothing.
+ * (variables, command substitutions, `&&`, `||`, other redirections, a `;` list outside a group — whose
+ * redirection would bind to its last command only —, other commands or options) is not evaluated: the caller
+ * then proves nothing.
  */
 import { breToRegExp } from './bre.js';
+import { literalWord, tryShellTokens } from '../util/shell-tokens.js';
 
 type Tok = { w: string } | { op: string };
 
-/** Shell words and operators; undefined for what this subset does not read (double quotes, `$`, backquotes). */
+/**
+ * Shell words and operators (src/util/shell-tokens.ts, the one tokenizer; a newline is `;`); undefined for what
+ * this subset does not evaluate: a word with a `$var` or a command substitution, a file-descriptor redirection,
+ * or text the tokenizer refuses.
+ */
 export function tokens(text: string): Tok[] | undefined {
+  const toks = tryShellTokens(text);
+  if (!toks) return undefined;
   const out: Tok[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) { i++; continue; }
-    if ('|;(){}>'.includes(c)) { out.push({ op: c }); i++; continue; }
-    let w = '';
-    while (i < text.length && !/\s/.test(text[i]!) && !'|;(){}>'.includes(text[i]!)) {
-      const d = text[i]!;
-      if (d === "'") { const end = text.indexOf("'", i + 1); if (end < 0) return undefined; w += text.slice(i + 1, end); i = end + 1; }
-      else if (d === '"' || d === '`' || d === '$' || d === '\\') return undefined;
-      else { w += d; i++; }
+  for (const t of toks) {
+    if ('op' in t) {
+      if (t.fd !== undefined) return undefined; // `2>…`: not modelled
+      out.push({ op: t.op === '\n' ? ';' : t.op });
+      continue;
     }
+    const w = literalWord(t.word);
+    if (w === undefined) return undefined;
     out.push({ w });
   }
   return out;
@@ -199,6 +205,7 @@ export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ 
     }
     return undefined;
   }
-  const text = await sequence('');
+  // The redirection binds to the last command of one pipeline: a top-level `a; b > $@` writes only b's output.
+  const text = await pipeline('');
   return text === undefined || pos !== body.length ? undefined : { text, inputs };
 }

@@ -40,7 +40,7 @@ import { blobId } from '../scan/blob-id.js';
 import { runMakeCommands } from './autotest.js';
 import { writeGitView, type GitCheckout } from './git-view.js';
 import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type Makefile, type ResolvedRule } from '../util/makefile.js';
-import { shellTokens } from './post-edit.js';
+import { shellTokens } from '../util/shell-tokens.js';
 import { runSandboxed, type SandboxLimits } from './sandbox.js';
 import type { RegenInput, RegeneratedOutput } from './types.js';
 

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { namesPath, rulesFor } from '../classify/make-stamp.js';
 import { expandLoose } from '../util/makefile.js';
+import { tryShellTokens } from '../util/shell-tokens.js';
 import { baseOf, dirOf } from '../classify/paths.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
@@ -56,24 +57,21 @@ export interface MakeinfoInvocation {
   fragment: string;
 }
 
-/** Shell words of a command with only single and double quotes (no expansions); undefined for anything else. */
+/**
+ * Shell words of a command (src/util/shell-tokens.ts, the one tokenizer) with only plain and single- or
+ * double-quoted text: undefined for any operator, `$var`, command substitution, backslash, or an unquoted
+ * glob or brace character (`* ? [ ] { }`).
+ */
 export function shellWords(cmd: string): string[] | undefined {
+  const toks = tryShellTokens(cmd);
+  if (!toks) return undefined;
   const out: string[] = [];
-  let i = 0;
-  while (i < cmd.length) {
-    if (/\s/.test(cmd[i]!)) { i++; continue; }
+  for (const t of toks) {
+    if ('op' in t) return undefined;
     let w = '';
-    while (i < cmd.length && !/\s/.test(cmd[i]!)) {
-      const c = cmd[i]!;
-      if (c === "'" || c === '"') {
-        const end = cmd.indexOf(c, i + 1);
-        if (end < 0) return undefined;
-        const inner = cmd.slice(i + 1, end);
-        if (c === '"' && /[$`\\]/.test(inner)) return undefined;
-        w += inner;
-        i = end + 1;
-      } else if (/[$`\\|;&<>(){}*?[\]]/.test(c)) return undefined;
-      else { w += c; i++; }
+    for (const g of t.word) {
+      if (g.kind !== 'text' || g.quote === '\\' || (g.quote === '"' && g.text.includes('\\')) || (g.quote === '' && /[*?[\]{}]/.test(g.text))) return undefined;
+      w += g.text;
     }
     out.push(w);
   }

@@ -6,7 +6,7 @@
  *
  * The rule is computed, never run: its recipe (make variables expanded by ../util/makefile.ts with configure's
  * AC_SUBST values) is evaluated by a small shell interpreter over an in-memory copy of the regenerated file.
- * The shell it reads: words with single/double quotes, `$var`/`${var}`, backquoted command substitution;
+ * The shell it reads (tokenized by ../util/shell-tokens.ts, the one tokenizer): words with single/double quotes, `$var`/`${var}`, backquoted command substitution;
  * `;`, `&&`, `||`, `|`, newlines; `NAME=value` assignments; `for V in WORDS; do …; done` (a `DIR/*` word
  * lists the tree's files in DIR, as the release's tree had them: the tag's files and the tarball's); `case
  * WORD in PATTERN) …;; esac` (glob patterns, quoted parts literal); `test -f`/`test -d`; `continue`; `:`;
@@ -20,6 +20,7 @@
 import { posix } from 'node:path';
 import { macroFirstArgs } from '../classify/autotools.js';
 import { parseSed, runSed } from '../classify/shell-subset.js';
+import { shellTokens as tokenize, ShellSyntaxError, type ShellToken } from '../util/shell-tokens.js';
 import { expandMake, MakeExpandError, normalizeTarget, recipeForShell, repoPathIn, type Makefile as ParsedMakefileAm } from '../util/makefile.js';
 
 type Seg = { text: string; quoted: boolean } | { sub: string; quoted: boolean } | { var: string; quoted: boolean };
@@ -31,76 +32,27 @@ const fail = (why: string): never => {
   throw new Unsupported(why);
 };
 
-/** Shell tokens: words (with their quoted and expanded parts) and operators. */
+/** The operators this interpreter reads (a newline is `;`); any other (`&`, `<`, `>>`, braces, `2>`) is refused. */
+const READ_OPS = new Set([';', ';;', '&&', '||', '|', '>', '(', ')']);
+
+/**
+ * Shell tokens (src/util/shell-tokens.ts, the one tokenizer): words with their quoted and expanded parts, and the
+ * operators this interpreter reads. Throws Unsupported for anything else.
+ */
 export function shellTokens(src: string): Tok[] {
-  const out: Tok[] = [];
-  let i = 0;
-  const readVar = (quoted: boolean): Seg => {
-    // at '$'
-    if (src[i + 1] === '{') {
-      const end = src.indexOf('}', i + 2);
-      if (end < 0) fail('unclosed ${');
-      const name = src.slice(i + 2, end);
-      if (!/^[A-Za-z_]\w*$/.test(name)) fail(`\${${name}}`);
-      i = end + 1;
-      return { var: name, quoted };
-    }
-    const m = /^[A-Za-z_]\w*/.exec(src.slice(i + 1));
-    if (!m) fail(`$ at ${i}`);
-    i += 1 + m![0].length;
-    return { var: m![0], quoted };
-  };
-  const readBackquote = (quoted: boolean): Seg => {
-    const end = src.indexOf('`', i + 1);
-    if (end < 0) fail('unclosed backquote');
-    const sub = src.slice(i + 1, end);
-    i = end + 1;
-    return { sub, quoted };
-  };
-  while (i < src.length) {
-    const c = src[i]!;
-    if (c === '\\' && src[i + 1] === '\n') { i += 2; continue; }
-    if (c === ' ' || c === '\t') { i++; continue; }
-    if (c === '\n') { out.push({ op: ';' }); i++; continue; }
-    if (c === ';' && src[i + 1] === ';') { out.push({ op: ';;' }); i += 2; continue; }
-    if ((c === '&' && src[i + 1] === '&') || (c === '|' && src[i + 1] === '|')) { out.push({ op: c + c }); i += 2; continue; }
-    if (';|>)('.includes(c)) { out.push({ op: c }); i++; continue; }
-    if ('<&'.includes(c)) fail(`operator ${c}`);
-    const word: Word = [];
-    while (i < src.length && !' \t\n;|&<>()'.includes(src[i]!)) {
-      const d = src[i]!;
-      if (d === "'") {
-        const end = src.indexOf("'", i + 1);
-        if (end < 0) fail('unclosed quote');
-        word.push({ text: src.slice(i + 1, end), quoted: true });
-        i = end + 1;
-      } else if (d === '"') {
-        i++;
-        let lit = '';
-        while (i < src.length && src[i] !== '"') {
-          const e = src[i]!;
-          if (e === '\\' && '$`"\\\n'.includes(src[i + 1] ?? '')) { if (src[i + 1] !== '\n') lit += src[i + 1]; i += 2; }
-          else if (e === '$') { if (lit) word.push({ text: lit, quoted: true }); lit = ''; word.push(readVar(true)); }
-          else if (e === '`') { if (lit) word.push({ text: lit, quoted: true }); lit = ''; word.push(readBackquote(true)); }
-          else { lit += e; i++; }
-        }
-        if (src[i] !== '"') fail('unclosed double quote');
-        i++;
-        word.push({ text: lit, quoted: true });
-      } else if (d === '\\') {
-        if (src[i + 1] === '\n') { i += 2; continue; }
-        word.push({ text: src[i + 1] ?? '', quoted: true });
-        i += 2;
-      } else if (d === '$') word.push(readVar(false));
-      else if (d === '`') word.push(readBackquote(false));
-      else {
-        word.push({ text: d, quoted: false });
-        i++;
-      }
-    }
-    out.push({ word });
+  let toks: ShellToken[];
+  try {
+    toks = tokenize(src);
+  } catch (e) {
+    if (e instanceof ShellSyntaxError) fail(e.message);
+    throw e;
   }
-  return out;
+  return toks.map((t): Tok => {
+    if ('word' in t) return { word: t.word.map((g): Seg => (g.kind === 'text' ? { text: g.text, quoted: g.quote !== '' } : g.kind === 'var' ? { var: g.name, quoted: g.quoted } : { sub: g.command, quoted: g.quoted })) };
+    const op = t.op === '\n' ? ';' : t.op;
+    if (t.fd !== undefined) fail(`redirection ${t.fd}${op}`);
+    return READ_OPS.has(op) ? { op } : fail(`operator ${op}`);
+  });
 }
 
 /** What the evaluation may touch: the tree's listing, tracked files, the file being edited. */
