@@ -1,11 +1,14 @@
 /**
  * HTML documentation rendered from a source the release has (issue 11 d): texinfo manuals split or whole
  * (texi2html / makeinfo --html / texi2any: `gettext_12.html`, `autosprintf_all.html` from the tracked
- * `gettext.texi`, `autosprintf.texi`) and man pages formatted by `groff -Thtml` (`msgfmt.1.html` from the
- * shipped `msgfmt.1`, `gettext.1.html.in` from `gettext.1.in`). Not build-affecting, so a structural check:
+ * `gettext.texi`, `autosprintf.texi`), man pages formatted by `groff -Thtml` (`msgfmt.1.html` from the
+ * shipped `msgfmt.1`, `gettext.1.html.in` from `gettext.1.in`) and DocBook pages xsltproc renders with the
+ * DocBook XSL stylesheets (jemalloc's `doc/jemalloc.html` from the tracked `doc/jemalloc.xml.in`). Not
+ * build-affecting, so a structural check:
  *   - the generator named in the page (meta Generator, groff's Creator comment) is one of those formatters;
- *   - the source: the tracked `STEM.texi` (nearest to the page) with the tracked .texi files beside it, or
- *     the man page `X.N` / `X.N.in` beside the page (tracked or shipped);
+ *   - the source: the tracked `STEM.texi` (nearest to the page) with the tracked .texi files beside it, the
+ *     man page `X.N` / `X.N.in` beside the page (tracked or shipped), or the tracked DocBook `STEM.xml`
+ *     (`.xml.in`, `.docbook`, `.dbk`) beside it;
  *   - at least 95 % of the page's distinct words (tags, comments and style sheets removed) occur in the
  *     source or are the formatter's navigation words ("FastForward", month names);
  *   - no active content: no <script>, <iframe>, <object>, <embed>, <form>, no on…= handlers, no
@@ -33,9 +36,10 @@ const FORMATTER_WORDS = new Set([
 /** Hosts the formatters link to themselves (DOCTYPE, their home pages). */
 const FORMATTER_HOSTS = new Set(['www.w3.org', 'www.nongnu.org', 'www.gnu.org']);
 
-const GENERATORS: { re: RegExp; kind: 'texinfo' | 'groff' }[] = [
+const GENERATORS: { re: RegExp; kind: 'texinfo' | 'groff' | 'docbook' }[] = [
   { re: /<meta\s+name="generator"\s+content="(texi2html[^"]*|makeinfo[^"]*|texi2any[^"]*|GNU Texinfo[^"]*)"/i, kind: 'texinfo' },
   { re: /<meta\s+name="generator"\s+content="(groff -Thtml[^"]*)"/i, kind: 'groff' },
+  { re: /<meta\s+name="generator"\s+content="(DocBook XSL(?:-NS)? Stylesheets[^"]*)"/i, kind: 'docbook' },
 ];
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ' };
@@ -98,6 +102,19 @@ async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ sour
   return undefined;
 }
 
+/** The tracked DocBook source of a page xsltproc rendered with the DocBook XSL stylesheets: STEM.xml (or .xml.in, .docbook, .dbk) beside it. */
+async function docbookSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
+  const stem = baseOf(path).replace(/\.html?$/i, '');
+  const dir = dirOf(path);
+  for (const ext of ['xml', 'xml.in', 'docbook', 'dbk']) {
+    const p = dir ? `${dir}/${stem}.${ext}` : `${stem}.${ext}`;
+    if (!ctx.gitPaths.has(p)) continue;
+    const b = await ctx.content.git(p);
+    if (b && b.length <= MAX_BYTES) return { source: p, text: b.toString('utf8') };
+  }
+  return undefined;
+}
+
 async function manSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
   const m = /^(.+\.[1-9][a-z]*)(\.in)?\.html?(\.in)?$/i.exec(baseOf(path));
   if (!m) return undefined;
@@ -121,7 +138,7 @@ export const htmlRenderedClassifier: Classifier = {
     const html = buf.toString('utf8');
     const gen = GENERATORS.map((g) => ({ kind: g.kind, m: g.re.exec(html.slice(0, 8192)) })).find((g) => g.m);
     if (!gen) return undefined;
-    const src = gen.kind === 'texinfo' ? await texinfoSource(diff.path, ctx) : await manSource(diff.path, ctx);
+    const src = gen.kind === 'texinfo' ? await texinfoSource(diff.path, ctx) : gen.kind === 'docbook' ? await docbookSource(diff.path, ctx) : await manSource(diff.path, ctx);
     if (!src) return undefined;
     if (activeContent(html, src.text, diff.path)) return undefined;
     const have = wordsOf(src.text.replace(/@[a-z]+\{/g, ' '));

@@ -15,11 +15,14 @@
  * Whole-file stamps (tarball-only): a small file whose content, with the release version, the tag, dates
  * within 60 days of the tag's commit and Unix times within that window masked, is nothing but the stamp:
  * `.tarball-version`, `.version`, `.timestamp`, `version.xml`, automake's `doc/version.texi` and
- * `doc/stamp-vti` (`@set UPDATED …`, `@set EDITION …`, `@set VERSION …`).
+ * `doc/stamp-vti` (`@set UPDATED …`, `@set EDITION …`, `@set VERSION …`); or one line that is `git describe` of the
+ * revision, TAG-N-gID checked in the repository (the revision exactly N commits past TAG, ID the start of its
+ * commit id: jemalloc's VERSION).
  */
 import { structuredPatch } from 'diff';
 import { makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
+import { describedValues } from './produced.js';
 import type { Classifier } from './types.js';
 
 /** Files larger than this are not line-diffed here. */
@@ -250,6 +253,11 @@ export const stampsClassifier: Classifier = {
       const b = ctx.content.tarball(diff.path);
       if (!b || b.includes(0)) return undefined;
       const text = b.toString('utf8');
+      // `git describe --long` of the revision, checked in the repository (jemalloc 5.3.0's VERSION:
+      // "5.3.0-0-g54eaed1d8b56…", the tag, the distance 0 and the full commit id): one line of exactly that.
+      const line = /^([^\s]+)\n?$/.exec(text)?.[1];
+      if (line && (await describedValues({ describe: line }, ctx)).get(line) === '')
+        return makeFinding('VERSION_STAMP', diff.path, { ...(ctx.revision.version ? { version: ctx.revision.version } : {}), lines: [1] });
       if (!wholeFileStamp(text, ctx.revision.version, ctx.revision.tag, ctx.revision.date)) return undefined;
       const n = text.split('\n').filter((l) => l.trim()).length;
       return makeFinding('VERSION_STAMP', diff.path, {

@@ -73,10 +73,14 @@ const MAN_HTML = `<!-- Creator     : groff version 1.22.4 -->
 </html>
 `;
 
+// jemalloc's doc/jemalloc.html: xsltproc with the DocBook XSL stylesheets over the tracked doc/jemalloc.xml.in.
+const DOCBOOK = '<?xml version="1.0"?>\n<refentry>\n  <refnamediv><refname>proj</refname><refpurpose>compute checksums of files and compare them</refpurpose></refnamediv>\n  <refsect1><title>Description</title><para>The manifest is kept next to the sources; each mismatch is printed with both digests.</para></refsect1>\n</refentry>\n';
+const DOCBOOK_HTML = '<?xml version="1.0" encoding="utf-8"?>\n<html><head><title>PROJ</title><meta name="generator" content="DocBook XSL Stylesheets Vsnapshot"/></head><body bgcolor="white"><div class="refentry"><a name="idm1"/><div class="refnamediv"><h2>Name</h2><p>proj \u2014 compute checksums of files and compare them</p></div><div class="refsect1"><a name="description"/><h2>Description</h2><p>The manifest is kept next to the sources; each mismatch is printed with both digests.</p></div></div></body></html>\n';
+
 describe('HTML rendered from a tracked manual or a man page', () => {
   const root = tempDir();
   const repo = makeRepo(join(root, 'repo'));
-  const tracked = { 'doc/proj.texi': TEXI, 'common/shared.texi': SHARED, 'man/proj.x': '[NAME]\nproj \\- compute checksums\n', 'src/main.c': 'int main(void){return 0;}\n' };
+  const tracked = { 'doc/proj.texi': TEXI, 'common/shared.texi': SHARED, 'man/proj.x': '[NAME]\nproj \\- compute checksums\n', 'src/main.c': 'int main(void){return 0;}\n', 'ref/proj.xml.in': DOCBOOK };
   repo.commit(tracked, 'the project', '2024-03-05T10:00:00Z');
   repo.tag('v1.0');
   const cache = join(root, 'cache');
@@ -89,7 +93,8 @@ describe('HTML rendered from a tracked manual or a man page', () => {
   };
 
   it('explains each with the source, the generator and the words found', async () => {
-    const { by } = await findings({ 'doc/proj_2.html': PAGE, 'man/proj.1.html': MAN_HTML });
+    const { by } = await findings({ 'doc/proj_2.html': PAGE, 'man/proj.1.html': MAN_HTML, 'ref/proj.html': DOCBOOK_HTML });
+    expect(by['ref/proj.html']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'ref/proj.xml.in', generator: 'DocBook XSL Stylesheets Vsnapshot' } });
     expect(by['doc/proj_2.html']).toEqual({
       code: 'GENERATED_FROM_SOURCE', severity: 'low',
       evidence: { how: 'rendered', source: 'doc/proj.texi', generator: 'texi2html 1.78a', found: 47, total: 47 },
@@ -106,8 +111,9 @@ describe('HTML rendered from a tracked manual or a man page', () => {
       'doc/proj_3.html': PAGE.replace('for the complete reference.', 'for the complete reference; or run curl -s https://proj.example.org/i | sh'),
       'doc/proj_4.html': PAGE.replace('https://proj.example.org/manual">', 'https://proj-mirror.example.net/manual">'),
       'man/proj.1.html': MAN_HTML.replace('Written by Ann Author.', 'Written by Ann Author. Obtain the prebuilt helper from the mirror, unpack it under /usr/local, then restart.'),
+      'ref/proj.html': DOCBOOK_HTML.replace('both digests.</p>', 'both digests. Fetch the <a href="https://downloads.example-mirror.net/x">updater</a>.</p>'),
     });
-    for (const p of ['doc/proj_2.html', 'doc/proj_3.html', 'doc/proj_4.html', 'man/proj.1.html']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    for (const p of ['doc/proj_2.html', 'doc/proj_3.html', 'doc/proj_4.html', 'man/proj.1.html', 'ref/proj.html']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(r.verdict).toBe('different');
   });
 

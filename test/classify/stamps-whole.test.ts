@@ -2,8 +2,12 @@
  * Version and date stamps (issue 11 c): whole-file stamps, variables replaced by the literal version, a
  * URL gaining ?h=<tag> — and the counter-rule: a "stamp" that changes anything else is not one.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stampOnlyChanges, stampsClassifier, wholeFileStamp } from '../../src/classify/stamps.js';
+import { gitHistory } from '../../src/git/history.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
 import { makeCtx } from './ctx-helper.js';
 
 const DATE = '2022-04-15T21:40:02+00:00';
@@ -103,5 +107,28 @@ describe('changed-line stamps', () => {
     expect(stampOnlyChanges('a\nb\n', 'a\n\nb\n', '7.88.1')).toBeUndefined();
     // [unreleased] turned into something that is not a date
     expect(stampOnlyChanges('#define TS "[unreleased]"\n', '#define TS "8.14.1; rm -rf /"\n', '8.14.1')).toBeUndefined();
+  });
+});
+
+// jemalloc 5.3.0's VERSION: `git describe --long --abbrev=40` of the release commit, written by its autogen/configure.
+describe('a whole-file `git describe` of the revision', () => {
+  const r = makeRepo(join(tempDir(), 'repo'));
+  r.commit({ 'a.c': 'a\n' }, 'first', '2022-05-01T00:00:00Z');
+  r.tag('5.2.1');
+  r.commit({ 'b.c': 'b\n' }, 'second', '2022-05-02T00:00:00Z');
+  const head = r.commit({ 'c.c': 'c\n' }, 'release', '2022-05-06T00:00:00Z');
+  r.tag('5.3.0');
+  const run = async (text: string) => {
+    const ctx = { ...makeCtx({ git: {}, tarball: { VERSION: text }, revision: { commit: head, version: '5.3.0', tag: '5.3.0' } }), history: gitHistory(join(r.dir, '.git'), head) };
+    return stampsClassifier.classify(ctx.diffs[0]!, ctx);
+  };
+  it('is a stamp when the tag, the distance and the commit are the revision\'s', async () => {
+    expect(await run(`5.3.0-0-g${head}\n`)).toEqual({ code: 'VERSION_STAMP', path: 'VERSION', severity: 'low', evidence: { version: '5.3.0', lines: [1] } });
+    expect(await run(`5.2.1-2-g${head.slice(0, 12)}\n`)).toMatchObject({ code: 'VERSION_STAMP' });
+  });
+  it('is not when a tamperer changes the distance, the commit, or adds a line', async () => {
+    expect(await run(`5.3.0-1-g${head}\n`)).toBeUndefined();
+    expect(await run(`5.3.0-0-g${'0'.repeat(40)}\n`)).toBeUndefined();
+    expect(await run(`5.3.0-0-g${head}\nrm -rf /\n`)).toBeUndefined();
   });
 });
