@@ -18,9 +18,9 @@ const MIN_SHARE = 0.95;
 const FORMATTER_WORDS = ['general', 'commands', 'manual', 'user', 'system', 'manager', 'file', 'formats', 'conventions', 'library', 'functions', 'calls', 'miscellaneous', 'information', 'games', 'special', 'files', 'administration', 'bsd', 'reference', 'programmer'];
 const TROFF = /^(?:\.\\"|'\\"|\.TH\s|\.Dd\s|\.so\s|\.ig\b|\.de\s)/m;
 
-/** What `col -b` leaves of grotty's SGR escapes (it drops ESC and `[`): `1mNAME0m`, `4mfile24m` — an opening code glued before a word, a closing one after it. */
+/** What `col -b` leaves of grotty's SGR escapes (it drops ESC and `[`): `1mNAME0m`, `4mfile24m`, `1mz 22mfor` — an opening code glued before a word, a closing one after it or before the next word. */
 const SGR_OPEN = /(?<![A-Za-z0-9])(?:1|4|7)m(?=[A-Za-z])/g;
-const SGR_CLOSE = /(?<=[A-Za-z.,)\]])(?:0|22|24|27)m(?![A-Za-z0-9])/g;
+const SGR_CLOSE = /(?<![0-9])(?:0|22|24|27)m(?![0-9])/g;
 
 /**
  * Formatter output as plain text: SGR escapes and backspace overstrikes removed — also what remains of the

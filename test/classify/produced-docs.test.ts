@@ -86,7 +86,7 @@ describe('produced from tracked sources: texinfo stamps, extracted examples, ren
     expect(parseVersionTexi('@set UPDATED 1 January 2022\n@set UPDATED-MONTH March 2022\n@set EDITION 4.9\n@set VERSION 4.9\n')).toBeUndefined();
     expect(plainRendering('N\x08NA\x08AM\x08ME\x08E and _\x08u\x1b[1mx\x1b[0m')).toBe('NAME and ux');
     // col -b dropped ESC and [ (gzip 1.12's gzip.doc); a text merely mentioning 1m or 10m is left alone
-    expect(plainRendering('1mNAME0m\n       gzip - 1mcompress24m, 4mfile24m, 1mgunzip0m.')).toBe('NAME\n       gzip - compress, file, gunzip.');
+    expect(plainRendering('1mNAME0m\n       gzip - 1mcompress24m, 4mfile24m, 1mgunzip0m. 1mz 22mfor 10m')).toBe('NAME\n       gzip - compress, file, gunzip. z for 10m');
     expect(plainRendering('a 1mile walk, 10m away, 1mfile0m')).toBe('a 1mile walk, 10m away, 1mfile0m');
     expect([...wordsOf('docu-\n   ment of it')]).toEqual(['document']);
     expect([...wordsOf('automati\u2010\n       cally')]).toEqual(['automatically']); // groff's U+2010 hyphen
