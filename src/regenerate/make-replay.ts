@@ -186,21 +186,25 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
         if (p) refuse({ kind: 'sed-script', args: { problem: p } });
       }
       if (name === 'awk') {
-        let program: string | undefined;
+        // Every program text is checked: each `-f FILE` (a tracked file), else the first operand. Options other
+        // than -v/-F (gawk's -e/--source/--file/--exec, mawk's -W …) are refused.
+        const programs: string[] = [];
         for (let i = 0; i < args.length; i++) {
           const a = args[i]!;
           if (a === '-f') {
             const file = args[++i] ?? '';
-            program = readProgram(file);
-            if (program === undefined) refuse({ kind: 'awk-program', args: { problem: `-f ${file} is not a tracked file` } });
-            break;
+            const text = readProgram(file);
+            if (text === undefined) refuse({ kind: 'awk-program', args: { problem: `-f ${file} is not a tracked file` } });
+            programs.push(text!);
+            continue;
           }
           if (a === '-v' || a === '-F') { i++; continue; }
-          if (a.startsWith('-')) continue;
-          program = a;
+          if (/^-[vF]./.test(a)) continue;
+          if (a.startsWith('-')) refuse({ kind: 'awk-program', args: { problem: `option ${a}` } });
+          if (!programs.length) programs.push(a);
           break;
         }
-        const p = program === undefined ? 'no program' : awkProgramProblem(program);
+        const p = programs.length ? programs.map(awkProgramProblem).find(Boolean) : 'no program';
         if (p) refuse({ kind: 'awk-program', args: { problem: p } });
       }
       if (name === 'sort' && args.some((a) => a === '-o' || a.startsWith('--output') || /^-\w*o/.test(a))) refuse({ kind: 'command', args: { command: `sort ${args.join(' ')}`.slice(0, 120) } });

@@ -189,6 +189,11 @@ describe('checkRecipe', () => {
     expect(checkRecipe(['git log --output=x'], 'x', read)).toEqual({ kind: 'git-subcommand', args: { subcommand: 'log --output=x' } });
     expect(checkRecipe(['awk -f ./bad.awk > x'], 'x', read)).toEqual({ kind: 'awk-program', args: { problem: 'system()' } });
     expect(checkRecipe(['awk -f ./none.awk > x'], 'x', read)).toEqual({ kind: 'awk-program', args: { problem: '-f ./none.awk is not a tracked file' } });
+    // Every -f program is read, not only the first; options that add or run programs are refused.
+    expect(checkRecipe(['awk -f ./mk.awk -f ./bad.awk > x'], 'x', read)).toEqual({ kind: 'awk-program', args: { problem: 'system()' } });
+    expect(checkRecipe(["awk -e 'BEGIN{system(\"id\")}' > x"], 'x', read)).toEqual({ kind: 'awk-program', args: { problem: 'option -e' } });
+    expect(checkRecipe(['awk -W exec ./bad.awk > x'], 'x', read)).toEqual({ kind: 'awk-program', args: { problem: 'option -W' } });
+    expect(checkRecipe(["awk -F: -vN=1 '{ print $1 }' in > x"], 'x', read)).toEqual({ tools: new Set(['awk']), asksGit: false });
     expect(checkRecipe(["sed -i s/a/b/ Makefile.am"], 'x', read)).toEqual({ kind: 'sed-script', args: { problem: 'in-place' } });
     expect(checkRecipe(['rm -f Makefile.am'], 'x', read)).toEqual({ kind: 'command', args: { command: 'rm' } });
     expect(checkRecipe(['cat a < b > x'], 'x', read)).toMatchObject({ kind: 'syntax', args: { construct: 'tokenizer' } });
