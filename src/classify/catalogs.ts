@@ -21,7 +21,7 @@
  */
 import type { EvidenceMap } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { parsePo, type PoEntry, type PoFile } from './gettext.js';
+import { catalogMatchesPo, moMessages, parsePo, type PoEntry, type PoFile } from './gettext.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -319,47 +319,6 @@ function proveQuot(path: string, po: PoFile, ctx: ClassifyContext): Evidence | u
 
 // ---- compiled .gmo ----
 
-/** The message table of an MO file: key (msgctxt\x04msgid[\0plural]) → msgstr(s) joined by \0. */
-export function readMo(b: Buffer): Map<string, string> | undefined {
-  if (b.length < 28) return undefined;
-  const magic = b.readUInt32LE(0);
-  const rd = magic === 0x950412de ? (o: number) => b.readUInt32LE(o) : magic === 0xde120495 ? (o: number) => b.readUInt32BE(o) : undefined;
-  if (!rd) return undefined;
-  const n = rd(8);
-  const orig = rd(12);
-  const trans = rd(16);
-  if (orig + n * 8 > b.length || trans + n * 8 > b.length) return undefined;
-  const str = (table: number, i: number) => {
-    const len = rd(table + i * 8);
-    const off = rd(table + i * 8 + 4);
-    if (off + len > b.length) throw new Error('MO string out of range');
-    return b.subarray(off, off + len).toString('utf8');
-  };
-  const out = new Map<string, string>();
-  try {
-    for (let i = 0; i < n; i++) out.set(str(orig, i), str(trans, i));
-  } catch {
-    return undefined;
-  }
-  return out;
-}
-
-/** What msgfmt compiles from a PO file: active, non-fuzzy, translated entries (the header included). */
-export function compiledTable(po: PoFile): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const e of po.entries) {
-    if (e.obsolete || e.fuzzy || untranslated(e)) continue;
-    const key = `${e.msgctxt !== undefined ? `${e.msgctxt}\u0004` : ''}${e.msgid}${e.msgidPlural !== undefined ? `\0${e.msgidPlural}` : ''}`;
-    let value = e.msgstr.map((s) => s ?? '').join('\0');
-    // msgfmt leaves the template's creation date out of the compiled header
-    if (key === '') value = value.replace(/^POT-Creation-Date:[^\n]*\n/m, '');
-    out.set(key, value);
-  }
-  return out;
-}
-
-const sameTable = (a: Map<string, string>, b: Map<string, string>) => a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-
 async function provePo(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
   const po = tryParse(content);
   if (!po) return undefined;
@@ -378,10 +337,8 @@ export const catalogsClassifier: Classifier = {
       const poPath = `${path.slice(0, -4)}.po`;
       if (!ctx.tarballPaths.has(poPath) || ctx.gitPaths.has(poPath)) return undefined;
       const poContent = ctx.content.tarball(poPath);
-      const table = readMo(content);
-      if (!poContent || !table) return undefined;
-      const po = tryParse(poContent);
-      if (!po || !sameTable(table, compiledTable(po))) return undefined;
+      const table = moMessages(content);
+      if (!poContent || !table || poContent.length > MAX_BYTES || !catalogMatchesPo(content, poContent)) return undefined;
       const proof = await provePo(poPath, poContent, ctx);
       if (!proof) return undefined;
       return makeFinding('PO_FROM_TRACKED_CATALOG', path, { kind: 'compiled', source: poPath, entries: table.size, of: proof.kind });

@@ -1,10 +1,15 @@
 /**
  * Translation catalogs rewritten by `make dist` (msgmerge): a changed `.po`/`.pot` is explained when
- * only what msgmerge touches changed — header dates, `#:` reference lines, comments, fuzzy flags,
- * entries moved to or from obsolete (`#~`), new msgids from the template and dropped msgids. A msgstr
- * that differs for a msgid git already has is a translation change, which msgmerge does not make.
+ * only what msgmerge touches changed — header dates, `#:` reference lines, comments, fuzzy flags it adds,
+ * entries moved to or from obsolete (`#~`, revived with their translation), new msgids from the template
+ * (untranslated, or fuzzy with a similar msgid's translation) and dropped msgids. A translation msgfmt
+ * would compile (not fuzzy, not empty) that git's catalog does not have for that msgid — a changed msgstr,
+ * a new entry that arrives translated, a fuzzy entry made active — is a translation change, which
+ * msgmerge does not make (measured with msgmerge 0.21: it keeps fuzzy flags, gives new msgids an empty or
+ * fuzzy msgstr). A translation whose printf directives differ from its msgid's is raised to high: the
+ * program hands it to printf (`%n` writes memory, `%s` for `%d` reads a pointer).
  */
-import { makeFinding } from '../core/severity.js';
+import { escalate, makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
 import type { Classifier } from './types.js';
 
@@ -15,6 +20,8 @@ export interface PoEntry {
   /** msgstr (index 0) or msgstr[n]. */
   msgstr: string[];
   fuzzy: boolean;
+  /** The `#,` flags other than fuzzy (c-format, no-c-format, python-format …). */
+  flags?: string[];
   obsolete: boolean;
   /** The `#:` lines, as written. */
   references: string[];
@@ -42,6 +49,7 @@ export function parsePo(text: string): PoFile {
   const referenceLines: string[] = [];
   let cur: PoEntry | undefined;
   let pendingFuzzy = false;
+  let pendingFlags: string[] = [];
   let pendingRefs: string[] = [];
   let field: { key: 'msgctxt' | 'msgid' | 'msgidPlural' | 'msgstr'; index: number } | undefined;
   let lastKeyword: 'msgctxt' | 'msgid' | 'msgid_plural' | 'msgstr' | undefined;
@@ -52,8 +60,9 @@ export function parsePo(text: string): PoFile {
     field = undefined;
   };
   const start = (obsolete: boolean) => {
-    cur = { msgid: '', msgstr: [], fuzzy: pendingFuzzy, obsolete, references: pendingRefs };
+    cur = { msgid: '', msgstr: [], fuzzy: pendingFuzzy, ...(pendingFlags.length ? { flags: pendingFlags } : {}), obsolete, references: pendingRefs };
     pendingFuzzy = false;
+    pendingFlags = [];
     pendingRefs = [];
   };
   const append = (s: string) => {
@@ -82,7 +91,10 @@ export function parsePo(text: string): PoFile {
         referenceLines.push(line);
         pendingRefs.push(line);
       } else if (line.startsWith('#,')) {
-        if (/\bfuzzy\b/.test(line)) pendingFuzzy = true;
+        for (const flag of line.slice(2).split(',').map((f) => f.trim())) {
+          if (flag === 'fuzzy') pendingFuzzy = true;
+          else if (flag) pendingFlags.push(flag);
+        }
       }
       // Other comments (#, #. #|) are kept out of the comparison.
       if (cur && lastKeyword === 'msgstr') finish();
@@ -139,12 +151,80 @@ export interface PoComparison {
   /** Header fields other than the volatile ones that changed. */
   headerFieldsChanged: string[];
   referenceLines: number;
+  /** New msgids msgmerge could have brought (untranslated, or fuzzy). */
   newMsgids: number;
-  /** msgids whose translation differs. */
+  /** msgids whose translation differs, then those that arrive translated (new, or made active from fuzzy). */
   changedMsgids: string[];
+  /** How many of changedMsgids are entries git's catalog lacks, or has fuzzy or untranslated. */
+  addedTranslations: number;
+  /** msgids of changedMsgids whose translation has other printf directives than the msgid. */
+  formatChanged: string[];
   /** Anything else changed besides header, references and new msgids (fuzzy flags, obsolete moves). */
   otherChanges: number;
 }
+
+/** A translation msgfmt compiles: not fuzzy, some msgstr not empty. */
+const active = (e: PoEntry) => !e.fuzzy && e.msgstr.some((m) => !!m);
+
+/** printf conversions (C, with POSIX argument numbers, and gettext's `%<PRId64>` macros); `%%` is no directive. */
+const DIRECTIVE = /%(?:(\d+)\$)?[-+ #0'I]*(\*(?:\d+\$)?|\d+)?(?:\.(\*(?:\d+\$)?|\d+)?)?(hh|h|ll|l|L|q|j|z|Z|t)?([diouxXeEfFgGaAcspnCSm%]|<PRI[a-zA-Z0-9_]+>)/g;
+
+/** The type class a conversion reads (or writes, for n). */
+function conversionClass(length: string, conv: string): string {
+  if (/^<PRI/.test(conv)) return `int${conv.slice(4, -1).replace(/^[diouxX]/, '')}`;
+  if ('diouxXc'.includes(conv)) return `int${length}`;
+  if ('eEfFgGaA'.includes(conv)) return `double${length === 'L' ? 'L' : ''}`;
+  return conv === 'S' ? 'ls' : conv === 'C' ? 'lc' : conv;
+}
+
+/**
+ * The arguments a printf format reads, as "position:type" in position order (unnumbered directives take the
+ * next positions, a `*` width or precision an int), and whether it writes (%n). `%m` reads none.
+ */
+export function formatSignature(s: string): string {
+  const out = new Map<number, string>();
+  let next = 1;
+  for (const m of s.matchAll(DIRECTIVE)) {
+    const [, pos, width, prec, length = '', conv] = m;
+    if (conv === '%' || conv === 'm') continue;
+    for (const star of [width, prec]) {
+      if (!star?.startsWith('*')) continue;
+      const n = /^\*(\d+)\$$/.exec(star);
+      out.set(n ? Number(n[1]) : next++, 'int');
+    }
+    out.set(pos ? Number(pos) : next++, conversionClass(length, conv!));
+  }
+  return [...out.entries()].sort((a, b) => a[0] - b[0]).map(([p, t]) => `${p}:${t}`).join(',');
+}
+
+/**
+ * Whether an entry's translation reads the arguments its msgid reads: each msgstr[i] has the directives of
+ * the msgid or of msgid_plural; a plural form may also leave some out, keeping the others at their
+ * positions ("un argument" for "%ju arguments", "%s: un argument" for "%s: %ju arguments"), as msgfmt -c allows.
+ */
+export function sameDirectives(e: PoEntry): boolean {
+  const want = [formatSignature(e.msgid), ...(e.msgidPlural !== undefined ? [formatSignature(e.msgidPlural)] : [])];
+  return e.msgstr.every((m) => {
+    if (!m) return true;
+    const sig = formatSignature(m);
+    if (want.includes(sig)) return true;
+    if (e.msgidPlural === undefined) return false;
+    const mine = sig ? sig.split(',') : [];
+    return want.some((w) => {
+      const args = new Set(w.split(','));
+      return mine.every((a) => args.has(a));
+    });
+  });
+}
+
+/**
+ * The msgids of a catalog's translations flagged c-format whose printf directives are not their msgid's: the
+ * Translation Project accepts a catalog only when `msgfmt -c` does, which checks exactly those entries.
+ */
+export function formatMismatches(po: PoFile): string[] {
+  return po.entries.filter((e) => !e.obsolete && active(e) && e.flags?.includes('c-format') && !sameDirectives(e)).map((e) => e.msgid);
+}
+
 
 function multisetAdded(before: string[], after: string[]): number {
   const count = new Map<string, number>();
@@ -179,19 +259,32 @@ export function comparePo(git: PoFile, tarball: PoFile): PoComparison {
   let newMsgids = 0;
   let otherChanges = 0;
   const changedMsgids: string[] = [];
+  const added: PoEntry[] = [];
+  const changed: PoEntry[] = [];
   for (const [k, te] of t.active) {
     const ge = g.active.get(k) ?? g.obsolete.get(k);
     if (!ge) {
-      newMsgids++;
+      // msgmerge gives a new msgid an empty msgstr, or a similar msgid's translation marked fuzzy
+      if (active(te)) added.push(te);
+      else newMsgids++;
       continue;
     }
     if (strs(ge) !== strs(te)) {
       // A fuzzy suggestion for an entry git left untranslated is msgmerge's doing (and msgfmt skips fuzzy
       // entries); any other msgstr change for a known msgid is not.
       if (te.fuzzy && ge.msgstr.every((s) => !s)) otherChanges++;
-      else changedMsgids.push(te.msgid);
+      else if (ge.msgstr.every((s) => !s)) {
+        if (active(te)) added.push(te);
+        else otherChanges++;
+      } else changed.push(te);
+    } else if (ge.fuzzy && !te.fuzzy && !ge.obsolete && active(te)) {
+      // msgmerge keeps a fuzzy flag; a fuzzy translation made active is the translator's (or a tamperer's)
+      added.push(te);
     } else if (ge.fuzzy !== te.fuzzy || ge.obsolete) otherChanges++;
   }
+  for (const e of [...changed, ...added]) changedMsgids.push(e.msgid);
+  // msgfmt leaves fuzzy entries out of the compiled catalog: only active translations reach printf
+  const formatChanged = [...changed, ...added].filter((e) => active(e) && !sameDirectives(e)).map((e) => e.msgid);
   // Entries that became (or stayed) obsolete: msgfmt does not compile them, so they are bookkeeping.
   for (const [k, te] of t.obsolete) {
     const ge = g.active.get(k) ?? g.obsolete.get(k);
@@ -205,8 +298,114 @@ export function comparePo(git: PoFile, tarball: PoFile): PoComparison {
     referenceLines: multisetAdded(git.referenceLines, tarball.referenceLines) + multisetAdded(tarball.referenceLines, git.referenceLines),
     newMsgids,
     changedMsgids,
+    addedTranslations: added.length,
+    formatChanged,
     otherChanges,
   };
+}
+
+/**
+ * The messages a compiled catalog (.mo/.gmo) holds, keyed as msgfmt writes them (msgctxt EOT msgid, NUL
+ * msgid_plural; the msgstr forms joined with NUL), read as bytes (latin1); undefined when the file is not a
+ * well-formed catalog. A minor-revision-1 catalog's system-dependent strings (`%<PRIu64>`: static segments
+ * and named segments, each string's last segment ending in its NUL) are read back to the form the .po writes.
+ */
+export function moMessages(buf: Buffer): Map<string, string> | undefined {
+  if (buf.length < 28) return undefined;
+  const le = buf.readUInt32LE(0) === 0x950412de;
+  if (!le && buf.readUInt32BE(0) !== 0x950412de) return undefined;
+  const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
+  if (u32(4) >>> 16 > 1) return undefined;
+  const n = u32(8);
+  const orig = u32(12);
+  const trans = u32(16);
+  if (orig + n * 8 > buf.length || trans + n * 8 > buf.length) return undefined;
+  const str = (table: number, i: number) => {
+    const len = u32(table + i * 8);
+    const at = u32(table + i * 8 + 4);
+    return at + len <= buf.length ? buf.toString('latin1', at, at + len) : undefined;
+  };
+  const out = new Map<string, string>();
+  for (let i = 0; i < n; i++) {
+    const k = str(orig, i);
+    const v = str(trans, i);
+    if (k === undefined || v === undefined || out.has(k)) return undefined;
+    out.set(k, v);
+  }
+  if ((u32(4) & 0xffff) === 0 || buf.length < 48) return out;
+  const segments = u32(28);
+  const segTable = u32(32);
+  const sysdep = u32(36);
+  const origSys = u32(40);
+  const transSys = u32(44);
+  if (segTable + segments * 8 > buf.length || origSys + sysdep * 4 > buf.length || transSys + sysdep * 4 > buf.length) return undefined;
+  const segment = (ref: number) => {
+    if (ref >= segments) return undefined;
+    const len = u32(segTable + ref * 8);
+    const at = u32(segTable + ref * 8 + 4);
+    return at + len <= buf.length ? buf.toString('latin1', at, at + len).replace(/\0$/, '') : undefined;
+  };
+  const sysString = (table: number, i: number) => {
+    let desc = u32(table + i * 4);
+    let at = desc + 4 <= buf.length ? u32(desc) : buf.length;
+    desc += 4;
+    let text = '';
+    for (let parts = 0; parts < 4096 && desc + 8 <= buf.length; parts++) {
+      const size = u32(desc);
+      const ref = u32(desc + 4);
+      desc += 8;
+      if (at + size > buf.length) return undefined;
+      text += buf.toString('latin1', at, at + size);
+      at += size;
+      if (ref === 0xffffffff) return text.endsWith('\0') ? text.slice(0, -1) : undefined;
+      const name = segment(ref);
+      if (name === undefined) return undefined;
+      text += `<${name}>`;
+    }
+    return undefined;
+  };
+  for (let i = 0; i < sysdep; i++) {
+    const k = sysString(origSys, i);
+    const v = sysString(transSys, i);
+    if (k === undefined || v === undefined || out.has(k)) return undefined;
+    out.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * The messages msgfmt compiles from a catalog (parse it from latin1 text so that bytes compare as bytes): the
+ * header without its POT-Creation-Date line, and every entry neither obsolete nor fuzzy with some msgstr not
+ * empty (measured with msgfmt 0.21).
+ */
+export function poMessages(po: PoFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of po.entries) {
+    if (e.obsolete || e.msgstr.every((m) => !m)) continue;
+    if (isHeader(e)) {
+      out.set('', (e.msgstr[0] ?? '').replace(/^POT-Creation-Date:[^\n]*\n/m, ''));
+      continue;
+    }
+    if (e.fuzzy) continue;
+    const key = `${e.msgctxt !== undefined ? `${e.msgctxt}\u0004` : ''}${e.msgid}${e.msgidPlural !== undefined ? `\0${e.msgidPlural}` : ''}`;
+    out.set(key, Array.from(e.msgstr, (m) => m ?? '').join('\0'));
+  }
+  return out;
+}
+
+/** Whether a compiled catalog holds exactly the messages msgfmt compiles from the .po (compared byte for byte). */
+export function catalogMatchesPo(gmo: Buffer, po: Buffer): boolean {
+  const mo = moMessages(gmo);
+  if (!mo) return false;
+  let want: Map<string, string>;
+  try {
+    want = poMessages(parsePo(po.toString('latin1')));
+  } catch {
+    return false;
+  }
+  if (mo.size !== want.size) return false;
+  for (const [k, v] of want) if (mo.get(k) !== v) return false;
+  return true;
 }
 
 /** At most this many msgids are listed in PO_TRANSLATION_CHANGED evidence. */
@@ -238,9 +437,13 @@ export const gettextClassifier: Classifier = {
       });
     }
     if (changed.length) {
-      return makeFinding('PO_TRANSLATION_CHANGED', diff.path, {
-        msgids: changed.slice(0, MAX_LISTED_MSGIDS).map((m) => (m.length > MAX_MSGID_CHARS ? `${m.slice(0, MAX_MSGID_CHARS - 1)}…` : m)),
+      const clip = (list: string[]) => list.slice(0, MAX_LISTED_MSGIDS).map((m) => (m.length > MAX_MSGID_CHARS ? `${m.slice(0, MAX_MSGID_CHARS - 1)}…` : m));
+      const f = makeFinding('PO_TRANSLATION_CHANGED', diff.path, {
+        msgids: clip(changed),
+        ...(cmp.addedTranslations ? { added: cmp.addedTranslations } : {}),
+        ...(cmp.formatChanged.length ? { formatChanged: clip(cmp.formatChanged) } : {}),
       });
+      return cmp.formatChanged.length ? escalate(f, 'high', 'format-directives') : f;
     }
     return makeFinding('PO_MSGMERGE_ONLY', diff.path, {
       headerOnly: cmp.referenceLines === 0 && cmp.newMsgids === 0 && cmp.otherChanges === 0,

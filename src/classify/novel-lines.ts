@@ -66,9 +66,17 @@ function isComment(line: string): boolean {
   return COMMENT.test(line) && !DIRECTIVE.test(line);
 }
 
-/** The copy's `#` lines that are not comments to every reader: C preprocessor directives and `#!` lines. */
-export function directiveLines(content: Buffer): string[] {
-  return splitFileLines(content).filter((l) => DIRECTIVE.test(l) || /^#!/.test(l));
+/**
+ * Whether each of the copy's `#` lines that are not comments to every reader (C preprocessor directives and
+ * `#!` lines) stands where a known version has it (inPlace: the same line between the same neighbours).
+ */
+export function directivesInPlace(db: UpstreamDb, name: string, content: Buffer): boolean {
+  const lines = splitFileLines(content);
+  const ats: number[] = [];
+  lines.forEach((l, i) => {
+    if (DIRECTIVE.test(l) || /^#!/.test(l)) ats.push(i + 1);
+  });
+  return ats.length === 0 || inPlace(db, name, lines, ats).size === ats.length;
 }
 
 /**
@@ -92,14 +100,18 @@ function knownVersionTokens(db: UpstreamDb, name: string): string[] {
   return [...out];
 }
 
-/** Whether the line is a known line of `name` once its version tokens are replaced by other versions. */
-function versionLine(db: UpstreamDb, name: string, line: string, known: () => string[]): boolean {
+/**
+ * The known lines of `name` the line becomes once its version tokens are replaced by other versions (their
+ * hashes; empty when none: not a version line).
+ */
+function versionLine(db: UpstreamDb, name: string, line: string, known: () => string[]): number[] {
   const tokens = [...line.matchAll(VERSION_TOKEN)];
-  if (tokens.length === 0 || tokens.length > 4) return false;
+  if (tokens.length === 0 || tokens.length > 4) return [];
   const choices = tokens.map((t) => [...new Set([t[0], ...prefixesOf(t[0]), ...known()])]);
   let combos = 1;
   for (const c of choices) combos *= c.length;
-  if (combos > MAX_COMBINATIONS) return false;
+  if (combos > MAX_COMBINATIONS) return [];
+  const found = new Set<number>();
   const pick = new Array<number>(tokens.length).fill(0);
   for (let n = 0; n < combos; n++) {
     let rest = n;
@@ -115,9 +127,31 @@ function versionLine(db: UpstreamDb, name: string, line: string, known: () => st
       from = t.index! + t[0].length;
     });
     out += line.slice(from);
-    if (db.knownLine(name, lineHash32(out))) return true;
+    const h = lineHash32(out);
+    if (db.knownLine(name, h)) found.add(h);
   }
-  return false;
+  return [...found];
+}
+
+/** How many of the copy's lines on either side of a line taken from a known version must stand there too. */
+export const CONTEXT_LINES = 2;
+
+/**
+ * Which of the copy's lines `ats` (1-based) stand where a known version of `name` has them: the line and the
+ * CONTEXT_LINES lines on either side of it (fewer at the file's edges, which must then be the version's edges
+ * too) occur one after another in one known version. `alt` gives the hashes a line may stand for (a version
+ * line: the known lines it becomes); every other line is compared as it is.
+ */
+export function inPlace(db: UpstreamDb, name: string, lines: readonly string[], ats: readonly number[], alt: ReadonlyMap<number, readonly number[]> = new Map()): Set<number> {
+  const windows = ats.map((at) => {
+    const lo = Math.max(1, at - CONTEXT_LINES);
+    const hi = Math.min(lines.length, at + CONTEXT_LINES);
+    const w: (readonly number[])[] = [];
+    for (let k = lo; k <= hi; k++) w.push(alt.get(k) ?? [lineHash32(lines[k - 1]!)]);
+    return { lines: w, center: at - lo, atStart: lo === 1, atEnd: hi === lines.length };
+  });
+  const found = db.knownWindows(name, windows);
+  return new Set(ats.filter((_, k) => found.has(k)));
 }
 
 /** The `+` and `-` lines of a unified diff (the `+++`/`---` file headers left out). */
@@ -152,20 +186,32 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   let known: string[] | undefined;
   const knownTokens = () => (known ??= knownVersionTokens(db, name));
   const unaccounted: number[] = [];
+  // Lines taken from a known version (as they are, or with other versions in them): accounted for only where
+  // a known version has them, between the same neighbours — a known `exit 0` or `LIBS=` line moved into
+  // another place of the file is new code there.
+  const taken: number[] = [];
+  const alt = new Map<number, number[]>();
   for (const at of prov.novelAt) {
     const line = lines[at - 1] ?? '';
     const bare = line.replace(/\r$/, '');
-    const ok =
-      bare.trim() === '' ||
-      isComment(bare) ||
-      db.knownLine(name, lineHash32(line)) ||
-      p.added.has(line) ||
-      newEmptyRule(path, bare, lines, at) ||
-      versionLine(db, name, line, knownTokens) ||
-      (at === 1 && shebangForms(line).some((f) => db.knownLine(name, lineHash32(f))));
-    if (!ok) unaccounted.push(at);
+    if (bare.trim() === '' || isComment(bare) || p.added.has(line) || newEmptyRule(path, bare, lines, at)) continue;
+    if (db.knownLine(name, lineHash32(line))) {
+      taken.push(at);
+      continue;
+    }
+    // a version line, or a first line naming the same interpreter in another directory: the known lines it becomes
+    const asKnown = [
+      ...versionLine(db, name, line, knownTokens),
+      ...(at === 1 ? shebangForms(line).map(lineHash32).filter((h) => db.knownLine(name, h)) : []),
+    ];
+    if (asKnown.length > 0) {
+      alt.set(at, [lineHash32(line), ...asKnown]);
+      taken.push(at);
+    } else unaccounted.push(at);
   }
-
+  const placed = inPlace(db, name, lines, taken, alt);
+  for (const at of taken) if (!placed.has(at)) unaccounted.push(at);
+  unaccounted.sort((a, b) => a - b);
   // A dropped run is accounted for when its lines are blank or the patch's `-` lines, or when a known version
   // has the copy's lines around it next to each other (upstream or a distribution made the same deletion).
   const blank = lineHash32('');

@@ -4,12 +4,15 @@
  * writes LINGUAS, Makevars and POTFILES.in next to them. Explained only when
  *   - a tracked bootstrap script (bootstrap, bootstrap.conf, autogen.sh, cfg.mk …) names translationproject.org,
  *   - the file sits in a directory of .po files, and
- *   - its content is what the script writes: a PO file with a header; the .gmo of a shipped .po (mo magic);
+ *   - its content is what the script writes: a PO file with a header whose c-format translations have their
+ *     msgid's printf directives (what `msgfmt -c` checks before the Translation Project accepts it); the .gmo of a shipped .po (exactly the
+ *     messages msgfmt compiles from that .po, read from both files);
  *     LINGUAS naming only languages whose .po is shipped; a Makevars of plain variable assignments (no
  *     rules, no $(shell), no backquotes); a POTFILES.in naming only files the tarball has.
  */
 import type { EvidenceMap } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
+import { catalogMatchesPo, formatMismatches, parsePo } from './gettext.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -34,7 +37,6 @@ function fetchingScript(ctx: ClassifyContext): Promise<string | undefined> {
   return p;
 }
 
-const MO_MAGIC = [0x950412de, 0xde120495];
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\s*[:+?]?=/;
 
 type Kind = EvidenceMap['PO_FETCHED_TRANSLATION']['kind'];
@@ -54,11 +56,21 @@ function judge(path: string, content: Buffer, ctx: ClassifyContext): { kind: Kin
   if (name.endsWith('.po')) {
     const text = content.toString('utf8');
     if (!/^msgid ""\s*$/m.test(text) || !/^msgstr ""\s*$/m.test(text)) return undefined;
+    // the Translation Project takes a catalog only when `msgfmt -c` does: a c-format translation with other
+    // printf directives than its msgid did not come from there
+    try {
+      if (formatMismatches(parsePo(text)).length > 0) return undefined;
+    } catch {
+      return undefined;
+    }
     return { kind: 'po', project: poProject(text) };
   }
   if (name.endsWith('.gmo')) {
     if (!shippedPo.has(name.slice(0, -4)) || content.length < 28) return undefined;
-    return MO_MAGIC.includes(content.readUInt32LE(0)) ? { kind: 'gmo' } : undefined;
+    // the messages msgfmt compiles from the shipped .po, exactly: a .gmo is what the program loads at run
+    // time, and make does not compile it again when it is newer than its .po
+    const po = ctx.content.tarball(`${dir ? `${dir}/` : ''}${name.slice(0, -4)}.po`);
+    return po && catalogMatchesPo(content, po) ? { kind: 'gmo' } : undefined;
   }
   const lines = content
     .toString('utf8')

@@ -182,6 +182,11 @@ export class UpstreamDb {
     return this.lines()?.knownPair(name, a, b) ?? false;
   }
 
+  /** Which of the windows some known version of `name` has (src/classify/upstream-lines.ts LinesDb.knownWindows). */
+  knownWindows(name: string, windows: Parameters<LinesDb['knownWindows']>[1]): Set<number> {
+    return this.lines()?.knownWindows(name, windows) ?? new Set();
+  }
+
   /**
    * The 32-bit line hashes of one version, in order (of its aclocal form with `form` 'aclocal'); undefined
    * when the line data lacks it.

@@ -224,6 +224,43 @@ export class LinesDb {
     return set.has(`${a}:${b}`);
   }
 
+  /**
+   * Which of the windows some known version of `name` has, their lines one after another: each window is its
+   * positions (each one of the hashes given for it), `center` the index of the position looked up first, and
+   * `atStart`/`atEnd` whether it must begin/end that version (a copy's first or last lines). One pass over the
+   * versions answers all windows; returns the indexes of the windows found.
+   */
+  knownWindows(name: string, windows: readonly { lines: readonly (readonly number[])[]; center: number; atStart: boolean; atEnd: boolean }[]): Set<number> {
+    const found = new Set<number>();
+    const byHash = new Map<number, number[]>();
+    windows.forEach((w, k) => {
+      for (const h of w.lines[w.center] ?? []) {
+        const l = byHash.get(h);
+        if (l) l.push(k);
+        else byHash.set(h, [k]);
+      }
+    });
+    if (byHash.size === 0) return found;
+    for (const lines of this.versionsOf(name)?.values() ?? []) {
+      for (let i = 0; i < lines.length; i++) {
+        const ks = byHash.get(lines[i]!);
+        if (!ks) continue;
+        for (const k of ks) {
+          if (found.has(k)) continue;
+          const w = windows[k]!;
+          const start = i - w.center;
+          const end = start + w.lines.length;
+          if (start < 0 || end > lines.length || (w.atStart && start !== 0) || (w.atEnd && end !== lines.length)) continue;
+          let j = 0;
+          while (j < w.lines.length && w.lines[j]!.includes(lines[start + j]!)) j++;
+          if (j === w.lines.length) found.add(k);
+        }
+      }
+      if (found.size === windows.length) break;
+    }
+    return found;
+  }
+
   /** The line hashes of one version, in order; undefined when the data holds no such version. */
   lines(name: string, blob: string): Uint32Array | undefined {
     return this.versionsOf(name)?.get(blob.slice(0, BLOB_KEY_HEX));

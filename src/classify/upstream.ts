@@ -17,7 +17,7 @@ import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp } from './m4.js';
 import { ownerOf, ownRelease, provenanceOf, type Provenance } from './provenance.js';
-import { accountNovelLines, directiveLines } from './novel-lines.js';
+import { accountNovelLines, directivesInPlace } from './novel-lines.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
@@ -140,9 +140,9 @@ export function classifyUpstream(
   }
 
   // Normalising drops every `#` line, a C preprocessor directive in a here-document included: such a line
-  // (or a `#!` line) must be one a known version of the file has.
+  // (or a `#!` line) must be one a known version of the file has, in the same place (between the same lines).
   const normalised = db.byNormalised(normalisedHash(content)).filter((v) => v.name === name && !ownRelease(v, opts.releaseTag));
-  if (normalised.length > 0 && directiveLines(content).every((l) => db.knownLine(name, lineHash32(l))))
+  if (normalised.length > 0 && directivesInPlace(db, name, content))
     return escalate(makeFinding('UPSTREAM_COPY', path, { match: 'normalised', upstream: toRef(pick(normalised, ownerOf(db, name))), others: normalised.length - 1 }), 'low', 'normalised-match');
 
   const nearest = nearestVersion(db, name, content, opts.releaseDate, opts.releaseTag, opts.form);

@@ -311,7 +311,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment, a line of another known version of the file, a version line, a + line of the patch shipped beside it, or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version also has. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
+      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment, a line of another known version of the file standing where that version has it (the two lines on either side the same), a version line, a + line of the patch shipped beside it, or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version also has. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
     docs: anchor('UPSTREAM_COPY_PATCHED'),
     message: (e) =>
       `${describeUpstream(e.upstream)} except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}`,
@@ -385,7 +385,8 @@ export const CODES = {
     title: 'Translation refreshed by msgmerge',
     severity: 'info',
     explained: true,
-    description: 'Only header dates, `#:` reference lines or new msgids changed, as `make dist` does.',
+    description:
+      'Only header dates, `#:` reference lines, fuzzy flags msgmerge adds, obsolete moves or new msgids changed, as `make dist` does; a new msgid is untranslated or fuzzy (a translation that arrives active is PO_TRANSLATION_CHANGED).',
     docs: anchor('PO_MSGMERGE_ONLY'),
     message: (e) =>
       e.headerOnly ? 'only the header changed' : `msgmerge refresh: ${e.referenceLines} reference line(s), ${e.newMsgids} new msgid(s)`,
@@ -491,7 +492,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "A translation that the project keeps out of git and its tracked bootstrap script downloads from the Translation Project (gnulib's bootstrap: po/*.po, gnulib-po/, runtime-po/), or what the script writes next to them: the compiled .gmo of a shipped .po, LINGUAS naming only shipped .po files, a Makevars of plain variable assignments, a POTFILES.in naming only shipped files.",
+      "A translation that the project keeps out of git and its tracked bootstrap script downloads from the Translation Project (gnulib's bootstrap: po/*.po, gnulib-po/, runtime-po/), every c-format translation with its msgid's printf directives (what msgfmt -c checks before the Translation Project accepts a catalog), or what the script writes next to them: the compiled .gmo of a shipped .po holding exactly the messages msgfmt compiles from it (read from both files), LINGUAS naming only shipped .po files, a Makevars of plain variable assignments, a POTFILES.in naming only shipped files.",
     docs: anchor('PO_FETCHED_TRANSLATION'),
     message: (e) =>
       `${e.kind === 'po' ? `translation${e.project ? ` of ${e.project}` : ''}` : e.kind === 'gmo' ? 'compiled from the shipped .po' : e.kind} fetched or written by ${e.script} (translationproject.org)`,
@@ -518,9 +519,11 @@ export const CODES = {
     title: 'Translation text changed',
     severity: 'medium',
     explained: false,
-    description: 'A msgstr for an existing msgid differs from git; msgmerge does not do that.',
+    description:
+      "The catalog has translations git's does not: a msgstr that differs for a msgid git has, a new entry that arrives translated, or a fuzzy entry made active. msgmerge does none of that (it gives new msgids an empty or fuzzy msgstr and keeps fuzzy flags). High when a translation's printf directives differ from its msgid's (severityReason format-directives, the msgids in formatChanged).",
     docs: anchor('PO_TRANSLATION_CHANGED'),
-    message: (e) => `${e.msgids.length} translation(s) changed`,
+    message: (e) =>
+      `${e.msgids.length} translation(s) changed${e.added ? `, ${e.added} of them new` : ''}${e.formatChanged?.length ? `; other printf directives than the msgid in ${e.formatChanged.length}` : ''}`,
   },
   CHANGELOG_FROM_GIT: {
     title: 'ChangeLog generated from git log',

@@ -115,7 +115,12 @@ export interface EvidenceMap extends AnomalyEvidence {
 
   // ---- explained: release-process rewrites of tracked files ----
   PO_MSGMERGE_ONLY: { headerOnly: boolean; referenceLines: number; newMsgids: number };
-  PO_TRANSLATION_CHANGED: { msgids: string[] };
+  /**
+   * msgids: the translations the tarball changes or brings (at most MAX_LISTED_MSGIDS); added: how many of
+   * them are entries git's catalog lacks (or has fuzzy/untranslated) given a translation; formatChanged: the
+   * msgids whose translation's printf directives differ from the msgid's (then high).
+   */
+  PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[] };
   GENERATED_FROM_SOURCE: {
     how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'program-help';
     source: string;
@@ -408,7 +413,8 @@ export type RegenerationMismatchJson = EvidenceMap['REGENERATION_MISMATCH'] & { 
  * recorded upstream version; normalised-match — it equals an upstream version only after comments and
  * whitespace are normalised; directory-source — build output whose source is a tracked directory, with
  * no file-to-file evidence; new-capability — built output that can do what no tracked source does (spawn
- * processes, evaluate strings, decode base64, reach the network, load native code).
+ * processes, evaluate strings, decode base64, reach the network, load native code); format-directives — a
+ * translation the tarball changes or brings has other printf directives than its msgid (%n, %s for %d).
  */
 export type SeverityReason =
   | 'build-affecting'
@@ -419,7 +425,8 @@ export type SeverityReason =
   | 'local-copy-only'
   | 'normalised-match'
   | 'directory-source'
-  | 'new-capability';
+  | 'new-capability'
+  | 'format-directives';
 export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'build-affecting',
   'suspicious-constructs',
@@ -430,6 +437,7 @@ export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'normalised-match',
   'directory-source',
   'new-capability',
+  'format-directives',
 ];
 
 export interface FindingBase<C extends FindingCode> {

@@ -112,6 +112,7 @@ const SEVERITY_REASON_TEXT: Record<SeverityReason, string> = {
   'normalised-match': 'it equals upstream only after comments and whitespace are normalised',
   'directory-source': 'only its source directory is tracked: no file-to-file evidence',
   'new-capability': 'it can do what no tracked source does',
+  'format-directives': "a translation's printf directives differ from its msgid's (the program passes it to printf)",
 };
 
 /** Why a finding is not at its code's default severity (raw), or undefined when it is. */

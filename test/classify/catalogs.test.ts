@@ -9,7 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isQuotRendering, readMo, referencedFiles, subsetOf } from '../../src/classify/catalogs.js';
+import { isQuotRendering, referencedFiles, subsetOf } from '../../src/classify/catalogs.js';
+import { moMessages } from '../../src/classify/gettext.js';
 import { parsePo } from '../../src/classify/gettext.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -141,6 +142,6 @@ describe('catalogs made from tracked catalogs or sources', () => {
     expect(subsetOf(parsePo(EXAMPLE_DE), tracked)).toEqual({ entries: 2, untranslated: 0, obsolete: 1 });
     // a header field other than dates/Project-Id-Version differs: not the tracked catalog's
     expect(subsetOf(parsePo(EXAMPLE_DE.replace('Language-Team: German', 'Language-Team: Other')), tracked)).toBeUndefined();
-    expect(readMo(Buffer.from('not an mo file at all, really not'))).toBeUndefined();
+    expect(moMessages(Buffer.from('not an mo file at all, really not'))).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparePo, gettextClassifier, parsePo } from '../../src/classify/gettext.js';
+import { comparePo, formatSignature, gettextClassifier, parsePo } from '../../src/classify/gettext.js';
 import { diffOf, makeCtx } from './ctx-helper.js';
 
 const header = (date: string, extra = '') => `# German translation.
@@ -83,6 +83,53 @@ describe('gettextClassifier', () => {
     expect((await classifyPo(GIT_PO, filled))!.code).toBe('PO_TRANSLATION_CHANGED');
     const fuzzy = GIT_PO.replace('msgid "Untranslated"\nmsgstr ""', '#, fuzzy\nmsgid "Untranslated"\nmsgstr "Unübersetzt"');
     expect((await classifyPo(GIT_PO, fuzzy))!.code).toBe('PO_MSGMERGE_ONLY');
+  });
+
+  // What a tamperer would change: a translation msgmerge cannot have written. msgmerge (0.21, measured) gives a
+  // new msgid an empty msgstr or a similar msgid's translation marked fuzzy, and keeps fuzzy flags; an entry
+  // that arrives translated, or a fuzzy one made active, is not a refresh.
+  it('a new entry that arrives translated, or a fuzzy entry made active, is a translation change; fuzzy or empty new entries are msgmerge\'s', async () => {
+    const entry = (flags: string, msgstr: string) => `\n#: src/new.c:1\n${flags}msgid "Delete all files? "\nmsgstr "${msgstr}"\n`;
+    expect(await classifyPo(GIT_PO, GIT_PO + entry('', 'Alle Dateien löschen? '))).toMatchObject({
+      code: 'PO_TRANSLATION_CHANGED',
+      severity: 'medium',
+      evidence: { msgids: ['Delete all files? '], added: 1 },
+    });
+    expect(await classifyPo(GIT_PO, GIT_PO + entry('#, fuzzy\n', 'Alle Dateien löschen? '))).toMatchObject({ code: 'PO_MSGMERGE_ONLY', evidence: { newMsgids: 1 } });
+    expect(await classifyPo(GIT_PO, GIT_PO + entry('', ''))).toMatchObject({ code: 'PO_MSGMERGE_ONLY', evidence: { newMsgids: 1 } });
+    // git's fuzzy entry (msgfmt leaves it out) made active in the tarball
+    const fuzzyGit = GIT_PO + entry('#, fuzzy\n', 'Alle Dateien löschen? ');
+    expect(await classifyPo(fuzzyGit, GIT_PO + entry('', 'Alle Dateien löschen? '))).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', evidence: { added: 1 } });
+    // the reverse (msgmerge marking an entry fuzzy) and an obsolete entry revived with its translation stay msgmerge's
+    expect(await classifyPo(GIT_PO + entry('', 'Alle Dateien löschen? '), fuzzyGit)).toMatchObject({ code: 'PO_MSGMERGE_ONLY' });
+    expect(await classifyPo(GIT_PO, GIT_PO.replace('#~ msgid "Old"\n#~ msgstr "Alt"\n', 'msgid "Old"\nmsgstr "Alt"\n'))).toMatchObject({ code: 'PO_MSGMERGE_ONLY' });
+  });
+
+  // Format strings in translations are code: the program passes the translation to printf.
+  it('a changed or new translation with other printf directives than its msgid is high (format-directives)', async () => {
+    for (const evil of ['Hallo %n', 'Hallo %s%s', 'Hallo %d', 'Hallo']) {
+      const f = await classifyPo(GIT_PO, GIT_PO.replace('msgstr "Hallo %s"', `msgstr "${evil}"`));
+      expect(f).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'high', severityReason: { reason: 'format-directives', default: 'medium' }, evidence: { msgids: ['Hello %s'], formatChanged: ['Hello %s'] } });
+    }
+    const added = `${GIT_PO}\n#, c-format\nmsgid "%s: %d bytes"\nmsgstr "%s: %n Bytes"\n`;
+    expect(await classifyPo(GIT_PO, added)).toMatchObject({ severity: 'high', evidence: { added: 1, formatChanged: ['%s: %d bytes'] } });
+    // the same arguments, reordered with POSIX positions, %% and a plural form without the count: text only
+    const fine = GIT_PO.replace('msgstr "Hallo %s"', 'msgstr "Grüß dich, %s (100%%)"').replace('msgstr[1] "%d Dateien"', 'msgstr[1] "%d Ordner"') +
+      '\n#, c-format\nmsgid "%s: %d bytes"\nmsgstr "%2$d Bytes in %1$s"\n';
+    const f = await classifyPo(GIT_PO, fine);
+    expect(f).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium', evidence: { msgids: ['Hello %s', 'one file', '%s: %d bytes'], added: 1 } });
+    expect(f?.evidence).not.toHaveProperty('formatChanged');
+    // a fuzzy entry is not compiled: its directives do not reach printf
+    expect(await classifyPo(GIT_PO, `${GIT_PO}\n#, fuzzy, c-format\nmsgid "%s: %d bytes"\nmsgstr "%n"\n`)).toMatchObject({ code: 'PO_MSGMERGE_ONLY' });
+  });
+
+  it('formatSignature: the arguments a printf format reads, by position', () => {
+    expect(formatSignature('%s: %d of %lu (%5.2f%%) %m')).toBe('1:s,2:int,3:intl,4:double');
+    expect(formatSignature('%2$d in %1$s')).toBe('1:s,2:int');
+    expect(formatSignature('%*d|%.*s')).toBe('1:int,2:int,3:int,4:s');
+    expect(formatSignature('%<PRIu64> B, %zu')).toBe('1:int64,2:intz');
+    expect(formatSignature('%n')).toBe('1:n');
+    expect(formatSignature('100%% sure')).toBe('');
   });
 
   it('flags non-volatile header changes', async () => {

@@ -1,10 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { translationsClassifier } from '../../src/classify/translations.js';
 import { makeCtx, type Tree } from './ctx-helper.js';
 
 const po = 'msgid ""\nmsgstr ""\n"Project-Id-Version: proj 1.1\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "hello"\nmsgstr "hallo"\n';
-const mo = Buffer.alloc(64);
-mo.writeUInt32LE(0x950412de, 0);
+
+/** The real msgfmt's catalog of a .po (the tool the Translation Project's catalogs are compiled with). */
+function msgfmt(text: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'distdiff-msgfmt-'));
+  try {
+    writeFileSync(join(dir, 'x.po'), text);
+    execFileSync('msgfmt', ['-o', join(dir, 'x.gmo'), join(dir, 'x.po')]);
+    return readFileSync(join(dir, 'x.gmo'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const mo = msgfmt(po);
 const bootstrap = '#!/bin/sh\nurl=https://translationproject.org/latest/$package/\n';
 
 async function judge(git: Tree, tarball: Tree) {
@@ -49,6 +64,58 @@ describe('translations fetched at bootstrap (gnulib bootstrap + translationproje
       'po/x.po': '#!/bin/sh\necho hi\n',
     });
     expect(r).toMatchObject({ 'po/fr.gmo': '-', 'po/LINGUAS': '-', 'po/Makevars': '-', 'po/x.po': '-' });
+  });
+
+  // What a tamperer would change: the compiled catalog the program loads (make does not compile it again when it
+  // is newer than its .po), or a translation's printf directives. A .gmo must hold exactly what msgfmt compiles
+  // from the shipped .po; a c-format translation must read the arguments its msgid reads.
+  it('a .gmo is explained only when it holds exactly the messages of its shipped .po', async () => {
+    const rich = `${po.replace('proj 1.1', 'proj 1.2').replace('charset=UTF-8\\n"', 'charset=UTF-8\\n"\n"POT-Creation-Date: 2024-01-01 10:00+0000\\n"\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"')}
+#, c-format
+msgid "%s: %<PRIu64> bytes"
+msgstr "%s : %<PRIu64> octets"
+
+#, c-format
+msgid "one file"
+msgid_plural "%d files"
+msgstr[0] "un fichier"
+msgstr[1] "%d fichiers"
+
+msgctxt "menu"
+msgid "Open"
+msgstr "Ouvrir"
+
+#, fuzzy
+msgid "Delete?"
+msgstr "Supprimer ?"
+
+#~ msgid "Old"
+#~ msgstr "Vieux"
+`;
+    const evil = rich.replace('msgstr "%s : %<PRIu64> octets"', 'msgstr "%s : %n octets"');
+    const r = await judge(git, { ...git, 'po/fr.po': rich, 'po/fr.gmo': msgfmt(rich), 'po/de.po': po, 'po/de.gmo': msgfmt(evil), 'po/it.po': rich, 'po/it.gmo': msgfmt(rich.replace('#, fuzzy\n', '')) });
+    expect(r).toMatchObject({ 'po/fr.gmo': 'PO_FETCHED_TRANSLATION {"kind":"gmo","script":"bootstrap"}', 'po/de.gmo': '-', 'po/it.gmo': '-' });
+    expect(r['po/fr.po']).toMatch(/^PO_FETCHED_TRANSLATION/);
+    // a file with the catalog's magic and nothing else is no catalog of its .po
+    const magic = Buffer.alloc(64);
+    magic.writeUInt32LE(0x950412de, 0);
+    expect(await judge(git, { ...git, 'po/de.po': po, 'po/de.gmo': magic })).toMatchObject({ 'po/de.gmo': '-' });
+  });
+
+  it('a fetched .po whose c-format translation has other printf directives than its msgid is not what the Translation Project serves', async () => {
+    const entry = (msgstr: string, flags = '#, c-format\n') => `${po}\n${flags}msgid "%s: cannot remove %ju files"\nmsgstr "${msgstr}"\n`;
+    const r = await judge(git, {
+      ...git,
+      'po/de.po': entry('%s: kann %ju Dateien nicht entfernen'),
+      'po/fr.po': entry('%s : impossible de supprimer %n fichiers'),
+      'po/it.po': entry('%ju: %s'),
+      'po/nl.po': entry('%2$ju bestanden: %1$s'),
+    });
+    expect(r).toMatchObject({ 'po/de.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/fr.po': '-', 'po/it.po': '-', 'po/nl.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
+    // a plural form may leave the count out (msgfmt -c allows it); not another argument
+    const plural = (one: string) => `${po}\n#, c-format\nmsgid "%s: remove %ju argument? "\nmsgid_plural "%s: remove %ju arguments? "\nmsgstr[0] "${one}"\nmsgstr[1] "%s: %ju Argumente entfernen? "\n`;
+    const p = await judge(git, { ...git, 'po/de.po': plural('%s: ein Argument entfernen? '), 'po/fr.po': plural('%ju: un argument ? ') });
+    expect(p).toMatchObject({ 'po/de.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/fr.po': '-' });
   });
 
   it('needs a tracked script that fetches from the Translation Project', async () => {

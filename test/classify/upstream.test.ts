@@ -89,11 +89,13 @@ describe('classifyUpstream (synthetic database)', () => {
   });
 
   it('more than FEW_NOVEL_LINES novel lines, even accounted for → UPSTREAM_COPY_UNKNOWN_VERSION high', () => {
-    // lines every known version has (accounted for), repeated
-    const many = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 11 }, () => '  demo_two=1')].join('\n'));
-    expect(classifyUpstream('m4/demo.m4', Buffer.from(many), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 11 } });
-    const few = v2.replace('  demo_var=yes', ['  demo_var=yes', ...Array.from({ length: 10 }, () => '  demo_two=1')].join('\n'));
-    expect(classifyUpstream('m4/demo.m4', Buffer.from(few), db)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 10 } });
+    // lines of the patch shipped beside the copy (accounted for)
+    const added = (n: number) => Array.from({ length: n }, (_, i) => `  demo_local_${i}=1`);
+    const patch = (n: number) => Buffer.from(['--- demo.m4', '+++ demo.m4', `@@ -6,0 +7,${n} @@`, ...added(n).map((l) => `+${l}`), ''].join('\n'));
+    const many = v2.replace('  demo_var=yes', ['  demo_var=yes', ...added(11)].join('\n'));
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(many), db, { patch: patch(11) })).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 11 } });
+    const few = v2.replace('  demo_var=yes', ['  demo_var=yes', ...added(10)].join('\n'));
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(few), db, { patch: patch(10) })).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 10 } });
   });
 
   // The tamperer's move: one new code line with no suspicious construct (a flag, a library, a variable) in a
@@ -105,15 +107,41 @@ describe('classifyUpstream (synthetic database)', () => {
       severity: 'high',
       evidence: { novelLines: 1, unaccountedLines: 1, novel: [{ line: 7, text: '  CFLAGS="$CFLAGS -fno-stack-protector"' }] },
     });
-    // a line another known version has (v3's demo_three, backported into v1) is a patch: low
-    expect(classifyUpstream('m4/demo.m4', Buffer.from(v1.replace('  demo_var=yes', '  demo_var=yes\n  demo_three=1')), db)).toMatchObject({
-      code: 'UPSTREAM_COPY_PATCHED',
-      severity: 'low',
-      evidence: { novelLines: 1, novel: [{ text: '  demo_three=1' }] },
-    });
     // a comment beside a code line: the comment is accounted for, the code line is not
     const both = v2.replace('  demo_var=yes', '  demo_var=yes\n  # harden\n  LIBS="$LIBS -lpayload"');
     expect(classifyUpstream('m4/demo.m4', Buffer.from(both), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { novelLines: 2, unaccountedLines: 1 } });
+  });
+
+  // The tamperer's next move: a line some known version has, put where no version has it (a known `exit 0`,
+  // `LIBS=` or `build_libtool_libs=no` moved into another function). It must stand between the neighbours a
+  // known version gives it (CONTEXT_LINES on either side, the file's edges included).
+  it('a known line moved to another place is not accounted for: it must stand between the neighbours a known version gives it', () => {
+    // w2 adds `x=1` after `c=1`; w3 (later) changes the last line. A copy of w3 with w2's line backported
+    // where w2 has it is a patch; the same line anywhere else is new code there.
+    const w = (...l: string[]) => `${l.join('\n')}\n`;
+    const base = ['#!/bin/sh', 'a=1', 'b=1', 'c=1', 'd=1', 'e=1', 'f=1', 'g=1'];
+    const w1 = w(...base);
+    const w2 = w(...base.slice(0, 4), 'x=1', ...base.slice(4));
+    const w3 = w(...base, 'h=2');
+    const lines = new UpstreamDb(
+      rawDbFromContents([
+        { name: 'demo-helper', project: 'gnulib', content: w1, commit: '1'.repeat(40), date: '2023-01-01' },
+        { name: 'demo-helper', project: 'gnulib', content: w2, commit: '2'.repeat(40), date: '2023-02-01' },
+        { name: 'demo-helper', project: 'gnulib', content: w3, commit: '3'.repeat(40), date: '2023-03-01' },
+      ]),
+    );
+    const judge = (...l: string[]) => classifyUpstream('build-aux/demo-helper', Buffer.from(w(...l)), lines);
+    expect(judge(...base.slice(0, 4), 'x=1', ...base.slice(4), 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 1 } });
+    // moved: after e=1 (no version has it there)
+    expect(judge(...base.slice(0, 6), 'x=1', ...base.slice(6), 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 1, unaccountedLines: 1 } });
+    // one neighbour right is not enough: after c=1 but before e=1 (d=1 dropped… and put back after it)
+    expect(judge(...base.slice(0, 4), 'x=1', 'e=1', 'd=1', 'f=1', 'g=1', 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // a line of the file itself, repeated elsewhere
+    expect(judge(...base, 'b=1', 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { novelLines: 1, unaccountedLines: 1 } });
+    // at the file's edge: w3's last line is the last line of a version only there; `g=1` repeated at the end is not
+    expect(judge(...base, 'h=2', 'g=1')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { unaccountedLines: 1 } });
+    // two known lines moved together (a pair some version has) are still out of place at both ends
+    expect(judge('#!/bin/sh', 'a=1', 'c=1', 'x=1', 'b=1', 'c=1', 'd=1', 'e=1', 'f=1', 'g=1', 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { novelLines: 2, unaccountedLines: 2 } });
   });
 
   it('a C preprocessor line is not a comment: a novel `# define` or `#error` stays high', () => {
@@ -134,6 +162,19 @@ describe('classifyUpstream (synthetic database)', () => {
 
   it('a normalised match keeps no C preprocessor line that no known version has', () => {
     const directive = v2.replace('dnl Synthetic test file.', '#define HAVE_SECCOMP 0');
+    // a directive line a known version has, moved to where no version has it: normalising drops it, so it
+    // must stand in place (between the same lines) for the normalised match to hold
+    const dv1 = v1.replace('  demo_var=yes', '  demo_var=yes\n#error no demo');
+    const dv2 = v2.replace('  AC_REQUIRE([AC_PROG_CC])', '  AC_REQUIRE([AC_PROG_CC])\n#error no demo');
+    const withDirective = new UpstreamDb(
+      rawDbFromContents([
+        { name: 'demo.m4', project: 'gnulib', content: v1, commit: 'a'.repeat(40), date: '2023-02-01' },
+        { name: 'demo.m4', project: 'gnulib', content: dv1, commit: 'b'.repeat(40), date: '2023-03-01' },
+      ]),
+    );
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(dv1.replace('dnl Synthetic test file.', 'dnl Edited.')), withDirective)).toMatchObject({ code: 'UPSTREAM_COPY', evidence: { match: 'normalised' } });
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v1.replace('  AC_REQUIRE([AC_PROG_CC])', '  AC_REQUIRE([AC_PROG_CC])\n#error no demo')), withDirective)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(dv2).not.toBe(dv1);
     expect(classifyUpstream('m4/demo.m4', Buffer.from(directive), db)?.code).not.toBe('UPSTREAM_COPY');
     expect(classifyUpstream('m4/demo.m4', Buffer.from(v2.replace('dnl Synthetic test file.', '# a comment')), db)).toMatchObject({ code: 'UPSTREAM_COPY', evidence: { match: 'normalised' } });
   });
@@ -146,8 +187,8 @@ describe('classifyUpstream (synthetic database)', () => {
   });
 
   it('aux script: nearest by lines when the database has line data, by version stamp without', () => {
-    const f = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo unknown-unknown\n`), db);
-    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { name: 'config.guess', upstream: { date: '2024-01-01' }, novelLines: 1, novel: [{ line: 4, text: 'echo unknown-unknown' }] } });
+    const f = classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), db, { patch: Buffer.from('+echo extra\n') });
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', evidence: { name: 'config.guess', upstream: { date: '2024-01-01' }, novelLines: 1, novel: [{ line: 4, text: 'echo extra' }] } });
     expect(classifyUpstream('build-aux/config.guess', Buffer.from(`${guess('2024-01-01')}echo extra\n`), db)).toMatchObject({
       code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
       evidence: { nearest: { date: '2024-01-01' }, novelLines: 1, unaccountedLines: 1 },
@@ -170,7 +211,7 @@ describe('classifyUpstream (synthetic database)', () => {
 
   it('libtool snapshot and distribution builds → UPSTREAM_COPY_VARIANT low', () => {
     // more than FEW_NOVEL_LINES lines from the versions the database knows, under a snapshot's version
-    const known = Array.from({ length: 11 }, () => '  link_all_deplibs=no');
+    const known = ['  link_all_deplibs=no', ...Array.from({ length: 10 }, () => '  # local note')];
     const snap = classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('VERSION=2.4.7.4-1ec8f-dirty', ...known)), db);
     expect(snap).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', severity: 'low', evidence: { reason: 'libtool-snapshot', version: '2.4.7.4-1ec8f-dirty' } });
     // a Debian build the database lacks: its version line is Debian 2.4.6-15's with other versions
