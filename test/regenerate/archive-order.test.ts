@@ -8,46 +8,31 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { describe, expect, it } from 'vitest';
 import { looksAutotools, reusable, type EarlyRegeneration } from '../../src/pipeline/early-regen.js';
 import { renderJson } from '../../src/render/json.js';
 import { scanArchive } from '../../src/scan/archive.js';
 import type { GitTree } from '../../src/core/types.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
-import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { editFile } from './release.js';
+import { autotoolsRelease, byPath, editFile } from './release.js';
 
-const root = tempDir('distdiff-regen-order-');
-const repoDir = join(root, 'ord');
-const cache = join(root, 'cache');
-const TOP = 'ord-1.0';
-let distDir = '';
-
-const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
-const sh = (cwd: string, cmd: string) => execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
 /** The inputs the generators read from the tarball (not in git). */
 const INPUTS = ['m4/nls.m4', 'build-aux/compile', 'build-aux/depcomp', 'build-aux/install-sh', 'build-aux/missing'];
 
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-regen-order-',
+  name: 'ord',
+  files: {
     'configure.ac': 'AC_INIT([ord], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAC_CONFIG_MACRO_DIR([m4])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\nAM_NLS\nAC_CONFIG_HEADERS([config.h])\nAC_CONFIG_FILES([Makefile src/Makefile])\nAC_OUTPUT\n',
     'Makefile.am': 'SUBDIRS = src\nACLOCAL_AMFLAGS = -I m4\n',
     'src/Makefile.am': 'bin_PROGRAMS = ord\nord_SOURCES = ord.c\n',
     'src/ord.c': '#include <config.h>\nint main(void) { return 0; }\n',
     'm4/.gitignore': 'nls.m4\n',
-  });
-  repo.tag('v1.0', { message: 'ord 1.0' });
-  cpSync('/usr/share/aclocal/nls.m4', join(repoDir, 'm4/nls.m4'));
-  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s dist');
-  distDir = join(root, 'dist');
-  mkdirSync(distDir);
-  sh(distDir, `tar -xzf ${join(repoDir, `${TOP}.tar.gz`)}`);
-}, 300_000);
+  },
+  prepare: (repoDir) => cpSync('/usr/share/aclocal/nls.m4', join(repoDir, 'm4/nls.m4')),
+});
+const { root, top: TOP, run } = fixture;
 
 /** Every file of a tree, sorted (paths relative to it). */
 function filesOf(dir: string, rel = ''): string[] {
@@ -73,8 +58,6 @@ function packed(dir: string, inputs: 'first' | 'last', last?: string): string {
 }
 
 const members = (tar: string) => execFileSync('tar', ['-tzf', tar], { encoding: 'utf8' }).trim().split('\n');
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
 /** The JSON report without what differs between the two archives (their place, bytes, hash) and the note's seconds. */
 function comparable(json: string): unknown {
   const j = JSON.parse(json);
@@ -90,8 +73,8 @@ function comparable(json: string): unknown {
 
 describe('regeneration and the order of the archive members', () => {
   it('inputs first or last: the same proofs and the same findings', async () => {
-    const first = packed(distDir, 'first');
-    const last = packed(distDir, 'last');
+    const first = packed(fixture.distDir, 'first');
+    const last = packed(fixture.distDir, 'last');
     expect(members(first)[0]).toBe(`${TOP}/m4/nls.m4`);
     expect(members(last).slice(-INPUTS.length)).toEqual(INPUTS.map((f) => `${TOP}/${f}`));
     const [a, b] = [await run(first), await run(last)];
@@ -111,7 +94,7 @@ describe('regeneration and the order of the archive members', () => {
   it('a tampered input packed as the very last member still fails: configure made from it differs', async () => {
     const dir = join(root, 'tampered');
     mkdirSync(dir);
-    cpSync(join(distDir, TOP), join(dir, TOP), { recursive: true });
+    cpSync(join(fixture.distDir, TOP), join(dir, TOP), { recursive: true });
     editFile(join(dir, TOP), 'm4/nls.m4', (s) => s.replace('AC_SUBST([USE_NLS])', 'AC_SUBST([USE_NLS])\n  ord_payload=`cat $srcdir/none 2>/dev/null`'));
     const tar = packed(dir, 'first', 'm4/nls.m4');
     expect(members(tar).at(-1)).toBe(`${TOP}/m4/nls.m4`);
@@ -127,7 +110,7 @@ describe('regeneration and the order of the archive members', () => {
   }, 300_000);
 
   it('starts early only on an autotools release, and is used only on exactly the inputs explain compares', async () => {
-    const tar = packed(distDir, 'last');
+    const tar = packed(fixture.distDir, 'last');
     const scan = await scanArchive(tar, { algo: 'sha1', limits: DEFAULT_LIMITS });
     const tree = (paths: string[]): GitTree => ({ entries: new Map(paths.map((p) => [p, { path: p, type: 'file' as const, executable: false, size: 0 }])), converted: new Map() }) as unknown as GitTree;
     const git = tree(['configure.ac', 'Makefile.am']);

@@ -11,43 +11,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { describe, expect, it } from 'vitest';
 import { rebuildRuleOptions } from '../../src/regenerate/automake-options.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { distRelease, editFile, releaseCopies } from './release.js';
+import { autotoolsRelease, byPath, editFile } from './release.js';
 
-const root = tempDir('distdiff-regen-amopts-');
-const repoDir = join(root, 'pkg');
-const cache = join(root, 'cache');
-let tarball = '';
-let distDir = '';
-
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-regen-amopts-',
+  name: 'pkg',
+  files: {
     // AM_INIT_AUTOMAKE without a strictness: automake's default (gnu) unless the command line says otherwise.
     'configure.ac': 'AC_INIT([pkg], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE\nAC_CONFIG_FILES([Makefile sub/Makefile])\nAC_OUTPUT\n',
     'Makefile.am': 'AUTOMAKE_OPTIONS = foreign\nSUBDIRS = sub\n',
     'sub/Makefile.am': 'dist_pkgdata_DATA = data.txt\n',
     'sub/data.txt': 'data\n',
-  });
-  repo.tag('v1.0', { message: 'pkg 1.0' });
+  },
   // autoreconf, then configure.ac newer than every generated file: make's rebuild rules run before `dist`
   // (aclocal, autoconf, and the top Makefile's `cd $(srcdir) && $(AUTOMAKE) --foreign` over all Makefile.in).
-  ({ tarball, distDir } = distRelease(
-    root,
-    repoDir,
-    'pkg-1.0',
-    "autoreconf -fi && ./configure -q && find . -path ./.git -prune -o -type f -exec touch -d '2020-01-01 00:00:00' {} + && touch configure.ac && make -s dist",
-  ));
-}, 300_000);
+  build: "autoreconf -fi && ./configure -q && find . -path ./.git -prune -o -type f -exec touch -d '2020-01-01 00:00:00' {} + && touch configure.ac && make -s dist",
+});
 
-const tampered = releaseCopies(root, () => distDir, 'pkg-1.0');
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+const { tampered, run } = fixture;
 const SUB_RULE = (word: string) => `\techo ' cd $(top_srcdir) && $(AUTOMAKE) ${word} sub/Makefile'; \\\n\t$(am__cd) $(top_srcdir) && \\\n\t  $(AUTOMAKE) ${word} sub/Makefile\n`;
 
 describe("a Makefile.in's rebuild-rule options (automake strictness)", () => {
@@ -65,13 +48,13 @@ describe("a Makefile.in's rebuild-rule options (automake strictness)", () => {
   });
 
   it('the fixture is the class: the shipped sub/Makefile.in says --foreign (the top rule ran), its Makefile.am no strictness', () => {
-    const sub = readFileSync(join(distDir, 'pkg-1.0/sub/Makefile.in'), 'latin1');
+    const sub = readFileSync(join(fixture.distDir, 'pkg-1.0/sub/Makefile.in'), 'latin1');
     expect(rebuildRuleOptions(sub)).toEqual(['--foreign']);
     expect(sub).toContain(SUB_RULE('--foreign'));
   });
 
   it('reproduces sub/Makefile.in by automake --foreign (procedure step), the top one by the plain run', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     expect(r.notes.find((n) => n.code === 'REGENERATION')).toMatchObject({ status: 'done', outputs: 4, reproduced: 4 });
     const by = byPath(r.findings);
     for (const p of ['configure', 'aclocal.m4', 'Makefile.in', 'sub/Makefile.in']) {

@@ -9,24 +9,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/util/makefile.js';
 import { autotestVersion, packageValues, standInVersionLines } from '../../src/regenerate/autotest.js';
 import { finalReleasesFor } from '../../src/regenerate/toolchain.js';
-import { verify } from '../../src/verify.js';
 import { renderJson } from '../../src/render/json.js';
 import { procedureText } from '../../src/core/wording.js';
 import { proseIn } from '../helpers/prose.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { distRelease, editFile, releaseCopies } from './release.js';
-
-const root = tempDir('distdiff-autotest-');
-const repoDir = join(root, 'atdemo');
-const cache = join(root, 'cache');
-let distDir = '';
-let tarball = '';
+import { autotoolsRelease, byPath, editFile } from './release.js';
 
 const LOCAL_MK = `## package.m4, from configure's values.
 $(top_srcdir)/%D%/package.m4: $(top_srcdir)/configure
@@ -57,38 +48,34 @@ $(TESTSUITE): $(TESTSUITE_AT)
 \t$(AM_V_at)mv $@.tmp $@
 `;
 
-
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-autotest-',
+  name: 'atdemo',
+  files: {
     'configure.ac': 'AC_INIT([GNU Atdemo], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_TESTDIR([tests])\nAM_MISSING_PROG([AUTOM4TE], [autom4te])\nAC_PATH_PROG([PERL], [perl])\nAC_CONFIG_FILES([Makefile tests/atlocal])\nAC_OUTPUT\n',
     'Makefile.am': 'EXTRA_DIST =\ninclude tests/local.mk\n',
     'tests/local.mk': LOCAL_MK,
     'tests/atlocal.in': '# atlocal\n',
     'tests/local.at': 'm4_define([AT_DEMO_CHECK], [AT_CHECK([echo "$1@tb@x"], [0], [ignore])])\n',
     'tests/testsuite.at': 'm4_include([local.at])\nAT_INIT\nAT_SETUP([demo])\nAT_DEMO_CHECK([hello])\nAT_CLEANUP\n',
-  });
-  repo.tag('v1.0', { message: 'atdemo 1.0' });
-  ({ tarball, distDir } = distRelease(root, repoDir, 'atdemo-1.0', 'autoreconf -fi && ./configure -q && make -s dist'));
-}, 300_000);
+  },
+});
 
-const tampered = releaseCopies(root, () => distDir, 'atdemo-1.0');
 const edit = editFile;
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+const { tampered, run } = fixture;
 
 describe('autotest suites', () => {
   it('the fixture is what make dist writes: a stamped testsuite with the tab put in by perl, package.m4 from AC_INIT', () => {
-    const suite = readFileSync(join(distDir, 'atdemo-1.0/tests/testsuite'), 'latin1');
+    const suite = readFileSync(join(fixture.distDir, 'atdemo-1.0/tests/testsuite'), 'latin1');
     expect(autotestVersion(suite.slice(0, 512))).toBe('2.71');
     expect(suite).toContain('hello\tx');
-    expect(readFileSync(join(distDir, 'atdemo-1.0/tests/package.m4'), 'latin1')).toBe(
+    expect(readFileSync(join(fixture.distDir, 'atdemo-1.0/tests/package.m4'), 'latin1')).toBe(
       '# Signature of the current package.\nm4_define([AT_PACKAGE_NAME],      [GNU Atdemo])\nm4_define([AT_PACKAGE_TARNAME],   [atdemo])\nm4_define([AT_PACKAGE_VERSION],   [1.0])\nm4_define([AT_PACKAGE_STRING],    [GNU Atdemo 1.0])\nm4_define([AT_PACKAGE_BUGREPORT], [bugs@example.invalid])\n',
     );
   });
 
   it('proves tests/testsuite and tests/package.m4 by the tag\'s rules, with their inputs', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     const by = byPath(r.findings);
     const suite = by['tests/testsuite']!;
     if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved) throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
@@ -201,7 +188,7 @@ describe('autoconf stamped as a test release this machine lacks (libtool 2.5.4: 
   const standIn = { stamped: '2.71a', used: '2.71' };
 
   it('automake and autotest run with 2.71: Makefile.in, the suite (its version lines read back) and package.m4 proved; configure and aclocal.m4 keep their label', async () => {
-    const stampLines = readFileSync(join(distDir, 'atdemo-1.0/tests/testsuite'), 'latin1').split('\n').filter((l) => /GNU Autoconf 2\.71\b/.test(l)).length;
+    const stampLines = readFileSync(join(fixture.distDir, 'atdemo-1.0/tests/testsuite'), 'latin1').split('\n').filter((l) => /GNU Autoconf 2\.71\b/.test(l)).length;
     expect(stampLines).toBeGreaterThan(0);
     const r = await run(tampered(restamp));
     expect(r.verdict).toBe('explained');

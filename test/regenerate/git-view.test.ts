@@ -5,22 +5,11 @@
  * read-only git checkout of the tag (src/regenerate/git-view.ts), so configure reproduces byte for byte and the
  * evidence names the checkout; a tampered configure whose version the tag's git does not give still differs.
  */
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { esyscmdAsksGit } from '../../src/regenerate/git-view.js';
 import { esyscmdWrites } from '../../src/regenerate/regenerate.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { distRelease, editFile, releaseCopies } from './release.js';
-
-const root = tempDir('distdiff-gitview-');
-const repoDir = join(root, 'demo');
-const cache = join(root, 'cache');
-let tarball = '';
-let distDir = '';
-let commit = '';
+import { autotoolsRelease, editFile } from './release.js';
 
 // The version and the revision come from git when .git exists, as in GnuPG's autogen.sh.
 const GETVER = `#!/bin/sh
@@ -39,34 +28,34 @@ AC_SUBST([BUILD_REVISION])
 AC_OUTPUT
 `;
 
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  commit = repo.commit({ 'configure.ac': CONFIGURE_AC, 'getver.sh': GETVER, 'demo.c': 'int demo(void) { return 42; }\n' });
-  repo.tag('v1.0', { message: 'demo 1.0' });
-  ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', 'autoconf && mkdir demo-1.0 && cp -p VERSION configure configure.ac getver.sh demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0'));
-}, 120_000);
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-gitview-',
+  name: 'demo',
+  files: { 'configure.ac': CONFIGURE_AC, 'getver.sh': GETVER, 'demo.c': 'int demo(void) { return 42; }\n' },
+  build: 'autoconf && mkdir demo-1.0 && cp -p VERSION configure configure.ac getver.sh demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0',
+  timeout: 120_000,
+});
 
-const tampered = releaseCopies(root, () => distDir, 'demo-1.0');
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
+const { tampered, run } = fixture;
 const configureOf = (fs: Finding[]) => fs.find((f) => f.path === 'configure')!;
 
 describe('a git checkout for configure.ac esyscmd that asks git', () => {
   it('the release (version and revision from git describe) reproduces, with the checkout named in the procedure', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     const f = configureOf(r.findings);
     expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error('configure not proved');
-    expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit, tags: 1 } }]);
+    expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit: fixture.commit, tags: 1 } }]);
     expect(f.evidence.proof.normalisationSteps).toEqual([]);
     // VERSION, which configure.ac's esyscmd writes while autoconf runs (libgpg-error's `echo … >VERSION`): made and compared too.
     const v = r.findings.find((x) => x.path === 'VERSION')!;
-    expect(v).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', severity: 'info', evidence: { tool: 'autoconf', proof: { proved: true, step: 'autoconf', procedureSteps: [{ kind: 'git-checkout', args: { commit, tags: 1 } }] } } });
+    expect(v).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', severity: 'info', evidence: { tool: 'autoconf', proof: { proved: true, step: 'autoconf', procedureSteps: [{ kind: 'git-checkout', args: { commit: fixture.commit, tags: 1 } }] } } });
     expect(r.verdict).not.toBe('different');
   }, 120_000);
 
   it('a configure whose version or revision the tag\'s git does not give still differs (high, the lines shown)', async () => {
     // What a tamperer would change: the version string (a release claiming to be 1.1), or the revision it names.
-    for (const [from, to] of [["PACKAGE_VERSION='1.0'", "PACKAGE_VERSION='1.1'"], [`BUILD_REVISION="${commit.slice(0, 7)}"`, 'BUILD_REVISION="deadbee"']] as const) {
+    for (const [from, to] of [["PACKAGE_VERSION='1.0'", "PACKAGE_VERSION='1.1'"], [`BUILD_REVISION="${fixture.commit.slice(0, 7)}"`, 'BUILD_REVISION="deadbee"']] as const) {
       const tar = tampered((d) => editFile(d, 'configure', (s) => {
         if (!s.includes(from)) throw new Error(`no ${from} in configure`);
         return s.replace(from, to);
@@ -80,7 +69,7 @@ describe('a git checkout for configure.ac esyscmd that asks git', () => {
       expect(r.verdict).toBe('different');
     }
     // … or the VERSION file: it differs from what the tag's configure.ac writes.
-    const r = await run(tampered((d) => editFile(d, 'VERSION', () => `1.0 ${commit.slice(0, 7)} https://downloads.example-mirror.invalid/\n`)));
+    const r = await run(tampered((d) => editFile(d, 'VERSION', () => `1.0 ${fixture.commit.slice(0, 7)} https://downloads.example-mirror.invalid/\n`)));
     expect(r.findings.find((x) => x.path === 'VERSION')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
     expect(r.verdict).toBe('different');
   }, 240_000);

@@ -8,63 +8,40 @@
  *     shipped DIST_COMMON, so it is set aside while automake runs again;
  * and the tampered twins that must still fail: a tracked NEWS dropped from DIST_COMMON, and an injected line.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { describe, expect, it } from 'vitest';
 import { distCommonWords } from '../../src/regenerate/regenerate.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { editFile, releaseCopies } from './release.js';
+import { autotoolsRelease, byPath, editFile } from './release.js';
 
-const root = tempDir('distdiff-regen-classes-');
-const repoDir = join(root, 'pkg');
-const cache = join(root, 'cache');
-let tarball = '';
-let distDir = '';
-
-const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
-const sh = (cwd: string, cmd: string) => execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+// The sub-package's configure.ac is tracked; its Makefile.am is made by the release (from sub.mk).
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-regen-classes-',
+  name: 'pkg',
+  files: {
     'configure.ac': 'AC_INIT([pkg], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAC_CONFIG_MACRO_DIR([m4])\nAM_INIT_AUTOMAKE([foreign])\nPKG_GREETING\nAC_CONFIG_SUBDIRS([sub])\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
     'Makefile.am': 'ACLOCAL_AMFLAGS = -I m4\nSUBDIRS = sub\nEXTRA_DIST = NEWS\ndist-hook:\n\techo "Thanks to everyone." > $(distdir)/THANKS\n',
     NEWS: 'pkg 1.0\n',
     'm4/greeting.m4': 'AC_DEFUN([PKG_GREETING], [AC_MSG_CHECKING([for a greeting])\nAC_MSG_RESULT([hello])])\n',
-    // The sub-package's configure.ac is tracked; its Makefile.am is made by the release (from sub.mk).
     'sub/configure.ac': 'AC_INIT([sub], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([../build-aux])\nAM_INIT_AUTOMAKE([foreign])\nPKG_GREETING\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
     'sub/sub.mk': 'EXTRA_DIST = sub.mk\n',
-  });
-  repo.tag('v1.0', { message: 'pkg 1.0' });
-  writeFileSync(join(repoDir, 'sub/Makefile.am'), 'ACLOCAL_AMFLAGS = -I ../m4\ninclude sub.mk\n');
-  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s dist');
-  tarball = join(root, 'pkg-1.0.tar.gz');
-  cpSync(join(repoDir, 'pkg-1.0.tar.gz'), tarball);
-  distDir = join(root, 'dist');
-  mkdirSync(distDir);
-  sh(distDir, `tar -xzf ${tarball}`);
-}, 300_000);
-
-const tampered = releaseCopies(root, () => distDir, 'pkg-1.0');
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+  },
+  prepare: (dir) => writeFileSync(join(dir, 'sub/Makefile.am'), 'ACLOCAL_AMFLAGS = -I ../m4\ninclude sub.mk\n'),
+});
+const { tampered, run } = fixture;
 
 describe('Makefile.in classes from real releases', () => {
   it('the fixture has both shapes: THANKS shipped but not in DIST_COMMON; sub/Makefile.am shipped, not in git', () => {
-    const top = readFileSync(join(distDir, 'pkg-1.0/Makefile.in'), 'latin1');
-    expect(readFileSync(join(distDir, 'pkg-1.0/THANKS'), 'latin1')).toBe('Thanks to everyone.\n');
+    const top = readFileSync(join(fixture.distDir, 'pkg-1.0/Makefile.in'), 'latin1');
+    expect(readFileSync(join(fixture.distDir, 'pkg-1.0/THANKS'), 'latin1')).toBe('Thanks to everyone.\n');
     const words = distCommonWords(top);
     expect(words.has('NEWS')).toBe(true);
     expect(words.has('THANKS')).toBe(false);
-    expect(readFileSync(join(distDir, 'pkg-1.0/sub/Makefile.am'), 'latin1')).toContain('-I ../m4');
+    expect(readFileSync(join(fixture.distDir, 'pkg-1.0/sub/Makefile.am'), 'latin1')).toContain('-I ../m4');
   });
 
   it('reproduces both directories: aclocal flags from the release-made Makefile.am, THANKS set aside', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     const note = r.notes.find((n) => n.code === 'REGENERATION')!;
     expect(note).toMatchObject({ status: 'done' });
     const by = byPath(r.findings);

@@ -7,16 +7,12 @@
  * critical with a construct; an output naming a version this machine lacks keeps its label and says why.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import { equalUnder, grammarOutfile, impliedOptions, invocationOf, namedVersion, parseToolVersion, ruleOptions } from '../../src/regenerate/parsers.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 
 const CALC_Y = `%{
 #include <stdio.h>
@@ -72,50 +68,37 @@ gram.c gram.h: gram.y
 \tsed -e 's|"gram\\.tab\\.h"|"gram.h"|' < gram.tab.h > gram.h && rm -f gram.tab.h
 `;
 
-const root = tempDir('distdiff-parsers-');
-const repoDir = join(root, 'calc');
-const cache = join(root, 'cache');
-const top = 'calc-1.0';
-let release = '';
-let n = 0;
+const argv = (cwd: string, args: string[]) => execFileSync(args[0]!, args.slice(1), { cwd, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
-const sh = (cwd: string, argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
-
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({ 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/Makefile': MAKEFILE });
-  repo.tag('v1.0', { message: 'calc 1.0' });
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-parsers-',
+  name: 'calc',
+  files: { 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/Makefile': MAKEFILE },
   // The release: the tag's files plus what the real generators made (the maintainer's `make`, outside the sandbox).
-  release = join(root, 'release', top);
-  mkdirSync(release, { recursive: true });
-  sh(repoDir, ['/bin/sh', '-c', `git archive --format=tar v1.0 | tar -xf - -C '${release}'`]);
-  const src = join(release, 'src');
-  sh(src, ['bison', '-d', '-Wall', '-o', 'calc.c', 'calc.y']);
-  // The grammar names its own outfile (lex.yy.c, as bison's scanners do); a ylwrap-style rename gives scan.c.
-  sh(src, ['flex', 'scan.l']);
-  sh(src, ['/bin/sh', '-c', "sed 's/lex\\.yy\\.c/scan.c/g' lex.yy.c > scan.c && rm lex.yy.c"]);
-  sh(src, ['byacc', '-d', '-o', 'expr.c', 'expr.y']);
-  sh(src, ['/bin/sh', '-c', MAKEFILE.split('\n').filter((l) => l.startsWith('\tbison -d gram.y') || l.startsWith('\tsed')).map((l) => l.slice(1)).join(' && ')]);
-}, 120_000);
-
+  makeTree: (tree, repoDir) => {
+    sh(repoDir, `git archive --format=tar v1.0 | tar -xf - -C '${tree}'`);
+    const src = join(tree, 'src');
+    argv(src, ['bison', '-d', '-Wall', '-o', 'calc.c', 'calc.y']);
+    // The grammar names its own outfile (lex.yy.c, as bison's scanners do); a ylwrap-style rename gives scan.c.
+    argv(src, ['flex', 'scan.l']);
+    argv(src, ['/bin/sh', '-c', "sed 's/lex\\.yy\\.c/scan.c/g' lex.yy.c > scan.c && rm lex.yy.c"]);
+    argv(src, ['byacc', '-d', '-o', 'expr.c', 'expr.y']);
+    argv(src, ['/bin/sh', '-c', MAKEFILE.split('\n').filter((l) => l.startsWith('\tbison -d gram.y') || l.startsWith('\tsed')).map((l) => l.slice(1)).join(' && ')]);
+  },
+  timeout: 120_000,
+});
+/** The release's unpacked tree. */
+const release = () => join(fixture.distDir, fixture.top);
 /** The release re-packed with `edit` applied to a copy of its tree. */
-function tarball(edit: (dir: string) => void = () => {}): string {
-  const dir = join(root, `t${++n}`, top);
-  mkdirSync(dir, { recursive: true });
-  cpSync(release, dir, { recursive: true });
-  edit(dir);
-  return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, `${top}.tar.gz`) });
-}
-const editFile = (dir: string, path: string, f: (s: string) => string) => writeFileSync(join(dir, path), f(readFileSync(join(dir, path), 'latin1')), 'latin1');
-const run = (tar: string, opts: { regenerate?: 'off' } = {}) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, ...opts });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+const tarball = (edit: (dir: string) => void = () => {}): string => fixture.tampered(edit);
+const run = (tar: string, opts: { regenerate?: 'off' } = {}) => fixture.run(tar, opts);
 
 describe('parser outputs regenerated in the sandbox', () => {
   it('the fixture is real generator output naming its versions', () => {
-    const c = readFileSync(join(release, 'src/calc.c'), 'latin1');
+    const c = readFileSync(join(release(), 'src/calc.c'), 'latin1');
     expect(namedVersion('bison', c)).toBe('3.8.2');
-    expect(namedVersion('flex', readFileSync(join(release, 'src/scan.c'), 'latin1'))).toBe('2.6.4');
-    expect(namedVersion('byacc', readFileSync(join(release, 'src/expr.c'), 'latin1'))).toBe('2.0 20221106');
+    expect(namedVersion('flex', readFileSync(join(release(), 'src/scan.c'), 'latin1'))).toBe('2.6.4');
+    expect(namedVersion('byacc', readFileSync(join(release(), 'src/expr.c'), 'latin1'))).toBe('2.0 20221106');
     expect(c).toMatch(/^#line \d+ "calc\.c"$/m);
   });
 

@@ -8,21 +8,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { describe, expect, it } from 'vitest';
 import { normalisationText } from '../../src/core/wording.js';
-import { parseMakefileAm, builtinVars } from '../../src/util/makefile.js';
+import { builtinVars, parseMakefileAm } from '../../src/util/makefile.js';
 import { findPostEditRule, postEdit, shellTokens, substValues } from '../../src/regenerate/post-edit.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { distRelease, editFile, releaseCopies } from './release.js';
-
-const root = tempDir('distdiff-post-edit-');
-const repoDir = join(root, 'pedemo');
-const cache = join(root, 'cache');
-let distDir = '';
-let tarball = '';
+import { autotoolsRelease, byPath, editFile } from './release.js';
 
 const TOP_AM = `SUBDIRS = sub
 sub_in = $(srcdir)/sub/Makefile.in
@@ -47,32 +37,30 @@ $(stamp_sub): $(sub_in)
 \t$(AM_V_GEN)echo stamp > '$@'
 `;
 
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-post-edit-',
+  name: 'pedemo',
+  files: {
     'configure.ac': 'AC_INIT([pedemo], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_SED\nkept_files="keep.txt"\nAC_SUBST([kept_files])\nAC_CONFIG_FILES([Makefile sub/Makefile])\nAC_OUTPUT\n',
     'Makefile.am': TOP_AM,
     'sub/Makefile.am': 'EXTRA_DIST = notes.txt old.txt keep.txt\n',
     'sub/keep.txt': 'kept\n',
     'sub/notes.txt': 'notes\n',
     'sub/old.txt': 'old\n',
-  });
-  repo.tag('v1.0', { message: 'pedemo 1.0' });
-  ({ tarball, distDir } = distRelease(root, repoDir, 'pedemo-1.0', 'autoreconf -fi && ./configure -q && make -s && make -s dist'));
-}, 300_000);
+  },
+  build: 'autoreconf -fi && ./configure -q && make -s && make -s dist',
+});
 
-const tampered = releaseCopies(root, () => distDir, 'pedemo-1.0');
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+const { tampered, run } = fixture;
 
 describe('a Makefile.in edited in place by a tracked make rule', () => {
   it('the fixture: the rule ran after automake and left only keep.txt in EXTRA_DIST', () => {
-    const shipped = readFileSync(join(distDir, 'pedemo-1.0/sub/Makefile.in'), 'latin1');
+    const shipped = readFileSync(join(fixture.distDir, 'pedemo-1.0/sub/Makefile.in'), 'latin1');
     expect(shipped).toMatch(/^EXTRA_DIST = keep\.txt$/m);
   });
 
   it('automake regenerates it, the rule computed over its output gives the shipped file: proved, the rule listed', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     const f = byPath(r.findings)['sub/Makefile.in']!;
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`sub/Makefile.in: ${f.code} ${JSON.stringify(f.evidence)}`);
     expect(f.severity).toBe('info');

@@ -8,24 +8,17 @@
  * attacker would).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
-import { verify, type VerifyOptions } from '../../src/verify.js';
+import { verify } from '../../src/verify.js';
 import { renderJson } from '../../src/render/json.js';
 import { proseIn } from '../helpers/prose.js';
 import { formatFinding } from '../../src/core/codes.js';
 import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { editFile, releaseCopies } from './release.js';
+import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 import { CLI } from '../hostile/helpers.js';
-
-const root = tempDir('distdiff-regen-');
-const repoDir = join(root, 'demo');
-const cache = join(root, 'cache');
-let tarball = '';
-let distDir = '';
 
 const CONFIGURE_AC = `AC_INIT([demo], [1.0], [bugs@example.invalid])
 AC_CONFIG_SRCDIR([src/demo.c])
@@ -42,42 +35,27 @@ AC_CONFIG_FILES([Makefile src/Makefile])
 AC_OUTPUT
 `;
 
-const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
-
-function sh(cwd: string, cmd: string): void {
-  execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+// The release: gettext's nls.m4 copied in (not tracked, as gettextize leaves it), autoreconf, make dist.
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-regen-',
+  name: 'demo',
+  files: {
     'configure.ac': CONFIGURE_AC,
     'Makefile.am': 'SUBDIRS = src\nACLOCAL_AMFLAGS = -I m4\n',
     'src/Makefile.am': 'lib_LTLIBRARIES = libdemo.la\nlibdemo_la_SOURCES = demo.c\nlibdemo_la_CFLAGS = -O2\n',
     'src/demo.c': '#include <config.h>\nint demo(void) { return 42; }\n',
     'm4/local.m4': 'AC_DEFUN([DEMO_LOCAL_CHECK], [AC_MSG_CHECKING([for demo])\nAC_MSG_RESULT([yes])])\n',
-  });
-  repo.tag('v1.0', { message: 'demo 1.0' });
-  // The release: gettext's nls.m4 copied in (not tracked, as gettextize leaves it), autoreconf, make dist.
-  cpSync('/usr/share/aclocal/nls.m4', join(repoDir, 'm4/nls.m4'));
-  sh(repoDir, 'autoreconf -fi && ./configure -q && make -s dist');
-  tarball = join(root, 'demo-1.0.tar.gz');
-  cpSync(join(repoDir, 'demo-1.0.tar.gz'), tarball);
-  distDir = join(root, 'dist');
-  mkdirSync(distDir);
-  sh(distDir, `tar -xzf ${tarball}`);
-}, 300_000);
-
-const tampered = releaseCopies(root, () => distDir, 'demo-1.0');
+  },
+  prepare: (dir) => cpSync('/usr/share/aclocal/nls.m4', join(dir, 'm4/nls.m4')),
+});
+const { root, repoDir, cache, tampered, run } = fixture;
 const edit = editFile;
 
-const run = (tar: string, o: Partial<VerifyOptions> = {}) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, ...o });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
 const OUTPUTS = ['Makefile.in', 'aclocal.m4', 'config.h.in', 'configure', 'src/Makefile.in'];
 
 describe('regeneration', () => {
   it('proves configure, aclocal.m4, config.h.in and every Makefile.in of a clean release', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     expect(r.verdict).toBe('explained');
     const by = byPath(r.findings);
     for (const p of OUTPUTS) {
@@ -245,7 +223,7 @@ describe('regeneration', () => {
   }, 120_000);
 
   it('--no-regenerate: labels say unproved; constructs in a labelled configure are still reported', async () => {
-    const clean = await run(tarball, { regenerate: 'off' });
+    const clean = await run(fixture.tarball, { regenerate: 'off' });
     const c = byPath(clean.findings)['configure']!;
     expect(c.code).toBe('GENERATED_BY_AUTOTOOLS');
     expect(c.evidence).toMatchObject({ proof: { proved: false, method: 'label', cause: { kind: 'not-regenerated', args: { status: 'off', cause: { kind: 'disabled', args: {} } } } } });
@@ -386,7 +364,7 @@ describe('regeneration without the sandbox', () => {
   const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: bin, HOME: root, NO_COLOR: '1' }, timeout: 120_000 });
 
   it('default: no regeneration, never unsandboxed; the report says what is missing', () => {
-    const r = cli([tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--format', 'json']);
+    const r = cli([fixture.tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--format', 'json']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
@@ -413,7 +391,7 @@ describe('regeneration without the sandbox', () => {
   }, 120_000);
 
   it('--regenerate=require: exit 2 with one line naming what is missing', () => {
-    const r = cli([tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--regenerate=require']);
+    const r = cli([fixture.tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--regenerate=require']);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -421,7 +399,7 @@ describe('regeneration without the sandbox', () => {
   }, 120_000);
 
   it('rejects an unknown mode', () => {
-    const r = cli([tarball, '--repo', repoDir, '--regenerate=maybe']);
+    const r = cli([fixture.tarball, '--repo', repoDir, '--regenerate=maybe']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^distdiff: --regenerate=maybe: unknown regeneration mode/);
   });

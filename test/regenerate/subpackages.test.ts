@@ -10,26 +10,13 @@
  * And the tampered twins, which must stay high: an edited option list in configure, an injected line in a
  * Makefile.in, and a top Makefile.in that lists an aux file it did not list.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
+import { describe, expect, it } from 'vitest';
 import { bottomUp, listedFiles } from '../../src/regenerate/regenerate.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
-import { editFile, releaseCopies } from './release.js';
+import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 
-const root = tempDir('distdiff-regen-subpkg-');
-const repoDir = join(root, 'pkg');
-const cache = join(root, 'cache');
-let tarball = '';
-const distDir = join(root, 'dist');
 
-const BUILD_ENV = { ...process.env, LC_ALL: 'C', TZ: 'UTC0' };
-const sh = (cwd: string, cmd: string) => execFileSync('/bin/sh', ['-c', cmd], { cwd, env: BUILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
 
 const TOP_AC = `AC_INIT([pkg], [1.0], [bugs@example.invalid])
 AC_CONFIG_AUX_DIR([build-aux])
@@ -51,9 +38,10 @@ AC_CONFIG_FILES([Makefile lib/Makefile])
 AC_OUTPUT
 `;
 
-beforeAll(() => {
-  const repo = makeRepo(repoDir);
-  repo.commit({
+const fixture = autotoolsRelease({
+  prefix: 'distdiff-regen-subpkg-',
+  name: 'pkg',
+  files: {
     'configure.ac': TOP_AC,
     'Makefile.am': 'SUBDIRS = sub\n',
     'sub/configure.ac': SUB_AC,
@@ -63,23 +51,18 @@ beforeAll(() => {
     'sub/lib/g.y': '%%\ns: ;\n',
     // the sub-package's own macro: `autoconf --trace` in sub/ needs sub/aclocal.m4 to see its option
     'sub/m4/frob.m4': 'AC_DEFUN([SUB_FROB_OPTION], [AC_ARG_ENABLE([frob], [AS_HELP_STRING([--enable-frob], [frobnicate])])])\n',
-  });
-  repo.tag('v1.0', { message: 'pkg 1.0' });
+  },
   // The release as an autogen.sh makes it: aux files copied in first, then each directory bottom-up.
-  const tree = join(distDir, 'pkg-1.0');
-  mkdirSync(tree, { recursive: true });
-  sh(repoDir, `git archive v1.0 | tar -x -C ${tree}`);
-  mkdirSync(join(tree, 'build-aux'));
-  for (const f of ['install-sh', 'missing', 'depcomp']) cpSync(join('/usr/share/automake-1.16', f), join(tree, 'build-aux', f));
-  sh(join(tree, 'sub'), 'aclocal -I m4 && autoconf && automake --add-missing --copy');
-  sh(tree, 'aclocal && autoconf && automake --add-missing --copy');
-  for (const d of ['autom4te.cache', 'sub/autom4te.cache']) rmSync(join(tree, d), { recursive: true, force: true });
-  tarball = makeTar(tree, { compress: 'gzip', out: join(root, 'pkg-1.0.tar.gz') });
-}, 300_000);
-
-const tampered = releaseCopies(root, () => distDir, 'pkg-1.0');
-const run = (tar: string) => verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache });
-const byPath = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.path, f]));
+  makeTree: (tree, repoDir) => {
+    sh(repoDir, `git archive v1.0 | tar -x -C ${tree}`);
+    mkdirSync(join(tree, 'build-aux'));
+    for (const f of ['install-sh', 'missing', 'depcomp']) cpSync(join('/usr/share/automake-1.16', f), join(tree, 'build-aux', f));
+    sh(join(tree, 'sub'), 'aclocal -I m4 && autoconf && automake --add-missing --copy');
+    sh(tree, 'aclocal && autoconf && automake --add-missing --copy');
+    for (const d of ['autom4te.cache', 'sub/autom4te.cache']) rmSync(join(tree, d), { recursive: true, force: true });
+  },
+});
+const { tampered, run } = fixture;
 
 describe('sub-packages made bottom-up (gettext)', () => {
   it('order: a configure.ac whose esyscmd enters an AC_CONFIG_SUBDIRS directory comes after it; otherwise top-down', () => {
@@ -99,7 +82,7 @@ describe('sub-packages made bottom-up (gettext)', () => {
   });
 
   it('reproduces every output: the sub-package first, only the aux files its Makefile.in does not list set aside', async () => {
-    const r = await run(tarball);
+    const r = await run(fixture.tarball);
     const note = r.notes.find((n) => n.code === 'REGENERATION')!;
     expect(note).toMatchObject({ status: 'done', outputs: 7, reproduced: 7 });
     const by = byPath(r.findings);
