@@ -40,7 +40,7 @@ import { blobId } from '../scan/blob-id.js';
 import { runMakeCommands } from './autotest.js';
 import { writeGitView, type GitCheckout } from './git-view.js';
 import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type Makefile, type ResolvedRule } from '../util/makefile.js';
-import { shellTokens } from '../util/shell-tokens.js';
+import { shellTokens, type ShellToken } from '../util/shell-tokens.js';
 import { runSandboxed, type SandboxLimits } from './sandbox.js';
 import type { RegenInput, RegeneratedOutput } from './types.js';
 
@@ -79,19 +79,14 @@ const refuse = (r: ReplayRefusal): never => {
   throw new Refused(r);
 };
 
-/**
- * A token of the shell tokenizer in the form read here: words of text / var / sub segments (either the segment
- * shapes of post-edit.ts's reader or util/shell-tokens.ts's `kind`-tagged ones), a newline operator as `;`.
- */
-function asTok(t: unknown): Tok {
-  const x = t as { op?: string; word?: Record<string, unknown>[] };
-  if (x.op !== undefined) return { op: x.op === '\n' ? ';' : x.op };
+/** A token of util/shell-tokens.ts in the form read here: text / var / sub segments, a newline operator as `;`. */
+function asTok(t: ShellToken): Tok {
+  if ('op' in t) return { op: t.op === '\n' ? ';' : t.op };
   return {
-    word: (x.word ?? []).map((g): Seg => {
-      if (g.kind === 'text') return { text: String(g.text), quoted: g.quote !== '' };
-      if (g.kind === 'var') return { var: String(g.name), quoted: !!g.quoted };
-      if (g.kind === 'sub') return { sub: String(g.command), quoted: !!g.quoted };
-      return g as Seg;
+    word: t.word.map((g): Seg => {
+      if (g.kind === 'text') return { text: g.text, quoted: g.quote !== '' };
+      if (g.kind === 'var') return { var: g.name, quoted: g.quoted };
+      return { sub: g.command, quoted: g.quoted };
     }),
   };
 }
