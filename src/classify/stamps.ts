@@ -43,29 +43,59 @@ const UNRELEASED = /\[unreleased\]|\bunreleased\b|(?<=")(?:DEV|dev)(?=")/gi;
 /** What `date` prints around a date (libssh2's maketgz: "Sun 29 Aug 2021 08:37:50 PM UTC"): the weekday before, the time and zone after. */
 const WEEKDAY = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\u0000/g;
 const TIME_AFTER = /\u0000\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+(?:UTC|GMT|[A-Z]{3,4}|[+-]\d{4}))?/g;
-/** A number of the version where a line names that part (`#define LIBSSH2_VERSION_MINOR 10`), or the version encoded (`0x010a00`, 21000). */
-const PART_NAMES: readonly [RegExp, number][] = [[/MAJOR/i, 0], [/MINOR/i, 1], [/MICRO|PATCH/i, 2]];
+/** The `_`-separated words of a line's identifiers (`LIBSSH2_VERSION_NUM` → LIBSSH2, VERSION, NUM), per identifier, lower-cased. */
+const identifierWords = (t: string): string[][] => [...t.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0].toLowerCase().split('_').filter(Boolean));
+const VERSION_WORD = /^(?:version|ver|vers)$/;
+/** The part an identifier names together with a version word (`LIBSSH2_VERSION_MINOR`, `JSON_C_MAJOR_VERSION`): 0 major, 1 minor, 2 micro/patch. */
+const PART_WORDS: Record<string, number> = { major: 0, minor: 1, micro: 2, patch: 2 };
+const NUMBER = /\b(?:0x[0-9a-fA-F]+|\d+)\b/g;
 
 /**
- * The tarball line with the version's numbers masked: an encoding of the version (MAJOR*10000+MINOR*100+MICRO, 0xMMmmpp,
- * as `versionNumbers` computes them) anywhere, and on a line naming one part (MAJOR/MINOR/MICRO/PATCH) that part as a
- * whole number. Git's side then has any number there (the previous version's); undefined when nothing was masked.
+ * A line naming the version whose numbers are the release's (libssh2's `#define LIBSSH2_VERSION_MINOR 10`,
+ * `#define LIBSSH2_VERSION_NUM 0x010a00`), with git's line holding other numbers there: both lines with those
+ * numbers masked, or undefined. The line must have an identifier with a version word (VERSION, VER); a number may
+ * be the version encoded (MAJOR*10000+MINOR*100+MICRO, 0xMMmmpp) where git has a smaller number in the same
+ * notation (a version goes forward), or, where that identifier also names one part (MAJOR, MINOR, MICRO, PATCH),
+ * that part as a whole number, once. Every other number stands as it was: a constant of code that became the
+ * version's encoding (`LEVEL_MASK 0x1F` → `0x050401`) or a number next to "dispatch" is no stamp.
  */
-function maskVersionNumbers(t: string, version: string | undefined): string | undefined {
+function maskVersionNumbers(t: string, g: string, version: string | undefined): { t: string; g: string } | undefined {
   const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])/.exec(version) : null;
   if (!m) return undefined;
+  const ids = identifierWords(t).filter((w) => w.some((x) => VERSION_WORD.test(x)));
+  if (!ids.length) return undefined;
   const nums = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
   const codes: string[] = [];
   if (nums[1]! < 100 && nums[2]! < 100) codes.push(String(nums[0]! * 10000 + nums[1]! * 100 + nums[2]!));
   if (nums.every((n) => n < 256)) codes.push(`0x${nums.map((n) => n.toString(16).padStart(2, '0')).join('')}`);
-  let out = t.replace(/\b(?:0x[0-9a-fA-F]+|\d+)\b/g, (w) => (codes.includes(w.toLowerCase()) ? MASK : w));
-  const part = PART_NAMES.find(([re]) => re.test(t));
-  if (part && (part[1] < 2 || m[3] !== undefined)) {
-    const want = String(nums[part[1]]);
-    const words = [...out.matchAll(/\b\d+\b/g)].filter((w) => w[0] === want);
-    if (words.length === 1) out = out.slice(0, words[0]!.index) + MASK + out.slice(words[0]!.index! + want.length);
+  const parts = new Set(ids.flatMap((w) => w.filter((x) => x in PART_WORDS).map((x) => PART_WORDS[x]!)));
+  const part = parts.size === 1 ? [...parts][0]! : undefined;
+  const tn = [...t.matchAll(NUMBER)];
+  const gn = [...g.matchAll(NUMBER)];
+  if (tn.length !== gn.length) return undefined;
+  const value = (w: string) => (/^0x/i.test(w) ? parseInt(w.slice(2), 16) : Number(w));
+  const masked = new Set<number>();
+  tn.forEach((w, i) => {
+    const was = gn[i]![0];
+    if (codes.includes(w[0].toLowerCase()) && /^0x/i.test(was) === /^0x/i.test(w[0]) && value(was) < value(w[0])) masked.add(i);
+  });
+  if (part !== undefined && (part < 2 || m[3] !== undefined)) {
+    const want = String(nums[part]);
+    const at = tn.flatMap((w, i) => (w[0] === want && !/^0x/i.test(gn[i]![0]) ? [i] : []));
+    if (at.length === 1) masked.add(at[0]!);
   }
-  return out === t ? undefined : out;
+  if (!masked.size) return undefined;
+  const mask = (s: string, ws: RegExpMatchArray[]) => {
+    let out = '';
+    let from = 0;
+    ws.forEach((w, i) => {
+      if (!masked.has(i)) return;
+      out += s.slice(from, w.index) + MASK;
+      from = w.index! + w[0].length;
+    });
+    return out + s.slice(from);
+  };
+  return { t: mask(t, tn), g: mask(g, gn) };
 }
 /** Runs of blanks read as one (a release script's sed rewriting `#define X    "1.9.0_DEV"` as `#define X "1.10.0"`). */
 const blanks = (s: string) => s.replace(/[ \t]+/g, ' ');
@@ -187,14 +217,15 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       const t = added[k]!.text.replace(/\r$/, '');
       const g = removed[k]!.replace(/\r$/, '');
       const hasVersion = versionRe ? (versionRe.lastIndex = 0, versionRe.test(t)) : false;
-      const numbers = hasVersion || hasDate(t, near) ? undefined : maskVersionNumbers(t, version);
+      const numbers = hasVersion || hasDate(t, near) ? undefined : maskVersionNumbers(t, g, version);
       if (!hasVersion && !hasDate(t, near) && numbers === undefined) return undefined;
       versionSeen ||= hasVersion || numbers !== undefined;
       // a URL gaining ?h=<tag> (cgit links pinned to the release)
-      const tm = squeeze(maskDates(versionRe ? (numbers ?? t).replace(versionRe, MASK) : (numbers ?? t), near)).replace(/[?&]h=\u0000/g, '').replace(WEEKDAY, MASK).replace(TIME_AFTER, MASK);
-      let gm = squeeze(maskDates(tagShape ? g.replace(tagShape, MASK) : g).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
-      // the previous version's numbers where the release wrote its own: any number of git's at a masked place
-      if (numbers !== undefined) gm = gm.replace(/\b(?:0x[0-9a-fA-F]+|\d+)\b/g, MASK);
+      const tn = numbers?.t ?? t;
+      const tm = squeeze(maskDates(versionRe ? tn.replace(versionRe, MASK) : tn, near)).replace(/[?&]h=\u0000/g, '').replace(WEEKDAY, MASK).replace(TIME_AFTER, MASK);
+      // the previous version's numbers where the release wrote its own: git's number at each masked place
+      const gn = numbers?.g ?? g;
+      const gm = squeeze(maskDates(tagShape ? gn.replace(tagShape, MASK) : gn).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
       // git's side may name the version macro where the tarball has the literal ("8.14.1" for LIBCURL_VERSION)
       if (tm !== gm && blanks(tm) !== blanks(gm) && !macroBecameVersion(gm, tm) && !macroBecameVersion(blanks(gm), blanks(tm)) && !thRestamped(g, t, versionRe, near)) return undefined;
       lines.push(added[k]!.at);

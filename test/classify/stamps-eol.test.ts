@@ -49,6 +49,22 @@ describe('stampsClassifier', () => {
     expect(await ssh(SSH_TAR.replace('08:37:50 PM UTC"', '08:37:50 PM UTC" ; system("x")'))).toBeUndefined();
     expect(await ssh(SSH_TAR.replace('int x;', 'int x = 10;'))).toBeUndefined();
   });
+  it("the version's numbers only where a line names the version, going forward (red team: a constant set to the version's encoding)", async () => {
+    // What a tamperer would change: a constant of code set to the release's encoding (xz 5.4.1's
+    // `LZMA_PRESET_LEVEL_MASK UINT32_C(0x1F)` → 0x050401 was VERSION_STAMP low, exit 0), a number on a line
+    // that merely contains "patch"/"minor" (dispatch), an encoded version moved backwards, a decimal made hex.
+    expect(await stamp('#define LZMA_PRESET_LEVEL_MASK  UINT32_C(0x1F)\n', '#define LZMA_PRESET_LEVEL_MASK  UINT32_C(0x050401)\n', '5.4.1')).toBeUndefined();
+    expect(await stamp('#define BUF_MAX 4096\n', '#define BUF_MAX 50401\n', '5.4.1')).toBeUndefined();
+    expect(await ssh(SSH_TAR.replace('int x;', 'int x = 11000;'))).toBeUndefined();
+    expect(await stamp('if (dispatch_depth > 16) abort();\n', 'if (dispatch_depth > 1) abort();\n', '5.4.1')).toBeUndefined();
+    expect(await stamp('if (__GNUC_MINOR__ >= 3)\n', 'if (__GNUC_MINOR__ >= 4)\n', '5.4.1')).toBeUndefined();
+    expect(await stamp('#define X_VERSION_NUM 0x060000\n', '#define X_VERSION_NUM 0x050401\n', '5.4.1')).toBeUndefined();
+    expect(await stamp('#define X_VERSION_NUM 50300\n', '#define X_VERSION_NUM 0x050401\n', '5.4.1')).toBeUndefined();
+    // The release's own: a part named beside a version word, an encoding that moved forward.
+    expect(await stamp('#define JSON_C_MINOR_VERSION 3\n', '#define JSON_C_MINOR_VERSION 4\n', '5.4.1')).toMatchObject({ code: 'VERSION_STAMP', evidence: { lines: [1] } });
+    expect(await stamp('set(X_VERSION_NUM 50300) # 0x1F\n', 'set(X_VERSION_NUM 50401) # 0x1F\n', '5.4.1')).toMatchObject({ code: 'VERSION_STAMP', evidence: { lines: [1] } });
+    expect(await stamp('set(X_VERSION_NUM 50300) # 0x1F\n', 'set(X_VERSION_NUM 50401) # 0x2F\n', '5.4.1')).toBeUndefined();
+  });
   it('exposes the line check', () => {
     expect(stampOnlyChanges('a\nb 2023-01-01\nc\n', 'a\nb 2024-03-09\nc\n')).toEqual({ lines: [2], versionSeen: false });
   });
