@@ -134,7 +134,7 @@ const VARIANTS = [
   ['errcodes-line', 'libgpg-error-1.51', 1, 'src/err-codes.h', 'high'], ['camelcase-header', 'gpgme-1.18.0', 1, 'lang/qt/src/DN', 'high'],
   ['ltmain-moved', 'libarchive-3.7.4', 1, 'build/autoconf/ltmain.sh', 'high'], ['po-format', 'xz-5.4.1', 1, 'po/fr.po', 'high'],
   ['gmo-format', 'sed-4.9', 1, 'po/fr.gmo', 'high'], ['po-fetched-format', 'sed-4.9', 1, 'po/de.po', 'high'],
-  ['stamp-code', 'xz-5.4.1', 1, 'src/liblzma/api/lzma/container.h', 'high'],
+  ['stamp-code', 'xz-5.4.1', 1, 'src/liblzma/api/lzma/container.h', 'high'], ['help-code', 'less-668', 1, 'help.c', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

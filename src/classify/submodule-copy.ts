@@ -279,7 +279,8 @@ async function generatedFromPinned(state: State, ctx: ClassifyContext, path: str
   // gperf run by its full path (`Command-line: /usr/bin/gperf …`, bison 3.8.2's) is still gperf
   const head = content.subarray(0, 8192).toString('latin1').replace(/^(\/\* Command-line: )\S*\/gperf /m, '$1gperf ');
   const made = generatorSource(path, head, new Set(dests.keys()));
-  if (!made) return undefined;
+  // a free-form banner is no gperf/bison header (see generatorSource): not proved here
+  if (!made || made.banner) return undefined;
   const placed = dests.get(made.source)!;
   const shipped = ctx.diffs.find((d) => d.path === made.source && d.status === 'tarball-only')?.tarball?.oid;
   if (shipped !== undefined) {

@@ -161,6 +161,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     sourceCopy?: { submodule: string; commit: string; file: string };
     /** generator bison/flex/byacc: why regenerating it in the sandbox did not prove it (src/regenerate/parsers.ts). */
     parserProof?: ParserUnproved;
+    /** generator named by a free-form banner: the file is the source's bytes as a C character array and nothing else (embeddedCopy). */
+    embedded?: boolean;
   };
   /** A bison/flex/byacc output made again in the sandbox from the tracked grammar, identical (src/regenerate/parsers.ts). */
   GENERATED_PARSER_PROVED: ParserRun & { outputs: string[] };
