@@ -16,7 +16,8 @@
  *                            NAME.patch: gettext's libtextstyle/build-aux/test-driver.diff, applied by its
  *                            autogen.sh), the patch itself judged as any other file
  *   an empty make rule       in a makefile, `TARGET…:;` for targets the file defines nowhere else (a
- *                            bootstrap script's `install-dvi:;` appended to po/Makefile.in.in)
+ *                            bootstrap script's `install-dvi:;` appended to po/Makefile.in.in) — plain names only:
+ *                            no special target (`.IGNORE`, `.SILENT`, `.DEFAULT` …), pattern or variable
  *   a moved interpreter      the first line, `#!` naming the interpreter a known version's first line names
  *                            in the other of /bin and /usr/bin, same arguments (a distribution's packaging
  *                            rewrote it: `#! /bin/sh` → `#!/usr/bin/sh`)
@@ -172,6 +173,9 @@ function newEmptyRule(path: string, line: string, lines: readonly string[], at: 
   const m = EMPTY_RULE.exec(line);
   if (!m) return false;
   const targets = m[1]!.split(/[ \t]+/);
+  // make's special targets (.IGNORE, .SILENT, .DEFAULT, .SUFFIXES, .ONESHELL …) change how every rule runs; a pattern
+  // (`%.gmo:;`) or a variable's expansion names files the line does not show: only plain target names
+  if (targets.some((t) => /^\.|[%$*?[]/.test(t))) return false;
   return lines.every((other, i) => {
     if (i === at - 1 || /^\t/.test(other)) return true;
     const head = /^([^:#=]+?)[ \t]*::?(?!=)/.exec(other);

@@ -251,6 +251,16 @@ describe('line-level provenance', () => {
     expect(f).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 4, unaccountedLines: 1 } });
   });
 
+  it("an appended empty rule for one of make's special targets or a pattern is not accounted for (red team 13: `.IGNORE:;` makes make ignore every recipe's failure)", () => {
+    // What a tamperer would append beside the bootstrap's empty rules: a special target that changes how every rule
+    // of the makefile runs (.IGNORE ignores errors, .SILENT hides commands, .DEFAULT "makes" any missing file by
+    // doing nothing, .SUFFIXES drops suffix rules), or an empty pattern rule that makes every .gmo by doing nothing.
+    for (const extra of ['.IGNORE:;', '.SILENT:;', '.DEFAULT:;', '.SUFFIXES:;', '.ONESHELL:;', '%.gmo:;', '$(CATALOGS):;'])
+      expect(classifyUpstream('po/Makefile.in.in', Buffer.from(makefileInIn('0.19', ['install-dvi:;', 'install-ps:;', 'install-pdf:;', extra])), db, { releaseDate: '2022-04-15' }), extra).toMatchObject({
+        code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 4, unaccountedLines: 1 },
+      });
+  });
+
   it('xz 5.6 recreation: the novel lines of the serial-30 build-to-host.m4 are exactly the injected payload and serial line', () => {
     const copy = xzRecreation('# build-to-host.m4 serial 30');
     const f = classifyUpstream('m4/build-to-host.m4', Buffer.from(copy), db, { releaseDate: '2024-02-24' });
