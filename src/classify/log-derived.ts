@@ -22,6 +22,7 @@ import type { PathDiff } from '../core/types.js';
 import { normaliseLine } from '../git/history.js';
 import { baseOf, dirOf } from './paths.js';
 import { newestChangelogEntry } from './changelog.js';
+import { applyAmendment, trackedAmendments } from './log-amend.js';
 import { docEditClassifier } from './doc-edit.js';
 import { fallbackFinding } from './fallback.js';
 import { findConstructs } from './suspicious.js';
@@ -76,6 +77,8 @@ export interface LogTrace {
   traced: number;
   fromTemplate: number;
   untraced: { line: number; text: string }[];
+  /** Lines traced to a commit message as a tracked amend file corrects it (./log-amend.ts), and those files. */
+  amended?: { files: string[]; commits: number; lines: number };
   /** from: the previous tag; since: no earlier tag, the commits from the log's oldest entry (YYYY-MM-DD) on. */
   range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   templates: string[];
@@ -89,10 +92,32 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   for (const s of templates.values()) for (const l of s) template.add(l);
   const authors = await history.authors();
   const lines = text.split('\n');
-  // The oldest heading dates the log's start: commit messages from (a week before) then on.
+  // The oldest heading dates the log's start: commit messages from (a week before) then on. A heading the tracked
+  // template has is not the script's (findutils appends its tracked ChangeLog-2013 to gitlog-to-changelog --since=2014).
   let oldest: string | undefined;
-  if (kind === 'log') for (const l of lines) { const h = HEADING.exec(l.trim()); if (h && (!oldest || h[1]! < oldest)) oldest = h[1]!; }
+  if (kind === 'log') for (const l of lines) { const h = HEADING.exec(l.trim()); if (h && !template.has(normaliseLine(l)) && (!oldest || h[1]! < oldest)) oldest = h[1]!; }
   const messages = kind === 'log' ? await history.messageLines(oldest ? shiftDays(oldest, -7) : undefined) : new Set<string>();
+  // Commit messages as a tracked amend file corrects them (gitlog-to-changelog --amend=FILE): their lines, none carrying a construct.
+  const amendedLines = new Set<string>();
+  const amendFiles: string[] = [];
+  let amendedCommits = 0;
+  if (kind === 'log' && history.message) {
+    for (const { file, amendments } of await trackedAmendments(ctx)) {
+      let used = false;
+      for (const a of amendments) {
+        const message = await history.message(a.oid);
+        if (message === undefined) continue;
+        used = true;
+        amendedCommits++;
+        for (const l of applyAmendment(message, a).split('\n')) {
+          const t = normaliseLine(l);
+          if (t && !findConstructs(t, path).length) amendedLines.add(t);
+        }
+      }
+      if (used) amendFiles.push(file);
+    }
+  }
+  let amended = 0;
   let count = 0;
   let traced = 0;
   let fromTemplate = 0;
@@ -123,6 +148,10 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       // gitlog-to-changelog: the message's lines, tab-indented; --append-dot adds a full stop.
       const bare = l.replace(BULLET, '');
       if (messages.has(l) || messages.has(bare) || (l.endsWith('.') && messages.has(l.slice(0, -1))) || isCoAuthor(l, isAuthor)) return void traced++;
+      if (amendedLines.has(l) || amendedLines.has(bare) || (l.endsWith('.') && amendedLines.has(l.slice(0, -1)))) {
+        amended++;
+        return void traced++;
+      }
       // `git log [--stat]` layout: Author/Date/Merge lines and diffstat lines.
       const author = /^Author: (.+?) <([^<>\s]*)>$/.exec(l);
       if (author ? isAuthor(author[1], author[2]) : GIT_LOG_STRUCTURE.test(l)) return void traced++;
@@ -150,7 +179,7 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
-  return { kind, lines: count, traced, fromTemplate, untraced, ...(range ? { range } : {}), templates: [...templates.keys()] };
+  return { kind, lines: count, traced, fromTemplate, untraced, ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
 }
 
 function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
@@ -216,6 +245,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     ...(trace.templates.length ? { templates: trace.templates } : {}),
     untraced: trace.untraced.length,
     untracedLines: trace.untraced.slice(0, SHOWN),
+    ...(trace.amended ? { amended: trace.amended } : {}),
     ...(trace.range ? { range: trace.range } : {}),
   });
 }

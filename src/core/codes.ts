@@ -547,10 +547,11 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "A THANKS/AUTHORS list or a ChangeLog/CHANGES/NEWS the release made from the history: each line traced to the tracked template (X.in, git's own version, a tracked X-* sibling), to an author of the history, or to a line of a commit message; the commits since the previous tag found in it (their authors or subjects). Explained only when at most 5 % of the lines (or 10) trace to nothing, those carry no suspicious construct and no URL host the sources lack, and at least 80 % of the commits since the previous tag are found (with no earlier tag — a repository snapshot without tags — the commits from a week before the log's oldest entry on, where its script started).",
+      "A THANKS/AUTHORS list or a ChangeLog/CHANGES/NEWS the release made from the history: each line traced to the tracked template (X.in, git's own version, a tracked X-* sibling), to an author of the history, or to a line of a commit message (as it is, or as a tracked gitlog-to-changelog --amend file corrects it); the commits since the previous tag found in it (their authors or subjects). Explained only when at most 5 % of the lines (or 10) trace to nothing, those carry no suspicious construct and no URL host the sources lack, and at least 80 % of the commits since the previous tag are found (with no earlier tag — a repository snapshot without tags — the commits from a week before the log's oldest entry on, where its script started).",
     docs: anchor('LOG_DERIVED'),
     message: (e) =>
       `${e.kind === 'authors' ? 'authors list' : 'log'} rendered from git log: ${e.traced} of ${e.lines} lines traced (${e.fromTemplate} from ${e.templates?.length ? e.templates.join(', ') : 'no template'})` +
+      (e.amended ? `; ${e.amended.lines} as ${e.amended.files.join(', ')} amends ${e.amended.commits} commit message(s)` : '') +
       (e.range ? `; ${e.range.found} of ${e.range.commits} commit ${e.range.what} ${e.range.from ? `since ${e.range.from}` : e.range.since ? `since the log's oldest entry (${e.range.since}; no earlier tag)` : 'in the history'} found` : '') +
       (e.untraced ? `; ${e.untraced} untraced: ${e.untracedLines.slice(0, 3).map((u) => `${u.line}: ${JSON.stringify(u.text.slice(0, 60))}`).join(', ')}${e.untraced > 3 ? ' …' : ''}` : ''),
   },

@@ -208,6 +208,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     untraced: number;
     /** The first untraced lines (1-based line numbers). */
     untracedLines: { line: number; text: string }[];
+    /** Lines traced to commit messages as tracked amend files (gitlog-to-changelog --amend=FILE) correct them: the files, the commits they amend, the lines. */
+    amended?: { files: string[]; commits: number; lines: number };
     /** The commits since the previous tag found in the file (their authors, or their subjects). */
     range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   };

@@ -211,6 +211,8 @@ export interface NormalisationArgs {
   'automake-stand-in': { stamped: string; used: string; stampLines: number; templates: { change: AutomakeTemplateChange; lines: number }[]; macroFiles: string[]; notStamped?: string };
   /** The output and the shipped file differ only in how many empty lines end them (`regenerated`, `shipped`): another m4 ends a diversion differently (OpenSSH 9.2p1's configure). */
   'trailing-blank-lines': { regenerated: number; shipped: number };
+  /** `lines` line(s) differ only in the date(1) date a generator writes when it runs: this run's in the output, `shipped` (an earlier one) in the shipped file (src/regenerate/run-dates.ts). */
+  'run-date': { lines: number; shipped: string };
 }
 
 /** A change of automake's Makefile.in templates or code between two releases of one series, undone for a stand-in. */

@@ -358,6 +358,7 @@ export const NORMALISATION_WORDING = {
     `stand-in automake ${a.used} for ${a.stamped}: written back as ${a.stamped} writes it — ${a.stampLines} version stamp line${a.stampLines === 1 ? '' : 's'}${a.templates.map((t) => `, ${AUTOMAKE_CHANGE[t.change]} (${t.lines} line${t.lines === 1 ? '' : 's'})`).join('')}${a.macroFiles.length ? `, automake's own macro file${a.macroFiles.length === 1 ? '' : 's'} ${a.macroFiles.join(', ')} as ${a.stamped}'s (byte count and sha256 from automake's history)` : ''}${a.notStamped ? `; but ${a.notStamped} in the shipped file is not ${a.stamped}'s (byte count and sha256), so it does not reproduce` : ''}`,
   'autoconf-version-line': (a) => `the generator's version: "GNU Autoconf ${a.used}" read as the stamped "GNU Autoconf ${a.stamped}" on ${a.lines} line${a.lines === 1 ? '' : 's'} (nothing else differs)`,
   'trailing-blank-lines': (a) => `only the end of the file differs: ${a.regenerated} empty line${a.regenerated === 1 ? '' : 's'} after the last line of the output, ${a.shipped} in the shipped file (another m4 ends the output differently); every line is the same`,
+  'run-date': (a) => `${a.lines} line(s) differ only in the date the generator writes when it runs (date(1) output): this run's date in the output, ${a.shipped} in the shipped file; every other byte is the same`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 
 export function normalisationText(n: Normalisation): string {

@@ -33,6 +33,8 @@ export interface HistoryAccess {
   /** The trimmed, non-blank lines of every commit message since a date (YYYY-MM-DD), up to the revision,
    *  and a `commit <id>` line for each of those commits. */
   messageLines(since?: string): Promise<ReadonlySet<string>>;
+  /** The full message of a commit the revision reaches (`git log -1 --format=%B`), undefined for any other. */
+  message?(oid: string): Promise<string | undefined>;
   /** How many commits the revision reaches (`git rev-list --count`: what `git log --oneline | wc -l` prints). */
   commitCount(): Promise<number | undefined>;
   /**
@@ -112,6 +114,13 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
       if (!reached) return undefined;
       const n = await runGitText(gitDir, ['rev-list', '--count', `refs/tags/${tag}..${commit}`]).catch(() => '');
       return /^\d+$/.test(n.trim()) ? Number(n.trim()) : undefined;
+    },
+    message: async (oid) => {
+      if (!/^[0-9a-f]{40}$/.test(oid)) return undefined;
+      const reached = await runGitText(gitDir, ['merge-base', '--is-ancestor', oid, commit]).then(() => true, () => false);
+      if (!reached) return undefined;
+      const out = await runGit(gitDir, ['log', '-1', '--format=%B', oid]).catch(() => undefined);
+      return out?.toString('utf8');
     },
     commitCount: () => (count ??= runGitText(gitDir, ['rev-list', '--count', commit]).then((t) => (/^\d+$/.test(t.trim()) ? Number(t.trim()) : undefined), () => undefined)),
     range: (dir) => {

@@ -40,6 +40,7 @@ import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, ty
 import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
 import { esyscmdAsksGit, writeGitView, type GitCheckout } from './git-view.js';
+import { runDatesOnly } from './run-dates.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { rebuildRuleOptions } from './automake-options.js';
 import { regenerateCatalogs } from './catalogs.js';
@@ -772,6 +773,15 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           normalisationSteps = [...normalisationSteps, { kind: 'trailing-blank-lines', args: ends }];
         }
       }
+      // Lines that differ only in the date a generator writes when it runs (AX_AM_MACROS_STATIC's aminclude_static.am
+      // and the Makefile.in files that include it): this run's date in the output, an earlier one shipped (./run-dates.ts).
+      if (status === 'differs' && shipped) {
+        const dated = runDatesOnly(regenerated, shipped);
+        if (dated) {
+          status = 'reproduced';
+          normalisationSteps = [...normalisationSteps, { kind: 'run-date', args: dated }];
+        }
+      }
       // aclocal.m4 of a stand-in automake, written back into the stamped release's form (./automake-stand-in.ts).
       if (status === 'differs' && shipped && step === 'aclocal' && g.amStandIn) {
         const back = backportAclocal(regenerated.toString('latin1'), shipped.toString('latin1'), g.amStandIn, usedMacros());
@@ -886,6 +896,9 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       if (args.git.entries.has(inDir(d.dir, 'acinclude.m4')) || origin.has(inDir(d.dir, 'acinclude.m4'))) acFiles.push(inDir(d.dir, 'acinclude.m4'));
       let m4Inputs: string[] = [];
       let copies: RegenInput[] = [];
+      // (files the placement wrote are older: what aclocal's and autoconf's m4 expansion writes is newer)
+      const expandStart = Date.now();
+      const ownerOf = (p: string) => dirs.filter((c) => c.dir === '' || p.startsWith(`${c.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
       if (d.aclocal) {
         // The third-party macro files the maintainer's aclocal copied in are aclocal's whole system
         // directory here: nothing installed on this machine leaks into the result.
@@ -932,6 +945,21 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       if (d.headers.length && !g.standIn) {
         await sandboxRun(d.dir, ['autoheader', '--force']);
         for (const h of d.headers) record(h, 'autoheader', uniqInputs(configureInputs, copies));
+      }
+      // A tarball-only file the m4 expansion itself wrote (a macro's m4_esyscmd redirection, autoconf-archive's
+      // AX_AM_MACROS_STATIC writing aminclude_static.am): the copy placed from the tarball was rewritten by this
+      // run, so it is an output of autoconf, compared like one.
+      for (const [p, e] of tarballOnly) {
+        if (e.type !== 'file' || outputs.has(p) || origin.get(p) !== 'tarball' || ownerOf(p) !== d) continue;
+        let written = false;
+        try {
+          written = statSync(join(scratch, p)).mtimeMs > expandStart;
+        } catch {
+          continue;
+        }
+        if (!written) continue;
+        outputs.add(p);
+        record(p, 'autoconf', uniqInputs(configureInputs, copies));
       }
       if (shippedAclocal) swapAclocal(ownAclocal!);
       if (d.makefileIns.length) {
