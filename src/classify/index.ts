@@ -41,6 +41,7 @@ import { templateFillClassifier } from './template-fill.js';
 import { echoScriptClassifier } from './echo-script.js';
 import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
+import { docCommentClassifier } from './doc-comment.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
@@ -76,6 +77,8 @@ import { potTraceClassifier } from './pot-trace.js';
  *                  that greps them (less's funcs.h): each contributing file's lines complete and in order.
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
+ * 3e0. doc-comment — gdoc's texinfo fragments (doc/texi/FUNC.texi) of tracked C doc comments: nothing but
+ *                  @deftypefun blocks of documented functions of one file, 95 % of the words in those comments.
  * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
  *                  page, 95 % of its words in the tracked manual / the man page beside it, no active content.
  * 3e'. doc-formats — a tracked man page formatted into HTML, plain text or wiki pages elsewhere in the tree
@@ -138,6 +141,7 @@ export const CLASSIFIERS: Classifier[] = [
   prototypesClassifier,
   texinfoStampClassifier,
   manRenderedClassifier,
+  docCommentClassifier,
   htmlRenderedClassifier,
   docFormatsClassifier,
   testIndexClassifier,

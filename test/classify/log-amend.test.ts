@@ -22,15 +22,18 @@ const OLD_2013 = [
   '2011-03-02  Old Timer  <old@example.invalid>', '', '\tAn entry git never had.', '',
 ].join('\n');
 
+/** Commits in `dir` as Ann Author at `date`; returns the commit id. */
+const commitAs = (dir: string) => (files: Record<string, string>, message: string, date: string): string => {
+  writeFiles(dir, files);
+  git(dir, ['add', '-A']);
+  git(dir, ['-c', 'user.name=Ann Author', '-c', 'user.email=ann@example.invalid', 'commit', '-q', '--author', 'Ann Author <ann@example.invalid>', '-m', message], date);
+  return git(dir, ['rev-parse', 'HEAD']);
+};
+
 describe('gitlog-to-changelog --amend and an appended tracked older log', () => {
   const root = tempDir();
   const repo = makeRepo(join(root, 'repo'));
-  const as = (files: Record<string, string>, message: string, date: string) => {
-    writeFiles(repo.dir, files);
-    git(repo.dir, ['add', '-A']);
-    git(repo.dir, ['-c', 'user.name=Ann Author', '-c', 'user.email=ann@example.invalid', 'commit', '-q', '--author', 'Ann Author <ann@example.invalid>', '-m', message], date);
-    return repo.git(['rev-parse', 'HEAD']);
-  };
+  const as = commitAs(repo.dir);
   // Old history (CVS-imported commits whose subjects the hand-written ChangeLog-2013 does not repeat).
   for (let i = 0; i < 6; i++) as({ [`old${i}.c`]: `int o${i};\n` }, `cvs import ${i}`, `2011-0${i + 1}-10T10:00:00Z`);
   const fixed = as({ 'src/f.c': 'int f;\n' }, `src: many fixes\n\n${OLD_BODY}`, '2014-02-01T10:00:00Z');
@@ -68,12 +71,7 @@ describe('gitlog-to-changelog --amend and an appended tracked older log', () => 
   it('the amend file only in the tarball (not tracked), or a command in a line, stays high', async () => {
     // A git repository without the amend file: the same ChangeLog's 12 amended lines trace to nothing.
     const bare = makeRepo(join(root, 'bare'));
-    const b = (files: Record<string, string>, message: string, date: string) => {
-      writeFiles(bare.dir, files);
-      git(bare.dir, ['add', '-A']);
-      git(bare.dir, ['-c', 'user.name=Ann Author', '-c', 'user.email=ann@example.invalid', 'commit', '-q', '--author', 'Ann Author <ann@example.invalid>', '-m', message], date);
-      return bare.git(['rev-parse', 'HEAD']);
-    };
+    const b = commitAs(bare.dir);
     b({ 'src/f.c': 'int f;\n' }, `src: many fixes\n\n${OLD_BODY}`, '2014-02-01T10:00:00Z');
     b({ 'src/g.c': 'int g;\n' }, 'src: add g', '2014-03-01T10:00:00Z');
     const bareTip = b({ 'ChangeLog-2013': OLD_2013 }, 'build: ChangeLog generation', '2014-03-02T10:00:00Z');
