@@ -7,6 +7,7 @@
  *   serial greater than any upstream's  → SERIAL_AHEAD_OF_UPSTREAM, critical (checked before the normalised
  *                                         match: serial lines are comments, which normalisation drops)
  *   normalised match                    → UPSTREAM_COPY (normalised), low: only comments/whitespace differ
+ *   a version + known distribution hunks → UPSTREAM_COPY_VARIANT, low, the hunks listed (src/classify/distro-hunks.ts)
  *   libtool snapshot / distro build     → UPSTREAM_COPY_VARIANT, low (ltmain.sh, ltversion.m4, libtool.m4 …)
  *   anything else                       → UPSTREAM_COPY_UNKNOWN_VERSION, high, with the nearest version
  * An m4 file whose name the database does not know is left to other classifiers (undefined).
@@ -16,7 +17,8 @@ import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp } from './m4.js';
-import { ownerOf, ownRelease, provenanceOf, type Provenance } from './provenance.js';
+import { MAX_NOVEL_EVIDENCE, ownerOf, ownRelease, provenanceOf, type Provenance } from './provenance.js';
+import { bundledHunkCorpus, matchDistroHunks, versionLabel, type HunkCorpus } from './distro-hunks.js';
 import { accountNovelLines, directivesInPlace } from './novel-lines.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -103,7 +105,7 @@ export function classifyUpstream(
   path: string,
   content: Buffer,
   db: UpstreamDb,
-  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer } = {},
+  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer; hunks?: HunkCorpus | null } = {},
 ): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
@@ -148,6 +150,21 @@ export function classifyUpstream(
   const nearest = nearestVersion(db, name, content, opts.releaseDate, opts.releaseTag, opts.form);
   const prov = nearest?.provenance;
   const constructs = findConstructs(content.toString('latin1'), path);
+  // A known version plus distribution patch hunks only, each seen in the toolchain copies of several unrelated
+  // projects' releases: the version and the hunks (their added lines shown) are the evidence.
+  const distro = constructs.length === 0 && opts.form !== 'aclocal' ? matchDistroHunks(db, opts.hunks === undefined ? bundledHunkCorpus() : opts.hunks, name, content) : undefined;
+  if (distro) {
+    const added = distro.hunks.flatMap((h) => h.added.map((text, i) => ({ line: h.line + i, text })));
+    return makeFinding('UPSTREAM_COPY_VARIANT', path, {
+      reason: 'distribution-patched',
+      version: versionLabel(distro.version),
+      nearest: toRef(distro.version),
+      hunks: distro.hunks,
+      novelLines: added.length,
+      removedLines: distro.hunks.reduce((n, h) => n + h.removed, 0),
+      novel: added.slice(0, MAX_NOVEL_EVIDENCE),
+    });
+  }
   // Every novel line must be accounted for (src/classify/novel-lines.ts: a comment, a line of another known
   // version, a version line, a shipped patch's line, an empty make rule): a few new code lines are a payload's shape.
   const accounted = prov && constructs.length === 0 ? accountNovelLines(db, path, name, content, prov, opts.patch) : undefined;

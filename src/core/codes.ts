@@ -302,9 +302,13 @@ export const CODES = {
     title: 'Known variant of an upstream file',
     severity: 'low',
     explained: true,
-    description: 'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy, or a file with several upstreams.',
+    description:
+      'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy (identical to a distribution\'s toolchain copy, or a known version plus distribution patch hunks each seen in the toolchain copies of at least 3 unrelated projects\' releases: data/distro-hunks.json), or a file with several upstreams.',
     docs: anchor('UPSTREAM_COPY_VARIANT'),
-    message: (e) => `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}`,
+    message: (e) =>
+      e.hunks?.length && e.nearest
+        ? `${describeUpstream(e.nearest)} + distribution hunk(s) ${e.hunks.map((h) => `${h.key} (line ${h.at}: -${h.removed} +${h.added.length}, seen in ${h.projects} unrelated projects' releases)`).join(', ')}`
+        : `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}`,
   },
   UPSTREAM_COPY_PATCHED: {
     title: 'Upstream file except a few lines',

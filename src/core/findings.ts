@@ -40,6 +40,25 @@ export interface UpstreamRef {
   source?: string;
 }
 
+/**
+ * A known distribution patch hunk in a toolchain copy (src/classify/distro-hunks.ts): `key` the first 12 hex of its
+ * corpus key; `at` the 1-based line of the upstream version where it applies, `removed` that version's lines it
+ * replaces; `line` the copy's 1-based line where its `added` lines (shown) start; in how many projects' releases,
+ * made by how many people, the corpus saw it, first/last seen, example releases.
+ */
+export interface DistroHunk {
+  key: string;
+  at: number;
+  removed: number;
+  line: number;
+  added: string[];
+  projects: number;
+  people: number;
+  first: string;
+  last: string;
+  examples: string[];
+}
+
 /** A line of a copy of an upstream file that the nearest known version does not have (1-based line number). */
 export interface NovelLine {
   line: number;
@@ -93,7 +112,8 @@ export interface EvidenceMap extends AnomalyEvidence {
 
   // ---- explained or flagged: copies of known upstream files ----
   UPSTREAM_COPY: { match: 'exact' | 'normalised'; upstream: UpstreamRef; others: number };
-  UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef };
+  /** hunks: the copy is `nearest` plus these known distribution patch hunks (their added lines also listed as `novel`). */
+  UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef; hunks?: DistroHunk[] } & Partial<LineProvenance>;
   UPSTREAM_COPY_PATCHED: { name: string; upstream: UpstreamRef } & LineProvenance;
   UPSTREAM_COPY_UNKNOWN_VERSION: {
     name: string;

@@ -81,7 +81,11 @@ function inputProvenance(
     }
     if (i.origin === 'regenerated') {
       const o = report.outputs.get(i.path);
-      if (o?.status === 'reproduced' && labelOnly(byPath.get(i.path))) {
+      const kept = byPath.get(i.path);
+      if (o?.step === 'libtoolize' && o.status !== 'reproduced' && kept && keptLibtoolizeCopy(kept)) {
+        // libtoolize wrote other bytes, but the shipped copy is explained as an upstream copy (see below): an input explained by that.
+        out.push({ ...i, explainedBy: kept.code });
+      } else if (o?.status === 'reproduced' && labelOnly(byPath.get(i.path))) {
         out.push({ ...i, explainedBy: 'GENERATED_BY_AUTOTOOLS' });
         unproved.push(i.path);
       } else if (o?.status === 'reproduced') out.push({ ...i, explainedBy: 'reproduced' });
@@ -102,6 +106,14 @@ function inputProvenance(
     }
   }
   return { inputs: out, flagged, unproved };
+}
+
+/**
+ * A libtoolize output whose shipped copy the upstream classifier explained: identical to a known libtool file
+ * (UPSTREAM_COPY), or a known version plus known distribution patch hunks (UPSTREAM_COPY_VARIANT with hunks).
+ */
+function keptLibtoolizeCopy(f: Finding): boolean {
+  return f.code === 'UPSTREAM_COPY' || (f.code === 'UPSTREAM_COPY_VARIANT' && (f.evidence.hunks?.length ?? 0) > 0 && severityRank(f.severity) < severityRank('high'));
 }
 
 function worst(severities: Severity[]): Severity {
@@ -186,9 +198,10 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
         continue;
       }
       // libtoolize's files from a libtool that is not the one the maintainer ran (a release vs their
-      // snapshot build): a file the upstream database already matched (a libtool file of some revision,
-      // comments aside) keeps that explanation; anything else that differs is a mismatch.
-      if (o.step === 'libtoolize' && prev.code === 'UPSTREAM_COPY') continue;
+      // snapshot build, or a distribution's patched libtool): a file the upstream database already matched (a
+      // libtool file of some revision, comments aside, or a version plus known distribution patch hunks,
+      // src/classify/distro-hunks.ts) keeps that explanation; anything else that differs is a mismatch.
+      if (o.step === 'libtoolize' && keptLibtoolizeCopy(prev)) continue;
       const shipped = ctx.content.tarball(o.path);
       const { inputs } = inputProvenance(o.inputs, report, byPath, release);
       let constructs = prev.constructs ?? [];

@@ -100,7 +100,11 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
       const sev = list[0]!.severity;
       out.push(`  ${sevPaint[sev](pad(sev, 8))} ${pad(code, 28)} ${String(list.length).padStart(5)}  ${c.dim(codeDoc(code).title)}`);
       if (opts.verbose) {
-        for (const f of list) out.push(`      ${v(f.path)}  ${c.dim(message(f))}`);
+        for (const f of list) {
+          out.push(`      ${v(f.path)}  ${c.dim(message(f))}`);
+          // A distribution-patched copy: the lines its known hunks add, from the copy itself.
+          if (f.code === 'UPSTREAM_COPY_VARIANT') for (const h of f.evidence.hunks ?? []) h.added.forEach((t, i) => out.push(c.dim(`        line ${h.line + i} + ${v(t)}`)));
+        }
       } else {
         const shown = list.slice(0, 4).map((f) => v(f.path));
         out.push(c.dim(`      ${shown.join(', ')}${list.length > shown.length ? `, … ${list.length - shown.length} more` : ''}`));

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * Derives data/distro-hunks.json, the distribution patch hunk corpus (issue 11 b; src/classify/distro-hunks.ts),
+ * from real upstream release tarballs: for every toolchain copy they ship (ltmain.sh, libtool.m4, ltoptions.m4,
+ * config.sub, config.guess …) that no known upstream version matches, its change blocks against the version it
+ * is nearest to (the upstream database's line data: data/upstream-db.json.gz + upstream-lines.json.gz). A block
+ * that occurs identically in the copies of at least --threshold (default 3) projects' releases, made by at least
+ * as many people (the tar members' owner: a named owner is one person across projects, a numeric or generic one
+ * counts once per project), is a distribution patch hunk. Only keys, line counts and labels are written.
+ *
+ * Usage (after `npm run build`):
+ *   scripts/fetch-distro-hunk-sources.sh [DIR]            # Debian orig tarballs of a hold-out list of projects
+ *   node scripts/derive-distro-hunks.mjs DIR/orig [--out data/distro-hunks.json] [--threshold 3] [--date YYYY-MM-DD]
+ * Tarballs of a project in the evaluation set (scripts/evaluate-releases.tsv) are refused: the corpus must not
+ * be derived from the releases it is evaluated on. Archives are read with tar only; nothing is executed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const dist = (m) => join(root, 'dist', m);
+if (!existsSync(dist('classify/distro-hunks.js'))) {
+  console.error('derive-distro-hunks: dist/ is missing; run `npm run build` first');
+  process.exit(2);
+}
+const { deriveHunkCorpus, HUNK_FILES, HUNK_THRESHOLD } = await import(dist('classify/distro-hunks.js'));
+const { UpstreamDb, readUpstreamDb } = await import(dist('classify/upstream-db.js'));
+const { bundledLinesDb } = await import(dist('classify/upstream-lines.js'));
+
+const args = process.argv.slice(2);
+const opts = { dirs: [], out: join(root, 'data/distro-hunks.json'), threshold: HUNK_THRESHOLD, date: new Date().toISOString().slice(0, 10) };
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--out') opts.out = resolve(args[++i]);
+  else if (a === '--threshold') opts.threshold = Number(args[++i]);
+  else if (a === '--date') opts.date = args[++i];
+  else if (a.startsWith('--')) {
+    console.error(`derive-distro-hunks: unknown option ${a}`);
+    process.exit(2);
+  } else opts.dirs.push(resolve(a));
+}
+if (opts.dirs.length === 0 || !Number.isInteger(opts.threshold) || opts.threshold < 2) {
+  console.error('usage: node scripts/derive-distro-hunks.mjs DIR... [--out FILE] [--threshold N>=2] [--date YYYY-MM-DD]');
+  process.exit(2);
+}
+
+/** Debian source packages of the evaluation set: never part of the corpus. */
+const evalSet = new Set(
+  readFileSync(join(root, 'scripts/evaluate-releases.tsv'), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('\t'))
+    .filter((f) => f[1] === 'deb')
+    .map((f) => f[2].split('=')[0]),
+);
+
+function tarballs(dir) {
+  const out = [];
+  for (const n of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, n.name);
+    if (n.isDirectory()) out.push(...tarballs(p));
+    else if (/\.orig\.tar\.(?:gz|xz|bz2)$/.test(n.name)) out.push(p);
+  }
+  return out.sort();
+}
+
+const copies = [];
+const seenTarball = new Set();
+let refused = 0;
+for (const file of opts.dirs.flatMap(tarballs)) {
+  const base = file.slice(file.lastIndexOf('/') + 1);
+  const m = /^([^_]+)_(.+)\.orig\.tar\.\w+$/.exec(base);
+  if (!m || seenTarball.has(base)) continue;
+  seenTarball.add(base);
+  const [, project, version] = m;
+  if (evalSet.has(project)) {
+    console.error(`derive-distro-hunks: ${base}: ${project} is in the evaluation set; refused`);
+    refused++;
+    continue;
+  }
+  let listing;
+  try {
+    listing = execFileSync('tar', ['-tvf', file], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8');
+  } catch {
+    console.error(`derive-distro-hunks: ${base}: unreadable; skipped`);
+    continue;
+  }
+  const members = [];
+  for (const line of listing.split('\n')) {
+    // -rw-r--r-- owner/group size YYYY-MM-DD HH:MM path
+    const f = /^-\S+\s+(\S+)\s+\d+\s+(\d{4}-\d\d-\d\d)\s+\S+\s+(.+)$/.exec(line);
+    if (f && HUNK_FILES.has(f[3].slice(f[3].lastIndexOf('/') + 1))) members.push({ owner: f[1], date: f[2], path: f[3] });
+  }
+  if (members.length === 0) continue;
+  // One decompression per tarball: the copies are extracted into a private directory, read, and removed.
+  const tmp = mkdtempSync(join(tmpdir(), 'distdiff-hunks-'));
+  try {
+    execFileSync('tar', ['-xf', file, '-C', tmp, '--', ...members.map((m) => m.path)], { stdio: ['ignore', 'ignore', 'ignore'] });
+  } catch {
+    // tar exits non-zero when a member could not be written; what was extracted is read
+  }
+  for (const m of members) {
+    const p = join(tmp, m.path);
+    if (!existsSync(p) || !statSync(p).isFile()) continue;
+    const name = m.path.slice(m.path.lastIndexOf('/') + 1);
+    copies.push({ project, release: `${project} ${version}`, owner: m.owner, date: m.date, name, content: readFileSync(p) });
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const db = new UpstreamDb(readUpstreamDb(), [], bundledLinesDb);
+const corpus = deriveHunkCorpus(db, copies, { threshold: opts.threshold, generated: opts.date });
+const text = JSON.stringify({ ...corpus, hunks: [] }, null, 2).replace('"hunks": []', `"hunks": [\n${corpus.hunks.map((h) => `    ${JSON.stringify(h)}`).join(',\n')}\n  ]`);
+writeFileSync(opts.out, `${text}\n`);
+console.error(
+  `derive-distro-hunks: ${corpus.derivedFrom.releases} releases of ${corpus.derivedFrom.projects} projects (${refused} refused: evaluation set), ${copies.length} toolchain copies → ${corpus.hunks.length} hunks at threshold ${opts.threshold} → ${opts.out}`,
+);

@@ -1,0 +1,262 @@
+/**
+ * Distribution patch hunks (issue 11 b): the corpus of changes distributions make to their toolchain's copies
+ * of libtool.m4, ltmain.sh, config.sub … (Fedora's "Add ABI-specific directories to the system library path",
+ * "Keeping compiler generated duplicates …"), derived by scripts/derive-distro-hunks.mjs from many real
+ * upstream release tarballs (data/distro-hunks.json). Only derived data is kept: per hunk a SHA-256 key, line
+ * counts and a label (the version it patches, how many projects and people shipped it, first/last seen,
+ * example releases); never the projects' code.
+ *
+ * A hunk is one change block of a copy against the exact upstream version it patches (a known version of the
+ * upstream database, by blob id): where in that version it starts, the version's lines it removes (their line
+ * hashes: the version fixes them) and the copy's lines it adds (their exact text). Its key binds all of that:
+ * the same lines added elsewhere, to another version, or with one more line are another key.
+ *
+ * A copy whose every change block against one version is a corpus hunk of that version is that version plus
+ * known distribution hunks (UPSTREAM_COPY_VARIANT, reason 'distribution-patched', hunks listed); one block
+ * that is not stays whatever the rest of the upstream classifier says.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { diffArrays } from 'diff';
+import { DistdiffError } from '../core/errors.js';
+import type { DistroHunk } from '../core/findings.js';
+import { blobId } from '../scan/blob-id.js';
+import { provenanceOf } from './provenance.js';
+import { LOCAL_SYSTEM, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
+import { lineHashes32, splitFileLines } from './upstream-lines.js';
+
+/** Toolchain copies the corpus covers: the files a distribution's libtool, automake and config packages install. */
+export const HUNK_FILES: ReadonlySet<string> = new Set(['ltmain.sh', 'libtool.m4', 'ltoptions.m4', 'ltsugar.m4', 'ltversion.m4', 'lt~obsolete.m4', 'config.sub', 'config.guess']);
+
+/** A copy differing from a version in more lines than this is another version or a snapshot, not a patched copy. */
+export const MAX_PATCHED_LINES = 200;
+
+/** Default threshold: a hunk must occur in at least this many projects' releases, made by at least this many people. */
+export const HUNK_THRESHOLD = 3;
+
+/** One change block: `at` the 0-based line of the version where it starts, `removed` lines of it replaced by `added` lines of the copy from `from`. */
+export interface ChangeBlock {
+  at: number;
+  removed: number;
+  from: number;
+  added: number;
+}
+
+export interface RawHunk {
+  /** SHA-256 (hex) of the hunk's identity: hunkKey(). */
+  key: string;
+  name: string;
+  /** Blob id of the upstream version it patches, and its label ("libtool 2.4.7"). */
+  blob: string;
+  version: string;
+  /** 1-based line of that version where it applies; its line counts. */
+  at: number;
+  removed: number;
+  added: number;
+  /** In how many projects' releases, made by how many people, it was seen; first/last seen (copy dates). */
+  projects: number;
+  people: number;
+  first: string;
+  last: string;
+  /** Up to three releases that ship it ("libnl3 3.7.0"). */
+  examples: string[];
+}
+
+export interface RawHunkCorpus {
+  schemaVersion: 1;
+  generated: string;
+  threshold: number;
+  /** What the corpus was derived from (releases read, projects). */
+  derivedFrom: { releases: number; projects: number; copies: number };
+  hunks: RawHunk[];
+}
+
+export class HunkCorpus {
+  private readonly byKey = new Map<string, RawHunk>();
+  private readonly blobsByName = new Map<string, string[]>();
+  constructor(readonly raw: RawHunkCorpus) {
+    if (raw.schemaVersion !== 1 || !Array.isArray(raw.hunks))
+      throw new DistdiffError('config', 'distribution hunk corpus', `unsupported schema ${String(raw.schemaVersion)}`, 'rebuild it with scripts/derive-distro-hunks.mjs');
+    for (const h of raw.hunks) {
+      this.byKey.set(h.key, h);
+      const l = this.blobsByName.get(h.name) ?? [];
+      if (!l.includes(h.blob)) l.push(h.blob);
+      this.blobsByName.set(h.name, l);
+    }
+  }
+  hunk(key: string): RawHunk | undefined {
+    return this.byKey.get(key);
+  }
+  /** Blob ids of the versions of `name` that some hunk patches. */
+  blobs(name: string): readonly string[] {
+    return this.blobsByName.get(name) ?? [];
+  }
+}
+
+export const HUNKS_URL = new URL('../../data/distro-hunks.json', import.meta.url);
+
+let bundled: HunkCorpus | null | undefined;
+/** The bundled corpus (data/distro-hunks.json), read once; null when the file is absent. */
+export function bundledHunkCorpus(): HunkCorpus | null {
+  if (bundled !== undefined) return bundled;
+  let text: string;
+  try {
+    text = readFileSync(HUNKS_URL, 'utf8');
+  } catch {
+    return (bundled = null);
+  }
+  try {
+    bundled = new HunkCorpus(JSON.parse(text) as RawHunkCorpus);
+  } catch (err) {
+    if (err instanceof DistdiffError) throw err;
+    throw new DistdiffError('config', String(HUNKS_URL), `corrupt distribution hunk corpus: ${(err as Error).message}`, 'rebuild it with scripts/derive-distro-hunks.mjs');
+  }
+  return bundled;
+}
+
+/**
+ * The change blocks turning `version` (line hashes) into `mine`, at most MAX_PATCHED_LINES changed lines
+ * (undefined beyond). A pure insertion or deletion is moved to its first possible place (a block next to
+ * equal lines can be placed several ways; the key must not depend on the diff's choice).
+ */
+export function changeBlocks(version: ArrayLike<number>, mine: readonly number[]): ChangeBlock[] | undefined {
+  const parts = diffArrays(Array.from(version), [...mine], { maxEditLength: MAX_PATCHED_LINES });
+  if (!parts) return undefined;
+  const blocks: ChangeBlock[] = [];
+  let at = 0;
+  let from = 0;
+  let cur: ChangeBlock | undefined;
+  for (const p of parts) {
+    const n = p.count ?? p.value.length;
+    if (!p.added && !p.removed) {
+      cur = undefined;
+      at += n;
+      from += n;
+      continue;
+    }
+    if (!cur) blocks.push((cur = { at, removed: 0, from, added: 0 }));
+    if (p.removed) {
+      cur.removed += n;
+      at += n;
+    } else {
+      cur.added += n;
+      from += n;
+    }
+  }
+  for (const b of blocks) {
+    if (b.removed === 0) while (b.at > 0 && b.from > 0 && version[b.at - 1] === mine[b.from + b.added - 1]) (b.at--, b.from--);
+    else if (b.added === 0) while (b.at > 0 && b.from > 0 && version[b.at - 1] === version[b.at + b.removed - 1]) (b.at--, b.from--);
+  }
+  return blocks;
+}
+
+/** The key of one block: the file name, the version's blob, the position, the removed lines' hashes, the added lines' text. */
+export function hunkKey(name: string, blob: string, version: ArrayLike<number>, block: ChangeBlock, lines: readonly string[]): string {
+  const removed = Array.from({ length: block.removed }, (_, i) => version[block.at + i]!);
+  const added = lines.slice(block.from, block.from + block.added);
+  return createHash('sha256').update(JSON.stringify([name, blob, block.at, removed, added])).digest('hex');
+}
+
+/** How a version is named in a hunk's label. */
+export function versionLabel(v: UpstreamVersion): string {
+  return v.source?.label ?? `${v.project} ${v.tag ?? v.commit ?? v.blob.slice(0, 12)}`;
+}
+
+export interface HunkMatch {
+  version: UpstreamVersion;
+  hunks: DistroHunk[];
+}
+
+/**
+ * The version of `name` that `content` is, plus corpus hunks only; undefined when no version of the corpus
+ * gives only known blocks. The shown lines are the copy's own (the added lines), numbered in the copy.
+ */
+export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer): HunkMatch | undefined {
+  if (!corpus || !HUNK_FILES.has(name)) return undefined;
+  const candidates = corpus.blobs(name);
+  if (candidates.length === 0) return undefined;
+  const text = splitFileLines(content);
+  const mine = lineHashes32(content);
+  for (const blob of candidates) {
+    const v = db.byBlob(blob).find((x) => x.name === name && x.project !== LOCAL_SYSTEM);
+    const lines = v && db.versionLines(v);
+    if (!v || !lines) continue;
+    const blocks = changeBlocks(lines, mine);
+    if (!blocks || blocks.length === 0) continue;
+    const hunks: DistroHunk[] = [];
+    for (const b of blocks) {
+      const h = corpus.hunk(hunkKey(name, blob, lines, b, text));
+      if (!h) break;
+      hunks.push({
+        key: h.key.slice(0, 12),
+        at: b.at + 1,
+        removed: b.removed,
+        line: b.from + 1,
+        added: text.slice(b.from, b.from + b.added),
+        projects: h.projects,
+        people: h.people,
+        first: h.first,
+        last: h.last,
+        examples: h.examples,
+      });
+    }
+    if (hunks.length === blocks.length) return { version: v, hunks };
+  }
+  return undefined;
+}
+
+/** One toolchain copy read from a release tarball, for the corpus. */
+export interface ReleaseCopy {
+  /** The project (Debian source package) and the release ("libnl3 3.7.0"). */
+  project: string;
+  release: string;
+  /** The tarball member's owner ("alanc/staff", "1000/1000"). */
+  owner: string;
+  /** The member's date (YYYY-MM-DD). */
+  date: string;
+  name: string;
+  content: Buffer;
+}
+
+/** Owner fields that say nothing about who made the tarball: each project with one counts as its own person. */
+const GENERIC_OWNER = /^(?:0|root|1000|users?|staff|wheel|\d+)?\/(?:0|root|1000|users?|staff|wheel|\d+)?$/;
+
+/**
+ * Derives the corpus: every change block of every copy against the version it is nearest to (the upstream
+ * database's line data; copies identical to a known version have none), kept when it occurs identically in at
+ * least `threshold` projects' releases made by at least `threshold` people. People: a named owner
+ * ("alanc/staff") is one person across projects; a numeric or generic owner counts once per project.
+ */
+export function deriveHunkCorpus(db: UpstreamDb, copies: readonly ReleaseCopy[], opts: { threshold?: number; generated: string }): RawHunkCorpus {
+  const threshold = opts.threshold ?? HUNK_THRESHOLD;
+  const seen = new Map<string, { name: string; v: UpstreamVersion; at: number; removed: number; added: number; copies: ReleaseCopy[] }>();
+  for (const c of copies) {
+    if (!HUNK_FILES.has(c.name)) continue;
+    const known = db.byBlob(blobId('sha1', c.content));
+    if (known.some((v) => v.name === c.name)) continue;
+    const prov = provenanceOf(db, c.name, c.content);
+    if (!prov || prov.novelLines + prov.removedLines > MAX_PATCHED_LINES) continue;
+    const lines = db.versionLines(prov.version);
+    if (!lines) continue;
+    const text = splitFileLines(c.content);
+    const blocks = changeBlocks(lines, lineHashes32(c.content));
+    for (const b of blocks ?? []) {
+      const key = hunkKey(c.name, prov.version.blob, lines, b, text);
+      const e = seen.get(key) ?? { name: c.name, v: prov.version, at: b.at + 1, removed: b.removed, added: b.added, copies: [] };
+      e.copies.push(c);
+      seen.set(key, e);
+    }
+  }
+  const hunks: RawHunk[] = [];
+  for (const [key, e] of seen) {
+    const projects = new Set(e.copies.map((c) => c.project));
+    const people = new Set(e.copies.map((c) => (GENERIC_OWNER.test(c.owner) ? `${c.owner}@${c.project}` : c.owner)));
+    if (projects.size < threshold || people.size < threshold) continue;
+    const dates = e.copies.map((c) => c.date).sort();
+    const examples = [...new Set(e.copies.map((c) => c.release))].sort().slice(0, 3);
+    hunks.push({ key, name: e.name, blob: e.v.blob, version: versionLabel(e.v), at: e.at, removed: e.removed, added: e.added, projects: projects.size, people: people.size, first: dates[0]!, last: dates[dates.length - 1]!, examples });
+  }
+  hunks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.at - b.at || (a.key < b.key ? -1 : 1)));
+  const releases = new Set(copies.map((c) => c.release));
+  return { schemaVersion: 1, generated: opts.generated, threshold, derivedFrom: { releases: releases.size, projects: new Set(copies.map((c) => c.project)).size, copies: copies.length }, hunks };
+}
