@@ -26,7 +26,7 @@ import { plainRendering, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { newHosts, urlHosts } from './urls.js';
+import { htmlActive, newHosts, urlHosts } from './urls.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
@@ -121,7 +121,10 @@ export function activeContent(raw: string, text: string, sourceText: string, pat
     const m = /<(script|iframe|object|embed|form|applet|meta\s+http-equiv\s*=\s*"?refresh)\b|\son[a-z]+\s*=|(?:href|src|action)\s*=\s*["']?\s*(?:javascript|data|vbscript):/i.exec(raw);
     if (m) return m[0].trim();
   }
-  const hosts = newHosts(format === 'html' ? raw.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<!DOCTYPE[^>]*>/i, ' ') : raw, new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText)]));
+  const tags = format === 'html' ? htmlActive(raw) : { hosts: new Set<string>() };
+  if ('active' in tags) return tags.active;
+  const linkable = new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText)]);
+  const hosts = [...newHosts(format === 'html' ? raw.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<!DOCTYPE[^>]*>/i, ' ') : raw, linkable), ...[...tags.hosts].filter((h) => !linkable.has(h))];
   if (hosts.length) return `link to ${hosts[0]}`;
   const known = new Set(findConstructs(sourceText, path).map((c) => c.kind));
   const c = findConstructs(text, path).find((k) => !known.has(k.kind));

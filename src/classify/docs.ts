@@ -58,7 +58,9 @@ function text(ctx: ClassifyContext, path: string, bytes = 2048): string | undefi
 }
 
 const isTroff = (h: string) => /^(?:\.\\"|'\\"|\.TH\s|\.Dd\s|\.so\s|\.ig\b|\.de\s|\.\s*$)/m.test(h.slice(0, 2048)) && !h.includes('\0');
-const HTML_EXT = /\.(?:html?|xhtml|css|js|mjs|map|png|svg|gif|jpe?g|webp|ico|woff2?|ttf|eot|md5|json|txt|inv|pickle|doctree|buildinfo)$/i;
+// Not Sphinx's build state (`.pickle`, `.doctree`: Python pickles that the next sphinx-build loads — and so runs —
+// from its -d directory): that is no documentation a reader opens, and a pickle is code (red team 13).
+const HTML_EXT = /\.(?:html?|xhtml|css|js|mjs|map|png|svg|gif|jpe?g|webp|ico|woff2?|ttf|eot|md5|json|txt|inv|buildinfo)$/i;
 const DOC_SEGMENT = /^(?:docs?|doc[-_].+|documentation|manual|api-docs?)$/i;
 
 function docsFinding(path: string, kind: DocKind, source?: string): Finding {

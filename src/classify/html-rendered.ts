@@ -11,14 +11,15 @@
  *     (`.xml.in`, `.docbook`, `.dbk`) beside it;
  *   - at least 95 % of the page's distinct words (tags, comments and style sheets removed) occur in the
  *     source or are the formatter's navigation words ("FastForward", month names);
- *   - no active content: no <script>, <iframe>, <object>, <embed>, <form>, no on…= handlers, no
- *     javascript:/data: URLs, and every linked host occurs in the source or is the formatter's own.
+ *   - no active content: no <script>, <iframe>, <object>, <embed>, <form>, <base>, no on…= handlers, no refresh, no
+ *     javascript:/data: URLs (read as a browser reads the tags: ./urls.ts htmlActive), and every linked host
+ *     (`https://h`, `//h`) occurs in the source or is the formatter's own.
  */
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { newHosts, urlHosts } from './urls.js';
+import { htmlActive, newHosts, urlHosts } from './urls.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
@@ -64,8 +65,11 @@ export const wordsOf = (s: string): Set<string> => new Set((s.match(/[A-Za-z]{3,
 export function activeContent(html: string, sourceText: string, path: string): string | undefined {
   const m = /<(script|iframe|object|embed|form|applet|meta\s+http-equiv="refresh")\b|\son[a-z]+\s*=|(?:href|src)\s*=\s*"?\s*(?:javascript|data|vbscript):/i.exec(html);
   if (m) return m[0].trim();
+  const tags = htmlActive(html);
+  if ('active' in tags) return tags.active;
   const noComments = html.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<!DOCTYPE[^>]*>/i, ' ');
-  const hosts = newHosts(noComments, new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText)]));
+  const linkable = new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText)]);
+  const hosts = [...newHosts(noComments, linkable), ...[...tags.hosts].filter((h) => !linkable.has(h))];
   if (hosts.length) return `link to ${hosts[0]}`;
   const known = new Set(findConstructs(sourceText, path).map((c) => c.kind));
   const c = findConstructs(htmlText(html), path).find((k) => !known.has(k.kind));

@@ -15,3 +15,48 @@ export function urlHosts(text: string): Set<string> {
 export function newHosts(text: string, known: ReadonlySet<string>): string[] {
   return [...urlHosts(text)].filter((h) => !known.has(h));
 }
+
+/** HTML character references as a browser decodes them in an attribute: numeric (the `;` optional) and the named ones that spell URL syntax. */
+const NAMED_REFS: Record<string, string> = { colon: ':', sol: '/', bsol: '\\', tab: '\t', newline: '\n', period: '.', amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ', lpar: '(', rpar: ')', num: '#', quest: '?', equals: '=', commat: '@', percnt: '%' };
+const codePoint = (n: number) => (n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd');
+function decodeRefs(s: string): string {
+  return s
+    .replace(/&#x([0-9a-f]+);?/gi, (_a, n: string) => codePoint(parseInt(n, 16)))
+    .replace(/&#(\d+);?/g, (_a, n: string) => codePoint(Number(n)))
+    .replace(/&([a-z]+);/gi, (m, n: string) => NAMED_REFS[n.toLowerCase()] ?? m);
+}
+const TAG = /<([a-z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+const ATTR = /([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
+const ACTIVE_TAGS = new Set(['script', 'iframe', 'object', 'embed', 'form', 'applet', 'base', 'portal']);
+const URL_ATTRS = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'data', 'poster', 'background', 'cite', 'longdesc', 'usemap', 'srcset', 'ping', 'manifest', 'codebase', 'archive']);
+
+/**
+ * An HTML page's active content as a browser reads its tags (red team 13: the text patterns missed
+ * `href='javascript:…'` in single quotes, `&#106;avascript:`, `java&Tab;script:`, a refresh `<meta>` whose
+ * http-equiv follows its content, `<base href>`, and protocol-relative `//host` links): a script, frame, object,
+ * form or base element, an `on…` handler, a refresh, or a URL attribute (entities decoded, tabs and newlines
+ * dropped as browsers drop them) with a javascript:/data:/vbscript: scheme — described in a few words — and, else,
+ * the hosts the URL attributes link to (`https://h`, `//h`, `https:h`), lower-cased.
+ */
+export function htmlActive(html: string): { active: string } | { hosts: Set<string> } {
+  const hosts = new Set<string>();
+  for (const t of html.replace(/<!--[\s\S]*?-->/g, ' ').matchAll(TAG)) {
+    const tag = t[1]!.toLowerCase();
+    if (ACTIVE_TAGS.has(tag)) return { active: `<${tag}>` };
+    for (const a of t[2]!.matchAll(ATTR)) {
+      const name = a[1]!.toLowerCase();
+      const value = decodeRefs(a[2] ?? a[3] ?? a[4] ?? '');
+      if (name.startsWith('on')) return { active: `${name}=` };
+      if (name === 'http-equiv' && value.trim().toLowerCase() === 'refresh') return { active: 'http-equiv=refresh' };
+      if (!URL_ATTRS.has(name)) continue;
+      for (const part of ['srcset', 'ping', 'archive'].includes(name) ? value.split(/[\s,]+/) : [value]) {
+        const u = part.replace(/[\t\n\r]/g, '').replace(/^[\x00-\x20]+/, '');
+        const scheme = /^(javascript|data|vbscript):/i.exec(u);
+        if (scheme) return { active: `${name}=${scheme[1]!.toLowerCase()}:` };
+        const h = /^(?:[a-z][a-z0-9+.-]*:)?[\\/]{2}(?:[^\\/?#@\s]*@)?([^\\/?#:\s]+)/i.exec(u) ?? /^(?:https?|ftp|wss?):(?![\\/])(?:[^\\/?#@\s]*@)?([^\\/?#:\s]+)/i.exec(u);
+        if (h) hosts.add(h[1]!.toLowerCase().replace(/\.$/, ''));
+      }
+    }
+  }
+  return { hosts };
+}

@@ -57,8 +57,16 @@ describe('docsClassifier', () => {
         'docs/extra.js': 'x\n', // index.html there is tracked, not generated
         'doc/notes.txt': 'no man source\n',
         'README.txt': 'x\n',
+        // What a tamperer would add beside a generated tree (red team 13, libuv 1.44.2 docs/build/ was low, exit 0):
+        // Sphinx's saved environment and doctrees, pickles the next `sphinx-build -d build/doctrees` loads and runs.
+        'doc/api/index.html': '<html></html>\n',
+        'doc/api/doctrees/environment.pickle': Buffer.from('\x80\x04\x95\x1f\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix\x94\x8c\x06system\x94\x93\x94', 'latin1'),
+        'doc/api/doctrees/index.doctree': Buffer.from('\x80\x04\x95', 'latin1'),
       }),
     ).toEqual({
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/doctrees/environment.pickle': undefined,
+      'doc/api/doctrees/index.doctree': undefined,
       'doc/evil.1': undefined,
       'doc/fake.pdf': undefined,
       'doc/fake.info': undefined,

@@ -124,4 +124,20 @@ describe('HTML rendered from a tracked manual or a man page', () => {
     expect(activeContent('<a href="https://a.example.org/">', '@uref{https://a.example.org/}', 'x.html')).toBeUndefined();
     expect(activeContent('<a href="https://b.example.org/">', '@uref{https://a.example.org/}', 'x.html')).toBe('link to b.example.org');
   });
+  it('reads the tags as a browser does (red team 13: each of these passed the text patterns)', () => {
+    const src = '@uref{https://a.example.org/}';
+    // What a tamperer would write instead of a plain <script> or href="javascript:": another quote, entities, a tab
+    // inside the scheme, the refresh after its content, a base element, a link without a scheme.
+    expect(activeContent("<a href='javascript:alert(1)'>x</a>", src, 'x.html')).toBe('href=javascript:');
+    expect(activeContent('<a href="&#106;avascript:alert(1)">x</a>', src, 'x.html')).toBe('href=javascript:');
+    expect(activeContent('<a href="java&Tab;script&colon;alert(1)">x</a>', src, 'x.html')).toBe('href=javascript:');
+    expect(activeContent('<a href=vbscript:x>x</a>', src, 'x.html')).toBe('href=vbscript:');
+    expect(activeContent('<meta content="0; url=https://a.example.org/" http-equiv="Refresh">', src, 'x.html')).toBe('http-equiv=refresh');
+    expect(activeContent('<base href="https://a.example.org/">', src, 'x.html')).toBe('<base>');
+    expect(activeContent('<img src="//b.example.org/t.gif">', src, 'x.html')).toBe('link to b.example.org');
+    expect(activeContent('<link rel="stylesheet" href="https:b.example.org/s.css">', src, 'x.html')).toBe('link to b.example.org');
+    expect(activeContent('<a href="https&#58;//b.example.org/">x</a>', src, 'x.html')).toBe('link to b.example.org');
+    // The formatter's own markup stays plain: local links, anchors, the generator meta, a charset meta.
+    expect(activeContent('<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><link rel="stylesheet" href="style.css"><a name="x" href="#y">y</a><a href="proj_2.html#s">s</a><a href="https://a.example.org/">a</a>', src, 'x.html')).toBeUndefined();
+  });
 });
