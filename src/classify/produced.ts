@@ -226,7 +226,19 @@ const BUILD_CONFIGS = ['configure.ac', 'configure.in', 'CMakeLists.txt', 'meson.
 /** A placeholder naming a directory (`@abs_srcdir@`, `@libdir@`, `@CMAKE_INSTALL_PREFIX_DIR@`) or autoconf's installation prefix (`@prefix@`, `@exec_prefix@`). */
 const DIR_NAME = /^@@?(?:abs_|abs_top_)?\w*dir@@?$|^@@?\w*_DIR@@?$|^@@?(?:exec_)?prefix@@?$/i;
 /** A placeholder naming one number of the version (`@LIBXML_MAJOR_VERSION@`, `@PROJECT_VERSION_MINOR@`): its index. */
-const PART_NAME: readonly [RegExp, number][] = [[/MAJOR/i, 0], [/MINOR/i, 1], [/MICRO|PATCH/i, 2]];
+const PART_WORDS: Record<string, number> = { major: 0, minor: 1, micro: 2, patch: 2 };
+
+/**
+ * What an identifier's `_`-separated words say of the version (`LIBXML_MAJOR_VERSION`, `VERSION_MINOR`,
+ * `LIBSSH2_VERSION_NUM`): whether one is a version word (VERSION, VER, VERS), and the one part a word names (0 MAJOR,
+ * 1 MINOR, 2 MICRO or PATCH) — whole words only, so `DISPATCH_DEPTH` or `__GNUC_MINOR__` names no version.
+ */
+export function versionWords(identifier: string): { version: boolean; part?: number } {
+  const words = identifier.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const parts = new Set(words.filter((w) => w in PART_WORDS).map((w) => PART_WORDS[w]!));
+  const version = words.some((w) => /^(?:version|ver|vers)$/.test(w));
+  return parts.size === 1 ? { version, part: [...parts][0]! } : { version };
+}
 
 /**
  * The numbers a configure script computes from the version MAJOR.MINOR.MICRO: MAJOR*10000 + MINOR*100 + MICRO
@@ -277,8 +289,9 @@ const DATE_DAYS = 60;
 /**
  * Whether each value is one a release fills in, not one a tamperer picked (issue 11, "tampering that passes":
  * `CFLAGS = @CFLAGS@` shipped as `CFLAGS = -O2 -fno-stack-protector`, `URL = @URL@` as another host): the
- * release version or tag (a `-`/`+`/`~` suffix allowed), the version encoded as a number (versionNumbers) or, for
- * a placeholder naming MAJOR/MINOR/MICRO/PATCH, that number of the version, a date within 60 days of the tag's
+ * release version or tag (a `-`/`+`/`~` suffix allowed), for a placeholder whose name has a version word
+ * (versionWords) the version encoded as a number (versionNumbers) or, when the name also has a MAJOR/MINOR/MICRO/PATCH
+ * word, that number of the version, a date within 60 days of the tag's
  * commit, an absolute path for a placeholder naming a directory or the prefix (the maintainer's `@abs_srcdir@`,
  * `@prefix@`), `git describe` of the revision (`described`, from describedValues) after a literal of the
  * configuration, or a literal of the
@@ -293,9 +306,10 @@ export function valuesFromRelease(values: Record<string, string>, revision: { ve
   return Object.entries(values).every(([name, v]) => {
     if (v === '') return false;
     if (versions.some((r) => v === r || (v.startsWith(r) && /^[-+~][\w.]+$/.test(v.slice(r.length))))) return true;
-    if (numbers.encoded.some((e) => e.toLowerCase() === v.toLowerCase())) return true;
-    const part = PART_NAME.find(([re]) => re.test(name));
-    if (part && numbers.parts[part[1]] === v) return true;
+    // the version's numbers only for a placeholder named for the version (red team 13: any placeholder took them)
+    const words = versionWords(name);
+    if (words.version && numbers.encoded.some((e) => e.toLowerCase() === v.toLowerCase())) return true;
+    if (words.version && words.part !== undefined && numbers.parts[words.part] === v) return true;
     const before = described.get(v);
     if (before !== undefined && (before === '' || literal(before))) return true;
     const t = Date.parse(v.replace(/(\d)(st|nd|rd|th)\b/, '$1'));

@@ -22,7 +22,7 @@
 import { structuredPatch } from 'diff';
 import { makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
-import { describedValues } from './produced.js';
+import { describedValues, versionWords } from './produced.js';
 import type { Classifier } from './types.js';
 
 /** Files larger than this are not line-diffed here. */
@@ -43,11 +43,6 @@ const UNRELEASED = /\[unreleased\]|\bunreleased\b|(?<=")(?:DEV|dev)(?=")/gi;
 /** What `date` prints around a date (libssh2's maketgz: "Sun 29 Aug 2021 08:37:50 PM UTC"): the weekday before, the time and zone after. */
 const WEEKDAY = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+\u0000/g;
 const TIME_AFTER = /\u0000\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?(?:\s+(?:UTC|GMT|[A-Z]{3,4}|[+-]\d{4}))?/g;
-/** The `_`-separated words of a line's identifiers (`LIBSSH2_VERSION_NUM` → LIBSSH2, VERSION, NUM), per identifier, lower-cased. */
-const identifierWords = (t: string): string[][] => [...t.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0].toLowerCase().split('_').filter(Boolean));
-const VERSION_WORD = /^(?:version|ver|vers)$/;
-/** The part an identifier names together with a version word (`LIBSSH2_VERSION_MINOR`, `JSON_C_MAJOR_VERSION`): 0 major, 1 minor, 2 micro/patch. */
-const PART_WORDS: Record<string, number> = { major: 0, minor: 1, micro: 2, patch: 2 };
 const NUMBER = /\b(?:0x[0-9a-fA-F]+|\d+)\b/g;
 
 /**
@@ -62,13 +57,13 @@ const NUMBER = /\b(?:0x[0-9a-fA-F]+|\d+)\b/g;
 function maskVersionNumbers(t: string, g: string, version: string | undefined): { t: string; g: string } | undefined {
   const m = version ? /^(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])/.exec(version) : null;
   if (!m) return undefined;
-  const ids = identifierWords(t).filter((w) => w.some((x) => VERSION_WORD.test(x)));
+  const ids = [...t.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((w) => versionWords(w[0])).filter((w) => w.version);
   if (!ids.length) return undefined;
   const nums = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
   const codes: string[] = [];
   if (nums[1]! < 100 && nums[2]! < 100) codes.push(String(nums[0]! * 10000 + nums[1]! * 100 + nums[2]!));
   if (nums.every((n) => n < 256)) codes.push(`0x${nums.map((n) => n.toString(16).padStart(2, '0')).join('')}`);
-  const parts = new Set(ids.flatMap((w) => w.filter((x) => x in PART_WORDS).map((x) => PART_WORDS[x]!)));
+  const parts = new Set(ids.flatMap((w) => (w.part === undefined ? [] : [w.part])));
   const part = parts.size === 1 ? [...parts][0]! : undefined;
   const tn = [...t.matchAll(NUMBER)];
   const gn = [...g.matchAll(NUMBER)];

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFilesInput, describedValues, embeddedCopy, generatorSource, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { configFilesInput, describedValues, embeddedCopy, versionWords, generatorSource, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
 import { gitHistory } from '../../src/git/history.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -52,6 +52,14 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(valuesFromRelease({ '@LIBXML_FLAGS@': '14' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@prefix@': 'evil/../../etc' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@LIBXML_VERSION_EXTRA@': '-GITv2.9.13-22-g7846b0a67' }, rev, config)).toBe(false); // not checked against git
+    // Red team 13: the version's numbers only under a name with a version word — a limit set to the encoding, a
+    // part under a name that merely contains "patch" or names a part without the version.
+    expect(valuesFromRelease({ '@MAX_REDIRS@': '20914' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@DISPATCH_DEPTH@': '14' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@GCC_MINOR@': '9' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@VERSION_MAJOR@': '2', '@VERSION_MINOR@': '9', '@VERSION_MICRO@': '14' }, rev, config)).toBe(true); // libseccomp's seccomp.h.in
+    expect(versionWords('LIBSSH2_VERSION_MINOR')).toEqual({ version: true, part: 1 });
+    expect(versionWords('@DISPATCH_LEVEL@')).toEqual({ version: false });
   });
   it('`git describe` of the revision after a literal of the configuration: the count and commit checked in the repository', async () => {
     const r = makeRepo(join(tempDir(), 'repo'));
