@@ -21,6 +21,18 @@ describe('documentation edited by the release (issue 11 g)', () => {
     expect(await run('docs/requirements.txt', 'sphinx==7.2.6\n', 'sphinx==7.2.6\nsphinx-helper-x==1.0\n')).toBeUndefined();
     expect(await run('doc/notes.txt', 'notes\n', 'notes\nmore\n')).toMatchObject({ code: 'DOC_EDITED', severity: 'medium' });
   });
+  it('a program under a doc name is no documentation (red team 13): a script, an executable, a config or data format', async () => {
+    // What a tamperer would edit instead of a README: an extension-less helper script whose name starts with a doc
+    // word (`install-deps`: INSTALL + a suffix), a config or data file named like a doc.
+    expect(['security.conf', 'faq.json', 'Readme.vbs', 'docs/changes.yml'].filter(isDocumentation)).toEqual([]);
+    expect(await run('install-deps', '#!/bin/sh\napt-get install -y foo\n', '#!/bin/sh\napt-get install -y foo\nchmod 777 /usr/local/bin\n')).toBeUndefined();
+    const ctx = makeCtx({ git: { 'install_hooks': 'cp hooks/* .git/hooks/\n' }, tarball: { 'install_hooks': 'cp hooks/* .git/hooks/\nchmod 777 .git/hooks\n' } });
+    const d = diffOf(ctx, 'install_hooks');
+    expect(await docEditClassifier.classify(d, ctx)).toMatchObject({ code: 'DOC_EDITED' }); // not executable, no #!: read as a doc name
+    expect(await docEditClassifier.classify({ ...d, git: { ...d.git!, executable: true }, tarball: { ...d.tarball!, executable: true } }, ctx)).toBeUndefined();
+    // the real release docs keep their reading
+    expect(['ChangeLog-2013', 'INSTALL.generic', 'README.win32', 'NEWS.old', 'README-hacking'].filter((p) => !isDocumentation(p))).toEqual([]);
+  });
   it('a trimmed README or blanked contributor links: DOC_EDITED, medium, with the line counts', async () => {
     expect(await run('README.md', README, README.replace('- [Ann](https://github.com/ann)\n', ''))).toEqual({
       code: 'DOC_EDITED', path: 'README.md', severity: 'medium', evidence: { added: 0, removed: 1 },
