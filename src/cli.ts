@@ -19,7 +19,8 @@ import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
 import { DEFAULT_NPM_REGISTRY } from './acquire/npm-registry.js';
 import { VERSION } from './version.js';
 import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
-import { addToolchain, listToolchains } from './regenerate/toolchain.js';
+import { addGitToolchain, addToolchain, listToolchains } from './regenerate/toolchain.js';
+import { describeRevision } from './regenerate/toolchain-git.js';
 import { parseSubmoduleOption } from './acquire/submodule.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
@@ -49,10 +50,13 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, or Debian\'s automake .deb) to the cache, or list them', (y) =>
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V) to the cache, or list them', (y) =>
       y
-        .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, or list' })
-        .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' }),
+        .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, add --git REPO --version V, or list' })
+        .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' })
+        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf or automake; path or URL): the tag vV, the commit setting a test release's version, or a git-describe version's commit" })
+        .version(false)
+        .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' }),
     )
     .option('regenerate', { type: 'string', describe: 'prove autotools outputs by regenerating them in a sandbox: auto (default) or require (absence is an error); --no-regenerate skips it' })
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
@@ -102,8 +106,10 @@ async function main(argv: string[]): Promise<number> {
     });
 
   const args = await parser.parseAsync();
-  if (args.help || args.version) return 0;
+  if (args.help) return 0;
+  // `toolchain add --git REPO --version V`: there --version is the tool's version, not distdiff's.
   if (args._[0] === 'toolchain') return toolchainCommand(args as unknown as ToolchainArgs, env);
+  if (args.version) return 0;
   if (!args.tarball) return 0;
   const regen = args.regenerate as unknown;
   const regenerateMode: RegenerateMode | undefined =
@@ -228,18 +234,31 @@ interface ToolchainArgs {
   keyring?: string;
   'allow-http'?: boolean;
   'cache-dir'?: string;
+  git?: string;
+  version?: string | boolean;
 }
 
 async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
   const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
   if (args.action === 'list') {
     for (const t of listToolchains(cacheDir)) {
-      const sig = t.manifest.package ? `Debian package ${t.manifest.package.name} ${t.manifest.package.version}` : t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';
+      const sig = t.manifest.git ? `git ${t.manifest.git.commit} (${describeRevision(t.manifest.git.found)}) of ${t.manifest.git.repo}` : t.manifest.package ? `Debian package ${t.manifest.package.name} ${t.manifest.package.version}` : t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';
       process.stdout.write(`${t.manifest.name} ${t.manifest.version}  ${t.prefix}  sha256 ${t.manifest.sha256}  ${sig}\n`);
     }
     return 0;
   }
-  if (!args.source) throw new DistdiffError('usage', 'toolchain add', 'no release tarball given', 'pass a GNU autoconf/automake release tarball, file or URL');
+  if (args.git !== undefined || typeof args.version === 'string') {
+    if (!args.git || typeof args.version !== 'string' || !args.version) throw new DistdiffError('usage', 'toolchain add', args.git ? '--git needs --version' : '--version needs --git', 'pass --git REPO --version V, e.g. --git ./automake --version 1.16d');
+    if (args.source) throw new DistdiffError('usage', 'toolchain add', `both a release tarball (${args.source}) and --git given`, 'pass one of them');
+    trustedDir(cacheDir, { root: true });
+    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring });
+    const g = r.manifest.git!;
+    process.stdout.write(
+      `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.skipped.length ? `; not built: ${g.skipped.join(', ')}` : ''}\n`,
+    );
+    return 0;
+  }
+  if (!args.source) throw new DistdiffError('usage', 'toolchain add', 'no release tarball given', 'pass a GNU autoconf/automake release tarball, file or URL, or --git REPO --version V');
   trustedDir(cacheDir, { root: true });
   const r = await addToolchain(args.source, { cacheDir, signature: args.signature, keyring: args.keyring, allowHttp: args['allow-http'] });
   const m = r.manifest;

@@ -21,6 +21,7 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import { regenCauseText } from '../core/wording.js';
 import { libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource } from './toolchain-git.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
 
@@ -69,7 +70,8 @@ export function systemVersion(name: ToolName): Promise<string | undefined> {
  */
 export async function findTools(name: ToolName, version: string, cacheDir: string): Promise<Tool[]> {
   const out: Tool[] = [];
-  const release = /^\d+(?:\.\d+)+[a-z]?$/.test(version) ? version : undefined;
+  // A release (2.72, 2.72a) or a git-describe snapshot (2.72.70-9ff9, built by `toolchain add --git`).
+  const release = isToolVersion(version) ? version : undefined;
   const prefix = release && join(toolchainsDir(cacheDir), `${name}-${release}`);
   if (prefix && existsSync(join(prefix, 'bin', PROGRAM[name])) && existsSync(join(prefix, MANIFEST))) {
     const ok = name === 'libtool' ? libtoolVersionAt(prefix) === version : (await versionOf(join(prefix, 'bin', PROGRAM[name]))) === version;
@@ -174,6 +176,8 @@ export interface ToolchainManifest {
   builtAt: string;
   /** Installed from a distribution's binary package (not built from the GNU release): which one. */
   package?: { format: 'deb'; name: string; version: string };
+  /** Built from a git revision of the tool's own repository (`toolchain add --git`): repository, commit, how it was found, the exact steps. `sha256` is then that of the exported tree (git archive). */
+  git?: GitToolchainSource;
 }
 
 export interface AddToolchainOptions {
@@ -255,6 +259,31 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Build `version` of autoconf or automake from a git revision of the tool's own repository (a path or URL, cloned
+ * into the cache like any repository): for a test release or a git-describe snapshot no GNU release tarball
+ * carries. Reused when the cached toolchain was built from the same commit as the same version.
+ */
+export async function addGitToolchain(repo: string, version: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
+  if (opts.signature || opts.keyring) throw new DistdiffError('usage', repo, 'a toolchain built from git is the commit the tag or version names, not a signed tarball', 'drop --signature and --keyring (use --verify-tag on the release instead)');
+  const r = await resolveToolRevision(repo, version, opts.cacheDir);
+  const prefix = join(toolchainsDir(opts.cacheDir), `${r.name}-${version}`);
+  const existing = join(prefix, MANIFEST);
+  if (existsSync(existing)) {
+    try {
+      const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
+      if (manifest.version === version && manifest.git?.commit === r.found.commit && existsSync(join(prefix, 'bin', PROGRAM[r.name]))) return { manifest, prefix, reused: true };
+    } catch {
+      // a broken manifest: build again
+    }
+  }
+  mkdirSync(toolchainsDir(opts.cacheDir), { recursive: true });
+  const built = await buildToolRevision(r, prefix, PROGRAM[r.name], versionOf);
+  const manifest: ToolchainManifest = { name: r.name, version, source: repo, sha256: built.sha256, signature: { status: 'none' }, builtAt: new Date().toISOString(), git: built.git };
+  writeFileSync(existing, JSON.stringify(manifest, null, 2) + '\n');
+  return { manifest, prefix, reused: false };
 }
 
 /** Cached toolchains (with their manifests). */

@@ -1,0 +1,321 @@
+/**
+ * A generator toolchain built from a git revision of the tool's own repository (`distdiff toolchain add
+ * --git REPO --version V`): for the versions no GNU release tarball carries — a test release without a
+ * tarball here (automake 1.16d, autoconf 2.72a), or a snapshot stamped with a git-describe version
+ * (autoconf 2.72.70-9ff9).
+ *
+ * The repository is input the user names (the GNU tool's own repository), trusted like a GNU release
+ * tarball, not the release under test: its bootstrap, configure and make run inside the sandbox, network
+ * off, with only the build directory and the install prefix writable.
+ *
+ * Finding the revision for V is generic (findToolRevision): the tag vV (or V); for a git-describe version
+ * X.Y.N-HASH the commit whose id starts with HASH and lies N commits after the tag vX.Y; otherwise the commit
+ * that set V as configure.ac's AC_INIT version (a test release's "adjust version for snapshot" commit).
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { openRepo, readTagMap } from '../acquire/repo.js';
+import { DistdiffError } from '../core/errors.js';
+import { isUnreleasedToolVersion, regenCauseText } from '../core/wording.js';
+import { runGit, runGitText } from '../git/run.js';
+import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
+import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import type { ToolName } from './types.js';
+
+/** How the revision of a version was found. */
+export type ToolRevision =
+  | { kind: 'tag'; tag: string; commit: string }
+  | { kind: 'describe'; base: string; distance: number; commit: string }
+  | { kind: 'version-commit'; file: string; commit: string };
+
+/** A plain GNU version (final or test release): 2.72, 1.16.5, 2.72a. */
+const RELEASE = /^\d+(?:\.\d+)+[a-z]?$/;
+/** git-version-gen's form of `git describe` (v2.72-70-g9ff9c567 → 2.72.70-9ff9c567, abbreviated as the maintainer's git did). */
+const DESCRIBE = /^(\d+(?:\.\d+)+[a-z]?)\.(\d+)-g?([0-9a-f]{4,64})$/;
+
+/** Whether `version` names something findToolRevision can look for (a release or a git-describe version). */
+export function isToolVersion(version: string): boolean {
+  return RELEASE.test(version) || DESCRIBE.test(version);
+}
+
+/** A GNU test release (X.Y + a letter) or a git-describe snapshot: no GNU release tarball to fetch. */
+export const isUnreleasedVersion = isUnreleasedToolVersion;
+
+const show = (gitDir: string, commit: string, path: string) => runGitText(gitDir, ['show', `${commit}:${path}`]).catch(() => undefined);
+
+/**
+ * AC_INIT's arguments in a configure.ac text, each unquoted, an `m4_defn([NAME])` replaced by the text
+ * `m4_define([NAME], [TEXT])` gives it (autoconf 2.72e names itself that way).
+ */
+function acInitArgs(acText: string): string[] {
+  const m = /^AC_INIT\(/m.exec(acText);
+  if (!m) return [];
+  const defs = new Map<string, string>();
+  for (const d of acText.matchAll(/^m4_define\(\[(\w+)\],\s*\[([^\]]*)\]\)/gm)) defs.set(d[1]!, d[2]!);
+  const args: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = m.index + m[0].length; i < acText.length; i++) {
+    const ch = acText[i]!;
+    if (depth === 0 && (ch === ',' || ch === ')')) {
+      args.push(cur);
+      cur = '';
+      if (ch === ')') break;
+      continue;
+    }
+    if (ch === '[' || ch === '(') depth++;
+    else if (ch === ']' || ch === ')') depth--;
+    cur += ch;
+  }
+  return args.map((a) => {
+    const t = a.trim();
+    const defn = /^m4_defn\(\[(\w+)\]\)$/.exec(t);
+    if (defn) return defs.get(defn[1]!) ?? t;
+    return /^\[[^[\]]*\]$/.test(t) ? t.slice(1, -1) : t;
+  });
+}
+
+/** The AC_INIT version of a configure.ac text ("1.16d"), or undefined when it is computed (m4_esyscmd …). */
+export function acInitVersion(acText: string): string | undefined {
+  const v = acInitArgs(acText)[1];
+  return v && /^[\w.+-]+$/.test(v) ? v : undefined;
+}
+
+/** The package name of a configure.ac's AC_INIT ("GNU Automake"). */
+export function acInitName(acText: string): string | undefined {
+  return acInitArgs(acText)[0] || undefined;
+}
+
+/**
+ * The commit of `version` in a tool's repository, or a DistdiffError (exit 2) saying what was looked for.
+ * - a tag vV or V (peeled to its commit);
+ * - a git-describe version X.Y.N-HASH: the one commit whose id starts with HASH, N commits after the tag vX.Y;
+ * - otherwise the oldest commit that set AC_INIT's version in configure.ac to V (its parent says otherwise).
+ */
+export async function findToolRevision(gitDir: string, version: string, label = gitDir): Promise<ToolRevision> {
+  if (!isToolVersion(version)) throw new DistdiffError('usage', `--version ${version}`, 'not a GNU tool version (X.Y[.Z][a-z]) or a git-describe version (X.Y.N-HASH)', 'pass the version the shipped files are stamped with, e.g. 2.72a or 2.72.70-9ff9');
+  // Tags by exact name (rev-parse would also read "v2.72-70-g9ff9c567" as a describe name), peeled to their commit.
+  const tags = await readTagMap(gitDir);
+  const peeled = async (tag: string) => {
+    const oid = tags.get(tag);
+    return oid ? runGitText(gitDir, ['rev-parse', '--verify', '--quiet', `${oid}^{commit}`]).catch(() => undefined) : undefined;
+  };
+  for (const tag of [`v${version}`, version]) {
+    const commit = await peeled(tag);
+    if (commit) return { kind: 'tag', tag, commit };
+  }
+  const d = DESCRIBE.exec(version);
+  if (d) {
+    const [, base, n, hash] = d as unknown as [string, string, string, string];
+    const baseTag = `v${base}`;
+    const baseCommit = await peeled(baseTag);
+    if (!baseCommit) throw new DistdiffError('usage', label, `git-describe version ${version}: no tag ${baseTag}`, 'pass the tool\'s own repository with its tags');
+    // Every object whose id starts with the hash (git lists them all when the prefix is ambiguous).
+    const objects = (await runGitText(gitDir, ['rev-parse', '--disambiguate=' + hash]).catch(() => '')).split('\n').filter(Boolean);
+    const hits: string[] = [];
+    for (const o of objects) {
+      if ((await runGitText(gitDir, ['cat-file', '-t', o]).catch(() => '')) !== 'commit') continue;
+      const isAncestor = await runGit(gitDir, ['merge-base', '--is-ancestor', baseCommit, o]).then(() => true, () => false);
+      if (isAncestor && Number(await runGitText(gitDir, ['rev-list', '--count', `${baseCommit}..${o}`])) === Number(n)) hits.push(o);
+    }
+    if (hits.length === 1) return { kind: 'describe', base: baseTag, distance: Number(n), commit: hits[0]! };
+    throw new DistdiffError('usage', label, hits.length ? `git-describe version ${version}: ${hits.length} commits match` : `git-describe version ${version}: no commit starting with ${hash} lies ${n} commits after ${baseTag}`, 'pass the tool\'s own repository (a full clone with its history)');
+  }
+  // A test release without a tag: the commit that set the version (automake's "maint: adjust version for snapshot").
+  for (const file of ['configure.ac', 'configure.in']) {
+    const log = await runGitText(gitDir, ['log', '--all', '--reverse', '--format=%H', `-S[${version}]`, '--', file]).catch(() => '');
+    for (const c of log.split('\n').filter(Boolean)) {
+      const now = await show(gitDir, c, file);
+      if (!now || acInitVersion(now) !== version) continue;
+      const before = await show(gitDir, `${c}^`, file);
+      if (before && acInitVersion(before) === version) continue;
+      return { kind: 'version-commit', file, commit: c };
+    }
+  }
+  throw new DistdiffError('usage', label, `no revision of version ${version}: no tag v${version}, no commit setting configure.ac's AC_INIT version to ${version}`, 'pass the repository of the tool that made the release, with its tags and history');
+}
+
+/** Which tool a revision builds, from configure.ac's AC_INIT name. */
+const TOOLS: Record<string, ToolName> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake' };
+
+/** How a git toolchain was made: the repository, the revision and the exact steps (what ran in the sandbox). */
+export interface GitToolchainSource {
+  repo: string;
+  commit: string;
+  found: ToolRevision;
+  /** The commands run in the sandbox, in order (the build dir is the exported tree). */
+  steps: string[];
+  /** Parts of the tool not built, and why (docs whose generator is not installed). */
+  skipped: string[];
+}
+
+const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  await pipeline(createReadStream(path), h);
+  return h.digest('hex');
+}
+
+/** The steps building a tool from its exported tree: bootstrap, configure, make, make install; pure. */
+export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: string }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const overrides: string[] = [];
+  if (!have.help2man) {
+    overrides.push('MANS=', 'man_MANS=', 'dist_man_MANS=', 'man1_MANS=', 'dist_man1_MANS=');
+    skipped.push('man pages (help2man is not installed)');
+  }
+  if (!have.makeinfo) {
+    overrides.push('INFO_DEPS=');
+    skipped.push('info manual (makeinfo is not installed)');
+  }
+  // The tool's own bootstrap when it only needs autoconf/automake/perl (automake's regenerates with its own
+  // in-tree aclocal and automake); a gnulib bootstrap would fetch gnulib, so autoreconf instead.
+  const own = tree.hasBootstrap && !/gnulib|git clone|wget|curl|rsync/.test(tree.bootstrapText ?? '');
+  const o = overrides.length ? ' ' + overrides.join(' ') : '';
+  return {
+    steps: [own ? 'sh ./bootstrap' : 'autoreconf -vi', `./configure --prefix=${quote(prefix)}`, `make -j2${o}`, `make install${o}`],
+    skipped,
+  };
+}
+
+/** A tool revision resolved in its repository: which tool, and whether its version comes from .tarball-version. */
+export interface ResolvedToolRevision {
+  repo: string;
+  gitDir: string;
+  name: ToolName;
+  version: string;
+  found: ToolRevision;
+  /** configure.ac computes the version with git-version-gen, which reads .tarball-version first. */
+  usesVersionFile: boolean;
+}
+
+/** Open (or clone into the cache) the tool's repository and find the revision of `version`; exit 2 when it is not an autoconf/automake revision of that version. */
+export async function resolveToolRevision(repo: string, version: string, cacheDir: string): Promise<ResolvedToolRevision> {
+  const handle = await openRepo(repo, { cacheDir });
+  const found = await findToolRevision(handle.gitDir, version, repo);
+  const ac = (await show(handle.gitDir, found.commit, 'configure.ac')) ?? (await show(handle.gitDir, found.commit, 'configure.in')) ?? '';
+  const pkg = acInitName(ac);
+  const name = pkg ? TOOLS[pkg] : undefined;
+  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf or GNU Automake (AC_INIT names ${pkg ?? 'nothing'})`, 'pass an autoconf or automake repository');
+  const stated = acInitVersion(ac);
+  const usesVersionFile = stated === undefined && /\.tarball-version/.test(ac);
+  if (!usesVersionFile && stated !== version) {
+    throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} (${describeRevision(found)}) has version ${stated ?? 'none'} in its configure.ac, not ${version}`, 'pass the version that revision was released as');
+  }
+  return { repo, gitDir: handle.gitDir, name, version, found, usesVersionFile };
+}
+
+/**
+ * Export the revision (git archive), write .tarball-version when the tool uses it, bootstrap, configure, make and
+ * make install into `prefix` — all in the sandbox, network off, only the build directory and `prefix` writable.
+ * Then check that `program --version` prints the version and that what the tool writes carries it as its stamp.
+ */
+export async function buildToolRevision(
+  r: ResolvedToolRevision,
+  prefix: string,
+  program: string,
+  versionOf: (bin: string) => Promise<string | undefined>,
+): Promise<{ sha256: string; git: GitToolchainSource }> {
+  const { name, version, found } = r;
+  const sandbox = await probeSandbox();
+  if (!sandbox.ok) throw new DistdiffError('usage', r.repo, `cannot build a toolchain: ${regenCauseText(sandbox.cause)}`, 'install bubblewrap (scripts/install-system-deps.sh)');
+  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  try {
+    const tar = join(work, 'tree.tar');
+    await runGit(r.gitDir, ['archive', '--format=tar', `--output=${tar}`, found.commit], { label: r.repo });
+    // The manifest's sha256 is that of the exported tree (git archive's tar of the commit).
+    const sha256 = await sha256File(tar);
+    const top = `${name}-${version}`;
+    const src = join(work, top);
+    mkdirSync(src);
+    await new Promise<void>((res, rej) =>
+      execFile('tar', ['-xf', tar, '-C', src, '--no-same-owner', '--no-same-permissions'], (err) => (err ? rej(new DistdiffError('internal', r.repo, `cannot unpack the exported tree: ${err.message}`)) : res())),
+    );
+    rmSync(tar);
+    // git-version-gen reads .tarball-version first: the version the release was made as (git-describe's form for a snapshot).
+    if (r.usesVersionFile) writeFileSync(join(src, '.tarball-version'), `${version}\n`);
+    const bootstrap = join(src, 'bootstrap');
+    const plan = gitBuildSteps(
+      { hasBootstrap: existsSync(bootstrap), ...(existsSync(bootstrap) ? { bootstrapText: readFileSync(bootstrap, 'latin1') } : {}) },
+      prefix,
+      { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) },
+    );
+    rmSync(prefix, { recursive: true, force: true });
+    mkdirSync(prefix, { recursive: true });
+    const logs = plan.steps.map((_, i) => `distdiff-step-${i + 1}.log`);
+    const run = await runSandboxed(sandbox.bwrap, {
+      scratch: work,
+      cwd: top,
+      argv: ['/bin/sh', '-c', plan.steps.map((s, i) => `${s} >${logs[i]} 2>&1`).join(' && ')],
+      writable: [prefix],
+      limits: { wallMs: 900_000, cpuSeconds: 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
+    });
+    const fail = (why: string) => {
+      rmSync(prefix, { recursive: true, force: true });
+      return new DistdiffError('internal', r.repo, `building ${name} ${version} from ${found.commit.slice(0, 12)} failed: ${why}`, 'check that m4, perl and the system autoconf/automake are installed');
+    };
+    const bin = join(prefix, 'bin', program);
+    if (run.code !== 0 || !existsSync(bin)) {
+      const last = logs.map((l, i) => [i, join(src, l)] as const).filter(([, p]) => existsSync(p)).pop();
+      const tail = last ? readFileSync(last[1], 'utf8').trim().split('\n').pop() : run.stderr.trim().split('\n').pop();
+      throw fail(`${last ? plan.steps[last[0]] : 'the sandbox'}${run.timedOut ? ' (timed out)' : ''}: ${tail || 'no output'}`);
+    }
+    const reported = await versionOf(bin);
+    if (reported !== version) throw fail(`${program} --version says ${reported ?? 'nothing'}, not ${version}`);
+    const stamp = await stampCheck(sandbox.bwrap, name, prefix, work);
+    if (stamp !== version) throw fail(`what it writes is stamped ${stamp ?? 'with no version'}, not ${version}`);
+    plan.steps.push(
+      name === 'autoconf'
+        ? `check: autoconf --version prints ${version}; the configure it writes says "Generated by GNU Autoconf ${version}"`
+        : `check: automake --version prints ${version}; the aclocal.m4 and Makefile.in it writes say "aclocal ${version}" and "automake ${version}"`,
+    );
+    return { sha256, git: { repo: r.repo, commit: found.commit, found, steps: plan.steps, skipped: plan.skipped } };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** "tag v2.72a", "70 commits after v2.72", "the commit setting configure.ac's version". */
+export function describeRevision(r: ToolRevision): string {
+  switch (r.kind) {
+    case 'tag':
+      return `tag ${r.tag}`;
+    case 'describe':
+      return `${r.distance} commits after ${r.base}`;
+    case 'version-commit':
+      return `the commit setting ${r.file}'s AC_INIT version`;
+  }
+}
+
+/**
+ * Run the built tool on a one-line project in the sandbox and read the version its output is stamped with:
+ * autoconf → configure's "Generated by GNU Autoconf V"; automake → aclocal.m4's "aclocal V" and Makefile.in's
+ * "automake V" (undefined unless both agree).
+ */
+async function stampCheck(bwrap: string, name: ToolName, prefix: string, work: string): Promise<string | undefined> {
+  const dir = join(work, 'stamp-check');
+  mkdirSync(dir);
+  const automake = name === 'automake';
+  writeFileSync(join(dir, 'configure.ac'), `AC_INIT([stamp], [1])\n${automake ? 'AM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_FILES([Makefile])\n' : ''}AC_OUTPUT\n`);
+  if (automake) writeFileSync(join(dir, 'Makefile.am'), '');
+  const r = await runSandboxed(bwrap, {
+    scratch: work,
+    cwd: 'stamp-check',
+    argv: ['/bin/sh', '-c', automake ? 'aclocal && automake --add-missing --copy' : 'autoconf'],
+    toolchains: [prefix],
+    limits: { wallMs: 120_000, cpuSeconds: 120 },
+  });
+  if (r.code !== 0) return undefined;
+  const head = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'latin1').slice(0, 4096) : '');
+  if (!automake) return autoconfVersion(head('configure'));
+  const a = aclocalVersions(head('aclocal.m4')).aclocal;
+  const m = automakeVersion(head('Makefile.in'));
+  return a === m ? a : undefined;
+}
