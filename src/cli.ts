@@ -20,7 +20,7 @@ import { DEFAULT_NPM_REGISTRY } from './acquire/npm-registry.js';
 import { VERSION } from './version.js';
 import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
 import { addGitToolchain, addToolchain, listToolchains } from './regenerate/toolchain.js';
-import { describeRevision } from './regenerate/toolchain-git.js';
+import { describeRevision, skippedText } from './regenerate/toolchain-git.js';
 import { parseSubmoduleOption } from './acquire/submodule.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
@@ -254,7 +254,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
     const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring });
     const g = r.manifest.git!;
     process.stdout.write(
-      `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.skipped.length ? `; not built: ${g.skipped.join(', ')}` : ''}\n`,
+      `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.skipped.length ? `; not built: ${g.skipped.map(skippedText).join(', ')}` : ''}\n`,
     );
     return 0;
   }

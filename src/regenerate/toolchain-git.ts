@@ -142,6 +142,17 @@ export async function findToolRevision(gitDir: string, version: string, label = 
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
 const TOOLS: Record<string, ToolName> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake' };
 
+/** A part of a tool not built because the program that makes it is not installed. */
+export interface SkippedPart {
+  part: 'man-pages' | 'info-manual';
+  missing: 'help2man' | 'makeinfo';
+}
+
+/** "man pages (help2man is not installed)". */
+export function skippedText(s: SkippedPart): string {
+  return `${s.part.replace('-', ' ')} (${s.missing} is not installed)`;
+}
+
 /** How a git toolchain was made: the repository, the revision and the exact steps (what ran in the sandbox). */
 export interface GitToolchainSource {
   repo: string;
@@ -149,8 +160,8 @@ export interface GitToolchainSource {
   found: ToolRevision;
   /** The commands run in the sandbox, in order (the build dir is the exported tree). */
   steps: string[];
-  /** Parts of the tool not built, and why (docs whose generator is not installed). */
-  skipped: string[];
+  /** Parts of the tool not built, and why: docs whose generator is not installed. */
+  skipped: SkippedPart[];
 }
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -164,16 +175,16 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** The steps building a tool from its exported tree: bootstrap, configure, make, make install; pure. */
-export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: string }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: string[] } {
-  const skipped: string[] = [];
+export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: string }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: SkippedPart[] } {
+  const skipped: SkippedPart[] = [];
   const overrides: string[] = [];
   if (!have.help2man) {
     overrides.push('MANS=', 'man_MANS=', 'dist_man_MANS=', 'man1_MANS=', 'dist_man1_MANS=');
-    skipped.push('man pages (help2man is not installed)');
+    skipped.push({ part: 'man-pages', missing: 'help2man' });
   }
   if (!have.makeinfo) {
     overrides.push('INFO_DEPS=');
-    skipped.push('info manual (makeinfo is not installed)');
+    skipped.push({ part: 'info-manual', missing: 'makeinfo' });
   }
   // The tool's own bootstrap when it only needs autoconf/automake/perl (automake's regenerates with its own
   // in-tree aclocal and automake); a gnulib bootstrap would fetch gnulib, so autoreconf instead.

@@ -30,7 +30,8 @@ const root = tempDir('distdiff-toolchain-git-');
 const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const HAVE = { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) };
-const SKIPPED = [...(HAVE.help2man ? [] : ['man pages (help2man is not installed)']), ...(HAVE.makeinfo ? [] : ['info manual (makeinfo is not installed)'])];
+const SKIPPED = [...(HAVE.help2man ? [] : [{ part: 'man-pages', missing: 'help2man' }]), ...(HAVE.makeinfo ? [] : [{ part: 'info-manual', missing: 'makeinfo' }])];
+const SKIPPED_TEXT = [...(HAVE.help2man ? [] : ['man pages (help2man is not installed)']), ...(HAVE.makeinfo ? [] : ['info manual (makeinfo is not installed)'])];
 
 // ---- an autoconf-like tool: version from git-version-gen (.tarball-version first), programs print and stamp it
 const GIT_VERSION_GEN = `#!/bin/sh
@@ -141,7 +142,7 @@ describe('toolchain add --git', () => {
     expect(r.status).toBe(0);
     const prefix = join(cache, 'toolchains', 'autoconf-3.1a');
     const manifest = JSON.parse(readFileSync(join(prefix, 'distdiff-toolchain.json'), 'utf8'));
-    expect(r.stdout).toBe(`built: autoconf 3.1a in ${prefix} from ${autoconf.dir} ${c.ac3} (tag v3.1a; tree sha256 ${manifest.sha256})${SKIPPED.length ? `; not built: ${SKIPPED.join(', ')}` : ''}\n`);
+    expect(r.stdout).toBe(`built: autoconf 3.1a in ${prefix} from ${autoconf.dir} ${c.ac3} (tag v3.1a; tree sha256 ${manifest.sha256})${SKIPPED_TEXT.length ? `; not built: ${SKIPPED_TEXT.join(', ')}` : ''}\n`);
     const plan = gitBuildSteps({ hasBootstrap: false }, prefix, HAVE);
     expect(manifest).toMatchObject({
       name: 'autoconf',
