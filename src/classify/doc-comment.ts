@@ -5,7 +5,8 @@
  * the parameter and body text with `@var{…}`/`@code{…}`, and `@end deftypefun`.
  *
  * The content check: the file is nothing but such blocks (blank lines between), every block names a function
- * that a tracked C file documents with a doc comment (all of them the same file), at least 95 % of the
+ * that a tracked C, yacc or lex file documents with a doc comment (`/** FUNC:` or `/** FUNC` alone on
+ * its line; all of them the same file), at least 95 % of the
  * fragment's distinct words (three letters or more, texinfo's own commands set aside) occur in those comments
  * and the functions' declarations, and no line carries a suspicious construct or a URL the comments lack. A
  * paragraph from nowhere, a command, a function no tracked file documents, leaves it unexplained.
@@ -40,12 +41,12 @@ function docComments(ctx: ClassifyContext): Promise<Map<string, DocComment>> {
   if (!p) {
     p = (async () => {
       const out = new Map<string, DocComment>();
-      const sources = [...ctx.gitPaths].filter((q) => /\.[ch]$/.test(q)).sort().slice(0, MAX_SOURCES);
+      const sources = [...ctx.gitPaths].filter((q) => /\.(?:[chyl])$/.test(q)).sort().slice(0, MAX_SOURCES);
       for (const path of sources) {
         const b = await ctx.content.git(path);
         if (!b || b.length > MAX_SOURCE_BYTES || !b.includes('/**')) continue;
         const s = b.toString('utf8');
-        for (const m of s.matchAll(/\/\*\*[ \t]*\n[ \t]*\*[ \t]*([A-Za-z_]\w*):[^\n]*\n([\s\S]*?)\*\//g)) {
+        for (const m of s.matchAll(/\/\*\*[ \t]*\n[ \t]*\*[ \t]*([A-Za-z_]\w*)(?::[^\n]*)?[ \t]*\n([\s\S]*?)\*\//g)) {
           const end = m.index + m[0].length;
           const decl = /^[^{;]*/.exec(s.slice(end, end + 2000))![0];
           if (!out.has(m[1]!)) out.set(m[1]!, { path, text: `${m[0]}\n${decl}` });

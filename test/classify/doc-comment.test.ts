@@ -52,7 +52,11 @@ describe('gdoc texinfo fragments of tracked doc comments', () => {
   repo.commit({ 'lib/coding.c': SOURCE, 'lib/lib.h': 'void demo_bit_der (const unsigned char *, int, unsigned char *);\n' });
   repo.tag('v1.0');
   let n = 0;
-  const run = async (files: Record<string, string>) => {
+  const run = async (files: Record<string, string>, tracked?: Record<string, string>) => {
+    if (tracked) {
+      repo.commit(tracked);
+      repo.git(['tag', '-f', 'v1.0']);
+    }
     const dir = join(root, `t${++n}`, 'demo-1.0');
     writeFiles(dir, { 'lib/coding.c': SOURCE, 'lib/lib.h': 'void demo_bit_der (const unsigned char *, int, unsigned char *);\n', ...files });
     const tar = makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') });
@@ -67,6 +71,13 @@ describe('gdoc texinfo fragments of tracked doc comments', () => {
       });
     }
     expect(r.verdict).not.toBe('different');
+  });
+
+  it('a grammar file\'s doc comment (libtasn1\'s ASN1.y), its name line without a colon, is a source too', async () => {
+    const grammar = `%{\n#include "lib.h"\n%}\n%%\ninput: ;\n%%\n/**\n * demo_parse\n * @file: the path of the definitions file to read.\n *\n * Reads the definitions and builds their structure.\n **/\nint\ndemo_parse (const char *file)\n{\n  return 0;\n}\n`;
+    const texi = '@subheading demo_parse\n@anchor{demo_parse}\n@deftypefun {int} {demo_parse} (const char * @var{file})\n@var{file}: the path of the definitions file to read.\n\nReads the definitions and builds their structure.\n@end deftypefun\n\n';
+    const r = await run({ 'doc/texi/demo_parse.texi': texi, 'lib/gram.y': grammar }, { 'lib/gram.y': grammar });
+    expect(r.findings.find((f) => f.path === 'doc/texi/demo_parse.texi')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { source: 'lib/gram.y', generator: 'gdoc' } });
   });
 
   it('a paragraph the comment lacks, a command, or a function nothing documents stays high', async () => {
