@@ -42,6 +42,7 @@ import { echoScriptClassifier } from './echo-script.js';
 import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
 import { docCommentClassifier } from './doc-comment.js';
+import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
@@ -77,6 +78,7 @@ import { potTraceClassifier } from './pot-trace.js';
  *                  that greps them (less's funcs.h): each contributing file's lines complete and in order.
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
+ * 3e00. gettextize — configure.ac's AM_GNU_GETTEXT_VERSION bumped by gettextize as its po/ChangeLog entry records.
  * 3e0. doc-comment — gdoc's texinfo fragments (doc/texi/FUNC.texi) of tracked C doc comments: nothing but
  *                  @deftypefun blocks of documented functions of one file, 95 % of the words in those comments.
  * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
@@ -142,6 +144,7 @@ export const CLASSIFIERS: Classifier[] = [
   texinfoStampClassifier,
   manRenderedClassifier,
   docCommentClassifier,
+  gettextizeClassifier,
   htmlRenderedClassifier,
   docFormatsClassifier,
   testIndexClassifier,

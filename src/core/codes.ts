@@ -546,6 +546,15 @@ export const CODES = {
     docs: anchor('DOC_EDITED'),
     message: (e) => `documentation edited: ${e.added} line(s) added, ${e.removed} removed; no construct, no new URL host`,
   },
+  GETTEXTIZE_UPGRADE: {
+    title: "gettextize's version upgrade",
+    severity: 'low',
+    explained: true,
+    description:
+      "The release ran gettextize (or autopoint's upgrade), which rewrites the tracked configure.ac's AM_GNU_GETTEXT_VERSION([OLD]) to the gettext version it installs and records that in po/ChangeLog: configure.ac differs from git in exactly that one line, to a newer version, and the tarball's po/ChangeLog opens with gettextize's entry (`DATE  gettextize  <bug-gnu-gettext@gnu.org>`) naming an upgrade to that version; po/ChangeLog itself is explained when it holds nothing but gettextize's entries. Any other changed line, another version than the entry names, or any other line in po/ChangeLog leaves the file unexplained.",
+    docs: anchor('GETTEXTIZE_UPGRADE'),
+    message: (e) => (e.file === 'configure.ac' ? `AM_GNU_GETTEXT_VERSION ${e.from} → ${e.to}, as ${e.changelog}'s gettextize entry records` : `gettextize's entries only (upgrade to gettext ${e.to})`),
+  },
   LOG_DERIVED: {
     title: 'Rendered from git log',
     severity: 'info',

@@ -218,6 +218,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
   DOC_EDITED: { added: number; removed: number };
+  /** file: which of the two gettextize touched ('configure.ac' for configure.ac or configure.in); from/to the gettext versions; changelog: po/ChangeLog's path. */
+  GETTEXTIZE_UPGRADE: { file: 'configure.ac' | 'po/ChangeLog'; from?: string; to: string; changelog: string };
   LOG_DERIVED: {
     kind: 'authors' | 'log';
     /** Non-blank lines; traced to the template or the history; of which from the template. */

@@ -1,0 +1,70 @@
+/**
+ * gettextize's upgrade (issue 11 d/g): a release that runs gettextize (or `autopoint --force` after it) gets
+ * configure.ac's AM_GNU_GETTEXT_VERSION([OLD]) rewritten to the gettext version installed, and a po/ChangeLog entry
+ * `DATE  gettextize  <bug-gnu-gettext@gnu.org>` with `* Makefile.in.in: Upgrade to gettext-NEW.` (wget2 2.2.0:
+ * 0.21 → 0.22.5). configure.ac is build-affecting, so the proof is strict: exactly one line differs, that line is
+ * the macro on both sides, the version only grows, and the tarball's po/ChangeLog beside it opens with gettextize's
+ * entry naming exactly that version. po/ChangeLog itself is explained when it is nothing but gettextize's entries.
+ */
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
+import type { PathDiff } from '../core/types.js';
+import { baseOf, dirOf } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const MACRO = /^\s*AM_GNU_GETTEXT_VERSION\(\[?([0-9]+(?:\.[0-9]+)*)\]?\)\s*$/;
+const HEADING = /^\d{4}-\d{2}-\d{2}\s+gettextize\s+<bug-gnu-gettext@gnu\.org>$/;
+const ENTRY_LINE = /^\t\* [\w./-]+(?:, [\w./-]+)*: (?:Upgrade to gettext-([0-9][0-9.]*[0-9])\.|New file, from gettext-([0-9][0-9.]*[0-9])\.)$/;
+
+/** gettextize's entries of a po/ChangeLog: the versions they name, newest entry first; undefined when any line is not theirs. */
+export function gettextizeEntries(text: string): string[][] | undefined {
+  const entries: string[][] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    if (HEADING.test(line)) {
+      entries.push([]);
+      continue;
+    }
+    const m = ENTRY_LINE.exec(line);
+    if (!m || !entries.length) return undefined;
+    entries[entries.length - 1]!.push(m[1] ?? m[2]!);
+  }
+  return entries.length && entries.every((e) => e.length) ? entries : undefined;
+}
+
+const newer = (a: string, b: string) => {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  return false;
+};
+
+async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  const base = baseOf(diff.path);
+  if (base === 'ChangeLog' && baseOf(dirOf(diff.path)) === 'po' && diff.status === 'tarball-only' && diff.tarball?.type === 'file') {
+    const entries = gettextizeEntries(ctx.content.tarball(diff.path)?.toString('utf8') ?? '');
+    return entries ? makeFinding('GETTEXTIZE_UPGRADE', diff.path, { file: 'po/ChangeLog', to: entries[0]![0]!, changelog: diff.path }) : undefined;
+  }
+  if ((base !== 'configure.ac' && base !== 'configure.in') || diff.status !== 'changed' || diff.changes?.length !== 1 || diff.changes[0] !== 'content') return undefined;
+  const shipped = ctx.content.tarball(diff.path)?.toString('utf8');
+  const tracked = (await ctx.content.git(diff.path))?.toString('utf8');
+  if (shipped === undefined || tracked === undefined) return undefined;
+  const a = tracked.split('\n');
+  const b = shipped.split('\n');
+  if (a.length !== b.length) return undefined;
+  const differing = a.map((l, i) => i).filter((i) => a[i] !== b[i]);
+  if (differing.length !== 1) return undefined;
+  const from = MACRO.exec(a[differing[0]!]!)?.[1];
+  const to = MACRO.exec(b[differing[0]!]!)?.[1];
+  if (!from || !to || !newer(to, from)) return undefined;
+  const changelog = `${dirOf(diff.path) ? `${dirOf(diff.path)}/` : ''}po/ChangeLog`;
+  const log = ctx.content.tarball(changelog)?.toString('utf8');
+  const first = log === undefined ? undefined : gettextizeEntries(log.split(/\n(?=\d{4}-\d{2}-\d{2}\s)/)[0]!)?.[0];
+  if (!first || !first.every((v) => v === to)) return undefined;
+  return makeFinding('GETTEXTIZE_UPGRADE', diff.path, { file: 'configure.ac', from, to, changelog });
+}
+
+export const gettextizeClassifier: Classifier = {
+  id: 'gettextize',
+  classify: decide,
+};
