@@ -56,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
         .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' })
         .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf or automake; path or URL): the tag vV, the commit setting a test release's version, or a git-describe version's commit" })
         .version(false)
-        .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' }),
+        .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' })
+        .option('before', { type: 'string', describe: "with --git: the newest commit at or before DATE whose configure.ac has that version (automake's version names a range of commits)" }),
     )
     .option('regenerate', { type: 'string', describe: 'prove autotools outputs by regenerating them in a sandbox: auto (default) or require (absence is an error); --no-regenerate skips it' })
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
@@ -236,6 +237,7 @@ interface ToolchainArgs {
   'cache-dir'?: string;
   git?: string;
   version?: string | boolean;
+  before?: string;
 }
 
 async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
@@ -251,7 +253,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
     if (!args.git || typeof args.version !== 'string' || !args.version) throw new DistdiffError('usage', 'toolchain add', args.git ? '--git needs --version' : '--version needs --git', 'pass --git REPO --version V, e.g. --git ./automake --version 1.16d');
     if (args.source) throw new DistdiffError('usage', 'toolchain add', `both a release tarball (${args.source}) and --git given`, 'pass one of them');
     trustedDir(cacheDir, { root: true });
-    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring });
+    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring, ...(args.before ? { before: args.before } : {}) });
     const g = r.manifest.git!;
     process.stdout.write(
       `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.skipped.length ? `; not built: ${g.skipped.map(skippedText).join(', ')}` : ''}\n`,

@@ -30,7 +30,8 @@ import type { ToolName } from './types.js';
 export type ToolRevision =
   | { kind: 'tag'; tag: string; commit: string }
   | { kind: 'describe'; base: string; distance: number; commit: string }
-  | { kind: 'version-commit'; file: string; commit: string };
+  | { kind: 'version-commit'; file: string; commit: string }
+  | { kind: 'before'; date: string; file: string; commit: string };
 
 /** A plain GNU version (final or test release): 2.72, 1.16.5, 2.72a. */
 const RELEASE = /^\d+(?:\.\d+)+[a-z]?$/;
@@ -96,7 +97,8 @@ export function acInitName(acText: string): string | undefined {
  * - a git-describe version X.Y.N-HASH: the one commit whose id starts with HASH, N commits after the tag vX.Y;
  * - otherwise the oldest commit that set AC_INIT's version in configure.ac to V (its parent says otherwise).
  */
-export async function findToolRevision(gitDir: string, version: string, label = gitDir): Promise<ToolRevision> {
+export async function findToolRevision(gitDir: string, version: string, label = gitDir, before?: string): Promise<ToolRevision> {
+  if (before !== undefined) return findBefore(gitDir, version, label, before);
   if (!isToolVersion(version)) throw new DistdiffError('usage', `--version ${version}`, 'not a GNU tool version (X.Y[.Z][a-z]) or a git-describe version (X.Y.N-HASH)', 'pass the version the shipped files are stamped with, e.g. 2.72a or 2.72.70-9ff9');
   // Tags by exact name (rev-parse would also read "v2.72-70-g9ff9c567" as a describe name), peeled to their commit.
   const tags = await readTagMap(gitDir);
@@ -137,6 +139,27 @@ export async function findToolRevision(gitDir: string, version: string, label = 
     }
   }
   throw new DistdiffError('usage', label, `no revision of version ${version}: no tag v${version}, no commit setting configure.ac's AC_INIT version to ${version}`, 'pass the repository of the tool that made the release, with its tags and history');
+}
+
+/**
+ * `--before DATE`: the newest commit dated at or before DATE whose configure.ac says `version` in AC_INIT. An
+ * automake version names every commit from the one that set it to the one that changed it (1.16i: October 2021
+ * to December 2023, the tag v1.16i at the end); a maintainer building automake from git used the one of the
+ * release's day — sed 4.9 (November 2022) is stamped 1.16i with that year's copyright line.
+ */
+async function findBefore(gitDir: string, version: string, label: string, before: string): Promise<ToolRevision> {
+  if (!/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(before)) throw new DistdiffError('usage', `--before ${before}`, 'not a date', 'pass YYYY-MM-DD (the release date)');
+  if (!RELEASE.test(version)) throw new DistdiffError('usage', `--version ${version}`, '--before finds a version configure.ac names (X.Y[.Z][a-z])', 'drop --before for a git-describe version');
+  const list = await runGitText(gitDir, ['rev-list', '--all', '--date-order', `--before=${before}`, '--max-count=400']).catch(() => '');
+  for (const c of list.split('\n').filter(Boolean)) {
+    for (const file of ['configure.ac', 'configure.in']) {
+      const text = await show(gitDir, c, file);
+      if (text === undefined) continue;
+      if (acInitVersion(text) === version) return { kind: 'before', date: before, file, commit: c };
+      break;
+    }
+  }
+  throw new DistdiffError('usage', label, `no commit at or before ${before} (of the 400 newest) has version ${version} in configure.ac's AC_INIT`, 'check the version and the date');
 }
 
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
@@ -208,9 +231,9 @@ export interface ResolvedToolRevision {
 }
 
 /** Open (or clone into the cache) the tool's repository and find the revision of `version`; exit 2 when it is not an autoconf/automake revision of that version. */
-export async function resolveToolRevision(repo: string, version: string, cacheDir: string): Promise<ResolvedToolRevision> {
+export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string): Promise<ResolvedToolRevision> {
   const handle = await openRepo(repo, { cacheDir });
-  const found = await findToolRevision(handle.gitDir, version, repo);
+  const found = await findToolRevision(handle.gitDir, version, repo, before);
   const ac = (await show(handle.gitDir, found.commit, 'configure.ac')) ?? (await show(handle.gitDir, found.commit, 'configure.in')) ?? '';
   const pkg = acInitName(ac);
   const name = pkg ? TOOLS[pkg] : undefined;
@@ -302,6 +325,8 @@ export function describeRevision(r: ToolRevision): string {
       return `${r.distance} commits after ${r.base}`;
     case 'version-commit':
       return `the commit setting ${r.file}'s AC_INIT version`;
+    case 'before':
+      return `the newest commit at or before ${r.date} with that ${r.file} AC_INIT version`;
   }
 }
 

@@ -185,6 +185,8 @@ export interface AddToolchainOptions {
   signature?: string;
   keyring?: string;
   allowHttp?: boolean;
+  /** --git: the newest commit at or before this date with the version (a version configure.ac names for a range of commits). */
+  before?: string;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -268,7 +270,7 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
  */
 export async function addGitToolchain(repo: string, version: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
   if (opts.signature || opts.keyring) throw new DistdiffError('usage', repo, 'a toolchain built from git is the commit the tag or version names, not a signed tarball', 'drop --signature and --keyring (use --verify-tag on the release instead)');
-  const r = await resolveToolRevision(repo, version, opts.cacheDir);
+  const r = await resolveToolRevision(repo, version, opts.cacheDir, opts.before);
   const prefix = join(toolchainsDir(opts.cacheDir), `${r.name}-${version}`);
   const existing = join(prefix, MANIFEST);
   if (existsSync(existing)) {

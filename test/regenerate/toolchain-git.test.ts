@@ -22,7 +22,7 @@ import { aclocalVersions, autoconfVersion, automakeVersion } from '../../src/reg
 import { acInitName, acInitVersion, findToolRevision, gitBuildSteps, isUnreleasedVersion } from '../../src/regenerate/toolchain-git.js';
 import { findTool, listToolchains } from '../../src/regenerate/toolchain.js';
 import { which } from '../../src/regenerate/sandbox.js';
-import { makeRepo, type RepoBuilder } from '../helpers/git.js';
+import { FIXED_DATE, makeRepo, type RepoBuilder } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLI } from '../hostile/helpers.js';
 
@@ -130,6 +130,19 @@ describe('findToolRevision', () => {
     expect(await findToolRevision(join(automake.dir, '.git'), '4.2e')).toEqual({ kind: 'version-commit', file: 'configure.ac', commit: c.am5 });
     await expect(findToolRevision(join(automake.dir, '.git'), '4.2z', 'automake')).rejects.toThrow("no revision of version 4.2z: no tag v4.2z, no commit setting configure.ac's AC_INIT version to 4.2z");
     await expect(findToolRevision(join(automake.dir, '.git'), 'HEAD', 'automake')).rejects.toThrow('not a GNU tool version');
+  });
+
+  it('--before DATE: the newest commit at or before DATE whose AC_INIT says the version (a version naming a range of commits)', async () => {
+    // Commit n of a repository built by code is dated FIXED_DATE + n minutes: 4.2d is set by the 3rd, kept by the 4th.
+    const at = (n: number) => new Date(Date.parse(FIXED_DATE) + n * 60_000 + 30_000).toISOString();
+    const dir = join(automake.dir, '.git');
+    expect(await findToolRevision(dir, '4.2d', 'automake', at(4))).toEqual({ kind: 'before', date: at(4), file: 'configure.ac', commit: c.am4 });
+    expect(await findToolRevision(dir, '4.2d', 'automake', at(3))).toEqual({ kind: 'before', date: at(3), file: 'configure.ac', commit: c.am3 });
+    // The 5th commit says 4.2e: passed over for the newest one that says 4.2d.
+    expect(await findToolRevision(dir, '4.2d', 'automake', at(5))).toEqual({ kind: 'before', date: at(5), file: 'configure.ac', commit: c.am4 });
+    // Before the 3rd commit no commit says 4.2d.
+    await expect(findToolRevision(dir, '4.2d', 'automake', at(2))).rejects.toThrow(`no commit at or before ${at(2)} (of the 400 newest) has version 4.2d in configure.ac's AC_INIT`);
+    await expect(findToolRevision(dir, '4.2d', 'automake', 'yesterday')).rejects.toThrow('not a date');
   });
 });
 
