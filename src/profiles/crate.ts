@@ -3,8 +3,9 @@
  *
  *  - `.cargo_vcs_info.json` (commit, `dirty`, `path_in_vcs`) and an added `Cargo.lock` are expected.
  *  - `Cargo.toml.orig` is the author's manifest and must equal git's `Cargo.toml` (else CRATE_MANIFEST_MISMATCH).
- *  - `Cargo.toml` is rewritten (normalised) by cargo: expected when it carries cargo's generated header and
- *    `Cargo.toml.orig` equals git.
+ *  - `Cargo.toml` is rewritten (normalised) by cargo: expected when it carries cargo's generated header,
+ *    `Cargo.toml.orig` equals git, and it declares no dependency, source or build script the author's manifest does
+ *    not (normalisedManifestProblem).
  *  - git-only files the manifest's `include` does not match, or its `exclude` matches, are NOT_PACKAGED (info),
  *    as npm's `files`; anything else missing stays GIT_ONLY.
  */
@@ -55,6 +56,72 @@ export function cargoPatternMatches(pattern: string, path: string): boolean {
   return new RegExp(`^${anchored ? '' : '(?:.*/)?'}${re}(?:/.*)?$`).test(path);
 }
 
+const DEP_TABLE = /^(?:target\.(?:'[^']*'|"[^"]*"|[^.]+)\.)?(?:dev-|build-|dev_|build_)?dependencies(?:\.(.+))?$/;
+const unquote = (k: string) => k.trim().replace(/^(["'])(.*)\1$/, '$2');
+
+/**
+ * What a manifest says of its dependencies, read line by line (TOML as cargo writes it, and as authors usually do):
+ * each dependency's name (`[dependencies.NAME]` tables, `NAME = …` / `NAME.workspace = …` keys of a dependencies
+ * table, any target's), the packages they rename (`package = "X"`), their version strings, the keys their tables or
+ * inline tables use, and the other tables.
+ */
+export function manifestDependencies(toml: string): { names: Set<string>; packages: Set<string>; versions: Set<string>; keys: Set<string>; tables: Set<string>; builds: Set<string> } {
+  const out = { names: new Set<string>(), packages: new Set<string>(), versions: new Set<string>(), keys: new Set<string>(), tables: new Set<string>(), builds: new Set<string>() };
+  let table = '';
+  let inDeps = false;
+  let depTable = false;
+  for (const raw of toml.split('\n')) {
+    const line = raw.trim();
+    const head = /^\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(line);
+    if (head) {
+      table = head[1]!.split('.').map(unquote).join('.');
+      out.tables.add(table.split('.')[0]!);
+      const dep = DEP_TABLE.exec(head[1]!.trim());
+      inDeps = !!dep;
+      depTable = !!dep?.[1];
+      if (dep?.[1]) out.names.add(unquote(dep[1]));
+      continue;
+    }
+    const kv = /^((?:"[^"]*"|'[^']*'|[\w.-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[\w-]+))*)\s*=\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    const key = kv[1]!;
+    const value = kv[2]!;
+    if (table === 'package' && key === 'build') {
+      const b = /^"([^"]*)"/.exec(value);
+      if (b) out.builds.add(b[1]!);
+    }
+    if (!inDeps) continue;
+    if (!depTable) out.names.add(unquote(key.split('.')[0]!));
+    const sub = depTable ? key : key.split('.').slice(1).join('.');
+    if (sub) out.keys.add(unquote(sub));
+    for (const m of value.matchAll(/(?:^|[{,]\s*)([\w-]+)\s*=/g)) out.keys.add(m[1]!);
+    for (const m of `${depTable ? `${key} = ` : ''}${value}`.matchAll(/\bpackage\s*=\s*"([^"]+)"/g)) out.packages.add(m[1]!);
+    const v = depTable && key === 'version' ? /^"([^"]*)"/.exec(value)?.[1] : /\bversion\s*=\s*"([^"]*)"/.exec(value)?.[1] ?? (!depTable && /^"/.test(value) ? /^"([^"]*)"/.exec(value)?.[1] : undefined);
+    if (v !== undefined) out.versions.add(v);
+  }
+  return out;
+}
+
+/**
+ * Why cargo's normalised Cargo.toml says more than the author's Cargo.toml.orig (red team 13: a dependency appended to
+ * the shipped Cargo.toml — the manifest cargo builds from — was PACKAGE_METADATA info, exit 0), or undefined: every
+ * dependency it declares (and package it renames to) the author's manifest declares, with a version string the
+ * author wrote (unless the author inherits from a workspace, whose versions cargo copies in); no git/path/branch/
+ * rev/tag source and no [patch]/[replace] table (cargo writes registry dependencies only); a build script only the
+ * author named, or `build.rs`.
+ */
+export function normalisedManifestProblem(normalised: string, orig: string): string | undefined {
+  const n = manifestDependencies(normalised);
+  const o = manifestDependencies(orig);
+  for (const name of n.names) if (!o.names.has(name) && !o.packages.has(name)) return `dependency ${name}`;
+  for (const p of n.packages) if (!o.packages.has(p)) return `package ${p}`;
+  for (const k of ['git', 'path', 'branch', 'rev', 'tag', 'registry-index']) if (n.keys.has(k) && !(k === 'registry-index' && o.keys.has('registry'))) return `dependency key ${k}`;
+  for (const t of ['patch', 'replace']) if (n.tables.has(t)) return `[${t}]`;
+  if (!/\bworkspace\s*=\s*true\b/.test(orig)) for (const v of n.versions) if (!o.versions.has(v)) return `version "${v}"`;
+  for (const b of n.builds) if (b !== 'build.rs' && !o.builds.has(b)) return `build = "${b}"`;
+  return undefined;
+}
+
 async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.status === 'git-only' && diff.path !== 'Cargo.toml') {
     // Files the manifest leaves out of the package are NOT_PACKAGED, like npm's `files`.
@@ -83,6 +150,9 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     const t = ctx.content.tarball(diff.path);
     if (!t || !CARGO_HEADER.test(t.subarray(0, 200).toString('utf8'))) return undefined;
     if ((await origMatchesGit(ctx)) !== true) return undefined;
+    // the manifest cargo builds from may say no more than the author's (normalisedManifestProblem)
+    const orig = ctx.content.tarball('Cargo.toml.orig') ?? (await ctx.content.git('Cargo.toml'));
+    if (!orig || normalisedManifestProblem(t.toString('utf8'), orig.toString('utf8')) !== undefined) return undefined;
     return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-toml-normalised' });
   }
   return undefined;
