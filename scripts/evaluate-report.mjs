@@ -137,7 +137,7 @@ const VARIANTS = [
   ['stamp-code', 'xz-5.4.1', 1, 'src/liblzma/api/lzma/container.h', 'high'], ['help-code', 'less-668', 1, 'help.c', 'high'],
   ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'], ['sphinx-pickle', 'libuv-1.44.2', 1, 'docs/build/doctrees/environment.pickle', 'high'],
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
-  ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'high'],
+  ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
