@@ -3,7 +3,8 @@
  * `catalog:` versions and apply `publishConfig`. The tarball holds what `files` lists, plus build output.
  *
  *  - package.json changed: install lifecycle scripts added/changed → NPM_INSTALL_SCRIPT (high); any other
- *    field npm/pnpm/yarn would not rewrite → NPM_MANIFEST_CHANGED (high); only rewrites → NPM_MANIFEST_REWRITE.
+ *    field npm/pnpm/yarn would not rewrite → NPM_MANIFEST_CHANGED (high); only rewrites → NPM_MANIFEST_REWRITE
+ *    (a `workspace:`/`catalog:` dependency only into a plain registry range: registryRange).
  *  - tarball-only file under an output directory with a source file of the same stem in git (or a source
  *    tree at all: bundles) → NPM_BUILD_OUTPUT (info) when proved (./npm-dist.ts: the tokens of a tracked
  *    script, or a source map embedding exactly the tracked sources and mapping every code line),
@@ -34,6 +35,17 @@ export interface ManifestComparison {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strOrUndef = (v: unknown) => (typeof v === 'string' ? v : v === undefined ? undefined : JSON.stringify(v));
+
+/**
+ * Whether a dependency spec is a plain semver range of the registry — what pnpm/yarn write for `workspace:` (the
+ * member's version, `^`/`~` kept) and `catalog:` (the catalog's range): digits, `x`/`*`, operators, `||`, hyphen
+ * ranges, prerelease and build tags. Never a URL, a git or file spec, a GitHub `user/repo`, an `npm:other@1` alias
+ * or a dist-tag (red team 13: `workspace:^` shipped as `npm:evil-pkg@1.0.0` or `git+https://…` was a rewrite).
+ */
+export function registryRange(spec: string): boolean {
+  const s = spec.trim();
+  return s !== '' && !/[:/\\@#]/.test(s) && /^(?:[\s^~<>=|*xX.-]|v?\d[\w.+-]*)+$/.test(s) && /[\d*xX]/.test(s);
+}
 
 /** Field-by-field comparison of git's package.json with the tarball's. `version`: the release version, when known. */
 export function compareManifests(git: Obj, tar: Obj, version?: string): ManifestComparison {
@@ -69,7 +81,7 @@ export function compareManifests(git: Obj, tar: Obj, version?: string): Manifest
         const tv = td[dep];
         if (isDeepStrictEqual(gv, tv)) continue;
         const proto = typeof gv === 'string' ? /^(workspace|catalog):/.exec(gv)?.[1] : undefined;
-        if (proto && typeof tv === 'string' && !/^(workspace|catalog):/.test(tv)) {
+        if (proto && typeof tv === 'string' && registryRange(tv)) {
           out.rewrites.push({ field: `${key}.${dep}`, kind: proto === 'workspace' ? 'workspace-protocol' : 'catalog-protocol' });
         } else out.changed.push(`${key}.${dep}`);
       }

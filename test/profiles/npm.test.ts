@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareManifests, listedInFiles, outputStem } from '../../src/profiles/npm.js';
+import { compareManifests, registryRange, listedInFiles, outputStem } from '../../src/profiles/npm.js';
 import { parseNpmSpec } from '../../src/acquire/npm-registry.js';
 import { verify } from '../../src/verify.js';
 import { renderText } from '../../src/render/text.js';
@@ -176,6 +176,14 @@ describe('package.json rewrites', () => {
     expect(c.changed).toEqual(['main']);
     // A workspace: version rewritten to another workspace: spec, or a plain version changed, is a change.
     expect(compareManifests({ dependencies: { a: '^1.0.0' } }, { dependencies: { a: '^2.0.0' } }).changed).toEqual(['dependencies.a']);
+  });
+  it("a workspace:/catalog: spec becomes a registry range only (red team 13: any non-protocol string was a rewrite)", () => {
+    // What a tamperer would ship for `workspace:^` / `catalog:`: an alias to another package, a git or tarball URL, a
+    // local path, a GitHub shorthand, a dist-tag — npm then installs (and runs the install scripts of) that instead.
+    for (const tv of ['npm:evil-pkg@1.0.0', 'git+https://example.invalid/a.git', 'https://example.invalid/a.tgz', 'file:../a', 'user/repo', 'latest', ''])
+      expect(compareManifests({ dependencies: { a: 'workspace:^', b: 'catalog:' } }, { dependencies: { a: tv, b: tv } }).changed, tv).toEqual(['dependencies.a', 'dependencies.b']);
+    for (const tv of ['1.4.0', '^1.4.0', '~1.4.0-rc.1', '>=1.2.0 <2', '1.x || ^2.0.0', '1.0.0 - 2.0.0', '*'])
+      expect(registryRange(tv), tv).toBe(true);
   });
 
   it('output stems and files patterns', () => {
