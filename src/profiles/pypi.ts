@@ -2,7 +2,8 @@
  * PyPI profiles.
  *
  * sdist (setuptools, `python -m build --sdist`): `PKG-INFO`, `*.egg-info/*` and an `[egg_info]` section
- * written into setup.cfg are expected (PACKAGE_METADATA). A `.py` that git does not have is high (it is
+ * written into setup.cfg are expected (PACKAGE_METADATA) — metadata naming a dependency no tracked build file
+ * declares is not (undeclaredRequirements). A `.py` that git does not have is high (it is
  * importable code); a changed `.py` is already SOURCE_MODIFIED (high) from the fallback.
  *
  * wheel (a zip of the importable package plus `*.dist-info/`): compared with the directory of the repository
@@ -69,9 +70,36 @@ function untrackedPython(diff: PathDiff): Finding | undefined {
   return makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, { size: t.size, ...(t.oid ? { oid: t.oid } : {}), buildAffecting: /(^|\/)setup\.py$/.test(diff.path) });
 }
 
+/** A distribution name as PEP 503 compares them: lower case, runs of `-`, `_`, `.` as one `-`. */
+const normName = (n: string) => n.toLowerCase().replace(/[-_.]+/g, '-');
+/** The tracked files a package's dependencies are declared in. */
+const DEP_SOURCES = /(?:^|\/)(?:pyproject\.toml|setup\.cfg|setup\.py|requirements[\w.-]*\.(?:txt|in)|Pipfile)$/;
+
+/**
+ * The dependency names a metadata file declares that no tracked pyproject.toml, setup.cfg, setup.py or requirements
+ * file names (red team 13: a `Requires-Dist:` added to an sdist's PKG-INFO — which installers such as uv read instead
+ * of building, PEP 643 — or a line added to egg-info's requires.txt was PACKAGE_METADATA info). `PKG-INFO`: its
+ * Requires-Dist lines; `requires.txt`: its requirement lines (not `[extra]` headers).
+ */
+export async function undeclaredRequirements(path: string, text: string, ctx: ClassifyContext): Promise<string[]> {
+  const names = /(?:^|\/)PKG-INFO$/.test(path)
+    ? [...text.split(/\r?\n\r?\n/)[0]!.matchAll(/^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)/gim)].map((m) => m[1]!)
+    : /(?:^|\/)requires\.txt$/.test(path)
+      ? text.split(/\r?\n/).map((l) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(l)?.[1]).filter((n): n is string => !!n)
+      : [];
+  if (!names.length) return [];
+  let declared = '';
+  for (const p of ctx.gitPaths) if (DEP_SOURCES.test(p)) declared += `\n${(await ctx.content.git(p))?.toString('utf8') ?? ''}`;
+  const words = new Set([...declared.matchAll(/[A-Za-z0-9][A-Za-z0-9._-]*/g)].map((m) => normName(m[0])));
+  return [...new Set(names.filter((n) => !words.has(normName(n))))];
+}
+
 async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
-  if (diff.status === 'tarball-only' && diff.path === 'PKG-INFO') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: 'pkg-info' });
-  if (diff.status === 'tarball-only' && EGG_INFO.test(diff.path)) return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: 'egg-info' });
+  if (diff.status === 'tarball-only' && (diff.path === 'PKG-INFO' || EGG_INFO.test(diff.path))) {
+    const text = ctx.content.tarball(diff.path)?.toString('utf8');
+    if (text !== undefined && (await undeclaredRequirements(diff.path, text, ctx)).length) return undefined;
+    return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: diff.path === 'PKG-INFO' ? 'pkg-info' : 'egg-info' });
+  }
   if (diff.path === 'setup.cfg' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content'))) {
     const tar = ctx.content.tarball(diff.path);
     if (!tar) return undefined;

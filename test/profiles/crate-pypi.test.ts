@@ -3,7 +3,7 @@
  * `build` and `wheel` modules are not installed here, so the wheel is laid out by hand and zipped).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onlyEggInfoAdded, wheelRoot } from '../../src/profiles/pypi.js';
@@ -123,6 +123,27 @@ describe('PyPI sdist (setup.py sdist)', () => {
       'src/mypkg.egg-info/top_level.txt PACKAGE_METADATA info',
       'tests/test_x.py GIT_ONLY low',
     ]);
+  });
+
+  it('PKG-INFO or requires.txt naming a dependency no tracked build file declares is no metadata (red team 13)', async () => {
+    // What a tamperer would add to an sdist's metadata: a Requires-Dist that installers reading PKG-INFO (PEP 643)
+    // resolve without building, a requirement in egg-info's requires.txt.
+    const w = join(root, 'py-meta');
+    execFileSync('git', ['clone', '-q', dir, w]);
+    const built = sdist(w);
+    const x = join(root, 'py-meta-x');
+    mkdirSync(x, { recursive: true });
+    execFileSync('tar', ['-xzf', built, '-C', x]);
+    const pkgInfo = join(x, 'mypkg-1.0', 'PKG-INFO');
+    writeFileSync(pkgInfo, readFileSync(pkgInfo, 'utf8').replace(/^(Version: .*)$/m, '$1\nRequires-Dist: reqeusts>=2'));
+    writeFileSync(join(x, 'mypkg-1.0', 'src', 'mypkg.egg-info', 'requires.txt'), 'reqeusts>=2\n');
+    const tampered = join(root, 'mypkg-1.0.tar.gz');
+    execFileSync('tar', ['--owner=0', '--group=0', '-czf', tampered, '-C', x, 'mypkg-1.0']);
+    const r = await verify({ tarball: tampered, repo: dir, cacheDir });
+    const f = (p: string) => r.findings.find((g) => g.path === p)!;
+    for (const p of ['PKG-INFO', 'src/mypkg.egg-info/requires.txt']) expect(['high', 'critical'], p).toContain(f(p).severity);
+    expect(f('src/mypkg.egg-info/SOURCES.txt')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info' });
+    expect(r.verdict).toBe('different');
   });
 
   it('a changed .py is high, an added .py is high', async () => {
