@@ -27,13 +27,14 @@ PACKAGES=(libpwquality libuser fontconfig libnl3 libndp libteam nfs-utils libtir
   libmnl libnftnl nftables iptables ipset libnfnetlink libnetfilter-conntrack libnetfilter-queue
   libnetfilter-log conntrack-tools libdaemon avahi gdbm libatasmart libgudev libmtp libgphoto2 libexif
   libusb-1.0 usbredir libosinfo augeas hivex xfsprogs parted kbd procps acl attr sg3-utils libaio
-  libmicrohttpd libidn2 libtasn1-6 gnutls28 libgcrypt20 libassuan libksba npth mpfr4 gmp mpclib3
-  libatomic-ops libgc libxslt zeromq3 libpcap libnetfilter-cthelper libnetfilter-cttimeout ulogd2
-  shadow cracklib2 libnsl pam libverto ding-libs cyrus-sasl2 dbus libtool-bin rpm libsigsegv
-  libxmlb lcms2 libtheora speex libao libmad libid3tag libsamplerate libsndfile1 alsa-lib alsa-utils
+  libmicrohttpd libksba npth mpfr4 gmp mpclib3
+  libatomic-ops libgc zeromq3 libpcap libnetfilter-cthelper libnetfilter-cttimeout ulogd2
+  shadow cracklib2 libnsl pam libverto ding-libs cyrus-sasl2 dbus rpm libsigsegv
+  libxmlb lcms2 libtheora speex libao libmad libid3tag libsamplerate alsa-lib alsa-utils
   libdvdread libdvdnav libcdio libmpeg2 a52dec faad2 lame twolame libmodplug libshout libcue
   check cunit cppunit libedit newt slang2 gpm libunwind liburcu lttng-ust babeltrace libnet libpcre3
-  libgsf librsvg libcroco libwnck3 vte2.91 libnotify startup-notification libical libtirpc nettle)
+  libgsf librsvg libcroco libwnck3 vte2.91 libnotify startup-notification libical
+  udisks2 libblockdev libnbd kronosnet libkcapi libmbim libqmi libnma network-manager cups-filters)
 apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$apt_dir/lists"
   -o "Dir::Cache::Archives=$apt_dir/archives" -o "Dir::State::Status=/dev/null" -o APT::Sandbox::User=root)
 for suite in $SUITES; do
