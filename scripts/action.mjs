@@ -30,6 +30,7 @@ async function main() {
     repo: env.DISTDIFF_REPO || '.',
     ...(env.DISTDIFF_TAG ? { tag: env.DISTDIFF_TAG } : {}),
     ...(env.DISTDIFF_FAIL_ON ? { failOn: env.DISTDIFF_FAIL_ON } : {}),
+    ...(env.DISTDIFF_ACCEPT_UNPROVED === 'true' ? { acceptUnproved: true } : {}),
     cacheDir,
   });
   const sarif = join(temp, 'distdiff.sarif');

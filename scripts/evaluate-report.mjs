@@ -138,12 +138,17 @@ const VARIANTS = [
   ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'], ['sphinx-pickle', 'libuv-1.44.2', 1, 'docs/build/doctrees/environment.pickle', 'high'],
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
+  ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
+  ['makefile-in-line', 'gzip-1.12', 1, 'lib/Makefile.in', 'high'], ['configure-line', 'sed-4.9', 1, 'configure', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);
   if (!x) continue;
   if (path) {
-    const f = x.r?.findings?.find((g) => g.path === path);
+    // The file's own finding, or (a build output nothing proved) the UNPROVED_BUILD_OUTPUTS group that names it.
+    const own = x.r?.findings?.find((g) => g.path === path);
+    const group = x.r?.findings?.find((g) => g.code === 'UNPROVED_BUILD_OUTPUTS' && g.evidence?.files?.includes(path));
+    const f = own && ['critical', 'high'].includes(own.severity) ? own : (group ?? own);
     const ok = x.rc === want && f?.severity === severity;
     const shownDiff = f?.diff?.unified ? ` (${(f.diff.unified.split('\n').filter((l) => /^\+[^+]/.test(l)).slice(0, 1).map((l) => `\`${l.replace(/\|/g, '\\|')}\``).join('') || 'no added line')})` : '';
     tampered.push(`| ${id} | ${base} | ${want}, ${severity} at \`${path}\` | ${ok ? String(x.rc) : `**${x.rc}**`} | ${x.r?.verdict ?? 'error'} | ${f ? `${ok ? '' : '**'}${f.severity} ${f.code} \`${f.path}\`${ok ? '' : '**'}${shownDiff}` : '**no finding**'} |`);

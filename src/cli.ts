@@ -66,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     .option('commit', { alias: 'c', type: 'string', describe: 'commit to compare with instead of a tag' })
     .option('format', { alias: 'f', choices: FORMATS as Format[], default: 'text' as Format, describe: 'output format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of stdout' })
+    .option('accept-unproved', { type: 'boolean', default: false, describe: 'accept build outputs nothing proved (UNPROVED_BUILD_OUTPUTS: reported at info instead of failing the gate)' })
     .option('fail-on', { choices: SEVERITIES as Severity[], describe: 'lowest severity that makes the exit code 1 (default high)' })
     .option('config', { type: 'string', describe: 'policy file (allowances with reasons, severity overrides)' })
     .option('sha256', { type: 'string', describe: 'expected sha256 of the archive; a mismatch stops with exit 2' })
@@ -159,6 +160,7 @@ async function main(argv: string[]): Promise<number> {
     policy,
     failOn,
     ...(regenerateMode ? { regenerate: regenerateMode } : {}),
+    ...(args['accept-unproved'] ? { acceptUnproved: true } : {}),
     ...(args.submodule?.length ? { submodules: args.submodule.map((s) => parseSubmoduleOption(String(s))) } : {}),
     progress: tty
       ? (p) => {

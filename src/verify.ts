@@ -91,6 +91,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       history: gitHistory(inputs.repo.gitDir, revision.commit),
       ...(pathInRepo ? { repoTree: whole, pathInRepo } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
+      ...(opts.acceptUnproved ? { acceptUnproved: true } : {}),
       regenerate: reuse
         ? (_diffs, _tarball, started) => {
             void reuse.started.then(started);

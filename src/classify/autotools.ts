@@ -36,7 +36,7 @@ function configureAcIn(dir: string, git: ReadonlySet<string>): string | undefine
 }
 
 /** The nearest configure.ac in `dir` or an ancestor. */
-function nearestConfigureAc(dir: string, git: ReadonlySet<string>): string | undefined {
+export function nearestConfigureAc(dir: string, git: ReadonlySet<string>): string | undefined {
   let d = dir;
   for (;;) {
     const found = configureAcIn(d, git);

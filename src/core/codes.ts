@@ -4,7 +4,7 @@
  */
 import type { EvidenceMap, Finding, FindingCode, GnulibLocal, ParserUnproved, SubmoduleRewrite, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
-import { flaggedInputText, proofCauseText, replayRefusalText } from './wording.js';
+import { flaggedInputText, proofCauseText, replayRefusalText, unprovedBuildOutputsText } from './wording.js';
 
 export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
 
@@ -384,6 +384,15 @@ export const CODES = {
       "A file only the tarball has, written by a rule of the tag's own makefile (Makefile.am, a tracked GNUmakefile / Makefile / Makefile.in) whose recipe uses only shell built-ins and text tools (echo, printf, cat, tr, sed, awk, sort, cut, grep, head, tail, test, cd, read-only git log/describe/rev-parse): the rule was replayed in the sandbox on the tracked files alone and wrote exactly the shipped bytes. The evidence names the rule (file:line), the commands and the tools' versions. A rule with any other command (a compiler, a built program, a tracked script run as a program) is not replayed: the file stays TARBALL_ONLY_UNEXPLAINED and its evidence says why; a replay that writes other bytes is REGENERATION_MISMATCH.",
     docs: anchor('MAKE_RULE_REPLAYED'),
     message: (e) => `made again byte for byte by the rule of ${e.file}${e.line ? `:${e.line}` : ''} (${e.tools.map((t) => t.name).join(', ')}) from ${e.inputs.length} tracked input(s)`,
+  },
+  UNPROVED_BUILD_OUTPUTS: {
+    title: 'Build outputs not proved',
+    severity: 'high',
+    explained: false,
+    description:
+      "Generated build files of one release directory (configure, Makefile.in, aclocal.m4, the autoheader template, autotest suites and what they are made from) that were not regenerated, or reproduced only from such files, grouped by why: the stamped generator version is not available here, the sandbox is not available, --no-regenerate was given, regeneration failed, or nothing here regenerates them. Their GENERATED_BY_AUTOTOOLS labels rest on the files' own stamps, which a tamperer writes too, so the default gate fails on them. The message starts with what would prove them (the `distdiff toolchain add` command, installing bubblewrap …). `--accept-unproved` (or a policy allowance) accepts them after review; files proved otherwise (identical to git, an upstream copy, reproduced) are not listed.",
+    docs: anchor('UNPROVED_BUILD_OUTPUTS'),
+    message: (e) => unprovedBuildOutputsText(e),
   },
   PO_MSGMERGE_ONLY: {
     title: 'Translation refreshed by msgmerge',

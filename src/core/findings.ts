@@ -2,7 +2,7 @@
  * Findings: a typed code, the path it concerns, a severity and typed evidence.
  * No prose lives here; titles, descriptions and message templates are in ./codes.ts.
  */
-import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause, ReplayRefusal } from './regeneration.js';
+import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause, Remedy, ReplayRefusal, UnprovedReason } from './regeneration.js';
 import type { AnomalyEvidence, ContentDiff, EntryType, Severity } from './types.js';
 
 export type { GeneratorStep } from './regeneration.js';
@@ -130,6 +130,12 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- regeneration (src/regenerate): generated files proved by running their generators ----
   REGENERATION_MISMATCH: { step: GeneratorStep; tool: string; version: string; produced: boolean; differingLines: number; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[] };
   REPRODUCED_WITH_FLAGGED_INPUT: { step: GeneratorStep; tool: string; version: string; flagged: FlaggedInput[]; inputs: ProvenanceInput[] };
+  /**
+   * Build outputs of one release directory (`dir`, the configure.ac's; '' the top) that nothing proved, for one
+   * reason (src/regenerate/unproved.ts): `files` every one of them (their GENERATED_BY_AUTOTOOLS findings keep the
+   * label and the per-file cause), `viaInputs` those that reproduced only from the others, `remedies` what would prove them.
+   */
+  UNPROVED_BUILD_OUTPUTS: { dir: string; reason: UnprovedReason; remedies: Remedy[]; files: string[]; viaInputs: string[] };
   /** A tarball-only file a tracked make rule writes with text tools, made again by that rule in the sandbox, byte for byte (src/regenerate/make-replay.ts). */
   MAKE_RULE_REPLAYED: MakeReplayEvidence & { inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[] };
 

@@ -219,3 +219,40 @@ export interface NormalisationArgs {
 export type AutomakeTemplateChange = 'install-after-ltlibraries' | 'distcheck-dvi-target' | 'testsuite-summary-header' | 'install-exec-built-sources' | 'dejagnu-objdir-quotes' | 'dist-zstd' | 'tagged-files-space';
 export type NormalisationKind = keyof NormalisationArgs;
 export type Normalisation = { [K in NormalisationKind]: { kind: K; args: NormalisationArgs[K] } }[NormalisationKind];
+
+/**
+ * Why a group of build outputs (configure, Makefile.in, aclocal.m4, the autoheader template, autotest suites) is
+ * not proved: UNPROVED_BUILD_OUTPUTS (src/regenerate/unproved.ts). One kind per remedy; worded by core/wording.ts.
+ */
+export interface UnprovedReasonArgs {
+  /** The stamped version of a generator is neither on the system nor cached (`tools`: each name and stamped version). */
+  'tool-unavailable': { tools: { name: ToolRef['name']; version: string }[] };
+  /** The sandbox the generators run in is not available (bubblewrap missing, refused, no shell). */
+  'sandbox-unavailable': { cause: Extract<RegenCause, { kind: 'bwrap-missing' | 'no-shell' | 'sandbox-refused' | 'bwrap-error' }> };
+  /** --no-regenerate was given. */
+  'regeneration-off': None;
+  /** Regeneration ran and failed: the failing step (a generator command, a rule, an error). */
+  'regeneration-failed': { cause?: RegenCause; skip?: RegenSkip };
+  /** Nothing available here regenerates them (no version stamp, mixed versions, an input the release made, not among the outputs …): the file's own cause. */
+  'not-regenerable': { cause: ProofCause };
+}
+export type UnprovedReasonKind = keyof UnprovedReasonArgs;
+export type UnprovedReason = { [K in UnprovedReasonKind]: { kind: K; args: UnprovedReasonArgs[K] } }[UnprovedReasonKind];
+
+/** What would prove a group of unproved build outputs; worded (with the command to run) by core/wording.ts. */
+export interface RemedyArgs {
+  /** A GNU release: `distdiff toolchain add NAME-VERSION.tar.xz` (the tarball from ftp.gnu.org or a mirror). */
+  'toolchain-release': { name: ToolRef['name']; version: string };
+  /** A test release (2.72a, 1.16d) or a git-describe version (2.72.70-9ff9): built from the tool's own git repository. */
+  'toolchain-git': { name: ToolRef['name']; version: string };
+  'install-bubblewrap': None;
+  /** bubblewrap is there but cannot start a sandbox: unprivileged user namespaces. */
+  'enable-user-namespaces': None;
+  'drop-no-regenerate': None;
+  /** Read the failing step; `--regenerate=require` makes the failure an error with its message. */
+  'read-failure': None;
+  /** Nothing here proves them: read them, then accept them explicitly (--accept-unproved or a policy allowance with a reason). */
+  review: None;
+}
+export type RemedyKind = keyof RemedyArgs;
+export type Remedy = { [K in RemedyKind]: { kind: K; args: RemedyArgs[K] } }[RemedyKind];

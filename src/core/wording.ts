@@ -7,8 +7,8 @@
  * medium. The result data itself carries no prose: every kind below is worded here, one entry per kind
  * (`satisfies`: a kind without wording is a type error).
  */
-import type { Finding, FlaggedInput, GenerationProof, GenerationProofJson, RegenerationMismatchJson, SeverityReason } from './findings.js';
-import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ReplayRefusal, ReplayRefusalArgs, ReplayRefusalKind, ToolRef } from './regeneration.js';
+import type { EvidenceMap, Finding, FlaggedInput, GenerationProof, GenerationProofJson, RegenerationMismatchJson, SeverityReason } from './findings.js';
+import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ReplayRefusal, ReplayRefusalArgs, ReplayRefusalKind, Remedy, RemedyArgs, RemedyKind, ToolRef, UnprovedReason, UnprovedReasonArgs, UnprovedReasonKind } from './regeneration.js';
 import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, RegenerationNote, RegenerationNoteJson, SubmoduleMiss, VerifyResult } from './result.js';
 import { SEVERITIES } from './types.js';
 
@@ -326,6 +326,58 @@ export const PROOF_CAUSE_WORDING = {
 /** Why a generated file is not proved (raw). A proof read back from an older report (only `reason`) keeps it. */
 export function proofCauseText(c: ProofCause | undefined, old?: object): string {
   return c ? (PROOF_CAUSE_WORDING[c.kind] as (a: unknown) => string)(c.args) : String((old as { reason?: unknown } | undefined)?.reason ?? '');
+}
+
+/** Why a group of build outputs is not proved (UNPROVED_BUILD_OUTPUTS); `satisfies`: a kind without wording is a type error. */
+export const UNPROVED_REASON_WORDING = {
+  'tool-unavailable': (a) => `${a.tools.map((t) => `${t.name} ${t.version}`).join(' and ')} (the version${a.tools.length > 1 ? 's' : ''} the files are stamped with) not available here`,
+  'sandbox-unavailable': (a) => `no sandbox to regenerate them in: ${regenCauseText(a.cause)}`,
+  'regeneration-off': () => 'regeneration disabled with --no-regenerate',
+  'regeneration-failed': (a) => `regeneration failed: ${a.cause ? regenCauseText(a.cause) : a.skip ? regenSkipText(a.skip) : 'no cause recorded'}`,
+  'not-regenerable': (a) => proofCauseText(a.cause),
+} satisfies { [K in UnprovedReasonKind]: (args: UnprovedReasonArgs[K]) => string };
+
+export function unprovedReasonText(r: UnprovedReason): string {
+  return (UNPROVED_REASON_WORDING[r.kind] as (a: unknown) => string)(r.args);
+}
+
+/** What would prove unproved build outputs: the command first; `satisfies`: a kind without wording is a type error. */
+export const REMEDY_WORDING = {
+  'toolchain-release': (a) => `distdiff toolchain add ${a.name}-${a.version}.tar.xz (the GNU release tarball, from ftp.gnu.org or a mirror)`,
+  'toolchain-git': (a) => `distdiff toolchain add --git <${a.name} repository> --version ${a.version} (a test release or git snapshot: built from that revision of ${a.name}'s own repository)`,
+  'install-bubblewrap': () => 'install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and run again',
+  'enable-user-namespaces': () => 'let bubblewrap start a sandbox (allow unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, or run on a host that allows them) and run again',
+  'drop-no-regenerate': () => 'run again without --no-regenerate',
+  'read-failure': () => 'fix the failing step named below (--regenerate=require stops on it with its message) and run again',
+  review: () => 'nothing here can regenerate them: review them, then accept them explicitly with --accept-unproved or a policy allowance with your reason',
+} satisfies { [K in RemedyKind]: (args: RemedyArgs[K]) => string };
+
+export function remedyText(r: Remedy): string {
+  return (REMEDY_WORDING[r.kind] as (a: unknown) => string)(r.args);
+}
+
+/** "7 Makefile.in, aclocal.m4, configure": how many files of each name a group holds, most first. */
+export function fileNamesSummary(files: readonly string[]): string {
+  const byName = new Map<string, number>();
+  for (const f of files) {
+    const base = f.slice(f.lastIndexOf('/') + 1);
+    byName.set(base, (byName.get(base) ?? 0) + 1);
+  }
+  return [...byName.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([name, n]) => (n > 1 ? `${n} ${name}` : name))
+    .join(', ');
+}
+
+/** UNPROVED_BUILD_OUTPUTS's message: the remedy first, then what is not proved and why, then the files (at most 8 named). */
+export function unprovedBuildOutputsText(e: EvidenceMap['UNPROVED_BUILD_OUTPUTS']): string {
+  const shown = e.files.slice(0, 8);
+  return (
+    `to prove: ${e.remedies.map(remedyText).join('; ')} — ` +
+    `${fileNamesSummary(e.files)}${e.dir ? ` of ${e.dir}/` : ''} not proved: ${unprovedReasonText(e.reason)}` +
+    `${e.viaInputs.length ? ` (${e.viaInputs.length} of them reproduced, but only from the others)` : ''}` +
+    ` [${shown.join(', ')}${e.files.length > shown.length ? `, … ${e.files.length - shown.length} more` : ''}]`
+  );
 }
 
 /** How an output was made beyond its plain step, each kind worded; `satisfies`: a kind without wording is a type error. */

@@ -24,6 +24,9 @@ import { KeySet, PathIndex, SortedPathSet } from '../util/path-set.js';
 
 const pathOf = (d: PathDiff): string => d.path;
 
+/** The allowance --accept-unproved gives UNPROVED_BUILD_OUTPUTS findings. */
+export const ACCEPT_UNPROVED_REASON = '--accept-unproved: unproved build outputs accepted by the caller';
+
 /** A policy file at the top of the compared revision: the project's own (see README "Policy file"). */
 export const REPO_POLICY = 'distdiff.config.json';
 
@@ -45,6 +48,8 @@ export interface ExplainInput {
   findings?: readonly Finding[];
   /** The packager's policy; without it, the repository's own distdiff.config.json applies (below high only). */
   policy?: Policy;
+  /** --accept-unproved: UNPROVED_BUILD_OUTPUTS findings are allowed (info, `allowed`), as a policy allowance would. */
+  acceptUnproved?: boolean;
   /** The whole revision's tree when `git` is a subdirectory of it (crate, npm workspace), and that subdirectory. */
   repoTree?: GitTree;
   pathInRepo?: string;
@@ -202,6 +207,11 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
       findings = [...applyPolicy(findings.filter((f) => severityRank(f.severity) < high), repoPolicy), ...protectedFindings];
       notes.push({ code: 'POLICY_LOADED', path: repoPolicy.source ?? REPO_POLICY, allowances: repoPolicy.allow.length });
     }
+  }
+
+  // --accept-unproved: an allowance of the caller's, as a policy file would give it.
+  if (input.acceptUnproved && findings.some((f) => f.code === 'UNPROVED_BUILD_OUTPUTS' && !f.allowed)) {
+    findings = applyPolicy(findings, { allow: [{ path: '**', code: 'UNPROVED_BUILD_OUTPUTS', reason: ACCEPT_UNPROVED_REASON }], severity: {} });
   }
 
   // Line diffs for changed files (those made ahead first, each used once).

@@ -53,6 +53,8 @@ export interface VerifyOptions {
   npmCa?: string | Buffer | Array<string | Buffer>;
   /** Regenerate autotools outputs in the sandbox: 'auto' (default: when the sandbox and tool versions are available), 'off', 'require' (absence is an error). */
   regenerate?: RegenerateMode;
+  /** Accept unproved build outputs (UNPROVED_BUILD_OUTPUTS): kept in the report at info, `allowed` by '--accept-unproved' (README "What is proved"). */
+  acceptUnproved?: boolean;
   /**
    * Repositories of submodules the revision pins (`--submodule NAME=REPO`; NAME as in .gitmodules, or the path).
    * Without one, the URL .gitmodules records is cloned into the cache (remote URLs only).

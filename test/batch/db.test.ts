@@ -33,6 +33,7 @@ async function query(db: string, sql: string): Promise<unknown[][]> {
 
 describe('results database', () => {
   const tmp = tempDir('distdiff-db-');
+  const policy = join(tmp, 'policy.json');
   const cache = join(tmp, 'cache');
   let manifest: string;
   let first: string;
@@ -47,6 +48,8 @@ describe('results database', () => {
     const tarball = join(tmp, 'proj-1.0.tar.gz');
     git(repo.dir, ['archive', '--format=tar.gz', '--prefix=proj-1.0/', '-o', tarball, 'v1.0']);
     manifest = join(tmp, 'm.jsonl');
+    // The sample's generated files are hand-written stand-ins nothing reproduces (UNPROVED_BUILD_OUTPUTS): accepted by a policy, as a batch would.
+    writeFileSync(policy, JSON.stringify({ allow: [{ path: '**', code: 'UNPROVED_BUILD_OUTPUTS', reason: 'sample stand-ins' }] }));
     writeFileSync(
       manifest,
       [
@@ -59,7 +62,7 @@ describe('results database', () => {
         .join('\n'),
     );
     first = join(tmp, 'first');
-    expect(runCli(['batch', manifest, '--out', first, '--jobs', '2', '--cache-dir', cache]).code).toBe(1);
+    expect(runCli(['batch', manifest, '--out', first, '--jobs', '2', '--config', policy, '--cache-dir', cache]).code).toBe(1);
     // The project moves its tag to another commit; the next run (same cache) sees it.
     const now = repo.commit({ 'a.c': 'int a;\n', 'b.c': 'int b;\n' });
     repo.git(['tag', '-f', 'v1.0', now]);
@@ -69,7 +72,7 @@ describe('results database', () => {
 
   it('the README queries answer on a real batch', async () => {
     const out = join(tmp, 'second');
-    const r = runCli(['batch', manifest, '--out', out, '--jobs', '2', '--cache-dir', cache]);
+    const r = runCli(['batch', manifest, '--out', out, '--jobs', '2', '--config', policy, '--cache-dir', cache]);
     expect(r.code).toBe(1);
     const db = join(out, 'results.duckdb');
     const findings = readSummary(out).reduce((n, row) => n + (row.report ? JSON.parse(readFileSync(join(out, row.report), 'utf8')).findings.length : 0), 0);
@@ -85,6 +88,7 @@ describe('results database', () => {
     ]);
     const paths = await query(db, q.get('unexplained-paths')!);
     expect(paths).toEqual([
+      ['.', '2', 'UNPROVED_BUILD_OUTPUTS'],
       ['b.c', '1', 'GIT_ONLY'],
       ['configure', '1', 'CARRIES_SUSPICIOUS_EXPANSION'],
       ['m4/build-to-host.m4', '1', 'SERIAL_AHEAD_OF_UPSTREAM'],
@@ -95,6 +99,7 @@ describe('results database', () => {
       ['changed', '3'],
       ['git-only', '3'],
       ['tarball-only', '9'],
+      [null, '1'], // UNPROVED_BUILD_OUTPUTS: a group of files, no one path's change
     ]);
     // Parquet holds the same rows.
     expect(await query(db, `select count(*) from read_parquet('${join(out, 'parquet', 'findings.parquet')}')`)).toEqual([[String(findings)]]);
@@ -130,7 +135,7 @@ describe('results database', () => {
       if (name !== '@duckdb' && name !== '.bin') symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name));
     }
     const out = join(tmp, 'noduck');
-    const r = runCli(['batch', manifest, '--out', out, '--jobs', '2', '--cache-dir', join(tmp, 'cache2')], { DISTDIFF_CLI: join(app, 'dist', 'cli.js') });
+    const r = runCli(['batch', manifest, '--out', out, '--jobs', '2', '--config', policy, '--cache-dir', join(tmp, 'cache2')], { DISTDIFF_CLI: join(app, 'dist', 'cli.js') });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       'distdiff batch: results database not written: the optional dependency @duckdb/node-api is not installed (npm install @duckdb/node-api); the JSON rows and reports are complete\n',

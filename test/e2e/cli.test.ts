@@ -28,8 +28,28 @@ describe('distdiff CLI on the samples', () => {
     expect(existsSync(cli)).toBe(true);
   });
 
-  it('clean release: differences all explained, exit 0', () => {
+  // The sample's configure, aclocal.m4, config.h.in and Makefile.in are hand-written stand-ins stamped autoconf 2.72
+  // (scripts/make-samples.mjs): no autoconf here reproduces them, so the default gate fails on them (README "What is proved").
+  it('clean release: its unproved build outputs fail the default gate, the remedy first, exit 1', () => {
     const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('DIFFERENT: 8 tarball-only, 3 git-only, 3 changed — 1 high, 1 low');
+    expect(lines.slice(3, 7)).toEqual([
+      'Needs review',
+      '  HIGH (1)',
+      '    .  UNPROVED_BUILD_OUTPUTS',
+      '      to prove: distdiff toolchain add autoconf-2.72.tar.xz (the GNU release tarball, from ftp.gnu.org or a mirror) — 2 Makefile.in, aclocal.m4, config.h.in, configure not proved: autoconf 2.72 (the version the files are stamped with) not available here [Makefile.in, aclocal.m4, config.h.in, configure, src/Makefile.in]',
+    ]);
+    // --no-regenerate does not turn the gate green: the same files, another reason and remedy.
+    const off = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--no-regenerate']);
+    expect(off.code).toBe(1);
+    expect(off.stdout.split('\n')[6]).toBe('      to prove: run again without --no-regenerate — 2 Makefile.in, aclocal.m4, config.h.in, configure not proved: regeneration disabled with --no-regenerate [Makefile.in, aclocal.m4, config.h.in, configure, src/Makefile.in]');
+  });
+
+  it('clean release with --accept-unproved: differences all explained, exit 0', () => {
+    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--accept-unproved']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^EXPLAINED: /);
@@ -37,7 +57,7 @@ describe('distdiff CLI on the samples', () => {
   });
 
   it('clean release JSON: schema, inputs, counts', () => {
-    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--format', 'json']);
+    const r = runCli(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--format', 'json', '--accept-unproved']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(1);

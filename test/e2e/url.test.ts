@@ -48,7 +48,7 @@ describe('tarball from a URL', () => {
   it('through a redirect chain, with the digest pinned', async () => {
     const sha = JSON.parse((await run(['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--format', 'json'])).stdout)
       .inputs.tarball.sha256;
-    const r = await run([`${server.base}/redirect/3/hello-1.0.tar.gz`, '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--sha256', sha, '--tag', 'v1.0']);
+    const r = await run([`${server.base}/redirect/3/hello-1.0.tar.gz`, '--repo', 'samples/hello.bundle', '--cache-dir', cache, '--sha256', sha, '--tag', 'v1.0', '--accept-unproved']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^EXPLAINED: 8 tarball-only, 3 git-only, 3 changed/);

@@ -9,11 +9,11 @@
  * Kinds have no spaces (`too-large`, `suspicious-constructs`), so they pass; data such as paths, versions,
  * command lines and a failure's own message live under other keys (`commands`, `stderr`, `error` …).
  */
-import { CHAIN_STEP_WORDING, NORMALISATION_WORDING, PROCEDURE_WORDING, PROOF_CAUSE_WORDING, REGEN_CAUSE_WORDING, REGEN_SKIP_WORDING } from '../../src/core/wording.js';
+import { CHAIN_STEP_WORDING, NORMALISATION_WORDING, PROCEDURE_WORDING, PROOF_CAUSE_WORDING, REGEN_CAUSE_WORDING, REGEN_SKIP_WORDING, REMEDY_WORDING, UNPROVED_REASON_WORDING } from '../../src/core/wording.js';
 import type { VerifyResult } from '../../src/core/result.js';
 
 const PROSE_KEYS = new Set(['reason', 'partial', 'skipped', 'procedure', 'normalisations', 'detail', 'tools', 'message']);
-const WORDED_KINDS = new Set([CHAIN_STEP_WORDING, REGEN_CAUSE_WORDING, REGEN_SKIP_WORDING, PROOF_CAUSE_WORDING, PROCEDURE_WORDING, NORMALISATION_WORDING].flatMap((w) => Object.keys(w)));
+const WORDED_KINDS = new Set([CHAIN_STEP_WORDING, REGEN_CAUSE_WORDING, REGEN_SKIP_WORDING, PROOF_CAUSE_WORDING, PROCEDURE_WORDING, NORMALISATION_WORDING, UNPROVED_REASON_WORDING, REMEDY_WORDING].flatMap((w) => Object.keys(w)));
 
 export function proseIn(r: Pick<VerifyResult, 'notes' | 'findings' | 'inputs'>): string[] {
   const out: string[] = [];

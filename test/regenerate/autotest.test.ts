@@ -191,7 +191,9 @@ describe('autoconf stamped as a test release this machine lacks (libtool 2.5.4: 
     const stampLines = readFileSync(join(fixture.distDir, 'atdemo-1.0/tests/testsuite'), 'latin1').split('\n').filter((l) => /GNU Autoconf 2\.71\b/.test(l)).length;
     expect(stampLines).toBeGreaterThan(0);
     const r = await run(tampered(restamp));
-    expect(r.verdict).toBe('explained');
+    // configure and aclocal.m4 stay unproved (2.71a is not available): the default gate fails on them, one finding.
+    expect(r.verdict).toBe('different');
+    expect(r.findings.filter((f) => f.severity === 'high').map((f) => [f.code, f.path, f.code === 'UNPROVED_BUILD_OUTPUTS' && f.evidence.files])).toEqual([['UNPROVED_BUILD_OUTPUTS', '.', ['aclocal.m4', 'configure']]]);
     expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 3, reproduced: 3 }));
     const by = byPath(r.findings);
     const mk = by['Makefile.in']!;

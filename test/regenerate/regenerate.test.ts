@@ -363,11 +363,14 @@ describe('regeneration without the sandbox', () => {
   });
   const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: bin, HOME: root, NO_COLOR: '1' }, timeout: 120_000 });
 
-  it('default: no regeneration, never unsandboxed; the report says what is missing', () => {
+  it('default: no regeneration, never unsandboxed; the report says what is missing, and the gate fails on the unproved outputs', () => {
     const r = cli([fixture.tarball, '--repo', repoDir, '--tag', 'v1.0', '--cache-dir', cache, '--format', 'json']);
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1);
     const j = JSON.parse(r.stdout);
+    const unproved = j.findings.filter((f: Finding) => f.severity === 'high' || f.severity === 'critical');
+    expect(unproved.map((f: Finding) => [f.code, f.path])).toEqual([['UNPROVED_BUILD_OUTPUTS', '.']]);
+    expect(unproved[0].evidence).toMatchObject({ reason: { kind: 'sandbox-unavailable', args: { cause: { kind: 'bwrap-missing', args: {} } } }, remedies: [{ kind: 'install-bubblewrap', args: {} }] });
     const note = j.notes.find((x: { code: string }) => x.code === 'REGENERATION');
     // schema 1's English lines, each before the typed field it words
     expect(note).toEqual({
