@@ -349,7 +349,7 @@ export const REMEDY_WORDING = {
   'enable-user-namespaces': () => 'let bubblewrap start a sandbox (allow unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, or run on a host that allows them) and run again',
   'drop-no-regenerate': () => 'run again without --no-regenerate',
   'read-failure': () => 'fix the failing step named below (--regenerate=require stops on it with its message) and run again',
-  review: () => 'nothing here can regenerate them: review them, then accept them explicitly with --accept-unproved or a policy allowance with your reason',
+  review: () => 'review them, then accept them explicitly with --accept-unproved or a policy allowance with your reason',
 } satisfies { [K in RemedyKind]: (args: RemedyArgs[K]) => string };
 
 export function remedyText(r: Remedy): string {
@@ -369,11 +369,11 @@ export function fileNamesSummary(files: readonly string[]): string {
     .join(', ');
 }
 
-/** UNPROVED_BUILD_OUTPUTS's message: the remedy first, then what is not proved and why, then the files (at most 8 named). */
+/** UNPROVED_BUILD_OUTPUTS's message: the remedy first ("to prove: …", or "nothing here can prove them: review …"), then what is not proved and why, then the files (at most 8 named). */
 export function unprovedBuildOutputsText(e: EvidenceMap['UNPROVED_BUILD_OUTPUTS']): string {
   const shown = e.files.slice(0, 8);
   return (
-    `to prove: ${e.remedies.map(remedyText).join('; ')} — ` +
+    `${e.remedies.every((r) => r.kind === 'review') ? 'nothing here can prove them' : 'to prove'}: ${e.remedies.map(remedyText).join('; ')} — ` +
     `${fileNamesSummary(e.files)}${e.dir ? ` of ${e.dir}/` : ''} not proved: ${unprovedReasonText(e.reason)}` +
     `${e.viaInputs.length ? ` (${e.viaInputs.length} of them reproduced, but only from the others)` : ''}` +
     ` [${shown.join(', ')}${e.files.length > shown.length ? `, … ${e.files.length - shown.length} more` : ''}]`
