@@ -27,9 +27,10 @@ const BUILD_OUTPUT_TOOLS: ReadonlySet<string> = new Set(['autoconf', 'autoheader
 export function unprovedBuildOutputCause(f: Finding): ProofCause | undefined {
   if (f.code !== 'GENERATED_BY_AUTOTOOLS' || f.allowed || severityRank(f.severity) >= severityRank('high')) return undefined;
   const p = f.evidence.proof;
-  if (!p || p.proved || !BUILD_OUTPUT_TOOLS.has(f.evidence.tool)) return undefined;
-  // A proof read back from an old report has no typed cause: counted as not regenerable.
-  const cause: ProofCause = p.cause ?? { kind: 'not-attempted', args: {} };
+  if (p?.proved || !BUILD_OUTPUT_TOOLS.has(f.evidence.tool)) return undefined;
+  // No proof at all (the provenance pass did not run or failed) or one read back from an old report without a
+  // typed cause: unproved, fail-closed, as not attempted.
+  const cause: ProofCause = p?.cause ?? { kind: 'not-attempted', args: {} };
   if (cause.kind === 'not-covered' || cause.kind === 'gnulib-tool-label') return undefined;
   return cause;
 }

@@ -18,7 +18,9 @@ import type { Finding } from '../../src/core/findings.js';
 import type { ProofCause } from '../../src/core/regeneration.js';
 import { formatFinding } from '../../src/core/codes.js';
 import { fileNamesSummary } from '../../src/core/wording.js';
-import { isReleaseVersion, remediesFor, unprovedReason } from '../../src/regenerate/unproved.js';
+import { isReleaseVersion, remediesFor, unprovedBuildOutputFindings, unprovedReason } from '../../src/regenerate/unproved.js';
+import { makeFinding } from '../../src/core/severity.js';
+import type { ClassifyContext } from '../../src/classify/types.js';
 import { renderText } from '../../src/render/text.js';
 import { autotoolsRelease, editFile } from './release.js';
 
@@ -79,6 +81,7 @@ describe('unproved build outputs fail the default gate (real autotools release, 
         editFile(d, 'src/Makefile.in', (s) => s.replace(/^CFLAGS = @CFLAGS@$/m, 'CFLAGS = @CFLAGS@ -fno-stack-protector'));
       }),
     );
+    expect(r.notes.filter((n) => n.code === 'POST_PASS_FAILED')).toEqual([]);
     expect(r.verdict).toBe('different');
     expect(highs(r.findings)).toEqual(['high UNPROVED_BUILD_OUTPUTS .']);
     expect(unproved(r.findings)[0]!.evidence.files).toContain('src/Makefile.in');
@@ -136,6 +139,14 @@ describe('reasons and remedies (pure)', () => {
     expect(remediesFor(unprovedReason(mixed)!)).toEqual([{ kind: 'review', args: {} }]);
     // Reproduced only from unproved inputs: no reason of its own (it joins its input's group).
     expect(unprovedReason({ kind: 'unproved-inputs', args: { normalised: false, step: 'autoconf', tool: 'autoconf', version: '2.71', inputs: [{ path: 'aclocal.m4', regenerated: false }] } })).toBeUndefined();
+  });
+
+  it('fail-closed: a build-output label without any proof (provenance did not run) is unproved too; other generators are not gated', () => {
+    const ctx = { gitPaths: new Set(['configure.ac', 'Makefile.am']) } as unknown as ClassifyContext;
+    const out = unprovedBuildOutputFindings([makeFinding('GENERATED_BY_AUTOTOOLS', 'Makefile.in', { tool: 'automake', source: 'Makefile.am' }), makeFinding('GENERATED_BY_AUTOTOOLS', 'po/x.pot', { tool: 'xgettext', source: 'po/POTFILES.in' })], ctx);
+    expect(out.filter((f) => f.code === 'UNPROVED_BUILD_OUTPUTS').map((f) => [f.path, f.severity, f.evidence])).toEqual([
+      ['.', 'high', { dir: '', reason: { kind: 'not-regenerable', args: { cause: { kind: 'not-attempted', args: {} } } }, remedies: [{ kind: 'review', args: {} }], files: ['Makefile.in'], viaInputs: [] }],
+    ]);
   });
 
   it('file names summarised by count, most first', () => {
