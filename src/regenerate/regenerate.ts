@@ -896,9 +896,20 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       if (args.git.entries.has(inDir(d.dir, 'acinclude.m4')) || origin.has(inDir(d.dir, 'acinclude.m4'))) acFiles.push(inDir(d.dir, 'acinclude.m4'));
       let m4Inputs: string[] = [];
       let copies: RegenInput[] = [];
-      // (files the placement wrote are older: what aclocal's and autoconf's m4 expansion writes is newer)
-      const expandStart = Date.now();
       const ownerOf = (p: string) => dirs.filter((c) => c.dir === '' || p.startsWith(`${c.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
+      // The modification time of every placed tarball-only file of this directory before aclocal's and autoconf's
+      // m4 expansion: a file the expansion writes changes it. (Comparing with a clock reading taken here instead
+      // let a file placed just before count as written — file times and Date.now() differ in granularity — so a
+      // tarball-only file such as tests/package.m4 became an "autoconf output" reproduced from its own copy.)
+      const mtimeBefore = new Map<string, number>();
+      for (const [p, e] of tarballOnly) {
+        if (e.type !== 'file' || outputs.has(p) || origin.get(p) !== 'tarball' || ownerOf(p) !== d) continue;
+        try {
+          mtimeBefore.set(p, statSync(join(scratch, p)).mtimeMs);
+        } catch {
+          // not placed: nothing to compare
+        }
+      }
       if (d.aclocal) {
         // The third-party macro files the maintainer's aclocal copied in are aclocal's whole system
         // directory here: nothing installed on this machine leaks into the result.
@@ -949,11 +960,11 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       // A tarball-only file the m4 expansion itself wrote (a macro's m4_esyscmd redirection, autoconf-archive's
       // AX_AM_MACROS_STATIC writing aminclude_static.am): the copy placed from the tarball was rewritten by this
       // run, so it is an output of autoconf, compared like one.
-      for (const [p, e] of tarballOnly) {
-        if (e.type !== 'file' || outputs.has(p) || origin.get(p) !== 'tarball' || ownerOf(p) !== d) continue;
+      for (const [p, before] of mtimeBefore) {
+        if (outputs.has(p) || origin.get(p) !== 'tarball') continue;
         let written = false;
         try {
-          written = statSync(join(scratch, p)).mtimeMs > expandStart;
+          written = statSync(join(scratch, p)).mtimeMs !== before;
         } catch {
           continue;
         }
