@@ -138,7 +138,6 @@ const VARIANTS = [
   ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'], ['sphinx-pickle', 'libuv-1.44.2', 1, 'docs/build/doctrees/environment.pickle', 'high'],
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
-  ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
   ['makefile-in-line', 'gzip-1.12', 1, 'lib/Makefile.in', 'high'], ['configure-line', 'sed-4.9', 1, 'configure', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
