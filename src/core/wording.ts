@@ -196,9 +196,9 @@ const failed = (f: CommandFailure) => (f.timedOut ? 'timed out' : `failed (exit 
 const makeVars = (vars: string[]) => vars.map((v) => `$(${v})`).join(', ');
 
 /**
- * Whether a tool version is one no GNU release tarball carries, so that the command adding it is a build from the
- * tool's own repository (`toolchain add --git`): its GNU release tarball — or, for a test release (2.72a, 1.16d) or a
- * git-describe snapshot (2.72.70-9ff9), which no GNU release tarball carries, a build from the tool's own repository.
+ * Whether a tool version is one no GNU release tarball carries — a test release (2.72a, 1.16d) or a git-describe
+ * snapshot (2.72.70-9ff9) — so that the command adding it is a build from the tool's own repository
+ * (`toolchain add --git`) instead of its GNU release tarball.
  */
 export function isUnreleasedToolVersion(version: string): boolean {
   return /^\d+(?:\.\d+)+[a-z]$/.test(version) || /^\d+(?:\.\d+)+[a-z]?\.\d+-g?[0-9a-f]{4,64}$/.test(version);
