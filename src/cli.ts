@@ -19,8 +19,6 @@ import { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
 import { DEFAULT_NPM_REGISTRY } from './acquire/npm-registry.js';
 import { VERSION } from './version.js';
 import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
-import { addGitToolchain, addToolchain, listToolchains } from './regenerate/toolchain.js';
-import { describeRevision, skippedText } from './regenerate/toolchain-git.js';
 import { parseSubmoduleOption } from './acquire/submodule.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
@@ -244,6 +242,8 @@ interface ToolchainArgs {
 
 async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
   const cacheDir = resolve(args['cache-dir'] ?? defaultCacheDir(env));
+  // Loaded for this command only: a verify run does not load the toolchain builder.
+  const [{ addGitToolchain, addToolchain, listToolchains }, { describeRevision, skippedText }] = await Promise.all([import('./regenerate/toolchain.js'), import('./regenerate/toolchain-git.js')]);
   if (args.action === 'list') {
     for (const t of listToolchains(cacheDir)) {
       const sig = t.manifest.git ? `git ${t.manifest.git.commit} (${describeRevision(t.manifest.git.found)}) of ${t.manifest.git.repo}` : t.manifest.package ? `Debian package ${t.manifest.package.name} ${t.manifest.package.version}` : t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';

@@ -25,13 +25,19 @@ import { checkPins } from './pipeline/pins.js';
 import { buildResult } from './pipeline/result.js';
 import { resolveProfileAndRevision } from './pipeline/revision.js';
 import { scanProvisional, type ProvisionalScan } from './pipeline/scan.js';
-import { prepareRegeneration, regenerate } from './regenerate/regenerate.js';
+import { nothingToRegenerate } from './regenerate/applicable.js';
 import { gitHistory } from './git/history.js';
 import { acquireSubmodules } from './acquire/submodule.js';
 import { reusable, startEarlyRegeneration, type EarlyRegeneration } from './pipeline/early-regen.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
+
+/**
+ * The generator code (./regenerate/regenerate.ts and the modules only it imports, ~180 KB), loaded when a run
+ * has something to regenerate: an archive with no tarball-only `configure` (the Linux kernel) never loads it.
+ */
+const loadRegeneration = () => import('./regenerate/regenerate.js');
 
 /** The stripPrefix option, when there is one (the caller's, else the profile's). */
 const stripPrefix = (p: string | undefined) => (p !== undefined ? { stripPrefix: p } : {});
@@ -41,7 +47,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   const inputs = await acquireInputs(opts, settings);
   // The sandbox and tool-version probes overlap the scan, started by its first file named `configure`:
   // without one nothing can be regenerated early, and a later need probes then (the kernel: ~0.1 s CPU saved).
-  const scanned = await scanProvisional(opts, inputs, settings, { onFileNamed: { base: 'configure', seen: () => prepareRegeneration(opts.regenerate ?? 'auto') } });
+  const scanned = await scanProvisional(opts, inputs, settings, { onFileNamed: { base: 'configure', seen: () => void loadRegeneration().then((m) => m.prepareRegeneration(opts.regenerate ?? 'auto'), () => undefined) } });
   // The regeneration starts as the scan ends, on the provisional revision (./pipeline/early-regen.ts); explain
   // uses it only when it compares exactly the same inputs.
   const early = scanned.provisional
@@ -97,7 +103,12 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
             void reuse.started.then(started);
             return reuse.report;
           }
-        : (diffs, tarball, started) => regenerate({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }),
+        : (diffs, tarball, started) => {
+            const mode = opts.regenerate ?? 'auto';
+            const nothing = nothingToRegenerate(mode, diffs);
+            if (nothing) return Promise.resolve(nothing);
+            return loadRegeneration().then((m) => m.regenerate({ mode, cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }));
+          },
     });
     return buildResult({
       archive: inputs.archive,

@@ -15,7 +15,7 @@ import type { RepoHandle } from '../acquire/repo.js';
 import { compareTrees } from '../compare/compare.js';
 import type { ContentAccess } from '../classify/types.js';
 import type { CompareResult, GitTree, PathDiff } from '../core/types.js';
-import { regenerate, type RegenerateMode, type RegenerationReport } from '../regenerate/regenerate.js';
+import type { RegenerateMode, RegenerationReport } from '../regenerate/types.js';
 import { BlobReader } from '../scan/blob-reader.js';
 import type { ScanResult } from '../scan/archive.js';
 import { PathIndex } from '../util/path-set.js';
@@ -75,7 +75,8 @@ export function startEarlyRegeneration(a: EarlyArgs): EarlyRegeneration | undefi
   const reader = new BlobReader(a.repo);
   let started = () => {};
   const running = new Promise<void>((resolve) => (started = resolve));
-  const report = regenerate({ mode: a.mode, cacheDir: a.cacheDir, algo: a.repo.objectFormat, git: a.git, diffs: cmp.diffs, readGit: (oid) => reader.read(oid, a.maxRetainFile), tarball, started, ...(a.commit ? { checkout: { gitDir: a.repo.gitDir, commit: a.commit, objectFormat: a.repo.objectFormat } } : {}) });
+  // The generator code is loaded only here (and by explain's own run): see verify.ts loadRegeneration.
+  const report = import('../regenerate/regenerate.js').then(({ regenerate }) => regenerate({ mode: a.mode, cacheDir: a.cacheDir, algo: a.repo.objectFormat, git: a.git, diffs: cmp.diffs, readGit: (oid) => reader.read(oid, a.maxRetainFile), tarball, started, ...(a.commit ? { checkout: { gitDir: a.repo.gitDir, commit: a.commit, objectFormat: a.repo.objectFormat } } : {}) }));
   const settled = report.then(() => undefined, () => undefined);
   return {
     scan: a.scan,

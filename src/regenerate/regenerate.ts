@@ -55,6 +55,7 @@ import { aclocalContent, copiedBlock, splitCopies } from './aclocal-copies.js';
 import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
+import { emptyReport, nothingToRegenerate } from './applicable.js';
 import type { GeneratorStep } from '../core/findings.js';
 import type { AutoconfOnly, Normalisation, NotReplayed, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
 import { regenCauseText } from '../core/wording.js';
@@ -164,9 +165,6 @@ interface ConfigureDir {
   makefileIns: string[];
 }
 
-function emptyReport(status: RegenerationReport['status'], cause?: RegenCause, ms = 0): RegenerationReport {
-  return { status, ...(cause ? { cause } : {}), tools: [], outputs: new Map(), placeholders: 0, ms };
-}
 
 /** A generator run that did not complete: the command that failed in the sandbox, or an error of its own. */
 class GeneratorFailure extends Error {
@@ -377,7 +375,8 @@ export function prepareRegeneration(mode: RegenerateMode, path?: string): void {
 
 export async function regenerate(args: RegenerateArgs): Promise<RegenerationReport> {
   const t0 = Date.now();
-  if (args.mode === 'off') return emptyReport('off', { kind: 'disabled', args: {} });
+  const nothing = nothingToRegenerate(args.mode, args.diffs);
+  if (nothing) return nothing;
   const tarballOnly = new Map<string, TreeEntry>();
   for (const d of args.diffs) if (d.status === 'tarball-only' && d.tarball) tarballOnly.set(d.path, d.tarball);
 
