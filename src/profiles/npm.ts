@@ -314,6 +314,78 @@ async function judgeOutput(path: string, source: string, direct: boolean, ctx: C
   return escalate(makeFinding('NPM_BUILD_OUTPUT_UNPROVED', path, { source, kind, why: 'compiled', capabilities: novel }), 'high', 'new-capability');
 }
 
+const STRING = /"(?:[^"\\\n]|\\.)*"/y;
+/** JSON with comments and trailing commas (tsconfig's dialect) → the value, or undefined. Strings are kept as they are. */
+export function parseJsonc(text: string): unknown {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      STRING.lastIndex = i;
+      const m = STRING.exec(text);
+      if (!m) return undefined;
+      out += m[0];
+      i += m[0].length - 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return undefined;
+      i = end + 1;
+      out += ' ';
+    } else out += c;
+  }
+  try {
+    return JSON.parse(out.replace(/^\uFEFF/, '').replace(/,(\s*[}\]])/g, '$1'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TypeScript compiler layout a tracked tsconfig declares: outputs under `out` mirror sources under `root`. */
+export interface TscLayout {
+  out: string;
+  root: string;
+  tsconfig: string;
+}
+
+const TSCONFIG = /^tsconfig(?:\.[\w.-]+)?\.json$/;
+const tscLayoutCache = new WeakMap<ReadonlySet<string>, Promise<TscLayout[]>>();
+/**
+ * The output layouts the package's tracked tsconfig*.json files declare (compilerOptions.outDir, with rootDir, or the
+ * one directory `include` names): `tsc -p tsconfig.dist.json` writes distribution/core/Ky.js from source/core/Ky.ts,
+ * whatever the directories are called. Only a tsconfig of the package's own top directory counts, and only paths
+ * inside the package (no `..`, no absolute path); `extends` is not followed.
+ */
+export function tscLayouts(ctx: ClassifyContext): Promise<TscLayout[]> {
+  let p = tscLayoutCache.get(ctx.gitPaths);
+  if (!p) {
+    p = (async () => {
+      const out: TscLayout[] = [];
+      const inside = (d: unknown): string | undefined => {
+        return typeof d === 'string' && !d.startsWith('/') ? normalisePath(d) : undefined;
+      };
+      for (const path of [...ctx.gitPaths].filter((q) => TSCONFIG.test(q)).sort()) {
+        const b = await ctx.content.git(path);
+        const v = b && b.length <= MAX_TEXT ? parseJsonc(b.toString('utf8')) : undefined;
+        const opts = isObj(v) && isObj(v.compilerOptions) ? v.compilerOptions : undefined;
+        const o = inside(opts?.outDir);
+        if (!o) continue;
+        const include = isObj(v) && Array.isArray(v.include) && v.include.length === 1 ? inside(v.include[0]) : undefined;
+        const root = opts?.rootDir !== undefined ? inside(opts.rootDir) : include !== undefined && !/[*?]/.test(include) ? include : undefined;
+        if (root === undefined || root === o) continue;
+        if (!out.some((l) => l.out === o && l.root === root)) out.push({ out: o, root, tsconfig: path });
+      }
+      return out;
+    })();
+    tscLayoutCache.set(ctx.gitPaths, p);
+  }
+  return p;
+}
+
+const TS_SOURCE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
 async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileInfo): Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
   if (!OUTPUT_EXT.test(diff.path)) return undefined;
@@ -321,6 +393,14 @@ async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: Pr
   const src = sourcesOf(ctx.gitPaths);
   const direct = src.stems.get(stem);
   if (direct) return judgeOutput(diff.path, direct, true, ctx);
+  // An output directory a tracked tsconfig names (outDir), its source the file of the same stem under rootDir.
+  for (const l of await tscLayouts(ctx)) {
+    if (!diff.path.startsWith(`${l.out}/`)) continue;
+    const rest = diff.path.slice(l.out.length + 1).replace(OUTPUT_EXT, '');
+    const source = TS_SOURCE_EXTS.map((e) => (l.root ? `${l.root}/` : '') + rest + e).find((q) => ctx.gitPaths.has(q) && !/\.d\.(c|m)?ts$/.test(q));
+    if (source) return judgeOutput(diff.path, source, true, ctx);
+    if (l.root) return judgeOutput(diff.path, `${l.root}/`, false, ctx);
+  }
   const files = filesPatterns(info.manifest);
   const listed = files ? listedInFiles(diff.path, files) : false;
   // A bundle or a renamed output: built from the source tree, but no file-to-file evidence.
