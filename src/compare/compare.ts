@@ -24,6 +24,13 @@ import { KeySet } from '../util/path-set.js';
 export interface CompareOptions {
   /** Prefix to strip ('' for none); undefined = detect. */
   stripPrefix?: string;
+  /**
+   * The whole revision's tree when `git` is its subdirectory `dir` (a package built from a subdirectory): a
+   * tarball-only file git's subdirectory lacks but the rest of the repository has byte for byte (the repository
+   * top's .gitignore or LICENSE a build backend ships) names that file as its copy, relative to the package
+   * (`../.gitignore`).
+   */
+  outside?: { tree: GitTree; dir: string };
 }
 
 /** The single top-level directory shared by every entry, or '' when there is none. */
@@ -162,13 +169,31 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
         if (named === undefined || cmp(g.path, named) < 0) byOidAndName.set(key, g.path);
       }
     }
+    const out = opts.outside;
+    const outsideExecutable = new Set<string>();
+    if (out && out.dir !== '' && wanted.size > 0) {
+      // The rest of the repository, for what the package's directory does not have (its paths made relative to it).
+      const under = `${out.dir}/`;
+      const up = '../'.repeat(out.dir.split('/').length);
+      const found = new Set(oidToGitPath.keys());
+      for (const g of out.tree.entries.values()) {
+        if (g.type !== 'file' || !g.oid || !wanted.has(g.oid) || found.has(g.oid) || g.path.startsWith(under)) continue;
+        const rel = up + g.path;
+        if (g.executable) outsideExecutable.add(rel);
+        const prev = oidToGitPath.get(g.oid);
+        if (prev === undefined || cmp(rel, prev) < 0) oidToGitPath.set(g.oid, rel);
+        const key = `${g.oid}/${g.path.slice(g.path.lastIndexOf('/') + 1)}`;
+        const named = byOidAndName.get(key);
+        if (named === undefined || cmp(rel, named) < 0) byOidAndName.set(key, rel);
+      }
+    }
     for (const d of tarballOnly) {
       const t = d.tarball!;
       if (t.type === 'file' && t.oid) {
         const src = byOidAndName.get(`${t.oid}/${d.path.slice(d.path.lastIndexOf('/') + 1)}`) ?? oidToGitPath.get(t.oid);
         if (src) {
           d.copyOf = src;
-          if (git.entries.get(src)?.executable) d.copyOfExecutable = true;
+          if (git.entries.get(src)?.executable || outsideExecutable.has(src)) d.copyOfExecutable = true;
         }
       }
       diffs.push(d);

@@ -93,7 +93,12 @@ export function unknownCommitFindings(chain: readonly Finding[], classified: rea
 export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   const { archive: scan, git, revision } = input;
   const notes: Note[] = [];
-  const cmp = input.compared ?? compareTrees(scan, git, input.stripPrefix !== undefined ? { stripPrefix: input.stripPrefix } : {});
+  const cmp =
+    input.compared ??
+    compareTrees(scan, git, {
+      ...(input.stripPrefix !== undefined ? { stripPrefix: input.stripPrefix } : {}),
+      ...(input.repoTree && input.pathInRepo ? { outside: { tree: input.repoTree, dir: input.pathInRepo } } : {}),
+    });
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
 

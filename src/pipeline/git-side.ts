@@ -25,7 +25,7 @@ export interface GitSide {
 export async function listGitSide(inputs: Inputs, scanned: ProvisionalScan, commit: string, profile: ProfileInfo, limits: Limits): Promise<GitSide> {
   let scan = scanned.scan;
   const whole = await scanned.trees.get(commit);
-  const pathInRepo = profileOf(profile.id).pathInRepo(profile, scan.entries, () => whole.entries.keys());
+  const pathInRepo = profileOf(profile.id).pathInRepo(profile, scan.entries, () => whole.entries.keys(), (p) => whole.entries.get(p)?.oid);
   const git = pathInRepo ? subtree(whole, pathInRepo) : whole;
   if (!scanned.provisional || scanned.provisional.commit !== commit) {
     const gitOids = treeOids(git);

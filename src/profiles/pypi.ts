@@ -142,6 +142,28 @@ export function wheelTopLevel(entries: readonly TreeEntry[]): string[] {
 }
 
 /**
+ * The repository directory an sdist was built from, when it is not the top (a monorepo's backend/, python/, a
+ * package of a workspace): the sdist's build definition — pyproject.toml, else setup.py — is kept byte for byte
+ * by every backend (hatchling, flit, setuptools, poetry-core, maturin), so the one directory of the revision
+ * holding a byte-identical copy (the same blob id) is where it was built. '' (the whole repository) when the top
+ * has that file unchanged, when no directory or several directories hold it, or when the sdist has neither file.
+ * `entries` are the archive's (under `prefix`); `gitOid` gives the revision's blob id of a path.
+ */
+export function sdistRoot(prefix: string, entries: readonly TreeEntry[], gitPaths: Iterable<string>, gitOid: (path: string) => string | undefined): string {
+  const at = (name: string) => entries.find((e) => e.type === 'file' && e.path === (prefix ? `${prefix}/${name}` : name));
+  const anchor = ['pyproject.toml', 'setup.py'].map((name) => ({ name, e: at(name) })).find((a) => a.e?.oid);
+  if (!anchor) return '';
+  const oid = anchor.e!.oid!;
+  if (gitOid(anchor.name) === oid) return '';
+  const dirs: string[] = [];
+  for (const p of gitPaths) {
+    if (!p.endsWith(`/${anchor.name}`) || gitOid(p) !== oid) continue;
+    dirs.push(p.slice(0, -anchor.name.length - 1));
+  }
+  return dirs.length === 1 ? dirs[0]! : '';
+}
+
+/**
  * The repository directory a wheel's packages live in: '' (flat layout), 'src' (src layout) or any other
  * directory holding every top-level package; undefined when none does.
  */

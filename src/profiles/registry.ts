@@ -18,7 +18,7 @@ import { normaliseRepoUrl } from '../util/repo-url.js';
 import { crateClassifiers } from './crate.js';
 import { cargoPackage, MAX_METADATA, parseJson, parsePkgInfo, pkgInfoRepository, str, topDir, type ReadBlob } from './detect.js';
 import { npmClassifiers } from './npm.js';
-import { sdistClassifiers, wheelClassifiers, wheelRoot, wheelTopLevel } from './pypi.js';
+import { sdistClassifiers, sdistRoot, wheelClassifiers, wheelRoot, wheelTopLevel } from './pypi.js';
 import type { NpmManifest, ProfileChoice, ProfileId, ProfileInfo } from './types.js';
 
 /** What detection sees: the top directory, which marker files exist under it, whether a wheel's WHEEL does. */
@@ -48,7 +48,7 @@ export interface Profile {
   /** Classifiers that run before the generic registry. */
   classifiers(info: ProfileInfo): Classifier[];
   /** The repository subdirectory compared ('' = the whole tree). */
-  pathInRepo(info: ProfileInfo, entries: readonly TreeEntry[], gitPaths: () => Iterable<string>): string;
+  pathInRepo(info: ProfileInfo, entries: readonly TreeEntry[], gitPaths: () => Iterable<string>, gitOid?: (path: string) => string | undefined): string;
   /** Prefix stripping for the archive side (undefined: detect). */
   stripPrefix?: string;
 }
@@ -123,7 +123,7 @@ export const PROFILES = {
       await readPkgInfo(info, await m.load(m.fileAt('PKG-INFO')));
     },
     classifiers: () => sdistClassifiers(),
-    pathInRepo: wholeRepo,
+    pathInRepo: (info, entries, gitPaths, gitOid) => (gitOid ? sdistRoot(info.prefix, entries, gitPaths(), gitOid) : ''),
   },
   forge: {
     detect: (c) => c.paxCommit !== undefined,
