@@ -180,7 +180,7 @@ export interface EvidenceMap extends AnomalyEvidence {
     commits?: number;
     /** extracted: the `@example` line of the manual block the file equals exactly (its header printed by `others`). */
     block?: number;
-    /** extracted: further tracked sources some lines came from; the lines found in none (up to 5 shown). */
+    /** extracted: further tracked sources some lines came from; the lines found in none (up to 5 shown). rendered (gdoc): further sources of its blocks (up to 20; `files` counts all). */
     others?: string[];
     untraced?: { line: number; text: string }[];
     /** generator: the named source is gnulib-tool's copy of this pinned submodule file (src/classify/submodule-copy.ts). */

@@ -245,6 +245,8 @@ export interface RemedyArgs {
   'toolchain-release': { name: ToolRef['name']; version: string };
   /** A test release (2.72a, 1.16d) or a git-describe version (2.72.70-9ff9): built from the tool's own git repository. */
   'toolchain-git': { name: ToolRef['name']; version: string };
+  /** No exact source exists (core/tool-version.ts 'none': a -dirty work-tree build, or no known version form): review and accept. */
+  'toolchain-unobtainable': { name: ToolRef['name']; version: string };
   'install-bubblewrap': None;
   /** bubblewrap is there but cannot start a sandbox: unprivileged user namespaces. */
   'enable-user-namespaces': None;

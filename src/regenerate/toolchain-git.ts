@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { openRepo, readTagMap } from '../acquire/repo.js';
 import { DistdiffError } from '../core/errors.js';
-import { isUnreleasedToolVersion, regenCauseText } from '../core/wording.js';
+import { DESCRIBE_VERSION as DESCRIBE, RELEASE_VERSION, TEST_RELEASE_VERSION, toolVersionSource } from '../core/tool-version.js';
+import { regenCauseText } from '../core/wording.js';
 import { runGit, runGitText } from '../git/run.js';
 import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
@@ -33,18 +34,10 @@ export type ToolRevision =
   | { kind: 'version-commit'; file: string; commit: string }
   | { kind: 'before'; date: string; file: string; commit: string };
 
-/** A plain GNU version (final or test release): 2.72, 1.16.5, 2.72a. */
-const RELEASE = /^\d+(?:\.\d+)+[a-z]?$/;
-/** git-version-gen's form of `git describe` (v2.72-70-g9ff9c567 → 2.72.70-9ff9c567, abbreviated as the maintainer's git did). */
-const DESCRIBE = /^(\d+(?:\.\d+)+[a-z]?)\.(\d+)-g?([0-9a-f]{4,64})$/;
-
-/** Whether `version` names something findToolRevision can look for (a release or a git-describe version). */
+/** Whether `version` names something findToolRevision can look for (a release, test release or git-describe version; core/tool-version.ts). */
 export function isToolVersion(version: string): boolean {
-  return RELEASE.test(version) || DESCRIBE.test(version);
+  return toolVersionSource(version) !== 'none';
 }
-
-/** A GNU test release (X.Y + a letter) or a git-describe snapshot: no GNU release tarball to fetch. */
-export const isUnreleasedVersion = isUnreleasedToolVersion;
 
 const show = (gitDir: string, commit: string, path: string) => runGitText(gitDir, ['show', `${commit}:${path}`]).catch(() => undefined);
 
@@ -149,7 +142,7 @@ export async function findToolRevision(gitDir: string, version: string, label = 
  */
 async function findBefore(gitDir: string, version: string, label: string, before: string): Promise<ToolRevision> {
   if (!/^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(before)) throw new DistdiffError('usage', `--before ${before}`, 'not a date', 'pass YYYY-MM-DD (the release date)');
-  if (!RELEASE.test(version)) throw new DistdiffError('usage', `--version ${version}`, '--before finds a version configure.ac names (X.Y[.Z][a-z])', 'drop --before for a git-describe version');
+  if (!RELEASE_VERSION.test(version) && !TEST_RELEASE_VERSION.test(version)) throw new DistdiffError('usage', `--version ${version}`, '--before finds a version configure.ac names (X.Y[.Z][a-z])', 'drop --before for a git-describe version');
   const list = await runGitText(gitDir, ['rev-list', '--all', '--date-order', `--before=${before}`, '--max-count=400']).catch(() => '');
   for (const c of list.split('\n').filter(Boolean)) {
     for (const file of ['configure.ac', 'configure.in']) {

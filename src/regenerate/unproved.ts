@@ -18,6 +18,7 @@ import type { ClassifyContext, PostPass } from '../classify/types.js';
 import type { Finding } from '../core/findings.js';
 import type { ProofCause, RegenCause, RegenSkip, Remedy, UnprovedReason } from '../core/regeneration.js';
 import { makeFinding } from '../core/severity.js';
+import { toolVersionSource, type ToolVersionSource } from '../core/tool-version.js';
 import { severityRank } from '../core/types.js';
 
 /** The generators whose outputs the build runs and that regeneration covers (msgfmt's catalogs are data, read by the .gmo reader). */
@@ -35,10 +36,6 @@ export function unprovedBuildOutputCause(f: Finding): ProofCause | undefined {
   return cause;
 }
 
-/** A GNU release version (2.71, 1.16.5) comes as a tarball; a test release (2.72a, 1.16d) or git-describe version only from git. */
-export function isReleaseVersion(version: string): boolean {
-  return /^\d+\.\d+(?:\.\d+)?$/.test(version);
-}
 
 function fromRegenCause(c: RegenCause | undefined, status: string | undefined, file: ProofCause): UnprovedReason {
   if (!c) return status === 'off' ? { kind: 'regeneration-off', args: {} } : { kind: 'not-regenerable', args: { cause: file } };
@@ -99,11 +96,14 @@ export function unprovedReason(cause: ProofCause): UnprovedReason | undefined {
   }
 }
 
+/** The remedy for a missing tool, by where its version can come from (core/tool-version.ts). */
+const TOOLCHAIN_REMEDY = { release: 'toolchain-release', git: 'toolchain-git', none: 'toolchain-unobtainable' } as const satisfies Record<ToolVersionSource, Remedy['kind']>;
+
 /** What would prove the files of a group, the command first. */
 export function remediesFor(r: UnprovedReason): Remedy[] {
   switch (r.kind) {
     case 'tool-unavailable':
-      return r.args.tools.map((t) => ({ kind: isReleaseVersion(t.version) ? 'toolchain-release' : 'toolchain-git', args: { name: t.name, version: t.version } }));
+      return r.args.tools.map((t) => ({ kind: TOOLCHAIN_REMEDY[toolVersionSource(t.version)], args: { name: t.name, version: t.version } }));
     case 'sandbox-unavailable':
       return [r.args.cause.kind === 'bwrap-missing' ? { kind: 'install-bubblewrap', args: {} } : r.args.cause.kind === 'no-shell' ? { kind: 'read-failure', args: {} } : { kind: 'enable-user-namespaces', args: {} }];
     case 'regeneration-off':

@@ -17,9 +17,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toolchainAddCommand } from '../../src/core/wording.js';
 import { aclocalVersions, autoconfVersion, automakeVersion } from '../../src/regenerate/detect.js';
-import { acInitName, acInitVersion, findToolRevision, gitBuildSteps, isUnreleasedVersion } from '../../src/regenerate/toolchain-git.js';
+import { acInitName, acInitVersion, findToolRevision, gitBuildSteps } from '../../src/regenerate/toolchain-git.js';
 import { findTool, listToolchains } from '../../src/regenerate/toolchain.js';
 import { which } from '../../src/regenerate/sandbox.js';
 import { FIXED_DATE, makeRepo, type RepoBuilder } from '../helpers/git.js';
@@ -225,16 +224,6 @@ describe('toolchain add --git', () => {
   }, 300_000);
 });
 
-describe('the remedy names the --git form for versions no release tarball carries', () => {
-  it('test releases and git-describe snapshots: --git; releases: the tarball', () => {
-    expect(isUnreleasedVersion('1.16d')).toBe(true);
-    expect(isUnreleasedVersion('2.72.70-9ff9')).toBe(true);
-    expect(isUnreleasedVersion('1.16.5')).toBe(false);
-    expect(toolchainAddCommand('automake', '1.16d')).toBe('distdiff toolchain add --git <automake repository> --version 1.16d');
-    expect(toolchainAddCommand('autoconf', '2.72.70-9ff9')).toBe('distdiff toolchain add --git <autoconf repository> --version 2.72.70-9ff9');
-    expect(toolchainAddCommand('automake', '1.15.1')).toBe('distdiff toolchain add automake-1.15.1.tar.xz');
-  });
-});
 
 describe('the stamps name the exact version a toolchain is built as', () => {
   it('a git-describe snapshot after a test release is read whole (sed 4.9: 2.72a.65-d081, not 2.72a)', () => {

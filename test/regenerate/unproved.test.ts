@@ -18,7 +18,8 @@ import type { Finding } from '../../src/core/findings.js';
 import type { ProofCause } from '../../src/core/regeneration.js';
 import { formatFinding } from '../../src/core/codes.js';
 import { fileNamesSummary } from '../../src/core/wording.js';
-import { isReleaseVersion, remediesFor, unprovedBuildOutputFindings, unprovedReason } from '../../src/regenerate/unproved.js';
+import { toolVersionSource } from '../../src/core/tool-version.js';
+import { remediesFor, unprovedBuildOutputFindings, unprovedReason } from '../../src/regenerate/unproved.js';
 import { makeFinding } from '../../src/core/severity.js';
 import type { ClassifyContext } from '../../src/classify/types.js';
 import { renderText } from '../../src/render/text.js';
@@ -115,8 +116,16 @@ describe('unproved build outputs fail the default gate (real autotools release, 
 describe('reasons and remedies (pure)', () => {
   const notRegenerated = (cause: Extract<ProofCause, { kind: 'not-regenerated' }>['args']['cause']): ProofCause => ({ kind: 'not-regenerated', args: { status: 'unavailable', ...(cause ? { cause } : {}) } });
 
-  it('a GNU release is added from its tarball; a test release or a git-describe version from git', () => {
-    expect(['2.71', '1.16.5', '2.72a', '1.16d', '2.72.70-9ff9', '1.16.5-dirty'].map(isReleaseVersion)).toEqual([true, true, false, false, false, false]);
+  it('a GNU release is added from its tarball; a test release or a git-describe version from git; a -dirty build from nowhere', () => {
+    // One predicate (core/tool-version.ts) for every remedy: 1.16.5-dirty was "from git" here and "a release tarball"
+    // in the toolchain command's wording; no exact source exists for it, and the remedy says so.
+    expect(['2.71', '1.16.5', '0.19.8.1', '2.72a', '1.16d', '2.72.70-9ff9', '2.4.7.4-1ec8f', '1.16.5-dirty'].map(toolVersionSource))
+      .toEqual(['release', 'release', 'release', 'git', 'git', 'git', 'git', 'none']);
+    const dirty = unprovedReason(notRegenerated({ kind: 'tools-missing', args: { tools: [{ name: 'automake', version: '1.16.5-dirty' }, { name: 'libtool', version: '2.4.7.4-1ec8f' }] } }))!;
+    expect(remediesFor(dirty)).toEqual([
+      { kind: 'toolchain-unobtainable', args: { name: 'automake', version: '1.16.5-dirty' } },
+      { kind: 'toolchain-git', args: { name: 'libtool', version: '2.4.7.4-1ec8f' } },
+    ]);
     const r = unprovedReason(notRegenerated({ kind: 'tools-missing', args: { tools: [{ name: 'autoconf', version: '2.72a' }, { name: 'automake', version: '1.16.5' }] } }))!;
     expect(remediesFor(r)).toEqual([
       { kind: 'toolchain-git', args: { name: 'autoconf', version: '2.72a' } },
