@@ -15,6 +15,10 @@
  *                  License"); exactly those substitutions, every other byte equal.
  *   license-lgpl   the same era, --lgpl / --lgpl=3: General Public License → Lesser General Public License.
  *   license-lgpl2  --lgpl=2: license-lgpl plus "version 2/3" → "version 2.1".
+ *   license-lgpl3orgpl2  --lgpl=3orGPLv2 (still done after 2021; gnutls 3.7.9's lib/unistring/): the notice's
+ *                  paragraph from its "This program is free software" line to the next empty line replaced by
+ *                  gnulib-tool's fixed "either: the GNU Lesser General Public License … or the GNU General
+ *                  Public License … or both in parallel, as here." text (its sed `i\` and `/…/,/^$/d`).
  *
  * Narrower than gnulib-tool on purpose: the license substitutions are applied only inside the file's license
  * notice paragraph (from the first "is free software" line near the top to its "If not, see <…licenses/>" line),
@@ -26,13 +30,34 @@ import type { SubmoduleRewrite } from '../core/findings.js';
 type Sub = [RegExp, string];
 
 interface Rule {
-  scope: 'lines' | 'notice';
+  /** lines: every line; notice: the license notice paragraph; replace-paragraph: `replacement` for the paragraph. */
+  scope: 'lines' | 'notice' | 'replace-paragraph';
   subs: Sub[];
   /** Text the pinned gnulib-tool must contain for the rewrite to be offered. */
   signature: string[];
   /** gnulib path prefixes the rewrite applies to (gnulib-tool's `case "$of"`). */
   applies: RegExp;
+  /** replace-paragraph: the lines put in place of the notice's first paragraph. */
+  replacement?: string[];
 }
+
+/** gnulib-tool's --lgpl=3orGPLv2 notice (its sed `i\` text, `\/` unescaped). */
+const LGPL3_OR_GPL2 = [
+  '   This program is free software: you can redistribute it and/or',
+  '   modify it under the terms of either:',
+  '',
+  '     * the GNU Lesser General Public License as published by the Free',
+  '       Software Foundation; either version 3 of the License, or (at your',
+  '       option) any later version.',
+  '',
+  '   or',
+  '',
+  '     * the GNU General Public License as published by the Free',
+  '       Software Foundation; either version 2 of the License, or (at your',
+  '       option) any later version.',
+  '',
+  '   or both in parallel, as here.',
+];
 
 const TO_LGPL: Sub[] = [
   [/GNU General/g, 'GNU Lesser General'],
@@ -89,9 +114,16 @@ export const REWRITES: Record<SubmoduleRewrite, Rule> = {
     signature: ['s/version [23]\\([ ,]\\)/version 2.1\\1/g'],
     applies: /^lib\//,
   },
+  'license-lgpl3orgpl2': {
+    scope: 'replace-paragraph',
+    subs: [],
+    signature: ['3orGPLv2)', 'or both in parallel, as here.', '/^ *This program is free software/,/^$/d'],
+    applies: /^lib\//,
+    replacement: LGPL3_OR_GPL2,
+  },
 };
 
-const LICENSES: SubmoduleRewrite[][] = [['license-gpl'], ['license-gpl', 'license-version'], ['license-gpl', 'license-names'], ['license-gpl', 'license-version', 'license-names'], ['license-lgpl'], ['license-lgpl2']];
+const LICENSES: SubmoduleRewrite[][] = [['license-gpl'], ['license-gpl', 'license-version'], ['license-gpl', 'license-names'], ['license-gpl', 'license-version', 'license-names'], ['license-lgpl'], ['license-lgpl2'], ['license-lgpl3orgpl2']];
 
 /** The rewrites whose sed script the pinned gnulib-tool (gnulib-tool, gnulib-tool.sh, pygnulib …) contains. */
 export function availableRewrites(toolText: string): Set<SubmoduleRewrite> {
@@ -123,12 +155,28 @@ export function noticeRange(lines: readonly string[]): [number, number] | undefi
   return undefined;
 }
 
+/**
+ * The notice's first paragraph as gnulib-tool's `/^ *This program is free software/,/^$/d` deletes it: from that
+ * line (among the first 60) to the next empty line (within 30), both included. Only the first: narrower than sed.
+ */
+export function noticeParagraph(lines: readonly string[]): [number, number] | undefined {
+  const start = lines.slice(0, 60).findIndex((l) => /^ *This program is free software/.test(l));
+  if (start < 0) return undefined;
+  for (let i = start + 1; i < Math.min(lines.length, start + 30); i++) if (lines[i] === '') return [start, i];
+  return undefined;
+}
+
 /** `text` (latin1, one char per byte) after the given rewrites, line by line as sed applies them. */
 export function applyRewrites(text: string, ids: readonly SubmoduleRewrite[]): string {
-  const lines = text.split('\n');
+  let lines = text.split('\n');
   const notice = noticeRange(lines);
   for (const id of ids) {
     const rule = REWRITES[id];
+    if (rule.scope === 'replace-paragraph') {
+      const para = noticeParagraph(lines);
+      if (para) lines = [...lines.slice(0, para[0]), ...rule.replacement!, ...lines.slice(para[1] + 1)];
+      continue;
+    }
     const [from, to] = rule.scope === 'notice' ? (notice ?? [1, 0]) : [0, lines.length - 1];
     for (let i = from; i <= to; i++) {
       let l = lines[i]!; // as sed sees it: without the newline (a CR stays part of the line)

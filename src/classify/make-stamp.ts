@@ -1,6 +1,7 @@
 /**
  * Small files a tracked make rule writes with content that needs no source (issue 11 d): stamp files
- * (`echo stamp >$@` — m4's checks/stamp-checks, libtool's libltdl/stamp-mk; `touch $@.tmp … mv $@.tmp $@` —
+ * (`echo stamp >$@` — m4's checks/stamp-checks, libtool's libltdl/stamp-mk; `echo $@ > $@`, the target's own name
+ * as the rule spells it — gnutls' doc/stamp_enums; `touch $@.tmp … mv $@.tmp $@` —
  * bison's examples/extracted.stamp) and a commit count (`git log --pretty=oneline | wc -l > $(distdir)/.serial`,
  * libtool's .serial). The proof is the rule, read from a tracked makefile fragment in the file's directory or
  * above it (Makefile.am, *.mk, GNUmakefile …): its target (or a recipe's redirection) names exactly this file
@@ -115,6 +116,9 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
       for (const rule of mk.rules) {
         const targets = rule.targets.map((t) => expandLoose(t, mk.vars, d));
         const isTarget = rule.targets.some((t) => names(t, []));
+        // make's automatic $@ in a command of this rule is the target being built, as the rule spells it (gnutls'
+        // doc/stamp_enums: `echo $@ > $@` writes "stamp_enums").
+        const self = rule.targets.find((t) => names(t, []));
         const moved = isTarget && movesTmp(rule.recipe);
         for (const line of rule.recipe) {
           for (const cmd of commands(line)) {
@@ -126,7 +130,8 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
             const direct = names(unq, targets);
             const viaTmp = moved && MOVED_TMP.test(unq);
             if (!direct && !viaTmp) continue;
-            const content = touch ? { kind: 'empty' as const } : commandContent(expandLoose(redir![1]!, mk.vars, d));
+            const written = self !== undefined && direct ? redir?.[1]!.split('$@').join(expandLoose(self, mk.vars, d)) : redir?.[1];
+            const content = touch ? { kind: 'empty' as const } : commandContent(expandLoose(written!, mk.vars, d));
             if (content) found.push({ fragment: frag, command: cmd.slice(0, 160), content });
             else return []; // the file is also written by a command whose output is not modelled: no proof
           }

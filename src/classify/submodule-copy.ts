@@ -115,7 +115,7 @@ function rewritesOf(state: State, sub: PinnedSubmodule): Promise<Set<SubmoduleRe
 function lgplAllows(layout: GnulibLayout | undefined, ids: readonly SubmoduleRewrite[]): boolean {
   const lic = ids.find((i) => i.startsWith('license-'));
   if (!lic || layout?.lgpl === undefined) return true;
-  const want = layout.lgpl === 'none' ? 'license-gpl' : layout.lgpl === '2' ? 'license-lgpl2' : layout.lgpl === 'yes' || layout.lgpl === '3' ? 'license-lgpl' : undefined;
+  const want = layout.lgpl === 'none' ? 'license-gpl' : layout.lgpl === '2' ? 'license-lgpl2' : layout.lgpl === 'yes' || layout.lgpl === '3' ? 'license-lgpl' : layout.lgpl === '3orGPLv2' ? 'license-lgpl3orgpl2' : undefined;
   return lic === want;
 }
 

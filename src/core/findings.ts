@@ -283,7 +283,7 @@ export interface EvidenceMap extends AnomalyEvidence {
  * license-notice paragraph rewritten to GPLv3+ (a GPL project; with the same sed's "version 2" → "version 3"
  * elsewhere in the file) or to LGPL (--lgpl, --lgpl=2).
  */
-export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-names' | 'license-lgpl' | 'license-lgpl2';
+export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-names' | 'license-lgpl' | 'license-lgpl2' | 'license-lgpl3orgpl2';
 
 /**
  * gnulib-tool's --local-dir files used for a copy (tracked in git): the override that replaced the pinned file

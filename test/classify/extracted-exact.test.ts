@@ -36,19 +36,21 @@ const TOP_AM = [
   '$(stamp_mk): Makefile.am', "\t$(AM_V_GEN)echo stamp > '$@'", '',
   'dist-hook:', "\techo '$(VERSION)' > $(distdir)/.tarball-version", '\t$(git_commit_count) > $(dotserial)', '',
 ].join('\n');
+/** gnutls' doc/Makefile.am: the stamp holds the target's own name (make's $@). */
+const DOC_AM = 'stamp_enums: proj.texi\n\t-mkdir enums\n\techo $@ > $@\n';
 const EXAMPLES_MK = '%D%/extracted.stamp: doc/proj.texi\n\t$(AM_V_GEN)rm -f $@ $@.tmp\n\t$(AM_V_at)touch $@.tmp\n\t$(AM_V_at)$(extract) $(extracted)\n\t$(AM_V_at)mv $@.tmp $@\n';
 
 describe('extracted example blocks and make-rule stamps', () => {
   const root = tempDir();
   const repo = makeRepo(join(root, 'repo'));
-  const tracked = { 'doc/proj.texi': TEXI, 'checks/get-them': GET_THEM, 'checks/Makefile.am': CHECKS_AM, 'Makefile.am': TOP_AM, 'examples/local.mk': EXAMPLES_MK, 'sub/x.c': 'int x;\n' };
+  const tracked = { 'doc/proj.texi': TEXI, 'checks/get-them': GET_THEM, 'checks/Makefile.am': CHECKS_AM, 'Makefile.am': TOP_AM, 'examples/local.mk': EXAMPLES_MK, 'sub/x.c': 'int x;\n', 'doc/Makefile.am': DOC_AM };
   repo.commit(tracked, 'one', '2024-03-05T10:00:00Z');
   repo.commit({ 'sub/x.c': 'int x = 1;\n' }, 'two', '2024-03-06T10:00:00Z');
   repo.commit({ 'sub/x.c': 'int x = 2;\n' }, 'three', '2024-03-07T10:00:00Z');
   repo.tag('v1.0');
   const cache = join(root, 'cache');
   let n = 0;
-  const GOOD = { 'checks/001.quoting': CHECK10, 'checks/002.quoting': CHECK19, 'checks/stamp-checks': 'stamp\n', 'sub/stamp-mk': 'stamp\n', '.serial': '3\n', 'examples/extracted.stamp': '' };
+  const GOOD = { 'checks/001.quoting': CHECK10, 'checks/002.quoting': CHECK19, 'checks/stamp-checks': 'stamp\n', 'sub/stamp-mk': 'stamp\n', '.serial': '3\n', 'examples/extracted.stamp': '', 'doc/stamp_enums': 'stamp_enums\n' };
   const run = async (files: Record<string, string>) => {
     const dir = join(root, `t${++n}`, 'proj-1.0');
     writeFiles(dir, { ...tracked, 'sub/x.c': 'int x = 2;\n', ...files });
@@ -64,6 +66,7 @@ describe('extracted example blocks and make-rule stamps', () => {
     expect(by['sub/stamp-mk']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'make-rule', source: 'Makefile.am', generator: "echo stamp > '$@'" } });
     expect(by['.serial']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'make-rule', source: 'Makefile.am', generator: '$(git_commit_count) > $(dotserial)', commits: 3 } });
     expect(by['examples/extracted.stamp']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'make-rule', source: 'examples/local.mk', generator: 'touch $@.tmp' } });
+    expect(by['doc/stamp_enums']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'make-rule', source: 'doc/Makefile.am', generator: 'echo $@ > $@' } });
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
 
@@ -75,6 +78,7 @@ describe('extracted example blocks and make-rule stamps', () => {
       'sub/stamp-mk': 'stamp\nx\n',
       '.serial': '4\n', // not the tag's commit count
       'examples/extracted.stamp': '#!/bin/sh\n',
+      'doc/stamp_enums': 'stamp_functions\n', // another name than the rule's target
     });
     for (const p of Object.keys(GOOD)) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(exitCodeOf(r.verdict)).toBe(1);

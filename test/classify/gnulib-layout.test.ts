@@ -3,7 +3,7 @@
  * generated files' text.
  */
 import { describe, expect, it } from 'vitest';
-import { applyRewrites, availableRewrites, noticeRange, rewriteCandidates } from '../../src/classify/gnulib-rewrite.js';
+import { applyRewrites, availableRewrites, noticeParagraph, noticeRange, rewriteCandidates } from '../../src/classify/gnulib-rewrite.js';
 import { gnulibSources, normalisePath, parseGnulibComp } from '../../src/classify/gnulib-layout.js';
 import { applyLocalDiff, normaliseUnifiedDiff, parseContextDiff } from '../../src/classify/gnulib-local.js';
 
@@ -74,6 +74,23 @@ describe('gnulib-tool rewrites', () => {
     expect(rewriteCandidates('tests=lib/foo.c', all)).toContainEqual(['config-h', 'license-gpl']);
     // 2 config-h choices × 7 license choices (none, 4 GPL ones, 2 LGPL ones), less the empty combination
     expect(rewriteCandidates('lib/foo.c', all)).toHaveLength(13);
+    // with --lgpl=3orGPLv2's rewrite: one more license choice
+    expect(rewriteCandidates('lib/foo.c', new Set([...all, 'license-lgpl3orgpl2' as const]))).toHaveLength(15);
+    expect(rewriteCandidates('build-aux/gnupload', new Set(['license-lgpl3orgpl2' as const]))).toEqual([]);
+  });
+
+  it('license-lgpl3orgpl2: the notice\'s first paragraph replaced by gnulib-tool\'s fixed either/or text (gnutls 3.7.9 lib/unistring/)', () => {
+    const pinned = '/* ATTRIBUTE_* macros\n\n   Copyright 2020-2021 Free Software Foundation, Inc.\n\n   This program is free software: you can redistribute it and/or modify it\n   under the terms of the GNU Lesser General Public License as published\n   by the Free Software Foundation; either version 3 of the License, or\n   (at your option) any later version.\n\n   This program is distributed in the hope that it will be useful,\n   but WITHOUT ANY WARRANTY.  If not, see <https://www.gnu.org/licenses/>.  */\n\n#define X 1\n';
+    const shipped = '/* ATTRIBUTE_* macros\n\n   Copyright 2020-2021 Free Software Foundation, Inc.\n\n   This program is free software: you can redistribute it and/or\n   modify it under the terms of either:\n\n     * the GNU Lesser General Public License as published by the Free\n       Software Foundation; either version 3 of the License, or (at your\n       option) any later version.\n\n   or\n\n     * the GNU General Public License as published by the Free\n       Software Foundation; either version 2 of the License, or (at your\n       option) any later version.\n\n   or both in parallel, as here.\n   This program is distributed in the hope that it will be useful,\n   but WITHOUT ANY WARRANTY.  If not, see <https://www.gnu.org/licenses/>.  */\n\n#define X 1\n';
+    expect(noticeParagraph(pinned.split('\n'))).toEqual([4, 8]);
+    expect(applyRewrites(pinned, ['license-lgpl3orgpl2'])).toBe(shipped);
+    // a tamperer's edit outside that paragraph is not what the rewrite produces
+    expect(applyRewrites(pinned, ['license-lgpl3orgpl2'])).not.toBe(shipped.replace('#define X 1', '#define X 2'));
+    // no "This program is free software" line, or no empty line ending its paragraph: nothing replaced
+    expect(applyRewrites('/* no notice */\n#define X 1\n', ['license-lgpl3orgpl2'])).toBe('/* no notice */\n#define X 1\n');
+    // offered only when the pinned gnulib-tool carries the sed (its case label, its text and its delete range)
+    expect(availableRewrites("3orGPLv2)\n   or both in parallel, as here.\n            /^ *This program is free software/,/^$/d\n").has('license-lgpl3orgpl2')).toBe(true);
+    expect(availableRewrites('3orGPLv2)\n').has('license-lgpl3orgpl2')).toBe(false);
   });
 
   it('the license substitutions stay inside the notice paragraph; config-h is one exact line', () => {
