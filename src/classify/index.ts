@@ -80,8 +80,9 @@ import { potTraceClassifier } from './pot-trace.js';
  * 3d. texinfo-stamp — version.texi/stamp-vti: the release version, dated the last change of the manual.
  * 3e. man-rendered — preformatted man pages whose words occur in the tracked troff source.
  * 3e00. gettextize — configure.ac's AM_GNU_GETTEXT_VERSION bumped by gettextize as its po/ChangeLog entry records.
- * 3e0. doc-comment — gdoc's texinfo fragments (doc/texi/FUNC.texi) of tracked C doc comments: nothing but
- *                  @deftypefun blocks of documented functions of one file, 95 % of the words in those comments.
+ * 3e0. doc-comment — gdoc's texinfo output of tracked C doc comments (doc/texi/FUNC.texi, API collections,
+ *                  split-texi's FUNC / FUNC.short / enum files): nothing but @deftypefun blocks, enum tables or
+ *                  summaries of documented functions and enums, 95 % of the words in those comments.
  * 3e'. html-rendered — texinfo HTML (texi2html, makeinfo) and groff -Thtml man pages: generator named in the
  *                  page, 95 % of its words in the tracked manual / the man page beside it, no active content.
  * 3e'. doc-formats — a tracked man page formatted into HTML, plain text or wiki pages elsewhere in the tree
