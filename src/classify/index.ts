@@ -32,6 +32,7 @@ import { catalogsClassifier } from './catalogs.js';
 import { symlinkClassifier } from './symlinks.js';
 import { producedClassifier } from './produced.js';
 import { submoduleCopyClassifier } from './submodule-copy.js';
+import { submoduleScriptCopyClassifier } from './submodule-script-copy.js';
 import { texinfoStampClassifier } from './texinfo.js';
 import { extractedClassifier } from './extracted.js';
 import { makeStampClassifier } from './make-stamp.js';
@@ -60,6 +61,8 @@ import { potTraceClassifier } from './pot-trace.js';
  *
  * 0. submodule-copy — copies of a pinned submodule's files (gnulib through gnulib-tool's layout), compared
  *                  with the exact pinned commit; gnulib-tool's generated files labelled.
+ * 0b. submodule-script-copy — a file a tracked import script copies out of another pinned submodule (same blob
+ *                  id as the pinned file of that name; the script names the submodule's path and the directory).
  * 1. upstream     — content matches against known upstream files (m4, aux scripts); decides m4 files.
  * 1b. upstream-blobs — the blob index: any version of a file copied wholesale from gnulib, gettext,
  *                  libtool, automake or autoconf (lib/, tests/, build-aux/, top/ …), by blob id and name.
@@ -132,6 +135,7 @@ import { potTraceClassifier } from './pot-trace.js';
  */
 export const CLASSIFIERS: Classifier[] = [
   submoduleCopyClassifier,
+  submoduleScriptCopyClassifier,
   upstreamClassifier,
   blobIndexClassifier,
   autotoolsClassifier,

@@ -97,10 +97,10 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "The file is the copy of a file of a submodule at exactly the commit the tag pins (gnulib's lib/, m4/, build-aux/, tests/, top/ files as gnulib-tool copies them), byte for byte or after one of gnulib-tool's listed rewrites (the config-h `#if 1` line; the license notice paragraph before 2021-06).",
+      "The file is the copy of a file of a submodule at exactly the commit the tag pins (gnulib's lib/, m4/, build-aux/, tests/, top/ files as gnulib-tool copies them), byte for byte or after one of gnulib-tool's listed rewrites (the config-h `#if 1` line; the license notice paragraph before 2021-06; --lgpl=3orGPLv2's notice). Also a file a tracked import script copies out of another pinned submodule (gnutls' lib/minitasn1/ from devel/libtasn1 by devel/import-minitasn1.sh): the same blob id as the pinned tree's file of that name, and a tracked script or makefile fragment naming both the submodule's path and the copy's directory.",
     docs: anchor('SUBMODULE_COPY'),
     message: (e) =>
-      `identical to ${copiedFrom(e)}${e.rewrites.length ? ` after ${e.rewrites.map(rewriteWords).join(' and ')}` : ''}`,
+      `identical to ${copiedFrom(e)}${e.rewrites.length ? ` after ${e.rewrites.map(rewriteWords).join(' and ')}` : ''}${e.script ? ` (copied by the tracked ${e.script})` : ''}`,
   },
   SUBMODULE_COPY_MODIFIED: {
     title: "Differs from the pinned submodule's file",

@@ -98,7 +98,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   EXPORT_IGNORED: { type: EntryType };
   SUBMODULE: { commit?: string; tarball: 'absent' | 'empty' | 'content'; files: number };
   /** A tarball file equal to the file it was copied from in a submodule's pinned tree (src/classify/submodule-copy.ts). */
-  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; rewrites: SubmoduleRewrite[]; local?: GnulibLocal };
+  /** via script: a tracked import script naming the submodule's path and the copy's directory put it there (src/classify/submodule-script-copy.ts). */
+  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap' | 'script'; script?: string; rewrites: SubmoduleRewrite[]; local?: GnulibLocal };
   /** A tarball file that maps to a file of a submodule's pinned tree but differs from it beyond the listed rewrites. */
   SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal };
   COPY_OF_TRACKED: { source: string };
