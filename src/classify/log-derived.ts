@@ -7,7 +7,9 @@
  *  - every line of the file is traced: to the tracked template (X.in, or git's own version of X when
  *    the release rewrote it, or a tracked X-* / X.* sibling such as ChangeLog-2007), to an author of
  *    the revision's history (name or email; a ChangeLog heading `DATE  NAME  <EMAIL>` or `NAME (DATE)`), or
- *    to a line of a commit message (a bullet `- ` / `* ` before it allowed); the lines traced to nothing are kept (a few are shown) and scanned for
+ *    to a line of a commit message (a bullet `- ` / `* ` before it allowed), or — in a names file — to a
+ *    translator a tracked .po file's `Last-Translator: NAME <…>` header names (gnutls' AUTHORS rule appends the
+ *    Last-Translator names of po/ with sed and sort -u); the lines traced to nothing are kept (a few are shown) and scanned for
  *    suspicious constructs;
  *  - the commits between the previous tag and the revision are looked for in the file: their authors
  *    (a list of names) or their subjects (a log), e.g. "94 of 97 commit subjects since v9.0 found".
@@ -29,6 +31,28 @@ import { findConstructs } from './suspicious.js';
 import { newHosts, urlHosts } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
+const MAX_PO_BYTES = 4 * 1024 * 1024;
+const translatorSets = new WeakMap<ClassifyContext, Promise<Set<string>>>();
+
+/** The translators the tracked .po files' `Last-Translator: NAME <EMAIL>` headers name (lower-cased, trimmed). */
+function trackedTranslators(ctx: ClassifyContext): Promise<Set<string>> {
+  let p = translatorSets.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const out = new Set<string>();
+      for (const path of [...ctx.gitPaths].filter((q) => q.endsWith('.po')).sort().slice(0, 2000)) {
+        const b = await ctx.content.git(path);
+        if (!b || b.length > MAX_PO_BYTES) continue;
+        const m = /^"Last-Translator: *([^<"\n]*?) *<[^\n]*$/m.exec(b.subarray(0, 16 * 1024).toString('utf8'));
+        if (m?.[1]) out.add(m[1].trim().toLowerCase());
+      }
+      return out;
+    })();
+    translatorSets.set(ctx, p);
+  }
+  return p;
+}
+
 const NAMES_FILE = /^(?:THANKS|AUTHORS|CONTRIBUTORS|CREDITS)(?:\.(?:txt|md|rst))?$/i;
 const LOG_FILE = /^(?:ChangeLog|CHANGELOG|CHANGES|NEWS|HISTORY)(?:[-.][A-Za-z0-9._-]+)?$/i;
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -42,6 +66,8 @@ const MIN_RANGE_SHARE = 0.8;
 const SHOWN = 20;
 
 const EMAIL = /<?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?/g;
+/** An address spelled with " at " for "@", in angle brackets. */
+const AT_EMAIL = /<([A-Za-z0-9._%+-]+) at ([A-Za-z0-9.-]+\.[A-Za-z]{2,})>/g;
 /** Lines `git log --stat` adds around the messages (a commit's date, merge parents, its diffstat). */
 const GIT_LOG_STRUCTURE = /^(?:Date: +\S.*|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\S[^|]* \| +(?:\d+ [+-]*|Bin(?: \d+ -> \d+ bytes)?)|\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?)$/;
 const HEADING = /^(\d{4}-\d{2}-\d{2})\s+(.+?)\s+<([^<>\s]+)>(?:\s+\(tiny change\))?$/;
@@ -82,6 +108,8 @@ export interface LogTrace {
   /** from: the previous tag; since: no earlier tag, the commits from the log's oldest entry (YYYY-MM-DD) on. */
   range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   templates: string[];
+  /** authors: lines traced to a tracked .po file's Last-Translator. */
+  translators?: number;
 }
 
 /** Traces the file's lines; undefined when the history cannot be read. */
@@ -122,6 +150,8 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   let traced = 0;
   let fromTemplate = 0;
   const untraced: LogTrace['untraced'] = [];
+  const translators = kind === 'authors' ? await trackedTranslators(ctx) : new Set<string>();
+  let fromTranslators = 0;
   const isAuthor = (name: string | undefined, email: string | undefined) =>
     (name !== undefined && authors.names.has(name.trim().toLowerCase())) || (email !== undefined && authors.emails.has(email.trim().toLowerCase()));
   lines.forEach((raw, i) => {
@@ -141,9 +171,14 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
     const brought = kind === 'log' ? BROUGHT.exec(l) : null;
     if (brought && isAuthor(brought[1], undefined)) return void traced++;
     if (kind === 'authors') {
-      const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!);
-      const name = l.replace(EMAIL, '').trim();
+      // `git shortlog -e | sed 's/@/ at /g'` (gnutls' AUTHORS): "NAME <user at host>" is NAME and user@host.
+      const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!).concat([...l.matchAll(AT_EMAIL)].map((m) => `${m[1]}@${m[2]}`));
+      const name = l.replace(EMAIL, '').replace(AT_EMAIL, '').trim();
       if (emails.some((e) => isAuthor(undefined, e)) || (name && isAuthor(name, undefined))) return void traced++;
+      if (!emails.length && name && translators.has(name.toLowerCase())) {
+        fromTranslators++;
+        return void traced++;
+      }
     } else {
       // gitlog-to-changelog: the message's lines, tab-indented; --append-dot adds a full stop.
       const bare = l.replace(BULLET, '');
@@ -179,7 +214,7 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
-  return { kind, lines: count, traced, fromTemplate, untraced, ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
+  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
 }
 
 function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
@@ -247,6 +282,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     untracedLines: trace.untraced.slice(0, SHOWN),
     ...(trace.amended ? { amended: trace.amended } : {}),
     ...(trace.range ? { range: trace.range } : {}),
+    ...(trace.translators ? { translators: trace.translators } : {}),
   });
 }
 

@@ -241,6 +241,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     amended?: { files: string[]; commits: number; lines: number };
     /** The commits since the previous tag found in the file (their authors, or their subjects). */
     range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
+    /** authors: lines that are a translator a tracked .po file's Last-Translator header names (the catalogs beside the sources). */
+    translators?: number;
   };
   VERSION_STAMP: { version?: string; lines: number[] };
   /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */
