@@ -19,6 +19,7 @@ PAIRS=(
   grohtml:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, nroff | col -b)
   byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
+  gnulib-tool:gnulib                                                               # a real gnulib (/usr/share/gnulib) pinned by the gnulib-tool tests
 )
 need=()
 for pair in "${PAIRS[@]}"; do

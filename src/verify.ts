@@ -98,6 +98,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       ...(pathInRepo ? { repoTree: whole, pathInRepo } : {}),
       ...(opts.policy ? { policy: opts.policy } : {}),
       ...(opts.acceptUnproved ? { acceptUnproved: true } : {}),
+      ...(opts.regenerate === 'off' ? { noGenerators: true } : {}),
       regenerate: reuse
         ? (_diffs, _tarball, started) => {
             void reuse.started.then(started);

@@ -37,6 +37,8 @@ export interface PinnedSubmodule {
   repo: string;
   /** Files and symlinks of the pinned commit's tree: path → blob id. */
   files: ReadonlyMap<string, string>;
+  /** Files of the pinned tree git records as executable (mode 100755): gnulib-tool is run from them. */
+  executable?: ReadonlySet<string>;
   /** Content of a file of the pinned tree (undefined when absent or larger than the retain limit). */
   read(path: string): Promise<Buffer | undefined>;
 }
@@ -131,14 +133,18 @@ function refusedUrl(url: string, shown: string): SubmoduleMiss | undefined {
   return undefined;
 }
 
-async function pinnedTree(repo: RepoHandle, commit: string): Promise<Map<string, string>> {
+async function pinnedTree(repo: RepoHandle, commit: string): Promise<{ files: Map<string, string>; executable: Set<string> }> {
   const out = await runGit(repo.gitDir, ['ls-tree', '-r', '-z', '--full-tree', commit], { label: repo.source });
   const files = new Map<string, string>();
+  const executable = new Set<string>();
   for (const rec of out.toString('utf8').split('\0')) {
     const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.+)$/s.exec(rec);
-    if (m && m[2] === 'blob') files.set(m[4]!, m[3]!);
+    if (m && m[2] === 'blob') {
+      files.set(m[4]!, m[3]!);
+      if (m[1] === '100755') executable.add(m[4]!);
+    }
   }
-  return files;
+  return { files, executable };
 }
 
 /**
@@ -208,8 +214,9 @@ export async function acquireSubmodules(opts: {
       continue;
     }
     let files: Map<string, string>;
+    let executable: Set<string>;
     try {
-      files = await pinnedTree(repo, commit);
+      ({ files, executable } = await pinnedTree(repo, commit));
     } catch (e) {
       const why = e instanceof DistdiffError ? e.message : String(e);
       if (request) throw new DistdiffError('git', `--submodule ${request.name}=${redactUrls(request.repo)}`, `pinned commit ${commit} not readable (${why})`, 'pass a clone of the submodule that has the commit the tag pins');
@@ -224,6 +231,7 @@ export async function acquireSubmodules(opts: {
       commit,
       repo: redactUrls(source!),
       files,
+      executable,
       read: async (p) => {
         const oid = files.get(p);
         return oid ? reader.read(oid, opts.maxRetainFile) : undefined;

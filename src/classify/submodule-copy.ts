@@ -15,9 +15,12 @@
  * (the blob index then explains it: the release was made with another gnulib than the tag pins).
  *
  * gnulib-tool's own outputs (gnulib-comp.m4, gnulib-cache.m4, the gnulib.mk / Makefile.gnulib it writes into
- * the source and tests bases) are not copies: they are labelled GENERATED_BY_AUTOTOOLS (tool gnulib-tool)
- * with proof { proved: false }: gnulib-tool is not run, so the label rests on the file's generated-file header
- * and its place in the layout, and the suspicious-construct pass scans them like every label-only build file.
+ * the source and tests bases) are not copies: recognised by their generated-file header and their place in the
+ * layout, they are proved by running the pinned gnulib's gnulib-tool again in the sandbox with the invocation
+ * the release records (src/regenerate/gnulib-tool.ts, once per layout): equal bytes → GENERATED_BY_AUTOTOOLS
+ * with proof { proved: true, method: 'gnulib-tool' }; other bytes → REGENERATION_MISMATCH; not run (no pinned
+ * gnulib — also without any submodule —, no sandbox, --no-regenerate, failed, refused invocation) → the label
+ * with proof { proved: false, cause gnulib-tool-label + miss }, which UNPROVED_BUILD_OUTPUTS gates.
  */
 import type { Finding, GnulibLocal, SubmoduleRewrite } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
@@ -30,6 +33,9 @@ import { applyRewrites, availableRewrites, rewriteCandidates } from './gnulib-re
 import { bootstrapFiles, COPY_FILE_SCRIPTS, copyFileCalls, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
 import { generatorSource } from './produced.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import type { GnulibToolMiss } from '../core/regeneration.js';
+import { checkInvocation, recordedInvocation, runGnulibTool } from '../regenerate/gnulib-tool.js';
+import { mismatchFinding } from '../regenerate/provenance.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
 
 /** Files of the pinned gnulib tree whose text holds gnulib-tool's sed scripts (the shell and Python versions). */
@@ -43,6 +49,9 @@ interface Layout {
 }
 
 interface State {
+  /** Every layout read from a shipped gnulib-comp.m4 (with or without a pinned gnulib). */
+  parsed: GnulibLayout[];
+  /** Each layout with each pinned gnulib. */
   layouts: Layout[];
   rewrites: Map<PinnedSubmodule, Promise<Set<SubmoduleRewrite>>>;
   /** Per tarball path, how it compares with the pinned files it maps to (memoised: a generated file's source asks too). */
@@ -51,7 +60,12 @@ interface State {
   destinations?: Map<string, { sub: PinnedSubmodule; file: string }>;
   /** `gnulib-tool --copy-file` calls of tracked scripts: destination → gnulib file. */
   copied: Map<string, string>;
+  /** The pinned gnulib's gnulib-tool run per layout (memoised: every output of the layout asks). */
+  runs: Map<GnulibLayout, Promise<LayoutRun>>;
 }
+
+/** gnulib-tool run again for one layout: what it wrote (paths relative to the top), or why it did not run. */
+type LayoutRun = { ok: true; sub: PinnedSubmodule; source: string; args: string[]; files: Map<string, Buffer> } | { ok: false; miss: GnulibToolMiss };
 
 /** The outcome of comparing a tarball file with the pinned files it maps to. */
 type Match =
@@ -69,7 +83,8 @@ async function text(ctx: ClassifyContext, path: string): Promise<string | undefi
 async function buildState(ctx: ClassifyContext): Promise<State> {
   const gnulibs = (ctx.submodules ?? []).filter(isGnulib);
   const layouts: Layout[] = [];
-  if (gnulibs.length) {
+  const parsed: GnulibLayout[] = [];
+  {
     const comps = [...ctx.tarballPaths].filter((p) => p === 'gnulib-comp.m4' || p.endsWith('/gnulib-comp.m4')).sort();
     for (const p of comps) {
       const t = await text(ctx, p);
@@ -80,6 +95,7 @@ async function buildState(ctx: ClassifyContext): Promise<State> {
       const conf = (await text(ctx, `${top ?? ''}bootstrap.conf`)) ?? (await text(ctx, 'bootstrap.conf'));
       const layout = parseGnulibComp(p, t, cache, conf);
       if (!layout) continue;
+      parsed.push(layout);
       const bootstrap = layout.dir === '' ? bootstrapFiles(conf, layout.auxDir) : new Map<string, string>();
       // Several gnulib submodules are rare; each layout is tried with each (the content decides).
       for (const sub of gnulibs) layouts.push({ layout, sub, bootstrap });
@@ -92,7 +108,7 @@ async function buildState(ctx: ClassifyContext): Promise<State> {
       if (t) for (const [dest, src] of copyFileCalls(t, p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '')) if (!copied.has(dest)) copied.set(dest, src);
     }
   }
-  return { layouts, rewrites: new Map(), matches: new Map(), copied };
+  return { parsed, layouts, rewrites: new Map(), matches: new Map(), copied, runs: new Map() };
 }
 
 const STATES = new WeakMap<ClassifyContext, Promise<State>>();
@@ -189,12 +205,16 @@ function candidates(state: State, ctx: ClassifyContext, path: string): Candidate
 // gnulib-tool's generated files
 
 const GENERATED_HEADER = /DO NOT EDIT! GENERATED AUTOMATICALLY!/;
+/** The makefiles gnulib-tool writes into its source and tests bases (--makefile-name, or the default Makefile.am). */
+const GNULIB_TOOL_MAKEFILES: ReadonlySet<string> = new Set(['gnulib.mk', 'Makefile.gnulib', 'Makefile.am', 'Makefile.in.in']);
+/** Names of the files gnulib-tool writes (as opposed to copies). */
+const GNULIB_TOOL_OUTPUT_NAMES: ReadonlySet<string> = new Set(['gnulib-comp.m4', 'gnulib-cache.m4', ...GNULIB_TOOL_MAKEFILES]);
 const BY_GNULIB_TOOL = /Generated by gnulib-tool\./;
 
 /** gnulib-tool's own output at `path` in one of the layouts, with the tracked file it was generated from. */
 function generatedOutput(state: State, path: string, head: string, gitPaths: ReadonlySet<string>): { source?: string; layout: GnulibLayout } | undefined {
   if (!BY_GNULIB_TOOL.test(head)) return undefined;
-  for (const { layout } of state.layouts) {
+  for (const layout of state.parsed) {
     const m4 = layout.from.slice(0, -'gnulib-comp.m4'.length);
     const cache = `${m4}gnulib-cache.m4`;
     // gnulib-cache.m4 says "Generated by gnulib-tool." only; the others also carry the DO NOT EDIT header
@@ -206,10 +226,72 @@ function generatedOutput(state: State, path: string, head: string, gitPaths: Rea
     const ok =
       path === layout.from ||
       path === cache ||
-      ((base === 'gnulib.mk' || base === 'Makefile.gnulib' || base === 'Makefile.am' || base === 'Makefile.in.in') && (inBase(layout.sourceBase) || inBase(layout.testsBase)));
+      (GNULIB_TOOL_MAKEFILES.has(base) && (inBase(layout.sourceBase) || inBase(layout.testsBase)));
     if (ok) return { ...(tracked ? { source: tracked } : {}), layout };
   }
   return undefined;
+}
+
+/** What gnulib-tool writes for a layout besides copies, relative to the directory it ran in. */
+function layoutOutputs(layout: GnulibLayout): string[] {
+  const m4 = normaliseDir(layout.m4Base);
+  const out = [`${m4}gnulib-comp.m4`, `${m4}gnulib-cache.m4`];
+  for (const b of [layout.sourceBase, layout.testsBase]) {
+    if (b === undefined) continue;
+    for (const name of GNULIB_TOOL_MAKEFILES) out.push(`${normaliseDir(b)}${name}`);
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * Run the pinned gnulib's gnulib-tool for `layout` (src/regenerate/gnulib-tool.ts): the invocation recorded in
+ * the layout's gnulib-cache.m4 or in a gnulib-tool makefile it wrote, checked as data; the scratch project holds
+ * the revision's configure.ac, its Makefile.am files and the tracked files of the local dirs.
+ */
+async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayout): Promise<LayoutRun> {
+  if (ctx.noGenerators) return { ok: false, miss: { kind: 'regeneration-off' } };
+  const subs = state.layouts.filter((l) => l.layout === layout).map((l) => l.sub);
+  const outputs = layoutOutputs(layout);
+  let recorded: { source: string; args: string[] } | undefined;
+  for (const rel of outputs) {
+    const t = await text(ctx, `${layout.dir}${rel}`);
+    const args = t !== undefined ? recordedInvocation(t) : undefined;
+    if (args) {
+      recorded = { source: `${layout.dir}${rel}`, args };
+      break;
+    }
+  }
+  if (!recorded) return { ok: false, miss: { kind: 'no-invocation' } };
+  let last: LayoutRun = { ok: false, miss: { kind: 'no-pinned-gnulib' } };
+  for (const sub of subs) {
+    const checked = checkInvocation(recorded.args, recorded.source, sub, layout.dir, ctx.gitPaths);
+    if (!checked.ok) return { ok: false, miss: checked.miss };
+    const project = new Map<string, Buffer>();
+    for (const p of ctx.gitPaths) {
+      if (!p.startsWith(layout.dir)) continue;
+      const rel = p.slice(layout.dir.length);
+      // configure.ac, the Makefile.am files (gnulib-tool reads the source base's for the library's install
+      // location under --makefile-name) and the local dirs: the tracked files gnulib-tool reads
+      const read = rel === 'configure.ac' || rel === 'configure.in' || rel === 'Makefile.am' || rel.endsWith('/Makefile.am') || checked.localDirs.some((d) => rel.startsWith(`${d}/`));
+      if (!read) continue;
+      const b = await ctx.content.git(p);
+      if (b) project.set(rel, b);
+    }
+    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, outputs });
+    if (run.ok) {
+      const files = new Map([...run.files].map(([rel, b]) => [`${layout.dir}${rel}`, b] as const));
+      return { ok: true, sub, source: recorded.source, args: checked.args, files };
+    }
+    last = run;
+    if (run.miss.kind === 'sandbox-unavailable') break;
+  }
+  return last;
+}
+
+function runOf(state: State, ctx: ClassifyContext, layout: GnulibLayout): Promise<LayoutRun> {
+  let r = state.runs.get(layout);
+  if (!r) state.runs.set(layout, (r = runLayout(state, ctx, layout)));
+  return r;
 }
 
 function normaliseDir(p: string): string {
@@ -299,14 +381,15 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
   return {
     id: 'submodule-copy',
     async classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
-      if (!ctx.submodules?.length) return undefined;
+      // Without a pinned submodule only gnulib-tool's own outputs are ours (labelled, not proved: no gnulib to run).
+      if (!ctx.submodules?.length && !GNULIB_TOOL_OUTPUT_NAMES.has(diff.path.slice(diff.path.lastIndexOf('/') + 1))) return undefined;
       const t = diff.tarball;
       if (t?.type !== 'file' || t.oid === undefined || diff.copyOf) return undefined;
       if (diff.status === 'changed' ? !diff.changes?.includes('content') : diff.status !== 'tarball-only') return undefined;
       const state = await stateOf(ctx);
       // No pinned file to compare with: gnulib-tool's generated files and gperf/bison outputs of pinned sources.
       const unmapped = async (): Promise<Finding | undefined> => {
-        if (diff.status !== 'tarball-only' || !state.layouts.length) return undefined;
+        if (diff.status !== 'tarball-only' || !state.parsed.length) return undefined;
         const content = ctx.content.tarball(diff.path);
         // gperf / bison output whose header names a gnulib source: shipped and proved a copy, or placed by the layout
         const made = content && !content.includes(0) ? await generatedFromPinned(state, ctx, diff.path, content) : undefined;
@@ -314,10 +397,30 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
         const head = content?.subarray(0, 2048).toString('latin1');
         const gen = head !== undefined ? generatedOutput(state, diff.path, head, ctx.gitPaths) : undefined;
         if (!gen) return undefined;
-        return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
+        const run = await runOf(state, ctx, gen.layout);
+        const label = (miss: GnulibToolMiss) =>
+          makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
+            tool: 'gnulib-tool',
+            ...(gen.source ? { source: gen.source } : {}),
+            proof: { proved: false, method: 'label', cause: { kind: 'gnulib-tool-label', args: { layoutFrom: gen.layout.from, miss } } },
+          });
+        if (!run.ok) return label(run.miss);
+        const written = run.files.get(diff.path);
+        if (written && content && written.equals(content)) {
+          return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
+            tool: 'gnulib-tool',
+            ...(gen.source ? { source: gen.source } : {}),
+            proof: { proved: true, method: 'gnulib-tool', submodule: run.sub.name, commit: run.sub.commit, invocation: { source: run.source, args: run.args } },
+          });
+        }
+        return mismatchFinding(diff.path, written, content, {
+          step: 'gnulib-tool',
           tool: 'gnulib-tool',
-          ...(gen.source ? { source: gen.source } : {}),
-          proof: { proved: false, method: 'label', cause: { kind: 'gnulib-tool-label', args: { layoutFrom: gen.layout.from } } },
+          version: `${run.sub.name} ${run.sub.commit.slice(0, 12)}`,
+          produced: written !== undefined,
+          inputs: [{ path: run.source, origin: ctx.gitPaths.has(run.source) ? 'git' : 'tarball' }],
+          procedureSteps: [],
+          normalisationSteps: [],
         });
       };
       const m = await matchOf(state, ctx, diff.path, t.oid);

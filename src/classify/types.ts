@@ -46,6 +46,8 @@ export interface ClassifyContext {
   history?: HistoryAccess;
   /** Submodules pinned by the revision whose pinned tree could be read (src/acquire/submodule.ts). */
   submodules?: readonly PinnedSubmodule[];
+  /** --no-regenerate: classifiers run no generator either (gnulib-tool, src/classify/submodule-copy.ts). */
+  noGenerators?: boolean;
 }
 
 /** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */

@@ -429,6 +429,12 @@ export interface ProvenanceInput {
 export type GenerationProof =
   | { proved: true; method: 'regenerated'; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[] }
   | { proved: false; method: 'label'; cause: ProofCause }
+  /**
+   * gnulib-tool's output reproduced byte for byte by the gnulib-tool of the gnulib commit the revision pins
+   * (`submodule`, `commit`), run in the sandbox with the invocation the release records (`invocation.source`:
+   * the file it was read from; `args`: after --import) on the revision's configure.ac and local dirs.
+   */
+  | { proved: true; method: 'gnulib-tool'; submodule: string; commit: string; invocation: { source: string; args: string[] } }
   /** Reproduced byte for byte, but from an input that is itself only labelled (an autoconf-only run's aclocal.m4). */
   | { proved: false; method: 'regenerated'; cause: ProofCause; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[]; normalisationSteps: Normalisation[] };
 

@@ -11,7 +11,22 @@
  */
 
 /** A generator step of the autotools (src/regenerate). */
-export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule' | 'make-replay';
+export type GeneratorStep = 'aclocal' | 'autoconf' | 'autoheader' | 'automake' | 'libtoolize' | 'msgfmt' | 'autotest' | 'make-rule' | 'make-replay' | 'gnulib-tool';
+
+/** Why the pinned gnulib's gnulib-tool did not prove a gnulib-tool output (src/regenerate/gnulib-tool.ts). */
+export type GnulibToolMiss =
+  /** No gnulib pinned by the revision could be read (no submodule, no bootstrap.conf GNULIB_REVISION, its repository unavailable). */
+  | { kind: 'no-pinned-gnulib' }
+  | { kind: 'regeneration-off' }
+  | { kind: 'sandbox-unavailable'; cause: Extract<RegenCause, { kind: 'bwrap-missing' | 'no-shell' | 'sandbox-refused' | 'bwrap-error' }> }
+  /** The release records no gnulib-tool invocation (no gnulib-cache.m4, no "Reproduce by:" block). */
+  | { kind: 'no-invocation' }
+  /** The recorded invocation (in `source`) names an unknown option, a module the pinned gnulib lacks, a directory outside the project, or the project top as a local dir. */
+  | { kind: 'invocation-refused'; source: string; arg: string; why: 'option' | 'module' | 'directory' | 'local-dir' }
+  /** gnulib-tool ran and failed. */
+  | { kind: 'failed'; failure: CommandFailure }
+  /** gnulib-tool ran and did not write this file. */
+  | { kind: 'not-written'; source: string };
 
 /** Why a tracked make rule that writes a tarball-only file is not replayed (src/regenerate/make-replay.ts); worded by core/wording.ts. */
 export interface ReplayRefusalArgs {
@@ -144,8 +159,8 @@ export interface ProofCauseArgs {
   'not-regenerated': { status: string; cause?: RegenCause };
   /** Reproduced, but from inputs that are only labelled (`regenerated`: the input was itself reproduced only from such inputs). */
   'unproved-inputs': { normalised: boolean; step: GeneratorStep; tool: string; version: string; inputs: { path: string; regenerated: boolean }[]; autoconfOnly?: AutoconfOnly };
-  /** gnulib-tool output placed by the layout of `layoutFrom`: gnulib-tool is not run. */
-  'gnulib-tool-label': { layoutFrom: string };
+  /** gnulib-tool output placed by the layout of `layoutFrom`, not proved by running gnulib-tool (`miss`: why; absent in older reports). */
+  'gnulib-tool-label': { layoutFrom: string; miss?: GnulibToolMiss };
 }
 export type ProofCauseKind = keyof ProofCauseArgs;
 export type ProofCause = { [K in ProofCauseKind]: { kind: K; args: ProofCauseArgs[K] } }[ProofCauseKind];
@@ -233,6 +248,8 @@ export interface UnprovedReasonArgs {
   'regeneration-off': None;
   /** Regeneration ran and failed: the failing step (a generator command, a rule, an error). */
   'regeneration-failed': { cause?: RegenCause; skip?: RegenSkip };
+  /** gnulib-tool's outputs, and no gnulib pinned by the revision could be read: `--submodule gnulib=REPO` proves them. */
+  'gnulib-unavailable': None;
   /** Nothing available here regenerates them (no version stamp, mixed versions, an input the release made, not among the outputs …): the file's own cause. */
   'not-regenerable': { cause: ProofCause };
 }
@@ -253,6 +270,8 @@ export interface RemedyArgs {
   'drop-no-regenerate': None;
   /** Read the failing step; `--regenerate=require` makes the failure an error with its message. */
   'read-failure': None;
+  /** A clone of gnulib holding the commit the revision pins: `--submodule gnulib=REPO`. */
+  'submodule-gnulib': None;
   /** Nothing here proves them: read them, then accept them explicitly (--accept-unproved or a policy allowance with a reason). */
   review: None;
 }

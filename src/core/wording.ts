@@ -8,7 +8,7 @@
  * (`satisfies`: a kind without wording is a type error).
  */
 import type { EvidenceMap, Finding, FlaggedInput, GenerationProof, GenerationProofJson, RegenerationMismatchJson, SeverityReason } from './findings.js';
-import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ReplayRefusal, ReplayRefusalArgs, ReplayRefusalKind, Remedy, RemedyArgs, RemedyKind, ToolRef, UnprovedReason, UnprovedReasonArgs, UnprovedReasonKind } from './regeneration.js';
+import type { AutoconfOnly, AutomakeTemplateChange, CommandFailure, GnulibToolMiss, Normalisation, NormalisationArgs, NormalisationKind, ProcedureStep, ProcedureStepArgs, ProcedureStepKind, ProofCause, ProofCauseArgs, ProofCauseKind, RegenCause, RegenCauseArgs, RegenCauseKind, RegenSkip, RegenSkipArgs, RegenSkipKind, ReplayRefusal, ReplayRefusalArgs, ReplayRefusalKind, Remedy, RemedyArgs, RemedyKind, ToolRef, UnprovedReason, UnprovedReasonArgs, UnprovedReasonKind } from './regeneration.js';
 import type { ChainStep, ChainStepArgs, ChainStepJson, ChainStepKind, NeighbourhoodStart, Note, NoteJson, RegenerationNote, RegenerationNoteJson, SubmoduleMiss, VerifyResult } from './result.js';
 import { toolVersionSource } from './tool-version.js';
 import { SEVERITIES } from './types.js';
@@ -319,8 +319,28 @@ export const PROOF_CAUSE_WORDING = {
     `reproduced ${a.normalised ? 'after the listed normalisations' : 'byte for byte'} by ${a.step} (${a.tool} ${a.version}), but from ${a.inputs
       .map((x) => `${x.path} (${x.regenerated ? 'itself reproduced only from unproved inputs' : 'as shipped'})`)
       .join(', ')}, not proved${a.autoconfOnly ? `: ${autoconfOnlyText(a.autoconfOnly)}` : ''}`,
-  'gnulib-tool-label': (a) => `gnulib-tool output (its generated-file header, its place in the layout of ${a.layoutFrom}); gnulib-tool is not run, so its content is not proved`,
+  'gnulib-tool-label': (a) => `gnulib-tool output (its generated-file header, its place in the layout of ${a.layoutFrom}); ${a.miss ? gnulibToolMissText(a.miss) : 'gnulib-tool is not run'}, so its content is not proved`,
 } satisfies { [K in ProofCauseKind]: (args: ProofCauseArgs[K]) => string };
+
+/** Why running the pinned gnulib's gnulib-tool did not prove an output (raw). */
+export function gnulibToolMissText(m: GnulibToolMiss): string {
+  switch (m.kind) {
+    case 'no-pinned-gnulib':
+      return 'no gnulib pinned by the revision could be read (pass a clone of gnulib with --submodule gnulib=REPO)';
+    case 'regeneration-off':
+      return 'gnulib-tool not run: regeneration disabled with --no-regenerate';
+    case 'sandbox-unavailable':
+      return `gnulib-tool not run: no sandbox (${regenCauseText(m.cause)})`;
+    case 'no-invocation':
+      return 'the release records no gnulib-tool invocation (no gnulib-cache.m4, no "Reproduce by:" block) to run it with';
+    case 'invocation-refused':
+      return `the gnulib-tool invocation recorded in ${m.source} is refused: ${m.arg} (${m.why === 'option' ? 'not a gnulib-tool layout option' : m.why === 'module' ? 'not a module of the pinned gnulib or of a tracked local dir' : m.why === 'directory' ? 'a directory outside the project' : 'the project top as a local dir'})`;
+    case 'failed':
+      return `gnulib-tool failed (${typeof m.failure.exit === 'number' ? `exit ${m.failure.exit}` : m.failure.exit}${m.failure.timedOut ? ', timed out' : ''}: ${m.failure.stderr})`;
+    case 'not-written':
+      return `gnulib-tool, run with the invocation recorded in ${m.source}, did not write it`;
+  }
+}
 
 /** Why a generated file is not proved (raw). A proof read back from an older report (only `reason`) keeps it. */
 export function proofCauseText(c: ProofCause | undefined, old?: object): string {
@@ -334,6 +354,7 @@ export const UNPROVED_REASON_WORDING = {
   'regeneration-off': () => 'regeneration disabled with --no-regenerate',
   'regeneration-failed': (a) => `regeneration failed: ${a.cause ? regenCauseText(a.cause) : a.skip ? regenSkipText(a.skip) : 'no cause recorded'}`,
   'not-regenerable': (a) => proofCauseText(a.cause),
+  'gnulib-unavailable': () => 'gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool',
 } satisfies { [K in UnprovedReasonKind]: (args: UnprovedReasonArgs[K]) => string };
 
 export function unprovedReasonText(r: UnprovedReason): string {
@@ -349,6 +370,7 @@ export const REMEDY_WORDING = {
   'enable-user-namespaces': () => 'let bubblewrap start a sandbox (allow unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, or run on a host that allows them) and run again',
   'drop-no-regenerate': () => 'run again without --no-regenerate',
   'read-failure': () => 'fix the failing step named below (--regenerate=require stops on it with its message) and run again',
+  'submodule-gnulib': () => 'distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins)',
   review: () => 'review them, then accept them explicitly with --accept-unproved or a policy allowance with your reason',
 } satisfies { [K in RemedyKind]: (args: RemedyArgs[K]) => string };
 

@@ -50,6 +50,8 @@ export interface ExplainInput {
   policy?: Policy;
   /** --accept-unproved: UNPROVED_BUILD_OUTPUTS findings are allowed (info, `allowed`), as a policy allowance would. */
   acceptUnproved?: boolean;
+  /** --no-regenerate: no generator runs, gnulib-tool included (the classifiers see it as ClassifyContext.noGenerators). */
+  noGenerators?: boolean;
   /** The whole revision's tree when `git` is a subdirectory of it (crate, npm workspace), and that subdirectory. */
   repoTree?: GitTree;
   pathInRepo?: string;
@@ -163,6 +165,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     ...(input.history ? { history: input.history } : {}),
     ...(input.pathInRepo ? { pathInRepo: input.pathInRepo } : {}),
     ...(input.submodules?.length ? { submodules: input.submodules } : {}),
+    ...(input.noGenerators ? { noGenerators: true } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },

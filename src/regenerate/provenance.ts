@@ -18,13 +18,13 @@ import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
 import { codeDoc } from '../core/codes.js';
-import type { AutotoolsTool, FlaggedInput, Finding, ProvenanceInput } from '../core/findings.js';
+import type { AutotoolsTool, EvidenceMap, FlaggedInput, Finding, ProvenanceInput } from '../core/findings.js';
 import type { ProofCause } from '../core/regeneration.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { severityRank, type Severity } from '../core/types.js';
 import type { RegeneratedOutput, RegenerationReport } from './types.js';
 
-const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt', autotest: 'autom4te', 'make-rule': 'make', 'make-replay': 'make' };
+const STEP_TOOL: Record<RegeneratedOutput['step'], AutotoolsTool> = { aclocal: 'aclocal', autoconf: 'autoconf', autoheader: 'autoheader', automake: 'automake', libtoolize: 'libtoolize', msgfmt: 'msgfmt', autotest: 'autom4te', 'make-rule': 'make', 'make-replay': 'make', 'gnulib-tool': 'gnulib-tool' };
 
 /** 1-based line numbers of `b` that are added relative to `a`. */
 export function addedLines(a: string, b: string): Set<number> | undefined {
@@ -120,6 +120,25 @@ function worst(severities: Severity[]): Severity {
   return severities.reduce<Severity>((a, b) => (severityRank(b) > severityRank(a) ? b : a), 'info');
 }
 
+/**
+ * REGENERATION_MISMATCH for a generated file whose generator wrote other bytes (`regenerated`; undefined: it
+ * wrote nothing): the differing lines counted, critical when the shipped file's added lines carry suspicious
+ * constructs, the diff regenerated → tarball. `prev` is the finding it replaces (its constructs and degradation kept).
+ */
+export function mismatchFinding(path: string, regenerated: Buffer | undefined, shipped: Buffer | undefined, ev: Omit<EvidenceMap['REGENERATION_MISMATCH'], 'differingLines'>, prev?: Finding): Finding {
+  let constructs = prev?.constructs ?? [];
+  let differingLines = 0;
+  if (shipped && regenerated) {
+    const text = shipped.toString('latin1');
+    const added = addedLines(regenerated.toString('latin1'), text);
+    differingLines = added?.size ?? 0;
+    constructs = added ? findConstructs(text, path).filter((c) => added.has(c.line)) : findConstructs(text, path);
+  }
+  const diff = contentDiff(path, regenerated ?? Buffer.alloc(0), shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
+  const mismatch = makeFinding('REGENERATION_MISMATCH', path, { ...ev, differingLines }, { ...(constructs.length ? { constructs } : {}), diff, ...(prev?.degraded ? { degraded: prev.degraded } : {}) });
+  return constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
+}
+
 export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): Finding[] {
   const report = ctx.regeneration;
   const release = { ...(ctx.revision?.date ? { date: ctx.revision.date } : {}), ...(ctx.revision?.tag ? { tag: ctx.revision.tag } : {}) };
@@ -202,24 +221,8 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
       // libtool file of some revision, comments aside, or a version plus known distribution patch hunks,
       // src/classify/distro-hunks.ts) keeps that explanation; anything else that differs is a mismatch.
       if (o.step === 'libtoolize' && keptLibtoolizeCopy(prev)) continue;
-      const shipped = ctx.content.tarball(o.path);
       const { inputs } = inputProvenance(o.inputs, report, byPath, release);
-      let constructs = prev.constructs ?? [];
-      let differingLines = 0;
-      if (shipped && o.regenerated) {
-        const text = shipped.toString('latin1');
-        const added = addedLines(o.regenerated.toString('latin1'), text);
-        differingLines = added?.size ?? 0;
-        constructs = added ? findConstructs(text, o.path).filter((c) => added.has(c.line)) : findConstructs(text, o.path);
-      }
-      const diff = contentDiff(o.path, o.regenerated ?? Buffer.alloc(0), shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-      const mismatch = makeFinding(
-        'REGENERATION_MISMATCH',
-        o.path,
-        { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', differingLines, inputs, procedureSteps: o.procedureSteps, normalisationSteps: o.normalisationSteps },
-        { ...(constructs.length ? { constructs } : {}), diff, ...(prev.degraded ? { degraded: prev.degraded } : {}) },
-      );
-      out[i] = constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch;
+      out[i] = mismatchFinding(o.path, o.regenerated, ctx.content.tarball(o.path), { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', inputs, procedureSteps: o.procedureSteps, normalisationSteps: o.normalisationSteps }, prev);
       byPath.set(o.path, out[i]!);
     }
   }

@@ -9,20 +9,22 @@
  *   not regenerated, autoconf-only run, skipped    grouped by the reason (tool X version V unavailable,
  *                                                  no sandbox, --no-regenerate, a failed step, not regenerable)
  *   reproduced, but only from such a file          joins the group of that input (viaInputs)
- *   reproduced only from gnulib-tool output         not listed: gnulib-tool is not run (README "What is proved")
+ *   gnulib-tool outputs not proved by running the   grouped by why (no pinned gnulib, no sandbox, --no-regenerate,
+ *   pinned gnulib's gnulib-tool                     gnulib-tool failed, the recorded invocation refused); a file
+ *                                                   reproduced only from them joins their group (viaInputs)
  *   generators outside regeneration (not-covered)   not listed: .pot, po/ infrastructure, version.texi, aux scripts
  */
 import { nearestConfigureAc } from '../classify/autotools.js';
 import { dirOf } from '../classify/paths.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import type { Finding } from '../core/findings.js';
-import type { ProofCause, RegenCause, RegenSkip, Remedy, UnprovedReason } from '../core/regeneration.js';
+import type { GnulibToolMiss, ProofCause, RegenCause, RegenSkip, Remedy, UnprovedReason } from '../core/regeneration.js';
 import { makeFinding } from '../core/severity.js';
 import { toolVersionSource, type ToolVersionSource } from '../core/tool-version.js';
 import { severityRank } from '../core/types.js';
 
 /** The generators whose outputs the build runs and that regeneration covers (msgfmt's catalogs are data, read by the .gmo reader). */
-const BUILD_OUTPUT_TOOLS: ReadonlySet<string> = new Set(['autoconf', 'autoheader', 'aclocal', 'automake', 'autom4te', 'make']);
+const BUILD_OUTPUT_TOOLS: ReadonlySet<string> = new Set(['autoconf', 'autoheader', 'aclocal', 'automake', 'autom4te', 'make', 'gnulib-tool']);
 
 /** The per-file cause of an unproved build output; undefined when the finding is not one (proved, another code, already failing, outside regeneration). */
 export function unprovedBuildOutputCause(f: Finding): ProofCause | undefined {
@@ -32,7 +34,7 @@ export function unprovedBuildOutputCause(f: Finding): ProofCause | undefined {
   // No proof at all (the provenance pass did not run or failed) or one read back from an old report without a
   // typed cause: unproved, fail-closed, as not attempted.
   const cause: ProofCause = p?.cause ?? { kind: 'not-attempted', args: {} };
-  if (cause.kind === 'not-covered' || cause.kind === 'gnulib-tool-label') return undefined;
+  if (cause.kind === 'not-covered') return undefined;
   return cause;
 }
 
@@ -78,6 +80,22 @@ function fromSkip(s: RegenSkip, file: ProofCause): UnprovedReason {
   }
 }
 
+/** Why gnulib-tool's run did not prove a gnulib-tool output, as the group's reason. */
+function fromGnulibMiss(m: GnulibToolMiss | undefined, file: ProofCause): UnprovedReason {
+  switch (m?.kind) {
+    case 'no-pinned-gnulib':
+      return { kind: 'gnulib-unavailable', args: {} };
+    case 'regeneration-off':
+      return { kind: 'regeneration-off', args: {} };
+    case 'sandbox-unavailable':
+      return { kind: 'sandbox-unavailable', args: { cause: m.cause } };
+    case 'failed':
+      return { kind: 'regeneration-failed', args: { cause: { kind: 'generator-failed', args: { command: ['gnulib-tool', '--import'], dir: '.', failure: m.failure } } } };
+    default:
+      return { kind: 'not-regenerable', args: { cause: file } };
+  }
+}
+
 /** Why a build output is not proved, as the group's reason; undefined for a file reproduced from unproved inputs (it joins their group). */
 export function unprovedReason(cause: ProofCause): UnprovedReason | undefined {
   switch (cause.kind) {
@@ -91,6 +109,8 @@ export function unprovedReason(cause: ProofCause): UnprovedReason | undefined {
       return fromRegenCause(cause.args.autoconfOnly.why, undefined, cause);
     case 'skipped':
       return fromSkip(cause.args.skip, cause);
+    case 'gnulib-tool-label':
+      return fromGnulibMiss(cause.args.miss, cause);
     default:
       return { kind: 'not-regenerable', args: { cause } };
   }
@@ -112,6 +132,8 @@ export function remediesFor(r: UnprovedReason): Remedy[] {
       return [{ kind: 'read-failure', args: {} }];
     case 'not-regenerable':
       return [{ kind: 'review', args: {} }];
+    case 'gnulib-unavailable':
+      return [{ kind: 'submodule-gnulib', args: {} }];
   }
 }
 

@@ -196,10 +196,12 @@ describe('a gnulib submodule pinned by the tag', () => {
   const offline = project('offline', closedPort);
   const clean = tarball('clean');
 
-  it('--submodule NAME=PATH: every gnulib copy proved against the pinned commit, gnulib-tool outputs labelled; exit 0', async () => {
+  it('--submodule NAME=PATH: every gnulib copy proved against the pinned commit; gnulib-tool outputs that record no invocation stay unproved', async () => {
     const res = await verify({ tarball: clean, repo: offline.dir, cacheDir: join(root, 'c1'), submodules: [{ name: 'gnulib', repo: g.dir }] });
-    expect(res.verdict).not.toBe('different');
+    // this fake gnulib-tool cannot be run and COMP/MK record no `gnulib-tool --import` line: the two outputs are
+    // unproved (test/e2e/gnulib-tool.test.ts runs a real gnulib-tool); everything else is explained
     expect(brief(res.findings)).toEqual([
+      ['.', 'UNPROVED_BUILD_OUTPUTS', 'high'],
       ['GNUmakefile', 'SUBMODULE_COPY', 'info'],
       ['build-aux/gnupload', 'SUBMODULE_COPY', 'info'],
       ['gnulib', 'SUBMODULE', 'info'],
@@ -220,13 +222,14 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(at('GNUmakefile').evidence).toMatchObject({ file: 'top/GNUmakefile', rewrites: [] });
     expect(at('lib/baz.c').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/baz.c', via: 'gnulib-tool', rewrites: [], local: { patches: ['gl/lib/baz.c.diff'] } });
     expect(at('lib/qux.h').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/qux.h', via: 'gnulib-tool', rewrites: ['config-h'], local: { override: 'gl/lib/qux.h', patches: [] } });
-    expect(at('lib/gnulib.mk').evidence).toMatchObject({ tool: 'gnulib-tool', source: 'bootstrap.conf', proof: { proved: false, method: 'label' } });
+    expect(at('lib/gnulib.mk').evidence).toMatchObject({ tool: 'gnulib-tool', source: 'bootstrap.conf', proof: { proved: false, method: 'label', cause: { kind: 'gnulib-tool-label', args: { layoutFrom: 'm4/gnulib-comp.m4', miss: { kind: 'no-invocation' } } } } });
+    expect(at('.').evidence).toMatchObject({ files: ['lib/gnulib.mk', 'm4/gnulib-comp.m4'], remedies: [{ kind: 'review' }] });
     expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13 });
     expect(at('lib/tab.h').evidence).toEqual({ how: 'generator', source: 'lib/tab.gperf', generator: 'gperf', sourceCopy: { submodule: 'gnulib', commit: pinned, file: 'lib/tab.gperf' } });
   });
 
   it('CLI: --submodule gnulib=file://… cloned into the cache; the text report names the rewrite', () => {
-    const p = runCli([clean, '--repo', offline.dir, '--cache-dir', join(root, 'c2'), '--submodule', `gnulib=file://${g.dir}`, '--verbose']);
+    const p = runCli([clean, '--repo', offline.dir, '--cache-dir', join(root, 'c2'), '--submodule', `gnulib=file://${g.dir}`, '--verbose', '--accept-unproved']);
     expect(p.stderr).toBe('');
     expect(p.code).toBe(0);
     expect(p.stdout).toContain(`identical to gnulib ${pinned.slice(0, 12)} lib/foo.c after gnulib-tool's config-h rewrite (#ifdef HAVE_CONFIG_H → #if 1) and license-notice rewrite LGPLv2+→GPLv3+`);
@@ -238,7 +241,7 @@ describe('a gnulib submodule pinned by the tag', () => {
     const online = project('online', `git://127.0.0.1:${port}/gnulib.git`);
     const res = await verify({ tarball: clean, repo: online.dir, cacheDir: join(root, 'c3') });
     expect(res.notes).toContainEqual(expect.objectContaining({ code: 'SUBMODULE_PINNED', repo: `git://127.0.0.1:${port}/gnulib.git`, commit: pinned }));
-    expect(res.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+    expect(res.findings.filter((f) => (f.severity === 'high' || f.severity === 'critical') && f.code !== 'UNPROVED_BUILD_OUTPUTS')).toEqual([]);
   });
 
   it('unreachable .gitmodules URL: a note, and the copies judged as before (exit 1)', async () => {

@@ -254,7 +254,7 @@ describe('automake 1.16.5 standing in for 1.16.4, end to end', () => {
     const by = byPath(r.findings);
     for (const p of ['Makefile.in', 'src/Makefile.in']) {
       const f = by[p]!;
-      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`${p}: ${f.code} ${JSON.stringify(f.evidence)}`);
+      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error(`${p}: ${f.code} ${JSON.stringify(f.evidence)}`);
       expect(f.evidence.proof).toMatchObject({ step: 'automake', tool: 'automake', version: '1.16.5' });
       expect(f.evidence.proof.normalisationSteps).toEqual([{ kind: 'automake-stand-in', args: { ...standIn, stampLines: 1, templates: [], macroFiles: [] } }]);
       expect(f.evidence.proof.procedureSteps[0]).toEqual({ kind: 'automake-substitute', args: standIn });

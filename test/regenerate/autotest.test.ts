@@ -78,7 +78,7 @@ describe('autotest suites', () => {
     const r = await run(fixture.tarball);
     const by = byPath(r.findings);
     const suite = by['tests/testsuite']!;
-    if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved) throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
+    if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved || suite.evidence.proof.method !== 'regenerated') throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
     expect(suite.severity).toBe('info');
     expect(suite.evidence.tool).toBe('autom4te');
     expect(suite.evidence.proof).toMatchObject({ step: 'autotest', tool: 'autoconf', version: '2.71', normalisationSteps: [] });
@@ -95,7 +95,7 @@ describe('autotest suites', () => {
     });
     expect(procedureText(suite.evidence.proof.procedureSteps[0]!)).toContain("autom4te --language=autotest -I ./tests ./tests/testsuite.at -o ./tests/testsuite.tmp && \"perl\" -pi -e 's/\\@tb\\@/\\t/g' ./tests/testsuite.tmp && mv ./tests/testsuite.tmp ./tests/testsuite");
     const pkg = by['tests/package.m4']!;
-    if (pkg.code !== 'GENERATED_BY_AUTOTOOLS' || !pkg.evidence.proof?.proved) throw new Error(`package.m4: ${pkg.code}`);
+    if (pkg.code !== 'GENERATED_BY_AUTOTOOLS' || !pkg.evidence.proof?.proved || pkg.evidence.proof.method !== 'regenerated') throw new Error(`package.m4: ${pkg.code}`);
     expect(pkg.evidence.proof).toMatchObject({ step: 'make-rule', tool: 'autoconf', version: '2.71' });
     expect(pkg.evidence.proof.inputs.map((i) => `${i.path}:${i.explainedBy}`)).toEqual(['Makefile.am:git', 'configure.ac:git', 'tests/local.mk:git']);
     expect(pkg.evidence.proof.procedureSteps.map(procedureText)).toContain(
@@ -197,11 +197,11 @@ describe('autoconf stamped as a test release this machine lacks (libtool 2.5.4: 
     expect(r.notes).toContainEqual(expect.objectContaining({ code: 'REGENERATION', status: 'done', outputs: 3, reproduced: 3 }));
     const by = byPath(r.findings);
     const mk = by['Makefile.in']!;
-    if (mk.code !== 'GENERATED_BY_AUTOTOOLS' || !mk.evidence.proof?.proved) throw new Error(`Makefile.in: ${mk.code} ${JSON.stringify(mk.evidence)}`);
+    if (mk.code !== 'GENERATED_BY_AUTOTOOLS' || !mk.evidence.proof?.proved || mk.evidence.proof.method !== 'regenerated') throw new Error(`Makefile.in: ${mk.code} ${JSON.stringify(mk.evidence)}`);
     expect(mk.evidence.proof).toMatchObject({ step: 'automake', tool: 'automake', version: '1.16.5', normalisationSteps: [] });
     expect(mk.evidence.proof.procedureSteps).toContainEqual({ kind: 'autoconf-substitute', args: standIn });
     const suite = by['tests/testsuite']!;
-    if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved) throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
+    if (suite.code !== 'GENERATED_BY_AUTOTOOLS' || !suite.evidence.proof?.proved || suite.evidence.proof.method !== 'regenerated') throw new Error(`testsuite: ${suite.code} ${JSON.stringify(suite.evidence)}`);
     expect(suite.evidence.proof).toMatchObject({ step: 'autotest', tool: 'autoconf', version: '2.71' });
     expect(suite.evidence.proof.normalisationSteps).toEqual([{ kind: 'autoconf-version-line', args: { ...standIn, lines: stampLines } }]);
     expect(suite.evidence.proof.procedureSteps).toContainEqual({ kind: 'autoconf-substitute', args: standIn });

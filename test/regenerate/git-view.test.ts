@@ -44,7 +44,7 @@ describe('a git checkout for configure.ac esyscmd that asks git', () => {
     const r = await run(fixture.tarball);
     const f = configureOf(r.findings);
     expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
-    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error('configure not proved');
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error('configure not proved');
     expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit: fixture.commit, tags: 1 } }]);
     expect(f.evidence.proof.normalisationSteps).toEqual([]);
     // VERSION, which configure.ac's esyscmd writes while autoconf runs (libgpg-error's `echo … >VERSION`): made and compared too.

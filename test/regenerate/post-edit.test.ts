@@ -62,7 +62,7 @@ describe('a Makefile.in edited in place by a tracked make rule', () => {
   it('automake regenerates it, the rule computed over its output gives the shipped file: proved, the rule listed', async () => {
     const r = await run(fixture.tarball);
     const f = byPath(r.findings)['sub/Makefile.in']!;
-    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`sub/Makefile.in: ${f.code} ${JSON.stringify(f.evidence)}`);
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error(`sub/Makefile.in: ${f.code} ${JSON.stringify(f.evidence)}`);
     expect(f.severity).toBe('info');
     const steps = f.evidence.proof.normalisationSteps;
     expect(steps.map((s) => s.kind)).toEqual(['make-rule-post-edit']);

@@ -62,13 +62,13 @@ describe('regeneration', () => {
       const f = by[p]!;
       expect(f.code, p).toBe('GENERATED_BY_AUTOTOOLS');
       expect(f.severity).toBe('info');
-      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`${p} not proved`);
+      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error(`${p} not proved`);
       expect(f.evidence.proof.method).toBe('regenerated');
       expect(f.evidence.proof.toolOrigin).toBe('system');
       expect(f.evidence.proof.normalisationSteps).toEqual([]);
     }
     const configure = by['configure']!;
-    if (configure.code !== 'GENERATED_BY_AUTOTOOLS' || !configure.evidence.proof?.proved) throw new Error('configure not proved');
+    if (configure.code !== 'GENERATED_BY_AUTOTOOLS' || !configure.evidence.proof?.proved || configure.evidence.proof.method !== 'regenerated') throw new Error('configure not proved');
     expect(configure.evidence.proof).toMatchObject({ step: 'autoconf', tool: 'autoconf', version: '2.71' });
     // Every input, and what explains it: git for the tracked sources, the upstream match for copies.
     const inputs = Object.fromEntries(configure.evidence.proof.inputs.map((i) => [i.path, `${i.origin}:${i.explainedBy}`]));
@@ -78,14 +78,14 @@ describe('regeneration', () => {
     expect(inputs['m4/nls.m4']).toBe('tarball:UPSTREAM_COPY');
     expect(inputs['m4/libtool.m4']).toBe('tarball:GENERATED_BY_AUTOTOOLS'); // reproduced by libtoolize
     const mk = by['src/Makefile.in']!;
-    if (mk.code !== 'GENERATED_BY_AUTOTOOLS' || !mk.evidence.proof?.proved) throw new Error('src/Makefile.in not proved');
+    if (mk.code !== 'GENERATED_BY_AUTOTOOLS' || !mk.evidence.proof?.proved || mk.evidence.proof.method !== 'regenerated') throw new Error('src/Makefile.in not proved');
     expect(mk.evidence.proof.inputs.map((i) => i.path)).toEqual(['configure.ac', 'src/Makefile.am']);
     // The shipped top Makefile.in does not list depcomp (autoreconf -fi installed it when automake reached
     // src/Makefile.am): automake --add-missing ran first, with only depcomp set aside, and reproduced every
     // Makefile.in on its own (installedLater).
     for (const p of ['Makefile.in', 'src/Makefile.in']) {
       const m = by[p]!;
-      if (m.code !== 'GENERATED_BY_AUTOTOOLS' || !m.evidence.proof?.proved) throw new Error(`${p} not proved`);
+      if (m.code !== 'GENERATED_BY_AUTOTOOLS' || !m.evidence.proof?.proved || m.evidence.proof.method !== 'regenerated') throw new Error(`${p} not proved`);
       expect(m.evidence.proof.procedureSteps, p).toEqual([{ kind: 'automake-add-missing', args: { installed: ['build-aux/depcomp'], unlisted: ['build-aux/depcomp'] } }]);
     }
     // ltmain.sh and the libtool macros: reinstalled by the same libtoolize and identical.

@@ -44,7 +44,7 @@ describe('a file the m4 expansion writes with the date it ran', () => {
     for (const p of ['static.am', 'Makefile.in']) {
       const f = at(r.findings, p);
       expect(f.code, p).toBe('GENERATED_BY_AUTOTOOLS');
-      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error(`${p} not proved`);
+      if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error(`${p} not proved`);
       expect(f.evidence.proof.step).toBe(p === 'static.am' ? 'autoconf' : 'automake');
       expect(f.evidence.proof.normalisationSteps).toEqual([{ kind: 'run-date', args: { lines: 1, shipped: SHIPPED_DATE } }]);
     }

@@ -1,0 +1,161 @@
+/**
+ * gnulib-tool's own outputs (m4/gnulib-comp.m4, the gnulib.mk / Makefile.am it writes into the source and
+ * tests bases, a gnulib-cache.m4 git does not track) proved by running gnulib-tool again: the gnulib-tool of
+ * the gnulib commit the release pins (a submodule or bootstrap.conf's GNULIB_REVISION, read from OUR clone of
+ * gnulib, never from the tarball), in the bubblewrap sandbox, on a scratch project holding only what the
+ * revision tracks that gnulib-tool reads (configure.ac, the Makefile.am files, the --local-dir directories), with the invocation
+ * gnulib-tool itself recorded in the release.
+ *
+ * The invocation is tarball data (gnulib-cache.m4's "Specification in the form of a command-line invocation",
+ * or the "Reproduce by:" block of a gnulib-tool makefile). It is treated as data, not code: only gnulib-tool's
+ * known layout options are accepted, every module must be a module of the pinned gnulib (or of a tracked
+ * --local-dir), and every directory must be relative and stay inside the project (a --local-dir is read from
+ * the scratch project, which holds tracked files only). Anything else refuses the run (the outputs stay unproved and fail the gate). What gnulib-tool
+ * then writes comes from the pinned gnulib and the tracked tree only; equal bytes prove the shipped file.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { GnulibToolMiss } from '../core/regeneration.js';
+import { commandFailure, probeSandbox, runSandboxed } from './sandbox.js';
+
+/** The pinned gnulib as the run needs it: its tree (path → blob id), its executable files and a reader. */
+export interface GnulibTree {
+  files: ReadonlyMap<string, string>;
+  executable?: ReadonlySet<string>;
+  read(path: string): Promise<Buffer | undefined>;
+}
+
+/** The directories of gnulib a gnulib-tool --import reads (the rest — ChangeLog, doc sources of the manual … — it does not). */
+const GNULIB_PARTS = /^(?:gnulib-tool(?:\.sh|\.py)?|\.gnulib-tool\.py|pygnulib\/.*|modules\/.*|lib\/.*|m4\/.*|build-aux\/.*|doc\/.*|tests\/.*|top\/.*|config\/.*)$/;
+
+/** gnulib-tool --import options that only say where files go and which variant of them is wanted (value options). */
+const VALUE_OPTIONS = new Set([
+  '--lib', '--source-base', '--m4-base', '--po-base', '--doc-base', '--tests-base', '--aux-dir', '--makefile-name', '--tests-makefile-name',
+  '--macro-prefix', '--po-domain', '--witness-c-macro', '--lgpl', '--local-dir', '--avoid', '--vc-files',
+]);
+/** …and flags. */
+const FLAG_OPTIONS = new Set([
+  '--with-tests', '--with-obsolete', '--with-c++-tests', '--with-longrunning-tests', '--with-privileged-tests', '--with-unportable-tests', '--with-all-tests',
+  '--without-tests', '--without-c++-tests', '--without-longrunning-tests', '--without-privileged-tests', '--without-unportable-tests',
+  '--libtool', '--no-libtool', '--conditional-dependencies', '--no-conditional-dependencies', '--automake-subdir', '--automake-subdir-tests',
+  '--gnu-make', '--lgpl', '--vc-files', '--no-vc-files', '--single-configure',
+]);
+/** Value options naming a directory of the project. */
+const DIR_OPTIONS = new Set(['--source-base', '--m4-base', '--po-base', '--doc-base', '--tests-base', '--aux-dir', '--local-dir']);
+
+/** The `gnulib-tool --import …` invocation recorded in a gnulib-tool output (its arguments after --import), or undefined. */
+export function recordedInvocation(text: string): string[] | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^#\s*gnulib-tool --import(?:\s|$)/.test(l));
+  if (start < 0) return undefined;
+  const words: string[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.startsWith('#')) break;
+    const body = l.replace(/^#\s*/, '');
+    const more = /\\\s*$/.test(body);
+    words.push(...body.replace(/\\\s*$/, '').split(/\s+/).filter(Boolean));
+    if (!more) break;
+  }
+  if (words[0] !== 'gnulib-tool' || words[1] !== '--import') return undefined;
+  return words.slice(2);
+}
+
+/** A relative directory that stays inside the project, normalised ('' for the top), or undefined. */
+function insideDir(d: string): string | undefined {
+  if (d.startsWith('/') || d.includes('\\') || /[\0\n$`]/.test(d)) return undefined;
+  const parts: string[] = [];
+  for (const s of d.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') return undefined;
+    parts.push(s);
+  }
+  return parts.join('/');
+}
+
+export type InvocationCheck = { ok: true; args: string[]; localDirs: string[] } | { ok: false; miss: Extract<GnulibToolMiss, { kind: 'invocation-refused' }> };
+
+/**
+ * Accept a recorded invocation as data: known options only, modules of the pinned gnulib or of a tracked local
+ * dir, directories inside the project, local dirs tracked. `dir` is the directory gnulib-tool ran in ('' or
+ * 'sub/'); `tracked` the revision's paths.
+ */
+export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: ReadonlySet<string>): InvocationCheck {
+  const refuse = (arg: string, why: 'option' | 'module' | 'directory' | 'local-dir') => ({ ok: false as const, miss: { kind: 'invocation-refused' as const, source, arg, why } });
+  const out: string[] = [];
+  const localDirs: string[] = [];
+  const modules: string[] = [];
+  for (const a of args) {
+    if (!a.startsWith('--')) {
+      modules.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a : a.slice(0, eq);
+    const value = eq < 0 ? undefined : a.slice(eq + 1);
+    if (value === undefined ? !FLAG_OPTIONS.has(name) : !VALUE_OPTIONS.has(name)) return refuse(a, 'option');
+    if (value !== undefined && DIR_OPTIONS.has(name)) {
+      const d = insideDir(value);
+      if (d === undefined) return refuse(a, 'directory');
+      // A local dir the revision does not track (bootstrap passes --local-dir=gl whether or not gl/ exists) is
+      // empty in the scratch project: only tracked files are ever there.
+      if (name === '--local-dir') {
+        if (!d) return refuse(a, 'local-dir');
+        localDirs.push(d);
+      }
+    } else if (value !== undefined && !/^[A-Za-z0-9_.+\/=-]*$/.test(value)) return refuse(a, 'option');
+    out.push(a);
+  }
+  for (const m of modules) {
+    const known = /^[A-Za-z0-9_.+\/-]+$/.test(m) && !m.split('/').includes('..') && (gnulib.files.has(`modules/${m}`) || localDirs.some((d) => tracked.has(`${dir}${d}/modules/${m}`)));
+    if (!known) return refuse(m, 'module');
+    out.push(m);
+  }
+  return { ok: true, args: out, localDirs };
+}
+
+export type GnulibToolRun = { ok: true; files: Map<string, Buffer> } | { ok: false; miss: GnulibToolMiss };
+
+/**
+ * Run the pinned gnulib's gnulib-tool --import with `args` on a scratch project made of `project` (path → content,
+ * relative to the directory gnulib-tool runs in) and read back `outputs` (same relative paths; absent when not written).
+ */
+export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; outputs: readonly string[]; path?: string }): Promise<GnulibToolRun> {
+  const sandbox = await probeSandbox(opts.path);
+  if (!sandbox.ok) return { ok: false, miss: { kind: 'sandbox-unavailable', cause: sandbox.cause } };
+  const top = mkdtempSync(join(tmpdir(), 'distdiff-gnulib-'));
+  try {
+    const gl = join(top, 'gnulib');
+    const scratch = join(top, 'project');
+    mkdirSync(scratch, { recursive: true });
+    for (const [p, oid] of opts.gnulib.files) {
+      if (!GNULIB_PARTS.test(p) || !oid) continue;
+      const b = await opts.gnulib.read(p);
+      if (!b) continue; // a file over the retain limit: gnulib-tool fails if it needs it, and says so
+      const to = join(gl, p);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, b, { mode: opts.gnulib.executable?.has(p) ? 0o755 : 0o644 });
+    }
+    if (!existsSync(join(gl, 'gnulib-tool'))) return { ok: false, miss: { kind: 'failed', failure: { timedOut: false, exit: 'unknown', stderr: 'the pinned gnulib has no gnulib-tool' } } };
+    for (const [p, b] of opts.project) {
+      const to = join(scratch, p);
+      mkdirSync(dirname(to), { recursive: true });
+      writeFileSync(to, b);
+    }
+    const argv = [`${gl}/gnulib-tool`, '--import', '--no-changelog', ...opts.args];
+    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits: { wallMs: 600_000, cpuSeconds: 600 } });
+    if (run.code !== 0 || run.timedOut) return { ok: false, miss: { kind: 'failed', failure: commandFailure(run) } };
+    const files = new Map<string, Buffer>();
+    for (const o of opts.outputs) {
+      try {
+        files.set(o, readFileSync(join(scratch, o)));
+      } catch {
+        // not written
+      }
+    }
+    return { ok: true, files };
+  } finally {
+    rmSync(top, { recursive: true, force: true });
+  }
+}

