@@ -139,7 +139,8 @@ const VARIANTS = [
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
   ['makefile-in-line', 'gzip-1.12', 1, 'lib/Makefile.in', 'high'], ['configure-line', 'sed-4.9', 1, 'configure', 'high'],
-  ['pkginfo-dep', 'pypi-hatchling-1.27.0', 1, 'PKG-INFO', 'high'], ['go-init', 'go-pflag-1.0.10', 1, 'zz_init.go', 'high'],
+  ['pkginfo-dep', 'pypi-hatchling-1.27.0', 1, 'PKG-INFO', 'high'], ['pyproject-dep', 'pypi-hatchling-1.27.0', 1, 'pyproject.toml', 'critical'],
+  ['go-init', 'go-pflag-1.0.10', 1, 'zz_init.go', 'high'],
   ['dist-line', 'npm-ky-1.14.3', 1, 'distribution/index.js', 'high'], ['cython-line', 'pypi-lxml-4.9.2', 1, 'src/lxml/sax.c', 'high'],
   ['gnulib-comp-line', 'sed-4.9', 1, 'm4/gnulib-comp.m4', 'high'],
 ];
