@@ -144,7 +144,9 @@ export async function runGnulibTool(opts: { gnulib: GnulibTree; project: Readonl
       writeFileSync(to, b);
     }
     const argv = [`${gl}/gnulib-tool`, '--import', '--no-changelog', ...opts.args];
-    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits: { wallMs: 600_000, cpuSeconds: 600 } });
+    // The CPU limit bounds the work (the shell implementation: ~3 min CPU for coreutils' 290 modules); the wall
+    // deadline is generous so that a loaded machine does not turn a proof into a failure (11 min wall at load 22).
+    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits: { wallMs: 1_800_000, cpuSeconds: 600 } });
     if (run.code !== 0 || run.timedOut) return { ok: false, miss: { kind: 'failed', failure: commandFailure(run) } };
     const files = new Map<string, Buffer>();
     for (const o of opts.outputs) {
