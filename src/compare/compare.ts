@@ -202,7 +202,8 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
 
   diffs.sort((a, b) => cmp(a.path, b.path));
 
-  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || a.path }));
+  // A WORLD_WRITABLE group's path is its directory with a trailing '/': the prefix directory itself is './'.
+  const anomalies: ArchiveAnomaly[] = scan.anomalies.map((a) => ({ ...a, path: strip(a.path, prefix) || (a.code === 'WORLD_WRITABLE' && prefix && a.path === `${prefix}/` ? './' : a.path) }));
   anomalies.push(...nameCollisions(new KeySet(tar)));
   anomalies.push(...confusableNames(tar.keys(), new KeySet(git.entries)));
   return { prefix, diffs, identical, anomalies };

@@ -180,6 +180,16 @@ export const CODES = {
     docs: anchor('SPECIAL_MODE_BITS'),
     message: (e) => `mode ${e.mode} (${e.bits.join(', ')}); git records no such bits`,
   },
+  WORLD_WRITABLE: {
+    title: 'World-writable entries',
+    severity: 'medium',
+    explained: false,
+    description:
+      "Files or directories in the archive that anyone may write (mode o+w: 0666, 0777). Git cannot record these bits; GNU tar run as root keeps an archive's permissions by default, so a packager who extracts as root gets sources another local user can edit between this check and the build. One finding per directory. Medium, below the default gate: the content itself is verified, the risk lies in how it is extracted, and legitimate releases packed under umask 000 carry it (libpipeline 1.5.7: 33 files at 0666). Extract with `tar --no-same-permissions`, or gate on it with `--fail-on medium`.",
+    docs: anchor('WORLD_WRITABLE'),
+    message: (e) =>
+      `${[e.files ? `${e.files} file${e.files === 1 ? '' : 's'}` : '', e.directories ? `${e.directories} director${e.directories === 1 ? 'y' : 'ies'}` : ''].filter(Boolean).join(' and ')} anyone may write (mode ${e.modes.join(', ')}): ${e.names.join(', ')}${e.more ? ` and ${e.more} more` : ''}; git records no such bits`,
+  },
   LINK_ESCAPES_TREE: {
     title: 'Link points outside the tree',
     severity: 'high',

@@ -74,6 +74,12 @@ export interface AnomalyEvidence {
   BACKSLASH_PATH: { raw: string };
   /** A file with setuid, setgid or sticky bits (`mode`: the permission bits in octal, 4 digits). */
   SPECIAL_MODE_BITS: { mode: string; bits: Array<'setuid' | 'setgid' | 'sticky'> };
+  /**
+   * Files and directories of one directory whose mode lets anyone write them (o+w: 0666, 0777, 1777), grouped:
+   * one anomaly per directory (`path`: that directory with a trailing '/'), the modes in octal (4 digits,
+   * sorted), up to five names in archive order and how many more.
+   */
+  WORLD_WRITABLE: { files: number; directories: number; modes: string[]; names: string[]; more: number };
 }
 
 export type AnomalyCode = keyof AnomalyEvidence;

@@ -66,7 +66,7 @@ export async function scanDirectory(root: string, opts: ScanOptions): Promise<Sc
       }
       const { oid, size } = await hashFile(col, full, st.size);
       col.add(it.path, 'file', { executable: (st.mode & 0o111) !== 0, size, oid, mode: st.mode });
-    } else col.add(it.path, type);
+    } else col.add(it.path, type, type === 'directory' ? { mode: st.mode } : {});
   }
   return col.result('directory', 'none', 'directory', total, 0);
 }

@@ -141,7 +141,10 @@ export interface EntryFields {
   oid?: string;
   /** Link target as stored: raw bytes or text. */
   linkTarget?: Uint8Array | string;
-  /** Permission bits as stored (files): setuid/setgid/sticky become a 'special-mode' anomaly. */
+  /**
+   * Permission bits as stored (files and directories): a file's setuid/setgid/sticky bits become a
+   * SPECIAL_MODE_BITS anomaly; o+w on a file or directory a WORLD_WRITABLE one (grouped per directory).
+   */
   mode?: number;
 }
 
@@ -157,6 +160,8 @@ export class EntryCollector {
   private held: { oid: string; size: number; content: Buffer | Buffer[] | undefined; fill: number }[] | undefined;
   /** Bytes of content held so far. */
   heldBytes = 0;
+  /** Entries (files, directories) anyone may write, in archive order: grouped into WORLD_WRITABLE by finish(). */
+  private worldWritable: { path: string; type: EntryType; mode: number; index: number }[] = [];
   /** opts.onFileNamed until it fired. */
   private watch: ScanOptions['onFileNamed'];
 
@@ -260,6 +265,9 @@ export class EntryCollector {
     if (type === 'file' && f.mode !== undefined && (f.mode & 0o7000) !== 0) {
       this.anomaly('SPECIAL_MODE_BITS', n.path, specialModeBits(f.mode), index);
     }
+    if ((type === 'file' || type === 'directory') && f.mode !== undefined && (f.mode & 0o002) !== 0) {
+      this.worldWritable.push({ path: n.path, type, mode: f.mode, index });
+    }
     if (this.watch !== undefined && type === 'file') this.watchFor(n.path, this.watch);
     const executable = type === 'file' ? !!f.executable : false;
     const size = type === 'file' ? (f.size ?? 0) : 0;
@@ -356,6 +364,7 @@ export class EntryCollector {
         this.anomaly('FILE_DIR_CONFLICT', e.path, { other: child }, e.index);
       }
     }
+    for (const a of worldWritableGroups(this.worldWritable)) this.anomalies.push(a);
     if (hasLinks) {
       const top = commonTopDir(entries.map((e) => e.path));
       const root = top !== '' && dirPrefix.has(top) ? top : '';
@@ -396,6 +405,39 @@ export function checkDecodedLimits(input: string, limits: Limits, decoded: numbe
   }
 }
 
+
+/** Names shown per WORLD_WRITABLE group; the rest are counted. */
+const WORLD_WRITABLE_NAMES = 5;
+
+/**
+ * One WORLD_WRITABLE anomaly per directory holding entries anyone may write (a directory entry counts in its
+ * parent), in the order of each directory's first such entry: path `dir/` ('./' at the archive root).
+ */
+export function worldWritableGroups(list: readonly { path: string; type: EntryType; mode: number; index: number }[]): ArchiveAnomaly[] {
+  const groups = new Map<string, { index: number; files: number; directories: number; modes: Set<string>; names: string[] }>();
+  for (const w of list) {
+    const slash = w.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : w.path.slice(0, slash);
+    let g = groups.get(dir);
+    if (g === undefined) groups.set(dir, (g = { index: w.index, files: 0, directories: 0, modes: new Set(), names: [] }));
+    if (w.type === 'directory') g.directories++;
+    else g.files++;
+    g.modes.add((w.mode & 0o7777).toString(8).padStart(4, '0'));
+    g.names.push(w.path.slice(slash + 1) + (w.type === 'directory' ? '/' : ''));
+  }
+  const out: ArchiveAnomaly[] = [];
+  for (const [dir, g] of groups) {
+    out.push(
+      anomaly(
+        'WORLD_WRITABLE',
+        dir === '' ? './' : `${dir}/`,
+        { files: g.files, directories: g.directories, modes: [...g.modes].sort(), names: g.names.slice(0, WORLD_WRITABLE_NAMES), more: Math.max(0, g.names.length - WORLD_WRITABLE_NAMES) },
+        g.index,
+      ),
+    );
+  }
+  return out;
+}
 
 /** Evidence of a file's setuid/setgid/sticky bits: the permission bits in octal (4 digits) and their names. */
 export function specialModeBits(mode: number): AnomalyEvidence['SPECIAL_MODE_BITS'] {

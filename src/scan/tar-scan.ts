@@ -83,7 +83,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
         } else if (type === 'symlink' || type === 'hardlink') {
           col.add(h.name, type, { linkTarget: h.linkname });
         } else {
-          const e = col.add(h.name, type);
+          const e = col.add(h.name, type, type === 'directory' ? { mode: h.mode } : {});
           if (e && type === 'other') e.linkTarget = undefined;
         }
       },

@@ -340,7 +340,7 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
         total += e.usize;
         col.add(e.name, 'file', { executable: (mode & 0o111) !== 0, size: e.usize, oid: o.oid, mode });
       } else if (type === 'symlink') col.add(e.name, 'symlink', { linkTarget: o.linkTarget ?? Buffer.alloc(0) });
-      else col.add(e.name, type);
+      else col.add(e.name, type, type === 'directory' ? { mode } : {});
     }
     return col.result('zip', 'none', 'zip (zlib inflate)', total, size, rd.sha.digest('hex'));
   } finally {

@@ -81,6 +81,30 @@ describe('the strict default gate', () => {
     });
   });
 
+  it('world-writable entries (a tamperer leaving configure editable by any local user after the check): one medium finding per directory, below the gate; --fail-on medium fails it', () => {
+    const t = tarball({}, (dir) => {
+      chmodSync(join(dir, 'src'), 0o777);
+      chmodSync(join(dir, 'src/main.c'), 0o666);
+      chmodSync(join(dir, 'tools/run.sh'), 0o777);
+      chmodSync(join(dir, 'README.md'), 0o666);
+    });
+    const r = run([t, '--repo', repo.dir, '--cache-dir', cache]);
+    // Decided: the content is verified (identical to the tag), the exposure is how it is extracted, and real
+    // releases packed under umask 000 carry these bits (libpipeline 1.5.7: 33 files at 0666) — medium, not gated.
+    expect(r.code).toBe(0);
+    expect(r.json.verdict).toBe('review');
+    const ww = r.json.findings.filter((f: { code: string }) => f.code === 'WORLD_WRITABLE');
+    expect(ww.map((f: { path: string; severity: string; evidence: unknown }) => [f.path, f.severity, f.evidence])).toEqual([
+      ['./', 'medium', { files: 1, directories: 1, modes: ['0666', '0777'], names: ['README.md', 'src/'], more: 0 }],
+      ['src/', 'medium', { files: 1, directories: 0, modes: ['0666'], names: ['main.c'], more: 0 }],
+      ['tools/', 'medium', { files: 1, directories: 0, modes: ['0777'], names: ['run.sh'], more: 0 }],
+    ]);
+    const strict = run([t, '--repo', repo.dir, '--cache-dir', cache, '--fail-on', 'medium']);
+    expect(strict.code).toBe(1);
+    // The untampered tarball of the same tree has none.
+    expect(run([tarball({}), '--repo', repo.dir, '--cache-dir', cache]).json.findings.some((f: { code: string }) => f.code === 'WORLD_WRITABLE')).toBe(false);
+  });
+
   it('--fail-on tightens it: info fails on the git-only file too', () => {
     const r = run([tarball({}), '--repo', repo.dir, '--cache-dir', cache, '--fail-on', 'info']);
     expect(r.code).toBe(1);

@@ -82,6 +82,25 @@ describe('archive anomalies', () => {
     ]);
   });
 
+  it('world-writable files and directories: one WORLD_WRITABLE anomaly per directory, not one per entry', () => {
+    const col = new EntryCollector('<test>', opts());
+    col.add('pkg/', 'directory', { mode: 0o755 });
+    col.add('pkg/a.c', 'file', { size: 0, mode: 0o666 });
+    col.add('pkg/b.c', 'file', { size: 0, mode: 0o644 });
+    col.add('pkg/lib/', 'directory', { mode: 0o777 });
+    for (const f of ['1', '2', '3', '4', '5', '6']) col.add(`pkg/lib/${f}.c`, 'file', { size: 0, mode: 0o666 });
+    col.add('pkg/run', 'file', { size: 0, mode: 0o777 });
+    col.add('pkg/link', 'symlink', { linkTarget: 'a.c' }); // a symlink's own bits mean nothing
+    col.add('pkg/ro', 'file', { size: 0, mode: 0o664 }); // group-writable only: not anyone
+    col.add('top', 'file', { size: 0, mode: 0o646 });
+    col.finish();
+    expect(col.anomalies).toEqual([
+      { code: 'WORLD_WRITABLE', path: 'pkg/', evidence: { files: 2, directories: 1, modes: ['0666', '0777'], names: ['a.c', 'lib/', 'run'], more: 0 }, index: 1 },
+      { code: 'WORLD_WRITABLE', path: 'pkg/lib/', evidence: { files: 6, directories: 0, modes: ['0666'], names: ['1.c', '2.c', '3.c', '4.c', '5.c'], more: 1 }, index: 4 },
+      { code: 'WORLD_WRITABLE', path: './', evidence: { files: 1, directories: 0, modes: ['0646'], names: ['top'], more: 0 }, index: 13 },
+    ]);
+  });
+
   it('absolute path (tar -P): made relative, anomaly with the raw name', async () => {
     const d = dir({ 'abs.txt': 'x' });
     const t = makeTar(d, { args: ['-P'], members: [join(d, 'abs.txt')] });
