@@ -223,8 +223,8 @@ export function embeddedCopy(output: string, source: Buffer): boolean {
 
 /** The tracked files whose literals a substituted value may come from: the build configuration at the top. */
 const BUILD_CONFIGS = ['configure.ac', 'configure.in', 'CMakeLists.txt', 'meson.build'];
-/** A placeholder naming a directory (`@abs_srcdir@`, `@libdir@`, `@CMAKE_INSTALL_PREFIX_DIR@`) or autoconf's installation prefix (`@prefix@`, `@exec_prefix@`). */
-const DIR_NAME = /^@@?(?:abs_|abs_top_)?\w*dir@@?$|^@@?\w*_DIR@@?$|^@@?(?:exec_)?prefix@@?$/i;
+/** A placeholder naming a directory (`@abs_srcdir@`, `@libdir@`, `@CMAKE_INSTALL_PREFIX_DIR@`) or the installation prefix (`@prefix@`, `@exec_prefix@`, `@CMAKE_INSTALL_PREFIX@`). */
+const DIR_NAME = /^@@?(?:abs_|abs_top_)?\w*dir@@?$|^@@?\w*_DIR@@?$|^@@?(?:exec_)?prefix@@?$|^@@?\w*INSTALL_PREFIX@@?$/i;
 /** A placeholder naming one number of the version (`@LIBXML_MAJOR_VERSION@`, `@PROJECT_VERSION_MINOR@`): its index. */
 const PART_WORDS: Record<string, number> = { major: 0, minor: 1, micro: 2, patch: 2 };
 
@@ -292,13 +292,19 @@ const DATE_DAYS = 60;
  * release version or tag (a `-`/`+`/`~` suffix allowed), for a placeholder whose name has a version word
  * (versionWords) the version encoded as a number (versionNumbers) or, when the name also has a MAJOR/MINOR/MICRO/PATCH
  * word, that number of the version, a date within 60 days of the tag's
- * commit, an absolute path for a placeholder naming a directory or the prefix (the maintainer's `@abs_srcdir@`,
- * `@prefix@`), `git describe` of the revision (`described`, from describedValues) after a literal of the
+ * commit, for a placeholder naming a directory or the prefix the path a configure run gives it (dirValue: the
+ * maintainer's `@abs_srcdir@` ending with the output's directory, `@prefix@` /usr/local), `git describe` of the revision (`described`, from describedValues) after a literal of the
  * configuration, or a literal of the
  * tracked build configuration (configure.ac's AC_INIT name or bug address, a CMake or meson literal) as a
  * whole token. An empty value never passes: it drops what the placeholder held.
  */
-export function valuesFromRelease(values: Record<string, string>, revision: { version?: string; tag?: string; date?: string }, config: string, described: ReadonlyMap<string, string> = new Map()): boolean {
+export function valuesFromRelease(
+  values: Record<string, string>,
+  revision: { version?: string; tag?: string; date?: string },
+  config: string,
+  described: ReadonlyMap<string, string> = new Map(),
+  outputDir = '',
+): boolean {
   const when = revision.date ? Date.parse(revision.date) : NaN;
   const versions = [revision.version, revision.tag?.replace(/^v(?=\d)/, ''), revision.tag].filter((v): v is string => !!v);
   const numbers = versionNumbers(revision.version ?? '');
@@ -314,9 +320,47 @@ export function valuesFromRelease(values: Record<string, string>, revision: { ve
     if (before !== undefined && (before === '' || literal(before))) return true;
     const t = Date.parse(v.replace(/(\d)(st|nd|rd|th)\b/, '$1'));
     if (/\d{4}/.test(v) && Number.isFinite(t) && Number.isFinite(when) && Math.abs(t - when) <= DATE_DAYS * 86400_000) return true;
-    if (DIR_NAME.test(name) && /^\/[\w./+-]*$/.test(v) && !v.split('/').includes('..')) return true;
+    if (DIR_NAME.test(name) && dirValue(name, v, values, outputDir)) return true;
     return literal(v);
   });
+}
+
+/** Installation prefixes a configure run substitutes: autoconf's default /usr/local and the usual --prefix=/usr. */
+const PREFIXES = new Set(['/usr/local', '/usr']);
+/** Where installation directories (--libdir, --sysconfdir, CMAKE_INSTALL_FULL_*) lie: the system's own trees. */
+const INSTALL_ROOTS = ['/usr', '/etc', '/var', '/opt'];
+/** Directories any local user may write: a path there lets whoever plants a file steer the build or the install. */
+const SHARED_WRITABLE = ['/tmp', '/var/tmp', '/dev/shm', '/run/shm', '/var/lock', '/run/lock', '/var/crash', '/var/mail', '/var/spool'];
+const under = (v: string, root: string) => v === root || v.startsWith(`${root}/`);
+
+/**
+ * Whether `v` is what a configure run substitutes for the directory placeholder `name` (red team 14: any absolute
+ * path passed, so `include @abs_top_srcdir@/x.mk` or `prefix=@prefix@` could point the build or the install at a
+ * directory any local user writes). Never `..`, never under a shared writable directory (/tmp, /var/tmp, /dev/shm …).
+ * `@prefix@`/`@exec_prefix@`/`*INSTALL_PREFIX*`: /usr/local (autoconf's default) or /usr (a literal of the
+ * configuration, AC_PREFIX_DEFAULT's, passes as a literal); `@abs_srcdir@`/`@abs_builddir@`: the maintainer's tree
+ * (any absolute path; `@srcdir@` too, configure run by an absolute path) ending with the output's own directory
+ * (`outputDir`, from the top), and that tree is `@abs_top_srcdir@`/`@abs_top_builddir@` when both are filled; any other directory (`@libdir@`,
+ * `CMAKE_INSTALL_FULL_LIBDIR`): under /usr, /etc, /var or /opt, or under the prefix filled in beside it.
+ */
+export function dirValue(name: string, v: string, values: Readonly<Record<string, string>> = {}, outputDir = ''): boolean {
+  if (!/^\/[\w./+-]*$/.test(v) || v.split('/').includes('..') || v.includes('//')) return false;
+  const path = v.length > 1 ? v.replace(/\/+$/, '') : v;
+  if (SHARED_WRITABLE.some((w) => under(path, w))) return false;
+  const bare = name.replace(/^@@?|@@?$/g, '');
+  if (/^(?:exec_)?prefix$|INSTALL_PREFIX/i.test(bare)) return PREFIXES.has(path);
+  // the build tree, absolute (abs_*, or srcdir when configure was run by an absolute path)
+  const abs = /^(abs_)?(top_)?(src|build)dir$/.exec(bare);
+  if (abs) {
+    if (abs[2]) return true;
+    const topName = `${abs[1] ?? ''}top_${abs[3]}dir`;
+    const top = values[`@${topName}@`] ?? values[`@@${topName}@@`];
+    const own = outputDir === '' ? '' : `/${outputDir}`;
+    if (own !== '' && !path.endsWith(own)) return false;
+    return top === undefined || top.replace(/\/+$/, '') + own === path;
+  }
+  const prefix = Object.entries(values).find(([k]) => /^@@?prefix@@?$/.test(k))?.[1];
+  return INSTALL_ROOTS.some((r) => under(path, r)) || (prefix !== undefined && prefix !== path && under(path, prefix.replace(/\/+$/, '')) && !SHARED_WRITABLE.some((w) => under(prefix, w)));
 }
 
 /**
@@ -355,7 +399,7 @@ async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext)
     if (!t || t.length > MAX_BYTES) continue;
     const values = substitution(t.toString('latin1'), content.toString('latin1'));
     if (!values) continue;
-    if (valuesFromRelease(values, ctx.revision ?? {}, await configText(), await describedValues(values, ctx))) return { how: 'substitution', source: tpl, substitutions: values };
+    if (valuesFromRelease(values, ctx.revision ?? {}, await configText(), await describedValues(values, ctx), dirOf(path))) return { how: 'substitution', source: tpl, substitutions: values };
   }
   return undefined;
 }

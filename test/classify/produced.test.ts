@@ -26,7 +26,7 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     const rev = { version: '1.18.0', tag: 'gpgme-1.18.0', date: '2022-08-10T12:00:00Z' };
     const config = 'AC_INIT([gpgme], [1.18.0], [https://bugs.gnupg.org])\nCFLAGS="$CFLAGS -O2"\n';
     expect(valuesFromRelease({ '@pkg_version@': '1.18.0', '@DATE@': '10 Aug 2022', '@PACKAGE@': 'gpgme', '@CFLAGS@': '-O2' }, rev, config)).toBe(true);
-    expect(valuesFromRelease({ '@abs_srcdir@': '/home/rincewind/Programming/wget/tests/certs' }, rev, config)).toBe(true);
+    expect(valuesFromRelease({ '@abs_srcdir@': '/home/rincewind/Programming/wget/tests/certs' }, rev, config, new Map(), 'tests/certs')).toBe(true);
     expect(valuesFromRelease({ '@VERSION@': '1.18.0-beta2' }, rev, config)).toBe(true);
     expect(valuesFromRelease({ '@CFLAGS@': '-O2 -fno-stack-protector' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@URL@': 'https://downloads.example-mirror.net/gpgme' }, rev, config)).toBe(false);
@@ -58,6 +58,33 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(valuesFromRelease({ '@DISPATCH_DEPTH@': '14' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@GCC_MINOR@': '9' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@VERSION_MAJOR@': '2', '@VERSION_MINOR@': '9', '@VERSION_MICRO@': '14' }, rev, config)).toBe(true); // libseccomp's seccomp.h.in
+  });
+  // Red team 14: a directory placeholder took any absolute path, so a shipped configured file could point an include,
+  // a sourced script or the install at a directory any local user writes. Bound to what a configure run fills in.
+  it('directory placeholders: the path a configure run substitutes, never a shared writable directory', () => {
+    const rev = { version: '2.9.14', tag: 'v2.9.14', date: '2022-05-02T12:00:00Z' };
+    const config = 'AC_INIT([libxml2],[2.9.14])\nAC_PREFIX_DEFAULT([/opt/libxml2])\n';
+    const ok = (v: Record<string, string>, dir = '') => valuesFromRelease(v, rev, config, new Map(), dir);
+    // what releases ship: libxml2's python/setup.py (@prefix@ /usr/local), wget's tests/certs/*.conf (@abs_srcdir@)
+    expect(ok({ '@prefix@': '/usr/local' }, 'python')).toBe(true);
+    expect(ok({ '@prefix@': '/usr', '@libdir@': '/usr/lib/x86_64-linux-gnu', '@sysconfdir@': '/etc' })).toBe(true);
+    expect(ok({ '@prefix@': '/opt/libxml2' })).toBe(true); // AC_PREFIX_DEFAULT's literal
+    expect(ok({ '@abs_srcdir@': '/home/rincewind/Programming/wget/tests/certs' }, 'tests/certs')).toBe(true);
+    expect(ok({ '@abs_top_srcdir@': '/home/me/wget', '@abs_srcdir@': '/home/me/wget/tests' }, 'tests')).toBe(true);
+    expect(ok({ '@srcdir@': '/home/me/wget/doc' }, 'doc')).toBe(true);
+    expect(ok({ '@CMAKE_INSTALL_PREFIX@': '/usr/local', '@CMAKE_INSTALL_FULL_LIBDIR@': '/usr/local/lib' })).toBe(true);
+    expect(ok({ '@prefix@': '/home/me/inst', '@libdir@': '/home/me/inst/lib' })).toBe(false); // a prefix nothing names
+    // what a tamperer fills in: the prefix, an include's tree, a library directory in /tmp or anywhere else
+    expect(ok({ '@prefix@': '/tmp/x' })).toBe(false);
+    expect(ok({ '@prefix@': '/home/attacker' })).toBe(false);
+    expect(ok({ '@abs_top_srcdir@': '/tmp/build' })).toBe(false);
+    expect(ok({ '@abs_top_builddir@': '/dev/shm/b' })).toBe(false);
+    expect(ok({ '@abs_srcdir@': '/var/tmp/x/tests/certs' }, 'tests/certs')).toBe(false);
+    expect(ok({ '@abs_srcdir@': '/home/me/elsewhere' }, 'tests/certs')).toBe(false); // not the output's directory
+    expect(ok({ '@abs_top_srcdir@': '/home/me/wget', '@abs_srcdir@': '/home/other/tests' }, 'tests')).toBe(false); // not inside that tree
+    expect(ok({ '@libdir@': '/home/attacker/lib' })).toBe(false);
+    expect(ok({ '@libdir@': '/usr/../tmp' })).toBe(false);
+    expect(ok({ '@datadir@': '/usr//share' })).toBe(false);
     expect(versionWords('LIBSSH2_VERSION_MINOR')).toEqual({ version: true, part: 1 });
     expect(versionWords('@DISPATCH_LEVEL@')).toEqual({ version: false });
   });
@@ -176,5 +203,18 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     };
     expect(await run('VERSION = 1.0\nCFLAGS = -fno-stack-protector -Wl,-rpath,/tmp\n')).toBeUndefined();
     expect(await run('VERSION = 1.0\nCFLAGS = x\n')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { how: 'substitution', substitutions: { '@VERSION@': '1.0', '@CFLAGS@': 'x' } } });
+  });
+  // Red team 14: a shipped test driver sourcing its helpers through @abs_srcdir@ — the tamperer points it at /tmp,
+  // where any local user plants tests/lib.sh; the maintainer's own tree (ending with tests/) stays explained.
+  it("a directory placeholder filled with a path no configure run gives the output's directory stays unexplained", async () => {
+    const git = { 'configure.ac': 'AC_INIT([x], [1.0])\n', 'tests/run.sh.in': '#!/bin/sh\n. @abs_srcdir@/lib.sh\nprefix=@prefix@\n' };
+    const run = async (sh: string) => {
+      const ctx = makeCtx({ revision: { version: '1.0', tag: 'v1.0' }, git, tarball: { ...git, 'tests/run.sh': sh } });
+      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'tests/run.sh')!, ctx);
+    };
+    expect(await run('#!/bin/sh\n. /home/me/x-1.0/tests/lib.sh\nprefix=/usr/local\n')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { how: 'substitution', substitutions: { '@abs_srcdir@': '/home/me/x-1.0/tests', '@prefix@': '/usr/local' } } });
+    expect(await run('#!/bin/sh\n. /tmp/tests/lib.sh\nprefix=/usr/local\n')).toBeUndefined();
+    expect(await run('#!/bin/sh\n. /home/me/x-1.0/lib.sh\nprefix=/usr/local\n')).toBeUndefined(); // not the output's directory
+    expect(await run('#!/bin/sh\n. /home/me/x-1.0/tests/lib.sh\nprefix=/home/attacker\n')).toBeUndefined();
   });
 });
