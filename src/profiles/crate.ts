@@ -1,7 +1,8 @@
 /**
  * Crate profile (`cargo package` → `.crate`, a gzip tar with a `<name>-<version>/` prefix).
  *
- *  - `.cargo_vcs_info.json` (commit, `dirty`, `path_in_vcs`) and an added `Cargo.lock` are expected.
+ *  - `.cargo_vcs_info.json` (commit, `dirty`, `path_in_vcs`) is expected, and so is an added (or, when git tracks
+ *    one, rewritten) `Cargo.lock` that `cargo package` could have written for the manifest (cargoLockProblem).
  *  - `Cargo.toml.orig` is the author's manifest and must equal git's `Cargo.toml` (else CRATE_MANIFEST_MISMATCH).
  *  - `Cargo.toml` is rewritten (normalised) by cargo: expected when it carries cargo's generated header,
  *    `Cargo.toml.orig` equals git, and it declares no dependency, source or build script the author's manifest does
@@ -122,6 +123,94 @@ export function normalisedManifestProblem(normalised: string, orig: string): str
   return undefined;
 }
 
+/** crates.io's index, as a lock file names it (git protocol, sparse protocol). */
+const CRATES_IO = new Set(['registry+https://github.com/rust-lang/crates.io-index', 'sparse+https://index.crates.io/']);
+const CHECKSUM = /^[0-9a-f]{64}$/;
+
+/**
+ * Why a crate's Cargo.lock is not one `cargo package` wrote for this manifest (red team 14: it was PACKAGE_METADATA info
+ * whatever it said, and `cargo install --locked` builds what it pins), or undefined. Read line by line (lock versions 1
+ * to 4): the crate itself (the [package] name and version of the normalised Cargo.toml) is the only package without a
+ * source — a published crate has no path dependency; every other package comes from crates.io's index or a registry
+ * index the manifest names (never `git+`), with a sha256 checksum (the `checksum` key, or version 1's [metadata]
+ * lines), so cargo verifies what it downloads; no [[patch.unused]] or `replace` (cargo writes neither without a
+ * [patch]/[replace] table, which a normalised manifest may not have); a package listed once; and each package whose
+ * name, version and source a lock tracked in git (`tracked`) also lists carries that lock's checksum.
+ */
+export function cargoLockProblem(lock: string, manifest: string, tracked?: string): string | undefined {
+  const pkg = /^\[package\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(manifest)?.[1] ?? '';
+  const field = (text: string, key: string) => new RegExp(`^${key}\\s*=\\s*"([^"]*)"`, 'm').exec(text)?.[1];
+  const name = field(pkg, 'name');
+  const version = field(pkg, 'version');
+  if (!name || !version) return 'no package name/version in Cargo.toml';
+  const registries = new Set(CRATES_IO);
+  for (const m of manifest.matchAll(/\bregistry-index\s*=\s*"([^"]+)"/g)) {
+    registries.add(m[1]!.startsWith('sparse+') ? m[1]! : `registry+${m[1]!}`);
+    registries.add(m[1]!);
+  }
+  const read = (text: string) => {
+    const packages: { name?: string; version?: string; source?: string; checksum?: string; keys: string[] }[] = [];
+    const metadata = new Map<string, string>();
+    const tables: string[] = [];
+    let cur: (typeof packages)[number] | undefined;
+    let table = '';
+    for (const raw of text.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      const head = /^\[\[?\s*([^\]]+?)\s*\]\]?$/.exec(line);
+      if (head) {
+        table = head[1]!;
+        tables.push(table);
+        cur = table === 'package' && line.startsWith('[[') ? { keys: [] } : undefined;
+        if (cur) packages.push(cur);
+        continue;
+      }
+      const kv = /^("(?:[^"\\]|\\.)*"|[\w.-]+)\s*=\s*(.*)$/.exec(line);
+      if (table === 'metadata' && kv) {
+        const k = /^"checksum (\S+) (\S+) \((.+)\)"$/.exec(kv[1]!);
+        if (k) metadata.set(`${k[1]} ${k[2]} ${k[3]}`, /^"([^"]*)"/.exec(kv[2]!)?.[1] ?? '');
+        continue;
+      }
+      if (!cur || !kv) continue;
+      const key = kv[1]!;
+      cur.keys.push(key);
+      const v = /^"([^"]*)"/.exec(kv[2]!)?.[1];
+      if (key === 'name' || key === 'version' || key === 'source' || key === 'checksum') cur[key] = v;
+    }
+    for (const p of packages) if (p.checksum === undefined && p.source !== undefined) {
+      const c = metadata.get(`${p.name} ${p.version} ${p.source}`);
+      if (c !== undefined) p.checksum = c;
+    }
+    return { packages, tables };
+  };
+  const { packages, tables } = read(lock);
+  for (const t of tables) if (t !== 'package' && t !== 'metadata') return `[${t}]`;
+  const seen = new Set<string>();
+  let self = 0;
+  for (const p of packages) {
+    const id = `${p.name} ${p.version} ${p.source ?? ''}`;
+    if (seen.has(id)) return `${p.name} ${p.version} listed twice`;
+    seen.add(id);
+    for (const k of p.keys) if (!['name', 'version', 'source', 'checksum', 'dependencies'].includes(k)) return `${p.name} ${p.version}: key ${k}`;
+    if (p.source === undefined) {
+      if (p.name !== name || p.version !== version) return `${p.name} ${p.version} without a source (a path dependency)`;
+      self++;
+      continue;
+    }
+    if (!registries.has(p.source)) return `${p.name} ${p.version} from ${p.source}`;
+    if (p.checksum === undefined || !CHECKSUM.test(p.checksum)) return `${p.name} ${p.version} without a checksum`;
+  }
+  if (self !== 1) return `the crate ${name} ${version} is not listed`;
+  if (tracked !== undefined) {
+    const known = new Map(read(tracked).packages.map((p) => [`${p.name} ${p.version} ${p.source ?? ''}`, p.checksum]));
+    for (const p of packages) {
+      const c = p.source === undefined ? undefined : known.get(`${p.name} ${p.version} ${p.source}`);
+      if (c !== undefined && c !== p.checksum) return `${p.name} ${p.version}: checksum differs from git's Cargo.lock`;
+    }
+  }
+  return undefined;
+}
+
 async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.status === 'git-only' && diff.path !== 'Cargo.toml') {
     // Files the manifest leaves out of the package are NOT_PACKAGED, like npm's `files`.
@@ -134,7 +223,16 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     return undefined;
   }
   if (diff.status === 'tarball-only' && diff.path === '.cargo_vcs_info.json') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-vcs-info' });
-  if (diff.status === 'tarball-only' && diff.path === 'Cargo.lock') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-lock' });
+  if (diff.path === 'Cargo.lock' && diff.tarball?.type === 'file' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file'))) {
+    // checked against the manifest cargo builds from (and git's own lock, when it tracks one): cargoLockProblem
+    const lock = ctx.content.tarball(diff.path);
+    const manifest = ctx.content.tarball('Cargo.toml') ?? (await ctx.content.git('Cargo.toml'));
+    if (!lock || !manifest) return undefined;
+    const tracked = diff.status === 'changed' ? (await ctx.content.git('Cargo.lock'))?.toString('utf8') : undefined;
+    if (tracked === undefined && diff.status === 'changed') return undefined;
+    if (cargoLockProblem(lock.toString('utf8'), manifest.toString('utf8'), tracked) !== undefined) return undefined;
+    return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-lock' });
+  }
   if (diff.status === 'tarball-only' && diff.path === 'Cargo.toml.orig') {
     const ok = await origMatchesGit(ctx);
     if (ok === undefined) return undefined;
