@@ -4,14 +4,24 @@
  * AnomalyEvidence): the finding is the anomaly at its code's registry severity.
  */
 import type { Finding } from '../core/findings.js';
-import { makeFinding } from '../core/severity.js';
+import { escalate, makeFinding } from '../core/severity.js';
 import type { ArchiveAnomaly } from '../core/types.js';
 
 export function anomalyFinding(a: ArchiveAnomaly): Finding {
   return makeFinding(a.code, a.path, a.evidence);
 }
 
-/** One finding per anomaly, in the order given. */
-export function anomalyFindings(anomalies: readonly ArchiveAnomaly[]): Finding[] {
-  return anomalies.map(anomalyFinding);
+/**
+ * One finding per anomaly, in the order given. With `tracked` (whether git has a path at the revision), a case or
+ * Unicode collision git does not have itself (one of the two names is not tracked) is high (red team 14): on a
+ * case-insensitive file system (macOS, Windows) the later entry replaces the earlier, so a tracked file extracts with
+ * the other name's content; a collision both of whose names the repository tracks (the Linux kernel's
+ * xt_CONNMARK.h / xt_connmark.h) stays at its default.
+ */
+export function anomalyFindings(anomalies: readonly ArchiveAnomaly[], tracked?: (path: string) => boolean): Finding[] {
+  return anomalies.map((a) => {
+    const f = anomalyFinding(a);
+    if (tracked && (a.code === 'CASE_COLLISION' || a.code === 'UNICODE_COLLISION') && !(tracked(a.path) && tracked(a.evidence.other))) return escalate(f, 'high', 'collision-not-in-git');
+    return f;
+  });
 }

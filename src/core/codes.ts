@@ -210,7 +210,8 @@ export const CODES = {
     title: 'Names differ only in case',
     severity: 'medium',
     explained: false,
-    description: 'Two paths differ only in letter case and collide on case-insensitive file systems (macOS, Windows).',
+    description:
+      'Two paths differ only in letter case and collide on case-insensitive file systems (macOS, Windows): the later entry replaces the earlier one there. High (severityReason collision-not-in-git) when git does not track both names — the tarball brings the collision, so a tracked file may extract with another content; medium when the repository itself tracks both.',
     docs: anchor('CASE_COLLISION'),
     message: (e) => `collides with ${JSON.stringify(e.other)} on case-insensitive file systems`,
   },
@@ -703,7 +704,7 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      'A file the packaging tool writes: PKG-INFO, *.egg-info/, the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml, Cargo.lock.',
+      'A file the packaging tool writes: PKG-INFO, *.egg-info/, the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums).',
     docs: anchor('PACKAGE_METADATA'),
     message: (e) => `${e.kind} written by the ${e.ecosystem} packaging tool`,
   },

@@ -467,7 +467,8 @@ export type SeverityReason =
   | 'normalised-match'
   | 'directory-source'
   | 'new-capability'
-  | 'format-directives';
+  | 'format-directives'
+  | 'collision-not-in-git';
 export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'build-affecting',
   'suspicious-constructs',
@@ -479,6 +480,7 @@ export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'directory-source',
   'new-capability',
   'format-directives',
+  'collision-not-in-git',
 ];
 
 export interface FindingBase<C extends FindingCode> {

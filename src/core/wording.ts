@@ -114,6 +114,7 @@ const SEVERITY_REASON_TEXT: Record<SeverityReason, string> = {
   'directory-source': 'only its source directory is tracked: no file-to-file evidence',
   'new-capability': 'it can do what no tracked source does',
   'format-directives': "a translation's printf directives differ from its msgid's (the program passes it to printf)",
+  'collision-not-in-git': 'git does not track both names: the tarball brings the collision, and on a case-insensitive file system one file replaces the other',
 };
 
 /** Why a finding is not at its code's default severity (raw), or undefined when it is. */

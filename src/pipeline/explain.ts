@@ -199,7 +199,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   // In place: no second array of millions of findings.
   let findings = classified;
   for (let i = 0; i < findings.length; i++) findings[i] = withChange(findings[i]!, diffAt(findings[i]!.path));
-  for (const f of anomalyFindings(cmp.anomalies)) findings.push(withChange(f, 'anomaly'));
+  for (const f of anomalyFindings(cmp.anomalies, (p) => git.entries.has(p))) findings.push(withChange(f, 'anomaly'));
   for (const f of unknownCommitFindings(input.findings ?? [], findings)) findings.push(withChange(f, 'anomaly'));
   if (input.policy) {
     findings = applyPolicy(findings, input.policy);

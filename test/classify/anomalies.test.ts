@@ -23,6 +23,7 @@ describe('anomalyFindings', () => {
     { code: 'TRAILING_DATA', path: '', evidence: { bytes: 512, offset: 1024 } },
     { code: 'BACKSLASH_PATH', path: 'a\\b', evidence: { raw: 'a\\b' } },
     { code: 'SPECIAL_MODE_BITS', path: 'x', evidence: { mode: '6755', bits: ['setuid', 'setgid'] } },
+    { code: 'WORLD_WRITABLE', path: 'lib/', evidence: { files: 2, directories: 0, modes: ['0666'], names: ['a.c', 'b.c'], more: 0 } },
   ];
 
   it('each anomaly becomes the finding of its code at the registry severity, its evidence as is', () => {
@@ -46,12 +47,33 @@ describe('anomalyFindings', () => {
       ['TRAILING_DATA', '', 'medium'],
       ['BACKSLASH_PATH', 'a\\b', 'medium'],
       ['SPECIAL_MODE_BITS', 'x', 'high'],
+      ['WORLD_WRITABLE', 'lib/', 'medium'],
     ]);
     expect(f.map((x) => x.severity)).toEqual(a.map((x) => codeDoc(x.code).severity));
     // The evidence is the anomaly's own object: nothing joined, nothing parsed.
     f.forEach((x, i) => expect(x.evidence).toBe(a[i]!.evidence));
     expect(f[0]).toEqual({ code: 'DUPLICATE_ENTRY', path: 'a', severity: 'high', evidence: { count: 3, types: ['file', 'symlink', 'file'], sameContent: false } });
     // Every anomaly code is covered by this test.
-    expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(17);
+    expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(18);
+  });
+
+  // Red team 14: a tarball adding `src/Main.c` beside the tracked `src/main.c` — on a case-insensitive file system the
+  // later entry replaces the tracked file, so what extracts is not what was compared. Git tracking both names (the
+  // Linux kernel's netfilter headers) is the repository's own choice and stays medium.
+  it('a case or Unicode collision git does not track on both sides is high (collision-not-in-git)', () => {
+    const tracked = new Set(['src/main.c', 'include/xt_CONNMARK.h', 'include/xt_connmark.h', 'é']);
+    const f = anomalyFindings(
+      [
+        { code: 'CASE_COLLISION', path: 'src/main.c', evidence: { other: 'src/Main.c' } },
+        { code: 'CASE_COLLISION', path: 'include/xt_connmark.h', evidence: { other: 'include/xt_CONNMARK.h' } },
+        { code: 'UNICODE_COLLISION', path: 'e\u0301', evidence: { other: 'é', form: 'NFC/NFD' } },
+      ],
+      (p) => tracked.has(p),
+    );
+    expect(f.map((x) => [x.path, x.severity, x.severityReason?.reason])).toEqual([
+      ['src/main.c', 'high', 'collision-not-in-git'],
+      ['include/xt_connmark.h', 'medium', undefined],
+      ['e\u0301', 'high', undefined], // already high by default
+    ]);
   });
 });

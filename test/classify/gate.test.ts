@@ -105,6 +105,17 @@ describe('the strict default gate', () => {
     expect(run([tarball({}), '--repo', repo.dir, '--cache-dir', cache]).json.findings.some((f: { code: string }) => f.code === 'WORLD_WRITABLE')).toBe(false);
   });
 
+  it('a name git lacks that collides in case with a tracked one (src/Main.c beside src/main.c) is a high CASE_COLLISION', () => {
+    const r = run([tarball({ 'src/Main.c': 'int main(void){return 1;}\n' }), '--repo', repo.dir, '--cache-dir', cache]);
+    expect(r.code).toBe(1);
+    expect(r.json.findings.find((f: { code: string }) => f.code === 'CASE_COLLISION')).toMatchObject({
+      path: 'src/main.c',
+      severity: 'high',
+      severityReason: { reason: 'collision-not-in-git', default: 'medium' },
+      evidence: { other: 'src/Main.c' },
+    });
+  });
+
   it('--fail-on tightens it: info fails on the git-only file too', () => {
     const r = run([tarball({}), '--repo', repo.dir, '--cache-dir', cache, '--fail-on', 'info']);
     expect(r.code).toBe(1);

@@ -217,10 +217,10 @@ describe.concurrent('hostile archive names', () => {
     expect(finding(r, 'INVISIBLE_CHARACTER', fake).evidence).toEqual({ codepoints: ['U+200B'] });
   });
 
-  it('case-only twin of a tracked file (readme next to README) is CASE_COLLISION medium', async () => {
+  it('case-only twin of a tracked file (readme next to README) is CASE_COLLISION, high: git does not track readme (red team 14)', async () => {
     const r = await run([rawTarEntry(P('readme'), 'other\n')]);
     expectFindings(r, [
-      ['CASE_COLLISION', 'medium', 'readme'],
+      ['CASE_COLLISION', 'high', 'readme'],
       ['TARBALL_ONLY_UNEXPLAINED', 'high', 'readme'],
     ]);
   });
