@@ -180,6 +180,24 @@ export const CODES = {
     docs: anchor('SPECIAL_MODE_BITS'),
     message: (e) => `mode ${e.mode} (${e.bits.join(', ')}); git records no such bits`,
   },
+  MEMBERS_AFTER_END: {
+    title: 'Tar members after the end of the archive',
+    severity: 'high',
+    explained: false,
+    description:
+      "The data after the end-of-archive marker holds a tar header: a second archive appended to the first. GNU tar stops at the marker, so distdiff compares only what comes before it, but `tar --ignore-zeros` (the way to read concatenated archives) and some other extractors go on and extract the hidden members over the verified files. No packaging tool writes this.",
+    docs: anchor('MEMBERS_AFTER_END'),
+    message: (e) => `a tar header at byte ${e.offset}, after the end-of-archive marker (${JSON.stringify(e.name)}): \`tar --ignore-zeros\` extracts it`,
+  },
+  UNKNOWN_ENTRY_TYPE: {
+    title: 'Unknown tar entry type',
+    severity: 'medium',
+    explained: false,
+    description:
+      "A tar entry with a typeflag no tar format defines ('Z', '8', 'A' …). GNU tar extracts it as a regular file (with a warning), data included, so distdiff compares it as one; no tool writes such entries, and an extractor that skips them sees another tree.",
+    docs: anchor('UNKNOWN_ENTRY_TYPE'),
+    message: (e) => `typeflag ${JSON.stringify(e.typeflag)}: extracted by GNU tar as a regular file, compared as one`,
+  },
   WORLD_WRITABLE: {
     title: 'World-writable entries',
     severity: 'medium',

@@ -79,6 +79,10 @@ export interface AnomalyEvidence {
    * one anomaly per directory (`path`: that directory with a trailing '/'), the modes in octal (4 digits,
    * sorted), up to five names in archive order and how many more.
    */
+  /** A tar header after the end-of-archive marker: `offset` of its block in the decoded stream, its name field as stored. */
+  MEMBERS_AFTER_END: { offset: number; name: string };
+  /** A tar entry whose typeflag GNU tar does not know ('Z', '8', 'A' …): it extracts it as a regular file, and so does the scan. */
+  UNKNOWN_ENTRY_TYPE: { typeflag: string };
   WORLD_WRITABLE: { files: number; directories: number; modes: string[]; names: string[]; more: number };
 }
 

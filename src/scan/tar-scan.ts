@@ -7,7 +7,7 @@ import { DistdiffError } from '../core/errors.js';
 import type { Compression, EntryType } from '../core/types.js';
 import { openDecoded, type DecodedStream } from './decode.js';
 import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
-import { TarReader, type TarEntryHeader } from './tar.js';
+import { TarReader, unknownTypeflag, type TarEntryHeader } from './tar.js';
 
 /**
  * Content held while git's ids are still being listed (see scanDecodedTar); past it (or past the retention
@@ -76,7 +76,8 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
           sink = undefined;
           if (nestedTar) (nested ??= new Map()).set(oid, nestedTar.finish());
           nestedTar = undefined;
-          col.add(h.name, type, { executable, size: h.size, oid, mode: h.mode });
+          const e = col.add(h.name, type, { executable, size: h.size, oid, mode: h.mode });
+          if (e && unknownTypeflag(h.typeflag)) col.anomaly('UNKNOWN_ENTRY_TYPE', e.path, { typeflag: h.typeflag }, e.index);
         } else if (h.sparseSize !== undefined) {
           const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
           if (e) col.anomaly('SPARSE_FILE', e.path, { size: h.sparseSize }, e.index);
@@ -142,6 +143,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   if (tail.trailingBytes > 0) {
     col.anomaly('TRAILING_DATA', '', { bytes: tail.trailingBytes, offset: tail.firstNonZero });
   }
+  if (tail.member) col.anomaly('MEMBERS_AFTER_END', '', tail.member);
   const r = col.result('tar', compression, dec.decoder, reader.bytes, dec.inputBytes, dec.sha256());
   if (paxCommit !== undefined) r.paxCommit = paxCommit;
   if (nested !== undefined) r.nested = nested;

