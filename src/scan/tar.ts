@@ -272,21 +272,12 @@ export class TarReader {
           break;
         }
         case State.Trailing: {
-          if (!this.trailingNonZero) {
-            for (let k = i; k < n; k++) {
-              if (chunk[k] !== 0) {
-                this.trailingNonZero = true;
-                this.firstTrailingNonZero = this.pos + (k - i);
-                break;
-              }
-            }
-          }
-          if (this.trailingMember !== undefined || !this.trailingNonZero) {
+          if (this.trailingMember !== undefined) {
             this.pos += n - i;
             i = n;
             break;
           }
-          // Data after the end: read in 512-byte blocks (aligned as the archive's) until one is a tar header, which
+          // Data after the end, read in 512-byte blocks aligned as the archive's until one is a tar header, which
           // `tar --ignore-zeros` and readers of concatenated archives would extract (red team 14).
           const take = Math.min(512 - this.blockFill, n - i);
           chunk.copy(this.block, this.blockFill, i, i + take);
@@ -295,9 +286,7 @@ export class TarReader {
           this.pos += take;
           if (this.blockFill === 512) {
             this.blockFill = 0;
-            if (!isZeroBlock(this.block, 0) && tarChecksumOk(this.block, 0)) {
-              this.trailingMember = { offset: this.pos - 512, name: cstr(this.block, 0, 100).toString('utf8') };
-            }
+            this.trailingBlock(this.block, 512, this.pos - 512);
           }
           break;
         }
@@ -326,6 +315,19 @@ export class TarReader {
         }
       }
     }
+  }
+
+  /** One block (`len` bytes of `b`, at `offset` of the stream) after the end: its first non-zero byte, a tar header. */
+  private trailingBlock(b: Buffer, len: number, offset: number): void {
+    if (len === 512 && isZeroBlock(b, 0)) return;
+    if (!this.trailingNonZero) {
+      let k = 0;
+      while (k < len && b[k] === 0) k++;
+      if (k === len) return;
+      this.trailingNonZero = true;
+      this.firstTrailingNonZero = offset + k;
+    }
+    if (len === 512 && tarChecksumOk(b, 0)) this.trailingMember = { offset, name: cstr(b, 0, 100).toString('utf8') };
   }
 
   private onBlock(b: Buffer, at: number, offset: number): void {
@@ -485,6 +487,11 @@ export class TarReader {
 
   /** The stream ended. Throws when the archive was cut off. Returns trailing-data facts. */
   end(): { endOffset: number; trailingBytes: number; firstNonZero: number; member?: { offset: number; name: string } } {
+    if (this.state === State.Trailing && this.blockFill > 0 && this.trailingMember === undefined) {
+      // a last, partial block after the end
+      this.trailingBlock(this.block, this.blockFill, this.pos - this.blockFill);
+      this.blockFill = 0;
+    }
     if (this.state === State.Trailing || this.state === State.EndSecond) {
       const trailingStart = this.endOffset + 1024;
       const trailingBytes = this.trailingNonZero ? Math.max(0, this.pos - Math.min(trailingStart, this.firstTrailingNonZero)) : 0;

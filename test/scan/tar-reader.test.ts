@@ -81,3 +81,32 @@ describe('isNestedTarName', () => {
     expect(isNestedTarName(Buffer.from([0x2e, 0x74, 0x61, 0x72, 0xff]))).toBe(false);
   });
 });
+
+// Red team 14: what GNU tar 1.34 does with these (checked by hand: `tar -tvf`), the reader does too.
+describe('TarReader: as GNU tar reads it', () => {
+  it("unknown typeflags are regular files (GNU tar: 'extracted as normal file'); D a directory; V, M, N none", () => {
+    expect(read([header('z', 'Z', 0), header('eight', '8', 0), header('dump/', 'D', 0), header('label', 'V', 0)]).map((e) => [e.name, e.kind])).toEqual([
+      ['z', 'file'],
+      ['eight', 'file'],
+      ['dump/', 'directory'],
+      ['label', 'other'],
+    ]);
+  });
+
+  it('a tar header after the end is found wherever the chunks of the stream begin and end', () => {
+    const member = header('p/README', '0', 5);
+    const body = Buffer.concat([header('a', '0', 0), Buffer.alloc(1024), Buffer.alloc(1536), member, Buffer.from('evil\n'), Buffer.alloc(507), Buffer.alloc(1024)]);
+    for (const size of [1, 7, 511, 512, 700, 4096, body.length]) {
+      const r = new TarReader({ entry: () => {}, data: () => {}, end: () => {} }, { input: 'test.tar', maxPathLength: 4096 });
+      for (let at = 0; at < body.length; at += size) r.write(body.subarray(at, at + size));
+      expect(r.end(), `chunks of ${size}`).toEqual({ endOffset: 512, trailingBytes: body.length - 1536, firstNonZero: 3072, member: { offset: 3072, name: 'p/README' } });
+    }
+    // bytes that are no header, and a last partial block: trailing data only
+    const junk = Buffer.concat([header('a', '0', 0), Buffer.alloc(1024), Buffer.alloc(100), Buffer.from('xx')]);
+    for (const size of [1, 3, 512, junk.length]) {
+      const r = new TarReader({ entry: () => {}, data: () => {}, end: () => {} }, { input: 'test.tar', maxPathLength: 4096 });
+      for (let at = 0; at < junk.length; at += size) r.write(junk.subarray(at, at + size));
+      expect(r.end(), `chunks of ${size}`).toEqual({ endOffset: 512, trailingBytes: 102, firstNonZero: 1636 });
+    }
+  });
+});
