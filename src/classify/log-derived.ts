@@ -207,7 +207,11 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
     if (kind === 'authors') {
       const people = new Map<string, { name: string; email: string }>();
       for (const c of r.commits) people.set(c.email.toLowerCase(), { name: c.author, email: c.email });
-      for (const p of people.values()) if (hay.includes(p.email.toLowerCase()) || hay.includes(normaliseLine(p.name).toLowerCase())) found++;
+      // The address as written, or with @ spelled " at " (git shortlog -e | sed 's/@/ at /g', gnutls' AUTHORS).
+      for (const p of people.values()) {
+        const email = p.email.toLowerCase();
+        if (hay.includes(email) || hay.includes(email.replace('@', ' at ')) || hay.includes(normaliseLine(p.name).toLowerCase())) found++;
+      }
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), commits: people.size, found, what: 'authors' };
     } else {
       for (const c of commits) if (hay.includes(normaliseLine(c.subject).toLowerCase())) found++;
