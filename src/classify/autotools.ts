@@ -257,7 +257,11 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   return undefined;
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && (!diff.tarball || diff.tarball.type === 'file');
+
 export const autotoolsClassifier: Classifier = {
   id: 'autotools',
-  classify: decide,
+  candidate,
+  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
 };

@@ -325,12 +325,16 @@ async function provePo(path: string, content: Buffer, ctx: ClassifyContext): Pro
   return proveQuot(path, po, ctx) ?? (await proveSubset(path, po, ctx)) ?? (await proveTemplate(path, po, ctx));
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /\.(po|pot|gmo)$/.test(diff.path);
+
 export const catalogsClassifier: Classifier = {
   id: 'catalogs',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    if (!candidate(diff)) return undefined;
     const path = diff.path;
-    if (!/\.(po|pot|gmo)$/.test(path)) return undefined;
     const content = ctx.content.tarball(path);
     if (!content) return undefined;
     if (path.endsWith('.gmo')) {

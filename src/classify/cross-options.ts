@@ -130,10 +130,15 @@ export function crossOptions(script: string, help: string, scannerSource: string
   return out;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES && diff.path.endsWith('.texi');
+
 export const crossOptionsClassifier: Classifier = {
   id: 'cross-options',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES || !diff.path.endsWith('.texi')) return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     for (const rule of await rulesFor(diff.path, ctx)) {

@@ -162,10 +162,15 @@ export function checkDevhelp(text: string, inp: DevhelpInputs): DevhelpCheck | u
   return { keywords, titles, pages: linked.size };
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && NAME.test(diff.path);
+
 export const devhelpClassifier: Classifier = {
   id: 'devhelp',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    if (!candidate(diff)) return undefined;
     const name = NAME.exec(diff.path);
     if (!name) return undefined;
     const module = name[1]!;

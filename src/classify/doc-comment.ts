@@ -211,7 +211,11 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   });
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && baseOf(diff.path).endsWith('.texi');
+
 export const docCommentClassifier: Classifier = {
   id: 'doc-comment',
-  classify: decide,
+  candidate,
+  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
 };

@@ -37,10 +37,15 @@ export function isDocumentation(path: string): boolean {
   return /\.txt$/i.test(base) && DOC_DIR.test(path);
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'changed' && isDocumentation(diff.path);
+
 export const docEditClassifier: Classifier = {
   id: 'doc-edit',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'changed' || !isDocumentation(diff.path)) return undefined;
+    if (!candidate(diff)) return undefined;
     // an executable file, or one that starts like a script (`#!`), is a program whatever its name (red team 13: a
     // tracked `install-deps` script was DOC_EDITED by its name alone)
     if (diff.git?.executable || diff.tarball?.executable) return undefined;

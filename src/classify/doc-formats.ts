@@ -131,10 +131,15 @@ export function activeContent(raw: string, text: string, sourceText: string, pat
   return c ? `${c.kind}: ${c.text}` : undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && !isBuildAffecting(diff.path);
+
 export const docFormatsClassifier: Classifier = {
   id: 'doc-formats',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || isBuildAffecting(diff.path)) return undefined;
+    if (!candidate(diff)) return undefined;
     const t = target(diff.path, ctx);
     if (!t || t.candidates.length === 0) return undefined;
     const buf = ctx.content.tarball(diff.path);

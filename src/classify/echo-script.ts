@@ -86,10 +86,15 @@ function manPages(script: string, scriptDir: string, ctx: ClassifyContext): stri
   return out;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES && baseOf(diff.path) === 'Makefile';
+
 export const echoScriptClassifier: Classifier = {
   id: 'echo-script',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES || baseOf(diff.path) !== 'Makefile') return undefined;
+    if (!candidate(diff)) return undefined;
     const sub = dirOf(diff.path);
     if (!sub) return undefined;
     const parent = dirOf(sub);

@@ -255,10 +255,15 @@ export async function proveExample(path: string, text: string, ctx: ClassifyCont
   return { claimed: true, proof: { source, block, lines: lines.length, scripts: [...scripts] } };
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file';
+
 export const extractedClassifier: Classifier = {
   id: 'extracted-from-source',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.subarray(0, 8192).includes(0)) return undefined;
     const text = buf.toString('utf8');

@@ -358,10 +358,15 @@ async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext,
   return undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
+
 export const generatorModelClassifier: Classifier = {
   id: 'generator-model',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const text = buf.toString('latin1');

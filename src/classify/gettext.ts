@@ -412,11 +412,16 @@ export function catalogMatchesPo(gmo: Buffer, po: Buffer): boolean {
 export const MAX_LISTED_MSGIDS = 20;
 const MAX_MSGID_CHARS = 120;
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.path.endsWith('.pot') || diff.path.endsWith('.po');
+
 export const gettextClassifier: Classifier = {
   id: 'gettext',
+  candidate,
   async classify(diff, ctx) {
+    if (!candidate(diff)) return undefined;
     const isPot = diff.path.endsWith('.pot');
-    if (!isPot && !diff.path.endsWith('.po')) return undefined;
     const c = await changedContent(diff, ctx);
     if (!c) return undefined;
     let cmp: PoComparison;

@@ -64,7 +64,15 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   return makeFinding('GETTEXTIZE_UPGRADE', diff.path, { file: 'configure.ac', from, to, changelog });
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => {
+  const base = baseOf(diff.path);
+  if (base === 'ChangeLog') return baseOf(dirOf(diff.path)) === 'po' && diff.status === 'tarball-only' && diff.tarball?.type === 'file';
+  return (base === 'configure.ac' || base === 'configure.in') && diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content';
+};
+
 export const gettextizeClassifier: Classifier = {
   id: 'gettextize',
-  classify: decide,
+  candidate,
+  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
 };

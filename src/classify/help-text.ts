@@ -196,10 +196,15 @@ async function manualWords(ctx: ClassifyContext, dir: string): Promise<{ words: 
   return files ? { words, files } : undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES && diff.path.endsWith('.c');
+
 export const helpTextClassifier: Classifier = {
   id: 'help-text',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES || !diff.path.endsWith('.c')) return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const file = buf.toString('latin1');

@@ -132,11 +132,15 @@ async function manSource(path: string, ctx: ClassifyContext): Promise<{ source: 
   return undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /\.html?(?:\.in)?$/i.test(diff.path);
+
 export const htmlRenderedClassifier: Classifier = {
   id: 'html-rendered',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
-    if (!/\.html?(?:\.in)?$/i.test(diff.path)) return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
     const html = buf.toString('utf8');

@@ -211,6 +211,7 @@ export async function classifyEach(ctx: ClassifyContext, classifiers: readonly C
     let found: Finding | undefined;
     let degraded: Finding['degraded'];
     for (const c of chain) {
+      if (c.candidate !== undefined && !c.candidate(diff)) continue;
       try {
         // Awaited only when the answer is a promise (the synchronous classifiers and the fallback cost
         // no microtask turn per difference).

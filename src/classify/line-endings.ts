@@ -9,15 +9,18 @@ import type { PathDiff } from '../core/types.js';
 import { isBuildAffecting } from './build-affecting.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
+/** A tracked file whose only difference is content, a file on both sides (what changedContent reads). */
+export function contentOnlyChange(diff: PathDiff): boolean {
+  const changes = diff.changes ?? [];
+  return diff.status === 'changed' && changes.length === 1 && changes[0] === 'content' && diff.git?.type === 'file' && diff.tarball?.type === 'file';
+}
+
 /**
  * Both sides of a tracked file whose only difference is content (no mode, type or link change), or
  * undefined when either side's content is not available.
  */
 export async function changedContent(diff: PathDiff, ctx: ClassifyContext): Promise<{ git: Buffer; tarball: Buffer } | undefined> {
-  if (diff.status !== 'changed') return undefined;
-  const changes = diff.changes ?? [];
-  if (changes.length !== 1 || changes[0] !== 'content') return undefined;
-  if (diff.git?.type !== 'file' || diff.tarball?.type !== 'file') return undefined;
+  if (!contentOnlyChange(diff)) return undefined;
   const tarball = ctx.content.tarball(diff.path);
   if (!tarball) return undefined;
   const git = await ctx.content.git(diff.path);
@@ -44,6 +47,7 @@ const WINDOWS_FILE = /\.(?:bat|cmd|ps1|psm1|vcxproj|vcproj|filters|sln|dsp|dsw|r
 
 export const lineEndingsClassifier: Classifier = {
   id: 'line-endings',
+  candidate: contentOnlyChange,
   async classify(diff, ctx) {
     const c = await changedContent(diff, ctx);
     if (!c || c.git.equals(c.tarball)) return undefined;

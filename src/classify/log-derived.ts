@@ -290,7 +290,13 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   });
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) =>
+  (NAMES_FILE.test(baseOf(diff.path)) || LOG_FILE.test(baseOf(diff.path))) &&
+  ((diff.status === 'tarball-only' && diff.tarball?.type === 'file') || (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content'));
+
 export const logDerivedClassifier: Classifier = {
   id: 'log-derived',
-  classify: decide,
+  candidate,
+  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
 };

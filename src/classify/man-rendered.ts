@@ -51,10 +51,15 @@ async function troffSource(path: string, stem: string, ctx: ClassifyContext): Pr
   return undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && RENDERED.test(baseOf(diff.path));
+
 export const manRenderedClassifier: Classifier = {
   id: 'man-rendered',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+    if (!candidate(diff)) return undefined;
     const m = RENDERED.exec(baseOf(diff.path));
     if (!m) return undefined;
     const buf = ctx.content.tarball(diff.path);

@@ -74,10 +74,15 @@ export function compileAndRun(recipe: string, dest: (word: string) => boolean): 
   return undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
+
 export const moduleRuleClassifier: Classifier = {
   id: 'module-rule',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    if (!candidate(diff)) return undefined;
     const subs = (ctx.submodules ?? []).filter(isGnulib);
     if (!subs.length) return undefined;
     const dir = dirOf(diff.path);

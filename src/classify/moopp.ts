@@ -330,10 +330,15 @@ function sourceOf(path: string, ctx: ClassifyContext): { source: string; kind: '
   return hits[0] ? { source: hits[0], kind } : undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /\.[ch]$/.test(diff.path);
+
 export const mooppClassifier: Classifier = {
   id: 'moopp',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !/\.[ch]$/.test(diff.path)) return undefined;
+    if (!candidate(diff)) return undefined;
     const s = sourceOf(diff.path, ctx);
     if (!s) return undefined;
     const content = ctx.content.tarball(diff.path);

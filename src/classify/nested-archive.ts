@@ -25,11 +25,16 @@ import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
 /** Unknown member names kept in the evidence (the count says how many more). */
 const MAX_NAMES = 40;
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file';
+
 export function createNestedArchiveClassifier(index: () => BlobIndex | null = bundledBlobIndex, releases: () => ReleaseMembers | null = bundledReleaseMembers): Classifier {
   return {
     id: 'nested-archive',
+    candidate,
     async classify(diff, ctx) {
-      if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+      if (!candidate(diff)) return undefined;
       const listing = ctx.content.nested?.(diff.path);
       if (!listing || listing.error !== undefined) return undefined;
       const ids = [...new Set(listing.members.map((m) => m.oid))];

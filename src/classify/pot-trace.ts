@@ -153,10 +153,15 @@ function tracedAt(src: Source, line: number, e: PoEntry): boolean {
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.path.endsWith('.pot') && diff.tarball.size <= MAX_BYTES;
+
 export const potTraceClassifier: Classifier = {
   id: 'pot-trace',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !diff.path.endsWith('.pot') || diff.tarball.size > MAX_BYTES) return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const raw = buf.toString('latin1');

@@ -430,9 +430,15 @@ async function bannerProved(source: string, output: Buffer, ctx: ClassifyContext
   return !!src && src.length <= MAX_BYTES && embeddedCopy(output.toString('latin1'), src);
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) =>
+  diff.tarball?.type === 'file' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file'));
+
 export const producedClassifier: Classifier = {
   id: 'produced-from-source',
+  candidate,
   async classify(diff, ctx) {
+    if (!candidate(diff)) return undefined;
     if (diff.status === 'changed' && diff.git?.type === 'file' && diff.tarball?.type === 'file') return regenerated(diff, ctx);
     if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
     const content = ctx.content.tarball(diff.path);

@@ -216,10 +216,15 @@ export async function tracedHelp(path: string, ctx: ClassifyContext): Promise<{ 
   return trace ? { rule, trace } : undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
+
 export const programHelpClassifier: Classifier = {
   id: 'program-help',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    if (!candidate(diff)) return undefined;
     const traced = await tracedHelp(diff.path, ctx);
     if (!traced) return undefined;
     const { rule, trace } = traced;

@@ -56,10 +56,15 @@ async function text(ctx: ClassifyContext, p: string): Promise<string | undefined
   return b && b.length <= MAX_BYTES ? b.toString('utf8') : undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.path.endsWith('.h');
+
 export const prototypesClassifier: Classifier = {
   id: 'prototypes',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !diff.path.endsWith('.h')) return undefined;
+    if (!candidate(diff)) return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content || content.length > MAX_BYTES) return undefined;
     const dir = dirOf(diff.path);

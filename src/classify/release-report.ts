@@ -54,10 +54,15 @@ export function reportPattern(script: string, vars: { version: string; tag: stri
   return packages.length ? { re: new RegExp(`^${re}$`), packages } : undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES && /\.(?:md|txt)$/.test(diff.path);
+
 export const releaseReportClassifier: Classifier = {
   id: 'release-report',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES || !/\.(?:md|txt)$/.test(diff.path)) return undefined;
+    if (!candidate(diff)) return undefined;
     const version = ctx.revision.version;
     const tagDate = ctx.revision.date ? Date.parse(ctx.revision.date) / 1000 : NaN;
     if (!version || Number.isNaN(tagDate)) return undefined;

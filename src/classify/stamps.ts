@@ -21,7 +21,7 @@
  */
 import { structuredPatch } from 'diff';
 import { makeFinding } from '../core/severity.js';
-import { changedContent } from './line-endings.js';
+import { changedContent, contentOnlyChange } from './line-endings.js';
 import { describedValues, versionWords } from './produced.js';
 import type { Classifier } from './types.js';
 
@@ -270,9 +270,15 @@ export function wholeFileStamp(content: string, version: string | undefined, tag
   return lines.length > 0 && lines.every((l) => STAMP_LINE.test(l));
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) =>
+  diff.status === 'tarball-only' ? diff.tarball?.type === 'file' && diff.tarball.size > 0 && diff.tarball.size <= WHOLE_FILE_MAX : contentOnlyChange(diff);
+
 export const stampsClassifier: Classifier = {
   id: 'version-stamps',
+  candidate,
   async classify(diff, ctx) {
+    if (!candidate(diff)) return undefined;
     if (diff.status === 'tarball-only') {
       const t = diff.tarball;
       if (t?.type !== 'file' || t.size === 0 || t.size > WHOLE_FILE_MAX) return undefined;

@@ -377,10 +377,15 @@ async function generatedFromPinned(state: State, ctx: ClassifyContext, path: str
   });
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.tarball?.type === 'file' && diff.tarball.oid !== undefined && !diff.copyOf && (diff.status === 'changed' ? diff.changes?.includes('content') === true : diff.status === 'tarball-only');
+
 export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
   return {
     id: 'submodule-copy',
+    candidate,
     async classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+      if (!candidate(diff)) return undefined;
       // Without a pinned submodule only gnulib-tool's own outputs are ours (labelled, not proved: no gnulib to run).
       if (!ctx.submodules?.length && !GNULIB_TOOL_OUTPUT_NAMES.has(diff.path.slice(diff.path.lastIndexOf('/') + 1))) return undefined;
       const t = diff.tarball;

@@ -32,12 +32,16 @@ function submodules(ctx: ClassifyContext): string[] {
   return ctx.diffs.filter((d) => d.status === 'submodule').map((d) => d.path);
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'changed' && diff.changes?.includes('type') === true && diff.git?.type === 'symlink' && diff.tarball?.type === 'file' && !!diff.tarball.oid;
+
 export function createSymlinkClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
   return {
     id: 'symlinks',
+    candidate,
     async classify(diff, ctx) {
-      if (diff.status !== 'changed' || !diff.changes?.includes('type')) return undefined;
-      if (diff.git?.type !== 'symlink' || diff.tarball?.type !== 'file' || !diff.tarball.oid) return undefined;
+      if (!candidate(diff) || !diff.tarball?.oid || diff.git?.type !== 'symlink') return undefined;
       const want = diff.tarball.oid;
       const algo = want.length === 64 ? 'sha256' : 'sha1';
       const target = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');

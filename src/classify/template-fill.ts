@@ -92,10 +92,15 @@ async function generators(ctx: ClassifyContext, template: string): Promise<{ pat
   return out;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
+
 export const templateFillClassifier: Classifier = {
   id: 'template-fill',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > MAX_BYTES) return undefined;
+    if (!candidate(diff)) return undefined;
     const base = baseOf(diff.path);
     const dir = dirOf(diff.path);
     const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;

@@ -69,10 +69,15 @@ export function checkTestIndex(index: string, sources: ReadonlyMap<string, strin
   return { macro, lines: wanted.length, files: files.size, missing };
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && INDEX_NAME.test(diff.path);
+
 export const testIndexClassifier: Classifier = {
   id: 'test-index',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !INDEX_NAME.test(diff.path)) return undefined;
+    if (!candidate(diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
     const text = buf.toString('latin1');

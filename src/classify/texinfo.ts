@@ -37,10 +37,15 @@ function isoOf(updated: string): string {
 
 const days = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86400_000;
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && NAME.test(baseOf(diff.path));
+
 export const texinfoStampClassifier: Classifier = {
   id: 'texinfo-stamp',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !NAME.test(baseOf(diff.path)) || !ctx.history) return undefined;
+    if (!candidate(diff) || !ctx.history) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > 1024) return undefined;
     const v = parseVersionTexi(buf.toString('utf8'));

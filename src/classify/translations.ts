@@ -95,12 +95,15 @@ function judge(path: string, content: Buffer, ctx: ClassifyContext): { kind: Kin
   return undefined;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && (/\.(po|gmo)$/.test(baseOf(diff.path)) || ['LINGUAS', 'Makevars', 'POTFILES.in'].includes(baseOf(diff.path)));
+
 export const translationsClassifier: Classifier = {
   id: 'translations',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
-    const name = baseOf(diff.path);
-    if (!/\.(po|gmo)$/.test(name) && !['LINGUAS', 'Makevars', 'POTFILES.in'].includes(name)) return undefined;
+    if (!candidate(diff)) return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content) return undefined;
     const j = judge(diff.path, content, ctx);

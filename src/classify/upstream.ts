@@ -219,11 +219,16 @@ async function shippedPatch(path: string, ctx: ClassifyContext): Promise<Buffer 
   return undefined;
 }
 
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => (diff.status === 'changed' ? diff.changes?.includes('content') === true : diff.status === 'tarball-only') && diff.tarball?.type === 'file' && mayBeUpstreamFile(diff.path);
+
 /** Builds the classifier over a given database (tests inject a small one); `upstreamClassifier` uses the bundled one. */
 export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Classifier {
   return {
     id: 'upstream',
+    candidate,
     async classify(diff: PathDiff, ctx: ClassifyContext) {
+      if (!candidate(diff)) return undefined;
       if (diff.status === 'changed') {
         if (!diff.changes?.includes('content') || diff.tarball?.type !== 'file') return undefined;
       } else if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;

@@ -38,11 +38,15 @@ export function olderVersion(a: string, b: string): boolean {
   return false;
 }
 
+
+/** The differences classify() can decide at all (the registry skips the rest without calling it). */
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= 64 && NAMES.has(diff.path.slice(diff.path.lastIndexOf('/') + 1));
+
 export const versionFileClassifier: Classifier = {
   id: 'version-file',
+  candidate,
   async classify(diff, ctx) {
-    if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || diff.tarball.size > 64) return undefined;
-    if (!NAMES.has(diff.path.slice(diff.path.lastIndexOf('/') + 1))) return undefined;
+    if (!candidate(diff)) return undefined;
     const history = ctx.history;
     if (!history?.describeAncestors || !history.tagRelation) return undefined;
     const text = ctx.content.tarball(diff.path)?.toString('latin1');

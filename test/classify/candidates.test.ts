@@ -1,0 +1,109 @@
+/**
+ * The classifiers' pre-checks (Classifier.candidate): the registry skips classify() where the check says no, so a
+ * check must never say no where classify() would decide. Every registered classifier with a check runs here on
+ * differences of every status, entry type and change kind, over names each check looks at; the findings must be
+ * exactly those of the registry without the checks.
+ */
+import { describe, expect, it } from 'vitest';
+import { CLASSIFIERS, classifyEach } from '../../src/classify/index.js';
+import type { Classifier, ClassifyContext } from '../../src/classify/types.js';
+import type { ChangeAspect, EntryType, PathDiff, TreeEntry } from '../../src/core/types.js';
+import { blobId, REV } from './ctx-helper.js';
+
+const PATHS = [
+  'configure', 'configure.ac', 'sub/configure', 'Makefile', 'doc/Makefile', 'Makefile.in', 'po/de.po', 'po/x.pot', 'po/de.gmo',
+  'po/LINGUAS', 'po/Makevars', 'po/ChangeLog', 'ChangeLog', 'NEWS', 'AUTHORS', 'THANKS.md', 'doc/x.texi', 'doc/version.texi',
+  'doc/stamp-vti', 'src/a.c', 'src/a.h', 'lib/x.inc', 'tests/list.def', 'doc/x.html', 'doc/x.htm.in', 'doc/ls.txt', 'doc/ls.1.man',
+  'RELEASE.md', 'doc/html/mod.devhelp2', '.version', '.tarball-version', 'm4/libtool.m4', 'build-aux/config.guess', 'build-aux/install-sh',
+  'README', 'INSTALL', 'd0001/f0000001', '.github/workflows/ci.yml', '.gitignore',
+];
+const TEXT = ['', '5.6.1\n'];
+
+function entry(path: string, type: EntryType, text: string, executable = false): TreeEntry {
+  const b = Buffer.from(text);
+  if (type === 'symlink') return { path, type, executable: false, size: 0, oid: blobId('target'), linkTarget: 'target' };
+  if (type === 'directory') return { path, type, executable: false, size: 0 };
+  return { path, type, executable, size: b.length, oid: blobId(b) };
+}
+
+/** Every status × side type × change kind × content over PATHS. */
+function allDiffs(): PathDiff[] {
+  const out: PathDiff[] = [];
+  const types: EntryType[] = ['file', 'symlink', 'directory'];
+  const changes: ChangeAspect[][] = [['content'], ['type'], ['content', 'mode']];
+  for (const path of PATHS) {
+    for (const text of TEXT) {
+      for (const t of types) {
+        out.push({ path, status: 'tarball-only', tarball: entry(path, t, text) });
+        out.push({ path, status: 'git-only', git: entry(path, t, text) });
+        for (const g of t === 'file' ? types : ['file' as EntryType]) for (const ch of changes) out.push({ path, status: 'changed', changes: ch, git: entry(path, g, `${text}old\n`), tarball: entry(path, t, text, ch.includes('mode')) });
+      }
+    }
+    out.push({ path, status: 'tarball-only', tarball: entry(path, 'file', '1.0\n'), copyOf: 'README' });
+  }
+  return out;
+}
+
+function ctxOf(diffs: PathDiff[]): ClassifyContext {
+  const text = (p: string) => Buffer.from(`${p} 5.6.1\n`);
+  return {
+    diffs,
+    anomalies: [],
+    revision: { commit: REV, tag: 'v5.6.1', version: '5.6.1', date: '2024-03-09T00:00:00Z' },
+    gitPaths: new Set(PATHS),
+    tarballPaths: new Set(PATHS),
+    content: { tarball: text, git: async (p) => text(p) },
+  };
+}
+
+const withCheck = CLASSIFIERS.filter((c): c is Classifier & { candidate: NonNullable<Classifier['candidate']> } => c.candidate !== undefined);
+
+describe('classifier pre-checks', () => {
+  const diffs = allDiffs();
+
+  it('most classifiers have one, and each says yes and no somewhere in the set', () => {
+    expect(withCheck.length).toBeGreaterThanOrEqual(30);
+    for (const c of withCheck) {
+      const yes = diffs.filter((d) => c.candidate(d)).length;
+      expect([c.id, yes > 0, yes < diffs.length]).toEqual([c.id, true, true]);
+    }
+  });
+
+  it('classify() decides nothing (and throws nothing) where the check says no', async () => {
+    const ctx = ctxOf(diffs);
+    const decided: string[] = [];
+    for (const c of withCheck) {
+      for (const d of diffs) {
+        if (c.candidate(d)) continue;
+        const r = await c.classify(d, ctx);
+        if (r !== undefined) decided.push(`${c.id}: ${d.status} ${d.path}`);
+      }
+    }
+    expect(decided).toEqual([]);
+  });
+
+  it('the registry finds exactly what it finds without the checks', async () => {
+    const ctx = ctxOf(diffs);
+    const without = CLASSIFIERS.map(({ candidate: _skip, ...c }) => c as Classifier);
+    const a = await classifyEach(ctx, CLASSIFIERS);
+    const b = await classifyEach(ctx, without);
+    expect(a.length).toBe(diffs.length);
+    expect(a).toEqual(b);
+  });
+
+  it('the registry does not call classify() where the check says no', async () => {
+    const calls: string[] = [];
+    const probe: Classifier = {
+      id: 'probe',
+      candidate: (d) => d.path === 'README',
+      classify: (d) => {
+        calls.push(d.path);
+        throw new Error('called');
+      },
+    };
+    const some = [diffs.find((d) => d.path === 'README')!, diffs.find((d) => d.path === 'NEWS')!];
+    const found = await classifyEach(ctxOf(some), [probe]);
+    expect(calls).toEqual(['README']);
+    expect(found.map((f) => [f.path, f.degraded?.check])).toEqual([['README', 'probe'], ['NEWS', undefined]]);
+  });
+});
