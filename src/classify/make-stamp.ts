@@ -76,11 +76,37 @@ function commands(line: string): string[] {
 
 export interface RuleProof { fragment: string; command: string; content: Content }
 
+const fragmentLists = new WeakMap<ReadonlySet<string>, Map<string, readonly string[]>>();
+const NONE: readonly string[] = [];
+
+/** The tracked makefile fragments of one directory, in name order: listed once per directory and git path set. */
+function fragmentsIn(dir: string, gitPaths: ReadonlySet<string>): readonly string[] {
+  let byDir = fragmentLists.get(gitPaths);
+  if (!byDir) fragmentLists.set(gitPaths, (byDir = new Map()));
+  let list = byDir.get(dir);
+  if (list === undefined) {
+    const found = (pathsBy('dir', gitPaths).get(dir) ?? []).filter((p) => isFragment(baseOf(p))).sort();
+    list = found.length ? found : NONE;
+    byDir.set(dir, list);
+  }
+  return list;
+}
+
+/**
+ * Whether `path`'s directory or one above holds a tracked makefile fragment: without one no rule can name it, and
+ * rulesFor / findWritingRule answer at once (2,000,000 tarball-only files beside a README-only tree).
+ */
+function mayHaveRule(path: string, gitPaths: ReadonlySet<string>): boolean {
+  for (let d = dirOf(path); ; d = dirOf(d)) {
+    if (fragmentsIn(d, gitPaths).length) return true;
+    if (!d) return false;
+  }
+}
+
 /** The tracked makefile fragments that may hold a rule for `path`: in its directory and each one above. */
 async function* fragmentsFor(path: string, ctx: ClassifyContext): AsyncGenerator<{ frag: string; dir: string; mk: Fragment }> {
-  const byDir = pathsBy('dir', ctx.gitPaths);
   for (let d = dirOf(path); ; d = dirOf(d)) {
-    for (const frag of (byDir.get(d) ?? []).filter((p) => isFragment(baseOf(p))).sort()) {
+    for (const frag of fragmentsIn(d, ctx.gitPaths)) {
       const buf = await ctx.content.git(frag);
       if (!buf || buf.length > MAX_FRAGMENT_BYTES || buf.subarray(0, 8192).includes(0)) continue;
       yield { frag, dir: d, mk: readFragment(buf.toString('utf8')) };
@@ -95,6 +121,7 @@ export interface TargetRule { fragment: string; dir: string; vars: ReadonlyMap<s
 /** The rules of tracked makefile fragments (the file's directory and above) whose target names `path`. */
 export async function rulesFor(path: string, ctx: ClassifyContext): Promise<TargetRule[]> {
   const out: TargetRule[] = [];
+  if (!mayHaveRule(path, ctx.gitPaths)) return out;
   for await (const { frag, dir, mk } of fragmentsFor(path, ctx))
     for (const rule of mk.rules) {
       const target = rule.targets.map((t) => expandLoose(t, mk.vars, dir)).find((e) => namesPath(dir, e, path) || namesPath('', e, path));
@@ -106,6 +133,7 @@ export async function rulesFor(path: string, ctx: ClassifyContext): Promise<Targ
 /** The tracked rule writing `path` with the content model the command gives; undefined when none is found. */
 export async function findWritingRule(path: string, ctx: ClassifyContext): Promise<RuleProof[]> {
   const found: RuleProof[] = [];
+  if (!mayHaveRule(path, ctx.gitPaths)) return found;
   for await (const { frag, dir: d, mk } of fragmentsFor(path, ctx)) {
     {
       const names = (raw: string, targets: string[]) =>
