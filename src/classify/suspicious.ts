@@ -196,10 +196,11 @@ function trSwap(line: string): boolean {
 
 // ---- the rest: regular expressions over one logical line ----
 
-const SHELL_TARGET = String.raw`(?:\$\{?(?:SHELL|CONFIG_SHELL|BASH|SH)\}?|(?:/usr)?(?:/bin/)?(?:ba|da|k|z)?sh)(?=[\s)'"\x60;]|2>|$)`;
+const SHELL_TARGET = String.raw`(?:\$\{?(?:SHELL|CONFIG_SHELL|BASH|SH)\}?|(?:/usr)?(?:/bin/)?(?:ba|da|k|z)?sh)(?=[\s)\]'"\x60;]|2>|$)`;
 const PIPE_TO_SHELL = new RegExp(String.raw`\|\s*(?:exec\s+|sudo\s+)?` + SHELL_TARGET);
 const PIPE_TO_SHELL_SILENCED = new RegExp(String.raw`\|\s*(?:exec\s+|sudo\s+)?` + SHELL_TARGET + String.raw`[^|;&]*2>\s*/dev/null`);
-const DOWNLOADER = /(?:^|[\s|;&(`'"$])(?:curl|wget|fetch|aria2c)\s/;
+// `[`: an m4 quote opens a shell command inside a macro argument (m4_esyscmd([curl … | sh]))
+const DOWNLOADER = /(?:^|[\s|;&(`'"$[])(?:curl|wget|fetch|aria2c)\s/;
 const SHELL_OF_DOWNLOAD = /\b(?:ba|z|da|k)?sh\s+(?:-c\s+)?["']?(?:\$\(|<\(|`)\s*(?:curl|wget|fetch)\b/;
 
 const DECOMPRESSOR_NAMED = /\|\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:\S*\/)?(?:xz|lzma|gzip|bzip2|zstd|lz4|lzip|lzop|brotli|pigz|pixz|pbzip2|compress)\b[^|;&]*?\s(?:-[a-zA-Z]*d[a-zA-Z]*\b|--decompress|--uncompress)/;

