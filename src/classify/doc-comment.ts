@@ -172,11 +172,12 @@ function namedAsSplit(base: string, blocks: GdocBlock[]): boolean {
   return b.kind === 'short' ? base === `${b.name}.short` : base === b.name;
 }
 
+/** A gdoc output's name: X.texi, or split-texi's FUNC / TYPE / FUNC.short. */
+const SPLIT_NAME = /^[A-Za-z_]\w*(?:\.short)?$/;
+
 async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
-  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
   const base = baseOf(diff.path);
   const texiName = base.endsWith('.texi');
-  if (!texiName && !/^[A-Za-z_]\w*(?:\.short)?$/.test(base)) return undefined;
   const b = ctx.content.tarball(diff.path);
   if (!b || b.length > MAX_BYTES || b.includes(0)) return undefined;
   const texi = b.toString('utf8');
@@ -212,7 +213,11 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
 }
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
-const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && baseOf(diff.path).endsWith('.texi');
+const candidate: NonNullable<Classifier['candidate']> = (diff) => {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return false;
+  const base = baseOf(diff.path);
+  return base.endsWith('.texi') || SPLIT_NAME.test(base);
+};
 
 export const docCommentClassifier: Classifier = {
   id: 'doc-comment',
