@@ -69,7 +69,7 @@ function load(id) {
 for (const rel of releases) {
   const x = load(rel.id);
   if (!x) {
-    rows.push(`| ${rel.id} | — | — | not run (archive or clone unavailable) | | | |`);
+    rows.push(`| ${rel.id} | — | — | not run: no result in this run's output (archive or clone unavailable, or the run stopped before it) | | | |`);
     continue;
   }
   const { rc, r, ms, err } = x;
