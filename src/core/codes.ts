@@ -198,6 +198,15 @@ export const CODES = {
     docs: anchor('UNKNOWN_ENTRY_TYPE'),
     message: (e) => `typeflag ${JSON.stringify(e.typeflag)}: extracted by GNU tar as a regular file, compared as one`,
   },
+  EXTENDED_ATTRIBUTES: {
+    title: 'Extended attributes, ACLs or file flags',
+    severity: 'high',
+    explained: false,
+    description:
+      "A pax header gives an entry extended attributes, an ACL or file flags that an extractor restores: bsdtar (libarchive) run as root does so by default, GNU tar with --xattrs, --acls or --selinux. Git records none of them, so no tag explains them, and they are not content: a file capability (`security.capability`) gives a program root's powers as setuid does, an ACL grants write or execute access the mode bits do not show, a file flag makes a file immutable or append-only, a `security.selinux` label relabels it. The `user.*` namespace (anyone may set it, it grants nothing) and macOS's `com.apple.*` metadata (quarantine, provenance) are not reported. No release of the evaluation set carries any such record. A pax global header setting them is reported once for the archive (path empty).",
+    docs: anchor('EXTENDED_ATTRIBUTES'),
+    message: (e) => `${e.global ? 'pax global header sets, for every later member, ' : 'restored on extraction (bsdtar as root; GNU tar --xattrs/--acls): '}${e.attributes.join(', ')}; git records none of them`,
+  },
   WORLD_WRITABLE: {
     title: 'World-writable entries',
     severity: 'medium',

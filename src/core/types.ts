@@ -83,6 +83,12 @@ export interface AnomalyEvidence {
   MEMBERS_AFTER_END: { offset: number; name: string };
   /** A tar entry whose typeflag GNU tar does not know ('Z', '8', 'A' …): it extracts it as a regular file, and so does the scan. */
   UNKNOWN_ENTRY_TYPE: { typeflag: string };
+  /**
+   * Extended attributes, ACLs or file flags a pax header sets that an extractor restores (bsdtar as root by default,
+   * GNU tar with --xattrs/--acls/--selinux): 'xattr NAME', 'acl KIND', 'fflags', sorted; `global` when a pax global
+   * header sets them (path '').
+   */
+  EXTENDED_ATTRIBUTES: { attributes: string[]; global?: boolean };
   WORLD_WRITABLE: { files: number; directories: number; modes: string[]; names: string[]; more: number };
 }
 

@@ -71,6 +71,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
         current = undefined;
         const type = tarType(h);
         const executable = (h.mode & 0o111) !== 0;
+        let added: ReturnType<typeof col.add>;
         if (sink) {
           const oid = sink.finish();
           sink = undefined;
@@ -78,15 +79,22 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
           nestedTar = undefined;
           const e = col.add(h.name, type, { executable, size: h.size, oid, mode: h.mode });
           if (e && unknownTypeflag(h.typeflag)) col.anomaly('UNKNOWN_ENTRY_TYPE', e.path, { typeflag: h.typeflag }, e.index);
+          added = e;
         } else if (h.sparseSize !== undefined) {
           const e = col.add(h.name, 'file', { executable, size: h.sparseSize });
           if (e) col.anomaly('SPARSE_FILE', e.path, { size: h.sparseSize }, e.index);
+          added = e;
         } else if (type === 'symlink' || type === 'hardlink') {
-          col.add(h.name, type, { linkTarget: h.linkname });
+          added = col.add(h.name, type, { linkTarget: h.linkname });
         } else {
           const e = col.add(h.name, type, type === 'directory' ? { mode: h.mode } : {});
           if (e && type === 'other') e.linkTarget = undefined;
+          added = e;
         }
+        if (h.attributes && added) col.anomaly('EXTENDED_ATTRIBUTES', added.path, { attributes: h.attributes }, added.index);
+      },
+      globalAttributes(attributes) {
+        col.anomaly('EXTENDED_ATTRIBUTES', '', { attributes, global: true });
       },
       globalComment(c) {
         const m = /^\s*([0-9a-f]{40}(?:[0-9a-f]{24})?)\s*$/.exec(c);

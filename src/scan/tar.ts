@@ -27,6 +27,11 @@ export interface TarEntryHeader {
   sparseSize?: number;
   /** Byte offset of the entry's (first) header in the tar stream. */
   offset: number;
+  /**
+   * Extended attributes, ACLs and file flags its pax header sets that an extractor may apply (see
+   * restoredAttribute), sorted: 'xattr security.capability', 'acl access', 'fflags' …
+   */
+  attributes?: string[];
 }
 
 export interface TarHandler {
@@ -36,6 +41,8 @@ export interface TarHandler {
   end(): void;
   /** Comment of a pax global header (git archive writes the commit id there). */
   globalComment?(comment: string): void;
+  /** Attributes a pax global header sets (restoredAttribute): an extractor that applies global records gives them to every later member. */
+  globalAttributes?(attributes: string[]): void;
 }
 
 export interface TarReaderOptions {
@@ -137,7 +144,38 @@ export function unknownTypeflag(flag: string): boolean {
   return !'01234567\0DVMNSxgLKX'.includes(flag);
 }
 
+/**
+ * What a pax record restores on extraction beyond content and mode, or undefined when it restores nothing that
+ * matters. bsdtar (libarchive) run as root restores extended attributes, ACLs and file flags by default
+ * (SCHILY.xattr.* / LIBARCHIVE.xattr.*, SCHILY.acl.*, SCHILY.fflags); GNU tar with --xattrs / --acls / --selinux
+ * (SCHILY.xattr.*, SCHILY.acl.*, RHT.security.selinux). Git records none of them: a file capability
+ * (security.capability) gives a program root's powers like setuid, an ACL grants write access the mode does not
+ * show, a flag makes a file immutable. Only the user.* namespace (any user may set it, it grants nothing) and macOS's
+ * com.apple.* metadata (quarantine, provenance: written by macOS's tar, not restorable on Linux) are not reported.
+ */
+export function restoredAttribute(key: string): string | undefined {
+  const x = /^(?:SCHILY|LIBARCHIVE)\.xattr\.(.*)$/s.exec(key);
+  if (x) {
+    let name = x[1]!;
+    if (key.startsWith('LIBARCHIVE.')) {
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        /* kept as written */
+      }
+    }
+    return /^(?:user|com\.apple)\./.test(name) ? undefined : `xattr ${name}`;
+  }
+  if (key === 'RHT.security.selinux') return 'xattr security.selinux';
+  const acl = /^SCHILY\.acl\.(.+)$/s.exec(key);
+  if (acl) return `acl ${acl[1]}`;
+  if (key === 'SCHILY.fflags' || key === 'LIBARCHIVE.fflags') return 'fflags';
+  return undefined;
+}
+
 interface PaxRecords {
+  /** restoredAttribute of its records, when any. */
+  attributes?: string[];
   path?: Buffer;
   linkpath?: Buffer;
   size?: number;
@@ -191,8 +229,11 @@ function parsePax(buf: Buffer, input: string, offset: number): PaxRecords {
         out.sparse = true;
         out.sparseRealSize = Number(value.toString('latin1'));
         break;
-      default:
+      default: {
         if (key.startsWith('GNU.sparse.')) out.sparse = true;
+        const attribute = restoredAttribute(key);
+        if (attribute !== undefined && !out.attributes?.includes(attribute)) (out.attributes ??= []).push(attribute);
+      }
     }
     pos += len;
   }
@@ -412,6 +453,7 @@ export class TarReader {
       size,
       offset: this.entryOffset,
     };
+    if (this.pax?.attributes) h.attributes = [...this.pax.attributes].sort();
     if (this.pax?.sparse) {
       if (this.pax.sparseName) h.name = this.pax.sparseName;
       h.sparseSize = Number.isSafeInteger(this.pax.sparseRealSize) ? this.pax.sparseRealSize : size;
@@ -479,6 +521,7 @@ export class TarReader {
         const key = rec.path !== undefined ? 'path' : rec.linkpath !== undefined ? 'linkpath' : rec.size !== undefined ? 'size' : undefined;
         if (key) throw this.corrupt(`pax global header at offset ${offset - 512} sets "${key}" for every later member`);
         if (rec.comment !== undefined) this.handler.globalComment?.(rec.comment);
+        if (rec.attributes) this.handler.globalAttributes?.([...rec.attributes].sort());
         this.entryOffset = -1;
       } else this.pax = rec;
     }

@@ -2,12 +2,14 @@
  * Hostile tar headers, end to end through the built CLI: pax and GNU extensions used to disguise names and
  * sizes, broken framing, checksums, base-256 numbers, sparse entries, data after the end, header-only archives.
  */
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rawPaxEntry, rawTar, rawTarEntry, rawTarHeader, TAR_END } from '../helpers/archives.js';
+import { makeTar, rawPaxEntry, rawTar, rawTarEntry, rawTarHeader, TAR_END } from '../helpers/archives.js';
+import { writeFiles } from '../helpers/git.js';
+import { restoredAttribute } from '../../src/scan/tar.js';
 import { tempDir } from '../helpers/tmp.js';
-import { baseEntries, expectError, expectFindings, LONG_PATH, makeFixtureRepo, PREFIX, runCli, writePkgTar, type Fixture } from './helpers.js';
+import { baseEntries, expectError, expectFindings, FILES, LONG_PATH, makeFixtureRepo, PREFIX, runCli, writePkgTar, type Fixture } from './helpers.js';
 
 const dir = tempDir('distdiff-hostile-headers-');
 const cache = join(dir, 'cache');
@@ -230,6 +232,58 @@ describe.concurrent('hostile tar headers', () => {
       ['DUPLICATE_ENTRY', 'high', 'configure'],
       ['SOURCE_MODIFIED', 'critical', 'configure'],
     ]);
+  });
+
+  // Red team 15: bsdtar (libarchive) run as root restores a pax header's extended attributes, ACLs and file flags by
+  // default (GNU tar with --xattrs/--acls); the content of configure is git's, so nothing else differs, and before this
+  // check the archive was IDENTICAL, exit 0, while extracting it gave configure the capabilities of a setuid-root file.
+  it('configure, identical to git, with a security.capability xattr (cap_setuid): EXTENDED_ATTRIBUTES high, exit 1', async () => {
+    const cap = Buffer.from('0100000280000000000000000000000000000000', 'hex'); // VFS_CAP_REVISION_2, effective, CAP_SETUID
+    const r = await run([rawPaxEntry({ 'SCHILY.xattr.security.capability': cap }), rawTarEntry(P('configure'), FILES.configure![0], { mode: 0o755 })], ['configure']);
+    expect(r.code).toBe(1);
+    expectFindings(r, [['EXTENDED_ATTRIBUTES', 'high', 'configure']]);
+    expect(r.json!.findings[0]!.evidence).toEqual({ attributes: ['xattr security.capability'] });
+    // libarchive's own spelling (URL-encoded name), an ACL and a file flag on README
+    const r2 = await run([rawPaxEntry({ 'LIBARCHIVE.xattr.trusted%2Eoverlay': 'y', 'SCHILY.acl.access': 'user::rw-,user:nobody:rwx,group::r--,mask::rwx,other::r--', 'SCHILY.fflags': 'schg' }), rawTarEntry(P('README'), FILES.README![0])], ['README']);
+    expectFindings(r2, [['EXTENDED_ATTRIBUTES', 'high', 'README']]);
+    expect(r2.json!.findings[0]!.evidence).toEqual({ attributes: ['acl access', 'fflags', 'xattr trusted.overlay'] });
+  });
+
+  it('a pax global header setting an ACL for every later member: EXTENDED_ATTRIBUTES high for the archive', async () => {
+    const file = join(dir, `global-${++n}.tar`);
+    writeFileSync(file, rawTar(rawPaxEntry({ 'SCHILY.acl.default': 'user:nobody:rwx' }, true), ...baseEntries()));
+    const g = await cli(file);
+    expectFindings(g, [['EXTENDED_ATTRIBUTES', 'high', '']]);
+    expect(g.json!.findings[0]!.evidence).toEqual({ attributes: ['acl default'], global: true });
+  });
+
+  it('made by GNU tar (--pax-option): an ACL is high; user.* and com.apple.* attributes alone are not reported', async () => {
+    const tree = join(dir, `gnu-${++n}`);
+    writeFiles(join(tree, PREFIX), Object.fromEntries(Object.entries(FILES).map(([p, [c]]) => [p, c])));
+    chmodSync(join(tree, PREFIX, 'configure'), 0o755);
+    const benign = makeTar(join(tree, PREFIX), { format: 'pax', args: ['--pax-option=SCHILY.xattr.user.note:=x,SCHILY.xattr.com.apple.provenance:=y'] });
+    const b = await cli(benign);
+    expect(b.code).toBe(0);
+    expectFindings(b, []);
+    const acl = makeTar(join(tree, PREFIX), { format: 'pax', args: ['--pax-option=SCHILY.xattr.user.note:=x,SCHILY.acl.access:=user:nobody:rwx'] });
+    const a = await cli(acl);
+    expect(a.code).toBe(1);
+    // every member gets the record: one finding per file and directory
+    expect(new Set(a.json!.findings.map((f) => `${f.code} ${f.severity}`))).toEqual(new Set(['EXTENDED_ATTRIBUTES high']));
+    expect(a.json!.findings.map((f) => f.path)).toContain('configure');
+    expect(a.json!.findings.find((f) => f.path === 'configure')!.evidence).toEqual({ attributes: ['acl access'] });
+  });
+
+  it('restoredAttribute: which pax keywords an extractor restores', () => {
+    expect(restoredAttribute('SCHILY.xattr.security.capability')).toBe('xattr security.capability');
+    expect(restoredAttribute('LIBARCHIVE.xattr.security%2Eselinux')).toBe('xattr security.selinux');
+    expect(restoredAttribute('RHT.security.selinux')).toBe('xattr security.selinux');
+    expect(restoredAttribute('SCHILY.xattr.system.posix_acl_access')).toBe('xattr system.posix_acl_access');
+    expect(restoredAttribute('SCHILY.acl.ace')).toBe('acl ace');
+    expect(restoredAttribute('SCHILY.fflags')).toBe('fflags');
+    for (const k of ['SCHILY.xattr.user.note', 'LIBARCHIVE.xattr.com.apple.quarantine', 'SCHILY.dev', 'SCHILY.ino', 'SCHILY.nlink', 'LIBARCHIVE.creationtime', 'mtime', 'atime', 'ctime', 'uname', 'comment']) {
+      expect(restoredAttribute(k), k).toBeUndefined();
+    }
   });
 
   it('an archive that is nothing but extended headers: exit 2', async () => {
