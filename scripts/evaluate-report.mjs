@@ -23,8 +23,8 @@ const releases = readFileSync(releasesFile, 'utf8')
     const [id, kind, spec, repo, tag] = l.split('\t');
     return { id, kind, spec, repo, tag };
   });
-// notes: id<TAB>glob-or-code<TAB>why   (id '*' = every release)
-const notes = (read(join(root, 'scripts/evaluate-notes.tsv')) ?? '')
+// notes: id<TAB>glob-or-code<TAB>why   (id '*' = every release). DISTDIFF_EVAL_NOTES names another notes file (tests).
+const notes = (read(process.env.DISTDIFF_EVAL_NOTES || join(root, 'scripts/evaluate-notes.tsv')) ?? '')
   .split('\n')
   .filter((l) => l && !l.startsWith('#'))
   .map((l) => {
@@ -32,11 +32,15 @@ const notes = (read(join(root, 'scripts/evaluate-notes.tsv')) ?? '')
     return { id, what, why };
   });
 const globRe = (g) => new RegExp('^' + g.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*/g, '\u0000').replace(/\*/g, '[^/]*').replace(/\u0000/g, '.*') + '$');
+// A release's own notes first, in file order, then the notes for every release: a general note (`*	lib/**`, gnulib's
+// lib/ copies) must not answer for a file its release explains itself (libidn2's lib/idn2.h, perl's lib/Try/Tiny.pm
+// were given the gnulib reason because the '*' line came first in the file).
 function why(id, f) {
-  for (const n of notes) {
-    if (n.id !== '*' && n.id !== id) continue;
-    if (n.what === f.code || globRe(n.what).test(f.path) || n.what === `${f.code}:${f.path}`) return n.why;
-  }
+  for (const own of [true, false])
+    for (const n of notes) {
+      if (own ? n.id !== id : n.id !== '*') continue;
+      if (n.what === f.code || globRe(n.what).test(f.path) || n.what === `${f.code}:${f.path}`) return n.why;
+    }
   return undefined;
 }
 const dirOf = (p) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '.');

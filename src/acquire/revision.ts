@@ -36,11 +36,23 @@ const REPACK = /(?:[+~.](?:dfsg|ds|repack)(?:\.?\d+)?)+$/i;
 const NOT_VERSION = /[-_.](src|source|sources|dist|full)$/i;
 const VERSION_AT_END = /^(?:(.*?)[-_])?v?(\d+(?:[._]\d+)*(?:[a-z]\d*|[-.~]?(?:rc|alpha|beta|pre|dev)\.?\d*)?)$/i;
 
-/** Project name and version from archive file names / top-level directories (first that yields a version). */
+/**
+ * Project name and version from archive file names / top-level directories (first that yields a version). A Debian
+ * orig tarball is named SOURCE_UPSTREAMVERSION.orig.tar.*: a source name may end in digits after a hyphen
+ * (`libtasn1-6_4.19.0.orig.tar.gz`, `libsigc++-2.0_2.12.0.orig.tar.xz`) and an upstream version never holds `_`
+ * (Debian policy 5.6.12), so such a name is split at its last `_` first — read as a whole, `6_4.19.0` was the version.
+ */
 export function extractRelease(names: string[]): { project?: string; version?: string } {
   for (const raw of names) {
     let base = raw.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? '';
-    base = base.replace(ARCHIVE_EXT, '').replace(DEBIAN_ORIG, '').replace(REPACK, '').replace(NOT_VERSION, '');
+    base = base.replace(ARCHIVE_EXT, '');
+    const orig = DEBIAN_ORIG.test(base);
+    base = base.replace(DEBIAN_ORIG, '').replace(REPACK, '').replace(NOT_VERSION, '');
+    const cut = orig ? base.lastIndexOf('_') : -1;
+    if (cut > 0) {
+      const d = VERSION_AT_END.exec(base.slice(cut + 1));
+      if (d && d[2] && !d[1]) return { project: base.slice(0, cut), version: d[2] };
+    }
     const m = VERSION_AT_END.exec(base);
     if (m && m[2]) {
       const project = m[1] ? m[1].replace(/[-_.]+$/, '') : undefined;

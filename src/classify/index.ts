@@ -55,6 +55,7 @@ import { mooppClassifier } from './moopp.js';
 import { prototypesClassifier } from './prototypes.js';
 import { derivedInputsPostPass } from './derived-inputs.js';
 import { potTraceClassifier } from './pot-trace.js';
+import { distRenameClassifier } from './dist-rename.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -119,6 +120,8 @@ import { potTraceClassifier } from './pot-trace.js';
  * 3h'''''. release-report — a report a tracked release script prints (curl's docs/RELEASE-TOOLS.md by
  *                  scripts/release-tools.sh): its here-documents with the version, tag and timestamp checked, and
  *                  Debian version strings for the packages it names.
+ * 3i. dist-rename — X shipped as the tracked X.dist, renamed by the tracked dist-hook that removes every *.dist from
+ *                  the distribution and copies each to its name without .dist (curl's, c-ares' Makefile.am).
  * 4. line-endings — tracked files equal after CRLF→LF (exact, so before the heuristics below).
  * 5. log-derived  — THANKS/AUTHORS/ChangeLog/CHANGES/NEWS rendered from git log: lines traced to the
  *                  template and the history, the commits since the previous tag found in the file;
@@ -165,6 +168,7 @@ export const CLASSIFIERS: Classifier[] = [
   templateFillClassifier,
   echoScriptClassifier,
   releaseReportClassifier,
+  distRenameClassifier,
   lineEndingsClassifier,
   logDerivedClassifier,
   changelogClassifier,

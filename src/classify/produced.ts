@@ -8,7 +8,8 @@
  *                 Verified by substituting: nothing else may differ, and the values are data (letters, digits,
  *                 spaces and . _ + ~ : / , @ = -), never quotes, $, ;, |, & or backquotes — and each is one the
  *                 release fills in (valuesFromRelease: the version or tag, the version's numbers or its
- *                 MAJOR*10000+MINOR*100+MICRO / 0xMMmmpp encodings, a date near the tag, a directory or prefix
+ *                 MAJOR*10000+MINOR*100+MICRO / 0xMMmmpp encodings or the one configure.ac's printf spells
+ *                 (printfEncodings: libidn2's 0x%02x%02x%04x), a date near the tag, a directory or prefix
  *                 placeholder's absolute path, `git describe` of the revision (checked against the repository)
  *                 after a literal, or a literal of the tracked configure.ac/CMakeLists.txt/meson.build).
  *   generator     parser, scanner and table generators whose header names the source: bison ("A Bison
@@ -255,6 +256,37 @@ export function versionNumbers(version: string): { encoded: string[]; parts: str
   return { encoded, parts: [m[1]!, m[2]!, ...(m[3] !== undefined ? [m[3]] : [])] };
 }
 
+/** A printf format of only conversions of the version's numbers, after an optional 0x: `0x%02x%02x%04x`. */
+const NUMBER_FORMAT = /^(?:0x)?(?:%0?\d{0,2}[xXd]){2,3}$/;
+
+/**
+ * The version numbers as the tracked build configuration's own printf encodes them (libidn2's configure.ac:
+ * `AC_SUBST([NUMBER_VERSION], [\`printf '0x%02x%02x%04x' $MAJOR_VERSION $MINOR_VERSION $PATCH_VERSION\`])` gives
+ * 0x02030003 for 2.3.3, which neither fixed encoding of versionNumbers is): every quoted printf format made only of
+ * two or three %x/%X/%d conversions (zero-padded widths allowed) after an optional literal 0x, applied to MAJOR,
+ * MINOR and MICRO (0 when the version has two numbers). The format is the configuration's, the numbers the
+ * release's: a tamperer picks neither.
+ */
+export function printfEncodings(version: string, config: string): string[] {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])/.exec(version);
+  if (!m) return [];
+  const nums = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const out = new Set<string>();
+  for (const p of config.matchAll(/\bprintf\s+(['"])([^'"\n]{2,40})\1/g)) {
+    const fmt = p[2]!;
+    if (!NUMBER_FORMAT.test(fmt)) continue;
+    let i = 0;
+    out.add(
+      fmt.replace(/%(0?)(\d{0,2})([xXd])/g, (_, zero: string, width: string, conv: string) => {
+        const n = nums[i++]!;
+        const text = conv === 'd' ? String(n) : conv === 'X' ? n.toString(16).toUpperCase() : n.toString(16);
+        return width ? text.padStart(Number(width), zero ? '0' : ' ') : text;
+      }),
+    );
+  }
+  return [...out];
+}
+
 /** `git describe`'s form, TAG-N-gID, at the end of a value: the tag (with whatever stands before it) and N and ID. */
 const DESCRIBE = /^(.*?)-(\d+)-g([0-9a-f]{4,40})$/;
 
@@ -290,7 +322,8 @@ const DATE_DAYS = 60;
  * Whether each value is one a release fills in, not one a tamperer picked (issue 11, "tampering that passes":
  * `CFLAGS = @CFLAGS@` shipped as `CFLAGS = -O2 -fno-stack-protector`, `URL = @URL@` as another host): the
  * release version or tag (a `-`/`+`/`~` suffix allowed), for a placeholder whose name has a version word
- * (versionWords) the version encoded as a number (versionNumbers) or, when the name also has a MAJOR/MINOR/MICRO/PATCH
+ * (versionWords) the version encoded as a number (versionNumbers, or the configuration's own printf format of its
+ * numbers: printfEncodings) or, when the name also has a MAJOR/MINOR/MICRO/PATCH
  * word, that number of the version, a date within 60 days of the tag's
  * commit, for a placeholder naming a directory or the prefix the path a configure run gives it (dirValue: the
  * maintainer's `@abs_srcdir@` ending with the output's directory, `@prefix@` /usr/local), `git describe` of the revision (`described`, from describedValues) after a literal of the
@@ -308,13 +341,14 @@ export function valuesFromRelease(
   const when = revision.date ? Date.parse(revision.date) : NaN;
   const versions = [revision.version, revision.tag?.replace(/^v(?=\d)/, ''), revision.tag].filter((v): v is string => !!v);
   const numbers = versionNumbers(revision.version ?? '');
+  const encodings = [...numbers.encoded, ...printfEncodings(revision.version ?? '', config)];
   const literal = (v: string) => new RegExp(`(?<![\\w.@/-])${escapeRe(v)}(?![\\w.@/-])`).test(config);
   return Object.entries(values).every(([name, v]) => {
     if (v === '') return false;
     if (versions.some((r) => v === r || (v.startsWith(r) && /^[-+~][\w.]+$/.test(v.slice(r.length))))) return true;
     // the version's numbers only for a placeholder named for the version (red team 13: any placeholder took them)
     const words = versionWords(name);
-    if (words.version && numbers.encoded.some((e) => e.toLowerCase() === v.toLowerCase())) return true;
+    if (words.version && encodings.some((e) => e.toLowerCase() === v.toLowerCase())) return true;
     if (words.version && words.part !== undefined && numbers.parts[words.part] === v) return true;
     const before = described.get(v);
     if (before !== undefined && (before === '' || literal(before))) return true;

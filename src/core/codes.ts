@@ -126,9 +126,9 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "A tarball-only file whose content is byte-identical to a file git tracks at another path, and that keeps the file's role: a copy that is not code or a build file (README.md → README), or a code or build file with the source's base name (or the source's minus an extension: Makefile.dist → Makefile) copied from code, not made executable, and not taken out of a test, fixture or example directory. A tracked test file shipped again where the build compiles, links or runs it (testdata/hook.go.txt → hook.go) stays TARBALL_ONLY_UNEXPLAINED.",
+      "A tarball-only file whose content is byte-identical to a file git tracks at another path, and that keeps the file's role: a copy that is not code or a build file (README.md → README), or a code or build file with the source's base name (or the source's minus an extension: Makefile.dist → Makefile) copied from code, not made executable, and not taken out of a test, fixture or example directory. A tracked test file shipped again where the build compiles, links or runs it (testdata/hook.go.txt → hook.go) stays TARBALL_ONLY_UNEXPLAINED. Also X made from the tracked X.dist (code or not) by the release's own dist-hook, a tracked Makefile.am rule that removes every *.dist from the distribution and copies each tracked one to its name without .dist (curl's and c-ares' idiom: c-ares' include/ares_build.h), X.dist itself not shipped.",
     docs: anchor('COPY_OF_TRACKED'),
-    message: (e) => `identical to ${e.source} in git`,
+    message: (e) => `identical to ${e.source} in git${e.rule ? `, renamed to this name by the dist-hook of ${e.rule}` : ''}`,
   },
 
   DUPLICATE_ENTRY: {

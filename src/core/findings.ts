@@ -102,7 +102,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap' | 'script'; script?: string; rewrites: SubmoduleRewrite[]; local?: GnulibLocal };
   /** A tarball file that maps to a file of a submodule's pinned tree but differs from it beyond the listed rewrites. */
   SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal };
-  COPY_OF_TRACKED: { source: string };
+  /** rule: the tracked makefile rule that put it there (`Makefile.am:31`, a dist-hook renaming X.dist to X: src/classify/dist-rename.ts). */
+  COPY_OF_TRACKED: { source: string; rule?: string };
   REPO_METADATA_NOT_SHIPPED: { kind: 'git' | 'ci' | 'editor' | 'lint' };
 
   // ---- archive anomalies: AnomalyEvidence (core/types.ts), the evidence as scan and compare produce it ----

@@ -18,7 +18,7 @@
  *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
  *                cut, grep, head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
  *                no --output, -c, -C, --ext-diff, --textconv); mv and rm only on the target or a temporary
- *                name beside it. An awk program (inline or `-f` a tracked file) that calls system(), pipes
+ *                name beside it; cp of one relative source (options -p, -f only) onto the target or such a name. An awk program (inline or `-f` a tracked file) that calls system(), pipes
  *                (`| getline`, `print … |`) or redirects its print; a sed script with in-place editing, a
  *                script file, or an e/w/r/R/W command or flag; a redirection to anything but the target, a
  *                temporary name beside it or /dev/null; `$(…)` command substitution, a command named by a
@@ -213,6 +213,16 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
       use.tools.add('git');
       use.asksGit = true;
       return;
+    }
+    if (name === 'cp') {
+      // `cp [-p|-f] SOURCE TARGET` (libidn2's doc/Makefile.am: `example-toascii.c: $(top_srcdir)/examples/example-toascii.c`
+      // / `cp $< $@`): one relative source — in the sandbox only the tracked tree is there — onto the target or a
+      // temporary name beside it; no other option (-r, -L, --parents, -t …), no absolute source
+      const files = args.filter((a) => !/^-[pf]+$/.test(a));
+      if (files.length === 2 && !files[0]!.startsWith('-') && !files[0]!.startsWith('/') && files[0] !== '\u0000' && targetish(files[1]!)) {
+        use.tools.add('cp');
+        return;
+      }
     }
     if (name === 'mv' || name === 'rm') {
       const files = args.filter((a) => !/^-[fv]+$/.test(a));

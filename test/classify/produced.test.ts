@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFilesInput, describedValues, embeddedCopy, versionWords, generatorSource, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { configFilesInput, describedValues, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
 import { gitHistory } from '../../src/git/history.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -122,6 +122,38 @@ describe('files produced from tracked sources (issue 11 d)', () => {
       how: 'substitution', source: 'libxml.spec.in', substitutions: { '@VERSION@': '2.9.14', '@LIBXML_MAJOR_VERSION@': '2', '@LIBXML_MINOR_VERSION@': '9' },
     });
     expect(await run('Version: 2.9.14\nSource: https://download.gnome.org/sources/libxml2/2.9.evil.net/x.tar.xz\n')).toBeUndefined();
+  });
+  // libidn2 2.3.3's lib/idn2.h from the tracked lib/idn2.h.in: configure.ac encodes the version with its own printf
+  // (0x%02x%02x%04x → 0x02030003), neither fixed encoding; libtasn1's 0x%02x%02x%02x is the fixed 0xMMmmpp one.
+  const IDN2_AC =
+    "AC_INIT([libidn2], [2.3.3])\nAC_SUBST([MAJOR_VERSION], [`echo $PACKAGE_VERSION|cut -d'.' -f1`])\n" +
+    "AC_SUBST([NUMBER_VERSION], [`printf '0x%02x%02x%04x' $MAJOR_VERSION $MINOR_VERSION $PATCH_VERSION`])\nAC_CONFIG_FILES([lib/idn2.h])\n";
+  it("the version as the configuration's own printf encodes it (libidn2's 0x%02x%02x%04x)", () => {
+    expect(printfEncodings('2.3.3', IDN2_AC)).toEqual(['0x02030003']);
+    expect(printfEncodings('4.19.0', "printf '0x%02x%02x%02x' $A $B $C")).toEqual(['0x041300']);
+    expect(printfEncodings('4.19', 'printf "%d%02d%02d" $A $B $C')).toEqual(['41900']);
+    // not a format of the version's numbers alone: text around the conversions, one conversion, a string conversion
+    expect(printfEncodings('2.3.3', "printf 'v%d.%d' $A $B; printf '%04x' $A; printf '%s%s' $A $B; printf '0x%02x%02x%04x%02x' 1 2 3 4")).toEqual([]);
+    const rev = { version: '2.3.3', tag: 'v2.3.3' };
+    expect(valuesFromRelease({ '@NUMBER_VERSION@': '0x02030003' }, rev, IDN2_AC)).toBe(true);
+    // tampered twins: another number in that form; the same number where configure.ac has no such printf; the
+    // encoding under a name that is no version's
+    expect(valuesFromRelease({ '@NUMBER_VERSION@': '0x02030004' }, rev, IDN2_AC)).toBe(false);
+    expect(valuesFromRelease({ '@NUMBER_VERSION@': '0x02030003' }, rev, 'AC_INIT([libidn2], [2.3.3])\n')).toBe(false);
+    expect(valuesFromRelease({ '@MAX_LABEL@': '0x02030003' }, rev, IDN2_AC)).toBe(false);
+  });
+  it('the classifier explains lib/idn2.h by substitution; a header whose version number is changed stays unexplained', async () => {
+    const tpl = '#ifndef IDN2_H\n# define IDN2_VERSION "@VERSION@"\n# define IDN2_VERSION_NUMBER @NUMBER_VERSION@\n# define IDN2_VERSION_MAJOR @MAJOR_VERSION@\n#endif\n';
+    const git = { 'configure.ac': IDN2_AC, 'lib/idn2.h.in': tpl };
+    const run = async (h: string) => {
+      const ctx = makeCtx({ revision: { version: '2.3.3', tag: 'v2.3.3' }, git, tarball: { ...git, 'lib/idn2.h': h } });
+      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'lib/idn2.h')!, ctx);
+    };
+    const shipped = (n: string) => `#ifndef IDN2_H\n# define IDN2_VERSION "2.3.3"\n# define IDN2_VERSION_NUMBER ${n}\n# define IDN2_VERSION_MAJOR 2\n#endif\n`;
+    expect((await run(shipped('0x02030003')))?.evidence).toEqual({
+      how: 'substitution', source: 'lib/idn2.h.in', substitutions: { '@VERSION@': '2.3.3', '@NUMBER_VERSION@': '0x02030003', '@MAJOR_VERSION@': '2' },
+    });
+    expect(await run(shipped('0x02040000'))).toBeUndefined();
   });
   it('generator headers naming a tracked source', () => {
     const git = new Set(['src/parse-gram.y', 'src/css.l', 'lib/iconv_open-aix.gperf', 'less.hlp']);

@@ -19,6 +19,12 @@ describe('extractVersion', () => {
     [['foo_1.2.3.dfsg.orig.tar.gz'], '1.2.3'],
     [['foo_1.2.3+ds.orig.tar.gz'], '1.2.3'],
     [['foo_1.2.3.orig-docs.tar.gz'], '1.2.3'],
+    // a Debian source name ending in -DIGITS: split at the last '_' (libtasn1-6_4.19.0 read as a whole gave 6_4.19.0)
+    [['libtasn1-6_4.19.0.orig.tar.gz', 'libtasn1-4.19.0/'], '4.19.0'],
+    [['libsigc++-2.0_2.12.0.orig.tar.xz'], '2.12.0'],
+    [['db5.3_5.3.28+dfsg2.orig.tar.xz'], '5.3.28'],
+    // not a Debian orig name: '_' may separate a version's numbers (c-ares' cares-1_18_1)
+    [['cares-1_18_1.tar.gz'], '1_18_1'],
     [['bar-3.3a.tar.bz2'], '3.3a'],
     [['3.3a'], '3.3a'],
     [['v1.4.0.tar.gz'], '1.4.0'],
@@ -35,6 +41,7 @@ describe('extractVersion', () => {
   it('returns the project name before the version', () => {
     expect(extractRelease(['c-ares-1.18.1.tar.gz'])).toEqual({ project: 'c-ares', version: '1.18.1' });
     expect(extractRelease(['foo_1.2.3+dfsg.orig.tar.xz'])).toEqual({ project: 'foo', version: '1.2.3' });
+    expect(extractRelease(['libtasn1-6_4.19.0.orig.tar.gz'])).toEqual({ project: 'libtasn1-6', version: '4.19.0' });
     expect(extractRelease(['3.3a'])).toEqual({ version: '3.3a' });
   });
 });

@@ -60,6 +60,9 @@ gen.h: gen.sh
 
 tab.h: mktab.c
 	$(CC) -o mktab $(srcdir)/mktab.c && ./mktab > $@
+
+example-copy.c: $(top_srcdir)/examples/example.c
+	cp $< $@
 `;
 const FILES = {
   'configure.ac': 'AC_INIT([demo], [1.0], [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_OUTPUT\n',
@@ -70,11 +73,13 @@ const FILES = {
   'gen.sh': { content: '#!/bin/sh\necho "#define GENERATED 1"\n', executable: true },
   'mktab.c': '#include <stdio.h>\nint main(void) { puts("#define TAB 1"); return 0; }\n',
   'demo.c': '#include "codes.h"\nint demo(void) { return 42; }\n',
+  // libidn2's doc/Makefile.am copies its examples with `cp $< $@`: a C file the rule writes, not a copy by content alone
+  'examples/example.c': '#include <stdio.h>\nint main(void) { return puts("example") < 0; }\n',
   // A hand-written Makefile.in (no Makefile.am beside it): configure's @SED@ and @srcdir@ in its recipe.
   'lib/Makefile.in': 'srcdir = @srcdir@\n\nnames.h: $(srcdir)/names.txt\n\t@SED@ -e \'s/^\\([a-z]*\\) \\([0-9]*\\)$$/#define NAME_\\1 \\2/\' $(srcdir)/names.txt > $@-t && mv $@-t $@\n',
   'lib/names.txt': 'alpha 1\nbeta 2\n',
 };
-const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib';
+const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c';
 
 beforeAll(() => {
   const repo = makeRepo(repoDir);
@@ -83,7 +88,7 @@ beforeAll(() => {
   commit = repo.commit(FILES);
   repo.tag('v1.0', { message: 'demo 1.0' });
   // The maintainer's process: autoconf, then the real make running the Makefile.am's rules in the checkout.
-  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
+  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
   ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', `autoconf && ${make} && mkdir demo-1.0 && cp -pR ${SHIPPED} demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0`));
 }, 120_000);
 
@@ -147,7 +152,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
   it('the same release without the two files of unreplayable rules passes the default gate', async () => {
     const r = await run(tampered((d) => ['gen.h', 'tab.h'].forEach((p) => rmSync(join(d, p)))));
     expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
-    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'codes.h', 'datestamp', 'lib/names.h']);
+    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'codes.h', 'datestamp', 'example-copy.c', 'lib/names.h']);
+    expect(at(r.findings, 'example-copy.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', line: 27, commands: ['cp ./examples/example.c example-copy.c'] } });
     expect(r.verdict).not.toBe('different');
   }, 120_000);
 
@@ -157,6 +163,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
       ['codes.h', (s) => s.replace('"Timeout"', '"Timeout; see https://evil.example.invalid"'), '+  "Timeout; see https://evil.example.invalid",'],
       ['FooBar', () => '#include "demo/../../etc/evil.h"\n', '+#include "demo/../../etc/evil.h"'],
       ['datestamp', () => '1700000000\n', '+1700000000'],
+      // the copied C file gaining a constructor: not what `cp` of the tracked example writes
+      ['example-copy.c', (s) => `${s}__attribute__((constructor)) static void p(void) { system("id"); }\n`, '+__attribute__((constructor)) static void p(void) { system("id"); }'],
     ];
     for (const [path, edit, line] of edits) {
       const r = await run(tampered((d) => editFile(d, path, edit)));
@@ -197,6 +205,14 @@ describe('checkRecipe', () => {
     expect(checkRecipe(["sed -i s/a/b/ Makefile.am"], 'x', read)).toEqual({ kind: 'sed-script', args: { problem: 'in-place' } });
     expect(checkRecipe(['rm -f Makefile.am'], 'x', read)).toEqual({ kind: 'command', args: { command: 'rm' } });
     expect(checkRecipe(['cat a < b > x'], 'x', read)).toMatchObject({ kind: 'syntax', args: { construct: 'tokenizer' } });
+    // cp: one relative source onto the target (libidn2's `cp $< $@`), nothing else
+    expect(checkRecipe(['cp ../examples/example-toascii.c example-toascii.c'], 'example-toascii.c', read)).toEqual({ tools: new Set(['cp']), asksGit: false });
+    expect(checkRecipe(['cp -p a.c x.tmp && mv x.tmp x'], 'x', read)).toEqual({ tools: new Set(['cp']), asksGit: false });
+    expect(checkRecipe(['cp a.c other.c'], 'x', read)).toEqual({ kind: 'command', args: { command: 'cp' } });
+    expect(checkRecipe(['cp /etc/passwd x'], 'x', read)).toEqual({ kind: 'command', args: { command: 'cp' } });
+    expect(checkRecipe(['cp -r dir x'], 'x', read)).toEqual({ kind: 'command', args: { command: 'cp' } });
+    expect(checkRecipe(['cp a.c b.c x'], 'x', read)).toEqual({ kind: 'command', args: { command: 'cp' } });
+    expect(checkRecipe(['cp -t x a.c'], 'x', read)).toEqual({ kind: 'command', args: { command: 'cp' } });
   });
 });
 
