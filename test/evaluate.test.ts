@@ -45,7 +45,7 @@ describe('evaluate-report', () => {
     expect(md).toContain('**2 releases run, 1 exit 0, 1 with nothing at high or critical.**');
     expect(md).toContain('| proj-1.0 | autotools | **1** | different | 5/2/0 | 0/5/0/0/0 | v1.0 | 1.5 s |');
     expect(md).toContain('| clean-2.0 | autotools | 0 | explained | 0/2/0 | 0/0/0/0/0 | v1.0 | 1.5 s |');
-    expect(md).toContain('| missing-3 | — | — | not run (archive or clone unavailable) | | | |');
+    expect(md).toContain('| missing-3 | — | — | not run: no result in this run\'s output (archive or clone unavailable, or the run stopped before it) | | | |');
     expect(md).toContain('- **high TARBALL_ONLY_UNEXPLAINED** (5)');
     expect(md).toContain('  - `po/`: `a.x`, `b.x`, `c.x`, `d.x` — *why:* not yet analysed');
     expect(md).toMatch(/ {2}- `THANKS` — not in git \(3 bytes\) — \*why:\* generated from THANKS\.in/);
