@@ -8,15 +8,18 @@
  *
  * The view is what a checkout of the tag shows git, and nothing else: a git directory of our own (HEAD = the
  * commit, detached; packed-refs = the repository's tags, peeled; objects borrowed read-only through
- * objects/info/alternates) named by a `.git` file at the top of the scratch tree. The real git of this machine
- * runs inside the bubblewrap sandbox, like the generators, with the view and the repository's object directories
- * mounted read-only. It is offered only when a configure.ac's esyscmd commands name `git` or run a tracked script
+ * objects/info/alternates) that is the `.git` directory at the top of the scratch tree, as in a maintainer's
+ * clone — a configure.ac may test for a directory (libnl 3.7.0: `[ -d ./.git/ ] && [ "$(readlink -f ./.git/)" =
+ * "$(readlink -f "$(git rev-parse --git-dir)")" ] && git rev-parse --verify -q HEAD`; a `gitdir:` file fails that
+ * test and left its LIBNL_GIT_SHA empty). The real git of this machine runs inside the bubblewrap sandbox, like the
+ * generators, with the view (mounted read-only at its place in the tree, ./sandbox.ts) and the repository's object
+ * directories mounted read-only. It is offered only when a configure.ac's esyscmd commands name `git` or run a tracked script
  * that calls `git describe`, `git rev-parse`, `git log` or `git rev-list`; every other release regenerates exactly
  * as before. Nothing is normalised: the output is compared byte for byte, so a configure whose version strings
  * or revision the tag's git does not give still differs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** The repository and the revision the scratch tree was written from. */
@@ -61,12 +64,14 @@ function objectDirs(gitDir: string): string[] {
 }
 
 /**
- * Writes the view under `viewDir` and the `.git` file naming it at the top of `scratch`; returns the host paths
- * the sandbox must mount read-only and the number of tags, or undefined when the repository's tags cannot be
+ * Writes the view as the `.git` directory at the top of `scratch`; returns the host paths the sandbox must mount
+ * read-only — the object directories; the view itself is `viewMounts` of the tree a command runs in (a copy of
+ * `scratch` carries its own copy) — and the number of tags, or undefined when the repository's tags cannot be
  * listed or the scratch tree already has a `.git` (a tarball-only file of that name is never replaced).
  */
-export function writeGitView(checkout: GitCheckout, viewDir: string, scratch: string): { mounts: string[]; tags: number } | undefined {
-  if (existsSync(join(scratch, '.git'))) return undefined;
+export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: string[]; tags: number } | undefined {
+  const viewDir = join(scratch, '.git');
+  if (existsSync(viewDir)) return undefined;
   let refs: string;
   try {
     refs = execFileSync('git', ['--git-dir', checkout.gitDir, 'for-each-ref', '--format=%(objectname) %(refname)%0a^%(*objectname)', 'refs/tags'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -83,6 +88,11 @@ export function writeGitView(checkout: GitCheckout, viewDir: string, scratch: st
   writeFileSync(join(viewDir, 'config'), `[core]\n\trepositoryformatversion = ${sha256 ? 1 : 0}\n\tbare = false\n${sha256 ? '[extensions]\n\tobjectformat = sha256\n' : ''}`);
   writeFileSync(join(viewDir, 'objects', 'info', 'alternates'), objects.map((d) => `${d}\n`).join(''));
   writeFileSync(join(viewDir, 'packed-refs'), ['# pack-refs with: peeled fully-peeled sorted ', ...packed].join('\n') + '\n');
-  writeFileSync(join(scratch, '.git'), `gitdir: ${viewDir}\n`);
-  return { mounts: [viewDir, ...objects], tags: packed.filter((l) => !l.startsWith('^')).length };
+  return { mounts: objects, tags: packed.filter((l) => !l.startsWith('^')).length };
+}
+
+/** The read-only mounts for a sandboxed command run in `tree` (the scratch tree or a copy of it) that sees the view. */
+export function viewMounts(view: { mounts: string[] }, tree: string): string[] {
+  const own = join(tree, '.git');
+  return [...(existsSync(own) && statSync(own).isDirectory() ? [own] : []), ...view.mounts];
 }

@@ -38,7 +38,7 @@ import type { HashAlgo, TreeEntry } from '../core/types.js';
 import type { NotReplayed, ReplayRefusal } from '../core/regeneration.js';
 import { blobId } from '../scan/blob-id.js';
 import { runMakeCommands } from './autotest.js';
-import { writeGitView, type GitCheckout } from './git-view.js';
+import { viewMounts, writeGitView, type GitCheckout } from './git-view.js';
 import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type Makefile, type ResolvedRule } from '../util/makefile.js';
 import { shellTokens, type ShellToken } from '../util/shell-tokens.js';
 import { runSandboxed, type SandboxLimits } from './sandbox.js';
@@ -482,7 +482,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       return a.origin.get(rel) === 'git' && !a.placeholders.has(rel);
     },
   });
-  const view = todo.some((p) => p.use.asksGit) && a.checkout ? writeGitView(a.checkout, join(a.work, 'git'), tree) : undefined;
+  const view = todo.some((p) => p.use.asksGit) && a.checkout ? writeGitView(a.checkout, tree) : undefined;
   const versions = await toolVersions(a, tree, new Set(todo.flatMap((p) => [...p.use.tools])));
   const done = new Map<string, RegeneratedOutput>();
   const run = async (p: ReplayPlan): Promise<RegeneratedOutput> => {
@@ -491,7 +491,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     for (const pre of p.madeFirst) await run(plans.get(pre)!);
     const out = join(tree, p.path);
     rmSync(out, { force: true });
-    const failure = await runMakeCommands({ bwrap: a.bwrap, scratch: tree, ...(a.limits ? { limits: a.limits } : {}) }, p.am.dir, p.rule.commands, [], p.use.asksGit && view ? view.mounts : []);
+    const failure = await runMakeCommands({ bwrap: a.bwrap, scratch: tree, ...(a.limits ? { limits: a.limits } : {}) }, p.am.dir, p.rule.commands, [], p.use.asksGit && view ? viewMounts(view, tree) : []);
     let made: Buffer | undefined;
     try {
       if (existsSync(out) && lstatSync(out).isFile()) made = readFileSync(out);

@@ -39,7 +39,7 @@ import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
-import { esyscmdAsksGit, writeGitView, type GitCheckout } from './git-view.js';
+import { esyscmdAsksGit, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
 import { runDatesOnly } from './run-dates.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { rebuildRuleOptions } from './automake-options.js';
@@ -574,7 +574,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     // configure.ac's esyscmd asking git (GnuPG's autogen.sh --find-version): a read-only checkout of the revision.
     const esyscmds = (acText: string) => ['esyscmd', 'm4_esyscmd', 'm4_esyscmd_s'].flatMap((m) => macroFirstArgs(acText, m));
     const asksGit = args.checkout && dirs.some((d) => esyscmdAsksGit(esyscmds(d.acText), (p) => readOutput(base, inDir(d.dir, p))?.toString('latin1')));
-    const view = asksGit ? writeGitView(args.checkout!, join(temp, 'git'), base) : undefined;
+    const view = asksGit ? writeGitView(args.checkout!, base) : undefined;
     const gitView = view ? { mounts: view.mounts, step: { kind: 'git-checkout' as const, args: { commit: args.checkout!.commit, tags: view.tags } } } : undefined;
     compiling = compileCatalogs(args, gettextFiles, head, tarballOnly, join(temp, 'catalogs'), (po) => (origin.get(po) === 'git' ? readOutput(base, po) : undefined), (po) => origin.get(po));
     args.started?.();
@@ -737,7 +737,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
   const toolOf = (name: ToolName) => tools.find((t) => t.name === name)!;
   const prefixes = [...tools, ...(g.libtool ? [g.libtool] : [])].flatMap((t) => (t.prefix ? [t.prefix] : []));
   const sandboxRun = async (dir: string, argv: string[], toolchains = prefixes, root = scratch) => {
-    const r = await runSandboxed(g.sandbox, { scratch: root, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir, ...(g.gitView?.mounts ?? [])], ...(args.limits ? { limits: args.limits } : {}) });
+    const r = await runSandboxed(g.sandbox, { scratch: root, cwd: dir || undefined, argv, toolchains, readOnly: [g.acdir, ...(g.gitView ? viewMounts(g.gitView, root) : [])], ...(args.limits ? { limits: args.limits } : {}) });
     if (r.code !== 0) throw new GeneratorFailure({ kind: 'generator-failed', args: { command: argv, dir, failure: commandFailure(r) } });
   };
   // A stand-in automake's own macro files, as aclocal copies them (name under aclocal-X.Y → text).
@@ -850,7 +850,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
   const substOf = async (d: ConfigureDir): Promise<Map<string, string>> => {
     let v = traced.get(d.dir);
     if (!v) {
-      const r = await runSandboxed(g.sandbox, { scratch, cwd: d.dir || undefined, argv: ['autoconf', '--trace=AC_SUBST:$1=$2'], toolchains: prefixes, readOnly: [g.acdir, ...(g.gitView?.mounts ?? [])], ...(args.limits ? { limits: args.limits } : {}) });
+      const r = await runSandboxed(g.sandbox, { scratch, cwd: d.dir || undefined, argv: ['autoconf', '--trace=AC_SUBST:$1=$2'], toolchains: prefixes, readOnly: [g.acdir, ...(g.gitView ? viewMounts(g.gitView, scratch) : [])], ...(args.limits ? { limits: args.limits } : {}) });
       v = r.code === 0 ? substValues(r.stdout, d.acText) : new Map();
       traced.set(d.dir, v);
     }

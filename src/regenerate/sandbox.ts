@@ -138,9 +138,14 @@ function bwrapArgs(cmd: SandboxCommand, limits: SandboxLimits): string[] {
   for (const p of ETC_FILES) args.push('--ro-bind-try', p, p);
   args.push('--dev', '/dev', '--proc', '/proc');
   args.push('--size', String(limits.tmpBytes), '--tmpfs', '/tmp');
-  for (const t of [...(cmd.toolchains ?? []), ...(cmd.readOnly ?? [])]) args.push('--ro-bind', t, t);
+  // A read-only path inside the scratch tree (the git view's `.git`, ./git-view.ts) is mounted read-only at its
+  // place in the tree, after the tree itself; every other one at its own path.
+  const scratchPrefix = cmd.scratch.replace(/\/+$/, '') + '/';
+  const inside = (cmd.readOnly ?? []).filter((t) => t.startsWith(scratchPrefix) && !t.slice(scratchPrefix.length).split('/').includes('..'));
+  for (const t of [...(cmd.toolchains ?? []), ...(cmd.readOnly ?? [])]) if (!inside.includes(t)) args.push('--ro-bind', t, t);
   for (const w of cmd.writable ?? []) args.push('--bind', w, w);
   args.push('--bind', cmd.scratch, SANDBOX_ROOT);
+  for (const t of inside) args.push('--ro-bind', t, `${SANDBOX_ROOT}/${t.slice(scratchPrefix.length)}`);
   args.push('--chdir', cmd.cwd ? `${SANDBOX_ROOT}/${cmd.cwd}` : SANDBOX_ROOT);
   args.push('--clearenv');
   const path = [...(cmd.toolchains ?? []).map((t) => `${t}/bin`), '/usr/local/bin', '/usr/bin', '/bin'].join(':');

@@ -95,3 +95,43 @@ describe('esyscmdAsksGit', () => {
     expect(esyscmdAsksGit(['digits 1.0'], read)).toBe(false);
   });
 });
+
+// libnl 3.7.0's idiom: the commit id only when `.git` is a directory and the git directory git finds (holdout15:
+// a `gitdir:` file failed `[ -d ./.git/ ]`, so the regenerated configure had `LIBNL_GIT_SHA=` and stayed high).
+const SHA_AC = `m4_define([demo_git_sha], [m4_esyscmd([ ( [ -d ./.git/ ] && [ "$(readlink -f ./.git/)" = "$(readlink -f "$(git rev-parse --git-dir 2>/dev/null)" 2>/dev/null)" ] && git rev-parse --verify -q HEAD 2>/dev/null ) || true ])])
+AC_INIT([demo], [1.0], [bugs@example.invalid])
+AC_CONFIG_SRCDIR([demo.c])
+DEMO_GIT_SHA=demo_git_sha
+AC_SUBST([DEMO_GIT_SHA])
+AC_OUTPUT
+`;
+const shaFixture = autotoolsRelease({
+  prefix: 'distdiff-gitview-dir-',
+  name: 'demo',
+  files: { 'configure.ac': SHA_AC, 'demo.c': 'int demo(void) { return 42; }\n' },
+  build: 'autoconf && mkdir demo-1.0 && cp -p configure configure.ac demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0',
+  timeout: 120_000,
+});
+
+describe('the git checkout is a .git directory, as in a clone', () => {
+  it('a configure.ac that takes the commit id only when .git is a directory reproduces', async () => {
+    const r = await shaFixture.run(shaFixture.tarball);
+    const f = configureOf(r.findings);
+    expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error('configure not proved');
+    expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit: shaFixture.commit, tags: 1 } }]);
+    expect(r.verdict).not.toBe('different');
+  }, 120_000);
+
+  it('the same configure naming another commit stays high', async () => {
+    const tar = shaFixture.tampered((d) => editFile(d, 'configure', (s) => {
+      const from = `DEMO_GIT_SHA=${shaFixture.commit}`;
+      if (!s.includes(from)) throw new Error(`no ${from} in configure`);
+      return s.replace(from, `DEMO_GIT_SHA=${'e'.repeat(40)}`);
+    }));
+    const r = await shaFixture.run(tar);
+    const f = configureOf(r.findings);
+    expect(f).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+});
