@@ -168,6 +168,8 @@ export type Note =
   | { code: 'PREFIX_STRIPPED'; prefix: string }
   | { code: 'DECODER_FALLBACK'; decoder: string }
   | { code: 'CONTENT_NOT_RETAINED'; files: number }
+  /** export-ignored paths the archive ships all the same (a release not made by `git archive`): compared as tracked files. */
+  | { code: 'EXPORT_IGNORED_SHIPPED'; files: number; examples: string[] }
   | { code: 'PAX_COMMIT'; commit: string; matches: boolean }
   | { code: 'SHA256_VERIFIED'; sha256: string }
   | { code: 'POLICY_LOADED'; path: string; allowances: number }

@@ -148,6 +148,10 @@ export interface GitTree {
   entries: Map<string, TreeEntry>;
   /** Paths removed by export-ignore (present in the commit, absent from `git archive`). */
   exportIgnored: Set<string>;
+  /** The commit's entries of those paths (for a release not made by `git archive`: src/compare/export-ignore.ts). */
+  exportIgnoredEntries?: Map<string, TreeEntry>;
+  /** export-ignored paths the archive ships all the same, compared as tracked files (src/compare/export-ignore.ts). */
+  shippedIgnored?: string[];
   /** Paths whose exported content differs from the stored blob (export-subst, eol conversion): path → raw blob id. */
   converted: Map<string, { rawOid: string; reason: 'export-subst' | 'eol' }>;
 }

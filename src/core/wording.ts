@@ -76,6 +76,8 @@ export function noteText(n: Note): string {
       return `top-level directory ${n.prefix}/ stripped`;
     case 'DECODER_FALLBACK':
       return `decoded with ${n.decoder}; install the system tool for speed`;
+    case 'EXPORT_IGNORED_SHIPPED':
+      return `${n.files} export-ignored file(s) shipped all the same (the archive was not made by git archive): compared with git as tracked files (${n.examples.join(', ')}${n.files > n.examples.length ? ', …' : ''})`;
     case 'CONTENT_NOT_RETAINED':
       return `${n.files} changed file(s) too large to keep in memory: compared by hash only`;
     case 'PAX_COMMIT':

@@ -102,6 +102,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
       ...(input.repoTree && input.pathInRepo ? { outside: { tree: input.repoTree, dir: input.pathInRepo } } : {}),
     });
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
+  if (git.shippedIgnored?.length) notes.push({ code: 'EXPORT_IGNORED_SHIPPED', files: git.shippedIgnored.length, examples: git.shippedIgnored.slice(0, 3) });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
 
   // The differences by path (content lookups, findings' change kinds): a hash index of positions, not a

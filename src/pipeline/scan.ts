@@ -8,7 +8,8 @@
  */
 import type { RepoHandle } from '../acquire/repo.js';
 import { resolveRevision, type ResolvedRevision } from '../acquire/revision.js';
-import type { GitTree } from '../core/types.js';
+import type { GitTree, TreeEntry } from '../core/types.js';
+import { restoreShippedIgnored, shippedPaths } from '../compare/export-ignore.js';
 import { scanArchive, type RetainFn, type ScanOptions, type ScanResult } from '../scan/archive.js';
 import { loadGitTree, readGitTree, type GitTreeLoad } from '../scan/git-tree.js';
 import type { Inputs } from './acquire.js';
@@ -17,19 +18,35 @@ import type { Settings, VerifyOptions } from './options.js';
 /** Full git trees by commit, each listed once (the provisional one while the archive decodes). */
 export class GitTrees {
   private readonly trees = new Map<string, Promise<GitTree>>();
+  private archive: readonly TreeEntry[] | undefined;
   constructor(private readonly repo: RepoHandle) {}
 
   get(commit: string): Promise<GitTree> {
     let t = this.trees.get(commit);
     if (!t) {
-      t = readGitTree(this.repo, commit);
+      t = this.shipped(readGitTree(this.repo, commit));
       this.trees.set(commit, t);
     }
     return t;
   }
 
   set(commit: string, tree: Promise<GitTree>): void {
-    this.trees.set(commit, tree);
+    this.trees.set(commit, this.shipped(tree));
+  }
+
+  /**
+   * The archive's entries, once scanned: from then on every tree compares the export-ignored paths the archive
+   * ships as tracked files (src/compare/export-ignore.ts), the trees listed before included.
+   */
+  scanned(entries: readonly TreeEntry[]): void {
+    this.archive = entries;
+    for (const [c, t] of this.trees) this.trees.set(c, this.shipped(t));
+  }
+
+  private shipped(tree: Promise<GitTree>): Promise<GitTree> {
+    const entries = this.archive;
+    if (!entries) return tree;
+    return tree.then((t) => (t.exportIgnored.size > 0 && !t.shippedIgnored ? restoreShippedIgnored(t, shippedPaths(entries, t)) : t));
   }
 }
 
@@ -72,6 +89,7 @@ export async function scanProvisional(opts: Pick<VerifyOptions, 'tag' | 'commit'
   });
   const load = await loading;
   if (load) await load.tree;
+  trees.scanned(scan.entries);
   const provisional = await resolving;
   // git's id set (a string and a set slot per tracked file) was only for the scan: let it be collected.
   loading = undefined;

@@ -324,6 +324,7 @@ async function applyAttributes(repo: RepoHandle, commit: string, all: RawEntry[]
       const own = attrOf.get(e);
       if (own?.['export-ignore'] === 'set' || ignoredDir(e)) {
         tree.exportIgnored.add(e.entry.path);
+        (tree.exportIgnoredEntries ??= new Map()).set(e.entry.path, e.entry);
         continue;
       }
       tree.entries.set(e.entry.path, e.entry);

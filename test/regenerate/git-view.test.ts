@@ -118,7 +118,7 @@ describe('the git checkout is a .git directory, as in a clone', () => {
     const r = await shaFixture.run(shaFixture.tarball);
     const f = configureOf(r.findings);
     expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
-    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved) throw new Error('configure not proved');
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error('configure not proved');
     expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit: shaFixture.commit, tags: 1 } }]);
     expect(r.verdict).not.toBe('different');
   }, 120_000);
