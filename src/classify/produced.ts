@@ -343,9 +343,16 @@ export function valuesFromRelease(
   const numbers = versionNumbers(revision.version ?? '');
   const encodings = [...numbers.encoded, ...printfEncodings(revision.version ?? '', config)];
   const literal = (v: string) => new RegExp(`(?<![\\w.@/-])${escapeRe(v)}(?![\\w.@/-])`).test(config);
+  const isVersion = (v: string) => versions.some((r) => v === r || (v.startsWith(r) && /^[-+~][\w.]+$/.test(v.slice(r.length))));
   return Object.entries(values).every(([name, v]) => {
     if (v === '') return false;
-    if (versions.some((r) => v === r || (v.startsWith(r) && /^[-+~][\w.]+$/.test(v.slice(r.length))))) return true;
+    if (isVersion(v)) return true;
+    // autoconf's PACKAGE_STRING is "PACKAGE_NAME PACKAGE_VERSION": a literal name of the configuration, one space,
+    // the release version (libnl 3.7.0's include/netlink/version.h: "libnl 3.7.0")
+    if (/^@?@PACKAGE_STRING@@?$/.test(name)) {
+      const sp = v.lastIndexOf(' ');
+      if (sp > 0 && isVersion(v.slice(sp + 1)) && !v.slice(0, sp).includes(' ') && literal(v.slice(0, sp))) return true;
+    }
     // the version's numbers only for a placeholder named for the version (red team 13: any placeholder took them)
     const words = versionWords(name);
     if (words.version && encodings.some((e) => e.toLowerCase() === v.toLowerCase())) return true;

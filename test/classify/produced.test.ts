@@ -35,6 +35,17 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(valuesFromRelease({ '@abs_srcdir@': '/tmp/../etc' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@VERSION@': '1.18.0;x' }, rev, config)).toBe(false);
   });
+  // holdout15: libnl 3.7.0's include/netlink/version.h, configured from the tracked version.h.in: autoconf's
+  // PACKAGE_STRING is AC_INIT's name, a space and the version.
+  it('PACKAGE_STRING: a literal name of the configuration and the release version; another name or version is not', () => {
+    const rev = { version: '3.7.0', tag: 'libnl3_7_0', date: '2022-07-28T12:00:00Z' };
+    const config = 'AC_INIT(libnl, [libnl_version], [http://www.infradead.org/~tgr/libnl/])\nm4_define([libnl_major_version], [3])\n';
+    expect(valuesFromRelease({ '@PACKAGE_STRING@': 'libnl 3.7.0', '@PACKAGE_VERSION@': '3.7.0', '@MAJ_VERSION@': '3' }, rev, config)).toBe(true);
+    expect(valuesFromRelease({ '@PACKAGE_STRING@': 'libnl 3.7.1' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@PACKAGE_STRING@': 'libevil 3.7.0' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@PACKAGE_STRING@': 'libnl libnl 3.7.0' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@PACKAGE_NAME@': 'libnl 3.7.0' }, rev, config)).toBe(false);
+  });
   // libxml2 2.9.14's configured files (include/libxml/xmlversion.h, libxml2.spec, python/setup.py): the version as a
   // number, its parts, the install prefix, and `git describe` of the tag's commit made while the release was built.
   it('the version encoded (MAJOR*10000+MINOR*100+MICRO, 0xMMmmpp), a named part of it, the prefix; nothing else', () => {
