@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadPolicy } from './classify/policy.js';
+import { newPrecheckAudit } from './classify/index.js';
 import { escapeNonPrinting } from './compare/invisible.js';
 import { DistdiffError } from './core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
@@ -138,6 +139,8 @@ async function main(argv: string[]): Promise<number> {
   let lastDraw = 0;
   // Millions of entries: past HEAP_TIGHT_BYTES of heap, V8 grows the heap by at most HEAP_TIGHT_PERCENT between full collections.
   const stopHeapWatch = tightenHeapGrowthPast(HEAP_TIGHT_BYTES, HEAP_TIGHT_PERCENT);
+  // A debugging check (README "Performance"): every classifier also runs where its pre-check says no.
+  const audit = env.DISTDIFF_AUDIT_PRECHECKS ? newPrecheckAudit() : undefined;
   const result = await verify({
     tarball: args.tarball as string,
     repo: args.repo,
@@ -160,6 +163,7 @@ async function main(argv: string[]): Promise<number> {
     ...(regenerateMode ? { regenerate: regenerateMode } : {}),
     ...(args['accept-unproved'] ? { acceptUnproved: true } : {}),
     ...(args.submodule?.length ? { submodules: args.submodule.map((s) => parseSubmoduleOption(String(s))) } : {}),
+    ...(audit ? { auditPrechecks: audit } : {}),
     progress: tty
       ? (p) => {
           const now = Date.now();
@@ -171,6 +175,13 @@ async function main(argv: string[]): Promise<number> {
       : undefined,
   });
 
+  if (audit) {
+    const v = audit.violations;
+    for (const x of v) process.stderr.write(`distdiff: pre-check audit: ${x.classifier} said no to ${x.status} ${escapeNonPrinting(x.path)}, and classify() without it decides ${x.code}${x.decisive ? '' : ' (after another classifier decided)'}\n`);
+    // A wrong pre-check is a defect of distdiff: no verdict (exit 2), the report not written.
+    if (v.length > 0) throw new Error(`pre-check audit: ${v.length} difference(s) a pre-check rejected are decided by classify() without it (listed above)`);
+    process.stderr.write(`distdiff: pre-check audit: ${audit.calls} classify() call(s) where a pre-check said no, none decided (${audit.threw} threw)\n`);
+  }
   const color = args.color ?? (Boolean(process.stdout.isTTY) && !args.output && env.NO_COLOR === undefined);
   // JSON and SARIF come in pieces (renderStream): a report of millions of findings is never one string.
   const text = renderStream(result, args.format as Format, { color, verbose: args.verbose });

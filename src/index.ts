@@ -103,5 +103,6 @@ export {
 export { render, renderText, renderJson, renderSarif, renderMarkdown, FORMATS, type Format } from './render/index.js';
 export type { TextOptions } from './render/text.js';
 export { loadPolicy, parsePolicyText, applyPolicy, type Policy, type Allowance } from './classify/policy.js';
+export { newPrecheckAudit, type PrecheckAudit, type PrecheckViolation } from './classify/index.js';
 export { PROFILE_CHOICES, type ProfileChoice } from './profiles/types.js';
 export { VERSION } from './version.js';

@@ -99,6 +99,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       ...(opts.policy ? { policy: opts.policy } : {}),
       ...(opts.acceptUnproved ? { acceptUnproved: true } : {}),
       ...(opts.regenerate === 'off' ? { noGenerators: true } : {}),
+      ...(opts.auditPrechecks ? { auditPrechecks: opts.auditPrechecks } : {}),
       regenerate: reuse
         ? (_diffs, _tarball, started) => {
             void reuse.started.then(started);

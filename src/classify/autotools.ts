@@ -12,6 +12,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
+import { admits } from './precheck.js';
 
 const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
@@ -263,5 +264,5 @@ const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status ==
 export const autotoolsClassifier: Classifier = {
   id: 'autotools',
   candidate,
-  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
+  classify: (diff, ctx) => (admits(candidate, diff) ? decide(diff, ctx) : undefined),
 };

@@ -24,6 +24,7 @@ import { makeFinding } from '../core/severity.js';
 import { catalogMatchesPo, moMessages, parsePo, type PoEntry, type PoFile } from './gettext.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 type Evidence = EvidenceMap['PO_FROM_TRACKED_CATALOG'];
 
@@ -333,7 +334,7 @@ export const catalogsClassifier: Classifier = {
   id: 'catalogs',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const path = diff.path;
     const content = ctx.content.tarball(path);
     if (!content) return undefined;

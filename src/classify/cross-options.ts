@@ -16,6 +16,7 @@ import { rulesFor } from './make-stamp.js';
 import { expandLoose } from '../util/makefile.js';
 import { tracedHelp } from './program-help.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 256 * 1024;
 const MODEL = 'cross-options-pl';
@@ -138,7 +139,7 @@ export const crossOptionsClassifier: Classifier = {
   id: 'cross-options',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     for (const rule of await rulesFor(diff.path, ctx)) {

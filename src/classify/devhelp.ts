@@ -23,6 +23,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
 const MAX_HEADERS = 4000;
@@ -170,7 +171,7 @@ export const devhelpClassifier: Classifier = {
   id: 'devhelp',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const name = NAME.exec(diff.path);
     if (!name) return undefined;
     const module = name[1]!;

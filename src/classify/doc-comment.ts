@@ -28,6 +28,7 @@ import { findConstructs } from './suspicious.js';
 import { urlHosts } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { Finding } from '../core/findings.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 512 * 1024;
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -222,5 +223,5 @@ const candidate: NonNullable<Classifier['candidate']> = (diff) => {
 export const docCommentClassifier: Classifier = {
   id: 'doc-comment',
   candidate,
-  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
+  classify: (diff, ctx) => (admits(candidate, diff) ? decide(diff, ctx) : undefined),
 };

@@ -13,6 +13,7 @@ import { baseOf } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier } from './types.js';
 import { newHosts, urlHosts } from './urls.js';
+import { admits } from './precheck.js';
 
 const DOC_NAME = /^(?:README|CHANGES|CHANGELOG|HISTORY|NEWS|AUTHORS|CONTRIBUTING|CONTRIBUTORS|SECURITY|CODE_OF_CONDUCT|SUPPORT|FAQ|TODO|THANKS|INSTALL|MAINTAINERS|RELEASE[-_]NOTES|UPGRADING|MIGRATION)(?:[._-][A-Za-z0-9._-]*)?$/i;
 const DOC_EXT = /\.(?:md|markdown|mdown|rst|adoc|asciidoc|rdoc)$/i;
@@ -37,7 +38,6 @@ export function isDocumentation(path: string): boolean {
   return /\.txt$/i.test(base) && DOC_DIR.test(path);
 }
 
-
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'changed' && isDocumentation(diff.path);
 
@@ -45,7 +45,9 @@ export const docEditClassifier: Classifier = {
   id: 'doc-edit',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    // The pre-check's test is this classifier's rule too (a changed documentation file), asked again so that
+    // the pre-check stays an optimisation the audit can check (src/classify/precheck.ts).
+    if (!admits(candidate, diff) || diff.status !== 'changed' || !isDocumentation(diff.path)) return undefined;
     // an executable file, or one that starts like a script (`#!`), is a program whatever its name (red team 13: a
     // tracked `install-deps` script was DOC_EDITED by its name alone)
     if (diff.git?.executable || diff.tarball?.executable) return undefined;

@@ -27,6 +27,7 @@ import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { htmlActive, newHosts, urlHosts } from './urls.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
@@ -139,7 +140,7 @@ export const docFormatsClassifier: Classifier = {
   id: 'doc-formats',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const t = target(diff.path, ctx);
     if (!t || t.candidates.length === 0) return undefined;
     const buf = ctx.content.tarball(diff.path);

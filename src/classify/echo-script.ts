@@ -11,6 +11,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 256 * 1024;
 const WIKI_NAME = `outname="\`basename $f | awk '{ac=split($0,a,"[_.-]");o="ManPage";for(w=0;w<=ac;++w){o=o toupper(substr(a[w],1,1)) substr(a[w],2)};print o}'\`.wiki"`;
@@ -94,7 +95,7 @@ export const echoScriptClassifier: Classifier = {
   id: 'echo-script',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const sub = dirOf(diff.path);
     if (!sub) return undefined;
     const parent = dirOf(sub);

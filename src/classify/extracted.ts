@@ -15,6 +15,7 @@ import { baseOf, dirOf, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { urlHosts } from './urls.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 1024 * 1024;
 const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
@@ -263,7 +264,7 @@ export const extractedClassifier: Classifier = {
   id: 'extracted-from-source',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.subarray(0, 8192).includes(0)) return undefined;
     const text = buf.toString('utf8');

@@ -22,6 +22,7 @@ import { renderProgram } from './c-generators.js';
 import { FILTER_MODELS, MORE_SCRIPT_MODELS, type ReadInput, type ScriptModel } from './script-models.js';
 import { blobId } from '../scan/blob-id.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -366,7 +367,7 @@ export const generatorModelClassifier: Classifier = {
   id: 'generator-model',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const text = buf.toString('latin1');

@@ -12,6 +12,7 @@
 import { escalate, makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 export interface PoEntry {
   msgctxt?: string;
@@ -420,7 +421,7 @@ export const gettextClassifier: Classifier = {
   id: 'gettext',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const isPot = diff.path.endsWith('.pot');
     const c = await changedContent(diff, ctx);
     if (!c) return undefined;

@@ -14,6 +14,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MACRO = /^\s*AM_GNU_GETTEXT_VERSION\(\[?([0-9]+(?:\.[0-9]+)*)\]?\)\s*$/;
 const HEADING = /^\d{4}-\d{2}-\d{2}\s+gettextize\s+<bug-gnu-gettext@gnu\.org>$/;
@@ -86,5 +87,5 @@ const candidate: NonNullable<Classifier['candidate']> = (diff) => {
 export const gettextizeClassifier: Classifier = {
   id: 'gettextize',
   candidate,
-  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
+  classify: (diff, ctx) => (admits(candidate, diff) ? decide(diff, ctx) : undefined),
 };

@@ -18,6 +18,7 @@ import { expandLoose } from '../util/makefile.js';
 import { wordsOf } from './man-rendered.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
@@ -204,7 +205,7 @@ export const helpTextClassifier: Classifier = {
   id: 'help-text',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const file = buf.toString('latin1');

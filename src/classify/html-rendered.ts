@@ -20,6 +20,7 @@ import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { htmlActive, newHosts, urlHosts } from './urls.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
@@ -140,7 +141,7 @@ export const htmlRenderedClassifier: Classifier = {
   id: 'html-rendered',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
     const html = buf.toString('utf8');

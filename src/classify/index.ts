@@ -21,6 +21,8 @@ import { versionFileClassifier } from './version-file.js';
 import { nestedArchiveClassifier } from './nested-archive.js';
 import { suspiciousPostPass } from './suspicious.js';
 import type { Classifier, ClassifyContext, PostPass } from './types.js';
+import type { PathDiff } from '../core/types.js';
+import { ungated } from './precheck.js';
 import { upstreamClassifier } from './upstream.js';
 import { blobIndexClassifier } from './upstream-blobs.js';
 import { provenancePostPass } from '../regenerate/provenance.js';
@@ -206,7 +208,7 @@ const YIELD_MS = 10;
  * work running beside it — the regeneration's generator processes, started before classification and
  * awaited only by the post passes — is not held up by classifiers that never wait on I/O.
  */
-export async function classifyEach(ctx: ClassifyContext, classifiers: readonly Classifier[] = CLASSIFIERS): Promise<Finding[]> {
+export async function classifyEach(ctx: ClassifyContext, classifiers: readonly Classifier[] = CLASSIFIERS, audit?: PrecheckAudit): Promise<Finding[]> {
   const findings: Finding[] = [];
   const chain = [...classifiers, fallbackClassifier];
   let turned = Date.now();
@@ -215,7 +217,11 @@ export async function classifyEach(ctx: ClassifyContext, classifiers: readonly C
     let found: Finding | undefined;
     let degraded: Finding['degraded'];
     for (const c of chain) {
-      if (c.candidate !== undefined && !c.candidate(diff)) continue;
+      if (c.candidate !== undefined && !c.candidate(diff)) {
+        if (audit) await auditSkipped(c, diff, ctx, audit, found === undefined);
+        continue;
+      }
+      if (found) continue; // only when auditing: the classifiers after the deciding one are audited, not run
       try {
         // Awaited only when the answer is a promise (the synchronous classifiers and the fallback cost
         // no microtask turn per difference).
@@ -225,7 +231,7 @@ export async function classifyEach(ctx: ClassifyContext, classifiers: readonly C
         degraded ??= { check: c.id, error: err instanceof Error ? err.message : String(err) };
         found = undefined;
       }
-      if (found) break;
+      if (found && !audit) break;
     }
     const f = found ?? fallbackFinding(diff);
     findings.push(degraded ? { ...f, degraded } : withChangeShaped(f, diff));
@@ -235,6 +241,50 @@ export async function classifyEach(ctx: ClassifyContext, classifiers: readonly C
     }
   }
   return findings;
+}
+
+/**
+ * A classifier whose pre-check (Classifier.candidate) said no for a difference, and whose classify() — run without
+ * that pre-check, src/classify/precheck.ts — decided it anyway (`code`): the pre-check is wrong. `decisive`: no
+ * classifier before it had decided the difference, so the pre-check changed the finding.
+ */
+export interface PrecheckViolation {
+  classifier: string;
+  path: string;
+  status: PathDiff['status'];
+  code: string;
+  decisive: boolean;
+}
+
+/**
+ * The pre-check audit (`DISTDIFF_AUDIT_PRECHECKS=1`, README "Performance"): classifyEach also runs classify()
+ * without its pre-check wherever the pre-check says no — for every classifier of the chain, before and after the
+ * one that decides — and records each call that decides. The findings are those of the normal run (the audited
+ * calls' answers are only recorded). A call that throws is counted, not a violation: the code after a pre-check
+ * may rely on it (a tarball side present …), and the normal run never makes that call.
+ */
+export interface PrecheckAudit {
+  /** classify() calls made only because of the audit (the pre-check said no). */
+  calls: number;
+  /** Of those, the calls that threw (the first few in `thrown`). */
+  threw: number;
+  thrown: { classifier: string; path: string; error: string }[];
+  violations: PrecheckViolation[];
+}
+
+export function newPrecheckAudit(): PrecheckAudit {
+  return { calls: 0, threw: 0, thrown: [], violations: [] };
+}
+
+async function auditSkipped(c: Classifier, diff: PathDiff, ctx: ClassifyContext, audit: PrecheckAudit, decisive: boolean): Promise<void> {
+  audit.calls++;
+  try {
+    const r = ungated(() => c.classify(diff, ctx));
+    const f = isThenable(r) ? await r : r;
+    if (f !== undefined) audit.violations.push({ classifier: c.id, path: diff.path, status: diff.status, code: f.code, decisive });
+  } catch (err) {
+    if (audit.threw++ < 10) audit.thrown.push({ classifier: c.id, path: diff.path, error: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 /** The cross-file post passes over every finding, in order. */

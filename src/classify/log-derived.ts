@@ -30,6 +30,7 @@ import { fallbackFinding } from './fallback.js';
 import { findConstructs } from './suspicious.js';
 import { newHosts, urlHosts } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_PO_BYTES = 4 * 1024 * 1024;
 const translatorSets = new WeakMap<ClassifyContext, Promise<Set<string>>>();
@@ -298,5 +299,5 @@ const candidate: NonNullable<Classifier['candidate']> = (diff) =>
 export const logDerivedClassifier: Classifier = {
   id: 'log-derived',
   candidate,
-  classify: (diff, ctx) => (candidate(diff) ? decide(diff, ctx) : undefined),
+  classify: (diff, ctx) => (admits(candidate, diff) ? decide(diff, ctx) : undefined),
 };

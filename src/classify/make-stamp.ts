@@ -13,6 +13,7 @@ import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 64;
 const MAX_FRAGMENT_BYTES = 1024 * 1024;
@@ -178,7 +179,7 @@ export const makeStampClassifier: Classifier = {
   id: 'make-stamp',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const text = buf.toString('utf8');

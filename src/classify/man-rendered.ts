@@ -9,6 +9,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const RENDERED = /^(.+)\.(?:man|0|cat|catman|txt|doc)$/;
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -59,7 +60,7 @@ export const manRenderedClassifier: Classifier = {
   id: 'man-rendered',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const m = RENDERED.exec(baseOf(diff.path));
     if (!m) return undefined;
     const buf = ctx.content.tarball(diff.path);

@@ -14,6 +14,7 @@ import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 1024 * 1024;
 const GNULIB = new WeakMap<PinnedSubmodule, boolean>();
@@ -82,7 +83,7 @@ export const moduleRuleClassifier: Classifier = {
   id: 'module-rule',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const subs = (ctx.submodules ?? []).filter(isGnulib);
     if (!subs.length) return undefined;
     const dir = dirOf(diff.path);

@@ -19,6 +19,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const BANNER = '/* DO NOT EDIT! GENERATED AUTOMATICALLY! */';
@@ -338,7 +339,7 @@ export const mooppClassifier: Classifier = {
   id: 'moopp',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const s = sourceOf(diff.path, ctx);
     if (!s) return undefined;
     const content = ctx.content.tarball(diff.path);

@@ -21,6 +21,7 @@ import { makeFinding } from '../core/severity.js';
 import type { Classifier } from './types.js';
 import { bundledReleaseMembers, type ReleaseMembers } from './release-members.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
+import { admits } from './precheck.js';
 
 /** Unknown member names kept in the evidence (the count says how many more). */
 const MAX_NAMES = 40;
@@ -34,7 +35,7 @@ export function createNestedArchiveClassifier(index: () => BlobIndex | null = bu
     id: 'nested-archive',
     candidate,
     async classify(diff, ctx) {
-      if (!candidate(diff)) return undefined;
+      if (!admits(candidate, diff)) return undefined;
       const listing = ctx.content.nested?.(diff.path);
       if (!listing || listing.error !== undefined) return undefined;
       const ids = [...new Set(listing.members.map((m) => m.oid))];

@@ -22,6 +22,7 @@ import { makeFinding } from '../core/severity.js';
 import { parsePo, type PoEntry } from './gettext.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
@@ -161,7 +162,7 @@ export const potTraceClassifier: Classifier = {
   id: 'pot-trace',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const raw = buf.toString('latin1');

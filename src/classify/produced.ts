@@ -24,6 +24,7 @@ import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
 const TEMPLATE_SUFFIXES = ['.in', '.VER', '.in.in', '.tmpl', '.template'];
@@ -479,7 +480,7 @@ export const producedClassifier: Classifier = {
   id: 'produced-from-source',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     if (diff.status === 'changed' && diff.git?.type === 'file' && diff.tarball?.type === 'file') return regenerated(diff, ctx);
     if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
     const content = ctx.content.tarball(diff.path);

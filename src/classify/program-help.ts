@@ -20,6 +20,7 @@ import { findConstructs } from './suspicious.js';
 import { rulesFor } from './make-stamp.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_SOURCES = 2000;
@@ -224,7 +225,7 @@ export const programHelpClassifier: Classifier = {
   id: 'program-help',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const traced = await tracedHelp(diff.path, ctx);
     if (!traced) return undefined;
     const { rule, trace } = traced;

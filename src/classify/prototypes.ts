@@ -9,6 +9,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const MAKEFILE = /^(?:GNUmakefile|[Mm]akefile(?:\.[\w-]+)?)$/;
@@ -64,7 +65,7 @@ export const prototypesClassifier: Classifier = {
   id: 'prototypes',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content || content.length > MAX_BYTES) return undefined;
     const dir = dirOf(diff.path);

@@ -11,6 +11,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 64 * 1024;
 const TWO_DAYS = 2 * 86400;
@@ -62,7 +63,7 @@ export const releaseReportClassifier: Classifier = {
   id: 'release-report',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const version = ctx.revision.version;
     const tagDate = ctx.revision.date ? Date.parse(ctx.revision.date) / 1000 : NaN;
     if (!version || Number.isNaN(tagDate)) return undefined;

@@ -24,6 +24,7 @@ import { makeFinding } from '../core/severity.js';
 import { changedContent, contentOnlyChange } from './line-endings.js';
 import { describedValues, versionWords } from './produced.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 /** Files larger than this are not line-diffed here. */
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -278,7 +279,7 @@ export const stampsClassifier: Classifier = {
   id: 'version-stamps',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     if (diff.status === 'tarball-only') {
       const t = diff.tarball;
       if (t?.type !== 'file' || t.size === 0 || t.size > WHOLE_FILE_MAX) return undefined;

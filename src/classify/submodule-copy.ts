@@ -37,6 +37,7 @@ import type { GnulibToolMiss } from '../core/regeneration.js';
 import { checkInvocation, recordedInvocation, runGnulibTool } from '../regenerate/gnulib-tool.js';
 import { mismatchFinding } from '../regenerate/provenance.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
+import { admits } from './precheck.js';
 
 /** Files of the pinned gnulib tree whose text holds gnulib-tool's sed scripts (the shell and Python versions). */
 const TOOL_FILES = ['gnulib-tool', 'gnulib-tool.sh', 'pygnulib/GLImport.py', 'pygnulib/GLTestDir.py', 'pygnulib/constants.py'];
@@ -385,7 +386,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
     id: 'submodule-copy',
     candidate,
     async classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
-      if (!candidate(diff)) return undefined;
+      if (!admits(candidate, diff)) return undefined;
       // Without a pinned submodule only gnulib-tool's own outputs are ours (labelled, not proved: no gnulib to run).
       if (!ctx.submodules?.length && !GNULIB_TOOL_OUTPUT_NAMES.has(diff.path.slice(diff.path.lastIndexOf('/') + 1))) return undefined;
       const t = diff.tarball;

@@ -13,6 +13,7 @@ import { blobId } from '../scan/blob-id.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
+import { admits } from './precheck.js';
 
 /** `target` resolved against the directory of `link`; undefined when it leaves the tree. */
 export function resolveLink(link: string, target: string): string | undefined {
@@ -41,7 +42,7 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
     id: 'symlinks',
     candidate,
     async classify(diff, ctx) {
-      if (!candidate(diff) || !diff.tarball?.oid || diff.git?.type !== 'symlink') return undefined;
+      if (!admits(candidate, diff) || !diff.tarball?.oid || diff.git?.type !== 'symlink') return undefined;
       const want = diff.tarball.oid;
       const algo = want.length === 64 ? 'sha256' : 'sha1';
       const target = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');

@@ -14,6 +14,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_GENERATOR_BYTES = 1024 * 1024;
@@ -100,7 +101,7 @@ export const templateFillClassifier: Classifier = {
   id: 'template-fill',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const base = baseOf(diff.path);
     const dir = dirOf(diff.path);
     const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;

@@ -9,6 +9,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 const NAME = /^(?:version(?:-[\w.+-]+)?\.texi|stamp-vti|stamp-\d+)$/;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -45,7 +46,7 @@ export const texinfoStampClassifier: Classifier = {
   id: 'texinfo-stamp',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff) || !ctx.history) return undefined;
+    if (!admits(candidate, diff) || !ctx.history) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > 1024) return undefined;
     const v = parseVersionTexi(buf.toString('utf8'));

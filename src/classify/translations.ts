@@ -15,6 +15,7 @@ import { makeFinding } from '../core/severity.js';
 import { catalogMatchesPo, formatMismatches, parsePo } from './gettext.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const SCRIPT_NAMES = new Set(['bootstrap', 'bootstrap.conf', 'autogen.sh', 'bootstrap.sh', 'cfg.mk', 'bootstrap-funclib.sh']);
 const TP = /translationproject\.org/;
@@ -103,7 +104,7 @@ export const translationsClassifier: Classifier = {
   id: 'translations',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content) return undefined;
     const j = judge(diff.path, content, ctx);

@@ -24,6 +24,7 @@ import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
 import { lineHash32 } from './upstream-lines.js';
+import { admits } from './precheck.js';
 
 /** Aux script and po-infrastructure names handled even when the database has no version of them. */
 export const KNOWN_AUX_NAMES: ReadonlySet<string> = new Set([
@@ -228,7 +229,7 @@ export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Cla
     id: 'upstream',
     candidate,
     async classify(diff: PathDiff, ctx: ClassifyContext) {
-      if (!candidate(diff)) return undefined;
+      if (!admits(candidate, diff)) return undefined;
       if (diff.status === 'changed') {
         if (!diff.changes?.includes('content') || diff.tarball?.type !== 'file') return undefined;
       } else if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;

@@ -20,6 +20,7 @@
  */
 import { makeFinding } from '../core/severity.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 const NAMES = new Set(['.version', '.tarball-version']);
 const DESCRIBED = /^(\d+(?:\.\d+)*)\.(\d+)-([0-9a-f]{4,40})(-dirty)?\n?$/;
@@ -46,7 +47,7 @@ export const versionFileClassifier: Classifier = {
   id: 'version-file',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const history = ctx.history;
     if (!history?.describeAncestors || !history.tagRelation) return undefined;
     const text = ctx.content.tarball(diff.path)?.toString('latin1');

@@ -5,7 +5,7 @@
  * through `readGitBlob`, so it runs over in-memory trees as well as over a repository.
  */
 import { anomalyFindings } from '../classify/anomalies.js';
-import { classifyEach, POST_PASSES, runPostPasses } from '../classify/index.js';
+import { classifyEach, POST_PASSES, runPostPasses, type PrecheckAudit } from '../classify/index.js';
 import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js';
 import type { Classifier, ClassifyContext, ContentAccess, PostPass, RevisionInfo } from '../classify/types.js';
 import { compareTrees } from '../compare/compare.js';
@@ -67,6 +67,8 @@ export interface ExplainInput {
   submodules?: readonly PinnedSubmodule[];
   /** The comparison of exactly these inputs, already made (./early-regen.ts): not made again. */
   compared?: CompareResult;
+  /** The pre-check audit (classify/index.ts PrecheckAudit): filled while classifying; the findings are unchanged. */
+  auditPrechecks?: PrecheckAudit;
 }
 
 export interface Explanation {
@@ -176,7 +178,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   };
   // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
   const failedPasses: Note[] = [];
-  const each = await classifyEach(ctx, input.classifiers);
+  const each = await classifyEach(ctx, input.classifiers, input.auditPrechecks);
   // Line diffs for changed files (content from the archive's retained bytes and git's object store): made
   // below for each finding that has none. While the generators still run they are made here, ahead.
   const changedByPath = new Map(cmp.diffs.filter((d) => d.status === 'changed' && d.changes?.includes('content')).map((d) => [d.path, d]));

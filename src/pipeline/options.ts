@@ -8,6 +8,7 @@ import type { SubmoduleRequest } from '../acquire/submodule.js';
 import { checkAuthOptions } from '../acquire/authenticity.js';
 import type { DownloadProgress } from '../acquire/download.js';
 import type { Policy } from '../classify/policy.js';
+import type { PrecheckAudit } from '../classify/index.js';
 import { DistdiffError } from '../core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
@@ -60,6 +61,12 @@ export interface VerifyOptions {
    * Without one, the URL .gitmodules records is cloned into the cache (remote URLs only).
    */
   submodules?: SubmoduleRequest[];
+  /**
+   * A debugging check (README "Performance", the pre-check audit): classify() also runs where a classifier's
+   * pre-check says no, and every such call that decides or throws is recorded here (`newPrecheckAudit()`). The
+   * result is that of a normal run; the run costs more (every classifier on every difference).
+   */
+  auditPrechecks?: PrecheckAudit;
 }
 
 /** The options after checking: every limit set, the gate decided. */

@@ -2,10 +2,17 @@
  * The classifiers' pre-checks (Classifier.candidate): the registry skips classify() where the check says no, so a
  * check must never say no where classify() would decide. Every registered classifier with a check runs here on
  * differences of every status, entry type and change kind, over names each check looks at; the findings must be
- * exactly those of the registry without the checks.
+ * exactly those of the registry without the checks. The audit mode (classifyEach's `audit`, DISTDIFF_AUDIT_PRECHECKS)
+ * calls classify() where a check says no and records what decides: it must catch a wrong check, leave the findings
+ * alone, and find nothing on the samples' real verify() runs.
  */
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLASSIFIERS, classifyEach } from '../../src/classify/index.js';
+import { CLASSIFIERS, classifyEach, newPrecheckAudit } from '../../src/classify/index.js';
+import { makeFinding } from '../../src/core/severity.js';
+import { admits, ungated } from '../../src/classify/precheck.js';
+import { verify } from '../../src/verify.js';
+import { tempDir } from '../helpers/tmp.js';
 import type { Classifier, ClassifyContext } from '../../src/classify/types.js';
 import type { ChangeAspect, EntryType, PathDiff, TreeEntry } from '../../src/core/types.js';
 import { blobId, REV } from './ctx-helper.js';
@@ -69,13 +76,13 @@ describe('classifier pre-checks', () => {
     }
   });
 
-  it('classify() decides nothing (and throws nothing) where the check says no', async () => {
+  it('classify() without its pre-check decides nothing (and throws nothing) where the check says no', async () => {
     const ctx = ctxOf(diffs);
     const decided: string[] = [];
     for (const c of withCheck) {
       for (const d of diffs) {
         if (c.candidate(d)) continue;
-        const r = await c.classify(d, ctx);
+        const r = await ungated(() => c.classify(d, ctx));
         if (r !== undefined) decided.push(`${c.id}: ${d.status} ${d.path}`);
       }
     }
@@ -106,4 +113,59 @@ describe('classifier pre-checks', () => {
     expect(calls).toEqual(['README']);
     expect(found.map((f) => [f.path, f.degraded?.check])).toEqual([['README', 'probe'], ['NEWS', undefined]]);
   });
+});
+
+describe('the pre-check audit', () => {
+  const diffs = allDiffs();
+  const readme = diffs.find((d) => d.path === 'README' && d.status === 'tarball-only')!;
+  const news = diffs.find((d) => d.path === 'NEWS' && d.status === 'tarball-only')!;
+  /** A wrong pre-check, the shape of c35d93d's doc-comment one: classify() asks it first, and what follows would explain README. */
+  const pre = (d: PathDiff) => d.path !== 'README';
+  const wrong: Classifier = {
+    id: 'wrong',
+    candidate: pre,
+    classify: (d) => (admits(pre, d) && d.path.startsWith('README') ? makeFinding('COPY_OF_TRACKED', d.path, { source: 'README.in' }) : undefined),
+  };
+  const decider: Classifier = { id: 'decider', classify: (d) => (d.path === 'README' ? makeFinding('DOC_EDITED', d.path, { added: 1, removed: 0 }) : undefined) };
+  const thrower: Classifier = {
+    id: 'thrower',
+    candidate: (d) => d.path === 'README',
+    classify: () => {
+      throw new Error('boom');
+    },
+  };
+
+  it('records a pre-check that says no where the rest of classify() decides, before or after the deciding classifier', async () => {
+    // Called directly, the gated classify() hides the wrong pre-check: it says no, and so does classify().
+    expect(wrong.classify(readme, ctxOf([readme]))).toBeUndefined();
+    const audit = newPrecheckAudit();
+    const found = await classifyEach(ctxOf([readme, news]), [wrong, thrower], audit);
+    expect(audit.violations).toEqual([{ classifier: 'wrong', path: 'README', status: 'tarball-only', code: 'COPY_OF_TRACKED', decisive: true }]);
+    // A throw where the pre-check said no is counted, not a violation (the normal run never makes that call).
+    expect([audit.calls, audit.threw, audit.thrown]).toEqual([2, 1, [{ classifier: 'thrower', path: 'NEWS', error: 'boom' }]]);
+    // The findings are those of the run without the audit (the audited calls' answers only recorded).
+    expect(found).toEqual(await classifyEach(ctxOf([readme, news]), [wrong, thrower]));
+    expect(found.map((f) => [f.path, f.code, f.degraded?.check])).toEqual([['README', 'TARBALL_ONLY_UNEXPLAINED', 'thrower'], ['NEWS', 'TARBALL_ONLY_UNEXPLAINED', undefined]]);
+    // The switch is off again once the call has started.
+    expect(admits(pre, readme)).toBe(false);
+
+    const after = newPrecheckAudit();
+    const decided = await classifyEach(ctxOf([readme]), [decider, wrong], after);
+    expect(after.violations).toEqual([{ classifier: 'wrong', path: 'README', status: 'tarball-only', code: 'COPY_OF_TRACKED', decisive: false }]);
+    expect(decided.map((f) => f.code)).toEqual(['DOC_EDITED']);
+  });
+
+  it('verify() on the samples: every pre-check holds, the result unchanged', async () => {
+    const root = resolve(__dirname, '../..');
+    for (const tarball of ['samples/hello-1.0.tar.gz', 'samples/xzlike/hello-1.0.tar.gz']) {
+      const opts = { tarball: join(root, tarball), repo: join(root, 'samples/hello.bundle'), regenerate: 'off' as const };
+      const audit = newPrecheckAudit();
+      const audited = await verify({ ...opts, cacheDir: tempDir(), auditPrechecks: audit });
+      const plain = await verify({ ...opts, cacheDir: tempDir() });
+      expect([tarball, audit.violations]).toEqual([tarball, []]);
+      expect(audit.calls).toBeGreaterThan(100);
+      expect(audited.findings).toEqual(plain.findings);
+      expect(audited.findings.length).toBeGreaterThan(10);
+    }
+  }, 60_000);
 });
