@@ -12,7 +12,7 @@ import { escapeNonPrinting } from './compare/invisible.js';
 import { DistdiffError } from './core/errors.js';
 import { DEFAULT_LIMITS, type Limits } from './core/limits.js';
 import { SEVERITIES, type Severity } from './core/types.js';
-import { FORMATS, renderStream, type Format } from './render/index.js';
+import { FORMATS, streamReport, type Format } from './render/formats.js';
 import { formatProgress } from './render/progress.js';
 import { exitCodeOf } from './pipeline/result.js';
 import { verify } from './verify.js';
@@ -183,8 +183,9 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`distdiff: pre-check audit: ${audit.calls} classify() call(s) where a pre-check said no, none decided (${audit.threw} threw)\n`);
   }
   const color = args.color ?? (Boolean(process.stdout.isTTY) && !args.output && env.NO_COLOR === undefined);
-  // JSON and SARIF come in pieces (renderStream): a report of millions of findings is never one string.
-  const text = renderStream(result, args.format as Format, { color, verbose: args.verbose });
+  // JSON and SARIF come in pieces (renderStream): a report of millions of findings is never one string. Only the
+  // format's own renderer is loaded.
+  const text = await streamReport(result, args.format as Format, { color, verbose: args.verbose });
   if (args.output) {
     // Through a temp file and a rename: a symbolic link planted at the destination is refused, never followed.
     writeFileReplacing(args.output, text, { links: 'refuse', mode: 0o666 });

@@ -1,30 +1,10 @@
 import type { VerifyResult } from '../core/result.js';
 import { renderHtml } from './html.js';
-import { redactUrls } from '../util/redact.js';
+import { FORMATS, redactInputs, streamReport, type Format } from './formats.js';
 import { renderJson, streamJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif, streamSarif } from './sarif.js';
 import { renderText, type TextOptions } from './text.js';
-
-export type Format = 'text' | 'json' | 'sarif' | 'markdown' | 'html';
-export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'markdown', 'html'];
-
-/** The result with credentials removed from every input URL (userinfo, secret query values): what any format shows. */
-export function redactInputs(r: VerifyResult): VerifyResult {
-  const i = r.inputs;
-  const src = <T extends { source: string }>(x: T | undefined): T | undefined => (x ? { ...x, source: redactUrls(x.source) } : x);
-  return {
-    ...r,
-    inputs: {
-      ...i,
-      tarball: src(i.tarball)!,
-      repo: src(i.repo)!,
-      ...(i.signature ? { signature: src(i.signature) } : {}),
-      ...(i.tagSignature ? { tagSignature: src(i.tagSignature) } : {}),
-      ...(i.checksums ? { checksums: src(i.checksums) } : {}),
-    },
-  };
-}
 
 export function render(result: VerifyResult, format: Format, opts: TextOptions = {}): string {
   const r = redactInputs(result);
@@ -51,4 +31,4 @@ export function renderStream(result: VerifyResult, format: Format, opts: TextOpt
   if (format === 'sarif') return streamSarif(redactInputs(result));
   return [render(result, format, opts)];
 }
-export { renderText, renderJson, renderSarif, renderMarkdown, renderHtml, streamJson, streamSarif };
+export { renderText, renderJson, renderSarif, renderMarkdown, renderHtml, streamJson, streamSarif, FORMATS, redactInputs, streamReport, type Format };

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonChunks, LazyJsonArray } from '../../src/util/json-stream.js';
-import { redactInputs, renderStream } from '../../src/render/index.js';
+import { FORMATS, redactInputs, render, renderStream, streamReport } from '../../src/render/index.js';
 import { renderJson, streamJson } from '../../src/render/json.js';
 import { renderSarif, streamSarif } from '../../src/render/sarif.js';
 import { verify } from '../../src/verify.js';
@@ -65,6 +65,17 @@ describe('streamed reports', () => {
     expect(join_(streamSarif(r))).toBe(renderSarif(r));
     expect(join_(renderStream(r, 'json'))).toBe(renderJson(redactInputs(r)));
     expect(join_(renderStream(r, 'sarif'))).toBe(renderSarif(redactInputs(r)));
+  });
+
+  it("the CLI's streamReport (only the format's renderer loaded) gives render()'s bytes in every format", async () => {
+    const r = sampleResult();
+    for (const format of FORMATS) {
+      for (const opts of [{}, { color: true, verbose: true }]) {
+        // (JSON and SARIF pieces are made once, as they are read: one stream per comparison)
+        expect([format, join_(await streamReport(r, format, opts))]).toEqual([format, render(r, format, opts)]);
+        expect([format, join_(await streamReport(r, format, opts))]).toEqual([format, join_(renderStream(r, format, opts))]);
+      }
+    }
   });
 
   it('a real run with 3,000 tarball-only files: CLI stdout and --output equal renderJson/renderSarif of verify()', async () => {
