@@ -78,7 +78,8 @@ describe('module graph of src/', () => {
 describe('renderers', () => {
   it('do not import each other: shared wording lives with the code registry (core/wording.ts, core/codes.ts)', () => {
     const g = importGraph();
-    const renderers = [...g.keys()].filter((m) => m.startsWith('render/') && m !== 'render/index.ts');
+    // index.ts and formats.ts (the CLI's loader of one renderer) dispatch to the renderers; they render nothing.
+    const renderers = [...g.keys()].filter((m) => m.startsWith('render/') && m !== 'render/index.ts' && m !== 'render/formats.ts');
     const out = renderers.flatMap((m) => g.get(m)!.filter((d) => d.startsWith('render/')).map((d) => `${m} → ${d}`));
     expect(out).toEqual([]);
   });
