@@ -12,12 +12,14 @@
  *   - every link is a page of the same generated tree (a tarball-only `.html` file in the file's
  *     directory, no scheme, no `..`), with an optional anchor;
  *   - every keyword names a symbol the tracked sections file documents: a function, macro, struct, union,
- *     enum, typedef or variable listed in the section whose page (`<MODULE>-<FILE>.html`) the keyword
- *     links to; a constant or member is a word of the tracked headers (every `.h` of the directories that
+ *     enum, typedef or variable listed in the section whose page (`<MODULE>-<FILE>.html`, or for a section a
+ *     tracked `SECTION:FILE` doc comment titles, `<MODULE>-<title as gtk-doc's id>.html`: p11-kit's
+ *     `p11-kit-PIN-Callbacks.html` for `@title: PIN Callbacks`) the keyword links to; a constant or member is a word of the tracked headers (every `.h` of the directories that
  *     hold a section's `<FILE>.h`: a section may gather several headers), a member's struct one the section
  *     it links to lists (gtk-doc spells both parts of a member with '-' for '_');
  *   - every chapter title occurs in the tracked DocBook sources or the sections file (XML entities
- *     decoded), except the pages gtk-doc writes itself (the annotation glossary, the indexes).
+ *     decoded), or is such a section title, except the pages gtk-doc writes itself (the annotation glossary,
+ *     the indexes).
  * The finding is GENERATED_FROM_SOURCE how 'doc-index' (low), with the keywords and titles traced.
  */
 import { makeFinding } from '../core/severity.js';
@@ -89,6 +91,27 @@ export interface DevhelpInputs {
   words: ReadonlySet<string>;
   /** The tracked DocBook sources and the sections file, concatenated. */
   docText: string;
+  /**
+   * The sections a tracked `SECTION:FILE` doc comment titles (`@title: PIN Callbacks`): gtkdoc-mkdb then names the
+   * section's page after the title, `<MODULE>-PIN-Callbacks.html` (its CreateValidSGMLID: ' ' and '_' as '-', ',' and
+   * ';' dropped) — title → FILE. A chapter title may be one of these titles too.
+   */
+  titled?: ReadonlyMap<string, string>;
+}
+
+/** gtk-doc's id of a title (CreateValidSGMLID, as gtkdoc-mkdb makes a section's page name): ' ' and '_' → '-', ',' ';' dropped, leading '-' dropped, '::' → '-', ':' → '--'. */
+export function sgmlId(title: string): string {
+  return title.replace(/[_ ]/g, '-').replace(/[,;]/g, '').replace(/^-+/, '').replace(/::/g, '-').replace(/:/g, '--');
+}
+
+/** The `SECTION:FILE` doc comments of a C source and their `@title:` lines (gtk-doc's section documentation). */
+export function sectionTitles(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of source.matchAll(/\/\*\*\s*\n\s*\*\s*SECTION:\s*([\w.-]+)\s*\n((?:\s*\*(?!\/).*\n){0,40})/g)) {
+    const title = /^\s*\*\s*@title:\s*(.+?)\s*$/m.exec(m[2]!)?.[1];
+    if (title) out.set(title, m[1]!);
+  }
+  return out;
 }
 
 export interface DevhelpCheck {
@@ -107,8 +130,10 @@ export function checkDevhelp(text: string, inp: DevhelpInputs): DevhelpCheck | u
     linked.add(m[1]!);
     return m[1]!;
   };
-  /** The section FILE a page belongs to: `<MODULE>-<FILE>.html`. */
-  const sectionOf = (p: string) => (p.startsWith(`${inp.module}-`) ? p.slice(inp.module.length + 1, -'.html'.length) : undefined);
+  /** The section FILE a page belongs to: `<MODULE>-<FILE>.html`, or `<MODULE>-<id of its title>.html` for a titled section. */
+  const byPage = new Map<string, string>();
+  for (const [title, file] of inp.titled ?? []) byPage.set(`${inp.module}-${sgmlId(title)}.html`, file);
+  const sectionOf = (p: string) => byPage.get(p) ?? (p.startsWith(`${inp.module}-`) ? p.slice(inp.module.length + 1, -'.html'.length) : undefined);
   let keywords = 0;
   let titles = 0;
   let book = false;
@@ -130,7 +155,7 @@ export function checkDevhelp(text: string, inp: DevhelpInputs): DevhelpCheck | u
       const name = a?.get('name');
       if (!a || a.size !== 2 || name === undefined || page(a.get('link')) === undefined) return undefined;
       const title = unescape(name);
-      if (!inp.docText.includes(title) && !GTKDOC_TITLES.some((r) => r.test(title))) return undefined;
+      if (!inp.docText.includes(title) && !inp.titled?.has(title) && !GTKDOC_TITLES.some((r) => r.test(title))) return undefined;
       titles++;
       continue;
     }
@@ -197,7 +222,15 @@ export const devhelpClassifier: Classifier = {
     const words = new Set<string>();
     const headers = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => p.endsWith('.h'))).sort().slice(0, MAX_HEADERS);
     for (const h of headers) for (const w of (await ctx.content.git(h))?.toString('latin1').match(/[A-Za-z_]\w*/g) ?? []) words.add(w);
-    const check = checkDevhelp(buf.toString('utf8'), { module, pages, sections, words, docText });
+    // The sections' titles from the tracked SECTION:FILE doc comments of the C sources beside those headers (a
+    // section the sections file lists only).
+    const titled = new Map<string, string>();
+    const sources = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => /\.[ch]$/.test(p))).sort().slice(0, MAX_HEADERS);
+    for (const c of sources) {
+      const text = (await ctx.content.git(c))?.toString('utf8');
+      if (text?.includes('SECTION:')) for (const [title, file] of sectionTitles(text)) if (sections.has(file)) titled.set(title, file);
+    }
+    const check = checkDevhelp(buf.toString('utf8'), { module, pages, sections, words, docText, titled });
     if (!check) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
       how: 'doc-index',

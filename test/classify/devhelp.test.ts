@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDevhelp, parseSections } from '../../src/classify/devhelp.js';
+import { checkDevhelp, parseSections, sectionTitles, sgmlId } from '../../src/classify/devhelp.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -113,5 +113,24 @@ describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
     expect(checkDevhelp(kw('fa', 'm-a.html'), inp)).toEqual({ keywords: 1, titles: 0, pages: 2 });
     expect(checkDevhelp(kw('fa', 'm-b.html'), inp)).toBeUndefined();
     expect(checkDevhelp(kw('fa', 'm-a.html').replace('name="m"', 'name="other"'), inp)).toBeUndefined();
+  });
+  // p11-kit 0.25.5: p11-kit/pin.c documents `SECTION:p11-kit-pin` with `@title: PIN Callbacks`, and gtkdoc-mkdb names
+  // the page after the title, p11-kit-PIN-Callbacks.html (not p11-kit-p11-kit-pin.html)
+  it('checkDevhelp: a section a tracked SECTION comment titles has its page named after the title', () => {
+    const pin = '/**\n * SECTION:p11-kit-pin\n * @title: PIN Callbacks\n * @short_description: PIN Callbacks\n *\n * Applications can register a callback.\n */\n';
+    expect(sectionTitles(`#include "pin.h"\n\n${pin}\nint x;\n`)).toEqual(new Map([['PIN Callbacks', 'p11-kit-pin']]));
+    expect(sgmlId('PIN Callbacks')).toBe('PIN-Callbacks');
+    expect(sgmlId('Future_API, unstable; x::y')).toBe('Future-API-unstable-x-y');
+    const sections = parseSections('<SECTION>\n<FILE>p11-kit-pin</FILE>\np11_kit_pin_request\n</SECTION>\n<SECTION>\n<FILE>p11-kit-uri</FILE>\np11_kit_uri_new\n</SECTION>\n');
+    const pages = new Set(['index.html', 'p11-kit-PIN-Callbacks.html', 'p11-kit-p11-kit-uri.html']);
+    const titled = new Map([['PIN Callbacks', 'p11-kit-pin']]);
+    const inp = { module: 'p11-kit', pages, sections, words: new Set<string>(), docText: '', titled };
+    const book = '<book xmlns="http://www.devhelp.net/book" title="p11-kit" link="index.html" author="" name="p11-kit" version="2" language="c">';
+    const index = (lines: string[]) => `${book}\n<chapters>\n<sub name="PIN Callbacks" link="p11-kit-PIN-Callbacks.html"/>\n</chapters>\n<functions>\n${lines.join('\n')}\n</functions>\n</book>\n`;
+    const kw = (name: string, page: string) => `<keyword type="function" name="${name} ()" link="${page}#x"/>`;
+    expect(checkDevhelp(index([kw('p11_kit_pin_request', 'p11-kit-PIN-Callbacks.html'), kw('p11_kit_uri_new', 'p11-kit-p11-kit-uri.html')]), inp)).toEqual({ keywords: 2, titles: 1, pages: 3 });
+    // tampered twins: a symbol of another section on the titled page; the title without the SECTION comment
+    expect(checkDevhelp(index([kw('p11_kit_uri_new', 'p11-kit-PIN-Callbacks.html')]), inp)).toBeUndefined();
+    expect(checkDevhelp(index([kw('p11_kit_pin_request', 'p11-kit-PIN-Callbacks.html')]), { ...inp, titled: new Map() })).toBeUndefined();
   });
 });
