@@ -24,6 +24,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_FRAGMENT_BYTES = 2 * 1024 * 1024;
@@ -105,7 +106,7 @@ export const distRenameClassifier: Classifier = {
   candidate,
   // synchronous "no" for every file without a tracked X.dist (most of them): no promise per difference
   classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> | undefined {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const source = `${diff.path}.dist`;
     if (!ctx.gitPaths.has(source) || ctx.tarballPaths.has(source)) return undefined;
     // X.dist, not shipped, is a git-only difference: its blob id must be the shipped file's (the scan keeps no bytes

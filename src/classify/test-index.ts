@@ -15,6 +15,7 @@
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier } from './types.js';
+import { admits } from './precheck.js';
 
 const MAX_BYTES = 1024 * 1024;
 /** How many C sources of one directory are read at most. */
@@ -77,7 +78,7 @@ export const testIndexClassifier: Classifier = {
   id: 'test-index',
   candidate,
   async classify(diff, ctx) {
-    if (!candidate(diff)) return undefined;
+    if (!admits(candidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
     const text = buf.toString('latin1');

@@ -6,6 +6,7 @@
  * calls classify() where a check says no and records what decides: it must catch a wrong check, leave the findings
  * alone, and find nothing on the samples' real verify() runs.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLASSIFIERS, classifyEach, newPrecheckAudit } from '../../src/classify/index.js';
@@ -153,6 +154,14 @@ describe('the pre-check audit', () => {
     const decided = await classifyEach(ctxOf([readme]), [decider, wrong], after);
     expect(after.violations).toEqual([{ classifier: 'wrong', path: 'README', status: 'tarball-only', code: 'COPY_OF_TRACKED', decisive: false }]);
     expect(decided.map((f) => f.code)).toEqual(['DOC_EDITED']);
+  });
+
+  it("every classifier's classify() asks its pre-check through admits(), so the audit can open it", () => {
+    const dir = resolve(__dirname, '../../src/classify');
+    const direct = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && f !== 'precheck.ts' && f !== 'index.ts')
+      .filter((f) => /(?<!admits\()\bcandidate\(diff\)/.test(readFileSync(join(dir, f), 'utf8')));
+    expect(direct).toEqual([]);
   });
 
   it('verify() on the samples: every pre-check holds, the result unchanged', async () => {
