@@ -8,8 +8,9 @@
  *    the release rewrote it, or a tracked X-* / X.* sibling such as ChangeLog-2007), to an author of
  *    the revision's history (name or email; a ChangeLog heading `DATE  NAME  <EMAIL>` or `NAME (DATE)`), or
  *    to a line of a commit message (a bullet `- ` / `* ` before it allowed), or — in a names file — to a
- *    translator a tracked .po file's `Last-Translator: NAME <…>` header names (gnutls' AUTHORS rule appends the
- *    Last-Translator names of po/ with sed and sort -u); the lines traced to nothing are kept (a few are shown) and scanned for
+ *    translator a .po file's `Last-Translator: NAME <…>` header names (gnutls' AUTHORS rule appends the
+ *    Last-Translator names of po/ with sed and sort -u) — a tracked catalog, or one only the tarball has, which is
+ *    then an input of the proof (tarballInputs, checked by the derived-inputs post pass); the lines traced to nothing are kept (a few are shown) and scanned for
  *    suspicious constructs;
  *  - the commits between the previous tag and the revision are looked for in the file: their authors
  *    (a list of names) or their subjects (a log), e.g. "94 of 97 commit subjects since v9.0 found".
@@ -33,19 +34,42 @@ import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 
 const MAX_PO_BYTES = 4 * 1024 * 1024;
-const translatorSets = new WeakMap<ClassifyContext, Promise<Set<string>>>();
+const MAX_PO_FILES = 2000;
+/** The translators the .po files name: those of git's own catalogs, and those of catalogs only the tarball has. */
+interface Translators {
+  /** lower-cased, trimmed names of the tracked .po files' Last-Translator */
+  tracked: Set<string>;
+  /** lower-cased name → the tarball-only .po files naming it (gnutls' po/*.po, fetched from the Translation Project) */
+  shipped: Map<string, string[]>;
+}
+const translatorSets = new WeakMap<ClassifyContext, Promise<Translators>>();
 
-/** The translators the tracked .po files' `Last-Translator: NAME <EMAIL>` headers name (lower-cased, trimmed). */
-function trackedTranslators(ctx: ClassifyContext): Promise<Set<string>> {
+/** The name a catalog's `Last-Translator: NAME <EMAIL>` header gives, as gnutls' sed reads it (the text before `<`). */
+function lastTranslator(b: Buffer): string | undefined {
+  const m = /^"Last-Translator: *([^<"\n]*?) *<[^\n]*$/m.exec(b.subarray(0, 16 * 1024).toString('utf8'));
+  return m?.[1] ? m[1].trim().toLowerCase() : undefined;
+}
+
+/**
+ * The translators the .po files' `Last-Translator: NAME <EMAIL>` headers name: of the tracked catalogs, and of the
+ * catalogs only the tarball has (gnutls' AUTHORS rule reads `po/*.po` of the release tree, whose catalogs its
+ * bootstrap fetched). A line traced to a shipped catalog names that catalog as an input of the proof (tarballInputs):
+ * the derived-inputs post pass keeps the explanation only while that catalog is itself explained below high.
+ */
+function translators(ctx: ClassifyContext): Promise<Translators> {
   let p = translatorSets.get(ctx);
   if (!p) {
     p = (async () => {
-      const out = new Set<string>();
-      for (const path of [...ctx.gitPaths].filter((q) => q.endsWith('.po')).sort().slice(0, 2000)) {
+      const out: Translators = { tracked: new Set(), shipped: new Map() };
+      for (const path of [...ctx.gitPaths].filter((q) => q.endsWith('.po')).sort().slice(0, MAX_PO_FILES)) {
         const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_PO_BYTES) continue;
-        const m = /^"Last-Translator: *([^<"\n]*?) *<[^\n]*$/m.exec(b.subarray(0, 16 * 1024).toString('utf8'));
-        if (m?.[1]) out.add(m[1].trim().toLowerCase());
+        const name = b && b.length <= MAX_PO_BYTES ? lastTranslator(b) : undefined;
+        if (name) out.tracked.add(name);
+      }
+      for (const path of [...ctx.tarballPaths].filter((q) => q.endsWith('.po') && !ctx.gitPaths.has(q)).sort().slice(0, MAX_PO_FILES)) {
+        const b = ctx.content.tarball(path);
+        const name = b && b.length <= MAX_PO_BYTES ? lastTranslator(b) : undefined;
+        if (name) out.shipped.set(name, [...(out.shipped.get(name) ?? []), path]);
       }
       return out;
     })();
@@ -109,8 +133,10 @@ export interface LogTrace {
   /** from: the previous tag; since: no earlier tag, the commits from the log's oldest entry (YYYY-MM-DD) on. */
   range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
   templates: string[];
-  /** authors: lines traced to a tracked .po file's Last-Translator. */
+  /** authors: lines traced to a .po file's Last-Translator (tracked, or only in the tarball: then in tarballInputs). */
   translators?: number;
+  /** The tarball-only .po files whose Last-Translator traced a line. */
+  tarballInputs?: string[];
 }
 
 /** Traces the file's lines; undefined when the history cannot be read. */
@@ -151,8 +177,9 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   let traced = 0;
   let fromTemplate = 0;
   const untraced: LogTrace['untraced'] = [];
-  const translators = kind === 'authors' ? await trackedTranslators(ctx) : new Set<string>();
+  const names = kind === 'authors' ? await translators(ctx) : { tracked: new Set<string>(), shipped: new Map<string, string[]>() };
   let fromTranslators = 0;
+  const inputs = new Set<string>();
   const isAuthor = (name: string | undefined, email: string | undefined) =>
     (name !== undefined && authors.names.has(name.trim().toLowerCase())) || (email !== undefined && authors.emails.has(email.trim().toLowerCase()));
   lines.forEach((raw, i) => {
@@ -176,7 +203,13 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!).concat([...l.matchAll(AT_EMAIL)].map((m) => `${m[1]}@${m[2]}`));
       const name = l.replace(EMAIL, '').replace(AT_EMAIL, '').trim();
       if (emails.some((e) => isAuthor(undefined, e)) || (name && isAuthor(name, undefined))) return void traced++;
-      if (!emails.length && name && translators.has(name.toLowerCase())) {
+      if (!emails.length && name && names.tracked.has(name.toLowerCase())) {
+        fromTranslators++;
+        return void traced++;
+      }
+      const catalogs = !emails.length && name ? names.shipped.get(name.toLowerCase()) : undefined;
+      if (catalogs) {
+        for (const c of catalogs) inputs.add(c);
         fromTranslators++;
         return void traced++;
       }
@@ -219,7 +252,7 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
-  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
+  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
 }
 
 function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
@@ -288,6 +321,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     ...(trace.amended ? { amended: trace.amended } : {}),
     ...(trace.range ? { range: trace.range } : {}),
     ...(trace.translators ? { translators: trace.translators } : {}),
+    ...(trace.tarballInputs ? { tarballInputs: trace.tarballInputs } : {}),
   });
 }
 

@@ -242,8 +242,10 @@ export interface EvidenceMap extends AnomalyEvidence {
     amended?: { files: string[]; commits: number; lines: number };
     /** The commits since the previous tag found in the file (their authors, or their subjects). */
     range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
-    /** authors: lines that are a translator a tracked .po file's Last-Translator header names (the catalogs beside the sources). */
+    /** authors: lines that are a translator a .po file's Last-Translator header names (the catalogs beside the sources). */
     translators?: number;
+    /** The catalogs only the tarball has whose Last-Translator traced a line (gnutls' fetched po/*.po): the derived-inputs post pass keeps the explanation only while each is explained below high. */
+    tarballInputs?: string[];
   };
   VERSION_STAMP: { version?: string; lines: number[] };
   /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */
