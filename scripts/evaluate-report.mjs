@@ -148,7 +148,7 @@ const VARIANTS = [
   ['dist-line', 'npm-ky-1.14.3', 1, 'distribution/index.js', 'high'], ['cython-line', 'pypi-lxml-4.9.2', 1, 'src/lxml/sax.c', 'high'],
   ['gnulib-comp-line', 'sed-4.9', 1, 'm4/gnulib-comp.m4', 'high'],
   ['cargo-lock', 'crate-cfg-if-1.0.4', 1, 'Cargo.lock', 'high'], ['world-writable', 'xz-5.4.1', 0],
-  ['pdf-payload', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['acl-configure', 'xz-5.4.1', 1, 'configure', 'high'], ['xattr-user', 'xz-5.4.1', 0],
+  ['pdf-payload', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['egg-payload', 'pypi-markupsafe-2.1.2', 1, 'src/MarkupSafe.egg-info/payload.bin', 'high'], ['acl-configure', 'xz-5.4.1', 1, 'configure', 'high'], ['xattr-user', 'xz-5.4.1', 0],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

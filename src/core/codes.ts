@@ -732,7 +732,7 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      'A file the packaging tool writes: PKG-INFO, *.egg-info/, the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums).',
+      'A file the packaging tool writes: PKG-INFO, *.egg-info/ (the files setuptools writes, as text; entry points a tracked build file declares), the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums).',
     docs: anchor('PACKAGE_METADATA'),
     message: (e) => `${e.kind} written by the ${e.ecosystem} packaging tool`,
   },

@@ -15,7 +15,13 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff, TreeEntry } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
 
-const EGG_INFO = /(?:^|\/)[^/]+\.egg-info\/[^/]+$/;
+/**
+ * The files of an `X.egg-info/` directory: only those setuptools' egg_info writers (and pbr's, and bdist_egg's zip-safe
+ * flags) produce. Red team 15: any name there was PACKAGE_METADATA info — markupsafe 2.1.2 gaining
+ * src/MarkupSafe.egg-info/payload.bin (the xz payload's shape) was exit 0.
+ */
+const EGG_INFO =
+  /(?:^|\/)[^/]+\.egg-info\/(?:PKG-INFO|SOURCES\.txt|dependency_links\.txt|requires\.txt|top_level\.txt|entry_points\.txt|namespace_packages\.txt|eager_resources\.txt|native_libs\.txt|depends\.txt|not-zip-safe|zip-safe|pbr\.json)$/;
 const DIST_INFO = /^[^/]+\.dist-info\/[^/]+$/;
 const EGG_INFO_KEYS = new Set(['tag_build', 'tag_date', 'tag_svn_revision']);
 
@@ -94,10 +100,36 @@ export async function undeclaredRequirements(path: string, text: string, ctx: Cl
   return [...new Set(names.filter((n) => !words.has(normName(n))))];
 }
 
+/** The tracked files of the repository that declare a package's build (DEP_SOURCES), as one text. */
+async function declaredText(ctx: ClassifyContext): Promise<string> {
+  let declared = '';
+  for (const p of ctx.gitPaths) if (DEP_SOURCES.test(p)) declared += `\n${(await ctx.content.git(p))?.toString('utf8') ?? ''}`;
+  return declared;
+}
+
+/**
+ * The entry points of an egg-info entry_points.txt whose object reference (`module.sub:attr`) no tracked
+ * pyproject.toml, setup.cfg or setup.py spells out (red team 15: an added `[console_scripts] pip = …` line was
+ * PACKAGE_METADATA info; installers make a command of it). setuptools copies the reference as declared.
+ */
+export async function undeclaredEntryPoints(text: string, ctx: ClassifyContext): Promise<string[]> {
+  const refs = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() && !/^\s*(?:\[.*\]|[#;].*)\s*$/.test(l))
+    .map((l) => /=\s*([^\s[]+)/.exec(l)?.[1] ?? l.trim());
+  if (!refs.length) return [];
+  const declared = await declaredText(ctx);
+  return [...new Set(refs.filter((r) => !declared.includes(r)))];
+}
+
 async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.status === 'tarball-only' && (diff.path === 'PKG-INFO' || EGG_INFO.test(diff.path))) {
-    const text = ctx.content.tarball(diff.path)?.toString('utf8');
+    const bytes = ctx.content.tarball(diff.path);
+    // metadata is text; a NUL byte is no metadata
+    if (bytes?.includes(0)) return undefined;
+    const text = bytes?.toString('utf8');
     if (text !== undefined && (await undeclaredRequirements(diff.path, text, ctx)).length) return undefined;
+    if (text !== undefined && /\/entry_points\.txt$/.test(diff.path) && (await undeclaredEntryPoints(text, ctx)).length) return undefined;
     return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: diff.path === 'PKG-INFO' ? 'pkg-info' : 'egg-info' });
   }
   if (diff.path === 'setup.cfg' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content'))) {

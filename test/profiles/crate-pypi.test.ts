@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onlyEggInfoAdded, wheelRoot } from '../../src/profiles/pypi.js';
 import { parsePkgInfo, pkgInfoRepository } from '../../src/profiles/detect.js';
@@ -143,6 +143,42 @@ describe('PyPI sdist (setup.py sdist)', () => {
     const f = (p: string) => r.findings.find((g) => g.path === p)!;
     for (const p of ['PKG-INFO', 'src/mypkg.egg-info/requires.txt']) expect(['high', 'critical'], p).toContain(f(p).severity);
     expect(f('src/mypkg.egg-info/SOURCES.txt')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info' });
+    expect(r.verdict).toBe('different');
+  });
+
+  // Red team 15: every name under X.egg-info/ was PACKAGE_METADATA info — markupsafe 2.1.2 gaining
+  // src/MarkupSafe.egg-info/payload.bin (a binary nothing names) or an entry_points.txt whose console script no tracked
+  // file declares (installers make a command of it) was exit 0.
+  it('egg-info: only what setuptools writes, and entry points the tracked setup.cfg declares (twin: setuptools own)', async () => {
+    const d = join(root, 'py-ep');
+    const ep = makeRepo(d);
+    ep.commit({
+      'setup.cfg': `${setupCfg}\n[options.entry_points]\nconsole_scripts =\n    mypkg = mypkg:main\n`,
+      'setup.py': 'from setuptools import setup\nsetup()\n',
+      'src/mypkg/__init__.py': 'def main(): pass\n',
+    });
+    ep.tag('v1.0');
+    const built = sdist(d);
+    const ok = await verify({ tarball: built, repo: d, cacheDir });
+    expect(ok.findings.find((g) => g.path === 'src/mypkg.egg-info/entry_points.txt')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info' });
+    expect(ok.verdict).not.toBe('different');
+    const x = join(root, 'py-ep-x');
+    mkdirSync(x, { recursive: true });
+    execFileSync('tar', ['-xzf', built, '-C', x]);
+    const egg = join(x, 'mypkg-1.0', 'src', 'mypkg.egg-info');
+    writeFileSync(join(egg, 'entry_points.txt'), `${readFileSync(join(egg, 'entry_points.txt'), 'utf8')}pip = mypkg.evil:main\n`);
+    writeFileSync(join(egg, 'payload.bin'), Buffer.from('fd377a585a000004e6d6b446', 'hex'));
+    writeFileSync(join(egg, 'top_level.txt'), Buffer.from('mypkg\n\0\x01\x02', 'latin1'));
+    const tampered = join(root, 'py-ep-tampered', 'mypkg-1.0.tar.gz');
+    mkdirSync(dirname(tampered), { recursive: true });
+    execFileSync('tar', ['--owner=0', '--group=0', '-czf', tampered, '-C', x, 'mypkg-1.0']);
+    const r = await verify({ tarball: tampered, repo: d, cacheDir });
+    for (const p of ['src/mypkg.egg-info/entry_points.txt', 'src/mypkg.egg-info/payload.bin', 'src/mypkg.egg-info/top_level.txt']) {
+      const f = r.findings.find((g) => g.path === p)!;
+      expect(f.code, p).not.toBe('PACKAGE_METADATA');
+      expect(['high', 'critical'], p).toContain(f.severity);
+    }
+    expect(r.findings.find((g) => g.path === 'src/mypkg.egg-info/SOURCES.txt')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info' });
     expect(r.verdict).toBe('different');
   });
 
