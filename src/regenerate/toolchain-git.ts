@@ -191,7 +191,7 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** The steps building a tool from its exported tree: bootstrap, configure, make, make install; pure. */
-export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: string }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: SkippedPart[] } {
+export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: string; bootstrapName?: string }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: SkippedPart[] } {
   const skipped: SkippedPart[] = [];
   const overrides: string[] = [];
   if (!have.help2man) {
@@ -203,11 +203,13 @@ export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: str
     skipped.push({ part: 'info-manual', missing: 'makeinfo' });
   }
   // The tool's own bootstrap when it only needs autoconf/automake/perl (automake's regenerates with its own
-  // in-tree aclocal and automake); a gnulib bootstrap would fetch gnulib, so autoreconf instead.
+  // in-tree aclocal and automake); a gnulib bootstrap would fetch gnulib, so autoreconf instead. automake up to
+  // 1.15 calls it bootstrap.sh (autoreconf with the system's automake fails on that tree: holdout15, libX11 1.8.4's
+  // automake 1.15).
   const own = tree.hasBootstrap && !/gnulib|git clone|wget|curl|rsync/.test(tree.bootstrapText ?? '');
   const o = overrides.length ? ' ' + overrides.join(' ') : '';
   return {
-    steps: [own ? 'sh ./bootstrap' : 'autoreconf -vi', `./configure --prefix=${quote(prefix)}`, `make -j2${o}`, `make install${o}`],
+    steps: [own ? `sh ./${tree.bootstrapName ?? 'bootstrap'}` : 'autoreconf -vi', `./configure --prefix=${quote(prefix)}`, `make -j2${o}`, `make install${o}`],
     skipped,
   };
 }
@@ -268,9 +270,10 @@ export async function buildToolRevision(
     rmSync(tar);
     // git-version-gen reads .tarball-version first: the version the release was made as (git-describe's form for a snapshot).
     if (r.usesVersionFile) writeFileSync(join(src, '.tarball-version'), `${version}\n`);
-    const bootstrap = join(src, 'bootstrap');
+    const bootstrapName = ['bootstrap', 'bootstrap.sh'].find((n) => existsSync(join(src, n)));
+    const bootstrap = bootstrapName ? join(src, bootstrapName) : undefined;
     const plan = gitBuildSteps(
-      { hasBootstrap: existsSync(bootstrap), ...(existsSync(bootstrap) ? { bootstrapText: readFileSync(bootstrap, 'latin1') } : {}) },
+      { hasBootstrap: !!bootstrap, ...(bootstrap ? { bootstrapText: readFileSync(bootstrap, 'latin1'), bootstrapName } : {}) },
       prefix,
       { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) },
     );

@@ -247,3 +247,13 @@ describe('the stamps name the exact version a toolchain is built as', () => {
     expect(acInitName('dnl no AC_INIT here\n')).toBeUndefined();
   });
 });
+
+describe('gitBuildSteps: the tool\'s own bootstrap script', () => {
+  const HAVE_ALL = { help2man: true, makeinfo: true };
+  it('runs bootstrap, or automake <= 1.15\'s bootstrap.sh, by its name; autoreconf without one or for a gnulib bootstrap', () => {
+    expect(gitBuildSteps({ hasBootstrap: true, bootstrapText: '#!/bin/sh\nperl ./gen-testsuite-part\n' }, '/p', HAVE_ALL).steps[0]).toBe('sh ./bootstrap');
+    expect(gitBuildSteps({ hasBootstrap: true, bootstrapText: '#!/bin/sh\naclocal\n', bootstrapName: 'bootstrap.sh' }, '/p', HAVE_ALL).steps[0]).toBe('sh ./bootstrap.sh');
+    expect(gitBuildSteps({ hasBootstrap: true, bootstrapText: 'git clone gnulib\n', bootstrapName: 'bootstrap.sh' }, '/p', HAVE_ALL).steps[0]).toBe('autoreconf -vi');
+    expect(gitBuildSteps({ hasBootstrap: false }, '/p', HAVE_ALL).steps[0]).toBe('autoreconf -vi');
+  });
+});
