@@ -21,6 +21,7 @@ import { DEFAULT_NPM_REGISTRY } from './acquire/npm-registry.js';
 import { VERSION } from './version.js';
 import { REGENERATE_MODES, type RegenerateMode } from './regenerate/types.js';
 import { parseSubmoduleOption } from './acquire/submodule.js';
+import { removeGnulibScratch } from './regenerate/gnulib-tool.js';
 import { defaultCacheDir, parseSize } from './util/args.js';
 import { trustedDir, writeFileReplacing } from './util/safe-fs.js';
 import { redactUrls } from './util/redact.js';
@@ -240,6 +241,17 @@ process.on('uncaughtException', (err) => {
 process.on('exit', () => {
   if (!finished && !failed) fail(new Error('stopped before the report was complete'));
 });
+// A signal (Ctrl-C, a batch runner's kill) ends the run as an error (128 + the signal number, as a shell reports
+// it) after removing the scratch trees of the gnulib-tool runs in progress (the sandbox dies with us); a run
+// killed harder leaves them to the next run's sweep (src/regenerate/gnulib-tool.ts).
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  process.once(sig, () => {
+    removeGnulibScratch();
+    finished = true; // no report, and not "stopped before the report was complete": stopped by the signal
+    process.stderr.write(`distdiff: stopped by ${sig}; no report\n`);
+    process.exit(code);
+  });
+}
 interface ToolchainArgs {
   action: 'add' | 'list';
   source?: string;

@@ -14,6 +14,7 @@
  *
  * This module does I/O only through those stages; it never touches `process`.
  */
+import { join } from 'node:path';
 import { classifiersFor, profileOf } from './profiles/index.js';
 import { BlobReader } from './scan/blob-reader.js';
 import type { VerifyResult } from './core/result.js';
@@ -100,6 +101,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       ...(opts.acceptUnproved ? { acceptUnproved: true } : {}),
       ...(opts.regenerate === 'off' ? { noGenerators: true } : {}),
       ...(opts.auditPrechecks ? { auditPrechecks: opts.auditPrechecks } : {}),
+      gnulibToolCache: join(opts.cacheDir, 'gnulib-tool'),
       regenerate: reuse
         ? (_diffs, _tarball, started) => {
             void reuse.started.then(started);

@@ -35,6 +35,7 @@ import { generatorSource } from './produced.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { GnulibToolMiss } from '../core/regeneration.js';
 import { checkInvocation, recordedInvocation, runGnulibTool } from '../regenerate/gnulib-tool.js';
+import { bootstrapInvocation, hookVariables, postImportHook, type HookCommand } from '../regenerate/bootstrap-conf.js';
 import { mismatchFinding } from '../regenerate/provenance.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
 import { admits } from './precheck.js';
@@ -66,7 +67,7 @@ interface State {
 }
 
 /** gnulib-tool run again for one layout: what it wrote (paths relative to the top), or why it did not run. */
-type LayoutRun = { ok: true; sub: PinnedSubmodule; source: string; args: string[]; files: Map<string, Buffer> } | { ok: false; miss: GnulibToolMiss };
+type LayoutRun = { ok: true; sub: PinnedSubmodule; source: string; args: string[]; files: Map<string, Buffer>; hook?: { source: string; commands: string[][] } } | { ok: false; miss: GnulibToolMiss };
 
 /** The outcome of comparing a tarball file with the pinned files it maps to. */
 type Match =
@@ -244,15 +245,27 @@ function layoutOutputs(layout: GnulibLayout): string[] {
   return [...new Set(out)];
 }
 
+/** The tracked file of the revision at `path`, as text (undefined when not tracked). */
+async function tracked(ctx: ClassifyContext, path: string): Promise<string | undefined> {
+  return ctx.gitPaths.has(path) ? (await ctx.content.git(path))?.toString('latin1') : undefined;
+}
+
 /**
  * Run the pinned gnulib's gnulib-tool for `layout` (src/regenerate/gnulib-tool.ts): the invocation recorded in
- * the layout's gnulib-cache.m4 or in a gnulib-tool makefile it wrote, checked as data; the scratch project holds
- * the revision's configure.ac, its Makefile.am files and the tracked files of the local dirs.
+ * the layout's gnulib-cache.m4 or in a gnulib-tool makefile it wrote, checked as data — or, when the release
+ * records none, the command line the tag's bootstrap builds from its bootstrap.conf (src/regenerate/
+ * bootstrap-conf.ts); then the post-import hook of the tag's bootstrap.conf, when the tag's bootstrap calls one
+ * (its script commands only, in the same sandbox). The scratch project holds the revision's configure.ac, its
+ * Makefile.am files, the tracked files of the local dirs (a local dir that is a pinned submodule: its pinned
+ * tree) and the tracked scripts the hook runs.
  */
 async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayout): Promise<LayoutRun> {
   if (ctx.noGenerators) return { ok: false, miss: { kind: 'regeneration-off' } };
   const subs = state.layouts.filter((l) => l.layout === layout).map((l) => l.sub);
   const outputs = layoutOutputs(layout);
+  const confPath = `${layout.dir}bootstrap.conf`;
+  const conf = await tracked(ctx, confPath);
+  const script = await tracked(ctx, `${layout.dir}bootstrap`);
   let recorded: { source: string; args: string[] } | undefined;
   for (const rel of outputs) {
     const t = await text(ctx, `${layout.dir}${rel}`);
@@ -262,26 +275,53 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
       break;
     }
   }
+  if (!recorded && conf !== undefined) {
+    const configureAc = (await tracked(ctx, `${layout.dir}configure.ac`)) ?? (await tracked(ctx, `${layout.dir}configure.in`)) ?? '';
+    const built = bootstrapInvocation(conf, script, configureAc);
+    if (built) recorded = { source: confPath, args: built.args };
+  }
   if (!recorded) return { ok: false, miss: { kind: 'no-invocation' } };
+  // the hook of gnulib's bootstrap, when the tag's bootstrap calls it
+  const hookCmds = conf !== undefined && script !== undefined && /\bbootstrap_post_import_hook\b/.test(script) ? postImportHook(conf, hookVariables(recorded.args, conf)) : undefined;
+  const hook = (hookCmds ?? []).filter((c): c is Extract<HookCommand, { run: true }> => c.run).map((c) => c.argv);
+  const localTree = (d: string) => (ctx.submodules ?? []).find((m) => m.path === normaliseDir(`${layout.dir}${d}`).replace(/\/$/, ''));
   let last: LayoutRun = { ok: false, miss: { kind: 'no-pinned-gnulib' } };
   for (const sub of subs) {
-    const checked = checkInvocation(recorded.args, recorded.source, sub, layout.dir, ctx.gitPaths);
+    const known = {
+      has: (p: string) => {
+        if (ctx.gitPaths.has(p)) return true;
+        const m = (ctx.submodules ?? []).find((s) => p.startsWith(`${s.path}/`));
+        return !!m && m.files.has(p.slice(m.path.length + 1));
+      },
+    };
+    const checked = checkInvocation(recorded.args, recorded.source, sub, layout.dir, known);
     if (!checked.ok) return { ok: false, miss: checked.miss };
     const project = new Map<string, Buffer>();
+    const hookScripts = new Set(hook.map((h) => `${layout.dir}${h[0]}`));
     for (const p of ctx.gitPaths) {
       if (!p.startsWith(layout.dir)) continue;
       const rel = p.slice(layout.dir.length);
       // configure.ac, the Makefile.am files (gnulib-tool reads the source base's for the library's install
-      // location under --makefile-name) and the local dirs: the tracked files gnulib-tool reads
-      const read = rel === 'configure.ac' || rel === 'configure.in' || rel === 'Makefile.am' || rel.endsWith('/Makefile.am') || checked.localDirs.some((d) => rel.startsWith(`${d}/`));
+      // location under --makefile-name), the local dirs and the hook's tracked scripts: the tracked files read
+      const read = rel === 'configure.ac' || rel === 'configure.in' || rel === 'Makefile.am' || rel.endsWith('/Makefile.am') || checked.localDirs.some((d) => rel.startsWith(`${d}/`)) || hookScripts.has(p);
       if (!read) continue;
       const b = await ctx.content.git(p);
       if (b) project.set(rel, b);
     }
-    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, outputs });
+    for (const d of checked.localDirs) {
+      const m = localTree(d);
+      if (!m || m === sub) continue;
+      for (const [f, oid] of m.files) {
+        if (!oid) continue;
+        const b = await m.read(f);
+        if (b) project.set(`${normaliseDir(d)}${f}`, b);
+      }
+    }
+    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, hook, outputs, ...(ctx.gnulibToolCache ? { cacheDir: ctx.gnulibToolCache } : {}) });
     if (run.ok) {
       const files = new Map([...run.files].map(([rel, b]) => [`${layout.dir}${rel}`, b] as const));
-      return { ok: true, sub, source: recorded.source, args: checked.args, files };
+      const ran = run.hook.filter((h) => h.ran).map((h) => h.argv);
+      return { ok: true, sub, source: recorded.source, args: checked.args, files, ...(ran.length ? { hook: { source: confPath, commands: ran } } : {}) };
     }
     last = run;
     if (run.miss.kind === 'sandbox-unavailable') break;
@@ -416,7 +456,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
           return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
             tool: 'gnulib-tool',
             ...(gen.source ? { source: gen.source } : {}),
-            proof: { proved: true, method: 'gnulib-tool', submodule: run.sub.name, commit: run.sub.commit, invocation: { source: run.source, args: run.args } },
+            proof: { proved: true, method: 'gnulib-tool', submodule: run.sub.name, commit: run.sub.commit, invocation: { source: run.source, args: run.args }, ...(run.hook ? { hook: run.hook } : {}) },
           });
         }
         return mismatchFinding(diff.path, written, content, {

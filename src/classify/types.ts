@@ -48,6 +48,8 @@ export interface ClassifyContext {
   submodules?: readonly PinnedSubmodule[];
   /** --no-regenerate: classifiers run no generator either (gnulib-tool, src/classify/submodule-copy.ts). */
   noGenerators?: boolean;
+  /** Directory where gnulib-tool runs are cached (src/regenerate/gnulib-tool.ts), under the cache directory; absent: no cache. */
+  gnulibToolCache?: string;
 }
 
 /** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */

@@ -435,9 +435,18 @@ export type GenerationProof =
   /**
    * gnulib-tool's output reproduced byte for byte by the gnulib-tool of the gnulib commit the revision pins
    * (`submodule`, `commit`), run in the sandbox with the invocation the release records (`invocation.source`:
-   * the file it was read from; `args`: after --import) on the revision's configure.ac and local dirs.
+   * the file it was read from — the tag's bootstrap.conf when the release records none; `args`: after --import)
+   * on the revision's configure.ac and local dirs.
    */
-  | { proved: true; method: 'gnulib-tool'; submodule: string; commit: string; invocation: { source: string; args: string[] } }
+  | {
+      proved: true;
+      method: 'gnulib-tool';
+      submodule: string;
+      commit: string;
+      invocation: { source: string; args: string[] };
+      /** The post-import hook's script commands run after gnulib-tool in the same sandbox (`source`: the tag's bootstrap.conf). */
+      hook?: { source: string; commands: string[][] };
+    }
   /** Reproduced byte for byte, but from an input that is itself only labelled (an autoconf-only run's aclocal.m4). */
   | { proved: false; method: 'regenerated'; cause: ProofCause; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[]; normalisationSteps: Normalisation[] };
 

@@ -52,6 +52,8 @@ export interface ExplainInput {
   acceptUnproved?: boolean;
   /** --no-regenerate: no generator runs, gnulib-tool included (the classifiers see it as ClassifyContext.noGenerators). */
   noGenerators?: boolean;
+  /** Where gnulib-tool runs are cached (ClassifyContext.gnulibToolCache). */
+  gnulibToolCache?: string;
   /** The whole revision's tree when `git` is a subdirectory of it (crate, npm workspace), and that subdirectory. */
   repoTree?: GitTree;
   pathInRepo?: string;
@@ -169,6 +171,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     ...(input.pathInRepo ? { pathInRepo: input.pathInRepo } : {}),
     ...(input.submodules?.length ? { submodules: input.submodules } : {}),
     ...(input.noGenerators ? { noGenerators: true } : {}),
+    ...(input.gnulibToolCache ? { gnulibToolCache: input.gnulibToolCache } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },

@@ -13,11 +13,12 @@
  * the scratch project, which holds tracked files only). Anything else refuses the run (the outputs stay unproved and fail the gate). What gnulib-tool
  * then writes comes from the pinned gnulib and the tracked tree only; equal bytes prove the shipped file.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { GnulibToolMiss } from '../core/regeneration.js';
-import { commandFailure, probeSandbox, runSandboxed } from './sandbox.js';
+import { commandFailure, probeSandbox, runSandboxed, which } from './sandbox.js';
 
 /** The pinned gnulib as the run needs it: its tree (path → blob id), its executable files and a reader. */
 export interface GnulibTree {
@@ -81,7 +82,7 @@ export type InvocationCheck = { ok: true; args: string[]; localDirs: string[] } 
  * dir, directories inside the project, local dirs tracked. `dir` is the directory gnulib-tool ran in ('' or
  * 'sub/'); `tracked` the revision's paths.
  */
-export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: ReadonlySet<string>): InvocationCheck {
+export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: { has(path: string): boolean }): InvocationCheck {
   const refuse = (arg: string, why: 'option' | 'module' | 'directory' | 'local-dir') => ({ ok: false as const, miss: { kind: 'invocation-refused' as const, source, arg, why } });
   const out: string[] = [];
   const localDirs: string[] = [];
@@ -115,17 +116,149 @@ export function checkInvocation(args: readonly string[], source: string, gnulib:
   return { ok: true, args: out, localDirs };
 }
 
-export type GnulibToolRun = { ok: true; files: Map<string, Buffer> } | { ok: false; miss: GnulibToolMiss };
+/** A post-import hook command as run after gnulib-tool (bootstrap.conf's `bootstrap_post_import_hook`): argv[0] a script of the scratch project. */
+export type HookRun = { argv: string[]; ran: boolean };
+
+export type GnulibToolRun = { ok: true; files: Map<string, Buffer>; hook: HookRun[]; cached: boolean } | { ok: false; miss: GnulibToolMiss };
+
+/** Scratch directories of the runs in progress (removed on a signal by removeGnulibScratch, called by the CLI). */
+const LIVE = new Set<string>();
+const PREFIX = 'distdiff-gnulib-';
+/** The sandbox's wall deadline for one gnulib-tool run: a scratch directory older than this is no run's any more. */
+const WALL_MS = 1_800_000;
+let swept = false;
+
+/** Remove the scratch directories of the gnulib-tool runs in progress (synchronous: called from a signal handler). */
+export function removeGnulibScratch(): void {
+  for (const d of LIVE) rmSync(d, { recursive: true, force: true });
+  LIVE.clear();
+}
+
+/**
+ * Remove what killed runs left behind: /tmp/distdiff-gnulib-* owned by this user, older than the wall deadline,
+ * whose owner process (recorded in `.owner`) is gone. Once per process, before the first run.
+ */
+export function sweepStaleGnulibScratch(dir = tmpdir(), now = Date.now()): string[] {
+  const removed: string[] = [];
+  let uid: number;
+  try {
+    uid = userInfo().uid;
+  } catch {
+    return removed;
+  }
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const n of names) {
+    if (!n.startsWith(PREFIX)) continue;
+    const p = join(dir, n);
+    try {
+      const st = lstatSync(p);
+      if (!st.isDirectory() || st.uid !== uid || now - st.mtimeMs < WALL_MS) continue;
+      const owner = Number(readFileSync(join(p, '.owner'), 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && existsSync(`/proc/${owner}`) && statSync(`/proc/${owner}`).uid === uid && !LIVE.has(p)) {
+        // the owner may still run (a pid can be reused, but then we keep a directory rather than break a run)
+        continue;
+      }
+    } catch {
+      // no .owner (not written yet, or not ours): judged by age and owner only
+    }
+    if (LIVE.has(p)) continue;
+    rmSync(p, { recursive: true, force: true });
+    removed.push(p);
+  }
+  return removed;
+}
+
+/** The sandbox's PATH (src/regenerate/sandbox.ts, no toolchains): where gnulib-tool finds python3 and perl. */
+const SANDBOX_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/** The files of the pinned gnulib a run reads, with their blob ids and modes (what gnulib-tool is and reads). */
+function gnulibParts(gnulib: GnulibTree): [string, string, boolean][] {
+  return [...gnulib.files]
+    .filter(([p, oid]) => GNULIB_PARTS.test(p) && !!oid)
+    .map(([p, oid]) => [p, oid, gnulib.executable?.has(p) ?? false] as [string, string, boolean])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
+ * The cache key of a run: everything that determines what it writes — the pinned gnulib's files gnulib-tool
+ * reads and gnulib-tool itself (blob ids and modes), the exact arguments, the hook commands, every file of the
+ * scratch project (hashed), the outputs read back, and which implementations the sandbox can pick (python3
+ * present or not, perl for a hook script).
+ */
+export function gnulibRunKey(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; hook?: readonly string[][]; outputs: readonly string[] }): string {
+  const h = createHash('sha256');
+  const project = [...opts.project].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  h.update(JSON.stringify({
+    v: 1,
+    gnulib: gnulibParts(opts.gnulib),
+    args: opts.args,
+    hook: opts.hook ?? [],
+    project,
+    outputs: opts.outputs,
+    // gnulib-tool's wrapper picks the Python implementation when python3 is on the sandbox's PATH
+    python3: which('python3', SANDBOX_PATH) ?? '',
+    perl: which('perl', SANDBOX_PATH) ?? '',
+  }));
+  return h.digest('hex');
+}
+
+interface CachedRun {
+  key: string;
+  files: Record<string, string>;
+  hook: HookRun[];
+}
+
+function readCache(dir: string | undefined, key: string): { files: Map<string, Buffer>; hook: HookRun[] } | undefined {
+  if (!dir) return undefined;
+  try {
+    const c = JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as CachedRun;
+    if (c.key !== key) return undefined;
+    return { files: new Map(Object.entries(c.files).map(([p, b]) => [p, Buffer.from(b, 'base64')])), hook: c.hook };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(dir: string | undefined, key: string, files: ReadonlyMap<string, Buffer>, hook: HookRun[]): void {
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const body: CachedRun = { key, files: Object.fromEntries([...files].map(([p, b]) => [p, b.toString('base64')])), hook };
+    const tmp = join(dir, `.${key}.${Math.random().toString(36).slice(2)}.tmp`);
+    writeFileSync(tmp, JSON.stringify(body));
+    renameSync(tmp, join(dir, `${key}.json`));
+  } catch {
+    // a cache that cannot be written only costs time
+  }
+}
 
 /**
  * Run the pinned gnulib's gnulib-tool --import with `args` on a scratch project made of `project` (path → content,
- * relative to the directory gnulib-tool runs in) and read back `outputs` (same relative paths; absent when not written).
+ * relative to the directory gnulib-tool runs in), then the post-import hook's scripts (`hook`, each argv[0] a
+ * script of the scratch project after gnulib-tool: tracked, or written by gnulib-tool from the pinned gnulib),
+ * in the same sandbox, and read back `outputs` (same relative paths; absent when not written). With `cacheDir`,
+ * a run whose key (gnulibRunKey) was seen returns the stored outputs without running.
  */
-export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; outputs: readonly string[]; path?: string }): Promise<GnulibToolRun> {
+export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; hook?: readonly string[][]; outputs: readonly string[]; path?: string; cacheDir?: string }): Promise<GnulibToolRun> {
+  // a hit needs no sandbox: the stored outputs are what the same run wrote
+  const key = gnulibRunKey(opts);
+  const hit = readCache(opts.cacheDir, key);
+  if (hit) return { ok: true, files: hit.files, hook: hit.hook, cached: true };
   const sandbox = await probeSandbox(opts.path);
   if (!sandbox.ok) return { ok: false, miss: { kind: 'sandbox-unavailable', cause: sandbox.cause } };
-  const top = mkdtempSync(join(tmpdir(), 'distdiff-gnulib-'));
+  if (!swept) {
+    swept = true;
+    sweepStaleGnulibScratch();
+  }
+  const top = mkdtempSync(join(tmpdir(), PREFIX));
+  LIVE.add(top);
   try {
+    writeFileSync(join(top, '.owner'), `${process.pid}\n`);
     const gl = join(top, 'gnulib');
     const scratch = join(top, 'project');
     mkdirSync(scratch, { recursive: true });
@@ -146,8 +279,28 @@ export async function runGnulibTool(opts: { gnulib: GnulibTree; project: Readonl
     const argv = [`${gl}/gnulib-tool`, '--import', '--no-changelog', ...opts.args];
     // The CPU limit bounds the work (the shell implementation: ~3 min CPU for coreutils' 290 modules); the wall
     // deadline is generous so that a loaded machine does not turn a proof into a failure (11 min wall at load 22).
-    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits: { wallMs: 1_800_000, cpuSeconds: 600 } });
+    const limits = { wallMs: WALL_MS, cpuSeconds: 600 };
+    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits });
     if (run.code !== 0 || run.timedOut) return { ok: false, miss: { kind: 'failed', failure: commandFailure(run) } };
+    const hook: HookRun[] = [];
+    for (const h of opts.hook ?? []) {
+      const script = join(scratch, h[0]!);
+      // the script is the tag's (placed in the project) or what gnulib-tool just wrote from the pinned gnulib
+      let isFile = false;
+      try {
+        isFile = lstatSync(script).isFile();
+      } catch {
+        // not there: bootstrap would have failed here; not run, and the comparison says the rest
+      }
+      if (!isFile) {
+        hook.push({ argv: h, ran: false });
+        continue;
+      }
+      chmodSync(script, 0o755);
+      const r = await runSandboxed(sandbox.bwrap, { scratch, argv: [`./${h[0]}`, ...h.slice(1)], readOnly: [gl], limits });
+      if (r.code !== 0 || r.timedOut) return { ok: false, miss: { kind: 'failed', failure: commandFailure(r) } };
+      hook.push({ argv: h, ran: true });
+    }
     const files = new Map<string, Buffer>();
     for (const o of opts.outputs) {
       try {
@@ -156,8 +309,10 @@ export async function runGnulibTool(opts: { gnulib: GnulibTree; project: Readonl
         // not written
       }
     }
-    return { ok: true, files };
+    writeCache(opts.cacheDir, key, files, hook);
+    return { ok: true, files, hook, cached: false };
   } finally {
     rmSync(top, { recursive: true, force: true });
+    LIVE.delete(top);
   }
 }
