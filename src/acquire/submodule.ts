@@ -104,6 +104,30 @@ export async function bootstrapPin(gitDir: string, commit: string): Promise<{ re
   return revision ? { revision, ...(url ? { url } : {}) } : undefined;
 }
 
+/**
+ * The last commit of branch `name` in the gnulib repository `repo` not after the compared commit's committer
+ * date: `{ commit, before }`, `{ missing: true }` when the repository has no such branch (local branch, or a
+ * mirror's remote-tracking one), undefined when the repository cannot be opened (the loop below reports it).
+ */
+async function branchAt(repo: string, name: string, opts: { repo: RepoHandle; commit: string; cacheDir: string }): Promise<{ commit: string; before: string } | { missing: true } | undefined> {
+  let handle: RepoHandle;
+  try {
+    handle = await openRepo(repo, { cacheDir: opts.cacheDir });
+  } catch {
+    return undefined;
+  }
+  const before = (await runGit(opts.repo.gitDir, ['log', '-1', '--format=%cI', opts.commit])).toString('utf8').trim();
+  for (const ref of [`refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
+    try {
+      const c = (await runGit(handle.gitDir, ['rev-list', '-1', `--before=${before}`, ref, '--'])).toString('utf8').trim();
+      if (/^[0-9a-f]{40}$/.test(c)) return { commit: c, before };
+    } catch {
+      // no such ref
+    }
+  }
+  return { missing: true };
+}
+
 /** A .gitmodules URL relative to the superproject's (`../gnulib.git`), resolved against a remote --repo URL. */
 export function resolveRelativeUrl(url: string, mainRepo: string): string | undefined {
   if (!/^\.\.?\//.test(url)) return url;
@@ -177,11 +201,23 @@ export async function acquireSubmodules(opts: {
   const noBootstrap = !opts.pathInRepo && !opts.git.entries.has('bootstrap.conf') && !opts.git.exportIgnored.has('bootstrap.conf');
   const hasGnulib = gitlinks.some((l) => l.path === 'gnulib' || modules.some((m) => m.name === 'gnulib' && m.path === l.path));
   const boot = hasGnulib || noBootstrap ? undefined : await bootstrapPin(opts.repo.gitDir, opts.commit);
+  const branches = new Map<string, { name: string; before: string }>();
   if (boot?.revision && /^[0-9a-f]{40}$/.test(boot.revision)) {
     gitlinks.push({ path: 'gnulib', oid: boot.revision, bootstrap: true });
     modules.push({ name: 'gnulib', path: 'gnulib', url: boot.url ?? DEFAULT_GNULIB_URL });
   } else if (boot?.revision) {
-    notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: boot.revision } });
+    // A branch name (make 4.4.1: GNULIB_REVISION=stable-202301): bootstrap checked out the branch as it was then.
+    // With a gnulib clone given (--submodule gnulib=REPO), its last commit not after the tag's commit date is
+    // the pin; without one, the note says what to pass.
+    const request = opts.requests.find((r) => r.name === 'gnulib');
+    const resolved = request && /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/.test(boot.revision) && !boot.revision.includes('..') ? await branchAt(request.repo, boot.revision, opts) : undefined;
+    if (resolved && 'commit' in resolved) {
+      gitlinks.push({ path: 'gnulib', oid: resolved.commit, bootstrap: true });
+      modules.push({ name: 'gnulib', path: 'gnulib', url: boot.url ?? DEFAULT_GNULIB_URL });
+      branches.set(resolved.commit, { name: boot.revision, before: resolved.before });
+    } else {
+      notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: boot.revision, ...(request && resolved ? { missingIn: redactUrls(request.repo) } : {}) } });
+    }
   }
   const used = new Set<SubmoduleRequest>();
   for (const link of gitlinks) {
@@ -237,7 +273,8 @@ export async function acquireSubmodules(opts: {
         return oid ? reader.read(oid, opts.maxRetainFile) : undefined;
       },
     });
-    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...(link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {}) });
+    const branch = link.bootstrap ? branches.get(commit) : undefined;
+    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...(link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {}), ...(branch ? { branch } : {}) });
   }
   for (const r of opts.requests) {
     if (!used.has(r)) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', cause: { kind: 'not-pinned' } });

@@ -184,7 +184,17 @@ export type Note =
    */
   | RegenerationNote
   /** A submodule the revision pins, read from its repository: the tarball's copies of its files are compared with this tree. */
-  | { code: 'SUBMODULE_PINNED'; name: string; path: string; commit: string; repo: string; files: number; pinnedBy?: 'bootstrap.conf' }
+  | {
+      code: 'SUBMODULE_PINNED';
+      name: string;
+      path: string;
+      commit: string;
+      repo: string;
+      files: number;
+      pinnedBy?: 'bootstrap.conf';
+      /** GNULIB_REVISION named this branch: `commit` is its last commit not after the tag's commit date (`before`, ISO 8601) in `repo`. */
+      branch?: { name: string; before: string };
+    }
   /**
    * A submodule the revision pins whose tree could not be read (offline, refused URL, commit missing): copies
    * judged without it. `cause` says why (worded by core/wording.ts; the JSON report adds that line as `reason`).
@@ -212,8 +222,11 @@ export type RegenerationNoteJson = { code: 'REGENERATION'; status: RegenerationN
  * repository opener's), carried as it came.
  */
 export type SubmoduleMiss =
-  /** bootstrap.conf's GNULIB_REVISION is a branch or tag name, not a full commit id. */
-  | { kind: 'pin-not-commit'; revision: string }
+  /**
+   * bootstrap.conf's GNULIB_REVISION is a branch or tag name, not a full commit id; `missingIn`: the --submodule
+   * repository given has no such branch.
+   */
+  | { kind: 'pin-not-commit'; revision: string; missingIn?: string }
   | { kind: 'no-url' }
   /** A relative .gitmodules URL while --repo is not a URL. */
   | { kind: 'relative-url'; url: string }

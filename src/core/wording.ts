@@ -97,7 +97,7 @@ export function noteText(n: Note): string {
           : `regeneration ${n.status}: ${w.reason ?? 'unknown reason'}; generated files are labelled, not proved`;
     }
     case 'SUBMODULE_PINNED':
-      return `${n.pinnedBy ? `${n.name} pinned by bootstrap.conf's GNULIB_REVISION` : `submodule ${n.name} (${n.path}/) pinned`} at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
+      return `${n.pinnedBy ? `${n.name} pinned by bootstrap.conf's GNULIB_REVISION${n.branch ? `=${n.branch.name} (a branch: its last commit not after the tag's date ${n.branch.before})` : ''}` : `submodule ${n.name} (${n.path}/) pinned`} at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
     case 'SUBMODULE_UNAVAILABLE': {
       const reason = submoduleMissText(n);
       return n.commit ? `submodule ${n.name} (${n.path}/) pinned at ${n.commit.slice(0, 12)} not available: ${reason}; its copies are judged without it` : `--submodule ${n.name}: ${reason}`;
@@ -168,7 +168,10 @@ type SubmoduleNote = Extract<Note, { code: 'SUBMODULE_UNAVAILABLE' }>;
 
 /** Why a submodule was not read, each cause worded from its arguments; `satisfies`: a cause without wording is a type error. */
 const SUBMODULE_MISS_WORDING = {
-  'pin-not-commit': (c) => `bootstrap.conf's GNULIB_REVISION=${c.revision} is not a full commit id, so it pins no gnulib version`,
+  'pin-not-commit': (c) =>
+    c.missingIn
+      ? `bootstrap.conf's GNULIB_REVISION=${c.revision} is not a full commit id, and ${c.missingIn} has no branch ${c.revision}; pass a gnulib clone that has it`
+      : `bootstrap.conf's GNULIB_REVISION=${c.revision} is not a full commit id, so it pins no gnulib version by itself; pass --submodule gnulib=REPO with a gnulib clone that has the branch ${c.revision} (its last commit not after the tag's date is used)`,
   'no-url': () => '.gitmodules names no URL for it; pass --submodule',
   'relative-url': (c, n) => `${c.url}: relative URL ${c.url} and --repo is not a URL; pass --submodule ${n.name}=REPO`,
   'local-url': (c, n) => `${c.url}: a local path in .gitmodules is not followed; pass --submodule ${n.name}=REPO`,
@@ -373,7 +376,7 @@ export const REMEDY_WORDING = {
   'enable-user-namespaces': () => 'let bubblewrap start a sandbox (allow unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, or run on a host that allows them) and run again',
   'drop-no-regenerate': () => 'run again without --no-regenerate',
   'read-failure': () => 'fix the failing step named below (--regenerate=require stops on it with its message) and run again',
-  'submodule-gnulib': () => 'distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins)',
+  'submodule-gnulib': () => "distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names)",
   review: () => 'review them, then accept them explicitly with --accept-unproved or a policy allowance with your reason',
 } satisfies { [K in RemedyKind]: (args: RemedyArgs[K]) => string };
 

@@ -11,7 +11,7 @@ const note = (cause: SubmoduleMiss, pinned = commit): Extract<Note, { code: 'SUB
 
 describe('SUBMODULE_UNAVAILABLE causes', () => {
   const cases: [SubmoduleMiss, string][] = [
-    [{ kind: 'pin-not-commit', revision: 'stable-202401' }, "bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version"],
+    [{ kind: 'pin-not-commit', revision: 'stable-202401' }, "bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version by itself; pass --submodule gnulib=REPO with a gnulib clone that has the branch stable-202401 (its last commit not after the tag's date is used)"],
     [{ kind: 'no-url' }, '.gitmodules names no URL for it; pass --submodule'],
     [{ kind: 'relative-url', url: '../gnulib.git' }, '../gnulib.git: relative URL ../gnulib.git and --repo is not a URL; pass --submodule gnulib=REPO'],
     [{ kind: 'local-url', url: '/srv/gnulib' }, '/srv/gnulib: a local path in .gitmodules is not followed; pass --submodule gnulib=REPO'],

@@ -333,10 +333,24 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13, pinnedBy: 'bootstrap.conf' });
     expect(res.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { rewrites: ['config-h', 'license-gpl'] } });
     const t2 = tarball('bybranch', { 'bootstrap.conf': 'GNULIB_REVISION=stable-202401\n' });
-    const res2 = await verify({ tarball: t2, repo: byConf('bybranch-repo', 'stable-202401').dir, cacheDir: join(root, 'c16'), submodules: [{ name: 'gnulib', repo: g.dir }] });
-    expect(res2.notes).toContainEqual({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: 'stable-202401' } });
-    expect(renderText(res2)).toContain("note      --submodule gnulib: bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version\n");
+    const branchRepo = byConf('bybranch-repo', 'stable-202401').dir;
+    // the clone given has no such branch: the note says so, nothing is pinned
+    const res2 = await verify({ tarball: t2, repo: branchRepo, cacheDir: join(root, 'c16'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res2.notes).toContainEqual({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: 'stable-202401', missingIn: g.dir } });
+    expect(renderText(res2)).toContain(`note      --submodule gnulib: bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, and ${g.dir} has no branch stable-202401; pass a gnulib clone that has it\n`);
     expect(res2.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
+    // no clone given: the note says exactly what to pass
+    const res3 = await verify({ tarball: t2, repo: branchRepo, cacheDir: join(root, 'c17') });
+    expect(renderText(res3)).toContain("bootstrap.conf's GNULIB_REVISION=stable-202401 is not a full commit id, so it pins no gnulib version by itself; pass --submodule gnulib=REPO with a gnulib clone that has the branch stable-202401 (its last commit not after the tag's date is used)");
+    // a gnulib clone whose branch stable-202401 holds the pinned commit and, after it, one dated after the tag:
+    // the branch as it was at the tag's date pins gnulib (the later commit is not used)
+    const b = makeRepo(join(root, 'gnulib-branch'));
+    git(b.dir, ['fetch', '-q', g.dir, `${pinned}:refs/heads/base`]);
+    const later = git(b.dir, ['commit-tree', `${pinned}^{tree}`, '-p', pinned, '-m', 'after the release'], '2030-01-01T00:00:00+00:00').trim();
+    git(b.dir, ['branch', 'stable-202401', later]);
+    const res4 = await verify({ tarball: t2, repo: branchRepo, cacheDir: join(root, 'c18'), submodules: [{ name: 'gnulib', repo: b.dir }] });
+    expect(res4.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: b.dir, files: 13, pinnedBy: 'bootstrap.conf', branch: { name: 'stable-202401', before: git(branchRepo, ['log', '-1', '--format=%cI', 'HEAD']).trim() } });
+    expect(res4.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { commit: pinned } });
   });
 
   it('a generated gnulib.mk carrying a download-and-run line: the label does not cover it', async () => {
