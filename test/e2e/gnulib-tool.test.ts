@@ -136,7 +136,7 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
     const u = at(r.findings, '.')!;
     expect(u).toMatchObject({ code: 'UNPROVED_BUILD_OUTPUTS', severity: 'high', evidence: { reason: { kind: 'gnulib-unavailable' }, remedies: [{ kind: 'submodule-gnulib' }], files: OUTPUTS } });
     const text = spawnSync(process.execPath, [cli, t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), '--no-color'], { encoding: 'utf8', timeout: 300_000 }).stdout;
-    expect(text).toContain('to prove: distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins) — Makefile.am, gnulib-cache.m4, gnulib-comp.m4 not proved: gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool [lib/Makefile.am, m4/gnulib-cache.m4, m4/gnulib-comp.m4]');
+    expect(text).toContain("to prove: distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names) — Makefile.am, gnulib-cache.m4, gnulib-comp.m4 not proved: gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool [lib/Makefile.am, m4/gnulib-cache.m4, m4/gnulib-comp.m4]");
   });
 
   it('--no-regenerate: gnulib-tool is not run either; the outputs stay unproved; exit 1', () => {
