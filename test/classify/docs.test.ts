@@ -128,6 +128,9 @@ describe('docsClassifier', () => {
       'doc/api/menu.js': 'html<-doxygen/Doxyfile',
       'doc/api/objects.inv': 'html<-doxygen/Doxyfile',
     });
+    const troff = `.TH ORPHAN 8\n${'.\\" padding\n'.repeat(300)}`;
+    expect(await run({ 'doc/orphan.8': Buffer.concat([Buffer.from(troff), blob]) })).toEqual({ 'doc/orphan.8': undefined });
+    expect(await run({ 'doc/orphan.8': troff })).toEqual({ 'doc/orphan.8': 'man<--' });
     const info = 'This is manual.info, produced by makeinfo version 7.1 from manual.texi.\n';
     expect(await run({ 'doc/manual.info': Buffer.concat([Buffer.from(info), blob]) })).toEqual({ 'doc/manual.info': undefined });
     expect(await run({ 'doc/manual.info': `${info}* Menu:\n* \0\b[index\0\b]\n` })).toEqual({ 'doc/manual.info': 'info<-doc/manual.texi' });
