@@ -92,3 +92,33 @@ describe('a .pot traced to the sources its #: lines name', () => {
     expect(headerByForm('Project-Id-Version: GNU x 1.0\nPOT-Creation-Date: yesterday\nContent-Type: text/plain; charset=CHARSET\n')).toBe(false);
   });
 });
+
+// holdout15: a template tracked in git that the release refreshes (shadow 4.13's po/shadow.pot, xgettext run again
+// at make dist): the shipped file is judged by the same rules; a msgid the sources lack stays SOURCE_MODIFIED.
+describe('a tracked .pot the release refreshed', () => {
+  const root = tempDir();
+  const GOOD = xgettext(root);
+  const OLD = GOOD.slice(0, GOOD.indexOf('\n\n') + 2) + '#: lib/msgs.c:8\nmsgid "Unknown system error"\nmsgstr ""\n';
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit({ ...TRACKED, [POT]: OLD }, 'sources and an old template', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  let n = 0;
+  const run = async (pot: string) => {
+    const dir = join(root, `t${++n}`, 'proj-1.0');
+    writeFiles(dir, { ...TRACKED, 'lib/extra.c': EXTRA_C, [POT]: pot });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
+    return { r, by: Object.fromEntries(r.findings.map((f) => [f.path, f])) };
+  };
+
+  it('the refreshed template is traced to the tag\'s sources: explained, exit 0', async () => {
+    const { r, by } = await run(GOOD);
+    expect(by[POT]).toMatchObject({ code: 'PO_FROM_TRACKED_CATALOG', severity: 'low', change: 'changed', evidence: { kind: 'traced', entries: 4 } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('a refreshed template with a msgid the sources lack stays high', async () => {
+    const { r, by } = await run(GOOD.replace('msgid "Unknown system error"', 'msgid "Unknown system error; see https://example.invalid"'));
+    expect(by[POT]).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'high' });
+    expect(exitCodeOf(r.verdict)).toBe(1);
+  });
+});
