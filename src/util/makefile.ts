@@ -335,5 +335,52 @@ export function resolveRule(am: Makefile, path: string, values: ReadonlyMap<stri
     const prereqs = prereqWords.map((w) => normalizeTarget(w, am.dir)).filter((p): p is string => !!p);
     return { rule, target, prereqs, commands, undefinedVars: [...undefinedNames].sort() };
   }
+  return suffixRule(am, path, values);
+}
+
+/**
+ * An old-fashioned suffix rule making `path` when no rule with a recipe names it: `.A.B:` with A and B among the
+ * suffixes the makefile's SUFFIXES (automake) or `.SUFFIXES:` (make) lists (p11-kit's `SUFFIXES += .h .gnu.c` and `.h.gnu.c:`), the target X.B made
+ * from X.A ($< X.A, $@ the target); a rule without a recipe naming the target (`p11-kit/uri.gnu.c: p11-kit/uri.h`)
+ * adds its prerequisites, as make does.
+ */
+function suffixRule(am: Makefile, path: string, values: ReadonlyMap<string, string>): ResolvedRule | undefined {
+  let suffixes: string[];
+  try {
+    // automake's SUFFIXES variable, or make's own `.SUFFIXES: .h .gnu.c`
+    const listed = [am.vars.get('SUFFIXES') ?? '', ...am.rules.filter((r) => r.targets.length === 1 && r.targets[0] === '.SUFFIXES').map((r) => r.prerequisites.join(' '))];
+    suffixes = words(expandMake(listed.join(' '), am.vars, values, {}, new Set())).filter((w) => /^\.[\w.+-]+$/.test(w));
+  } catch {
+    return undefined;
+  }
+  if (!suffixes.length) return undefined;
+  const rel = am.dir ? (path.startsWith(`${am.dir}/`) ? path.slice(am.dir.length + 1) : undefined) : path;
+  if (rel === undefined) return undefined;
+  for (const rule of am.rules) {
+    if (!rule.recipe.length || rule.targets.length !== 1 || rule.prerequisites.length) continue;
+    const name = rule.targets[0]!;
+    for (const to of suffixes) {
+      const from = name.endsWith(to) ? name.slice(0, -to.length) : undefined;
+      if (!from || !suffixes.includes(from) || !rel.endsWith(to) || rel.length === to.length) continue;
+      const source = `${rel.slice(0, -to.length)}${from}`;
+      const undefinedNames = new Set<string>();
+      const extra: string[] = [];
+      for (const r of am.rules) {
+        if (r.recipe.length) continue;
+        let ts: string[];
+        try {
+          ts = words(expandMake(r.targets.join(' '), am.vars, values, {}, new Set()));
+        } catch {
+          continue;
+        }
+        if (ts.some((t) => normalizeTarget(t, am.dir) === path)) extra.push(...words(expandMake(r.prerequisites.join(' '), am.vars, values, {}, undefinedNames)));
+      }
+      const prereqWords = [...new Set([source, ...extra])];
+      const auto = { '@': rel, '<': source, '^': prereqWords.join(' '), '?': prereqWords.join(' '), '*': rel.slice(0, -to.length) };
+      const commands = rule.recipe.map((l) => expandMake(recipeForShell(l), am.vars, values, auto, undefinedNames).replace(/^[@+-]+/, '').trim()).filter(Boolean);
+      const prereqs = prereqWords.map((w) => normalizeTarget(w, am.dir)).filter((q): q is string => !!q);
+      return { rule, target: rel, prereqs, commands, undefinedVars: [...undefinedNames].sort() };
+    }
+  }
   return undefined;
 }

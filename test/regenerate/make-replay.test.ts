@@ -63,6 +63,13 @@ tab.h: mktab.c
 
 example-copy.c: $(top_srcdir)/examples/example.c
 	cp $< $@
+
+# p11-kit's suffix rule (automake's SUFFIXES; .SUFFIXES for the plain make that builds this release)
+SUFFIXES = .h .gnu.c
+.SUFFIXES: .h .gnu.c
+api.gnu.c: api.h
+.h.gnu.c:
+	src=$<; rm -f $@-t $@ && { echo '/* DO NOT EDIT! */'; cat $$src; sed -n -e 's/^int \\(demo_[a-z_]*\\) *(.*/	\\1,/p' $<; } > $@-t && mv -f $@-t $@
 `;
 const FILES = {
   'configure.ac': 'AC_INIT([demo], [1.0], [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_OUTPUT\n',
@@ -75,11 +82,12 @@ const FILES = {
   'demo.c': '#include "codes.h"\nint demo(void) { return 42; }\n',
   // libidn2's doc/Makefile.am copies its examples with `cp $< $@`: a C file the rule writes, not a copy by content alone
   'examples/example.c': '#include <stdio.h>\nint main(void) { return puts("example") < 0; }\n',
+  'api.h': 'int demo_open (const char *name);\nint demo_close (int fd);\n',
   // A hand-written Makefile.in (no Makefile.am beside it): configure's @SED@ and @srcdir@ in its recipe.
   'lib/Makefile.in': 'srcdir = @srcdir@\n\nnames.h: $(srcdir)/names.txt\n\t@SED@ -e \'s/^\\([a-z]*\\) \\([0-9]*\\)$$/#define NAME_\\1 \\2/\' $(srcdir)/names.txt > $@-t && mv $@-t $@\n',
   'lib/names.txt': 'alpha 1\nbeta 2\n',
 };
-const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c';
+const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c api.h api.gnu.c';
 
 beforeAll(() => {
   const repo = makeRepo(repoDir);
@@ -88,7 +96,7 @@ beforeAll(() => {
   commit = repo.commit(FILES);
   repo.tag('v1.0', { message: 'demo 1.0' });
   // The maintainer's process: autoconf, then the real make running the Makefile.am's rules in the checkout.
-  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
+  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c api.gnu.c && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
   ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', `autoconf && ${make} && mkdir demo-1.0 && cp -pR ${SHIPPED} demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0`));
 }, 120_000);
 
@@ -152,7 +160,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
   it('the same release without the two files of unreplayable rules passes the default gate', async () => {
     const r = await run(tampered((d) => ['gen.h', 'tab.h'].forEach((p) => rmSync(join(d, p)))));
     expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
-    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'codes.h', 'datestamp', 'example-copy.c', 'lib/names.h']);
+    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'api.gnu.c', 'codes.h', 'datestamp', 'example-copy.c', 'lib/names.h']);
+    expect(at(r.findings, 'api.gnu.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', target: 'api.gnu.c', inputs: expect.arrayContaining([{ path: 'api.h', origin: 'git', explainedBy: 'git' }]) } });
     expect(at(r.findings, 'example-copy.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', line: 27, commands: ['cp ./examples/example.c example-copy.c'] } });
     expect(r.verdict).not.toBe('different');
   }, 120_000);
@@ -165,6 +174,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
       ['datestamp', () => '1700000000\n', '+1700000000'],
       // the copied C file gaining a constructor: not what `cp` of the tracked example writes
       ['example-copy.c', (s) => `${s}__attribute__((constructor)) static void p(void) { system("id"); }\n`, '+__attribute__((constructor)) static void p(void) { system("id"); }'],
+      // the suffix rule's output gaining an entry api.h does not declare
+      ['api.gnu.c', (s) => s.replace('\tdemo_close,', '\tdemo_close,\n\tdemo_backdoor,'), '+\tdemo_backdoor,'],
     ];
     for (const [path, edit, line] of edits) {
       const r = await run(tampered((d) => editFile(d, path, edit)));

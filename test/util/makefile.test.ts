@@ -64,6 +64,25 @@ describe('src/util/makefile.ts', () => {
     expect(resolveRule(am, 'pkg/none', values)).toBeUndefined();
   });
 
+  // p11-kit 0.25.5's p11-kit/Makefile.am: `SUFFIXES += .h .gnu.c`, `.h.gnu.c:` and recipe-less `p11-kit/uri.gnu.c: p11-kit/uri.h`
+  it('a suffix rule `.A.B:` makes X.B from X.A when no rule with a recipe names X.B (A and B among SUFFIXES)', () => {
+    const AM_P11 =
+      'SUFFIXES = .in\nSUFFIXES += .h .gnu.c\n\np11-kit/uri.gnu.c: p11-kit/uri.h\n\n.h.gnu.c:\n\t$(AM_V_GEN) src=$<; dst=$@; rm -f $@-t $@ && \\\n\t{ echo "/* x */"; cat $$src; sed -n -e \'s/^\\(p11_kit_[a-z_]*\\) *(.*/\\1,/p\' $<; } > $@-t && mv -f $@-t $@\n\nother.c: other.h\n\techo explicit > $@\n';
+    const am = parseMakefileAm('Makefile.am', (p) => (p === 'Makefile.am' ? AM_P11 : undefined));
+    const values = new Map([['srcdir', '.'], ['AM_V_GEN', '']]);
+    const r = resolveRule(am, 'p11-kit/uri.gnu.c', values)!;
+    expect(r).toMatchObject({ target: 'p11-kit/uri.gnu.c', prereqs: ['p11-kit/uri.h'], undefinedVars: [] });
+    expect(r.commands[0]).toMatch(/^src=p11-kit\/uri\.h; dst=p11-kit\/uri\.gnu\.c; rm -f p11-kit\/uri\.gnu\.c-t p11-kit\/uri\.gnu\.c/);
+    expect(r.commands[0]).toContain('cat $src;');
+    // the same suffix without a recipe-less rule: still the suffix rule, the source only
+    expect(resolveRule(am, 'lib/pin.gnu.c', values)).toMatchObject({ target: 'lib/pin.gnu.c', prereqs: ['lib/pin.h'] });
+    // an explicit rule with a recipe wins; a suffix SUFFIXES does not list, or no suffix rule: nothing
+    expect(resolveRule(am, 'other.c', values)?.commands).toEqual(['echo explicit > other.c']);
+    expect(resolveRule(am, 'x.gnu.o', values)).toBeUndefined();
+    const noSuffixes = parseMakefileAm('Makefile.am', (p) => (p === 'Makefile.am' ? AM_P11.replace(/SUFFIXES.*\n/g, '') : undefined));
+    expect(resolveRule(noSuffixes, 'p11-kit/uri.gnu.c', values)).toBeUndefined();
+  });
+
   it('GNU make conditionals, an assignment indented inside one, substitution references', () => {
     const mk = parseMakefile('ifeq ($(V),1)\n\tQ =\nelse\n\tQ = @\nendif\nSRCS = a.c b.c\nall: x\nifdef DEBUG\n\techo $(SRCS:.c=.o)\nendif\n');
     expect(Object.fromEntries(mk.vars)).toEqual({ Q: '@', SRCS: 'a.c b.c' });
