@@ -222,7 +222,11 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     if (!include?.length && exclude?.some((p) => cargoPatternMatches(p, diff.path))) return makeFinding('NOT_PACKAGED', diff.path, { ecosystem: 'crate', reason: 'exclude-field' });
     return undefined;
   }
-  if (diff.status === 'tarball-only' && diff.path === '.cargo_vcs_info.json') return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-vcs-info' });
+  if (diff.status === 'tarball-only' && diff.path === '.cargo_vcs_info.json') {
+    const text = ctx.content.tarball(diff.path)?.toString('utf8');
+    if (text !== undefined && !cargoVcsInfoShape(text)) return undefined;
+    return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'crate', kind: 'cargo-vcs-info' });
+  }
   if (diff.path === 'Cargo.lock' && diff.tarball?.type === 'file' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file'))) {
     // checked against the manifest cargo builds from (and git's own lock, when it tracks one): cargoLockProblem
     const lock = ctx.content.tarball(diff.path);
@@ -258,4 +262,26 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
 
 export function crateClassifiers(): Classifier[] {
   return [{ id: 'crate', classify: decide }];
+}
+
+/**
+ * Whether a `.cargo_vcs_info.json` holds what cargo package writes and nothing else (red team 15: any content was
+ * PACKAGE_METADATA info, so a payload could ride in it): a JSON object of `git` — `sha1` (a commit id) and optionally
+ * `dirty: true|false` — and optionally `path_in_vcs` (a string; older cargo omits it). The evaluation set's six crates'
+ * files all have this shape.
+ */
+export function cargoVcsInfoShape(text: string): boolean {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(v) || !Object.keys(v).every((k) => k === 'git' || k === 'path_in_vcs')) return false;
+  if (v.path_in_vcs !== undefined && typeof v.path_in_vcs !== 'string') return false;
+  const git = v.git;
+  if (!isObject(git) || !Object.keys(git).every((k) => k === 'sha1' || k === 'dirty')) return false;
+  if (typeof git.sha1 !== 'string' || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(git.sha1)) return false;
+  return git.dirty === undefined || typeof git.dirty === 'boolean';
 }

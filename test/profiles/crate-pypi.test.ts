@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onlyEggInfoAdded, wheelRoot } from '../../src/profiles/pypi.js';
+import { cargoVcsInfoShape } from '../../src/profiles/crate.js';
 import { parsePkgInfo, pkgInfoRepository } from '../../src/profiles/detect.js';
 import { verify } from '../../src/verify.js';
 import { makeZip } from '../helpers/archives.js';
@@ -53,6 +54,29 @@ describe('crates (cargo package)', () => {
     expect(r.findings.find((f) => f.path === 'Cargo.toml')!.evidence).toEqual({ ecosystem: 'crate', kind: 'cargo-toml-normalised' });
     expect(r.counts.identical).toBe(1);
     expect(r.verdict).toBe('explained');
+  });
+
+  // Red team 15: .cargo_vcs_info.json was PACKAGE_METADATA info whatever it held.
+  it(".cargo_vcs_info.json holding more than cargo writes is no metadata (twin: cargo's own, above, is)", async () => {
+    const x = join(root, 'crate-vcs-x');
+    mkdirSync(x, { recursive: true });
+    execFileSync('tar', ['-xzf', crate, '-C', x]);
+    const vcs = join(x, 'foo-0.1.0', '.cargo_vcs_info.json');
+    const info = JSON.parse(readFileSync(vcs, 'utf8')) as { git: { sha1: string } };
+    writeFileSync(vcs, JSON.stringify({ ...info, payload: Buffer.from('fd377a585a00', 'hex').toString('base64') }, null, 2));
+    const tampered = join(root, 'crate-vcs-tampered', 'foo-0.1.0.crate');
+    mkdirSync(dirname(tampered), { recursive: true });
+    execFileSync('tar', ['--owner=0', '--group=0', '-czf', tampered, '-C', x, 'foo-0.1.0']);
+    const r = await verify({ tarball: tampered, repo: dir, cacheDir });
+    const f = r.findings.find((g) => g.path === '.cargo_vcs_info.json')!;
+    expect(f.code).not.toBe('PACKAGE_METADATA');
+    expect(['high', 'critical']).toContain(f.severity);
+    expect(r.verdict).toBe('different');
+    expect(cargoVcsInfoShape(`{\n  "git": {\n    "sha1": "${info.git.sha1}",\n    "dirty": true\n  },\n  "path_in_vcs": "serde"\n}`)).toBe(true);
+    expect(cargoVcsInfoShape(`{"git": {"sha1": "${info.git.sha1}"}}`)).toBe(true); // older cargo: no path_in_vcs
+    for (const bad of ['', '[]', '{"git": {"sha1": "xyz"}}', `{"git": {"sha1": "${info.git.sha1}", "dirty": "no"}}`, `{"git": {"sha1": "${info.git.sha1}"}, "path_in_vcs": 1}`]) {
+      expect(cargoVcsInfoShape(bad), bad).toBe(false);
+    }
   });
 
   it('a tag on another commit than the crate names is REVISION_MISMATCH; the crate commit is still what is compared', async () => {
