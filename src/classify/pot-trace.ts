@@ -1,6 +1,6 @@
 /**
  * xgettext's output traced to the sources it names (issue 11 d): a tarball-only `.pot` (or a tracked one the release
- * refreshed: shadow 4.13's po/shadow.pot) — the template of a
+ * refreshed) — the template of a
  * gnulib/runtime domain such as bison's gnulib-po/bison-gnulib.pot or wget's gnulib_po/wget-gnulib.pot, made at
  * release time from the gnulib copies under lib/ — whose every message is where its `#:` lines say.
  *
@@ -157,8 +157,9 @@ const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
-// Also a tracked template the release refreshed (holdout15: shadow 4.13's po/shadow.pot, xgettext run again at
-// make dist): judged by the same rules, the shipped file alone — every msgid at its line of the tag's sources.
+// Also a tracked template the release refreshed (xgettext run again at make dist): judged by the same rules, the
+// shipped file alone — every msgid at its line of the tag's sources. (shadow 4.13's po/shadow.pot, which prompted
+// it, has no #: lines — xgettext --no-location — and stays high.)
 const candidate: NonNullable<Classifier['candidate']> = (diff) =>
   (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file' && (diff.changes ?? []).every((c) => c === 'content'))) &&
   diff.tarball?.type === 'file' && diff.path.endsWith('.pot') && diff.tarball.size <= MAX_BYTES;

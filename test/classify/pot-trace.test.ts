@@ -93,8 +93,8 @@ describe('a .pot traced to the sources its #: lines name', () => {
   });
 });
 
-// holdout15: a template tracked in git that the release refreshes (shadow 4.13's po/shadow.pot, xgettext run again
-// at make dist): the shipped file is judged by the same rules; a msgid the sources lack stays SOURCE_MODIFIED.
+// holdout15: a template tracked in git that the release refreshes (xgettext run again at make dist): the shipped file
+// is judged by the same rules; a msgid the sources lack stays SOURCE_MODIFIED.
 describe('a tracked .pot the release refreshed', () => {
   const root = tempDir();
   const GOOD = xgettext(root);
