@@ -282,9 +282,23 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
   }
   if (!recorded) return { ok: false, miss: { kind: 'no-invocation' } };
   // the hook of gnulib's bootstrap, when the tag's bootstrap calls it
-  const hookCmds = conf !== undefined && script !== undefined && /\bbootstrap_post_import_hook\b/.test(script) ? postImportHook(conf, hookVariables(recorded.args, conf)) : undefined;
+  // (bootstrap runs it where it ran gnulib-tool: the top of the project, so only for the top layout)
+  const hookCmds = !layout.dir && conf !== undefined && script !== undefined && /\bbootstrap_post_import_hook\b/.test(script) ? postImportHook(conf, hookVariables(recorded.args, conf)) : undefined;
   const hook = (hookCmds ?? []).filter((c): c is Extract<HookCommand, { run: true }> => c.run).map((c) => c.argv);
-  const localTree = (d: string) => (ctx.submodules ?? []).find((m) => m.path === normaliseDir(`${layout.dir}${d}`).replace(/\/$/, ''));
+  const localTree = (d: string) => (ctx.submodules ?? []).find((m) => m.path === normaliseDir(d).replace(/\/$/, ''));
+  // gnulib-tool runs at the top with --dir=<layout dir> (gettext's autogen.sh does: its bases climb out of the
+  // dir, `--aux-dir=../../build-aux`); its local dirs are then relative to the top. gnulib-cache.m4's
+  // gl_LOCAL_DIR says where they are from the dir (the command line in its comment keeps them as they were
+  // typed, relative to wherever gnulib-tool ran), so in a subdirectory they are taken from there.
+  const recordedLocal = recorded.args.filter((a) => a.startsWith('--local-dir='));
+  if (layout.dir && recordedLocal.length && recordedLocal.length === layout.localDirs.length) {
+    let i = 0;
+    const top = layout.localDirs.map((d) => normaliseDir(`${layout.dir}${d}`).replace(/\/$/, ''));
+    recorded = { ...recorded, args: recorded.args.map((a) => (a.startsWith('--local-dir=') ? `--local-dir=${top[i++]}` : a)) };
+  } else if (layout.dir && recordedLocal.length) {
+    recorded = { ...recorded, args: recorded.args.map((a) => (a.startsWith('--local-dir=') ? `--local-dir=${normaliseDir(`${layout.dir}${a.slice('--local-dir='.length)}`).replace(/\/$/, '')}` : a)) };
+  }
+  const args = recorded.args;
   let last: LayoutRun = { ok: false, miss: { kind: 'no-pinned-gnulib' } };
   for (const sub of subs) {
     const known = {
@@ -294,19 +308,18 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
         return !!m && m.files.has(p.slice(m.path.length + 1));
       },
     };
-    const checked = checkInvocation(recorded.args, recorded.source, sub, layout.dir, known);
+    const checked = checkInvocation(args, recorded.source, sub, layout.dir, known);
     if (!checked.ok) return { ok: false, miss: checked.miss };
     const project = new Map<string, Buffer>();
     const hookScripts = new Set(hook.map((h) => `${layout.dir}${h[0]}`));
     for (const p of ctx.gitPaths) {
-      if (!p.startsWith(layout.dir)) continue;
-      const rel = p.slice(layout.dir.length);
-      // configure.ac, the Makefile.am files (gnulib-tool reads the source base's for the library's install
-      // location under --makefile-name), the local dirs and the hook's tracked scripts: the tracked files read
-      const read = rel === 'configure.ac' || rel === 'configure.in' || rel === 'Makefile.am' || rel.endsWith('/Makefile.am') || checked.localDirs.some((d) => rel.startsWith(`${d}/`)) || hookScripts.has(p);
+      const rel = p.startsWith(layout.dir) ? p.slice(layout.dir.length) : undefined;
+      // configure.ac, the Makefile.am files of the dir (gnulib-tool reads the source base's for the library's
+      // install location under --makefile-name), the local dirs and the hook's tracked scripts: the tracked files read
+      const read = (rel !== undefined && (rel === 'configure.ac' || rel === 'configure.in' || rel === 'Makefile.am' || rel.endsWith('/Makefile.am'))) || checked.localDirs.some((d) => p.startsWith(`${d}/`)) || hookScripts.has(p);
       if (!read) continue;
       const b = await ctx.content.git(p);
-      if (b) project.set(rel, b);
+      if (b) project.set(p, b);
     }
     for (const d of checked.localDirs) {
       const m = localTree(d);
@@ -317,11 +330,11 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
         if (b) project.set(`${normaliseDir(d)}${f}`, b);
       }
     }
-    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, hook, outputs, ...(ctx.gnulibToolCache ? { cacheDir: ctx.gnulibToolCache } : {}) });
+    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, dir: layout.dir, hook, outputs: outputs.map((o) => `${layout.dir}${o}`), ...(ctx.gnulibToolCache ? { cacheDir: ctx.gnulibToolCache } : {}) });
     if (run.ok) {
-      const files = new Map([...run.files].map(([rel, b]) => [`${layout.dir}${rel}`, b] as const));
+      const files = run.files;
       const ran = run.hook.filter((h) => h.ran).map((h) => h.argv);
-      return { ok: true, sub, source: recorded.source, args: checked.args, files, ...(ran.length ? { hook: { source: confPath, commands: ran } } : {}) };
+      return { ok: true, sub, source: recorded.source, args: layout.dir ? [`--dir=${layout.dir.replace(/\/$/, '')}`, ...checked.args] : checked.args, files, ...(ran.length ? { hook: { source: confPath, commands: ran } } : {}) };
     }
     last = run;
     if (run.miss.kind === 'sandbox-unavailable') break;

@@ -77,10 +77,26 @@ function insideDir(d: string): string | undefined {
 
 export type InvocationCheck = { ok: true; args: string[]; localDirs: string[] } | { ok: false; miss: Extract<GnulibToolMiss, { kind: 'invocation-refused' }> };
 
+/** `base` (relative to the directory `dir`, '' or 'sub/') resolved against it, normalised, or undefined when it leaves the project top. */
+function insideTop(dir: string, base: string): string | undefined {
+  if (base.startsWith('/') || base.includes('\\') || /[\0\n$`]/.test(base)) return undefined;
+  const parts = dir.split('/').filter(Boolean);
+  for (const s of base.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else parts.push(s);
+  }
+  return parts.join('/');
+}
+
 /**
  * Accept a recorded invocation as data: known options only, modules of the pinned gnulib or of a tracked local
- * dir, directories inside the project, local dirs tracked. `dir` is the directory gnulib-tool ran in ('' or
- * 'sub/'); `tracked` the revision's paths.
+ * dir, directories inside the project, local dirs tracked. `dir` is the directory gnulib-tool wrote into ('' or
+ * 'sub/', passed as --dir): the bases are relative to it and may climb out of it (gettext's
+ * `--aux-dir=../../build-aux`) but not out of the project top; local dirs are relative to the top (where
+ * gnulib-tool runs). `tracked` the revision's paths.
  */
 export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: { has(path: string): boolean }): InvocationCheck {
   const refuse = (arg: string, why: 'option' | 'module' | 'directory' | 'local-dir') => ({ ok: false as const, miss: { kind: 'invocation-refused' as const, source, arg, why } });
@@ -97,7 +113,7 @@ export function checkInvocation(args: readonly string[], source: string, gnulib:
     const value = eq < 0 ? undefined : a.slice(eq + 1);
     if (value === undefined ? !FLAG_OPTIONS.has(name) : !VALUE_OPTIONS.has(name)) return refuse(a, 'option');
     if (value !== undefined && DIR_OPTIONS.has(name)) {
-      const d = insideDir(value);
+      const d = name === '--local-dir' ? insideDir(value) : insideTop(dir, value) !== undefined ? value : undefined;
       if (d === undefined) return refuse(a, 'directory');
       // A local dir the revision does not track (bootstrap passes --local-dir=gl whether or not gl/ exists) is
       // empty in the scratch project: only tracked files are ever there.
@@ -109,7 +125,7 @@ export function checkInvocation(args: readonly string[], source: string, gnulib:
     out.push(a);
   }
   for (const m of modules) {
-    const known = /^[A-Za-z0-9_.+\/-]+$/.test(m) && !m.split('/').includes('..') && (gnulib.files.has(`modules/${m}`) || localDirs.some((d) => tracked.has(`${dir}${d}/modules/${m}`)));
+    const known = /^[A-Za-z0-9_.+\/-]+$/.test(m) && !m.split('/').includes('..') && (gnulib.files.has(`modules/${m}`) || localDirs.some((d) => tracked.has(`${d}/modules/${m}`)));
     if (!known) return refuse(m, 'module');
     out.push(m);
   }
@@ -190,13 +206,14 @@ function gnulibParts(gnulib: GnulibTree): [string, string, boolean][] {
  * scratch project (hashed), the outputs read back, and which implementations the sandbox can pick (python3
  * present or not, perl for a hook script).
  */
-export function gnulibRunKey(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; hook?: readonly string[][]; outputs: readonly string[] }): string {
+export function gnulibRunKey(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; dir?: string; hook?: readonly string[][]; outputs: readonly string[] }): string {
   const h = createHash('sha256');
   const project = [...opts.project].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
   h.update(JSON.stringify({
     v: 1,
     gnulib: gnulibParts(opts.gnulib),
     args: opts.args,
+    ...(opts.dir ? { dir: opts.dir } : {}),
     hook: opts.hook ?? [],
     project,
     outputs: opts.outputs,
@@ -238,13 +255,13 @@ function writeCache(dir: string | undefined, key: string, files: ReadonlyMap<str
 }
 
 /**
- * Run the pinned gnulib's gnulib-tool --import with `args` on a scratch project made of `project` (path → content,
- * relative to the directory gnulib-tool runs in), then the post-import hook's scripts (`hook`, each argv[0] a
+ * Run the pinned gnulib's gnulib-tool --import with `args` (and `--dir=dir` when the outputs go into a
+ * subdirectory) at the top of a scratch project made of `project` (path → content, relative to the top), then the post-import hook's scripts (`hook`, each argv[0] a
  * script of the scratch project after gnulib-tool: tracked, or written by gnulib-tool from the pinned gnulib),
  * in the same sandbox, and read back `outputs` (same relative paths; absent when not written). With `cacheDir`,
  * a run whose key (gnulibRunKey) was seen returns the stored outputs without running.
  */
-export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; hook?: readonly string[][]; outputs: readonly string[]; path?: string; cacheDir?: string }): Promise<GnulibToolRun> {
+export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; dir?: string; hook?: readonly string[][]; outputs: readonly string[]; path?: string; cacheDir?: string }): Promise<GnulibToolRun> {
   // a hit needs no sandbox: the stored outputs are what the same run wrote
   const key = gnulibRunKey(opts);
   const hit = readCache(opts.cacheDir, key);
@@ -276,7 +293,7 @@ export async function runGnulibTool(opts: { gnulib: GnulibTree; project: Readonl
       mkdirSync(dirname(to), { recursive: true });
       writeFileSync(to, b);
     }
-    const argv = [`${gl}/gnulib-tool`, '--import', '--no-changelog', ...opts.args];
+    const argv = [`${gl}/gnulib-tool`, '--import', '--no-changelog', ...(opts.dir ? [`--dir=${opts.dir.replace(/\/$/, '')}`] : []), ...opts.args];
     // The CPU limit bounds the work (the shell implementation: ~3 min CPU for coreutils' 290 modules); the wall
     // deadline is generous so that a loaded machine does not turn a proof into a failure (11 min wall at load 22).
     const limits = { wallMs: WALL_MS, cpuSeconds: 600 };

@@ -145,3 +145,66 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
     expect(at(r.findings, '.')).toMatchObject({ code: 'UNPROVED_BUILD_OUTPUTS', evidence: { reason: { kind: 'regeneration-off' }, files: OUTPUTS } });
   });
 });
+
+describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): bases may leave the dir, not the project', () => {
+  const root = tempDir();
+  const g = makeRepo(join(root, 'gnulib'));
+  cpSync(GNULIB, g.dir, { recursive: true });
+  execFileSync('git', ['add', '-A'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
+  execFileSync('git', ['commit', '-q', '-m', 'gnulib'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
+  const pinned = g.git(['rev-parse', 'HEAD']).trim();
+  const files = {
+    'sub/configure.ac': CONFIGURE_AC.replace('AC_CONFIG_AUX_DIR([build-aux])', 'AC_CONFIG_AUX_DIR([../build-aux])').replace('AC_CONFIG_MACRO_DIR([m4])', 'AC_CONFIG_MACRO_DIR([gnulib-m4])').replace(' lib/Makefile', ' gnulib-lib/Makefile'),
+    'sub/Makefile.am': 'SUBDIRS = gnulib-lib\nACLOCAL_AMFLAGS = -I gnulib-m4\n',
+    'gnulib-local/README': 'local gnulib modules and overrides\n',
+  };
+  const p = makeRepo(join(root, 'proj'));
+  p.commit({ '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n', ...files });
+  p.git(['update-index', '--add', '--cacheinfo', `160000,${pinned},gnulib`]);
+  p.git(['commit', '-q', '-m', 'pin gnulib']);
+  p.tag('v1.0', { message: 'release 1.0' });
+  const made = join(root, 'made', 'proj-1.0');
+  mkdirSync(made, { recursive: true });
+  writeFiles(made, files);
+  // as gettext's autogen.sh: from the top, --dir, a top-relative local dir, the aux dir above the dir
+  execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', '--dir=sub', '--local-dir=gnulib-local', '--lib=libgnu', '--source-base=gnulib-lib', '--m4-base=gnulib-m4', '--aux-dir=../build-aux', '--no-libtool', '--macro-prefix=gl', 'c-ctype'], { cwd: made, stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
+  const outputs = ['sub/gnulib-lib/Makefile.am', 'sub/gnulib-m4/gnulib-cache.m4', 'sub/gnulib-m4/gnulib-comp.m4'];
+  const cache = readFileSync(join(made, 'sub/gnulib-m4/gnulib-cache.m4'), 'utf8');
+  let n = 0;
+  function tarball(change: Record<string, FileSpec> = {}) {
+    const dir = join(root, `t${++n}`, 'proj-1.0');
+    cpSync(made, dir, { recursive: true });
+    writeFiles(dir, change);
+    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
+  }
+  const verify = (t: string) => runCli([t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), '--submodule', `gnulib=${g.dir}`]);
+  const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
+
+  it('the fixture records the aux dir above the dir, the local dir, and gl_LOCAL_DIR from the dir', () => {
+    expect(cache).toContain('#  --aux-dir=../build-aux \\\n');
+    // the command line keeps it as typed (relative to where gnulib-tool ran: the top), gl_LOCAL_DIR from the dir
+    expect(cache).toContain('# gnulib-tool --import --local-dir=gnulib-local \\\n');
+    expect(cache).toContain('gl_LOCAL_DIR([../gnulib-local])');
+  });
+
+  it('proved: gnulib-tool run at the top with --dir=sub reproduces every output; exit 0', () => {
+    const r = verify(tarball());
+    expect(r.stderr).toBe('');
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code])).toEqual([]);
+    expect(r.code).toBe(0);
+    for (const o of outputs) expect(at(r.findings, o), o).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', evidence: { proof: { proved: true, method: 'gnulib-tool', invocation: { source: 'sub/gnulib-m4/gnulib-cache.m4', args: expect.arrayContaining(['--dir=sub', '--local-dir=gnulib-local', '--aux-dir=../build-aux']) } } } });
+  });
+
+  it('tampered twin: a line added to gl_INIT in sub/gnulib-m4/gnulib-comp.m4 → REGENERATION_MISMATCH high; exit 1', () => {
+    const comp = readFileSync(join(made, 'sub/gnulib-m4/gnulib-comp.m4'), 'utf8').replace('AC_DEFUN([gl_INIT],\n[\n', 'AC_DEFUN([gl_INIT],\n[\n  LIBS="$LIBS -lpayload"\n');
+    const r = verify(tarball({ 'sub/gnulib-m4/gnulib-comp.m4': comp }));
+    expect(r.code).toBe(1);
+    expect(at(r.findings, 'sub/gnulib-m4/gnulib-comp.m4')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  });
+
+  it('an aux dir recorded above the project top is refused (the outputs stay unproved, high); exit 1', () => {
+    const r = verify(tarball({ 'sub/gnulib-m4/gnulib-cache.m4': cache.replace('#  --aux-dir=../build-aux \\\n', '#  --aux-dir=../../outside \\\n') }));
+    expect(r.code).toBe(1);
+    expect(at(r.findings, 'sub')?.evidence).toMatchObject({ reason: { args: { cause: { args: { miss: { kind: 'invocation-refused', arg: '--aux-dir=../../outside', why: 'directory' } } } } } });
+  });
+});
