@@ -203,10 +203,12 @@ export const devhelpClassifier: Classifier = {
     const dir = dirOf(diff.path);
     const docdir = dirOf(dir);
     const sectionsPath = `${docdir ? `${docdir}/` : ''}${module}-sections.txt`;
-    if (!dir || !ctx.gitPaths.has(sectionsPath)) return undefined;
+    // the tracked sections file, or gtkdoc-scan's one the tarball ships (its own finding must explain it: tarballInputs)
+    const shippedSections = !ctx.gitPaths.has(sectionsPath) && ctx.tarballPaths.has(sectionsPath);
+    if (!dir || (!ctx.gitPaths.has(sectionsPath) && !shippedSections)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
-    const sectionsText = (await ctx.content.git(sectionsPath))?.toString('utf8');
+    const sectionsText = (shippedSections ? ctx.content.tarball(sectionsPath) : await ctx.content.git(sectionsPath))?.toString('utf8');
     if (sectionsText === undefined) return undefined;
     const sections = parseSections(sectionsText);
     const pages = new Set((pathsBy('dir', ctx.tarballPaths).get(dir) ?? []).filter((p) => !ctx.gitPaths.has(p) && p.endsWith('.html')).map(baseOf));
@@ -218,9 +220,9 @@ export const devhelpClassifier: Classifier = {
     // The words of the tracked headers in the directories of the sections' headers (FILE.h).
     const byBase = pathsBy('base', ctx.gitPaths);
     const byDir = pathsBy('dir', ctx.gitPaths);
-    const dirs = new Set([...sections.keys()].flatMap((file) => (byBase.get(`${file}.h`) ?? []).map(dirOf)));
+    const dirs = new Set([...sections.keys()].flatMap((file) => [...(byBase.get(`${file}.h`) ?? []), ...(byBase.get(`${file}.h.in`) ?? [])].map(dirOf)));
     const words = new Set<string>();
-    const headers = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => p.endsWith('.h'))).sort().slice(0, MAX_HEADERS);
+    const headers = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => p.endsWith('.h') || p.endsWith('.h.in'))).sort().slice(0, MAX_HEADERS);
     for (const h of headers) for (const w of (await ctx.content.git(h))?.toString('latin1').match(/[A-Za-z_]\w*/g) ?? []) words.add(w);
     // The sections' titles from the tracked SECTION:FILE doc comments of the C sources beside those headers (a
     // section the sections file lists only).
@@ -239,6 +241,79 @@ export const devhelpClassifier: Classifier = {
       keywords: check.keywords,
       titles: check.titles,
       files: check.pages,
+      ...(shippedSections ? { tarballInputs: [sectionsPath] } : {}),
+    });
+  },
+};
+
+const SECTIONS_NAME = /^(?:.*\/)?([A-Za-z0-9][\w.+-]*)-sections\.txt$/;
+const SECTIONS_LINE = /^(?:<SECTION>|<\/SECTION>|<SUBSECTION(?: [A-Za-z]+)?>|<FILE>[\w.-]+<\/FILE>|[A-Za-z_]\w*|)$/;
+
+/**
+ * gtkdoc-scan's MODULE-sections.txt (written from the headers when the project tracks none, and shipped: libidn2,
+ * libtasn1, gnutls): every line `<SECTION>`, `</SECTION>`, `<SUBSECTION …>`, `<FILE>NAME</FILE>`, blank, or a symbol;
+ * every symbol a word of the tracked header its section names (a tracked NAME.h or NAME.h.in anywhere in the tree:
+ * libidn2's idn2 section is lib/idn2.h, made from the tracked lib/idn2.h.in). Undefined when anything else is there.
+ */
+export async function checkSections(text: string, headerWords: (file: string) => Promise<Set<string> | undefined>): Promise<{ sections: number; symbols: number } | undefined> {
+  let file: string | undefined;
+  let words: Set<string> | undefined;
+  let sections = 0;
+  let symbols = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!SECTIONS_LINE.test(line)) return undefined;
+    const f = /^<FILE>([\w.-]+)<\/FILE>$/.exec(line);
+    if (f) {
+      file = f[1]!;
+      words = await headerWords(file);
+      if (!words) return undefined;
+      sections++;
+    } else if (line === '<SECTION>' || line === '</SECTION>') {
+      file = undefined;
+      words = undefined;
+    } else if (IDENT.test(line)) {
+      if (!file || !words?.has(line)) return undefined;
+      symbols++;
+    }
+  }
+  return sections && symbols ? { sections, symbols } : undefined;
+}
+
+const sectionsCandidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && SECTIONS_NAME.test(diff.path);
+
+export const gtkdocSectionsClassifier: Classifier = {
+  id: 'gtkdoc-sections',
+  candidate: sectionsCandidate,
+  async classify(diff, ctx) {
+    if (!admits(sectionsCandidate, diff)) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+    const byBase = pathsBy('base', ctx.gitPaths);
+    const headers = new Set<string>();
+    const cache = new Map<string, Set<string> | undefined>();
+    const headerWords = async (file: string) => {
+      if (cache.has(file)) return cache.get(file);
+      const paths = [...(byBase.get(`${file}.h`) ?? []), ...(byBase.get(`${file}.h.in`) ?? [])].sort().slice(0, 20);
+      let out: Set<string> | undefined;
+      for (const p of paths) {
+        const t = (await ctx.content.git(p))?.toString('latin1');
+        if (t === undefined) continue;
+        out ??= new Set();
+        for (const w of t.match(/[A-Za-z_]\w*/g) ?? []) out.add(w);
+        headers.add(p);
+      }
+      cache.set(file, out);
+      return out;
+    };
+    const check = await checkSections(buf.toString('utf8'), headerWords);
+    if (!check) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
+      how: 'doc-sections',
+      source: [...headers].sort()[0]!,
+      generator: 'gtkdoc-scan',
+      keywords: check.symbols,
+      files: check.sections,
     });
   },
 };

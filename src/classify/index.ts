@@ -50,7 +50,7 @@ import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
-import { devhelpClassifier } from './devhelp.js';
+import { devhelpClassifier, gtkdocSectionsClassifier } from './devhelp.js';
 import { programHelpClassifier } from './program-help.js';
 import { crossOptionsClassifier } from './cross-options.js';
 import { mooppClassifier } from './moopp.js';
@@ -160,6 +160,7 @@ export const CLASSIFIERS: Classifier[] = [
   docFormatsClassifier,
   testIndexClassifier,
   devhelpClassifier,
+  gtkdocSectionsClassifier,
   programHelpClassifier,
   crossOptionsClassifier,
   extractedClassifier,

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDevhelp, parseSections, sectionTitles, sgmlId } from '../../src/classify/devhelp.js';
+import { checkDevhelp, checkSections, gtkdocSectionsClassifier, parseSections, sectionTitles, sgmlId } from '../../src/classify/devhelp.js';
+import { makeCtx } from './ctx-helper.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -132,5 +133,29 @@ describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
     // tampered twins: a symbol of another section on the titled page; the title without the SECTION comment
     expect(checkDevhelp(index([kw('p11_kit_uri_new', 'p11-kit-PIN-Callbacks.html')]), inp)).toBeUndefined();
     expect(checkDevhelp(index([kw('p11_kit_pin_request', 'p11-kit-PIN-Callbacks.html')]), { ...inp, titled: new Map() })).toBeUndefined();
+  });
+  // libidn2 2.3.3 / libtasn1 4.19.0 ship gtkdoc-scan's sections list (no tracked one): lib/idn2.h's symbols, the
+  // header made from the tracked lib/idn2.h.in
+  it('gtkdoc-scan sections list: every symbol a word of the tracked header its section names; anything else stays unexplained', async () => {
+    const HDR = '#define IDN2_VERSION "@VERSION@"\nint idn2_lookup_u8 (const char *src, char **lookupname, int flags);\ntypedef enum { IDN2_OK = 0 } idn2_rc;\n';
+    const SECTIONS = '<SECTION>\n<FILE>idn2</FILE>\nIDN2_VERSION\nidn2_rc\nidn2_lookup_u8\n</SECTION>\n\n';
+    const headerWords = async (file: string) => (file === 'idn2' ? new Set(HDR.match(/[A-Za-z_]\w*/g)) : undefined);
+    expect(await checkSections(SECTIONS, headerWords)).toEqual({ sections: 1, symbols: 3 });
+    const git = { 'lib/idn2.h.in': HDR, 'doc/Makefile.am': 'SUBDIRS = reference\n' };
+    const run = async (text: string) => {
+      const ctx = makeCtx({ git, tarball: { ...git, 'doc/reference/libidn2-sections.txt': text } });
+      return gtkdocSectionsClassifier.classify(ctx.diffs.find((d) => d.path === 'doc/reference/libidn2-sections.txt')!, ctx);
+    };
+    expect((await run(SECTIONS))?.evidence).toEqual({ how: 'doc-sections', source: 'lib/idn2.h.in', generator: 'gtkdoc-scan', keywords: 3, files: 1 });
+    // tampered twins: a symbol the header does not have, a section naming no tracked header, another kind of line
+    expect(await run(SECTIONS.replace('idn2_rc', 'idn2_backdoor'))).toBeUndefined();
+    expect(await run(SECTIONS.replace('<FILE>idn2</FILE>', '<FILE>evil</FILE>'))).toBeUndefined();
+    expect(await run(`${SECTIONS}<INCLUDE>evil.h</INCLUDE>\n`)).toBeUndefined();
+    // the Devhelp index beside it reads that shipped list, named as an input (the derived-inputs pass checks it)
+    const book = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<book xmlns="http://www.devhelp.net/book" title="libidn2" link="index.html" author="" name="libidn2" version="2" language="c">\n<functions>\n<keyword type="function" name="idn2_lookup_u8 ()" link="libidn2-idn2.html#idn2-lookup-u8"/>\n</functions>\n</book>\n';
+    const tree = { ...git, 'doc/reference/libidn2-sections.txt': SECTIONS, 'doc/reference/html/libidn2.devhelp2': book, 'doc/reference/html/index.html': '<html/>', 'doc/reference/html/libidn2-idn2.html': '<html/>' };
+    const ctx = makeCtx({ git, tarball: tree });
+    const { devhelpClassifier } = await import('../../src/classify/devhelp.js');
+    expect((await devhelpClassifier.classify(ctx.diffs.find((d) => d.path === 'doc/reference/html/libidn2.devhelp2')!, ctx))?.evidence).toMatchObject({ how: 'doc-index', keywords: 1, tarballInputs: ['doc/reference/libidn2-sections.txt'] });
   });
 });
