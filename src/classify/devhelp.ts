@@ -224,10 +224,10 @@ export const devhelpClassifier: Classifier = {
     const words = new Set<string>();
     const headers = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => p.endsWith('.h') || p.endsWith('.h.in'))).sort().slice(0, MAX_HEADERS);
     for (const h of headers) for (const w of (await ctx.content.git(h))?.toString('latin1').match(/[A-Za-z_]\w*/g) ?? []) words.add(w);
-    // The sections' titles from the tracked SECTION:FILE doc comments of the C sources beside those headers (a
-    // section the sections file lists only).
+    // The sections' titles from the tracked SECTION:FILE doc comments of the C sources and header templates (.c, .h,
+    // .h.in: libidn2's lib/idn2.h.in) beside those headers (a section the sections file lists only).
     const titled = new Map<string, string>();
-    const sources = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => /\.[ch]$/.test(p))).sort().slice(0, MAX_HEADERS);
+    const sources = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => /\.(?:[ch]|h\.in)$/.test(p))).sort().slice(0, MAX_HEADERS);
     for (const c of sources) {
       const text = (await ctx.content.git(c))?.toString('utf8');
       if (text?.includes('SECTION:')) for (const [title, file] of sectionTitles(text)) if (sections.has(file)) titled.set(title, file);

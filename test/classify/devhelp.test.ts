@@ -152,10 +152,17 @@ describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
     expect(await run(SECTIONS.replace('<FILE>idn2</FILE>', '<FILE>evil</FILE>'))).toBeUndefined();
     expect(await run(`${SECTIONS}<INCLUDE>evil.h</INCLUDE>\n`)).toBeUndefined();
     // the Devhelp index beside it reads that shipped list, named as an input (the derived-inputs pass checks it)
-    const book = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<book xmlns="http://www.devhelp.net/book" title="libidn2" link="index.html" author="" name="libidn2" version="2" language="c">\n<functions>\n<keyword type="function" name="idn2_lookup_u8 ()" link="libidn2-idn2.html#idn2-lookup-u8"/>\n</functions>\n</book>\n';
-    const tree = { ...git, 'doc/reference/libidn2-sections.txt': SECTIONS, 'doc/reference/html/libidn2.devhelp2': book, 'doc/reference/html/index.html': '<html/>', 'doc/reference/html/libidn2-idn2.html': '<html/>' };
-    const ctx = makeCtx({ git, tarball: tree });
+    // (libidn2's section is titled in the tracked lib/idn2.h.in, `SECTION:idn2` `@title: idn2.h`: the page is libidn2-idn2.h.html)
+    const book = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<book xmlns="http://www.devhelp.net/book" title="libidn2" link="index.html" author="" name="libidn2" version="2" language="c">\n<functions>\n<keyword type="function" name="idn2_lookup_u8 ()" link="libidn2-idn2.h.html#idn2-lookup-u8"/>\n</functions>\n</book>\n';
+    const titledGit = { ...git, 'lib/idn2.h.in': `/**\n * SECTION:idn2\n * @title: idn2.h\n * @short_description: main library interfaces\n */\n${HDR}` };
     const { devhelpClassifier } = await import('../../src/classify/devhelp.js');
-    expect((await devhelpClassifier.classify(ctx.diffs.find((d) => d.path === 'doc/reference/html/libidn2.devhelp2')!, ctx))?.evidence).toMatchObject({ how: 'doc-index', keywords: 1, tarballInputs: ['doc/reference/libidn2-sections.txt'] });
+    const index = async (g: Record<string, string>) => {
+      const tree = { ...g, 'doc/reference/libidn2-sections.txt': SECTIONS, 'doc/reference/html/libidn2.devhelp2': book, 'doc/reference/html/index.html': '<html/>', 'doc/reference/html/libidn2-idn2.h.html': '<html/>' };
+      const ctx = makeCtx({ git: g, tarball: tree });
+      return devhelpClassifier.classify(ctx.diffs.find((d) => d.path === 'doc/reference/html/libidn2.devhelp2')!, ctx);
+    };
+    expect((await index(titledGit))?.evidence).toMatchObject({ how: 'doc-index', keywords: 1, tarballInputs: ['doc/reference/libidn2-sections.txt'] });
+    // the same page without the titling SECTION comment in the tracked header template: no section owns it
+    expect(await index(git)).toBeUndefined();
   });
 });
