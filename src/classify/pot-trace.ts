@@ -114,7 +114,7 @@ function sequences(text: string, lits: readonly Literal[], from: number, to: num
     out.push(v);
     for (let m = k + 1; m < lits.length; m++) {
       const between = text.slice(lits[m - 1]!.end + 1, lits[m]!.start);
-      if (!/^(?:\s|\/\*[\s\S]*?\*\/)*$/.test(between)) break;
+      if (!/^(?:\s|\\\n|\/\*[\s\S]*?\*\/)*$/.test(between)) break; // a backslash-newline splice too (a macro's continued line)
       v += lits[m]!.value;
       out.push(v);
     }
@@ -198,7 +198,8 @@ export const potTraceClassifier: Classifier = {
         const src = await readSource(ctx, diff.path, f, cache);
         if (!src) return undefined;
         used.set(src.path, src);
-        for (const v of sequences(src.text, src.lits, 0, Number.MAX_SAFE_INTEGER)) all.add(v);
+        // xgettext ends a string at an embedded \0 (shadow's _("**Never logged in**\0"))
+        for (const v of sequences(src.text, src.lits, 0, Number.MAX_SAFE_INTEGER)) all.add(v.includes('\0') ? v.slice(0, v.indexOf('\0')) : v);
       }
       for (const e of entries) {
         if (e.obsolete || e.msgid === '' || e.msgstr.some((x) => x !== '')) return undefined;

@@ -128,7 +128,9 @@ describe('a tracked .pot the release refreshed', () => {
 describe('a refreshed .pot without #: lines (xgettext --no-location)', () => {
   const root = tempDir();
   const NOLOC = 'po/proj.pot';
-  const SRC = { 'lib/msgs.c': MSGS_C, 'po/POTFILES.in': '# sources\nlib/msgs.c\n', 'README': 'a project\n' };
+  // shadow's idioms: a string xgettext ends at an embedded \0, and a literal continued in a macro by backslash-newline
+  const MORE_C = '#define _(s) gettext (s)\nconst char *never (void) { return _("**Never logged in**\\0"); }\n#define MSG _("You have modified %s.\\n"\\\n\t"Please check.\\n")\nconst char *mod (void) { return MSG; }\n';
+  const SRC = { 'lib/msgs.c': MSGS_C, 'lib/more.c': MORE_C, 'po/POTFILES.in': '# sources\nlib/msgs.c\nlib/more.c\n', 'README': 'a project\n' };
   const dir = join(root, 'scratch');
   writeFiles(dir, SRC);
   execFileSync('xgettext', ['--no-location', '--default-domain=proj', '--add-comments=TRANSLATORS:', '--keyword=_', '--from-code=UTF-8', '--package-name=proj', '--package-version=1.0',
@@ -148,8 +150,10 @@ describe('a refreshed .pot without #: lines (xgettext --no-location)', () => {
 
   it('every msgid a literal sequence of a POTFILES.in source: explained', async () => {
     expect(GOOD).not.toContain('\n#: ');
+    expect(GOOD).toContain('msgid "**Never logged in**"\n');
+    expect(GOOD).toContain('msgid ""\n"You have modified %s.\\n"\n"Please check.\\n"\n');
     const { r, by } = await run(GOOD);
-    expect(by[NOLOC]).toMatchObject({ code: 'PO_FROM_TRACKED_CATALOG', severity: 'low', evidence: { kind: 'traced', source: 'lib/msgs.c', entries: 3 } });
+    expect(by[NOLOC]).toMatchObject({ code: 'PO_FROM_TRACKED_CATALOG', severity: 'low', evidence: { kind: 'traced', source: 'lib/more.c', entries: 5 } });
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
 
