@@ -290,8 +290,14 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
   // dir, `--aux-dir=../../build-aux`); its local dirs are then relative to the top. gnulib-cache.m4's
   // gl_LOCAL_DIR says where they are from the dir (the command line in its comment keeps them as they were
   // typed, relative to wherever gnulib-tool ran), so in a subdirectory they are taken from there.
+  // …unless gnulib-tool ran in the dir itself (libtextstyle's autogen.sh: its gnulib-comp.m4 says "invoked from
+  // ./configure.ac"): then it runs there, with the local dirs as recorded (relative to the dir).
+  const comp = await text(ctx, layout.from);
+  const inDir = !!layout.dir && comp !== undefined && /^# This macro should be invoked from \.\/configure\.ac,/m.test(comp);
   const recordedLocal = recorded.args.filter((a) => a.startsWith('--local-dir='));
-  if (layout.dir && recordedLocal.length && recordedLocal.length === layout.localDirs.length) {
+  if (inDir) {
+    // as recorded
+  } else if (layout.dir && recordedLocal.length && recordedLocal.length === layout.localDirs.length) {
     let i = 0;
     const top = layout.localDirs.map((d) => normaliseDir(`${layout.dir}${d}`).replace(/\/$/, ''));
     recorded = { ...recorded, args: recorded.args.map((a) => (a.startsWith('--local-dir=') ? `--local-dir=${top[i++]}` : a)) };
@@ -308,7 +314,7 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
         return !!m && m.files.has(p.slice(m.path.length + 1));
       },
     };
-    const checked = checkInvocation(args, recorded.source, sub, layout.dir, known);
+    const checked = checkInvocation(args, recorded.source, sub, layout.dir, known, inDir ? layout.dir : '');
     if (!checked.ok) return { ok: false, miss: checked.miss };
     const project = new Map<string, Buffer>();
     const hookScripts = new Set(hook.map((h) => `${layout.dir}${h[0]}`));
@@ -330,11 +336,11 @@ async function runLayout(state: State, ctx: ClassifyContext, layout: GnulibLayou
         if (b) project.set(`${normaliseDir(d)}${f}`, b);
       }
     }
-    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, dir: layout.dir, hook, outputs: outputs.map((o) => `${layout.dir}${o}`), ...(ctx.gnulibToolCache ? { cacheDir: ctx.gnulibToolCache } : {}) });
+    const run = await runGnulibTool({ gnulib: sub, project, args: checked.args, ...(inDir ? { cwd: layout.dir } : { dir: layout.dir }), hook, outputs: outputs.map((o) => `${layout.dir}${o}`), ...(ctx.gnulibToolCache ? { cacheDir: ctx.gnulibToolCache } : {}) });
     if (run.ok) {
       const files = run.files;
       const ran = run.hook.filter((h) => h.ran).map((h) => h.argv);
-      return { ok: true, sub, source: recorded.source, args: layout.dir ? [`--dir=${layout.dir.replace(/\/$/, '')}`, ...checked.args] : checked.args, files, ...(ran.length ? { hook: { source: confPath, commands: ran } } : {}) };
+      return { ok: true, sub, source: recorded.source, args: layout.dir && !inDir ? [`--dir=${layout.dir.replace(/\/$/, '')}`, ...checked.args] : checked.args, files, ...(ran.length ? { hook: { source: confPath, commands: ran } } : {}) };
     }
     last = run;
     if (run.miss.kind === 'sandbox-unavailable') break;

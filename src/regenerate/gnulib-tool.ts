@@ -98,7 +98,7 @@ function insideTop(dir: string, base: string): string | undefined {
  * `--aux-dir=../../build-aux`) but not out of the project top; local dirs are relative to the top (where
  * gnulib-tool runs). `tracked` the revision's paths.
  */
-export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: { has(path: string): boolean }): InvocationCheck {
+export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: { has(path: string): boolean }, localBase = ''): InvocationCheck {
   const refuse = (arg: string, why: 'option' | 'module' | 'directory' | 'local-dir') => ({ ok: false as const, miss: { kind: 'invocation-refused' as const, source, arg, why } });
   const out: string[] = [];
   const localDirs: string[] = [];
@@ -113,7 +113,8 @@ export function checkInvocation(args: readonly string[], source: string, gnulib:
     const value = eq < 0 ? undefined : a.slice(eq + 1);
     if (value === undefined ? !FLAG_OPTIONS.has(name) : !VALUE_OPTIONS.has(name)) return refuse(a, 'option');
     if (value !== undefined && DIR_OPTIONS.has(name)) {
-      const d = name === '--local-dir' ? insideDir(value) : insideTop(dir, value) !== undefined ? value : undefined;
+      // local dirs are relative to where gnulib-tool runs (`localBase`: the top, or the dir itself), kept top-relative here
+      const d = name === '--local-dir' ? (localBase ? insideTop(localBase, value) : insideDir(value)) : insideTop(dir, value) !== undefined ? value : undefined;
       if (d === undefined) return refuse(a, 'directory');
       // A local dir the revision does not track (bootstrap passes --local-dir=gl whether or not gl/ exists) is
       // empty in the scratch project: only tracked files are ever there.
@@ -206,7 +207,7 @@ function gnulibParts(gnulib: GnulibTree): [string, string, boolean][] {
  * scratch project (hashed), the outputs read back, and which implementations the sandbox can pick (python3
  * present or not, perl for a hook script).
  */
-export function gnulibRunKey(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; dir?: string; hook?: readonly string[][]; outputs: readonly string[] }): string {
+export function gnulibRunKey(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; dir?: string; cwd?: string; hook?: readonly string[][]; outputs: readonly string[] }): string {
   const h = createHash('sha256');
   const project = [...opts.project].map(([p, b]) => [p, createHash('sha256').update(b).digest('hex')]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
   h.update(JSON.stringify({
@@ -214,6 +215,7 @@ export function gnulibRunKey(opts: { gnulib: GnulibTree; project: ReadonlyMap<st
     gnulib: gnulibParts(opts.gnulib),
     args: opts.args,
     ...(opts.dir ? { dir: opts.dir } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     hook: opts.hook ?? [],
     project,
     outputs: opts.outputs,
@@ -261,7 +263,7 @@ function writeCache(dir: string | undefined, key: string, files: ReadonlyMap<str
  * in the same sandbox, and read back `outputs` (same relative paths; absent when not written). With `cacheDir`,
  * a run whose key (gnulibRunKey) was seen returns the stored outputs without running.
  */
-export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; dir?: string; hook?: readonly string[][]; outputs: readonly string[]; path?: string; cacheDir?: string }): Promise<GnulibToolRun> {
+export async function runGnulibTool(opts: { gnulib: GnulibTree; project: ReadonlyMap<string, Buffer>; args: readonly string[]; dir?: string; cwd?: string; hook?: readonly string[][]; outputs: readonly string[]; path?: string; cacheDir?: string }): Promise<GnulibToolRun> {
   // a hit needs no sandbox: the stored outputs are what the same run wrote
   const key = gnulibRunKey(opts);
   const hit = readCache(opts.cacheDir, key);
@@ -297,7 +299,7 @@ export async function runGnulibTool(opts: { gnulib: GnulibTree; project: Readonl
     // The CPU limit bounds the work (the shell implementation: ~3 min CPU for coreutils' 290 modules); the wall
     // deadline is generous so that a loaded machine does not turn a proof into a failure (11 min wall at load 22).
     const limits = { wallMs: WALL_MS, cpuSeconds: 600 };
-    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits });
+    const run = await runSandboxed(sandbox.bwrap, { scratch, argv, readOnly: [gl], limits, ...(opts.cwd ? { cwd: opts.cwd.replace(/\/$/, '') } : {}) });
     if (run.code !== 0 || run.timedOut) return { ok: false, miss: { kind: 'failed', failure: commandFailure(run) } };
     const hook: HookRun[] = [];
     for (const h of opts.hook ?? []) {

@@ -207,4 +207,27 @@ describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): ba
     expect(r.code).toBe(1);
     expect(at(r.findings, 'sub')?.evidence).toMatchObject({ reason: { args: { cause: { args: { miss: { kind: 'invocation-refused', arg: '--aux-dir=../../outside', why: 'directory' } } } } } });
   });
+
+  it('gnulib-tool run inside the dir (libtextstyle\'s shape: "invoked from ./configure.ac", local dir ../gnulib-local): run there; proved, and a gl_INIT line added is high', () => {
+    const made2 = join(root, 'made2', 'proj-1.0');
+    mkdirSync(made2, { recursive: true });
+    writeFiles(made2, files);
+    execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', '--local-dir=../gnulib-local', '--lib=libgnu', '--source-base=gnulib-lib', '--m4-base=gnulib-m4', '--aux-dir=../build-aux', '--no-libtool', '--macro-prefix=gl', 'c-ctype'], { cwd: join(made2, 'sub'), stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
+    const comp = readFileSync(join(made2, 'sub/gnulib-m4/gnulib-comp.m4'), 'utf8');
+    expect(comp).toContain('# This macro should be invoked from ./configure.ac,');
+    const t = (change: Record<string, FileSpec> = {}) => {
+      const dir = join(root, `t${++n}`, 'proj-1.0');
+      cpSync(made2, dir, { recursive: true });
+      writeFiles(dir, change);
+      return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
+    };
+    const r = verify(t());
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code])).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(at(r.findings, 'sub/gnulib-m4/gnulib-comp.m4')).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', evidence: { proof: { proved: true, invocation: { args: expect.arrayContaining(['--local-dir=../gnulib-local']) } } } });
+    expect((at(r.findings, 'sub/gnulib-m4/gnulib-comp.m4')!.evidence as { proof: { invocation: { args: string[] } } }).proof.invocation.args).not.toContain('--dir=sub');
+    const bad = verify(t({ 'sub/gnulib-m4/gnulib-comp.m4': comp.replace('AC_DEFUN([gl_INIT],\n[\n', 'AC_DEFUN([gl_INIT],\n[\n  LIBS="$LIBS -lpayload"\n') }));
+    expect(bad.code).toBe(1);
+    expect(at(bad.findings, 'sub/gnulib-m4/gnulib-comp.m4')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  });
 });
