@@ -51,13 +51,17 @@ TOOLCHAINS=(
 if [ "${SKIP_TOOLCHAINS:-}" != 1 ]; then
 for t in "${TOOLCHAINS[@]}"; do
   read -r suite pkg file <<<"$t"
+  v=${file#*_}; v=${v%.orig.tar.*}
+  [ -f "$cache/toolchains/${pkg%%-1.*}-$v/distdiff-toolchain.json" ] && continue   # built before: idempotent
   apt_fetch source "$suite" "$pkg" "$file"
   "${cli[@]}" toolchain add "$work/dl/$file" --cache-dir "$cache" >&2
 done
 # automake 1.16.3 (libtool 2.4.7, m4 1.4.19; standing in for 1.16.1/1.16.2: harfbuzz 6.0.0, gettext 0.21): the
 # mirror serves bullseye's automake-1.16 1:1.16.3-2 binary package but 404s its orig tarball, so Debian's build is installed.
-apt_fetch binary bullseye automake=1:1.16.3-2 'automake_1%3a1.16.3-2_all.deb'
-"${cli[@]}" toolchain add "$work/dl/automake_1%3a1.16.3-2_all.deb" --cache-dir "$cache" >&2
+if [ ! -f "$cache/toolchains/automake-1.16.3/distdiff-toolchain.json" ]; then
+  apt_fetch binary bullseye automake=1:1.16.3-2 'automake_1%3a1.16.3-2_all.deb'
+  "${cli[@]}" toolchain add "$work/dl/automake_1%3a1.16.3-2_all.deb" --cache-dir "$cache" >&2
+fi
 fi
 [ "${TOOLCHAINS_ONLY:-}" = 1 ] && exit 0
 
