@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { normalisePath } from '../classify/paths.js';
 import type { GnulibToolMiss } from '../core/regeneration.js';
 import { commandFailure, probeSandbox, runSandboxed, which } from './sandbox.js';
 
@@ -80,15 +81,7 @@ export type InvocationCheck = { ok: true; args: string[]; localDirs: string[] } 
 /** `base` (relative to the directory `dir`, '' or 'sub/') resolved against it, normalised, or undefined when it leaves the project top. */
 function insideTop(dir: string, base: string): string | undefined {
   if (base.startsWith('/') || base.includes('\\') || /[\0\n$`]/.test(base)) return undefined;
-  const parts = dir.split('/').filter(Boolean);
-  for (const s of base.split('/')) {
-    if (s === '' || s === '.') continue;
-    if (s === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(s);
-  }
-  return parts.join('/');
+  return normalisePath(`${dir}${dir && !dir.endsWith('/') ? '/' : ''}${base}`);
 }
 
 /**

@@ -22,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { makeTar } from '../helpers/archives.js';
-import { gitEnv, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
+import { makeRepo, repoOfTree, writeFiles, type FileSpec } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const GNULIB = '/usr/share/gnulib';
@@ -70,11 +70,8 @@ describe("gnulib-tool as the release's bootstrap ran it: the tag's bootstrap.con
   expect(existsSync(join(GNULIB, 'build-aux/prefix-gnulib-mk')), `${GNULIB} is missing: run scripts/install-system-deps.sh (Debian package gnulib)`).toBe(true);
   const root = tempDir();
 
-  const g = makeRepo(join(root, 'gnulib'));
-  cpSync(GNULIB, g.dir, { recursive: true });
-  execFileSync('git', ['add', '-A'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
-  execFileSync('git', ['commit', '-q', '-m', 'gnulib'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
-  const pinned = g.git(['rev-parse', 'HEAD']).trim();
+  // The pinned gnulib: Debian's gnulib tree committed as it is (fixed dates).
+  const { repo: g, commit: pinned } = repoOfTree(join(root, 'gnulib'), GNULIB);
 
   /** A project pinning gnulib whose tag tracks `files`; its release made by gnulib-tool `args` then `after` in the made tree. */
   function project(name: string, files: Record<string, string>, args: string[], after?: (made: string) => void) {

@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { makeTar } from '../helpers/archives.js';
-import { gitEnv, makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
+import { makeRepo, repoOfTree, writeFiles, type FileSpec } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const GNULIB = '/usr/share/gnulib';
@@ -39,11 +39,7 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
   const root = tempDir();
 
   // The pinned gnulib: Debian's gnulib tree committed as it is (fixed dates).
-  const g = makeRepo(join(root, 'gnulib'));
-  cpSync(GNULIB, g.dir, { recursive: true });
-  execFileSync('git', ['add', '-A'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
-  execFileSync('git', ['commit', '-q', '-m', 'gnulib'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
-  const pinned = g.git(['rev-parse', 'HEAD']).trim();
+  const { repo: g, commit: pinned } = repoOfTree(join(root, 'gnulib'), GNULIB);
 
   // The project: configure.ac and Makefile.am tracked, gnulib pinned as a submodule whose .gitmodules URL is not reachable.
   const p = makeRepo(join(root, 'proj'));
@@ -148,11 +144,8 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
 
 describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): bases may leave the dir, not the project', () => {
   const root = tempDir();
-  const g = makeRepo(join(root, 'gnulib'));
-  cpSync(GNULIB, g.dir, { recursive: true });
-  execFileSync('git', ['add', '-A'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
-  execFileSync('git', ['commit', '-q', '-m', 'gnulib'], { cwd: g.dir, env: gitEnv(), stdio: 'ignore' });
-  const pinned = g.git(['rev-parse', 'HEAD']).trim();
+  // The pinned gnulib: Debian's gnulib tree committed as it is (fixed dates).
+  const { repo: g, commit: pinned } = repoOfTree(join(root, 'gnulib'), GNULIB);
   const files = {
     'sub/configure.ac': CONFIGURE_AC.replace('AC_CONFIG_AUX_DIR([build-aux])', 'AC_CONFIG_AUX_DIR([../build-aux])').replace('AC_CONFIG_MACRO_DIR([m4])', 'AC_CONFIG_MACRO_DIR([gnulib-m4])').replace(' lib/Makefile', ' gnulib-lib/Makefile'),
     'sub/Makefile.am': 'SUBDIRS = gnulib-lib\nACLOCAL_AMFLAGS = -I gnulib-m4\n',

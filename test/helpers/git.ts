@@ -2,7 +2,7 @@
  * Real git repositories built by code with fixed dates and identities, so object ids are reproducible.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const FIXED_DATE = '2024-02-24T12:00:00+00:00';
@@ -86,4 +86,13 @@ export function makeRepo(dir: string, opts: { objectFormat?: 'sha1' | 'sha256' }
     },
     git: (args) => git(dir, args),
   };
+}
+
+/** A repository at `dir` holding a copy of the directory `src` (a system package's tree, say), committed once with the fixed date. */
+export function repoOfTree(dir: string, src: string): { repo: RepoBuilder; commit: string } {
+  const repo = makeRepo(dir);
+  cpSync(src, repo.dir, { recursive: true });
+  git(repo.dir, ['add', '-A']);
+  git(repo.dir, ['commit', '-q', '-m', 'tree']);
+  return { repo, commit: git(repo.dir, ['rev-parse', 'HEAD']) };
 }
