@@ -34,6 +34,20 @@ const CONFIGURE_AC = 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\nAC
 const ARGS = ['--lib=libgnu', '--source-base=lib', '--m4-base=m4', '--doc-base=doc', '--tests-base=tests', '--aux-dir=build-aux', '--no-conditional-dependencies', '--no-libtool', '--macro-prefix=gl', 'c-ctype'];
 const OUTPUTS = ['lib/Makefile.am', 'm4/gnulib-cache.m4', 'm4/gnulib-comp.m4'];
 
+/** Release tarballs of a made project tree with changes, each in its own directory t<N> of root; cacheDir() is the newest one's distdiff cache. */
+function tarballs(root: string) {
+  let n = 0;
+  return {
+    from(made: string, change: Record<string, FileSpec> = {}) {
+      const dir = join(root, `t${++n}`, 'proj-1.0');
+      cpSync(made, dir, { recursive: true });
+      writeFiles(dir, change);
+      return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
+    },
+    cacheDir: () => join(root, `c${n}`),
+  };
+}
+
 describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
   expect(existsSync(join(GNULIB, 'gnulib-tool')), `${GNULIB}/gnulib-tool is missing: run scripts/install-system-deps.sh (Debian package gnulib)`).toBe(true);
   const root = tempDir();
@@ -55,14 +69,9 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
   execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', ...ARGS], { cwd: made, stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
   const shipped = Object.fromEntries(OUTPUTS.map((o) => [o, readFileSync(join(made, o), 'utf8')]));
 
-  let n = 0;
-  function tarball(change: Record<string, FileSpec> = {}) {
-    const dir = join(root, `t${++n}`, 'proj-1.0');
-    cpSync(made, dir, { recursive: true });
-    writeFiles(dir, change);
-    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
-  }
-  const verify = (t: string, extra: string[] = ['--submodule', `gnulib=${g.dir}`]) => runCli([t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), ...extra]);
+  const tars = tarballs(root);
+  const tarball = (change: Record<string, FileSpec> = {}) => tars.from(made, change);
+  const verify = (t: string, extra: string[] = ['--submodule', `gnulib=${g.dir}`]) => runCli([t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), ...extra]);
   const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
   const failing = (fs: Finding[]) => fs.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code, f.severity]);
 
@@ -131,7 +140,7 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
     expect(r.code).toBe(1);
     const u = at(r.findings, '.')!;
     expect(u).toMatchObject({ code: 'UNPROVED_BUILD_OUTPUTS', severity: 'high', evidence: { reason: { kind: 'gnulib-unavailable' }, remedies: [{ kind: 'submodule-gnulib' }], files: OUTPUTS } });
-    const text = spawnSync(process.execPath, [cli, t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), '--no-color'], { encoding: 'utf8', timeout: 300_000 }).stdout;
+    const text = spawnSync(process.execPath, [cli, t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), '--no-color'], { encoding: 'utf8', timeout: 300_000 }).stdout;
     expect(text).toContain("to prove: distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names) — Makefile.am, gnulib-cache.m4, gnulib-comp.m4 not proved: gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool [lib/Makefile.am, m4/gnulib-cache.m4, m4/gnulib-comp.m4]");
   });
 
@@ -163,14 +172,9 @@ describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): ba
   execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', '--dir=sub', '--local-dir=gnulib-local', '--lib=libgnu', '--source-base=gnulib-lib', '--m4-base=gnulib-m4', '--aux-dir=../build-aux', '--no-libtool', '--macro-prefix=gl', 'c-ctype'], { cwd: made, stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
   const outputs = ['sub/gnulib-lib/Makefile.am', 'sub/gnulib-m4/gnulib-cache.m4', 'sub/gnulib-m4/gnulib-comp.m4'];
   const cache = readFileSync(join(made, 'sub/gnulib-m4/gnulib-cache.m4'), 'utf8');
-  let n = 0;
-  function tarball(change: Record<string, FileSpec> = {}) {
-    const dir = join(root, `t${++n}`, 'proj-1.0');
-    cpSync(made, dir, { recursive: true });
-    writeFiles(dir, change);
-    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
-  }
-  const verify = (t: string) => runCli([t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), '--submodule', `gnulib=${g.dir}`]);
+  const tars = tarballs(root);
+  const tarball = (change: Record<string, FileSpec> = {}) => tars.from(made, change);
+  const verify = (t: string) => runCli([t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), '--submodule', `gnulib=${g.dir}`]);
   const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
 
   it('the fixture records the aux dir above the dir, the local dir, and gl_LOCAL_DIR from the dir', () => {
@@ -208,12 +212,7 @@ describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): ba
     execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', '--local-dir=../gnulib-local', '--lib=libgnu', '--source-base=gnulib-lib', '--m4-base=gnulib-m4', '--aux-dir=../build-aux', '--no-libtool', '--macro-prefix=gl', 'c-ctype'], { cwd: join(made2, 'sub'), stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
     const comp = readFileSync(join(made2, 'sub/gnulib-m4/gnulib-comp.m4'), 'utf8');
     expect(comp).toContain('# This macro should be invoked from ./configure.ac,');
-    const t = (change: Record<string, FileSpec> = {}) => {
-      const dir = join(root, `t${++n}`, 'proj-1.0');
-      cpSync(made2, dir, { recursive: true });
-      writeFiles(dir, change);
-      return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
-    };
+    const t = (change: Record<string, FileSpec> = {}) => tars.from(made2, change);
     const r = verify(t());
     expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code])).toEqual([]);
     expect(r.code).toBe(0);
