@@ -28,6 +28,7 @@ import { redactUrls } from './util/redact.js';
 import { requestedFormat, unknownOptionMessage } from './util/suggest.js';
 import { SCHEMA_VERSION } from './core/result.js';
 import { HEAP_TIGHT_BYTES, HEAP_TIGHT_PERCENT, tightenHeapGrowthPast } from './util/heap.js';
+import { enableTimeline, formatTimeline, mark, timelineMarks } from './util/timeline.js';
 
 const EXAMPLES: [string, string][] = [
   ['$0 xz-5.6.1.tar.gz --repo xz.git', 'tag inferred from the name (v5.6.1, 5.6.1, xz-5.6.1 …)'],
@@ -40,6 +41,13 @@ const EXAMPLES: [string, string][] = [
 
 async function main(argv: string[]): Promise<number> {
   const env = process.env;
+  if (env.DISTDIFF_TIMELINE) {
+    enableTimeline(() => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    });
+    mark('cli: modules loaded');
+  }
   if (argv[0] === 'batch' || argv[0] === 'report') {
     const { batchCommand } = await import('./batch/command.js');
     return batchCommand(argv, { env, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY), columns: process.stderr.columns });
@@ -196,6 +204,10 @@ async function main(argv: string[]): Promise<number> {
     for (const piece of text) process.stdout.write(piece);
   }
   stopHeapWatch();
+  if (env.DISTDIFF_TIMELINE) {
+    mark('cli: report written');
+    for (const line of formatTimeline(timelineMarks())) process.stderr.write(`distdiff: timeline ${line}\n`);
+  }
   return exitCodeOf(result.verdict);
 }
 

@@ -30,6 +30,7 @@ import { nothingToRegenerate } from './regenerate/applicable.js';
 import { gitHistory } from './git/history.js';
 import { acquireSubmodules } from './acquire/submodule.js';
 import { reusable, startEarlyRegeneration, type EarlyRegeneration } from './pipeline/early-regen.js';
+import { mark } from './util/timeline.js';
 
 export { REPO_POLICY } from './pipeline/explain.js';
 export type { VerifyOptions } from './pipeline/options.js';
@@ -44,13 +45,16 @@ const loadRegeneration = () => import('./regenerate/regenerate.js');
 const stripPrefix = (p: string | undefined) => (p !== undefined ? { stripPrefix: p } : {});
 
 export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
+  mark('verify: start');
   const settings = checkOptions(opts);
   const inputs = await acquireInputs(opts, settings);
+  mark('verify: inputs acquired');
   // The sandbox and tool-version probes overlap the scan, started by its first file named `configure`:
   // without one nothing can be regenerated early, and a later need probes then (the kernel: ~0.1 s CPU saved).
   const scanned = await scanProvisional(opts, inputs, settings, { onFileNamed: { base: 'configure', seen: () => void loadRegeneration().then((m) => m.prepareRegeneration(opts.regenerate ?? 'auto'), () => undefined) } });
   // The regeneration starts as the scan ends, on the provisional revision (./pipeline/early-regen.ts); explain
   // uses it only when it compares exactly the same inputs.
+  mark('verify: scan done');
   const early = scanned.provisional
     ? startEarlyRegeneration({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, repo: inputs.repo, scan: scanned.scan, git: await scanned.trees.get(scanned.provisional.commit), commit: scanned.provisional.commit, stripPrefix: opts.stripPrefix, maxRetainFile: settings.limits.maxRetainFile })
     : undefined;
@@ -64,7 +68,9 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
 async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: Settings, scanned: ProvisionalScan, early: EarlyRegeneration | undefined): Promise<VerifyResult> {
   const { profile, chain, tagSignature } = await resolveProfileAndRevision(opts, inputs, scanned.scan, settings);
   const revision = chain.revision;
+  mark('verify: revision resolved');
   const { git, pathInRepo, whole, scan } = await listGitSide(inputs, scanned, revision.commit, profile, settings.limits);
+  mark('verify: git side listed');
   const pinned = checkPins(opts, inputs, scan);
   const notes = [...pinned.notes];
   if (scan.decoder.startsWith('fallback')) notes.push({ code: 'DECODER_FALLBACK', decoder: scan.decoder });
@@ -81,6 +87,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
     maxRetainFile: settings.limits.maxRetainFile,
   });
   notes.push(...submodules.notes);
+  mark('verify: submodules');
   const reader = new BlobReader(inputs.repo);
   const strip = opts.stripPrefix ?? profileOf(profile.id).stripPrefix;
   const reuse = reusable(early, scan, git, strip);
@@ -114,6 +121,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
             return loadRegeneration().then((m) => m.regenerate({ mode, cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }));
           },
     });
+    mark('verify: explained');
     return buildResult({
       archive: inputs.archive,
       scan,

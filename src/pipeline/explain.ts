@@ -21,6 +21,7 @@ import type { HistoryAccess } from '../git/history.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { severityRank, type ArchiveScan, type CompareResult, type GitTree, type PathDiff } from '../core/types.js';
 import { KeySet, PathIndex, SortedPathSet } from '../util/path-set.js';
+import { mark } from '../util/timeline.js';
 
 const pathOf = (d: PathDiff): string => d.path;
 
@@ -105,6 +106,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
       ...(input.stripPrefix !== undefined ? { stripPrefix: input.stripPrefix } : {}),
       ...(input.repoTree && input.pathInRepo ? { outside: { tree: input.repoTree, dir: input.pathInRepo } } : {}),
     });
+  mark('explain: compared');
   if (cmp.prefix) notes.push({ code: 'PREFIX_STRIPPED', prefix: cmp.prefix });
   if (git.shippedIgnored?.length) notes.push({ code: 'EXPORT_IGNORED_SHIPPED', files: git.shippedIgnored.length, examples: git.shippedIgnored.slice(0, 3) });
   if (scan.paxCommit) notes.push({ code: 'PAX_COMMIT', commit: scan.paxCommit, matches: scan.paxCommit === revision.commit });
@@ -181,7 +183,9 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   };
   // Each finding says what the comparison saw at its path (README "JSON output": change, blob ids, modes).
   const failedPasses: Note[] = [];
+  mark('explain: regeneration started or skipped');
   const each = await classifyEach(ctx, input.classifiers, input.auditPrechecks);
+  mark('explain: classified');
   // Line diffs for changed files (content from the archive's retained bytes and git's object store): made
   // below for each finding that has none. While the generators still run they are made here, ahead.
   const changedByPath = new Map(cmp.diffs.filter((d) => d.status === 'changed' && d.changes?.includes('content')).map((d) => [d.path, d]));
@@ -201,7 +205,9 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   const regenNote = regeneration && regenerationNote(regeneration);
   if (regenNote) notes.push(regenNote);
   if (regeneration) ctx.regeneration = regeneration;
+  mark('explain: regeneration report');
   const classified = await runPostPasses(each, ctx, input.postPasses ?? POST_PASSES, (pass, error) => failedPasses.push({ code: 'POST_PASS_FAILED', pass, error }));
+  mark('explain: post passes');
   // In place: no second array of millions of findings.
   let findings = classified;
   for (let i = 0; i < findings.length; i++) findings[i] = withChange(findings[i]!, diffAt(findings[i]!.path));

@@ -8,6 +8,7 @@ import type { Compression, EntryType } from '../core/types.js';
 import { openDecoded, type DecodedStream } from './decode.js';
 import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
 import { TarReader, unknownTypeflag, type TarEntryHeader } from './tar.js';
+import { mark } from '../util/timeline.js';
 
 /**
  * Content held while git's ids are still being listed (see scanDecodedTar); past it (or past the retention
@@ -22,6 +23,7 @@ function tarType(h: TarEntryHeader): EntryType {
 export async function scanTar(path: string, compression: Compression, inputSize: number, opts: ScanOptions): Promise<ScanResult> {
   // The decoder starts first; `retain` may still be in the making (git listing its tree).
   const dec = await openDecoded(path, compression, { systemDecoders: opts.systemDecoders, stallMs: opts.limits.decoderTimeoutMs });
+  mark('scan: decoder started');
   return scanDecodedTar(path, dec, compression, () => inputSize, opts);
 }
 
@@ -40,6 +42,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   let paused = false;
   const settled = settleRetain(opts).then(
     (s) => {
+      mark("scan: git's blob ids known");
       col.settle(s.retain, s.ids);
       if (paused) dec.consume.resume?.();
     },
@@ -107,8 +110,13 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   let decoded = 0;
   let parseError: unknown;
   try {
+    let first = true;
     const consuming = dec.consume((chunk) => {
       if (retainError) return;
+      if (first) {
+        first = false;
+        mark('scan: first decoded chunk');
+      }
       decoded += chunk.length;
       if (compression !== 'none') checkDecodedLimits(path, opts.limits, decoded, inputSize());
       if (parseError === undefined) {
@@ -129,6 +137,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
     const gitFailed = settled.then(() => (retainError ? Promise.reject(retainError.e) : new Promise<never>(() => {})));
     gitFailed.catch(() => {});
     await Promise.race([consuming, gitFailed]);
+    mark('scan: last decoded chunk');
   } catch (e) {
     await settled;
     if (retainError) {
@@ -147,6 +156,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   }
   await dec.done;
   if (parseError !== undefined) throw parseError;
+  mark('scan: decoder done');
   const tail = reader.end();
   if (tail.trailingBytes > 0) {
     col.anomaly('TRAILING_DATA', '', { bytes: tail.trailingBytes, offset: tail.firstNonZero });
@@ -155,6 +165,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
   const r = col.result('tar', compression, dec.decoder, reader.bytes, dec.inputBytes, dec.sha256());
   if (paxCommit !== undefined) r.paxCommit = paxCommit;
   if (nested !== undefined) r.nested = nested;
+  mark('scan: entries collected');
   return r;
 }
 
