@@ -279,11 +279,16 @@ export async function makeinfoFindings(findings: Finding[], ctx: ClassifyContext
   // Only files whose name a tracked makefile fragment running makeinfo mentions (one read of each fragment).
   // Read a window at a time: git cat-file answers a window of requests in one stream instead of one round
   // trip per fragment (the kernel has 2,792 makefiles: 0.23 s of waiting, one at a time).
+  // A rule qualifies only when it runs makeinfo on a tracked texinfo source (readInvocation): a tree without
+  // one has nothing to prove, and its fragments are not read (the Linux kernel: 2,792 makefiles, no .texi).
   const texts: string[] = [];
   const fragments: string[] = [];
+  let texinfo = false;
   ctx.gitPaths.forEach((p) => {
     if (FRAGMENT_PATH.test(p)) fragments.push(p);
+    else if (!texinfo && TEXI.test(p)) texinfo = true;
   });
+  if (!texinfo) return findings;
   fragments.sort();
   for (let i = 0; i < fragments.length; i += READ_WINDOW) {
     const read = await Promise.all(fragments.slice(i, i + READ_WINDOW).map((p) => ctx.content.git(p)));

@@ -10,7 +10,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
-import { asciiPunctuation, readInvocation, shellWords, untracedLines } from '../../src/regenerate/makeinfo.js';
+import { asciiPunctuation, makeinfoFindings, readInvocation, shellWords, untracedLines } from '../../src/regenerate/makeinfo.js';
+import { makeFinding } from '../../src/core/severity.js';
+import { makeCtx } from '../classify/ctx-helper.js';
 import { verify } from '../../src/verify.js';
 import { makeRepo } from '../helpers/git.js';
 import { makeTar } from '../helpers/archives.js';
@@ -181,5 +183,26 @@ describe('makeinfo output from tracked texinfo', () => {
     expect(untracedLines('linking, and\n\nprefer evil\n', texi)).toEqual([3]);
     expect(asciiPunctuation('\u2022 \u2018a\u2019 \u201cb\u201d')).toBe('* \'a\' "b"');
     expect(asciiPunctuation("plain 'ascii'")).toBeUndefined();
+  });
+
+  it('a tree tracking no texinfo source has no rule to prove: its makefile fragments are not read (the kernel: 2,792)', async () => {
+    const notes = 'You currently need GNU make to build the Demo package itself.\n';
+    const git = { 'Makefile.am': MAKEFILE_AM, 'sub/Makefile': 'all:\n', 'sub/rules.mk': 'x:\n', README: 'demo\n' };
+    const run = async (tree: Record<string, string>) => {
+      const ctx = makeCtx({ git: tree, tarball: { ...tree, 'doc/notes.txt': notes } });
+      const reads: string[] = [];
+      const git = ctx.content.git;
+      ctx.content.git = (p) => (reads.push(p), git(p));
+      const findings = [makeFinding('TARBALL_ONLY_UNEXPLAINED', 'doc/notes.txt', { size: notes.length, buildAffecting: false })];
+      return { out: await makeinfoFindings(findings, ctx), findings, reads };
+    };
+    const none = await run(git);
+    expect(none.reads).toEqual([]);
+    expect(none.out).toBe(none.findings);
+    // A texinfo file anywhere in the tree: every fragment is read, as before (the rule names doc/notes.texi, which is
+    // not tracked here, so the finding stays).
+    const some = await run({ ...git, 'man/other.texi': '@c other\n' });
+    expect([...new Set(some.reads)].sort()).toEqual(['Makefile.am', 'sub/Makefile', 'sub/rules.mk']);
+    expect(some.out.map((f) => f.code)).toEqual(['TARBALL_ONLY_UNEXPLAINED']);
   });
 });
