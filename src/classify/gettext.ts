@@ -377,14 +377,17 @@ export function moMessages(buf: Buffer): Map<string, string> | undefined {
 /**
  * The messages msgfmt compiles from a catalog (parse it from latin1 text so that bytes compare as bytes): the
  * header without its POT-Creation-Date line, and every entry neither obsolete nor fuzzy with some msgstr not
- * empty (measured with msgfmt 0.21).
+ * empty (measured with msgfmt 0.21). `fullHeader` keeps that line: msgfmt before gettext 0.20 copied the header
+ * whole (gettext commit d13f165b8, "msgfmt: Remove POT-Creation-Date field from the header in the output", first
+ * in v0.20), so a release whose catalogs were compiled with gettext 0.19.8 carries it.
  */
-export function poMessages(po: PoFile): Map<string, string> {
+export function poMessages(po: PoFile, fullHeader = false): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of po.entries) {
     if (e.obsolete || e.msgstr.every((m) => !m)) continue;
     if (isHeader(e)) {
-      out.set('', (e.msgstr[0] ?? '').replace(/^POT-Creation-Date:[^\n]*\n/m, ''));
+      const h = e.msgstr[0] ?? '';
+      out.set('', fullHeader ? h : h.replace(/^POT-Creation-Date:[^\n]*\n/m, ''));
       continue;
     }
     if (e.fuzzy) continue;
@@ -394,18 +397,27 @@ export function poMessages(po: PoFile): Map<string, string> {
   return out;
 }
 
-/** Whether a compiled catalog holds exactly the messages msgfmt compiles from the .po (compared byte for byte). */
+/**
+ * Whether a compiled catalog holds exactly the messages msgfmt compiles from the .po (compared byte for byte).
+ * The header entry must be the .po's as one msgfmt or the other writes it: without the POT-Creation-Date line
+ * (gettext >= 0.20) or whole (before 0.20); any other header difference (another date, an added field) fails.
+ */
 export function catalogMatchesPo(gmo: Buffer, po: Buffer): boolean {
   const mo = moMessages(gmo);
   if (!mo) return false;
-  let want: Map<string, string>;
+  let file: PoFile;
   try {
-    want = poMessages(parsePo(po.toString('latin1')));
+    file = parsePo(po.toString('latin1'));
   } catch {
     return false;
   }
+  const want = poMessages(file);
   if (mo.size !== want.size) return false;
-  for (const [k, v] of want) if (mo.get(k) !== v) return false;
+  for (const [k, v] of want) {
+    if (mo.get(k) === v) continue;
+    if (k === '' && want.has('') && mo.get('') === poMessages(file, true).get('')) continue;
+    return false;
+  }
   return true;
 }
 

