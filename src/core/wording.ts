@@ -200,7 +200,8 @@ export function noteJson(n: Note): NoteJson {
 // ---- regeneration (src/regenerate; the kinds are in core/regeneration.ts) ----
 
 const failed = (f: CommandFailure) => (f.timedOut ? 'timed out' : `failed (exit ${f.exit})`);
-const makeVars = (vars: string[]) => vars.map((v) => `$(${v})`).join(', ');
+/** Make variables as `$(NAME)`; a configure substitution left in a recipe is already written `@NAME@`. */
+const makeVars = (vars: string[]) => vars.map((v) => (v.startsWith('@') ? v : `$(${v})`)).join(', ');
 
 /** Why no source exists for a version toolVersionSource calls 'none': a modified work tree (-dirty) or an unknown form. */
 function noSourceText(name: string, version: string): string {

@@ -44,6 +44,26 @@ export function packageValues(trace: string): Map<string, string> {
   return out;
 }
 
+/** The substitutions configure always makes in a Makefile besides AC_INIT's: the directories (made relative by make's built-ins). */
+const DIR_SUBSTS = new Set(['srcdir', 'top_srcdir', 'builddir', 'top_builddir']);
+
+/**
+ * A Makefile.am as config.status turns it into a Makefile, for the substitutions known here: `@PACKAGE_NAME@` …
+ * (AC_INIT's values, which configure always substitutes) become their traced value and `@srcdir@` … the
+ * directory variables; any other `@NAME@` is left as written (config.status substitutes only what configure
+ * AC_SUBSTs, which is not traced here) and `leftSubsts` names it (gdbm 1.23's `@GDBM_VERSION_MAJOR@`), so a rule
+ * that then does not reproduce is "not regenerated", never a mismatch. The package.m4 rule some projects write
+ * with `@PACKAGE_NAME@` where the autoconf manual writes `$(PACKAGE_NAME)` (gdbm, cpio, cflow, tar).
+ */
+export function configStatusSubst(text: string, values: ReadonlyMap<string, string>): string {
+  return text.replace(/@([A-Za-z_][A-Za-z0-9_]*)@/g, (m, n: string) => (/^PACKAGE_/.test(n) && values.has(n) ? values.get(n)! : DIR_SUBSTS.has(n) ? `$(${n})` : m));
+}
+
+/** The `@NAME@` substitutions a recipe still holds after configStatusSubst (written `@NAME@`). */
+export function leftSubsts(commands: readonly string[]): string[] {
+  return [...new Set(commands.flatMap((c) => [...c.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)@/g)].map((m) => m[0])))].sort();
+}
+
 export interface AutotestPlan {
   /** Repository path of the output. */
   path: string;
@@ -180,7 +200,10 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
   const parsed = (amPath: string) => {
     let p = amCache.get(amPath);
     if (!p) {
-      p = parseMakefileAm(amPath, (f) => (a.origin.get(f) === 'git' ? readText(a.scratch, f) : undefined));
+      p = parseMakefileAm(amPath, (f) => {
+        const t = a.origin.get(f) === 'git' ? readText(a.scratch, f) : undefined;
+        return t === undefined ? t : configStatusSubst(t, values);
+      });
       amCache.set(amPath, p);
     }
     return p;
@@ -241,8 +264,9 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
         args: { ac: a.ac, version: a.autoconf.version, withAclocal: !!traced.withAclocal, values: PACKAGE_VARS.map((v) => ({ name: `PACKAGE_${v}`, value: values.get(`PACKAGE_${v}`) ?? '' })) },
       };
       const out = recordOutput(a, pre, 'make-rule', a.autoconf, sub, [...a.acInputs, ...(traced.withAclocal ? [posix.join(a.dir, 'aclocal.m4')] : [])], traced.problem ? [] : [traceStep]);
-      if (failure || (out.status !== 'reproduced' && sub.rule.undefinedVars.length)) {
-        result.skips.push(failure ? { kind: 'rule-failed', args: { path: pre, file: sub.rule.rule.file, failure } } : { kind: 'undefined-vars', args: { path: pre, vars: sub.rule.undefinedVars } });
+      const unknown = [...sub.rule.undefinedVars, ...leftSubsts(sub.rule.commands)];
+      if (failure || (out.status !== 'reproduced' && unknown.length)) {
+        result.skips.push(failure ? { kind: 'rule-failed', args: { path: pre, file: sub.rule.rule.file, failure } } : { kind: 'undefined-vars', args: { path: pre, vars: unknown } });
         // Put the shipped copy back: the testsuite is then made from it (a tarball input).
         const shipped = a.tarball(pre);
         if (shipped) writeFileSync(join(a.scratch, pre), shipped);
@@ -265,8 +289,9 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
       if (kept?.status === 'reproduced') break;
       rmSync(join(a.scratch, s.path), { force: true });
     }
-    if (!kept || (kept.status !== 'reproduced' && plan.rule.undefinedVars.length)) {
-      result.skips.push(failure ? { kind: 'rule-failed', args: { path: s.path, file: plan.rule.rule.file, failure } } : { kind: 'undefined-vars', args: { path: s.path, vars: plan.rule.undefinedVars } });
+    const unknown = [...plan.rule.undefinedVars, ...leftSubsts(plan.rule.commands)];
+    if (!kept || (kept.status !== 'reproduced' && unknown.length)) {
+      result.skips.push(failure ? { kind: 'rule-failed', args: { path: s.path, file: plan.rule.rule.file, failure } } : { kind: 'undefined-vars', args: { path: s.path, vars: unknown } });
       a.outputs.delete(s.path);
       continue;
     }

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/util/makefile.js';
-import { autotestVersion, packageValues, standInVersionLines } from '../../src/regenerate/autotest.js';
+import { autotestVersion, configStatusSubst, leftSubsts, packageValues, standInVersionLines } from '../../src/regenerate/autotest.js';
 import { finalReleasesFor } from '../../src/regenerate/toolchain.js';
 import { renderJson } from '../../src/render/json.js';
 import { procedureText } from '../../src/core/wording.js';
@@ -249,6 +249,48 @@ describe('autoconf stamped as a test release this machine lacks (libtool 2.5.4: 
   });
 });
 
+// gdbm 1.23, cpio 2.13, cflow 1.7 and tar 1.34 write the package.m4 rule with `@PACKAGE_NAME@` where the autoconf
+// manual writes `$(PACKAGE_NAME)`: automake copies the text into Makefile.in and config.status substitutes it in the
+// Makefile, so make runs the recipe with the values. The same release process, that spelling.
+const atFixture = autotoolsRelease({
+  prefix: 'distdiff-autotest-at-',
+  name: 'atdemo',
+  files: {
+    'configure.ac': 'AC_INIT([GNU Atdemo], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_TESTDIR([tests])\nAM_MISSING_PROG([AUTOM4TE], [autom4te])\nAC_CONFIG_FILES([Makefile tests/atlocal])\nAC_OUTPUT\n',
+    'Makefile.am': 'EXTRA_DIST =\ninclude tests/local.mk\n',
+    'tests/local.mk': LOCAL_MK.replace(/\$\((PACKAGE_[A-Z]+)\)/g, '@$1@').replace(/\t\$\(AM_V_at\)"\$\(PERL\)".*\n/, ''),
+    'tests/atlocal.in': '# atlocal\n',
+    'tests/local.at': 'm4_define([AT_DEMO_CHECK], [AT_CHECK([echo "$1"], [0], [ignore])])\n',
+    'tests/testsuite.at': 'm4_include([local.at])\nAT_INIT\nAT_SETUP([demo])\nAT_DEMO_CHECK([hello])\nAT_CLEANUP\n',
+  },
+});
+
+describe('package.m4 written with configure substitutions (@PACKAGE_NAME@)', () => {
+  it('the rule is spelled with @…@ and make dist wrote the values', () => {
+    expect(readFileSync(join(atFixture.repoDir, 'tests/local.mk'), 'latin1')).toContain("echo 'm4_define([AT_PACKAGE_NAME],      [@PACKAGE_NAME@])'");
+    expect(readFileSync(join(atFixture.distDir, 'atdemo-1.0/tests/package.m4'), 'latin1')).toContain('m4_define([AT_PACKAGE_STRING],    [GNU Atdemo 1.0])');
+  });
+
+  it('package.m4 and the testsuite made from it are proved with AC_INIT\'s traced values', async () => {
+    const r = await atFixture.run(atFixture.tarball);
+    const by = byPath(r.findings);
+    for (const p of ['tests/package.m4', 'tests/testsuite']) {
+      const f = by[p]!;
+      expect(f.code, p).toBe('GENERATED_BY_AUTOTOOLS');
+      expect(f.code === 'GENERATED_BY_AUTOTOOLS' && f.evidence.proof?.proved, p).toBe(true);
+    }
+    expect(r.verdict).toBe('explained');
+  }, 180_000);
+
+  it('twin: a package.m4 whose bug-report address is not AC_INIT\'s stays high (REGENERATION_MISMATCH)', async () => {
+    const r = await atFixture.run(atFixture.tampered((d) => editFile(d, 'tests/package.m4', (s) => s.replace('[bugs@example.invalid]', '[bugs@attacker.invalid]'))));
+    const pkg = byPath(r.findings)['tests/package.m4']!;
+    expect(pkg.code).toBe('REGENERATION_MISMATCH');
+    expect(pkg.severity).toBe('high');
+    expect(r.verdict).toBe('different');
+  }, 180_000);
+});
+
 describe('Makefile.am rules (pure)', () => {
   const files: Record<string, string> = {
     'Makefile.am': 'X = a\nX += b\ninclude sub/frag.mk\nif COND\nY = one\nelse\nY = two\nendif\n',
@@ -275,6 +317,14 @@ describe('Makefile.am rules (pure)', () => {
   it('refuses make functions; $$ is $', () => {
     expect(() => expandMake('$(shell id)', new Map(), new Map())).toThrow(/make function \$\(shell/);
     expect(expandMake('$$HOME $(A:.c=.o)', new Map([['A', 'x.c y.c']]), new Map())).toBe('$HOME x.o y.o');
+  });
+
+  it('substitutes @PACKAGE_*@ and the directory variables as config.status does; leaves and names any other @NAME@', () => {
+    const values = new Map([['PACKAGE_NAME', 'gdbm'], ['PACKAGE_VERSION', '1.23']]);
+    const text = "\techo 'm4_define([AT_PACKAGE_NAME], [@PACKAGE_NAME@])' '@PACKAGE_VERSION@' '@GDBM_VERSION_MAJOR@' '@PACKAGE_URL@' @srcdir@/x \"perl\" -pe 's/\\@tb\\@/\\t/' bug-x@gnu.org\n";
+    const out = configStatusSubst(text, values);
+    expect(out).toBe("\techo 'm4_define([AT_PACKAGE_NAME], [gdbm])' '1.23' '@GDBM_VERSION_MAJOR@' '@PACKAGE_URL@' $(srcdir)/x \"perl\" -pe 's/\\@tb\\@/\\t/' bug-x@gnu.org\n");
+    expect(leftSubsts([out])).toEqual(['@GDBM_VERSION_MAJOR@', '@PACKAGE_URL@']);
   });
 
   it('reads AC_INIT values from a trace, the last definition winning', () => {
