@@ -8,6 +8,11 @@
  * copies alike.
  *
  *   the aclocal form of a known version         UPSTREAM_COPY (a distribution's copy: UPSTREAM_COPY_VARIANT)
+ *   that form plus distribution patch hunks     UPSTREAM_COPY_VARIANT (distribution-patched), the hunks listed:
+ *   of the version only                         each change block against the version, with the `##` lines
+ *                                               aclocal dropped put back (distro-hunks.ts withDroppedLines),
+ *                                               is a hunk of the corpus (data/distro-hunks.json) — the same
+ *                                               rule as under m4/; no construct anywhere
  *   that form with only version lines changed   UPSTREAM_COPY_PATCHED, the novel lines listed: each novel
  *                                               line is, line for line, the version's line with a version
  *                                               token lengthened by a rebuild or patch mark (Ubuntu's
@@ -24,10 +29,11 @@
  */
 import { diffArrays } from 'diff';
 import { codeDoc } from '../core/codes.js';
-import { lineProvenanceOf, type Construct, type Finding, type FindingCode, type LineProvenance, type UpstreamRef } from '../core/findings.js';
+import { lineProvenanceOf, type Construct, type DistroHunk, type Finding, type FindingCode, type LineProvenance, type UpstreamRef } from '../core/findings.js';
 import { severityRank, type Severity } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { provenanceOf } from './provenance.js';
+import type { HunkCorpus } from './distro-hunks.js';
 import { classifyUpstream } from './upstream.js';
 import { lineHash32, lineHashes32, splitFileLines } from './upstream-lines.js';
 import { LOCAL_SYSTEM, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
@@ -51,6 +57,8 @@ export interface CopyJudgement {
   /** The version it is, or the nearest one. */
   upstream?: UpstreamRef;
   lines?: LineProvenance;
+  /** Explained as a distribution build: the corpus hunks that make the copy from `upstream`. */
+  hunks?: DistroHunk[];
 }
 
 /**
@@ -121,16 +129,30 @@ function bundledDb(): UpstreamDb | undefined {
   }
 }
 
-/** Judges one copy; `release` (the tag's date and name) bounds the versions it may be compared with. */
-export function judgeAclocalCopy(copy: AclocalCopyInput, release: { date?: string; tag?: string } = {}, db: UpstreamDb | undefined = bundledDb()): CopyJudgement {
+/**
+ * Judges one copy; `release` (the tag's date and name) bounds the versions it may be compared with; `hunks` the
+ * distribution hunk corpus (default: the bundled one).
+ */
+export function judgeAclocalCopy(
+  copy: AclocalCopyInput,
+  release: { date?: string; tag?: string } = {},
+  db: UpstreamDb | undefined = bundledDb(),
+  hunks?: HunkCorpus | null,
+): CopyJudgement {
   const f =
     copy.content !== undefined && db
-      ? classifyUpstream(copy.name, Buffer.from(copy.content, 'latin1'), db, { form: 'aclocal', ...(release.date ? { releaseDate: release.date } : {}), ...(release.tag ? { releaseTag: release.tag } : {}) })
+      ? classifyUpstream(copy.name, Buffer.from(copy.content, 'latin1'), db, {
+          form: 'aclocal',
+          ...(release.date ? { releaseDate: release.date } : {}),
+          ...(release.tag ? { releaseTag: release.tag } : {}),
+          ...(hunks !== undefined ? { hunks } : {}),
+        })
       : undefined;
   if (f) {
     const upstream = refOf(f);
     const lines = lineProvenanceOf(f);
-    const evidence = { ...(upstream ? { upstream } : {}), ...(lines ? { lines } : {}) };
+    const distro = f.code === 'UPSTREAM_COPY_VARIANT' ? (f.evidence as { hunks?: DistroHunk[] }).hunks : undefined;
+    const evidence = { ...(upstream ? { upstream } : {}), ...(lines ? { lines } : {}), ...(distro?.length ? { hunks: distro } : {}) };
     if (f.code === 'UPSTREAM_COPY_PATCHED') {
       const content = Buffer.from(copy.content!, 'latin1');
       const prov = provenanceOf(db!, copy.name, content, release.date, release.tag, 'aclocal');

@@ -167,31 +167,95 @@ export interface HunkMatch {
   hunks: DistroHunk[];
 }
 
+/** Stands for a line aclocal dropped (put back by withDroppedLines): never the text of a real line. */
+const DROPPED = '\u0000dropped';
+
+/**
+ * A copy inside aclocal.m4 (`mine`, `text`: its line hashes and lines) with the lines aclocal dropped from the
+ * version (`##` lines: `form` is the version's aclocal form, `full` the version) put back where the version has
+ * them, so that its change blocks are those of the file before aclocal copied it — the blocks the corpus was
+ * derived from. `copyLine[i]` is the copy's own line index of line i (-1 for a line put back). Undefined when
+ * `form` is not `full` with some lines left out, or the copy is too far from it.
+ */
+export function withDroppedLines(
+  full: ArrayLike<number>,
+  form: ArrayLike<number>,
+  mine: readonly number[],
+  text: readonly string[],
+): { hashes: number[]; text: string[]; copyLine: number[] } | undefined {
+  // where each line of the form is in the version (the form is the version minus the dropped lines)
+  const at: number[] = [];
+  let j = 0;
+  for (let i = 0; i < form.length; i++) {
+    while (j < full.length && full[j] !== form[i]) j++;
+    if (j === full.length) return undefined;
+    at.push(j++);
+  }
+  const parts = diffArrays(Array.from(form), [...mine], { maxEditLength: MAX_PATCHED_LINES });
+  if (!parts) return undefined;
+  const out = { hashes: [] as number[], text: [] as string[], copyLine: [] as number[] };
+  let next = 0; // next line of the version not yet put out (a dropped one, or one of the form)
+  const putBackUntil = (end: number) => {
+    for (; next < end; next++) (out.hashes.push(full[next]!), out.text.push(DROPPED), out.copyLine.push(-1));
+  };
+  let f = 0;
+  let m = 0;
+  for (const p of parts) {
+    const n = p.count ?? p.value.length;
+    for (let k = 0; k < n; k++) {
+      if (p.added) {
+        out.hashes.push(mine[m]!), out.text.push(text[m]!), out.copyLine.push(m), m++;
+        continue;
+      }
+      putBackUntil(at[f]!);
+      next = at[f]! + 1;
+      if (!p.removed) out.hashes.push(mine[m]!), out.text.push(text[m]!), out.copyLine.push(m), m++;
+      f++;
+    }
+  }
+  putBackUntil(full.length);
+  return out;
+}
+
 /**
  * The version of `name` that `content` is, plus corpus hunks only; undefined when no version of the corpus
  * gives only known blocks. The shown lines are the copy's own (the added lines), numbered in the copy.
+ * `form` 'aclocal': the content is a copy inside aclocal.m4, which lacks the version's `##` lines; they are
+ * put back (withDroppedLines) before the blocks are keyed, so a hunk is the same hunk under m4/ and in aclocal.m4
+ * and any other change (one more line, a line of its own, a `##` line removed or added) is a block the corpus lacks.
  */
-export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer): HunkMatch | undefined {
+export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer, form?: 'aclocal'): HunkMatch | undefined {
   if (!corpus || !HUNK_FILES.has(name)) return undefined;
   const candidates = corpus.blobs(name);
   if (candidates.length === 0) return undefined;
-  const text = splitFileLines(content);
-  const mine = lineHashes32(content);
+  const copyText = splitFileLines(content);
+  const copyHashes = lineHashes32(content);
   for (const blob of candidates) {
     const v = db.byBlob(blob).find((x) => x.name === name && x.project !== LOCAL_SYSTEM);
     const lines = v && db.versionLines(v);
     if (!v || !lines) continue;
+    let text = copyText;
+    let mine = copyHashes;
+    let copyLine: number[] | undefined;
+    if (form === 'aclocal' && v.aclocalBlob) {
+      const aclocal = db.versionLines(v, 'aclocal');
+      const put = aclocal && withDroppedLines(lines, aclocal, copyHashes, copyText);
+      if (!put) continue;
+      ({ text, hashes: mine, copyLine } = put);
+    }
     const blocks = changeBlocks(lines, mine);
     if (!blocks || blocks.length === 0) continue;
     const hunks: DistroHunk[] = [];
     for (const b of blocks) {
       const h = corpus.hunk(hunkKey(name, blob, lines, b, text));
       if (!h) break;
+      // the block's first line in the copy's own numbering (the copy's lines before it, in aclocal.m4's form)
+      const line = copyLine ? copyLine.slice(0, b.from).filter((c) => c >= 0).length : b.from;
       hunks.push({
         key: h.key.slice(0, 12),
         at: b.at + 1,
         removed: b.removed,
-        line: b.from + 1,
+        line: line + 1,
         added: text.slice(b.from, b.from + b.added),
         projects: h.projects,
         people: h.people,

@@ -420,6 +420,11 @@ export interface ProvenanceInput {
   upstream?: UpstreamRef;
   /** 'aclocal-copy': the copy's lines that version lacks (shown) and how many of its lines the copy lacks. */
   lines?: LineProvenance;
+  /**
+   * 'aclocal-copy' explained as a distribution build (UPSTREAM_COPY_VARIANT): the distribution patch hunks of the
+   * corpus (data/distro-hunks.json) that turn `upstream` into the copy, each numbered in the copy.
+   */
+  hunks?: DistroHunk[];
 }
 
 /**

@@ -10,6 +10,7 @@ import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { judgeAclocalCopy, shortenedVersions } from '../../src/classify/aclocal-copy.js';
+import { deriveHunkCorpus, HunkCorpus, withDroppedLines, type ReleaseCopy } from '../../src/classify/distro-hunks.js';
 import { aclocalForm } from '../../src/classify/m4.js';
 import { readUpstreamDb, UpstreamDb } from '../../src/classify/upstream-db.js';
 import { readLinesDb } from '../../src/classify/upstream-lines.js';
@@ -92,6 +93,53 @@ describe('judgeAclocalCopy', () => {
     const construct = copyOf(DEBIAN).replace('  func_lt_step_3 ', '  eval "$(echo ZWNobyBoaQ== | base64 -d)"\n  func_lt_step_3 ');
     expect(judge(construct).flagged).toEqual({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'critical' });
     expect(judgeAclocalCopy({ name: 'mine.m4', content: 'AC_DEFUN([MINE], [:])', nameKnown: false }, release, db)).toEqual({ flagged: { code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' } });
+  });
+
+  // A distribution's patch of libtool.m4 seen in 3 unrelated projects' m4/libtool.m4 (the hunk corpus), shipped
+  // by a 4th project inside aclocal.m4: there aclocal dropped the version's `##` lines, one of them (the FIXME line)
+  // before the hunk, so the copy's lines are numbered differently from the version's.
+  const HUNKED = UPSTREAM.replace('  func_lt_step_20 () { lt_var_20=$2; }', '  # Add ABI-specific directories (synthetic)\n  func_lt_step_20 () { lt_var_20="/lib64 $2"; }');
+  const rel = (project: string, owner: string, text: string): ReleaseCopy => ({ project, release: `${project} 1.0`, owner, date: '2021-06-01', name: 'libtool.m4', content: Buffer.from(text) });
+  const corpusOf = (text: string) => new HunkCorpus(deriveHunkCorpus(db, [rel('alpha', '1000/1000', text), rel('beta', 'jdoe/jdoe', text), rel('gamma', '0/0', text)], { generated: '2026-11-30' }));
+  const hunkJudge = (text: string, hunks: HunkCorpus | null) => judgeAclocalCopy({ name: 'libtool.m4', content: text }, release, db, hunks);
+
+  it('the aclocal form of a version plus distribution hunks of the corpus: UPSTREAM_COPY_VARIANT, the hunks shown', () => {
+    const corpus = corpusOf(HUNKED);
+    expect(corpus.raw.hunks.map((h) => [h.version, h.at, h.removed, h.added])).toEqual([['libtool v2.4.7', 31, 1, 2]]);
+    const j = hunkJudge(copyOf(HUNKED), corpus);
+    expect(j).toEqual({
+      explainedBy: 'UPSTREAM_COPY_VARIANT',
+      upstream: expect.objectContaining({ project: 'libtool', version: 'v2.4.7' }),
+      lines: { novelLines: 2, removedLines: 1, novel: [{ line: 27, text: '  # Add ABI-specific directories (synthetic)' }, { line: 28, text: '  func_lt_step_20 () { lt_var_20="/lib64 $2"; }' }] },
+      hunks: [expect.objectContaining({ key: corpus.raw.hunks[0]!.key.slice(0, 12), at: 31, removed: 1, line: 27, projects: 3, people: 3, examples: ['alpha 1.0', 'beta 1.0', 'gamma 1.0'] })],
+    });
+    // without the corpus the same copy is an unknown version: the corpus is the evidence
+    expect(hunkJudge(copyOf(HUNKED), null).flagged).toEqual({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+
+  it('tampered twins of that copy stay flagged high: one more line, the hunk elsewhere, a line of its own', () => {
+    const corpus = corpusOf(HUNKED);
+    const flagged = { code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' };
+    // the hunk plus one line
+    expect(hunkJudge(copyOf(HUNKED.replace('lt_var_20="/lib64 $2"; }', 'lt_var_20="/lib64 $2"; }\n  LIBS="$LIBS -lpayload"')), corpus).flagged).toEqual(flagged);
+    // the hunk's lines at another place of the same version
+    const moved = UPSTREAM.replace('  func_lt_step_5 () { lt_var_5=$5; }', '  # Add ABI-specific directories (synthetic)\n  func_lt_step_20 () { lt_var_20="/lib64 $2"; }');
+    expect(hunkJudge(copyOf(moved), corpus).flagged).toEqual(flagged);
+    // the hunk, and a line of the tamperer's elsewhere
+    expect(hunkJudge(copyOf(HUNKED).replace('  func_lt_step_3 ', '  lt_var_x=1\n  func_lt_step_3 '), corpus).flagged).toEqual(flagged);
+    // the hunk with a `##` line of the version kept: aclocal never writes that, so it is another block
+    expect(hunkJudge(HUNKED, corpus).flagged).toEqual(flagged);
+  });
+
+  it('withDroppedLines puts the dropped lines back where the version has them', () => {
+    // version 1 2 # 3 4 (# dropped by aclocal); the copy replaced 3 by 9
+    expect(withDroppedLines([1, 2, 99, 3, 4], [1, 2, 3, 4], [1, 2, 9, 4], ['a', 'b', 'z', 'd'])).toEqual({
+      hashes: [1, 2, 99, 9, 4],
+      text: ['a', 'b', '\u0000dropped', 'z', 'd'],
+      copyLine: [0, 1, -1, 2, 3],
+    });
+    // a form that is not the version minus some lines
+    expect(withDroppedLines([1, 2, 3], [3, 1], [3, 1], ['c', 'a'])).toBeUndefined();
   });
 
   it('splitCopies finds a copy by its aclocal form', () => {
