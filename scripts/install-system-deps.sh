@@ -16,7 +16,7 @@ PAIRS=(
   autopoint:autopoint msgfmt:gettext xgettext:gettext m4:m4 perl:perl
   slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge               # the batch tests' real cluster
   chromium:chromium                                                                # the HTML report's browser tests
-  grohtml:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, nroff | col -b)
+  grohtml:groff gropdf:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, -Tpdf, nroff | col -b)
   byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
   gnulib-tool:gnulib                                                               # a real gnulib (/usr/share/gnulib) pinned by the gnulib-tool tests

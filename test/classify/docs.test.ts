@@ -1,6 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { docsClassifier, infoText, isWhatItsNameSays, wholePdf } from '../../src/classify/docs.js';
+import { docsClassifier, infoText, isWhatItsNameSays, PNG_MAX_TEXT, wholePdf } from '../../src/classify/docs.js';
+import { pdfStructureProblem } from '../../src/classify/pdf-structure.js';
 import { diffOf, makeCtx, type Tree } from './ctx-helper.js';
+
+/** A real PDF: groff's gropdf rendering of a man page (as xz's doc/man/pdf-a4/ is gs's rendering of its pages). */
+const PDF = execFileSync('groff', ['-man', '-Tpdf'], { input: '.TH XZ 1 "2024-03-09"\n.SH NAME\nxz \\- compress\n.SH DESCRIPTION\nCompress or decompress .xz files.\n', env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+/** One PNG chunk, its length and CRC computed. */
+const chunk = (type: string, data: Buffer) => {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+};
+/** A 1x1 grey PNG with the given chunks between its IHDR and its IDAT. */
+const pngWith = (...extra: Buffer[]) =>
+  Buffer.concat([
+    Buffer.from('89504e470d0a1a0a', 'hex'),
+    chunk('IHDR', Buffer.from('0000000100000001080000000000', 'hex').subarray(0, 13)),
+    ...extra,
+    chunk('IDAT', deflateSync(Buffer.from([0, 0x80]))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+const PNG = pngWith(chunk('pHYs', Buffer.from('00000b1300000b1301', 'hex')));
 
 const GIT: Tree = {
   'src/xz/xz.1': '.TH XZ 1\n',
@@ -14,11 +39,11 @@ const TAR: Tree = {
   'doc/tool.1': '.\\" generated\n.TH TOOL 1 "2024-03-09"\n',
   'po4a/man/de/xz.1': '.\\" translated\n.TH XZ 1\n',
   'doc/orphan.8': '.TH ORPHAN 8\n',
-  'doc/man/pdf-a4/xz-a4.pdf': '%PDF-1.4\n...\n%%EOF\n',
+  'doc/man/pdf-a4/xz-a4.pdf': PDF,
   'doc/manual.info': 'This is manual.info, produced by makeinfo version 7.1 from manual.texi.\n',
   'doc/api/index.html': '<html></html>\n',
   'doc/api/search/search.js': 'var x;\n',
-  'doc/api/doxygen.png': Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(13), Buffer.from('0000000049454e44ae426082', 'hex')]),
+  'doc/api/doxygen.png': PNG,
   'doc/man/txt/xz.txt': 'XZ(1)  General Commands Manual\n',
 };
 
@@ -84,8 +109,8 @@ describe('docsClassifier', () => {
   // appended, or doc/html/search.png (the stream) beside a new doc/html/index.html: GENERATED_DOCS low, exit 0.
   it('refuses a payload under a documentation name (twin: the same names, whole files, stay explained)', async () => {
     const blob = Buffer.from('fd377a585a000004e6d6b4460200210116000000742fe5a3e0000f000a5d00', 'hex');
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
-    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(13), Buffer.from('0000000049454e44ae426082', 'hex')]);
+    const pdf = PDF;
+    const png = PNG;
     expect(
       await run({
         'doc/man/pdf-a4/xz-a4.pdf': Buffer.concat([pdf, blob]),
@@ -141,6 +166,56 @@ describe('docsClassifier', () => {
     expect(isWhatItsNameSays('a.gif', Buffer.from('GIF89a;'))).toBe(true);
     expect(isWhatItsNameSays('a.gif', blob)).toBe(false);
     expect(isWhatItsNameSays('a.jpg', Buffer.from('ffd8ffe0', 'hex'))).toBe(true);
+  });
+
+  // Red team 16: a payload inside the format's own frame was still GENERATED_DOCS (xz 5.4.1's xz-a4.pdf with an .xz
+  // stream as a PDF object — appended as an incremental update after %%EOF, or inserted before the xref with
+  // startxref fixed — and a PNG carrying a private chunk): exit 0.
+  it('refuses a payload inside a PDF or PNG frame (twin: the renderer\'s own output stays explained)', async () => {
+    const blob = Buffer.from('fd377a585a000004e6d6b4460200210116000000742fe5a3e0000f000a5d00', 'hex');
+    const text = PDF.toString('latin1');
+    const prev = Number(/startxref\s+(\d+)/.exec(text)![1]);
+    const obj = (at: number) => Buffer.concat([Buffer.from(`999 0 obj\n<< /Length ${blob.length} >>\nstream\n`, 'latin1'), blob, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
+    // an incremental update: a new body, xref and trailer after the first %%EOF (a reader shows the same pages)
+    const o1 = obj(PDF.length);
+    const update = Buffer.concat([PDF, o1, Buffer.from(`xref\n999 1\n${String(PDF.length).padStart(10, '0')} 00000 n \ntrailer\n<< /Size 1000 /Prev ${prev} >>\nstartxref\n${PDF.length + o1.length}\n%%EOF\n`, 'latin1')]);
+    // an object no cross-reference section lists, between the body and the xref (startxref moved to match)
+    const xrefAt = text.lastIndexOf('\nxref') + 1;
+    const o2 = obj(xrefAt);
+    const moved = Buffer.concat([PDF.subarray(0, xrefAt), o2, Buffer.from(text.slice(xrefAt, text.lastIndexOf('startxref')) + `startxref\n${xrefAt + o2.length}\n%%EOF\n`, 'latin1')]);
+    expect(pdfStructureProblem(PDF)).toBeUndefined();
+    expect(pdfStructureProblem(update)).toBe('revisions');
+    expect(pdfStructureProblem(moved)).toBe('unlisted');
+    const brokenCrc = Buffer.from(PNG);
+    brokenCrc[brokenCrc.length - 20] ^= 1; // a byte of the IDAT chunk: its CRC no longer matches
+    expect(
+      await run({
+        'doc/man/pdf-a4/xz-a4.pdf': update,
+        'doc/man/pdf-letter/xz-letter.pdf': moved,
+        'doc/api/index.html': '<html></html>\n',
+        'doc/api/private.png': pngWith(chunk('prVt', blob)),
+        'doc/api/text.png': pngWith(chunk('tEXt', Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(PNG_MAX_TEXT, 0x41)]))),
+        'doc/api/crc.png': brokenCrc,
+      }),
+    ).toEqual({
+      'doc/man/pdf-a4/xz-a4.pdf': undefined,
+      'doc/man/pdf-letter/xz-letter.pdf': undefined,
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/private.png': undefined,
+      'doc/api/text.png': undefined,
+      'doc/api/crc.png': undefined,
+    });
+    expect(
+      await run({
+        'doc/man/pdf-a4/xz-a4.pdf': PDF,
+        'doc/api/index.html': '<html></html>\n',
+        'doc/api/text.png': pngWith(chunk('tEXt', Buffer.from('Software\0www.inkscape.org')), chunk('tIME', Buffer.from('07e8030912000000', 'hex'))),
+      }),
+    ).toEqual({
+      'doc/man/pdf-a4/xz-a4.pdf': 'pdf<-src/xz/xz.1',
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/text.png': 'html<-doxygen/Doxyfile',
+    });
   });
 
   it('decides man pages by name when content is not retained', async () => {
