@@ -792,7 +792,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "Output the package publishes (dist/, build/, lib/ …) with a tracked source of the same name (or, for a bundle, a tracked source directory), but nothing proves its content: a compiled TypeScript/Babel file without a source map, a map without the sources' content, a declaration file or a stylesheet. It is what a build would write, not checked line by line. High when the script can do what no tracked source does (`capabilities`: child_process, eval or new Function, base64 decoding, network access — fetch, http(s).request/get, net, dgram, WebSocket — or native code), the shape of an injected payload.",
+      "Output the package publishes (dist/, build/, lib/ …) with a tracked source of the same name (or, for a bundle, a tracked source directory), but nothing proves its content: a compiled TypeScript/Babel file without a source map, a map without the sources' content, a declaration file, tsc's declaration map (`X.d.ts.map`: only the fields tsc writes, `file` the `X.d.ts` beside it that names it, every source a tracked file — anything else keeps its finding) or a stylesheet. It is what a build would write, not checked line by line. High when the script can do what no tracked source does (`capabilities`: child_process, eval or new Function, base64 decoding, network access — fetch, http(s).request/get, net, dgram, WebSocket — or native code), the shape of an injected payload.",
     docs: anchor('NPM_BUILD_OUTPUT_UNPROVED'),
     message: (e) =>
       `${e.kind === 'declaration' ? 'declarations' : e.kind === 'map' ? 'a source map' : e.kind === 'style' ? 'a stylesheet' : 'a script'} built from ${e.source}, not proved (${NPM_UNPROVED_WORDS[e.why]}${e.map ? `: ${e.map}` : ''})${e.capabilities?.length ? `; uses ${e.capabilities.join(', ')}, which no tracked source does` : ''}`,
@@ -839,6 +839,7 @@ const NPM_UNPROVED_WORDS: Record<EvidenceMap['NPM_BUILD_OUTPUT_UNPROVED']['why']
   'map-without-sources': 'its source map embeds no tracked source',
   'map-partial': 'its source map embeds sources git does not have',
   'too-large': 'too large to read',
+  'declaration-map': 'a declaration map of tracked sources, no code',
 };
 
 const PARSER_UNPROVED_WORDS: Record<ParserUnproved['why'], (p: ParserUnproved) => string> = {

@@ -274,7 +274,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   NPM_BUILD_OUTPUT_UNPROVED: {
     source: string;
     kind: 'script' | 'declaration' | 'map' | 'style';
-    why: 'compiled' | 'directory' | 'map-without-sources' | 'map-partial' | 'too-large';
+    why: 'compiled' | 'directory' | 'map-without-sources' | 'map-partial' | 'too-large' | 'declaration-map';
     map?: string;
     capabilities?: NpmCapability[];
   };

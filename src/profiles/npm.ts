@@ -16,7 +16,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
-import { dirOf, normalisePath } from '../classify/paths.js';
+import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
 import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -133,7 +133,11 @@ async function manifestFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
 const OUTPUT_DIRS = new Set(['dist', 'build', 'lib', 'out', 'esm', 'cjs', 'es', 'umd', 'types', 'typings', 'module', 'commonjs', 'browser', 'node', 'bundle', 'min']);
 const SOURCE_DIRS = ['src', 'source', 'lib', 'ts', 'packages'];
 const SCRIPT_EXT = /\.(c|m)?jsx?$/;
-const OUTPUT_EXT = /(\.d\.(c|m)?ts|\.(c|m)?jsx?\.map|\.(c|m)?jsx?|\.css\.map|\.css)$/;
+const OUTPUT_EXT = /(\.d\.(c|m)?ts\.map|\.d\.(c|m)?ts|\.(c|m)?jsx?\.map|\.(c|m)?jsx?|\.css\.map|\.css)$/;
+/** tsc's declaration map (compilerOptions.declarationMap): X.d.ts.map beside X.d.ts. */
+const DECLARATION_MAP = /\.d\.(c|m)?ts\.map$/;
+/** The fields tsc writes into a declaration map (sourcesContent only with inlineSources). */
+const DECLARATION_MAP_KEYS = new Set(['version', 'file', 'sourceRoot', 'sources', 'names', 'mappings', 'sourcesContent']);
 const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs|coffee|vue|svelte|scss|less|css|flow)$/;
 
 /** Output path → the stem its source would have: dist/esm/foo.min.js → foo. */
@@ -282,12 +286,40 @@ async function mapSources(mapPath: string, outputPath: string, map: SourceMap, c
  * embeds exactly the tracked sources and maps every code line; a mismatch when the map contradicts git or the
  * output; otherwise labelled as built and not proved. Capabilities no tracked source has raise it to high.
  */
-async function judgeOutput(path: string, source: string, direct: boolean, ctx: ClassifyContext): Promise<Finding> {
+/**
+ * A declaration map without embedded sources (what tsc writes with declarationMap): it carries no code — the
+ * editor's jump from X.d.ts to the source — so it is labelled built when it is exactly that: a version 3 source
+ * map of only the fields tsc writes, its `file` the X.d.ts shipped beside it, which names it on its last line, and
+ * every source it lists a tracked file, among them the source the output is matched to (or inside the source
+ * directory of a bundle). Anything else is no declaration map (undefined: the file keeps its finding).
+ */
+function declarationMapOk(path: string, text: string, source: string, direct: boolean, ctx: ClassifyContext): boolean {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  const map = parseSourceMap(text);
+  if (!isObj(raw) || !map || Object.keys(raw).some((k) => !DECLARATION_MAP_KEYS.has(k)) || map.sources.length === 0) return false;
+  const dts = path.slice(0, -'.map'.length);
+  const dtsText = ctx.content.tarball(dts)?.toString('utf8');
+  if (raw.file !== baseOf(dts) || !dtsText || sourceMappingUrl(dtsText) !== baseOf(path)) return false;
+  if (raw.names !== undefined && !Array.isArray(raw.names)) return false;
+  const root = map.sourceRoot && !/^[a-z][\w+.-]*:/i.test(map.sourceRoot) ? map.sourceRoot : map.sourceRoot ? undefined : '';
+  if (root === undefined) return false;
+  const resolved = map.sources.map((s) => (/^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([dirOf(path), root, s].filter(Boolean).join('/'))));
+  if (resolved.some((r) => !r || !ctx.gitPaths.has(r))) return false;
+  return direct ? resolved.includes(source) : resolved.every((r) => r!.startsWith(source));
+}
+
+async function judgeOutput(path: string, source: string, direct: boolean, ctx: ClassifyContext): Promise<Finding | undefined> {
   const kind = kindOf(path);
   const content = ctx.content.tarball(path);
   const unproved = (why: EvidenceMap['NPM_BUILD_OUTPUT_UNPROVED']['why'], extra: { map?: string } = {}) => makeFinding('NPM_BUILD_OUTPUT_UNPROVED', path, { source, kind, why, ...extra });
   if (!content || content.length > MAX_TEXT) return unproved('too-large');
   const text = content.toString('utf8');
+  if (DECLARATION_MAP.test(path) && !parseSourceMap(text)?.sourcesContent) return declarationMapOk(path, text, source, direct, ctx) ? unproved('declaration-map', { map: path }) : undefined;
   if (direct && kind === 'script' && JS_SOURCE.test(source)) {
     const git = await ctx.content.git(source);
     if (git && sameTokens(git.toString('utf8'), text)) return makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'tokens' });

@@ -152,6 +152,51 @@ describe('dist/ with source maps (tsc --sourceMap --inlineSources)', () => {
   }, 120_000);
 });
 
+// tsc's declarationMap writes X.d.ts.map beside each X.d.ts (lru-cache 10.2.0 ships dist/{commonjs,esm}/index.d.ts.map):
+// the editor's link from the declarations to the source, no code. Before, such a file was TARBALL_ONLY_UNEXPLAINED (high).
+describe('dist/ with declaration maps (tsc --declarationMap)', () => {
+  let pkg: Pkg;
+  beforeAll(() => {
+    pkg = tsPackage('declmap', { declarationMap: true });
+  }, 120_000);
+  const editMap = (d: string, f: (m: Record<string, unknown>) => void) => {
+    const p = join(d, 'dist/util.d.ts.map');
+    const m = JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
+    f(m);
+    writeFileSync(p, JSON.stringify(m));
+  };
+
+  it('each X.d.ts.map is labelled built from its tracked source (low), like the declarations it maps', async () => {
+    const r = await run(pkg.tgz, pkg.repo);
+    expect(dist(r.findings)).toEqual([
+      'dist/index.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/index.d.ts.map NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/index.js NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/util.d.ts NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/util.d.ts.map NPM_BUILD_OUTPUT_UNPROVED low',
+      'dist/util.js NPM_BUILD_OUTPUT_UNPROVED low',
+    ]);
+    expect(at(r.findings, 'dist/util.d.ts.map').evidence).toEqual({ source: 'src/util.ts', kind: 'map', why: 'declaration-map', map: 'dist/util.d.ts.map' });
+    expect(formatFinding(at(r.findings, 'dist/util.d.ts.map'))).toBe('a source map built from src/util.ts, not proved (a declaration map of tracked sources, no code: dist/util.d.ts.map)');
+    expect(r.verdict).not.toBe('different');
+  }, 120_000);
+
+  it('twins stay high: a source git does not have, a field tsc does not write, another file, a payload that is no source map', async () => {
+    const cases: [string, (d: string) => void][] = [
+      ['source', (d) => editMap(d, (m) => { m.sources = ['../src/util.ts', '../src/payload.ts']; })],
+      ['field', (d) => editMap(d, (m) => { m.x_payload = 'Y3VybCBodHRwOi8vMTk4LjUxLjEwMC43L3ggfCBzaA=='; })],
+      ['file', (d) => editMap(d, (m) => { m.file = 'index.d.ts'; })],
+      ['content', (d) => writeFileSync(join(d, 'dist/util.d.ts.map'), 'require("child_process").exec("id");\n')],
+    ];
+    for (const [name, edit] of cases) {
+      const r = await run(pkg.tampered(edit), pkg.repo);
+      const f = at(r.findings, 'dist/util.d.ts.map');
+      expect([name, f.code, f.severity]).toEqual([name, 'TARBALL_ONLY_UNEXPLAINED', 'high']);
+      expect(at(r.findings, 'dist/index.d.ts.map').code).toBe('NPM_BUILD_OUTPUT_UNPROVED');
+    }
+  }, 240_000);
+});
+
 describe('dist/ without source maps', () => {
   let pkg: Pkg;
   beforeAll(() => {
