@@ -88,7 +88,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- raw differences left unexplained (the fallback) ----
   /** copyOf: a tracked file with the same content that does not explain it (the copy lands where the build runs it). */
   /** notReplayed: a rule of a tracked makefile writes it, but its recipe is not one the sandbox replays (src/regenerate/make-replay.ts). */
-  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal } };
+  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved };
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
@@ -196,6 +196,10 @@ export interface EvidenceMap extends AnomalyEvidence {
   GENERATED_PARSER_PROVED: ParserRun & { outputs: string[] };
   /** A bison/flex/byacc output the named generator version does not reproduce from the tracked grammar. */
   GENERATED_PARSER_MISMATCH: ParserRun & { produced: boolean; differingLines: number; tried: number };
+  /** A file a tracked rule writes with a registered generator tool (asn1Parser, gengetopt), made again in the sandbox by the system's packaged tool from the tracked input, identical (src/regenerate/generators.ts). */
+  GENERATED_TOOL_PROVED: GeneratorToolRun & { outputs: string[] };
+  /** Such a file the system's tool (of the version the file names, or the file names none) does not reproduce. */
+  GENERATED_TOOL_MISMATCH: GeneratorToolRun & { differingLines: number };
   /** Text a tracked make rule renders with makeinfo from a tracked texinfo file, made again in the sandbox (src/regenerate/makeinfo.ts). */
   MAKEINFO_OUTPUT_PROVED: MakeinfoRun & { version: string; normalisations: MakeinfoNormalisation[] };
   /** Not run, or run with another makeinfo than the release's and different: every text line is a run of the source's words. */
@@ -334,6 +338,50 @@ export type AutotoolsTool =
   | 'make';
 
 export type FindingCode = keyof EvidenceMap;
+
+/** Generator tools other than the parser generators whose output is regenerated (src/regenerate/generators.ts). */
+export type GeneratorToolId = 'asn1Parser' | 'gengetopt';
+
+/** One literal substitution a rule's recipe applies to the tool's output (`perl -pi -e 's/A/B/g' FILE`, `sed 's/A/B/g' $@ > T; mv T $@`). */
+export interface ToolPostEdit {
+  command: string;
+  file: string;
+  from: string;
+  to: string;
+  global: boolean;
+}
+
+/** How a generator tool run was made: the system's packaged tool and its version, the tracked input, the rule. */
+export interface GeneratorToolRun {
+  tool: GeneratorToolId;
+  /** The system tool's version (equal to the one the output names, unless namesNoVersion). */
+  version: string;
+  /** The tool's output format names no version (asn1Parser): only byte equality counts. */
+  namesNoVersion?: boolean;
+  source: string;
+  /** The tracked makefile fragment holding the rule, and its command as written. */
+  rule: string;
+  ruleCommand: string;
+  /** argv as run in the sandbox (the system's tool first), from cwd. */
+  command: string[];
+  cwd: string;
+  /** The recipe's literal edits of this output applied after the tool (commands as written). */
+  postEdits: string[];
+}
+
+/** Why a tarball-only file a registered generator tool writes was not proved by running it. */
+export interface GeneratorUnproved {
+  why: 'version-unavailable' | 'tool-missing' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'rule-unsupported' | 'failed';
+  tool: GeneratorToolId;
+  wanted?: string;
+  available?: string;
+  /** tool-missing: the Debian package that installs it. */
+  package?: string;
+  /** rule-unsupported: the fragment and the command outside the listed forms. */
+  fragment?: string;
+  command?: string;
+  error?: string;
+}
 
 /** Parser and scanner generators whose output is regenerated (src/regenerate/parsers.ts). */
 export type ParserTool = 'bison' | 'flex' | 'byacc';
