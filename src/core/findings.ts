@@ -411,6 +411,8 @@ export interface ParserRun {
   /** Options the shipped outputs imply, added to the rules' ('-d', '-l', '-L', '-v'), or '#line' when the rules' no-lines option was dropped. */
   implied: string[];
   normalisations: ParserNormalisation[];
+  /** The rule's literal edits of this output after the generator (`sed 's/A/B/g' $@ > T; mv T $@`: src/regenerate/generators.ts), applied to the run's output. */
+  postEdits?: string[];
 }
 
 /**

@@ -218,53 +218,91 @@ function automatic(cmd: string, target: string, prereqs: string[], vars: Readonl
   return expandLoose(c.replace(/\$\((?:BUILD_)?EXEEXT\)/g, '').split('$@').join(target).split('$<').join(prereqs[0] ?? '').split('$^').join(prereqs.join(' ')), vars, dir);
 }
 
+/** One recipe command: as written (trimmed) and as it runs (make's automatic variables and the fragment's variables expanded). */
+interface RecipeCommand {
+  raw: string;
+  run: string;
+}
+
+/** A rule of a tracked fragment naming `path` whose recipe has exactly one command running the program. */
+interface FoundRule {
+  fragment: string;
+  dir: string;
+  match: { target: string; all: string[]; prereqs: string[] };
+  cmds: RecipeCommand[];
+  main: RecipeCommand;
+}
+
+const stripPrefix = (l: string) => l.replace(/^(?:\s*(?:[@+-]|\$\(AM_V_[A-Za-z]+\)|\$\{AM_V_[A-Za-z]+\}))+/, '');
+
 /**
- * The tool rule writing `path`, read from the tracked fragments of its directory and above; a refusal when a
- * rule names it with the tool but a command is not one of the listed forms.
+ * The rules of the tracked fragments in `path`'s directory and above that name it (explicit, pattern or suffix
+ * target) and run `isProgram` (tested on a command's first word, as written and expanded) exactly once. Only
+ * fragments whose text includes one of `mentions` are parsed.
  */
-export async function toolRuleFor(tool: GeneratorTool, path: string, ctx: ClassifyContext): Promise<ToolRule | RuleRefusal | undefined> {
-  let refusal: RuleRefusal | undefined;
+async function* rulesRunning(path: string, isProgram: (word: string) => boolean, mentions: string[], ctx: ClassifyContext): AsyncGenerator<FoundRule> {
   for (let d = dirOf(path); ; d = dirOf(d)) {
     const frags = [...ctx.gitPaths].filter((p) => dirOf(p) === d && isFragment(baseOf(p))).sort();
     for (const frag of frags) {
       const buf = await ctx.content.git(frag);
       if (!buf || buf.length > MAX_FRAGMENT_BYTES) continue;
       const text = buf.toString('utf8');
-      if (!text.includes(tool.binary) && !text.includes(`$(${tool.binary.toUpperCase()})`)) continue;
+      if (!mentions.some((m) => text.includes(m))) continue;
       const mk = parseMakefile(text);
       const rel = d ? path.slice(d.length + 1) : path;
       for (const rule of mk.rules) {
         const m = matchTarget(rule.targets, rule.prerequisites, rel, mk.vars, d);
         if (!m) continue;
         const cmds = rule.recipe.map(recipeJoined).map((l) => ({ raw: l.trim(), run: automatic(l, m.target, m.prereqs, mk.vars, d).trim() }));
-        const runs = cmds.filter((c) => tool.program.test(c.run.split(/\s+/)[0] ?? '') || tool.program.test(c.raw.replace(/^(?:\s*(?:[@+-]|\$\(AM_V_[A-Za-z]+\)))+/, '').split(/\s+/)[0] ?? ''));
-        if (runs.length !== 1) continue;
-        const read = readRule(tool, frag, d, m, cmds, runs[0]!, ctx);
-        if ('input' in read) return read;
-        refusal ??= read;
+        const runs = cmds.filter((c) => isProgram(c.run.split(/\s+/)[0] ?? '') || isProgram(stripPrefix(c.raw).split(/\s+/)[0] ?? ''));
+        if (runs.length === 1) yield { fragment: frag, dir: d, match: m, cmds, main: runs[0]! };
       }
     }
     if (!d) break;
   }
+}
+
+/**
+ * The tool rule writing `path`, read from the tracked fragments of its directory and above; a refusal when a
+ * rule names it with the tool but a command is not one of the listed forms.
+ */
+export async function toolRuleFor(tool: GeneratorTool, path: string, ctx: ClassifyContext): Promise<ToolRule | RuleRefusal | undefined> {
+  let refusal: RuleRefusal | undefined;
+  for await (const r of rulesRunning(path, (w) => tool.program.test(w), [tool.binary, `$(${tool.binary.toUpperCase()})`], ctx)) {
+    const read = readRule(tool, r, ctx);
+    if ('input' in read) return read;
+    refusal ??= read;
+  }
   return refusal;
 }
 
-function readRule(tool: GeneratorTool, fragment: string, dir: string, m: { target: string; all: string[]; prereqs: string[] }, cmds: { raw: string; run: string }[], main: { raw: string; run: string }, ctx: ClassifyContext): ToolRule | RuleRefusal {
-  const refuse = (c: { raw: string }): RuleRefusal => ({ fragment, command: c.raw.slice(0, 200) });
-  // The program word (a make variable, the project's own build of the tool) is replaced by the system's tool.
-  const args = plainWords(main.run.replace(/^\S+/, ''));
-  if (!args || !args.length) return refuse(main);
-  if (!args.every((w) => PLAIN.test(w) && !w.startsWith('/') && !w.split('/').includes('..'))) return refuse(main);
-  const outputs = m.all.map((t) => repoPathIn(dir, t)).filter((p): p is string => !!p);
-  const inputs = [...new Set(args.flatMap((w) => [w, w.replace(/^--?[\w-]+=/, '')]).filter((w) => tool.input.test(w)).map((w) => repoPathIn(dir, w)))];
-  if (inputs.length !== 1 || !inputs[0] || !ctx.gitPaths.has(inputs[0])) return refuse(main);
+/**
+ * The literal edits the recipe of the rule writing `path` (a parser generator's output: ./parsers.ts) makes to
+ * its outputs after the generator ran — wget2's `$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp` + `mv $@.tmp $@`
+ * after `$(LEX) -w -o $@ …`. Empty when the rule has none or no rule is found; a refusal when a command is
+ * outside the listed forms.
+ */
+export async function generatorRuleEdits(path: string, isProgram: (word: string) => boolean, mentions: string[], ctx: ClassifyContext): Promise<{ fragment: string; edits: ToolPostEdit[] } | RuleRefusal | undefined> {
+  for await (const r of rulesRunning(path, isProgram, mentions, ctx)) {
+    const outputs = r.match.all.map((t) => repoPathIn(r.dir, t)).filter((p): p is string => !!p);
+    const edits = readPostEdits(r, outputs);
+    return Array.isArray(edits) ? { fragment: r.fragment, edits } : edits;
+  }
+  return undefined;
+}
+
+/** The recipe's commands other than the generator's: literal edits of an output (see the header), else a refusal. */
+function readPostEdits(r: FoundRule, outputs: string[]): ToolPostEdit[] | RuleRefusal {
+  const refuse = (c: { raw: string }): RuleRefusal => ({ fragment: r.fragment, command: c.raw.slice(0, 200) });
+  const dir = r.dir;
   const postEdits: ToolPostEdit[] = [];
   let pendingTmp: { tmp: string; edit: ToolPostEdit; file: string } | undefined;
-  for (const c of cmds) {
-    if (c === main || c.run === '' || c.run === ':') continue;
-    const w = plainWords(c.run.replace(/\s*>\s*(\S+)$/, ' \u0001$1'));
+  for (const c of r.cmds) {
+    if (c === r.main || c.run === '' || c.run === ':') continue;
+    const cmd = c.run.replace(/^\$[({](SED|PERL)[)}](?=\s)/, (_, n: string) => n.toLowerCase());
+    const w = plainWords(cmd.replace(/\s*>\s*(\S+)$/, ' \u0001$1'));
     if (!w) return refuse(c);
-    // perl -pi -e 's/A/B/g' FILE (or -i -p -e, -pi.bak)
+    // perl -pi -e 's/A/B/g' FILE
     if (w[0] === 'perl' && w.length === 5 && /^-(?:pi|ip)$/.test(w[1]!) && w[2] === '-e') {
       const s = literalSubstitution(w[3]!);
       const file = repoPathIn(dir, w[4]!);
@@ -273,7 +311,7 @@ function readRule(tool: GeneratorTool, fragment: string, dir: string, m: { targe
       continue;
     }
     // sed 's/A/B/g' $@ > TMP, then mv [-f] TMP $@
-    if ((w[0] === 'sed' || w[0] === '$(SED)') && w.length === 4 && w[3]!.startsWith('\u0001')) {
+    if (w[0] === 'sed' && w.length === 4 && w[3]!.startsWith('\u0001')) {
       const s = literalSubstitution(w[1]!);
       const file = repoPathIn(dir, w[2]!);
       if (!s || !file || !outputs.includes(file) || pendingTmp) return refuse(c);
@@ -292,8 +330,22 @@ function readRule(tool: GeneratorTool, fragment: string, dir: string, m: { targe
     if (w[0] === 'rm' && w.slice(1).every((x) => x === '-f' || !outputs.includes(repoPathIn(dir, x) ?? ''))) continue;
     return refuse(c);
   }
-  if (pendingTmp) return refuse(main);
-  return { tool, fragment, cwd: dir, args, ruleCommand: main.raw.slice(0, 300), input: inputs[0], outputs, postEdits };
+  return pendingTmp ? refuse(r.main) : postEdits;
+}
+
+function readRule(tool: GeneratorTool, r: FoundRule, ctx: ClassifyContext): ToolRule | RuleRefusal {
+  const refuse = (c: { raw: string }): RuleRefusal => ({ fragment: r.fragment, command: c.raw.slice(0, 200) });
+  const { main, dir } = r;
+  // The program word (a make variable, the project's own build of the tool) is replaced by the system's tool.
+  const args = plainWords(main.run.replace(/^\S+/, ''));
+  if (!args || !args.length) return refuse(main);
+  if (!args.every((w) => PLAIN.test(w) && !w.startsWith('/') && !w.split('/').includes('..'))) return refuse(main);
+  const outputs = r.match.all.map((t) => repoPathIn(dir, t)).filter((p): p is string => !!p);
+  const inputs = [...new Set(args.flatMap((w) => [w, w.replace(/^--?[\w-]+=/, '')]).filter((w) => tool.input.test(w)).map((w) => repoPathIn(dir, w)))];
+  if (inputs.length !== 1 || !inputs[0] || !ctx.gitPaths.has(inputs[0])) return refuse(main);
+  const postEdits = readPostEdits(r, outputs);
+  if (!Array.isArray(postEdits)) return postEdits;
+  return { tool, fragment: r.fragment, cwd: dir, args, ruleCommand: main.raw.replace(/\s+/g, ' ').slice(0, 300), input: inputs[0], outputs, postEdits };
 }
 
 function readRegular(full: string): Buffer | undefined {

@@ -33,6 +33,8 @@ import type { Finding, ParserNormalisation, ParserTool, ParserUnproved } from '.
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { applyPostEdit, generatorRuleEdits } from './generators.js';
+import type { ToolPostEdit } from '../core/findings.js';
 
 export const PARSER_TOOLS: readonly ParserTool[] = ['bison', 'flex', 'byacc'];
 const isParserTool = (g: string | undefined): g is ParserTool => (PARSER_TOOLS as readonly string[]).includes(g ?? '');
@@ -123,7 +125,8 @@ export function ruleOptions(tool: ParserTool, grammar: string, rules: ReadonlyMa
   const stem = base.replace(/\.[^.]+$/, '');
   const yacc = tool !== 'flex';
   const varRe = yacc ? /^[ \t]*((?:\w+_)?YFLAGS|BISON_FLAGS|YACCFLAGS)[ \t]*[:+]?=/m : /^[ \t]*((?:\w+_)?LFLAGS|FLEX_FLAGS|LEXFLAGS)[ \t]*[:+]?=/m;
-  const progRe = yacc ? /(?:\bbison\b|\byacc\b|\bbyacc\b|\$[({](?:BISON|YACC)[)}])/ : /(?:\bflex\b|\blex\b|\$[({](?:FLEX|LEX)[)}])/;
+  // (`lex` as a word, not a file's extension: `css.c: css.lex` is a rule line, not a run of lex)
+  const progRe = yacc ? /(?:\bbison\b|\byacc\b|\bbyacc\b|\$[({](?:BISON|YACC)[)}])/ : /(?:\bflex\b|(?<![.\w])lex\b|\$[({](?:FLEX|LEX)[)}])/;
   const add = (words: string[], file: string) => {
     const kept = words.filter((w) => keepOption(tool, w));
     if (!sets.some((s) => s.join('\0') === kept.join('\0'))) sets.push(kept);
@@ -323,7 +326,7 @@ export function equalUnder(got: Buffer, shipped: Buffer): ParserNormalisation[] 
   return LEVELS.slice(1).find((l) => l.apply(g) === l.apply(t))?.normalisations;
 }
 
-async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext): Promise<RunResult> {
+async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext, edits: readonly ToolPostEdit[]): Promise<RunResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
   const argv = [tool, ...options, ...(withOutput ? ['-o', inv.outputArg] : []), inv.grammarArg];
   const result: RunResult = { argv, cwd: inv.cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
@@ -343,6 +346,9 @@ async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, gra
         got = readRegular(join(scratch, p));
         if (got) break;
       }
+      // The rule's literal edits of this output after the generator (wget2's sed of fprintf), applied as make would.
+      const mine = edits.filter((e) => e.file === o.path);
+      if (got && mine.length) got = Buffer.from(mine.reduce((t, e) => applyPostEdit(t, e), got.toString('latin1')), 'latin1');
       result.produced.set(o.path, got);
       const under = got && shipped ? equalUnder(got, shipped) : undefined;
       result.equal.set(o.path, under !== undefined);
@@ -393,6 +399,11 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     if (b && b.length <= 2 * 1024 * 1024) rules.set(p, b.toString('latin1'));
   }
   const ro = ruleOptions(tool, grammarPath, rules);
+  // A rule naming the output that runs the generator once and then edits the output with literal substitutions
+  // (./generators.ts): the edits are applied to the run's output and named in the evidence.
+  const isProgram = (w: string) => (tool === 'flex' ? /^(?:flex|lex|\$[({](?:LEX|FLEX)[)}])$/ : /^(?:bison|yacc|byacc|\$[({](?:YACC|BISON)[)}])$/).test(w);
+  const found = await generatorRuleEdits(primary.path, isProgram, tool === 'flex' ? ['LEX', 'flex'] : ['YACC', 'BISON', 'bison', 'yacc'], ctx);
+  const edits = found && 'edits' in found ? found.edits : [];
   const inv = invocationOf(primary.path, grammarPath, text);
   const shape = {
     lines: /^#line \d+ "/m.test(text),
@@ -413,7 +424,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
       if (tried.has(key)) continue;
       if (tried.size >= MAX_RUNS) break runs;
       tried.add(key);
-      const r = await runOnce(sandbox.bwrap, tool, grammarPath, grammar, inv, withOutput, options, outputs, primary, ctx);
+      const r = await runOnce(sandbox.bwrap, tool, grammarPath, grammar, inv, withOutput, options, outputs, primary, ctx, edits);
       r.implied = implied;
       r.flagsFrom = set.length ? ro.files : [];
       if (!best || score(r) > score(best)) best = r;
@@ -422,13 +433,14 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     }
   }
   const run = best!;
-  const describe = (r: RunResult) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied });
+  const editsOf = (path: string) => edits.filter((e) => e.file === path).map((e) => e.command);
+  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : {}) });
   for (const o of outputs) {
     const prev = o.finding;
     const by = provedBy.get(o.path);
     if (by) {
       const same = outputs.filter((x) => provedBy.get(x.path) === by).map((x) => x.path);
-      out.set(o.path, makeFinding('GENERATED_PARSER_PROVED', o.path, { ...describe(by), normalisations: by.normalisations.get(o.path) ?? [], outputs: same }));
+      out.set(o.path, makeFinding('GENERATED_PARSER_PROVED', o.path, { ...describe(by, o.path), normalisations: by.normalisations.get(o.path) ?? [], outputs: same }));
       continue;
     }
     const shipped = ctx.content.tarball(o.path);
@@ -447,7 +459,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
       constructs = added ? findConstructs(s, o.path).filter((c) => added.has(c.line)) : findConstructs(s, o.path);
     }
     const diff = contentDiff(o.path, got ?? Buffer.alloc(0), shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-    const f = makeFinding('GENERATED_PARSER_MISMATCH', o.path, { ...describe(run), normalisations: [], produced: !!got, differingLines, tried: tried.size }, { ...(constructs.length ? { constructs } : {}), diff });
+    const f = makeFinding('GENERATED_PARSER_MISMATCH', o.path, { ...describe(run, o.path), normalisations: [], produced: !!got, differingLines, tried: tried.size }, { ...(constructs.length ? { constructs } : {}), diff });
     out.set(o.path, constructs.length ? escalate(f, 'critical', 'suspicious-constructs') : f);
   }
   return out;

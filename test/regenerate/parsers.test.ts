@@ -43,6 +43,14 @@ const SCAN_L = `%option noyywrap nounput noinput outfile="lex.yy.c"
 %%
 `;
 
+// wget2's libwget/css_tokenizer.lex shape: a .lex scanner whose rule seds the output after flex.
+const CSS_LEX = `%option noyywrap nounput noinput never-interactive
+%%
+[a-z]+   { return 1; }
+.|\\n     ;
+%%
+`;
+
 const EXPR_Y = `%{
 int yylex(void);
 void yyerror(const char *);
@@ -62,6 +70,12 @@ scan.c: scan.l
 \tflex -o scan.c scan.l
 expr.c: expr.y
 \tbyacc $(BYACC_FLAGS) -o expr.c expr.y
+css.c: $(srcdir)/css.lex
+	$(AM_V_GEN)
+	$(AM_V_at)$(LEX) -w -o $@ $(srcdir)/css.lex
+	$(AM_V_at)$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp
+	$(AM_V_at)mv $@.tmp $@
+	$(AM_V_at)rm -f lex.yy.c
 # gettext's way: bison's default names, renamed by sed (the header keeps its X.tab.h guard).
 gram.c gram.h: gram.y
 \tbison -d gram.y && sed -e 's|"gram\\.tab\\.c"|"gram.c"|' -e 's|"gram\\.tab\\.h"|"gram.h"|' < gram.tab.c > gram.c && rm -f gram.tab.c
@@ -73,7 +87,7 @@ const argv = (cwd: string, args: string[]) => execFileSync(args[0]!, args.slice(
 const fixture = autotoolsRelease({
   prefix: 'distdiff-parsers-',
   name: 'calc',
-  files: { 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/Makefile': MAKEFILE },
+  files: { 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/css.lex': CSS_LEX, 'src/Makefile': MAKEFILE },
   // The release: the tag's files plus what the real generators made (the maintainer's `make`, outside the sandbox).
   makeTree: (tree, repoDir) => {
     sh(repoDir, `git archive --format=tar v1.0 | tar -xf - -C '${tree}'`);
@@ -83,6 +97,8 @@ const fixture = autotoolsRelease({
     argv(src, ['flex', 'scan.l']);
     argv(src, ['/bin/sh', '-c', "sed 's/lex\\.yy\\.c/scan.c/g' lex.yy.c > scan.c && rm lex.yy.c"]);
     argv(src, ['byacc', '-d', '-o', 'expr.c', 'expr.y']);
+    argv(src, ['flex', '-w', '-o', 'css.c', './css.lex']);
+    argv(src, ['/bin/sh', '-c', "sed 's/fprintf/wget_fprintf/g' css.c > css.c.tmp && mv css.c.tmp css.c"]);
     argv(src, ['/bin/sh', '-c', MAKEFILE.split('\n').filter((l) => l.startsWith('\tbison -d gram.y') || l.startsWith('\tsed')).map((l) => l.slice(1)).join(' && ')]);
   },
   timeout: 120_000,
@@ -127,9 +143,13 @@ describe('parser outputs regenerated in the sandbox', () => {
     expect(formatFinding(by['src/scan.c']!)).toBe('reproduced by flex 2.6.4: `flex -o scan.c scan.l` in src/; #line file names set aside');
     expect(by['src/expr.c']!.code).toBe('GENERATED_PARSER_PROVED');
     expect(by['src/expr.c']!.evidence).toMatchObject({ tool: 'byacc', version: '2.0 20221106', command: ['byacc', '-d', '-o', 'expr.c', 'expr.y'], outputs: ['src/expr.c', 'src/expr.h'] });
+    // wget2's rule: flex on a .lex, then its literal sed of the output (applied to the run's output, listed).
+    expect(by['src/css.c']!.evidence).toMatchObject({ tool: 'flex', version: '2.6.4', command: ['flex', '-w', '-o', 'css.c', 'css.lex'], cwd: 'src', postEdits: ["$(AM_V_at)$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp"], outputs: ['src/css.c'] });
+    expect(formatFinding(by['src/css.c']!)).toContain("then the rule's `$(AM_V_at)$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp`");
     expect(r.findings.map((f) => `${f.path} ${f.code} ${f.severity}`).sort()).toEqual([
       'src/calc.c GENERATED_PARSER_PROVED info',
       'src/calc.h GENERATED_PARSER_PROVED info',
+      'src/css.c GENERATED_PARSER_PROVED info',
       'src/expr.c GENERATED_PARSER_PROVED info',
       'src/expr.h GENERATED_PARSER_PROVED info',
       'src/gram.c GENERATED_PARSER_PROVED info',
@@ -165,6 +185,18 @@ describe('parser outputs regenerated in the sandbox', () => {
     expect(f.code).toBe('GENERATED_PARSER_MISMATCH');
     expect(f.severity).toBe('critical');
     expect(f.constructs?.map((c) => c.kind)).toEqual(['download-to-shell']);
+  }, 120_000);
+
+  it('the sed-edited scanner with one more line changed: GENERATED_PARSER_MISMATCH high, the diff shows only that line', async () => {
+    const r = await run(tarball((d) => editFile(d, 'src/css.c', (s) => s.replace('wget_fprintf( stderr, "%s\\n", msg );', 'wget_fprintf( stderr, "%s\\n", msg ); abort();'))));
+    const f = byPath(r.findings)['src/css.c']!;
+    expect(f).toMatchObject({ code: 'GENERATED_PARSER_MISMATCH', severity: 'high', evidence: { tool: 'flex', postEdits: ["$(AM_V_at)$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp"] } });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    // the rule's sed applied to the run's output: its wget_fprintf lines are not among the differences (the
+    // #line file names, set aside only for a proof, are)
+    expect(f.diff.unified).toMatch(/^\+.*wget_fprintf\( stderr, "%s\\n", msg \); abort\(\);$/m);
+    expect(f.diff.unified).toMatch(/^-.*wget_fprintf\( stderr, "%s\\n", msg \);$/m);
+    expect(f.diff.unified).not.toMatch(/^[-+].*[^_]fprintf\( stderr/m);
   }, 120_000);
 
   it('a version this machine lacks: the label stays, saying why', async () => {
