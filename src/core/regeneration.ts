@@ -194,6 +194,8 @@ export interface ProcedureStepArgs {
   'git-checkout': { commit: string; tags: number };
   /** aclocal and automake `used` (the nearest release of the same series) ran for the stamped automake `stamped`, which is not available. */
   'automake-substitute': { stamped: string; used: string };
+  /** autoconf wrote configure under the name `output`, as the tracked make rule at `rule`:`line` does (`autoconf -o configure.sh`). */
+  'autoconf-output-name': { output: string; rule: string; line: number };
 }
 export type ProcedureStepKind = keyof ProcedureStepArgs;
 export type ProcedureStep = { [K in ProcedureStepKind]: { kind: K; args: ProcedureStepArgs[K] } }[ProcedureStepKind];
@@ -228,6 +230,12 @@ export interface NormalisationArgs {
   'trailing-blank-lines': { regenerated: number; shipped: number };
   /** `lines` line(s) differ only in the date(1) date a generator writes when it runs: this run's in the output, `shipped` (an earlier one) in the shipped file (src/regenerate/run-dates.ts). */
   'run-date': { lines: number; shipped: string };
+  /**
+   * aclocal.m4 made in a build directory by the tracked rule at `rule`:`line` (`aclocal -I $(srcdir)/m4`): `lines`
+   * m4_include line(s) carry the build directory's way back to the source, `prefix` ("../"), every other byte the
+   * same (src/regenerate/srcdir-includes.ts).
+   */
+  'srcdir-includes': { prefix: string; lines: number; rule: string; line: number };
 }
 
 /** A change of automake's Makefile.in templates or code between two releases of one series, undone for a stand-in. */

@@ -424,6 +424,7 @@ export const PROCEDURE_WORDING = {
   'autoconf-substitute': (a) => `autoconf ${a.used} (a final release of its series) stood in for the stamped test release ${a.stamped}, which is not available`,
   'git-checkout': (a) => `configure.ac's esyscmd asks git: the generators saw a read-only git checkout of ${a.commit.slice(0, 12)} with the repository's ${a.tags} tag(s), as in the maintainer's checkout of the tag`,
   'automake-substitute': (a) => `stand-in automake ${a.used} for ${a.stamped}: aclocal and automake ${a.used}, the nearest release of the same series, ran (${a.stamped} is not available)`,
+  'autoconf-output-name': (a) => `autoconf -o ${a.output}, as the tracked rule at ${a.rule}:${a.line} runs it`,
   'suite-by-blob-id': (a) => `the shipped suite is larger than the content kept in memory: its stamp was not read (autoconf ${a.version}, configure's, was used) and it is compared by its ${a.algo} blob id`,
 } satisfies { [K in ProcedureStepKind]: (args: ProcedureStepArgs[K]) => string };
 
@@ -460,6 +461,7 @@ export const NORMALISATION_WORDING = {
     `stand-in automake ${a.used} for ${a.stamped}: written back as ${a.stamped} writes it — ${a.stampLines} version stamp line${a.stampLines === 1 ? '' : 's'}${a.templates.map((t) => `, ${AUTOMAKE_CHANGE[t.change]} (${t.lines} line${t.lines === 1 ? '' : 's'})`).join('')}${a.macroFiles.length ? `, automake's own macro file${a.macroFiles.length === 1 ? '' : 's'} ${a.macroFiles.join(', ')} as ${a.stamped}'s (byte count and sha256 from automake's history)` : ''}${a.notStamped ? `; but ${a.notStamped} in the shipped file is not ${a.stamped}'s (byte count and sha256), so it does not reproduce` : ''}`,
   'autoconf-version-line': (a) => `the generator's version: "GNU Autoconf ${a.used}" read as the stamped "GNU Autoconf ${a.stamped}" on ${a.lines} line${a.lines === 1 ? '' : 's'} (nothing else differs)`,
   'trailing-blank-lines': (a) => `only the end of the file differs: ${a.regenerated} empty line${a.regenerated === 1 ? '' : 's'} after the last line of the output, ${a.shipped} in the shipped file (another m4 ends the output differently); every line is the same`,
+  'srcdir-includes': (a) => `${a.lines} m4_include line(s) carry the prefix ${a.prefix}: aclocal ran in a build directory, as the tracked rule at ${a.rule}:${a.line} (aclocal -I $(srcdir)/…) runs it there; every other byte is the same`,
   'run-date': (a) => `${a.lines} line(s) differ only in the date the generator writes when it runs (date(1) output): this run's date in the output, ${a.shipped} in the shipped file; every other byte is the same`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 

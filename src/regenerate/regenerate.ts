@@ -55,7 +55,8 @@ import { aclocalContent, copiedBlock, splitCopies } from './aclocal-copies.js';
 import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
-import { emptyReport, nothingToRegenerate } from './applicable.js';
+import { configureLike, emptyReport, nothingToRegenerate } from './applicable.js';
+import { srcdirAclocalRule, srcdirIncludes, type SrcdirAclocalRule } from './srcdir-includes.js';
 import type { GeneratorStep } from '../core/findings.js';
 import type { AutoconfOnly, Normalisation, NotReplayed, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
 import { regenCauseText } from '../core/wording.js';
@@ -163,6 +164,10 @@ interface ConfigureDir {
   shippedAclocal?: string;
   headers: string[];
   makefileIns: string[];
+  /** configure written under another name by a tracked rule (`autoconf -o configure.sh`): where that rule is. */
+  outputRule?: { rule: string; line: number };
+  /** The tracked rule that runs aclocal with `-I $(srcdir)/DIR` (./srcdir-includes.ts). */
+  srcdirRule?: SrcdirAclocalRule;
 }
 
 
@@ -209,18 +214,58 @@ function readOutput(root: string, rel: string): Buffer | undefined {
   }
 }
 
-function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEntry>, acTexts: Map<string, string>): ConfigureDir[] {
+/**
+ * The tracked make rule that writes autoconf's output under the name `name` in `dir`: a rule of the directory's
+ * tracked Makefile.in, Makefile.am, GNUmakefile or Makefile whose targets include `name` and one of whose recipe
+ * lines is exactly `autoconf -o NAME` (options allowed, `@`/`-` prefixes; no variable, no shell operator) — rsync's
+ * `configure.sh config.h.in: configure.ac aclocal.m4` rule. Undefined when no such rule is tracked.
+ */
+export function autoconfOutputRule(name: string, makefiles: readonly { path: string; text: string }[]): { rule: string; line: number } | undefined {
+  for (const { path, text } of makefiles) {
+    let targets: string[] = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (!l.startsWith('\t')) {
+        const m = /^([^\t#=:][^=:]*?)\s*::?(?!=)/.exec(l);
+        if (m) targets = m[1]!.trim().split(/\s+/);
+        else if (l.trim() !== '' && !l.startsWith('#')) targets = [];
+        continue;
+      }
+      if (!targets.includes(name)) continue;
+      const cmd = l.replace(/^\t[@+-]*\s*/, '');
+      if (/[;&|`$<>()\\'"]/.test(cmd)) continue;
+      const words = cmd.trim().split(/\s+/);
+      if (words[0] !== 'autoconf') continue;
+      let out: string | undefined;
+      for (let k = 1; k < words.length; k++) {
+        const w = words[k]!;
+        if (w === '-o' || w === '--output') out = words[++k];
+        else if (w.startsWith('--output=')) out = w.slice(9);
+        else if (w.startsWith('-o') && w.length > 2) out = w.slice(2);
+        else if (!w.startsWith('-')) out = undefined; // an input file other than configure.ac: not this rule's shape
+      }
+      if (out === name) return { rule: path, line: i + 1 };
+    }
+  }
+  return undefined;
+}
+
+function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEntry>, acTexts: Map<string, string>, outputRules: Map<string, { rule: string; line: number }> = new Map()): ConfigureDir[] {
   const out: ConfigureDir[] = [];
   for (const [path, e] of tarballOnly) {
-    if (baseOf(path) !== 'configure' || e.type !== 'file') continue;
+    if ((baseOf(path) !== 'configure' && !outputRules.has(path)) || e.type !== 'file') continue;
     const dir = dirOf(path);
+    // one autoconf output per directory: a tarball-only configure there wins over a configure.X
+    if (baseOf(path) !== 'configure' && tarballOnly.get(inDir(dir, 'configure'))?.type === 'file') continue;
     const ac = ['configure.ac', 'configure.in'].map((n) => inDir(dir, n)).find((p) => args.git.entries.get(p)?.type === 'file');
     if (!ac || !acTexts.has(ac)) continue;
     const acText = acTexts.get(ac)!;
     const facts = parseConfigureAc(acText);
     const aclocal = tarballOnly.has(inDir(dir, 'aclocal.m4')) ? inDir(dir, 'aclocal.m4') : undefined;
     const headers = facts.headerTemplates.map((h) => inDir(dir, h)).filter((h) => tarballOnly.has(h));
-    out.push({ dir, ac, acText, configure: path, ...(aclocal ? { aclocal } : {}), headers, makefileIns: [] });
+    const outputRule = outputRules.get(path);
+    out.push({ dir, ac, acText, configure: path, ...(aclocal ? { aclocal } : {}), headers, makefileIns: [], ...(outputRule ? { outputRule } : {}) });
   }
   // Each Makefile.in with its Makefile.am belongs to the nearest configure directory above it. A
   // Makefile.am the release made itself (tarball-only: gnulib-tool's gnulib-tests/Makefile.am, bootstrap's
@@ -380,20 +425,44 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
   const tarballOnly = new Map<string, TreeEntry>();
   for (const d of args.diffs) if (d.status === 'tarball-only' && d.tarball) tarballOnly.set(d.path, d.tarball);
 
-  // configure.ac texts (from git) for every directory with a tarball-only configure.
+  // configure.ac texts (from git) for every directory with a tarball-only configure, or a configure.X that a
+  // tracked rule of that directory writes with `autoconf -o configure.X` (autoconfOutputRule).
   const acTexts = new Map<string, string>();
+  const outputRules = new Map<string, { rule: string; line: number }>();
+  const readTracked = async (p: string): Promise<string | undefined> => {
+    const g = args.git.entries.get(p);
+    if (g?.type !== 'file' || !g.oid) return undefined;
+    return (await args.readGit(args.git.converted.get(g.path)?.rawOid ?? g.oid))?.toString('latin1');
+  };
   for (const [path, e] of tarballOnly) {
-    if (baseOf(path) !== 'configure' || e.type !== 'file') continue;
-    for (const n of ['configure.ac', 'configure.in']) {
-      const g = args.git.entries.get(inDir(dirOf(path), n));
-      if (g?.type === 'file' && g.oid) {
-        const b = await args.readGit(args.git.converted.get(g.path)?.rawOid ?? g.oid);
-        if (b) acTexts.set(g.path, b.toString('latin1'));
-        break;
+    if (!configureLike(baseOf(path)) || e.type !== 'file') continue;
+    const ac = ['configure.ac', 'configure.in'].map((n) => inDir(dirOf(path), n)).find((p) => args.git.entries.get(p)?.type === 'file');
+    if (!ac) continue;
+    if (baseOf(path) !== 'configure') {
+      const makefiles: { path: string; text: string }[] = [];
+      for (const n of ['Makefile.in', 'Makefile.am', 'GNUmakefile', 'Makefile']) {
+        const text = await readTracked(inDir(dirOf(path), n));
+        if (text !== undefined) makefiles.push({ path: inDir(dirOf(path), n), text });
       }
+      const rule = autoconfOutputRule(baseOf(path), makefiles);
+      if (!rule) continue;
+      outputRules.set(path, rule);
     }
+    const text = acTexts.has(ac) ? acTexts.get(ac) : await readTracked(ac);
+    if (text !== undefined) acTexts.set(ac, text);
   }
-  const dirs = findConfigureDirs(args, tarballOnly, acTexts);
+  const dirs = findConfigureDirs(args, tarballOnly, acTexts, outputRules);
+  // A tracked rule that makes aclocal.m4 with `aclocal -I $(srcdir)/DIR`, for an aclocal.m4 made in a build directory.
+  for (const d of dirs) {
+    if (!d.aclocal) continue;
+    const makefiles: { path: string; text: string }[] = [];
+    for (const n of ['Makefile.in', 'Makefile.am', 'GNUmakefile', 'Makefile']) {
+      const text = await readTracked(inDir(d.dir, n));
+      if (text !== undefined) makefiles.push({ path: inDir(d.dir, n), text });
+    }
+    const rule = srcdirAclocalRule(makefiles);
+    if (rule) d.srcdirRule = rule;
+  }
   if (!dirs.length) return emptyReport('not-applicable', { kind: 'no-configure', args: {} }, Date.now() - t0);
 
   let detected: GeneratorVersions | undefined;
@@ -781,6 +850,15 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           normalisationSteps = [...normalisationSteps, { kind: 'run-date', args: dated }];
         }
       }
+      // aclocal.m4 made in a build directory by a tracked `aclocal -I $(srcdir)/m4` rule (./srcdir-includes.ts).
+      const srcdirRule = step === 'aclocal' ? dirs.find((d) => d.aclocal === path)?.srcdirRule : undefined;
+      if (status === 'differs' && shipped && srcdirRule) {
+        const n = srcdirIncludes(regenerated.toString('latin1'), shipped.toString('latin1'), srcdirRule);
+        if (n) {
+          status = 'reproduced';
+          normalisationSteps = [...normalisationSteps, n];
+        }
+      }
       // aclocal.m4 of a stand-in automake, written back into the stamped release's form (./automake-stand-in.ts).
       if (status === 'differs' && shipped && step === 'aclocal' && g.amStandIn) {
         const back = backportAclocal(regenerated.toString('latin1'), shipped.toString('latin1'), g.amStandIn, usedMacros());
@@ -889,8 +967,10 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       // The directory's Makefile.am, tracked or made by the release (libtool's libltdl/Makefile.am, from
       // bootstrap): its ACLOCAL_AMFLAGS are what autoreconf passes to aclocal, so it is then an input of aclocal.m4.
       const rootAmText = origin.has(rootAm) ? readOutput(scratch, rootAm)?.toString('latin1') : undefined;
-      const includes = aclocalIncludes(d.acText, rootAmText, d.dir);
-      const amFlags = rootAmText !== undefined && includes.join('\0') !== aclocalIncludes(d.acText, undefined, d.dir).join('\0');
+      // (and the `-I $(srcdir)/DIR` directories of a tracked aclocal.m4 rule: aclocal run as that rule runs it)
+      const flagIncludes = aclocalIncludes(d.acText, rootAmText, d.dir);
+      const includes = [...new Set([...flagIncludes, ...(d.srcdirRule?.dirs.filter((x) => inTreeOf(d.dir, x) !== undefined) ?? [])])];
+      const amFlags = rootAmText !== undefined && flagIncludes.join('\0') !== aclocalIncludes(d.acText, undefined, d.dir).join('\0');
       const acFiles = [d.ac, ...inTree(d.dir, m4Includes(d.acText)), ...inTree(d.dir, esyscmdPaths(d.acText))];
       if (args.git.entries.has(inDir(d.dir, 'acinclude.m4')) || origin.has(inDir(d.dir, 'acinclude.m4'))) acFiles.push(inDir(d.dir, 'acinclude.m4'));
       let m4Inputs: string[] = [];
@@ -947,8 +1027,9 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       };
       if (shippedAclocal) swapAclocal(shippedAclocal);
       if (!g.standIn) {
-        await sandboxRun(d.dir, ['autoconf', '--force']);
-        record(d.configure, 'autoconf', uniqInputs(configureInputs, copies));
+        const named = d.outputRule ? baseOf(d.configure) : undefined;
+        await sandboxRun(d.dir, ['autoconf', '--force', ...(named ? ['-o', named] : [])]);
+        record(d.configure, 'autoconf', uniqInputs(configureInputs, copies), named ? [{ kind: 'autoconf-output-name', args: { output: named, ...d.outputRule! } }] : []);
         // Files configure.ac's esyscmd writes while autoconf expands it (libgpg-error's `echo VERSION >VERSION`).
         for (const w of esyscmdWrites(d.acText).map((p) => inDir(d.dir, p))) if (outputs.has(w)) record(w, 'autoconf', uniqInputs(acFiles));
       }
