@@ -754,9 +754,18 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      'A file the packaging tool writes: PKG-INFO, *.egg-info/ (the files setuptools writes, as text; entry points a tracked build file declares), the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums).',
+      'A file the packaging tool writes: PKG-INFO, *.egg-info/ (the files setuptools writes, as text; entry points a tracked build file declares), the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums); the MANIFEST of a CPAN distribution (listing exactly the shipped files), META.json/META.yml (every configure/build/test/runtime prerequisite declared by the tracked tree) and README (the Dist::Zilla [Readme] template, or the text of a shipped module POD).',
     docs: anchor('PACKAGE_METADATA'),
-    message: (e) => `${e.kind} written by the ${e.ecosystem} packaging tool`,
+    message: (e) => `${e.kind} written by the ${e.ecosystem} packaging tool${e.source ? ` from ${e.source}` : ''}`,
+  },
+  CPAN_MUNGED: {
+    title: "Perl file munged by the release tool",
+    severity: 'info',
+    explained: true,
+    description:
+      "A tracked Perl file (.pm, .pl, .t, Makefile.PL) that a CPAN release tool (Dist::Zilla's plugins) changed only where perl does not read code: whole POD blocks commented out as `#pod` lines, POD added inside git's POD or after a module's `__END__`, the `# COPYRIGHT` comment expanded, ` # git description: …` after the package statement, an `our $VERSION = '<release>';` line, the generator banner as Makefile.PL's first line. Any changed code line stays SOURCE_MODIFIED.",
+    docs: anchor('CPAN_MUNGED'),
+    message: (e) => `changed only by release munging: ${e.kinds.join(', ')}`,
   },
   NOT_PACKAGED: {
     title: 'Not part of the package',

@@ -267,7 +267,9 @@ export interface EvidenceMap extends AnomalyEvidence {
   TAG_MOVED: { tag: string; previous: string; current: string; source: 'cache' };
   CRATE_DIRTY: { sha1?: string };
   CRATE_MANIFEST_MISMATCH: { gitOid?: string; origOid?: string; gitPath: string };
-  PACKAGE_METADATA: { ecosystem: 'npm' | 'pypi' | 'crate' | 'wheel'; kind: PackageMetadataKind };
+  PACKAGE_METADATA: { ecosystem: 'npm' | 'pypi' | 'crate' | 'wheel' | 'cpan'; kind: PackageMetadataKind; source?: string };
+  /** A Perl file changed only as Dist::Zilla's munging plugins change one (src/profiles/cpan.ts). */
+  CPAN_MUNGED: { kinds: CpanMungeKind[] };
   NOT_PACKAGED: { ecosystem: 'npm' | 'wheel' | 'crate'; reason: 'files-field' | 'not-listed' | 'outside-package' | 'include-field' | 'exclude-field' };
   NPM_INSTALL_SCRIPT: { scripts: { name: string; git?: string; tarball?: string }[] };
   NPM_MANIFEST_CHANGED: { fields: string[] };
@@ -315,7 +317,14 @@ export type PackageMetadataKind =
   | 'cargo-vcs-info'
   | 'cargo-toml-orig'
   | 'cargo-toml-normalised'
-  | 'cargo-lock';
+  | 'cargo-lock'
+  | 'cpan-manifest'
+  | 'cpan-meta'
+  | 'cpan-readme'
+  | 'cpan-readme-pod';
+
+/** How Dist::Zilla's plugins change a tracked Perl file (src/profiles/cpan.ts `perlMunging`). */
+export type CpanMungeKind = 'pod-comment' | 'pod-woven' | 'generated-banner' | 'git-description' | 'copyright-comment' | 'version-line';
 
 /** What a built script can do that no tracked source does (src/profiles/npm-dist.ts). */
 export type NpmCapability = 'child-process' | 'eval' | 'base64-decode' | 'network' | 'native-code';

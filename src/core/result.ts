@@ -100,7 +100,7 @@ export type VerifyResultJson = Omit<VerifyResult, 'inputs'> & {
 };
 
 /** Every ecosystem profile (the registry, profiles/registry.ts, has one entry per id). */
-export const PROFILE_IDS = ['autotools', 'npm', 'pypi', 'wheel', 'crate', 'forge', 'none'] as const;
+export const PROFILE_IDS = ['autotools', 'npm', 'pypi', 'wheel', 'crate', 'cpan', 'forge', 'none'] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
 
 /** The ecosystem profile the archive was read with, and what its metadata says. */

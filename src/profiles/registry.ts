@@ -9,12 +9,14 @@
  *   npm        the only top-level directory is package/ and it holds package.json
  *   wheel      a top-level *.dist-info/WHEEL
  *   pypi       <top>/PKG-INFO next to setup.py, setup.cfg or pyproject.toml
+ *   cpan       <top>/META.json or META.yml next to Makefile.PL or Build.PL
  *   forge      a pax global header carrying a commit id (git archive, GitHub/GitLab source archives)
  *   autotools  <top>/configure next to configure.ac/configure.in
  */
 import type { Classifier } from '../classify/types.js';
 import type { ArchiveScan, TreeEntry } from '../core/types.js';
 import { normaliseRepoUrl } from '../util/repo-url.js';
+import { cpanClassifiers, cpanRepository, parseMetaJson, parseMetaYaml } from './cpan.js';
 import { crateClassifiers } from './crate.js';
 import { cargoPackage, MAX_METADATA, parseJson, parsePkgInfo, pkgInfoRepository, str, topDir, type ReadBlob } from './detect.js';
 import { npmClassifiers } from './npm.js';
@@ -125,6 +127,21 @@ export const PROFILES = {
     classifiers: () => sdistClassifiers(),
     pathInRepo: (info, entries, gitPaths, gitOid) => (gitOid ? sdistRoot(info.prefix, entries, gitPaths(), gitOid) : ''),
   },
+  cpan: {
+    detect: (c) => (c.at('META.json') || c.at('META.yml')) && (c.at('Makefile.PL') || c.at('Build.PL')),
+    async readMetadata(info, m) {
+      const json = await m.load(m.fileAt('META.json'));
+      const meta = json && !json.includes(0) ? parseMetaJson(json.toString('utf8')) : undefined;
+      const yml = meta ? undefined : await m.load(m.fileAt('META.yml'));
+      const got = meta ?? (yml && !yml.includes(0) ? parseMetaYaml(yml.toString('utf8')) : undefined);
+      if (got?.name) info.name = got.name;
+      if (got?.version) info.version = got.version;
+      const repo = json ? cpanRepository(json.toString('utf8')) : undefined;
+      if (repo) info.repository = normaliseRepoUrl(repo);
+    },
+    classifiers: (info) => cpanClassifiers(info),
+    pathInRepo: wholeRepo,
+  },
   forge: {
     detect: (c) => c.paxCommit !== undefined,
     classifiers: none,
@@ -143,7 +160,7 @@ export const PROFILES = {
 } satisfies Record<ProfileId, Profile>;
 
 /** The order detection tries the profiles in (the first that claims the archive wins; `none` otherwise). */
-export const DETECTION_ORDER = ['crate', 'npm', 'wheel', 'pypi', 'forge', 'autotools'] as const satisfies readonly ProfileId[];
+export const DETECTION_ORDER = ['crate', 'npm', 'wheel', 'pypi', 'cpan', 'forge', 'autotools'] as const satisfies readonly ProfileId[];
 
 /** The profile's registry entry. */
 export function profileOf(id: ProfileId): Profile {
@@ -160,7 +177,7 @@ async function readPkgInfo(info: ProfileInfo, buf: Buffer | undefined): Promise<
 }
 
 /** Names detection looks for directly under the top directory. */
-const MARKERS = ['.cargo_vcs_info.json', 'Cargo.toml.orig', 'package.json', 'PKG-INFO', 'setup.py', 'setup.cfg', 'pyproject.toml', 'configure', 'configure.ac', 'configure.in'];
+const MARKERS = ['.cargo_vcs_info.json', 'Cargo.toml.orig', 'package.json', 'PKG-INFO', 'setup.py', 'setup.cfg', 'pyproject.toml', 'META.json', 'META.yml', 'Makefile.PL', 'Build.PL', 'configure', 'configure.ac', 'configure.in'];
 
 function detectContext(scan: Pick<ArchiveScan, 'entries' | 'paxCommit'>): DetectContext {
   const prefix = topDir(scan.entries);
