@@ -14,6 +14,8 @@
  *
  * This module does I/O only through those stages; it never touches `process`.
  */
+import type { PathDiff } from './core/types.js';
+import type { RegenerationReport } from './regenerate/types.js';
 import { join } from 'node:path';
 import { classifiersFor, profileOf } from './profiles/index.js';
 import { BlobReader } from './scan/blob-reader.js';
@@ -88,6 +90,14 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
   });
   notes.push(...submodules.notes);
   mark('verify: submodules');
+  const fresh = (diffs: readonly PathDiff[], tarball: (path: string) => Buffer | undefined, started: () => void): Promise<RegenerationReport> => {
+    const mode = opts.regenerate ?? 'auto';
+    const nothing = nothingToRegenerate(mode, diffs);
+    if (nothing) return Promise.resolve(nothing);
+    return loadRegeneration().then((m) =>
+      m.regenerate({ mode, cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started, submodules: submodules.pinned }),
+    );
+  };
   const reader = new BlobReader(inputs.repo);
   const strip = opts.stripPrefix ?? profileOf(profile.id).stripPrefix;
   const reuse = reusable(early, scan, git, strip);
@@ -110,16 +120,13 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       ...(opts.auditPrechecks ? { auditPrechecks: opts.auditPrechecks } : {}),
       gnulibToolCache: join(opts.cacheDir, 'gnulib-tool'),
       regenerate: reuse
-        ? (_diffs, _tarball, started) => {
+        ? (diffs, tarball, started) => {
             void reuse.started.then(started);
-            return reuse.report;
+            // The early run had no submodule trees (they resolve later): when it failed and submodules are
+            // pinned, the tree may need them (regenerate.ts submoduleTreesNeeded), so it runs again with them.
+            return reuse.report.then((r) => (r.status === 'failed' && submodules.pinned.length ? fresh(diffs, tarball, () => {}) : r));
           }
-        : (diffs, tarball, started) => {
-            const mode = opts.regenerate ?? 'auto';
-            const nothing = nothingToRegenerate(mode, diffs);
-            if (nothing) return Promise.resolve(nothing);
-            return loadRegeneration().then((m) => m.regenerate({ mode, cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started }));
-          },
+        : fresh,
     });
     mark('verify: explained');
     return buildResult({

@@ -55,6 +55,7 @@ import { aclocalContent, copiedBlock, splitCopies } from './aclocal-copies.js';
 import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
+import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { configureLike, emptyReport, nothingToRegenerate } from './applicable.js';
 import { srcdirAclocalRule, srcdirIncludes, type SrcdirAclocalRule } from './srcdir-includes.js';
 import type { GeneratorStep } from '../core/findings.js';
@@ -81,6 +82,23 @@ export interface RegenerateArgs {
   started?: () => void;
   /** The repository and revision, for a read-only git checkout when configure.ac's esyscmd asks git (./git-view.ts). */
   checkout?: GitCheckout;
+  /** The pinned submodules whose trees could be read (src/acquire/submodule.ts): written into the tree when a build file names them (submoduleTreesNeeded). */
+  submodules?: readonly SubmoduleTree[];
+}
+
+/** What the regeneration reads of a pinned submodule. */
+export type SubmoduleTree = Pick<PinnedSubmodule, 'name' | 'path' | 'commit' | 'files' | 'executable' | 'read'>;
+
+/** A submodule with more files than this is not written into the regeneration tree (gnulib: its own step, ./gnulib-tool.ts). */
+export const MAX_SUBMODULE_FILES = 5_000;
+
+/**
+ * The pinned submodules the autotools run needs in its tree: those whose path a configure.ac of the run, or a
+ * Makefile.am of the tree, names (`include subprojects/pkcs11-json/Makefile.am`, AC_CONFIG_SUBDIRS, m4_include …),
+ * at most MAX_SUBMODULE_FILES files each. `texts` yields the text of each such file.
+ */
+export function submoduleTreesNeeded(subs: readonly SubmoduleTree[], texts: readonly string[]): SubmoduleTree[] {
+  return subs.filter((s) => s.files.size <= MAX_SUBMODULE_FILES && texts.some((t) => new RegExp(`(^|[\\s\\[(/=])(?:\\$\\((?:top_)?srcdir\\)/)?${s.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[/\\s\\])]|$)`, 'm').test(t)));
 }
 
 const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -611,6 +629,22 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
+    // The pinned submodules a build file names, as a recursive checkout of the tag has them: each file of the
+    // pinned commit's tree (read from the submodule's own repository) under the submodule's path — p11-kit 0.25.5's
+    // top Makefile.am includes subprojects/pkcs11-json/Makefile.am. They are the tag's content (the gitlink pins the
+    // commit): origin git. A file already placed is left as it is.
+    if (args.submodules?.length) {
+      const texts = [...dirs.map((d) => d.acText), ...[...origin.keys()].filter((p) => baseOf(p) === 'Makefile.am').map((p) => readOutput(base, p)?.toString('latin1') ?? '')];
+      for (const sub of submoduleTreesNeeded(args.submodules, texts)) {
+        if (args.git.entries.get(sub.path)?.type !== 'submodule') continue;
+        for (const p of sub.files.keys()) {
+          const rel = `${sub.path}/${p}`;
+          if (origin.has(rel)) continue;
+          const content = await sub.read(p);
+          if (content !== undefined) writeFile(rel, content, sub.executable?.has(p) ?? false, 'git');
+        }
+      }
+    }
     // A tarball-only file whose content git holds under another path (gettext's gnulib-m4/java.m4 is
     // gnulib-local/m4/java.m4): the scan does not keep content git has, so it is read from git's blob.
     const rawOf = new Map<string, string>();
