@@ -402,6 +402,9 @@ async function runTool(bwrap: string, rule: ToolRule, ctx: ClassifyContext): Pro
   return out;
 }
 
+/** What the comparison saw at the path (change kind, the tarball entry's blob and mode), kept on the replacing finding. */
+const shape = (f: Finding): Partial<Finding> => ({ ...(f.change ? { change: f.change } : {}), ...(f.tarballOid ? { tarballOid: f.tarballOid } : {}), ...(f.tarballMode ? { tarballMode: f.tarballMode } : {}) });
+
 const noted = (f: Finding, why: GeneratorUnproved): Finding =>
   f.code === 'TARBALL_ONLY_UNEXPLAINED' ? ({ ...f, evidence: { ...f.evidence, generatorProof: why } } as Finding) : f;
 
@@ -469,7 +472,7 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
         const g = r.produced.get(o);
         return !!s && !!g && s.equals(g);
       });
-      out[i] = makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, outputs: same });
+      out[i] = { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, outputs: same }), ...shape(f) } as Finding;
       continue;
     }
     if (!got) {
@@ -480,7 +483,7 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
     const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
     const diff = contentDiff(f.path, got, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
     const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...base, differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
-    out[i] = { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...(f.change ? { change: f.change } : {}) } as Finding;
+    out[i] = { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...shape(f) } as Finding;
   }
   return out;
 }

@@ -188,6 +188,9 @@ describe('generator tools run in the sandbox on the tracked input', () => {
       },
     });
     expect(c.evidence).not.toHaveProperty('namesNoVersion');
+    // what the comparison saw stays on the replacing finding
+    expect(c).toMatchObject({ change: 'tarball-only', tarballMode: '100644' });
+    expect(c.tarballOid).toMatch(/^[0-9a-f]{40}$/);
     expect(at('src/idn2_cmd.h')).toMatchObject({ code: 'GENERATED_TOOL_PROVED', evidence: { tool: 'gengetopt', postEdits: [] } });
     expect(formatFinding(c)).toContain(`reproduced by the system's gengetopt ${gengetoptVersion} from src/idn2.ggo`);
     expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
