@@ -21,6 +21,7 @@ const MAX_BYTES = 1024 * 1024;
 const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
 const MAX_MANUALS = 20;
 const MAX_SIBLINGS = 40;
+const TEXINFO = /\.(?:texi|texinfo|txi)$/;
 const MIN_LINES = 3;
 
 const unescapeTexi = (l: string) => l.replace(/@([@{}])/g, '$1');
@@ -110,13 +111,18 @@ async function candidates(path: string, text: string, ctx: ClassifyContext): Pro
   }
   const siblings: string[] = [];
   const manuals: string[] = [];
-  for (const p of ctx.gitPaths) {
+  // The directory's tracked files from the shared index (no base name and directory cut out of each of the
+  // tree's paths: the kernel's 78,000), in the tree's order as before.
+  for (const p of pathsBy('dir', ctx.gitPaths).get(dir) ?? []) {
+    if (p === path) continue;
     const b = baseOf(p);
-    if (dirOf(p) === dir && p !== path) {
-      if (b.length < base.length && base.startsWith(b) && /^[._-]/.test(base.slice(b.length))) primary.add(p);
-      else if (siblings.length < MAX_SIBLINGS) siblings.push(p);
-    }
-    if (/\.(?:texi|texinfo|txi)$/.test(b) && manuals.length < MAX_MANUALS) manuals.push(p);
+    if (b.length < base.length && base.startsWith(b) && /^[._-]/.test(base.slice(b.length))) primary.add(p);
+    else if (siblings.length < MAX_SIBLINGS) siblings.push(p);
+  }
+  // A texinfo name at the end of the whole path is one at the end of its base name (no '/' in the suffix).
+  for (const p of ctx.gitPaths) {
+    if (manuals.length >= MAX_MANUALS) break;
+    if (TEXINFO.test(p)) manuals.push(p);
   }
   for (const m of manuals.sort()) primary.add(m);
   return { primary: [...primary], siblings: siblings.sort() };

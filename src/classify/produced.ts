@@ -90,11 +90,11 @@ export function substitution(template: string, output: string): Record<string, s
  * code — such a file is explained only with a content check (embeddedCopy), never by its banner alone.
  */
 export function generatorSource(path: string, head: string, gitPaths: ReadonlySet<string>): { generator: string; source: string; banner?: true } | undefined {
-  const byBase = pathsBy('base', gitPaths);
+  // The base-name index of the tree is made only when the head names a source (most files name none).
   const tracked = (name: string): string | undefined => {
     const b = baseOf(name);
     if (b === baseOf(path)) return undefined;
-    const hits = byBase.get(b) ?? [];
+    const hits = pathsBy('base', gitPaths).get(b) ?? [];
     return hits.find((h) => dirOf(h) === dirOf(path)) ?? hits[0];
   };
   const stem = baseOf(path).replace(/\.[^.]+$/, '');
