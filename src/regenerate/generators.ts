@@ -137,7 +137,7 @@ export function plainWords(cmd: string): string[] | undefined {
 }
 
 /** A perl/sed `s/A/B/FLAGS` whose A and B are literal text (escaped punctuation allowed): [from, to, global], or undefined. */
-export function literalSubstitution(script: string): { from: string; to: string; global: boolean } | undefined {
+export function literalSubstitution(script: string, dialect: 'perl' | 'sed' = 'perl'): { from: string; to: string; global: boolean } | undefined {
   const m = /^s\/((?:\\.|[^\\/])*)\/((?:\\.|[^\\/])*)\/(g?)$/.exec(script);
   if (!m) return undefined;
   const literal = (s: string, isPattern: boolean): string | undefined => {
@@ -148,6 +148,8 @@ export function literalSubstitution(script: string): { from: string; to: string;
         const n = s[++i];
         // only escaped punctuation: \1, \n, \w … are operators or back-references
         if (n === undefined || /[A-Za-z0-9]/.test(n)) return undefined;
+        // GNU sed's BRE: \( \) \{ \} \+ \? \| are operators, \< \> \` \' anchors — never literal text
+        if (dialect === 'sed' && isPattern && /[(){}+?|<>`']/.test(n)) return undefined;
         out += n;
       } else if (isPattern && /[.*+?^$()[\]{}|]/.test(c)) return undefined;
       else if (!isPattern && /[&$@]/.test(c)) return undefined;
@@ -316,7 +318,7 @@ function readPostEdits(r: FoundRule, outputs: string[]): ToolPostEdit[] | RuleRe
     }
     // sed 's/A/B/g' $@ > TMP, then mv [-f] TMP $@
     if (w[0] === 'sed' && w.length === 4 && w[3]!.startsWith('\u0001')) {
-      const s = literalSubstitution(w[1]!);
+      const s = literalSubstitution(w[1]!, 'sed');
       const file = repoPathIn(dir, w[2]!);
       if (!s || !file || !outputs.includes(file) || pendingTmp) return refuse(c);
       pendingTmp = { tmp: w[3]!.slice(1), edit: { command: c.raw.slice(0, 200), file, ...s }, file };

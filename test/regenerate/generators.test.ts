@@ -148,6 +148,11 @@ describe('literal substitutions of a recipe', () => {
     expect(literalSubstitution('s/x/$1/g')).toBeUndefined();
     expect(literalSubstitution('s/\\w+/y/g')).toBeUndefined();
     expect(literalSubstitution('y/abc/def/')).toBeUndefined();
+    // sed's BRE groups and GNU extensions are operators there (literal punctuation in perl)
+    expect(literalSubstitution('s/a\\(b\\)/X/', 'sed')).toBeUndefined();
+    expect(literalSubstitution('s/a\\+/X/', 'sed')).toBeUndefined();
+    expect(literalSubstitution('s/a\\(b\\)/X/', 'perl')).toEqual({ from: 'a(b)', to: 'X', global: false });
+    expect(literalSubstitution('s/x\\*/y/g', 'sed')).toEqual({ from: 'x*', to: 'y', global: true });
   });
   it('applies one on every occurrence (g) or the first of each line', () => {
     expect(applyPostEdit('a[X] b[X]\n[X]', { command: '', file: '', from: '[X]', to: '[Y]', global: true })).toBe('a[Y] b[Y]\n[Y]');
