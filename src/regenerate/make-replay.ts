@@ -401,11 +401,27 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     }
     return p;
   };
+  /**
+   * Whether the tracked `d`/Makefile.am is a fragment a Makefile.am above includes (automake's non-recursive
+   * layout: p11-kit's top Makefile.am has `include p11-kit/Makefile.am`): make runs its rules from the including
+   * makefile's directory ($@ = p11-kit/iter.gnu.c), so it is read there, as part of that makefile, not here.
+   */
+  const includedFromAbove = (d: string, top: string): boolean => {
+    for (let up = d; up && up !== top; ) {
+      up = posix.dirname(up) === '.' ? '' : posix.dirname(up);
+      const text = readBase(up ? `${up}/Makefile.am` : 'Makefile.am');
+      const rel = posix.relative(up || '.', `${d}/Makefile.am`);
+      const esc = rel.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (text !== undefined && new RegExp(`^include\\s+(?:\\$\\((?:top_)?srcdir\\)/)?${esc}\\s*$`, 'm').test(text)) return true;
+      if (!up) break;
+    }
+    return false;
+  };
   /** The first tracked makefile (nearest directory first) with a rule for `path`. */
   const findRule = (path: string): { am: Makefile; rule: ResolvedRule; mk: string } | { refusal: ReplayRefusal; mk: string; file: string } | undefined => {
     const top = topOf(posix.dirname(path) === '.' ? '' : posix.dirname(path));
     for (let d = posix.dirname(path) === '.' ? '' : posix.dirname(path); ; d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) {
-      const names = MAKEFILE_NAMES.filter((n) => a.tracked.has(d ? `${d}/${n}` : n));
+      const names = MAKEFILE_NAMES.filter((n) => a.tracked.has(d ? `${d}/${n}` : n) && !(n === 'Makefile.am' && d && d !== top && includedFromAbove(d, top)));
       // A Makefile.in beside a Makefile.am is automake's output: only the Makefile.am is read.
       for (const n of names.includes('Makefile.am') ? names.filter((x) => x !== 'Makefile.in') : names) {
         const mk = d ? `${d}/${n}` : n;

@@ -70,6 +70,18 @@ SUFFIXES = .h .gnu.c
 api.gnu.c: api.h
 .h.gnu.c:
 	src=$<; rm -f $@-t $@ && { echo '/* DO NOT EDIT! */'; cat $$src; sed -n -e 's/^int \\(demo_[a-z_]*\\) *(.*/	\\1,/p' $<; } > $@-t && mv -f $@-t $@
+
+include frag/Makefile.am
+`;
+/**
+ * A fragment the top Makefile.am includes (automake's non-recursive layout, p11-kit's p11-kit/Makefile.am) with a
+ * suffix rule whose output names $@: make runs it from the top, $@ = frag/names.gen.c.
+ */
+const FRAG_AM = `SUFFIXES += .txt .gen.c
+.SUFFIXES: .txt .gen.c
+frag/names.gen.c: frag/names.txt
+.txt.gen.c:
+	echo "const char *$@_names[] = {" | sed 's/[^][ *a-z0-9_={]/_/g' > $@-t && sed -e 's/.*/  "&",/' $< >> $@-t && echo '};' >> $@-t && mv -f $@-t $@
 `;
 const FILES = {
   'configure.ac': 'AC_INIT([demo], [1.0], [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_OUTPUT\n',
@@ -83,11 +95,13 @@ const FILES = {
   // libidn2's doc/Makefile.am copies its examples with `cp $< $@`: a C file the rule writes, not a copy by content alone
   'examples/example.c': '#include <stdio.h>\nint main(void) { return puts("example") < 0; }\n',
   'api.h': 'int demo_open (const char *name);\nint demo_close (int fd);\n',
+  'frag/Makefile.am': FRAG_AM,
+  'frag/names.txt': 'alpha\nbeta\n',
   // A hand-written Makefile.in (no Makefile.am beside it): configure's @SED@ and @srcdir@ in its recipe.
   'lib/Makefile.in': 'srcdir = @srcdir@\n\nnames.h: $(srcdir)/names.txt\n\t@SED@ -e \'s/^\\([a-z]*\\) \\([0-9]*\\)$$/#define NAME_\\1 \\2/\' $(srcdir)/names.txt > $@-t && mv $@-t $@\n',
   'lib/names.txt': 'alpha 1\nbeta 2\n',
 };
-const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c api.h api.gnu.c';
+const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c api.h api.gnu.c frag';
 
 beforeAll(() => {
   const repo = makeRepo(repoDir);
@@ -96,7 +110,7 @@ beforeAll(() => {
   commit = repo.commit(FILES);
   repo.tag('v1.0', { message: 'demo 1.0' });
   // The maintainer's process: autoconf, then the real make running the Makefile.am's rules in the checkout.
-  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c api.gnu.c && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
+  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c api.gnu.c frag/names.gen.c && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
   ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', `autoconf && ${make} && mkdir demo-1.0 && cp -pR ${SHIPPED} demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0`));
 }, 120_000);
 
@@ -120,6 +134,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
         inputs: [
           { path: 'Makefile.am', origin: 'git' },
           { path: 'codes.h.in', origin: 'git' },
+          // the fragment Makefile.am includes: part of the makefile make read
+          { path: 'frag/Makefile.am', origin: 'git' },
           { path: 'mkstr.awk', origin: 'git' },
         ],
       },
@@ -160,7 +176,9 @@ describe('a tracked make rule replayed in the sandbox', () => {
   it('the same release without the two files of unreplayable rules passes the default gate', async () => {
     const r = await run(tampered((d) => ['gen.h', 'tab.h'].forEach((p) => rmSync(join(d, p)))));
     expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
-    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'api.gnu.c', 'codes.h', 'datestamp', 'example-copy.c', 'lib/names.h']);
+    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'api.gnu.c', 'codes.h', 'datestamp', 'example-copy.c', 'frag/names.gen.c', 'lib/names.h']);
+    // the fragment's suffix rule, run from the top as make ran it: $@ is frag/names.gen.c
+    expect(at(r.findings, 'frag/names.gen.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'frag/Makefile.am', dir: '', target: 'frag/names.gen.c' } });
     expect(at(r.findings, 'api.gnu.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', target: 'api.gnu.c', inputs: expect.arrayContaining([{ path: 'api.h', origin: 'git', explainedBy: 'git' }]) } });
     expect(at(r.findings, 'example-copy.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', line: 27, commands: ['cp ./examples/example.c example-copy.c'] } });
     expect(r.verdict).not.toBe('different');
@@ -176,6 +194,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
       ['example-copy.c', (s) => `${s}__attribute__((constructor)) static void p(void) { system("id"); }\n`, '+__attribute__((constructor)) static void p(void) { system("id"); }'],
       // the suffix rule's output gaining an entry api.h does not declare
       ['api.gnu.c', (s) => s.replace('\tdemo_close,', '\tdemo_close,\n\tdemo_backdoor,'), '+\tdemo_backdoor,'],
+      // the fragment's output with the name the rule would write had it run inside frag/
+      ['frag/names.gen.c', (s) => s.replace('frag_names_gen_c_names', 'names_gen_c_names'), '+const char *names_gen_c_names[] = {'],
     ];
     for (const [path, edit, line] of edits) {
       const r = await run(tampered((d) => editFile(d, path, edit)));
