@@ -275,7 +275,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   NPM_MANIFEST_CHANGED: { fields: string[] };
   NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };
   /** proof: 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line. */
-  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map'; map?: string; sources?: string[] };
+  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion'; map?: string; sources?: string[] };
   /** Build output with a tracked source (a file, or the source directory of a bundle), not proved; capabilities no tracked source has raise it. */
   NPM_BUILD_OUTPUT_UNPROVED: {
     source: string;
@@ -318,6 +318,7 @@ export type PackageMetadataKind =
   | 'cargo-toml-orig'
   | 'cargo-toml-normalised'
   | 'cargo-lock'
+  | 'npm-directory-manifest'
   | 'cpan-manifest'
   | 'cpan-meta'
   | 'cpan-readme'

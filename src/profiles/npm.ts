@@ -17,6 +17,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
 import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
+import { directoryStubProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -448,8 +449,34 @@ function notPackagedFinding(diff: PathDiff, info: ProfileInfo): Finding | undefi
   return makeFinding('NOT_PACKAGED', diff.path, { ecosystem: 'npm', reason: files ? 'files-field' : 'not-listed' });
 }
 
+/**
+ * dual-publish's outputs (./npm-dual.ts): a tracked X.js published as the ES module conversion of git's CommonJS
+ * X.js (NPM_BUILD_OUTPUT, proof esm-conversion), and the package.json it writes into a tracked source directory
+ * (PACKAGE_METADATA, npm-directory-manifest).
+ */
+async function dualPublishFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content' && /\.m?js$/.test(diff.path)) {
+    const tar = ctx.content.tarball(diff.path);
+    const git = await ctx.content.git(diff.path);
+    if (!tar || !git || tar.length > MAX_TEXT || git.length > MAX_TEXT) return undefined;
+    const dir = dirOf(diff.path);
+    const ok = esmConversion(git.toString('utf8'), tar.toString('utf8'), (g, t) => specifierResolves(dir, g, t, (p) => ctx.tarballPaths.has(p)));
+    return ok ? makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: diff.path, proof: 'esm-conversion' }) : undefined;
+  }
+  if (diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /.\/package\.json$/.test(diff.path)) {
+    const dir = dirOf(diff.path);
+    if (!ctx.gitPaths.has(`${dir}/index.js`)) return undefined;
+    const text = ctx.content.tarball(diff.path);
+    if (!text || text.length > 65536) return undefined;
+    const target = (p: string) => ctx.tarballPaths.has(p) && (ctx.gitPaths.has(p) || (/\.cjs$/.test(p) && ctx.gitPaths.has(p.replace(/\.cjs$/, '.js'))));
+    return directoryStubProblem(dir, text.toString('utf8'), target) === undefined ? makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-directory-manifest' }) : undefined;
+  }
+  return undefined;
+}
+
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
+    { id: 'npm-dual-publish', classify: dualPublishFinding },
     { id: 'npm-manifest', classify: manifestFinding },
     { id: 'npm-build-output', classify: (d, ctx) => buildOutputFinding(d, ctx, info) },
     { id: 'npm-not-packaged', classify: (d) => notPackagedFinding(d, info) },
