@@ -190,8 +190,9 @@ export type RuleRefusal = { fragment: string; command: string };
 function matchTarget(targets: string[], prereqs: string[], rel: string, vars: ReadonlyMap<string, string>, dir: string): { target: string; all: string[]; prereqs: string[] } | undefined {
   const ex = (s: string) => expandLoose(s, vars, dir).replace(/^\.\//, '');
   const tg = targets.map(ex);
-  // prerequisites as make passes them in $< / $^ (`$(srcdir)/x.asn` → `./x.asn`, srcdir `.` in the source tree)
-  const pq = prereqs.map((s) => expandLoose(s, vars, dir));
+  // prerequisites as GNU make passes them in $< / $^: `$(srcdir)/x.ggo` with srcdir `.` is `x.ggo` (make drops a
+  // leading `./` from file names; gperf's and gengetopt's banners record the argument as given, so it shows)
+  const pq = prereqs.map(ex);
   // explicit
   const hit = tg.find((t) => !t.includes('%') && posix.normalize(t) === rel);
   if (hit) return { target: hit, all: tg.filter((t) => !t.includes('%')), prereqs: pq };
