@@ -67,6 +67,12 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
+/** Whether a failed regeneration's cause names a path inside one of the pinned submodules. */
+function failedInSubmodule(r: RegenerationReport, pinned: readonly { path: string }[]): boolean {
+  const cause = JSON.stringify(r.cause ?? '');
+  return pinned.some((s) => cause.includes(`${s.path}/`));
+}
+
 async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: Settings, scanned: ProvisionalScan, early: EarlyRegeneration | undefined): Promise<VerifyResult> {
   const { profile, chain, tagSignature } = await resolveProfileAndRevision(opts, inputs, scanned.scan, settings);
   const revision = chain.revision;
@@ -122,9 +128,10 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       regenerate: reuse
         ? (diffs, tarball, started) => {
             void reuse.started.then(started);
-            // The early run had no submodule trees (they resolve later): when it failed and submodules are
-            // pinned, the tree may need them (regenerate.ts submoduleTreesNeeded), so it runs again with them.
-            return reuse.report.then((r) => (r.status === 'failed' && submodules.pinned.length ? fresh(diffs, tarball, () => {}) : r));
+            // The early run had no submodule trees (they resolve later): when it failed on a path inside a
+            // pinned submodule (automake: `cannot open < subprojects/pkcs11-json/Makefile.am`), it runs again
+            // with them (regenerate.ts submoduleTreesNeeded); any other outcome stands.
+            return reuse.report.then((r) => (r.status === 'failed' && failedInSubmodule(r, submodules.pinned) ? fresh(diffs, tarball, () => {}) : r));
           }
         : fresh,
     });
