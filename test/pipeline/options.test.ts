@@ -31,7 +31,7 @@ describe('verify() checks its options', () => {
     expect(await usage({ failOn: 'severe' as never })).toBe('--fail-on severe: not a severity; use one of critical, high, medium, low, info');
   });
   it('a profile that does not exist', async () => {
-    expect(await usage({ profile: 'maven' as never })).toBe('--profile maven: not a profile; use one of auto, autotools, npm, pypi, wheel, crate, forge, none');
+    expect(await usage({ profile: 'maven' as never })).toBe('--profile maven: not a profile; use one of auto, autotools, npm, pypi, wheel, crate, cpan, forge, none');
   });
   it('limits that are not positive numbers (NaN would disable the guard)', async () => {
     expect(await usage({ limits: { maxRatio: Number.NaN } })).toBe('--max-ratio NaN: not a positive number; give a positive limit (see README "Limits")');
