@@ -73,7 +73,8 @@ const TO_GPL_NAMES: Sub[] = [
   [/Library General Public License/g, 'General Public License'],
 ];
 
-export const REWRITES: Record<SubmoduleRewrite, Rule> = {
+/** Rewrites by sed rules of gnulib-tool (bootstrap-mark is the tracked bootstrap's, see markHeader). */
+export const REWRITES: Record<Exclude<SubmoduleRewrite, 'bootstrap-mark'>, Rule> = {
   'config-h': {
     scope: 'lines',
     subs: [[/^#ifdef[\t ]*HAVE_CONFIG_H[\t ]*$/, '#if 1']],
@@ -134,7 +135,7 @@ export function availableRewrites(toolText: string): Set<SubmoduleRewrite> {
 
 /** The combinations worth trying for a file copied from `gnulibPath` ('tests=lib/x' for a tests-base lib file). */
 export function rewriteCandidates(gnulibPath: string, available: ReadonlySet<SubmoduleRewrite>): SubmoduleRewrite[][] {
-  const ok = (id: SubmoduleRewrite) => available.has(id) && REWRITES[id].applies.test(gnulibPath);
+  const ok = (id: SubmoduleRewrite) => id !== 'bootstrap-mark' && available.has(id) && REWRITES[id].applies.test(gnulibPath);
   const configH = ok('config-h') ? [[], ['config-h' as const]] : [[]];
   const licenses: SubmoduleRewrite[][] = [[], ...LICENSES.filter((l) => l.every(ok))];
   const out: SubmoduleRewrite[][] = [];
@@ -171,6 +172,7 @@ export function applyRewrites(text: string, ids: readonly SubmoduleRewrite[]): s
   let lines = text.split('\n');
   const notice = noticeRange(lines);
   for (const id of ids) {
+    if (id === 'bootstrap-mark') continue;
     const rule = REWRITES[id];
     if (rule.scope === 'replace-paragraph') {
       const para = noticeParagraph(lines);
@@ -185,4 +187,24 @@ export function applyRewrites(text: string, ids: readonly SubmoduleRewrite[]): s
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The old gnulib bootstrap's `cp_mark_as_generated` (gnulib's build-aux/bootstrap until 2011, still in the
+ * bootstraps some projects keep: cflow 1.7's): it ran gnulib-tool into a temporary directory and copied each file
+ * into place with two header lines in the comment syntax its `case $cp_dst in` picks by the destination's name.
+ * Offered only when the tag's tracked bootstrap carries that function's exact lines (`bootstrapMarks`).
+ */
+const MARK_SIGNATURE = ['cp_mark_as_generated', `echo "$c1-*- buffer-read-only: t -*- vi: set ro:$c2"`, `echo "\${c1}DO NOT EDIT! GENERATED AUTOMATICALLY!$c2"`, `*.[ch])             c1='/* '; c2=' */';;`];
+
+/** Whether a tracked bootstrap's text defines cp_mark_as_generated as the old gnulib bootstrap did. */
+export function bootstrapMarks(bootstrapText: string): boolean {
+  return MARK_SIGNATURE.every((s) => bootstrapText.includes(s));
+}
+
+/** The two lines cp_mark_as_generated puts before a file copied to `dest`, or '' for a name it copies as it is. */
+export function markHeader(dest: string): string {
+  const base = dest.slice(dest.lastIndexOf('/') + 1);
+  const [c1, c2] = /\.[ch]$/.test(dest) ? ['/* ', ' */'] : /\.texi$/.test(dest) ? ['@c ', ''] : /\.m4$/.test(dest) || /\/Make[^/]*$/.test(dest) || /^Make/.test(base) ? ['# ', ''] : ['', ''];
+  return c1 ? `${c1}-*- buffer-read-only: t -*- vi: set ro:${c2}\n${c1}DO NOT EDIT! GENERATED AUTOMATICALLY!${c2}\n` : '';
 }

@@ -29,7 +29,7 @@ import { contentDiff } from '../compare/content-diff.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { isBuildAffecting } from './build-affecting.js';
 import { applyLocalDiff } from './gnulib-local.js';
-import { applyRewrites, availableRewrites, rewriteCandidates } from './gnulib-rewrite.js';
+import { applyRewrites, availableRewrites, bootstrapMarks, markHeader, rewriteCandidates } from './gnulib-rewrite.js';
 import { bootstrapFiles, COPY_FILE_SCRIPTS, copyFileCalls, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
 import { generatorSource } from './produced.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -64,6 +64,8 @@ interface State {
   copied: Map<string, string>;
   /** The pinned gnulib's gnulib-tool run per layout (memoised: every output of the layout asks). */
   runs: Map<GnulibLayout, Promise<LayoutRun>>;
+  /** Whether the tracked bootstrap marks the files it copies (cp_mark_as_generated). */
+  marks?: Promise<boolean>;
 }
 
 /** gnulib-tool run again for one layout: what it wrote (paths relative to the top), or why it did not run. */
@@ -127,6 +129,15 @@ function rewritesOf(state: State, sub: PinnedSubmodule): Promise<Set<SubmoduleRe
     state.rewrites.set(sub, r);
   }
   return r;
+}
+
+/** Whether the tag's tracked top-level bootstrap defines the old gnulib bootstrap's cp_mark_as_generated (read once). */
+function marksOf(state: State, ctx: ClassifyContext): Promise<boolean> {
+  return (state.marks ??= (async () => {
+    if (!ctx.gitPaths.has('bootstrap')) return false;
+    const b = await ctx.content.git('bootstrap');
+    return !!b && b.length < 1024 * 1024 && bootstrapMarks(b.toString('latin1'));
+  })());
 }
 
 /** --lgpl as gnulib-cache.m4 records it narrows the license rewrite to the one gnulib-tool applied. */
@@ -378,6 +389,8 @@ async function computeMatch(state: State, ctx: ClassifyContext, path: string, oi
   if (!cands.length) return { kind: 'none' };
   for (const c of cands) if (!c.local && c.sub.files.get(c.file) === oid) return { kind: 'copy', c, rewrites: [] };
   const shipped = ctx.content.tarball(path);
+  // The tracked bootstrap's cp_mark_as_generated header, when it has that function (a file it copies as it is: '').
+  const mark = (await marksOf(state, ctx)) ? markHeader(path) : '';
   // The closest variant (pinned file, or after the rewrites that bring it closest) is what a diff shows.
   let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number } | undefined;
   for (const c of cands) {
@@ -389,6 +402,7 @@ async function computeMatch(state: State, ctx: ClassifyContext, path: string, oi
     for (const ids of variants) {
       const got = ids.length ? applyRewrites(original, ids) : original;
       if (got === want) return { kind: 'copy', c, rewrites: ids };
+      if (mark && c.via === 'gnulib-tool' && mark + got === want) return { kind: 'copy', c, rewrites: [...ids, 'bootstrap-mark'] };
       if (!c.strict) continue;
       const d = contentDiff(path, Buffer.from(got, 'latin1'), shipped, {}, { timeoutMs: 1000, maxBytes: 1 });
       const lines = d.kind === 'text' ? (d.added ?? 0) + (d.removed ?? 0) : Number.MAX_SAFE_INTEGER;
@@ -471,11 +485,13 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
           });
         if (!run.ok) return label(run.miss);
         const written = run.files.get(diff.path);
-        if (written && content && written.equals(content)) {
+        // the tracked bootstrap's cp_mark_as_generated put its header before what gnulib-tool wrote (cflow 1.7's m4/gnulib-comp.m4)
+        const mark = written && content && !written.equals(content) && (await marksOf(state, ctx)) ? markHeader(diff.path) : '';
+        if (written && content && (written.equals(content) || (mark && Buffer.concat([Buffer.from(mark, 'latin1'), written]).equals(content)))) {
           return makeFinding('GENERATED_BY_AUTOTOOLS', diff.path, {
             tool: 'gnulib-tool',
             ...(gen.source ? { source: gen.source } : {}),
-            proof: { proved: true, method: 'gnulib-tool', submodule: run.sub.name, commit: run.sub.commit, invocation: { source: run.source, args: run.args }, ...(run.hook ? { hook: run.hook } : {}) },
+            proof: { proved: true, method: 'gnulib-tool', submodule: run.sub.name, commit: run.sub.commit, invocation: { source: run.source, args: run.args }, ...(run.hook ? { hook: run.hook } : {}), ...(mark ? { marked: true } : {}) },
           });
         }
         return mismatchFinding(diff.path, written, content, {

@@ -295,7 +295,7 @@ export interface EvidenceMap extends AnomalyEvidence {
  * license-notice paragraph rewritten to GPLv3+ (a GPL project; with the same sed's "version 2" → "version 3"
  * elsewhere in the file) or to LGPL (--lgpl, --lgpl=2).
  */
-export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-names' | 'license-lgpl' | 'license-lgpl2' | 'license-lgpl3orgpl2';
+export type SubmoduleRewrite = 'config-h' | 'license-gpl' | 'license-version' | 'license-names' | 'license-lgpl' | 'license-lgpl2' | 'license-lgpl3orgpl2' | 'bootstrap-mark';
 
 /**
  * gnulib-tool's --local-dir files used for a copy (tracked in git): the override that replaced the pinned file
@@ -511,6 +511,8 @@ export type GenerationProof =
       invocation: { source: string; args: string[] };
       /** The post-import hook's script commands run after gnulib-tool in the same sandbox (`source`: the tag's bootstrap.conf). */
       hook?: { source: string; commands: string[][] };
+      /** After the two header lines of the tracked bootstrap's cp_mark_as_generated (the old gnulib bootstrap copied gnulib-tool's outputs into place with them). */
+      marked?: boolean;
     }
   /** Reproduced byte for byte, but from an input that is itself only labelled (an autoconf-only run's aclocal.m4). */
   | { proved: false; method: 'regenerated'; cause: ProofCause; step: GeneratorStep; tool: string; version: string; toolOrigin: 'system' | 'cache'; inputs: ProvenanceInput[]; unproved: string[]; normalisationSteps: Normalisation[] };

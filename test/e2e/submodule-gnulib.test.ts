@@ -141,9 +141,10 @@ describe('a gnulib submodule pinned by the tag', () => {
   mkdirSync(served, { recursive: true });
   git(served, ['clone', '-q', '--bare', g.dir, join(served, 'gnulib.git')]);
 
-  function project(dir: string, url: string) {
+  function project(dir: string, url: string, extra: Record<string, FileSpec> = {}) {
     const r = makeRepo(join(root, dir));
     r.commit({
+      ...extra,
       '.gitmodules': `[submodule "gnulib"]\n\tpath = gnulib\n\turl = ${url}\n`,
       'configure.ac': 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\ngl_INIT\nAC_OUTPUT\n',
       'bootstrap.conf': 'gnulib_modules="foo gnupload gnumakefile"\ngnulib_tool_option_extras="--makefile-name=gnulib.mk"\n',
@@ -226,6 +227,61 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(at('.').evidence).toMatchObject({ files: ['lib/gnulib.mk', 'm4/gnulib-comp.m4'], remedies: [{ kind: 'review' }] });
     expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13 });
     expect(at('lib/tab.h').evidence).toEqual({ how: 'generator', source: 'lib/tab.gperf', generator: 'gperf', sourceCopy: { submodule: 'gnulib', commit: pinned, file: 'lib/tab.gperf' } });
+  });
+
+  // The old gnulib bootstrap (until 2011, kept by cflow 1.7) ran gnulib-tool into a temporary directory and copied each
+  // file into place with cp_mark_as_generated, which puts two header lines before it in the comment syntax of the
+  // destination's name. This bootstrap is written here with that function's lines (what distdiff looks for).
+  const OLD_BOOTSTRAP = `#! /bin/sh
+# Bootstrap this package from checked-out sources (the old gnulib bootstrap's copying step).
+bt='._bootmp'
+bt_regex=\`echo "$bt" | sed 's/\\./[.]/g'\`
+cp_mark_as_generated()
+{
+  cp_src=$1
+  cp_dst=$2
+  case $cp_dst in
+    *.[ch])             c1='/* '; c2=' */';;
+    *.texi)             c1='@c '; c2=     ;;
+    *.m4|*/Make*|Make*) c1='# ' ; c2=     ;;
+    *)                  c1=     ; c2=     ;;
+  esac
+  if test -z "$c1"; then
+    sed "s!$bt_regex/!!g" "$cp_src" > "$cp_dst"
+  else
+    (
+      echo "$c1-*- buffer-read-only: t -*- vi: set ro:$c2" &&
+      echo "\${c1}DO NOT EDIT! GENERATED AUTOMATICALLY!$c2" &&
+      sed "s!$bt_regex/!!g" "$cp_src"
+    ) > "$cp_dst"
+  fi
+}
+`;
+  const markC = '/* -*- buffer-read-only: t -*- vi: set ro: */\n/* DO NOT EDIT! GENERATED AUTOMATICALLY! */\n';
+  const markSh = '# -*- buffer-read-only: t -*- vi: set ro:\n# DO NOT EDIT! GENERATED AUTOMATICALLY!\n';
+  const marked = (extra: Record<string, FileSpec> = {}) => ({
+    'lib/foo.c': markC + GPL,
+    'lib/foo.h': `${markC}/* foo.h */\nint foo (void);\n`,
+    'm4/foo.m4': `${markSh}# foo.m4\n# serial 3\nAC_DEFUN([gl_FOO], [AC_LIBOBJ([foo])])\n`,
+    ...extra,
+  });
+
+  it("copies marked by the tracked bootstrap's cp_mark_as_generated are the pinned files (cflow 1.7's 130 gnu/ files); without that bootstrap, or with anything more, they stay modified", async () => {
+    const old = project('old-bootstrap', closedPort, { bootstrap: { content: OLD_BOOTSTRAP, executable: true } });
+    const run = async (repo: string, tar: string, c: string) => (await verify({ tarball: tar, repo, cacheDir: join(root, c), submodules: [{ name: 'gnulib', repo: g.dir }] })).findings;
+    const at = (fs: Finding[], p: string) => fs.find((f) => f.path === p)!;
+    const good = await run(old.dir, tarball('marked', { ...marked(), bootstrap: { content: OLD_BOOTSTRAP, executable: true } }), 'm1');
+    expect(at(good, 'lib/foo.c').evidence).toEqual({ submodule: 'gnulib', commit: pinned, file: 'lib/foo.c', via: 'gnulib-tool', rewrites: ['config-h', 'license-gpl', 'bootstrap-mark'] });
+    expect(at(good, 'lib/foo.h').evidence).toMatchObject({ file: 'lib/foo.h', rewrites: ['bootstrap-mark'] });
+    expect(at(good, 'm4/foo.m4').evidence).toMatchObject({ file: 'm4/foo.m4', rewrites: ['bootstrap-mark'] });
+    expect(at(good, 'GNUmakefile').evidence).toMatchObject({ file: 'top/GNUmakefile', rewrites: [] }); // a name the function copies as it is
+    expect(good.filter((f) => f.code === 'SUBMODULE_COPY_MODIFIED')).toEqual([]);
+    // twins: the same copies where the tag's bootstrap has no such function; a line after the mark; a .m4 marked as C
+    const plain = await run(offline.dir, tarball('marked-plain', marked()), 'm2');
+    expect([at(plain, 'lib/foo.c').code, at(plain, 'lib/foo.c').severity]).toEqual(['SUBMODULE_COPY_MODIFIED', 'high']);
+    const more = await run(old.dir, tarball('marked-more', marked({ 'lib/foo.c': `${markC}int evil;\n${GPL}`, 'm4/foo.m4': `${markC}# foo.m4\n# serial 3\nAC_DEFUN([gl_FOO], [AC_LIBOBJ([foo])])\n`, bootstrap: { content: OLD_BOOTSTRAP, executable: true } })), 'm3');
+    expect([at(more, 'lib/foo.c').code, at(more, 'lib/foo.c').severity]).toEqual(['SUBMODULE_COPY_MODIFIED', 'high']);
+    expect([at(more, 'm4/foo.m4').code, at(more, 'm4/foo.m4').severity]).toEqual(['SUBMODULE_COPY_MODIFIED', 'high']);
   });
 
   it('CLI: --submodule gnulib=file://… cloned into the cache; the text report names the rewrite', () => {
