@@ -232,6 +232,9 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
       return;
     }
     if (!l || /^[\s{}()[\];,]*$/.test(l)) return;
+    // tsc writes the `else` of a `} else` on a line of its own without a mapping (glob 10.3.10's dist/commonjs/ignore.js):
+    // the keyword and brackets alone carry no code; anything after it is code and is counted
+    if (/^\}?\s*else\s*\{?$/.test(l)) return;
     if (/^["']use strict["'];?$/.test(l) || /^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$/.test(l) || /^export \{\};?$/.test(l) || /^exports\.[\w$]+ = (?:exports\.[\w$]+ = )*void 0;$/.test(l)) return;
     const segs = lines[i] ?? [];
     if (!segs.length) {

@@ -271,6 +271,8 @@ describe('npm-dist helpers', () => {
     expect(unmappedCodeLines('exports.a = util_1.f(x);\nevil(x);\n', decodeMappings('AAAA;AAAA')!, ['a = f(x);\n'])).toEqual([2]);
     // A tsc helper block has no mappings and is not code of the package.
     expect(unmappedCodeLines('var __awaiter = (this && this.__awaiter) || function (a) {\n  return a;\n};\nf();\n', decodeMappings(';;;AAAA')!, ['f();\n'])).toEqual([]);
+    // tsc's unmapped `else` line (glob 10.3.10) is no code; an `else` with a statement after it is
+    expect(unmappedCodeLines('if (a) {\n}\nelse {\n  f();\n}\nelse g();\n', decodeMappings('AAAA;;;AACA;;')!, ['if (a) {\n  f();\n'])).toEqual([6]);
   });
 
   it('names capabilities', () => {
