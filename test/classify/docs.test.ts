@@ -34,6 +34,7 @@ const GIT: Tree = {
   'doxygen/Doxyfile': 'PROJECT_NAME = x\n',
   'docs/index.html': '<p>tracked</p>\n',
   'doc/fips-fsm.fig': '#FIG 3.2\n',
+  'po4a/de.po': '# German translation of the xz man pages.\n# translated\nmsgid ""\nmsgstr ""\n',
 };
 const TAR: Tree = {
   'doc/tool.1': '.\\" generated\n.TH TOOL 1 "2024-03-09"\n',
@@ -266,6 +267,19 @@ describe('docsClassifier', () => {
       'doc/api/index.html': 'html<-doxygen/Doxyfile',
       'doc/api/e.html': undefined,
     });
+  });
+
+  // Red team 16: xz 5.4.1's po4a/man/de/xz.1 (po4a's translation of src/xz/xz.1) gaining 40 troff comment lines of
+  // base64 was GENERATED_DOCS low, exit 0.
+  it('refuses a translated page with comment lines neither its source nor its catalog has (twin: po4a\'s own)', async () => {
+    const src = '\'\\" t\n.\\" SPDX-License-Identifier: 0BSD\n.\\" Author: Lasse Collin\n.TH XZ 1 "2022-12-01" "Tukaani" "XZ Utils"\n.SH NAME\nxz \\- compress\n';
+    const git = { ...GIT, 'src/xz/xz.1': src };
+    const po4a = `'\\" t\n.\\" SPDX-License-Identifier: 0BSD\n.\\" Author: Lasse Collin\n.\\"\n.\\" German translation of the xz man pages.\n.\\"*******************************************************************\n.\\"\n.\\" This file was generated with po4a. Translate the source file.\n.\\"\n.\\"*******************************************************************\n.TH XZ 1 "2022-12-01" "Tukaani" "XZ-Dienstprogramme"\n.SH BEZEICHNUNG\nxz \\- komprimiert\n`;
+    expect(await run({ 'po4a/man/de/xz.1': po4a }, git)).toEqual({ 'po4a/man/de/xz.1': 'man<-src/xz/xz.1' });
+    const payload = Array.from({ length: 40 }, (_, i) => `.\\" ${Buffer.from(`payload line ${i} `.repeat(4)).toString('base64')}\n`).join('');
+    expect(await run({ 'po4a/man/de/xz.1': po4a.replace('.TH XZ', `${payload}.TH XZ`) }, git)).toEqual({ 'po4a/man/de/xz.1': undefined });
+    // a comment of another language's catalog does not count for this page
+    expect(await run({ 'po4a/man/de/xz.1': po4a.replace('.TH XZ', '.\\" traduction française\n.TH XZ') }, { ...git, 'po4a/fr.po': '# traduction française\n' })).toEqual({ 'po4a/man/de/xz.1': undefined });
   });
 
   it('decides man pages by name when content is not retained', async () => {
