@@ -150,3 +150,52 @@ export function directoryStubProblem(dir: string, text: string, target: (path: s
   for (const p of paths) if (!/^\.{0,2}\/?[\w./-]+$/.test(p) || !target(join(dir, p))) return `target ${p}`;
   return undefined;
 }
+
+/** package.json fields npm, Node or a bundler acts on: clean-publish may not drop these (every other field is tool configuration). */
+const ACTING = new Set([
+  'name', 'version', 'dependencies', 'peerDependencies', 'peerDependenciesMeta', 'optionalDependencies', 'bundleDependencies', 'bundledDependencies',
+  'bin', 'main', 'module', 'exports', 'imports', 'browser', 'react-native', 'type', 'types', 'typings', 'engines', 'os', 'cpu', 'libc', 'files',
+  'directories', 'man', 'overrides', 'workspaces', 'publishConfig', 'sideEffects', 'gypfile', 'config', 'funding', 'license',
+]);
+/** Resolution fields dual-publish writes or rewrites; every path in them must be `target`'s. */
+const RESOLUTION = new Set(['type', 'main', 'module', 'exports', 'browser', 'react-native', 'types', 'typings']);
+
+/** Every path string of an `exports`/`browser`/`react-native` value (keys of path maps too), or undefined when not of that shape. */
+function resolutionPaths(v: unknown, keysArePaths: boolean): string[] | undefined {
+  if (typeof v === 'string') return [v];
+  if (v === false || v === null) return [];
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const out: string[] = [];
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (keysArePaths && k.startsWith('.')) out.push(k);
+    const sub = resolutionPaths(x, keysArePaths);
+    if (!sub) return undefined;
+    out.push(...sub);
+  }
+  return out;
+}
+
+/**
+ * The problem with the published package.json as dual-publish and clean-publish make it from git's, or undefined:
+ * fields nothing acts on (tool configuration: eslintConfig, size-limit …) and `scripts`/`devDependencies` dropped;
+ * the resolution fields (`type` "module", main, module, exports, browser, react-native, types) added or rewritten
+ * with every path in them a file `target` accepts; every other field as in git.
+ */
+export function dualManifestProblem(git: Record<string, unknown>, tar: Record<string, unknown>, target: (path: string) => boolean): string | undefined {
+  for (const key of new Set([...Object.keys(git), ...Object.keys(tar)])) {
+    const g = git[key];
+    const t = tar[key];
+    if (JSON.stringify(g) === JSON.stringify(t)) continue;
+    if (t === undefined && (key === 'scripts' || key === 'devDependencies' || !ACTING.has(key))) continue;
+    if (!RESOLUTION.has(key)) return key;
+    if (key === 'type') {
+      if (t !== 'module') return key;
+      continue;
+    }
+    // browser/react-native map files to files; exports maps subpaths ('.', './async') and conditions to files
+    const paths = resolutionPaths(t, key === 'browser' || key === 'react-native');
+    if (!paths) return key;
+    for (const p of paths) if (!/^(?:\.\/)?[\w./-]+$/.test(p) || p.includes('..') || !target(join('', p))) return `${key}: ${p}`;
+  }
+  return undefined;
+}

@@ -17,7 +17,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
 import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
-import { directoryStubProblem, esmConversion, specifierResolves } from './npm-dual.js';
+import { directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -126,6 +126,13 @@ async function manifestFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
   if (!tar || !git) return undefined; // unparseable: the fallback reports the change
   const c = compareManifests(git, tar, ctx.revision.version);
   if (c.install.length > 0) return makeFinding('NPM_INSTALL_SCRIPT', diff.path, { scripts: c.install });
+  if (c.changed.length > 0 && isObj(git.devDependencies) && 'dual-publish' in git.devDependencies) {
+    // dual-publish/clean-publish's rewrite (./npm-dual.ts): only when git's package.json uses the tool, and with evidence
+    // a shipped file git tracks, the .cjs/.d.cts copy of a tracked .js/.d.ts, or a package.json (each judged on its own)
+    const target = (p: string) =>
+      ctx.tarballPaths.has(p) && (ctx.gitPaths.has(p) || /(?:^|\/)package\.json$/.test(p) || [/\.cjs$/, /\.d\.cts$/].some((re) => re.test(p) && ctx.gitPaths.has(p.replace(re, (m) => m.replace('c', '')))));
+    if (dualManifestProblem(git, tar, target) === undefined) return makeFinding('NPM_MANIFEST_REWRITE', diff.path, { rewrites: c.changed.map((field) => ({ field, kind: 'dual-publish' as const })) });
+  }
   if (c.changed.length > 0) return makeFinding('NPM_MANIFEST_CHANGED', diff.path, { fields: c.changed });
   const rewrites = c.rewrites.length > 0 ? c.rewrites : [{ field: '(whole file)', kind: 'formatting' as const }];
   return makeFinding('NPM_MANIFEST_REWRITE', diff.path, { rewrites });

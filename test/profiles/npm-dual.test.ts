@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { directoryStubProblem, esmConversion, specifierResolves } from '../../src/profiles/npm-dual.js';
+import { directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from '../../src/profiles/npm-dual.js';
 import { verify } from '../../src/verify.js';
 import { makeRepo } from '../helpers/git.js';
 import { npmPack } from '../helpers/npm-pack.js';
@@ -52,7 +52,12 @@ const STUB = JSON.stringify({ type: 'module', main: 'index.cjs', module: 'index.
 
 describe('dual-publish (ES module conversion, directory package.json)', () => {
   const repo = makeRepo(join(root, 'repo'));
-  const pkg = { name: 'tinyid', version: '1.0.0', main: 'index.js', license: 'MIT' };
+  const pkg = { name: 'tinyid', version: '1.0.0', main: 'index.js', license: 'MIT', scripts: { test: 'uvu' }, devDependencies: { 'dual-publish': '^4.0.0' }, eslintConfig: { extends: 'x' } };
+  // what dual-publish + clean-publish publish: scripts, devDependencies and tool settings dropped, resolution fields written
+  const published = {
+    name: 'tinyid', version: '1.0.0', license: 'MIT', type: 'module', main: 'index.cjs', module: 'index.js',
+    exports: { '.': { require: './index.cjs', import: './index.js', default: './index.js' }, './package.json': './package.json', './url-alphabet/package.json': './url-alphabet/package.json' },
+  };
   repo.commit({ 'package.json': JSON.stringify(pkg, null, 2) + '\n', 'index.js': GIT_INDEX, 'url-alphabet/index.js': GIT_ALPHABET });
   repo.tag('1.0.0');
 
@@ -61,7 +66,7 @@ describe('dual-publish (ES module conversion, directory package.json)', () => {
     const dir = join(root, name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(join(dir, 'url-alphabet'), { recursive: true });
-    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(published, null, 2) + '\n');
     writeFileSync(join(dir, 'index.js'), ESM_INDEX);
     writeFileSync(join(dir, 'index.cjs'), GIT_INDEX.replace(/^\/\/.*\n/gm, '')); // comments dropped here too
     writeFileSync(join(dir, 'url-alphabet', 'index.js'), ESM_ALPHABET);
@@ -78,6 +83,8 @@ describe('dual-publish (ES module conversion, directory package.json)', () => {
     expect(by('url-alphabet/index.js')).toMatchObject({ code: 'NPM_BUILD_OUTPUT', evidence: { proof: 'esm-conversion' } });
     expect(by('url-alphabet/package.json')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info', evidence: { ecosystem: 'npm', kind: 'npm-directory-manifest' } });
     expect(by('index.cjs')).toMatchObject({ code: 'NPM_BUILD_OUTPUT', evidence: { proof: 'tokens' } });
+    expect(by('package.json')).toMatchObject({ code: 'NPM_MANIFEST_REWRITE', severity: 'info' });
+    expect((by('package.json')!.evidence as { rewrites: { kind: string }[] }).rewrites.every((w) => w.kind === 'dual-publish')).toBe(true);
     expect(r.verdict).toBe('explained');
   });
 
@@ -86,6 +93,15 @@ describe('dual-publish (ES module conversion, directory package.json)', () => {
     const r = await verify({ tarball: t, repo: repo.dir, cacheDir, tag: '1.0.0' });
     expect(r.findings.find((f) => f.path === 'index.js')).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'high' });
     expect(r.verdict).toBe('different');
+  });
+
+  it('twin: the published package.json exporting a file git lacks stays high', async () => {
+    const t = publish('exports', (d) => {
+      writeFileSync(join(d, 'extra.js'), 'export let x = 1\n');
+      writeFileSync(join(d, 'package.json'), JSON.stringify({ ...published, exports: { ...published.exports, './extra': './extra.js' } }, null, 2));
+    });
+    const r = await verify({ tarball: t, repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(r.findings.find((f) => f.path === 'package.json')).toMatchObject({ code: 'NPM_MANIFEST_CHANGED', severity: 'high' });
   });
 
   it('twin: an import of another module than git requires stays high', async () => {
@@ -106,6 +122,23 @@ describe('dual-publish (ES module conversion, directory package.json)', () => {
     expect(directoryStubProblem('a', JSON.stringify({ type: 'module', main: 'index.cjs', scripts: { postinstall: 'x' } }), () => true)).toBe('field scripts');
     expect(directoryStubProblem('a', STUB, () => true)).toBeUndefined();
     expect(directoryStubProblem('a', JSON.stringify({ browser: { './index.js': './evil.js' } }), (p) => p !== 'a/evil.js')).toBe('target ./evil.js');
+  });
+});
+
+describe('dualManifestProblem', () => {
+  const git = { name: 'a', version: '1.0.0', main: 'index.js', dependencies: { b: '1' }, scripts: { test: 'x' }, devDependencies: { 'dual-publish': '4' }, 'size-limit': [] };
+  const tar = { name: 'a', version: '1.0.0', main: 'index.cjs', module: 'index.js', type: 'module', dependencies: { b: '1' }, exports: { '.': { require: './index.cjs', import: './index.js' } } };
+  const shipped = (p: string) => ['index.js', 'index.cjs'].includes(p);
+  it('dropped tool fields and rewritten resolution fields pointing at shipped files', () => {
+    expect(dualManifestProblem(git, tar, shipped)).toBeUndefined();
+  });
+  it('twins: an export of a file it does not accept, a dependency dropped or added, bin changed, a path leaving the package', () => {
+    expect(dualManifestProblem(git, { ...tar, exports: { '.': { import: './evil.js' } } }, shipped)).toBe('exports: ./evil.js');
+    expect(dualManifestProblem(git, { ...tar, dependencies: undefined }, shipped)).toBe('dependencies');
+    expect(dualManifestProblem(git, { ...tar, dependencies: { b: '1', evil: '1' } }, shipped)).toBe('dependencies');
+    expect(dualManifestProblem(git, { ...tar, bin: './index.js' }, shipped)).toBe('bin');
+    expect(dualManifestProblem(git, { ...tar, browser: { './index.js': '../x/index.js' } }, () => true)).toBe('browser: ../x/index.js');
+    expect(dualManifestProblem(git, { ...tar, type: 'commonjs' }, shipped)).toBe('type');
   });
 });
 
