@@ -45,7 +45,7 @@ describe('manifest', () => {
       { line: 6, problem: expect.stringMatching(/^not valid JSON \(/) },
       { line: 7, problem: 'not a JSON object' },
       { line: 8, problem: 'give "tag" or "commit", not both' },
-      { line: 9, problem: 'profile "maven" is not one of auto, autotools, npm, pypi, wheel, crate, forge, none' },
+      { line: 9, problem: 'profile "maven" is not one of auto, autotools, npm, pypi, wheel, crate, cpan, forge, none' },
       { line: 10, problem: 'unknown field "colour" (fields: tarball, repo, tag, commit, sha256, profile, id)' },
       { line: 11, problem: 'same release as line 1' },
       { line: 12, problem: 'id "../evil" must be 1-128 characters of A-Z a-z 0-9 . _ - (it names files)' },
