@@ -150,7 +150,7 @@ const VARIANTS = [
   ['cargo-lock', 'crate-cfg-if-1.0.4', 1, 'Cargo.lock', 'high'], ['world-writable', 'xz-5.4.1', 0],
   ['pdf-payload', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['egg-payload', 'pypi-markupsafe-2.1.2', 1, 'src/MarkupSafe.egg-info/payload.bin', 'high'], ['acl-configure', 'xz-5.4.1', 1, 'configure', 'high'], ['xattr-user', 'xz-5.4.1', 0],
   ['pdf-update', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['png-chunk', 'fuse3-3.14.0', 1, 'doc/html/doc.png', 'high'],
-  ['html-script', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'], ['js-fetch', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['man-comment', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'],
+  ['html-script', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'], ['js-fetch', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['man-comment', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'], ['html-comment', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'],
   ['cpan-prereq', 'perl-moo-2.005005', 1, 'META.json', 'high'], ['cpan-code', 'perl-try-tiny-0.31', 1, 'lib/Try/Tiny.pm', 'critical'], ['esm-code', 'npm-nanoid-3.3.7', 1, 'index.js', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {

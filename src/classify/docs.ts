@@ -166,6 +166,16 @@ function htmlSource(git: ReadonlySet<string>, path: string): string | undefined 
   return findSource(git, path, ['Doxyfile', 'Doxyfile.in', 'doxygen.cfg', 'conf.py', 'mkdocs.yml']);
 }
 
+/** What the comments of a generated HTML page may hold in all (bytes; measured maximum 146). */
+export const HTML_MAX_COMMENTS = 1024;
+
+/** Whether a generated page's comments (`<!-- … -->`) total at most HTML_MAX_COMMENTS bytes. */
+export function htmlCommentsPlausible(html: string): boolean {
+  let total = 0;
+  for (const m of html.matchAll(/<!--([\s\S]*?)(?:-->|$)/g)) total += m[1]!.length;
+  return total <= HTML_MAX_COMMENTS;
+}
+
 const TEMPLATE_EXT = /\.(?:html?|py|js|cfg|ini|in|ya?ml|toml|conf|txt|xml|css|json)$|^Doxyfile/i;
 const sourceHosts = new WeakMap<ClassifyContext, Map<string, Promise<Set<string>>>>();
 
@@ -296,6 +306,10 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
       // team 16): only hosts the generator's tracked configuration or templates name (a Sphinx theme's analytics
       // snippet) are explained. None of the 1,881 pages the evaluation set's releases generate loads any; none of
       // their 19 generated scripts names a host but www.w3.org (XML namespaces).
+      // Comments a generator writes in a page are short markers (Doxygen's `<!-- end header part -->`, Sphinx's IE
+      // conditional): at most 146 bytes a page, 90 a comment, in the 1,881 pages the set's releases generate. More is
+      // text no reader sees — a payload's hiding place (red team 16).
+      if (b && /\.x?html?$/i.test(base) && !htmlCommentsPlausible(b.toString('latin1'))) return undefined;
       const hosts = !b ? [] : /\.x?html?$/i.test(base) ? htmlReachesOut(b.toString('latin1')) : /\.m?js$/i.test(base) ? scriptHosts(b.toString('latin1')) : [];
       if (hosts.length) return hostsInSources(ctx, source, hosts).then((named) => (named ? docsFinding(path, 'html', source) : undefined));
       return docsFinding(path, 'html', source);
