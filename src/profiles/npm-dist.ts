@@ -172,6 +172,35 @@ export function inlineMap(url: string): string | undefined {
 }
 
 /** The text's lines with comments blanked (strings, template and regular-expression literals kept). */
+/** A multi-line template literal with each later line that holds only literal text blanked (newlines kept). */
+function templateText(lit: string): string {
+  const lines: { text: string; code: boolean }[] = [{ text: '', code: true }];
+  let depth = 0;
+  for (let k = 0; k < lit.length; k++) {
+    const ch = lit[k]!;
+    if (ch === '\n') {
+      lines.push({ text: '', code: depth > 0 });
+      continue;
+    }
+    const cur = lines[lines.length - 1]!;
+    cur.text += ch;
+    if (ch === '\\' && depth === 0) {
+      if (lit[k + 1] !== '\n') cur.text += lit[++k] ?? '';
+      continue;
+    }
+    if (depth === 0 && ch === '$' && lit[k + 1] === '{') {
+      cur.code = true;
+      cur.text += lit[++k]!;
+      depth = 1;
+    } else if (depth > 0) {
+      cur.code = true;
+      if (ch === '{') depth++;
+      else if (ch === '}') depth--;
+    }
+  }
+  return lines.map((l, idx) => (idx === 0 || l.code ? l.text : l.text.replace(/./g, ' '))).join('\n');
+}
+
 export function codeLines(text: string): string[] {
   let out = '';
   let i = 0;
@@ -192,7 +221,11 @@ export function codeLines(text: string): string[] {
     if (c === '"' || c === "'" || c === '`') {
       let j = i + 1;
       while (j < n && text[j] !== c && (c === '`' || text[j] !== '\n')) j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
+      const lit = text.slice(i, j + 1);
+      // A template literal over several lines: a later line that is string text only (a usage message) is copied by
+      // compilers without a mapping and is blanked so that it counts as no code line; a line with any part of a
+      // ${…} expression (or the expression's braces) is kept as code.
+      out += c === '`' && lit.includes('\n') ? templateText(lit) : lit;
       i = j + 1;
       continue;
     }
@@ -232,6 +265,8 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
       return;
     }
     if (!l || /^[\s{}()[\];,]*$/.test(l)) return;
+    // the shebang tsc copies from the source: exactly the first line of an embedded source
+    if (i === 0 && l.startsWith('#!') && srcLines.some((s) => s?.[0] === raw)) return;
     // tsc writes the `else` of a `} else` on a line of its own without a mapping (glob 10.3.10's dist/commonjs/ignore.js):
     // the keyword and brackets alone carry no code; anything after it is code and is counted
     if (/^\}?\s*else\s*\{?$/.test(l)) return;

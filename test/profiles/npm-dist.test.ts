@@ -271,6 +271,10 @@ describe('npm-dist helpers', () => {
     expect(unmappedCodeLines('exports.a = util_1.f(x);\nevil(x);\n', decodeMappings('AAAA;AAAA')!, ['a = f(x);\n'])).toEqual([2]);
     // A tsc helper block has no mappings and is not code of the package.
     expect(unmappedCodeLines('var __awaiter = (this && this.__awaiter) || function (a) {\n  return a;\n};\nf();\n', decodeMappings(';;;AAAA')!, ['f();\n'])).toEqual([]);
+    // a multi-line template literal's later lines are string text (glob 10.3.10's bin.mjs usage text); with ${…} they
+    // are not blanked; a shebang is skipped only when it is a source's own first line
+    expect(unmappedCodeLines('#!/usr/bin/env node\nconst u = `usage:\n  glob [options]\n`;\nconst v = `a\n${evil()}\n`;\n', decodeMappings(';AACA;;;AACA;;')!, ['#!/usr/bin/env node\nconst u = 1;\nconst v = 2;\n'])).toEqual([6]);
+    expect(unmappedCodeLines('#!/bin/sh -c evil\nf();\n', decodeMappings(';AAAA')!, ['#!/usr/bin/env node\nf();\n'])).toEqual([1]);
     // tsc's unmapped `else` line (glob 10.3.10) is no code; an `else` with a statement after it is
     expect(unmappedCodeLines('if (a) {\n}\nelse {\n  f();\n}\nelse g();\n', decodeMappings('AAAA;;;AACA;;')!, ['if (a) {\n  f();\n'])).toEqual([6]);
   });
