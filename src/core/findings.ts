@@ -350,7 +350,7 @@ export type AutotoolsTool =
 export type FindingCode = keyof EvidenceMap;
 
 /** Generator tools other than the parser generators whose output is regenerated (src/regenerate/generators.ts). */
-export type GeneratorToolId = 'asn1Parser' | 'gengetopt';
+export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf';
 
 /** One literal substitution a rule's recipe applies to the tool's output (`perl -pi -e 's/A/B/g' FILE`, `sed 's/A/B/g' $@ > T; mv T $@`). */
 export interface ToolPostEdit {
@@ -359,6 +359,8 @@ export interface ToolPostEdit {
   from: string;
   to: string;
   global: boolean;
+  /** The pattern is anchored at the line's start (`s/^A/B/`): only a line beginning with A is edited. */
+  anchored?: boolean;
 }
 
 /** How a generator tool run was made: the system's packaged tool and its version, the tracked input, the rule. */
@@ -372,6 +374,8 @@ export interface GeneratorToolRun {
   /** The tracked makefile fragment holding the rule, and its command as written. */
   rule: string;
   ruleCommand: string;
+  /** gperf: the command line is the one the output's banner records ("Command-line: gperf …"), not a rule's. */
+  fromBanner?: boolean;
   /** argv as run in the sandbox (the system's tool first), from cwd. */
   command: string[];
   cwd: string;
@@ -381,13 +385,13 @@ export interface GeneratorToolRun {
 
 /** Why a tarball-only file a registered generator tool writes was not proved by running it. */
 export interface GeneratorUnproved {
-  why: 'version-unavailable' | 'tool-missing' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'rule-unsupported' | 'failed';
+  why: 'version-unavailable' | 'tool-missing' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'rule-unsupported' | 'banner-unsupported' | 'input-unavailable' | 'failed';
   tool: GeneratorToolId;
   wanted?: string;
   available?: string;
   /** tool-missing: the Debian package that installs it. */
   package?: string;
-  /** rule-unsupported: the fragment and the command outside the listed forms. */
+  /** rule-unsupported: the fragment and the command outside the listed forms; banner-unsupported (gperf): the banner's command line. */
   fragment?: string;
   command?: string;
   error?: string;

