@@ -361,6 +361,9 @@ export interface ToolPostEdit {
   global: boolean;
   /** The pattern is anchored at the line's start (`s/^A/B/`): only a line beginning with A is edited. */
   anchored?: boolean;
+  /** gnulib's path-normalising sed (from = to = NAME): a directory prefix before NAME, between blanks or quotes,
+   * dropped (the first on each line; src/regenerate/generators.ts gnulibPathStrip). */
+  pathPrefix?: boolean;
 }
 
 /** How a generator tool run was made: the system's packaged tool and its version, the tracked input, the rule. */

@@ -178,6 +178,10 @@ export function literalSubstitution(script: string, dialect: 'perl' | 'sed' = 'p
 }
 
 export function applyPostEdit(text: string, e: ToolPostEdit): string {
+  if (e.pathPrefix) {
+    const re = new RegExp(`([ "])[^ "]*/${e.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([ "])`);
+    return text.split('\n').map((l) => l.replace(re, (_, a: string, b: string) => `${a}${e.from}${b}`)).join('\n');
+  }
   if (e.anchored) return text.split('\n').map((l) => (l.startsWith(e.from) ? e.to + l.slice(e.from.length) : l)).join('\n');
   return e.global ? text.split(e.from).join(e.to) : text.split('\n').map((l) => l.replace(e.from, () => e.to)).join('\n');
 }
@@ -563,40 +567,131 @@ export function gperfBannerCommand(head: string, source: string): { args: string
   return { args, cwd: source.slice(0, source.length - norm.length).replace(/\/$/, ''), line };
 }
 
+// gnulib's path-normalising sed script, s|\([ "]\)[^ "]STAR/NAME\([ "]\)|\1NAME\2| (STAR standing for `*`, NAME's dots
+// escaped in the pattern): NAME, whose directory prefix between blanks or quotes it drops.
+export function gnulibPathStrip(script: string): string | undefined {
+  const m = /^s\|\\\(\[ "\]\\\)\[\^ "\]\*\/((?:[\w+-]|\\\.|\/)+)\\\(\[ "\]\\\)\|\\1([\w.+/-]+)\\2\|$/.exec(script);
+  return m && m[1]!.replace(/\\\./g, '.') === m[2] ? m[2] : undefined;
+}
+
 /**
- * The literal edits the tracked rule writing `path` with gperf makes after it (gnutls: `$(GPERF) … $^ > $@-tmp
- * && sed 's/^const struct X \*…/static const struct X \*…/' <$@-tmp >$@ && rm -f $@-tmp`, `…` standing for `/`): a sed whose input is
- * the tool's temporary output and whose output is the target, `mv TMP TARGET`, `rm -f` of a non-output. Empty when
- * no tracked rule names the file; a refusal for any other command.
+ * The literal edits a gperf recipe (one command, `&&`-joined) makes to gperf's output on the way to `target`
+ * (a path in `dir`'s terms): the first command writes gperf's output to a temporary file (`> T1`), then only
+ * `sed [-e] 'S' [-e 'S'…] <T1 >T2` (each S a literal substitution, optionally anchored at the line's start),
+ * `mv T2 TARGET` and `rm -f` of a file that is not the target. gnutls' tracked rule: `$(GPERF) --global-table -t $^
+ * > $@-tmp && sed 's/^const struct X …/static const struct X …/' <$@-tmp >$@ && rm -f $@-tmp`; gnulib's
+ * unictype/uninorm modules: `$(GPERF) -m 10 $(srcdir)/X.gperf > $(srcdir)/X.h-t1 && sed -e 's/^const/static const/'
+ * < $(srcdir)/X.h-t1 > $(srcdir)/X.h-t2 && mv $(srcdir)/X.h-t2 $(srcdir)/X.h`. A refusal (undefined) otherwise.
  */
-export async function gperfRuleEdits(path: string, ctx: ClassifyContext): Promise<{ fragment: string; command: string; edits: ToolPostEdit[] } | RuleRefusal | undefined> {
-  const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
-  for await (const r of rulesRunning(path, (w) => gperf.program.test(w), ['gperf', '$(GPERF)'], ctx)) {
-    const refuse = (c: string): RuleRefusal => ({ fragment: r.fragment, command: c.slice(0, 200) });
-    const outputs = r.match.all.map((t) => repoPathIn(r.dir, t)).filter((p): p is string => !!p);
-    if (r.cmds.some((c) => c !== r.main && c.run !== '' && c.run !== ':')) return refuse(r.cmds.find((c) => c !== r.main && c.run !== '')!.raw);
-    const parts = r.main.run.split(/\s+&&\s+/);
-    const first = /\s>\s*(\S+)$/.exec(parts[0]!);
-    const tmp = first?.[1];
-    const edits: ToolPostEdit[] = [];
-    for (const part of parts.slice(1)) {
-      const w = plainWords(part.replace(/\s*<\s*(\S+)/g, ' \u0002$1').replace(/\s*>\s*(\S+)/g, ' \u0001$1'));
-      if (!w) return refuse(r.main.raw);
-      if (w[0] === 'sed' && w.length === 4 && tmp && w[2] === `\u0002${tmp}` && w[3]!.startsWith('\u0001') && repoPathIn(r.dir, w[3]!.slice(1)) === path) {
-        const script = w[1]!;
+export function gperfChainEdits(run: string, target: string, file: string): ToolPostEdit[] | undefined {
+  const norm = (w: string) => posix.normalize(w);
+  const parts = run.split(/\s+&&\s+/);
+  const first = /\s>\s*(\S+)$/.exec(parts[0]!);
+  let cur = first ? norm(first[1]!) : undefined;
+  const edits: ToolPostEdit[] = [];
+  for (const part of parts.slice(1)) {
+    const w = plainWords(part.replace(/\s*<\s*(\S+)/g, ' \u0003$1').replace(/\s*>\s*(\S+)/g, ' \u0001$1'));
+    if (!w || !cur) return undefined;
+    if (w[0] === 'sed') {
+      const scripts: string[] = [];
+      let i = 1;
+      if (w[1] !== '-e' && w[1] !== undefined && !w[1].startsWith('\u0001') && !w[1].startsWith('\u0003')) scripts.push(w[i++]!);
+      else while (w[i] === '-e' && w[i + 1] !== undefined) (scripts.push(w[i + 1]!), (i += 2));
+      const rest = w.slice(i);
+      const input = rest.find((x) => !x.startsWith('\u0001'));
+      const output = rest.find((x) => x.startsWith('\u0001'));
+      if (!scripts.length || rest.length !== 2 || !input || !output || norm(input.replace(/^\u0003/, '')) !== cur) return undefined;
+      for (const script of scripts) {
+        const strip = gnulibPathStrip(script);
+        if (strip) {
+          edits.push({ command: part.replace(/\s+/g, ' ').slice(0, 200), file, from: strip, to: strip, global: false, pathPrefix: true });
+          continue;
+        }
         const anchored = script.startsWith('s/^');
         const sub = literalSubstitution(anchored ? `s/${script.slice(3)}` : script, 'sed');
-        if (!sub) return refuse(r.main.raw);
-        edits.push({ command: part.slice(0, 200), file: path, ...sub, ...(anchored ? { anchored: true } : {}) });
-        continue;
+        if (!sub) return undefined;
+        edits.push({ command: part.replace(/\s+/g, ' ').slice(0, 200), file, ...sub, ...(anchored ? { anchored: true } : {}) });
       }
-      if (w[0] === 'mv' && tmp && w.length === 3 && w[1] === tmp && repoPathIn(r.dir, w[2]!) === path) continue;
-      if (w[0] === 'rm' && w.slice(1).every((x) => x === '-f' || !outputs.includes(repoPathIn(r.dir, x) ?? ''))) continue;
-      return refuse(r.main.raw);
+      cur = norm(output.slice(1));
+      continue;
     }
-    return { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits };
+    if (w[0] === 'mv') {
+      const rest = w.slice(1).filter((x) => x !== '-f');
+      if (rest.length !== 2 || norm(rest[0]!) !== cur) return undefined;
+      cur = norm(rest[1]!);
+      continue;
+    }
+    if (w[0] === 'rm' && w.slice(1).every((x) => x === '-f' || norm(x) !== norm(target))) continue;
+    return undefined;
+  }
+  if (parts.length > 1 && cur !== norm(target)) return undefined;
+  return edits;
+}
+
+/**
+ * The literal edits of gperf's output by the rule writing `path`: a rule of a tracked fragment in its directory
+ * or above running `$(GPERF)`/`gperf` (gperfChainEdits), else — for a gnulib file — the `Makefile.am:` section of
+ * the pinned gnulib module listing the source (read from the pinned submodule, never from the release). Empty
+ * when no rule names the file; a refusal for a recipe outside those forms.
+ */
+export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?: { submodule: string; commit: string; file: string; source: string }): Promise<{ fragment: string; command: string; edits: ToolPostEdit[] } | RuleRefusal | undefined> {
+  const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
+  for await (const r of rulesRunning(path, (w) => gperf.program.test(w), ['gperf', '$(GPERF)'], ctx)) {
+    const refuse = (): RuleRefusal => ({ fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 200) });
+    if (r.cmds.some((c) => c !== r.main && c.run !== '' && c.run !== ':')) return refuse();
+    const edits = gperfChainEdits(r.main.run, r.match.target, path);
+    return edits ? { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits } : refuse();
+  }
+  if (!pinned || !pinned.file.startsWith('lib/') || !pinned.source.endsWith(pinned.file.slice(4))) return undefined;
+  const sub = ctx.submodules?.find((s) => s.name === pinned.submodule && s.commit === pinned.commit);
+  if (!sub) return undefined;
+  const module = (await gnulibGperfModules(sub)).get(pinned.file);
+  if (!module) return undefined;
+  // the module's paths are the gnulib lib/ directory's; the release put that directory at `base`
+  const base = pinned.source.slice(0, pinned.source.length - (pinned.file.length - 4));
+  if (!path.startsWith(base)) return undefined;
+  const rel = path.slice(base.length);
+  const mk = parseMakefile(module.section);
+  for (const rule of mk.rules) {
+    const m = matchTarget(rule.targets, rule.prerequisites, rel, mk.vars, '');
+    if (!m) continue;
+    const fragment = `${sub.name}@${sub.commit.slice(0, 12)}:${module.path}`;
+    const cmds = rule.recipe.map(recipeJoined).map((l) => automatic(l, m.target, m.prereqs, mk.vars, '').trim()).filter((c) => c !== '');
+    const raw = rule.recipe.map(recipeJoined).join(' ; ').replace(/\s+/g, ' ').slice(0, 300);
+    if (cmds.length !== 1 || !gperf.program.test(stripPrefix(rule.recipe.map(recipeJoined)[0]!.trim()).split(/\s+/)[0] ?? '')) return { fragment, command: raw.slice(0, 200) };
+    const edits = gperfChainEdits(cmds[0]!, m.target, path);
+    return edits ? { fragment, command: raw, edits } : { fragment, command: raw.slice(0, 200) };
   }
   return undefined;
+}
+
+const gperfModules = new WeakMap<object, Promise<Map<string, { path: string; section: string }>>>();
+/** The pinned gnulib's modules whose Files: list a .gperf: that file → the module and its `Makefile.am:` section. */
+function gnulibGperfModules(sub: NonNullable<ClassifyContext['submodules']>[number]): Promise<Map<string, { path: string; section: string }>> {
+  let p = gperfModules.get(sub);
+  if (!p) {
+    p = (async () => {
+      const out = new Map<string, { path: string; section: string }>();
+      for (const path of [...sub.files.keys()].filter((f) => /^modules\/.+$/.test(f) && !f.endsWith('~')).sort()) {
+        const buf = await sub.read(path);
+        if (!buf || buf.length > MAX_FRAGMENT_BYTES || !buf.includes('.gperf')) continue;
+        const text = buf.toString('utf8');
+        const sections = new Map<string, string>();
+        let name = '';
+        for (const line of text.split('\n')) {
+          const h = /^([A-Za-z][\w-]*):\s*$/.exec(line);
+          if (h) name = h[1]!;
+          else if (name) sections.set(name, (sections.get(name) ?? '') + line + '\n');
+        }
+        const section = sections.get('Makefile.am');
+        if (!section) continue;
+        for (const f of (sections.get('Files') ?? '').split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.gperf'))) if (!out.has(f)) out.set(f, { path, section });
+      }
+      return out;
+    })();
+    gperfModules.set(sub, p);
+  }
+  return p;
 }
 
 /**
@@ -620,7 +715,7 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   const have = await systemToolVersion(tool);
   if (!have) return unproved({ why: 'tool-missing', tool: 'gperf', package: tool.package, wanted });
   if (have !== wanted) return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
-  const rule = await gperfRuleEdits(f.path, ctx);
+  const rule = await gperfRuleEdits(f.path, ctx, e.sourceCopy ? { ...e.sourceCopy, source: e.source } : undefined);
   if (rule && !('edits' in rule)) return unproved({ why: 'rule-unsupported', tool: 'gperf', fragment: rule.fragment, command: rule.command });
   if (!ctx.regeneration || ctx.regeneration.status === 'off') return unproved({ why: ctx.regeneration ? 'regeneration-off' : 'not-attempted', tool: 'gperf' });
   // the input: tracked, or shipped and proved a copy of the pinned gnulib file (sourceCopy; submodule-copy.ts)

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import type { Finding } from '../../src/core/findings.js';
-import { applyPostEdit, gperfBannerCommand } from '../../src/regenerate/generators.js';
+import { applyPostEdit, gnulibPathStrip, gperfBannerCommand, gperfChainEdits } from '../../src/regenerate/generators.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
@@ -112,6 +112,25 @@ describe("gperf's banner command line", () => {
     expect(gperfBannerCommand(head('gperf -m 10 ./sub/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf --unknown-option x.gperf'), 'x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 x.gperf other.gperf'), 'x.gperf')).toHaveProperty('refused');
+  });
+  it("reads gnulib's module recipes: the anchored sed, the path-normalising sed, mv and rm; refuses anything else", () => {
+    const strip = `s|\\([ "]\\)[^ "]*/unictype/categ_byname\\.gperf\\([ "]\\)|\\1unictype/categ_byname.gperf\\2|`;
+    expect(gnulibPathStrip(strip)).toBe('unictype/categ_byname.gperf');
+    expect(gnulibPathStrip(strip.replace('\\1unictype', '\\1other'))).toBeUndefined();
+    const run = `gperf -m 10 ./unictype/categ_byname.gperf > ./unictype/categ_byname.h-t1 && sed -e 's/^const/static const/' -e '${strip}' < ./unictype/categ_byname.h-t1 > ./unictype/categ_byname.h-t2 && rm -f ./unictype/categ_byname.h-t1 && mv ./unictype/categ_byname.h-t2 ./unictype/categ_byname.h`;
+    const edits = gperfChainEdits(run, 'unictype/categ_byname.h', 'lib/unictype/categ_byname.h')!;
+    expect(edits.map((e) => [e.from, e.to, e.anchored ?? false, e.pathPrefix ?? false])).toEqual([
+      ['const', 'static const', true, false],
+      ['unictype/categ_byname.gperf', 'unictype/categ_byname.gperf', false, true],
+    ]);
+    let text = '/* Command-line: gperf -m 10 /home/u/gl/lib/unictype/categ_byname.gperf  */\nconst struct x *\n#line 1 "./unictype/categ_byname.gperf"';
+    for (const e of edits) text = applyPostEdit(text, e);
+    expect(text).toBe('/* Command-line: gperf -m 10 unictype/categ_byname.gperf  */\nstatic const struct x *\n#line 1 "unictype/categ_byname.gperf"');
+    // an edit that is code, another command, a chain that never reaches the target
+    expect(gperfChainEdits(run.replace("'s/^const/static const/'", "'s/^const/system(X); const/;e'"), 'unictype/categ_byname.h', 'x')).toBeUndefined();
+    expect(gperfChainEdits(run.replace('rm -f ./unictype/categ_byname.h-t1', 'sh ./fix.sh'), 'unictype/categ_byname.h', 'x')).toBeUndefined();
+    expect(gperfChainEdits(run.replace(/ && mv .*$/, ''), 'unictype/categ_byname.h', 'x')).toBeUndefined();
+    expect(gperfChainEdits('gperf -m 10 ./x.gperf > ./x.h-t && mv ./x.h-t ./x.h', 'x.h', 'x.h')).toEqual([]);
   });
   it('an anchored sed edit touches only lines beginning with the text', () => {
     expect(applyPostEdit('const struct a *\nx const struct a *', { command: '', file: '', from: 'const struct a *', to: 'static const struct a *', global: false, anchored: true })).toBe('static const struct a *\nx const struct a *');
