@@ -6,8 +6,9 @@
  * m4/gnulib-comp.m4 and lib/gnulib.mk). The submodule's repository comes from --submodule (a path, or a
  * file:// URL cloned into the cache) or from the .gitmodules URL served by `git daemon` on 127.0.0.1.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../src/verify.js';
@@ -63,8 +64,13 @@ const BAZ_DIFF = '--- gnulib/lib/baz.c\n+++ gl/lib/baz.c\n@@ -3,3 +3,3 @@\n {\n-
 /** The project's local override of a gnulib file (gl/lib/qux.h), copied with the config-h rewrite. */
 const QUX = '/* qux.h, the project\'s own */\n#ifdef HAVE_CONFIG_H\n# include <config.h>\n#endif\n';
 const TAB_GPERF = '%{\n#include <string.h>\n%}\nstruct t { const char *name; };\n%%\nfoo\nbar\n';
-/** gperf's output for it, as make dist ships it (gperf is not run: the header names the source). */
-const TAB_H = '/* ANSI-C code produced by gperf version 3.1 */\n/* Command-line: gperf -m 10 ./lib/tab.gperf  */\nstatic const char *lookup (const char *s);\n';
+/** gperf's output for it, as make dist ships it, made here by the real gperf (distdiff runs it again: src/regenerate/generators.ts). */
+const TAB_H = (() => {
+  const d = mkdtempSync(join(tmpdir(), 'distdiff-tab-h-'));
+  mkdirSync(join(d, 'lib'));
+  writeFileSync(join(d, 'lib/tab.gperf'), TAB_GPERF);
+  return execFileSync('gperf', ['-m', '10', './lib/tab.gperf'], { cwd: d }).toString('latin1');
+})();
 const GNUPLOAD = '#!/bin/sh\n# gnupload: upload files to the GNU servers.\nset -e\nfor f in "$@"; do\n  echo "uploading $f"\ndone\n';
 
 const gnulibFiles: Record<string, FileSpec> = {
@@ -212,7 +218,7 @@ describe('a gnulib submodule pinned by the tag', () => {
       ['lib/gnulib.mk', 'GENERATED_BY_AUTOTOOLS', 'info'],
       ['lib/qux.h', 'SUBMODULE_COPY', 'info'],
       ['lib/tab.gperf', 'SUBMODULE_COPY', 'info'],
-      ['lib/tab.h', 'GENERATED_FROM_SOURCE', 'low'],
+      ['lib/tab.h', 'GENERATED_TOOL_PROVED', 'info'],
       ['m4/foo.m4', 'SUBMODULE_COPY', 'info'],
       ['m4/gnulib-comp.m4', 'GENERATED_BY_AUTOTOOLS', 'info'],
       ['tests/test-foo.c', 'SUBMODULE_COPY', 'info'],
@@ -226,7 +232,8 @@ describe('a gnulib submodule pinned by the tag', () => {
     expect(at('lib/gnulib.mk').evidence).toMatchObject({ tool: 'gnulib-tool', source: 'bootstrap.conf', proof: { proved: false, method: 'label', cause: { kind: 'gnulib-tool-label', args: { layoutFrom: 'm4/gnulib-comp.m4', miss: { kind: 'no-invocation' } } } } });
     expect(at('.').evidence).toMatchObject({ files: ['lib/gnulib.mk', 'm4/gnulib-comp.m4'], remedies: [{ kind: 'review' }] });
     expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13 });
-    expect(at('lib/tab.h').evidence).toEqual({ how: 'generator', source: 'lib/tab.gperf', generator: 'gperf', sourceCopy: { submodule: 'gnulib', commit: pinned, file: 'lib/tab.gperf' } });
+    // the gperf output is run again on the shipped source, itself proved a copy of the pinned lib/tab.gperf
+    expect(at('lib/tab.h').evidence).toMatchObject({ tool: 'gperf', source: 'lib/tab.gperf', fromBanner: true, command: ['gperf', '-m', '10', './lib/tab.gperf'], cwd: '', postEdits: [] });
   });
 
   // The old gnulib bootstrap (until 2011, kept by cflow 1.7) ran gnulib-tool into a temporary directory and copied each
@@ -363,9 +370,12 @@ cp_mark_as_generated()
     expect(f.diff?.unified).toContain('-  return 42;\n+  return 43;');
   });
 
-  it('gperf output: its source unshipped but placed by the layout explains it; a tampered shipped source does not', async () => {
+  it('gperf output: its source unshipped (only placed by the layout) or tampered: not run, high', async () => {
     const unshipped = await verify({ tarball: tarball('gperf1', { 'lib/tab.gperf': null, 'lib/tab.h': TAB_H.replace('Command-line: gperf', 'Command-line: /opt/tools/bin/gperf') }), repo: offline.dir, cacheDir: join(root, 'c13'), submodules: [{ name: 'gnulib', repo: g.dir }] });
-    expect(unshipped.findings.find((x) => x.path === 'lib/tab.h')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { source: 'lib/tab.gperf', sourceCopy: { file: 'lib/tab.gperf' } } });
+    // a banner naming gperf by a full path is not run (argv[0] is in the output); the input would have been the pinned file
+    expect(unshipped.findings.find((x) => x.path === 'lib/tab.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'banner-unsupported', tool: 'gperf' } } });
+    const unshippedPlain = await verify({ tarball: tarball('gperf3', { 'lib/tab.gperf': null }), repo: offline.dir, cacheDir: join(root, 'c15'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(unshippedPlain.findings.find((x) => x.path === 'lib/tab.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'input-unavailable', tool: 'gperf', fragment: 'lib/tab.gperf' } } });
     const tampered = await verify({ tarball: tarball('gperf2', { 'lib/tab.gperf': `${TAB_GPERF}evil\n` }), repo: offline.dir, cacheDir: join(root, 'c14'), submodules: [{ name: 'gnulib', repo: g.dir }] });
     expect(tampered.findings.find((x) => x.path === 'lib/tab.gperf')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
     expect(tampered.findings.find((x) => x.path === 'lib/tab.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
