@@ -651,18 +651,42 @@ export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?
   const base = pinned.source.slice(0, pinned.source.length - (pinned.file.length - 4));
   if (!path.startsWith(base)) return undefined;
   const rel = path.slice(base.length);
-  const mk = parseMakefile(module.section);
+  const fragment = `${sub.name}@${sub.commit.slice(0, 12)}:${module.path}`;
+  const read = gperfModuleEdits(module.section, rel, path);
+  if (!read) return undefined;
+  return 'edits' in read ? { fragment, command: read.command, edits: read.edits } : { fragment, command: read.refused };
+}
+
+/**
+ * A gnulib module's `Makefile.am:` section read for the rule writing `rel` (a path in the gnulib lib/ directory's
+ * terms; `path` the output's repository path): one recipe command running `$(GPERF)`, its edits (gperfChainEdits).
+ */
+export function gperfModuleEdits(section: string, rel: string, path: string): { command: string; edits: ToolPostEdit[] } | { refused: string } | undefined {
+  const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
+  const mk = parseMakefile(section);
   for (const rule of mk.rules) {
     const m = matchTarget(rule.targets, rule.prerequisites, rel, mk.vars, '');
     if (!m) continue;
-    const fragment = `${sub.name}@${sub.commit.slice(0, 12)}:${module.path}`;
-    const cmds = rule.recipe.map(recipeJoined).map((l) => automatic(l, m.target, m.prereqs, mk.vars, '').trim()).filter((c) => c !== '');
-    const raw = rule.recipe.map(recipeJoined).join(' ; ').replace(/\s+/g, ' ').slice(0, 300);
-    if (cmds.length !== 1 || !gperf.program.test(stripPrefix(rule.recipe.map(recipeJoined)[0]!.trim()).split(/\s+/)[0] ?? '')) return { fragment, command: raw.slice(0, 200) };
+    const lines = rule.recipe.map(recipeJoined);
+    const raw = lines.join(' ; ').replace(/\s+/g, ' ').slice(0, 300);
+    const cmds = lines.map((l) => automatic(l, m.target, m.prereqs, mk.vars, '').trim()).filter((c) => c !== '');
+    if (cmds.length !== 1 || !gperf.program.test(stripPrefix(lines[0]!.trim()).split(/\s+/)[0] ?? '')) return { refused: raw.slice(0, 200) };
     const edits = gperfChainEdits(cmds[0]!, m.target, path);
-    return edits ? { fragment, command: raw, edits } : { fragment, command: raw.slice(0, 200) };
+    return edits ? { command: raw, edits } : { refused: raw.slice(0, 200) };
   }
   return undefined;
+}
+
+/** A gnulib module file's sections (Files:, Depends-on:, Makefile.am: …): name → its lines. */
+export function gnulibModuleSections(text: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  let name = '';
+  for (const line of text.split('\n')) {
+    const h = /^([A-Za-z][\w.-]*):\s*$/.exec(line);
+    if (h) name = h[1]!;
+    else if (name) sections.set(name, (sections.get(name) ?? '') + line + '\n');
+  }
+  return sections;
 }
 
 const gperfModules = new WeakMap<object, Promise<Map<string, { path: string; section: string }>>>();
@@ -675,14 +699,7 @@ function gnulibGperfModules(sub: NonNullable<ClassifyContext['submodules']>[numb
       for (const path of [...sub.files.keys()].filter((f) => /^modules\/.+$/.test(f) && !f.endsWith('~')).sort()) {
         const buf = await sub.read(path);
         if (!buf || buf.length > MAX_FRAGMENT_BYTES || !buf.includes('.gperf')) continue;
-        const text = buf.toString('utf8');
-        const sections = new Map<string, string>();
-        let name = '';
-        for (const line of text.split('\n')) {
-          const h = /^([A-Za-z][\w-]*):\s*$/.exec(line);
-          if (h) name = h[1]!;
-          else if (name) sections.set(name, (sections.get(name) ?? '') + line + '\n');
-        }
+        const sections = gnulibModuleSections(buf.toString('utf8'));
         const section = sections.get('Makefile.am');
         if (!section) continue;
         for (const f of (sections.get('Files') ?? '').split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.gperf'))) if (!out.has(f)) out.set(f, { path, section });

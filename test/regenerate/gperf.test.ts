@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import type { Finding } from '../../src/core/findings.js';
-import { applyPostEdit, gnulibPathStrip, gperfBannerCommand, gperfChainEdits } from '../../src/regenerate/generators.js';
+import { applyPostEdit, gnulibModuleSections, gnulibPathStrip, gperfBannerCommand, gperfChainEdits, gperfModuleEdits } from '../../src/regenerate/generators.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
@@ -131,6 +131,16 @@ describe("gperf's banner command line", () => {
     expect(gperfChainEdits(run.replace('rm -f ./unictype/categ_byname.h-t1', 'sh ./fix.sh'), 'unictype/categ_byname.h', 'x')).toBeUndefined();
     expect(gperfChainEdits(run.replace(/ && mv .*$/, ''), 'unictype/categ_byname.h', 'x')).toBeUndefined();
     expect(gperfChainEdits('gperf -m 10 ./x.gperf > ./x.h-t && mv ./x.h-t ./x.h', 'x.h', 'x.h')).toEqual([]);
+  });
+  it("reads a gnulib module file's Makefile.am: section (its header has a dot) for the output's rule", () => {
+    const mod = `Description:\nA table.\n\nFiles:\nlib/uni/tab.gperf\n\nDepends-on:\ngperf\n\nMakefile.am:\nif X\nlib_SOURCES += uni/tab.c\nendif\n\n$(srcdir)/uni/tab.h: $(srcdir)/uni/tab.gperf\n\t$(V_GPERF)$(GPERF) -m 1 $(srcdir)/uni/tab.gperf > $(srcdir)/uni/tab.h-t1 \\\n\t&& sed -e 's/^const/static const/' \\\n\t       < $(srcdir)/uni/tab.h-t1 > $(srcdir)/uni/tab.h-t2 \\\n\t&& rm -f $(srcdir)/uni/tab.h-t1 \\\n\t&& mv $(srcdir)/uni/tab.h-t2 $(srcdir)/uni/tab.h\nBUILT_SOURCES += uni/tab.h\n\nInclude:\n"uninorm.h"\n`;
+    const sections = gnulibModuleSections(mod);
+    expect(sections.get('Files')).toContain('lib/uni/tab.gperf');
+    const read = gperfModuleEdits(sections.get('Makefile.am')!, 'uni/tab.h', 'gl/uni/tab.h');
+    expect(read && 'edits' in read && read.edits.map((e) => [e.from, e.to, e.anchored, e.file])).toEqual([['const', 'static const', true, 'gl/uni/tab.h']]);
+    expect(gperfModuleEdits(sections.get('Makefile.am')!, 'uni/other.h', 'gl/uni/other.h')).toBeUndefined();
+    // a recipe running something else after gperf: refused, named
+    expect(gperfModuleEdits(sections.get('Makefile.am')!.replace('&& rm -f', '&& ./fix.sh'), 'uni/tab.h', 'gl/uni/tab.h')).toHaveProperty('refused');
   });
   it('an anchored sed edit touches only lines beginning with the text', () => {
     expect(applyPostEdit('const struct a *\nx const struct a *', { command: '', file: '', from: 'const struct a *', to: 'static const struct a *', global: false, anchored: true })).toBe('static const struct a *\nx const struct a *');
