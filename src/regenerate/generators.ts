@@ -773,14 +773,25 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
     cwd: cmd.cwd,
     postEdits: edits.map((x) => x.command),
   };
-  if (otherVersion) {
-    const banner = /^(\/\* [\w+-]+ code produced by gperf version )(\d+(?:\.\d+)+)( \*\/\n)/;
-    const m = banner.exec(regenerated);
-    const relabelled = m && m[2] === have ? Buffer.from(regenerated.replace(banner, `$1${wanted}$3`), 'latin1') : undefined;
-    if (relabelled?.equals(shipped)) return { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, bannerVersion: wanted, outputs: [f.path] }), ...shape(f) } as Finding;
-    return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
+  // The rule's edits applied, or gperf's output as it is (a shipped file gperf wrote without the rule's edit: gettext
+  // 0.23.1's iconv_open-*.h keep `./` that newer gnulib's path sed drops) — either is exactly what gperf makes of the input.
+  const raw = got.toString('latin1');
+  const banner = /^(\/\* [\w+-]+ code produced by gperf version )(\d+(?:\.\d+)+)( \*\/\n)/;
+  const relabel = (t: string): string | undefined => {
+    if (!otherVersion) return t;
+    const m = banner.exec(t);
+    return m && m[2] === have ? t.replace(banner, `$1${wanted}$3`) : undefined;
+  };
+  const shippedText = shipped.toString('latin1');
+  for (const [candidate, applied] of [[regenerated, edits], [raw, []]] as const) {
+    if (applied === edits || edits.length) {
+      if (relabel(candidate) === shippedText) {
+        return { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, postEdits: applied.map((x) => x.command), ...(otherVersion ? { bannerVersion: wanted } : {}), outputs: [f.path] }), ...shape(f) } as Finding;
+      }
+    }
   }
-  if (regen.equals(shipped)) return { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, outputs: [f.path] }), ...shape(f) } as Finding;
+  // another version writes other code: not proved (never a mismatch)
+  if (otherVersion) return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
   const added = addedLines(regenerated, text);
   const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
   const diff = contentDiff(f.path, regen, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });

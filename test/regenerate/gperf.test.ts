@@ -6,8 +6,8 @@
  * (gnutls' `$(GPERF) --global-table -t $^ > $@-tmp && sed 's/^const struct X/static const struct X/'
  * <$@-tmp >$@ && rm -f $@-tmp`, shortened), and the result is byte-compared.
  * The release tarball (GNU tar) ships what the real gperf made from the tracked inputs, as the maintainer's build
- * did. Needs gperf (scripts/install-system-deps.sh). Tampered twins — one line added, a table entry changed, the
- * rule's sed left out — are GENERATED_TOOL_MISMATCH (high; critical with a construct); another gperf version, a
+ * did. Needs gperf (scripts/install-system-deps.sh). Tampered twins — one line added, a table entry changed, another
+ * edit than the rule's — are GENERATED_TOOL_MISMATCH (high; critical with a construct); another gperf version, a
  * banner naming --output-file or an absolute input, regeneration off: TARBALL_ONLY_UNEXPLAINED (high) saying why.
  */
 import { execFileSync } from 'node:child_process';
@@ -184,11 +184,18 @@ describe('gperf outputs proved by the system gperf in the sandbox', () => {
     expect(r.verdict).toBe('different');
   }, 240_000);
 
-  it("the rule's sed left out of the shipped file: a mismatch", async () => {
+  it("gperf's output shipped without the rule's sed edit is gperf's output all the same: proved with no edit; anything else added is not", async () => {
     const unedited = made['lib/kw.h']!.replace('\nstatic const struct kw_st *\n', '\nconst struct kw_st *\n');
     expect(unedited).not.toBe(made['lib/kw.h']);
     const { at } = await findingsOf(release({ 'lib/kw.h': unedited }));
-    expect(at('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high' });
+    expect(at('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_PROVED', evidence: { tool: 'gperf', postEdits: [] } });
+    // another edit than the rule's: the diff is against the rule's output
+    const other = made['lib/kw.h']!.replace('\nstatic const struct kw_st *\n', '\nextern const struct kw_st *\n');
+    const { at: at2 } = await findingsOf(release({ 'lib/kw.h': other }));
+    const f = at2('lib/kw.h');
+    expect(f).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { differingLines: 1 } });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain('-static const struct kw_st *');
   }, 240_000);
 
   it('another gperf version named: proved only when identical but for that version number; a banner that is not run: high', async () => {
