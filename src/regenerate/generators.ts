@@ -375,7 +375,8 @@ function readRule(tool: GeneratorTool, r: FoundRule, ctx: ClassifyContext): Tool
   return { tool, fragment: r.fragment, cwd: dir, args, ruleCommand: main.raw.replace(/\s+/g, ' ').slice(0, 300), input: inputs[0], outputs, postEdits };
 }
 
-function readRegular(full: string): Buffer | undefined {
+/** A regular file's bytes (never through a symlink), up to 16 MiB; undefined otherwise. Also the parsers' pass's reader. */
+export function readRegular(full: string): Buffer | undefined {
   try {
     const st = lstatSync(full);
     return st.isFile() && st.size <= MAX_BYTES ? readFileSync(full) : undefined;

@@ -22,7 +22,7 @@
  * Nothing here decides severities: the post pass turns each comparison into a finding through the registry.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseOf, dirOf } from '../classify/paths.js';
@@ -33,7 +33,7 @@ import type { Finding, ParserNormalisation, ParserTool, ParserUnproved } from '.
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
-import { applyPostEdit, generatorRuleEdits } from './generators.js';
+import { applyPostEdit, generatorRuleEdits, readRegular } from './generators.js';
 import type { ToolPostEdit } from '../core/findings.js';
 
 export const PARSER_TOOLS: readonly ParserTool[] = ['bison', 'flex', 'byacc'];
@@ -272,15 +272,6 @@ function ruleFiles(grammar: string, gitPaths: ReadonlySet<string>): string[] {
     if (/^(Makefile(\.am)?|GNUmakefile|makefile|CMakeLists\.txt|meson\.build)$/.test(b) || /\.(mk|am|cmake)$/.test(b)) out.push(p);
   }
   return out.sort();
-}
-
-function readRegular(full: string): Buffer | undefined {
-  try {
-    const st = lstatSync(full);
-    return st.isFile() && st.size <= MAX_BYTES ? readFileSync(full) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The output file a grammar names for itself (flex's `%option outfile="X"`, bison's `%output "X"`), which wins over -o. */

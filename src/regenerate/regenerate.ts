@@ -57,7 +57,7 @@ import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
 import { configureLike, emptyReport, nothingToRegenerate } from './applicable.js';
-import { srcdirAclocalRule, srcdirIncludes, type SrcdirAclocalRule } from './srcdir-includes.js';
+import { plainRecipeLines, srcdirAclocalRule, srcdirIncludes, type SrcdirAclocalRule } from './srcdir-includes.js';
 import type { GeneratorStep } from '../core/findings.js';
 import type { AutoconfOnly, Normalisation, NotReplayed, ProcedureStep, RegenCause, RegenSkip } from '../core/regeneration.js';
 import { regenCauseText } from '../core/wording.js';
@@ -239,32 +239,17 @@ function readOutput(root: string, rel: string): Buffer | undefined {
  * `configure.sh config.h.in: configure.ac aclocal.m4` rule. Undefined when no such rule is tracked.
  */
 export function autoconfOutputRule(name: string, makefiles: readonly { path: string; text: string }[]): { rule: string; line: number } | undefined {
-  for (const { path, text } of makefiles) {
-    let targets: string[] = [];
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (!l.startsWith('\t')) {
-        const m = /^([^\t#=:][^=:]*?)\s*::?(?!=)/.exec(l);
-        if (m) targets = m[1]!.trim().split(/\s+/);
-        else if (l.trim() !== '' && !l.startsWith('#')) targets = [];
-        continue;
-      }
-      if (!targets.includes(name)) continue;
-      const cmd = l.replace(/^\t[@+-]*\s*/, '');
-      if (/[;&|`$<>()\\'"]/.test(cmd)) continue;
-      const words = cmd.trim().split(/\s+/);
-      if (words[0] !== 'autoconf') continue;
-      let out: string | undefined;
-      for (let k = 1; k < words.length; k++) {
-        const w = words[k]!;
-        if (w === '-o' || w === '--output') out = words[++k];
-        else if (w.startsWith('--output=')) out = w.slice(9);
-        else if (w.startsWith('-o') && w.length > 2) out = w.slice(2);
-        else if (!w.startsWith('-')) out = undefined; // an input file other than configure.ac: not this rule's shape
-      }
-      if (out === name) return { rule: path, line: i + 1 };
+  for (const { path, line, words } of plainRecipeLines(name, makefiles)) {
+    if (words[0] !== 'autoconf') continue;
+    let out: string | undefined;
+    for (let k = 1; k < words.length; k++) {
+      const w = words[k]!;
+      if (w === '-o' || w === '--output') out = words[++k];
+      else if (w.startsWith('--output=')) out = w.slice(9);
+      else if (w.startsWith('-o') && w.length > 2) out = w.slice(2);
+      else if (!w.startsWith('-')) out = undefined; // an input file other than configure.ac: not this rule's shape
     }
+    if (out === name) return { rule: path, line };
   }
   return undefined;
 }

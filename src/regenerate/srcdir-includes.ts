@@ -21,8 +21,16 @@ export interface SrcdirAclocalRule {
 
 const SRCDIR = /\$\(srcdir\)|\$\{srcdir\}|@srcdir@/g;
 
-/** The tracked rule for target aclocal.m4 whose recipe runs `aclocal` with `-I $(srcdir)/DIR` options; undefined without one. */
-export function srcdirAclocalRule(makefiles: readonly { path: string; text: string }[]): SrcdirAclocalRule | undefined {
+/**
+ * The plain recipe lines of the rules for `target` in tracked makefiles, in file order: each line's makefile, its
+ * 1-based line number and the command with the tab and `@`/`-`/`+` prefixes removed — only lines without a shell
+ * operator, variable, quote or backslash (`[;&|\`$<>()\\'"]`), after `prepare` (e.g. $(srcdir) replaced by a marker).
+ */
+export function* plainRecipeLines(
+  target: string,
+  makefiles: readonly { path: string; text: string }[],
+  prepare: (cmd: string) => string = (c) => c,
+): Generator<{ path: string; line: number; words: string[] }> {
   for (const { path, text } of makefiles) {
     let targets: string[] = [];
     const lines = text.split('\n');
@@ -34,20 +42,26 @@ export function srcdirAclocalRule(makefiles: readonly { path: string; text: stri
         else if (l.trim() !== '' && !l.startsWith('#')) targets = [];
         continue;
       }
-      if (!targets.includes('aclocal.m4')) continue;
-      const cmd = l.replace(/^\t[@+-]*\s*/, '').replace(SRCDIR, '\u0001');
+      if (!targets.includes(target)) continue;
+      const cmd = prepare(l.replace(/^\t[@+-]*\s*/, ''));
       if (/[;&|`$<>()\\'"]/.test(cmd)) continue;
-      const words = cmd.trim().split(/\s+/);
-      if (words[0] !== 'aclocal') continue;
-      const dirs: string[] = [];
-      for (let k = 1; k < words.length; k++) {
-        const w = words[k]!;
-        const arg = w === '-I' ? words[++k] : w.startsWith('-I') ? w.slice(2) : undefined;
-        const m = arg !== undefined ? /^\u0001\/([A-Za-z0-9_.-]+)\/?$/.exec(arg) : null;
-        if (m && m[1] !== '..' && m[1] !== '.') dirs.push(m[1]!);
-      }
-      if (dirs.length) return { rule: path, line: i + 1, dirs };
+      yield { path, line: i + 1, words: cmd.trim().split(/\s+/) };
     }
+  }
+}
+
+/** The tracked rule for target aclocal.m4 whose recipe runs `aclocal` with `-I $(srcdir)/DIR` options; undefined without one. */
+export function srcdirAclocalRule(makefiles: readonly { path: string; text: string }[]): SrcdirAclocalRule | undefined {
+  for (const { path, line, words } of plainRecipeLines('aclocal.m4', makefiles, (c) => c.replace(SRCDIR, '\u0001'))) {
+    if (words[0] !== 'aclocal') continue;
+    const dirs: string[] = [];
+    for (let k = 1; k < words.length; k++) {
+      const w = words[k]!;
+      const arg = w === '-I' ? words[++k] : w.startsWith('-I') ? w.slice(2) : undefined;
+      const m = arg !== undefined ? /^\u0001\/([A-Za-z0-9_.-]+)\/?$/.exec(arg) : null;
+      if (m && m[1] !== '..' && m[1] !== '.') dirs.push(m[1]!);
+    }
+    if (dirs.length) return { rule: path, line, dirs };
   }
   return undefined;
 }
