@@ -134,7 +134,11 @@ const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.am)?)$/.test(
 /** Plain data in a command word: no quotes left, no `$`, backquote, glob, redirection or other shell meaning. */
 const PLAIN = /^[\w.,/+:=@%-]+$/;
 
-/** The shell words of one command, all literal text (quotes removed); undefined for operators, `$`, substitutions, globs. */
+/**
+ * The shell words of one command, all literal text (quotes removed); undefined for operators, `$` and substitutions.
+ * Unlike makeinfo's shellWords it keeps backslashes and unquoted glob characters as written: the words become an argv
+ * run without a shell, so a glob is never expanded (a tool given `*.asn` finds no such file: not proved, never a proof).
+ */
 export function plainWords(cmd: string): string[] | undefined {
   const toks = tryShellTokens(cmd);
   if (!toks) return undefined;
