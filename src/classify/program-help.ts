@@ -186,13 +186,89 @@ export function configureValues(ac: string): Set<string> {
   return out;
 }
 
-/** The tracked rule running `--help` that writes `path`, and the C sources of its prerequisites' directories. */
+/**
+ * What gnulib's version-etc module prints for `emit_bug_reporting_address ()` (lib/version-etc.c, read from
+ * the gnulib copies of libtasn1 4.19.0 and libidn2 2.3.3): the bug address (PACKAGE_BUGREPORT), the home page
+ * (PACKAGE_NAME, PACKAGE_URL) and the fixed gethelp page. Only these three lines, and only for a program whose
+ * tracked sources call the function; each conversion still takes a configure.ac value (see gnuValues).
+ */
+export const VERSION_ETC_LINES = ['Report bugs to: %s', '%s home page: <%s>', 'General help using GNU software: <%s>'] as const;
+
+/**
+ * The values version-etc's lines print that configure.ac does not spell out: autoconf's PACKAGE_URL (AC_INIT's
+ * fifth argument or, for a package named "GNU …", `https://www.gnu.org/software/TARNAME/` — TARNAME the fourth
+ * argument or the name without "GNU ", lower-cased, other characters than letters, digits, `_` and `-` as `-`;
+ * autoconf before 2.70 wrote `http://`) and the gethelp page.
+ */
+export function gnuValues(ac: string): Set<string> {
+  const out = new Set(['https://www.gnu.org/gethelp/', 'http://www.gnu.org/gethelp/']);
+  const at = ac.search(/\bAC_INIT\(/);
+  if (at < 0) return out;
+  const args: string[] = [];
+  let depth = 0;
+  let cur = '';
+  let quote = 0;
+  for (let i = ac.indexOf('(', at); i < ac.length; i++) {
+    const ch = ac[i]!;
+    if (ch === '[') quote++;
+    else if (ch === ']') quote--;
+    if (quote === 0 && ch === '(') {
+      if (depth++ === 0) continue;
+    } else if (quote === 0 && ch === ')') {
+      if (--depth === 0) {
+        args.push(cur);
+        break;
+      }
+    } else if (quote === 0 && depth === 1 && ch === ',') {
+      args.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  const plain = (a: string | undefined) => {
+    const m = a === undefined ? null : /^\s*\[([^\][$`]*)\]\s*$/.exec(a);
+    return m ? m[1]! : undefined;
+  };
+  const url = plain(args[4]);
+  if (url) out.add(url);
+  const name = plain(args[0]);
+  if (url === undefined && name && /^GNU /.test(name)) {
+    const tar = plain(args[3]) ?? name.slice(4).toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+    out.add(`https://www.gnu.org/software/${tar}/`).add(`http://www.gnu.org/software/${tar}/`);
+  }
+  return out;
+}
+
+/**
+ * The program a recipe line runs with `--help` (`$(top_builddir)/src/idn2$(EXEEXT) --help | $(GREP) …`), as a
+ * path from the top: `$(top_builddir)/`/`$(top_srcdir)/` name the top, a bare or `$(builddir)/` path the rule's
+ * directory. Undefined when the word is anything else (a variable, a substitution, an absolute path).
+ */
+export function recipeProgram(line: string, dir: string): string | undefined {
+  const m = /(?:^|[\s;&|(])((?:\$\((?:top_)?(?:src|build)dir\)\/)?[\w./-]+?)(?:\$\(EXEEXT\))?\s+--help\b/.exec(line.replace(/^\$\(AM_V_\w+\)/, ' '));
+  if (!m) return undefined;
+  const word = m[1]!;
+  const top = /^\$\(top_(?:src|build)dir\)\//.exec(word);
+  const rest = word.replace(/^\$\((?:top_)?(?:src|build)dir\)\//, '').replace(/^(?:\.\/)+/, '');
+  if (rest.startsWith('/') || rest.split('/').some((s) => s === '..' || s === '.' || s === '')) return undefined;
+  return top || !dir ? rest : `${dir}/${rest}`;
+}
+
+/**
+ * The tracked rule running `--help` that writes `path`, and the C sources of the program's directory: the
+ * program is an untracked prerequisite (bison's `doc/bison.help: src/bison$(EXEEXT)`) or, when the
+ * prerequisites name only sources, the word the recipe runs with `--help` (libtasn1's
+ * `asn1Coding-help.texi: $(top_srcdir)/src/asn1Coding.c` whose recipe runs `$(top_builddir)/src/asn1Coding$(EXEEXT) --help`).
+ */
 export async function helpRule(path: string, ctx: ClassifyContext): Promise<{ fragment: string; programs: string[]; sources: string[] } | undefined> {
   for (const rule of await rulesFor(path, ctx)) {
     if (!rule.recipe.some((l) => /\s--help\b/.test(l))) continue;
-    const programs = rule.prerequisites
+    let programs = rule.prerequisites
       .map((p) => p.replace(/\$\(EXEEXT\)$/, '').replace(/^\$\((?:top_)?(?:src|build)dir\)\//, ''))
       .filter((p) => /^[\w./-]+$/.test(p) && !ctx.gitPaths.has(p));
+    if (programs.length === 0)
+      programs = [...new Set(rule.recipe.map((l) => recipeProgram(l, rule.dir)).filter((p): p is string => p !== undefined && !ctx.gitPaths.has(p)))];
     if (programs.length === 0) continue;
     const byDir = pathsBy('dir', ctx.gitPaths);
     const sources = [...new Set(programs.map(dirOf))].flatMap((d) => (byDir.get(d) ?? []).filter((p) => C_SOURCE.test(p))).sort().slice(0, MAX_SOURCES);
@@ -211,7 +287,12 @@ export async function tracedHelp(path: string, ctx: ClassifyContext): Promise<{ 
   if (!rule) return undefined;
   let c = '';
   for (const p of rule.sources) c += `${(await ctx.content.git(p))?.toString('latin1') ?? ''}\n`;
-  const values = new Set([...configureValues((await ctx.content.git('configure.ac'))?.toString('latin1') ?? ''), ...rule.programs.map(baseOf)]);
+  const ac = (await ctx.content.git('configure.ac'))?.toString('latin1') ?? '';
+  const values = new Set([...configureValues(ac), ...rule.programs.map(baseOf)]);
+  if (/\bemit_bug_reporting_address\s*\(\s*\)/.test(c)) {
+    c += `;\n${VERSION_ETC_LINES.map((l) => `"${l}\\n"`).join(";\n")};\n`;
+    for (const v of gnuValues(ac)) values.add(v);
+  }
   if (ctx.revision.version) values.add(ctx.revision.version);
   const trace = traceHelp(text, { c, values });
   return trace ? { rule, trace } : undefined;

