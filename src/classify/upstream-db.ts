@@ -8,7 +8,7 @@
  * machine (/usr/share/aclocal*, automake, libtool, gettext) form an extra source, 'local-system', of lower
  * trust: they are matched by exact blob id only and reported as such.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
@@ -269,11 +269,55 @@ export function readLocalSystemFiles(dirs: readonly string[] = LOCAL_DIRS): { pa
   return out;
 }
 
+/**
+ * Supplementary versions derived by their own scripts, for files the main database's sources do not make:
+ * X.org's xorg-macros.m4, which util-macros' configure writes from two templates
+ * (scripts/derive-xorg-macros.mjs). Same schema as the main file, with its line data inside.
+ */
+export const EXTRA_URL = new URL('../../data/upstream-extra.json.gz', import.meta.url);
+
+/**
+ * The main database with a supplementary one's names added (their projects appended to the sources). A name
+ * the main database has keeps only its own versions: a supplementary file adds files, never versions of
+ * the main sources' files. Returns the merged database (without line data) and the supplement's line data.
+ */
+export function mergeRawDbs(base: RawUpstreamDb, extra: RawUpstreamDb): { raw: RawUpstreamDb; lines?: RawLinesDb } {
+  if (extra.schemaVersion !== 1 || typeof extra.files !== 'object')
+    throw new DistdiffError('config', 'supplementary upstream database', `unsupported schema ${String(extra.schemaVersion)}`, 'rederive it with its script (scripts/derive-xorg-macros.mjs)');
+  const offset = base.sources.length;
+  const files: Record<string, RawFile> = { ...base.files };
+  const lines: RawLinesDb | undefined = extra.lines ? { ...extra.lines, files: {} } : undefined;
+  for (const [name, f] of Object.entries(extra.files)) {
+    if (files[name]) continue;
+    files[name] = { maxSerial: f.maxSerial, v: f.v.map((r) => [r[0], r[1], r[2] + offset, ...r.slice(3)] as RawVersion) };
+    const l = extra.lines?.files[name];
+    if (l && lines) lines.files[name] = l;
+  }
+  const { lines: _baseLines, ...rest } = base;
+  void _baseLines;
+  return { raw: { ...rest, sources: [...base.sources, ...extra.sources], files }, ...(lines ? { lines } : {}) };
+}
+
 let cached: UpstreamDb | undefined;
 
-/** The bundled database plus this machine's local copies, loaded once on first use. */
+/** The bundled database (and its supplement, when present) plus this machine's local copies, loaded once on first use. */
 export function upstreamDb(): UpstreamDb {
-  cached ??= new UpstreamDb(readUpstreamDb(), readLocalSystemFiles(), bundledLinesDb);
+  if (cached) return cached;
+  const base = readUpstreamDb();
+  const extra = existsSync(EXTRA_URL) ? readUpstreamDb(EXTRA_URL) : undefined;
+  if (!extra) {
+    cached = new UpstreamDb(base, readLocalSystemFiles(), bundledLinesDb);
+    return cached;
+  }
+  const { raw, lines } = mergeRawDbs(base, extra);
+  let merged: LinesDb | null | undefined;
+  const provider = (): LinesDb | null => {
+    if (merged !== undefined) return merged;
+    const own = bundledLinesDb();
+    merged = lines ? (own ? own.withFiles(lines) : new LinesDb(lines)) : own;
+    return merged;
+  };
+  cached = new UpstreamDb(raw, readLocalSystemFiles(), provider);
   return cached;
 }
 

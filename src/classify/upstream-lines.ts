@@ -194,6 +194,16 @@ export class LinesDb {
     return m;
   }
 
+  /**
+   * This line data with another's names added (a supplementary database's, data/upstream-extra.json.gz): a
+   * name this data already has keeps its own versions.
+   */
+  withFiles(extra: RawLinesDb): LinesDb {
+    const files = { ...this.raw.files };
+    for (const [name, f] of Object.entries(extra.files)) files[name] ??= f;
+    return new LinesDb({ ...this.raw, files });
+  }
+
   has(name: string, blob: string): boolean {
     return this.versionsOf(name)?.has(blob.slice(0, BLOB_KEY_HEX)) ?? false;
   }
