@@ -153,7 +153,7 @@ const VARIANTS = [
   ['html-script', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'], ['js-fetch', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['man-comment', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'], ['html-comment', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'],
   ['help-line', 'bison-3.8.2', 1, 'doc/bison.help', 'high'], ['gpgme-line', 'wget-1.21.3', 1, 'aclocal.m4', 'high'],
   ['gtkdoc-make', 'harfbuzz-6.0.0', 1, 'gtk-doc.make', 'critical'], ['devhelp-link', 'harfbuzz-6.0.0', 1, 'docs/html/harfbuzz.devhelp2', 'high'],
-  ['configure-largefile', 'harfbuzz-6.0.0', 1, 'configure', 'high'], ['aclocal-hunk-line', 'libxslt-1.1.35', 1, 'aclocal.m4', 'high'],
+  ['configure-largefile', 'harfbuzz-6.0.0', 1, 'configure', 'high'], ['aclocal-hunk-line', 'libxslt-1.1.35', 1, 'aclocal.m4', 'high'], ['xorg-macros-line', 'libxext-1.3.4', 1, 'aclocal.m4', 'high'],
   ['ggo-line', 'libidn2-2.3.3', 1, 'src/idn2_cmd.c', 'high'], ['asn1-line', 'p11-kit-0.25.5', 1, 'common/pkix.asn.h', 'high'],
   ['gperf-line', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'critical'],
   ['cpan-prereq', 'perl-moo-2.005005', 1, 'META.json', 'high'], ['cpan-code', 'perl-try-tiny-0.31', 1, 'lib/Try/Tiny.pm', 'critical'], ['esm-code', 'npm-nanoid-3.3.7', 1, 'index.js', 'high'],
