@@ -199,3 +199,44 @@ export function dualManifestProblem(git: Record<string, unknown>, tar: Record<st
   }
   return undefined;
 }
+
+/**
+ * The fields clean-publish removes from the published package.json: the union of its exception/ignore-fields.js
+ * over its releases 2.0.0–7.1.0 (shashkovdanil/clean-publish; each release removes a subset of these), all tool
+ * configuration npm and Node do not act on.
+ */
+const CLEAN_PUBLISH_FIELDS = new Set([
+  'babel', 'browserslist', 'c8', 'clean-publish', 'commitlint', 'devDependencies', 'eslintConfig', 'eslintIgnore', 'husky', 'jest',
+  'lint-staged', 'nano-staged', 'pnpm', 'pre-commit', 'prettier', 'pwmetrics', 'remarkConfig', 'renovate', 'resolutions', 'sharec',
+  'simple-git-hooks', 'simple-pre-commit', 'size-limit', 'typeCoverage', 'yaspeller',
+]);
+/** The scripts clean-publish keeps (exception/npm-scripts.js, union over the same releases; `prepare` since 7.x). */
+const CLEAN_PUBLISH_SCRIPTS = new Set(['postinstall', 'postpack', 'postpublish', 'postversion', 'prepare', 'prepublish', 'publish', 'uninstall', 'version']);
+
+const emptyContainer = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.keys(v).length === 0;
+
+/**
+ * The problem with the published package.json as clean-publish alone makes it from git's, or undefined: every field
+ * kept as in git but those clean-publish removes (CLEAN_PUBLISH_FIELDS, the `fields` its `clean-publish` config in
+ * git's package.json names, a field left an empty object), `scripts` cut to the lifecycle scripts it keeps with git's
+ * commands; nothing added, nothing rewritten.
+ */
+export function cleanPublishProblem(git: Record<string, unknown>, tar: Record<string, unknown>): string | undefined {
+  const cfg = git['clean-publish'];
+  const extra = new Set(cfg && typeof cfg === 'object' && Array.isArray((cfg as { fields?: unknown }).fields) ? ((cfg as { fields: unknown[] }).fields.filter((f) => typeof f === 'string') as string[]) : []);
+  for (const key of new Set([...Object.keys(git), ...Object.keys(tar)])) {
+    const g = git[key];
+    const t = tar[key];
+    if (JSON.stringify(g) === JSON.stringify(t)) continue;
+    if (g === undefined) return key; // added
+    if (key === 'scripts' && !extra.has(key)) {
+      if (t === undefined) continue; // every script removed
+      if (typeof t !== 'object' || t === null || Array.isArray(t) || typeof g !== 'object' || g === null) return key;
+      for (const [name, cmd] of Object.entries(t)) if (!CLEAN_PUBLISH_SCRIPTS.has(name) || (g as Record<string, unknown>)[name] !== cmd) return `scripts.${name}`;
+      continue;
+    }
+    if (t === undefined && (CLEAN_PUBLISH_FIELDS.has(key) || extra.has(key) || emptyContainer(g))) continue;
+    return key;
+  }
+  return undefined;
+}

@@ -17,7 +17,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
 import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
-import { directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
+import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -132,6 +132,10 @@ async function manifestFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
     const target = (p: string) =>
       ctx.tarballPaths.has(p) && (ctx.gitPaths.has(p) || /(?:^|\/)package\.json$/.test(p) || [/\.cjs$/, /\.d\.cts$/].some((re) => re.test(p) && ctx.gitPaths.has(p.replace(re, (m) => m.replace('c', '')))));
     if (dualManifestProblem(git, tar, target) === undefined) return makeFinding('NPM_MANIFEST_REWRITE', diff.path, { rewrites: c.changed.map((field) => ({ field, kind: 'dual-publish' as const })) });
+  }
+  if (c.changed.length > 0 && isObj(git.devDependencies) && 'clean-publish' in git.devDependencies && cleanPublishProblem(git, tar) === undefined) {
+    // clean-publish alone (picocolors 1.0.0): only fields dropped, never a field added or rewritten
+    return makeFinding('NPM_MANIFEST_REWRITE', diff.path, { rewrites: c.changed.map((field) => ({ field, kind: 'clean-publish' as const })) });
   }
   if (c.changed.length > 0) return makeFinding('NPM_MANIFEST_CHANGED', diff.path, { fields: c.changed });
   const rewrites = c.rewrites.length > 0 ? c.rewrites : [{ field: '(whole file)', kind: 'formatting' as const }];
@@ -481,8 +485,50 @@ async function dualPublishFinding(diff: PathDiff, ctx: ClassifyContext): Promise
   return undefined;
 }
 
+/** A package.json's script that runs `tshy` as a command (`"prepare": "tshy"`, `"build": "tshy && …"`). */
+const RUNS_TSHY = /(?:^|[;&|(]\s*|&&\s*)(?:npx\s+)?tshy(?:\s|$|[;&|)])/;
+
+/**
+ * The dialect a tshy build writes into dist/NAME, from git's package.json: 'commonjs' for dist/commonjs and each
+ * `tshy.commonjsDialects` name, 'module' for dist/esm and each `tshy.esmDialects` name (tshy's `dialects`, default
+ * both, restricts the two standard ones); undefined when the package is not built by tshy or NAME is no dialect.
+ */
+export function tshyDialect(git: Obj, name: string): 'commonjs' | 'module' | undefined {
+  const deps = [git.devDependencies, git.dependencies].some((d) => isObj(d) && 'tshy' in d);
+  const scripts = isObj(git.scripts) ? Object.values(git.scripts) : [];
+  if (!deps || !scripts.some((s) => typeof s === 'string' && RUNS_TSHY.test(s))) return undefined;
+  const cfg = isObj(git.tshy) ? git.tshy : {};
+  const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const dialects = cfg.dialects === undefined ? ['commonjs', 'esm'] : names(cfg.dialects);
+  if ((name === 'commonjs' && dialects.includes('commonjs')) || names(cfg.commonjsDialects).includes(name)) return 'commonjs';
+  if ((name === 'esm' && dialects.includes('esm')) || names(cfg.esmDialects).includes(name)) return 'module';
+  return undefined;
+}
+
+/**
+ * tshy's dialect stub (src/set-folder-dialect.ts of isaacs/tshy, every release 1.0–4.x): `dist/<dialect>/package.json`
+ * holding `{"type": …}` for the folder's dialect and the package's `imports`; tshy < 1.8 wrote it with
+ * JSON.stringify(v), ≥ 1.8 with JSON.stringify(v, null, 2) + '\n'. Explained only when the shipped bytes are exactly one
+ * of the two for a package git's package.json builds with tshy and declares no `imports` (tshy rewrites those:
+ * not modelled, stays high); any other field, another type or other bytes stay TARBALL_ONLY_UNEXPLAINED.
+ */
+async function tshyStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  const m = /^dist\/([^/]+)\/package\.json$/.exec(diff.path);
+  if (!m) return undefined;
+  const git = parse(await ctx.content.git('package.json'));
+  if (!git || git.imports !== undefined || (isObj(git.tshy) && git.tshy.imports !== undefined)) return undefined;
+  const type = tshyDialect(git, m[1]!);
+  if (!type) return undefined;
+  const text = ctx.content.tarball(diff.path)?.toString('utf8');
+  const v = { type };
+  if (text !== JSON.stringify(v) && text !== JSON.stringify(v, null, 2) + '\n') return undefined;
+  return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'tshy-dialect-manifest', source: 'package.json' });
+}
+
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
+    { id: 'npm-tshy-stub', classify: tshyStubFinding },
     { id: 'npm-dual-publish', classify: dualPublishFinding },
     { id: 'npm-manifest', classify: manifestFinding },
     { id: 'npm-build-output', classify: (d, ctx) => buildOutputFinding(d, ctx, info) },
