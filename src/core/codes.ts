@@ -763,7 +763,7 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "A tracked Perl file (.pm, .pl, .t, Makefile.PL) that a CPAN release tool (Dist::Zilla's plugins) changed only where perl does not read code: whole POD blocks commented out as `#pod` lines, POD added inside git's POD or after a module's `__END__`, the `# COPYRIGHT` comment expanded, ` # git description: …` after the package statement, an `our $VERSION = '<release>';` line, the generator banner as Makefile.PL's first line. Any changed code line stays SOURCE_MODIFIED.",
+      "A tracked Perl file (.pm, .pl, .t, Makefile.PL) that a CPAN release tool (Dist::Zilla's plugins) changed only where perl does not read code: whole POD blocks commented out as `#pod` lines, POD added inside git's POD or after a module's `__END__`, the `# COPYRIGHT` comment expanded, ` # git description: …` after the package statement, an `our $VERSION = '<release>';` line, the generator banner as Makefile.PL's first line. Only POD may be added after a module's `__END__` (other lines there must be git's), and no added POD or comment line may carry a run of 48 or more base64 characters (an encoded payload). Any changed code line stays SOURCE_MODIFIED.",
     docs: anchor('CPAN_MUNGED'),
     message: (e) => `changed only by release munging: ${e.kinds.join(', ')}`,
   },
