@@ -44,6 +44,7 @@ import { moduleRuleClassifier } from './module-rule.js';
 import { helpTextClassifier } from './help-text.js';
 import { templateFillClassifier } from './template-fill.js';
 import { echoScriptClassifier } from './echo-script.js';
+import { scriptEchoClassifier } from './script-echo.js';
 import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
 import { docCommentClassifier } from './doc-comment.js';
@@ -171,6 +172,7 @@ export const CLASSIFIERS: Classifier[] = [
   helpTextClassifier,
   templateFillClassifier,
   echoScriptClassifier,
+  scriptEchoClassifier,
   releaseReportClassifier,
   distRenameClassifier,
   lineEndingsClassifier,
