@@ -28,6 +28,8 @@ for pair in "${PAIRS[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import setuptools' >/dev/null 2>&1; then need+=(python3-setuptools); fi
+# Software::License renders the LICENSE texts of test/profiles/cpan-license.test.ts (and scripts/derive-software-license.pl)
+if ! perl -MSoftware::License -e 1 >/dev/null 2>&1; then need+=(libsoftware-license-perl); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

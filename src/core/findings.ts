@@ -325,7 +325,8 @@ export type PackageMetadataKind =
   | 'cpan-manifest'
   | 'cpan-meta'
   | 'cpan-readme'
-  | 'cpan-readme-pod';
+  | 'cpan-readme-pod'
+  | 'cpan-license';
 
 /** How Dist::Zilla's plugins change a tracked Perl file (src/profiles/cpan.ts `perlMunging`). */
 export type CpanMungeKind = 'pod-comment' | 'pod-woven' | 'generated-banner' | 'git-description' | 'copyright-comment' | 'version-line';

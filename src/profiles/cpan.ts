@@ -31,6 +31,7 @@
  * git has none, t/00-report-prereqs.t, xt/author/*.t: code installers run), LICENSE (Software::License text:
  * no copy of those texts is kept here).
  */
+import { allowedHolders, allowedYear, matchLicense, metaLicenseAuthors } from './cpan-license.js';
 import { diffArrays } from 'diff';
 import type { Finding, CpanMungeKind } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
@@ -489,6 +490,19 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
     }
     return undefined;
   }
+  if (onlyTar && diff.path === 'LICENSE') {
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.includes(0) || buf.length > 262144) return undefined;
+    const metaPath = ['META.json', 'META.yml'].find((p) => ctx.tarballPaths.has(p) && !ctx.gitPaths.has(p));
+    const metaBuf = metaPath ? ctx.content.tarball(metaPath) : undefined;
+    if (!metaPath || !metaBuf) return undefined;
+    const meta = metaLicenseAuthors(metaBuf.toString('utf8'), metaPath.endsWith('.json'));
+    const m = matchLicense(buf.toString('utf8'), meta.licenses);
+    if (!m) return undefined;
+    const distIni = (await ctx.content.git('dist.ini'))?.toString('utf8');
+    if (!allowedHolders(meta.authors, distIni).has(m.holder) || !allowedYear(m.year, ctx.revision.date, distIni)) return undefined;
+    return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: 'cpan-license', source: `Software::License::${m.license} ${m.softwareLicense} ${m.form}` });
+  }
   if (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content' && /\.(?:pm|pl|t|PL)$/.test(diff.path)) {
     const tar = ctx.content.tarball(diff.path);
     const git = await ctx.content.git(diff.path);
@@ -499,7 +513,7 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
   return undefined;
 }
 
-const CANDIDATE = /^(?:MANIFEST|META\.(?:json|yml)|README)$|\.(?:pm|pl|t|PL)$/;
+const CANDIDATE = /^(?:MANIFEST|META\.(?:json|yml)|README|LICENSE)$|\.(?:pm|pl|t|PL)$/;
 
 export function cpanClassifiers(info: ProfileInfo): Classifier[] {
   return [{ id: 'cpan', candidate: (d) => CANDIDATE.test(d.path) && d.status !== 'git-only', classify: (d, ctx) => cpanFinding(d, ctx, info) }];
