@@ -7,9 +7,12 @@
  * ever spawned.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
@@ -22,6 +25,11 @@ export interface DecodeOptions {
   systemDecoders?: boolean;
   /** A decompressor child that produces no output for this long is killed (default 120 s). */
   stallMs?: number;
+  /**
+   * false: read a child decoder's output from the pipe node gives it (a fresh 64 KiB Buffer per read) instead of
+   * one reused buffer (see decoderSocket). Default true; the fallback when the socket cannot be made.
+   */
+  reuseReadBuffer?: boolean;
 }
 
 /**
@@ -52,6 +60,11 @@ export interface DecodedStream {
   abort(): void;
   /** The producer never reuses a chunk's memory after handing it out (so chunks may be referenced later). */
   stableChunks: boolean;
+  /**
+   * Every chunk is a view of one read buffer, overwritten once `onChunk` returns (stableChunks is false): what
+   * must outlive the call is copied (FileSink.release, EntryCollector.scratch).
+   */
+  reusedChunks?: boolean;
 }
 
 export const TOOLS: Record<Exclude<Compression, 'none' | 'gzip'>, { cmd: string; args: string[]; label: string }> = {
@@ -77,11 +90,12 @@ function readError(input: string, e: unknown): DistdiffError {
 }
 
 /** Start a child decompressor; resolves undefined when the command does not exist. */
-function trySpawn(cmd: string, args: string[], stdin: number): Promise<ChildProcessByStdio<null, Readable, Readable> | undefined> {
+function trySpawn(cmd: string, args: string[], stdin: number, stdout?: Socket): Promise<ChildProcessByStdio<null, Readable, Readable> | undefined> {
   return new Promise((resolve, reject) => {
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'], env: decoderEnv(), cwd: '/' }) as ChildProcessByStdio<null, Readable, Readable>;
+      // With `stdout` (a socket) the child's stdout is a duplicate of it and child.stdout is null.
+      child = spawn(cmd, args, { stdio: [stdin, stdout ?? 'pipe', 'pipe'], env: decoderEnv(), cwd: '/' }) as ChildProcessByStdio<null, Readable, Readable>;
     } catch (e) {
       reject(e);
       return;
@@ -120,6 +134,16 @@ const EARLY_QUEUE = 8 * 1024 * 1024;
  * arrive before `consume` is called are queued (the source pauses past EARLY_QUEUE).
  */
 export function consumer(src: Readable, mapErr: (e: unknown) => unknown): Consume {
+  const c = consumerOf(src, mapErr, false);
+  src.on('data', c.push);
+  return c.consume;
+}
+
+/**
+ * consumer()'s state over `src` ('end', 'error', pause/resume) with the chunks pushed by the caller; `copyEarly`:
+ * a queued chunk is copied (it is a view of a reused buffer).
+ */
+function consumerOf(src: Readable, mapErr: (e: unknown) => unknown, copyEarly: boolean): { consume: Consume; push: (c: Buffer) => void } {
   const queue: Buffer[] = [];
   let held = false;
   let queued = 0;
@@ -142,15 +166,15 @@ export function consumer(src: Readable, mapErr: (e: unknown) => unknown): Consum
       stop(e);
     }
   };
-  src.on('data', (c: Buffer) => {
+  const push = (c: Buffer) => {
     if (stopped) return;
     if (sink) deliver(c);
     else {
-      queue.push(c);
+      queue.push(copyEarly ? Buffer.from(c) : c);
       queued += c.length;
       if (queued > EARLY_QUEUE) src.pause();
     }
-  });
+  };
   src.once('end', () => {
     ended = true;
     if (!stopped && sink) settle?.resolve();
@@ -182,7 +206,66 @@ export function consumer(src: Readable, mapErr: (e: unknown) => unknown): Consum
     held = false;
     if (sink && !stopped && !ended) src.resume();
   };
-  return consume;
+  return { consume, push };
+}
+
+/** Bytes of the one buffer a child decoder's output is read into (decoderSocket). */
+const REUSED_READ = 1 << 20;
+
+/**
+ * A child decoder's output through a connected pair of Unix sockets: `writer` becomes the child's stdout,
+ * `reader` is read by node into ONE reused buffer of REUSED_READ bytes (`onread`; each read is handed to
+ * `onChunk` as a view of it). The pipe node gives a child instead is read into a fresh 64 KiB Buffer per read —
+ * ≈ 21,000 for the kernel .tar.zst, all of it external memory to V8, whose pressure starts storms of full
+ * collections (docs/bench-results.md, tenth and eleventh rounds). node makes no anonymous pipe or socket pair,
+ * so the pair comes from a socket listening in a private temporary directory (mkdtemp, mode 0700), closed and
+ * removed once its one connection is accepted. Undefined when that fails (e.g. a temporary directory whose
+ * path is too long for a socket address): the caller reads the pipe.
+ */
+async function decoderSocket(onChunk: (view: Buffer) => void): Promise<{ reader: Socket; writer: Socket } | undefined> {
+  let dir: string | undefined;
+  let server: Server | undefined;
+  let reader: Socket | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'distdiff-decode-'));
+    const path = join(dir, 'out');
+    const srv = (server = createServer({ pauseOnConnect: true }));
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(path, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const accepted = new Promise<Socket>((resolve, reject) => {
+      srv.once('connection', resolve);
+      srv.once('error', reject);
+    });
+    accepted.catch(() => {});
+    const onread = {
+      buffer: Buffer.allocUnsafeSlow(REUSED_READ),
+      callback: (n: number, buf: Uint8Array) => {
+        onChunk((buf as Buffer).subarray(0, n));
+        return true;
+      },
+    };
+    const rd = (reader = connect({ path, onread }));
+    await new Promise<void>((resolve, reject) => {
+      rd.once('error', reject);
+      rd.once('connect', () => {
+        rd.off('error', reject);
+        resolve();
+      });
+    });
+    const writer = await accepted;
+    return { reader: rd, writer };
+  } catch {
+    reader?.destroy();
+    return undefined;
+  } finally {
+    server?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -207,6 +290,12 @@ export async function openDecoded(path: string, compression: Compression, opts: 
   // stream of their own, so they do not pass through this process twice.
   let child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   let fb: Fallback | undefined;
+  // The child's output read into one reused buffer (decoderSocket); `push` is set once a consumer exists.
+  let sock: { reader: Socket; writer: Socket } | undefined;
+  let push: ((view: Buffer) => void) | undefined;
+  let sockConsume: Consume | undefined;
+  let onRead: (() => void) | undefined;
+  const childErr = (e: unknown) => (e instanceof DistdiffError ? e : corruptError(path, compression, String(e)));
   const tool = compression === 'none' || compression === 'gzip' ? undefined : TOOLS[compression];
   if (tool) {
     if (opts.systemDecoders !== false) {
@@ -217,11 +306,27 @@ export async function openDecoded(path: string, compression: Compression, opts: 
         throw readError(path, e);
       }
       try {
-        child = await trySpawn(tool.cmd, tool.args, fd);
+        if (opts.reuseReadBuffer !== false) {
+          sock = await decoderSocket((view) => {
+            onRead?.();
+            push!(view);
+          });
+          // Before the child exists (nothing can be read before it writes).
+          if (sock) ({ push, consume: sockConsume } = consumerOf(sock.reader, childErr, true));
+        }
+        child = await trySpawn(tool.cmd, tool.args, fd, sock?.writer);
       } catch (e) {
+        sock?.reader.destroy();
         throw new DistdiffError('archive', path, `cannot start ${tool.cmd}: ${e instanceof Error ? e.message : String(e)}`, `install ${tool.cmd} or check its permissions`);
       } finally {
         closeSync(fd);
+        // The child holds its own copy of the writing end: the reader sees the end of the stream when it exits.
+        sock?.writer.destroy();
+      }
+      if (!child) {
+        sock?.reader.destroy();
+        sock = undefined;
+        sockConsume = undefined;
       }
     }
     if (!child) fb = await fallbackDecoder(compression as 'xz' | 'zstd' | 'bzip2');
@@ -314,7 +419,8 @@ export async function openDecoded(path: string, compression: Compression, opts: 
 
   const proc = child;
   const t = tool!;
-  const childErr = (e: unknown) => (e instanceof DistdiffError ? e : corruptError(path, compression, String(e)));
+  // What the decoder's output is read from: the socket (one reused buffer) or the child's stdout pipe.
+  const out: Readable = sock ? sock.reader : proc.stdout;
   let stderr = '';
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (s: string) => {
@@ -333,7 +439,7 @@ export async function openDecoded(path: string, compression: Compression, opts: 
   const rearm = () => {
     if (watchdog) clearTimeout(watchdog);
     watchdog = setTimeout(() => {
-      if (proc.stdout.isPaused()) return rearm(); // nobody reads yet: not the decoder's fault
+      if (out.isPaused()) return rearm(); // nobody reads yet: not the decoder's fault
       stalled = new DistdiffError(
         'archive',
         path,
@@ -341,13 +447,20 @@ export async function openDecoded(path: string, compression: Compression, opts: 
         'the decompressor hung; raise --decoder-timeout if the machine is very busy',
       );
       proc.kill('SIGKILL');
-      proc.stdout.destroy(stalled);
+      out.destroy(stalled);
     }, stallMs);
     watchdog.unref?.();
   };
   rearm();
-  // Each chunk pushes the deadline back by refreshing the one timer (no new timer per 64 KiB read).
-  proc.stdout.on('data', () => watchdog?.refresh());
+  // Each chunk pushes the deadline back by refreshing the one timer (no new timer per read).
+  let consume: Consume;
+  if (sockConsume) {
+    onRead = () => watchdog?.refresh();
+    consume = sockConsume;
+  } else {
+    proc.stdout.on('data', () => watchdog?.refresh());
+    consume = consumer(proc.stdout, childErr);
+  }
   const done = new Promise<void>((resolve, reject) => {
     proc.on('close', (code, signal) => {
       if (watchdog) clearTimeout(watchdog);
@@ -371,8 +484,9 @@ export async function openDecoded(path: string, compression: Compression, opts: 
       return inputBytes;
     },
     decoder: t.label,
-    stableChunks: true,
-    consume: consumer(proc.stdout, childErr),
+    stableChunks: !sock,
+    reusedChunks: sock !== undefined,
+    consume,
     done,
     abort: () => {
       aborted = true;

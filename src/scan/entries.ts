@@ -61,12 +61,21 @@ export const RATIO_GRACE_BYTES = 64 * 1024 * 1024;
 const LIMIT_HINT = 'raise --max-ratio/--max-uncompressed if you trust this archive';
 
 /**
+ * How long a chunk handed to FileSink.update stays valid: `true` (stable: the producer never reuses a chunk's
+ * memory: zlib output, file reads), `false` (it may be reused at any time: each chunk is copied as it
+ * arrives), or `'reused'` (a view of one read buffer that is overwritten after the delivery that carried it:
+ * the child decoder's output, ./decode.ts; the driver calls FileSink.release() at the end of every delivery).
+ */
+export type ChunkLife = boolean | 'reused';
+
+/**
  * Streams one file's content into its blob id, keeping it when it may be retained.
  *
- * With `stableChunks` (the producer never reuses a chunk's memory: pipe reads, zlib output, file
- * reads) the chunks are only referenced while the file streams and copied once, at the end, when the
- * content is really kept: most files are in git and are never copied. Otherwise (views into a reused
- * read buffer) each chunk is copied into a buffer of the declared size as it arrives.
+ * With stable chunks the chunks are only referenced while the file streams and copied once, at the end,
+ * when the content is really kept: most files are in git and are never copied. With reused chunks the same
+ * holds within one delivery; at its end (release()) the views are copied into the collector's one scratch
+ * buffer (reused from file to file), and a kept file is copied out of it at the end. Otherwise each chunk is
+ * copied into a buffer of the declared size as it arrives.
  */
 export class FileSink {
   private readonly hasher: BlobHasher;
@@ -75,15 +84,17 @@ export class FileSink {
   private readonly keep: boolean;
   private pieces: Buffer[] | undefined;
   private overflow = false;
+  /** Reused chunks: bytes of this file already copied into the collector's scratch buffer. */
+  private scratched = 0;
 
   constructor(
     private readonly col: EntryCollector,
     readonly size: number,
-    private readonly stableChunks = false,
+    private readonly chunks: ChunkLife = false,
   ) {
     this.hasher = createBlobHasher(col.algo, size);
     this.keep = col.wantsBuffer(size);
-    if (this.keep && !stableChunks) this.buf = Buffer.allocUnsafe(size);
+    if (this.keep && chunks === false) this.buf = Buffer.allocUnsafe(size);
   }
 
   update(chunk: Buffer): void {
@@ -95,21 +106,54 @@ export class FileSink {
       this.pieces = undefined;
       return;
     }
-    if (this.stableChunks) (this.pieces ??= []).push(chunk);
+    if (this.chunks !== false) (this.pieces ??= []).push(chunk);
     else chunk.copy(this.buf!, this.fill);
     this.fill += chunk.length;
+  }
+
+  /**
+   * Reused chunks: the delivery is over and its buffer is about to be overwritten; the views of it this
+   * file holds are copied into the scratch buffer.
+   */
+  release(): void {
+    const pieces = this.pieces;
+    if (pieces === undefined) return;
+    this.pieces = undefined;
+    if (this.overflow) return;
+    const scratch = this.col.scratch(this.size);
+    for (let k = 0; k < pieces.length; k++) {
+      const p = pieces[k]!;
+      p.copy(scratch, this.scratched);
+      this.scratched += p.length;
+    }
   }
 
   get received(): number {
     return this.hasher.received;
   }
 
+  /** The content as a buffer of its own (stable or reused chunks; a piece may be a small view of a large chunk). */
+  private owned(): Buffer {
+    const pieces = this.pieces ?? [];
+    if (this.scratched === 0) return pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces, this.fill);
+    const out = Buffer.allocUnsafe(this.fill);
+    this.col.scratch(this.size).copy(out, 0, 0, this.scratched);
+    let at = this.scratched;
+    for (let k = 0; k < pieces.length; k++) {
+      const p = pieces[k]!;
+      p.copy(out, at);
+      at += p.length;
+    }
+    return out;
+  }
+
   /** The blob id; offers the content to the store. */
   finish(): string {
     const oid = this.hasher.digest();
+    const whole = this.keep && !this.overflow;
     if (this.col.retainPending) {
-      // Whether to keep it is not known yet: the content (the chunks as they are, or the copy) waits.
-      const content = !this.keep || this.overflow ? undefined : this.stableChunks ? (this.pieces ?? []) : this.buf!;
+      // Whether to keep it is not known yet: the content (stable chunks as they are, or a copy) waits.
+      const content = !whole ? undefined : this.chunks === true ? (this.pieces ?? []) : this.chunks === false ? this.buf! : this.owned();
       this.col.hold(oid, this.size, content, this.fill);
       this.buf = undefined;
       this.pieces = undefined;
@@ -117,15 +161,11 @@ export class FileSink {
     }
     let content: Buffer | undefined;
     let wanted: boolean | undefined;
-    if (this.keep && !this.overflow) {
-      if (!this.stableChunks) content = this.buf;
+    if (whole) {
+      if (this.chunks === false) content = this.buf;
       else {
         wanted = this.col.mayRetain(oid, this.size);
-        if (wanted) {
-          const pieces = this.pieces ?? [];
-          // A copy: a piece may be a small view of a large read chunk.
-          content = pieces.length === 1 ? Buffer.from(pieces[0]!) : Buffer.concat(pieces, this.fill);
-        }
+        if (wanted) content = this.owned();
       }
     }
     this.col.offerContent(oid, this.size, content, wanted);
@@ -190,6 +230,16 @@ export class EntryCollector {
     }
     this.retain = opts.retain ?? (() => true);
     this.ids = opts.ids;
+  }
+
+  /** FileSink's scratch buffer for reused chunks (one file streams at a time), grown to the largest kept size. */
+  private scratchBuf: Buffer | undefined;
+
+  scratch(size: number): Buffer {
+    if (this.scratchBuf === undefined || this.scratchBuf.length < size) {
+      this.scratchBuf = Buffer.allocUnsafeSlow(Math.max(size, this.scratchBuf ? Math.min(2 * this.scratchBuf.length, this.opts.limits.maxRetainFile) : 64 * 1024));
+    }
+    return this.scratchBuf;
   }
 
   /** Whether files are held until settle() (see the constructor). */

@@ -6,7 +6,7 @@ import { isNestedTarName, NestedTarLister, type NestedListing } from './nested-t
 import { DistdiffError } from '../core/errors.js';
 import type { Compression, EntryType } from '../core/types.js';
 import { openDecoded, type DecodedStream } from './decode.js';
-import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ScanOptions, type ScanResult } from './entries.js';
+import { checkDecodedLimits, EntryCollector, FileSink, settleRetain, type ChunkLife, type ScanOptions, type ScanResult } from './entries.js';
 import { TarReader, unknownTypeflag, type TarEntryHeader } from './tar.js';
 import { mark } from '../util/timeline.js';
 
@@ -32,7 +32,8 @@ export async function scanTar(path: string, compression: Compression, inputSize:
  * (a file's size; for a stream, the raw bytes read so far).
  */
 export async function scanDecodedTar(path: string, dec: DecodedStream, compression: Compression, inputSize: () => number, opts: ScanOptions): Promise<ScanResult> {
-  const stableChunks = dec.stableChunks;
+  const chunks: ChunkLife = dec.stableChunks ? true : dec.reusedChunks ? 'reused' : false;
+  const reused = chunks === 'reused';
   // Decoding and hashing start at once, while `retain` may still be in the making (git listing its
   // tree): files finished before it is known are held by the collector and judged when it is. Past
   // HOLD_BYTES of held content the decoder is paused until then.
@@ -61,7 +62,7 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
     {
       entry(h) {
         current = h;
-        if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size, stableChunks);
+        if (h.kind === 'file' && h.sparseSize === undefined) sink = new FileSink(col, h.size, chunks);
         else sink = undefined;
         nestedTar = sink && isNestedTarName(h.name) ? new NestedTarLister(opts.algo, `${path}: ${h.name.toString('utf8')}`, opts.limits.maxPathLength) : undefined;
       },
@@ -122,6 +123,8 @@ export async function scanDecodedTar(path: string, dec: DecodedStream, compressi
       if (parseError === undefined) {
         try {
           reader.write(chunk);
+          // The chunk's memory is reused after this call: the file still streaming copies what it holds of it.
+          if (reused) sink?.release();
         } catch (e) {
           // Keep draining: a decoder failure (corrupt xz block, truncation) is the better explanation.
           parseError = e;
