@@ -212,6 +212,9 @@ function consumerOf(src: Readable, mapErr: (e: unknown) => unknown, copyEarly: b
 /** Bytes of the one buffer a child decoder's output is read into (decoderSocket). */
 const REUSED_READ = 1 << 20;
 
+/** The longest Unix socket path (sun_path is 108 bytes with its NUL). */
+const SOCKET_PATH_MAX = 107;
+
 /**
  * A child decoder's output through a connected pair of Unix sockets: `writer` becomes the child's stdout,
  * `reader` is read by node into ONE reused buffer of REUSED_READ bytes (`onread`; each read is handed to
@@ -220,7 +223,7 @@ const REUSED_READ = 1 << 20;
  * collections (docs/bench-results.md, tenth and eleventh rounds). node makes no anonymous pipe or socket pair,
  * so the pair comes from a socket listening in a private temporary directory (mkdtemp, mode 0700), closed and
  * removed once its one connection is accepted. Undefined when that fails (e.g. a temporary directory whose
- * path is too long for a socket address): the caller reads the pipe.
+ * path is too long for a socket address, SOCKET_PATH_MAX): the caller reads the pipe.
  */
 async function decoderSocket(onChunk: (view: Buffer) => void): Promise<{ reader: Socket; writer: Socket } | undefined> {
   let dir: string | undefined;
@@ -229,6 +232,8 @@ async function decoderSocket(onChunk: (view: Buffer) => void): Promise<{ reader:
   try {
     dir = mkdtempSync(join(tmpdir(), 'distdiff-decode-'));
     const path = join(dir, 'out');
+    // A socket address holds 107 bytes; libuv cuts a longer path short without an error (binding elsewhere).
+    if (Buffer.byteLength(path) > SOCKET_PATH_MAX) return undefined;
     const srv = (server = createServer({ pauseOnConnect: true }));
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
