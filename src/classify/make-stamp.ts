@@ -17,7 +17,7 @@ import { admits } from './precheck.js';
 
 const MAX_BYTES = 64;
 const MAX_FRAGMENT_BYTES = 1024 * 1024;
-/** A makefile fragment: GNUmakefile, Makefile, Makefile.am, a maintainer's Makefile.NAME (less's Makefile.aut), *.mk, *.am — not configure's Makefile.in template. */
+/** A makefile fragment: GNUmakefile, Makefile, Makefile.am, a maintainer's Makefile.NAME (less's Makefile.aut), *.mk, *.am — not automake's Makefile.in (a tracked one with no Makefile.am beside it is read: see fragmentsIn). */
 const isFragment = (b: string) => /^(?:GNUmakefile|[Mm]akefile(?:\.(?!in$)[\w-]+)?)$/.test(b) || /\.(?:mk|am)$/.test(b);
 
 /** A temporary name beside the target (`$@-t`, `$@t`, `$@.tmp`, `$@-tmp`, `$@T`) … */
@@ -86,7 +86,11 @@ function fragmentsIn(dir: string, gitPaths: ReadonlySet<string>): readonly strin
   if (!byDir) fragmentLists.set(gitPaths, (byDir = new Map()));
   let list = byDir.get(dir);
   if (list === undefined) {
-    const found = (pathsBy('dir', gitPaths).get(dir) ?? []).filter((p) => isFragment(baseOf(p))).sort();
+    const here = pathsBy('dir', gitPaths).get(dir) ?? [];
+    // A tracked Makefile.in with no Makefile.am beside it is the project's own hand-written makefile (nettle's),
+    // not automake's output: its rules are read like any fragment's.
+    const am = dir ? `${dir}/Makefile.am` : 'Makefile.am';
+    const found = here.filter((p) => isFragment(baseOf(p)) || (baseOf(p) === 'Makefile.in' && !gitPaths.has(am))).sort();
     list = found.length ? found : NONE;
     byDir.set(dir, list);
   }

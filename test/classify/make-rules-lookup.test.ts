@@ -31,4 +31,12 @@ describe('rulesFor / findWritingRule', () => {
     expect((await findWritingRule('src/stamp-h1', withTop)).map((r) => r.fragment)).toEqual(['Makefile.am']);
     expect(await findWritingRule('src/stamp-h1', without)).toEqual([]);
   });
+
+  it("reads a tracked Makefile.in only when no Makefile.am is beside it (nettle's hand-written makefile, not automake's output)", async () => {
+    const NETTLE = 'config.h.in: stamp-h.in\nstamp-h.in: configure.ac aclocal.m4\n\tcd $(srcdir) && $(AUTOHEADER)\n\techo timestamp > $(srcdir)/stamp-h.in\n';
+    const own = makeCtx({ git: { 'Makefile.in': NETTLE, 'configure.ac': 'AC_INIT\n' }, tarball: { 'stamp-h.in': 'timestamp\n' } });
+    expect(await findWritingRule('stamp-h.in', own)).toEqual([{ fragment: 'Makefile.in', command: 'echo timestamp > $(srcdir)/stamp-h.in', content: { kind: 'word', word: 'timestamp' } }]);
+    const automake = makeCtx({ git: { 'Makefile.in': NETTLE, 'Makefile.am': 'SUBDIRS = .\n', 'configure.ac': 'AC_INIT\n' }, tarball: { 'stamp-h.in': 'timestamp\n' } });
+    expect(await findWritingRule('stamp-h.in', automake)).toEqual([]);
+  });
 });
