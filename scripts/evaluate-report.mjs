@@ -155,7 +155,7 @@ const VARIANTS = [
   ['gtkdoc-make', 'harfbuzz-6.0.0', 1, 'gtk-doc.make', 'critical'], ['devhelp-link', 'harfbuzz-6.0.0', 1, 'docs/html/harfbuzz.devhelp2', 'high'],
   ['configure-largefile', 'harfbuzz-6.0.0', 1, 'configure', 'high'], ['aclocal-hunk-line', 'libxslt-1.1.35', 1, 'aclocal.m4', 'high'], ['xorg-macros-line', 'libxext-1.3.4', 1, 'aclocal.m4', 'high'],
   ['ggo-line', 'libidn2-2.3.3', 1, 'src/idn2_cmd.c', 'high'], ['asn1-line', 'p11-kit-0.25.5', 1, 'common/pkix.asn.h', 'high'],
-  ['gperf-line', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'critical'],
+  ['gperf-line', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'critical'], ['gperf-swap', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'high'],
   ['cpan-prereq', 'perl-moo-2.005005', 1, 'META.json', 'high'], ['cpan-code', 'perl-try-tiny-0.31', 1, 'lib/Try/Tiny.pm', 'critical'], ['cpan-data', 'perl-path-tiny-0.144', 1, 'lib/Path/Tiny.pm', 'critical'], ['cpan-podblob', 'perl-path-tiny-0.144', 1, 'lib/Path/Tiny.pm', 'critical'], ['esm-code', 'npm-nanoid-3.3.7', 1, 'index.js', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {

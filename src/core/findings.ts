@@ -395,7 +395,7 @@ export interface GeneratorToolRun {
 
 /** Why a tarball-only file a registered generator tool writes was not proved by running it. */
 export interface GeneratorUnproved {
-  why: 'version-unavailable' | 'tool-missing' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'rule-unsupported' | 'banner-unsupported' | 'input-unavailable' | 'failed';
+  why: 'version-unavailable' | 'tool-missing' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'rule-unsupported' | 'banner-unsupported' | 'input-unavailable' | 'input-mismatch' | 'failed';
   tool: GeneratorToolId;
   wanted?: string;
   available?: string;

@@ -633,19 +633,37 @@ export function gperfChainEdits(run: string, target: string, file: string): Tool
   return edits;
 }
 
+/** The file name of the .gperf a recipe's gperf command (its first `&&` part) reads, when it names exactly one. */
+export function gperfRunInput(run: string): string | undefined {
+  const names = (run.split(/\s+&&\s+/)[0] ?? '').split(/\s+/).map((w) => w.replace(/^<\s*/, '')).filter((w) => /\.gperf$/.test(w));
+  return names.length === 1 ? baseOf(names[0]!) : undefined;
+}
+
+/**
+ * Whether a gperf output at `path` is its named source's (red team 17): the banner can name any tracked .gperf, and
+ * gperf's output of another file (another table, a test's input) proves nothing about this one. The rule writing
+ * `path` runs gperf on a file of that name; with no rule (or none naming one input), the output is `X.h`/`X.c`… beside
+ * `X.gperf` (what every gperf output of the set is).
+ */
+export function gperfOutputOf(path: string, source: string, ruleInput: string | undefined): boolean {
+  if (ruleInput !== undefined) return ruleInput === baseOf(source);
+  const stem = (p: string) => baseOf(p).replace(/\.[^.]*$/, '');
+  return dirOf(path) === dirOf(source) && stem(path) === stem(source);
+}
+
 /**
  * The literal edits of gperf's output by the rule writing `path`: a rule of a tracked fragment in its directory
  * or above running `$(GPERF)`/`gperf` (gperfChainEdits), else — for a gnulib file — the `Makefile.am:` section of
  * the pinned gnulib module listing the source (read from the pinned submodule, never from the release). Empty
  * when no rule names the file; a refusal for a recipe outside those forms.
  */
-export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?: { submodule: string; commit: string; file: string; source: string }): Promise<{ fragment: string; command: string; edits: ToolPostEdit[] } | RuleRefusal | undefined> {
+export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?: { submodule: string; commit: string; file: string; source: string }): Promise<{ fragment: string; command: string; edits: ToolPostEdit[]; input?: string } | RuleRefusal | undefined> {
   const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
   for await (const r of rulesRunning(path, (w) => gperf.program.test(w), ['gperf', '$(GPERF)'], ctx)) {
     const refuse = (): RuleRefusal => ({ fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 200) });
     if (r.cmds.some((c) => c !== r.main && c.run !== '' && c.run !== ':')) return refuse();
     const edits = gperfChainEdits(r.main.run, r.match.target, path);
-    return edits ? { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits } : refuse();
+    return edits ? { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits, input: gperfRunInput(r.main.run) } : refuse();
   }
   if (!pinned || !pinned.file.startsWith('lib/') || !pinned.source.endsWith(pinned.file.slice(4))) return undefined;
   const sub = ctx.submodules?.find((s) => s.name === pinned.submodule && s.commit === pinned.commit);
@@ -659,14 +677,14 @@ export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?
   const fragment = `${sub.name}@${sub.commit.slice(0, 12)}:${module.path}`;
   const read = gperfModuleEdits(module.section, rel, path);
   if (!read) return undefined;
-  return 'edits' in read ? { fragment, command: read.command, edits: read.edits } : { fragment, command: read.refused };
+  return 'edits' in read ? { fragment, command: read.command, edits: read.edits, input: read.input } : { fragment, command: read.refused };
 }
 
 /**
  * A gnulib module's `Makefile.am:` section read for the rule writing `rel` (a path in the gnulib lib/ directory's
  * terms; `path` the output's repository path): one recipe command running `$(GPERF)`, its edits (gperfChainEdits).
  */
-export function gperfModuleEdits(section: string, rel: string, path: string): { command: string; edits: ToolPostEdit[] } | { refused: string } | undefined {
+export function gperfModuleEdits(section: string, rel: string, path: string): { command: string; edits: ToolPostEdit[]; input?: string } | { refused: string } | undefined {
   const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
   const mk = parseMakefile(section);
   for (const rule of mk.rules) {
@@ -677,7 +695,7 @@ export function gperfModuleEdits(section: string, rel: string, path: string): { 
     const cmds = lines.map((l) => automatic(l, m.target, m.prereqs, mk.vars, '').trim()).filter((c) => c !== '');
     if (cmds.length !== 1 || !gperf.program.test(stripPrefix(lines[0]!.trim()).split(/\s+/)[0] ?? '')) return { refused: raw.slice(0, 200) };
     const edits = gperfChainEdits(cmds[0]!, m.target, path);
-    return edits ? { command: raw, edits } : { refused: raw.slice(0, 200) };
+    return edits ? { command: raw, edits, input: gperfRunInput(cmds[0]!) } : { refused: raw.slice(0, 200) };
   }
   return undefined;
 }
@@ -741,6 +759,7 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   const otherVersion = have !== wanted;
   const rule = await gperfRuleEdits(f.path, ctx, e.sourceCopy ? { ...e.sourceCopy, source: e.source } : undefined);
   if (rule && !('edits' in rule)) return unproved({ why: 'rule-unsupported', tool: 'gperf', fragment: rule.fragment, command: rule.command });
+  if (!gperfOutputOf(f.path, e.source, rule?.input)) return unproved({ why: 'input-mismatch', tool: 'gperf', fragment: e.source, ...(rule ? { command: rule.command } : {}) });
   if (!ctx.regeneration || ctx.regeneration.status === 'off') return unproved({ why: ctx.regeneration ? 'regeneration-off' : 'not-attempted', tool: 'gperf' });
   // the input: tracked, or shipped and proved a copy of the pinned gnulib file (sourceCopy; submodule-copy.ts)
   const input = ctx.gitPaths.has(e.source) ? await ctx.content.git(e.source) : e.sourceCopy && ctx.tarballPaths.has(e.source) ? ctx.content.tarball(e.source) : undefined;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import type { Finding } from '../../src/core/findings.js';
-import { applyPostEdit, gnulibModuleSections, gnulibPathStrip, gperfBannerCommand, gperfChainEdits, gperfModuleEdits } from '../../src/regenerate/generators.js';
+import { applyPostEdit, gnulibModuleSections, gnulibPathStrip, gperfBannerCommand, gperfChainEdits, gperfModuleEdits, gperfOutputOf, gperfRunInput } from '../../src/regenerate/generators.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
@@ -142,6 +142,17 @@ describe("gperf's banner command line", () => {
     // a recipe running something else after gperf: refused, named
     expect(gperfModuleEdits(sections.get('Makefile.am')!.replace('&& rm -f', '&& ./fix.sh'), 'uni/tab.h', 'gl/uni/tab.h')).toHaveProperty('refused');
   });
+  it('red team 17: an output is its input’s — the rule’s gperf input by name, else X.h/X.c beside X.gperf', () => {
+    expect(gperfRunInput('gperf --global-table -t kw.gperf > kw.h-tmp && sed s/a/b/ <kw.h-tmp >kw.h')).toBe('kw.gperf');
+    expect(gperfRunInput('gperf -m 10 ./lib/iconv_open-aix.gperf > ./lib/iconv_open-aix.h-t && mv ./lib/iconv_open-aix.h-t ./lib/iconv_open-aix.h')).toBe('iconv_open-aix.gperf');
+    expect(gperfRunInput('gperf -m 10 < x.gperf')).toBe('x.gperf');
+    expect(gperfOutputOf('lib/iconv_open-aix.h', 'lib/iconv_open-aix.gperf', undefined)).toBe(true);
+    expect(gperfOutputOf('lib/iconv_open-aix.h', 'lib/iconv_open-hpux.gperf', undefined)).toBe(false);
+    expect(gperfOutputOf('lib/x/iconv_open-aix.h', 'lib/iconv_open-aix.gperf', undefined)).toBe(false);
+    expect(gperfOutputOf('lib/kw-table.h', 'lib/kw.gperf', 'kw.gperf')).toBe(true);
+    expect(gperfOutputOf('lib/kw.h', 'lib/kw.gperf', 'other.gperf')).toBe(false);
+  });
+
   it('an anchored sed edit touches only lines beginning with the text', () => {
     expect(applyPostEdit('const struct a *\nx const struct a *', { command: '', file: '', from: 'const struct a *', to: 'static const struct a *', global: false, anchored: true })).toBe('static const struct a *\nx const struct a *');
   });
@@ -217,6 +228,20 @@ describe('gperf outputs proved by the system gperf in the sandbox', () => {
     const f = at('src/codes.h');
     expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'version-unavailable', tool: 'gperf', wanted: '3.0.3', available: gperfVersion } } });
     expect(formatFinding(f)).toContain(`gperf ${gperfVersion} here, the file names 3.0.3`);
+    expect(r.verdict).toBe('different');
+  }, 240_000);
+
+  it('red team 17: gperf output of another tracked .gperf than the file’s own proves nothing about it (high)', async () => {
+    // src/codes.h's bytes shipped as a new src/colors.h (no rule, not colors.gperf's), and as lib/kw.h, whose tracked
+    // rule runs gperf on kw.gperf: each is exactly what gperf makes of src/codes.gperf, but not of its own input
+    const { r, at } = await findingsOf(release({ 'src/colors.h': made['src/codes.h']!, 'lib/kw.h': made['src/codes.h']! }));
+    expect(at('src/codes.h')).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info' });
+    const colors = at('src/colors.h');
+    expect(colors).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'input-mismatch', tool: 'gperf', fragment: 'src/codes.gperf' } } });
+    expect(formatFinding(colors)).toContain('its banner names src/codes.gperf, which is not this file');
+    const kw = at('lib/kw.h');
+    expect(kw).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'input-mismatch', tool: 'gperf', fragment: 'src/codes.gperf' } } });
+    expect(formatFinding(kw)).toContain('the rule writing it runs');
     expect(r.verdict).toBe('different');
   }, 240_000);
 
