@@ -25,3 +25,11 @@ export function anomalyFindings(anomalies: readonly ArchiveAnomaly[], tracked?: 
     return f;
   });
 }
+
+/**
+ * A zip's hidden data that is only the comment `git archive --format=zip` writes: the commit id of the revision it
+ * archived, exactly (a tag's or another commit's id is reported).
+ */
+export function gitArchiveComment(a: ArchiveAnomaly, commit: string): boolean {
+  return a.code === 'ZIP_HIDDEN_DATA' && a.evidence.regions.length === 1 && a.evidence.regions[0]!.kind === 'archive-comment' && a.evidence.comment === commit;
+}

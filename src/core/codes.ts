@@ -180,6 +180,15 @@ export const CODES = {
     docs: anchor('SPECIAL_MODE_BITS'),
     message: (e) => `mode ${e.mode} (${e.bits.join(', ')}); git records no such bits`,
   },
+  ZIP_HIDDEN_DATA: {
+    title: 'Data a zip extractor does not write',
+    severity: 'medium',
+    explained: false,
+    description:
+      "Bytes of a zip archive that no file holds: the archive comment (one that is exactly the revision's commit id, which `git archive` writes, is not reported), entry comments, extra fields of ids no zip tool defines, data before the first entry, between entries (beyond a data descriptor) or after the end record. No extractor writes them to disk, so they cannot reach the build (like TRAILING_DATA); they are where a payload rides along unseen.",
+    docs: anchor('ZIP_HIDDEN_DATA'),
+    message: (e) => `${e.bytes} bytes no entry holds: ${e.regions.map((r) => `${r.kind}${r.path ? ` of ${r.path}` : ''} ${r.bytes}`).join(', ')}${e.comment !== undefined ? ` (comment ${JSON.stringify(e.comment.slice(0, 80))})` : ''}`,
+  },
   MEMBERS_AFTER_END: {
     title: 'Tar members after the end of the archive',
     severity: 'high',

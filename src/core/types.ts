@@ -79,6 +79,12 @@ export interface AnomalyEvidence {
    * one anomaly per directory (`path`: that directory with a trailing '/'), the modes in octal (4 digits,
    * sorted), up to five names in archive order and how many more.
    */
+  /**
+   * Bytes of a zip archive that no extractor writes to disk (red team 17): the archive comment (`comment`, when it is
+   * short UTF-8 text), entry comments, extra fields of ids no zip tool defines, data before the first entry, between
+   * entries (beyond a data descriptor) or after the end record. `bytes` in all; up to 8 `regions`.
+   */
+  ZIP_HIDDEN_DATA: { bytes: number; regions: Array<{ kind: ZipHiddenKind; bytes: number; offset?: number; path?: string }>; comment?: string };
   /** A tar header after the end-of-archive marker: `offset` of its block in the decoded stream, its name field as stored. */
   MEMBERS_AFTER_END: { offset: number; name: string };
   /** A tar entry whose typeflag GNU tar does not know ('Z', '8', 'A' …): it extracts it as a regular file, and so does the scan. */
@@ -93,6 +99,7 @@ export interface AnomalyEvidence {
 }
 
 export type AnomalyCode = keyof AnomalyEvidence;
+export type ZipHiddenKind = 'archive-comment' | 'entry-comment' | 'extra-field' | 'prefix' | 'gap' | 'trailing';
 
 /** One anomaly: discriminated on `code`, so `evidence` is typed per code. */
 export type ArchiveAnomaly = {

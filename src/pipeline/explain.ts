@@ -4,7 +4,7 @@
  * line diffs of changed files. `explainTrees` needs no git and no files: the git side's content comes
  * through `readGitBlob`, so it runs over in-memory trees as well as over a repository.
  */
-import { anomalyFindings } from '../classify/anomalies.js';
+import { anomalyFindings, gitArchiveComment } from '../classify/anomalies.js';
 import { classifyEach, POST_PASSES, runPostPasses, type PrecheckAudit } from '../classify/index.js';
 import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js';
 import type { Classifier, ClassifyContext, ContentAccess, PostPass, RevisionInfo } from '../classify/types.js';
@@ -211,7 +211,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
   // In place: no second array of millions of findings.
   let findings = classified;
   for (let i = 0; i < findings.length; i++) findings[i] = withChange(findings[i]!, diffAt(findings[i]!.path));
-  for (const f of anomalyFindings(cmp.anomalies, (p) => git.entries.has(p))) findings.push(withChange(f, 'anomaly'));
+  for (const f of anomalyFindings(cmp.anomalies.filter((a) => !gitArchiveComment(a, revision.commit)), (p) => git.entries.has(p))) findings.push(withChange(f, 'anomaly'));
   for (const f of unknownCommitFindings(input.findings ?? [], findings)) findings.push(withChange(f, 'anomaly'));
   if (input.policy) {
     findings = applyPolicy(findings, input.policy);

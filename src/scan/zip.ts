@@ -13,7 +13,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import { DistdiffError } from '../core/errors.js';
-import type { EntryType } from '../core/types.js';
+import type { AnomalyEvidence, EntryType } from '../core/types.js';
 import { checkDecodedLimits, EntryCollector, FileSink, type ScanOptions, type ScanResult } from './entries.js';
 
 const CHUNK = 1 << 20;
@@ -122,7 +122,44 @@ async function readAt(fh: FileHandle, pos: number, len: number): Promise<Buffer>
   return b.subarray(0, bytesRead);
 }
 
-async function readCentralDirectory(fh: FileHandle, size: number, input: string, maxEntries: number): Promise<CdEntry[]> {
+/** Extra field ids zip tools define (APPNOTE 4.5.2 and 4.6: PKWARE's and third parties'): the rest is no tool's. */
+const KNOWN_EXTRA = new Set([
+  0x0001, 0x0007, 0x0008, 0x0009, 0x000a, 0x000c, 0x000d, 0x000e, 0x000f, 0x0014, 0x0015, 0x0016, 0x0017, 0x0018, 0x0019, 0x0020, 0x0021, 0x0022, 0x0023,
+  0x0065, 0x0066, 0x07c8, 0x2605, 0x2705, 0x2805, 0x334d, 0x4154, 0x4341, 0x4453, 0x4690, 0x4704, 0x470f, 0x4854, 0x4b46, 0x4c41, 0x4d49, 0x4d63, 0x4f4c,
+  0x5356, 0x5455, 0x554e, 0x5855, 0x6375, 0x6542, 0x6854, 0x7075, 0x7441, 0x756e, 0x7855, 0x7875, 0x9901, 0x9902, 0xa11e, 0xa220, 0xcafe, 0xd935, 0xe57a, 0xfb4a, 0xfd4a,
+]);
+
+/** Bytes of extra fields (in `b`) whose ids no zip tool defines, and bytes past the last whole field. */
+function unknownExtraBytes(b: Buffer, start: number, end: number): number {
+  let n = 0;
+  let x = start;
+  while (x + 4 <= end) {
+    const id = b.readUInt16LE(x);
+    const len = b.readUInt16LE(x + 2);
+    if (x + 4 + len > end) break;
+    if (!KNOWN_EXTRA.has(id)) n += 4 + len;
+    x += 4 + len;
+  }
+  return n + (end - x);
+}
+
+type Hidden = ZipHiddenData['regions'][number];
+type ZipHiddenData = AnomalyEvidence['ZIP_HIDDEN_DATA'];
+
+interface CentralDirectory {
+  entries: CdEntry[];
+  /** Entry comments and unknown extra fields of the central directory. */
+  hidden: Hidden[];
+  cdOffset: number;
+  cdEnd: number;
+  /** File offset of the end record, and of the byte after its comment. */
+  eocdPos: number;
+  eocdEnd: number;
+  zip64: boolean;
+  comment: Buffer;
+}
+
+async function readCentralDirectory(fh: FileHandle, size: number, input: string, maxEntries: number): Promise<CentralDirectory> {
   const tailLen = Math.min(size, 22 + 65535 + 20);
   const tailPos = size - tailLen;
   const tail = await readAt(fh, tailPos, tailLen);
@@ -134,6 +171,9 @@ async function readCentralDirectory(fh: FileHandle, size: number, input: string,
     }
   }
   if (eocd < 0) throw corrupt(input, 'no end of central directory record (truncated?)');
+  const commentLen = Math.min(tail.readUInt16LE(eocd + 20), tail.length - eocd - 22);
+  const comment = Buffer.from(tail.subarray(eocd + 22, eocd + 22 + commentLen));
+  let zip64 = false;
   let count = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
@@ -143,6 +183,7 @@ async function readCentralDirectory(fh: FileHandle, size: number, input: string,
     const recPos = Number(tail.readBigUInt64LE(loc + 8));
     const rec = await readAt(fh, recPos, 56);
     if (rec.length < 56 || rec.readUInt32LE(0) !== 0x06064b50) throw corrupt(input, 'bad zip64 end of central directory record');
+    zip64 = true;
     count = Number(rec.readBigUInt64LE(32));
     cdSize = Number(rec.readBigUInt64LE(40));
     cdOffset = Number(rec.readBigUInt64LE(48));
@@ -171,6 +212,7 @@ async function readCentralDirectory(fh: FileHandle, size: number, input: string,
     return true;
   };
   const out: CdEntry[] = [];
+  const hidden: Hidden[] = [];
   for (let k = 0; k < count; k++) {
     if (!(await need(CD_HEADER)) || cd.readUInt32LE(p) !== 0x02014b50) throw corrupt(input, `bad central directory entry ${k}`);
     const nameLen = cd.readUInt16LE(p + 28);
@@ -208,10 +250,14 @@ async function readCentralDirectory(fh: FileHandle, size: number, input: string,
       }
       x += 4 + len;
     }
+    const unknown = unknownExtraBytes(cd, p + 46 + nameLen, xEnd);
+    if (unknown) hidden.push({ kind: 'extra-field', bytes: unknown, path: e.name.toString('utf8') });
+    if (commentLen) hidden.push({ kind: 'entry-comment', bytes: commentLen, path: e.name.toString('utf8') });
     out.push(e);
     p += 46 + nameLen + extraLen + commentLen;
   }
-  return out;
+  const eocdPos = tailPos + eocd;
+  return { entries: out, hidden, cdOffset, cdEnd: end, eocdPos, eocdEnd: eocdPos + 22 + comment.length, zip64, comment };
 }
 
 function entryType(e: CdEntry): { type: EntryType; mode: number } {
@@ -234,7 +280,16 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
     throw new DistdiffError('archive', path, `cannot read the file: ${(e as Error).message}`, 'check the path and permissions');
   }
   try {
-    const cd = await readCentralDirectory(fh, size, path, opts.limits.maxEntries);
+    const dir = await readCentralDirectory(fh, size, path, opts.limits.maxEntries);
+    const cd = dir.entries;
+    const hidden: Hidden[] = [...dir.hidden];
+    /** Where the last entry's data ended, and how many bytes of data descriptor may follow it there. */
+    let dataEnd = 0;
+    let descriptor = 0;
+    const gap = (to: number) => {
+      const n = to - dataEnd - descriptor;
+      if (n > 0) hidden.push({ kind: dataEnd === 0 ? 'prefix' : 'gap', bytes: n, offset: dataEnd + descriptor });
+    };
     let declared = 0;
     for (const e of cd) declared += e.usize;
     checkDecodedLimits(path, opts.limits, declared, size);
@@ -246,6 +301,7 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
       const e = cd[i]!;
       const shown = e.name.toString('utf8');
       try {
+        gap(e.offset);
         await rd.skipTo(e.offset);
         const lh = await rd.read(30);
         if (lh.readUInt32LE(0) !== 0x04034b50) throw corrupt(path, `no local header for ${JSON.stringify(shown)} at offset ${e.offset}`);
@@ -254,7 +310,9 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
         const lcsize = lh.readUInt32LE(18);
         const lusize = lh.readUInt32LE(22);
         const lname = await rd.read(lh.readUInt16LE(26));
-        await rd.read(lh.readUInt16LE(28));
+        const lextra = await rd.read(lh.readUInt16LE(28));
+        const unknownLocal = unknownExtraBytes(lextra, 0, lextra.length);
+        if (unknownLocal) hidden.push({ kind: 'extra-field', bytes: unknownLocal, path: shown });
         if (!lname.equals(e.name)) {
           throw corrupt(path, `local header name ${JSON.stringify(lname.toString('utf8'))} differs from the central directory's ${JSON.stringify(shown)}`);
         }
@@ -266,6 +324,9 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
         if (e.method !== 0 && e.method !== 8) {
           throw new DistdiffError('archive', path, `unsupported zip compression method ${e.method} for ${JSON.stringify(shown)}`, 'distdiff reads stored and deflated zip entries');
         }
+        // a data descriptor (signature optional; 64-bit sizes for zip64) may follow the data
+        dataEnd = e.offset + 30 + lname.length + lextra.length + e.csize;
+        descriptor = lflags & 8 ? (e.csize >= 0xffffffff || e.usize >= 0xffffffff || lcsize === 0xffffffff ? 24 : 16) : 0;
         if (type === 'directory') {
           outcomes[i] = {};
           continue;
@@ -331,6 +392,16 @@ export async function scanZip(path: string, size: number, opts: ScanOptions): Pr
       }
     }
     await rd.drain();
+    if (cd.length) gap(dir.cdOffset);
+    // between the central directory and the end record: the zip64 end record and its locator, nothing else
+    if (!dir.zip64 && dir.eocdPos > dir.cdEnd) hidden.push({ kind: 'gap', bytes: dir.eocdPos - dir.cdEnd, offset: dir.cdEnd });
+    if (dir.comment.length) hidden.push({ kind: 'archive-comment', bytes: dir.comment.length, offset: dir.eocdPos + 22 });
+    if (size > dir.eocdEnd) hidden.push({ kind: 'trailing', bytes: size - dir.eocdEnd, offset: dir.eocdEnd });
+    if (hidden.length) {
+      const text = dir.comment.toString('utf8');
+      const shown = dir.comment.length && dir.comment.length <= 256 && !text.includes('\ufffd') ? { comment: text } : {};
+      col.anomaly('ZIP_HIDDEN_DATA', '', { bytes: hidden.reduce((a, r) => a + r.bytes, 0), regions: hidden.slice(0, 8), ...shown });
+    }
     let total = 0;
     for (let i = 0; i < cd.length; i++) {
       const e = cd[i]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anomalyFindings } from '../../src/classify/anomalies.js';
+import { anomalyFindings, gitArchiveComment } from '../../src/classify/anomalies.js';
 import { codeDoc } from '../../src/core/codes.js';
 import type { AnomalyCode, ArchiveAnomaly } from '../../src/core/types.js';
 
@@ -26,6 +26,7 @@ describe('anomalyFindings', () => {
     { code: 'WORLD_WRITABLE', path: 'lib/', evidence: { files: 2, directories: 0, modes: ['0666'], names: ['a.c', 'b.c'], more: 0 } },
     { code: 'UNKNOWN_ENTRY_TYPE', path: 'z', evidence: { typeflag: 'Z' } },
     { code: 'MEMBERS_AFTER_END', path: '', evidence: { offset: 10240, name: 'p/README' } },
+    { code: 'ZIP_HIDDEN_DATA', path: '', evidence: { bytes: 4000, regions: [{ kind: 'archive-comment', bytes: 4000, offset: 900 }] } },
   ];
 
   it('each anomaly becomes the finding of its code at the registry severity, its evidence as is', () => {
@@ -52,13 +53,25 @@ describe('anomalyFindings', () => {
       ['WORLD_WRITABLE', 'lib/', 'medium'],
       ['UNKNOWN_ENTRY_TYPE', 'z', 'medium'],
       ['MEMBERS_AFTER_END', '', 'high'],
+      ['ZIP_HIDDEN_DATA', '', 'medium'],
     ]);
     expect(f.map((x) => x.severity)).toEqual(a.map((x) => codeDoc(x.code).severity));
     // The evidence is the anomaly's own object: nothing joined, nothing parsed.
     f.forEach((x, i) => expect(x.evidence).toBe(a[i]!.evidence));
     expect(f[0]).toEqual({ code: 'DUPLICATE_ENTRY', path: 'a', severity: 'high', evidence: { count: 3, types: ['file', 'symlink', 'file'], sameContent: false } });
     // Every anomaly code is covered by this test.
-    expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(20);
+    expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(21);
+  });
+
+  // Red team 17: git archive --format=zip writes the commit id as the archive comment; only exactly that, alone, is its own.
+  it("a zip's hidden data is git archive's own only when it is the revision's commit id as the comment, alone", () => {
+    const commit = 'a'.repeat(40);
+    const z = (regions: Array<{ kind: 'archive-comment' | 'trailing'; bytes: number }>, comment?: string): ArchiveAnomaly => ({ code: 'ZIP_HIDDEN_DATA', path: '', evidence: { bytes: 40, regions, ...(comment !== undefined ? { comment } : {}) } });
+    expect(gitArchiveComment(z([{ kind: 'archive-comment', bytes: 40 }], commit), commit)).toBe(true);
+    expect(gitArchiveComment(z([{ kind: 'archive-comment', bytes: 40 }], 'b'.repeat(40)), commit)).toBe(false);
+    expect(gitArchiveComment(z([{ kind: 'archive-comment', bytes: 41 }], `${commit}x`), commit)).toBe(false);
+    expect(gitArchiveComment(z([{ kind: 'archive-comment', bytes: 40 }, { kind: 'trailing', bytes: 5 }], commit), commit)).toBe(false);
+    expect(gitArchiveComment({ code: 'TRAILING_DATA', path: '', evidence: { bytes: 40 } }, commit)).toBe(false);
   });
 
   // Red team 14: a tarball adding `src/Main.c` beside the tracked `src/main.c` — on a case-insensitive file system the
