@@ -212,8 +212,8 @@ function consumerOf(src: Readable, mapErr: (e: unknown) => unknown, copyEarly: b
 /** Bytes of the one buffer a child decoder's output is read into (decoderSocket). */
 const REUSED_READ = 1 << 20;
 
-/** The longest Unix socket path (sun_path is 108 bytes with its NUL). */
-const SOCKET_PATH_MAX = 107;
+/** The longest Unix socket path used: sun_path holds 108 bytes on Linux and 104 on macOS and the BSDs, NUL included. */
+const SOCKET_PATH_MAX = 103;
 
 /**
  * A child decoder's output through a connected pair of Unix sockets: `writer` becomes the child's stdout,
@@ -232,7 +232,7 @@ async function decoderSocket(onChunk: (view: Buffer) => void): Promise<{ reader:
   try {
     dir = mkdtempSync(join(tmpdir(), 'distdiff-decode-'));
     const path = join(dir, 'out');
-    // A socket address holds 107 bytes; libuv cuts a longer path short without an error (binding elsewhere).
+    // libuv cuts a path longer than a socket address holds short without an error (binding elsewhere).
     if (Buffer.byteLength(path) > SOCKET_PATH_MAX) return undefined;
     const srv = (server = createServer({ pauseOnConnect: true }));
     await new Promise<void>((resolve, reject) => {
