@@ -15,6 +15,7 @@
  *     javascript:/data: URLs (read as a browser reads the tags: ./urls.ts htmlActive), and every linked host
  *     (`https://h`, `//h`) occurs in the source or is the formatter's own.
  */
+import { readFileSync } from 'node:fs';
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
@@ -63,18 +64,47 @@ export const wordsOf = (s: string): Set<string> => new Set((s.match(/[A-Za-z]{3,
  * What makes a page more than rendered text: active content, a link to a host the source never names, or a
  * suspicious construct (download-to-shell …) of a kind the source does not have.
  */
-export function activeContent(html: string, sourceText: string, path: string): string | undefined {
+export function activeContent(html: string, sourceText: string, path: string, extraHosts: Iterable<string> = []): string | undefined {
   const m = /<(script|iframe|object|embed|form|applet|meta\s+http-equiv="refresh")\b|\son[a-z]+\s*=|(?:href|src)\s*=\s*"?\s*(?:javascript|data|vbscript):/i.exec(html);
   if (m) return m[0].trim();
   const tags = htmlActive(html);
   if ('active' in tags) return tags.active;
   const noComments = html.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<!DOCTYPE[^>]*>/i, ' ');
-  const linkable = new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText)]);
+  const linkable = new Set([...FORMATTER_HOSTS, ...urlHosts(sourceText), ...extraHosts]);
   const hosts = [...newHosts(noComments, linkable), ...[...tags.hosts].filter((h) => !linkable.has(h))];
   if (hosts.length) return `link to ${hosts[0]}`;
   const known = new Set(findConstructs(sourceText, path).map((c) => c.kind));
   const c = findConstructs(htmlText(html), path).find((k) => !known.has(k.kind));
   return c ? `${c.kind}: ${c.text}` : undefined;
+}
+
+export const HTMLXREF_URL = new URL('../../data/texinfo-htmlxref-hosts.json', import.meta.url);
+let htmlxref: Record<string, string[]> | undefined;
+/** texinfo's htmlxref.cnf as hosts per manual (data/texinfo-htmlxref-hosts.json, scripts/derive-htmlxref-hosts.mjs); empty when absent. */
+function htmlxrefHosts(): Record<string, string[]> {
+  if (htmlxref) return htmlxref;
+  try {
+    htmlxref = (JSON.parse(readFileSync(HTMLXREF_URL, 'utf8')) as { manuals: Record<string, string[]> }).manuals;
+  } catch {
+    htmlxref = {};
+  }
+  return htmlxref;
+}
+
+/**
+ * The hosts makeinfo links a texinfo source's cross-manual references to: for each manual the source names
+ * (`@xref{NODE,,TITLE,MANUAL,…}`, `@pxref`, `@ref` — the fourth argument —, `@inforef{NODE,NAME,MANUAL}`), the
+ * hosts texinfo's htmlxref.cnf gives that manual.
+ */
+export function xrefHosts(texinfo: string, table: Record<string, string[]> = htmlxrefHosts()): Set<string> {
+  const out = new Set<string>();
+  const add = (m: string | undefined) => {
+    const name = m?.trim();
+    if (name && Object.prototype.hasOwnProperty.call(table, name)) for (const h of table[name]!) out.add(h);
+  };
+  for (const m of texinfo.matchAll(/@(?:p?x?ref)\{([^{}]*)\}/g)) add(m[1]!.split(',')[3]);
+  for (const m of texinfo.matchAll(/@inforef\{([^{}]*)\}/g)) add(m[1]!.split(',')[2]);
+  return out;
 }
 
 async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
@@ -94,7 +124,9 @@ async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ sour
       if (!b || b.length > MAX_BYTES) continue;
       const t = b.toString('utf8');
       texts.push(t);
-      for (const inc of t.matchAll(/^@include\s+(\S+)/gm)) {
+      // @include'd texinfo and @verbatiminclude'd files (nettle's sha-example.c), printed into the page.
+      if (!/\.(?:texi|texinfo|txi)$/.test(p)) continue;
+      for (const inc of t.matchAll(/^@(?:verbatim)?include\s+(\S+)/gm)) {
         const hit = nearestFirst(pathsBy('base', ctx.gitPaths).get(baseOf(inc[1]!)) ?? [], manual)[0];
         if (hit && !seen.has(hit)) {
           seen.add(hit);
@@ -149,7 +181,7 @@ export const htmlRenderedClassifier: Classifier = {
     if (!gen) return undefined;
     const src = gen.kind === 'texinfo' ? await texinfoSource(diff.path, ctx) : gen.kind === 'docbook' ? await docbookSource(diff.path, ctx) : await manSource(diff.path, ctx);
     if (!src) return undefined;
-    if (activeContent(html, src.text, diff.path)) return undefined;
+    if (activeContent(html, src.text, diff.path, gen.kind === 'texinfo' ? xrefHosts(src.text) : [])) return undefined;
     const have = wordsOf(src.text.replace(/@[a-z]+\{/g, ' '));
     const words = wordsOf(htmlText(html));
     if (words.size < MIN_WORDS) return undefined;

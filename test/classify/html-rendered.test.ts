@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeContent, htmlText } from '../../src/classify/html-rendered.js';
+import { activeContent, htmlText, xrefHosts } from '../../src/classify/html-rendered.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo, writeFiles } from '../helpers/git.js';
@@ -141,3 +141,63 @@ describe('HTML rendered from a tracked manual or a man page', () => {
     expect(activeContent('<meta http-equiv="Content-Type" content="text/html; charset=utf-8"><link rel="stylesheet" href="style.css"><a name="x" href="#y">y</a><a href="proj_2.html#s">s</a><a href="https://a.example.org/">a</a>', src, 'x.html')).toBeUndefined();
   });
 });
+
+/**
+ * nettle 3.8.1's nettle.html (makeinfo --html --no-split of the tracked nettle.texinfo): the page prints the
+ * @verbatiminclude'd example file, and makeinfo links the cross-manual reference `@xref{…,,…,gmp,GMP Manual}` to
+ * the GMP manual's home that texinfo's htmlxref.cnf gives (www.gmplib.org), a host the source never spells.
+ */
+describe('makeinfo HTML: cross-manual links and verbatim-included files', () => {
+  const XTEXI = [
+    '\\input texinfo', '@setfilename crypt.info', '@settitle Crypt library', '@node Top', '@top Crypt',
+    'Crypt implements hash functions and ciphers for programs that need a small library without dependencies.',
+    'Memory is allocated the way the bignum library does it; @xref{Custom Allocation,,GMP Allocation,gmp, GMP Manual}.',
+    '@node Example', '@chapter Example', 'The following program hashes its standard input and prints the digest:',
+    '@verbatiminclude sha-example.c', '@bye', '',
+  ].join('\n');
+  const EXAMPLE = '#include <stdio.h>\n#include <stdlib.h>\nint\nmain(int argc, char **argv)\n{\n  char buffer[512];\n  while (fread(buffer, 1, sizeof buffer, stdin) > 0) ;\n  if (ferror(stdin)) exit(EXIT_FAILURE);\n  return 0;\n}\n';
+  const page = (link: string) => `<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
+<html>
+<!-- Created by GNU Texinfo 6.7, http://www.gnu.org/software/texinfo/ -->
+<head>
+<title>Crypt library</title>
+<meta name="Generator" content="makeinfo">
+</head>
+<body lang="en">
+<h1 class="top">Crypt</h1>
+<p>Crypt implements hash functions and ciphers for programs that need a small library without dependencies.
+Memory is allocated the way the bignum library does it; See <a href="${link}">GMP Allocation</a> in <cite>GMP Manual</cite>.</p>
+<h2 class="chapter">1 Example</h2>
+<p>The following program hashes its standard input and prints the digest:</p>
+<pre class="verbatim">${EXAMPLE.replace(/</g, '&lt;').replace(/>/g, '&gt;')}</pre>
+</body>
+</html>
+`;
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  const tracked = { 'crypt.texinfo': XTEXI, 'sha-example.c': EXAMPLE };
+  repo.commit(tracked, 'crypt', '2024-03-05T10:00:00Z');
+  repo.tag('v1.0');
+  let n = 0;
+  const finding = async (html: string) => {
+    const dir = join(root, `t${++n}`, 'crypt-1.0');
+    writeFiles(dir, { ...tracked, 'crypt.html': html });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'crypt-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, 'cache') });
+    return r.findings.find((f) => f.path === 'crypt.html')!;
+  };
+
+  it('the manual referenced, its htmlxref host linked, the example printed: low', async () => {
+    expect(await finding(page('https://www.gmplib.org/manual/Custom-Allocation.html#Custom-Allocation'))).toMatchObject({
+      code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'crypt.texinfo', generator: 'makeinfo' },
+    });
+  });
+
+  it('a host htmlxref.cnf does not give that manual, or a manual the source does not reference, stays high', async () => {
+    expect(await finding(page('https://www.gmplib-mirror.example.net/manual/Custom-Allocation.html'))).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(await finding(page('https://sourceware.org/binutils/docs/ld/'))).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect([...xrefHosts(XTEXI)]).toEqual(['www.gmplib.org']);
+    expect([...xrefHosts('@pxref{Top,,,ld}. @inforef{Top,Binutils,binutils}.')]).toEqual(['sourceware.org']);
+    expect([...xrefHosts('@xref{Top,,,nosuchmanual}.')]).toEqual([]);
+  });
+});
+
