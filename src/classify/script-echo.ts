@@ -205,6 +205,25 @@ export function scriptOfRecipe(line: string, dir: string): string | undefined {
 
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
 
+/**
+ * The rules of a tracked makefile that run a script with `$@` (parsed once per git path set and makefile: every
+ * tarball-only file of a directory asks for the same one); empty when the text has no such recipe at all.
+ */
+const parsed = new WeakMap<ReadonlySet<string>, Map<string, Promise<ReturnType<typeof parseMakefile> | undefined>>>();
+function scriptRules(frag: string, ctx: ClassifyContext): Promise<ReturnType<typeof parseMakefile> | undefined> {
+  let byFrag = parsed.get(ctx.gitPaths);
+  if (!byFrag) parsed.set(ctx.gitPaths, (byFrag = new Map()));
+  let p = byFrag.get(frag);
+  if (!p) {
+    p = ctx.content.git(frag).then((b) => {
+      const text = b?.toString('utf8');
+      return text !== undefined && /(?:\$[({]SHELL[)}]|\bsh)\s+\S+\s+\$@\s*$/m.test(text) ? parseMakefile(text, frag) : undefined;
+    });
+    byFrag.set(frag, p);
+  }
+  return p;
+}
+
 async function explain(path: string, ctx: ClassifyContext) {
   const buf = ctx.content.tarball(path);
   if (!buf || buf.includes(0)) return undefined;
@@ -213,9 +232,8 @@ async function explain(path: string, ctx: ClassifyContext) {
   for (const f of FRAGMENTS) {
     const frag = dir ? `${dir}/${f}` : f;
     if (!ctx.gitPaths.has(frag)) continue;
-    const text = (await ctx.content.git(frag))?.toString('utf8');
-    if (text === undefined) continue;
-    const mk = parseMakefile(text, frag);
+    const mk = await scriptRules(frag, ctx);
+    if (!mk) continue;
     for (const rule of mk.rules) {
       const targets = rule.targets.flatMap((t) => expandLoose(t, mk.vars, dir).split(/\s+/)).filter(Boolean);
       if (!targets.includes(name) || rule.recipe.length !== 1) continue;
