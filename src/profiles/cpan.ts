@@ -31,6 +31,7 @@
  * git has none, t/00-report-prereqs.t, xt/author/*.t: code installers run), LICENSE (Software::License text:
  * no copy of those texts is kept here).
  */
+import { dzilTemplate } from './cpan-templates.js';
 import { allowedHolders, allowedYear, matchLicense, metaLicenseAuthors } from './cpan-license.js';
 import { diffArrays } from 'diff';
 import type { Finding, CpanMungeKind } from '../core/findings.js';
@@ -489,6 +490,11 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
       if (pm && readmeIsPod(text, pm.toString('utf8'))) return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: 'cpan-readme-pod', source: p! });
     }
     return undefined;
+  }
+  if (onlyTar && /^x?t\/.+\.t$/.test(diff.path)) {
+    const buf = ctx.content.tarball(diff.path);
+    const t = buf && buf.length <= 262144 ? dzilTemplate(buf, (p) => ctx.tarballPaths.has(p), diff.path) : undefined;
+    return t ? makeFinding('UPSTREAM_COPY', diff.path, { match: 'exact', ...t }) : undefined;
   }
   if (onlyTar && diff.path === 'LICENSE') {
     const buf = ctx.content.tarball(diff.path);
