@@ -105,6 +105,55 @@ const BULLET = /^[-*+]\s+/;
 
 type Kind = 'authors' | 'log';
 
+/** Mercurial's changelog template ends each entry with `[NODE] [TAG…] <BRANCH>` (sudo's ChangeLog): structure, no text. */
+const HG_NODE_LINE = /^\[[0-9a-f]{12}\](?: \[[^\]\s]+\])*(?: <[^<>\s]+>)?$/;
+/** A line that starts a ChangeLog entry's file list, `* FILE…`. */
+const ENTRY_START = /^\* \S/;
+/** A file list with its blanks removed: paths (no `:`), comma-separated. */
+const FILE_LIST_KEY = /^[^,:]+(?:,[^,:]+)*$/;
+/** Text compared without any blank: a re-wrapping writer breaks lines where a blank was, after a hyphen or inside a
+ * long word or URL (Mercurial's fill68: `Linux-` / `specific`, `https://github.com/sudo-` / `project/…`). */
+const squeeze = (s: string) => s.replace(/\s+/g, '');
+
+/**
+ * The lines of a GNU-style ChangeLog whose text is a commit message re-wrapped (git2cl: flex's ChangeLog; Mercurial's
+ * `changelog` template, `{desc|fill68}`: sudo's): each block of lines between blank lines, headings and the next
+ * `* FILES` entry, less a trailing Mercurial node line and, when it starts with `* `, a leading file list up to a
+ * `:` (or no list: a merge's `* MESSAGE`), must have exactly the characters of a paragraph of a commit message, or of a whole message, other than
+ * blanks (`messageParagraphs`; a final full stop the writer adds allowed). Such a block's lines are traced; any
+ * other block is left to the line-by-line trace. Returns the traced line indexes (0-based).
+ */
+export function refilledBlocks(lines: readonly string[], paragraphs: ReadonlySet<string>): Set<number> {
+  const keys = new Set<string>();
+  for (const p of paragraphs) keys.add(squeeze(p));
+  const known = (k: string) => k !== '' && (keys.has(k) || (k.endsWith('.') && keys.has(k.slice(0, -1))));
+  const out = new Set<number>();
+  let block: number[] = [];
+  const flush = () => {
+    if (!block.length) return;
+    const norm = (i: number) => normaliseLine(lines[i]!);
+    const text = (HG_NODE_LINE.test(norm(block[block.length - 1]!)) ? block.slice(0, -1) : block).map(norm).join(' ');
+    let ok = false;
+    if (text.startsWith('* ')) {
+      // the file list ends at one of the `:`s; the rest is the message
+      const k = squeeze(text.slice(2));
+      for (let c = k.indexOf(':'); c > 0 && !ok; c = k.indexOf(':', c + 1)) ok = FILE_LIST_KEY.test(k.slice(0, c)) && known(k.slice(c + 1));
+      // a commit that changed no file (a merge): `* MESSAGE`; or a message paragraph that is itself a `* FILE: …` line
+      ok ||= known(k) || known(squeeze(text));
+    } else ok = known(squeeze(text));
+    if (ok) for (const i of block) out.add(i);
+    block = [];
+  };
+  lines.forEach((raw, i) => {
+    const l = normaliseLine(raw);
+    if (!l || HEADING.test(l)) return flush();
+    if (block.length && ENTRY_START.test(l)) flush();
+    block.push(i);
+  });
+  flush();
+  return out;
+}
+
 /**
  * The tracked files whose lines a rendered file may repeat: git's own version when the release rewrote
  * it, and tracked files beside it whose name contains its name (THANKS.in, NO-THANKS, ChangeLog-2007,
@@ -137,6 +186,8 @@ export interface LogTrace {
   translators?: number;
   /** The tarball-only .po files whose Last-Translator traced a line. */
   tarballInputs?: string[];
+  /** log: lines traced as part of a block that is a commit message paragraph re-wrapped (refilledBlocks). */
+  rewrapped?: number;
 }
 
 /** Traces the file's lines; undefined when the history cannot be read. */
@@ -172,6 +223,9 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       if (used) amendFiles.push(file);
     }
   }
+  // Re-wrapped messages (git2cl, Mercurial's changelog template): whole blocks traced to a message's paragraph.
+  const refilled = kind === 'log' && history.messageParagraphs ? refilledBlocks(lines, await history.messageParagraphs(oldest ? shiftDays(oldest, -7) : undefined)) : new Set<number>();
+  let rewrapped = 0;
   let amended = 0;
   let count = 0;
   let traced = 0;
@@ -224,6 +278,10 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       // `git log [--stat]` layout: Author/Date/Merge lines and diffstat lines.
       const author = /^Author: (.+?) <([^<>\s]*)>$/.exec(l);
       if (author ? isAuthor(author[1], author[2]) : GIT_LOG_STRUCTURE.test(l)) return void traced++;
+      if (refilled.has(i)) {
+        rewrapped++;
+        return void traced++;
+      }
     }
     untraced.push({ line: i + 1, text: l.slice(0, 200) });
   });
@@ -252,7 +310,7 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
-  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
+  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(rewrapped ? { rewrapped } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
 }
 
 function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
@@ -319,6 +377,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     untraced: trace.untraced.length,
     untracedLines: trace.untraced.slice(0, SHOWN),
     ...(trace.amended ? { amended: trace.amended } : {}),
+    ...(trace.rewrapped ? { rewrapped: trace.rewrapped } : {}),
     ...(trace.range ? { range: trace.range } : {}),
     ...(trace.translators ? { translators: trace.translators } : {}),
     ...(trace.tarballInputs ? { tarballInputs: trace.tarballInputs } : {}),

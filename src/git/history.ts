@@ -33,6 +33,12 @@ export interface HistoryAccess {
   /** The trimmed, non-blank lines of every commit message since a date (YYYY-MM-DD), up to the revision,
    *  and a `commit <id>` line for each of those commits. */
   messageLines(since?: string): Promise<ReadonlySet<string>>;
+  /**
+   * Every commit message since a date (YYYY-MM-DD), up to the revision, as refilled text: each paragraph (lines
+   * between blank lines) and each whole message with its lines joined and runs of blanks made one space — what a
+   * ChangeLog writer that re-wraps messages (git2cl, Mercurial's changelog template `desc|fill68`) started from.
+   */
+  messageParagraphs?(since?: string): Promise<ReadonlySet<string>>;
   /** The full message of a commit the revision reaches (`git log -1 --format=%B`), undefined for any other. */
   message?(oid: string): Promise<string | undefined>;
   /** How many commits the revision reaches (`git rev-list --count`: what `git log --oneline | wc -l` prints). */
@@ -68,6 +74,7 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
   const ranges = new Map<string, Promise<HistoryRange>>();
   let authors: Promise<{ names: Set<string>; emails: Set<string> }> | undefined;
   const messages = new Map<string, Promise<Set<string>>>();
+  const paragraphs = new Map<string, Promise<Set<string>>>();
   let count: Promise<number | undefined> | undefined;
   let ancestors: Promise<string[]> | undefined;
   return {
@@ -163,6 +170,27 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
       const out = await runGitText(gitDir, ['log', '-1', '--format=%H%x00%ad%x00%cd', '--date=short', commit, '--', ...paths.map((p) => `:(literal)${p}`)]).catch(() => '');
       const [oid, authorDate, commitDate] = out.split('\0');
       return oid && authorDate && commitDate ? { oid, authorDate, commitDate } : undefined;
+    },
+    messageParagraphs: (since) => {
+      const key = since ?? '';
+      let p = paragraphs.get(key);
+      if (!p) {
+        p = (async () => {
+          const out = await runGit(gitDir, ['log', '--format=%B%x1e', ...(since ? [`--since=${since}`] : []), commit, '--'], { maxBuffer: MAX_LOG_BYTES });
+          const set = new Set<string>();
+          for (const message of out.toString('utf8').split('\x1e')) {
+            const whole = normaliseLine(message);
+            if (whole) set.add(whole);
+            for (const para of message.split(/\n[ \t]*\n/)) {
+              const t = normaliseLine(para);
+              if (t) set.add(t);
+            }
+          }
+          return set;
+        })();
+        paragraphs.set(key, p);
+      }
+      return p;
     },
     messageLines: (since) => {
       const key = since ?? '';
