@@ -58,14 +58,15 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V) to the cache, or list them', (y) =>
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake or gperf) to the cache, or list them', (y) =>
       y
         .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, add --git REPO --version V, or list' })
         .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' })
-        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf or automake; path or URL): the tag vV, the commit setting a test release's version, or a git-describe version's commit" })
+        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf, automake or gperf; path or URL): the tag vV, the commit setting a test release's version, a git-describe version's commit, or --rev" })
         .version(false)
         .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' })
-        .option('before', { type: 'string', describe: "with --git: the newest commit at or before DATE whose configure.ac has that version (automake's version names a range of commits)" }),
+        .option('before', { type: 'string', describe: "with --git: the newest commit at or before DATE whose configure.ac has that version (automake's version names a range of commits)" })
+        .option('rev', { type: 'string', describe: 'with --git: the tag or commit to build (a repository without release tags, e.g. a vendor\'s gperf); its tree must state --version' }),
     )
     .option('regenerate', { type: 'string', describe: 'prove autotools outputs by regenerating them in a sandbox: auto (default) or require (absence is an error); --no-regenerate skips it' })
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
@@ -274,6 +275,7 @@ interface ToolchainArgs {
   git?: string;
   version?: string | boolean;
   before?: string;
+  rev?: string;
 }
 
 async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
@@ -291,7 +293,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
     if (!args.git || typeof args.version !== 'string' || !args.version) throw new DistdiffError('usage', 'toolchain add', args.git ? '--git needs --version' : '--version needs --git', 'pass --git REPO --version V, e.g. --git ./automake --version 1.16d');
     if (args.source) throw new DistdiffError('usage', 'toolchain add', `both a release tarball (${args.source}) and --git given`, 'pass one of them');
     trustedDir(cacheDir, { root: true });
-    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring, ...(args.before ? { before: args.before } : {}) });
+    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring, ...(args.before ? { before: args.before } : {}), ...(args.rev ? { rev: args.rev } : {}) });
     const g = r.manifest.git!;
     process.stdout.write(
       `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.skipped.length ? `; not built: ${g.skipped.map(skippedText).join(', ')}` : ''}\n`,

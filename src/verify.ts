@@ -125,6 +125,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       ...(opts.regenerate === 'off' ? { noGenerators: true } : {}),
       ...(opts.auditPrechecks ? { auditPrechecks: opts.auditPrechecks } : {}),
       gnulibToolCache: join(opts.cacheDir, 'gnulib-tool'),
+      toolchainCache: opts.cacheDir,
       regenerate: reuse
         ? (diffs, tarball, started) => {
             void reuse.started.then(started);

@@ -50,6 +50,8 @@ export interface ClassifyContext {
   noGenerators?: boolean;
   /** Directory where gnulib-tool runs are cached (src/regenerate/gnulib-tool.ts), under the cache directory; absent: no cache. */
   gnulibToolCache?: string;
+  /** The cache directory whose toolchains/ holds the gperf toolchains (`distdiff toolchain add --git`; src/regenerate/generators.ts). */
+  toolchainCache?: string;
 }
 
 /** Decides one difference. Returning undefined means "cannot decide": the next classifier runs. */

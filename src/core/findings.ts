@@ -388,6 +388,11 @@ export interface GeneratorToolRun {
   bannerVersion?: string;
   /** gperf: the command line is the one the output's banner records ("Command-line: gperf …"), not a rule's. */
   fromBanner?: boolean;
+  /** gperf: the cached toolchain that ran instead of the system's (`distdiff toolchain add --git`): its directory, repository, commit and revision. */
+  toolchain?: { name: string; repo: string; commit: string; revision: string };
+  /** gperf: a banner recording absolute paths (a maintainer's machine: `/Applications/…/gperf -m 10 /Users/…/lib/x.gperf`) was
+   * replayed with gperf and the tree mounted at those paths inside the sandbox: the program's path and the tree's root. */
+  absolutePaths?: { program?: string; root?: string };
   /** argv as run in the sandbox (the system's tool first), from cwd. */
   command: string[];
   cwd: string;

@@ -55,6 +55,8 @@ export interface ExplainInput {
   noGenerators?: boolean;
   /** Where gnulib-tool runs are cached (ClassifyContext.gnulibToolCache). */
   gnulibToolCache?: string;
+  /** The cache directory of the toolchains (ClassifyContext.toolchainCache). */
+  toolchainCache?: string;
   /** The whole revision's tree when `git` is a subdirectory of it (crate, npm workspace), and that subdirectory. */
   repoTree?: GitTree;
   pathInRepo?: string;
@@ -174,6 +176,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     ...(input.submodules?.length ? { submodules: input.submodules } : {}),
     ...(input.noGenerators ? { noGenerators: true } : {}),
     ...(input.gnulibToolCache ? { gnulibToolCache: input.gnulibToolCache } : {}),
+    ...(input.toolchainCache ? { toolchainCache: input.toolchainCache } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },

@@ -43,7 +43,9 @@ import { escalate, makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined, repoPathIn } from '../util/makefile.js';
 import { tryShellTokens } from '../util/shell-tokens.js';
 import { addedLines } from './provenance.js';
-import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { foreignMountPoint, probeSandbox, runSandboxed, which } from './sandbox.js';
+import { gperfToolchains } from './toolchain.js';
+import { describeRevision } from './toolchain-git.js';
 
 /** The sandbox's PATH without toolchains (./sandbox.ts): the tool asked for its version is the one the run finds. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -538,12 +540,16 @@ const GPERF_VALUE = /^[\w.,$*+:-]+$/;
  * gperf's table/option flags (never --output-file or anything unknown), one input — a relative path without `..`
  * naming the source's file, whose directory part the source's path ends with (the run's cwd is the rest).
  */
-export function gperfBannerCommand(head: string, source: string): { args: string[]; cwd: string; line: string } | { refused: string } {
+export function gperfBannerCommand(head: string, source: string): { args: string[]; cwd: string; line: string; program?: string; root?: string } | { refused: string } {
   const m = /^\/\* Command-line: (.*?)\s*\*\/$/m.exec(head.slice(0, 4096));
   if (!m) return { refused: '(no Command-line line)' };
   const line = m[1]!.trim();
   const words = line.split(/\s+/);
-  if (words[0] !== 'gperf') return { refused: line };
+  // The program: `gperf`, or an absolute path to a gperf (a maintainer's machine: Xcode's
+  // /Applications/…/usr/bin/gperf) replayed by mounting gperf there inside the sandbox (foreignMountPoint).
+  const program = words[0]!;
+  const absProgram = program.startsWith('/') && baseOf(program) === 'gperf' && foreignMountPoint(program) ? program : undefined;
+  if (program !== 'gperf' && !absProgram) return { refused: line };
   const args = words.slice(1);
   const inputs: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -565,11 +571,20 @@ export function gperfBannerCommand(head: string, source: string): { args: string
   }
   if (inputs.length !== 1) return { refused: line };
   const input = inputs[0]!;
-  if (!/^[\w.+/-]+\.gperf$/.test(input) || input.startsWith('/') || input.split('/').includes('..')) return { refused: line };
+  if (!/^[\w.+/-]+\.gperf$/.test(input) || input.split('/').includes('..')) return { refused: line };
+  if (input.startsWith('/')) {
+    // An absolute input: the tree's root on the maintainer's machine, then exactly the source's path
+    // (/Users/akim/src/gnu/bison + /lib/iconv_open-aix.gperf); the tree is mounted there, gperf runs at its root.
+    if (!input.endsWith(`/${source}`)) return { refused: line };
+    const root = input.slice(0, input.length - source.length - 1);
+    if (!foreignMountPoint(root) || posix.normalize(root) !== root) return { refused: line };
+    if (absProgram && (absProgram === root || absProgram.startsWith(`${root}/`) || root.startsWith(`${absProgram}/`))) return { refused: line };
+    return { args, cwd: '', line, root, ...(absProgram ? { program: absProgram } : {}) };
+  }
   const norm = posix.normalize(input);
   if (baseOf(norm) !== baseOf(source)) return { refused: line };
   if (source !== norm && !source.endsWith(`/${norm}`)) return { refused: line };
-  return { args, cwd: source.slice(0, source.length - norm.length).replace(/\/$/, ''), line };
+  return { args, cwd: source.slice(0, source.length - norm.length).replace(/\/$/, ''), line, ...(absProgram ? { program: absProgram } : {}) };
 }
 
 // gnulib's path-normalising sed script, s|\([ "]\)[^ "]STAR/NAME\([ "]\)|\1NAME\2| (STAR standing for `*`, NAME's dots
@@ -753,10 +768,19 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   const cmd = gperfBannerCommand(text, e.source);
   if ('refused' in cmd) return unproved({ why: 'banner-unsupported', tool: 'gperf', wanted, command: cmd.refused.slice(0, 300) });
   const have = await systemToolVersion(tool);
-  if (!have) return unproved({ why: 'tool-missing', tool: 'gperf', package: tool.package, wanted });
-  // Another gperf version here: run anyway; only an output identical but for the version number in its first line
-  // proves the file (another version writing other code leaves it unproved, high — never a mismatch).
-  const otherVersion = have !== wanted;
+  // gperf of exactly the banner's version: the system's, then each cached toolchain of it (`toolchain add --git`:
+  // GNU's 3.2, Apple's 3.0.3 from Xcode — one version number, other code); the first identical output proves the file.
+  const cached = ctx.toolchainCache ? await gperfToolchains(ctx.toolchainCache, wanted) : [];
+  if (!have && !cached.length) return unproved({ why: 'tool-missing', tool: 'gperf', package: tool.package, wanted });
+  type Gperf = { version: string; prefix?: string; toolchain?: { name: string; repo: string; commit: string; revision: string } };
+  const exact: Gperf[] = [
+    ...(have === wanted ? [{ version: have }] : []),
+    ...cached.map((t) => ({ version: wanted, prefix: t.prefix, toolchain: { name: baseOf(t.prefix), repo: t.manifest.git!.repo, commit: t.manifest.git!.commit, revision: describeRevision(t.manifest.git!.found) } })),
+  ];
+  // No gperf of that version here: the system's runs all the same; only an output identical but for the version
+  // number in its first line proves the file (another version writing other code leaves it unproved, high — never a mismatch).
+  const otherVersion = exact.length === 0;
+  const runs: Gperf[] = otherVersion ? [{ version: have! }] : exact;
   const rule = await gperfRuleEdits(f.path, ctx, e.sourceCopy ? { ...e.sourceCopy, source: e.source } : undefined);
   if (rule && !('edits' in rule)) return unproved({ why: 'rule-unsupported', tool: 'gperf', fragment: rule.fragment, command: rule.command });
   if (!gperfOutputOf(f.path, e.source, rule?.input)) return unproved({ why: 'input-mismatch', tool: 'gperf', fragment: e.source, ...(rule ? { command: rule.command } : {}) });
@@ -766,61 +790,109 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   if (!input || input.length > MAX_BYTES) return unproved({ why: 'input-unavailable', tool: 'gperf', fragment: e.source });
   const sandbox = await probeSandbox();
   if (!sandbox.ok) return unproved({ why: 'no-sandbox', tool: 'gperf' });
-  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-gperf-'));
-  let got: Buffer | undefined;
-  let failure: string | undefined;
-  try {
-    mkdirSync(join(scratch, dirOf(e.source)), { recursive: true });
-    writeFileSync(join(scratch, e.source), input);
-    mkdirSync(join(scratch, cmd.cwd), { recursive: true });
-    // gperf writes to stdout; our own fixed shell line sends it to a file (argv[0] stays `gperf`, as the banner records it)
-    const argv = ['sh', '-c', 'exec gperf "$@" > .distdiff-gperf.out', 'sh', ...cmd.args];
-    const r = await runSandboxed(sandbox.bwrap, { scratch, argv, ...(cmd.cwd ? { cwd: cmd.cwd } : {}), env: { LC_ALL: 'C' }, limits: { wallMs: 60_000, cpuSeconds: 60 } });
-    if (r.code !== 0) failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
-    else got = readRegular(join(scratch, cmd.cwd, '.distdiff-gperf.out'));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  if (!got) return unproved({ why: 'failed', tool: 'gperf', wanted, error: failure ?? 'no output' });
   const edits = rule && 'edits' in rule ? rule.edits : [];
-  let regenerated = got.toString('latin1');
-  for (const ed of edits) regenerated = applyPostEdit(regenerated, ed);
-  const regen = Buffer.from(regenerated, 'latin1');
-  const base = {
-    tool: 'gperf' as const,
-    version: have,
-    source: e.source,
-    rule: rule && 'edits' in rule ? rule.fragment : f.path,
-    ruleCommand: rule && 'edits' in rule ? rule.command : cmd.line,
-    fromBanner: true,
-    command: ['gperf', ...cmd.args],
-    cwd: cmd.cwd,
-    postEdits: edits.map((x) => x.command),
-  };
-  // The rule's edits applied, or gperf's output as it is (a shipped file gperf wrote without the rule's edit: gettext
-  // 0.23.1's iconv_open-*.h keep `./` that newer gnulib's path sed drops) — either is exactly what gperf makes of the input.
-  const raw = got.toString('latin1');
-  const banner = /^(\/\* [\w+-]+ code produced by gperf version )(\d+(?:\.\d+)+)( \*\/\n)/;
-  const relabel = (t: string): string | undefined => {
-    if (!otherVersion) return t;
-    const m = banner.exec(t);
-    return m && m[2] === have ? t.replace(banner, `$1${wanted}$3`) : undefined;
-  };
   const shippedText = shipped.toString('latin1');
-  for (const [candidate, applied] of [[regenerated, edits], [raw, []]] as const) {
-    if (applied === edits || edits.length) {
-      if (relabel(candidate) === shippedText) {
-        return { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, postEdits: applied.map((x) => x.command), ...(otherVersion ? { bannerVersion: wanted } : {}), outputs: [f.path] }), ...shape(f) } as Finding;
+  const banner = /^(\/\* [\w+-]+ code produced by gperf version )(\d+(?:\.\d+)+)( \*\/\n)/;
+  let first: { run: Gperf; regenerated: string } | undefined;
+  let failure: string | undefined;
+  for (const g of runs) {
+    const got = await runGperf(sandbox.bwrap, e.source, input, cmd, g.prefix).catch((err: unknown) => ({ failure: err instanceof Error ? err.message : String(err) }));
+    if ('failure' in got) {
+      failure ??= got.failure;
+      continue;
+    }
+    const raw = got.out.toString('latin1');
+    let regenerated = raw;
+    for (const ed of edits) regenerated = applyPostEdit(regenerated, ed);
+    first ??= { run: g, regenerated };
+    const relabel = (t: string): string | undefined => {
+      if (!otherVersion) return t;
+      const m = banner.exec(t);
+      return m && m[2] === have ? t.replace(banner, `$1${wanted}$3`) : undefined;
+    };
+    // The rule's edits applied, or gperf's output as it is (a shipped file gperf wrote without the rule's edit: gettext
+    // 0.23.1's iconv_open-*.h keep `./` that newer gnulib's path sed drops) — either is exactly what gperf makes of the input.
+    for (const [candidate, applied] of [[regenerated, edits], [raw, []]] as const) {
+      if ((applied === edits || edits.length) && relabel(candidate) === shippedText) {
+        return {
+          ...makeFinding('GENERATED_TOOL_PROVED', f.path, {
+            ...gperfRun(g, cmd, e.source, rule, f.path),
+            postEdits: applied.map((x) => x.command),
+            ...(otherVersion ? { bannerVersion: wanted } : {}),
+            outputs: [f.path],
+          }),
+          ...shape(f),
+        } as Finding;
       }
     }
   }
+  if (!first) return unproved({ why: 'failed', tool: 'gperf', wanted, error: failure ?? 'no output' });
   // another version writes other code: not proved (never a mismatch)
   if (otherVersion) return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
-  const added = addedLines(regenerated, text);
+  const regen = Buffer.from(first.regenerated, 'latin1');
+  const added = addedLines(first.regenerated, text);
   const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
   const diff = contentDiff(f.path, regen, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-  const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...base, differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
+  const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...gperfRun(first.run, cmd, e.source, rule, f.path), postEdits: edits.map((x) => x.command), differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
   return { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...shape(f) } as Finding;
+}
+
+/** The evidence of one gperf run (GeneratorToolRun without postEdits). */
+function gperfRun(
+  g: { version: string; toolchain?: { name: string; repo: string; commit: string; revision: string } },
+  cmd: { args: string[]; cwd: string; line: string; program?: string; root?: string },
+  source: string,
+  rule: { fragment: string; command: string } | undefined,
+  path: string,
+) {
+  return {
+    tool: 'gperf' as const,
+    version: g.version,
+    source,
+    rule: rule ? rule.fragment : path,
+    ruleCommand: rule ? rule.command : cmd.line,
+    fromBanner: true,
+    command: [cmd.program ?? 'gperf', ...cmd.args],
+    cwd: cmd.root ?? cmd.cwd,
+    postEdits: [] as string[],
+    ...(g.toolchain ? { toolchain: g.toolchain } : {}),
+    ...(cmd.program || cmd.root ? { absolutePaths: { ...(cmd.program ? { program: cmd.program } : {}), ...(cmd.root ? { root: cmd.root } : {}) } } : {}),
+  };
+}
+
+/**
+ * One gperf run in the sandbox on the input alone (written at its path in a scratch tree), with the banner's
+ * arguments, from the directory its command line implies — or, for a banner recording absolute paths, with the
+ * scratch tree also mounted at the recorded root and gperf (the system's or the toolchain's binary) at the
+ * recorded program path, so that gperf writes those paths as it did. gperf writes to stdout; distdiff's own fixed
+ * shell line sends it to a file (argv[0] stays as the banner records it).
+ */
+async function runGperf(bwrap: string, source: string, input: Buffer, cmd: { args: string[]; cwd: string; program?: string; root?: string }, prefix?: string): Promise<{ out: Buffer } | { failure: string }> {
+  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-gperf-'));
+  try {
+    mkdirSync(join(scratch, dirOf(source)), { recursive: true });
+    writeFileSync(join(scratch, source), input);
+    mkdirSync(join(scratch, cmd.cwd), { recursive: true });
+    const bin = prefix ? join(prefix, 'bin', 'gperf') : which('gperf', SYSTEM_PATH);
+    if (!bin) return { failure: 'gperf not found' };
+    const mounts = [...(cmd.root ? [{ host: scratch, at: cmd.root, writable: true }] : []), ...(cmd.program ? [{ host: bin, at: cmd.program }] : [])];
+    const argv = ['sh', '-c', 'exec "$0" "$@" > .distdiff-gperf.out', cmd.program ?? 'gperf', ...cmd.args];
+    const r = await runSandboxed(bwrap, {
+      scratch,
+      argv,
+      ...(cmd.cwd ? { cwd: cmd.cwd } : {}),
+      ...(cmd.root ? { cwdAt: cmd.root } : {}),
+      ...(mounts.length ? { mounts } : {}),
+      ...(prefix ? { toolchains: [prefix] } : {}),
+      env: { LC_ALL: 'C' },
+      limits: { wallMs: 60_000, cpuSeconds: 60 },
+    });
+    if (r.code !== 0) return { failure: `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}` };
+    const out = readRegular(join(scratch, cmd.cwd, '.distdiff-gperf.out'));
+    return out ? { out } : { failure: 'no output' };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 export const generatorPostPass: PostPass = { id: 'generators', run: generatorFindings };

@@ -82,7 +82,31 @@ export interface SandboxCommand {
   readOnly?: string[];
   /** Host directories mounted read-write at the same path (only for building a toolchain). */
   writable?: string[];
+  /**
+   * Host paths mounted at another absolute path (`at`, checked by foreignMountPoint: outside everything the sandbox
+   * itself mounts) — a generator's output records the absolute paths it ran with (gperf's banner and `#line`s:
+   * `/Users/akim/src/gnu/bison/lib/x.gperf`), so the run must see its input and itself there. With `cwdAt`, the
+   * command runs in that absolute directory instead of below SANDBOX_ROOT.
+   */
+  mounts?: { host: string; at: string; writable?: boolean }[];
+  cwdAt?: string;
   limits?: Partial<SandboxLimits>;
+}
+
+/** Top directories the sandbox mounts or the host's own system lives in: never a place for a foreign mount. */
+const RESERVED_TOPS = new Set(['usr', 'bin', 'lib', 'lib32', 'lib64', 'libx32', 'sbin', 'etc', 'dev', 'proc', 'sys', 'run', 'tmp', 'var', 'root', 'home', 'opt', 'srv', 'mnt', 'media', 'boot', 'build', 'nix', 'snap']);
+
+/**
+ * Whether `at` may be a foreign mount point (SandboxCommand.mounts): an absolute path of at least two plain segments
+ * (letters, digits, `._+-`; no `.`/`..`, no empty segment) whose top directory is none the sandbox uses or a system
+ * keeps (/usr, /etc, /tmp, /home, /root …, SANDBOX_ROOT) — a path a macOS or remote build machine wrote
+ * (`/Users/…`, `/Applications/…`), which only exists inside the sandbox's empty root.
+ */
+export function foreignMountPoint(at: string): boolean {
+  if (!at.startsWith('/')) return false;
+  const segs = at.slice(1).split('/');
+  if (segs.length < 2 || segs.some((x) => !/^[\w.+-]+$/.test(x) || x === '.' || x === '..')) return false;
+  return !RESERVED_TOPS.has(segs[0]!.toLowerCase()) && `/${segs[0]}` !== SANDBOX_ROOT;
 }
 
 /** How a sandboxed command failed (for a cause or a skip): deadline or exit status, and the end of its stderr (`lines` last lines, at most `max` characters). */
@@ -146,7 +170,14 @@ function bwrapArgs(cmd: SandboxCommand, limits: SandboxLimits): string[] {
   for (const w of cmd.writable ?? []) args.push('--bind', w, w);
   args.push('--bind', cmd.scratch, SANDBOX_ROOT);
   for (const t of inside) args.push('--ro-bind', t, `${SANDBOX_ROOT}/${t.slice(scratchPrefix.length)}`);
-  args.push('--chdir', cmd.cwd ? `${SANDBOX_ROOT}/${cmd.cwd}` : SANDBOX_ROOT);
+  const taken = [...(cmd.toolchains ?? []), ...(cmd.readOnly ?? []), ...(cmd.writable ?? [])];
+  for (const m of cmd.mounts ?? []) {
+    // checked again here: a mount point over or under anything the sandbox mounts is refused outright
+    if (!foreignMountPoint(m.at) || taken.some((t) => t === m.at || t.startsWith(`${m.at}/`) || m.at.startsWith(`${t}/`))) throw new Error(`sandbox: refused mount point ${m.at}`);
+    args.push(m.writable ? '--bind' : '--ro-bind', m.host, m.at);
+  }
+  if (cmd.cwdAt !== undefined && !(cmd.mounts ?? []).some((m) => cmd.cwdAt === m.at || cmd.cwdAt!.startsWith(`${m.at}/`))) throw new Error(`sandbox: refused working directory ${cmd.cwdAt}`);
+  args.push('--chdir', cmd.cwdAt ?? (cmd.cwd ? `${SANDBOX_ROOT}/${cmd.cwd}` : SANDBOX_ROOT));
   args.push('--clearenv');
   const path = [...(cmd.toolchains ?? []).map((t) => `${t}/bin`), '/usr/local/bin', '/usr/bin', '/bin'].join(':');
   const env: Record<string, string> = { PATH: path, LC_ALL: 'C', LANG: 'C', TZ: 'UTC0', HOME: '/tmp', TMPDIR: '/tmp', ...cmd.env };

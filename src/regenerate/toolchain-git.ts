@@ -32,7 +32,8 @@ export type ToolRevision =
   | { kind: 'tag'; tag: string; commit: string }
   | { kind: 'describe'; base: string; distance: number; commit: string }
   | { kind: 'version-commit'; file: string; commit: string }
-  | { kind: 'before'; date: string; file: string; commit: string };
+  | { kind: 'before'; date: string; file: string; commit: string }
+  | { kind: 'rev'; rev: string; commit: string };
 
 /** Whether `version` names something findToolRevision can look for (a release, test release or git-describe version; core/tool-version.ts). */
 export function isToolVersion(version: string): boolean {
@@ -90,7 +91,15 @@ export function acInitName(acText: string): string | undefined {
  * - a git-describe version X.Y.N-HASH: the one commit whose id starts with HASH, N commits after the tag vX.Y;
  * - otherwise the oldest commit that set AC_INIT's version in configure.ac to V (its parent says otherwise).
  */
-export async function findToolRevision(gitDir: string, version: string, label = gitDir, before?: string): Promise<ToolRevision> {
+export async function findToolRevision(gitDir: string, version: string, label = gitDir, before?: string, rev?: string): Promise<ToolRevision> {
+  if (rev !== undefined) {
+    // --rev: the revision the user names (a tag or commit of a repository without release tags, e.g. a vendor's
+    // gperf); its version is checked by the caller against what the tree says.
+    if (!/^[\w.+/-]+$/.test(rev) || rev.startsWith('-')) throw new DistdiffError('usage', `--rev ${rev}`, 'not a tag or commit name', 'pass a tag or a commit id');
+    const commit = await runGitText(gitDir, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).catch(() => undefined);
+    if (!commit) throw new DistdiffError('usage', label, `no commit ${rev}`, 'pass a tag or commit of that repository');
+    return { kind: 'rev', rev, commit };
+  }
   if (before !== undefined) return findBefore(gitDir, version, label, before);
   if (!isToolVersion(version)) throw new DistdiffError('usage', `--version ${version}`, 'not a GNU tool version (X.Y[.Z][a-z]) or a git-describe version (X.Y.N-HASH)', 'pass the version the shipped files are stamped with, e.g. 2.72a or 2.72.70-9ff9');
   // Tags by exact name (rev-parse would also read "v2.72-70-g9ff9c567" as a describe name), peeled to their commit.
@@ -158,6 +167,14 @@ async function findBefore(gitDir: string, version: string, label: string, before
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
 const TOOLS: Record<string, ToolName> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake' };
 
+/** A tool a git toolchain builds: autoconf/automake, or GNU gperf (the generator tool of ./generators.ts). */
+export type GitToolName = ToolName | 'gperf';
+
+/** gperf's version as its tree states it: src/version.cc's `version_string = "V";` (gperf's configure.ac names none before 3.1). */
+export function gperfTreeVersion(versionCc: string): string | undefined {
+  return /^const char \*version_string = "([\w.+-]+)";$/m.exec(versionCc)?.[1];
+}
+
 /** A part of a tool not built because the program that makes it is not installed. */
 export interface SkippedPart {
   part: 'man-pages' | 'info-manual';
@@ -214,11 +231,28 @@ export function gitBuildSteps(tree: { hasBootstrap: boolean; bootstrapText?: str
   };
 }
 
+/**
+ * The steps building gperf from its exported tree (pure): a tree without configure (gperf 3.1 and later keep only
+ * configure.ac) first gets automake's four build-aux helpers its autogen.sh would copy from gnulib (install-sh,
+ * mkinstalldirs, compile, ar-lib: the system automake's copies; they only install and compile) and its configure
+ * scripts from the system autoconf (`make -f Makefile.devel all`: autoconf and autoheader, as autogen.sh does);
+ * then configure, and only the program: lib/ and src/ built, src/ installed (the manual is not built).
+ */
+export function gperfBuildSteps(hasConfigure: boolean, prefix: string): string[] {
+  return [
+    ...(hasConfigure ? [] : ['for f in install-sh mkinstalldirs compile ar-lib; do test -f build-aux/$f || cp "$(ls -d /usr/share/automake-* | tail -n 1)/$f" build-aux/$f || exit 1; done', 'make -f Makefile.devel all']),
+    `./configure --prefix=${quote(prefix)}`,
+    '(cd lib && make)',
+    '(cd src && make)',
+    '(cd src && make install)',
+  ];
+}
+
 /** A tool revision resolved in its repository: which tool, and whether its version comes from .tarball-version. */
 export interface ResolvedToolRevision {
   repo: string;
   gitDir: string;
-  name: ToolName;
+  name: GitToolName;
   version: string;
   found: ToolRevision;
   /** configure.ac computes the version with git-version-gen, which reads .tarball-version first. */
@@ -226,13 +260,20 @@ export interface ResolvedToolRevision {
 }
 
 /** Open (or clone into the cache) the tool's repository and find the revision of `version`; exit 2 when it is not an autoconf/automake revision of that version. */
-export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string): Promise<ResolvedToolRevision> {
+export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string, rev?: string): Promise<ResolvedToolRevision> {
   const handle = await openRepo(repo, { cacheDir });
-  const found = await findToolRevision(handle.gitDir, version, repo, before);
+  const found = await findToolRevision(handle.gitDir, version, repo, before, rev);
+  // GNU gperf (or a vendor's copy of it): its tree states the version in src/version.cc.
+  const versionCc = await show(handle.gitDir, found.commit, 'src/version.cc');
+  const gperf = versionCc !== undefined && (await show(handle.gitDir, found.commit, 'src/output.cc')) !== undefined ? gperfTreeVersion(versionCc) : undefined;
+  if (gperf !== undefined) {
+    if (gperf !== version) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} (${describeRevision(found)}) is gperf ${gperf} (src/version.cc), not ${version}`, 'pass the version that revision was released as');
+    return { repo, gitDir: handle.gitDir, name: 'gperf', version, found, usesVersionFile: false };
+  }
   const ac = (await show(handle.gitDir, found.commit, 'configure.ac')) ?? (await show(handle.gitDir, found.commit, 'configure.in')) ?? '';
   const pkg = acInitName(ac);
   const name = pkg ? TOOLS[pkg] : undefined;
-  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf or GNU Automake (AC_INIT names ${pkg ?? 'nothing'})`, 'pass an autoconf or automake repository');
+  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake or GNU gperf (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc)`, 'pass an autoconf, automake or gperf repository');
   const stated = acInitVersion(ac);
   const usesVersionFile = stated === undefined && /\.tarball-version/.test(ac);
   if (!usesVersionFile && stated !== version) {
@@ -272,11 +313,14 @@ export async function buildToolRevision(
     if (r.usesVersionFile) writeFileSync(join(src, '.tarball-version'), `${version}\n`);
     const bootstrapName = ['bootstrap', 'bootstrap.sh'].find((n) => existsSync(join(src, n)));
     const bootstrap = bootstrapName ? join(src, bootstrapName) : undefined;
-    const plan = gitBuildSteps(
-      { hasBootstrap: !!bootstrap, ...(bootstrap ? { bootstrapText: readFileSync(bootstrap, 'latin1'), bootstrapName } : {}) },
-      prefix,
-      { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) },
-    );
+    const plan =
+      name === 'gperf'
+        ? { steps: gperfBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
+        : gitBuildSteps(
+            { hasBootstrap: !!bootstrap, ...(bootstrap ? { bootstrapText: readFileSync(bootstrap, 'latin1'), bootstrapName } : {}) },
+            prefix,
+            { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) },
+          );
     rmSync(prefix, { recursive: true, force: true });
     mkdirSync(prefix, { recursive: true });
     const logs = plan.steps.map((_, i) => `distdiff-step-${i + 1}.log`);
@@ -304,7 +348,9 @@ export async function buildToolRevision(
     plan.steps.push(
       name === 'autoconf'
         ? `check: autoconf --version prints ${version}; the configure it writes says "Generated by GNU Autoconf ${version}"`
-        : `check: automake --version prints ${version}; the aclocal.m4 and Makefile.in it writes say "aclocal ${version}" and "automake ${version}"`,
+        : name === 'gperf'
+          ? `check: gperf --version prints ${version}; the code it writes says "code produced by gperf version ${version}"`
+          : `check: automake --version prints ${version}; the aclocal.m4 and Makefile.in it writes say "aclocal ${version}" and "automake ${version}"`,
     );
     return { sha256, git: { repo: r.repo, commit: found.commit, found, steps: plan.steps, skipped: plan.skipped } };
   } finally {
@@ -323,6 +369,8 @@ export function describeRevision(r: ToolRevision): string {
       return `the commit setting ${r.file}'s AC_INIT version`;
     case 'before':
       return `the newest commit at or before ${r.date} with that ${r.file} AC_INIT version`;
+    case 'rev':
+      return `revision ${r.rev}`;
   }
 }
 
@@ -331,9 +379,14 @@ export function describeRevision(r: ToolRevision): string {
  * autoconf → configure's "Generated by GNU Autoconf V"; automake → aclocal.m4's "aclocal V" and Makefile.in's
  * "automake V" (undefined unless both agree).
  */
-async function stampCheck(bwrap: string, name: ToolName, prefix: string, work: string): Promise<string | undefined> {
+async function stampCheck(bwrap: string, name: GitToolName, prefix: string, work: string): Promise<string | undefined> {
   const dir = join(work, 'stamp-check');
   mkdirSync(dir);
+  if (name === 'gperf') {
+    writeFileSync(join(dir, 'stamp.gperf'), '%%\nalpha\nbeta\n%%\n');
+    const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['/bin/sh', '-c', 'gperf stamp.gperf > stamp.c'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    return g.code === 0 ? /code produced by gperf version (\S+) \*\//.exec(readFileSync(join(dir, 'stamp.c'), 'latin1').slice(0, 4096))?.[1] : undefined;
+  }
   const automake = name === 'automake';
   writeFileSync(join(dir, 'configure.ac'), `AC_INIT([stamp], [1])\n${automake ? 'AM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_FILES([Makefile])\n' : ''}AC_OUTPUT\n`);
   if (automake) writeFileSync(join(dir, 'Makefile.am'), '');

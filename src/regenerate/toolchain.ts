@@ -21,7 +21,7 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import { regenCauseText } from '../core/wording.js';
 import { libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
-import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource } from './toolchain-git.js';
+import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource, type GitToolName } from './toolchain-git.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
 
@@ -38,7 +38,7 @@ function versionOf(bin: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
       if (err) return resolve(undefined);
-      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools)\)\s+(\S+)/i.exec(stdout)?.[1]);
+      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1]);
     });
   });
 }
@@ -167,7 +167,8 @@ export function systemLibtoolVersion(): string | undefined {
 }
 
 export interface ToolchainManifest {
-  name: ToolName;
+  /** gperf: built from git only (`toolchain add --git`), for ./generators.ts's gperf proof (gperfToolchains). */
+  name: ToolName | 'gperf';
   version: string;
   source: string;
   sha256: string;
@@ -187,6 +188,8 @@ export interface AddToolchainOptions {
   allowHttp?: boolean;
   /** --git: the newest commit at or before this date with the version (a version configure.ac names for a range of commits). */
   before?: string;
+  /** --git: the revision to build (a tag or commit of a repository without release tags: a vendor's gperf). */
+  rev?: string;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -270,22 +273,44 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
  */
 export async function addGitToolchain(repo: string, version: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
   if (opts.signature || opts.keyring) throw new DistdiffError('usage', repo, 'a toolchain built from git is the commit the tag or version names, not a signed tarball', 'drop --signature and --keyring (use --verify-tag on the release instead)');
-  const r = await resolveToolRevision(repo, version, opts.cacheDir, opts.before);
-  const prefix = join(toolchainsDir(opts.cacheDir), `${r.name}-${version}`);
+  const r = await resolveToolRevision(repo, version, opts.cacheDir, opts.before, opts.rev);
+  // gperf: one directory per build (the same version number from two sources, GNU's and a vendor's, writes other code).
+  const prefix = join(toolchainsDir(opts.cacheDir), r.name === 'gperf' ? gperfToolchainName(version, r.found.commit) : `${r.name}-${version}`);
   const existing = join(prefix, MANIFEST);
   if (existsSync(existing)) {
     try {
       const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
-      if (manifest.version === version && manifest.git?.commit === r.found.commit && existsSync(join(prefix, 'bin', PROGRAM[r.name]))) return { manifest, prefix, reused: true };
+      if (manifest.version === version && manifest.git?.commit === r.found.commit && existsSync(join(prefix, 'bin', gitProgram(r.name)))) return { manifest, prefix, reused: true };
     } catch {
       // a broken manifest: build again
     }
   }
   mkdirSync(toolchainsDir(opts.cacheDir), { recursive: true });
-  const built = await buildToolRevision(r, prefix, PROGRAM[r.name], versionOf);
+  const built = await buildToolRevision(r, prefix, gitProgram(r.name), versionOf);
   const manifest: ToolchainManifest = { name: r.name, version, source: repo, sha256: built.sha256, signature: { status: 'none' }, builtAt: new Date().toISOString(), git: built.git };
   writeFileSync(existing, JSON.stringify(manifest, null, 2) + '\n');
   return { manifest, prefix, reused: false };
+}
+
+const gitProgram = (name: GitToolName) => (name === 'gperf' ? 'gperf' : PROGRAM[name]);
+
+/** A gperf toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
+export function gperfToolchainName(version: string, commit: string): string {
+  return `gperf-${version}-${commit.slice(0, 12)}`;
+}
+
+/**
+ * The cached gperf toolchains of exactly `version` (`toolchain add --git`): manifest name gperf and that version,
+ * bin/gperf present and reporting it; ordered by directory name. The gperf proof tries each (./generators.ts).
+ */
+export async function gperfToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
+  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
+  for (const t of listToolchains(cacheDir)) {
+    if (t.manifest.name !== 'gperf' || t.manifest.version !== version || !t.manifest.git) continue;
+    const bin = join(t.prefix, 'bin', 'gperf');
+    if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
+  }
+  return out;
 }
 
 /** Cached toolchains (with their manifests). */
