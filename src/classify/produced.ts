@@ -111,7 +111,9 @@ export function generatorSource(path: string, head: string, gitPaths: ReadonlySe
     const source = lines.map(tracked).find((s) => s && /\.(l|ll|lpp|lex)$/.test(s)) ?? sameStem(['.l', '.ll', '.lpp', '.lex']);
     if (source) return { generator: 'flex', source };
   }
-  const gperf = /produced by gperf[^\n]*\n[^\n]*Command-line: gperf[^\n]*?(\S+\.gperf)/.exec(head);
+  // gperf run by its full path (a maintainer's Mac: `Command-line: /Applications/…/usr/bin/gperf …`) is gperf too: a label,
+  // proved or refused by the run its banner records (src/regenerate/generators.ts gperfFinding)
+  const gperf = /produced by gperf[^\n]*\n[^\n]*Command-line: (?:\/\S*\/)?gperf [^\n]*?(\S+\.gperf)/.exec(head);
   if (gperf) {
     const source = tracked(gperf[1]!);
     if (source) return { generator: 'gperf', source };

@@ -10,8 +10,8 @@
  * edit than the rule's — are GENERATED_TOOL_MISMATCH (high; critical with a construct); another gperf version, a
  * banner naming --output-file or an absolute input, regeneration off: TARBALL_ONLY_UNEXPLAINED (high) saying why.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
@@ -21,6 +21,8 @@ import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
+import { CLI } from '../hostile/helpers.js';
+import { gperfBuildSteps, gperfTreeVersion } from '../../src/regenerate/toolchain-git.js';
 
 const root = tempDir('distdiff-gperf-');
 const repoDir = join(root, 'repo');
@@ -55,6 +57,11 @@ const TRACKED: Record<string, string> = {
   'src/main.c': 'int main(void) { return 0; }\n',
 };
 
+const MAC_GPERF = '/Applications/Dev.app/Contents/Developer/usr/bin/gperf';
+const MAC_ROOT = '/Users/dev/src/demo';
+/** src/codes.h as a Mac build wrote it (below: absolute program and input paths in its banner and #line directives). */
+let mac = '';
+
 /** What the maintainer's build wrote, made here by the real gperf (and the rule's sed). */
 const made: Record<string, string> = {};
 const run = (cwd: string, argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { cwd, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] }).toString('latin1');
@@ -74,6 +81,14 @@ beforeAll(() => {
   made['lib/kw.h'] = run(join(work, 'lib'), ['sed', 's/^const struct kw_st \\*/static const struct kw_st \\*/', 'kw.h-tmp']);
   // no rule: gnulib's iconv_open-*.h shape, run from src/ as `gperf -m 10 ./codes.gperf`
   made['src/codes.h'] = run(join(work, 'src'), ['gperf', '-m', '10', './codes.gperf']);
+  // a maintainer's Mac (bison 3.8.2's iconv_open-*.h): gperf at an absolute program path run on the absolute input —
+  // made here by the real gperf under bubblewrap, the work tree and gperf mounted at those paths
+  const gperfBin = execFileSync('sh', ['-c', 'command -v gperf'], { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } }).toString().trim();
+  mac = execFileSync('bwrap', [
+    '--ro-bind', '/usr', '/usr', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--symlink', 'usr/bin', '/bin',
+    '--ro-bind-try', '/etc/ld.so.cache', '/etc/ld.so.cache', '--ro-bind', gperfBin, MAC_GPERF, '--ro-bind', work, MAC_ROOT,
+    '--unshare-all', '--chdir', MAC_ROOT, '--clearenv', '--setenv', 'LC_ALL', 'C', MAC_GPERF, '-m', '10', `${MAC_ROOT}/src/codes.gperf`,
+  ]).toString('latin1');
 }, 120_000);
 
 let n = 0;
@@ -85,8 +100,8 @@ function release(changes: Record<string, string> = {}): string {
   }
   return makeTar(dir, { compress: 'gzip', out: join(root, `r${n}`, 'demo-1.0.tar.gz') });
 }
-const findingsOf = async (tar: string, regenerate: 'auto' | 'off' = 'auto') => {
-  const r = await verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir: cache, regenerate });
+const findingsOf = async (tar: string, regenerate: 'auto' | 'off' = 'auto', cacheDir = cache) => {
+  const r = await verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir, regenerate });
   const at = (p: string) => {
     const f = r.findings.find((x: Finding) => x.path === p);
     if (!f) throw new Error(`no finding for ${p}`);
@@ -106,12 +121,33 @@ describe("gperf's banner command line", () => {
   it('refuses another program, an option writing or reading elsewhere, an absolute or .. input, another file name', () => {
     expect(gperfBannerCommand(head('/usr/bin/gperf -m 10 ./x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf --output-file=../../evil.h x.gperf'), 'x.gperf')).toHaveProperty('refused');
-    expect(gperfBannerCommand(head('gperf -m 10 /Users/akim/src/gnu/bison/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 ../lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 ./y.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 ./sub/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf --unknown-option x.gperf'), 'x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 x.gperf other.gperf'), 'x.gperf')).toHaveProperty('refused');
+  });
+  it("reads a maintainer's absolute paths (a macOS build) as a root to mount the tree at and a gperf to mount; refuses system directories and paths that do not end with the source", () => {
+    const xcode = '/Applications/Xcode.app/Contents/Developer/Toolchains/XcodeDefault.xctoolchain/usr/bin/gperf';
+    expect(gperfBannerCommand(head(`${xcode} -m 10 /Users/akim/src/gnu/bison/lib/x.gperf`), 'lib/x.gperf')).toEqual({
+      args: ['-m', '10', '/Users/akim/src/gnu/bison/lib/x.gperf'],
+      cwd: '',
+      line: `${xcode} -m 10 /Users/akim/src/gnu/bison/lib/x.gperf`,
+      root: '/Users/akim/src/gnu/bison',
+      program: xcode,
+    });
+    expect(gperfBannerCommand(head('gperf -m 10 /Users/akim/src/gnu/bison/lib/x.gperf'), 'lib/x.gperf')).toMatchObject({ root: '/Users/akim/src/gnu/bison' });
+    expect(gperfBannerCommand(head('/Applications/X.app/bin/gperf -m 10 ./x.gperf'), 'lib/x.gperf')).toMatchObject({ cwd: 'lib', program: '/Applications/X.app/bin/gperf' });
+    // a program that is not gperf, a system directory (the sandbox's own /usr, /tmp, /home …), a root of one segment,
+    // a path that is not the source's, a program inside the mounted tree
+    expect(gperfBannerCommand(head('/Applications/X.app/bin/sh -m 10 ./x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /tmp/build/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /home/u/src/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /usr/src/p/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /src/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /Users/a/src/other/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('gperf -m 10 /Users/a/src/../lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('/Users/a/src/lib/gperf -m 10 /Users/a/src/lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
   });
   it("reads gnulib's module recipes: the anchored sed, the path-normalising sed, mv and rm; refuses anything else", () => {
     const strip = `s|\\([ "]\\)[^ "]*/unictype/categ_byname\\.gperf\\([ "]\\)|\\1unictype/categ_byname.gperf\\2|`;
@@ -244,9 +280,71 @@ describe('gperf outputs proved by the system gperf in the sandbox', () => {
     expect(formatFinding(kw)).toContain('the rule writing it runs');
     expect(r.verdict).toBe('different');
   }, 240_000);
+  it("a banner recording a Mac's absolute paths: replayed with the tree and gperf mounted there — proved; one changed line: high", async () => {
+    expect(mac).toContain(`/* Command-line: ${MAC_GPERF} -m 10 ${MAC_ROOT}/src/codes.gperf  */`);
+    const { at } = await findingsOf(release({ 'src/codes.h': mac }));
+    const f = at('src/codes.h');
+    expect(f).toMatchObject({
+      code: 'GENERATED_TOOL_PROVED',
+      severity: 'info',
+      evidence: { tool: 'gperf', version: gperfVersion, source: 'src/codes.gperf', command: [MAC_GPERF, '-m', '10', `${MAC_ROOT}/src/codes.gperf`], cwd: MAC_ROOT, absolutePaths: { program: MAC_GPERF, root: MAC_ROOT } },
+    });
+    expect(formatFinding(f)).toContain('at the absolute paths its banner records');
+    // the tampered twin: one table entry changed under the intact banner
+    const twin = mac!.replace(/"yellow"/, '"purple"');
+    expect(twin).not.toBe(mac);
+    const { at: at2 } = await findingsOf(release({ 'src/codes.h': twin }));
+    expect(at2('src/codes.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'gperf', differingLines: 1, absolutePaths: { root: MAC_ROOT } } });
+    // the same output claiming a system directory as its tree: not replayed, high
+    const tmp = mac!.split(MAC_ROOT).join('/tmp/demo');
+    const { at: at3 } = await findingsOf(release({ 'src/codes.h': tmp }));
+    expect(at3('src/codes.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'banner-unsupported', tool: 'gperf' } } });
+  }, 360_000);
 
   it('regeneration off: nothing run, the outputs stay high saying so', async () => {
     const { at } = await findingsOf(release(), 'off');
     expect(at('src/codes.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'regeneration-off', tool: 'gperf' } } });
   }, 240_000);
+});
+
+// GNU gperf's own repository (fetched into the evaluation mirror; scripts/evaluate-toolchains.tsv): the real gperf 3.2,
+// built by `distdiff toolchain add --git` in the sandbox. Without the mirror this block is skipped.
+const GPERF_REPO = '/work/.mirror/gnu-mirror-unofficial+gperf/repo';
+describe('gperf toolchains: the banner\'s version, built from git', () => {
+  it('reads the version from src/version.cc; the build steps make configure only when the tree has none', () => {
+    expect(gperfTreeVersion('#include "version.h"\n\n/* Current release version.  */\nconst char *version_string = "3.0.3";\n')).toBe('3.0.3');
+    expect(gperfTreeVersion('const char *version_string = VERSION;\n')).toBeUndefined();
+    expect(gperfBuildSteps(true, '/p')).toEqual(["./configure --prefix='/p'", '(cd lib && make)', '(cd src && make)', '(cd src && make install)']);
+    expect(gperfBuildSteps(false, '/p').slice(1, 3)).toEqual(['make -f Makefile.devel all', "./configure --prefix='/p'"]);
+  });
+
+  it.skipIf(!existsSync(GPERF_REPO))('gperf 3.2 built from its release commit proves a 3.2 output exactly (no bannerVersion); one changed line under the 3.2 banner: high mismatch, not "unavailable"', async () => {
+    const cache32 = join(root, 'cache32');
+    const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 900_000 });
+    // the revision's tree says 3.2: asking for another version is refused (exit 2), nothing built
+    const wrong = cli(['toolchain', 'add', '--git', GPERF_REPO, '--version', '3.1', '--rev', '6d53a2d', '--cache-dir', cache32]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('is gperf 3.2 (src/version.cc), not 3.1');
+    const built = cli(['toolchain', 'add', '--git', GPERF_REPO, '--version', '3.2', '--rev', '6d53a2d', '--cache-dir', cache32]);
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    const prefix = join(cache32, 'toolchains', 'gperf-3.2-6d53a2dbe0ad');
+    expect(built.stdout).toContain(`built: gperf 3.2 in ${prefix}`);
+    // the maintainer's run, as gnulib's rule makes it (argv[0] gperf, in src/)
+    const work = join(root, 'work');
+    const made32 = spawnSync(join(prefix, 'bin', 'gperf'), ['-m', '10', './codes.gperf'], { cwd: join(work, 'src'), argv0: 'gperf', env: { LC_ALL: 'C' } });
+    expect(made32.status).toBe(0);
+    const out = made32.stdout.toString('latin1');
+    expect(out).toContain('/* ANSI-C code produced by gperf version 3.2 */');
+    const { at } = await findingsOf(release({ 'src/codes.h': out }), 'auto', cache32);
+    const f = at('src/codes.h');
+    expect(f).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'gperf', version: '3.2', toolchain: { name: 'gperf-3.2-6d53a2dbe0ad', commit: expect.stringMatching(/^6d53a2d/) } } });
+    expect(f.evidence).not.toHaveProperty('bannerVersion');
+    expect(formatFinding(f)).toContain('reproduced by gperf 3.2 built from');
+    // tampered twin: the same file with one changed entry under its 3.2 banner
+    const twin = out.replace('"green"', '"greed"');
+    expect(twin).not.toBe(out);
+    const { at: at2 } = await findingsOf(release({ 'src/codes.h': twin }), 'auto', cache32);
+    expect(at2('src/codes.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'gperf', version: '3.2', differingLines: 1, toolchain: { name: 'gperf-3.2-6d53a2dbe0ad' } } });
+  }, 1_200_000);
 });
