@@ -74,6 +74,7 @@ export interface RawHunkCorpus {
 export class HunkCorpus {
   private readonly byKey = new Map<string, RawHunk>();
   private readonly blobsByName = new Map<string, string[]>();
+  private readonly hunksByName = new Map<string, RawHunk[]>();
   constructor(readonly raw: RawHunkCorpus) {
     if (raw.schemaVersion !== 1 || !Array.isArray(raw.hunks))
       throw new DistdiffError('config', 'distribution hunk corpus', `unsupported schema ${String(raw.schemaVersion)}`, 'rebuild it with scripts/derive-distro-hunks.mjs');
@@ -82,7 +83,14 @@ export class HunkCorpus {
       const l = this.blobsByName.get(h.name) ?? [];
       if (!l.includes(h.blob)) l.push(h.blob);
       this.blobsByName.set(h.name, l);
+      const n = this.hunksByName.get(h.name) ?? [];
+      n.push(h);
+      this.hunksByName.set(h.name, n);
     }
+  }
+  /** Every hunk of `name`, on any version. */
+  hunksOf(name: string): readonly RawHunk[] {
+    return this.hunksByName.get(name) ?? [];
   }
   hunk(key: string): RawHunk | undefined {
     return this.byKey.get(key);
@@ -219,14 +227,17 @@ export function withDroppedLines(
 
 /**
  * The version of `name` that `content` is, plus corpus hunks only; undefined when no version of the corpus
+ * (or `nearest`, the copy's nearest version, whose blocks can be hunks the corpus saw on another version: portedHunk)
  * gives only known blocks. The shown lines are the copy's own (the added lines), numbered in the copy.
  * `form` 'aclocal': the content is a copy inside aclocal.m4, which lacks the version's `##` lines; they are
  * put back (withDroppedLines) before the blocks are keyed, so a hunk is the same hunk under m4/ and in aclocal.m4
  * and any other change (one more line, a line of its own, a `##` line removed or added) is a block the corpus lacks.
  */
-export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer, form?: 'aclocal'): HunkMatch | undefined {
+export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer, form?: 'aclocal', nearest?: string): HunkMatch | undefined {
   if (!corpus || !HUNK_FILES.has(name)) return undefined;
-  const candidates = corpus.blobs(name);
+  // The versions the corpus has hunks on, then the copy's nearest version (its hunks can only be ported ones).
+  const own = corpus.blobs(name);
+  const candidates = nearest && !own.includes(nearest) && corpus.hunksOf(name).length ? [...own, nearest] : own;
   if (candidates.length === 0) return undefined;
   const copyText = splitFileLines(content);
   const copyHashes = lineHashes32(content);
@@ -247,7 +258,9 @@ export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name
     if (!blocks || blocks.length === 0) continue;
     const hunks: DistroHunk[] = [];
     for (const b of blocks) {
-      const h = corpus.hunk(hunkKey(name, blob, lines, b, text));
+      const own = corpus.hunk(hunkKey(name, blob, lines, b, text));
+      const ported = own ? undefined : portedHunk(db, corpus, name, lines, b, text);
+      const h = own ?? ported;
       if (!h) break;
       // the block's first line in the copy's own numbering (the copy's lines before it, in aclocal.m4's form)
       const line = copyLine ? copyLine.slice(0, b.from).filter((c) => c >= 0).length : b.from;
@@ -262,9 +275,38 @@ export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name
         first: h.first,
         last: h.last,
         examples: h.examples,
+        ...(ported ? { on: ported.version } : {}),
       });
     }
     if (hunks.length === blocks.length) return { version: v, hunks };
+  }
+  return undefined;
+}
+
+/** Lines of context a ported hunk must have in common with the version the corpus saw it on, on either side (as patch(1)'s unified diffs). */
+export const PORT_CONTEXT = 3;
+
+/**
+ * A corpus hunk of another version of the file that is this block: the same lines removed (by hash) and the same
+ * lines added (by text, through the hunk's key), with PORT_CONTEXT lines of the version on either side equal to
+ * the lines around the hunk in the version the corpus saw it on — the same distribution patch applied to a
+ * neighbouring release, as patch(1) applies a hunk by its context (Fedora's "Keeping compiler generated
+ * duplicates" ltmain.sh hunk, in the corpus on libtool 2.4.7 and 2.5.4, on a 2.4.6). A block elsewhere, with one
+ * more line, or in other surroundings matches no hunk.
+ */
+export function portedHunk(db: UpstreamDb, corpus: HunkCorpus, name: string, lines: ArrayLike<number>, b: ChangeBlock, text: readonly string[]): RawHunk | undefined {
+  for (const h of corpus.hunksOf(name)) {
+    if (h.removed !== b.removed || h.added !== b.added) continue;
+    const v = db.byBlob(h.blob).find((x) => x.name === name && x.project !== LOCAL_SYSTEM);
+    const theirs = v && db.versionLines(v);
+    if (!theirs) continue;
+    const p = h.at - 1;
+    const from = b.at - PORT_CONTEXT;
+    const to = b.at + b.removed + PORT_CONTEXT;
+    if (from < 0 || to > lines.length || p - PORT_CONTEXT < 0 || p + b.removed + PORT_CONTEXT > theirs.length) continue;
+    let same = true;
+    for (let i = -PORT_CONTEXT; i < b.removed + PORT_CONTEXT && same; i++) same = lines[b.at + i] === theirs[p + i];
+    if (same && hunkKey(name, h.blob, theirs, { ...b, at: p }, text) === h.key) return h;
   }
   return undefined;
 }

@@ -153,7 +153,7 @@ export function classifyUpstream(
   const constructs = findConstructs(content.toString('latin1'), path);
   // A known version plus distribution patch hunks only, each seen in the toolchain copies of several unrelated
   // projects' releases: the version and the hunks (their added lines shown) are the evidence.
-  const distro = constructs.length === 0 ? matchDistroHunks(db, opts.hunks === undefined ? bundledHunkCorpus() : opts.hunks, name, content, opts.form) : undefined;
+  const distro = constructs.length === 0 ? matchDistroHunks(db, opts.hunks === undefined ? bundledHunkCorpus() : opts.hunks, name, content, opts.form, prov?.version.blob) : undefined;
   if (distro) {
     const added = distro.hunks.flatMap((h) => h.added.map((text, i) => ({ line: h.line + i, text })));
     return makeFinding('UPSTREAM_COPY_VARIANT', path, {

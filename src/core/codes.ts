@@ -357,7 +357,7 @@ export const CODES = {
     docs: anchor('UPSTREAM_COPY_VARIANT'),
     message: (e) =>
       e.hunks?.length && e.nearest
-        ? `${describeUpstream(e.nearest)} + distribution hunk(s) ${e.hunks.map((h) => `${h.key} (line ${h.at}: -${h.removed} +${h.added.length}, seen in ${h.projects} unrelated projects' releases)`).join(', ')}`
+        ? `${describeUpstream(e.nearest)} + distribution hunk(s) ${e.hunks.map((h) => `${h.key} (line ${h.at}: -${h.removed} +${h.added.length}, seen in ${h.projects} unrelated projects' releases${h.on ? ` on ${h.on}, here by its context` : ''})`).join(', ')}`
         : `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}`,
   },
   UPSTREAM_COPY_PATCHED: {

@@ -57,6 +57,8 @@ export interface DistroHunk {
   first: string;
   last: string;
   examples: string[];
+  /** The hunk as the corpus saw it on another version (its label), matched here by its context (distro-hunks.ts portedHunk). */
+  on?: string;
 }
 
 /** A line of a copy of an upstream file that the nearest known version does not have (1-based line number). */

@@ -223,9 +223,19 @@ export interface NormalisationArgs {
    * A neighbour automake's output written back into the stamped release's form (src/regenerate/automake-stand-in.ts):
    * `stampLines` version/year stamp lines, each listed template change undone (`lines` lines), and automake's own
    * macro files in aclocal.m4 taken from the shipped file where they are the stamped release's by hash; `notStamped`:
-   * the first of them that is not (the output then does not reproduce).
+   * the first of them that is not (the output then does not reproduce). `backported`: macro files that are, by hash,
+   * the form a commit of automake's history gave them after the stamped release, up to the next release
+   * (`release`) — an upstream change a distribution's build of the stamped release carries.
    */
-  'automake-stand-in': { stamped: string; used: string; stampLines: number; templates: { change: AutomakeTemplateChange; lines: number }[]; macroFiles: string[]; notStamped?: string };
+  'automake-stand-in': {
+    stamped: string;
+    used: string;
+    stampLines: number;
+    templates: { change: AutomakeTemplateChange; lines: number }[];
+    macroFiles: string[];
+    notStamped?: string;
+    backported?: { name: string; commit: string; date: string; release: string }[];
+  };
   /** The output and the shipped file differ only in how many empty lines end them (`regenerated`, `shipped`): another m4 ends a diversion differently (OpenSSH 9.2p1's configure). */
   'trailing-blank-lines': { regenerated: number; shipped: number };
   /** `lines` line(s) differ only in the date(1) date a generator writes when it runs: this run's in the output, `shipped` (an earlier one) in the shipped file (src/regenerate/run-dates.ts). */

@@ -13,7 +13,10 @@
  *                missing.m4, python.m4, vala.m4 for 1.16.2 → 1.16.3; every file's copyright year for 1.16.1)
  *                is replaced by the shipped file's bytes at that place only when those bytes are the stamped
  *                release's own file: its byte count and sha256 as derived from automake's git history
- *                (data/automake-releases.json, scripts/derive-automake-releases.mjs)
+ *                (data/automake-releases.json, scripts/derive-automake-releases.mjs), or the form a commit
+ *                between the stamped release and the next one gave it (not amversion.m4): a distribution's
+ *                build of the stamped release carrying that upstream change (Fedora's automake 1.16.2 and
+ *                python.m4 of commit e21d46fdd, the Python 3.10 fix)
  *   templates    what the Makefile.in templates and automake's code changed between the two releases, undone
  *                exactly (TEMPLATE_CHANGES below; measured from automake's history, docs/regeneration.md)
  *
@@ -31,9 +34,11 @@ export interface AutomakeStandIn {
   used: string;
 }
 
-interface ReleaseData {
+export interface ReleaseData {
   year?: string;
   macros: Record<string, { bytes: number; sha256: string }>;
+  /** Every other form a macro file had in the commits since the previous release (this release's own included). */
+  between?: Record<string, { bytes: number; sha256: string; commit: string; date: string }[]>;
 }
 
 let releases: Record<string, ReleaseData> | undefined;
@@ -231,6 +236,14 @@ export function backportMakefileIn(made: string, s: AutomakeStandIn): { text: st
   return { text, normalisation: { kind: 'automake-stand-in', args: { ...s, stampLines: st.lines, templates, macroFiles: [] } } };
 }
 
+/** The release after `version` in automake's history (data/automake-releases.json order), with its data. */
+function nextRelease(version: string, all: Record<string, ReleaseData>): { version: string; data: ReleaseData } | undefined {
+  const names = Object.keys(all);
+  const i = names.indexOf(version);
+  const v = i >= 0 ? names[i + 1] : undefined;
+  return v ? { version: v, data: all[v]! } : undefined;
+}
+
 const sha256 = (s: string) => createHash('sha256').update(Buffer.from(s, 'latin1')).digest('hex');
 
 /**
@@ -258,9 +271,15 @@ export function stampedMacroStart(aclocal: string, stamped: string, from: number
  * (`notStamped`): the output is then not reproduced — even when the shipped bytes there are the stand-in's own
  * file (automake `stamped` never wrote them) — and its diff starts at that file.
  */
-export function backportAclocal(made: string, shipped: string, s: AutomakeStandIn, usedMacros: ReadonlyMap<string, string>): { text: string; normalisation: Normalisation } {
+export function backportAclocal(
+  made: string,
+  shipped: string,
+  s: AutomakeStandIn,
+  usedMacros: ReadonlyMap<string, string>,
+  data: Record<string, ReleaseData> = automakeReleases(),
+): { text: string; normalisation: Normalisation } {
   const st = stampLines(made, s, /^# generated automatically by aclocal (\S+) -\*- Autoconf -\*-$/, '1996');
-  const stamped = automakeReleases()[s.stamped]?.macros;
+  const stamped = data[s.stamped]?.macros;
   if (!stamped) return { text: st.text, normalisation: { kind: 'automake-stand-in', args: { ...s, stampLines: st.lines, templates: [], macroFiles: [] } } };
   // The stand-in's files that differ from the stamped release's, where they occur in the regenerated text.
   const blocks: { at: number; name: string; text: string }[] = [];
@@ -275,22 +294,36 @@ export function backportAclocal(made: string, shipped: string, s: AutomakeStandI
   let posMade = 0;
   let posShipped = 0;
   const macroFiles: string[] = [];
+  const backported: { name: string; commit: string; date: string; release: string }[] = [];
+  const withBackported = () => (backported.length ? { backported } : {});
+  const next = nextRelease(s.stamped, data);
   for (const b of blocks) {
     const want = stamped[b.name];
     const same = st.text.slice(posMade, b.at);
     out += same;
     posShipped += same.length;
     const piece = want ? shipped.slice(posShipped, posShipped + want.bytes) : '';
+    if (want && piece.length === want.bytes && sha256(piece) === want.sha256) {
+      out += piece;
+      posShipped += want.bytes;
+      posMade = b.at + b.text.length;
+      macroFiles.push(b.name);
+      continue;
+    }
+    // The form a commit between the stamped release and the next one gave the file (not amversion.m4, which is
+    // the version stamp itself): an upstream change a distribution's build of the stamped release carries.
+    const later = b.name === 'amversion.m4' || !next ? undefined : next.data.between?.[b.name]?.find((c) => sha256(shipped.slice(posShipped, posShipped + c.bytes)) === c.sha256);
+    if (later) {
+      out += shipped.slice(posShipped, posShipped + later.bytes);
+      posShipped += later.bytes;
+      posMade = b.at + b.text.length;
+      backported.push({ name: b.name, commit: later.commit, date: later.date, release: next!.version });
+      continue;
+    }
     // Not the stamped release's file (or one it does not have): from here on the regenerated text stays, so the
     // diff starts at that file.
-    if (!want || piece.length !== want.bytes || sha256(piece) !== want.sha256) {
-      return { text: out + st.text.slice(b.at), normalisation: { kind: 'automake-stand-in', args: { ...s, stampLines: st.lines, templates: [], macroFiles, notStamped: b.name } } };
-    }
-    out += piece;
-    posShipped += want.bytes;
-    posMade = b.at + b.text.length;
-    macroFiles.push(b.name);
+    return { text: out + st.text.slice(b.at), normalisation: { kind: 'automake-stand-in', args: { ...s, stampLines: st.lines, templates: [], macroFiles, ...withBackported(), notStamped: b.name } } };
   }
   out += st.text.slice(posMade);
-  return { text: out, normalisation: { kind: 'automake-stand-in', args: { ...s, stampLines: st.lines, templates: [], macroFiles } } };
+  return { text: out, normalisation: { kind: 'automake-stand-in', args: { ...s, stampLines: st.lines, templates: [], macroFiles, ...withBackported() } } };
 }

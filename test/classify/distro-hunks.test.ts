@@ -112,6 +112,41 @@ describe('a copy that is a known version plus known distribution hunks', () => {
   });
 });
 
+describe('a corpus hunk on another version, matched by its context (portedHunk)', () => {
+  // A later release (V3): V1 with lines far from the hunk changed. The distribution applies the same patch to it.
+  const V3 = V1.map((l, i) => (i === 5 || i === 35 ? `${l} # v3` : l));
+  const db3 = new UpstreamDb(
+    rawDbFromContents([
+      { name: 'libtool.m4', project: 'libtool', content: text(V1), commit: '1'.repeat(40), date: '2015-02-15', tag: 'v2.4.6' },
+      { name: 'libtool.m4', project: 'libtool', content: text(V3), commit: '3'.repeat(40), date: '2016-01-01', tag: 'v2.4.6.3' },
+    ]),
+  );
+  const judge = (lines: string[]) => classifyUpstream('m4/libtool.m4', Buffer.from(text(lines)), db3, { hunks: corpus });
+
+  it('the same lines removed and added, with 3 equal lines of context on either side: UPSTREAM_COPY_VARIANT naming the version the corpus saw it on', () => {
+    const f = judge(patch(V3, 20));
+    expect(f).toMatchObject({
+      code: 'UPSTREAM_COPY_VARIANT',
+      severity: 'low',
+      evidence: { version: 'libtool v2.4.6.3', hunks: [{ key: corpus.raw.hunks[0]!.key.slice(0, 12), at: 21, removed: 1, added: [...HUNK, '  lt_demo_19="$lt_demo_path"'], projects: 3, on: 'libtool v2.4.6' }] },
+    });
+  });
+
+  it('tampered twins stay high: one more line, another place, other surroundings', () => {
+    expect(judge(patch(V3, 20, [...HUNK, '  lt_demo_path="$lt_demo_path /tmp/x"']))).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(judge(patch(V3, 10))).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // a version whose line two above the hunk differs: the hunk's context is not there
+    const V4 = V1.map((l, i) => (i === 18 ? `${l} # v4` : l));
+    const db4 = new UpstreamDb(
+      rawDbFromContents([
+        { name: 'libtool.m4', project: 'libtool', content: text(V1), commit: '1'.repeat(40), date: '2015-02-15', tag: 'v2.4.6' },
+        { name: 'libtool.m4', project: 'libtool', content: text(V4), commit: '4'.repeat(40), date: '2016-01-01', tag: 'v2.4.6.4' },
+      ]),
+    );
+    expect(classifyUpstream('m4/libtool.m4', Buffer.from(text(patch(V4, 20))), db4, { hunks: corpus })).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+});
+
 describe('libtoolize outputs and the outputs regenerated from them', () => {
   // libtoolize (the sandbox's libtool) writes V1; the tarball ships V1 + the distribution's hunk; autoconf
   // reproduces configure from it. The copy's explanation stands and configure follows it.

@@ -12,6 +12,7 @@
  * newer or edited macro file gets. Tampered twins: a flag added to a Makefile.in and a stamp edited to a version
  * outside the series stay REGENERATION_MISMATCH high with only those lines in the diff.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -177,6 +178,58 @@ describe('aclocal.m4: automake\'s own macro files taken from the shipped file on
   });
 });
 
+describe('aclocal.m4: a macro file as a commit after the stamped release made it (a distribution\'s backport)', () => {
+  // Synthetic release data (the bundled file is by hash only): 1.16.4 and 1.16.5 with their python.m4, and the
+  // form a commit between them gave python.m4 — as Fedora's automake 1.16.2 ships commit e21d46fdd's python.m4.
+  const digest = (t: string) => ({ bytes: Buffer.byteLength(t, 'latin1'), sha256: createHash('sha256').update(Buffer.from(t, 'latin1')).digest('hex') });
+  const am = (v: string) => `# amversion.m4 (synthetic)\nAC_DEFUN([AM_AUTOMAKE_VERSION], [am__api_version='1.16'\nm4_if([$1], [${v}], [],\n[AC_FATAL([Do not call $0, use AM_INIT_AUTOMAKE([$1]).])])dnl\n])\n`;
+  const py = (query: string) => `# python.m4 (synthetic)\nAC_DEFUN([AM_PATH_PYTHON],\n [AC_CACHE_CHECK([for $am_display_PYTHON version], [am_cv_python_version],\n    [am_cv_python_version=\`$PYTHON -c "${query}"\`])\n])\n`;
+  const py4 = py("import sys; sys.stdout.write(sys.version[[:3]])");
+  const pyMid = py("import sys; print('%u.%u' % sys.version_info[[:2]])");
+  const py5 = py("import sys; print ('%u.%u' % sys.version_info[[:2]])");
+  const amMid = am('1.16.4a');
+  const data = {
+    '1.16.4': { year: '2021', macros: { 'amversion.m4': digest(am('1.16.4')), 'python.m4': digest(py4) } },
+    '1.16.5': {
+      year: '2021',
+      macros: { 'amversion.m4': digest(am('1.16.5')), 'python.m4': digest(py5) },
+      between: { 'python.m4': [{ ...digest(pyMid), commit: '563878435765', date: '2021-09-19' }, { ...digest(py5), commit: '524d99612bba', date: '2021-10-03' }], 'amversion.m4': [{ ...digest(amMid), commit: '770b012b61c6', date: '2021-07-26' }] },
+    },
+  };
+  const head = (v: string) => `# generated automatically by aclocal ${v} -*- Autoconf -*-\n\n# Copyright (C) 1996-2021 Free Software Foundation, Inc.\n\n`;
+  const tail = 'm4_include([m4/local.m4])\n';
+  const s = { stamped: '1.16.4', used: '1.16.5' };
+  const made = `${head('1.16.5')}${am('1.16.5')}\n${py5}\n${tail}`;
+  const used = new Map([['amversion.m4', am('1.16.5')], ['python.m4', py5]]);
+
+  it('written back with the commit named: the output reproduces, the wording says which upstream change', () => {
+    const shipped = `${head('1.16.4')}${am('1.16.4')}\n${pyMid}\n${tail}`;
+    const b = backportAclocal(made, shipped, s, used, data);
+    expect(b.text).toBe(shipped);
+    expect(b.normalisation).toEqual({ kind: 'automake-stand-in', args: { ...s, stampLines: 1, templates: [], macroFiles: ['amversion.m4'], backported: [{ name: 'python.m4', commit: '563878435765', date: '2021-09-19', release: '1.16.5' }] } });
+    expect(normalisationText(b.normalisation)).toContain("python.m4 as automake commit 563878435765 (2021-09-19) made it, a change after 1.16.4 and before 1.16.5");
+  });
+
+  it('tampered twins stay different: that form with one line added; amversion.m4 (the version stamp) in a later form', () => {
+    const added = `${head('1.16.4')}${am('1.16.4')}\n${pyMid.replace('])\n])', '])\nLIBS="$LIBS -lpayload"\n])')}\n${tail}`;
+    const b = backportAclocal(made, added, s, used, data);
+    expect(b.text).not.toBe(added);
+    expect(b.normalisation).toMatchObject({ args: { macroFiles: ['amversion.m4'], notStamped: 'python.m4' } });
+    const stamp = `${head('1.16.4')}${amMid}\n${pyMid}\n${tail}`;
+    const c = backportAclocal(made, stamp, s, used, data);
+    expect(c.text).not.toBe(stamp);
+    expect(c.normalisation).toMatchObject({ args: { macroFiles: [], notStamped: 'amversion.m4' } });
+  });
+
+  it('only the commits up to the next release count: a form from after it stays different', () => {
+    const later = { ...data, '1.16.5': { ...data['1.16.5'], between: {} }, '1.16.6': { year: '2022', macros: {}, between: { 'python.m4': [{ ...digest(pyMid), commit: '563878435765', date: '2021-09-19' }] } } };
+    const shipped = `${head('1.16.4')}${am('1.16.4')}\n${pyMid}\n${tail}`;
+    const b = backportAclocal(made, shipped, s, used, later);
+    expect(b.text).not.toBe(shipped);
+    expect(b.normalisation).toMatchObject({ args: { notStamped: 'python.m4' } });
+  });
+});
+
 describe('a dist-hook\'s perl -pi edit of Makefile.in, computed (coreutils 9.1, stamped automake 1.16.4: proved once 1.16.5 stands in)', () => {
   // coreutils v9.1 Makefile.am, verbatim: the variable and the hook line.
   const AM = [
@@ -249,7 +302,7 @@ describe('automake 1.16.5 standing in for 1.16.4, end to end', () => {
     expect(readFileSync(join(fixture.distDir, 'amdemo-1.0/src/Makefile.in'), 'latin1')).toMatch(/^# Makefile\.in generated by automake 1\.16\.5 from Makefile\.am\.\n/);
   });
 
-  it('both Makefile.in proved with the stamp written back (listed); aclocal.m4, whose init.m4 is not 1.16.4\'s, is REGENERATION_MISMATCH high', async () => {
+  it('both Makefile.in proved with the stamp written back (listed); aclocal.m4, whose init.m4 is the form automake\'s history gave it before 1.16.5, proved with that commit named', async () => {
     const r = await run(tampered(restamp));
     const by = byPath(r.findings);
     for (const p of ['Makefile.in', 'src/Makefile.in']) {
@@ -259,18 +312,31 @@ describe('automake 1.16.5 standing in for 1.16.4, end to end', () => {
       expect(f.evidence.proof.normalisationSteps).toEqual([{ kind: 'automake-stand-in', args: { ...standIn, stampLines: 1, templates: [], macroFiles: [] } }]);
       expect(f.evidence.proof.procedureSteps[0]).toEqual({ kind: 'automake-substitute', args: standIn });
     }
+    // amversion.m4 was taken as 1.16.4's (by hash); init.m4 is 1.16.5's (four lines longer than 1.16.4's), the form
+    // automake commit f4a3a70f69e1 gave it after 1.16.4 (data/automake-releases.json `between`): automake code by
+    // hash, named as such — what a distribution's 1.16.4 carrying that change writes (Fedora's 1.16.2 and python.m4).
     const ac = by['aclocal.m4']!;
+    if (ac.code !== 'GENERATED_BY_AUTOTOOLS' || !ac.evidence.proof?.proved || ac.evidence.proof.method !== 'regenerated') throw new Error(`aclocal.m4: ${ac.code} ${JSON.stringify(ac.evidence)}`);
+    const init = automakeReleases()['1.16.5']!.between!['init.m4']!.at(-1)!;
+    expect(ac.evidence.proof.normalisationSteps).toEqual([
+      { kind: 'automake-stand-in', args: { ...standIn, stampLines: 1, templates: [], macroFiles: ['amversion.m4'], backported: [{ name: 'init.m4', commit: init.commit, date: init.date, release: '1.16.5' }] } },
+    ]);
+    expect(normalisationText(ac.evidence.proof.normalisationSteps[0]!)).toContain(`init.m4 as automake commit ${init.commit} (${init.date}) made it, a change after 1.16.4 and before 1.16.5`);
+    expect(proseIn(r)).toEqual([]);
+  }, 240_000);
+
+  it('aclocal.m4 whose init.m4 is 1.16.5\'s with one line added stays REGENERATION_MISMATCH high, init.m4 named', async () => {
+    const r = await run(
+      tampered((d) => {
+        restamp(d);
+        editFile(d, 'aclocal.m4', (s) => s.replace(/^(AC_DEFUN\(\[AM_INIT_AUTOMAKE\],)/m, 'LIBS="$LIBS -lpayload"\n$1'));
+      }),
+    );
+    const ac = byPath(r.findings)['aclocal.m4']!;
     expect(ac.code).toBe('REGENERATION_MISMATCH');
     expect(ac.severity).toBe('high');
     if (ac.code !== 'REGENERATION_MISMATCH') throw new Error('aclocal.m4');
-    // amversion.m4 was taken as 1.16.4's (by hash); init.m4 is 1.16.5's (four lines longer than 1.16.4's): the
-    // bytes are the stand-in's own, which automake 1.16.4 never wrote — not reproduced, and named.
     expect(ac.evidence.normalisationSteps).toEqual([{ kind: 'automake-stand-in', args: { ...standIn, stampLines: 1, templates: [], macroFiles: ['amversion.m4'], notStamped: 'init.m4' } }]);
-    expect(ac.evidence).toMatchObject({ produced: true, differingLines: 0 });
-    expect(normalisationText(ac.evidence.normalisationSteps[0]!)).toBe(
-      "stand-in automake 1.16.5 for 1.16.4: written back as 1.16.4 writes it — 1 version stamp line, automake's own macro file amversion.m4 as 1.16.4's (byte count and sha256 from automake's history); but init.m4 in the shipped file is not 1.16.4's (byte count and sha256), so it does not reproduce",
-    );
-    expect(proseIn(r)).toEqual([]);
   }, 240_000);
 
   it('tampered twins stay high: a flag added to src/Makefile.in, a stamp edited to 1.17 (outside the series)', async () => {
