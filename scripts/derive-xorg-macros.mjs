@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Derives data/upstream-extra.json.gz: every version of X.org's xorg-macros.m4 (util-macros), which no
-// git history holds as a file. util-macros' configure writes it: configure.ac says
+// git history holds as a file, and (--xtrans) every version of xtrans.m4 in the xtrans repository's history. util-macros' configure writes it: configure.ac says
 // AC_CONFIG_FILES([… xorg-macros.m4:xorg-macros.m4.in:xorgversion.m4]) (1.1.0: AC_OUTPUT([… xorg-macros.m4])
 // from xorg-macros.m4.in alone), so config.status concatenates the inputs and substitutes @configure_input@
 // ("xorg-macros.m4.  Generated from xorg-macros.m4.in xorgversion.m4 by configure.", the form of
@@ -18,13 +18,14 @@
 // imported from dist/), never the text. Nothing from the repository is executed.
 //
 //   npm run build
-//   node scripts/derive-xorg-macros.mjs UTIL_MACROS.git [--deb bookworm=xutils-dev_1%3a7.7+6_amd64.deb …]
+//   node scripts/derive-xorg-macros.mjs UTIL_MACROS.git [--xtrans XTRANS.git] [--deb bookworm=xutils-dev_1%3a7.7+6_amd64.deb …]
 //        [--out data/upstream-extra.json.gz] [--date YYYY-MM-DD]
 //
 // The repository: https://gitlab.freedesktop.org/xorg/util/macros (any clone; the evaluation machine's is
 // /work/.mirror/freedesktop+xorg-macros/repo/.git). Verified on derivation: X.org's libX11 1.8.4 and
 // libXext 1.3.4 carry, in aclocal.m4, byte for byte the output of commit d7acec2 (a 1.19.0 snapshot), and
-// libxcb 1.15 Debian bookworm's 1.19.3 copy.
+// libxcb 1.15 Debian bookworm's 1.19.3 copy; libX11 1.8.4's xtrans.m4 is xtrans commit 2c0a784's (1.3.3).
+// xtrans: https://gitlab.freedesktop.org/xorg/lib/libxtrans (GitHub mirror freedesktop/xorg-libxtrans).
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -43,11 +44,13 @@ const args = process.argv.slice(2);
 let repo;
 let out = join(root, 'data/upstream-extra.json.gz');
 let generated = new Date().toISOString().slice(0, 10);
+let xtrans;
 const debs = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--out') out = args[++i];
   else if (a === '--date') generated = args[++i];
+  else if (a === '--xtrans') xtrans = args[++i];
   else if (a === '--deb') {
     const m = /^([a-z]+)=(.+)$/.exec(args[++i] ?? '');
     if (!m) {
@@ -62,7 +65,7 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (!repo) {
-  console.error('usage: derive-xorg-macros.mjs UTIL_MACROS.git [--deb SUITE=FILE.deb …] [--out FILE] [--date YYYY-MM-DD]');
+  console.error('usage: derive-xorg-macros.mjs UTIL_MACROS.git [--xtrans XTRANS.git] [--deb SUITE=FILE.deb …] [--out FILE] [--date YYYY-MM-DD]');
   process.exit(2);
 }
 
@@ -135,7 +138,39 @@ for (const c of commits) {
   const tag = tagOf.get(text);
   files.push({ name: NAME, project: PROJECT, content: Buffer.from(text, 'latin1'), commit: c.hash, date: c.date, ...(tag ? { tag } : {}) });
 }
-const fromGit = files.length;
+// xtrans.m4 (X.org xtrans, the transport library's macros every X.org library that uses it carries in aclocal.m4):
+// a tracked file of the xtrans repository, so every version is one a commit has.
+let fromXtrans = 0;
+if (xtrans) {
+  const xgit = (...a) => execFileSync('git', ['--git-dir', xtrans, ...a], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
+  const xshow = (rev) => {
+    try {
+      return xgit('show', `${rev}:xtrans.m4`);
+    } catch {
+      return undefined;
+    }
+  };
+  const xtags = new Map();
+  for (const t of xgit('for-each-ref', '--sort=creatordate', '--format=%(refname:short)', 'refs/tags/xtrans-*').split('\n').filter(Boolean)) {
+    const text = xshow(t);
+    if (text !== undefined && !xtags.has(text)) xtags.set(text, t);
+  }
+  const xseen = new Set();
+  const xcommits = xgit('log', '--all', '--format=%H %cs %ct', '--', 'xtrans.m4')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' '))
+    .sort((a, b) => Number(a[2]) - Number(b[2]));
+  for (const [hash, date] of xcommits) {
+    const text = xshow(hash);
+    if (text === undefined || xseen.has(text)) continue;
+    xseen.add(text);
+    const tag = xtags.get(text);
+    files.push({ name: 'xtrans.m4', project: 'xtrans', content: Buffer.from(text, 'latin1'), commit: hash, date, ...(tag ? { tag } : {}) });
+    fromXtrans++;
+  }
+}
+const fromGit = files.length - fromXtrans;
 for (const { suite, file } of debs) {
   const base = file.slice(file.lastIndexOf('/') + 1);
   const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(base);
@@ -152,7 +187,12 @@ for (const { suite, file } of debs) {
 }
 const raw = rawDbFromContents(files, generated);
 const head = git('rev-parse', 'HEAD').toString('latin1').trim();
-raw.sources = [{ project: PROJECT, repo: 'https://gitlab.freedesktop.org/xorg/util/macros.git (xorg-macros.m4 derived by scripts/derive-xorg-macros.mjs)', head }];
+const repos = {
+  [PROJECT]: { repo: 'https://gitlab.freedesktop.org/xorg/util/macros.git (xorg-macros.m4 derived by scripts/derive-xorg-macros.mjs)', head },
+  ...(xtrans ? { xtrans: { repo: 'https://gitlab.freedesktop.org/xorg/lib/libxtrans.git (xtrans.m4)', head: execFileSync('git', ['--git-dir', xtrans, 'rev-parse', 'HEAD']).toString('latin1').trim() } } : {}),
+};
+// rawDbFromContents lists the projects sorted; each keeps its index.
+raw.sources = raw.sources.map((src) => ({ project: src.project, ...repos[src.project] }));
 raw.derivedBy = 'scripts/derive-xorg-macros.mjs';
 writeFileSync(out, gzipSync(`${JSON.stringify(raw)}\n`, { level: 9 }));
-console.error(`derive-xorg-macros: ${fromGit} version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit} from Debian package(s) -> ${out}`);
+console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromXtrans} from Debian package(s), ${fromXtrans} xtrans.m4 version(s) -> ${out}`);

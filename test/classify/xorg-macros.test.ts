@@ -47,6 +47,8 @@ const macrosIn = (manSuffix: string) =>
   ].join('\n');
 const xorgversion = ['dnl xorgversion.m4, synthetic', 'AC_DEFUN([XORG_RELEASE_VERSION],[', '\tAC_DEFINE_UNQUOTED([PACKAGE_VERSION_MAJOR], [1], [Major version])', '])', ''].join('\n');
 
+const XTRANS = (n: string) => ['dnl xtrans.m4 (synthetic)', 'AC_DEFUN([XTRANS_TCP_FLAGS],[', ' AC_SEARCH_LIBS(socket, [socket])', ...(n === '2' ? [' AC_CHECK_FUNCS([strcasecmp strlcpy])'] : []), '])', ''].join('\n');
+
 let db: UpstreamDb;
 let released: string; // configure's output at the tag
 let snapshot: string; // configure's output at the later commit (same version number)
@@ -90,8 +92,15 @@ beforeAll(() => {
   const deb = join(dir, 'xutils-dev_1%3a7.7+6_all.deb');
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', pkg, deb], { stdio: 'ignore' });
 
+  // xtrans.m4: a tracked file of the xtrans repository.
+  const xt = makeRepo(join(dir, 'xtrans'));
+  xt.commit({ 'xtrans.m4': XTRANS('1') }, 'xtrans 1.3.3', '2013-12-16T10:00:00Z');
+  xt.tag('xtrans-1.3.3');
+  xt.commit({ 'xtrans.m4': XTRANS('2') }, 'Use strcasecmp', '2018-08-25T10:00:00Z');
+  xt.tag('xtrans-1.4.0');
+
   const out = join(dir, 'extra.json.gz');
-  execFileSync(process.execPath, [join(root, 'scripts/derive-xorg-macros.mjs'), join(um.dir, '.git'), '--deb', `bookworm=${deb}`, '--out', out, '--date', '2026-11-30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [join(root, 'scripts/derive-xorg-macros.mjs'), join(um.dir, '.git'), '--xtrans', join(xt.dir, '.git'), '--deb', `bookworm=${deb}`, '--out', out, '--date', '2026-11-30'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // The main database: another project's file only (pkg.m4), as the bundled one has no xorg-macros.m4.
   const base = rawDbFromContents([{ name: 'pkg.m4', project: 'pkg-config', content: '# serial 11\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [:])\n', commit: 'a'.repeat(40), date: '2015-09-27' }]);
   const { lines: baseLines, ...baseRaw } = base;
@@ -109,6 +118,10 @@ describe('scripts/derive-xorg-macros.mjs', () => {
       [null, '2014-05-01'],
       [null, '2015-10-28'],
       ['Debian bookworm xutils-dev 1:7.7+6', '2021-12-28'],
+    ]);
+    expect(db.byName('xtrans.m4').map((x) => [x.tag, x.date])).toEqual([
+      ['xtrans-1.3.3', '2013-12-16'],
+      ['xtrans-1.4.0', '2018-08-25'],
     ]);
     expect(v[3]!.commit).toBe(snapshotCommit.slice(0, 12));
     expect(unsubstituted).toContain('m4_define([vers_have], [@VERSION@])');
@@ -148,6 +161,17 @@ describe('a copy of xorg-macros.m4 in aclocal.m4', () => {
     const r = judgeAclocalCopy({ name: 'xorg-macros.m4', content: snapshot.replace('[1.19.0]', '[1.20.0]') }, release, db, null);
     expect(r.explainedBy).toBeUndefined();
     expect(r.flagged?.severity).toBe('high');
+  });
+});
+
+describe('xtrans.m4 (--xtrans): every version in the xtrans history', () => {
+  it('a copy of a version is UPSTREAM_COPY naming the xtrans tag; one line added stays high', () => {
+    const r = judgeAclocalCopy({ name: 'xtrans.m4', content: XTRANS('1') }, release, db, null);
+    expect(r.explainedBy).toBe('UPSTREAM_COPY');
+    expect(r.upstream).toMatchObject({ project: 'xtrans', version: 'xtrans-1.3.3', date: '2013-12-16' });
+    const t = judgeAclocalCopy({ name: 'xtrans.m4', content: XTRANS('1').replace('])\n', 'LIBS="$LIBS -lpayload"\n])\n') }, release, db, null);
+    expect(t.explainedBy).toBeUndefined();
+    expect(t.flagged).toEqual({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
   });
 });
 
