@@ -597,6 +597,16 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       }
       if (safeWrite(base, rel, (full) => writeFileSync(full, content ?? Buffer.alloc(0), { mode: executable ? 0o755 : 0o644 }))) origin.set(rel, from);
     };
+    // A file whose content git holds under another path — the scan does not keep content git has — is read
+    // from git's blob: a tarball-only copy (gettext's gnulib-m4/java.m4 is gnulib-local/m4/java.m4), or a tracked
+    // symlink make dist dereferenced (`tar chof`: logrotate 3.21.0's test/test-config.59.in, a link to
+    // test-config.58.in, shipped as that file).
+    const rawOf = new Map<string, string>();
+    for (const e of entries) if (e.type === 'file' && e.oid) rawOf.set(e.oid, args.git.converted.get(e.path)?.rawOid ?? e.oid);
+    const fromGitBlob = async (e: TreeEntry): Promise<Buffer | undefined> => {
+      const raw = e.oid ? rawOf.get(e.oid) : undefined;
+      return raw ? await args.readGit(raw) : undefined;
+    };
     // git side, a bounded number of reads in flight
     let next = 0;
     const worker = async () => {
@@ -604,7 +614,7 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         const e = entries[next++]!;
         const deref = dereferenced.get(e.path);
         if (deref) {
-          writeFile(e.path, args.tarball(e.path), deref.executable, 'tarball');
+          writeFile(e.path, args.tarball(e.path) ?? (await fromGitBlob(deref)), deref.executable, 'tarball');
           continue;
         }
         if (e.type === 'symlink' && e.linkTarget !== undefined) symlinks.push([e.path, e.linkTarget]);
@@ -630,16 +640,12 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         }
       }
     }
-    // A tarball-only file whose content git holds under another path (gettext's gnulib-m4/java.m4 is
-    // gnulib-local/m4/java.m4): the scan does not keep content git has, so it is read from git's blob.
-    const rawOf = new Map<string, string>();
-    for (const e of entries) if (e.type === 'file' && e.oid) rawOf.set(e.oid, args.git.converted.get(e.path)?.rawOid ?? e.oid);
+    // A tarball-only file: its content, or git's blob of the same content (rawOf above).
     for (const [path, e] of tarballOnly) {
       if (outputs.has(path)) continue;
       if (e.type === 'symlink' && e.linkTarget !== undefined) symlinks.push([path, e.linkTarget]);
       if (e.type !== 'file') continue;
-      const raw = e.oid ? rawOf.get(e.oid) : undefined;
-      writeFile(path, args.tarball(path) ?? (raw ? await args.readGit(raw) : undefined), e.executable, 'tarball');
+      writeFile(path, args.tarball(path) ?? (await fromGitBlob(e)), e.executable, 'tarball');
     }
     // Symlinks last, and only those that stay inside the tree (relative, no climbing above the root).
     for (const [path, target] of symlinks) {
