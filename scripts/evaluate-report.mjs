@@ -157,7 +157,7 @@ const VARIANTS = [
   ['ggo-line', 'libidn2-2.3.3', 1, 'src/idn2_cmd.c', 'high'], ['asn1-line', 'p11-kit-0.25.5', 1, 'common/pkix.asn.h', 'high'],
   ['gperf-line', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'critical'], ['gperf-swap', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'high'],
   ['gperf303-line', 'bison-3.8.2', 1, 'lib/iconv_open-zos.h', 'high'], ['gperf32-line', 'gettext-0.23.1', 1, 'gettext-runtime/gnulib-lib/iconv_open-solaris.h', 'critical'],
-  ['cpan-prereq', 'perl-moo-2.005005', 1, 'META.json', 'high'], ['cpan-code', 'perl-try-tiny-0.31', 1, 'lib/Try/Tiny.pm', 'critical'], ['cpan-data', 'perl-path-tiny-0.144', 1, 'lib/Path/Tiny.pm', 'critical'], ['cpan-podblob', 'perl-path-tiny-0.144', 1, 'lib/Path/Tiny.pm', 'critical'], ['esm-code', 'npm-nanoid-3.3.7', 1, 'index.js', 'high'], ['dzil-slot', 'perl-try-tiny-0.31', 1, 'xt/author/kwalitee.t', 'high'], ['license-line', 'perl-moo-2.005005', 1, 'LICENSE', 'high'], ['tshy-stub', 'npm-glob-10.3.10', 1, 'dist/esm/package.json', 'high'],
+  ['cpan-prereq', 'perl-moo-2.005005', 1, 'META.json', 'high'], ['cpan-code', 'perl-try-tiny-0.31', 1, 'lib/Try/Tiny.pm', 'critical'], ['cpan-data', 'perl-path-tiny-0.144', 1, 'lib/Path/Tiny.pm', 'critical'], ['cpan-podblob', 'perl-path-tiny-0.144', 1, 'lib/Path/Tiny.pm', 'critical'], ['esm-code', 'npm-nanoid-3.3.7', 1, 'index.js', 'high'], ['esm-lsep', 'npm-nanoid-3.3.7', 1, 'index.js', 'high'], ['dzil-slot', 'perl-try-tiny-0.31', 1, 'xt/author/kwalitee.t', 'high'], ['license-line', 'perl-moo-2.005005', 1, 'LICENSE', 'high'], ['tshy-stub', 'npm-glob-10.3.10', 1, 'dist/esm/package.json', 'high'],
 ];
 for (const [id, base, want, path, severity] of VARIANTS) {
   const x = load(`tampered-${id}`);

@@ -14,6 +14,13 @@
  */
 import type { NpmCapability } from '../core/findings.js';
 
+/**
+ * JavaScript's line terminators (ECMA-262 11.3): a `//` comment, a hashbang line and a regular expression literal end
+ * at any of them, not only at \n (red team 17: `// note\u2028fetch(…)` and `// note\rfetch(…)` run the call in node,
+ * and reading the whole line as a comment had let it pass as the tracked file's tokens).
+ */
+const isLineTerminator = (c: string | undefined) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+
 /** JavaScript tokens, comments and whitespace dropped; strings, template and regex literals kept whole. */
 export function jsTokens(text: string): string[] {
   const out: string[] = [];
@@ -29,12 +36,12 @@ export function jsTokens(text: string): string[] {
   };
   while (i < n) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+    if (c === ' ' || c === '\t' || isLineTerminator(c) || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
       i++;
       continue;
     }
     if (c === '/' && text[i + 1] === '/') {
-      while (i < n && text[i] !== '\n') i++;
+      while (i < n && !isLineTerminator(text[i])) i++;
       continue;
     }
     if (c === '/' && text[i + 1] === '*') {
@@ -43,7 +50,7 @@ export function jsTokens(text: string): string[] {
       continue;
     }
     if (c === '#' && i === 0 && text[1] === '!') {
-      while (i < n && text[i] !== '\n') i++;
+      while (i < n && !isLineTerminator(text[i])) i++;
       continue;
     }
     if (c === '"' || c === "'" || c === '`') {
@@ -56,7 +63,7 @@ export function jsTokens(text: string): string[] {
     if (c === '/' && regexAllowed()) {
       let j = i + 1;
       let cls = false;
-      while (j < n && text[j] !== '\n') {
+      while (j < n && !isLineTerminator(text[j])) {
         const d = text[j]!;
         if (d === '\\') j += 2;
         else {
@@ -208,7 +215,7 @@ export function codeLines(text: string): string[] {
   while (i < n) {
     const c = text[i]!;
     if (c === '/' && text[i + 1] === '/') {
-      while (i < n && text[i] !== '\n') i++;
+      while (i < n && !isLineTerminator(text[i])) i++;
       continue;
     }
     if (c === '/' && text[i + 1] === '*') {

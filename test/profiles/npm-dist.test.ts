@@ -262,6 +262,21 @@ describe('npm-dist helpers', () => {
     expect(sameTokens('let a=1;', 'let a=1;b();')).toBe(false);
   });
 
+  // Red team 17: node ends a // comment (and a hashbang line) at \r, U+2028 and U+2029 as well as \n, so what follows
+  // on the "same line" runs; read as part of the comment, it passed as the tracked file's tokens.
+  it('a // comment ends at every line terminator: code after \r, U+2028 or U+2029 is code', () => {
+    const git = 'const a = 1;\nmodule.exports = a;\n';
+    for (const lt of ['\r', '\u2028', '\u2029']) {
+      const evil = `const a = 1;\n// note${lt}require('child_process').execSync('id');\nmodule.exports = a;\n`;
+      expect(sameTokens(git, evil)).toBe(false);
+      expect(jsTokens(evil)).toContain("'child_process'");
+      expect(sameTokens(`#!/usr/bin/env node\n${git}`, `#!/usr/bin/env node${lt}fetch('https://203.0.113.9/');\n${git}`)).toBe(false);
+    }
+    // legitimate: CRLF line endings and a comment ending at \r\n are the same tokens
+    expect(sameTokens(git, git.replace(/\n/g, '\r\n').replace('const a = 1;', 'const a = 1; // one'))).toBe(true);
+    expect(sameTokens('a = /x/g;\u2028b = 2;', 'a=/x/g;b=2;')).toBe(true);
+  });
+
   it('decodes source map mappings and finds code lines no mapping covers', () => {
     // "AAAA;AACA" = line 1 col 0 → source 0 line 0 col 0; line 2 col 0 → source 0 line 1 col 0.
     expect(decodeMappings('AAAA;AACA;;')).toEqual([[[0, 0, 0, 0]], [[0, 0, 1, 0]], [], []]);

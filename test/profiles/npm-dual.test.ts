@@ -155,5 +155,8 @@ describe('esmConversion', () => {
     expect(esmConversion('module.exports = { a, b }\n', 'export { a, b, c }\n', resolves)).toBe(false);
     expect(esmConversion("let a = require('x')\nmodule.exports = { a }\n", "import a from 'x'\nfetch('https://example.org')\nexport { a }\n", resolves)).toBe(false);
     expect(esmConversion('let a = 1\n', 'let a = 1\n', resolves)).toBe(false);
+    // red team 17: a call after a comment that ends at U+2028 (node runs it) is extra code, not a conversion
+    expect(esmConversion("let a = require('x')\nmodule.exports = { a }\n", "import a from 'x'\n// converted\u2028fetch('https://203.0.113.9/')\nexport { a }\n", resolves)).toBe(false);
+    expect(esmConversion("let a = require('x')\nmodule.exports = { a }\n", "import a from 'x'\n// converted\nexport { a }\n", resolves)).toBe(true);
   });
 });
