@@ -2,6 +2,7 @@
  * URL hosts in text: a changed host is never a harmless edit (a "version bump" that moves a download
  * to another server). Shared by the classifiers that accept edits to text files.
  */
+import { jsTokens } from '../profiles/npm-dist.js';
 const URL = /\b(?:https?|ftp|git|ssh|rsync):\/\/(?:[^\s/@'"<>()]*@)?([A-Za-z0-9.-]+)/gi;
 
 /** The lower-cased hosts of every URL in `text`. */
@@ -103,17 +104,15 @@ export function htmlReachesOut(html: string): string[] {
 const NAMESPACE_HOSTS = new Set(['www.w3.org']);
 
 /**
- * A `//` comment to its line's end: JavaScript ends a line at \n, \r, U+2028 and U+2029 (red team 17: a call after
- * `// x\u2028` runs), the last two also as their UTF-8 bytes read as latin1 (how the pages are read here).
- */
-const LINE_COMMENT = /(^|[\s;{}(),])\/\/(?:(?!\u00e2\u0080[\u00a8\u00a9])[^\n\r\u2028\u2029])*/g;
-
-/**
  * The hosts a script's code names (red team 16): URLs (`https://h`) and protocol-relative strings (`'//h'`) outside
  * its comments, XML namespace hosts left out. A URL in a comment (jQuery's links to its bug tracker) is not code.
  */
 export function scriptHosts(js: string): string[] {
-  const code = js.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(LINE_COMMENT, '$1');
+  // Comments are found by a tokeniser that keeps strings, templates and regular expressions whole (red team 17: a
+  // pattern over the raw text took `"/*"; fetch("https://h"); "*/"` for a comment, and `" //"` for one too).
+  // The pages are read as latin1: their UTF-8 (a U+2028 line end) is read again as UTF-8 for the tokeniser.
+  const text = /[^\u0000-\u00ff]/.test(js) ? js : Buffer.from(js, 'latin1').toString('utf8');
+  const code = jsTokens(text).join(' ');
   const out = new Set(urlHosts(code));
   for (const m of code.matchAll(/["'`]\s*\/\/([a-z0-9-]+(?:\.[a-z0-9-]+)+)/gi)) out.add(m[1]!.toLowerCase());
   return [...out].filter((h) => !NAMESPACE_HOSTS.has(h));

