@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Derives data/upstream-extra.json.gz: every version of X.org's xorg-macros.m4 (util-macros), which no
-// git history holds as a file, and (--xtrans) every version of xtrans.m4 in the xtrans repository's history. util-macros' configure writes it: configure.ac says
+// git history holds as a file, and (--tracked) every version of other projects' tracked macro files that the main
+// database's sources lack: xtrans's xtrans.m4, libassuan's src/libassuan.m4 (the main database has only Debian's).
+// xorg-macros.m4: util-macros' configure writes it: configure.ac says
 // AC_CONFIG_FILES([… xorg-macros.m4:xorg-macros.m4.in:xorgversion.m4]) (1.1.0: AC_OUTPUT([… xorg-macros.m4])
 // from xorg-macros.m4.in alone), so config.status concatenates the inputs and substitutes @configure_input@
 // ("xorg-macros.m4.  Generated from xorg-macros.m4.in xorgversion.m4 by configure.", the form of
@@ -18,14 +20,19 @@
 // imported from dist/), never the text. Nothing from the repository is executed.
 //
 //   npm run build
-//   node scripts/derive-xorg-macros.mjs UTIL_MACROS.git [--xtrans XTRANS.git] [--deb bookworm=xutils-dev_1%3a7.7+6_amd64.deb …]
+//   node scripts/derive-xorg-macros.mjs UTIL_MACROS.git [--tracked PROJECT=GITDIR:PATH …] [--deb bookworm=xutils-dev_1%3a7.7+6_amd64.deb …]
 //        [--out data/upstream-extra.json.gz] [--date YYYY-MM-DD]
 //
 // The repository: https://gitlab.freedesktop.org/xorg/util/macros (any clone; the evaluation machine's is
 // /work/.mirror/freedesktop+xorg-macros/repo/.git). Verified on derivation: X.org's libX11 1.8.4 and
 // libXext 1.3.4 carry, in aclocal.m4, byte for byte the output of commit d7acec2 (a 1.19.0 snapshot), and
-// libxcb 1.15 Debian bookworm's 1.19.3 copy; libX11 1.8.4's xtrans.m4 is xtrans commit 2c0a784's (1.3.3).
-// xtrans: https://gitlab.freedesktop.org/xorg/lib/libxtrans (GitHub mirror freedesktop/xorg-libxtrans).
+// libxcb 1.15 Debian bookworm's 1.19.3 copy; libX11 1.8.4's xtrans.m4 is xtrans commit 2c0a784's (1.3.3),
+// wget2 2.2.0's libassuan.m4 libassuan commit b9b7f1c's. As run on 2026-11-30:
+//   node scripts/derive-xorg-macros.mjs /work/.mirror/freedesktop+xorg-macros/repo/.git \
+//     --tracked xtrans=/work/.mirror/freedesktop+xorg-libxtrans/repo:xtrans.m4 \
+//     --tracked libassuan=/work/.mirror/gpg+libassuan/repo:src/libassuan.m4 \
+//     --deb 'bookworm=xutils-dev_1%3a7.7+6_amd64.deb' --date 2026-11-30
+// (xtrans: GitHub mirror freedesktop/xorg-libxtrans; libassuan: gpg/libassuan.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -44,13 +51,20 @@ const args = process.argv.slice(2);
 let repo;
 let out = join(root, 'data/upstream-extra.json.gz');
 let generated = new Date().toISOString().slice(0, 10);
-let xtrans;
+const tracked = [];
 const debs = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--out') out = args[++i];
   else if (a === '--date') generated = args[++i];
-  else if (a === '--xtrans') xtrans = args[++i];
+  else if (a === '--tracked') {
+    const m = /^([\w.+-]+)=(.+):([^:]+)$/.exec(args[++i] ?? '');
+    if (!m) {
+      console.error('derive-xorg-macros: --tracked takes PROJECT=GITDIR:PATH');
+      process.exit(2);
+    }
+    tracked.push({ project: m[1], repo: m[2], path: m[3] });
+  }
   else if (a === '--deb') {
     const m = /^([a-z]+)=(.+)$/.exec(args[++i] ?? '');
     if (!m) {
@@ -65,7 +79,7 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (!repo) {
-  console.error('usage: derive-xorg-macros.mjs UTIL_MACROS.git [--xtrans XTRANS.git] [--deb SUITE=FILE.deb …] [--out FILE] [--date YYYY-MM-DD]');
+  console.error('usage: derive-xorg-macros.mjs UTIL_MACROS.git [--tracked PROJECT=GITDIR:PATH …] [--deb SUITE=FILE.deb …] [--out FILE] [--date YYYY-MM-DD]');
   process.exit(2);
 }
 
@@ -138,39 +152,42 @@ for (const c of commits) {
   const tag = tagOf.get(text);
   files.push({ name: NAME, project: PROJECT, content: Buffer.from(text, 'latin1'), commit: c.hash, date: c.date, ...(tag ? { tag } : {}) });
 }
-// xtrans.m4 (X.org xtrans, the transport library's macros every X.org library that uses it carries in aclocal.m4):
-// a tracked file of the xtrans repository, so every version is one a commit has.
-let fromXtrans = 0;
-if (xtrans) {
-  const xgit = (...a) => execFileSync('git', ['--git-dir', xtrans, ...a], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
-  const xshow = (rev) => {
+// Tracked macro files of other projects' repositories (--tracked PROJECT=GITDIR:PATH): X.org xtrans's xtrans.m4,
+// libassuan's src/libassuan.m4 — every version a commit of any ref has, with the oldest tag whose tree has it.
+let fromTracked = 0;
+const trackedRepos = {};
+for (const t of tracked) {
+  const tgit = (...a) => execFileSync('git', ['--git-dir', t.repo, ...a], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
+  const tshow = (rev) => {
     try {
-      return xgit('show', `${rev}:xtrans.m4`);
+      return tgit('show', `${rev}:${t.path}`);
     } catch {
       return undefined;
     }
   };
-  const xtags = new Map();
-  for (const t of xgit('for-each-ref', '--sort=creatordate', '--format=%(refname:short)', 'refs/tags/xtrans-*').split('\n').filter(Boolean)) {
-    const text = xshow(t);
-    if (text !== undefined && !xtags.has(text)) xtags.set(text, t);
+  const name = t.path.slice(t.path.lastIndexOf('/') + 1);
+  const ttags = new Map();
+  for (const tag of tgit('for-each-ref', '--sort=creatordate', '--format=%(refname:short)', 'refs/tags').split('\n').filter(Boolean)) {
+    const text = tshow(tag);
+    if (text !== undefined && !ttags.has(text)) ttags.set(text, tag);
   }
-  const xseen = new Set();
-  const xcommits = xgit('log', '--all', '--format=%H %cs %ct', '--', 'xtrans.m4')
+  const tseen = new Set();
+  const tcommits = tgit('log', '--all', '--format=%H %cs %ct', '--', t.path)
     .split('\n')
     .filter(Boolean)
     .map((l) => l.split(' '))
-    .sort((a, b) => Number(a[2]) - Number(b[2]));
-  for (const [hash, date] of xcommits) {
-    const text = xshow(hash);
-    if (text === undefined || xseen.has(text)) continue;
-    xseen.add(text);
-    const tag = xtags.get(text);
-    files.push({ name: 'xtrans.m4', project: 'xtrans', content: Buffer.from(text, 'latin1'), commit: hash, date, ...(tag ? { tag } : {}) });
-    fromXtrans++;
+    .sort((x, y) => Number(x[2]) - Number(y[2]));
+  for (const [hash, date] of tcommits) {
+    const text = tshow(hash);
+    if (text === undefined || tseen.has(text)) continue;
+    tseen.add(text);
+    const tag = ttags.get(text);
+    files.push({ name, project: t.project, content: Buffer.from(text, 'latin1'), commit: hash, date, ...(tag ? { tag } : {}) });
+    fromTracked++;
   }
+  trackedRepos[t.project] = { repo: `${t.project} git history (${t.path})`, head: tgit('rev-parse', 'HEAD').trim() };
 }
-const fromGit = files.length - fromXtrans;
+const fromGit = files.length - fromTracked;
 for (const { suite, file } of debs) {
   const base = file.slice(file.lastIndexOf('/') + 1);
   const m = /^([^_]+)_([^_]+)_[^_]+\.deb$/.exec(base);
@@ -189,10 +206,10 @@ const raw = rawDbFromContents(files, generated);
 const head = git('rev-parse', 'HEAD').toString('latin1').trim();
 const repos = {
   [PROJECT]: { repo: 'https://gitlab.freedesktop.org/xorg/util/macros.git (xorg-macros.m4 derived by scripts/derive-xorg-macros.mjs)', head },
-  ...(xtrans ? { xtrans: { repo: 'https://gitlab.freedesktop.org/xorg/lib/libxtrans.git (xtrans.m4)', head: execFileSync('git', ['--git-dir', xtrans, 'rev-parse', 'HEAD']).toString('latin1').trim() } } : {}),
+  ...trackedRepos,
 };
 // rawDbFromContents lists the projects sorted; each keeps its index.
 raw.sources = raw.sources.map((src) => ({ project: src.project, ...repos[src.project] }));
 raw.derivedBy = 'scripts/derive-xorg-macros.mjs';
 writeFileSync(out, gzipSync(`${JSON.stringify(raw)}\n`, { level: 9 }));
-console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromXtrans} from Debian package(s), ${fromXtrans} xtrans.m4 version(s) -> ${out}`);
+console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromTracked} from Debian package(s), ${fromTracked} version(s) of tracked files -> ${out}`);

@@ -277,25 +277,33 @@ export function readLocalSystemFiles(dirs: readonly string[] = LOCAL_DIRS): { pa
 export const EXTRA_URL = new URL('../../data/upstream-extra.json.gz', import.meta.url);
 
 /**
- * The main database with a supplementary one's names added (their projects appended to the sources). A name
- * the main database has keeps only its own versions: a supplementary file adds files, never versions of
- * the main sources' files. Returns the merged database (without line data) and the supplement's line data.
+ * The main database with a supplementary one's versions added (their projects appended to the sources): new
+ * names, and versions of names the main database has too (libassuan.m4: Debian's packages there, libassuan's
+ * history here), each name's versions then ordered by date; a blob the main database has for that name is not
+ * added twice. A project's maximum serial is the greater of the two. Returns the merged database (without line
+ * data) and the supplement's line data (LinesDb.withFiles adds it).
  */
 export function mergeRawDbs(base: RawUpstreamDb, extra: RawUpstreamDb): { raw: RawUpstreamDb; lines?: RawLinesDb } {
   if (extra.schemaVersion !== 1 || typeof extra.files !== 'object')
     throw new DistdiffError('config', 'supplementary upstream database', `unsupported schema ${String(extra.schemaVersion)}`, 'rederive it with its script (scripts/derive-xorg-macros.mjs)');
   const offset = base.sources.length;
   const files: Record<string, RawFile> = { ...base.files };
-  const lines: RawLinesDb | undefined = extra.lines ? { ...extra.lines, files: {} } : undefined;
   for (const [name, f] of Object.entries(extra.files)) {
-    if (files[name]) continue;
-    files[name] = { maxSerial: f.maxSerial, v: f.v.map((r) => [r[0], r[1], r[2] + offset, ...r.slice(3)] as RawVersion) };
-    const l = extra.lines?.files[name];
-    if (l && lines) lines.files[name] = l;
+    const had = files[name];
+    const known = new Set(had?.v.map((r) => r[0]));
+    const added = f.v.filter((r) => !known.has(r[0])).map((r) => [r[0], r[1], r[2] + offset, ...r.slice(3)] as RawVersion);
+    const maxSerial: Record<string, string> = { ...had?.maxSerial };
+    for (const [project, serial] of Object.entries(f.maxSerial)) {
+      const prev = maxSerial[project];
+      if (prev === undefined || compareSerial(serialParts(serial) ?? [], serialParts(prev) ?? []) > 0) maxSerial[project] = serial;
+    }
+    const v = [...(had?.v ?? []), ...added];
+    if (had) v.sort((a, b) => (a[4] < b[4] ? -1 : a[4] > b[4] ? 1 : 0));
+    files[name] = { maxSerial, v };
   }
   const { lines: _baseLines, ...rest } = base;
   void _baseLines;
-  return { raw: { ...rest, sources: [...base.sources, ...extra.sources], files }, ...(lines ? { lines } : {}) };
+  return { raw: { ...rest, sources: [...base.sources, ...extra.sources], files }, ...(extra.lines ? { lines: extra.lines } : {}) };
 }
 
 let cached: UpstreamDb | undefined;

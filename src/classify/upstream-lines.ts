@@ -159,49 +159,53 @@ export class LinesDbBuilder {
   }
 }
 
+/** Decodes one name's versions (their edit scripts against the version before) into `m`. */
+function decodeInto(f: RawLinesDb['files'][string], m: Map<string, Uint32Array>): void {
+  const dict = Buffer.from(f.dict, 'base64');
+  let prev = new Uint32Array(0);
+  for (const entry of f.v) {
+    const colon = entry.indexOf(':');
+    const ops = readVarints(Buffer.from(entry.slice(colon + 1), 'base64'));
+    const lines: number[] = [];
+    let at = 0;
+    for (let i = 0; i + 2 < ops.length; ) {
+      const copy = ops[i++]!;
+      const skip = ops[i++]!;
+      const n = ops[i++]!;
+      for (let j = 0; j < copy; j++) lines.push(prev[at + j]!);
+      at += copy + skip;
+      for (let j = 0; j < n; j++) lines.push(dict.readUInt32LE(ops[i++]! * 4));
+    }
+    prev = Uint32Array.from(lines);
+    m.set(entry.slice(0, colon), prev);
+  }
+}
+
 /** Read side: decodes one name's versions on first use. */
 export class LinesDb {
   private readonly decoded = new Map<string, Map<string, Uint32Array>>();
-  constructor(private readonly raw: RawLinesDb) {
-    if (raw.schemaVersion !== 2 || raw.hash !== 'fnv1a32') throw new Error(`unsupported line data (schema ${String(raw.schemaVersion)}, hash ${String(raw.hash)})`);
+  /** `extras`: supplementary line data (a supplementary database's, upstream-db.ts mergeRawDbs) whose versions of a name join this data's. */
+  constructor(
+    private readonly raw: RawLinesDb,
+    private readonly extras: readonly RawLinesDb[] = [],
+  ) {
+    for (const r of [raw, ...extras]) if (r.schemaVersion !== 2 || r.hash !== 'fnv1a32') throw new Error(`unsupported line data (schema ${String(r.schemaVersion)}, hash ${String(r.hash)})`);
   }
 
   private versionsOf(name: string): Map<string, Uint32Array> | undefined {
     let m = this.decoded.get(name);
     if (m) return m;
-    const f = this.raw.files[name];
-    if (!f) return undefined;
-    const dict = Buffer.from(f.dict, 'base64');
+    const files = [this.raw, ...this.extras].map((r) => r.files[name]).filter((f): f is RawLinesDb['files'][string] => f !== undefined);
+    if (files.length === 0) return undefined;
     m = new Map();
-    let prev = new Uint32Array(0);
-    for (const entry of f.v) {
-      const colon = entry.indexOf(':');
-      const ops = readVarints(Buffer.from(entry.slice(colon + 1), 'base64'));
-      const lines: number[] = [];
-      let at = 0;
-      for (let i = 0; i + 2 < ops.length; ) {
-        const copy = ops[i++]!;
-        const skip = ops[i++]!;
-        const n = ops[i++]!;
-        for (let j = 0; j < copy; j++) lines.push(prev[at + j]!);
-        at += copy + skip;
-        for (let j = 0; j < n; j++) lines.push(dict.readUInt32LE(ops[i++]! * 4));
-      }
-      prev = Uint32Array.from(lines);
-      m.set(entry.slice(0, colon), prev);
-    }
+    for (const f of files) decodeInto(f, m);
     this.decoded.set(name, m);
     return m;
   }
 
-  /**
-   * This line data with another's names added (a supplementary database's, data/upstream-extra.json.gz): a
-   * name this data already has keeps its own versions.
-   */
+  /** This line data with another's versions added (a supplementary database's, data/upstream-extra.json.gz). */
   withFiles(extra: RawLinesDb): LinesDb {
-    const files = { ...this.raw.files };
-    for (const [name, f] of Object.entries(extra.files)) files[name] ??= f;
-    return new LinesDb({ ...this.raw, files });
+    return new LinesDb(this.raw, [...this.extras, extra]);
   }
 
   has(name: string, blob: string): boolean {

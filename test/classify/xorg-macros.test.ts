@@ -100,7 +100,7 @@ beforeAll(() => {
   xt.tag('xtrans-1.4.0');
 
   const out = join(dir, 'extra.json.gz');
-  execFileSync(process.execPath, [join(root, 'scripts/derive-xorg-macros.mjs'), join(um.dir, '.git'), '--xtrans', join(xt.dir, '.git'), '--deb', `bookworm=${deb}`, '--out', out, '--date', '2026-11-30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [join(root, 'scripts/derive-xorg-macros.mjs'), join(um.dir, '.git'), '--tracked', `xtrans=${join(xt.dir, '.git')}:xtrans.m4`, '--deb', `bookworm=${deb}`, '--out', out, '--date', '2026-11-30'], { stdio: ['ignore', 'pipe', 'pipe'] });
   // The main database: another project's file only (pkg.m4), as the bundled one has no xorg-macros.m4.
   const base = rawDbFromContents([{ name: 'pkg.m4', project: 'pkg-config', content: '# serial 11\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [:])\n', commit: 'a'.repeat(40), date: '2015-09-27' }]);
   const { lines: baseLines, ...baseRaw } = base;
@@ -164,7 +164,7 @@ describe('a copy of xorg-macros.m4 in aclocal.m4', () => {
   });
 });
 
-describe('xtrans.m4 (--xtrans): every version in the xtrans history', () => {
+describe('xtrans.m4 (--tracked xtrans=…:xtrans.m4): every version in the xtrans history', () => {
   it('a copy of a version is UPSTREAM_COPY naming the xtrans tag; one line added stays high', () => {
     const r = judgeAclocalCopy({ name: 'xtrans.m4', content: XTRANS('1') }, release, db, null);
     expect(r.explainedBy).toBe('UPSTREAM_COPY');
@@ -176,16 +176,23 @@ describe('xtrans.m4 (--xtrans): every version in the xtrans history', () => {
 });
 
 describe('mergeRawDbs', () => {
-  it('adds names; a name the main database has keeps only its own versions', () => {
+  it('adds names, and versions of a name the main database has, ordered by date; a blob is not added twice; the greater serial', () => {
     const base = rawDbFromContents([{ name: 'pkg.m4', project: 'pkg-config', content: '# serial 11\nA\n', commit: 'a'.repeat(40), date: '2015-09-27' }]);
     const extra = rawDbFromContents([
       { name: 'pkg.m4', project: 'util-macros', content: '# serial 99\nB\n', commit: 'b'.repeat(40), date: '2016-01-01' },
       { name: 'xorg-macros.m4', project: 'util-macros', content: 'dnl x\n', commit: 'c'.repeat(40), date: '2016-01-01' },
     ]);
-    const { raw } = mergeRawDbs(base, extra);
-    const merged = new UpstreamDb(raw);
-    expect(merged.byName('pkg.m4').map((v) => v.project)).toEqual(['pkg-config']);
-    expect(merged.maxSerial('pkg.m4')?.serial).toBe('11');
+    const again = rawDbFromContents([{ name: 'pkg.m4', project: 'util-macros', content: '# serial 11\nA\n', commit: 'd'.repeat(40), date: '2014-01-01' }]);
+    const { raw, lines } = mergeRawDbs(base, extra);
+    const merged = new UpstreamDb(raw, [], () => new LinesDb(base.lines!).withFiles(lines!));
+    expect(merged.byName('pkg.m4').map((v) => [v.project, v.date])).toEqual([
+      ['pkg-config', '2015-09-27'],
+      ['util-macros', '2016-01-01'],
+    ]);
+    expect(merged.maxSerial('pkg.m4')).toMatchObject({ serial: '99', project: 'util-macros' });
     expect(merged.byName('xorg-macros.m4').map((v) => v.project)).toEqual(['util-macros']);
+    // line data of both sources, for the same name
+    for (const v of merged.byName('pkg.m4')) expect(merged.versionLines(v)).toHaveLength(2);
+    expect(new UpstreamDb(mergeRawDbs(base, again).raw).byName('pkg.m4')).toHaveLength(1);
   });
 });
