@@ -44,8 +44,6 @@ import { expandLoose, parseMakefile, recipeJoined, repoPathIn } from '../util/ma
 import { tryShellTokens } from '../util/shell-tokens.js';
 import { addedLines } from './provenance.js';
 import { foreignMountPoint, probeSandbox, runSandboxed, which } from './sandbox.js';
-import { gperfToolchains } from './toolchain.js';
-import { describeRevision } from './toolchain-git.js';
 
 /** The sandbox's PATH without toolchains (./sandbox.ts): the tool asked for its version is the one the run finds. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -770,6 +768,9 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   const have = await systemToolVersion(tool);
   // gperf of exactly the banner's version: the system's, then each cached toolchain of it (`toolchain add --git`:
   // GNU's 3.2, Apple's 3.0.3 from Xcode — one version number, other code); the first identical output proves the file.
+  // The toolchain modules load on demand, as regenerate.ts does (test/regenerate/applicable.test.ts): a run with
+  // no gperf output never loads them.
+  const [{ gperfToolchains }, { describeRevision }] = await Promise.all([import('./toolchain.js'), import('./toolchain-git.js')]);
   const cached = ctx.toolchainCache ? await gperfToolchains(ctx.toolchainCache, wanted) : [];
   if (!have && !cached.length) return unproved({ why: 'tool-missing', tool: 'gperf', package: tool.package, wanted });
   type Gperf = { version: string; prefix?: string; toolchain?: { name: string; repo: string; commit: string; revision: string } };
