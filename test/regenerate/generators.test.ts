@@ -22,6 +22,7 @@ import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
+import { findingAt } from '../helpers/findings.js';
 
 const root = tempDir('distdiff-generators-');
 const repoDir = join(root, 'repo');
@@ -130,11 +131,7 @@ function release(changes: Record<string, string> = {}, tracked: Record<string, s
 }
 const findingsOf = async (tar: string, repo = repoDir, regenerate: 'auto' | 'off' = 'auto') => {
   const r = await verify({ tarball: tar, repo, tag: 'v1.0', cacheDir: cache, regenerate });
-  const at = (p: string) => {
-    const f = r.findings.find((x: Finding) => x.path === p);
-    if (!f) throw new Error(`no finding for ${p}`);
-    return f;
-  };
+  const at = (p: string) => findingAt(r.findings, p);
   return { r, at };
 };
 

@@ -23,6 +23,7 @@ import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLI } from '../hostile/helpers.js';
 import { gperfBuildSteps, gperfTreeVersion } from '../../src/regenerate/toolchain-git.js';
+import { findingAt } from '../helpers/findings.js';
 
 const root = tempDir('distdiff-gperf-');
 const repoDir = join(root, 'repo');
@@ -102,11 +103,7 @@ function release(changes: Record<string, string> = {}): string {
 }
 const findingsOf = async (tar: string, regenerate: 'auto' | 'off' = 'auto', cacheDir = cache) => {
   const r = await verify({ tarball: tar, repo: repoDir, tag: 'v1.0', cacheDir, regenerate });
-  const at = (p: string) => {
-    const f = r.findings.find((x: Finding) => x.path === p);
-    if (!f) throw new Error(`no finding for ${p}`);
-    return f;
-  };
+  const at = (p: string) => findingAt(r.findings, p);
   return { r, at };
 };
 
