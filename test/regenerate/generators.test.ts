@@ -20,7 +20,7 @@ import type { Finding } from '../../src/core/findings.js';
 import { applyPostEdit, literalSubstitution } from '../../src/regenerate/generators.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
-import { makeRepo } from '../helpers/git.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { findingAt } from '../helpers/findings.js';
 
@@ -107,10 +107,7 @@ beforeAll(() => {
   repo.commit(TRACKED);
   repo.tag('v1.0', { message: 'demo 1.0' });
   const work = join(root, 'work');
-  for (const [p, c] of Object.entries(TRACKED)) {
-    mkdirSync(join(work, p, '..'), { recursive: true });
-    writeFileSync(join(work, p), c);
-  }
+  writeFiles(work, TRACKED);
   run(join(work, 'common'), ['asn1Parser', '-o', 'basic.asn.h', 'basic.asn']);
   run(join(work, 'tests'), ['asn1Parser', './tree.asn', '-o', 'tree_asn1_tab.h']);
   run(join(work, 'src'), ['gengetopt', '--unamed-opts', '--no-handle-version', '--no-handle-help', '--set-package=idn2', '--input', 'idn2.ggo', '--file-name', 'idn2_cmd']);

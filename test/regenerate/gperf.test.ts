@@ -19,7 +19,7 @@ import type { Finding } from '../../src/core/findings.js';
 import { applyPostEdit, gnulibModuleSections, gnulibPathStrip, gperfBannerCommand, gperfChainEdits, gperfModuleEdits, gperfOutputOf, gperfRunInput } from '../../src/regenerate/generators.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
-import { makeRepo } from '../helpers/git.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { CLI } from '../hostile/helpers.js';
 import { gperfBuildSteps, gperfTreeVersion } from '../../src/regenerate/toolchain-git.js';
@@ -73,10 +73,7 @@ beforeAll(() => {
   repo.commit(TRACKED);
   repo.tag('v1.0', { message: 'demo 1.0' });
   const work = join(root, 'work');
-  for (const [p, c] of Object.entries(TRACKED)) {
-    mkdirSync(join(work, p, '..'), { recursive: true });
-    writeFileSync(join(work, p), c);
-  }
+  writeFiles(work, TRACKED);
   // the rule's recipe, as make runs it in lib/ ($^ is kw.gperf: make drops the leading ./ of $(srcdir)/)
   writeFileSync(join(work, 'lib/kw.h-tmp'), run(join(work, 'lib'), ['gperf', '--global-table', '-t', 'kw.gperf']), 'latin1');
   made['lib/kw.h'] = run(join(work, 'lib'), ['sed', 's/^const struct kw_st \\*/static const struct kw_st \\*/', 'kw.h-tmp']);
