@@ -21,14 +21,67 @@ import type { NpmCapability } from '../core/findings.js';
  */
 const isLineTerminator = (c: string | undefined) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
 
-/** JavaScript tokens, comments and whitespace dropped; strings, template and regex literals kept whole. */
+/**
+ * The tokens after which ECMA-262 forbids a line terminator (`return [no LineTerminator here] Expression`, also
+ * throw, break, continue, yield, async) — a line break there ends the statement: `return\nx` returns undefined.
+ */
+const NO_LT_AFTER = new Set(['return', 'throw', 'break', 'continue', 'yield', 'async']);
+/** The marker token jsTokens writes for a line break where it changes the parse (see NO_LT_AFTER; before a postfix `++`/`--`). */
+export const ASI_BREAK = '\n';
+
+/** The end (index after the closing backtick) of the template literal starting at text[i], nested `${ … }` expressions and templates included. */
+function templateEnd(text: string, i: number): number {
+  const n = text.length;
+  let j = i + 1;
+  while (j < n) {
+    const c = text[j]!;
+    if (c === '\\') j += 2;
+    else if (c === '`') return j + 1;
+    else if (c === '$' && text[j + 1] === '{') {
+      // the expression up to its matching brace: strings and templates inside it skipped whole
+      let depth = 1;
+      j += 2;
+      while (j < n && depth > 0) {
+        const d = text[j]!;
+        if (d === '`') j = templateEnd(text, j);
+        else if (d === '"' || d === "'") {
+          let k = j + 1;
+          while (k < n && text[k] !== d && !isLineTerminator(text[k])) k += text[k] === '\\' ? 2 : 1;
+          j = k + 1;
+        } else {
+          if (d === '{') depth++;
+          else if (d === '}') depth--;
+          j++;
+        }
+      }
+    } else j++;
+  }
+  return n;
+}
+
+/**
+ * JavaScript tokens, comments and whitespace dropped; strings, template literals (with their nested `${ … }`
+ * expressions, red team 18: the template's own spaces are its text) and regex literals kept whole. A line break
+ * that changes the parse is a token of its own (ASI_BREAK): after `return`, `throw`, `break`, `continue`,
+ * `yield`, `async`, and before a `++`/`--` (red team 18: `return\n  id` returns undefined, and dropped as
+ * whitespace it had the tokens of git's `return id`). Anywhere else a line break only separates tokens: where
+ * automatic semicolon insertion adds a `;` without one, the same tokens on one line do not parse.
+ */
 export function jsTokens(text: string): string[] {
   const out: string[] = [];
   const n = text.length;
   let i = 0;
+  let lineBreak = false;
+  const push = (t: string) => {
+    const prev = out[out.length - 1];
+    if (lineBreak && prev !== undefined && (NO_LT_AFTER.has(prev) || t === '++' || t === '--')) out.push(ASI_BREAK);
+    out.push(t);
+    lineBreak = false;
+  };
   // Whether a `/` here starts a regular expression (after an operator, a keyword or the start).
   const regexAllowed = () => {
-    const prev = out[out.length - 1];
+    let prev = out[out.length - 1];
+    if (prev === ASI_BREAK) prev = out[out.length - 2];
     if (prev === undefined) return true;
     if (/^[A-Za-z_$][\w$]*$/.test(prev)) return /^(return|typeof|instanceof|in|of|new|delete|void|throw|case|do|else|yield|await)$/.test(prev);
     if (/^[\d.'"`]/.test(prev) || prev.startsWith('/') && prev.length > 1) return false;
@@ -36,7 +89,12 @@ export function jsTokens(text: string): string[] {
   };
   while (i < n) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || isLineTerminator(c) || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
+    if (isLineTerminator(c)) {
+      lineBreak = true;
+      i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\u00a0' || c === '\ufeff') {
       i++;
       continue;
     }
@@ -46,18 +104,27 @@ export function jsTokens(text: string): string[] {
     }
     if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? n : end + 2;
+      const stop = end < 0 ? n : end + 2;
+      // a comment holding a line terminator is a line break (ECMA-262 12.4)
+      for (let k = i + 2; k < stop && !lineBreak; k++) if (isLineTerminator(text[k])) lineBreak = true;
+      i = stop;
       continue;
     }
     if (c === '#' && i === 0 && text[1] === '!') {
       while (i < n && !isLineTerminator(text[i])) i++;
       continue;
     }
-    if (c === '"' || c === "'" || c === '`') {
+    if (c === '"' || c === "'") {
       let j = i + 1;
       while (j < n && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      out.push(text.slice(i, j + 1));
+      push(text.slice(i, j + 1));
       i = j + 1;
+      continue;
+    }
+    if (c === '`') {
+      const j = templateEnd(text, i);
+      push(text.slice(i, j));
+      i = j;
       continue;
     }
     if (c === '/' && regexAllowed()) {
@@ -75,19 +142,20 @@ export function jsTokens(text: string): string[] {
       }
       j++;
       while (j < n && /[a-z]/i.test(text[j]!)) j++;
-      out.push(text.slice(i, j));
+      push(text.slice(i, j));
       i = j;
       continue;
     }
-    const word = /^[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*|^\d[\w.]*|^\.\d[\w]*/.exec(text.slice(i, i + 256));
+    // U+2028/U+2029 end a line, never an identifier
+    const word = /^[A-Za-z_$\u0080-\u2027\u202a-\uffff][\w$\u0080-\u2027\u202a-\uffff]*|^\d[\w.]*|^\.\d[\w]*/.exec(text.slice(i, i + 256));
     if (word) {
-      out.push(word[0]);
+      push(word[0]);
       i += word[0].length;
       continue;
     }
     const op = /^(>>>=|\.\.\.|===|!==|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|\?\.|\+\+|--|\+=|-=|\*=|\/=|%=|&=|\|=|\^=|\*\*|<<|>>)/.exec(text.slice(i, i + 4));
     const t = op ? op[0] : c;
-    out.push(t);
+    push(t);
     i += t.length;
   }
   return out;

@@ -277,6 +277,24 @@ describe('npm-dist helpers', () => {
     expect(sameTokens('a = /x/g;\u2028b = 2;', 'a=/x/g;b=2;')).toBe(true);
   });
 
+  // Red team 18: whitespace is not always only a separator. A line break after return/throw/break/continue/yield/async
+  // or before a postfix ++/-- changes the parse (automatic semicolon insertion); a nested template's spaces are its text.
+  it('a line break where ASI changes the parse is a token; a nested template literal is one token with its text', () => {
+    expect(sameTokens('function f() { return x }', 'function f() { return\n  x }')).toBe(false);
+    expect(sameTokens('function f() { return x }', 'function f() { return /* a\nb */ x }')).toBe(false);
+    expect(sameTokens('if (a) throw e', 'if (a) throw\ne')).toBe(false);
+    expect(sameTokens('a\n++b', 'a++\nb')).toBe(false);
+    expect(sameTokens('x = a ? b : c', 'x = a\n  ? b\n  : c')).toBe(true);
+    expect(sameTokens('return x', 'return x /* one line */')).toBe(true);
+    expect(sameTokens('return (\n  x\n)', 'return (x)')).toBe(true);
+    expect(jsTokens('return\n/re/.test(s)')).toEqual(['return', '\n', '/re/', '.', 'test', '(', 's', ')']);
+    expect(jsTokens('s = `a ${`b c`} d`;')).toEqual(['s', '=', '`a ${`b c`} d`', ';']);
+    expect(sameTokens('s = `a ${`b c`} d`;', 's = `a ${`bc`} d`;')).toBe(false);
+    expect(sameTokens('s = `a ${ {k: "}"}.k } d`', 's = `a ${ {k: "}"}.k } d`')).toBe(true);
+    expect(jsTokens('s = `x ${ "`" } y`; z')).toEqual(['s', '=', '`x ${ "`" } y`', ';', 'z']);
+    expect(sameTokens('return x', 'return\u2028x')).toBe(false);
+  });
+
   it('decodes source map mappings and finds code lines no mapping covers', () => {
     // "AAAA;AACA" = line 1 col 0 → source 0 line 0 col 0; line 2 col 0 → source 0 line 1 col 0.
     expect(decodeMappings('AAAA;AACA;;')).toEqual([[[0, 0, 0, 0]], [[0, 0, 1, 0]], [], []]);

@@ -95,6 +95,19 @@ describe('dual-publish (ES module conversion, directory package.json)', () => {
     expect(r.verdict).toBe('different');
   });
 
+  // Red team 18: a line break after `return` ends the statement (ASI): `return\n  id` returns undefined, every id
+  // the same "undefined". Dropped as whitespace, the tokens were git's and the conversion was proved (exit 0).
+  it('twin: a line break after return (ASI) in the converted module stays high; the same code re-wrapped elsewhere is proved', async () => {
+    const t = publish('asi', (d) => writeFileSync(join(d, 'index.js'), ESM_INDEX.replace('  return id\n', '  return\n    id\n')));
+    const r = await verify({ tarball: t, repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(r.findings.find((f) => f.path === 'index.js')).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'high' });
+    expect(r.verdict).toBe('different');
+    const ok = publish('rewrapped', (d) => writeFileSync(join(d, 'index.js'), ESM_INDEX.replace('  let bytes = crypto.randomBytes(size)\n', '  let bytes =\n    crypto.randomBytes(\n      size)\n')));
+    const r2 = await verify({ tarball: ok, repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(r2.findings.find((f) => f.path === 'index.js')).toMatchObject({ code: 'NPM_BUILD_OUTPUT', evidence: { proof: 'esm-conversion' } });
+    expect(r2.verdict).toBe('explained');
+  });
+
   it('twin: the published package.json exporting a file git lacks stays high', async () => {
     const t = publish('exports', (d) => {
       writeFileSync(join(d, 'extra.js'), 'export let x = 1\n');
