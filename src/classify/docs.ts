@@ -278,6 +278,8 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
       ...(MAN_EXT.test(stem) ? [stem] : []),
       ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => `${stem}.${s}`),
       ...TEXI(stem), `${stem}.tex`, `${stem}.md`, `${stem}.rst`, `${stem}.xml`, `${stem}.adoc`,
+      // a DocBook SGML document (fontconfig 2.14.1's doc/fontconfig-user.pdf from doc/fontconfig-user.sgml, docbook2pdf)
+      `${stem}.sgml`,
       // a drawing converted for the manual (libgcrypt 1.10.1's doc/fips-fsm.pdf from doc/fips-fsm.fig, by fig2dev)
       `${stem}.fig`, `${stem}.svg`, `${stem}.dot`, `${stem}.eps`,
     ]);

@@ -50,6 +50,7 @@ import { manRenderedClassifier } from './man-rendered.js';
 import { docCommentClassifier } from './doc-comment.js';
 import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
+import { docbookRenderedClassifier } from './docbook-rendered.js';
 import { markdownHtmlClassifier } from './markdown-html.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
@@ -160,6 +161,7 @@ export const CLASSIFIERS: Classifier[] = [
   docCommentClassifier,
   gettextizeClassifier,
   htmlRenderedClassifier,
+  docbookRenderedClassifier,
   markdownHtmlClassifier,
   docFormatsClassifier,
   testIndexClassifier,

@@ -34,6 +34,7 @@ const GIT: Tree = {
   'doxygen/Doxyfile': 'PROJECT_NAME = x\n',
   'docs/index.html': '<p>tracked</p>\n',
   'doc/fips-fsm.fig': '#FIG 3.2\n',
+  'doc/demo-user.sgml': '<!DOCTYPE article PUBLIC "-//OASIS//DTD DocBook V3.1//EN">\n',
   'po4a/de.po': '# German translation of the xz man pages.\n# translated\nmsgid ""\nmsgstr ""\n',
 };
 const TAR: Tree = {
@@ -139,6 +140,9 @@ describe('docsClassifier', () => {
         'doc/man/pdf-letter/xz-letter.pdf': Buffer.concat([pdf, Buffer.from('\r\n')]),
         'doc/pdf/xz.1.pdf': pdf, // libarchive's doc/pdf/archive_entry.3.pdf
         'doc/fips-fsm.pdf': pdf, // libgcrypt's, from its xfig drawing
+        'doc/demo-user.pdf': pdf, // fontconfig's docbook2pdf rendering of doc/fontconfig-user.sgml
+        'doc/demo-user.pdf.bak': pdf,
+        'doc/demo-devel.pdf': pdf, // no tracked demo-devel.* names it
         'doc/api/index.html': '<html></html>\n',
         'doc/api/logo.png': png,
         'doc/api/menu.js': 'var x;\n',
@@ -149,6 +153,9 @@ describe('docsClassifier', () => {
       'doc/man/pdf-letter/xz-letter.pdf': 'pdf<-src/xz/xz.1',
       'doc/pdf/xz.1.pdf': 'pdf<-src/xz/xz.1',
       'doc/fips-fsm.pdf': 'pdf<-doc/fips-fsm.fig',
+      'doc/demo-user.pdf': 'pdf<-doc/demo-user.sgml',
+      'doc/demo-user.pdf.bak': undefined,
+      'doc/demo-devel.pdf': undefined,
       'doc/api/index.html': 'html<-doxygen/Doxyfile',
       'doc/api/logo.png': 'html<-doxygen/Doxyfile',
       'doc/api/menu.js': 'html<-doxygen/Doxyfile',

@@ -1,0 +1,291 @@
+/**
+ * DocBook documentation rendered at release by a tracked make rule (issue 11 d): fontconfig's doc/fontconfig-user.html,
+ * doc/fontconfig-devel.txt and the chunked tree doc/fontconfig-devel/*.html (docbook2html / docbook2txt — jade with
+ * the Modular DocBook stylesheets — from the tracked doc/*.sgml), Linux-PAM's modules/X/README (xsltproc with the
+ * DocBook XSL stylesheets, piped through a text browser, from the tracked modules/X/README.xml). Nothing is run; the
+ * evidence is the rule and the text:
+ *   - the rule: a rule of the tracked Makefile.am of the output's directory (or of the tree's parent directory), or of
+ *     a tracked fragment it includes (`-include $(top_srcdir)/Make.xml.rules`, read from the tracked `.in` when only
+ *     that is tracked), whose recipe runs a DocBook converter (docbook2html/txt, jw, jade, openjade, xsltproc, xmlto,
+ *     or the `$(DOC2HTML)`-style variable naming one) and which makes the output from the source: an explicit target
+ *     naming the output with the tracked source among its prerequisites (`README: README.xml`), a suffix or pattern
+ *     rule from the source's extension to the output's (`.sgml.txt:`, `%.html: %.xml`) with STEM.EXT tracked beside
+ *     the output, or, for a page of a chunked tree, a target naming the tree's directory (`$(HTML_DIR)`, its value
+ *     `fontconfig-devel`) whose prerequisite is the tracked source or a link a rule makes to it
+ *     (`local-fontconfig-devel.sgml: $(srcdir)/fontconfig-devel.sgml` by `$(LN_S)`);
+ *   - the source's text: the tracked document and every file it pulls in (`<!ENTITY x SYSTEM "f">`, `<xi:include
+ *     href="f">`): tracked beside it, its tracked `f.in` template, or — a file a suffix rule of the same makefile
+ *     makes (`.fncs.sgml:`) — the tracked STEM.X input and the tracked files of the output's kind that rule's recipe
+ *     names (`$(srcdir)/func.sgml`);
+ *   - at least 95 % of the output's distinct words (three letters or more; an HTML page's text with tags, comments
+ *     and style sheets removed) occur in that text or are the converter's own words (Name, Synopsis, Prev, Next …),
+ *     every word when fewer than 20;
+ *   - nothing more than rendered text: an HTML page has no active content (./html-rendered.ts activeContent: script,
+ *     frame, handler, refresh, javascript: link, a host the source never names, a suspicious construct the source
+ *     lacks); a text rendering names no host the source lacks and holds no construct of a kind the source lacks.
+ */
+import { makeFinding } from '../core/severity.js';
+import { parseMakefile, recipeJoined, expandLoose } from '../util/makefile.js';
+import { activeContent, htmlText } from './html-rendered.js';
+import { baseOf, dirOf } from './paths.js';
+import { admits } from './precheck.js';
+import { findConstructs } from './suspicious.js';
+import type { Classifier, ClassifyContext } from './types.js';
+import { urlHosts } from './urls.js';
+
+const MAX_BYTES = 4 * 1024 * 1024;
+const MIN_WORDS = 20;
+const MIN_SHARE = 0.95;
+const MAX_SOURCES = 200;
+
+/** Outputs judged here: HTML pages, text renderings (`X.txt`, an extensionless `README`). */
+const OUTPUT = /\.(?:html?|txt)$|^[A-Za-z][\w-]*$/;
+const DOCBOOK_EXT = /\.(?:sgml|sgm|xml|docbook|dbk)(?:\.in)?$/;
+
+/** A DocBook converter in a recipe (expanded), or the variable a configure script sets to one. */
+const CONVERTER = /(?:^|[\s;|&(`'"/])(?:docbook2(?:html|txt|man|pdf|ps|rtf|texi)|jw|openjade|jade|xsltproc|xmlto|dblatex)(?=\s|$)|\$[({](?:XSLTPROC|XMLTO|DOC2[A-Z]+|DOCBOOK2[A-Z]+|DB2[A-Z]+|JW|OPENJADE|JADE|DBLATEX)[)}]/;
+
+/** HTML generators of DocBook: jade/openjade's Modular DocBook HTML stylesheet (DSSSL), the DocBook XSL stylesheets. */
+const HTML_GENERATOR = /<meta\s+name="generator"\s+content="((?:Modular DocBook HTML Stylesheet|DocBook XSL(?:-NS)? Stylesheets)[^"]*)"/i;
+
+/** Words the converters write themselves: the refentry headings, navigation, tables of contents. */
+const CONVERTER_WORDS = new Set([
+  'name', 'synopsis', 'description', 'table', 'contents', 'prev', 'previous', 'next', 'home', 'top', 'list', 'tables',
+  'figures', 'examples', 'example', 'figure', 'chapter', 'section', 'appendix', 'index', 'see', 'also', 'note', 'warning',
+  'tip', 'caution', 'important', 'title', 'abstract', 'copyright', 'revision', 'history', 'author', 'authors',
+]);
+
+interface Rule { file: string; line: number; targets: string[]; prerequisites: string[]; recipe: string }
+interface Makefiles { files: string[]; vars: Map<string, string>; rules: Rule[] }
+
+async function textOf(ctx: ClassifyContext, p: string): Promise<string | undefined> {
+  const b = await ctx.content.git(p);
+  return b && b.length <= MAX_BYTES && !b.subarray(0, 8192).includes(0) ? b.toString('utf8') : undefined;
+}
+
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+
+/** Resolve a path a makefile or document names to a tracked path (normalised, relative to `dir`); undefined when outside the tree. */
+function resolve(dir: string, name: string): string | undefined {
+  const parts = dir ? dir.split('/') : [];
+  for (const seg of name.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.join('/');
+}
+
+const makefileCache = new WeakMap<ClassifyContext, Map<string, Promise<Makefiles | undefined>>>();
+
+/** The tracked Makefile.am of `dir` and the tracked fragments it includes (a fragment configure makes: its `.in`). */
+function makefilesOf(dir: string, ctx: ClassifyContext): Promise<Makefiles | undefined> {
+  let byDir = makefileCache.get(ctx);
+  if (!byDir) makefileCache.set(ctx, (byDir = new Map()));
+  let got = byDir.get(dir);
+  if (!got) {
+    got = (async () => {
+      const am = join(dir, 'Makefile.am');
+      if (!ctx.gitPaths.has(am)) return undefined;
+      const out: Makefiles = { files: [], vars: new Map(), rules: [] };
+      const queue = [am];
+      while (queue.length && out.files.length < 10) {
+        const file = queue.shift()!;
+        const text = await textOf(ctx, file);
+        if (text === undefined) continue;
+        out.files.push(file);
+        const mk = parseMakefile(text, file);
+        for (const [k, v] of mk.vars) if (!out.vars.has(k)) out.vars.set(k, v);
+        const lines = text.split('\n');
+        for (const r of mk.rules) {
+          const head = r.targets.join(' ');
+          const line = lines.findIndex((l) => l.startsWith(r.targets[0]!) && l.includes(':') && l.replace(/\s+/g, ' ').startsWith(head));
+          out.rules.push({ file, line: line + 1, targets: r.targets, prerequisites: r.prerequisites, recipe: r.recipe.map(recipeJoined).join('\n') });
+        }
+        for (const m of text.matchAll(/^-?include\s+(\S+)\s*$/gm)) {
+          const arg = m[1]!;
+          const rel = arg.startsWith('$(top_srcdir)/') ? resolve('', arg.slice(14)) : arg.startsWith('$(srcdir)/') ? resolve(dir, arg.slice(10)) : arg.includes('$') ? undefined : resolve(dir, arg);
+          if (rel === undefined) continue;
+          const hit = ctx.gitPaths.has(rel) ? rel : ctx.gitPaths.has(`${rel}.in`) ? `${rel}.in` : undefined;
+          if (hit && !out.files.includes(hit) && !queue.includes(hit)) queue.push(hit);
+        }
+      }
+      return out;
+    })();
+    byDir.set(dir, got);
+  }
+  return got;
+}
+
+/** A make word expanded (the makefiles' variables, `$(srcdir)`-like directories as `.`), quotes dropped. */
+const expand = (w: string, mk: Makefiles, dir: string) => expandLoose(w, mk.vars, dir).replace(/^['"]|['"]$/g, '');
+const runsConverter = (r: Rule, mk: Makefiles, dir: string) => CONVERTER.test(` ${expand(r.recipe, mk, dir)}`) || CONVERTER.test(` ${r.recipe}`);
+
+/** A prerequisite resolved to a tracked DocBook source: tracked itself, or a link or copy one rule makes of a tracked file. */
+function trackedSource(word: string, mk: Makefiles, dir: string, ctx: ClassifyContext): string | undefined {
+  const p = resolve(dir, expand(word, mk, dir));
+  if (p === undefined || !DOCBOOK_EXT.test(p)) return undefined;
+  if (ctx.gitPaths.has(p)) return p;
+  for (const r of mk.rules) {
+    if (!r.targets.some((t) => resolve(dir, expand(t, mk, dir)) === p)) continue;
+    if (!/(?:\$[({]LN_S[)}]|\bln\s+-s|\bcp\b)/.test(r.recipe)) continue;
+    for (const q of r.prerequisites) {
+      const s = resolve(dir, expand(q, mk, dir));
+      if (s !== undefined && DOCBOOK_EXT.test(s) && ctx.gitPaths.has(s)) return s;
+    }
+  }
+  return undefined;
+}
+
+interface Found { source: string; rule: string; mk: Makefiles; dir: string }
+
+/** The tracked rule making `path` with a DocBook converter, and its tracked source (see the module comment). */
+async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | undefined> {
+  const dir = dirOf(path);
+  const base = baseOf(path);
+  const outExt = /\.([^.]+)$/.exec(base)?.[1];
+  const stem = outExt ? base.slice(0, -outExt.length - 1) : base;
+  const mk = await makefilesOf(dir, ctx);
+  if (mk) {
+    for (const r of mk.rules) {
+      if (!runsConverter(r, mk, dir)) continue;
+      const at = `${r.file}:${r.line}`;
+      // an explicit target naming the output, the tracked source among its prerequisites
+      if (r.targets.some((t) => resolve(dir, expand(t, mk, dir)) === path)) {
+        for (const q of r.prerequisites) {
+          const s = trackedSource(q, mk, dir, ctx);
+          if (s) return { source: s, rule: at, mk, dir };
+        }
+      }
+      if (!outExt) continue;
+      // a suffix rule `.sgml.txt:` or a pattern rule `%.txt: %.sgml`, STEM.EXT tracked beside the output
+      const suffix = r.targets.length === 1 ? /^\.([\w]+)\.([\w]+)$/.exec(r.targets[0]!) : null;
+      const pattern = r.targets.length === 1 && r.targets[0] === `%.${outExt}` ? /^%\.([\w.]+)$/.exec(r.prerequisites[0] ?? '') : null;
+      const srcExt = suffix && suffix[2] === outExt ? suffix[1]! : pattern ? pattern[1]! : undefined;
+      if (srcExt) {
+        const s = join(dir, `${stem}.${srcExt}`);
+        if (DOCBOOK_EXT.test(s) && ctx.gitPaths.has(s)) return { source: s, rule: at, mk, dir };
+      }
+    }
+  }
+  // a page of a chunked tree: a rule of the parent directory whose target is the tree's directory
+  if (dir && /\.html?$/.test(base)) {
+    const parent = dirOf(dir);
+    const pmk = await makefilesOf(parent, ctx);
+    if (pmk) {
+      for (const r of pmk.rules) {
+        if (!r.targets.some((t) => resolve(parent, expand(t, pmk, parent)) === dir) || !runsConverter(r, pmk, parent)) continue;
+        for (const q of r.prerequisites) {
+          const s = trackedSource(q, pmk, parent, ctx);
+          if (s) return { source: s, rule: `${r.file}:${r.line}`, mk: pmk, dir: parent };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The text of the source and of every file it pulls in (entities, XIncludes), resolved to tracked files: the file
+ * itself, its `.in` template, or the tracked input of the suffix rule that makes it and the tracked files of its kind
+ * that rule's recipe names.
+ */
+async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text: string; files: string[] }> {
+  const files: string[] = [];
+  const texts: string[] = [];
+  const queue = [f.source];
+  const seen = new Set(queue);
+  const add = (p: string) => {
+    if (!seen.has(p) && seen.size < MAX_SOURCES) {
+      seen.add(p);
+      queue.push(p);
+    }
+  };
+  while (queue.length) {
+    const p = queue.shift()!;
+    const t = await textOf(ctx, p);
+    if (t === undefined) continue;
+    files.push(p);
+    texts.push(t);
+    if (!DOCBOOK_EXT.test(p)) continue;
+    const names = [
+      ...[...t.matchAll(/<!ENTITY\s+%?\s*[\w.-]+\s+(?:SYSTEM|PUBLIC\s+"[^"]*")\s+["']([^"']+)["']/g)].map((m) => m[1]!),
+      ...[...t.matchAll(/<xi:include\b[^>]*?\bhref\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]!),
+    ];
+    for (const name of names) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(name)) continue; // a URL, not a file of the tree
+      const r = resolve(dirOf(p), name);
+      if (r === undefined) continue;
+      if (ctx.gitPaths.has(r)) add(r);
+      else if (ctx.gitPaths.has(`${r}.in`)) add(`${r}.in`);
+      else {
+        // made by a suffix rule of the makefile (`.fncs.sgml:`): its tracked input, and the tracked files of the
+        // output's kind the rule's recipe names (`$(srcdir)/func.sgml`, the template edit-sgml.py fills)
+        const ext = /\.([^./]+)$/.exec(r)?.[1];
+        if (!ext) continue;
+        for (const rule of f.mk.rules) {
+          const m = rule.targets.length === 1 ? /^\.([\w]+)\.([\w]+)$/.exec(rule.targets[0]!) : null;
+          if (!m || m[2] !== ext) continue;
+          const input = `${r.slice(0, -ext.length)}${m[1]}`;
+          if (!ctx.gitPaths.has(input)) continue;
+          add(input);
+          for (const w of expand(rule.recipe, f.mk, f.dir).matchAll(/\.\/([\w.-]+)/g)) {
+            const named = resolve(f.dir, w[1]!);
+            if (named !== undefined && named.endsWith(`.${ext}`) && ctx.gitPaths.has(named)) add(named);
+          }
+        }
+      }
+    }
+  }
+  return { text: texts.join('\n'), files };
+}
+
+const wordsOf = (s: string): Set<string> => new Set((s.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2').match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
+
+/** What the converter made of the source's markup: text only, tags and entity references dropped. */
+const docbookWords = (t: string) => wordsOf(t.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ').replace(/&[\w.-]+;/g, ' '));
+
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && OUTPUT.test(baseOf(diff.path));
+
+export const docbookRenderedClassifier: Classifier = {
+  id: 'docbook-rendered',
+  candidate,
+  async classify(diff, ctx) {
+    if (!admits(candidate, diff)) return undefined;
+    const base = baseOf(diff.path);
+    if (!OUTPUT.test(base)) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+    const html = /\.html?$/i.test(base);
+    const body = buf.toString('utf8');
+    const generator = html ? HTML_GENERATOR.exec(body.slice(0, 8192))?.[1] : undefined;
+    if (html && !generator) return undefined;
+    const found = await docbookRule(diff.path, ctx);
+    if (!found) return undefined;
+    const src = await sourceText(found, ctx);
+    if (html) {
+      if (activeContent(body, src.text, diff.path)) return undefined;
+    } else {
+      const known = urlHosts(src.text);
+      if ([...urlHosts(body)].some((h) => !known.has(h))) return undefined;
+      const kinds = new Set(findConstructs(src.text, diff.path).map((c) => c.kind));
+      if (findConstructs(body, diff.path).some((c) => !kinds.has(c.kind))) return undefined;
+    }
+    const have = docbookWords(src.text);
+    const words = wordsOf(html ? htmlText(body) : body);
+    if (words.size === 0) return undefined;
+    const traced = [...words].filter((w) => have.has(w) || CONVERTER_WORDS.has(w)).length;
+    if (traced < (words.size < MIN_WORDS ? words.size : Math.ceil(words.size * MIN_SHARE))) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
+      how: 'rendered',
+      source: found.source,
+      generator: generator ?? 'a DocBook converter',
+      found: traced,
+      total: words.size,
+      inputs: [found.rule],
+      ...(src.files.length > 1 ? { others: src.files.slice(1, 21), files: src.files.length - 1 } : {}),
+    });
+  },
+};
