@@ -34,13 +34,29 @@ const templates = {};
 const sources = [];
 let slotted = 0;
 const sha = (latin1) => createHash('sha256').update(Buffer.from(latin1, 'latin1')).digest('hex');
-/** The string constants of a block's Perl code, as the bytes they stand for: '…' (\\ and \' unescaped) and <<'X' heredoc bodies. */
+/** Perl's double-quote escapes, for the literal text of a "…" / qq{…} string. */
+const dq = (t) => t.replace(/\\([nt\\"$@{}'])/g, (_m, c) => ({ n: '\n', t: '\t' })[c] ?? c);
+/**
+ * The string constants of Perl code, as the bytes they stand for: '…' and q{…} (\\ and \' unescaped), <<'X' heredoc
+ * bodies, and the literal pieces of "…" and qq{…} strings (split at each interpolated $variable/@array, escapes
+ * undone): what the plugin's own code can print. An interpolated variable is not a constant — what fills it must
+ * pass the matcher's own grammar (a number, a shipped file's name …).
+ */
 function constants(code) {
   const out = [];
   for (const m of code.matchAll(/<<\s*'(\w+)';?[^\n]*\n([\s\S]*?\n)\1\n/g)) out.push(m[2]);
   for (const m of code.matchAll(/'((?:[^'\\]|\\.)*)'/g)) out.push(m[1].replace(/\\([\\'])/g, '$1'));
-  return out;
+  for (const m of code.matchAll(/(?<![\w$@%])q\{([^{}]*)\}/g)) out.push(m[1]);
+  for (const m of code.matchAll(/"((?:[^"\\]|\\.)*)"|(?<![\w$@%])qq\{([^{}]*)\}/g)) {
+    const body = m[1] ?? m[2];
+    for (const piece of body.split(/(?<!\\)[$@](?:\{[^}]*\}|\w+(?:(?:->)?(?:\{[^}]*\}|\[[^\]]*\]))*)/)) if (piece) out.push(dq(piece));
+  }
+  return out.filter((c) => c !== '');
 }
+/** The module's code (before __DATA__, POD removed): its constants are what its methods can hand a template. */
+const moduleCode = (text) => text.slice(0, Math.max(0, text.search(/^__(?:DATA|END)__$/m))).replace(/^=\w[\s\S]*?^=cut\b.*$/gm, '');
+/** `$content =~ s/WORD/…/` in the module: a template filled by substitution (Test::CPAN::Changes 0.012). */
+const substituted = (code) => [...code.matchAll(/\$\w+\s*=~\s*s\/([A-Z]{4,})\//g)].map((m) => m[1]);
 for (const arg of args) {
   const [dir, name = dir] = arg.split('=');
   const git = (...a) => execFileSync('git', ['--git-dir', dir, ...a], { maxBuffer: 256 << 20 }).toString('utf8');
@@ -58,34 +74,47 @@ for (const arg of args) {
       if (!/^lib\/Dist\/Zilla\/Plugin\/.+\.pm$/.test(path)) continue;
       const cls = path.slice(4, -3).replace(/\//g, '::');
       const text = git('show', `${tag}:${path}`);
+      const code = moduleCode(text);
+      const modConsts = constants(code);
+      const subs = substituted(code);
       const data = text.slice(text.search(/^__DATA__$/m)).split('\n').slice(1);
       let section;
       let body = [];
-      const flush = () => {
+      // Data::Section's section text runs up to the next `__[ name ]__` line or __END__, the newline before it included
+      const flush = (closed) => {
         if (section === undefined) return;
-        let t = body.join('\n');
+        let t = body.join('\n') + (closed ? '\n' : '');
         for (const [re, f] of SELF) t = t.replace(re, () => f(cls, version));
+        if (!t.includes('{{'))
+          for (const w of subs) t = t.replace(w, w === 'PLUGIN' ? cls : w === 'VERSION' ? version : '{{}}'); // first occurrence, as s/// without /g
         const bytes = Buffer.from(t, 'utf8').toString('latin1');
         const parts = bytes.split(/(\{\{[\s\S]*?\}\})/);
         const segments = parts.filter((_p, i) => i % 2 === 0).map((x) => ({ h: sha(x), n: x.length, head: sha(x.slice(0, 16)) }));
-        const slots = parts.filter((_p, i) => i % 2 === 1).map((code) => [...new Set(constants(code).map(sha))].sort());
+        const blocks = parts.filter((_p, i) => i % 2 === 1).map((b) => constants(b)); // already bytes (latin1), as the segments
+        const slots = blocks.map((cs) => [...new Set(cs.map(sha))].sort());
+        const mc = blocks.length ? modConsts.map((c) => Buffer.from(c, 'utf8').toString('latin1')) : [];
+        const consts = [...new Set(mc.map(sha))].sort();
+        const lens = [...new Set([...blocks.flat(), ...mc].map((c) => c.length))].sort((a, b) => a - b);
         if (slots.length) slotted++;
-        const key = sha(JSON.stringify([segments, slots]));
+        const key = sha(JSON.stringify([segments, slots, consts]));
         const list = (templates[key] ??= []);
         const hit = list.find((e) => e.plugin === cls && e.section === section);
         if (hit) hit.versions.includes(version) || hit.versions.push(version);
-        else list.push({ plugin: cls, section, repo: name, versions: [version], segments, slots });
+        else list.push({ plugin: cls, section, repo: name, versions: [version], segments, slots, ...(blocks.length ? { consts, lens } : {}) });
       };
       for (const line of data) {
         const m = /^_{2,}\[\s*(.+?)\s*\]_{2,}$/.exec(line);
         if (m) {
-          flush();
+          flush(true);
           section = m[1];
           body = [];
-        } else if (line === '__END__') break;
-        else body.push(line);
+        } else if (line === '__END__') {
+          flush(true);
+          section = undefined;
+          break;
+        } else body.push(line);
       }
-      flush();
+      flush(false);
     }
   }
 }

@@ -493,7 +493,7 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
   }
   if (onlyTar && /^x?t\/.+\.t$/.test(diff.path)) {
     const buf = ctx.content.tarball(diff.path);
-    const t = buf && buf.length <= 262144 ? dzilTemplate(buf, (p) => ctx.tarballPaths.has(p), diff.path) : undefined;
+    const t = buf && buf.length <= 262144 ? dzilTemplate(buf, (p) => (p.endsWith('/') ? [...ctx.tarballPaths].some((x) => x.startsWith(p)) : ctx.tarballPaths.has(p)), diff.path) : undefined;
     return t ? makeFinding('UPSTREAM_COPY', diff.path, { match: 'exact', ...t }) : undefined;
   }
   if (onlyTar && diff.path === 'LICENSE') {
