@@ -343,7 +343,7 @@ export const CODES = {
     title: 'Identical to a known upstream file',
     severity: 'info',
     explained: true,
-    description: 'The file matches a historical version of an upstream project file (gnulib, gettext, autoconf, automake, libtool …), or a test file a Dist::Zilla plugin writes from its template (data/dzil-templates.json: the template of a plugin release, byte for byte, with only inert values in its slots).',
+    description: 'The file matches a historical version of an upstream project file (gnulib, gettext, autoconf, automake, libtool …), or a test file a Dist::Zilla plugin writes from its template (data/dzil-templates.json: the template of a plugin release, byte for byte, with only inert values in its slots: numbers, shipped names in quotes, pieces of the plugin\'s own code).',
     docs: anchor('UPSTREAM_COPY'),
     message: (e) =>
       `${e.match === 'exact' ? 'identical to' : 'matches (ignoring comments/whitespace)'} ${describeUpstream(e.upstream)}`,
