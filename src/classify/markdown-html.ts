@@ -8,10 +8,11 @@
  *     prerequisite of that rule;
  *   - the head (every line up to the one holding `<body>`): each line is a line of the converter's text, a
  *     `%NAME%` placeholder there standing for text without `<`, `>`;
- *   - the body: every line's text (tags removed, entities decoded, whitespace runs as one blank) is a run of the
+ *   - the body: every line's text (tags removed, entities decoded, whitespace runs as one blank) is the run of the
  *     Markdown source's text (its emphasis, code and link markup removed, `@VERSION@` the release version, a
- *     `@NAME@` placeholder before a `/` an absolute path), or the whole line is a converter line whose `%s` is a
- *     short plain value (the footer's date), at most 3 such lines;
+ *     `@NAME@` placeholder before a `/` an absolute path) that follows the previous line's run, only blanks, list
+ *     markers and `[comment]: # (…)` lines between (the page is its source in order), or the whole line is a
+ *     converter line whose `%s` is a short plain value (the footer's date), at most 3 such lines;
  *   - only the tags a Markdown renderer writes, no active content (./html-rendered.ts activeContent: no script,
  *     handler, javascript: link, link to a host neither the source nor the converter names, no construct the
  *     source lacks).
@@ -67,12 +68,10 @@ export function markdownText(md: string, version?: string, links = true): string
   );
 }
 
-/** Whether a text line is a run of the source text; a word with a `/` may stand for `@NAME@` + the rest of its path. */
-export function traced(line: string, source: string): boolean {
-  if (source.includes(line)) return true;
-  const words = line.split(' ');
-  if (!words.some((w) => w.includes('/'))) return false;
-  const re = words
+/** A word-by-word pattern of a text line: a word with a `/` may stand for `@NAME@` + the rest of its path. */
+function linePattern(line: string): string {
+  return line
+    .split(' ')
     .map((w) => {
       const k = w.indexOf('/');
       if (k < 0) return esc(w);
@@ -81,7 +80,39 @@ export function traced(line: string, source: string): boolean {
       return `${esc(w.slice(0, k))}(?:${esc(path)}|@[A-Z_]+@(?:${[...tails.map(esc), '(?=\\s|$)'].join('|')}))`;
     })
     .join(' ');
-  return new RegExp(re).test(source);
+}
+
+/** Whether a text line is a run of the source text; a word with a `/` may stand for `@NAME@` + the rest of its path. */
+export function traced(line: string, source: string): boolean {
+  if (source.includes(line)) return true;
+  if (!line.split(' ').some((w) => w.includes('/'))) return false;
+  return new RegExp(linePattern(line)).test(source);
+}
+
+/**
+ * What a renderer drops between two text runs it prints: blanks, a list item's marker (`-`, `*`, `+`, `0.`) and
+ * a `[comment]: # (…)` line (rsync's md sources keep notes to themselves that way).
+ */
+const DROPPED = /^(?:\s|[-*+](?=\s)|\d+\.(?=\s)|\[comment\]: # \([^\n]*?\)(?=\s|$))*$/;
+/** The farthest the next run is looked for past the last one (a long `[comment]` line is dropped whole). */
+const MAX_GAP = 1024;
+
+/**
+ * Where the text line is the run of the source text that follows `from` (only DROPPED text between: a page is
+ * its source in order, red team 18) — the run's end — or -1. `free`: any text may come first (the first line,
+ * or after lines traced another way), up to MAX_GAP characters.
+ */
+export function tracedFrom(line: string, source: string, from: number, free: boolean): number {
+  const ok = (start: number) => start - from <= MAX_GAP && (free || DROPPED.test(source.slice(from, start)));
+  for (let at = source.indexOf(line, from); at >= 0 && at - from <= MAX_GAP; at = source.indexOf(line, at + 1)) if (ok(at)) return at + line.length;
+  if (!line.split(' ').some((w) => w.includes('/'))) return -1;
+  const re = new RegExp(linePattern(line), 'g');
+  re.lastIndex = from;
+  for (let m = re.exec(source); m && m.index - from <= MAX_GAP; m = re.exec(source)) {
+    if (ok(m.index)) return m.index + m[0].length;
+    re.lastIndex = m.index + 1;
+  }
+  return -1;
 }
 
 /** A converter line as a pattern: `%NAME%` (and `%s`) any text without `<`, `>`. */
@@ -138,12 +169,28 @@ export function traceMarkdownHtml(html: string, md: string, converter: string, v
   const rawText = () => (raw ??= markdownText(md, version, false));
   let n = 0;
   let f = 0;
+  // The page is its source in order: each line's run follows the last one's, only DROPPED text between (red team
+  // 18: any run anywhere, one word a line, spelled any sentence the source's words allow).
+  let at = 0;
+  let rawAt = 0;
+  let free = true;
   const body = lines.slice(bodyAt + 1);
   for (const l of body) {
     for (const m of l.matchAll(/<\/?([a-zA-Z][\w-]*)/g)) if (!TAGS.has(m[1]!.toLowerCase())) return `tag <${m[1]}>`;
     const t = lineText(l);
     if (!t) continue;
-    if (traced(t, source) || traced(t, rawText())) {
+    const end = tracedFrom(t, source, at, free);
+    if (end >= 0) {
+      at = end;
+      free = false;
+      n++;
+      continue;
+    }
+    const rawEnd = tracedFrom(t, rawText(), rawAt, true);
+    if (rawEnd >= 0) {
+      // a run of the text with its link markup kept: the rendered text's place is past it, somewhere
+      rawAt = rawEnd;
+      free = true;
       n++;
       continue;
     }

