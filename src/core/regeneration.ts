@@ -22,7 +22,7 @@ export type GnulibToolMiss =
   /** The release records no gnulib-tool invocation (no gnulib-cache.m4, no "Reproduce by:" block). */
   | { kind: 'no-invocation' }
   /** The recorded invocation (in `source`) names an unknown option, a module the pinned gnulib lacks, a directory outside the project, or the project top as a local dir. */
-  | { kind: 'invocation-refused'; source: string; arg: string; why: 'option' | 'module' | 'directory' | 'local-dir' }
+  | { kind: 'invocation-refused'; source: string; arg: string; why: 'option' | 'module' | 'directory' | 'local-dir' | 'target' }
   /** gnulib-tool ran and failed. */
   | { kind: 'failed'; failure: CommandFailure }
   /** gnulib-tool ran and did not write this file. */

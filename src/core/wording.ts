@@ -341,7 +341,7 @@ export function gnulibToolMissText(m: GnulibToolMiss): string {
     case 'no-invocation':
       return 'the release records no gnulib-tool invocation (no gnulib-cache.m4, no "Reproduce by:" block) to run it with';
     case 'invocation-refused':
-      return `the gnulib-tool invocation recorded in ${m.source} is refused: ${m.arg} (${m.why === 'option' ? 'not a gnulib-tool layout option' : m.why === 'module' ? 'not a module of the pinned gnulib or of a tracked local dir' : m.why === 'directory' ? 'a directory outside the project' : 'the project top as a local dir'})`;
+      return `the gnulib-tool invocation recorded in ${m.source} is refused: ${m.arg} (${m.why === 'option' ? 'not a gnulib-tool layout option' : m.why === 'module' ? 'not a module of the pinned gnulib or of a tracked local dir' : m.why === 'directory' ? 'a directory outside the project' : m.why === 'target' ? 'not the directory its outputs are in' : 'the project top as a local dir'})`;
     case 'failed':
       return `gnulib-tool failed (${typeof m.failure.exit === 'number' ? `exit ${m.failure.exit}` : m.failure.exit}${m.failure.timedOut ? ', timed out' : ''}: ${m.failure.stderr})`;
     case 'not-written':

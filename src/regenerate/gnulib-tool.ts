@@ -92,7 +92,7 @@ function insideTop(dir: string, base: string): string | undefined {
  * gnulib-tool runs). `tracked` the revision's paths.
  */
 export function checkInvocation(args: readonly string[], source: string, gnulib: GnulibTree, dir: string, tracked: { has(path: string): boolean }, localBase = ''): InvocationCheck {
-  const refuse = (arg: string, why: 'option' | 'module' | 'directory' | 'local-dir') => ({ ok: false as const, miss: { kind: 'invocation-refused' as const, source, arg, why } });
+  const refuse = (arg: string, why: 'option' | 'module' | 'directory' | 'local-dir' | 'target') => ({ ok: false as const, miss: { kind: 'invocation-refused' as const, source, arg, why } });
   const out: string[] = [];
   const localDirs: string[] = [];
   const modules: string[] = [];
@@ -104,6 +104,14 @@ export function checkInvocation(args: readonly string[], source: string, gnulib:
     const eq = a.indexOf('=');
     const name = eq < 0 ? a : a.slice(0, eq);
     const value = eq < 0 ? undefined : a.slice(eq + 1);
+    // gnulib-tool before gnulib 55c6f22b80 (2015-11-21) recorded its target directory in every invocation it
+    // wrote (`--dir=.` when run at the top); the run names the directory itself, so a recorded --dir is
+    // accepted only when it is the directory the outputs were written into (relative to where it ran), and
+    // dropped — the pinned gnulib-tool, run there, records it again the way it did.
+    if (name === '--dir' && value !== undefined) {
+      if (insideDir(value) !== (localBase ? '' : dir.replace(/\/$/, ''))) return refuse(a, 'target');
+      continue;
+    }
     if (value === undefined ? !FLAG_OPTIONS.has(name) : !VALUE_OPTIONS.has(name)) return refuse(a, 'option');
     if (value !== undefined && DIR_OPTIONS.has(name)) {
       // local dirs are relative to where gnulib-tool runs (`localBase`: the top, or the dir itself), kept top-relative here
