@@ -446,6 +446,19 @@ export interface ParserRun {
   normalisations: ParserNormalisation[];
   /** The rule's literal edits of this output after the generator (`sed 's/A/B/g' $@ > T; mv T $@`: src/regenerate/generators.ts), applied to the run's output. */
   postEdits?: string[];
+  /** automake's ylwrap ran the generator (the rule of `rule` through the shipped `script`): its rename of the generator's default outputs, applied as ylwrap applies it (on `#` lines: each `from` → `to`, and their include guards). */
+  ylwrap?: YlwrapRename;
+}
+
+/** How ylwrap renamed a generator's outputs (src/regenerate/parsers.ts). */
+export interface YlwrapRename {
+  /** The shipped ylwrap script the rule runs (`YLWRAP = $(top_srcdir)/X` of the Makefile.in). */
+  script: string;
+  /** The rule: a tracked recipe running `$(YLWRAP)` (its file), or automake's `.y.c`/`.l.c` suffix rule of the shipped Makefile.in listing the grammar in a tracked Makefile.am's sources. */
+  rule: string;
+  /** The tracked file listing the grammar (automake's suffix rule). */
+  listedIn?: string;
+  renames: [string, string][];
 }
 
 /**

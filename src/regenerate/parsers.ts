@@ -29,7 +29,7 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
-import type { Finding, ParserNormalisation, ParserTool, ParserUnproved } from '../core/findings.js';
+import type { Finding, ParserNormalisation, ParserTool, ParserUnproved, YlwrapRename } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
@@ -43,6 +43,8 @@ const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_BYTES = 16 * 1024 * 1024;
 /** Distinct option sets tried per grammar, at most. */
 const MAX_RUNS = 6;
+/** Runs through ylwrap tried per grammar, at most (before those). */
+const MAX_YLWRAP_RUNS = 4;
 
 /** The version of the generator a parser's text names, or undefined. */
 export function namedVersion(tool: ParserTool, text: string): string | undefined {
@@ -255,6 +257,7 @@ interface RunResult {
   equal: Map<string, boolean>;
   normalisations: Map<string, ParserNormalisation[]>;
   failure?: string;
+  ylwrap?: YlwrapRename;
 }
 
 /** Tracked build-rule files around a grammar: its directory and each directory above it. */
@@ -309,12 +312,172 @@ const LEVELS: { normalisations: ParserNormalisation[]; apply: (s: string) => str
   { normalisations: ['line-directive-names', 'line-directive-numbers'], apply: (s) => s.replace(/^#line \d+ "[^"]*"/gm, '#line') },
 ];
 
-/** The least normalisation under which two outputs are equal, or undefined. */
-export function equalUnder(got: Buffer, shipped: Buffer): ParserNormalisation[] | undefined {
+/**
+ * The least normalisation under which two outputs are equal, or undefined. With `names` (the base names of the
+ * grammar and of the run's outputs), the #line file names are set aside only when every shipped name that differs
+ * from the run's names one of those files: a #line rewritten to name any other file (which changes __FILE__) is a
+ * difference.
+ */
+export function equalUnder(got: Buffer, shipped: Buffer, names?: ReadonlySet<string>): ParserNormalisation[] | undefined {
   if (got.equals(shipped)) return [];
   const g = got.toString('latin1');
   const t = shipped.toString('latin1');
-  return LEVELS.slice(1).find((l) => l.apply(g) === l.apply(t))?.normalisations;
+  const gn = lineNames(g);
+  const namesOk = !names || lineNames(t).every((n, i) => n === gn[i] || names.has(baseOf(n)));
+  return LEVELS.slice(1).find((l) => (namesOk || !l.normalisations.includes('line-directive-names')) && l.apply(g) === l.apply(t))?.normalisations;
+}
+
+/** The base names a parser's #line directives may name: its grammar's and its run's outputs'. */
+const ownNames = (grammarPath: string, outputs: readonly Output[]) => new Set([baseOf(grammarPath), ...outputs.map((o) => baseOf(o.path))]);
+
+/** ylwrap's include-guard spelling of a file name (its `guard`): upper case, every other character `_`, runs squeezed. */
+export function ylwrapGuard(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z]/g, '_').replace(/_+/g, '_');
+}
+
+/**
+ * ylwrap's edit of a generator's output (automake's build-aux/ylwrap, its `sed -e "/^#/!b" -e "$sed_fix_filenames"
+ * -e "$sed_fix_header_guards"`): on lines that start with `#` only, every occurrence of each `from` (literal) becomes
+ * its `to`, then each guard(from) guard(to). (Its third edit, of the input's absolute directory back to the spelling
+ * make gave, has nothing to do here: the run is given that spelling.)
+ */
+export function ylwrapEdit(text: string, renames: readonly (readonly [string, string])[]): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('#')) return line;
+      let l = line;
+      for (const [f, t] of renames) l = l.split(f).join(t);
+      for (const [f, t] of renames) l = l.split(ylwrapGuard(f)).join(ylwrapGuard(t));
+      return l;
+    })
+    .join('\n');
+}
+
+/** A run of the generator through ylwrap, as the release's make would: the generator's default outputs in `cwd`, renamed. */
+export interface YlwrapCall extends YlwrapRename {
+  cwd: string;
+  grammarArg: string;
+  /** The program words make runs (YACC/LEX and what the recipe puts before the flag variables), each to try. */
+  programs: string[][];
+  /** Options the recipe itself gives (an explicit `$(YLWRAP)` recipe), or undefined: the flag variables' sets. */
+  options?: string[];
+}
+
+const wordIn = (text: string, word: string) => new RegExp(`(^|[\\s=])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$)`, 'm').test(text);
+const ancestors = (dir: string): string[] => {
+  const out: string[] = [];
+  for (let d = dir; ; d = dirOf(d)) {
+    out.push(d);
+    if (d === '') return out;
+  }
+};
+const under = (dir: string, path: string) => (dir === '' ? path : path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : undefined);
+const joinPath = (dir: string, rel: string) => (dir ? `${dir}/${rel}` : rel);
+
+/** The ylwrap script a shipped Makefile.in runs (`YLWRAP = $(top_srcdir)/X`), when X ships. */
+function ylwrapScript(makefileIn: string | undefined, tarballPaths: ReadonlySet<string>): string | undefined {
+  const m = makefileIn ? /^YLWRAP\s*=\s*\$\(top_srcdir\)\/(\S+)\s*$/m.exec(makefileIn) : null;
+  return m && plainRel(m[1]!) && baseOf(m[1]!) === 'ylwrap' && tarballPaths.has(m[1]!) ? m[1] : undefined;
+}
+
+/**
+ * How the release's make ran the generator through ylwrap for `output` (the grammar's primary output), when it did:
+ *   - a tracked recipe for the output running `$(SHELL) $(YLWRAP) $< FROM $@ [FROM TO]… -- PROGRAM OPTIONS…`
+ *     (pcsc-lite's `$(YLWRAP) $< lex.tp.c $@ -- "$(LEX)" -Ptp $(AM_LFLAGS) $(LFLAGS)`);
+ *   - automake's suffix rule (`.y.c:` `$(YLWRAP) $< y.tab.c $@ y.tab.h … y.output $*.output -- $(YACCCOMPILE)`,
+ *     `.l.c:` `$(YLWRAP) $< $(LEX_OUTPUT_ROOT).c $@ -- $(LEXCOMPILE)`) of the shipped Makefile.in of a directory
+ *     whose sources list the grammar, as a tracked Makefile.am (or an included .am fragment) lists it.
+ * Either way the shipped Makefile.in names the ylwrap script (`YLWRAP = $(top_srcdir)/X`), which ships.
+ */
+export function ylwrapCalls(tool: ParserTool, grammarPath: string, output: string, rules: ReadonlyMap<string, string>, tarball: (path: string) => Buffer | undefined, tarballPaths: ReadonlySet<string>): YlwrapCall[] {
+  const calls: YlwrapCall[] = [];
+  const yacc = tool !== 'flex';
+  const makefileIn = (dir: string) => tarball(joinPath(dir, 'Makefile.in'))?.toString('latin1');
+  const isProgram = (w: string) => (yacc ? /^(?:bison|yacc|byacc|\$[({](?:YACC|BISON)[)}])$/ : /^(?:flex|lex|\$[({](?:LEX|FLEX)[)}])$/).test(w);
+  // A tracked recipe running $(YLWRAP) for the output.
+  for (const [file, text] of [...rules].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const expand = expander(text);
+    let targets: string[] = [];
+    for (const line of logical(text).split('\n')) {
+      const head = /^([^\t#\s][^:=]*?)\s*:(?!=)(.*)$/.exec(line);
+      if (head) {
+        targets = head[1]!.split(/\s+/).filter(Boolean);
+        continue;
+      }
+      if (!line.startsWith('\t') || !/\$[({]YLWRAP[)}]/.test(line)) continue;
+      const words = line.trim().split(/\s+/);
+      const at = words.findIndex((w) => /\$[({]YLWRAP[)}]$/.test(w));
+      const sep = words.indexOf('--', at);
+      if (at < 0 || sep < 0) continue;
+      const input = words[at + 1] ?? '';
+      const pairs = words.slice(at + 2, sep);
+      const program = (words[sep + 1] ?? '').replace(/^"(.*)"$/, '$1');
+      if (pairs.length < 2 || pairs.length % 2 || !isProgram(program)) continue;
+      for (const dir of ancestors(dirOf(file))) {
+        const outRel = under(dir, output);
+        const gRel = under(dir, grammarPath);
+        if (!outRel || !gRel || !targets.some((t) => t === outRel || t === `$(srcdir)/${outRel}`)) continue;
+        if (input !== '$<' && input !== gRel && input !== `$(srcdir)/${gRel}`) continue;
+        const renames: [string, string][] = [];
+        for (let i = 0; i < pairs.length; i += 2) renames.push([pairs[i]!, pairs[i + 1] === '$@' ? outRel : pairs[i + 1]!]);
+        if (renames[0]![1] !== outRel || !renames.every(([f, t]) => plainRel(f) && plainRel(t) && !/[$`'"]/.test(f + t))) continue;
+        const script = ylwrapScript(makefileIn(dirOf(file)), tarballPaths) ?? ylwrapScript(makefileIn(dir), tarballPaths);
+        if (!script) continue;
+        const options = words.slice(sep + 2).flatMap((w) => expand(w).split(/\s+/)).filter((w) => keepOption(tool, w));
+        calls.push({ script, rule: file, cwd: dir, grammarArg: gRel, programs: [[tool]], options, renames });
+        break;
+      }
+    }
+  }
+  // automake's suffix rule of the shipped Makefile.in.
+  const suffix = yacc
+    ? /^\.y\.c:[ \t]*\n\t.*\$\(YLWRAP\) \$< y\.tab\.c \$@ y\.tab\.h .* y\.output \$\*\.output -- \$\(YACCCOMPILE\)/m
+    : /^\.l\.c:[ \t]*\n\t.*\$\(YLWRAP\) \$< \$\(LEX_OUTPUT_ROOT\)\.c \$@ -- \$\(LEXCOMPILE\)/m;
+  for (const dir of ancestors(dirOf(grammarPath))) {
+    const gRel = under(dir, grammarPath)!;
+    const outRel = gRel.replace(/\.(y|l)$/, '.c');
+    if (outRel === gRel || joinPath(dir, outRel) !== output) continue;
+    const mk = makefileIn(dir);
+    if (!mk || !suffix.test(mk) || !wordIn(mk, gRel)) continue;
+    const script = ylwrapScript(mk, tarballPaths);
+    const listedIn = [...rules].find(([f, t]) => /\.am$/.test(f) && (dirOf(f) === dir || under(dir, dirOf(f)) !== undefined) && wordIn(t, gRel))?.[0];
+    if (!script || !listedIn) continue;
+    const stem = outRel.replace(/\.c$/, '');
+    const renames: [string, string][] = yacc ? [['y.tab.c', outRel], ['y.tab.h', `${stem}.h`], ['y.output', `${stem}.output`]] : [['lex.yy.c', outRel]];
+    // YACC as configure's AC_PROG_YACC sets it: `bison -y` (autoconf 2.69), `bison -o y.tab.c` (2.70 on); LEX: flex.
+    const programs = tool === 'bison' ? [['bison', '-y'], ['bison', '-o', 'y.tab.c']] : [[tool]];
+    calls.push({ script, rule: joinPath(dir, 'Makefile.in'), listedIn, cwd: dir, grammarArg: gRel, programs, renames });
+    break;
+  }
+  return calls;
+}
+
+/** One run through ylwrap: the program in the call's directory, its default outputs read and renamed as ylwrap does. */
+async function runYlwrap(bwrap: string, grammarPath: string, grammar: Buffer, call: YlwrapCall, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
+  const result: RunResult = { argv, cwd: call.cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
+  try {
+    const gFull = join(scratch, grammarPath);
+    mkdirSync(join(gFull, '..'), { recursive: true });
+    writeFileSync(gFull, grammar);
+    mkdirSync(join(scratch, call.cwd), { recursive: true });
+    const r = await runSandboxed(bwrap, { scratch, argv, ...(call.cwd ? { cwd: call.cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
+    for (const o of outputs) {
+      const shipped = ctx.content.tarball(o.path);
+      const pair = call.renames.find(([, to]) => joinPath(call.cwd, to) === o.path);
+      const raw = pair ? readRegular(join(scratch, call.cwd, pair[0])) : undefined;
+      const got = raw ? Buffer.from(ylwrapEdit(raw.toString('latin1'), call.renames), 'latin1') : undefined;
+      result.produced.set(o.path, got);
+      // byte for byte: ylwrap's rename is the rule's own, no #line normalisation on top of it
+      result.equal.set(o.path, !!got && !!shipped && got.equals(shipped));
+      if (got && shipped && got.equals(shipped)) result.normalisations.set(o.path, []);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return result;
 }
 
 async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext, edits: readonly ToolPostEdit[]): Promise<RunResult> {
@@ -341,7 +504,7 @@ async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, gra
       const mine = edits.filter((e) => e.file === o.path);
       if (got && mine.length) got = Buffer.from(mine.reduce((t, e) => applyPostEdit(t, e), got.toString('latin1')), 'latin1');
       result.produced.set(o.path, got);
-      const under = got && shipped ? equalUnder(got, shipped) : undefined;
+      const under = got && shipped ? equalUnder(got, shipped, ownNames(grammarPath, outputs)) : undefined;
       result.equal.set(o.path, under !== undefined);
       if (under) result.normalisations.set(o.path, under);
     }
@@ -402,18 +565,42 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     report: outputs.some((o) => o.path.endsWith('.output')),
   };
   const tried = new Set<string>();
+  const ylwrapRuns = () => [...tried].filter((k) => k.startsWith('ylwrap\0')).length;
   let best: RunResult | undefined;
   /** Per output, the first run that reproduced it. */
   const provedBy = new Map<string, RunResult>();
   const score = (r: RunResult) => [...r.equal.values()].filter(Boolean).length * 2 + (r.equal.get(primary.path) ? 1 : 0) - (r.failure ? 100 : 0);
   // Each option set with -o (the shipped name), then without (the generator's default names, which a rule
   // may rename afterwards: gettext's `bison -d X.y` + sed of X.tab.c); until every output is reproduced.
+  // The release's make ran the generator through ylwrap (automake): its own call first, its rename applied.
+  const calls = ylwrapCalls(tool, grammarPath, primary.path, rules, (p) => ctx.content.tarball(p), ctx.tarballPaths);
+  ylwrap: for (const call of calls) {
+    for (const program of call.programs) {
+      for (const set of call.options ? [call.options] : ro.sets) {
+        if (tried.size >= MAX_YLWRAP_RUNS) break ylwrap;
+        const { options, implied } = impliedOptions(tool, set, shape);
+        const argv = [...program, ...options, call.grammarArg];
+        const key = `ylwrap\0${call.cwd}\0${argv.join('\0')}`;
+        if (tried.has(key)) continue;
+        tried.add(key);
+        const r = await runYlwrap(sandbox.bwrap, grammarPath, grammar, call, argv, outputs, ctx);
+        r.implied = implied;
+        r.flagsFrom = call.options ? [call.rule] : set.length ? ro.files : [];
+        const { cwd: _c, grammarArg: _g, programs: _p, options: _o, ...rename } = call;
+        r.ylwrap = rename;
+        if (!best || score(r) > score(best)) best = r;
+        for (const o of outputs) if (r.equal.get(o.path) && !provedBy.has(o.path)) provedBy.set(o.path, r);
+        if (provedBy.size === outputs.length) break ylwrap;
+      }
+    }
+  }
   runs: for (const withOutput of [true, false]) {
+    if (provedBy.size === outputs.length) break;
     for (const set of ro.sets) {
       const { options, implied } = impliedOptions(tool, set, shape);
       const key = `${withOutput}\0${options.join('\0')}`;
       if (tried.has(key)) continue;
-      if (tried.size >= MAX_RUNS) break runs;
+      if (tried.size >= MAX_RUNS + ylwrapRuns()) break runs;
       tried.add(key);
       const r = await runOnce(sandbox.bwrap, tool, grammarPath, grammar, inv, withOutput, options, outputs, primary, ctx, edits);
       r.implied = implied;
@@ -425,7 +612,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   }
   const run = best!;
   const editsOf = (path: string) => edits.filter((e) => e.file === path).map((e) => e.command);
-  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : {}) });
+  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}) });
   for (const o of outputs) {
     const prev = o.finding;
     const by = provedBy.get(o.path);
