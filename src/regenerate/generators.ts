@@ -713,12 +713,15 @@ export function gperfModuleEdits(section: string, rel: string, path: string): { 
   return undefined;
 }
 
+/** The section headers of a gnulib module file (gnulib-tool's): a make rule with no prerequisites (`generate-parse-datetime:`) is not one. */
+const GNULIB_SECTIONS = /^(Description|Comment|Status|Notice|Applicability|Files|Depends-on|configure\.ac-early|configure\.ac|Makefile\.am|Include|Link|License|Maintainer):\s*$/;
+
 /** A gnulib module file's sections (Files:, Depends-on:, Makefile.am: …): name → its lines. */
 export function gnulibModuleSections(text: string): Map<string, string> {
   const sections = new Map<string, string>();
   let name = '';
   for (const line of text.split('\n')) {
-    const h = /^([A-Za-z][\w.-]*):\s*$/.exec(line);
+    const h = GNULIB_SECTIONS.exec(line);
     if (h) name = h[1]!;
     else if (name) sections.set(name, (sections.get(name) ?? '') + line + '\n');
   }

@@ -33,7 +33,7 @@ import type { Finding, ParserNormalisation, ParserTool, ParserUnproved, YlwrapRe
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
-import { applyPostEdit, generatorRuleEdits, readRegular } from './generators.js';
+import { applyPostEdit, generatorRuleEdits, gnulibModuleSections, plainWords, readRegular } from './generators.js';
 import type { ToolPostEdit } from '../core/findings.js';
 
 export const PARSER_TOOLS: readonly ParserTool[] = ['bison', 'flex', 'byacc'];
@@ -258,6 +258,8 @@ interface RunResult {
   normalisations: Map<string, ParserNormalisation[]>;
   failure?: string;
   ylwrap?: YlwrapRename;
+  /** output path → the rule's commands that edited it (a gnulib module's seds) */
+  postEditsOf?: Map<string, string[]>;
 }
 
 /** Tracked build-rule files around a grammar: its directory and each directory above it. */
@@ -453,6 +455,129 @@ export function ylwrapCalls(tool: ParserTool, grammarPath: string, output: strin
   return calls;
 }
 
+/** A sed `s|PAT|REPL|` (any delimiter) whose pattern is literal but for `\\.` (a dot) and `.*` and whose replacement is literal, as a JS edit of one line (its first match, as sed without `g`). */
+export function sedLineEdit(script: string): ((line: string) => string) | undefined {
+  const d = script[1];
+  if (script[0] !== 's' || !d || /[\w\s\\]/.test(d)) return undefined;
+  const parts = script.slice(2).split(d);
+  if (parts.length !== 3 || parts[2] !== '' || !parts[0]) return undefined;
+  const [pat, repl] = [parts[0]!, parts[1]!];
+  if (/[&\\]/.test(repl)) return undefined;
+  let re = '';
+  for (let i = 0; i < pat.length; i++) {
+    const c = pat[i]!;
+    if (c === '\\' && pat[i + 1] === '.') {
+      re += '\\.';
+      i++;
+    } else if (c === '.' && pat[i + 1] === '*') {
+      re += '.*';
+      i++;
+    } else if (/[\w"\/,:+=-]/.test(c)) re += c.replace(/[+]/g, '\\+');
+    else return undefined;
+  }
+  const rx = new RegExp(re);
+  return (line) => line.replace(rx, () => repl);
+}
+
+/** A gnulib module's rule writing a grammar's outputs: its bison command's options, and per output the file bison writes and the rule's sed scripts. */
+export interface GnulibGrammarRule {
+  command: string;
+  options: string[];
+  /** output name (in the module's lib/ directory) → the bison output it is made from and the sed scripts applied */
+  outputs: Map<string, { from: string; scripts: string[]; sed: string }>;
+}
+
+/**
+ * The `Makefile.am:` section of a gnulib module read for the rule that runs bison (`$(X_BISON)`, `$(BISON)`, `$(YACC)`,
+ * `bison`) on `$(srcdir)/GRAMMAR` and writes its outputs by `sed -e 'S'… < FROM > TMP` and `mv TMP $(srcdir)/OUT`
+ * (parse-datetime's generate-parse-datetime, which renames parse-datetime.tab.[ch] into parse-datetime.c and
+ * parse-datetime-gen.h). Only `test`, `rm -f` of other files and those commands are accepted; undefined otherwise.
+ */
+export function gnulibGrammarRule(section: string, grammarBase: string): GnulibGrammarRule | undefined {
+  const lines = logical(section).split('\n').filter((l) => l.startsWith('\t'));
+  const line = lines.find((l) => /\$\((?:\w+_)?BISON\)|\$\(YACC\)|\bbison\b/.test(l) && l.includes(`$(srcdir)/${grammarBase}`));
+  if (!line) return undefined;
+  const cmds = line.trim().split(/\s*(?:&&|\|\||;|(?<![\w'"|])[{}](?![\w'"|]))\s*/).filter((c) => c !== '');
+  // $(srcdir)/ as \u0002 (make's only variable in these commands besides the program's)
+  const words = (c: string) => plainWords(c.replace(/\$\(srcdir\)\//g, '\u0002').replace(/\s*<\s*(\S+)/g, ' \u0003$1').replace(/\s*>\s*(\S+)/g, ' \u0001$1'));
+  const first = cmds[0]!.replace(/^\$\(AM_V_\w+\)/, '').trim().split(/\s+/);
+  if (!/^(?:\$\((?:\w+_)?BISON\)|\$\(YACC\)|bison)$/.test(first[0]!) || first[first.length - 1] !== `$(srcdir)/${grammarBase}`) return undefined;
+  const options = first.slice(1, -1).filter((w) => !/^\$\(\w+\)$/.test(w));
+  if (!options.every((w) => keepOption('bison', w))) return undefined;
+  const seds = new Map<string, { from: string; scripts: string[]; sed: string }>();
+  const outputs = new Map<string, { from: string; scripts: string[]; sed: string }>();
+  for (const c of cmds.slice(1)) {
+    const w = words(c);
+    if (!w) return undefined;
+    if (w[0] === 'test') continue;
+    if (w[0] === 'rm' && w.slice(1).every((x) => x === '-f' || !x.startsWith('\u0002'))) continue;
+    if (w[0] === 'sed') {
+      const scripts: string[] = [];
+      let i = 1;
+      while (w[i] === '-e' && w[i + 1] !== undefined) (scripts.push(w[i + 1]!), (i += 2));
+      const rest = w.slice(i);
+      const input = rest.find((x) => x.startsWith('\u0003'))?.slice(1);
+      const output = rest.find((x) => x.startsWith('\u0001'))?.slice(1);
+      if (!scripts.length || rest.length !== 2 || !input || !output || !plainRel(input) || !scripts.every((x) => sedLineEdit(x))) return undefined;
+      seds.set(output, { from: input, scripts, sed: c.replace(/\s+/g, ' ').slice(0, 300) });
+      continue;
+    }
+    if (w[0] === 'mv') {
+      const rest = w.slice(1).filter((x) => x !== '-f');
+      const sed = seds.get(rest[0] ?? '');
+      const to = /^\u0002(.+)$/.exec(rest[1] ?? '')?.[1];
+      if (rest.length !== 2 || !sed || !to || !plainRel(to)) return undefined;
+      outputs.set(to, sed);
+      continue;
+    }
+    return undefined;
+  }
+  return outputs.size ? { command: cmds[0]!.replace(/\s+/g, ' '), options, outputs } : undefined;
+}
+
+/** The pinned gnulib module listing `file` (lib/X.y) in its Files: — modules/X first — and its rule for the grammar. */
+async function gnulibModuleRule(sub: NonNullable<ClassifyContext['submodules']>[number], file: string): Promise<{ module: string; rule: GnulibGrammarRule } | undefined> {
+  const stem = baseOf(file).replace(/\.[^.]+$/, '');
+  const names = [`modules/${stem}`, ...[...sub.files.keys()].filter((f) => f.startsWith('modules/') && f.includes(stem) && f !== `modules/${stem}`).sort()];
+  for (const module of names) {
+    if (!sub.files.has(module)) continue;
+    const buf = await sub.read(module);
+    if (!buf || buf.length > 1024 * 1024) continue;
+    const sections = gnulibModuleSections(buf.toString('utf8'));
+    if (!(sections.get('Files') ?? '').split('\n').some((l) => l.trim() === file)) continue;
+    const rule = gnulibGrammarRule(sections.get('Makefile.am') ?? '', baseOf(file));
+    if (rule) return { module, rule };
+  }
+  return undefined;
+}
+
+/** One run of bison as the gnulib module's rule runs it in the grammar's directory, its outputs edited by the rule's seds. */
+async function runGnulibRule(bwrap: string, grammarPath: string, grammar: Buffer, rule: GnulibGrammarRule, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
+  const cwd = dirOf(grammarPath);
+  const result: RunResult = { argv, cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
+  try {
+    const gFull = join(scratch, grammarPath);
+    mkdirSync(join(gFull, '..'), { recursive: true });
+    writeFileSync(gFull, grammar);
+    const r = await runSandboxed(bwrap, { scratch, argv, ...(cwd ? { cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
+    for (const o of outputs) {
+      const shipped = ctx.content.tarball(o.path);
+      const made = dirOf(o.path) === cwd ? rule.outputs.get(baseOf(o.path)) : undefined;
+      const raw = made ? readRegular(join(scratch, cwd, made.from)) : undefined;
+      const edits = (made?.scripts ?? []).map((x) => sedLineEdit(x)!);
+      const got = raw ? Buffer.from(raw.toString('latin1').split('\n').map((l) => edits.reduce((t, e) => e(t), l)).join('\n'), 'latin1') : undefined;
+      result.produced.set(o.path, got);
+      result.equal.set(o.path, !!got && !!shipped && got.equals(shipped));
+      if (got && shipped && got.equals(shipped)) result.normalisations.set(o.path, []);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return result;
+}
+
 /** One run through ylwrap: the program in the call's directory, its default outputs read and renamed as ylwrap does. */
 async function runYlwrap(bwrap: string, grammarPath: string, grammar: Buffer, call: YlwrapCall, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
@@ -572,6 +697,23 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   const score = (r: RunResult) => [...r.equal.values()].filter(Boolean).length * 2 + (r.equal.get(primary.path) ? 1 : 0) - (r.failure ? 100 : 0);
   // Each option set with -o (the shipped name), then without (the generator's default names, which a rule
   // may rename afterwards: gettext's `bison -d X.y` + sed of X.tab.c); until every output is reproduced.
+  // gnulib's own rule for a grammar it ships (parse-datetime): bison in the module's directory, then its seds.
+  let gnulibRules: Map<string, string[]> | undefined;
+  const gsub = sourceCopy && tool === 'bison' ? ctx.submodules?.find((x) => x.name === sourceCopy.submodule && x.commit === sourceCopy.commit) : undefined;
+  const gmod = gsub && sourceCopy ? await gnulibModuleRule(gsub, sourceCopy.file) : undefined;
+  if (gmod && gsub) {
+    const { options, implied } = impliedOptions(tool, gmod.rule.options, { ...shape, header: false });
+    // make runs it in the build directory, srcdir `.`: the grammar as $(srcdir)/GRAMMAR
+    const argv = ['bison', ...options, `./${baseOf(grammarPath)}`];
+    tried.add(`gnulib\0${argv.join('\0')}`);
+    const r = await runGnulibRule(sandbox.bwrap, grammarPath, grammar, gmod.rule, argv, outputs, ctx);
+    r.implied = implied;
+    r.flagsFrom = [`${gsub.name}@${gsub.commit.slice(0, 12)}:${gmod.module}`];
+    gnulibRules = new Map([...gmod.rule.outputs].map(([name, m]) => [joinPath(dirOf(grammarPath), name), [m.sed]]));
+    best = r;
+    for (const o of outputs) if (r.equal.get(o.path) && !provedBy.has(o.path)) provedBy.set(o.path, r);
+    r.postEditsOf = gnulibRules;
+  }
   // The release's make ran the generator through ylwrap (automake): its own call first, its rename applied.
   const calls = ylwrapCalls(tool, grammarPath, primary.path, rules, (p) => ctx.content.tarball(p), ctx.tarballPaths);
   ylwrap: for (const call of calls) {
@@ -612,7 +754,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   }
   const run = best!;
   const editsOf = (path: string) => edits.filter((e) => e.file === path).map((e) => e.command);
-  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}) });
+  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : r.postEditsOf?.get(path) ? { postEdits: r.postEditsOf.get(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}) });
   for (const o of outputs) {
     const prev = o.finding;
     const by = provedBy.get(o.path);
