@@ -52,7 +52,7 @@ describe('the packed package', () => {
 
   it('ships the entry point, its types and the CLI, not the sources or tests', () => {
     const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/cli.js', 'package/package.json']));
+    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/cli.js', 'package/dist/bundle/cli.js', 'package/dist/bundle/worker.js', 'package/package.json']));
     expect(files.filter((f) => f.startsWith('package/src/') || f.startsWith('package/test/'))).toEqual([]);
   });
 
@@ -65,6 +65,16 @@ describe('the packed package', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`function function function function function function function ${ALL_CODES.length}\nERR_PACKAGE_PATH_NOT_EXPORTED\n`);
   });
+
+  it('installs the distdiff command (the bundle, dist/bundle/cli.js): it finds its packages and data files where npm put them', () => {
+    const distdiff = join(consumer, 'node_modules/.bin/distdiff');
+    const args = [join(root, 'samples/hello-1.0.tar.gz'), '--repo', join(root, 'samples/hello.bundle'), '--format', 'json'];
+    const r = spawnSync(distdiff, [...args, '--cache-dir', join(dir, 'cache-bin')], { cwd: consumer, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const built = spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args, '--cache-dir', join(dir, 'cache-tsc')], { cwd: consumer, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout).toBe(built.stdout);
+  }, 120_000);
 
   it("runs the README's library example with the documented output", () => {
     writeFileSync(join(consumer, 'example.mjs'), readmeBlock('library-example'));
