@@ -4,7 +4,8 @@
  * `@set UPDATED <day month year>`, `@set UPDATED-MONTH <month year>`, `@set EDITION <v>`, `@set VERSION <v>`.
  * Explained when nothing else is in the file, the version is the release's, and the date is the day the
  * tracked manual that includes it was last changed in git (within a day: mdate-sh prints the file's
- * modification time in the release maker's zone). Dates near the tag are the stamps classifier's.
+ * modification time in the release maker's zone), or a day between that change and the release commit (a later
+ * checkout moved the modification time). Dates near the tag are the stamps classifier's.
  */
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
@@ -64,7 +65,16 @@ export const texinfoStampClassifier: Classifier = {
     if (!manuals.length) return undefined;
     const last = await ctx.history.lastChange(manuals);
     const iso = isoOf(v.updated);
-    if (!last || Math.min(days(iso, last.authorDate), days(iso, last.commitDate)) > 1) return undefined;
-    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'texinfo-stamp', source: manuals.sort()[0]!, commit: last.oid, date: iso, version });
+    if (!last) return undefined;
+    const source = manuals.sort()[0]!;
+    if (Math.min(days(iso, last.authorDate), days(iso, last.commitDate)) <= 1) return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'texinfo-stamp', source, commit: last.oid, date: iso, version });
+    // mdate-sh prints the manual's modification time in the maintainer's checkout, which a checkout, a rebase or
+    // a branch switch moves to any day after the content was committed (GNU hello 2.10: UPDATED 19 July 2014,
+    // hello.texi last changed 2014-03-13, released 2014-11-16): a day from the last change of the manual to
+    // the release commit (a day's slack each side for the maker's zone), never before it or after the release.
+    const changed = (last.authorDate < last.commitDate ? last.authorDate : last.commitDate).slice(0, 10);
+    const released = ctx.revision.date?.slice(0, 10);
+    if (!released || iso < changed || days(iso, released) > 1 && iso > released) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'texinfo-stamp', source, commit: last.oid, date: iso, version, changed, released });
   },
 };

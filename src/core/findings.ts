@@ -163,6 +163,9 @@ export interface EvidenceMap extends AnomalyEvidence {
     commit?: string;
     date?: string;
     version?: string;
+    /** texinfo-stamp, when UPDATED is later than the manual's last change: that change's date and the release commit's (UPDATED lies between). */
+    changed?: string;
+    released?: string;
     /** index: the sources' directory glob, `generator` the registration macro, `files` the sources the lines were found in, `missing` their registration lines it does not list. */
     files?: number;
     missing?: number;

@@ -95,3 +95,38 @@ describe('produced from tracked sources: texinfo stamps, extracted examples, ren
     expect(p.patterns.some((re) => re.test('dnl @ ../doc/m4.texi:717: Origin'))).toBe(true);
   });
 });
+
+describe('texinfo stamp dated by the manual\'s modification time in the maintainer\'s checkout (GNU hello 2.10, holdout18)', () => {
+  // hello 2.10: version.texi says UPDATED 19 July 2014; hello.texi was last changed 2014-03-13 and the release
+  // commit is of 2014-11-16 — mdate-sh printed the mtime a later checkout gave the file. Here: the manual
+  // changed 2024-01-05, the release 2024-06-20 (both more than 60 days from the stamp, so no date-near-tag rule
+  // applies), the stamp 10 March 2024 in between.
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit({ 'doc/proj.texi': TEXI, 'src/main.c': 'int main(void){return 0;}\n' }, 'doc: the manual', '2024-01-05T10:00:00Z');
+  repo.commit({ 'src/main.c': 'int main(void){return 1;}\n' }, 'src: exit 1', '2024-06-20T10:00:00Z');
+  repo.tag('v1.1');
+  const cache = join(root, 'cache');
+  const stamp = (day: string) => `@set UPDATED ${day}\n@set UPDATED-MONTH ${day.split(' ').slice(1).join(' ')}\n@set EDITION 1.1\n@set VERSION 1.1\n`;
+  let n = 0;
+  const run = async (files: Record<string, string>) => {
+    const dir = join(root, `t${++n}`, 'proj-1.1');
+    writeFiles(dir, { 'doc/proj.texi': TEXI, 'src/main.c': 'int main(void){return 1;}\n', ...files });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.1.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    return { r, by: Object.fromEntries(r.findings.map((f) => [f.path, { code: f.code, severity: f.severity, evidence: f.evidence }])) };
+  };
+
+  it('a date between the manual\'s last change and the release commit: explained, both dates in the evidence', async () => {
+    const { r, by } = await run({ 'doc/version.texi': stamp('10 March 2024'), 'doc/stamp-vti': stamp('10 March 2024') });
+    const commit = repo.git(['rev-parse', 'v1.1~1']);
+    expect(by['doc/version.texi']).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'texinfo-stamp', source: 'doc/proj.texi', commit, date: '2024-03-10', version: '1.1', changed: '2024-01-05', released: '2024-06-20' } });
+    expect(by['doc/stamp-vti']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'texinfo-stamp', changed: '2024-01-05' } });
+    expect(r.verdict).not.toBe('different');
+  });
+
+  it('tampered twins: a date before the manual existed in that form, or after the release, stays high', async () => {
+    const { r, by } = await run({ 'doc/version.texi': stamp('1 January 2024'), 'doc/stamp-vti': stamp('30 December 2024') });
+    for (const p of ['doc/version.texi', 'doc/stamp-vti']) expect(by[p], p).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(r.verdict).toBe('different');
+  });
+});
