@@ -168,7 +168,8 @@ export type ProofCause = { [K in ProofCauseKind]: { kind: K; args: ProofCauseArg
 /** How an output was made beyond its plain generator step (never silent). */
 export interface ProcedureStepArgs {
   /** aclocal's system directory held only the third-party macro files copied into the shipped aclocal.m4. */
-  'aclocal-copies': { aclocal: string; files: string[] };
+  /** `includeDir`: the copies written after automake's files, given to aclocal as an `-I` directory by absolute path. */
+  'aclocal-copies': { aclocal: string; files: string[]; includeDir?: string[] };
   /**
    * The `--add-missing --copy` automake run and the aux files it installed itself; `unlisted`: the aux files the
    * shipped top Makefile.in's DIST_COMMON lacks, which made this run go first (else it ran after a plain one).
@@ -181,7 +182,8 @@ export interface ProcedureStepArgs {
   /** Variables the rule uses that nothing defines: empty, as make expands them. */
   'undefined-empty': { vars: string[] };
   /** configure.ac's AC_INIT values traced by autom4te (with or without aclocal.m4), in order. */
-  'ac-init-traced': { ac: string; version: string; withAclocal: boolean; values: { name: string; value: string }[] };
+  /** `substs`: configure.ac's literal AC_SUBST values the rule used (src/regenerate/autotest.ts substLiterals). */
+  'ac-init-traced': { ac: string; version: string; withAclocal: boolean; values: { name: string; value: string }[]; substs?: { name: string; value: string }[] };
   /** A suite beyond the content kept in memory: configure's autoconf used, compared by blob id. */
   'suite-by-blob-id': { version: string; algo: string };
   /** Tarball-only common files absent from the shipped DIST_COMMON, set aside while automake ran again. */

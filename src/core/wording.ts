@@ -411,14 +411,19 @@ export function unprovedBuildOutputsText(e: EvidenceMap['UNPROVED_BUILD_OUTPUTS'
 
 /** How an output was made beyond its plain step, each kind worded; `satisfies`: a kind without wording is a type error. */
 export const PROCEDURE_WORDING = {
-  'aclocal-copies': (a) => `aclocal's system directory held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`,
+  'aclocal-copies': (a) =>
+    a.includeDir?.length
+      ? `aclocal's system directory and an -I directory named by absolute path (whose copies aclocal writes after automake's own: ${a.includeDir.join(', ')}) held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`
+      : `aclocal's system directory held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`,
   'automake-add-missing': (a) =>
     `automake --add-missing --copy installed ${a.installed.join(', ') || 'nothing'} (the tarball's copies were set aside)` +
     (a.unlisted?.length ? `; run first: the shipped DIST_COMMON lacks ${a.unlisted.join(', ')}, installed after automake passed that Makefile.am` : ''),
   msgfmt: () => 'msgfmt -c -o X.gmo X.po (the shipped .po)',
   'make-rule': (a) => `the rule of ${a.file} for ${a.target}, run in the sandbox in ${a.dir || 'the top directory'}: ${a.commands.join(' && ').slice(0, 600)}`,
   'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,
-  'ac-init-traced': (a) => `AC_INIT's values traced from ${a.ac} by autom4te ${a.version} ${a.withAclocal ? 'with' : 'without'} aclocal.m4: ${a.values.map((v) => `${v.name}=${v.value}`).join(', ')}`,
+  'ac-init-traced': (a) =>
+    `AC_INIT's values traced from ${a.ac} by autom4te ${a.version} ${a.withAclocal ? 'with' : 'without'} aclocal.m4: ${a.values.map((v) => `${v.name}=${v.value}`).join(', ')}` +
+    (a.substs?.length ? `; its literal AC_SUBST values, substituted for @NAME@ as config.status does: ${a.substs.map((v) => `${v.name}=${v.value}`).join(', ')}` : ''),
   'automake-late-files': (a) => `set aside while automake ran: ${a.files.join(', ')} (tarball-only, absent from the shipped DIST_COMMON: made by the release after automake ran)`,
   'automake-options': (a) => `automake ${a.options.join(' ')} on this Makefile, the options its shipped rebuild rule names (the strictness the release's automake ran with: a Makefile rebuild rule passes its own, e.g. the top Makefile's \`$(AUTOMAKE) --foreign\`)`,
   'autoconf-substitute': (a) => `autoconf ${a.used} (a final release of its series) stood in for the stamped test release ${a.stamped}, which is not available`,

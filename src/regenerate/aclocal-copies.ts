@@ -5,10 +5,12 @@
  * of every macro file it took from outside the project — the maintainer's system directory
  * (/usr/share/aclocal: pkg.m4, autoconf-archive's ax_*.m4, gpgme.m4, libtool.m4 …) — into aclocal.m4,
  * before automake's own macros: preamble, system copies, automake's files, m4_include lines (each copy is
- * the file's content followed by one newline). Those files are not in the tag and not in the tarball;
+ * the file's content followed by one newline; a directory given as `-I /absolute/path` puts its copies
+ * after automake's files). Those files are not in the tag and not in the tarball;
  * the shipped aclocal.m4 is their only record. To regenerate aclocal.m4 (and the configure that expands
  * it) independently of what this machine has installed, the regeneration gives aclocal a system
- * directory that holds exactly that block (and nothing else), and the block becomes an input of its own:
+ * directory that holds exactly the copies before automake's files (and nothing else), and an `-I`
+ * directory by absolute path, last, for those after them, and the block becomes an input of its own:
  * split into the files it is made of, each looked up in the upstream database (src/classify/upstream-db)
  * and scanned for suspicious constructs, so an altered copy is named like an altered m4/ file.
  *
@@ -30,13 +32,27 @@ export function aclocalContent(fileText: string): string {
   return aclocalForm(fileText);
 }
 
+/** The copies of a shipped aclocal.m4, by where aclocal found them (see `copiedBlocks`). */
+export interface CopiedBlocks {
+  /** Copies before automake's first own file: its system directory (/usr/share/aclocal, ACLOCAL_PATH). */
+  system: string;
+  /** Copies after automake's first own file: an include directory named by an absolute path. */
+  user: string;
+}
+
 /**
- * The block of copies: between automake's preamble and the first of automake's own macro files (or the
- * first m4_include line). `automakeMacros` are the texts of the automake toolchain's aclocal-X.Y/*.m4;
- * `macroStart`, for a stand-in automake, where the stamped release's own first macro file begins.
- * Returns '' when there is none, undefined when aclocal.m4 does not have the expected shape.
+ * The copies: what lies between automake's preamble and the first m4_include line (or the end) that is none
+ * of automake's own macro files. aclocal writes the files it read in the reverse of the order it scanned
+ * them: its system directory last, so first (preamble, system copies, automake's files); the `-I`
+ * directories first, so last — those with a relative path as m4_include lines, one named by an absolute
+ * path (X.org's build environment runs `aclocal -I $PREFIX/share/aclocal`: libXrender 0.9.12's pkg.m4 and
+ * xorg-macros.m4) copied, after automake's files. Each of automake's files is cut out where its whole
+ * aclocal form (with the newline aclocal writes after it) stands: `system` is what precedes the first,
+ * `user` the rest, in order. `automakeMacros` are the texts of the automake toolchain's aclocal-X.Y/*.m4;
+ * `macroStart`, for a stand-in automake, where the stamped release's own first macro file begins (the
+ * copies end there). Undefined when aclocal.m4 does not have the expected shape.
  */
-export function copiedBlock(aclocal: string, automakeMacros: readonly string[], macroStart?: (from: number) => number | undefined): string | undefined {
+export function copiedBlocks(aclocal: string, automakeMacros: readonly string[], macroStart?: (from: number) => number | undefined): CopiedBlocks | undefined {
   const m = PREAMBLE_END.exec(aclocal);
   if (!m) return undefined;
   const start = m.index + m[0].length;
@@ -45,13 +61,29 @@ export function copiedBlock(aclocal: string, automakeMacros: readonly string[], 
   // (A stand-in automake: the shipped file holds the stamped release's macro files, found by their hashes.)
   const stamped = macroStart?.(start);
   if (stamped !== undefined && stamped < end) end = stamped;
+  const own: Array<[number, number]> = [];
   for (const text of automakeMacros) {
     const c = aclocalContent(text);
     if (!c) continue;
     const i = aclocal.indexOf(`${c}\n`, start);
-    if (i >= 0 && i < end) end = i;
+    if (i >= 0 && i < end) own.push([i, Math.min(end, i + c.length + 1)]);
   }
-  return aclocal.slice(start, end);
+  if (!own.length) return { system: aclocal.slice(start, end), user: '' };
+  own.sort((a, b) => a[0] - b[0]);
+  let user = '';
+  let at = own[0]![0];
+  for (const [i, j] of own) {
+    if (i < at) continue;
+    user += aclocal.slice(at, i);
+    at = j;
+  }
+  return { system: aclocal.slice(start, own[0]![0]), user: user + aclocal.slice(at, end) };
+}
+
+/** Every copy, in order (`copiedBlocks`' system then user copies); '' when there is none. */
+export function copiedBlock(aclocal: string, automakeMacros: readonly string[], macroStart?: (from: number) => number | undefined): string | undefined {
+  const b = copiedBlocks(aclocal, automakeMacros, macroStart);
+  return b && b.system + b.user;
 }
 
 /** A name for a copy from its leading comment lines (`# pkg.m4 - …`, autoconf-archive's URL), or undefined. */

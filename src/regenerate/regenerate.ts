@@ -51,7 +51,7 @@ import { findDistHookPerlEdit, findPostEditRule, postEdit, substValues } from '.
 import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findNeighbour, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
-import { aclocalContent, copiedBlock, splitCopies } from './aclocal-copies.js';
+import { aclocalContent, copiedBlocks, splitCopies } from './aclocal-copies.js';
 import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
@@ -1019,17 +1019,26 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         // directory here: nothing installed on this machine leaks into the result.
         const shipped = args.tarball(d.aclocal)?.toString('latin1');
         const stamped = g.amStandIn?.stamped;
-        const block = shipped !== undefined ? copiedBlock(shipped, automakeMacros, stamped ? (from) => stampedMacroStart(shipped, stamped, from) : undefined) : undefined;
+        const blocks = shipped !== undefined ? copiedBlocks(shipped, automakeMacros, stamped ? (from) => stampedMacroStart(shipped, stamped, from) : undefined) : undefined;
+        const block = blocks && blocks.system + blocks.user;
         const procedure: ProcedureStep[] = [];
         const acdir = join(g.acdir, String(dirs.indexOf(d)));
         mkdirSync(acdir, { recursive: true });
+        // Copies written after automake's files came from an `-I` directory named by absolute path, scanned
+        // before automake's: given back as such, last, so that aclocal writes them where the maintainer's did.
+        const userAcdir = blocks?.user ? join(g.acdir, `${dirs.indexOf(d)}-I`) : undefined;
         if (block) {
-          writeFileSync(join(acdir, 'aclocal-copies.m4'), block.slice(0, -1), 'latin1');
+          if (blocks.system) writeFileSync(join(acdir, 'aclocal-copies.m4'), blocks.system.slice(0, -1), 'latin1');
+          if (userAcdir) {
+            mkdirSync(userAcdir, { recursive: true });
+            writeFileSync(join(userAcdir, 'aclocal-copies.m4'), blocks.user.slice(0, -1), 'latin1');
+          }
           const parts = splitCopies(block, upstreamDbOrUndefined());
+          const systemLines = blocks.system.split('\n').length - 1;
           copies = parts.map((copy) => ({ path: d.aclocal!, origin: 'aclocal-copy' as const, copy }));
-          procedure.push({ kind: 'aclocal-copies', args: { aclocal: d.aclocal, files: parts.map((p) => p.name) } });
+          procedure.push({ kind: 'aclocal-copies', args: { aclocal: d.aclocal, files: parts.map((p) => p.name), ...(userAcdir ? { includeDir: parts.filter((p) => p.line > systemLines).map((p) => p.name) } : {}) } });
         }
-        await sandboxRun(d.dir, ['aclocal', '--force', `--system-acdir=${acdir}`, ...includes.flatMap((i) => ['-I', i])]);
+        await sandboxRun(d.dir, ['aclocal', '--force', `--system-acdir=${acdir}`, ...[...includes, ...(userAcdir ? [userAcdir] : [])].flatMap((i) => ['-I', i])]);
         const text = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
         m4Inputs = inTree(d.dir, m4Includes(text));
         record(d.aclocal, 'aclocal', uniqInputs([...acFiles, ...(amFlags ? [rootAm] : []), ...m4Inputs], copies), procedure);

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { upstreamDb } from '../../src/classify/upstream-db.js';
-import { aclocalContent, copiedBlock, splitCopies } from '../../src/regenerate/aclocal-copies.js';
+import { aclocalContent, copiedBlock, copiedBlocks, splitCopies } from '../../src/regenerate/aclocal-copies.js';
 
 const PREAMBLE = `# generated automatically by aclocal 1.16.5 -*- Autoconf -*-
 
@@ -54,6 +54,15 @@ describe('copiedBlock', () => {
   it('without automake files in the output, ends at the first m4_include', () => {
     const text = `${PREAMBLE}${MINE}\nm4_include([m4/a.m4])\n`;
     expect(copiedBlock(text, [AMVERSION])).toBe(`${MINE}\n`);
+  });
+});
+
+describe('copiedBlocks', () => {
+  it('copies after automake\'s files (an -I directory by absolute path) are the user block; automake\'s files are cut out', () => {
+    const text = PREAMBLE + `${MINE}\n` + `${aclocalContent(AMVERSION)}\n` + `${PKG}\n` + 'm4_include([m4/local.m4])\n';
+    expect(copiedBlocks(text, [AMVERSION])).toEqual({ system: `${MINE}\n`, user: `${PKG}\n` });
+    expect(copiedBlock(text, [AMVERSION])).toBe(`${MINE}\n${PKG}\n`);
+    expect(copiedBlocks(aclocal([MINE, PKG]), [AMVERSION])).toEqual({ system: `${MINE}\n${PKG}\n`, user: '' });
   });
 });
 

@@ -8,7 +8,7 @@
  * attacker would).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
@@ -304,6 +304,66 @@ describe('third-party macros copied into aclocal.m4', () => {
     expect(conf.code).toBe('REPRODUCED_WITH_FLAGGED_INPUT');
     expect(conf.severity).toBe('critical');
     expect(conf.evidence).toMatchObject({ flagged: [{ path: 'aclocal.m4', copy: { name: 'demo-ext.m4' }, code: 'SUSPICIOUS_CONSTRUCTS', severity: 'critical' }] });
+    expect(r.verdict).toBe('different');
+  }, 180_000);
+});
+
+describe('third-party macros from an -I directory named by absolute path (copied after automake\'s own files)', () => {
+  // X.org's build environment runs `aclocal -I $PREFIX/share/aclocal`: aclocal scans the -I directories before
+  // its own, writes the files in the reverse order, and copies (does not m4_include) a file of a directory
+  // named by absolute path — so pkg.m4 stands after automake's files in aclocal.m4, where no system-directory
+  // copy can stand (libXrender 0.9.12). The maintainer's system directory here is empty: the copy can only
+  // have come from the -I directory.
+  const incRepo = join(root, 'inc');
+  const release = (name: string, pkgM4: string) => {
+    const dir = join(root, name);
+    const inc = join(root, `${name}-share-aclocal`);
+    const empty = join(root, `${name}-empty-acdir`);
+    mkdirSync(inc, { recursive: true });
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(inc, 'pkg.m4'), pkgM4);
+    cpSync(incRepo, dir, { recursive: true });
+    sh(dir, `ACLOCAL="aclocal --system-acdir=${empty} -I ${inc}" autoreconf -fi && ./configure -q && make -s dist`);
+    return join(dir, 'inc-1.0.tar.gz');
+  };
+  const PKG = readFileSync('/usr/share/aclocal/pkg.m4', 'latin1');
+  beforeAll(() => {
+    const repo = makeRepo(incRepo);
+    repo.commit({
+      'configure.ac': 'AC_INIT([inc], [1.0])\nAM_INIT_AUTOMAKE([foreign])\nPKG_PROG_PKG_CONFIG\nAC_CONFIG_FILES([Makefile])\nAC_OUTPUT\n',
+      'Makefile.am': 'EXTRA_DIST = README\n',
+      README: 'inc\n',
+    });
+    repo.tag('v1.0', { message: 'inc 1.0' });
+  }, 60_000);
+
+  it('gives the copies after automake\'s files back as such an -I directory: aclocal.m4 and configure proved', async () => {
+    const tar = release('inc-a', PKG);
+    const shipped = execFileSync('tar', ['xzOf', tar, 'inc-1.0/aclocal.m4'], { encoding: 'latin1' });
+    expect(shipped.indexOf(PKG.split('\n')[0]!)).toBeGreaterThan(shipped.indexOf('AC_DEFUN([AM_AUTOMAKE_VERSION]'));
+    expect(shipped.indexOf('AC_DEFUN([AM_AUTOMAKE_VERSION]')).toBeGreaterThan(0);
+    const r = await verify({ tarball: tar, repo: incRepo, tag: 'v1.0', cacheDir: cache });
+    const by = byPath(r.findings);
+    for (const p of ['aclocal.m4', 'configure', 'Makefile.in']) expect([p, by[p]!.code]).toEqual([p, 'GENERATED_BY_AUTOTOOLS']);
+    const acl = by['aclocal.m4']!;
+    const proof = acl.code === 'GENERATED_BY_AUTOTOOLS' ? acl.evidence.proof : undefined;
+    if (proof?.method !== 'regenerated' || !proof.proved) throw new Error('aclocal.m4');
+    expect(proof.procedureSteps).toContainEqual({ kind: 'aclocal-copies', args: { aclocal: 'aclocal.m4', files: ['pkg.m4'], includeDir: ['pkg.m4'] } });
+    expect(proof.inputs).toContainEqual(expect.objectContaining({ origin: 'aclocal-copy', part: 'pkg.m4', explainedBy: 'UPSTREAM_COPY' }));
+    expect(r.verdict).not.toBe('different');
+  }, 180_000);
+
+  it('twin: the same place with one line added to the copy: configure reproduces only with the flagged copy (high)', async () => {
+    const bad = PKG.replace(/^(m4_pattern_allow\(\[\^PKG_CONFIG_\(DISABLE_UNINSTALLED.*)$/m, '$1\nPKG_CONFIG_PATH=/tmp/.cache/pc; export PKG_CONFIG_PATH');
+    expect(bad).not.toBe(PKG);
+    const r = await verify({ tarball: release('inc-b', bad), repo: incRepo, tag: 'v1.0', cacheDir: cache });
+    const by = byPath(r.findings);
+    for (const p of ['aclocal.m4', 'configure']) {
+      const f = by[p]!;
+      expect([p, f.code, f.severity]).toEqual([p, 'REPRODUCED_WITH_FLAGGED_INPUT', 'high']);
+      if (f.code !== 'REPRODUCED_WITH_FLAGGED_INPUT') throw new Error(p);
+      expect(f.evidence.flagged).toEqual([{ path: 'aclocal.m4', copy: { name: 'pkg.m4', line: 1 }, code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' }]);
+    }
     expect(r.verdict).toBe('different');
   }, 180_000);
 });
