@@ -13,6 +13,7 @@
  *   - a usage-table line as gnulib's argmatch prints one: two spaces, keys joined by ", " — each the first
  *     string of a `{ "KEY", … }` initializer of those sources — and the documentation string the sources pair
  *     with the first key (`{ "KEY", N_("DOC") }`), after padding on the same line or alone on the next line.
+ * and the literal and formatted lines keep the order of the sources' strings (traceHelp).
  * One line that is none of these leaves the file to the other classifiers (high when nothing else explains it).
  */
 import { makeFinding } from '../core/severity.js';
@@ -102,23 +103,59 @@ export interface HelpTrace {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Traces every line of a help text to the sources; undefined when one line is not traced. */
+/**
+ * Traces every line of a help text to the sources; undefined when one line is not traced. The lines are placed
+ * in the sources' strings (red team 18: any line of any string, anywhere, let an option's description be moved
+ * under another option, or a line be put into the middle of a text): a line is the next segment of the string the
+ * previous line came from, or a later segment (a filter, `--help | grep '^  *-'`, drops lines), or the first line
+ * of a string — usage() calls other functions (argmatch tables, warning_usage ()) whose strings sit elsewhere, and
+ * a rule saves --version before --help. So a string's lines are printed once and in their order, and no line of a
+ * string's middle comes after a later part of the sources has been printed. Usage-table lines (printed from a table in a loop) and
+ * blank lines are not placed.
+ */
 export function traceHelp(text: string, src: HelpSources): HelpTrace | undefined {
-  const exact = new Set<string>();
-  const templates: RegExp[] = [];
+  // every segment of every string: its text, its place, whether it is its string's first line with text
+  const exact = new Map<string, { at: number; first: boolean; lit: number }[]>();
+  const templates: { re: RegExp; at: number; first: boolean; lit: number }[] = [];
   const alternatives = [...src.values].filter(Boolean).sort((a, b) => b.length - a.length).map(escapeRe).join('|');
+  let at = 0;
+  let n = 0;
   for (const lit of stringLiterals(src.c)) {
+    let first = true;
+    n++;
     for (const seg of lit.split('\n')) {
+      at++;
+      const place = { at, first: first && seg.trim() !== '', lit: n };
+      if (seg.trim() !== '') first = false;
       // Printed as is by fputs/puts, or through printf with its conversions.
-      exact.add(seg);
+      const list = exact.get(seg);
+      if (list) list.push(place);
+      else exact.set(seg, [place]);
       if (!/%[sd]/.test(seg) || /%(?![sd%])/.test(seg) || !alternatives) continue;
       const re = seg
         .split(/(%[sd%])/)
         .map((part) => (part === '%s' || part === '%d' ? `(?:${alternatives})` : part === '%%' ? '%' : escapeRe(part)))
         .join('');
-      templates.push(new RegExp(`^${re}$`));
+      templates.push({ re: new RegExp(`^${re}$`), ...place });
     }
   }
+  // The nearest place after the cursor a line can be, else the first place that starts a string; never a place
+  // of a string at or before the last line already placed in that string (a string's lines once, in order).
+  let cursor = 0;
+  const done = new Map<number, number>();
+  const placed = (line: string): 'literal' | 'formatted' | undefined => {
+    const places = [
+      ...(exact.get(line) ?? []).map((p) => ({ ...p, how: 'literal' as const })),
+      ...templates.filter((t) => t.re.test(line)).map((t) => ({ at: t.at, first: t.first, lit: t.lit, how: 'formatted' as const })),
+    ]
+      .filter((p) => p.at > (done.get(p.lit) ?? 0))
+      .sort((a, b) => a.at - b.at);
+    const hit = places.find((p) => p.at > cursor) ?? places.find((p) => p.first);
+    if (!hit) return undefined;
+    cursor = hit.at;
+    done.set(hit.lit, hit.at);
+    return hit.how;
+  };
   const { docs, keys } = usageTables(src.c);
   const tableKeys = (s: string): string | undefined => {
     const m = /^ {2}(\S.*)$/.exec(s);
@@ -135,12 +172,9 @@ export function traceHelp(text: string, src: HelpSources): HelpTrace | undefined
       trace.blank++;
       continue;
     }
-    if (exact.has(line)) {
-      trace.literal++;
-      continue;
-    }
-    if (templates.some((t) => t.test(line))) {
-      trace.formatted++;
+    const how = placed(line);
+    if (how) {
+      trace[how]++;
       continue;
     }
     // A usage-table line: keys, padding, the first key's doc; or keys alone, the doc on the next line.

@@ -170,6 +170,13 @@ describe('saved --help output and the option table made from it (bison.help, cro
       HELP.replace('<bug-demo@example.org>', '<bugs@evil.example>'),
       HELP.replace('                    show errors with carets', '                    show errors with carrots'),
       `${HELP}  extra line nothing prints\n`,
+      // red team 18: lines every one of which the sources print, not in the order they print them — an option's
+      // description under another option, a line of the version text inside the help
+      HELP.replace(
+        "  -D, --define=NAME[=VALUE]  similar to '%define NAME VALUE'\n  -f, --feature[=FEATURES]   activate miscellaneous features",
+        "  -f, --feature[=FEATURES]   activate miscellaneous features\n  -D, --define=NAME[=VALUE]  similar to '%define NAME VALUE'",
+      ),
+      HELP.replace('Make a demo.\n', 'Make a demo.\nCopyright (C) 2024 Demo Authors.\n'),
     ]) {
       const { r, help: h } = await verifyWith(help, TEXI);
       expect(h).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
@@ -187,6 +194,17 @@ describe('saved --help output and the option table made from it (bison.help, cro
     expect([...configureValues(TRACKED['configure.ac'])]).toEqual(['GNU Demo', 'build-aux/git-version-gen .tarball-version', 'bug-demo@example.org', '2024']);
     const src = { c: MAIN_C, values: new Set(['GNU Demo', 'bug-demo@example.org', '2024', 'demo', '1.0']) };
     expect(traceHelp(HELP, src)).toEqual({ literal: 7, formatted: 4, table: 3, blank: 2 });
+    // red team 18: a string's lines in their order, none of a string's middle after a later part of the sources
+    const lines = HELP.split('\n');
+    const moved = [...lines.slice(0, 5), lines[7]!, lines[5]!, lines[6]!, ...lines.slice(8)].join('\n');
+    expect(traceHelp(moved, src)).toBeUndefined(); // an option line moved up
+    const dash = '  -t, --debug                instrument the parser for tracing\n';
+    expect(traceHelp(HELP.replace('FEATURES is', `${dash}FEATURES is`), src)).toBeUndefined(); // a line of a string's middle printed twice
+    // a string's last line moved above the string's start: its lines once and in order, even after a new start
+    const f = lines[8]!;
+    expect(traceHelp([f, ...lines.filter((l) => l !== f)].join('\n'), src)).toBeUndefined();
+    // a filter dropping lines keeps the order (libidn2: idn2 --help | grep '^  *-'); version() before usage() is a string's start
+    expect(traceHelp(lines.filter((l) => /^ +-/.test(l)).join('\n'), src)).toEqual({ literal: 4, formatted: 0, table: 0, blank: 0 });
     expect(traceHelp('Copyright (C) 2023 Demo Authors.\n', src)).toBeUndefined(); // a value configure.ac does not give
     expect(traceHelp('  caret, diagnostics-show-caret\n', src)).toBeUndefined(); // the doc line missing
     expect(traceHelp('  all               show errors with carets\n', src)).toBeUndefined(); // another key's doc
