@@ -16,7 +16,7 @@
  *                and the rule is not replayed
  *   allow-list   every command of the recipe (after `;`, `&&`, `||`, `|`, `(`, `if`/`then`/`else`/`do` …, in
  *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
- *                cut, grep, head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
+ *                cut, grep (and its obsolescent names egrep, fgrep), head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
  *                no --output, -c, -C, --ext-diff, --textconv); mv and rm only on the target or a temporary
  *                name beside it; cp of one relative source (options -p, -f only) onto the target or such a name. An awk program (inline or `-f` a tracked file) that calls system(), pipes
  *                (`| getline`, `print … |`) or redirects its print; a sed script with in-place editing, a
@@ -56,7 +56,7 @@ export const TEXT_TOOL_VALUES: ReadonlyMap<string, string> = new Map([
 /** Shell built-ins and keywords a recipe may use. */
 const BUILTINS = new Set(['echo', 'printf', 'test', '[', ':', 'true', 'false', 'cd']);
 /** Text tools (programs of the system's /usr/bin). */
-const TEXT_TOOLS = new Set(['cat', 'tr', 'sed', 'awk', 'sort', 'cut', 'grep', 'head', 'tail']);
+const TEXT_TOOLS = new Set(['cat', 'tr', 'sed', 'awk', 'sort', 'cut', 'grep', 'egrep', 'fgrep', 'head', 'tail']);
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!']);
 const GIT_READ = new Set(['log', 'describe', 'rev-parse']);
 const TMP_SUFFIX = /^(?:[.-]?t(?:mp)?|T|\.new)$/;

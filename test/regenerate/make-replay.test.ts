@@ -64,6 +64,10 @@ tab.h: mktab.c
 example-copy.c: $(top_srcdir)/examples/example.c
 	cp $< $@
 
+# check 0.15.2's README (holdout18): fgrep, the obsolescent name of grep -F that older Makefile.am files use
+README:
+	fgrep -v "Build Status]" $(top_srcdir)/README.md > $@
+
 # p11-kit's suffix rule (automake's SUFFIXES; .SUFFIXES for the plain make that builds this release)
 SUFFIXES = .h .gnu.c
 .SUFFIXES: .h .gnu.c
@@ -95,13 +99,14 @@ const FILES = {
   // libidn2's doc/Makefile.am copies its examples with `cp $< $@`: a C file the rule writes, not a copy by content alone
   'examples/example.c': '#include <stdio.h>\nint main(void) { return puts("example") < 0; }\n',
   'api.h': 'int demo_open (const char *name);\nint demo_close (int fd);\n',
+  'README.md': '# Demo\n[![Build Status](https://ci.example.invalid/demo.svg)]\nA demo.\n',
   'frag/Makefile.am': FRAG_AM,
   'frag/names.txt': 'alpha\nbeta\n',
   // A hand-written Makefile.in (no Makefile.am beside it): configure's @SED@ and @srcdir@ in its recipe.
   'lib/Makefile.in': 'srcdir = @srcdir@\n\nnames.h: $(srcdir)/names.txt\n\t@SED@ -e \'s/^\\([a-z]*\\) \\([0-9]*\\)$$/#define NAME_\\1 \\2/\' $(srcdir)/names.txt > $@-t && mv $@-t $@\n',
   'lib/names.txt': 'alpha 1\nbeta 2\n',
 };
-const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c api.h api.gnu.c frag';
+const SHIPPED = 'configure configure.ac Makefile.am mkstr.awk codes.h.in codes.h FooBar BazQux datestamp doc.texi gen.sh gen.h mktab.c tab.h demo.c lib examples example-copy.c api.h api.gnu.c frag README README.md';
 
 beforeAll(() => {
   const repo = makeRepo(repoDir);
@@ -110,7 +115,7 @@ beforeAll(() => {
   commit = repo.commit(FILES);
   repo.tag('v1.0', { message: 'demo 1.0' });
   // The maintainer's process: autoconf, then the real make running the Makefile.am's rules in the checkout.
-  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c api.gnu.c frag/names.gen.c && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
+  const make = "make -f Makefile.am srcdir=. top_srcdir=. AWK=awk CC=cc codes.h FooBar BazQux datestamp gen.h tab.h example-copy.c api.gnu.c frag/names.gen.c README && (cd lib && sed -e 's/@SED@/sed/g' -e 's/@srcdir@/./g' Makefile.in > Makefile.tmp && make -f Makefile.tmp names.h && rm Makefile.tmp)";
   ({ tarball, distDir } = distRelease(root, repoDir, 'demo-1.0', `autoconf && ${make} && mkdir demo-1.0 && cp -pR ${SHIPPED} demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0`));
 }, 120_000);
 
@@ -176,7 +181,7 @@ describe('a tracked make rule replayed in the sandbox', () => {
   it('the same release without the two files of unreplayable rules passes the default gate', async () => {
     const r = await run(tampered((d) => ['gen.h', 'tab.h'].forEach((p) => rmSync(join(d, p)))));
     expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
-    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'api.gnu.c', 'codes.h', 'datestamp', 'example-copy.c', 'frag/names.gen.c', 'lib/names.h']);
+    expect(r.findings.filter((f) => f.code === 'MAKE_RULE_REPLAYED').map((f) => f.path).sort()).toEqual(['BazQux', 'FooBar', 'README', 'api.gnu.c', 'codes.h', 'datestamp', 'example-copy.c', 'frag/names.gen.c', 'lib/names.h']);
     // the fragment's suffix rule, run from the top as make ran it: $@ is frag/names.gen.c
     expect(at(r.findings, 'frag/names.gen.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'frag/Makefile.am', dir: '', target: 'frag/names.gen.c' } });
     expect(at(r.findings, 'api.gnu.c')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', target: 'api.gnu.c', inputs: expect.arrayContaining([{ path: 'api.h', origin: 'git', explainedBy: 'git' }]) } });
@@ -196,6 +201,8 @@ describe('a tracked make rule replayed in the sandbox', () => {
       ['api.gnu.c', (s) => s.replace('\tdemo_close,', '\tdemo_close,\n\tdemo_backdoor,'), '+\tdemo_backdoor,'],
       // the fragment's output with the name the rule would write had it run inside frag/
       ['frag/names.gen.c', (s) => s.replace('frag_names_gen_c_names', 'names_gen_c_names'), '+const char *names_gen_c_names[] = {'],
+      // fgrep's output gaining a line README.md lacks
+      ['README', (s) => `${s}Binaries: see the downloads page.\n`, '+Binaries: see the downloads page.'],
     ];
     for (const [path, edit, line] of edits) {
       const r = await run(tampered((d) => editFile(d, path, edit)));
@@ -215,6 +222,7 @@ describe('checkRecipe', () => {
     expect(checkRecipe(['awk -f ./mk.awk x.in >./x.h'], './x.h', read)).toEqual({ tools: new Set(['awk']), asksGit: false });
     expect(checkRecipe(["echo -n \"a\" | tr '[:upper:]' '[:lower:]' >> \"T\"", 'sed -e s/a/b/ x > T-t && mv -f T-t T'], 'T', read)).toEqual({ tools: new Set(['tr', 'sed']), asksGit: false });
     expect(checkRecipe([': >s ; if test -e ../.git; then (cd . && git log -1 --format=%ct -- a.texi 2>/dev/null) >>s; fi'], 's', read)).toEqual({ tools: new Set(['git']), asksGit: true });
+    expect(checkRecipe(['fgrep -v "Build Status]" ./README.md > README', "egrep '^[a-z]' x.in > README-t && mv README-t README"], 'README', read)).toEqual({ tools: new Set(['fgrep', 'egrep']), asksGit: false });
   });
   it('refuses everything else, naming it', () => {
     expect(checkRecipe(['./gen.sh > x'], 'x', read)).toEqual({ kind: 'command', args: { command: './gen.sh' } });
