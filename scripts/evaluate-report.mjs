@@ -149,7 +149,7 @@ const VARIANTS = [
   ['gnulib-comp-line', 'sed-4.9', 1, 'm4/gnulib-comp.m4', 'high'],
   ['cargo-lock', 'crate-cfg-if-1.0.4', 1, 'Cargo.lock', 'high'], ['world-writable', 'xz-5.4.1', 0],
   ['pdf-payload', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['egg-payload', 'pypi-markupsafe-2.1.2', 1, 'src/MarkupSafe.egg-info/payload.bin', 'high'], ['acl-configure', 'xz-5.4.1', 1, 'configure', 'high'], ['xattr-user', 'xz-5.4.1', 0],
-  ['pdf-update', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['png-chunk', 'fuse3-3.14.0', 1, 'doc/html/doc.png', 'high'],
+  ['pdf-update', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['pdf-big', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['png-chunk', 'fuse3-3.14.0', 1, 'doc/html/doc.png', 'high'],
   ['html-script', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'], ['js-fetch', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['js-lsep', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['man-comment', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'], ['html-comment', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'],
   ['help-line', 'bison-3.8.2', 1, 'doc/bison.help', 'high'], ['helptexi-line', 'libidn2-2.3.3', 1, 'doc/idn2-help.texi', 'high'], ['help-order', 'libidn2-2.3.3', 1, 'doc/idn2-help.texi', 'high'], ['init-line', 'cyrus-sasl-2.1.28', 1, 'plugins/plain_init.c', 'high'], ['mdhtml-line', 'rsync-3.2.7', 1, 'rsync-ssl.1.html', 'high'], ['md-words', 'rsync-3.2.7', 1, 'rsync-ssl.1.html', 'high'], ['gpgme-line', 'wget-1.21.3', 1, 'aclocal.m4', 'high'],
   ['docbook-line', 'fontconfig-2.14.1', 1, 'doc/fontconfig-devel/fcatomiccreate.html', 'high'],

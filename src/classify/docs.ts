@@ -240,6 +240,11 @@ async function commentsTraced(ctx: ClassifyContext, path: string, page: Buffer, 
 function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || (diff.tarball && diff.tarball.type !== 'file')) return undefined;
   const path = diff.path;
+  // Red team 18: every check below reads the content (a PDF's frame and cross-reference section, a man page's
+  // troff, an info file's text, an HTML page's scripts); a file whose content was not kept (larger than the
+  // per-file bound, 8 MiB, or past the total) was explained by its name alone — a PDF padded past 8 MiB carried any
+  // payload. Not read, not explained. The evaluation set's largest generated PDF is 563 KB (nettle.pdf).
+  if (diff.tarball && diff.tarball.size > 0 && ctx.content.tarball(path) === undefined) return undefined;
   const base = baseOf(path);
   const git = ctx.gitPaths;
 

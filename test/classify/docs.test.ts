@@ -106,6 +106,14 @@ describe('docsClassifier', () => {
     });
   });
 
+  // Red team 18: every check reads the content; a file whose content was not kept (over 8 MiB, or past the total
+  // bound) was explained by its name alone.
+  it('explains nothing whose content was not kept (twin: the same files kept stay explained)', async () => {
+    const all = Object.keys(TAR);
+    expect(Object.values(await run(TAR, GIT, all)).every((v) => v === undefined)).toBe(true);
+    expect(Object.values(await run(TAR)).every((v) => v !== undefined)).toBe(true);
+  });
+
   // Red team 15: the xz payload's shape (a binary blob nothing names) was explained by a documentation name alone —
   // xz 5.4.1 gaining doc/man/pdf-a4/xzpayload-a4.pdf ('%PDF-1.4' + an .xz stream), its xz-a4.pdf with the stream
   // appended, or doc/html/search.png (the stream) beside a new doc/html/index.html: GENERATED_DOCS low, exit 0.
@@ -320,7 +328,8 @@ describe('docsClassifier', () => {
     });
   });
 
-  it('decides man pages by name when content is not retained', async () => {
-    expect(await run({ 'doc/big.1': 'x' }, GIT, ['doc/big.1'])).toEqual({ 'doc/big.1': 'man<--' });
+  // Red team 18: was decided by name ('man<--') — a page over the 8 MiB bound was explained unread.
+  it('does not decide a man page by name when its content is not retained', async () => {
+    expect(await run({ 'doc/big.1': 'x' }, GIT, ['doc/big.1'])).toEqual({ 'doc/big.1': undefined });
   });
 });
