@@ -11,7 +11,7 @@ import type { AutotoolsTool, Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { baseOf, dirOf, pathsBy } from './paths.js';
+import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { admits } from './precheck.js';
 
 const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
@@ -118,7 +118,7 @@ function configureFacts(ctx: ClassifyContext, acPath: string): Promise<Configure
 }
 
 /** Git paths grouped by directory. */
-function gitDirIndex(git: ReadonlySet<string>): Map<string, string[]> {
+function gitDirIndex(git: ReadonlySet<string>): PathGroups {
   return pathsBy('dir', git);
 }
 

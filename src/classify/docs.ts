@@ -8,7 +8,7 @@ import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { baseOf, dirOf, pathsBy } from './paths.js';
+import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
 import { htmlReachesOut, scriptHosts, urlHosts } from './urls.js';
 
@@ -17,7 +17,7 @@ type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
 
 
 /** Git paths by basename. */
-function byBase(git: ReadonlySet<string>): Map<string, string[]> {
+function byBase(git: ReadonlySet<string>): PathGroups {
   return pathsBy('base', git);
 }
 
