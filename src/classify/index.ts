@@ -51,6 +51,7 @@ import { docCommentClassifier } from './doc-comment.js';
 import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docbookRenderedClassifier } from './docbook-rendered.js';
+import { latex2manClassifier } from './latex2man.js';
 import { markdownHtmlClassifier } from './markdown-html.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
@@ -162,6 +163,7 @@ export const CLASSIFIERS: Classifier[] = [
   gettextizeClassifier,
   htmlRenderedClassifier,
   docbookRenderedClassifier,
+  latex2manClassifier,
   markdownHtmlClassifier,
   docFormatsClassifier,
   testIndexClassifier,
