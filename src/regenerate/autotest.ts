@@ -44,19 +44,46 @@ export function packageValues(trace: string): Map<string, string> {
   return out;
 }
 
+/** The trace format of AC_SUBST calls: one line per call whose value fits on it (a multi-line value has no end mark). */
+export const SUBST_TRACE = '--trace=AC_SUBST:@@AC_SUBST@@$1=$2@@END@@';
+
+/**
+ * configure.ac's `AC_SUBST([NAME], VALUE)` calls whose value is a literal, from a trace in SUBST_TRACE's format:
+ * configure assigns `NAME=VALUE` and config.status substitutes `@NAME@` with it. Kept only when VALUE is a plain
+ * word (letters, digits, `. , : + / _ -`) or one single-quoted string, every call of NAME gives the same value, and
+ * configure.ac (`acText`) assigns NAME nowhere else (`NAME=`): gdbm 1.23's
+ * `AC_SUBST([GDBM_VERSION_MAJOR], _GDBM_VERSION_MAJOR)` traces as 1. Any other value is left out (its `@NAME@`
+ * stays, and a rule using it is not regenerated).
+ */
+export function substLiterals(trace: string, acText: string): Map<string, string> {
+  const seen = new Map<string, string | null>();
+  for (const line of trace.split('\n')) {
+    const m = /^@@AC_SUBST@@([A-Za-z_]\w*)=(.*)@@END@@$/.exec(line);
+    if (!m) continue;
+    const raw = m[2]!;
+    const q = /^'([^']*)'$/.exec(raw);
+    const v = q ? q[1]! : /^[\w.,:+/-]+$/.test(raw) ? raw : null;
+    const prev = seen.get(m[1]!);
+    seen.set(m[1]!, prev === undefined || prev === v ? v : null);
+  }
+  const out = new Map<string, string>();
+  for (const [n, v] of seen) if (v !== null && !/^PACKAGE_/.test(n) && !new RegExp(`(?:^|[^\\w$])${n}=`, 'm').test(acText)) out.set(n, v);
+  return out;
+}
+
 /** The substitutions configure always makes in a Makefile besides AC_INIT's: the directories (made relative by make's built-ins). */
 const DIR_SUBSTS = new Set(['srcdir', 'top_srcdir', 'builddir', 'top_builddir']);
 
 /**
  * A Makefile.am as config.status turns it into a Makefile, for the substitutions known here: `@PACKAGE_NAME@` …
  * (AC_INIT's values, which configure always substitutes) become their traced value and `@srcdir@` … the
- * directory variables; any other `@NAME@` is left as written (config.status substitutes only what configure
- * AC_SUBSTs, which is not traced here) and `leftSubsts` names it (gdbm 1.23's `@GDBM_VERSION_MAJOR@`), so a rule
+ * directory variables, and `substs` (configure.ac's literal AC_SUBST values, `substLiterals`: gdbm 1.23's
+ * `@GDBM_VERSION_MAJOR@`) theirs; any other `@NAME@` is left as written and `leftSubsts` names it, so a rule
  * that then does not reproduce is "not regenerated", never a mismatch. The package.m4 rule some projects write
  * with `@PACKAGE_NAME@` where the autoconf manual writes `$(PACKAGE_NAME)` (gdbm, cpio, cflow, tar).
  */
-export function configStatusSubst(text: string, values: ReadonlyMap<string, string>): string {
-  return text.replace(/@([A-Za-z_][A-Za-z0-9_]*)@/g, (m, n: string) => (/^PACKAGE_/.test(n) && values.has(n) ? values.get(n)! : DIR_SUBSTS.has(n) ? `$(${n})` : m));
+export function configStatusSubst(text: string, values: ReadonlyMap<string, string>, substs: ReadonlyMap<string, string> = new Map()): string {
+  return text.replace(/@([A-Za-z_][A-Za-z0-9_]*)@/g, (m, n: string) => (/^PACKAGE_/.test(n) && values.has(n) ? values.get(n)! : substs.has(n) ? substs.get(n)! : DIR_SUBSTS.has(n) ? `$(${n})` : m));
 }
 
 /** The `@NAME@` substitutions a recipe still holds after configStatusSubst (written `@NAME@`). */
@@ -155,19 +182,20 @@ const runRecipe = (a: AutotestArgs, am: ParsedMakefileAm, rule: ResolvedRule, to
  * rest on configure.ac alone); when configure.ac needs aclocal.m4's macros before AC_INIT (libtool's
  * m4_defn([LT_CONFIG_LTDL_DIR])), with it — aclocal.m4 is then an input of what is made from them.
  */
-async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, string>; withAclocal?: boolean; problem?: Omit<RegenSkipArgs['ac-init-untraced'], 'path'> }> {
+async function traceAcInit(a: AutotestArgs): Promise<{ values: Map<string, string>; substs?: Map<string, string>; withAclocal?: boolean; problem?: Omit<RegenSkipArgs['ac-init-untraced'], 'path'> }> {
   let last: string | undefined;
   for (const language of ['Autoconf-without-aclocal-m4', 'Autoconf']) {
     const r = await runSandboxed(a.bwrap, {
       scratch: a.scratch,
       ...(a.dir ? { cwd: a.dir } : {}),
       // Every m4_define is traced; only AC_PACKAGE_* lines come back (the output is bounded).
-      argv: ['/bin/sh', '-c', 'autom4te "--language=$3" "$2" "$1" >/tmp/trace && grep "^AC_PACKAGE_" /tmp/trace', 'trace', posix.basename(a.ac), '--trace=m4_define:$1=$2', language],
+      // (and AC_SUBST calls, for the @NAME@ substitutions of configure.ac's literal values: substLiterals)
+      argv: ['/bin/sh', '-c', 'autom4te "--language=$3" "$2" "$4" "$1" >/tmp/trace && grep -E "^(AC_PACKAGE_|@@AC_SUBST@@)" /tmp/trace', 'trace', posix.basename(a.ac), '--trace=m4_define:$1=$2', language, SUBST_TRACE],
       toolchains: a.autoconf.prefix ? [a.autoconf.prefix] : [],
       ...(a.limits ? { limits: a.limits } : {}),
     });
     const values = packageValues(r.stdout);
-    if (r.code === 0 && values.has('PACKAGE_NAME') && values.has('PACKAGE_VERSION')) return { values, ...(language === 'Autoconf' ? { withAclocal: true } : {}) };
+    if (r.code === 0 && values.has('PACKAGE_NAME') && values.has('PACKAGE_VERSION')) return { values, substs: substLiterals(r.stdout, readText(a.scratch, a.ac) ?? ''), ...(language === 'Autoconf' ? { withAclocal: true } : {}) };
     last = r.code !== 0 ? (r.stderr.trim().split('\n').filter((l) => !/warning|expanded from|the top level/.test(l))[0] ?? '').slice(0, 200) : undefined;
   }
   return { values: new Map(), problem: { ac: a.ac, ...(last !== undefined ? { stderr: last } : {}) } };
@@ -195,14 +223,20 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
   suites.sort((x, y) => (x.path < y.path ? -1 : 1));
 
   const traced = await traceAcInit(a);
-  const values = new Map([...traced.values]);
+  const substs = traced.substs ?? new Map<string, string>();
+  // (configure's AC_SUBST values are make variables of the Makefile too, as automake declares them)
+  const values = new Map([...traced.values, ...substs]);
   const amCache = new Map<string, ParsedMakefileAm>();
+  /** `file\0NAME`: the AC_SUBST values substituted in each makefile read (named in the evidence). */
+  const substituted = new Set<string>();
   const parsed = (amPath: string) => {
     let p = amCache.get(amPath);
     if (!p) {
       p = parseMakefileAm(amPath, (f) => {
         const t = a.origin.get(f) === 'git' ? readText(a.scratch, f) : undefined;
-        return t === undefined ? t : configStatusSubst(t, values);
+        if (t === undefined) return t;
+        for (const m of t.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)@/g)) if (substs.has(m[1]!)) substituted.add(`${f}\0${m[1]!}`);
+        return configStatusSubst(t, values, substs);
       });
       amCache.set(amPath, p);
     }
@@ -259,9 +293,16 @@ export async function regenerateAutotest(a: AutotestArgs): Promise<AutotestResul
       a.origin.delete(pre);
       a.outputs.add(pre);
       const failure = await runRecipe(a, sub.am, sub.rule, undefined);
+      const usedSubsts = [...substs].filter(([n]) => sub.am.files.some((f) => substituted.has(`${f}\0${n}`))).map(([name, value]) => ({ name, value }));
       const traceStep: ProcedureStep = {
         kind: 'ac-init-traced',
-        args: { ac: a.ac, version: a.autoconf.version, withAclocal: !!traced.withAclocal, values: PACKAGE_VARS.map((v) => ({ name: `PACKAGE_${v}`, value: values.get(`PACKAGE_${v}`) ?? '' })) },
+        args: {
+          ac: a.ac,
+          version: a.autoconf.version,
+          withAclocal: !!traced.withAclocal,
+          values: PACKAGE_VARS.map((v) => ({ name: `PACKAGE_${v}`, value: values.get(`PACKAGE_${v}`) ?? '' })),
+          ...(usedSubsts.length ? { substs: usedSubsts } : {}),
+        },
       };
       const out = recordOutput(a, pre, 'make-rule', a.autoconf, sub, [...a.acInputs, ...(traced.withAclocal ? [posix.join(a.dir, 'aclocal.m4')] : [])], traced.problem ? [] : [traceStep]);
       const unknown = [...sub.rule.undefinedVars, ...leftSubsts(sub.rule.commands)];

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
 import { builtinVars, expandMake, parseMakefileAm, resolveRule } from '../../src/util/makefile.js';
-import { autotestVersion, configStatusSubst, leftSubsts, packageValues, standInVersionLines } from '../../src/regenerate/autotest.js';
+import { autotestVersion, configStatusSubst, leftSubsts, packageValues, standInVersionLines, substLiterals } from '../../src/regenerate/autotest.js';
 import { finalReleasesFor } from '../../src/regenerate/toolchain.js';
 import { renderJson } from '../../src/render/json.js';
 import { procedureText } from '../../src/core/wording.js';
@@ -256,9 +256,12 @@ const atFixture = autotoolsRelease({
   prefix: 'distdiff-autotest-at-',
   name: 'atdemo',
   files: {
-    'configure.ac': 'AC_INIT([GNU Atdemo], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_CONFIG_TESTDIR([tests])\nAM_MISSING_PROG([AUTOM4TE], [autom4te])\nAC_CONFIG_FILES([Makefile tests/atlocal])\nAC_OUTPUT\n',
+    // gdbm's shape: a version part AC_SUBST from an m4 macro, written @ATDEMO_MAJOR@ in the rule
+    'configure.ac': 'm4_define([_ATDEMO_MAJOR], 1)\nAC_INIT([GNU Atdemo], [1.0], [bugs@example.invalid])\nAC_CONFIG_AUX_DIR([build-aux])\nAM_INIT_AUTOMAKE([foreign])\nAC_SUBST([ATDEMO_MAJOR], _ATDEMO_MAJOR)\nAC_CONFIG_TESTDIR([tests])\nAM_MISSING_PROG([AUTOM4TE], [autom4te])\nAC_CONFIG_FILES([Makefile tests/atlocal])\nAC_OUTPUT\n',
     'Makefile.am': 'EXTRA_DIST =\ninclude tests/local.mk\n',
-    'tests/local.mk': LOCAL_MK.replace(/\$\((PACKAGE_[A-Z]+)\)/g, '@$1@').replace(/\t\$\(AM_V_at\)"\$\(PERL\)".*\n/, ''),
+    'tests/local.mk': LOCAL_MK.replace(/\$\((PACKAGE_[A-Z]+)\)/g, '@$1@')
+      .replace(/\t\$\(AM_V_at\)"\$\(PERL\)".*\n/, '')
+      .replace(/(\t  echo 'm4_define\(\[AT_PACKAGE_VERSION\], .*\n)/, "$1\t  echo 'm4_define([AT_PACKAGE_VERSION_MAJOR], [@ATDEMO_MAJOR@])'; \\\n"),
     'tests/atlocal.in': '# atlocal\n',
     'tests/local.at': 'm4_define([AT_DEMO_CHECK], [AT_CHECK([echo "$1"], [0], [ignore])])\n',
     'tests/testsuite.at': 'm4_include([local.at])\nAT_INIT\nAT_SETUP([demo])\nAT_DEMO_CHECK([hello])\nAT_CLEANUP\n',
@@ -269,6 +272,8 @@ describe('package.m4 written with configure substitutions (@PACKAGE_NAME@)', () 
   it('the rule is spelled with @…@ and make dist wrote the values', () => {
     expect(readFileSync(join(atFixture.repoDir, 'tests/local.mk'), 'latin1')).toContain("echo 'm4_define([AT_PACKAGE_NAME],      [@PACKAGE_NAME@])'");
     expect(readFileSync(join(atFixture.distDir, 'atdemo-1.0/tests/package.m4'), 'latin1')).toContain('m4_define([AT_PACKAGE_STRING],    [GNU Atdemo 1.0])');
+    expect(readFileSync(join(atFixture.repoDir, 'tests/local.mk'), 'latin1')).toContain("echo 'm4_define([AT_PACKAGE_VERSION_MAJOR], [@ATDEMO_MAJOR@])'; \\\n");
+    expect(readFileSync(join(atFixture.distDir, 'atdemo-1.0/tests/package.m4'), 'latin1')).toContain('m4_define([AT_PACKAGE_VERSION_MAJOR], [1])');
   });
 
   it('package.m4 and the testsuite made from it are proved with AC_INIT\'s traced values', async () => {
@@ -279,7 +284,18 @@ describe('package.m4 written with configure substitutions (@PACKAGE_NAME@)', () 
       expect(f.code, p).toBe('GENERATED_BY_AUTOTOOLS');
       expect(f.code === 'GENERATED_BY_AUTOTOOLS' && f.evidence.proof?.proved, p).toBe(true);
     }
+    const pkg = by['tests/package.m4']!;
+    const proof = pkg.code === 'GENERATED_BY_AUTOTOOLS' ? pkg.evidence.proof : undefined;
+    if (proof?.method !== 'regenerated' || !proof.proved) throw new Error('package.m4');
+    expect(proof.procedureSteps.find((s) => s.kind === 'ac-init-traced')?.args).toMatchObject({ substs: [{ name: 'ATDEMO_MAJOR', value: '1' }] });
     expect(r.verdict).toBe('explained');
+  }, 180_000);
+
+  it('twin: a package.m4 whose AC_SUBST value is not configure.ac\'s stays high (REGENERATION_MISMATCH)', async () => {
+    const r = await atFixture.run(atFixture.tampered((d) => editFile(d, 'tests/package.m4', (s) => s.replace('[AT_PACKAGE_VERSION_MAJOR], [1]', '[AT_PACKAGE_VERSION_MAJOR], [2]'))));
+    const pkg = byPath(r.findings)['tests/package.m4']!;
+    expect([pkg.code, pkg.severity]).toEqual(['REGENERATION_MISMATCH', 'high']);
+    expect(r.verdict).toBe('different');
   }, 180_000);
 
   it('twin: a package.m4 whose bug-report address is not AC_INIT\'s stays high (REGENERATION_MISMATCH)', async () => {
@@ -325,6 +341,28 @@ describe('Makefile.am rules (pure)', () => {
     const out = configStatusSubst(text, values);
     expect(out).toBe("\techo 'm4_define([AT_PACKAGE_NAME], [gdbm])' '1.23' '@GDBM_VERSION_MAJOR@' '@PACKAGE_URL@' $(srcdir)/x \"perl\" -pe 's/\\@tb\\@/\\t/' bug-x@gnu.org\n");
     expect(leftSubsts([out])).toEqual(['@GDBM_VERSION_MAJOR@', '@PACKAGE_URL@']);
+  });
+
+  it('substitutes configure.ac\'s literal AC_SUBST values too', () => {
+    expect(configStatusSubst("echo '[@GDBM_VERSION_MAJOR@]' @OTHER@\n", new Map(), new Map([['GDBM_VERSION_MAJOR', '1']]))).toBe("echo '[1]' @OTHER@\n");
+  });
+
+  it('reads literal AC_SUBST values from a trace; a multi-line, shell-expanded, conflicting, empty or reassigned value is left out', () => {
+    const trace = [
+      '@@AC_SUBST@@GDBM_VERSION_MAJOR=1@@END@@',
+      "@@AC_SUBST@@QUOTED='a b'@@END@@",
+      "@@AC_SUBST@@PACKAGE_NAME='gdbm'@@END@@",
+      '@@AC_SUBST@@CMD=`uname`@@END@@',
+      '@@AC_SUBST@@VAR=$HOME@@END@@',
+      '@@AC_SUBST@@TWO=1@@END@@',
+      '@@AC_SUBST@@TWO=2@@END@@',
+      '@@AC_SUBST@@MULTI=first',
+      'second@@END@@',
+      '@@AC_SUBST@@SET=1@@END@@',
+      '@@AC_SUBST@@EMPTY=@@END@@',
+      'AC_SUBST NOTOURS=1',
+    ].join('\n');
+    expect(substLiterals(trace, 'AC_SUBST([SET], 1)\nif test -n "$x"; then SET=2; fi\n')).toEqual(new Map([['GDBM_VERSION_MAJOR', '1'], ['QUOTED', 'a b']]));
   });
 
   it('reads AC_INIT values from a trace, the last definition winning', () => {
