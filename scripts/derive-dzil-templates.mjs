@@ -47,6 +47,7 @@ function constants(code) {
   for (const m of code.matchAll(/<<\s*'(\w+)';?[^\n]*\n([\s\S]*?\n)\1\n/g)) out.push(m[2]);
   for (const m of code.matchAll(/'((?:[^'\\]|\\.)*)'/g)) out.push(m[1].replace(/\\([\\'])/g, '$1'));
   for (const m of code.matchAll(/(?<![\w$@%])q\{([^{}]*)\}/g)) out.push(m[1]);
+  for (const m of code.matchAll(/=~\s*s'[^']*'([^']*)'/g)) out.push(m[1]); // s'…'TEXT': TEXT, not interpolated
   for (const m of code.matchAll(/"((?:[^"\\]|\\.)*)"|(?<![\w$@%])qq\{([^{}]*)\}/g)) {
     const body = m[1] ?? m[2];
     for (const piece of body.split(/(?<!\\)[$@](?:\{[^}]*\}|\w+(?:(?:->)?(?:\{[^}]*\}|\[[^\]]*\]))*)/)) if (piece) out.push(dq(piece));
@@ -55,8 +56,8 @@ function constants(code) {
 }
 /** The module's code (before __DATA__, POD removed): its constants are what its methods can hand a template. */
 const moduleCode = (text) => text.slice(0, Math.max(0, text.search(/^__(?:DATA|END)__$/m))).replace(/^=\w[\s\S]*?^=cut\b.*$/gm, '');
-/** `$content =~ s/WORD/…/` in the module: a template filled by substitution (Test::CPAN::Changes 0.012). */
-const substituted = (code) => [...code.matchAll(/\$\w+\s*=~\s*s\/([A-Z]{4,})\//g)].map((m) => m[1]);
+/** `$content =~ s/WORD/…/` (or s{WORD}{…}, s'WORD'…') in the module: a template filled by substitution (Test::CPAN::Changes 0.012, Test::ReportPrereqs). */
+const substituted = (code) => [...code.matchAll(/\$\w+\s*=~\s*s([{\/'])([A-Z][A-Z_]{3,})[}\/']/g)].map((m) => m[2]);
 for (const arg of args) {
   const [dir, name = dir] = arg.split('=');
   const git = (...a) => execFileSync('git', ['--git-dir', dir, ...a], { maxBuffer: 256 << 20 }).toString('utf8');

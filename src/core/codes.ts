@@ -767,7 +767,7 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      'A file the packaging tool writes: PKG-INFO, *.egg-info/ (the files setuptools writes, as text; entry points a tracked build file declares), the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums); the MANIFEST of a CPAN distribution (listing exactly the shipped files), META.json/META.yml (every configure/build/test/runtime prerequisite declared by the tracked tree) and README (the Dist::Zilla [Readme] template, or the text of a shipped module POD).',
+      'A file the packaging tool writes: PKG-INFO, *.egg-info/ (the files setuptools writes, as text; entry points a tracked build file declares), the [egg_info] section of setup.cfg, *.dist-info/, .cargo_vcs_info.json, Cargo.toml.orig, the normalised Cargo.toml (declaring nothing Cargo.toml.orig does not), a Cargo.lock cargo package could have written (crates.io sources with checksums); the MANIFEST of a CPAN distribution (listing exactly the shipped files), META.json/META.yml (every configure/build/test/runtime prerequisite declared by the tracked tree) README (the Dist::Zilla [Readme] template, or the text of a shipped module POD) and Test::ReportPrereqs\' t/00-report-prereqs.dd (Data::Dumper\'s rendering of META.json\'s prereqs, byte for byte).',
     docs: anchor('PACKAGE_METADATA'),
     message: (e) => `${e.kind} written by the ${e.ecosystem} packaging tool${e.source ? ` from ${e.source}` : ''}`,
   },

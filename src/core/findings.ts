@@ -333,7 +333,8 @@ export type PackageMetadataKind =
   | 'cpan-meta'
   | 'cpan-readme'
   | 'cpan-readme-pod'
-  | 'cpan-license';
+  | 'cpan-license'
+  | 'cpan-prereqs-dump';
 
 /** How Dist::Zilla's plugins change a tracked Perl file (src/profiles/cpan.ts `perlMunging`). */
 export type CpanMungeKind = 'pod-comment' | 'pod-woven' | 'generated-banner' | 'git-description' | 'copyright-comment' | 'version-line';

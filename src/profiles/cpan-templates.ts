@@ -102,7 +102,7 @@ export function inertSlot(c: string, prev: string, next: string, constants: read
   if (/^ ?v?\d+(?:\.\d+)*(?:_\d+)?$/.test(c)) return true;
   if (/^#[^\n]*$/.test(c)) return true;
   if (((prev.endsWith("'") && next.startsWith("'")) || (prev.endsWith('"') && next.startsWith('"'))) && NAME.test(c)) return true;
-  if (/qw\(\s*$/.test(prev) && /^\s*\)/.test(next) && /^[^()\s\\]+(?: [^()\s\\]+)*$/.test(c)) return true; // words of a qw( ): strings
+  if (/qw\(\s*$/.test(prev) && /^\s*\)/.test(next) && /^\s*[^()\s\\]+(?:\s+[^()\s\\]+)*\s*$/.test(c)) return true; // words of a qw( ): strings
   if (QUOTED_LIST.test(c)) {
     const names = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
     if (names.every((p) => shipped(p) || shipped(`lib/${p}`))) return true;

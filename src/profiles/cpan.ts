@@ -445,6 +445,41 @@ export function perlMunging(path: string, gitText: string, tarText: string, vers
   return [...kinds].sort();
 }
 
+/**
+ * Test::ReportPrereqs' t/00-report-prereqs.dd as its plugin writes it from the prerequisites (`"do { my " .
+ * Data::Dumper->new([$prereqs], ['x'])->Purity(1)->Sortkeys(1)->Terse(0)->Dump . '  $x;' . "\n }"`), rendered here
+ * from META.json's `prereqs` (the same CPAN::Meta prerequisites Dist::Zilla writes there): phase → relationship →
+ * module → version string, Data::Dumper's default Indent(2) layout (each level aligned after its key), every key and
+ * value single-quoted. undefined unless every leaf is a string: the file is Perl `do` runs, so only this exact
+ * data rendering is explained.
+ */
+export function reportPrereqsDump(metaJson: string): string | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(metaJson);
+  } catch {
+    return undefined;
+  }
+  const prereqs = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).prereqs : undefined;
+  const q = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  const render = (x: unknown, col: number, depth: number): string | undefined => {
+    if (typeof x === 'string') return depth === 3 ? q(x) : undefined;
+    if (!x || typeof x !== 'object' || Array.isArray(x) || depth >= 3) return undefined;
+    const keys = Object.keys(x).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (!keys.length) return '{}';
+    const lines: string[] = [];
+    for (const k of keys) {
+      const head = `${q(k)} => `;
+      const body = render((x as Record<string, unknown>)[k], col + 2 + head.length, depth + 1);
+      if (body === undefined) return undefined;
+      lines.push(`${' '.repeat(col + 2)}${head}${body}`);
+    }
+    return `{\n${lines.join(',\n')}\n${' '.repeat(col)}}`;
+  };
+  const body = render(prereqs, '$x = '.length, 0);
+  return body === undefined ? undefined : `do { my $x = ${body};\n  $x;\n }`;
+}
+
 const META_FILE = /^META\.(?:json|yml)$/;
 
 async function readMeta(ctx: ClassifyContext, path: string): Promise<CpanMeta | undefined> {
@@ -496,6 +531,13 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
     const t = buf && buf.length <= 262144 ? dzilTemplate(buf, (p) => (p.endsWith('/') ? [...ctx.tarballPaths].some((x) => x.startsWith(p)) : ctx.tarballPaths.has(p)), diff.path) : undefined;
     return t ? makeFinding('UPSTREAM_COPY', diff.path, { match: 'exact', ...t }) : undefined;
   }
+  if (onlyTar && diff.path === 't/00-report-prereqs.dd') {
+    const buf = ctx.content.tarball(diff.path);
+    const meta = ctx.tarballPaths.has('META.json') ? ctx.content.tarball('META.json') : undefined;
+    if (!buf || !meta || buf.length > 1 << 20) return undefined;
+    const want = reportPrereqsDump(meta.toString('utf8'));
+    return want !== undefined && buf.equals(Buffer.from(want, 'utf8')) ? makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: 'cpan-prereqs-dump', source: 'META.json' }) : undefined;
+  }
   if (onlyTar && diff.path === 'LICENSE') {
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.includes(0) || buf.length > 262144) return undefined;
@@ -519,7 +561,7 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
   return undefined;
 }
 
-const CANDIDATE = /^(?:MANIFEST|META\.(?:json|yml)|README|LICENSE)$|\.(?:pm|pl|t|PL)$/;
+const CANDIDATE = /^(?:MANIFEST|META\.(?:json|yml)|README|LICENSE|t\/00-report-prereqs\.dd)$|\.(?:pm|pl|t|PL)$/;
 
 export function cpanClassifiers(info: ProfileInfo): Classifier[] {
   return [{ id: 'cpan', candidate: (d) => CANDIDATE.test(d.path) && d.status !== 'git-only', classify: (d, ctx) => cpanFinding(d, ctx, info) }];
