@@ -31,7 +31,9 @@
 //   node scripts/derive-xorg-macros.mjs /work/.mirror/freedesktop+xorg-macros/repo/.git \
 //     --tracked xtrans=/work/.mirror/freedesktop+xorg-libxtrans/repo:xtrans.m4 \
 //     --tracked libassuan=/work/.mirror/gpg+libassuan/repo:src/libassuan.m4 \
-//     --deb 'bookworm=xutils-dev_1%3a7.7+6_amd64.deb' --date 2026-11-30
+//     --deb 'bookworm=xutils-dev_1%3a7.7+6_amd64.deb' --deb 'trixie=xutils-dev_1%3a7.7+7_amd64.deb' --date 2026-11-30
+// (the .debs: `apt-get download xutils-dev/bookworm` and `xutils-dev/trixie`, trixie through an apt configuration with
+// trixie's deb lines; trixie's 1:7.7+7 is util-macros 1.20.0)
 // (xtrans: GitHub mirror freedesktop/xorg-libxtrans; libassuan: gpg/libassuan.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
