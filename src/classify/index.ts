@@ -52,6 +52,7 @@ import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docbookRenderedClassifier } from './docbook-rendered.js';
 import { latex2manClassifier } from './latex2man.js';
+import { stdintHeaderClassifier } from './stdint-header.js';
 import { markdownHtmlClassifier } from './markdown-html.js';
 import { docFormatsClassifier } from './doc-formats.js';
 import { testIndexClassifier } from './test-index.js';
@@ -164,6 +165,7 @@ export const CLASSIFIERS: Classifier[] = [
   htmlRenderedClassifier,
   docbookRenderedClassifier,
   latex2manClassifier,
+  stdintHeaderClassifier,
   markdownHtmlClassifier,
   docFormatsClassifier,
   testIndexClassifier,
