@@ -48,7 +48,7 @@ function tarballs(root: string) {
   };
 }
 
-describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
+describe('gnulib-tool outputs, proved by the pinned gnulib-tool', { timeout: 300_000 }, () => {
   expect(existsSync(join(GNULIB, 'gnulib-tool')), `${GNULIB}/gnulib-tool is missing: run scripts/install-system-deps.sh (Debian package gnulib)`).toBe(true);
   const root = tempDir();
 
@@ -151,7 +151,7 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', () => {
   });
 });
 
-describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): bases may leave the dir, not the project', () => {
+describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): bases may leave the dir, not the project', { timeout: 300_000 }, () => {
   const root = tempDir();
   // The pinned gnulib: Debian's gnulib tree committed as it is (fixed dates).
   const { repo: g, commit: pinned } = repoOfTree(join(root, 'gnulib'), GNULIB);
