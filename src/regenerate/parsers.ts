@@ -551,23 +551,23 @@ async function gnulibModuleRule(sub: NonNullable<ClassifyContext['submodules']>[
   return undefined;
 }
 
-/** One run of bison as the gnulib module's rule runs it in the grammar's directory, its outputs edited by the rule's seds. */
-async function runGnulibRule(bwrap: string, grammarPath: string, grammar: Buffer, rule: GnulibGrammarRule, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+/**
+ * One sandboxed run of `argv` in `cwd` over a scratch tree holding only the grammar; each output is what
+ * `made(scratch, output)` reads from it, compared byte for byte with the shipped file (no normalisation).
+ */
+async function runInScratch(bwrap: string, grammarPath: string, grammar: Buffer, argv: string[], cwd: string, outputs: Output[], ctx: ClassifyContext, made: (scratch: string, o: Output) => Buffer | undefined): Promise<RunResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
-  const cwd = dirOf(grammarPath);
   const result: RunResult = { argv, cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
   try {
     const gFull = join(scratch, grammarPath);
     mkdirSync(join(gFull, '..'), { recursive: true });
     writeFileSync(gFull, grammar);
+    mkdirSync(join(scratch, cwd), { recursive: true });
     const r = await runSandboxed(bwrap, { scratch, argv, ...(cwd ? { cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
     if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
     for (const o of outputs) {
       const shipped = ctx.content.tarball(o.path);
-      const made = dirOf(o.path) === cwd ? rule.outputs.get(baseOf(o.path)) : undefined;
-      const raw = made ? readRegular(join(scratch, cwd, made.from)) : undefined;
-      const edits = (made?.scripts ?? []).map((x) => sedLineEdit(x)!);
-      const got = raw ? Buffer.from(raw.toString('latin1').split('\n').map((l) => edits.reduce((t, e) => e(t), l)).join('\n'), 'latin1') : undefined;
+      const got = made(scratch, o);
       result.produced.set(o.path, got);
       result.equal.set(o.path, !!got && !!shipped && got.equals(shipped));
       if (got && shipped && got.equals(shipped)) result.normalisations.set(o.path, []);
@@ -578,31 +578,25 @@ async function runGnulibRule(bwrap: string, grammarPath: string, grammar: Buffer
   return result;
 }
 
-/** One run through ylwrap: the program in the call's directory, its default outputs read and renamed as ylwrap does. */
-async function runYlwrap(bwrap: string, grammarPath: string, grammar: Buffer, call: YlwrapCall, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
-  const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
-  const result: RunResult = { argv, cwd: call.cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
-  try {
-    const gFull = join(scratch, grammarPath);
-    mkdirSync(join(gFull, '..'), { recursive: true });
-    writeFileSync(gFull, grammar);
-    mkdirSync(join(scratch, call.cwd), { recursive: true });
-    const r = await runSandboxed(bwrap, { scratch, argv, ...(call.cwd ? { cwd: call.cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
-    if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
-    for (const o of outputs) {
-      const shipped = ctx.content.tarball(o.path);
-      const pair = call.renames.find(([, to]) => joinPath(call.cwd, to) === o.path);
-      const raw = pair ? readRegular(join(scratch, call.cwd, pair[0])) : undefined;
-      const got = raw ? Buffer.from(ylwrapEdit(raw.toString('latin1'), call.renames), 'latin1') : undefined;
-      result.produced.set(o.path, got);
-      // byte for byte: ylwrap's rename is the rule's own, no #line normalisation on top of it
-      result.equal.set(o.path, !!got && !!shipped && got.equals(shipped));
-      if (got && shipped && got.equals(shipped)) result.normalisations.set(o.path, []);
-    }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return result;
+/** One run of bison as the gnulib module's rule runs it in the grammar's directory, its outputs edited by the rule's seds. */
+function runGnulibRule(bwrap: string, grammarPath: string, grammar: Buffer, rule: GnulibGrammarRule, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+  const cwd = dirOf(grammarPath);
+  return runInScratch(bwrap, grammarPath, grammar, argv, cwd, outputs, ctx, (scratch, o) => {
+    const made = dirOf(o.path) === cwd ? rule.outputs.get(baseOf(o.path)) : undefined;
+    const raw = made ? readRegular(join(scratch, cwd, made.from)) : undefined;
+    const edits = (made?.scripts ?? []).map((x) => sedLineEdit(x)!);
+    return raw ? Buffer.from(raw.toString('latin1').split('\n').map((l) => edits.reduce((t, e) => e(t), l)).join('\n'), 'latin1') : undefined;
+  });
+}
+
+/** One run through ylwrap: the program in the call's directory, its default outputs read and renamed as ylwrap does
+ *  (byte for byte: ylwrap's rename is the rule's own, no #line normalisation on top of it). */
+function runYlwrap(bwrap: string, grammarPath: string, grammar: Buffer, call: YlwrapCall, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+  return runInScratch(bwrap, grammarPath, grammar, argv, call.cwd, outputs, ctx, (scratch, o) => {
+    const pair = call.renames.find(([, to]) => joinPath(call.cwd, to) === o.path);
+    const raw = pair ? readRegular(join(scratch, call.cwd, pair[0])) : undefined;
+    return raw ? Buffer.from(ylwrapEdit(raw.toString('latin1'), call.renames), 'latin1') : undefined;
+  });
 }
 
 async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext, edits: readonly ToolPostEdit[]): Promise<RunResult> {
