@@ -16,7 +16,7 @@ PAIRS=(
   autopoint:autopoint msgfmt:gettext xgettext:gettext m4:m4 perl:perl
   slurmctld:slurmctld slurmd:slurmd sbatch:slurm-client munged:munge               # the batch tests' real cluster
   chromium:chromium                                                                # the HTML report's browser tests
-  grohtml:groff gropdf:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, -Tpdf, nroff | col -b)
+  post-grohtml:groff gropdf:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, -Tpdf, nroff | col -b)
   byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
   asn1Parser:libtasn1-bin gengetopt:gengetopt gperf:gperf  # generator tools run in the sandbox: test/regenerate/generators.test.ts, gperf.test.ts
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
