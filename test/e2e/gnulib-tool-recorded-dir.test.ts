@@ -11,12 +11,11 @@
  * recorded → refused (UNPROVED_BUILD_OUTPUTS, high); a line added to gl_INIT → REGENERATION_MISMATCH (high).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo, writeFiles, type FileSpec } from '../helpers/git.js';
+import { type FileSpec } from '../helpers/git.js';
+import { ARGS, at, failing, importedTree, OUTPUTS, pinnedProject, runCli, tarballs } from '../helpers/gnulib-tool.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const GNULIB_REPO = process.env.DISTDIFF_TEST_GNULIB_REPO ?? '/work/.mirror/coreutils+gnulib/repo';
@@ -26,48 +25,22 @@ if (!HAVE) {
   process.stderr.write(`\n*** SKIPPED (loudly): test/e2e/gnulib-tool-recorded-dir.test.ts needs a clone of gnulib holding ${OLD}\n*** at ${GNULIB_REPO} (or DISTDIFF_TEST_GNULIB_REPO; fetch github:coreutils/gnulib, as scripts/evaluate-releases.tsv does);\n*** without it the recorded --dir=. of gnulib-tool before 2015-11 is not exercised in this run.\n\n`);
 }
 
-const cli = resolve(__dirname, '../../dist/cli.js');
-function runCli(args: string[]) {
-  expect(existsSync(cli), 'dist/cli.js is missing: run `npm run build` (npm test does)').toBe(true);
-  const p = spawnSync(process.execPath, [cli, ...args, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
-  return { code: p.status, stderr: p.stderr, findings: (p.stdout ? JSON.parse(p.stdout).findings : []) as Finding[] };
-}
-
-const CONFIGURE_AC = 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\nAC_CONFIG_MACRO_DIR([m4])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\ngl_EARLY\ngl_INIT\nAC_CONFIG_FILES([Makefile lib/Makefile])\nAC_OUTPUT\n';
-const MAKEFILE_AM = 'SUBDIRS = lib\nACLOCAL_AMFLAGS = -I m4\n';
-const ARGS = ['--lib=libgnu', '--source-base=lib', '--m4-base=m4', '--doc-base=doc', '--tests-base=tests', '--aux-dir=build-aux', '--no-conditional-dependencies', '--no-libtool', '--macro-prefix=gl', 'c-ctype'];
-const OUTPUTS = ['lib/Makefile.am', 'm4/gnulib-cache.m4', 'm4/gnulib-comp.m4'];
-
-describe.skipIf(!HAVE)('a gnulib-tool invocation recorded with --dir=. (gnulib before 2015-11): accepted only as the outputs\' own directory', () => {
+describe.skipIf(!HAVE)('a gnulib-tool invocation recorded with --dir=. (gnulib before 2015-11): accepted only as the outputs\' own directory', { timeout: 300_000 }, () => {
   const root = tempDir();
 
   // The project: configure.ac and Makefile.am tracked, gnulib pinned at the 2014 commit (unreachable .gitmodules URL).
-  const p = makeRepo(join(root, 'proj'));
-  p.commit({ '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n', 'configure.ac': CONFIGURE_AC, 'Makefile.am': MAKEFILE_AM });
-  p.git(['update-index', '--add', '--cacheinfo', `160000,${OLD},gnulib`]);
-  p.git(['commit', '-q', '-m', 'pin gnulib']);
-  p.tag('v1.0', { message: 'release 1.0' });
+  const p = pinnedProject(join(root, 'proj'), OLD);
 
   // The release tree as that gnulib-tool left it: the pinned commit's gnulib-tool, exported and run for real.
   const old = join(root, 'gnulib-old');
   mkdirSync(old, { recursive: true });
   execFileSync('sh', ['-c', `git --git-dir="${GNULIB_REPO}" archive ${OLD} | tar -x -C "${old}"`]);
   const made = join(root, 'made', 'proj-1.0');
-  mkdirSync(made, { recursive: true });
-  writeFiles(made, { 'configure.ac': CONFIGURE_AC, 'Makefile.am': MAKEFILE_AM });
-  execFileSync(join(old, 'gnulib-tool'), ['--import', '--no-changelog', ...ARGS], { cwd: made, stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
-  const shipped = Object.fromEntries(OUTPUTS.map((o) => [o, readFileSync(join(made, o), 'utf8')]));
+  const shipped = importedTree(made, join(old, 'gnulib-tool'));
 
-  let n = 0;
-  const tarball = (change: Record<string, FileSpec> = {}) => {
-    const dir = join(root, `t${++n}`, 'proj-1.0');
-    cpSync(made, dir, { recursive: true });
-    writeFiles(dir, change);
-    return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
-  };
-  const verify = (t: string) => runCli([t, '--repo', p.dir, '--cache-dir', join(root, `c${n}`), '--submodule', `gnulib=${GNULIB_REPO}`]);
-  const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
-  const failing = (fs: Finding[]) => fs.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code, f.severity]);
+  const tars = tarballs(root);
+  const tarball = (change: Record<string, FileSpec> = {}) => tars.from(made, change);
+  const verify = (t: string) => runCli([t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), '--submodule', `gnulib=${GNULIB_REPO}`]);
 
   it('the fixture records --dir=. (what gnulib-tool of 2014 writes)', () => {
     expect(shipped['m4/gnulib-cache.m4']).toContain('#   gnulib-tool --import --dir=. --lib=libgnu --source-base=lib');

@@ -13,40 +13,15 @@
  * no pinned gnulib to run → UNPROVED_BUILD_OUTPUTS whose remedy is --submodule gnulib=REPO, exit 1.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/findings.js';
-import { makeTar } from '../helpers/archives.js';
 import { makeRepo, repoOfTree, writeFiles, type FileSpec } from '../helpers/git.js';
+import { ARGS, at, CONFIGURE_AC, failing, importedTree, OUTPUTS, pinnedProject, runCli, tarballs } from '../helpers/gnulib-tool.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const GNULIB = '/usr/share/gnulib';
 const cli = resolve(__dirname, '../../dist/cli.js');
-
-function runCli(args: string[]) {
-  expect(existsSync(cli), 'dist/cli.js is missing: run `npm run build` (npm test does)').toBe(true);
-  const p = spawnSync(process.execPath, [cli, ...args, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 300_000 });
-  return { code: p.status, stderr: p.stderr, findings: (p.stdout ? JSON.parse(p.stdout).findings : []) as Finding[] };
-}
-
-const CONFIGURE_AC = 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\nAC_CONFIG_MACRO_DIR([m4])\nAM_INIT_AUTOMAKE([foreign])\nAC_PROG_CC\ngl_EARLY\ngl_INIT\nAC_CONFIG_FILES([Makefile lib/Makefile])\nAC_OUTPUT\n';
-const ARGS = ['--lib=libgnu', '--source-base=lib', '--m4-base=m4', '--doc-base=doc', '--tests-base=tests', '--aux-dir=build-aux', '--no-conditional-dependencies', '--no-libtool', '--macro-prefix=gl', 'c-ctype'];
-const OUTPUTS = ['lib/Makefile.am', 'm4/gnulib-cache.m4', 'm4/gnulib-comp.m4'];
-
-/** Release tarballs of a made project tree with changes, each in its own directory t<N> of root; cacheDir() is the newest one's distdiff cache. */
-function tarballs(root: string) {
-  let n = 0;
-  return {
-    from(made: string, change: Record<string, FileSpec> = {}) {
-      const dir = join(root, `t${++n}`, 'proj-1.0');
-      cpSync(made, dir, { recursive: true });
-      writeFiles(dir, change);
-      return makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') });
-    },
-    cacheDir: () => join(root, `c${n}`),
-  };
-}
 
 describe('gnulib-tool outputs, proved by the pinned gnulib-tool', { timeout: 300_000 }, () => {
   expect(existsSync(join(GNULIB, 'gnulib-tool')), `${GNULIB}/gnulib-tool is missing: run scripts/install-system-deps.sh (Debian package gnulib)`).toBe(true);
@@ -56,24 +31,15 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', { timeout: 300
   const { repo: g, commit: pinned } = repoOfTree(join(root, 'gnulib'), GNULIB);
 
   // The project: configure.ac and Makefile.am tracked, gnulib pinned as a submodule whose .gitmodules URL is not reachable.
-  const p = makeRepo(join(root, 'proj'));
-  p.commit({ '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n', 'configure.ac': CONFIGURE_AC, 'Makefile.am': 'SUBDIRS = lib\nACLOCAL_AMFLAGS = -I m4\n' });
-  p.git(['update-index', '--add', '--cacheinfo', `160000,${pinned},gnulib`]);
-  p.git(['commit', '-q', '-m', 'pin gnulib']);
-  p.tag('v1.0', { message: 'release 1.0' });
+  const p = pinnedProject(join(root, 'proj'), pinned);
 
   // The release tree as bootstrap leaves it: the tag's files plus what gnulib-tool --import wrote (copies and outputs).
   const made = join(root, 'made', 'proj-1.0');
-  mkdirSync(made, { recursive: true });
-  writeFiles(made, { 'configure.ac': CONFIGURE_AC, 'Makefile.am': 'SUBDIRS = lib\nACLOCAL_AMFLAGS = -I m4\n' });
-  execFileSync(join(GNULIB, 'gnulib-tool'), ['--import', '--no-changelog', ...ARGS], { cwd: made, stdio: 'ignore', env: { ...process.env, LC_ALL: 'C' } });
-  const shipped = Object.fromEntries(OUTPUTS.map((o) => [o, readFileSync(join(made, o), 'utf8')]));
+  const shipped = importedTree(made, join(GNULIB, 'gnulib-tool'));
 
   const tars = tarballs(root);
   const tarball = (change: Record<string, FileSpec> = {}) => tars.from(made, change);
   const verify = (t: string, extra: string[] = ['--submodule', `gnulib=${g.dir}`]) => runCli([t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), ...extra]);
-  const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
-  const failing = (fs: Finding[]) => fs.filter((f) => f.severity === 'high' || f.severity === 'critical').map((f) => [f.path, f.code, f.severity]);
 
   it('the release records its invocation (the fixture is what gnulib-tool wrote)', () => {
     expect(shipped['m4/gnulib-cache.m4']).toContain('# gnulib-tool --import \\\n#  --lib=libgnu \\\n');
@@ -175,7 +141,6 @@ describe('gnulib-tool run from the top with --dir (gettext autogen.sh shape): ba
   const tars = tarballs(root);
   const tarball = (change: Record<string, FileSpec> = {}) => tars.from(made, change);
   const verify = (t: string) => runCli([t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), '--submodule', `gnulib=${g.dir}`]);
-  const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path);
 
   it('the fixture records the aux dir above the dir, the local dir, and gl_LOCAL_DIR from the dir', () => {
     expect(cache).toContain('#  --aux-dir=../build-aux \\\n');
