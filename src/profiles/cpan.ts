@@ -79,16 +79,20 @@ export interface CpanMeta {
 const PHASES = new Set(['configure', 'build', 'test', 'runtime']);
 const RELATIONS = new Set(['requires', 'recommends', 'suggests']);
 
-/** META.json (CPAN::Meta spec 2); undefined when it is not a JSON object. */
-export function parseMetaJson(text: string): CpanMeta | undefined {
-  let v: unknown;
+/** The JSON text's top-level object; undefined when it is not JSON or not an object (META.json, read three ways below). */
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    v = JSON.parse(text);
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
+}
+
+/** META.json (CPAN::Meta spec 2); undefined when it is not a JSON object. */
+export function parseMetaJson(text: string): CpanMeta | undefined {
+  const o = jsonObject(text);
+  if (!o) return undefined;
   const s = (x: unknown) => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : undefined);
   const prereqs: string[] = [];
   const optional: string[] = [];
@@ -454,13 +458,7 @@ export function perlMunging(path: string, gitText: string, tarText: string, vers
  * data rendering is explained.
  */
 export function reportPrereqsDump(metaJson: string): string | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(metaJson);
-  } catch {
-    return undefined;
-  }
-  const prereqs = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).prereqs : undefined;
+  const prereqs = jsonObject(metaJson)?.prereqs;
   const q = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
   const render = (x: unknown, col: number, depth: number): string | undefined => {
     if (typeof x === 'string') return depth === 3 ? q(x) : undefined;
@@ -490,14 +488,8 @@ export function reportPrereqsDump(metaJson: string): string | undefined {
  * cpanm evaluates). undefined when META.json cannot give one.
  */
 export function dzilCpanfile(metaJson: string): string | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(metaJson);
-  } catch {
-    return undefined;
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const o = v as Record<string, unknown>;
+  const o = jsonObject(metaJson);
+  if (!o) return undefined;
   const gen = typeof o.generated_by === 'string' ? /^Dist::Zilla version (\d+\.\d+)\b/.exec(o.generated_by) : null;
   const prereqs = o.prereqs;
   if (!gen || !prereqs || typeof prereqs !== 'object' || Array.isArray(prereqs)) return undefined;
