@@ -514,6 +514,12 @@ export function dzilCpanfile(metaJson: string): string | undefined {
 
 const META_FILE = /^META\.(?:json|yml)$/;
 
+
+/** Tarball-only files a release tool renders from the shipped META.json alone: explained when byte-equal to the rendering. */
+const RENDERED_FROM_META = new Map<string, { render: (metaJson: string) => string | undefined; kind: 'cpan-cpanfile' | 'cpan-prereqs-dump' }>([
+  ['cpanfile', { render: dzilCpanfile, kind: 'cpan-cpanfile' }],
+  ['t/00-report-prereqs.dd', { render: reportPrereqsDump, kind: 'cpan-prereqs-dump' }],
+]);
 async function readMeta(ctx: ClassifyContext, path: string): Promise<CpanMeta | undefined> {
   const buf = ctx.content.tarball(path);
   if (!buf || buf.includes(0)) return undefined;
@@ -563,19 +569,13 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
     const t = buf && buf.length <= 262144 ? dzilTemplate(buf, (p) => (p.endsWith('/') ? [...ctx.tarballPaths].some((x) => x.startsWith(p)) : ctx.tarballPaths.has(p)), diff.path) : undefined;
     return t ? makeFinding('UPSTREAM_COPY', diff.path, { match: 'exact', ...t }) : undefined;
   }
-  if (onlyTar && diff.path === 'cpanfile') {
+  const fromMeta = onlyTar ? RENDERED_FROM_META.get(diff.path) : undefined;
+  if (fromMeta) {
     const buf = ctx.content.tarball(diff.path);
     const meta = ctx.tarballPaths.has('META.json') ? ctx.content.tarball('META.json') : undefined;
     if (!buf || !meta || buf.length > 1 << 20) return undefined;
-    const want = dzilCpanfile(meta.toString('utf8'));
-    return want !== undefined && buf.equals(Buffer.from(want, 'utf8')) ? makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: 'cpan-cpanfile', source: 'META.json' }) : undefined;
-  }
-  if (onlyTar && diff.path === 't/00-report-prereqs.dd') {
-    const buf = ctx.content.tarball(diff.path);
-    const meta = ctx.tarballPaths.has('META.json') ? ctx.content.tarball('META.json') : undefined;
-    if (!buf || !meta || buf.length > 1 << 20) return undefined;
-    const want = reportPrereqsDump(meta.toString('utf8'));
-    return want !== undefined && buf.equals(Buffer.from(want, 'utf8')) ? makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: 'cpan-prereqs-dump', source: 'META.json' }) : undefined;
+    const want = fromMeta.render(meta.toString('utf8'));
+    return want !== undefined && buf.equals(Buffer.from(want, 'utf8')) ? makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: fromMeta.kind, source: 'META.json' }) : undefined;
   }
   if (onlyTar && diff.path === 'LICENSE') {
     const buf = ctx.content.tarball(diff.path);
