@@ -18,6 +18,16 @@ import { tempDir } from '../helpers/tmp.js';
 const root = tempDir('distdiff-cpan-templates-');
 const cacheDir = join(root, 'cache');
 const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PERL_MM_USE_DEFAULT: '1' } });
+/** A copy of the repository's work tree (root/name) after a real `perl Makefile.PL && make manifest && make distdir`. */
+function makeDistdir(repoDir: string, name: string): string {
+  const work = join(root, name);
+  rmSync(work, { recursive: true, force: true });
+  cpSync(repoDir, work, { recursive: true, filter: (src) => !src.includes('/.git') });
+  run('perl', ['Makefile.PL'], work);
+  run('make', ['manifest'], work);
+  run('make', ['distdir'], work);
+  return work;
+}
 
 const MAKEFILE_PL = `use strict;
 use warnings;
@@ -221,12 +231,7 @@ describe('Test::ReportPrereqs data file', () => {
   const DUMP = `use JSON::PP; use Data::Dumper; local $/; my $m = decode_json(<STDIN>);
 print "do { my " . Data::Dumper->new([$m->{prereqs}], ['x'])->Purity(1)->Sortkeys(1)->Terse(0)->Dump() . '  $x;' . "\\n }";`;
   function distWithDump(name: string, edit: (dd: string) => string): string {
-    const work = join(root, name);
-    rmSync(work, { recursive: true, force: true });
-    cpSync(repo.dir, work, { recursive: true, filter: (src) => !src.includes('/.git') });
-    run('perl', ['Makefile.PL'], work);
-    run('make', ['manifest'], work);
-    run('make', ['distdir'], work);
+    const work = makeDistdir(repo.dir, name);
     const dist = join(work, 'Foo-Bar-0.01');
     const dd = execFileSync('perl', ['-e', DUMP], { input: readFileSync(join(dist, 'META.json')) }).toString('utf8');
     expect(dd).toContain("'Carp' => '0'");
@@ -272,12 +277,7 @@ describe('Dist::Zilla cpanfile', () => {
     repo.commit({ 'Makefile.PL': MAKEFILE_PL, 'lib/Foo/Bar.pm': MODULE, '.gitignore': '/Makefile\n' });
     repo.tag('v0.01');
     const pack = (name: string, cpanfile: string) => {
-      const work = join(root, name);
-      rmSync(work, { recursive: true, force: true });
-      cpSync(repo.dir, work, { recursive: true, filter: (src) => !src.includes('/.git') });
-      run('perl', ['Makefile.PL'], work);
-      run('make', ['manifest'], work);
-      run('make', ['distdir'], work);
+      const work = makeDistdir(repo.dir, name);
       writeFileSync(join(work, 'Foo-Bar-0.01/META.json'), PT_META);
       writeFileSync(join(work, 'Foo-Bar-0.01/cpanfile'), cpanfile);
       run('tar', ['czf', 'Foo-Bar-0.01.tar.gz', 'Foo-Bar-0.01'], work);
