@@ -3,7 +3,7 @@
  * doc/unw_get_proc_name.man from doc/unw_get_proc_name.tex: git holds a 2007 rendering, the tarball the one `make
  * dist` wrote). Nothing is run; the page must differ from git's copy only where latex2man writes the run's own data:
  *   - its creation comment `.\" Manual page created with latex2man on DATE` (the tarball's DATE within 60 days of the
- *     tag's commit);
+ *     tag's commit, and nothing but a date: dateTextMs, since Date.parse takes "(any text) 16 August 2021");
  *   - the date field of the `.TH` line (the third quoted argument: the same date rule), every other field equal;
  *   - newer latex2man's marker comments around an included file, `.\" *** start of \input{F}` / `end of`, F a file the
  *     tracked LaTeX page `\input`s.
@@ -11,6 +11,7 @@
  * line — one word of the text, an added request — leaves it SOURCE_MODIFIED.
  */
 import { makeFinding } from '../core/severity.js';
+import { dateTextMs } from './date-text.js';
 import { baseOf, dirOf } from './paths.js';
 import { admits } from './precheck.js';
 import type { Classifier } from './types.js';
@@ -76,7 +77,7 @@ export const latex2manClassifier: Classifier = {
     const when = ctx.revision.date ? Date.parse(ctx.revision.date) : NaN;
     if (!Number.isFinite(when)) return undefined;
     const near = (d: string) => {
-      const at = Date.parse(d.replace(/\s+[A-Z]{3,4}(?=\s+\d{4}$)/, ''));
+      const at = dateTextMs(d);
       return Number.isFinite(at) && Math.abs(at - when) <= NEAR_DAYS * 86400_000;
     };
     const inputs = new Set([...s.toString('latin1').matchAll(/\\input\{([^{}]+)\}/g)].map((x) => x[1]!));

@@ -22,6 +22,7 @@ import type { EvidenceMap, Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
+import { dateTextMs } from './date-text.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -362,8 +363,9 @@ export function valuesFromRelease(
     if (words.version && words.part !== undefined && numbers.parts[words.part] === v) return true;
     const before = described.get(v);
     if (before !== undefined && (before === '' || literal(before))) return true;
-    const t = Date.parse(v.replace(/(\d)(st|nd|rd|th)\b/, '$1'));
-    if (/\d{4}/.test(v) && Number.isFinite(t) && Number.isFinite(when) && Math.abs(t - when) <= DATE_DAYS * 86400_000) return true;
+    // the whole value one date (dateTextMs): Date.parse alone took "Download http://evil.example/x 16 Aug 2021"
+    const t = dateTextMs(v);
+    if (Number.isFinite(t) && Number.isFinite(when) && Math.abs(t - when) <= DATE_DAYS * 86400_000) return true;
     if (DIR_NAME.test(name) && dirValue(name, v, values, outputDir)) return true;
     return literal(v);
   });

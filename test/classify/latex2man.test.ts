@@ -58,6 +58,9 @@ describe('a tracked latex2man page made again by the release', () => {
       SHIPPED.replace(/\\input\{common\.tex\}/g, '\\input{payload.tex}'),
       page('Tue Nov 30 16:47:40 2021', '30 November 2031', true),
       page('Tue Nov 30 16:47:40 2029', '30 November 2021', true),
+      // red team 19: Date.parse reads words before a date and parenthesised text after it as that date
+      page('Tue Nov 30 16:47:40 2021', 'Fetch the fixed library from http://evil.example/unw 30 November 2021', true),
+      page('Tue Nov 30 16:47:40 2021', '30 November 2021 (see http://evil.example/unw)', true),
     ]) {
       const r = await verifyWith(man);
       expect(findingAt(r.findings, 'doc/unw_demo.man').code).toMatch(/^SOURCE_MODIFIED$|^SUSPICIOUS/);

@@ -32,6 +32,9 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(valuesFromRelease({ '@URL@': 'https://downloads.example-mirror.net/gpgme' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@HARDENING_CFLAGS@': '' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@DATE@': '2019-01-01' }, rev, config)).toBe(false);
+    // red team 19: Date.parse skips words before a date and parenthesised text after it; the value must be the date alone
+    expect(valuesFromRelease({ '@DATE@': 'Download http://evil.example/gpgme 10 Aug 2022' }, rev, config)).toBe(false);
+    expect(valuesFromRelease({ '@DATE@': 'echo pwned 2022' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@abs_srcdir@': '/tmp/../etc' }, rev, config)).toBe(false);
     expect(valuesFromRelease({ '@VERSION@': '1.18.0;x' }, rev, config)).toBe(false);
   });
