@@ -5,7 +5,7 @@
  * lock); different repositories run in parallel.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,10 @@ import { buildDatabase, type DbOutcome } from './db.js';
 import { atomicWrite, prepareOutDir, readRows, removeLeftovers, type OutDirs } from './files.js';
 import { parseManifest, type BadLine, type ManifestRow } from './manifest.js';
 import type { BatchProgress } from './progress.js';
+import { cachedRepoLock } from './repo-lock.js';
 import { currentKey, optionsKey, stillDone, type BatchRow } from './row.js';
 import { shardOf, type Shard } from './shard.js';
-import { cachedRepoLock, type FromWorker, type ToWorker, type WorkerOptions } from './worker.js';
+import type { FromWorker, ToWorker, WorkerOptions } from './worker.js';
 
 export interface BatchOptions extends Omit<WorkerOptions, 'optionsKey' | 'version'> {
   manifest: string;
@@ -181,9 +182,23 @@ function runPool(
   const slots: Slot[] = [];
   let remaining = todo.length;
 
+  // A worker that cannot start (its file missing from the installation, a syntax error in it) would exit
+  // before it says it is ready, and the pool would start the next one for ever: refuse before forking, and
+  // stop the pool at the first worker that ends without having been ready.
+  const worker = workerPath();
+  if (!existsSync(worker)) {
+    return Promise.reject(new DistdiffError('internal', worker, 'the batch worker file is missing', 'reinstall distdiff (from a checkout: npm run build)'));
+  }
   return new Promise<void>((resolvePool, rejectPool) => {
+    let failed = false;
+    const fail = (e: DistdiffError) => {
+      if (failed) return;
+      failed = true;
+      for (const s of slots) s.child.kill();
+      rejectPool(e);
+    };
     const spawnSlot = (): Slot => {
-      const child = fork(workerPath(), ['--distdiff-batch-worker'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+      const child = fork(worker, ['--distdiff-batch-worker'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
       const slot: Slot = { child, ready: false, stderr: '' };
       child.stderr?.on('data', (d: Buffer) => {
         slot.stderr = (slot.stderr + d.toString()).slice(-2000);
@@ -198,10 +213,23 @@ function runPool(
         }
         dispatch();
       });
-      child.on('error', (e) => rejectPool(new DistdiffError('internal', 'batch worker', `cannot start a worker process (${e.message})`)));
+      child.on('error', (e) => fail(new DistdiffError('internal', 'batch worker', `cannot start a worker process (${e.message})`)));
       child.on('exit', (code, signal) => {
         const i = slots.indexOf(slot);
         if (i >= 0) slots.splice(i, 1);
+        if (failed) return;
+        if (!slot.ready) {
+          const why = signal ? `signal ${signal}` : `exit code ${code}`;
+          // node's own report of an uncaught error: the `…Error: message` line, not the stack or the version line.
+          const report = () => {
+            const said = slot.stderr.split('\n').map((l) => l.trim()).find((l) => /^[A-Za-z]*Error\b/.test(l));
+            fail(new DistdiffError('internal', worker, `a batch worker ended with ${why} before it was ready${said ? ` (${said})` : ''}`, 'reinstall distdiff (from a checkout: npm run build)'));
+          };
+          // 'exit' can come before the last of its stderr: read that first.
+          if (child.stderr && !child.stderr.closed) child.stderr.once('close', report);
+          else report();
+          return;
+        }
         if (slot.task) {
           // The worker died under a release (out of memory, killed): an error row for it, a fresh worker for the rest.
           const t = slot.task;
@@ -233,6 +261,7 @@ function runPool(
     };
 
     const dispatch = () => {
+      if (failed) return;
       if (remaining === 0) {
         for (const s of slots) if (s.child.connected) s.child.disconnect();
         resolvePool();

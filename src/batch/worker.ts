@@ -7,9 +7,7 @@
  *
  * An entry point like src/cli.ts: it owns its process.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheName } from '../acquire/repo.js';
 import { loadPolicy } from '../classify/policy.js';
 import { DistdiffError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
@@ -18,7 +16,7 @@ import { renderJson } from '../render/json.js';
 import { verify } from '../verify.js';
 import { atomicWrite, withLock } from './files.js';
 import type { ManifestRow } from './manifest.js';
-import { isPathInput } from './manifest.js';
+import { cachedRepoLock } from './repo-lock.js';
 import type { BatchRow, RowKey } from './row.js';
 
 export interface WorkerOptions {
@@ -34,18 +32,6 @@ export interface WorkerOptions {
 
 export type ToWorker = { type: 'run'; row: ManifestRow; resultsDir: string; opts: WorkerOptions };
 export type FromWorker = { type: 'ready' } | { type: 'row'; row: BatchRow };
-
-/** The cache entry a repository input is cloned into, when it is cloned (URLs and bundles); undefined for a local directory. */
-export function cachedRepoLock(row: ManifestRow, cacheDir: string): string | undefined {
-  if (isPathInput(row.repo)) {
-    try {
-      if (statSync(row.resolved.repo).isDirectory()) return undefined;
-    } catch {
-      return undefined; // missing: verify reports it
-    }
-  }
-  return join(cacheDir, 'locks', `${cacheName(row.resolved.repo)}.lock`);
-}
 
 export async function verifyRow(row: ManifestRow, resultsDir: string, o: WorkerOptions): Promise<BatchRow> {
   const start = Date.now();

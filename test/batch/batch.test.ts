@@ -3,14 +3,14 @@
  * release, isolated failures, bad manifest lines, resume (also after SIGKILL), shards and merge.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/batch/manifest.js';
 import { shardOf } from '../../src/batch/shard.js';
 import { tempDir } from '../helpers/tmp.js';
 import { buildBatchFixture, type BatchFixture } from './fixture.js';
-import { cli, comparable, readSummary, runCli } from './helpers.js';
+import { cli, comparable, readSummary, root, runCli } from './helpers.js';
 
 
 describe('distdiff batch', () => {
@@ -131,6 +131,33 @@ describe('distdiff batch', () => {
     });
     expect(l.code).toBe(2);
     expect(l.stderr).toMatch(/^distdiff: Slurm job array: array ids 1…7 with step 1 are not 3 evenly spaced ids .*; submit a range/);
+  });
+
+  it('a missing or broken worker file: exit 2 with one line naming it, no hang, no row (tsc build and bundle)', () => {
+    // An installation without its worker.js: a copy of dist/ beside links to the package's data and modules.
+    const inst = join(tmp, 'install');
+    cpSync(join(root, 'dist'), join(inst, 'dist'), { recursive: true });
+    for (const f of ['data', 'node_modules', 'package.json']) symlinkSync(join(root, f), join(inst, f));
+    for (const dir of ['batch', 'bundle']) {
+      const entry = join(inst, 'dist', dir === 'batch' ? 'cli.js' : 'bundle/cli.js');
+      const worker = join(inst, 'dist', dir, 'worker.js');
+      expect(existsSync(worker)).toBe(true);
+      rmSync(worker);
+      const started = Date.now();
+      const out = join(tmp, `o-noworker-${dir}`);
+      const r = runCli(['batch', fx.manifest, '--out', out, '--jobs', '2', '--cache-dir', cache], { DISTDIFF_CLI: entry });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`distdiff: ${worker}: the batch worker file is missing; reinstall distdiff (from a checkout: npm run build)\n`);
+      expect(existsSync(join(out, 'summary.jsonl'))).toBe(false);
+      // A worker that dies before it is ready (here: it throws as it loads) stops the pool instead of being restarted for ever.
+      writeFileSync(worker, "throw new Error('cannot load the verifier');\n");
+      const bad = join(tmp, `o-badworker-${dir}`);
+      const b = runCli(['batch', fx.manifest, '--out', bad, '--jobs', '2', '--cache-dir', cache], { DISTDIFF_CLI: entry });
+      expect(b.code, b.stderr).toBe(2);
+      expect(b.stderr).toBe(`distdiff: ${worker}: a batch worker ended with exit code 1 before it was ready (Error: cannot load the verifier); reinstall distdiff (from a checkout: npm run build)\n`);
+      expect(existsSync(join(bad, 'summary.jsonl'))).toBe(false);
+      expect(Date.now() - started).toBeLessThan(120_000);
+    }
   });
 
   it('shards from --shard and from a Slurm step array cover every row once; merge equals the single run', () => {
