@@ -16,10 +16,13 @@
  * directories mounted read-only. It is offered only when a configure.ac's esyscmd commands name `git` or run a tracked script
  * that calls `git describe`, `git rev-parse`, `git log` or `git rev-list`; every other release regenerates exactly
  * as before. Nothing is normalised: the output is compared byte for byte, so a configure whose version strings
- * or revision the tag's git does not give still differs.
+ * or revision the tag's git does not give still differs. The view has the index of a clean checkout (the commit's
+ * entries, each skip-worktree): xiph's update_version (opus, opusfile, libopusenc) runs `git describe --tags --match
+ * 'v*' --dirty`, and without an index every tracked file read as deleted, so the regenerated configure said
+ * "0.2.1-dirty" where the maintainer's clean checkout gave "0.2.1" (holdout19: libopusenc 0.2.1).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 
 /** The repository and the revision the scratch tree was written from. */
@@ -88,7 +91,28 @@ export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: 
   writeFileSync(join(viewDir, 'config'), `[core]\n\trepositoryformatversion = ${sha256 ? 1 : 0}\n\tbare = false\n${sha256 ? '[extensions]\n\tobjectformat = sha256\n' : ''}`);
   writeFileSync(join(viewDir, 'objects', 'info', 'alternates'), objects.map((d) => `${d}\n`).join(''));
   writeFileSync(join(viewDir, 'packed-refs'), ['# pack-refs with: peeled fully-peeled sorted ', ...packed].join('\n') + '\n');
+  // The index of a clean checkout: every entry of the commit's tree, each marked skip-worktree, so that git takes
+  // the files as they are in the commit — `git describe --dirty`, `git diff-index HEAD` and `git status` report a
+  // clean checkout, as in the maintainer's (without an index every tracked file reads as deleted: "-dirty"). The
+  // scratch tree holds the tarball's files, which may differ from the commit's: what the maintainer's checkout held
+  // when the generators ran is the commit itself.
+  // (Should git fail here, the view stays without an index, as before.)
+  if (!writeCleanIndex(viewDir, scratch, checkout.commit)) rmSync(join(viewDir, 'index'), { force: true });
   return { mounts: objects, tags: packed.filter((l) => !l.startsWith('^')).length };
+}
+
+/** Writes `viewDir`/index: the commit's tree, every entry skip-worktree (a clean checkout); false when git fails. */
+function writeCleanIndex(viewDir: string, scratch: string, commit: string): boolean {
+  const git = (args: string[], input?: Buffer) =>
+    execFileSync('git', ['--git-dir', viewDir, '--work-tree', scratch, ...args], { maxBuffer: 256 * 1024 * 1024, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'], ...(input === undefined ? {} : { input }) });
+  try {
+    git(['read-tree', commit]);
+    const paths = git(['ls-files', '-z']);
+    if (paths.length) git(['update-index', '-z', '--skip-worktree', '--stdin'], paths);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The read-only mounts for a sandboxed command run in `tree` (the scratch tree or a copy of it) that sees the view. */

@@ -135,3 +135,49 @@ describe('the git checkout is a .git directory, as in a clone', () => {
     expect(r.verdict).toBe('different');
   }, 120_000);
 });
+
+// xiph's update_version idiom (opus, opusfile, libopusenc): configure.ac takes the version from
+// `git describe --tags --match 'v*' --dirty` (holdout19: libopusenc 0.2.1's regenerated configure said
+// "0.2.1-dirty" — the view had no index, so every tracked file read as deleted — where the maintainer's clean
+// checkout gave "0.2.1"). The view is a clean checkout: the commit's index. NOTES is tracked and not shipped, so the
+// sandbox tree lacks a tracked file, as a real release's does.
+const DIRTY_AC = `AC_INIT([demo], m4_esyscmd_s([sh ./mkversion.sh]), [bugs@example.invalid])
+AC_CONFIG_SRCDIR([demo.c])
+AC_OUTPUT
+`;
+const MKVERSION = `#!/bin/sh
+v=$(git describe --tags --match 'v*' --dirty 2>/dev/null) || v=
+[ -n "$v" ] || v=unknown
+printf '%s' "\${v#v}"
+`;
+const dirtyFixture = autotoolsRelease({
+  prefix: 'distdiff-gitview-dirty-',
+  name: 'demo',
+  files: { 'configure.ac': DIRTY_AC, 'mkversion.sh': MKVERSION, 'demo.c': 'int demo(void) { return 42; }\n', NOTES: 'not shipped\n' },
+  build: 'autoconf && mkdir demo-1.0 && cp -p configure configure.ac mkversion.sh demo.c demo-1.0/ && tar -czf demo-1.0.tar.gz demo-1.0',
+  timeout: 120_000,
+});
+
+describe('the git checkout is clean, as the maintainer\'s', () => {
+  it('a configure.ac taking its version from git describe --dirty reproduces (1.0, not 1.0-dirty)', async () => {
+    const r = await dirtyFixture.run(dirtyFixture.tarball);
+    const f = configureOf(r.findings);
+    expect(f.code).toBe('GENERATED_BY_AUTOTOOLS');
+    if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error('configure not proved');
+    expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit: dirtyFixture.commit, tags: 1 } }]);
+    expect(r.verdict).not.toBe('different');
+  }, 120_000);
+
+  it('a configure made from a modified checkout (1.0-dirty) stays high', async () => {
+    const tar = dirtyFixture.tampered((d) => editFile(d, 'configure', (s) => {
+      if (!s.includes("PACKAGE_VERSION='1.0'")) throw new Error('no version in configure');
+      return s.replace(/\b1\.0\b/g, '1.0-dirty');
+    }));
+    const r = await dirtyFixture.run(tar);
+    const f = configureOf(r.findings);
+    expect(f).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain("+PACKAGE_VERSION='1.0-dirty'");
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+});
