@@ -527,6 +527,23 @@ async function readMeta(ctx: ClassifyContext, path: string): Promise<CpanMeta | 
   return path.endsWith('.json') ? parseMetaJson(text) : parseMetaYaml(text);
 }
 
+/**
+ * Is the LICENSE holder written in a tracked file the release's metadata is made from: dist.ini, Makefile.PL,
+ * Build.PL, a tracked `*.PL.include` (Distar's maint/Makefile.PL.include), or the main module's POD (lib/NAME.pm,
+ * .pod)? The META files are the tarball's, so an author they name proves nothing alone.
+ */
+async function holderTracked(holder: string, ctx: ClassifyContext, name: string | undefined): Promise<boolean> {
+  const main = name && /^[\w-]+$/.test(name) ? `lib/${name.replace(/-/g, '/')}` : undefined;
+  const files = ['dist.ini', 'Makefile.PL', 'Build.PL', ...(main ? [`${main}.pm`, `${main}.pod`] : [])];
+  for (const p of ctx.gitPaths) if (p.endsWith('.PL.include') && files.length < 32) files.push(p);
+  for (const p of files) {
+    if (!ctx.gitPaths.has(p)) continue;
+    const b = await ctx.content.git(p);
+    if (b && b.length <= 4 << 20 && b.toString('utf8').includes(holder)) return true;
+  }
+  return false;
+}
+
 /** name/version agree with the archive's top directory (`Name-Version`) when it has that shape, and with the other META file. */
 function metaAgrees(meta: CpanMeta, info: ProfileInfo, other: CpanMeta | undefined): boolean {
   if (!meta.name || !meta.version) return false;
@@ -588,6 +605,9 @@ async function cpanFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileIn
     if (!m) return undefined;
     const distIni = (await ctx.content.git('dist.ini'))?.toString('utf8');
     if (!allowedHolders(meta.authors, distIni).has(m.holder) || !allowedYear(m.year, ctx.revision.date, distIni)) return undefined;
+    // META is the tarball's own: the holder must also be written in a tracked file it comes from (red team 19: META's
+    // author and LICENSE's holder changed together were explained)
+    if (!(await holderTracked(m.holder, ctx, (await readMeta(ctx, metaPath))?.name))) return undefined;
     return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'cpan', kind: 'cpan-license', source: `Software::License::${m.license} ${m.softwareLicense} ${m.form}` });
   }
   if (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content' && /\.(?:pm|pl|t|PL)$/.test(diff.path)) {

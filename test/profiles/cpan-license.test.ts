@@ -36,11 +36,12 @@ const render = (cls: string, method: 'license' | 'fulltext', holder: string, yea
   run('perl', [`-MSoftware::License::${cls}`, '-e', `print Software::License::${cls}->new({ holder => $ARGV[0], year => $ARGV[1] })->${method}`, holder, year], root);
 
 /** `make dist` of the repository's tree with `license` written as LICENSE first (make manifest picks it up). */
-function makeDist(repoDir: string, name: string, license: Buffer | string): string {
+function makeDist(repoDir: string, name: string, license: Buffer | string, files: Record<string, string> = {}): string {
   const work = join(root, name);
   rmSync(work, { recursive: true, force: true });
   cpSync(repoDir, work, { recursive: true, filter: (src) => !src.includes('/.git') });
   writeFileSync(join(work, 'LICENSE'), license);
+  for (const [p, text] of Object.entries(files)) writeFileSync(join(work, p), text);
   run('perl', ['Makefile.PL'], work);
   run('make', ['manifest'], work);
   run('make', ['dist'], work);
@@ -82,6 +83,13 @@ describe('LICENSE from Software::License', () => {
       const f = await licenseFinding(repo, makeDist(repo, name, text));
       expect(f, name).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     }
+  });
+
+  it('twin (red team 19): META’s author and the LICENSE holder changed together — a holder no tracked file names — stays high', async () => {
+    // the distribution is made from a Makefile.PL naming another author, so META.json/META.yml name that author too
+    const evil = makefilePl('perl_5').replace('A. U. Thor <author@example.org>', 'Mallory Payload <m@evil.example>');
+    const f = await licenseFinding(mm.dir, makeDist(mm.dir, 'mm-meta-holder', render('Perl_5', 'license', 'Mallory Payload <m@evil.example>', '2024'), { 'Makefile.PL': evil }));
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
   });
 
   it('matchLicense reads back the holder and year; allowedHolders/allowedYear', () => {
