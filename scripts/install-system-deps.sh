@@ -28,6 +28,8 @@ for pair in "${PAIRS[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import setuptools' >/dev/null 2>&1; then need+=(python3-setuptools); fi
+# setuptools_scm writes the version files of test/profiles/sdist-scm-version.test.ts (python3 on PATH, else Debian's)
+if ! python3 -c 'import setuptools_scm' >/dev/null 2>&1 && ! /usr/bin/python3 -c 'import setuptools, setuptools_scm' >/dev/null 2>&1; then need+=(python3-setuptools-scm); fi
 # Software::License renders the LICENSE texts of test/profiles/cpan-license.test.ts (and scripts/derive-software-license.pl)
 if ! perl -MSoftware::License -e 1 >/dev/null 2>&1; then need+=(libsoftware-license-perl); fi
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -335,7 +335,8 @@ export type PackageMetadataKind =
   | 'cpan-readme-pod'
   | 'cpan-license'
   | 'cpan-prereqs-dump'
-  | 'cpan-cpanfile';
+  | 'cpan-cpanfile'
+  | 'scm-version-file';
 
 /** How Dist::Zilla's plugins change a tracked Perl file (src/profiles/cpan.ts `perlMunging`). */
 export type CpanMungeKind = 'pod-comment' | 'pod-woven' | 'generated-banner' | 'git-description' | 'copyright-comment' | 'version-line';

@@ -14,6 +14,7 @@ import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff, TreeEntry } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
+import { scmVersionFile } from './pypi-version-file.js';
 
 /**
  * The files of an `X.egg-info/` directory: only those setuptools' egg_info writers (and pbr's, and bdist_egg's zip-safe
@@ -142,7 +143,7 @@ async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Findi
     }
     return undefined;
   }
-  return untrackedPython(diff);
+  return (await scmVersionFile(diff, ctx)) ?? untrackedPython(diff);
 }
 
 function wheelFinding(diff: PathDiff): Finding | undefined {
