@@ -11,6 +11,7 @@ import { changelogClassifier } from './changelog.js';
 import { docEditClassifier } from './doc-edit.js';
 import { logDerivedClassifier } from './log-derived.js';
 import { docsClassifier } from './docs.js';
+import { headerManClassifier } from './header-man.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
 import { withChangeShaped } from '../core/change.js';
 import { gettextClassifier } from './gettext.js';
@@ -81,6 +82,8 @@ import { distRenameClassifier } from './dist-rename.js';
  * 2c. catalogs   — tarball-only catalogs proved from tracked ones: a LL.po made of a tracked LL.po's entries, a
  *                  .pot whose msgids are in the tracked sources it references, en@quot/en@boldquot by the
  *                  quotation rule, a .gmo compiled from such a .po.
+ * 2e. header-man  — man pages a tracked script writes from tracked headers' doc comments (traced line by line),
+ *                  their alias links and the script's page list; before docs, which accepts a man page by shape.
  * 3. docs         — tarball-only generated documentation.
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
@@ -153,6 +156,7 @@ export const CLASSIFIERS: Classifier[] = [
   translationsClassifier,
   catalogsClassifier,
   potTraceClassifier,
+  headerManClassifier,
   docsClassifier,
   symlinkClassifier,
   producedClassifier,

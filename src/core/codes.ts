@@ -466,6 +466,12 @@ export const CODES = {
         ? `${e.source} filled line by line (${e.generator}): ${e.files} placeholder(s) replaced by ${e.found} element(s), each naming a file of the tree${e.named?.length ? ` (${e.named.length} only in the tarball: ${e.named.slice(0, 3).join(', ')}${e.named.length > 3 ? ', …' : ''})` : ''}`
         : e.how === 'program-help'
         ? `output of ${e.generator} --version/--help saved by a rule of ${e.source}: each of its ${e.total} line(s) a string of ${(e.inputs ?? []).join(', ')} (printf values from configure.ac, the version, the program name) or a usage-table entry of them; nothing run`
+        : e.how === 'doc-comment-man'
+        ? `man page written by the tracked ${e.generator} (${(e.inputs ?? [])[0]}) from the doc comments of ${e.source}${(e.files ?? 1) > 1 ? ` and ${(e.files ?? 1) - 1} more tracked source(s)` : ''}: each of its ${e.total} line(s) a request the script writes or a run of the sources' words; nothing run`
+        : e.how === 'man-alias'
+        ? `alias link to the man page ${e.source}, whose NAME line lists it`
+        : e.how === 'man-list'
+        ? `list of the man pages written by ${e.generator} (${(e.inputs ?? [])[0]}): each of its ${e.total} line(s) a page the tarball ships and a word of the tracked sources`
         : e.how === 'markdown-html'
         ? `HTML rendered from ${e.source} by the tracked ${e.generator} (a rule of ${(e.inputs ?? []).join(', ')}): each of its ${e.found} text line(s) a run of the Markdown text${e.total !== e.found ? `, ${(e.total ?? 0) - (e.found ?? 0)} footer line(s) the converter's` : ''}, its head the converter's lines, no active content; nothing run`
         : e.how === 'doc-index'
