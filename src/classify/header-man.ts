@@ -256,10 +256,17 @@ async function decidePage(diff: PathDiff, ctx: ClassifyContext): Promise<Finding
   if (!names?.includes(stem)) return undefined;
   const idx = await ruleFor(dirOf(diff.path), ctx);
   if (!idx || !idx.vocab.has(stem)) return undefined;
+  // A page that names itself one of the script's pages, in the directory the script writes, and does not trace stays
+  // high with the line (the docs classifier after this one would take it by its troff shape alone).
+  const untraced = (line: number, text: string, why: string) => makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, {
+    size: b.length, oid: diff.tarball?.oid, buildAffecting: false,
+    untracedPage: { generator: idx.rule.generator, rule: `${idx.rule.makefile}:${idx.rule.line}`, line, text, why },
+  });
   const r = tracePage(page, idx);
-  if (!('lines' in r)) return undefined;
-  if (findConstructs(page, diff.path).length) return undefined;
-  for (const h of urlHosts(page)) if (!idx.hosts.has(h)) return undefined;
+  if (!('lines' in r)) return untraced(r.line, r.text, r.why);
+  const constructs = findConstructs(page, diff.path);
+  if (constructs.length) return untraced(constructs[0]!.line, constructs[0]!.text, `suspicious construct ${constructs[0]!.kind}`);
+  for (const h of urlHosts(page)) if (!idx.hosts.has(h)) return untraced(page.split('\n').findIndex((l) => l.includes(h)) + 1, page.split('\n').find((l) => l.includes(h)) ?? '', `host ${h} in no source`);
   // the header declaring the page's first name leads the evidence
   let source = idx.rule.sources[0]!;
   for (const s of idx.rule.sources) {

@@ -90,7 +90,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- raw differences left unexplained (the fallback) ----
   /** copyOf: a tracked file with the same content that does not explain it (the copy lands where the build runs it). */
   /** notReplayed: a rule of a tracked makefile writes it, but its recipe is not one the sandbox replays (src/regenerate/make-replay.ts). */
-  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved };
+  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved; /** a man page a tracked script writes from the sources' doc comments (src/classify/header-man.ts) with a line they do not give */ untracedPage?: { generator: string; rule: string; line: number; text: string; why: string } };
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
