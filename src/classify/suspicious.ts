@@ -210,7 +210,9 @@ const DECOMPRESSOR_VAR = /\|\s*\$\{?([\w[\]$]+?)\}?\s+(?:-[a-zA-Z]*d[a-zA-Z]*\b|
 /** Variables that commonly take -d for reasons other than decompression. */
 const NOT_DECOMPRESSOR_VAR = /(?:tr|sed|awk|grep|cut|sort|uniq|mkdir_p|mkdir|rm|od|head|tail|xargs|find|echo|date|diff|cmp|wc|paste|join|expr|printf|ls|ln|cp|mv|install|gcc|cc|cxx|cpp|ld|ar|nm|ranlib|strip|objdump|perl|python|java|sdkmanager)(?:_?(?:cmd|prog|program|bin|path|exe))?$/i;
 
-const HEAD_TAIL_BYTES = /(?:^|[\s|;&(`'"])(?:head|tail)\s+(?:-[a-zA-Z]*c\s*(\+?\d+)?|--bytes(?:[=\s]+(\+?\d+))?)/;
+/** head/tail reading bytes; the count is the whole next word, so that a multiplier suffix (`-c +31K`, `--bytes=1M`) or
+ * anything but plain digits never reads as a small probe (red team 19: `tail -c +31K` was read as 31 bytes). */
+const HEAD_TAIL_BYTES = /(?:^|[\s|;&(`'"])(?:head|tail)\s+(?:-[a-zA-Z]*c\s*([^\s|;&)`]+)?|--bytes(?:[=\s]+([^\s|;&)`]+))?)/;
 const DD_SKIP = /(?:^|[\s|;&(`'"])dd\s[^|;]*\b(?:skip|iseek)=|\bskip_bytes\b/;
 /** Reads of random/zero devices and tiny header probes (gettext's ELF-class check reads one byte) are not slicing. */
 const BENIGN_BYTES_SOURCE = /\/dev\/(?:u?random|zero)\b/;
@@ -220,8 +222,9 @@ function byteSlicing(t: string): boolean {
   if (BENIGN_BYTES_SOURCE.test(t)) return false;
   const ht = HEAD_TAIL_BYTES.exec(t);
   if (ht) {
-    const n = ht[1] ?? ht[2];
-    if (n === undefined || Math.abs(parseInt(n, 10)) > SMALL_PROBE) return true;
+    // the word without a documentation's closing punctuation (texinfo's `@samp{tail -c 4}`, info's `‘tail -c 4’,`) or quotes
+    const n = (ht[1] ?? ht[2])?.replace(/[}’'",.]+$/, '').replace(/^["'‘]/, '');
+    if (n === undefined || !/^[+-]?\d+$/.test(n) || Math.abs(parseInt(n, 10)) > SMALL_PROBE) return true;
   }
   if (DD_SKIP.test(t)) {
     const bs = /\bi?bs=(\d+)\b/.exec(t);
