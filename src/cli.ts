@@ -58,11 +58,11 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake or gperf) to the cache, or list them', (y) =>
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake, gperf, bison or flex) to the cache, or list them', (y) =>
       y
         .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, add --git REPO --version V, or list' })
         .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' })
-        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf, automake or gperf; path or URL): the tag vV, the commit setting a test release's version, a git-describe version's commit, or --rev" })
+        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf, automake, gperf, bison or flex; path or URL): the tag vV, the commit setting a test release's version, a git-describe version's commit, or --rev" })
         .version(false)
         .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' })
         .option('before', { type: 'string', describe: "with --git: the newest commit at or before DATE whose configure.ac has that version (automake's version names a range of commits)" })
@@ -276,6 +276,7 @@ interface ToolchainArgs {
   version?: string | boolean;
   before?: string;
   rev?: string;
+  submodule?: (string | number)[];
 }
 
 async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
@@ -293,10 +294,12 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
     if (!args.git || typeof args.version !== 'string' || !args.version) throw new DistdiffError('usage', 'toolchain add', args.git ? '--git needs --version' : '--version needs --git', 'pass --git REPO --version V, e.g. --git ./automake --version 1.16d');
     if (args.source) throw new DistdiffError('usage', 'toolchain add', `both a release tarball (${args.source}) and --git given`, 'pass one of them');
     trustedDir(cacheDir, { root: true });
-    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring, ...(args.before ? { before: args.before } : {}), ...(args.rev ? { rev: args.rev } : {}) });
+    // --submodule PATH=REPO: where a submodule the tool's revision pins comes from (bison's gnulib, submodules/autoconf)
+    const submodules = new Map((args.submodule ?? []).map((s) => parseSubmoduleOption(String(s))).map((s) => [s.name, s.repo] as const));
+    const r = await addGitToolchain(args.git, args.version, { cacheDir, signature: args.signature, keyring: args.keyring, ...(args.before ? { before: args.before } : {}), ...(args.rev ? { rev: args.rev } : {}), ...(submodules.size ? { submodules } : {}) });
     const g = r.manifest.git!;
     process.stdout.write(
-      `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.skipped.length ? `; not built: ${g.skipped.map(skippedText).join(', ')}` : ''}\n`,
+      `${r.reused ? 'already built' : 'built'}: ${r.manifest.name} ${r.manifest.version} in ${r.prefix} from ${g.repo} ${g.commit} (${describeRevision(g.found)}; tree sha256 ${r.manifest.sha256})${g.submodules?.length ? `; submodules ${g.submodules.map((m) => `${m.path} ${m.commit.slice(0, 12)} from ${m.repo}${m.omitted.length ? ` (without ${m.omitted.join(', ')}: not in that repository)` : ''}`).join(', ')}` : ''}${g.skipped.length ? `; not built: ${g.skipped.map(skippedText).join(', ')}` : ''}\n`,
     );
     return 0;
   }

@@ -90,7 +90,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- raw differences left unexplained (the fallback) ----
   /** copyOf: a tracked file with the same content that does not explain it (the copy lands where the build runs it). */
   /** notReplayed: a rule of a tracked makefile writes it, but its recipe is not one the sandbox replays (src/regenerate/make-replay.ts). */
-  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved; /** a man page a tracked script writes from the sources' doc comments (src/classify/header-man.ts) with a line they do not give */ untracedPage?: { generator: string; rule: string; line: number; text: string; why: string } };
+  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved; /** a man page a tracked script writes from the sources' doc comments (src/classify/header-man.ts) with a line they do not give */ untracedPage?: { generator: string; rule: string; line: number; text: string; why: string }; /** a bison/flex/byacc output naming a tracked grammar that no generator here reproduced (src/regenerate/parsers.ts) */ parserProof?: ParserUnproved };
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
@@ -192,8 +192,6 @@ export interface EvidenceMap extends AnomalyEvidence {
     untraced?: { line: number; text: string }[];
     /** generator: the named source is gnulib-tool's copy of this pinned submodule file (src/classify/submodule-copy.ts). */
     sourceCopy?: { submodule: string; commit: string; file: string };
-    /** generator bison/flex/byacc: why regenerating it in the sandbox did not prove it (src/regenerate/parsers.ts). */
-    parserProof?: ParserUnproved;
     /** generator named by a free-form banner: the file is the source's bytes as a C character array and nothing else (embeddedCopy). */
     embedded?: boolean;
   };
@@ -454,6 +452,8 @@ export interface ParserRun {
   postEdits?: string[];
   /** automake's ylwrap ran the generator (the rule of `rule` through the shipped `script`): its rename of the generator's default outputs, applied as ylwrap applies it (on `#` lines: each `from` → `to`, and their include guards). */
   ylwrap?: YlwrapRename;
+  /** The generator was a cached toolchain built from the tool's own repository (`distdiff toolchain add --git`), not the system's. */
+  toolchain?: { name: string; repo: string; commit: string; revision: string };
 }
 
 /** How ylwrap renamed a generator's outputs (src/regenerate/parsers.ts). */
@@ -479,6 +479,8 @@ export type ParserNormalisation = 'line-directive-names' | 'line-directive-numbe
 export interface ParserUnproved {
   why: 'version-unavailable' | 'tool-missing' | 'no-version' | 'regeneration-off' | 'not-attempted' | 'no-sandbox' | 'grammar-unavailable' | 'not-retained' | 'failed';
   tool: ParserTool;
+  /** The grammar the output's header names (tracked, or gnulib-tool's copy of a pinned submodule file). */
+  source?: string;
   /** The version the output names, and the system's. */
   wanted?: string;
   available?: string;

@@ -29,7 +29,7 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
-import type { Finding, ParserNormalisation, ParserTool, ParserUnproved, YlwrapRename } from '../core/findings.js';
+import type { Finding, ParserNormalisation, ParserRun, ParserTool, ParserUnproved, YlwrapRename } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
@@ -555,7 +555,7 @@ async function gnulibModuleRule(sub: NonNullable<ClassifyContext['submodules']>[
  * One sandboxed run of `argv` in `cwd` over a scratch tree holding only the grammar; each output is what
  * `made(scratch, output)` reads from it, compared byte for byte with the shipped file (no normalisation).
  */
-async function runInScratch(bwrap: string, grammarPath: string, grammar: Buffer, argv: string[], cwd: string, outputs: Output[], ctx: ClassifyContext, made: (scratch: string, o: Output) => Buffer | undefined): Promise<RunResult> {
+async function runInScratch(gen: Generator, grammarPath: string, grammar: Buffer, argv: string[], cwd: string, outputs: Output[], ctx: ClassifyContext, made: (scratch: string, o: Output) => Buffer | undefined): Promise<RunResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
   const result: RunResult = { argv, cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
   try {
@@ -563,7 +563,7 @@ async function runInScratch(bwrap: string, grammarPath: string, grammar: Buffer,
     mkdirSync(join(gFull, '..'), { recursive: true });
     writeFileSync(gFull, grammar);
     mkdirSync(join(scratch, cwd), { recursive: true });
-    const r = await runSandboxed(bwrap, { scratch, argv, ...(cwd ? { cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    const r = await runSandboxed(gen.bwrap, { scratch, argv, ...(cwd ? { cwd } : {}), ...(gen.prefix ? { toolchains: [gen.prefix] } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
     if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
     for (const o of outputs) {
       const shipped = ctx.content.tarball(o.path);
@@ -579,9 +579,9 @@ async function runInScratch(bwrap: string, grammarPath: string, grammar: Buffer,
 }
 
 /** One run of bison as the gnulib module's rule runs it in the grammar's directory, its outputs edited by the rule's seds. */
-function runGnulibRule(bwrap: string, grammarPath: string, grammar: Buffer, rule: GnulibGrammarRule, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+function runGnulibRule(gen: Generator, grammarPath: string, grammar: Buffer, rule: GnulibGrammarRule, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
   const cwd = dirOf(grammarPath);
-  return runInScratch(bwrap, grammarPath, grammar, argv, cwd, outputs, ctx, (scratch, o) => {
+  return runInScratch(gen, grammarPath, grammar, argv, cwd, outputs, ctx, (scratch, o) => {
     const made = dirOf(o.path) === cwd ? rule.outputs.get(baseOf(o.path)) : undefined;
     const raw = made ? readRegular(join(scratch, cwd, made.from)) : undefined;
     const edits = (made?.scripts ?? []).map((x) => sedLineEdit(x)!);
@@ -591,15 +591,15 @@ function runGnulibRule(bwrap: string, grammarPath: string, grammar: Buffer, rule
 
 /** One run through ylwrap: the program in the call's directory, its default outputs read and renamed as ylwrap does
  *  (byte for byte: ylwrap's rename is the rule's own, no #line normalisation on top of it). */
-function runYlwrap(bwrap: string, grammarPath: string, grammar: Buffer, call: YlwrapCall, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
-  return runInScratch(bwrap, grammarPath, grammar, argv, call.cwd, outputs, ctx, (scratch, o) => {
+function runYlwrap(gen: Generator, grammarPath: string, grammar: Buffer, call: YlwrapCall, argv: string[], outputs: Output[], ctx: ClassifyContext): Promise<RunResult> {
+  return runInScratch(gen, grammarPath, grammar, argv, call.cwd, outputs, ctx, (scratch, o) => {
     const pair = call.renames.find(([, to]) => joinPath(call.cwd, to) === o.path);
     const raw = pair ? readRegular(join(scratch, call.cwd, pair[0])) : undefined;
     return raw ? Buffer.from(ylwrapEdit(raw.toString('latin1'), call.renames), 'latin1') : undefined;
   });
 }
 
-async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext, edits: readonly ToolPostEdit[]): Promise<RunResult> {
+async function runOnce(gen: Generator, tool: ParserTool, grammarPath: string, grammar: Buffer, inv: Invocation, withOutput: boolean, options: string[], outputs: Output[], primary: Output, ctx: ClassifyContext, edits: readonly ToolPostEdit[]): Promise<RunResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-parser-'));
   const argv = [tool, ...options, ...(withOutput ? ['-o', inv.outputArg] : []), inv.grammarArg];
   const result: RunResult = { argv, cwd: inv.cwd, implied: [], flagsFrom: [], produced: new Map(), equal: new Map(), normalisations: new Map() };
@@ -610,7 +610,7 @@ async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, gra
     writeFileSync(gFull, grammar);
     const outDir = join(scratch, inv.cwd, dirOf(inv.outputArg));
     mkdirSync(outDir, { recursive: true });
-    const r = await runSandboxed(bwrap, { scratch, argv, ...(inv.cwd ? { cwd: inv.cwd } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    const r = await runSandboxed(gen.bwrap, { scratch, argv, ...(inv.cwd ? { cwd: inv.cwd } : {}), ...(gen.prefix ? { toolchains: [gen.prefix] } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
     if (r.code !== 0) result.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
     for (const o of outputs) {
       const shipped = ctx.content.tarball(o.path);
@@ -633,8 +633,28 @@ async function runOnce(bwrap: string, tool: ParserTool, grammarPath: string, gra
   return result;
 }
 
-const unproved = (f: Finding, why: ParserUnproved): Finding =>
-  f.code === 'GENERATED_FROM_SOURCE' ? ({ ...f, evidence: { ...f.evidence, parserProof: why } } as Finding) : f;
+/** The generator a grammar's runs use: the sandbox, and a cached toolchain's prefix (its bin/ first on PATH) or none (the system's). */
+interface Generator {
+  bwrap: string;
+  prefix?: string;
+  toolchain?: ParserRun['toolchain'];
+}
+
+/**
+ * A labelled output nothing here reproduced: unexplained (high), as an unproved gperf output is — a banner naming an
+ * old version is no evidence (an edited parser under its old banner would otherwise pass). The evidence says why and
+ * which toolchain would prove it.
+ */
+const unproved = (f: Finding, why: ParserUnproved, ctx: ClassifyContext): Finding => {
+  if (f.code !== 'GENERATED_FROM_SOURCE') return f;
+  const source = f.evidence.source;
+  return {
+    ...makeFinding('TARBALL_ONLY_UNEXPLAINED', f.path, { size: ctx.content.tarball(f.path)?.length ?? 0, ...(f.tarballOid ? { oid: f.tarballOid } : {}), buildAffecting: true, parserProof: { ...why, ...(source ? { source } : {}) } }),
+    ...(f.change ? { change: f.change } : {}),
+    ...(f.tarballOid ? { tarballOid: f.tarballOid } : {}),
+    ...(f.tarballMode ? { tarballMode: f.tarballMode } : {}),
+  } as Finding;
+};
 
 type SourceCopy = { submodule: string; commit: string; file: string };
 
@@ -650,7 +670,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   const out = new Map<string, Finding>();
   const primary = outputs.find((o) => o.primary) ?? outputs[0]!;
   const labelled = (why: ParserUnproved) => {
-    for (const o of outputs) out.set(o.path, unproved(o.finding, why));
+    for (const o of outputs) out.set(o.path, unproved(o.finding, why, ctx));
     return out;
   };
   const shippedPrimary = ctx.content.tarball(primary.path);
@@ -659,10 +679,20 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   const wanted = namedVersion(tool, text.slice(0, 65536)) ?? namedVersion(tool, text);
   if (!wanted) return labelled({ why: 'no-version', tool });
   const have = await systemParserVersion(tool);
-  if (have !== wanted) return labelled({ why: have ? 'version-unavailable' : 'tool-missing', tool, wanted, ...(have ? { available: have } : {}) });
+  // Not the system's version: a cached toolchain of exactly it, built from the tool's own repository (`distdiff
+  // toolchain add --git`). The toolchain modules load on demand, as the gperf proof loads them
+  // (test/regenerate/applicable.test.ts): a run with no such output never loads them.
+  let cached: { prefix: string; toolchain: NonNullable<ParserRun['toolchain']> } | undefined;
+  if (have !== wanted && tool !== 'byacc' && ctx.toolchainCache) {
+    const [{ parserToolchains }, { describeRevision }] = await Promise.all([import('./toolchain.js'), import('./toolchain-git.js')]);
+    const t = (await parserToolchains(ctx.toolchainCache, tool, wanted))[0];
+    if (t) cached = { prefix: t.prefix, toolchain: { name: baseOf(t.prefix), repo: t.manifest.git!.repo, commit: t.manifest.git!.commit, revision: describeRevision(t.manifest.git!.found) } };
+  }
+  if (have !== wanted && !cached) return labelled({ why: have ? 'version-unavailable' : 'tool-missing', tool, wanted, ...(have ? { available: have } : {}) });
   if (!ctx.regeneration || ctx.regeneration.status === 'off') return labelled({ why: ctx.regeneration ? 'regeneration-off' : 'not-attempted', tool, wanted });
   const sandbox = await probeSandbox();
   if (!sandbox.ok) return labelled({ why: 'no-sandbox', tool, wanted });
+  const gen: Generator = { bwrap: sandbox.bwrap, ...(cached ? { prefix: cached.prefix, toolchain: cached.toolchain } : {}) };
   const grammar = await grammarOf(grammarPath, sourceCopy, ctx);
   if (!grammar || grammar.length > MAX_BYTES) return labelled({ why: 'grammar-unavailable', tool, wanted });
 
@@ -700,7 +730,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     // make runs it in the build directory, srcdir `.`: the grammar as $(srcdir)/GRAMMAR
     const argv = ['bison', ...options, `./${baseOf(grammarPath)}`];
     tried.add(`gnulib\0${argv.join('\0')}`);
-    const r = await runGnulibRule(sandbox.bwrap, grammarPath, grammar, gmod.rule, argv, outputs, ctx);
+    const r = await runGnulibRule(gen, grammarPath, grammar, gmod.rule, argv, outputs, ctx);
     r.implied = implied;
     r.flagsFrom = [`${gsub.name}@${gsub.commit.slice(0, 12)}:${gmod.module}`];
     gnulibRules = new Map([...gmod.rule.outputs].map(([name, m]) => [joinPath(dirOf(grammarPath), name), [m.sed]]));
@@ -719,7 +749,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
         const key = `ylwrap\0${call.cwd}\0${argv.join('\0')}`;
         if (tried.has(key)) continue;
         tried.add(key);
-        const r = await runYlwrap(sandbox.bwrap, grammarPath, grammar, call, argv, outputs, ctx);
+        const r = await runYlwrap(gen, grammarPath, grammar, call, argv, outputs, ctx);
         r.implied = implied;
         r.flagsFrom = call.options ? [call.rule] : set.length ? ro.files : [];
         const { cwd: _c, grammarArg: _g, programs: _p, options: _o, ...rename } = call;
@@ -738,7 +768,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
       if (tried.has(key)) continue;
       if (tried.size >= MAX_RUNS + ylwrapRuns()) break runs;
       tried.add(key);
-      const r = await runOnce(sandbox.bwrap, tool, grammarPath, grammar, inv, withOutput, options, outputs, primary, ctx, edits);
+      const r = await runOnce(gen, tool, grammarPath, grammar, inv, withOutput, options, outputs, primary, ctx, edits);
       r.implied = implied;
       r.flagsFrom = set.length ? ro.files : [];
       if (!best || score(r) > score(best)) best = r;
@@ -748,7 +778,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   }
   const run = best!;
   const editsOf = (path: string) => edits.filter((e) => e.file === path).map((e) => e.command);
-  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : r.postEditsOf?.get(path) ? { postEdits: r.postEditsOf.get(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}) });
+  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : r.postEditsOf?.get(path) ? { postEdits: r.postEditsOf.get(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}), ...(gen.toolchain ? { toolchain: gen.toolchain } : {}) });
   for (const o of outputs) {
     const prev = o.finding;
     const by = provedBy.get(o.path);
@@ -761,7 +791,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     const got = run.produced.get(o.path);
     if (run.failure && !got) {
       // The generator failed on the tag's grammar with these options: no claim either way.
-      out.set(o.path, unproved(prev, { why: 'failed', tool, wanted, error: run.failure }));
+      out.set(o.path, unproved(prev, { why: 'failed', tool, wanted, error: run.failure }, ctx));
       continue;
     }
     let constructs = prev.constructs ?? [];
@@ -830,7 +860,7 @@ export async function parserFindings(findings: Finding[], ctx: ClassifyContext):
       try {
         proved = await proveGrammar(g.tool, g.grammar, g.sourceCopy, outputs, ctx);
       } catch (e) {
-        proved = new Map(outputs.map((o) => [o.path, unproved(o.finding, { why: 'failed', tool: g.tool, error: e instanceof Error ? e.message : String(e) })]));
+        proved = new Map(outputs.map((o) => [o.path, unproved(o.finding, { why: 'failed', tool: g.tool, error: e instanceof Error ? e.message : String(e) }, ctx)]));
       }
       for (const [path, f] of proved) {
         const i = byPath.get(path);

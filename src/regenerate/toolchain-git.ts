@@ -24,6 +24,7 @@ import { DESCRIBE_VERSION as DESCRIBE, RELEASE_VERSION, TEST_RELEASE_VERSION, to
 import { regenCauseText } from '../core/wording.js';
 import { runGit, runGitText } from '../git/run.js';
 import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
+import { namedVersion } from './parsers.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { ToolName } from './types.js';
 
@@ -165,10 +166,13 @@ async function findBefore(gitDir: string, version: string, label: string, before
 }
 
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
-const TOOLS: Record<string, ToolName> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake' };
+const TOOLS: Record<string, ToolName | ParserGitTool> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake', 'GNU Bison': 'bison', 'the fast lexical analyser generator': 'flex' };
 
-/** A tool a git toolchain builds: autoconf/automake, or GNU gperf (the generator tool of ./generators.ts). */
-export type GitToolName = ToolName | 'gperf';
+/** A parser generator built from its own repository (./parsers.ts runs it for an output naming its version). */
+export type ParserGitTool = 'bison' | 'flex';
+
+/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison or flex. */
+export type GitToolName = ToolName | 'gperf' | ParserGitTool;
 
 /** gperf's version as its tree states it: src/version.cc's `version_string = "V";` (gperf's configure.ac names none before 3.1). */
 export function gperfTreeVersion(versionCc: string): string | undefined {
@@ -195,6 +199,16 @@ export interface GitToolchainSource {
   steps: string[];
   /** Parts of the tool not built, and why: docs whose generator is not installed. */
   skipped: SkippedPart[];
+  /** The submodules the revision pins (bison's gnulib and autoconf), each exported at its pinned commit from the repository named. */
+  submodules?: GitSubmoduleSource[];
+}
+
+/** A submodule of a tool's revision: its path, the commit the revision pins, the repository it was exported from, and the top-level files that repository lacks (left out: a stored mirror without gnulib's ChangeLog). */
+export interface GitSubmoduleSource {
+  path: string;
+  commit: string;
+  repo: string;
+  omitted: string[];
 }
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -257,10 +271,14 @@ export interface ResolvedToolRevision {
   found: ToolRevision;
   /** configure.ac computes the version with git-version-gen, which reads .tarball-version first. */
   usesVersionFile: boolean;
+  /** The cache the repositories are cloned into (a submodule's too). */
+  cacheDir: string;
+  /** A submodule's repository by its path (--submodule PATH=REPO), instead of .gitmodules' URL. */
+  submodules?: ReadonlyMap<string, string>;
 }
 
 /** Open (or clone into the cache) the tool's repository and find the revision of `version`; exit 2 when it is not an autoconf/automake revision of that version. */
-export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string, rev?: string): Promise<ResolvedToolRevision> {
+export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string, rev?: string, submodules?: ReadonlyMap<string, string>): Promise<ResolvedToolRevision> {
   const handle = await openRepo(repo, { cacheDir });
   const found = await findToolRevision(handle.gitDir, version, repo, before, rev);
   // GNU gperf (or a vendor's copy of it): its tree states the version in src/version.cc.
@@ -268,18 +286,89 @@ export async function resolveToolRevision(repo: string, version: string, cacheDi
   const gperf = versionCc !== undefined && (await show(handle.gitDir, found.commit, 'src/output.cc')) !== undefined ? gperfTreeVersion(versionCc) : undefined;
   if (gperf !== undefined) {
     if (gperf !== version) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} (${describeRevision(found)}) is gperf ${gperf} (src/version.cc), not ${version}`, 'pass the version that revision was released as');
-    return { repo, gitDir: handle.gitDir, name: 'gperf', version, found, usesVersionFile: false };
+    return { repo, gitDir: handle.gitDir, name: 'gperf', version, found, usesVersionFile: false, cacheDir };
   }
   const ac = (await show(handle.gitDir, found.commit, 'configure.ac')) ?? (await show(handle.gitDir, found.commit, 'configure.in')) ?? '';
   const pkg = acInitName(ac);
   const name = pkg ? TOOLS[pkg] : undefined;
-  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake or GNU gperf (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc)`, 'pass an autoconf, automake or gperf repository');
+  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake, GNU Bison, flex or GNU gperf (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc)`, 'pass an autoconf, automake, bison, flex or gperf repository');
   const stated = acInitVersion(ac);
   const usesVersionFile = stated === undefined && /\.tarball-version/.test(ac);
   if (!usesVersionFile && stated !== version) {
     throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} (${describeRevision(found)}) has version ${stated ?? 'none'} in its configure.ac, not ${version}`, 'pass the version that revision was released as');
   }
-  return { repo, gitDir: handle.gitDir, name, version, found, usesVersionFile };
+  return { repo, gitDir: handle.gitDir, name, version, found, usesVersionFile, cacheDir, ...(submodules?.size ? { submodules } : {}) };
+}
+
+/**
+ * The steps building GNU Bison or flex from its exported tree (pure). Bison: its own bootstrap with the gnulib the
+ * revision pins (exported into gnulib/, as `git submodule update` would check it out), no git and no translations
+ * fetched (--no-git --skip-po: the sandbox has no network); configure, make and make install, the man pages and the
+ * manual left out when help2man/makeinfo is missing. flex: its autogen.sh (libtoolize + autoreconf), configure, and
+ * only the program: lib/ and src/ built, src/ installed (flex 2.6.0's doc/ wants TeX for its PDF manual).
+ */
+export function parserToolBuildSteps(name: ParserGitTool, tree: { bootstrapName?: string; hasAutogen: boolean; hasLib: boolean }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: SkippedPart[] } {
+  if (name === 'flex') {
+    return {
+      steps: [tree.hasAutogen ? 'sh ./autogen.sh' : 'autoreconf -vi', `./configure --prefix=${quote(prefix)}`, ...(tree.hasLib ? ['make -C lib'] : []), 'make -C src -j2', 'make -C src install'],
+      skipped: [],
+    };
+  }
+  const base = gitBuildSteps({ hasBootstrap: false }, prefix, have);
+  return { steps: [`sh ./${tree.bootstrapName ?? 'bootstrap'} --no-git --skip-po --gnulib-srcdir=gnulib`, ...base.steps.slice(1)], skipped: base.skipped };
+}
+
+/**
+ * The gitlinks (submodules) a revision's tree pins, with the URL .gitmodules gives each: path → { commit, url }.
+ */
+async function pinnedSubmodules(gitDir: string, commit: string): Promise<{ path: string; commit: string; url?: string }[]> {
+  const tree = await runGitText(gitDir, ['ls-tree', '-r', commit]).catch(() => '');
+  const links = [...tree.matchAll(/^160000 commit ([0-9a-f]{40})\t(.+)$/gm)].map((m) => ({ path: m[2]!, commit: m[1]! }));
+  if (!links.length) return [];
+  const modules = (await show(gitDir, commit, '.gitmodules')) ?? '';
+  // each [submodule] section's path and url, in either order
+  const urls = new Map<string, string>();
+  for (const section of modules.split(/^\s*\[submodule\b.*$/m)) {
+    const path = /^\s*path\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
+    const url = /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
+    if (path && url) urls.set(path, url);
+  }
+  return links.map((l) => ({ ...l, ...(urls.has(l.path) ? { url: urls.get(l.path)! } : {}) }));
+}
+
+/**
+ * Export each submodule the revision pins into the unpacked tree, at the pinned commit, from the repository the
+ * user names for its path (--submodule PATH=REPO) or .gitmodules' URL (cloned into the cache). A top-level file
+ * whose blob the repository lacks (a stored mirror without gnulib's ChangeLog) is left out and recorded; a missing
+ * blob anywhere else is an error.
+ */
+async function exportSubmodules(gitDir: string, commit: string, src: string, given: ReadonlyMap<string, string>, cacheDir: string, label: string): Promise<GitSubmoduleSource[]> {
+  const out: GitSubmoduleSource[] = [];
+  for (const link of await pinnedSubmodules(gitDir, commit)) {
+    const repo = given.get(link.path) ?? link.url;
+    if (!repo) throw new DistdiffError('usage', label, `submodule ${link.path} (pinned at ${link.commit.slice(0, 12)}) has no URL in .gitmodules`, `pass --submodule ${link.path}=REPO`);
+    const handle = await openRepo(repo, { cacheDir });
+    const has = await runGitText(handle.gitDir, ['cat-file', '-t', link.commit]).catch(() => '');
+    if (has !== 'commit') throw new DistdiffError('usage', repo, `no commit ${link.commit.slice(0, 12)} (the revision's ${link.path} submodule)`, `pass --submodule ${link.path}=REPO with a repository holding it`);
+    const listing = await runGitText(handle.gitDir, ['ls-tree', '-r', link.commit]);
+    const blobs = [...listing.matchAll(/^\d+ blob ([0-9a-f]{40})\t(.+)$/gm)].map((m) => ({ oid: m[1]!, path: m[2]! }));
+    const check = await new Promise<string>((res) => {
+      const child = execFile('git', ['--git-dir', handle.gitDir, 'cat-file', '--batch-check'], { maxBuffer: 64 * 1024 * 1024 }, (_err, stdout) => res(stdout));
+      child.stdin?.end(blobs.map((b) => b.oid).join('\n') + '\n');
+    });
+    const missingOids = new Set([...check.matchAll(/^([0-9a-f]{40}) missing$/gm)].map((m) => m[1]!));
+    const omitted = blobs.filter((b) => missingOids.has(b.oid)).map((b) => b.path);
+    if (omitted.some((p) => p.includes('/'))) throw new DistdiffError('usage', repo, `the repository lacks ${omitted.length} file(s) of ${link.commit.slice(0, 12)} (${omitted.slice(0, 3).join(', ')})`, `pass --submodule ${link.path}=REPO with a complete repository`);
+    const top = (await runGitText(handle.gitDir, ['ls-tree', '--name-only', link.commit])).split('\n').filter((n) => n && !omitted.includes(n));
+    const tar = join(src, '..', `submodule-${out.length}.tar`);
+    await runGit(handle.gitDir, ['archive', '--format=tar', `--output=${tar}`, link.commit, '--', ...top], { label: repo });
+    const dest = join(src, link.path);
+    mkdirSync(dest, { recursive: true });
+    await new Promise<void>((res, rej) => execFile('tar', ['-xf', tar, '-C', dest, '--no-same-owner', '--no-same-permissions'], (err) => (err ? rej(new DistdiffError('internal', repo, `cannot unpack submodule ${link.path}: ${err.message}`)) : res())));
+    rmSync(tar);
+    out.push({ path: link.path, commit: link.commit, repo, omitted });
+  }
+  return out;
 }
 
 /**
@@ -313,13 +402,18 @@ export async function buildToolRevision(
     if (r.usesVersionFile) writeFileSync(join(src, '.tarball-version'), `${version}\n`);
     const bootstrapName = ['bootstrap', 'bootstrap.sh'].find((n) => existsSync(join(src, n)));
     const bootstrap = bootstrapName ? join(src, bootstrapName) : undefined;
+    // The submodules the revision pins (bison: gnulib, and from 3.x autoconf), at their pinned commits.
+    const submodules = name === 'bison' || name === 'flex' ? await exportSubmodules(r.gitDir, found.commit, src, r.submodules ?? new Map(), r.cacheDir, r.repo) : [];
+    const have = { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) };
     const plan =
       name === 'gperf'
         ? { steps: gperfBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
-        : gitBuildSteps(
+        : name === 'bison' || name === 'flex'
+          ? parserToolBuildSteps(name, { ...(bootstrapName ? { bootstrapName } : {}), hasAutogen: existsSync(join(src, 'autogen.sh')), hasLib: existsSync(join(src, 'lib', 'Makefile.am')) }, prefix, have)
+          : gitBuildSteps(
             { hasBootstrap: !!bootstrap, ...(bootstrap ? { bootstrapText: readFileSync(bootstrap, 'latin1'), bootstrapName } : {}) },
             prefix,
-            { help2man: !!which('help2man', SYSTEM_PATH), makeinfo: !!which('makeinfo', SYSTEM_PATH) },
+            have,
           );
     rmSync(prefix, { recursive: true, force: true });
     mkdirSync(prefix, { recursive: true });
@@ -329,7 +423,8 @@ export async function buildToolRevision(
       cwd: top,
       argv: ['/bin/sh', '-c', plan.steps.map((s, i) => `${s} >${logs[i]} 2>&1`).join(' && ')],
       writable: [prefix],
-      limits: { wallMs: 900_000, cpuSeconds: 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
+      // bison's bootstrap (gnulib-tool) and build: 13 minutes at load 13 on 2 cores (measured by hand, 3.7.4)
+      limits: { wallMs: name === 'bison' ? 2_400_000 : 900_000, cpuSeconds: name === 'bison' ? 3600 : 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
     });
     const fail = (why: string) => {
       rmSync(prefix, { recursive: true, force: true });
@@ -350,9 +445,13 @@ export async function buildToolRevision(
         ? `check: autoconf --version prints ${version}; the configure it writes says "Generated by GNU Autoconf ${version}"`
         : name === 'gperf'
           ? `check: gperf --version prints ${version}; the code it writes says "code produced by gperf version ${version}"`
-          : `check: automake --version prints ${version}; the aclocal.m4 and Makefile.in it writes say "aclocal ${version}" and "automake ${version}"`,
+          : name === 'bison'
+            ? `check: bison --version prints ${version}; the parser it writes says "A Bison parser, made by GNU Bison ${version}"`
+            : name === 'flex'
+              ? `check: flex --version prints ${version}; the scanner it writes defines YY_FLEX_MAJOR/MINOR/SUBMINOR_VERSION as ${version}`
+              : `check: automake --version prints ${version}; the aclocal.m4 and Makefile.in it writes say "aclocal ${version}" and "automake ${version}"`,
     );
-    return { sha256, git: { repo: r.repo, commit: found.commit, found, steps: plan.steps, skipped: plan.skipped } };
+    return { sha256, git: { repo: r.repo, commit: found.commit, found, steps: plan.steps, skipped: plan.skipped, ...(submodules.length ? { submodules } : {}) } };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -382,6 +481,12 @@ export function describeRevision(r: ToolRevision): string {
 async function stampCheck(bwrap: string, name: GitToolName, prefix: string, work: string): Promise<string | undefined> {
   const dir = join(work, 'stamp-check');
   mkdirSync(dir);
+  if (name === 'bison' || name === 'flex') {
+    const bison = name === 'bison';
+    writeFileSync(join(dir, bison ? 'stamp.y' : 'stamp.l'), bison ? "%%\nstart: 'a';\n" : '%%\na ECHO;\n%%\n');
+    const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: bison ? ['bison', '-o', 'stamp.c', 'stamp.y'] : ['flex', '-o', 'stamp.c', 'stamp.l'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    return g.code === 0 && existsSync(join(dir, 'stamp.c')) ? namedVersion(name, readFileSync(join(dir, 'stamp.c'), 'latin1').slice(0, 65536)) : undefined;
+  }
   if (name === 'gperf') {
     writeFileSync(join(dir, 'stamp.gperf'), '%%\nalpha\nbeta\n%%\n');
     const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['/bin/sh', '-c', 'gperf stamp.gperf > stamp.c'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });

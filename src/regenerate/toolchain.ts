@@ -21,7 +21,7 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import { regenCauseText } from '../core/wording.js';
 import { libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
-import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource, type GitToolName } from './toolchain-git.js';
+import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource, type GitToolName, type ParserGitTool } from './toolchain-git.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
 
@@ -38,7 +38,7 @@ function versionOf(bin: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
       if (err) return resolve(undefined);
-      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1]);
+      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools|Bison)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1] ?? /^flex (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1]);
     });
   });
 }
@@ -167,8 +167,8 @@ export function systemLibtoolVersion(): string | undefined {
 }
 
 export interface ToolchainManifest {
-  /** gperf: built from git only (`toolchain add --git`), for ./generators.ts's gperf proof (gperfToolchains). */
-  name: ToolName | 'gperf';
+  /** gperf, bison, flex: built from git only (`toolchain add --git`), for ./generators.ts's gperf proof (gperfToolchains) and ./parsers.ts's (parserToolchains). */
+  name: GitToolName;
   version: string;
   source: string;
   sha256: string;
@@ -190,6 +190,8 @@ export interface AddToolchainOptions {
   before?: string;
   /** --git: the revision to build (a tag or commit of a repository without release tags: a vendor's gperf). */
   rev?: string;
+  /** --git: a submodule's repository by its path (bison's gnulib=REPO, submodules/autoconf=REPO) instead of .gitmodules' URL. */
+  submodules?: ReadonlyMap<string, string>;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -273,7 +275,7 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
  */
 export async function addGitToolchain(repo: string, version: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
   if (opts.signature || opts.keyring) throw new DistdiffError('usage', repo, 'a toolchain built from git is the commit the tag or version names, not a signed tarball', 'drop --signature and --keyring (use --verify-tag on the release instead)');
-  const r = await resolveToolRevision(repo, version, opts.cacheDir, opts.before, opts.rev);
+  const r = await resolveToolRevision(repo, version, opts.cacheDir, opts.before, opts.rev, opts.submodules);
   // gperf: one directory per build (the same version number from two sources, GNU's and a vendor's, writes other code).
   const prefix = join(toolchainsDir(opts.cacheDir), r.name === 'gperf' ? gperfToolchainName(version, r.found.commit) : `${r.name}-${version}`);
   const existing = join(prefix, MANIFEST);
@@ -292,7 +294,7 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' ? 'gperf' : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' ? name : PROGRAM[name]);
 
 /** A gperf toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
 export function gperfToolchainName(version: string, commit: string): string {
@@ -308,6 +310,20 @@ export async function gperfToolchains(cacheDir: string, version: string): Promis
   for (const t of listToolchains(cacheDir)) {
     if (t.manifest.name !== 'gperf' || t.manifest.version !== version || !t.manifest.git) continue;
     const bin = join(t.prefix, 'bin', 'gperf');
+    if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The cached bison or flex toolchains of exactly `version` (`toolchain add --git`): manifest name and version, the
+ * program present and reporting it. The parser proof runs each (./parsers.ts).
+ */
+export async function parserToolchains(cacheDir: string, tool: ParserGitTool, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
+  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
+  for (const t of listToolchains(cacheDir)) {
+    if (t.manifest.name !== tool || t.manifest.version !== version || !t.manifest.git) continue;
+    const bin = join(t.prefix, 'bin', tool);
     if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
   }
   return out;

@@ -4,7 +4,8 @@
  * their options; the release tarball (GNU tar) ships what the real generators made from them (run here, as a
  * maintainer would). distdiff regenerates each in the sandbox with the version the output names and
  * compares: the release is proved; a tampered twin (one line of the parser changed) is high with the diff,
- * critical with a construct; an output naming a version this machine lacks keeps its label and says why.
+ * critical with a construct; an output naming a version this machine lacks (and no cached toolchain of it) is
+ * unexplained (high) and says which toolchain would prove it.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -199,20 +200,39 @@ describe('parser outputs regenerated in the sandbox', () => {
     expect(f.diff.unified).not.toMatch(/^[-+].*[^_]fprintf\( stderr/m);
   }, 120_000);
 
-  it('a version this machine lacks: the label stays, saying why', async () => {
+  it('a version this machine lacks, no toolchain of it: unexplained (high), saying why and which toolchain would prove it', async () => {
     const r = await run(tarball((d) => editFile(d, 'src/calc.c', (s) => s.replace('made by GNU Bison 3.8.2.', 'made by GNU Bison 3.7.4.'))));
     const f = byPath(r.findings)['src/calc.c']!;
-    expect(f.code).toBe('GENERATED_FROM_SOURCE');
-    expect(f.severity).toBe('low');
-    expect(f.evidence).toEqual({ how: 'generator', source: 'src/calc.y', generator: 'bison', parserProof: { why: 'version-unavailable', tool: 'bison', wanted: '3.7.4', available: '3.8.2' } });
-    expect(formatFinding(f)).toBe('bison output; its header names src/calc.y (tracked); not proved: bison 3.7.4 is named, this machine has bison 3.8.2');
+    expect(f.code).toBe('TARBALL_ONLY_UNEXPLAINED');
+    expect(f.severity).toBe('high');
+    expect(f.evidence).toEqual({ size: expect.any(Number), oid: expect.any(String), buildAffecting: true, parserProof: { why: 'version-unavailable', tool: 'bison', wanted: '3.7.4', available: '3.8.2', source: 'src/calc.y' } });
+    expect(formatFinding(f)).toMatch(
+      /; bison output of src\/calc\.y, not proved: bison 3\.7\.4 is named, this machine has bison 3\.8\.2 and no bison 3\.7\.4 toolchain \(add it: distdiff toolchain add --git https:\/\/git\.savannah\.gnu\.org\/git\/bison\.git --version 3\.7\.4 \[--submodule gnulib=REPO --submodule submodules\/autoconf=REPO\]\)$/,
+    );
+    expect(r.verdict).toBe('different');
   }, 120_000);
 
-  it('--no-regenerate: nothing runs, the labels say so', async () => {
+  it('the attack: one line of the parser changed under an old-version banner is high, as the same banner unchanged is (a banner proves nothing)', async () => {
+    // Before: an old-version banner kept the GENERATED_FROM_SOURCE label (low) whatever the code said, exit 0.
+    const r = await run(tarball((d) => editFile(d, 'src/calc.c', (s) => s.replace('made by GNU Bison 3.8.2.', 'made by GNU Bison 3.7.4.').replace('%.10g', '%.12g'))));
+    const f = byPath(r.findings)['src/calc.c']!;
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { parserProof: { why: 'version-unavailable', tool: 'bison', wanted: '3.7.4' } } });
+    // the header of the same run (judged by the parser's banner) is not proved either
+    expect(byPath(r.findings)['src/calc.h']).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(r.verdict).toBe('different');
+  }, 120_000);
+
+  it('a byacc output naming a version this machine lacks: high, no toolchain kind builds byacc', async () => {
+    const r = await run(tarball((d) => editFile(d, 'src/expr.c', (s) => s.replace(/^#define YYPATCH \d+$/m, '#define YYPATCH 20140715'))));
+    const f = byPath(r.findings)['src/expr.c']!;
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { parserProof: { why: 'version-unavailable', tool: 'byacc', wanted: '2.0 20140715' } } });
+    expect(formatFinding(f)).toContain('and no byacc 2.0 20140715 toolchain (no toolchain kind builds byacc)');
+  }, 120_000);
+
+  it('--no-regenerate: nothing runs, each output unexplained saying so', async () => {
     const r = await run(tarball(), { regenerate: 'off' });
     const f = byPath(r.findings)['src/scan.c']!;
-    expect(f.code).toBe('GENERATED_FROM_SOURCE');
-    expect(f.evidence).toMatchObject({ parserProof: { why: 'regeneration-off', tool: 'flex', wanted: '2.6.4' } });
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { parserProof: { why: 'regeneration-off', tool: 'flex', wanted: '2.6.4', source: 'src/scan.l' } } });
   }, 120_000);
 });
 
