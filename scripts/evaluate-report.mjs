@@ -153,6 +153,8 @@ const VARIANTS = [
   ['html-script', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'], ['js-fetch', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['js-lsep', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['man-comment', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'], ['html-comment', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'],
   ['help-line', 'bison-3.8.2', 1, 'doc/bison.help', 'high'], ['helptexi-line', 'libidn2-2.3.3', 1, 'doc/idn2-help.texi', 'high'], ['help-order', 'libidn2-2.3.3', 1, 'doc/idn2-help.texi', 'high'], ['init-line', 'cyrus-sasl-2.1.28', 1, 'plugins/plain_init.c', 'high'], ['mdhtml-line', 'rsync-3.2.7', 1, 'rsync-ssl.1.html', 'high'], ['md-words', 'rsync-3.2.7', 1, 'rsync-ssl.1.html', 'high'], ['date-words', 'less-590', 1, 'less.nro', 'high'], ['gpgme-line', 'wget-1.21.3', 1, 'aclocal.m4', 'high'],
   ['docbook-line', 'fontconfig-2.14.1', 1, 'doc/fontconfig-devel/fcatomiccreate.html', 'high'],
+  ['info-node', 'sed-4.9', 1, 'doc/sed.info', 'high'],
+  ['man-line', 'ldns-1.8.3', 1, 'doc/man/man3/ldns_axfr_start.3', 'high'],
   ['gtkdoc-make', 'harfbuzz-6.0.0', 1, 'gtk-doc.make', 'critical'], ['devhelp-link', 'harfbuzz-6.0.0', 1, 'docs/html/harfbuzz.devhelp2', 'high'],
   ['configure-largefile', 'harfbuzz-6.0.0', 1, 'configure', 'high'], ['aclocal-hunk-line', 'libxslt-1.1.35', 1, 'aclocal.m4', 'high'], ['xorg-macros-line', 'libxext-1.3.4', 1, 'aclocal.m4', 'high'],
   ['ggo-line', 'libidn2-2.3.3', 1, 'src/idn2_cmd.c', 'high'], ['asn1-line', 'p11-kit-0.25.5', 1, 'common/pkix.asn.h', 'high'],

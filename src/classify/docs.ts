@@ -10,6 +10,7 @@ import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
+import { untracedInfoNode } from './info-nodes.js';
 import { htmlReachesOut, scriptHosts, urlHosts } from './urls.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
@@ -300,7 +301,10 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
     // .info file of the evaluation set's 140 archives. Anything else is a binary riding on the name (red team 15).
     const b = ctx.content.tarball(path);
     if (b && !infoText(b)) return undefined;
-    return docsFinding(path, 'info', findSource(git, path, TEXI(info[1]!)));
+    const source = findSource(git, path, TEXI(info[1]!));
+    // every node one of the manual's sources (./info-nodes.ts): an appended node is no longer explained by the shape
+    if (b) return untracedInfoNode(ctx, path, b).then((why) => (why === undefined ? docsFinding(path, 'info', source) : undefined));
+    return docsFinding(path, 'info', source);
   }
   if (HTML_EXT.test(base)) {
     const root = htmlTreeRoot(path, ctx);

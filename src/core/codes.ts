@@ -335,7 +335,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "Documentation built for the release (man pages, PDFs, HTML, info) that git does not track, and whose bytes are what its name says: a PDF from `%PDF-` to `%%EOF` named for a tracked source, of one revision whose cross-reference section lists every object, images with their format's signature (a PNG of the specification's chunks only, CRCs valid, ending with IEND), HTML-tree text without NUL bytes and no page or script loading or naming a host its generator's tracked configuration does not name, info text with no NUL but makeinfo's index markers. A binary riding on a documentation name stays unexplained.",
+      "Documentation built for the release (man pages, PDFs, HTML, info) that git does not track, and whose bytes are what its name says: a PDF from `%PDF-` to `%%EOF` named for a tracked source, of one revision whose cross-reference section lists every object, images with their format's signature (a PNG of the specification's chunks only, CRCs valid, ending with IEND), HTML-tree text without NUL bytes and no page or script loading or naming a host its generator's tracked configuration does not name, info text with no NUL but makeinfo's index markers, each of its nodes an @node of a tracked or shipped texinfo source (or a heading of the tracked Markdown page pandoc made it from), none twice, nothing after the tag table but makeinfo's Local Variables block. A binary riding on a documentation name stays unexplained.",
     docs: anchor('GENERATED_DOCS'),
     message: (e) => `generated ${e.kind} documentation${e.source ? ` from ${e.source}` : ''}`,
   },
