@@ -152,7 +152,7 @@ export interface EvidenceMap extends AnomalyEvidence {
    */
   PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list';
+    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list';
     source: string;
     substitutions?: Record<string, string>;
     generator?: string;
