@@ -71,6 +71,17 @@ export function matchLicense(text: string, metaLicenses: readonly string[]): Lic
   return undefined;
 }
 
+/** Which Software::License notice (`->notice`: the copyright line and the license's name or terms) `text` is, for a license META names. */
+export function matchNotice(text: string, metaLicenses: readonly string[]): { license: string; holder: string; year: string } | undefined {
+  const names = new Set(metaLicenses.map((l) => l.toLowerCase()));
+  for (const [cls, l] of Object.entries(licenses().licenses)) {
+    if (!names.has(l.meta2_name ?? '') && !names.has(l.meta_name ?? '')) continue;
+    const f = fill(l.notice, text);
+    if (f) return { license: cls, ...f };
+  }
+  return undefined;
+}
+
 /** The holders a release may name: each author whole and without its trailing `<email>`, plus dist.ini's copyright_holder. */
 export function allowedHolders(authors: readonly string[], distIni: string | undefined): Set<string> {
   const out = new Set<string>();
