@@ -88,6 +88,9 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   // A stripped path that git also has is keyed by git's string: the slice is then garbage at once instead
   // of a second copy of every path living as long as the map.
   const tar = new Map<string, TreeEntry>();
+  // The compared paths git does not have, in the map's order: each path is looked up in git's tree once,
+  // here, not again when the tarball-only entries are collected below.
+  const notInGit: string[] = [];
   let hardlinks = false;
   const prefixSlash = prefix + '/';
   // Indexed loops and forEach over the maps: no iterator result (and [key, value] pair) per entry.
@@ -96,11 +99,11 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     const e = entries[i]!;
     let p = strip(e.path, prefix, prefixSlash) ?? e.path;
     if (p === '') continue;
-    if (p !== e.path) {
-      const g = git.entries.get(p);
-      if (g !== undefined && g.path === p) p = g.path;
-    }
+    const g = git.entries.get(p);
+    if (g !== undefined && g.path === p) p = g.path; // one string for both sides
+    const before = tar.size;
     tar.set(p, e);
+    if (g === undefined && tar.size > before) notInGit.push(p);
     if (e.type === 'hardlink') hardlinks = true;
   }
   // Resolve hard links to the content of their target (as extraction would).
@@ -147,10 +150,12 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   }
 
   const tarballOnly: PathDiff[] = [];
-  tar.forEach((t, p) => {
-    if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) return;
+  for (let i = 0; i < notInGit.length; i++) {
+    const p = notInGit[i]!;
+    const t = tar.get(p)!; // the last entry of the path (after hard links are resolved)
+    if (t.type === 'directory' || underSubmodule(p)) continue;
     tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
-  });
+  }
   if (tarballOnly.length > 0) {
     // A tarball-only file whose content git has elsewhere: name such a git path — one with the copy's own
     // base name when there is one (what src/classify/fallback.ts's role check asks for), else the first in

@@ -363,16 +363,10 @@ export class EntryCollector {
     const last = new Map<string, number>();
     const counts = new Map<string, number>();
     const dirPrefix = new Map<string, string>();
-    const dupNonDir = new Set<string>();
     let hasLinks = false;
     // Indexed loops: no iterator result per entry (this runs once, mostly unoptimised, over every entry).
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const prev = last.get(e.path);
-      if (prev !== undefined) {
-        counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
-        if (e.type !== 'directory' || entries[prev]!.type !== 'directory') dupNonDir.add(e.path);
-      }
       if (e.type === 'hardlink') {
         // Its content is that of the latest entry of the target path before it.
         hasLinks = true;
@@ -384,7 +378,10 @@ export class EntryCollector {
           e.executable = target.executable;
         }
       } else if (e.type === 'symlink') hasLinks = true;
+      // One map operation per path: a path seen before leaves the map's size as it was (nearly every path is new).
+      const seen = last.size;
       last.set(e.path, e.index!);
+      if (last.size === seen) counts.set(e.path, (counts.get(e.path) ?? 1) + 1);
       // Every parent directory of the path, deepest first; once one is known, all above it are too.
       for (let slash = e.path.lastIndexOf('/'); slash > 0; slash = e.path.lastIndexOf('/', slash - 1)) {
         const dir = e.path.slice(0, slash);
@@ -392,6 +389,9 @@ export class EntryCollector {
         dirPrefix.set(dir, e.path);
       }
     }
+    // A path listed more than once matters unless every listing is a directory.
+    const dupNonDir = new Set<string>();
+    if (counts.size > 0) for (const e of entries) if (e.type !== 'directory' && counts.has(e.path)) dupNonDir.add(e.path);
     if (dupNonDir.size > 0) {
       // Which kinds of entries collided and whether their contents agree (hard links resolved above).
       const dups = new Map<string, TreeEntry[]>();

@@ -62,12 +62,20 @@ describe('archive anomalies', () => {
     col.add('p/d', 'hardlink', { linkTarget: 'p/c' });
     col.add('p/e', 'directory');
     col.add('p/e', 'directory');
+    // A directory and something else at one path, in either order, is a duplicate (only directories alone are not).
+    col.add('p/f', 'directory');
+    col.add('p/f', 'file', { size: 0, oid: '4'.repeat(40) });
+    col.add('p/g', 'file', { size: 0, oid: '4'.repeat(40) });
+    col.add('p/g', 'directory');
+    col.add('p/g', 'directory');
     col.finish();
     expect(col.anomalies.filter((a) => a.code === 'DUPLICATE_ENTRY')).toEqual([
       { code: 'DUPLICATE_ENTRY', path: 'p/a', evidence: { count: 2, types: ['file', 'file'], sameContent: true }, index: 1 },
       { code: 'DUPLICATE_ENTRY', path: 'p/b', evidence: { count: 3, types: ['symlink', 'file', 'symlink'], sameContent: false }, index: 4 },
       // The hard link's content is p/c's, the same blob as the first p/d; the types still differ.
       { code: 'DUPLICATE_ENTRY', path: 'p/d', evidence: { count: 2, types: ['file', 'hardlink'], sameContent: false }, index: 7 },
+      { code: 'DUPLICATE_ENTRY', path: 'p/f', evidence: { count: 2, types: ['directory', 'file'], sameContent: false }, index: 11 },
+      { code: 'DUPLICATE_ENTRY', path: 'p/g', evidence: { count: 3, types: ['file', 'directory', 'directory'], sameContent: false }, index: 14 },
     ]);
   });
 
