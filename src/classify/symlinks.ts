@@ -6,7 +6,8 @@
  * submodule's repository was read (src/acquire/submodule.ts: bison's data/m4sugar/m4sugar.m4 ->
  * ../../submodules/autoconf/lib/m4sugar/m4sugar.m4); otherwise a known upstream version of exactly that path in
  * the blob index. A pinned target that is absent or differs stays TYPE_CHANGED, with what was compared. For a package in a subdirectory (a crate's path_in_vcs), a target outside it is read from the
- * whole repository at the tag (serde/LICENSE-MIT -> ../LICENSE-MIT). A different content stays TYPE_CHANGED (high).
+ * whole repository at the tag (serde/LICENSE-MIT -> ../LICENSE-MIT). A file holding exactly the link's own text (its
+ * blob: what git checks out with core.symlinks=false) is SYMLINK_AS_TEXT (low). A different content stays TYPE_CHANGED (high).
  */
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
@@ -47,6 +48,8 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
       const algo = want.length === 64 ? 'sha256' : 'sha1';
       const target = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');
       if (!target) return undefined;
+      // git without symlink support (core.symlinks=false, a Windows checkout) writes the link's own blob as a file
+      if (blobId(algo, Buffer.from(target, 'utf8')) === want) return makeFinding('SYMLINK_AS_TEXT', diff.path, { target });
       let link = diff.path;
       let to = target;
       for (let hop = 0; hop < 8; hop++) {

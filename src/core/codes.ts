@@ -574,6 +574,15 @@ export const CODES = {
         ? `makeinfo ${e.version} on ${e.source} (\`${e.command.join(' ')}\`) gives different text: ${e.differingLines} line(s) of the shipped file differ`
         : `makeinfo ${e.version} on ${e.source} (\`${e.command.join(' ')}\`) does not produce this file`,
   },
+  SYMLINK_AS_TEXT: {
+    title: "Symlink shipped as a file holding the link's text",
+    severity: 'low',
+    explained: true,
+    description:
+      "Git has a symbolic link; the tarball has a regular file whose bytes are exactly the link's own blob, its target path (what git checks out where symlinks are not supported, core.symlinks=false: a Windows checkout — tabulate 0.9.0's README). Nothing but git's bytes, but the package does not have the link git has; low, so a reader sees it. Any other content stays TYPE_CHANGED (high).",
+    docs: anchor('SYMLINK_AS_TEXT'),
+    message: (e) => `symlink to ${JSON.stringify(e.target)} in git; the tarball has a file holding that path (a checkout without symlinks, core.symlinks=false)`,
+  },
   SYMLINK_AS_FILE: {
     title: 'Symlink shipped as the file it points to',
     severity: 'info',

@@ -2,6 +2,8 @@
  * Symlinks shipped as regular files (issue 11 f), end to end with real git and GNU tar: explained when the
  * file holds exactly the target's content, TYPE_CHANGED (high, fails the gate) when it holds anything else.
  */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveLink } from '../../src/classify/symlinks.js';
@@ -46,6 +48,28 @@ describe('symlinks shipped as files', () => {
       { code: 'SYMLINK_AS_FILE', path: 'LICENSE', severity: 'info', evidence: { target: 'doc/LICENSE.txt', resolved: 'doc/LICENSE.txt' } },
     ]);
     expect(r.verdict).toBe('explained');
+  });
+
+  it("a checkout without symlinks (the real git with core.symlinks=false, as on Windows) ships the link's text: SYMLINK_AS_TEXT (low)", async () => {
+    const co = join(root, 'nolinks', 'proj-1.0');
+    execFileSync('git', ['-c', 'core.symlinks=false', 'clone', '-q', '--branch', 'v1.0', repo.dir, co], { stdio: 'ignore' });
+    rmSync(join(co, '.git'), { recursive: true, force: true });
+    const r = await verify({ tarball: makeTar(co, { compress: 'gzip', out: join(root, 'nolinks', 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    const found = r.findings.filter((f) => f.path === 'LICENSE' || f.path === 'COPYING').map(({ code, path, severity, evidence }) => ({ code, path, severity, evidence }));
+    expect(found).toEqual([
+      { code: 'SYMLINK_AS_TEXT', path: 'COPYING', severity: 'low', evidence: { target: 'LICENSE' } },
+      { code: 'SYMLINK_AS_TEXT', path: 'LICENSE', severity: 'low', evidence: { target: 'doc/LICENSE.txt' } },
+    ]);
+    expect(r.verdict).not.toBe('different');
+  });
+
+  it("tampered: a file holding another path, or the link's text with a line end, stays TYPE_CHANGED (high)", async () => {
+    for (const body of ['doc/OTHER.txt', 'doc/LICENSE.txt\n']) {
+      const t = tarball(`text-${body.length}`, { 'README.md': '# proj\n', 'doc/LICENSE.txt': 'the license text\n', LICENSE: body, COPYING: 'LICENSE' });
+      const r = await verify({ tarball: t, repo: repo.dir, cacheDir: cache });
+      expect(r.findings.find((f) => f.path === 'LICENSE')).toMatchObject({ code: 'TYPE_CHANGED', severity: 'high' });
+      expect(r.verdict).toBe('different');
+    }
   });
 
   it('a file with other content stays TYPE_CHANGED (high) and fails the default gate', async () => {
