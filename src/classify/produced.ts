@@ -240,7 +240,9 @@ const BUILD_CONFIGS = ['configure.ac', 'configure.in', 'CMakeLists.txt', 'meson.
 /** A placeholder naming a directory (`@abs_srcdir@`, `@libdir@`, `@CMAKE_INSTALL_PREFIX_DIR@`) or the installation prefix (`@prefix@`, `@exec_prefix@`, `@CMAKE_INSTALL_PREFIX@`). */
 const DIR_NAME = /^@@?(?:abs_|abs_top_)?\w*dir@@?$|^@@?\w*_DIR@@?$|^@@?(?:exec_)?prefix@@?$|^@@?\w*INSTALL_PREFIX@@?$/i;
 /** A placeholder naming one number of the version (`@LIBXML_MAJOR_VERSION@`, `@PROJECT_VERSION_MINOR@`): its index. */
-const PART_WORDS: Record<string, number> = { major: 0, minor: 1, micro: 2, patch: 2 };
+// SUBMINOR names the third number too: flex's YY_FLEX_SUBMINOR_VERSION, ALSA's SND_LIB_SUBMINOR, libmicrohttpd's
+// @PACKAGE_VERSION_SUBMINOR@ (w32/common/microhttpd_dll_res_vc.rc from its tracked .rc.in: holdout19).
+const PART_WORDS: Record<string, number> = { major: 0, minor: 1, micro: 2, patch: 2, subminor: 2 };
 
 /**
  * What an identifier's `_`-separated words say of the version (`LIBXML_MAJOR_VERSION`, `VERSION_MINOR`,
@@ -336,7 +338,7 @@ const DATE_DAYS = 60;
  * `CFLAGS = @CFLAGS@` shipped as `CFLAGS = -O2 -fno-stack-protector`, `URL = @URL@` as another host): the
  * release version or tag (a `-`/`+`/`~` suffix allowed), for a placeholder whose name has a version word
  * (versionWords) the version encoded as a number (versionNumbers, or the configuration's own printf format of its
- * numbers: printfEncodings) or, when the name also has a MAJOR/MINOR/MICRO/PATCH
+ * numbers: printfEncodings) or, when the name also has a MAJOR/MINOR/MICRO/PATCH/SUBMINOR
  * word, that number of the version, a date within 60 days of the tag's
  * commit, for a placeholder naming a directory or the prefix the path a configure run gives it (dirValue: the
  * maintainer's `@abs_srcdir@` ending with the output's directory, `@prefix@` /usr/local), `git describe` of the revision (`described`, from describedValues) after a literal of the

@@ -100,6 +100,12 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(ok({ '@libdir@': '/usr/../tmp' })).toBe(false);
     expect(ok({ '@datadir@': '/usr//share' })).toBe(false);
     expect(versionWords('LIBSSH2_VERSION_MINOR')).toEqual({ version: true, part: 1 });
+    // libmicrohttpd 0.9.75's w32/common/microhttpd_dll_res_vc.rc.in: MAJOR, MINOR, SUBMINOR (holdout19)
+    expect(versionWords('@PACKAGE_VERSION_SUBMINOR@')).toEqual({ version: true, part: 2 });
+    const mhd = { version: '0.9.75', tag: 'v0.9.75', date: '2021-12-26T00:00:00Z' };
+    expect(valuesFromRelease({ '@PACKAGE_VERSION_MAJOR@': '0', '@PACKAGE_VERSION_MINOR@': '9', '@PACKAGE_VERSION_SUBMINOR@': '75', '@PACKAGE_VERSION@': '0.9.75' }, mhd, 'AC_INIT([GNU libmicrohttpd],[0.9.75])\n')).toBe(true);
+    expect(valuesFromRelease({ '@PACKAGE_VERSION_SUBMINOR@': '76' }, mhd, 'AC_INIT([GNU libmicrohttpd],[0.9.75])\n')).toBe(false);
+    expect(valuesFromRelease({ '@PACKAGE_VERSION_SUBMINOR@': '9' }, mhd, 'AC_INIT([GNU libmicrohttpd],[0.9.75])\n')).toBe(false);
     expect(versionWords('@DISPATCH_LEVEL@')).toEqual({ version: false });
   });
   it('`git describe` of the revision after a literal of the configuration: the count and commit checked in the repository', async () => {
