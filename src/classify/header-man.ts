@@ -18,7 +18,7 @@
  * of pages.
  * Limit (documented): a line spliced from two runs of the comments' own words passes.
  */
-import type { Finding } from '../core/findings.js';
+import type { Finding, PageUntraced } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { baseOf, dirOf } from './paths.js';
@@ -211,7 +211,7 @@ export function nameLine(page: string): string[] | undefined {
   return names.split(/[\s,]+/).filter(Boolean);
 }
 
-export type TraceResult = { lines: number } | { line: number; text: string; why: string };
+export type TraceResult = { lines: number } | { line: number; text: string; why: PageUntraced };
 
 /** Whether every line of the page traces to the index (see the module comment). */
 export function tracePage(page: string, idx: Pick<Index, 'vocab' | 'pairs' | 'genText' | 'labels'>): TraceResult {
@@ -224,23 +224,23 @@ export function tracePage(page: string, idx: Pick<Index, 'vocab' | 'pairs' | 'ge
     let body = raw;
     if (req) {
       if (req[1] !== undefined) {
-        if (!new RegExp(`(?:^|[^A-Za-z\\\\]|\\\\n)\\.${req[1]}\\b`, 'm').test(idx.genText)) return { line: n + 1, text: raw, why: `request .${req[1]} the script does not write` };
+        if (!new RegExp(`(?:^|[^A-Za-z\\\\]|\\\\n)\\.${req[1]}\\b`, 'm').test(idx.genText)) return { line: n + 1, text: raw, why: { kind: 'request', request: req[1] } };
       } else if (/^[.']\s*\\"/.test(raw)) {
         body = raw.replace(/^[.']\s*\\"/, '');
-      } else if (req[2]!.trim()) return { line: n + 1, text: raw, why: 'not a request' };
+      } else if (req[2]!.trim()) return { line: n + 1, text: raw, why: { kind: 'not-request' } };
       body = req[1] !== undefined ? req[2]! : body;
-      for (const t of tokens(troffText(body))) if (!idx.vocab.has(t) && !/^\d+$/.test(t)) return { line: n + 1, text: raw, why: `word ${t} in no source` };
+      for (const t of tokens(troffText(body))) if (!idx.vocab.has(t) && !/^\d+$/.test(t)) return { line: n + 1, text: raw, why: { kind: 'word', word: t } };
       traced++;
       continue;
     }
     const toks = tokens(troffText(body));
     let breaks = 0;
     for (let i = 0; i < toks.length; i++) {
-      if (!idx.vocab.has(toks[i]!)) return { line: n + 1, text: raw, why: `word ${toks[i]} in no source` };
+      if (!idx.vocab.has(toks[i]!)) return { line: n + 1, text: raw, why: { kind: 'word', word: toks[i]! } };
       // the script's label opening the line (`Returns ` for `\\return`): the pair after it is the script's
       if (i > 0 && !idx.pairs.has(`${toks[i - 1]} ${toks[i]}`) && !(i === 1 && idx.labels.has(toks[0]!))) breaks++;
     }
-    if (breaks > 1) return { line: n + 1, text: raw, why: 'not a run of the sources' };
+    if (breaks > 1) return { line: n + 1, text: raw, why: { kind: 'not-a-run' } };
     traced++;
   }
   return { lines: traced };
@@ -258,15 +258,15 @@ async function decidePage(diff: PathDiff, ctx: ClassifyContext): Promise<Finding
   if (!idx || !idx.vocab.has(stem)) return undefined;
   // A page that names itself one of the script's pages, in the directory the script writes, and does not trace stays
   // high with the line (the docs classifier after this one would take it by its troff shape alone).
-  const untraced = (line: number, text: string, why: string) => makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, {
+  const untraced = (line: number, text: string, why: PageUntraced) => makeFinding('TARBALL_ONLY_UNEXPLAINED', diff.path, {
     size: b.length, oid: diff.tarball?.oid, buildAffecting: false,
     untracedPage: { generator: idx.rule.generator, rule: `${idx.rule.makefile}:${idx.rule.line}`, line, text, why },
   });
   const r = tracePage(page, idx);
   if (!('lines' in r)) return untraced(r.line, r.text, r.why);
   const constructs = findConstructs(page, diff.path);
-  if (constructs.length) return untraced(constructs[0]!.line, constructs[0]!.text, `suspicious construct ${constructs[0]!.kind}`);
-  for (const h of urlHosts(page)) if (!idx.hosts.has(h)) return untraced(page.split('\n').findIndex((l) => l.includes(h)) + 1, page.split('\n').find((l) => l.includes(h)) ?? '', `host ${h} in no source`);
+  if (constructs.length) return untraced(constructs[0]!.line, constructs[0]!.text, { kind: 'construct', construct: constructs[0]!.kind });
+  for (const h of urlHosts(page)) if (!idx.hosts.has(h)) return untraced(page.split('\n').findIndex((l) => l.includes(h)) + 1, page.split('\n').find((l) => l.includes(h)) ?? '', { kind: 'host', host: h });
   // the header declaring the page's first name leads the evidence
   let source = idx.rule.sources[0]!;
   for (const s of idx.rule.sources) {

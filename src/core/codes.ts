@@ -2,7 +2,7 @@
  * The one registry of finding codes: title, default severity, description, docs anchor and a message
  * template. `satisfies` makes a code without an entry (or an entry for an unknown code) a type error.
  */
-import type { EvidenceMap, Finding, FindingCode, GeneratorUnproved, GnulibLocal, ParserUnproved, SubmoduleRewrite, UpstreamRef } from './findings.js';
+import type { EvidenceMap, Finding, FindingCode, GeneratorUnproved, GnulibLocal, PageUntraced, ParserUnproved, SubmoduleRewrite, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
 import { flaggedInputText, proofCauseText, replayRefusalText, unprovedBuildOutputsText } from './wording.js';
 
@@ -30,7 +30,7 @@ export const CODES = {
       'The tarball ships a file that the tag does not have and no classifier could explain it. Always high, so the default gate fails on it whatever its type (the xz-utils payload hid in a binary "test file"); the evidence says whether it affects the build (m4, shell, Makefile, CMake, setup.py, build.rs …), and names a tracked file of the same content (copyOf) when the copy does not keep that file\'s role (see COPY_OF_TRACKED). A generator\'s output whose banner names a tracked input but which nothing here made again says why (generatorProof for gperf, asn1Parser, gengetopt; parserProof for bison, flex, byacc: e.g. the version it names is neither the system\'s nor a cached toolchain\'s, with the `distdiff toolchain add --git` command that would prove it).',
     docs: anchor('TARBALL_ONLY_UNEXPLAINED'),
     message: (e) =>
-      `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}${e.copyOf ? `; same content as ${e.copyOf} in git, but where the build compiles or runs it` : ''}${e.notReplayed ? `; the rule of ${e.notReplayed.file}${e.notReplayed.line ? `:${e.notReplayed.line}` : ''} writes it but is not replayed: ${replayRefusalText(e.notReplayed.refusal)}` : ''}${e.generatorProof ? `; ${e.generatorProof.tool} output, not proved: ${generatorUnprovedWords(e.generatorProof)}` : ''}${e.parserProof ? `; ${e.parserProof.tool} output${e.parserProof.source ? ` of ${e.parserProof.source}` : ''}, not proved: ${parserUnprovedWords(e.parserProof)}` : ''}${e.untracedPage ? `; a man page of ${e.untracedPage.generator} (${e.untracedPage.rule}) whose line ${e.untracedPage.line} the tracked sources do not give (${e.untracedPage.why}): ${JSON.stringify(e.untracedPage.text.slice(0, 80))}` : ''}`,
+      `not in git (${e.size} bytes)${e.buildAffecting ? ', affects the build' : ''}${e.copyOf ? `; same content as ${e.copyOf} in git, but where the build compiles or runs it` : ''}${e.notReplayed ? `; the rule of ${e.notReplayed.file}${e.notReplayed.line ? `:${e.notReplayed.line}` : ''} writes it but is not replayed: ${replayRefusalText(e.notReplayed.refusal)}` : ''}${e.generatorProof ? `; ${e.generatorProof.tool} output, not proved: ${generatorUnprovedWords(e.generatorProof)}` : ''}${e.parserProof ? `; ${e.parserProof.tool} output${e.parserProof.source ? ` of ${e.parserProof.source}` : ''}, not proved: ${parserUnprovedWords(e.parserProof)}` : ''}${e.untracedPage ? `; a man page of ${e.untracedPage.generator} (${e.untracedPage.rule}) whose line ${e.untracedPage.line} the tracked sources do not give (${pageUntracedWords(e.untracedPage.why)}): ${JSON.stringify(e.untracedPage.text.slice(0, 80))}` : ''}`,
   },
   GIT_ONLY: {
     title: 'File only in git',
@@ -915,6 +915,15 @@ const PARSER_UNPROVED_WORDS: Record<ParserUnproved['why'], (p: ParserUnproved) =
   'not-retained': () => "the output's content was not retained",
   failed: (p) => `${p.tool}${p.wanted ? ` ${p.wanted}` : ''} failed on the tag's grammar: ${p.error ?? '?'}`,
 };
+/** Why a man page line a tracked script writes does not trace (src/classify/header-man.ts). */
+export const pageUntracedWords = (w: PageUntraced): string =>
+  w.kind === 'request' ? `request .${w.request} the script does not write`
+  : w.kind === 'not-request' ? 'not a request'
+  : w.kind === 'word' ? `word ${w.word} in no source`
+  : w.kind === 'construct' ? `suspicious construct ${w.construct}`
+  : w.kind === 'host' ? `host ${w.host} in no source`
+  : 'not a run of the sources';
+
 export const parserUnprovedWords = (p: ParserUnproved): string => PARSER_UNPROVED_WORDS[p.why](p);
 
 /** The toolchain that would prove an output naming a version this machine lacks: bison and flex build from their own repositories; byacc has no toolchain kind. */

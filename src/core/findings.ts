@@ -5,6 +5,15 @@
 import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause, Remedy, ReplayRefusal, UnprovedReason } from './regeneration.js';
 import type { AnomalyEvidence, ContentDiff, EntryType, Severity } from './types.js';
 
+/** Why a line of a man page a tracked script writes does not trace (src/classify/header-man.ts); worded in core/codes.ts. */
+export type PageUntraced =
+  | { kind: 'request'; request: string }
+  | { kind: 'not-request' }
+  | { kind: 'word'; word: string }
+  | { kind: 'not-a-run' }
+  | { kind: 'construct'; construct: string }
+  | { kind: 'host'; host: string };
+
 export type { GeneratorStep } from './regeneration.js';
 
 /** A suspicious shell/m4 construct found in a file, with its 1-based line number. */
@@ -90,7 +99,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- raw differences left unexplained (the fallback) ----
   /** copyOf: a tracked file with the same content that does not explain it (the copy lands where the build runs it). */
   /** notReplayed: a rule of a tracked makefile writes it, but its recipe is not one the sandbox replays (src/regenerate/make-replay.ts). */
-  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved; /** a man page a tracked script writes from the sources' doc comments (src/classify/header-man.ts) with a line they do not give */ untracedPage?: { generator: string; rule: string; line: number; text: string; why: string }; /** a bison/flex/byacc output naming a tracked grammar that no generator here reproduced (src/regenerate/parsers.ts) */ parserProof?: ParserUnproved };
+  TARBALL_ONLY_UNEXPLAINED: { size: number; oid?: string; buildAffecting: boolean; copyOf?: string; notReplayed?: { file: string; line?: number; refusal: ReplayRefusal }; generatorProof?: GeneratorUnproved; /** a man page a tracked script writes from the sources' doc comments (src/classify/header-man.ts) with a line they do not give */ untracedPage?: { generator: string; rule: string; line: number; text: string; why: PageUntraced }; /** a bison/flex/byacc output naming a tracked grammar that no generator here reproduced (src/regenerate/parsers.ts) */ parserProof?: ParserUnproved };
   GIT_ONLY: { oid?: string; type: EntryType };
   SOURCE_MODIFIED: { gitOid?: string; tarballOid?: string; buildAffecting: boolean };
   MODE_CHANGED: { git: 'executable' | 'regular'; tarball: 'executable' | 'regular' };
