@@ -7,7 +7,8 @@
  * ../../submodules/autoconf/lib/m4sugar/m4sugar.m4); otherwise a known upstream version of exactly that path in
  * the blob index. A pinned target that is absent or differs stays TYPE_CHANGED, with what was compared. For a package in a subdirectory (a crate's path_in_vcs), a target outside it is read from the
  * whole repository at the tag (serde/LICENSE-MIT -> ../LICENSE-MIT). A file holding exactly the link's own text (its
- * blob: what git checks out with core.symlinks=false) is SYMLINK_AS_TEXT (low). A different content stays TYPE_CHANGED (high).
+ * blob: what git checks out with core.symlinks=false, a non-executable file) is SYMLINK_AS_TEXT (low). A different content,
+ * or that text in an executable file, stays TYPE_CHANGED (high).
  */
 import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
@@ -49,7 +50,9 @@ export function createSymlinkClassifier(index: () => BlobIndex | null = bundledB
       const target = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');
       if (!target) return undefined;
       // git without symlink support (core.symlinks=false, a Windows checkout) writes the link's own blob as a file
-      if (blobId(algo, Buffer.from(target, 'utf8')) === want) return makeFinding('SYMLINK_AS_TEXT', diff.path, { target });
+      // (a plain file: run as a program, an executable holding a path runs that path from the caller's directory —
+      // red team 19: not a checkout's file)
+      if (blobId(algo, Buffer.from(target, 'utf8')) === want && !diff.tarball.executable) return makeFinding('SYMLINK_AS_TEXT', diff.path, { target });
       let link = diff.path;
       let to = target;
       for (let hop = 0; hop < 8; hop++) {

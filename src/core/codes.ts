@@ -579,7 +579,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "Git has a symbolic link; the tarball has a regular file whose bytes are exactly the link's own blob, its target path (what git checks out where symlinks are not supported, core.symlinks=false: a Windows checkout — tabulate 0.9.0's README). Nothing but git's bytes, but the package does not have the link git has; low, so a reader sees it. Any other content stays TYPE_CHANGED (high).",
+      "Git has a symbolic link; the tarball has a regular file whose bytes are exactly the link's own blob, its target path, and that is not executable (what git checks out where symlinks are not supported, core.symlinks=false: a Windows checkout — tabulate 0.9.0's README). Nothing but git's bytes, but the package does not have the link git has; low, so a reader sees it. Any other content, or that text in an executable file (run, it would run the path from the caller's directory), stays TYPE_CHANGED (high).",
     docs: anchor('SYMLINK_AS_TEXT'),
     message: (e) => `symlink to ${JSON.stringify(e.target)} in git; the tarball has a file holding that path (a checkout without symlinks, core.symlinks=false)`,
   },

@@ -63,9 +63,9 @@ describe('symlinks shipped as files', () => {
     expect(r.verdict).not.toBe('different');
   });
 
-  it("tampered: a file holding another path, or the link's text with a line end, stays TYPE_CHANGED (high)", async () => {
-    for (const body of ['doc/OTHER.txt', 'doc/LICENSE.txt\n']) {
-      const t = tarball(`text-${body.length}`, { 'README.md': '# proj\n', 'doc/LICENSE.txt': 'the license text\n', LICENSE: body, COPYING: 'LICENSE' });
+  it("tampered: a file holding another path, the link's text with a line end, or the link's text made executable, stays TYPE_CHANGED (high)", async () => {
+    for (const body of ['doc/OTHER.txt', 'doc/LICENSE.txt\n', { content: 'doc/LICENSE.txt', executable: true }]) {
+      const t = tarball(`text-${typeof body === 'string' ? body.length : 'x'}`, { 'README.md': '# proj\n', 'doc/LICENSE.txt': 'the license text\n', LICENSE: body, COPYING: 'LICENSE' });
       const r = await verify({ tarball: t, repo: repo.dir, cacheDir: cache });
       expect(r.findings.find((f) => f.path === 'LICENSE')).toMatchObject({ code: 'TYPE_CHANGED', severity: 'high' });
       expect(r.verdict).toBe('different');
