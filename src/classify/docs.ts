@@ -11,6 +11,7 @@ import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
 import { untracedInfoNode } from './info-nodes.js';
+import { MARKUP_SOURCE, untracedManBody } from './man-body.js';
 import { htmlReachesOut, scriptHosts, urlHosts } from './urls.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
@@ -270,6 +271,10 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
     const page = ctx.content.tarball(path);
     if (source !== undefined && baseOf(source) === base && page) {
       return commentsTraced(ctx, path, page, source).then((ok) => (ok ? docsFinding(path, 'man', source) : undefined));
+    }
+    // rendered from a tracked markup page: its body must be the source's text (./man-body.ts)
+    if (source !== undefined && page && MARKUP_SOURCE.test(source)) {
+      return untracedManBody(ctx, path, page, source).then((why) => (why === undefined ? docsFinding(path, 'man', source) : undefined));
     }
     return docsFinding(path, 'man', source);
   }
