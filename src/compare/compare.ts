@@ -71,6 +71,9 @@ function someKeyUnder(m: ReadonlyMap<string, unknown>, dir: string): boolean {
   return false;
 }
 
+/** Paths git lacks that compareTrees lists while it builds its path map (see there). */
+export const NOT_IN_GIT_LIST = 65_536;
+
 /** `prefixSlash`: prefix + '/' (made once by the caller, not once per path). */
 function strip(path: string, prefix: string, prefixSlash = prefix + '/'): string | undefined {
   if (!prefix) return path;
@@ -89,8 +92,10 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   // of a second copy of every path living as long as the map.
   const tar = new Map<string, TreeEntry>();
   // The compared paths git does not have, in the map's order: each path is looked up in git's tree once,
-  // here, not again when the tarball-only entries are collected below.
-  const notInGit: string[] = [];
+  // here, not again when the tarball-only entries are collected below. Past NOT_IN_GIT_LIST paths (an archive
+  // of mostly tarball-only entries) the list is dropped and the map is walked as before: no array as long as
+  // the archive beside its path map.
+  let notInGit: string[] | undefined = [];
   let hardlinks = false;
   const prefixSlash = prefix + '/';
   // Indexed loops and forEach over the maps: no iterator result (and [key, value] pair) per entry.
@@ -103,7 +108,10 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
     if (g !== undefined && g.path === p) p = g.path; // one string for both sides
     const before = tar.size;
     tar.set(p, e);
-    if (g === undefined && tar.size > before) notInGit.push(p);
+    if (g === undefined && notInGit !== undefined && tar.size > before) {
+      if (notInGit.length < NOT_IN_GIT_LIST) notInGit.push(p);
+      else notInGit = undefined;
+    }
     if (e.type === 'hardlink') hardlinks = true;
   }
   // Resolve hard links to the content of their target (as extraction would).
@@ -150,11 +158,18 @@ export function compareTrees(scan: ArchiveScan, git: GitTree, opts: CompareOptio
   }
 
   const tarballOnly: PathDiff[] = [];
-  for (let i = 0; i < notInGit.length; i++) {
-    const p = notInGit[i]!;
-    const t = tar.get(p)!; // the last entry of the path (after hard links are resolved)
-    if (t.type === 'directory' || underSubmodule(p)) continue;
-    tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
+  if (notInGit !== undefined) {
+    for (let i = 0; i < notInGit.length; i++) {
+      const p = notInGit[i]!;
+      const t = tar.get(p)!; // the last entry of the path (after hard links are resolved)
+      if (t.type === 'directory' || underSubmodule(p)) continue;
+      tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
+    }
+  } else {
+    tar.forEach((t, p) => {
+      if (git.entries.has(p) || t.type === 'directory' || underSubmodule(p)) return;
+      tarballOnly.push({ path: p, status: 'tarball-only', tarball: t });
+    });
   }
   if (tarballOnly.length > 0) {
     // A tarball-only file whose content git has elsewhere: name such a git path — one with the copy's own

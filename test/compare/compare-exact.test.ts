@@ -4,7 +4,7 @@
  * the invisible-character ranges and the bounded content diff. Every expectation is exact.
  */
 import { describe, expect, it } from 'vitest';
-import { cmp, compareTrees, detectPrefix, nameCollisions } from '../../src/compare/compare.js';
+import { cmp, compareTrees, detectPrefix, nameCollisions, NOT_IN_GIT_LIST } from '../../src/compare/compare.js';
 import { confusableNames, skeleton } from '../../src/compare/confusables.js';
 import { contentDiff, isBinary } from '../../src/compare/content-diff.js';
 import { INVISIBLE_CHARS, invisibleCodepoints } from '../../src/compare/invisible.js';
@@ -352,5 +352,36 @@ describe('compare edges found by mutation testing', () => {
   });
   it('case collisions fold by lower case: straße is not STRASSE (no file system folds ß to SS)', () => {
     expect(nameCollisions(['STRASSE', 'strasse', 'stra\u00dfe'])).toEqual([{ code: 'CASE_COLLISION', path: 'strasse', evidence: { other: 'STRASSE' } }]);
+  });
+});
+
+describe('tarball-only entries past the listed paths git lacks', () => {
+  it('more tarball-only paths than compareTrees lists while building its map: the same diffs as a few (directories, duplicates, paths git has)', () => {
+    // A few of each kind, then enough tarball-only files to pass NOT_IN_GIT_LIST, in archive order (not sorted).
+    const build = (extra: number) => {
+      const entries: TreeEntry[] = [dir('p'), file('p/kept', '1'), dir('p/d'), file('p/d/z-only', '2'), file('p/changed', '3'), file('p/d/z-only', '4')];
+      for (let i = extra; i > 0; i--) entries.push(file(`p/d/x${i}`, '5'));
+      entries.push(dir('p/e'), file('p/e/last', '6'));
+      return compareTrees(scan(entries), git([file('kept', '1'), file('changed', '9'), file('gone', '7')]));
+    };
+    const few = build(3);
+    expect(brief(few)).toEqual([
+      ['changed', 'changed', ['content']],
+      ['d/x1', 'tarball-only'],
+      ['d/x2', 'tarball-only'],
+      ['d/x3', 'tarball-only'],
+      ['d/z-only', 'tarball-only'],
+      ['e/last', 'tarball-only'],
+      ['gone', 'git-only'],
+    ]);
+    expect(few.diffs.find((d) => d.path === 'd/z-only')!.tarball!.oid).toBe('4'); // the last of the two
+    const many = build(NOT_IN_GIT_LIST + 5);
+    const only = many.diffs.filter((d) => d.status === 'tarball-only');
+    expect(only).toHaveLength(NOT_IN_GIT_LIST + 5 + 2);
+    expect(many.diffs.filter((d) => d.status !== 'tarball-only').map((d) => [d.path, d.status])).toEqual([['changed', 'changed'], ['gone', 'git-only']]);
+    expect(only.find((d) => d.path === 'd/z-only')!.tarball!.oid).toBe('4');
+    expect(only.some((d) => d.path === 'e/last')).toBe(true);
+    expect(only.some((d) => d.tarball!.type === 'directory')).toBe(false);
+    expect(many.diffs.map((d) => d.path)).toEqual([...many.diffs.map((d) => d.path)].sort(cmp));
   });
 });
