@@ -12,6 +12,9 @@
  *                 (printfEncodings: libidn2's 0x%02x%02x%04x), a date near the tag, a directory or prefix
  *                 placeholder's absolute path, `git describe` of the revision (checked against the repository)
  *                 after a literal, or a literal of the tracked configure.ac/CMakeLists.txt/meson.build).
+ *                 The template may also be the input a tracked bootstrap script's sed line redirects into the
+ *                 output (freetype's autogen.sh: `cd builds/unix` … `sed -e "s;@VERSION@;$FREETYPE;" <
+ *                 configure.raw > configure.ac`): the same substitution check; the script and line are named.
  *   config-header X a configure.ac AC_CONFIG_HEADERS (AC_CONFIG_HEADER, AM_CONFIG_HEADER) names, shipped by the
  *                 release (ppp 2.5.2's pppd/pppdconf.h: an installed header `make dist` took from the maintainer's
  *                 configured tree): config.status's instantiation of its template (X.in or the named input, tracked,
@@ -32,7 +35,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
 import { dateTextMs } from './date-text.js';
-import { baseOf, dirOf, pathsBy } from './paths.js';
+import { baseOf, dirOf, normalisePath, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 
@@ -433,6 +436,88 @@ export function configFilesInput(configureAc: string, path: string): string | un
   return undefined;
 }
 
+/** Tracked bootstrap scripts whose sed lines may name a template (autogen.sh, bootstrap, buildconf …, at any depth). */
+const BOOTSTRAP_SCRIPT = /^(?:autogen\.sh|autogen|bootstrap|bootstrap\.sh|buildconf|buildconf\.sh)$/;
+const MAX_SCRIPT = 256 * 1024;
+
+/**
+ * The `sed … < IN > OUT` / `sed … IN > OUT` commands of a shell script, each with its line (the first of a
+ * command continued with backslashes) and both paths resolved from the script's directory through the literal
+ * `cd DIR` commands before it (a `cd` to anything but a literal relative path ends the walk: the directory is
+ * no longer known).
+ */
+/** A shell line split into its commands at `;`, `&&`, `||` and `|` outside quotes, a comment dropped. */
+function shellCommands(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = '';
+      cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      cur += ch;
+    } else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) break;
+    else if (ch === ';' || ch === '|' || (ch === '&' && line[i + 1] === '&')) {
+      out.push(cur);
+      cur = '';
+      if (line[i + 1] === ch) i++;
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+export function sedRedirections(script: string, scriptDir: string): { line: number; input: string; output: string }[] {
+  const out: { line: number; input: string; output: string }[] = [];
+  const raw = script.split('\n');
+  let dir: string | undefined = scriptDir;
+  for (let i = 0; i < raw.length && dir !== undefined; i++) {
+    const first = i;
+    let l = raw[i]!;
+    while (l.endsWith('\\') && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i]}`;
+    for (const cmd of shellCommands(l)) {
+      const c = cmd.trim();
+      const cd = /^cd\s+(\S+)$/.exec(c);
+      if (cd) {
+        const to = cd[1]!.replace(/^["']|["']$/g, '');
+        const next: string | undefined = /[$`~]/.test(to) || to.startsWith('/') ? undefined : normalisePath(dir ? `${dir}/${to}` : to);
+        dir = next;
+        if (dir === undefined) break;
+        continue;
+      }
+      const sed = /^sed\s.*?(?:<\s*|\s)([A-Za-z0-9_.+\/-]+)\s*>\s*([A-Za-z0-9_.+\/-]+)$/.exec(c);
+      if (!sed) continue;
+      const input = normalisePath(dir ? `${dir}/${sed[1]}` : sed[1]!);
+      const output = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
+      if (input && output && input !== output) out.push({ line: first + 1, input, output });
+    }
+  }
+  return out;
+}
+
+const sedLines = new WeakMap<ClassifyContext, Promise<{ script: string; line: number; input: string; output: string }[]>>();
+
+/** Every tracked bootstrap script's sed redirections (read once per run). */
+function bootstrapSeds(ctx: ClassifyContext): Promise<{ script: string; line: number; input: string; output: string }[]> {
+  let p = sedLines.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const out: { script: string; line: number; input: string; output: string }[] = [];
+      for (const path of [...ctx.gitPaths].filter((q) => BOOTSTRAP_SCRIPT.test(baseOf(q))).sort()) {
+        const b = await ctx.content.git(path);
+        if (!b || b.length > MAX_SCRIPT || b.subarray(0, 8192).includes(0)) continue;
+        for (const r of sedRedirections(b.toString('latin1'), dirOf(path))) out.push({ script: path, ...r });
+      }
+      return out;
+    })();
+    sedLines.set(ctx, p);
+  }
+  return p;
+}
+
 async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
   let config: string | undefined;
   const configText = async () => {
@@ -450,13 +535,19 @@ async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext)
     if (named && !templates.includes(named)) templates.push(named);
     break;
   }
+  const viaScript = new Map<string, { script: string; line: number }>();
+  for (const r of await bootstrapSeds(ctx)) {
+    if (r.output !== path || templates.includes(r.input)) continue;
+    templates.push(r.input);
+    viaScript.set(r.input, { script: r.script, line: r.line });
+  }
   for (const tpl of templates) {
     if (!ctx.gitPaths.has(tpl)) continue;
     const t = await ctx.content.git(tpl);
     if (!t || t.length > MAX_BYTES) continue;
     const values = substitution(t.toString('latin1'), content.toString('latin1'));
     if (!values) continue;
-    if (valuesFromRelease(values, ctx.revision ?? {}, await configText(), await describedValues(values, ctx), dirOf(path))) return { how: 'substitution', source: tpl, substitutions: values };
+    if (valuesFromRelease(values, ctx.revision ?? {}, await configText(), await describedValues(values, ctx), dirOf(path))) return { how: 'substitution', source: tpl, substitutions: values, ...(viaScript.has(tpl) ? { script: viaScript.get(tpl) } : {}) };
   }
   return undefined;
 }

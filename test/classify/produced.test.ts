@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFilesInput, describedValues, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { configFilesInput, describedValues, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
 import { gitHistory } from '../../src/git/history.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -142,6 +142,30 @@ describe('files produced from tracked sources (issue 11 d)', () => {
       how: 'substitution', source: 'libxml.spec.in', substitutions: { '@VERSION@': '2.9.14', '@LIBXML_MAJOR_VERSION@': '2', '@LIBXML_MINOR_VERSION@': '9' },
     });
     expect(await run('Version: 2.9.14\nSource: https://download.gnome.org/sources/libxml2/2.9.evil.net/x.tar.xz\n')).toBeUndefined();
+  });
+  // freetype 2.12.1's builds/unix/configure.ac: autogen.sh `cd builds/unix` then `sed -e "s;@VERSION@;$FREETYPE;" \` /
+  // `< configure.raw > configure.ac` (a template no suffix rule names).
+  const FT_AUTOGEN = '#!/bin/sh\nFREETYPE=2.12.1\ncd builds/unix\necho "generating configure.ac"\nsed -e "s;@VERSION@;$FREETYPE;" \\\n  < configure.raw > configure.ac\nrun aclocal -I . --force\ncd ../..\nsed -e s/x/y/ docs/a.raw > docs/a.txt # a comment; cd /tmp\ncd $HOME\nsed -e s/x/y/ b.raw > b.txt\n';
+  it('the sed lines of a bootstrap script: input and output resolved through its literal cd commands, quotes kept whole', () => {
+    expect(sedRedirections(FT_AUTOGEN, '')).toEqual([
+      { line: 5, input: 'builds/unix/configure.raw', output: 'builds/unix/configure.ac' },
+      { line: 9, input: 'docs/a.raw', output: 'docs/a.txt' },
+    ]); // after `cd $HOME` the directory is unknown: b.txt is not resolved
+    expect(sedRedirections('cd sub && sed "s/@V@/1/" < t.in > t\n', 'top')).toEqual([{ line: 1, input: 'top/sub/t.in', output: 'top/sub/t' }]);
+  });
+  it("the classifier reads the template a tracked autogen.sh's sed line names; a changed line or another value stays unexplained", async () => {
+    const RAW = 'AC_INIT([FreeType], [@VERSION@], [freetype@nongnu.org], [freetype])\nAC_CONFIG_SRCDIR([ftconfig.h.in])\nAC_PROG_CC\n';
+    const git = { 'autogen.sh': FT_AUTOGEN, 'builds/unix/configure.raw': RAW };
+    const run = async (ac: string, autogen = FT_AUTOGEN) => {
+      const ctx = makeCtx({ revision: { version: '2.12.1', tag: 'VER-2-12-1' }, git: { ...git, 'autogen.sh': autogen }, tarball: { ...git, 'autogen.sh': autogen, 'builds/unix/configure.ac': ac } });
+      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'builds/unix/configure.ac')!, ctx);
+    };
+    const good = RAW.replace('@VERSION@', '2.12.1');
+    expect((await run(good))?.evidence).toEqual({ how: 'substitution', source: 'builds/unix/configure.raw', substitutions: { '@VERSION@': '2.12.1' }, script: { script: 'autogen.sh', line: 5 } });
+    expect(await run(good.replace('AC_PROG_CC\n', 'AC_PROG_CC\nLIBS="$LIBS -lbackdoor"\n'))).toBeUndefined();
+    expect(await run(RAW.replace('@VERSION@', '2.11.0'))).toBeUndefined();
+    // no sed line writing it (the script writes another file): the template is not named
+    expect(await run(good, FT_AUTOGEN.replace('> configure.ac', '> configure.in'))).toBeUndefined();
   });
   // libidn2 2.3.3's lib/idn2.h from the tracked lib/idn2.h.in: configure.ac encodes the version with its own printf
   // (0x%02x%02x%04x → 0x02030003), neither fixed encoding; libtasn1's 0x%02x%02x%02x is the fixed 0xMMmmpp one.
