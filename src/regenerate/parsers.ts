@@ -213,7 +213,7 @@ export function blankLineNames(text: string): string {
 }
 
 /** Options the shipped outputs imply, added to a rule's set (and named in the evidence). */
-export function impliedOptions(tool: ParserTool, set: string[], o: { lines: boolean; header: boolean; report: boolean }): { options: string[]; implied: string[] } {
+export function impliedOptions(tool: ParserTool, set: string[], o: { lines: boolean; header: boolean; report: boolean; debug?: boolean }): { options: string[]; implied: string[] } {
   const opts = [...set];
   const implied: string[] = [];
   const has = (re: RegExp) => opts.some((w) => re.test(w));
@@ -234,6 +234,13 @@ export function impliedOptions(tool: ParserTool, set: string[], o: { lines: bool
   if (tool === 'bison' && o.report && !has(/^(-v|--verbose|--report)/)) {
     opts.push('-v');
     implied.push('-v');
+  }
+  // The debugging instrumentation the output carries and the grammar does not ask for: a configure-substituted
+  // flag (gdbm's `AM_LFLAGS = $(LFLAGS_DEBUG)`, `AM_YFLAGS = -dv $(YFLAGS_DEBUG)`) that the tracked rules cannot say.
+  if (o.debug && tool !== 'byacc' && !has(tool === 'flex' ? /^(-d|--debug)$/ : /^(-t|--debug|-Dparse\.trace|--define=parse\.trace)\b/)) {
+    const w = tool === 'flex' ? '-d' : '-t';
+    opts.push(w);
+    implied.push(w);
   }
   return { options: opts, implied };
 }
@@ -708,10 +715,13 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   const found = await generatorRuleEdits(primary.path, isProgram, tool === 'flex' ? ['LEX', 'flex'] : ['YACC', 'BISON', 'bison', 'yacc'], ctx);
   const edits = found && 'edits' in found ? found.edits : [];
   const inv = invocationOf(primary.path, grammarPath, text);
+  const gtext = grammar.toString('latin1');
   const shape = {
     lines: /^#line \d+ "/m.test(text),
     header: outputs.some((o) => /\.(h|hh|hpp)$/.test(o.path)),
     report: outputs.some((o) => o.path.endsWith('.output')),
+    // flex -d writes `int yy_flex_debug = 1;`, bison -t `# define YYDEBUG 1` (unless the grammar asks for it itself)
+    debug: tool === 'flex' ? /^int yy_flex_debug = 1;$/m.test(text) && !/^%option\b[^\n]*\bdebug\b/m.test(gtext) : tool === 'bison' && /^# define YYDEBUG 1$/m.test(text) && !/^%(?:debug\b|define\s+parse\.trace\b)/m.test(gtext),
   };
   const tried = new Set<string>();
   const ylwrapRuns = () => [...tried].filter((k) => k.startsWith('ylwrap\0')).length;

@@ -257,6 +257,11 @@ describe('parser invocation from the tag and the output', () => {
     expect(impliedOptions('bison', ['--defines', '--no-lines'], { lines: true, header: true, report: false })).toEqual({ options: ['--defines'], implied: ['#line'] });
     expect(impliedOptions('bison', [], { lines: false, header: true, report: true })).toEqual({ options: ['-l', '-d', '-v'], implied: ['-l', '-d', '-v'] });
     expect(impliedOptions('flex', [], { lines: false, header: false, report: false })).toEqual({ options: ['-L'], implied: ['-L'] });
+    // debugging instrumentation the output carries (a configure-substituted $(LFLAGS_DEBUG)/$(YFLAGS_DEBUG) the rules cannot say)
+    expect(impliedOptions('flex', [], { lines: true, header: false, report: false, debug: true })).toEqual({ options: ['-d'], implied: ['-d'] });
+    expect(impliedOptions('flex', ['--debug'], { lines: true, header: false, report: false, debug: true })).toEqual({ options: ['--debug'], implied: [] });
+    expect(impliedOptions('bison', ['-d'], { lines: true, header: true, report: false, debug: true })).toEqual({ options: ['-d', '-t'], implied: ['-t'] });
+    expect(impliedOptions('byacc', [], { lines: true, header: false, report: false, debug: true })).toEqual({ options: [], implied: [] });
   });
 
   it('compares under the least normalisation of #line directives, never of code', () => {
