@@ -433,7 +433,10 @@ export async function buildToolRevision(
     const bin = join(prefix, 'bin', program);
     if (run.code !== 0 || !existsSync(bin)) {
       const last = logs.map((l, i) => [i, join(src, l)] as const).filter(([, p]) => existsSync(p)).pop();
-      const tail = last ? readFileSync(last[1], 'utf8').trim().split('\n').pop() : run.stderr.trim().split('\n').pop();
+      const lines = last ? readFileSync(last[1], 'utf8').trim().split('\n') : run.stderr.trim().split('\n');
+      // the first line saying what failed (a compiler or tool error), not make's closing `*** [X] Error 2`
+      const cause = lines.find((l) => /\berror\b|No rule to make target|command not found|not found/i.test(l) && !/^g?make(\[\d+\])?: \*\*\*/.test(l));
+      const tail = cause ? `${cause.trim().slice(0, 300)} … ${lines.at(-1)}` : lines.at(-1);
       throw fail(`${last ? plan.steps[last[0]] : 'the sandbox'}${run.timedOut ? ' (timed out)' : ''}: ${tail || 'no output'}`);
     }
     const reported = await versionOf(bin);
