@@ -299,13 +299,14 @@ async function decideAlias(diff: PathDiff, ctx: ClassifyContext): Promise<Findin
 async function decideList(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   const b = ctx.content.tarball(diff.path);
   if (!b || b.length > MAX_PAGE || b.includes(0)) return undefined;
-  const idx = await ruleFor('', ctx, diff.path);
-  if (!idx) return undefined;
   const lines = b.toString('utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  if (!lines.length) return undefined;
+  // the shape first: only a file of bare names makes the tree's makefiles worth reading (a kernel has thousands)
+  if (!lines.length || !lines.every((l) => /^[A-Za-z_]\w*$/.test(l))) return undefined;
+  const idx = await ruleFor('', ctx, diff.path);
+  if (!idx) return undefined;
   for (const l of lines) {
-    if (!/^[A-Za-z_]\w*$/.test(l) || !idx.vocab.has(l)) return undefined;
+    if (!idx.vocab.has(l)) return undefined;
     if (!idx.rule.dirs.some((d) => [1, 2, 3, 4, 5, 6, 7, 8, 9].some((s) => ctx.tarballPaths.has(`${d}/${l}.${s}`)))) return undefined;
   }
   return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
