@@ -4,15 +4,11 @@
  * sections file, header and DocBook sources; one untraced line (a symbol nothing documents, a keyword linking
  * another section's page, a foreign link, another element, a title no source has) keeps it high.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDevhelp, checkSections, gtkdocSectionsClassifier, parseSections, sectionTitles, sgmlId } from '../../src/classify/devhelp.js';
 import { makeCtx } from './ctx-helper.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const TRACKED = {
   'src/demo-blob.h':
@@ -54,18 +50,10 @@ const DEVHELP = [
 ].join('\n');
 
 describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(TRACKED, 'docs', '2024-03-05T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
+  const { verifyTree } = releaseFixture(TRACKED, { subject: 'docs' });
   const verifyWith = async (index: string) => {
-    const dir = join(root, `t${++n}`, 'demo-1.0');
-    writeFiles(dir, TRACKED);
-    writeFiles(dir, Object.fromEntries(PAGES.map((p) => [`docs/html/${p}`, `<html><head><title>${p}</title></head><body>generated</body></html>\n`])));
-    writeFiles(dir, { 'docs/html/demo.devhelp2': index });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    const pages = Object.fromEntries(PAGES.map((p) => [`docs/html/${p}`, `<html><head><title>${p}</title></head><body>generated</body></html>\n`]));
+    const r = await verifyTree({ ...pages, 'docs/html/demo.devhelp2': index });
     return { r, f: r.findings.find((x) => x.path === 'docs/html/demo.devhelp2')! };
   };
 

@@ -9,11 +9,8 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { findingAt } from '../helpers/findings.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 import { nameLine, tracePage, troffText } from '../../src/classify/header-man.js';
 
 const HEADER = `/* demo.h -- the demo library */
@@ -101,18 +98,12 @@ This manpage was automatically generated from the demo source code.
 const LIST = 'demo_open\ndemo_close\n';
 
 describe('man pages a tracked script writes from the doc comments of tracked headers', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(TRACKED, 'demo 1.0', '2020-03-12T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
-  const verifyWith = async (page: string, opts: { list?: string; alias?: string } = {}) => {
-    const dir = join(root, `t${++n}`, 'demo-1.0');
-    writeFiles(dir, { ...TRACKED, 'doc/man/man3/demo_open.3': page, 'doc/demo_manpages': opts.list ?? LIST });
-    symlinkSync('demo_open.3', join(dir, 'doc/man/man3', opts.alias ?? 'demo_close.3'));
-    return verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache, regenerate: 'off' });
-  };
+  const { verifyTree } = releaseFixture(TRACKED, { subject: 'demo 1.0', date: '2020-03-12T10:00:00Z' });
+  const verifyWith = (page: string, opts: { list?: string; alias?: string } = {}) =>
+    verifyTree({ 'doc/man/man3/demo_open.3': page, 'doc/demo_manpages': opts.list ?? LIST }, {
+      prepare: (dir) => symlinkSync('demo_open.3', join(dir, 'doc/man/man3', opts.alias ?? 'demo_close.3')),
+      options: { regenerate: 'off' },
+    });
 
   it('the page, its alias link and the page list are explained with the rule, the script and the header; the gate passes', async () => {
     const r = await verifyWith(PAGE);

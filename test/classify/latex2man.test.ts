@@ -4,14 +4,10 @@
  * the .TH date and its \input markers may differ. Tampered twins — a changed word, an added request, a marker naming
  * a file the source does not \input, a date far from the tag — stay SOURCE_MODIFIED.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { findingAt } from '../helpers/findings.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const TEX = '\\documentclass{article}\n\\usepackage[fancyhdr,pdf]{latex2man}\n\n\\input{common.tex}\n\n\\begin{Name}{3}{unw\\_demo}{David Mosberger-Tang}{Programming Library}{unw\\_demo}unw\\_demo -- demonstrate\n\\end{Name}\n';
 const page = (created: string, date: string, markers: boolean) => `${markers ? '.\\" *********************************** start of \\input{common.tex}\n.\\" *********************************** end of \\input{common.tex}\n' : ''}'\\" t
@@ -31,17 +27,8 @@ const TRACKED = { 'configure.ac': 'AC_INIT([demo], [1.0])\nAC_OUTPUT\n', 'doc/co
 const SHIPPED = page('Tue Nov 30 16:47:40 2021', '30 November 2021', true);
 
 describe('a tracked latex2man page made again by the release', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(TRACKED, 'demo', '2021-11-30T16:29:28-08:00');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
-  const verifyWith = async (man: string) => {
-    const dir = join(root, `t${++n}`, 'demo-1.0');
-    writeFiles(dir, { ...TRACKED, 'doc/unw_demo.man': man });
-    return verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
-  };
+  const { verifyTree } = releaseFixture(TRACKED, { date: '2021-11-30T16:29:28-08:00' });
+  const verifyWith = (man: string) => verifyTree({ 'doc/unw_demo.man': man });
 
   it('only the run date, the .TH date and the \\input markers changed: explained, the gate passes', async () => {
     const r = await verifyWith(SHIPPED);

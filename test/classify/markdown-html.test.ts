@@ -4,14 +4,10 @@
  * runs of the Markdown text, the footer a converter line. Tampered twins — an added paragraph, an added script,
  * a link to another host, a head line the converter lacks, runs of the text out of their order — stay high.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lineText, markdownText, traced, tracedFrom } from '../../src/classify/markdown-html.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const CONVERTER = `#!/usr/bin/env python3
 HTML_START = """\\
@@ -76,17 +72,9 @@ ${Array.from({ length: 12 }, (_, i) => htmlPara(i + 1)).join('\n')}
 `;
 
 describe('HTML rendered from a tracked Markdown page by a tracked converter (rsync md-convert)', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(TRACKED, 'demo', '2024-03-05T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
+  const { verifyTree } = releaseFixture(TRACKED);
   const verifyWith = async (html: string) => {
-    const dir = join(root, `t${++n}`, 'demo-1.0');
-    writeFiles(dir, TRACKED);
-    writeFiles(dir, { 'demo.1.html': html });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    const r = await verifyTree({ 'demo.1.html': html });
     return { r, page: r.findings.find((x) => x.path === 'demo.1.html')! };
   };
 

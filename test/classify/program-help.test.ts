@@ -14,6 +14,7 @@ import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
 import { makeRepo, writeFiles } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const MAIN_C = `#include <stdio.h>
 #define _(s) s
@@ -133,17 +134,9 @@ const TEXI = [
 ].join('\n');
 
 describe('saved --help output and the option table made from it (bison.help, cross-options.texi)', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(TRACKED, 'demo', '2024-03-05T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
+  const { verifyTree } = releaseFixture(TRACKED);
   const verifyWith = async (help: string, texi: string) => {
-    const dir = join(root, `t${++n}`, 'demo-1.0');
-    writeFiles(dir, TRACKED);
-    writeFiles(dir, { 'doc/demo.help': help, 'doc/cross-options.texi': texi });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    const r = await verifyTree({ 'doc/demo.help': help, 'doc/cross-options.texi': texi });
     return { r, help: r.findings.find((x) => x.path === 'doc/demo.help')!, texi: r.findings.find((x) => x.path === 'doc/cross-options.texi')! };
   };
 

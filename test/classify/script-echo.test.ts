@@ -4,14 +4,10 @@
  * and identical. Tampered twins — an added line, a template the script does not write, a rule running the
  * script through something else — stay high.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalEchoScript, scriptOfRecipe } from '../../src/classify/script-echo.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const MAKEINIT = `plugin_init="$1"
 # mechanism plugins
@@ -66,17 +62,9 @@ const PLAIN = '\n#include <config.h>\n#include "plugin_common.h"\n\nSASL_CLIENT_
 const LDAPDB = '\n#include <config.h>\n\nSASL_AUXPROP_PLUG_INIT( ldapdb )\n\nSASL_CANONUSER_PLUG_INIT( ldapdb )\n';
 
 describe('a file written by a tracked echo-only script (cyrus-sasl plugins/*_init.c)', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(TRACKED, 'sasl', '2024-03-05T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
+  const { verifyTree } = releaseFixture(TRACKED, { name: 'sasl' });
   const verifyWith = async (files: Record<string, string>, tracked: Record<string, string> = TRACKED) => {
-    const dir = join(root, `t${++n}`, 'sasl-1.0');
-    writeFiles(dir, tracked);
-    writeFiles(dir, files);
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'sasl-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    const r = await verifyTree(files, { tracked });
     return { r, of: (p: string) => r.findings.find((x) => x.path === p)! };
   };
 

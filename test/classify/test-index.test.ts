@@ -4,13 +4,10 @@
  * #include, code after a registration) keeps it high.
  */
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTestIndex } from '../../src/classify/test-index.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { writeFiles } from '../helpers/git.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const SOURCES = {
   'test/test_read.c': '#include "test.h"\n\nDEFINE_TEST(test_read)\n{\n\tassert(1);\n}\n\nDEFINE_TEST(test_read_twice)\n{\n\tassert(2);\n}\n',
@@ -21,19 +18,15 @@ const SOURCES = {
 };
 
 describe('generated test index (list.h)', () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
-  repo.commit(SOURCES, 'tests', '2024-03-05T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
-  let n = 0;
+  const { verifyTree } = releaseFixture(SOURCES, { name: 'proj', subject: 'tests' });
   const verifyWith = async (edit?: (list: string) => string) => {
-    const dir = join(root, `t${++n}`, 'proj-1.0');
-    writeFiles(dir, SOURCES);
-    // The release's own rule, run on the release tree.
-    const list = execFileSync('sh', ['-c', "cat test/test_*.c | grep '^DEFINE_TEST'"], { cwd: dir, encoding: 'utf8' });
-    writeFiles(dir, { 'test/list.h': edit ? edit(list) : list });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache });
+    const r = await verifyTree({}, {
+      // The release's own rule, run on the release tree.
+      prepare: (dir) => {
+        const list = execFileSync('sh', ['-c', "cat test/test_*.c | grep '^DEFINE_TEST'"], { cwd: dir, encoding: 'utf8' });
+        writeFiles(dir, { 'test/list.h': edit ? edit(list) : list });
+      },
+    });
     return { r, f: r.findings.find((x) => x.path === 'test/list.h')! };
   };
 
