@@ -24,7 +24,7 @@ import { DESCRIBE_VERSION as DESCRIBE, RELEASE_VERSION, TEST_RELEASE_VERSION, to
 import { regenCauseText } from '../core/wording.js';
 import { runGit, runGitText } from '../git/run.js';
 import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
-import { namedVersion } from './parsers.js';
+import { namedVersion } from './parser-version.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { ToolName } from './types.js';
 
