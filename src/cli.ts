@@ -58,11 +58,11 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake, gperf, bison or flex) to the cache, or list them', (y) =>
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake, gperf, bison, flex or OpenBSD\'s yacc) to the cache, or list them', (y) =>
       y
         .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, add --git REPO --version V, or list' })
         .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' })
-        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf, automake, gperf, bison or flex; path or URL): the tag vV, the commit setting a test release's version, a git-describe version's commit, or --rev" })
+        .option('git', { type: 'string', describe: "build from a git revision of the tool's own repository (autoconf, automake, gperf, bison, flex or OpenBSD's yacc; path or URL): the tag vV, the commit setting a test release's version, a git-describe version's commit, or --rev" })
         .version(false)
         .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' })
         .option('before', { type: 'string', describe: "with --git: the newest commit at or before DATE whose configure.ac has that version (automake's version names a range of commits)" })

@@ -673,7 +673,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   // toolchain add --git`). The toolchain modules load on demand, as the gperf proof loads them
   // (test/regenerate/applicable.test.ts): a run with no such output never loads them.
   let cached: { prefix: string; toolchain: NonNullable<ParserRun['toolchain']> } | undefined;
-  if (have !== wanted && tool !== 'byacc' && ctx.toolchainCache) {
+  if (have !== wanted && ctx.toolchainCache) {
     const [{ parserToolchains }, { describeRevision }] = await Promise.all([import('./toolchain.js'), import('./toolchain-git.js')]);
     const t = (await parserToolchains(ctx.toolchainCache, tool, wanted))[0];
     if (t) cached = { prefix: t.prefix, toolchain: { name: baseOf(t.prefix), repo: t.manifest.git!.repo, commit: t.manifest.git!.commit, revision: describeRevision(t.manifest.git!.found) } };

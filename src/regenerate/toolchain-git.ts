@@ -168,8 +168,8 @@ async function findBefore(gitDir: string, version: string, label: string, before
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
 const TOOLS: Record<string, ToolName | ParserGitTool> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake', 'GNU Bison': 'bison', 'the fast lexical analyser generator': 'flex' };
 
-/** A parser generator built from its own repository (./parsers.ts runs it for an output naming its version). */
-export type ParserGitTool = 'bison' | 'flex';
+/** A parser generator built from its own repository (./parsers.ts runs it for an output naming its version): GNU Bison, flex, or a Berkeley yacc (OpenBSD's yacc, portable). */
+export type ParserGitTool = 'bison' | 'flex' | 'byacc';
 
 /** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison or flex. */
 export type GitToolName = ToolName | 'gperf' | ParserGitTool;
@@ -177,6 +177,34 @@ export type GitToolName = ToolName | 'gperf' | ParserGitTool;
 /** gperf's version as its tree states it: src/version.cc's `version_string = "V";` (gperf's configure.ac names none before 3.1). */
 export function gperfTreeVersion(versionCc: string): string | undefined {
   return /^const char \*version_string = "([\w.+-]+)";$/m.exec(versionCc)?.[1];
+}
+
+/**
+ * A Berkeley yacc's version as its tree states it: the `#define YYMAJOR N` / `#define YYMINOR N` (and, when literal,
+ * `#define YYPATCH N`) lines its skeleton.c writes into every parser, below `#define YYBYACC 1` — namedVersion's form
+ * ("1.9" for OpenBSD's yacc, which writes no YYPATCH). undefined for any other skeleton.c.
+ */
+export function byaccTreeVersion(skeletonC: string): string | undefined {
+  if (!/^\s*"#define YYBYACC 1",\s*$/m.test(skeletonC)) return undefined;
+  const def = (n: string) => new RegExp(`^\\s*"#define ${n} (\\d+)",\\s*$`, 'm').exec(skeletonC)?.[1];
+  const [major, minor, patch] = [def('YYMAJOR'), def('YYMINOR'), def('YYPATCH')];
+  if (!major || !minor) return undefined;
+  return patch ? `${major}.${minor} ${patch}` : `${major}.${minor}`;
+}
+
+/**
+ * The steps building a Berkeley yacc from its exported tree (pure): its own configure when it has one (the portable
+ * OpenBSD yacc's is a hand-written script that probes the C compiler and writes Makefile and config.h), `make`, and the
+ * program it built (oyacc, yacc or byacc, the first present) copied to PREFIX/bin/byacc — the name the parser proof
+ * runs — with PREFIX/bin/yacc linked to it. Its manual and yyfix are not installed.
+ */
+export function byaccBuildSteps(hasConfigure: boolean, prefix: string): string[] {
+  const bin = `${prefix}/bin`;
+  return [
+    ...(hasConfigure ? ['./configure'] : []),
+    'make',
+    `mkdir -p ${quote(bin)} && for p in oyacc yacc byacc; do if test -f "$p" && test -x "$p"; then cp "$p" ${quote(`${bin}/byacc`)} && break; fi; done && test -x ${quote(`${bin}/byacc`)} && ln -sf byacc ${quote(`${bin}/yacc`)}`,
+  ];
 }
 
 /** A part of a tool not built because the program that makes it is not installed. */
@@ -281,6 +309,13 @@ export interface ResolvedToolRevision {
 export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string, rev?: string, submodules?: ReadonlyMap<string, string>): Promise<ResolvedToolRevision> {
   const handle = await openRepo(repo, { cacheDir });
   const found = await findToolRevision(handle.gitDir, version, repo, before, rev);
+  // A Berkeley yacc (the portable OpenBSD yacc: no configure.ac, no tags but its own): its skeleton.c states the version.
+  const skeleton = await show(handle.gitDir, found.commit, 'skeleton.c');
+  const byacc = skeleton !== undefined && (await show(handle.gitDir, found.commit, 'reader.c')) !== undefined ? byaccTreeVersion(skeleton) : undefined;
+  if (byacc !== undefined) {
+    if (byacc !== version) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} (${describeRevision(found)}) is a Berkeley yacc writing YYMAJOR.YYMINOR ${byacc} (skeleton.c), not ${version}`, 'pass the version its parsers name (#define YYMAJOR/YYMINOR)');
+    return { repo, gitDir: handle.gitDir, name: 'byacc', version, found, usesVersionFile: false, cacheDir };
+  }
   // GNU gperf (or a vendor's copy of it): its tree states the version in src/version.cc.
   const versionCc = await show(handle.gitDir, found.commit, 'src/version.cc');
   const gperf = versionCc !== undefined && (await show(handle.gitDir, found.commit, 'src/output.cc')) !== undefined ? gperfTreeVersion(versionCc) : undefined;
@@ -291,7 +326,7 @@ export async function resolveToolRevision(repo: string, version: string, cacheDi
   const ac = (await show(handle.gitDir, found.commit, 'configure.ac')) ?? (await show(handle.gitDir, found.commit, 'configure.in')) ?? '';
   const pkg = acInitName(ac);
   const name = pkg ? TOOLS[pkg] : undefined;
-  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake, GNU Bison, flex or GNU gperf (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc)`, 'pass an autoconf, automake, bison, flex or gperf repository');
+  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake, GNU Bison, flex, GNU gperf or a Berkeley yacc (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc, no yacc skeleton.c)`, 'pass an autoconf, automake, bison, flex, gperf or yacc repository');
   const stated = acInitVersion(ac);
   const usesVersionFile = stated === undefined && /\.tarball-version/.test(ac);
   if (!usesVersionFile && stated !== version) {
@@ -408,6 +443,8 @@ export async function buildToolRevision(
     const plan =
       name === 'gperf'
         ? { steps: gperfBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
+        : name === 'byacc'
+          ? { steps: byaccBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
         : name === 'bison' || name === 'flex'
           ? parserToolBuildSteps(name, { ...(bootstrapName ? { bootstrapName } : {}), hasAutogen: existsSync(join(src, 'autogen.sh')), hasLib: existsSync(join(src, 'lib', 'Makefile.am')) }, prefix, have)
           : gitBuildSteps(
@@ -439,7 +476,8 @@ export async function buildToolRevision(
       const tail = cause ? `${cause.trim().slice(0, 300)} … ${lines.at(-1)}` : lines.at(-1);
       throw fail(`${last ? plan.steps[last[0]] : 'the sandbox'}${run.timedOut ? ' (timed out)' : ''}: ${tail || 'no output'}`);
     }
-    const reported = await versionOf(bin);
+    // OpenBSD's yacc prints no version (no -V): what it writes is its only stamp, checked next.
+    const reported = name === 'byacc' ? version : await versionOf(bin);
     if (reported !== version) throw fail(`${program} --version says ${reported ?? 'nothing'}, not ${version}`);
     const stamp = await stampCheck(sandbox.bwrap, name, prefix, work);
     if (stamp !== version) throw fail(`what it writes is stamped ${stamp ?? 'with no version'}, not ${version}`);
@@ -450,6 +488,8 @@ export async function buildToolRevision(
           ? `check: gperf --version prints ${version}; the code it writes says "code produced by gperf version ${version}"`
           : name === 'bison'
             ? `check: bison --version prints ${version}; the parser it writes says "A Bison parser, made by GNU Bison ${version}"`
+            : name === 'byacc'
+              ? `check: the parser it writes says #define YYBYACC 1 and YYMAJOR.YYMINOR${version.includes(' ') ? ' YYPATCH' : ''} ${version}`
             : name === 'flex'
               ? `check: flex --version prints ${version}; the scanner it writes defines YY_FLEX_MAJOR/MINOR/SUBMINOR_VERSION as ${version}`
               : `check: automake --version prints ${version}; the aclocal.m4 and Makefile.in it writes say "aclocal ${version}" and "automake ${version}"`,
@@ -484,6 +524,12 @@ export function describeRevision(r: ToolRevision): string {
 async function stampCheck(bwrap: string, name: GitToolName, prefix: string, work: string): Promise<string | undefined> {
   const dir = join(work, 'stamp-check');
   mkdirSync(dir);
+  if (name === 'byacc') {
+    writeFileSync(join(dir, 'stamp.y'), "%%\nstart: 'a';\n");
+    const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['byacc', '-o', 'stamp.c', 'stamp.y'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    const text = g.code === 0 && existsSync(join(dir, 'stamp.c')) ? readFileSync(join(dir, 'stamp.c'), 'latin1').slice(0, 65536) : '';
+    return /^#define YYBYACC 1$/m.test(text) ? namedVersion('byacc', text) : undefined;
+  }
   if (name === 'bison' || name === 'flex') {
     const bison = name === 'bison';
     writeFileSync(join(dir, bison ? 'stamp.y' : 'stamp.l'), bison ? "%%\nstart: 'a';\n" : '%%\na ECHO;\n%%\n');

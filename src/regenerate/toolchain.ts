@@ -276,8 +276,9 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
 export async function addGitToolchain(repo: string, version: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
   if (opts.signature || opts.keyring) throw new DistdiffError('usage', repo, 'a toolchain built from git is the commit the tag or version names, not a signed tarball', 'drop --signature and --keyring (use --verify-tag on the release instead)');
   const r = await resolveToolRevision(repo, version, opts.cacheDir, opts.before, opts.rev, opts.submodules);
-  // gperf: one directory per build (the same version number from two sources, GNU's and a vendor's, writes other code).
-  const prefix = join(toolchainsDir(opts.cacheDir), r.name === 'gperf' ? gperfToolchainName(version, r.found.commit) : `${r.name}-${version}`);
+  // gperf: one directory per build (the same version number from two sources, GNU's and a vendor's, writes other code);
+  // byacc too (OpenBSD's yacc has said 1.9 since 1990, whatever its skeleton writes).
+  const prefix = join(toolchainsDir(opts.cacheDir), r.name === 'gperf' || r.name === 'byacc' ? gperfToolchainName(version, r.found.commit, r.name) : `${r.name}-${version}`);
   const existing = join(prefix, MANIFEST);
   if (existsSync(existing)) {
     try {
@@ -294,11 +295,11 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' ? name : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' ? name : PROGRAM[name]);
 
-/** A gperf toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
-export function gperfToolchainName(version: string, commit: string): string {
-  return `gperf-${version}-${commit.slice(0, 12)}`;
+/** A gperf (or byacc) toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
+export function gperfToolchainName(version: string, commit: string, name: 'gperf' | 'byacc' = 'gperf'): string {
+  return `${name}-${version}-${commit.slice(0, 12)}`;
 }
 
 /**
@@ -316,15 +317,16 @@ export async function gperfToolchains(cacheDir: string, version: string): Promis
 }
 
 /**
- * The cached bison or flex toolchains of exactly `version` (`toolchain add --git`): manifest name and version, the
- * program present and reporting it. The parser proof runs each (./parsers.ts).
+ * The cached bison, flex or byacc toolchains of exactly `version` (`toolchain add --git`): manifest name and version, the
+ * program present and reporting it (OpenBSD's yacc reports none: its build checked the version its parsers name). The
+ * parser proof runs each (./parsers.ts).
  */
 export async function parserToolchains(cacheDir: string, tool: ParserGitTool, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
   const out: { prefix: string; manifest: ToolchainManifest }[] = [];
   for (const t of listToolchains(cacheDir)) {
     if (t.manifest.name !== tool || t.manifest.version !== version || !t.manifest.git) continue;
     const bin = join(t.prefix, 'bin', tool);
-    if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
+    if (existsSync(bin) && (tool === 'byacc' || (await versionOf(bin)) === version)) out.push(t);
   }
   return out;
 }

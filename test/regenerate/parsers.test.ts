@@ -222,11 +222,11 @@ describe('parser outputs regenerated in the sandbox', () => {
     expect(r.verdict).toBe('different');
   }, 120_000);
 
-  it('a byacc output naming a version this machine lacks: high, no toolchain kind builds byacc', async () => {
+  it('a byacc output naming a version this machine lacks: high, no toolchain kind builds Thomas Dickey\'s byacc', async () => {
     const r = await run(tarball((d) => editFile(d, 'src/expr.c', (s) => s.replace(/^#define YYPATCH \d+$/m, '#define YYPATCH 20140715'))));
     const f = byPath(r.findings)['src/expr.c']!;
     expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { parserProof: { why: 'version-unavailable', tool: 'byacc', wanted: '2.0 20140715' } } });
-    expect(formatFinding(f)).toContain('and no byacc 2.0 20140715 toolchain (no toolchain kind builds byacc)');
+    expect(formatFinding(f)).toContain("and no byacc 2.0 20140715 toolchain (no toolchain kind builds Thomas Dickey's byacc)");
   }, 120_000);
 
   it('--no-regenerate: nothing runs, each output unexplained saying so', async () => {
