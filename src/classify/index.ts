@@ -16,6 +16,7 @@ import { fallbackClassifier, fallbackFinding } from './fallback.js';
 import { withChangeShaped } from '../core/change.js';
 import { gettextClassifier } from './gettext.js';
 import { lineEndingsClassifier } from './line-endings.js';
+import { committedBytesClassifier } from './committed-bytes.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
 import { versionFileClassifier } from './version-file.js';
@@ -69,6 +70,8 @@ import { distRenameClassifier } from './dist-rename.js';
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
  *
+ * 00. committed-bytes — a tracked file whose git side is git archive's attribute conversion (eol=crlf,
+ *                  export-subst) shipped as the committed blob itself, byte for byte (a release not made by git archive).
  * 0. submodule-copy — copies of a pinned submodule's files (gnulib through gnulib-tool's layout), compared
  *                  with the exact pinned commit; gnulib-tool's generated files labelled.
  * 0b. submodule-script-copy — a file a tracked import script copies out of another pinned submodule (same blob
@@ -148,6 +151,7 @@ import { distRenameClassifier } from './dist-rename.js';
  * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
  */
 export const CLASSIFIERS: Classifier[] = [
+  committedBytesClassifier,
   submoduleCopyClassifier,
   submoduleScriptCopyClassifier,
   upstreamClassifier,

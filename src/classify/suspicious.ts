@@ -389,7 +389,7 @@ async function gitMacroCorpus(ctx: ClassifyContext): Promise<string> {
  * scanned: byte copies of upstream files or of tracked files, outputs reproduced by regeneration, and
  * findings a policy allowed.
  */
-const PROVED_BY_CONTENT: ReadonlySet<FindingCode> = new Set(['UPSTREAM_COPY', 'SUBMODULE_COPY', 'COPY_OF_TRACKED', 'EXPORT_IGNORED', 'REPO_METADATA_NOT_SHIPPED', 'NOT_PACKAGED', 'LINE_ENDINGS_ONLY']);
+const PROVED_BY_CONTENT: ReadonlySet<FindingCode> = new Set(['UPSTREAM_COPY', 'SUBMODULE_COPY', 'COPY_OF_TRACKED', 'EXPORT_IGNORED', 'REPO_METADATA_NOT_SHIPPED', 'NOT_PACKAGED', 'LINE_ENDINGS_ONLY', 'ATTRIBUTE_NOT_APPLIED']);
 
 function scannedExplained(f: Finding, ctx: ClassifyContext): boolean {
   if (!codeDoc(f.code).explained || f.allowed || PROVED_BY_CONTENT.has(f.code)) return false;

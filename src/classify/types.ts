@@ -20,7 +20,8 @@ export interface RevisionInfo {
 export interface ContentAccess {
   /** Tarball content of a (prefix-stripped) path; undefined when not retained (too large / budget). */
   tarball(path: string): Buffer | undefined;
-  /** Content of a path at the revision, as `git archive` would export it; undefined when absent. */
+  /** Content of a path at the revision: the committed blob (before any attribute conversion `git archive`
+   *  applies, see ClassifyContext.converted); undefined when absent. */
   git(path: string): Promise<Buffer | undefined>;
   /** Member listing (names, sizes, blob ids) of a plain tar archive the tarball ships at `path`, made while it streamed. */
   nested?(path: string): { members: { name: string; oid: string; size: number }[]; others: string[]; error?: string } | undefined;
@@ -35,6 +36,9 @@ export interface ClassifyContext {
   revision: RevisionInfo;
   /** Paths on the git side (after export-ignore). */
   gitPaths: ReadonlySet<string>;
+  /** A path whose git side is `git archive`'s attribute-converted content (eol=crlf, export-subst …): the
+   *  committed blob's id and the reason; undefined when the committed bytes are what git archive exports. */
+  converted?(path: string): { rawOid: string; reason: 'export-subst' | 'eol' } | undefined;
   /** Paths on the tarball side (after prefix strip, last entry wins). */
   tarballPaths: ReadonlySet<string>;
   content: ContentAccess;

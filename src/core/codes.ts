@@ -719,6 +719,16 @@ export const CODES = {
           ? `"${e.value}" is the prerelease version after ${e.tag}, a tag older than the release${e.dirty ? ' (built dirty)' : ''}`
           : `"${e.value}" is the version of ${e.tag}, which the release descends from${e.dirty ? ' (built dirty)' : ''}`,
   },
+  ATTRIBUTE_NOT_APPLIED: {
+    title: 'Committed bytes, archive attribute not applied',
+    severity: 'info',
+    explained: true,
+    description:
+      "A tracked file that git archive would export converted by a .gitattributes attribute (eol=crlf line endings, export-subst placeholders expanded) is shipped as the committed blob itself, byte for byte: the release was made from a checkout or the blobs (make dist, a packaging tool), not by git archive. Nothing but git's own bytes at the tag; any other content is judged as a change (opus-tools 0.2's win32/*.bat, *.sln, *.vcxproj under `text eol=crlf`).",
+    docs: anchor('ATTRIBUTE_NOT_APPLIED'),
+    message: (e) =>
+      `the committed blob ${e.blob.slice(0, 12)} byte for byte; git archive would apply ${e.attribute === 'eol' ? 'the eol attribute (other line endings)' : 'export-subst (placeholders expanded)'}, so the release was not made by git archive`,
+  },
   LINE_ENDINGS_ONLY: {
     title: 'Line endings only',
     severity: 'info',

@@ -278,6 +278,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   NESTED_ARCHIVE_UNKNOWN_MEMBERS: { members: number; known: number; unknown: number; names: string[]; release?: number; releases?: string[] };
   /** The git-version-gen string of a commit the release reaches (src/classify/version-file.ts). */
   VERSION_OF_EARLIER_COMMIT: { value: string; tag: string; commit?: string; commits?: number; prerelease?: boolean; dirty: boolean };
+  ATTRIBUTE_NOT_APPLIED: { attribute: 'eol' | 'export-subst'; blob: string };
   LINE_ENDINGS_ONLY: { from: 'lf' | 'crlf'; to: 'lf' | 'crlf' };
 
   // ---- ecosystem profiles and the revision chain (src/profiles) ----

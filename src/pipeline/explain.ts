@@ -181,6 +181,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     anomalies: cmp.anomalies,
     revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },
     gitPaths: new KeySet(git.entries),
+    converted: (path) => git.converted.get(path),
     tarballPaths,
     content,
   };
