@@ -12,6 +12,7 @@ import { docEditClassifier } from './doc-edit.js';
 import { logDerivedClassifier } from './log-derived.js';
 import { docsClassifier } from './docs.js';
 import { headerManClassifier } from './header-man.js';
+import { manSplitClassifier } from './man-split.js';
 import { fallbackClassifier, fallbackFinding } from './fallback.js';
 import { withChangeShaped } from '../core/change.js';
 import { gettextClassifier } from './gettext.js';
@@ -87,6 +88,8 @@ import { distRenameClassifier } from './dist-rename.js';
  *                  quotation rule, a .gmo compiled from such a .po.
  * 2e. header-man  — man pages a tracked script writes from tracked headers' doc comments (traced line by line),
  *                  their alias links and the script's page list; before docs, which accepts a man page by shape.
+ * 2e'. man-split  — help files a tracked script cuts out of a formatted man page the release ships (zsh's
+ *                  Doc/help/*: verbatim runs of the page's text) and the alias list it writes; before docs.
  * 3. docs         — tarball-only generated documentation.
  * 3b. symlinks    — a git symlink shipped as a file holding its target's content.
  * 3c. produced    — tarball-only files made from a tracked template (@VAR@ substitution, verified) or by
@@ -161,6 +164,7 @@ export const CLASSIFIERS: Classifier[] = [
   catalogsClassifier,
   potTraceClassifier,
   headerManClassifier,
+  manSplitClassifier,
   docsClassifier,
   symlinkClassifier,
   producedClassifier,
