@@ -461,6 +461,8 @@ export interface ParserRun {
   flagsFrom: string[];
   /** Options the shipped outputs imply, added to the rules' ('-d', '-l', '-L', '-v'), or '#line' when the rules' no-lines option was dropped. */
   implied: string[];
+  /** An implied debugging option (-d/-t) is given by a tracked configure through a variable the rules pass: the rule file, the variable, and the configure line assigning it the option. */
+  debugFrom?: { rule: string; variable: string; file: string; line: number; option: string };
   normalisations: ParserNormalisation[];
   /** The rule's literal edits of this output after the generator (`sed 's/A/B/g' $@ > T; mv T $@`: src/regenerate/generators.ts), applied to the run's output. */
   postEdits?: string[];

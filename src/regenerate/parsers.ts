@@ -77,8 +77,8 @@ function keepOption(tool: ParserTool, w: string): boolean {
 /** make/CMake text with backslash-continued lines joined. */
 const logical = (text: string) => text.replace(/\\\r?\n/g, ' ');
 
-/** Expand $(VAR) / ${VAR} from the same file's plain assignments, a few levels deep. */
-function expander(text: string): (s: string) => string {
+/** Expand $(VAR) / ${VAR} from the same file's plain assignments, a few levels deep (`keep`: a variable the file does not assign stays as written). */
+function expander(text: string, keep = false): (s: string) => string {
   const vars = new Map<string, string>();
   for (const m of logical(text).matchAll(/^[ \t]*([A-Za-z_][\w.]*)[ \t]*[:+]?=[ \t]*(.*)$/gm)) {
     const prev = m[0].includes('+=') ? `${vars.get(m[1]!) ?? ''} ` : '';
@@ -86,7 +86,7 @@ function expander(text: string): (s: string) => string {
   }
   return (s: string) => {
     let out = s;
-    for (let i = 0; i < 4; i++) out = out.replace(/\$[({]([A-Za-z_][\w.]*)[)}]/g, (_, n: string) => vars.get(n) ?? '');
+    for (let i = 0; i < 4; i++) out = out.replace(/\$[({]([A-Za-z_][\w.]*)[)}]/g, (w, n: string) => vars.get(n) ?? (keep ? w : ''));
     return out;
   };
 }
@@ -143,6 +143,55 @@ export function ruleOptions(tool: ParserTool, grammar: string, rules: ReadonlyMa
   add([], '');
   files.delete('');
   return { sets, files: [...files] };
+}
+
+/** Where a tracked configure script gives the debugging option the rules cannot say (evidence of an implied -d/-t). */
+export interface DebugFlagSource {
+  /** The rule file naming the variable, and the variable. */
+  rule: string;
+  variable: string;
+  /** The tracked configure.ac (configure.in) line assigning it the option, and the option. */
+  file: string;
+  line: number;
+  option: string;
+}
+
+/**
+ * The configure-substituted variable that gives the generator its debugging option: a variable a tracked rule of
+ * the grammar passes to the generator (a recipe line running it on the grammar, or the YFLAGS/LFLAGS family) that
+ * the rule file does not assign itself ($(V), ${V} or @V@), and that a tracked configure.ac/configure.in of the
+ * grammar's directory or above assigns exactly the option (`V=-d`, `V="-t"`: gdbm 1.23's `LFLAGS_DEBUG=-d`,
+ * `YFLAGS_DEBUG=-t` under --enable-debug). Without it, debugging instrumentation the output carries is not a
+ * run's option but a difference: flex -d prints every token a scanner reads to stderr.
+ */
+export function debugFlagSource(tool: ParserTool, grammar: string, rules: ReadonlyMap<string, string>, configures: ReadonlyMap<string, string>): DebugFlagSource | undefined {
+  if (tool === 'byacc') return undefined;
+  const base = baseOf(grammar);
+  const yacc = tool !== 'flex';
+  const varRe = yacc ? /^[ \t]*((?:\w+_)?YFLAGS|BISON_FLAGS|YACCFLAGS)[ \t]*[:+]?=/ : /^[ \t]*((?:\w+_)?LFLAGS|FLEX_FLAGS|LEXFLAGS)[ \t]*[:+]?=/;
+  const progRe = yacc ? /(?:\bbison\b|\byacc\b|\bbyacc\b|\$[({](?:BISON|YACC)[)}])/ : /(?:\bflex\b|(?<![.\w])lex\b|\$[({](?:FLEX|LEX)[)}])/;
+  const options = yacc ? ['-t', '--debug', '-Dparse.trace', '--define=parse.trace'] : ['-d', '--debug'];
+  for (const [rule, text] of [...rules].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const expand = expander(text, true);
+    const names = new Set<string>();
+    for (const l of logical(text).split('\n')) {
+      if (/^\s*#/.test(l)) continue;
+      const words = varRe.test(l) ? l.slice(l.indexOf('=') + 1).replace(/#.*$/, '') : l.includes(base) && progRe.test(l) ? l : undefined;
+      if (words === undefined) continue;
+      for (const m of expand(words).matchAll(/\$[({]([A-Za-z_]\w*)[)}]|@([A-Za-z_]\w*)@/g)) names.add(m[1] ?? m[2]!);
+    }
+    for (const variable of [...names].sort()) {
+      if (/^(?:BISON|YACC|FLEX|LEX)$/.test(variable)) continue;
+      for (const [file, ac] of [...configures].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const lines = ac.split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const m = new RegExp(`^[ \\t]*${variable}=(["']?)([^"'\\s;]*)\\1[ \\t]*(?:[;#].*)?$`).exec(lines[i]!);
+          if (m && options.includes(m[2]!)) return { rule, variable, file, line: i + 1, option: m[2]! };
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The file names of a text's #line directives, in order. */
@@ -253,6 +302,16 @@ interface RunResult {
 }
 
 /** Tracked build-rule files around a grammar: its directory and each directory above it. */
+/** The tracked configure.ac / configure.in of the grammar's directory and the directories above it. */
+function configureFiles(grammar: string, gitPaths: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let d = dirOf(grammar); ; d = dirOf(d)) {
+    for (const b of ['configure.ac', 'configure.in']) if (gitPaths.has(d ? `${d}/${b}` : b)) out.push(d ? `${d}/${b}` : b);
+    if (d === '') break;
+  }
+  return out;
+}
+
 function ruleFiles(grammar: string, gitPaths: ReadonlySet<string>): string[] {
   const dirs: string[] = [];
   for (let d = dirOf(grammar); ; d = dirOf(d)) {
@@ -692,6 +751,11 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     if (b && b.length <= 2 * 1024 * 1024) rules.set(p, b.toString('latin1'));
   }
   const ro = ruleOptions(tool, grammarPath, rules);
+  const configures = new Map<string, string>();
+  for (const p of configureFiles(grammarPath, ctx.gitPaths)) {
+    const b = await ctx.content.git(p);
+    if (b && b.length <= 2 * 1024 * 1024) configures.set(p, b.toString('latin1'));
+  }
   // A rule naming the output that runs the generator once and then edits the output with literal substitutions
   // (./generators.ts): the edits are applied to the run's output and named in the evidence.
   const isProgram = (w: string) => (tool === 'flex' ? /^(?:flex|lex|\$[({](?:LEX|FLEX)[)}])$/ : /^(?:bison|yacc|byacc|\$[({](?:YACC|BISON)[)}])$/).test(w);
@@ -706,6 +770,10 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     // flex -d writes `int yy_flex_debug = 1;`, bison -t `# define YYDEBUG 1` (unless the grammar asks for it itself)
     debug: tool === 'flex' ? /^int yy_flex_debug = 1;$/m.test(text) && !/^%option\b[^\n]*\bdebug\b/m.test(gtext) : tool === 'bison' && /^# define YYDEBUG 1$/m.test(text) && !/^%(?:debug\b|define\s+parse\.trace\b)/m.test(gtext),
   };
+  // ... and implied only where a tracked configure gives it through a variable the rules pass (red team 20: an
+  // output made with -d/-t that nothing tracked asks for was proved; flex -d prints every token to stderr).
+  const debugFrom = shape.debug ? debugFlagSource(tool, grammarPath, rules, configures) : undefined;
+  shape.debug = debugFrom !== undefined;
   const tried = new Set<string>();
   const ylwrapRuns = () => [...tried].filter((k) => k.startsWith('ylwrap\0')).length;
   let best: RunResult | undefined;
@@ -771,7 +839,7 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
   }
   const run = best!;
   const editsOf = (path: string) => edits.filter((e) => e.file === path).map((e) => e.command);
-  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(editsOf(path).length ? { postEdits: editsOf(path) } : r.postEditsOf?.get(path) ? { postEdits: r.postEditsOf.get(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}), ...(gen.toolchain ? { toolchain: gen.toolchain } : {}) });
+  const describe = (r: RunResult, path: string) => ({ tool, version: wanted, source: grammarPath, ...(sourceCopy ? { sourceCopy } : {}), command: r.argv, cwd: r.cwd, flagsFrom: r.flagsFrom, implied: r.implied, ...(debugFrom && r.implied.includes(tool === 'flex' ? '-d' : '-t') ? { debugFrom } : {}), ...(editsOf(path).length ? { postEdits: editsOf(path) } : r.postEditsOf?.get(path) ? { postEdits: r.postEditsOf.get(path) } : {}), ...(r.ylwrap ? { ylwrap: r.ylwrap } : {}), ...(gen.toolchain ? { toolchain: gen.toolchain } : {}) });
   for (const o of outputs) {
     const prev = o.finding;
     const by = provedBy.get(o.path);

