@@ -11,6 +11,11 @@
  * Usage (after `npm run build`):
  *   scripts/fetch-distro-hunk-sources.sh [DIR]            # Debian orig tarballs of a hold-out list of projects
  *   node scripts/derive-distro-hunks.mjs DIR/orig [--out data/distro-hunks.json] [--threshold 3] [--date YYYY-MM-DD]
+ *     [--names NAME,NAME… --merge data/distro-hunks.json]
+ * --names reads only those copies (names of HUNK_FILES); --merge FILE keeps FILE's hunks of every other name and
+ * records this derivation under `supplements` (what it read, when): a corpus extended to new names without
+ * re-deriving the old ones from tarballs that have changed since (projects that joined the evaluation set, newer
+ * sid releases).
  * Tarballs of a project in the evaluation set (scripts/evaluate-releases.tsv) are refused: the corpus must not
  * be derived from the releases it is evaluated on. Archives are read with tar only; nothing is executed.
  */
@@ -38,15 +43,23 @@ for (let i = 0; i < args.length; i++) {
   if (a === '--out') opts.out = resolve(args[++i]);
   else if (a === '--threshold') opts.threshold = Number(args[++i]);
   else if (a === '--date') opts.date = args[++i];
+  else if (a === '--names') opts.names = args[++i].split(',').filter(Boolean);
+  else if (a === '--merge') opts.merge = resolve(args[++i]);
   else if (a.startsWith('--')) {
     console.error(`derive-distro-hunks: unknown option ${a}`);
     process.exit(2);
   } else opts.dirs.push(resolve(a));
 }
-if (opts.dirs.length === 0 || !Number.isInteger(opts.threshold) || opts.threshold < 2) {
-  console.error('usage: node scripts/derive-distro-hunks.mjs DIR... [--out FILE] [--threshold N>=2] [--date YYYY-MM-DD]');
+if (opts.dirs.length === 0 || !Number.isInteger(opts.threshold) || opts.threshold < 2 || (opts.merge && !opts.names)) {
+  console.error('usage: node scripts/derive-distro-hunks.mjs DIR... [--out FILE] [--threshold N>=2] [--date YYYY-MM-DD] [--names NAME,… [--merge FILE]]');
   process.exit(2);
 }
+const unknownName = (opts.names ?? []).find((n) => !HUNK_FILES.has(n));
+if (unknownName) {
+  console.error(`derive-distro-hunks: --names: ${unknownName} is not a toolchain copy the corpus covers (${[...HUNK_FILES].join(', ')})`);
+  process.exit(2);
+}
+const names = opts.names ? new Set(opts.names) : HUNK_FILES;
 
 /** Debian source packages of the evaluation set: never part of the corpus. */
 const evalSet = new Set(
@@ -93,7 +106,7 @@ for (const file of opts.dirs.flatMap(tarballs)) {
   for (const line of listing.split('\n')) {
     // -rw-r--r-- owner/group size YYYY-MM-DD HH:MM path
     const f = /^-\S+\s+(\S+)\s+\d+\s+(\d{4}-\d\d-\d\d)\s+\S+\s+(.+)$/.exec(line);
-    if (f && HUNK_FILES.has(f[3].slice(f[3].lastIndexOf('/') + 1))) members.push({ owner: f[1], date: f[2], path: f[3] });
+    if (f && names.has(f[3].slice(f[3].lastIndexOf('/') + 1))) members.push({ owner: f[1], date: f[2], path: f[3] });
   }
   if (members.length === 0) continue;
   // One decompression per tarball: the copies are extracted into a private directory, read, and removed.
@@ -113,9 +126,18 @@ for (const file of opts.dirs.flatMap(tarballs)) {
 }
 
 const db = new UpstreamDb(readUpstreamDb(), [], bundledLinesDb);
-const corpus = deriveHunkCorpus(db, copies, { threshold: opts.threshold, generated: opts.date });
+let corpus = deriveHunkCorpus(db, copies, { threshold: opts.threshold, generated: opts.date });
+if (opts.merge) {
+  // The merged file: its own derivation for every other name, this one's for --names (recorded as a supplement).
+  const base = JSON.parse(readFileSync(opts.merge, 'utf8'));
+  const supplement = { generated: opts.date, names: [...names], threshold: opts.threshold, derivedFrom: corpus.derivedFrom, hunks: corpus.hunks.length };
+  const hunks = [...base.hunks.filter((h) => !names.has(h.name)), ...corpus.hunks];
+  hunks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.at - b.at || (a.key < b.key ? -1 : 1)));
+  corpus = { ...base, supplements: [...(base.supplements ?? []).filter((x) => !x.names.some((n) => names.has(n))), supplement], hunks };
+}
 const text = JSON.stringify({ ...corpus, hunks: [] }, null, 2).replace('"hunks": []', `"hunks": [\n${corpus.hunks.map((h) => `    ${JSON.stringify(h)}`).join(',\n')}\n  ]`);
 writeFileSync(opts.out, `${text}\n`);
+const read = opts.merge ? corpus.supplements[corpus.supplements.length - 1].derivedFrom : corpus.derivedFrom;
 console.error(
-  `derive-distro-hunks: ${corpus.derivedFrom.releases} releases of ${corpus.derivedFrom.projects} projects (${refused} refused: evaluation set), ${copies.length} toolchain copies → ${corpus.hunks.length} hunks at threshold ${opts.threshold} → ${opts.out}`,
+  `derive-distro-hunks: ${opts.merge ? `${[...names].join(', ')} from ` : ''}${read.releases} releases of ${read.projects} projects (${refused} refused: evaluation set), ${copies.length} toolchain copies → ${opts.merge ? `${corpus.supplements[corpus.supplements.length - 1].hunks} hunks, merged: ` : ''}${corpus.hunks.length} hunks at threshold ${opts.threshold} → ${opts.out}`,
 );

@@ -25,8 +25,15 @@ import { provenanceOf } from './provenance.js';
 import { LOCAL_SYSTEM, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
 import { lineHashes32, splitFileLines } from './upstream-lines.js';
 
-/** Toolchain copies the corpus covers: the files a distribution's libtool, automake and config packages install. */
-export const HUNK_FILES: ReadonlySet<string> = new Set(['ltmain.sh', 'libtool.m4', 'ltoptions.m4', 'ltsugar.m4', 'ltversion.m4', 'lt~obsolete.m4', 'config.sub', 'config.guess']);
+/**
+ * Toolchain copies the corpus covers: the files a distribution's libtool, automake and config packages install
+ * (automake's aux scripts too: a distribution's automake 1.15 shipped install-sh's /tmp race fix and mdate-sh's
+ * TZ=UTC years before automake released them, and `automake --add-missing` copies them into every project).
+ */
+export const HUNK_FILES: ReadonlySet<string> = new Set([
+  'ltmain.sh', 'libtool.m4', 'ltoptions.m4', 'ltsugar.m4', 'ltversion.m4', 'lt~obsolete.m4', 'config.sub', 'config.guess',
+  'install-sh', 'mdate-sh', 'depcomp', 'missing', 'compile', 'test-driver', 'ar-lib', 'ylwrap', 'mkinstalldirs', 'py-compile', 'tap-driver.sh',
+]);
 
 /** A copy differing from a version in more lines than this is another version or a snapshot, not a patched copy. */
 export const MAX_PATCHED_LINES = 200;
@@ -68,6 +75,8 @@ export interface RawHunkCorpus {
   threshold: number;
   /** What the corpus was derived from (releases read, projects). */
   derivedFrom: { releases: number; projects: number; copies: number };
+  /** Later derivations merged in for some names only (derive-distro-hunks.mjs --names … --merge): their hunks replace those names'. */
+  supplements?: { generated: string; names: string[]; threshold: number; derivedFrom: { releases: number; projects: number; copies: number }; hunks: number }[];
   hunks: RawHunk[];
 }
 

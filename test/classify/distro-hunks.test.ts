@@ -191,3 +191,46 @@ describe('libtoolize outputs and the outputs regenerated from them', () => {
     expect(conf).toMatchObject({ code: 'REPRODUCED_WITH_FLAGGED_INPUT', severity: 'high', evidence: { flagged: [{ path: 'm4/libtool.m4', code: 'REGENERATION_MISMATCH' }] } });
   });
 });
+
+describe("automake's aux scripts (install-sh, mdate-sh …) are toolchain copies too", () => {
+  // A made-up install-sh of 30 lines; the distribution's automake changes its scriptversion line and replaces the
+  // mkdir -p test's temporary directory (two hunks, as Debian's automake 1.15 did with the /tmp race fix).
+  const IV = ['#!/bin/sh', '# install - install a program, script, or datafile (synthetic)', '', 'scriptversion=2013-12-25.23; # UTC', ...Array.from({ length: 26 }, (_, i) => `  demo_step_${i}=$${i}`)];
+  const idb = new UpstreamDb(rawDbFromContents([{ name: 'install-sh', project: 'automake', content: text(IV), commit: '5'.repeat(40), date: '2013-12-26', tag: 'v1.15' }]));
+  const RACE = ['  $mkdirprog $mkdir_mode "$tmpdir" &&', '  exec $mkdirprog $mkdir_mode -p -- "$tmpdir/a/b"'];
+  const FIXED = [...IV.slice(0, 3), 'scriptversion=2014-09-12.12; # UTC', ...IV.slice(4, 15), ...RACE, ...IV.slice(16)];
+  const icopy = (project: string, owner: string, lines: string[]): ReleaseCopy => ({ project, release: `${project} 1.0`, owner, date: '2019-01-01', name: 'install-sh', content: Buffer.from(text(lines)) });
+  const derived = deriveHunkCorpus(idb, [icopy('alpha', 'jdoe/jdoe', FIXED), icopy('beta', '0/0', FIXED), icopy('gamma', 'root/root', FIXED)], { generated: 'x' });
+  const icorpus = new HunkCorpus(derived);
+  const judge = (lines: string[]) => classifyUpstream('build-aux/install-sh', Buffer.from(text(lines)), idb, { hunks: icorpus });
+
+  it('the deriver keys their change blocks; a copy that is the version plus those hunks is UPSTREAM_COPY_VARIANT with the hunks', () => {
+    expect(derived.hunks.map((h) => [h.name, h.version, h.at, h.removed, h.added, h.projects, h.people])).toEqual([
+      ['install-sh', 'automake v1.15', 4, 1, 1, 3, 3],
+      ['install-sh', 'automake v1.15', 16, 1, 2, 3, 3],
+    ]);
+    expect(judge(FIXED)).toMatchObject({
+      code: 'UPSTREAM_COPY_VARIANT',
+      severity: 'low',
+      evidence: {
+        reason: 'distribution-patched',
+        version: 'automake v1.15',
+        hunks: [
+          { at: 4, line: 4, added: ['scriptversion=2014-09-12.12; # UTC'] },
+          { at: 16, line: 16, added: RACE },
+        ],
+      },
+    });
+    // without the corpus: high (the corpus is what explains it)
+    expect(classifyUpstream('build-aux/install-sh', Buffer.from(text(FIXED)), idb, { hunks: null })).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+
+  it('tampered twins stay high: the hunks plus an LD_PRELOAD line, one more line in a hunk, a hunk alone at another place', () => {
+    const preload = [...FIXED.slice(0, 25), '  doit="env LD_PRELOAD=/tmp/x.so $doit"', ...FIXED.slice(25)];
+    expect(judge(preload)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    const longer = [...FIXED.slice(0, 17), '  rm -rf "$HOME"', ...FIXED.slice(17)];
+    expect(judge(longer)).toMatchObject({ severity: 'high' });
+    const moved = [...IV.slice(0, 3), 'scriptversion=2014-09-12.12; # UTC', ...IV.slice(4, 22), ...RACE, ...IV.slice(23)];
+    expect(judge(moved)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+});
