@@ -12,8 +12,10 @@
  *   values       the makefile's own variables, make's and automake's built-ins ($(srcdir) = ., $(top_srcdir)
  *                the way up to the configure directory), and configure's text-tool substitutions mapped to
  *                the system's tools ($(AWK) awk, $(SED) sed, $(GREP) grep, $(EGREP) grep -E, $(FGREP) grep -F;
- *                in a tracked Makefile.in the same as @AWK@ …); a variable nothing defines ($(CC), $(CPP) …)
- *                and the rule is not replayed
+ *                in a tracked Makefile.in the same as @AWK@ …); with a configure the regeneration reproduced,
+ *                autoconf's default directories and the names it assigns once to a literal (configureValues:
+ *                cronie's ANACRON_SPOOL_DIR='${localstatedir}/spool/anacron'), a Makefile.am's @NAME@ too; a
+ *                variable nothing defines ($(CC), $(CPP), a computed value …) and the rule is not replayed
  *   allow-list   every command of the recipe (after `;`, `&&`, `||`, `|`, `(`, `if`/`then`/`else`/`do` …, in
  *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
  *                cut, grep (and its obsolescent names egrep, fgrep), head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
@@ -25,7 +27,9 @@
  *                variable, a compiler, a built program, a tracked script run as a program — anything else,
  *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
  *   inputs       the prerequisites must be tracked, or themselves tarball-only files a replayable rule makes
- *                (replayed first); the `Makefile` configure writes, or any other, and it is not replayed
+ *                (replayed first), or the Makefile configure writes from the Makefile.am read (for its date only:
+ *                absent from the replay's tree); any other, and it is not replayed. A quoted here-document's body
+ *                is data, not commands (withoutHereDocs)
  *   run          in a scratch copy of the tag's tracked files only (no tarball file is present), in the
  *                makefile's directory, each recipe line with /bin/sh -c as make runs it; a rule that asks
  *                git sees the read-only git checkout of the revision (./git-view.ts)
@@ -52,6 +56,71 @@ export const TEXT_TOOL_VALUES: ReadonlyMap<string, string> = new Map([
   ['EGREP', 'grep -E'],
   ['FGREP', 'grep -F'],
 ]);
+
+/**
+ * autoconf's default installation directories, as a configure run without options writes them into every Makefile
+ * (`prefix = /usr/local`, `localstatedir = ${prefix}/var` …; autoconf 2.59 to 2.72 alike, runstatedir since 2.70):
+ * make expands them as it would. A name is a value only where the proved configure substitutes it.
+ */
+export const AUTOCONF_DIR_DEFAULTS: ReadonlyMap<string, string> = new Map([
+  ['prefix', '/usr/local'],
+  ['exec_prefix', '${prefix}'],
+  ['bindir', '${exec_prefix}/bin'],
+  ['sbindir', '${exec_prefix}/sbin'],
+  ['libexecdir', '${exec_prefix}/libexec'],
+  ['datarootdir', '${prefix}/share'],
+  ['datadir', '${datarootdir}'],
+  ['sysconfdir', '${prefix}/etc'],
+  ['sharedstatedir', '${prefix}/com'],
+  ['localstatedir', '${prefix}/var'],
+  ['runstatedir', '${localstatedir}/run'],
+  ['includedir', '${prefix}/include'],
+  ['oldincludedir', '/usr/include'],
+  ['docdir', '${datarootdir}/doc/${PACKAGE_TARNAME}'],
+  ['infodir', '${datarootdir}/info'],
+  ['htmldir', '${docdir}'],
+  ['dvidir', '${docdir}'],
+  ['pdfdir', '${docdir}'],
+  ['psdir', '${docdir}'],
+  ['libdir', '${exec_prefix}/lib'],
+  ['localedir', '${datarootdir}/locale'],
+  ['mandir', '${datarootdir}/man'],
+]);
+
+/** What a configure substitutes (its ac_subst_vars) and the values a replay may take from it. */
+export interface ConfigureValues {
+  subst: Set<string>;
+  values: Map<string, string>;
+}
+
+/**
+ * The values of a configure script (one that reproduced byte for byte from the tag's configure.ac, so its text is the
+ * tag's) that a replay may use: of the names it substitutes (ac_subst_vars), autoconf's default directories
+ * (AUTOCONF_DIR_DEFAULTS) and every name the script assigns exactly once, to a literal — `NAME='text'` (what is in
+ * single quotes the shell keeps as written: cronie's `ANACRON_SPOOL_DIR='${localstatedir}/spool/anacron'`, which
+ * make then expands), `NAME="text"` or `NAME=word` without `$`, backquote or backslash, nothing after it on the line
+ * but a separator. A name assigned twice, from another variable or a command, or by `for`/`read`/`${NAME=…}`, is
+ * computed: it is no value here (a rule using it is not replayed).
+ */
+export function configureValues(configure: string): ConfigureValues {
+  const list = /^ac_subst_vars='([^']*)'/m.exec(configure);
+  const subst = new Set(list ? list[1]!.split(/\s+/).filter(Boolean) : []);
+  const values = new Map<string, string>();
+  for (const name of subst) {
+    const dir = AUTOCONF_DIR_DEFAULTS.get(name);
+    if (dir !== undefined) {
+      values.set(name, dir);
+      continue;
+    }
+    if (!/^[A-Za-z_]\w*$/.test(name)) continue;
+    if (new RegExp(`\\b(?:for|read)\\s+(?:[^;\\n]*\\s)?${name}\\b|\\$\\{${name}:?[=?+-]`).test(configure)) continue;
+    const assigns = [...configure.matchAll(new RegExp(`(?:^|[\\s;&|({\`])${name}=(.*)$`, 'gm'))];
+    if (assigns.length !== 1) continue;
+    const m = /^(?:'([^']*)'|"([^"$`\\]*)"|([^\s'"$`\\;&|()<>]*))(?=\s*(?:$|;|&&|\|\||\)|#))/.exec(assigns[0]![1]!);
+    if (m) values.set(name, m[1] ?? m[2] ?? m[3]!);
+  }
+  return { subst, values };
+}
 
 /** Shell built-ins and keywords a recipe may use. */
 const BUILTINS = new Set(['echo', 'printf', 'test', '[', ':', 'true', 'false', 'cd']);
@@ -231,8 +300,9 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     refuse({ kind: 'command', args: { command: name.slice(0, 120) } });
   };
 
-  const walk = (text: string, depth: number) => {
+  const walk = (raw: string, depth: number) => {
     if (depth > 4) refuse({ kind: 'syntax', args: { construct: 'nested-substitution' } });
+    const text = withoutHereDocs(raw);
     if (/\$\(/.test(text.replace(/'[^']*'/g, ''))) refuse({ kind: 'syntax', args: { construct: 'command-substitution' } });
     let toks: Tok[];
     try {
@@ -311,6 +381,62 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
   return use;
 }
 
+/**
+ * `text` with each here-document that has a quoted delimiter (`<<\\END`, `<<'END'`, `<<"END"`; also `<<-`) taken
+ * out: its operator, delimiter and body. Such a body is data the command reads on its standard input, never
+ * expanded by the shell (no variable, no command substitution), so it runs nothing and the check reads the rest of
+ * the line as sh would (cronie's `sed >$@ 's/ *\\$$//' <<\\END #\\` with a body of make-expanded lines). A
+ * here-document with an unquoted delimiter (its body is expanded), or without its closing line, is refused.
+ */
+export function withoutHereDocs(text: string): string {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') { out += c + (text[i + 1] ?? ''); i++; continue; }
+      if (c === quote) quote = '';
+      out += c;
+      continue;
+    }
+    if (c === '\\') { out += c + (text[i + 1] ?? ''); i++; continue; }
+    if (c === "'" || c === '"') { quote = c; out += c; continue; }
+    if (c === '#' && (i === 0 || /[\s;&|()]/.test(text[i - 1]!))) {
+      // a comment: to the end of the line, as sh reads it (a `<<` there is no operator)
+      const nl = text.indexOf('\n', i);
+      const end = nl < 0 ? text.length : nl;
+      out += text.slice(i, end);
+      i = end - 1;
+      continue;
+    }
+    if (c !== '<' || text[i + 1] !== '<') { out += c; continue; }
+    const m = /^<<(-?)[ \t]*(?:\\([A-Za-z_]\w*)|'([A-Za-z_]\w*)'|"([A-Za-z_]\w*)"|(\S+))/.exec(text.slice(i));
+    if (!m || m[5] !== undefined) refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: 'here-document with an unquoted delimiter' } });
+    const delim = m![2] ?? m![3] ?? m![4]!;
+    const strip = m![1] === '-';
+    // The body starts on the line after the operator's and ends at the line that is the delimiter.
+    const lineEnd = text.indexOf('\n', i);
+    if (lineEnd < 0) refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: 'here-document without a body' } });
+    let pos = lineEnd + 1;
+    let closed = -1;
+    while (pos <= text.length) {
+      const nl = text.indexOf('\n', pos);
+      const line = text.slice(pos, nl < 0 ? text.length : nl);
+      if ((strip ? line.replace(/^\t+/, '') : line) === delim) { closed = nl < 0 ? text.length : nl; break; }
+      if (nl < 0) break;
+      pos = nl + 1;
+    }
+    if (closed < 0) refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: `here-document without its ${delim} line` } });
+    // keep the rest of the operator's line, drop the body and the delimiter line; a line continued by a backslash
+    // (outside a comment) would start the body later than here: refused
+    const rest = text.slice(i + m![0].length, lineEnd);
+    if (/\\$/.test(rest.replace(/(^|\s)#.*$/, '$1'))) refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: 'here-document operator on a continued line' } });
+    out += rest;
+    i = closed - 1;
+  }
+  return out;
+}
+
 /** The line (1-based) of `file`'s text where the rule for `targets` starts, if found. */
 export function ruleLine(text: string, targets: string): number | undefined {
   const lines = text.split('\n');
@@ -328,6 +454,8 @@ export interface ReplayPlan {
   use: RecipeUse;
   /** Prerequisites that are tarball-only files replayed first. */
   madeFirst: string[];
+  /** The proved configure whose values the rule uses (repository path). */
+  configure?: string;
 }
 
 export interface ReplayArgs {
@@ -351,6 +479,12 @@ export interface ReplayArgs {
   configureDirs: readonly string[];
   checkout?: GitCheckout;
   limits?: Partial<SandboxLimits>;
+  /**
+   * The text of the configure script of a configure directory (repository path, '' for the top) when the
+   * regeneration reproduced it byte for byte from the tag, else undefined: its literal values (configureValues) are
+   * the rules' values there.
+   */
+  configure?: (dir: string) => string | undefined;
 }
 
 export interface ReplayResult {
@@ -360,11 +494,20 @@ export interface ReplayResult {
 
 const MAKEFILE_NAMES = ['Makefile.am', 'GNUmakefile', 'Makefile', 'makefile', 'Makefile.in'];
 
-/** Replace a tracked Makefile.in's @VAR@ text-tool substitutions; undefined when it has others in a recipe it needs (left for expansion to refuse). */
-function substituteAt(text: string, topRel: string): string {
-  const values = new Map<string, string>([['srcdir', '.'], ['top_srcdir', topRel], ['builddir', '.'], ['top_builddir', topRel], ['SHELL', '/bin/sh'], ...TEXT_TOOL_VALUES]);
+/** Replace a tracked Makefile.in's @VAR@ substitutions (text tools, the directories, configure's literal values). */
+function substituteAt(text: string, topRel: string, conf: ConfigureValues | undefined): string {
+  const values = new Map<string, string>([...(conf?.values ?? []), ['srcdir', '.'], ['top_srcdir', topRel], ['builddir', '.'], ['top_builddir', topRel], ['SHELL', '/bin/sh'], ...TEXT_TOOL_VALUES]);
   // An unknown @VAR@ becomes a make variable nothing defines: expansion then names it and the rule is not replayed.
   return text.replace(/@([A-Za-z_]\w*)@/g, (_m, n: string) => values.get(n) ?? `$(${n})`);
+}
+
+/**
+ * A Makefile.am's `@NAME@` as config.status leaves it in the Makefile (automake copies it to Makefile.in as written):
+ * a name the configure substitutes is its literal value, or a make variable nothing defines (so the rule is not
+ * replayed) when configure computes it; any other `@word@` stays as written, as config.status leaves it.
+ */
+function substituteAmAt(text: string, conf: ConfigureValues): string {
+  return text.replace(/@([A-Za-z_]\w*)@/g, (m, n: string) => (conf.subst.has(n) ? conf.values.get(n) ?? `$(${n})` : m));
 }
 
 /**
@@ -388,14 +531,23 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       if (!d) return '';
     }
   };
+  const confCache = new Map<string, ConfigureValues | undefined>();
+  /** The proved configure's values of the configure directory `top`, if its configure reproduced. */
+  const confOf = (top: string): ConfigureValues | undefined => {
+    if (!confCache.has(top)) {
+      const text = a.configure?.(top);
+      confCache.set(top, text === undefined ? undefined : configureValues(text));
+    }
+    return confCache.get(top);
+  };
   const parsedCache = new Map<string, Makefile>();
-  const parsed = (mk: string, topRel: string): Makefile => {
+  const parsed = (mk: string, topRel: string, conf: ConfigureValues | undefined): Makefile => {
     let p = parsedCache.get(mk);
     if (!p) {
       const at = mk.endsWith('.in');
       p = parseMakefileAm(mk, (f) => {
         const t = readBase(f);
-        return t !== undefined && at ? substituteAt(t, topRel) : t;
+        return t === undefined ? t : at ? substituteAt(t, topRel, conf) : conf ? substituteAmAt(t, conf) : t;
       });
       parsedCache.set(mk, p);
     }
@@ -418,7 +570,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     return false;
   };
   /** The first tracked makefile (nearest directory first) with a rule for `path`. */
-  const findRule = (path: string): { am: Makefile; rule: ResolvedRule; mk: string } | { refusal: ReplayRefusal; mk: string; file: string } | undefined => {
+  const findRule = (path: string): { am: Makefile; rule: ResolvedRule; mk: string; configure?: string } | { refusal: ReplayRefusal; mk: string; file: string } | undefined => {
     const top = topOf(posix.dirname(path) === '.' ? '' : posix.dirname(path));
     for (let d = posix.dirname(path) === '.' ? '' : posix.dirname(path); ; d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) {
       const names = MAKEFILE_NAMES.filter((n) => a.tracked.has(d ? `${d}/${n}` : n) && !(n === 'Makefile.am' && d && d !== top && includedFromAbove(d, top)));
@@ -426,11 +578,19 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       for (const n of names.includes('Makefile.am') ? names.filter((x) => x !== 'Makefile.in') : names) {
         const mk = d ? `${d}/${n}` : n;
         const topRel = posix.relative(d || '.', top || '.') || '.';
-        const am = parsed(mk, topRel);
-        const values = new Map([...builtinVars(topRel), ...TEXT_TOOL_VALUES]);
+        const conf = confOf(top);
+        const am = parsed(mk, topRel, conf);
+        const own = new Map([...builtinVars(topRel), ...TEXT_TOOL_VALUES]);
+        // configure's literal values and default directories under make's and automake's own (srcdir = . …)
+        const values = conf ? new Map([...conf.values, ...own]) : own;
         try {
           const rule = resolveRule(am, path, values);
-          if (rule) return { am, rule, mk };
+          if (rule) {
+            // whether configure's values made the rule what it is (then the configure is one of its inputs)
+            const bare = conf ? resolveRule(am, path, own) : undefined;
+            const usesConfigure = !!bare && (bare.undefinedVars.length > 0 || bare.commands.join('\n') !== rule.commands.join('\n') || bare.prereqs.join(' ') !== rule.prereqs.join(' '));
+            return { am, rule, mk, ...(usesConfigure ? { configure: top ? `${top}/configure` : 'configure' } : {}) };
+          }
         } catch (e) {
           if (e instanceof MakeExpandError) return { refusal: { kind: 'variable', args: { detail: e.message.slice(0, 200) } }, mk, file: mk };
           throw e;
@@ -461,15 +621,20 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     if ('kind' in use) return skip(use, file, line);
     if (use.asksGit && !a.checkout) return skip({ kind: 'git-subcommand', args: { subcommand: 'no repository' } }, file, line);
     const madeFirst: string[] = [];
+    // The Makefile config.status writes from the Makefile.am read here (cronie's `anacron-paths.h: Makefile`, a
+    // rule to run again when configure's values change): a prerequisite for its date only. It is not in the
+    // replay's tree, so a recipe that reads it does not reproduce.
+    const configuredMakefile = found.mk.endsWith('/Makefile.am') || found.mk === 'Makefile.am' ? (am.dir ? `${am.dir}/Makefile` : 'Makefile') : undefined;
     for (const pre of rule.prereqs) {
       if (a.tracked.has(pre)) continue;
+      if (pre === configuredMakefile && !a.tarballOnly.has(pre)) continue;
       if (a.tarballOnly.has(pre) && !a.outputs.has(pre) && !chain.includes(pre) && planFor(pre, [...chain, path])) {
         madeFirst.push(pre);
         continue;
       }
       return skip({ kind: 'prerequisite', args: { path: pre } }, file, line);
     }
-    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst };
+    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst, ...(found.configure ? { configure: found.configure } : {}) };
     plans.set(path, plan);
     return plan;
   };
@@ -527,6 +692,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       if (a.tracked.has(i)) inputs.push({ path: i, origin: 'git' });
       else if (done.has(i)) inputs.push({ path: i, origin: 'regenerated' });
     }
+    if (p.configure && !seen.has(p.configure)) inputs.push({ path: p.configure, origin: 'regenerated' });
     inputs.sort((x, y) => (x.path < y.path ? -1 : 1));
     const tools = [...p.use.tools, 'sh'].sort().map((t) => ({ name: t, version: versions.get(t) ?? 'unknown' }));
     const o: RegeneratedOutput = {

@@ -735,6 +735,12 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         tarball: args.tarball,
         outputs,
         configureDirs: dirs.map((d) => d.dir),
+        // a configure that reproduced byte for byte: its literal values are the replay's (shipped = regenerated text)
+        configure: (dir) => {
+          const path = inDir(dir, 'configure');
+          if (kept.outputs.get(path)?.status !== 'reproduced') return undefined;
+          return (args.tarball(path) ?? readOutput(base, path))?.toString('latin1');
+        },
         ...(args.checkout ? { checkout: args.checkout } : {}),
         ...(args.limits ? { limits: args.limits } : {}),
       });
