@@ -89,7 +89,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
   const { profile, chain, tagSignature } = await resolveProfileAndRevision(opts, inputs, scanned.scan, settings);
   const revision = chain.revision;
   mark('verify: revision resolved');
-  const { git, pathInRepo, whole, scan } = await listGitSide(inputs, scanned, revision.commit, profile, settings.limits);
+  const { git, pathInRepo, whole, scan, subdirRoot } = await listGitSide(inputs, scanned, revision.commit, profile, settings.limits);
   mark('verify: git side listed');
   const pinned = checkPins(opts, inputs, scan);
   const notes = [...pinned.notes];
@@ -158,6 +158,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
       revision,
       chain: chain.steps,
       pathInRepo,
+      ...(subdirRoot ? { subdirRoot } : {}),
       profile,
       git,
       compare: explained.compare,

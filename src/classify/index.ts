@@ -20,6 +20,7 @@ import { lineEndingsClassifier } from './line-endings.js';
 import { committedBytesClassifier } from './committed-bytes.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
+import { svnKeywordsClassifier } from './svn-keywords.js';
 import { versionFileClassifier } from './version-file.js';
 import { nestedArchiveClassifier } from './nested-archive.js';
 import { suspiciousPostPass } from './suspicious.js';
@@ -196,6 +197,8 @@ export const CLASSIFIERS: Classifier[] = [
   releaseReportClassifier,
   distRenameClassifier,
   lineEndingsClassifier,
+  // before the ChangeLog/doc-edit readers: an svn export's expanded $Id$ is all that changed (svn-keywords.ts)
+  svnKeywordsClassifier,
   logDerivedClassifier,
   changelogClassifier,
   gettextClassifier,

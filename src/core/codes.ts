@@ -691,6 +691,15 @@ export const CODES = {
     docs: anchor('VERSION_STAMP'),
     message: (e) => `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
   },
+  SVN_KEYWORD_EXPANDED: {
+    title: 'Subversion keywords expanded',
+    severity: 'low',
+    explained: true,
+    description:
+      "A tracked file whose only changed lines are git's unexpanded Subversion keywords expanded, as `svn export` writes them (a release exported from Subversion whose git repository is a conversion: smartmontools 7.3's `$Id: ataprint.cpp 5336 2022-02-26 18:30:35Z dpgilbert $` where git has `$Id$`). Each changed line is git's line with every keyword replaced by its expansion and nothing else; $Id$ must name the file's own base name (and $HeadURL$, $URL$, $Header$ a URL ending in it); $Revision$, $Date$ and $Author$ count only in a file where such a naming keyword is expanded too. An expansion naming another file, or any other change on the line, stays SOURCE_MODIFIED.",
+    docs: anchor('SVN_KEYWORD_EXPANDED'),
+    message: (e) => `only Subversion keywords expanded (${e.keywords.map((k) => `$${k}$`).join(', ')}; line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
+  },
   NESTED_ARCHIVE_KNOWN: {
     title: 'Tar archive of known files',
     severity: 'info',

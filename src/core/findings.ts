@@ -272,6 +272,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     tarballInputs?: string[];
   };
   VERSION_STAMP: { version?: string; lines: number[] };
+  /** the tarball lines (1-based) where git's Subversion keywords are expanded, and which keywords (src/classify/svn-keywords.ts) */
+  SVN_KEYWORD_EXPANDED: { lines: number[]; keywords: string[] };
   /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */
   NESTED_ARCHIVE_KNOWN: { members: number; history: number; upstream: number; submodule: number; release: number; releases: string[] };
   /** `release`/`releases`: members known as an earlier release published them (counted in `known`), when any. */

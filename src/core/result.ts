@@ -9,6 +9,20 @@ import type { Compression, ContainerFormat, HashAlgo, Severity } from './types.j
 export const SCHEMA_VERSION = 1;
 
 /**
+ * Why the archive was compared with a subdirectory of the tag that no metadata names: of its `files` (after the
+ * prefix), `present` are tracked under dir/ and `identical` byte-identical there; topPresent / topIdentical the same
+ * at the repository's top (an SVN export of one directory, an npm package in a monorepo's folder).
+ */
+export interface SubdirRoot {
+  dir: string;
+  files: number;
+  present: number;
+  identical: number;
+  topPresent: number;
+  topIdentical: number;
+}
+
+/**
  * identical: no findings. explained: every finding explains an expected difference (or a policy accepted it).
  * review: some findings stay unexplained, all below --fail-on (exit 0, but a human should read them).
  * different: at least one finding at or above --fail-on (exit 1).
@@ -23,8 +37,10 @@ export interface RevisionReport {
   how: 'tag' | 'commit' | 'inferred' | 'metadata' | 'nearest';
   version?: string;
   date?: string;
-  /** Subdirectory of the repository the archive was compared with (npm `directory`, crate `path_in_vcs`, wheel layout). */
+  /** Subdirectory of the repository the archive was compared with (npm `directory`, crate `path_in_vcs`, wheel layout, or found from the trees: subdirRoot). */
   pathInRepo?: string;
+  /** pathInRepo found from the trees, no metadata naming it (src/profiles/subdir-root.ts): the counts that chose it. */
+  subdirRoot?: SubdirRoot;
   /** how = 'nearest': number of paths that differ between the archive and the chosen commit. */
   distance?: number;
   /** Each step of the revision chain, in order. */

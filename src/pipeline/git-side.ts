@@ -6,6 +6,7 @@
 import type { Limits } from '../core/limits.js';
 import type { GitTree } from '../core/types.js';
 import { profileOf, subtree, type ProfileInfo } from '../profiles/index.js';
+import { subdirRoot, type SubdirRoot } from '../profiles/subdir-root.js';
 import { scanArchive, type ScanResult } from '../scan/archive.js';
 import { treeOids } from '../scan/git-tree.js';
 import type { Inputs } from './acquire.js';
@@ -20,17 +21,22 @@ export interface GitSide {
   whole: GitTree;
   /** The scan, read again if the revision changed and content was missing. */
   scan: ScanResult;
+  /** pathInRepo found from the trees (no metadata named it): the counts that chose it (../profiles/subdir-root.ts). */
+  subdirRoot?: SubdirRoot;
 }
 
 export async function listGitSide(inputs: Inputs, scanned: ProvisionalScan, commit: string, profile: ProfileInfo, limits: Limits): Promise<GitSide> {
   let scan = scanned.scan;
   const whole = await scanned.trees.get(commit);
-  const pathInRepo = profileOf(profile.id).pathInRepo(profile, scan.entries, () => whole.entries.keys(), (p) => whole.entries.get(p)?.oid);
+  const named = profileOf(profile.id).pathInRepo(profile, scan.entries, () => whole.entries.keys(), (p) => whole.entries.get(p)?.oid);
+  // No metadata names a directory: a tarball rooted at a subdirectory of the tag is found from the trees.
+  const found = named ? undefined : subdirRoot(scan.entries, profile.prefix, whole);
+  const pathInRepo = named || found?.dir || '';
   const git = pathInRepo ? subtree(whole, pathInRepo) : whole;
   if (!scanned.provisional || scanned.provisional.commit !== commit) {
     const gitOids = treeOids(git);
     const missing = scan.entries.some((e) => e.type === 'file' && e.oid && !gitOids.has(e.oid) && e.size <= limits.maxRetainFile && !scan.content.get(e.oid));
     if (missing) scan = await scanArchive(inputs.archive.path, { algo: inputs.repo.objectFormat, limits, retain: (oid) => !gitOids.has(oid) });
   }
-  return { git, pathInRepo, whole, scan };
+  return { git, pathInRepo, whole, scan, ...(found ? { subdirRoot: found } : {}) };
 }

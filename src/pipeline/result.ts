@@ -6,7 +6,7 @@ import type { AcquiredArchive } from '../acquire/archive-source.js';
 import type { RepoHandle } from '../acquire/repo.js';
 import { codeDoc } from '../core/codes.js';
 import type { Finding } from '../core/findings.js';
-import { SCHEMA_VERSION, type ChainStep, type ChecksumsReport, type Note, type ProfileReport, type SignatureReport, type VerifyResult } from '../core/result.js';
+import { SCHEMA_VERSION, type ChainStep, type ChecksumsReport, type Note, type ProfileReport, type SignatureReport, type SubdirRoot, type VerifyResult } from '../core/result.js';
 import { SEVERITIES, severityRank, type ArchiveScan, type CompareResult, type GitTree, type Severity } from '../core/types.js';
 import type { ProfileInfo } from '../profiles/index.js';
 import type { ChainRevision } from '../profiles/chain.js';
@@ -20,6 +20,8 @@ export interface ResultInput {
   revision: ChainRevision;
   chain: ChainStep[];
   pathInRepo: string;
+  /** pathInRepo found from the trees (src/profiles/subdir-root.ts). */
+  subdirRoot?: SubdirRoot;
   profile: ProfileInfo;
   git: GitTree;
   compare: CompareResult;
@@ -120,6 +122,7 @@ export function buildResult(x: ResultInput): VerifyResult {
         ...(x.revision.date ? { date: x.revision.date } : {}),
         chain: x.chain,
         ...(x.pathInRepo ? { pathInRepo: x.pathInRepo } : {}),
+        ...(x.pathInRepo && x.subdirRoot ? { subdirRoot: x.subdirRoot } : {}),
         ...(x.revision.distance !== undefined ? { distance: x.revision.distance } : {}),
       },
       profile: profileReport(x.profile),

@@ -118,7 +118,7 @@ export function renderText(r: VerifyResult, opts: TextOptions = {}): string {
   out.push(`            ${t.container}${t.compression !== 'none' ? ` + ${t.compression}` : ''} via ${v(t.decoder)}, ${t.entries} entries${t.prefix ? `, prefix ${v(t.prefix)}/ stripped` : ''}`);
   out.push(`  repo      ${v(r.inputs.repo.source)} (${r.inputs.repo.objectFormat}${r.inputs.repo.cloned ? ', cloned' : r.inputs.repo.fetched ? ', fetched' : ''})`);
   out.push(`  revision  ${v(rev.tag ?? '(no tag)')} → ${v(rev.commit)}${rev.date ? ` (${v(rev.date)})` : ''}`);
-  if (rev.pathInRepo) out.push(`            compared with ${v(rev.pathInRepo)}/ of the repository`);
+  if (rev.pathInRepo) out.push(`            compared with ${v(rev.pathInRepo)}/ of the repository${rev.subdirRoot ? ` (found from the trees: ${rev.subdirRoot.present} of the tarball's ${rev.subdirRoot.files} files are tracked there, ${rev.subdirRoot.identical} byte-identical; at the top ${rev.subdirRoot.topPresent}, ${rev.subdirRoot.topIdentical})` : ''}`);
   for (const st of rev.chain ?? []) out.push(c.dim(`            ${st.step}: ${st.outcome} — ${v(chainStepText(st))}`));
   const pr = r.inputs.profile;
   if (pr) {

@@ -1,0 +1,59 @@
+/**
+ * A tarball rooted at a subdirectory of the tag, found from the two trees when no metadata names it: smartmontools
+ * 7.3 is an SVN export of the repository's `smartmontools/` directory (the git conversion keeps the directory), the
+ * esbuild npm package is the repository's `npm/esbuild/` (its package.json names no repository.directory). Compared
+ * with the top, every file of such a tarball is tarball-only and every tracked file git-only.
+ *
+ *   candidates  each directory D of the tag for which some tarball file F (path after the archive's prefix) is
+ *               tracked as D/F
+ *   chosen      the D where most tarball files are tracked byte-identical (ties: most tracked at all, then the
+ *               shallowest), when that is at least 2 files, more than at the top, and more tarball paths are
+ *               tracked under D than at the top
+ *   evidence    the counts for D and for the top (SubdirRoot): the report says the tarball was compared with D/
+ *               and why
+ */
+import type { SubdirRoot } from '../core/result.js';
+import type { GitTree, TreeEntry } from '../core/types.js';
+
+export type { SubdirRoot };
+
+export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole: GitTree): SubdirRoot | undefined {
+  const files = new Map<string, string | undefined>();
+  const pre = prefix ? `${prefix}/` : '';
+  for (const e of entries) {
+    if (e.type !== 'file') continue;
+    if (pre && !e.path.startsWith(pre)) continue;
+    files.set(e.path.slice(pre.length), e.oid);
+  }
+  if (files.size === 0) return undefined;
+  let topPresent = 0;
+  let topIdentical = 0;
+  for (const [p, oid] of files) {
+    const g = whole.entries.get(p);
+    if (g?.type !== 'file') continue;
+    topPresent++;
+    if (oid && g.oid === oid) topIdentical++;
+  }
+  const present = new Map<string, number>();
+  const identical = new Map<string, number>();
+  for (const [p, g] of whole.entries) {
+    if (g.type !== 'file') continue;
+    // every split D/F of the tracked path with F a tarball file
+    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
+      const rest = p.slice(i + 1);
+      if (!files.has(rest)) continue;
+      const dir = p.slice(0, i);
+      present.set(dir, (present.get(dir) ?? 0) + 1);
+      const oid = files.get(rest);
+      if (oid && g.oid === oid) identical.set(dir, (identical.get(dir) ?? 0) + 1);
+    }
+  }
+  let best: SubdirRoot | undefined;
+  for (const [dir, n] of present) {
+    const same = identical.get(dir) ?? 0;
+    const better = !best || same > best.identical || (same === best.identical && (n > best.present || (n === best.present && dir.split('/').length < best.dir.split('/').length)));
+    if (better) best = { dir, files: files.size, present: n, identical: same, topPresent, topIdentical };
+  }
+  if (!best || best.identical < 2 || best.identical <= topIdentical || best.present <= topPresent) return undefined;
+  return best;
+}
