@@ -321,16 +321,138 @@ const HELPER_START = /^(?:var|let|const)\s+(_{1,2}[A-Za-z]\w*)\s*=|^function\s+_
 const identifiers = (line: string) => jsTokens(line).filter((t) => /^[A-Za-z_$][\w$]*$/.test(t));
 const emitted = (id: string) => KEYWORDS.has(id) || EMIT_NAMES.has(id) || /^[\w$]+_\d+$/.test(id) || /^_{1,2}[A-Za-z]\w*$/.test(id);
 
+/*
+ * tsc's down-levelling lines (target ES5/ES2015: for-of over iterators with downlevelIteration, async functions and
+ * generators as __generator state machines, class fields, private `#names`, `importHelpers`) are written without a
+ * source-map segment. Each is accepted only in the exact shape tsc writes it, and every name in it is a compiler
+ * temporary — `_a`…`_z`, `_0`…`_9` or a renamed `NAME_1`/`NAME_1_1` —, a tslib helper the file calls, a private-field
+ * store `_Class_field` of a class and `#field` the sources declare, or a name the sources have; any other token (a
+ * call, a global, a string) leaves the line unmapped. (rxjs 7.8.1 and mime 4.0.4, built by tsc 4.2/5.x.)
+ */
+const TEMP = String.raw`(?:_[a-z0-9]|[A-Za-z_$][\w$]*?_\d+(?:_\d+)?)`;
+const exact = (re: string) => new RegExp(`^${re.replace(/T/g, TEMP).replace(/N/g, String.raw`\d+`)}$`);
+/** Lines of the shapes anywhere in a function body. */
+const DOWNLEVEL_LINES = [
+  String.raw`try \{`,
+  String.raw`finally \{`,
+  String.raw`catch \((T)\) \{ (T) = \{ error: \1 \}; \}`,
+  String.raw`finally \{ if \((T)\) throw \1\.error; \}`,
+  String.raw`if \((T)\) throw \1\.error;`,
+  String.raw`if \((T) && !\1\.done && \((T) = (T)\.return\)\) (?:yield |await )?\2\.call\(\3\);`,
+  String.raw`return _super !== null && _super\.apply\(this, arguments\) \|\| this;`,
+  String.raw`enumerable: (?:false|true),`,
+  String.raw`configurable: true`,
+  // a derived class's implicit constructor, written for its class fields (ES2015)
+  String.raw`super\(\.\.\.arguments\);`,
+  // an async function, an async generator: the body handed to the tslib helper
+  String.raw`return __awaiter\(this, (?:void 0|arguments|_arguments), void 0, function\*? (?:[A-Za-z_$][\w$]*)?\(\) \{`,
+  String.raw`return __asyncGenerator\(this, arguments, function\*? (?:[A-Za-z_$][\w$]*)?\(\) \{`,
+].map(exact);
+/** Lines of a __generator state machine: only after the file's `return __generator(this, function (_a) {`. */
+const GENERATOR_LINES = [
+  String.raw`switch \((T)\.label\) \{`,
+  String.raw`(?:case N: )?return \[N(?:, N)?\];`,
+  String.raw`(?:case N: )?return \[4, (T)\.next\(\)\];`,
+  String.raw`(?:case N: )?return \[4, (T)\.call\((T)\)\];`,
+  String.raw`(?:case N: )?return \[4, __await\((?:void 0|(T))\)\];`,
+  String.raw`case N:`,
+  String.raw`(T)\.label = N;`,
+  String.raw`(T)\.trys\.push\(\[N,(?: N)?, N, N\]\);`,
+  String.raw`(?:(T) = )?(T)\.sent\(\);`,
+  String.raw`(T) = \{ error: (T) \};`,
+  String.raw`(T) = (T)\.next\(\);`,
+  String.raw`if \(!!?(T)\.done\) return \[3, N\];`,
+  String.raw`if \(!\((T) = (T)\.sent\(\), !\1\.done\)\) return \[3, N\];`,
+  String.raw`if \(!\((T) && !\1\.done && \((T) = (T)\.return\)\)\) return \[3, N\];`,
+].map(exact);
+const GENERATOR_START = exact(String.raw`return __generator\(this, function \((T)\) \{`);
+const TSLIB_IMPORT = /^import \{ (__[A-Za-z]+(?:, __[A-Za-z]+)*) \} from "tslib";$/;
+const HOISTED_VARS = /^var ([A-Za-z_$][\w$]*(?: = this)?(?:, [A-Za-z_$][\w$]*(?: = this)?)*);$/;
+const PRIVATE_STORES = /^((?:_[A-Za-z$][\w$]*_[A-Za-z$][\w$]* = new Weak(?:Map|Set)\(\)(?:, )?)+);$/;
+
+/** What the down-levelling rules need of the file: the names the sources have, the private stores they declare. */
+interface DownlevelContext {
+  names: Set<string>;
+  privateStores: Set<string>;
+  exportedClasses: Set<string>;
+  code: string[];
+  generatorFrom: number;
+}
+
+function downlevelContext(code: string[], sources: readonly string[]): DownlevelContext {
+  const names = new Set<string>();
+  const privateStores = new Set<string>();
+  const exportedClasses = new Set<string>();
+  for (const s of sources) {
+    for (const m of s.matchAll(/\bexport\s+(?:abstract\s+)?class\s+([A-Za-z_$][\w$]*)/g)) exportedClasses.add(m[1]!);
+    for (const id of identifiers(s)) names.add(id);
+    const classes = [...s.matchAll(/\bclass\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]!);
+    const fields = [...s.matchAll(/(?<![\w$])#([A-Za-z_$][\w$]*)/g)].map((m) => m[1]!);
+    for (const c of classes) for (const f of fields) privateStores.add(`_${c}_${f}`).add(`_${c}_instances`);
+  }
+  const generatorFrom = code.findIndex((l) => GENERATOR_START.test(l.trim()));
+  return { names, privateStores, exportedClasses, code, generatorFrom: generatorFrom < 0 ? Infinity : generatorFrom };
+}
+
+const TEMP_NAME = new RegExp(`^${TEMP}$`);
+/** Temporaries no source name can be: `_a`, `e_1` (a for-of's error), `x_1_1` (its iterator result), `out_i_1`. */
+const STRICT_TEMP = /^(?:_[a-z0-9]|e_\d+|[A-Za-z_$][\w$]*_\d+_\d+|out_[A-Za-z_$][\w$]*_\d+)$/;
+
+/** Whether code line `i` (trimmed, comments blanked) is one of tsc's down-levelling lines in its exact shape. */
+function downlevelled(l: string, i: number, ctx: DownlevelContext): boolean {
+  const t = l.replace(/\s+/g, ' ').replace(/ ([,\]])/g, '$1');
+  let m: RegExpExecArray | null;
+  if (DOWNLEVEL_LINES.some((re) => re.test(t))) return true;
+  if (i >= ctx.generatorFrom && (GENERATOR_START.test(t) || GENERATOR_LINES.some((re) => re.test(t)))) return true;
+  // a loop body tsc moved into a function (a closure captures a loop variable), called where the body was
+  if (/^_loop_\d+\(\);$/.test(t)) return ctx.code.some((x) => x.trim().startsWith(`var ${t.slice(0, -3)} = function (`));
+  // an ES5 class's export after its `var NAME = /** @class */ (function (_super) { … }(…));`, exported by the source
+  m = /^export \{ ([A-Za-z_$][\w$]*(?:, [A-Za-z_$][\w$]*)*) \};$/.exec(t);
+  if (m) return m[1]!.split(', ').every((n) => ctx.code.some((x) => x.startsWith(`var ${n} = `)) && ctx.exportedClasses.has(n));
+  // a constructor's last statement after `var _this = _super.call(this, …) || this;`
+  if (t === 'return _this;') {
+    const next = ctx.code.slice(i + 1).find((x) => x.trim());
+    return !!next && /^\}/.test(next.trim()) && ctx.code.slice(0, i).some((x) => /^\s*var _this = /.test(x));
+  }
+  m = TSLIB_IMPORT.exec(t);
+  if (m) {
+    const rest = ctx.code.filter((_, j) => j !== i).join('\n');
+    return m[1]!.split(', ').every((h) => new RegExp(`(?<![\\w$.])${h.replace(/\$/g, '\\$')}\\(`).test(rest));
+  }
+  // temporaries declared at the top of their function: `var _a, _b;`, `var e_1, _a;`, `var this_1 = this, out_i_1;`;
+  // right before `return __generator(…)` (after other such lines) tsc also hoists the function's own locals there (`var reader, _a, value;`)
+  m = HOISTED_VARS.exec(t);
+  if (m) {
+    const next = ctx.code.slice(i + 1).find((x) => x.trim() && !HOISTED_VARS.test(x.trim()));
+    const hoist = !!next && next.trim().startsWith('return __generator(');
+    const decl = m[1]!.split(', ');
+    return decl.every((d) => {
+      const [name, init] = d.split(' = ');
+      if (init !== undefined) return /^this_\d+$/.test(name!);
+      // a for-await's iterator `x_1` beside its result `x_1_1`
+      if (/_\d+$/.test(name!) && decl.some((o) => new RegExp(`^${name!.replace(/\$/g, '\\$')}_\\d+$`).test(o))) return true;
+      return STRICT_TEMP.test(name!) || ctx.privateStores.has(name!) || (hoist && (TEMP_NAME.test(name!) || ctx.names.has(name!)));
+    });
+  }
+  m = PRIVATE_STORES.exec(t);
+  if (m) return m[1]!.split(', ').every((d) => ctx.privateStores.has(d.split(' = ')[0]!));
+  return false;
+}
+
 /**
  * The 1-based lines of `output` that hold code no mapping accounts for: no segment at all (lines that are
- * only brackets, directives, the `__esModule` marker, `exports.x = void 0` or a compiler helper block are
- * exempt), or a name that none of the source lines its segments map to has (compiler glue names aside).
- * `sources` are the map's embedded sources (null when absent: then only the first check runs).
+ * only brackets, directives, the `__esModule` marker, `exports.x = void 0`, a compiler helper block or one of tsc's
+ * down-levelling lines above are exempt), or a name that none of the source lines its segments map to has
+ * (compiler glue names aside). `sources` are the map's embedded sources (null when absent: then only the first
+ * check runs); `tracked` are git's files of the sources the map names, for a map without embedded sources: the
+ * shebang and the down-levelling rules read them (the name check does not: nothing proves they were compiled).
  */
-export function unmappedCodeLines(output: string, lines: number[][][], sources: readonly (string | null | undefined)[] = []): number[] {
+export function unmappedCodeLines(output: string, lines: number[][][], sources: readonly (string | null | undefined)[] = [], tracked: readonly string[] = []): number[] {
   const out: number[] = [];
   const code = codeLines(output);
   const srcLines = sources.map((s) => (typeof s === 'string' ? codeLines(s) : undefined));
+  const texts = [...sources.filter((s): s is string => typeof s === 'string'), ...tracked];
+  let dl: DownlevelContext | undefined;
   let helperDepth = 0;
   code.forEach((raw, i) => {
     const l = raw.trim();
@@ -340,8 +462,9 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
       return;
     }
     if (!l || /^[\s{}()[\];,]*$/.test(l)) return;
-    // the shebang tsc copies from the source: exactly the first line of an embedded source
-    if (i === 0 && l.startsWith('#!') && srcLines.some((s) => s?.[0] === raw)) return;
+    // the shebang tsc copies from the source: exactly the first line of an embedded (or the tracked) source
+    if (i === 0 && l.startsWith('#!') && texts.some((s) => s.split('\n', 1)[0] === raw)) return;
+    if (!(lines[i]?.length) && downlevelled(l, i, (dl ??= downlevelContext(code, texts)))) return;
     // tsc writes the `else` of a `} else` on a line of its own without a mapping (glob 10.3.10's dist/commonjs/ignore.js):
     // the keyword and brackets alone carry no code; anything after it is code and is counted
     if (/^\}?\s*else\s*\{?$/.test(l)) return;

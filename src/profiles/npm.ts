@@ -229,6 +229,7 @@ export function listedInFiles(path: string, patterns: string[]): boolean {
 type OutputKind = EvidenceMap['NPM_BUILD_OUTPUT_UNPROVED']['kind'];
 const kindOf = (path: string): OutputKind => (/\.d\.(c|m)?ts$/.test(path) ? 'declaration' : /\.map$/.test(path) ? 'map' : /\.css$/.test(path) ? 'style' : 'script');
 const JS_SOURCE = /\.(c|m)?jsx?$/;
+const JS_OR_TS_SOURCE = /\.(?:c|m)?[jt]sx?$/;
 const MAX_TEXT = 8 * 1024 * 1024;
 
 /** Capabilities of the tracked sources (scripts under the source directories and at the top), read once per tree. */
@@ -276,14 +277,17 @@ function mapOf(path: string, text: string, ctx: ClassifyContext): { at: string; 
 }
 
 /** Each source the map names, resolved to a package path, with whether its embedded content is git's. */
-async function mapSources(mapPath: string, outputPath: string, map: SourceMap, ctx: ClassifyContext): Promise<{ matched: string[]; differing: string[]; unresolved: number }> {
+async function mapSources(mapPath: string, outputPath: string, map: SourceMap, ctx: ClassifyContext): Promise<{ matched: string[]; differing: string[]; unresolved: number; tracked: string[] }> {
   const base = dirOf(mapPath === 'inline' ? outputPath : mapPath);
-  const out = { matched: [] as string[], differing: [] as string[], unresolved: 0 };
+  const out = { matched: [] as string[], differing: [] as string[], unresolved: 0, tracked: [] as string[] };
   for (const [i, s] of map.sources.entries()) {
     const rel = /^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([base, map.sourceRoot && !/^[a-z][\w+.-]*:/i.test(map.sourceRoot) ? map.sourceRoot : '', s].filter(Boolean).join('/'));
     const embedded = map.sourcesContent?.[i];
     if (!rel || !ctx.gitPaths.has(rel) || typeof embedded !== 'string') {
       out.unresolved++;
+      // git's file of a source the map names without its content: the unmapped-line rules read it (a shebang, names)
+      const git = rel && ctx.gitPaths.has(rel) && JS_OR_TS_SOURCE.test(rel) ? await ctx.content.git(rel) : undefined;
+      if (git && git.length <= MAX_TEXT) out.tracked.push(git.toString('utf8'));
       continue;
     }
     const git = await ctx.content.git(rel);
@@ -342,7 +346,7 @@ async function judgeOutput(path: string, source: string, direct: boolean, ctx: C
   else {
     const srcs = await mapSources(m.at, path, m.map, ctx);
     const lines = decodeMappings(m.map.mappings);
-    const unmapped = kind === 'script' && lines ? unmappedCodeLines(text, lines, m.map.sourcesContent ?? []) : [];
+    const unmapped = kind === 'script' && lines ? unmappedCodeLines(text, lines, m.map.sourcesContent ?? [], srcs.tracked) : [];
     if (srcs.differing.length || unmapped.length) {
       const all = text.split('\n');
       f = makeFinding('NPM_BUILD_OUTPUT_MISMATCH', path, { source, map: m.at, differingSources: srcs.differing, unmapped: unmapped.length, unmappedLines: unmapped.slice(0, 10).map((line) => ({ line, text: all[line - 1]!.trim().slice(0, 200) })) });
