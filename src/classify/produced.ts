@@ -36,6 +36,7 @@ import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
 import { dateTextMs } from './date-text.js';
 import { baseOf, dirOf, normalisePath, pathsBy } from './paths.js';
+import { tokens } from './shell-subset.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 
@@ -493,6 +494,52 @@ export function sedRedirections(script: string, scriptDir: string): { line: numb
       const input = normalisePath(dir ? `${dir}/${sed[1]}` : sed[1]!);
       const output = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
       if (input && output && input !== output) out.push({ line: first + 1, input, output });
+    }
+  }
+  return out;
+}
+
+/**
+ * The in-place sed edits of a shell script: `sed -e E1 -e E2 … < P > T && mv T P` (or `sed E P > T && mv T P`) on
+ * one command line (backslash continuations joined) — libunistring's autogen.sh editing lib/unistr.in.h right
+ * after gnulib-tool copied it. Each with its line, the edited path (resolved from the script's directory
+ * through literal `cd`s, as sedRedirections) and the sed expressions, literal words only (`-e EXPR` pairs or one
+ * script word); an edit written otherwise (variables, -f, -i, other options) is not listed.
+ */
+export function sedInPlaceEdits(script: string, scriptDir: string): { line: number; path: string; exprs: string[] }[] {
+  const out: { line: number; path: string; exprs: string[] }[] = [];
+  const raw = script.split('\n');
+  let dir: string | undefined = scriptDir;
+  for (let i = 0; i < raw.length && dir !== undefined; i++) {
+    const first = i;
+    let l = raw[i]!;
+    while (l.endsWith('\\') && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i]}`;
+    const cmds = shellCommands(l).map((c) => c.trim());
+    for (let k = 0; k < cmds.length; k++) {
+      const c = cmds[k]!;
+      const cd = /^cd\s+(\S+)$/.exec(c);
+      if (cd) {
+        const to = cd[1]!.replace(/^["']|["']$/g, '');
+        dir = /[$`~]/.test(to) || to.startsWith('/') ? undefined : normalisePath(dir ? `${dir}/${to}` : to);
+        if (dir === undefined) break;
+        continue;
+      }
+      const sed = /^sed\s(.*?)(?:<\s*|\s)([A-Za-z0-9_.+\/-]+)\s*>\s*([A-Za-z0-9_.+\/-]+)$/.exec(c);
+      const mv = sed ? /^mv\s+(?:-f\s+)?([A-Za-z0-9_.+\/-]+)\s+([A-Za-z0-9_.+\/-]+)$/.exec(cmds[k + 1] ?? '') : null;
+      if (!sed || !mv || mv[1] !== sed[3] || mv[2] !== sed[2] || sed[2] === sed[3]) continue;
+      const words = tokens(sed[1]!);
+      if (!words || words.some((w) => !('w' in w))) continue;
+      const ws = words.map((w) => (w as { w: string }).w);
+      let exprs: string[] | undefined = [];
+      if (ws.length === 1 && !ws[0]!.startsWith('-')) exprs = [ws[0]!];
+      else {
+        for (let j = 0; j < ws.length && exprs; j += 2) {
+          if (ws[j] === '-e' && ws[j + 1] !== undefined) exprs.push(ws[j + 1]!);
+          else exprs = undefined;
+        }
+      }
+      const path = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
+      if (exprs?.length && path) out.push({ line: first + 1, path, exprs });
     }
   }
   return out;

@@ -31,7 +31,8 @@ import { isBuildAffecting } from './build-affecting.js';
 import { applyLocalDiff } from './gnulib-local.js';
 import { applyRewrites, availableRewrites, bootstrapMarks, markHeader, rewriteCandidates } from './gnulib-rewrite.js';
 import { bootstrapFiles, COPY_FILE_SCRIPTS, copyFileCalls, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
-import { generatorSource } from './produced.js';
+import { generatorSource, sedInPlaceEdits } from './produced.js';
+import { parseSed, runSed } from './shell-subset.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { GnulibToolMiss } from '../core/regeneration.js';
 import { checkInvocation, recordedInvocation, runGnulibTool } from '../regenerate/gnulib-tool.js';
@@ -66,6 +67,15 @@ interface State {
   runs: Map<GnulibLayout, Promise<LayoutRun>>;
   /** Whether the tracked bootstrap marks the files it copies (cp_mark_as_generated). */
   marks?: Promise<boolean>;
+  /** In-place sed edits of tracked bootstrap scripts, by edited path (read once). */
+  edits?: Promise<Map<string, ScriptEdit>>;
+}
+
+/** A tracked script's `sed … < P > T && mv T P` edit of a copy gnulib-tool placed (libunistring's autogen.sh). */
+interface ScriptEdit {
+  script: string;
+  line: number;
+  cmds: NonNullable<ReturnType<typeof parseSed>>;
 }
 
 /** gnulib-tool run again for one layout: what it wrote (paths relative to the top), or why it did not run. */
@@ -74,8 +84,8 @@ type LayoutRun = { ok: true; sub: PinnedSubmodule; source: string; args: string[
 /** The outcome of comparing a tarball file with the pinned files it maps to. */
 type Match =
   | { kind: 'none' }
-  | { kind: 'copy'; c: Candidate; rewrites: SubmoduleRewrite[] }
-  | { kind: 'differs'; strict: Candidate[]; best?: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[] } };
+  | { kind: 'copy'; c: Candidate; rewrites: SubmoduleRewrite[]; edited?: { script: string; line: number } }
+  | { kind: 'differs'; strict: Candidate[]; best?: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; edited?: { script: string; line: number } } };
 
 const isGnulib = (s: PinnedSubmodule) => s.files.has('gnulib-tool') && [...s.files.keys()].some((p) => p.startsWith('modules/'));
 
@@ -137,6 +147,34 @@ function marksOf(state: State, ctx: ClassifyContext): Promise<boolean> {
     if (!ctx.gitPaths.has('bootstrap')) return false;
     const b = await ctx.content.git('bootstrap');
     return !!b && b.length < 1024 * 1024 && bootstrapMarks(b.toString('latin1'));
+  })());
+}
+
+/**
+ * The in-place sed edits (produced.ts sedInPlaceEdits) of the tag's tracked import scripts (autogen.sh, bootstrap,
+ * bootstrap.conf …, at any depth), by the path each edits; a path two lines edit is left out (their order and
+ * conditions are not modelled), as is an edit whose expressions are outside the sed subset (shell-subset.ts).
+ */
+function editsOf(state: State, ctx: ClassifyContext): Promise<Map<string, ScriptEdit>> {
+  return (state.edits ??= (async () => {
+    const out = new Map<string, ScriptEdit>();
+    const twice = new Set<string>();
+    for (const path of [...ctx.gitPaths].filter((q) => COPY_FILE_SCRIPTS.has(q.slice(q.lastIndexOf('/') + 1))).sort()) {
+      const b = await ctx.content.git(path);
+      if (!b || b.length > 1024 * 1024 || b.subarray(0, 8192).includes(0)) continue;
+      const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+      for (const e of sedInPlaceEdits(b.toString('latin1'), dir)) {
+        const cmds = parseSed(e.exprs.join('\n'));
+        if (out.has(e.path) || twice.has(e.path)) {
+          out.delete(e.path);
+          twice.add(e.path);
+          continue;
+        }
+        if (cmds) out.set(e.path, { script: path, line: e.line, cmds });
+        else twice.add(e.path);
+      }
+    }
+    return out;
   })());
 }
 
@@ -391,8 +429,11 @@ async function computeMatch(state: State, ctx: ClassifyContext, path: string, oi
   const shipped = ctx.content.tarball(path);
   // The tracked bootstrap's cp_mark_as_generated header, when it has that function (a file it copies as it is: '').
   const mark = (await marksOf(state, ctx)) ? markHeader(path) : '';
+  // A tracked import script's in-place sed of this path, run after gnulib-tool placed it.
+  const edit = (await editsOf(state, ctx)).get(path);
+  const edited = edit ? { script: edit.script, line: edit.line } : undefined;
   // The closest variant (pinned file, or after the rewrites that bring it closest) is what a diff shows.
-  let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number } | undefined;
+  let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number; edited?: { script: string; line: number } } | undefined;
   for (const c of cands) {
     const pinned = await sourceOf(c, ctx);
     if (!pinned || !shipped) continue;
@@ -403,10 +444,13 @@ async function computeMatch(state: State, ctx: ClassifyContext, path: string, oi
       const got = ids.length ? applyRewrites(original, ids) : original;
       if (got === want) return { kind: 'copy', c, rewrites: ids };
       if (mark && c.via === 'gnulib-tool' && mark + got === want) return { kind: 'copy', c, rewrites: [...ids, 'bootstrap-mark'] };
+      const after = edit && c.via === 'gnulib-tool' ? runSed(edit.cmds, false, got) : undefined;
+      if (after !== undefined && after === want) return { kind: 'copy', c, rewrites: ids, edited: edited! };
       if (!c.strict) continue;
-      const d = contentDiff(path, Buffer.from(got, 'latin1'), shipped, {}, { timeoutMs: 1000, maxBytes: 1 });
+      const shown = after ?? got;
+      const d = contentDiff(path, Buffer.from(shown, 'latin1'), shipped, {}, { timeoutMs: 1000, maxBytes: 1 });
       const lines = d.kind === 'text' ? (d.added ?? 0) + (d.removed ?? 0) : Number.MAX_SAFE_INTEGER;
-      if (!best || lines < best.lines) best = { c, pinned: Buffer.from(got, 'latin1'), ids, lines };
+      if (!best || lines < best.lines) best = { c, pinned: Buffer.from(shown, 'latin1'), ids, lines, ...(after !== undefined ? { edited: edited! } : {}) };
     }
   }
   return { kind: 'differs', strict: cands.filter((c) => c.strict), ...(best ? { best } : {}) };
@@ -507,7 +551,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
       const m = await matchOf(state, ctx, diff.path, t.oid);
       if (m.kind === 'copy') {
         const { c, rewrites } = m;
-        return makeFinding('SUBMODULE_COPY', diff.path, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}) });
+        return makeFinding('SUBMODULE_COPY', diff.path, { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, rewrites, ...(c.local ? { local: c.local } : {}), ...(m.edited ? { edited: m.edited } : {}) });
       }
       // Only a file gnulib-tool says it copied (or a tracked local file names) is a finding when it differs;
       // an unlisted mapping or a bootstrap-copied file with other upstreams (install-sh …) is left to the others.
@@ -520,12 +564,12 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
       if (known && known.path.slice(known.path.lastIndexOf('/') + 1) === diff.path.slice(diff.path.lastIndexOf('/') + 1)) return undefined;
       const c = best?.c ?? strict[0]!;
       const left = `${c.local?.override ?? `${c.sub.name} ${c.sub.commit.slice(0, 12)} ${c.file}`}${c.local?.patches.length ? ` + ${c.local.patches.join(' + ')}` : ''}`;
-      const diffOut = contentDiff(diff.path, best?.pinned, shipped, { gitOid: c.sub.files.get(c.file), tarballOid: t.oid, tarballSize: t.size }, { labels: [`${left}${best?.ids.length ? ` after ${best.ids.join(', ')}` : ''}`, 'tarball'] });
+      const diffOut = contentDiff(diff.path, best?.pinned, shipped, { gitOid: c.sub.files.get(c.file), tarballOid: t.oid, tarballSize: t.size }, { labels: [`${left}${best?.ids.length ? ` after ${best.ids.join(', ')}` : ''}${best?.edited ? ` + ${best.edited.script}:${best.edited.line} sed` : ''}`, 'tarball'] });
       const differing = diffOut.kind === 'text' ? (diffOut.added ?? 0) + (diffOut.removed ?? 0) : 0;
       return makeFinding(
         'SUBMODULE_COPY_MODIFIED',
         diff.path,
-        { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, differingLines: differing, buildAffecting: isBuildAffecting(diff.path), ...(c.local ? { local: c.local } : {}) },
+        { submodule: c.sub.name, commit: c.sub.commit, file: c.file, via: c.via, differingLines: differing, buildAffecting: isBuildAffecting(diff.path), ...(c.local ? { local: c.local } : {}), ...(best?.edited ? { edited: best.edited } : {}) },
         { diff: diffOut },
       );
     },

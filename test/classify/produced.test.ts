@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFilesInput, describedValues, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { configFilesInput, describedValues, sedInPlaceEdits, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
 import { gitHistory } from '../../src/git/history.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -152,6 +152,27 @@ describe('files produced from tracked sources (issue 11 d)', () => {
       { line: 9, input: 'docs/a.raw', output: 'docs/a.txt' },
     ]); // after `cd $HOME` the directory is unknown: b.txt is not resolved
     expect(sedRedirections('cd sub && sed "s/@V@/1/" < t.in > t\n', 'top')).toEqual([{ line: 1, input: 'top/sub/t.in', output: 'top/sub/t' }]);
+  });
+  it("in-place sed edits (libunistring 1.0's autogen.sh after gnulib-tool): `sed -e … < P > T && mv T P` only, literal expressions only", () => {
+    const AUTOGEN = [
+      '  $GNULIB_TOOL --import $GNULIB_MODULES',
+      "  sed -e 's/if GNULIB_[A-Za-z0-9_]* || .*/if 1/g' \\",
+      "      -e 's/HAVE_INLINE/UNISTRING_HAVE_INLINE/g' \\",
+      '      < lib/unistr.in.h \\',
+      '      > lib/unistr.in.h.tmp \\',
+      '  && mv lib/unistr.in.h.tmp lib/unistr.in.h',
+      "sed 's/a/b/' lib/x.h > lib/x.h.t && mv -f lib/x.h.t lib/x.h",
+      "sed -e 's/a/b/' < lib/y.h > lib/y.h.t && mv lib/y.h.t lib/other.h",
+      "sed -e \"s/a/$V/\" < lib/z.h > lib/z.h.t && mv lib/z.h.t lib/z.h",
+      "sed -n -e 's/a/b/p' < lib/n.h > lib/n.h.t && mv lib/n.h.t lib/n.h",
+      "sed -e 's/a/b/' < lib/w.h > lib/w.h.t",
+      '',
+    ].join('\n');
+    expect(sedInPlaceEdits(AUTOGEN, '')).toEqual([
+      { line: 2, path: 'lib/unistr.in.h', exprs: ['s/if GNULIB_[A-Za-z0-9_]* || .*/if 1/g', 's/HAVE_INLINE/UNISTRING_HAVE_INLINE/g'] },
+      { line: 7, path: 'lib/x.h', exprs: ['s/a/b/'] },
+    ]); // mv to another file, a $variable, -n, no mv: not in-place edits of this form
+    expect(sedInPlaceEdits("cd sub\nsed 's/a/b/' < t.h > t.h.t && mv t.h.t t.h\n", 'top')).toEqual([{ line: 2, path: 'top/sub/t.h', exprs: ['s/a/b/'] }]);
   });
   it("the classifier reads the template a tracked autogen.sh's sed line names; a changed line or another value stays unexplained", async () => {
     const RAW = 'AC_INIT([FreeType], [@VERSION@], [freetype@nongnu.org], [freetype])\nAC_CONFIG_SRCDIR([ftconfig.h.in])\nAC_PROG_CC\n';

