@@ -194,6 +194,9 @@ export interface ProcedureStepArgs {
   'autoconf-substitute': { stamped: string; used: string };
   /** configure.ac's esyscmd asks git: the generators saw a read-only git checkout of `commit` with the repository's `tags` (./git-view.ts). */
   'git-checkout': { commit: string; tags: number };
+  /** configure.ac's esyscmd asks git, and the generators reproduced the outputs in the tag's tree WITHOUT a `.git` (an
+   *  exported tree: the script's no-git fallback, e.g. `cat VERSION`), after the git checkout did not (./regenerate.ts). */
+  'exported-tree': { commit: string };
   /** aclocal and automake `used` (the nearest release of the same series) ran for the stamped automake `stamped`, which is not available. */
   'automake-substitute': { stamped: string; used: string };
   /** autoconf wrote configure under the name `output`, as the tracked make rule at `rule`:`line` does (`autoconf -o configure.sh`). */

@@ -674,17 +674,29 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     args.started?.();
     // ---- run the generators, once per tool set; the run that reproduces most is kept ----
     let best: { outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: RegenCause } | undefined;
-    for (const [n, tools] of toolSets.entries()) {
-      const scratch = toolSets.length > 1 ? join(temp, `run-${n}`) : base;
-      if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
-      const acdir = join(temp, `acdir-${n}`);
-      mkdirSync(acdir);
-      const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(gitView ? { gitView } : {}), ...(amStandIn ? { amStandIn } : {}) });
-      if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
-      const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
-      if (!best || score(run) > score(best)) best = run;
-      // libtoolize's files do not depend on the autoconf/automake build: they do not call for another run.
-      if (!run.failure && [...run.outputs.values()].every((o) => o.status === 'reproduced' || o.step === 'libtoolize')) break;
+    // With a git view, a second variant: the tag's tree without .git (a release bootstrapped in an exported tree,
+    // where the version script takes its no-git branch: tinyproxy's scripts/version.sh `cat VERSION`, whose
+    // `git describe` skips the lightweight tag 1.11.1). Run only when the checkout does not reproduce everything;
+    // either variant is the tag's tracked inputs, and the outputs must still be identical.
+    const variants: (typeof gitView | 'exported')[] = gitView ? [gitView, 'exported'] : [undefined];
+    const done = (r: { outputs: Map<string, RegeneratedOutput>; failure?: RegenCause }) =>
+      !r.failure && [...r.outputs.values()].every((o) => o.status === 'reproduced' || o.step === 'libtoolize');
+    runs: for (const [n, tools] of toolSets.entries()) {
+      for (const [k, variant] of variants.entries()) {
+        const exported = variant === 'exported';
+        const scratch = toolSets.length > 1 || k > 0 ? join(temp, `run-${n}-${k}`) : base;
+        if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
+        if (exported) rmSync(join(scratch, '.git'), { recursive: true, force: true }); // the view's .git (writeGitView never replaces a tarball's)
+        const acdir = join(temp, `acdir-${n}-${k}`);
+        mkdirSync(acdir);
+        const view = exported ? { mounts: [], step: { kind: 'exported-tree' as const, args: { commit: args.checkout!.commit } } } : variant;
+        const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(view ? { gitView: view } : {}), ...(amStandIn ? { amStandIn } : {}) });
+        if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
+        const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
+        if (!best || score(run) > score(best)) best = run;
+        // libtoolize's files do not depend on the autoconf/automake build: they do not call for another run.
+        if (done(run)) break runs;
+      }
     }
     const kept = best!;
     if (kept.failure) {
@@ -845,7 +857,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
   const usedMacros = () => (usedMacroTexts ??= macroTexts(automakeMacroDir(toolOf('automake'))));
   const amStandInSteps: ProcedureStep[] = g.amStandIn ? [{ kind: 'automake-substitute', args: g.amStandIn }] : [];
   const record = (path: string, step: GeneratorStep, inputs: RegenInput[], procedureSteps: ProcedureStep[] = [], ran?: Tool, normalisationSteps: Normalisation[] = [], root = scratch) => {
-    if (g.gitView && step !== 'libtoolize' && !procedureSteps.some((s) => s.kind === 'git-checkout')) procedureSteps = [g.gitView.step, ...procedureSteps];
+    if (g.gitView && step !== 'libtoolize' && !procedureSteps.some((s) => s.kind === 'git-checkout' || s.kind === 'exported-tree')) procedureSteps = [g.gitView.step, ...procedureSteps];
     const tool = ran ?? toolOf(step === 'aclocal' || step === 'automake' ? 'automake' : 'autoconf');
     if (amStandInSteps.length && (step === 'aclocal' || step === 'automake') && !procedureSteps.some((p) => p.kind === 'automake-substitute')) procedureSteps = [...amStandInSteps, ...procedureSteps];
     let regenerated = readOutput(root, path);
