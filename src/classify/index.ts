@@ -21,6 +21,7 @@ import { committedBytesClassifier } from './committed-bytes.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
 import { svnKeywordsClassifier } from './svn-keywords.js';
+import { bootstrapCopyClassifier } from './bootstrap-copy.js';
 import { versionFileClassifier } from './version-file.js';
 import { nestedArchiveClassifier } from './nested-archive.js';
 import { suspiciousPostPass } from './suspicious.js';
@@ -196,6 +197,7 @@ export const CLASSIFIERS: Classifier[] = [
   scriptEchoClassifier,
   releaseReportClassifier,
   distRenameClassifier,
+  bootstrapCopyClassifier,
   lineEndingsClassifier,
   // before the ChangeLog/doc-edit readers: an svn export's expanded $Id$ is all that changed (svn-keywords.ts)
   svnKeywordsClassifier,

@@ -131,6 +131,16 @@ export const CODES = {
     message: (e) => `identical to ${e.source} in git${e.rule ? `, renamed to this name by the dist-hook of ${e.rule}` : ''}`,
   },
 
+  BOOTSTRAP_TREE_COPY: {
+    title: 'Copy made by a tracked bootstrap loop',
+    severity: 'low',
+    explained: true,
+    description:
+      "A tarball-only file of a directory that a tracked bootstrap script (bootstrap, bootstrap.sh, autogen.sh at the top; read, never run) fills with copies of another directory's files, byte-identical to that file: an outer `for V in W…; do` loop of literal words with `DEST=PREFIX$V`, inside it `for F in SRC/*; do` with `ln -s ../\"$F\" $DEST/` or `cp \"$F\" $DEST/` (strace's tests-m32/ and tests-mx32/ from tests/). The source is tracked (same blob), or itself tarball-only with the same blob — then it is judged by its own finding. A file the source directory lacks, or other bytes (a per-personality sed edit), stays TARBALL_ONLY_UNEXPLAINED.",
+    docs: anchor('BOOTSTRAP_TREE_COPY'),
+    message: (e) => `identical to ${e.source}${e.sourceTracked ? ' in git' : ' (only in the tarball: judged by its own finding)'}, copied by the loop of ${e.script}:${e.line}`,
+  },
+
   DUPLICATE_ENTRY: {
     title: 'Path appears more than once',
     severity: 'high',

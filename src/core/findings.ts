@@ -116,6 +116,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal; edited?: { script: string; line: number } };
   /** rule: the tracked makefile rule that put it there (`Makefile.am:31`, a dist-hook renaming X.dist to X: src/classify/dist-rename.ts). */
   COPY_OF_TRACKED: { source: string; rule?: string };
+  /** a copy a tracked bootstrap script's loop makes (src/classify/bootstrap-copy.ts): the source, the script and the line of its ln/cp; sourceTracked false: the source is itself tarball-only (judged by its own finding) */
+  BOOTSTRAP_TREE_COPY: { source: string; script: string; line: number; sourceTracked: boolean };
   REPO_METADATA_NOT_SHIPPED: { kind: 'git' | 'ci' | 'editor' | 'lint' };
 
   // ---- archive anomalies: AnomalyEvidence (core/types.ts), the evidence as scan and compare produce it ----

@@ -131,7 +131,8 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     git: (path) => {
       const cached = gitCache.get(path);
       if (cached) return cached;
-      const oid = rawOid(path);
+      // an export-ignored path is still the revision's (strace's bootstrap under `/* export-ignore`)
+      const oid = rawOid(path) ?? git.exportIgnoredEntries?.get(path)?.oid;
       const p: Promise<Buffer | undefined> = oid ? input.readGitBlob(oid) : Promise.resolve(undefined);
       gitCache.set(path, p);
       return p;
