@@ -863,7 +863,7 @@ export const CODES = {
     title: 'package.json rewritten by the package manager',
     severity: 'info',
     explained: true,
-    description: 'pnpm/yarn replace `workspace:`/`catalog:` versions and apply `publishConfig`; semantic-release sets the version; the formatting may change; dual-publish/clean-publish (a tracked package.json using dual-publish) drop scripts, devDependencies and tool settings and rewrite the resolution fields, every path in them a shipped file git tracks or its .cjs/.d.cts copy.',
+    description: 'pnpm/yarn replace `workspace:`/`catalog:` versions and apply `publishConfig`; semantic-release sets the version; the formatting may change; dual-publish/clean-publish (a tracked package.json using dual-publish) drop scripts, devDependencies and tool settings and rewrite the resolution fields, every path in them a shipped file git tracks or its .cjs/.d.cts copy; pnpm publish (a repository with pnpm-lock.yaml or `packageManager: pnpm@…`) drops the prepublishOnly/prepack/prepare/postpack/publish/postpublish scripts and the `pnpm` and `packageManager` fields.',
     docs: anchor('NPM_MANIFEST_REWRITE'),
     message: (e) => `rewritten: ${e.rewrites.slice(0, 6).map((r) => `${r.field} (${r.kind})`).join(', ')}${e.rewrites.length > 6 ? ' …' : ''}`,
   },

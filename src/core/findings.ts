@@ -361,7 +361,7 @@ export type CpanMungeKind = 'pod-comment' | 'pod-woven' | 'generated-banner' | '
 /** What a built script can do that no tracked source does (src/profiles/npm-dist.ts). */
 export type NpmCapability = 'child-process' | 'eval' | 'base64-decode' | 'network' | 'native-code';
 
-export type NpmRewriteKind = 'workspace-protocol' | 'catalog-protocol' | 'publish-config' | 'formatting' | 'npm-internal' | 'version' | 'dual-publish' | 'clean-publish';
+export type NpmRewriteKind = 'workspace-protocol' | 'catalog-protocol' | 'publish-config' | 'formatting' | 'npm-internal' | 'version' | 'dual-publish' | 'clean-publish' | 'pnpm-publish';
 
 export type AutotoolsTool =
   | 'autoconf'

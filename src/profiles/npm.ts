@@ -48,8 +48,22 @@ export function registryRange(spec: string): boolean {
   return s !== '' && !/[:/\\@#]/.test(s) && /^(?:[\s^~<>=|*xX.-]|v?\d[\w.+-]*)+$/.test(s) && /[\d*xX]/.test(s);
 }
 
-/** Field-by-field comparison of git's package.json with the tarball's. `version`: the release version, when known. */
-export function compareManifests(git: Obj, tar: Obj, version?: string): ManifestComparison {
+/**
+ * What pnpm's publish drops from the manifest (pnpm/pnpm `createExportableManifest`, pkg-manifest/exportable-manifest:
+ * `omit(['pnpm', 'scripts', 'packageManager'])`, then `scripts` put back without its PREPUBLISH_SCRIPTS — the list is
+ * the same in every release 7.0.0–10.x; `packageManager` is omitted since 9.0.0, `pnpm` in every release).
+ */
+export const PNPM_PREPUBLISH_SCRIPTS = ['prepublishOnly', 'prepack', 'prepare', 'postpack', 'publish', 'postpublish'] as const;
+export interface PnpmPublish {
+  /** pnpm's major version when the repository names it (`packageManager: pnpm@X`), else undefined (a lockfile only). */
+  major?: number;
+}
+
+/**
+ * Field-by-field comparison of git's package.json with the tarball's. `version`: the release version, when known;
+ * `pnpm`: the repository is published with pnpm (see pnpmPublish), whose exportable manifest drops fields.
+ */
+export function compareManifests(git: Obj, tar: Obj, version?: string, pnpm?: PnpmPublish): ManifestComparison {
   const out: ManifestComparison = { install: [], changed: [], rewrites: [] };
   const publishConfig = isObj(git.publishConfig) ? git.publishConfig : {};
   const keys = [...new Set([...Object.keys(git), ...Object.keys(tar)])];
@@ -62,6 +76,11 @@ export function compareManifests(git: Obj, tar: Obj, version?: string): Manifest
       const ts = isObj(t) ? t : {};
       for (const name of [...new Set([...Object.keys(gs), ...Object.keys(ts)])]) {
         if (isDeepStrictEqual(gs[name], ts[name])) continue;
+        // pnpm >= 7 drops the prepublish-type scripts (never adds or changes one)
+        if (pnpm && (pnpm.major === undefined || pnpm.major >= 7) && (PNPM_PREPUBLISH_SCRIPTS as readonly string[]).includes(name) && ts[name] === undefined && isObj(t)) {
+          out.rewrites.push({ field: `scripts.${name}`, kind: 'pnpm-publish' });
+          continue;
+        }
         if ((INSTALL_SCRIPTS as readonly string[]).includes(name)) {
           const s: ManifestComparison['install'][number] = { name };
           if (gs[name] !== undefined) s.git = strOrUndef(gs[name]);
@@ -86,6 +105,10 @@ export function compareManifests(git: Obj, tar: Obj, version?: string): Manifest
           out.rewrites.push({ field: `${key}.${dep}`, kind: proto === 'workspace' ? 'workspace-protocol' : 'catalog-protocol' });
         } else out.changed.push(`${key}.${dep}`);
       }
+      continue;
+    }
+    if (pnpm && t === undefined && (key === 'pnpm' || (key === 'packageManager' && (pnpm.major === undefined || pnpm.major >= 9)))) {
+      out.rewrites.push({ field: key, kind: 'pnpm-publish' });
       continue;
     }
     if (key === 'publishConfig' && t === undefined) {
@@ -119,12 +142,26 @@ function parse(buf: Buffer | undefined): Obj | undefined {
   }
 }
 
+/**
+ * Whether the repository publishes with pnpm: its top (or the package's directory) tracks `pnpm-lock.yaml`, or a
+ * tracked package.json there names `packageManager: pnpm@X` (then X's major is kept). A package manager is not
+ * inferred from anything else.
+ */
+async function pnpmPublish(git: Obj, ctx: ClassifyContext): Promise<PnpmPublish | undefined> {
+  const top = ctx.pathInRepo ? parse(await ctx.content.repo?.('package.json')) : git;
+  const named = [git, top].map((m) => (typeof m?.packageManager === 'string' ? /^pnpm@(\d+)\./.exec(m.packageManager) : undefined)).find(Boolean);
+  if (named) return { major: Number(named[1]) };
+  if ([git, top].some((m) => typeof m?.packageManager === 'string')) return undefined; // another package manager named
+  if (ctx.gitPaths.has('pnpm-lock.yaml') || (ctx.pathInRepo && (await ctx.content.repo?.('pnpm-lock.yaml')))) return {};
+  return undefined;
+}
+
 async function manifestFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.path !== 'package.json' || diff.status !== 'changed' || !(diff.changes ?? []).includes('content')) return undefined;
   const tar = parse(ctx.content.tarball(diff.path));
   const git = parse(await ctx.content.git(diff.path));
   if (!tar || !git) return undefined; // unparseable: the fallback reports the change
-  const c = compareManifests(git, tar, ctx.revision.version);
+  const c = compareManifests(git, tar, ctx.revision.version, await pnpmPublish(git, ctx));
   if (c.install.length > 0) return makeFinding('NPM_INSTALL_SCRIPT', diff.path, { scripts: c.install });
   if (c.changed.length > 0 && isObj(git.devDependencies) && 'dual-publish' in git.devDependencies) {
     // dual-publish/clean-publish's rewrite (./npm-dual.ts): only when git's package.json uses the tool, and with evidence
