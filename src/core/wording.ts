@@ -379,7 +379,7 @@ export const REMEDY_WORDING = {
   'enable-user-namespaces': () => 'let bubblewrap start a sandbox (allow unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1, or run on a host that allows them) and run again',
   'drop-no-regenerate': () => 'run again without --no-regenerate',
   'read-failure': () => 'fix the failing step named below (--regenerate=require stops on it with its message) and run again',
-  'submodule-gnulib': () => "distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names)",
+  'submodule-gnulib': () => "distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names; when nothing pins gnulib, a clone of its master: the commit is inferred from the copies the release ships)",
   review: () => 'review them, then accept them explicitly with --accept-unproved or a policy allowance with your reason',
 } satisfies { [K in RemedyKind]: (args: RemedyArgs[K]) => string };
 

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRepo, repoOfTree, writeFiles, type FileSpec } from '../helpers/git.js';
-import { ARGS, at, CONFIGURE_AC, failing, importedTree, OUTPUTS, pinnedProject, runCli, tarballs } from '../helpers/gnulib-tool.js';
+import { ARGS, at, CONFIGURE_AC, failing, importedTree, MAKEFILE_AM, OUTPUTS, pinnedProject, runCli, tarballs } from '../helpers/gnulib-tool.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const GNULIB = '/usr/share/gnulib';
@@ -59,6 +59,25 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', { timeout: 300
       });
     }
     expect(at(r.findings, 'lib/c-ctype.h')).toMatchObject({ code: 'SUBMODULE_COPY', severity: 'info' });
+  });
+
+  it('nothing pins gnulib (no gitlink, no GNULIB_REVISION): the commit inferred from the shipped copies runs its gnulib-tool; a changed copy stays high and the outputs stay proved', () => {
+    const u = makeRepo(join(root, 'unpinned'));
+    u.commit({ 'configure.ac': CONFIGURE_AC, 'Makefile.am': MAKEFILE_AM });
+    u.tag('v1.0', { message: 'release 1.0' });
+    const run = (t: string) => runCli([t, '--repo', u.dir, '--cache-dir', tars.cacheDir(), '--submodule', `gnulib=${g.dir}`]);
+    const r = run(tarball());
+    expect(r.stderr).toBe('');
+    expect(failing(r.findings)).toEqual([]);
+    expect(r.code).toBe(0);
+    for (const o of OUTPUTS) expect(at(r.findings, o), o).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', evidence: { proof: { proved: true, method: 'gnulib-tool', commit: pinned } } });
+    expect(at(r.findings, 'lib/c-ctype.h')).toMatchObject({ code: 'SUBMODULE_COPY', evidence: { commit: pinned } });
+    // twin: one added line in a lib/ copy — it casts no vote, the same commit is inferred, the copy is high
+    const r2 = run(tarball({ 'lib/c-ctype.h': `${readFileSync(join(made, 'lib/c-ctype.h'), 'utf8')}#include <stdlib.h>\nstatic int gl_hook = system ("id");\n` }));
+    expect(r2.code).toBe(1);
+    expect(at(r2.findings, 'lib/c-ctype.h')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', evidence: { commit: pinned } });
+    expect(['high', 'critical']).toContain(at(r2.findings, 'lib/c-ctype.h')!.severity);
+    for (const o of OUTPUTS) expect(at(r2.findings, o), o).toMatchObject({ evidence: { proof: { proved: true, commit: pinned } } });
   });
 
   it('one construct-free line added to gl_INIT in gnulib-comp.m4: REGENERATION_MISMATCH (high) with the line; exit 1', () => {
@@ -107,7 +126,7 @@ describe('gnulib-tool outputs, proved by the pinned gnulib-tool', { timeout: 300
     const u = at(r.findings, '.')!;
     expect(u).toMatchObject({ code: 'UNPROVED_BUILD_OUTPUTS', severity: 'high', evidence: { reason: { kind: 'gnulib-unavailable' }, remedies: [{ kind: 'submodule-gnulib' }], files: OUTPUTS } });
     const text = spawnSync(process.execPath, [cli, t, '--repo', p.dir, '--cache-dir', tars.cacheDir(), '--no-color'], { encoding: 'utf8', timeout: 300_000 }).stdout;
-    expect(text).toContain("to prove: distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names) — Makefile.am, gnulib-cache.m4, gnulib-comp.m4 not proved: gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool [lib/Makefile.am, m4/gnulib-cache.m4, m4/gnulib-comp.m4]");
+    expect(text).toContain("to prove: distdiff verify … --submodule gnulib=REPO (a clone of gnulib holding the commit the revision pins, or the branch bootstrap.conf's GNULIB_REVISION names; when nothing pins gnulib, a clone of its master: the commit is inferred from the copies the release ships) — Makefile.am, gnulib-cache.m4, gnulib-comp.m4 not proved: gnulib-tool outputs, and no gnulib pinned by the revision could be read to run its gnulib-tool [lib/Makefile.am, m4/gnulib-cache.m4, m4/gnulib-comp.m4]");
   });
 
   it('--no-regenerate: gnulib-tool is not run either; the outputs stay unproved; exit 1', () => {
