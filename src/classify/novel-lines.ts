@@ -68,14 +68,70 @@ function isComment(line: string): boolean {
 }
 
 /**
- * Whether each of the copy's `#` lines that are not comments to every reader (C preprocessor directives and
- * `#!` lines) stands where a known version has it (inPlace: the same line between the same neighbours).
+ * Lines of a copy where a `#`/`dnl` line is not inert (red team 20), 1-based:
+ *  - the body of a here-document (`cat > conftest.c <<EOF`, config.guess's `cat <<-EOF > "$dummy.c"`): its lines are
+ *    the content of the file written, a C program there: `# x` is an invalid preprocessing directive, so the check
+ *    fails to compile and configure turns the feature off — xz 5.6's landlock check was sabotaged with one character;
+ *  - in an m4 file, every line inside a macro's quoted argument (m4 quote depth 1 or more, or after a changequote
+ *    that leaves the quotes unknown): m4 copies a quoted `#` or `dnl` line into configure as it is, and an argument of
+ *    AC_LANG_PROGRAM/AC_LANG_SOURCE is the C program of a check — only the file's own top-level comments are inert;
+ *  - the line after one ending in a backslash: a comment line swallows the rest of the continued command (so does a
+ *    blank line, which ends it there) (`$CC -o conftest \` + `# x` + `  -fstack-protector …` runs two commands).
+ */
+export function activeLines(path: string, lines: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 1; i < lines.length; i++) if (/\\\r?$/.test(lines[i - 1]!)) out.add(i + 1);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /<<(-?)\s*\\?(['"]?)([A-Za-z_]\w*)\2/.exec(lines[i]!.replace(/^\s*#.*$/, ''));
+    if (!m) continue;
+    const strip = m[1] === '-';
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const l = lines[j]!.replace(/\r$/, '');
+      if ((strip ? l.replace(/^\t+/, '') : l).trim() === m[3]) break;
+      out.add(j + 1);
+    }
+    i = j;
+  }
+  if (/\.m4$/i.test(path)) {
+    let depth = 0;
+    let quotes = true;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (depth > 0 || !quotes) out.add(i + 1);
+      for (let k = 0; k < l.length; k++) {
+        const rest = l.slice(k);
+        const cq = /^changequote\(([^)]*)\)/.exec(rest);
+        if (cq && (k === 0 || !/\w/.test(l[k - 1]!))) {
+          quotes = /^\s*\[\s*,\s*\]\s*$/.test(cq[1]!);
+          k += cq[0].length - 1;
+          continue;
+        }
+        if (!quotes) continue;
+        const ch = l[k]!;
+        if (depth === 0 && (ch === '#' || (/^dnl\b/.test(rest) && (k === 0 || !/\w/.test(l[k - 1]!))))) break;
+        if (ch === '[') depth++;
+        else if (ch === ']' && depth > 0) depth--;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether each of the copy's `#` lines that are not comments to every reader (C preprocessor directives, `#!`
+ * lines, comment lines where they are not inert) stands where a known version has it (inPlace: the same line between the same neighbours).
  */
 export function directivesInPlace(db: UpstreamDb, name: string, content: Buffer): boolean {
   const lines = splitFileLines(content);
   const ats: number[] = [];
+  // … and the comment lines that are not inert where they stand (activeLines: a here-document's body, an m4
+  // macro's quoted argument, after a backslash), which normalising drops as well (red team 20)
+  let active: Set<number> | undefined;
   lines.forEach((l, i) => {
     if (DIRECTIVE.test(l) || /^#!/.test(l)) ats.push(i + 1);
+    else if (COMMENT.test(l) && (active ??= activeLines(name, lines)).has(i + 1)) ats.push(i + 1);
+    else if (l.trim() === '' && i > 0 && /\\\r?$/.test(lines[i - 1]!)) ats.push(i + 1);
   });
   return ats.length === 0 || inPlace(db, name, lines, ats).size === ats.length;
 }
@@ -190,6 +246,10 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   let known: string[] | undefined;
   const knownTokens = () => (known ??= knownVersionTokens(db, name));
   const unaccounted: number[] = [];
+  let active: Set<number> | undefined;
+  // a blank line is inert but after a backslash (C, a here-document and m4 skip blank lines); a comment line also
+  // only where every reader takes it as one
+  const inert = (at: number, bare: string) => (bare.trim() === '' ? !/\\\r?$/.test(lines[at - 2] ?? '') : !(active ??= activeLines(name, lines)).has(at));
   // Lines taken from a known version (as they are, or with other versions in them): accounted for only where
   // a known version has them, between the same neighbours — a known `exit 0` or `LIBS=` line moved into
   // another place of the file is new code there.
@@ -198,7 +258,7 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   for (const at of prov.novelAt) {
     const line = lines[at - 1] ?? '';
     const bare = line.replace(/\r$/, '');
-    if (bare.trim() === '' || isComment(bare) || p.added.has(line) || newEmptyRule(path, bare, lines, at)) continue;
+    if (((bare.trim() === '' || isComment(bare)) && inert(at, bare)) || p.added.has(line) || newEmptyRule(path, bare, lines, at)) continue;
     if (db.knownLine(name, lineHash32(line))) {
       taken.push(at);
       continue;

@@ -375,7 +375,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment, a line of another known version of the file standing where that version has it (the two lines on either side the same), a version line, a + line of the patch shipped beside it, or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version also has. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
+      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment where it is inert (not in an m4 macro argument, a here-document or after a backslash: there a `#` line lands in the C program of a check or cuts a command), a line of another known version of the file standing where that version has it (the two lines on either side the same), a version line, a + line of the patch shipped beside it, or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version also has. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
     docs: anchor('UPSTREAM_COPY_PATCHED'),
     message: (e) =>
       `${describeUpstream(e.upstream)} except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}`,

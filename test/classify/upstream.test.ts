@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifyContext } from '../../src/classify/types.js';
 import { classifyUpstream, createUpstreamClassifier, mayBeUpstreamFile, nearestVersion } from '../../src/classify/upstream.js';
+import { activeLines } from '../../src/classify/novel-lines.js';
 import { rawDbFromContents, UpstreamDb } from '../../src/classify/upstream-db.js';
 import type { PathDiff } from '../../src/core/types.js';
 import { blobId } from '../../src/scan/blob-id.js';
@@ -107,9 +108,38 @@ describe('classifyUpstream (synthetic database)', () => {
       severity: 'high',
       evidence: { novelLines: 1, unaccountedLines: 1, novel: [{ line: 7, text: '  CFLAGS="$CFLAGS -fno-stack-protector"' }] },
     });
-    // a comment beside a code line: the comment is accounted for, the code line is not
-    const both = v2.replace('  demo_var=yes', '  demo_var=yes\n  # harden\n  LIBS="$LIBS -lpayload"');
+    // a comment beside a code line: the file's own top-level comment is accounted for, the code line is not
+    const both = v2.replace('  demo_var=yes', '  demo_var=yes\n  LIBS="$LIBS -lpayload"').replace('dnl Synthetic test file.\n', 'dnl Synthetic test file.\n# harden\n');
     expect(classifyUpstream('m4/demo.m4', Buffer.from(both), db)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', evidence: { novelLines: 2, unaccountedLines: 1 } });
+  });
+
+  // Red team 20, the xz landlock shape: a `#` line that is a comment to the shell or m4 but lands in a C program
+  // (an invalid preprocessing directive: the check stops compiling, configure turns the feature off).
+  it('a comment line is accounted for only where it is inert: not in a macro argument, a here-document, or after a backslash', () => {
+    const prog = (extra: string) =>
+      ['# demo.m4 serial 1', 'dnl Synthetic test file.', 'AC_DEFUN([gl_DEMO],', '[', '  AC_COMPILE_IFELSE(', '    [AC_LANG_PROGRAM(', '       [[', '#include <stdlib.h>', extra, '       ]], [[return 0;]])],', '    [demo_ok=yes])', '])', ''].filter((l) => l !== '').join('\n');
+    const cdb = new UpstreamDb(rawDbFromContents([{ name: 'demo.m4', project: 'gnulib', content: prog(''), commit: 'a'.repeat(40), date: '2023-02-01' }]));
+    // the attack: a "comment" inside the check's C program
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(prog('# stdlib may be missing')), cdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 1, unaccountedLines: 1 } });
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(prog('dnl stdlib may be missing')), cdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // the legitimate twin: the same comment at the file's top level (m4 quote depth 0) is a patch
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(prog('').replace('dnl Synthetic', '# stdlib may be missing\ndnl Synthetic')), cdb)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low', evidence: { match: 'normalised' } });
+    // normalising drops comments: the comment in the program is not a normalised match either
+    const prog2 = prog('').replace('dnl Synthetic test file.', 'dnl Another comment.');
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(prog2), cdb)).toMatchObject({ code: 'UPSTREAM_COPY', evidence: { match: 'normalised' } });
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(prog2.replace('#include <stdlib.h>', '#include <stdlib.h>\n# stdlib may be missing')), cdb)?.severity).toBe('high');
+
+    // a shell helper: a C program in a here-document (config.guess's `cat <<-EOF > "$dummy.c"`), a continued command
+    const sh = (l: string[]) => `${l.join('\n')}\n`;
+    const guessLines = ['#!/bin/sh', "timestamp='2024-01-01'", 'cat <<-EOF > "$dummy.c"', '\t#include <features.h>', '\tint main (void) { return 0; }', '\tEOF', '$CC_FOR_BUILD -o "$dummy" \\', '  "$dummy.c" && echo ok', 'echo unknown-unknown'];
+    const hdb = new UpstreamDb(rawDbFromContents([{ name: 'config.guess', project: 'config', content: sh(guessLines), commit: 'e'.repeat(40), date: '2024-01-01' }]));
+    const at = (i: number, line: string) => sh([...guessLines.slice(0, i), line, ...guessLines.slice(i)]);
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(at(4, '\t# no features.h here')), hdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(at(7, '# compile it')), hdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(at(7, '')), hdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // the same comment between two commands is inert
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(at(8, '# compile it')), hdb)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low', evidence: { match: 'normalised' } });
+    expect(activeLines('x.m4', ['# top', 'AC_DEFUN([X], [', '  # body', '])', 'changequote(,)dnl', '# unknown quotes', 'changequote([, ])dnl', '# top again'])).toEqual(new Set([3, 4, 6, 7]));
   });
 
   // The tamperer's next move: a line some known version has, put where no version has it (a known `exit 0`,
