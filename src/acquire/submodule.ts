@@ -228,7 +228,8 @@ export async function acquireSubmodules(opts: {
   }
   const inferred = new Map<string, GnulibInference>();
   const gnulibRequest = opts.requests.find((r) => r.name === 'gnulib');
-  if (!hasGnulib && !boot?.revision && gnulibRequest && opts.shipped) {
+  // (not when any gitlink may be gnulib under another name — `.gnulib`, `gl/gnulib` —: that pin is read below)
+  if (!hasGnulib && !boot?.revision && gnulibRequest && opts.shipped && !gitlinks.some((l) => /gnulib/i.test(l.path))) {
     // Nothing pins gnulib: the copies the release ships name the commit (the newest at which most are gnulib's bytes).
     let handle: RepoHandle | undefined;
     try {

@@ -449,6 +449,14 @@ cp_mark_as_generated()
     const res2 = await verify({ tarball: t2, repo: r.dir, cacheDir: join(root, 'c32'), submodules: [{ name: 'gnulib', repo: g.dir }] });
     expect(res2.findings.find((x) => x.path === 'lib/foo.h')).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
     // (a copy from a newer gnulib than the rest is outvoted: test/acquire/gnulib-infer.test.ts)
+    // a gitlink that may be gnulib under another name (.gnulib, named dotgnulib, its URL unreachable): nothing is inferred
+    const d = makeRepo(join(root, 'dotgnulib-repo'));
+    d.commit({ '.gitmodules': `[submodule "dotgnulib"]\n\tpath = .gnulib\n\turl = ${closedPort}\n`, 'configure.ac': 'AC_INIT([proj], [1.0])\n' });
+    d.git(['update-index', '--add', '--cacheinfo', `160000,${pinned},.gnulib`]);
+    git(d.dir, ['commit', '-q', '-m', 'pin gnulib as .gnulib'], '2030-01-01T00:00:00+00:00'); // after every gnulib commit
+    d.tag('v1.0', { message: 'release 1.0' });
+    const resD = await verify({ tarball: clean, repo: d.dir, cacheDir: join(root, 'c34'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    expect(resD.notes.some((n) => n.code === 'SUBMODULE_PINNED' && n.pinnedBy === 'shipped-copies')).toBe(false);
     // without --submodule gnulib: nothing is inferred (no clone is fetched for it), the copies are judged without a tree
     const res3 = await verify({ tarball: clean, repo: r.dir, cacheDir: join(root, 'c33') });
     expect(res3.notes.some((n) => n.code === 'SUBMODULE_PINNED')).toBe(false);
