@@ -245,6 +245,8 @@ export interface NormalisationArgs {
   'trailing-blank-lines': { regenerated: number; shipped: number };
   /** `lines` line(s) differ only in the date(1) date a generator writes when it runs: this run's in the output, `shipped` (an earlier one) in the shipped file (src/regenerate/run-dates.ts). */
   'run-date': { lines: number; shipped: string };
+  /** `lines` line(s) where the output carries an input's Subversion keyword, shipped expanded exactly as that input is expanded in the tarball (an svn export: `inputs`, each SVN_KEYWORD_EXPANDED). */
+  'svn-keywords': { lines: number; inputs: string[] };
   /**
    * aclocal.m4 made in a build directory by the tracked rule at `rule`:`line` (`aclocal -I $(srcdir)/m4`): `lines`
    * m4_include line(s) carry the build directory's way back to the source, `prefix` ("../"), every other byte the

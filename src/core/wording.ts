@@ -471,6 +471,7 @@ export const NORMALISATION_WORDING = {
   'trailing-blank-lines': (a) => `only the end of the file differs: ${a.regenerated} empty line${a.regenerated === 1 ? '' : 's'} after the last line of the output, ${a.shipped} in the shipped file (another m4 ends the output differently); every line is the same`,
   'srcdir-includes': (a) => `${a.lines} m4_include line(s) carry the prefix ${a.prefix}: aclocal ran in a build directory, as the tracked rule at ${a.rule}:${a.line} (aclocal -I $(srcdir)/…) runs it there; every other byte is the same`,
   'run-date': (a) => `${a.lines} line(s) differ only in the date the generator writes when it runs (date(1) output): this run's date in the output, ${a.shipped} in the shipped file; every other byte is the same`,
+  'svn-keywords': (a) => `${a.lines} line(s) differ only by a Subversion keyword the output copies from ${a.inputs.join(', ')}, shipped expanded as svn export expanded it in that input (the run used git's unexpanded input); every other byte is the same`,
 } satisfies { [K in NormalisationKind]: (args: NormalisationArgs[K]) => string };
 
 export function normalisationText(n: Normalisation): string {

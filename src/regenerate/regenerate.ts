@@ -39,6 +39,7 @@ import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
+import { svnExpandedOutput } from './svn-inputs.js';
 import { esyscmdAsksGit, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
 import { runDatesOnly } from './run-dates.js';
 import { sameUpToRuleOrder } from './automake-order.js';
@@ -891,6 +892,15 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         if (dated) {
           status = 'reproduced';
           normalisationSteps = [...normalisationSteps, { kind: 'run-date', args: dated }];
+        }
+      }
+      // An svn export (smartmontools): an input whose $Id$ the tarball has expanded (SVN_KEYWORD_EXPANDED, its own name)
+      // and the output copying that line — git's unexpanded keyword regenerated, the input's exact expansion shipped.
+      if (status === 'differs' && shipped) {
+        const n = svnExpandedOutput(regenerated.toString('latin1'), shipped.toString('latin1'), inputs.filter((i) => i.origin === 'git').map((i) => i.path), (p) => readOutput(root, p)?.toString('latin1'), (p) => args.tarball(p)?.toString('latin1'));
+        if (n) {
+          status = 'reproduced';
+          normalisationSteps = [...normalisationSteps, n];
         }
       }
       // aclocal.m4 made in a build directory by a tracked `aclocal -I $(srcdir)/m4` rule (./srcdir-includes.ts).
