@@ -21,6 +21,7 @@
 //
 //   npm run build
 //   node scripts/derive-xorg-macros.mjs UTIL_MACROS.git [--tracked PROJECT=GITDIR:PATH …] [--deb bookworm=xutils-dev_1%3a7.7+6_amd64.deb …]
+//        [--import LABEL=GITDIR:SUBDIR …]
 //        [--out data/upstream-extra.json.gz] [--date YYYY-MM-DD]
 //
 // The repository: https://gitlab.freedesktop.org/xorg/util/macros (any clone; the evaluation machine's is
@@ -31,7 +32,11 @@
 //   node scripts/derive-xorg-macros.mjs /work/.mirror/freedesktop+xorg-macros/repo/.git \
 //     --tracked xtrans=/work/.mirror/freedesktop+xorg-libxtrans/repo:xtrans.m4 \
 //     --tracked libassuan=/work/.mirror/gpg+libassuan/repo:src/libassuan.m4 \
-//     --deb 'bookworm=xutils-dev_1%3a7.7+6_amd64.deb' --deb 'trixie=xutils-dev_1%3a7.7+7_amd64.deb' --date 2026-11-30
+//     --deb 'bookworm=xutils-dev_1%3a7.7+6_amd64.deb' --deb 'trixie=xutils-dev_1%3a7.7+7_amd64.deb' \
+//     --import 'util-macros 1.19.2 release sources as imported by neochapay/util-macros (upstream/)=/work/.mirror/neochapay+util-macros/repo:upstream' \
+//     --date 2026-11-30
+// (--import added by copies20: util-macros 1.19.2, which neither the mirror's history nor Debian has; its output is
+// byte for byte libXfixes 6.0.0's copy. Without --import the command reproduces the previous file byte for byte.)
 // (the .debs: `apt-get download xutils-dev/bookworm` and `xutils-dev/trixie`, trixie through an apt configuration with
 // trixie's deb lines; trixie's 1:7.7+7 is util-macros 1.20.0)
 // (xtrans: GitHub mirror freedesktop/xorg-libxtrans; libassuan: gpg/libassuan.)
@@ -55,6 +60,7 @@ let out = join(root, 'data/upstream-extra.json.gz');
 let generated = new Date().toISOString().slice(0, 10);
 const tracked = [];
 const debs = [];
+const imports = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--out') out = args[++i];
@@ -66,6 +72,17 @@ for (let i = 0; i < args.length; i++) {
       process.exit(2);
     }
     tracked.push({ project: m[1], repo: m[2], path: m[3] });
+  }
+  else if (a === '--import') {
+    // LABEL=GITDIR:SUBDIR — a repository that imported a util-macros release's sources under SUBDIR (a packaging
+    // repository): its HEAD's templates made into xorg-macros.m4 exactly as a commit's are, recorded as a release
+    // version labelled LABEL when no commit of the history makes the same file.
+    const m = /^([^=]+)=(.+):([^:]*)$/.exec(args[++i] ?? '');
+    if (!m) {
+      console.error('derive-xorg-macros: --import takes LABEL=GITDIR:SUBDIR');
+      process.exit(2);
+    }
+    imports.push({ label: m[1], repo: m[2], dir: m[3] });
   }
   else if (a === '--deb') {
     const m = /^([a-z]+)=(.+)$/.exec(args[++i] ?? '');
@@ -115,14 +132,14 @@ export function xorgMacrosInputs(configureAc) {
 }
 
 /** xorg-macros.m4 as config.status writes it at one commit; undefined when that commit does not make one. */
-function outputAt(commit) {
-  const configureAc = show(commit, 'configure.ac') ?? show(commit, 'configure.in');
+function outputAt(commit, read = show) {
+  const configureAc = read(commit, 'configure.ac') ?? read(commit, 'configure.in');
   if (configureAc === undefined) return undefined;
   const inputs = xorgMacrosInputs(configureAc);
-  if (!inputs) return show(commit, NAME); // before 1.1.0 the file itself was committed
+  if (!inputs) return read(commit, NAME); // before 1.1.0 the file itself was committed
   const version = acInitVersion(configureAc);
   if (!version) return undefined;
-  const parts = inputs.map((p) => show(commit, p));
+  const parts = inputs.map((p) => read(commit, p));
   if (parts.some((p) => p === undefined)) return undefined;
   const configureInput = `${NAME}.  Generated from ${inputs.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(' ')} by configure.`;
   const text = parts.join('').replaceAll('@configure_input@', configureInput).replaceAll('@PACKAGE_VERSION@', version);
@@ -204,6 +221,25 @@ for (const { suite, file } of debs) {
   seen.set(text, base);
   files.push({ name: NAME, project: PROJECT, content: Buffer.from(text, 'latin1'), commit: '', date, source: { label: `Debian ${suite} ${m[1]} ${decodeURIComponent(m[2])}`, kind: 'distribution' } });
 }
+for (const imp of imports) {
+  const igit = (...a) => execFileSync('git', ['--git-dir', imp.repo, ...a], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+  const ishow = (commit, path) => {
+    try {
+      return igit('show', `${commit}:${imp.dir ? `${imp.dir}/` : ''}${path}`).toString('latin1');
+    } catch {
+      return undefined;
+    }
+  };
+  const text = outputAt('HEAD', ishow);
+  if (text === undefined) {
+    console.error(`derive-xorg-macros: --import ${imp.label}: ${imp.repo}:${imp.dir} makes no ${NAME}`);
+    process.exit(2);
+  }
+  if (seen.has(text)) continue;
+  const [hash, date] = igit('log', '-1', '--format=%H %cs', 'HEAD').toString('latin1').trim().split(' ');
+  seen.set(text, hash);
+  files.push({ name: NAME, project: PROJECT, content: Buffer.from(text, 'latin1'), commit: '', date, source: { label: `${imp.label} (${hash.slice(0, 7)})`, kind: 'release' } });
+}
 const raw = rawDbFromContents(files, generated);
 const head = git('rev-parse', 'HEAD').toString('latin1').trim();
 const repos = {
@@ -214,4 +250,4 @@ const repos = {
 raw.sources = raw.sources.map((src) => ({ project: src.project, ...repos[src.project] }));
 raw.derivedBy = 'scripts/derive-xorg-macros.mjs';
 writeFileSync(out, gzipSync(`${JSON.stringify(raw)}\n`, { level: 9 }));
-console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromTracked} from Debian package(s), ${fromTracked} version(s) of tracked files -> ${out}`);
+console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromTracked} from Debian package(s) and imports (--import), ${fromTracked} version(s) of tracked files -> ${out}`);

@@ -52,16 +52,29 @@ export interface CopiedBlocks {
  * `macroStart`, for a stand-in automake, where the stamped release's own first macro file begins (the
  * copies end there). Undefined when aclocal.m4 does not have the expected shape.
  */
-export function copiedBlocks(aclocal: string, automakeMacros: readonly string[], macroStart?: (from: number) => number | undefined): CopiedBlocks | undefined {
+export function copiedBlocks(
+  aclocal: string,
+  automakeMacros: readonly string[],
+  macroStart?: (from: number) => number | undefined,
+  stampedFiles?: (from: number, to: number) => ReadonlyArray<readonly [number, number]>,
+): CopiedBlocks | undefined {
   const m = PREAMBLE_END.exec(aclocal);
   if (!m) return undefined;
   const start = m.index + m[0].length;
   let end = aclocal.slice(start).search(/^m4_include\(/m);
   end = end < 0 ? aclocal.length : start + end;
-  // (A stand-in automake: the shipped file holds the stamped release's macro files, found by their hashes.)
-  const stamped = macroStart?.(start);
-  if (stamped !== undefined && stamped < end) end = stamped;
   const own: Array<[number, number]> = [];
+  // A stand-in automake: the shipped file holds the stamped release's macro files, found by their hashes. When
+  // `stampedFiles` finds them one after another (nothing between them that is not one of them) they are
+  // automake's files, and the copies after them the `-I` directory's, as below; otherwise the copies end where
+  // the first one begins (`macroStart`).
+  const stampedRanges = stampedFiles?.(start, end) ?? [];
+  const contiguous = stampedRanges.length > 0 && stampedRanges.every(([i], k) => k === 0 || i === stampedRanges[k - 1]![1]);
+  if (contiguous) for (const [i, j] of stampedRanges) own.push([i, Math.min(end, j)]);
+  else {
+    const stamped = macroStart?.(start);
+    if (stamped !== undefined && stamped < end) end = stamped;
+  }
   for (const text of automakeMacros) {
     const c = aclocalContent(text);
     if (!c) continue;
@@ -81,8 +94,13 @@ export function copiedBlocks(aclocal: string, automakeMacros: readonly string[],
 }
 
 /** Every copy, in order (`copiedBlocks`' system then user copies); '' when there is none. */
-export function copiedBlock(aclocal: string, automakeMacros: readonly string[], macroStart?: (from: number) => number | undefined): string | undefined {
-  const b = copiedBlocks(aclocal, automakeMacros, macroStart);
+export function copiedBlock(
+  aclocal: string,
+  automakeMacros: readonly string[],
+  macroStart?: (from: number) => number | undefined,
+  stampedFiles?: (from: number, to: number) => ReadonlyArray<readonly [number, number]>,
+): string | undefined {
+  const b = copiedBlocks(aclocal, automakeMacros, macroStart, stampedFiles);
   return b && b.system + b.user;
 }
 

@@ -263,6 +263,32 @@ export function stampedMacroStart(aclocal: string, stamped: string, from: number
 }
 
 /**
+ * Where, in a shipped aclocal.m4 between `from` and `to`, the stamped release's own macro files stand (by byte
+ * count and hash), each with the newline aclocal writes after it: [start, end) ranges, in order. aclocal writes
+ * every file it copies as its text plus a newline, so a file starts at `from` or after an empty line; only
+ * those places are tried. The copies around them are the third-party files (before: aclocal's system
+ * directory; after: an `-I` directory named by absolute path, src/regenerate/aclocal-copies.ts copiedBlocks).
+ */
+export function stampedMacroRanges(aclocal: string, stamped: string, from: number, to: number, data: Record<string, ReleaseData> = automakeReleases()): Array<[number, number]> {
+  const macros = Object.values(data[stamped]?.macros ?? {});
+  const out: Array<[number, number]> = [];
+  if (!macros.length) return out;
+  for (let at = from; at < to; ) {
+    const m = macros.find((x) => at + x.bytes <= to && sha256(aclocal.slice(at, at + x.bytes)) === x.sha256);
+    if (m) {
+      const end = at + m.bytes + (aclocal[at + m.bytes] === '\n' ? 1 : 0);
+      out.push([at, end]);
+      at = end;
+      continue;
+    }
+    const gap = aclocal.indexOf('\n\n', at);
+    if (gap < 0) break;
+    at = gap + 2;
+  }
+  return out;
+}
+
+/**
  * An aclocal.m4 made by aclocal `used` as aclocal `stamped` writes it, using the shipped file for what differs:
  * its stamps written back, and each of the stand-in's macro files that the stamped release has in another form
  * (`usedMacros`: name → text as aclocal copies it) replaced by the shipped bytes at that place — only when

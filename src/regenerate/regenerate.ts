@@ -53,7 +53,7 @@ import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findNeighbour, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { aclocalContent, copiedBlocks, splitCopies } from './aclocal-copies.js';
-import { backportAclocal, backportMakefileIn, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
+import { backportAclocal, backportMakefileIn, stampedMacroRanges, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
@@ -1047,7 +1047,12 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         // directory here: nothing installed on this machine leaks into the result.
         const shipped = args.tarball(d.aclocal)?.toString('latin1');
         const stamped = g.amStandIn?.stamped;
-        const blocks = shipped !== undefined ? copiedBlocks(shipped, automakeMacros, stamped ? (from) => stampedMacroStart(shipped, stamped, from) : undefined) : undefined;
+        const blocks = shipped !== undefined ? copiedBlocks(
+                shipped,
+                automakeMacros,
+                stamped ? (from) => stampedMacroStart(shipped, stamped, from) : undefined,
+                stamped ? (from, to) => stampedMacroRanges(shipped, stamped, from, to) : undefined,
+              ) : undefined;
         const block = blocks && blocks.system + blocks.user;
         const procedure: ProcedureStep[] = [];
         const acdir = join(g.acdir, String(dirs.indexOf(d)));

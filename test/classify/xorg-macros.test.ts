@@ -55,6 +55,8 @@ let snapshot: string; // configure's output at the later commit (same version nu
 let snapshotCommit: string;
 let unsubstituted: string; // configure's output without AM_INIT_AUTOMAKE
 let debian: string;
+let imported: string; // configure's output in the packaging repository's upstream/
+let importCommit: string;
 const release = { date: '2023-02-01T10:00:00Z', tag: 'libX11-1.8.4' };
 
 /** Runs the real autoconf and the configure it makes in a checkout of `commit`: config.status writes xorg-macros.m4. */
@@ -99,8 +101,24 @@ beforeAll(() => {
   xt.commit({ 'xtrans.m4': XTRANS('2') }, 'Use strcasecmp', '2018-08-25T10:00:00Z');
   xt.tag('xtrans-1.4.0');
 
+  // A packaging repository that imported a later release's sources under upstream/ (the history above ends before it).
+  const imp = makeRepo(join(dir, 'packaging'));
+  importCommit = imp.commit(
+    { 'upstream/configure.ac': configureAc('1.19.2'), 'upstream/xorg-macros.m4.in': macrosIn('4 ;; # SysV 11.3'), 'upstream/xorgversion.m4': xorgversion, 'rpm/util-macros.spec': 'Version: 1.19.2\n' },
+    'first commit',
+    '2018-11-08T10:00:00Z',
+  );
+  execFileSync('git', ['-C', imp.dir, 'worktree', 'add', '-q', '--detach', join(dir, 'w-imp'), importCommit]);
+  execFileSync('autoconf', [], { cwd: join(dir, 'w-imp/upstream'), stdio: 'ignore' });
+  execFileSync('sh', ['./configure'], { cwd: join(dir, 'w-imp/upstream'), stdio: 'ignore' });
+  imported = readFileSync(join(dir, 'w-imp/upstream/xorg-macros.m4'), 'latin1');
+
   const out = join(dir, 'extra.json.gz');
-  execFileSync(process.execPath, [join(root, 'scripts/derive-xorg-macros.mjs'), join(um.dir, '.git'), '--tracked', `xtrans=${join(xt.dir, '.git')}:xtrans.m4`, '--deb', `bookworm=${deb}`, '--out', out, '--date', '2026-11-30'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(
+    process.execPath,
+    [join(root, 'scripts/derive-xorg-macros.mjs'), join(um.dir, '.git'), '--tracked', `xtrans=${join(xt.dir, '.git')}:xtrans.m4`, '--deb', `bookworm=${deb}`, '--import', `util-macros 1.19.2 import=${join(imp.dir, '.git')}:upstream`, '--out', out, '--date', '2026-11-30'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   // The main database: another project's file only (pkg.m4), as the bundled one has no xorg-macros.m4.
   const base = rawDbFromContents([{ name: 'pkg.m4', project: 'pkg-config', content: '# serial 11\nAC_DEFUN([PKG_PROG_PKG_CONFIG], [:])\n', commit: 'a'.repeat(40), date: '2015-09-27' }]);
   const { lines: baseLines, ...baseRaw } = base;
@@ -118,6 +136,7 @@ describe('scripts/derive-xorg-macros.mjs', () => {
       [null, '2014-05-01'],
       [null, '2015-10-28'],
       ['Debian bookworm xutils-dev 1:7.7+6', '2021-12-28'],
+      [`util-macros 1.19.2 import (${importCommit.slice(0, 7)})`, '2018-11-08'],
     ]);
     expect(db.byName('xtrans.m4').map((x) => [x.tag, x.date])).toEqual([
       ['xtrans-1.3.3', '2013-12-16'],
@@ -139,6 +158,17 @@ describe('a copy of xorg-macros.m4 in aclocal.m4', () => {
     const s = judgeAclocalCopy({ name: 'xorg-macros.m4', content: snapshot }, release, db, null);
     expect(s.explainedBy).toBe('UPSTREAM_COPY');
     expect(s.upstream).toMatchObject({ project: 'util-macros', commit: snapshotCommit.slice(0, 12) });
+  });
+
+  it("is explained as the release's copy when a packaging repository's import of its sources makes it (--import)", () => {
+    expect(imported).toContain('m4_define([vers_have], [1.19.2])');
+    const r = judgeAclocalCopy({ name: 'xorg-macros.m4', content: imported }, release, db, null);
+    expect(r.explainedBy).toBe('UPSTREAM_COPY');
+    expect(r.upstream?.source).toBe(`util-macros 1.19.2 import (${importCommit.slice(0, 7)})`);
+    // tampered twin: one LIBS= line added stays high, shown against the import
+    const t = judgeAclocalCopy({ name: 'xorg-macros.m4', content: imported.replace('AC_SUBST([FILE_MAN_SUFFIX])\n', 'AC_SUBST([FILE_MAN_SUFFIX])\nLIBS="$LIBS -lpayload"\n') }, release, db, null);
+    expect(t.flagged).toEqual({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(t.lines?.novel.map((l) => l.text)).toEqual(['LIBS="$LIBS -lpayload"']);
   });
 
   it("is explained as a distribution's copy when only Debian's xutils-dev has it", () => {

@@ -8,7 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { upstreamDb } from '../../src/classify/upstream-db.js';
+import { createHash } from 'node:crypto';
 import { aclocalContent, copiedBlock, copiedBlocks, splitCopies } from '../../src/regenerate/aclocal-copies.js';
+import { stampedMacroRanges } from '../../src/regenerate/automake-stand-in.js';
 
 const PREAMBLE = `# generated automatically by aclocal 1.16.5 -*- Autoconf -*-
 
@@ -63,6 +65,41 @@ describe('copiedBlocks', () => {
     expect(copiedBlocks(text, [AMVERSION])).toEqual({ system: `${MINE}\n`, user: `${PKG}\n` });
     expect(copiedBlock(text, [AMVERSION])).toBe(`${MINE}\n${PKG}\n`);
     expect(copiedBlocks(aclocal([MINE, PKG]), [AMVERSION])).toEqual({ system: `${MINE}\n${PKG}\n`, user: '' });
+  });
+});
+
+describe('copiedBlocks with a stand-in automake (the stamped release is not here: its files are found by their hashes)', () => {
+  // automake 1.16.2's files as the shipped aclocal.m4 holds them; the stand-in (1.16.3 here) has other copyright years.
+  const OLD1 = aclocalContent(AMVERSION.replace('2002-2021', '2002-2020'));
+  const OLD2 = '# Copyright (C) 1996-2020 Free Software Foundation, Inc.\n\nAC_DEFUN([AM_MISSING_PROG], [:])\n';
+  const hash = (t: string) => ({ bytes: Buffer.byteLength(t, 'latin1'), sha256: createHash('sha256').update(Buffer.from(t, 'latin1')).digest('hex') });
+  const data = { '1.16.2': { macros: { 'amversion.m4': hash(OLD1), 'missing.m4': hash(OLD2) } } };
+  const XORG = 'dnl xorg-macros.m4.  Generated from xorg-macros.m4.in xorgversion.m4 by configure.\nAC_DEFUN([XORG_MACROS_VERSION], [:])\n';
+  const split = (text: string) =>
+    copiedBlocks(
+      text,
+      [AMVERSION],
+      // (stampedMacroStart with this data: the first stamped file at or after `from`)
+      (from) => stampedMacroRanges(text, '1.16.2', from, text.length, data)[0]?.[0],
+      (from, to) => stampedMacroRanges(text, '1.16.2', from, to, data),
+    );
+
+  it("the copies after the stamped release's files (libXfixes 6.0.0: xorg-macros.m4 after automake 1.16.2's) are the user block", () => {
+    const text = `${PREAMBLE}${MINE}\n${OLD1}\n${OLD2}\n${XORG}\nm4_include([m4/local.m4])\n`;
+    const at = text.indexOf(OLD1);
+    expect(stampedMacroRanges(text, '1.16.2', 0, text.length, data)).toEqual([
+      [at, at + OLD1.length + 1],
+      [at + OLD1.length + 1, at + OLD1.length + OLD2.length + 2],
+    ]);
+    expect(split(text)).toEqual({ system: `${MINE}\n`, user: `${XORG}\n` });
+  });
+
+  it('stamped files with something else between them: the copies end where the first begins, as before', () => {
+    const text = `${PREAMBLE}${MINE}\n${OLD1}\n${OTHER}\n${OLD2}\n${XORG}\nm4_include([m4/local.m4])\n`;
+    expect(split(text)).toEqual({ system: `${MINE}\n`, user: '' });
+    // and without any stamped file found, everything up to the m4_include lines is the system block
+    const none = `${PREAMBLE}${MINE}\n${XORG}\nm4_include([m4/local.m4])\n`;
+    expect(split(none)).toEqual({ system: `${MINE}\n${XORG}\n`, user: '' });
   });
 });
 
