@@ -34,6 +34,7 @@ import { provenancePostPass } from '../regenerate/provenance.js';
 import { parserPostPass } from '../regenerate/parsers.js';
 import { generatorPostPass } from '../regenerate/generators.js';
 import { doxygenPostPass } from '../regenerate/doxygen.js';
+import { cythonPostPass } from '../regenerate/cython.js';
 import { makeinfoPostPass } from '../regenerate/makeinfo.js';
 import { unprovedPostPass } from '../regenerate/unproved.js';
 import { translationsClassifier } from './translations.js';
@@ -216,7 +217,7 @@ export const CLASSIFIERS: Classifier[] = [
  * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
  * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
  */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, unprovedPostPass];
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, cythonPostPass, unprovedPostPass];
 
 const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
 

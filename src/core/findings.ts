@@ -213,6 +213,10 @@ export interface EvidenceMap extends AnomalyEvidence {
   GENERATED_PARSER_PROVED: ParserRun & { outputs: string[] };
   /** A bison/flex/byacc output the named generator version does not reproduce from the tracked grammar. */
   GENERATED_PARSER_MISMATCH: ParserRun & { produced: boolean; differingLines: number; tried: number };
+  /** A Cython C output (and the API headers the same run writes) made again in the sandbox by the cached Cython toolchain of the version it names, from the tracked source, identical (src/regenerate/cython.ts). */
+  CYTHON_OUTPUT_PROVED: CythonRun & { outputs: string[] };
+  /** A Cython C output that Cython of the version it names does not reproduce from the tracked source. */
+  CYTHON_OUTPUT_MISMATCH: CythonRun & { produced: boolean; differingLines: number };
   /** A file a tracked rule writes with a registered generator tool (asn1Parser, gengetopt), made again in the sandbox by the system's packaged tool from the tracked input, identical (src/regenerate/generators.ts). */
   GENERATED_TOOL_PROVED: GeneratorToolRun & { outputs: string[] };
   /** Such a file the system's tool (of the version the file names, or the file names none) does not reproduce. */
@@ -454,6 +458,20 @@ export interface MakeinfoRun {
 export type MakeinfoNormalisation = 'unicode-punctuation';
 
 /** How one generator run was made: tool and version, the grammar, argv and working directory (below the scratch root). */
+/** How a Cython output was made again (src/regenerate/cython.ts). */
+export interface CythonRun {
+  version: string;
+  /** The tracked .pyx/.py its metadata block names. */
+  source: string;
+  /** The extension module (the metadata's distutils name). */
+  module: string;
+  /** cythonize's compiler directives (`binding=True`) and Cython.Compiler.Options settings (`Options.generate_cleanup_code=3`) read from the tracked setup files. */
+  settings: string[];
+  /** The tracked setup files they came from. */
+  flagsFrom: string[];
+  toolchain: { name: string; repo: string; commit: string; revision: string };
+}
+
 export interface ParserRun {
   tool: ParserTool;
   version: string;

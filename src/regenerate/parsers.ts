@@ -245,6 +245,15 @@ export function blankLineNames(text: string): string {
 }
 
 /** Options the shipped outputs imply, added to a rule's set (and named in the evidence). */
+/**
+ * Whether a bison 3.x parser was written in yacc mode (-y): the token numbers again as `#define NAME N` lines under
+ * "/* Tokens.  *\/" after the enum, which bison 3.0–3.5 writes only with -y (2.x always wrote them; 3.8 writes no such
+ * comment). Pure: the shipped text and the version it names.
+ */
+export function yaccModeOutput(text: string, version: string): boolean {
+  return /^3\./.test(version) && /^\/\* Tokens\.  \*\/\n#define \w+ \d+$/m.test(text);
+}
+
 export function impliedOptions(tool: ParserTool, set: string[], o: { lines: boolean; header: boolean; report: boolean; debug?: boolean }): { options: string[]; implied: string[] } {
   const opts = [...set];
   const implied: string[] = [];
@@ -821,10 +830,16 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
       }
     }
   }
+  // bison's yacc mode (-y, as automake's YACC = `bison -y` runs it through a rule the tag does not track: gnulib.mk's
+  // .y.c) writes the tokens again as `#define` lines under "/* Tokens.  */" — bison 3.x only then (2.x always did):
+  // tried after the rules' own sets, named as implied.
+  const yaccMode = tool === 'bison' && yaccModeOutput(text, wanted);
+  const variants = [...ro.sets.map((set) => ({ set, extra: [] as string[] })), ...(yaccMode ? ro.sets.filter((set) => !set.some((w) => /^(-y|--yacc)$/.test(w))).map((set) => ({ set, extra: ['-y'] })) : [])];
   runs: for (const withOutput of [true, false]) {
     if (provedBy.size === outputs.length) break;
-    for (const set of ro.sets) {
-      const { options, implied } = impliedOptions(tool, set, shape);
+    for (const { set, extra } of variants) {
+      const { options, implied: fromShape } = impliedOptions(tool, [...set, ...extra], shape);
+      const implied = [...extra, ...fromShape];
       const key = `${withOutput}\0${options.join('\0')}`;
       if (tried.has(key)) continue;
       if (tried.size >= MAX_RUNS + ylwrapRuns()) break runs;

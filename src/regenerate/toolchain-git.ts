@@ -14,7 +14,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -171,8 +171,26 @@ const TOOLS: Record<string, ToolName | ParserGitTool> = { 'GNU Autoconf': 'autoc
 /** A parser generator built from its own repository (./parsers.ts runs it for an output naming its version): GNU Bison, flex, or a Berkeley yacc (OpenBSD's yacc, portable). */
 export type ParserGitTool = 'bison' | 'flex' | 'byacc';
 
-/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison or flex. */
-export type GitToolName = ToolName | 'gperf' | ParserGitTool;
+/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison, flex, a Berkeley yacc, or Cython (./cython.ts). */
+export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython';
+
+/** Cython's version as its tree states it: Cython/Shadow.py's `__version__ = "V"` (what `cython --version` prints and its C output's first line names). */
+export function cythonTreeVersion(shadowPy: string): string | undefined {
+  return /^__version__ = "([\w.+-]+)"$/m.exec(shadowPy)?.[1];
+}
+
+/**
+ * The steps installing Cython from its exported tree (pure): nothing is compiled — Cython runs as pure Python (its
+ * optional compiled modules are an accelerator; the code it writes is the same) — so the Cython package and cython.py are
+ * copied to PREFIX/lib and PREFIX/bin/cython runs it with the system's python3.
+ */
+export function cythonBuildSteps(prefix: string): string[] {
+  const lib = `${prefix}/lib`;
+  return [
+    `mkdir -p ${quote(lib)} ${quote(`${prefix}/bin`)} && cp -R Cython cython.py ${quote(lib)}/`,
+    `printf '#!/bin/sh\nPYTHONPATH=%s exec python3 %s/cython.py "$@"\n' ${quote(lib)} ${quote(lib)} > ${quote(`${prefix}/bin/cython`)} && chmod 755 ${quote(`${prefix}/bin/cython`)}`,
+  ];
+}
 
 /** gperf's version as its tree states it: src/version.cc's `version_string = "V";` (gperf's configure.ac names none before 3.1). */
 export function gperfTreeVersion(versionCc: string): string | undefined {
@@ -309,6 +327,13 @@ export interface ResolvedToolRevision {
 export async function resolveToolRevision(repo: string, version: string, cacheDir: string, before?: string, rev?: string, submodules?: ReadonlyMap<string, string>): Promise<ResolvedToolRevision> {
   const handle = await openRepo(repo, { cacheDir });
   const found = await findToolRevision(handle.gitDir, version, repo, before, rev);
+  // Cython: Cython/Shadow.py states the version (tags V).
+  const shadow = await show(handle.gitDir, found.commit, 'Cython/Shadow.py');
+  const cython = shadow !== undefined && (await show(handle.gitDir, found.commit, 'cython.py')) !== undefined ? cythonTreeVersion(shadow) : undefined;
+  if (cython !== undefined) {
+    if (cython !== version) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} (${describeRevision(found)}) is Cython ${cython} (Cython/Shadow.py), not ${version}`, 'pass the version that revision was released as');
+    return { repo, gitDir: handle.gitDir, name: 'cython', version, found, usesVersionFile: false, cacheDir };
+  }
   // A Berkeley yacc (the portable OpenBSD yacc: no configure.ac, no tags but its own): its skeleton.c states the version.
   const skeleton = await show(handle.gitDir, found.commit, 'skeleton.c');
   const byacc = skeleton !== undefined && (await show(handle.gitDir, found.commit, 'reader.c')) !== undefined ? byaccTreeVersion(skeleton) : undefined;
@@ -341,8 +366,12 @@ export async function resolveToolRevision(repo: string, version: string, cacheDi
  * fetched (--no-git --skip-po: the sandbox has no network); configure, make and make install, the man pages and the
  * manual left out when help2man/makeinfo is missing. flex: its autogen.sh (libtoolize + autoreconf), configure, and
  * only the program: lib/ and src/ built, src/ installed (flex 2.6.0's doc/ wants TeX for its PDF manual).
+ * A gnulib older than glibc 2.28 (`oldStdio`: its stdio modules test `defined _IO_ftrylockfile`, which glibc 2.28
+ * dropped, and none tests `defined _IO_EOF_SEEN`) stops at `#error "Please port gnulib fseterr.c to your platform!"`
+ * (bison 3.0.4, 2.7): configure gets STDIO_COMPAT_CPPFLAGS, what gnulib's own port (2018, "all: Port to glibc 2.28")
+ * amounts to — the glibc branch chosen, the two flag values glibc no longer exports defined.
  */
-export function parserToolBuildSteps(name: ParserGitTool, tree: { bootstrapName?: string; hasAutogen: boolean; hasLib: boolean }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: SkippedPart[] } {
+export function parserToolBuildSteps(name: ParserGitTool, tree: { bootstrapName?: string; hasAutogen: boolean; hasLib: boolean; oldStdio?: boolean }, prefix: string, have: { help2man: boolean; makeinfo: boolean }): { steps: string[]; skipped: SkippedPart[] } {
   if (name === 'flex') {
     return {
       steps: [tree.hasAutogen ? 'sh ./autogen.sh' : 'autoreconf -vi', `./configure --prefix=${quote(prefix)}`, ...(tree.hasLib ? ['make -C lib'] : []), 'make -C src -j2', 'make -C src install'],
@@ -350,7 +379,25 @@ export function parserToolBuildSteps(name: ParserGitTool, tree: { bootstrapName?
     };
   }
   const base = gitBuildSteps({ hasBootstrap: false }, prefix, have);
-  return { steps: [`sh ./${tree.bootstrapName ?? 'bootstrap'} --no-git --skip-po --gnulib-srcdir=gnulib`, ...base.steps.slice(1)], skipped: base.skipped };
+  const configure = `${base.steps[1]!}${tree.oldStdio ? ` CPPFLAGS=${quote(STDIO_COMPAT_CPPFLAGS)}` : ''}`;
+  return { steps: [`sh ./${tree.bootstrapName ?? 'bootstrap'} --no-git --skip-po --gnulib-srcdir=gnulib`, configure, ...base.steps.slice(2)], skipped: base.skipped };
+}
+
+/** The flags making a pre-2018 gnulib's stdio modules build against glibc >= 2.28 (parserToolBuildSteps). */
+export const STDIO_COMPAT_CPPFLAGS = '-D_IO_ftrylockfile=_IO_ftrylockfile -D_IO_IN_BACKUP=0x100 -D_IO_UNBUFFERED=0x2';
+
+/**
+ * Whether an exported gnulib's stdio modules predate glibc 2.28 (pure, over lib/ file texts): some test
+ * `defined _IO_ftrylockfile` and none tests `defined _IO_EOF_SEEN` (gnulib's port of 2018 added that test beside each of
+ * the former; an older fseeko.c clears the _IO_EOF_SEEN flag, which is no such test).
+ */
+export function gnulibOldStdio(libTexts: Iterable<string>): boolean {
+  let old = false;
+  for (const t of libTexts) {
+    if (/defined _IO_EOF_SEEN\b/.test(t)) return false;
+    if (/defined _IO_ftrylockfile\b/.test(t)) old = true;
+  }
+  return old;
 }
 
 /**
@@ -445,8 +492,10 @@ export async function buildToolRevision(
         ? { steps: gperfBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
         : name === 'byacc'
           ? { steps: byaccBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
+        : name === 'cython'
+          ? { steps: cythonBuildSteps(prefix), skipped: [] as SkippedPart[] }
         : name === 'bison' || name === 'flex'
-          ? parserToolBuildSteps(name, { ...(bootstrapName ? { bootstrapName } : {}), hasAutogen: existsSync(join(src, 'autogen.sh')), hasLib: existsSync(join(src, 'lib', 'Makefile.am')) }, prefix, have)
+          ? parserToolBuildSteps(name, { ...(bootstrapName ? { bootstrapName } : {}), hasAutogen: existsSync(join(src, 'autogen.sh')), hasLib: existsSync(join(src, 'lib', 'Makefile.am')), oldStdio: name === 'bison' && gnulibOldStdio(stdioTexts(join(src, 'gnulib', 'lib'))) }, prefix, have)
           : gitBuildSteps(
             { hasBootstrap: !!bootstrap, ...(bootstrap ? { bootstrapText: readFileSync(bootstrap, 'latin1'), bootstrapName } : {}) },
             prefix,
@@ -472,12 +521,13 @@ export async function buildToolRevision(
       const last = logs.map((l, i) => [i, join(src, l)] as const).filter(([, p]) => existsSync(p)).pop();
       const lines = last ? readFileSync(last[1], 'utf8').trim().split('\n') : run.stderr.trim().split('\n');
       // the first line saying what failed (a compiler or tool error), not make's closing `*** [X] Error 2`
-      const cause = lines.find((l) => /\berror\b|No rule to make target|command not found|not found/i.test(l) && !/^g?make(\[\d+\])?: \*\*\*/.test(l));
+      // (xgettext's `--flag=error:3:c-format` options in po/ are no error: bison 3.0.4's failure was reported by them)
+      const cause = lines.find((l) => /\berror\b|No rule to make target|command not found|not found/i.test(l.replace(/--flag=\S+/g, '')) && !/^g?make(\[\d+\])?: \*\*\*/.test(l));
       const tail = cause ? `${cause.trim().slice(0, 300)} … ${lines.at(-1)}` : lines.at(-1);
       throw fail(`${last ? plan.steps[last[0]] : 'the sandbox'}${run.timedOut ? ' (timed out)' : ''}: ${tail || 'no output'}`);
     }
-    // OpenBSD's yacc prints no version (no -V): what it writes is its only stamp, checked next.
-    const reported = name === 'byacc' ? version : await versionOf(bin);
+    // OpenBSD's yacc prints no version (no -V), Cython prints it on stderr: what each writes is the stamp checked next.
+    const reported = name === 'byacc' || name === 'cython' ? version : await versionOf(bin);
     if (reported !== version) throw fail(`${program} --version says ${reported ?? 'nothing'}, not ${version}`);
     const stamp = await stampCheck(sandbox.bwrap, name, prefix, work);
     if (stamp !== version) throw fail(`what it writes is stamped ${stamp ?? 'with no version'}, not ${version}`);
@@ -488,6 +538,8 @@ export async function buildToolRevision(
           ? `check: gperf --version prints ${version}; the code it writes says "code produced by gperf version ${version}"`
           : name === 'bison'
             ? `check: bison --version prints ${version}; the parser it writes says "A Bison parser, made by GNU Bison ${version}"`
+            : name === 'cython'
+              ? `check: the C it writes says "Generated by Cython ${version}"`
             : name === 'byacc'
               ? `check: the parser it writes says #define YYBYACC 1 and YYMAJOR.YYMINOR${version.includes(' ') ? ' YYPATCH' : ''} ${version}`
             : name === 'flex'
@@ -498,6 +550,12 @@ export async function buildToolRevision(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The texts of a gnulib lib/ directory's stdio-internals files (stdio-impl.h and the f*.c modules reading FILE's fields). */
+function* stdioTexts(lib: string): Iterable<string> {
+  if (!existsSync(lib)) return;
+  for (const n of readdirSync(lib)) if (n === 'stdio-impl.h' || /^f\w+\.c$/.test(n)) yield readFileSync(join(lib, n), 'latin1');
 }
 
 /** "tag v2.72a", "70 commits after v2.72", "the commit setting configure.ac's version". */
@@ -524,6 +582,11 @@ export function describeRevision(r: ToolRevision): string {
 async function stampCheck(bwrap: string, name: GitToolName, prefix: string, work: string): Promise<string | undefined> {
   const dir = join(work, 'stamp-check');
   mkdirSync(dir);
+  if (name === 'cython') {
+    writeFileSync(join(dir, 'stamp.pyx'), 'x = 1\n');
+    const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['cython', '-o', 'stamp.c', 'stamp.pyx'], toolchains: [prefix], limits: { wallMs: 120_000, cpuSeconds: 120 } });
+    return g.code === 0 && existsSync(join(dir, 'stamp.c')) ? /^\/\* Generated by Cython (\S+) \*\//.exec(readFileSync(join(dir, 'stamp.c'), 'latin1').slice(0, 200))?.[1] : undefined;
+  }
   if (name === 'byacc') {
     writeFileSync(join(dir, 'stamp.y'), "%%\nstart: 'a';\n");
     const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['byacc', '-o', 'stamp.c', 'stamp.y'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });

@@ -295,7 +295,7 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' ? name : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' ? name : PROGRAM[name]);
 
 /** A gperf (or byacc) toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
 export function gperfToolchainName(version: string, commit: string, name: 'gperf' | 'byacc' = 'gperf'): string {
@@ -329,6 +329,11 @@ export async function parserToolchains(cacheDir: string, tool: ParserGitTool, ve
     if (existsSync(bin) && (tool === 'byacc' || (await versionOf(bin)) === version)) out.push(t);
   }
   return out;
+}
+
+/** The cached Cython toolchains of exactly `version` (`toolchain add --git`; its build checked the version its C output names). */
+export function cythonToolchains(cacheDir: string, version: string): { prefix: string; manifest: ToolchainManifest }[] {
+  return listToolchains(cacheDir).filter((t) => t.manifest.name === 'cython' && t.manifest.version === version && t.manifest.git && existsSync(join(t.prefix, 'lib', 'cython.py')));
 }
 
 /** Cached toolchains (with their manifests). */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import { namedVersion } from '../../src/regenerate/parsers.js';
-import { parserToolBuildSteps } from '../../src/regenerate/toolchain-git.js';
+import { gnulibOldStdio, parserToolBuildSteps, STDIO_COMPAT_CPPFLAGS } from '../../src/regenerate/toolchain-git.js';
 import { CLI } from '../hostile/helpers.js';
 import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 
@@ -48,10 +48,27 @@ describe('bison and flex build steps (pure)', () => {
       steps: ['sh ./bootstrap --no-git --skip-po --gnulib-srcdir=gnulib', "./configure --prefix='/p'", 'make -j2 MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS=', 'make install MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS='],
       skipped: [{ part: 'man-pages', missing: 'help2man' }],
     });
+    // a gnulib older than glibc 2.28 (bison 3.0.4, 2.7): configure gets the compatibility flags, nothing else changes
+    const old = parserToolBuildSteps('bison', { hasAutogen: false, hasLib: true, oldStdio: true }, '/p', { help2man: true, makeinfo: true }).steps;
+    expect(old[1]).toBe(`./configure --prefix='/p' CPPFLAGS='${STDIO_COMPAT_CPPFLAGS}'`);
+    expect(old.filter((_, i) => i !== 1)).toEqual(parserToolBuildSteps('bison', { hasAutogen: false, hasLib: true }, '/p', { help2man: true, makeinfo: true }).steps.filter((_, i) => i !== 1));
     expect(parserToolBuildSteps('flex', { hasAutogen: true, hasLib: true }, '/p', { help2man: false, makeinfo: false })).toEqual({
       steps: ['sh ./autogen.sh', "./configure --prefix='/p'", 'make -C lib', 'make -C src -j2', 'make -C src install'],
       skipped: [],
     });
+  });
+});
+
+describe('a gnulib older than glibc 2.28 (pure)', () => {
+  it("its stdio modules test `defined _IO_ftrylockfile` and none `defined _IO_EOF_SEEN`; gnulib's 2018 port tests both", () => {
+    // gnulib 2015 (bison 3.0.4's pin): fseterr.c, and fseeko.c clearing the flag (no test of it)
+    const fseterr2015 = '#if defined _IO_ftrylockfile || __GNU_LIBRARY__ == 1 /* GNU libc, BeOS, Haiku, Linux libc5 */\n  fp->_flags |= _IO_ERR_SEEN;\n';
+    const fseeko2015 = '#if defined _IO_ftrylockfile || __GNU_LIBRARY__ == 1\n  fp->_flags &= ~_IO_EOF_SEEN;\n';
+    expect(gnulibOldStdio([fseterr2015, fseeko2015])).toBe(true);
+    // after the port
+    expect(gnulibOldStdio([fseterr2015.replace('#if defined _IO_ftrylockfile', '#if defined _IO_EOF_SEEN || defined _IO_ftrylockfile'), fseeko2015])).toBe(false);
+    // no stdio module at all
+    expect(gnulibOldStdio(['#include <stdio.h>\n'])).toBe(false);
   });
 });
 

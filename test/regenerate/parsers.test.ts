@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
-import { debugFlagSource, equalUnder, grammarOutfile, impliedOptions, invocationOf, namedVersion, parseToolVersion, ruleOptions } from '../../src/regenerate/parsers.js';
+import { debugFlagSource, equalUnder, grammarOutfile, impliedOptions, invocationOf, namedVersion, parseToolVersion, ruleOptions, yaccModeOutput } from '../../src/regenerate/parsers.js';
 import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 
 const CALC_Y = `%{
@@ -303,6 +303,14 @@ describe('parser invocation from the tag and the output', () => {
     // a variable the rule file assigns itself is not configure's
     expect(debugFlagSource('flex', 'tools/lex.l', new Map([['tools/Makefile.am', 'LFLAGS_DEBUG =\nAM_LFLAGS = $(LFLAGS_DEBUG)\n']]), ac)).toBeUndefined();
     expect(debugFlagSource('byacc', 'tools/gram.y', rules, ac)).toBeUndefined();
+  });
+
+  it("bison 3.x's yacc mode (-y) read from the output: token #defines under /* Tokens. */ (patch 2.7.6's parse-datetime.c, bison 3.0.4)", () => {
+    const y = '   };\n#endif\n/* Tokens.  */\n#define tAGO 258\n#define tDST 259\n';
+    expect(yaccModeOutput(y, '3.0.4')).toBe(true);
+    // bison 2.x always wrote them: no evidence of -y there; an enum alone is not yacc mode
+    expect(yaccModeOutput(y, '2.7')).toBe(false);
+    expect(yaccModeOutput('   };\n#endif\n', '3.0.4')).toBe(false);
   });
 
   it('compares under the least normalisation of #line directives, never of code', () => {
