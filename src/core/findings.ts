@@ -350,6 +350,7 @@ export type PackageMetadataKind =
   | 'cargo-lock'
   | 'npm-directory-manifest'
   | 'tshy-dialect-manifest'
+  | 'npm-subpath-stub'
   | 'cpan-manifest'
   | 'cpan-meta'
   | 'cpan-readme'

@@ -567,9 +567,55 @@ async function tshyStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
   return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'tshy-dialect-manifest', source: 'package.json' });
 }
 
+/** Every path string of an `exports` entry (a target or nested conditions), without its leading `./`. */
+function exportTargets(entry: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof entry === 'string') {
+    const p = normalisePath(entry);
+    if (p) out.add(p);
+  }
+  else if (Array.isArray(entry)) for (const e of entry) exportTargets(e, out);
+  else if (isObj(entry)) for (const v of Object.values(entry)) exportTargets(v, out);
+  return out;
+}
+const STUB_PATH_FIELDS = new Set(['main', 'module', 'types', 'typings', 'es2015']);
+
+/**
+ * A subpath alias stub (rxjs 7's tools/generate-alias.js writes `ajax/package.json` … for bundlers that do not read
+ * `exports`): a tarball-only `X/package.json` git lacks, when git's package.json exports `./X` and the stub holds only
+ * `name` (exactly `NAME/X`), `sideEffects` (false or git's value) and entry points (`main`, `module`, `types`, `typings`,
+ * `es2015`), each resolving from X/ to a shipped file that git's `exports["./X"]` names: the stub reaches nothing the
+ * tracked manifest does not export for that subpath.
+ */
+async function subpathStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  const m = /^((?:[^/]+\/)*[^/]+)\/package\.json$/.exec(diff.path);
+  if (!m || m[1]!.split('/').some((s) => s === '.' || s === '..')) return undefined;
+  const dir = m[1]!;
+  const git = parse(await ctx.content.git('package.json'));
+  if (!git || typeof git.name !== 'string' || !isObj(git.exports)) return undefined;
+  const entry = git.exports[`./${dir}`];
+  if (entry === undefined) return undefined;
+  const targets = exportTargets(entry);
+  const stub = parse(ctx.content.tarball(diff.path));
+  if (!stub || Object.keys(stub).length === 0) return undefined;
+  for (const [k, v] of Object.entries(stub)) {
+    if (k === 'name') {
+      if (v !== `${git.name}/${dir}`) return undefined;
+    } else if (k === 'sideEffects') {
+      if (v !== false && !isDeepStrictEqual(v, git.sideEffects)) return undefined;
+    } else if (STUB_PATH_FIELDS.has(k)) {
+      if (typeof v !== 'string' || /^[a-z][\w+.-]*:/i.test(v) || v.startsWith('/')) return undefined;
+      const p = normalisePath(`${dir}/${v}`);
+      if (!p || !targets.has(p) || !ctx.tarballPaths.has(p)) return undefined;
+    } else return undefined;
+  }
+  return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-subpath-stub', source: 'package.json' });
+}
+
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
     { id: 'npm-tshy-stub', classify: tshyStubFinding },
+    { id: 'npm-subpath-stub', classify: subpathStubFinding },
     { id: 'npm-dual-publish', classify: dualPublishFinding },
     { id: 'npm-manifest', classify: manifestFinding },
     { id: 'npm-build-output', classify: (d, ctx) => buildOutputFinding(d, ctx, info) },
