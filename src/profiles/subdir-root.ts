@@ -7,8 +7,11 @@
  *   candidates  each directory D of the tag for which some tarball file F (path after the archive's prefix) is
  *               tracked as D/F
  *   chosen      the D where most tarball files are tracked byte-identical (ties: most tracked at all, then the
- *               shallowest), when that is at least 2 files, more than at the top, and more tarball paths are
- *               tracked under D than at the top
+ *               shallowest), when that is at least 2 files, more than at the top, more tarball paths are
+ *               tracked under D than at the top, and more of the tarball's own top-level files (its manifest, README,
+ *               licence) are tracked under D than at the top — a package's root files sit at its root: dayjs' npm
+ *               package ships 40 .d.ts files byte-identical to the repository's types/, but its package.json,
+ *               README and LICENSE are the top's, so types/ is not its root
  *   evidence    the counts for D and for the top (SubdirRoot): the report says the tarball was compared with D/
  *               and why
  */
@@ -28,14 +31,17 @@ export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole:
   if (files.size === 0) return undefined;
   let topPresent = 0;
   let topIdentical = 0;
+  let topRoot = 0;
   for (const [p, oid] of files) {
     const g = whole.entries.get(p);
     if (g?.type !== 'file') continue;
     topPresent++;
+    if (!p.includes('/')) topRoot++;
     if (oid && g.oid === oid) topIdentical++;
   }
   const present = new Map<string, number>();
   const identical = new Map<string, number>();
+  const rootFiles = new Map<string, number>();
   for (const [p, g] of whole.entries) {
     if (g.type !== 'file') continue;
     // every split D/F of the tracked path with F a tarball file
@@ -44,6 +50,7 @@ export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole:
       if (!files.has(rest)) continue;
       const dir = p.slice(0, i);
       present.set(dir, (present.get(dir) ?? 0) + 1);
+      if (!rest.includes('/')) rootFiles.set(dir, (rootFiles.get(dir) ?? 0) + 1);
       const oid = files.get(rest);
       if (oid && g.oid === oid) identical.set(dir, (identical.get(dir) ?? 0) + 1);
     }
@@ -55,5 +62,6 @@ export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole:
     if (better) best = { dir, files: files.size, present: n, identical: same, topPresent, topIdentical };
   }
   if (!best || best.identical < 2 || best.identical <= topIdentical || best.present <= topPresent) return undefined;
+  if ((rootFiles.get(best.dir) ?? 0) <= topRoot) return undefined;
   return best;
 }

@@ -99,11 +99,15 @@ describe('subdirRoot and svnKeywordLines', () => {
     converted: new Map(),
   });
   const entries = (files: Record<string, string>) => Object.entries(files).map(([p, oid]) => ({ path: `x-1/${p}`, type: 'file' as const, oid, size: 1, executable: false }));
-  it('needs two byte-identical files, more than at the top, and more paths tracked there than at the top', () => {
+  it('needs two byte-identical files, more than at the top, more paths tracked there than at the top, and more of the top-level files', () => {
     const git = tree({ 'a/p': '1', 'a/q': '2', 'a/r': '3', p: '9' });
     expect(subdirRoot(entries({ p: '1', q: '2', r: '0' }), 'x-1', git)).toEqual({ dir: 'a', files: 3, present: 3, identical: 2, topPresent: 1, topIdentical: 0 });
     expect(subdirRoot(entries({ p: '1', q: '0' }), 'x-1', git)).toBeUndefined();
     expect(subdirRoot(entries({ p: '9', q: '2', r: '3' }), 'x-1', tree({ 'a/q': '2', 'a/r': '3', p: '9', q: '2', r: '3' }))).toBeUndefined();
+    // dayjs' shape: a types/ directory holding byte-identical copies of the package's declaration files, while the
+    // package's own top-level files (package.json, README, LICENSE) are the top's: not its root
+    const dayjs = tree({ 'package.json': '7', README: '8', LICENSE: '9', 'types/index.d.ts': '1', 'types/locale/a.d.ts': '2', 'types/locale/b.d.ts': '3', 'types/plugin/c.d.ts': '4', 'src/index.js': '5' });
+    expect(subdirRoot(entries({ 'package.json': '0', README: '8', LICENSE: '9', 'index.d.ts': '1', 'locale/a.d.ts': '2', 'locale/b.d.ts': '3', 'plugin/c.d.ts': '4', 'locale/a.js': '6' }), 'x-1', dayjs)).toBeUndefined();
   });
   it('an expansion is the only change, naming the file itself', () => {
     expect(svnKeywordLines('# $Id$\nx\n', '# $Id: f.sh 5 2022-02-01 18:39:20Z chrfranke $\nx\n', 'f.sh')).toEqual({ lines: [1], keywords: ['Id'] });
