@@ -66,7 +66,7 @@ LIBTOOLIZE=true
 `;
 const GLMOD_ARGS = ['--macro-prefix=GL', '--no-conditional-dependencies', '--aux-dir=build-aux', '--m4-base=m4', '--no-libtool', 'c-ctype'];
 
-describe("gnulib-tool as the release's bootstrap ran it: the tag's bootstrap.conf", () => {
+describe("gnulib-tool as the release's bootstrap ran it: the tag's bootstrap.conf", { timeout: 300_000 }, () => {
   expect(existsSync(join(GNULIB, 'build-aux/prefix-gnulib-mk')), `${GNULIB} is missing: run scripts/install-system-deps.sh (Debian package gnulib)`).toBe(true);
   const root = tempDir();
 

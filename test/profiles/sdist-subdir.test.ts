@@ -64,7 +64,7 @@ describe('sdist of a repository subdirectory', () => {
     expect(r.verdict).toBe('different');
   });
 
-  it('tampered: pyproject.toml gaining a build requirement matches no directory: compared with the whole repository, critical', async () => {
+  it('tampered: pyproject.toml gaining a build requirement matches no anchor; the trees still find backend/ (subdir-root) and the change is critical', async () => {
     const built = sdist();
     const x = join(root, 'repack');
     mkdirSync(x, { recursive: true });
@@ -74,7 +74,8 @@ describe('sdist of a repository subdirectory', () => {
     const tampered = join(root, 'backend-1.0.tar.gz');
     execFileSync('tar', ['--owner=0', '--group=0', '-czf', tampered, '-C', x, 'backend-1.0']);
     const r = await verify({ tarball: tampered, repo: dir, cacheDir });
-    expect(r.inputs.revision.pathInRepo).toBeUndefined();
+    // no metadata names the directory now (the anchor differs), but the other files are byte-identical under backend/
+    expect(r.inputs.revision).toMatchObject({ pathInRepo: 'backend', subdirRoot: { dir: 'backend' } });
     expect(r.findings.find((f) => f.path === 'pyproject.toml')).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'critical' });
     expect(r.verdict).toBe('different');
   });
