@@ -23,13 +23,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { baseOf, dirOf } from '../classify/paths.js';
-import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
-import { contentDiff } from '../compare/content-diff.js';
 import type { Finding } from '../core/findings.js';
-import { escalate, makeFinding } from '../core/severity.js';
-import { readRegular } from './generators.js';
-import { addedLines } from './provenance.js';
+import { makeFinding } from '../core/severity.js';
+import { readRegular, shape, toolMismatch } from './generators.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -206,7 +203,6 @@ async function runDoxygen(bwrap: string, job: DoxyJob, epoch: number | undefined
   }
 }
 
-const shape = (f: Finding): Partial<Finding> => ({ ...(f.change ? { change: f.change } : {}), ...(f.tarballOid ? { tarballOid: f.tarballOid } : {}), ...(f.tarballMode ? { tarballMode: f.tarballMode } : {}) });
 
 /** Replaces the findings of files a tracked Doxyfile's run writes (see the module comment). */
 export async function doxygenFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
@@ -246,12 +242,7 @@ export async function doxygenFindings(findings: Finding[], ctx: ClassifyContext)
         continue;
       }
       if (f.code !== 'TARBALL_ONLY_UNEXPLAINED' || shipped.includes(0) || got.includes(0)) continue;
-      const text = shipped.toString('latin1');
-      const added = addedLines(got.toString('latin1'), text);
-      const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
-      const diff = contentDiff(f.path, got, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-      const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...base, differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
-      out[i] = { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...shape(f) } as Finding;
+      out[i] = toolMismatch(f, got, shipped, base);
     }
   }
   return out;

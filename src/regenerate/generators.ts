@@ -38,7 +38,7 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
-import type { Finding, GeneratorToolId, GeneratorUnproved, ToolPostEdit } from '../core/findings.js';
+import type { Finding, GeneratorToolId, GeneratorToolRun, GeneratorUnproved, ToolPostEdit } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined, repoPathIn } from '../util/makefile.js';
 import { tryShellTokens } from '../util/shell-tokens.js';
@@ -431,7 +431,21 @@ async function runTool(bwrap: string, rule: ToolRule, ctx: ClassifyContext): Pro
 }
 
 /** What the comparison saw at the path (change kind, the tarball entry's blob and mode), kept on the replacing finding. */
-const shape = (f: Finding): Partial<Finding> => ({ ...(f.change ? { change: f.change } : {}), ...(f.tarballOid ? { tarballOid: f.tarballOid } : {}), ...(f.tarballMode ? { tarballMode: f.tarballMode } : {}) });
+/** What a replaced finding keeps of the one it replaces: its change kind and the tarball's blob and mode. */
+export const shape = (f: Finding): Partial<Finding> => ({ ...(f.change ? { change: f.change } : {}), ...(f.tarballOid ? { tarballOid: f.tarballOid } : {}), ...(f.tarballMode ? { tarballMode: f.tarballMode } : {}) });
+
+/**
+ * GENERATED_TOOL_MISMATCH for an output a generator run wrote otherwise than the tarball ships: the regenerated/tarball
+ * diff, the count of the tarball's lines the run did not write, and the constructs on those lines (critical when any).
+ */
+export function toolMismatch(f: Finding, got: Buffer, shipped: Buffer, base: GeneratorToolRun): Finding {
+  const text = shipped.toString('latin1');
+  const added = addedLines(got.toString('latin1'), text);
+  const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
+  const diff = contentDiff(f.path, got, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
+  const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...base, differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
+  return { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...shape(f) } as Finding;
+}
 
 const noted = (f: Finding, why: GeneratorUnproved): Finding =>
   f.code === 'TARBALL_ONLY_UNEXPLAINED' ? ({ ...f, evidence: { ...f.evidence, generatorProof: why } } as Finding) : f;
@@ -511,11 +525,7 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
       out[i] = noted(f, { why: 'failed', tool: tool.id, error: r.failure ?? 'the run did not write this file' });
       continue;
     }
-    const added = addedLines(got.toString('latin1'), text);
-    const constructs = findConstructs(text, f.path).filter((c) => !added || added.has(c.line));
-    const diff = contentDiff(f.path, got, shipped, { tarballOid: undefined }, { labels: ['regenerated', 'tarball'] });
-    const mismatch = makeFinding('GENERATED_TOOL_MISMATCH', f.path, { ...base, differingLines: added?.size ?? 0 }, { ...(constructs.length ? { constructs } : {}), diff });
-    out[i] = { ...(constructs.length ? escalate(mismatch, 'critical', 'suspicious-constructs') : mismatch), ...shape(f) } as Finding;
+    out[i] = toolMismatch(f, got, shipped, base);
   }
   return out;
 }
