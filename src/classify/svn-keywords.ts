@@ -10,8 +10,14 @@
  *              ending in `/BASENAME`, BASENAME the file's own name; $Revision$ / $Rev$ / $LastChangedRevision$ (a
  *              number), $Date$ / $LastChangedDate$ (`2022-02-26 18:30:35 +0100 (Sat, 26 Feb 2022)`) and $Author$ /
  *              $LastChangedBy$ (one word) only in a file where one of those names it too
- *   not        an expansion naming another file, an expanded keyword git does not have, or anything else on the line
- *              changed: the file stays as the fallback says (SOURCE_MODIFIED, high or critical)
+ *   fields     the free fields hold only what Subversion writes there: an author is a user name (letters, digits,
+ *              `.`, `_`, `@`, `+`, `-`), a URL or a $Header$ path the characters of a URL without quotes, brackets,
+ *              `;`, `<`, `>`, `|`, `&`, `*`, backquotes or backslashes. An author `x';sh<f;echo'` inside configure's
+ *              ``echo '$Id$'`` closes the quote and runs a command; `x";int y=system("id");//` with C comments for the
+ *              spaces, inside a C++ `"$Id$"` string, is code — no space needed, so `[^\s$]+` let both through
+ *   not        an expansion naming another file, an expanded keyword git does not have, a field with any other
+ *              character, or anything else on the line changed: the file stays as the fallback says (SOURCE_MODIFIED,
+ *              high or critical)
  */
 import { makeFinding } from '../core/severity.js';
 import { changedContent, contentOnlyChange } from './line-endings.js';
@@ -23,17 +29,21 @@ const KEYWORD = /\$(Id|Header|HeadURL|URL|Revision|Rev|LastChangedRevision|Date|
 const NAMING = new Set(['Id', 'Header', 'HeadURL', 'URL']);
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A Subversion user name, and the characters of a URL or repository path (no quote, bracket, shell or C operator). */
+const USER = String.raw`[A-Za-z0-9._@+-]+`;
+const URLCH = String.raw`[A-Za-z0-9._~:/@%+-]`;
+
 /** The pattern of a keyword's expansion in a file named `base`. */
 function expansion(kw: string, base: string): string {
-  const when = String.raw`\d+ \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z [^\s$]+`;
+  const when = String.raw`\d+ \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z ${USER}`;
   switch (kw) {
     case 'Id':
       return String.raw`\$Id: ${esc(base)} ${when} \$`;
     case 'Header':
-      return String.raw`\$Header: [^\s$]*/${esc(base)} ${when} \$`;
+      return String.raw`\$Header: ${URLCH}*/${esc(base)} ${when} \$`;
     case 'HeadURL':
     case 'URL':
-      return String.raw`\$${kw}: [a-z+]+://[^\s$]*/${esc(base)} \$`;
+      return String.raw`\$${kw}: [a-z+]+://${URLCH}*/${esc(base)} \$`;
     case 'Revision':
     case 'Rev':
     case 'LastChangedRevision':
@@ -42,7 +52,7 @@ function expansion(kw: string, base: string): string {
     case 'LastChangedDate':
       return String.raw`\$${kw}: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4} \([A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4}\) \$`;
     default:
-      return String.raw`\$${kw}: [^\s$]+ \$`;
+      return String.raw`\$${kw}: ${USER} \$`;
   }
 }
 

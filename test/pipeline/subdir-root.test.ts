@@ -117,5 +117,15 @@ describe('subdirRoot and svnKeywordLines', () => {
     // $Revision$ alone names no file
     expect(svnKeywordLines('v $Revision$\n', 'v $Revision: 4 $\n', 'f.c')).toBeUndefined();
     expect(svnKeywordLines('# $Id$\n', '# $Id: f.sh 5 2022-02-01 18:39:20Z chrfranke $\nextra\n', 'f.sh')).toBeUndefined();
+    // the free fields hold only what Subversion writes there: an author, a URL or a path that closes a C string or a
+    // shell quote and goes on with code (no space needed: /**/, ;, <) is not an expansion
+    expect(svnKeywordLines('s = "$Id$";\n', 's = "$Id: f.c 5 2022-02-01 18:39:20Z x";int/**/y=system("id");//" $";\n', 'f.c')).toBeUndefined();
+    expect(svnKeywordLines("t=`echo '$Id$'`\n", "t=`echo '$Id: f.sh 5 2022-02-01 18:39:20Z x';sh<f;echo' $'`\n", 'f.sh')).toBeUndefined();
+    expect(svnKeywordLines("t='$HeadURL$'\n", "t='$HeadURL: https://x/';id;'/f.sh $'\n", 'f.sh')).toBeUndefined();
+    expect(svnKeywordLines('# $Header$\n', '# $Header: /x`id`/f.sh 5 2022-02-01 18:39:20Z x $\n', 'f.sh')).toBeUndefined();
+    expect(svnKeywordLines('# $Id$ $Author$\n', '# $Id: f.sh 5 2022-02-01 18:39:20Z x $ $Author: a|b $\n', 'f.sh')).toBeUndefined();
+    // what Subversion writes stays accepted: user names with dots, dashes, @; URLs with ports, %-escapes, ~
+    expect(svnKeywordLines('# $Id$ $Author$\n', '# $Id: f.sh 5 2022-02-01 18:39:20Z j.doe-2@example.org $ $Author: j.doe-2@example.org $\n', 'f.sh')).toBeDefined();
+    expect(svnKeywordLines('# $HeadURL$\n', '# $HeadURL: svn+ssh://svn.example.org:3690/~p/trunk/a%20b/f.sh $\n', 'f.sh')).toBeDefined();
   });
 });

@@ -36,4 +36,16 @@ describe('outputs of svn-expanded inputs', () => {
     const r = await rel.run(rel.tampered((d) => editFile(d, 'configure', (s) => s.replace(AC_ID, AC_ID.replace('5338', '5339')))));
     expect(byPath(r.findings).configure).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
   }, 300_000);
+
+  it("twin: an author field that closes configure.ac's quote and runs a command, in both the input and configure, stays critical/high", async () => {
+    // `echo '$Id: configure.ac 5338 … chrfranke';sh<demo.txt;echo' $'`: the backquoted echo runs sh on a tracked file
+    const evil = AC_ID.replace('chrfranke', "chrfranke';sh<demo.txt;echo'");
+    const r = await rel.run(rel.tampered((d) => {
+      editFile(d, 'configure.ac', (s) => s.replace(AC_ID, evil));
+      editFile(d, 'configure', (s) => s.replace(AC_ID, evil));
+    }));
+    const f = byPath(r.findings);
+    expect(f['configure.ac']).toMatchObject({ code: 'SOURCE_MODIFIED', severity: 'critical' });
+    expect(f.configure).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  }, 300_000);
 });
