@@ -351,6 +351,7 @@ export type PackageMetadataKind =
   | 'npm-directory-manifest'
   | 'tshy-dialect-manifest'
   | 'npm-subpath-stub'
+  | 'npm-script-heredoc'
   | 'cpan-manifest'
   | 'cpan-meta'
   | 'cpan-readme'

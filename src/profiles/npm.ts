@@ -17,6 +17,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
 import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
+import { heredocWrites, scriptInvocations } from './npm-heredoc.js';
 import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { escalate, makeFinding } from '../core/severity.js';
@@ -612,9 +613,34 @@ async function subpathStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise
   return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-subpath-stub', source: 'package.json' });
 }
 
+/**
+ * A file a tracked shell script writes with a here-document (./npm-heredoc.ts; signal-exit 4's scripts/fixup.sh, run
+ * by its `prepare` script): a tarball-only file whose bytes are exactly the here-document the script writes to that
+ * path, the script being one a script of git's package.json runs → PACKAGE_METADATA (npm-script-heredoc, source the
+ * script). One byte else, another path, an expanding body or a later command that may touch the file: no explanation.
+ */
+async function scriptHeredocFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  const tar = ctx.content.tarball(diff.path);
+  if (!tar || tar.length > MAX_TEXT) return undefined;
+  const git = parse(await ctx.content.git('package.json'));
+  if (!git || !isObj(git.scripts)) return undefined;
+  const scripts = new Set<string>();
+  for (const cmd of Object.values(git.scripts)) if (typeof cmd === 'string') for (const p of scriptInvocations(cmd)) if (ctx.gitPaths.has(p)) scripts.add(p);
+  for (const script of [...scripts].sort()) {
+    const text = await ctx.content.git(script);
+    if (!text || text.length > MAX_TEXT) continue;
+    if (heredocWrites(text.toString('latin1')).get(diff.path) === tar.toString('latin1')) {
+      return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-script-heredoc', source: script });
+    }
+  }
+  return undefined;
+}
+
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
     { id: 'npm-tshy-stub', classify: tshyStubFinding },
+    { id: 'npm-script-heredoc', classify: scriptHeredocFinding },
     { id: 'npm-subpath-stub', classify: subpathStubFinding },
     { id: 'npm-dual-publish', classify: dualPublishFinding },
     { id: 'npm-manifest', classify: manifestFinding },

@@ -1,0 +1,125 @@
+/**
+ * Files a tracked shell script writes with a here-document (signal-exit 4's scripts/fixup.sh, run by its `prepare`
+ * script after tsc: `cat >dist/cjs/package.json <<!EOF` … `!EOF`). Pure functions over text:
+ *
+ *   scriptInvocations  the tracked shell scripts a package.json script runs (`bash ./scripts/fixup.sh`,
+ *                      `sh x.sh`, `./x.sh`), each a literal path inside the package; none when the command changes
+ *                      directory (`cd`, `pushd`: the script's relative paths would mean something else).
+ *   heredocWrites      the files a script writes with `cat >PATH <<WORD` (or `cat <<WORD >PATH`; `<<-` strips
+ *                      leading tabs) and the exact bytes it writes: the body, verbatim when WORD is quoted, and when it
+ *                      is not only if the body holds nothing the shell expands (`$`, backquote, backslash). A write
+ *                      counts only when PATH is a literal relative path inside the package, the script writes it once,
+ *                      never changes directory, and no later command names PATH or a directory above it, uses a
+ *                      variable or a glob (anything that could change, move or remove the file afterwards) other than
+ *                      another such literal here-document write.
+ *
+ * Bytes are compared as latin1 text, so they are compared exactly whatever the encoding.
+ */
+
+/** A literal relative path inside the package: no variable, glob, quote or `..`; `./` prefixes dropped. */
+function literalPath(word: string): string | undefined {
+  if (!/^[\w@+.,/=-]+$/.test(word) || word.startsWith('/')) return undefined;
+  const parts = word.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0 || parts.includes('..')) return undefined;
+  return parts.join('/');
+}
+
+const CHANGES_DIR = /(?:^|[;&|(]\s*|\s)(?:cd|pushd|popd)(?:\s|$|;)/;
+
+/** The tracked-script paths a package.json script command runs: `bash|sh [-flags] PATH [args]` or `./PATH [args]`. */
+export function scriptInvocations(command: string): string[] {
+  if (CHANGES_DIR.test(command)) return [];
+  const out: string[] = [];
+  for (const seg of command.split(/&&|\|\||;|\|/)) {
+    const words = seg.trim().split(/\s+/).filter(Boolean);
+    let k = 0;
+    while (k < words.length && /^\w+=/.test(words[k]!)) k++; // VAR=value prefixes
+    const w = words[k];
+    if (w === undefined) continue;
+    let p: string | undefined;
+    if (w === 'bash' || w === 'sh') {
+      k++;
+      while (k < words.length && /^-[a-z]+$/.test(words[k]!)) k++;
+      p = words[k];
+    } else if (w.startsWith('./')) p = w;
+    const path = p === undefined ? undefined : literalPath(p);
+    if (path) out.push(path);
+  }
+  return out;
+}
+
+/** `cat >PATH <<WORD` or `cat <<WORD >PATH`, the whole command on one line. */
+const CAT_HEREDOC = /^\s*cat\s+(?:>\s*(\S+)\s+<<(-?)\s*(\S+)|<<(-?)\s*(\S+)\s+>\s*(\S+))\s*$/;
+/** A here-document opener anywhere on a line (another command's): its dash and word. */
+const ANY_HEREDOC = /<<(-?)\s*(['"]?)([^\s'"<>;&|()]+)\2/;
+
+/** The here-document word as written (`!EOF`, `'EOF'`, `"EOF"`, `\EOF`): its terminator and whether it was quoted. */
+function delimiter(word: string): { end: string; quoted: boolean } | undefined {
+  const q = /^(['"])([^'"]+)\1$/.exec(word);
+  if (q) return { end: q[2]!, quoted: true };
+  if (word.startsWith('\\')) return /^\\[^\s'"\\$`]+$/.test(word) ? { end: word.slice(1), quoted: true } : undefined;
+  return /^[^\s'"\\$`<>;&|()]+$/.test(word) ? { end: word, quoted: false } : undefined;
+}
+
+/** Words of a command line that could touch `path` after it was written: the path, a directory above it, a variable or a glob. */
+function touches(line: string, path: string): boolean {
+  if (/[$`*?[\]{}]/.test(line)) return true;
+  const above = path.split('/').map((_, i, a) => a.slice(0, i + 1).join('/'));
+  for (const raw of line.split(/[\s;&|()<>'"=]+/)) {
+    const w = raw.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+    if (w === '') continue;
+    if (above.includes(w) || w.startsWith(`${path}`)) return true;
+  }
+  return false;
+}
+
+/**
+ * The files `script` writes with a literal `cat` here-document, path → exact content (see the module comment).
+ * Text is the script decoded as latin1; so is the content.
+ */
+export function heredocWrites(script: string): Map<string, string> {
+  const lines = script.split('\n');
+  const writes: { path: string; body: string; after: number }[] = [];
+  const written = new Map<string, number>();
+  const commands: { index: number; text: string; write?: string }[] = [];
+  let dirChange = false;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    while (line.endsWith('\\') && i + 1 < lines.length && !ANY_HEREDOC.test(line)) line = line.slice(0, -1) + lines[++i]!;
+    const code = line.replace(/^\s*#.*$/, '');
+    if (code.trim() === '') continue;
+    if (CHANGES_DIR.test(code)) dirChange = true;
+    const m = CAT_HEREDOC.exec(code);
+    const opener = ANY_HEREDOC.exec(code);
+    if (!opener) {
+      commands.push({ index: i, text: code });
+      continue;
+    }
+    const dash = m ? (m[2] ?? m[4])! : opener[1]!;
+    const word = m ? (m[3] ?? m[5])! : `${opener[2]}${opener[3]}${opener[2]}`;
+    const d = delimiter(word);
+    if (!d) return new Map(); // a here-document we cannot follow: nothing after it can be read reliably
+    const strip = (s: string) => (dash === '-' ? s.replace(/^\t+/, '') : s);
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && strip(lines[j]!) !== d.end) body.push(strip(lines[j++]!));
+    if (j >= lines.length) return new Map(); // unterminated
+    const path = m ? literalPath((m[1] ?? m[6])!) : undefined;
+    const text = body.length ? body.join('\n') + '\n' : '';
+    if (path && (d.quoted || !/[$`\\]/.test(text))) {
+      writes.push({ path, body: text, after: commands.length });
+      written.set(path, (written.get(path) ?? 0) + 1);
+      commands.push({ index: i, text: code, write: path });
+    } else commands.push({ index: i, text: code });
+    i = j;
+  }
+  const out = new Map<string, string>();
+  if (dirChange) return out;
+  for (const w of writes) {
+    if (written.get(w.path) !== 1) continue;
+    const later = commands.slice(w.after + 1);
+    if (later.some((c) => (c.write !== undefined ? c.write === w.path : touches(c.text, w.path)))) continue;
+    out.set(w.path, w.body);
+  }
+  return out;
+}
