@@ -319,11 +319,16 @@ export function bottomUp<D extends { dir: string; acText: string }>(dirs: D[]): 
   return out;
 }
 
-/** AC_CONFIG_FILES of a configure.ac: each output with its inputs (`X` alone: `X.in`). */
+/**
+ * AC_CONFIG_FILES of a configure.ac: each output with its inputs (`X` alone: `X.in`). The obsolete
+ * `AC_OUTPUT(FILES…)` form names config files the same way (autoconf and automake read its first argument
+ * as AC_CONFIG_FILES: augeas' `AC_OUTPUT(Makefile gnulib/lib/Makefile …)`); its shell line continuations are
+ * not words.
+ */
 export function configFileInputs(acText: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const arg of macroFirstArgs(acText, 'AC_CONFIG_FILES')) {
-    for (const w of arg.split(/\s+/).filter((x) => x && !x.includes('$'))) {
+  for (const arg of ['AC_CONFIG_FILES', 'AC_OUTPUT'].flatMap((m) => macroFirstArgs(acText, m))) {
+    for (const w of arg.split(/\s+/).filter((x) => x && x !== '\\' && !x.includes('$'))) {
       const [file, ...inputs] = w.split(':');
       if (file) out.set(file.replace(/^\.\//, ''), inputs.length ? inputs.map((i) => i.replace(/^\.\//, '')) : [`${file.replace(/^\.\//, '')}.in`]);
     }
