@@ -14,13 +14,15 @@
  *                the system's tools ($(AWK) awk, $(SED) sed, $(GREP) grep, $(EGREP) grep -E, $(FGREP) grep -F;
  *                in a tracked Makefile.in the same as @AWK@ …); with a configure the regeneration reproduced,
  *                autoconf's default directories and the names it assigns once to a literal (configureValues:
- *                cronie's ANACRON_SPOOL_DIR='${localstatedir}/spool/anacron'), a Makefile.am's @NAME@ too; a
+ *                cronie's ANACRON_SPOOL_DIR='${localstatedir}/spool/anacron') and LN_S as `ln -s` when AC_PROG_LN_S's
+ *                probe alone sets it (lnSFromProbe), a Makefile.am's @NAME@ too; a
  *                variable nothing defines ($(CC), $(CPP), a computed value …) and the rule is not replayed
  *   allow-list   every command of the recipe (after `;`, `&&`, `||`, `|`, `(`, `if`/`then`/`else`/`do` …, in
  *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
  *                cut, grep (and its obsolescent names egrep, fgrep), head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
  *                no --output, -c, -C, --ext-diff, --textconv); mv and rm only on the target or a temporary
- *                name beside it; cp of one relative source (options -p, -f only) onto the target or such a name. An awk program (inline or `-f` a tracked file) that calls system(), pipes
+ *                name beside it; ln [-s] [-f] of one relative source onto the target ($(LN_S) $< $@: the target is
+ *                read through the link, which must resolve to a file of the tree); cp of one relative source (options -p, -f only) onto the target or such a name. An awk program (inline or `-f` a tracked file) that calls system(), pipes
  *                (`| getline`, `print … |`) or redirects its print; a sed script with in-place editing, a
  *                script file, or an e/w/r/R/W command or flag; a redirection to anything but the target, a
  *                temporary name beside it or /dev/null; `$(…)` command substitution, a command named by a
@@ -36,8 +38,8 @@
  *   compare      byte for byte with the shipped file; the evidence names the rule (file:line), the commands,
  *                the tool versions the sandbox ran
  */
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { join, posix, sep } from 'node:path';
 import type { HashAlgo, TreeEntry } from '../core/types.js';
 import type { NotReplayed, ReplayRefusal } from '../core/regeneration.js';
 import { blobId } from '../scan/blob-id.js';
@@ -119,7 +121,22 @@ export function configureValues(configure: string): ConfigureValues {
     const m = /^(?:'([^']*)'|"([^"$`\\]*)"|([^\s'"$`\\;&|()<>]*))(?=\s*(?:$|;|&&|\|\||\)|#))/.exec(assigns[0]![1]!);
     if (m) values.set(name, m[1] ?? m[2] ?? m[3]!);
   }
+  if (subst.has('LN_S') && !values.has('LN_S') && lnSFromProbe(configure)) values.set('LN_S', 'ln -s');
   return { subst, values };
+}
+
+/**
+ * Whether a configure's LN_S is AC_PROG_LN_S's probe result: `LN_S=$as_ln_s` (autoconf's m4sh sets `as_ln_s` to
+ * `ln -s` where symbolic links work, else `ln` or `cp -pR`; libtool's LT_INIT runs the same probe) and nothing
+ * else assigns LN_S but libtool's `test -z "$LN_S" && LN_S="ln -s"` and its config.status `LN_S=$lt_LN_S` echo of
+ * it (with its delayed-quoting re-echo of the same value). Each of those values gives the target the bytes of its source once make dist's `tar chof` dereferences the
+ * link, so a replay may take `ln -s` (the target is then read through the link, which must stay in the tree).
+ */
+export function lnSFromProbe(configure: string): boolean {
+  if (!/^LN_S=\$as_ln_s$/m.test(configure)) return false;
+  for (const m of configure.matchAll(/(?:^|[\s;&|({`])as_ln_s=(.*)$/gm)) if (!/^(?:'ln -s'|ln|'cp -pR'|'cp -p')\s*$/.test(m[1]!)) return false;
+  for (const m of configure.matchAll(/(?:^|[\s;&|({`])LN_S=(.*)$/gm)) if (!/^(?:\$as_ln_s|"ln -s"|\$lt_LN_S|'`\$ECHO "\$LN_S" \| \$SED "\$delay_single_quote_subst"`')\s*$/.test(m[1]!)) return false;
+  return true;
 }
 
 /** Shell built-ins and keywords a recipe may use. */
@@ -290,6 +307,15 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
       const files = args.filter((a) => !/^-[pf]+$/.test(a));
       if (files.length === 2 && !files[0]!.startsWith('-') && !files[0]!.startsWith('/') && files[0] !== '\u0000' && targetish(files[1]!)) {
         use.tools.add('cp');
+        return;
+      }
+    }
+    if (name === 'ln') {
+      // `ln [-s] [-f] SOURCE TARGET` ($(LN_S) $< $@, the AC_PROG_LN_S value): one relative source inside the tree onto
+      // the target; the target is read through the link (make dist's `tar chof` dereferences it)
+      const files = args.filter((a) => !/^-[sf]+$/.test(a));
+      if (files.length === 2 && !files[0]!.startsWith('-') && !files[0]!.startsWith('/') && files[0] !== '\u0000' && targetish(files[1]!)) {
+        use.tools.add('ln');
         return;
       }
     }
@@ -675,7 +701,11 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const failure = await runMakeCommands({ bwrap: a.bwrap, scratch: tree, ...(a.limits ? { limits: a.limits } : {}) }, p.am.dir, p.rule.commands, [], p.use.asksGit && view ? viewMounts(view, tree) : []);
     let made: Buffer | undefined;
     try {
-      if (existsSync(out) && lstatSync(out).isFile()) made = readFileSync(out);
+      // a symbolic link (ln -s) is read as make dist's `tar chof` packs it: its target's bytes, when that is a
+      // file of the replay's tree
+      const real = existsSync(out) && lstatSync(out).isSymbolicLink() ? realpathSync(out) : out;
+      const inTree = real === out || real.startsWith(realpathSync(tree) + sep);
+      if (inTree && existsSync(real) && lstatSync(real).isFile()) made = readFileSync(real);
     } catch {
       made = undefined;
     }
