@@ -441,12 +441,6 @@ export function configFilesInput(configureAc: string, path: string): string | un
 const BOOTSTRAP_SCRIPT = /^(?:autogen\.sh|autogen|bootstrap|bootstrap\.sh|buildconf|buildconf\.sh)$/;
 const MAX_SCRIPT = 256 * 1024;
 
-/**
- * The `sed … < IN > OUT` / `sed … IN > OUT` commands of a shell script, each with its line (the first of a
- * command continued with backslashes) and both paths resolved from the script's directory through the literal
- * `cd DIR` commands before it (a `cd` to anything but a literal relative path ends the walk: the directory is
- * no longer known).
- */
 /** A shell line split into its commands at `;`, `&&`, `||` and `|` outside quotes, a comment dropped. */
 function shellCommands(line: string): string[] {
   const out: string[] = [];
@@ -471,30 +465,48 @@ function shellCommands(line: string): string[] {
   return out;
 }
 
-export function sedRedirections(script: string, scriptDir: string): { line: number; input: string; output: string }[] {
-  const out: { line: number; input: string; output: string }[] = [];
+/**
+ * Every command of a shell script (backslash continuations joined, split by shellCommands, trimmed) with the line
+ * it starts on, the commands of that line and its index among them, and the directory it runs in: the script's
+ * directory moved by the literal relative `cd DIR` commands before it. A `cd` to anything else ends the walk (the
+ * directory is no longer known); `cd` commands themselves are not yielded.
+ */
+function* scriptCommands(script: string, scriptDir: string): Generator<{ line: number; dir: string; cmds: string[]; k: number }> {
   const raw = script.split('\n');
-  let dir: string | undefined = scriptDir;
-  for (let i = 0; i < raw.length && dir !== undefined; i++) {
+  let dir = scriptDir;
+  for (let i = 0; i < raw.length; i++) {
     const first = i;
     let l = raw[i]!;
     while (l.endsWith('\\') && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i]}`;
-    for (const cmd of shellCommands(l)) {
-      const c = cmd.trim();
-      const cd = /^cd\s+(\S+)$/.exec(c);
-      if (cd) {
-        const to = cd[1]!.replace(/^["']|["']$/g, '');
-        const next: string | undefined = /[$`~]/.test(to) || to.startsWith('/') ? undefined : normalisePath(dir ? `${dir}/${to}` : to);
-        dir = next;
-        if (dir === undefined) break;
+    const cmds = shellCommands(l).map((c) => c.trim());
+    for (let k = 0; k < cmds.length; k++) {
+      const cd = /^cd\s+(\S+)$/.exec(cmds[k]!);
+      if (!cd) {
+        yield { line: first + 1, dir, cmds, k };
         continue;
       }
-      const sed = /^sed\s.*?(?:<\s*|\s)([A-Za-z0-9_.+\/-]+)\s*>\s*([A-Za-z0-9_.+\/-]+)$/.exec(c);
-      if (!sed) continue;
-      const input = normalisePath(dir ? `${dir}/${sed[1]}` : sed[1]!);
-      const output = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
-      if (input && output && input !== output) out.push({ line: first + 1, input, output });
+      const to = cd[1]!.replace(/^["']|["']$/g, '');
+      const next = /[$`~]/.test(to) || to.startsWith('/') ? undefined : normalisePath(dir ? `${dir}/${to}` : to);
+      if (next === undefined) return;
+      dir = next;
     }
+  }
+}
+
+/**
+ * The `sed … < IN > OUT` / `sed … IN > OUT` commands of a shell script, each with its line (the first of a
+ * command continued with backslashes) and both paths resolved from the script's directory through the literal
+ * `cd DIR` commands before it (a `cd` to anything but a literal relative path ends the walk: the directory is
+ * no longer known).
+ */
+export function sedRedirections(script: string, scriptDir: string): { line: number; input: string; output: string }[] {
+  const out: { line: number; input: string; output: string }[] = [];
+  for (const { line, dir, cmds, k } of scriptCommands(script, scriptDir)) {
+    const sed = /^sed\s.*?(?:<\s*|\s)([A-Za-z0-9_.+\/-]+)\s*>\s*([A-Za-z0-9_.+\/-]+)$/.exec(cmds[k]!);
+    if (!sed) continue;
+    const input = normalisePath(dir ? `${dir}/${sed[1]}` : sed[1]!);
+    const output = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
+    if (input && output && input !== output) out.push({ line, input, output });
   }
   return out;
 }
@@ -508,39 +520,23 @@ export function sedRedirections(script: string, scriptDir: string): { line: numb
  */
 export function sedInPlaceEdits(script: string, scriptDir: string): { line: number; path: string; exprs: string[] }[] {
   const out: { line: number; path: string; exprs: string[] }[] = [];
-  const raw = script.split('\n');
-  let dir: string | undefined = scriptDir;
-  for (let i = 0; i < raw.length && dir !== undefined; i++) {
-    const first = i;
-    let l = raw[i]!;
-    while (l.endsWith('\\') && i + 1 < raw.length) l = `${l.slice(0, -1)} ${raw[++i]}`;
-    const cmds = shellCommands(l).map((c) => c.trim());
-    for (let k = 0; k < cmds.length; k++) {
-      const c = cmds[k]!;
-      const cd = /^cd\s+(\S+)$/.exec(c);
-      if (cd) {
-        const to = cd[1]!.replace(/^["']|["']$/g, '');
-        dir = /[$`~]/.test(to) || to.startsWith('/') ? undefined : normalisePath(dir ? `${dir}/${to}` : to);
-        if (dir === undefined) break;
-        continue;
+  for (const { line, dir, cmds, k } of scriptCommands(script, scriptDir)) {
+    const sed = /^sed\s(.*?)(?:<\s*|\s)([A-Za-z0-9_.+\/-]+)\s*>\s*([A-Za-z0-9_.+\/-]+)$/.exec(cmds[k]!);
+    const mv = sed ? /^mv\s+(?:-f\s+)?([A-Za-z0-9_.+\/-]+)\s+([A-Za-z0-9_.+\/-]+)$/.exec(cmds[k + 1] ?? '') : null;
+    if (!sed || !mv || mv[1] !== sed[3] || mv[2] !== sed[2] || sed[2] === sed[3]) continue;
+    const words = tokens(sed[1]!);
+    if (!words || words.some((w) => !('w' in w))) continue;
+    const ws = words.map((w) => (w as { w: string }).w);
+    let exprs: string[] | undefined = [];
+    if (ws.length === 1 && !ws[0]!.startsWith('-')) exprs = [ws[0]!];
+    else {
+      for (let j = 0; j < ws.length && exprs; j += 2) {
+        if (ws[j] === '-e' && ws[j + 1] !== undefined) exprs.push(ws[j + 1]!);
+        else exprs = undefined;
       }
-      const sed = /^sed\s(.*?)(?:<\s*|\s)([A-Za-z0-9_.+\/-]+)\s*>\s*([A-Za-z0-9_.+\/-]+)$/.exec(c);
-      const mv = sed ? /^mv\s+(?:-f\s+)?([A-Za-z0-9_.+\/-]+)\s+([A-Za-z0-9_.+\/-]+)$/.exec(cmds[k + 1] ?? '') : null;
-      if (!sed || !mv || mv[1] !== sed[3] || mv[2] !== sed[2] || sed[2] === sed[3]) continue;
-      const words = tokens(sed[1]!);
-      if (!words || words.some((w) => !('w' in w))) continue;
-      const ws = words.map((w) => (w as { w: string }).w);
-      let exprs: string[] | undefined = [];
-      if (ws.length === 1 && !ws[0]!.startsWith('-')) exprs = [ws[0]!];
-      else {
-        for (let j = 0; j < ws.length && exprs; j += 2) {
-          if (ws[j] === '-e' && ws[j + 1] !== undefined) exprs.push(ws[j + 1]!);
-          else exprs = undefined;
-        }
-      }
-      const path = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
-      if (exprs?.length && path) out.push({ line: first + 1, path, exprs });
     }
+    const path = normalisePath(dir ? `${dir}/${sed[2]}` : sed[2]!);
+    if (exprs?.length && path) out.push({ line, path, exprs });
   }
   return out;
 }
