@@ -16,8 +16,11 @@
  * records this derivation under `supplements` (what it read, when): a corpus extended to new names without
  * re-deriving the old ones from tarballs that have changed since (projects that joined the evaluation set, newer
  * sid releases).
- * Tarballs of a project in the evaluation set (scripts/evaluate-releases.tsv) are refused: the corpus must not
- * be derived from the releases it is evaluated on. Archives are read with tar only; nothing is executed.
+ * Every tarball is read, the evaluation set's included (a directory of them, e.g. scripts/evaluate's dl/, can be
+ * passed): each hunk records the projects that carried it (Debian source package and the tarball's top
+ * directory, projectKey'd) and the judge counts only projects other than the judged release's (leave-one-out,
+ * src/classify/distro-hunks.ts HunkCorpus.support), so no release is evidence for itself. Tarballs of the same
+ * file name are read once. Archives are read with tar only; nothing is executed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -61,16 +64,6 @@ if (unknownName) {
 }
 const names = opts.names ? new Set(opts.names) : HUNK_FILES;
 
-/** Debian source packages of the evaluation set: never part of the corpus. */
-const evalSet = new Set(
-  readFileSync(join(root, 'scripts/evaluate-releases.tsv'), 'utf8')
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => l.split('\t'))
-    .filter((f) => f[1] === 'deb')
-    .map((f) => f[2].split('=')[0]),
-);
-
 function tarballs(dir) {
   const out = [];
   for (const n of readdirSync(dir, { withFileTypes: true })) {
@@ -83,18 +76,12 @@ function tarballs(dir) {
 
 const copies = [];
 const seenTarball = new Set();
-let refused = 0;
 for (const file of opts.dirs.flatMap(tarballs)) {
   const base = file.slice(file.lastIndexOf('/') + 1);
   const m = /^([^_]+)_(.+)\.orig\.tar\.\w+$/.exec(base);
   if (!m || seenTarball.has(base)) continue;
   seenTarball.add(base);
   const [, project, version] = m;
-  if (evalSet.has(project)) {
-    console.error(`derive-distro-hunks: ${base}: ${project} is in the evaluation set; refused`);
-    refused++;
-    continue;
-  }
   let listing;
   try {
     listing = execFileSync('tar', ['-tvf', file], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString('utf8');
@@ -103,11 +90,15 @@ for (const file of opts.dirs.flatMap(tarballs)) {
     continue;
   }
   const members = [];
+  const tops = new Set();
   for (const line of listing.split('\n')) {
     // -rw-r--r-- owner/group size YYYY-MM-DD HH:MM path
     const f = /^-\S+\s+(\S+)\s+\d+\s+(\d{4}-\d\d-\d\d)\s+\S+\s+(.+)$/.exec(line);
     if (f && names.has(f[3].slice(f[3].lastIndexOf('/') + 1))) members.push({ owner: f[1], date: f[2], path: f[3] });
+    if (f && f[3].includes('/')) tops.add(f[3].slice(0, f[3].indexOf('/')).replace(/^\.$/, ''));
   }
+  // the tarball's top directory ("libusb-1.0.26"): the name its upstream gives the project, for leave-one-out
+  const aka = [...tops].filter(Boolean).slice(0, 1);
   if (members.length === 0) continue;
   // One decompression per tarball: the copies are extracted into a private directory, read, and removed.
   const tmp = mkdtempSync(join(tmpdir(), 'distdiff-hunks-'));
@@ -120,7 +111,7 @@ for (const file of opts.dirs.flatMap(tarballs)) {
     const p = join(tmp, m.path);
     if (!existsSync(p) || !statSync(p).isFile()) continue;
     const name = m.path.slice(m.path.lastIndexOf('/') + 1);
-    copies.push({ project, release: `${project} ${version}`, owner: m.owner, date: m.date, name, content: readFileSync(p) });
+    copies.push({ project, aka, release: `${project} ${version}`, owner: m.owner, date: m.date, name, content: readFileSync(p) });
   }
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -130,6 +121,10 @@ let corpus = deriveHunkCorpus(db, copies, { threshold: opts.threshold, generated
 if (opts.merge) {
   // The merged file: its own derivation for every other name, this one's for --names (recorded as a supplement).
   const base = JSON.parse(readFileSync(opts.merge, 'utf8'));
+  if (base.schemaVersion !== 2) {
+    console.error(`derive-distro-hunks: --merge ${opts.merge}: schema ${base.schemaVersion}, not 2 (its hunks lack their supporters); derive it in full`);
+    process.exit(2);
+  }
   const supplement = { generated: opts.date, names: [...names], threshold: opts.threshold, derivedFrom: corpus.derivedFrom, hunks: corpus.hunks.length };
   const hunks = [...base.hunks.filter((h) => !names.has(h.name)), ...corpus.hunks];
   hunks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.at - b.at || (a.key < b.key ? -1 : 1)));
@@ -139,5 +134,5 @@ const text = JSON.stringify({ ...corpus, hunks: [] }, null, 2).replace('"hunks":
 writeFileSync(opts.out, `${text}\n`);
 const read = opts.merge ? corpus.supplements[corpus.supplements.length - 1].derivedFrom : corpus.derivedFrom;
 console.error(
-  `derive-distro-hunks: ${opts.merge ? `${[...names].join(', ')} from ` : ''}${read.releases} releases of ${read.projects} projects (${refused} refused: evaluation set), ${copies.length} toolchain copies → ${opts.merge ? `${corpus.supplements[corpus.supplements.length - 1].hunks} hunks, merged: ` : ''}${corpus.hunks.length} hunks at threshold ${opts.threshold} → ${opts.out}`,
+  `derive-distro-hunks: ${opts.merge ? `${[...names].join(', ')} from ` : ''}${read.releases} releases of ${read.projects} projects ${copies.length} toolchain copies → ${opts.merge ? `${corpus.supplements[corpus.supplements.length - 1].hunks} hunks, merged: ` : ''}${corpus.hunks.length} hunks at threshold ${opts.threshold} → ${opts.out}`,
 );

@@ -14,6 +14,7 @@
  *
  * This module does I/O only through those stages; it never touches `process`.
  */
+import { releaseProjectNames } from './classify/distro-hunks.js';
 import type { ArchiveScan, PathDiff } from './core/types.js';
 import { detectPrefix } from './compare/compare.js';
 import type { RegenerationReport } from './regenerate/types.js';
@@ -124,7 +125,8 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
     const explained = await explainTrees({
       archive: scan,
       git,
-      revision,
+      // the release's own names (its archive's file name; explainTrees adds its top directory): leave-one-out for the distribution hunk corpus
+      revision: { ...revision, project: releaseProjectNames(inputs.archive.finalUrl ?? inputs.archive.source) },
       readGitBlob: (oid) => reader.read(oid, settings.limits.maxRetainFile),
       classifiers: classifiersFor(profile),
       submodules: submodules.pinned,

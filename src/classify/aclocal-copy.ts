@@ -135,7 +135,7 @@ function bundledDb(): UpstreamDb | undefined {
  */
 export function judgeAclocalCopy(
   copy: AclocalCopyInput,
-  release: { date?: string; tag?: string } = {},
+  release: { date?: string; tag?: string; project?: readonly string[] } = {},
   db: UpstreamDb | undefined = bundledDb(),
   hunks?: HunkCorpus | null,
 ): CopyJudgement {
@@ -145,6 +145,7 @@ export function judgeAclocalCopy(
           form: 'aclocal',
           ...(release.date ? { releaseDate: release.date } : {}),
           ...(release.tag ? { releaseTag: release.tag } : {}),
+          ...(release.project?.length ? { project: release.project } : {}),
           ...(hunks !== undefined ? { hunks } : {}),
         })
       : undefined;

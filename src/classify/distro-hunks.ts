@@ -14,6 +14,10 @@
  * A copy whose every change block against one version is a corpus hunk of that version is that version plus
  * known distribution hunks (UPSTREAM_COPY_VARIANT, reason 'distribution-patched', hunks listed); one block
  * that is not stays whatever the rest of the upstream classifier says.
+ *
+ * Leave-one-out: each hunk records the projects whose tarballs carried it (their supporters) and by whom; a
+ * release of project P is judged on the supporters other than P only (HunkCorpus.support), so a release is
+ * never its own evidence, even when the corpus was derived from tarballs that include it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -41,6 +45,32 @@ export const MAX_PATCHED_LINES = 200;
 /** Default threshold: a hunk must occur in at least this many projects' releases, made by at least this many people. */
 export const HUNK_THRESHOLD = 3;
 
+/**
+ * A project's name as the corpus and the judge compare it: lower case, a trailing version dropped
+ * ("libXt-1.2.1" → "libxt", Debian's "libusb-1.0" → "libusb", "opus-tools_0.2" → "opus-tools").
+ */
+export function projectKey(name: string): string {
+  const n = name.trim().toLowerCase();
+  const m = /^(.+?)[-_]v?\d[\w.+~:-]*$/.exec(n);
+  return m ? m[1]! : n;
+}
+
+/**
+ * The names a judged release goes by (projectKey each): its archive's file name and its top directory
+ * ("libXt-1.2.1.tar.xz", "libxt_1.2.1.orig.tar.gz", "libXt-1.2.1/"). Empty names are left out.
+ */
+export function releaseProjectNames(...names: (string | undefined)[]): string[] {
+  const out = new Set<string>();
+  for (const raw of names) {
+    if (!raw) continue;
+    const base = raw.replace(/[?#].*$/, '').replace(/\/+$/, '');
+    const file = base.slice(base.lastIndexOf('/') + 1).replace(/\.orig(?=[.-])/, '').replace(/(?:\.(?:tar|tgz|txz|tbz2?|tzst|tlz|gz|xz|bz2|zst|zstd|lz|lzma|zip|z))+$/i, '');
+    const k = projectKey(file);
+    if (k) out.add(k);
+  }
+  return [...out];
+}
+
 /** One change block: `at` the 0-based line of the version where it starts, `removed` lines of it replaced by `added` lines of the copy from `from`. */
 export interface ChangeBlock {
   at: number;
@@ -67,10 +97,34 @@ export interface RawHunk {
   last: string;
   /** Up to three releases that ship it ("libnl3 3.7.0"). */
   examples: string[];
+  /**
+   * Every project whose tarballs carried it (leave-one-out: HunkCorpus.support): its names (projectKey: the
+   * Debian source package's and the tarball's top directory's), `people` indices standing for who made its
+   * tarballs (the same index is the same person within this hunk; never the owner's name), its releases and
+   * their first/last dates.
+   */
+  supporters: HunkSupporter[];
+}
+
+export interface HunkSupporter {
+  names: string[];
+  people: number[];
+  releases: string[];
+  first: string;
+  last: string;
+}
+
+/** A hunk's support once the judged project's own releases are left out. */
+export interface HunkSupport {
+  projects: number;
+  people: number;
+  first: string;
+  last: string;
+  examples: string[];
 }
 
 export interface RawHunkCorpus {
-  schemaVersion: 1;
+  schemaVersion: 2;
   generated: string;
   threshold: number;
   /** What the corpus was derived from (releases read, projects). */
@@ -85,7 +139,7 @@ export class HunkCorpus {
   private readonly blobsByName = new Map<string, string[]>();
   private readonly hunksByName = new Map<string, RawHunk[]>();
   constructor(readonly raw: RawHunkCorpus) {
-    if (raw.schemaVersion !== 1 || !Array.isArray(raw.hunks))
+    if (raw.schemaVersion !== 2 || !Array.isArray(raw.hunks) || raw.hunks.some((h) => !Array.isArray(h.supporters)))
       throw new DistdiffError('config', 'distribution hunk corpus', `unsupported schema ${String(raw.schemaVersion)}`, 'rebuild it with scripts/derive-distro-hunks.mjs');
     for (const h of raw.hunks) {
       this.byKey.set(h.key, h);
@@ -103,6 +157,24 @@ export class HunkCorpus {
   }
   hunk(key: string): RawHunk | undefined {
     return this.byKey.get(key);
+  }
+  /** The corpus's threshold (projects and people a hunk needs, the judged project left out). */
+  get threshold(): number {
+    return this.raw.threshold;
+  }
+  /**
+   * The hunk's support without the releases of the projects named `exclude` (projectKey names of the judged
+   * release): undefined when fewer than the threshold of other projects, or of other people, carried it — a
+   * release is never evidence for itself.
+   */
+  support(h: RawHunk, exclude: readonly string[] = []): HunkSupport | undefined {
+    const others = h.supporters.filter((s) => !s.names.some((n) => exclude.includes(n)));
+    const people = new Set(others.flatMap((s) => s.people));
+    if (others.length < this.raw.threshold || people.size < this.raw.threshold) return undefined;
+    const first = others.map((s) => s.first).sort()[0]!;
+    const last = others.map((s) => s.last).sort().at(-1)!;
+    const examples = [...new Set(others.flatMap((s) => s.releases))].sort().slice(0, 3);
+    return { projects: others.length, people: people.size, first, last, examples };
   }
   /** Blob ids of the versions of `name` that some hunk patches. */
   blobs(name: string): readonly string[] {
@@ -242,7 +314,7 @@ export function withDroppedLines(
  * put back (withDroppedLines) before the blocks are keyed, so a hunk is the same hunk under m4/ and in aclocal.m4
  * and any other change (one more line, a line of its own, a `##` line removed or added) is a block the corpus lacks.
  */
-export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer, form?: 'aclocal', nearest?: string): HunkMatch | undefined {
+export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name: string, content: Buffer, form?: 'aclocal', nearest?: string, exclude: readonly string[] = []): HunkMatch | undefined {
   if (!corpus || !HUNK_FILES.has(name)) return undefined;
   // The versions the corpus has hunks on, then the copy's nearest version (its hunks can only be ported ones).
   const own = corpus.blobs(name);
@@ -267,10 +339,12 @@ export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name
     if (!blocks || blocks.length === 0) continue;
     const hunks: DistroHunk[] = [];
     for (const b of blocks) {
-      const own = corpus.hunk(hunkKey(name, blob, lines, b, text));
-      const ported = own ? undefined : portedHunk(db, corpus, name, lines, b, text);
+      const found = corpus.hunk(hunkKey(name, blob, lines, b, text));
+      const own = found && corpus.support(found, exclude) ? found : undefined;
+      const ported = own ? undefined : portedHunk(db, corpus, name, lines, b, text, exclude);
       const h = own ?? ported;
-      if (!h) break;
+      const support = h && corpus.support(h, exclude);
+      if (!h || !support) break;
       // the block's first line in the copy's own numbering (the copy's lines before it, in aclocal.m4's form)
       const line = copyLine ? copyLine.slice(0, b.from).filter((c) => c >= 0).length : b.from;
       hunks.push({
@@ -279,11 +353,11 @@ export function matchDistroHunks(db: UpstreamDb, corpus: HunkCorpus | null, name
         removed: b.removed,
         line: line + 1,
         added: text.slice(b.from, b.from + b.added),
-        projects: h.projects,
-        people: h.people,
-        first: h.first,
-        last: h.last,
-        examples: h.examples,
+        projects: support.projects,
+        people: support.people,
+        first: support.first,
+        last: support.last,
+        examples: support.examples,
         ...(ported ? { on: ported.version } : {}),
       });
     }
@@ -303,9 +377,9 @@ export const PORT_CONTEXT = 3;
  * duplicates" ltmain.sh hunk, in the corpus on libtool 2.4.7 and 2.5.4, on a 2.4.6). A block elsewhere, with one
  * more line, or in other surroundings matches no hunk.
  */
-export function portedHunk(db: UpstreamDb, corpus: HunkCorpus, name: string, lines: ArrayLike<number>, b: ChangeBlock, text: readonly string[]): RawHunk | undefined {
+export function portedHunk(db: UpstreamDb, corpus: HunkCorpus, name: string, lines: ArrayLike<number>, b: ChangeBlock, text: readonly string[], exclude: readonly string[] = []): RawHunk | undefined {
   for (const h of corpus.hunksOf(name)) {
-    if (h.removed !== b.removed || h.added !== b.added) continue;
+    if (h.removed !== b.removed || h.added !== b.added || !corpus.support(h, exclude)) continue;
     const v = db.byBlob(h.blob).find((x) => x.name === name && x.project !== LOCAL_SYSTEM);
     const theirs = v && db.versionLines(v);
     if (!theirs) continue;
@@ -324,6 +398,8 @@ export function portedHunk(db: UpstreamDb, corpus: HunkCorpus, name: string, lin
 export interface ReleaseCopy {
   /** The project (Debian source package) and the release ("libnl3 3.7.0"). */
   project: string;
+  /** Other names of the project: the tarball's top directory ("libnl-3.7.0"); projectKey'd with `project` for leave-one-out. */
+  aka?: string[];
   release: string;
   /** The tarball member's owner ("alanc/staff", "1000/1000"). */
   owner: string;
@@ -364,14 +440,31 @@ export function deriveHunkCorpus(db: UpstreamDb, copies: readonly ReleaseCopy[],
   }
   const hunks: RawHunk[] = [];
   for (const [key, e] of seen) {
+    const personOf = (c: ReleaseCopy) => (GENERIC_OWNER.test(c.owner) ? `${c.owner}@${c.project}` : c.owner);
     const projects = new Set(e.copies.map((c) => c.project));
-    const people = new Set(e.copies.map((c) => (GENERIC_OWNER.test(c.owner) ? `${c.owner}@${c.project}` : c.owner)));
+    const people = new Set(e.copies.map(personOf));
     if (projects.size < threshold || people.size < threshold) continue;
     const dates = e.copies.map((c) => c.date).sort();
     const examples = [...new Set(e.copies.map((c) => c.release))].sort().slice(0, 3);
-    hunks.push({ key, name: e.name, blob: e.v.blob, version: versionLabel(e.v), at: e.at, removed: e.removed, added: e.added, projects: projects.size, people: people.size, first: dates[0]!, last: dates[dates.length - 1]!, examples });
+    // One supporter per project: its names, its releases, who made them (an index, consistent within the hunk).
+    const personIndex = new Map<string, number>();
+    const supporters: HunkSupporter[] = [];
+    for (const project of [...projects].sort()) {
+      const mine = e.copies.filter((c) => c.project === project);
+      const who = [...new Set(mine.map(personOf))].sort();
+      for (const p of who) if (!personIndex.has(p)) personIndex.set(p, personIndex.size);
+      const d = mine.map((c) => c.date).sort();
+      supporters.push({
+        names: [...new Set([project, ...mine.flatMap((c) => c.aka ?? [])].map(projectKey))].sort(),
+        people: who.map((p) => personIndex.get(p)!),
+        releases: [...new Set(mine.map((c) => c.release))].sort(),
+        first: d[0]!,
+        last: d[d.length - 1]!,
+      });
+    }
+    hunks.push({ key, name: e.name, blob: e.v.blob, version: versionLabel(e.v), at: e.at, removed: e.removed, added: e.added, projects: projects.size, people: people.size, first: dates[0]!, last: dates[dates.length - 1]!, examples, supporters });
   }
   hunks.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.version < b.version ? -1 : a.version > b.version ? 1 : a.at - b.at || (a.key < b.key ? -1 : 1)));
   const releases = new Set(copies.map((c) => c.release));
-  return { schemaVersion: 1, generated: opts.generated, threshold, derivedFrom: { releases: releases.size, projects: new Set(copies.map((c) => c.project)).size, copies: copies.length }, hunks };
+  return { schemaVersion: 2, generated: opts.generated, threshold, derivedFrom: { releases: releases.size, projects: new Set(copies.map((c) => c.project)).size, copies: copies.length }, hunks };
 }

@@ -15,6 +15,11 @@ export interface RevisionInfo {
   version?: string;
   /** Commit date of the revision (ISO 8601), for date-stamp detection. */
   date?: string;
+  /**
+   * The names the judged release goes by (distro-hunks.ts releaseProjectNames: its archive's file name, its top
+   * directory): the distribution hunk corpus counts only other projects' tarballs as evidence (leave-one-out).
+   */
+  project?: readonly string[];
 }
 
 export interface ContentAccess {

@@ -106,7 +106,7 @@ export function classifyUpstream(
   path: string,
   content: Buffer,
   db: UpstreamDb,
-  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer; hunks?: HunkCorpus | null } = {},
+  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer; hunks?: HunkCorpus | null; project?: readonly string[] } = {},
 ): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
@@ -153,7 +153,7 @@ export function classifyUpstream(
   const constructs = findConstructs(content.toString('latin1'), path);
   // A known version plus distribution patch hunks only, each seen in the toolchain copies of several unrelated
   // projects' releases: the version and the hunks (their added lines shown) are the evidence.
-  const distro = constructs.length === 0 ? matchDistroHunks(db, opts.hunks === undefined ? bundledHunkCorpus() : opts.hunks, name, content, opts.form, prov?.version.blob) : undefined;
+  const distro = constructs.length === 0 ? matchDistroHunks(db, opts.hunks === undefined ? bundledHunkCorpus() : opts.hunks, name, content, opts.form, prov?.version.blob, opts.project) : undefined;
   if (distro) {
     const added = distro.hunks.flatMap((h) => h.added.map((text, i) => ({ line: h.line + i, text })));
     return makeFinding('UPSTREAM_COPY_VARIANT', path, {
@@ -241,6 +241,7 @@ export function createUpstreamClassifier(db: () => UpstreamDb = upstreamDb): Cla
       return classifyUpstream(diff.path, content, db(), {
         ...(rev?.date ? { releaseDate: rev.date } : {}),
         ...(rev?.tag ? { releaseTag: rev.tag } : {}),
+        ...(rev?.project?.length ? { project: rev.project } : {}),
         ...(patch ? { patch } : {}),
       });
     },

@@ -363,7 +363,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy (identical to a distribution\'s toolchain copy, or a known version plus distribution patch hunks each seen in the toolchain copies of at least 3 unrelated projects\' releases: data/distro-hunks.json), or a file with several upstreams.',
+      'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy (identical to a distribution\'s toolchain copy, or a known version plus distribution patch hunks each seen in the toolchain copies of at least 3 unrelated projects\' releases, the judged release\'s own project not counted: data/distro-hunks.json), or a file with several upstreams.',
     docs: anchor('UPSTREAM_COPY_VARIANT'),
     message: (e) =>
       e.hunks?.length && e.nearest

@@ -4,6 +4,7 @@
  * line diffs of changed files. `explainTrees` needs no git and no files: the git side's content comes
  * through `readGitBlob`, so it runs over in-memory trees as well as over a repository.
  */
+import { releaseProjectNames } from '../classify/distro-hunks.js';
 import { anomalyFindings, gitArchiveComment } from '../classify/anomalies.js';
 import { classifyEach, POST_PASSES, runPostPasses, type PrecheckAudit } from '../classify/index.js';
 import { applyPolicy, parsePolicyText, type Policy } from '../classify/policy.js';
@@ -180,7 +181,7 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
     ...(input.toolchainCache ? { toolchainCache: input.toolchainCache } : {}),
     diffs: cmp.diffs,
     anomalies: cmp.anomalies,
-    revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date },
+    revision: { commit: revision.commit, tag: revision.tag, version: revision.version, date: revision.date, project: releaseProjectNames(...(revision.project ?? []), cmp.prefix) },
     gitPaths: new KeySet(git.entries),
     converted: (path) => git.converted.get(path),
     tarballPaths,

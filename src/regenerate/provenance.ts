@@ -59,7 +59,7 @@ function inputProvenance(
   inputs: RegeneratedOutput['inputs'],
   report: RegenerationReport,
   byPath: Map<string, Finding>,
-  release: { date?: string; tag?: string } = {},
+  release: { date?: string; tag?: string; project?: readonly string[] } = {},
 ): { inputs: ProvenanceInput[]; flagged: FlaggedInput[]; unproved: string[] } {
   const out: ProvenanceInput[] = [];
   const flagged: FlaggedInput[] = [];
@@ -141,7 +141,7 @@ export function mismatchFinding(path: string, regenerated: Buffer | undefined, s
 
 export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): Finding[] {
   const report = ctx.regeneration;
-  const release = { ...(ctx.revision?.date ? { date: ctx.revision.date } : {}), ...(ctx.revision?.tag ? { tag: ctx.revision.tag } : {}) };
+  const release = { ...(ctx.revision?.date ? { date: ctx.revision.date } : {}), ...(ctx.revision?.tag ? { tag: ctx.revision.tag } : {}), ...(ctx.revision?.project?.length ? { project: ctx.revision.project } : {}) };
   // Copied only when a finding is replaced: without a regeneration report most runs replace none (with
   // millions of findings a copy is 8 bytes a finding, at the explain stage's peak).
   let out = findings;

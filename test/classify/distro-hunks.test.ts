@@ -5,7 +5,7 @@
  * version, a known hunk plus a change of its own — each staying high. Synthetic files, not copies of real ones.
  */
 import { describe, expect, it } from 'vitest';
-import { changeBlocks, deriveHunkCorpus, HunkCorpus, matchDistroHunks, type ReleaseCopy } from '../../src/classify/distro-hunks.js';
+import { changeBlocks, deriveHunkCorpus, HunkCorpus, matchDistroHunks, projectKey, releaseProjectNames, type ReleaseCopy } from '../../src/classify/distro-hunks.js';
 import { classifyUpstream } from '../../src/classify/upstream.js';
 import { rawDbFromContents, UpstreamDb } from '../../src/classify/upstream-db.js';
 import { provenanceFindings } from '../../src/regenerate/provenance.js';
@@ -51,8 +51,15 @@ describe('deriving the corpus', () => {
         first: '2021-01-02',
         last: '2022-09-30',
         examples: ['alpha 1.0', 'beta 1.0', 'gamma 1.0'],
+        // one supporter per project, people as indices (never the owners' names)
+        supporters: [
+          { names: ['alpha'], people: [0], releases: ['alpha 1.0'], first: '2021-01-02', last: '2021-01-02' },
+          { names: ['beta'], people: [1], releases: ['beta 1.0'], first: '2022-05-01', last: '2022-05-01' },
+          { names: ['gamma'], people: [2], releases: ['gamma 1.0'], first: '2022-09-30', last: '2022-09-30' },
+        ],
       },
     ]);
+    expect(JSON.stringify(corpus.raw)).not.toContain('jdoe');
     // no line of the copies is stored
     expect(JSON.stringify(corpus.raw)).not.toContain('lt_demo');
   });
@@ -109,6 +116,57 @@ describe('a copy that is a known version plus known distribution hunks', () => {
     // the known hunk applied to another version
     expect(judge(patch(V2, 20))).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
     expect(matchDistroHunks(db, corpus, 'libtool.m4', Buffer.from(text(patch(V2, 20))))).toBeUndefined();
+  });
+});
+
+describe('leave-one-out: a release is never evidence for itself', () => {
+  // Four projects carry the hunk; "alpha" also ships it under its upstream's name (its tarball's top directory).
+  const four = new HunkCorpus(
+    deriveHunkCorpus(
+      db,
+      [
+        { ...copy('alpha', '1000/1000', PATCHED, '2021-01-02'), aka: ['Alpha-Lib-1.0'] },
+        copy('beta', 'jdoe/jdoe', PATCHED),
+        copy('gamma', '0/0', PATCHED, '2022-09-30'),
+        copy('delta', 'asmith/asmith', PATCHED, '2023-03-03'),
+      ],
+      { generated: '2026-11-30' },
+    ),
+  );
+  const judge = (c: HunkCorpus, project: string[]) => classifyUpstream('m4/libtool.m4', Buffer.from(text(PATCHED)), db, { hunks: c, project });
+
+  it('counts only the other projects: supported by three others it is evidence, with their counts and examples', () => {
+    expect(four.raw.hunks[0]!.supporters.map((s) => s.names)).toEqual([['alpha', 'alpha-lib'], ['beta'], ['delta'], ['gamma']]);
+    const f = judge(four, releaseProjectNames('alpha-lib-1.0.tar.xz', 'Alpha-Lib-1.0'));
+    expect(f).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', severity: 'low', evidence: { hunks: [{ projects: 3, people: 3, first: '2022-05-01', last: '2023-03-03', examples: ['beta 1.0', 'delta 1.0', 'gamma 1.0'] }] } });
+    // an unrelated release sees all four
+    expect(judge(four, ['omega'])).toMatchObject({ evidence: { hunks: [{ projects: 4, people: 4, examples: ['alpha 1.0', 'beta 1.0', 'delta 1.0'] }] } });
+  });
+
+  it('a hunk supported by the judged project and two others is no evidence for it (UPSTREAM_COPY_UNKNOWN_VERSION, high)', () => {
+    // by its Debian name, by its upstream's name (the archive's file name or top directory): the same project
+    expect(judge(corpus, releaseProjectNames('gamma_1.0.orig.tar.gz'))).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(judge(corpus, releaseProjectNames('https://example.org/dl/Gamma-1.0.tar.gz'))).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(matchDistroHunks(db, corpus, 'libtool.m4', Buffer.from(text(PATCHED)), undefined, undefined, ['gamma'])).toBeUndefined();
+    // the corpus's other projects still see it
+    expect(judge(corpus, ['omega'])).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', severity: 'low' });
+  });
+
+  it('a hunk only the judged project carried is no hunk; its tampered twin stays high though three others carry the hunk', () => {
+    // alpha's releases, made by three people: one project
+    const own = deriveHunkCorpus(db, [copy('alpha', '1000/1000', PATCHED), { ...copy('alpha', 'jdoe/jdoe', PATCHED), release: 'alpha 2.0' }, { ...copy('alpha', '0/0', PATCHED), release: 'alpha 3.0' }], { generated: 'x' });
+    expect(own.hunks).toEqual([]);
+    // its tampered twin: the judged project's own hunk with a line more stays high though three others carry the hunk
+    const more = patch(V1, 20, [...HUNK, '  lt_demo_path="$lt_demo_path /tmp/x"']);
+    expect(classifyUpstream('m4/libtool.m4', Buffer.from(text(more)), db, { hunks: four, project: ['alpha'] })).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+
+  it('projectKey and releaseProjectNames: lower case, version and archive suffixes dropped', () => {
+    expect(projectKey('libusb-1.0')).toBe('libusb');
+    expect(projectKey('libXt-1.2.1')).toBe('libxt');
+    expect(projectKey('opus-tools_0.2')).toBe('opus-tools');
+    expect(releaseProjectNames('/x/dl/libusb-1.0_1.0.26.orig.tar.bz2', 'libusb-1.0.26', undefined, '')).toEqual(['libusb']);
+    expect(releaseProjectNames('https://h/libXt-1.2.1.tar.xz?raw=1')).toEqual(['libxt']);
   });
 });
 
