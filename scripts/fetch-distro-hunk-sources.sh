@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fetches the release tarballs scripts/derive-distro-hunks.mjs derives the distribution patch hunk corpus
 # from (data/distro-hunks.json, issue 11 b): Debian orig tarballs — the upstream maintainers' own release
-# tarballs — of autotools projects that ship libtool/config copies. The list holds NO project of the evaluation
-# set (scripts/evaluate-releases.tsv): the corpus is derived from a hold-out, so the evaluation stays honest
-# (the deriver refuses a project the evaluation set names).
+# tarballs — of autotools projects that ship libtool/config copies. The list holds no project of the evaluation
+# set (scripts/evaluate-releases.tsv); the evaluation's own orig tarballs (~/.cache/distdiff-eval/dl) may be
+# passed to the deriver as well: each hunk records its supporting projects and a release is judged on the other
+# projects only (leave-one-out, README "Distribution patch hunks").
 #
 # Usage: scripts/fetch-distro-hunk-sources.sh [DIR] [APT_DIR]
 #   DIR      default ${XDG_CACHE_HOME:-$HOME/.cache}/distdiff-hunks; tarballs land in DIR/orig/<suite>/
