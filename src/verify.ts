@@ -29,6 +29,7 @@ import { checkOptions, type Settings, type VerifyOptions } from './pipeline/opti
 import { checkPins } from './pipeline/pins.js';
 import { buildResult } from './pipeline/result.js';
 import { resolveProfileAndRevision } from './pipeline/revision.js';
+import { extractRelease } from './acquire/revision.js';
 import { scanProvisional, type ProvisionalScan } from './pipeline/scan.js';
 import { nothingToRegenerate } from './regenerate/applicable.js';
 import { gitHistory } from './git/history.js';
@@ -60,7 +61,7 @@ export async function verify(opts: VerifyOptions): Promise<VerifyResult> {
   // uses it only when it compares exactly the same inputs.
   mark('verify: scan done');
   const early = scanned.provisional
-    ? startEarlyRegeneration({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, repo: inputs.repo, scan: scanned.scan, git: await scanned.trees.get(scanned.provisional.commit), commit: scanned.provisional.commit, stripPrefix: opts.stripPrefix, maxRetainFile: settings.limits.maxRetainFile })
+    ? startEarlyRegeneration({ mode: opts.regenerate ?? 'auto', cacheDir: opts.cacheDir, repo: inputs.repo, scan: scanned.scan, git: await scanned.trees.get(scanned.provisional.commit), commit: scanned.provisional.commit, ...givenCommitVersion(scanned.provisional.how, inputs.names), stripPrefix: opts.stripPrefix, maxRetainFile: settings.limits.maxRetainFile })
     : undefined;
   try {
     return await explainAndReport(opts, inputs, settings, scanned, early);
@@ -84,6 +85,16 @@ function shippedFiles(scan: ArchiveScan, prefix: string): { files: Map<string, s
 function failedInSubmodule(r: RegenerationReport, pinned: readonly { path: string }[]): boolean {
   const cause = JSON.stringify(r.cause ?? '');
   return pinned.some((s) => cause.includes(`${s.path}/`));
+}
+
+/**
+ * The release version the archive's names give, for the regeneration's git checkout (a tagless snapshot gets the
+ * tag git-version-gen looks for): only when the user gave the commit (--commit), the one resolution that is
+ * certain without a tag; a tag, metadata or inference gives nothing here.
+ */
+function givenCommitVersion(how: string, names: string[]): { releaseVersion?: string } {
+  const version = how === 'commit' ? extractRelease(names).version : undefined;
+  return version !== undefined ? { releaseVersion: version } : {};
 }
 
 async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: Settings, scanned: ProvisionalScan, early: EarlyRegeneration | undefined): Promise<VerifyResult> {
@@ -115,7 +126,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
     const nothing = nothingToRegenerate(mode, diffs);
     if (nothing) return Promise.resolve(nothing);
     return loadRegeneration().then((m) =>
-      m.regenerate({ mode, cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started, submodules: submodules.pinned }),
+      m.regenerate({ mode, cacheDir: opts.cacheDir, algo: inputs.repo.objectFormat, git, diffs, checkout: { gitDir: inputs.repo.gitDir, commit: revision.commit, objectFormat: inputs.repo.objectFormat }, ...givenCommitVersion(revision.how, inputs.names), readGit: (oid) => reader.read(oid, settings.limits.maxRetainFile), tarball, started, submodules: submodules.pinned }),
     );
   };
   const reader = new BlobReader(inputs.repo);

@@ -193,7 +193,7 @@ export interface ProcedureStepArgs {
   /** automake's traces (or autotest) ran with autoconf `used` (a final release) for the stamped test release `stamped`. */
   'autoconf-substitute': { stamped: string; used: string };
   /** configure.ac's esyscmd asks git: the generators saw a read-only git checkout of `commit` with the repository's `tags` (./git-view.ts). */
-  'git-checkout': { commit: string; tags: number };
+  'git-checkout': { commit: string; tags: number; releaseTag?: string };
   /** configure.ac's esyscmd asks git, and the generators reproduced the outputs in the tag's tree WITHOUT a `.git` (an
    *  exported tree: the script's no-git fallback, e.g. `cat VERSION`), after the git checkout did not (./regenerate.ts). */
   'exported-tree': { commit: string };

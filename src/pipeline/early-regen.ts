@@ -58,6 +58,8 @@ export interface EarlyArgs {
   git: GitTree;
   /** The provisional revision's commit (a git checkout of it when configure.ac's esyscmd asks git). */
   commit?: string;
+  /** The archive's version when the user gave the commit (regenerate's releaseVersion). */
+  releaseVersion?: string;
   /** The caller's prefix option (undefined: detected). */
   stripPrefix: string | undefined;
   maxRetainFile: number;
@@ -76,7 +78,7 @@ export function startEarlyRegeneration(a: EarlyArgs): EarlyRegeneration | undefi
   let started = () => {};
   const running = new Promise<void>((resolve) => (started = resolve));
   // The generator code is loaded only here (and by explain's own run): see verify.ts loadRegeneration.
-  const report = import('../regenerate/regenerate.js').then(({ regenerate }) => regenerate({ mode: a.mode, cacheDir: a.cacheDir, algo: a.repo.objectFormat, git: a.git, diffs: cmp.diffs, readGit: (oid) => reader.read(oid, a.maxRetainFile), tarball, started, ...(a.commit ? { checkout: { gitDir: a.repo.gitDir, commit: a.commit, objectFormat: a.repo.objectFormat } } : {}) }));
+  const report = import('../regenerate/regenerate.js').then(({ regenerate }) => regenerate({ mode: a.mode, cacheDir: a.cacheDir, algo: a.repo.objectFormat, git: a.git, diffs: cmp.diffs, readGit: (oid) => reader.read(oid, a.maxRetainFile), tarball, started, ...(a.commit ? { checkout: { gitDir: a.repo.gitDir, commit: a.commit, objectFormat: a.repo.objectFormat } } : {}), ...(a.commit && a.releaseVersion !== undefined ? { releaseVersion: a.releaseVersion } : {}) }));
   const settled = report.then(() => undefined, () => undefined);
   return {
     scan: a.scan,

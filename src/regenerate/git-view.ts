@@ -31,6 +31,40 @@ export interface GitCheckout {
   commit: string;
   /** The repository's object format (a sha256 repository needs it in the view's config). */
   objectFormat?: 'sha1' | 'sha256';
+  /**
+   * An annotated tag the view adds at the commit (see releaseTagName), written only when no tag of the
+   * repository points at the commit and none has that name: a tagless snapshot (gnu-mirror-unofficial's
+   * mirrors) of a release whose commit the user gave.
+   */
+  releaseTag?: string;
+}
+
+/**
+ * The tag a tracked gnulib `git-version-gen` would have found at the release commit: its tag prefix (the
+ * command's `--prefix X`, else the script's own `prefix=X` default line) followed by the release version.
+ * undefined unless an esyscmd command runs a tracked script named git-version-gen whose text calls
+ * `git describe` with `--match="$prefix*"` — the version string configure then carries is the archive's own
+ * version exactly when that tag is at HEAD (git-version-gen strips the prefix), and any other version stays a
+ * difference.
+ */
+export function releaseTagName(commands: readonly string[], read: (path: string) => string | undefined, version: string): string | undefined {
+  if (!/^[0-9][0-9A-Za-z.+~_-]*$/.test(version)) return undefined;
+  for (const c of commands) {
+    const words = c.split(/\s+/).filter(Boolean);
+    const i = words.findIndex((w) => /(?:^|\/)git-version-gen$/.test(w));
+    if (i < 0) continue;
+    const text = read(words[i]!.replace(/^\.\//, ''));
+    if (text === undefined || !/git describe[^\n]*--match="\$prefix\*"/.test(text)) continue;
+    let prefix = /^prefix=([A-Za-z0-9._-]*)$/m.exec(text)?.[1];
+    for (let j = i + 1; j < words.length; j++) {
+      const w = words[j]!.replace(/^\[|\]$/g, '');
+      if (w === '--prefix' && words[j + 1]) prefix = words[j + 1]!.replace(/^\[|\]$/g, '');
+      else if (w.startsWith('--prefix=')) prefix = w.slice('--prefix='.length);
+    }
+    if (prefix === undefined || !/^[A-Za-z0-9._-]*$/.test(prefix)) return undefined;
+    return `${prefix}${version}`;
+  }
+  return undefined;
 }
 
 const GIT_COMMAND = /\bgit\s+(?:describe|rev-parse|log|rev-list|show)\b/;
@@ -72,7 +106,7 @@ function objectDirs(gitDir: string): string[] {
  * `scratch` carries its own copy) — and the number of tags, or undefined when the repository's tags cannot be
  * listed or the scratch tree already has a `.git` (a tarball-only file of that name is never replaced).
  */
-export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: string[]; tags: number } | undefined {
+export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: string[]; tags: number; releaseTag?: string } | undefined {
   const viewDir = join(scratch, '.git');
   if (existsSync(viewDir)) return undefined;
   let refs: string;
@@ -82,6 +116,11 @@ export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: 
     return undefined;
   }
   const packed = refs.split('\n').filter((l) => l && l !== '^');
+  // The release tag only where the repository has no tag at the commit (peeled or not) and none of that name.
+  const atCommit = packed.some((l) => l.replace(/^\^/, '').split(' ')[0] === checkout.commit);
+  const named = checkout.releaseTag !== undefined && packed.some((l) => l.endsWith(` refs/tags/${checkout.releaseTag}`));
+  const releaseTag = checkout.releaseTag !== undefined && !atCommit && !named ? checkout.releaseTag : undefined;
+  const tags = packed.filter((l) => !l.startsWith('^')).length;
   const objects = objectDirs(checkout.gitDir);
   mkdirSync(join(viewDir, 'objects', 'info'), { recursive: true });
   mkdirSync(join(viewDir, 'refs', 'heads'), { recursive: true });
@@ -90,6 +129,15 @@ export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: 
   const sha256 = checkout.objectFormat === 'sha256';
   writeFileSync(join(viewDir, 'config'), `[core]\n\trepositoryformatversion = ${sha256 ? 1 : 0}\n\tbare = false\n${sha256 ? '[extensions]\n\tobjectformat = sha256\n' : ''}`);
   writeFileSync(join(viewDir, 'objects', 'info', 'alternates'), objects.map((d) => `${d}\n`).join(''));
+  // The release tag is annotated, as a release tag is (`git describe` without --tags sees annotated tags only): its
+  // tag object goes into the view's own object directory (never the repository's), dated by the commit.
+  const tagObject = releaseTag !== undefined ? writeTagObject(viewDir, checkout.commit, releaseTag) : undefined;
+  if (releaseTag !== undefined && tagObject !== undefined) {
+    // packed-refs says "sorted": the line goes before the first ref whose name sorts after it (byte order).
+    const ref = `refs/tags/${releaseTag}`;
+    const at = packed.findIndex((l) => !l.startsWith('^') && Buffer.compare(Buffer.from(l.slice(l.indexOf(' ') + 1)), Buffer.from(ref)) > 0);
+    packed.splice(at < 0 ? packed.length : at, 0, `${tagObject} ${ref}`, `^${checkout.commit}`);
+  }
   writeFileSync(join(viewDir, 'packed-refs'), ['# pack-refs with: peeled fully-peeled sorted ', ...packed].join('\n') + '\n');
   // The index of a clean checkout: every entry of the commit's tree, each marked skip-worktree, so that git takes
   // the files as they are in the commit — `git describe --dirty`, `git diff-index HEAD` and `git status` report a
@@ -98,7 +146,19 @@ export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: 
   // when the generators ran is the commit itself.
   // (Should git fail here, the view stays without an index, as before.)
   if (!writeCleanIndex(viewDir, scratch, checkout.commit)) rmSync(join(viewDir, 'index'), { force: true });
-  return { mounts: objects, tags: packed.filter((l) => !l.startsWith('^')).length };
+  return { mounts: objects, tags, ...(tagObject !== undefined ? { releaseTag } : {}) };
+}
+
+/** The id of an annotated tag object `name` for `commit`, written into the view's own objects; undefined when git fails. */
+function writeTagObject(viewDir: string, commit: string, name: string): string | undefined {
+  const git = (args: string[], input?: string) =>
+    execFileSync('git', ['--git-dir', viewDir, ...args], { encoding: 'utf8', stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'ignore'], ...(input === undefined ? {} : { input }) }).trim();
+  try {
+    const when = git(['log', '-1', '--format=%ct %cd', '--date=format:%z', commit]);
+    return git(['hash-object', '-t', 'tag', '-w', '--stdin'], `object ${commit}\ntype commit\ntag ${name}\ntagger distdiff <distdiff@localhost> ${when}\n\nthe release tag this tagless repository lacks (distdiff's regeneration view)\n`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes `viewDir`/index: the commit's tree, every entry skip-worktree (a clean checkout); false when git fails. */

@@ -40,7 +40,7 @@ import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, ty
 import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
 import { svnExpandedOutput } from './svn-inputs.js';
-import { esyscmdAsksGit, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
+import { esyscmdAsksGit, releaseTagName, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
 import { runDatesOnly } from './run-dates.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { rebuildRuleOptions } from './automake-options.js';
@@ -83,6 +83,12 @@ export interface RegenerateArgs {
   started?: () => void;
   /** The repository and revision, for a read-only git checkout when configure.ac's esyscmd asks git (./git-view.ts). */
   checkout?: GitCheckout;
+  /**
+   * The release version the archive's name gives, passed only when the user gave the commit (--commit): a
+   * checkout without a tag there (a tagless snapshot) then gets the tag git-version-gen looks for (./git-view.ts
+   * releaseTagName).
+   */
+  releaseVersion?: string;
   /** The pinned submodules whose trees could be read (src/acquire/submodule.ts): written into the tree when a build file names them (submoduleTreesNeeded). */
   submodules?: readonly SubmoduleTree[];
 }
@@ -674,8 +680,9 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     // configure.ac's esyscmd asking git (GnuPG's autogen.sh --find-version): a read-only checkout of the revision.
     const esyscmds = (acText: string) => ['esyscmd', 'm4_esyscmd', 'm4_esyscmd_s'].flatMap((m) => macroFirstArgs(acText, m));
     const asksGit = args.checkout && dirs.some((d) => esyscmdAsksGit(esyscmds(d.acText), (p) => readOutput(base, inDir(d.dir, p))?.toString('latin1')));
-    const view = asksGit ? writeGitView(args.checkout!, base) : undefined;
-    const gitView = view ? { mounts: view.mounts, step: { kind: 'git-checkout' as const, args: { commit: args.checkout!.commit, tags: view.tags } } } : undefined;
+    const releaseTag = asksGit && args.releaseVersion !== undefined ? dirs.map((d) => releaseTagName(esyscmds(d.acText), (p) => readOutput(base, inDir(d.dir, p))?.toString('latin1'), args.releaseVersion!)).find((t) => t !== undefined) : undefined;
+    const view = asksGit ? writeGitView({ ...args.checkout!, ...(releaseTag !== undefined ? { releaseTag } : {}) }, base) : undefined;
+    const gitView = view ? { mounts: view.mounts, step: { kind: 'git-checkout' as const, args: { commit: args.checkout!.commit, tags: view.tags, ...(view.releaseTag !== undefined ? { releaseTag: view.releaseTag } : {}) } } } : undefined;
     compiling = compileCatalogs(args, gettextFiles, head, tarballOnly, join(temp, 'catalogs'), (po) => (origin.get(po) === 'git' ? readOutput(base, po) : undefined), (po) => origin.get(po));
     args.started?.();
     // ---- run the generators, once per tool set; the run that reproduces most is kept ----

@@ -144,6 +144,10 @@ const PROCEDURES: [ProcedureStep, string][] = [
   ],
   [{ kind: 'autoconf-substitute', args: { stamped: '2.72e', used: '2.72' } }, 'autoconf 2.72 (a final release of its series) stood in for the stamped test release 2.72e, which is not available'],
   [{ kind: 'git-checkout', args: { commit: '26ff163bd6912fa7e8cb522d0799e17095ac1efb', tags: 98 } }, "configure.ac's esyscmd asks git: the generators saw a read-only git checkout of 26ff163bd691 with the repository's 98 tag(s), as in the maintainer's checkout of the tag"],
+  [
+    { kind: 'git-checkout', args: { commit: 'dc7dc56a00e48fe6f231a58f6537139fe2908fb9', tags: 0, releaseTag: 'v2.10' } },
+    "configure.ac's esyscmd asks git: the generators saw a read-only git checkout of dc7dc56a00e4 with the repository's 0 tag(s) and an annotated tag v2.10 at it (no tag of the repository is at the commit given for the release: git-version-gen's tag prefix and the archive's version), as in the maintainer's checkout of the tag",
+  ],
   [{ kind: 'exported-tree', args: { commit: '26ff163bd6912fa7e8cb522d0799e17095ac1efb' } }, "configure.ac's esyscmd asks git, but the outputs are those of 26ff163bd691's tree without .git (an exported tree: the script's fallback without git), which the generators ran in after a git checkout of the tag did not reproduce them"],
   [{ kind: 'automake-substitute', args: { stamped: '1.16.2', used: '1.16.3' } }, 'stand-in automake 1.16.3 for 1.16.2: aclocal and automake 1.16.3, the nearest release of the same series, ran (1.16.2 is not available)'],
   [{ kind: 'autoconf-output-name', args: { output: 'configure.sh', rule: 'Makefile.in', line: 201 } }, 'autoconf -o configure.sh, as the tracked rule at Makefile.in:201 runs it'],
