@@ -15,7 +15,8 @@
  *                in a tracked Makefile.in the same as @AWK@ …); with a configure the regeneration reproduced,
  *                autoconf's default directories and the names it assigns once to a literal (configureValues:
  *                cronie's ANACRON_SPOOL_DIR='${localstatedir}/spool/anacron') and LN_S as `ln -s` when AC_PROG_LN_S's
- *                probe alone sets it (lnSFromProbe), a Makefile.am's @NAME@ too; a
+ *                probe alone sets it (lnSFromProbe), a Makefile.am's @NAME@ too; make's $(if …) and $(wildcard NAME)
+ *                of a tracked name (MakeFunctions); a
  *                variable nothing defines ($(CC), $(CPP), a computed value …) and the rule is not replayed
  *   allow-list   every command of the recipe (after `;`, `&&`, `||`, `|`, `(`, `if`/`then`/`else`/`do` …, in
  *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
@@ -26,7 +27,8 @@
  *                (`| getline`, `print … |`) or redirects its print; a sed script with in-place editing, a
  *                script file, or an e/w/r/R/W command or flag; a redirection to anything but the target, a
  *                temporary name beside it or /dev/null; `$(…)` command substitution, a command named by a
- *                variable, a compiler, a built program, a tracked script run as a program — anything else,
+ *                variable, a compiler, a built program, a tracked script run as a program (but a line that is
+ *                only a tracked /bin/sh script without arguments stands for its text: inlineScripts) — anything else,
  *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
  *   inputs       the prerequisites must be tracked, or themselves tarball-only files a replayable rule makes
  *                (replayed first), or the Makefile configure writes from the Makefile.am read (for its date only:
@@ -45,7 +47,7 @@ import type { NotReplayed, ReplayRefusal } from '../core/regeneration.js';
 import { blobId } from '../scan/blob-id.js';
 import { runMakeCommands } from './autotest.js';
 import { viewMounts, writeGitView, type GitCheckout } from './git-view.js';
-import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type Makefile, type ResolvedRule } from '../util/makefile.js';
+import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type MakeFunctions, type Makefile, type ResolvedRule } from '../util/makefile.js';
 import { shellTokens, type ShellToken } from '../util/shell-tokens.js';
 import { runSandboxed, type SandboxLimits } from './sandbox.js';
 import type { RegenInput, RegeneratedOutput } from './types.js';
@@ -408,6 +410,40 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
 }
 
 /**
+ * A recipe line that is nothing but a tracked shell script run without arguments — `./makeREADME.sh`, `sh gen.sh`,
+ * `/bin/sh ./gen.sh` (qrencode 4.1.1's `README: $(README_markdown_optional)` / `$(if $(README_markdown_optional),
+ * ./makeREADME.sh)`) — stands for the script's text: that text replaces the line, so checkRecipe reads every
+ * command of it against the same allow-list and the replay runs it as recipe text with /bin/sh -c (the script file
+ * is never run as a program). The script is one of the replay's inputs. Refused: a script that reads its arguments
+ * or its own name ($0, $1 …, $@, $*, $#: sh -c would give other values), one with a shebang other than /bin/sh or
+ * none that sh reads the same (#!/bin/bash …), a script naming another script line (no nesting). `read` answers a
+ * path relative to the makefile's directory with the tracked file's repository path and text, or undefined.
+ */
+export function inlineScripts(commands: readonly string[], read: (path: string) => { path: string; text: string } | undefined): { commands: string[]; scripts: string[] } | ReplayRefusal {
+  const scripts: string[] = [];
+  const out: string[] = [];
+  for (const c of commands) {
+    const m = /^(?:(?:\/bin\/)?sh\s+)?([\w.+-]*\/[\w./+-]*[\w+-]|[\w.+-]+\.sh)$/.exec(c.trim());
+    const viaSh = /^(?:\/bin\/)?sh\s/.test(c.trim());
+    if (!m || (!viaSh && !m[1]!.includes('/')) || m[1]!.startsWith('/')) {
+      out.push(c);
+      continue;
+    }
+    const got = read(m[1]!);
+    if (!got) {
+      out.push(c);
+      continue;
+    }
+    const shebang = /^#!\s*(\S+)/.exec(got.text);
+    if (shebang && shebang[1] !== '/bin/sh') return { kind: 'command', args: { command: `${m[1]} (${shebang[1]} script)`.slice(0, 120) } };
+    if (/\$(?:\{#?)?[0-9@*#]/.test(got.text.replace(/'[^']*'/g, "''"))) return { kind: 'command', args: { command: `${m[1]} (reads its arguments)`.slice(0, 120) } };
+    scripts.push(got.path);
+    out.push(got.text.replace(/\n+$/, ''));
+  }
+  return { commands: out, scripts };
+}
+
+/**
  * `text` with each here-document that has a quoted delimiter (`<<\\END`, `<<'END'`, `<<"END"`; also `<<-`) taken
  * out: its operator, delimiter and body. Such a body is data the command reads on its standard input, never
  * expanded by the shell (no variable, no command substitution), so it runs nothing and the check reads the rest of
@@ -480,6 +516,8 @@ export interface ReplayPlan {
   use: RecipeUse;
   /** Prerequisites that are tarball-only files replayed first. */
   madeFirst: string[];
+  /** Tracked scripts whose text stands in the recipe for the line that ran them (inlineScripts). */
+  scripts: string[];
   /** The proved configure whose values the rule uses (repository path). */
   configure?: string;
 }
@@ -609,11 +647,13 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
         const own = new Map([...builtinVars(topRel), ...TEXT_TOOL_VALUES]);
         // configure's literal values and default directories under make's and automake's own (srcdir = . …)
         const values = conf ? new Map([...conf.values, ...own]) : own;
+        // $(wildcard NAME) in the maintainer's tree: NAME when the tag tracks it, else unanswered (the rule is refused)
+        const fns: MakeFunctions = { wildcard: (w) => (a.tracked.has(posix.normalize(posix.join(am.dir || '.', w)).replace(/^\.\//, '')) ? w : undefined) };
         try {
-          const rule = resolveRule(am, path, values);
+          const rule = resolveRule(am, path, values, fns);
           if (rule) {
             // whether configure's values made the rule what it is (then the configure is one of its inputs)
-            const bare = conf ? resolveRule(am, path, own) : undefined;
+            const bare = conf ? resolveRule(am, path, own, fns) : undefined;
             const usesConfigure = !!bare && (bare.undefinedVars.length > 0 || bare.commands.join('\n') !== rule.commands.join('\n') || bare.prereqs.join(' ') !== rule.prereqs.join(' '));
             return { am, rule, mk, ...(usesConfigure ? { configure: top ? `${top}/configure` : 'configure' } : {}) };
           }
@@ -638,11 +678,18 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       return null;
     };
     if ('refusal' in found) return skip(found.refusal, found.file);
-    const { am, rule } = found;
-    const file = rule.rule.file;
+    const { am } = found;
+    const file = found.rule.rule.file;
     const text = readBase(file) ?? '';
-    const line = ruleLine(text, rule.rule.targets.join(' '));
-    if (rule.undefinedVars.length) return skip({ kind: 'variable', args: { detail: rule.undefinedVars.map((v) => `$(${v})`).join(' ') } }, file, line);
+    const line = ruleLine(text, found.rule.rule.targets.join(' '));
+    if (found.rule.undefinedVars.length) return skip({ kind: 'variable', args: { detail: found.rule.undefinedVars.map((v) => `$(${v})`).join(' ') } }, file, line);
+    const inlined = inlineScripts(found.rule.commands, (p) => {
+      const rel = posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '');
+      const text = a.tracked.has(rel) ? readBase(rel) : undefined;
+      return text === undefined ? undefined : { path: rel, text };
+    });
+    if ('kind' in inlined) return skip(inlined, file, line);
+    const rule = inlined.scripts.length ? { ...found.rule, commands: inlined.commands } : found.rule;
     const use = checkRecipe(rule.commands, rule.target, (p) => readBase(posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '')));
     if ('kind' in use) return skip(use, file, line);
     if (use.asksGit && !a.checkout) return skip({ kind: 'git-subcommand', args: { subcommand: 'no repository' } }, file, line);
@@ -660,7 +707,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       }
       return skip({ kind: 'prerequisite', args: { path: pre } }, file, line);
     }
-    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst, ...(found.configure ? { configure: found.configure } : {}) };
+    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst, scripts: inlined.scripts, ...(found.configure ? { configure: found.configure } : {}) };
     plans.set(path, plan);
     return plan;
   };
@@ -716,7 +763,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const inputs: RegenInput[] = [];
     const seen = new Set<string>();
     const awkFiles = p.rule.commands.flatMap((c) => [...c.matchAll(/(?:^|\s)-f\s+(\S+)/g)].map((m) => posix.normalize(posix.join(p.am.dir || '.', m[1]!.replace(/^['"]|['"]$/g, ''))).replace(/^\.\//, '')));
-    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles]) {
+    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...p.scripts]) {
       if (seen.has(i) || i === p.path) continue;
       seen.add(i);
       if (a.tracked.has(i)) inputs.push({ path: i, origin: 'git' });

@@ -14,8 +14,9 @@
  *   expand   expandLoose: `$(VAR)` from the fragment's variables, the `$(srcdir)`-like directories as `.`,
  *            %D% as the fragment's directory, anything unknown left as written (classifiers then decide).
  *            expandMake: strict, as make would for a rule that is to run — the Makefile.am's variables, the
- *            caller's values, `$$`, `$@ $< $^`; a make function or (without a list to note them in) an
- *            undefined variable is a MakeExpandError naming it, so a rule is never half-run.
+ *            caller's values, `$$`, `$@ $< $^`; a make function (but `$(if …)` and `$(wildcard NAME)` when the
+ *            caller passes MakeFunctions) or (without a list to note them in) an undefined variable is a
+ *            MakeExpandError naming it, so a rule is never half-run.
  */
 import { posix } from 'node:path';
 
@@ -227,11 +228,38 @@ export function builtinVars(topRel: string): Map<string, string> {
 export class MakeExpandError extends Error {}
 
 /**
+ * The make functions a caller lets expandMake evaluate (without it, any function is a MakeExpandError):
+ * `$(if COND,THEN[,ELSE])` (pure: COND expanded, blank or not) and `$(wildcard NAMES)` through `wildcard`, which
+ * answers one name (relative to the makefile's directory) with the name when the file is there, '' when it is not,
+ * or undefined when it cannot say (a pattern, a file only the maintainer's tree may have): then a MakeExpandError.
+ */
+export interface MakeFunctions {
+  wildcard: (name: string) => string | undefined;
+}
+
+/** The arguments of a make function call's text after its name, split at the commas outside parentheses. */
+function functionArgs(text: string): string[] {
+  const out: string[] = [];
+  let level = 0;
+  let cur = '';
+  for (const c of text) {
+    if (c === '(' || c === '{') level++;
+    else if (c === ')' || c === '}') level--;
+    if (c === ',' && !level) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+/**
  * Expand make references in `s`. Lookup order: `auto` ($@ …), `vars` (the Makefile.am's), `values`
  * (configure's substitutions and the built-ins). Throws MakeExpandError naming what it cannot expand; an
  * undefined variable is empty (as in make) and noted in `undefinedNames` when the caller passes one.
  */
-export function expandMake(s: string, vars: ReadonlyMap<string, string>, values: ReadonlyMap<string, string>, auto: Record<string, string> = {}, undefinedNames?: Set<string>, depth = 0): string {
+export function expandMake(s: string, vars: ReadonlyMap<string, string>, values: ReadonlyMap<string, string>, auto: Record<string, string> = {}, undefinedNames?: Set<string>, depth = 0, fns?: MakeFunctions): string {
   if (depth > 20) throw new MakeExpandError('variables nest too deep');
   let out = '';
   for (let i = 0; i < s.length; i++) {
@@ -257,6 +285,24 @@ export function expandMake(s: string, vars: ReadonlyMap<string, string>, values:
       if (level) throw new MakeExpandError(`unbalanced ${n} in ${JSON.stringify(s.slice(i, i + 40))}`);
       const ref = s.slice(i + 2, j - 1);
       i = j - 1;
+      const fn = fns ? /^(if|wildcard)\s+/.exec(ref) : null;
+      if (fn) {
+        const args = functionArgs(ref.slice(fn[0].length));
+        const expand = (t: string) => expandMake(t, vars, values, auto, undefinedNames, depth + 1, fns);
+        if (fn[1] === 'if') {
+          if (args.length < 2 || args.length > 3) throw new MakeExpandError(`make function $(if …) with ${args.length} argument(s)`);
+          out += expand(args[expand(args[0]!).trim() ? 1 : 2] ?? '');
+          continue;
+        }
+        if (args.length !== 1) throw new MakeExpandError('make function $(wildcard …) with a comma');
+        const found = words(expand(args[0]!)).map((w) => {
+          const r = /[*?[\]\\]/.test(w) ? undefined : fns!.wildcard(w);
+          if (r === undefined) throw new MakeExpandError(`make function $(wildcard ${w}), which nothing here can answer`);
+          return r;
+        });
+        out += found.filter(Boolean).join(' ');
+        continue;
+      }
       if (/\s/.test(ref) || ref.includes(',')) throw new MakeExpandError(`make function $(${ref.split(/\s/)[0]} …)`);
       // $(VAR:a=b) substitution references.
       const subst = /^([^:]+):([^=]*)=(.*)$/.exec(ref);
@@ -273,7 +319,7 @@ export function expandMake(s: string, vars: ReadonlyMap<string, string>, values:
         undefinedNames.add(name);
         continue;
       }
-      let v = expandMake(raw, vars, values, auto, undefinedNames, depth + 1);
+      let v = expandMake(raw, vars, values, auto, undefinedNames, depth + 1, fns);
       if (subst) v = v.split(/\s+/).filter(Boolean).map((w) => (w.endsWith(subst[2]!) ? w.slice(0, w.length - subst[2]!.length) + subst[3]! : w)).join(' ');
       out += v;
       continue;
@@ -317,21 +363,21 @@ export interface ResolvedRule {
  * The rule making `path` (a repository path) in `am`, expanded with `values`. undefined when no rule
  * names it; throws MakeExpandError when one does but cannot be expanded.
  */
-export function resolveRule(am: Makefile, path: string, values: ReadonlyMap<string, string>): ResolvedRule | undefined {
+export function resolveRule(am: Makefile, path: string, values: ReadonlyMap<string, string>, fns?: MakeFunctions): ResolvedRule | undefined {
   for (const rule of am.rules) {
     if (!rule.recipe.length || rule.targets.some((t) => t.includes('%'))) continue;
     let targets: string[];
     try {
-      targets = words(expandMake(rule.targets.join(' '), am.vars, values, {}, new Set()));
+      targets = words(expandMake(rule.targets.join(' '), am.vars, values, {}, new Set(), 0, fns));
     } catch {
       continue;
     }
     const target = targets.find((t) => normalizeTarget(t, am.dir) === path);
     if (!target) continue;
     const undefinedNames = new Set<string>();
-    const prereqWords = words(expandMake(rule.prerequisites.join(' '), am.vars, values, {}, undefinedNames));
+    const prereqWords = words(expandMake(rule.prerequisites.join(' '), am.vars, values, {}, undefinedNames, 0, fns));
     const auto = { '@': target, '<': prereqWords[0] ?? '', '^': [...new Set(prereqWords)].join(' '), '?': [...new Set(prereqWords)].join(' ') };
-    const commands = rule.recipe.map((l) => expandMake(recipeForShell(l), am.vars, values, auto, undefinedNames).replace(/^[@+-]+/, '').trim()).filter(Boolean);
+    const commands = rule.recipe.map((l) => expandMake(recipeForShell(l), am.vars, values, auto, undefinedNames, 0, fns).replace(/^[@+-]+/, '').trim()).filter(Boolean);
     const prereqs = prereqWords.map((w) => normalizeTarget(w, am.dir)).filter((p): p is string => !!p);
     return { rule, target, prereqs, commands, undefinedVars: [...undefinedNames].sort() };
   }
