@@ -305,8 +305,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   NPM_INSTALL_SCRIPT: { scripts: { name: string; git?: string; tarball?: string }[] };
   NPM_MANIFEST_CHANGED: { fields: string[] };
   NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };
-  /** proof: 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line. */
-  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion'; map?: string; sources?: string[] };
+  /** proof: 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line; 'bundt' — exactly what bundt 1.1.0–1.1.2 writes from `source`. */
+  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion' | 'bundt'; map?: string; sources?: string[] };
   /** Build output with a tracked source (a file, or the source directory of a bundle), not proved; capabilities no tracked source has raise it. */
   NPM_BUILD_OUTPUT_UNPROVED: {
     source: string;

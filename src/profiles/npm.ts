@@ -18,8 +18,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
 import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
 import { heredocWrites, scriptInvocations } from './npm-heredoc.js';
+import { BUNDT_MODELLED, bundtOutputs, type BundtOutput } from './npm-bundt.js';
 import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
+import { blobId } from '../scan/blob-id.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
@@ -614,6 +616,17 @@ async function subpathStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise
 }
 
 /**
+ * Whether a tarball file's bytes are `expected`: its retained content, or (content identical to a git blob is not
+ * retained) its blob id.
+ */
+function sameBytes(diff: PathDiff, expected: Buffer, ctx: ClassifyContext): boolean {
+  const tar = ctx.content.tarball(diff.path);
+  if (tar) return tar.equals(expected);
+  const oid = diff.tarball?.oid;
+  return !!oid && diff.tarball?.size === expected.length && blobId(oid.length === 64 ? 'sha256' : 'sha1', expected) === oid;
+}
+
+/**
  * A file a tracked shell script writes with a here-document (./npm-heredoc.ts; signal-exit 4's scripts/fixup.sh, run
  * by its `prepare` script): a tarball-only file whose bytes are exactly the here-document the script writes to that
  * path, the script being one a script of git's package.json runs → PACKAGE_METADATA (npm-script-heredoc, source the
@@ -621,8 +634,6 @@ async function subpathStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise
  */
 async function scriptHeredocFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
-  const tar = ctx.content.tarball(diff.path);
-  if (!tar || tar.length > MAX_TEXT) return undefined;
   const git = parse(await ctx.content.git('package.json'));
   if (!git || !isObj(git.scripts)) return undefined;
   const scripts = new Set<string>();
@@ -630,17 +641,55 @@ async function scriptHeredocFinding(diff: PathDiff, ctx: ClassifyContext): Promi
   for (const script of [...scripts].sort()) {
     const text = await ctx.content.git(script);
     if (!text || text.length > MAX_TEXT) continue;
-    if (heredocWrites(text.toString('latin1')).get(diff.path) === tar.toString('latin1')) {
+    const body = heredocWrites(text.toString('latin1')).get(diff.path);
+    if (body !== undefined && sameBytes(diff, Buffer.from(body, 'latin1'), ctx)) {
       return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-script-heredoc', source: script });
     }
   }
   return undefined;
 }
 
+const bundtCache = new WeakMap<ReadonlySet<string>, Promise<Map<string, BundtOutput & { text: string }> | undefined>>();
+/**
+ * bundt's outputs (./npm-bundt.ts) for a package git's package.json builds with bundt: a script that is exactly
+ * `bundt` and bundt pinned in devDependencies/dependencies to a version the model is exact for. Read once per tree.
+ */
+function bundtBuild(ctx: ClassifyContext): Promise<Map<string, BundtOutput & { text: string }> | undefined> {
+  let p = bundtCache.get(ctx.gitPaths);
+  if (!p) {
+    p = (async () => {
+      const git = parse(await ctx.content.git('package.json'));
+      if (!git || !isObj(git.scripts)) return undefined;
+      const pin = [git.devDependencies, git.dependencies].map((d) => (isObj(d) ? d.bundt : undefined)).find((v) => v !== undefined);
+      if (typeof pin !== 'string' || !BUNDT_MODELLED.has(pin)) return undefined;
+      if (!Object.values(git.scripts).some((c) => typeof c === 'string' && c.trim() === 'bundt')) return undefined;
+      return bundtOutputs(git, async (path) => {
+        if (!ctx.gitPaths.has(path)) return undefined;
+        const b = await ctx.content.git(path);
+        return b && b.length <= MAX_TEXT ? b.toString('utf8') : undefined;
+      });
+    })();
+    bundtCache.set(ctx.gitPaths, p);
+  }
+  return p;
+}
+
+/**
+ * A file bundt writes (./npm-bundt.ts): tarball-only, its bytes exactly the model's for that path → NPM_BUILD_OUTPUT
+ * (proof bundt, source the tracked entry or declaration file). Other bytes fall through to the generic rules.
+ */
+async function bundtFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  const out = (await bundtBuild(ctx))?.get(diff.path);
+  if (!out || !sameBytes(diff, Buffer.from(out.text, 'utf8'), ctx)) return undefined;
+  return makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: out.source, proof: 'bundt' });
+}
+
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
     { id: 'npm-tshy-stub', classify: tshyStubFinding },
     { id: 'npm-script-heredoc', classify: scriptHeredocFinding },
+    { id: 'npm-bundt', classify: bundtFinding },
     { id: 'npm-subpath-stub', classify: subpathStubFinding },
     { id: 'npm-dual-publish', classify: dualPublishFinding },
     { id: 'npm-manifest', classify: manifestFinding },
