@@ -51,7 +51,7 @@ const CONVERTER = /(?:^|[\s;|&(`'"/])(?:docbook2(?:html|txt|man|pdf|ps|rtf|texi)
 const HTML_GENERATOR = /<meta\s+name="generator"\s+content="((?:Modular DocBook HTML Stylesheet|DocBook XSL(?:-NS)? Stylesheets)[^"]*)"|<!-- This file was generated using (SDF \d+(?:\.\d+)*) by\b/i;
 
 /** Words the converters write themselves: the refentry headings, navigation, tables of contents. */
-const CONVERTER_WORDS = new Set([
+export const CONVERTER_WORDS = new Set([
   'name', 'synopsis', 'description', 'table', 'contents', 'prev', 'previous', 'next', 'home', 'top', 'list', 'tables',
   'figures', 'examples', 'example', 'figure', 'chapter', 'section', 'appendix', 'index', 'see', 'also', 'note', 'warning',
   'tip', 'caution', 'important', 'title', 'abstract', 'copyright', 'revision', 'history', 'author', 'authors',
@@ -162,10 +162,10 @@ function sourcePrerequisites(rule: Rule, mk: Makefiles, dir: string, ctx: Classi
   return out;
 }
 
-interface Found { source: string; rule: string; mk: Makefiles; dir: string; prerequisites: string[] }
+export interface Found { source: string; rule: string; mk: Makefiles; dir: string; prerequisites: string[]; recipe: string }
 
 /** The tracked rule making `path` with a DocBook converter, and its tracked source (see the module comment). */
-async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | undefined> {
+export async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | undefined> {
   const dir = dirOf(path);
   const base = baseOf(path);
   const outExt = /\.([^.]+)$/.exec(base)?.[1];
@@ -179,7 +179,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
       if (r.targets.some((t) => resolve(dir, expand(t, mk, dir)) === path)) {
         for (const q of r.prerequisites) {
           const s = trackedSource(q, mk, dir, ctx);
-          if (s) return { source: s, rule: at, mk, dir, prerequisites: sourcePrerequisites(r, mk, dir, ctx) };
+          if (s) return { source: s, rule: at, mk, dir, prerequisites: sourcePrerequisites(r, mk, dir, ctx), recipe: r.recipe };
         }
       }
       if (!outExt) continue;
@@ -189,7 +189,24 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
       const srcExt = suffix && suffix[2] === outExt ? suffix[1]! : pattern ? pattern[1]! : undefined;
       if (srcExt) {
         const s = join(dir, `${stem}.${srcExt}`);
-        if (DOCBOOK_EXT.test(s) && ctx.gitPaths.has(s)) return { source: s, rule: at, mk, dir, prerequisites: sourcePrerequisites(r, mk, dir, ctx) };
+        if (DOCBOOK_EXT.test(s) && ctx.gitPaths.has(s)) return { source: s, rule: at, mk, dir, prerequisites: sourcePrerequisites(r, mk, dir, ctx), recipe: r.recipe };
+      }
+    }
+    // automake's multiple-outputs idiom (libXtst's man/Makefile.am): `$(libman_PRE): x.stamp`, the outputs' rule
+    // naming a stamp whose own rule runs the converter on the tracked source (`x.stamp: $(libman_xml)`, `$(XMLTO) man $^`)
+    const names = (t: string) => expand(t, mk, dir).split(/\s+/).some((w) => resolve(dir, w) === path);
+    for (const r of mk.rules) {
+      if (!r.targets.some(names)) continue;
+      for (const q of r.prerequisites) {
+        const stamp = resolve(dir, expand(q, mk, dir));
+        if (stamp === undefined) continue;
+        for (const c of mk.rules) {
+          if (c === r || !runsConverter(c, mk, dir) || !c.targets.some((t) => resolve(dir, expand(t, mk, dir)) === stamp)) continue;
+          for (const p of c.prerequisites) {
+            const s = trackedSource(p, mk, dir, ctx);
+            if (s) return { source: s, rule: `${c.file}:${c.line}`, mk, dir, prerequisites: sourcePrerequisites(c, mk, dir, ctx), recipe: c.recipe };
+          }
+        }
       }
     }
   }
@@ -202,7 +219,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
         if (!r.targets.some((t) => resolve(parent, expand(t, pmk, parent)) === dir) || !runsConverter(r, pmk, parent)) continue;
         for (const q of r.prerequisites) {
           const s = trackedSource(q, pmk, parent, ctx);
-          if (s) return { source: s, rule: `${r.file}:${r.line}`, mk: pmk, dir: parent, prerequisites: sourcePrerequisites(r, pmk, parent, ctx) };
+          if (s) return { source: s, rule: `${r.file}:${r.line}`, mk: pmk, dir: parent, prerequisites: sourcePrerequisites(r, pmk, parent, ctx), recipe: r.recipe };
         }
       }
     }
@@ -215,7 +232,7 @@ async function docbookRule(path: string, ctx: ClassifyContext): Promise<Found | 
  * itself, its `.in` template, or the tracked input of the suffix rule that makes it and the tracked files of its kind
  * that rule's recipe names.
  */
-async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text: string; files: string[] }> {
+export async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text: string; files: string[] }> {
   const files: string[] = [];
   const texts: string[] = [];
   const queue = [f.source, ...f.prerequisites.filter((p) => p !== f.source)].slice(0, MAX_SOURCES);
@@ -270,7 +287,7 @@ async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text: strin
 const wordsOf = (s: string): Set<string> => new Set((s.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2').match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
 
 /** What the converter made of the source's markup: text only, tags and entity references dropped. */
-const docbookWords = (t: string) => wordsOf(t.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ').replace(/&[\w.-]+;/g, ' '));
+export const docbookWords = (t: string) => wordsOf(t.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ').replace(/&[\w.-]+;/g, ' '));
 
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && OUTPUT.test(baseOf(diff.path));
 

@@ -58,6 +58,7 @@ import { docCommentClassifier } from './doc-comment.js';
 import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docbookRenderedClassifier } from './docbook-rendered.js';
+import { docbookManClassifier } from './docbook-man.js';
 import { latex2manClassifier } from './latex2man.js';
 import { stdintHeaderClassifier } from './stdint-header.js';
 import { markdownHtmlClassifier } from './markdown-html.js';
@@ -180,6 +181,7 @@ export const CLASSIFIERS: Classifier[] = [
   gettextizeClassifier,
   htmlRenderedClassifier,
   docbookRenderedClassifier,
+  docbookManClassifier,
   latex2manClassifier,
   stdintHeaderClassifier,
   markdownHtmlClassifier,

@@ -66,6 +66,16 @@ export function commandContent(cmd: string): Content | undefined {
   return undefined;
 }
 
+/**
+ * Literal temporary names a recipe moves onto its target (`mv -f x.tmp $@`: libXtst's man/x.stamp, automake's
+ * multiple-outputs idiom, whose recipe touches x.tmp before running the tool).
+ */
+export function movedLiterals(recipe: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const l of recipe) for (const m of l.matchAll(/\bmv\s+(?:-f\s+)?(['"]?)([\w][\w.+-]*)\1\s+(['"]?)\$@\3(?=\s|;|$)/g)) out.add(m[2]!);
+  return out;
+}
+
 /** The commands of a recipe line: make's echo/silence prefixes dropped, split at `;`, `&&`, `||`. */
 function commands(line: string): string[] {
   return line
@@ -153,6 +163,7 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
         // doc/stamp_enums: `echo $@ > $@` writes "stamp_enums").
         const self = rule.targets.find((t) => names(t, []));
         const moved = isTarget && movesTmp(rule.recipe);
+        const literals = isTarget ? movedLiterals(rule.recipe) : new Set<string>();
         for (const line of rule.recipe) {
           for (const cmd of commands(line)) {
             const touch = /^touch\s+(\S+)$/.exec(cmd);
@@ -161,7 +172,7 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
             if (!dest || dest.includes('>')) continue;
             const unq = dest.replace(/^['"]|['"]$/g, '');
             const direct = names(unq, targets);
-            const viaTmp = moved && MOVED_TMP.test(unq);
+            const viaTmp = (moved && MOVED_TMP.test(unq)) || literals.has(unq);
             if (!direct && !viaTmp) continue;
             const written = self !== undefined && direct ? redir?.[1]!.split('$@').join(expandLoose(self, mk.vars, d)) : redir?.[1];
             const content = touch ? { kind: 'empty' as const } : commandContent(expandLoose(written!, mk.vars, d));

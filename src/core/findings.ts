@@ -164,7 +164,7 @@ export interface EvidenceMap extends AnomalyEvidence {
    */
   PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list';
+    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so';
     source: string;
     substitutions?: Record<string, string>;
     /** substitution: the template named by a tracked bootstrap script's `sed … < IN > OUT` line, not by its name. */
