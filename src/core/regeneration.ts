@@ -245,6 +245,8 @@ export interface NormalisationArgs {
   'trailing-blank-lines': { regenerated: number; shipped: number };
   /** `lines` line(s) differ only in the date(1) date a generator writes when it runs: this run's in the output, `shipped` (an earlier one) in the shipped file (src/regenerate/run-dates.ts). */
   'run-date': { lines: number; shipped: string };
+  /** `lines` line(s) differ only in the year configure.ac's `m4_esyscmd([date +%Y])` wrote: `run` (this run's) in the output, `shipped` — the year of the compared `commit` — in the shipped file (src/regenerate/run-dates.ts runYearOnly). */
+  'run-year': { lines: number; shipped: string; run: string; commit: string };
   /** `lines` line(s) where the output carries an input's Subversion keyword, shipped expanded exactly as that input is expanded in the tarball (an svn export: `inputs`, each SVN_KEYWORD_EXPANDED). */
   'svn-keywords': { lines: number; inputs: string[] };
   /**

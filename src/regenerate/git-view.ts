@@ -180,3 +180,13 @@ export function viewMounts(view: { mounts: string[] }, tree: string): string[] {
   const own = join(tree, '.git');
   return [...(existsSync(own) && statSync(own).isDirectory() ? [own] : []), ...view.mounts];
 }
+
+/** The year of the checkout commit's committer date (in the committer's zone), or undefined when git cannot say. */
+export function commitYear(checkout: GitCheckout): number | undefined {
+  try {
+    const y = execFileSync('git', ['--git-dir', checkout.gitDir, 'log', '-1', '--format=%cd', '--date=format:%Y', checkout.commit], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return /^\d{4}$/.test(y) ? Number(y) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -40,8 +40,8 @@ import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, ty
 import { applyLibtoolBuild } from './libtool-build.js';
 import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
 import { svnExpandedOutput } from './svn-inputs.js';
-import { esyscmdAsksGit, releaseTagName, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
-import { runDatesOnly } from './run-dates.js';
+import { commitYear, esyscmdAsksGit, releaseTagName, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
+import { esyscmdRunsDateYear, runDatesOnly, runYearOnly } from './run-dates.js';
 import { sameUpToRuleOrder } from './automake-order.js';
 import { rebuildRuleOptions } from './automake-options.js';
 import { regenerateCatalogs } from './catalogs.js';
@@ -904,6 +904,17 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         if (dated) {
           status = 'reproduced';
           normalisationSteps = [...normalisationSteps, { kind: 'run-date', args: dated }];
+        }
+      }
+      // configure.ac's `m4_esyscmd([date +%Y])` (GNU hello's COPYRIGHT_YEAR): this run's year in configure, the compared
+      // commit's year shipped, every other byte the same (./run-dates.ts runYearOnly).
+      if (status === 'differs' && shipped && step === 'autoconf' && args.checkout) {
+        const ac = dirs.find((d) => d.configure === path)?.acText;
+        const year = ac !== undefined && esyscmdRunsDateYear(['esyscmd', 'm4_esyscmd', 'm4_esyscmd_s'].flatMap((m) => macroFirstArgs(ac, m))) ? commitYear(args.checkout) : undefined;
+        const dated = year !== undefined ? runYearOnly(regenerated, shipped, new Date().getUTCFullYear(), year) : undefined;
+        if (dated) {
+          status = 'reproduced';
+          normalisationSteps = [...normalisationSteps, { kind: 'run-year', args: { ...dated, commit: args.checkout.commit } }];
         }
       }
       // An svn export (smartmontools): an input whose $Id$ the tarball has expanded (SVN_KEYWORD_EXPANDED, its own name)

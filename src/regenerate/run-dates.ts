@@ -66,3 +66,39 @@ export function runDatesOnly(regenerated: Buffer, shipped: Buffer, now: number =
   }
   return lines && first ? { lines, shipped: first } : undefined;
 }
+
+/** Whether a configure.ac's esyscmd commands include exactly `date +%Y` (the year autoconf ran, into configure). */
+export function esyscmdRunsDateYear(commands: readonly string[]): boolean {
+  return commands.some((c) => /^\s*date\s+\+%Y\s*$/.test(c));
+}
+
+export interface RunYear {
+  /** Lines that differ only in the year. */
+  lines: number;
+  /** The shipped year (the compared commit's year) and this run's. */
+  shipped: string;
+  run: string;
+}
+
+/**
+ * configure.ac's `m4_esyscmd([date +%Y])` (GNU hello's COPYRIGHT_YEAR) puts the year autoconf runs into configure.
+ * Whether `regenerated` (made in year `runYear`) and `shipped` differ only there: every differing line the same once
+ * this run's year (a whole four-digit word) is read as `commitYear`, the year of the compared commit, in which the
+ * maintainer ran autoconf — and in no other year. The count of such lines, or undefined.
+ */
+export function runYearOnly(regenerated: Buffer, shipped: Buffer, runYear: number, commitYear: number): RunYear | undefined {
+  if (!(commitYear < runYear) || commitYear < 1970) return undefined;
+  const r = regenerated.toString('latin1').split('\n');
+  const s = shipped.toString('latin1').split('\n');
+  if (r.length !== s.length) return undefined;
+  const mine = new RegExp(`(?<![0-9])${runYear}(?![0-9])`, 'g');
+  let lines = 0;
+  for (let i = 0; i < r.length; i++) {
+    if (r[i] === s[i]) continue;
+    if (!mine.test(r[i]!)) return undefined;
+    mine.lastIndex = 0;
+    if (r[i]!.replace(mine, String(commitYear)) !== s[i]) return undefined;
+    lines++;
+  }
+  return lines ? { lines, shipped: String(commitYear), run: String(runYear) } : undefined;
+}

@@ -51,12 +51,14 @@ const fixture = autotoolsRelease({
   prefix: 'distdiff-gvg-tag-',
   name: 'demo',
   files: {
-    'configure.ac': 'AC_INIT([demo], m4_esyscmd([build-aux/git-version-gen .tarball-version]), [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_OUTPUT\n',
+    'configure.ac': 'AC_INIT([demo], m4_esyscmd([build-aux/git-version-gen .tarball-version]), [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_DEFINE([COPYRIGHT_YEAR], [m4_esyscmd([date +%Y])], [year in copyright message])\nAC_OUTPUT\n',
     'build-aux/git-version-gen': { content: GVG, executable: true },
     'demo.c': 'int demo(void) { return 42; }\n',
   },
   // The maintainer's checkout has the tag v1.0: configure says 1.0. No .tarball-version is shipped (hello 2.10).
-  build: 'autoconf && grep -q "^PACKAGE_VERSION=.1.0.$" configure && mkdir -p demo-1.0/build-aux && cp -p configure configure.ac demo.c demo-1.0/ && cp -p build-aux/git-version-gen demo-1.0/build-aux/ && tar -czf demo-1.0.tar.gz demo-1.0',
+  // The maintainer ran autoconf in the commit's year (2024, the fixture's dates): `date +%Y` says so, every other
+  // date(1) use is the real one.
+  build: 'mkdir -p ../fakebin && printf \'#!/bin/sh\\ncase "$1" in +%%Y) echo 2024 ;; *) exec %s "$@" ;; esac\\n\' "$(command -v date)" > ../fakebin/date && chmod +x ../fakebin/date && PATH="$(cd ../fakebin && pwd):$PATH" autoconf && grep -q "COPYRIGHT_YEAR 2024" configure && grep -q "^PACKAGE_VERSION=.1.0.$" configure && mkdir -p demo-1.0/build-aux && cp -p configure configure.ac demo.c demo-1.0/ && cp -p build-aux/git-version-gen demo-1.0/build-aux/ && tar -czf demo-1.0.tar.gz demo-1.0',
   timeout: 120_000,
 });
 const { tampered, run } = fixture;
@@ -70,6 +72,8 @@ describe('a tagless snapshot whose configure.ac asks git-version-gen', () => {
     const f = configureOf(r.findings);
     if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error(`configure not proved: ${JSON.stringify(f)}`);
     expect(f.evidence.proof.procedureSteps).toEqual([{ kind: 'git-checkout', args: { commit: fixture.commit, tags: 0, releaseTag: 'v1.0' } }]);
+    // COPYRIGHT_YEAR: this run's year regenerated, the commit's year (2024) shipped.
+    expect(f.evidence.proof.normalisationSteps).toEqual([{ kind: 'run-year', args: { lines: 1, shipped: '2024', run: String(new Date().getUTCFullYear()), commit: fixture.commit } }]);
     expect(r.verdict).not.toBe('different');
   }, 120_000);
 
@@ -81,7 +85,12 @@ describe('a tagless snapshot whose configure.ac asks git-version-gen', () => {
     // The same bytes named demo-1.1: the view's tag is v1.1, and the shipped configure says 1.0 throughout.
     const renamed = join(fixture.root, 'demo-1.1.tar.gz');
     copyFileSync(fixture.tarball, renamed);
-    for (const [tar, line] of [[other, "+PACKAGE_VERSION='1.1'"], [renamed, "+PACKAGE_VERSION='1.0'"]] as const) {
+    // The year: only the commit's is the maintainer's run; another (an edit of that line) stays.
+    const year = tampered((d) => editFile(d, 'configure', (s) => {
+      if (!s.includes('COPYRIGHT_YEAR 2024')) throw new Error('no year in configure');
+      return s.replace('COPYRIGHT_YEAR 2024', 'COPYRIGHT_YEAR 2023');
+    }));
+    for (const [tar, line] of [[other, "+PACKAGE_VERSION='1.1'"], [renamed, "+PACKAGE_VERSION='1.0'"], [year, 'COPYRIGHT_YEAR 2023']] as const) {
       const r = await run(tar, { tag: undefined, commit: fixture.commit });
       const f = configureOf(r.findings);
       expect(f.code, tar).toBe('REGENERATION_MISMATCH');
@@ -90,7 +99,7 @@ describe('a tagless snapshot whose configure.ac asks git-version-gen', () => {
       expect(f.diff.unified).toContain(line);
       expect(r.verdict).toBe('different');
     }
-  }, 240_000);
+  }, 360_000);
 
   it('without --commit (the revision found from the archive\'s content, not given) no tag is added: configure says UNKNOWN', async () => {
     const r = await run(fixture.tarball, { tag: undefined });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/core/findings.js';
-import { runDatesOnly } from '../../src/regenerate/run-dates.js';
+import { esyscmdRunsDateYear, runDatesOnly, runYearOnly } from '../../src/regenerate/run-dates.js';
 import { normalisationText } from '../../src/core/wording.js';
 import { autotoolsRelease, editFile } from './release.js';
 
@@ -93,5 +93,21 @@ describe('runDatesOnly', () => {
     expect(normalisationText({ kind: 'run-date', args: { lines: 1, shipped: 'Wed Oct 27 08:01:08 CEST 2021' } })).toBe(
       "1 line(s) differ only in the date the generator writes when it runs (date(1) output): this run's date in the output, Wed Oct 27 08:01:08 CEST 2021 in the shipped file; every other byte is the same",
     );
+  });
+});
+
+describe('runYearOnly: configure.ac\'s m4_esyscmd([date +%Y]) year', () => {
+  const made = Buffer.from('a\n#define COPYRIGHT_YEAR 2026\nb\n');
+  it('this run\'s year in the output, the commit\'s year shipped, nothing else: reproduced', () => {
+    expect(runYearOnly(made, Buffer.from('a\n#define COPYRIGHT_YEAR 2014\nb\n'), 2026, 2014)).toEqual({ lines: 1, shipped: '2014', run: '2026' });
+    expect(esyscmdRunsDateYear(['build-aux/git-version-gen .tarball-version', 'date +%Y'])).toBe(true);
+    expect(esyscmdRunsDateYear(['date +%Y-%m', 'date'])).toBe(false);
+  });
+  it('another year, another byte on the line, a year inside a longer number, or a commit not before this year: not', () => {
+    expect(runYearOnly(made, Buffer.from('a\n#define COPYRIGHT_YEAR 2013\nb\n'), 2026, 2014)).toBeUndefined();
+    expect(runYearOnly(made, Buffer.from('a\n#define COPYRIGHT_YEAR 2014 \nb\n'), 2026, 2014)).toBeUndefined();
+    expect(runYearOnly(made, Buffer.from('a\n#define COPYRIGHT_YEAR 2014\nc\n'), 2026, 2014)).toBeUndefined();
+    expect(runYearOnly(Buffer.from('x 120265\n'), Buffer.from('x 120145\n'), 2026, 2014)).toBeUndefined();
+    expect(runYearOnly(made, made, 2026, 2026)).toBeUndefined();
   });
 });
