@@ -177,6 +177,8 @@ export interface ProcedureStepArgs {
   'automake-add-missing': { installed: string[]; unlisted?: string[] };
   /** msgfmt -c compiled the shipped .po. */
   msgfmt: None;
+  /** msgfmt -c compiled the shipped .po merged first with the shipped template `pot` by msgmerge `option`, as the .po.gmo rule of `rule` (po/Makefile.in.in) does. */
+  'msgmerge-msgfmt': { pot: string; rule: string; option: string };
   /** A make rule of a tracked Makefile.am run in the sandbox; `commands` are its command lines (data, as make runs them). */
   'make-rule': { file: string; target: string; dir: string; commands: string[] };
   /** Variables the rule uses that nothing defines: empty, as make expands them. */

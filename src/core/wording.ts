@@ -421,6 +421,7 @@ export const PROCEDURE_WORDING = {
     `automake --add-missing --copy installed ${a.installed.join(', ') || 'nothing'} (the tarball's copies were set aside)` +
     (a.unlisted?.length ? `; run first: the shipped DIST_COMMON lacks ${a.unlisted.join(', ')}, installed after automake passed that Makefile.am` : ''),
   msgfmt: () => 'msgfmt -c -o X.gmo X.po (the shipped .po)',
+  'msgmerge-msgfmt': (a) => `msgmerge ${a.option} -o X.1po X.po ${a.pot} && msgfmt -c -o X.gmo X.1po (the .po.gmo rule of the shipped ${a.rule}: the shipped .po merged with the shipped template first)`,
   'make-rule': (a) => `the rule of ${a.file} for ${a.target}, run in the sandbox in ${a.dir || 'the top directory'}: ${a.commands.join(' && ').slice(0, 600)}`,
   'undefined-empty': (a) => `${makeVars(a.vars)} defined nowhere: empty, as make expands it`,
   'ac-init-traced': (a) =>

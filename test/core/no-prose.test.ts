@@ -130,6 +130,7 @@ const PROCEDURES: [ProcedureStep, string][] = [
     "automake --add-missing --copy installed build-aux/depcomp (the tarball's copies were set aside); run first: the shipped DIST_COMMON lacks build-aux/depcomp, installed after automake passed that Makefile.am",
   ],
   [{ kind: 'msgfmt', args: {} }, 'msgfmt -c -o X.gmo X.po (the shipped .po)'],
+  [{ kind: 'msgmerge-msgfmt', args: { pot: 'po/x.pot', rule: 'po/Makefile.in.in', option: '--for-msgfmt' } }, 'msgmerge --for-msgfmt -o X.1po X.po po/x.pot && msgfmt -c -o X.gmo X.1po (the .po.gmo rule of the shipped po/Makefile.in.in: the shipped .po merged with the shipped template first)'],
   [{ kind: 'make-rule', args: { file: 'tests/local.mk', target: 'tests/testsuite', dir: '', commands: ['$(AUTOTEST) -o $@.tmp $@.at', 'mv $@.tmp $@'] } }, 'the rule of tests/local.mk for tests/testsuite, run in the sandbox in the top directory: $(AUTOTEST) -o $@.tmp $@.at && mv $@.tmp $@'],
   [{ kind: 'make-rule', args: { file: 'tests/Makefile.am', target: 'tests/testsuite', dir: 'tests', commands: ['x'.repeat(700)] } }, `the rule of tests/Makefile.am for tests/testsuite, run in the sandbox in tests: ${'x'.repeat(600)}`],
   [{ kind: 'undefined-empty', args: { vars: ['EXEEXT'] } }, '$(EXEEXT) defined nowhere: empty, as make expands it'],
