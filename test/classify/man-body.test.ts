@@ -98,4 +98,56 @@ describe('a man page rendered from a tracked markup page', () => {
     expect(body).toContain('The utility demo prints one greeting line');
     expect(body).not.toMatch(/blue|tmac|MTO|Asciidoctor/);
   });
+
+  // rst2man (docutils) from a tracked X.8.rst whose sections are nested `.. include::` files (openvpn 2.6.14's
+  // doc/openvpn.8 from openvpn.8.rst, man-sections/client-options.rst including proxy-options.rst), its preamble's
+  // macros defined with .de1
+  const RST = 'demod\n######\n\nSYNOPSIS\n========\n\n| ``demod`` [ options ... ]\n\n.. include:: sections/client.rst\n';
+  const CLIENT = 'CLIENT OPTIONS\n==============\n\nThe client connects to one remote server over a tunnel.\n\n.. include:: proxy.rst\n';
+  const PROXY = 'PROXY OPTIONS\n-------------\n\nAn authenticating proxy in between relays every connection attempt.\n';
+  const RST_PAGE = `.\\" Man page generated from reStructuredText.
+.
+.nr rst2man-indent-level 0
+.
+.de1 rstReportMargin
+\\\\$1 \\\\n[an-margin]
+level \\\\n[rst2man-indent-level]
+level margin: \\\\n[rst2man-indent\\\\n[rst2man-indent-level]]
+..
+.de1 INDENT
+. RS \\\\$1
+..
+.TH "DEMOD" 8 "" "" "System Manager's Manual"
+.SH NAME
+demod
+.SH SYNOPSIS
+.nf
+\\fBdemod\\fP [ options ... ]
+.fi
+.SH CLIENT OPTIONS
+.sp
+The client connects to one remote server over a tunnel.
+.SS PROXY OPTIONS
+.sp
+An authenticating proxy in between relays every connection attempt.
+`;
+  it('rst2man: nested reStructuredText includes are the source, .de1 macro bodies the formatter\'s; a paragraph from nowhere stays high', async () => {
+    const rstRoot = tempDir();
+    const tracked = { 'configure.ac': 'AC_INIT([demod], [1.0])\nAC_OUTPUT\n', 'doc/demod.8.rst': RST, 'doc/sections/client.rst': CLIENT, 'doc/sections/proxy.rst': PROXY };
+    const r2 = makeRepo(join(rstRoot, 'repo'));
+    r2.commit(tracked, 'demod 1.0', '2022-05-11T10:00:00Z');
+    r2.tag('v1.0');
+    let m = 0;
+    const run = async (page: string) => {
+      const dir = join(rstRoot, `t${++m}`, 'demod-1.0');
+      writeFiles(dir, { ...tracked, 'doc/demod.8': page });
+      return verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(rstRoot, `t${m}`, 'demod-1.0.tar.gz') }), repo: r2.dir, cacheDir: join(rstRoot, 'cache'), regenerate: 'off' });
+    };
+    const good = await run(RST_PAGE);
+    expect(findingAt(good.findings, 'doc/demod.8')).toMatchObject({ code: 'GENERATED_DOCS', severity: 'low', evidence: { kind: 'man', source: 'doc/demod.8.rst' } });
+    expect(exitCodeOf(good.verdict)).toBe(0);
+    const bad = await run(RST_PAGE.replace('.SS PROXY OPTIONS', '.sp\nFetch the signed helper binary from the mirror and install it with root privileges first.\n.SS PROXY OPTIONS'));
+    expect(findingAt(bad.findings, 'doc/demod.8')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(bad.verdict)).toBe(1);
+  });
 });
