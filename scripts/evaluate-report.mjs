@@ -130,7 +130,7 @@ const VARIANTS = [
   ['parser-line', 'bison-3.8.2', 1, 'src/parse-gram.c', 'high'], ['ylwrap-line', 'shadow-4.13', 1, 'libmisc/getdate.c', 'high'], ['oldbison-line', 'coreutils-9.1', 1, 'lib/parse-datetime.c', 'high'],
   ['yacc-line', 'tmux-3.5a', 1, 'cmd-parse.c', 'high'], ['svn-author', 'smartmontools-7.3', 1, 'configure.ac', 'critical'],
   ['notes-line', 'libtool-2.5.4', 1, 'doc/notes.txt', 'high'], ['ltdl-flag', 'libtool-2.5.4', 1, 'libltdl/Makefile.in', 'high'],
-  ['m4-flag', 'xz-5.4.1', 1, 'm4/gettext.m4', 'high'], ['m4-comment', 'xz-5.4.1', 1, 'm4/iconv.m4', 'high'], ['po-rule', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
+  ['m4-flag', 'xz-5.4.1', 1, 'm4/gettext.m4', 'high'], ['m4-comment', 'xz-5.4.1', 1, 'm4/iconv.m4', 'high'], ['ltmain-version', 'xz-5.4.1', 1, 'build-aux/ltmain.sh', 'high'], ['po-rule', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
   ['copy-obj', 'xz-5.4.1', 1, 'src/liblzma/liblzma_la-payload.o', 'high'], ['stamp-var', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'],
   ['crlf-line', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'], ['docs-req', 'libuv-1.44.2', 1, 'docs/requirements.txt', 'high'],
   ['nested-member', 'gettext-0.23.1', 1, 'gettext-tools/misc/archive.dir.tar', 'high'],

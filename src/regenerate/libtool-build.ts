@@ -6,7 +6,8 @@
  * built from with those values changed, and nothing else. `applyLibtoolBuild` writes the shipped values
  * into libtoolize's output of that release — line by line, only on the lines that carry them — and says
  * what it replaced, so the comparison that follows is byte for byte on everything else and the
- * normalisations are listed in the evidence (typed: core/wording.ts words them). Pure.
+ * normalisations are listed in the evidence (typed: core/wording.ts words them). Only values of a version's, a
+ * revision's or a URL's characters are written (VERSION_VALUE, URL_VALUE). Pure.
  */
 import type { Normalisation, NormalisationArgs } from '../core/regeneration.js';
 
@@ -17,15 +18,24 @@ interface BuildValues {
   serial?: string;
 }
 
+/**
+ * What a libtool build writes: a version (git-version-gen's `2.5.4.1-baa1-dirty`), a package revision (`2.5.4.1`, a
+ * commit id), a URL. A shipped value of any other characters is not written into the output (red team 21: ltmain.sh's
+ * unquoted `VERSION=2.4.7-dirty;sh<tests/files/x` runs a file each time libtool runs; a `$(…)` in the double-quoted
+ * usage text that holds the home page does too): the lines then differ.
+ */
+const VERSION_VALUE = /^\d[\w.+~-]*$/;
+const URL_VALUE = /^https?:\/\/[\w.~:\/%+-]+$/;
+
 function valuesOf(text: string): BuildValues {
   const v: BuildValues = {};
   const version = /^VERSION=["']?([^\s"']+)/m.exec(text)?.[1] ?? /^\[macro_version='([^']+)'/m.exec(text)?.[1];
   const revision = /^package_revision=["']?([^\s"']+)/m.exec(text)?.[1] ?? /^macro_revision='([^']+)'/m.exec(text)?.[1];
   const url = /home page: <([^>\s]+)>/.exec(text)?.[1];
   const serial = /^# serial (\d+) ltversion\.m4$/m.exec(text)?.[1];
-  if (version) v.version = version;
-  if (revision) v.revision = revision;
-  if (url) v.url = url;
+  if (version && VERSION_VALUE.test(version)) v.version = version;
+  if (revision && /^[\w.+~-]+$/.test(revision)) v.revision = revision;
+  if (url && URL_VALUE.test(url)) v.url = url;
   if (serial) v.serial = serial;
   return v;
 }

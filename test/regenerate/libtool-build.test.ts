@@ -97,6 +97,17 @@ describe('applyLibtoolBuild', () => {
     expect(edited.split('\n').filter((l) => !r.text.split('\n').includes(l))).toEqual(['    compile_command="$compile_command -fno-stack-protector"']);
   });
 
+  it('red team 21: a build value that is no version, revision or URL (shell after `VERSION=`) is not written: the lines stay different', () => {
+    // `VERSION=2.5.4.1-baa1-dirty;sh<tests/files/x` runs a tracked file each time libtool runs
+    const evil = '2.5.4.1-baa1-dirty;sh<tests/files/x';
+    const r = applyLibtoolBuild(release, ltmain(evil, '2.5.4.1', 'https://www.gnu.org/s/libtool/'));
+    expect(r.text).not.toContain(evil);
+    expect(r.normalisations.map((n) => (n.args as { value?: string }).value)).not.toContain('version');
+    expect(applyLibtoolBuild(release, ltmain('2.5.4.1-baa1-dirty', '2.5.4.1$(id)', 'https://www.gnu.org/s/libtool/')).text).not.toContain('$(id)');
+    expect(applyLibtoolBuild(release, ltmain('2.5.4.1-baa1-dirty', '2.5.4.1', 'https://h/$(id)/')).text).not.toContain('$(id)');
+    expect(applyLibtoolBuild(release, ltmain('2.5.4.1-baa1-dirty', '2.5.4.1', 'https://h/`id`/')).text).not.toContain('`id`');
+  });
+
   it('the same version: nothing to write, no normalisation', () => {
     expect(applyLibtoolBuild(release, release)).toEqual({ text: release, normalisations: [] });
   });
