@@ -474,6 +474,23 @@ export function tscLayouts(ctx: ClassifyContext): Promise<TscLayout[]> {
 
 const TS_SOURCE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
+/** The first source a shipped script's (or map file's) source map names that git tracks, or undefined. */
+async function trackedMapSource(path: string, ctx: ClassifyContext): Promise<string | undefined> {
+  if (!SCRIPT_EXT.test(path) && !/\.(c|m)?jsx?\.map$/.test(path)) return undefined;
+  const b = ctx.content.tarball(path);
+  if (!b || b.length > MAX_TEXT) return undefined;
+  const m = mapOf(path, b.toString('utf8'), ctx);
+  if (!m) return undefined;
+  const base = dirOf(m.at === 'inline' ? path : m.at);
+  const root = typeof m.map.sourceRoot === 'string' && m.map.sourceRoot ? `${m.map.sourceRoot.replace(/\/+$/, '')}/` : '';
+  for (const s of m.map.sources ?? []) {
+    if (typeof s !== 'string' || /^[a-z][\w+.-]*:/i.test(s)) continue;
+    const p = normalisePath(`${base ? `${base}/` : ''}${root}${s}`);
+    if (p && ctx.gitPaths.has(p)) return p;
+  }
+  return undefined;
+}
+
 async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileInfo): Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
   if (!OUTPUT_EXT.test(diff.path)) return undefined;
@@ -493,6 +510,10 @@ async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: Pr
   const listed = files ? listedInFiles(diff.path, files) : false;
   // A bundle or a renamed output: built from the source tree, but no file-to-file evidence.
   if (inOutputDir && src.dirs.length > 0) return judgeOutput(diff.path, `${src.dirs[0]}/`, false, ctx);
+  // A bundle of sources kept at the top (eventemitter3: rollup bundles index.js into dist/eventemitter3.umd.min.js):
+  // no source directory, but a source map naming tracked files is judged as any map is.
+  const mapped = inOutputDir ? await trackedMapSource(diff.path, ctx) : undefined;
+  if (mapped) return judgeOutput(diff.path, mapped, false, ctx);
   if (!SCRIPT_EXT.test(diff.path)) return undefined;
   return makeFinding('NPM_UNSOURCED_OUTPUT', diff.path, { minified: looksMinified(ctx.content.tarball(diff.path)), listedInFiles: listed });
 }
