@@ -30,6 +30,8 @@
  *                variable, a compiler, a built program, a tracked script run as a program (but a line that is
  *                only a tracked /bin/sh script without arguments stands for its text: inlineScripts) — anything else,
  *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
+ *   scripts      a tarball-only file no rule names, written by name by a tracked /bin/sh script of its directory
+ *                (memcached's version.sh): the script's text replayed in a tree of its own (planScripts)
  *   inputs       the prerequisites must be tracked, or themselves tarball-only files a replayable rule makes
  *                (replayed first), or the Makefile configure writes from the Makefile.am read (for its date only:
  *                absent from the replay's tree); any other, and it is not replayed. A quoted here-document's body
@@ -253,12 +255,15 @@ export function sedProblem(args: readonly string[]): string | undefined {
  * Check the expanded commands of a rule against the allow-list. `target` is the target as make named it ($@);
  * `readProgram` reads an awk -f file (relative to the rule's directory) from the tracked tree.
  */
-export function checkRecipe(commands: readonly string[], target: string, readProgram: (path: string) => string | undefined): RecipeUse | ReplayRefusal {
+export function checkRecipe(commands: readonly string[], target: string, readProgram: (path: string) => string | undefined, opts: { inTree?: boolean } = {}): RecipeUse | ReplayRefusal {
   const use: RecipeUse = { tools: new Set(), asksGit: false };
+  // opts.inTree (a release script replayed in a tree of its own, replayScripts): it may write and read any relative
+  // path inside that tree — no absolute path, no `..`, no `~`
+  const treePath = (w: string) => !!opts.inTree && w !== '\u0000' && /^[\w.+@,=-]+(?:\/[\w.+@,=-]+)*$/.test(w) && !w.split('/').includes('..');
   const targetish = (w: string) => {
     const t = w.replace(/^\.\//, '');
     const tgt = target.replace(/^\.\//, '');
-    return t === tgt || (t.startsWith(tgt) && TMP_SUFFIX.test(t.slice(tgt.length)));
+    return t === tgt || (t.startsWith(tgt) && TMP_SUFFIX.test(t.slice(tgt.length))) || treePath(t);
   };
   const checkCommand = (name: string, args: string[]) => {
     if (BUILTINS.has(name)) return;
@@ -341,7 +346,7 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     }
     let expectCmd = true;
     let forList = false;
-    let redirect = false;
+    let redirect: false | 'in' | 'out' = false;
     let cmd: { name: string; args: string[] } | undefined;
     const end = () => {
       if (cmd) checkCommand(cmd.name, cmd.args);
@@ -349,6 +354,11 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     };
     for (const t of toks) {
       if ('op' in t) {
+        if (t.op === '<' && opts.inTree) {
+          // input from a file of the tree (`tr -d '\n' < version.num`)
+          redirect = 'in';
+          continue;
+        }
         if (t.op === '&' || t.op === '<') refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: `operator ${t.op}` } });
         if (t.op === '{' || t.op === '}') {
           // Braces as a tokenizer's operators: the group keywords.
@@ -357,7 +367,7 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
           continue;
         }
         if (t.op === '>' || t.op === '>>') {
-          redirect = true;
+          redirect = 'out';
           continue;
         }
         if (redirect) refuse({ kind: 'redirect', args: { target: t.op } });
@@ -370,7 +380,10 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
       for (const s of t.word) if ('sub' in s) walk(s.sub, depth + 1);
       const lit = literal(t.word);
       if (redirect) {
+        const input = redirect === 'in';
         redirect = false;
+        if (input && (lit === undefined || !treePath(lit.replace(/^\.\//, '')))) refuse({ kind: 'redirect', args: { target: `< ${(lit ?? '$').slice(0, 110)}` } });
+        if (input) continue;
         if (lit === undefined || !(targetish(lit) || lit === '/dev/null')) refuse({ kind: 'redirect', args: { target: (lit ?? t.word.map((s) => ('text' in s ? s.text : '$')).join('')).slice(0, 120) } });
         continue;
       }
@@ -518,6 +531,8 @@ export interface ReplayPlan {
   madeFirst: string[];
   /** Tracked scripts whose text stands in the recipe for the line that ran them (inlineScripts). */
   scripts: string[];
+  /** A release script's replay (replayScripts): run in a tree of its own, the script's text the one command. */
+  ownTree?: boolean;
   /** The proved configure whose values the rule uses (repository path). */
   configure?: string;
 }
@@ -712,17 +727,20 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     return plan;
   };
   const todo: ReplayPlan[] = [];
+  const unruled: string[] = [];
   for (const [path, e] of [...a.tarballOnly].sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (e.type !== 'file' || a.outputs.has(path)) continue;
+    const before = result.notReplayed.length;
     const p = planFor(path, []);
     if (p) todo.push(p);
+    else if (result.notReplayed.length === before && !plans.get(path)) unruled.push(path);
   }
+  todo.push(...planScripts(a, unruled, readBase, result));
   if (!todo.length) return result;
 
   // One scratch tree of the tracked files; replayed outputs are kept in it for the rules that need them.
   const tree = join(a.work, 'tree');
-  mkdirSync(tree, { recursive: true });
-  cpSync(a.base, tree, {
+  const copyTracked = (dest: string) => cpSync(a.base, dest, {
     recursive: true,
     verbatimSymlinks: true,
     filter: (src) => {
@@ -736,22 +754,29 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       return a.origin.get(rel) === 'git' && !a.placeholders.has(rel);
     },
   });
+  mkdirSync(tree, { recursive: true });
+  copyTracked(tree);
   const view = todo.some((p) => p.use.asksGit) && a.checkout ? writeGitView(a.checkout, tree) : undefined;
+  let own = 0;
   const versions = await toolVersions(a, tree, new Set(todo.flatMap((p) => [...p.use.tools])));
   const done = new Map<string, RegeneratedOutput>();
   const run = async (p: ReplayPlan): Promise<RegeneratedOutput> => {
     const have = done.get(p.path);
     if (have) return have;
     for (const pre of p.madeFirst) await run(plans.get(pre)!);
-    const out = join(tree, p.path);
+    // a release script writes where it likes: a fresh copy of the tracked tree of its own
+    const at = p.ownTree ? join(a.work, `script-${++own}`) : tree;
+    const ownView = p.ownTree ? (mkdirSync(at, { recursive: true }), copyTracked(at), p.use.asksGit && a.checkout ? writeGitView(a.checkout, at) : undefined) : undefined;
+    const gitView = p.ownTree ? ownView : view;
+    const out = join(at, p.path);
     rmSync(out, { force: true });
-    const failure = await runMakeCommands({ bwrap: a.bwrap, scratch: tree, ...(a.limits ? { limits: a.limits } : {}) }, p.am.dir, p.rule.commands, [], p.use.asksGit && view ? viewMounts(view, tree) : []);
+    const failure = await runMakeCommands({ bwrap: a.bwrap, scratch: at, ...(a.limits ? { limits: a.limits } : {}) }, p.am.dir, p.rule.commands, [], p.use.asksGit && gitView ? viewMounts(gitView, at) : []);
     let made: Buffer | undefined;
     try {
       // a symbolic link (ln -s) is read as make dist's `tar chof` packs it: its target's bytes, when that is a
       // file of the replay's tree
       const real = existsSync(out) && lstatSync(out).isSymbolicLink() ? realpathSync(out) : out;
-      const inTree = real === out || real.startsWith(realpathSync(tree) + sep);
+      const inTree = real === out || real.startsWith(realpathSync(at) + sep);
       if (inTree && existsSync(real) && lstatSync(real).isFile()) made = readFileSync(real);
     } catch {
       made = undefined;
@@ -782,17 +807,70 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       ...(status === 'differs' ? { regenerated: made } : {}),
       inputs,
       procedureSteps: [
-        ...(p.use.asksGit && view && a.checkout ? [{ kind: 'git-checkout' as const, args: { commit: a.checkout.commit, tags: view.tags } }] : []),
+        ...(p.use.asksGit && gitView && a.checkout ? [{ kind: 'git-checkout' as const, args: { commit: a.checkout.commit, tags: gitView.tags } }] : []),
         { kind: 'make-rule', args: { file: p.file, target: p.rule.target, dir: p.am.dir, commands: p.rule.commands } },
       ],
       normalisationSteps: [],
       replay: { file: p.file, ...(p.line ? { line: p.line } : {}), target: p.rule.target, dir: p.am.dir, commands: p.rule.commands, tools, ...(failure ? { failure } : {}) },
     };
     done.set(p.path, o);
+    if (p.ownTree) rmSync(at, { recursive: true, force: true });
     return o;
   };
   for (const p of todo) result.outputs.push(await run(p));
   return result;
+}
+
+/** At most this many release scripts are replayed for one release. */
+const MAX_SCRIPTS = 8;
+
+/**
+ * Release scripts (replayScripts): a tarball-only file no tracked make rule names, written by a tracked `/bin/sh`
+ * script of its directory whose text redirects into it by name — memcached 1.6.18's version.sh, `git describe | sed
+ * s/-/_/g > version.num.tmp` … `echo "m4_define([VERSION_NUMBER], [\`tr -d '\n' < version.num\`])" > version.m4`.
+ * The script's text is checked as a recipe (checkRecipe, the same allow-list) except that, run in a fresh copy of the
+ * tracked tree of its own, it may write and read (`<`) any relative path inside it; one that reads its arguments or
+ * name, or has another shebang, is not replayed. Its file and its text are the replay's rule and command.
+ */
+function planScripts(a: ReplayArgs, unruled: readonly string[], readBase: (rel: string) => string | undefined, result: ReplayResult): ReplayPlan[] {
+  const out: ReplayPlan[] = [];
+  const byDir = new Map<string, string[]>();
+  for (const t of a.tracked) {
+    const d = posix.dirname(t) === '.' ? '' : posix.dirname(t);
+    byDir.set(d, [...(byDir.get(d) ?? []), t]);
+  }
+  for (const path of unruled) {
+    if (out.length >= MAX_SCRIPTS) break;
+    const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+    const name = posix.basename(path);
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const script of (byDir.get(dir) ?? []).sort()) {
+      const text = readBase(script);
+      if (text === undefined || text.length > 65_536 || !/^#!\s*\/bin\/sh\s*\n/.test(text)) continue;
+      if (!new RegExp(`>\\s*(?:\\./)?${esc}(?=[\\s;&|)]|$)`, 'm').test(text)) continue;
+      const line = text.split('\n').findIndex((l) => new RegExp(`>\\s*(?:\\./)?${esc}(?=[\\s;&|)]|$)`).test(l)) + 1;
+      const skip = (refusal: ReplayRefusal) => result.notReplayed.push({ path, file: script, ...(line ? { line } : {}), refusal });
+      if (/\$(?:\{#?)?[0-9@*#]/.test(text.replace(/'[^']*'/g, "''"))) {
+        skip({ kind: 'command', args: { command: `${script} (reads its arguments)` } });
+        break;
+      }
+      const command = text.replace(/\n+$/, '');
+      const use = checkRecipe([command], name, (p) => readBase(posix.normalize(posix.join(dir || '.', p)).replace(/^\.\//, '')), { inTree: true });
+      if ('kind' in use) {
+        skip(use);
+        break;
+      }
+      if (use.asksGit && !a.checkout) {
+        skip({ kind: 'git-subcommand', args: { subcommand: 'no repository' } });
+        break;
+      }
+      const am: Makefile = { dir, files: [script], vars: new Map(), rules: [] };
+      const rule: ResolvedRule = { rule: { targets: [name], prerequisites: [], recipe: [command], file: script }, target: name, prereqs: [], commands: [command], undefinedVars: [] };
+      out.push({ path, am, file: script, ...(line ? { line } : {}), rule, use, madeFirst: [], scripts: [script], ownTree: true });
+      break;
+    }
+  }
+  return out;
 }
 
 /** The versions of the tools the replays use, as the sandbox runs them ('sh': what /bin/sh is). */

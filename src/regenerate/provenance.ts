@@ -154,7 +154,10 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
     out.forEach((f, i) => indexOf.set(f.path, indexOf.get(f.path) ?? i));
 
     // libtoolize's files, then aclocal.m4, then the rest: later outputs' provenance depends on earlier ones.
-    const rank = (o: RegeneratedOutput) => (o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : o.step === 'make-rule' || o.step === 'make-replay' ? 3 : o.step === 'autotest' ? 4 : 2);
+    // A replay that does not rest on configure's values (all its inputs tracked: a release script's version.m4 that
+    // configure.ac includes) comes first, so the autotools outputs that read it see its finding.
+    const early = (o: RegeneratedOutput) => o.step === 'make-replay' && o.inputs.every((i) => i.origin === 'git');
+    const rank = (o: RegeneratedOutput) => (early(o) ? -1 : o.step === 'libtoolize' ? 0 : o.step === 'aclocal' ? 1 : o.step === 'make-rule' || o.step === 'make-replay' ? 3 : o.step === 'autotest' ? 4 : 2);
     const order = [...report.outputs.values()].sort((a, b) => rank(a) - rank(b));
     for (const o of order) {
       const i = indexOf.get(o.path);
