@@ -837,16 +837,36 @@ function planScripts(a: ReplayArgs, unruled: readonly string[], readBase: (rel: 
   const byDir = new Map<string, string[]>();
   for (const t of a.tracked) {
     const d = posix.dirname(t) === '.' ? '' : posix.dirname(t);
-    byDir.set(d, [...(byDir.get(d) ?? []), t]);
+    const list = byDir.get(d);
+    if (list) list.push(t);
+    else byDir.set(d, [t]);
   }
+  // each directory's /bin/sh scripts, read once
+  const scriptsOf = new Map<string, { script: string; text: string }[]>();
+  const scriptsIn = (dir: string) => {
+    let list = scriptsOf.get(dir);
+    if (!list) {
+      list = [];
+      for (const script of (byDir.get(dir) ?? []).sort()) {
+        let size = Infinity;
+        try {
+          size = lstatSync(join(a.base, script)).size;
+        } catch {
+          continue;
+        }
+        const text = size <= 65_536 ? readBase(script) : undefined;
+        if (text !== undefined && /^#!\s*\/bin\/sh\s*\n/.test(text)) list.push({ script, text });
+      }
+      scriptsOf.set(dir, list);
+    }
+    return list;
+  };
   for (const path of unruled) {
     if (out.length >= MAX_SCRIPTS) break;
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
     const name = posix.basename(path);
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    for (const script of (byDir.get(dir) ?? []).sort()) {
-      const text = readBase(script);
-      if (text === undefined || text.length > 65_536 || !/^#!\s*\/bin\/sh\s*\n/.test(text)) continue;
+    for (const { script, text } of scriptsIn(dir)) {
       if (!new RegExp(`>\\s*(?:\\./)?${esc}(?=[\\s;&|)]|$)`, 'm').test(text)) continue;
       const line = text.split('\n').findIndex((l) => new RegExp(`>\\s*(?:\\./)?${esc}(?=[\\s;&|)]|$)`).test(l)) + 1;
       const skip = (refusal: ReplayRefusal) => result.notReplayed.push({ path, file: script, ...(line ? { line } : {}), refusal });
