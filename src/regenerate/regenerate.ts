@@ -261,6 +261,24 @@ export function autoconfOutputRule(name: string, makefiles: readonly { path: str
   return undefined;
 }
 
+/**
+ * The autoheader templates the shipped configure declares — autoconf writes one `ac_config_headers="$ac_config_headers
+ * OUT[:IN…]"` line per AC_CONFIG_HEADERS output, also for a call configure.ac does not spell out (a macro of the
+ * project's m4/ files, with a prefix argument: hwloc's `AC_CONFIG_HEADERS(hwloc_config_prefix[include/private/autogen/config.h])`
+ * in config/hwloc.m4). Only a name: the template is then made by autoheader and compared byte for byte.
+ */
+export function shippedHeaderTemplates(configure: Buffer | undefined): string[] {
+  if (!configure) return [];
+  const out: string[] = [];
+  for (const m of configure.toString('latin1').matchAll(/^[ \t]*ac_config_headers="\$ac_config_headers ([^"$`\\\s]+)"$/gm)) {
+    const [o, ...inputs] = m[1]!.split(':');
+    if (!o) continue;
+    if (inputs.length) out.push(...inputs.filter(Boolean).map((x) => x.replace(/^\.\//, '')));
+    else out.push(`${o.replace(/^\.\//, '')}.in`);
+  }
+  return out;
+}
+
 function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEntry>, acTexts: Map<string, string>, outputRules: Map<string, { rule: string; line: number }> = new Map()): ConfigureDir[] {
   const out: ConfigureDir[] = [];
   for (const [path, e] of tarballOnly) {
@@ -273,7 +291,7 @@ function findConfigureDirs(args: RegenerateArgs, tarballOnly: Map<string, TreeEn
     const acText = acTexts.get(ac)!;
     const facts = parseConfigureAc(acText);
     const aclocal = tarballOnly.has(inDir(dir, 'aclocal.m4')) ? inDir(dir, 'aclocal.m4') : undefined;
-    const headers = facts.headerTemplates.map((h) => inDir(dir, h)).filter((h) => tarballOnly.has(h));
+    const headers = [...new Set([...facts.headerTemplates, ...shippedHeaderTemplates(args.tarball(path))])].map((h) => inDir(dir, h)).filter((h) => tarballOnly.has(h));
     const outputRule = outputRules.get(path);
     out.push({ dir, ac, acText, configure: path, ...(aclocal ? { aclocal } : {}), headers, makefileIns: [], ...(outputRule ? { outputRule } : {}) });
   }
