@@ -841,12 +841,12 @@ function planScripts(a: ReplayArgs, unruled: readonly string[], readBase: (rel: 
     if (list) list.push(t);
     else byDir.set(d, [t]);
   }
-  // each directory's /bin/sh scripts, read once
-  const scriptsOf = new Map<string, { script: string; text: string }[]>();
+  // each directory's /bin/sh scripts, read once, by the names they redirect into
+  const scriptsOf = new Map<string, Map<string, { script: string; text: string }[]>>();
   const scriptsIn = (dir: string) => {
-    let list = scriptsOf.get(dir);
-    if (!list) {
-      list = [];
+    let byName = scriptsOf.get(dir);
+    if (!byName) {
+      const list: { script: string; text: string }[] = [];
       for (const script of (byDir.get(dir) ?? []).sort()) {
         let size = Infinity;
         try {
@@ -857,16 +857,23 @@ function planScripts(a: ReplayArgs, unruled: readonly string[], readBase: (rel: 
         const text = size <= 65_536 ? readBase(script) : undefined;
         if (text !== undefined && /^#!\s*\/bin\/sh\s*\n/.test(text)) list.push({ script, text });
       }
-      scriptsOf.set(dir, list);
+      byName = new Map();
+      for (const e of list) {
+        for (const m of e.text.matchAll(/>\s*(?:\.\/)?([^\s;&|()<>'"$`\\/]+)(?=[\s;&|)]|$)/gm)) {
+          const have = byName.get(m[1]!) ?? [];
+          if (!have.includes(e)) byName.set(m[1]!, [...have, e]);
+        }
+      }
+      scriptsOf.set(dir, byName);
     }
-    return list;
+    return byName;
   };
   for (const path of unruled) {
     if (out.length >= MAX_SCRIPTS) break;
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
     const name = posix.basename(path);
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    for (const { script, text } of scriptsIn(dir)) {
+    for (const { script, text } of scriptsIn(dir).get(name) ?? []) {
       if (!new RegExp(`>\\s*(?:\\./)?${esc}(?=[\\s;&|)]|$)`, 'm').test(text)) continue;
       const line = text.split('\n').findIndex((l) => new RegExp(`>\\s*(?:\\./)?${esc}(?=[\\s;&|)]|$)`).test(l)) + 1;
       const skip = (refusal: ReplayRefusal) => result.notReplayed.push({ path, file: script, ...(line ? { line } : {}), refusal });
