@@ -440,6 +440,22 @@ function downlevelled(l: string, i: number, ctx: DownlevelContext): boolean {
 }
 
 /**
+ * The aliases of a source's named imports, local name → imported name: `import { promises as fsPromises } from
+ * './fs.js'` gives fsPromises → promises (tsc's CommonJS output writes `fs_js_1.promises` where the source says
+ * `fsPromises`: rimraf 5.0.5's dist/commonjs/rimraf-move-remove.js). Only `import { … } from` lists are read.
+ */
+export function importAliases(source: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of source.matchAll(/\bimport\s+(?:type\s+)?(?:[A-Za-z_$][\w$]*\s*,\s*)?\{([^}]*)\}\s*from\b/g)) {
+    for (const part of m[1]!.split(',')) {
+      const a = /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)\s+as\s+([A-Za-z_$][\w$]*)\s*$/.exec(part.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+      if (a && a[1] !== 'default') out.set(a[2]!, a[1]!);
+    }
+  }
+  return out;
+}
+
+/**
  * The 1-based lines of `output` that hold code no mapping accounts for: no segment at all (lines that are
  * only brackets, directives, the `__esModule` marker, `exports.x = void 0`, a compiler helper block or one of tsc's
  * down-levelling lines above are exempt), or a name that none of the source lines its segments map to has
@@ -451,6 +467,7 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
   const out: number[] = [];
   const code = codeLines(output);
   const srcLines = sources.map((s) => (typeof s === 'string' ? codeLines(s) : undefined));
+  const aliases = sources.map((s) => (typeof s === 'string' ? importAliases(s) : undefined));
   const texts = [...sources.filter((s): s is string => typeof s === 'string'), ...tracked];
   let dl: DownlevelContext | undefined;
   let helperDepth = 0;
@@ -481,7 +498,12 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
       const text = srcLines[seg[1]!]?.[seg[2]!];
       if (text === undefined) continue;
       known = true;
-      for (const id of identifiers(text)) names.add(id);
+      for (const id of identifiers(text)) {
+        names.add(id);
+        // tsc's CommonJS output reads an aliased import (`import { promises as fsPromises }`) as `m_1.promises`
+        const imported = aliases[seg[1]!]?.get(id);
+        if (imported) names.add(imported);
+      }
     }
     if (known && identifiers(l).some((id) => !emitted(id) && !names.has(id))) out.push(i + 1);
   });
