@@ -541,6 +541,51 @@ export function sedInPlaceEdits(script: string, scriptDir: string): { line: numb
   return out;
 }
 
+/**
+ * The files gnulib's bootstrap configuration writes with a here-document (findutils 4.9.0's bootstrap.conf: its
+ * bootstrap_post_import_hook runs `cat > gl/Makefile.am <<EOF` … `EOF`). bootstrap.conf is sourced by the tracked
+ * top-level `bootstrap`, run from the top directory as `./bootstrap`, so `$0` in an unquoted body is `./bootstrap`.
+ * Listed only when: `cat > PATH <<WORD` on one line (no `<<-`), PATH a literal relative path without `..`, the body
+ * ended by a line that is exactly WORD; a quoted WORD's body taken verbatim, an unquoted one's only when its only
+ * expansion is `$0` (no other `$`, no backquote or backslash); and nothing else in the configuration or the bootstrap
+ * script names PATH (no later edit, move or second write).
+ */
+export function bootstrapConfHeredocs(conf: string, bootstrap: string): { line: number; path: string; body: string; dollarZero: boolean }[] {
+  const out: { line: number; path: string; body: string; dollarZero: boolean }[] = [];
+  const lines = conf.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*cat\s*>\s*([A-Za-z0-9_.+/-]+)\s*<<\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2\s*$/.exec(lines[i]!);
+    if (!m) continue;
+    const path = m[1]!.replace(/^(\.\/)+/, '');
+    if (path.startsWith('/') || path.split('/').includes('..')) continue;
+    let j = i + 1;
+    while (j < lines.length && lines[j] !== m[3]) j++;
+    if (j >= lines.length) break;
+    let body = lines.slice(i + 1, j).join('\n') + (j > i + 1 ? '\n' : '');
+    const dollarZero = !m[2] && body.includes('$0');
+    if (!m[2]) {
+      if (/[`\\]/.test(body) || /\$(?!0(?![0-9]))/.test(body)) continue;
+      body = body.replaceAll('$0', './bootstrap');
+    }
+    // comment lines aside (findutils: "# Create 'gl/Makefile.am' which is mentioned in 'configure.ac'.")
+    const named = (text: string) => text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').split(path).length - 1;
+    if (named(conf) === 1 && named(bootstrap) === 0) out.push({ line: i + 1, path, body, dollarZero });
+    i = j;
+  }
+  return out;
+}
+
+/** A tarball-only file the tracked bootstrap.conf writes with a here-document, byte for byte (bootstrapConfHeredocs). */
+async function fromBootstrapConf(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
+  if (!ctx.gitPaths.has('bootstrap.conf') || !ctx.gitPaths.has('bootstrap')) return undefined;
+  const conf = await ctx.content.git('bootstrap.conf');
+  const boot = await ctx.content.git('bootstrap');
+  if (!conf || !boot || conf.length > MAX_SCRIPT || boot.length > MAX_SCRIPT * 4) return undefined;
+  const text = content.toString('latin1');
+  const w = bootstrapConfHeredocs(conf.toString('latin1'), boot.toString('latin1')).find((h) => h.path === path && h.body === text);
+  return w ? { how: 'substitution', source: 'bootstrap.conf', substitutions: w.dollarZero ? { $0: './bootstrap' } : {}, script: { script: 'bootstrap.conf', line: w.line, heredoc: true } } : undefined;
+}
+
 const sedLines = new WeakMap<ClassifyContext, Promise<{ script: string; line: number; input: string; output: string }[]>>();
 
 /** Every tracked bootstrap script's sed redirections (read once per run). */
@@ -717,7 +762,7 @@ export const producedClassifier: Classifier = {
     if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content || content.length > MAX_BYTES || content.includes(0)) return undefined;
-    const sub = (await fromTemplate(diff.path, content, ctx)) ?? (await fromConfigHeader(diff.path, content, ctx));
+    const sub = (await fromTemplate(diff.path, content, ctx)) ?? (await fromConfigHeader(diff.path, content, ctx)) ?? (await fromBootstrapConf(diff.path, content, ctx));
     if (sub) return makeFinding('GENERATED_FROM_SOURCE', diff.path, sub);
     const gen = generatorSource(diff.path, content.subarray(0, 8192).toString('latin1'), ctx.gitPaths);
     if (gen && (!gen.banner || (await bannerProved(gen.source, content, ctx)))) return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'generator', source: gen.source, generator: gen.generator, ...(gen.banner ? { embedded: true } : {}) });

@@ -167,8 +167,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so';
     source: string;
     substitutions?: Record<string, string>;
-    /** substitution: the template named by a tracked bootstrap script's `sed … < IN > OUT` line, not by its name. */
-    script?: { script: string; line: number };
+    /** substitution: the template named by a tracked bootstrap script's `sed … < IN > OUT` line, not by its name; heredoc: the file is the here-document at that line of bootstrap.conf (source), `$0` = ./bootstrap. */
+    script?: { script: string; line: number; heredoc?: boolean };
     generator?: string;
     /** generator: a tracked generated file the release regenerated (both headers name the source); lines it added. */
     regenerated?: boolean;
