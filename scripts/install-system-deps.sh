@@ -21,6 +21,7 @@ PAIRS=(
   asn1Parser:libtasn1-bin gengetopt:gengetopt gperf:gperf  # generator tools run in the sandbox: test/regenerate/generators.test.ts, gperf.test.ts
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
   doxygen:doxygen                                                                  # doxygen output trees made and proved by the tests: test/regenerate/doxygen.test.ts
+  swig:swig                                                                        # SWIG's Python modules made and proved by the tests: test/regenerate/swig.test.ts
   gnulib-tool:gnulib                                                               # a real gnulib (/usr/share/gnulib) pinned by the gnulib-tool tests
 )
 need=()

@@ -35,6 +35,7 @@ import { parserPostPass } from '../regenerate/parsers.js';
 import { generatorPostPass } from '../regenerate/generators.js';
 import { doxygenPostPass } from '../regenerate/doxygen.js';
 import { cythonPostPass } from '../regenerate/cython.js';
+import { swigPostPass } from '../regenerate/swig.js';
 import { makeinfoPostPass } from '../regenerate/makeinfo.js';
 import { unprovedPostPass } from '../regenerate/unproved.js';
 import { translationsClassifier } from './translations.js';
@@ -219,7 +220,7 @@ export const CLASSIFIERS: Classifier[] = [
  * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
  * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
  */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, cythonPostPass, unprovedPostPass];
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, cythonPostPass, swigPostPass, unprovedPostPass];
 
 const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
 

@@ -388,7 +388,7 @@ export type AutotoolsTool =
 export type FindingCode = keyof EvidenceMap;
 
 /** Generator tools other than the parser generators whose output is regenerated (src/regenerate/generators.ts). */
-export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen';
+export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig';
 
 /** One literal substitution a rule's recipe applies to the tool's output (`perl -pi -e 's/A/B/g' FILE`, `sed 's/A/B/g' $@ > T; mv T $@`). */
 export interface ToolPostEdit {
@@ -430,6 +430,10 @@ export interface GeneratorToolRun {
   cwd: string;
   /** The recipe's literal edits of this output applied after the tool (commands as written). */
   postEdits: string[];
+  /** swig: files outside the tree the interface file names, read from this system (`%include "/usr/include/linux/audit.h"`). */
+  systemFiles?: string[];
+  /** swig: words of the rule not passed (an `-I@NAME@` configure fills, a variable nothing defines, e.g. `$(PYTHON3_INCLUDES)`). */
+  dropped?: string[];
 }
 
 /** Why a tarball-only file a registered generator tool writes was not proved by running it. */

@@ -25,6 +25,7 @@ import { regenCauseText } from '../core/wording.js';
 import { runGit, runGitText } from '../git/run.js';
 import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
 import { namedVersion } from './parser-version.js';
+import { swigNamedVersion, swigVersion } from './swig-version.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { ToolName } from './types.js';
 
@@ -109,7 +110,7 @@ export async function findToolRevision(gitDir: string, version: string, label = 
     const oid = tags.get(tag);
     return oid ? runGitText(gitDir, ['rev-parse', '--verify', '--quiet', `${oid}^{commit}`]).catch(() => undefined) : undefined;
   };
-  for (const tag of [`v${version}`, version]) {
+  for (const tag of [`v${version}`, version, `rel-${version}`]) {
     const commit = await peeled(tag);
     if (commit) return { kind: 'tag', tag, commit };
   }
@@ -166,13 +167,23 @@ async function findBefore(gitDir: string, version: string, label: string, before
 }
 
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
-const TOOLS: Record<string, ToolName | ParserGitTool> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake', 'GNU Bison': 'bison', 'the fast lexical analyser generator': 'flex' };
+const TOOLS: Record<string, ToolName | ParserGitTool | 'swig'> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake', 'GNU Bison': 'bison', 'the fast lexical analyser generator': 'flex', swig: 'swig' };
 
 /** A parser generator built from its own repository (./parsers.ts runs it for an output naming its version): GNU Bison, flex, or a Berkeley yacc (OpenBSD's yacc, portable). */
 export type ParserGitTool = 'bison' | 'flex' | 'byacc';
 
-/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison, flex, a Berkeley yacc, or Cython (./cython.ts). */
-export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython';
+/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison, flex, a Berkeley yacc, Cython (./cython.ts) or SWIG (./swig.ts). */
+export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython' | 'swig';
+
+/**
+ * The steps building SWIG from its exported tree (pure): its autogen.sh (aclocal, autoheader, automake, autoconf —
+ * the system's), configure without PCRE (only `%rename("regex:…")` uses it: a .i asking for it fails, it is not
+ * written otherwise), without any target language's test-suite probing and without ccache-swig, then make and make
+ * install (the program and its Lib/ of .swg/.i files, which the program reads from the prefix).
+ */
+export function swigBuildSteps(hasConfigure: boolean, prefix: string): string[] {
+  return [...(hasConfigure ? [] : ['sh ./autogen.sh']), `./configure --prefix=${quote(prefix)} --without-pcre --without-alllang --disable-ccache`, 'make -j2', 'make install'];
+}
 
 /** Cython's version as its tree states it: Cython/Shadow.py's `__version__ = "V"` (what `cython --version` prints and its C output's first line names). */
 export function cythonTreeVersion(shadowPy: string): string | undefined {
@@ -351,7 +362,7 @@ export async function resolveToolRevision(repo: string, version: string, cacheDi
   const ac = (await show(handle.gitDir, found.commit, 'configure.ac')) ?? (await show(handle.gitDir, found.commit, 'configure.in')) ?? '';
   const pkg = acInitName(ac);
   const name = pkg ? TOOLS[pkg] : undefined;
-  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake, GNU Bison, flex, GNU gperf or a Berkeley yacc (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc, no yacc skeleton.c)`, 'pass an autoconf, automake, bison, flex, gperf or yacc repository');
+  if (!name) throw new DistdiffError('usage', repo, `revision ${found.commit.slice(0, 12)} is not GNU Autoconf, GNU Automake, GNU Bison, flex, GNU gperf, a Berkeley yacc or SWIG (AC_INIT names ${pkg ?? 'nothing'}, no src/version.cc, no yacc skeleton.c)`, 'pass an autoconf, automake, bison, flex, gperf, yacc or SWIG repository');
   const stated = acInitVersion(ac);
   const usesVersionFile = stated === undefined && /\.tarball-version/.test(ac);
   if (!usesVersionFile && stated !== version) {
@@ -494,6 +505,8 @@ export async function buildToolRevision(
           ? { steps: byaccBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
         : name === 'cython'
           ? { steps: cythonBuildSteps(prefix), skipped: [] as SkippedPart[] }
+        : name === 'swig'
+          ? { steps: swigBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
         : name === 'bison' || name === 'flex'
           ? parserToolBuildSteps(name, { ...(bootstrapName ? { bootstrapName } : {}), hasAutogen: existsSync(join(src, 'autogen.sh')), hasLib: existsSync(join(src, 'lib', 'Makefile.am')), oldStdio: name === 'bison' && gnulibOldStdio(stdioTexts(join(src, 'gnulib', 'lib'))) }, prefix, have)
           : gitBuildSteps(
@@ -526,8 +539,8 @@ export async function buildToolRevision(
       const tail = cause ? `${cause.trim().slice(0, 300)} … ${lines.at(-1)}` : lines.at(-1);
       throw fail(`${last ? plan.steps[last[0]] : 'the sandbox'}${run.timedOut ? ' (timed out)' : ''}: ${tail || 'no output'}`);
     }
-    // OpenBSD's yacc prints no version (no -V), Cython prints it on stderr: what each writes is the stamp checked next.
-    const reported = name === 'byacc' || name === 'cython' ? version : await versionOf(bin);
+    // OpenBSD's yacc prints no version (no -V), Cython prints it on stderr, SWIG has only `-version`: what each writes is the stamp checked next.
+    const reported = name === 'byacc' || name === 'cython' ? version : name === 'swig' ? await swigVersion(bin) : await versionOf(bin);
     if (reported !== version) throw fail(`${program} --version says ${reported ?? 'nothing'}, not ${version}`);
     const stamp = await stampCheck(sandbox.bwrap, name, prefix, work);
     if (stamp !== version) throw fail(`what it writes is stamped ${stamp ?? 'with no version'}, not ${version}`);
@@ -540,6 +553,8 @@ export async function buildToolRevision(
             ? `check: bison --version prints ${version}; the parser it writes says "A Bison parser, made by GNU Bison ${version}"`
             : name === 'cython'
               ? `check: the C it writes says "Generated by Cython ${version}"`
+            : name === 'swig'
+              ? `check: swig -version prints SWIG Version ${version}; the Python module it writes says "# Version ${version}"`
             : name === 'byacc'
               ? `check: the parser it writes says #define YYBYACC 1 and YYMAJOR.YYMINOR${version.includes(' ') ? ' YYPATCH' : ''} ${version}`
             : name === 'flex'
@@ -586,6 +601,11 @@ async function stampCheck(bwrap: string, name: GitToolName, prefix: string, work
     writeFileSync(join(dir, 'stamp.pyx'), 'x = 1\n');
     const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['cython', '-o', 'stamp.c', 'stamp.pyx'], toolchains: [prefix], limits: { wallMs: 120_000, cpuSeconds: 120 } });
     return g.code === 0 && existsSync(join(dir, 'stamp.c')) ? /^\/\* Generated by Cython (\S+) \*\//.exec(readFileSync(join(dir, 'stamp.c'), 'latin1').slice(0, 200))?.[1] : undefined;
+  }
+  if (name === 'swig') {
+    writeFileSync(join(dir, 'stamp.i'), '%module stamp\nint stamp(int);\n');
+    const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['swig', '-python', '-o', 'stamp_wrap.c', 'stamp.i'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    return g.code === 0 && existsSync(join(dir, 'stamp.py')) ? swigNamedVersion(readFileSync(join(dir, 'stamp.py'), 'latin1').slice(0, 4096)) : undefined;
   }
   if (name === 'byacc') {
     writeFileSync(join(dir, 'stamp.y'), "%%\nstart: 'a';\n");

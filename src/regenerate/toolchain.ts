@@ -21,6 +21,7 @@ import { DEFAULT_LIMITS } from '../core/limits.js';
 import { regenCauseText } from '../core/wording.js';
 import { libtoolVersion } from './detect.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { swigVersion } from './swig-version.js';
 import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource, type GitToolName, type ParserGitTool } from './toolchain-git.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
@@ -295,7 +296,7 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' ? name : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' ? name : PROGRAM[name]);
 
 /** A gperf (or byacc) toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
 export function gperfToolchainName(version: string, commit: string, name: 'gperf' | 'byacc' = 'gperf'): string {
@@ -334,6 +335,17 @@ export async function parserToolchains(cacheDir: string, tool: ParserGitTool, ve
 /** The cached Cython toolchains of exactly `version` (`toolchain add --git`; its build checked the version its C output names). */
 export function cythonToolchains(cacheDir: string, version: string): { prefix: string; manifest: ToolchainManifest }[] {
   return listToolchains(cacheDir).filter((t) => t.manifest.name === 'cython' && t.manifest.version === version && t.manifest.git && existsSync(join(t.prefix, 'lib', 'cython.py')));
+}
+
+/** The cached SWIG toolchains of exactly `version` (`toolchain add --git`): bin/swig present and `swig -version` printing it (./swig.ts runs each). */
+export async function swigToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
+  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
+  for (const t of listToolchains(cacheDir)) {
+    if (t.manifest.name !== 'swig' || t.manifest.version !== version || !t.manifest.git) continue;
+    const bin = join(t.prefix, 'bin', 'swig');
+    if (existsSync(bin) && (await swigVersion(bin)) === version) out.push(t);
+  }
+  return out;
 }
 
 /** Cached toolchains (with their manifests). */
