@@ -128,7 +128,7 @@ const VARIANTS = [
   ['changelog-sh', 'xz-5.4.1', 1], ['changelog-urlhost', 'xz-5.4.1', 1], ['doc-sh', 'npm-semver-7.6.0', 1],
   ['doc-trim', 'npm-semver-7.6.0', 0], ['payload-ds', 'fmt-9.1.0', 1],
   ['parser-line', 'bison-3.8.2', 1, 'src/parse-gram.c', 'high'], ['ylwrap-line', 'shadow-4.13', 1, 'libmisc/getdate.c', 'high'], ['oldbison-line', 'coreutils-9.1', 1, 'lib/parse-datetime.c', 'high'],
-  ['yacc-line', 'tmux-3.5a', 1, 'cmd-parse.c', 'high'], ['svn-author', 'smartmontools-7.3', 1, 'configure.ac', 'critical'],
+  ['yacc-line', 'tmux-3.5a', 1, 'cmd-parse.c', 'high'], ['svn-author', 'smartmontools-7.3', 1, 'configure.ac', 'critical'], ['swig-line', 'audit-3.0.9', 1, 'bindings/swig/python3/audit.py', 'high'],
   ['notes-line', 'libtool-2.5.4', 1, 'doc/notes.txt', 'high'], ['ltdl-flag', 'libtool-2.5.4', 1, 'libltdl/Makefile.in', 'high'],
   ['m4-flag', 'xz-5.4.1', 1, 'm4/gettext.m4', 'high'], ['m4-comment', 'xz-5.4.1', 1, 'm4/iconv.m4', 'high'], ['ltmain-version', 'xz-5.4.1', 1, 'build-aux/ltmain.sh', 'high'], ['po-rule', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'],
   ['copy-obj', 'xz-5.4.1', 1, 'src/liblzma/liblzma_la-payload.o', 'high'], ['stamp-var', 'xz-5.4.1', 1, 'CMakeLists.txt', 'critical'],
@@ -288,7 +288,7 @@ binary payload file nothing names, a file gaining mode 4755, a version-looking e
 host, libtool's \`ltmain.sh\` with one injected decompress-and-eval line (critical, the line shown as the copy's
 novel line), a symlink replaced by a file with other content, a generated ChangeLog gaining a \`curl | sh\` line or
 a URL on a new host, a README gaining an install-by-pipe line, a payload in a Debian +ds repack whose pax header
-names a commit upstream lacks, one \`#define\` changed in bison's generated parser (\`parser-line\`), in shadow's ylwrap-made one (\`ylwrap-line\`) and in coreutils 9.1's bison 3.7.4 parse-datetime.c (\`oldbison-line\`, proved with the bison 3.7.4 toolchain built from its tag) and in tmux 3.5a's OpenBSD-yacc cmd-parse.c (\`yacc-line\`, proved with the byacc 1.9 toolchain built from ibara/yacc), a line added to
+names a commit upstream lacks, one \`#define\` changed in bison's generated parser (\`parser-line\`), in shadow's ylwrap-made one (\`ylwrap-line\`) and in coreutils 9.1's bison 3.7.4 parse-datetime.c (\`oldbison-line\`, proved with the bison 3.7.4 toolchain built from its tag) and in tmux 3.5a's OpenBSD-yacc cmd-parse.c (\`yacc-line\`, proved with the byacc 1.9 toolchain built from ibara/yacc), one line of audit 3.0.9's SWIG 4.0.2 Python module (\`swig-line\`, proved with the swig 4.0.2 toolchain built from its tag), a line added to
 libtool 2.5.4's makeinfo-made doc/notes.txt (\`notes-line\`) and a flag added to its post-edited libltdl/Makefile.in
 (\`ltdl-flag\`), and one line added to a member of gettext 0.23.1's nested misc/archive.dir.tar that an earlier release
 published (\`nested-member\`) — each must exit

@@ -548,7 +548,10 @@ const GPERF_VALUE = /^[\w.,$*+:-]+$/;
  * gperf's table/option flags (never --output-file or anything unknown), one input — a relative path without `..`
  * naming the source's file, whose directory part the source's path ends with (the run's cwd is the rest).
  */
-export function gperfBannerCommand(head: string, source: string): { args: string[]; cwd: string; line: string; program?: string; root?: string } | { refused: string } {
+/** Where a packaged gperf lives: a banner naming one of these (configure's `AC_PATH_PROG([GPERF], [gperf])` writes the full path) runs the system's gperf by that path. */
+export const SYSTEM_GPERF_PATHS: readonly string[] = ['/usr/bin/gperf', '/usr/local/bin/gperf'];
+
+export function gperfBannerCommand(head: string, source: string): { args: string[]; cwd: string; line: string; program?: string; root?: string; systemProgram?: boolean } | { refused: string } {
   const m = /^\/\* Command-line: (.*?)\s*\*\/$/m.exec(head.slice(0, 4096));
   if (!m) return { refused: '(no Command-line line)' };
   const line = m[1]!.trim();
@@ -556,8 +559,12 @@ export function gperfBannerCommand(head: string, source: string): { args: string
   // The program: `gperf`, or an absolute path to a gperf (a maintainer's machine: Xcode's
   // /Applications/…/usr/bin/gperf) replayed by mounting gperf there inside the sandbox (foreignMountPoint).
   const program = words[0]!;
-  const absProgram = program.startsWith('/') && baseOf(program) === 'gperf' && foreignMountPoint(program) ? program : undefined;
+  // Or a packaged gperf's own path (tinyproxy 1.11.1's `/usr/bin/gperf conf-tokens.gperf`: configure found it with
+  // AC_PATH_PROG): run as the system's gperf at that path, never mounted (systemProgram).
+  const systemProgram = SYSTEM_GPERF_PATHS.includes(program);
+  const absProgram = program.startsWith('/') && baseOf(program) === 'gperf' && (systemProgram || foreignMountPoint(program)) ? program : undefined;
   if (program !== 'gperf' && !absProgram) return { refused: line };
+  const sys = systemProgram ? { systemProgram: true } : {};
   const args = words.slice(1);
   const inputs: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -587,12 +594,12 @@ export function gperfBannerCommand(head: string, source: string): { args: string
     const root = input.slice(0, input.length - source.length - 1);
     if (!foreignMountPoint(root) || posix.normalize(root) !== root) return { refused: line };
     if (absProgram && (absProgram === root || absProgram.startsWith(`${root}/`) || root.startsWith(`${absProgram}/`))) return { refused: line };
-    return { args, cwd: '', line, root, ...(absProgram ? { program: absProgram } : {}) };
+    return { args, cwd: '', line, root, ...(absProgram ? { program: absProgram } : {}), ...sys };
   }
   const norm = posix.normalize(input);
   if (baseOf(norm) !== baseOf(source)) return { refused: line };
   if (source !== norm && !source.endsWith(`/${norm}`)) return { refused: line };
-  return { args, cwd: source.slice(0, source.length - norm.length).replace(/\/$/, ''), line, ...(absProgram ? { program: absProgram } : {}) };
+  return { args, cwd: source.slice(0, source.length - norm.length).replace(/\/$/, ''), line, ...(absProgram ? { program: absProgram } : {}), ...sys };
 }
 
 // gnulib's path-normalising sed script, s|\([ "]\)[^ "]STAR/NAME\([ "]\)|\1NAME\2| (STAR standing for `*`, NAME's dots
@@ -887,7 +894,7 @@ function gperfRun(
  * recorded program path, so that gperf writes those paths as it did. gperf writes to stdout; distdiff's own fixed
  * shell line sends it to a file (argv[0] stays as the banner records it).
  */
-async function runGperf(bwrap: string, source: string, input: Buffer, cmd: { args: string[]; cwd: string; program?: string; root?: string }, prefix?: string): Promise<{ out: Buffer } | { failure: string }> {
+async function runGperf(bwrap: string, source: string, input: Buffer, cmd: { args: string[]; cwd: string; program?: string; root?: string; systemProgram?: boolean }, prefix?: string): Promise<{ out: Buffer } | { failure: string }> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-gperf-'));
   try {
     mkdirSync(join(scratch, dirOf(source)), { recursive: true });
@@ -895,7 +902,10 @@ async function runGperf(bwrap: string, source: string, input: Buffer, cmd: { arg
     mkdirSync(join(scratch, cmd.cwd), { recursive: true });
     const bin = prefix ? join(prefix, 'bin', 'gperf') : which('gperf', SYSTEM_PATH);
     if (!bin) return { failure: 'gperf not found' };
-    const mounts = [...(cmd.root ? [{ host: scratch, at: cmd.root, writable: true }] : []), ...(cmd.program ? [{ host: bin, at: cmd.program }] : [])];
+    // a banner naming a packaged gperf's path: only the system's gperf at exactly that path writes it (a toolchain's would
+    // have to be mounted over the system's /usr)
+    if (cmd.systemProgram && (prefix || bin !== cmd.program)) return { failure: `the banner names ${cmd.program}, which is not the gperf that runs here (${bin})` };
+    const mounts = [...(cmd.root ? [{ host: scratch, at: cmd.root, writable: true }] : []), ...(cmd.program && !cmd.systemProgram ? [{ host: bin, at: cmd.program }] : [])];
     const argv = ['sh', '-c', 'exec "$0" "$@" > .distdiff-gperf.out', cmd.program ?? 'gperf', ...cmd.args];
     const r = await runSandboxed(bwrap, {
       scratch,

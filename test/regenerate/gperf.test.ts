@@ -113,7 +113,11 @@ describe("gperf's banner command line", () => {
     expect(gperfBannerCommand(head('gperf --global-table -t -k1,3,$ -N lookup x.gperf'), 'x.gperf')).toMatchObject({ cwd: '', args: ['--global-table', '-t', '-k1,3,$', '-N', 'lookup', 'x.gperf'] });
   });
   it('refuses another program, an option writing or reading elsewhere, an absolute or .. input, another file name', () => {
-    expect(gperfBannerCommand(head('/usr/bin/gperf -m 10 ./x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    // a packaged gperf's own path (configure's AC_PATH_PROG: tinyproxy 1.11.1) is the system's gperf run by that path, never
+    // mounted; any other program under a system directory is refused
+    expect(gperfBannerCommand(head('/usr/bin/gperf -m 10 ./x.gperf'), 'lib/x.gperf')).toEqual({ args: ['-m', '10', './x.gperf'], cwd: 'lib', line: '/usr/bin/gperf -m 10 ./x.gperf', program: '/usr/bin/gperf', systemProgram: true });
+    expect(gperfBannerCommand(head('/usr/bin/sh -m 10 ./x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head('/usr/lib/x/gperf -m 10 ./x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf --output-file=../../evil.h x.gperf'), 'x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 ../lib/x.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 ./y.gperf'), 'lib/x.gperf')).toHaveProperty('refused');
@@ -300,6 +304,18 @@ describe('gperf outputs proved by the system gperf in the sandbox', () => {
     expect(at3('src/codes.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'banner-unsupported', tool: 'gperf' } } });
   }, 360_000);
 
+  it("a banner naming the packaged gperf's path (`/usr/bin/gperf`, as configure's AC_PATH_PROG finds it): run by that path — proved; one changed line: high", async () => {
+    const gperfBin = execFileSync('sh', ['-c', 'command -v gperf'], { env: { PATH: '/usr/local/bin:/usr/bin:/bin' } }).toString().trim();
+    expect(['/usr/bin/gperf', '/usr/local/bin/gperf']).toContain(gperfBin);
+    const byPath = run(join(root, 'work', 'src'), [gperfBin, '-m', '10', './codes.gperf']);
+    expect(byPath).toContain(`/* Command-line: ${gperfBin} -m 10 ./codes.gperf  */`);
+    const { at } = await findingsOf(release({ 'src/codes.h': byPath }));
+    expect(at('src/codes.h')).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'gperf', version: gperfVersion, source: 'src/codes.gperf', command: [gperfBin, '-m', '10', './codes.gperf'], cwd: 'src' } });
+    const twin = byPath.replace(/"yellow"/, '"purple"');
+    expect(twin).not.toBe(byPath);
+    const { at: at2 } = await findingsOf(release({ 'src/codes.h': twin }));
+    expect(at2('src/codes.h')).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'gperf', differingLines: 1 } });
+  }, 360_000);
   it('regeneration off: nothing run, the outputs stay high saying so', async () => {
     const { at } = await findingsOf(release(), 'off');
     expect(at('src/codes.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'regeneration-off', tool: 'gperf' } } });

@@ -8,13 +8,14 @@
  * release a real tarball.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import { swigCommand, swigSystemFiles } from '../../src/regenerate/swig.js';
 import { swigNamedVersion } from '../../src/regenerate/swig-version.js';
 import { swigBuildSteps } from '../../src/regenerate/toolchain-git.js';
+import { CLI } from '../hostile/helpers.js';
 import { autotoolsRelease, byPath, sh } from './release.js';
 
 const MAKEFILE_AM = `SWIG_FLAGS = -python
@@ -124,4 +125,48 @@ describe("a SWIG Python module made by the tracked rule, with the system's swig"
     const off = byPath((await fixture.run(withPy(py), { regenerate: 'off' })).findings)['bindings/python3/demo.py']!;
     expect(off).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high', evidence: { generatorProof: { why: 'regeneration-off', tool: 'swig' } } });
   }, 300_000);
+});
+
+// SWIG's own repository (the evaluation mirror; scripts/evaluate-toolchains.tsv builds 4.0.2 from it).
+const SWIG_REPO = '/work/.mirror/swig+swig/repo';
+if (!existsSync(SWIG_REPO)) {
+  process.stderr.write(`\n*** SKIPPED (loudly): test/regenerate/swig.test.ts "SWIG 4.0.2 built from its tag" needs SWIG's git\n*** repository at ${SWIG_REPO} (fetch github:swig/swig, as scripts/evaluate-toolchains.tsv does);\n*** without it the SWIG toolchain build is not exercised in this run.\n\n`);
+}
+
+describe('SWIG 4.0.2 built from its tag proves what it wrote', () => {
+  it.skipIf(!existsSync(SWIG_REPO))('another version at the tag refused; built and checked; its module proved naming the toolchain; one changed line: high mismatch', async () => {
+    const cacheTc = join(fixture.root, 'cache-tc');
+    const cli = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 2_400_000 });
+    const wrong = cli(['toolchain', 'add', '--git', SWIG_REPO, '--version', '4.0.1', '--rev', 'rel-4.0.2', '--cache-dir', cacheTc]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('has version 4.0.2 in its configure.ac, not 4.0.1');
+    const built = cli(['toolchain', 'add', '--git', SWIG_REPO, '--version', '4.0.2', '--cache-dir', cacheTc]);
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    const prefix = join(cacheTc, 'toolchains', 'swig-4.0.2');
+    expect(built.stdout).toContain(`built: swig 4.0.2 in ${prefix} from ${SWIG_REPO}`);
+    const manifest = JSON.parse(readFileSync(join(prefix, 'distdiff-toolchain.json'), 'utf8')) as { name: string; git: { steps: string[] } };
+    expect(manifest.name).toBe('swig');
+    expect(manifest.git.steps.at(-1)).toBe('check: swig -version prints SWIG Version 4.0.2; the Python module it writes says "# Version 4.0.2"');
+
+    // the maintainer's run with SWIG 4.0.2, as the tracked rule runs it
+    const dir = join(fixture.repoDir, 'bindings', 'python3');
+    const made = spawnSync(join(prefix, 'bin', 'swig'), ['-o', 'demo_wrap.c', '-python', '-I.', '-I../..', '-I../../lib', '../src/demo.i'], { cwd: dir, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' } });
+    expect(made.status).toBe(0);
+    const py = readFileSync(join(dir, 'demo.py'), 'latin1');
+    rmSync(join(dir, 'demo.py'));
+    rmSync(join(dir, 'demo_wrap.c'));
+    expect(swigNamedVersion(py)).toBe('4.0.2');
+    const withPy = (text: string) => fixture.tampered((d) => writeFileSync(join(d, 'bindings/python3/demo.py'), text, 'latin1'));
+
+    const proved = byPath((await fixture.run(withPy(py), { cacheDir: cacheTc })).findings)['bindings/python3/demo.py']!;
+    expect(proved).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'swig', version: '4.0.2', source: 'bindings/src/demo.i', toolchain: { name: 'swig-4.0.2', repo: SWIG_REPO } } });
+    expect(formatFinding(proved)).toMatch(/^reproduced by swig 4\.0\.2 built from \/work\/\.mirror\/swig\+swig\/repo [0-9a-f]{12} \(tag v4\.0\.2; toolchain swig-4\.0\.2\) from bindings\/src\/demo\.i: /);
+
+    const twin = py.replace('return _demo.demo_add(a, b)', 'return _demo.demo_add(b, a)');
+    expect(twin).not.toBe(py);
+    const r2 = await fixture.run(withPy(twin), { cacheDir: cacheTc });
+    expect(byPath(r2.findings)['bindings/python3/demo.py']).toMatchObject({ code: 'GENERATED_TOOL_MISMATCH', severity: 'high', evidence: { tool: 'swig', version: '4.0.2', differingLines: 1, toolchain: { name: 'swig-4.0.2' } } });
+    expect(r2.verdict).toBe('different');
+  }, 2_700_000);
 });
