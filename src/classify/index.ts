@@ -60,6 +60,7 @@ import { gettextizeClassifier } from './gettextize.js';
 import { htmlRenderedClassifier } from './html-rendered.js';
 import { docbookRenderedClassifier } from './docbook-rendered.js';
 import { docbookManClassifier } from './docbook-man.js';
+import { rstHtmlClassifier } from './rst-html.js';
 import { latex2manClassifier } from './latex2man.js';
 import { stdintHeaderClassifier } from './stdint-header.js';
 import { markdownHtmlClassifier } from './markdown-html.js';
@@ -183,6 +184,7 @@ export const CLASSIFIERS: Classifier[] = [
   htmlRenderedClassifier,
   docbookRenderedClassifier,
   docbookManClassifier,
+  rstHtmlClassifier,
   latex2manClassifier,
   stdintHeaderClassifier,
   markdownHtmlClassifier,

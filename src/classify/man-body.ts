@@ -75,7 +75,7 @@ const MAX_INCLUDES = 100;
  * directory or the repository's root), reStructuredText `.. include:: F` (relative to the including file, nested:
  * openvpn's doc/openvpn.8.rst includes man-sections/client-options.rst, which includes proxy-options.rst).
  */
-async function sourceText(ctx: ClassifyContext, source: string): Promise<string | undefined> {
+export async function sourceText(ctx: ClassifyContext, source: string): Promise<string | undefined> {
   const b = await ctx.content.git(source);
   if (!b || b.length > MAX_BYTES) return undefined;
   let text = b.toString('utf8');

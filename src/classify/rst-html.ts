@@ -1,0 +1,92 @@
+/**
+ * HTML pages Docutils' rst2html renders from a tracked reStructuredText page by a tracked make rule (openvpn 2.6.14's
+ * doc/openvpn.8.html and openvpn-examples.5.html from openvpn.8.rst and openvpn-examples.5.rst, the suffix rules
+ * `.8.rst.8.html .5.rst.5.html :` running `$(RST2HTML) $(RST_FLAGS) $< > $@`). Nothing is run; the evidence is:
+ *  - the rule: a rule of the tracked Makefile.am (else Makefile/GNUmakefile/Makefile.in) of the page's directory whose
+ *    recipe runs rst2html (`rst2html`, `rst2html5`, `rst2html.py`, `$(RST2HTML)`), with a target naming the page and
+ *    the tracked source among its prerequisites, or a suffix rule `.A.rst.A.html` (`.rst.html`) from the tracked
+ *    STEM.A.rst beside the page to it;
+ *  - the page names Docutils in its generator meta;
+ *  - its text (tags, comments and the embedded style sheet dropped): at least 95 % of its distinct words (three
+ *    letters or more) in the source and the files it includes (`.. include:: F`, nested: ./man-body.ts sourceText);
+ *  - nothing active (./html-rendered.ts activeContent): no script, frame, handler, refresh, `javascript:` link, host
+ *    the source never names (Docutils' own docutils.sourceforge.io, which its meta and style sheet name, aside), no
+ *    suspicious construct the source lacks.
+ * Not caught: a paragraph of words the source already has (the word trace's limit, as for the other renderings).
+ */
+import { makeFinding } from '../core/severity.js';
+import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
+import { activeContent, htmlText } from './html-rendered.js';
+import { sourceText } from './man-body.js';
+import { wordsOf } from './man-rendered.js';
+import { baseOf, dirOf } from './paths.js';
+import { admits } from './precheck.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const MAX_BYTES = 4 * 1024 * 1024;
+const MIN_SHARE = 0.95;
+const GENERATOR = /<meta\s+name="generator"\s+content="(Docutils [\d.]+)[^"]*"/i;
+const RST2HTML = /(?:^|[\s;|&(`'"/])rst2html(?:5)?(?:\.py)?(?=\s|$)|\$[({]RST2HTML5?[)}]/;
+const DOCUTILS_HOST = 'docutils.sourceforge.io';
+
+const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
+
+/** The tracked rst2html rule making `path` and its tracked source, `FILE:LINE` and the source's path. */
+async function rstRule(path: string, ctx: ClassifyContext): Promise<{ rule: string; source: string } | undefined> {
+  const dir = dirOf(path);
+  const base = baseOf(path);
+  const file = ['Makefile.am', 'GNUmakefile', 'Makefile', 'Makefile.in'].map((n) => join(dir, n)).find((p) => ctx.gitPaths.has(p));
+  if (!file) return undefined;
+  const b = await ctx.content.git(file);
+  if (!b || b.length > MAX_BYTES) return undefined;
+  const text = b.toString('utf8');
+  const mk = parseMakefile(text, file);
+  const lines = text.split('\n');
+  for (const r of mk.rules) {
+    const recipe = r.recipe.map(recipeJoined).join('\n');
+    if (!RST2HTML.test(` ${recipe}`) && !RST2HTML.test(` ${expandLoose(recipe, mk.vars, dir)}`)) continue;
+    const line = lines.findIndex((l) => l.startsWith(r.targets[0]!) && l.includes(':')) + 1;
+    for (const t of r.targets) {
+      // a suffix rule `.8.rst.8.html` / `.rst.html`: STEM + the first suffix is the tracked source
+      const suffix = /^(\.(?:[\w]+\.)?rst)(\.(?:[\w]+\.)?html?)$/.exec(t);
+      if (suffix && base.endsWith(suffix[2]!) && base.length > suffix[2]!.length) {
+        const source = join(dir, `${base.slice(0, -suffix[2]!.length)}${suffix[1]}`);
+        if (ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source };
+      }
+      // an explicit target naming the page, the tracked source among its prerequisites
+      if (expandLoose(t, mk.vars, dir).split(/\s+/).includes(base)) {
+        for (const q of r.prerequisites) {
+          const source = join(dir, expandLoose(q, mk.vars, dir).replace(/^\$\(srcdir\)\//, '').replace(/^\.\//, ''));
+          if (/\.rst$/.test(source) && ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /\.html?$/i.test(baseOf(diff.path));
+
+export const rstHtmlClassifier: Classifier = {
+  id: 'rst-html',
+  candidate,
+  async classify(diff, ctx) {
+    if (!admits(candidate, diff)) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf || buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+    const page = buf.toString('utf8');
+    const generator = GENERATOR.exec(page.slice(0, 8192))?.[1];
+    if (!generator) return undefined;
+    const found = await rstRule(diff.path, ctx);
+    if (!found) return undefined;
+    const src = await sourceText(ctx, found.source);
+    if (src === undefined) return undefined;
+    if (activeContent(page, src, diff.path, [DOCUTILS_HOST])) return undefined;
+    const known = wordsOf(src);
+    const words = [...wordsOf(htmlText(page))];
+    if (!words.length) return undefined;
+    const traced = words.filter((w) => known.has(w)).length;
+    if (traced < Math.ceil(words.length * MIN_SHARE)) return undefined;
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: found.source, generator, found: traced, total: words.length, inputs: [found.rule] });
+  },
+};
