@@ -15,7 +15,7 @@
  * source already has (the word trace's limit, as for the other renderings).
  */
 import { wordsOf } from './man-rendered.js';
-import { dirOf } from './paths.js';
+import { dirOf, normalisePath } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { ClassifyContext } from './types.js';
 import { urlHosts } from './urls.js';
@@ -56,16 +56,7 @@ export function troffBody(page: string): string {
 
 /** Resolve `rel` against `dir` inside the tree; undefined when it leaves it. */
 function within(dir: string, rel: string): string | undefined {
-  if (rel.startsWith('/')) return undefined;
-  const parts = dir ? dir.split('/') : [];
-  for (const seg of rel.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/');
+  return rel.startsWith('/') ? undefined : normalisePath(dir ? `${dir}/${rel}` : rel);
 }
 
 const MAX_INCLUDES = 100;
