@@ -432,8 +432,28 @@ export interface GeneratorToolRun {
   postEdits: string[];
   /** swig: files outside the tree the interface file names, read from this system (`%include "/usr/include/linux/audit.h"`). */
   systemFiles?: string[];
+  /** swig: prerequisites git lacks, made first from their grep rules read as data (libcap-ng's caps.h, capng.h). */
+  madeInputs?: MadeInput[];
   /** swig: words of the rule not passed (an `-I@NAME@` configure fills, a variable nothing defines, e.g. `$(PYTHON3_INCLUDES)`). */
   dropped?: string[];
+}
+
+/**
+ * A file the build makes before a generator runs, computed from its rule read as data (src/regenerate/text-steps.ts):
+ * `cat SOURCE | grep 'P' | grep -v 'Q' > path`. A system header as source (`system`) is read from this machine: its
+ * sha256 recorded, and `configure` names configure.ac's default that gave its path.
+ */
+export interface MadeInput {
+  path: string;
+  /** The tracked makefile fragment holding the rule, and its command as written. */
+  rule: string;
+  command: string;
+  /** The file filtered: a tracked path, or an absolute system header. */
+  source: string;
+  system?: boolean;
+  sha256?: string;
+  /** `configure.ac:69 CAPABILITY_HEADER=/usr/include/linux/capability.h`: the configure defaults the rule used. */
+  configure?: string[];
 }
 
 /** Why a tarball-only file a registered generator tool writes was not proved by running it. */

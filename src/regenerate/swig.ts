@@ -14,8 +14,9 @@
  *               and an `-I@NAME@` configure would fill is left out: both are listed (dropped). Only swig's options
  *               (`-X`, `-o FILE`, `-outdir DIR`, `-I DIR`, `-D NAME`), no shell syntax, no absolute output path.
  *   the tree    the tag's tracked interface and header files (.i, .swg, .swig, .h, .hh, .hpp, .hxx) at their paths;
- *               the rule's other prerequisites must be tracked (libcap-ng's caps.h, which a rule greps out of the
- *               system's linux/capability.h, is not: not run). SWIG reads the system's headers where the interface
+ *               the rule's other prerequisites are tracked, or made first by a one-line grep rule of the same
+ *               Makefile.am read as data (./text-steps.ts: libcap-ng's caps.h, grepped out of the system's
+ *               linux/capability.h, and capng.h from src/cap-ng.h; madeInputs), else not run. SWIG reads the system's headers where the interface
  *               file names them (`%include "/usr/include/linux/audit.h"`): those are listed (systemFiles).
  *   compare     every file of the run the rule names and the tarball ships unexplained, byte for byte; nothing is
  *               normalised.
@@ -24,17 +25,19 @@
  * constructs in the differing lines). Without SWIG X here the file keeps TARBALL_ONLY_UNEXPLAINED (high) with a
  * generatorProof saying which command adds it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { baseOf, dirOf } from '../classify/paths.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
-import type { Finding, GeneratorToolRun, GeneratorUnproved } from '../core/findings.js';
+import type { Finding, GeneratorToolRun, GeneratorUnproved, MadeInput } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { builtinVars, parseMakefileAm, resolveRule } from '../util/makefile.js';
+import { builtinVars, parseMakefileAm, resolveRule, type Makefile } from '../util/makefile.js';
 import { shape, toolMismatch } from './generators.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import { swigNamedVersion, swigVersion } from './swig-version.js';
+import { configureDefaultPath, runTextPipeline, textPipeline } from './text-steps.js';
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_BYTES = 16 * 1024 * 1024;
@@ -169,9 +172,22 @@ export async function swigFindings(findings: Finding[], ctx: ClassifyContext): P
       out[c.i] = unproved(f, { why: 'rule-unsupported', tool: 'swig', fragment: rule.rule.file, command: ruleCommand });
       continue;
     }
+    // prerequisites the build makes first: each by a grep rule of the same Makefile.am, read as data (./text-steps.ts)
     const missing = rule.prereqs.filter((p) => !tracked.has(p));
-    if (missing.length) {
-      out[c.i] = unproved(f, { why: 'input-unavailable', tool: 'swig', wanted: c.version, fragment: missing.join(', ') });
+    const made = new Map<string, Buffer>();
+    const madeInputs: MadeInput[] = [];
+    let refusal: string | undefined;
+    for (const p of missing) {
+      const m = await madeByGrepRule(am, p, dir, tracked, readGit, ctx);
+      if ('refused' in m) {
+        refusal = `${p}: ${m.refused}`;
+        break;
+      }
+      made.set(p, m.bytes);
+      madeInputs.push(m.input);
+    }
+    if (refusal !== undefined) {
+      out[c.i] = unproved(f, { why: 'input-unavailable', tool: 'swig', wanted: c.version, fragment: missing.join(', '), error: refusal });
       continue;
     }
     // SWIG of exactly the banner's version: the system's, then each cached toolchain of it
@@ -203,7 +219,7 @@ export async function swigFindings(findings: Finding[], ctx: ClassifyContext): P
     let results: { i: number; got?: Buffer; shipped: Buffer }[] = [];
     let used: Swig = runs[0]!;
     for (const s of runs) {
-      const got = await runSwig(sandbox.bwrap, ctx, tracked, am.dir, cmd.argv, targets.map((o) => out[o.i]!.path), s.prefix);
+      const got = await runSwig(sandbox.bwrap, ctx, tracked, made, am.dir, cmd.argv, targets.map((o) => out[o.i]!.path), s.prefix);
       results = targets.map((o, k) => ({ i: o.i, ...(got[k] ? { got: got[k] } : {}), shipped: ctx.content.tarball(out[o.i]!.path) ?? Buffer.alloc(0) }));
       used = s;
       if (results.every((r) => r.got && r.got.equals(r.shipped))) break;
@@ -219,6 +235,7 @@ export async function swigFindings(findings: Finding[], ctx: ClassifyContext): P
       cwd: am.dir,
       postEdits: [],
       ...(systemFiles.length ? { systemFiles } : {}),
+      ...(madeInputs.length ? { madeInputs } : {}),
       ...(cmd.dropped.length || rule.undefinedVars.filter((v) => v !== 'SWIG').length ? { dropped: [...cmd.dropped, ...rule.undefinedVars.filter((v) => v !== 'SWIG').map((v) => `$(${v})`)] } : {}),
     };
     const proved = results.filter((r) => r.got && r.got.equals(r.shipped)).map((r) => out[r.i]!.path);
@@ -233,7 +250,7 @@ export async function swigFindings(findings: Finding[], ctx: ClassifyContext): P
 }
 
 /** Run swig in the sandbox on a scratch tree of the tag's interface and header files; the listed outputs' contents (undefined: not written). */
-async function runSwig(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySet<string>, cwd: string, argv: string[], outputs: string[], prefix?: string): Promise<(Buffer | undefined)[]> {
+async function runSwig(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySet<string>, made: ReadonlyMap<string, Buffer>, cwd: string, argv: string[], outputs: string[], prefix?: string): Promise<(Buffer | undefined)[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-swig-'));
   try {
     const tree = join(scratch, 'tree');
@@ -245,6 +262,10 @@ async function runSwig(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySet
       if (!b) continue;
       size += b.length;
       if (size > MAX_TREE) break;
+      mkdirSync(join(tree, dirOf(p)), { recursive: true });
+      writeFileSync(join(tree, p), b);
+    }
+    for (const [p, b] of made) {
       mkdirSync(join(tree, dirOf(p)), { recursive: true });
       writeFileSync(join(tree, p), b);
     }
@@ -265,6 +286,67 @@ async function runSwig(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySet
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * A prerequisite the SWIG rule needs that git lacks, made by the one-line grep rule of the same Makefile.am naming it
+ * (libcap-ng's caps.h, capng.h): its source a tracked file (resolved from the rule's directory) or a system header under
+ * /usr/include named by a variable configure.ac gives that default (CAPABILITY_HEADER), read from this system, its
+ * path and sha256 recorded; the lines computed from the rule's grep steps, never by running them.
+ */
+async function madeByGrepRule(am: Makefile, path: string, dir: string, tracked: ReadonlySet<string>, readGit: (p: string) => Promise<string | undefined>, ctx: ClassifyContext): Promise<{ bytes: Buffer; input: MadeInput } | { refused: string }> {
+  const values = builtinVars(topRelOf(dir, tracked));
+  let r;
+  try {
+    r = resolveRule(am, path, values);
+  } catch {
+    return { refused: 'its rule cannot be expanded' };
+  }
+  if (!r) return { refused: 'no rule of the Makefile.am writes it' };
+  const configure: string[] = [];
+  if (r.undefinedVars.length) {
+    const top = posix.normalize(posix.join(dir || '.', topRelOf(dir, tracked)));
+    const acPath = ['configure.ac', 'configure.in'].map((n) => (top === '.' ? n : `${top}/${n}`)).find((p) => tracked.has(p));
+    const ac = acPath ? await readGit(acPath) : undefined;
+    const more = new Map(values);
+    for (const v of r.undefinedVars) {
+      const d = ac !== undefined ? configureDefaultPath(ac, v) : undefined;
+      if (!d) return { refused: `it uses $(${v}), which nothing here defines` };
+      more.set(v, d.value);
+      configure.push(`${acPath}:${d.line} ${v}=${d.value}`);
+    }
+    try {
+      r = resolveRule(am, path, more);
+    } catch {
+      return { refused: 'its rule cannot be expanded' };
+    }
+    if (!r || r.undefinedVars.length) return { refused: 'its rule cannot be expanded' };
+  }
+  if (r.commands.length !== 1) return { refused: 'its rule has more than one command' };
+  const pipe = textPipeline(r.commands[0]!);
+  if ('refused' in pipe) return pipe;
+  if (posix.normalize(posix.join(am.dir || '.', pipe.target)) !== path) return { refused: `it writes ${pipe.target}, not its target` };
+  let source: Buffer | undefined;
+  let sourcePath: string;
+  let sha256: string | undefined;
+  if (pipe.source.startsWith('/')) {
+    sourcePath = posix.normalize(pipe.source);
+    if (!sourcePath.startsWith('/usr/include/') || !existsSync(sourcePath)) return { refused: `${pipe.source} is not a system header here` };
+    source = readFileSync(sourcePath);
+    sha256 = createHash('sha256').update(source).digest('hex');
+  } else {
+    sourcePath = posix.normalize(posix.join(am.dir || '.', pipe.source));
+    if (!tracked.has(sourcePath)) return { refused: `its source ${sourcePath} is not tracked` };
+    source = await ctx.content.git(sourcePath);
+    if (!source) return { refused: `its source ${sourcePath} cannot be read` };
+  }
+  if (source.length > MAX_BYTES) return { refused: `its source ${sourcePath} is too large` };
+  const bytes = runTextPipeline(source, pipe.steps);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  return {
+    bytes,
+    input: { path, rule: r.rule.file, command: r.rule.recipe.join(' ').trim(), source: sourcePath, ...(sha256 ? { system: true, sha256 } : {}), ...(configure.length ? { configure } : {}) },
+  };
 }
 
 export const swigPostPass: PostPass = { id: 'swig', run: swigFindings };
