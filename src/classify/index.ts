@@ -34,6 +34,7 @@ import { provenancePostPass } from '../regenerate/provenance.js';
 import { parserPostPass } from '../regenerate/parsers.js';
 import { generatorPostPass } from '../regenerate/generators.js';
 import { doxygenPostPass } from '../regenerate/doxygen.js';
+import { fig2devPostPass } from '../regenerate/fig2dev.js';
 import { cythonPostPass } from '../regenerate/cython.js';
 import { swigPostPass } from '../regenerate/swig.js';
 import { makeinfoPostPass } from '../regenerate/makeinfo.js';
@@ -222,7 +223,7 @@ export const CLASSIFIERS: Classifier[] = [
  * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
  * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
  */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, cythonPostPass, swigPostPass, unprovedPostPass];
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, fig2devPostPass, cythonPostPass, swigPostPass, unprovedPostPass];
 
 const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
 
