@@ -22,6 +22,7 @@ PAIRS=(
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
   doxygen:doxygen                                                                  # doxygen output trees made and proved by the tests: test/regenerate/doxygen.test.ts
   swig:swig                                                                        # SWIG's Python modules made and proved by the tests: test/regenerate/swig.test.ts
+  fig2dev:fig2dev gs:ghostscript                                                   # xfig figures drawn again and compared by the tests: test/regenerate/fig2dev.test.ts
   gnulib-tool:gnulib                                                               # a real gnulib (/usr/share/gnulib) pinned by the gnulib-tool tests
 )
 need=()
