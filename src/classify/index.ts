@@ -53,6 +53,7 @@ import { moduleRuleClassifier } from './module-rule.js';
 import { helpTextClassifier } from './help-text.js';
 import { templateFillClassifier } from './template-fill.js';
 import { echoScriptClassifier } from './echo-script.js';
+import { fileListClassifier } from './file-list.js';
 import { scriptEchoClassifier } from './script-echo.js';
 import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
@@ -142,6 +143,9 @@ import { distRenameClassifier } from './dist-rename.js';
  *                  naming tracked files.
  * 3h''''. echo-script — a Makefile a tracked shell script writes with echo lines in a loop over the tracked man
  *                  pages (libarchive's doc/{man,text,html,pdf,wiki}/Makefile by doc/update.sh), evaluated and compared whole.
+ * 3h''''''. file-list — a list of tracked file names a tracked /bin/sh script writes (util-linux's and procps'
+ *                  po/POTFILES.in by po/update-potfiles): its pipeline (git ls-files, find -name, sed deletes, sort)
+ *                  evaluated over the tracked files in the C and en_US.UTF-8 orders, compared whole.
  * 3h'''''. release-report — a report a tracked release script prints (curl's docs/RELEASE-TOOLS.md by
  *                  scripts/release-tools.sh): its here-documents with the version, tag and timestamp checked, and
  *                  Debian version strings for the packages it names.
@@ -202,6 +206,7 @@ export const CLASSIFIERS: Classifier[] = [
   helpTextClassifier,
   templateFillClassifier,
   echoScriptClassifier,
+  fileListClassifier,
   scriptEchoClassifier,
   releaseReportClassifier,
   distRenameClassifier,

@@ -506,6 +506,8 @@ export const CODES = {
           ? e.released !== undefined
             ? `texinfo version stamp: version ${e.version}, updated ${e.date}: between the last change of ${e.source} (${(e.commit ?? '').slice(0, 12)}, ${e.changed}) and the release commit (${e.released}) — mdate-sh prints the manual's modification time in the maintainer's checkout`
             : `texinfo version stamp: version ${e.version}, updated ${e.date} = last change of ${e.source} (${(e.commit ?? '').slice(0, 12)})`
+          : e.how === 'file-list'
+            ? `list of ${e.total} tracked file name(s) the tracked ${e.source} writes, its pipeline evaluated over the tag's tracked files (${(e.inputs ?? []).join(', ')}; sort in the ${e.locale} locale), never run: identical`
           : e.how === 'computed'
             ? `what the rule in ${e.source} writes (${e.generator}${e.inputs?.length ? ` on ${e.inputs.join(', ')}` : ''}), computed without running it${e.model ? ` (model ${e.model.id}, generator blob ${e.model.blob.slice(0, 12)})` : ''}: identical`
           : e.how === 'make-rule'

@@ -164,7 +164,7 @@ export interface EvidenceMap extends AnomalyEvidence {
    */
   PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so' | 'figure';
+    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so' | 'figure' | 'file-list';
     source: string;
     /** figure: pixels of the shipped PNG that differ from the sandbox's fig2dev rendering (each on a stroke's edge), of all (src/regenerate/fig2dev.ts). */
     pixels?: { differing: number; total: number };
@@ -191,6 +191,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** extracted / rendered / index: the output's non-blank lines (or words, or registration lines) found in the source(s). */
     found?: number;
     total?: number;
+    /** file-list: the locale whose `sort` order gives the shipped list (C: byte order; en_US.UTF-8: glibc's ISO 14651 order, modelled). */
+    locale?: 'C' | 'en_US.UTF-8';
     /** computed: the tracked inputs the rule's generator (a modelled tracked script, or the rule's own sed/cat commands) reads; source is the makefile fragment holding the rule. */
     inputs?: string[];
     /** template: files the elements name that only the tarball has (each judged by its own finding). */

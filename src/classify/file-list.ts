@@ -1,0 +1,329 @@
+/**
+ * A list of tracked file names a tracked shell script writes (gettext's po/POTFILES.in by util-linux's
+ * po/update-potfiles, procps' po/update-potfiles): the script is read, never run, and its one pipeline evaluated as
+ * data operations over the tag's tracked tree, then compared byte for byte with the shipped list.
+ *
+ *   script     a tracked `#!/bin/sh` script of the list's directory or of the top directory whose text redirects into
+ *              the list by its path from the top (`> po/POTFILES.in`: it runs from the top directory)
+ *   statements `V=$(PIPELINE)`; a guard `if [ ! -f "F" ]; then echo …; exit N; fi` (F tracked: not taken); a fallback
+ *              `if [ $? -ne 0 ] || [ -z "$V" ]; then … fi` (not taken when V is not empty); `PIPELINE > LIST`;
+ *              `echo WORD >> LIST`; `[ … ] || echo … >&2` (prints to stderr only). Anything else proves nothing.
+ *   pipeline   `git ls-files [.]` (the tracked files, git's byte order), `find . -name 'GLOB'` (the tracked files whose
+ *              name matches, `./`-prefixed, unordered: a sort must follow), `echo "$V"`, `sed` with `/RE/d`, `/RE/!d`
+ *              and `s|RE|TEXT|` commands (POSIX BRE plus GNU `\|`), `xargs -r find` (keeps the names of tracked files,
+ *              drops others; a directory or a name xargs would split proves nothing), `sort` without options
+ *   locale     `sort` orders by the maintainer's locale, which the script does not fix: the list is computed for the C
+ *              locale (byte order) and for en_US.UTF-8 — glibc's ISO 14651 order, where punctuation is ignored at the
+ *              first levels, modelled by ICU's en-US collation with punctuation ignored and ties in byte order, for
+ *              ASCII names only — and the locale that gives the shipped bytes is named in the evidence
+ */
+import { makeFinding } from '../core/severity.js';
+import { breToRegExp } from './bre.js';
+import { baseOf, dirOf } from './paths.js';
+import { admits } from './precheck.js';
+import type { Classifier, ClassifyContext } from './types.js';
+
+const MAX_BYTES = 256 * 1024;
+const MAX_SCRIPT = 64 * 1024;
+
+export type ListLocale = 'C' | 'en_US.UTF-8';
+
+const EN_US = new Intl.Collator('en-US', { ignorePunctuation: true });
+/** Byte order of the names' UTF-8 (what `LC_ALL=C sort` and git print). */
+const bytewise = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/** `sort` without options in a locale (ASCII names only for en_US.UTF-8); undefined where the model does not reach. */
+export function localeSort(lines: readonly string[], locale: ListLocale): string[] | undefined {
+  if (locale === 'C') return [...lines].sort(bytewise);
+  if (lines.some((l) => /[^\x20-\x7e]/.test(l))) return undefined;
+  return [...lines].sort((a, b) => EN_US.compare(a, b) || bytewise(a, b));
+}
+
+/** Split shell text into commands at newlines and `;` outside quotes and `$(…)`; continuation lines joined, comments dropped. */
+export function shellCommands(text: string): string[] | undefined {
+  const out: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quote: string | undefined;
+  const src = text.replace(/\\\n/g, ' ');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (quote) {
+      cur += c;
+      if (c === '\\' && quote === '"') cur += src[++i] ?? '';
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '#' && (cur === '' || /\s$/.test(cur)) && depth === 0) {
+      while (i < src.length && src[i] !== '\n') i++;
+      i--;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '`') return undefined;
+    else if (c === '$' && src[i + 1] === '(') {
+      depth++;
+      cur += '$(';
+      i++;
+      continue;
+    } else if (c === ')' && depth > 0) depth--;
+    else if ((c === '\n' || c === ';') && depth === 0 && !(c === '\n' && /(?:\||&&)\s*$/.test(cur))) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += c;
+  }
+  if (quote || depth) return undefined;
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+/** Split at `sep` outside quotes and `$(…)`. */
+function splitTop(s: string, sep: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      cur += c;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '$' && s[i + 1] === '(') depth++;
+    else if (c === ')' && depth > 0) depth--;
+    if (depth === 0 && s.startsWith(sep, i) && !(sep === '|' && (s[i + 1] === '|' || s[i - 1] === '|'))) {
+      parts.push(cur.trim());
+      cur = '';
+      i += sep.length - 1;
+      continue;
+    }
+    cur += c;
+  }
+  parts.push(cur.trim());
+  return parts;
+}
+
+/** Shell words of a simple command: single and double quotes (`\"` `\\` `\$` unescaped in double quotes; `$V` kept as written). */
+function words(s: string): string[] | undefined {
+  const out: string[] = [];
+  let w: string | undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (/\s/.test(c)) {
+      if (w !== undefined) out.push(w);
+      w = undefined;
+    } else if (c === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      w = (w ?? '') + s.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      let v = '';
+      let j = i + 1;
+      for (; j < s.length && s[j] !== '"'; j++) {
+        if (s[j] === '\\' && /["\\$`]/.test(s[j + 1] ?? '')) v += s[++j];
+        else if (s[j] === '`' || (s[j] === '$' && s[j + 1] === '(')) return undefined;
+        else v += s[j];
+      }
+      if (j >= s.length) return undefined;
+      w = (w ?? '') + v;
+      i = j;
+    } else if (/[\\|;&<>()`]/.test(c)) return undefined;
+    else w = (w ?? '') + c;
+  }
+  if (w !== undefined) out.push(w);
+  return out;
+}
+
+/** A sed script of `/RE/d`, `/RE/!d`, `s<d>RE<d>TEXT<d>` commands as line operations. */
+function sedOps(scripts: string[]): ((l: string) => string | undefined)[] | undefined {
+  const ops: ((l: string) => string | undefined)[] = [];
+  for (const cmd of scripts.flatMap((s) => s.split(/[\n;]/)).map((c) => c.trim()).filter(Boolean)) {
+    const del = /^\/((?:[^/\\]|\\.)*)\/(!?)d$/.exec(cmd);
+    if (del) {
+      const re = breToRegExp(del[1]!, { gnuAlternation: true });
+      if (!re) return undefined;
+      const keep = del[2] === '!';
+      ops.push((l) => (re.test(l) === keep ? l : undefined));
+      continue;
+    }
+    const d = cmd[1];
+    if (cmd[0] !== 's' || !d || /[\w\s\\\n]/.test(d)) return undefined;
+    const parts = cmd.slice(2).split(d);
+    if (parts.length !== 3 || parts[2] !== '' || /[&\\]/.test(parts[1]!)) return undefined;
+    const re = breToRegExp(parts[0]!, { gnuAlternation: true });
+    if (!re) return undefined;
+    const text = parts[1]!;
+    ops.push((l) => l.replace(re, () => text));
+  }
+  return ops;
+}
+
+const GLOB_CLASS = /^[\w.*?-]+$/;
+const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+
+interface Stream {
+  lines: string[];
+  ordered: boolean;
+}
+
+/** What one pipeline prints, over the tracked files; undefined where the model does not reach. */
+function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly string[], trackedSet: ReadonlySet<string>, locale: ListLocale, inputs: Set<string>): Stream | undefined {
+  let s: Stream | undefined;
+  for (const stage of splitTop(text, '|')) {
+    const w = words(stage.replace(/\s2>\s*\/dev\/null\b/g, ' '));
+    if (!w?.length) return undefined;
+    if (w[0] === 'git' && w[1] === 'ls-files' && (w.length === 2 || (w.length === 3 && w[2] === '.')) && !s) {
+      s = { lines: [...tracked].sort(bytewise), ordered: true };
+      inputs.add('git ls-files');
+    } else if (w[0] === 'find' && w.length === 4 && w[1] === '.' && w[2] === '-name' && GLOB_CLASS.test(w[3]!) && !s) {
+      const re = globRe(w[3]!);
+      s = { lines: tracked.filter((p) => re.test(baseOf(p))).map((p) => `./${p}`), ordered: false };
+      inputs.add(`find . -name '${w[3]}'`);
+    } else if (w[0] === 'echo' && w.length === 2 && /^\$\w+$/.test(w[1]!) && /"\$\w+"/.test(stage) && !s) {
+      const v = vars.get(w[1]!.slice(1));
+      if (!v) return undefined;
+      s = { lines: [...v.lines], ordered: v.ordered };
+    } else if (w[0] === 'sed' && s) {
+      const scripts: string[] = [];
+      const rest = w.slice(1);
+      if (rest.length === 1) scripts.push(rest[0]!);
+      else for (let i = 0; i < rest.length; i += 2) {
+        if (rest[i] !== '-e' || rest[i + 1] === undefined) return undefined;
+        scripts.push(rest[i + 1]!);
+      }
+      const ops = sedOps(scripts);
+      if (!ops) return undefined;
+      const next: string[] = [];
+      for (const l of s.lines) {
+        let v: string | undefined = l;
+        for (const op of ops) if (v !== undefined) v = op(v);
+        if (v !== undefined) next.push(v);
+      }
+      s = { lines: next, ordered: s.ordered };
+    } else if (w[0] === 'xargs' && w[1] === '-r' && w[2] === 'find' && w.length === 3 && s) {
+      const next: string[] = [];
+      for (const l of s.lines) {
+        if (/[\s'"\\]/.test(l) || !l) return undefined;
+        const p = l.replace(/^\.\//, '');
+        if (trackedSet.has(p)) next.push(l);
+        else if (tracked.some((t) => t.startsWith(`${p}/`))) return undefined;
+      }
+      s = { lines: next, ordered: s.ordered };
+    } else if (w[0] === 'sort' && w.length === 1 && s) {
+      const sorted = localeSort(s.lines, locale);
+      if (!sorted) return undefined;
+      s = { lines: sorted, ordered: true };
+    } else return undefined;
+  }
+  return s;
+}
+
+/**
+ * The lines a script writes to `target` (its path from the directory it runs in), evaluated over the tracked files in
+ * one locale; undefined where the script does anything the model does not reach.
+ */
+export function scriptList(script: string, target: string, tracked: readonly string[], locale: ListLocale): { text: string; inputs: string[] } | undefined {
+  const cmds = shellCommands(script);
+  if (!cmds) return undefined;
+  const trackedSet = new Set(tracked);
+  const vars = new Map<string, Stream>();
+  const inputs = new Set<string>();
+  let out: string[] | undefined;
+  const esc = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (let i = 0; i < cmds.length; i++) {
+    const c = cmds[i]!;
+    if (i === 0 && /^set -e$/.test(c)) continue;
+    const ifm = /^if (.*)$/.exec(c);
+    if (ifm) {
+      if (cmds[i + 1] !== 'then') return undefined;
+      let j = i + 2;
+      while (j < cmds.length && cmds[j] !== 'fi') {
+        if (/^(?:if|else|elif)\b/.test(cmds[j]!)) return undefined;
+        j++;
+      }
+      if (j >= cmds.length) return undefined;
+      const body = cmds.slice(i + 2, j);
+      const cond = ifm[1]!.trim();
+      const guard = /^\[ ! -f "?([\w./-]+)"? \]$/.exec(cond);
+      const fallback = /^\[ \$\? -ne 0 \] \|\| \[ -z "\$(\w+)" \]$/.exec(cond);
+      if (guard) {
+        if (!trackedSet.has(guard[1]!) || !body.every((b) => /^(?:echo\b[^|;&`]*(?:>&2)?|exit \d+)$/.test(b))) return undefined;
+      } else if (fallback) {
+        if (!vars.get(fallback[1]!)?.lines.length) return undefined;
+      } else return undefined;
+      i = j;
+      continue;
+    }
+    if (/^\[ [^|;&`]* \] \|\| echo [^|;&`]*>&2$/.test(c)) continue;
+    const assign = /^(\w+)=\$\(([\s\S]*)\)$/.exec(c);
+    if (assign) {
+      const s = pipeline(assign[2]!.trim(), vars, tracked, trackedSet, locale, inputs);
+      if (!s) return undefined;
+      vars.set(assign[1]!, s);
+      continue;
+    }
+    const write = new RegExp(`^([\\s\\S]*?)\\s*>\\s*${esc}$`).exec(c);
+    if (write && !/>$/.test(write[1]!)) {
+      if (out) return undefined;
+      const s = pipeline(write[1]!, vars, tracked, trackedSet, locale, inputs);
+      if (!s || !s.ordered) return undefined;
+      out = s.lines;
+      continue;
+    }
+    const append = new RegExp(`^echo\\s+([\\w./-]+)\\s*>>\\s*${esc}$`).exec(c);
+    if (append && out) {
+      out.push(append[1]!);
+      continue;
+    }
+    return undefined;
+  }
+  if (!out) return undefined;
+  return { text: out.map((l) => `${l}\n`).join(''), inputs: [...inputs] };
+}
+
+const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size > 0 && diff.tarball.size <= MAX_BYTES;
+
+async function scriptsFor(path: string, ctx: ClassifyContext): Promise<{ script: string; text: string }[]> {
+  const dirs = new Set([dirOf(path), '']);
+  const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const out: { script: string; text: string }[] = [];
+  for (const p of [...ctx.gitPaths].filter((x) => dirs.has(dirOf(x))).sort()) {
+    if (!/^(?:[\w-]+|[\w.-]+\.sh)$/.test(baseOf(p))) continue;
+    const buf = await ctx.content.git(p);
+    if (!buf || buf.length > MAX_SCRIPT) continue;
+    const text = buf.toString('latin1');
+    if (!/^#!\s*\/bin\/sh\s*\n/.test(text) || !new RegExp(`>\\s*${esc}(?=\\s|$)`, 'm').test(text)) continue;
+    out.push({ script: p, text });
+  }
+  return out;
+}
+
+export const fileListClassifier: Classifier = {
+  id: 'file-list',
+  candidate,
+  async classify(diff, ctx) {
+    if (!admits(candidate, diff)) return undefined;
+    const buf = ctx.content.tarball(diff.path);
+    if (!buf) return undefined;
+    const shipped = buf.toString('latin1');
+    // a list of names only: every line a relative path
+    if (!/^(?:[\w./+-]+\n)+$/.test(shipped)) return undefined;
+    const scripts = await scriptsFor(diff.path, ctx);
+    if (!scripts.length) return undefined;
+    const tracked = [...ctx.gitPaths];
+    for (const { script, text } of scripts) {
+      for (const locale of ['C', 'en_US.UTF-8'] as const) {
+        const got = scriptList(text, diff.path, tracked, locale);
+        if (got?.text === shipped) {
+          return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'file-list', source: script, generator: script, inputs: got.inputs, locale, total: shipped.split('\n').length - 1 });
+        }
+      }
+    }
+    return undefined;
+  },
+};
