@@ -272,6 +272,37 @@ async function compiledProgram(words: string[], ctx: ClassifyContext): Promise<C
   return { generator: `${prog}.c`, inputs: [], text: r.texts[0]!, texts: r.texts, model: { id: r.model, blob: blobId(ctx.revision.commit.length === 64 ? 'sha256' : 'sha1', Buffer.from(source!, 'latin1')) } };
 }
 
+/** gnulib's gen-header definitions (modules/gen-header): the first line replaced by the do-not-edit comment, then kept. */
+const GEN_HEADER_LINES = [
+  'SED_HEADER_NOEDIT = s,.*,/* DO NOT EDIT! GENERATED AUTOMATICALLY! */,',
+  "SED_HEADER_STDOUT = sed -e 1h -e '1$(SED_HEADER_NOEDIT)' -e 1G",
+  "SED_HEADER_TO_AT_t = $(SED_HEADER_STDOUT) -n -e 'w $@-t'",
+];
+const NOEDIT = '/* DO NOT EDIT! GENERATED AUTOMATICALLY! */';
+
+/**
+ * The header `X.h` a module of a pinned gnulib builds from `X.in.h` with nothing but gen-header's copy: the module
+ * (modules/X or modules/X/base of the pinned commit) has the rule `X.h: X.in.h` whose recipe is exactly
+ * `$(gl_V_at)$(SED_HEADER_TO_AT_t) $(srcdir)/X.in.h` and `$(AM_V_at)mv $@-t $@` (after gnulib-tool's `@NMD@` mkdir
+ * line), and modules/gen-header defines SED_HEADER_TO_AT_t as above: the do-not-edit comment line, then X.in.h.
+ */
+export async function gnulibBuiltHeader(ctx: ClassifyContext, header: string, template: string): Promise<string | undefined> {
+  const base = header.slice(header.lastIndexOf('/') + 1);
+  const stem = base.slice(0, -2);
+  if (!/^[\w-]+$/.test(stem)) return undefined;
+  for (const sub of ctx.submodules ?? []) {
+    const gen = (await sub.read('modules/gen-header'))?.toString('latin1');
+    if (!gen || !GEN_HEADER_LINES.every((l) => gen.split('\n').includes(l))) continue;
+    for (const m of [`modules/${stem}`, `modules/${stem}/base`]) {
+      const text = (await sub.read(m))?.toString('latin1');
+      if (!text) continue;
+      const rule = new RegExp(`^${base.replace('.', '\\.')}: ${stem}\\.in\\.h\n(?:@NMD@\t\\$\\(AM_V_GEN\\)\\$\\(MKDIR_P\\) '%reldir%'\n)?\t\\$\\(gl_V_at\\)\\$\\(SED_HEADER_TO_AT_t\\) \\$\\(srcdir\\)/${stem}\\.in\\.h\n\t\\$\\(AM_V_at\\)mv \\$@-t \\$@\n`, 'm');
+      if (rule.test(text)) return `${NOEDIT}\n${template}`;
+    }
+  }
+  return undefined;
+}
+
 /** What the rule writes, computed from the tracked generator and inputs; undefined when no model describes the rule. */
 export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyContext): Promise<Computed | undefined> {
   const recipe = recipeText(rule);
@@ -292,6 +323,23 @@ export async function computeRule(rule: TargetRule, path: string, ctx: ClassifyC
       if (!b || b.length > MAX_BYTES || b.subarray(0, 8192).includes(0)) continue;
       fromTarball.add(q);
       return { path: q, text: b.toString('latin1') };
+    }
+    // A header gnulib's module builds from its X.in.h (`$(SED_HEADER_TO_AT_t) $(srcdir)/X.in.h`: libunistring's
+    // unistr.h …): read as the build writes it, from X.in.h (tracked, or a tarball file its own finding explains).
+    for (const q of paths) {
+      if (q === path || ctx.gitPaths.has(q) || ctx.tarballPaths.has(q) || !q.endsWith('.h')) continue;
+      const template = q.replace(/\.h$/, '.in.h');
+      let text = await tracked(ctx, template);
+      if (text === undefined && ctx.tarballPaths.has(template) && !ctx.gitPaths.has(template)) {
+        const b = ctx.content.tarball(template);
+        if (!b || b.length > MAX_BYTES || b.subarray(0, 8192).includes(0)) continue;
+        text = b.toString('latin1');
+        fromTarball.add(template);
+      }
+      if (text === undefined) continue;
+      const made = await gnulibBuiltHeader(ctx, q, text);
+      if (made === undefined) continue;
+      return { path: template, text: made };
     }
     return undefined;
   };
