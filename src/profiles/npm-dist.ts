@@ -456,6 +456,114 @@ export function importAliases(source: string): Map<string, string> {
 }
 
 /**
+ * The aliases of re-export lists, exported name → local name: `export { DRAFTABLE as immerable } from "./internal"`
+ * gives immerable → DRAFTABLE. A bundler resolves an import of `immerable` through that list to the binding itself,
+ * so the output line writes `DRAFTABLE` where the importing source line says `immerable` (immer 10.1.1's esbuild
+ * bundles, src/plugins/patches.ts). Only `export { … }` lists of the sources are read.
+ */
+export function reexportAliases(sources: readonly string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const source of sources) {
+    for (const m of source.matchAll(/\bexport\s+(?:type\s+)?\{([^}]*)\}/g)) {
+      for (const part of m[1]!.split(',')) {
+        const a = /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)\s+as\s+([A-Za-z_$][\w$]*)\s*$/.exec(part.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+        if (a && a[1] !== 'default' && a[2] !== 'default') {
+          const set = out.get(a[2]!) ?? new Set<string>();
+          set.add(a[1]!);
+          out.set(a[2]!, set);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * esbuild's renaming: a top-level name two bundled modules both declare, or a local that shadows one, is written
+ * as NAME2, NAME3 … (immer 10.1.1: `Immer2`, `isSet2`, `current2`, `immer2`). A name of a mapped line is taken as
+ * its source line's NAME when it is NAME plus a number from 2 on and no source has that numbered name itself (then
+ * the name is a binding of its own and must be matched as it is).
+ */
+function esbuildRenamed(id: string, names: ReadonlySet<string>, sourceNames: ReadonlySet<string>): boolean {
+  const m = /^([A-Za-z_$](?:[\w$]*[A-Za-z_$])?)([2-9]|[1-9]\d+)$/.exec(id);
+  return !!m && names.has(m[1]!) && !sourceNames.has(id);
+}
+
+/**
+ * The lines of esbuild's export glue, each in its exact shape (immer 10.1.1's bundles, esbuild via tsup). CommonJS
+ * (dist/cjs/*.development.js; esbuild maps these lines to the entry's first line, or not at all):
+ *
+ *   var X_exports = {};
+ *   __export(X_exports, {
+ *     KEY: () => LOCAL,            one a line
+ *   });
+ *   module.exports = __toCommonJS(X_exports);
+ *   0 && (module.exports = {       the annotation for Node's CommonJS export scanner, after the code:
+ *     KEY,                         only keys of the __export block
+ *   });
+ *
+ * ES module (dist/*.mjs, unmapped): the bundle's last statement `export {` with `LOCAL as KEY,` or `KEY,` lines and `};`.
+ *
+ * KEY must be a name the sources export (`export function KEY`, `export { … KEY }`), LOCAL the name itself, its
+ * esbuild rename (KEY2), or the local name of a source's `export { LOCAL as KEY }`. Returns the 0-based indexes of
+ * those lines; a block with any other line is not glue (its lines stay counted).
+ */
+function esbuildExportGlue(code: readonly string[], sources: readonly string[], aliases: ReadonlyMap<string, ReadonlySet<string>>, sourceNames: ReadonlySet<string>): Set<number> {
+  const out = new Set<number>();
+  const exported = new Set<string>();
+  for (const s of sources) {
+    for (const m of s.matchAll(/\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|var|enum)\s+([A-Za-z_$][\w$]*)/g)) exported.add(m[1]!);
+    for (const m of s.matchAll(/\bexport\s+(?:type\s+)?\{([^}]*)\}/g)) {
+      for (const part of m[1]!.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').split(',')) {
+        const n = /([A-Za-z_$][\w$]*)\s*$/.exec(part.trim())?.[1];
+        if (n) exported.add(n);
+      }
+    }
+  }
+  const exportsAs = (key: string, local: string) =>
+    exported.has(key) && (local === key || !!aliases.get(key)?.has(local) || esbuildRenamed(local, new Set([key, ...(aliases.get(key) ?? [])]), sourceNames));
+  const t = (i: number) => (code[i] ?? '').trim();
+  const keys = new Set<string>();
+  /** The lines from `from` on of one entry shape up to `close`; the keys, or undefined when another line comes first. */
+  const entries = (from: number, re: RegExp, close: string): { end: number; keys: string[] } | undefined => {
+    const found: string[] = [];
+    let j = from;
+    for (; j < code.length && t(j) !== close; j++) {
+      const e = re.exec(t(j));
+      if (!e) return undefined;
+      const local = e.groups!.local!;
+      const key = e.groups!.key ?? local;
+      if (!exportsAs(key, local)) return undefined;
+      found.push(key);
+    }
+    return j < code.length && found.length ? { end: j, keys: found } : undefined;
+  };
+  for (let i = 0; i < code.length; i++) {
+    const v = /^var ([A-Za-z_$][\w$]*_exports) = \{\};$/.exec(t(i));
+    if (v && t(i + 1) === `__export(${v[1]}, {`) {
+      const r = entries(i + 2, /^(?<key>[A-Za-z_$][\w$]*): \(\) => (?<local>[A-Za-z_$][\w$]*),?$/, '});');
+      if (!r) continue;
+      for (let k = i; k <= r.end; k++) out.add(k);
+      for (const k of r.keys) keys.add(k);
+      const req = code.findIndex((l, k) => k > r.end && l.trim() === `module.exports = __toCommonJS(${v[1]});`);
+      if (req >= 0) out.add(req);
+    }
+    if (t(i) === 'export {') {
+      const r = entries(i + 1, /^(?<local>[A-Za-z_$][\w$]*)(?: as (?<key>[A-Za-z_$][\w$]*))?,?$/, '};');
+      if (r && code.slice(r.end + 1).every((l) => !l.trim())) for (let k = i; k <= r.end; k++) out.add(k);
+    }
+  }
+  if (!keys.size) return out;
+  for (let i = 0; i < code.length; i++) {
+    if (t(i) !== '0 && (module.exports = {') continue;
+    let j = i + 1;
+    while (j < code.length && /^[A-Za-z_$][\w$]*,?$/.test(t(j)) && keys.has(t(j).replace(/,$/, ''))) j++;
+    if (j > i + 1 && t(j) === '});') for (let k = i; k <= j; k++) out.add(k);
+  }
+  return out;
+}
+
+/**
  * The 1-based lines of `output` that hold code no mapping accounts for: no segment at all (lines that are
  * only brackets, directives, the `__esModule` marker, `exports.x = void 0`, a compiler helper block or one of tsc's
  * down-levelling lines above are exempt), or a name that none of the source lines its segments map to has
@@ -471,8 +579,13 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
   const texts = [...sources.filter((s): s is string => typeof s === 'string'), ...tracked];
   let dl: DownlevelContext | undefined;
   let helperDepth = 0;
+  const embedded = sources.filter((s): s is string => typeof s === 'string');
+  const reexports = reexportAliases(embedded);
+  const sourceNames = new Set(embedded.flatMap((s) => identifiers(s)));
+  const glue = embedded.length ? esbuildExportGlue(code, embedded, reexports, sourceNames) : new Set<number>();
   code.forEach((raw, i) => {
     const l = raw.trim();
+    if (glue.has(i)) return;
     if (helperDepth > 0 || (HELPER_START.test(l) && !(lines[i]?.length))) {
       for (const ch of l) helperDepth += ch === '{' || ch === '(' ? 1 : ch === '}' || ch === ')' ? -1 : 0;
       if (helperDepth < 0) helperDepth = 0;
@@ -503,9 +616,11 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
         // tsc's CommonJS output reads an aliased import (`import { promises as fsPromises }`) as `m_1.promises`
         const imported = aliases[seg[1]!]?.get(id);
         if (imported) names.add(imported);
+        // a bundler resolves a re-exported alias (`export { DRAFTABLE as immerable }`) to the binding itself
+        for (const local of reexports.get(imported ?? id) ?? []) names.add(local);
       }
     }
-    if (known && identifiers(l).some((id) => !emitted(id) && !names.has(id))) out.push(i + 1);
+    if (known && identifiers(l).some((id) => !emitted(id) && !names.has(id) && !esbuildRenamed(id, names, sourceNames))) out.push(i + 1);
   });
   return out;
 }
