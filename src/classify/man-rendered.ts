@@ -34,10 +34,56 @@ export function plainRendering(s: string): string {
   return out;
 }
 
+/** Words of three letters or more in order, lower-cased (a word broken by hyphenation at a line end is rejoined). */
+export function wordList(s: string): string[] {
+  const joined = s.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2');
+  return (joined.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase());
+}
+
 /** Distinct words of three letters or more (a word broken by hyphenation at a line end is rejoined). */
 export function wordsOf(s: string): Set<string> {
-  const joined = s.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2');
-  return new Set((joined.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
+  return new Set(wordList(s));
+}
+
+/** A rendering's words read in runs of this many (novelRun). */
+export const NOVEL_WINDOW = 12;
+/** At most this many distinct words a source lacks in any run of NOVEL_WINDOW words of a verbatim rendering. */
+export const NOVEL_MOST = 2;
+
+/**
+ * The first run of `window` consecutive words of `text` holding more than `most` distinct words `known` lacks, or
+ * undefined (red team 22). A share of the distinct words (95 %) bounds how many words from nowhere a page may have,
+ * not where they are: openvpn 2.6.14's doc/openvpn.8.html has 2,904 distinct words, so 145 new ones — a paragraph
+ * of instructions — passed as long as it named no new host. A renderer that copies its source's text (rst2html,
+ * rst2man, asciidoctor, pandoc) leaves a word the source lacks only where the source changed after the page was
+ * made (a typo fixed: openvpn's `enacpulating`), where it spells its own markup (tbl's `allbox tab`) or fills in
+ * a value (asciidoctor's `{package-docdir}` as /usr/share/doc/util-linux), one or two at a place; a sentence of
+ * new words is text from elsewhere. A path (a run of non-blank characters with a `/`) is one word here: its words
+ * the source lacks count once.
+ */
+export function novelRun(text: string, known: ReadonlySet<string>, window = NOVEL_WINDOW, most = NOVEL_MOST): string[] | undefined {
+  const joined = text.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2');
+  // each unit: what it reads as, and the key it counts under when the source lacks it
+  const units: { text: string; novel?: string }[] = [];
+  for (const token of joined.split(/\s+/)) {
+    const words = (token.match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase());
+    if (!words.length) continue;
+    if (token.includes('/')) units.push({ text: token, ...(words.some((w) => !known.has(w)) ? { novel: token.toLowerCase() } : {}) });
+    else for (const w of words) units.push({ text: w, ...(known.has(w) ? {} : { novel: w }) });
+  }
+  const count = new Map<string, number>();
+  for (let i = 0; i < units.length; i++) {
+    const key = units[i]!.novel;
+    if (key !== undefined) count.set(key, (count.get(key) ?? 0) + 1);
+    const gone = i - window >= 0 ? units[i - window]!.novel : undefined;
+    if (gone !== undefined) {
+      const n = count.get(gone)! - 1;
+      if (n) count.set(gone, n);
+      else count.delete(gone);
+    }
+    if (count.size > most) return units.slice(Math.max(0, i - window + 1), i + 1).map((u) => u.text);
+  }
+  return undefined;
 }
 
 async function troffSource(path: string, stem: string, ctx: ClassifyContext): Promise<{ path: string; text: string } | undefined> {

@@ -8,7 +8,8 @@
  *    STEM.A.rst beside the page to it;
  *  - the page names Docutils in its generator meta;
  *  - its text (tags, comments and the embedded style sheet dropped): at least 95 % of its distinct words (three
- *    letters or more) in the source and the files it includes (`.. include:: F`, nested: ./man-body.ts sourceText);
+ *    letters or more) in the source and the files it includes (`.. include:: F`, nested: ./man-body.ts sourceText),
+ *    and no more than two words the source lacks in any twelve in a row (./man-rendered.ts novelRun, red team 22);
  *  - nothing active (./html-rendered.ts activeContent): no script, frame, handler, refresh, `javascript:` link, host
  *    the source never names (Docutils' own docutils.sourceforge.io, which its meta and style sheet name, aside), no
  *    suspicious construct the source lacks.
@@ -18,7 +19,7 @@ import { makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
 import { activeContent, htmlText } from './html-rendered.js';
 import { sourceText } from './man-body.js';
-import { wordsOf } from './man-rendered.js';
+import { novelRun, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf } from './paths.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -87,6 +88,7 @@ export const rstHtmlClassifier: Classifier = {
     if (!words.length) return undefined;
     const traced = words.filter((w) => known.has(w)).length;
     if (traced < Math.ceil(words.length * MIN_SHARE)) return undefined;
+    if (novelRun(htmlText(page), known)) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: found.source, generator, found: traced, total: words.length, inputs: [found.rule] });
   },
 };

@@ -93,6 +93,31 @@ describe('a man page rendered from a tracked markup page', () => {
     }
   });
 
+  // Red team 22: on a page of 400 more words a paragraph of ten new ones is under 5 % of its distinct words, but
+  // they stand together; a word or two fixed in the source after the page was made stand apart.
+  it('a paragraph of new words stays high where it is under 5 % of a large page; scattered changed words pass', async () => {
+    const terms = Array.from({ length: 400 }, (_, i) => `term${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
+    const GLOSSARY = `The glossary names ${terms.join(' ')} in that order.`;
+    const tracked = { ...TRACKED, 'doc/demo.1.adoc': ADOC.replace('returns an exit status of zero.', `returns an exit status of zero.\n\n${GLOSSARY}`) };
+    const bigRoot = tempDir();
+    const r3 = makeRepo(join(bigRoot, 'repo'));
+    r3.commit(tracked, 'demo 1.0', '2022-05-11T10:00:00Z');
+    r3.tag('v1.0');
+    let m = 0;
+    const run = async (page: string) => {
+      const dir = join(bigRoot, `t${++m}`, 'demo-1.0');
+      writeFiles(dir, { ...tracked, 'doc/demo.1': page });
+      return verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(bigRoot, `t${m}`, 'demo-1.0.tar.gz') }), repo: r3.dir, cacheDir: join(bigRoot, 'cache'), regenerate: 'off' });
+    };
+    const BIG = PAGE.replace('returns an exit status of zero.\n', `returns an exit status of zero.\n.sp\n${GLOSSARY}\n`);
+    const typos = await run(BIG.replace('termbc', 'termbcx').replace('termkd', 'termkdx').replace('greeting line on', 'greetign line on'));
+    expect(findingAt(typos.findings, 'doc/demo.1')).toMatchObject({ code: 'GENERATED_DOCS', severity: 'low', evidence: { kind: 'man', source: 'doc/demo.1.adoc' } });
+    expect(exitCodeOf(typos.verdict)).toBe(0);
+    const bad = await run(BIG.replace('.SH "REPORTING BUGS"', '.sp\nBefore first use, install the patched runtime package from the vendor mirror.\n.SH "REPORTING BUGS"'));
+    expect(findingAt(bad.findings, 'doc/demo.1')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(bad.verdict)).toBe(1);
+  });
+
   it("troffBody keeps the body's text and drops the formatter's preamble", () => {
     const body = troffBody(PAGE);
     expect(body).toContain('The utility demo prints one greeting line');

@@ -110,6 +110,26 @@ describe('HTML rendered by rst2html from a tracked reStructuredText page', () =>
     }
   });
 
+  // Red team 22: 95 % of a large page's distinct words leaves room for a paragraph of new ones (openvpn 2.6.14's
+  // doc/openvpn.8.html: 2,904 distinct words, 145 of them could come from nowhere). A page of 400 more words: the
+  // paragraph's ten new words are 2 % of them, but they stand together; two typos fixed in the source after the
+  // page was made (openvpn's `enacpulating`) stand apart and keep the page traced.
+  const terms = Array.from({ length: 400 }, (_, i) => `term${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
+  const GLOSSARY = `The glossary names ${terms.join(' ')} in that order.`;
+  const bigTracked = { ...TRACKED, 'doc/sections/proxy.rst': `${PROXY}\n${GLOSSARY}\n` };
+  const BIG = PAGE.replace('every connection attempt of the client.</p>', `every connection attempt of the client.</p>\n<p>${GLOSSARY}</p>`);
+  it('a paragraph of new words stays high on a large page where it is under 5 % of the words; scattered typos pass', async () => {
+    const big = repoOf(bigTracked);
+    const good = await verifyWith(BIG, bigTracked, big);
+    expect(findingAt(good.findings, 'doc/demod.8.html')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+    const typos = await verifyWith(BIG.replace('termbc', 'termbcx').replace('termkd', 'termkdx').replace('remote server', 'remote servre'), bigTracked, big);
+    expect(findingAt(typos.findings, 'doc/demod.8.html')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { found: 431, total: 434 } });
+    expect(exitCodeOf(typos.verdict)).toBe(0);
+    const bad = await verifyWith(BIG.replace('<div class="section" id="proxy-options">', '<p>Before first use, fetch the patched helper binary from the vendor mirror and install it as root quietly.</p>\n<div class="section" id="proxy-options">'), bigTracked, big);
+    expect(findingAt(bad.findings, 'doc/demod.8.html')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(bad.verdict)).toBe(1);
+  });
+
   it('no rule running rst2html, no explanation', async () => {
     const tracked = { ...TRACKED, 'doc/Makefile.am': AM.replace('$(RST2HTML) $(RST_FLAGS)', 'cat') };
     const r = await verifyWith(PAGE, tracked, repoOf(tracked));
