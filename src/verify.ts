@@ -117,7 +117,7 @@ async function explainAndReport(opts: VerifyOptions, inputs: Inputs, settings: S
     requests: opts.submodules ?? [],
     cacheDir: opts.cacheDir,
     maxRetainFile: settings.limits.maxRetainFile,
-    shipped: shippedFiles(scan, opts.stripPrefix ?? profileOf(profile.id).stripPrefix ?? detectPrefix(scan.entries, git)),
+    shipped: () => shippedFiles(scan, opts.stripPrefix ?? profileOf(profile.id).stripPrefix ?? detectPrefix(scan.entries, git)),
   });
   notes.push(...submodules.notes);
   mark('verify: submodules');

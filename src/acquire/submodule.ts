@@ -190,11 +190,13 @@ export async function acquireSubmodules(opts: {
   /**
    * The release's files (path after the prefix → blob id) and a reader of their text: when nothing pins gnulib
    * and a gnulib clone is given (--submodule gnulib=REPO), the commit is inferred from the gnulib copies they
-   * hold (acquire/gnulib-infer.ts).
+   * hold (acquire/gnulib-infer.ts). Made only when that inference runs (an index of every archive path: 78,000 for
+   * the Linux kernel).
    */
-  shipped?: { files: ReadonlyMap<string, string>; read(path: string): string | undefined };
+  shipped?: () => { files: ReadonlyMap<string, string>; read(path: string): string | undefined };
 }): Promise<Submodules> {
-  const gitlinks: { path: string; oid?: string; bootstrap?: true }[] = [...opts.git.entries.values()].filter((e) => e.type === 'submodule' && e.oid);
+  const gitlinks: { path: string; oid?: string; bootstrap?: true }[] = [];
+  for (const e of opts.git.entries.values()) if (e.type === 'submodule' && e.oid) gitlinks.push(e); // (no copy of every entry)
   const pinned: PinnedSubmodule[] = [];
   const notes: Note[] = [];
   const readers: BlobReader[] = [];
@@ -239,7 +241,8 @@ export async function acquireSubmodules(opts: {
     }
     if (handle) {
       const before = (await runGit(opts.repo.gitDir, ['log', '-1', '--format=%cI', opts.commit])).toString('utf8').trim();
-      const found = await inferGnulibCommit({ gitDir: handle.gitDir, before, shipped: opts.shipped.files, read: opts.shipped.read });
+      const shipped = opts.shipped();
+      const found = await inferGnulibCommit({ gitDir: handle.gitDir, before, shipped: shipped.files, read: shipped.read });
       if (found) {
         gitlinks.push({ path: 'gnulib', oid: found.commit, bootstrap: true });
         modules.push({ name: 'gnulib', path: 'gnulib', url: DEFAULT_GNULIB_URL });

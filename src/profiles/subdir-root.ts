@@ -29,6 +29,11 @@ export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole:
     files.set(e.path.slice(pre.length), e.oid);
   }
   if (files.size === 0) return undefined;
+  // A directory D counts at most the tracked files under D's first segment, and at most files.size: when the top
+  // already has that many present, no D can pass `present > topPresent` below, whichever is best (the Linux
+  // kernel: its largest top-level directory tracks 33,000 of 78,000 files). This skips the split of every tracked
+  // path at every '/' with a map look-up per split (≈ 0.1–0.2 s of CPU on the kernel).
+  const bound = Math.min(files.size, largestTopDirectory(whole));
   let topPresent = 0;
   let topIdentical = 0;
   let topRoot = 0;
@@ -39,6 +44,7 @@ export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole:
     if (!p.includes('/')) topRoot++;
     if (oid && g.oid === oid) topIdentical++;
   }
+  if (topPresent >= bound) return undefined;
   const present = new Map<string, number>();
   const identical = new Map<string, number>();
   const rootFiles = new Map<string, number>();
@@ -64,4 +70,32 @@ export function subdirRoot(entries: readonly TreeEntry[], prefix: string, whole:
   if (!best || best.identical < 2 || best.identical <= topIdentical || best.present <= topPresent) return undefined;
   if ((rootFiles.get(best.dir) ?? 0) <= topRoot) return undefined;
   return best;
+}
+
+/** The most tracked files under one top-level directory of the tree (files in consecutive paths share one look-up). */
+function largestTopDirectory(whole: GitTree): number {
+  const counts = new Map<string, number>();
+  let seg = '';
+  let n = 0;
+  let max = 0;
+  const flush = () => {
+    if (!seg) return;
+    const total = (counts.get(seg) ?? 0) + n;
+    counts.set(seg, total);
+    if (total > max) max = total;
+  };
+  for (const [p, g] of whole.entries) {
+    if (g.type !== 'file') continue;
+    const i = p.indexOf('/');
+    if (i <= 0) continue;
+    if (i === seg.length && p.startsWith(seg)) {
+      n++;
+      continue;
+    }
+    flush();
+    seg = p.slice(0, i);
+    n = 1;
+  }
+  flush();
+  return max;
 }

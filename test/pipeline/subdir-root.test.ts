@@ -109,6 +109,13 @@ describe('subdirRoot and svnKeywordLines', () => {
     const dayjs = tree({ 'package.json': '7', README: '8', LICENSE: '9', 'types/index.d.ts': '1', 'types/locale/a.d.ts': '2', 'types/locale/b.d.ts': '3', 'types/plugin/c.d.ts': '4', 'src/index.js': '5' });
     expect(subdirRoot(entries({ 'package.json': '0', README: '8', LICENSE: '9', 'index.d.ts': '1', 'locale/a.d.ts': '2', 'locale/b.d.ts': '3', 'plugin/c.d.ts': '4', 'locale/a.js': '6' }), 'x-1', dayjs)).toBeUndefined();
   });
+  it('a root nested below a top-level directory is found when that directory tracks just more files than the top has present (the early "no directory can win" exit)', () => {
+    // a/ tracks 2 files (a/b/p, a/b/q) in two runs of the tree's order, the top has 1 present (p): a/b can still win
+    const git = tree({ 'a/b/p': '1', 'z/p': '7', 'a/b/q': '2', p: '9' });
+    expect(subdirRoot(entries({ p: '1', q: '2', r: '0' }), 'x-1', git)).toEqual({ dir: 'a/b', files: 3, present: 2, identical: 2, topPresent: 1, topIdentical: 0 });
+    // the top has as many present as a/ tracks: no directory can be chosen
+    expect(subdirRoot(entries({ p: '1', q: '2', r: '0' }), 'x-1', tree({ 'a/b/p': '1', 'a/b/q': '2', p: '9', q: '8' }))).toBeUndefined();
+  });
   it('an expansion is the only change, naming the file itself', () => {
     expect(svnKeywordLines('# $Id$\nx\n', '# $Id: f.sh 5 2022-02-01 18:39:20Z chrfranke $\nx\n', 'f.sh')).toEqual({ lines: [1], keywords: ['Id'] });
     expect(svnKeywordLines('# $HeadURL$\n', '# $HeadURL: https://svn.example.invalid/p/trunk/f.sh $\n', 'f.sh')).toEqual({ lines: [1], keywords: ['HeadURL'] });
