@@ -21,7 +21,7 @@
 //
 //   npm run build
 //   node scripts/derive-xorg-macros.mjs UTIL_MACROS.git [--tracked PROJECT=GITDIR:PATH …] [--deb bookworm=xutils-dev_1%3a7.7+6_amd64.deb …]
-//        [--import LABEL=GITDIR:SUBDIR …]
+//        [--import LABEL=GITDIR:SUBDIR …] [--contents FILE.json …]
 //        [--out data/upstream-extra.json.gz] [--date YYYY-MM-DD]
 //
 // The repository: https://gitlab.freedesktop.org/xorg/util/macros (any clone; the evaluation machine's is
@@ -41,7 +41,7 @@
 // trixie's deb lines; trixie's 1:7.7+7 is util-macros 1.20.0)
 // (xtrans: GitHub mirror freedesktop/xorg-libxtrans; libassuan: gpg/libassuan.)
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -61,6 +61,7 @@ let generated = new Date().toISOString().slice(0, 10);
 const tracked = [];
 const debs = [];
 const imports = [];
+const contents = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--out') out = args[++i];
@@ -84,6 +85,7 @@ for (let i = 0; i < args.length; i++) {
     }
     imports.push({ label: m[1], repo: m[2], dir: m[3] });
   }
+  else if (a === '--contents') contents.push(args[++i]);
   else if (a === '--deb') {
     const m = /^([a-z]+)=(.+)$/.exec(args[++i] ?? '');
     if (!m) {
@@ -240,14 +242,28 @@ for (const imp of imports) {
   seen.set(text, hash);
   files.push({ name: NAME, project: PROJECT, content: Buffer.from(text, 'latin1'), commit: '', date, source: { label: `${imp.label} (${hash.slice(0, 7)})`, kind: 'release' } });
 }
+// Files another deriver made (--contents FILE.json: scripts/derive-distro-libtool.mjs's distribution-patched libtool
+// files): recorded as distribution versions labelled as that deriver says, each with its date.
+let fromContents = 0;
+const contentSources = {};
+for (const file of contents) {
+  const c = JSON.parse(readFileSync(file, 'utf8'));
+  for (const f of c.files) {
+    files.push({ name: f.name, project: f.project, content: Buffer.from(f.content, 'base64'), commit: '', date: f.date, source: { label: f.label, kind: 'distribution' } });
+    fromContents++;
+    contentSources[f.project] ??= [];
+    if (!contentSources[f.project].some((x) => x.repo === c.repo)) contentSources[f.project].push({ repo: c.repo, head: c.head, derivedBy: c.derivedBy });
+  }
+}
 const raw = rawDbFromContents(files, generated);
 const head = git('rev-parse', 'HEAD').toString('latin1').trim();
 const repos = {
   [PROJECT]: { repo: 'https://gitlab.freedesktop.org/xorg/util/macros.git (xorg-macros.m4 derived by scripts/derive-xorg-macros.mjs)', head },
   ...trackedRepos,
+  ...Object.fromEntries(Object.entries(contentSources).map(([project, list]) => [project, { repo: list.map((x) => `${x.repo} (derived by ${x.derivedBy})`).join('; '), head: list.map((x) => x.head).join(' ') }])),
 };
 // rawDbFromContents lists the projects sorted; each keeps its index.
 raw.sources = raw.sources.map((src) => ({ project: src.project, ...repos[src.project] }));
 raw.derivedBy = 'scripts/derive-xorg-macros.mjs';
 writeFileSync(out, gzipSync(`${JSON.stringify(raw)}\n`, { level: 9 }));
-console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromTracked} from Debian package(s) and imports (--import), ${fromTracked} version(s) of tracked files -> ${out}`);
+console.error(`derive-xorg-macros: ${fromGit} xorg-macros.m4 version(s) from ${commits.length} commit(s) of ${repo}, ${files.length - fromGit - fromTracked - fromContents} from Debian package(s) and imports (--import), ${fromTracked} version(s) of tracked files, ${fromContents} from --contents -> ${out}`);

@@ -119,7 +119,7 @@ export function classifyUpstream(
     const main = pick(sameName.length > 0 ? sameName : upstreamExact, ownerOf(db, name));
     // Only a distribution's toolchain copy has this content: a labelled, patched variant.
     if (main.source?.kind === 'distribution')
-      return makeFinding('UPSTREAM_COPY_VARIANT', path, { reason: 'distribution-patched', version: main.source.label, nearest: toRef(main) });
+      return makeFinding('UPSTREAM_COPY_VARIANT', path, { reason: 'distribution-patched', version: main.source.label, nearest: toRef(main), match: 'exact' });
     return makeFinding('UPSTREAM_COPY', path, { match: 'exact', upstream: toRef(main), others: upstreamExact.length - 1 });
   }
   if (exact.length > 0)

@@ -129,7 +129,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   // ---- explained or flagged: copies of known upstream files ----
   UPSTREAM_COPY: { match: 'exact' | 'normalised'; upstream: UpstreamRef; others: number };
   /** hunks: the copy is `nearest` plus these known distribution patch hunks (their added lines also listed as `novel`). */
-  UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef; hunks?: DistroHunk[] } & Partial<LineProvenance>;
+  /** match 'exact': the copy is byte for byte a distribution's toolchain copy the database holds (`version` names it). */
+  UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef; hunks?: DistroHunk[]; match?: 'exact' } & Partial<LineProvenance>;
   UPSTREAM_COPY_PATCHED: { name: string; upstream: UpstreamRef } & LineProvenance;
   UPSTREAM_COPY_UNKNOWN_VERSION: {
     name: string;
