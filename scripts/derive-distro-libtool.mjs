@@ -13,7 +13,9 @@
 // bubblewrap sandbox (nothing of the tarball or the patches runs outside it), `./configure` and
 // `make build-aux/ltmain.sh` — libtool's rule makes ltmain.sh from the patched build-aux/ltmain.in (inline-source,
 // then its version substitutions); a patch to a configure input makes make re-run the sandbox's autoconf first, as
-// it did on MSYS2 (their libtool 2.4.7's home-page URL is autoconf >= 2.70's https default). Verified on
+// it did on MSYS2 (their libtool 2.4.7's home-page URL is autoconf >= 2.70's https default); libtool 2.5.x's
+// configure inputs need autoconf 2.72 and automake 1.17, which the sandbox gets with --toolchain PREFIX (cached
+// toolchains of `distdiff toolchain add`, mounted read-only, their bin/ first on PATH). Verified on
 // derivation: libass 0.17.1's ltmain.sh, m4/libtool.m4, ltoptions.m4, ltsugar.m4, ltversion.m4 and lt~obsolete.m4
 // are byte for byte the files of state 0cc7cada5 (libtool 2.4.7-3).
 //
@@ -23,10 +25,15 @@
 //
 //   npm run build
 //   node scripts/derive-distro-libtool.mjs MSYS2-PACKAGES.git --subdir libtool --release DIR \
-//        [--distribution MSYS2] [--repo-name msys2/MSYS2-packages] --out FILE.json
-// As run on 2026-11-30 (copies22): the repository fetched to /work/.mirror/msys2+MSYS2-packages/repo, DIR holding
-// libtool_2.4.7.orig.tar.xz, libtool_2.5.4.orig.tar.xz and libtool_2.6.2.orig.tar.xz (`apt-get source
-// --download-only libtool=…` from bookworm, trixie, sid; libtool 2.4.6's orig tarball is no longer in the archive).
+//        [--distribution MSYS2] [--repo-name msys2/MSYS2-packages] [--toolchain PREFIX …] --out FILE.json
+// As run on 2026-11-30 (copies22): the repository fetched to /work/.mirror/msys2+MSYS2-packages/repo (head 4fc19935),
+// DIR holding libtool_2.4.7.orig.tar.xz, libtool_2.5.4.orig.tar.xz and libtool_2.6.2.orig.tar.xz (`apt-get source
+// --download-only libtool=…` from bookworm, trixie, sid; libtool 2.4.6's orig tarball is no longer in the archive):
+//   node scripts/derive-distro-libtool.mjs /work/.mirror/msys2+MSYS2-packages/repo --release DIR \
+//     --toolchain ~/.cache/distdiff-eval/distdiff/toolchains/autoconf-2.72 \
+//     --toolchain ~/.cache/distdiff-eval/distdiff/toolchains/automake-1.17 --out msys2-libtool.json
+// 67 commits, 22 states: 5 built (2.4.7-1, 2.4.7-2, 2.5.4-1, 2.5.4-2, 2.5.4-4) -> 10 distinct files; 16 states of
+// 2.4.2-2.4.6 have no tarball here; 2.6.2-1's build fails in the sandbox (cause not investigated).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +55,7 @@ let releaseDir;
 let out;
 let distribution = 'MSYS2';
 let repoName = 'msys2/MSYS2-packages';
+const toolchains = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--subdir') subdir = args[++i];
@@ -55,6 +63,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--out') out = args[++i];
   else if (a === '--distribution') distribution = args[++i];
   else if (a === '--repo-name') repoName = args[++i];
+  else if (a === '--toolchain') toolchains.push(resolve(args[++i]));
   else if (!repo) repo = a;
   else {
     console.error(`derive-distro-libtool: unexpected argument ${a}`);
@@ -62,8 +71,14 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (!repo || !releaseDir || !out) {
-  console.error('usage: derive-distro-libtool.mjs PACKAGING.git --release DIR --out FILE.json [--subdir libtool] [--distribution MSYS2] [--repo-name OWNER/NAME]');
+  console.error('usage: derive-distro-libtool.mjs PACKAGING.git --release DIR --out FILE.json [--subdir libtool] [--distribution MSYS2] [--repo-name OWNER/NAME] [--toolchain PREFIX …]');
   process.exit(2);
+}
+for (const t of toolchains) {
+  if (!existsSync(join(t, 'bin'))) {
+    console.error(`derive-distro-libtool: --toolchain ${t}: no bin/ there (a prefix of \`distdiff toolchain add\`)`);
+    process.exit(2);
+  }
 }
 const git = (...a) => execFileSync('git', ['--git-dir', repo, ...a], { maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
 
@@ -147,6 +162,7 @@ for (const s of states.values()) {
       scratch: work,
       cwd: top,
       argv: ['/bin/sh', '-c', './configure --prefix=/usr >configure.log 2>&1 && make build-aux/ltmain.sh >make.log 2>&1'],
+      toolchains,
       limits: { wallMs: 900_000, cpuSeconds: 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
     });
     if (r.code !== 0) {
