@@ -95,6 +95,11 @@ const EMAIL = /<?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?/g;
 const AT_EMAIL = /<([A-Za-z0-9._%+-]+) at ([A-Za-z0-9.-]+\.[A-Za-z]{2,})>/g;
 /** Lines `git log --stat` adds around the messages (a commit's date, merge parents, its diffstat). */
 const GIT_LOG_STRUCTURE = /^(?:Date: +\S.*|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\S[^|]* \| +(?:\d+ [+-]*|Bin(?: \d+ -> \d+ bytes)?)|\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?)$/;
+/**
+ * `git log --name-status`: a status letter (a similarity score after R or C) and the path(s), tab-separated, as
+ * git prints them unindented. Traced only when every path is one a commit up to the revision touched.
+ */
+const NAME_STATUS = /^(?:[AMDTU]\t([^\t]+)|[RC]\d{1,3}\t([^\t]+)\t([^\t]+))$/;
 const HEADING = /^(\d{4}-\d{2}-\d{2})\s+(.+?)\s+<([^<>\s]+)>(?:\s+\(tiny change\))?$/;
 /** Another log layout's author heading, `NAME (DATE)` (curl's log2changes: "Daniel Stenberg (20 Feb 2023)"). */
 const NAME_DATE_HEADING = /^(.+?)\s+\((\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})\)$/;
@@ -188,6 +193,8 @@ export interface LogTrace {
   tarballInputs?: string[];
   /** log: lines traced as part of a block that is a commit message paragraph re-wrapped (refilledBlocks). */
   rewrapped?: number;
+  /** log: `git log --name-status` lines (STATUS<TAB>PATH[<TAB>PATH]) whose every path a commit up to the revision touched. */
+  nameStatus?: number;
 }
 
 /** Traces the file's lines; undefined when the history cannot be read. */
@@ -200,8 +207,11 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   const lines = text.split('\n');
   // The oldest heading dates the log's start: commit messages from (a week before) then on. A heading the tracked
   // template has is not the script's (findutils appends its tracked ChangeLog-2013 to gitlog-to-changelog --since=2014).
+  // Not in `git log` layout (`commit <id>` entries): git log prints the whole history, and a `DATE  NAME  <EMAIL>` line
+  // there is a commit message quoting an old ChangeLog entry (desktop-file-utils' ChangeLog), not where a script started.
   let oldest: string | undefined;
-  if (kind === 'log') for (const l of lines) { const h = HEADING.exec(l.trim()); if (h && !template.has(normaliseLine(l)) && (!oldest || h[1]! < oldest)) oldest = h[1]!; }
+  const gitLogLayout = newestChangelogEntry(text.slice(0, 64 * 1024))?.kind === 'commit';
+  if (kind === 'log' && !gitLogLayout) for (const l of lines) { const h = HEADING.exec(l.trim()); if (h && !template.has(normaliseLine(l)) && (!oldest || h[1]! < oldest)) oldest = h[1]!; }
   const messages = kind === 'log' ? await history.messageLines(oldest ? shiftDays(oldest, -7) : undefined) : new Set<string>();
   // Commit messages as a tracked amend file corrects them (gitlog-to-changelog --amend=FILE): their lines, none carrying a construct.
   const amendedLines = new Set<string>();
@@ -227,6 +237,9 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   const refilled = kind === 'log' && history.messageParagraphs ? refilledBlocks(lines, await history.messageParagraphs(oldest ? shiftDays(oldest, -7) : undefined)) : new Set<number>();
   let rewrapped = 0;
   let amended = 0;
+  // `git log --name-status` (desktop-file-utils' meson dist script writes its ChangeLog so): the paths the history touched.
+  const touched = kind === 'log' && history.touchedPaths && lines.some((l) => NAME_STATUS.test(l.replace(/\r$/, ''))) ? await history.touchedPaths() : undefined;
+  let nameStatus = 0;
   let count = 0;
   let traced = 0;
   let fromTemplate = 0;
@@ -282,6 +295,11 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
         rewrapped++;
         return void traced++;
       }
+      const ns = touched ? NAME_STATUS.exec(raw.replace(/\r$/, '')) : null;
+      if (ns && [ns[1], ns[2], ns[3]].every((p) => p === undefined || touched!.has(p))) {
+        nameStatus++;
+        return void traced++;
+      }
     }
     untraced.push({ line: i + 1, text: l.slice(0, 200) });
   });
@@ -310,7 +328,7 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
-  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(rewrapped ? { rewrapped } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
+  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(rewrapped ? { rewrapped } : {}), ...(nameStatus ? { nameStatus } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
 }
 
 function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
@@ -378,6 +396,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     untracedLines: trace.untraced.slice(0, SHOWN),
     ...(trace.amended ? { amended: trace.amended } : {}),
     ...(trace.rewrapped ? { rewrapped: trace.rewrapped } : {}),
+    ...(trace.nameStatus ? { nameStatus: trace.nameStatus } : {}),
     ...(trace.range ? { range: trace.range } : {}),
     ...(trace.translators ? { translators: trace.translators } : {}),
     ...(trace.tarballInputs ? { tarballInputs: trace.tarballInputs } : {}),

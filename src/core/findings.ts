@@ -277,6 +277,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     amended?: { files: string[]; commits: number; lines: number };
     /** log: lines traced as blocks that are a commit message's paragraph (or whole message) re-wrapped — git2cl, Mercurial's changelog template — after a `* FILES:` list and before an hg `[NODE]` line. */
     rewrapped?: number;
+    /** log: `git log --name-status` lines (STATUS<TAB>PATH[<TAB>PATH]), each naming only paths a commit up to the revision touched (desktop-file-utils' meson dist script). */
+    nameStatus?: number;
     /** The commits since the previous tag found in the file (their authors, or their subjects). */
     range?: { from?: string; since?: string; commits: number; found: number; what: 'authors' | 'subjects' };
     /** authors: lines that are a translator a .po file's Last-Translator header names (the catalogs beside the sources). */

@@ -44,6 +44,11 @@ export interface HistoryAccess {
   /** How many commits the revision reaches (`git rev-list --count`: what `git log --oneline | wc -l` prints). */
   commitCount(): Promise<number | undefined>;
   /**
+   * Every path a commit up to the revision added, modified or deleted (`git log --name-only --no-renames`): what the
+   * STATUS<TAB>PATH lines of a `git log --name-status` ChangeLog may name. Empty when the history cannot be listed.
+   */
+  touchedPaths?(): Promise<ReadonlySet<string>>;
+  /**
    * The commits the revision reaches whose id starts with `abbrev` (4 to 40 hex digits), each with
    * `git describe --abbrev=40 --match 'v*'` of it (what gnulib's git-version-gen runs, unabbreviated).
    */
@@ -77,7 +82,13 @@ export function gitHistory(gitDir: string, commit: string): HistoryAccess {
   const paragraphs = new Map<string, Promise<Set<string>>>();
   let count: Promise<number | undefined> | undefined;
   let ancestors: Promise<string[]> | undefined;
+  let touched: Promise<Set<string>> | undefined;
   return {
+    touchedPaths: () =>
+      (touched ??= runGit(gitDir, ['-c', 'core.quotePath=false', 'log', '--format=', '--name-only', '--no-renames', '-z', commit, '--'], { maxBuffer: MAX_LOG_BYTES }).then(
+        (b) => new Set(b.toString('utf8').split('\0').map((p) => p.replace(/^\n+/, '')).filter(Boolean)),
+        () => new Set<string>(),
+      )),
     describeAncestors: async (abbrev) => {
       if (!/^[0-9a-f]{4,40}$/.test(abbrev)) return [];
       const all = await (ancestors ??= runGit(gitDir, ['rev-list', commit], { maxBuffer: MAX_LOG_BYTES }).then(
