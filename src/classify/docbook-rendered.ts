@@ -29,7 +29,7 @@
 import { makeFinding } from '../core/severity.js';
 import { parseMakefile, recipeJoined, expandLoose } from '../util/makefile.js';
 import { activeContent, htmlText } from './html-rendered.js';
-import { baseOf, dirOf } from './paths.js';
+import { baseOf, dirOf, normalisePath } from './paths.js';
 import { admits } from './precheck.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -71,15 +71,7 @@ const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /** Resolve a path a makefile or document names to a tracked path (normalised, relative to `dir`); undefined when outside the tree. */
 function resolve(dir: string, name: string): string | undefined {
-  const parts = dir ? dir.split('/') : [];
-  for (const seg of name.split('/')) {
-    if (seg === '' || seg === '.') continue;
-    if (seg === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(seg);
-  }
-  return parts.join('/');
+  return normalisePath(dir ? `${dir}/${name}` : name);
 }
 
 const makefileCache = new WeakMap<ClassifyContext, Map<string, Promise<Makefiles | undefined>>>();

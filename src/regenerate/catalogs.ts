@@ -102,20 +102,8 @@ export async function regenerateCatalogs(a: CatalogArgs): Promise<RegeneratedOut
     const plain = judge(produced, `${n}.gmo.txt`);
     const option = merge && read(`${n}.opt`)?.toString('utf8').trim();
     const merged = merge && option && plain.status !== 'reproduced' ? judge(read(`${n}.m.gmo`), `${n}.m.gmo.txt`) : undefined;
-    if (merge && option && merged?.status === 'reproduced') {
-      return {
-        path: gmo,
-        step: 'msgfmt',
-        tool: 'gettext',
-        version: a.tool.version,
-        toolOrigin: a.tool.origin,
-        status: 'reproduced',
-        inputs: [{ path: po, origin: a.poOrigin(po) }, { path: merge.pot, origin: a.poOrigin(merge.pot) }],
-        procedureSteps: [{ kind: 'msgmerge-msgfmt', args: { pot: merge.pot, rule: merge.rule, option } }],
-        normalisationSteps: merged.normalisationSteps,
-      };
-    }
-    const { status, normalisationSteps } = plain;
+    const byMerge = merge && option && merged?.status === 'reproduced';
+    const { status, normalisationSteps } = byMerge ? merged : plain;
     return {
       path: gmo,
       step: 'msgfmt',
@@ -123,9 +111,9 @@ export async function regenerateCatalogs(a: CatalogArgs): Promise<RegeneratedOut
       version: a.tool.version,
       toolOrigin: a.tool.origin,
       status,
-      ...(status === 'differs' && produced ? { regenerated: produced } : {}),
-      inputs: [{ path: po, origin: a.poOrigin(po) }],
-      procedureSteps: [{ kind: 'msgfmt', args: {} }],
+      ...(!byMerge && status === 'differs' && produced ? { regenerated: produced } : {}),
+      inputs: byMerge ? [{ path: po, origin: a.poOrigin(po) }, { path: merge.pot, origin: a.poOrigin(merge.pot) }] : [{ path: po, origin: a.poOrigin(po) }],
+      procedureSteps: byMerge ? [{ kind: 'msgmerge-msgfmt', args: { pot: merge.pot, rule: merge.rule, option } }] : [{ kind: 'msgfmt', args: {} }],
       normalisationSteps,
     };
   });

@@ -18,8 +18,8 @@
  * generators at all: there is no unsandboxed fallback.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
+import { delimiter, isAbsolute, join, posix } from 'node:path';
 import type { CommandFailure, RegenCause } from '../core/regeneration.js';
 
 /** Where the scratch tree appears inside the sandbox. */
@@ -255,4 +255,22 @@ export function probeSandbox(path = process.env.PATH ?? ''): Promise<SandboxProb
     }
   })();
   return probed;
+}
+
+/**
+ * Copy tracked files into a scratch tree for a sandboxed rerun: each path `keep` admits, read by `read`, written under
+ * `tree` at its repository path, until the copied bytes would pass `maxBytes` (the rest is left out: the rerun then
+ * lacks them and its outputs differ or are not written, never a wrong proof).
+ */
+export async function writeTrackedTree(tree: string, paths: Iterable<string>, keep: (path: string) => boolean, read: (path: string) => Promise<Buffer | undefined>, maxBytes: number): Promise<void> {
+  let size = 0;
+  for (const p of paths) {
+    if (!keep(p)) continue;
+    const b = await read(p);
+    if (!b) continue;
+    size += b.length;
+    if (size > maxBytes) break;
+    mkdirSync(join(tree, posix.dirname(p)), { recursive: true });
+    writeFileSync(join(tree, p), b);
+  }
 }

@@ -35,7 +35,7 @@ import type { Finding, GeneratorToolRun, GeneratorUnproved, MadeInput } from '..
 import { makeFinding } from '../core/severity.js';
 import { builtinVars, parseMakefileAm, resolveRule, type Makefile } from '../util/makefile.js';
 import { shape, toolMismatch } from './generators.js';
-import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { probeSandbox, runSandboxed, which, writeTrackedTree } from './sandbox.js';
 import { swigNamedVersion, swigVersion } from './swig-version.js';
 import { configureDefaultPath, runTextPipeline, textPipeline } from './text-steps.js';
 
@@ -255,16 +255,7 @@ async function runSwig(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySet
   try {
     const tree = join(scratch, 'tree');
     mkdirSync(join(tree, cwd), { recursive: true });
-    let size = 0;
-    for (const p of tracked) {
-      if (!TREE_EXT.test(p)) continue;
-      const b = await ctx.content.git(p);
-      if (!b) continue;
-      size += b.length;
-      if (size > MAX_TREE) break;
-      mkdirSync(join(tree, dirOf(p)), { recursive: true });
-      writeFileSync(join(tree, p), b);
-    }
+    await writeTrackedTree(tree, tracked, (p) => TREE_EXT.test(p), (p) => ctx.content.git(p), MAX_TREE);
     for (const [p, b] of made) {
       mkdirSync(join(tree, dirOf(p)), { recursive: true });
       writeFileSync(join(tree, p), b);
