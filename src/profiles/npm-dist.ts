@@ -321,6 +321,19 @@ const HELPER_START = /^(?:var|let|const)\s+(_{1,2}[A-Za-z]\w*)\s*=|^function\s+_
 const identifiers = (line: string) => jsTokens(line).filter((t) => /^[A-Za-z_$][\w$]*$/.test(t));
 const emitted = (id: string) => KEYWORDS.has(id) || EMIT_NAMES.has(id) || /^[\w$]+_\d+$/.test(id) || /^_{1,2}[A-Za-z]\w*$/.test(id);
 
+/**
+ * The names of a compiled file's code (comments and strings aside) that its source does not have and no compiler
+ * writes: none for Babel's or tsc's output of that source (type annotations only removed, imports read as `_index.x`);
+ * any other name — a call the source does not make — is listed. A declaration file (`declaration`) may also hold the
+ * words tsc writes there (`declare`, and the primitive types it spells out for inferred ones).
+ */
+export function foreignNames(output: string, source: string, declaration = false): string[] {
+  const have = new Set(identifiers(source));
+  return [...new Set(identifiers(output))].filter((id) => !emitted(id) && !have.has(id) && !(declaration && DECLARATION_WORDS.has(id)));
+}
+/** What tsc writes into a declaration file (`export declare function`) beyond the source's own words. */
+const DECLARATION_WORDS = new Set(['declare', 'type', 'interface', 'readonly', 'namespace', 'unique', 'symbol', 'any', 'unknown', 'never', 'string', 'number', 'boolean', 'object', 'bigint']);
+
 /*
  * tsc's down-levelling lines (target ES5/ES2015: for-of over iterators with downlevelIteration, async functions and
  * generators as __generator state machines, class fields, private `#names`, `importHelpers`) are written without a

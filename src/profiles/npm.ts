@@ -20,7 +20,7 @@ import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
 import { heredocWrites, scriptInvocations } from './npm-heredoc.js';
 import { BUNDT_MODELLED, bundtOutputs, type BundtOutput } from './npm-bundt.js';
 import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
-import { capabilitiesOf, decodeMappings, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
+import { capabilitiesOf, decodeMappings, foreignNames, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { blobId } from '../scan/blob-id.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -498,6 +498,15 @@ async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: Pr
   const src = sourcesOf(ctx.gitPaths);
   const direct = src.stems.get(stem);
   if (direct) return judgeOutput(diff.path, direct, true, ctx);
+  // A source directory's index compiled to the directory's name (date-fns 3: src/addDays/index.ts → addDays.js,
+  // addDays.mjs, addDays.d.ts): judged as its output only when every name of the file's code is the source's or one a
+  // compiler writes (foreignNames); else it stays unsourced.
+  const indexed = src.stems.get(`${stem}/index`);
+  if (indexed && !/\.map$/.test(diff.path)) {
+    const out = ctx.content.tarball(diff.path);
+    const git = out && out.length <= MAX_TEXT ? await ctx.content.git(indexed) : undefined;
+    if (out && git && !foreignNames(out.toString('utf8'), git.toString('utf8'), /\.d\.(c|m)?ts$/.test(diff.path)).length) return judgeOutput(diff.path, indexed, true, ctx);
+  }
   // An output directory a tracked tsconfig names (outDir), its source the file of the same stem under rootDir.
   for (const l of await tscLayouts(ctx)) {
     if (!diff.path.startsWith(`${l.out}/`)) continue;
