@@ -5,6 +5,11 @@
  * undone), and at least 95 % of its distinct words (three letters or more) occur in the tracked source or
  * are the formatter's page-header words ("General Commands Manual").
  * A word from nowhere — a command, a host — beyond that share leaves the file unexplained.
+ * A rendering of fewer than 20 such words (a page cut short: lsof 4.95.0's 111-byte `lsof.man`, only the header line
+ * and NAME line that support/GenericSubdir's `nroff -man Lsof.8 | colcrt - | cat -s` left) is checked token by token
+ * instead (smallRendering): at least 3 tokens, each only letters, digits and `( ) ' . , -`, and every letter run of
+ * it (any length) a word of the source or of the formatter's header. The source: the tracked troff file `STEM.*`
+ * beside the rendering, else one whose stem differs only in case (`Lsof.8` for `lsof.man`).
  */
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
@@ -88,8 +93,10 @@ export function novelRun(text: string, known: ReadonlySet<string>, window = NOVE
 
 async function troffSource(path: string, stem: string, ctx: ClassifyContext): Promise<{ path: string; text: string } | undefined> {
   const dir = dirOf(path);
-  const names = [...ctx.gitPaths].filter((p) => dirOf(p) === dir && p !== path && baseOf(p).startsWith(`${stem}.`)).sort();
-  for (const p of names) {
+  const beside = [...ctx.gitPaths].filter((p) => dirOf(p) === dir && p !== path);
+  const exact = beside.filter((p) => baseOf(p).startsWith(`${stem}.`)).sort();
+  const folded = exact.length ? [] : beside.filter((p) => baseOf(p).toLowerCase().startsWith(`${stem.toLowerCase()}.`)).sort();
+  for (const p of [...exact, ...folded]) {
     const b = await ctx.content.git(p);
     if (!b || b.length > MAX_BYTES || b.subarray(0, 8192).includes(0)) continue;
     const t = b.toString('utf8');
@@ -98,6 +105,23 @@ async function troffSource(path: string, stem: string, ctx: ClassifyContext): Pr
   return undefined;
 }
 
+/** Every word of any length (lower case): what a small rendering's tokens are checked against. */
+const allWords = (s: string) => new Set((s.match(/[A-Za-z]+/g) ?? []).map((w) => w.toLowerCase()));
+
+/**
+ * A rendering too small for the share rule: at least 3 tokens, each of letters, digits and `( ) ' . , -` only,
+ * every letter run of each a word of the source or the formatter's header. The tokens counted, or undefined.
+ */
+export function smallRendering(text: string, source: string): number | undefined {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  if (tokens.length < 3) return undefined;
+  const have = new Set([...FORMATTER_WORDS, ...allWords(source)]);
+  for (const t of tokens) {
+    if (!/^[A-Za-z0-9().,'\u2019-]+$/.test(t)) return undefined;
+    if (![...allWords(t)].every((w) => have.has(w))) return undefined;
+  }
+  return tokens.length;
+}
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && RENDERED.test(baseOf(diff.path));
@@ -117,7 +141,10 @@ export const manRenderedClassifier: Classifier = {
     if (!src) return undefined;
     const have = new Set([...FORMATTER_WORDS, ...wordsOf(src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '))]);
     const words = wordsOf(text);
-    if (words.size < MIN_WORDS) return undefined;
+    if (words.size < MIN_WORDS) {
+      const n = smallRendering(text, src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '));
+      return n === undefined ? undefined : makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, found: n, total: n });
+    }
     const found = [...words].filter((w) => have.has(w)).length;
     if (found < words.size * MIN_SHARE) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, found, total: words.size });
