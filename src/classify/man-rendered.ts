@@ -9,7 +9,7 @@
  * and NAME line that support/GenericSubdir's `nroff -man Lsof.8 | colcrt - | cat -s` left) is checked token by token
  * instead (smallRendering): at least 3 tokens, each only letters, digits and `( ) ' . , -`, and every letter run of
  * it (any length) a word of the source or of the formatter's header. The source: the tracked troff file `STEM.*`
- * beside the rendering, else one whose stem differs only in case (`Lsof.8` for `lsof.man`).
+ * beside the rendering, else one whose stem differs only in case (`Lsof.8` for `lsof.man`, beside a tracked `lsof.h`).
  */
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
@@ -95,7 +95,8 @@ async function troffSource(path: string, stem: string, ctx: ClassifyContext): Pr
   const dir = dirOf(path);
   const beside = [...ctx.gitPaths].filter((p) => dirOf(p) === dir && p !== path);
   const exact = beside.filter((p) => baseOf(p).startsWith(`${stem}.`)).sort();
-  const folded = exact.length ? [] : beside.filter((p) => baseOf(p).toLowerCase().startsWith(`${stem.toLowerCase()}.`)).sort();
+  // then a troff page whose stem differs only in case (lsof.man beside lsof.h and Lsof.8)
+  const folded = beside.filter((p) => !exact.includes(p) && baseOf(p).toLowerCase().startsWith(`${stem.toLowerCase()}.`)).sort();
   for (const p of [...exact, ...folded]) {
     const b = await ctx.content.git(p);
     if (!b || b.length > MAX_BYTES || b.subarray(0, 8192).includes(0)) continue;

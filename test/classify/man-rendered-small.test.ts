@@ -13,7 +13,7 @@ import { releaseFixture } from '../helpers/release-fixture.js';
 const TROFF = ['.so ./version', '.TH LSOF 8 Revision-\\*(VN', '.SH NAME', 'lsof \\- list open files', '.SH SYNOPSIS', '.B lsof', '[', '.B \\-?abChlnNOPQRtUvVX', ']', '.SH DESCRIPTION',
   '.I Lsof', 'revision \\*(VN lists on its standard output file information about files opened by processes.', "It's the page of the demo.", ''].join('\n');
 const SMALL = `LSOF(8)${' '.repeat(25)}System Manager's Manual${' '.repeat(25)}LSOF(8)\n\n       lsof - list open files\n\n`;
-const TRACKED = { 'Lsof.8': TROFF, version: '.ds VN 4.95.0\n' };
+const TRACKED = { 'Lsof.8': TROFF, 'lsof.h': '#define LSOF_H 1\n', version: '.ds VN 4.95.0\n' };
 
 describe('a man page rendering cut short', () => {
   const { verifyTree } = releaseFixture(TRACKED, { name: 'lsof', subject: 'lsof 4.95.0', date: '2024-03-05T10:00:00Z' });
