@@ -13,7 +13,7 @@
  */
 import { DistdiffError } from '../core/errors.js';
 import type { Note, SubmoduleMiss } from '../core/result.js';
-import type { GitTree } from '../core/types.js';
+import type { GitTree, TreeEntry } from '../core/types.js';
 import { runGit } from '../git/run.js';
 import { BlobReader } from '../scan/blob-reader.js';
 import { redactUrls } from '../util/redact.js';
@@ -158,6 +158,48 @@ function refusedUrl(url: string, shown: string): SubmoduleMiss | undefined {
   return undefined;
 }
 
+/**
+ * A tracked /bin/sh script that fetches a pinned commit's archive from GitHub and unpacks it into its own directory
+ * (memcached's vendor/fetch.sh: `HASH="<40 hex>"`, `wget https://github.com/OWNER/NAME/archive/${HASH}.tar.gz`,
+ * `tar -zxf ./${HASH}.tar.gz --strip-components=1`): the directory then holds that commit's tree, exactly as a
+ * submodule pinned there would. Only the script's literal text counts: one 40-hex assignment, one archive URL of a
+ * github.com repository naming it, one `tar -zxf`/`-xzf` of that archive with `--strip-components=1`; the script's
+ * directory is where it unpacks (it is run from there).
+ */
+export function fetchScriptPin(script: string): { url: string; commit: string } | undefined {
+  if (!/^#!\s*\/bin\/(?:ba)?sh\s*\n/.test(script)) return undefined;
+  const assigns = [...script.matchAll(/^(\w+)=["']?([0-9a-f]{40})["']?\s*$/gm)];
+  if (assigns.length !== 1) return undefined;
+  const [, name, commit] = assigns[0]!;
+  const v = `\\$(?:\\{${name}\\}|${name}\\b)`;
+  const urls = [...script.matchAll(new RegExp(`https://github\\.com/([A-Za-z0-9][A-Za-z0-9_.-]*)/([A-Za-z0-9][A-Za-z0-9_.-]*)/archive/${v}\\.tar\\.gz`, 'g'))];
+  if (urls.length !== 1) return undefined;
+  if (!new RegExp(`^\\s*tar -(?:zxf|xzf) (?:\\./)?${v}\\.tar\\.gz --strip-components=1\\s*$`, 'm').test(script)) return undefined;
+  return { url: `https://github.com/${urls[0]![1]}/${urls[0]![2]!.replace(/\.git$/, '')}`, commit: commit! };
+}
+
+/** The tracked scripts (top or one directory down, `*.sh`) that fetch a pinned archive into their directory. */
+async function fetchScriptPins(repo: RepoHandle, commit: string, git: GitTree, pathInRepo: string | undefined): Promise<{ path: string; script: string; url: string; commit: string }[]> {
+  const out: { path: string; script: string; url: string; commit: string }[] = [];
+  const scripts: TreeEntry[] = [];
+  for (const e of git.entries.values()) {
+    if (scripts.length >= 64) break;
+    if (e.type === 'file' && e.oid && e.size <= 16_384 && /^(?:[^/]+\/)?[^/]+\.sh$/.test(e.path)) scripts.push(e);
+  }
+  for (const e of scripts) {
+    let text: string;
+    try {
+      text = (await runGit(repo.gitDir, ['cat-file', 'blob', `${commit}:${pathInRepo ? `${pathInRepo}/` : ''}${e.path}`])).toString('utf8');
+    } catch {
+      continue;
+    }
+    const pin = fetchScriptPin(text);
+    const dir = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '';
+    if (pin && dir && !git.entries.has(dir)) out.push({ path: dir, script: e.path, ...pin });
+  }
+  return out;
+}
+
 async function pinnedTree(repo: RepoHandle, commit: string): Promise<{ files: Map<string, string>; executable: Set<string> }> {
   const out = await runGit(repo.gitDir, ['ls-tree', '-r', '-z', '--full-tree', commit], { label: repo.source });
   const files = new Map<string, string>();
@@ -195,7 +237,7 @@ export async function acquireSubmodules(opts: {
    */
   shipped?: () => { files: ReadonlyMap<string, string>; read(path: string): string | undefined };
 }): Promise<Submodules> {
-  const gitlinks: { path: string; oid?: string; bootstrap?: true }[] = [];
+  const gitlinks: { path: string; oid?: string; bootstrap?: true; script?: string }[] = [];
   for (const e of opts.git.entries.values()) if (e.type === 'submodule' && e.oid) gitlinks.push(e); // (no copy of every entry)
   const pinned: PinnedSubmodule[] = [];
   const notes: Note[] = [];
@@ -227,6 +269,12 @@ export async function acquireSubmodules(opts: {
     } else {
       notes.push({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: '', cause: { kind: 'pin-not-commit', revision: boot.revision, ...(request && resolved ? { missingIn: redactUrls(request.repo) } : {}) } });
     }
+  }
+  // A directory a tracked fetch script fills with a pinned commit's archive (fetchScriptPin) reads like a submodule there.
+  for (const f of await fetchScriptPins(opts.repo, opts.commit, opts.git, opts.pathInRepo)) {
+    if (gitlinks.some((l) => l.path === f.path)) continue;
+    gitlinks.push({ path: f.path, oid: f.commit, script: f.script });
+    modules.push({ name: f.path, path: opts.pathInRepo ? `${opts.pathInRepo}/${f.path}` : f.path, url: f.url });
   }
   const inferred = new Map<string, GnulibInference>();
   const gnulibRequest = opts.requests.find((r) => r.name === 'gnulib');
@@ -306,7 +354,7 @@ export async function acquireSubmodules(opts: {
     });
     const branch = link.bootstrap ? branches.get(commit) : undefined;
     const guess = link.bootstrap ? inferred.get(commit) : undefined;
-    const pinnedBy = guess ? { pinnedBy: 'shipped-copies' as const, inferred: { matched: guess.matched, compared: guess.compared, from: guess.from, ref: guess.ref, before: guess.before } } : link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : {};
+    const pinnedBy = guess ? { pinnedBy: 'shipped-copies' as const, inferred: { matched: guess.matched, compared: guess.compared, from: guess.from, ref: guess.ref, before: guess.before } } : link.bootstrap ? { pinnedBy: 'bootstrap.conf' as const } : link.script ? { pinnedBy: 'fetch-script' as const, script: link.script } : {};
     notes.push({ code: 'SUBMODULE_PINNED', name, path: link.path, commit, repo: redactUrls(source!), files: files.size, ...pinnedBy, ...(branch ? { branch } : {}) });
   }
   for (const r of opts.requests) {

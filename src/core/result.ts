@@ -208,7 +208,9 @@ export type Note =
       repo: string;
       files: number;
       /** 'shipped-copies': nothing pinned gnulib; `commit` was inferred from the release's gnulib copies (`inferred`). */
-      pinnedBy?: 'bootstrap.conf' | 'shipped-copies';
+      pinnedBy?: 'bootstrap.conf' | 'shipped-copies' | 'fetch-script';
+      /** 'fetch-script': the tracked script that fetches the commit's GitHub archive into `path` (acquire/submodule.ts fetchScriptPin). */
+      script?: string;
       /** GNULIB_REVISION named this branch: `commit` is its last commit not after the tag's commit date (`before`, ISO 8601) in `repo`. */
       branch?: { name: string; before: string };
       /**

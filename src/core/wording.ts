@@ -99,6 +99,8 @@ export function noteText(n: Note): string {
     case 'SUBMODULE_PINNED':
       if (n.pinnedBy === 'shipped-copies' && n.inferred)
         return `${n.name} pinned by nothing: commit ${n.commit.slice(0, 12)} inferred from the release's copies (${n.inferred.matched} of the ${n.inferred.compared} shipped files ${n.inferred.from.join(', ')} lists are byte-identical to gnulib's there, the most at any commit of ${n.inferred.ref} not after the tag's date ${n.inferred.before}; the newest such commit): ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
+      if (n.pinnedBy === 'fetch-script')
+        return `${n.path}/ filled by the tracked ${n.script ?? 'script'} with the GitHub archive of commit ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
       return `${n.pinnedBy ? `${n.name} pinned by bootstrap.conf's GNULIB_REVISION${n.branch ? `=${n.branch.name} (a branch: its last commit not after the tag's date ${n.branch.before})` : ''}` : `submodule ${n.name} (${n.path}/) pinned`} at ${n.commit.slice(0, 12)}: ${n.files} files read from ${n.repo}; the tarball's copies are compared with that tree`;
     case 'SUBMODULE_UNAVAILABLE': {
       const reason = submoduleMissText(n);
