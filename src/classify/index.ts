@@ -54,6 +54,7 @@ import { helpTextClassifier } from './help-text.js';
 import { templateFillClassifier } from './template-fill.js';
 import { echoScriptClassifier } from './echo-script.js';
 import { fileListClassifier } from './file-list.js';
+import { genTestsClassifier } from './gen-tests.js';
 import { scriptEchoClassifier } from './script-echo.js';
 import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
@@ -143,6 +144,8 @@ import { distRenameClassifier } from './dist-rename.js';
  *                  naming tracked files.
  * 3h''''. echo-script — a Makefile a tracked shell script writes with echo lines in a loop over the tracked man
  *                  pages (libarchive's doc/{man,text,html,pdf,wiki}/Makefile by doc/update.sh), evaluated and compared whole.
+ * 3h'''''''. gen-tests — strace's tests/NAME.gen.test, written by the tracked tests/gen_tests.sh (run by bootstrap)
+ *                  from the tracked gen_tests.in: computed by a model of its read loop, compared whole.
  * 3h''''''. file-list — a list of tracked file names a tracked /bin/sh script writes (util-linux's and procps'
  *                  po/POTFILES.in by po/update-potfiles): its pipeline (git ls-files, find -name, sed deletes, sort)
  *                  evaluated over the tracked files in the C and en_US.UTF-8 orders, compared whole.
@@ -207,6 +210,7 @@ export const CLASSIFIERS: Classifier[] = [
   templateFillClassifier,
   echoScriptClassifier,
   fileListClassifier,
+  genTestsClassifier,
   scriptEchoClassifier,
   releaseReportClassifier,
   distRenameClassifier,
