@@ -114,8 +114,9 @@ function generatorOf(dir: string, ctx: ClassifyContext): Promise<{ table: string
     got = (async () => {
       const script = `${dir ? `${dir}/` : ''}gen_tests.sh`;
       const tableFile = `${dir ? `${dir}/` : ''}gen_tests.in`;
-      if (!ctx.gitPaths.has(script) || !ctx.gitPaths.has(tableFile) || !ctx.gitPaths.has('bootstrap')) return undefined;
+      if (!ctx.gitPaths.has(script) || !ctx.gitPaths.has(tableFile)) return undefined;
       const self = `./${script}`;
+      // the revision's bootstrap, which releases do not ship (strace's is export-ignored): read from the commit
       const boot = (await ctx.content.git('bootstrap'))?.toString('latin1');
       if (!boot || !boot.split('\n').some((l) => l.trim() === self)) return undefined;
       const text = (await ctx.content.git(script))?.toString('latin1');

