@@ -523,6 +523,8 @@ export interface ParserRun {
   normalisations: ParserNormalisation[];
   /** The rule's literal edits of this output after the generator (`sed 's/A/B/g' $@ > T; mv T $@`: src/regenerate/generators.ts), applied to the run's output. */
   postEdits?: string[];
+  /** This file is made by a tracked rule's sed of `file`, another output of the run, proved (gettext's po-gram-gen2.h from po-gram-gen.h): the rule's fragment and command as written; the run described is `file`'s. */
+  derivedFrom?: { file: string; rule: string; command: string };
   /** automake's ylwrap ran the generator (the rule of `rule` through the shipped `script`): its rename of the generator's default outputs, applied as ylwrap applies it (on `#` lines: each `from` → `to`, and their include guards). */
   ylwrap?: YlwrapRename;
   /** The generator was a cached toolchain built from the tool's own repository (`distdiff toolchain add --git`), not the system's. */

@@ -32,6 +32,8 @@ import { contentDiff } from '../compare/content-diff.js';
 import type { Finding, ParserNormalisation, ParserRun, ParserTool, ParserUnproved, YlwrapRename } from '../core/findings.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import { addedLines } from './provenance.js';
+import { evaluateRecipe } from '../classify/shell-subset.js';
+import { builtinVars, normalizeTarget, parseMakefileAm, resolveRule, topRelOf } from '../util/makefile.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import { applyPostEdit, generatorRuleEdits, gnulibModuleSections, plainWords, readRegular } from './generators.js';
 import type { ToolPostEdit } from '../core/findings.js';
@@ -864,6 +866,13 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
       continue;
     }
     const shipped = ctx.content.tarball(o.path);
+    // an output a tracked rule makes by sed from another output of this run that is proved (gettext's po-gram-gen2.h)
+    const from = shipped ? await sedOfProvedOutput(o.path, outputs.filter((x) => provedBy.has(x.path)).map((x) => x.path), ctx) : undefined;
+    if (from && shipped && Buffer.from(from.text, 'latin1').equals(shipped)) {
+      const by = provedBy.get(from.file)!;
+      out.set(o.path, makeFinding('GENERATED_PARSER_PROVED', o.path, { ...describe(by, from.file), normalisations: by.normalisations.get(from.file) ?? [], derivedFrom: { file: from.file, rule: from.rule, command: from.command }, outputs: [o.path] }));
+      continue;
+    }
     const got = run.produced.get(o.path);
     if (run.failure && !got) {
       // The generator failed on the tag's grammar with these options: no claim either way.
@@ -883,6 +892,50 @@ async function proveGrammar(tool: ParserTool, grammarPath: string, sourceCopy: S
     out.set(o.path, constructs.length ? escalate(f, 'critical', 'suspicious-constructs') : f);
   }
   return out;
+}
+
+/**
+ * The text a tracked rule writes to `path` by sed from another output of the run that is proved (gen22): gettext
+ * 0.21's `po-gram-gen2.h: po-gram-gen.h` / `$(SED) -e 's/yy/po_gram_/g' -e 's/extern /extern DLL_VARIABLE /'
+ * $(srcdir)/po-gram-gen.h > po-gram-gen2.h-tmp && mv po-gram-gen2.h-tmp $(srcdir)/po-gram-gen2.h`. The rule is the
+ * Makefile.am's of the file's directory, one command expanded by make's rules: `CMD > TMP && mv [-f] TMP TARGET` or
+ * `CMD > TARGET`, TARGET the file; CMD is evaluated by ../classify/shell-subset.ts (sed's subset, cat), never run,
+ * over the SHIPPED text of the proved outputs it names — a file it names that is not a proved output of this run and
+ * the rule proves nothing (undefined).
+ */
+async function sedOfProvedOutput(path: string, proved: readonly string[], ctx: ClassifyContext): Promise<{ file: string; rule: string; command: string; text: string } | undefined> {
+  if (!proved.length) return undefined;
+  const dir = dirOf(path);
+  const amPath = dir ? `${dir}/Makefile.am` : 'Makefile.am';
+  if (!ctx.gitPaths.has(amPath)) return undefined;
+  const amText = (await ctx.content.git(amPath))?.toString('latin1');
+  if (amText === undefined) return undefined;
+  const am = parseMakefileAm(amPath, (p) => (p === amPath ? amText : undefined));
+  let r;
+  try {
+    r = resolveRule(am, path, builtinVars(topRelOf(dir, ctx.gitPaths)));
+  } catch {
+    return undefined;
+  }
+  if (!r || r.commands.length !== 1 || r.undefinedVars.length) return undefined;
+  // a backslash-newline inside the recipe is the shell's line continuation: removed, as the shell removes it
+  const cmd = r.commands[0]!.replace(/\\\n/g, ' ');
+  const isPath = (w: string) => normalizeTarget(w, am.dir) === path;
+  let body: string | undefined;
+  const viaTmp = /^(.*?)\s*>\s*(\S+)\s*&&\s*mv\s+(?:-f\s+)?(\S+)\s+(\S+)$/.exec(cmd);
+  if (viaTmp && viaTmp[2] === viaTmp[3] && isPath(viaTmp[4]!) && !isPath(viaTmp[2]!)) body = viaTmp[1];
+  else {
+    const direct = /^(.*?)\s*>\s*(\S+)$/.exec(cmd);
+    if (direct && isPath(direct[2]!)) body = direct[1];
+  }
+  if (!body || body.includes('>') || body.includes('&&')) return undefined;
+  const evaluated = await evaluateRecipe(`${body} > '$@'`, async (f) => {
+    const p = normalizeTarget(f, am.dir);
+    return p && proved.includes(p) ? ctx.content.tarball(p)?.toString('latin1') : undefined;
+  });
+  if (!evaluated || evaluated.inputs.length !== 1) return undefined;
+  const file = normalizeTarget(evaluated.inputs[0]!, am.dir)!;
+  return { file, rule: amPath, command: r.rule.recipe.join(' ').replace(/\s*\\\n\s*/g, ' ').trim(), text: evaluated.text };
 }
 
 /** The outputs of the same run that carry no generator header of their own (a report, a yacc header). */

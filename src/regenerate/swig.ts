@@ -33,7 +33,7 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import type { Finding, GeneratorToolRun, GeneratorUnproved, MadeInput } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { builtinVars, parseMakefileAm, resolveRule, type Makefile } from '../util/makefile.js';
+import { builtinVars, parseMakefileAm, resolveRule, topRelOf, type Makefile } from '../util/makefile.js';
 import { shape, toolMismatch } from './generators.js';
 import { probeSandbox, runSandboxed, which, writeTrackedTree } from './sandbox.js';
 import { swigNamedVersion, swigVersion } from './swig-version.js';
@@ -104,16 +104,6 @@ export function swigCommand(command: string, cwd: string, programUndefined: bool
 /** The absolute files an interface file names (`%include "/usr/include/linux/audit.h"`, `%import`, `#include`): SWIG reads them from the system. */
 export function swigSystemFiles(text: string): string[] {
   return [...new Set([...text.matchAll(/^[ \t]*[%#][ \t]*(?:include|import)[ \t]+["<](\/[^">\s]+)[">]/gm)].map((m) => m[1]!))];
-}
-
-/** The nearest configure directory at or above `dir` among the tracked paths ('' for the top). */
-function topRelOf(dir: string, tracked: ReadonlySet<string>): string {
-  const parts = dir ? dir.split('/') : [];
-  for (let n = parts.length; n >= 0; n--) {
-    const d = parts.slice(0, n).join('/');
-    if (tracked.has(d ? `${d}/configure.ac` : 'configure.ac') || tracked.has(d ? `${d}/configure.in` : 'configure.in')) return parts.length - n === 0 ? '.' : Array(parts.length - n).fill('..').join('/');
-  }
-  return parts.length ? parts.map(() => '..').join('/') : '.';
 }
 
 const unproved = (f: Finding, why: GeneratorUnproved): Finding =>

@@ -204,6 +204,16 @@ export function substRef(value: string, from: string, to: string): string {
     .join(' ');
 }
 
+/** $(top_srcdir) for a makefile in `dir`: the way up to the nearest configure directory at or above it among the tracked paths ('.' at the top). */
+export function topRelOf(dir: string, tracked: ReadonlySet<string>): string {
+  const parts = dir ? dir.split('/') : [];
+  for (let n = parts.length; n >= 0; n--) {
+    const d = parts.slice(0, n).join('/');
+    if (tracked.has(d ? `${d}/configure.ac` : 'configure.ac') || tracked.has(d ? `${d}/configure.in` : 'configure.in')) return parts.length - n === 0 ? '.' : Array(parts.length - n).fill('..').join('/');
+  }
+  return parts.length ? parts.map(() => '..').join('/') : '.';
+}
+
 /** Values make and automake give every Makefile (an in-tree build: builddir = srcdir). */
 export function builtinVars(topRel: string): Map<string, string> {
   return new Map([
