@@ -62,6 +62,14 @@ if [ ! -f "$cache/toolchains/automake-1.16.3/distdiff-toolchain.json" ]; then
   apt_fetch binary bullseye automake=1:1.16.3-2 'automake_1%3a1.16.3-2_all.deb'
   "${cli[@]}" toolchain add "$work/dl/automake_1%3a1.16.3-2_all.deb" --cache-dir "$cache" >&2
 fi
+# autoconf 2.71 with four upstream commits of autoconf's history (all first released in 2.72) applied to lib/: a
+# distribution's C99 backport, whose configure logrotate 3.21.0 and wavpack 5.6.0 ship (README "Backported upstream
+# commits"). Built from the same orig tarball and the autoconf mirror; idempotent like the others.
+AC271_BACKPORTS=b27bc3e2,8b5e2016,bf5a7595,078edd8c
+if ! ls "$cache"/toolchains/autoconf-2.71+*/distdiff-toolchain.json >/dev/null 2>&1 && [ -d "$mirror/autotools-mirror+autoconf/repo" ]; then
+  apt_fetch source bookworm autoconf autoconf_2.71.orig.tar.gz
+  "${cli[@]}" toolchain add "$work/dl/autoconf_2.71.orig.tar.gz" --backport "$mirror/autotools-mirror+autoconf/repo:$AC271_BACKPORTS" --cache-dir "$cache" >&2
+fi
 fi
 [ "${TOOLCHAINS_ONLY:-}" = 1 ] && exit 0
 

@@ -66,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
         .version(false)
         .option('version', { type: 'string', describe: 'with --git: the version to build (2.72a, 1.16d, 2.72.70-9ff9)' })
         .option('before', { type: 'string', describe: "with --git: the newest commit at or before DATE whose configure.ac has that version (automake's version names a range of commits)" })
-        .option('rev', { type: 'string', describe: 'with --git: the tag or commit to build (a repository without release tags, e.g. a vendor\'s gperf); its tree must state --version' }),
+        .option('rev', { type: 'string', describe: 'with --git: the tag or commit to build (a repository without release tags, e.g. a vendor\'s gperf); its tree must state --version' })
+        .option('backport', { type: 'string', describe: "with an autoconf release tarball: REPO:C1,C2,… — apply these commits of autoconf's repository (a local clone; their lib/ part, in order) before building: a distribution's backport" }),
     )
     .option('regenerate', { type: 'string', describe: 'prove autotools outputs by regenerating them in a sandbox: auto (default) or require (absence is an error); --no-regenerate skips it' })
     .option('repo', { alias: 'r', type: 'string', describe: 'git repository: local path, bundle file, or URL (https, ssh, git, file); required' })
@@ -277,6 +278,15 @@ interface ToolchainArgs {
   before?: string;
   rev?: string;
   submodule?: (string | number)[];
+  backport?: string;
+}
+
+/** `--backport REPO:C1,C2,…`: the repository (the part before the last colon) and the commits, in order. */
+function parseBackportOption(v: string): { repo: string; commits: string[] } {
+  const i = v.lastIndexOf(':');
+  const commits = i > 0 ? v.slice(i + 1).split(',').filter(Boolean) : [];
+  if (i <= 0 || !commits.length || commits.some((c) => !/^[0-9a-f]{4,40}$/i.test(c))) throw new DistdiffError('usage', '--backport', `expected REPO:COMMIT[,COMMIT…], got ${v}`, 'pass e.g. --backport ./autoconf:b27bc3e2,8b5e2016');
+  return { repo: v.slice(0, i), commits };
 }
 
 async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Promise<number> {
@@ -293,6 +303,7 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
   if (args.git !== undefined || typeof args.version === 'string') {
     if (!args.git || typeof args.version !== 'string' || !args.version) throw new DistdiffError('usage', 'toolchain add', args.git ? '--git needs --version' : '--version needs --git', 'pass --git REPO --version V, e.g. --git ./automake --version 1.16d');
     if (args.source) throw new DistdiffError('usage', 'toolchain add', `both a release tarball (${args.source}) and --git given`, 'pass one of them');
+    if (args.backport !== undefined) throw new DistdiffError('usage', 'toolchain add', '--backport applies commits to a release tarball, not to --git', 'pass an autoconf release tarball with --backport');
     trustedDir(cacheDir, { root: true });
     // --submodule PATH=REPO: where a submodule the tool's revision pins comes from (bison's gnulib, submodules/autoconf)
     const submodules = new Map((args.submodule ?? []).map((s) => parseSubmoduleOption(String(s))).map((s) => [s.name, s.repo] as const));
@@ -305,10 +316,11 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
   }
   if (!args.source) throw new DistdiffError('usage', 'toolchain add', 'no release tarball given', 'pass a GNU autoconf/automake release tarball, file or URL, or --git REPO --version V');
   trustedDir(cacheDir, { root: true });
-  const r = await addToolchain(args.source, { cacheDir, signature: args.signature, keyring: args.keyring, allowHttp: args['allow-http'] });
+  const backport = args.backport !== undefined ? parseBackportOption(String(args.backport)) : undefined;
+  const r = await addToolchain(args.source, { cacheDir, signature: args.signature, keyring: args.keyring, allowHttp: args['allow-http'], ...(backport ? { backport } : {}) });
   const m = r.manifest;
   process.stdout.write(
-    `${r.reused ? 'already built' : 'built'}: ${m.name} ${m.version} in ${r.prefix} (sha256 ${m.sha256}; ${m.package ? `Debian package ${m.package.name} ${m.package.version}, authenticated by apt` : m.signature.status === 'valid' ? `signature valid${m.signature.userId ? ` from ${m.signature.userId}` : ''}` : 'no signature checked: pass --signature and --keyring'})\n`,
+    `${r.reused ? 'already built' : 'built'}: ${m.name} ${m.version}${m.backports ? ` with upstream commits ${m.backports.commits.map((c) => c.slice(0, 12)).join(', ')} of ${m.backports.repo}` : ''} in ${r.prefix} (sha256 ${m.sha256}; ${m.package ? `Debian package ${m.package.name} ${m.package.version}, authenticated by apt` : m.signature.status === 'valid' ? `signature valid${m.signature.userId ? ` from ${m.signature.userId}` : ''}` : 'no signature checked: pass --signature and --keyring'})\n`,
   );
   return 0;
 }

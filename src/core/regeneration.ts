@@ -62,6 +62,8 @@ export interface ToolRef {
   name: 'autoconf' | 'automake' | 'libtool' | 'gettext';
   version: string;
   origin: 'system' | 'cache';
+  /** A cached release built with these upstream commits applied (`toolchain add FILE --backport`), full ids in order. */
+  backports?: string[];
 }
 
 /** A sandboxed command that did not succeed: killed at its deadline, or its exit status (a signal name when killed), and the end of its stderr. */

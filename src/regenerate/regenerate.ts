@@ -583,9 +583,11 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       if (d.aclocal) d.shippedAclocal = d.aclocal;
       delete d.aclocal;
     }
-  // The first tool of each kind; then, when some kind has a second (a GNU build and a distribution's), that one.
+  // The first tool of each kind; then, when some kind has a second (a GNU build and a distribution's), that one; then
+  // a third (a GNU release with backported upstream commits, findTools' last).
   const toolSets: Tool[][] = [candidates.map((c) => c[0]!)];
-  if (candidates.some((c) => c.length > 1)) toolSets.push(candidates.map((c) => c[1] ?? c[0]!));
+  const depth = Math.max(1, ...candidates.map((c) => c.length));
+  for (let k = 1; k < depth; k++) toolSets.push(candidates.map((c) => c[k] ?? c[0]!));
   // libtoolize is optional: it proves ltmain.sh and the libtool macros when a libtool of exactly the
   // shipped VERSION is available (a cached GNU release, or the system's when its VERSION string is equal).
   // A snapshot build's ltmain.sh ("2.4.7-dirty") is compared with its release's, the build values written in.
@@ -873,6 +875,14 @@ interface GeneratorRun {
   amStandIn?: AutomakeStandIn;
 }
 
+/**
+ * The version a regenerated output names: the tool's, and for a release built with backported upstream commits
+ * (`toolchain add FILE --backport`) those commits too — "2.71 with upstream commits b27bc3e2, 8b5e2016".
+ */
+export function toolVersionText(tool: Tool): string {
+  return tool.backports?.length ? `${tool.version} with upstream commits ${tool.backports.map((c) => c.slice(0, 8)).join(', ')}` : tool.version;
+}
+
 /** aclocal → autoconf → autoheader → automake in each configure directory, then libtoolize. */
 async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: RegenCause }> {
   const { args, scratch, dirs, tools, tarballOnly, outputs, origin } = g;
@@ -992,7 +1002,7 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
       path,
       step,
       tool: tool.name,
-      version: tool.version,
+      version: toolVersionText(tool),
       toolOrigin: tool.origin,
       status,
       ...(status === 'differs' ? { regenerated } : {}),

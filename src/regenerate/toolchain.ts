@@ -80,6 +80,20 @@ export async function findTools(name: ToolName, version: string, cacheDir: strin
   }
   const system = name === 'libtool' ? systemLibtoolVersion() : await systemVersion(name);
   if (system === version) out.push({ name, version, origin: 'system' });
+  // Last, the release with backported upstream commits (`toolchain add FILE --backport`): a distribution's build.
+  if (release && name === 'autoconf') {
+    const dir = toolchainsDir(cacheDir);
+    for (const d of existsSync(dir) ? readdirSync(dir).filter((e) => e.startsWith(`${name}-${release}+`)).sort() : []) {
+      const p = join(dir, d);
+      try {
+        const manifest = JSON.parse(readFileSync(join(p, MANIFEST), 'utf8')) as ToolchainManifest;
+        if (manifest.version !== version || !manifest.backports?.commits.length || !existsSync(join(p, 'bin', PROGRAM[name]))) continue;
+        if ((await versionOf(join(p, 'bin', PROGRAM[name]))) === version) out.push({ name, version, origin: 'cache', prefix: p, backports: manifest.backports.commits });
+      } catch {
+        // a broken manifest is not a toolchain
+      }
+    }
+  }
   return out;
 }
 
@@ -180,6 +194,12 @@ export interface ToolchainManifest {
   package?: { format: 'deb'; name: string; version: string };
   /** Built from a git revision of the tool's own repository (`toolchain add --git`): repository, commit, how it was found, the exact steps. `sha256` is then that of the exported tree (git archive). */
   git?: GitToolchainSource;
+  /**
+   * The release tarball with commits of the tool's own repository applied to lib/ (`toolchain add FILE --backport
+   * REPO:C1,C2`): a distribution's backport of later upstream changes (autoconf 2.71 with 2.72's C99 fixes). The
+   * commits' full ids, in the order applied; `sha256` stays the tarball's.
+   */
+  backports?: { repo: string; commits: string[] };
 }
 
 export interface AddToolchainOptions {
@@ -193,6 +213,27 @@ export interface AddToolchainOptions {
   rev?: string;
   /** --git: a submodule's repository by its path (bison's gnulib=REPO, submodules/autoconf=REPO) instead of .gitmodules' URL. */
   submodules?: ReadonlyMap<string, string>;
+  /** --backport REPO:C1,C2: apply these commits of the tool's repository (their lib/ part) to the release before building. */
+  backport?: { repo: string; commits: string[] };
+}
+
+/** The directory name of a release built with backported commits: the commits' 12-hex prefixes joined. */
+export function backportToolchainName(name: string, version: string, commits: readonly string[]): string {
+  return `${name}-${version}+${commits.map((c) => c.slice(0, 12)).join('+')}`;
+}
+
+/** Full commit ids of `commits` in the git repository `repo` (a local clone), in order; a usage error names one it lacks. */
+function resolveCommits(repo: string, commits: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    commits.map((c) =>
+      run('git', ['-C', repo, 'rev-parse', '--verify', '-q', `${c}^{commit}`]).then(
+        (o) => o.trim(),
+        () => {
+          throw new DistdiffError('usage', repo, `no commit ${c} in that repository`, 'pass a local clone of the tool\'s repository and commits it has');
+        },
+      ),
+    ),
+  );
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -231,11 +272,25 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
     }
     const name = m[1] as ToolName;
     const version = m[2]!;
-    const prefix = join(toolchainsDir(opts.cacheDir), `${name}-${version}`);
+    const backports = opts.backport ? { repo: resolve(opts.backport.repo), commits: await resolveCommits(opts.backport.repo, opts.backport.commits) } : undefined;
+    if (backports && name !== 'autoconf') throw new DistdiffError('usage', source, `--backport is for autoconf releases (this is ${name} ${version})`, 'pass an autoconf release tarball');
+    const prefix = join(toolchainsDir(opts.cacheDir), backports ? backportToolchainName(name, version, backports.commits) : `${name}-${version}`);
     const existing = join(prefix, MANIFEST);
     if (existsSync(existing)) {
       const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
-      if (manifest.sha256 === sha256) return { manifest, prefix, reused: true };
+      if (manifest.sha256 === sha256 && (manifest.backports?.commits ?? []).join() === (backports?.commits ?? []).join()) return { manifest, prefix, reused: true };
+    }
+    // Each backported commit's lib/ part (autoconf's macros: what configure scripts are made of), applied in order
+    // with patch(1), no fuzz (offsets only); a commit that does not apply is an error, never a partial toolchain.
+    for (const c of backports?.commits ?? []) {
+      const diff = await run('git', ['-C', backports!.repo, 'show', '--format=', '--no-color', c, '--', 'lib']);
+      if (!diff.trim()) throw new DistdiffError('usage', source, `commit ${c.slice(0, 12)} changes nothing under lib/`, 'pass commits that change the macros');
+      await new Promise<void>((ok, fail) => {
+        const child = execFile('patch', ['-p1', '-N', '-s', '--fuzz=0', '--no-backup-if-mismatch'], { cwd: join(work, tops[0]!) }, (err) =>
+          err ? fail(new DistdiffError('usage', source, `commit ${c.slice(0, 12)} does not apply to ${name} ${version}`, 'pass commits that apply to that release, in order')) : ok(),
+        );
+        child.stdin!.end(diff);
+      });
     }
     rmSync(prefix, { recursive: true, force: true });
     mkdirSync(prefix, { recursive: true });
@@ -261,6 +316,7 @@ export async function addToolchain(source: string, opts: AddToolchainOptions): P
       sha256,
       signature: sig ? { status: 'valid', ...(sig.fingerprint ? { fingerprint: sig.fingerprint } : {}), ...(sig.userId ? { userId: sig.userId } : {}), keyring: opts.keyring! } : { status: 'none' },
       builtAt: new Date().toISOString(),
+      ...(backports ? { backports } : {}),
     };
     writeFileSync(join(prefix, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
     return { manifest, prefix, reused: false };

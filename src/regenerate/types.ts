@@ -14,6 +14,8 @@ export interface Tool {
   origin: 'system' | 'cache';
   /** Install prefix of a cached toolchain (mounted read-only in the sandbox, its bin/ first on PATH). */
   prefix?: string;
+  /** A cached release built with these upstream commits applied (`toolchain add FILE --backport`), full ids in order. */
+  backports?: string[];
 }
 export type ToolName = Tool['name'];
 
