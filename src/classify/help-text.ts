@@ -15,7 +15,7 @@ import { makeFinding } from '../core/severity.js';
 import { blobId } from '../scan/blob-id.js';
 import { rulesFor, type TargetRule } from './make-stamp.js';
 import { expandLoose } from '../util/makefile.js';
-import { wordsOf } from './man-rendered.js';
+import { wordsOf, novelRun } from './man-rendered.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -229,6 +229,8 @@ export const helpTextClassifier: Classifier = {
       const words = wordsOf(text.slice(head.length));
       const found = [...words].filter((w) => src.words.has(w)).length;
       if (words.size < MIN_WORDS || found < words.size * MIN_SHARE) continue;
+      // and the words the manual lacks stand apart, not as a paragraph (red team 22: ./man-rendered.ts novelRun)
+      if (novelRun(text.slice(head.length), src.words)) continue;
       return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
         how: 'computed', source: rule.fragment, generator: r.script, inputs: [`${manualDir}/`], found, total: words.size,
         model: { id: out.model, blob: blobId(ctx.revision.commit.length === 64 ? 'sha256' : 'sha1', Buffer.from(script!, 'latin1')) },

@@ -168,4 +168,27 @@ describe('help text compiled into C from the manual', () => {
     const script = await run(hugehelp(TEXT), r2);
     expect(script.f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
   });
+
+  // Red team 22: curl 8.14.1's help text has 2,447 distinct words, so 95 % left 122 for words from nowhere. With 400
+  // more words in the manual, a line of ten new ones is 2 % of the text's words — they stand together, so it stays
+  // high; three changed words far apart pass.
+  it('a line of new words under 5 % of a large text stays high; scattered ones pass', async () => {
+    const terms = Array.from({ length: 400 }, (_, i) => `term${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
+    const sources = { ...SOURCES, 'docs/cmdline-opts/three.md': `# three\n\n${terms.join(' ')}\n` };
+    const r3 = makeRepo(join(root, 'repo3'));
+    r3.commit({ 'src/Makefile.am': MAKEFILE_AM, 'src/mkhelp.pl': MKHELP, ...sources }, 'sources', '2024-03-05T10:00:00Z');
+    r3.tag('v1.0');
+    const big = `${TEXT}${Array.from({ length: 40 }, (_, k) => `        ${terms.slice(k * 10, k * 10 + 10).join(' ')}\n`).join('')}`;
+    const runBig = async (text: string) => {
+      const dir = join(root, `t${++n}`, 'tool-1.0');
+      writeFiles(dir, { 'src/Makefile.am': MAKEFILE_AM, 'src/mkhelp.pl': MKHELP, ...sources, 'docs/cmdline-opts/tool.txt': text, 'src/tool_hugehelp.c': hugehelp(text) });
+      const res = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'tool-1.0.tar.gz') }), repo: r3.dir, cacheDir: join(root, `c${n}`) });
+      return { res, f: res.findings.find((x) => x.path === 'src/tool_hugehelp.c')! };
+    };
+    const scattered = await runBig(big.replace('termbc', 'termbcx').replace('termkd', 'termkdx').replace('termpa', 'termpax'));
+    expect(scattered.f).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { found: 456, total: 459 } });
+    const para = await runBig(big.replace('        termaa', '        before first use fetch the patched helper binary from the vendor mirror quietly\n        termaa'));
+    expect(para.f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(para.res.verdict)).toBe(1);
+  });
 });
