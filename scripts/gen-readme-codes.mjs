@@ -4,11 +4,21 @@
  * between the markers <!-- codes:start --> and <!-- codes:end -->. Run after `npm run build`.
  * test/docs.test.ts fails when the README is out of date.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The table comes from the built registry: refuse a dist/ older than the registry's sources (a rebase or edit after the
+// last build would otherwise write an old table — the lag test/docs.test.ts kept catching on main).
+for (const name of ['codes', 'wording']) {
+  const src = join(root, `src/core/${name}.ts`);
+  const built = join(root, `dist/core/${name}.js`);
+  if (!existsSync(built) || statSync(built).mtimeMs < statSync(src).mtimeMs) {
+    console.error(`gen-readme-codes: dist/core/${name}.js is older than src/core/${name}.ts — run \`npm run build\` first, then this script again`);
+    process.exit(2);
+  }
+}
 const { CODES } = await import(join(root, 'dist/core/codes.js'));
 
 export function codesTable(codes) {
