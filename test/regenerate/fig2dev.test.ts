@@ -2,8 +2,9 @@
  * PNG figures a tracked `.fig.png:` rule draws with fig2dev (libgcrypt 1.10.1's and GnuPG 2.2.40's doc/*.png shape),
  * drawn again in the sandbox by the system's fig2dev, end to end: real git, a release tree whose figure the real
  * fig2dev drew (as the maintainer's `make` does), GNU tar. Text rasterised otherwise (stroke edges one pixel off)
- * passes; tampered twins — a figure of an edited drawing (a label changed), a text chunk added, a block of pixels in a
- * blank area, a rule running fig2dev with an option it is not allowed — stay high.
+ * passes; tampered twins — a figure of an edited drawing (a label changed; a 12-point digit 2 drawn as 3, every
+ * changed pixel on an edge), a text chunk added, a block of pixels in a blank area, a rule running fig2dev with an
+ * option it is not allowed — stay high.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,8 +12,8 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { fig2devOptions, sameFigure } from '../../src/regenerate/fig2dev.js';
-import { decodePng, type PngImage } from '../../src/regenerate/png-pixels.js';
+import { fig2devOptions, MAX_DIFFERING_SHARE, MAX_UNSHIFTED_CLUSTER, sameFigure } from '../../src/regenerate/fig2dev.js';
+import { decodePng, renderingDiff, type PngImage } from '../../src/regenerate/png-pixels.js';
 import { findingAt } from '../helpers/findings.js';
 import { releaseFixture } from '../helpers/release-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -30,7 +31,10 @@ Single
 \t 600 600 4800 600 4800 1800 600 1800 600 600
 4 0 0 50 -1 16 20 0.0000 4 300 1410 900 1440 Public-Key\\001
 4 0 0 50 -1 16 20 0.0000 4 300 1410 900 2400 Encryption\\001
+4 0 0 50 -1 13 12 0.0000 4 105 105 4200 1440 2\\001
 `;
+/** The drawing with its 12-point state number 2 made a 3 (fips-fsm.fig's shape): 9 pixels change, each on an edge. */
+const FIG_DIGIT = FIG.replace(' 2\\001', ' 3\\001');
 const MAKEFILE = `EXTRA_DIST = demo.fig demo.png
 BUILT_SOURCES = demo.png
 
@@ -123,6 +127,11 @@ describe('fig2dev figures drawn again in the sandbox', () => {
     expect(findingAt(label.findings, PNG)).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(exitCodeOf(label.verdict)).toBe(1);
 
+    // the figure of another drawing where only a 12-point digit changed (2 -> 3): every changed pixel on an edge
+    const digit = await verifyTree({}, { prepare: (dir) => draw(dir, FIG_DIGIT) });
+    expect(findingAt(digit.findings, PNG)).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(digit.verdict)).toBe(1);
+
     // the same pixels with a text chunk carrying data: not a plain PNG
     const text = await verifyTree({}, {
       prepare: (dir) => {
@@ -172,5 +181,18 @@ describe('fig2dev figures drawn again in the sandbox', () => {
     marked.rgba.set([0, 0, 0, 255], blank * 4);
     expect(sameFigure(a, encode(marked))).toBeUndefined();
     expect(sameFigure(a, Buffer.concat([a, Buffer.from('trailing')]))).toBeUndefined();
+
+    // another digit: few pixels, all on edges (what the edge rule alone let through), but one cluster no single
+    // one-pixel move explains
+    writeFileSync(join(dir, 'd.fig'), FIG_DIGIT);
+    execFileSync('fig2dev', ['-L', 'png', 'd.fig', 'd.png'], { cwd: dir });
+    const d = readFileSync(join(dir, 'd.png'));
+    const digit = renderingDiff(img, decodePng(d)!)!;
+    expect(digit.offEdge).toBe(0);
+    expect(digit.differing).toBeLessThanOrEqual(digit.total * MAX_DIFFERING_SHARE);
+    expect(digit.largestUnshifted).toBeGreaterThan(MAX_UNSHIFTED_CLUSTER);
+    expect(sameFigure(a, d)).toBeUndefined();
+    // strokes a pixel wider at 20 places: each cluster one move
+    expect(renderingDiff(img, widen(img, 20))).toMatchObject({ differing: 20, offEdge: 0, largestUnshifted: 0 });
   });
 });
