@@ -172,6 +172,8 @@ export interface ProcedureStepArgs {
   /** aclocal's system directory held only the third-party macro files copied into the shipped aclocal.m4. */
   /** `includeDir`: the copies written after automake's files, given to aclocal as an `-I` directory by absolute path. */
   'aclocal-copies': { aclocal: string; files: string[]; includeDir?: string[] };
+  /** aclocal's system directory also held gettext `version`'s installed macro files (tag `tag`, commit `commit`; data/gettext-aclocal.json.gz): with them aclocal wrote the shipped aclocal.m4 byte for byte. */
+  'gettext-system-macros': { version: string; tag: string; commit: string; files: string[] };
   /**
    * The `--add-missing --copy` automake run and the aux files it installed itself; `unlisted`: the aux files the
    * shipped top Makefile.in's DIST_COMMON lacks, which made this run go first (else it ran after a plain one).

@@ -419,6 +419,8 @@ export const PROCEDURE_WORDING = {
     a.includeDir?.length
       ? `aclocal's system directory and an -I directory named by absolute path (whose copies aclocal writes after automake's own: ${a.includeDir.join(', ')}) held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`
       : `aclocal's system directory held only the ${a.files.length} third-party macro file(s) copied into the shipped ${a.aclocal} (${a.files.join(', ')})`,
+  'gettext-system-macros': (a) =>
+    `aclocal's system directory also held gettext ${a.version}'s ${a.files.length} installed macro files (gettext <= 0.19 installs them; tag ${a.tag}, commit ${a.commit.slice(0, 12)}), as the maintainer's did: with them aclocal wrote the shipped aclocal.m4 byte for byte`,
   'automake-add-missing': (a) =>
     `automake --add-missing --copy installed ${a.installed.join(', ') || 'nothing'} (the tarball's copies were set aside)` +
     (a.unlisted?.length ? `; run first: the shipped DIST_COMMON lacks ${a.unlisted.join(', ')}, installed after automake passed that Makefile.am` : ''),

@@ -53,6 +53,7 @@ import { addedLines } from './provenance.js';
 import { commandFailure, probeSandbox, runSandboxed, SandboxCommandError, type SandboxLimits } from './sandbox.js';
 import { automakeMacroDir, findNeighbour, findStandIn, findTools, systemVersion, TOOL_NAMES, type Tool, type ToolName } from './toolchain.js';
 import { aclocalContent, copiedBlocks, splitCopies } from './aclocal-copies.js';
+import { gettextMacroSets, wantsGettextMacroSet } from './gettext-acdir.js';
 import { backportAclocal, backportMakefileIn, stampedMacroRanges, stampedMacroStart, type AutomakeStandIn } from './automake-stand-in.js';
 import { upstreamDb, type UpstreamDb } from '../classify/upstream-db.js';
 import type { RegenInput, RegeneratedOutput, RegenerateMode, RegenerationReport } from './types.js';
@@ -1122,8 +1123,26 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
           copies = parts.map((copy) => ({ path: d.aclocal!, origin: 'aclocal-copy' as const, copy }));
           procedure.push({ kind: 'aclocal-copies', args: { aclocal: d.aclocal, files: parts.map((p) => p.name), ...(userAcdir ? { includeDir: parts.filter((p) => p.line > systemLines).map((p) => p.name) } : {}) } });
         }
-        await sandboxRun(d.dir, ['aclocal', '--force', `--system-acdir=${acdir}`, ...[...includes, ...(userAcdir ? [userAcdir] : [])].flatMap((i) => ['-I', i])]);
-        const text = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
+        const aclocalArgv = ['aclocal', '--force', `--system-acdir=${acdir}`, ...[...includes, ...(userAcdir ? [userAcdir] : [])].flatMap((i) => ['-I', i])];
+        await sandboxRun(d.dir, aclocalArgv);
+        let text = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
+        // The shipped aclocal.m4 includes project files this aclocal did not pull in: the maintainer's system
+        // directory may have held gettext <= 0.19's installed macros (./gettext-acdir.ts). Each derived set is
+        // tried; one is kept only when aclocal then writes the shipped file byte for byte.
+        if (shipped !== undefined && wantsGettextMacroSet(d.acText, shipped, text)) {
+          for (const set of gettextMacroSets()) {
+            for (const f of set.files) writeFileSync(join(acdir, f.name), f.text, 'latin1');
+            await sandboxRun(d.dir, aclocalArgv);
+            const tried = readOutput(scratch, d.aclocal)?.toString('latin1') ?? '';
+            if (tried === shipped) {
+              text = tried;
+              procedure.push({ kind: 'gettext-system-macros', args: { version: set.version, tag: set.tag, commit: set.commit, files: set.files.map((f) => f.name) } });
+              break;
+            }
+            for (const f of set.files) rmSync(join(acdir, f.name), { force: true });
+            await sandboxRun(d.dir, aclocalArgv);
+          }
+        }
         m4Inputs = inTree(d.dir, m4Includes(text));
         record(d.aclocal, 'aclocal', uniqInputs([...acFiles, ...(amFlags ? [rootAm] : []), ...m4Inputs], copies), procedure);
       } else if (d.shippedAclocal) {
