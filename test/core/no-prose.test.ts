@@ -123,6 +123,10 @@ const PROOF_CAUSES: [ProofCause, string][] = [
 
 const PROCEDURES: [ProcedureStep, string][] = [
   [{ kind: 'aclocal-copies', args: { aclocal: 'aclocal.m4', files: ['libtool.m4', 'pkg.m4'] } }, "aclocal's system directory held only the 2 third-party macro file(s) copied into the shipped aclocal.m4 (libtool.m4, pkg.m4)"],
+  [
+    { kind: 'gettext-system-macros', args: { version: '0.19.8.1', tag: 'v0.19.8.1', commit: 'c737bf843616ca984c9416048a2da845e9ad3f50', files: ['intl.m4', 'longlong.m4'] } },
+    "aclocal's system directory also held gettext 0.19.8.1's 2 installed macro files (gettext <= 0.19 installs them; tag v0.19.8.1, commit c737bf843616), as the maintainer's did: with them aclocal wrote the shipped aclocal.m4 byte for byte",
+  ],
   [{ kind: 'automake-add-missing', args: { installed: ['compile', 'missing'] } }, "automake --add-missing --copy installed compile, missing (the tarball's copies were set aside)"],
   [{ kind: 'automake-add-missing', args: { installed: [] } }, "automake --add-missing --copy installed nothing (the tarball's copies were set aside)"],
   [
