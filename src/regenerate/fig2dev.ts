@@ -5,9 +5,13 @@
  * the system's packaged fig2dev (which runs the system's Ghostscript). A post pass:
  *  - the rule: a rule of the tracked Makefile.am (else Makefile, GNUmakefile) of the figure's directory, the suffix
  *    rule `.fig.png:` with STEM.fig tracked beside the figure, or an explicit target naming the figure with the tracked
- *    STEM.fig among its prerequisites; its recipe exactly one line running fig2dev with `-L png`, at most the
- *    magnification/border options `-m N`/`-b N`, and the input (`$<`, automake's srcdir idiom, the source's name)
- *    and the output (`$@`, the figure's name): anything else is not run;
+ *    STEM.fig among its prerequisites — or such an explicit rule of a directory above, naming both by their paths from
+ *    there (hwloc 2.9.0's doc/Makefile.am: `images/diagram.png: $(srcdir)/images/diagram.fig`); its recipe one line
+ *    running fig2dev — `fig2dev`, or `$(FIG2DEV)` when the makefile does not set FIG2DEV and a tracked configure.ac or
+ *    .m4 file finds it as fig2dev (AC_PATH_TOOL([FIG2DEV], [fig2dev]): named in the evidence) — with `-L png`, at most
+ *    the magnification/border options `-m N`/`-b N`, and the input (`$<`, automake's srcdir idiom, the source's name)
+ *    and the output (`$@`, the figure's name); besides it only `$(MKDIR_P) DIR`/`mkdir -p DIR` of the figure's directory
+ *    and the guard `@if test "x$(FIG2DEV)" = "x"; then echo "…"; exit 1; fi`: anything else is not run;
  *  - the run: only the tracked drawing in the scratch tree, fig2dev with those options in the figure's directory;
  *  - the comparison: byte for byte, or else pixel by pixel (./png-pixels.ts): both plain PNGs (no chunk but IHDR,
  *    PLTE, tRNS, IDAT, IEND: no text or private chunk), the same size, at most 0.1 % of the pixels differing and every
@@ -54,6 +58,8 @@ const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 export interface FigRule {
   /** `FILE:LINE` of the rule. */
   rule: string;
+  /** The rule, and for `$(FIG2DEV)` the configure line that finds fig2dev. */
+  inputs: string[];
   /** The recipe line as written. */
   command: string;
   /** The tracked drawing. */
@@ -67,7 +73,7 @@ export interface FigRule {
  * input (`$<`, the srcdir idiom, the source's name) and the output (`$@`, the figure's name); else undefined.
  */
 export function fig2devOptions(line: string, sourceName: string, figureName: string): string[] | undefined {
-  const m = /^\s*[@-]*\s*fig2dev\s+(.*)$/.exec(line.split(SRCDIR_IDIOM).join('$<'));
+  const m = /^\s*[@-]*\s*(?:fig2dev|\$\(FIG2DEV\)|\$\{FIG2DEV\})\s+(.*)$/.exec(line.split(SRCDIR_IDIOM).join('$<'));
   if (!m) return undefined;
   const words = m[1]!.trim().split(/\s+/);
   const options: string[] = [];
@@ -86,7 +92,33 @@ export function fig2devOptions(line: string, sourceName: string, figureName: str
   return lang && input && output ? options : undefined;
 }
 
-/** The tracked rule drawing `path` (a .png) with fig2dev from a tracked .fig (see the module comment). */
+/**
+ * hwloc's guard before the drawing: `@if test "x$(FIG2DEV)" = "x"; then echo "ERROR: …"; exit 1; fi` (configure found no
+ * fig2dev) — a message (no quote, backquote, `$` but `$@`, backslash) and nothing else.
+ */
+const GUARD = /^\s*@?\s*if\s+test\s+"x\$\(FIG2DEV\)"\s*=\s*"x";\s*then\s+echo\s+"[^"`$\\]*(?:\$@[^"`$\\]*)*";\s*exit\s+1;\s*fi\s*$/;
+/** configure's search for the program `$(FIG2DEV)` names (AC_PATH_PROG/AC_PATH_TOOL/AC_CHECK_PROG … fig2dev). */
+const FIG2DEV_CHECK = /AC_(?:PATH|CHECK)_(?:PROGS?|TOOLS?)\(\s*\[?FIG2DEV\]?\s*,\s*\[?fig2dev\]?\s*[,)]/;
+const MAX_CONFIG_FILES = 400;
+
+/** `FILE:LINE` of the tracked configure.ac/configure.in or .m4 line that sets FIG2DEV to the fig2dev program found. */
+async function fig2devCheck(ctx: ClassifyContext): Promise<string | undefined> {
+  const files = [...ctx.gitPaths].filter((p) => /(?:^|\/)configure\.(?:ac|in)$|\.m4$/.test(p)).sort().slice(0, MAX_CONFIG_FILES);
+  for (const f of files) {
+    const b = await ctx.content.git(f);
+    if (!b || b.length > MAX_MAKEFILE || !b.includes('FIG2DEV')) continue;
+    const at = b.toString('utf8').split('\n').findIndex((l) => FIG2DEV_CHECK.test(l));
+    if (at >= 0) return `${f}:${at + 1}`;
+  }
+  return undefined;
+}
+
+/**
+ * The tracked rule drawing `path` (a .png) with fig2dev from a tracked .fig (see the module comment): in a makefile of
+ * the figure's directory, or of a directory above it whose explicit target names the figure by its path from there
+ * (hwloc 2.9.0's doc/Makefile.am: `images/diagram.png: $(srcdir)/images/diagram.fig`, recipe `$(MKDIR_P) images`, a
+ * guard, `$(FIG2DEV) -m 1.5 -L png $< $@`).
+ */
 export async function figRule(path: string, ctx: ClassifyContext): Promise<FigRule | undefined> {
   const dir = dirOf(path);
   const base = baseOf(path);
@@ -94,22 +126,39 @@ export async function figRule(path: string, ctx: ClassifyContext): Promise<FigRu
   const stem = base.slice(0, -4);
   const source = inDir(dir, `${stem}.fig`);
   if (!ctx.gitPaths.has(source)) return undefined;
-  const file = ['Makefile.am', 'Makefile', 'GNUmakefile'].map((n) => inDir(dir, n)).find((p) => ctx.gitPaths.has(p));
-  if (!file) return undefined;
-  const b = await ctx.content.git(file);
-  if (!b || b.length > MAX_MAKEFILE) return undefined;
-  const text = b.toString('utf8');
-  const lines = text.split('\n');
-  const mk = parseMakefile(text, file);
-  for (const r of mk.rules) {
-    const suffix = r.targets.length === 1 && r.targets[0] === '.fig.png' && r.prerequisites.length === 0;
-    const explicit = r.targets.includes(base) && r.prerequisites.some((q) => q === `${stem}.fig` || q === `$(srcdir)/${stem}.fig`);
-    if (!suffix && !explicit || r.recipe.length !== 1) continue;
-    const command = recipeJoined(r.recipe[0]!);
-    const options = fig2devOptions(command, `${stem}.fig`, base);
-    if (!options) continue;
-    const at = lines.findIndex((l) => l.startsWith(r.targets[0]!) && /:/.test(l));
-    return { rule: `${file}:${at + 1}`, command: command.trim(), source, options };
+  const parts = dir ? dir.split('/') : [];
+  for (let up = 0; up <= parts.length; up++) {
+    const mdir = parts.slice(0, parts.length - up).join('/');
+    const sub = parts.slice(parts.length - up).join('/');
+    const target = inDir(sub, base);
+    const sourceName = inDir(sub, `${stem}.fig`);
+    const file = ['Makefile.am', 'Makefile', 'GNUmakefile'].map((n) => inDir(mdir, n)).find((p) => ctx.gitPaths.has(p));
+    if (!file) continue;
+    const b = await ctx.content.git(file);
+    if (!b || b.length > MAX_MAKEFILE) continue;
+    const text = b.toString('utf8');
+    const lines = text.split('\n');
+    const mk = parseMakefile(text, file);
+    for (const r of mk.rules) {
+      const suffix = !up && r.targets.length === 1 && r.targets[0] === '.fig.png' && r.prerequisites.length === 0;
+      const explicit = r.targets.includes(target) && r.prerequisites.some((q) => q === sourceName || q === `$(srcdir)/${sourceName}`);
+      if (!suffix && !explicit) continue;
+      const recipe = r.recipe.map(recipeJoined);
+      const draws = recipe.filter((l) => !(sub && new RegExp(`^\\s*@?\\s*(?:\\$\\(MKDIR_P\\)|mkdir -p)\\s+${sub.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`).test(l)) && !GUARD.test(l));
+      if (draws.length !== 1) continue;
+      const command = draws[0]!;
+      const options = fig2devOptions(command, sourceName, target);
+      if (!options) continue;
+      const inputs = [`${file}:${lines.findIndex((l) => l.startsWith(r.targets[0]!) && /:/.test(l)) + 1}`];
+      if (/FIG2DEV/.test(command)) {
+        // the variable is configure's fig2dev, not a command the makefile spells
+        if (mk.vars.has('FIG2DEV')) continue;
+        const check = await fig2devCheck(ctx);
+        if (!check) continue;
+        inputs.push(check);
+      }
+      return { rule: inputs[0]!, inputs, command: command.trim(), source, options };
+    }
   }
   return undefined;
 }
@@ -175,7 +224,7 @@ export async function fig2devFindings(findings: Finding[], ctx: ClassifyContext)
     const drawn = await draw(sandbox.bwrap, job, f.path, ctx);
     const same = drawn && sameFigure(drawn, shipped);
     if (!same) continue;
-    out[i] = { ...makeFinding('GENERATED_FROM_SOURCE', f.path, { how: 'figure', source: job.source, generator: `fig2dev ${version}`, inputs: [job.rule], pixels: same }), ...shape(f) } as Finding;
+    out[i] = { ...makeFinding('GENERATED_FROM_SOURCE', f.path, { how: 'figure', source: job.source, generator: `fig2dev ${version}`, inputs: job.inputs, pixels: same }), ...shape(f) } as Finding;
   }
   return out;
 }

