@@ -34,6 +34,15 @@
 //     --toolchain ~/.cache/distdiff-eval/distdiff/toolchains/automake-1.17 --out msys2-libtool.json
 // 67 commits, 22 states: 5 built (2.4.7-1, 2.4.7-2, 2.5.4-1, 2.5.4-2, 2.5.4-4) -> 10 distinct files; 16 states of
 // 2.4.2-2.4.6 have no tarball here; 2.6.2-1's build fails in the sandbox (cause not investigated).
+// Added by libtool22 the same day: libtool 2.4.6's release tree, which Debian's archive no longer has, from
+// deepin-community/libtool commit b295ce0 (the GNU 2.4.6 tarball imported unpatched beside debian/; checked: its
+// ltmain.sh is GNU 2.4.6's, blob 0f0a2da, and ltmain.in/libtool.m4/lt*.m4/configure.ac/Makefile.am are tag v2.4.6's):
+//   git -C DEEPIN-LIBTOOL archive --prefix=libtool-2.4.6/ b295ce0 -- . ':!debian' | gzip -n > DIR2/libtool-2.4.6.tar.gz
+//   node scripts/derive-distro-libtool.mjs /work/.mirror/msys2+MSYS2-packages/repo --release DIR2 \
+//     --toolchain ~/.cache/distdiff-eval/distdiff/toolchains/autoconf-2.71 \
+//     --toolchain ~/.cache/distdiff-eval/distdiff/toolchains/automake-1.15 --out msys2-libtool-246.json
+// (patched libtool.m4 makes make re-run aclocal-1.15 and autoconf) 10 of the 11 2.4.6 states built (9c60a0507: a
+// patch does not apply) -> 12 files; flac 1.4.2's ltmain.sh, libtool.m4, ltoptions.m4 are byte for byte three of them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -34,10 +34,12 @@
 //     --tracked libassuan=/work/.mirror/gpg+libassuan/repo:src/libassuan.m4 \
 //     --deb 'bookworm=xutils-dev_1%3a7.7+6_amd64.deb' --deb 'trixie=xutils-dev_1%3a7.7+7_amd64.deb' \
 //     --import 'util-macros 1.19.2 release sources as imported by neochapay/util-macros (upstream/)=/work/.mirror/neochapay+util-macros/repo:upstream' \
-//     --contents msys2-libtool.json \
+//     --contents msys2-libtool.json --contents msys2-libtool-246.json \
 //     --date 2026-11-30
 // (--contents added by copies22: msys2-libtool.json is scripts/derive-distro-libtool.mjs's output, see its header —
-// MSYS2's libtool 2.4.7 and 2.5.4 files; without --contents the command reproduces the file before it byte for byte.)
+// MSYS2's libtool 2.4.7 and 2.5.4 files; without --contents the command reproduces the file before it byte for byte.
+// msys2-libtool-246.json, MSYS2's 2.4.6 builds, added by libtool22; checked: without it the previous file is
+// reproduced byte for byte, with the bookworm .deb of `apt-get download xutils-dev`, xutils-dev_1%3a7.7+6_amd64.deb.)
 // (--import added by copies20: util-macros 1.19.2, which neither the mirror's history nor Debian has; its output is
 // byte for byte libXfixes 6.0.0's copy. Without --import the command reproduces the previous file byte for byte.)
 // (the .debs: `apt-get download xutils-dev/bookworm` and `xutils-dev/trixie`, trixie through an apt configuration with

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyUpstream } from '../../src/classify/upstream.js';
-import { mergeRawDbs, rawDbFromContents, readUpstreamDb, UpstreamDb } from '../../src/classify/upstream-db.js';
+import { mergeRawDbs, rawDbFromContents, readUpstreamDb, UpstreamDb, upstreamDb } from '../../src/classify/upstream-db.js';
 import { LinesDb } from '../../src/classify/upstream-lines.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -172,5 +172,23 @@ describe('scripts/derive-distro-libtool.mjs', () => {
     expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(patchedLtmain()), mergedDb)).toMatchObject({ code: 'UPSTREAM_COPY_VARIANT', severity: 'low', evidence: { match: 'exact', version: expect.stringContaining('MSYS2 libtool 9.9-2') } });
     const tampered = patchedLtmain().replace('lt_step_5=dll', 'lt_step_5=dll; eval "$(cat /tmp/.x)"');
     expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(tampered), mergedDb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+});
+
+// The shipped supplementary database (data/upstream-extra.json.gz, merged by upstreamDb()): MSYS2's libtool 2.4.6
+// builds, derived from the GNU 2.4.6 release tree (see README "Release-only and distribution versions"), are there
+// as distribution versions beside 2.4.7's. Their one-line twins are the mechanism tests above (a distribution copy
+// with a line of its own or a line changed stays high).
+describe('the shipped database: MSYS2 libtool 2.4.6 builds', () => {
+  const shipped = upstreamDb();
+  const labels = (name: string) => shipped.byName(name).filter((v) => v.source?.kind === 'distribution').map((v) => v.source!.label);
+
+  it('holds ltmain.sh, libtool.m4 and ltoptions.m4 of the 2.4.6 states, each a distribution version distinct from GNU 2.4.6', () => {
+    expect(labels('ltmain.sh')).toEqual(expect.arrayContaining([expect.stringMatching(/^MSYS2 libtool 2\.4\.6-11 \(msys2\/MSYS2-packages 285308936: GNU libtool 2\.4\.6 \+ \d+ patches/)]));
+    expect(labels('libtool.m4')).toEqual(expect.arrayContaining([expect.stringMatching(/^MSYS2 libtool 2\.4\.6-13 \(msys2\/MSYS2-packages c54b9e9fc:/)]));
+    expect(labels('ltoptions.m4')).toEqual(expect.arrayContaining([expect.stringMatching(/^MSYS2 libtool 2\.4\.6-1 \(msys2\/MSYS2-packages 5f1dda6cf:/)]));
+    const gnu = shipped.byName('ltmain.sh').find((v) => v.blob === '0f0a2da3f9dd10627626bf9725b332d95f314393');
+    expect(gnu).toBeDefined();
+    for (const v of shipped.byName('ltmain.sh').filter((x) => x.source?.label.startsWith('MSYS2 libtool 2.4.6'))) expect(v.blob).not.toBe(gnu!.blob);
   });
 });
