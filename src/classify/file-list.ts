@@ -5,17 +5,23 @@
  *
  *   script     a tracked `#!/bin/sh` script of the list's directory or of the top directory whose text redirects into
  *              the list by its path from the top (`> po/POTFILES.in`: it runs from the top directory)
- *   statements `V=$(PIPELINE)`; a guard `if [ ! -f "F" ]; then echo …; exit N; fi` (F tracked: not taken); a fallback
+ *   statements `V=$(PIPELINE)`; a subshell `( CMD… ) > LIST` of pipelines and `echo` lines of fixed text (`$0` the
+ *              script's path as run from the top; no option, no other expansion); a guard `if [ ! -f "F" ]; then echo …; exit N; fi` (F tracked: not taken); a fallback
  *              `if [ $? -ne 0 ] || [ -z "$V" ]; then … fi` (not taken when V is not empty); `PIPELINE > LIST`;
  *              `echo WORD >> LIST`; `[ … ] || echo … >&2` (prints to stderr only). Anything else proves nothing.
- *   pipeline   `git ls-files [.]` (the tracked files, git's byte order), `find . -name 'GLOB'` (the tracked files whose
- *              name matches, `./`-prefixed, unordered: a sort must follow), `echo "$V"`, `sed` with `/RE/d`, `/RE/!d`
+ *   pipeline   `git ls-files [.]` (the tracked files, git's byte order), `find ROOT… -name 'GLOB'` (the tracked files
+ *              below the start points, `.` or tracked directories none inside another, whose name matches, `./`-prefixed
+ *              under `.`; a matching directory proves nothing), `grep [-v] RE`, `echo "$V"`, `sed` with `/RE/d`, `/RE/!d`
  *              and `s|RE|TEXT|` commands (POSIX BRE plus GNU `\|`), `xargs -r find` (keeps the names of tracked files,
  *              drops others; a directory or a name xargs would split proves nothing), `sort` without options
  *   locale     `sort` orders by the maintainer's locale, which the script does not fix: the list is computed for the C
  *              locale (byte order) and for en_US.UTF-8 — glibc's ISO 14651 order, where punctuation is ignored at the
  *              first levels, modelled by ICU's en-US collation with punctuation ignored and ties in byte order, for
  *              ASCII names only — and the locale that gives the shipped bytes is named in the evidence
+ *   find order find's names written unsorted (attr's and acl's po/update-potfiles) come in the maintainer's file system's
+ *              readdir order, which no checkout reproduces: they are proved as exactly the computed names in an order
+ *              find's depth-first walk can print (start points in argument order; every directory's names together, a
+ *              directory left never entered again); only filters (grep, sed d) may follow, a rename proves nothing
  */
 import { makeFinding } from '../core/severity.js';
 import { breToRegExp } from './bre.js';
@@ -143,9 +149,9 @@ function words(s: string): string[] | undefined {
   return out;
 }
 
-/** A sed script of `/RE/d`, `/RE/!d`, `s<d>RE<d>TEXT<d>` commands as line operations. */
-function sedOps(scripts: string[]): ((l: string) => string | undefined)[] | undefined {
-  const ops: ((l: string) => string | undefined)[] = [];
+/** A sed script of `/RE/d`, `/RE/!d`, `s<d>RE<d>TEXT<d>` commands as line operations (`renames`: an `s` command among them). */
+function sedOps(scripts: string[]): (((l: string) => string | undefined)[] & { renames?: boolean }) | undefined {
+  const ops: ((l: string) => string | undefined)[] & { renames?: boolean } = [];
   for (const cmd of scripts.flatMap((s) => s.split(/[\n;]/)).map((c) => c.trim()).filter(Boolean)) {
     const del = /^\/((?:[^/\\]|\\.)*)\/(!?)d$/.exec(cmd);
     if (del) {
@@ -162,21 +168,57 @@ function sedOps(scripts: string[]): ((l: string) => string | undefined)[] | unde
     const re = breToRegExp(parts[0]!, { gnuAlternation: true });
     if (!re) return undefined;
     const text = parts[1]!;
+    ops.renames = true;
     ops.push((l) => l.replace(re, () => text));
   }
   return ops;
 }
 
-const GLOB_CLASS = /^[\w.*?-]+$/;
-const globRe = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/** A `-name` pattern: letters, digits, `.`, `-`, `*`, `?` and bracket sets of letters, digits and `.` (no ranges). */
+const GLOB_CLASS = /^(?:[\w.*?-]|\[[\w.]+\])+$/;
+const globRe = (g: string) =>
+  new RegExp(`^${g.split(/(\[[\w.]+\])/).map((part, i) => (i % 2 ? `[${part.slice(1, -1).replace(/\./g, '\\.')}]` : part.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.'))).join('')}$`);
 
 interface Stream {
   lines: string[];
   ordered: boolean;
+  /** Unordered lines as `find ROOT…` prints them (only filtered since): the start points, in argument order. */
+  find?: string[];
+}
+
+/** The directories the tracked paths imply. */
+const dirsOf = (tracked: readonly string[]): Set<string> => {
+  const out = new Set<string>();
+  for (const p of tracked) for (let d = dirOf(p); d && !out.has(d); d = dirOf(d)) out.add(d);
+  return out;
+};
+
+/**
+ * Whether `lines` is an order `find ROOT…` can print them in: the start points in argument order, and below each, every
+ * directory's names together (find walks depth first; the order of a directory's entries is its file system's, unknown).
+ */
+export function inFindOrder(lines: readonly string[], roots: readonly string[]): boolean {
+  let at = 0;
+  const closed = new Set<string>();
+  let chain: string[] = [];
+  for (const l of lines) {
+    const r = roots.findIndex((x) => l.startsWith(`${x}/`));
+    if (r < at) return false;
+    if (r > at) {
+      at = r;
+      chain = [];
+    }
+    const dirs: string[] = [];
+    for (let d = dirOf(l); d.length > roots[r]!.length; d = dirOf(d)) dirs.push(d);
+    for (const d of chain) if (!dirs.includes(d)) closed.add(d);
+    if (dirs.some((d) => closed.has(d))) return false;
+    chain = dirs;
+  }
+  return true;
 }
 
 /** What one pipeline prints, over the tracked files; undefined where the model does not reach. */
-function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly string[], trackedSet: ReadonlySet<string>, locale: ListLocale, inputs: Set<string>): Stream | undefined {
+function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly string[], trackedSet: ReadonlySet<string>, locale: ListLocale, inputs: Set<string>, sorts: { used: boolean }): Stream | undefined {
   let s: Stream | undefined;
   for (const stage of splitTop(text, '|')) {
     const w = words(stage.replace(/\s2>\s*\/dev\/null\b/g, ' '));
@@ -184,10 +226,24 @@ function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly str
     if (w[0] === 'git' && w[1] === 'ls-files' && (w.length === 2 || (w.length === 3 && w[2] === '.')) && !s) {
       s = { lines: [...tracked].sort(bytewise), ordered: true };
       inputs.add('git ls-files');
-    } else if (w[0] === 'find' && w.length === 4 && w[1] === '.' && w[2] === '-name' && GLOB_CLASS.test(w[3]!) && !s) {
-      const re = globRe(w[3]!);
-      s = { lines: tracked.filter((p) => re.test(baseOf(p))).map((p) => `./${p}`), ordered: false };
-      inputs.add(`find . -name '${w[3]}'`);
+    } else if (w[0] === 'find' && w.length >= 4 && w[w.length - 2] === '-name' && GLOB_CLASS.test(w[w.length - 1]!) && !s) {
+      // find ROOT… -name 'GLOB': each root `.` (names `./`-prefixed) or a tracked directory, none inside another;
+      // a directory whose name matches would be printed too: proves nothing
+      const roots = w.slice(1, -2);
+      const dirs = dirsOf(tracked);
+      if (roots.some((r) => r !== '.' && (!/^[\w][\w.-]*(?:\/[\w][\w.-]*)*$/.test(r) || !dirs.has(r)))) return undefined;
+      if (roots.some((r, i) => roots.some((o, j) => i !== j && (o === r || o === '.' || r.startsWith(`${o}/`))))) return undefined;
+      const re = globRe(w[w.length - 1]!);
+      const under = (p: string, r: string) => r === '.' || p.startsWith(`${r}/`);
+      if ([...dirs].some((d) => re.test(baseOf(d)) && roots.some((r) => under(d, r)))) return undefined;
+      const lines = roots.flatMap((r) => tracked.filter((p) => under(p, r) && re.test(baseOf(p))).map((p) => (r === '.' ? `./${p}` : p)));
+      s = { lines, ordered: false, find: roots.map((r) => (r === '.' ? '.' : r)) };
+      inputs.add(`find ${roots.join(' ')} -name '${w[w.length - 1]}'`);
+    } else if (w[0] === 'grep' && (w.length === 2 || (w.length === 3 && w[1] === '-v')) && !w[w.length - 1]!.startsWith('-') && s) {
+      const re = breToRegExp(w[w.length - 1]!, { gnuAlternation: true });
+      if (!re) return undefined;
+      const keep = w.length === 2;
+      s = { ...s, lines: s.lines.filter((l) => re.test(l) === keep) };
     } else if (w[0] === 'echo' && w.length === 2 && /^\$\w+$/.test(w[1]!) && /"\$\w+"/.test(stage) && !s) {
       const v = vars.get(w[1]!.slice(1));
       if (!v) return undefined;
@@ -208,7 +264,8 @@ function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly str
         for (const op of ops) if (v !== undefined) v = op(v);
         if (v !== undefined) next.push(v);
       }
-      s = { lines: next, ordered: s.ordered };
+      // a rename keeps the order but not find's shape of the names
+      s = { lines: next, ordered: s.ordered, ...(s.find && !ops.renames ? { find: s.find } : {}) };
     } else if (w[0] === 'xargs' && w[1] === '-r' && w[2] === 'find' && w.length === 3 && s) {
       const next: string[] = [];
       for (const l of s.lines) {
@@ -222,23 +279,42 @@ function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly str
       const sorted = localeSort(s.lines, locale);
       if (!sorted) return undefined;
       s = { lines: sorted, ordered: true };
+      sorts.used = true;
     } else return undefined;
   }
   return s;
 }
 
+/** A run of the written list: lines in a known order, or names as `find` prints them (`find`: its start points). */
+export interface ListPart {
+  lines: string[];
+  find?: string[];
+  /** Fixed text an echo of the subshell prints (a comment, a blank line), not names. */
+  text?: boolean;
+}
+
+/** An `echo` of fixed text: no option, `$0` the script as it is run (`self`), no other expansion; undefined otherwise. */
+function echoText(cmd: string, self: string): string | undefined {
+  if (!/^echo(?:\s|$)/.test(cmd) || /\$(?!0(?!\w))|`/.test(cmd)) return undefined;
+  const w = words(cmd);
+  if (!w || w.slice(1).some((x) => x.startsWith('-'))) return undefined;
+  return w.slice(1).join(' ').replace(/\$0/g, self);
+}
+
 /**
- * The lines a script writes to `target` (its path from the directory it runs in), evaluated over the tracked files in
- * one locale; undefined where the script does anything the model does not reach.
+ * What a script writes to `target` (its path from the directory it runs in), evaluated over the tracked files in one
+ * locale, as runs of lines; `self` is `$0`. Undefined where the script does anything the model does not reach.
  */
-export function scriptList(script: string, target: string, tracked: readonly string[], locale: ListLocale): { text: string; inputs: string[] } | undefined {
+export function scriptParts(script: string, target: string, tracked: readonly string[], locale: ListLocale, self = ''): { parts: ListPart[]; inputs: string[]; sorted: boolean } | undefined {
   const cmds = shellCommands(script);
   if (!cmds) return undefined;
   const trackedSet = new Set(tracked);
   const vars = new Map<string, Stream>();
   const inputs = new Set<string>();
-  let out: string[] | undefined;
+  const sorts = { used: false };
+  let out: ListPart[] | undefined;
   const esc = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const written = (st: Stream): ListPart | undefined => (st.ordered ? { lines: st.lines } : st.find ? { lines: st.lines, find: st.find } : undefined);
   for (let i = 0; i < cmds.length; i++) {
     const c = cmds[i]!;
     if (i === 0 && /^set -e$/.test(c)) continue;
@@ -264,9 +340,36 @@ export function scriptList(script: string, target: string, tracked: readonly str
       continue;
     }
     if (/^\[ [^|;&`]* \] \|\| echo [^|;&`]*>&2$/.test(c)) continue;
+    // ( CMD… ) > LIST: a subshell whose every command prints fixed text (echo) or a pipeline's names
+    if (c === '(') {
+      if (out) return undefined;
+      const close = new RegExp(`^\\)\\s*>\\s*${esc}$`);
+      const parts: ListPart[] = [];
+      let j = i + 1;
+      for (; j < cmds.length && !close.test(cmds[j]!); j++) {
+        const cj = cmds[j]!;
+        const text = echoText(cj, self);
+        if (text !== undefined) {
+          if (text.includes('\n')) return undefined;
+          const last = parts[parts.length - 1];
+          if (last?.text) last.lines.push(text);
+          else parts.push({ lines: [text], text: true });
+          continue;
+        }
+        if (/^echo\b|^\(|^\)/.test(cj)) return undefined;
+        const st = pipeline(cj, vars, tracked, trackedSet, locale, inputs, sorts);
+        const part = st && written(st);
+        if (!part) return undefined;
+        parts.push(part);
+      }
+      if (j >= cmds.length) return undefined;
+      out = parts;
+      i = j;
+      continue;
+    }
     const assign = /^(\w+)=\$\(([\s\S]*)\)$/.exec(c);
     if (assign) {
-      const s = pipeline(assign[2]!.trim(), vars, tracked, trackedSet, locale, inputs);
+      const s = pipeline(assign[2]!.trim(), vars, tracked, trackedSet, locale, inputs, sorts);
       if (!s) return undefined;
       vars.set(assign[1]!, s);
       continue;
@@ -274,20 +377,53 @@ export function scriptList(script: string, target: string, tracked: readonly str
     const write = new RegExp(`^([\\s\\S]*?)\\s*>\\s*${esc}$`).exec(c);
     if (write && !/>$/.test(write[1]!)) {
       if (out) return undefined;
-      const s = pipeline(write[1]!, vars, tracked, trackedSet, locale, inputs);
-      if (!s || !s.ordered) return undefined;
-      out = s.lines;
+      const s = pipeline(write[1]!, vars, tracked, trackedSet, locale, inputs, sorts);
+      const part = s && written(s);
+      if (!part) return undefined;
+      out = [part];
       continue;
     }
     const append = new RegExp(`^echo\\s+([\\w./-]+)\\s*>>\\s*${esc}$`).exec(c);
     if (append && out) {
-      out.push(append[1]!);
+      const last = out[out.length - 1]!;
+      if (last.find || last.text) out.push({ lines: [append[1]!] });
+      else last.lines.push(append[1]!);
       continue;
     }
     return undefined;
   }
   if (!out) return undefined;
-  return { text: out.map((l) => `${l}\n`).join(''), inputs: [...inputs] };
+  return { parts: out, inputs: [...inputs], sorted: sorts.used };
+}
+
+/** Whether the shipped text is what the parts print: fixed runs exactly, a find run in an order find can print it. */
+export function partsMatch(parts: readonly ListPart[], shipped: string): boolean {
+  if (!shipped.endsWith('\n')) return false;
+  const lines = shipped.slice(0, -1).split('\n');
+  let at = 0;
+  for (const p of parts) {
+    const got = lines.slice(at, at + p.lines.length);
+    if (got.length !== p.lines.length) return false;
+    if (!p.find) {
+      if (got.some((l, k) => l !== p.lines[k])) return false;
+    } else {
+      const a = [...got].sort(bytewise);
+      const b = [...p.lines].sort(bytewise);
+      if (a.some((l, k) => l !== b[k]) || !inFindOrder(got, p.find)) return false;
+    }
+    at += p.lines.length;
+  }
+  return at === lines.length;
+}
+
+/**
+ * The lines a script writes to `target` when their order is known (every run ordered), evaluated over the tracked files
+ * in one locale; undefined where the script does anything the model does not reach, or writes names in find's order.
+ */
+export function scriptList(script: string, target: string, tracked: readonly string[], locale: ListLocale, self = ''): { text: string; inputs: string[] } | undefined {
+  const got = scriptParts(script, target, tracked, locale, self);
+  if (!got || got.parts.some((p) => p.find)) return undefined;
+  return { text: got.parts.flatMap((p) => p.lines).map((l) => `${l}\n`).join(''), inputs: got.inputs };
 }
 
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size > 0 && diff.tarball.size <= MAX_BYTES;
@@ -306,7 +442,7 @@ function scriptsIn(dir: string, ctx: ClassifyContext): Promise<{ script: string;
         const buf = await ctx.content.git(p);
         if (!buf || buf.length > MAX_SCRIPT) continue;
         const text = buf.toString('latin1');
-        if (/^#!\s*\/bin\/sh\s*\n/.test(text)) out.push({ script: p, text });
+        if (/^#!\s*\/bin\/sh(?:[ \t]+-e)?[ \t]*\n/.test(text)) out.push({ script: p, text });
       }
       return out;
     })();
@@ -331,16 +467,20 @@ export const fileListClassifier: Classifier = {
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const shipped = buf.toString('latin1');
-    // a list of names only: every line a relative path
-    if (!/^(?:[\w./+-]+\n)+$/.test(shipped)) return undefined;
+    // a list of names only: every line a relative path, or a comment or blank line (what xgettext skips)
+    if (!/^(?:(?:[\w./+-]+|#[^\n]*|)\n)+$/.test(shipped)) return undefined;
     const scripts = await scriptsFor(diff.path, ctx);
     if (!scripts.length) return undefined;
     const tracked = [...ctx.gitPaths];
     for (const { script, text } of scripts) {
-      for (const locale of ['C', 'en_US.UTF-8'] as const) {
-        const got = scriptList(text, diff.path, tracked, locale);
-        if (got?.text === shipped) {
-          return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'file-list', source: script, generator: script, inputs: got.inputs, locale, total: shipped.split('\n').length - 1 });
+      // $0: the script as run from the top directory, by its path or ./path
+      for (const self of [script, `./${script}`]) {
+        for (const locale of ['C', 'en_US.UTF-8'] as const) {
+          const got = scriptParts(text, diff.path, tracked, locale, self);
+          if (!got || !partsMatch(got.parts, shipped)) continue;
+          const total = got.parts.reduce((n, p) => n + (p.text ? 0 : p.lines.length), 0);
+          const order = got.parts.some((p) => p.find) ? { listOrder: 'find' as const } : {};
+          return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'file-list', source: script, generator: script, inputs: got.inputs, ...(got.sorted ? { locale } : {}), ...order, total });
         }
       }
     }

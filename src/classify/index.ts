@@ -146,9 +146,10 @@ import { distRenameClassifier } from './dist-rename.js';
  *                  pages (libarchive's doc/{man,text,html,pdf,wiki}/Makefile by doc/update.sh), evaluated and compared whole.
  * 3h'''''''. gen-tests — strace's tests/NAME.gen.test, written by the tracked tests/gen_tests.sh (run by bootstrap)
  *                  from the tracked gen_tests.in: computed by a model of its read loop, compared whole.
- * 3h''''''. file-list — a list of tracked file names a tracked /bin/sh script writes (util-linux's and procps'
- *                  po/POTFILES.in by po/update-potfiles): its pipeline (git ls-files, find -name, sed deletes, sort)
- *                  evaluated over the tracked files in the C and en_US.UTF-8 orders, compared whole.
+ * 3h''''''. file-list — a list of tracked file names a tracked /bin/sh script writes (util-linux's, procps', attr's and
+ *                  acl's po/POTFILES.in by po/update-potfiles): its pipeline (git ls-files, find -name, sed/grep filters,
+ *                  sort) evaluated over the tracked files in the C and en_US.UTF-8 orders, compared whole; an unsorted
+ *                  find's names as a set in an order find's walk can print.
  * 3h'''''. release-report — a report a tracked release script prints (curl's docs/RELEASE-TOOLS.md by
  *                  scripts/release-tools.sh): its here-documents with the version, tag and timestamp checked, and
  *                  Debian version strings for the packages it names.

@@ -194,6 +194,8 @@ export interface EvidenceMap extends AnomalyEvidence {
     total?: number;
     /** file-list: the locale whose `sort` order gives the shipped list (C: byte order; en_US.UTF-8: glibc's ISO 14651 order, modelled). */
     locale?: 'C' | 'en_US.UTF-8';
+    /** file-list: names printed by `find` and written unsorted, in an order find's walk can print them (its start points in argument order, each directory's names together; a directory's own order is its file system's). */
+    listOrder?: 'find';
     /** computed: the tracked inputs the rule's generator (a modelled tracked script, or the rule's own sed/cat commands) reads; source is the makefile fragment holding the rule. */
     inputs?: string[];
     /** template: files the elements name that only the tarball has (each judged by its own finding). */

