@@ -62,6 +62,14 @@ if [ ! -f "$cache/toolchains/automake-1.16.3/distdiff-toolchain.json" ]; then
   apt_fetch binary bullseye automake=1:1.16.3-2 'automake_1%3a1.16.3-2_all.deb'
   "${cli[@]}" toolchain add "$work/dl/automake_1%3a1.16.3-2_all.deb" --cache-dir "$cache" >&2
 fi
+# Debian's autoconf 2.69-14 (bullseye's binary package; its debian/patches applied: --runstatedir, the LARGE_OFF_T and
+# AC_FUNC_MMAP fixes …), beside GNU's 2.69 and tried after it: liburcu 0.13.2's and harfbuzz 6.0.0's configure were made
+# with it (README "A distribution's autoconf package"). The mirror 404s its source package's debian.tar.xz (and
+# autoconf2.69's), so the binary package apt authenticates is installed, as for automake 1.16.3 above.
+if ! ls "$cache"/toolchains/autoconf-2.69+deb-*/distdiff-toolchain.json >/dev/null 2>&1; then
+  apt_fetch binary bullseye autoconf=2.69-14 'autoconf_2.69-14_all.deb'
+  "${cli[@]}" toolchain add "$work/dl/autoconf_2.69-14_all.deb" --cache-dir "$cache" >&2
+fi
 # autoconf 2.71 with four upstream commits of autoconf's history (all first released in 2.72) applied to lib/: a
 # distribution's C99 backport, whose configure logrotate 3.21.0 and wavpack 5.6.0 ship (README "Backported upstream
 # commits"). Built from the same orig tarball and the autoconf mirror; idempotent like the others.

@@ -64,6 +64,8 @@ export interface ToolRef {
   origin: 'system' | 'cache';
   /** A cached release built with these upstream commits applied (`toolchain add FILE --backport`), full ids in order. */
   backports?: string[];
+  /** A cached distribution's binary package of the release (`toolchain add autoconf_2.69-14_all.deb`): its name and version. */
+  package?: { name: string; version: string };
 }
 
 /** A sandboxed command that did not succeed: killed at its deadline, or its exit status (a signal name when killed), and the end of its stderr. */

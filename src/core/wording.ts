@@ -487,7 +487,7 @@ export function normalisationText(n: Normalisation): string {
 
 /** A generator that ran: "autoconf 2.71", "(cached toolchain)" after a cached one, the backported upstream commits of one built with them. */
 export function toolText(t: ToolRef): string {
-  return `${t.name} ${t.version}${t.backports?.length ? ` with upstream commits ${t.backports.map((c) => c.slice(0, 8)).join(', ')}` : ''}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`;
+  return `${t.name} ${t.version}${t.backports?.length ? ` with upstream commits ${t.backports.map((c) => c.slice(0, 8)).join(', ')}` : ''}${t.package ? ` (Debian package ${t.package.name} ${t.package.version})` : ''}${t.origin === 'cache' ? ' (cached toolchain)' : ''}`;
 }
 
 /**

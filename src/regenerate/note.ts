@@ -16,7 +16,7 @@ export function regenerationNote(r: RegenerationReport): Note | undefined {
     ...(r.autoconfOnly ? { autoconfOnly: r.autoconfOnly } : {}),
     ...(r.skips?.length ? { skips: r.skips } : {}),
     ...(stamped.length ? { stamped } : {}),
-    toolchain: r.tools.map((t) => ({ name: t.name, version: t.version, origin: t.origin, ...(t.backports?.length ? { backports: t.backports } : {}) })),
+    toolchain: r.tools.map((t) => ({ name: t.name, version: t.version, origin: t.origin, ...(t.backports?.length ? { backports: t.backports } : {}), ...(t.package ? { package: t.package } : {}) })),
     outputs: outputs.length,
     reproduced: outputs.filter((o) => o.status === 'reproduced').length,
     ...(r.status === 'done' ? { seconds: Math.round(r.ms / 100) / 10 } : {}),

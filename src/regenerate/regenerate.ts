@@ -878,9 +878,11 @@ interface GeneratorRun {
 
 /**
  * The version a regenerated output names: the tool's, and for a release built with backported upstream commits
- * (`toolchain add FILE --backport`) those commits too — "2.71 with upstream commits b27bc3e2, 8b5e2016".
+ * (`toolchain add FILE --backport`) those commits too — "2.71 with upstream commits b27bc3e2, 8b5e2016"; for a
+ * distribution's binary package, the package — "2.69 (Debian package autoconf 2.69-14)".
  */
 export function toolVersionText(tool: Tool): string {
+  if (tool.package) return `${tool.version} (Debian package ${tool.package.name} ${tool.package.version})`;
   return tool.backports?.length ? `${tool.version} with upstream commits ${tool.backports.map((c) => c.slice(0, 8)).join(', ')}` : tool.version;
 }
 

@@ -80,15 +80,17 @@ export async function findTools(name: ToolName, version: string, cacheDir: strin
   }
   const system = name === 'libtool' ? systemLibtoolVersion() : await systemVersion(name);
   if (system === version) out.push({ name, version, origin: 'system' });
-  // Last, the release with backported upstream commits (`toolchain add FILE --backport`): a distribution's build.
+  // Last, the release with backported upstream commits (`toolchain add FILE --backport`) and a distribution's binary
+  // package of the release (`toolchain add autoconf_2.69-14_all.deb`: Debian's build, its debian/patches applied).
   if (release && name === 'autoconf') {
     const dir = toolchainsDir(cacheDir);
     for (const d of existsSync(dir) ? readdirSync(dir).filter((e) => e.startsWith(`${name}-${release}+`)).sort() : []) {
       const p = join(dir, d);
       try {
         const manifest = JSON.parse(readFileSync(join(p, MANIFEST), 'utf8')) as ToolchainManifest;
-        if (manifest.version !== version || !manifest.backports?.commits.length || !existsSync(join(p, 'bin', PROGRAM[name]))) continue;
-        if ((await versionOf(join(p, 'bin', PROGRAM[name]))) === version) out.push({ name, version, origin: 'cache', prefix: p, backports: manifest.backports.commits });
+        if (manifest.version !== version || !existsSync(join(p, 'bin', PROGRAM[name]))) continue;
+        const extra = manifest.backports?.commits.length ? { backports: manifest.backports.commits } : manifest.package?.format === 'deb' ? { package: { name: manifest.package.name, version: manifest.package.version } } : undefined;
+        if (extra && (await versionOf(join(p, 'bin', PROGRAM[name]))) === version) out.push({ name, version, origin: 'cache', prefix: p, ...extra });
       } catch {
         // a broken manifest is not a toolchain
       }
@@ -190,7 +192,7 @@ export interface ToolchainManifest {
   /** The OpenPGP check the release tarball passed, or 'none' when no signature was given. */
   signature: { status: 'valid'; fingerprint?: string; userId?: string; keyring: string } | { status: 'none' };
   builtAt: string;
-  /** Installed from a distribution's binary package (not built from the GNU release): which one. */
+  /** Installed from a distribution's binary package (not built from the GNU release): which one. An autoconf package sits beside the GNU build (`autoconf-V+deb-DEBVERSION`) and is tried after it. */
   package?: { format: 'deb'; name: string; version: string };
   /** Built from a git revision of the tool's own repository (`toolchain add --git`): repository, commit, how it was found, the exact steps. `sha256` is then that of the exported tree (git archive). */
   git?: GitToolchainSource;
@@ -434,14 +436,16 @@ export function listToolchains(cacheDir: string): { prefix: string; manifest: To
  */
 async function addDebToolchain(source: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
   if (opts.signature || opts.keyring) throw new DistdiffError('usage', source, 'a Debian package is authenticated by apt (the Release file), not by --signature/--keyring', 'drop --signature and --keyring');
+  if (opts.backport) throw new DistdiffError('usage', source, '--backport applies commits to a release tarball, not to a Debian package', 'pass an autoconf release tarball with --backport');
   if (!existsSync(source)) throw new DistdiffError('usage', source, 'no such file', 'pass a downloaded .deb (apt-get download automake-1.16)');
   const field = async (f: string) => (await run('dpkg-deb', ['-f', source, f]).catch(() => '')).trim();
   const pkg = await field('Package');
   const debVersion = await field('Version');
   const arch = await field('Architecture');
   const version = /^(?:\d+:)?(\d+(?:\.\d+)+[a-z]?)-[\w.+~]+$/.exec(debVersion)?.[1];
+  if (pkg === 'autoconf' && version && arch === 'all') return addDebAutoconf(source, debVersion, version, opts);
   if (!/^automake(?:-\d+\.\d+)?$/.test(pkg) || !version || arch !== 'all') {
-    throw new DistdiffError('usage', source, `not a Debian automake package (Package ${pkg || 'unreadable'}, Version ${debVersion || '?'}, Architecture ${arch || '?'})`, 'pass a GNU release tarball, or Debian\'s automake .deb');
+    throw new DistdiffError('usage', source, `not a Debian automake or autoconf package (Package ${pkg || 'unreadable'}, Version ${debVersion || '?'}, Architecture ${arch || '?'})`, 'pass a GNU release tarball, or Debian\'s automake or autoconf .deb');
   }
   const api = /^(\d+\.\d+)/.exec(version)![1]!;
   const sha256 = await sha256File(source);
@@ -476,6 +480,67 @@ async function addDebToolchain(source: string, opts: AddToolchainOptions): Promi
       throw new DistdiffError('internal', source, `the unpacked automake reports version ${reported ?? '?'} (aclocal ${aclocal ?? '?'}), not ${version}`, 'check that perl is installed');
     }
     const manifest: ToolchainManifest = { name: 'automake', version, source: resolve(source), sha256, signature: { status: 'none' }, builtAt: new Date().toISOString(), package: { format: 'deb', name: pkg, version: debVersion } };
+    writeFileSync(existing, JSON.stringify(manifest, null, 2) + '\n');
+    return { manifest, prefix, reused: false };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** autoconf's own programs, whose install paths (`/usr/bin/autom4te`) its scripts name. */
+const AUTOCONF_PROGRAMS = ['autoconf', 'autoheader', 'autom4te', 'autoreconf', 'autoscan', 'autoupdate', 'ifnames'];
+
+/** The directory of a distribution's binary package of a release: `autoconf-2.69+deb-2.69-14` (never the GNU build's). */
+export function debToolchainName(name: string, version: string, debVersion: string): string {
+  return `${name}-${version}+deb-${debVersion.replace(/[^\w.+~-]/g, '_')}`;
+}
+
+/**
+ * Debian's binary package of autoconf (`autoconf_2.69-14_all.deb`, bullseye's) as a cached toolchain beside the GNU
+ * build of the same release: the distribution's build, its debian/patches applied (2.69-14: --runstatedir, the
+ * LARGE_OFF_T fix, the AC_FUNC_MMAP leak fix …), for releases whose configure a maintainer made with it. Debian's
+ * source package is the better evidence but its debian.tar.xz is out of reach here (the mirror serves the orig
+ * tarball and the binary package only); the binary package is what apt authenticated. autoconf is perl and shell
+ * scripts, m4 files and frozen .m4f states (Architecture: all); the frozen states hold no install path, so the
+ * package is unpacked with `dpkg-deb -x` (no maintainer script runs), its /usr tree copied under the prefix, and
+ * only the quoted install paths configure would have written for that prefix rewritten — `'/usr/share/autoconf'`
+ * (the scripts and autom4te.cfg) and `'/usr/bin/PROGRAM'` for autoconf's own programs — in bin/ and autom4te.cfg.
+ * Installed into `toolchains/autoconf-V+deb-DEBVERSION`, so findTools offers it last, after the GNU build, the
+ * system's and a backport build; what it reproduces names the package.
+ */
+async function addDebAutoconf(source: string, debVersion: string, version: string, opts: AddToolchainOptions): Promise<{ manifest: ToolchainManifest; prefix: string; reused: boolean }> {
+  const sha256 = await sha256File(source);
+  const prefix = join(toolchainsDir(opts.cacheDir), debToolchainName('autoconf', version, debVersion));
+  const existing = join(prefix, MANIFEST);
+  if (existsSync(existing)) {
+    const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
+    if (manifest.sha256 === sha256) return { manifest, prefix, reused: true };
+  }
+  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  try {
+    await run('dpkg-deb', ['-x', source, work]);
+    const usr = join(work, 'usr');
+    const needed = ['bin/autoconf', 'bin/autoheader', 'bin/autom4te', 'bin/autoreconf', 'share/autoconf/autom4te.cfg', 'share/autoconf/autoconf/autoconf.m4f', 'share/autoconf/m4sugar/m4sugar.m4f'];
+    const lacking = needed.filter((f) => !existsSync(join(usr, f)));
+    if (lacking.length) throw new DistdiffError('usage', source, `not a Debian autoconf package: ${lacking.map((f) => `/usr/${f}`).join(', ')} missing`, 'pass Debian\'s autoconf .deb');
+    rmSync(prefix, { recursive: true, force: true });
+    mkdirSync(toolchainsDir(opts.cacheDir), { recursive: true });
+    cpSync(usr, prefix, { recursive: true, verbatimSymlinks: true });
+    const programs = AUTOCONF_PROGRAMS.join('|');
+    const installPath = new RegExp(`(['"])/usr/(share/autoconf|bin/(?:${programs}))(?=['"/])`, 'g');
+    const scripts = [...readdirSync(join(prefix, 'bin')).map((f) => join(prefix, 'bin', f)), join(prefix, 'share/autoconf/autom4te.cfg')];
+    for (const p of scripts) {
+      const text = readFileSync(p, 'latin1');
+      const moved = text.replace(installPath, (_m, q: string, rest: string) => `${q}${prefix}/${rest}`);
+      if (moved !== text) writeFileSync(p, moved, 'latin1');
+    }
+    const left = scripts.filter((p) => /['"]\/usr\/share\/autoconf/.test(readFileSync(p, 'latin1')));
+    const reported = await versionOf(join(prefix, 'bin', 'autoconf'));
+    if (left.length || reported !== version) {
+      rmSync(prefix, { recursive: true, force: true });
+      throw new DistdiffError('internal', source, left.length ? `install paths left in ${left.map((p) => p.slice(prefix.length + 1)).join(', ')}` : `the unpacked autoconf reports version ${reported ?? '?'}, not ${version}`, 'check that perl and m4 are installed');
+    }
+    const manifest: ToolchainManifest = { name: 'autoconf', version, source: resolve(source), sha256, signature: { status: 'none' }, builtAt: new Date().toISOString(), package: { format: 'deb', name: 'autoconf', version: debVersion } };
     writeFileSync(existing, JSON.stringify(manifest, null, 2) + '\n');
     return { manifest, prefix, reused: false };
   } finally {

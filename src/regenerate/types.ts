@@ -16,6 +16,8 @@ export interface Tool {
   prefix?: string;
   /** A cached release built with these upstream commits applied (`toolchain add FILE --backport`), full ids in order. */
   backports?: string[];
+  /** A cached distribution's binary package of the release (`toolchain add autoconf_2.69-14_all.deb`): its name and version. */
+  package?: { name: string; version: string };
 }
 export type ToolName = Tool['name'];
 

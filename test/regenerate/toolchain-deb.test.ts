@@ -66,7 +66,7 @@ describe('toolchain add (Debian automake package)', () => {
   it('refuses a package that is not automake, and a --signature for a package (exit 2, nothing installed)', () => {
     const r = cli(['toolchain', 'add', other, '--cache-dir', cache]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^distdiff: .*hello_1\.0-1_all\.deb: not a Debian automake package \(Package hello, Version 1\.0-1, Architecture all\)/);
+    expect(r.stderr).toMatch(/^distdiff: .*hello_1\.0-1_all\.deb: not a Debian automake or autoconf package \(Package hello, Version 1\.0-1, Architecture all\)/);
     expect(existsSync(join(cache, 'toolchains', 'automake-1.0'))).toBe(false);
     const s = cli(['toolchain', 'add', deb, '--signature', deb, '--keyring', deb, '--cache-dir', join(root, 'c2')]);
     expect(s.status).toBe(2);
