@@ -7,7 +7,10 @@
  * above it (Makefile.am, *.mk, GNUmakefile …): its target (or a recipe's redirection) names exactly this file
  * once the fragment's variables, `$(srcdir)`-like directories and automake's `%D%` are expanded, and the
  * command writes exactly this content — the echoed word, nothing (touch, `: >`), or the number of commits
- * the tag reaches. Any other command, or any other content, proves nothing.
+ * the tag reaches. Any other command, or any other content, proves nothing. With no rule naming it, an empty
+ * file a tracked shell script of its directory or above creates by name (`touch PATH`, `test -f PATH || touch
+ * PATH`, `: > PATH`; msgpack-c's makedist.sh, xdg-dbus-proxy's autogen.sh) is explained the same way (how
+ * script-touch): the script is read, never run, and a single byte in the file leaves it unexplained.
  */
 import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
@@ -187,6 +190,61 @@ export async function findWritingRule(path: string, ctx: ClassifyContext): Promi
 }
 
 
+/** A tracked shell script by name: `X.sh`, `X.bash`, or a name without an extension (autogen, bootstrap) whose first line is a shell's `#!`. */
+const SCRIPT_NAME = /^(?:[\w.+-]+\.(?:sh|bash)|[\w+-]+)$/;
+const SHELL_SHEBANG = /^#!\s*(?:\/usr)?\/bin\/(?:env\s+)?(?:ba|da|k)?sh\b/;
+const MAX_SCRIPT_BYTES = 256 * 1024;
+/** One word of a touch line: a literal path (quoted or not), optionally under `$srcdir`/`${srcdir}` (the script's own directory, as autogen scripts set it). */
+const TOUCH_WORD = /^(?:"?\$\{?srcdir\}?"?\/)?(?:"([\w.+/-]+)"|'([\w.+/-]+)'|([\w.+/-]+))$/;
+
+export interface ScriptTouch { script: string; line: number; command: string }
+
+/**
+ * The tracked shell script lines that create `path` empty (`touch PATH`, `test -f PATH || touch PATH`, `: > PATH`):
+ * scripts of the file's directory or one above (autogen.sh, bootstrap, makedist.sh …), read, never run; each word
+ * of the command a literal path relative to the script's directory. Here-document bodies and comments are not
+ * commands; a touch with an option (`-c` creates nothing, `-r` copies a time), a variable or a glob names nothing.
+ */
+export async function findTouchingScripts(path: string, ctx: ClassifyContext): Promise<ScriptTouch[]> {
+  const out: ScriptTouch[] = [];
+  const byDir = pathsBy('dir', ctx.gitPaths);
+  for (let d = dirOf(path); ; d = dirOf(d)) {
+    for (const script of [...(byDir.get(d) ?? [])].sort()) {
+      if (!SCRIPT_NAME.test(baseOf(script))) continue;
+      const buf = await ctx.content.git(script);
+      if (!buf || buf.length > MAX_SCRIPT_BYTES || buf.subarray(0, 8192).includes(0)) continue;
+      const text = buf.toString('utf8');
+      if (!/\.(?:sh|bash)$/.test(script) && !SHELL_SHEBANG.test(text)) continue;
+      const lines = text.split('\n');
+      let heredoc: string | undefined;
+      for (let i = 0; i < lines.length; i++) {
+        const raw = lines[i]!;
+        if (heredoc !== undefined) {
+          if (raw.replace(/^\t+/, '') === heredoc) heredoc = undefined;
+          continue;
+        }
+        const doc = /<<-?\s*(['"]?)(\w+)\1/.exec(raw);
+        if (doc) { heredoc = doc[2]!; continue; }
+        const line = raw.trim();
+        if (!line || line.startsWith('#') || /\s#/.test(line)) continue;
+        for (const part of line.split(/;|&&|\|\|/)) {
+          const cmd = part.trim().replace(/^(?:(?:then|else|do|\{|\()\s+)+/, '').replace(/\s*[)}]$/, '').trim();
+          const touch = /^touch((?:\s+[^\s-][^\s]*)+)$/.exec(cmd);
+          const empty = /^(?::|true)?\s*>\s*([^\s>]+)$/.exec(cmd);
+          const words = touch ? touch[1]!.trim().split(/\s+/) : empty ? [empty[1]!] : [];
+          for (const w of words) {
+            const m = TOUCH_WORD.exec(w);
+            const rel = m ? (m[1] ?? m[2] ?? m[3])! : undefined;
+            if (rel !== undefined && namesPath(d, rel, path)) out.push({ script, line: i + 1, command: cmd.slice(0, 160) });
+          }
+        }
+      }
+    }
+    if (!d) break;
+  }
+  return out;
+}
+
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
 
@@ -210,6 +268,12 @@ export const makeStampClassifier: Classifier = {
       }
       if (!ok) continue;
       return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'make-rule', source: r.fragment, generator: r.command, ...(commits !== undefined ? { commits } : {}) });
+    }
+    // No rule: an empty file a tracked shell script creates by name (msgpack-c's makedist.sh `test -f AUTHORS ||
+    // touch AUTHORS`, xdg-dbus-proxy's autogen.sh `touch INSTALL`). Empty only: any byte and the script proves nothing.
+    if (text === '' && !rules.length) {
+      const t = (await findTouchingScripts(diff.path, ctx))[0];
+      if (t) return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'script-touch', source: t.script, generator: t.command, script: { script: t.script, line: t.line } });
     }
     return undefined;
   },
