@@ -58,7 +58,7 @@ async function main(argv: string[]): Promise<number> {
     .command(['verify <tarball>', '$0 <tarball>'], 'compare a release archive with a git revision', (y) =>
       y.positional('tarball', { type: 'string', describe: 'archive path, unpacked directory, http(s) URL, or npm:NAME@VERSION', demandOption: true }),
     )
-    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake, gperf, bison, flex or OpenBSD\'s yacc) to the cache, or list them', (y) =>
+    .command('toolchain <action> [source]', 'add a generator toolchain (GNU autoconf/automake/libtool release tarball, Debian\'s automake .deb, or --git REPO --version V: autoconf, automake, gperf, bison, flex or OpenBSD\'s yacc; or npm:esbuild@V, the registry\'s binary for minified-bundle reruns) to the cache, or list them', (y) =>
       y
         .positional('action', { choices: ['add', 'list'] as const, describe: 'add FILE|URL, add --git REPO --version V, or list' })
         .positional('source', { type: 'string', describe: 'GNU release tarball (file or URL), e.g. autoconf-2.72.tar.xz' })
@@ -279,6 +279,7 @@ interface ToolchainArgs {
   rev?: string;
   submodule?: (string | number)[];
   backport?: string;
+  'npm-registry'?: string;
 }
 
 /** `--backport REPO:C1,C2,…`: the repository (the part before the last colon) and the commits, in order. */
@@ -298,6 +299,13 @@ async function toolchainCommand(args: ToolchainArgs, env: NodeJS.ProcessEnv): Pr
       const sig = t.manifest.git ? `git ${t.manifest.git.commit} (${describeRevision(t.manifest.git.found)}) of ${t.manifest.git.repo}` : t.manifest.package ? `Debian package ${t.manifest.package.name} ${t.manifest.package.version}` : t.manifest.signature.status === 'valid' ? `signature valid (${t.manifest.signature.fingerprint ?? 'key in keyring'})` : 'no signature checked';
       process.stdout.write(`${t.manifest.name} ${t.manifest.version}  ${t.prefix}  sha256 ${t.manifest.sha256}  ${sig}\n`);
     }
+    return 0;
+  }
+  if (args.source?.startsWith('npm:')) {
+    trustedDir(cacheDir, { root: true });
+    const { addNpmTool } = await import('./regenerate/npm-tool.js');
+    const r = await addNpmTool(args.source, { cacheDir, registry: args['npm-registry'], allowHttp: args['allow-http'] });
+    process.stdout.write(`${r.reused ? 'already installed' : 'installed'}: esbuild ${r.version} in ${r.prefix} (${r.package}@${r.version} from the registry${r.integrity ? `, ${r.integrity.split('-')[0]} integrity checked` : ''})\n`);
     return 0;
   }
   if (args.git !== undefined || typeof args.version === 'string') {

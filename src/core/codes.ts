@@ -903,7 +903,7 @@ export const CODES = {
     severity: 'info',
     explained: true,
     description:
-      "Output the package publishes (dist/, build/, lib/ …) that git does not have, proved from the tracked source: its JavaScript token stream (comments and whitespace aside) is the tracked script's (`proof: tokens`), or its source map (`//# sourceMappingURL=`, inline, or X.map beside it) embeds exactly git's content for every source it names and maps every code line of the output (`proof: source-map`; which source was compiled is proved, and a line added after the build has no mapping). A map proves the map file itself the same way. A tracked X.js published as an ES module (dual-publish) is proved when its tokens are git's but for the require/module.exports statements turned into import/export (`proof: esm-conversion`). A package built by bundt 1.1.0–1.1.2 (pinned, run as the script `bundt`): its byte-for-byte output modelled from the tracked entry (`modes`, `main`/`module`/`browser`; CommonJS by bundt's import/export rewrite; a mode's .d.ts copied) (`proof: bundt`). Capabilities no tracked source uses (see NPM_BUILD_OUTPUT_UNPROVED) are still raised.",
+      "Output the package publishes (dist/, build/, lib/ …) that git does not have, proved from the tracked source: its JavaScript token stream (comments and whitespace aside) is the tracked script's (`proof: tokens`), or its source map (`//# sourceMappingURL=`, inline, or X.map beside it) embeds exactly git's content for every source it names and maps every code line of the output (`proof: source-map`; which source was compiled is proved, and a line added after the build has no mapping). A map proves the map file itself the same way. A tracked X.js published as an ES module (dual-publish) is proved when its tokens are git's but for the require/module.exports statements turned into import/export (`proof: esm-conversion`). A package built by bundt 1.1.0–1.1.2 (pinned, run as the script `bundt`): its byte-for-byte output modelled from the tracked entry (`modes`, `main`/`module`/`browser`; CommonJS by bundt's import/export rewrite; a mode's .d.ts copied) (`proof: bundt`). A minified bundle whose map names tracked sources: rebuilt in the sandbox by the esbuild version the tracked lockfile pins (`distdiff toolchain add npm:esbuild@V` caches it), `--bundle --minify` from a tracked source the map names, with only `process.env.NODE_ENV` defined as \"production\" and a `mangleProps` pattern of a tracked build configuration, and equal to its output byte for byte but the `sourceMappingURL` comment and tsup's `0&&(module.exports={…})` name list (`proof: rerun`). Capabilities no tracked source uses (see NPM_BUILD_OUTPUT_UNPROVED) are still raised.",
     docs: anchor('NPM_BUILD_OUTPUT'),
     message: (e) =>
       e.proof === 'tokens'
@@ -912,6 +912,8 @@ export const CODES = {
           ? `git's CommonJS ${e.source} converted to an ES module (dual-publish): its tokens but for require/module.exports`
         : e.proof === 'bundt'
           ? `exactly what bundt writes from ${e.source} (git)`
+        : e.proof === 'rerun' && e.rerun
+          ? `exactly what ${e.rerun.tool} ${e.rerun.version} (pinned by ${e.rerun.lockfile}) writes from git's ${e.rerun.entry}, rerun in the sandbox: ${e.rerun.argv.join(' ')}`
         : `built from ${e.source}: its source map (${e.map}) embeds git's ${e.sources?.join(', ')} and maps every code line`,
   },
   NPM_BUILD_OUTPUT_UNPROVED: {

@@ -17,6 +17,15 @@ export type PageUntraced =
 export type { GeneratorStep } from './regeneration.js';
 
 /** A suspicious shell/m4 construct found in a file, with its 1-based line number. */
+/** A minified bundle rebuilt byte for byte (src/profiles/npm-minified.ts): the minifier at the version `lockfile` pins, run in the sandbox as `argv` on the tracked `entry`. */
+export interface MinifierRerun {
+  tool: 'esbuild';
+  version: string;
+  lockfile: string;
+  entry: string;
+  argv: string[];
+}
+
 export interface Construct {
   kind: ConstructKind;
   line: number;
@@ -314,8 +323,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   NPM_INSTALL_SCRIPT: { scripts: { name: string; git?: string; tarball?: string }[] };
   NPM_MANIFEST_CHANGED: { fields: string[] };
   NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };
-  /** proof: 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line; 'bundt' — exactly what bundt 1.1.0–1.1.2 writes from `source`. */
-  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion' | 'bundt'; map?: string; sources?: string[] };
+  /** proof: 'rerun' — `rerun` (the lockfile-pinned esbuild, run in the sandbox on the tracked sources) writes exactly its bytes (src/profiles/npm-minified.ts); 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line; 'bundt' — exactly what bundt 1.1.0–1.1.2 writes from `source`. */
+  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion' | 'bundt' | 'rerun'; map?: string; sources?: string[]; rerun?: MinifierRerun };
   /** Build output with a tracked source (a file, or the source directory of a bundle), not proved; capabilities no tracked source has raise it. */
   NPM_BUILD_OUTPUT_UNPROVED: {
     source: string;

@@ -21,6 +21,7 @@ import { heredocWrites, scriptInvocations } from './npm-heredoc.js';
 import { BUNDT_MODELLED, bundtOutputs, type BundtOutput } from './npm-bundt.js';
 import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, foreignNames, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
+import { esbuildRerun } from './npm-minified.js';
 import { blobId } from '../scan/blob-id.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -387,7 +388,9 @@ async function judgeOutput(path: string, source: string, direct: boolean, ctx: C
     const srcs = await mapSources(m.at, path, m.map, ctx);
     const lines = decodeMappings(m.map.mappings);
     const unmapped = kind === 'script' && lines ? unmappedCodeLines(text, lines, m.map.sourcesContent ?? [], srcs.tracked) : [];
-    if (srcs.differing.length || unmapped.length) {
+    const rerun = !srcs.differing.length && unmapped.length && kind === 'script' && srcs.matched.length ? await esbuildRerun(path, text, m.map, m.at, ctx) : undefined;
+    if (rerun) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'rerun', map: m.at, sources: srcs.matched, rerun });
+    else if (srcs.differing.length || unmapped.length) {
       const all = text.split('\n');
       f = makeFinding('NPM_BUILD_OUTPUT_MISMATCH', path, { source, map: m.at, differingSources: srcs.differing, unmapped: unmapped.length, unmappedLines: unmapped.slice(0, 10).map((line) => ({ line, text: all[line - 1]!.trim().slice(0, 200) })) });
     } else if (srcs.matched.length && !srcs.unresolved && lines) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'source-map', map: m.at, sources: srcs.matched });
