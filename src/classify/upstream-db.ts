@@ -277,6 +277,13 @@ export function readLocalSystemFiles(dirs: readonly string[] = LOCAL_DIRS): { pa
 export const EXTRA_URL = new URL('../../data/upstream-extra.json.gz', import.meta.url);
 
 /**
+ * Further supplements of the same schema, merged after EXTRA_URL in this order: distributions' patched toolchain
+ * copies rebuilt by their own deriver (data/upstream-extra-pkgsrc.json.gz: pkgsrc's libtool ltmain.sh, GNU's release
+ * with pkgsrc's patch applied, scripts/derive-pkgsrc-libtool.mjs).
+ */
+export const MORE_EXTRA_URLS: readonly URL[] = [new URL('../../data/upstream-extra-pkgsrc.json.gz', import.meta.url)];
+
+/**
  * The main database with a supplementary one's versions added (their projects appended to the sources): new
  * names, and versions of names the main database has too (libassuan.m4: Debian's packages there, libassuan's
  * history here), each name's versions then ordered by date; a blob the main database has for that name is not
@@ -311,18 +318,24 @@ let cached: UpstreamDb | undefined;
 /** The bundled database (and its supplement, when present) plus this machine's local copies, loaded once on first use. */
 export function upstreamDb(): UpstreamDb {
   if (cached) return cached;
-  const base = readUpstreamDb();
-  const extra = existsSync(EXTRA_URL) ? readUpstreamDb(EXTRA_URL) : undefined;
-  if (!extra) {
-    cached = new UpstreamDb(base, readLocalSystemFiles(), bundledLinesDb);
+  const extras = [EXTRA_URL, ...MORE_EXTRA_URLS].filter((u) => existsSync(u)).map((u) => readUpstreamDb(u));
+  if (!extras.length) {
+    cached = new UpstreamDb(readUpstreamDb(), readLocalSystemFiles(), bundledLinesDb);
     return cached;
   }
-  const { raw, lines } = mergeRawDbs(base, extra);
+  let raw = readUpstreamDb();
+  const lineSets: RawLinesDb[] = [];
+  for (const extra of extras) {
+    const m = mergeRawDbs(raw, extra);
+    raw = m.raw;
+    if (m.lines) lineSets.push(m.lines);
+  }
   let merged: LinesDb | null | undefined;
   const provider = (): LinesDb | null => {
     if (merged !== undefined) return merged;
-    const own = bundledLinesDb();
-    merged = lines ? (own ? own.withFiles(lines) : new LinesDb(lines)) : own;
+    let db = bundledLinesDb();
+    for (const l of lineSets) db = db ? db.withFiles(l) : new LinesDb(l);
+    merged = db;
     return merged;
   };
   cached = new UpstreamDb(raw, readLocalSystemFiles(), provider);
