@@ -243,7 +243,13 @@ function candidates(state: State, ctx: ClassifyContext, path: string): Candidate
       if (sub.files.has(s.file)) plain.push({ sub, file: s.file, listed: s.listed, via: 'gnulib-tool', layout, strict: listed });
     }
     const extra = bootstrap.get(path);
-    if (extra && sub.files.has(extra)) plain.push({ sub, file: extra, listed: extra, via: 'bootstrap', layout, strict: false });
+    if (extra && sub.files.has(extra)) {
+      // bootstrap copies it with `gnulib-tool --copy-file`, which honours the --local-dir overrides and .diff patches
+      // (enchant 2.8.2's INSTALL: gnulib's doc/INSTALL with the tracked gl/doc/INSTALL.diff applied)
+      const local = localOf(layout, extra, ctx.gitPaths);
+      if (local) out.push({ sub, file: extra, listed: extra, via: 'bootstrap', layout, local, strict: false });
+      plain.push({ sub, file: extra, listed: extra, via: 'bootstrap', layout, strict: false });
+    }
   }
   // a tracked script's `gnulib-tool --copy-file` (gettext's INSTALL.generic): as a bootstrap copy, only a match counts
   const copiedFrom = state.copied.get(path);
