@@ -3,7 +3,7 @@
  * content they need comes through `ContentAccess`, so they can be tested with plain data.
  */
 import type { Finding } from '../core/findings.js';
-import type { ArchiveAnomaly, PathDiff } from '../core/types.js';
+import type { ArchiveAnomaly, HashAlgo, PathDiff } from '../core/types.js';
 import type { RegenerationReport } from '../regenerate/types.js';
 import type { HistoryAccess } from '../git/history.js';
 import type { PinnedSubmodule } from '../acquire/submodule.js';
@@ -25,6 +25,12 @@ export interface RevisionInfo {
 export interface ContentAccess {
   /** Tarball content of a (prefix-stripped) path; undefined when not retained (too large / budget). */
   tarball(path: string): Buffer | undefined;
+  /**
+   * A tarball file not retained because it is over the per-file limit (--max-retain-file): its first bytes
+   * (the store's head, src/scan/content-store.ts), its blob id (every byte, hashed as it streamed) and size.
+   * A regenerated file is compared with it by blob id (src/regenerate/shipped.ts). Undefined otherwise.
+   */
+  tarballHead?(path: string): { head: Buffer; oid: string; size: number; algo: HashAlgo } | undefined;
   /** Content of a path at the revision: the committed blob (before any attribute conversion `git archive`
    *  applies, see ClassifyContext.converted); undefined when absent. */
   git(path: string): Promise<Buffer | undefined>;

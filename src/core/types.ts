@@ -143,6 +143,8 @@ export interface ArchiveScan {
 /** Bounded store of file contents keyed by blob id. */
 export interface ContentStore {
   get(oid: string): Buffer | undefined;
+  /** The first bytes (banner) of a wanted file not retained because it is over the per-file limit, when kept. */
+  head?(oid: string): Buffer | undefined;
   /** Blob ids that were wanted but not retained because of size or budget limits. */
   readonly skipped: ReadonlySet<string>;
 }

@@ -125,6 +125,11 @@ export async function explainTrees(input: ExplainInput): Promise<Explanation> {
       const e = diffAt(path)?.tarball;
       return e?.oid ? scan.content.get(e.oid) : undefined;
     },
+    tarballHead: (path) => {
+      const e = diffAt(path)?.tarball;
+      const head = e?.oid ? scan.content.head?.(e.oid) : undefined;
+      return head && e?.oid ? { head, oid: e.oid, size: e.size, algo: git.algo } : undefined;
+    },
     nested: (path) => {
       const e = diffAt(path)?.tarball;
       return e?.oid ? scan.nested?.get(e.oid) : undefined;

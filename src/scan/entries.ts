@@ -8,7 +8,7 @@ import { DistdiffError } from '../core/errors.js';
 import type { Limits } from '../core/limits.js';
 import { anomaly, type AnomalyCode, type AnomalyEvidence, type ArchiveAnomaly, type ArchiveScan, type Compression, type ContainerFormat, type EntryType, type HashAlgo, type TreeEntry } from '../core/types.js';
 import { blobId, createBlobHasher, type BlobHasher } from './blob-id.js';
-import { BoundedContentStore } from './content-store.js';
+import { BoundedContentStore, HEAD_BYTES } from './content-store.js';
 import { commonTopDir, decodeNameBytes, linkEscapesTree, normaliseEntryName } from './paths.js';
 
 export interface ScanOptions {
@@ -86,6 +86,9 @@ export class FileSink {
   private overflow = false;
   /** Reused chunks: bytes of this file already copied into the collector's scratch buffer. */
   private scratched = 0;
+  /** A file over the per-file limit: its first bytes, copied as they arrive (the store's heads). */
+  private head: Buffer | undefined;
+  private headFill = 0;
 
   constructor(
     private readonly col: EntryCollector,
@@ -95,10 +98,12 @@ export class FileSink {
     this.hasher = createBlobHasher(col.algo, size);
     this.keep = col.wantsBuffer(size);
     if (this.keep && chunks === false) this.buf = Buffer.allocUnsafe(size);
+    else if (!this.keep && col.store.wantsHead(size, col.heldHeadBytes)) this.head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
   }
 
   update(chunk: Buffer): void {
     this.hasher.update(chunk);
+    if (this.head !== undefined && this.headFill < this.head.length) this.headFill += chunk.copy(this.head, this.headFill, 0, Math.min(chunk.length, this.head.length - this.headFill));
     if (!this.keep || this.overflow) return;
     if (this.fill + chunk.length > this.size) {
       this.overflow = true;
@@ -150,6 +155,12 @@ export class FileSink {
   /** The blob id; offers the content to the store. */
   finish(): string {
     const oid = this.hasher.digest();
+    if (this.head !== undefined) {
+      // not buffered (over the per-file limit): the head instead, judged with the same one retain() call
+      this.col.offerHead(oid, this.size, this.headFill === this.head.length ? this.head : undefined);
+      this.head = undefined;
+      return oid;
+    }
     const whole = this.keep && !this.overflow;
     if (this.col.retainPending) {
       // Whether to keep it is not known yet: the content (stable chunks as they are, or a copy) waits.
@@ -197,9 +208,11 @@ export class EntryCollector {
   private retain: RetainFn;
   private ids: ReadonlyMap<string, string> | undefined;
   /** Files hashed while `retain` was not known yet (deferRetain), in order, with their content. */
-  private held: { oid: string; size: number; content: Buffer | Buffer[] | undefined; fill: number }[] | undefined;
+  private held: { oid: string; size: number; content: Buffer | Buffer[] | undefined; fill: number; head?: Buffer }[] | undefined;
   /** Bytes of content held so far. */
   heldBytes = 0;
+  /** Bytes of heads (files over the per-file limit) held so far: they count in the heads budget. */
+  heldHeadBytes = 0;
   /** Entries (files, directories) anyone may write, in archive order: grouped into WORLD_WRITABLE by finish(). */
   private worldWritable: { path: string; type: EntryType; mode: number; index: number }[] = [];
   /** opts.onFileNamed until it fired. */
@@ -261,6 +274,7 @@ export class EntryCollector {
     if (held === undefined) return;
     this.held = undefined;
     this.heldBytes = 0;
+    this.heldHeadBytes = 0;
     this.retain = retain ?? (() => true);
     this.ids = ids;
     if (ids !== undefined) {
@@ -273,6 +287,7 @@ export class EntryCollector {
     for (const h of held) {
       if (this.store.has(h.oid)) continue;
       if (!this.retain(h.oid, h.size)) continue;
+      if (h.head !== undefined) this.store.offerHead(h.oid, h.head);
       const c = h.content;
       // A copy of chunk pieces: a piece may be a small view of a large read chunk.
       const content = c === undefined || !Array.isArray(c) ? c : c.length === 1 ? Buffer.from(c[0]!) : Buffer.concat(c, h.fill);
@@ -282,6 +297,21 @@ export class EntryCollector {
 
   wantsBuffer(size: number): boolean {
     return this.store.wantsBuffer(size);
+  }
+
+  /**
+   * A file over the per-file limit (FileSink): offered without content (wanted, it is listed as skipped), and its
+   * head (undefined: none kept) kept when its content would be wanted.
+   */
+  offerHead(oid: string, size: number, head: Buffer | undefined): void {
+    if (this.held !== undefined) {
+      this.held.push(head === undefined ? { oid, size, content: undefined, fill: 0 } : { oid, size, content: undefined, fill: 0, head });
+      if (head !== undefined) this.heldHeadBytes += head.length;
+      return;
+    }
+    if (this.store.has(oid) || !this.retain(oid, size)) return;
+    if (head !== undefined) this.store.offerHead(oid, head);
+    this.store.offer(oid, size, undefined);
   }
 
   /** Whether offerContent would keep content with this id (it is not kept yet and the caller wants it). */

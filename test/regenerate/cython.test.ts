@@ -3,6 +3,7 @@
  * (`distdiff toolchain add --git REPO --version 0.29.32`, pure Python) makes a module's C again in the sandbox from the
  * tracked .pyx with the tracked setup.py's settings; identical → CYTHON_OUTPUT_PROVED naming the toolchain; one changed
  * line under the same banner → CYTHON_OUTPUT_MISMATCH (high); without the toolchain the file stays unexplained (high).
+ * A C file over --max-retain-file is compared by blob id from the head the scan kept (src/regenerate/shipped.ts).
  * Nothing is mocked: the shipped C is what that Cython writes (run by the test as the maintainer's setup.py would), the
  * release a real tarball.
  */
@@ -114,6 +115,15 @@ describe('Cython 0.29.32 built from its tag proves what it wrote', () => {
     const r2 = await fixture.run(withC(twin), { cacheDir: cacheTc });
     expect(byPath(r2.findings)['src/pkg/mod.c']).toMatchObject({ code: 'CYTHON_OUTPUT_MISMATCH', severity: 'high', evidence: { version: '0.29.32', differingLines: 1, produced: true, toolchain: { name: 'cython-0.29.32' } } });
     expect(r2.verdict).toBe('different');
+
+    // the C over --max-retain-file (lxml's etree.c is 11 MB): judged from the head the scan kept, compared by blob id,
+    // the regenerated file hashed as it streams; the twin differs and, its bytes not retained, keeps its finding
+    expect(c.length).toBeGreaterThan(4096);
+    const over = { cacheDir: cacheTc, limits: { maxRetainFile: 4096 } };
+    expect(byPath((await fixture.run(withC(c), over)).findings)['src/pkg/mod.c']).toMatchObject({ code: 'CYTHON_OUTPUT_PROVED', severity: 'info', evidence: { outputs: ['src/pkg/mod.c'] } });
+    const r3 = await fixture.run(withC(twin), over);
+    expect(byPath(r3.findings)['src/pkg/mod.c']).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(r3.verdict).toBe('different');
 
     // without the toolchain (the fixture's own cache) neither is explained
     for (const text of [c, twin]) {
