@@ -188,29 +188,23 @@ async function fetchScriptPins(repo: RepoHandle, git: GitTree): Promise<{ path: 
   }
   if (!scripts.length) return out;
   // One `git cat-file --batch` for every candidate (a spawn per script cost ~4 ms each from a large process: the
-  // kernel's 64 candidates added ~240 ms of wall time to every run).
-  let batch: Buffer;
+  // kernel's 64 candidates added ~240 ms of wall time to every run), read by the one batch parser (BlobReader).
+  const reader = new BlobReader(repo);
+  let texts: (Buffer | undefined)[];
   try {
-    batch = await runGit(repo.gitDir, ['cat-file', '--batch'], { input: scripts.map((e) => `${e.oid}\n`).join('') });
+    texts = await Promise.all(scripts.map((e) => reader.read(e.oid!)));
   } catch {
     return out;
+  } finally {
+    await reader.close().catch(() => {});
   }
-  let at = 0;
-  for (const e of scripts) {
-    const nl = batch.indexOf(10, at);
-    if (nl < 0) break;
-    const m = /^([0-9a-f]+) blob (\d+)$/.exec(batch.subarray(at, nl).toString('utf8'));
-    if (!m) {
-      at = nl + 1; // "<oid> missing"
-      continue;
-    }
-    const size = Number(m[2]);
-    const text = batch.subarray(nl + 1, nl + 1 + size).toString('utf8');
-    at = nl + 1 + size + 1;
-    const pin = fetchScriptPin(text);
+  scripts.forEach((e, k) => {
+    const b = texts[k];
+    if (!b) return; // missing, or not a blob
+    const pin = fetchScriptPin(b.toString('utf8'));
     const dir = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '';
     if (pin && dir && !git.entries.has(dir)) out.push({ path: dir, script: e.path, ...pin });
-  }
+  });
   return out;
 }
 

@@ -5,7 +5,8 @@
  * the Modular DocBook stylesheets — from the tracked doc/*.sgml), Linux-PAM's modules/X/README (xsltproc with the
  * DocBook XSL stylesheets, piped through a text browser, from the tracked modules/X/README.xml). Nothing is run; the
  * evidence is the rule and the text:
- *   - the rule: a rule of the tracked Makefile.am of the output's directory (or of the tree's parent directory), or of
+ *   - the rule: a rule of the tracked Makefile.am of the output's directory (or of the tree's parent directory; read by
+ *     ./makefile-rules.ts, shared with src/regenerate/fig2dev.ts), or of
  *     a tracked fragment it includes (`-include $(top_srcdir)/Make.xml.rules`, read from the tracked `.in` when only
  *     that is tracked), whose recipe runs a DocBook converter (docbook2html/txt, jw, jade, openjade, xsltproc, xmlto,
  *     sdf, or the `$(DOC2HTML)`-style variable naming one) and which makes the output from the source: an explicit target
@@ -27,9 +28,10 @@
  *     lacks); a text rendering names no host the source lacks and holds no construct of a kind the source lacks.
  */
 import { makeFinding } from '../core/severity.js';
-import { parseMakefile, recipeJoined, expandLoose } from '../util/makefile.js';
+import { expandLoose } from '../util/makefile.js';
 import { activeContent, htmlText } from './html-rendered.js';
 import { baseOf, dirOf, normalisePath } from './paths.js';
+import { makefilesOf, type MakeRule, type Makefiles } from './makefile-rules.js';
 import { admits } from './precheck.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -59,9 +61,6 @@ export const CONVERTER_WORDS = new Set([
   'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
 ]);
 
-interface Rule { file: string; line: number; targets: string[]; prerequisites: string[]; recipe: string }
-interface Makefiles { files: string[]; vars: Map<string, string>; rules: Rule[] }
-
 async function textOf(ctx: ClassifyContext, p: string): Promise<string | undefined> {
   const b = await ctx.content.git(p);
   return b && b.length <= MAX_BYTES && !b.subarray(0, 8192).includes(0) ? b.toString('utf8') : undefined;
@@ -74,52 +73,9 @@ function resolve(dir: string, name: string): string | undefined {
   return normalisePath(dir ? `${dir}/${name}` : name);
 }
 
-const makefileCache = new WeakMap<ClassifyContext, Map<string, Promise<Makefiles | undefined>>>();
-
-/** The tracked Makefile.am of `dir` and the tracked fragments it includes (a fragment configure makes: its `.in`). */
-function makefilesOf(dir: string, ctx: ClassifyContext): Promise<Makefiles | undefined> {
-  let byDir = makefileCache.get(ctx);
-  if (!byDir) makefileCache.set(ctx, (byDir = new Map()));
-  let got = byDir.get(dir);
-  if (!got) {
-    got = (async () => {
-      // automake's Makefile.am, else the project's own makefile (openldap's doc/guide/admin/Makefile; a tracked
-      // Makefile.in with no Makefile.am beside it)
-      const am = [join(dir, 'Makefile.am'), join(dir, 'GNUmakefile'), join(dir, 'Makefile'), join(dir, 'Makefile.in')].find((p) => ctx.gitPaths.has(p));
-      if (am === undefined) return undefined;
-      const out: Makefiles = { files: [], vars: new Map(), rules: [] };
-      const queue = [am];
-      while (queue.length && out.files.length < 10) {
-        const file = queue.shift()!;
-        const text = await textOf(ctx, file);
-        if (text === undefined) continue;
-        out.files.push(file);
-        const mk = parseMakefile(text, file);
-        for (const [k, v] of mk.vars) if (!out.vars.has(k)) out.vars.set(k, v);
-        const lines = text.split('\n');
-        for (const r of mk.rules) {
-          const head = r.targets.join(' ');
-          const line = lines.findIndex((l) => l.startsWith(r.targets[0]!) && l.includes(':') && l.replace(/\s+/g, ' ').startsWith(head));
-          out.rules.push({ file, line: line + 1, targets: r.targets, prerequisites: r.prerequisites, recipe: r.recipe.map(recipeJoined).join('\n') });
-        }
-        for (const m of text.matchAll(/^-?include\s+(\S+)\s*$/gm)) {
-          const arg = m[1]!;
-          const rel = arg.startsWith('$(top_srcdir)/') ? resolve('', arg.slice(14)) : arg.startsWith('$(srcdir)/') ? resolve(dir, arg.slice(10)) : arg.includes('$') ? undefined : resolve(dir, arg);
-          if (rel === undefined) continue;
-          const hit = ctx.gitPaths.has(rel) ? rel : ctx.gitPaths.has(`${rel}.in`) ? `${rel}.in` : undefined;
-          if (hit && !out.files.includes(hit) && !queue.includes(hit)) queue.push(hit);
-        }
-      }
-      return out;
-    })();
-    byDir.set(dir, got);
-  }
-  return got;
-}
-
 /** A make word expanded (the makefiles' variables, `$(srcdir)`-like directories as `.`), quotes dropped. */
 const expand = (w: string, mk: Makefiles, dir: string) => expandLoose(w, mk.vars, dir).replace(/^['"]|['"]$/g, '');
-const runsConverter = (r: Rule, mk: Makefiles, dir: string) => CONVERTER.test(` ${expand(r.recipe, mk, dir)}`) || CONVERTER.test(` ${r.recipe}`);
+const runsConverter = (r: MakeRule, mk: Makefiles, dir: string) => CONVERTER.test(` ${expand(r.recipe, mk, dir)}`) || CONVERTER.test(` ${r.recipe}`);
 
 /** A prerequisite resolved to a tracked DocBook source: tracked itself, or a link or copy one rule makes of a tracked file. */
 function trackedSource(word: string, mk: Makefiles, dir: string, ctx: ClassifyContext): string | undefined {
@@ -141,7 +97,7 @@ function trackedSource(word: string, mk: Makefiles, dir: string, ctx: ClassifyCo
  * The tracked documents among the rule's prerequisites and, one level down, those of a prerequisite that is itself a
  * rule's target with no recipe (openldap's `guide.html: guide.sdf sdf-src sdf-img`, `sdf-src:` listing every chapter).
  */
-function sourcePrerequisites(rule: Rule, mk: Makefiles, dir: string, ctx: ClassifyContext): string[] {
+function sourcePrerequisites(rule: MakeRule, mk: Makefiles, dir: string, ctx: ClassifyContext): string[] {
   const out: string[] = [];
   const take = (w: string) => {
     const p = resolve(dir, expand(w, mk, dir));

@@ -3,7 +3,8 @@
  * and doc/libgcrypt-modules.png, GnuPG 2.2.40's doc/gnupg-card-architecture.png: the suffix rule `.fig.png:` of
  * doc/Makefile.am running ``fig2dev -L png `test -f '$<' || echo '$(srcdir)/'`$< $@``), drawn again in the sandbox by
  * the system's packaged fig2dev (which runs the system's Ghostscript). A post pass:
- *  - the rule: a rule of the tracked Makefile.am (else Makefile, GNUmakefile) of the figure's directory, the suffix
+ *  - the rule: a rule of the tracked Makefile.am (else GNUmakefile, Makefile, Makefile.in; with the fragments it
+ *    includes: src/classify/makefile-rules.ts, shared with docbook-rendered) of the figure's directory, the suffix
  *    rule `.fig.png:` with STEM.fig tracked beside the figure, or an explicit target naming the figure with the tracked
  *    STEM.fig among its prerequisites — or such an explicit rule of a directory above, naming both by their paths from
  *    there (hwloc 2.9.0's doc/Makefile.am: `images/diagram.png: $(srcdir)/images/diagram.fig`); its recipe one line
@@ -35,7 +36,7 @@ import { baseOf, dirOf } from '../classify/paths.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { parseMakefile, recipeJoined } from '../util/makefile.js';
+import { makefilesAbove } from '../classify/makefile-rules.js';
 import { readRegular, shape } from './generators.js';
 import { decodePng, renderingDiff } from './png-pixels.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
@@ -126,30 +127,20 @@ export async function figRule(path: string, ctx: ClassifyContext): Promise<FigRu
   const stem = base.slice(0, -4);
   const source = inDir(dir, `${stem}.fig`);
   if (!ctx.gitPaths.has(source)) return undefined;
-  const parts = dir ? dir.split('/') : [];
-  for (let up = 0; up <= parts.length; up++) {
-    const mdir = parts.slice(0, parts.length - up).join('/');
-    const sub = parts.slice(parts.length - up).join('/');
+  for await (const { sub, mk } of makefilesAbove(path, ctx)) {
+    const up = sub !== '';
     const target = inDir(sub, base);
     const sourceName = inDir(sub, `${stem}.fig`);
-    const file = ['Makefile.am', 'Makefile', 'GNUmakefile'].map((n) => inDir(mdir, n)).find((p) => ctx.gitPaths.has(p));
-    if (!file) continue;
-    const b = await ctx.content.git(file);
-    if (!b || b.length > MAX_MAKEFILE) continue;
-    const text = b.toString('utf8');
-    const lines = text.split('\n');
-    const mk = parseMakefile(text, file);
     for (const r of mk.rules) {
       const suffix = !up && r.targets.length === 1 && r.targets[0] === '.fig.png' && r.prerequisites.length === 0;
       const explicit = r.targets.includes(target) && r.prerequisites.some((q) => q === sourceName || q === `$(srcdir)/${sourceName}`);
       if (!suffix && !explicit) continue;
-      const recipe = r.recipe.map(recipeJoined);
-      const draws = recipe.filter((l) => !(sub && new RegExp(`^\\s*@?\\s*(?:\\$\\(MKDIR_P\\)|mkdir -p)\\s+${sub.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`).test(l)) && !GUARD.test(l));
+      const draws = r.recipeLines.filter((l) => !(sub && new RegExp(`^\\s*@?\\s*(?:\\$\\(MKDIR_P\\)|mkdir -p)\\s+${sub.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`).test(l)) && !GUARD.test(l));
       if (draws.length !== 1) continue;
       const command = draws[0]!;
       const options = fig2devOptions(command, sourceName, target);
       if (!options) continue;
-      const inputs = [`${file}:${lines.findIndex((l) => l.startsWith(r.targets[0]!) && /:/.test(l)) + 1}`];
+      const inputs = [`${r.file}:${r.line}`];
       if (/FIG2DEV/.test(command)) {
         // the variable is configure's fig2dev, not a command the makefile spells
         if (mk.vars.has('FIG2DEV')) continue;
