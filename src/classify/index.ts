@@ -20,6 +20,7 @@ import { lineEndingsClassifier } from './line-endings.js';
 import { committedBytesClassifier } from './committed-bytes.js';
 import { repoMetadataClassifier } from './repo-metadata.js';
 import { stampsClassifier } from './stamps.js';
+import { distDateClassifier } from './dist-date.js';
 import { svnKeywordsClassifier } from './svn-keywords.js';
 import { bootstrapCopyClassifier } from './bootstrap-copy.js';
 import { versionFileClassifier } from './version-file.js';
@@ -162,6 +163,8 @@ import { distRenameClassifier } from './dist-rename.js';
  * 5b. changelog   — ChangeLog generated from git log, without the history (checks the commit it was
  *                  built from; a git-log ChangeLog naming another commit is always this one's).
  * 6. gettext      — msgmerge'd .po/.pot files.
+ * 6b. dist-date  — a tracked file whose dist copy a tracked make dist rule seds the date into (gdbm's
+ *                  src/version.c by set-dist-date): the rule read, never run, its output computed, the date near.
  * 7. stamps       — the most generic: changed lines carry only the version or a date.
  * 7b. doc-edit   — a changed tracked documentation file: DOC_EDITED (medium) unless an added line carries a
  *                  construct or a new URL host.
@@ -222,6 +225,7 @@ export const CLASSIFIERS: Classifier[] = [
   logDerivedClassifier,
   changelogClassifier,
   gettextClassifier,
+  distDateClassifier,
   stampsClassifier,
   versionFileClassifier,
   nestedArchiveClassifier,

@@ -728,9 +728,12 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "The only changed lines carry the release version or date: where git has an older version, a placeholder or variable whose name says version or date (@VERSION@, ${PROJECT_VERSION}, $(RELEASE_DATE)) or a date, the tarball has the release version, the tag or a date within 60 days of the tag's commit. Any other variable, or a date far from the release, is a change.",
+      "The only changed lines carry the release version or date: where git has an older version, a placeholder or variable whose name says version or date (@VERSION@, ${PROJECT_VERSION}, $(RELEASE_DATE)) or a date, the tarball has the release version, the tag or a date within 60 days of the tag's commit. Any other variable, or a date far from the release, is a change. Also a tracked file whose dist copy a tracked make dist rule (dist-hook or a target it depends on) rewrites with `date`: the recipe read, never run (only rm -f, V=`date +FMT` and sed 'SCRIPT' $(srcdir)/X > $(distdir)/X), the tracked file through SCRIPT equal to the shipped one with every date hole one date of FMT's shape within 60 days of the tag's commit.",
     docs: anchor('VERSION_STAMP'),
-    message: (e) => `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
+    message: (e) =>
+      e.rule
+        ? `the release date ${e.date} written by the tracked make dist rule ${e.rule.target} (${e.rule.file}) over the tracked file, computed without running it: identical otherwise (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`
+        : `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
   },
   SVN_KEYWORD_EXPANDED: {
     title: 'Subversion keywords expanded',
