@@ -20,9 +20,11 @@ import { expandLoose } from '../util/makefile.js';
 import { evaluateRecipe } from './shell-subset.js';
 import { renderProgram } from './c-generators.js';
 import { FILTER_MODELS, MORE_SCRIPT_MODELS, type ReadInput, type ScriptModel } from './script-models.js';
+import { syscallsPerfModel } from './syscalls-table.js';
 import { blobId } from '../scan/blob-id.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { baseOf } from './paths.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -75,6 +77,19 @@ function scriptCommand(rule: TargetRule, path: string): string[] | undefined {
     if (words.length > 1 && names(words[words.length - 1]!)) return words.map((w) => w.replace(/^(['"])(.*)\1$/, '$2'));
   }
   return undefined;
+}
+
+/**
+ * A recipe of one command with no redirection (a script that writes its own output file, named in the script:
+ * libseccomp's `${srcdir}/arch-gperf-generate ${srcdir}/syscalls.csv ${srcdir}/syscalls.perf.template`), as words,
+ * when the rule's target is a plain file name: make runs the recipe in the fragment's directory, where the script's
+ * relative output name lands.
+ */
+function ownOutputCommand(rule: TargetRule, path: string): string[] | undefined {
+  const cmds = recipeText(rule).replace(/\$\{AM_V_[A-Za-z]+\}/g, '').split(/\n/).map((c) => c.trim()).filter(Boolean);
+  if (cmds.length !== 1 || /[;&|<>`]/.test(cmds[0]!) || !/^[\w.+-]+$/.test(rule.target) || repoPath(rule.dir, rule.target) !== path) return undefined;
+  const words = expandLoose(cmds[0]!, rule.vars, rule.dir).split(/\s+/).filter(Boolean);
+  return words.some((w) => /[$'"\\]/.test(w)) ? undefined : words;
 }
 
 /**
@@ -204,7 +219,7 @@ const programLists: ScriptModel = {
   },
 };
 
-const SCRIPT_MODELS: readonly ScriptModel[] = [charTable, magicNumbers, programLists, ...MORE_SCRIPT_MODELS];
+const SCRIPT_MODELS: readonly ScriptModel[] = [charTable, magicNumbers, programLists, ...MORE_SCRIPT_MODELS, syscallsPerfModel];
 
 /** A recipe `{ sed -n -e 's/RE/REPL/p' FILE && … ; } > $@-t`: each sed's printed lines, in order (POSIX BRE, C locale). */
 export function sedPrint(recipe: string): { expr: string; file: string }[] | undefined {
@@ -389,7 +404,8 @@ async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext,
   }
   const shell = await shellRule(rule, path, input);
   if (shell) return shell;
-  const words = scriptCommand(rule, path);
+  const own = ownOutputCommand(rule, path);
+  const words = scriptCommand(rule, path) ?? own;
   if (!words) return undefined;
   const program = await compiledProgram(words, ctx);
   if (program) return program;
@@ -400,6 +416,8 @@ async function computeWith(rule: TargetRule, path: string, ctx: ClassifyContext,
   const script = await tracked(ctx, scriptPath);
   if (!script) return undefined;
   for (const model of SCRIPT_MODELS) {
+    // a script writing its own output file runs from a rule with no redirection (own), and only such a rule runs it
+    if ((model.writes !== undefined) !== (words === own) || (model.writes !== undefined && baseOf(path) !== model.writes)) continue;
     if (!has(script, model.fingerprint)) continue;
     const r = await model.render(script, words.slice(at + 1), scriptPath.slice(scriptPath.lastIndexOf('/') + 1), input, scriptPath, ctx.content.tarball(path)?.toString('latin1'));
     if (r) return { generator: scriptPath, inputs: r.inputs, text: r.text };

@@ -35,6 +35,12 @@ export interface ScriptModel {
   /** Code lines the tracked script must carry for this model to describe it. */
   fingerprint: readonly string[];
   /**
+   * The file the script itself writes in make's working directory (libseccomp's arch-gperf-generate writes
+   * `syscalls.perf`), for a rule whose one command runs it with no redirection: the model applies only to a rule
+   * whose target is exactly that name in the fragment's directory.
+   */
+  writes?: string;
+  /**
    * What the script writes. `shipped` (the tarball's file) may only be used to choose between outputs the model
    * allows for one piece (curl's "See" sentence); the result is still compared with it byte for byte.
    */

@@ -107,7 +107,7 @@ export const GENERATOR_TOOLS: readonly GeneratorTool[] = [
     output: /\.(?:c|h|cc|hh)$/,
     recognises: (t) => GPERF_VERSION.test(t.slice(0, 4096)),
     namedVersion: (t) => GPERF_VERSION.exec(t.slice(0, 4096))?.[1],
-    program: /^(?:\$\((?:AM_)?V_[A-Za-z]+\))*(?:\$\(GPERF\)|gperf)$/,
+    program: /^(?:\$\((?:AM_)?V_[A-Za-z]+\))*(?:\$\(GPERF\)|\$\{GPERF\}|gperf)$/,
     input: /\.gperf$/,
   },
 ];
@@ -452,7 +452,8 @@ const noted = (f: Finding, why: GeneratorUnproved): Finding =>
 
 /** Replaces the findings of tarball-only files a registered generator tool writes from a tracked input. */
 export async function generatorFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
-  const candidate = (f: Finding) => (f.code === 'TARBALL_ONLY_UNEXPLAINED' && GENERATOR_TOOLS.some((t) => t.id !== 'gperf' && t.output.test(f.path))) || isGperfOutput(f, ctx);
+  const computed = computedGperfInputs(findings, ctx);
+  const candidate = (f: Finding) => (f.code === 'TARBALL_ONLY_UNEXPLAINED' && GENERATOR_TOOLS.some((t) => t.id !== 'gperf' && t.output.test(f.path))) || isGperfOutput(f, ctx) || computed.has(f.path);
   if (!findings.some(candidate)) return findings;
   const out = [...findings];
   const runs = new Map<string, Promise<RunOutcome>>();
@@ -461,6 +462,11 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
     if (!candidate(f)) continue;
     if (f.code === 'GENERATED_FROM_SOURCE') {
       out[i] = await gperfFinding(f, ctx);
+      continue;
+    }
+    const source = computed.get(f.path);
+    if (source !== undefined) {
+      out[i] = await gperfFinding({ ...f, evidence: { ...f.evidence, source, computedInput: true } } as unknown as Finding, ctx);
       continue;
     }
     const shipped = ctx.content.tarball(f.path);
@@ -530,6 +536,33 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
   return out;
 }
 
+/**
+ * gperf outputs whose input is a file only the tarball has, computed from tracked files by a model of the tracked
+ * script that writes it (GENERATED_FROM_SOURCE, how `computed`, no tarball input: libseccomp's src/syscalls.perf
+ * by src/classify/syscalls-table.ts): the output's path → that input's path. The output is still unexplained
+ * (TARBALL_ONLY_UNEXPLAINED), carries gperf's banner, and its Command-line names the input by a relative path from
+ * the output's directory. gperfFinding then runs gperf on the input's shipped bytes — which the model proved equal
+ * to what the tracked script writes — and requires the tracked rule writing the output to run gperf on that file.
+ */
+function computedGperfInputs(findings: Finding[], ctx: ClassifyContext): Map<string, string> {
+  const out = new Map<string, string>();
+  const proved = new Set(
+    findings
+      .filter((f) => f.code === 'GENERATED_FROM_SOURCE' && !ctx.gitPaths.has(f.path) && (f.evidence as { how?: string; tarballInputs?: unknown }).how === 'computed' && !(f.evidence as { tarballInputs?: unknown }).tarballInputs)
+      .map((f) => f.path),
+  );
+  if (!proved.size) return out;
+  for (const f of findings) {
+    if (f.code !== 'TARBALL_ONLY_UNEXPLAINED' || ctx.gitPaths.has(f.path) || !/\.(?:c|h|cc|hh)$/.test(f.path)) continue;
+    const head = ctx.content.tarball(f.path)?.subarray(0, 4096).toString('latin1');
+    const m = head && GPERF_VERSION.test(head) ? /^\/\* Command-line: (?:\S*\/)?gperf .*? ([\w.+-]+(?:\/[\w.+-]+)*)\s*\*\/$/m.exec(head) : undefined;
+    if (!m || m[1]!.split('/').includes('..')) continue;
+    const source = posix.normalize(posix.join(dirOf(f.path), m[1]!));
+    if (proved.has(source)) out.set(f.path, source);
+  }
+  return out;
+}
+
 /** A tarball-only file explained at low by its gperf banner alone (produced.ts / submodule-copy.ts): it must be proved. */
 function isGperfOutput(f: Finding, ctx: ClassifyContext): boolean {
   if (f.code !== 'GENERATED_FROM_SOURCE' || ctx.gitPaths.has(f.path)) return false;
@@ -551,7 +584,7 @@ const GPERF_VALUE = /^[\w.,$*+:-]+$/;
 /** Where a packaged gperf lives: a banner naming one of these (configure's `AC_PATH_PROG([GPERF], [gperf])` writes the full path) runs the system's gperf by that path. */
 export const SYSTEM_GPERF_PATHS: readonly string[] = ['/usr/bin/gperf', '/usr/local/bin/gperf'];
 
-export function gperfBannerCommand(head: string, source: string): { args: string[]; cwd: string; line: string; program?: string; root?: string; systemProgram?: boolean } | { refused: string } {
+export function gperfBannerCommand(head: string, source: string, computedInput = false): { args: string[]; cwd: string; line: string; program?: string; root?: string; systemProgram?: boolean } | { refused: string } {
   const m = /^\/\* Command-line: (.*?)\s*\*\/$/m.exec(head.slice(0, 4096));
   if (!m) return { refused: '(no Command-line line)' };
   const line = m[1]!.trim();
@@ -570,6 +603,8 @@ export function gperfBannerCommand(head: string, source: string): { args: string
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
     if (GPERF_FLAGS.has(w)) continue;
+    // getopt's cluster of flags without a value (libseccomp's `-tCEG`): each one of the flags above
+    if (/^-[A-Za-z0-9]{2,}$/.test(w) && [...w.slice(1)].every((c) => GPERF_FLAGS.has(`-${c}`))) continue;
     const short = GPERF_VALUED_SHORT.exec(w);
     if (short) {
       const v = short[2] || args[++i];
@@ -586,7 +621,8 @@ export function gperfBannerCommand(head: string, source: string): { args: string
   }
   if (inputs.length !== 1) return { refused: line };
   const input = inputs[0]!;
-  if (!/^[\w.+/-]+\.gperf$/.test(input) || input.split('/').includes('..')) return { refused: line };
+  // a computed input (computedGperfInputs) keeps its own name (syscalls.perf), a relative one
+  if (!(computedInput ? /^[\w.+-][\w.+/-]*$/ : /^[\w.+/-]+\.gperf$/).test(input) || input.split('/').includes('..')) return { refused: line };
   if (input.startsWith('/')) {
     // An absolute input: the tree's root on the maintainer's machine, then exactly the source's path
     // (/Users/akim/src/gnu/bison + /lib/iconv_open-aix.gperf); the tree is mounted there, gperf runs at its root.
@@ -664,8 +700,8 @@ export function gperfChainEdits(run: string, target: string, file: string): Tool
 }
 
 /** The file name of the .gperf a recipe's gperf command (its first `&&` part) reads, when it names exactly one. */
-export function gperfRunInput(run: string): string | undefined {
-  const names = (run.split(/\s+&&\s+/)[0] ?? '').split(/\s+/).map((w) => w.replace(/^<\s*/, '')).filter((w) => /\.gperf$/.test(w));
+export function gperfRunInput(run: string, computedName?: string): string | undefined {
+  const names = (run.split(/\s+&&\s+/)[0] ?? '').split(/\s+/).map((w) => w.replace(/^<\s*/, '')).filter((w) => /\.gperf$/.test(w) || (computedName !== undefined && baseOf(w) === computedName));
   return names.length === 1 ? baseOf(names[0]!) : undefined;
 }
 
@@ -687,13 +723,13 @@ export function gperfOutputOf(path: string, source: string, ruleInput: string | 
  * the pinned gnulib module listing the source (read from the pinned submodule, never from the release). Empty
  * when no rule names the file; a refusal for a recipe outside those forms.
  */
-export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?: { submodule: string; commit: string; file: string; source: string }): Promise<{ fragment: string; command: string; edits: ToolPostEdit[]; input?: string } | RuleRefusal | undefined> {
+export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?: { submodule: string; commit: string; file: string; source: string }, computedName?: string): Promise<{ fragment: string; command: string; edits: ToolPostEdit[]; input?: string } | RuleRefusal | undefined> {
   const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
   for await (const r of rulesRunning(path, (w) => gperf.program.test(w), ['gperf', '$(GPERF)'], ctx)) {
     const refuse = (): RuleRefusal => ({ fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 200) });
     if (r.cmds.some((c) => c !== r.main && c.run !== '' && c.run !== ':')) return refuse();
     const edits = gperfChainEdits(r.main.run, r.match.target, path);
-    return edits ? { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits, input: gperfRunInput(r.main.run) } : refuse();
+    return edits ? { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits, input: gperfRunInput(r.main.run, computedName) } : refuse();
   }
   if (!pinned || !pinned.file.startsWith('lib/') || !pinned.source.endsWith(pinned.file.slice(4))) return undefined;
   const sub = ctx.submodules?.find((s) => s.name === pinned.submodule && s.commit === pinned.commit);
@@ -780,10 +816,10 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
     ({ ...makeFinding('TARBALL_ONLY_UNEXPLAINED', f.path, { size: shipped?.length ?? 0, ...(f.tarballOid ? { oid: f.tarballOid } : {}), buildAffecting: true, generatorProof: why }), ...shape(f) }) as Finding;
   if (!shipped || shipped.length > MAX_BYTES) return unproved({ why: 'failed', tool: 'gperf', error: 'the shipped file could not be read' });
   const text = shipped.toString('latin1');
-  const e = f.evidence as { source: string; sourceCopy?: { submodule: string; commit: string; file: string } };
+  const e = f.evidence as { source: string; sourceCopy?: { submodule: string; commit: string; file: string }; computedInput?: true };
   const wanted = tool.namedVersion(text);
   if (!wanted) return unproved({ why: 'banner-unsupported', tool: 'gperf', command: '(no gperf version named)' });
-  const cmd = gperfBannerCommand(text, e.source);
+  const cmd = gperfBannerCommand(text, e.source, e.computedInput === true);
   if ('refused' in cmd) return unproved({ why: 'banner-unsupported', tool: 'gperf', wanted, command: cmd.refused.slice(0, 300) });
   const have = await systemToolVersion(tool);
   // gperf of exactly the banner's version: the system's, then each cached toolchain of it (`toolchain add --git`:
@@ -802,12 +838,14 @@ async function gperfFinding(f: Finding, ctx: ClassifyContext): Promise<Finding> 
   // number in its first line proves the file (another version writing other code leaves it unproved, high — never a mismatch).
   const otherVersion = exact.length === 0;
   const runs: Gperf[] = otherVersion ? [{ version: have! }] : exact;
-  const rule = await gperfRuleEdits(f.path, ctx, e.sourceCopy ? { ...e.sourceCopy, source: e.source } : undefined);
+  const rule = await gperfRuleEdits(f.path, ctx, e.sourceCopy ? { ...e.sourceCopy, source: e.source } : undefined, e.computedInput ? baseOf(e.source) : undefined);
   if (rule && !('edits' in rule)) return unproved({ why: 'rule-unsupported', tool: 'gperf', fragment: rule.fragment, command: rule.command });
-  if (!gperfOutputOf(f.path, e.source, rule?.input)) return unproved({ why: 'input-mismatch', tool: 'gperf', fragment: e.source, ...(rule ? { command: rule.command } : {}) });
+  // a computed input is gperf's input only by the tracked rule writing the output (no beside-the-source default)
+  if (!gperfOutputOf(f.path, e.source, rule?.input) || (e.computedInput && rule?.input === undefined)) return unproved({ why: 'input-mismatch', tool: 'gperf', fragment: e.source, ...(rule ? { command: rule.command } : {}) });
   if (!ctx.regeneration || ctx.regeneration.status === 'off') return unproved({ why: ctx.regeneration ? 'regeneration-off' : 'not-attempted', tool: 'gperf' });
   // the input: tracked, or shipped and proved a copy of the pinned gnulib file (sourceCopy; submodule-copy.ts)
-  const input = ctx.gitPaths.has(e.source) ? await ctx.content.git(e.source) : e.sourceCopy && ctx.tarballPaths.has(e.source) ? ctx.content.tarball(e.source) : undefined;
+  // or shipped and computed from tracked files by a script model (computedGperfInputs)
+  const input = ctx.gitPaths.has(e.source) ? await ctx.content.git(e.source) : (e.sourceCopy || e.computedInput) && ctx.tarballPaths.has(e.source) ? ctx.content.tarball(e.source) : undefined;
   if (!input || input.length > MAX_BYTES) return unproved({ why: 'input-unavailable', tool: 'gperf', fragment: e.source });
   const sandbox = await probeSandbox();
   if (!sandbox.ok) return unproved({ why: 'no-sandbox', tool: 'gperf' });
