@@ -126,6 +126,25 @@ export async function esbuildRerun(path: string, text: string, map: SourceMap, m
       break;
     }
   }
+  const top = [...new Set(sources.map((s) => s.split('/')[0]!))].sort();
+  let memo = RUNS.get(ctx.gitPaths);
+  if (!memo) RUNS.set(ctx.gitPaths, (memo = new Map()));
+  for (const entry of entries) {
+    // one sandboxed run per distinct rebuild of a verify: the bundles of one package share their entry and options
+    const key = [prefix, entry, ...args, ...top].join('\0');
+    let built = memo.get(key);
+    if (!built) memo.set(key, (built = runEsbuild(prefix, entry, args, top, ctx)));
+    const out = await built;
+    if (out !== undefined && sameMinifiedOutput(text, out, format)) return { tool: 'esbuild', version: pin.version, lockfile: pin.lockfile, entry, argv: ['esbuild', entry, ...args] };
+  }
+  return undefined;
+}
+
+/** The esbuild runs of a verify (keyed by its tracked path set): toolchain, entry, options, tree → the output, or undefined. */
+const RUNS = new WeakMap<ReadonlySet<string>, Map<string, Promise<string | undefined>>>();
+
+/** Run `esbuild ENTRY ARGS` in the sandbox on a scratch copy of the tracked scripts under `top` and the top directory's files. */
+async function runEsbuild(prefix: string, entry: string, args: readonly string[], top: readonly string[], ctx: ClassifyContext): Promise<string | undefined> {
   const { probeSandbox, runSandboxed, writeTrackedTree } = await import('../regenerate/sandbox.js');
   const sandbox = await probeSandbox();
   if (!sandbox.ok) return undefined;
@@ -133,17 +152,12 @@ export async function esbuildRerun(path: string, text: string, map: SourceMap, m
   try {
     const tree = join(scratch, 'tree');
     mkdirSync(tree, { recursive: true });
-    const top = new Set(sources.map((s) => s.split('/')[0]!));
-    await writeTrackedTree(tree, [...ctx.gitPaths].sort(), (p) => TREE_FILE.test(p) && (top.has(p.split('/')[0]!) || !p.includes('/')), (p) => ctx.content.git(p), MAX_TREE);
-    for (const entry of entries) {
-      const argv = ['esbuild', entry, ...args, '--outfile=../out.js', '--log-level=error'];
-      rmSync(join(scratch, 'out.js'), { force: true });
-      const r = await runSandboxed(sandbox.bwrap, { scratch, cwd: 'tree', argv, toolchains: [prefix], limits: { wallMs: 120_000, cpuSeconds: 120, fileBytes: MAX_OUTPUT } });
-      const out = join(scratch, 'out.js');
-      if (r.code !== 0 || !existsSync(out)) continue;
-      if (sameMinifiedOutput(text, readFileSync(out, 'utf8'), format)) return { tool: 'esbuild', version: pin.version, lockfile: pin.lockfile, entry, argv: argv.slice(0, -2) };
-    }
-    return undefined;
+    const tops = new Set(top);
+    await writeTrackedTree(tree, [...ctx.gitPaths].sort(), (p) => TREE_FILE.test(p) && (tops.has(p.split('/')[0]!) || !p.includes('/')), (p) => ctx.content.git(p), MAX_TREE);
+    const argv = ['esbuild', entry, ...args, '--outfile=../out.js', '--log-level=error'];
+    const r = await runSandboxed(sandbox.bwrap, { scratch, cwd: 'tree', argv, toolchains: [prefix], limits: { wallMs: 120_000, cpuSeconds: 120, fileBytes: MAX_OUTPUT } });
+    const out = join(scratch, 'out.js');
+    return r.code === 0 && existsSync(out) ? readFileSync(out, 'utf8') : undefined;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
