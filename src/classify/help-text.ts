@@ -8,7 +8,8 @@
  *     carries the modelled code lines, see MODELS) — and compares the whole file byte for byte, so every C line
  *     is the tracked script's and the literals and the array say the same text;
  *  3. checks T against the tracked manual sources (the directory of the manual the rule formats): at least 95 %
- *     of T's distinct words occur there.
+ *     of T's distinct words occur there, no more than two it lacks in any twelve in a row, and every URL of T is one
+ *     a manual source spells out whole (red team 25).
  */
 import { gunzipSync } from 'node:zlib';
 import { makeFinding } from '../core/severity.js';
@@ -17,6 +18,7 @@ import { rulesFor, type TargetRule } from './make-stamp.js';
 import { expandLoose } from '../util/makefile.js';
 import { wordsOf, novelRun } from './man-rendered.js';
 import { dirOf } from './paths.js';
+import { novelUrls, sourceUrls } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 
@@ -183,8 +185,9 @@ function ruleSteps(rule: TargetRule, path: string, tracked: (p: string) => boole
   return script && manual ? { steps, script, manual } : undefined;
 }
 
-async function manualWords(ctx: ClassifyContext, dir: string): Promise<{ words: Set<string>; files: number } | undefined> {
+async function manualWords(ctx: ClassifyContext, dir: string): Promise<{ words: Set<string>; urls: Set<string>; files: number } | undefined> {
   const words = new Set<string>();
+  const urls = new Set<string>();
   let bytes = 0;
   let files = 0;
   for (const p of [...ctx.gitPaths].filter((p) => p.startsWith(`${dir}/`)).sort()) {
@@ -193,8 +196,9 @@ async function manualWords(ctx: ClassifyContext, dir: string): Promise<{ words: 
     if ((bytes += b.length) > MAX_SOURCE_BYTES) return undefined;
     files++;
     for (const w of wordsOf(b.toString('utf8').replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '))) words.add(w);
+    for (const u of sourceUrls(b.toString('utf8'))) urls.add(u);
   }
-  return files ? { words, files } : undefined;
+  return files ? { words, urls, files } : undefined;
 }
 
 
@@ -231,6 +235,9 @@ export const helpTextClassifier: Classifier = {
       if (words.size < MIN_WORDS || found < words.size * MIN_SHARE) continue;
       // and the words the manual lacks stand apart, not as a paragraph (red team 22: ./man-rendered.ts novelRun)
       if (novelRun(text.slice(head.length), src.words)) continue;
+      // and every URL of the text one the manual spells out whole (red team 25: curl 8.14.1's text sending the reader
+      // to https://curl-se.net/docs/ssl-ciphers.html, every word of it the manual's, passed)
+      if (novelUrls(text, src.urls).length) continue;
       return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
         how: 'computed', source: rule.fragment, generator: r.script, inputs: [`${manualDir}/`], found, total: words.size,
         model: { id: out.model, blob: blobId(ctx.revision.commit.length === 64 ? 'sha256' : 'sha1', Buffer.from(script!, 'latin1')) },

@@ -37,7 +37,7 @@ const FORMATTER_WORDS = new Set([
   'example', 'one', 'two', 'three', 'name', 'from', 'same', 'level', 'node', 'sections', 'user', 'commands', 'manual',
 ]);
 /** Hosts the formatters link to themselves (DOCTYPE, their home pages). */
-const FORMATTER_HOSTS = new Set(['www.w3.org', 'www.nongnu.org', 'www.gnu.org']);
+export const FORMATTER_HOSTS = new Set(['www.w3.org', 'www.nongnu.org', 'www.gnu.org']);
 
 const GENERATORS: { re: RegExp; kind: 'texinfo' | 'groff' | 'docbook' }[] = [
   { re: /<meta\s+name="generator"\s+content="(texi2html[^"]*|makeinfo[^"]*|texi2any[^"]*|GNU Texinfo[^"]*)"/i, kind: 'texinfo' },

@@ -10,8 +10,8 @@
  *    relative to the including file and nested, as openvpn's doc/man-sections/*.rst);
  *  - at least 95 % of the page's distinct words (three letters or more) occur in the source, and no more than two
  *    words the source lacks stand in any twelve in a row (./man-rendered.ts novelRun, red team 22: the share alone let
- *    a paragraph of new words onto a large page), no URL host the source lacks, no suspicious construct of a kind the
- *    source lacks.
+ *    a paragraph of new words onto a large page), no URL host the source lacks, no URL the source does not spell out
+ *    whole (./urls.ts novelUrls, red team 25), no suspicious construct of a kind the source lacks.
  * Measured on the evaluation set's 138 such pages (util-linux 2.38.1's 131, rsync 3.2.7's 4, flac 1.4.2's 2, wget2
  * 2.2.0's 1): the lowest share is 98.4 % (uuidparse.1: tbl's `allbox`, `tab`). Not caught: a line made of words the
  * source already has (the word trace's limit, as for the other renderings).
@@ -20,7 +20,7 @@ import { novelRun, wordsOf } from './man-rendered.js';
 import { dirOf, normalisePath } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { ClassifyContext } from './types.js';
-import { urlHosts } from './urls.js';
+import { novelUrls, sourceUrls, urlHosts, wholeUrls } from './urls.js';
 
 /** The markup sources this check reads (a page from another kind of source keeps the shape check). */
 export const MARKUP_SOURCE = /\.(?:adoc|asciidoc|md|markdown|rst|txt|ronn|scd)$/i;
@@ -115,6 +115,9 @@ export async function untracedManBody(ctx: ClassifyContext, path: string, page: 
   // AsciiDoc's `_ftp://host/path_` emphasis glues the URL to an underscore
   const hosts = new Set([...urlHosts(src), ...urlHosts(src.replace(/_/g, ' '))]);
   for (const h of urlHosts(body)) if (!hosts.has(h)) return `host ${h} not in ${source}`;
+  // and every URL one the source spells out whole (red team 25: another path on a host the source names)
+  const url = novelUrls(body, new Set([...sourceUrls(src), ...wholeUrls(src.replace(/_/g, ' '))]))[0];
+  if (url !== undefined) return `URL ${url} not in ${source}`;
   const kinds = new Set(findConstructs(src, source).map((c) => c.kind));
   const extra = findConstructs(body, path).find((c) => !kinds.has(c.kind));
   if (extra) return `construct ${extra.kind} not in ${source}`;

@@ -12,15 +12,18 @@
  *    and no more than two words the source lacks in any twelve in a row (./man-rendered.ts novelRun, red team 22);
  *  - nothing active (./html-rendered.ts activeContent): no script, frame, handler, refresh, `javascript:` link, host
  *    the source never names (Docutils' own docutils.sourceforge.io, which its meta and style sheet name, aside), no
- *    suspicious construct the source lacks.
+ *    suspicious construct the source lacks;
+ *  - every URL of the page (links and text) is a URL the source spells out whole (./urls.ts novelUrls, red team 25: a
+ *    link moved to another path of a host the source names passed the host check).
  * Not caught: a paragraph of words the source already has (the word trace's limit, as for the other renderings).
  */
 import { makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined } from '../util/makefile.js';
-import { activeContent, htmlText } from './html-rendered.js';
+import { activeContent, FORMATTER_HOSTS, htmlText } from './html-rendered.js';
 import { sourceText } from './man-body.js';
 import { novelRun, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf } from './paths.js';
+import { decodeRefs, novelUrls, sourceUrls } from './urls.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
@@ -83,6 +86,8 @@ export const rstHtmlClassifier: Classifier = {
     const src = await sourceText(ctx, found.source);
     if (src === undefined) return undefined;
     if (activeContent(page, src, diff.path, [DOCUTILS_HOST])) return undefined;
+    // every URL of the page (its links and its text, character references decoded) one the source spells out whole
+    if (novelUrls(decodeRefs(page.replace(/<!--[\s\S]*?-->/g, ' ')), sourceUrls(src), [DOCUTILS_HOST, ...FORMATTER_HOSTS]).length) return undefined;
     const known = wordsOf(src);
     const words = [...wordsOf(htmlText(page))];
     if (!words.length) return undefined;

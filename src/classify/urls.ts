@@ -12,6 +12,52 @@ export function urlHosts(text: string): Set<string> {
   return out;
 }
 
+/** A whole URL: scheme, `://`, then up to a blank, a quote, a bracket or markup (`<>`, backtick, `[`, backslash). */
+const WHOLE_URL = /\b(?:https?|ftp|git|ssh|rsync):\/\/[^\s<>"'`\\[\]{}|^]+/gi;
+/** What ends a URL in running text and is not part of it: punctuation, a closing bracket, emphasis (`_…_`, `*…*`). */
+const URL_TRAIL = /[.,;:!?)*_'"]+$/;
+
+/** Every whole URL of `text`, its trailing punctuation dropped (the same on both sides of a comparison). */
+export function wholeUrls(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(WHOLE_URL)) out.add(m[0].replace(URL_TRAIL, ''));
+  return out;
+}
+
+/**
+ * The whole URLs a markup source spells out: as written and with its backslash escapes read (reStructuredText's,
+ * Markdown's `l2\_l3`, which the rendering prints as `l2_l3`: openvpn's link to media.ccc.de).
+ */
+export function sourceUrls(text: string): Set<string> {
+  return new Set([...wholeUrls(text), ...wholeUrls(text.replace(/\\([!-/:-@[-`{-~])/g, '$1'))]);
+}
+
+/**
+ * The URLs of a verbatim rendering that its source does not spell out whole (red team 25). A renderer that copies its
+ * source's text (rst2html, rst2man, asciidoctor, curl's manual to help text) copies every URL as written, so a URL the
+ * source lacks is text from elsewhere — even on a host the source names, with words it has: openvpn 2.6.14's
+ * doc/openvpn.8.html pointing easy-rsa's link at `https://github.com/OpenVPN-tools/easy-rsa`, curl 8.14.1's help text
+ * sending the reader to `https://curl-se.net/docs/ssl-ciphers.html` passed the host and word checks. `allowedHosts`:
+ * the formatter's own (Docutils' style sheet and meta name docutils.sourceforge.io).
+ */
+export function novelUrls(rendering: string, known: ReadonlySet<string>, allowedHosts: Iterable<string> = []): string[] {
+  const allowed = new Set(allowedHosts);
+  // A formatter that fills lines (nroff: curl 7.88.1's help text) breaks a long URL at a hyphenation point:
+  // `https://www.kernel.org/doc/Documenta-` / `tion/networking/vrf.txt`. Such a break is read as either a hyphen the
+  // formatter added or one the URL has, and the URL counts as known when one reading is.
+  const joined = rendering.replace(/(?<=[A-Za-z0-9])-\n[ \t]*(?=[A-Za-z0-9])/g, '\u0001');
+  const out: string[] = [];
+  for (const u of wholeUrls(joined)) {
+    const breaks = u.split('\u0001');
+    let readings = [breaks[0]!];
+    for (const part of breaks.slice(1)) readings = readings.length > 16 ? readings.map((r) => `${r}-${part}`) : readings.flatMap((r) => [`${r}${part}`, `${r}-${part}`]);
+    if (readings.some((r) => known.has(r))) continue;
+    const hosts = [...urlHosts(readings[0]!)];
+    if (!(hosts.length && hosts.every((h) => allowed.has(h)))) out.push(breaks.join('-'));
+  }
+  return out;
+}
+
 /** Hosts in `text` that `known` lacks. */
 export function newHosts(text: string, known: ReadonlySet<string>): string[] {
   return [...urlHosts(text)].filter((h) => !known.has(h));
@@ -20,7 +66,7 @@ export function newHosts(text: string, known: ReadonlySet<string>): string[] {
 /** HTML character references as a browser decodes them in an attribute: numeric (the `;` optional) and the named ones that spell URL syntax. */
 const NAMED_REFS: Record<string, string> = { colon: ':', sol: '/', bsol: '\\', tab: '\t', newline: '\n', period: '.', amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ', lpar: '(', rpar: ')', num: '#', quest: '?', equals: '=', commat: '@', percnt: '%' };
 const codePoint = (n: number) => (n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd');
-function decodeRefs(s: string): string {
+export function decodeRefs(s: string): string {
   return s
     .replace(/&#x([0-9a-f]+);?/gi, (_a, n: string) => codePoint(parseInt(n, 16)))
     .replace(/&#(\d+);?/g, (_a, n: string) => codePoint(Number(n)))

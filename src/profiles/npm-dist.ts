@@ -328,8 +328,48 @@ const emitted = (id: string) => KEYWORDS.has(id) || EMIT_NAMES.has(id) || /^[\w$
  * words tsc writes there (`declare`, and the primitive types it spells out for inferred ones).
  */
 export function foreignNames(output: string, source: string, declaration = false): string[] {
-  const have = new Set(identifiers(source));
-  return [...new Set(identifiers(output))].filter((id) => !emitted(id) && !have.has(id) && !(declaration && DECLARATION_WORDS.has(id)));
+  const have = new Set([...identifiers(source), ...stringNames(source)]);
+  return [...new Set([...identifiers(output), ...stringNames(output)])].filter((id) => !emitted(id) && !have.has(id) && !(declaration && DECLARATION_WORDS.has(id)));
+}
+
+/** A string literal's text without its quotes (escapes left as written: a name spelled with escapes is no name of the source). */
+const stringBody = (t: string) => (/^(["'`]).*\1$/s.test(t) ? t.slice(1, -1) : undefined);
+/** Tokens after which `[` opens a computed member access (`x[…]`, `f()[…]`, `a[0][…]`, `"s"[…]`), not an array literal. */
+const MEMBER_BEFORE = (t: string) => t === ')' || t === ']' || t === 'this' || t === 'super' || stringBody(t) !== undefined || (/^[A-Za-z_$][\w$]*$/.test(t) && !KEYWORDS.has(t));
+
+/**
+ * Names a script spells as strings (red team 25): every word of the string literals inside a computed member access
+ * (`require("fs")["appendFileSync"]`, `x["pro" + "cess"]`, `""["constructor"]`) and, as `module:NAME`, each module it
+ * loads by a path that is not relative (`require("os")`, `import("fs")`, `from "child_process"`; a call with anything
+ * but one string literal is `module:(computed)`). tsc and Babel copy
+ * both from the source, so the names check compares them like identifiers; before, strings were set aside and a
+ * compiled index reaching `fs` through `require("fs")["appendFileSync"]` held no name its source lacked.
+ */
+function stringNames(text: string): string[] {
+  const tokens = jsTokens(text);
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t === '[' && i > 0 && MEMBER_BEFORE(tokens[i - 1]!)) {
+      for (let j = i + 1, depth = 1; j < tokens.length && depth; j++) {
+        const u = tokens[j]!;
+        if (u === '[') depth++;
+        else if (u === ']') depth--;
+        const body = stringBody(u);
+        if (body !== undefined) out.push(...(body.match(/[A-Za-z_$][\w$]*/g) ?? []));
+      }
+    }
+    if ((t === 'require' || t === 'import') && tokens[i + 1] === '(') {
+      // a call with anything but one string (`require(("child_" + "process"))`) loads a module no name says
+      const spec = tokens[i + 3] === ')' ? stringBody(tokens[i + 2]!) : undefined;
+      if (spec === undefined) out.push('module:(computed)');
+      else if (!/^\.{0,2}\//.test(spec)) out.push(`module:${spec}`);
+    } else if (t === 'from' || t === 'import') {
+      const spec = stringBody(tokens[i + 1] ?? '');
+      if (spec !== undefined && !/^\.{0,2}\//.test(spec)) out.push(`module:${spec}`);
+    }
+  }
+  return out;
 }
 /** What tsc writes into a declaration file (`export declare function`) beyond the source's own words. */
 const DECLARATION_WORDS = new Set(['declare', 'type', 'interface', 'readonly', 'namespace', 'unique', 'symbol', 'any', 'unknown', 'never', 'string', 'number', 'boolean', 'object', 'bigint']);

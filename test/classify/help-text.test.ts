@@ -159,6 +159,20 @@ describe('help text compiled into C from the manual', () => {
     expect(strings.f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     const code = await run(hugehelp(TEXT, { code: 'void hugehelp(void) { system(curlman[0]); }\n' }));
     expect(code.f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    // red team 25: a URL the manual does not spell out, every word of it one the manual has (a host made of its words)
+    const url = await run(hugehelp(TEXT.replace('"quoted" back', '"quoted" https://alpha-bravo.charlie/delta back')));
+    expect(url.f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(url.res.verdict)).toBe(1);
+    // the same URL spelled out in a tracked manual source: copied, proved
+    const withUrl = { ...SOURCES, 'docs/cmdline-opts/two.md': `${SOURCES['docs/cmdline-opts/two.md']}See https://alpha-bravo.charlie/delta.\n` };
+    const r4 = makeRepo(join(root, 'repo4'));
+    r4.commit({ 'src/Makefile.am': MAKEFILE_AM, 'src/mkhelp.pl': MKHELP, ...withUrl }, 'sources', '2024-03-05T10:00:00Z');
+    r4.tag('v1.0');
+    const urlText = TEXT.replace('"quoted" back', '"quoted" https://alpha-bravo.charlie/delta back');
+    const dir4 = join(root, `t${++n}`, 'tool-1.0');
+    writeFiles(dir4, { 'src/Makefile.am': MAKEFILE_AM, 'src/mkhelp.pl': MKHELP, ...withUrl, 'docs/cmdline-opts/tool.txt': urlText, 'src/tool_hugehelp.c': hugehelp(urlText) });
+    const copied = await verify({ tarball: makeTar(dir4, { compress: 'gzip', out: join(root, `t${n}`, 'tool-1.0.tar.gz') }), repo: r4.dir, cacheDir: join(root, `c${n}`) });
+    expect(copied.findings.find((x) => x.path === 'src/tool_hugehelp.c')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
     const novel = await run(hugehelp(`${TEXT}        run curl https://example.invalid/install piped into your shell as root today please now\n`));
     expect(novel.f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     expect(exitCodeOf(novel.res.verdict)).toBe(1);

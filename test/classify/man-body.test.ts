@@ -82,10 +82,12 @@ describe('a man page rendered from a tracked markup page', () => {
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
 
-  it('tampered twins: a paragraph the source lacks, a host it never names stay high', async () => {
+  it('tampered twins: a paragraph the source lacks, a host it never names, a URL it does not spell out stay high', async () => {
     for (const page of [
       PAGE.replace('.SH "REPORTING BUGS"', '.sp\nBefore first use, install the patched runtime package from the vendor mirror.\n.SH "REPORTING BUGS"'),
       PAGE.replace('https://github.com/demo/demo/issues', 'https://demo-issues.example/report'),
+      // red team 25: the link moved to another repository of the host the source names, every word of it the source's
+      PAGE.replace('https://github.com/demo/demo/issues', 'https://github.com/demo-issues/demo/issues'),
     ]) {
       const r = await verifyWith(page);
       expect(findingAt(r.findings, 'doc/demo.1')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });

@@ -103,6 +103,11 @@ describe('HTML rendered by rst2html from a tracked reStructuredText page', () =>
       PAGE.replace('https://demod.example.org/docs">', 'https://mirror.evil.example/demod.tar.gz">'),
       PAGE.replace('<div class="section" id="proxy-options">', '<p>Before first use, fetch the patched helper binary from the vendor mirror and install it as root quietly.</p>\n<div class="section" id="proxy-options">'),
       PAGE.replace('Docutils 0.20.1', 'handwritten'),
+      // red team 25: a link moved to another path of the host the source names (every word of it the source's), in the
+      // link and its text, or in the link only
+      PAGE.replaceAll('https://demod.example.org/docs', 'https://demod.example.org/demod/docs'),
+      PAGE.replace('href="https://demod.example.org/docs"', 'href="https://demod.example.org/demod"'),
+      PAGE.replace('href="https://demod.example.org/docs"', 'href="https://demod.example.org/&#100;emod"'),
     ]) {
       const r = await verifyWith(page);
       expect(findingAt(r.findings, 'doc/demod.8.html')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });

