@@ -13,7 +13,8 @@
  *   - the file's text — HTML without comments, style sheets and tags, entities decoded; plain text with
  *     overstrike and SGR undone (./man-rendered.ts); wiki text without its markup (a bare `[[ManPage…]]` link,
  *     what `.Xr` becomes, read as nothing) — has at least 95 % of its distinct words (three letters or more) in
- *     the source (or the converter) or are the formatters' own words;
+ *     the source (or the converter) or are the formatters' own words (the words of the mdoc macros the page uses
+ *     among them), and no more than two words they lack stand in any twelve in a row (./man-rendered.ts novelRun);
  *   - nothing beyond text: no <script>, <iframe>, <object>, <embed>, <form>, on…= handlers or
  *     javascript:/data: URLs, no link to a host the source (or the converter) does not name, and no suspicious construct
  *     (a shell pipe into a decompressor, a download run by a shell …) of a kind the source lacks.
@@ -22,7 +23,7 @@
 import { makeFinding } from '../core/severity.js';
 import { isBuildAffecting } from './build-affecting.js';
 import { htmlText } from './html-rendered.js';
-import { plainRendering, wordsOf } from './man-rendered.js';
+import { mdocWords, novelRun, plainRendering, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -159,11 +160,13 @@ export const docFormatsClassifier: Classifier = {
     const text = t.format === 'html' ? htmlPageText(raw) : t.format === 'wiki' ? wikiPageText(raw) : plainRendering(raw);
     const known = conv ? `${source.text}\n${conv.text}` : source.text;
     if (activeContent(raw, text, known, diff.path, t.format)) return undefined;
-    const have = wordsOf(troffWords(known));
+    const have = new Set([...wordsOf(troffWords(known)), ...mdocWords(known)]);
     const words = wordsOf(text);
     if (words.size < MIN_WORDS) return undefined;
     const found = [...words].filter((w) => have.has(w) || FORMATTER_WORDS.has(w)).length;
     if (found < words.size * MIN_SHARE) return undefined;
+    const run = novelRun(text, new Set([...have, ...FORMATTER_WORDS]));
+    if (run) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: source.path, ...(conv ? { generator: conv.path } : {}), found, total: words.size });
   },
 };

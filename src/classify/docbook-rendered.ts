@@ -22,7 +22,8 @@
  *     names (`$(srcdir)/func.sgml`);
  *   - at least 95 % of the output's distinct words (three letters or more; an HTML page's text with tags, comments
  *     and style sheets removed) occur in that text or are the converter's own words (Name, Synopsis, Prev, Next …),
- *     every word when fewer than 20;
+ *     every word when fewer than 20, and no more than two words the source lacks in any twelve in a row (./man-rendered.ts
+ *     novelRun);
  *   - nothing more than rendered text: an HTML page has no active content (./html-rendered.ts activeContent: script,
  *     frame, handler, refresh, javascript: link, a host the source never names, a suspicious construct the source
  *     lacks); a text rendering names no host the source lacks and holds no construct of a kind the source lacks.
@@ -33,6 +34,7 @@ import { activeContent, htmlText } from './html-rendered.js';
 import { baseOf, dirOf, normalisePath } from './paths.js';
 import { makefilesOf, type MakeRule, type Makefiles } from './makefile-rules.js';
 import { admits } from './precheck.js';
+import { novelRun } from './man-rendered.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { urlHosts } from './urls.js';
@@ -234,8 +236,13 @@ export async function sourceText(f: Found, ctx: ClassifyContext): Promise<{ text
 
 const wordsOf = (s: string): Set<string> => new Set((s.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2').match(/[A-Za-z]{3,}/g) ?? []).map((w) => w.toLowerCase()));
 
-/** What the converter made of the source's markup: text only, tags and entity references dropped. */
-export const docbookWords = (t: string) => wordsOf(t.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, ' ').replace(/&[\w.-]+;/g, ' '));
+/**
+ * What the converter made of the source's markup: text only, tags and entity references dropped. A tag opens with a
+ * name (`<para>`, `</x>`, `<!ENTITY …>`, `<?xml …>`) and holds no `<`: a `<` in an SDF chapter's text (`a < b`) is
+ * text, not the start of a tag running to the next `>` (openldap 2.5.13's guide.html: read the old way, a sentence of
+ * install.sdf — "desire for the latest features versus demonstrated stability" — was words its sources lack).
+ */
+export const docbookWords = (t: string) => wordsOf(t.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[/!?]?[A-Za-z][^<>]*>/g, ' ').replace(/&[\w.-]+;/g, ' '));
 
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && OUTPUT.test(baseOf(diff.path));
 
@@ -272,6 +279,10 @@ export const docbookRenderedClassifier: Classifier = {
     if (words.size === 0) return undefined;
     const traced = [...words].filter((w) => have.has(w) || CONVERTER_WORDS.has(w)).length;
     if (traced < (words.size < MIN_WORDS ? words.size : Math.ceil(words.size * MIN_SHARE))) return undefined;
+    // where new words stand (./man-rendered.ts novelRun): against the source's words, its markup's too — an SDF
+    // chapter's `<what>` in a syntax line is text the page prints, not a tag
+    const run = novelRun(html ? htmlText(body) : body, new Set([...have, ...wordsOf(src.text), ...CONVERTER_WORDS]));
+    if (run) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
       how: 'rendered',
       source: found.source,

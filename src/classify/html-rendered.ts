@@ -10,7 +10,8 @@
  *     man page `X.N` / `X.N.in` beside the page (tracked or shipped), or the tracked DocBook `STEM.xml`
  *     (`.xml.in`, `.docbook`, `.dbk`) beside it;
  *   - at least 95 % of the page's distinct words (tags, comments and style sheets removed) occur in the
- *     source or are the formatter's navigation words ("FastForward", month names);
+ *     source or are the formatter's navigation words ("FastForward", month names), and no more than two words the
+ *     source lacks stand in any twelve in a row (./man-rendered.ts novelRun);
  *   - no active content: no <script>, <iframe>, <object>, <embed>, <form>, <base>, no on…= handlers, no refresh, no
  *     javascript:/data: URLs (read as a browser reads the tags: ./urls.ts htmlActive), and every linked host
  *     (`https://h`, `//h`) occurs in the source or is the formatter's own.
@@ -22,6 +23,7 @@ import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { htmlActive, newHosts, urlHosts } from './urls.js';
 import { admits } from './precheck.js';
+import { novelRun } from './man-rendered.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
@@ -127,7 +129,10 @@ async function texinfoSource(path: string, ctx: ClassifyContext): Promise<{ sour
       // @include'd texinfo and @verbatiminclude'd files (nettle's sha-example.c), printed into the page.
       if (!/\.(?:texi|texinfo|txi)$/.test(p)) continue;
       for (const inc of t.matchAll(/^@(?:verbatim)?include\s+(\S+)/gm)) {
-        const hit = nearestFirst(pathsBy('base', ctx.gitPaths).get(baseOf(inc[1]!)) ?? [], manual)[0];
+        const name = baseOf(inc[1]!);
+        // a fragment the build generates from a tracked source and names after it (gnutls's `@include core.c.texi`,
+        // guile-snarf's documentation of the tracked guile/src/core.c): that source's words
+        const hit = nearestFirst(pathsBy('base', ctx.gitPaths).get(name) ?? [], manual)[0] ?? (/\.[a-z]+\.texi$/.test(name) ? nearestFirst(pathsBy('base', ctx.gitPaths).get(name.slice(0, -5)) ?? [], manual)[0] : undefined);
         if (hit && !seen.has(hit)) {
           seen.add(hit);
           queue.push(hit);
@@ -187,6 +192,8 @@ export const htmlRenderedClassifier: Classifier = {
     if (words.size < MIN_WORDS) return undefined;
     const found = [...words].filter((w) => have.has(w) || FORMATTER_WORDS.has(w)).length;
     if (found < words.size * MIN_SHARE) return undefined;
+    const run = novelRun(htmlText(html), new Set([...have, ...FORMATTER_WORDS]));
+    if (run) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.source, generator: gen.m![1]!, found, total: words.size });
   },
 };

@@ -4,7 +4,9 @@
  * content check: the rendering is plain text (no troff requests; overstrike and SGR bold/underline are
  * undone), and at least 95 % of its distinct words (three letters or more) occur in the tracked source or
  * are the formatter's page-header words ("General Commands Manual").
- * A word from nowhere — a command, a host — beyond that share leaves the file unexplained.
+ * A word from nowhere — a command, a host — beyond that share leaves the file unexplained, and so do more than two
+ * words the source lacks in any twelve in a row (novelRun: a paragraph from nowhere is under 5 % of a large page);
+ * `cat -v`'s notation is undone first (uncatV) and the words mdoc macros print themselves are the formatter's (mdocWords).
  * A rendering of fewer than 20 such words (a page cut short: lsof 4.95.0's 111-byte `lsof.man`, only the header line
  * and NAME line that support/GenericSubdir's `nroff -man Lsof.8 | colcrt - | cat -s` left) is checked token by token
  * instead (smallRendering): at least 3 tokens, each only letters, digits and `( ) ' . , -`, and every letter run of
@@ -34,9 +36,46 @@ const SGR_CLOSE = /(?<![0-9])(?:0|22|24|27)m(?![0-9])/g;
  * page has at least 3 such openings (a rendering, not a text mentioning "1m").
  */
 export function plainRendering(s: string): string {
-  let out = s.replace(/\x1b\[[0-9;]*m/g, '').replace(/.\x08/g, '');
+  let out = uncatV(s).replace(/\x1b\[[0-9;]*m/g, '').replace(/.\x08/g, '');
   if ((out.match(SGR_OPEN) ?? []).length >= 3) out = out.replace(SGR_OPEN, '').replace(SGR_CLOSE, '');
   return out;
+}
+
+/**
+ * `cat -v`'s notation for bytes above 127 undone (OpenSSH's `.0` pages are `nroff -mandoc | cat -v`: `M-bM-^@M-^\\dsaM-bM-^@M-^]`
+ * is “dsa”): a run of two or more `M-c` / `M-^c` sequences that reads as UTF-8 becomes those characters; any other
+ * run is left as it is.
+ */
+export function uncatV(s: string): string {
+  if (!s.includes('M-')) return s;
+  return s.replace(/(?:M-(?:\^[@-_?]|[ -~]))(?:M-(?:\^[@-_?]|[ -~]))+/g, (run) => {
+    const bytes: number[] = [];
+    for (const m of run.matchAll(/M-(\^[@-_?]|[ -~])/g)) {
+      const c = m[1]!;
+      bytes.push(c.length === 2 ? (c[1] === '?' ? 0xff : 0x80 | (c.charCodeAt(1) ^ 0x40)) : 0x80 | c.charCodeAt(0));
+    }
+    const t = Buffer.from(bytes).toString('utf8');
+    return t.includes('\ufffd') ? run : t;
+  });
+}
+
+/**
+ * Words mdoc macros print that their page does not spell (mandoc and groff's doc package), for the macros the source
+ * uses: `.Ex -std` ("The ssh utility exits 0 on success, and >0 if an error occurs"), `.Rv -std`, `.St` (the standards'
+ * names), `.At`, `.Bx`/`.Ox`/`.Nx`/`.Fx`/`.Dx`/`.Bsx`/`.Ux` (the systems' names), `.Lb` ("Standard C Library").
+ */
+const MDOC_WORDS: [RegExp, string][] = [
+  [/^\.Ex\b/m, 'the utility utilities exit exits on success and if an error occurs'],
+  [/^\.Rv\b/m, 'the function functions return returns value values if successful otherwise is are returned and global variable errno set to indicate error upon completion'],
+  [/^\.St\b/m, 'ieee std iso iec ansi posix open portability guide issue xpg version the single unix specification susv information technology programming language'],
+  [/^\.At\b/m, 'version system release unix'],
+  [/\.(?:Bx|Ox|Nx|Fx|Dx|Bsx|Ux)\b/, 'bsd openbsd netbsd freebsd dragonfly unix'],
+  [/^\.Lb\b/m, 'standard library'],
+];
+
+/** The words the mdoc macros `source` uses print themselves (MDOC_WORDS). */
+export function mdocWords(source: string): string[] {
+  return MDOC_WORDS.filter(([re]) => re.test(source)).flatMap(([, w]) => w.split(' '));
 }
 
 /** Words of three letters or more in order, lower-cased (a word broken by hyphenation at a line end is rejoined). */
@@ -67,7 +106,14 @@ export const NOVEL_MOST = 2;
  * the source lacks count once.
  */
 export function novelRun(text: string, known: ReadonlySet<string>, window = NOVEL_WINDOW, most = NOVEL_MOST): string[] | undefined {
-  const joined = text.replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2');
+  // a word a formatter broke at a line end without a hyphen (docbook2txt's table cells: fontconfig-devel.txt's
+  // `capabil` / `ities`, `fon` / `t format`) is read whole when whole it is a word of the source and a piece is not
+  const joined = text
+    .replace(/([A-Za-z])[-\u2010\u00ad]\n\s*([a-z])/g, '$1$2')
+    .replace(/([A-Za-z]+)\n[ \t]*([A-Za-z]+)/g, (all, a: string, b: string) => {
+      const whole = `${a}${b}`.toLowerCase();
+      return known.has(whole) && !(known.has(a.toLowerCase()) && known.has(b.toLowerCase())) ? `${a}${b}` : all;
+    });
   // each unit: what it reads as, and the key it counts under when the source lacks it
   const units: { text: string; novel?: string }[] = [];
   for (const token of joined.split(/\s+/)) {
@@ -140,7 +186,7 @@ export const manRenderedClassifier: Classifier = {
     if (TROFF.test(text.slice(0, 4096)) || /^\.[A-Za-z]{1,2}(?:\s|$)/m.test(text)) return undefined;
     const src = await troffSource(diff.path, m[1]!, ctx);
     if (!src) return undefined;
-    const have = new Set([...FORMATTER_WORDS, ...wordsOf(src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '))]);
+    const have = new Set([...FORMATTER_WORDS, ...mdocWords(src.text), ...wordsOf(src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '))]);
     const words = wordsOf(text);
     if (words.size < MIN_WORDS) {
       const n = smallRendering(text, src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '));
@@ -148,6 +194,8 @@ export const manRenderedClassifier: Classifier = {
     }
     const found = [...words].filter((w) => have.has(w)).length;
     if (found < words.size * MIN_SHARE) return undefined;
+    const run = novelRun(text, have);
+    if (run) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, found, total: words.size });
   },
 };
