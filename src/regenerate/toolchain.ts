@@ -451,13 +451,10 @@ async function addDebToolchain(source: string, opts: AddToolchainOptions): Promi
   const sha256 = await sha256File(source);
   const prefix = join(toolchainsDir(opts.cacheDir), `automake-${version}`);
   const existing = join(prefix, MANIFEST);
-  if (existsSync(existing)) {
-    const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
-    if (manifest.sha256 === sha256) return { manifest, prefix, reused: true };
-  }
-  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  const installed = installedDeb(existing, sha256);
+  if (installed) return { manifest: installed, prefix, reused: true };
+  const work = await unpackDeb(source);
   try {
-    await run('dpkg-deb', ['-x', source, work]);
     const usr = join(work, 'usr');
     const scripts = [`bin/aclocal-${api}`, `bin/automake-${api}`, `share/automake-${api}/Automake/Config.pm`];
     if (!scripts.every((f) => existsSync(join(usr, f))) || !existsSync(join(usr, `share/aclocal-${api}`))) {
@@ -487,6 +484,25 @@ async function addDebToolchain(source: string, opts: AddToolchainOptions): Promi
   }
 }
 
+/** The manifest of a toolchain installed from this very package file (the same sha256) at `manifestPath`, if any. */
+function installedDeb(manifestPath: string, sha256: string): ToolchainManifest | undefined {
+  if (!existsSync(manifestPath)) return undefined;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as ToolchainManifest;
+  return manifest.sha256 === sha256 ? manifest : undefined;
+}
+
+/** A Debian binary package unpacked with `dpkg-deb -x` (no maintainer script runs) into a new temporary directory; the caller removes it. */
+async function unpackDeb(source: string): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  try {
+    await run('dpkg-deb', ['-x', source, work]);
+  } catch (e) {
+    rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
+  return work;
+}
+
 /** autoconf's own programs, whose install paths (`/usr/bin/autom4te`) its scripts name. */
 const AUTOCONF_PROGRAMS = ['autoconf', 'autoheader', 'autom4te', 'autoreconf', 'autoscan', 'autoupdate', 'ifnames'];
 
@@ -512,13 +528,10 @@ async function addDebAutoconf(source: string, debVersion: string, version: strin
   const sha256 = await sha256File(source);
   const prefix = join(toolchainsDir(opts.cacheDir), debToolchainName('autoconf', version, debVersion));
   const existing = join(prefix, MANIFEST);
-  if (existsSync(existing)) {
-    const manifest = JSON.parse(readFileSync(existing, 'utf8')) as ToolchainManifest;
-    if (manifest.sha256 === sha256) return { manifest, prefix, reused: true };
-  }
-  const work = mkdtempSync(join(tmpdir(), 'distdiff-toolchain-'));
+  const installed = installedDeb(existing, sha256);
+  if (installed) return { manifest: installed, prefix, reused: true };
+  const work = await unpackDeb(source);
   try {
-    await run('dpkg-deb', ['-x', source, work]);
     const usr = join(work, 'usr');
     const needed = ['bin/autoconf', 'bin/autoheader', 'bin/autom4te', 'bin/autoreconf', 'share/autoconf/autom4te.cfg', 'share/autoconf/autoconf/autoconf.m4f', 'share/autoconf/m4sugar/m4sugar.m4f'];
     const lacking = needed.filter((f) => !existsSync(join(usr, f)));
