@@ -204,6 +204,18 @@ class GeneratorFailure extends Error {
   }
 }
 
+/** `rel` names a place under `root` reached through real directories only (no symlink, no `..`). */
+function insideTree(root: string, rel: string): boolean {
+  const parts = rel.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return false;
+  let cur = root;
+  for (const p of parts.slice(0, -1)) {
+    cur = join(cur, p);
+    if (!lstatSync(cur, { throwIfNoEntry: false })?.isDirectory()) return false;
+  }
+  return true;
+}
+
 /** Write `data` at `rel` under `root`, refusing to pass through a symlink or to leave the tree. */
 function safeWrite(root: string, rel: string, write: (full: string) => void): boolean {
   const parts = rel.split('/');
@@ -708,6 +720,8 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     args.started?.();
     // ---- run the generators, once per tool set; the run that reproduces most is kept ----
     let best: { outputs: Map<string, RegeneratedOutput>; tools: Tool[]; failure?: RegenCause } | undefined;
+    /** The tree the kept run wrote (a copy of base when several runs were possible). */
+    let bestScratch = base;
     // With a git view, a second variant: the tag's tree without .git (a release bootstrapped in an exported tree,
     // where the version script takes its no-git branch: tinyproxy's scripts/version.sh `cat VERSION`, whose
     // `git describe` skips the lightweight tag 1.11.1). Run only when the checkout does not reproduce everything;
@@ -725,14 +739,31 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         mkdirSync(acdir);
         const view = exported ? { mounts: [], step: { kind: 'exported-tree' as const, args: { commit: args.checkout!.commit } } } : variant;
         const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(view ? { gitView: view } : {}), ...(amStandIn ? { amStandIn } : {}) });
-        if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
         const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
-        if (!best || score(run) > score(best)) best = run;
+        if (!best || score(run) > score(best)) {
+          if (bestScratch !== base) rmSync(bestScratch, { recursive: true, force: true });
+          best = run;
+          bestScratch = scratch;
+        } else if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
         // libtoolize's files do not depend on the autoconf/automake build: they do not call for another run.
         if (done(run)) break runs;
       }
     }
     const kept = best!;
+    // The steps below (autotest's AC_INIT trace reads aclocal.m4, the make replay reads configure) work in base: it
+    // gets the kept run's outputs — base itself never ran when several tool sets were tried (a GNU build and a
+    // distribution's package of one autoconf release), and then lacked the regenerated aclocal.m4.
+    if (bestScratch !== base) {
+      for (const p of new Set([...outputs, ...kept.outputs.keys()])) {
+        const from = join(bestScratch, p);
+        const made = lstatSync(from, { throwIfNoEntry: false })?.isFile();
+        if (!safeWrite(base, p, (full) => made && cpSync(from, full)) && insideTree(base, p)) {
+          rmSync(join(base, p), { force: true });
+          if (made) safeWrite(base, p, (full) => cpSync(from, full));
+        }
+      }
+      rmSync(bestScratch, { recursive: true, force: true });
+    }
     if (kept.failure) {
       if (args.mode === 'require') throw new DistdiffError('usage', '--regenerate=require', `regeneration failed: ${regenCauseText(kept.failure)}`, 'see the generator message; drop --regenerate=require to get the report without it');
       return { ...emptyReport('failed', kept.failure), versions, tools: kept.tools, outputs: kept.outputs, placeholders, ms: Date.now() - t0 };
