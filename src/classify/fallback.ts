@@ -27,16 +27,34 @@ function underInertDir(path: string): boolean {
  * build file (README.md → README, NEWS → ChangeLog) keeps its role. One that is must have the source's base
  * name, or the source's base name minus an extension (gnulib's `gl/lib/X.c` → `lib/X.c`, `Makefile.dist` →
  * `Makefile`), be code too, not be executable where the source is not, and not come from a test, fixture or
- * example directory unless it lands in one too.
+ * example directory unless it lands in one too. A declaration file copied from TypeScript may take any name
+ * (declarationCopy), the directory condition still applies.
  */
 export function copyKeepsRole(path: string, source: string, executable: boolean, sourceExecutable: boolean): boolean {
   if (!active(path, executable)) return true;
+  if (declarationCopy(path, source, executable)) return !underInertDir(source) || underInertDir(path);
   const base = path.slice(path.lastIndexOf('/') + 1);
   const srcBase = source.slice(source.lastIndexOf('/') + 1);
   if (srcBase !== base && !srcBase.startsWith(`${base}.`)) return false;
   if (!active(source, sourceExecutable) && !isBuildAffecting(`${source.slice(0, source.lastIndexOf('/') + 1)}${base}`)) return false;
   if (executable && !sourceExecutable) return false;
   return !underInertDir(source) || underInertDir(path);
+}
+
+/** A TypeScript declaration file: read by the type checker only, never loaded by a runtime or a bundler. */
+const DECLARATION = /\.d\.[cm]?ts$/;
+/** TypeScript sources: a declaration copied from one holds what the type checker already reads in git. */
+const TS_SOURCE = /\.(?:d\.)?[cm]?ts$/;
+
+/**
+ * A declaration file copied from a tracked TypeScript file under another name (esbuild's build writes
+ * lib/shared/types.ts as npm/esbuild/lib/main.d.ts, prettier's src/document/public.d.ts ships as doc.d.ts):
+ * nothing runs a `.d.ts` — node, bundlers and tsc's emit never load it, the type checker reads its types — so
+ * the new name gives the tracked bytes no role they could not have in git. Not executable, and from a
+ * TypeScript file only (a script or data file copied to a `.d.ts` keeps the base-name rule).
+ */
+function declarationCopy(path: string, source: string, executable: boolean): boolean {
+  return !executable && DECLARATION.test(path) && TS_SOURCE.test(source);
 }
 
 export function fallbackFinding(diff: PathDiff): Finding {

@@ -59,6 +59,14 @@ describe('fallbackFinding', () => {
     ['run', 'scripts/run', true, true, true],
     ['NEWS', 'doc/NEWS.md', false, false, true],
     ['docs/x.png', 'assets/y.png', false, false, true],
+    // a declaration file copied from TypeScript under another name: nothing runs a .d.ts (esbuild, prettier)
+    ['lib/main.d.ts', 'lib/shared/types.ts', false, false, true],
+    ['doc.d.ts', 'src/document/public.d.ts', false, false, true],
+    ['index.d.mts', 'src/types.mts', false, false, true],
+    ['lib/main.d.ts', 'scripts/main.js', false, false, false],
+    ['lib/main.d.ts', 'test/fixtures/types.ts', false, false, false],
+    ['lib/main.d.ts', 'lib/shared/types.ts', true, true, false],
+    ['lib/main.ts', 'lib/shared/types.ts', false, false, false],
   ])('copyKeepsRole(%s ← %s, exec %s/%s) → %s', (path, source, exec, srcExec, want) => {
     expect(copyKeepsRole(path, source, exec, srcExec)).toBe(want);
   });
