@@ -617,6 +617,31 @@ function esbuildExportGlue(code: readonly string[], sources: readonly string[], 
 }
 
 /**
+ * rollup's UMD wrapper as terser minifies it (rollup 2's and 3's `umd` output, microbundle's `-f umd`: mitt 3.0.1's
+ * dist/mitt.umd.js), the one part of the bundle's first line no mapping covers: `!function(G,F){"object"==typeof
+ * exports&&"undefined"!=typeof module?module.exports=F():"function"==typeof define&&define.amd?define(F):(G=G||self)
+ * .NAME=F()}(this,function(){` — `(G="undefined"!=typeof globalThis?globalThis:G||self)` since rollup 2.x, the factory
+ * in parentheses since rollup 3. Only the shape of a bundle without dependencies (no `require(…)`, no `define([…])`,
+ * no argument to the factory): a wrapper that loads a module, or does anything else, is no match and its names count.
+ */
+const UMD_WRAPPER =
+  /^!function\(([A-Za-z_$][\w$]*),([A-Za-z_$][\w$]*)\)\{"object"==typeof exports&&"undefined"!=typeof module\?module\.exports=\2\(\):"function"==typeof define&&define\.amd\?define\(\2\):\(\1=(?:"undefined"!=typeof globalThis\?globalThis:)?\1\|\|self\)\.([A-Za-z_$][\w$]*)=\2\(\)\}\(this,\(?function\(\)\{/;
+
+/**
+ * The factory part of a minified UMD bundle's first line: the line after rollup's wrapper (UMD_WRAPPER), when the
+ * global it assigns, NAME, is a function, class or variable an embedded source declares (microbundle's default name is
+ * the package's, rollup's `output.name` the config's: the bundle's export) — so the wrapper can neither load a module
+ * nor overwrite another global (`fetch`, `JSON`). Otherwise the line itself.
+ */
+export function umdFactoryLine(line: string, sources: readonly string[]): string {
+  const m = UMD_WRAPPER.exec(line);
+  if (!m || m[1] === m[2]) return line;
+  const name = m[3]!.replace(/\$/g, '\\$');
+  const declares = new RegExp(`(?:^|[^\\w$.])(?:function\\s*\\*?|class|const|let|var)\\s+${name}(?![\\w$])`);
+  return sources.some((s) => declares.test(s)) ? line.slice(m[0].length) : line;
+}
+
+/**
  * The 1-based lines of `output` that hold code no mapping accounts for: no segment at all (lines that are
  * only brackets, directives, the `__esModule` marker, `exports.x = void 0`, a compiler helper block or one of tsc's
  * down-levelling lines above are exempt), or a name that none of the source lines its segments map to has
@@ -636,8 +661,10 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
   const reexports = reexportAliases(embedded);
   const sourceNames = new Set(embedded.flatMap((s) => identifiers(s)));
   const glue = embedded.length ? esbuildExportGlue(code, embedded, reexports, sourceNames) : new Set<number>();
+  const first = code.findIndex((x) => x.trim() !== '');
   code.forEach((raw, i) => {
-    const l = raw.trim();
+    // a minified UMD bundle: rollup's wrapper before the first mapping of its first line is the bundler's (UMD_WRAPPER)
+    const l = i === first && lines[i]?.length ? umdFactoryLine(raw.trim(), embedded) : raw.trim();
     if (glue.has(i)) return;
     if (helperDepth > 0 || (HELPER_START.test(l) && !(lines[i]?.length))) {
       for (const ch of l) helperDepth += ch === '{' || ch === '(' ? 1 : ch === '}' || ch === ')' ? -1 : 0;
