@@ -20,6 +20,7 @@ PAIRS=(
   byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
   asn1Parser:libtasn1-bin gengetopt:gengetopt gperf:gperf  # generator tools run in the sandbox: test/regenerate/generators.test.ts, gperf.test.ts
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
+  itstool:itstool                                                                  # itstool's templates of DocBook pages, written by the tests: test/classify/itstool-pot.test.ts
   doxygen:doxygen                                                                  # doxygen output trees made and proved by the tests: test/regenerate/doxygen.test.ts
   swig:swig                                                                        # SWIG's Python modules made and proved by the tests: test/regenerate/swig.test.ts
   fig2dev:fig2dev gs:ghostscript                                                   # xfig figures drawn again and compared by the tests: test/regenerate/fig2dev.test.ts

@@ -77,6 +77,7 @@ import { mooppClassifier } from './moopp.js';
 import { prototypesClassifier } from './prototypes.js';
 import { derivedInputsPostPass } from './derived-inputs.js';
 import { potTraceClassifier } from './pot-trace.js';
+import { itstoolPotClassifier } from './itstool-pot.js';
 import { distRenameClassifier } from './dist-rename.js';
 
 /**
@@ -182,6 +183,7 @@ export const CLASSIFIERS: Classifier[] = [
   translationsClassifier,
   catalogsClassifier,
   potTraceClassifier,
+  itstoolPotClassifier,
   headerManClassifier,
   manSplitClassifier,
   docsClassifier,

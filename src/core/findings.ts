@@ -249,8 +249,9 @@ export interface EvidenceMap extends AnomalyEvidence {
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {
-    /** traced: a .pot each of whose msgids is the C string literal sequence at the line its #: reference names (src/classify/pot-trace.ts). */
-    kind: 'subset' | 'template' | 'quot' | 'compiled' | 'traced';
+    /** traced: a .pot each of whose msgids is the C string literal sequence at the line its #: reference names (src/classify/pot-trace.ts);
+     *  itstool: a .pot each of whose msgids is the content of the XML element its #: reference and itstool path name (src/classify/itstool-pot.ts). */
+    kind: 'subset' | 'template' | 'quot' | 'compiled' | 'traced' | 'itstool';
     /** traced: referenced sources only the tarball has (gnulib copies), each judged by its own finding (src/classify/derived-inputs.ts). */
     tarballInputs?: string[];
     /** subset: the tracked catalog; template: the first referenced source (or the Makefile.am of the rule); quot: the template beside it (or the file itself); compiled: the .po. */
@@ -266,7 +267,7 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** quot: the header says `Language: en` (not en@quot) because this Rules-quot beside it is gettext < 0.18's, which gives msginit `-l $$ll` (the modifier stripped). */
     languageRule?: string;
     /** compiled: how the .po itself was proved. */
-    of?: 'subset' | 'template' | 'quot' | 'compiled' | 'traced';
+    of?: 'subset' | 'template' | 'quot' | 'compiled' | 'traced' | 'itstool';
   };
   PO_FETCHED_TRANSLATION: { kind: 'po' | 'gmo' | 'LINGUAS' | 'Makevars' | 'POTFILES.in'; script: string; project?: string };
   CHANGELOG_FROM_GIT: { commit: string };
