@@ -78,6 +78,7 @@ import { prototypesClassifier } from './prototypes.js';
 import { derivedInputsPostPass } from './derived-inputs.js';
 import { potTraceClassifier } from './pot-trace.js';
 import { itstoolPotClassifier } from './itstool-pot.js';
+import { yodlRenderedClassifier } from './yodl-rendered.js';
 import { distRenameClassifier } from './dist-rename.js';
 
 /**
@@ -197,6 +198,7 @@ export const CLASSIFIERS: Classifier[] = [
   gettextizeClassifier,
   htmlRenderedClassifier,
   docbookRenderedClassifier,
+  yodlRenderedClassifier,
   docbookManClassifier,
   rstHtmlClassifier,
   latex2manClassifier,
