@@ -148,7 +148,7 @@ const VARIANTS = [
   ['go-init', 'go-pflag-1.0.10', 1, 'zz_init.go', 'high'],
   ['dist-line', 'npm-ky-1.14.3', 1, 'distribution/index.js', 'high'], ['cython-line', 'pypi-lxml-4.9.2', 1, 'src/lxml/sax.c', 'high'],
   ['gnulib-comp-line', 'sed-4.9', 1, 'm4/gnulib-comp.m4', 'high'],
-  ['cargo-lock', 'crate-cfg-if-1.0.4', 1, 'Cargo.lock', 'high'], ['world-writable', 'xz-5.4.1', 0], ['touch-payload', 'msgpack-c-4.0.0', 1, 'AUTHORS', 'high'], ['min-line', 'npm-immer-10.1.1', 1, 'dist/immer.production.mjs', 'high'], ['umd-wrapper', 'npm-mitt-3.0.1', 1, 'dist/mitt.umd.js', 'high'],
+  ['cargo-lock', 'crate-cfg-if-1.0.4', 1, 'Cargo.lock', 'high'], ['world-writable', 'xz-5.4.1', 0], ['touch-payload', 'msgpack-c-4.0.0', 1, 'AUTHORS', 'high'], ['min-line', 'npm-immer-10.1.1', 1, 'dist/immer.production.mjs', 'high'], ['umd-wrapper', 'npm-mitt-3.0.1', 1, 'dist/mitt.umd.js', 'high'], ['locale-list', 'npm-dayjs-1.11.13', 1, 'locale.json', 'high'],
   ['pdf-payload', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['egg-payload', 'pypi-markupsafe-2.1.2', 1, 'src/MarkupSafe.egg-info/payload.bin', 'high'], ['acl-configure', 'xz-5.4.1', 1, 'configure', 'high'], ['xattr-user', 'xz-5.4.1', 0],
   ['pdf-update', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['pdf-big', 'xz-5.4.1', 1, 'doc/man/pdf-a4/xz-a4.pdf', 'high'], ['png-chunk', 'fuse3-3.14.0', 1, 'doc/html/doc.png', 'high'],
   ['html-script', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'], ['js-fetch', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['js-lsep', 'fuse3-3.14.0', 1, 'doc/html/dynsections.js', 'high'], ['man-comment', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'], ['html-comment', 'fuse3-3.14.0', 1, 'doc/html/index.html', 'high'],

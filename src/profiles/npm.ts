@@ -22,6 +22,7 @@ import { BUNDT_MODELLED, bundtOutputs, type BundtOutput } from './npm-bundt.js';
 import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, foreignNames, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { esbuildRerun } from './npm-minified.js';
+import { directoryFiles, fileListShape, listedDirectory, nodeScripts, scriptNamesList, valuesInFiles } from './npm-file-list.js';
 import { blobId } from '../scan/blob-id.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -718,11 +719,48 @@ async function bundtFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Findi
   return makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: out.source, proof: 'bundt' });
 }
 
+const dirCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
+/**
+ * A JSON list of a tracked directory's files (./npm-file-list.ts; dayjs's locale.json, written by build/index.js from
+ * src/locale/ in whatever order the reads complete): tarball-only, canonical JSON, one key's values exactly the
+ * directory's file stems, every other value text of its entry's file, and a tracked script a package.json script runs
+ * with node naming the list and the directory → NPM_BUILD_OUTPUT (proof file-list, source the script).
+ */
+async function fileListFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file' || !diff.path.endsWith('.json')) return undefined;
+  const buf = ctx.content.tarball(diff.path);
+  if (!buf || buf.length > MAX_TEXT) return undefined;
+  const shape = fileListShape(buf.toString('utf8'));
+  if (!shape) return undefined;
+  let dirs = dirCache.get(ctx.gitPaths);
+  if (!dirs) dirCache.set(ctx.gitPaths, (dirs = directoryFiles(ctx.gitPaths)));
+  const listed = listedDirectory(shape, dirs);
+  if (!listed) return undefined;
+  const texts: string[] = [];
+  for (const f of listed.files) {
+    const b = await ctx.content.git(f);
+    if (!b || b.length > MAX_TEXT) return undefined;
+    texts.push(b.toString('utf8'));
+  }
+  if (!valuesInFiles(shape, listed.key, texts)) return undefined;
+  const git = parse(await ctx.content.git('package.json'));
+  if (!git || !isObj(git.scripts)) return undefined;
+  for (const run of nodeScripts(git.scripts, ctx.gitPaths)) {
+    if (run.path.startsWith(`${listed.directory}/`)) continue;
+    const text = await ctx.content.git(run.path);
+    if (text && text.length <= MAX_TEXT && scriptNamesList(text.toString('utf8'), baseOf(diff.path), listed.directory)) {
+      return makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: run.path, proof: 'file-list', sources: [`${listed.directory}/`], fileList: { key: listed.key, entries: shape.entries.length, script: run.script } });
+    }
+  }
+  return undefined;
+}
+
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
     { id: 'npm-tshy-stub', classify: tshyStubFinding },
     { id: 'npm-script-heredoc', classify: scriptHeredocFinding },
     { id: 'npm-bundt', classify: bundtFinding },
+    { id: 'npm-file-list', classify: fileListFinding },
     { id: 'npm-subpath-stub', classify: subpathStubFinding },
     { id: 'npm-dual-publish', classify: dualPublishFinding },
     { id: 'npm-manifest', classify: manifestFinding },
