@@ -56,6 +56,7 @@ import { templateFillClassifier } from './template-fill.js';
 import { echoScriptClassifier } from './echo-script.js';
 import { fileListClassifier } from './file-list.js';
 import { genTestsClassifier } from './gen-tests.js';
+import { xlatGenClassifier } from './xlat-gen.js';
 import { scriptEchoClassifier } from './script-echo.js';
 import { releaseReportClassifier } from './release-report.js';
 import { manRenderedClassifier } from './man-rendered.js';
@@ -219,6 +220,7 @@ export const CLASSIFIERS: Classifier[] = [
   echoScriptClassifier,
   fileListClassifier,
   genTestsClassifier,
+  xlatGenClassifier,
   scriptEchoClassifier,
   releaseReportClassifier,
   distRenameClassifier,
