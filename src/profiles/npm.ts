@@ -351,6 +351,19 @@ async function mapSources(mapPath: string, outputPath: string, map: SourceMap, c
  * every source it lists a tracked file, among them the source the output is matched to (or inside the source
  * directory of a bundle). Anything else is no declaration map (undefined: the file keeps its finding).
  */
+/**
+ * The declaration file a declaration map serves when the build renamed it after tsc wrote both (tshy's dialect
+ * overrides: src/X-cjs.cts compiles to X-cjs.d.cts + X-cjs.d.cts.map, then tshy moves the declarations to X.d.ts and
+ * leaves the map — jackspeak 3.4.3's dist/commonjs/parse-args-cjs.d.cts.map, holdout26): the map's `file` (its own
+ * name without .map) is not shipped, and exactly one declaration file shipped in the map's directory names the map
+ * on its sourceMappingURL line. Undefined otherwise.
+ */
+function renamedDeclaration(path: string, ctx: ClassifyContext): string | undefined {
+  const dir = dirOf(path);
+  const naming = [...ctx.tarballPaths].filter((p) => dirOf(p) === dir && /\.d\.[cm]?ts$/.test(p) && sourceMappingUrl(ctx.content.tarball(p)?.toString('utf8') ?? '') === baseOf(path));
+  return naming.length === 1 ? naming[0] : undefined;
+}
+
 function declarationMapOk(path: string, text: string, source: string, direct: boolean, ctx: ClassifyContext): boolean {
   let raw: unknown;
   try {
@@ -360,9 +373,11 @@ function declarationMapOk(path: string, text: string, source: string, direct: bo
   }
   const map = parseSourceMap(text);
   if (!isObj(raw) || !map || Object.keys(raw).some((k) => !DECLARATION_MAP_KEYS.has(k)) || map.sources.length === 0) return false;
-  const dts = path.slice(0, -'.map'.length);
-  const dtsText = ctx.content.tarball(dts)?.toString('utf8');
-  if (raw.file !== baseOf(dts) || !dtsText || sourceMappingUrl(dtsText) !== baseOf(path)) return false;
+  const own = path.slice(0, -'.map'.length);
+  if (raw.file !== baseOf(own)) return false;
+  const dts = ctx.tarballPaths.has(own) ? own : renamedDeclaration(path, ctx);
+  const dtsText = dts === undefined ? undefined : ctx.content.tarball(dts)?.toString('utf8');
+  if (!dtsText || sourceMappingUrl(dtsText) !== baseOf(path)) return false;
   if (raw.names !== undefined && !Array.isArray(raw.names)) return false;
   const root = map.sourceRoot && !/^[a-z][\w+.-]*:/i.test(map.sourceRoot) ? map.sourceRoot : map.sourceRoot ? undefined : '';
   if (root === undefined) return false;
@@ -604,6 +619,48 @@ async function tshyStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
   return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'tshy-dialect-manifest', source: 'package.json' });
 }
 
+/** Tracked build configurations a bundler reads (rollup.config.mjs, vite.config.ts, tsup.config.js …) and build scripts. */
+const BUILD_CONFIG = /^(?:[^/]*\.config\.[cm]?[jt]s|scripts\/[^/]+\.[cm]?[jt]s)$/;
+
+/** The string literals of a JavaScript/TypeScript text: '…', "…" and `…` without `${` substitutions, escapes undone. */
+export function stringLiterals(text: string): string[] {
+  const out: string[] = [];
+  const unescape = (s: string) => s.replace(/\\(?:u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))/gs, (_m, u1: string, u2: string, x: string, c: string) => {
+    if (u1 ?? u2 ?? x) return String.fromCodePoint(parseInt((u1 ?? u2 ?? x)!, 16));
+    return ({ n: '\n', t: '\t', r: '\r', '0': '\0', '\n': '' } as Record<string, string>)[c] ?? c;
+  });
+  for (const m of text.matchAll(/'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\$]|\\.|\$(?!\{))*)`/gs)) out.push(unescape((m[1] ?? m[2] ?? m[3])!));
+  return out;
+}
+
+/**
+ * A folder's module-type stub a tracked bundler configuration writes (rollup's emit-module-package-file pattern:
+ * tiny-invariant 1.3.3's rollup.config.mjs `this.emitFile({ fileName: 'package.json', source: `{ "type": "module" }\n` })`
+ * for its dist/esm build; holdout26): a tarball-only DIR/package.json (never the package's own) whose JSON is exactly
+ * `{"type": "module"}` or `{"type": "commonjs"}` and whose bytes are exactly a string literal of a tracked
+ * configuration (*.config.{js,mjs,cjs,ts} at the top, scripts/*.{js,ts}) that also names `package.json` and a path
+ * under DIR as literals → PACKAGE_METADATA (npm-config-literal, source the configuration). Any other field, other
+ * bytes, or a configuration that names neither the file nor the folder: no explanation.
+ */
+async function configLiteralStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  const m = /^(.+)\/package\.json$/.exec(diff.path);
+  if (!m) return undefined;
+  const dir = m[1]!;
+  const text = ctx.content.tarball(diff.path)?.toString('utf8');
+  const json = text === undefined ? undefined : parse(Buffer.from(text, 'utf8'));
+  if (!json || Object.keys(json).length !== 1 || (json.type !== 'module' && json.type !== 'commonjs')) return undefined;
+  for (const config of [...ctx.gitPaths].filter((p) => BUILD_CONFIG.test(p)).sort()) {
+    const buf = await ctx.content.git(config);
+    if (!buf || buf.length > MAX_TEXT) continue;
+    const literals = stringLiterals(buf.toString('utf8'));
+    const names = (v: string) => literals.some((l) => l === v || l.endsWith(`/${v}`));
+    const inDir = literals.some((l) => l.replace(/^\.\//, '').startsWith(`${dir}/`));
+    if (literals.includes(text!) && names('package.json') && inDir) return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-config-literal', source: config });
+  }
+  return undefined;
+}
+
 /** Every path string of an `exports` entry (a target or nested conditions), without its leading `./`. */
 function exportTargets(entry: unknown, out: Set<string> = new Set()): Set<string> {
   if (typeof entry === 'string') {
@@ -758,6 +815,7 @@ async function fileListFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
 export function npmClassifiers(info: ProfileInfo): Classifier[] {
   return [
     { id: 'npm-tshy-stub', classify: tshyStubFinding },
+    { id: 'npm-config-literal', classify: configLiteralStubFinding },
     { id: 'npm-script-heredoc', classify: scriptHeredocFinding },
     { id: 'npm-bundt', classify: bundtFinding },
     { id: 'npm-file-list', classify: fileListFinding },

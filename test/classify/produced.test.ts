@@ -220,6 +220,29 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     });
     expect(await run(shipped('0x02040000'))).toBeUndefined();
   });
+  // libheif 1.15.1 (holdout26): its autotools `make dist` shipped libheif/heif_version.h, config.status's output of the
+  // tracked heif_version.h.in — the version parts filled, `@PLUGIN_DIRECTORY@` (a CMake-only variable no AC_SUBST
+  // defines) left as it stands, as config.status leaves every @VAR@ it does not know.
+  it('a placeholder config.status leaves unsubstituted is the template itself; any value in its place is still judged', async () => {
+    const tpl = '#define LIBHEIF_NUMERIC_VERSION ((@PROJECT_VERSION_MAJOR@<<24) | (@PROJECT_VERSION_MINOR@<<16) | (@PROJECT_VERSION_PATCH@<<8) | 0)\n#define LIBHEIF_VERSION "@PROJECT_VERSION_MAJOR@.@PROJECT_VERSION_MINOR@.@PROJECT_VERSION_PATCH@"\n#define LIBHEIF_PLUGIN_DIRECTORY "@PLUGIN_DIRECTORY@"\n';
+    const git = { 'configure.ac': 'AC_INIT([libheif],[1.15.1])\nPROJECT_VERSION_MAJOR=1\nAC_SUBST(PROJECT_VERSION_MAJOR)\nAC_CONFIG_FILES([libheif/heif_version.h])\n', 'libheif/heif_version.h.in': tpl };
+    const run = async (h: string) => {
+      const ctx = makeCtx({ revision: { version: '1.15.1', tag: 'v1.15.1' }, git, tarball: { ...git, 'libheif/heif_version.h': h } });
+      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'libheif/heif_version.h')!, ctx);
+    };
+    const shipped = (dir: string, patch = '1') => `#define LIBHEIF_NUMERIC_VERSION ((1<<24) | (15<<16) | (${patch}<<8) | 0)\n#define LIBHEIF_VERSION "1.15.${patch}"\n#define LIBHEIF_PLUGIN_DIRECTORY "${dir}"\n`;
+    expect((await run(shipped('@PLUGIN_DIRECTORY@')))?.evidence).toEqual({
+      how: 'substitution', source: 'libheif/heif_version.h.in',
+      substitutions: { '@PROJECT_VERSION_MAJOR@': '1', '@PROJECT_VERSION_MINOR@': '15', '@PROJECT_VERSION_PATCH@': '1', '@PLUGIN_DIRECTORY@': '@PLUGIN_DIRECTORY@' },
+    });
+    // tampered twins: the plugin directory pointed at a directory anyone writes, or at another placeholder's text
+    // (not the template's own); the unsubstituted placeholder beside a version that is not the release's
+    expect(await run(shipped('/tmp/plugins'))).toBeUndefined();
+    expect(await run(shipped('@LIBDIR@'))).toBeUndefined();
+    expect(await run(shipped('@PLUGIN_DIRECTORY@', '2'))).toBeUndefined();
+    expect(valuesFromRelease({ '@PLUGIN_DIRECTORY@': '@PLUGIN_DIRECTORY@' }, { version: '1.15.1' }, '')).toBe(true);
+    expect(valuesFromRelease({ '@PLUGIN_DIRECTORY@': '@@PLUGIN_DIRECTORY@@' }, { version: '1.15.1' }, '')).toBe(false);
+  });
   it('generator headers naming a tracked source', () => {
     const git = new Set(['src/parse-gram.y', 'src/css.l', 'lib/iconv_open-aix.gperf', 'less.hlp']);
     expect(generatorSource('src/parse-gram.c', '/* A Bison parser, made by GNU Bison 3.8.2.  */\n#line 1 "parse-gram.y"\n', git)).toEqual({ generator: 'bison', source: 'src/parse-gram.y' });

@@ -7,7 +7,7 @@
  * tampered packages exited 0: the profile matched the output's name to a tracked source and nothing else.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ interface Pkg {
 
 let n = 0;
 /** A TypeScript package: tracked sources and tsconfig, dist/ built by tsc (not tracked), packed by npm. */
-function tsPackage(name: string, compilerOptions: Record<string, unknown>, extra: Record<string, string> = {}): Pkg {
+function tsPackage(name: string, compilerOptions: Record<string, unknown>, extra: Record<string, string> = {}, post?: (dir: string) => void): Pkg {
   const repoDir = join(root, name);
   const repo = makeRepo(repoDir);
   repo.commit({
@@ -63,6 +63,7 @@ function tsPackage(name: string, compilerOptions: Record<string, unknown>, extra
   });
   repo.tag('v1.0.0');
   execFileSync(process.execPath, [tsc, '-p', repoDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  post?.(repoDir);
   const tgz = npmPack(repoDir, join(root, `${name}-packs`));
   const unpacked = join(root, `${name}-unpacked`);
   mkdirSync(unpacked);
@@ -193,6 +194,52 @@ describe('dist/ with declaration maps (tsc --declarationMap)', () => {
       const f = at(r.findings, 'dist/util.d.ts.map');
       expect([name, f.code, f.severity]).toEqual([name, 'TARBALL_ONLY_UNEXPLAINED', 'high']);
       expect(at(r.findings, 'dist/index.d.ts.map').code).toBe('NPM_BUILD_OUTPUT_UNPROVED');
+    }
+  }, 240_000);
+});
+
+// tshy's dialect overrides (jackspeak 3.4.3, holdout26): src/X-cjs.cts compiles to dist/X-cjs.cjs, X-cjs.d.cts and
+// X-cjs.d.cts.map; tshy then moves the code and the declarations over X.js / X.d.ts and leaves both maps under their
+// own names, so the renamed X.d.ts names X-cjs.d.cts.map while the map's `file` (X-cjs.d.cts) is not shipped. Before,
+// the map was TARBALL_ONLY_UNEXPLAINED (high): jackspeak exit 1.
+describe('a declaration map whose declarations the build renamed (tshy dialect overrides)', () => {
+  const UTIL_CTS = `export function greet(who: string): string {\n  return ['hello', who, '(cjs)'].join(' ');\n}\n`;
+  const tshyRename = (dir: string) => {
+    const d = (f: string) => join(dir, 'dist', f);
+    for (const f of ['util.js', 'util.d.ts', 'util.d.ts.map']) rmSync(d(f));
+    renameSync(d('util-cjs.cjs'), d('util.js'));
+    renameSync(d('util-cjs.d.cts'), d('util.d.ts'));
+  };
+  let pkg: Pkg;
+  beforeAll(() => {
+    pkg = tsPackage('renamed', { declarationMap: true }, { 'src/util-cjs.cts': UTIL_CTS }, tshyRename);
+  }, 120_000);
+  const map = 'dist/util-cjs.d.cts.map';
+
+  it('is a declaration map of its tracked source: the one shipped declaration file naming it stands for its `file`', async () => {
+    const r = await run(pkg.tgz, pkg.repo);
+    expect(readFileSync(join(pkg.repo, 'dist/util.d.ts'), 'utf8')).toContain('sourceMappingURL=util-cjs.d.cts.map');
+    expect(at(r.findings, map)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_UNPROVED', severity: 'low', evidence: { source: 'src/util-cjs.cts', kind: 'map', why: 'declaration-map', map } });
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+  }, 120_000);
+
+  it('twins stay high: no shipped declaration names the map, two do, its `file` is shipped under another name, or is no declaration', async () => {
+    const setUrl = (d: string, f: string, url: string) => writeFileSync(join(d, f), readFileSync(join(d, f), 'utf8').replace(/sourceMappingURL=\S+/, `sourceMappingURL=${url}`));
+    const editM = (d: string, e: (m: Record<string, unknown>) => void) => {
+      const m = JSON.parse(readFileSync(join(d, map), 'utf8')) as Record<string, unknown>;
+      e(m);
+      writeFileSync(join(d, map), JSON.stringify(m));
+    };
+    const cases: [string, (d: string) => void][] = [
+      ['unnamed', (d) => setUrl(d, 'dist/util.d.ts', 'util.d.ts.map')],
+      ['two', (d) => setUrl(d, 'dist/index.d.ts', 'util-cjs.d.cts.map')],
+      ['shipped', (d) => editM(d, (m) => { m.file = 'index.d.ts'; })],
+      ['script', (d) => editM(d, (m) => { m.file = 'util-cjs.cjs'; })],
+    ];
+    for (const [name, edit] of cases) {
+      const r = await run(pkg.tampered(edit), pkg.repo);
+      const f = at(r.findings, map);
+      expect([name, f.code, f.severity]).toEqual([name, 'TARBALL_ONLY_UNEXPLAINED', 'high']);
     }
   }, 240_000);
 });

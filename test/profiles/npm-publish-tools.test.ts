@@ -5,11 +5,13 @@
  * installed here: the published tree is written as each writes it (the bytes of those releases) and packed by the
  * real `npm pack`. Each explanation has its tampered twin.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanPublishProblem } from '../../src/profiles/npm-dual.js';
-import { tshyDialect } from '../../src/profiles/npm.js';
+import { stringLiterals, tshyDialect } from '../../src/profiles/npm.js';
 import { verify } from '../../src/verify.js';
 import { makeRepo } from '../helpers/git.js';
 import { npmPack } from '../helpers/npm-pack.js';
@@ -143,5 +145,75 @@ describe('clean-publish', () => {
     expect(cleanPublishProblem(git, { ...published, files: undefined })).toBe('files');
     expect(cleanPublishProblem({ ...git, 'clean-publish': { fields: ['files'] } }, { ...published, files: undefined })).toBeUndefined();
     expect(cleanPublishProblem(git, { ...published, bin: './colors.js' })).toBe('bin');
+  });
+});
+
+// A folder's module-type stub a tracked bundler configuration emits (tiny-invariant 1.3.3, holdout26: its
+// rollup.config.mjs `this.emitFile({ fileName: 'package.json', source: `{ "type": "module" }\n` })` for the dist/esm
+// build). Built here by a real rollup-compatible bundler (rolldown, vite's, reading the same rollup config) and packed by
+// the real npm pack. Before, dist/esm/package.json was TARBALL_ONLY_UNEXPLAINED (high): tiny-invariant exit 1.
+describe('a module-type stub a tracked bundler configuration writes', () => {
+  const rolldown = join(createRequire(import.meta.url).resolve('rolldown/package.json'), '..', 'bin', 'cli.mjs');
+  const CONFIG = `// ESM build for "module": "node16" projects: the folder's type stub, as rollup's own build writes it
+const input = 'src/index.js';
+export default [
+  { input, output: { file: 'dist/tiny.cjs.js', format: 'cjs' } },
+  {
+    input,
+    output: { file: 'dist/esm/tiny.js', format: 'esm' },
+    plugins: [
+      {
+        generateBundle() {
+          this.emitFile({ fileName: 'package.json', source: \`{ "type": "module" }\\n\`, type: 'asset' });
+        },
+        name: 'emit-module-package-file',
+      },
+    ],
+  },
+];
+`;
+  const pkg = { name: 'tiny', version: '1.0.0', license: 'MIT', main: 'dist/tiny.cjs.js', exports: { '.': { import: './dist/esm/tiny.js', default: './dist/tiny.cjs.js' } }, files: ['/dist'], scripts: { build: 'rollup -c' } };
+  const files = { 'package.json': JSON.stringify(pkg, null, 2) + '\n', 'rollup.config.mjs': CONFIG, 'src/index.js': 'export default function invariant(c, m) {\n  if (!c) throw new Error(m);\n}\n' };
+  const repo = makeRepo(join(root, 'rollup-repo'));
+  repo.commit(files);
+  repo.tag('v1.0.0');
+  const built = join(root, 'rollup-built');
+  mkdirSync(built, { recursive: true });
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(join(built, p, '..'), { recursive: true });
+    writeFileSync(join(built, p), text);
+  }
+  execFileSync(process.execPath, [rolldown, '-c', 'rollup.config.mjs'], { cwd: built, stdio: ['ignore', 'pipe', 'pipe'] });
+  let n = 0;
+  const publish = (edit: (dir: string) => void = () => {}) => {
+    const dir = join(root, `rollup-pub-${++n}`);
+    cpSync(built, dir, { recursive: true });
+    edit(dir);
+    return npmPack(dir, join(root, `rollup-pub-${n}-out`), join(root, 'npm-cache'));
+  };
+  const stubAt = (r: Awaited<ReturnType<typeof verify>>, p: string) => r.findings.find((f) => f.path === p);
+
+  it('the stub the configuration emits is packaging metadata naming the configuration: nothing at high', async () => {
+    expect(readFileSync(join(built, 'dist/esm/package.json'), 'utf8')).toBe('{ "type": "module" }\n');
+    const r = await verify({ tarball: publish(), repo: repo.dir, cacheDir, tag: 'v1.0.0' });
+    expect(stubAt(r, 'dist/esm/package.json')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info', evidence: { ecosystem: 'npm', kind: 'npm-config-literal', source: 'rollup.config.mjs' } });
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+  });
+
+  it('twins stay high: a field added, the other type, the stub in a folder the configuration never names', async () => {
+    const t = publish((d) => {
+      writeFileSync(join(d, 'dist/esm/package.json'), '{ "type": "module", "main": "./payload.js" }\n');
+      mkdirSync(join(d, 'dist/cjs'));
+      writeFileSync(join(d, 'dist/cjs/package.json'), '{ "type": "commonjs" }\n');
+      mkdirSync(join(d, 'dist/other'));
+      writeFileSync(join(d, 'dist/other/package.json'), '{ "type": "module" }\n');
+    });
+    const r = await verify({ tarball: t, repo: repo.dir, cacheDir, tag: 'v1.0.0' });
+    for (const p of ['dist/esm/package.json', 'dist/cjs/package.json', 'dist/other/package.json']) expect([p, stubAt(r, p)?.code, stubAt(r, p)?.severity]).toEqual([p, 'TARBALL_ONLY_UNEXPLAINED', 'high']);
+    expect(r.verdict).toBe('different');
+  });
+
+  it('stringLiterals: quoted and template literals with their escapes undone; a template with a substitution is none', () => {
+    expect(stringLiterals(`a('x\\'y', "p\\"q", \`{ "type": "module" }\\n\`, \`\${evil}\`)`)).toEqual(["x'y", 'p"q', '{ "type": "module" }\n']);
   });
 });
