@@ -121,6 +121,10 @@ describe('the comparison and the pin', () => {
     expect(sameMinifiedOutput('"use strict";var a=1;module.exports=a;0&&(module.exports={produce:fetch("//x")});\n', cjs, 'cjs')).toBe(false);
     expect(sameMinifiedOutput('"use strict";var a=1;module.exports=a;0&&(module.exports={produce});fetch("//x");\n', cjs, 'cjs')).toBe(false);
     expect(sameMinifiedOutput('var e=1;export{e as a};0&&(module.exports={a});\n', built, 'esm')).toBe(false);
+    // red team 26: code after a line terminator JavaScript reads inside the "comment" (U+2028, U+2029, CR) is code
+    for (const sep of ['\u2028', '\u2029', '\r']) {
+      expect(sameMinifiedOutput(`${built}//# sourceMappingURL=x.mjs.map${sep}Object.prototype.isAdmin=true;\n`, built, 'esm'), JSON.stringify(sep)).toBe(false);
+    }
   });
 
   it('reads the esbuild version of yarn v1 and berry, package-lock.json and pnpm-lock.yaml', () => {
