@@ -21,6 +21,7 @@ PAIRS=(
   asn1Parser:libtasn1-bin gengetopt:gengetopt gperf:gperf  # generator tools run in the sandbox: test/regenerate/generators.test.ts, gperf.test.ts
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
   itstool:itstool                                                                  # itstool's templates of DocBook pages, written by the tests: test/classify/itstool-pot.test.ts
+  mkdocs:mkdocs                                                                    # MkDocs sites (their sitemaps) built by the tests: test/classify/mkdocs-sitemap.test.ts
   yodl:yodl                                                                        # yodl's text renderings of .yo documents, written by the tests: test/classify/yodl-rendered.test.ts
   doxygen:doxygen                                                                  # doxygen output trees made and proved by the tests: test/regenerate/doxygen.test.ts
   swig:swig                                                                        # SWIG's Python modules made and proved by the tests: test/regenerate/swig.test.ts

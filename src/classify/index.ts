@@ -80,6 +80,7 @@ import { derivedInputsPostPass } from './derived-inputs.js';
 import { potTraceClassifier } from './pot-trace.js';
 import { itstoolPotClassifier } from './itstool-pot.js';
 import { yodlRenderedClassifier } from './yodl-rendered.js';
+import { mkdocsSitemapClassifier } from './mkdocs-sitemap.js';
 import { distRenameClassifier } from './dist-rename.js';
 
 /**
@@ -200,6 +201,7 @@ export const CLASSIFIERS: Classifier[] = [
   htmlRenderedClassifier,
   docbookRenderedClassifier,
   yodlRenderedClassifier,
+  mkdocsSitemapClassifier,
   docbookManClassifier,
   rstHtmlClassifier,
   latex2manClassifier,

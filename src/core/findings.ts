@@ -174,7 +174,7 @@ export interface EvidenceMap extends AnomalyEvidence {
    */
   PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[] };
   GENERATED_FROM_SOURCE: {
-    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'script-touch' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so' | 'figure' | 'file-list';
+    how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'script-touch' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so' | 'figure' | 'file-list' | 'sitemap';
     source: string;
     /** figure: pixels of the shipped PNG that differ from the sandbox's fig2dev rendering (each on a stroke's edge), of all (src/regenerate/fig2dev.ts). */
     pixels?: { differing: number; total: number };

@@ -23,7 +23,7 @@ const PATHS = [
   'po/LINGUAS', 'po/Makevars', 'po/ChangeLog', 'ChangeLog', 'NEWS', 'AUTHORS', 'THANKS.md', 'doc/x.texi', 'doc/version.texi',
   'doc/stamp-vti', 'src/a.c', 'src/a.h', 'lib/x.inc', 'tests/list.def', 'tests/x.gen.test', 'doc/x.html', 'doc/x.htm.in', 'doc/ls.txt', 'doc/ls.1.man',
   'RELEASE.md', 'doc/html/mod.devhelp2', 'doc/mod-sections.txt', '.version', '.tarball-version', 'm4/libtool.m4', 'build-aux/config.guess', 'build-aux/install-sh',
-  'README', 'INSTALL', 'd0001/f0000001', '.github/workflows/ci.yml', '.gitignore',
+  'README', 'INSTALL', 'docs/site/sitemap.xml', 'd0001/f0000001', '.github/workflows/ci.yml', '.gitignore',
 ];
 const TEXT = ['', '5.6.1\n'];
 
