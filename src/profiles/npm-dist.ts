@@ -13,6 +13,7 @@
  *                http(s).request/get, net, dgram, WebSocket), load native code (process.dlopen, process.binding).
  */
 import type { NpmCapability } from '../core/findings.js';
+import { LIB_TYPES } from './npm-declaration.js';
 
 /**
  * JavaScript's line terminators (ECMA-262 11.3): a `//` comment, a hashbang line and a regular expression literal end
@@ -325,11 +326,15 @@ const emitted = (id: string) => KEYWORDS.has(id) || EMIT_NAMES.has(id) || /^[\w$
  * The names of a compiled file's code (comments and strings aside) that its source does not have and no compiler
  * writes: none for Babel's or tsc's output of that source (type annotations only removed, imports read as `_index.x`);
  * any other name — a call the source does not make — is listed. A declaration file (`declaration`) may also hold the
- * words tsc writes there (`declare`, and the primitive types it spells out for inferred ones).
+ * words tsc writes there (`declare`, and the primitive types it spells out for inferred ones), the standard library's
+ * types (LIB_TYPES) and `inferred`: the names it spells as `import("./X").NAME` that ./X exports
+ * (./npm-declaration.ts inferredTypeNames).
  */
-export function foreignNames(output: string, source: string, declaration = false): string[] {
+export function foreignNames(output: string, source: string, declaration = false, inferred: ReadonlySet<string> = new Set()): string[] {
   const have = new Set([...identifiers(source), ...stringNames(source)]);
-  return [...new Set([...identifiers(output), ...stringNames(output)])].filter((id) => !emitted(id) && !have.has(id) && !(declaration && DECLARATION_WORDS.has(id)));
+  return [...new Set([...identifiers(output), ...stringNames(output)])].filter(
+    (id) => !emitted(id) && !have.has(id) && !(declaration && (DECLARATION_WORDS.has(id) || LIB_TYPES.has(id) || inferred.has(id))),
+  );
 }
 
 /** A string literal's text without its quotes (escapes left as written: a name spelled with escapes is no name of the source). */

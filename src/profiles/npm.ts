@@ -23,6 +23,7 @@ import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConv
 import { capabilitiesOf, decodeMappings, foreignNames, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
 import { esbuildRerun } from './npm-minified.js';
 import { directoryFiles, fileListShape, listedDirectory, nodeScripts, scriptNamesList, valuesInFiles } from './npm-file-list.js';
+import { inferredTypeNames } from './npm-declaration.js';
 import { blobId } from '../scan/blob-id.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
@@ -510,6 +511,14 @@ async function trackedMapSource(path: string, ctx: ClassifyContext): Promise<str
   return undefined;
 }
 
+/** inferredTypeNames' answers per verify (keyed by its shipped path set): (declaration, name) → exported. */
+const DECLARATION_MEMO = new WeakMap<ReadonlySet<string>, Map<string, boolean>>();
+/** A shipped text file of at most MAX_TEXT bytes, or undefined. */
+function shippedText(path: string, ctx: ClassifyContext): string | undefined {
+  const b = ctx.tarballPaths.has(path) ? ctx.content.tarball(path) : undefined;
+  return b && b.length <= MAX_TEXT ? b.toString('utf8') : undefined;
+}
+
 async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: ProfileInfo): Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
   if (!OUTPUT_EXT.test(diff.path)) return undefined;
@@ -524,7 +533,13 @@ async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: Pr
   if (indexed && !/\.map$/.test(diff.path)) {
     const out = ctx.content.tarball(diff.path);
     const git = out && out.length <= MAX_TEXT ? await ctx.content.git(indexed) : undefined;
-    if (out && git && !foreignNames(out.toString('utf8'), git.toString('utf8'), /\.d\.(c|m)?ts$/.test(diff.path)).length) return judgeOutput(diff.path, indexed, true, ctx);
+    const declaration = /\.d\.(c|m)?ts$/.test(diff.path);
+    const text = git ? out!.toString('utf8') : undefined;
+    // a declaration's inferred types name the project's other modules: import("./types.js").FPFn2 (npm-declaration.ts)
+    let memo = DECLARATION_MEMO.get(ctx.tarballPaths);
+    if (declaration && !memo) DECLARATION_MEMO.set(ctx.tarballPaths, (memo = new Map()));
+    const inferred = declaration && text !== undefined ? inferredTypeNames(text, diff.path, (p) => shippedText(p, ctx), memo) : undefined;
+    if (text !== undefined && git && !foreignNames(text, git.toString('utf8'), declaration, inferred).length) return judgeOutput(diff.path, indexed, true, ctx);
   }
   // An output directory a tracked tsconfig names (outDir), its source the file of the same stem under rootDir.
   for (const l of await tscLayouts(ctx)) {
