@@ -139,7 +139,7 @@ const VARIANTS = [
   ['errcodes-line', 'libgpg-error-1.51', 1, 'src/err-codes.h', 'high'], ['camelcase-header', 'gpgme-1.18.0', 1, 'lang/qt/src/DN', 'high'],
   ['ltmain-moved', 'libarchive-3.7.4', 1, 'build/autoconf/ltmain.sh', 'high'], ['install-sh-hunk', 'libestr-0.1.11', 1, 'install-sh', 'high'], ['config-sub-hunk', 'libopusenc-0.2.1', 1, 'config.sub', 'high'], ['standin-macros-line', 'libxfixes-6.0.0', 1, 'aclocal.m4', 'high'], ['po-format', 'xz-5.4.1', 1, 'po/fr.po', 'high'],
   ['gmo-format', 'sed-4.9', 1, 'po/fr.gmo', 'high'], ['po-fetched-format', 'sed-4.9', 1, 'po/de.po', 'high'],
-  ['stamp-code', 'xz-5.4.1', 1, 'src/liblzma/api/lzma/container.h', 'high'], ['help-code', 'less-668', 1, 'help.c', 'high'],
+  ['stamp-code', 'xz-5.4.1', 1, 'src/liblzma/api/lzma/container.h', 'high'], ['help-code', 'less-668', 1, 'help.c', 'high'], ['man-url', 'less-668', 1, 'less.man', 'high'], ['html-url', 'jemalloc-5.3.0', 1, 'doc/jemalloc.html', 'high'],
   ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'], ['sphinx-pickle', 'libuv-1.44.2', 1, 'docs/build/doctrees/environment.pickle', 'high'],
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],

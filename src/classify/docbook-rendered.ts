@@ -30,14 +30,14 @@
  */
 import { makeFinding } from '../core/severity.js';
 import { expandLoose } from '../util/makefile.js';
-import { activeContent, htmlText } from './html-rendered.js';
+import { activeContent, FORMATTER_HOSTS, htmlText, renderedNovelUrls } from './html-rendered.js';
 import { baseOf, dirOf, normalisePath } from './paths.js';
 import { makefilesOf, type MakeRule, type Makefiles } from './makefile-rules.js';
 import { admits } from './precheck.js';
 import { novelRun } from './man-rendered.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { urlHosts } from './urls.js';
+import { docSourceUrls, novelUrls, renderedText, urlHosts } from './urls.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const MIN_WORDS = 20;
@@ -268,9 +268,12 @@ export const docbookRenderedClassifier: Classifier = {
       // page's links and text may name too
       const named = [...src.text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/@'"<>()]*@)?([A-Za-z0-9.-]+)/gi)].map((m) => m[1]!.toLowerCase().replace(/\.$/, ''));
       if (activeContent(body, src.text, diff.path, named)) return undefined;
+      if (renderedNovelUrls(body, src.text, FORMATTER_HOSTS).length) return undefined;
     } else {
       const known = urlHosts(src.text);
       if ([...urlHosts(body)].some((h) => !known.has(h))) return undefined;
+      // every URL spelled out whole in the sources (red team 26: a moved path on a known host passed)
+      if (novelUrls(renderedText(body), docSourceUrls(src.text)).length) return undefined;
       const kinds = new Set(findConstructs(src.text, diff.path).map((c) => c.kind));
       if (findConstructs(body, diff.path).some((c) => !kinds.has(c.kind))) return undefined;
     }

@@ -21,7 +21,7 @@ import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, nearestFirst, pathsBy } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { htmlActive, newHosts, urlHosts } from './urls.js';
+import { decodeRefs, docSourceUrls, htmlActive, newHosts, novelUrls, renderedText, urlHosts } from './urls.js';
 import { admits } from './precheck.js';
 import { novelRun } from './man-rendered.js';
 
@@ -157,7 +157,7 @@ async function docbookSource(path: string, ctx: ClassifyContext): Promise<{ sour
   return undefined;
 }
 
-async function manSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string } | undefined> {
+async function manSource(path: string, ctx: ClassifyContext): Promise<{ source: string; text: string; raw: string } | undefined> {
   const m = /^(.+\.[1-9][a-z]*)(\.in)?\.html?(\.in)?$/i.exec(baseOf(path));
   if (!m) return undefined;
   const dir = dirOf(path);
@@ -165,11 +165,22 @@ async function manSource(path: string, ctx: ClassifyContext): Promise<{ source: 
   for (const name of [m[1]!, `${m[1]}.in`]) {
     const p = at(name);
     const b = ctx.gitPaths.has(p) ? await ctx.content.git(p) : ctx.tarballPaths.has(p) ? ctx.content.tarball(p) : undefined;
-    if (b && b.length <= MAX_BYTES) return { source: p, text: b.toString('utf8').replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' ') };
+    if (b && b.length <= MAX_BYTES) return { source: p, text: b.toString('utf8').replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '), raw: b.toString('utf8') };
   }
   return undefined;
 }
 
+
+/**
+ * The URLs of a rendered HTML page (links and text, comments left out, character references read) that its source
+ * does not spell out whole (red team 26: a link moved to another path on a host the source names —
+ * jemalloc 5.3.0's doc/jemalloc.html sending gperftools' link to `http://code.google.com/p/gperftools-patched/` —
+ * passed the host check). `allowedHosts`: the formatter's own and the hosts it makes links to itself (texinfo's
+ * cross-manual references through htmlxref.cnf), whose URLs the source does not spell.
+ */
+export function renderedNovelUrls(html: string, sourceText: string, allowedHosts: Iterable<string>): string[] {
+  return novelUrls(renderedText(decodeRefs(html.replace(/<!--[\s\S]*?-->/g, ' '))), docSourceUrls(sourceText), allowedHosts);
+}
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /\.html?(?:\.in)?$/i.test(diff.path);
@@ -186,7 +197,9 @@ export const htmlRenderedClassifier: Classifier = {
     if (!gen) return undefined;
     const src = gen.kind === 'texinfo' ? await texinfoSource(diff.path, ctx) : gen.kind === 'docbook' ? await docbookSource(diff.path, ctx) : await manSource(diff.path, ctx);
     if (!src) return undefined;
-    if (activeContent(html, src.text, diff.path, gen.kind === 'texinfo' ? xrefHosts(src.text) : [])) return undefined;
+    const xref = gen.kind === 'texinfo' ? xrefHosts(src.text) : new Set<string>();
+    if (activeContent(html, src.text, diff.path, xref)) return undefined;
+    if (renderedNovelUrls(html, (src as { raw?: string }).raw ?? src.text, [...FORMATTER_HOSTS, ...xref]).length) return undefined;
     const have = wordsOf(src.text.replace(/@[a-z]+\{/g, ' '));
     const words = wordsOf(htmlText(html));
     if (words.size < MIN_WORDS) return undefined;

@@ -58,6 +58,32 @@ export function novelUrls(rendering: string, known: ReadonlySet<string>, allowed
   return out;
 }
 
+/**
+ * The whole URLs a documentation source spells out, read as each markup its formatters know would print them
+ * (red team 26): as written, backslash escapes read (sourceUrls), troff's escapes (`\-`, `\(hy`, `\[hy]` and `\(en`
+ * a hyphen, `\:` `\%` `\&` `\c` `\/` `\,` break and kerning marks dropped, `\e` a backslash, `\fB`… fonts dropped),
+ * texinfo's (`@@` `@{` `@}`, `@/` `@-` `@:` dropped) and XML/HTML character references decoded. A union of readings:
+ * each is the source's own text, so none adds a URL the source does not spell out.
+ */
+export function docSourceUrls(text: string): Set<string> {
+  const troff = text
+    .replace(/\\f(?:\[[^\]]*\]|\(..|.)/g, '')
+    .replace(/\\(?:\(hy|\[hy\]|\(en|\[en\]|-)/g, '-')
+    .replace(/\\(?:\(ti|\[ti\])/g, '~')
+    .replace(/\\[:%&c/,]/g, '')
+    .replace(/\\e/g, '\\');
+  const texinfo = text.replace(/@([@{}])/g, '$1').replace(/@[-/:]/g, '');
+  return new Set([...sourceUrls(text), ...wholeUrls(troff), ...wholeUrls(texinfo), ...wholeUrls(decodeRefs(text)), ...wholeUrls(decodeRefs(decodeRefs(text)))]);
+}
+
+/**
+ * A formatted page's text as its URLs read: the hyphens a formatter prints for `-` (U+2010, U+2011, U+2212 and the
+ * soft hyphen: groff's UTF-8 output — less 668's less.man prints `https://www.ecma‐international.org/…`) as `-`.
+ */
+export function renderedText(text: string): string {
+  return text.replace(/[\u2010\u2011\u2212\u00ad]/g, '-');
+}
+
 /** Hosts in `text` that `known` lacks. */
 export function newHosts(text: string, known: ReadonlySet<string>): string[] {
   return [...urlHosts(text)].filter((h) => !known.has(h));
