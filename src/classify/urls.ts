@@ -45,15 +45,24 @@ export function novelUrls(rendering: string, known: ReadonlySet<string>, allowed
   // A formatter that fills lines (nroff: curl 7.88.1's help text) breaks a long URL at a hyphenation point:
   // `https://www.kernel.org/doc/Documenta-` / `tion/networking/vrf.txt`. Such a break is read as either a hyphen the
   // formatter added or one the URL has, and the URL counts as known when one reading is.
-  const joined = rendering.replace(/(?<=[A-Za-z0-9])-\n[ \t]*(?=[A-Za-z0-9])/g, '\u0001');
+  // A filled line may also end after a URL's `/` (pam 1.5.2's modules/pam_namespace/README: `http://lwn.net/Articles/`
+  // and `159077` on the next line): read as the URL going on, or as the URL ending there and a word following.
+  const joined = rendering.replace(/(?<=[A-Za-z0-9])-\n[ \t]*(?=[A-Za-z0-9])/g, '\u0001').replace(/(?<=:\/\/[^\s<>"'`]*\/)\n[ \t]*(?=[A-Za-z0-9])/g, '\u0002');
   const out: string[] = [];
   for (const u of wholeUrls(joined)) {
-    const breaks = u.split('\u0001');
-    let readings = [breaks[0]!];
-    for (const part of breaks.slice(1)) readings = readings.length > 16 ? readings.map((r) => `${r}-${part}`) : readings.flatMap((r) => [`${r}${part}`, `${r}-${part}`]);
-    if (readings.some((r) => known.has(r))) continue;
+    const slash = u.indexOf('\u0002');
+    const [head, tail] = slash < 0 ? [u, undefined] : [u.slice(0, slash), u.slice(slash + 1)];
+    const pieces = slash < 0 ? [u] : [head, `${head}${tail}`];
+    const readingsOf = (v: string) => {
+      const breaks = v.replace(/\u0002/g, '').split('\u0001');
+      let readings = [breaks[0]!];
+      for (const part of breaks.slice(1)) readings = readings.length > 16 ? readings.map((r) => `${r}-${part}`) : readings.flatMap((r) => [`${r}${part}`, `${r}-${part}`]);
+      return readings;
+    };
+    const readings = pieces.flatMap(readingsOf);
+    if (readings.some((r) => known.has(r.replace(URL_TRAIL, '')))) continue;
     const hosts = [...urlHosts(readings[0]!)];
-    if (!(hosts.length && hosts.every((h) => allowed.has(h)))) out.push(breaks.join('-'));
+    if (!(hosts.length && hosts.every((h) => allowed.has(h)))) out.push(u.replace(/\u0002/g, '').split('\u0001').join('-'));
   }
   return out;
 }
@@ -72,8 +81,13 @@ export function docSourceUrls(text: string): Set<string> {
     .replace(/\\(?:\(ti|\[ti\])/g, '~')
     .replace(/\\[:%&c/,]/g, '')
     .replace(/\\e/g, '\\');
-  const texinfo = text.replace(/@([@{}])/g, '$1').replace(/@[-/:]/g, '');
-  return new Set([...sourceUrls(text), ...wholeUrls(troff), ...wholeUrls(texinfo), ...wholeUrls(decodeRefs(text)), ...wholeUrls(decodeRefs(decodeRefs(text)))]);
+  // texinfo: @url/@uref's first argument is the URL, the link text after its comma is not part of it (gettext
+  // 0.23.1's `@uref{https://…/manual/,,man}`)
+  const texinfo = text.replace(/@(?:uref|url)\{([^,}]*)[^}]*\}/g, ' $1 ').replace(/@([@{}])/g, '$1').replace(/@[-/:]/g, '');
+  // a URL the source itself breaks after a `/` or `-` at a line's end, which the rendering joins (pam 1.5.2's
+  // modules/pam_namespace/README.xml: `http://lwn.net/Articles/` and `159077/` on the next line)
+  const joined = text.replace(/(\b(?:https?|ftp):\/\/[^\s<>"'`]*[/-])[ \t]*\n[ \t]*(?=[A-Za-z0-9])/gi, '$1');
+  return new Set([...sourceUrls(text), ...wholeUrls(troff), ...wholeUrls(texinfo), ...wholeUrls(joined), ...wholeUrls(decodeRefs(text)), ...wholeUrls(decodeRefs(decodeRefs(text)))]);
 }
 
 /**

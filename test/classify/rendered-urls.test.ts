@@ -88,4 +88,19 @@ describe('every URL of a rendered page is one its source spells out whole (red t
     expect(novelUrls(renderedText('Report bugs at https://a.example.org/proj\u2010\n       tools/issues.'), known)).toEqual([]);
     expect(novelUrls(renderedText('Report bugs at https://a.example.org/tools\u2010proj/issues.'), known)).toEqual(['https://a.example.org/tools-proj/issues']);
   });
+
+  it("texinfo's @uref{URL,,TEXT} (gettext 0.23.1) and a URL a filled line breaks after its '/' (pam 1.5.2's README): known; a moved one is not", () => {
+    // the link text after @uref's comma is not part of the URL the source spells
+    const texi = docSourceUrls('See @uref{https://a.example.org/manual/,,the manual} and @url{https://b.example.org/x, B}.');
+    expect([...texi]).toEqual(expect.arrayContaining(['https://a.example.org/manual/', 'https://b.example.org/x']));
+    expect(novelUrls('the manual https://a.example.org/manual/ here', texi)).toEqual([]);
+    expect(novelUrls('the manual https://a.example.org/manual2/ here', texi)).toEqual(['https://a.example.org/manual2/']);
+    // the rendering breaks the source's whole URL after a '/': read as the URL going on
+    const xml = docSourceUrls('the shared-subtree description at\n      http://lwn.net/Articles/159077 and http://lwn.net/Articles/159092.');
+    expect(novelUrls('the shared-subtree description at http://lwn.net/Articles/\n159077 and http://lwn.net/Articles/159092.', xml)).toEqual([]);
+    // … and the break cannot carry a URL elsewhere: neither reading is known
+    expect(novelUrls('the shared-subtree description at http://lwn.net/Evil/\n159077 and http://lwn.net/Articles/159092.', xml)).toEqual(['http://lwn.net/Evil/159077']);
+    // the source's own line break after a '/' inside a URL is joined too
+    expect([...docSourceUrls('at http://lwn.net/Articles/\n   159077 today')]).toContain('http://lwn.net/Articles/159077');
+  });
 });
