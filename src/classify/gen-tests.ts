@@ -17,6 +17,7 @@ import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { scriptCarries } from './script-models.js';
 
 const MAX_BYTES = 64 * 1024;
 
@@ -64,18 +65,8 @@ export const MODEL_LINES = [
   '} < /dev/null; done < "$input"',
 ];
 
-/** Whether every model line occurs as a whole line of the script, in order, indented by tabs only. */
-export function carriesModel(script: string): boolean {
-  // each line exactly as modelled behind tabs only (`<<-` strips tabs; the header lines sit inside a quoted string)
-  const lines = script.split('\n').map((l) => l.replace(/^\t*/, ''));
-  let at = 0;
-  for (const want of MODEL_LINES) {
-    while (at < lines.length && lines[at] !== want) at++;
-    if (at >= lines.length) return false;
-    at++;
-  }
-  return true;
-}
+/** Whether every model line occurs as a whole line of the script, in order, indented by tabs only (scriptCarries). */
+export const carriesModel = (script: string): boolean => scriptCarries(script, MODEL_LINES);
 
 /** `read -r name arg0 args` of one line: blanks and tabs split, the last variable the rest, trimmed. */
 export function readFields(line: string): [string, string, string] {

@@ -594,3 +594,19 @@ export const declaredShModel: FilterModel = {
 };
 
 export const FILTER_MODELS: readonly FilterModel[] = [declaredShModel];
+
+/**
+ * Whether every model line occurs as a whole line of `script`, in order, behind tabs only (`<<-` strips tabs, so a
+ * line indented by spaces is not the modelled line): the guard of a byte-for-byte model of a tracked script (strace's
+ * tests/gen_tests.sh, src/xlat/gen.sh) — any other version of the script is not modelled.
+ */
+export function scriptCarries(script: string, modelLines: readonly string[]): boolean {
+  const lines = script.split('\n').map((l) => l.replace(/^\t*/, ''));
+  let at = 0;
+  for (const want of modelLines) {
+    while (at < lines.length && lines[at] !== want) at++;
+    if (at >= lines.length) return false;
+    at++;
+  }
+  return true;
+}

@@ -27,6 +27,7 @@ import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf } from './paths.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { scriptCarries } from './script-models.js';
 
 const MAX_BYTES = 512 * 1024;
 
@@ -135,17 +136,8 @@ export const MODEL_LINES = [
   'gen_header "${f}" "${output}/${name}.h" "${name}" \\',
 ];
 
-/** Whether every model line occurs as a whole line of the script, in order, indented by tabs only. */
-export function carriesModel(script: string): boolean {
-  const lines = script.split('\n').map((l) => l.replace(/^\t*/, ''));
-  let at = 0;
-  for (const want of MODEL_LINES) {
-    while (at < lines.length && lines[at] !== want) at++;
-    if (at >= lines.length) return false;
-    at++;
-  }
-  return true;
-}
+/** Whether every model line occurs as a whole line of the script, in order, indented by tabs only (scriptCarries). */
+export const carriesModel = (script: string): boolean => scriptCarries(script, MODEL_LINES);
 
 const SAFE = /^[\t\x20-\x7e]*$/;
 const BLANKS = /^[ \t]+|[ \t]+$/g;
