@@ -24,11 +24,10 @@ import { makeFinding } from '../core/severity.js';
 import { parsePo, type PoEntry } from './gettext.js';
 import { makefilesOf } from './makefile-rules.js';
 import { baseOf, dirOf } from './paths.js';
-import { headerByForm } from './pot-trace.js';
+import { headerByForm, potCandidate } from './pot-trace.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
 
-const MAX_BYTES = 4 * 1024 * 1024;
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 /** How far before its reference's line an element's start tag may begin (a start tag spread over lines). */
 const TAG_SPAN = 400;
@@ -162,9 +161,8 @@ async function itstoolOnCopies(ctx: ClassifyContext, pot: string): Promise<boole
 
 interface Source { path: string; text: string }
 
-const candidate: NonNullable<Classifier['candidate']> = (diff) =>
-  (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file' && (diff.changes ?? []).every((c) => c === 'content'))) &&
-  diff.tarball?.type === 'file' && diff.path.endsWith('.pot') && diff.tarball.size <= MAX_BYTES;
+/** The same differences as pot-trace's: a `.pot` the release added or refreshed (one predicate, pot-trace.ts). */
+const candidate = potCandidate;
 
 export const itstoolPotClassifier: Classifier = {
   id: 'itstool-pot',

@@ -170,15 +170,15 @@ const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 // Also a tracked template the release refreshed (xgettext run again at make dist): judged by the same rules, the
 // shipped file alone — every msgid at its line of the tag's sources, or, with no #: line at all (xgettext
 // --no-location: shadow 4.13's po/shadow.pot), a literal sequence of a source POTFILES.in lists.
-const candidate: NonNullable<Classifier['candidate']> = (diff) =>
+export const potCandidate: NonNullable<Classifier['candidate']> = (diff) =>
   (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file' && (diff.changes ?? []).every((c) => c === 'content'))) &&
   diff.tarball?.type === 'file' && diff.path.endsWith('.pot') && diff.tarball.size <= MAX_BYTES;
 
 export const potTraceClassifier: Classifier = {
   id: 'pot-trace',
-  candidate,
+  candidate: potCandidate,
   async classify(diff, ctx) {
-    if (!admits(candidate, diff)) return undefined;
+    if (!admits(potCandidate, diff)) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf) return undefined;
     const raw = buf.toString('latin1');
