@@ -87,6 +87,16 @@ export function serialParts(text: string): number[] | undefined {
 }
 
 /**
+ * Whether m4 reads the file, so that a `dnl` line is a comment there: an m4 macro file (`*.m4`, aclocal.m4),
+ * configure.ac/configure.in, an autotest (`*.at`) or m4sh (`*.m4sh`, `*.as`) source. Anywhere else — a shell
+ * script (config.guess, ltmain.sh, install-sh), a makefile, C — a `dnl` line is code: `dnl || curl … | sh` runs the
+ * download once `dnl` is not found (red team 27).
+ */
+export function readByM4(path: string): boolean {
+  return /(?:^|\/)(?:[^/]*\.(?:m4|ac|at|as|m4sh)|configure\.in)$/i.test(path);
+}
+
+/**
  * The normalised form of an m4 file or shell script:
  *  1. decode as latin1, split on LF, drop a trailing CR from each line;
  *  2. trim leading and trailing whitespace (space, tab, FF, VT) and collapse inner runs of it to one space;

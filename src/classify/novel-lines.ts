@@ -5,7 +5,8 @@
  *
  *   blank                    nothing
  *   a comment                `#` then a blank, `#` or the end (not a C preprocessor directive such as
- *                            `# define`, which a here-document turns into code), or m4's `dnl`
+ *                            `# define`, which a here-document turns into code), or m4's `dnl` in a file m4
+ *                            reads (elsewhere `dnl || cmd` is a command: red team 27)
  *   a known line             a line some known version of the same file has (a backport, a distribution's
  *                            patch taken from upstream: libtool.m4's darwin lines in Debian 2.4.6-15)
  *   a version line           a known line with its version tokens replaced by other versions: a token
@@ -32,6 +33,7 @@
 import type { Provenance } from './provenance.js';
 import type { UpstreamDb } from './upstream-db.js';
 import { lineHash32, splitFileLines } from './upstream-lines.js';
+import { readByM4 } from './m4.js';
 
 export interface Accounting {
   /** Novel lines nothing accounts for (1-based line numbers of the copy). */
@@ -41,9 +43,13 @@ export interface Accounting {
 }
 
 const COMMENT = /^\s*(?:#(?:[\s#]|$)|dnl(?:\s|$))/;
+/** m4's `dnl` line: a comment only where m4 reads the file (readByM4); a command in a shell script or makefile. */
+const DNL = /^\s*dnl(?:\s|$)/;
 /** `#` lines a C compiler reads: a here-document in a script or macro writes them into C code. */
 const DIRECTIVE = /^\s*#\s*(?:include|include_next|import|define|undef|if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|pragma|error|warning|line|ident|sccs|assert|unassert|embed)\b/;
 const VERSION_TOKEN = /\d+(?:\.\d+)+(?:[-~+][\w.~+-]*)?/g;
+/** C and C++ sources and headers (and their templates, lex/yacc inputs). */
+const C_NAME = /\.(?:c|h|cc|cpp|cxx|hh|hpp|hxx|y|l)(?:\.in)?$/;
 const MAKE_NAME = /(?:^|\/)(?:GNUmakefile|[Mm]akefile[^/]*|[^/]*\.(?:mk|make|am))$/;
 const EMPTY_RULE = /^([^\s:#=;]+(?:[ \t]+[^\s:#=;]+)*)[ \t]*:[ \t]*;[ \t]*$/;
 const MAX_COMBINATIONS = 4096;
@@ -63,8 +69,9 @@ function shebangForms(line: string): string[] {
   return ['/bin/', '/usr/bin/'].flatMap((d) => [`#! ${d}${m[1]}${args}`, `#!${d}${m[1]}${args}`]).filter((f) => f !== line);
 }
 
-function isComment(line: string): boolean {
-  return COMMENT.test(line) && !DIRECTIVE.test(line);
+function isComment(line: string, name: string): boolean {
+  // in C every `#` line is a directive to the preprocessor (`# x` an invalid one: the file stops compiling)
+  return COMMENT.test(line) && !DIRECTIVE.test(line) && (readByM4(name) || !DNL.test(line)) && !(C_NAME.test(name) && /^\s*#/.test(line));
 }
 
 /**
@@ -76,11 +83,19 @@ function isComment(line: string): boolean {
  *    that leaves the quotes unknown): m4 copies a quoted `#` or `dnl` line into configure as it is, and an argument of
  *    AC_LANG_PROGRAM/AC_LANG_SOURCE is the C program of a check — only the file's own top-level comments are inert;
  *  - the line after one ending in a backslash: a comment line swallows the rest of the continued command (so does a
- *    blank line, which ends it there) (`$CC -o conftest \` + `# x` + `  -fstack-protector …` runs two commands).
+ *    blank line, which ends it there) (`$CC -o conftest \` + `# x` + `  -fstack-protector …` runs two commands);
+ *  - in a makefile or a C source, a line that itself ends in a backslash: make and the C preprocessor continue a
+ *    comment over the next line, so `# note \` hides the known line after it (a makefile's `LIBS = …`) without
+ *    changing it (red team 27; the shell and m4 end a comment at the newline).
  */
 export function activeLines(path: string, lines: readonly string[]): Set<number> {
   const out = new Set<number>();
-  for (let i = 1; i < lines.length; i++) if (/\\\r?$/.test(lines[i - 1]!)) out.add(i + 1);
+  const continuesComments = MAKE_NAME.test(path) || C_NAME.test(path);
+  for (let i = 1; i <= lines.length; i++) {
+    if (!/\\\r?$/.test(lines[i - 1]!)) continue;
+    if (continuesComments) out.add(i);
+    if (i < lines.length) out.add(i + 1);
+  }
   for (let i = 0; i < lines.length; i++) {
     const m = /<<(-?)\s*\\?(['"]?)([A-Za-z_]\w*)\2/.exec(lines[i]!.replace(/^\s*#.*$/, ''));
     if (!m) continue;
@@ -129,7 +144,9 @@ export function directivesInPlace(db: UpstreamDb, name: string, content: Buffer)
   // macro's quoted argument, after a backslash), which normalising drops as well (red team 20)
   let active: Set<number> | undefined;
   lines.forEach((l, i) => {
-    if (DIRECTIVE.test(l) || /^#!/.test(l)) ats.push(i + 1);
+    if (DIRECTIVE.test(l) || /^#!/.test(l) || (C_NAME.test(name) && /^\s*#/.test(l))) ats.push(i + 1);
+    // a `dnl` line outside m4 input is a command, which normalising drops as if it were m4's comment (red team 27)
+    else if (DNL.test(l) && !readByM4(name)) ats.push(i + 1);
     else if (COMMENT.test(l) && (active ??= activeLines(name, lines)).has(i + 1)) ats.push(i + 1);
     else if (l.trim() === '' && i > 0 && /\\\r?$/.test(lines[i - 1]!)) ats.push(i + 1);
   });
@@ -258,7 +275,7 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   for (const at of prov.novelAt) {
     const line = lines[at - 1] ?? '';
     const bare = line.replace(/\r$/, '');
-    if (((bare.trim() === '' || isComment(bare)) && inert(at, bare)) || p.added.has(line) || newEmptyRule(path, bare, lines, at)) continue;
+    if (((bare.trim() === '' || isComment(bare, name)) && inert(at, bare)) || p.added.has(line) || newEmptyRule(path, bare, lines, at)) continue;
     if (db.knownLine(name, lineHash32(line))) {
       taken.push(at);
       continue;

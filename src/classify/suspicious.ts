@@ -14,6 +14,7 @@ import { escalate, makeFinding, maxSeverity } from '../core/severity.js';
 import { codeDoc } from '../core/codes.js';
 import type { Severity } from '../core/types.js';
 import { isBuildAffecting } from './build-affecting.js';
+import { readByM4 } from './m4.js';
 import type { ClassifyContext, PostPass } from './types.js';
 
 /** At most this many constructs are reported per file. */
@@ -276,16 +277,18 @@ const CASE_PATTERN = /^\s*\(?\s*[\w*?.[\]-]+(?:\s*\|\s*[\w*?.[\]-]+)+\s*\)/;
 const PREFILTER = /grep|GREP|tr|TR|\||head|tail|dd|base64|openssl|uudecode|sed|test|curl|wget|fetch/;
 
 /**
- * Scan shell/m4/make text for suspicious constructs. Comment lines (`#`, `dnl`) are skipped: they are
+ * Scan shell/m4/make text for suspicious constructs. Comment lines (`#`, and `dnl` where m4 reads the file) are skipped: they are
  * not executed. Each kind is reported at most once per line; at most MAX_CONSTRUCTS in total.
  */
 export function findConstructs(text: string, path: string): Construct[] {
   const out: Construct[] = [];
   const fixturesNormal = listsFixtures(path);
+  // `dnl` starts a comment only where m4 reads the file: in a shell script or makefile it is a command (red team 27)
+  const m4 = readByM4(path);
   for (const { line, text: t } of logicalLines(text)) {
     if (out.length >= MAX_CONSTRUCTS) break;
     const trimmed = t.trimStart();
-    if (trimmed.startsWith('#') || /^dnl\b/.test(trimmed)) continue;
+    if (trimmed.startsWith('#') || (m4 && /^dnl\b/.test(trimmed))) continue;
     if (!PREFILTER.test(t)) continue;
     const kinds: ConstructKind[] = [];
     const g = grepFlags(t);

