@@ -661,10 +661,15 @@ export function configHeaders(configureAc: string, dir = ''): Map<string, string
 }
 
 const UNDEF = /^([\t ]*#[\t ]*)undef([\t ]+)([A-Za-z_][A-Za-z0-9_]*)[\t ]*$/;
+/** An object-like `#define NAME …` line: config.status rewrites it as `#define NAME VALUE` when configure defines NAME (its defines.awk). */
+const DEFINE = /^([\t ]*#[\t ]*)define[\t ]+([A-Za-z_][A-Za-z0-9_]*)(?:[\t ].*)?$/;
 
 /**
- * The `#undef` lines config.status filled, when `output` is `template` instantiated: undefined when any other line
- * differs. `written(name, value)`: configure writes `#define NAME VALUE` (or VALUE is one the release fills in).
+ * The `#undef` (and `#define`) lines config.status filled, when `output` is `template` instantiated: undefined when
+ * any other line differs. `written(name, value)`: configure writes `#define NAME VALUE` (or VALUE is one the release
+ * fills in). config.status's defines.awk replaces both `#undef NAME` and an object-like `#define NAME …` line by
+ * `#define NAME VALUE` when configure defines NAME (make 4.4.1's src/mkconfig.h.in: `#define PACKAGE "@PACKAGE@"`
+ * shipped as `#define PACKAGE "make"`); a `#define` line configure does not define stays as the template has it.
  */
 export function configHeaderFill(template: string, output: string, outPath: string, templatePath: string, written: (name: string, value: string) => boolean): { defined: Record<string, string>; undefined: number } | undefined {
   const tl = template.split('\n');
@@ -679,31 +684,127 @@ export function configHeaderFill(template: string, output: string, outPath: stri
     const t = tl[i]!;
     const o = ol[i + 1]!;
     const u = UNDEF.exec(t);
-    if (!u) {
+    const d = u ? undefined : DEFINE.exec(t);
+    if (!u && !(d && o !== t)) {
       if (o !== t) return undefined;
       continue;
     }
-    const [, prefix, , name] = u;
-    if (o === `/* ${prefix}undef ${name} */`) {
+    const prefix = u ? u[1]! : d![1]!;
+    const name = u ? u[3]! : d![2]!;
+    if (u && o === `/* ${prefix}undef ${name} */`) {
       undef++;
       continue;
     }
     const head = `${prefix}define ${name}`;
-    if (!o.startsWith(head) || Object.prototype.hasOwnProperty.call(defined, name!)) return undefined;
+    if (!o.startsWith(head) || Object.prototype.hasOwnProperty.call(defined, name)) return undefined;
     const rest = o.slice(head.length);
     if (rest !== '' && !rest.startsWith(' ')) return undefined;
     const value = rest.slice(1);
-    if (!written(name!, value)) return undefined;
-    defined[name!] = value;
+    if (!written(name, value)) return undefined;
+    defined[name] = value;
   }
   return Object.keys(defined).length + undef > 0 ? { defined, undefined: undef } : undefined;
+}
+
+/**
+ * Headers a tracked make rule has config.status instantiate outside AC_CONFIG_HEADERS (make 4.4.1's maintMakefile:
+ * `src/mkconfig.h: src/mkconfig.h.in config.status` with the recipe `./config.status --header=$@`): the rule's
+ * one target, the template the `--header=OUT:IN` argument names or OUT.in, and the rule's line. Paths from the
+ * makefile's directory (`dir`); an argument with any other variable than `$@` is not read.
+ */
+export function makeRuleHeaders(makefile: string, dir = ''): { output: string; template: string; line: number }[] {
+  const out: { output: string; template: string; line: number }[] = [];
+  const inDir = (p: string) => normalisePath(dir ? `${dir}/${p}` : p);
+  let target: { names: string[]; line: number } | undefined;
+  const lines = makefile.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.startsWith('\t')) {
+      const m = /(?:^|[\s;&|(])(?:\.\/|\$\(top_builddir\)\/|\$\(builddir\)\/)?config\.status\s+--header=(?:"([^"\s]+)"|'([^'\s]+)'|([^\s;&|'"]+))/.exec(l);
+      if (!m || !target || target.names.length !== 1) continue;
+      const [o, input, more] = (m[1] ?? m[2] ?? m[3]!).split(':');
+      const output = o === '$@' ? target.names[0]! : o!;
+      if (more !== undefined || output !== target.names[0] || /[$`]/.test(output) || (input !== undefined && /[$`]/.test(input))) continue;
+      const op = inDir(output);
+      const tp = inDir(input || `${output}.in`);
+      if (op && tp) out.push({ output: op, template: tp, line: target.line });
+      continue;
+    }
+    if (/^\s*(?:#.*)?$/.test(l)) continue;
+    const r = /^([^\s:#=$][^:=#]*?)\s*::?(?!=)/.exec(l);
+    target = r ? { names: r[1]!.trim().split(/\s+/), line: i + 1 } : undefined;
+  }
+  return out;
+}
+
+/** Tracked makefiles (Makefile, Makefile.am, GNUmakefile, maintMakefile …, *.mk) a header rule may live in. */
+const MAKEFILE = /(?:makefile(?:\.am|\.in)?|\.mk)$/i;
+const headerRules = new WeakMap<ClassifyContext, Promise<{ makefile: string; output: string; template: string; line: number }[]>>();
+
+/** Every tracked makefile's config.status --header rules (read once per run). */
+function makeHeaderRules(ctx: ClassifyContext): Promise<{ makefile: string; output: string; template: string; line: number }[]> {
+  let p = headerRules.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const out: { makefile: string; output: string; template: string; line: number }[] = [];
+      for (const path of [...ctx.gitPaths].filter((q) => MAKEFILE.test(baseOf(q))).sort()) {
+        const b = await ctx.content.git(path);
+        if (!b || b.length > MAX_SCRIPT * 4 || !b.includes('config.status')) continue;
+        for (const r of makeRuleHeaders(b.toString('latin1'), dirOf(path))) out.push({ makefile: path, ...r });
+      }
+      return out;
+    })();
+    headerRules.set(ctx, p);
+  }
+  return p;
+}
+
+/**
+ * The value configure defines NAME to through a shell variable it assigns one literal (AC_INIT's
+ * `printf "%s\n" "#define PACKAGE_NAME \"$PACKAGE_NAME\"" >>confdefs.h` with `PACKAGE_NAME='GNU Make'`, automake's
+ * `#define PACKAGE \"$PACKAGE\"` with ` PACKAGE='make'`): every assignment of that variable in configure the same
+ * literal (quoted or a bare word, nothing to expand), and the header's value that literal, quoted as the line quotes it.
+ */
+export function configureVariableDefine(conf: string, name: string, value: string): boolean {
+  const write = new RegExp(`"#define ${escapeRe(name)} (\\\\"|)\\$\\{?([A-Za-z_][A-Za-z0-9_]*)\\}?\\1"`, 'g');
+  for (const m of conf.matchAll(write)) {
+    const quoted = m[1] !== '';
+    const inner = quoted ? (/^"([^"\\]*)"$/.exec(value)?.[1]) : value;
+    if (inner === undefined) continue;
+    const vals = new Set<string>();
+    for (const a of conf.matchAll(new RegExp(`^[\\t ]*${escapeRe(m[2]!)}=(.*)$`, 'gm'))) {
+      const lit = /^'([^'\\]*)'$/.exec(a[1]!)?.[1] ?? (/^[A-Za-z0-9_.+\/:@,-]*$/.test(a[1]!) ? a[1]! : undefined);
+      vals.add(lit ?? '\0');
+    }
+    if (vals.size === 1 && vals.has(inner)) return true;
+  }
+  return false;
+}
+
+/**
+ * The part of the version after its numbers (libqb's QB_VER_REST: configure.ac's sed keeps what follows
+ * MAJOR.MINOR.MICRO, `""` for 2.0.8), for a NAME with a version word and a REST, EXTRA or SUFFIX word: the value
+ * (quoted or not) must be exactly that part, empty when the version has none.
+ */
+export function versionRest(name: string, value: string, version: string | undefined): boolean {
+  const words = name.toLowerCase().split(/[^a-z0-9]+/);
+  if (!version || !versionWords(name).version || !words.some((w) => /^(?:rest|extra|suffix)$/.test(w))) return false;
+  const rest = /^\d+(?:\.\d+){0,2}(.*)$/.exec(version);
+  const bare = /^"[^"\\]*"$/.test(value) ? value.slice(1, -1) : value;
+  return !!rest && bare === rest[1] && VALUE.test(bare);
 }
 
 async function fromConfigHeader(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
   for (const ac of ['configure.ac', 'configure.in']) {
     if (!ctx.gitPaths.has(ac)) continue;
-    const template = configHeaders((await ctx.content.git(ac))?.toString('latin1') ?? '').get(path);
-    if (!template) return undefined;
+    let template = configHeaders((await ctx.content.git(ac))?.toString('latin1') ?? '').get(path);
+    let rule: { script: string; line: number; rule: true } | undefined;
+    if (!template) {
+      const r = (await makeHeaderRules(ctx)).find((h) => h.output === path && ctx.gitPaths.has(h.template));
+      if (!r) return undefined;
+      template = r.template;
+      rule = { script: r.makefile, line: r.line, rule: true };
+    }
     const tracked = ctx.gitPaths.has(template);
     const t = tracked ? await ctx.content.git(template) : ctx.content.tarball(template);
     const configure = ctx.content.tarball('configure') ?? (await ctx.content.git('configure'));
@@ -711,6 +812,7 @@ async function fromConfigHeader(path: string, content: Buffer, ctx: ClassifyCont
     const conf = configure.toString('latin1');
     const revision = ctx.revision ?? {};
     const releaseValue = (name: string, v: string) => {
+      if (versionRest(name, v, revision.version)) return true;
       const bare = /^"[^"\\]*"$/.test(v) ? v.slice(1, -1) : v;
       return versionWords(name).version && VALUE.test(bare) && bare !== '' && valuesFromRelease({ [name]: bare }, { ...(revision.version !== undefined ? { version: revision.version } : {}), ...(revision.tag !== undefined ? { tag: revision.tag } : {}) }, '');
     };
@@ -718,12 +820,12 @@ async function fromConfigHeader(path: string, content: Buffer, ctx: ClassifyCont
     const written = (name: string, v: string) => {
       const line = `#define ${name}${v === '' ? ' ' : ` ${v}`}`;
       const escaped = line.replace(/[\\"`$]/g, '\\$&');
-      return conf.includes(`"${escaped}"`) || conf.includes(`'${line}'`) || new RegExp(`^${escapeRe(line)}$`, 'm').test(conf) || releaseValue(name, v);
+      return conf.includes(`"${escaped}"`) || conf.includes(`'${line}'`) || new RegExp(`^${escapeRe(line)}$`, 'm').test(conf) || configureVariableDefine(conf, name, v) || releaseValue(name, v);
     };
     const fill = configHeaderFill(t.toString('latin1'), content.toString('latin1'), path, template, written);
     if (!fill) return undefined;
     const inputs = [...(tracked ? [] : [template]), ...(ctx.gitPaths.has('configure') ? [] : ['configure'])];
-    return { how: 'config-header', source: template, substitutions: fill.defined, total: Object.keys(fill.defined).length + fill.undefined, generator: 'config.status', ...(inputs.length ? { tarballInputs: inputs } : {}) };
+    return { how: 'config-header', source: template, substitutions: fill.defined, total: Object.keys(fill.defined).length + fill.undefined, generator: 'config.status', ...(rule ? { script: rule } : {}), ...(inputs.length ? { tarballInputs: inputs } : {}) };
   }
   return undefined;
 }
