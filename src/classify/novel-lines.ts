@@ -25,8 +25,8 @@
  *
  * and a run of the version's lines the copy drops without putting anything in their place (a pure deletion)
  * is accounted for when its lines are blank or `-` lines of that patch, or when some known version has the
- * copy's lines on either side of the run next to each other (the same deletion made upstream or by a
- * distribution: Debian's libtool patches). Everything else — an added flag, a changed command, an
+ * copy's lines around the run — CONTEXT_LINES on each side — one after another (the same deletion made upstream or
+ * by a distribution: Debian's libtool patches). Everything else — an added flag, a changed command, an
  * extra library, a deleted check — is unaccounted, and a copy with any unaccounted line is not explained
  * (src/classify/upstream.ts keeps it UPSTREAM_COPY_UNKNOWN_VERSION, high).
  */
@@ -293,18 +293,31 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   const placed = inPlace(db, name, lines, taken, alt);
   for (const at of taken) if (!placed.has(at)) unaccounted.push(at);
   unaccounted.sort((a, b) => a - b);
-  // A dropped run is accounted for when its lines are blank or the patch's `-` lines, or when a known version
-  // has the copy's lines around it next to each other (upstream or a distribution made the same deletion).
+  // A dropped run is accounted for when its lines are blank or the patch's `-` lines, or when a known version has
+  // the copy's lines around it next to each other — CONTEXT_LINES on each side, as a taken line's window (upstream
+  // or a distribution made the same deletion). Red team 27: the one line on either side was not enough — two
+  // blank lines, or `fi` and `fi`, stand next to each other somewhere in every long script, so install-sh without its
+  // `dsttmp=`/`rmtmp=` assignments (taken from the environment then) or its directory chmod was "upstream except
+  // N lines", low.
   const blank = lineHash32('');
-  const hashOf = (at: number) => (at >= 1 && at <= lines.length ? lineHash32(lines[at - 1]!) : undefined);
   let unaccountedDeletions = 0;
+  const cuts: { d: (typeof prov.deleted)[number]; rest: number[] }[] = [];
   for (const d of prov.deleted) {
     const rest = d.hashes.filter((h) => h !== blank && !p.removed.has(h));
-    if (rest.length === 0) continue;
-    const before = hashOf(d.at - 1);
-    const after = hashOf(d.at);
-    if (before !== undefined && after !== undefined && db.knownPair(name, before, after)) continue;
-    unaccountedDeletions += rest.length;
+    if (rest.length > 0) cuts.push({ d, rest });
   }
+  const windows = cuts.map(({ d }) => {
+    // the copy's lines d.at-1 (before the cut) and d.at (after it), 1-based, with CONTEXT_LINES - 1 more on each side
+    const lo = Math.max(1, d.at - CONTEXT_LINES);
+    const hi = Math.min(lines.length, d.at - 1 + CONTEXT_LINES);
+    const w: (readonly number[])[] = [];
+    for (let k = lo; k <= hi; k++) w.push(alt.get(k) ?? [lineHash32(lines[k - 1]!)]);
+    return { lines: w, center: Math.max(0, d.at - 1 - lo), atStart: lo === 1, atEnd: hi === lines.length };
+  });
+  const found = windows.length ? db.knownWindows(name, windows) : new Set<number>();
+  cuts.forEach(({ d, rest }, k) => {
+    const inside = d.at - 1 >= 1 && d.at <= lines.length;
+    if (!inside || !found.has(k)) unaccountedDeletions += rest.length;
+  });
   return { unaccounted, unaccountedDeletions };
 }

@@ -175,6 +175,33 @@ describe('classifyUpstream (synthetic database)', () => {
     expect(activeLines('config.guess', ['# a \\', 'LIBS=x', 'b'])).toEqual(new Set([2]));
   });
 
+  // Red team 27: a dropped run was accounted for when the copy's one line on either side stood next to each other in
+  // some known version — two blank lines, or `fi` and `fi`, do somewhere in any long script, so 245 of install-sh's
+  // deletions of up to 6 lines were "upstream except N lines" (its `dsttmp=`/`rmtmp=` assignments, taken from the
+  // environment then; the directory chmod). The copy's lines around the cut, two on each side, must now be one
+  // known version's, one after another.
+  it('a dropped run is accounted for only when a known version has the copy\'s lines around it, two on each side', () => {
+    const sh = (l: string[]) => `${l.join('\n')}\n`;
+    const head = ['#!/bin/sh', 'set -e', '', '', 'echo start', ''];
+    const block = ['dsttmp=$dir/_inst.$$_', 'rmtmp=$dir/_rm.$$_'];
+    const tail = ['', 'cp "$src" "$dsttmp"', 'mv "$dsttmp" "$dst"', 'echo done'];
+    const feature = ['test -n "$verbose" && echo "installing $dst"'];
+    const newer = [...head, ...block, ...tail, ...feature];
+    const older = [...head, ...tail];
+    const one = new UpstreamDb(rawDbFromContents([{ name: 'install-sh', project: 'automake', content: sh([...head, ...block, ...tail]), commit: 'a'.repeat(40), date: '2023-01-01' }]));
+    // the attack: the assignments dropped between two blank lines (a blank pair the version has elsewhere)
+    expect(classifyUpstream('build-aux/install-sh', Buffer.from(sh([...head, ...tail])), one)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { removedLines: 2, unaccountedLines: 2 } });
+    // the legitimate twin: an older version lacks that block, so a copy of the newer one without it is the same
+    // deletion upstream made (the lines around the cut are the older version's, one after another)
+    const two = new UpstreamDb(
+      rawDbFromContents([
+        { name: 'install-sh', project: 'automake', content: sh(older), commit: 'b'.repeat(40), date: '2022-01-01' },
+        { name: 'install-sh', project: 'automake', content: sh(newer), commit: 'c'.repeat(40), date: '2023-01-01' },
+      ]),
+    );
+    expect(classifyUpstream('build-aux/install-sh', Buffer.from(sh([...head, ...tail, ...feature])), two)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low' });
+  });
+
   // The tamperer's next move: a line some known version has, put where no version has it (a known `exit 0`,
   // `LIBS=` or `build_libtool_libs=no` moved into another function). It must stand between the neighbours a
   // known version gives it (CONTEXT_LINES on either side, the file's edges included).
