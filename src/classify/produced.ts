@@ -431,15 +431,36 @@ export function dirValue(name: string, v: string, values: Readonly<Record<string
 
 /**
  * The template configure.ac names for an output with AC_CONFIG_FILES' OUTPUT:INPUT form (libxml2's
- * `libxml2.spec:libxml.spec.in`), paths from the top; one input only (several are concatenated: not a template).
+ * `libxml2.spec:libxml.spec.in`), or with the old AC_OUTPUT's first argument (pv's `AC_OUTPUT(… doc/lsm:doc/lsm.in
+ * doc/$PACKAGE.spec:doc/spec.in …)`), paths from the top; one input only (several are concatenated: not a template).
+ * A `$VAR`/`${VAR}` in a word is read from `vars` (configFileVariables); a variable it lacks leaves the word unread.
  */
-export function configFilesInput(configureAc: string, path: string): string | undefined {
-  for (const m of configureAc.matchAll(/\bAC_CONFIG_FILES\(\s*\[?([^\]),]*)/g))
-    for (const word of m[1]!.split(/\s+/)) {
+export function configFilesInput(configureAc: string, path: string, vars: ReadonlyMap<string, string> = new Map()): string | undefined {
+  for (const m of configureAc.matchAll(/\b(?:AC_CONFIG_FILES|AC_OUTPUT)\(\s*\[?([^\]),]*)/g))
+    for (const raw of m[1]!.split(/\s+/)) {
+      let unknown = false;
+      const word = raw.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, n: string) => vars.get(n) ?? ((unknown = true), ''));
+      if (unknown) continue;
       const parts = word.split(':');
       if (parts.length === 2 && parts[0] === path && parts[1] && !/[$`]/.test(parts[1])) return parts[1];
     }
   return undefined;
+}
+
+/**
+ * Shell variables a configure script sets to the content of a tracked file, as pv's autoconf/configure.in does:
+ * `PACKAGE=\`cat $srcdir/doc/PACKAGE\`` (also `$(cat …)`, `${srcdir}`, quoted): each variable assigned exactly once in
+ * the configuration, the file's path from the top (where configure runs). The file's content is its value.
+ */
+export function configFileVariables(config: string): Map<string, string> {
+  const all = new Map<string, number>();
+  for (const a of config.matchAll(/^[\t ]*([A-Za-z_][A-Za-z0-9_]*)=/gm)) all.set(a[1]!, (all.get(a[1]!) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const m of config.matchAll(/^[\t ]*([A-Za-z_][A-Za-z0-9_]*)=("?)(?:`cat\s+(?:\$srcdir|\$\{srcdir\})\/([A-Za-z0-9_.+\/-]+)`|\$\(cat\s+(?:\$srcdir|\$\{srcdir\})\/([A-Za-z0-9_.+\/-]+)\))\2[\t ]*$/gm)) {
+    const file = normalisePath(m[3] ?? m[4]!);
+    if (all.get(m[1]!) === 1 && file) out.set(m[1]!, file);
+  }
+  return out;
 }
 
 /** Tracked bootstrap scripts whose sed lines may name a template (autogen.sh, bootstrap, buildconf …, at any depth). */
@@ -611,22 +632,56 @@ function bootstrapSeds(ctx: ClassifyContext): Promise<{ script: string; line: nu
   return p;
 }
 
+/** The tracked configure.ac/configure.in files: the top one, else the shallowest elsewhere (pv's autoconf/configure.in, which the tracked generate.sh runs as `cd autoconf; autoconf configure.in > ../configure`). */
+const nestedConfigure = new WeakMap<ClassifyContext, string[]>();
+function configureScripts(ctx: ClassifyContext): string[] {
+  for (const ac of ['configure.ac', 'configure.in']) if (ctx.gitPaths.has(ac)) return [ac];
+  let found = nestedConfigure.get(ctx);
+  if (!found) {
+    const nested = [...(pathsBy('base', ctx.gitPaths).get('configure.ac') ?? []), ...(pathsBy('base', ctx.gitPaths).get('configure.in') ?? [])];
+    const depth = (p: string) => p.split('/').length;
+    const least = Math.min(...nested.map(depth));
+    found = nested.filter((p) => depth(p) === least).sort();
+    nestedConfigure.set(ctx, found);
+  }
+  return found;
+}
+
 async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
+  const scripts = configureScripts(ctx);
   let config: string | undefined;
   const configText = async () => {
     if (config === undefined) {
       const texts: string[] = [];
-      for (const f of BUILD_CONFIGS) if (ctx.gitPaths.has(f)) texts.push((await ctx.content.git(f))?.toString('latin1') ?? '');
+      for (const f of new Set([...BUILD_CONFIGS.filter((b) => ctx.gitPaths.has(b)), ...scripts])) texts.push((await ctx.content.git(f))?.toString('latin1') ?? '');
       config = texts.join('\n');
     }
     return config;
   };
   const templates = TEMPLATE_SUFFIXES.map((suffix) => `${path}${suffix}`);
-  for (const ac of ['configure.ac', 'configure.in']) {
-    if (!ctx.gitPaths.has(ac)) continue;
-    const named = configFilesInput((await ctx.content.git(ac))?.toString('latin1') ?? '', path);
-    if (named && !templates.includes(named)) templates.push(named);
-    break;
+  // variables the configuration reads from a tracked file (`PACKAGE=\`cat $srcdir/doc/PACKAGE\``): name -> file, value
+  const fromFiles = new Map<string, { file: string; value: string }>();
+  const viaConfig = new Map<string, { script: string; line: number; configFiles: true }>();
+  for (const ac of scripts) {
+    const text = (await ctx.content.git(ac))?.toString('latin1') ?? '';
+    for (const [name, file] of configFileVariables(text)) {
+      if (!ctx.gitPaths.has(file)) continue;
+      const b = await ctx.content.git(file);
+      const value = b && b.length <= MAX_VALUE + 1 ? b.toString('latin1').replace(/\n$/, '') : undefined;
+      if (value && VALUE.test(value) && !value.includes('\n')) fromFiles.set(name, { file, value });
+    }
+    const vars = new Map([...fromFiles].map(([n, v]) => [n, v.value]));
+    // paths from where configure runs: the top (generate.sh writes ../configure), or the script's own directory
+    const dir = dirOf(ac);
+    const bases = dir && path.startsWith(`${dir}/`) ? ['', dir] : [''];
+    for (const base of bases) {
+      const named = configFilesInput(text, base ? path.slice(base.length + 1) : path, vars);
+      const input = named && normalisePath(base ? `${base}/${named}` : named);
+      if (!input || templates.includes(input)) continue;
+      templates.push(input);
+      const at = text.split('\n').findIndex((l) => l.includes(`:${named!}`));
+      viaConfig.set(input, { script: ac, line: at + 1, configFiles: true });
+    }
   }
   const viaScript = new Map<string, { script: string; line: number }>();
   for (const r of await bootstrapSeds(ctx)) {
@@ -640,7 +695,17 @@ async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext)
     if (!t || t.length > MAX_BYTES) continue;
     const values = substitution(t.toString('latin1'), content.toString('latin1'));
     if (!values) continue;
-    if (valuesFromRelease(values, ctx.revision ?? {}, await configText(), await describedValues(values, ctx), dirOf(path))) return { how: 'substitution', source: tpl, substitutions: values, ...(viaScript.has(tpl) ? { script: viaScript.get(tpl) } : {}) };
+    // a placeholder whose value is the tracked file the configuration reads its variable from (@PACKAGE@ = doc/PACKAGE's "pv")
+    const read: Record<string, string> = {};
+    const rest = Object.fromEntries(Object.entries(values).filter(([k, v]) => {
+      const f = fromFiles.get(k.replace(/^@@?|@@?$/g, ''));
+      if (f && f.value === v) read[k] = f.file;
+      return !(f && f.value === v);
+    }));
+    if (!Object.keys(rest).length || valuesFromRelease(rest, ctx.revision ?? {}, await configText(), await describedValues(rest, ctx), dirOf(path))) {
+      const script = viaScript.get(tpl) ?? viaConfig.get(tpl);
+      return { how: 'substitution', source: tpl, substitutions: values, ...(script ? { script } : {}), ...(Object.keys(read).length ? { fromFiles: read } : {}) };
+    }
   }
   return undefined;
 }

@@ -179,8 +179,10 @@ export interface EvidenceMap extends AnomalyEvidence {
     /** figure: pixels of the shipped PNG that differ from the sandbox's fig2dev rendering (each on a stroke's edge), of all (src/regenerate/fig2dev.ts). */
     pixels?: { differing: number; total: number };
     substitutions?: Record<string, string>;
-    /** substitution: the template named by a tracked bootstrap script's `sed … < IN > OUT` line, not by its name; heredoc: the file is the here-document at that line of bootstrap.conf (source), `$0` = ./bootstrap; config-header with rule: the tracked make rule (makefile, line) whose recipe runs `config.status --header` for it, the header not named by AC_CONFIG_HEADERS. */
-    script?: { script: string; line: number; heredoc?: boolean; rule?: boolean };
+    /** substitution: the template named by a tracked bootstrap script's `sed … < IN > OUT` line, not by its name; heredoc: the file is the here-document at that line of bootstrap.conf (source), `$0` = ./bootstrap; configFiles: the AC_CONFIG_FILES/AC_OUTPUT OUT:IN mapping at that line of the configure script (any depth); config-header with rule: the tracked make rule (makefile, line) whose recipe runs `config.status --header` for it, the header not named by AC_CONFIG_HEADERS. */
+    script?: { script: string; line: number; heredoc?: boolean; rule?: boolean; configFiles?: boolean };
+    /** substitution: placeholders whose value is the content of the tracked file the configuration reads its variable from (`PACKAGE=\`cat $srcdir/doc/PACKAGE\``): placeholder -> file. */
+    fromFiles?: Record<string, string>;
     generator?: string;
     /** generator: a tracked generated file the release regenerated (both headers name the source); lines it added. */
     regenerated?: boolean;

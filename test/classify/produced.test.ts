@@ -140,6 +140,7 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     };
     expect((await run('Version: 2.9.14\nSource: https://download.gnome.org/sources/libxml2/2.9/x.tar.xz\n'))?.evidence).toEqual({
       how: 'substitution', source: 'libxml.spec.in', substitutions: { '@VERSION@': '2.9.14', '@LIBXML_MAJOR_VERSION@': '2', '@LIBXML_MINOR_VERSION@': '9' },
+      script: { script: 'configure.ac', line: 2, configFiles: true },
     });
     expect(await run('Version: 2.9.14\nSource: https://download.gnome.org/sources/libxml2/2.9.evil.net/x.tar.xz\n')).toBeUndefined();
   });
