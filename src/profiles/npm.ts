@@ -148,6 +148,21 @@ function parse(buf: Buffer | undefined): Obj | undefined {
   }
 }
 
+const manifestCache = new WeakMap<ReadonlySet<string>, Promise<Obj | undefined>>();
+/**
+ * git's package.json, parsed once per tree: the classifiers below ask for it for every tarball-only file, and a
+ * manifest with a large `exports` map (date-fns: thousands of subpaths) parsed per file was half a run's CPU. Shared:
+ * read it, never change it.
+ */
+function gitManifest(ctx: ClassifyContext): Promise<Obj | undefined> {
+  let p = manifestCache.get(ctx.gitPaths);
+  if (!p) {
+    p = ctx.content.git('package.json').then(parse);
+    manifestCache.set(ctx.gitPaths, p);
+  }
+  return p;
+}
+
 /**
  * Whether the repository publishes with pnpm: its top (or the package's directory) tracks `pnpm-lock.yaml`, or a
  * tracked package.json there names `packageManager: pnpm@X` (then X's major is kept). A package manager is not
@@ -624,7 +639,7 @@ async function tshyStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
   const m = /^dist\/([^/]+)\/package\.json$/.exec(diff.path);
   if (!m) return undefined;
-  const git = parse(await ctx.content.git('package.json'));
+  const git = await gitManifest(ctx);
   if (!git || git.imports !== undefined || (isObj(git.tshy) && git.tshy.imports !== undefined)) return undefined;
   const type = tshyDialect(git, m[1]!);
   if (!type) return undefined;
@@ -700,7 +715,7 @@ async function subpathStubFinding(diff: PathDiff, ctx: ClassifyContext): Promise
   const m = /^((?:[^/]+\/)*[^/]+)\/package\.json$/.exec(diff.path);
   if (!m || m[1]!.split('/').some((s) => s === '.' || s === '..')) return undefined;
   const dir = m[1]!;
-  const git = parse(await ctx.content.git('package.json'));
+  const git = await gitManifest(ctx);
   if (!git || typeof git.name !== 'string' || !isObj(git.exports)) return undefined;
   const entry = git.exports[`./${dir}`];
   if (entry === undefined) return undefined;
@@ -740,19 +755,42 @@ function sameBytes(diff: PathDiff, expected: Buffer, ctx: ClassifyContext): bool
  */
 async function scriptHeredocFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
-  const git = parse(await ctx.content.git('package.json'));
-  if (!git || !isObj(git.scripts)) return undefined;
-  const scripts = new Set<string>();
-  for (const cmd of Object.values(git.scripts)) if (typeof cmd === 'string') for (const p of scriptInvocations(cmd)) if (ctx.gitPaths.has(p)) scripts.add(p);
-  for (const script of [...scripts].sort()) {
-    const text = await ctx.content.git(script);
-    if (!text || text.length > MAX_TEXT) continue;
-    const body = heredocWrites(text.toString('latin1')).get(diff.path);
-    if (body !== undefined && sameBytes(diff, Buffer.from(body, 'latin1'), ctx)) {
+  for (const { script, body } of (await scriptHeredocs(ctx)).get(diff.path) ?? []) {
+    if (sameBytes(diff, Buffer.from(body, 'latin1'), ctx)) {
       return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-script-heredoc', source: script });
     }
   }
   return undefined;
+}
+
+const heredocCache = new WeakMap<ReadonlySet<string>, Promise<Map<string, { script: string; body: string }[]>>>();
+/**
+ * Every here-document the tracked scripts git's package.json runs write, by target path (scripts in sorted order),
+ * read once per tree.
+ */
+function scriptHeredocs(ctx: ClassifyContext): Promise<Map<string, { script: string; body: string }[]>> {
+  let p = heredocCache.get(ctx.gitPaths);
+  if (!p) {
+    p = (async () => {
+      const out = new Map<string, { script: string; body: string }[]>();
+      const git = await gitManifest(ctx);
+      if (!git || !isObj(git.scripts)) return out;
+      const scripts = new Set<string>();
+      for (const cmd of Object.values(git.scripts)) if (typeof cmd === 'string') for (const p of scriptInvocations(cmd)) if (ctx.gitPaths.has(p)) scripts.add(p);
+      for (const script of [...scripts].sort()) {
+        const text = await ctx.content.git(script);
+        if (!text || text.length > MAX_TEXT) continue;
+        for (const [path, body] of heredocWrites(text.toString('latin1'))) {
+          const list = out.get(path) ?? [];
+          list.push({ script, body });
+          out.set(path, list);
+        }
+      }
+      return out;
+    })();
+    heredocCache.set(ctx.gitPaths, p);
+  }
+  return p;
 }
 
 const bundtCache = new WeakMap<ReadonlySet<string>, Promise<Map<string, BundtOutput & { text: string }> | undefined>>();
@@ -764,7 +802,7 @@ function bundtBuild(ctx: ClassifyContext): Promise<Map<string, BundtOutput & { t
   let p = bundtCache.get(ctx.gitPaths);
   if (!p) {
     p = (async () => {
-      const git = parse(await ctx.content.git('package.json'));
+      const git = await gitManifest(ctx);
       if (!git || !isObj(git.scripts)) return undefined;
       const pin = [git.devDependencies, git.dependencies].map((d) => (isObj(d) ? d.bundt : undefined)).find((v) => v !== undefined);
       if (typeof pin !== 'string' || !BUNDT_MODELLED.has(pin)) return undefined;
@@ -815,7 +853,7 @@ async function fileListFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
     texts.push(b.toString('utf8'));
   }
   if (!valuesInFiles(shape, listed.key, texts)) return undefined;
-  const git = parse(await ctx.content.git('package.json'));
+  const git = await gitManifest(ctx);
   if (!git || !isObj(git.scripts)) return undefined;
   for (const run of nodeScripts(git.scripts, ctx.gitPaths)) {
     if (run.path.startsWith(`${listed.directory}/`)) continue;
