@@ -263,7 +263,19 @@ function filesPatterns(manifest: unknown): string[] | undefined {
   return manifest.files.filter((f): f is string => typeof f === 'string').map((f) => f.replace(/^\.?\//, '').replace(/\/+$/, ''));
 }
 
+const globCache = new Map<string, RegExp>();
+/** A `files` entry as a RegExp, compiled once per entry (it is asked for every git-only and tarball-only path). */
 function globToRe(glob: string): RegExp {
+  let compiled = globCache.get(glob);
+  if (!compiled) {
+    compiled = compileGlob(glob);
+    if (globCache.size > 10_000) globCache.clear();
+    globCache.set(glob, compiled);
+  }
+  return compiled;
+}
+
+function compileGlob(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
