@@ -46,6 +46,23 @@ function scriptsNamingSubmodules(ctx: ClassifyContext): Promise<{ path: string; 
   return p;
 }
 
+const blobIndex = new WeakMap<ReadonlyMap<string, string>, Map<string, string[]>>();
+/** A pinned tree's paths by blob id (sorted), built once per tree: asked for every tarball-only file. */
+function pathsByBlob(files: ReadonlyMap<string, string>): Map<string, string[]> {
+  let index = blobIndex.get(files);
+  if (!index) {
+    index = new Map();
+    for (const [path, id] of files) {
+      const list = index.get(id);
+      if (list) list.push(path);
+      else index.set(id, [path]);
+    }
+    for (const list of index.values()) list.sort();
+    blobIndex.set(files, index);
+  }
+  return index;
+}
+
 /** Whether `text` names the directory `dir` as a path (not as part of a longer name). */
 function namesDir(text: string, dir: string): boolean {
   const esc = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -117,7 +134,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   const dir = dirOf(diff.path);
   for (const sub of ctx.submodules) {
     if (diff.path.startsWith(`${sub.path}/`)) continue; // under the submodule's own path: submodule-copy's case
-    const same = [...sub.files].filter(([, id]) => id === oid).map(([p]) => p).sort();
+    const same = pathsByBlob(sub.files).get(oid) ?? [];
     if (!same.length) continue;
     const scripts = await scriptsNamingSubmodules(ctx);
     const file = dir ? same.find((p) => baseOf(p) === base) : undefined;
