@@ -135,7 +135,8 @@ export function activeLines(path: string, lines: readonly string[]): Set<number>
 
 /**
  * Whether each of the copy's `#` lines that are not comments to every reader (C preprocessor directives, `#!`
- * lines, comment lines where they are not inert) stands where a known version has it (inPlace: the same line between the same neighbours).
+ * lines, comment lines where they are not inert), `dnl` lines outside m4 input and lines whose trailing blanks follow a
+ * backslash (all of which normalising drops or trims) stands where a known version has it (inPlace: the same line between the same neighbours).
  */
 export function directivesInPlace(db: UpstreamDb, name: string, content: Buffer): boolean {
   const lines = splitFileLines(content);
@@ -147,6 +148,9 @@ export function directivesInPlace(db: UpstreamDb, name: string, content: Buffer)
     if (DIRECTIVE.test(l) || /^#!/.test(l) || (C_NAME.test(name) && /^\s*#/.test(l))) ats.push(i + 1);
     // a `dnl` line outside m4 input is a command, which normalising drops as if it were m4's comment (red team 27)
     else if (DNL.test(l) && !readByM4(name)) ats.push(i + 1);
+    // normalising trims trailing blanks, but after a backslash they are the command: `test -n "$x" && \ ` ends the
+    // command at the newline (the backslash quotes a blank), so the next line runs whatever the test said (red team 27)
+    else if (/\\[ \t\f\v]+\r?$/.test(l)) ats.push(i + 1);
     else if (COMMENT.test(l) && (active ??= activeLines(name, lines)).has(i + 1)) ats.push(i + 1);
     else if (l.trim() === '' && i > 0 && /\\\r?$/.test(lines[i - 1]!)) ats.push(i + 1);
   });

@@ -202,6 +202,19 @@ describe('classifyUpstream (synthetic database)', () => {
     expect(classifyUpstream('build-aux/install-sh', Buffer.from(sh([...head, ...tail, ...feature])), two)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low' });
   });
 
+  // Red team 27: normalising trims trailing blanks, but a blank after a line's final backslash is code — the backslash
+  // quotes the blank and the newline ends the command, so the guarded line after it runs unconditionally.
+  it('a line whose trailing blanks follow a backslash is no normalised match unless a known version has it there', () => {
+    const sh = (l: string[]) => `${l.join('\n')}\n`;
+    const lines = ['#!/bin/sh', "timestamp='2024-01-01'", 'dir=$1', 'test -n "$keep" || \\', '  rm -rf "$dir"', 'echo unknown-unknown'];
+    const gdb = new UpstreamDb(rawDbFromContents([{ name: 'config.guess', project: 'config', content: sh(lines), commit: 'e'.repeat(40), date: '2024-01-01' }]));
+    const evil = lines.map((l) => (l.endsWith('\\') ? `${l} ` : l));
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(sh(evil)), gdb)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 1, unaccountedLines: 1 } });
+    // trailing blanks anywhere else are whitespace (the legitimate twin)
+    const blanks = lines.map((l) => (l.startsWith('echo') ? `${l}  ` : l));
+    expect(classifyUpstream('build-aux/config.guess', Buffer.from(sh(blanks)), gdb)).toMatchObject({ code: 'UPSTREAM_COPY', severity: 'low', evidence: { match: 'normalised' } });
+  });
+
   // The tamperer's next move: a line some known version has, put where no version has it (a known `exit 0`,
   // `LIBS=` or `build_libtool_libs=no` moved into another function). It must stand between the neighbours a
   // known version gives it (CONTEXT_LINES on either side, the file's edges included).
