@@ -29,7 +29,7 @@ import { applyAmendment, trackedAmendments } from './log-amend.js';
 import { docEditClassifier } from './doc-edit.js';
 import { fallbackFinding } from './fallback.js';
 import { findConstructs } from './suspicious.js';
-import { newHosts, urlHosts } from './urls.js';
+import { novelUrls, urlHosts, wholeUrls } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 
@@ -94,7 +94,13 @@ const EMAIL = /<?([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?/g;
 /** An address spelled with " at " for "@", in angle brackets. */
 const AT_EMAIL = /<([A-Za-z0-9._%+-]+) at ([A-Za-z0-9.-]+\.[A-Za-z]{2,})>/g;
 /** Lines `git log --stat` adds around the messages (a commit's date, merge parents, its diffstat). */
-const GIT_LOG_STRUCTURE = /^(?:Date: +\S.*|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\S[^|]* \| +(?:\d+ [+-]*|Bin(?: \d+ -> \d+ bytes)?)|\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?)$/;
+const GIT_LOG_STRUCTURE = /^(?:Date: +(?:(?:[A-Z][a-z]{2},? )?(?:[A-Z][a-z]{2} \d{1,2}|\d{1,2} [A-Z][a-z]{2}) (?:\d{2}:\d{2}:\d{2} \d{4}|\d{4} \d{2}:\d{2}:\d{2}) [+-]\d{4}|\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}:\d{2}(?: ?[+-]\d{2}:?\d{2}|Z)?)?|\d+ (?:seconds?|minutes?|hours?|days?|weeks?|months?|years?) ago)|Merge: [0-9a-f]+(?: [0-9a-f]+)+|\d+ files? changed(?:, \d+ insertions?\(\+\))?(?:, \d+ deletions?\(-\))?)$/;
+/**
+ * A `git log --stat` diffstat line: a path (git's `.../` truncation, a rename `A => B` or `PRE{A => B}POST`), then its
+ * counts. Traced only when every path it names is one a commit up to the revision touched (red team 27b: any
+ * `TEXT | N +` line was traced, a `curl … | sh` among them).
+ */
+const DIFFSTAT = /^(\S.*?) +\| +(?:\d+(?: [+-]+)?|Bin(?: \d+ -> \d+ bytes)?)$/;
 /**
  * `git log --name-status`: a status letter (a similarity score after R or C) and the path(s), tab-separated, as
  * git prints them unindented. Traced only when every path is one a commit up to the revision touched.
@@ -182,6 +188,12 @@ export interface LogTrace {
   traced: number;
   fromTemplate: number;
   untraced: { line: number; text: string }[];
+  /**
+   * Lines traced by their shape rather than as a line of a source (red team 27b): a heading or a names-file line whose
+   * email is an author's but whose name is none, `git log` structure (a `Date:` line, a diffstat line). The text
+   * beside the matched part is nobody's, so these lines get the untraced lines' construct and URL checks (whole lines).
+   */
+  shaped: { line: number; text: string }[];
   /** Lines traced to a commit message as a tracked amend file corrects it (./log-amend.ts), and those files. */
   amended?: { files: string[]; commits: number; lines: number };
   /** from: the previous tag; since: no earlier tag, the commits from the log's oldest entry (YYYY-MM-DD) on. */
@@ -238,28 +250,33 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   let rewrapped = 0;
   let amended = 0;
   // `git log --name-status` (desktop-file-utils' meson dist script writes its ChangeLog so): the paths the history touched.
-  const touched = kind === 'log' && history.touchedPaths && lines.some((l) => NAME_STATUS.test(l.replace(/\r$/, ''))) ? await history.touchedPaths() : undefined;
+  const touched = kind === 'log' && history.touchedPaths && lines.some((l) => NAME_STATUS.test(l.replace(/\r$/, '')) || DIFFSTAT.test(normaliseLine(l))) ? await history.touchedPaths() : undefined;
   let nameStatus = 0;
   let count = 0;
   let traced = 0;
   let fromTemplate = 0;
   const untraced: LogTrace['untraced'] = [];
+  const shaped: LogTrace['shaped'] = [];
   const names = kind === 'authors' ? await translators(ctx) : { tracked: new Set<string>(), shipped: new Map<string, string[]>() };
   let fromTranslators = 0;
   const inputs = new Set<string>();
-  const isAuthor = (name: string | undefined, email: string | undefined) =>
-    (name !== undefined && authors.names.has(name.trim().toLowerCase())) || (email !== undefined && authors.emails.has(email.trim().toLowerCase()));
+  const isName = (name: string | undefined) => name !== undefined && authors.names.has(name.trim().toLowerCase());
+  const isAuthor = (name: string | undefined, email: string | undefined) => isName(name) || (email !== undefined && authors.emails.has(email.trim().toLowerCase()));
   lines.forEach((raw, i) => {
     const l = normaliseLine(raw);
     if (!l) return;
     count++;
+    const byShape = () => void shaped.push({ line: i + 1, text: l });
     if (template.has(l)) {
       traced++;
       fromTemplate++;
       return;
     }
     const h = HEADING.exec(l);
-    if (h && isAuthor(h[2], h[3])) return void traced++;
+    if (h && isAuthor(h[2], h[3])) {
+      if (!isName(h[2])) byShape();
+      return void traced++;
+    }
     const nd = kind === 'log' ? NAME_DATE_HEADING.exec(l) : null;
     if (nd && isAuthor(nd[1], undefined)) return void traced++;
     // git2news's line for a commit whose author is not its committer: "- [NAME brought this change]"
@@ -269,7 +286,10 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       // `git shortlog -e | sed 's/@/ at /g'` (gnutls' AUTHORS): "NAME <user at host>" is NAME and user@host.
       const emails = [...l.matchAll(EMAIL)].map((m) => m[1]!).concat([...l.matchAll(AT_EMAIL)].map((m) => `${m[1]}@${m[2]}`));
       const name = l.replace(EMAIL, '').replace(AT_EMAIL, '').trim();
-      if (emails.some((e) => isAuthor(undefined, e)) || (name && isAuthor(name, undefined))) return void traced++;
+      if (emails.some((e) => isAuthor(undefined, e)) || (name && isAuthor(name, undefined))) {
+        if (!(name && isName(name))) byShape();
+        return void traced++;
+      }
       if (!emails.length && name && names.tracked.has(name.toLowerCase())) {
         fromTranslators++;
         return void traced++;
@@ -283,14 +303,24 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
     } else {
       // gitlog-to-changelog: the message's lines, tab-indented; --append-dot adds a full stop.
       const bare = l.replace(BULLET, '');
-      if (messages.has(l) || messages.has(bare) || (l.endsWith('.') && messages.has(l.slice(0, -1))) || isCoAuthor(l, isAuthor)) return void traced++;
+      if (messages.has(l) || messages.has(bare) || (l.endsWith('.') && messages.has(l.slice(0, -1)))) return void traced++;
+      const co = coAuthor(l);
+      if (co && isAuthor(co.name, co.email)) {
+        if (!isName(co.name)) byShape();
+        return void traced++;
+      }
       if (amendedLines.has(l) || amendedLines.has(bare) || (l.endsWith('.') && amendedLines.has(l.slice(0, -1)))) {
         amended++;
         return void traced++;
       }
       // `git log [--stat]` layout: Author/Date/Merge lines and diffstat lines.
       const author = /^Author: (.+?) <([^<>\s]*)>$/.exec(l);
-      if (author ? isAuthor(author[1], author[2]) : GIT_LOG_STRUCTURE.test(l)) return void traced++;
+      if (author ? isAuthor(author[1], author[2]) : GIT_LOG_STRUCTURE.test(l)) {
+        if (!(author && isName(author[1]))) byShape();
+        return void traced++;
+      }
+      const stat = touched ? DIFFSTAT.exec(l) : null;
+      if (stat && diffstatPaths(stat[1]!)?.every((p) => (p.startsWith('...') ? [...touched!].some((t) => t.length > p.length - 3 && t.endsWith(p.slice(3))) : touched!.has(p)))) return void traced++;
       if (refilled.has(i)) {
         rewrapped++;
         return void traced++;
@@ -328,13 +358,22 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
       range = { ...(r.previousTag ? { from: r.previousTag } : {}), ...(since ? { since } : {}), commits: commits.length, found, what: 'subjects' };
     }
   }
-  return { kind, lines: count, traced, fromTemplate, untraced, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(rewrapped ? { rewrapped } : {}), ...(nameStatus ? { nameStatus } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
+  return { kind, lines: count, traced, fromTemplate, untraced, shaped, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(rewrapped ? { rewrapped } : {}), ...(nameStatus ? { nameStatus } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
 }
 
-function isCoAuthor(l: string, isAuthor: (n?: string, e?: string) => boolean): boolean {
-  // gitlog-to-changelog turns Co-authored-by: trailers into extra heading lines "NAME  <EMAIL>".
+/** The paths a diffstat line's path column names (a rename gives both); undefined when it is not one path or rename. */
+function diffstatPaths(column: string): string[] | undefined {
+  const brace = /^([^\s{}]*)\{([^\s{}]*) => ([^\s{}]*)\}([^\s{}]*)$/.exec(column);
+  if (brace) return [brace[1]! + brace[2]! + brace[4]!, brace[1]! + brace[3]! + brace[4]!].map((p) => p.replace(/\/{2,}/g, '/'));
+  const whole = /^([^\s{}]+) => ([^\s{}]+)$/.exec(column);
+  if (whole) return [whole[1]!, whole[2]!];
+  return /^[^\s{}]+$/.test(column) ? [column] : undefined;
+}
+
+/** gitlog-to-changelog turns Co-authored-by: trailers into extra heading lines "NAME  <EMAIL>". */
+function coAuthor(l: string): { name: string; email: string } | undefined {
   const m = /^(.+?)\s+<([^<>\s]+)>$/.exec(l);
-  return !!m && isAuthor(m[1], m[2]);
+  return m ? { name: m[1]!, email: m[2]! } : undefined;
 }
 
 function shiftDays(date: string, days: number): string {
@@ -375,16 +414,23 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   // NEWS or ChangeLog the release edited by hand (a typo fixed after tagging) is documentation: at most medium
   // (DOC_EDITED, unexplained) when the edit carries no construct and no new URL host, as any doc edit (issue 11 g).
   if (!traceExplains(trace)) return (diff.status === 'changed' ? await docEditClassifier.classify(diff, ctx) : undefined) ?? fallbackFinding(diff);
-  // The lines that came from nowhere are what a human reads; they must not carry code.
-  const constructs = findConstructs(trace.untraced.map((u) => u.text).join('\n'), diff.path).map((c) => ({ ...c, line: trace.untraced[c.line - 1]?.line ?? c.line }));
+  // The lines that came from nowhere are what a human reads; they must not carry code — nor the lines traced by their
+  // shape alone (an author's email beside a name nobody has, a `Date:` or diffstat line), read whole: the text beside
+  // the matched part came from nowhere too (red team 27b: gzip 1.12's ChangeLog gaining a `curl … | sh` line as a
+  // `Date:` line, a diffstat line or an author heading's name was traced, LOG_DERIVED, exit 0).
+  const fileLines = text.split('\n');
+  const checked = [...trace.untraced, ...trace.shaped].sort((a, b) => a.line - b.line).map((u) => ({ line: u.line, text: fileLines[u.line - 1] ?? u.text }));
+  const checkedText = checked.map((u) => u.text).join('\n');
+  const constructs = findConstructs(checkedText, diff.path).map((c) => ({ ...c, line: checked[c.line - 1]?.line ?? c.line }));
   if (constructs.length) return { ...fallbackFinding(diff), constructs } as Finding;
-  // … nor a URL whose host neither the template nor the history has (a moved download is not a log line).
-  const untracedText = trace.untraced.map((u) => u.text).join('\n');
-  if (urlHosts(untracedText).size) {
+  // … nor a URL that neither the template nor the history spells out whole (a moved download is not a log line:
+  // red team 27b, gzip 1.12's ChangeLog sending distributors to another path of bugs.launchpad.net, a host its
+  // history names, was LOG_DERIVED, exit 0 under the host check alone).
+  if (urlHosts(checkedText).size) {
     const known = new Set<string>();
-    for (const s of templates.values()) for (const l of s) for (const h of urlHosts(l)) known.add(h);
-    for (const l of await ctx.history!.messageLines()) if (l.includes('://')) for (const h of urlHosts(l)) known.add(h);
-    if (newHosts(untracedText, known).length) return fallbackFinding(diff);
+    for (const s of templates.values()) for (const l of s) for (const u of wholeUrls(l)) known.add(u);
+    for (const l of await ctx.history!.messageLines()) if (l.includes('://')) for (const u of wholeUrls(l)) known.add(u);
+    if (novelUrls(checkedText, known).length) return fallbackFinding(diff);
   }
   return makeFinding('LOG_DERIVED', diff.path, {
     kind: trace.kind,
