@@ -17,7 +17,8 @@
  *  - every word (three letters or more) of the body and of the `.TH` line occurs in the tracked source (its text,
  *    tags dropped; the `.TH` line may also use the source's tag names, as the stylesheets copy `<pubdate>` verbatim),
  *    the files it pulls in, or the stylesheets' own headings (NAME, SYNOPSIS, AUTHOR …; `void` for `<void/>`); no URL
- *    host and no suspicious construct the source lacks.
+ *    host and no suspicious construct the source lacks, and every URL of the body one the source spells out whole
+ *    (./urls.ts novelUrls; red team 27b).
  * Not caught: a line made only of words the source already has (the word trace's limit, as ./man-body.ts).
  */
 import { makeFinding } from '../core/severity.js';
@@ -28,7 +29,7 @@ import { baseOf } from './paths.js';
 import { admits } from './precheck.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier } from './types.js';
-import { urlHosts } from './urls.js';
+import { docSourceUrls, novelUrls, renderedText, troffReading, urlHosts } from './urls.js';
 
 const MAX_BYTES = 4 * 1024 * 1024;
 const PAGE = /^(.+)\.(?:man|[1-9][a-z]*)$/;
@@ -125,6 +126,9 @@ export const docbookManClassifier: Classifier = {
     for (const w of wordsOf(th)) if (!have.has(w) && !raw.has(w)) return undefined;
     const hosts = urlHosts(src.text);
     if ([...urlHosts(body)].some((h) => !hosts.has(h))) return undefined;
+    // every URL of the page one the source spells out whole: the stylesheets copy a ulink's url (red team 27b: a URL
+    // moved to another path of a host the source names, made of the source's words, passed the host and word checks)
+    if (novelUrls(renderedText(troffReading(page.slice(page.search(/^\.SH\b/m)))), docSourceUrls(src.text)).length) return undefined;
     const kinds = new Set(findConstructs(src.text, found.source).map((c) => c.kind));
     if (findConstructs(body, diff.path).some((c) => !kinds.has(c.kind))) return undefined;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, {

@@ -193,7 +193,7 @@ export interface LogTrace {
    * email is an author's but whose name is none, `git log` structure (a `Date:` line, a diffstat line). The text
    * beside the matched part is nobody's, so these lines get the untraced lines' construct and URL checks (whole lines).
    */
-  shaped: { line: number; text: string }[];
+  shaped?: { line: number; text: string }[];
   /** Lines traced to a commit message as a tracked amend file corrects it (./log-amend.ts), and those files. */
   amended?: { files: string[]; commits: number; lines: number };
   /** from: the previous tag; since: no earlier tag, the commits from the log's oldest entry (YYYY-MM-DD) on. */
@@ -419,7 +419,7 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
   // the matched part came from nowhere too (red team 27b: gzip 1.12's ChangeLog gaining a `curl … | sh` line as a
   // `Date:` line, a diffstat line or an author heading's name was traced, LOG_DERIVED, exit 0).
   const fileLines = text.split('\n');
-  const checked = [...trace.untraced, ...trace.shaped].sort((a, b) => a.line - b.line).map((u) => ({ line: u.line, text: fileLines[u.line - 1] ?? u.text }));
+  const checked = [...trace.untraced, ...(trace.shaped ?? [])].sort((a, b) => a.line - b.line).map((u) => ({ line: u.line, text: fileLines[u.line - 1] ?? u.text }));
   const checkedText = checked.map((u) => u.text).join('\n');
   const constructs = findConstructs(checkedText, diff.path).map((c) => ({ ...c, line: checked[c.line - 1]?.line ?? c.line }));
   if (constructs.length) return { ...fallbackFinding(diff), constructs } as Finding;

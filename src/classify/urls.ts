@@ -75,12 +75,7 @@ export function novelUrls(rendering: string, known: ReadonlySet<string>, allowed
  * each is the source's own text, so none adds a URL the source does not spell out.
  */
 export function docSourceUrls(text: string): Set<string> {
-  const troff = text
-    .replace(/\\f(?:\[[^\]]*\]|\(..|.)/g, '')
-    .replace(/\\(?:\(hy|\[hy\]|\(en|\[en\]|-)/g, '-')
-    .replace(/\\(?:\(ti|\[ti\])/g, '~')
-    .replace(/\\[:%&c/,]/g, '')
-    .replace(/\\e/g, '\\');
+  const troff = troffReading(text);
   // texinfo: @url/@uref's first argument is the URL, the link text after its comma is not part of it (gettext
   // 0.23.1's `@uref{https://…/manual/,,man}`)
   const texinfo = text.replace(/@(?:uref|url)\{([^,}]*)[^}]*\}/g, ' $1 ').replace(/@([@{}])/g, '$1').replace(/@[-/:]/g, '');
@@ -88,6 +83,19 @@ export function docSourceUrls(text: string): Set<string> {
   // modules/pam_namespace/README.xml: `http://lwn.net/Articles/` and `159077/` on the next line)
   const joined = text.replace(/(\b(?:https?|ftp):\/\/[^\s<>"'`]*[/-])[ \t]*\n[ \t]*(?=[A-Za-z0-9])/gi, '$1');
   return new Set([...sourceUrls(text), ...wholeUrls(troff), ...wholeUrls(texinfo), ...wholeUrls(joined), ...wholeUrls(decodeRefs(text)), ...wholeUrls(decodeRefs(decodeRefs(text)))]);
+}
+
+/**
+ * troff as its URLs print (`\-`, `\(hy`, `\[hy]` and `\(en` a hyphen, `\(ti` a tilde, `\:` `\%` `\&` `\c` `\/` `\,` break
+ * and kerning marks dropped, `\e` a backslash, `\fB`… fonts dropped): a troff source's URLs, or an unformatted page's.
+ */
+export function troffReading(text: string): string {
+  return text
+    .replace(/\\f(?:\[[^\]]*\]|\(..|.)/g, '')
+    .replace(/\\(?:\(hy|\[hy\]|\(en|\[en\]|-)/g, '-')
+    .replace(/\\(?:\(ti|\[ti\])/g, '~')
+    .replace(/\\[:%&c/,]/g, '')
+    .replace(/\\e/g, '\\');
 }
 
 /**

@@ -268,6 +268,18 @@ describe('man pages xmlto writes with the DocBook XSL stylesheets from a tracked
     }
   });
 
+  it("red team 27b: every URL of a page one the source spells out whole — a URL moved to another path of a host the source names, made of the source's words, stays high", async () => {
+    const tracked = { ...TRACKED, 'man/Demo.xml': DEMO_XML.replace('read back.</para>', 'read back. Report bugs at https://gitlab.example.org/demo/libdemo/issues.</para>') };
+    const repo = repoOf(tracked);
+    const page = (url: string) => ({ ...GOOD, 'man/Demo.man': DEMO_MAN.replace('GCs of a client read back\\&.', `GCs of a client read back\\&. Report bugs at \\%${url}\\&.`) });
+    // the source's own URL passes; the same host with another path made of the source's words does not
+    const known = await verifyWith(page('https://gitlab\\&.example\\&.org/demo/libdemo/issues'), tracked, repo);
+    expect(findingAt(known.findings, 'man/Demo.man')).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+    const moved = await verifyWith(page('https://gitlab\\&.example\\&.org/demo/extension/issues'), tracked, repo);
+    expect(findingAt(moved.findings, 'man/Demo.man')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(moved.verdict)).toBe(1);
+  });
+
   it('no rule running xmlto man, no explanation', async () => {
     const tracked = { ...TRACKED, 'man/Makefile.am': SUFFIX_AM.replace('$(XMLTO) man $<', '$(XMLTO) html $<') };
     const r = await verifyWith(GOOD, tracked, repoOf(tracked));

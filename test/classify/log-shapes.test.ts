@@ -50,7 +50,8 @@ describe('log-derived files: shape-traced lines and untraced URLs', () => {
 
   it('the untampered files are LOG_DERIVED; an untraced line quoting a URL the history spells out whole still passes', async () => {
     const quoted = CHANGELOG.replace('\tmaint: release 1.1', '\tmaint: release 1.1\n\tSee https://bugs.example.org/proj/issues/7 for the crash.');
-    for (const files of [{ ChangeLog: CHANGELOG }, { ChangeLog: quoted }, { ChangeLog: STAT }, { THANKS }]) {
+    const goods: Record<string, string>[] = [{ ChangeLog: CHANGELOG }, { ChangeLog: quoted }, { ChangeLog: STAT }, { THANKS }];
+    for (const files of goods) {
       const { verdict, finding } = await judge(files);
       expect(finding, Object.values(files)[0]).toMatchObject({ code: 'LOG_DERIVED', severity: 'info' });
       expect(verdict).not.toBe('different');
