@@ -320,7 +320,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   TAG_MOVED: { tag: string; previous: string; current: string; source: 'cache' };
   CRATE_DIRTY: { sha1?: string };
   CRATE_MANIFEST_MISMATCH: { gitOid?: string; origOid?: string; gitPath: string };
-  PACKAGE_METADATA: { ecosystem: 'npm' | 'pypi' | 'crate' | 'wheel' | 'cpan'; kind: PackageMetadataKind; source?: string };
+  PACKAGE_METADATA: { ecosystem: 'npm' | 'pypi' | 'crate' | 'wheel' | 'cpan'; kind: PackageMetadataKind; source?: string; script?: string };
   /** A Perl file changed only as Dist::Zilla's munging plugins change one (src/profiles/cpan.ts). */
   CPAN_MUNGED: { kinds: CpanMungeKind[] };
   NOT_PACKAGED: { ecosystem: 'npm' | 'wheel' | 'crate'; reason: 'files-field' | 'not-listed' | 'outside-package' | 'include-field' | 'exclude-field' };
@@ -376,6 +376,7 @@ export type PackageMetadataKind =
   | 'npm-config-literal'
   | 'npm-subpath-stub'
   | 'npm-script-heredoc'
+  | 'npm-script-echo'
   | 'cpan-manifest'
   | 'cpan-meta'
   | 'cpan-readme'

@@ -646,6 +646,150 @@ export function umdFactoryLine(line: string, sources: readonly string[]): string
   return sources.some((s) => declares.test(s)) ? line.slice(m[0].length) : line;
 }
 
+/** Names the sources export (`export function X`, `export class X`, `export { A, B as C }`: C) and the local names of their
+ * default export (`export default X;`, `export default function X`, `export default class X`, `export { X as default }`). */
+export function sourceExports(sources: readonly string[]): { exported: Set<string>; defaults: Set<string> } {
+  const exported = new Set<string>();
+  const defaults = new Set<string>();
+  for (const s of sources) {
+    for (const m of s.matchAll(/\bexport\s+(?:declare\s+)?(?:abstract\s+)?(?:async\s+)?(?:function\*?|class|const|let|var|enum)\s+([A-Za-z_$][\w$]*)/g)) exported.add(m[1]!);
+    for (const m of s.matchAll(/\bexport\s+default\s+(?:(?:async\s+)?function\s*\*?\s*|(?:abstract\s+)?class\s+)?([A-Za-z_$][\w$]*)/g)) if (!['function', 'class', 'async', 'abstract'].includes(m[1]!)) defaults.add(m[1]!);
+    for (const m of s.matchAll(/\bexport\s+(?:type\s+)?\{([^}]*)\}/g)) {
+      for (const part of m[1]!.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '').split(',')) {
+        const a = /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(part);
+        if (!a) continue;
+        if (a[2] === 'default') defaults.add(a[1]!);
+        else exported.add(a[2] ?? a[1]!);
+      }
+    }
+  }
+  return { exported, defaults };
+}
+
+/** The bare module specifiers the sources import (`import … from 'x'`, `import 'x'`, `require('x')`, `export … from 'x'`) and,
+ * per specifier, the names they import from it by name (`import { a, b as c } from 'x'`: a and b). Relative paths aside. */
+export function sourceImports(sources: readonly string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const bare = (spec: string) => !/^[./]/.test(spec);
+  for (const s of sources) {
+    for (const m of s.matchAll(/\b(?:import|export)\s+(?:type\s+)?([^'";]*?)\s*from\s*(['"])([^'"\n]+)\2|\bimport\s*(['"])([^'"\n]+)\4|\brequire\(\s*(['"])([^'"\n]+)\6\s*\)/g)) {
+      const spec = m[3] ?? m[5] ?? m[7]!;
+      if (!bare(spec)) continue;
+      const names = out.get(spec) ?? new Set<string>();
+      out.set(spec, names);
+      const list = /\{([^}]*)\}/.exec(m[1] ?? '')?.[1];
+      for (const part of (list ?? '').split(',')) {
+        const a = /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)/.exec(part);
+        if (a) names.add(a[1]!);
+      }
+    }
+  }
+  return out;
+}
+
+/** Globals a UMD bundle's namespace object must not replace: the runtime's own (`JSON`, `fetch`, `process` …) and a browser's. */
+const BROWSER_GLOBALS = new Set('window self document location navigator history localStorage sessionStorage fetch XMLHttpRequest WebSocket Worker indexedDB crypto console top parent frames opener name alert eval Function Object Array JSON Promise Proxy Reflect'.split(' '));
+const replacesGlobal = (name: string) => BROWSER_GLOBALS.has(name) || name in globalThis;
+
+const UMD_HEAD: readonly RegExp[] = [
+  /^\(function \(global, factory\) \{$/,
+  /^typeof exports === 'object' && typeof module !== 'undefined' \? (?:(?<d>module\.exports = factory\(\))|(?<n>factory\(exports\))) :$/,
+  /^typeof define === 'function' && define\.amd \? define\((?:(?<d>factory)|(?<n>\['exports'\], factory))\) :$/,
+  /^\(global = (?:typeof globalThis !== 'undefined' \? globalThis : )?global \|\| self, (?:(?<d>global\.(?<dn>[A-Za-z_$][\w$]*) = factory\(\))|(?<n>factory\(global\.(?<nn>[A-Za-z_$][\w$]*) = \{\}\)))\);$/,
+  /^\}\)?\(this, \(?function \((?:(?<n>exports)|(?<d>))\) \{(?: 'use strict';)?$/,
+];
+
+/**
+ * The lines of rollup's module-format glue in a bundle that is not minified (rollup 2–4's `cjs`, `es` and `umd` output:
+ * magic-string 0.30.17's dist/magic-string.{cjs.js,es.mjs,umd.js}, superstruct 1.0.4's dist/index.{cjs,mjs}; holdout27),
+ * which no mapping covers, each in its exact shape and each only re-stating what the sources say:
+ *
+ *   var NAME = require('SPEC');          an external the sources import (`import { x } from 'SPEC'`): NAME is the
+ *                                         binding rollup reads `x` through (`NAME.x` on mapped lines: `bindings`)
+ *   import { a, b as c } from 'SPEC';    an external the sources import, each of a, b a name they import from it
+ *   import NAME from 'SPEC';             (default / namespace: the sources import SPEC)
+ *   exports.KEY = LOCAL;                 KEY a name the sources export and LOCAL that name, or KEY `default` and LOCAL
+ *   module.exports = LOCAL;              the sources' default export (`exports: 'default'`)
+ *   export { A, B as default, C as D };  every local a name of the sources exported under that key (or their default)
+ *   export default LOCAL;
+ *   the UMD wrapper's five lines          `(function (global, factory) {` … `})(this, (function () { 'use strict';`, either
+ *                                         the default form (`module.exports = factory()`, `define(factory)`, `global.NAME =
+ *                                         factory()`, NAME declared by a source) or the named form (`factory(exports)`,
+ *                                         `define(['exports'], factory)`, `factory(global.NAME = {})`, NAME no global of
+ *                                         the runtime or a browser) — never one that loads a module — and, in the default
+ *                                         form, `return LOCAL;` (the default export) as the factory's last statement.
+ *
+ * `sources`: the embedded sources and git's files of the sources the map names. Any other line, a specifier the sources
+ * never import, a name they do not export, a wrapper passing a dependency, is no glue: its names count as before.
+ */
+export function rollupFormatGlue(code: readonly string[], sources: readonly string[]): { lines: Set<number>; bindings: Set<string> } {
+  const lines = new Set<number>();
+  const bindings = new Set<string>();
+  if (!sources.length) return { lines, bindings };
+  const { exported, defaults } = sourceExports(sources);
+  const imports = sourceImports(sources);
+  const declared = (name: string) => {
+    const re = new RegExp(`(?:^|[^\\w$.])(?:function\\s*\\*?|class|const|let|var)\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`);
+    return sources.some((s) => re.test(s));
+  };
+  // a default export re-exported under its own name (magic-string's entry re-exports Bundle.js's default as Bundle; an entry the
+  // map may leave out, as it emits no code) is exported as that name
+  const exportsAs = (key: string, local: string) =>
+    key === 'default' ? defaults.has(local) : (exported.has(key) && (local === key || declared(local))) || (key === local && defaults.has(local));
+  const t = (i: number) => (code[i] ?? '').trim();
+  const first = code.findIndex((x) => x.trim() !== '');
+  let umd: 'd' | 'n' | undefined;
+  if (first >= 0) {
+    const heads = UMD_HEAD.map((re, k) => re.exec(t(first + k)));
+    const form = heads.every((h) => h) ? heads.map((h) => (h!.groups?.d !== undefined ? 'd' : h!.groups?.n !== undefined ? 'n' : '')) : [];
+    const kinds = new Set(form.filter(Boolean));
+    if (kinds.size === 1) {
+      const kind = [...kinds][0] as 'd' | 'n';
+      const name = heads[3]!.groups!.dn ?? heads[3]!.groups!.nn!;
+      if (kind === 'd' ? declared(name) : !replacesGlobal(name)) {
+        umd = kind;
+        for (let k = 0; k < UMD_HEAD.length; k++) lines.add(first + k);
+      }
+    }
+  }
+  const last = code.reduce((at, x, i) => (/^[\s{}()[\];,]*$/.test(x) ? at : i), -1);
+  for (let i = 0; i < code.length; i++) {
+    const l = t(i);
+    let m = /^var ([A-Za-z_$][\w$]*) = require\('([^'\\]+)'\);$/.exec(l);
+    if (m && imports.has(m[2]!)) {
+      lines.add(i);
+      bindings.add(m[1]!);
+      continue;
+    }
+    m = /^import (?:\{([^}]*)\}|(?:\* as )?[A-Za-z_$][\w$]*) from '([^'\\]+)';$/.exec(l);
+    if (m && imports.has(m[2]!)) {
+      const wanted = imports.get(m[2]!)!;
+      const named = m[1] === undefined ? [] : m[1].split(',').map((p) => /^\s*([A-Za-z_$][\w$]*)(?:\s+as\s+[A-Za-z_$][\w$]*)?\s*$/.exec(p)?.[1]);
+      if (named.every((n) => n !== undefined && wanted.has(n))) lines.add(i);
+      continue;
+    }
+    m = /^exports\.([A-Za-z_$][\w$]*) = ([A-Za-z_$][\w$]*);$/.exec(l);
+    if (m && exportsAs(m[1]!, m[2]!)) {
+      lines.add(i);
+      continue;
+    }
+    m = /^(?:module\.exports = |export default )([A-Za-z_$][\w$]*);$/.exec(l);
+    if (m && defaults.has(m[1]!)) {
+      lines.add(i);
+      continue;
+    }
+    m = /^export \{([^}]*)\};$/.exec(l);
+    if (m) {
+      const parts = m[1]!.split(',').map((p) => /^\s*([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(p));
+      if (parts.length && parts.every((p) => p && exportsAs(p[2] ?? p[1]!, p[1]!))) lines.add(i);
+      continue;
+    }
+    m = /^return ([A-Za-z_$][\w$]*);$/.exec(l);
+    if (m && umd === 'd' && i === last && defaults.has(m[1]!)) lines.add(i);
+  }
+  return { lines, bindings };
+}
+
 /**
  * The 1-based lines of `output` that hold code no mapping accounts for: no segment at all (lines that are
  * only brackets, directives, the `__esModule` marker, `exports.x = void 0`, a compiler helper block or one of tsc's
@@ -666,11 +810,12 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
   const reexports = reexportAliases(embedded);
   const sourceNames = new Set(embedded.flatMap((s) => identifiers(s)));
   const glue = embedded.length ? esbuildExportGlue(code, embedded, reexports, sourceNames) : new Set<number>();
+  const rollup = rollupFormatGlue(code, texts);
   const first = code.findIndex((x) => x.trim() !== '');
   code.forEach((raw, i) => {
     // a minified UMD bundle: rollup's wrapper before the first mapping of its first line is the bundler's (UMD_WRAPPER)
     const l = i === first && lines[i]?.length ? umdFactoryLine(raw.trim(), embedded) : raw.trim();
-    if (glue.has(i)) return;
+    if (glue.has(i) || rollup.lines.has(i)) return;
     if (helperDepth > 0 || (HELPER_START.test(l) && !(lines[i]?.length))) {
       for (const ch of l) helperDepth += ch === '{' || ch === '(' ? 1 : ch === '}' || ch === ')' ? -1 : 0;
       if (helperDepth < 0) helperDepth = 0;
@@ -683,7 +828,7 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
     // tsc writes the `else` of a `} else` on a line of its own without a mapping (glob 10.3.10's dist/commonjs/ignore.js):
     // the keyword and brackets alone carry no code; anything after it is code and is counted
     if (/^\}?\s*else\s*\{?$/.test(l)) return;
-    if (/^["']use strict["'];?$/.test(l) || /^Object\.defineProperty\(exports, "__esModule", \{ value: true \}\);$/.test(l) || /^export \{\};?$/.test(l) || /^exports\.[\w$]+ = (?:exports\.[\w$]+ = )*void 0;$/.test(l)) return;
+    if (/^["']use strict["'];?$/.test(l) || /^Object\.defineProperty\(exports, (["'])__esModule\1, \{ value: true \}\);$/.test(l) || /^export \{\};?$/.test(l) || /^exports\.[\w$]+ = (?:exports\.[\w$]+ = )*void 0;$/.test(l)) return;
     const segs = lines[i] ?? [];
     if (!segs.length) {
       out.push(i + 1);
@@ -705,7 +850,7 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
         for (const local of reexports.get(imported ?? id) ?? []) names.add(local);
       }
     }
-    if (known && identifiers(l).some((id) => !emitted(id) && !names.has(id) && !esbuildRenamed(id, names, sourceNames))) out.push(i + 1);
+    if (known && identifiers(l).some((id) => !emitted(id) && !names.has(id) && !esbuildRenamed(id, names, sourceNames) && !rollup.bindings.has(id))) out.push(i + 1);
   });
   return out;
 }

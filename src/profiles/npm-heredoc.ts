@@ -123,3 +123,58 @@ export function heredocWrites(script: string): Map<string, string> {
   }
   return out;
 }
+
+/** A command line split at its unquoted `&&`, `||`, `;`, `|` and `&`: the simple commands, in order. */
+function simpleCommands(command: string): string[] | undefined {
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') cur += command[i++] ?? '';
+      cur += c;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    if (c === ';' || c === '|' || c === '&') {
+      out.push(cur);
+      cur = '';
+      if (command[i + 1] === c) i++;
+      continue;
+    }
+    cur += c;
+  }
+  if (quote) return undefined;
+  out.push(cur);
+  return out.map((s) => s.trim()).filter(Boolean);
+}
+
+/** `echo 'TEXT' > PATH` (or `"TEXT"` holding nothing the shell expands: no `$`, backquote or backslash; `>PATH` too). */
+const ECHO_WRITE = /^echo\s+(?:'([^']*)'|"([^"$`\\]*)")\s*>\s*(\S+)$/;
+
+/**
+ * The files one package.json script command writes with `echo 'TEXT' > PATH` (htmlparser2 9.1.0's `build:esm`:
+ * `… --outDir lib/esm && echo '{"type":"module"}' > lib/esm/package.json`; holdout27), path → the exact bytes echo
+ * writes (TEXT and a newline). A write counts only when PATH is a literal relative path inside the package, the command
+ * writes it once, never changes directory, and no later command names PATH or a directory above it, uses a variable or
+ * a glob (see `touches`). An unbalanced quote: none.
+ */
+export function echoWrites(command: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (CHANGES_DIR.test(command)) return out;
+  const cmds = simpleCommands(command);
+  if (!cmds) return out;
+  const seen = new Map<string, number>();
+  cmds.forEach((c, i) => {
+    const m = ECHO_WRITE.exec(c);
+    const path = m ? literalPath(m[3]!) : undefined;
+    if (!m || !path) return;
+    seen.set(path, (seen.get(path) ?? 0) + 1);
+    if (cmds.slice(i + 1).some((later) => touches(later, path))) return;
+    out.set(path, `${m[1] ?? m[2]}\n`);
+  });
+  for (const [p, n] of seen) if (n !== 1) out.delete(p);
+  return out;
+}

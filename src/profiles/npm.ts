@@ -17,7 +17,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EvidenceMap, Finding, NpmRewriteKind } from '../core/findings.js';
 import { baseOf, dirOf, normalisePath } from '../classify/paths.js';
-import { heredocWrites, scriptInvocations } from './npm-heredoc.js';
+import { echoWrites, heredocWrites, scriptInvocations } from './npm-heredoc.js';
 import { BUNDT_MODELLED, bundtOutputs, type BundtOutput } from './npm-bundt.js';
 import { cleanPublishProblem, directoryStubProblem, dualManifestProblem, esmConversion, specifierResolves } from './npm-dual.js';
 import { capabilitiesOf, decodeMappings, foreignNames, inlineMap, parseSourceMap, sameTokens, sourceMappingUrl, unmappedCodeLines, type Capability, type SourceMap } from './npm-dist.js';
@@ -346,12 +346,42 @@ function mapOf(path: string, text: string, ctx: ClassifyContext): { at: string; 
   return undefined;
 }
 
+/**
+ * A source map's `sourceRoot` that is a forge URL of this very revision's tree (htmlparser2 9.1.0's `tsc --sourceRoot
+ * https://raw.githubusercontent.com/fb55/htmlparser2/$(git rev-parse HEAD)/src/`, holdout27): the repository path it
+ * names (`src/`), when the URL is `https://raw.githubusercontent.com/OWNER/REPO/REF/PATH`,
+ * `https://github.com/OWNER/REPO/(blob|raw|tree)/REF/PATH` or `https://HOST/…/-/(raw|blob|tree)/REF/PATH` and REF is the
+ * compared commit (its full id) or its tag — the sources it lists are then paths of the compared tree, read from the
+ * top. Any other URL (another commit, a branch, another kind of address) names nothing here: undefined.
+ */
+export function revisionRoot(root: string, revision: { commit?: string; tag?: string }): string | undefined {
+  const m =
+    /^https:\/\/raw\.githubusercontent\.com\/[\w.-]+\/[\w.-]+\/([^/]+)\/(.*)$/.exec(root) ??
+    /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/(?:blob|raw|tree)\/([^/]+)\/(.*)$/.exec(root) ??
+    /^https:\/\/[\w.-]+\/(?:[\w.-]+\/)+-\/(?:raw|blob|tree)\/([^/]+)\/(.*)$/.exec(root);
+  if (!m) return undefined;
+  const ref = decodeURIComponent(m[1]!);
+  if (!((revision.commit && /^[0-9a-f]{40}$/.test(ref) && ref === revision.commit) || (revision.tag && ref === revision.tag))) return undefined;
+  const path = m[2]!.replace(/\/+$/, '');
+  if (/(^|\/)\.\.?(\/|$)|[?#%\\]/.test(path)) return undefined;
+  return path;
+}
+
+/** Where a map's sources are read from: `dir` joined with a relative sourceRoot, or the tree path a revisionRoot names;
+ * undefined for any other absolute sourceRoot. */
+function sourceBase(dir: string, root: string | undefined, ctx: ClassifyContext): string | undefined {
+  if (!root) return dir;
+  if (!/^[a-z][\w+.-]*:/i.test(root)) return [dir, root].filter(Boolean).join('/');
+  return revisionRoot(root, ctx.revision ?? {});
+}
+
 /** Each source the map names, resolved to a package path, with whether its embedded content is git's. */
 async function mapSources(mapPath: string, outputPath: string, map: SourceMap, ctx: ClassifyContext): Promise<{ matched: string[]; differing: string[]; unresolved: number; tracked: string[] }> {
   const base = dirOf(mapPath === 'inline' ? outputPath : mapPath);
   const out = { matched: [] as string[], differing: [] as string[], unresolved: 0, tracked: [] as string[] };
   for (const [i, s] of map.sources.entries()) {
-    const rel = /^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([base, map.sourceRoot && !/^[a-z][\w+.-]*:/i.test(map.sourceRoot) ? map.sourceRoot : '', s].filter(Boolean).join('/'));
+    const from = sourceBase(base, map.sourceRoot, ctx) ?? base;
+    const rel = /^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([from, s].filter(Boolean).join('/'));
     const embedded = map.sourcesContent?.[i];
     if (!rel || !ctx.gitPaths.has(rel) || typeof embedded !== 'string') {
       out.unresolved++;
@@ -407,9 +437,9 @@ function declarationMapOk(path: string, text: string, source: string, direct: bo
   const dtsText = dts === undefined ? undefined : ctx.content.tarball(dts)?.toString('utf8');
   if (!dtsText || sourceMappingUrl(dtsText) !== baseOf(path)) return false;
   if (raw.names !== undefined && !Array.isArray(raw.names)) return false;
-  const root = map.sourceRoot && !/^[a-z][\w+.-]*:/i.test(map.sourceRoot) ? map.sourceRoot : map.sourceRoot ? undefined : '';
-  if (root === undefined) return false;
-  const resolved = map.sources.map((s) => (/^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([dirOf(path), root, s].filter(Boolean).join('/'))));
+  const from = sourceBase(dirOf(path), map.sourceRoot, ctx);
+  if (from === undefined) return false;
+  const resolved = map.sources.map((s) => (/^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([from, s].filter(Boolean).join('/'))));
   if (resolved.some((r) => !r || !ctx.gitPaths.has(r))) return false;
   return direct ? resolved.includes(source) : resolved.every((r) => r!.startsWith(source));
 }
@@ -805,6 +835,27 @@ function scriptHeredocs(ctx: ClassifyContext): Promise<Map<string, { script: str
   return p;
 }
 
+/**
+ * A file a script of git's package.json writes itself with `echo 'TEXT' > PATH` (./npm-heredoc.ts echoWrites;
+ * htmlparser2 9.1.0's `build:esm` writes `{"type":"module"}` into lib/esm/package.json after tsc; holdout27): a
+ * tarball-only file whose bytes are exactly TEXT and echo's newline → PACKAGE_METADATA (npm-script-echo, source
+ * package.json, the script named). One byte else, another path, an expanding text, or a later command of that script
+ * that may touch the file: no explanation.
+ */
+async function scriptEchoFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+  if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
+  const git = await gitManifest(ctx);
+  if (!git || !isObj(git.scripts)) return undefined;
+  for (const [name, cmd] of Object.entries(git.scripts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (typeof cmd !== 'string') continue;
+    const text = echoWrites(cmd).get(diff.path);
+    if (text !== undefined && sameBytes(diff, Buffer.from(text, 'utf8'), ctx)) {
+      return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-script-echo', source: 'package.json', script: name });
+    }
+  }
+  return undefined;
+}
+
 const bundtCache = new WeakMap<ReadonlySet<string>, Promise<Map<string, BundtOutput & { text: string }> | undefined>>();
 /**
  * bundt's outputs (./npm-bundt.ts) for a package git's package.json builds with bundt: a script that is exactly
@@ -882,6 +933,7 @@ export function npmClassifiers(info: ProfileInfo): Classifier[] {
     { id: 'npm-tshy-stub', classify: tshyStubFinding },
     { id: 'npm-config-literal', classify: configLiteralStubFinding },
     { id: 'npm-script-heredoc', classify: scriptHeredocFinding },
+    { id: 'npm-script-echo', classify: scriptEchoFinding },
     { id: 'npm-bundt', classify: bundtFinding },
     { id: 'npm-file-list', classify: fileListFinding },
     { id: 'npm-subpath-stub', classify: subpathStubFinding },
