@@ -13,6 +13,8 @@ import { escalate, makeFinding } from '../core/severity.js';
 import { changedContent } from './line-endings.js';
 import type { Classifier } from './types.js';
 import { admits } from './precheck.js';
+import { findConstructs } from './suspicious.js';
+import type { Construct } from '../core/findings.js';
 
 export interface PoEntry {
   msgctxt?: string;
@@ -162,6 +164,11 @@ export interface PoComparison {
   formatChanged: string[];
   /** Anything else changed besides header, references and new msgids (fuzzy flags, obsolete moves). */
   otherChanges: number;
+  /**
+   * Suspicious constructs (./suspicious.ts: a download piped to a shell, base64 decoding …) in the active translations
+   * of changedMsgids that their msgid lacks: a translation the program prints tells the user to run it (red team 27b).
+   */
+  constructs: Construct[];
 }
 
 /** A translation msgfmt compiles: not fuzzy, some msgstr not empty. */
@@ -222,6 +229,22 @@ export function sameDirectives(e: PoEntry): boolean {
  * The msgids of a catalog's translations flagged c-format whose printf directives are not their msgid's: the
  * Translation Project accepts a catalog only when `msgfmt -c` does, which checks exactly those entries.
  */
+/**
+ * The suspicious constructs (./suspicious.ts) of the active translations among `entries` that their msgid lacks: what
+ * a program prints from its catalog can tell the user to run something (red team 27b: xz 5.4.1's po/fr.po and sed
+ * 4.9's fetched po/fr.po with a message gaining `curl … | sh`, the .gmo compiled again, passed). Fuzzy and obsolete
+ * entries are not compiled.
+ */
+export function translationConstructs(entries: Iterable<PoEntry>, path: string): Construct[] {
+  const out: Construct[] = [];
+  for (const e of entries) {
+    if (e.obsolete || !active(e)) continue;
+    const own = new Set(findConstructs([e.msgid, e.msgidPlural ?? ''].join('\n'), path).map((c) => c.kind));
+    for (const c of findConstructs(e.msgstr.join('\n'), path)) if (!own.has(c.kind)) out.push(c);
+  }
+  return out;
+}
+
 export function formatMismatches(po: PoFile): string[] {
   return po.entries.filter((e) => !e.obsolete && active(e) && e.flags?.includes('c-format') && !sameDirectives(e)).map((e) => e.msgid);
 }
@@ -239,7 +262,7 @@ function multisetAdded(before: string[], after: string[]): number {
   return added;
 }
 
-export function comparePo(git: PoFile, tarball: PoFile): PoComparison {
+export function comparePo(git: PoFile, tarball: PoFile, path = 'catalog.po'): PoComparison {
   const gHeader = git.entries.find((e) => isHeader(e) && !e.obsolete);
   const tHeader = tarball.entries.find((e) => isHeader(e) && !e.obsolete);
   const gh = headerFields(gHeader);
@@ -286,6 +309,7 @@ export function comparePo(git: PoFile, tarball: PoFile): PoComparison {
   for (const e of [...changed, ...added]) changedMsgids.push(e.msgid);
   // msgfmt leaves fuzzy entries out of the compiled catalog: only active translations reach printf
   const formatChanged = [...changed, ...added].filter((e) => active(e) && !sameDirectives(e)).map((e) => e.msgid);
+  const constructs = translationConstructs([...changed, ...added], path);
   // Entries that became (or stayed) obsolete: msgfmt does not compile them, so they are bookkeeping.
   for (const [k, te] of t.obsolete) {
     const ge = g.active.get(k) ?? g.obsolete.get(k);
@@ -302,6 +326,7 @@ export function comparePo(git: PoFile, tarball: PoFile): PoComparison {
     addedTranslations: added.length,
     formatChanged,
     otherChanges,
+    constructs,
   };
 }
 
@@ -439,7 +464,7 @@ export const gettextClassifier: Classifier = {
     if (!c) return undefined;
     let cmp: PoComparison;
     try {
-      cmp = comparePo(parsePo(c.git.toString('utf8')), parsePo(c.tarball.toString('utf8')));
+      cmp = comparePo(parsePo(c.git.toString('utf8')), parsePo(c.tarball.toString('utf8')), diff.path);
     } catch {
       return undefined; // not a catalog we understand: cannot decide
     }
@@ -461,6 +486,12 @@ export const gettextClassifier: Classifier = {
         ...(cmp.addedTranslations ? { added: cmp.addedTranslations } : {}),
         ...(cmp.formatChanged.length ? { formatChanged: clip(cmp.formatChanged) } : {}),
       });
+      if (cmp.constructs.length) {
+        // the construct's line in the catalog: the first msgstr line holding its text (a msgstr is read unescaped)
+        const lines = c.tarball.toString('utf8').split('\n');
+        const at = (t: string) => lines.findIndex((l) => /^(?:#~ )?msgstr|^(?:#~ )?"/.test(l) && l.includes(t.trim().slice(0, 30))) + 1;
+        return { ...escalate(f, 'high', 'suspicious-constructs'), constructs: cmp.constructs.slice(0, 20).map((k) => ({ ...k, line: at(k.text) || k.line })) };
+      }
       return cmp.formatChanged.length ? escalate(f, 'high', 'format-directives') : f;
     }
     return makeFinding('PO_MSGMERGE_ONLY', diff.path, {

@@ -5,14 +5,15 @@
  *   - a tracked bootstrap script (bootstrap, bootstrap.conf, autogen.sh, cfg.mk …) names translationproject.org,
  *   - the file sits in a directory of .po files, and
  *   - its content is what the script writes: a PO file with a header whose c-format translations have their
- *     msgid's printf directives (what `msgfmt -c` checks before the Translation Project accepts it); the .gmo of a shipped .po (exactly the
+ *     msgid's printf directives (what `msgfmt -c` checks before the Translation Project accepts it) and whose
+ *     translations carry no suspicious construct their msgid lacks (red team 27b); the .gmo of a shipped .po (exactly the
  *     messages msgfmt compiles from that .po, read from both files);
  *     LINGUAS naming only languages whose .po is shipped; a Makevars of plain variable assignments (no
  *     rules, no $(shell), no backquotes); a POTFILES.in naming only files the tarball has.
  */
 import type { EvidenceMap } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { catalogMatchesPo, formatMismatches, parsePo } from './gettext.js';
+import { catalogMatchesPo, formatMismatches, parsePo, translationConstructs } from './gettext.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -59,8 +60,10 @@ function judge(path: string, content: Buffer, ctx: ClassifyContext): { kind: Kin
     if (!/^msgid ""\s*$/m.test(text) || !/^msgstr ""\s*$/m.test(text)) return undefined;
     // the Translation Project takes a catalog only when `msgfmt -c` does: a c-format translation with other
     // printf directives than its msgid did not come from there
+    // … nor one whose translations carry a construct their msgid lacks (a message telling the user to run a download)
     try {
-      if (formatMismatches(parsePo(text)).length > 0) return undefined;
+      const po = parsePo(text);
+      if (formatMismatches(po).length > 0 || translationConstructs(po.entries, path).length > 0) return undefined;
     } catch {
       return undefined;
     }

