@@ -39,6 +39,7 @@ import { baseOf, dirOf, normalisePath, pathsBy } from './paths.js';
 import { tokens } from './shell-subset.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { scriptHeredocs, type ScriptHeredoc } from './script-heredoc.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
 const TEMPLATE_SUFFIXES = ['.in', '.VER', '.in.in', '.tmpl', '.template'];
@@ -57,7 +58,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * Values never span lines, so the two texts are matched line by line (a template of any size: one small
  * expression per line that has placeholders, plain equality for the others).
  */
-export function substitution(template: string, output: string): Record<string, string> | undefined {
+export function substitution(template: string, output: string, placeholder: RegExp = PLACEHOLDER): Record<string, string> | undefined {
   const tl = template.split('\n');
   const ol = output.split('\n');
   if (tl.length !== ol.length) return undefined;
@@ -66,7 +67,7 @@ export function substitution(template: string, output: string): Record<string, s
   for (let i = 0; i < tl.length; i++) {
     const t = tl[i]!;
     const o = ol[i]!;
-    const found = [...t.matchAll(PLACEHOLDER)];
+    const found = [...t.matchAll(placeholder)];
     if (!found.length) {
       if (t !== o) return undefined;
       continue;
@@ -921,6 +922,56 @@ async function bannerProved(source: string, output: Buffer, ctx: ClassifyContext
   return !!src && src.length <= MAX_BYTES && embeddedCopy(output.toString('latin1'), src);
 }
 
+/** A shell expansion in an expanded here-document's body: `${NAME}` or `$NAME` (script-heredoc.ts admits no other). */
+const SH_PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g;
+/** Tracked shell scripts whose here-documents may write a file: `*.sh`, autogen, bootstrap, buildconf; not test scripts. */
+const SHELL_SCRIPT = /\.sh$|^(?:autogen|bootstrap|buildconf)$/;
+const MAX_HEREDOC_SCRIPTS = 400;
+const heredocWrites = new WeakMap<ClassifyContext, Promise<{ script: string; paths: string[]; h: ScriptHeredoc }[]>>();
+
+/** Every tracked shell script's here-document writes (read once per run): the paths each may write, from the top or the script's directory. */
+function scriptWrites(ctx: ClassifyContext): Promise<{ script: string; paths: string[]; h: ScriptHeredoc }[]> {
+  let p = heredocWrites.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const out: { script: string; paths: string[]; h: ScriptHeredoc }[] = [];
+      const scripts = [...ctx.gitPaths].filter((q) => SHELL_SCRIPT.test(baseOf(q)) && !/(?:^|\/)(?:tests?|testsuite)\//.test(q)).sort().slice(0, MAX_HEREDOC_SCRIPTS);
+      for (const path of scripts) {
+        const b = await ctx.content.git(path);
+        if (!b || b.length > MAX_SCRIPT || b.subarray(0, 8192).includes(0) || !b.includes('<<')) continue;
+        for (const h of scriptHeredocs(b.toString('latin1'))) {
+          const fromDir = dirOf(path) ? normalisePath(`${dirOf(path)}/${h.path}`) : undefined;
+          out.push({ script: path, paths: [h.path, ...(fromDir ? [fromDir] : [])], h });
+        }
+      }
+      return out;
+    })();
+    heredocWrites.set(ctx, p);
+  }
+  return p;
+}
+
+/**
+ * A tarball-only file a tracked shell script writes with a here-document (mc 4.8.33's mc-version.h by version.sh): the
+ * body with each `${NAME}` filled by one value the release fills in (valuesFromRelease), or, unexpanded, the body itself.
+ */
+async function fromScriptHeredoc(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
+  const text = content.toString('latin1');
+  for (const w of await scriptWrites(ctx)) {
+    if (!w.paths.includes(path)) continue;
+    const script = { script: w.script, line: w.h.line, heredoc: true as const };
+    if (w.h.body === text && (!w.h.expands || !SH_PLACEHOLDER.test(w.h.body))) return { how: 'substitution', source: w.script, substitutions: {}, script };
+    SH_PLACEHOLDER.lastIndex = 0;
+    if (!w.h.expands) continue;
+    const values = substitution(w.h.body, text, SH_PLACEHOLDER);
+    if (!values) continue;
+    const config: string[] = [];
+    for (const f of BUILD_CONFIGS) if (ctx.gitPaths.has(f)) config.push((await ctx.content.git(f))?.toString('latin1') ?? '');
+    if (valuesFromRelease(values, ctx.revision ?? {}, config.join('\n'), await describedValues(values, ctx), dirOf(path))) return { how: 'substitution', source: w.script, substitutions: values, script };
+  }
+  return undefined;
+}
+
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) =>
   diff.tarball?.type === 'file' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.git?.type === 'file'));
@@ -934,7 +985,7 @@ export const producedClassifier: Classifier = {
     if (diff.status !== 'tarball-only' || diff.tarball?.type !== 'file') return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content || content.length > MAX_BYTES || content.includes(0)) return undefined;
-    const sub = (await fromTemplate(diff.path, content, ctx)) ?? (await fromConfigHeader(diff.path, content, ctx)) ?? (await fromBootstrapConf(diff.path, content, ctx));
+    const sub = (await fromTemplate(diff.path, content, ctx)) ?? (await fromConfigHeader(diff.path, content, ctx)) ?? (await fromBootstrapConf(diff.path, content, ctx)) ?? (await fromScriptHeredoc(diff.path, content, ctx));
     if (sub) return makeFinding('GENERATED_FROM_SOURCE', diff.path, sub);
     const gen = generatorSource(diff.path, content.subarray(0, 8192).toString('latin1'), ctx.gitPaths);
     if (gen && (!gen.banner || (await bannerProved(gen.source, content, ctx)))) return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'generator', source: gen.source, generator: gen.generator, ...(gen.banner ? { embedded: true } : {}) });
