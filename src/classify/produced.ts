@@ -648,6 +648,41 @@ function configureScripts(ctx: ClassifyContext): string[] {
   return found;
 }
 
+interface ConfigureRead {
+  ac: string;
+  text: string;
+  /** The variables read from tracked files by this script and the ones before it: name -> file, value. */
+  fromFiles: Map<string, { file: string; value: string }>;
+  vars: Map<string, string>;
+}
+const configureReadCache = new WeakMap<ClassifyContext, Promise<ConfigureRead[]>>();
+/**
+ * Each tracked configure script's text and the variables it reads from tracked files, read once per run (asked for
+ * every candidate file: gnutls' 1,500-line configure.ac scanned per file was a second of its classification).
+ */
+function configureReads(ctx: ClassifyContext, scripts: string[]): Promise<ConfigureRead[]> {
+  let p = configureReadCache.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const out: ConfigureRead[] = [];
+      const fromFiles = new Map<string, { file: string; value: string }>();
+      for (const ac of scripts) {
+        const text = (await ctx.content.git(ac))?.toString('latin1') ?? '';
+        for (const [name, file] of configFileVariables(text)) {
+          if (!ctx.gitPaths.has(file)) continue;
+          const b = await ctx.content.git(file);
+          const value = b && b.length <= MAX_VALUE + 1 ? b.toString('latin1').replace(/\n$/, '') : undefined;
+          if (value && VALUE.test(value) && !value.includes('\n')) fromFiles.set(name, { file, value });
+        }
+        out.push({ ac, text, fromFiles: new Map(fromFiles), vars: new Map([...fromFiles].map(([n, v]) => [n, v.value])) });
+      }
+      return out;
+    })();
+    configureReadCache.set(ctx, p);
+  }
+  return p;
+}
+
 async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
   const scripts = configureScripts(ctx);
   let config: string | undefined;
@@ -661,17 +696,10 @@ async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext)
   };
   const templates = TEMPLATE_SUFFIXES.map((suffix) => `${path}${suffix}`);
   // variables the configuration reads from a tracked file (`PACKAGE=\`cat $srcdir/doc/PACKAGE\``): name -> file, value
-  const fromFiles = new Map<string, { file: string; value: string }>();
+  const reads = await configureReads(ctx, scripts);
+  const fromFiles = new Map(reads.at(-1)?.fromFiles ?? []);
   const viaConfig = new Map<string, { script: string; line: number; configFiles: true }>();
-  for (const ac of scripts) {
-    const text = (await ctx.content.git(ac))?.toString('latin1') ?? '';
-    for (const [name, file] of configFileVariables(text)) {
-      if (!ctx.gitPaths.has(file)) continue;
-      const b = await ctx.content.git(file);
-      const value = b && b.length <= MAX_VALUE + 1 ? b.toString('latin1').replace(/\n$/, '') : undefined;
-      if (value && VALUE.test(value) && !value.includes('\n')) fromFiles.set(name, { file, value });
-    }
-    const vars = new Map([...fromFiles].map(([n, v]) => [n, v.value]));
+  for (const { ac, text, vars } of reads) {
     // paths from where configure runs: the top (generate.sh writes ../configure), or the script's own directory
     const dir = dirOf(ac);
     const bases = dir && path.startsWith(`${dir}/`) ? ['', dir] : [''];
