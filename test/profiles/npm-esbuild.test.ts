@@ -10,13 +10,9 @@
  * from a real git tag. Twins: another binding exported under an exported name, a glue line that calls code, a
  * numbered name whose base the mapped source line lacks — each stays NPM_BUILD_OUTPUT_MISMATCH high.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reexportAliases, unmappedCodeLines, decodeMappings } from '../../src/profiles/npm-dist.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { npmPack as npmPackIn } from '../helpers/npm-pack.js';
+import { npmReleaseMaker } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCES: Record<string, string> = {
@@ -34,24 +30,11 @@ const ESBUILD_0_20_2: Record<string, string> = {
 };
 
 const root = tempDir('distdiff-npm-esbuild-');
-const cacheDir = join(root, 'cache');
-
-let n = 0;
-async function release(edit: (path: string, text: string) => string = (_p, t) => t) {
-  const dir = join(root, `pkg-${++n}`);
-  const repo = makeRepo(dir);
-  repo.commit({
-    'package.json': JSON.stringify({ name: 'storelike', version: '1.0.0', main: 'dist/index.cjs.js', module: 'dist/index.mjs', files: ['dist'], scripts: { build: 'esbuild src/index.ts --bundle --format=cjs --platform=node --sourcemap --sources-content=true --outfile=dist/index.cjs.js && esbuild src/index.ts --bundle --format=esm --sourcemap --outfile=dist/index.mjs' }, devDependencies: { esbuild: '0.20.2' } }, null, 2) + '\n',
-    ...SOURCES,
-    '.gitignore': 'dist/\n',
-  });
-  repo.tag('v1.0.0');
-  writeFiles(dir, Object.fromEntries(Object.entries(ESBUILD_0_20_2).map(([p, t]) => [p, edit(p, t)])));
-  const packs = join(root, `packs-${n}`);
-  mkdirSync(packs);
-  const r = await verify({ tarball: npmPackIn(dir, packs, join(root, 'npm-cache')), repo: dir, cacheDir });
-  return (path: string) => r.findings.find((f) => f.path === path)!;
-}
+const release = npmReleaseMaker(root, {
+  'package.json': JSON.stringify({ name: 'storelike', version: '1.0.0', main: 'dist/index.cjs.js', module: 'dist/index.mjs', files: ['dist'], scripts: { build: 'esbuild src/index.ts --bundle --format=cjs --platform=node --sourcemap --sources-content=true --outfile=dist/index.cjs.js && esbuild src/index.ts --bundle --format=esm --sourcemap --outfile=dist/index.mjs' }, devDependencies: { esbuild: '0.20.2' } }, null, 2) + '\n',
+  ...SOURCES,
+  '.gitignore': 'dist/\n',
+}, 'v1.0.0', ESBUILD_0_20_2);
 
 const CJS = 'dist/index.cjs.js';
 const ESM = 'dist/index.mjs';

@@ -12,13 +12,9 @@
  * export, a wrapper that loads a module or assigns a global of the runtime, a default export that is not theirs —
  * each stays NPM_BUILD_OUTPUT_MISMATCH high.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollupFormatGlue, sourceExports, sourceImports } from '../../src/profiles/npm-dist.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { npmPack as npmPackIn } from '../helpers/npm-pack.js';
+import { npmReleaseMaker } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCES: Record<string, string> = {
@@ -87,24 +83,11 @@ const ROLLUP: Record<string, string> = {
 };
 
 const root = tempDir('distdiff-npm-rollup-glue-');
-const cacheDir = join(root, 'cache');
-
-let n = 0;
-async function release(edit: (path: string, text: string) => string = (_p, t) => t) {
-  const dir = join(root, `pkg-${++n}`);
-  const repo = makeRepo(dir);
-  repo.commit({
-    'package.json': JSON.stringify({ name: 'tally', version: '1.0.0', main: 'dist/tally.cjs.js', module: 'dist/tally.es.mjs', files: ['dist'], scripts: { build: 'rollup -c' }, dependencies: { 'tiny-codec': '^1.0.0' } }, null, 2) + '\n',
-    ...SOURCES,
-    '.gitignore': 'dist/\n',
-  });
-  repo.tag('v1.0.0');
-  writeFiles(dir, Object.fromEntries(Object.entries(ROLLUP).map(([p, t]) => [p, edit(p, t)])));
-  const packs = join(root, `packs-${n}`);
-  mkdirSync(packs);
-  const r = await verify({ tarball: npmPackIn(dir, packs, join(root, 'npm-cache')), repo: dir, cacheDir });
-  return (path: string) => r.findings.find((f) => f.path === path)!;
-}
+const release = npmReleaseMaker(root, {
+  'package.json': JSON.stringify({ name: 'tally', version: '1.0.0', main: 'dist/tally.cjs.js', module: 'dist/tally.es.mjs', files: ['dist'], scripts: { build: 'rollup -c' }, dependencies: { 'tiny-codec': '^1.0.0' } }, null, 2) + '\n',
+  ...SOURCES,
+  '.gitignore': 'dist/\n',
+}, 'v1.0.0', ROLLUP);
 
 const only = (file: string, from: string, to: string) => (p: string, t: string) => {
   if (p !== file) return t;

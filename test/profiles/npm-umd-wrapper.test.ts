@@ -10,13 +10,9 @@
  * Twins: a wrapper that loads a module, a wrapper assigning a global the sources do not declare, a call added
  * to the wrapper or to the factory after it — each stays NPM_BUILD_OUTPUT_MISMATCH high.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { umdFactoryLine } from '../../src/profiles/npm-dist.js';
-import { verify } from '../../src/verify.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { npmPack as npmPackIn } from '../helpers/npm-pack.js';
+import { npmReleaseMaker } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCE = `/**
@@ -47,24 +43,11 @@ const ROLLUP: Record<string, string> = {
 };
 
 const root = tempDir('distdiff-npm-umd-');
-const cacheDir = join(root, 'cache');
-
-let n = 0;
-async function release(edit: (path: string, text: string) => string = (_p, t) => t) {
-  const dir = join(root, `pkg-${++n}`);
-  const repo = makeRepo(dir);
-  repo.commit({
-    'package.json': JSON.stringify({ name: 'tinybus', version: '1.0.0', 'umd:main': 'dist/tinybus.umd.js', source: 'src/index.js', files: ['dist', 'umd'], scripts: { build: 'microbundle -f umd' } }, null, 2) + '\n',
-    'src/index.js': SOURCE,
-    '.gitignore': 'dist/\numd/\n',
-  });
-  repo.tag('1.0.0');
-  writeFiles(dir, Object.fromEntries(Object.entries(ROLLUP).map(([p, t]) => [p, edit(p, t)])));
-  const packs = join(root, `packs-${n}`);
-  mkdirSync(packs);
-  const r = await verify({ tarball: npmPackIn(dir, packs, join(root, 'npm-cache')), repo: dir, cacheDir });
-  return (path: string) => r.findings.find((f) => f.path === path)!;
-}
+const release = npmReleaseMaker(root, {
+  'package.json': JSON.stringify({ name: 'tinybus', version: '1.0.0', 'umd:main': 'dist/tinybus.umd.js', source: 'src/index.js', files: ['dist', 'umd'], scripts: { build: 'microbundle -f umd' } }, null, 2) + '\n',
+  'src/index.js': SOURCE,
+  '.gitignore': 'dist/\numd/\n',
+}, '1.0.0', ROLLUP);
 
 const R2 = 'dist/tinybus.umd.js';
 const R3 = 'umd/tinybus.umd.js';
