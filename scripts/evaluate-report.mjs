@@ -158,6 +158,7 @@ const VARIANTS = [
   ['docbook-line', 'fontconfig-2.14.1', 1, 'doc/fontconfig-devel/fcatomiccreate.html', 'high'],
   ['info-node', 'sed-4.9', 1, 'doc/sed.info', 'high'],
   ['man-line', 'ldns-1.8.3', 1, 'doc/man/man3/ldns_axfr_start.3', 'high'],
+  ['doxyparse-url', 'ldns-1.8.3', 1, 'doc/man/man3/ldns_axfr_start.3', 'high'],
   ['zsh-help-line', 'zsh-5.9', 1, 'Doc/help/alias', 'high'],
   ['doxy-line', 'libtheora-1.2.0', 1, 'doc/libtheora/latex/codec_8h.tex', 'high'], ['doxy-page', 'libtheora-1.2.0', 1, 'doc/libtheora/html/codec_8h.html', 'high'], ['doxy-extra', 'libtheora-1.2.0', 1, 'doc/libtheora/html/menu_ext.js', 'high'],
   ['gtkdoc-make', 'harfbuzz-6.0.0', 1, 'gtk-doc.make', 'critical'], ['devhelp-link', 'harfbuzz-6.0.0', 1, 'docs/html/harfbuzz.devhelp2', 'high'],

