@@ -15,7 +15,7 @@
  */
 import { makeFinding } from '../core/severity.js';
 import { breToRegExp } from './bre.js';
-import { movesTmp, namesPath, rulesFor, type TargetRule } from './make-stamp.js';
+import { movesTmp, namesPath, patternRuleFor, rulesFor, type TargetRule } from './make-stamp.js';
 import { expandLoose } from '../util/makefile.js';
 import { evaluateRecipe } from './shell-subset.js';
 import { renderProgram } from './c-generators.js';
@@ -110,21 +110,41 @@ function bindings(rule: TargetRule, path: string): Map<string, string> {
  */
 async function shellRule(rule: TargetRule, path: string, input: ReadInput): Promise<Computed | undefined> {
   const vars = new Map([...rule.vars, ...bindings(rule, path)]);
-  const lines = rule.recipe.map((l) => l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '').trim()).filter(Boolean);
+  // make's automatic `$<` (the first prerequisite) and a pattern rule's `$*` (its stem), as make puts them in
+  const auto = (l: string) => l.replace(/(?<!\$)\$(?:<|\{<\}|\(<\))/g, rule.prerequisites[0] ?? '$<').replace(/(?<!\$)\$\*/g, rule.stem ?? '$*');
+  let lines = rule.recipe.map((l) => auto(l.replace(/\$\(AM_V_[A-Za-z]+\)/g, '').trim())).filter(Boolean);
+  // A temporary moved onto the target as the last command (`… > $@-t`, `chmod a=r $@-t`, `mv $@-t $@`): the text
+  // written to the temporary is the target's. Only removing or chmod-ing the names may happen besides.
+  const mv = /^mv\s+(?:-f\s+)?(\$@(?:[.-]?t(?:mp)?|T))\s+\$@$/.exec(lines[lines.length - 1] ?? '');
+  if (mv) {
+    const tmp = mv[1]!;
+    const esc = tmp.replace(/[$.]/g, '\\$&');
+    const names = `(?:\\$@|${esc})(?:\\s+(?:\\$@|${esc}))*`;
+    const side = new RegExp(`^(?:rm -f|chmod (?:a-w|a=r|a\\+r|-w|444|0444))\\s+${names}$`);
+    const body = lines.slice(0, -1);
+    const first = body.findIndex((l) => !side.test(l));
+    if (first < 0 || body.some((l) => !side.test(l) && !new RegExp(`>\\s*${esc}\\s*$`).test(l))) return undefined;
+    // nothing removes the temporary once written
+    if (body.slice(first).some((l) => l.startsWith('rm '))) return undefined;
+    lines = body.filter((l) => !side.test(l)).map((l) => l.replace(new RegExp(`>\\s*${esc}\\s*$`), '> $@')).concat(body.filter((l) => side.test(l)));
+  }
   const writing = lines.filter((l) => />/.test(l));
-  if (writing.length === 0 || lines.some((l) => !writing.includes(l) && !/^(?:rm -f|chmod a-w)\s+(?:'\$@'|\$@)(?:\s+\$@[.-]?t(?:mp)?)?$/.test(l))) return undefined;
+  if (writing.length === 0 || lines.some((l) => !writing.includes(l) && !/^(?:rm -f|chmod a-w)\s+(?:'\$@'|\$@)(?:\s+\$@[.-]?t(?:mp)?)?$/.test(l) && !(mv && /^(?:rm -f|chmod \S+)\s/.test(l)))) return undefined;
   // One command writing `> $@`, then possibly commands appending `>> $@` (wget's css_.c: echo a line, then cat css.c).
   const APPEND = />>(\s*(?:'\$@'|\$@)\s*)$/;
   if (APPEND.test(writing[0]!) || writing.slice(1).some((l) => !APPEND.test(l))) return undefined;
   const inputs: string[] = [];
   let text = '';
+  let perl = false;
   for (const w of writing) {
     const cmd = expandLoose(w.replace(APPEND, '>$1'), vars, rule.dir).replace(/\$\$/g, '$').replace(/>\s*\$@\s*$/, "> '$@'");
     const r = await evaluateRecipe(cmd, async (f) => { const t = await input(f); if (t) inputs.push(t.path); return t?.text; });
     if (!r) return undefined;
     text += r.text;
+    perl ||= r.perl === true;
   }
-  return { generator: `echo/cat/sed (${rule.fragment})`, inputs: [...new Set(inputs)], text };
+  const where = rule.pattern ? `${rule.fragment}, pattern rule ${rule.pattern}` : rule.fragment;
+  return { generator: `${perl ? 'perl -p s///' : 'echo/cat/sed'} (${where})`, inputs: [...new Set(inputs)], text };
 }
 
 export interface Computed {
@@ -434,10 +454,15 @@ export const generatorModelClassifier: Classifier = {
   candidate,
   async classify(diff, ctx) {
     if (!admits(candidate, diff)) return undefined;
-    const buf = ctx.content.tarball(diff.path);
+    // a file identical to a tracked blob (a rule that changed nothing: a header with no attribute to replace) is
+    // not kept by the compare stage: its content is that blob's
+    const buf = ctx.content.tarball(diff.path) ?? (diff.copyOf !== undefined ? await ctx.content.git(diff.copyOf) : undefined);
     if (!buf) return undefined;
     const text = buf.toString('latin1');
-    for (const rule of await rulesFor(diff.path, ctx)) {
+    // the explicit rules naming the file, else the pattern rule make would use for it (`%.h: %.in.h`)
+    const explicit = await rulesFor(diff.path, ctx);
+    const pattern = await patternRuleFor(diff.path, ctx, explicit);
+    for (const rule of [...explicit, ...(pattern ? [pattern] : [])]) {
       const c = await computeRule(rule, diff.path, ctx);
       if (c && (c.texts ?? [c.text]).includes(text))
         return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'computed', source: rule.fragment, generator: c.generator, inputs: c.inputs, ...(c.model ? { model: c.model } : {}), ...(c.tarballInputs ? { tarballInputs: c.tarballInputs } : {}) });

@@ -133,8 +133,11 @@ async function* fragmentsFor(path: string, ctx: ClassifyContext): AsyncGenerator
   }
 }
 
-/** A tracked rule whose target is `path`: its fragment, the fragment's variables, the recipe. */
-export interface TargetRule { fragment: string; dir: string; vars: ReadonlyMap<string, string>; target: string; prerequisites: string[]; recipe: string[] }
+/**
+ * A tracked rule whose target is `path`: its fragment, the fragment's variables, the recipe. A pattern rule's
+ * (patternRuleFor) target and prerequisites are the ones it stands for here, `stem` what its `%` matched.
+ */
+export interface TargetRule { fragment: string; dir: string; vars: ReadonlyMap<string, string>; target: string; prerequisites: string[]; recipe: string[]; stem?: string; pattern?: string }
 
 /** The rules of tracked makefile fragments (the file's directory and above) whose target names `path`. */
 export async function rulesFor(path: string, ctx: ClassifyContext): Promise<TargetRule[]> {
@@ -146,6 +149,52 @@ export async function rulesFor(path: string, ctx: ClassifyContext): Promise<Targ
       if (target !== undefined) out.push({ fragment: frag, dir, vars: mk.vars, target, prerequisites: rule.prerequisites, recipe: rule.recipe });
     }
   return out;
+}
+
+/**
+ * The pattern rule make would use to build `path` (`%.h: %.in.h` in parted's include/parted/Makefile.am), as the
+ * TargetRule it stands for: only when no tracked rule names `path` with a recipe of its own (`explicit`: rulesFor's
+ * answer; an explicit rule wins),
+ * only from the fragments of `path`'s own directory (where make runs for it), only a rule whose target is
+ * `PREFIX%SUFFIX` without a directory and whose every `%` prerequisite, the stem put in, is a tracked file (make
+ * skips a rule whose prerequisite neither exists nor can be made). Of several, make's choice: the shortest stem,
+ * then the first written. The prerequisites are returned as the recipe sees them (`$<`): relative to the directory.
+ */
+export async function patternRuleFor(path: string, ctx: ClassifyContext, explicit: readonly TargetRule[]): Promise<TargetRule | undefined> {
+  if (!mayHaveRule(path, ctx.gitPaths)) return undefined;
+  if (explicit.some((r) => r.recipe.some((l) => l.trim()))) return undefined;
+  const dir = dirOf(path);
+  const base = baseOf(path);
+  const found: TargetRule[] = [];
+  for (const frag of fragmentsIn(dir, ctx.gitPaths)) {
+    const buf = await ctx.content.git(frag);
+    if (!buf || buf.length > MAX_FRAGMENT_BYTES || buf.subarray(0, 8192).includes(0)) continue;
+    const mk = readFragment(buf.toString('utf8'));
+    for (const rule of mk.rules) {
+      if (!rule.recipe.some((l) => l.trim())) continue;
+      for (const t of rule.targets) {
+        const e = expandLoose(t, mk.vars, dir);
+        const pct = e.indexOf('%');
+        if (pct < 0 || e.indexOf('%', pct + 1) >= 0 || e.includes('/') || e.includes('$')) continue;
+        const [pre, suf] = [e.slice(0, pct), e.slice(pct + 1)];
+        if (base.length <= pre.length + suf.length || !base.startsWith(pre) || !base.endsWith(suf)) continue;
+        const stem = base.slice(pre.length, base.length - suf.length);
+        const prereqs: string[] = [];
+        let ok = true;
+        for (const p of rule.prerequisites) {
+          const q = expandLoose(p, mk.vars, dir).replace('%', stem);
+          const clean = q.startsWith('./') ? q.slice(2) : q;
+          if (!p.includes('%')) { prereqs.push(clean); continue; }
+          const rel = dir ? `${dir}/${clean}` : clean;
+          if (/[$%*?]/.test(clean) || clean.includes('/') || !ctx.gitPaths.has(rel)) { ok = false; break; }
+          prereqs.push(clean);
+        }
+        if (ok && rule.prerequisites.some((p) => p.includes('%'))) found.push({ fragment: frag, dir, vars: mk.vars, target: base, prerequisites: prereqs, recipe: rule.recipe, stem, pattern: `${t}: ${rule.prerequisites.join(' ')}` });
+        break;
+      }
+    }
+  }
+  return found.sort((a, b) => a.stem!.length - b.stem!.length)[0];
 }
 
 /** The tracked rule writing `path` with the content model the command gives; undefined when none is found. */

@@ -5,7 +5,8 @@
  * The grammar is small on purpose — words without expansions (plain, quoted or escaped, as the one tokenizer
  * src/util/shell-tokens.ts reads them), `;` sequences inside groups, `|` pipelines, `( … )` and `{ …; }` groups,
  * one `> $@` at the end of one pipeline — and sed is the POSIX subset real rules use: -n, -e, addresses (a
- * line number, `$`, `/RE/`, ranges), the commands p, d and s (any delimiter, flags g and p). Anything else
+ * line number, `$`, `/RE/`, ranges), the commands p, d and s (any delimiter, flags g and p). perl runs only as
+ * `perl -p -e 's/PAT/REPL/;' …` (parseSubstPerl: substitutions of literal text, nothing else). Anything else
  * (variables, command substitutions, `&&`, `||`, other redirections, a `;` list outside a group — whose
  * redirection would bind to its last command only —, other commands or options) is not evaluated: the caller
  * then proves nothing.
@@ -142,13 +143,14 @@ export type ReadFile = (path: string) => Promise<string | undefined>;
  * Evaluates `recipe` (make variables already expanded, `$$` as `$`) when it is a command of the subset whose
  * output goes to `> $@`; returns the text written and the files read, or undefined.
  */
-export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ text: string; inputs: string[] } | undefined> {
+export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ text: string; inputs: string[]; perl?: true } | undefined> {
   const toks = tokens(recipe);
   if (!toks || toks.length < 3) return undefined;
   const lastTwo = toks.slice(-2);
   if (!('op' in lastTwo[0]!) || lastTwo[0].op !== '>' || !('w' in lastTwo[1]!) || lastTwo[1].w !== '$@') return undefined;
   const body = toks.slice(0, -2);
   const inputs: string[] = [];
+  let perl = false;
   let pos = 0;
   const isOp = (t: Tok | undefined, op: string) => !!t && 'op' in t && t.op === op;
   async function sequence(stdin: string, end?: string): Promise<string | undefined> {
@@ -182,6 +184,17 @@ export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ 
       for (const f of args) { const t2 = await read(f); if (t2 === undefined) return undefined; inputs.push(f); out += t2; }
       return args.length ? out : stdin;
     }
+    if (name === 'perl' || name === '$(PERL)') {
+      const prog = perlSubstArgs(args);
+      if (!prog) return undefined;
+      perl = true;
+      let input = stdin;
+      if (prog.files.length) {
+        input = '';
+        for (const f of prog.files) { const t2 = await read(f); if (t2 === undefined) return undefined; inputs.push(f); input += t2; }
+      }
+      return runPerlSubst(prog.substs, input);
+    }
     if (name === 'sed' || name === '$(SED)') {
       let quiet = false;
       const scripts: string[] = [];
@@ -207,5 +220,112 @@ export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ 
   }
   // The redirection binds to the last command of one pipeline: a top-level `a; b > $@` writes only b's output.
   const text = await pipeline('');
-  return text === undefined || pos !== body.length ? undefined : { text, inputs };
+  return text === undefined || pos !== body.length ? undefined : { text, inputs, ...(perl ? { perl: true as const } : {}) };
+}
+
+/**
+ * One `s/PAT/REPL/` of a `perl -p` program, in the restricted form make rules use to rewrite a header (parted's
+ * include/parted/Makefile.am: `perl -p -e 's/ _GL_ATTRIBUTE_PURE\b/…\n#endif\n/;'`): PAT is literal text with `\b`
+ * (a word boundary: ASCII word characters, as perl reads a byte string) and backslash-escaped punctuation; REPL is
+ * literal text with `\n`, `\t` and backslash-escaped punctuation. No flag but `g`. Anything perl would read as more —
+ * a metacharacter (`. * + ? | ( ) [ ] { } ^ $`), `@` or `$` (interpolation), another escape (`\d`, `\1`, `\u`, `\x…`),
+ * another flag (`e` runs code), a delimiter other than `/ , : ! % ~ =` — is refused: undefined.
+ */
+export interface PerlSubst { re: RegExp; repl: string; global: boolean }
+
+const PERL_META = '.*+?|()[]{}^$@';
+
+export function parseSubstPerl(program: string): PerlSubst[] | undefined {
+  const out: PerlSubst[] = [];
+  let i = 0;
+  const s = program;
+  while (i < s.length) {
+    if (/[\s;]/.test(s[i]!)) { i++; continue; }
+    if (s[i] !== 's') return undefined;
+    const d = s[i + 1];
+    // a delimiter perl reads as plain text (not a regex metacharacter: an escaped one would become that metacharacter)
+    if (d === undefined || !'/,:!%~='.includes(d)) return undefined;
+    i += 2;
+    // the pattern: literal text, \b, an escaped punctuation character
+    let re = '';
+    for (;; i++) {
+      const c = s[i];
+      if (c === undefined) return undefined;
+      if (c === d) break;
+      if (c === '\\') {
+        const n = s[++i];
+        if (n === undefined) return undefined;
+        if (n === 'b') re += '\\b';
+        else if (/[^\w\s]/.test(n)) re += `\\${n}`;
+        else return undefined;
+      } else if (PERL_META.includes(c)) return undefined;
+      else re += c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+    }
+    i++;
+    // the replacement: perl's double-quoted string without interpolation
+    let repl = '';
+    for (;; i++) {
+      const c = s[i];
+      if (c === undefined) return undefined;
+      if (c === d) break;
+      if (c === '\\') {
+        const n = s[++i];
+        if (n === undefined) return undefined;
+        if (n === 'n') repl += '\n';
+        else if (n === 't') repl += '\t';
+        else if (/[^\w\s]/.test(n)) repl += n;
+        else return undefined;
+      } else if (c === '$' || c === '@') return undefined;
+      else repl += c;
+    }
+    i++;
+    const flags = /^\w*/.exec(s.slice(i))![0];
+    if (!/^g?$/.test(flags)) return undefined;
+    i += flags.length;
+    if (i < s.length && !/[\s;]/.test(s[i]!)) return undefined;
+    if (!re) return undefined;
+    let compiled: RegExp;
+    try { compiled = new RegExp(re, flags ? 'g' : ''); } catch { return undefined; }
+    out.push({ re: compiled, repl, global: flags === 'g' });
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * A perl command line of the subset: `-p` (also spelled `-pe PROG`), one or more `-e PROG` (joined by newlines, as
+ * perl joins them), `-w`, then the input files; undefined for any other option (`-i` edits in place, `-n`/`-l`/`-0`
+ * change what is printed) or a program outside parseSubstPerl's form.
+ */
+export function perlSubstArgs(args: readonly string[]): { substs: PerlSubst[]; files: string[] } | undefined {
+  let p = false;
+  const progs: string[] = [];
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (files.length) { if (a.startsWith('-')) return undefined; files.push(a); continue; }
+    if (a === '-p' || a === '-w' || a === '-pw' || a === '-wp') { p ||= a.includes('p'); continue; }
+    if (a === '-e' || a === '-pe' || a === '-wpe' || a === '-pwe') {
+      p ||= a.includes('p');
+      const prog = args[++i];
+      if (prog === undefined) return undefined;
+      progs.push(prog);
+      continue;
+    }
+    if (a === '--') continue;
+    if (a.startsWith('-')) return undefined;
+    files.push(a);
+  }
+  const substs = p && progs.length ? parseSubstPerl(progs.join('\n')) : undefined;
+  return substs ? { substs, files } : undefined;
+}
+
+/** `perl -p` over the input: each line (with its newline) through the substitutions in order, then printed. */
+export function runPerlSubst(substs: readonly PerlSubst[], input: string): string {
+  let out = '';
+  for (const m of input.matchAll(/[^\n]*\n|[^\n]+$/g)) {
+    let line = m[0];
+    for (const s of substs) line = line.replace(s.re, () => s.repl);
+    out += line;
+  }
+  return out;
 }
