@@ -413,7 +413,7 @@ export type AutotoolsTool =
 export type FindingCode = keyof EvidenceMap;
 
 /** Generator tools other than the parser generators whose output is regenerated (src/regenerate/generators.ts). */
-export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig';
+export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig' | 'glib-genmarshal' | 'gdbus-codegen';
 
 /** One literal substitution a rule's recipe applies to the tool's output (`perl -pi -e 's/A/B/g' FILE`, `sed 's/A/B/g' $@ > T; mv T $@`). */
 export interface ToolPostEdit {
