@@ -25,6 +25,7 @@ import { changedContent, contentOnlyChange } from './line-endings.js';
 import { describedValues, versionWords } from './produced.js';
 import type { Classifier } from './types.js';
 import { admits } from './precheck.js';
+import { isBuildAffecting, isCodePath } from './build-affecting.js';
 
 /** Files larger than this are not line-diffed here. */
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -179,7 +180,8 @@ export interface StampCheck {
  * stamps its own date, while moving an expiry or a cut-over date (`EXPIRY "2030-01-01"` → "2020-01-01") is
  * a change. Without a date every date counts (the in-memory core without a revision date).
  */
-export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string, date?: string): StampCheck | undefined {
+export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string, date?: string, path?: string): StampCheck | undefined {
+  const strictField = path !== undefined && (isBuildAffecting(path) || isCodePath(path));
   const when = date ? Date.parse(date) : NaN;
   const near: DateFilter = Number.isFinite(when) ? (m) => nearDate(m, when) : ANY_DATE;
   const alts = [version ? `v?${escapeRe(version)}` : undefined, tag && tag !== version && tag !== `v${version}` ? escapeRe(tag) : undefined].filter(Boolean);
@@ -224,10 +226,64 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       const gm = squeeze(maskDates(tagShape ? gn.replace(tagShape, MASK) : gn).replace(GENERIC_VERSION, MASK).replace(UNRELEASED, MASK));
       // git's side may name the version macro where the tarball has the literal ("8.14.1" for LIBCURL_VERSION)
       if (tm !== gm && blanks(tm) !== blanks(gm) && !macroBecameVersion(gm, tm) && !macroBecameVersion(blanks(gm), blanks(tm)) && !thRestamped(g, t, versionRe, near)) return undefined;
+      // git's literal value must be an earlier value of the same field (red team 28: a minimum version, a prerequisite,
+      // an expiry date moved to the release's value passed as a stamp)
+      if (literalFieldRefusal(g, version, when, strictField)) return undefined;
       lines.push(added[k]!.at);
     }
   }
   return { lines, versionSeen };
+}
+
+/** The leading numbers of a version (`v1.9.0_DEV` → [1, 9, 0]). */
+const versionNums = (v: string): number[] => (/\d+(?:\.\d+)*/.exec(v)?.[0] ?? '').split('.').filter(Boolean).map(Number);
+function compareNums(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+}
+/** A word naming the field a version or date stands in (VERSION, RELEASE, DATE …, `.TH`'s header), in any case. */
+const FIELD_WORD = /^(?:version|versions|ver|vers|release|released|date|dated|year|month|day|timestamp|stamp|tag|revision|rev|updated|edition|pubdate)$/;
+/** A word naming a bound on another thing, not this release's value: a minimum, a prerequisite, an expiry, a timeout. */
+const BOUND_WORD = /^(?:min|minimum|max|maximum|least|req|reqs|require|requires|required|requirement|requirements|prereq|prereqs|prerequisite|need|needs|needed|depends|depend|dependency|expire|expires|expiry|expiration|expired|deadline|timeout|until|notafter|notbefore|valid|validity|deprecated|cutoff)$/;
+/** The words of a line: identifiers split at `_`, `-`, `.` and camelCase, lower-cased. */
+const lineWords = (line: string): string[] => (line.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().match(/[a-z]+/g) ?? []);
+
+/**
+ * Why git's literal value at a stamped place is no earlier value of the release's own version or date field (red team
+ * 28), or undefined when it is one. Every version-looking token and every date on git's side of a line that passed the
+ * masked comparison stands where the tarball has the release's version or date (an unchanged one would have left the
+ * two sides unequal), so each is checked: a version above the release's goes backwards (a bound lowered to it); a
+ * version after a comparison operator (`libfoo >= 6.2.0`) is a requirement; a date more than NEAR_DAYS after the tag's
+ * commit is an expiry or cut-over moved to now (`"2030-01-01"` → the release date). In a file that builds or runs
+ * (`strictField`), a literal version or date must also stand in a line naming a version or date field
+ * (`LIBSSH2_VERSION`, `@set UPDATED`, `Version:`, autoconf's `AC_INIT`) and no bound (`MIN_LIBVER`, `AC_PREREQ`,
+ * `AM_GNU_GETTEXT_REQUIRE_VERSION`, `EXPIRES`): `MIN_LIBVER = "5.4.0"` → `"5.4.1"`, `AC_PREREQ([2.69])` → `[5.4.1]`,
+ * `timeout = 5.4` → `5.4.1` are no stamps. A placeholder or variable (`@VERSION@`, `${PROJECT_VERSION}`,
+ * `[unreleased]`) names its field itself; `.TH`/`.Dd` headers are the page's date and source fields.
+ */
+export function literalFieldRefusal(gitLine: string, version: string | undefined, when: number, strictField: boolean): 'backwards' | 'requirement' | 'future-date' | 'not-a-field' | 'bound' | undefined {
+  const literals: string[] = [];
+  for (const m of gitLine.matchAll(GENERIC_VERSION)) {
+    if (!/^v?\d/i.test(m[0])) continue;
+    literals.push(m[0]);
+    if (version && versionNums(version).length && compareNums(versionNums(m[0]), versionNums(version)) > 0) return 'backwards';
+    if (/(?:[<>]=?|[=!~]=|~>|\^)\s*\(?\s*$/.test(gitLine.slice(0, m.index))) return 'requirement';
+  }
+  let dates = 0;
+  for (const re of DATE_RES) {
+    re.lastIndex = 0;
+    for (const m of gitLine.matchAll(re)) {
+      dates++;
+      const t = Date.parse(m[0].replace(/(\d)(st|nd|rd|th)\b/, '$1'));
+      if (Number.isFinite(when) && Number.isFinite(t) && t - when > NEAR_DAYS * 86400_000) return 'future-date';
+    }
+    re.lastIndex = 0;
+  }
+  if (!strictField || (!literals.length && !dates) || /^[.'][ \t]*(?:TH|Dd)\b/.test(gitLine)) return undefined;
+  const words = lineWords(gitLine);
+  if (words.some((w) => BOUND_WORD.test(w))) return 'bound';
+  if (!words.some((w) => FIELD_WORD.test(w)) && !/\bAC_INIT\s*\(/.test(gitLine)) return 'not-a-field';
+  return undefined;
 }
 
 /** Dates and Unix times within this many days of the tag's commit count as the release date. */
@@ -301,7 +357,7 @@ export const stampsClassifier: Classifier = {
     const c = await changedContent(diff, ctx);
     if (!c || c.git.length > MAX_BYTES || c.tarball.length > MAX_BYTES) return undefined;
     if (c.git.includes(0) || c.tarball.includes(0)) return undefined;
-    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag, ctx.revision.date);
+    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag, ctx.revision.date, diff.path);
     if (!r) return undefined;
     return makeFinding('VERSION_STAMP', diff.path, {
       ...(r.versionSeen && ctx.revision.version ? { version: ctx.revision.version } : {}),

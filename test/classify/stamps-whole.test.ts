@@ -68,9 +68,40 @@ describe('changed-line stamps', () => {
   it("with the tag's date, a date is a stamp only within 60 days of it", () => {
     const release = '2024-03-02T10:00:00Z';
     expect(stampOnlyChanges('set(EXPIRY "2030-01-01")\n', 'set(EXPIRY "2020-01-01")\n', '2.5.0', 'v2.5.0', release)).toBeUndefined();
-    expect(stampOnlyChanges('set(EXPIRY "2030-01-01")\n', 'set(EXPIRY "2024-03-01")\n', '2.5.0', 'v2.5.0', release)).toEqual({ lines: [1], versionSeen: false });
+    // an expiry moved to the release's date is no stamp either (red team 28): git's date is years after the tag's
+    expect(stampOnlyChanges('set(EXPIRY "2030-01-01")\n', 'set(EXPIRY "2024-03-01")\n', '2.5.0', 'v2.5.0', release)).toBeUndefined();
+    expect(stampOnlyChanges('set(RELEASE_DATE "2023-11-20")\n', 'set(RELEASE_DATE "2024-03-01")\n', '2.5.0', 'v2.5.0', release, 'CMakeLists.txt')).toEqual({ lines: [1], versionSeen: false });
     expect(stampOnlyChanges('.TH x 1 "1 Jan 2020" "x 2.4" "X Manual"\n', '.TH x 1 "1 Jan 2019" "x 2.5.0" "X Manual"\n', '2.5.0', 'v2.5.0', release)).toBeUndefined();
     expect(stampOnlyChanges('.TH x 1 "1 Jan 2020" "x 2.4" "X Manual"\n', '.TH x 1 "March 1, 2024" "x 2.5.0" "X Manual"\n', '2.5.0', 'v2.5.0', release)).toEqual({ lines: [1], versionSeen: true });
+  });
+  it('red team 28: a bound, a requirement, a value going backwards or a line naming no version/date field is no stamp', () => {
+    const release = '2023-01-11T14:00:00Z';
+    const stamp = (g: string, t: string, path?: string) => stampOnlyChanges(`a\n${g}\nb\n`, `a\n${t}\nb\n`, '5.4.1', 'v5.4.1', release, path);
+    // a file that builds or runs: a literal value must stand in a version/date field and name no bound
+    for (const [g, t] of [
+      ['MIN_LIBVER = "5.4.0"', 'MIN_LIBVER = "5.4.1"'],
+      ['AC_PREREQ([2.69])', 'AC_PREREQ([5.4.1])'],
+      ['AM_GNU_GETTEXT_REQUIRE_VERSION([0.19.6])', 'AM_GNU_GETTEXT_REQUIRE_VERSION([5.4.1])'],
+      ['timeout = 5.4', 'timeout = 5.4.1'],
+      ['openssl_min = "3.0.7"', 'openssl_min = "5.4.1"'],
+      ['not_after = 2022-12-01T00:00:00Z', 'not_after = 2023-01-11T00:00:00Z'],
+    ]) expect({ g, r: stamp(g!, t!, 'configure.ac') }).toEqual({ g, r: undefined });
+    // in any file: a requirement, a version going backwards, a date years after the tag's moved to the release's
+    for (const [g, t] of [
+      ['PKG_CHECK_MODULES([X], [libfoo >= 6.2.0])', 'PKG_CHECK_MODULES([X], [libfoo >= 5.4.1])'],
+      ['Requires: liblzma >= 5.2.0', 'Requires: liblzma >= 5.4.1'],
+      ['This is XZ Utils 5.6.0', 'This is XZ Utils 5.4.1'],
+      ['#define CERT_EXPIRES "March 2030"', '#define CERT_EXPIRES "January 2023"'],
+    ]) expect({ g, r: stamp(g!, t!, 'README') }).toEqual({ g, r: undefined });
+    // the legitimate shapes stay stamps: an earlier value of the release's own field
+    for (const [g, t, path] of [
+      ['#define LZMA_VERSION_STRING "5.4.0"', '#define LZMA_VERSION_STRING "5.4.1"', 'src/liblzma/api/lzma/version.h'],
+      ['#define LIBSSH2_VERSION "1.9.0_DEV"', '#define LIBSSH2_VERSION "5.4.1"', 'include/libssh2.h'],
+      ['AC_INIT([xz], [5.4.0])', 'AC_INIT([xz], [5.4.1])', 'configure.ac'],
+      ['.TH XZ 1 "2022-11-09" "Tukaani" "XZ Utils 5.4.0"', '.TH XZ 1 "2023-01-11" "Tukaani" "XZ Utils 5.4.1"', 'src/xz/xz.1'],
+      ['This is XZ Utils 5.4.0', 'This is XZ Utils 5.4.1', 'README'],
+      ['Last updated 2022-11-30', 'Last updated 2023-01-11', 'README'],
+    ] as const) expect({ g, r: stamp(g, t, path) }).toEqual({ g, r: { lines: [2], versionSeen: expect.any(Boolean) } });
   });
   // curl's maketgz: the -DEV suffix dropped, "[unreleased]" dated, a version macro spelled out, and each man
   // page's .TH line re-dated with an empty line after it.

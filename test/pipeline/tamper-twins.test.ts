@@ -13,7 +13,7 @@ const git: Record<string, string> = {
   // the payload committed as test data, as the xz-utils one was
   'testdata/hook.go.txt': 'package x\n\nimport "os/exec"\n\nfunc init() { exec.Command("sh", "-c", "id").Run() }\n',
   'README.md': '# x\n',
-  'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.10)\nproject(x VERSION ${X_VERSION})\nset(EXPIRY "2030-01-01")\nadd_compile_options(${HARDENING_FLAGS})\n',
+  'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.10)\nproject(x VERSION ${X_VERSION})\nset(EXPIRY "2030-01-01")\nset(BUILD_DATE "2023-11-20")\nadd_compile_options(${HARDENING_FLAGS})\n',
 };
 async function run(changes: Record<string, string>) {
   const tarball: Record<string, string> = {};
@@ -35,9 +35,11 @@ describe('tampered twins fail the default gate; the legitimate shapes do not', (
     expect(await run({ 'CMakeLists.txt': cm.replace('${HARDENING_FLAGS}', '1.2.3') })).toEqual({ verdict: 'different', findings: ['critical CMakeLists.txt SOURCE_MODIFIED'] });
   });
 
-  it("a date stamp: the release's date is explained; an expiry moved years away is not", async () => {
+  it("a date stamp: the release's date is explained; an expiry moved years away or to the release's date is not", async () => {
     const cm = git['CMakeLists.txt']!;
-    expect(await run({ 'CMakeLists.txt': cm.replace('2030-01-01', '2024-02-28') })).toEqual({ verdict: 'explained', findings: ['low CMakeLists.txt VERSION_STAMP'] });
+    expect(await run({ 'CMakeLists.txt': cm.replace('2023-11-20', '2024-02-28') })).toEqual({ verdict: 'explained', findings: ['low CMakeLists.txt VERSION_STAMP'] });
+    // the expiry moved to the release's date (red team 28: was VERSION_STAMP, git's date is years after the tag's)
+    expect(await run({ 'CMakeLists.txt': cm.replace('2030-01-01', '2024-02-28') })).toEqual({ verdict: 'different', findings: ['critical CMakeLists.txt SOURCE_MODIFIED'] });
     expect(await run({ 'CMakeLists.txt': cm.replace('2030-01-01', '2020-01-01') })).toEqual({ verdict: 'different', findings: ['critical CMakeLists.txt SOURCE_MODIFIED'] });
   });
 });
