@@ -11,8 +11,10 @@
  * a quoted WORD's body verbatim, an unquoted one's only when its only expansions are plain `${NAME}`/`$NAME` (no
  * backquote, `$(`, `${NAME:-…}` or backslash); TARGET a literal relative path, or `$V`/`${V}` that the script assigns
  * exactly once, to a literal path or `${DIR}/PATH` (DIR one variable: the source directory the script is given); and
- * no other redirection in the script writing TARGET (a later edit or a second write).
+ * no other redirection in the script writing TARGET (a later edit or a second write). The script is read by the one
+ * here-document reader (./heredoc.ts readShell), whose bodies are data: a `cat` line inside another here-document is none.
  */
+import { readShell } from './heredoc.js';
 import { normalisePath } from './paths.js';
 
 export interface ScriptHeredoc {
@@ -28,10 +30,10 @@ export interface ScriptHeredoc {
   variable?: string;
 }
 
-const TARGET = String.raw`("?)(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.+/-]+)\1`;
-const WORD = String.raw`(['"]?)([A-Za-z_][A-Za-z0-9_]*)\3`;
-const CAT_TO = new RegExp(String.raw`^\s*cat\s*>\s*${TARGET}\s*<<\s*${WORD}\s*$`);
-const CAT_FROM = new RegExp(String.raw`^\s*cat\s*<<\s*${WORD.replace('\\3', '\\1')}\s*>\s*${TARGET.replace('\\1', '\\3')}\s*$`);
+/** A target this rule follows: a literal path, or one variable (`$V`, `${V}`), optionally double-quoted. */
+const TARGET = /^("?)(\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_.+/-]+)\1$/;
+/** A word this rule follows: a name, optionally quoted. */
+const WORD = /^(['"]?)[A-Za-z_][A-Za-z0-9_]*\1$/;
 
 /** A variable's one literal assignment in the script (`V="${X}/rel/path"`, `V=rel/path`): the relative path, DIR stripped. */
 function assignedPath(script: string, name: string): string | undefined {
@@ -44,21 +46,12 @@ function assignedPath(script: string, name: string): string | undefined {
 
 export function scriptHeredocs(script: string): ScriptHeredoc[] {
   const out: ScriptHeredoc[] = [];
-  const lines = script.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const a = CAT_TO.exec(lines[i]!);
-    const b = a ? undefined : CAT_FROM.exec(lines[i]!);
-    if (!a && !b) continue;
-    const target = a ? a[2]! : b![4]!;
-    const quoted = a ? a[3]! : b![1]!;
-    const word = a ? a[4]! : b![2]!;
-    let j = i + 1;
-    while (j < lines.length && lines[j] !== word) j++;
-    if (j >= lines.length) break;
-    const body = lines.slice(i + 1, j).join('\n') + (j > i + 1 ? '\n' : '');
-    const at = i + 1;
-    i = j;
-    const expands = !quoted;
+  for (const h of readShell(script).heredocs) {
+    const t = h.catTarget === undefined ? undefined : TARGET.exec(h.catTarget);
+    if (!t || h.dash || !WORD.test(h.word)) continue;
+    const target = t[2]!;
+    const { body } = h;
+    const expands = !h.quoted;
     if (expands && (/[`\\]/.test(body) || /\$(?![A-Za-z_])(?!\{[A-Za-z_][A-Za-z0-9_]*\})/.test(body))) continue;
     const variable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(target)?.[1];
     const path = variable ? assignedPath(script, variable) : normalisePath(target.replace(/^(\.\/)+/, '')) || undefined;
@@ -67,7 +60,7 @@ export function scriptHeredocs(script: string): ScriptHeredoc[] {
     const spelled = variable ? String.raw`"?\$(?:\{${variable}\}|${variable}(?![A-Za-z0-9_]))"?` : `"?${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?`;
     const writes = [...script.matchAll(new RegExp(String.raw`>>?\s*${spelled}`, 'g'))].length;
     if (writes !== 1) continue;
-    out.push({ line: at, path, body, expands, ...(variable ? { variable } : {}) });
+    out.push({ line: h.line, path, body, expands, ...(variable ? { variable } : {}) });
   }
   return out;
 }

@@ -13,8 +13,10 @@
  *                      variable or a glob (anything that could change, move or remove the file afterwards) other than
  *                      another such literal here-document write.
  *
- * Bytes are compared as latin1 text, so they are compared exactly whatever the encoding.
+ * Bytes are compared as latin1 text, so they are compared exactly whatever the encoding. The script is read by the
+ * one here-document reader, ../classify/heredoc.ts readShell.
  */
+import { readShell } from '../classify/heredoc.js';
 
 /** A literal relative path inside the package: no variable, glob, quote or `..`; `./` prefixes dropped. */
 function literalPath(word: string): string | undefined {
@@ -48,19 +50,6 @@ export function scriptInvocations(command: string): string[] {
   return out;
 }
 
-/** `cat >PATH <<WORD` or `cat <<WORD >PATH`, the whole command on one line. */
-const CAT_HEREDOC = /^\s*cat\s+(?:>\s*(\S+)\s+<<(-?)\s*(\S+)|<<(-?)\s*(\S+)\s+>\s*(\S+))\s*$/;
-/** A here-document opener anywhere on a line (another command's): its dash and word. */
-const ANY_HEREDOC = /<<(-?)\s*(['"]?)([^\s'"<>;&|()]+)\2/;
-
-/** The here-document word as written (`!EOF`, `'EOF'`, `"EOF"`, `\EOF`): its terminator and whether it was quoted. */
-function delimiter(word: string): { end: string; quoted: boolean } | undefined {
-  const q = /^(['"])([^'"]+)\1$/.exec(word);
-  if (q) return { end: q[2]!, quoted: true };
-  if (word.startsWith('\\')) return /^\\[^\s'"\\$`]+$/.test(word) ? { end: word.slice(1), quoted: true } : undefined;
-  return /^[^\s'"\\$`<>;&|()]+$/.test(word) ? { end: word, quoted: false } : undefined;
-}
-
 /** Words of a command line that could touch `path` after it was written: the path, a directory above it, a variable or a glob. */
 function touches(line: string, path: string): boolean {
   if (/[$`*?[\]{}]/.test(line)) return true;
@@ -78,46 +67,23 @@ function touches(line: string, path: string): boolean {
  * Text is the script decoded as latin1; so is the content.
  */
 export function heredocWrites(script: string): Map<string, string> {
-  const lines = script.split('\n');
-  const writes: { path: string; body: string; after: number }[] = [];
-  const written = new Map<string, number>();
-  const commands: { index: number; text: string; write?: string }[] = [];
-  let dirChange = false;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    while (line.endsWith('\\') && i + 1 < lines.length && !ANY_HEREDOC.test(line)) line = line.slice(0, -1) + lines[++i]!;
-    const code = line.replace(/^\s*#.*$/, '');
-    if (code.trim() === '') continue;
-    if (CHANGES_DIR.test(code)) dirChange = true;
-    const m = CAT_HEREDOC.exec(code);
-    const opener = ANY_HEREDOC.exec(code);
-    if (!opener) {
-      commands.push({ index: i, text: code });
-      continue;
-    }
-    const dash = m ? (m[2] ?? m[4])! : opener[1]!;
-    const word = m ? (m[3] ?? m[5])! : `${opener[2]}${opener[3]}${opener[2]}`;
-    const d = delimiter(word);
-    if (!d) return new Map(); // a here-document we cannot follow: nothing after it can be read reliably
-    const strip = (s: string) => (dash === '-' ? s.replace(/^\t+/, '') : s);
-    const body: string[] = [];
-    let j = i + 1;
-    while (j < lines.length && strip(lines[j]!) !== d.end) body.push(strip(lines[j++]!));
-    if (j >= lines.length) return new Map(); // unterminated
-    const path = m ? literalPath((m[1] ?? m[6])!) : undefined;
-    const text = body.length ? body.join('\n') + '\n' : '';
-    if (path && (d.quoted || !/[$`\\]/.test(text))) {
-      writes.push({ path, body: text, after: commands.length });
-      written.set(path, (written.get(path) ?? 0) + 1);
-      commands.push({ index: i, text: code, write: path });
-    } else commands.push({ index: i, text: code });
-    i = j;
-  }
   const out = new Map<string, string>();
-  if (dirChange) return out;
+  const { commands, complete } = readShell(script);
+  if (!complete || commands.some((c) => CHANGES_DIR.test(c.text))) return out;
+  const writes: { path: string; body: string; at: number }[] = [];
+  const written = new Map<string, number>();
+  const writeAt = new Map<number, string>();
+  commands.forEach((c, at) => {
+    const h = c.heredoc;
+    const path = h?.catTarget === undefined ? undefined : literalPath(h.catTarget);
+    if (!h || !path || !(h.quoted || !/[$`\\]/.test(h.body))) return;
+    writes.push({ path, body: h.body, at });
+    written.set(path, (written.get(path) ?? 0) + 1);
+    writeAt.set(at, path);
+  });
   for (const w of writes) {
     if (written.get(w.path) !== 1) continue;
-    const later = commands.slice(w.after + 1);
+    const later = commands.slice(w.at + 1).map((c, k) => ({ text: c.text, write: writeAt.get(w.at + 1 + k) }));
     if (later.some((c) => (c.write !== undefined ? c.write === w.path : touches(c.text, w.path)))) continue;
     out.set(w.path, w.body);
   }
