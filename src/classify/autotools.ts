@@ -13,6 +13,7 @@ import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { admits } from './precheck.js';
+import { oncePerName } from '../util/memo.js';
 
 const inDir = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
@@ -55,7 +56,7 @@ interface ConfigureFacts {
   gettext: boolean;
 }
 
-const factsCache = new WeakMap<ClassifyContext, Map<string, Promise<ConfigureFacts>>>();
+const factsCache = oncePerName<ClassifyContext, Promise<ConfigureFacts>>();
 
 /** Arguments of every call of `macro`: the first argument, m4 quotes removed. */
 export function macroFirstArgs(text: string, macro: string): string[] {
@@ -103,18 +104,13 @@ export function parseConfigureAc(text: string): Omit<ConfigureFacts, 'text'> {
 }
 
 function configureFacts(ctx: ClassifyContext, acPath: string): Promise<ConfigureFacts> {
-  let m = factsCache.get(ctx);
-  if (!m) factsCache.set(ctx, (m = new Map()));
-  let p = m.get(acPath);
-  if (!p) {
-    p = ctx.content.git(acPath).then((b) => {
+  return factsCache(ctx, acPath, () =>
+    ctx.content.git(acPath).then((b) => {
       if (!b) return { headerTemplates: [], gettext: false };
       const text = b.toString('latin1');
       return { text, ...parseConfigureAc(text) };
-    });
-    m.set(acPath, p);
-  }
-  return p;
+    }),
+  );
 }
 
 /** Git paths grouped by directory. */

@@ -25,6 +25,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { oncePer } from '../util/memo.js';
 
 const SCRIPTS = ['bootstrap', 'bootstrap.sh', 'autogen.sh'];
 
@@ -88,25 +89,20 @@ interface Index {
   /** Tarball-only paths by path: their blob id. */
   tarballOnly: Map<string, string | undefined>;
 }
-const cache = new WeakMap<readonly PathDiff[], Promise<Index>>();
+const cache = oncePer<readonly PathDiff[], Promise<Index>>();
 
 function indexOf(ctx: ClassifyContext): Promise<Index> {
-  let p = cache.get(ctx.diffs);
-  if (!p) {
-    p = (async () => {
-      const copies: TreeCopy[] = [];
-      for (const s of SCRIPTS) {
-        // tracked, or export-ignored (strace's `/* export-ignore`): the revision's file either way
-        const b = await ctx.content.git(s);
-        if (b && b.length < 256 * 1024 && !b.includes(0)) copies.push(...bootstrapTreeCopies(b.toString('latin1'), s));
-      }
-      const tarballOnly = new Map<string, string | undefined>();
-      if (copies.length) for (const d of ctx.diffs) if (d.status === 'tarball-only' && d.tarball?.type === 'file') tarballOnly.set(d.path, d.tarball.oid);
-      return { copies, tarballOnly };
-    })();
-    cache.set(ctx.diffs, p);
-  }
-  return p;
+  return cache(ctx.diffs, async () => {
+    const copies: TreeCopy[] = [];
+    for (const s of SCRIPTS) {
+      // tracked, or export-ignored (strace's `/* export-ignore`): the revision's file either way
+      const b = await ctx.content.git(s);
+      if (b && b.length < 256 * 1024 && !b.includes(0)) copies.push(...bootstrapTreeCopies(b.toString('latin1'), s));
+    }
+    const tarballOnly = new Map<string, string | undefined>();
+    if (copies.length) for (const d of ctx.diffs) if (d.status === 'tarball-only' && d.tarball?.type === 'file') tarballOnly.set(d.path, d.tarball.oid);
+    return { copies, tarballOnly };
+  });
 }
 
 const candidate = (diff: PathDiff): boolean => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && !!diff.tarball.oid && diff.path.includes('/');

@@ -25,6 +25,7 @@ import { catalogMatchesPo, moMessages, parsePo, type PoEntry, type PoFile } from
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { oncePerName } from '../util/memo.js';
 
 type Evidence = EvidenceMap['PO_FROM_TRACKED_CATALOG'];
 
@@ -57,13 +58,9 @@ function tryParse(b: Buffer | undefined): PoFile | undefined {
   }
 }
 
-const parsedGit = new WeakMap<ClassifyContext, Map<string, Promise<PoFile | undefined>>>();
+const parsedGit = oncePerName<ClassifyContext, Promise<PoFile | undefined>>();
 function gitCatalog(ctx: ClassifyContext, path: string): Promise<PoFile | undefined> {
-  let m = parsedGit.get(ctx);
-  if (!m) parsedGit.set(ctx, (m = new Map()));
-  let p = m.get(path);
-  if (!p) m.set(path, (p = ctx.content.git(path).then(tryParse)));
-  return p;
+  return parsedGit(ctx, path, () => ctx.content.git(path).then(tryParse));
 }
 
 const commonPrefix = (a: string, b: string) => {
@@ -170,13 +167,9 @@ function resolveRef(ref: string, from: string, ctx: ClassifyContext): string | u
   return undefined;
 }
 
-const textCache = new WeakMap<ClassifyContext, Map<string, Promise<string | undefined>>>();
+const textCache = oncePerName<ClassifyContext, Promise<string | undefined>>();
 function gitText(ctx: ClassifyContext, path: string): Promise<string | undefined> {
-  let m = textCache.get(ctx);
-  if (!m) textCache.set(ctx, (m = new Map()));
-  let p = m.get(path);
-  if (!p) m.set(path, (p = ctx.content.git(path).then((b) => (b && b.length <= MAX_BYTES ? b.toString('utf8') : undefined))));
-  return p;
+  return textCache(ctx, path, () => ctx.content.git(path).then((b) => (b && b.length <= MAX_BYTES ? b.toString('utf8') : undefined)));
 }
 
 /** The tracked prerequisites of the Makefile.am rule (in the file's directory) whose target is the file. */

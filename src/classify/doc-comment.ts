@@ -29,6 +29,7 @@ import { urlHosts } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { Finding } from '../core/findings.js';
 import { admits } from './precheck.js';
+import { oncePer } from '../util/memo.js';
 
 const MAX_BYTES = 512 * 1024;
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -53,7 +54,7 @@ export interface GdocBlock {
   values?: string[];
 }
 
-const indexes = new WeakMap<ClassifyContext, Promise<Map<string, DocComment[]>>>();
+const indexes = oncePer<ClassifyContext, Promise<Map<string, DocComment[]>>>();
 
 /**
  * The name a declaration after a doc comment declares: a function's (the identifier before its first `(`), an
@@ -70,35 +71,30 @@ export function declaredName(decl: string): string | undefined {
  * (`NAME:`, `NAME - text` or `NAME` alone) and under the name the declaration after it declares.
  */
 function docComments(ctx: ClassifyContext): Promise<Map<string, DocComment[]>> {
-  let p = indexes.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out = new Map<string, DocComment[]>();
-      const add = (name: string, c: DocComment) => {
-        const list = out.get(name) ?? [];
-        if (!list.includes(c)) list.push(c);
-        out.set(name, list);
-      };
-      const sources = [...ctx.gitPaths].filter((q) => /\.(?:[chyl]|h\.in)$/.test(q)).sort().slice(0, MAX_SOURCES);
-      for (const path of sources) {
-        const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_SOURCE_BYTES || !b.includes('/**')) continue;
-        const s = b.toString('utf8');
-        for (const m of s.matchAll(/\/\*\*[ \t]*\n[ \t]*\*[ \t]*([A-Za-z_]\w*)(?:[:;][^\n]*| +- [^\n]*)?[ \t]*\n([\s\S]*?)\*\//g)) {
-          const end = m.index + m[0].length;
-          const after = s.slice(end, end + 8000);
-          const decl = /^\s*(?:typedef\s+)?enum\b/.test(after) ? /^[^;]*/.exec(after)![0] : /^[^{;]*/.exec(after)![0];
-          const c: DocComment = { path, text: `${m[0]}\n${decl}` };
-          add(m[1]!, c);
-          const declared = declaredName(decl);
-          if (declared && declared !== m[1]) add(declared, c);
-        }
+  return indexes(ctx, async () => {
+    const out = new Map<string, DocComment[]>();
+    const add = (name: string, c: DocComment) => {
+      const list = out.get(name) ?? [];
+      if (!list.includes(c)) list.push(c);
+      out.set(name, list);
+    };
+    const sources = [...ctx.gitPaths].filter((q) => /\.(?:[chyl]|h\.in)$/.test(q)).sort().slice(0, MAX_SOURCES);
+    for (const path of sources) {
+      const b = await ctx.content.git(path);
+      if (!b || b.length > MAX_SOURCE_BYTES || !b.includes('/**')) continue;
+      const s = b.toString('utf8');
+      for (const m of s.matchAll(/\/\*\*[ \t]*\n[ \t]*\*[ \t]*([A-Za-z_]\w*)(?:[:;][^\n]*| +- [^\n]*)?[ \t]*\n([\s\S]*?)\*\//g)) {
+        const end = m.index + m[0].length;
+        const after = s.slice(end, end + 8000);
+        const decl = /^\s*(?:typedef\s+)?enum\b/.test(after) ? /^[^;]*/.exec(after)![0] : /^[^{;]*/.exec(after)![0];
+        const c: DocComment = { path, text: `${m[0]}\n${decl}` };
+        add(m[1]!, c);
+        const declared = declaredName(decl);
+        if (declared && declared !== m[1]) add(declared, c);
       }
-      return out;
-    })();
-    indexes.set(ctx, p);
-  }
-  return p;
+    }
+    return out;
+  });
 }
 
 /** The blocks of a gdoc output, or undefined when the text is anything else. */

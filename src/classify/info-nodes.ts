@@ -14,6 +14,7 @@
  */
 import { baseOf, dirOf } from './paths.js';
 import type { ClassifyContext } from './types.js';
+import { oncePer } from '../util/memo.js';
 
 const TEXI = /\.(?:texi|texinfo|txi)$/;
 const MAX_FILES = 600;
@@ -44,28 +45,23 @@ export function infoNodeNames(info: string): string[] {
 
 const TAIL = /^\n*(?:\x1f\nLocal Variables:\ncoding: [\w-]+\nEnd:\n)?\n*$/;
 
-const texiCache = new WeakMap<ClassifyContext, Promise<Set<string>>>();
+const texiCache = oncePer<ClassifyContext, Promise<Set<string>>>();
 
 async function texinfoNodes(ctx: ClassifyContext): Promise<Set<string>> {
-  let p = texiCache.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out = new Set<string>();
-      const tracked = [...ctx.gitPaths].filter((x) => TEXI.test(x)).slice(0, MAX_FILES);
-      for (const f of tracked) {
-        const b = await ctx.content.git(f);
-        if (b && b.length <= MAX_BYTES) for (const n of texiNodes(b.toString('utf8'))) out.add(n);
-      }
-      const shipped = [...ctx.tarballPaths].filter((x) => TEXI.test(x) && !ctx.gitPaths.has(x)).slice(0, MAX_FILES);
-      for (const f of shipped) {
-        const b = ctx.content.tarball(f);
-        if (b && b.length <= MAX_BYTES) for (const n of texiNodes(b.toString('utf8'))) out.add(n);
-      }
-      return out;
-    })();
-    texiCache.set(ctx, p);
-  }
-  return p;
+  return texiCache(ctx, async () => {
+    const out = new Set<string>();
+    const tracked = [...ctx.gitPaths].filter((x) => TEXI.test(x)).slice(0, MAX_FILES);
+    for (const f of tracked) {
+      const b = await ctx.content.git(f);
+      if (b && b.length <= MAX_BYTES) for (const n of texiNodes(b.toString('utf8'))) out.add(n);
+    }
+    const shipped = [...ctx.tarballPaths].filter((x) => TEXI.test(x) && !ctx.gitPaths.has(x)).slice(0, MAX_FILES);
+    for (const f of shipped) {
+      const b = ctx.content.tarball(f);
+      if (b && b.length <= MAX_BYTES) for (const n of texiNodes(b.toString('utf8'))) out.add(n);
+    }
+    return out;
+  });
 }
 
 /** Why an info file's nodes do not all come from the manual's sources; undefined when they do. */

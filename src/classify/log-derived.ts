@@ -32,6 +32,7 @@ import { findConstructs } from './suspicious.js';
 import { novelUrls, urlHosts, wholeUrls } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { oncePer } from '../util/memo.js';
 
 const MAX_PO_BYTES = 4 * 1024 * 1024;
 const MAX_PO_FILES = 2000;
@@ -42,7 +43,7 @@ interface Translators {
   /** lower-cased name → the tarball-only .po files naming it (gnutls' po/*.po, fetched from the Translation Project) */
   shipped: Map<string, string[]>;
 }
-const translatorSets = new WeakMap<ClassifyContext, Promise<Translators>>();
+const translatorSets = oncePer<ClassifyContext, Promise<Translators>>();
 
 /** The name a catalog's `Last-Translator: NAME <EMAIL>` header gives, as gnutls' sed reads it (the text before `<`). */
 function lastTranslator(b: Buffer): string | undefined {
@@ -57,25 +58,20 @@ function lastTranslator(b: Buffer): string | undefined {
  * the derived-inputs post pass keeps the explanation only while that catalog is itself explained below high.
  */
 function translators(ctx: ClassifyContext): Promise<Translators> {
-  let p = translatorSets.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out: Translators = { tracked: new Set(), shipped: new Map() };
-      for (const path of [...ctx.gitPaths].filter((q) => q.endsWith('.po')).sort().slice(0, MAX_PO_FILES)) {
-        const b = await ctx.content.git(path);
-        const name = b && b.length <= MAX_PO_BYTES ? lastTranslator(b) : undefined;
-        if (name) out.tracked.add(name);
-      }
-      for (const path of [...ctx.tarballPaths].filter((q) => q.endsWith('.po') && !ctx.gitPaths.has(q)).sort().slice(0, MAX_PO_FILES)) {
-        const b = ctx.content.tarball(path);
-        const name = b && b.length <= MAX_PO_BYTES ? lastTranslator(b) : undefined;
-        if (name) out.shipped.set(name, [...(out.shipped.get(name) ?? []), path]);
-      }
-      return out;
-    })();
-    translatorSets.set(ctx, p);
-  }
-  return p;
+  return translatorSets(ctx, async () => {
+    const out: Translators = { tracked: new Set(), shipped: new Map() };
+    for (const path of [...ctx.gitPaths].filter((q) => q.endsWith('.po')).sort().slice(0, MAX_PO_FILES)) {
+      const b = await ctx.content.git(path);
+      const name = b && b.length <= MAX_PO_BYTES ? lastTranslator(b) : undefined;
+      if (name) out.tracked.add(name);
+    }
+    for (const path of [...ctx.tarballPaths].filter((q) => q.endsWith('.po') && !ctx.gitPaths.has(q)).sort().slice(0, MAX_PO_FILES)) {
+      const b = ctx.content.tarball(path);
+      const name = b && b.length <= MAX_PO_BYTES ? lastTranslator(b) : undefined;
+      if (name) out.shipped.set(name, [...(out.shipped.get(name) ?? []), path]);
+    }
+    return out;
+  });
 }
 
 const NAMES_FILE = /^(?:THANKS|AUTHORS|CONTRIBUTORS|CREDITS)(?:\.(?:txt|md|rst))?$/i;

@@ -20,6 +20,7 @@ import { makeFinding } from '../core/severity.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { oncePerName } from '../util/memo.js';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const BANNER = '/* DO NOT EDIT! GENERATED AUTOMATICALLY! */';
@@ -281,34 +282,27 @@ export function checkMoopp(output: string, source: string | undefined, v: Vocabu
   return { ok: out[0] === BANNER, fromSource, template, ...(out[0] === BANNER ? {} : { failure: { line: 1, text: (out[0] ?? '').slice(0, 200) } }) };
 }
 
-const vocabCache = new WeakMap<ClassifyContext, Map<string, Promise<{ v: Vocabulary; texts: Map<string, string> }>>>();
+const vocabCache = oncePerName<ClassifyContext, Promise<{ v: Vocabulary; texts: Map<string, string> }>>();
 
 /** The identifiers and class file names of the tracked *.oo.c / *.oo.h in a directory. */
 function vocabulary(dir: string, ctx: ClassifyContext) {
-  let m = vocabCache.get(ctx);
-  if (!m) vocabCache.set(ctx, (m = new Map()));
-  let p = m.get(dir);
-  if (!p) {
-    p = (async () => {
-      const words = new Set<string>();
-      const strings = new Set<string>();
-      const texts = new Map<string, string>();
-      for (const f of (pathsBy('dir', ctx.gitPaths).get(dir) ?? []).filter((g) => /\.oo\.[ch]$/.test(g))) {
-        const b = await ctx.content.git(f);
-        if (!b || b.length > MAX_BYTES) continue;
-        const t = b.toString('utf8');
-        texts.set(f, t);
-        for (const w of t.match(/\b[A-Za-z_]\w*\b/g) ?? []) words.add(w);
-        const base = baseOf(f);
-        const stem = base.replace(/\.oo\.[ch]$/, '');
-        const cls = stem.replace(/-/g, '_');
-        for (const s of [base, base.replace('.oo.', '.'), `${cls}.priv.h`, `${cls}.vt.h`, cls, 'C']) strings.add(s);
-      }
-      return { v: { words, strings }, texts };
-    })();
-    m.set(dir, p);
-  }
-  return p;
+  return vocabCache(ctx, dir, async () => {
+    const words = new Set<string>();
+    const strings = new Set<string>();
+    const texts = new Map<string, string>();
+    for (const f of (pathsBy('dir', ctx.gitPaths).get(dir) ?? []).filter((g) => /\.oo\.[ch]$/.test(g))) {
+      const b = await ctx.content.git(f);
+      if (!b || b.length > MAX_BYTES) continue;
+      const t = b.toString('utf8');
+      texts.set(f, t);
+      for (const w of t.match(/\b[A-Za-z_]\w*\b/g) ?? []) words.add(w);
+      const base = baseOf(f);
+      const stem = base.replace(/\.oo\.[ch]$/, '');
+      const cls = stem.replace(/-/g, '_');
+      for (const s of [base, base.replace('.oo.', '.'), `${cls}.priv.h`, `${cls}.vt.h`, cls, 'C']) strings.add(s);
+    }
+    return { v: { words, strings }, texts };
+  });
 }
 
 /** The tracked class source of a moopp output name, nearest first. */

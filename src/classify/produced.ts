@@ -39,6 +39,7 @@ import { baseOf, dirOf, normalisePath, pathsBy } from './paths.js';
 import { tokens } from './shell-subset.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { oncePer } from '../util/memo.js';
 import { scriptHeredocs, type ScriptHeredoc } from './script-heredoc.js';
 
 const MAX_BYTES = 8 * 1024 * 1024;
@@ -613,39 +614,31 @@ async function fromBootstrapConf(path: string, content: Buffer, ctx: ClassifyCon
   return w ? { how: 'substitution', source: 'bootstrap.conf', substitutions: w.dollarZero ? { $0: './bootstrap' } : {}, script: { script: 'bootstrap.conf', line: w.line, heredoc: true } } : undefined;
 }
 
-const sedLines = new WeakMap<ClassifyContext, Promise<{ script: string; line: number; input: string; output: string }[]>>();
+const sedLines = oncePer<ClassifyContext, Promise<{ script: string; line: number; input: string; output: string }[]>>();
 
 /** Every tracked bootstrap script's sed redirections (read once per run). */
 function bootstrapSeds(ctx: ClassifyContext): Promise<{ script: string; line: number; input: string; output: string }[]> {
-  let p = sedLines.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out: { script: string; line: number; input: string; output: string }[] = [];
-      for (const path of [...ctx.gitPaths].filter((q) => BOOTSTRAP_SCRIPT.test(baseOf(q))).sort()) {
-        const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_SCRIPT || b.subarray(0, 8192).includes(0)) continue;
-        for (const r of sedRedirections(b.toString('latin1'), dirOf(path))) out.push({ script: path, ...r });
-      }
-      return out;
-    })();
-    sedLines.set(ctx, p);
-  }
-  return p;
+  return sedLines(ctx, async () => {
+    const out: { script: string; line: number; input: string; output: string }[] = [];
+    for (const path of [...ctx.gitPaths].filter((q) => BOOTSTRAP_SCRIPT.test(baseOf(q))).sort()) {
+      const b = await ctx.content.git(path);
+      if (!b || b.length > MAX_SCRIPT || b.subarray(0, 8192).includes(0)) continue;
+      for (const r of sedRedirections(b.toString('latin1'), dirOf(path))) out.push({ script: path, ...r });
+    }
+    return out;
+  });
 }
 
 /** The tracked configure.ac/configure.in files: the top one, else the shallowest elsewhere (pv's autoconf/configure.in, which the tracked generate.sh runs as `cd autoconf; autoconf configure.in > ../configure`). */
-const nestedConfigure = new WeakMap<ClassifyContext, string[]>();
+const nestedConfigure = oncePer<ClassifyContext, string[]>();
 function configureScripts(ctx: ClassifyContext): string[] {
   for (const ac of ['configure.ac', 'configure.in']) if (ctx.gitPaths.has(ac)) return [ac];
-  let found = nestedConfigure.get(ctx);
-  if (!found) {
+  return nestedConfigure(ctx, () => {
     const nested = [...(pathsBy('base', ctx.gitPaths).get('configure.ac') ?? []), ...(pathsBy('base', ctx.gitPaths).get('configure.in') ?? [])];
     const depth = (p: string) => p.split('/').length;
     const least = Math.min(...nested.map(depth));
-    found = nested.filter((p) => depth(p) === least).sort();
-    nestedConfigure.set(ctx, found);
-  }
-  return found;
+    return nested.filter((p) => depth(p) === least).sort();
+  });
 }
 
 interface ConfigureRead {
@@ -655,32 +648,27 @@ interface ConfigureRead {
   fromFiles: Map<string, { file: string; value: string }>;
   vars: Map<string, string>;
 }
-const configureReadCache = new WeakMap<ClassifyContext, Promise<ConfigureRead[]>>();
+const configureReadCache = oncePer<ClassifyContext, Promise<ConfigureRead[]>>();
 /**
  * Each tracked configure script's text and the variables it reads from tracked files, read once per run (asked for
  * every candidate file: gnutls' 1,500-line configure.ac scanned per file was a second of its classification).
  */
 function configureReads(ctx: ClassifyContext, scripts: string[]): Promise<ConfigureRead[]> {
-  let p = configureReadCache.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out: ConfigureRead[] = [];
-      const fromFiles = new Map<string, { file: string; value: string }>();
-      for (const ac of scripts) {
-        const text = (await ctx.content.git(ac))?.toString('latin1') ?? '';
-        for (const [name, file] of configFileVariables(text)) {
-          if (!ctx.gitPaths.has(file)) continue;
-          const b = await ctx.content.git(file);
-          const value = b && b.length <= MAX_VALUE + 1 ? b.toString('latin1').replace(/\n$/, '') : undefined;
-          if (value && VALUE.test(value) && !value.includes('\n')) fromFiles.set(name, { file, value });
-        }
-        out.push({ ac, text, fromFiles: new Map(fromFiles), vars: new Map([...fromFiles].map(([n, v]) => [n, v.value])) });
+  return configureReadCache(ctx, async () => {
+    const out: ConfigureRead[] = [];
+    const fromFiles = new Map<string, { file: string; value: string }>();
+    for (const ac of scripts) {
+      const text = (await ctx.content.git(ac))?.toString('latin1') ?? '';
+      for (const [name, file] of configFileVariables(text)) {
+        if (!ctx.gitPaths.has(file)) continue;
+        const b = await ctx.content.git(file);
+        const value = b && b.length <= MAX_VALUE + 1 ? b.toString('latin1').replace(/\n$/, '') : undefined;
+        if (value && VALUE.test(value) && !value.includes('\n')) fromFiles.set(name, { file, value });
       }
-      return out;
-    })();
-    configureReadCache.set(ctx, p);
-  }
-  return p;
+      out.push({ ac, text, fromFiles: new Map(fromFiles), vars: new Map([...fromFiles].map(([n, v]) => [n, v.value])) });
+    }
+    return out;
+  });
 }
 
 async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext): Promise<Evidence | undefined> {
@@ -833,24 +821,19 @@ export function makeRuleHeaders(makefile: string, dir = ''): { output: string; t
 
 /** Tracked makefiles (Makefile, Makefile.am, GNUmakefile, maintMakefile …, *.mk) a header rule may live in. */
 const MAKEFILE = /(?:makefile(?:\.am|\.in)?|\.mk)$/i;
-const headerRules = new WeakMap<ClassifyContext, Promise<{ makefile: string; output: string; template: string; line: number }[]>>();
+const headerRules = oncePer<ClassifyContext, Promise<{ makefile: string; output: string; template: string; line: number }[]>>();
 
 /** Every tracked makefile's config.status --header rules (read once per run). */
 function makeHeaderRules(ctx: ClassifyContext): Promise<{ makefile: string; output: string; template: string; line: number }[]> {
-  let p = headerRules.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out: { makefile: string; output: string; template: string; line: number }[] = [];
-      for (const path of [...ctx.gitPaths].filter((q) => MAKEFILE.test(baseOf(q))).sort()) {
-        const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_SCRIPT * 4 || !b.includes('config.status')) continue;
-        for (const r of makeRuleHeaders(b.toString('latin1'), dirOf(path))) out.push({ makefile: path, ...r });
-      }
-      return out;
-    })();
-    headerRules.set(ctx, p);
-  }
-  return p;
+  return headerRules(ctx, async () => {
+    const out: { makefile: string; output: string; template: string; line: number }[] = [];
+    for (const path of [...ctx.gitPaths].filter((q) => MAKEFILE.test(baseOf(q))).sort()) {
+      const b = await ctx.content.git(path);
+      if (!b || b.length > MAX_SCRIPT * 4 || !b.includes('config.status')) continue;
+      for (const r of makeRuleHeaders(b.toString('latin1'), dirOf(path))) out.push({ makefile: path, ...r });
+    }
+    return out;
+  });
 }
 
 /**
@@ -955,28 +938,23 @@ const SH_PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g;
 /** Tracked shell scripts whose here-documents may write a file: `*.sh`, autogen, bootstrap, buildconf; not test scripts. */
 const SHELL_SCRIPT = /\.sh$|^(?:autogen|bootstrap|buildconf)$/;
 const MAX_HEREDOC_SCRIPTS = 400;
-const heredocWrites = new WeakMap<ClassifyContext, Promise<{ script: string; paths: string[]; h: ScriptHeredoc }[]>>();
+const scriptWriteCache = oncePer<ClassifyContext, Promise<{ script: string; paths: string[]; h: ScriptHeredoc }[]>>();
 
 /** Every tracked shell script's here-document writes (read once per run): the paths each may write, from the top or the script's directory. */
 function scriptWrites(ctx: ClassifyContext): Promise<{ script: string; paths: string[]; h: ScriptHeredoc }[]> {
-  let p = heredocWrites.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const out: { script: string; paths: string[]; h: ScriptHeredoc }[] = [];
-      const scripts = [...ctx.gitPaths].filter((q) => SHELL_SCRIPT.test(baseOf(q)) && !/(?:^|\/)(?:tests?|testsuite)\//.test(q)).sort().slice(0, MAX_HEREDOC_SCRIPTS);
-      for (const path of scripts) {
-        const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_SCRIPT || b.subarray(0, 8192).includes(0) || !b.includes('<<')) continue;
-        for (const h of scriptHeredocs(b.toString('latin1'))) {
-          const fromDir = dirOf(path) ? normalisePath(`${dirOf(path)}/${h.path}`) : undefined;
-          out.push({ script: path, paths: [h.path, ...(fromDir ? [fromDir] : [])], h });
-        }
+  return scriptWriteCache(ctx, async () => {
+    const out: { script: string; paths: string[]; h: ScriptHeredoc }[] = [];
+    const scripts = [...ctx.gitPaths].filter((q) => SHELL_SCRIPT.test(baseOf(q)) && !/(?:^|\/)(?:tests?|testsuite)\//.test(q)).sort().slice(0, MAX_HEREDOC_SCRIPTS);
+    for (const path of scripts) {
+      const b = await ctx.content.git(path);
+      if (!b || b.length > MAX_SCRIPT || b.subarray(0, 8192).includes(0) || !b.includes('<<')) continue;
+      for (const h of scriptHeredocs(b.toString('latin1'))) {
+        const fromDir = dirOf(path) ? normalisePath(`${dirOf(path)}/${h.path}`) : undefined;
+        out.push({ script: path, paths: [h.path, ...(fromDir ? [fromDir] : [])], h });
       }
-      return out;
-    })();
-    heredocWrites.set(ctx, p);
-  }
-  return p;
+    }
+    return out;
+  });
 }
 
 /**

@@ -22,6 +22,7 @@ import { tryShellTokens, type ShellSeg, type ShellToken } from '../util/shell-to
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { oncePerName } from '../util/memo.js';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_SCRIPT_BYTES = 256 * 1024;
@@ -209,19 +210,14 @@ const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status ==
  * The rules of a tracked makefile that run a script with `$@` (parsed once per git path set and makefile: every
  * tarball-only file of a directory asks for the same one); empty when the text has no such recipe at all.
  */
-const parsed = new WeakMap<ReadonlySet<string>, Map<string, Promise<ReturnType<typeof parseMakefile> | undefined>>>();
+const parsed = oncePerName<ReadonlySet<string>, Promise<ReturnType<typeof parseMakefile> | undefined>>();
 function scriptRules(frag: string, ctx: ClassifyContext): Promise<ReturnType<typeof parseMakefile> | undefined> {
-  let byFrag = parsed.get(ctx.gitPaths);
-  if (!byFrag) parsed.set(ctx.gitPaths, (byFrag = new Map()));
-  let p = byFrag.get(frag);
-  if (!p) {
-    p = ctx.content.git(frag).then((b) => {
+  return parsed(ctx.gitPaths, frag, () =>
+    ctx.content.git(frag).then((b) => {
       const text = b?.toString('utf8');
       return text !== undefined && /(?:\$[({]SHELL[)}]|\bsh)\s+\S+\s+\$@\s*$/m.test(text) ? parseMakefile(text, frag) : undefined;
-    });
-    byFrag.set(frag, p);
-  }
-  return p;
+    }),
+  );
 }
 
 async function explain(path: string, ctx: ClassifyContext) {

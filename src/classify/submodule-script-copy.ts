@@ -19,31 +19,27 @@ import type { Finding } from '../core/findings.js';
 import type { PathDiff } from '../core/types.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { oncePer } from '../util/memo.js';
 
 const MAX_SCRIPT_BYTES = 256 * 1024;
 const SCRIPT = /(?:\.(?:sh|pl|py|mk|am)|^(?:bootstrap|bootstrap\.conf|autogen\.sh|GNUmakefile|Makefile))$/;
 
-const scriptTexts = new WeakMap<ClassifyContext, Promise<{ path: string; text: string }[]>>();
+const scriptTexts = oncePer<ClassifyContext, Promise<{ path: string; text: string }[]>>();
 
 /** The tracked scripts and makefile fragments that name a pinned submodule's path (read once per run). */
 function scriptsNamingSubmodules(ctx: ClassifyContext): Promise<{ path: string; text: string }[]> {
-  let p = scriptTexts.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const subs = (ctx.submodules ?? []).map((s) => s.path);
-      const out: { path: string; text: string }[] = [];
-      if (!subs.length) return out;
-      for (const path of [...ctx.gitPaths].filter((q) => SCRIPT.test(baseOf(q))).sort()) {
-        const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_SCRIPT_BYTES || b.subarray(0, 8192).includes(0)) continue;
-        const text = b.toString('utf8');
-        if (subs.some((s) => text.includes(s))) out.push({ path, text });
-      }
-      return out;
-    })();
-    scriptTexts.set(ctx, p);
-  }
-  return p;
+  return scriptTexts(ctx, async () => {
+    const subs = (ctx.submodules ?? []).map((s) => s.path);
+    const out: { path: string; text: string }[] = [];
+    if (!subs.length) return out;
+    for (const path of [...ctx.gitPaths].filter((q) => SCRIPT.test(baseOf(q))).sort()) {
+      const b = await ctx.content.git(path);
+      if (!b || b.length > MAX_SCRIPT_BYTES || b.subarray(0, 8192).includes(0)) continue;
+      const text = b.toString('utf8');
+      if (subs.some((s) => text.includes(s))) out.push({ path, text });
+    }
+    return out;
+  });
 }
 
 const blobIndex = new WeakMap<ReadonlyMap<string, string>, Map<string, string[]>>();

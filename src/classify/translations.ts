@@ -17,26 +17,22 @@ import { catalogMatchesPo, formatMismatches, parsePo, translationConstructs } fr
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { oncePer } from '../util/memo.js';
 
 const SCRIPT_NAMES = new Set(['bootstrap', 'bootstrap.conf', 'autogen.sh', 'bootstrap.sh', 'cfg.mk', 'bootstrap-funclib.sh']);
 const TP = /translationproject\.org/;
-const cache = new WeakMap<ClassifyContext, Promise<string | undefined>>();
+const cache = oncePer<ClassifyContext, Promise<string | undefined>>();
 
 /** The tracked script that fetches translations, if any (looked up once per run). */
 function fetchingScript(ctx: ClassifyContext): Promise<string | undefined> {
-  let p = cache.get(ctx);
-  if (!p) {
-    p = (async () => {
-      const candidates = [...ctx.gitPaths].filter((g) => SCRIPT_NAMES.has(baseOf(g)) && g.split('/').length <= 2).sort();
-      for (const c of candidates) {
-        const b = await ctx.content.git(c);
-        if (b && b.length < 2 * 1024 * 1024 && TP.test(b.toString('latin1'))) return c;
-      }
-      return undefined;
-    })();
-    cache.set(ctx, p);
-  }
-  return p;
+  return cache(ctx, async () => {
+    const candidates = [...ctx.gitPaths].filter((g) => SCRIPT_NAMES.has(baseOf(g)) && g.split('/').length <= 2).sort();
+    for (const c of candidates) {
+      const b = await ctx.content.git(c);
+      if (b && b.length < 2 * 1024 * 1024 && TP.test(b.toString('latin1'))) return c;
+    }
+    return undefined;
+  });
 }
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*\s*[:+?]?=/;

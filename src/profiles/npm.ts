@@ -25,6 +25,7 @@ import { esbuildRerun } from './npm-minified.js';
 import { directoryFiles, fileListShape, listedDirectory, nodeScripts, scriptNamesList, valuesInFiles } from './npm-file-list.js';
 import { inferredTypeNames } from './npm-declaration.js';
 import { blobId } from '../scan/blob-id.js';
+import { oncePer } from '../util/memo.js';
 import { escalate, makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
@@ -148,19 +149,14 @@ function parse(buf: Buffer | undefined): Obj | undefined {
   }
 }
 
-const manifestCache = new WeakMap<ReadonlySet<string>, Promise<Obj | undefined>>();
+const manifestCache = oncePer<ReadonlySet<string>, Promise<Obj | undefined>>();
 /**
  * git's package.json, parsed once per tree: the classifiers below ask for it for every tarball-only file, and a
  * manifest with a large `exports` map (date-fns: thousands of subpaths) parsed per file was half a run's CPU. Shared:
  * read it, never change it.
  */
 function gitManifest(ctx: ClassifyContext): Promise<Obj | undefined> {
-  let p = manifestCache.get(ctx.gitPaths);
-  if (!p) {
-    p = ctx.content.git('package.json').then(parse);
-    manifestCache.set(ctx.gitPaths, p);
-  }
-  return p;
+  return manifestCache(ctx.gitPaths, () => ctx.content.git('package.json').then(parse));
 }
 
 /**
@@ -230,23 +226,20 @@ function sourceStem(path: string): string | undefined {
   return parts.join('/').replace(SOURCE_EXT, '');
 }
 
-const sourceIndex = new WeakMap<ReadonlySet<string>, { stems: Map<string, string>; dirs: string[] }>();
+const sourceIndex = oncePer<ReadonlySet<string>, { stems: Map<string, string>; dirs: string[] }>();
 function sourcesOf(gitPaths: ReadonlySet<string>): { stems: Map<string, string>; dirs: string[] } {
-  let idx = sourceIndex.get(gitPaths);
-  if (!idx) {
-    idx = { stems: new Map(), dirs: [] };
+  return sourceIndex(gitPaths, () => {
+    const stems = new Map<string, string>();
     const dirs = new Set<string>();
     for (const p of gitPaths) {
       const s = sourceStem(p);
       if (!s) continue;
-      if (!idx.stems.has(s)) idx.stems.set(s, p);
+      if (!stems.has(s)) stems.set(s, p);
       const top = p.split('/')[0]!;
       if (p.includes('/') && SOURCE_DIRS.includes(top)) dirs.add(top);
     }
-    idx.dirs = [...dirs].sort();
-    sourceIndex.set(gitPaths, idx);
-  }
-  return idx;
+    return { stems, dirs: [...dirs].sort() };
+  });
 }
 
 /** Minified JavaScript: long lines and little whitespace. */
@@ -303,25 +296,20 @@ const JS_OR_TS_SOURCE = /\.(?:c|m)?[jt]sx?$/;
 const MAX_TEXT = 8 * 1024 * 1024;
 
 /** Capabilities of the tracked sources (scripts under the source directories and at the top), read once per tree. */
-const trackedCapabilities = new WeakMap<ReadonlySet<string>, Promise<Set<Capability>>>();
+const trackedCapabilities = oncePer<ReadonlySet<string>, Promise<Set<Capability>>>();
 function sourceCapabilities(ctx: ClassifyContext): Promise<Set<Capability>> {
-  let p = trackedCapabilities.get(ctx.gitPaths);
-  if (!p) {
-    p = (async () => {
-      const caps = new Set<Capability>();
-      let bytes = 0;
-      for (const path of [...ctx.gitPaths].sort()) {
-        if (!SOURCE_EXT.test(path) || /\.(css|scss|less)$/.test(path) || bytes > 64 * 1024 * 1024) continue;
-        const b = await ctx.content.git(path);
-        if (!b || b.length > MAX_TEXT) continue;
-        bytes += b.length;
-        for (const c of capabilitiesOf(b.toString('utf8'))) caps.add(c);
-      }
-      return caps;
-    })();
-    trackedCapabilities.set(ctx.gitPaths, p);
-  }
-  return p;
+  return trackedCapabilities(ctx.gitPaths, async () => {
+    const caps = new Set<Capability>();
+    let bytes = 0;
+    for (const path of [...ctx.gitPaths].sort()) {
+      if (!SOURCE_EXT.test(path) || /\.(css|scss|less)$/.test(path) || bytes > 64 * 1024 * 1024) continue;
+      const b = await ctx.content.git(path);
+      if (!b || b.length > MAX_TEXT) continue;
+      bytes += b.length;
+      for (const c of capabilitiesOf(b.toString('utf8'))) caps.add(c);
+    }
+    return caps;
+  });
 }
 
 /** The output's source map: named by its sourceMappingURL (inline or a file of the package), else X.map beside it. */
@@ -516,7 +504,7 @@ export interface TscLayout {
 }
 
 const TSCONFIG = /^tsconfig(?:\.[\w.-]+)?\.json$/;
-const tscLayoutCache = new WeakMap<ReadonlySet<string>, Promise<TscLayout[]>>();
+const tscLayoutCache = oncePer<ReadonlySet<string>, Promise<TscLayout[]>>();
 /**
  * The output layouts the package's tracked tsconfig*.json files declare (compilerOptions.outDir, with rootDir, or the
  * one directory `include` names): `tsc -p tsconfig.dist.json` writes distribution/core/Ky.js from source/core/Ky.ts,
@@ -524,29 +512,24 @@ const tscLayoutCache = new WeakMap<ReadonlySet<string>, Promise<TscLayout[]>>();
  * inside the package (no `..`, no absolute path); `extends` is not followed.
  */
 export function tscLayouts(ctx: ClassifyContext): Promise<TscLayout[]> {
-  let p = tscLayoutCache.get(ctx.gitPaths);
-  if (!p) {
-    p = (async () => {
-      const out: TscLayout[] = [];
-      const inside = (d: unknown): string | undefined => {
-        return typeof d === 'string' && !d.startsWith('/') ? normalisePath(d) : undefined;
-      };
-      for (const path of [...ctx.gitPaths].filter((q) => TSCONFIG.test(q)).sort()) {
-        const b = await ctx.content.git(path);
-        const v = b && b.length <= MAX_TEXT ? parseJsonc(b.toString('utf8')) : undefined;
-        const opts = isObj(v) && isObj(v.compilerOptions) ? v.compilerOptions : undefined;
-        const o = inside(opts?.outDir);
-        if (!o) continue;
-        const include = isObj(v) && Array.isArray(v.include) && v.include.length === 1 ? inside(v.include[0]) : undefined;
-        const root = opts?.rootDir !== undefined ? inside(opts.rootDir) : include !== undefined && !/[*?]/.test(include) ? include : undefined;
-        if (root === undefined || root === o) continue;
-        if (!out.some((l) => l.out === o && l.root === root)) out.push({ out: o, root, tsconfig: path });
-      }
-      return out;
-    })();
-    tscLayoutCache.set(ctx.gitPaths, p);
-  }
-  return p;
+  return tscLayoutCache(ctx.gitPaths, async () => {
+    const out: TscLayout[] = [];
+    const inside = (d: unknown): string | undefined => {
+      return typeof d === 'string' && !d.startsWith('/') ? normalisePath(d) : undefined;
+    };
+    for (const path of [...ctx.gitPaths].filter((q) => TSCONFIG.test(q)).sort()) {
+      const b = await ctx.content.git(path);
+      const v = b && b.length <= MAX_TEXT ? parseJsonc(b.toString('utf8')) : undefined;
+      const opts = isObj(v) && isObj(v.compilerOptions) ? v.compilerOptions : undefined;
+      const o = inside(opts?.outDir);
+      if (!o) continue;
+      const include = isObj(v) && Array.isArray(v.include) && v.include.length === 1 ? inside(v.include[0]) : undefined;
+      const root = opts?.rootDir !== undefined ? inside(opts.rootDir) : include !== undefined && !/[*?]/.test(include) ? include : undefined;
+      if (root === undefined || root === o) continue;
+      if (!out.some((l) => l.out === o && l.root === root)) out.push({ out: o, root, tsconfig: path });
+    }
+    return out;
+  });
 }
 
 const TS_SOURCE_EXTS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -569,7 +552,7 @@ async function trackedMapSource(path: string, ctx: ClassifyContext): Promise<str
 }
 
 /** inferredTypeNames' answers per verify (keyed by its shipped path set): (declaration, name) → exported. */
-const DECLARATION_MEMO = new WeakMap<ReadonlySet<string>, Map<string, boolean>>();
+const DECLARATION_MEMO = oncePer<ReadonlySet<string>, Map<string, boolean>>();
 /** A shipped text file of at most MAX_TEXT bytes, or undefined. */
 function shippedText(path: string, ctx: ClassifyContext): string | undefined {
   const b = ctx.tarballPaths.has(path) ? ctx.content.tarball(path) : undefined;
@@ -593,8 +576,7 @@ async function buildOutputFinding(diff: PathDiff, ctx: ClassifyContext, info: Pr
     const declaration = /\.d\.(c|m)?ts$/.test(diff.path);
     const text = git ? out!.toString('utf8') : undefined;
     // a declaration's inferred types name the project's other modules: import("./types.js").FPFn2 (npm-declaration.ts)
-    let memo = DECLARATION_MEMO.get(ctx.tarballPaths);
-    if (declaration && !memo) DECLARATION_MEMO.set(ctx.tarballPaths, (memo = new Map()));
+    const memo = declaration ? DECLARATION_MEMO(ctx.tarballPaths, () => new Map()) : undefined;
     const inferred = declaration && text !== undefined ? inferredTypeNames(text, diff.path, (p) => shippedText(p, ctx), memo) : undefined;
     if (text !== undefined && git && !foreignNames(text, git.toString('utf8'), declaration, inferred).length) return judgeOutput(diff.path, indexed, true, ctx);
   }
@@ -805,34 +787,29 @@ async function scriptHeredocFinding(diff: PathDiff, ctx: ClassifyContext): Promi
   return undefined;
 }
 
-const heredocCache = new WeakMap<ReadonlySet<string>, Promise<Map<string, { script: string; body: string }[]>>>();
+const heredocCache = oncePer<ReadonlySet<string>, Promise<Map<string, { script: string; body: string }[]>>>();
 /**
  * Every here-document the tracked scripts git's package.json runs write, by target path (scripts in sorted order),
  * read once per tree.
  */
 function scriptHeredocs(ctx: ClassifyContext): Promise<Map<string, { script: string; body: string }[]>> {
-  let p = heredocCache.get(ctx.gitPaths);
-  if (!p) {
-    p = (async () => {
-      const out = new Map<string, { script: string; body: string }[]>();
-      const git = await gitManifest(ctx);
-      if (!git || !isObj(git.scripts)) return out;
-      const scripts = new Set<string>();
-      for (const cmd of Object.values(git.scripts)) if (typeof cmd === 'string') for (const p of scriptInvocations(cmd)) if (ctx.gitPaths.has(p)) scripts.add(p);
-      for (const script of [...scripts].sort()) {
-        const text = await ctx.content.git(script);
-        if (!text || text.length > MAX_TEXT) continue;
-        for (const [path, body] of heredocWrites(text.toString('latin1'))) {
-          const list = out.get(path) ?? [];
-          list.push({ script, body });
-          out.set(path, list);
-        }
+  return heredocCache(ctx.gitPaths, async () => {
+    const out = new Map<string, { script: string; body: string }[]>();
+    const git = await gitManifest(ctx);
+    if (!git || !isObj(git.scripts)) return out;
+    const scripts = new Set<string>();
+    for (const cmd of Object.values(git.scripts)) if (typeof cmd === 'string') for (const p of scriptInvocations(cmd)) if (ctx.gitPaths.has(p)) scripts.add(p);
+    for (const script of [...scripts].sort()) {
+      const text = await ctx.content.git(script);
+      if (!text || text.length > MAX_TEXT) continue;
+      for (const [path, body] of heredocWrites(text.toString('latin1'))) {
+        const list = out.get(path) ?? [];
+        list.push({ script, body });
+        out.set(path, list);
       }
-      return out;
-    })();
-    heredocCache.set(ctx.gitPaths, p);
-  }
-  return p;
+    }
+    return out;
+  });
 }
 
 /**
@@ -856,29 +833,24 @@ async function scriptEchoFinding(diff: PathDiff, ctx: ClassifyContext): Promise<
   return undefined;
 }
 
-const bundtCache = new WeakMap<ReadonlySet<string>, Promise<Map<string, BundtOutput & { text: string }> | undefined>>();
+const bundtCache = oncePer<ReadonlySet<string>, Promise<Map<string, BundtOutput & { text: string }> | undefined>>();
 /**
  * bundt's outputs (./npm-bundt.ts) for a package git's package.json builds with bundt: a script that is exactly
  * `bundt` and bundt pinned in devDependencies/dependencies to a version the model is exact for. Read once per tree.
  */
 function bundtBuild(ctx: ClassifyContext): Promise<Map<string, BundtOutput & { text: string }> | undefined> {
-  let p = bundtCache.get(ctx.gitPaths);
-  if (!p) {
-    p = (async () => {
-      const git = await gitManifest(ctx);
-      if (!git || !isObj(git.scripts)) return undefined;
-      const pin = [git.devDependencies, git.dependencies].map((d) => (isObj(d) ? d.bundt : undefined)).find((v) => v !== undefined);
-      if (typeof pin !== 'string' || !BUNDT_MODELLED.has(pin)) return undefined;
-      if (!Object.values(git.scripts).some((c) => typeof c === 'string' && c.trim() === 'bundt')) return undefined;
-      return bundtOutputs(git, async (path) => {
-        if (!ctx.gitPaths.has(path)) return undefined;
-        const b = await ctx.content.git(path);
-        return b && b.length <= MAX_TEXT ? b.toString('utf8') : undefined;
-      });
-    })();
-    bundtCache.set(ctx.gitPaths, p);
-  }
-  return p;
+  return bundtCache(ctx.gitPaths, async () => {
+    const git = await gitManifest(ctx);
+    if (!git || !isObj(git.scripts)) return undefined;
+    const pin = [git.devDependencies, git.dependencies].map((d) => (isObj(d) ? d.bundt : undefined)).find((v) => v !== undefined);
+    if (typeof pin !== 'string' || !BUNDT_MODELLED.has(pin)) return undefined;
+    if (!Object.values(git.scripts).some((c) => typeof c === 'string' && c.trim() === 'bundt')) return undefined;
+    return bundtOutputs(git, async (path) => {
+      if (!ctx.gitPaths.has(path)) return undefined;
+      const b = await ctx.content.git(path);
+      return b && b.length <= MAX_TEXT ? b.toString('utf8') : undefined;
+    });
+  });
 }
 
 /**
@@ -892,7 +864,7 @@ async function bundtFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Findi
   return makeFinding('NPM_BUILD_OUTPUT', diff.path, { source: out.source, proof: 'bundt' });
 }
 
-const dirCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
+const dirCache = oncePer<ReadonlySet<string>, Map<string, string[]>>();
 /**
  * A JSON list of a tracked directory's files (./npm-file-list.ts; dayjs's locale.json, written by build/index.js from
  * src/locale/ in whatever order the reads complete): tarball-only, canonical JSON, one key's values exactly the
@@ -905,9 +877,7 @@ async function fileListFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Fi
   if (!buf || buf.length > MAX_TEXT) return undefined;
   const shape = fileListShape(buf.toString('utf8'));
   if (!shape) return undefined;
-  let dirs = dirCache.get(ctx.gitPaths);
-  if (!dirs) dirCache.set(ctx.gitPaths, (dirs = directoryFiles(ctx.gitPaths)));
-  const listed = listedDirectory(shape, dirs);
+  const listed = listedDirectory(shape, dirCache(ctx.gitPaths, () => directoryFiles(ctx.gitPaths)));
   if (!listed) return undefined;
   const texts: string[] = [];
   for (const f of listed.files) {
