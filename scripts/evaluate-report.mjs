@@ -145,6 +145,7 @@ const VARIANTS = [
   ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'], ['sphinx-pickle', 'libuv-1.44.2', 1, 'docs/build/doctrees/environment.pickle', 'high'],
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
+  ['perl-subst', 'parted-3.5', 1, 'include/parted/disk.h', 'high'], ['rst-footer-link', 'geany-2.1', 1, 'doc/geany.html', 'high'],
   ['makefile-in-line', 'gzip-1.12', 1, 'lib/Makefile.in', 'high'], ['configure-line', 'sed-4.9', 1, 'configure', 'high'],
   ['pkginfo-dep', 'pypi-hatchling-1.27.0', 1, 'PKG-INFO', 'high'], ['pyproject-dep', 'pypi-hatchling-1.27.0', 1, 'pyproject.toml', 'critical'],
   ['go-init', 'go-pflag-1.0.10', 1, 'zz_init.go', 'high'],
