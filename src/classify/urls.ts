@@ -78,11 +78,91 @@ export function docSourceUrls(text: string): Set<string> {
   const troff = troffReading(text);
   // texinfo: @url/@uref's first argument is the URL, the link text after its comma is not part of it (gettext
   // 0.23.1's `@uref{https://…/manual/,,man}`)
-  const texinfo = text.replace(/@(?:uref|url)\{([^,}]*)[^}]*\}/g, ' $1 ').replace(/@([@{}])/g, '$1').replace(/@[-/:]/g, '');
+  const texinfo = (t: string) => t.replace(/@(?:uref|url)\{([^,}]*)[^}]*\}/g, ' $1 ').replace(/@([@{}])/g, '$1').replace(/@[-/:]/g, '');
+  // texinfo's @set flags and @macro definitions expanded where the source uses them (libunistring 1.0's
+  // `@set POSIXURL http://…` and `@macro posixfunc{func}` … `@uref{@value{POSIXURL}/functions/\func\.html,,…}`)
+  const expanded = texinfoExpansions(text).map((t) => wholeUrls(texinfo(t)));
   // a URL the source itself breaks after a `/` or `-` at a line's end, which the rendering joins (pam 1.5.2's
   // modules/pam_namespace/README.xml: `http://lwn.net/Articles/` and `159077/` on the next line)
   const joined = text.replace(/(\b(?:https?|ftp):\/\/[^\s<>"'`]*[/-])[ \t]*\n[ \t]*(?=[A-Za-z0-9])/gi, '$1');
-  return new Set([...sourceUrls(text), ...wholeUrls(troff), ...wholeUrls(texinfo), ...wholeUrls(joined), ...wholeUrls(decodeRefs(text)), ...wholeUrls(decodeRefs(decodeRefs(text)))]);
+  return new Set([...sourceUrls(text), ...wholeUrls(troff), ...wholeUrls(texinfo(text)), ...expanded.flatMap((u) => [...u]), ...wholeUrls(joined), ...wholeUrls(decodeRefs(text)), ...wholeUrls(decodeRefs(decodeRefs(text)))]);
+}
+
+/** At most this many definitions of one texinfo macro or values of one flag are read; the expanded text at most this long. */
+const TEXINFO_MAX_DEFS = 4;
+const TEXINFO_MAX_CHARS = 16 * 1024 * 1024;
+
+/**
+ * A texinfo source as makeinfo/texi2html read it once its macros and flags are expanded (texinfo manual, "Defining
+ * New Texinfo Commands" and "@set @value"): each call `@NAME{ARG, …}` of a macro the source defines (`@macro NAME{PARAM,
+ * …}` … `@end macro`, also `@rmacro`) replaced by its body with `\PARAM\` the call's argument (`\\` a backslash; one
+ * parameter takes the whole braced text, commas and all; several split at commas not escaped `\,`); a macro without
+ * parameters called `@NAME{}` or `@NAME`; then each `@value{NAME}` replaced by what `@set NAME VALUE` gives it. A name
+ * defined more than once (an @ifinfo and an @ifnotinfo definition) is expanded with every definition side by side, and
+ * a flag set to several values gives one text per value (at most TEXINFO_MAX_DEFS). Only the source's own calls are
+ * expanded, so each text is one the formatter prints from it: no call, no URL. Nested calls are expanded three levels
+ * deep. The texts (none when the source defines neither); the source itself is not among them.
+ */
+export function texinfoExpansions(text: string): string[] {
+  if (!/^@(?:r?macro|set)\s/m.test(text)) return [];
+  const macros = new Map<string, { params: string[]; body: string }[]>();
+  const defs = /^@(r?macro)[ \t]+([A-Za-z][\w-]*)[ \t]*(?:\{([^}\n]*)\})?[ \t]*\n([\s\S]*?)^@end[ \t]+\1\b[^\n]*$/gm;
+  for (const m of text.matchAll(defs)) {
+    const list = macros.get(m[2]!) ?? [];
+    if (list.length < TEXINFO_MAX_DEFS) list.push({ params: (m[3] ?? '').split(',').map((p) => p.trim()).filter(Boolean), body: m[4]!.replace(/\n$/, '') });
+    macros.set(m[2]!, list);
+  }
+  let body = text.replace(defs, '');
+  const names = [...macros.keys()].sort((a, b) => b.length - a.length);
+  const call = names.length ? new RegExp(`@(${names.map((n) => n.replace(/[-]/g, '\\-')).join('|')})(?![\\w-])(\\{)?`, 'g') : undefined;
+  for (let pass = 0; call && pass < 3; pass++) {
+    let out = '';
+    let last = 0;
+    let any = false;
+    call.lastIndex = 0;
+    for (let m = call.exec(body); m; m = call.exec(body)) {
+      const list = macros.get(m[1]!)!;
+      let args: string[] = [];
+      let end = m.index + m[0].length;
+      if (m[2]) {
+        // the braced argument text, to its matching brace (`@{` and `@}` are literal braces)
+        let depth = 1;
+        let i = end;
+        for (; i < body.length && depth; i++) {
+          if (body[i] === '@' && i + 1 < body.length) { i++; continue; }
+          if (body[i] === '{') depth++;
+          else if (body[i] === '}') depth--;
+        }
+        if (depth) continue;
+        const inner = body.slice(end, i - 1);
+        end = i;
+        args = [inner];
+        if (list.some((d) => d.params.length > 1)) args = inner.split(/(?<!\\),/).map((a) => a.trim().replace(/\\,/g, ','));
+      } else if (list.some((d) => d.params.length)) continue;
+      const expansions = list.map((d) => d.body.replace(/\\([A-Za-z][\w-]*)?\\/g, (all, p: string | undefined) => {
+        if (p === undefined) return '\\';
+        const k = d.params.indexOf(p);
+        return k < 0 ? all : d.params.length === 1 ? args.join(',') : (args[k] ?? '');
+      }));
+      out += body.slice(last, m.index) + expansions.join(' ');
+      last = end;
+      any = true;
+      call.lastIndex = end;
+      if (out.length > TEXINFO_MAX_CHARS) return [];
+    }
+    if (!any) break;
+    body = out + body.slice(last);
+  }
+  const values = new Map<string, string[]>();
+  for (const m of body.matchAll(/^@set[ \t]+([\w-]+)(?:[ \t]+(.*?))?[ \t]*$/gm)) {
+    const list = values.get(m[1]!) ?? [];
+    if (list.length < TEXINFO_MAX_DEFS && !list.includes(m[2] ?? '')) list.push(m[2] ?? '');
+    values.set(m[1]!, list);
+  }
+  const readings = Math.max(1, ...[...values.values()].map((v) => v.length));
+  const out: string[] = [];
+  for (let k = 0; k < readings; k++) out.push(body.replace(/@value\{([\w-]+)\}/g, (all, n: string) => { const v = values.get(n); return v ? v[Math.min(k, v.length - 1)]! : all; }));
+  return out;
 }
 
 /**
@@ -112,7 +192,7 @@ export function newHosts(text: string, known: ReadonlySet<string>): string[] {
 }
 
 /** HTML character references as a browser decodes them in an attribute: numeric (the `;` optional) and the named ones that spell URL syntax. */
-const NAMED_REFS: Record<string, string> = { colon: ':', sol: '/', bsol: '\\', tab: '\t', newline: '\n', period: '.', amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ', lpar: '(', rpar: ')', num: '#', quest: '?', equals: '=', commat: '@', percnt: '%' };
+const NAMED_REFS: Record<string, string> = { minus: '\u2212', hyphen: '\u2010', dash: '\u2010', shy: '\u00ad', ndash: '\u2013', colon: ':', sol: '/', bsol: '\\', tab: '\t', newline: '\n', period: '.', amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', nbsp: ' ', lpar: '(', rpar: ')', num: '#', quest: '?', equals: '=', commat: '@', percnt: '%' };
 const codePoint = (n: number) => (n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd');
 export function decodeRefs(s: string): string {
   return s
