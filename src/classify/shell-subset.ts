@@ -4,7 +4,7 @@
  * `( sed -n '1,/RE/p' ltdl.mk; { echo '…'; … }; sed -n '/RE/,$p' ltdl.mk | sed -e 's|…|…|' … ) | sed -e … > '$@'`.
  * The grammar is small on purpose — words without expansions (plain, quoted or escaped, as the one tokenizer
  * src/util/shell-tokens.ts reads them), `;` sequences inside groups, `|` pipelines, `( … )` and `{ …; }` groups,
- * one `> $@` at the end of one pipeline — and sed is the POSIX subset real rules use: -n, -e, addresses (a
+ * one `> $@` at the end of one pipeline, a plain `< FILE` after a command's words as its standard input — and sed is the POSIX subset real rules use: -n, -e, addresses (a
  * line number, `$`, `/RE/`, ranges), the commands p, d and s (any delimiter, flags g and p). perl runs only as
  * `perl -p -e 's/PAT/REPL/;' …` (parseSubstPerl: substitutions of literal text, nothing else). Anything else
  * (variables, command substitutions, `&&`, `||`, other redirections, a `;` list outside a group — whose
@@ -177,6 +177,16 @@ export async function evaluateRecipe(recipe: string, read: ReadFile): Promise<{ 
     const words: string[] = [];
     while (pos < body.length && 'w' in body[pos]!) words.push((body[pos++] as { w: string }).w);
     if (!words.length) return undefined;
+    // a plain `< FILE` after the command's words: the file is its standard input (`sed -e … < in > $@`)
+    if (isOp(body[pos], '<')) {
+      const f = body[pos + 1];
+      if (!f || !('w' in f)) return undefined;
+      const t2 = await read(f.w);
+      if (t2 === undefined) return undefined;
+      inputs.push(f.w);
+      stdin = t2;
+      pos += 2;
+    }
     const [name, ...args] = words;
     if (name === 'echo') return args.some((a) => a.startsWith('-')) ? undefined : `${args.join(' ')}\n`;
     if (name === 'cat') {

@@ -26,7 +26,9 @@
  *                read through the link, which must resolve to a file of the tree); cp of one relative source (options -p, -f only) onto the target or such a name. An awk program (inline or `-f` a tracked file) that calls system(), pipes
  *                (`| getline`, `print … |`) or redirects its print; a sed script with in-place editing, a
  *                script file, or an e/w/r/R/W command or flag; a redirection to anything but the target, a
- *                temporary name beside it or /dev/null; `$(…)` command substitution, a command named by a
+ *                temporary name beside it or /dev/null (a plain `< FILE` reads a relative path of the tree, without
+ *                `..`: an input of the replay; `<&`, `<>`, `<(…)`, `<<<` and here-documents other than below are
+ *                refused); `$(…)` command substitution, a command named by a
  *                variable, a compiler, a built program, a tracked script run as a program (but a line that is
  *                only a tracked /bin/sh script without arguments stands for its text: inlineScripts) — anything else,
  *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
@@ -158,6 +160,8 @@ type Tok = { word: Seg[] } | { op: string };
 export interface RecipeUse {
   tools: Set<string>;
   asksGit: boolean;
+  /** The files a plain `< FILE` input redirection reads (relative to the recipe's directory), when there are any. */
+  reads?: Set<string>;
 }
 
 class Refused extends Error {
@@ -259,7 +263,8 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
   const use: RecipeUse = { tools: new Set(), asksGit: false };
   // opts.inTree (a release script replayed in a tree of its own, replayScripts): it may write and read any relative
   // path inside that tree — no absolute path, no `..`, no `~`
-  const treePath = (w: string) => !!opts.inTree && w !== '\u0000' && /^[\w.+@,=-]+(?:\/[\w.+@,=-]+)*$/.test(w) && !w.split('/').includes('..');
+  const relPath = (w: string) => w !== '\u0000' && /^[\w.+@,=-]+(?:\/[\w.+@,=-]+)*$/.test(w) && !w.split('/').includes('..');
+  const treePath = (w: string) => !!opts.inTree && relPath(w);
   const targetish = (w: string) => {
     const t = w.replace(/^\.\//, '');
     const tgt = target.replace(/^\.\//, '');
@@ -354,12 +359,15 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     };
     for (const t of toks) {
       if ('op' in t) {
-        if (t.op === '<' && opts.inTree) {
-          // input from a file of the tree (`tr -d '\n' < version.num`)
+        // one operator after another (`<>`, `<&`, `>&`, `< (`): no plain redirection
+        if (redirect) refuse({ kind: 'redirect', args: { target: t.op } });
+        if (t.op === '<') {
+          // a plain `< FILE`: the file the command reads, an input operand like its file arguments (nano 5.4's
+          // `groff -t -mandoc -Thtml < $? > $@`): a relative path of the replay's tree (below)
           redirect = 'in';
           continue;
         }
-        if (t.op === '&' || t.op === '<') refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: `operator ${t.op}` } });
+        if (t.op === '&') refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: `operator ${t.op}` } });
         if (t.op === '{' || t.op === '}') {
           // Braces as a tokenizer's operators: the group keywords.
           end();
@@ -370,7 +378,6 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
           redirect = 'out';
           continue;
         }
-        if (redirect) refuse({ kind: 'redirect', args: { target: t.op } });
         if (forList && t.op !== ';') refuse({ kind: 'syntax', args: { construct: 'for-list', text: t.op } });
         end();
         forList = false;
@@ -382,8 +389,11 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
       if (redirect) {
         const input = redirect === 'in';
         redirect = false;
-        if (input && (lit === undefined || !treePath(lit.replace(/^\.\//, '')))) refuse({ kind: 'redirect', args: { target: `< ${(lit ?? '$').slice(0, 110)}` } });
-        if (input) continue;
+        if (input && (lit === undefined || !relPath(lit.replace(/^\.\//, '')))) refuse({ kind: 'redirect', args: { target: `< ${(lit ?? '$').slice(0, 110)}` } });
+        if (input) {
+          (use.reads ??= new Set()).add(lit!.replace(/^\.\//, ''));
+          continue;
+        }
         if (lit === undefined || !(targetish(lit) || lit === '/dev/null')) refuse({ kind: 'redirect', args: { target: (lit ?? t.word.map((s) => ('text' in s ? s.text : '$')).join('')).slice(0, 120) } });
         continue;
       }
@@ -788,7 +798,8 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const inputs: RegenInput[] = [];
     const seen = new Set<string>();
     const awkFiles = p.rule.commands.flatMap((c) => [...c.matchAll(/(?:^|\s)-f\s+(\S+)/g)].map((m) => posix.normalize(posix.join(p.am.dir || '.', m[1]!.replace(/^['"]|['"]$/g, ''))).replace(/^\.\//, '')));
-    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...p.scripts]) {
+    const redirected = [...(p.use.reads ?? [])].map((r) => posix.normalize(posix.join(p.am.dir || '.', r)).replace(/^\.\//, ''));
+    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...redirected, ...p.scripts]) {
       if (seen.has(i) || i === p.path) continue;
       seen.add(i);
       if (a.tracked.has(i)) inputs.push({ path: i, origin: 'git' });

@@ -11,7 +11,7 @@
  * lists the tree's files in DIR, as the release's tree had them: the tag's files and the tarball's); `case
  * WORD in PATTERN) …;; esac` (glob patterns, quoted parts literal); `test -f`/`test -d`; `continue`; `:`;
  * `echo`; `sed` of ../classify/shell-subset.ts's subset (-e scripts, p/d/s, addresses) on stdin or on the
- * edited file; `> FILE` into a temporary name and `mv [-f] TMP FILE` back onto the edited file; `echo … > OTHER`
+ * edited file (as its operand or a plain `< FILE`); `> FILE` into a temporary name and `mv [-f] TMP FILE` back onto the edited file; `echo … > OTHER`
  * (a stamp) is a no-op. Command substitution runs `echo … | sed …`, and a tracked `extract-trace MACRO FILE`
  * (gnulib/libtool's script that prints a macro's traced arguments) is read as the first arguments of MACRO's
  * calls in the tracked FILE (the script itself, in the tree, is never read nor run: what it prints is modelled). Anything else — another command, an unknown file, a redirection elsewhere — and
@@ -32,8 +32,8 @@ const fail = (why: string): never => {
   throw new Unsupported(why);
 };
 
-/** The operators this interpreter reads (a newline is `;`); any other (`&`, `<`, `>>`, braces, `2>`) is refused. */
-const READ_OPS = new Set([';', ';;', '&&', '||', '|', '>', '(', ')']);
+/** The operators this interpreter reads (a newline is `;`); any other (`&`, `>>`, braces, `2>`) is refused. */
+const READ_OPS = new Set([';', ';;', '&&', '||', '|', '>', '<', '(', ')']);
 
 /**
  * Shell tokens (src/util/shell-tokens.ts, the one tokenizer): words with their quoted and expanded parts, and the
@@ -141,8 +141,17 @@ function evaluate(script: string, cwd: string, world: PostEditWorld): string {
   const simple = (stdin: string): [Flow, string] => {
     const words: Word[] = [];
     let redirect: Word | undefined;
+    let input: Word | undefined;
     while (pos < toks.length && !isOp(toks[pos], ';', ';;', '&&', '||', '|', ')')) {
       const t = toks[pos]!;
+      if (isOp(t, '<')) {
+        // a plain `< FILE`: sed's standard input, the edited file only (as its file operand)
+        const from = toks[++pos];
+        if (!from || !('word' in from) || input) fail('< without one file');
+        input = (from as { word: Word }).word;
+        pos++;
+        continue;
+      }
       if (isOp(t, '>')) {
         const target = toks[++pos];
         if (!target || !('word' in target)) fail('> without a file');
@@ -165,6 +174,11 @@ function evaluate(script: string, cwd: string, world: PostEditWorld): string {
     }
     if (k) fail('assignments before a command');
     const [name, ...args] = argv;
+    if (input) {
+      const from = rel(expandWord(input));
+      if (name !== 'sed' || from !== world.target) fail(`${name} < ${from}`);
+      stdin = world.content;
+    }
     let out: string;
     let status: Flow = 'ok';
     if (name === ':' || name === 'true') out = '';

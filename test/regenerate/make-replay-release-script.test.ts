@@ -69,11 +69,29 @@ describe('a release script replayed', () => {
 describe('checkRecipe for a release script (inTree)', () => {
   it('any relative path of its own tree may be written and read; an absolute path, .. or a variable may not', () => {
     const ok = checkRecipe(['sed s/a/b/ < in/x.in > out/x; mv out/x out/y'], 'z', () => undefined, { inTree: true });
-    expect(ok).toEqual({ tools: new Set(['sed']), asksGit: false });
-    expect(checkRecipe(['sed s/a/b/ < in > out'], 'z', () => undefined)).toEqual({ kind: 'syntax', args: { construct: 'tokenizer', text: 'operator <' } });
+    expect(ok).toEqual({ tools: new Set(['sed']), asksGit: false, reads: new Set(['in/x.in']) });
+    expect(checkRecipe(['sed s/a/b/ < in > out'], 'z', () => undefined)).toEqual({ kind: 'redirect', args: { target: 'out' } });
     expect(checkRecipe(['cat < /etc/passwd > z'], 'z', () => undefined, { inTree: true })).toEqual({ kind: 'redirect', args: { target: '< /etc/passwd' } });
     expect(checkRecipe(['cat a > ../z'], 'z', () => undefined, { inTree: true })).toEqual({ kind: 'redirect', args: { target: '../z' } });
     expect(checkRecipe(['cat a > "$HOME/z"'], 'z', () => undefined, { inTree: true })).toMatchObject({ kind: 'redirect' });
     expect(checkRecipe(['mv a /tmp/b'], 'z', () => undefined, { inTree: true })).toEqual({ kind: 'command', args: { command: 'mv' } });
+  });
+});
+
+describe('checkRecipe: a plain `< FILE` in a make recipe (nano 5.4: `groff -t -mandoc -Thtml < $? > $@`)', () => {
+  it('reads a relative path of the tree, named among the reads; <&, <>, <(…), <<<, an absolute path, .. or a variable are refused', () => {
+    expect(checkRecipe(["sed 's/^#.*//' < ./codes.h.in > codes.h"], 'codes.h', () => undefined)).toEqual({ tools: new Set(['sed']), asksGit: false, reads: new Set(['codes.h.in']) });
+    expect(checkRecipe(['tr a-z A-Z < sub/x.in > x.h.tmp && mv x.h.tmp x.h'], 'x.h', () => undefined)).toEqual({ tools: new Set(['tr']), asksGit: false, reads: new Set(['sub/x.in']) });
+    // the command itself is still judged: groff is no text tool of the allow-list
+    expect(checkRecipe(['groff -t -mandoc -Thtml < nano.1 > nano.1.html'], 'nano.1.html', () => undefined)).toEqual({ kind: 'command', args: { command: 'groff' } });
+    const refused = (line: string) => checkRecipe([line], 'h', () => undefined);
+    expect(refused('cat <&3 > h')).toEqual({ kind: 'redirect', args: { target: '&' } });
+    expect(refused('cat <> x > h')).toEqual({ kind: 'redirect', args: { target: '>' } });
+    expect(refused('cat < <(id) > h')).toEqual({ kind: 'redirect', args: { target: '<' } });
+    expect(refused('cat <<< "$(id)" > h')).toMatchObject({ kind: 'syntax' });
+    expect(refused('cat < /etc/passwd > h')).toEqual({ kind: 'redirect', args: { target: '< /etc/passwd' } });
+    expect(refused('cat < ../../x > h')).toEqual({ kind: 'redirect', args: { target: '< ../../x' } });
+    expect(refused('cat < "$IN" > h')).toEqual({ kind: 'redirect', args: { target: '< $' } });
+    expect(refused('cat < a.in > other')).toEqual({ kind: 'redirect', args: { target: 'other' } });
   });
 });

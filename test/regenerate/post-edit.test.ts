@@ -113,6 +113,15 @@ describe('the rule evaluated (pure)', () => {
     expect(findPostEditRule(am, 'other/Makefile.in', values)).toBeUndefined();
   });
 
+  it('a plain `< FILE` is sed\'s standard input: the edited file only; another file, another command or `<&` prove nothing', () => {
+    const rule = findPostEditRule(am, 'sub/Makefile.in', values)!;
+    const withCommand = (c: string) => ({ ...rule, commands: [c] });
+    expect(postEdit(withCommand("sed -e 's|1|2|' < './sub/Makefile.in' > sub/t && mv -f sub/t './sub/Makefile.in'"), '', world, made)).toBe('A = 2\nEXTRA_DIST = notes.txt old.txt keep.txt\n');
+    expect(postEdit(withCommand("sed -e 's|1|2|' < './sub/keep.txt' > sub/t && mv -f sub/t './sub/Makefile.in'"), '', world, made)).toBeUndefined();
+    expect(postEdit(withCommand("echo x < './sub/Makefile.in' > sub/t && mv -f sub/t './sub/Makefile.in'"), '', world, made)).toBeUndefined();
+    expect(postEdit(withCommand("sed -e 's|1|2|' <& 0 > sub/t && mv -f sub/t './sub/Makefile.in'"), '', world, made)).toBeUndefined();
+  });
+
   it('anything outside the modelled shell proves nothing', () => {
     const rule = findPostEditRule(am, 'sub/Makefile.in', values)!;
     const withCommand = (c: string) => ({ ...rule, commands: [c] });
@@ -124,7 +133,9 @@ describe('the rule evaluated (pure)', () => {
     expect(postEdit(withCommand("sed -i -e 's|x||' './sub/Makefile.in'"), '', world, made)).toBeUndefined();
     expect(postEdit(withCommand("T=t; sed -e 's|1|2|' './sub/Makefile.in' > \"$T\" && mv -f \"$T\" './sub/Makefile.in'"), 'sub', { ...world, files: new Set([...files, 'sub/t']) }, made)).toBeUndefined();
     expect(postEdit(withCommand("T=./sub/t; sed -e 's|1|2|' './sub/Makefile.in' > \"$T\" && mv -f \"$T\" './sub/Makefile.in'"), '', world, made)).toBe('A = 2\nEXTRA_DIST = notes.txt old.txt keep.txt\n');
-    expect(() => shellTokens('a < b')).toThrow();
+    expect(shellTokens('a < b')).toHaveLength(3); // read: sed's input (above)
+    expect(() => shellTokens('a & b')).toThrow();
+    expect(() => shellTokens('a 0< b')).toThrow();
   });
 
   it('extract-trace of a tracked configure.ac: its macro\'s first argument', () => {

@@ -109,16 +109,24 @@ describe('the echo/cat/sed evaluator on the shared tokens', () => {
     expect(await evaluateRecipe("echo a\necho b > '$@'", read)).toBeUndefined();
     expect(await evaluateRecipe("echo a && echo b > '$@'", read)).toBeUndefined();
   });
+  it('a plain `< FILE` after a command is its standard input, an input of the result; another file descriptor or no file is not evaluated', async () => {
+    expect(await evaluateRecipe("sed -e 's/x/y/' < f > '$@'", read)).toEqual({ text: 'y\n', inputs: ['f'] });
+    expect(await evaluateRecipe("cat < f | sed -e 's/x/z/' > '$@'", read)).toEqual({ text: 'z\n', inputs: ['f'] });
+    expect(await evaluateRecipe("cat < g > '$@'", read)).toBeUndefined();
+    expect(await evaluateRecipe("cat 0< f > '$@'", read)).toBeUndefined();
+    expect(await evaluateRecipe("cat < > '$@'", read)).toBeUndefined();
+  });
 });
 
 describe("the replay's recipe check on the shared tokens (as with post-edit's before)", () => {
   const check = (cmd: string) => checkRecipe([cmd], 'out.h', () => undefined);
-  it('braces as keywords, >> and 2> as redirections, newlines as separators; & and < refused', () => {
+  it('braces as keywords, >> and 2> as redirections, newlines as separators; & refused, a plain < FILE read', () => {
     expect(check('{ echo a; echo b; } > out.h')).toEqual({ tools: new Set(), asksGit: false });
     expect(check('echo a >> out.h\ncat out.h 2>/dev/null | tr a b > out.h')).toEqual({ tools: new Set(['cat', 'tr']), asksGit: false });
     expect(check('echo a # > /etc/passwd')).toEqual({ tools: new Set(), asksGit: false }); // a comment: nothing is written there
     expect(check('echo a > /etc/passwd')).toMatchObject({ kind: 'redirect' });
     expect(check('echo a & echo b')).toMatchObject({ kind: 'syntax', args: { construct: 'tokenizer', text: 'operator &' } });
-    expect(check('tr a b < in > out.h')).toMatchObject({ kind: 'syntax', args: { construct: 'tokenizer', text: 'operator <' } });
+    expect(check('tr a b < in > out.h')).toEqual({ tools: new Set(['tr']), asksGit: false, reads: new Set(['in']) });
+    expect(check('tr a b <& 0 > out.h')).toMatchObject({ kind: 'redirect', args: { target: '&' } });
   });
 });
