@@ -146,6 +146,8 @@ const VARIANTS = [
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
   ['perl-subst', 'parted-3.5', 1, 'include/parted/disk.h', 'high'], ['rst-footer-link', 'geany-2.1', 1, 'doc/geany.html', 'high'],
+  ['groff-script', 'nano-5.4', 1, 'doc/nano.1.html', 'high'], ['texi-host', 'libunistring-1.0', 1, 'doc/libunistring_4.html', 'high'],
+  ['texi-macro-url', 'libunistring-1.0', 1, 'doc/libunistring_4.html', 'high'],
   ['makefile-in-line', 'gzip-1.12', 1, 'lib/Makefile.in', 'high'], ['configure-line', 'sed-4.9', 1, 'configure', 'high'],
   ['pkginfo-dep', 'pypi-hatchling-1.27.0', 1, 'PKG-INFO', 'high'], ['pyproject-dep', 'pypi-hatchling-1.27.0', 1, 'pyproject.toml', 'critical'],
   ['go-init', 'go-pflag-1.0.10', 1, 'zz_init.go', 'high'],
