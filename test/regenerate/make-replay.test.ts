@@ -243,7 +243,10 @@ describe('checkRecipe', () => {
     expect(checkRecipe(["awk -F: -vN=1 '{ print $1 }' in > x"], 'x', read)).toEqual({ tools: new Set(['awk']), asksGit: false });
     expect(checkRecipe(["sed -i s/a/b/ Makefile.am"], 'x', read)).toEqual({ kind: 'sed-script', args: { problem: 'in-place' } });
     expect(checkRecipe(['rm -f Makefile.am'], 'x', read)).toEqual({ kind: 'command', args: { command: 'rm' } });
-    expect(checkRecipe(['cat a < b > x'], 'x', read)).toMatchObject({ kind: 'syntax', args: { construct: 'tokenizer' } });
+    // a plain `< FILE` is an input operand (a relative path of the tree); `<&` and a path outside are not
+    expect(checkRecipe(['cat a < b > x'], 'x', read)).toEqual({ tools: new Set(['cat']), asksGit: false, reads: new Set(['b']) });
+    expect(checkRecipe(['cat a <& 3 > x'], 'x', read)).toEqual({ kind: 'redirect', args: { target: '&' } });
+    expect(checkRecipe(['cat a < /etc/passwd > x'], 'x', read)).toEqual({ kind: 'redirect', args: { target: '< /etc/passwd' } });
     // cp: one relative source onto the target (libidn2's `cp $< $@`), nothing else
     expect(checkRecipe(['cp ../examples/example-toascii.c example-toascii.c'], 'example-toascii.c', read)).toEqual({ tools: new Set(['cp']), asksGit: false });
     expect(checkRecipe(['cp -p a.c x.tmp && mv x.tmp x'], 'x', read)).toEqual({ tools: new Set(['cp']), asksGit: false });
