@@ -17,11 +17,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { docSourceUrls, novelUrls, texinfoExpansions } from '../../src/classify/urls.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { findingAt } from '../helpers/findings.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
-import { tempDir } from '../helpers/tmp.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 
 const terms = Array.from({ length: 80 }, (_, i) => `term${String.fromCharCode(97 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`);
 const WORDS = 'The glossary names ' + terms.join(' ') + ' in that order. The proj utility compares the digest of each file with the manifest kept next to the sources and prints every mismatch with the expected and the actual digest.';
@@ -40,12 +37,9 @@ const TEXI = [
 ].join('\n');
 
 describe("groff's &minus; and texinfo's macros in a rendered page's URLs (nano 5.4, libunistring 1.0)", () => {
-  const root = tempDir();
-  const repo = makeRepo(join(root, 'repo'));
   const tracked = { 'doc/proj.1': MAN, 'doc/proj.texi': TEXI, 'src/main.c': 'int main(void){return 0;}\n' };
-  repo.commit(tracked, 'proj 1.0', '2024-03-05T10:00:00Z');
-  repo.tag('v1.0');
-  const cache = join(root, 'cache');
+  const fx = releaseFixture(tracked, { name: 'proj', subject: 'proj 1.0' });
+  const root = fx.root;
   writeFileSync(join(root, 'proj.1'), MAN);
   writeFileSync(join(root, 'proj.texi'), TEXI);
   // a groff that formats `\-` as troff defines it: Debian's man.local (mapping it to `-` for HTML) left out
@@ -56,12 +50,7 @@ describe("groff's &minus; and texinfo's macros in a rendered page's URLs (nano 5
     'doc/proj.1.html': run('groff -M tmac -t -mandoc -Thtml < proj.1'),
     'doc/proj.html': run('makeinfo --html --no-split -o - proj.texi'),
   };
-  let n = 0;
-  const verifyWith = async (pages: Record<string, string>) => {
-    const dir = join(root, `t${++n}`, 'proj-1.0');
-    writeFiles(dir, { ...tracked, ...pages });
-    return verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') }), repo: repo.dir, cacheDir: cache, regenerate: 'off' });
-  };
+  const verifyWith = (pages: Record<string, string>) => fx.verifyTree(pages, { options: { regenerate: 'off' } });
 
   it('the pages as the formatters print them: low, the gate passes', async () => {
     expect(PAGES['doc/proj.1.html']).toContain('https://proj&minus;tools.example.org/');
