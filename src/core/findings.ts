@@ -329,7 +329,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   NPM_MANIFEST_CHANGED: { fields: string[] };
   NPM_MANIFEST_REWRITE: { rewrites: { field: string; kind: NpmRewriteKind }[] };
   /** proof: 'rerun' — `rerun` (the lockfile-pinned esbuild, run in the sandbox on the tracked sources) writes exactly its bytes (src/profiles/npm-minified.ts); 'tokens' — the token stream of the tracked script `source`; 'source-map' — `map` embeds exactly the tracked `sources` and maps every code line; 'bundt' — exactly what bundt 1.1.0–1.1.2 writes from `source`; 'file-list' — a JSON list of the tracked directory `sources[0]`'s files (one key's values its file stems, every other value text of its file) that the tracked script `source`, run by the package.json script `fileList.script`, names with the directory (src/profiles/npm-file-list.ts). */
-  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion' | 'bundt' | 'rerun' | 'file-list'; map?: string; sources?: string[]; rerun?: MinifierRerun; fileList?: { key: string; entries: number; script: string } };
+  NPM_BUILD_OUTPUT: { source: string; proof: 'tokens' | 'source-map' | 'esm-conversion' | 'bundt' | 'rerun' | 'file-list'; map?: string; sources?: string[]; rerun?: MinifierRerun; fileList?: { key: string; entries: number; script: string }; crlfSources?: string[] };
   /** Build output with a tracked source (a file, or the source directory of a bundle), not proved; capabilities no tracked source has raise it. */
   NPM_BUILD_OUTPUT_UNPROVED: {
     source: string;

@@ -363,10 +363,23 @@ function sourceBase(dir: string, root: string | undefined, ctx: ClassifyContext)
   return revisionRoot(root, ctx.revision ?? {});
 }
 
-/** Each source the map names, resolved to a package path, with whether its embedded content is git's. */
-async function mapSources(mapPath: string, outputPath: string, map: SourceMap, ctx: ClassifyContext): Promise<{ matched: string[]; differing: string[]; unresolved: number; tracked: string[] }> {
+/**
+ * Whether `embedded` is git's text `git` with every line ending CRLF — what a build on a checkout that converts line
+ * endings (core.autocrlf, Git for Windows' default) embeds in its map (reselect 5.1.1's tsup maps, holdout30): git's
+ * text has no CR, every LF of the embedded copy follows a CR, and dropping those CRs gives git's text exactly. Nothing
+ * but the line endings may differ.
+ */
+export function crlfCheckout(embedded: string, git: string): boolean {
+  return embedded.length > git.length && !git.includes('\r') && !/(?:^|[^\r])\n/.test(embedded) && embedded.replace(/\r\n/g, '\n') === git;
+}
+
+/**
+ * Each source the map names, resolved to a package path, with whether its embedded content is git's (`crlf`: git's
+ * with CRLF line endings, ./crlfCheckout), and the map's embedded sources with those copies read as git's text.
+ */
+async function mapSources(mapPath: string, outputPath: string, map: SourceMap, ctx: ClassifyContext): Promise<{ matched: string[]; differing: string[]; unresolved: number; tracked: string[]; crlf: string[]; contents: (string | null)[] }> {
   const base = dirOf(mapPath === 'inline' ? outputPath : mapPath);
-  const out = { matched: [] as string[], differing: [] as string[], unresolved: 0, tracked: [] as string[] };
+  const out = { matched: [] as string[], differing: [] as string[], unresolved: 0, tracked: [] as string[], crlf: [] as string[], contents: [...(map.sourcesContent ?? [])] };
   for (const [i, s] of map.sources.entries()) {
     const from = sourceBase(base, map.sourceRoot, ctx) ?? base;
     const rel = /^[a-z][\w+.-]*:/i.test(s) ? undefined : normalisePath([from, s].filter(Boolean).join('/'));
@@ -378,9 +391,13 @@ async function mapSources(mapPath: string, outputPath: string, map: SourceMap, c
       if (git && git.length <= MAX_TEXT) out.tracked.push(git.toString('utf8'));
       continue;
     }
-    const git = await ctx.content.git(rel);
-    if (git && git.toString('utf8') === embedded) out.matched.push(rel);
-    else out.differing.push(rel);
+    const git = (await ctx.content.git(rel))?.toString('utf8');
+    if (git !== undefined && git === embedded) out.matched.push(rel);
+    else if (git !== undefined && crlfCheckout(embedded, git)) {
+      out.matched.push(rel);
+      out.crlf.push(rel);
+      out.contents[i] = git;
+    } else out.differing.push(rel);
   }
   return out;
 }
@@ -449,13 +466,16 @@ async function judgeOutput(path: string, source: string, direct: boolean, ctx: C
   else {
     const srcs = await mapSources(m.at, path, m.map, ctx);
     const lines = decodeMappings(m.map.mappings);
-    const unmapped = kind === 'script' && lines ? unmappedCodeLines(text, lines, m.map.sourcesContent ?? [], srcs.tracked) : [];
-    const rerun = !srcs.differing.length && unmapped.length && kind === 'script' && srcs.matched.length ? await esbuildRerun(path, text, m.map, m.at, ctx) : undefined;
-    if (rerun) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'rerun', map: m.at, sources: srcs.matched, rerun });
+    // a map embedding CRLF copies of git's sources is judged on git's text (the build's checkout converted line endings)
+    const map = srcs.crlf.length ? { ...m.map, sourcesContent: srcs.contents } : m.map;
+    const crlf = srcs.crlf.length ? { crlfSources: srcs.crlf } : {};
+    const unmapped = kind === 'script' && lines ? unmappedCodeLines(text, lines, map.sourcesContent ?? [], srcs.tracked) : [];
+    const rerun = !srcs.differing.length && unmapped.length && kind === 'script' && srcs.matched.length ? await esbuildRerun(path, text, map, m.at, ctx) : undefined;
+    if (rerun) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'rerun', map: m.at, sources: srcs.matched, rerun, ...crlf });
     else if (srcs.differing.length || unmapped.length) {
       const all = text.split('\n');
       f = makeFinding('NPM_BUILD_OUTPUT_MISMATCH', path, { source, map: m.at, differingSources: srcs.differing, unmapped: unmapped.length, unmappedLines: unmapped.slice(0, 10).map((line) => ({ line, text: all[line - 1]!.trim().slice(0, 200) })) });
-    } else if (srcs.matched.length && !srcs.unresolved && lines) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'source-map', map: m.at, sources: srcs.matched });
+    } else if (srcs.matched.length && !srcs.unresolved && lines) f = makeFinding('NPM_BUILD_OUTPUT', path, { source, proof: 'source-map', map: m.at, sources: srcs.matched, ...crlf });
     else f = unproved(srcs.matched.length ? 'map-partial' : 'map-without-sources', { map: m.at });
   }
   if (kind !== 'script') return f;
