@@ -1,6 +1,7 @@
 /** The real `npm pack` (scripts never run) into `dest`, with its own npm cache; returns the tarball path. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { makeTar } from './archives.js';
 import { join } from 'node:path';
 import type { Finding } from '../../src/core/findings.js';
 import { verify } from '../../src/verify.js';
@@ -14,6 +15,14 @@ export function npmPack(dir: string, dest: string, npmCache: string): string {
     env: { ...process.env, npm_config_cache: npmCache, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
   });
   return join(dest, (JSON.parse(out) as { filename: string }[])[0]!.filename);
+}
+
+/** A packed npm tarball re-packed (GNU tar, package/ prefix) as `work/name` with `edit` applied to its unpacked tree (tampered twins). */
+export function repackNpm(tgz: string, work: string, name: string, edit: (dir: string) => void): string {
+  mkdirSync(work, { recursive: true });
+  execFileSync('tar', ['-xzf', tgz, '-C', work]);
+  edit(join(work, 'package'));
+  return makeTar(join(work, 'package'), { compress: 'gzip', out: join(work, name) });
 }
 
 /**

@@ -7,7 +7,7 @@
  * with one payload line in the source before the build, and a single changed byte in an embedded source.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +15,8 @@ import { codeDoc } from '../../src/core/codes.js';
 import type { Finding, FindingBase } from '../../src/core/findings.js';
 import { crlfCheckout } from '../../src/profiles/npm.js';
 import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
-import { npmPack } from '../helpers/npm-pack.js';
+import { npmPack, repackNpm } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir('distdiff-npm-crlf-');
@@ -58,13 +57,7 @@ function build(edit: (text: string) => string = (t) => t) {
 }
 
 /** The package re-packed (GNU tar, package/ prefix) with `edit` applied to its unpacked tree. */
-function tampered(tgz: string, edit: (dir: string) => void): string {
-  const work = join(root, `tampered-${++n}`);
-  mkdirSync(work, { recursive: true });
-  execFileSync('tar', ['-xzf', tgz, '-C', work]);
-  edit(join(work, 'package'));
-  return makeTar(join(work, 'package'), { compress: 'gzip', out: join(work, 'crlf-math-1.0.0.tgz') });
-}
+const tampered = (tgz: string, edit: (dir: string) => void): string => repackNpm(tgz, join(root, `tampered-${++n}`), 'crlf-math-1.0.0.tgz', edit);
 
 const at = (fs: readonly Finding[], path: string) => fs.find((f) => f.path === path)!;
 const high = (fs: readonly Finding[]) => fs.filter((f) => f.path.startsWith('dist/') && f.severity === 'high').map((f) => `${f.path} ${f.code}`);

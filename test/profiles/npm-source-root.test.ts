@@ -9,7 +9,7 @@
  * byte, a script that touches the stub after writing it.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,8 @@ import type { Finding } from '../../src/core/findings.js';
 import { echoWrites } from '../../src/profiles/npm-heredoc.js';
 import { revisionRoot } from '../../src/profiles/npm.js';
 import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
 import { makeRepo } from '../helpers/git.js';
-import { npmPack } from '../helpers/npm-pack.js';
+import { npmPack, repackNpm } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const root = tempDir('distdiff-npm-source-root-');
@@ -70,13 +69,7 @@ function build(opts: { ref?: (commit: string) => string; esm?: string } = {}) {
 }
 
 /** The package re-packed (GNU tar, package/ prefix) with `edit` applied to its unpacked tree. */
-function tampered(tgz: string, edit: (dir: string) => void): string {
-  const work = join(root, `tampered-${++n}`);
-  mkdirSync(work, { recursive: true });
-  execFileSync('tar', ['-xzf', tgz, '-C', work]);
-  edit(join(work, 'package'));
-  return makeTar(join(work, 'package'), { compress: 'gzip', out: join(work, 'tok-1.0.0.tgz') });
-}
+const tampered = (tgz: string, edit: (dir: string) => void): string => repackNpm(tgz, join(root, `tampered-${++n}`), 'tok-1.0.0.tgz', edit);
 
 const at = (fs: readonly Finding[], path: string) => fs.find((f) => f.path === path)!;
 const lib = (fs: readonly Finding[]) => fs.filter((f) => f.path.startsWith('lib/') && f.severity === 'high').map((f) => `${f.path} ${f.code}`);
