@@ -517,19 +517,25 @@ export function importAliases(source: string): Map<string, string> {
  * The aliases of re-export lists, exported name → local name: `export { DRAFTABLE as immerable } from "./internal"`
  * gives immerable → DRAFTABLE. A bundler resolves an import of `immerable` through that list to the binding itself,
  * so the output line writes `DRAFTABLE` where the importing source line says `immerable` (immer 10.1.1's esbuild
- * bundles, src/plugins/patches.ts). Only `export { … }` lists of the sources are read.
+ * bundles, src/plugins/patches.ts). Only `export { … }` lists of the sources are read. A listed name the same source
+ * imported under an alias (`import { getValue as consumeTag } from "./autotracking"` then `export { consumeTag }`) is
+ * resolved the same way to the imported binding: consumeTag → getValue (reselect 5.1.1's src/autotrackMemoize/
+ * tracking.ts, whose importer proxy.ts calls `consumeTag(tag)` and esbuild writes `getValue(tag)`, holdout30).
  */
 export function reexportAliases(sources: readonly string[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
+  const add = (name: string, local: string) => out.set(name, (out.get(name) ?? new Set<string>()).add(local));
   for (const source of sources) {
+    const imported = importAliases(source);
     for (const m of source.matchAll(/\bexport\s+(?:type\s+)?\{([^}]*)\}/g)) {
       for (const part of m[1]!.split(',')) {
-        const a = /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)\s+as\s+([A-Za-z_$][\w$]*)\s*$/.exec(part.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''));
-        if (a && a[1] !== 'default' && a[2] !== 'default') {
-          const set = out.get(a[2]!) ?? new Set<string>();
-          set.add(a[1]!);
-          out.set(a[2]!, set);
-        }
+        const a = /^\s*(?:type\s+)?([A-Za-z_$][\w$]*)(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(part.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''));
+        if (!a || a[1] === 'default' || a[2] === 'default') continue;
+        const name = a[2] ?? a[1]!;
+        if (a[2] !== undefined) add(name, a[1]!);
+        // a re-export list without `from` names the source's own bindings: an aliased import resolves to what it imports
+        const binding = /^\s*from\b/.test(source.slice(m.index! + m[0].length, m.index! + m[0].length + 16)) ? undefined : imported.get(a[1]!);
+        if (binding !== undefined) add(name, binding);
       }
     }
   }
