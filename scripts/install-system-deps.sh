@@ -19,7 +19,7 @@ PAIRS=(
   post-grohtml:groff gropdf:groff nroff:groff-base col:bsdextrautils awk:mawk  # docs formatted by the tests (groff -Thtml, -Tpdf, nroff | col -b)
   byacc:byacc bison:bison flex:flex                                                # generated parsers made and proved by the tests
   asn1Parser:libtasn1-bin gengetopt:gengetopt gperf:gperf  # generator tools run in the sandbox: test/regenerate/generators.test.ts, gperf.test.ts
-  glib-genmarshal:libglib2.0-dev-bin gdbus-codegen:libglib2.0-dev-bin  # GLib generators run in the sandbox: test/regenerate/glib-generators.test.ts
+  glib-genmarshal:libglib2.0-dev-bin gdbus-codegen:libglib2.0-dev-bin glib-mkenums:libglib2.0-dev-bin  # GLib generators run in the sandbox: test/regenerate/glib-generators.test.ts
   makeinfo:texinfo                                                                 # makeinfo text from texinfo, made and proved by the tests
   itstool:itstool                                                                  # itstool's templates of DocBook pages, written by the tests: test/classify/itstool-pot.test.ts
   mkdocs:mkdocs                                                                    # MkDocs sites (their sitemaps) built by the tests: test/classify/mkdocs-sitemap.test.ts

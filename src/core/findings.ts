@@ -413,7 +413,7 @@ export type AutotoolsTool =
 export type FindingCode = keyof EvidenceMap;
 
 /** Generator tools other than the parser generators whose output is regenerated (src/regenerate/generators.ts). */
-export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig' | 'glib-genmarshal' | 'gdbus-codegen';
+export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig' | 'glib-genmarshal' | 'gdbus-codegen' | 'glib-mkenums';
 
 /** One literal substitution a rule's recipe applies to the tool's output (`perl -pi -e 's/A/B/g' FILE`, `sed 's/A/B/g' $@ > T; mv T $@`). */
 export interface ToolPostEdit {
@@ -437,6 +437,8 @@ export interface GeneratorToolRun {
   /** The tool's output format names no version (asn1Parser): only byte equality counts. */
   namesNoVersion?: boolean;
   source: string;
+  /** Every tracked input of a run reading several (glib-mkenums: the headers and the template), in argument order. */
+  sources?: string[];
   /** The tracked makefile fragment holding the rule, and its command as written. */
   rule: string;
   ruleCommand: string;
