@@ -28,6 +28,7 @@ import { breToRegExp } from './bre.js';
 import { baseOf, dirOf } from './paths.js';
 import { admits } from './precheck.js';
 import type { Classifier, ClassifyContext } from './types.js';
+import { xgettextExtracts } from './xgettext-refs.js';
 
 const MAX_BYTES = 256 * 1024;
 const MAX_SCRIPT = 64 * 1024;
@@ -217,6 +218,22 @@ export function inFindOrder(lines: readonly string[], roots: readonly string[]):
   return true;
 }
 
+/**
+ * What `find ROOT… -name 'GLOB'` prints over the tracked files, in argument order (unsorted within a root): each root `.`
+ * (names `./`-prefixed) or a tracked directory, none inside another; undefined when a directory's name matches (find
+ * would print it too) or a root is another word.
+ */
+function findNames(roots: readonly string[], glob: string, tracked: readonly string[]): string[] | undefined {
+  if (!roots.length || !GLOB_CLASS.test(glob)) return undefined;
+  const dirs = dirsOf(tracked);
+  if (roots.some((r) => r !== '.' && (!/^[\w][\w.-]*(?:\/[\w][\w.-]*)*$/.test(r) || !dirs.has(r)))) return undefined;
+  if (roots.some((r, i) => roots.some((o, j) => i !== j && (o === r || o === '.' || r.startsWith(`${o}/`))))) return undefined;
+  const re = globRe(glob);
+  const under = (p: string, r: string) => r === '.' || p.startsWith(`${r}/`);
+  if ([...dirs].some((d) => re.test(baseOf(d)) && roots.some((r) => under(d, r)))) return undefined;
+  return roots.flatMap((r) => tracked.filter((p) => under(p, r) && re.test(baseOf(p))).map((p) => (r === '.' ? `./${p}` : p)));
+}
+
 /** What one pipeline prints, over the tracked files; undefined where the model does not reach. */
 function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly string[], trackedSet: ReadonlySet<string>, locale: ListLocale, inputs: Set<string>, sorts: { used: boolean }): Stream | undefined {
   let s: Stream | undefined;
@@ -230,13 +247,8 @@ function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly str
       // find ROOT… -name 'GLOB': each root `.` (names `./`-prefixed) or a tracked directory, none inside another;
       // a directory whose name matches would be printed too: proves nothing
       const roots = w.slice(1, -2);
-      const dirs = dirsOf(tracked);
-      if (roots.some((r) => r !== '.' && (!/^[\w][\w.-]*(?:\/[\w][\w.-]*)*$/.test(r) || !dirs.has(r)))) return undefined;
-      if (roots.some((r, i) => roots.some((o, j) => i !== j && (o === r || o === '.' || r.startsWith(`${o}/`))))) return undefined;
-      const re = globRe(w[w.length - 1]!);
-      const under = (p: string, r: string) => r === '.' || p.startsWith(`${r}/`);
-      if ([...dirs].some((d) => re.test(baseOf(d)) && roots.some((r) => under(d, r)))) return undefined;
-      const lines = roots.flatMap((r) => tracked.filter((p) => under(p, r) && re.test(baseOf(p))).map((p) => (r === '.' ? `./${p}` : p)));
+      const lines = findNames(roots, w[w.length - 1]!, tracked);
+      if (!lines) return undefined;
       s = { lines, ordered: false, find: roots.map((r) => (r === '.' ? '.' : r)) };
       inputs.add(`find ${roots.join(' ')} -name '${w[w.length - 1]}'`);
     } else if (w[0] === 'grep' && (w.length === 2 || (w.length === 3 && w[1] === '-v')) && !w[w.length - 1]!.startsWith('-') && s) {
@@ -426,6 +438,118 @@ export function scriptList(script: string, target: string, tracked: readonly str
   return { text: got.parts.flatMap((p) => p.lines).map((l) => `${l}\n`).join(''), inputs: got.inputs };
 }
 
+/** A word of a pipeline as the shell reads it: literal text, or one backquoted command substitution (its text). */
+type PipeWord = { text: string; subst?: string };
+
+/**
+ * One pipeline statement's stages and its `> FILE` redirect: single and double quotes (double: no `$`, backquote or
+ * backslash inside), one backquoted substitution as a whole word, `${NAME:-WORD}` / `${NAME-WORD}` read as WORD (the
+ * variable unset: the script's default program), backslash-newline joined. Undefined for anything else.
+ */
+function lexPipeline(src: string): { stages: PipeWord[][]; redirect: string } | undefined {
+  const stages: PipeWord[][] = [[]];
+  let w: PipeWord | undefined;
+  let redirect: string | undefined;
+  let expectRedirect = false;
+  const push = () => {
+    if (w && expectRedirect) [redirect, expectRedirect] = [w.subst === undefined ? w.text : undefined, false];
+    else if (w) stages[stages.length - 1]!.push(w);
+    w = undefined;
+  };
+  const add = (t: string) => (w?.subst !== undefined ? undefined : (w = { text: (w?.text ?? '') + t }));
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\' && src[i + 1] === '\n') {
+      i++;
+      continue;
+    }
+    if (/\s/.test(c)) {
+      push();
+      continue;
+    }
+    if (redirect !== undefined) return undefined;
+    if (c === "'" || c === '"') {
+      const end = src.indexOf(c, i + 1);
+      if (end < 0 || (c === '"' && /[$`\\]/.test(src.slice(i + 1, end))) || !add(src.slice(i + 1, end))) return undefined;
+      i = end;
+    } else if (c === '`') {
+      const end = src.indexOf('`', i + 1);
+      if (end < 0 || w) return undefined;
+      w = { text: '', subst: src.slice(i + 1, end) };
+      i = end;
+    } else if (c === '$') {
+      const m = /^\$\{[A-Za-z_]\w*:?-([\w.\/-]+)\}/.exec(src.slice(i, i + 200));
+      if (!m || !add(m[1]!)) return undefined;
+      i += m[0].length - 1;
+    } else if (c === '|') {
+      push();
+      if (src[i + 1] === '|' || expectRedirect || !stages[stages.length - 1]!.length) return undefined;
+      stages.push([]);
+    } else if (c === '>') {
+      push();
+      if (expectRedirect) return undefined;
+      expectRedirect = true;
+    } else if (/[;&<()\\]/.test(c) || !add(c)) return undefined;
+  }
+  push();
+  return redirect !== undefined && stages.every((st) => st.length) ? { stages, redirect } : undefined;
+}
+
+/** sed's program printing the file names of xgettext's `#:` reference lines, one a line (and a blank line after each). */
+const XGETTEXT_REFS_SED = /^\/\^#:\/\{s\/#:\/\/;s\/:\[0-9\]\*\/\\\n\/g;s\/ \/\/g;p;?\}$/;
+
+/**
+ * The list `xgettext --keyword=K… --output=- \`find ROOT… -name GLOB\` | sed -ne '/^#:/{s/#://;s/:DIGITS/\NL/g;s/ //g;p;}'
+ * (DIGITS `[0-9]` and a star) | grep -v '^$' | sort | uniq > LIST` writes (mc's autogen.sh): the C sources among find's names from which xgettext
+ * extracts a message (./xgettext-refs.ts, a model: xgettext is never run), `./` dropped as xgettext writes references,
+ * each once, sorted in the locale. The statement is the one line (with its continuation lines) redirecting into the
+ * list; any other line of the script naming the list may only `touch` it (the empty fallback). Undefined otherwise.
+ */
+export async function xgettextRefsList(script: string, target: string, tracked: readonly string[], read: (path: string) => Promise<string | undefined>): Promise<{ names: string[]; line: number; inputs: string[] } | undefined> {
+  const lines = script.split('\n');
+  const esc = target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const names = new RegExp(`(?:^|[\\s>])${esc}(?=\\s|$)`);
+  const writes = lines.flatMap((l, i) => (/^\s*#/.test(l) || !names.test(l) ? [] : [i]));
+  const at = writes.filter((i) => new RegExp(`>\\s*${esc}\\s*$`).test(lines[i]!));
+  if (at.length !== 1) return undefined;
+  let start = at[0]!;
+  while (start > 0 && /(?:\\|\|)\s*$/.test(lines[start - 1]!)) start--;
+  if (writes.some((i) => i !== at[0] && !new RegExp(`^\\s*touch\\s+${esc}\\s*$`).test(lines[i]!))) return undefined;
+  const lexed = lexPipeline(lines.slice(start, at[0]! + 1).join('\n'));
+  if (!lexed || lexed.redirect !== target) return undefined;
+  const st = lexed.stages.map((ws) => ws.map((x) => (x.subst !== undefined ? `\u0000${x.subst}` : x.text)));
+  const tail = st.slice(1).map((ws) => ws.join(' '));
+  const sed = st[1];
+  const sedScript = sed && (sed.length === 3 && sed[1] === '-ne' ? sed[2] : sed.length === 4 && sed[1] === '-n' && sed[2] === '-e' ? sed[3] : undefined);
+  if (st.length !== 5 || st[0]![0] !== 'xgettext' || sed![0] !== 'sed' || !sedScript || !XGETTEXT_REFS_SED.test(sedScript.replace(/\s*([;{}])\s*/g, '$1')) || tail[1] !== 'grep -v ^$' || tail[2] !== 'sort' || tail[3] !== 'uniq') return undefined;
+  // xgettext's options: extra keywords, output to stdout, and one substitution naming the sources
+  const keywords: string[] = [];
+  let find: string[] | undefined;
+  let stdout = false;
+  for (const w of st[0]!.slice(1)) {
+    const k = /^--keyword=([A-Za-z_]\w*)$/.exec(w);
+    if (k) keywords.push(k[1]!);
+    else if (w === '--output=-') stdout = true;
+    else if (w.startsWith('\u0000') && !find) find = words(w.slice(1).trim());
+    else return undefined;
+  }
+  if (!stdout || !find || find[0] !== 'find' || find.length < 4 || find[find.length - 2] !== '-name') return undefined;
+  const glob = find[find.length - 1]!;
+  const sources = findNames(find.slice(1, -2), glob, tracked);
+  // C sources only (xgettext picks the language by extension), names the sed keeps whole
+  if (!sources || sources.some((p) => !/\.[ch]$/.test(p) || /[\s:]/.test(p))) return undefined;
+  const out = new Set<string>();
+  for (const p of sources) {
+    const rel = p.replace(/^\.\//, '');
+    const text = await read(rel);
+    if (text === undefined) return undefined;
+    const has = xgettextExtracts(text, keywords);
+    if (has === undefined) return undefined;
+    if (has) out.add(rel);
+  }
+  return { names: [...out], line: start + 1, inputs: [`find ${find.slice(1, -2).join(' ')} -name '${glob}'`, `xgettext ${keywords.map((k) => `--keyword=${k} `).join('')}(its #: references: the C sources with a message, modelled)`] };
+}
+
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size > 0 && diff.tarball.size <= MAX_BYTES;
 
 /** Each directory's tracked `#!/bin/sh` scripts (name without extension or X.sh, at most 64 KiB), read once per classification. */
@@ -482,6 +606,13 @@ export const fileListClassifier: Classifier = {
           const order = got.parts.some((p) => p.find) ? { listOrder: 'find' as const } : {};
           return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'file-list', source: script, generator: script, inputs: got.inputs, ...(got.sorted ? { locale } : {}), ...order, total });
         }
+      }
+      const xg = await xgettextRefsList(text, diff.path, tracked, async (p) => (await ctx.content.git(p))?.toString('latin1'));
+      if (!xg) continue;
+      for (const locale of ['C', 'en_US.UTF-8'] as const) {
+        const sorted = localeSort(xg.names, locale);
+        if (!sorted || sorted.map((l) => `${l}\n`).join('') !== shipped) continue;
+        return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'file-list', source: script, generator: script, inputs: xg.inputs, locale, total: sorted.length, script: { script, line: xg.line } });
       }
     }
     return undefined;
