@@ -164,7 +164,7 @@ const VARIANTS = [
   ['doxyparse-url', 'ldns-1.8.3', 1, 'doc/man/man3/ldns_axfr_start.3', 'high'],
   ['zsh-help-line', 'zsh-5.9', 1, 'Doc/help/alias', 'high'],
   ['doxy-line', 'libtheora-1.2.0', 1, 'doc/libtheora/latex/codec_8h.tex', 'high'], ['doxy-page', 'libtheora-1.2.0', 1, 'doc/libtheora/html/codec_8h.html', 'high'], ['doxy-extra', 'libtheora-1.2.0', 1, 'doc/libtheora/html/menu_ext.js', 'high'],
-  ['gtkdoc-make', 'harfbuzz-6.0.0', 1, 'gtk-doc.make', 'critical'], ['devhelp-link', 'harfbuzz-6.0.0', 1, 'docs/html/harfbuzz.devhelp2', 'high'],
+  ['gtkdoc-make', 'harfbuzz-6.0.0', 1, 'gtk-doc.make', 'critical'], ['mkenums-line', 'ibus-1.5.32', 1, 'src/ibusenumtypes.c', 'high'], ['potfiles-path', 'mc-4.8.33', 1, 'po/POTFILES.in', 'high'], ['devhelp-link', 'harfbuzz-6.0.0', 1, 'docs/html/harfbuzz.devhelp2', 'high'],
   ['configure-largefile', 'harfbuzz-6.0.0', 1, 'configure', 'high'], ['aclocal-hunk-line', 'libxslt-1.1.35', 1, 'aclocal.m4', 'high'], ['xorg-macros-line', 'libxext-1.3.4', 1, 'aclocal.m4', 'high'],
   ['ggo-line', 'libidn2-2.3.3', 1, 'src/idn2_cmd.c', 'high'], ['asn1-line', 'p11-kit-0.25.5', 1, 'common/pkix.asn.h', 'high'],
   ['gperf-line', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'critical'], ['gperf-swap', 'm4-1.4.19', 1, 'lib/iconv_open-aix.h', 'high'],
