@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inFindOrder, localeSort, partsMatch, scriptList, scriptParts, shellCommands } from '../../src/classify/file-list.js';
+import { execFileSync } from 'node:child_process';
+import { inFindOrder, localeSort, partsMatch, scriptList, scriptParts, shellCommands, xgettextRefsList } from '../../src/classify/file-list.js';
+import { xgettextExtracts } from '../../src/classify/xgettext-refs.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
 import { verify } from '../../src/verify.js';
 import { makeTar } from '../helpers/archives.js';
@@ -176,5 +178,99 @@ find \
       const { f } = await runTree(SUBSHELL, l);
       expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     }
+  });
+});
+
+// mc 4.8.33's autogen.sh shape (written for this test): xgettext's #: references of every C source find names,
+// cut to file names by sed, sorted and made unique — the list of the sources that have a message
+const AUTOGEN = [
+  "#!/bin/sh",
+  "",
+  "set -e",
+  "",
+  "# Use backticks to support ksh on Solaris",
+  "basedir=`dirname \"$0\"`",
+  "srcdir=`cd \"$basedir\" && pwd`",
+  "",
+  "cd \"$srcdir\"",
+  "",
+  "${AUTORECONF:-autoreconf} --verbose --install --force -I m4 ${AUTORECONF_FLAGS}",
+  "",
+  "# Generate po/POTFILES.in",
+  "if ! xgettext -h 2>&1 | grep -- '--keyword' >/dev/null ; then",
+  "  echo \"gettext is unable to extract translations, set XGETTEXT to GNU gettext!\" >&2",
+  "  touch po/POTFILES.in",
+  "else",
+  "  ${XGETTEXT:-xgettext} --keyword=_ --keyword=N_ --keyword=Q_ --output=- \\",
+  "\t`find . -name '*.[ch]'` | ${SED-sed} -ne '/^#:/{s/#://;s/:[0-9]*/\\",
+  "/g;s/ //g;p;}' | \\",
+  "\tgrep -v '^$' | sort | uniq >po/POTFILES.in",
+  "fi",
+].map((l) => `${l}\n`).join('');
+const XG_SOURCES: Record<string, string> = {
+  'src/main.c': '#include "x.h"\nint main (void) { puts (_("Hello")); return 0; }\n',
+  'src/msgs.h': '#define MSG_QUIT N_("Quit")\n',
+  'src/plain.c': '/* _("not a message: a comment") */\nint f (void) { return printf ("%s", "plain"); }\n',
+  'src/plural.c': 'const char *p (int n, const char *s) { return ngettext (s, "files", n); }\n',
+  'lib/tty-key.c': 'const char *k (int c) { return Q_(c ? "key|Up" : "key|Down"); }\n',
+  'lib/tty.c': 'const char *e (void) { return _(""); }\n',
+  'lib/nested.c': 'int g (void) { return _(name ("x")); }\n',
+  'lib/if0.c': '#if 0\nstatic const char *s = gettext ("old \\\nline");\n#endif\n',
+  'po/Makevars': 'DOMAIN = x\n',
+};
+// en_US.UTF-8: lib/tty.c before lib/tty-key.c (punctuation ignored first); C would put tty-key.c first
+const XG_LIST = ['lib/if0.c', 'lib/tty.c', 'lib/tty-key.c', 'src/main.c', 'src/msgs.h'];
+
+describe("a list of the C sources with a message, cut from xgettext's #: references (mc's autogen.sh)", () => {
+  const root = tempDir();
+  let n = 0;
+  const run = async (script: string, list: string) => {
+    const repo = makeRepo(join(root, `r${++n}`));
+    const tracked = { ...XG_SOURCES, 'autogen.sh': { content: script, executable: true } };
+    repo.commit(tracked, 'sources', '2024-03-05T10:00:00Z');
+    repo.tag('v1.0');
+    const dir = join(root, `t${n}`, 'x-1.0');
+    writeFiles(dir, { ...tracked, 'po/POTFILES.in': list });
+    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'x-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
+    return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
+  };
+  const text = (xs: string[]) => xs.map((x) => `${x}\n`).join('');
+
+  it("the model's files are real xgettext's: a string in a keyword's own parentheses, also in #define and #if 0", async () => {
+    const work = join(root, 'xg');
+    writeFiles(work, XG_SOURCES);
+    const names = Object.keys(XG_SOURCES).filter((p) => /\.[ch]$/.test(p));
+    const pot = execFileSync('xgettext', ['--keyword=_', '--keyword=N_', '--keyword=Q_', '--output=-', ...names], { cwd: work, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const real = [...new Set(pot.split('\n').filter((l) => l.startsWith('#:')).flatMap((l) => l.slice(2).trim().split(/\s+/).map((r) => r.replace(/:\d+$/, ''))))].sort();
+    expect(real).toEqual([...XG_LIST].sort());
+    for (const p of names) expect(xgettextExtracts(XG_SOURCES[p]!, ['_', 'N_', 'Q_'])).toBe(XG_LIST.includes(p));
+    // no answer: an extracted string outside ASCII (xgettext stops there), an unterminated comment
+    expect(xgettextExtracts('x = _("caf\u00e9");\n', ['_'])).toBeUndefined();
+    expect(xgettextExtracts('/* open\n', ['_'])).toBeUndefined();
+    const got = await xgettextRefsList(AUTOGEN, 'po/POTFILES.in', Object.keys(XG_SOURCES), async (p) => XG_SOURCES[p]);
+    expect(got).toMatchObject({ line: 18, inputs: ["find . -name '*.[ch]'", expect.stringContaining('xgettext --keyword=_ --keyword=N_ --keyword=Q_')] });
+    expect(localeSort(got!.names, 'en_US.UTF-8')).toEqual(XG_LIST);
+    // another option, another sed program, a second writer of the list, sort without uniq: no answer
+    for (const s of [AUTOGEN.replace('--output=-', '--output=- --extract-all'), AUTOGEN.replace('s/ //g;p;', 's/ //g;s/$/.c/;p;'), AUTOGEN.replace('fi\n', 'fi\necho src/evil.c >> po/POTFILES.in\n'), AUTOGEN.replace('| sort | uniq', '| sort')])
+      expect(await xgettextRefsList(s, 'po/POTFILES.in', Object.keys(XG_SOURCES), async (p) => XG_SOURCES[p])).toBeUndefined();
+  });
+
+  it('the shipped list is exactly the computed one: explained, the script and its line named (exit 0)', async () => {
+    const { r, f } = await run(AUTOGEN, text(XG_LIST));
+    expect({ code: f.code, severity: f.severity, evidence: f.evidence }).toEqual({
+      code: 'GENERATED_FROM_SOURCE',
+      severity: 'low',
+      evidence: { how: 'file-list', source: 'autogen.sh', generator: 'autogen.sh', inputs: ["find . -name '*.[ch]'", 'xgettext --keyword=_ --keyword=N_ --keyword=Q_ (its #: references: the C sources with a message, modelled)'], locale: 'en_US.UTF-8', total: 5, script: { script: 'autogen.sh', line: 18 } },
+    });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins stay high: a path no tracked file has, a tracked source without a message, a script appending a name', async () => {
+    for (const l of [text([...XG_LIST, 'src/payload/fetch.c']), text([...XG_LIST, 'src/plain.c'].sort()), text([...XG_LIST].reverse())]) {
+      const { f } = await run(AUTOGEN, l);
+      expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    }
+    const { f } = await run(AUTOGEN.replace('fi\n', 'fi\necho src/payload/fetch.c >> po/POTFILES.in\n'), text([...XG_LIST, 'src/payload/fetch.c']));
+    expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
   });
 });
