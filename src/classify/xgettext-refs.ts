@@ -17,22 +17,18 @@
  *             extracted (xgettext stops: "Non-ASCII string … specify the source encoding"): the model gives no answer
  */
 
-/** xgettext's default keywords for C: name → [msgid argument, context argument or 0]. */
-const DEFAULT_KEYWORDS: ReadonlyMap<string, readonly [number, number]> = new Map([
-  ['gettext', [1, 0]],
-  ['dgettext', [2, 0]],
-  ['dcgettext', [2, 0]],
-  ['ngettext', [1, 0]],
-  ['dngettext', [2, 0]],
-  ['dcngettext', [2, 0]],
-  ['gettext_noop', [1, 0]],
-  ['pgettext', [2, 1]],
-  ['dpgettext', [3, 2]],
-  ['dcpgettext', [3, 2]],
-  ['npgettext', [2, 1]],
-  ['dnpgettext', [3, 2]],
-  ['dcnpgettext', [3, 2]],
-]);
+/** xgettext's default keywords for C, in its own `NAME:ARGS` spelling (`Nc` the context argument; a plural argument
+ * plays no part here): name → [msgid argument, context argument or 0]. */
+const DEFAULT_KEYWORDS: ReadonlyMap<string, readonly [number, number]> = new Map(
+  'gettext:1 dgettext:2 dcgettext:2 ngettext:1,2 dngettext:2,3 dcngettext:2,3 gettext_noop:1 pgettext:1c,2 dpgettext:2c,3 dcpgettext:2c,3 npgettext:1c,2,3 dnpgettext:2c,3,4 dcnpgettext:2c,3,4'
+    .split(' ')
+    .map((spec) => {
+      const [name, args] = spec.split(':') as [string, string];
+      const parts = args.split(',');
+      const context = parts.find((x) => x.endsWith('c'));
+      return [name, [Number(parts.find((x) => !x.endsWith('c'))), context ? Number(context.slice(0, -1)) : 0] as const];
+    }),
+);
 
 type Token = { kind: 'id'; text: string } | { kind: 'str'; ascii: boolean } | { kind: 'punct'; text: string };
 

@@ -9,9 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { inFindOrder, localeSort, partsMatch, scriptList, scriptParts, shellCommands, xgettextRefsList } from '../../src/classify/file-list.js';
 import { xgettextExtracts } from '../../src/classify/xgettext-refs.js';
 import { exitCodeOf } from '../../src/pipeline/result.js';
-import { verify } from '../../src/verify.js';
-import { makeTar } from '../helpers/archives.js';
-import { makeRepo, writeFiles } from '../helpers/git.js';
+import { writeFiles } from '../helpers/git.js';
+import { releaseFixture } from '../helpers/release-fixture.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // git ls-files, sed filters, xargs find, sort (util-linux's shape, written for this test)
@@ -61,19 +60,14 @@ const SOURCES = { 'po/Makevars': 'DOMAIN = x\n', 'src/w.c': 'int w;\n', 'src/wat
 // en_US.UTF-8: punctuation ignored first, case after letters (watch.c before w.c, Zed.c after w.c); C: bytes
 const EN = ['contrib/k.c', 'lib/c.h', 'src/a-b.h', 'src/watch.c', 'src/w.c', 'src/Zed.c'];
 
+/** A repository of `tracked` (tagged v1.0 at a fixed date) and its release tree with `po/POTFILES.in` = list, verified. */
+async function verifyList(tracked: Parameters<typeof releaseFixture>[0], list: string) {
+  const r = await releaseFixture(tracked, { name: 'x' }).verifyTree({ 'po/POTFILES.in': list });
+  return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
+}
+
 describe('a list of tracked file names a tracked script writes', () => {
-  const root = tempDir();
-  let n = 0;
-  const run = async (script: string, list: string, extraTracked: Record<string, string> = {}) => {
-    const repo = makeRepo(join(root, `r${++n}`));
-    const tracked = { ...SOURCES, ...extraTracked, 'po/update-potfiles': { content: script, executable: true } };
-    repo.commit(tracked, 'sources', '2024-03-05T10:00:00Z');
-    repo.tag('v1.0');
-    const dir = join(root, `t${n}`, 'x-1.0');
-    writeFiles(dir, { ...tracked, 'po/POTFILES.in': list });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'x-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
-    return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
-  };
+  const run = (script: string, list: string, extraTracked: Record<string, string> = {}) => verifyList({ ...SOURCES, ...extraTracked, 'po/update-potfiles': { content: script, executable: true } }, list);
 
   it('helpers: collation models and the command splitter', () => {
     expect(localeSort(['src/w.c', 'src/watch.c', 'src/Zed.c', 'lib/c.h'], 'C')).toEqual(['lib/c.h', 'src/Zed.c', 'src/w.c', 'src/watch.c']);
@@ -130,16 +124,7 @@ find \
   const WALK = ['include/nls.h', 'include/misc.h', 'lib/z.c', 'lib/sub/c.h', 'lib/sub/b.c', 'lib/a.c', 'tools/t.c'];
   const HEAD = ['# updated automatically by po/update-potfiles', ''];
   const text = (xs: string[]) => xs.map((x) => `${x}\n`).join('');
-  const runTree = async (script: string, list: string) => {
-    const repo = makeRepo(join(root, `r${++n}`));
-    const tracked = { ...TREE, 'po/update-potfiles': { content: script, executable: true } };
-    repo.commit(tracked, 'sources', '2024-03-05T10:00:00Z');
-    repo.tag('v1.0');
-    const dir = join(root, `t${n}`, 'x-1.0');
-    writeFiles(dir, { ...tracked, 'po/POTFILES.in': list });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'x-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
-    return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
-  };
+  const runTree = (script: string, list: string) => verifyList({ ...TREE, 'po/update-potfiles': { content: script, executable: true } }, list);
 
   it("find's walk order: start points in argument order, each directory's names together", () => {
     const roots = ['include', 'lib', 'tools'];
@@ -223,17 +208,7 @@ const XG_LIST = ['lib/if0.c', 'lib/tty.c', 'lib/tty-key.c', 'src/main.c', 'src/m
 
 describe("a list of the C sources with a message, cut from xgettext's #: references (mc's autogen.sh)", () => {
   const root = tempDir();
-  let n = 0;
-  const run = async (script: string, list: string) => {
-    const repo = makeRepo(join(root, `r${++n}`));
-    const tracked = { ...XG_SOURCES, 'autogen.sh': { content: script, executable: true } };
-    repo.commit(tracked, 'sources', '2024-03-05T10:00:00Z');
-    repo.tag('v1.0');
-    const dir = join(root, `t${n}`, 'x-1.0');
-    writeFiles(dir, { ...tracked, 'po/POTFILES.in': list });
-    const r = await verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'x-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, `c${n}`) });
-    return { r, f: r.findings.find((x) => x.path === 'po/POTFILES.in')! };
-  };
+  const run = (script: string, list: string) => verifyList({ ...XG_SOURCES, 'autogen.sh': { content: script, executable: true } }, list);
   const text = (xs: string[]) => xs.map((x) => `${x}\n`).join('');
 
   it("the model's files are real xgettext's: a string in a keyword's own parentheses, also in #define and #if 0", async () => {
