@@ -357,7 +357,9 @@ const ECHO_SUBSHELL = /^\(\s*echo\s+("(?:[^"\\$`]|\\.)*"|'[^']*')\s*;\s*/;
  * `( top_builddir=\`cd $(top_builddir) && pwd\`; cd $(srcdir) && ` (ibus' enum rules) — the word after it is the program.
  */
 const PRELUDE_SUBSHELL = /^\(\s*(?:(\w+)=`cd [\w.\/$(){}-]+ && pwd`\s*;\s*)?(?:cd ([\w.\/$(){}-]+)\s*&&\s*)?/;
-const programWord = (cmd: string) => cmd.replace(ECHO_SUBSHELL, '').replace(PRELUDE_SUBSHELL, '').split(/\s+/)[0] ?? '';
+const programWord = (cmd: string) => cmd.replace(ECHO_SUBSHELL, '').split(/\s+/)[0] ?? '';
+/** A registered tool's program word: also after that prelude (only toolRuleFor reads the piped subshell; a parser's rule is not). */
+const toolProgramWord = (cmd: string) => cmd.replace(ECHO_SUBSHELL, '').replace(PRELUDE_SUBSHELL, '').split(/\s+/)[0] ?? '';
 
 /**
  * A recipe command writing the tool's stdout to the target through a temporary file, read as the tool's own
@@ -412,7 +414,7 @@ function pipedSubshell(command: string): { command: string; pipeEdits: string[] 
  * target) and run `isProgram` (tested on a command's first word, as written and expanded) exactly once. Only
  * fragments whose text includes one of `mentions` are parsed.
  */
-async function* rulesRunning(path: string, isProgram: (word: string) => boolean, mentions: string[], ctx: ClassifyContext): AsyncGenerator<FoundRule> {
+async function* rulesRunning(path: string, isProgram: (word: string) => boolean, mentions: string[], ctx: ClassifyContext, word = programWord): AsyncGenerator<FoundRule> {
   for (let d = dirOf(path); ; d = dirOf(d)) {
     const frags = [...ctx.gitPaths].filter((p) => dirOf(p) === d && isFragment(baseOf(p))).sort();
     for (const frag of frags) {
@@ -426,7 +428,7 @@ async function* rulesRunning(path: string, isProgram: (word: string) => boolean,
         const m = matchTarget(rule.targets, rule.prerequisites, rel, mk.vars, d);
         if (!m) continue;
         const cmds = rule.recipe.map(recipeJoined).map((l) => ({ raw: l.trim(), run: automatic(l, m.target, m.prereqs, mk.vars, d).trim() }));
-        const runs = cmds.filter((c) => isProgram(programWord(c.run)) || isProgram(programWord(stripPrefix(c.raw))));
+        const runs = cmds.filter((c) => isProgram(word(c.run)) || isProgram(word(stripPrefix(c.raw))));
         if (runs.length === 1) yield { fragment: frag, dir: d, match: m, cmds, main: runs[0]! };
       }
     }
@@ -440,7 +442,7 @@ async function* rulesRunning(path: string, isProgram: (word: string) => boolean,
  */
 export async function toolRuleFor(tool: GeneratorTool, path: string, ctx: ClassifyContext): Promise<ToolRule | RuleRefusal | undefined> {
   let refusal: RuleRefusal | undefined;
-  for await (const r of rulesRunning(path, (w) => tool.program.test(w), [tool.binary, `$(${tool.variable?.name ?? tool.binary.toUpperCase()})`], ctx)) {
+  for await (const r of rulesRunning(path, (w) => tool.program.test(w), [tool.binary, `$(${tool.variable?.name ?? tool.binary.toUpperCase()})`], ctx, toolProgramWord)) {
     const read = await readRule(tool, r, ctx);
     if ('input' in read) return read;
     refusal ??= read;
