@@ -12,6 +12,7 @@ import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
 import { untracedInfoNode } from './info-nodes.js';
 import { MARKUP_SOURCE, untracedManBody } from './man-body.js';
+import { tracedRendering } from './man-rendered.js';
 import { htmlReachesOut, scriptHosts, urlHosts } from './urls.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
@@ -335,8 +336,13 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
   if (txt && /(?:^|\/)(?:docs?|man|doc[-_][^/]*)(?:\/|$)/i.test(dirOf(path))) {
     // A plain-text rendering of a man page that git has.
     const source = findSource(git, path, [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((s) => [`${txt[1]}.${s}`, `${txt[1]}.${s}.in`]));
-    if (source) return docsFinding(path, 'text', source);
-    return undefined;
+    if (!source) return undefined;
+    // Red team 30: the name and the source's name were all that was asked (xz 5.4.1's doc/man/txt/xz.txt replaced by an
+    // .xz stream, or gaining a `curl … | sh` line, was GENERATED_DOCS low, exit 0). Its text must be the page's rendering
+    // as for one beside its source (./man-rendered.ts tracedRendering: words, runs of new words, URLs).
+    const b = ctx.content.tarball(path);
+    if (!b) return undefined;
+    return ctx.content.git(source).then((src) => (src && tracedRendering(b, src.toString('utf8')) ? docsFinding(path, 'text', source) : undefined));
   }
   if (/\.(?:ps|dvi|epub|chm)$/i.test(base)) {
     const stem = base.replace(/\.[^.]+$/, '');

