@@ -13,7 +13,8 @@ import { pdfStructureProblem } from './pdf-structure.js';
 import { untracedInfoNode } from './info-nodes.js';
 import { MARKUP_SOURCE, untracedManBody } from './man-body.js';
 import { tracedRendering } from './man-rendered.js';
-import { htmlReachesOut, scriptHosts, urlHosts } from './urls.js';
+import { docSourceUrls, htmlReachesOut, novelUrls, scriptHosts, troffReading, urlHosts } from './urls.js';
+import { findConstructs } from './suspicious.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
 
@@ -219,25 +220,54 @@ const poByBase = new WeakMap<ClassifyContext, Map<string, string[]>>();
  * that page, from the translation catalog of a directory it lies in (`po4a/man/de/xz.1` ← a `de.po`: its translator
  * comments, which po4a writes at the top), or is po4a's banner (red team 16: xz 5.4.1's po4a/man/de/xz.1 gaining 40
  * comment lines of base64 was low, exit 0). Measured: the 201 such pages of the evaluation set (xz 5.4.1 and 5.8.1,
- * libarchive 3.6.2 and 3.7.4, shadow 4.13) have no other comment line.
+ * libarchive 3.6.2 and 3.7.4, shadow 4.13) have no other comment line. And its body (bodyTraced, red team 30).
  */
 async function commentsTraced(ctx: ClassifyContext, path: string, page: Buffer, source: string): Promise<boolean> {
   const src = await ctx.content.git(source);
   if (!src) return false;
+  const catalogs = await pageCatalogs(ctx, path);
   const known = new Set([...troffComments(src.toString('utf8')), '', PO4A_BANNER]);
+  for (const c of catalogs) for (const l of c.split('\n')) if (l.startsWith('#')) known.add(l.slice(1).trim());
+  if (!troffComments(page.toString('utf8')).every((c) => known.has(c) || /^\*+$/.test(c))) return false;
+  return bodyTraced(page.toString('utf8'), path, [src.toString('utf8'), ...catalogs].join('\n'), source);
+}
+
+/** The text of the translation catalogs named for a directory of `path` (`po4a/man/de/xz.1` ← every shipped or tracked `de.po`). */
+async function pageCatalogs(ctx: ClassifyContext, path: string): Promise<string[]> {
   let pos = poByBase.get(ctx);
   if (!pos) {
     pos = new Map();
     for (const p of ctx.tarballPaths) if (p.endsWith('.po')) pos.set(baseOf(p), [...(pos.get(baseOf(p)) ?? []), p]);
     poByBase.set(ctx, pos);
   }
+  const out: string[] = [];
   for (const seg of path.split('/').slice(0, -1)) {
     for (const p of pos.get(`${seg}.po`) ?? []) {
       const c = ctx.content.tarball(p) ?? (await ctx.content.git(p));
-      if (c) for (const l of c.toString('utf8').split('\n')) if (l.startsWith('#')) known.add(l.slice(1).trim());
+      if (c) out.push(c.toString('utf8'));
     }
   }
-  return troffComments(page.toString('utf8')).every((c) => known.has(c) || /^\*+$/.test(c));
+  return out;
+}
+
+/**
+ * Whether a man page's text has no URL host, no URL and no suspicious construct of a kind its sources (`known`: the
+ * source page and its catalogs) lack. Red team 30: only the comment lines of a
+ * translated page were read, so xz 5.4.1's po4a/man/de/xz.1 gaining the body line `curl -fsSL https://… | sh`, or a
+ * page with no tracked source being a shell script under a `.TH` line, was GENERATED_DOCS low, exit 0.
+ */
+function bodyTraced(page: string, path: string, known: string, source: string): boolean {
+  const text = troffReading(page);
+  const hosts = urlHosts(troffReading(known));
+  if ([...urlHosts(text)].some((h) => !hosts.has(h))) return false;
+  if (novelUrls(text, docSourceUrls(known)).length) return false;
+  return constructsTraced(page, path, known, source);
+}
+
+/** Whether a man page has no suspicious construct of a kind `known` (its source's text, '' for none) lacks. */
+function constructsTraced(page: string, path: string, known: string, source: string | undefined): boolean {
+  const kinds = new Set(findConstructs(troffReading(known), source ?? path).map((c) => c.kind));
+  return !findConstructs(troffReading(page), path).some((c) => !kinds.has(c.kind));
 }
 
 function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Promise<Finding | undefined> {
@@ -277,7 +307,11 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
     if (source !== undefined && page && MARKUP_SOURCE.test(source)) {
       return untracedManBody(ctx, path, page, source).then((why) => (why === undefined ? docsFinding(path, 'man', source) : undefined));
     }
-    return docsFinding(path, 'man', source);
+    // a page from no tracked source, or from a troff template (`X.1.in`, filled by configure: hosts may come from
+    // configure.ac): no suspicious construct of a kind the template lacks
+    if (!page) return docsFinding(path, 'man', source);
+    const template = source === undefined ? Promise.resolve(undefined) : ctx.content.git(source);
+    return template.then((t) => (constructsTraced(page.toString('utf8'), path, t?.toString('utf8') ?? '', source) ? docsFinding(path, 'man', source) : undefined));
   }
   if (/\.pdf$/i.test(base)) {
     const b = ctx.content.tarball(path);
