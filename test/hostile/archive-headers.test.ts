@@ -2,14 +2,15 @@
  * Hostile tar headers, end to end through the built CLI: pax and GNU extensions used to disguise names and
  * sizes, broken framing, checksums, base-256 numbers, sparse entries, data after the end, header-only archives.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTar, rawPaxEntry, rawTar, rawTarEntry, rawTarHeader, TAR_END } from '../helpers/archives.js';
 import { writeFiles } from '../helpers/git.js';
 import { restoredAttribute } from '../../src/scan/tar.js';
 import { tempDir } from '../helpers/tmp.js';
-import { baseEntries, expectError, expectFindings, FILES, LONG_PATH, makeFixtureRepo, PREFIX, runCli, writePkgTar, type Fixture } from './helpers.js';
+import { baseEntries, expectError, expectFindings, FILES, findingTriples, LONG_PATH, makeFixtureRepo, PREFIX, runCli, writePkgTar, type Fixture } from './helpers.js';
 
 const dir = tempDir('distdiff-hostile-headers-');
 const cache = join(dir, 'cache');
@@ -186,6 +187,24 @@ describe.concurrent('hostile tar headers', () => {
     // The second archive's first header starts where the first archive ends.
     expect(r.json!.findings.find((f) => f.code === 'TRAILING_DATA')!.evidence).toEqual({ bytes: second.length, offset: first.length });
     expect(r.json!.findings.find((f) => f.code === 'MEMBERS_AFTER_END')!.evidence).toEqual({ offset: first.length, name: P('README') });
+  });
+
+  // Red team 30: a regular-file entry whose name ends in '/' is a directory to GNU tar, which then reads its data as
+  // the next headers (`tar -x` extracts them, `tar -t` lists none): a tracked file was overwritten unseen, and only the
+  // carrier was reported (as a file of header bytes). Read as tar extracts it, the hidden member is compared.
+  it('a file entry named with a trailing slash: tar -x makes it a directory and extracts its data as members', async () => {
+    const carrier = rawTarEntry(P('docs/'), rawTarEntry(P('src/main.c'), 'int main(void) { system("id"); return 0; }\n'), { type: '0' });
+    const { file, result } = runRaw(rawTar(...baseEntries(), carrier));
+    const out = join(dir, `x-${++n}`);
+    mkdirSync(out);
+    execFileSync('tar', ['-xf', file, '-C', out]);
+    expect(readFileSync(join(out, P('src/main.c')), 'utf8')).toContain('system("id")');
+    const r = await result;
+    expect(r.code).toBe(1);
+    expect(findingTriples(r)).toEqual(expect.arrayContaining([['DUPLICATE_ENTRY', 'high', 'src/main.c'], ['SOURCE_MODIFIED', expect.stringMatching(/^(?:high|critical)$/), 'src/main.c']]));
+    // twin: the same name as a directory entry carries nothing
+    const twin = await runRaw(rawTar(...baseEntries(), rawTarEntry(P('docs/'), '', { type: '5' }))).result;
+    expect(twin.code).toBe(0);
   });
 
   it('a member after a lone zero block (GNU tar stops there too): MEMBERS_AFTER_END high', async () => {
