@@ -362,6 +362,21 @@ describe('docsClassifier', () => {
     expect(await run({ 'doc/man/txt/xz.txt': '' }, git)).toEqual({ 'doc/man/txt/xz.txt': undefined });
   });
 
+  // Red team 30: a .ps/.dvi/.epub/.chm named for a tracked manual was explained by the two names alone (an .xz stream as
+  // doc/manual.dvi was GENERATED_DOCS low). groff's own PostScript and DVI stay explained; a stream, or one appended, not.
+  it('refuses a PostScript or DVI file that is not whole (twin: groff\'s renderings)', async () => {
+    const page = '.TH MANUAL 1\n.SH NAME\nmanual \\- a manual\n';
+    const groff = (dev: string) => execFileSync('groff', ['-man', `-T${dev}`], { input: page, env: { PATH: process.env.PATH, LC_ALL: 'C' } });
+    const blob = Buffer.from('fd377a585a000004e6d6b4460200210116000000742fe5a3e0000f000a5d00', 'hex');
+    expect(await run({ 'doc/manual.ps': groff('ps'), 'doc/manual.dvi': groff('dvi') })).toEqual({ 'doc/manual.ps': 'other<-doc/manual.texi', 'doc/manual.dvi': 'other<-doc/manual.texi' });
+    expect(await run({ 'doc/manual.ps': Buffer.concat([groff('ps'), blob]), 'doc/manual.dvi': blob, 'doc/manual.epub': blob, 'doc/manual.chm': Buffer.concat([groff('dvi'), blob]) })).toEqual({
+      'doc/manual.ps': undefined,
+      'doc/manual.dvi': undefined,
+      'doc/manual.epub': undefined,
+      'doc/manual.chm': undefined,
+    });
+  });
+
   // Red team 18: was decided by name ('man<--') — a page over the 8 MiB bound was explained unread.
   it('does not decide a man page by name when its content is not retained', async () => {
     expect(await run({ 'doc/big.1': 'x' }, GIT, ['doc/big.1'])).toEqual({ 'doc/big.1': undefined });
