@@ -87,4 +87,18 @@ describe('log-derived files: shape-traced lines and untraced URLs', () => {
     const stranger = await judge({ ChangeLog: STAT.replace(/^( src\/a\.c \| 2 \+-)$/m, '$1\n tools/fetch-fix.sh | 3 +++') });
     expect(stranger.finding?.evidence).toMatchObject({ untraced: 1, untracedLines: [{ text: 'tools/fetch-fix.sh | 3 +++' }] });
   });
+
+  // Red team 30: up to 5 % of a log's lines may trace to nothing, checked for constructs and URLs only: 52 lines of base64
+  // (an .xz stream) in xz 5.4.1's newest ChangeLog message were LOG_DERIVED, exit 0. A line no commit wrote is prose.
+  it('untraced lines of encoded data are not explained (twin: a checksum, a commit id and prose stay LOG_DERIVED)', async () => {
+    const blob = Buffer.from(Array.from({ length: 96 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
+    const encoded = await judge({ ChangeLog: CHANGELOG.replace('\tmaint: release 1.1', `\tmaint: release 1.1\n\t${blob.slice(0, 64)}\n\t${blob.slice(64)}`) });
+    expect(encoded.finding).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(encoded.verdict).toBe('different');
+    const hex = await judge({ ChangeLog: CHANGELOG.replace('\tmaint: release 1.1', `\tmaint: release 1.1\n\t${'0123456789abcdef'.repeat(9)}`) });
+    expect(hex.finding).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    const sha = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+    const prose = await judge({ ChangeLog: CHANGELOG.replace('\tmaint: release 1.1', `\tmaint: release 1.1\n\tsha256 ${sha}, commit 0123456789abcdef0123456789abcdef01234567.`) });
+    expect(prose.finding).toMatchObject({ code: 'LOG_DERIVED', severity: 'info' });
+  });
 });
