@@ -14,7 +14,7 @@ import { untracedInfoNode } from './info-nodes.js';
 import { MARKUP_SOURCE, untracedManBody } from './man-body.js';
 import { tracedRendering } from './man-rendered.js';
 import { docSourceUrls, htmlReachesOut, novelUrls, scriptHosts, troffReading, urlHosts } from './urls.js';
-import { findConstructs } from './suspicious.js';
+import { encodedRun, findConstructs } from './suspicious.js';
 
 type DocKind = 'man' | 'pdf' | 'html' | 'info' | 'text' | 'other';
 
@@ -286,10 +286,16 @@ function bodyTraced(page: string, path: string, known: string, source: string): 
   return constructsTraced(page, path, known, source);
 }
 
-/** Whether a man page has no suspicious construct of a kind `known` (its source's text, '' for none) lacks. */
+/**
+ * Whether a man page has no suspicious construct of a kind `known` (its source's text, '' for none) lacks, and no line of
+ * encoded data `known` lacks (a man page is prose: xz 5.4.1 gaining src/liblzma/check/zz.1, a `.TH` line over 50 lines
+ * of base64 of an .xz stream, was GENERATED_DOCS low, red team 30).
+ */
 function constructsTraced(page: string, path: string, known: string, source: string | undefined): boolean {
   const kinds = new Set(findConstructs(troffReading(known), source ?? path).map((c) => c.kind));
-  return !findConstructs(troffReading(page), path).some((c) => !kinds.has(c.kind));
+  if (findConstructs(troffReading(page), path).some((c) => !kinds.has(c.kind))) return false;
+  const lines = new Set(known.split('\n'));
+  return !page.split('\n').some((l) => !lines.has(l) && encodedRun(l));
 }
 
 function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Promise<Finding | undefined> {

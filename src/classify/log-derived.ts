@@ -28,7 +28,7 @@ import { newestChangelogEntry } from './changelog.js';
 import { applyAmendment, trackedAmendments } from './log-amend.js';
 import { docEditClassifier } from './doc-edit.js';
 import { fallbackFinding } from './fallback.js';
-import { findConstructs } from './suspicious.js';
+import { encodedRun, findConstructs } from './suspicious.js';
 import { novelUrls, urlHosts, wholeUrls } from './urls.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -375,16 +375,6 @@ function coAuthor(l: string): { name: string; email: string } | undefined {
 function shiftDays(date: string, days: number): string {
   const t = Date.parse(`${date}T00:00:00Z`);
   return Number.isNaN(t) ? date : new Date(t + days * 86400000).toISOString().slice(0, 10);
-}
-
-/**
- * Whether a line holds encoded data, its URLs set aside: a base64 run of 48 characters or more mixing upper case, lower
- * case and digits, or a hex run longer than a SHA-512 digest (a NEWS line's checksum, a commit id stay prose).
- */
-export function encodedRun(line: string): boolean {
-  const text = line.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ');
-  if (/[0-9a-f]{129,}/i.test(text)) return true;
-  return (text.match(/[A-Za-z0-9+/]{48,}={0,2}/g) ?? []).some((r) => /[A-Z]/.test(r) && /[a-z]/.test(r) && /[0-9]/.test(r));
 }
 
 /** Whether a trace explains the file. */

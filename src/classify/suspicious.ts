@@ -548,3 +548,13 @@ export const suspiciousPostPass: PostPass = {
     return out;
   },
 };
+
+/**
+ * Whether a line holds encoded data, its URLs set aside: a base64 run of 48 characters or more mixing upper case, lower
+ * case and digits, or a hex run longer than a SHA-512 digest (a NEWS line's checksum, a commit id stay prose).
+ */
+export function encodedRun(line: string): boolean {
+  const text = line.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ');
+  if (/[0-9a-f]{129,}/i.test(text)) return true;
+  return (text.match(/[A-Za-z0-9+/]{48,}={0,2}/g) ?? []).some((r) => /[A-Z]/.test(r) && /[a-z]/.test(r) && /[0-9]/.test(r));
+}
