@@ -120,6 +120,110 @@ export function normalisedManifestProblem(normalised: string, orig: string): str
   for (const t of ['patch', 'replace']) if (n.tables.has(t)) return `[${t}]`;
   if (!/\bworkspace\s*=\s*true\b/.test(orig)) for (const v of n.versions) if (!o.versions.has(v)) return `version "${v}"`;
   for (const b of n.builds) if (b !== 'build.rs' && !o.builds.has(b)) return `build = "${b}"`;
+  return targetSettingsProblem(manifestEntries(normalised), manifestEntries(orig));
+}
+
+/** A TOML value as a comparable string: a string's text, an array's strings sorted and de-duplicated, else the literal. */
+function canonicalValue(value: string): string {
+  const v = value.trim();
+  const s = /^"((?:[^"\\]|\\.)*)"$|^'([^']*)'$/.exec(v);
+  if (s) return s[1] ?? s[2]!;
+  if (v.startsWith('[')) return `[${[...new Set([...v.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]!))].sort().join(',')}]`;
+  return v;
+}
+
+/** Whether a value's brackets (outside strings) are closed: the end of a multi-line array. */
+function closed(value: string): boolean {
+  let depth = 0;
+  for (const m of value.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '').replace(/#.*$/gm, '').matchAll(/[[\]{}]/g)) depth += m[0] === '[' || m[0] === '{' ? 1 : -1;
+  return depth <= 0;
+}
+
+/**
+ * Each `key = value` of a manifest by table, read line by line: `package`, `lib`, `features`, an array table's entries
+ * numbered (`bin#0`, `bin#1` …); keys with `_` spelled `-` (cargo reads both), values canonical (canonicalValue),
+ * multi-line arrays joined.
+ */
+export function manifestEntries(toml: string): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const counts = new Map<string, number>();
+  let table = '';
+  let pending: { key: string; value: string } | undefined;
+  // a dotted key names a table below the current one (`lib.path = …` before [package] is [lib]'s path), an inline
+  // table's keys are that table's (`lib = { proc-macro = true }`)
+  const set = (key: string, raw: string) => {
+    const parts = key.split('.').map((k) => unquote(k));
+    const name = [...(table ? [table] : []), ...parts.slice(0, -1)].join('.');
+    const value = raw.replace(/#[^"'\]}\n]*$/, '').trim();
+    const last = parts[parts.length - 1]!.replace(/_/g, name === 'features' ? '_' : '-');
+    if (value.startsWith('{') && value.endsWith('}')) {
+      const saved = table;
+      table = [...(name ? [name] : []), last].join('.');
+      for (const m of value.slice(1, -1).matchAll(/("[^"]*"|'[^']*'|[\w.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\]|[^,]+)/g)) set(m[1]!, m[2]!);
+      table = saved;
+      return;
+    }
+    if (!out.has(name)) out.set(name, new Map());
+    out.get(name)!.set(last, canonicalValue(value));
+  };
+  for (const raw of toml.split('\n')) {
+    if (pending) {
+      pending.value += `\n${raw}`;
+      if (closed(pending.value)) {
+        set(pending.key, pending.value);
+        pending = undefined;
+      }
+      continue;
+    }
+    const line = raw.trim();
+    const head = /^(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/.exec(line);
+    if (head) {
+      const name = head[2]!.split('.').map(unquote).join('.');
+      if (head[1] === '[[') {
+        const i = counts.get(name) ?? 0;
+        counts.set(name, i + 1);
+        table = `${name}#${i}`;
+      } else table = name;
+      continue;
+    }
+    const kv = /^((?:"[^"]*"|'[^']*'|[\w-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[\w-]+))*)\s*=\s*(.*)$/.exec(line);
+    if (!kv) continue;
+    const key = kv[1]!.split(/\s*\.\s*(?=(?:[^"']|"[^"]*"|'[^']*')*$)/).join('.');
+    if (closed(kv[2]!)) set(key, kv[2]!);
+    else pending = { key, value: kv[2]! };
+  }
+  return out;
+}
+
+/** cargo's conventional paths of a binary target named NAME (src/main.rs for the package's own). */
+const binPaths = (name: string | undefined) => ['src/main.rs', ...(name ? [`src/bin/${name}.rs`, `src/bin/${name}/main.rs`] : [])];
+
+/**
+ * Why the normalised manifest builds something else than the author's (red team 30: a [lib] path moved to another
+ * shipped file, `proc-macro = true`, a `links` key or a feature enabling an optional dependency by default were
+ * PACKAGE_METADATA info, exit 0), or undefined: cargo copies these settings and writes only the paths it discovers.
+ * The library's path is the author's or src/lib.rs; a binary's the author's or a conventional one for its name; the
+ * library's proc-macro, crate-type, plugin and harness, the package's links, metabuild and a literal edition are the
+ * author's; every feature is the author's with the same members; no build script where the author wrote build = false.
+ */
+export function targetSettingsProblem(n: Map<string, Map<string, string>>, o: Map<string, Map<string, string>>): string | undefined {
+  const get = (m: Map<string, Map<string, string>>, table: string, key: string) => m.get(table)?.get(key);
+  for (const k of ['links', 'metabuild']) if (get(n, 'package', k) !== get(o, 'package', k)) return `[package] ${k}`;
+  const edition = get(o, 'package', 'edition');
+  if (edition !== undefined && !edition.startsWith('{') && get(n, 'package', 'edition') !== edition) return '[package] edition';
+  const build = get(n, 'package', 'build');
+  if (get(o, 'package', 'build') === 'false' && build !== undefined && build !== 'false') return '[package] build';
+  const libPath = get(n, 'lib', 'path');
+  if (libPath !== undefined && libPath !== (get(o, 'lib', 'path') ?? 'src/lib.rs')) return `[lib] path = "${libPath}"`;
+  for (const k of ['proc-macro', 'crate-type', 'plugin', 'harness']) if (get(n, 'lib', k) !== get(o, 'lib', k)) return `[lib] ${k}`;
+  const authorBins = new Set([...o].filter(([t]) => t.startsWith('bin#')).map(([, m]) => m.get('path')));
+  for (const [t, m] of n) {
+    if (!t.startsWith('bin#')) continue;
+    const p = m.get('path');
+    if (p !== undefined && !authorBins.has(p) && !binPaths(m.get('name')).includes(p)) return `[[bin]] path = "${p}"`;
+  }
+  const of = o.get('features');
+  for (const [name, members] of n.get('features') ?? []) if (of?.get(name) !== members) return `feature ${name}`;
   return undefined;
 }
 

@@ -3,7 +3,7 @@
  * Cargo.toml.orig does not. A crate from the real `cargo package`, repacked with a dependency appended, must fail.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalisedManifestProblem } from '../../src/profiles/crate.js';
@@ -46,6 +46,47 @@ describe('the normalised Cargo.toml declares no more than Cargo.toml.orig', () =
     expect(normalisedManifestProblem(CFG_NORMALISED.replace('rustc-std-workspace-core', 'rustc-std-workspace-kore'), CFG_ORIG)).toBe('package rustc-std-workspace-kore');
     expect(normalisedManifestProblem(CFG_NORMALISED.replace('version = "1.0.0"', 'version = "=0.9.9"'), CFG_ORIG)).toBe('version "=0.9.9"');
     expect(normalisedManifestProblem(normalised.replace(/^build = false$/m, 'build = "src/lib.rs"'), ORIG)).toBe('build = "src/lib.rs"');
+  });
+
+  // Red team 30: only dependencies and the build script were compared; what the crate builds was not.
+  it('what the crate builds is the author\'s: library path, proc-macro, links, edition, features, binaries', () => {
+    const lib = `${normalised.replace(/\n\[lib\][^[]*/, '\n')}\n[lib]\nname = "foo"\npath = "src/lib.rs"\n`;
+    expect(normalisedManifestProblem(lib, ORIG)).toBeUndefined();
+    expect(normalisedManifestProblem(lib.replace('path = "src/lib.rs"', 'path = "tests/smoke.rs"'), ORIG)).toBe('[lib] path = "tests/smoke.rs"');
+    expect(normalisedManifestProblem(`${lib}proc-macro = true\n`, ORIG)).toBe('[lib] proc-macro');
+    expect(normalisedManifestProblem(lib.replace(/^name = "foo"$/m, 'name = "foo"\nlinks = "z"'), ORIG)).toBe('[package] links');
+    expect(normalisedManifestProblem(lib.replace(/^edition = "2021"$/m, 'edition = "2015"'), ORIG)).toBe('[package] edition');
+    expect(normalisedManifestProblem(`${lib}\n[[bin]]\nname = "foo"\npath = "src/main.rs"\n\n[[bin]]\nname = "tool"\npath = "src/bin/tool.rs"\n`, ORIG)).toBeUndefined();
+    expect(normalisedManifestProblem(`${lib}\n[[bin]]\nname = "tool"\npath = "tests/smoke.rs"\n`, ORIG)).toBe('[[bin]] path = "tests/smoke.rs"');
+    // the author's own settings, spelled as cargo writes them (fnv 1.0.7's lib.rs, a proc-macro crate, ring's links;
+    // features reordered and wrapped, as cargo does)
+    const AUTHOR = `${ORIG}links = "z"\n\n[lib]\npath = "lib.rs"\nproc_macro = true\n\n[features]\ndefault = ["std", "alloc"] # both\nstd = []\nalloc = []\n`;
+    const CARGO = `${normalised.replace(/\n\[lib\][^[]*/, '\n').replace(/^name = "foo"$/m, 'name = "foo"\nlinks = "z"')}\n[features]\nalloc = []\ndefault = [\n    "alloc",\n    "std",\n]\nstd = []\n\n[lib]\nname = "foo"\npath = "lib.rs"\nproc-macro = true\n`;
+    expect(normalisedManifestProblem(CARGO, AUTHOR)).toBeUndefined();
+    expect(normalisedManifestProblem(CARGO.replace('    "std",\n', '    "std",\n    "nightly",\n'), AUTHOR)).toBe('feature default');
+    // the same settings as dotted keys or an inline table before [package] (TOML's other spellings of a table)
+    expect(normalisedManifestProblem(`lib.path = "tests/smoke.rs"\n${lib}`.replace(/\n\[lib\][^[]*/, '\n'), ORIG)).toBe('[lib] path = "tests/smoke.rs"');
+    expect(normalisedManifestProblem(`lib = { proc-macro = true }\n${lib}`.replace(/\n\[lib\][^[]*/, '\n'), ORIG)).toBe('[lib] proc-macro');
+    expect(normalisedManifestProblem(`${lib}\n[features]\ndefault = ["std"]\nstd = []\n`.replace('[package]\n', 'features = { default = ["std"] }\n[package]\n'), ORIG)).toBe('feature default');
+    expect(normalisedManifestProblem(CARGO.replace('std = []\n', 'std = []\nhidden = ["alloc"]\n'), AUTHOR)).toBe('feature hidden');
+    expect(normalisedManifestProblem(CARGO.replace(/^build = false$/m, 'build = "build.rs"'), `${AUTHOR.replace('links = "z"', 'links = "z"\nbuild = false')}`)).toBe('[package] build');
+  });
+
+  it('verify: the repacked crate whose library is another shipped file fails the gate (red team 30: it passed, exit 0)', async () => {
+    const y = join(root, 'y');
+    mkdirSync(y);
+    execFileSync('tar', ['-xzf', crate, '-C', y]);
+    const toml = join(y, 'foo-0.1.0', 'Cargo.toml');
+    const text = readFileSync(toml, 'utf8');
+    writeFileSync(toml, /^path = "src\/lib\.rs"$/m.test(text) ? text.replace(/^path = "src\/lib\.rs"$/m, 'path = "README.md"') : `${text}\n[lib]\npath = "README.md"\n`);
+    const tampered = join(root, 'y', 'foo-0.1.0.crate');
+    execFileSync('tar', ['--owner=0', '--group=0', '-czf', tampered, '-C', y, 'foo-0.1.0']);
+    const r = await verify({ tarball: tampered, repo: dir, cacheDir: join(root, 'cache') });
+    const f = r.findings.find((g) => g.path === 'Cargo.toml')!;
+    expect(f.code).not.toBe('PACKAGE_METADATA');
+    expect(['high', 'critical']).toContain(f.severity);
+    const clean = await verify({ tarball: crate, repo: dir, cacheDir: join(root, 'cache') });
+    expect(clean.findings.find((g) => g.path === 'Cargo.toml')).toMatchObject({ code: 'PACKAGE_METADATA', severity: 'info' });
   });
 
   it('verify: the repacked crate with a dependency appended to Cargo.toml fails the gate (it passed, exit 0)', async () => {
