@@ -644,9 +644,13 @@ async function dualPublishFinding(diff: PathDiff, ctx: ClassifyContext): Promise
   if (diff.status === 'tarball-only' && diff.tarball?.type === 'file' && /.\/package\.json$/.test(diff.path)) {
     const dir = dirOf(diff.path);
     if (!ctx.gitPaths.has(`${dir}/index.js`)) return undefined;
+    // only a package git's package.json publishes with dual-publish, and only the directory's own files (red team 30:
+    // any package's tarball-only lib/package.json with `"main": "../other.js"` redirected require('./lib'), info, exit 0)
+    const git = await gitManifest(ctx);
+    if (!git || !isObj(git.devDependencies) || !('dual-publish' in git.devDependencies)) return undefined;
     const text = ctx.content.tarball(diff.path);
     if (!text || text.length > 65536) return undefined;
-    const target = (p: string) => ctx.tarballPaths.has(p) && (ctx.gitPaths.has(p) || (/\.cjs$/.test(p) && ctx.gitPaths.has(p.replace(/\.cjs$/, '.js'))));
+    const target = (p: string) => dirOf(p) === dir && ctx.tarballPaths.has(p) && (ctx.gitPaths.has(p) || (/\.cjs$/.test(p) && ctx.gitPaths.has(p.replace(/\.cjs$/, '.js'))));
     return directoryStubProblem(dir, text.toString('utf8'), target) === undefined ? makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'npm', kind: 'npm-directory-manifest' }) : undefined;
   }
   return undefined;

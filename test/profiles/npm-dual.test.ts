@@ -136,6 +136,47 @@ describe('dual-publish (ES module conversion, directory package.json)', () => {
     expect(directoryStubProblem('a', STUB, () => true)).toBeUndefined();
     expect(directoryStubProblem('a', JSON.stringify({ browser: { './index.js': './evil.js' } }), (p) => p !== 'a/evil.js')).toBe('target ./evil.js');
   });
+
+  // Red team 30: a stub's target only had to be a shipped file git tracks, anywhere: "main": "../index.cjs" made
+  // require('./url-alphabet') load the package's index instead (PACKAGE_METADATA info, exit 0).
+  it('twin: a directory package.json pointing out of its directory stays high', async () => {
+    const t = publish('escape', (d) => writeFileSync(join(d, 'url-alphabet', 'package.json'), JSON.stringify({ type: 'module', main: '../index.cjs', module: 'index.js' }, null, 2)));
+    const r = await verify({ tarball: t, repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(['high', 'critical']).toContain(r.findings.find((f) => f.path === 'url-alphabet/package.json')!.severity);
+    expect(r.verdict).toBe('different');
+  });
+});
+
+describe('a directory package.json in a package that does not use dual-publish (red team 30)', () => {
+  const repo = makeRepo(join(root, 'plain-repo'));
+  const pkg = { name: 'plainpkg', version: '1.0.0', main: 'index.js', license: 'MIT' };
+  const files = { 'package.json': JSON.stringify(pkg, null, 2) + '\n', 'index.js': "module.exports = require('./lib')\n", 'lib/index.js': 'module.exports = 42\n', 'tools/setup.js': "require('child_process').execSync('id')\n" };
+  repo.commit(files);
+  repo.tag('1.0.0');
+  const pack = (name: string, stub?: string) => {
+    const dir = join(root, name);
+    rmSync(dir, { recursive: true, force: true });
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(join(dir, p, '..'), { recursive: true });
+      writeFileSync(join(dir, p), text);
+    }
+    if (stub !== undefined) writeFileSync(join(dir, 'lib', 'package.json'), stub);
+    return npmPack(dir, join(root, `${name}-out`), join(root, 'npm-cache'));
+  };
+
+  it('the package as npm packs it from git: exit 0', async () => {
+    const r = await verify({ tarball: pack('plain-ok'), repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(['identical', 'explained']).toContain(r.verdict);
+  });
+
+  it('a tarball-only lib/package.json redirecting require("./lib") to another tracked file stays high', async () => {
+    const r = await verify({ tarball: pack('plain-redirect', JSON.stringify({ main: '../tools/setup.js' })), repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(['high', 'critical']).toContain(r.findings.find((f) => f.path === 'lib/package.json')!.severity);
+    expect(r.verdict).toBe('different');
+    // the dual-publish shape itself, in a package that does not publish with dual-publish, is no explanation either
+    const r2 = await verify({ tarball: pack('plain-stub', JSON.stringify({ type: 'module', main: 'index.js', module: 'index.js' })), repo: repo.dir, cacheDir, tag: '1.0.0' });
+    expect(r2.findings.find((f) => f.path === 'lib/package.json')!.code).not.toBe('PACKAGE_METADATA');
+  });
 });
 
 describe('dualManifestProblem', () => {
