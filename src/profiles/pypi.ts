@@ -15,6 +15,8 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff, TreeEntry } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
 import { scmVersionFile } from './pypi-version-file.js';
+import { sourceUrls, wholeUrls } from '../classify/urls.js';
+import { baseOf } from '../classify/paths.js';
 
 /**
  * The files of an `X.egg-info/` directory: only those setuptools' egg_info writers (and pbr's, and bdist_egg's zip-safe
@@ -123,6 +125,55 @@ export async function undeclaredEntryPoints(text: string, ctx: ClassifyContext):
   return [...new Set(refs.filter((r) => !declared.includes(r)))];
 }
 
+/** The whole URLs the tracked build files, top-level files and READMEs spell out (what a backend copies into metadata). */
+async function trackedUrls(ctx: ClassifyContext): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const p of ctx.gitPaths) {
+    if (!DEP_SOURCES.test(p) && p.includes('/') && !/^README/i.test(baseOf(p))) continue;
+    const b = await ctx.content.git(p);
+    if (!b || b.length > 1 << 20 || b.includes(0)) continue;
+    for (const u of sourceUrls(b.toString('utf8'))) out.add(u);
+  }
+  return out;
+}
+
+/** A version as compared here: lower case, a leading v and every separator dropped (PEP 440's 1.0.0-rc.1 is 1.0.0rc1). */
+const versionKey = (v: string) => v.trim().toLowerCase().replace(/^v/, '').replace(/[-_.+\s]/g, '');
+
+/**
+ * Why an sdist's metadata file says what no tracked file does (red team 30: PKG-INFO's description gaining an install
+ * line from another index, or its Source Code URL moved to another owner, egg-info's dependency_links.txt gaining an
+ * index, top_level.txt naming sitecustomize, SOURCES.txt listing a file the sdist lacks, PKG-INFO another Version: all
+ * PACKAGE_METADATA info, exit 0), or undefined. A backend copies the metadata from the tracked files: every URL of
+ * PKG-INFO or dependency_links.txt is one a tracked build file, top-level file or README spells out whole; PKG-INFO's
+ * Version is the release's (when known); a top_level.txt name is a package, module or extension the sdist ships;
+ * every SOURCES.txt entry is a file the sdist ships (setuptools writes the list of what it packs).
+ */
+export async function sdistMetadataProblem(path: string, text: string, ctx: ClassifyContext): Promise<string | undefined> {
+  const base = baseOf(path);
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (base === 'PKG-INFO' || base === 'dependency_links.txt') {
+    const urls = wholeUrls(text);
+    if (base === 'dependency_links.txt') for (const l of lines) if (!wholeUrls(l).size) return `line ${l}`;
+    if (urls.size) {
+      const known = await trackedUrls(ctx);
+      for (const u of urls) if (!known.has(u)) return `URL ${u}`;
+    }
+  }
+  if (base === 'PKG-INFO' && ctx.revision.version) {
+    const v = /^Version:[ \t]*(\S+)/m.exec(text.split(/\r?\n\r?\n/)[0]!)?.[1];
+    if (v !== undefined && versionKey(v) !== versionKey(ctx.revision.version)) return `Version ${v}`;
+  }
+  if (base === 'top_level.txt') {
+    for (const name of lines) {
+      const shipped = [...ctx.tarballPaths].some((p) => p.startsWith(`${name}/`) || p.includes(`/${name}/`) || new RegExp(`(?:^|/)${name.replace(/[^\w]/g, '\\$&')}\\.[\\w.-]+$`).test(p));
+      if (!shipped) return `top-level name ${name}`;
+    }
+  }
+  if (base === 'SOURCES.txt') for (const l of lines) if (!ctx.tarballPaths.has(l)) return `SOURCES.txt entry ${l}`;
+  return undefined;
+}
+
 async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
   if (diff.status === 'tarball-only' && (diff.path === 'PKG-INFO' || EGG_INFO.test(diff.path))) {
     const bytes = ctx.content.tarball(diff.path);
@@ -131,6 +182,7 @@ async function sdistFinding(diff: PathDiff, ctx: ClassifyContext): Promise<Findi
     const text = bytes?.toString('utf8');
     if (text !== undefined && (await undeclaredRequirements(diff.path, text, ctx)).length) return undefined;
     if (text !== undefined && /\/entry_points\.txt$/.test(diff.path) && (await undeclaredEntryPoints(text, ctx)).length) return undefined;
+    if (text !== undefined && (await sdistMetadataProblem(diff.path, text, ctx)) !== undefined) return undefined;
     return makeFinding('PACKAGE_METADATA', diff.path, { ecosystem: 'pypi', kind: diff.path === 'PKG-INFO' ? 'pkg-info' : 'egg-info' });
   }
   if (diff.path === 'setup.cfg' && (diff.status === 'tarball-only' || (diff.status === 'changed' && diff.changes?.length === 1 && diff.changes[0] === 'content'))) {

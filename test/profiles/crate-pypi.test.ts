@@ -206,6 +206,39 @@ describe('PyPI sdist (setup.py sdist)', () => {
     expect(r.verdict).toBe('different');
   });
 
+  // Red team 30: PKG-INFO was checked for Requires-Dist only, the other egg-info files not at all — markupsafe 2.1.2
+  // with an install line from another index in its description, its Source Code URL on another owner, another Version,
+  // dependency_links.txt naming an index, top_level.txt naming sitecustomize or SOURCES.txt a file it lacks: exit 0.
+  it('metadata says only what the tracked files do: URLs, Version, top-level names, SOURCES.txt (twin of the real sdist)', async () => {
+    const w = join(root, 'py-copy');
+    execFileSync('git', ['clone', '-q', dir, w]);
+    const built = sdist(w);
+    const ok = await verify({ tarball: built, repo: dir, cacheDir });
+    expect(ok.verdict).not.toBe('different');
+    const edits: [string, string, (t: string) => string][] = [
+      ['desc-url', 'PKG-INFO', (t) => `${t}\nInstall the fixed build: pip install --index-url https://pkgs.example-mirror.net/simple mypkg\n`],
+      ['source-url', 'PKG-INFO', (t) => t.replace('https://example.invalid/src/mypkg.git', 'https://example.invalid/src/mypkg-fix.git')],
+      ['version', 'PKG-INFO', (t) => t.replace(/^Version: 1\.0$/m, 'Version: 1.1')],
+      ['deplinks', 'src/mypkg.egg-info/dependency_links.txt', () => 'https://pkgs.example-mirror.net/simple/\n'],
+      ['toplevel', 'src/mypkg.egg-info/top_level.txt', (t) => `${t}sitecustomize\n`],
+      ['sources', 'src/mypkg.egg-info/SOURCES.txt', (t) => `${t}src/mypkg/_hidden.py\n`],
+    ];
+    for (const [name, path, edit] of edits) {
+      const x = join(root, `py-copy-${name}`);
+      mkdirSync(x, { recursive: true });
+      execFileSync('tar', ['-xzf', built, '-C', x]);
+      const f = join(x, 'mypkg-1.0', path);
+      writeFileSync(f, edit(readFileSync(f, 'utf8')));
+      const tampered = join(root, `py-copy-${name}-t`, 'mypkg-1.0.tar.gz');
+      mkdirSync(dirname(tampered), { recursive: true });
+      execFileSync('tar', ['--owner=0', '--group=0', '-czf', tampered, '-C', x, 'mypkg-1.0']);
+      const r = await verify({ tarball: tampered, repo: dir, cacheDir });
+      const g = r.findings.find((h) => h.path === path)!;
+      expect(g.code, name).not.toBe('PACKAGE_METADATA');
+      expect(['high', 'critical'], name).toContain(g.severity);
+    }
+  });
+
   it('a changed .py is high, an added .py is high', async () => {
     const w = join(root, 'py-evil');
     execFileSync('git', ['clone', '-q', dir, w]);
