@@ -145,6 +145,7 @@ const VARIANTS = [
   ['po-ignore', 'sed-4.9', 1, 'po/Makefile.in.in', 'high'], ['sphinx-pickle', 'libuv-1.44.2', 1, 'docs/build/doctrees/environment.pickle', 'high'],
   ['makefile-libs', 'tmux-3.5a', 1, 'Makefile.in', 'high'],
   ['cargo-dep', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
+  ['pkginfo-url', 'pypi-markupsafe-2.1.2', 1, 'PKG-INFO', 'high'],
   ['dir-main', 'npm-semver-7.6.0', 1, 'classes/package.json', 'high'], ['stub-escape', 'npm-nanoid-3.3.7', 1, 'url-alphabet/package.json', 'high'],
   ['cargo-lib', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'], ['cargo-feature', 'crate-cfg-if-1.0.4', 1, 'Cargo.toml', 'critical'],
   ['perl-subst', 'parted-3.5', 1, 'include/parted/disk.h', 'high'], ['rst-footer-link', 'geany-2.1', 1, 'doc/geany.html', 'high'],
