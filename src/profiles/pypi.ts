@@ -15,7 +15,7 @@ import { makeFinding } from '../core/severity.js';
 import type { PathDiff, TreeEntry } from '../core/types.js';
 import type { Classifier, ClassifyContext } from '../classify/types.js';
 import { scmVersionFile } from './pypi-version-file.js';
-import { sourceUrls, wholeUrls } from '../classify/urls.js';
+import { sourceUrls, urlHosts, wholeUrls } from '../classify/urls.js';
 import { baseOf } from '../classify/paths.js';
 
 /**
@@ -130,34 +130,53 @@ async function trackedUrls(ctx: ClassifyContext): Promise<Set<string>> {
   const out = new Set<string>();
   for (const p of ctx.gitPaths) {
     if (!DEP_SOURCES.test(p) && p.includes('/') && !/^README/i.test(baseOf(p))) continue;
-    const b = await ctx.content.git(p);
-    if (!b || b.length > 1 << 20 || b.includes(0)) continue;
-    for (const u of sourceUrls(b.toString('utf8'))) out.add(u);
+    for (const u of sourceUrls(await trackedText(p, ctx))) out.add(u);
   }
   return out;
 }
 
-/** A version as compared here: lower case, a leading v and every separator dropped (PEP 440's 1.0.0-rc.1 is 1.0.0rc1). */
-const versionKey = (v: string) => v.trim().toLowerCase().replace(/^v/, '').replace(/[-_.+\s]/g, '');
+/** A tracked file's text, '' when binary or over 1 MiB. */
+async function trackedText(path: string, ctx: ClassifyContext): Promise<string> {
+  const b = await ctx.content.git(path);
+  return !b || b.length > 1 << 20 || b.includes(0) ? '' : b.toString('utf8');
+}
+
+/** The URL hosts of every tracked text file (a description's links a backend writes: frozenlist's :pep: roles). */
+async function trackedHosts(ctx: ClassifyContext): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const p of ctx.gitPaths) for (const h of urlHosts(await trackedText(p, ctx))) out.add(h);
+  return out;
+}
+
+/** A version as compared here: lower case, a leading v, leading zeros and every separator dropped (PEP 440's normal form). */
+const versionKey = (v: string) => v.trim().toLowerCase().replace(/^v/, '').replace(/(^|\D)0+(?=\d)/g, '$1').replace(/[-_.+\s]/g, '');
 
 /**
  * Why an sdist's metadata file says what no tracked file does (red team 30: PKG-INFO's description gaining an install
  * line from another index, or its Source Code URL moved to another owner, egg-info's dependency_links.txt gaining an
- * index, top_level.txt naming sitecustomize, SOURCES.txt listing a file the sdist lacks, PKG-INFO another Version: all
- * PACKAGE_METADATA info, exit 0), or undefined. A backend copies the metadata from the tracked files: every URL of
- * PKG-INFO or dependency_links.txt is one a tracked build file, top-level file or README spells out whole; PKG-INFO's
- * Version is the release's (when known); a top_level.txt name is a package, module or extension the sdist ships;
- * every SOURCES.txt entry is a file the sdist ships (setuptools writes the list of what it packs).
+ * index, top_level.txt naming sitecustomize, PKG-INFO another Version: all PACKAGE_METADATA info, exit 0), or
+ * undefined. A backend copies the metadata from the tracked files: every URL of PKG-INFO's headers and of
+ * dependency_links.txt is one a tracked build file, top-level file or README spells out whole; every URL of PKG-INFO's
+ * description (the README, with what a tracked backend hook adds: lxml's computed download links, frozenlist's
+ * expanded :pep: roles) is on a host a tracked file names; PKG-INFO's Version is the release's (when known); a
+ * top_level.txt name is a package, module or extension the sdist ships.
  */
 export async function sdistMetadataProblem(path: string, text: string, ctx: ClassifyContext): Promise<string | undefined> {
   const base = baseOf(path);
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   if (base === 'PKG-INFO' || base === 'dependency_links.txt') {
-    const urls = wholeUrls(text);
+    const [head, ...body] = base === 'PKG-INFO' ? text.split(/\r?\n\r?\n/) : [text];
     if (base === 'dependency_links.txt') for (const l of lines) if (!wholeUrls(l).size) return `line ${l}`;
-    if (urls.size) {
+    const urls = wholeUrls(head!);
+    const described = [...wholeUrls(body.join('\n\n'))];
+    if (urls.size || described.length) {
       const known = await trackedUrls(ctx);
       for (const u of urls) if (!known.has(u)) return `URL ${u}`;
+      const unknown = described.filter((u) => !known.has(u));
+      if (unknown.length) {
+        const hosts = await trackedHosts(ctx);
+        for (const u of unknown) if (![...urlHosts(u)].every((h) => hosts.has(h))) return `URL ${u}`;
+      }
     }
   }
   if (base === 'PKG-INFO' && ctx.revision.version) {
@@ -170,7 +189,6 @@ export async function sdistMetadataProblem(path: string, text: string, ctx: Clas
       if (!shipped) return `top-level name ${name}`;
     }
   }
-  if (base === 'SOURCES.txt') for (const l of lines) if (!ctx.tarballPaths.has(l)) return `SOURCES.txt entry ${l}`;
   return undefined;
 }
 
