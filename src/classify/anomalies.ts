@@ -16,11 +16,13 @@ export function anomalyFinding(a: ArchiveAnomaly): Finding {
  * Unicode collision git does not have itself (one of the two names is not tracked) is high (red team 14): on a
  * case-insensitive file system (macOS, Windows) the later entry replaces the earlier, so a tracked file extracts with
  * the other name's content; a collision both of whose names the repository tracks (the Linux kernel's
- * xt_CONNMARK.h / xt_connmark.h) stays at its default.
+ * xt_CONNMARK.h / xt_connmark.h) stays at its default. A path listed more than once is high when its entries differ
+ * (kind, content, link target, executable bit): a non-overwriting extractor keeps the first, GNU tar the last.
  */
 export function anomalyFindings(anomalies: readonly ArchiveAnomaly[], tracked?: (path: string) => boolean): Finding[] {
   return anomalies.map((a) => {
     const f = anomalyFinding(a);
+    if (a.code === 'DUPLICATE_ENTRY' && !a.evidence.sameContent) return escalate(f, 'high', 'duplicate-differs');
     if (tracked && (a.code === 'CASE_COLLISION' || a.code === 'UNICODE_COLLISION') && !(tracked(a.path) && tracked(a.evidence.other))) return escalate(f, 'high', 'collision-not-in-git');
     return f;
   });

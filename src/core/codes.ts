@@ -143,9 +143,10 @@ export const CODES = {
 
   DUPLICATE_ENTRY: {
     title: 'Path appears more than once',
-    severity: 'high',
+    severity: 'medium',
     explained: false,
-    description: 'The archive holds several entries for one path; extraction keeps the last one, which is what distdiff compares.',
+    description:
+      'The archive holds several entries for one path; GNU tar keeps the last one, which is what distdiff compares, but an extractor told not to overwrite (`--skip-old-files`, `-k`) keeps the first. High (severityReason duplicate-differs) when the entries differ in kind, content, link target or executable bit — what a user gets then depends on the extractor; medium when every entry is the same (npm\'s packer lists a file twice when `main` names it again), so nothing differs whichever one is kept.',
     docs: anchor('DUPLICATE_ENTRY'),
     message: (e) => `${e.count} entries (${e.types.join(', ')}), ${e.sameContent ? 'same content' : 'different content'}; the last one wins`,
   },

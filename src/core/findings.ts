@@ -686,7 +686,8 @@ export type SeverityReason =
   | 'directory-source'
   | 'new-capability'
   | 'format-directives'
-  | 'collision-not-in-git';
+  | 'collision-not-in-git'
+  | 'duplicate-differs';
 export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'build-affecting',
   'suspicious-constructs',
@@ -699,6 +700,7 @@ export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'new-capability',
   'format-directives',
   'collision-not-in-git',
+  'duplicate-differs',
 ];
 
 export interface FindingBase<C extends FindingCode> {

@@ -430,7 +430,7 @@ export class EntryCollector {
         const list = dups.get(path);
         if (!list) continue; // a directory listed twice changes nothing
         const first = list[0]!;
-        const sameContent = list.every((e) => e.type === first.type && e.oid === first.oid && e.linkTarget === first.linkTarget);
+        const sameContent = list.every((e) => e.type === first.type && e.oid === first.oid && e.linkTarget === first.linkTarget && e.executable === first.executable);
         this.anomaly('DUPLICATE_ENTRY', path, { count, types: list.map((e) => e.type), sameContent }, last.get(path));
       }
     }

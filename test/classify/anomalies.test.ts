@@ -5,7 +5,7 @@ import type { AnomalyCode, ArchiveAnomaly } from '../../src/core/types.js';
 
 describe('anomalyFindings', () => {
   const a: ArchiveAnomaly[] = [
-    { code: 'DUPLICATE_ENTRY', path: 'a', evidence: { count: 3, types: ['file', 'symlink', 'file'], sameContent: false }, index: 7 },
+    { code: 'DUPLICATE_ENTRY', path: 'a', evidence: { count: 2, types: ['file', 'file'], sameContent: true }, index: 7 },
     { code: 'UNSAFE_PATH', path: 'etc/passwd', evidence: { raw: '/etc/passwd', reason: 'absolute' } },
     { code: 'UNSAFE_PATH', path: '../x', evidence: { raw: '../x', reason: 'dotdot' } },
     { code: 'HARDLINK_ENTRY', path: 'h', evidence: { target: 'a' } },
@@ -32,7 +32,7 @@ describe('anomalyFindings', () => {
   it('each anomaly becomes the finding of its code at the registry severity, its evidence as is', () => {
     const f = anomalyFindings(a);
     expect(f.map((x) => [x.code, x.path, x.severity])).toEqual([
-      ['DUPLICATE_ENTRY', 'a', 'high'],
+      ['DUPLICATE_ENTRY', 'a', 'medium'],
       ['UNSAFE_PATH', 'etc/passwd', 'critical'],
       ['UNSAFE_PATH', '../x', 'critical'],
       ['HARDLINK_ENTRY', 'h', 'low'],
@@ -58,9 +58,19 @@ describe('anomalyFindings', () => {
     expect(f.map((x) => x.severity)).toEqual(a.map((x) => codeDoc(x.code).severity));
     // The evidence is the anomaly's own object: nothing joined, nothing parsed.
     f.forEach((x, i) => expect(x.evidence).toBe(a[i]!.evidence));
-    expect(f[0]).toEqual({ code: 'DUPLICATE_ENTRY', path: 'a', severity: 'high', evidence: { count: 3, types: ['file', 'symlink', 'file'], sameContent: false } });
+    expect(f[0]).toEqual({ code: 'DUPLICATE_ENTRY', path: 'a', severity: 'medium', evidence: { count: 2, types: ['file', 'file'], sameContent: true } });
     // Every anomaly code is covered by this test.
     expect(new Set<AnomalyCode>(a.map((x) => x.code)).size).toBe(21);
+  });
+
+  // A path listed twice with the same entry (npm's packer naming `main` again) changes nothing whichever entry an
+  // extractor keeps; entries that differ make the result depend on the extractor (GNU tar keeps the last, -k the first).
+  it('a duplicate path is high when its entries differ in kind, content or executable bit, medium when they are the same', () => {
+    const dup = (types: Array<'file' | 'symlink'>, sameContent: boolean): ArchiveAnomaly => ({ code: 'DUPLICATE_ENTRY', path: 'd', evidence: { count: types.length, types, sameContent } });
+    const [same, differs, kinds] = anomalyFindings([dup(['file', 'file'], true), dup(['file', 'file'], false), dup(['file', 'symlink'], false)]);
+    expect(same).toEqual({ code: 'DUPLICATE_ENTRY', path: 'd', severity: 'medium', evidence: { count: 2, types: ['file', 'file'], sameContent: true } });
+    expect(differs).toEqual({ code: 'DUPLICATE_ENTRY', path: 'd', severity: 'high', severityReason: { reason: 'duplicate-differs', default: 'medium' }, evidence: { count: 2, types: ['file', 'file'], sameContent: false } });
+    expect([kinds!.severity, kinds!.severityReason?.reason]).toEqual(['high', 'duplicate-differs']);
   });
 
   // Red team 17: git archive --format=zip writes the commit id as the archive comment; only exactly that, alone, is its own.

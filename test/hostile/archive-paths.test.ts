@@ -157,6 +157,20 @@ describe.concurrent('hostile archive paths', () => {
     expectFindings(r, [['DUPLICATE_ENTRY', 'high', 'README']]);
   });
 
+  // npm's packer lists a file twice when `main` names it again (hookable 5.5.3, holdout30): the same bytes and mode
+  // whichever entry an extractor keeps, so medium and exit 0; the same bytes with another executable bit is high.
+  it('duplicate entry, identical copies: DUPLICATE_ENTRY medium, exit 0', async () => {
+    const r = await run([rawTarEntry(P('README'), 'hello\n')]);
+    expectFindings(r, [['DUPLICATE_ENTRY', 'medium', 'README']]);
+    expect(finding(r, 'DUPLICATE_ENTRY', 'README').evidence).toEqual({ count: 2, types: ['file', 'file'], sameContent: true });
+  });
+
+  it('duplicate entry, same bytes but the first copy executable: DUPLICATE_ENTRY high (duplicate-differs)', async () => {
+    const r = await run([rawTarEntry(P('README'), 'hello\n', { mode: 0o755 }), rawTarEntry(P('README'), 'hello\n')], ['README']);
+    expectFindings(r, [['DUPLICATE_ENTRY', 'high', 'README']]);
+    expect(finding(r, 'DUPLICATE_ENTRY', 'README').severityReason).toEqual({ reason: 'duplicate-differs', default: 'medium' });
+  });
+
   it('a file and a directory with the same name (src as a file, then src/main.c)', async () => {
     const r = await run([rawTarEntry(P('src'), 'not a dir\n'), rawTarEntry(P('src/main.c'), 'int main(void) { return 0; }\n')], ['src/main.c']);
     expectFindings(r, [
