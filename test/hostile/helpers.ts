@@ -155,6 +155,7 @@ export interface ReportFinding {
   severity: string;
   path: string;
   evidence?: Record<string, unknown>;
+  severityReason?: { reason: string; default: string };
   diff?: { tarballOid?: string; gitOid?: string; unified?: string };
 }
 
