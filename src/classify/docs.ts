@@ -251,7 +251,22 @@ async function commentsTraced(ctx: ClassifyContext, path: string, page: Buffer, 
   const known = new Set([...troffComments(src.toString('utf8')), '', PO4A_BANNER]);
   for (const c of catalogs) for (const l of c.split('\n')) if (l.startsWith('#')) known.add(l.slice(1).trim());
   if (!troffComments(page.toString('utf8')).every((c) => known.has(c) || /^\*+$/.test(c))) return false;
-  return bodyTraced(page.toString('utf8'), path, [src.toString('utf8'), ...catalogs].join('\n'), source);
+  return bodyTraced(page.toString('utf8'), path, [src.toString('utf8'), ...catalogs.map(po4aText)].join('\n'), source);
+}
+
+/**
+ * A po4a catalog's text as the page it translates reads: po4a's man module writes a message's `<` and `>` as `E<lt>`
+ * and `E<gt>` and its fonts as `B<…>`, `I<…>`, `R<…>` (xz 5.8.1's po4a/it.po translates `<https://tukaani.org/xz/>` as
+ * `E<lt>https://xz.tukaani.org/xz-utils/E<gt>`, which po/man/it/xz.1 prints as `<https://xz.tukaani.org/xz\-utils/>`).
+ * Read raw, a URL runs on into `E`; decoded, the translated page's URLs are the catalog's.
+ */
+function po4aText(catalog: string): string {
+  return catalog
+    .replace(/E<lt>/g, '\u0003')
+    .replace(/E<gt>/g, '\u0004')
+    .replace(/\b[BIR]<([^<>\n]*)>/g, '$1')
+    .replace(/\u0003/g, '<')
+    .replace(/\u0004/g, '>');
 }
 
 /** The text of the translation catalogs named for a directory of `path` (`po4a/man/de/xz.1` ← every shipped or tracked `de.po`). */

