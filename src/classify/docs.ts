@@ -295,20 +295,28 @@ async function pageCatalogs(ctx: ClassifyContext, path: string): Promise<string[
  */
 function bodyTraced(page: string, path: string, known: string, source: string): boolean {
   const text = troffReading(page);
-  const hosts = urlHosts(troffReading(known));
+  const knownText = troffReading(known);
+  const hosts = urlHosts(knownText);
   if ([...urlHosts(text)].some((h) => !hosts.has(h))) return false;
   if (novelUrls(text, docSourceUrls(known)).length) return false;
-  return constructsTraced(page, path, known, source);
+  return constructsTraced(page, path, known, source, { page: text, known: knownText });
 }
 
 /**
  * Whether a man page has no suspicious construct of a kind `known` (its source's text, '' for none) lacks, and no line of
  * encoded data `known` lacks (a man page is prose: xz 5.4.1 gaining src/liblzma/check/zz.1, a `.TH` line over 50 lines
- * of base64 of an .xz stream, was GENERATED_DOCS low, red team 30).
+ * of base64 of an .xz stream, was GENERATED_DOCS low, red team 30). `read`: both texts as troffReading gives them, when the
+ * caller has them already.
  */
-function constructsTraced(page: string, path: string, known: string, source: string | undefined): boolean {
-  const kinds = new Set(findConstructs(troffReading(known), source ?? path).map((c) => c.kind));
-  if (findConstructs(troffReading(page), path).some((c) => !kinds.has(c.kind))) return false;
+function constructsTraced(
+  page: string,
+  path: string,
+  known: string,
+  source: string | undefined,
+  read: { page: string; known: string } = { page: troffReading(page), known: troffReading(known) },
+): boolean {
+  const kinds = new Set(findConstructs(read.known, source ?? path).map((c) => c.kind));
+  if (findConstructs(read.page, path).some((c) => !kinds.has(c.kind))) return false;
   const lines = new Set(known.split('\n'));
   return !page.split('\n').some((l) => !lines.has(l) && encodedRun(l));
 }
