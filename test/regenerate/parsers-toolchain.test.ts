@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import { namedVersion } from '../../src/regenerate/parsers.js';
-import { gnulibOldStdio, parserToolBuildSteps, STDIO_COMPAT_CPPFLAGS } from '../../src/regenerate/toolchain-git.js';
+import { gitBuildSteps, gnulibOldStdio, parserToolBuildSteps, STDIO_COMPAT_CPPFLAGS } from '../../src/regenerate/toolchain-git.js';
 import { CLI } from '../hostile/helpers.js';
 import { autotoolsRelease, byPath, editFile, sh } from './release.js';
 
@@ -43,9 +43,16 @@ const fixture = autotoolsRelease({
 });
 
 describe('bison and flex build steps (pure)', () => {
+  it('automake from git without help2man: the installed docs are left out with the man pages (amhello-1.0.tar.gz ran the in-tree aclocal before lib/Automake/Config.pm existed)', () => {
+    const { steps, skipped } = gitBuildSteps({ hasBootstrap: true, bootstrapText: 'autoreconf\n', bootstrapName: 'bootstrap.sh' }, '/p', { help2man: false, makeinfo: true });
+    expect(steps).toEqual(['sh ./bootstrap.sh', "./configure --prefix='/p'", 'make -j2 MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS= dist_doc_DATA=', 'make install MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS= dist_doc_DATA=']);
+    expect(skipped).toEqual([{ part: 'man-pages', missing: 'help2man' }]);
+    // with help2man the man pages make Config.pm first: nothing is left out
+    expect(gitBuildSteps({ hasBootstrap: true, bootstrapText: 'autoreconf\n', bootstrapName: 'bootstrap.sh' }, '/p', { help2man: true, makeinfo: true }).steps[2]).toBe('make -j2');
+  });
   it('bison: its own bootstrap with the pinned gnulib, no git, no translations fetched; flex: autogen.sh, then lib/ and src/ only', () => {
     expect(parserToolBuildSteps('bison', { hasAutogen: false, hasLib: true }, '/p', { help2man: false, makeinfo: true })).toEqual({
-      steps: ['sh ./bootstrap --no-git --skip-po --gnulib-srcdir=gnulib', "./configure --prefix='/p'", 'make -j2 MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS=', 'make install MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS='],
+      steps: ['sh ./bootstrap --no-git --skip-po --gnulib-srcdir=gnulib', "./configure --prefix='/p'", 'make -j2 MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS= dist_doc_DATA=', 'make install MANS= man_MANS= dist_man_MANS= man1_MANS= dist_man1_MANS= dist_doc_DATA='],
       skipped: [{ part: 'man-pages', missing: 'help2man' }],
     });
     // a gnulib older than glibc 2.28 (bison 3.0.4, 2.7): configure gets the compatibility flags, nothing else changes
