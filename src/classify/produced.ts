@@ -569,6 +569,54 @@ export function sedInPlaceEdits(script: string, scriptDir: string): { line: numb
   return out;
 }
 
+/** The hooks gnulib's bootstrap calls after gnulib-tool has copied the modules' files (bootstrap.conf defines them). */
+const AFTER_IMPORT_HOOKS = new Set(['bootstrap_post_import_hook', 'bootstrap_epilogue']);
+
+/**
+ * The in-place perl substitutions of the tracked bootstrap.conf's after-import hooks — gnulib's readme-release module
+ * asks for `perl -pi -e "s/\@PACKAGE\@/$package/g" README-release` in bootstrap_epilogue (cppi 1.18): each with its line,
+ * the edited path and the substitution as the one sed expression it equals. Read only: a line inside the body of
+ * `bootstrap_post_import_hook()` or `bootstrap_epilogue()` (a top-level line runs when bootstrap.conf is sourced,
+ * before the import); `perl -pi -e EXPR FILE` (or `-p -i`, `-i -p`), one file; EXPR one quoted word — single-quoted
+ * literal, or double-quoted with no expansion but `$NAME`/`${NAME}` of `vars` (bootstrap's `package`); EXPR
+ * `s/PAT/REPL/` or `…/g` with PAT letters, digits, `_ %,:=-` and backslash-escaped punctuation (perl's `\@`, the
+ * `@` of an array otherwise), REPL letters, digits and `_ . + -` only. Anything else is not listed.
+ */
+export function bootstrapHookPerlEdits(conf: string, vars: ReadonlyMap<string, string>): { line: number; path: string; exprs: string[] }[] {
+  const out: { line: number; path: string; exprs: string[] }[] = [];
+  const lines = conf.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^([A-Za-z_][A-Za-z0-9_]*)\s*\(\)\s*\{?\s*$/.exec(lines[i]!);
+    if (!head || !AFTER_IMPORT_HOOKS.has(head[1]!)) continue;
+    let j = i + 1;
+    while (j < lines.length && !/^\}\s*$/.test(lines[j]!)) j++;
+    if (j >= lines.length) break;
+    const body = lines.slice(i + 1, j).join('\n');
+    for (const { line, dir, cmds, k } of scriptCommands(body, '')) {
+      const m = /^perl\s+(?:-pi|-p\s+-i|-i\s+-p)\s+-e\s+("[^"`]*"|'[^']*')\s+([A-Za-z0-9_.+\/-]+)$/.exec(cmds[k]!);
+      if (!m) continue;
+      let expr: string | undefined = m[1]!.slice(1, -1);
+      if (m[1]!.startsWith('"')) {
+        // the shell's double quotes: \$ \\ \" \` lose the backslash, any other stays; $NAME / ${NAME} of vars only
+        expr = expr.replace(/\\([$\\"`])|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))|\$/g, (all, esc: string | undefined, b: string | undefined, n: string | undefined) => {
+          if (esc) return `\u0000${esc}`; // a literal character perl then sees (never a sed-safe one: refused below)
+          const v = vars.get((b ?? n) as string);
+          return v === undefined || all === '$' ? '\u0001' : v;
+        });
+        if (/[\u0000\u0001]/.test(expr)) expr = undefined;
+      }
+      const sub = expr === undefined ? null : /^s\/((?:[A-Za-z0-9_ %,:=-]|\\[^A-Za-z0-9\s])+)\/([A-Za-z0-9_.+-]*)\/(g?)$/.exec(expr);
+      if (!sub) continue;
+      const pat = sub[1]!.replace(/\\(.)/g, '$1');
+      if (!/^[A-Za-z0-9_ @%,:=-]+$/.test(pat)) continue;
+      const path = normalisePath(dir ? `${dir}/${m[2]}` : m[2]!);
+      if (path) out.push({ line: i + 1 + line, path, exprs: [`s/${pat}/${sub[2]}/${sub[3]}`] });
+    }
+    i = j;
+  }
+  return out;
+}
+
 /**
  * The files gnulib's bootstrap configuration writes with a here-document (findutils 4.9.0's bootstrap.conf: its
  * bootstrap_post_import_hook runs `cat > gl/Makefile.am <<EOF` … `EOF`). bootstrap.conf is sourced by the tracked

@@ -31,12 +31,12 @@ import { isBuildAffecting } from './build-affecting.js';
 import { applyLocalDiff } from './gnulib-local.js';
 import { applyRewrites, availableRewrites, bootstrapMarks, markHeader, rewriteCandidates } from './gnulib-rewrite.js';
 import { bootstrapFiles, COPY_FILE_SCRIPTS, copyFileCalls, destinationOf, gnulibSources, parseGnulibComp, type GnulibLayout } from './gnulib-layout.js';
-import { generatorSource, sedInPlaceEdits } from './produced.js';
+import { bootstrapHookPerlEdits, generatorSource, sedInPlaceEdits } from './produced.js';
 import { parseSed, runSed } from './shell-subset.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import type { GnulibToolMiss } from '../core/regeneration.js';
 import { checkInvocation, recordedInvocation, runGnulibTool } from '../regenerate/gnulib-tool.js';
-import { bootstrapInvocation, hookVariables, postImportHook, type HookCommand } from '../regenerate/bootstrap-conf.js';
+import { bootstrapInvocation, bootstrapPackage, hookVariables, postImportHook, type HookCommand } from '../regenerate/bootstrap-conf.js';
 import { mismatchFinding } from '../regenerate/provenance.js';
 import { bundledBlobIndex, type BlobIndex } from './upstream-blobs.js';
 import { admits } from './precheck.js';
@@ -75,6 +75,8 @@ interface State {
 interface ScriptEdit {
   script: string;
   line: number;
+  /** perl for a bootstrap.conf hook's `perl -pi -e` (bootstrapHookPerlEdits); sed otherwise. */
+  tool?: 'perl';
   cmds: NonNullable<ReturnType<typeof parseSed>>;
 }
 
@@ -84,8 +86,8 @@ type LayoutRun = { ok: true; sub: PinnedSubmodule; source: string; args: string[
 /** The outcome of comparing a tarball file with the pinned files it maps to. */
 type Match =
   | { kind: 'none' }
-  | { kind: 'copy'; c: Candidate; rewrites: SubmoduleRewrite[]; edited?: { script: string; line: number } }
-  | { kind: 'differs'; strict: Candidate[]; best?: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; edited?: { script: string; line: number } } };
+  | { kind: 'copy'; c: Candidate; rewrites: SubmoduleRewrite[]; edited?: { script: string; line: number; tool?: 'perl' } }
+  | { kind: 'differs'; strict: Candidate[]; best?: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; edited?: { script: string; line: number; tool?: 'perl' } } };
 
 const isGnulib = (s: PinnedSubmodule) => s.files.has('gnulib-tool') && [...s.files.keys()].some((p) => p.startsWith('modules/'));
 
@@ -163,19 +165,29 @@ function editsOf(state: State, ctx: ClassifyContext): Promise<Map<string, Script
       const b = await ctx.content.git(path);
       if (!b || b.length > 1024 * 1024 || b.subarray(0, 8192).includes(0)) continue;
       const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-      for (const e of sedInPlaceEdits(b.toString('latin1'), dir)) {
+      const script = b.toString('latin1');
+      // the top bootstrap.conf's after-import hooks may also edit with perl, `$package` as the tracked bootstrap sets it
+      const hookEdits = path === 'bootstrap.conf' ? bootstrapHookPerlEdits(script, await bootstrapVars(ctx)) : [];
+      for (const e of [...sedInPlaceEdits(script, dir), ...hookEdits]) {
         const cmds = parseSed(e.exprs.join('\n'));
         if (out.has(e.path) || twice.has(e.path)) {
           out.delete(e.path);
           twice.add(e.path);
           continue;
         }
-        if (cmds) out.set(e.path, { script: path, line: e.line, cmds });
+        if (cmds) out.set(e.path, { script: path, line: e.line, cmds, ...(hookEdits.includes(e) ? { tool: 'perl' as const } : {}) });
         else twice.add(e.path);
       }
     }
     return out;
   })());
+}
+
+/** The variables gnulib's bootstrap has set when it calls bootstrap.conf's hooks: `package` (bootstrapPackage), if known. */
+async function bootstrapVars(ctx: ClassifyContext): Promise<Map<string, string>> {
+  const gitText = async (p: string) => (ctx.gitPaths.has(p) ? (await ctx.content.git(p))?.toString('latin1') : undefined);
+  const pkg = bootstrapPackage(await gitText('bootstrap'), await gitText('configure.ac'));
+  return new Map(pkg ? [['package', pkg]] : []);
 }
 
 /** --lgpl as gnulib-cache.m4 records it narrows the license rewrite to the one gnulib-tool applied. */
@@ -437,9 +449,9 @@ async function computeMatch(state: State, ctx: ClassifyContext, path: string, oi
   const mark = (await marksOf(state, ctx)) ? markHeader(path) : '';
   // A tracked import script's in-place sed of this path, run after gnulib-tool placed it.
   const edit = (await editsOf(state, ctx)).get(path);
-  const edited = edit ? { script: edit.script, line: edit.line } : undefined;
+  const edited = edit ? { script: edit.script, line: edit.line, ...(edit.tool ? { tool: edit.tool } : {}) } : undefined;
   // The closest variant (pinned file, or after the rewrites that bring it closest) is what a diff shows.
-  let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number; edited?: { script: string; line: number } } | undefined;
+  let best: { c: Candidate; pinned: Buffer; ids: SubmoduleRewrite[]; lines: number; edited?: { script: string; line: number; tool?: 'perl' } } | undefined;
   for (const c of cands) {
     const pinned = await sourceOf(c, ctx);
     if (!pinned || !shipped) continue;
@@ -570,7 +582,7 @@ export function createSubmoduleCopyClassifier(index: () => BlobIndex | null = bu
       if (known && known.path.slice(known.path.lastIndexOf('/') + 1) === diff.path.slice(diff.path.lastIndexOf('/') + 1)) return undefined;
       const c = best?.c ?? strict[0]!;
       const left = `${c.local?.override ?? `${c.sub.name} ${c.sub.commit.slice(0, 12)} ${c.file}`}${c.local?.patches.length ? ` + ${c.local.patches.join(' + ')}` : ''}`;
-      const diffOut = contentDiff(diff.path, best?.pinned, shipped, { gitOid: c.sub.files.get(c.file), tarballOid: t.oid, tarballSize: t.size }, { labels: [`${left}${best?.ids.length ? ` after ${best.ids.join(', ')}` : ''}${best?.edited ? ` + ${best.edited.script}:${best.edited.line} sed` : ''}`, 'tarball'] });
+      const diffOut = contentDiff(diff.path, best?.pinned, shipped, { gitOid: c.sub.files.get(c.file), tarballOid: t.oid, tarballSize: t.size }, { labels: [`${left}${best?.ids.length ? ` after ${best.ids.join(', ')}` : ''}${best?.edited ? ` + ${best.edited.script}:${best.edited.line} ${best.edited.tool ?? 'sed'}` : ''}`, 'tarball'] });
       const differing = diffOut.kind === 'text' ? (diffOut.added ?? 0) + (diffOut.removed ?? 0) : 0;
       return makeFinding(
         'SUBMODULE_COPY_MODIFIED',

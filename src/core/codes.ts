@@ -969,9 +969,9 @@ const REWRITE_WORDS: Record<SubmoduleRewrite, string> = {
 };
 const rewriteWords = (r: SubmoduleRewrite) => REWRITE_WORDS[r];
 /** What a submodule copy was made from: the pinned file, or the tracked local override, with the tracked patches. */
-function copiedFrom(e: { submodule: string; commit: string; file: string; local?: GnulibLocal; edited?: { script: string; line: number } }): string {
+function copiedFrom(e: { submodule: string; commit: string; file: string; local?: GnulibLocal; edited?: { script: string; line: number; tool?: 'perl' } }): string {
   const base = e.local?.override ? `${e.local.override} (in git: gnulib-tool's local override of ${e.submodule} ${e.commit.slice(0, 12)} ${e.file})` : `${e.submodule} ${e.commit.slice(0, 12)} ${e.file}`;
-  return `${base}${e.local?.patches.length ? ` with ${e.local.patches.join(', ')} (in git) applied` : ''}${e.edited ? `, then edited by the in-place sed of the tracked ${e.edited.script}:${e.edited.line}` : ''}`;
+  return `${base}${e.local?.patches.length ? ` with ${e.local.patches.join(', ')} (in git) applied` : ''}${e.edited ? `, then edited by the in-place ${e.edited.tool ?? 'sed'} of the tracked ${e.edited.script}:${e.edited.line}` : ''}`;
 }
 
 const NPM_UNPROVED_WORDS: Record<EvidenceMap['NPM_BUILD_OUTPUT_UNPROVED']['why'], string> = {

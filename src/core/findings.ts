@@ -120,10 +120,10 @@ export interface EvidenceMap extends AnomalyEvidence {
   SUBMODULE: { commit?: string; tarball: 'absent' | 'empty' | 'content'; files: number };
   /** A tarball file equal to the file it was copied from in a submodule's pinned tree (src/classify/submodule-copy.ts). */
   /** via script: a tracked import script naming the submodule's path and the copy's directory put it there (src/classify/submodule-script-copy.ts). */
-  /** `edited`: after gnulib-tool placed it, the tracked import script's in-place sed on that line edited it (libunistring's autogen.sh). */
-  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap' | 'script'; script?: string; line?: number; prefix?: string; rewrites: SubmoduleRewrite[]; local?: GnulibLocal; edited?: { script: string; line: number } };
+  /** `edited`: after gnulib-tool placed it, the tracked import script's in-place sed on that line edited it (libunistring's autogen.sh); `tool: 'perl'` for a bootstrap.conf hook's `perl -pi -e` (cppi's README-release). */
+  SUBMODULE_COPY: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap' | 'script'; script?: string; line?: number; prefix?: string; rewrites: SubmoduleRewrite[]; local?: GnulibLocal; edited?: { script: string; line: number; tool?: 'perl' } };
   /** A tarball file that maps to a file of a submodule's pinned tree but differs from it beyond the listed rewrites. */
-  SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal; edited?: { script: string; line: number } };
+  SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal; edited?: { script: string; line: number; tool?: 'perl' } };
   /** rule: the tracked makefile rule that put it there (`Makefile.am:31`, a dist-hook renaming X.dist to X: src/classify/dist-rename.ts). */
   COPY_OF_TRACKED: { source: string; rule?: string };
   /** a copy a tracked bootstrap script's loop makes (src/classify/bootstrap-copy.ts): the source, the script and the line of its ln/cp; sourceTracked false: the source is itself tarball-only (judged by its own finding) */

@@ -279,6 +279,26 @@ function packageName(configureAc: string): string | undefined {
   return m[1]!.replace(/^GNU /, '').toLowerCase().replace(/[^a-z0-9_]/g, '-');
 }
 
+/**
+ * `$package` as gnulib's bootstrap sets it (`package=$(sed -n "$extract_package_name" configure.ac)`), when the tracked
+ * `bootstrap` says so: its sed on the first `AC_INIT(` line of the tracked configure.ac — with four arguments on that
+ * line the last one (the tarname) without brackets and the closing parenthesis; otherwise the first without brackets,
+ * "GNU " stripped, lower case, every other character than letters, digits and `_` turned to `-`. Undefined for any
+ * other bootstrap, without such a line, or when the name comes out empty or other than plain letters, digits, `_ . + -`.
+ */
+export function bootstrapPackage(script: string | undefined, configureAc: string | undefined): string | undefined {
+  if (!script || !configureAc || bootstrapKind(script) !== 'gnulib') return undefined;
+  if (!/^package=\$\(sed -n "\$extract_package_name" configure\.ac\)/m.test(script)) return undefined;
+  const line = configureAc.split('\n').find((l) => l.startsWith('AC_INIT('));
+  if (line === undefined) return undefined;
+  let name: string;
+  if (/.*,.*,.*, */.test(line)) name = line.replace(/^.*,.*,.*, */, '').replace(/[[\]]/g, '').replace(/\)$/, '');
+  else {
+    name = line.replace(/AC_INIT\(\[*/, '').replace(/\]*,.*/, '').replace(/^GNU /, '').toLowerCase().replace(/[^A-Za-z0-9_]/g, '-');
+  }
+  return /^[A-Za-z0-9_.+-]+$/.test(name) ? name : undefined;
+}
+
 export interface BootstrapInvocation {
   /** gnulib-tool's arguments after --import would be given (options and modules), as bootstrap passes them. */
   args: string[];

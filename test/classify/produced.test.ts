@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootstrapConfHeredocs, configFilesInput, describedValues, sedInPlaceEdits, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { bootstrapConfHeredocs, bootstrapHookPerlEdits, configFilesInput, describedValues, sedInPlaceEdits, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
 import { gitHistory } from '../../src/git/history.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeCtx } from './ctx-helper.js';
+import { bootstrapPackage } from '../../src/regenerate/bootstrap-conf.js';
 
 describe('files produced from tracked sources (issue 11 d)', () => {
   it('substitution: the template with each placeholder replaced by one value gives the file', () => {
@@ -379,5 +380,29 @@ describe("a here-document of gnulib's bootstrap.conf (findutils 4.9.0's gl/Makef
     expect(await run(`${FU_AM}SUBDIRS += ../evil\n`)).toBeUndefined();
     expect(await run(FU_AM.replace('./bootstrap', './autogen.sh'))).toBeUndefined();
     expect(await run(FU_AM, { 'bootstrap.conf': FU_CONF })).toBeUndefined();
+  });
+});
+
+describe('bootstrapHookPerlEdits / bootstrapPackage (gnulib readme-release: cppi 1.18)', () => {
+  const vars = new Map([['package', 'cppi']]);
+  it('reads `perl -pi -e` in an after-import hook only, as the one sed substitution it equals', () => {
+    const conf = 'x=1\nperl -pi -e "s/\\@PACKAGE\\@/$package/g" TOP\nbootstrap_epilogue()\n{\n  perl -pi -e "s/\\@PACKAGE\\@/$package/g" README-release\n  perl -i -p -e \'s/\\@X\\@/y/\' a/b\n}\n';
+    expect(bootstrapHookPerlEdits(conf, vars)).toEqual([
+      { line: 5, path: 'README-release', exprs: ['s/@PACKAGE@/cppi/g'] },
+      { line: 6, path: 'a/b', exprs: ['s/@X@/y/'] },
+    ]);
+  });
+  it('refuses what it cannot evaluate: another variable, $ reaching perl, a regex operator, a pipe, two files', () => {
+    for (const cmd of ['perl -pi -e "s/\\@PACKAGE\\@/$HOME/g" R', "perl -pi -e 's/\\@P\\@/$package/g' R", 'perl -pi -e "s/@PACKAGE@/$package/g" R', 'perl -pi -e "s/a.*b/c/g" R', 'perl -pi -e "s/a/b/e" R', 'perl -pi -e "s/a/b/g" R S', 'perl -pi -e "s/a/b\\$x/g" R']) {
+      expect(bootstrapHookPerlEdits(`bootstrap_post_import_hook ()\n{\n  ${cmd}\n}\n`, vars), cmd).toEqual([]);
+    }
+  });
+  it("bootstrapPackage: gnulib's bootstrap only, its sed on AC_INIT's first line", () => {
+    const script = 'gnulib_tool_option_extras=\n$gnulib_tool $gnulib_tool_options --import $gnulib_modules\npackage=$(sed -n "$extract_package_name" configure.ac) \\\n';
+    expect(bootstrapPackage(script, 'AC_INIT([GNU cppi], m4_esyscmd([build-aux/git-version-gen .tarball-version]),\n')).toBe('cppi');
+    expect(bootstrapPackage(script, 'AC_INIT([GNU Hello World], [1.0])\n')).toBe('hello-world');
+    expect(bootstrapPackage(script, 'AC_INIT([GNU Foo], [1.0], [bug@x], [foo-tar])\n')).toBe('foo-tar');
+    expect(bootstrapPackage('package=$(sed -n "$extract_package_name" configure.ac)\n', 'AC_INIT([cppi], [1])\n')).toBeUndefined();
+    expect(bootstrapPackage(script.replace('package=', 'pkg='), 'AC_INIT([cppi], [1])\n')).toBeUndefined();
   });
 });

