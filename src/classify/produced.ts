@@ -393,6 +393,32 @@ export function valuesFromRelease(
   });
 }
 
+/**
+ * A value config.status writes itself, the same in every project, when configure runs in the source tree (how `make
+ * dist` trees are configured): `@configure_input@` is exactly "OUTPUT.  Generated from INPUT by configure." (the output's
+ * path from the top, the template's base name: gcal 4.1's misc/daily/daily from daily.in), `@srcdir@` and
+ * `@builddir@` are `.`, `@top_srcdir@` and `@top_builddir@` the way up from the output's directory (`../..`, `.` at the
+ * top), `@program_transform_name@` autoconf's `s,x,x,` (no --program-prefix, -suffix or -transform-name). Any other
+ * value of these names is left to valuesFromRelease (an absolute srcdir: dirValue).
+ */
+export function configStatusValue(name: string, v: string, path: string, template: string): boolean {
+  const depth = dirOf(path) ? dirOf(path).split('/').length : 0;
+  switch (name.replace(/^@@?|@@?$/g, '')) {
+    case 'configure_input':
+      return v === `${path}.  Generated from ${baseOf(template)} by configure.`;
+    case 'srcdir':
+    case 'builddir':
+      return v === '.';
+    case 'top_srcdir':
+    case 'top_builddir':
+      return v === (depth ? Array<string>(depth).fill('..').join('/') : '.');
+    case 'program_transform_name':
+      return v === 's,x,x,';
+    default:
+      return false;
+  }
+}
+
 /** Installation prefixes a configure run substitutes: autoconf's default /usr/local and the usual --prefix=/usr. */
 const PREFIXES = new Set(['/usr/local', '/usr']);
 /** Where installation directories (--libdir, --sysconfdir, CMAKE_INSTALL_FULL_*) lie: the system's own trees. */
@@ -765,6 +791,8 @@ async function fromTemplate(path: string, content: Buffer, ctx: ClassifyContext)
     const rest = Object.fromEntries(Object.entries(values).filter(([k, v]) => {
       const f = fromFiles.get(k.replace(/^@@?|@@?$/g, ''));
       if (f && f.value === v) read[k] = f.file;
+      // what config.status itself writes for a configure run in the source tree (not a script's sed: viaScript)
+      if (!viaScript.has(tpl) && configStatusValue(k, v, path, tpl)) return false;
       return !(f && f.value === v);
     }));
     if (!Object.keys(rest).length || valuesFromRelease(rest, ctx.revision ?? {}, await configText(), await describedValues(rest, ctx), dirOf(path))) {

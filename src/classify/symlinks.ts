@@ -8,9 +8,12 @@
  * the blob index. A pinned target that is absent or differs stays TYPE_CHANGED, with what was compared. For a package in a subdirectory (a crate's path_in_vcs), a target outside it is read from the
  * whole repository at the tag (serde/LICENSE-MIT -> ../LICENSE-MIT). A file holding exactly the link's own text (its
  * blob: what git checks out with core.symlinks=false, a non-executable file) is SYMLINK_AS_TEXT (low). A different content,
- * or that text in an executable file, stays TYPE_CHANGED (high).
+ * or that text in an executable file, stays TYPE_CHANGED (high). A link to a tracked directory shipped as a copy of that
+ * directory is SYMLINK_AS_DIRECTORY (directoryCopy).
  */
+import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
+import type { PathDiff } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -37,14 +40,47 @@ function submodules(ctx: ClassifyContext): string[] {
 
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
-const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'changed' && diff.changes?.includes('type') === true && diff.git?.type === 'symlink' && diff.tarball?.type === 'file' && !!diff.tarball.oid;
+const candidate: NonNullable<Classifier['candidate']> = (diff) =>
+  diff.status === 'changed' && diff.changes?.includes('type') === true && diff.git?.type === 'symlink' && ((diff.tarball?.type === 'file' && !!diff.tarball.oid) || diff.tarball?.type === 'directory');
+
+/**
+ * A git symlink to a tracked directory of the tree shipped as a directory (make dist's `cp -pR` / `tar -h` follow it:
+ * vnstat 2.13's examples/init.d/centos -> redhat): explained only when the shipped directory holds exactly the
+ * target's files — the same relative names, every one a tarball-only regular file whose blob is the target file's and
+ * whose executable bit is git's (the comparison's copyOf names that very file) — and nothing else (no symlink, no
+ * extra or missing file). Anything else stays TYPE_CHANGED (high), and an extra file is its own finding besides.
+ */
+async function directoryCopy(diff: PathDiff, target: string, ctx: ClassifyContext): Promise<Finding | undefined> {
+  const resolved = resolveLink(diff.path, target);
+  if (!resolved || resolved === diff.path || resolved.startsWith(`${diff.path}/`) || diff.path.startsWith(`${resolved}/`)) return undefined;
+  const from = `${resolved}/`;
+  const wanted = [...ctx.gitPaths].filter((p) => p.startsWith(from)).map((p) => p.slice(from.length)).sort();
+  if (!wanted.length) return undefined;
+  const under = `${diff.path}/`;
+  const shipped = [...ctx.tarballPaths].filter((p) => p.startsWith(under)).map((p) => p.slice(under.length)).sort();
+  if (shipped.length !== wanted.length || shipped.some((p, i) => p !== wanted[i])) return undefined;
+  const byPath = new Map(ctx.diffs.filter((d) => d.path.startsWith(under)).map((d) => [d.path, d]));
+  for (const rel of wanted) {
+    const d = byPath.get(under + rel);
+    const t = d?.tarball;
+    if (!d || d.status !== 'tarball-only' || t?.type !== 'file' || !t.oid || d.copyOf !== from + rel || !!d.copyOfExecutable !== t.executable) return undefined;
+    const content = await ctx.content.git(from + rel);
+    if (!content || blobId(t.oid.length === 64 ? 'sha256' : 'sha1', content) !== t.oid) return undefined;
+  }
+  return makeFinding('SYMLINK_AS_DIRECTORY', diff.path, { target, resolved, files: wanted.length });
+}
 
 export function createSymlinkClassifier(index: () => BlobIndex | null = bundledBlobIndex): Classifier {
   return {
     id: 'symlinks',
     candidate,
     async classify(diff, ctx) {
-      if (!admits(candidate, diff) || !diff.tarball?.oid || diff.git?.type !== 'symlink') return undefined;
+      if (!admits(candidate, diff) || diff.git?.type !== 'symlink') return undefined;
+      if (diff.tarball?.type === 'directory') {
+        const to = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');
+        return to ? directoryCopy(diff, to, ctx) : undefined;
+      }
+      if (!diff.tarball?.oid) return undefined;
       const want = diff.tarball.oid;
       const algo = want.length === 64 ? 'sha256' : 'sha1';
       const target = diff.git.linkTarget ?? (await ctx.content.git(diff.path))?.toString('utf8');

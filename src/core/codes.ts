@@ -630,6 +630,15 @@ export const CODES = {
     docs: anchor('SYMLINK_AS_TEXT'),
     message: (e) => `symlink to ${JSON.stringify(e.target)} in git; the tarball has a file holding that path (a checkout without symlinks, core.symlinks=false)`,
   },
+  SYMLINK_AS_DIRECTORY: {
+    title: 'Symlink to a directory shipped as a copy of it',
+    severity: 'info',
+    explained: true,
+    description:
+      "Git has a symbolic link to a tracked directory of the tree; the tarball has a directory in its place holding exactly that directory's files (make dist copies with cp -pR and tar -h follow links: vnstat 2.13's examples/init.d/centos -> redhat): the same relative names, each a regular file with the target file's blob and executable bit, nothing more or less, no symlink. Each copied file is still reported on its own (COPY_OF_TRACKED). Any extra, missing or different file, or a target outside the tree, stays TYPE_CHANGED (high).",
+    docs: anchor('SYMLINK_AS_DIRECTORY'),
+    message: (e) => `symlink to ${JSON.stringify(e.target)} in git; the tarball has a directory holding exactly the ${e.files} file(s) of ${e.resolved}`,
+  },
   SYMLINK_AS_FILE: {
     title: 'Symlink shipped as the file it points to',
     severity: 'info',

@@ -249,6 +249,8 @@ export interface EvidenceMap extends AnomalyEvidence {
   MAKEINFO_OUTPUT_MISMATCH: MakeinfoRun & { version: string; produced: boolean; differingLines: number; /** the diff is against the shipped text read in ASCII (listed) */ normalisations: MakeinfoNormalisation[] };
   /** A git symlink checked out without symlink support (git core.symlinks=false): a regular file holding the link's own text. */
   SYMLINK_AS_TEXT: { target: string };
+  /** `files`: how many files the shipped directory holds, each the target directory's file of that name. */
+  SYMLINK_AS_DIRECTORY: { target: string; resolved: string; files: number };
   SYMLINK_AS_FILE: { target: string; resolved: string; via?: UpstreamRef; submodule?: string; /** the submodule's pinned commit and the target's blob there (= the tarball file's) */ pinned?: { commit: string; blob: string }; /** the package's subdirectory, when the target lies outside it (resolved is then a repository path) */ outside?: string };
   /** A catalog proved from tracked catalogs or sources (src/classify/catalogs.ts). */
   PO_FROM_TRACKED_CATALOG: {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootstrapConfHeredocs, bootstrapHookPerlEdits, configFilesInput, describedValues, sedInPlaceEdits, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
+import { bootstrapConfHeredocs, bootstrapHookPerlEdits, configFilesInput, configStatusValue, describedValues, sedInPlaceEdits, sedRedirections, embeddedCopy, versionWords, generatorSource, printfEncodings, producedClassifier, substitution, valuesFromRelease, versionNumbers } from '../../src/classify/produced.js';
 import { gitHistory } from '../../src/git/history.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -244,6 +244,26 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     expect(await run(shipped('@PLUGIN_DIRECTORY@', '2'))).toBeUndefined();
     expect(valuesFromRelease({ '@PLUGIN_DIRECTORY@': '@PLUGIN_DIRECTORY@' }, { version: '1.15.1' }, '')).toBe(true);
     expect(valuesFromRelease({ '@PLUGIN_DIRECTORY@': '@@PLUGIN_DIRECTORY@@' }, { version: '1.15.1' }, '')).toBe(false);
+  });
+  // gcal 4.1 (holdout31): make dist shipped misc/daily/daily, config.status's output of the tracked daily.in from an
+  // in-place configure — @configure_input@, @srcdir@, @program_transform_name@ and the top directory are config.status's
+  // own values, the same in every project
+  it("config.status's own values of an in-place configure (configure_input, srcdir, top_srcdir, program_transform_name); any other value stays judged", async () => {
+    const tpl = '#! /bin/sh\n#  @configure_input@\npackagedatamiscdir=@srcdir@\ntop=@top_srcdir@\nPACKAGE=@PACKAGE@\nVERSION=@VERSION@\ntransform=@program_transform_name@\n';
+    const git = { 'configure.ac': 'AC_INIT([gcal], [4.1])\nAC_CONFIG_FILES([misc/daily/daily])\n', 'misc/daily/daily.in': tpl };
+    const run = async (out: string) => {
+      const ctx = makeCtx({ revision: { version: '4.1', tag: 'v4.1' }, git, tarball: { ...git, 'misc/daily/daily': out } });
+      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'misc/daily/daily')!, ctx);
+    };
+    const shipped = (o: { input?: string; srcdir?: string; top?: string; transform?: string } = {}) =>
+      `#! /bin/sh\n#  ${o.input ?? 'misc/daily/daily.  Generated from daily.in by configure.'}\npackagedatamiscdir=${o.srcdir ?? '.'}\ntop=${o.top ?? '../..'}\nPACKAGE=gcal\nVERSION=4.1\ntransform=${o.transform ?? 's,x,x,'}\n`;
+    expect((await run(shipped()))?.evidence).toMatchObject({ how: 'substitution', source: 'misc/daily/daily.in', substitutions: { '@configure_input@': 'misc/daily/daily.  Generated from daily.in by configure.', '@srcdir@': '.', '@top_srcdir@': '../..', '@program_transform_name@': 's,x,x,' } });
+    // tampered twins: another file named as the output, a srcdir a local user writes, the wrong way up, a transform that renames
+    expect(await run(shipped({ input: 'misc/daily/evil.  Generated from daily.in by configure.' }))).toBeUndefined();
+    expect(await run(shipped({ srcdir: '/tmp/x' }))).toBeUndefined();
+    expect(await run(shipped({ top: '..' }))).toBeUndefined();
+    expect(await run(shipped({ transform: 's,^,evil-,' }))).toBeUndefined();
+    expect(configStatusValue('@top_builddir@', '.', 'daily', 'daily.in')).toBe(true);
   });
   it('generator headers naming a tracked source', () => {
     const git = new Set(['src/parse-gram.y', 'src/css.l', 'lib/iconv_open-aix.gperf', 'less.hlp']);

