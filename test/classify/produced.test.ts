@@ -222,16 +222,18 @@ describe('files produced from tracked sources (issue 11 d)', () => {
     });
     expect(await run(shipped('0x02040000'))).toBeUndefined();
   });
+  /** The produced classifier's verdict on `path` shipped as `content` beside the tracked files `git`. */
+  const classifyShipped = (revision: { version: string; tag: string }, git: Record<string, string>, path: string, content: string) => {
+    const ctx = makeCtx({ revision, git, tarball: { ...git, [path]: content } });
+    return producedClassifier.classify(ctx.diffs.find((d) => d.path === path)!, ctx);
+  };
   // libheif 1.15.1 (holdout26): its autotools `make dist` shipped libheif/heif_version.h, config.status's output of the
   // tracked heif_version.h.in — the version parts filled, `@PLUGIN_DIRECTORY@` (a CMake-only variable no AC_SUBST
   // defines) left as it stands, as config.status leaves every @VAR@ it does not know.
   it('a placeholder config.status leaves unsubstituted is the template itself; any value in its place is still judged', async () => {
     const tpl = '#define LIBHEIF_NUMERIC_VERSION ((@PROJECT_VERSION_MAJOR@<<24) | (@PROJECT_VERSION_MINOR@<<16) | (@PROJECT_VERSION_PATCH@<<8) | 0)\n#define LIBHEIF_VERSION "@PROJECT_VERSION_MAJOR@.@PROJECT_VERSION_MINOR@.@PROJECT_VERSION_PATCH@"\n#define LIBHEIF_PLUGIN_DIRECTORY "@PLUGIN_DIRECTORY@"\n';
     const git = { 'configure.ac': 'AC_INIT([libheif],[1.15.1])\nPROJECT_VERSION_MAJOR=1\nAC_SUBST(PROJECT_VERSION_MAJOR)\nAC_CONFIG_FILES([libheif/heif_version.h])\n', 'libheif/heif_version.h.in': tpl };
-    const run = async (h: string) => {
-      const ctx = makeCtx({ revision: { version: '1.15.1', tag: 'v1.15.1' }, git, tarball: { ...git, 'libheif/heif_version.h': h } });
-      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'libheif/heif_version.h')!, ctx);
-    };
+    const run = (h: string) => classifyShipped({ version: '1.15.1', tag: 'v1.15.1' }, git, 'libheif/heif_version.h', h);
     const shipped = (dir: string, patch = '1') => `#define LIBHEIF_NUMERIC_VERSION ((1<<24) | (15<<16) | (${patch}<<8) | 0)\n#define LIBHEIF_VERSION "1.15.${patch}"\n#define LIBHEIF_PLUGIN_DIRECTORY "${dir}"\n`;
     expect((await run(shipped('@PLUGIN_DIRECTORY@')))?.evidence).toEqual({
       how: 'substitution', source: 'libheif/heif_version.h.in',
@@ -251,10 +253,7 @@ describe('files produced from tracked sources (issue 11 d)', () => {
   it("config.status's own values of an in-place configure (configure_input, srcdir, top_srcdir, program_transform_name); any other value stays judged", async () => {
     const tpl = '#! /bin/sh\n#  @configure_input@\npackagedatamiscdir=@srcdir@\ntop=@top_srcdir@\nPACKAGE=@PACKAGE@\nVERSION=@VERSION@\ntransform=@program_transform_name@\n';
     const git = { 'configure.ac': 'AC_INIT([gcal], [4.1])\nAC_CONFIG_FILES([misc/daily/daily])\n', 'misc/daily/daily.in': tpl };
-    const run = async (out: string) => {
-      const ctx = makeCtx({ revision: { version: '4.1', tag: 'v4.1' }, git, tarball: { ...git, 'misc/daily/daily': out } });
-      return producedClassifier.classify(ctx.diffs.find((d) => d.path === 'misc/daily/daily')!, ctx);
-    };
+    const run = (out: string) => classifyShipped({ version: '4.1', tag: 'v4.1' }, git, 'misc/daily/daily', out);
     const shipped = (o: { input?: string; srcdir?: string; top?: string; transform?: string } = {}) =>
       `#! /bin/sh\n#  ${o.input ?? 'misc/daily/daily.  Generated from daily.in by configure.'}\npackagedatamiscdir=${o.srcdir ?? '.'}\ntop=${o.top ?? '../..'}\nPACKAGE=gcal\nVERSION=4.1\ntransform=${o.transform ?? 's,x,x,'}\n`;
     expect((await run(shipped()))?.evidence).toMatchObject({ how: 'substitution', source: 'misc/daily/daily.in', substitutions: { '@configure_input@': 'misc/daily/daily.  Generated from daily.in by configure.', '@srcdir@': '.', '@top_srcdir@': '../..', '@program_transform_name@': 's,x,x,' } });
