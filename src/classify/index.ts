@@ -38,6 +38,7 @@ import { doxygenPostPass } from '../regenerate/doxygen.js';
 import { fig2devPostPass } from '../regenerate/fig2dev.js';
 import { cythonPostPass } from '../regenerate/cython.js';
 import { swigPostPass } from '../regenerate/swig.js';
+import { valaPostPass } from '../regenerate/vala.js';
 import { makeinfoPostPass } from '../regenerate/makeinfo.js';
 import { unprovedPostPass } from '../regenerate/unproved.js';
 import { translationsClassifier } from './translations.js';
@@ -245,7 +246,7 @@ export const CLASSIFIERS: Classifier[] = [
  * Suspicious constructs: scans unexplained, unknown-upstream and label-only build files, then follows flagged
  * macros into configure. Provenance (src/regenerate) then turns the regeneration report into findings.
  */
-export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, fig2devPostPass, cythonPostPass, swigPostPass, unprovedPostPass];
+export const POST_PASSES: PostPass[] = [suspiciousPostPass, provenancePostPass, parserPostPass, derivedInputsPostPass, makeinfoPostPass, generatorPostPass, doxygenPostPass, fig2devPostPass, cythonPostPass, swigPostPass, valaPostPass, unprovedPostPass];
 
 const isThenable = <T>(v: T | PromiseLike<T>): v is PromiseLike<T> => typeof (v as { then?: unknown } | undefined)?.then === 'function';
 

@@ -587,7 +587,7 @@ export const CODES = {
       "A tarball-only file with a registered generator tool's output shape (see GENERATED_TOOL_PROVED), whose tracked rule was run in the sandbox with the system's packaged tool of the version the file names (or, when the tool's output names no version, the system's), and which does not come out the same: the shipped file is not what its input produces (an edited generated file passes no other check). The diff is regenerated → shipped; critical when the differing lines carry suspicious constructs. When the output names no version, a different tool version is a possible cause, which the evidence says. For doxygen's output tree: a file only the tarball has that the run writes otherwise; and, when the run reproduced the tree (more than half of the shipped HTML pages it writes byte for byte), a file explained by its shape alone (GENERATED_DOCS) that it writes otherwise or does not write at all (notWritten: an added page or script).",
     docs: anchor('GENERATED_TOOL_MISMATCH'),
     message: (e) =>
-      `${e.tool} ${e.version}${e.toolchain ? ` (toolchain ${e.toolchain.name})` : ''} on ${e.source} (\`${e.command.join(' ')}\`${e.cwd ? ` in ${e.cwd}/` : ''}, ${e.fromBanner ? 'as its banner records' : `the rule of ${e.rule}`}${e.postEdits.length ? `, with its ${e.postEdits.length} edit(s)` : ''}) gives different content: ${e.differingLines} line(s) of the shipped file differ${e.namesNoVersion ? ` (the file names no ${e.tool} version: another version may write it otherwise)` : ''}${e.madeInputs ? `; ${madeInputsWords(e.madeInputs)}` : ''}`,
+      `${e.tool} ${e.version}${e.toolchain ? ` (toolchain ${e.toolchain.name})` : ''} on ${e.source} (\`${e.command.join(' ')}\`${e.cwd ? ` in ${e.cwd}/` : ''}, ${e.fromBanner ? 'as its banner records' : `the rule of ${e.rule}`}${e.postEdits.length ? `, with its ${e.postEdits.length} edit(s)` : ''}) gives different content: ${e.differingLines} line(s) of the shipped file differ${e.firstDifference ? ` (first at line ${e.firstDifference.line}: regenerated ${JSON.stringify(e.firstDifference.regenerated.slice(0, 80))}, shipped ${JSON.stringify(e.firstDifference.shipped.slice(0, 80))})` : ''}${e.namesNoVersion ? ` (the file names no ${e.tool} version: another version may write it otherwise)` : ''}${e.madeInputs ? `; ${madeInputsWords(e.madeInputs)}` : ''}`,
   },
   MAKEINFO_OUTPUT_PROVED: {
     title: 'makeinfo output reproduced',
@@ -1022,7 +1022,7 @@ function parserRemedy(p: ParserUnproved): string {
 }
 
 const GENERATOR_UNPROVED_WORDS: Record<GeneratorUnproved['why'], (p: GeneratorUnproved) => string> = {
-  'version-unavailable': (p) => `${p.tool} ${p.available} here, the file names ${p.wanted}${p.tool === 'gperf' ? ` (add it: distdiff toolchain add --git <gperf repository> --version ${p.wanted} [--rev REV])` : p.tool === 'swig' ? ` (add it: distdiff toolchain add --git https://github.com/swig/swig.git --version ${p.wanted})` : ''}`,
+  'version-unavailable': (p) => `${p.tool} ${p.available} here, the file names ${p.wanted}${p.tool === 'gperf' ? ` (add it: distdiff toolchain add --git <gperf repository> --version ${p.wanted} [--rev REV])` : p.tool === 'swig' ? ` (add it: distdiff toolchain add --git https://github.com/swig/swig.git --version ${p.wanted})` : p.tool === 'valac' ? ` (add it: distdiff toolchain add --git https://gitlab.gnome.org/GNOME/vala.git --version ${p.wanted}; Debian's valac is 0.56.3 in bookworm, 0.56.18 in trixie)` : ''}`,
   'tool-missing': (p) => `${p.tool}${p.wanted ? ` ${p.wanted}` : ''} is not installed (Debian package ${p.package ?? '?'})`,
   'regeneration-off': () => 'regeneration is off (--no-regenerate)',
   'not-attempted': () => 'regeneration was not attempted',
@@ -1037,7 +1037,7 @@ export const generatorUnprovedWords = (p: GeneratorUnproved): string => GENERATO
 /** The prerequisites a SWIG run needed that the build makes first from grep rules (libcap-ng's caps.h), as the evidence says. */
 export const madeInputsWords = (ms: readonly MadeInput[]): string =>
   ms
-    .map((m) => `its input ${m.path} made first by the rule of ${m.rule}: \`${m.command}\`${m.system ? ` from this system's ${m.source} (sha256 ${m.sha256}${m.configure ? `, the path ${m.configure.join(', ')}` : ''}; another header there gives other lines)` : ` from ${m.source}`}`)
+    .map((m) => `its input ${m.path} made first by the rule of ${m.rule}: \`${m.command}\`${m.empty ? ' (an empty file)' : m.system ? ` from this system's ${m.source} (sha256 ${m.sha256}${m.configure ? `, the path ${m.configure.join(', ')}` : ''}; another header there gives other lines)` : ` from ${m.source}`}`)
     .join('; ');
 
 export function describeUpstream(u: UpstreamRef): string {

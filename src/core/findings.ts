@@ -240,7 +240,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   GENERATED_TOOL_PROVED: GeneratorToolRun & { outputs: string[] };
   /** Such a file the system's tool (of the version the file names, or the file names none) does not reproduce. */
   /** notWritten: a file of doxygen's output directory the run (which reproduced the tree) does not write (src/regenerate/doxygen.ts). */
-  GENERATED_TOOL_MISMATCH: GeneratorToolRun & { differingLines: number; notWritten?: boolean };
+  GENERATED_TOOL_MISMATCH: GeneratorToolRun & { differingLines: number; notWritten?: boolean; /** valac: the first line the regenerated and the shipped file differ at (1-based), each side's text */ firstDifference?: { line: number; regenerated: string; shipped: string } };
   /** Text a tracked make rule renders with makeinfo from a tracked texinfo file, made again in the sandbox (src/regenerate/makeinfo.ts). */
   MAKEINFO_OUTPUT_PROVED: MakeinfoRun & { version: string; normalisations: MakeinfoNormalisation[] };
   /** Not run, or run with another makeinfo than the release's and different: every text line is a run of the source's words. */
@@ -415,7 +415,7 @@ export type AutotoolsTool =
 export type FindingCode = keyof EvidenceMap;
 
 /** Generator tools other than the parser generators whose output is regenerated (src/regenerate/generators.ts). */
-export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig' | 'glib-genmarshal' | 'gdbus-codegen' | 'glib-mkenums';
+export type GeneratorToolId = 'asn1Parser' | 'gengetopt' | 'gperf' | 'doxygen' | 'swig' | 'glib-genmarshal' | 'gdbus-codegen' | 'glib-mkenums' | 'valac';
 
 /** One literal substitution a rule's recipe applies to the tool's output (`perl -pi -e 's/A/B/g' FILE`, `sed 's/A/B/g' $@ > T; mv T $@`). */
 export interface ToolPostEdit {
@@ -483,6 +483,8 @@ export interface MadeInput {
   sha256?: string;
   /** `configure.ac:69 CAPABILITY_HEADER=/usr/include/linux/capability.h`: the configure defaults the rule used. */
   configure?: string[];
+  /** valac: a source its rule makes with a bare `touch $@` (enchant's dummy.vala): an empty file, no source read. */
+  empty?: boolean;
 }
 
 /** Why a tarball-only file a registered generator tool writes was not proved by running it. */

@@ -26,6 +26,7 @@ import { runGit, runGitText } from '../git/run.js';
 import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
 import { namedVersion } from './parser-version.js';
 import { swigNamedVersion, swigVersion } from './swig-version.js';
+import { valacNamedVersion, valacVersion } from './vala-version.js';
 import { probeSandbox, runSandboxed, which } from './sandbox.js';
 import type { ToolName } from './types.js';
 
@@ -167,13 +168,32 @@ async function findBefore(gitDir: string, version: string, label: string, before
 }
 
 /** Which tool a revision builds, from configure.ac's AC_INIT name. */
-const TOOLS: Record<string, ToolName | ParserGitTool | 'swig'> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake', 'GNU Bison': 'bison', 'the fast lexical analyser generator': 'flex', swig: 'swig' };
+const TOOLS: Record<string, ToolName | ParserGitTool | 'swig' | 'valac'> = { 'GNU Autoconf': 'autoconf', 'GNU Automake': 'automake', 'GNU Bison': 'bison', 'the fast lexical analyser generator': 'flex', swig: 'swig', vala: 'valac' };
 
 /** A parser generator built from its own repository (./parsers.ts runs it for an output naming its version): GNU Bison, flex, or a Berkeley yacc (OpenBSD's yacc, portable). */
 export type ParserGitTool = 'bison' | 'flex' | 'byacc';
 
-/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison, flex, a Berkeley yacc, Cython (./cython.ts) or SWIG (./swig.ts). */
-export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython' | 'swig';
+/** A tool a git toolchain builds: autoconf/automake, GNU gperf (the generator tool of ./generators.ts), GNU Bison, flex, a Berkeley yacc, Cython (./cython.ts), SWIG (./swig.ts) or the Vala compiler (./vala.ts). */
+export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython' | 'swig' | 'valac';
+
+/**
+ * The steps building the Vala compiler from its exported tree (pure). Vala is written in Vala and its repository
+ * keeps no generated C: the system's valac (Debian's `valac`, scripts/install-system-deps.sh) compiles it once —
+ * the compiler built is the revision's own code, so what it writes is what that version writes. autoreconf (what
+ * its autogen.sh runs), configure without valadoc (graphviz) and with GLib's gir directory given (no
+ * gobject-introspection development files needed: only vapigen reads it), then only the compiler's parts — its
+ * internal gee, libvala, the C code model and generator, valac — built and installed with the bindings (vapi/) the
+ * compiler reads from the prefix (`--pkg gio-2.0` is PREFIX/share/vala-0.56/vapi/gio-2.0.vapi: the version's own).
+ */
+export function valaBuildSteps(prefix: string): string[] {
+  const parts = ['gee', 'vala', 'ccode', 'codegen', 'compiler'];
+  return [
+    'mkdir -p m4 && touch ChangeLog && autoreconf -v --install',
+    `./configure --prefix=${quote(prefix)} --disable-valadoc GI_GIRDIR=/usr/share/gir-1.0`,
+    parts.map((d) => `make -C ${d} -j2`).join(' && '),
+    ['vala', 'ccode', 'codegen', 'compiler', 'vapi'].map((d) => `make -C ${d} install`).join(' && '),
+  ];
+}
 
 /**
  * The steps building SWIG from its exported tree (pure): its autogen.sh (aclocal, autoheader, automake, autoconf —
@@ -511,6 +531,8 @@ export async function buildToolRevision(
           ? { steps: cythonBuildSteps(prefix), skipped: [] as SkippedPart[] }
         : name === 'swig'
           ? { steps: swigBuildSteps(existsSync(join(src, 'configure')), prefix), skipped: [] as SkippedPart[] }
+        : name === 'valac'
+          ? { steps: valaBuildSteps(prefix), skipped: [] as SkippedPart[] }
         : name === 'bison' || name === 'flex'
           ? parserToolBuildSteps(name, { ...(bootstrapName ? { bootstrapName } : {}), hasAutogen: existsSync(join(src, 'autogen.sh')), hasLib: existsSync(join(src, 'lib', 'Makefile.am')), oldStdio: name === 'bison' && gnulibOldStdio(stdioTexts(join(src, 'gnulib', 'lib'))) }, prefix, have)
           : gitBuildSteps(
@@ -527,7 +549,8 @@ export async function buildToolRevision(
       argv: ['/bin/sh', '-c', plan.steps.map((s, i) => `${s} >${logs[i]} 2>&1`).join(' && ')],
       writable: [prefix],
       // bison's bootstrap (gnulib-tool) and build: 13 minutes at load 13 on 2 cores (measured by hand, 3.7.4)
-      limits: { wallMs: name === 'bison' ? 2_400_000 : 900_000, cpuSeconds: name === 'bison' ? 3600 : 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
+      // valac's: libvala and the code generator, ~50 MB of generated C compiled at -O2
+      limits: { wallMs: name === 'bison' || name === 'valac' ? 2_400_000 : 900_000, cpuSeconds: name === 'bison' || name === 'valac' ? 3600 : 1800, fileBytes: 1024 ** 3, tmpBytes: 1024 ** 3 },
     });
     const fail = (why: string) => {
       rmSync(prefix, { recursive: true, force: true });
@@ -544,7 +567,7 @@ export async function buildToolRevision(
       throw fail(`${last ? plan.steps[last[0]] : 'the sandbox'}${run.timedOut ? ' (timed out)' : ''}: ${tail || 'no output'}`);
     }
     // OpenBSD's yacc prints no version (no -V), Cython prints it on stderr, SWIG has only `-version`: what each writes is the stamp checked next.
-    const reported = name === 'byacc' || name === 'cython' ? version : name === 'swig' ? await swigVersion(bin) : await versionOf(bin);
+    const reported = name === 'byacc' || name === 'cython' ? version : name === 'swig' ? await swigVersion(bin) : name === 'valac' ? await valacVersion(bin) : await versionOf(bin);
     if (reported !== version) throw fail(`${program} --version says ${reported ?? 'nothing'}, not ${version}`);
     const stamp = await stampCheck(sandbox.bwrap, name, prefix, work);
     if (stamp !== version) throw fail(`what it writes is stamped ${stamp ?? 'with no version'}, not ${version}`);
@@ -559,6 +582,8 @@ export async function buildToolRevision(
               ? `check: the C it writes says "Generated by Cython ${version}"`
             : name === 'swig'
               ? `check: swig -version prints SWIG Version ${version}; the Python module it writes says "# Version ${version}"`
+            : name === 'valac'
+              ? `check: valac --version prints Vala ${version}; the C it writes says "generated by valac ${version}, the Vala compiler"`
             : name === 'byacc'
               ? `check: the parser it writes says #define YYBYACC 1 and YYMAJOR.YYMINOR${version.includes(' ') ? ' YYPATCH' : ''} ${version}`
             : name === 'flex'
@@ -610,6 +635,11 @@ async function stampCheck(bwrap: string, name: GitToolName, prefix: string, work
     writeFileSync(join(dir, 'stamp.i'), '%module stamp\nint stamp(int);\n');
     const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['swig', '-python', '-o', 'stamp_wrap.c', 'stamp.i'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });
     return g.code === 0 && existsSync(join(dir, 'stamp.py')) ? swigNamedVersion(readFileSync(join(dir, 'stamp.py'), 'latin1').slice(0, 4096)) : undefined;
+  }
+  if (name === 'valac') {
+    writeFileSync(join(dir, 'stamp.vala'), 'void main () {}\n');
+    const g = await runSandboxed(bwrap, { scratch: work, cwd: 'stamp-check', argv: ['valac', '-C', 'stamp.vala'], toolchains: [prefix], limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    return g.code === 0 && existsSync(join(dir, 'stamp.c')) ? valacNamedVersion(readFileSync(join(dir, 'stamp.c'), 'latin1').slice(0, 4096)) : undefined;
   }
   if (name === 'byacc') {
     writeFileSync(join(dir, 'stamp.y'), "%%\nstart: 'a';\n");

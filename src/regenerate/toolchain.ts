@@ -354,7 +354,7 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' ? name : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' || name === 'valac' ? name : PROGRAM[name]);
 
 /** A gperf (or byacc) toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
 export function gperfToolchainName(version: string, commit: string, name: 'gperf' | 'byacc' = 'gperf'): string {
