@@ -463,6 +463,8 @@ export interface GeneratorToolRun {
   systemFiles?: string[];
   /** swig: prerequisites git lacks, made first from their grep rules read as data (libcap-ng's caps.h, capng.h). */
   madeInputs?: MadeInput[];
+  /** valac: configure's $(VALAFLAGS) as its tracked configure.ac gives it with no option passed (`configure.ac:25 VALAFLAGS += --target-glib=2.36`). */
+  configure?: string[];
   /** swig: words of the rule not passed (an `-I@NAME@` configure fills, a variable nothing defines, e.g. `$(PYTHON3_INCLUDES)`). */
   dropped?: string[];
 }
@@ -485,6 +487,8 @@ export interface MadeInput {
   configure?: string[];
   /** valac: a source its rule makes with a bare `touch $@` (enchant's dummy.vala): an empty file, no source read. */
   empty?: boolean;
+  /** valac: a .vapi an earlier valac run of the same release wrote from the tag's sources (libgee's gee-0.8.vapi, read by tests/ with --pkg). */
+  regenerated?: boolean;
 }
 
 /** Why a tarball-only file a registered generator tool writes was not proved by running it. */

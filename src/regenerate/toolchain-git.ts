@@ -186,12 +186,14 @@ export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython' | 'swig'
  * compiler reads from the prefix (`--pkg gio-2.0` is PREFIX/share/vala-0.56/vapi/gio-2.0.vapi: the version's own).
  */
 export function valaBuildSteps(prefix: string): string[] {
-  const parts = ['gee', 'vala', 'ccode', 'codegen', 'compiler'];
+  // one command a step: each step's output goes to its own log (buildToolRevision)
   return [
-    'mkdir -p m4 && touch ChangeLog && autoreconf -v --install',
+    'mkdir -p m4',
+    'touch ChangeLog',
+    'autoreconf -v --install',
     `./configure --prefix=${quote(prefix)} --disable-valadoc GI_GIRDIR=/usr/share/gir-1.0`,
-    parts.map((d) => `make -C ${d} -j2`).join(' && '),
-    ['vala', 'ccode', 'codegen', 'compiler', 'vapi'].map((d) => `make -C ${d} install`).join(' && '),
+    ...['gee', 'vala', 'ccode', 'codegen', 'compiler'].map((d) => `make -C ${d} -j2`),
+    ...['vala', 'ccode', 'codegen', 'compiler', 'vapi'].map((d) => `make -C ${d} install`),
   ];
 }
 

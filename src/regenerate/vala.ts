@@ -69,6 +69,8 @@ export interface ValaRun {
   /** Files the recipe names as its targets (repository paths): what it makes. */
   targets: string[];
   dropped: string[];
+  /** The valac command reads $(VALAFLAGS) (configure's, when the values give it). */
+  usesValaflags: boolean;
 }
 
 export type ValaRunRefusal = { fragment: string; command: string; why: string };
@@ -194,6 +196,7 @@ export function valaRuns(am: Makefile, given: ReadonlyMap<string, string>): { ru
       after: [['mv', '-f', `${stamp}-t`, stamp]],
       targets: [normalizeTarget(stamp, am.dir)!],
       dropped: [...undef].filter((v) => v !== 'VALAC').sort().map((v) => `$(${v})`),
+      usesValaflags: true,
     });
   }
   // rules running valac
@@ -223,6 +226,9 @@ export function valaRuns(am: Makefile, given: ReadonlyMap<string, string>): { ru
       }
       const checked = valacArgs(valac!.slice(1), am.dir);
       if ('refused' in checked) throw new Error(checked.refused);
+      // whether the valac line reads $(VALAFLAGS): expanded again without it, it is one make leaves empty
+      const probe = new Set<string>();
+      expandMake(stripVerbose(recipeForShell(rule.recipe[at]!)), am.vars, new Map([...values].filter(([k]) => k !== 'VALAFLAGS')), auto, probe);
       runs.push({
         fragment: rule.file,
         dir: am.dir,
@@ -233,12 +239,71 @@ export function valaRuns(am: Makefile, given: ReadonlyMap<string, string>): { ru
         after,
         targets: targets.map((t) => normalizeTarget(t, am.dir)!),
         dropped: [...undef].sort().map((v) => `$(${v})`),
+        usesValaflags: probe.has('VALAFLAGS'),
       });
     } catch (e) {
       refused.push({ fragment: rule.file, command: ruleCommand, why: e instanceof Error ? e.message : String(e) });
     }
   }
   return { runs, refused };
+}
+
+/** A tracked m4 file's definition of VALA_ADD_VALAFLAGS as appending its argument to VALAFLAGS (libgee's m4/valacheck.m4). */
+const ADD_VALAFLAGS_DEF = /AC_DEFUN\(\[VALA_ADD_VALAFLAGS\],\s*\[\s*VALAFLAGS="\$\{VALAFLAGS:\+\$VALAFLAGS \}\$1"\s*\]\)/;
+/** One literal valac word or words in a VALA_ADD_VALAFLAGS argument (a `$NAME` of configure.ac's literal assignments substituted). */
+const FLAG_ARG = /^\[?((?:-[\w=.$-]+)(?: [\w.=$-]+)?)\]?$/;
+
+/**
+ * configure's $(VALAFLAGS) (pure, over the tracked configure.ac and m4 texts): when a tracked m4 file defines
+ * VALA_ADD_VALAFLAGS as appending its argument to VALAFLAGS, the value configure gives it with no option passed — each
+ * top-level `VALA_ADD_VALAFLAGS(ARG)` line of configure.ac, and each `AS_IF([test "x$enable_X" = xV], [VALA_ADD_VALAFLAGS(ARG)])`
+ * (or `!=`) whose test holds for the default its `AC_ARG_ENABLE(…, enable_X=$enableval, enable_X=DEFAULT)` gives;
+ * `$NAME` in ARG from configure.ac's one literal `NAME=VALUE` line. Undefined when configure.ac adds to VALAFLAGS in any
+ * other way (another form, a default it does not state): the run then has no value for it and is not made with one.
+ */
+export function configureValaflags(ac: string, m4s: readonly string[]): { value: string; lines: string[] } | undefined {
+  if (!m4s.some((t) => ADD_VALAFLAGS_DEF.test(t))) return undefined;
+  const lines = ac.split('\n');
+  const literal = (name: string): string | undefined => {
+    const hits = lines.filter((l) => new RegExp(`^${name}=`).test(l));
+    const m = hits.length === 1 ? new RegExp(`^${name}=([\\w.-]+)$`).exec(hits[0]!) : null;
+    return m?.[1];
+  };
+  const arg = (a: string): string | undefined => {
+    const m = FLAG_ARG.exec(a.trim());
+    if (!m) return undefined;
+    let bad = false;
+    const v = m[1]!.replace(/\$(\w+)/g, (_, n: string) => literal(n) ?? ((bad = true), ''));
+    return bad ? undefined : v;
+  };
+  const defaults = (name: string): string | undefined => {
+    const re = new RegExp(`enable_${name}=\\$enableval,\\s*enable_${name}=(\\w+)\\)`);
+    const joined = ac.replace(/\n\s+/g, ' ');
+    return re.exec(joined)?.[1];
+  };
+  const flags: string[] = [];
+  const from: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (!l.includes('VALA_ADD_VALAFLAGS') || /^\s*(?:dnl|#)/.test(l)) continue;
+    const top = /^VALA_ADD_VALAFLAGS\((.+)\)\s*$/.exec(l);
+    const cond = /^AS_IF\(\[test "x\$enable_(\w+)" (=|!=) "?x(\w+)"?\],\s*\[VALA_ADD_VALAFLAGS\((.+)\)\]\)\s*$/.exec(l);
+    if (top) {
+      const v = arg(top[1]!);
+      if (v === undefined) return undefined;
+      flags.push(v);
+      from.push(`configure.ac:${i + 1} VALAFLAGS += ${v}`);
+    } else if (cond) {
+      const d = defaults(cond[1]!);
+      const v = arg(cond[4]!);
+      if (d === undefined || v === undefined) return undefined;
+      if ((d === cond[3]) === (cond[2] === '=')) {
+        flags.push(v);
+        from.push(`configure.ac:${i + 1} VALAFLAGS += ${v} (enable_${cond[1]}=${d}, its default)`);
+      } else from.push(`configure.ac:${i + 1} not added: ${v} (enable_${cond[1]}=${d}, its default)`);
+    } else return undefined;
+  }
+  return { value: flags.join(' '), lines: from };
 }
 
 /** Apply the recipe's bookkeeping commands to the run's files (path relative to cwd → bytes), as the shell would. */
@@ -292,6 +357,19 @@ const unproved = (f: Finding, why: GeneratorUnproved): Finding =>
 
 type Valac = { prefix?: string; toolchain?: { name: string; repo: string; commit: string; revision: string } };
 
+/** Runs in the order the build makes them: a run reading `--pkg P` after the run writing P.vapi (libgee's tests after gee/). */
+export function orderRuns<T extends { run: ValaRun }>(planned: T[]): T[] {
+  const writes = (r: ValaRun) => r.args.flatMap((a, i) => (['--vapi', '--internal-vapi'].includes(r.args[i - 1] ?? '') ? [baseOf(a).replace(/\.vapi$/, '')] : /^--(?:internal-)?vapi=/.test(a) ? [baseOf(a.slice(a.indexOf('=') + 1)).replace(/\.vapi$/, '')] : []));
+  const reads = (r: ValaRun) => r.args.flatMap((a, i) => (r.args[i - 1] === '--pkg' ? [a] : a.startsWith('--pkg=') ? [a.slice(6)] : []));
+  const left = [...planned];
+  const out: T[] = [];
+  while (left.length) {
+    const i = left.findIndex((p) => !reads(p.run).some((pkg) => left.some((q) => q !== p && writes(q.run).includes(pkg))));
+    out.push(...left.splice(i < 0 ? 0 : i, 1));
+  }
+  return out;
+}
+
 export async function valaFindings(findings: Finding[], ctx: ClassifyContext): Promise<Finding[]> {
   // directories holding a tarball-only C file with valac's banner, and the version it names
   const dirs = new Map<string, Set<string>>();
@@ -321,6 +399,30 @@ export async function valaFindings(findings: Finding[], ctx: ClassifyContext): P
   const sandbox = await probeSandbox();
   const systemBin = which('valac', SYSTEM_PATH);
   const systemVersion = systemBin ? await valacVersion(systemBin) : undefined;
+  const { describeRevision } = await import('./toolchain-git.js');
+  const texts = new Map<string, string>();
+  for (const p of tracked) if (/(?:^|\/)Makefile\.am$|\.(am|mk|decl|inc)$/.test(p)) {
+    const t = await readGit(p);
+    if (t !== undefined && t.length <= 1024 * 1024) texts.set(p, t);
+  }
+  // configure's $(VALAFLAGS), read from the tracked configure.ac and m4 files (configureValaflags)
+  const configured = new Map<string, { value: string; lines: string[] } | undefined>();
+  const valaflagsFor = async (dir: string) => {
+    const top = posix.normalize(posix.join(dir || '.', topRelOf(dir, tracked)));
+    const acPath = top === '.' ? 'configure.ac' : `${top}/configure.ac`;
+    if (!configured.has(acPath)) {
+      const ac = await readGit(acPath);
+      const m4s: string[] = [];
+      if (ac !== undefined && ac.includes('VALA_ADD_VALAFLAGS')) for (const p of tracked) if (p.endsWith('.m4') && (top === '.' || p.startsWith(`${top}/`))) {
+        const t = await readGit(p);
+        if (t !== undefined && t.length <= 1024 * 1024 && t.includes('VALA_ADD_VALAFLAGS')) m4s.push(t);
+      }
+      configured.set(acPath, ac !== undefined && ac.includes('VALA_ADD_VALAFLAGS') ? configureValaflags(ac, m4s) : undefined);
+    }
+    return configured.get(acPath);
+  };
+  type Planned = { dir: string; version: string; run: ValaRun; am: Makefile; values: Map<string, string>; valacs: Valac[]; configure?: string[] };
+  const planned: Planned[] = [];
   for (const [dir, versions] of dirs) {
     if (versions.size !== 1) {
       noteAll(dir, { why: 'banner-unsupported', tool: 'valac', command: `the directory's C files name valac ${[...versions].join(' and ')}` });
@@ -332,13 +434,10 @@ export async function valaFindings(findings: Finding[], ctx: ClassifyContext): P
       noteAll(dir, { why: 'rule-unsupported', tool: 'valac', fragment: amPath, command: 'no tracked Makefile.am in the directory' });
       continue;
     }
-    const texts = new Map<string, string>();
-    for (const p of tracked) if (p === amPath || /\.(am|mk|decl|inc)$/.test(p)) {
-      const t = await readGit(p);
-      if (t !== undefined && t.length <= 1024 * 1024) texts.set(p, t);
-    }
     const am = parseMakefileAm(amPath, (p) => texts.get(p));
     const values = builtinVars(topRelOf(dir, tracked));
+    const vf = await valaflagsFor(dir);
+    if (vf) values.set('VALAFLAGS', vf.value);
     const { runs, refused } = valaRuns(am, values);
     if (!runs.length) {
       const r = refused[0];
@@ -346,7 +445,6 @@ export async function valaFindings(findings: Finding[], ctx: ClassifyContext): P
       continue;
     }
     const cached = ctx.toolchainCache ? await valacToolchains(ctx.toolchainCache, version) : [];
-    const { describeRevision } = await import('./toolchain-git.js');
     const valacs: Valac[] = [
       ...(systemVersion === version ? [{}] : []),
       ...cached.map((t) => ({ prefix: t.prefix, toolchain: { name: baseOf(t.prefix), repo: t.manifest.git!.repo, commit: t.manifest.git!.commit, revision: describeRevision(t.manifest.git!.found) } })),
@@ -359,56 +457,62 @@ export async function valaFindings(findings: Finding[], ctx: ClassifyContext): P
       noteAll(dir, { why: 'no-sandbox', tool: 'valac', wanted: version });
       continue;
     }
-    for (const run of runs) {
-      // sources the tag lacks: only an empty file a bare `touch $@` rule makes
-      const made = new Map<string, Buffer>();
-      const missing = run.sources.map((s) => normalizeTarget(s, dir)!).filter((p) => !tracked.has(p));
-      const lacking = missing.filter((p) => !touchedSource(am, p, values));
-      if (lacking.length) {
-        const touchedByRun = inDir(dir).filter(([f]) => run.sources.some((s) => normalizeTarget(s.replace(/\.(vala|gs)$/, '.c'), dir) === f.path));
-        for (const [f, i] of touchedByRun) out[i] = unproved(f, { why: 'input-unavailable', tool: 'valac', fragment: lacking.join(', ') });
-        continue;
-      }
-      for (const p of missing) made.set(p, Buffer.alloc(0));
-      let results: { path: string; got?: Buffer }[] = [];
-      let used: Valac = valacs[0]!;
-      let ran: Map<string, Buffer> = new Map();
-      for (const v of valacs) {
-        ran = await runValac(sandbox.bwrap, ctx, tracked, made, run, v.prefix);
-        used = v;
-        // what the run writes that the tarball ships unexplained (a name configure completes, automake's
-        // NAME_vala.stamp of `libenchant-@ENCHANT_MAJOR_VERSION@.la`, matched to the one shipped path it can be)
-        results = [...ran.keys()].map((p) => ({ path: shippedPath(p, [...index.keys()]), got: ran.get(p)! })).filter((r): r is { path: string; got: Buffer } => r.path !== undefined && out[index.get(r.path)!]!.code === 'TARBALL_ONLY_UNEXPLAINED');
-        if (results.length && results.every((r) => r.got!.equals(ctx.content.tarball(r.path) ?? Buffer.alloc(0)))) break;
-      }
-      // a C file of one of the run's sources the run did not write
-      for (const s of run.sources) {
-        const c = normalizeTarget(s.replace(/\.(vala|gs)$/, '.c'), dir)!;
-        if (c.endsWith('.c') && !ran.has(c) && index.has(c) && out[index.get(c)!]!.code === 'TARBALL_ONLY_UNEXPLAINED') results.push({ path: c });
-      }
-      const base: GeneratorToolRun = {
-        tool: 'valac',
-        version,
-        source: normalizeTarget(run.sources[0]!, dir)!,
-        ...(run.sources.length > 1 ? { sources: run.sources.map((s) => normalizeTarget(s, dir)!) } : {}),
-        rule: run.fragment,
-        ruleCommand: run.ruleCommand,
-        ...(used.toolchain ? { toolchain: used.toolchain } : {}),
-        command: ['valac', ...run.args],
-        cwd: dir,
-        postEdits: [...run.before, ...run.after].map((w) => w.join(' ')),
-        ...(run.dropped.length ? { dropped: run.dropped } : {}),
-        ...(missing.length ? { madeInputs: missing.map((p) => ({ path: p, rule: run.fragment, command: 'touch $@', source: p, empty: true })) } : {}),
-      };
-      const proved = results.filter((r) => r.got && r.got.equals(ctx.content.tarball(r.path) ?? Buffer.alloc(0))).map((r) => r.path).sort();
-      for (const r of results) {
-        const i = index.get(r.path)!;
-        const prev = out[i]!;
-        const shipped = ctx.content.tarball(r.path) ?? Buffer.alloc(0);
-        if (r.got && r.got.equals(shipped)) out[i] = { ...makeFinding('GENERATED_TOOL_PROVED', prev.path, { ...base, outputs: proved }), ...shape(prev) } as Finding;
-        else if (r.got) out[i] = withFirstDifference(toolMismatch(prev, r.got, shipped, base), r.got, shipped);
-        else out[i] = unproved(prev, { why: 'failed', tool: 'valac', wanted: version, error: `\`valac ${run.args.join(' ')}\` did not write ${baseOf(prev.path)}` });
-      }
+    for (const run of runs) planned.push({ dir, version, run, am, values, valacs, ...(vf && run.usesValaflags ? { configure: vf.lines } : {}) });
+  }
+  // what earlier runs wrote (a .vapi a later run reads with --pkg): the build's order, each run's files kept
+  const generated = new Map<string, Buffer>();
+  for (const { dir, version, run, am, values, valacs, configure } of orderRuns(planned)) {
+    // sources the tag lacks: only an empty file a bare `touch $@` rule makes
+    const made = new Map<string, Buffer>(generated);
+    const missing = run.sources.map((s) => normalizeTarget(s, dir)!).filter((p) => !tracked.has(p));
+    const lacking = missing.filter((p) => !touchedSource(am, p, values));
+    if (lacking.length) {
+      const cFiles = inDir(dir).filter(([f]) => run.sources.some((s) => normalizeTarget(s.replace(/\.(vala|gs)$/, '.c'), dir) === f.path));
+      for (const [f, i] of cFiles) out[i] = unproved(f, { why: 'input-unavailable', tool: 'valac', fragment: lacking.join(', ') });
+      continue;
+    }
+    for (const p of missing) made.set(p, Buffer.alloc(0));
+    let results: { path: string; got?: Buffer }[] = [];
+    let used: Valac = valacs[0]!;
+    let ran: Map<string, Buffer> = new Map();
+    for (const v of valacs) {
+      ran = await runValac(sandbox.ok ? sandbox.bwrap : '', ctx, tracked, made, run, v.prefix);
+      used = v;
+      // what the run writes that the tarball ships unexplained (a name configure completes, automake's
+      // NAME_vala.stamp of `libenchant-@ENCHANT_MAJOR_VERSION@.la`, matched to the one shipped path it can be)
+      results = [...ran.keys()].map((p) => ({ path: shippedPath(p, [...index.keys()]), got: ran.get(p)! })).filter((r): r is { path: string; got: Buffer } => r.path !== undefined && out[index.get(r.path)!]!.code === 'TARBALL_ONLY_UNEXPLAINED');
+      if (results.length && results.every((r) => r.got!.equals(ctx.content.tarball(r.path) ?? Buffer.alloc(0)))) break;
+    }
+    for (const [p, b] of ran) if (!/@\w+@/.test(p)) generated.set(p, b);
+    // a C file of one of the run's sources the run did not write
+    for (const s of run.sources) {
+      const c = normalizeTarget(s.replace(/\.(vala|gs)$/, '.c'), dir)!;
+      if (c.endsWith('.c') && !ran.has(c) && index.has(c) && out[index.get(c)!]!.code === 'TARBALL_ONLY_UNEXPLAINED') results.push({ path: c });
+    }
+    const inputs = [...generated.keys()].filter((p) => made.has(p) && !missing.includes(p) && run.args.some((a, i) => run.args[i - 1] === '--pkg' && baseOf(p) === `${a}.vapi`));
+    const base: GeneratorToolRun = {
+      tool: 'valac',
+      version,
+      source: normalizeTarget(run.sources[0]!, dir)!,
+      ...(run.sources.length > 1 ? { sources: run.sources.map((s) => normalizeTarget(s, dir)!) } : {}),
+      rule: run.fragment,
+      ruleCommand: run.ruleCommand,
+      ...(used.toolchain ? { toolchain: used.toolchain } : {}),
+      command: ['valac', ...run.args],
+      cwd: dir,
+      postEdits: [...run.before, ...run.after].map((w) => w.join(' ')),
+      ...(run.dropped.length ? { dropped: run.dropped } : {}),
+      ...(configure ? { configure } : {}),
+      ...(missing.length || inputs.length ? { madeInputs: [...missing.map((p) => ({ path: p, rule: run.fragment, command: 'touch $@', source: p, empty: true })), ...inputs.map((p) => ({ path: p, rule: planned.find((q) => q.run.targets.some((t) => dirOf(t) === dirOf(p)))?.run.fragment ?? '?', command: 'valac (the run before)', source: p, regenerated: true }))] } : {}),
+    };
+    const proved = results.filter((r) => r.got && r.got.equals(ctx.content.tarball(r.path) ?? Buffer.alloc(0))).map((r) => r.path).sort();
+    for (const r of results) {
+      const i = index.get(r.path)!;
+      const prev = out[i]!;
+      const shipped = ctx.content.tarball(r.path) ?? Buffer.alloc(0);
+      if (r.got && r.got.equals(shipped)) out[i] = { ...makeFinding('GENERATED_TOOL_PROVED', prev.path, { ...base, outputs: proved }), ...shape(prev) } as Finding;
+      else if (r.got) out[i] = withFirstDifference(toolMismatch(prev, r.got, shipped, base), r.got, shipped);
+      else out[i] = unproved(prev, { why: 'failed', tool: 'valac', wanted: version, error: `\`valac ${run.args.join(' ')}\` did not write ${baseOf(prev.path)}` });
     }
   }
   return out;

