@@ -39,7 +39,7 @@ function versionOf(bin: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
       if (err) return resolve(undefined);
-      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools|Bison)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1] ?? /^flex (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1]);
+      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools|Bison)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1] ?? /^flex (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1] ?? /^GNU gengetopt (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1]);
     });
   });
 }
@@ -354,7 +354,7 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' || name === 'valac' ? name : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' || name === 'valac' || name === 'gengetopt' ? name : PROGRAM[name]);
 
 /** A gperf (or byacc) toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
 export function gperfToolchainName(version: string, commit: string, name: 'gperf' | 'byacc' = 'gperf'): string {
@@ -402,6 +402,17 @@ export async function swigToolchains(cacheDir: string, version: string): Promise
     if (t.manifest.name !== 'swig' || t.manifest.version !== version || !t.manifest.git) continue;
     const bin = join(t.prefix, 'bin', 'swig');
     if (existsSync(bin) && (await swigVersion(bin)) === version) out.push(t);
+  }
+  return out;
+}
+
+/** The cached gengetopt toolchains of exactly `version` (`toolchain add --git`): bin/gengetopt present and reporting it (./generators.ts runs the first). */
+export async function gengetoptToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
+  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
+  for (const t of listToolchains(cacheDir)) {
+    if (t.manifest.name !== 'gengetopt' || t.manifest.version !== version || !t.manifest.git) continue;
+    const bin = join(t.prefix, 'bin', 'gengetopt');
+    if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
   }
   return out;
 }
