@@ -111,7 +111,8 @@ export async function findToolRevision(gitDir: string, version: string, label = 
     const oid = tags.get(tag);
     return oid ? runGitText(gitDir, ['rev-parse', '--verify', '--quiet', `${oid}^{commit}`]).catch(() => undefined) : undefined;
   };
-  for (const tag of [`v${version}`, version, `rel-${version}`]) {
+  // vV, V, SWIG's rel-V, gengetopt's rel_X_Y_Z
+  for (const tag of [`v${version}`, version, `rel-${version}`, `rel_${version.replace(/\./g, '_')}`]) {
     const commit = await peeled(tag);
     if (commit) return { kind: 'tag', tag, commit };
   }

@@ -561,7 +561,11 @@ async function runValac(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySe
       scratch,
       cwd: run.dir ? `tree/${run.dir}` : 'tree',
       argv: ['valac', ...run.args],
-      env: { LC_ALL: 'C' },
+      // valac reads a --pkg's binding from the system data directories (XDG_DATA_DIRS: …/vala/vapi, then
+      // …/vala-0.56/vapi) before its own prefix's: a toolchain's share/ goes first, so `--pkg glib-2.0` is the bindings of
+      // its own version, as on the machine where that valac was installed (this system's 0.56.3 glib-2.0.vapi moved
+      // enchant's `#line … "glib-2.0.vapi"` numbers by 43)
+      env: { LC_ALL: 'C', ...(prefix ? { XDG_DATA_DIRS: `${prefix}/share:/usr/local/share:/usr/share` } : {}) },
       ...(prefix ? { toolchains: [prefix] } : {}),
       limits: { wallMs: 600_000, cpuSeconds: 600, fileBytes: 256 * 1024 * 1024 },
     });
