@@ -179,12 +179,12 @@ export type GitToolName = ToolName | 'gperf' | ParserGitTool | 'cython' | 'swig'
 
 /**
  * The steps building GNU gengetopt from its exported tree (pure): autoreconf (its `Bootstrap` runs the same), configure,
- * then only gnulib's gl/ and the program (src/, whose parser, scanner and own cmdline.c the repository keeps): the
- * manual (doc/) is not built. `make -C src install` installs the program and the getopt sources it copies with
- * --include-getopt.
+ * then only gnulib's gl/, the skeletons and the program (src/, whose parser, scanner and own cmdline.c the repository
+ * keeps) — not src/'s SUBDIRS `tests`, which runs the program not yet built, nor the manual (doc/) — and installed
+ * without recursing: the program and the getopt sources it copies with --include-getopt.
  */
 export function gengetoptBuildSteps(prefix: string): string[] {
-  return ['autoreconf -vi', `./configure --prefix=${quote(prefix)}`, 'make -C gl', 'make -C src -j2', 'make -C src install'];
+  return ['autoreconf -vi', `./configure --prefix=${quote(prefix)}`, 'make -C gl', 'make -C src/skels', 'make -C src gengetopt', 'make -C src install-binPROGRAMS install-pkgdataDATA'];
 }
 
 /**
