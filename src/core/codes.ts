@@ -1022,7 +1022,7 @@ function parserRemedy(p: ParserUnproved): string {
 }
 
 const GENERATOR_UNPROVED_WORDS: Record<GeneratorUnproved['why'], (p: GeneratorUnproved) => string> = {
-  'version-unavailable': (p) => `${p.tool} ${p.available} here, the file names ${p.wanted}${p.tool === 'gperf' ? ` (add it: distdiff toolchain add --git <gperf repository> --version ${p.wanted} [--rev REV])` : p.tool === 'swig' ? ` (add it: distdiff toolchain add --git https://github.com/swig/swig.git --version ${p.wanted})` : p.tool === 'gengetopt' ? ` (add it: distdiff toolchain add --git https://git.savannah.gnu.org/git/gengetopt.git --version ${p.wanted}; Debian has only 2.23 since bullseye)` : p.tool === 'valac' ? ` (add it: distdiff toolchain add --git https://gitlab.gnome.org/GNOME/vala.git --version ${p.wanted}; Debian's valac is 0.56.3 in bookworm, 0.56.18 in trixie)` : ''}`,
+  'version-unavailable': (p) => `${p.tool} ${p.available} here, the file names ${p.wanted}${p.tool === 'gperf' ? ` (add it: distdiff toolchain add --git <gperf repository> --version ${p.wanted} [--rev REV])` : p.tool === 'swig' ? ` (add it: distdiff toolchain add --git https://github.com/swig/swig.git --version ${p.wanted})` : p.tool === 'valac' ? ` (add it: distdiff toolchain add --git https://gitlab.gnome.org/GNOME/vala.git --version ${p.wanted}; Debian's valac is 0.56.3 in bookworm, 0.56.18 in trixie)` : ''}`,
   'tool-missing': (p) => `${p.tool}${p.wanted ? ` ${p.wanted}` : ''} is not installed (Debian package ${p.package ?? '?'})`,
   'regeneration-off': () => 'regeneration is off (--no-regenerate)',
   'not-attempted': () => 'regeneration was not attempted',

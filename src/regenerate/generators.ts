@@ -555,7 +555,7 @@ interface RunOutcome {
   failure?: string;
 }
 
-async function runTool(bwrap: string, rule: ToolRule, ctx: ClassifyContext, prefix?: string): Promise<RunOutcome> {
+async function runTool(bwrap: string, rule: ToolRule, ctx: ClassifyContext): Promise<RunOutcome> {
   const scratch = mkdtempSync(join(tmpdir(), 'distdiff-generator-'));
   // argv[0] as the packaged name, found on the sandbox's PATH (/usr/local/bin:/usr/bin:/bin, never the scratch
   // tree): gengetopt writes its argv[0] into the output's banner.
@@ -573,8 +573,7 @@ async function runTool(bwrap: string, rule: ToolRule, ctx: ClassifyContext, pref
     }
     for (const o of rule.outputs) mkdirSync(join(scratch, dirOf(o)), { recursive: true });
     mkdirSync(join(scratch, rule.cwd), { recursive: true });
-    // a toolchain's bin/ goes first on the sandbox's PATH: argv[0] stays the packaged name (gengetopt's banner)
-    const r = await runSandboxed(bwrap, { scratch, argv, ...(rule.cwd ? { cwd: rule.cwd } : {}), env: { LC_ALL: 'C' }, ...(prefix ? { toolchains: [prefix] } : {}), limits: { wallMs: 60_000, cpuSeconds: 60 } });
+    const r = await runSandboxed(bwrap, { scratch, argv, ...(rule.cwd ? { cwd: rule.cwd } : {}), env: { LC_ALL: 'C' }, limits: { wallMs: 60_000, cpuSeconds: 60 } });
     if (r.code !== 0) out.failure = `${r.timedOut ? 'timed out' : `exit ${r.code ?? r.signal}`}: ${r.stderr.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`;
     for (const o of rule.outputs) {
       const got = readRegular(join(scratch, o));
@@ -651,14 +650,7 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
       out[i] = noted(f, { why: 'tool-missing', tool: tool.id, package: tool.package, ...(wanted ? { wanted } : {}) });
       continue;
     }
-    // gengetopt of another version than the system's: a cached toolchain of exactly that version built from its tag
-    let toolchain: { prefix: string; name: string; repo: string; commit: string; revision: string } | undefined;
-    if (wanted !== null && have !== wanted && tool.id === 'gengetopt' && ctx.toolchainCache) {
-      const [{ gengetoptToolchains }, { describeRevision }] = await Promise.all([import('./toolchain.js'), import('./toolchain-git.js')]);
-      const t = (await gengetoptToolchains(ctx.toolchainCache, wanted))[0];
-      if (t) toolchain = { prefix: t.prefix, name: baseOf(t.prefix), repo: t.manifest.git!.repo, commit: t.manifest.git!.commit, revision: describeRevision(t.manifest.git!.found) };
-    }
-    if (wanted !== null && have !== wanted && !toolchain) {
+    if (wanted !== null && have !== wanted) {
       out[i] = noted(f, { why: 'version-unavailable', tool: tool.id, wanted, available: have });
       continue;
     }
@@ -671,15 +663,14 @@ export async function generatorFindings(findings: Finding[], ctx: ClassifyContex
       out[i] = noted(f, { why: 'no-sandbox', tool: tool.id });
       continue;
     }
-    const key = `${tool.id}\0${rule.fragment}\0${rule.outputs.join('\0')}\0${toolchain?.prefix ?? ''}`;
+    const key = `${tool.id}\0${rule.fragment}\0${rule.outputs.join('\0')}`;
     let run = runs.get(key);
-    if (!run) runs.set(key, (run = runTool(sandbox.bwrap, rule, ctx, toolchain?.prefix)));
+    if (!run) runs.set(key, (run = runTool(sandbox.bwrap, rule, ctx)));
     const r = await run;
     const got = r.produced.get(f.path);
     const base = {
       tool: tool.id,
-      version: toolchain ? wanted! : have,
-      ...(toolchain ? { toolchain: { name: toolchain.name, repo: toolchain.repo, commit: toolchain.commit, revision: toolchain.revision } } : {}),
+      version: have,
       ...(wanted === null ? { namesNoVersion: true } : {}),
       source: rule.input,
       ...(rule.inputs.length > 1 ? { sources: rule.inputs } : {}),

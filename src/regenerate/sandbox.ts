@@ -18,8 +18,8 @@
  * generators at all: there is no unsandboxed fallback.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, isAbsolute, join, posix } from 'node:path';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, isAbsolute, join, posix, relative } from 'node:path';
 import type { CommandFailure, RegenCause } from '../core/regeneration.js';
 
 /** Where the scratch tree appears inside the sandbox. */
@@ -273,4 +273,15 @@ export async function writeTrackedTree(tree: string, paths: Iterable<string>, ke
     mkdirSync(join(tree, posix.dirname(p)), { recursive: true });
     writeFileSync(join(tree, p), b);
   }
+}
+
+/** The regular files under `dir` (a scratch tree after a sandboxed run), as paths relative to `root`. */
+export function listFiles(dir: string, root = dir, out: string[] = []): string[] {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    const st = statSync(p);
+    if (st.isDirectory()) listFiles(p, root, out);
+    else if (st.isFile()) out.push(relative(root, p));
+  }
+  return out;
 }

@@ -39,7 +39,7 @@ function versionOf(bin: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(bin, ['--version'], { timeout: 20_000, env: { PATH: SYSTEM_PATH, LC_ALL: 'C' } }, (err, stdout) => {
       if (err) return resolve(undefined);
-      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools|Bison)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1] ?? /^flex (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1] ?? /^GNU gengetopt (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1]);
+      resolve(/\(GNU (?:Autoconf|automake|libtool|gettext-tools|Bison)\)\s+(\S+)/i.exec(stdout)?.[1] ?? /^GNU gperf (\S+)/.exec(stdout)?.[1] ?? /^flex (\d+(?:\.\d+)+)$/m.exec(stdout)?.[1]);
     });
   });
 }
@@ -354,68 +354,46 @@ export async function addGitToolchain(repo: string, version: string, opts: AddTo
   return { manifest, prefix, reused: false };
 }
 
-const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' || name === 'valac' || name === 'gengetopt' ? name : PROGRAM[name]);
+const gitProgram = (name: GitToolName) => (name === 'gperf' || name === 'bison' || name === 'flex' || name === 'byacc' || name === 'cython' || name === 'swig' || name === 'valac' ? name : PROGRAM[name]);
 
 /** A gperf (or byacc) toolchain's directory: `gperf-<version>-<commit, 12 digits>` (one version may have several sources). */
 export function gperfToolchainName(version: string, commit: string, name: 'gperf' | 'byacc' = 'gperf'): string {
   return `${name}-${version}-${commit.slice(0, 12)}`;
 }
 
+type CachedToolchain = { prefix: string; manifest: ToolchainManifest };
+
 /**
- * The cached gperf toolchains of exactly `version` (`toolchain add --git`): manifest name gperf and that version,
- * bin/gperf present and reporting it; ordered by directory name. The gperf proof tries each (./generators.ts).
+ * The cached git toolchains of one tool and exactly `version` (`toolchain add --git`): manifest name and version, bin/PROGRAM
+ * present and `reported` (how the program states its version; omitted: the build checked the version its output names)
+ * giving it; ordered by directory name.
  */
-export async function gperfToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
-  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
+export async function gitToolchainsOf(cacheDir: string, name: string, version: string, reported?: (bin: string) => Promise<string | undefined>): Promise<CachedToolchain[]> {
+  const out: CachedToolchain[] = [];
   for (const t of listToolchains(cacheDir)) {
-    if (t.manifest.name !== 'gperf' || t.manifest.version !== version || !t.manifest.git) continue;
-    const bin = join(t.prefix, 'bin', 'gperf');
-    if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
+    if (t.manifest.name !== name || t.manifest.version !== version || !t.manifest.git) continue;
+    const bin = join(t.prefix, 'bin', name);
+    if (existsSync(bin) && (!reported || (await reported(bin)) === version)) out.push(t);
   }
   return out;
 }
 
+/** The cached gperf toolchains of exactly `version`; the gperf proof tries each (./generators.ts). */
+export const gperfToolchains = (cacheDir: string, version: string): Promise<CachedToolchain[]> => gitToolchainsOf(cacheDir, 'gperf', version, versionOf);
+
 /**
- * The cached bison, flex or byacc toolchains of exactly `version` (`toolchain add --git`): manifest name and version, the
- * program present and reporting it (OpenBSD's yacc reports none: its build checked the version its parsers name). The
- * parser proof runs each (./parsers.ts).
+ * The cached bison, flex or byacc toolchains of exactly `version` (OpenBSD's yacc reports none: its build checked the
+ * version its parsers name). The parser proof runs each (./parsers.ts).
  */
-export async function parserToolchains(cacheDir: string, tool: ParserGitTool, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
-  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
-  for (const t of listToolchains(cacheDir)) {
-    if (t.manifest.name !== tool || t.manifest.version !== version || !t.manifest.git) continue;
-    const bin = join(t.prefix, 'bin', tool);
-    if (existsSync(bin) && (tool === 'byacc' || (await versionOf(bin)) === version)) out.push(t);
-  }
-  return out;
-}
+export const parserToolchains = (cacheDir: string, tool: ParserGitTool, version: string): Promise<CachedToolchain[]> => gitToolchainsOf(cacheDir, tool, version, tool === 'byacc' ? undefined : versionOf);
 
 /** The cached Cython toolchains of exactly `version` (`toolchain add --git`; its build checked the version its C output names). */
-export function cythonToolchains(cacheDir: string, version: string): { prefix: string; manifest: ToolchainManifest }[] {
+export function cythonToolchains(cacheDir: string, version: string): CachedToolchain[] {
   return listToolchains(cacheDir).filter((t) => t.manifest.name === 'cython' && t.manifest.version === version && t.manifest.git && existsSync(join(t.prefix, 'lib', 'cython.py')));
 }
 
-/** The cached SWIG toolchains of exactly `version` (`toolchain add --git`): bin/swig present and `swig -version` printing it (./swig.ts runs each). */
-export async function swigToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
-  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
-  for (const t of listToolchains(cacheDir)) {
-    if (t.manifest.name !== 'swig' || t.manifest.version !== version || !t.manifest.git) continue;
-    const bin = join(t.prefix, 'bin', 'swig');
-    if (existsSync(bin) && (await swigVersion(bin)) === version) out.push(t);
-  }
-  return out;
-}
-
-/** The cached gengetopt toolchains of exactly `version` (`toolchain add --git`): bin/gengetopt present and reporting it (./generators.ts runs the first). */
-export async function gengetoptToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: ToolchainManifest }[]> {
-  const out: { prefix: string; manifest: ToolchainManifest }[] = [];
-  for (const t of listToolchains(cacheDir)) {
-    if (t.manifest.name !== 'gengetopt' || t.manifest.version !== version || !t.manifest.git) continue;
-    const bin = join(t.prefix, 'bin', 'gengetopt');
-    if (existsSync(bin) && (await versionOf(bin)) === version) out.push(t);
-  }
-  return out;
-}
+/** The cached SWIG toolchains of exactly `version`: `swig -version` printing it (./swig.ts runs each). */
+export const swigToolchains = (cacheDir: string, version: string): Promise<CachedToolchain[]> => gitToolchainsOf(cacheDir, 'swig', version, swigVersion);
 
 /** Cached toolchains (with their manifests). */
 export function listToolchains(cacheDir: string): { prefix: string; manifest: ToolchainManifest }[] {

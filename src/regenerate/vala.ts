@@ -30,16 +30,16 @@
  * generatorProof saying why — for another version, the toolchain command that would prove it. The banner is no
  * evidence by itself: nothing is normalised.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, posix, relative } from 'node:path';
+import { join, posix } from 'node:path';
 import { baseOf, dirOf } from '../classify/paths.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import type { Finding, GeneratorToolRun, GeneratorUnproved } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import { builtinVars, expandMake, normalizeTarget, parseMakefileAm, recipeForShell, topRelOf, type Makefile } from '../util/makefile.js';
 import { plainWords, shape, toolMismatch } from './generators.js';
-import { probeSandbox, runSandboxed, which, writeTrackedTree } from './sandbox.js';
+import { listFiles, probeSandbox, runSandboxed, which, writeTrackedTree } from './sandbox.js';
 import { valacBanner, valacVersion } from './vala-version.js';
 
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -342,15 +342,6 @@ function touchedSource(am: Makefile, path: string, values: ReadonlyMap<string, s
   return false;
 }
 
-function listFiles(dir: string, root = dir, out: string[] = []): string[] {
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    const st = statSync(p);
-    if (st.isDirectory()) listFiles(p, root, out);
-    else if (st.isFile()) out.push(relative(root, p));
-  }
-  return out;
-}
 
 const unproved = (f: Finding, why: GeneratorUnproved): Finding =>
   f.code === 'TARBALL_ONLY_UNEXPLAINED' ? ({ ...f, evidence: { ...f.evidence, generatorProof: why } } as Finding) : f;
@@ -598,14 +589,8 @@ async function runValac(bwrap: string, ctx: ClassifyContext, tracked: ReadonlySe
 
 /** The cached valac toolchains of exactly `version` (`toolchain add --git`): bin/valac present and `valac --version` printing it. */
 export async function valacToolchains(cacheDir: string, version: string): Promise<{ prefix: string; manifest: import('./toolchain.js').ToolchainManifest }[]> {
-  const { listToolchains } = await import('./toolchain.js');
-  const out: { prefix: string; manifest: import('./toolchain.js').ToolchainManifest }[] = [];
-  for (const t of listToolchains(cacheDir)) {
-    if (t.manifest.name !== 'valac' || t.manifest.version !== version || !t.manifest.git) continue;
-    const bin = join(t.prefix, 'bin', 'valac');
-    if (existsSync(bin) && (await valacVersion(bin)) === version) out.push(t);
-  }
-  return out;
+  const { gitToolchainsOf } = await import('./toolchain.js');
+  return gitToolchainsOf(cacheDir, 'valac', version, valacVersion);
 }
 
 export const valaPostPass: PostPass = { id: 'vala', run: valaFindings };
