@@ -26,7 +26,7 @@ PAIRS=(
   yodl:yodl                                                                        # yodl's text renderings of .yo documents, written by the tests: test/classify/yodl-rendered.test.ts
   doxygen:doxygen                                                                  # doxygen output trees made and proved by the tests: test/regenerate/doxygen.test.ts
   swig:swig                                                                        # SWIG's Python modules made and proved by the tests: test/regenerate/swig.test.ts
-  valac:valac                                                                      # valac.s C, header, vapi and gir outputs made and proved by the tests: test/regenerate/vala.test.ts
+  valac:valac                                                                      # valac's C, header, vapi and gir outputs made and proved by the tests: test/regenerate/vala.test.ts
   fig2dev:fig2dev gs:ghostscript                                                   # xfig figures drawn again and compared by the tests: test/regenerate/fig2dev.test.ts
   gnulib-tool:gnulib                                                               # a real gnulib (/usr/share/gnulib) pinned by the gnulib-tool tests
 )
