@@ -19,6 +19,9 @@
  *   an empty make rule       in a makefile, `TARGET…:;` for targets the file defines nowhere else (a
  *                            bootstrap script's `install-dvi:;` appended to po/Makefile.in.in) — plain names only:
  *                            no special target (`.IGNORE`, `.SILENT`, `.DEFAULT` …), pattern or variable
+ *   a distribution's patch   a line a hunk of a distribution's published patch series adds (Debian's debian/patches
+ *                            of libtool), standing where the nearest version patched by that series has it
+ *                            (src/classify/distro-patches.ts: the copy is then compared with the patched version)
  *   a moved interpreter      the first line, `#!` naming the interpreter a known version's first line names
  *                            in the other of /bin and /usr/bin, same arguments (a distribution's packaging
  *                            rewrote it: `#! /bin/sh` → `#!/usr/bin/sh`)
@@ -34,12 +37,15 @@ import type { Provenance } from './provenance.js';
 import type { UpstreamDb } from './upstream-db.js';
 import { lineHash32, splitFileLines } from './upstream-lines.js';
 import { readByM4 } from './m4.js';
+import type { PatchCorpus } from './distro-patches.js';
 
 export interface Accounting {
   /** Novel lines nothing accounts for (1-based line numbers of the copy). */
   unaccounted: number[];
   /** Lines the copy drops outright that nothing accounts for. */
   unaccountedDeletions: number;
+  /** Distribution patch files whose hunks account for lines (src/classify/distro-patches.ts), with the lines they add. */
+  patches: { source: string; lines: number[] }[];
 }
 
 const COMMENT = /^\s*(?:#(?:[\s#]|$)|dnl(?:\s|$))/;
@@ -261,9 +267,12 @@ function newEmptyRule(path: string, line: string, lines: readonly string[], at: 
 }
 
 /** Which novel and dropped lines of a copy nothing accounts for (see the header). */
-export function accountNovelLines(db: UpstreamDb, path: string, name: string, content: Buffer, prov: Provenance, patch?: Buffer): Accounting {
+export function accountNovelLines(db: UpstreamDb, path: string, name: string, content: Buffer, prov: Provenance, patch?: Buffer, corpus?: PatchCorpus | null): Accounting {
   const lines = splitFileLines(content);
   const p = patchLines(patch);
+  // against the version as a distribution's patch series leaves it, when one applies and brings the copy closer
+  const dp = corpus ? corpus.account(name, lines.map(lineHash32), prov) : undefined;
+  const diff = dp?.prov ?? prov;
   let known: string[] | undefined;
   const knownTokens = () => (known ??= knownVersionTokens(db, name));
   const unaccounted: number[] = [];
@@ -276,10 +285,17 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   // another place of the file is new code there.
   const taken: number[] = [];
   const alt = new Map<number, number[]>();
-  for (const at of prov.novelAt) {
+  // lines accounted for only by what they are (a comment, a blank line, an empty make rule): inert, but where they
+  // stand in place of the version's lines they are a deletion of those lines (below)
+  const inertAt = new Set<number>();
+  for (const at of diff.novelAt) {
     const line = lines[at - 1] ?? '';
     const bare = line.replace(/\r$/, '');
-    if (((bare.trim() === '' || isComment(bare, name)) && inert(at, bare)) || p.added.has(line) || newEmptyRule(path, bare, lines, at)) continue;
+    if (p.added.has(line)) continue;
+    if (((bare.trim() === '' || isComment(bare, name)) && inert(at, bare)) || newEmptyRule(path, bare, lines, at)) {
+      inertAt.add(at);
+      continue;
+    }
     if (db.knownLine(name, lineHash32(line))) {
       taken.push(at);
       continue;
@@ -296,17 +312,38 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   }
   const placed = inPlace(db, name, lines, taken, alt);
   for (const at of taken) if (!placed.has(at)) unaccounted.push(at);
+  unaccounted.push(...(dp?.misplaced ?? []));
   unaccounted.sort((a, b) => a - b);
+  const blank = lineHash32('');
+  // A comment put in place of the version's lines is those lines deleted: `# chmodcmd=$chmodprog` for install-sh's
+  // `chmodcmd=$chmodprog` leaves chmodcmd to the environment (red team 27's install-sh-drop, commented out instead of
+  // cut; patched31). The removed lines (their text unknown: the line data keeps hashes) are accounted for only when
+  // blank, the shipped patch's `-` lines, or when each inert line of the region is itself a known line (or a version
+  // line) standing where a known version has it — a comment some version has there, the version's own rewording.
+  let unaccountedDeletions = 0;
+  const regions = diff.replaced
+    .map((r) => ({ r, rest: r.hashes.filter((h) => h !== blank && !p.removed.has(h)), inert: [...inertAt].filter((at) => at >= r.from && at <= r.to) }))
+    .filter((x) => x.rest.length > 0 && x.inert.length > 0);
+  if (regions.length > 0) {
+    const retry = regions.flatMap((x) => x.inert);
+    const retryAlt = new Map<number, number[]>();
+    for (const at of retry) {
+      const line = lines[at - 1] ?? '';
+      const asKnown = versionLine(db, name, line, knownTokens);
+      if (asKnown.length > 0) retryAlt.set(at, [lineHash32(line), ...asKnown]);
+    }
+    const known = retry.filter((at) => retryAlt.has(at) || db.knownLine(name, lineHash32(lines[at - 1] ?? '')));
+    const ok = inPlace(db, name, lines, known, new Map([...alt, ...retryAlt]));
+    for (const x of regions) if (!x.inert.every((at) => ok.has(at))) unaccountedDeletions += x.rest.length;
+  }
   // A dropped run is accounted for when its lines are blank or the patch's `-` lines, or when a known version has
   // the copy's lines around it next to each other — CONTEXT_LINES on each side, as a taken line's window (upstream
   // or a distribution made the same deletion). Red team 27: the one line on either side was not enough — two
   // blank lines, or `fi` and `fi`, stand next to each other somewhere in every long script, so install-sh without its
   // `dsttmp=`/`rmtmp=` assignments (taken from the environment then) or its directory chmod was "upstream except
   // N lines", low.
-  const blank = lineHash32('');
-  let unaccountedDeletions = 0;
-  const cuts: { d: (typeof prov.deleted)[number]; rest: number[] }[] = [];
-  for (const d of prov.deleted) {
+  const cuts: { d: (typeof diff.deleted)[number]; rest: number[] }[] = [];
+  for (const d of diff.deleted) {
     const rest = d.hashes.filter((h) => h !== blank && !p.removed.has(h));
     if (rest.length > 0) cuts.push({ d, rest });
   }
@@ -323,5 +360,5 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
     const inside = d.at - 1 >= 1 && d.at <= lines.length;
     if (!inside || !found.has(k)) unaccountedDeletions += rest.length;
   });
-  return { unaccounted, unaccountedDeletions };
+  return { unaccounted, unaccountedDeletions, patches: dp?.used ?? [] };
 }

@@ -67,6 +67,13 @@ export interface Provenance {
    * which src/classify/novel-lines.ts must account for.
    */
   deleted: { at: number; hashes: number[] }[];
+  /**
+   * The version's lines the copy replaces: `hashes` the removed lines, `from`..`to` (1-based, inclusive) the copy's
+   * novel lines standing in their place (a change region with both).
+   */
+  replaced: { from: number; to: number; hashes: number[] }[];
+  /** The version's line hashes. */
+  versionLines: Uint32Array;
   /** Every novel line's number (1-based), the listed ones and the rest. */
   novelAt: number[];
   /** The project the file name belongs to. */
@@ -165,6 +172,7 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
   let novelLines = 0;
   let removedLines = 0;
   const deleted: { at: number; hashes: number[] }[] = [];
+  const replaced: { from: number; to: number; hashes: number[] }[] = [];
   const novelAt: number[] = [];
   let at = 0;
   const parts = best.parts;
@@ -174,7 +182,11 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
     if (p.removed) {
       removedLines += n;
       // diffArrays puts a replacement's removed part next to its added part
-      if (!parts[k - 1]?.added && !parts[k + 1]?.added) deleted.push({ at: at + 1, hashes: p.value });
+      const before = parts[k - 1]?.added ? parts[k - 1]! : undefined;
+      const after = parts[k + 1]?.added ? parts[k + 1]! : undefined;
+      if (after) replaced.push({ from: at + 1, to: at + (after.count ?? after.value.length), hashes: p.value });
+      else if (before) replaced.push({ from: at - (before.count ?? before.value.length) + 1, to: at, hashes: p.value });
+      else deleted.push({ at: at + 1, hashes: p.value });
       continue;
     }
     if (p.added) {
@@ -189,7 +201,7 @@ export function provenanceOf(db: UpstreamDb, name: string, content: Buffer, rele
     }
     at += n;
   }
-  return { version: pickVersion(best.entry.versions, owner), novel, novelLines, removedLines, deleted, novelAt, owner };
+  return { version: pickVersion(best.entry.versions, owner), novel, novelLines, removedLines, deleted, replaced, versionLines: best.entry.lines, novelAt, owner };
 }
 
 /** Rank of a group of same-content versions: owned by the file's project first. */

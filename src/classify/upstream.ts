@@ -20,6 +20,7 @@ import { compareSerial, libtoolVersion, normalisedHash, parseSerial, scriptStamp
 import { MAX_NOVEL_EVIDENCE, ownerOf, ownRelease, provenanceOf, type Provenance } from './provenance.js';
 import { bundledHunkCorpus, matchDistroHunks, versionLabel, type HunkCorpus } from './distro-hunks.js';
 import { accountNovelLines, directivesInPlace } from './novel-lines.js';
+import { bundledPatchCorpus, type PatchCorpus } from './distro-patches.js';
 import { findConstructs } from './suspicious.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { LOCAL_SYSTEM, toRef, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
@@ -106,7 +107,7 @@ export function classifyUpstream(
   path: string,
   content: Buffer,
   db: UpstreamDb,
-  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer; hunks?: HunkCorpus | null; project?: readonly string[] } = {},
+  opts: { releaseDate?: string; releaseTag?: string; form?: 'aclocal'; patch?: Buffer; hunks?: HunkCorpus | null; patches?: PatchCorpus | null; project?: readonly string[] } = {},
 ): Finding | undefined {
   const name = baseName(path);
   if (!db.has(name) && !KNOWN_AUX_NAMES.has(name)) return undefined;
@@ -168,10 +169,12 @@ export function classifyUpstream(
   }
   // Every novel line must be accounted for (src/classify/novel-lines.ts: a comment, a line of another known
   // version, a version line, a shipped patch's line, an empty make rule): a few new code lines are a payload's shape.
-  const accounted = prov && constructs.length === 0 ? accountNovelLines(db, path, name, content, prov, opts.patch) : undefined;
+  const accounted = prov && constructs.length === 0 ? accountNovelLines(db, path, name, content, prov, opts.patch, opts.patches === undefined ? bundledPatchCorpus() : opts.patches) : undefined;
   const clean = accounted !== undefined && accounted.unaccounted.length === 0 && accounted.unaccountedDeletions === 0;
+  // the distribution patch files whose hunks account for lines: a labelled source, shown
+  const patches = accounted?.patches.length ? { patches: accounted.patches } : {};
   if (prov && clean && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
-    return makeFinding('UPSTREAM_COPY_PATCHED', path, { name, upstream: toRef(prov.version), ...lineEvidence(prov) });
+    return makeFinding('UPSTREAM_COPY_PATCHED', path, { name, upstream: toRef(prov.version), ...lineEvidence(prov), ...patches });
   }
   // A libtool snapshot or distribution build the database lacks: its version string says what it is, and every
   // line it adds to the nearest version must still be accounted for.
@@ -182,6 +185,8 @@ export function classifyUpstream(
         reason: lt.kind === 'snapshot' ? 'libtool-snapshot' : 'distribution-patched',
         version: lt.version,
         ...(nearest ? { nearest: toRef(nearest.version) } : {}),
+        ...(prov ? lineEvidence(prov) : {}),
+        ...patches,
       });
     }
   }

@@ -87,6 +87,12 @@ export interface NovelLine {
 }
 
 /** Line-level provenance in evidence: the copy's novel lines (at most 50 listed) and the counts. */
+/** A distribution's patch file (its label) and the copy's lines (1-based) its hunks add. */
+export interface DistroPatchUse {
+  source: string;
+  lines: number[];
+}
+
 export interface LineProvenance {
   novelLines: number;
   removedLines: number;
@@ -140,8 +146,9 @@ export interface EvidenceMap extends AnomalyEvidence {
   UPSTREAM_COPY: { match: 'exact' | 'normalised'; upstream: UpstreamRef; others: number };
   /** hunks: the copy is `nearest` plus these known distribution patch hunks (their added lines also listed as `novel`). */
   /** match 'exact': the copy is byte for byte a distribution's toolchain copy the database holds (`version` names it). */
-  UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef; hunks?: DistroHunk[]; match?: 'exact' } & Partial<LineProvenance>;
-  UPSTREAM_COPY_PATCHED: { name: string; upstream: UpstreamRef } & LineProvenance;
+  /** patches: distribution patch files (debian/patches) whose hunks, applied at their place, account for the copy's `lines` (src/classify/distro-patches.ts). */
+  UPSTREAM_COPY_VARIANT: { reason: 'libtool-snapshot' | 'distribution-patched' | 'several-upstreams'; version?: string; nearest?: UpstreamRef; hunks?: DistroHunk[]; match?: 'exact'; patches?: DistroPatchUse[] } & Partial<LineProvenance>;
+  UPSTREAM_COPY_PATCHED: { name: string; upstream: UpstreamRef; patches?: DistroPatchUse[] } & LineProvenance;
   UPSTREAM_COPY_UNKNOWN_VERSION: {
     name: string;
     serial?: number;

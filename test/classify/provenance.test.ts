@@ -251,6 +251,20 @@ describe('line-level provenance', () => {
     expect(f).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 4, unaccountedLines: 1 } });
   });
 
+  it('a code line commented out is that line deleted: high (patched31: red team 27\'s install-sh-drop as `# line` instead of a cut); a comment added beside the code stays low', () => {
+    const lines = ltmain('2.4.7').split('\n');
+    const at = lines.indexOf('func_step_7 () { demo_var_7=$7; }');
+    expect(at).toBeGreaterThan(0);
+    const out = (l: string[]) => classifyUpstream('build-aux/ltmain.sh', Buffer.from(l.join('\n')), db, { releaseDate: '2022-04-15' });
+    // the tampered twin: the line disabled (with or without a blank after the #), or replaced by a comment of one's own
+    for (const c of [`# ${lines[at]}`, `#${lines[at]}`, '# nothing to do here'])
+      expect(out([...lines.slice(0, at), c, ...lines.slice(at + 1)]), c).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 1, removedLines: 1, unaccountedLines: 1 } });
+    // the benign shape: the same comment added, the code line kept (with a distribution's `#!/usr/bin/sh`, so that it
+    // is no comment-normalised match and the lines are accounted for one by one)
+    expect(out(['#!/usr/bin/sh', ...lines.slice(1, at), `# ${lines[at]}`, ...lines.slice(at)])).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 2, removedLines: 1 } });
+    expect(out(['#!/usr/bin/sh', ...lines.slice(1, at), `# ${lines[at]}`, ...lines.slice(at + 1)])).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 2, removedLines: 2, unaccountedLines: 1 } });
+  });
+
   it("an appended empty rule for one of make's special targets or a pattern is not accounted for (red team 13: `.IGNORE:;` makes make ignore every recipe's failure)", () => {
     // What a tamperer would append beside the bootstrap's empty rules: a special target that changes how every rule
     // of the makefile runs (.IGNORE ignores errors, .SILENT hides commands, .DEFAULT "makes" any missing file by

@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * Derives data/distro-patches.json (src/classify/distro-patches.ts): the hunks of distributions' published patch
+ * files for the toolchain files maintainers copy into releases — Debian's debian/patches of libtool, automake and
+ * autotools-dev. For every patch its package's debian/patches/series applies (commented-out entries are not), each
+ * hunk whose target is such a file is recorded: the file name it lands in (libtool's build-aux/ltmain.in,
+ * funclib.sh, options-parser and ltmain.m4sh all land in ltmain.sh; m4/X.m4 in X.m4; automake's lib/X and
+ * config's X in X), the patch file's label, and per line its operation and 32-bit line hash (lineHash32, over the
+ * line as latin1) — no text. Nothing is executed: patch files are read with git show or tar.
+ *
+ * Usage (after `npm run build`):
+ *   node scripts/derive-distro-patches.mjs [--out data/distro-patches.json] [--date YYYY-MM-DD]
+ *     [--git REPO COMMIT LABEL]… [--tar DEBIAN_TAR LABEL]…
+ * --git reads REPO's debian/patches at COMMIT (a packaging repository); --tar a Debian source package's
+ * *.debian.tar.* (`apt-get source --download-only PKG/SUITE`). LABEL names the package version ("Debian bookworm
+ * libtool 2.4.7-7~deb12u1"); each hunk's source is "LABEL debian/patches/FILE".
+ *
+ * As run on 2026-12-02 (patched31), sources reachable here (the archive serves no 2.4.6 libtool package; the
+ * packaging repositories deepin-community/* on GitHub carry Debian's debian/ directories):
+ *   node scripts/derive-distro-patches.mjs \
+ *     --git /work/.mirror/deepin-community+libtool/repo b295ce0 'Debian libtool 2.4.6-15 (deepin-community/libtool b295ce0, with deepin 2.4.6.1-1+dde)' \
+ *     --git /work/.mirror/deepin-community+libtool/repo f08cb6a 'Debian libtool 2.4.7-7 (deepin-community/libtool f08cb6a, deepin 2.4.7-7deepin2)' \
+ *     --tar bookworm/libtool_2.4.7-7~deb12u1.debian.tar.xz 'Debian bookworm libtool 2.4.7-7~deb12u1' \
+ *     --tar sid/libtool_2.6.2-3.debian.tar.xz 'Debian sid libtool 2.6.2-3' \
+ *     --tar bookworm/automake-1.16_1.16.5-1.3.debian.tar.xz 'Debian bookworm automake-1.16 1:1.16.5-1.3' \
+ *     --git /work/.mirror/deepin-community+automake-1.16/repo 85fbbf5 'Debian automake-1.16 1:1.16.5.1 (deepin-community/automake-1.16 85fbbf5, deepin 1:1.16.5.1-1+dde)'
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (m) => join(root, 'dist', m);
+if (!existsSync(dist('classify/distro-patches.js'))) {
+  console.error('derive-distro-patches: dist/ is missing; run `npm run build` first');
+  process.exit(2);
+}
+const { parseUnifiedDiff, PatchCorpus } = await import(dist('classify/distro-patches.js'));
+const { lineHash32 } = await import(dist('classify/upstream-lines.js'));
+const { KNOWN_AUX_NAMES } = await import(dist('classify/upstream.js'));
+
+const args = process.argv.slice(2);
+let out = join(root, 'data/distro-patches.json');
+let date = new Date().toISOString().slice(0, 10);
+const inputs = [];
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--out') out = resolve(args[++i]);
+  else if (a === '--date') date = args[++i];
+  else if (a === '--git') inputs.push({ kind: 'git', repo: args[++i], commit: args[++i], label: args[++i] });
+  else if (a === '--tar') inputs.push({ kind: 'tar', file: args[++i], label: args[++i] });
+  else {
+    console.error(`derive-distro-patches: unexpected argument ${a}`);
+    process.exit(2);
+  }
+}
+if (inputs.length === 0 || inputs.some((x) => !x.label)) {
+  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL)…');
+  process.exit(2);
+}
+
+const LTMAIN_PARTS = new Set(['ltmain.in', 'ltmain.sh', 'funclib.sh', 'options-parser', 'ltmain.m4sh']);
+/** The copied file a patched path lands in, or undefined (tests, docs, the tools' own programs). */
+function landsIn(path) {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  if (/(?:^|\/)(?:build-aux|libltdl\/config|config)\//.test(path) && LTMAIN_PARTS.has(base)) return 'ltmain.sh';
+  if (/(?:^|\/)m4\/[^/]+\.m4$/.test(path)) return base;
+  if (KNOWN_AUX_NAMES.has(base) && base !== 'ltmain.sh' && !/(?:^|\/)(?:t|tests?|doc)\//.test(path)) return base;
+  return undefined;
+}
+
+function reader(input) {
+  if (input.kind === 'git') return (p) => execFileSync('git', ['-C', input.repo, 'show', `${input.commit}:${p}`], { maxBuffer: 1 << 26 });
+  return (p) => execFileSync('tar', ['-xOf', input.file, p], { maxBuffer: 1 << 26 });
+}
+
+const sources = [];
+const hunks = [];
+const seen = new Set();
+for (const input of inputs) {
+  const read = reader(input);
+  const series = read('debian/patches/series').toString('latin1').split('\n').map((l) => l.replace(/#.*$/, '').trim().split(/\s+/)[0]).filter(Boolean);
+  let n = 0;
+  for (const file of series) {
+    let text;
+    try {
+      text = read(`debian/patches/${file}`).toString('latin1');
+    } catch {
+      console.error(`derive-distro-patches: ${input.label}: debian/patches/${file} is missing`);
+      continue;
+    }
+    let src;
+    for (const h of parseUnifiedDiff(text)) {
+      const name = landsIn(h.path);
+      if (!name) continue;
+      const hashes = h.lines.map((l) => lineHash32(l));
+      const key = `${name}\0${h.ops}\0${hashes.join(',')}`;
+      if (seen.has(key)) continue; // the same hunk in an earlier source (a patch carried over versions)
+      seen.add(key);
+      if (src === undefined) {
+        src = sources.length;
+        sources.push(`${input.label} debian/patches/${file}`);
+      }
+      hunks.push({ name, source: src, ops: h.ops, hashes });
+      n++;
+    }
+  }
+  console.error(`derive-distro-patches: ${input.label}: ${series.length} patches in series, ${n} new hunks`);
+}
+const raw = { schemaVersion: 1, generated: date, sources, hunks };
+new PatchCorpus(raw); // validates
+writeFileSync(out, `${JSON.stringify(raw)}\n`);
+const byName = {};
+for (const h of hunks) byName[h.name] = (byName[h.name] ?? 0) + 1;
+console.error(`derive-distro-patches: ${hunks.length} hunks of ${sources.length} patch files -> ${out} (${JSON.stringify(byName)})`);
