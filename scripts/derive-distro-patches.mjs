@@ -6,7 +6,8 @@
  * hunk whose target is such a file is recorded: the file name it lands in (libtool's build-aux/ltmain.in,
  * funclib.sh, options-parser and ltmain.m4sh all land in ltmain.sh; m4/X.m4 in X.m4; automake's lib/X and
  * config's X in X), the patch file's label, and per line its operation and 32-bit line hash (lineHash32, over the
- * line as latin1) — no text. Nothing is executed: patch files are read with git show or tar.
+ * line as latin1) — no text. Each package version's series is kept whole and in order (a hunk carried from one
+ * version to the next is recorded under both): the classifier applies one series at a time. Nothing is executed: patch files are read with git show or tar.
  *
  * Usage (after `npm run build`):
  *   node scripts/derive-distro-patches.mjs [--out data/distro-patches.json] [--date YYYY-MM-DD]
@@ -77,7 +78,6 @@ function reader(input) {
 
 const sources = [];
 const hunks = [];
-const seen = new Set();
 for (const input of inputs) {
   const read = reader(input);
   const series = read('debian/patches/series').toString('latin1').split('\n').map((l) => l.replace(/#.*$/, '').trim().split(/\s+/)[0]).filter(Boolean);
@@ -95,9 +95,6 @@ for (const input of inputs) {
       const name = landsIn(h.path);
       if (!name) continue;
       const hashes = h.lines.map((l) => lineHash32(l));
-      const key = `${name}\0${h.ops}\0${hashes.join(',')}`;
-      if (seen.has(key)) continue; // the same hunk in an earlier source (a patch carried over versions)
-      seen.add(key);
       if (src === undefined) {
         src = sources.length;
         sources.push(`${input.label} debian/patches/${file}`);
@@ -106,7 +103,7 @@ for (const input of inputs) {
       n++;
     }
   }
-  console.error(`derive-distro-patches: ${input.label}: ${series.length} patches in series, ${n} new hunks`);
+  console.error(`derive-distro-patches: ${input.label}: ${series.length} patches in series, ${n} hunks`);
 }
 const raw = { schemaVersion: 1, generated: date, sources, hunks };
 new PatchCorpus(raw); // validates

@@ -88,60 +88,39 @@ export class PatchCorpus {
     const mine = new Map<number, number>();
     for (const h of copy) mine.set(h, (mine.get(h) ?? 0) + 1);
     for (const list of series.values()) {
-      let patched = Array.from(prov.versionLines);
+      const start = Array.from(prov.versionLines);
       const have = new Map<number, number>();
-      for (const h of patched) have.set(h, (have.get(h) ?? 0) + 1);
+      for (const h of start) have.set(h, (have.get(h) ?? 0) + 1);
       // the source (index into raw.sources) of each patched line a hunk added, undefined for the version's lines
-      let from: (number | undefined)[] = patched.map(() => undefined);
-      let applied = 0;
+      let base: State = { patched: start, from: start.map(() => undefined), have, gain: 0, applied: 0 };
+      // hunks applied that bring nothing by themselves, kept while a later hunk may change their lines again (0020-…-
+      // fsanitize changes the one line of 0001-…-specs the copy has): applied together they may bring the copy closer
+      let pending: State[] = [];
       for (const h of list) {
         const lead = h.ops.length - h.ops.replace(/^ +/, '').length;
         const trail = h.ops.length - h.ops.replace(/ +$/, '').length;
         if (lead < MIN_CONTEXT || trail < MIN_CONTEXT || lead === h.ops.length) continue;
-        const oldSide: number[] = [];
-        const newSide: number[] = [];
-        const newFrom: (number | undefined)[] = [];
-        for (let k = 0; k < h.ops.length; k++) {
-          if (h.ops[k] !== '+') oldSide.push(h.hashes[k]!);
-          if (h.ops[k] !== '-') {
-            newSide.push(h.hashes[k]!);
-            newFrom.push(h.ops[k] === '+' ? h.source : undefined);
-          }
+        const next = applyHunk(base, h, mine);
+        if (next && next.gain > base.gain) {
+          base = next;
+          pending = pending.map((st) => applyHunk(st, h, mine) ?? st);
+          continue;
         }
-        const at = uniqueOccurrence(patched, oldSide);
-        if (at < 0) continue;
-        // only the hunks the copy carries: applied, the hunk must bring the patched file's lines closer to the copy's
-        // (counted as multisets; a later hunk may change one of its lines again, as 0020-…-fsanitize does 0001's)
-        const delta = new Map<number, number>();
-        for (let k = 0; k < h.ops.length; k++) if (h.ops[k] !== ' ') delta.set(h.hashes[k]!, (delta.get(h.hashes[k]!) ?? 0) + (h.ops[k] === '+' ? 1 : -1));
-        let gain = 0;
-        for (const [x, d] of delta) {
-          const had = have.get(x) ?? 0;
-          const c = mine.get(x) ?? 0;
-          gain += Math.min(had + d, c) - Math.min(had, c);
-          gain -= d / 2; // the patched file's own length changes by d
+        const later = pending.map((st) => applyHunk(st, h, mine)).filter((st): st is State => st !== undefined && st.gain > base.gain);
+        if (later.length > 0) {
+          base = later.reduce((x, y) => (y.gain > x.gain ? y : x));
+          pending = [];
+          continue;
         }
-        if (gain <= 0) continue;
-        for (const [x, d] of delta) have.set(x, (have.get(x) ?? 0) + d);
-        // context lines keep what they were (a line an earlier hunk added stays that hunk's)
-        let o = 0;
-        const keptFrom: (number | undefined)[] = [];
-        for (let k = 0; k < h.ops.length; k++) {
-          if (h.ops[k] === ' ') keptFrom.push(from[at + o]);
-          else if (h.ops[k] === '+') keptFrom.push(h.source);
-          if (h.ops[k] !== '+') o++;
-        }
-        patched = [...patched.slice(0, at), ...newSide, ...patched.slice(at + oldSide.length)];
-        from = [...from.slice(0, at), ...keptFrom, ...from.slice(at + oldSide.length)];
-        applied++;
+        if (next) pending = [...pending, next].slice(-MAX_PENDING);
       }
-      if (applied === 0) continue;
+      if (base.applied === 0) continue;
       const limit = best ? best.changed : prov.novelLines + prov.removedLines;
-      const parts = diffArrays(patched, [...copy], { maxEditLength: limit });
+      const parts = diffArrays(base.patched, [...copy], { maxEditLength: limit });
       if (!parts) continue;
       let changed = 0;
       for (const p of parts) if (p.added || p.removed) changed += p.count ?? p.value.length;
-      if (changed < limit) best = { changed, parts, patched, from };
+      if (changed < limit) best = { changed, parts, patched: base.patched, from: base.from };
     }
     if (!best) return undefined;
 
@@ -196,6 +175,59 @@ export class PatchCorpus {
 }
 
 type ArrayDiff = NonNullable<ReturnType<typeof diffArrays<number>>>;
+
+/** A file being patched: its lines, the source of each line a hunk added, its lines as a multiset, how much closer (in lines shared with the copy) than the version it is. */
+interface State {
+  patched: number[];
+  from: (number | undefined)[];
+  have: Map<number, number>;
+  gain: number;
+  applied: number;
+}
+
+/** States of pending hunks kept at once. */
+const MAX_PENDING = 8;
+
+/**
+ * The state with the hunk applied where its old side stands exactly once (undefined: nowhere or in several places),
+ * its gain counted against the copy's lines as multisets (a line the copy has once more shared, half a line for each
+ * line the patched file grows).
+ */
+function applyHunk(st: State, h: RawPatchHunk, mine: ReadonlyMap<number, number>): State | undefined {
+  const oldSide: number[] = [];
+  const newSide: number[] = [];
+  for (let k = 0; k < h.ops.length; k++) {
+    if (h.ops[k] !== '+') oldSide.push(h.hashes[k]!);
+    if (h.ops[k] !== '-') newSide.push(h.hashes[k]!);
+  }
+  const at = uniqueOccurrence(st.patched, oldSide);
+  if (at < 0) return undefined;
+  const delta = new Map<number, number>();
+  for (let k = 0; k < h.ops.length; k++) if (h.ops[k] !== ' ') delta.set(h.hashes[k]!, (delta.get(h.hashes[k]!) ?? 0) + (h.ops[k] === '+' ? 1 : -1));
+  let gain = st.gain;
+  const have = new Map(st.have);
+  for (const [x, d] of delta) {
+    const had = have.get(x) ?? 0;
+    const c = mine.get(x) ?? 0;
+    gain += Math.min(had + d, c) - Math.min(had, c) - d / 2;
+    have.set(x, had + d);
+  }
+  // context lines keep what they were (a line an earlier hunk added stays that hunk's)
+  let o = 0;
+  const keptFrom: (number | undefined)[] = [];
+  for (let k = 0; k < h.ops.length; k++) {
+    if (h.ops[k] === ' ') keptFrom.push(st.from[at + o]);
+    else if (h.ops[k] === '+') keptFrom.push(h.source);
+    if (h.ops[k] !== '+') o++;
+  }
+  return {
+    patched: [...st.patched.slice(0, at), ...newSide, ...st.patched.slice(at + oldSide.length)],
+    from: [...st.from.slice(0, at), ...keptFrom, ...st.from.slice(at + oldSide.length)],
+    have,
+    gain,
+    applied: st.applied + 1,
+  };
+}
 
 /** Where `run` occurs in `lines` when it occurs exactly once; -1 otherwise. */
 function uniqueOccurrence(lines: readonly number[], run: readonly number[]): number {

@@ -110,12 +110,13 @@ function inputProvenance(
 
 /**
  * A libtoolize output whose shipped copy the upstream classifier explained: identical to a known libtool file
- * (UPSTREAM_COPY), a known version plus known distribution patch hunks (UPSTREAM_COPY_VARIANT with hunks), or byte
+ * (UPSTREAM_COPY), a known version plus known distribution patch hunks (UPSTREAM_COPY_VARIANT with hunks) or hunks of a
+ * distribution's published patch series (with patches, src/classify/distro-patches.ts), or byte
  * for byte a distribution's libtool file the database holds (UPSTREAM_COPY_VARIANT, match 'exact': MSYS2's libtool
  * 2.4.7, whose VERSION is GNU's "2.4.7", so the regeneration's libtoolize runs GNU's and writes other bytes).
  */
 function keptLibtoolizeCopy(f: Finding): boolean {
-  return f.code === 'UPSTREAM_COPY' || (f.code === 'UPSTREAM_COPY_VARIANT' && ((f.evidence.hunks?.length ?? 0) > 0 || f.evidence.match === 'exact') && severityRank(f.severity) < severityRank('high'));
+  return f.code === 'UPSTREAM_COPY' || (f.code === 'UPSTREAM_COPY_VARIANT' && ((f.evidence.hunks?.length ?? 0) > 0 || (f.evidence.patches?.length ?? 0) > 0 || f.evidence.match === 'exact') && severityRank(f.severity) < severityRank('high'));
 }
 
 function worst(severities: Severity[]): Severity {

