@@ -364,22 +364,22 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy (identical to a distribution\'s toolchain copy, or a known version plus distribution patch hunks each seen in the toolchain copies of at least 3 unrelated projects\' releases, the judged release\'s own project not counted: data/distro-hunks.json), or a file with several upstreams.',
+      'A well-known legitimate variant: a libtool snapshot, a distribution-patched copy (identical to a distribution\'s toolchain copy, or a known version plus distribution patch hunks each seen in the toolchain copies of at least 3 unrelated projects\' releases, the judged release\'s own project not counted: data/distro-hunks.json; or a libtool distribution build whose every line the nearest version, a distribution\'s published patch series — evidence.patches, data/distro-patches.json — or the other accounting of UPSTREAM_COPY_PATCHED explains), or a file with several upstreams.',
     docs: anchor('UPSTREAM_COPY_VARIANT'),
     message: (e) =>
       e.hunks?.length && e.nearest
         ? `${describeUpstream(e.nearest)} + distribution hunk(s) ${e.hunks.map((h) => `${h.key} (line ${h.at}: -${h.removed} +${h.added.length}, seen in ${h.projects} unrelated projects' releases${h.on ? ` on ${h.on}, here by its context` : ''})`).join(', ')}`
-        : `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}`,
+        : `${e.reason}${e.version ? ` ${e.version}` : ''}${e.nearest ? `; nearest ${describeUpstream(e.nearest)}` : ''}${e.patches?.length ? `; from ${e.patches.map((p) => p.source).join(', ')}` : ''}`,
   },
   UPSTREAM_COPY_PATCHED: {
     title: 'Upstream file except a few lines',
     severity: 'low',
     explained: true,
     description:
-      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment where it is inert (not in an m4 macro argument, a here-document or after a backslash: there a `#` line lands in the C program of a check or cuts a command), a line of another known version of the file standing where that version has it (the two lines on either side the same), a version line, a + line of the patch shipped beside it, or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version also has. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
+      'The file is a known upstream version except a few lines (shown), none of which carries a suspicious construct, each accounted for: a comment where it is inert (not in an m4 macro argument, a here-document or after a backslash: there a `#` line lands in the C program of a check or cuts a command), a line of another known version of the file standing where that version has it (the two lines on either side the same), a version line, a + line of the patch shipped beside it, a line a hunk of a distribution\'s published patch series adds, standing where that series puts it in the version (evidence.patches names the patch files: Debian\'s debian/patches of libtool and automake), or an empty make rule for a target the file lacks; a dropped line must be a deletion some known version (or that series) also has, and a comment standing in place of the version\'s lines is their deletion. A project or distribution patch, or a file appended to by a bootstrap script. One new code line keeps the file UPSTREAM_COPY_UNKNOWN_VERSION.',
     docs: anchor('UPSTREAM_COPY_PATCHED'),
     message: (e) =>
-      `${describeUpstream(e.upstream)} except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}`,
+      `${describeUpstream(e.upstream)} except ${e.novelLines} line(s)${e.removedLines ? `, ${e.removedLines} of its line(s) missing` : ''}${e.patches?.length ? `; from ${e.patches.map((p) => p.source).join(', ')}` : ''}`,
   },
   UPSTREAM_COPY_UNKNOWN_VERSION: {
     title: 'Known upstream file name, unknown content',
