@@ -14,6 +14,7 @@ import { changedContent } from './line-endings.js';
 import type { Classifier } from './types.js';
 import { admits } from './precheck.js';
 import { findConstructs } from './suspicious.js';
+import { urlHosts } from './urls.js';
 import type { Construct } from '../core/findings.js';
 
 export interface PoEntry {
@@ -169,6 +170,11 @@ export interface PoComparison {
    * of changedMsgids that their msgid lacks: a translation the program prints tells the user to run it (red team 27b).
    */
   constructs: Construct[];
+  /**
+   * URL hosts the active translations of changedMsgids name that neither their msgid nor git's translation of it names
+   * (red team 31): a catalog's translation sends the reader — and a page po4a writes from the catalog — to another server.
+   */
+  newHosts: string[];
 }
 
 /** A translation msgfmt compiles: not fuzzy, some msgstr not empty. */
@@ -245,6 +251,30 @@ export function translationConstructs(entries: Iterable<PoEntry>, path: string):
   return out;
 }
 
+/**
+ * The URL hosts of the active translations among `entries` that neither the entry's msgid nor git's translation of it
+ * (`gitActive`/`gitObsolete`, keyed as comparePo keys) names, nor `known` (the hosts git's catalog names anywhere: a
+ * translator's link to the Translation Project's team page, which sed 4.9's nb, pt_BR and vi catalogs add), sorted. A translator translates the text around a link; a
+ * link to another server is not a translation (red team 31: xz 5.4.1's tracked po4a/de.po with XZ Utils' home page
+ * moved to `https://tukaani-mirror.example/xz/`, and the German man pages po4a writes from it, was
+ * PO_TRANSLATION_CHANGED medium and GENERATED_DOCS low, exit 0).
+ */
+export function translationHosts(
+  entries: Iterable<PoEntry>,
+  gitActive: ReadonlyMap<string, PoEntry>,
+  gitObsolete: ReadonlyMap<string, PoEntry>,
+  known: ReadonlySet<string> = new Set(),
+): string[] {
+  const out = new Set<string>();
+  for (const e of entries) {
+    if (e.obsolete || !active(e)) continue;
+    const ge = gitActive.get(keyOf(e)) ?? gitObsolete.get(keyOf(e));
+    const own = urlHosts([e.msgid, e.msgidPlural ?? '', ...(ge?.msgstr ?? [])].join('\n'));
+    for (const h of urlHosts(e.msgstr.join('\n'))) if (!own.has(h) && !known.has(h)) out.add(h);
+  }
+  return [...out].sort();
+}
+
 export function formatMismatches(po: PoFile): string[] {
   return po.entries.filter((e) => !e.obsolete && active(e) && e.flags?.includes('c-format') && !sameDirectives(e)).map((e) => e.msgid);
 }
@@ -310,6 +340,7 @@ export function comparePo(git: PoFile, tarball: PoFile, path = 'catalog.po'): Po
   // msgfmt leaves fuzzy entries out of the compiled catalog: only active translations reach printf
   const formatChanged = [...changed, ...added].filter((e) => active(e) && !sameDirectives(e)).map((e) => e.msgid);
   const constructs = translationConstructs([...changed, ...added], path);
+  const newHosts = translationHosts([...changed, ...added], g.active, g.obsolete, urlHosts(git.entries.flatMap((e) => [e.msgid, ...e.msgstr]).join('\n')));
   // Entries that became (or stayed) obsolete: msgfmt does not compile them, so they are bookkeeping.
   for (const [k, te] of t.obsolete) {
     const ge = g.active.get(k) ?? g.obsolete.get(k);
@@ -327,6 +358,7 @@ export function comparePo(git: PoFile, tarball: PoFile, path = 'catalog.po'): Po
     formatChanged,
     otherChanges,
     constructs,
+    newHosts,
   };
 }
 
@@ -485,6 +517,7 @@ export const gettextClassifier: Classifier = {
         msgids: clip(changed),
         ...(cmp.addedTranslations ? { added: cmp.addedTranslations } : {}),
         ...(cmp.formatChanged.length ? { formatChanged: clip(cmp.formatChanged) } : {}),
+        ...(cmp.newHosts.length ? { newHosts: cmp.newHosts.slice(0, MAX_LISTED_MSGIDS) } : {}),
       });
       if (cmp.constructs.length) {
         // the construct's line in the catalog: the first msgstr line holding its text (a msgstr is read unescaped)
@@ -492,7 +525,8 @@ export const gettextClassifier: Classifier = {
         const at = (t: string) => lines.findIndex((l) => /^(?:#~ )?msgstr|^(?:#~ )?"/.test(l) && l.includes(t.trim().slice(0, 30))) + 1;
         return { ...escalate(f, 'high', 'suspicious-constructs'), constructs: cmp.constructs.slice(0, 20).map((k) => ({ ...k, line: at(k.text) || k.line })) };
       }
-      return cmp.formatChanged.length ? escalate(f, 'high', 'format-directives') : f;
+      if (cmp.formatChanged.length) return escalate(f, 'high', 'format-directives');
+      return cmp.newHosts.length ? escalate(f, 'high', 'url-host') : f;
     }
     return makeFinding('PO_MSGMERGE_ONLY', diff.path, {
       headerOnly: cmp.referenceLines === 0 && cmp.newMsgids === 0 && cmp.otherChanges === 0,

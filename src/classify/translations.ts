@@ -6,14 +6,16 @@
  *   - the file sits in a directory of .po files, and
  *   - its content is what the script writes: a PO file with a header whose c-format translations have their
  *     msgid's printf directives (what `msgfmt -c` checks before the Translation Project accepts it) and whose
- *     translations carry no suspicious construct their msgid lacks (red team 27b); the .gmo of a shipped .po (exactly the
+ *     translations carry no suspicious construct their msgid lacks (red team 27b) and no URL host neither their msgid
+ *     nor the fetching script names (red team 31); the .gmo of a shipped .po (exactly the
  *     messages msgfmt compiles from that .po, read from both files);
  *     LINGUAS naming only languages whose .po is shipped; a Makevars of plain variable assignments (no
  *     rules, no $(shell), no backquotes); a POTFILES.in naming only files the tarball has.
  */
 import type { EvidenceMap } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { catalogMatchesPo, formatMismatches, parsePo, translationConstructs } from './gettext.js';
+import { catalogMatchesPo, formatMismatches, parsePo, translationConstructs, translationHosts } from './gettext.js';
+import { urlHosts } from './urls.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -45,7 +47,7 @@ function poProject(text: string): string | undefined {
 }
 
 /** What the file is, judged by its name and content; undefined when it is not what the script writes. */
-function judge(path: string, content: Buffer, ctx: ClassifyContext): { kind: Kind; project?: string } | undefined {
+function judge(path: string, content: Buffer, ctx: ClassifyContext, scriptHosts: ReadonlySet<string>): { kind: Kind; project?: string } | undefined {
   const dir = dirOf(path);
   const name = baseOf(path);
   const siblings = pathsBy('dir', ctx.tarballPaths).get(dir) ?? [];
@@ -60,6 +62,10 @@ function judge(path: string, content: Buffer, ctx: ClassifyContext): { kind: Kin
     try {
       const po = parsePo(text);
       if (formatMismatches(po).length > 0 || translationConstructs(po.entries, path).length > 0) return undefined;
+      // … nor one whose translations send the reader to a host neither their msgid nor the fetching script names
+      // (red team 31: the Translation Project's team page, `https://translationproject.org/team/vi.html`, is the
+      // one a translator adds; sed 4.9's nb, pt_BR and vi catalogs have it)
+      if (translationHosts(po.entries, new Map(), new Map(), scriptHosts).length > 0) return undefined;
     } catch {
       return undefined;
     }
@@ -106,10 +112,10 @@ export const translationsClassifier: Classifier = {
     if (!admits(candidate, diff)) return undefined;
     const content = ctx.content.tarball(diff.path);
     if (!content) return undefined;
-    const j = judge(diff.path, content, ctx);
-    if (!j) return undefined;
     const script = await fetchingScript(ctx);
     if (!script) return undefined;
+    const j = judge(diff.path, content, ctx, urlHosts((await ctx.content.git(script))?.toString('latin1') ?? ''));
+    if (!j) return undefined;
     return makeFinding('PO_FETCHED_TRANSLATION', diff.path, { kind: j.kind, script, ...(j.project ? { project: j.project } : {}) });
   },
 };

@@ -684,10 +684,10 @@ export const CODES = {
     severity: 'medium',
     explained: false,
     description:
-      "The catalog has translations git's does not: a msgstr that differs for a msgid git has, a new entry that arrives translated, or a fuzzy entry made active. msgmerge does none of that (it gives new msgids an empty or fuzzy msgstr and keeps fuzzy flags). High when a translation's printf directives differ from its msgid's (severityReason format-directives, the msgids in formatChanged), or when an active translation carries a suspicious construct its msgid lacks — a message telling the user to run a download (severityReason suspicious-constructs, the constructs shown).",
+      "The catalog has translations git's does not: a msgstr that differs for a msgid git has, a new entry that arrives translated, or a fuzzy entry made active. msgmerge does none of that (it gives new msgids an empty or fuzzy msgstr and keeps fuzzy flags). High when a translation's printf directives differ from its msgid's (severityReason format-directives, the msgids in formatChanged), or when an active translation carries a suspicious construct its msgid lacks — a message telling the user to run a download (severityReason suspicious-constructs, the constructs shown), or when it names a URL host neither its msgid nor git's translation names (severityReason url-host, the hosts in newHosts).",
     docs: anchor('PO_TRANSLATION_CHANGED'),
     message: (e) =>
-      `${e.msgids.length} translation(s) changed${e.added ? `, ${e.added} of them new` : ''}${e.formatChanged?.length ? `; other printf directives than the msgid in ${e.formatChanged.length}` : ''}`,
+      `${e.msgids.length} translation(s) changed${e.added ? `, ${e.added} of them new` : ''}${e.formatChanged?.length ? `; other printf directives than the msgid in ${e.formatChanged.length}` : ''}${e.newHosts?.length ? `; URL host(s) no msgid names: ${e.newHosts.join(', ')}` : ''}`,
   },
   CHANGELOG_FROM_GIT: {
     title: 'ChangeLog generated from git log',

@@ -180,7 +180,7 @@ export interface EvidenceMap extends AnomalyEvidence {
    * them are entries git's catalog lacks (or has fuzzy/untranslated) given a translation; formatChanged: the
    * msgids whose translation's printf directives differ from the msgid's (then high).
    */
-  PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[] };
+  PO_TRANSLATION_CHANGED: { msgids: string[]; added?: number; formatChanged?: string[]; newHosts?: string[] };
   GENERATED_FROM_SOURCE: {
     how: 'substitution' | 'config-header' | 'generator' | 'texinfo-stamp' | 'extracted' | 'rendered' | 'make-rule' | 'script-touch' | 'index' | 'computed' | 'template' | 'doc-index' | 'doc-sections' | 'program-help' | 'markdown-html' | 'doc-comment-man' | 'man-alias' | 'man-list' | 'man-split' | 'man-split-list' | 'man-so' | 'figure' | 'file-list' | 'sitemap';
     source: string;
@@ -688,7 +688,8 @@ export type RegenerationMismatchJson = EvidenceMap['REGENERATION_MISMATCH'] & { 
  * whitespace are normalised; directory-source — build output whose source is a tracked directory, with
  * no file-to-file evidence; new-capability — built output that can do what no tracked source does (spawn
  * processes, evaluate strings, decode base64, reach the network, load native code); format-directives — a
- * translation the tarball changes or brings has other printf directives than its msgid (%n, %s for %d).
+ * translation the tarball changes or brings has other printf directives than its msgid (%n, %s for %d); url-host — a
+ * translation the tarball changes or brings names a URL host neither its msgid nor git's translation names.
  */
 export type SeverityReason =
   | 'build-affecting'
@@ -701,6 +702,7 @@ export type SeverityReason =
   | 'directory-source'
   | 'new-capability'
   | 'format-directives'
+  | 'url-host'
   | 'collision-not-in-git'
   | 'duplicate-differs';
 export const SEVERITY_REASONS: readonly SeverityReason[] = [
@@ -714,6 +716,7 @@ export const SEVERITY_REASONS: readonly SeverityReason[] = [
   'directory-source',
   'new-capability',
   'format-directives',
+  'url-host',
   'collision-not-in-git',
   'duplicate-differs',
 ];

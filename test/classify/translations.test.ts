@@ -162,6 +162,16 @@ msgstr "Supprimer ?"
     expect(r).toMatchObject({ 'po/fr.po': '-', 'po/de.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
   });
 
+  // red team 31: a link a fetched translation adds to another server is no Translation Project catalog's; the team page
+  // on the host the fetching script names is (sed 4.9's nb, pt_BR and vi catalogs carry it)
+  it('a fetched .po whose translation names a URL host neither its msgid nor the fetching script names is not explained', async () => {
+    const entry = (msgstr: string) => `${po}\n#, c-format\nmsgid "E-mail bug reports to: <%s>.\\n"\nmsgstr "${msgstr}"\n`;
+    const moved = entry("Rapports d'anomalies : <%s>. Version corrigée : https://sed-fix.example/sed-4.9.tar.xz\\n");
+    const team = entry("Rapports d'anomalies : <%s>. Traduction : https://translationproject.org/team/fr.html\\n");
+    const r = await judge(git, { ...git, 'po/fr.po': moved, 'po/fr.gmo': msgfmt(moved), 'po/vi.po': team });
+    expect(r).toMatchObject({ 'po/fr.po': '-', 'po/vi.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
+  });
+
   it('needs a tracked script that fetches from the Translation Project', async () => {
     const r = await judge({ 'src/a.c': 'x\n' }, { 'src/a.c': 'x\n', 'po/de.po': po });
     expect(r).toEqual({ 'po/de.po': '-' });
