@@ -278,11 +278,11 @@ const PREFILTER = /grep|GREP|tr|TR|\||head|tail|dd|base64|openssl|uudecode|sed|t
 
 /**
  * Text a person reads, where a line starting with `#` is a heading or plain text (Markdown, reStructuredText,
- * AsciiDoc, plain-text, HTML and XML documents, texinfo, POD, man pages and their sources, the well-known doc names): a `## Quick install: curl … |
+ * AsciiDoc, plain-text, HTML and XML documents, texinfo and the info files makeinfo writes from it, POD, man pages and their sources, the well-known doc names): a `## Quick install: curl … |
  * sh` heading is an instruction its reader copies, not a comment (red team 27). CMakeLists.txt and pip's
  * requirements/constraints lists are read by programs whose `#` is a comment.
  */
-const READ_AS_TEXT = /\.(?:md|markdown|mdown|mkd|rst|adoc|asciidoc|txt|html?|xhtml|texi|texinfo|txi|[0-9][a-z]{0,3}|man|pod|ronn|scd|yo|sgml|xml|dbk|docbook)$/i;
+const READ_AS_TEXT = /\.(?:md|markdown|mdown|mkd|rst|adoc|asciidoc|txt|html?|xhtml|texi|texinfo|txi|info(?:-\d+)?|[0-9][a-z]{0,3}|man|pod|ronn|scd|yo|sgml|xml|dbk|docbook)$/i;
 const DOC_NAMES = /^(?:README|INSTALL|NEWS|ChangeLog|CHANGES|CHANGELOG|HACKING|AUTHORS|THANKS|TODO|FAQ|BUGS|HISTORY|UPGRADING|SECURITY|CONTRIBUTING|USAGE|NOTES)$/i;
 export function hashIsText(path: string): boolean {
   const base = path.slice(path.lastIndexOf('/') + 1);

