@@ -163,6 +163,7 @@ const VARIANTS = [
   ['help-line', 'bison-3.8.2', 1, 'doc/bison.help', 'high'], ['helptexi-line', 'libidn2-2.3.3', 1, 'doc/idn2-help.texi', 'high'], ['help-order', 'libidn2-2.3.3', 1, 'doc/idn2-help.texi', 'high'], ['init-line', 'cyrus-sasl-2.1.28', 1, 'plugins/plain_init.c', 'high'], ['potfiles-name', 'attr-2.5.1', 1, 'po/POTFILES.in', 'high'], ['dist-date-text', 'gdbm-1.23', 1, 'src/version.c', 'high'], ['mdhtml-line', 'rsync-3.2.7', 1, 'rsync-ssl.1.html', 'high'], ['md-words', 'rsync-3.2.7', 1, 'rsync-ssl.1.html', 'high'], ['date-words', 'less-590', 1, 'less.nro', 'high'], ['flex-debug', 'pcsc-lite-1.9.9', 1, 'src/configfile.c', 'high'], ['gpgme-line', 'wget-1.21.3', 1, 'aclocal.m4', 'high'],
   ['docbook-line', 'fontconfig-2.14.1', 1, 'doc/fontconfig-devel/fcatomiccreate.html', 'high'],
   ['info-node', 'sed-4.9', 1, 'doc/sed.info', 'high'],
+  ['info-url', 'sed-4.9', 1, 'doc/sed.info', 'high'], ['po4a-catalog-url', 'xz-5.4.1', 1, 'po4a/man/de/xz.1', 'high'],
   ['man-line', 'ldns-1.8.3', 1, 'doc/man/man3/ldns_axfr_start.3', 'high'],
   ['doxyparse-url', 'ldns-1.8.3', 1, 'doc/man/man3/ldns_axfr_start.3', 'high'],
   ['zsh-help-line', 'zsh-5.9', 1, 'Doc/help/alias', 'high'],

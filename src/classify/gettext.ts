@@ -254,7 +254,8 @@ export function translationConstructs(entries: Iterable<PoEntry>, path: string):
 /**
  * The URL hosts of the active translations among `entries` that neither the entry's msgid nor git's translation of it
  * (`gitActive`/`gitObsolete`, keyed as comparePo keys) names, nor `known` (the hosts git's catalog names anywhere: a
- * translator's link to the Translation Project's team page, which sed 4.9's nb, pt_BR and vi catalogs add), sorted. A translator translates the text around a link; a
+ * translator's link to the Translation Project's team page, which sed 4.9's nb, pt_BR and vi catalogs add), nor a domain
+ * of `teams` or one below it (teamDomains: the translation team's site), sorted. A translator translates the text around a link; a
  * link to another server is not a translation (red team 31: xz 5.4.1's tracked po4a/de.po with XZ Utils' home page
  * moved to `https://tukaani-mirror.example/xz/`, and the German man pages po4a writes from it, was
  * PO_TRANSLATION_CHANGED medium and GENERATED_DOCS low, exit 0).
@@ -264,15 +265,27 @@ export function translationHosts(
   gitActive: ReadonlyMap<string, PoEntry>,
   gitObsolete: ReadonlyMap<string, PoEntry>,
   known: ReadonlySet<string> = new Set(),
+  teams: readonly string[] = [],
 ): string[] {
   const out = new Set<string>();
   for (const e of entries) {
     if (e.obsolete || !active(e)) continue;
     const ge = gitActive.get(keyOf(e)) ?? gitObsolete.get(keyOf(e));
     const own = urlHosts([e.msgid, e.msgidPlural ?? '', ...(ge?.msgstr ?? [])].join('\n'));
-    for (const h of urlHosts(e.msgstr.join('\n'))) if (!own.has(h) && !known.has(h)) out.add(h);
+    for (const h of urlHosts(e.msgstr.join('\n'))) if (!own.has(h) && !known.has(h) && !teams.some((d) => h === d || h.endsWith(`.${d}`))) out.add(h);
   }
   return [...out].sort();
+}
+
+/**
+ * The domains a catalog's `Language-Team:` header names (an address's or a URL's): the team's own site is where a
+ * translator sends readers (gdbm 1.23's fetched da.po: `Language-Team: Danish <dansk@dansk-gruppen.dk>` and "Mere info:
+ * http://www.dansk-gruppen.dk" in its translation of the version text).
+ */
+export function teamDomains(po: PoFile): string[] {
+  const h = po.entries.find((e) => isHeader(e) && !e.obsolete)?.msgstr[0] ?? '';
+  const team = /^Language-Team:([^\n]*)/m.exec(h)?.[1] ?? '';
+  return [...new Set([...[...team.matchAll(/@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g)].map((m) => m[1]!.toLowerCase()), ...urlHosts(team)])];
 }
 
 export function formatMismatches(po: PoFile): string[] {
@@ -340,7 +353,7 @@ export function comparePo(git: PoFile, tarball: PoFile, path = 'catalog.po'): Po
   // msgfmt leaves fuzzy entries out of the compiled catalog: only active translations reach printf
   const formatChanged = [...changed, ...added].filter((e) => active(e) && !sameDirectives(e)).map((e) => e.msgid);
   const constructs = translationConstructs([...changed, ...added], path);
-  const newHosts = translationHosts([...changed, ...added], g.active, g.obsolete, urlHosts(git.entries.flatMap((e) => [e.msgid, ...e.msgstr]).join('\n')));
+  const newHosts = translationHosts([...changed, ...added], g.active, g.obsolete, urlHosts(git.entries.flatMap((e) => [e.msgid, ...e.msgstr]).join('\n')), teamDomains(git));
   // Entries that became (or stayed) obsolete: msgfmt does not compile them, so they are bookkeeping.
   for (const [k, te] of t.obsolete) {
     const ge = g.active.get(k) ?? g.obsolete.get(k);

@@ -14,7 +14,7 @@
  */
 import type { EvidenceMap } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
-import { catalogMatchesPo, formatMismatches, parsePo, translationConstructs, translationHosts } from './gettext.js';
+import { catalogMatchesPo, formatMismatches, parsePo, teamDomains, translationConstructs, translationHosts } from './gettext.js';
 import { urlHosts } from './urls.js';
 import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
@@ -63,9 +63,10 @@ function judge(path: string, content: Buffer, ctx: ClassifyContext, scriptHosts:
       const po = parsePo(text);
       if (formatMismatches(po).length > 0 || translationConstructs(po.entries, path).length > 0) return undefined;
       // … nor one whose translations send the reader to a host neither their msgid nor the fetching script names
-      // (red team 31: the Translation Project's team page, `https://translationproject.org/team/vi.html`, is the
-      // one a translator adds; sed 4.9's nb, pt_BR and vi catalogs have it)
-      if (translationHosts(po.entries, new Map(), new Map(), scriptHosts).length > 0) return undefined;
+      // or the translation team's site (red team 31: the Translation Project's team page,
+      // `https://translationproject.org/team/vi.html`, is the one a translator adds — sed 4.9's nb, pt_BR and vi catalogs
+      // have it —, and gdbm 1.23's da.po names its team's site, www.dansk-gruppen.dk, under its Language-Team address)
+      if (translationHosts(po.entries, new Map(), new Map(), scriptHosts, teamDomains(po)).length > 0) return undefined;
     } catch {
       return undefined;
     }

@@ -170,6 +170,11 @@ msgstr "Supprimer ?"
     const team = entry("Rapports d'anomalies : <%s>. Traduction : https://translationproject.org/team/fr.html\\n");
     const r = await judge(git, { ...git, 'po/fr.po': moved, 'po/fr.gmo': msgfmt(moved), 'po/vi.po': team });
     expect(r).toMatchObject({ 'po/fr.po': '-', 'po/vi.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
+    // the team's site under the header's Language-Team address (gdbm 1.23's da.po: www.dansk-gruppen.dk) is the team's
+    const teamSite = entry('Rapporter fejl til <%s>.\\nMere info: http://www.dansk-gruppen.dk\\n');
+    const da = teamSite.replace('"Content-Type:', '"Language-Team: Danish <dansk@dansk-gruppen.dk>\\n"\n"Content-Type:');
+    const d = await judge(git, { ...git, 'po/da.po': da, 'po/nb.po': teamSite });
+    expect(d).toMatchObject({ 'po/da.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/nb.po': '-' });
   });
 
   it('needs a tracked script that fetches from the Translation Project', async () => {
