@@ -115,7 +115,8 @@ export const translationsClassifier: Classifier = {
     if (!content) return undefined;
     const script = await fetchingScript(ctx);
     if (!script) return undefined;
-    const j = judge(diff.path, content, ctx, urlHosts((await ctx.content.git(script))?.toString('latin1') ?? ''));
+    // the script names translationproject.org (TP), as a URL or not (gdbm 1.23's: no scheme): the team pages are there
+    const j = judge(diff.path, content, ctx, new Set([...urlHosts((await ctx.content.git(script))?.toString('latin1') ?? ''), 'translationproject.org']));
     if (!j) return undefined;
     return makeFinding('PO_FETCHED_TRANSLATION', diff.path, { kind: j.kind, script, ...(j.project ? { project: j.project } : {}) });
   },

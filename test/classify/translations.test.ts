@@ -175,6 +175,9 @@ msgstr "Supprimer ?"
     const da = teamSite.replace('"Content-Type:', '"Language-Team: Danish <dansk@dansk-gruppen.dk>\\n"\n"Content-Type:');
     const d = await judge(git, { ...git, 'po/da.po': da, 'po/nb.po': teamSite });
     expect(d).toMatchObject({ 'po/da.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/nb.po': '-' });
+    // a script naming the Translation Project without a scheme (gdbm 1.23's) still lends its team pages
+    const bare = { ...git, bootstrap: '#!/bin/sh\nrsync -Lrtvz translationproject.org::tp/latest/$package/ po\n' };
+    expect(await judge(bare, { ...bare, 'po/vi.po': team })).toMatchObject({ 'po/vi.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
   });
 
   it('needs a tracked script that fetches from the Translation Project', async () => {
