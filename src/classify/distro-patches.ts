@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { DistdiffError } from '../core/errors.js';
 import { diffArrays } from 'diff';
-import { CONTEXT_LINES } from './novel-lines.js';
+import { CONTEXT_LINES } from './upstream-lines.js';
 import type { Provenance } from './provenance.js';
 
 /** Context lines a hunk must have on each side of its change to be matched (Debian's patches have 3). */

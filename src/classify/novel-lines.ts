@@ -35,7 +35,7 @@
  */
 import type { Provenance } from './provenance.js';
 import type { UpstreamDb } from './upstream-db.js';
-import { lineHash32, splitFileLines } from './upstream-lines.js';
+import { CONTEXT_LINES, lineHash32, splitFileLines } from './upstream-lines.js';
 import { readByM4 } from './m4.js';
 import type { PatchCorpus } from './distro-patches.js';
 
@@ -217,8 +217,6 @@ function versionLine(db: UpstreamDb, name: string, line: string, known: () => st
   return [...found];
 }
 
-/** How many of the copy's lines on either side of a line taken from a known version must stand there too. */
-export const CONTEXT_LINES = 2;
 
 /**
  * Which of the copy's lines `ats` (1-based) stand where a known version of `name` has them: the line and the

@@ -16,6 +16,12 @@ import { diffArrays } from 'diff';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
+/**
+ * How many of the copy's lines on either side of a line taken from a known version must stand there too (novel-lines.ts;
+ * distro-patches.ts reads it here, not from novel-lines.ts, which imports its PatchCorpus type: no import cycle).
+ */
+export const CONTEXT_LINES = 2;
+
 export interface RawLinesDb {
   schemaVersion: 2;
   generated: string;
