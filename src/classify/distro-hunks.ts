@@ -20,9 +20,9 @@
  * never its own evidence, even when the corpus was derived from tarballs that include it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { diffArrays } from 'diff';
 import { DistdiffError } from '../core/errors.js';
+import { lazyJson } from '../util/bundled-data.js';
 import type { DistroHunk } from '../core/findings.js';
 import { blobId } from '../scan/blob-id.js';
 import { provenanceOf } from './provenance.js';
@@ -184,24 +184,8 @@ export class HunkCorpus {
 
 export const HUNKS_URL = new URL('../../data/distro-hunks.json', import.meta.url);
 
-let bundled: HunkCorpus | null | undefined;
 /** The bundled corpus (data/distro-hunks.json), read once; null when the file is absent. */
-export function bundledHunkCorpus(): HunkCorpus | null {
-  if (bundled !== undefined) return bundled;
-  let text: string;
-  try {
-    text = readFileSync(HUNKS_URL, 'utf8');
-  } catch {
-    return (bundled = null);
-  }
-  try {
-    bundled = new HunkCorpus(JSON.parse(text) as RawHunkCorpus);
-  } catch (err) {
-    if (err instanceof DistdiffError) throw err;
-    throw new DistdiffError('config', String(HUNKS_URL), `corrupt distribution hunk corpus: ${(err as Error).message}`, 'rebuild it with scripts/derive-distro-hunks.mjs');
-  }
-  return bundled;
-}
+export const bundledHunkCorpus = lazyJson(HUNKS_URL, (raw: RawHunkCorpus) => new HunkCorpus(raw), 'distribution hunk corpus', 'rebuild it with scripts/derive-distro-hunks.mjs');
 
 /**
  * The change blocks turning `version` (line hashes) into `mine`, at most MAX_PATCHED_LINES changed lines

@@ -14,8 +14,7 @@
  * (src/classify/novel-lines.ts) as against any version. A hunk moved to another function is novel there and a
  * deletion where it belongs; one more line inside a hunk is a novel line between the hunk's own.
  */
-import { readFileSync } from 'node:fs';
-import { DistdiffError } from '../core/errors.js';
+import { lazyJson } from '../util/bundled-data.js';
 import { diffArrays } from 'diff';
 import { CONTEXT_LINES } from './upstream-lines.js';
 import type { Provenance } from './provenance.js';
@@ -244,24 +243,8 @@ function uniqueOccurrence(lines: readonly number[], run: readonly number[]): num
 }
 
 export const PATCHES_URL = new URL('../../data/distro-patches.json', import.meta.url);
-let bundled: PatchCorpus | null | undefined;
-
 /** The bundled corpus (null when the data file is absent). */
-export function bundledPatchCorpus(): PatchCorpus | null {
-  if (bundled !== undefined) return bundled;
-  let text: string;
-  try {
-    text = readFileSync(PATCHES_URL, 'utf8');
-  } catch {
-    return (bundled = null);
-  }
-  try {
-    bundled = new PatchCorpus(JSON.parse(text) as RawPatchCorpus);
-  } catch (err) {
-    throw new DistdiffError('config', String(PATCHES_URL), `corrupt distribution patch corpus: ${(err as Error).message}`, 'rebuild it with scripts/derive-distro-patches.mjs');
-  }
-  return bundled;
-}
+export const bundledPatchCorpus = lazyJson(PATCHES_URL, (raw: RawPatchCorpus) => new PatchCorpus(raw), 'distribution patch corpus', 'rebuild it with scripts/derive-distro-patches.mjs');
 
 /**
  * The hunks of a unified diff (a debian/patches file), each with the path it patches (the `+++` name, its first
