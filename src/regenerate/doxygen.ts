@@ -29,9 +29,8 @@ import type { ClassifyContext, PostPass } from '../classify/types.js';
 import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import { readRegular, shape, toolMismatch } from './generators.js';
-import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { probeSandbox, runSandboxed, SYSTEM_PATH, which } from './sandbox.js';
 
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_DOXYFILE = 1024 * 1024;
 const MAX_INPUT_FILES = 5000;
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -204,7 +203,6 @@ async function runDoxygen(bwrap: string, job: DoxyJob, epoch: number | undefined
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-
 
 /** A mismatch for a file of the output directory the run does not write (every line of it differs). */
 const notWritten = (f: Finding): Finding => (f.code === 'GENERATED_TOOL_MISMATCH' ? ({ ...f, evidence: { ...f.evidence, notWritten: true } } as Finding) : f);

@@ -39,9 +39,8 @@ import { makeFinding } from '../core/severity.js';
 import { makefilesAbove } from '../classify/makefile-rules.js';
 import { readRegular, shape } from './generators.js';
 import { decodePng, renderingDiff } from './png-pixels.js';
-import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { probeSandbox, runSandboxed, SYSTEM_PATH, which } from './sandbox.js';
 
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_MAKEFILE = 1024 * 1024;
 const MAX_FIG = 4 * 1024 * 1024;
 /** At most this share of the pixels may differ (and each on an edge). */

@@ -43,10 +43,9 @@ import { escalate, makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined, repoPathIn } from '../util/makefile.js';
 import { tryShellTokens } from '../util/shell-tokens.js';
 import { addedLines } from './provenance.js';
-import { foreignMountPoint, probeSandbox, runSandboxed, which } from './sandbox.js';
+import { foreignMountPoint, probeSandbox, runSandboxed, SYSTEM_PATH, which } from './sandbox.js';
 
 /** The sandbox's PATH without toolchains (./sandbox.ts): the tool asked for its version is the one the run finds. */
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_FRAGMENT_BYTES = 1024 * 1024;
 

@@ -122,6 +122,21 @@ export class SandboxCommandError extends Error {
 }
 
 /** Find an executable on PATH (no shell, no spawn). */
+/** The directories the sandbox sees as its PATH (besides toolchain prefixes): system tools must live here, and a
+ * generator of the system is looked up there (never on the user's PATH). */
+export const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/** A generator the system has, and the version it reports (both undefined when the system lacks it). */
+export async function systemTool<V>(name: string, versionOf: (bin: string) => Promise<V | undefined>): Promise<{ bin?: string; version?: V }> {
+  const bin = which(name, SYSTEM_PATH);
+  return { bin, version: bin ? await versionOf(bin) : undefined };
+}
+
+/** A tracked file's text (latin1), undefined for a path the tree does not track. */
+export function trackedText(tracked: ReadonlySet<string>, read: (path: string) => Promise<Buffer | undefined>): (path: string) => Promise<string | undefined> {
+  return async (p) => (tracked.has(p) ? (await read(p))?.toString('latin1') : undefined);
+}
+
 export function which(name: string, path = process.env.PATH ?? ''): string | undefined {
   for (const dir of path.split(delimiter)) {
     if (!dir || !isAbsolute(dir)) continue;

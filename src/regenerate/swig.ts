@@ -35,11 +35,10 @@ import type { Finding, GeneratorToolRun, GeneratorUnproved, MadeInput } from '..
 import { makeFinding } from '../core/severity.js';
 import { builtinVars, parseMakefileAm, resolveRule, topRelOf, type Makefile } from '../util/makefile.js';
 import { shape, toolMismatch } from './generators.js';
-import { probeSandbox, runSandboxed, which, writeTrackedTree } from './sandbox.js';
+import { probeSandbox, runSandboxed, SYSTEM_PATH, systemTool, trackedText, writeTrackedTree } from './sandbox.js';
 import { swigNamedVersion, swigVersion } from './swig-version.js';
 import { configureDefaultPath, runTextPipeline, textPipeline } from './text-steps.js';
 
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_TREE = 64 * 1024 * 1024;
 const TREE_EXT = /\.(i|swg|swig|h|hh|hpp|hxx)$/;
@@ -125,10 +124,9 @@ export async function swigFindings(findings: Finding[], ctx: ClassifyContext): P
     return out;
   }
   const tracked = ctx.gitPaths;
-  const readGit = async (p: string) => (tracked.has(p) ? (await ctx.content.git(p))?.toString('latin1') : undefined);
+  const readGit = trackedText(tracked, (p) => ctx.content.git(p));
   const sandbox = await probeSandbox();
-  const systemBin = which('swig', SYSTEM_PATH);
-  const systemVersion = systemBin ? await swigVersion(systemBin) : undefined;
+  const { bin: systemBin, version: systemVersion } = await systemTool('swig', swigVersion);
   const { swigToolchains } = await import('./toolchain.js');
   const { describeRevision } = await import('./toolchain-git.js');
   const done = new Set<number>();

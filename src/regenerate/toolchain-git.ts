@@ -27,7 +27,7 @@ import { aclocalVersions, autoconfVersion, automakeVersion } from './detect.js';
 import { namedVersion } from './parser-version.js';
 import { swigNamedVersion, swigVersion } from './swig-version.js';
 import { valacNamedVersion, valacVersion } from './vala-version.js';
-import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { probeSandbox, runSandboxed, SYSTEM_PATH, which } from './sandbox.js';
 import type { ToolName } from './types.js';
 
 /** How the revision of a version was found. */
@@ -289,8 +289,6 @@ export interface GitSubmoduleSource {
   repo: string;
   omitted: string[];
 }
-
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

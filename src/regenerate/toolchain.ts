@@ -20,16 +20,13 @@ import { DistdiffError } from '../core/errors.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { regenCauseText } from '../core/wording.js';
 import { libtoolVersion } from './detect.js';
-import { probeSandbox, runSandboxed, which } from './sandbox.js';
+import { probeSandbox, runSandboxed, SYSTEM_PATH, which } from './sandbox.js';
 import { swigVersion } from './swig-version.js';
 import { buildToolRevision, isToolVersion, resolveToolRevision, type GitToolchainSource, type GitToolName, type ParserGitTool } from './toolchain-git.js';
 import type { Tool, ToolName } from './types.js';
 export type { Tool, ToolName } from './types.js';
 
 export const TOOL_NAMES: readonly ToolName[] = ['autoconf', 'automake', 'libtool', 'gettext'];
-
-/** The directories the sandbox sees as its PATH (besides toolchain prefixes): system tools must live here. */
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 
 export function toolchainsDir(cacheDir: string): string {
   return join(cacheDir, 'toolchains');

@@ -39,10 +39,9 @@ import type { Finding, GeneratorToolRun, GeneratorUnproved } from '../core/findi
 import { makeFinding } from '../core/severity.js';
 import { builtinVars, expandMake, normalizeTarget, parseMakefileAm, recipeForShell, topRelOf, type Makefile } from '../util/makefile.js';
 import { plainWords, shape, toolMismatch } from './generators.js';
-import { listFiles, probeSandbox, runSandboxed, which, writeTrackedTree } from './sandbox.js';
+import { listFiles, probeSandbox, runSandboxed, SYSTEM_PATH, systemTool, trackedText, writeTrackedTree } from './sandbox.js';
 import { valacBanner, valacVersion } from './vala-version.js';
 
-const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const MAX_TREE = 64 * 1024 * 1024;
 const MAX_BYTES = 16 * 1024 * 1024;
 const TREE_EXT = /\.(vala|vapi|gs|deps)$/;
@@ -342,7 +341,6 @@ function touchedSource(am: Makefile, path: string, values: ReadonlyMap<string, s
   return false;
 }
 
-
 const unproved = (f: Finding, why: GeneratorUnproved): Finding =>
   f.code === 'TARBALL_ONLY_UNEXPLAINED' ? ({ ...f, evidence: { ...f.evidence, generatorProof: why } } as Finding) : f;
 
@@ -386,10 +384,9 @@ export async function valaFindings(findings: Finding[], ctx: ClassifyContext): P
     return out;
   }
   const tracked = ctx.gitPaths;
-  const readGit = async (p: string) => (tracked.has(p) ? (await ctx.content.git(p))?.toString('latin1') : undefined);
+  const readGit = trackedText(tracked, (p) => ctx.content.git(p));
   const sandbox = await probeSandbox();
-  const systemBin = which('valac', SYSTEM_PATH);
-  const systemVersion = systemBin ? await valacVersion(systemBin) : undefined;
+  const { bin: systemBin, version: systemVersion } = await systemTool('valac', valacVersion);
   const { describeRevision } = await import('./toolchain-git.js');
   const texts = new Map<string, string>();
   for (const p of tracked) if (/(?:^|\/)Makefile\.am$|\.(am|mk|decl|inc)$/.test(p)) {
