@@ -76,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     .option('commit', { alias: 'c', type: 'string', describe: 'commit to compare with instead of a tag' })
     .option('format', { alias: 'f', choices: FORMATS as Format[], default: 'text' as Format, describe: 'output format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE instead of stdout' })
+    .option('also', { type: 'string', array: true, describe: 'also write the report as FORMAT to FILE, FORMAT=FILE (repeatable), from the same run: e.g. --also sarif=distdiff.sarif --also json=distdiff.json' })
     .option('accept-unproved', { type: 'boolean', default: false, describe: 'accept build outputs nothing proved (UNPROVED_BUILD_OUTPUTS: reported at info instead of failing the gate)' })
     .option('fail-on', { choices: SEVERITIES as Severity[], describe: 'lowest severity that makes the exit code 1 (default high)' })
     .option('config', { type: 'string', describe: 'policy file (allowances with reasons, severity overrides)' })
@@ -129,6 +130,9 @@ async function main(argv: string[]): Promise<number> {
   if (regen !== undefined && regenerateMode === undefined) {
     throw new DistdiffError('usage', `--regenerate=${String(regen)}`, 'unknown regeneration mode', 'use --regenerate=auto, --regenerate=require or --no-regenerate');
   }
+
+  // Checked before the run: a mistyped --also must not cost a verification.
+  const also = parseAlsoOptions((args.also ?? []).map(String), args.output);
 
   const limits: Partial<Limits> = {
     maxDownload: parseSize(args['max-download'], 'max-download'),
@@ -205,12 +209,33 @@ async function main(argv: string[]): Promise<number> {
   } else {
     for (const piece of text) process.stdout.write(piece);
   }
+  // The same result in other formats (files: never coloured).
+  for (const a of also) {
+    writeFileReplacing(a.file, await streamReport(result, a.format, { color: false, verbose: args.verbose }), { links: 'refuse', mode: 0o666 });
+    process.stderr.write(`distdiff: ${a.format} report written to ${escapeNonPrinting(a.file)}\n`);
+  }
   stopHeapWatch();
   if (env.DISTDIFF_TIMELINE) {
     mark('cli: report written');
     for (const line of formatTimeline(timelineMarks())) process.stderr.write(`distdiff: timeline ${line}\n`);
   }
   return exitCodeOf(result.verdict);
+}
+
+/** `--also FORMAT=FILE` values: a known format, a file named once (not the --output file, not twice). */
+function parseAlsoOptions(values: readonly string[], output?: string): { format: Format; file: string }[] {
+  const seen = new Set<string>(output ? [resolve(output)] : []);
+  return values.map((v) => {
+    const eq = v.indexOf('=');
+    const format = v.slice(0, Math.max(eq, 0)).trim();
+    const file = eq > 0 ? v.slice(eq + 1) : '';
+    if (!(FORMATS as readonly string[]).includes(format) || !file) {
+      throw new DistdiffError('usage', `--also ${v}`, 'expected FORMAT=FILE', `FORMAT is one of ${FORMATS.join(', ')}, e.g. --also sarif=distdiff.sarif`);
+    }
+    if (seen.has(resolve(file))) throw new DistdiffError('usage', `--also ${v}`, 'this file already receives a report', 'give each report its own file');
+    seen.add(resolve(file));
+    return { format: format as Format, file };
+  });
 }
 
 // ---- the exit contract: 0 / 1 only from a finished report; every failure is exit 2 with one line ----

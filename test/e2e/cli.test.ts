@@ -86,6 +86,39 @@ describe('distdiff CLI on the samples', () => {
     expect(text.stdout).toMatchSnapshot('text');
   });
 
+  it('--also writes the same run in other formats: one verification, several reports, the exit code the run\'s', () => {
+    const out = tempDir();
+    const f = (n: string) => join(out, n);
+    const base = ['samples/xzlike/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache];
+    const r = runCli([...base, '--format', 'json', '--color', '--also', `json=${f('r.json')}`, '--also', `text=${f('r.txt')}`, '--also', `sarif=${f('r.sarif')}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`distdiff: json report written to ${f('r.json')}\ndistdiff: text report written to ${f('r.txt')}\ndistdiff: sarif report written to ${f('r.sarif')}\n`);
+    // the same run: the file in the stdout format is byte for byte what stdout got
+    expect(readFileSync(f('r.json'), 'utf8')).toBe(r.stdout);
+    const j = JSON.parse(r.stdout);
+    expect(j.verdict).toBe('different');
+    // the text file: never coloured (--color or not), the same verdict and findings
+    const text = readFileSync(f('r.txt'), 'utf8');
+    expect(text).not.toMatch(/\x1b\[/);
+    expect(text.split('\n')[0]).toMatch(/^DIFFERENT: /);
+    expect(text).toContain('m4/build-to-host.m4');
+    const sarif = JSON.parse(readFileSync(f('r.sarif'), 'utf8'));
+    const uris = sarif.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris).toContain('m4/build-to-host.m4');
+  });
+
+  it('--also with a bad value: exit 2 with one line before anything runs', () => {
+    const base = ['samples/hello-1.0.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache];
+    const bad = runCli([...base, '--also', 'yaml=r.yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe('distdiff: --also yaml=r.yaml: expected FORMAT=FILE; FORMAT is one of text, json, sarif, markdown, html, e.g. --also sarif=distdiff.sarif\n');
+    expect(runCli([...base, '--also', 'json=']).stderr).toBe('distdiff: --also json=: expected FORMAT=FILE; FORMAT is one of text, json, sarif, markdown, html, e.g. --also sarif=distdiff.sarif\n');
+    const twice = runCli([...base, '-o', 'r.json', '--also', 'sarif=./r.json']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('distdiff: --also sarif=./r.json: this file already receives a report; give each report its own file\n');
+  });
+
   it('bad input: one line on stderr, exit 2, no stack trace', () => {
     const r = runCli(['samples/does-not-exist.tar.gz', '--repo', 'samples/hello.bundle', '--cache-dir', cache]);
     expect(r.code).toBe(2);
