@@ -29,7 +29,8 @@
  * and a run of the version's lines the copy drops without putting anything in their place (a pure deletion)
  * is accounted for when its lines are blank or `-` lines of that patch, or when some known version has the
  * copy's lines around the run — CONTEXT_LINES on each side — one after another (the same deletion made upstream or
- * by a distribution: Debian's libtool patches). Everything else — an added flag, a changed command, an
+ * by a distribution: Debian's libtool patches), that last only when a version line of the copy says it is another
+ * version than the nearest one (under the nearest version's own stamp a dropped hunk is a revert). Everything else — an added flag, a changed command, an
  * extra library, a deleted check — is unaccounted, and a copy with any unaccounted line is not explained
  * (src/classify/upstream.ts keeps it UPSTREAM_COPY_UNKNOWN_VERSION, high).
  */
@@ -286,6 +287,9 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
   // lines accounted for only by what they are (a comment, a blank line, an empty make rule): inert, but where they
   // stand in place of the version's lines they are a deletion of those lines (below)
   const inertAt = new Set<number>();
+  // whether a novel line is a version line (scriptversion=, timestamp=, VERSION=, serial …) of another value: the copy
+  // says it is some other version than the nearest one (a snapshot between releases, a distribution's build)
+  let otherVersion = false;
   for (const at of diff.novelAt) {
     const line = lines[at - 1] ?? '';
     const bare = line.replace(/\r$/, '');
@@ -299,10 +303,9 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
       continue;
     }
     // a version line, or a first line naming the same interpreter in another directory: the known lines it becomes
-    const asKnown = [
-      ...versionLine(db, name, line, knownTokens),
-      ...(at === 1 ? shebangForms(line).map(lineHash32).filter((h) => db.knownLine(name, h)) : []),
-    ];
+    const asVersion = versionLine(db, name, line, knownTokens);
+    if (asVersion.length > 0) otherVersion = true;
+    const asKnown = [...asVersion, ...(at === 1 ? shebangForms(line).map(lineHash32).filter((h) => db.knownLine(name, h)) : [])];
     if (asKnown.length > 0) {
       alt.set(at, [lineHash32(line), ...asKnown]);
       taken.push(at);
@@ -353,7 +356,13 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
     for (let k = lo; k <= hi; k++) w.push(alt.get(k) ?? [lineHash32(lines[k - 1]!)]);
     return { lines: w, center: Math.max(0, d.at - 1 - lo), atStart: lo === 1, atEnd: hi === lines.length };
   });
-  const found = windows.length ? db.knownWindows(name, windows) : new Set<number>();
+  // A copy whose version lines are all the nearest version's says it is that version: a run it drops is then
+  // accounted for by the patch's or the distribution series' `-` lines only, never by another known version lacking
+  // the run — that is one hunk of the file taken back to an older (or newer) version's text under this version's
+  // stamp. Red team 32: automake 1.16.3's install-sh without its four `Don't chown directories that already exist`
+  // lines (1.16.1 has the lines around them next to each other), scriptversion 2020-11-14.01 kept, was
+  // UPSTREAM_COPY_PATCHED low.
+  const found = windows.length && otherVersion ? db.knownWindows(name, windows) : new Set<number>();
   cuts.forEach(({ d, rest }, k) => {
     const inside = d.at - 1 >= 1 && d.at <= lines.length;
     if (!inside || !found.has(k)) unaccountedDeletions += rest.length;

@@ -191,15 +191,30 @@ describe('classifyUpstream (synthetic database)', () => {
     const one = new UpstreamDb(rawDbFromContents([{ name: 'install-sh', project: 'automake', content: sh([...head, ...block, ...tail]), commit: 'a'.repeat(40), date: '2023-01-01' }]));
     // the attack: the assignments dropped between two blank lines (a blank pair the version has elsewhere)
     expect(classifyUpstream('build-aux/install-sh', Buffer.from(sh([...head, ...tail])), one)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { removedLines: 2, unaccountedLines: 2 } });
-    // the legitimate twin: an older version lacks that block, so a copy of the newer one without it is the same
-    // deletion upstream made (the lines around the cut are the older version's, one after another)
+    // the legitimate twin: an older version lacks that block, so a copy of the newer one without it whose version line
+    // names another version (a libtool snapshot or distribution build: `VERSION=1.1.3-dirty` read as 1.1's line) is
+    // the same deletion upstream made (the lines around the cut are the older version's, one after another)
+    const lt = (v: string, ...l: string[]) => sh([head[0]!, `VERSION=${v}`, ...head.slice(1), ...l]);
+    const more = [...feature, 'test -n "$verbose" && echo "done $dst"', 'chmod 644 "$dst"', 'exit 0'];
     const two = new UpstreamDb(
       rawDbFromContents([
-        { name: 'install-sh', project: 'automake', content: sh(older), commit: 'b'.repeat(40), date: '2022-01-01' },
-        { name: 'install-sh', project: 'automake', content: sh(newer), commit: 'c'.repeat(40), date: '2023-01-01' },
+        { name: 'ltmain.sh', project: 'libtool', content: lt('1.0', ...tail), commit: 'b'.repeat(40), date: '2022-01-01', tag: 'v1.0' },
+        { name: 'ltmain.sh', project: 'libtool', content: lt('1.1', ...block, ...tail, ...more), commit: 'c'.repeat(40), date: '2023-01-01', tag: 'v1.1' },
       ]),
     );
-    expect(classifyUpstream('build-aux/install-sh', Buffer.from(sh([...head, ...tail, ...feature])), two)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low' });
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('1.1.3-dirty', ...tail, ...more)), two)).toMatchObject({
+      code: 'UPSTREAM_COPY_PATCHED',
+      severity: 'low',
+      evidence: { novelLines: 1, removedLines: 3 },
+    });
+    // Red team 32: the same cut under the newer version's own line is that version with one hunk taken back to the
+    // older text (automake 1.16.3's install-sh without its `Don't chown directories that already exist` lines, its
+    // scriptversion kept: UPSTREAM_COPY_PATCHED low before)
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('1.1', ...tail, ...more)), two)).toMatchObject({
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: { novelLines: 0, removedLines: 2, unaccountedLines: 2 },
+    });
   });
 
   // Red team 27: normalising trims trailing blanks, but a blank after a line's final backslash is code — the backslash
