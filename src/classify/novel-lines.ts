@@ -311,7 +311,11 @@ export function accountNovelLines(db: UpstreamDb, path: string, name: string, co
       taken.push(at);
     } else unaccounted.push(at);
   }
-  const placed = inPlace(db, name, lines, taken, alt);
+  // Under the nearest version's own version lines the copy says it is that version: a line of another known version
+  // in place of the nearest one's is that hunk taken back (or forward) to the other version's text, as a dropped run
+  // is below (red team 32: install-sh's help line reverted to 1.16.1's under 1.16.3's scriptversion was low). Only a
+  // copy whose version line names another version (a snapshot, a distribution's build) may mix versions' lines.
+  const placed = inPlace(db, name, lines, otherVersion ? taken : taken.filter((at) => alt.has(at)), alt);
   for (const at of taken) if (!placed.has(at)) unaccounted.push(at);
   unaccounted.push(...(dp?.misplaced ?? []));
   unaccounted.sort((a, b) => a - b);

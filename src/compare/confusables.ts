@@ -31,23 +31,30 @@ const LOOKALIKES: Record<string, string> = {
   // Full-width ASCII is folded by NFKC below.
 };
 
-/** The skeleton of a name: NFKC, invisible characters removed, look-alikes mapped to Latin. */
+/** Blanks at the start or end of a path component (EDGE_BLANK: whether a name has any). */
+const EDGE_BLANKS = /[ \t]+(?=\/|$)|(?<=^|\/)[ \t]+/g;
+const EDGE_BLANK = /[ \t](?:\/|$)|(?:^|\/)[ \t]/;
+
+/** The skeleton of a name: NFKC, invisible characters removed, look-alikes mapped to Latin, blanks at either end of a
+ * component dropped (`configure ` and `configure` look the same in a listing). */
 export function skeleton(name: string): string {
   let out = '';
   for (const ch of name.normalize('NFKC').replace(INVISIBLE_CHARS, '')) out += LOOKALIKES[ch] ?? ch;
-  return out;
+  return out.replace(EDGE_BLANKS, '');
 }
 
-/** Whether the name has anything the skeleton changes (cheap pre-filter: pure ASCII never does). */
+/** Whether the name has anything the skeleton changes (cheap pre-filter: ASCII without an edge blank never does). */
 function mayBeConfusable(name: string): boolean {
   // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(name);
+  return /[^\x00-\x7f]/.test(name) || EDGE_BLANK.test(name);
 }
 
 /**
- * Archive paths that are not tracked by git but look like a tracked path: one `confusable-name` anomaly
- * per such path, with `lookalike` the tracked path it imitates. Exact twins that differ only by NFC/NFD
- * form or by case are left to the collision checks.
+ * Archive paths that are not tracked by git but look like a tracked path, or like a plain (ASCII, no edge blank)
+ * path of the archive itself: one `confusable-name` anomaly per such path, with `lookalike` the path it imitates
+ * (a tracked one first). Red team 32: a look-alike of a file only the tarball has — `m4/gеttext.m4` (U+0435) beside
+ * xz's gettextize copy `m4/gettext.m4`, `configure ` beside `configure` — was only TARBALL_ONLY_UNEXPLAINED, its
+ * name's trick unsaid. Exact twins that differ only by NFC/NFD form or by case are left to the collision checks.
  */
 /** A set, or a read-only view of one (util/path-set KeySet): used as it is, not copied. */
 const isSet = (x: Iterable<string>): x is ReadonlySet<string> => x instanceof Set || typeof (x as Partial<ReadonlySet<string>>).has === 'function';
@@ -55,7 +62,8 @@ const isSet = (x: Iterable<string>): x is ReadonlySet<string> => x instanceof Se
 export function confusableNames(archivePaths: Iterable<string>, gitPaths: Iterable<string>): ArchiveAnomaly[] {
   // Nearly every name is ASCII: no suspect, and then git's paths are not even looked at (no set is built).
   const nonAscii: string[] = [];
-  for (const p of archivePaths) if (mayBeConfusable(p)) nonAscii.push(p);
+  const plain: string[] = [];
+  for (const p of archivePaths) (mayBeConfusable(p) ? nonAscii : plain).push(p);
   if (nonAscii.length === 0) return [];
   const tracked: ReadonlySet<string> = isSet(gitPaths) ? gitPaths : new Set(gitPaths);
   const suspects = nonAscii.filter((p) => !tracked.has(p));
@@ -70,10 +78,13 @@ export function confusableNames(archivePaths: Iterable<string>, gitPaths: Iterab
     const prev = bySkeleton.get(s);
     if (prev === undefined || g < prev) bySkeleton.set(s, g);
   }
+  // then the archive's own plain names (their skeleton is the name) for a skeleton no tracked path has
+  const shipped = new Map<string, string>();
+  for (const a of plain) if (wanted.has(a) && !bySkeleton.has(a)) shipped.set(a, a);
   const out: ArchiveAnomaly[] = [];
   for (const p of suspects.sort()) {
     if (tracked.has(p.normalize('NFC')) || tracked.has(p.normalize('NFD'))) continue;
-    const g = bySkeleton.get(skeleton(p));
+    const g = bySkeleton.get(skeleton(p)) ?? shipped.get(skeleton(p));
     if (g !== undefined && g !== p) out.push(anomaly('CONFUSABLE_NAME', p, { lookalike: g }));
   }
   return out;

@@ -271,10 +271,10 @@ export const CODES = {
     message: (e) => `same name as ${JSON.stringify(e.other)} after Unicode normalisation`,
   },
   CONFUSABLE_NAME: {
-    title: 'Look-alike of a tracked name',
+    title: 'Look-alike of another name',
     severity: 'high',
     explained: false,
-    description: 'The name uses characters (e.g. Cyrillic letters) that make it look like another path.',
+    description: 'The name uses characters (e.g. Cyrillic letters, invisible characters, a blank at the end of a component) that make it look like another path: a tracked one, or a plain name of the archive itself.',
     docs: anchor('CONFUSABLE_NAME'),
     message: (e) => `looks like ${JSON.stringify(e.lookalike)}`,
   },

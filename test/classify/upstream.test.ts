@@ -217,6 +217,28 @@ describe('classifyUpstream (synthetic database)', () => {
     });
   });
 
+  // Red team 32: a line of another known version standing in place was accounted for under any version line, so a
+  // copy stamped as the newer version with one changed line taken back to the older version's text (install-sh's
+  // `-C` help line in automake 1.16.1's words under 1.16.3's scriptversion) was UPSTREAM_COPY_PATCHED low
+  it('a line of another known version in place is accounted for only when the copy\'s version line names another version', () => {
+    const sh = (l: string[]) => `${l.join('\n')}\n`;
+    const lt = (v: string, line: string, ...more: string[]) => sh(['#!/bin/sh', `VERSION=${v}`, 'set -e', '', 'func_mkdir ()', '{', line, '  $MKDIR "$1"', '}', ...more]);
+    const extra = ['echo one', 'echo two', 'echo three'];
+    const db = new UpstreamDb(
+      rawDbFromContents([
+        { name: 'ltmain.sh', project: 'libtool', content: lt('1.0', '  umask 022'), commit: 'b'.repeat(40), date: '2022-01-01', tag: 'v1.0' },
+        { name: 'ltmain.sh', project: 'libtool', content: lt('1.1', '  umask 0077', ...extra), commit: 'c'.repeat(40), date: '2023-01-01', tag: 'v1.1' },
+      ]),
+    );
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('1.1', '  umask 022', ...extra)), db)).toMatchObject({
+      code: 'UPSTREAM_COPY_UNKNOWN_VERSION',
+      severity: 'high',
+      evidence: { novelLines: 1, novel: [{ line: 7, text: '  umask 022' }], unaccountedLines: 1 },
+    });
+    // a snapshot's version line: its lines may be any known version's
+    expect(classifyUpstream('build-aux/ltmain.sh', Buffer.from(lt('1.1.3-dirty', '  umask 022', ...extra)), db)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low' });
+  });
+
   // Red team 27: normalising trims trailing blanks, but a blank after a line's final backslash is code — the backslash
   // quotes the blank and the newline ends the command, so the guarded line after it runs unconditionally.
   it('a line whose trailing blanks follow a backslash is no normalised match unless a known version has it there', () => {
@@ -235,7 +257,7 @@ describe('classifyUpstream (synthetic database)', () => {
   // known version gives it (CONTEXT_LINES on either side, the file's edges included).
   it('a known line moved to another place is not accounted for: it must stand between the neighbours a known version gives it', () => {
     // w2 adds `x=1` after `c=1`; w3 (later) changes the last line. A copy of w3 with w2's line backported
-    // where w2 has it is a patch; the same line anywhere else is new code there.
+    // where w2 has it was a patch; the same line anywhere else is new code there.
     const w = (...l: string[]) => `${l.join('\n')}\n`;
     const base = ['#!/bin/sh', 'a=1', 'b=1', 'c=1', 'd=1', 'e=1', 'f=1', 'g=1'];
     const w1 = w(...base);
@@ -249,7 +271,9 @@ describe('classifyUpstream (synthetic database)', () => {
       ]),
     );
     const judge = (...l: string[]) => classifyUpstream('build-aux/demo-helper', Buffer.from(w(...l)), lines);
-    expect(judge(...base.slice(0, 4), 'x=1', ...base.slice(4), 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 1 } });
+    // Red team 32: only under a version line naming another version (a snapshot, a distribution's build) — with
+    // none, nothing says the copy is another version than w3, and w2's line is a hunk taken back
+    expect(judge(...base.slice(0, 4), 'x=1', ...base.slice(4), 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 1, unaccountedLines: 1 } });
     // moved: after e=1 (no version has it there)
     expect(judge(...base.slice(0, 6), 'x=1', ...base.slice(6), 'h=2')).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { novelLines: 1, unaccountedLines: 1 } });
     // one neighbour right is not enough: after c=1 but before e=1 (d=1 dropped… and put back after it)

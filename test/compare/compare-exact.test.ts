@@ -244,6 +244,24 @@ describe('look-alike skeletons', () => {
     expect(confusableNames(['\u0430'], ['a\u200b', 'a'])).toEqual([{ code: 'CONFUSABLE_NAME', path: '\u0430', evidence: { lookalike: 'a' } }]);
     expect(confusableNames(['\u0430'], ['a', 'a\u200b'])).toEqual([{ code: 'CONFUSABLE_NAME', path: '\u0430', evidence: { lookalike: 'a' } }]);
   });
+  // Red team 32: a look-alike of a file only the tarball has (xz 5.4.1's gettextize copy m4/gettext.m4, its configure)
+  // was TARBALL_ONLY_UNEXPLAINED alone, the trick in its name unsaid; a blank at a component's end was no look-alike
+  it('confusableNames: a look-alike of a plain name of the archive, and a blank at either end of a component', () => {
+    const shipped = ['m4/gettext.m4', 'm4/g\u0435ttext.m4', 'configure', 'configure ', 'src/xz/ma\u200bin.c', ' src/xz/main.c', 'doc /x'];
+    expect(confusableNames(shipped, ['configure.ac', 'src/xz/main.c'])).toEqual([
+      { code: 'CONFUSABLE_NAME', path: ' src/xz/main.c', evidence: { lookalike: 'src/xz/main.c' } },
+      { code: 'CONFUSABLE_NAME', path: 'configure ', evidence: { lookalike: 'configure' } },
+      { code: 'CONFUSABLE_NAME', path: 'm4/g\u0435ttext.m4', evidence: { lookalike: 'm4/gettext.m4' } },
+      { code: 'CONFUSABLE_NAME', path: 'src/xz/ma\u200bin.c', evidence: { lookalike: 'src/xz/main.c' } },
+    ]);
+    // a tracked name differing by case or by more is no twin of it; names with no plain twin, blanks inside a name: nothing
+    expect(confusableNames(['m4/g\u0435ttext.m4', 'm4/gettext.m4'], ['m4/g\u0435ttext.m4x', 'M4/gettext.m4'])).toEqual([
+      { code: 'CONFUSABLE_NAME', path: 'm4/g\u0435ttext.m4', evidence: { lookalike: 'm4/gettext.m4' } },
+    ]);
+    expect(confusableNames(['g\u0435ttext.m4', 'my file.txt', 'doc /x'], ['gettext.m4'])).toEqual([{ code: 'CONFUSABLE_NAME', path: 'g\u0435ttext.m4', evidence: { lookalike: 'gettext.m4' } }]);
+    expect(skeleton('a /b ')).toBe('a/b');
+    expect(skeleton('my file')).toBe('my file');
+  });
 });
 
 describe('invisible characters', () => {
