@@ -435,6 +435,8 @@ interface DownlevelContext {
   exportedClasses: Set<string>;
   code: string[];
   generatorFrom: number;
+  /** The sources' texts (embedded or tracked). */
+  texts: readonly string[];
 }
 
 function downlevelContext(code: string[], sources: readonly string[]): DownlevelContext {
@@ -449,7 +451,45 @@ function downlevelContext(code: string[], sources: readonly string[]): Downlevel
     for (const c of classes) for (const f of fields) privateStores.add(`_${c}_${f}`).add(`_${c}_instances`);
   }
   const generatorFrom = code.findIndex((l) => GENERATOR_START.test(l.trim()));
-  return { names, privateStores, exportedClasses, code, generatorFrom: generatorFrom < 0 ? Infinity : generatorFrom };
+  return { names, privateStores, exportedClasses, code, generatorFrom: generatorFrom < 0 ? Infinity : generatorFrom, texts: sources };
+}
+
+/*
+ * Babel's rest-parameter transform (@babel/plugin-transform-parameters, in preset-env for ES5 targets) replaces
+ * `function f(a, ...rest)` by a loop copying `arguments` that it writes without a source-map segment (holdout32:
+ * superstruct 0.16.7's lib/index.{cjs,mjs}, `assign(...Structs)`):
+ *   for (var _len = arguments.length, rest = new Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) {
+ *     rest[_key - 1] = arguments[_key];
+ * Both lines are accepted only in this exact shape (`_lenN`/`_keyN` of one number, the offset the same in all four
+ * places), the copy only right after its loop, and only for a name the sources write as `(...rest` or `, ...rest`
+ * followed by `)` or a type annotation (a rest parameter; a spread argument is not told apart, and either way the two
+ * lines only copy `arguments` into that local array): anything else on either line stays unmapped.
+ */
+const REST_LOOP = /^for \(var _len(\d*) = arguments\.length, ([A-Za-z_$][\w$]*) = new Array\((?:_len\1|_len\1 > (\d+) \? _len\1 - \3 : 0)\), _key\1 = (\d+); _key\1 < _len\1; _key\1\+\+\) \{$/;
+const REST_COPY = /^([A-Za-z_$][\w$]*)\[_key(\d*)(?: - (\d+))?\] = arguments\[_key\2\];$/;
+
+/** The rest-parameter loop `t` (see REST_LOOP) when it is exact: its name, counter suffix and offset. */
+function restLoop(t: string, ctx: DownlevelContext): { name: string; n: string; offset: string } | undefined {
+  const m = REST_LOOP.exec(t);
+  if (!m || (m[3] ?? '0') !== m[4] || m[4] === '0' && m[3] !== undefined) return undefined;
+  const name = m[2]!;
+  const esc = name.replace(/\$/g, '\\$');
+  const rest = new RegExp(`[(,]\\s*\\.\\.\\.${esc}\\s*[:)]`);
+  return ctx.texts.some((s) => rest.test(s)) ? { name, n: m[1]!, offset: m[4]! } : undefined;
+}
+
+/**
+ * Whether code line `i` (trimmed) is one of Babel's two rest-parameter lines (see REST_LOOP). Babel maps both to the
+ * function's first line, whose text lacks `arguments` and `Array`, so they are judged by their shape whether or not
+ * they carry segments.
+ */
+function restParameterLine(l: string, i: number, ctx: DownlevelContext): boolean {
+  const t = l.replace(/\s+/g, ' ');
+  if (restLoop(t, ctx)) return true;
+  const m = REST_COPY.exec(t);
+  if (!m) return false;
+  const loop = i > 0 ? restLoop(ctx.code[i - 1]!.trim().replace(/\s+/g, ' '), ctx) : undefined;
+  return !!loop && loop.name === m[1] && loop.n === m[2] && loop.offset === (m[3] ?? '0') && m[3] !== '0';
 }
 
 const TEMP_NAME = new RegExp(`^${TEMP}$`);
@@ -830,7 +870,8 @@ export function unmappedCodeLines(output: string, lines: number[][][], sources: 
     if (!l || /^[\s{}()[\];,]*$/.test(l)) return;
     // the shebang tsc copies from the source: exactly the first line of an embedded (or the tracked) source
     if (i === 0 && l.startsWith('#!') && texts.some((s) => s.split('\n', 1)[0] === raw)) return;
-    if (!(lines[i]?.length) && downlevelled(l, i, (dl ??= downlevelContext(code, texts)))) return;
+    if (restParameterLine(l, i, (dl ??= downlevelContext(code, texts)))) return;
+    if (!(lines[i]?.length) && downlevelled(l, i, dl)) return;
     // tsc writes the `else` of a `} else` on a line of its own without a mapping (glob 10.3.10's dist/commonjs/ignore.js):
     // the keyword and brackets alone carry no code; anything after it is code and is counted
     if (/^\}?\s*else\s*\{?$/.test(l)) return;
