@@ -13,7 +13,8 @@
  *              below the start points, `.` or tracked directories none inside another, whose name matches, `./`-prefixed
  *              under `.`; a matching directory proves nothing), `grep [-v] RE`, `echo "$V"`, `sed` with `/RE/d`, `/RE/!d`
  *              and `s|RE|TEXT|` commands (POSIX BRE plus GNU `\|`), `xargs -r find` (keeps the names of tracked files,
- *              drops others; a directory or a name xargs would split proves nothing), `sort` without options
+ *              drops others; a directory or a name xargs would split proves nothing), `sort` without options, and
+ *              `LC_ALL=C sort` (or `LC_ALL=POSIX`), byte order in every locale
  *   locale     `sort` orders by the maintainer's locale, which the script does not fix: the list is computed for the C
  *              locale (byte order) and for en_US.UTF-8 — glibc's ISO 14651 order, where punctuation is ignored at the
  *              first levels, modelled by ICU's en-US collation with punctuation ignored and ties in byte order, for
@@ -292,6 +293,11 @@ function pipeline(text: string, vars: Map<string, Stream>, tracked: readonly str
       if (!sorted) return undefined;
       s = { lines: sorted, ordered: true };
       sorts.used = true;
+    } else if ((w[0] === 'LC_ALL=C' || w[0] === 'LC_ALL=POSIX') && w[1] === 'sort' && w.length === 2 && s) {
+      // the script fixes the order itself (acl 2.3.2's `| LC_ALL=C sort`, holdout32): byte order whatever the
+      // maintainer's locale — LC_ALL overrides LANG and every LC_* (not so LANG=C or LC_COLLATE=C, which a set LC_ALL
+      // overrides: those prove nothing)
+      s = { lines: [...s.lines].sort(bytewise), ordered: true };
     } else return undefined;
   }
   return s;

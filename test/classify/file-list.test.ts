@@ -164,6 +164,28 @@ find \
       expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
     }
   });
+
+  // acl 2.3.2's po/update-potfiles (holdout32): the same find, its names put in byte order by `| LC_ALL=C sort`, which
+  // fixes the order whatever the maintainer's locale (LC_ALL overrides every other locale variable)
+  const SORTED = SUBSHELL.replace('| grep -v include/config.h', '| grep -v include/config.h | LC_ALL=C sort');
+  const BYTES = ['include/misc.h', 'include/nls.h', 'lib/a.c', 'lib/sub/b.c', 'lib/sub/c.h', 'lib/z.c', 'tools/t.c'];
+  it('`| LC_ALL=C sort`: the list in byte order, explained with no locale named (exit 0)', async () => {
+    const { r, f } = await runTree(SORTED, text([...HEAD, ...BYTES]));
+    expect({ code: f.code, severity: f.severity, evidence: f.evidence }).toEqual({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'file-list', source: 'po/update-potfiles', generator: 'po/update-potfiles', inputs: ["find include lib tools -name '*.[ch]'"], total: 7 } });
+    expect(exitCodeOf(r.verdict)).toBe(0);
+  });
+
+  it('twins of the LC_ALL=C list stay high: a walk order, an added name, LANG=C or LC_COLLATE=C (a set LC_ALL overrides them)', async () => {
+    for (const [script, l] of [
+      [SORTED, text([...HEAD, ...WALK])],
+      [SORTED, text([...HEAD, ...BYTES, 'tools/z.c'])],
+      [SORTED.replace('LC_ALL=C sort', 'LANG=C sort'), text([...HEAD, ...BYTES])],
+      [SORTED.replace('LC_ALL=C sort', 'LC_COLLATE=C sort'), text([...HEAD, ...BYTES])],
+    ] as const) {
+      const { f } = await runTree(script, l);
+      expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    }
+  });
 });
 
 // mc 4.8.33's autogen.sh shape (written for this test): xgettext's #: references of every C source find names,
