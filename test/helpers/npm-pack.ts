@@ -44,3 +44,10 @@ export function npmReleaseMaker(root: string, tracked: Record<string, string>, t
     return (path: string) => r.findings.find((f) => f.path === path)!;
   };
 }
+
+/** An edit for npmReleaseMaker: in `file` only, the first `from` replaced by `to` (a fixture lacking `from` throws). */
+export const editIn = (file: string, from: string, to: string) => (p: string, t: string) => {
+  if (p !== file) return t;
+  if (!t.includes(from)) throw new Error(`fixture lacks ${from}`);
+  return t.replace(from, to);
+};

@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeMappings, parseSourceMap, unmappedCodeLines } from '../../src/profiles/npm-dist.js';
-import { npmReleaseMaker } from '../helpers/npm-pack.js';
+import { npmReleaseMaker, editIn } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCE = "export function merge(...parts) {\n  return Object.assign({}, ...parts);\n}\n\nexport function tag(name, ...values) {\n  return name + values.join(',');\n}\n\nexport function both(...left) {\n  const inner = (...right) => left.concat(right);\n  return inner;\n}\n";
@@ -29,12 +29,6 @@ const release = npmReleaseMaker(root, {
   '.gitignore': 'dist/\n',
 }, 'v1.0.0', BABEL);
 
-const only = (file: string, from: string, to: string) => (p: string, t: string) => {
-  if (p !== file) return t;
-  if (!t.includes(from)) throw new Error(`fixture lacks ${from}`);
-  return t.replace(from, to);
-};
-
 describe("Babel's rest-parameter loop", () => {
   it('the output as Babel wrote it: NPM_BUILD_OUTPUT proved by its source map', async () => {
     const at = await release();
@@ -51,7 +45,7 @@ describe("Babel's rest-parameter loop", () => {
       ['a statement on the loop line', '_key < _len; _key++) {', '_key < _len; _key++) { require("child_process");'],
     ];
     for (const [name, from, to] of cases) {
-      const at = await release(only(f, from, to));
+      const at = await release(editIn(f, from, to));
       expect([name, at(f).code, at(f).severity]).toEqual([name, 'NPM_BUILD_OUTPUT_MISMATCH', 'high']);
     }
   }, 600_000);

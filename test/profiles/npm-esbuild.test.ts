@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { reexportAliases, unmappedCodeLines, decodeMappings } from '../../src/profiles/npm-dist.js';
-import { npmReleaseMaker } from '../helpers/npm-pack.js';
+import { npmReleaseMaker, editIn } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCES: Record<string, string> = {
@@ -38,11 +38,6 @@ const release = npmReleaseMaker(root, {
 
 const CJS = 'dist/index.cjs.js';
 const ESM = 'dist/index.mjs';
-const only = (file: string, from: string, to: string) => (p: string, t: string) => {
-  if (p !== file) return t;
-  if (!t.includes(from)) throw new Error(`fixture lacks ${from}`);
-  return t.replace(from, to);
-};
 
 describe('esbuild bundles: renames, re-exported aliases, export glue', () => {
   it('both bundles as esbuild wrote them: NPM_BUILD_OUTPUT (source-map)', async () => {
@@ -52,21 +47,21 @@ describe('esbuild bundles: renames, re-exported aliases, export glue', () => {
   }, 60_000);
 
   it('twin: another binding exported under an exported name (ES module list) stays MISMATCH high', async () => {
-    const at = await release(only(ESM, '  produce\n};', '  run as produce\n};'));
+    const at = await release(editIn(ESM, '  produce\n};', '  run as produce\n};'));
     expect(at(ESM)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
     expect(at(CJS)).toMatchObject({ code: 'NPM_BUILD_OUTPUT', severity: 'info' });
   }, 60_000);
 
   it('twin: a CommonJS __export entry that calls code, or points at another binding, stays MISMATCH high', async () => {
-    const at = await release(only(CJS, '  produce: () => produce\n', '  produce: () => require("child_process").exec\n'));
+    const at = await release(editIn(CJS, '  produce: () => produce\n', '  produce: () => require("child_process").exec\n'));
     expect(at(CJS)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
-    const other = await release(only(CJS, '  produce: () => produce\n', '  produce: () => run\n'));
+    const other = await release(editIn(CJS, '  produce: () => produce\n', '  produce: () => run\n'));
     expect(other(CJS)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
   }, 60_000);
 
   it('twin: a numbered name whose base the mapped source line lacks stays MISMATCH high', async () => {
     // `store.value = current` (run.ts) written with the other renamed binding, Store2
-    const at = await release(only(CJS, '  store2.value = current2;', '  store2.value = Store2;'));
+    const at = await release(editIn(CJS, '  store2.value = current2;', '  store2.value = Store2;'));
     expect(at(CJS)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
   }, 60_000);
 

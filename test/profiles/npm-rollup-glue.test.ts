@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rollupFormatGlue, sourceExports, sourceImports } from '../../src/profiles/npm-dist.js';
-import { npmReleaseMaker } from '../helpers/npm-pack.js';
+import { npmReleaseMaker, editIn } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCES: Record<string, string> = {
@@ -89,11 +89,6 @@ const release = npmReleaseMaker(root, {
   '.gitignore': 'dist/\n',
 }, 'v1.0.0', ROLLUP);
 
-const only = (file: string, from: string, to: string) => (p: string, t: string) => {
-  if (p !== file) return t;
-  if (!t.includes(from)) throw new Error(`fixture lacks ${from}`);
-  return t.replace(from, to);
-};
 const BUNDLES = ['dist/tally.cjs.js', 'dist/tally.es.mjs', 'dist/tally.umd.js', 'dist/named.umd.js', 'dist/plain.cjs.js'];
 
 describe("rollup's module-format glue", () => {
@@ -115,7 +110,7 @@ describe("rollup's module-format glue", () => {
       ['a call added after the glue', 'dist/tally.cjs.js', 'exports.tally = tally;', 'exports.tally = tally;\ntinyCodec.exec("id");'],
     ];
     for (const [name, file, from, to] of cases) {
-      const at = await release(only(file, from, to));
+      const at = await release(editIn(file, from, to));
       expect([name, at(file).code, at(file).severity]).toEqual([name, 'NPM_BUILD_OUTPUT_MISMATCH', 'high']);
     }
   }, 600_000);

