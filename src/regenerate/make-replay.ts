@@ -17,7 +17,9 @@
  *                cronie's ANACRON_SPOOL_DIR='${localstatedir}/spool/anacron') and LN_S as `ln -s` when AC_PROG_LN_S's
  *                probe alone sets it (lnSFromProbe), a Makefile.am's @NAME@ too; make's $(if …) and $(wildcard NAME)
  *                of a tracked name (MakeFunctions); a
- *                variable nothing defines ($(CC), $(CPP), a computed value …) and the rule is not replayed
+ *                variable nothing defines ($(CC), $(CPP), a computed value …) and the rule is not replayed;
+ *                configure's executable suffixes ($(EXEEXT), $(EXEEXT_FOR_BUILD), $(BUILD_EXEEXT)) are empty, as on
+ *                every system verified here, and $(MAKE) is make (BUILD_PROGRAM_VALUES)
  *   allow-list   every command of the recipe (after `;`, `&&`, `||`, `|`, `(`, `if`/`then`/`else`/`do` …, in
  *                backquotes too) is a shell built-in or text tool: echo, printf, cat, tr, sed, awk, sort,
  *                cut, grep (and its obsolescent names egrep, fgrep), head, tail, test/[, :, true, false, cd, and git log / describe / rev-parse (read-only;
@@ -29,9 +31,20 @@
  *                temporary name beside it or /dev/null (a plain `< FILE` reads a relative path of the tree, without
  *                `..`: an input of the replay; `<&`, `<>`, `<(…)`, `<<<` and here-documents other than below are
  *                refused); `$(…)` command substitution, a command named by a
- *                variable, a compiler, a built program, a tracked script run as a program (but a line that is
+ *                variable, a compiler, a built program other than a build program (below), a tracked script run as a program (but a line that is
  *                only a tracked /bin/sh script without arguments stands for its text: inlineScripts) — anything else,
  *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
+ *   build        a build program (buildProgram): a C program the makefile makes from tracked sources of its directory
+ *   programs     only, to run at build time — cyrus-sasl's `md5global.h: makemd5$(BUILD_EXEEXT)` / `./$< $@` (automake's
+ *                noinst_PROGRAMS, makemd5_SOURCES = makemd5.c), libidn2's `data.c:` / `$(MAKE) gendata$(EXEEXT)` /
+ *                `$(builddir)/gendata$(EXEEXT) < $(IDNA_TABLE) > $@.new`, nettle's `./desdata$(EXEEXT_FOR_BUILD)
+ *                $(@F)` (make's `%: %.c` of a tracked desdata.c). Its sources are its automake NAME_SOURCES, else the
+ *                tracked NAME.c; the program is compiled in the sandbox by a line distdiff writes, never the
+ *                makefile's own compile recipe (`cc -o NAME -I. [-ITOP] SOURCES.c -lm`: no flag, no library, no
+ *                source the makefile names besides those), and the recipe may then run it as `./NAME ARGS` (its
+ *                output still goes to the target or a temporary name beside it) or build it as `make NAME` (the
+ *                compile line stands for that line). A program that needs a configured header, another library or
+ *                the makefile's flags does not compile or does not reproduce: the file keeps its finding
  *   scripts      a tarball-only file no rule names, written by name by a tracked /bin/sh script of its directory
  *                (memcached's version.sh): the script's text replayed in a tree of its own (planScripts)
  *   inputs       the prerequisites must be tracked, or themselves tarball-only files a replayable rule makes
@@ -51,7 +64,7 @@ import type { NotReplayed, ReplayRefusal } from '../core/regeneration.js';
 import { blobId } from '../scan/blob-id.js';
 import { runMakeCommands } from './autotest.js';
 import { viewMounts, writeGitView, type GitCheckout } from './git-view.js';
-import { builtinVars, MakeExpandError, parseMakefileAm, resolveRule, type MakeFunctions, type Makefile, type ResolvedRule } from '../util/makefile.js';
+import { builtinVars, expandMake, MakeExpandError, parseMakefileAm, resolveRule, type MakeFunctions, type Makefile, type ResolvedRule } from '../util/makefile.js';
 import { shellTokens, type ShellToken } from '../util/shell-tokens.js';
 import { runSandboxed, type SandboxLimits } from './sandbox.js';
 import type { RegenInput, RegeneratedOutput } from './types.js';
@@ -145,15 +158,67 @@ export function lnSFromProbe(configure: string): boolean {
   return true;
 }
 
+/**
+ * configure's executable suffixes, empty on every system a release is verified on (no `.exe`), and make itself: the
+ * values a rule that builds and runs a build program (buildProgram) is expanded with.
+ */
+export const BUILD_PROGRAM_VALUES: ReadonlyMap<string, string> = new Map([
+  ['EXEEXT', ''],
+  ['EXEEXT_FOR_BUILD', ''],
+  ['BUILD_EXEEXT', ''],
+  ['MAKE', 'make'],
+]);
+
+/** A C program a makefile builds from tracked sources of its directory, to run at build time (see the header). */
+export interface BuildProgram {
+  /** Its name in the makefile's directory (what `./NAME` runs). */
+  name: string;
+  /** Its sources, relative to that directory: the .c files compiled, the .h files they may include. */
+  sources: string[];
+}
+
+/**
+ * The build program `name` of `am` (relative to its directory), or undefined: a plain name, not itself a file of the
+ * tag, whose sources are its automake NAME_SOURCES (the name listed in a *_PROGRAMS variable; each source a tracked
+ * .c or .h of the directory, at least one .c) or, without NAME_SOURCES, the tracked NAME.c of the directory (automake's
+ * default source; make's `%: %.c`). `tracked` answers repository paths.
+ */
+export function buildProgram(am: Makefile, name: string, tracked: (path: string) => boolean, values: ReadonlyMap<string, string>): BuildProgram | undefined {
+  if (!/^[A-Za-z0-9_][\w+-]*$/.test(name)) return undefined;
+  const at = (f: string) => (am.dir ? `${am.dir}/${f}` : f);
+  if (tracked(at(name))) return undefined;
+  const canon = name.replace(/[^A-Za-z0-9_@]/g, '_');
+  const listed = [...am.vars].some(([k, v]) => k.endsWith('_PROGRAMS') && v.split(/\s+/).some((w) => w.replace(/\$\((?:EXEEXT|EXEEXT_FOR_BUILD|BUILD_EXEEXT)\)$/, '') === name));
+  const declared = am.vars.get(`${canon}_SOURCES`);
+  let sources: string[];
+  if (declared !== undefined && listed) {
+    try {
+      sources = expandMake(declared, am.vars, values).split(/\s+/).filter(Boolean).map((w) => w.replace(/^(?:\$\(srcdir\)|\.)\//, ''));
+    } catch {
+      return undefined;
+    }
+  } else if (declared === undefined) sources = [`${name}.c`];
+  else return undefined;
+  if (!sources.some((f) => f.endsWith('.c'))) return undefined;
+  if (!sources.every((f) => /^[\w.+-]+\.[ch]$/.test(f) && tracked(at(f)))) return undefined;
+  return { name, sources };
+}
+
+/** The line distdiff compiles a build program with (in its makefile's directory; `top` the way up to the configure directory). */
+export function compileLine(p: BuildProgram, top: string): string {
+  const inc = top && top !== '.' ? ` -I${top}` : '';
+  return `cc -o ${p.name} -I.${inc} ${p.sources.filter((f) => f.endsWith('.c')).join(' ')} -lm`;
+}
+
 /** Shell built-ins and keywords a recipe may use. */
 const BUILTINS = new Set(['echo', 'printf', 'test', '[', ':', 'true', 'false', 'cd']);
 /** Text tools (programs of the system's /usr/bin). */
-const TEXT_TOOLS = new Set(['cat', 'tr', 'sed', 'awk', 'sort', 'cut', 'grep', 'egrep', 'fgrep', 'head', 'tail']);
+const TEXT_TOOLS = new Set(['cat', 'tr', 'sed', 'awk', 'sort', 'cut', 'grep', 'egrep', 'fgrep', 'head', 'tail', 'basename', 'dirname']);
 const KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '{', '}', '!']);
 const GIT_READ = new Set(['log', 'describe', 'rev-parse']);
 const TMP_SUFFIX = /^(?:[.-]?t(?:mp)?|T|\.new)$/;
 
-type Seg = { text: string; quoted: boolean } | { sub: string; quoted: boolean } | { var: string; quoted: boolean };
+export type Seg = { text: string; quoted: boolean } | { sub: string; quoted: boolean } | { var: string; quoted: boolean };
 type Tok = { word: Seg[] } | { op: string };
 
 /** What the check found the recipe uses: the external tools, and whether git is asked. */
@@ -162,6 +227,8 @@ export interface RecipeUse {
   asksGit: boolean;
   /** The files a plain `< FILE` input redirection reads (relative to the recipe's directory), when there are any. */
   reads?: Set<string>;
+  /** The build programs the recipe runs (`./NAME`) or builds (`make NAME`), by name, when there are any. */
+  programs?: Set<string>;
 }
 
 class Refused extends Error {
@@ -186,6 +253,29 @@ function asTok(t: ShellToken): Tok {
 }
 
 const literal = (w: Seg[]): string | undefined => (w.every((s) => 'text' in s) ? w.map((s) => (s as { text: string }).text).join('') : undefined);
+
+/**
+ * A word's value when it is known without running anything but `basename`/`dirname` of a literal: text, a shell
+ * variable the same recipe line assigned such a value before (`known`), a backquoted `basename WORD` or `dirname
+ * WORD` of a literal word (nettle's `f="$(srcdir)/\`basename $@\`"; ./desdata $(@F) > $${f}T`). Anything else:
+ * undefined (the word is unreadable here, as before).
+ */
+export function staticWord(w: readonly Seg[], known: ReadonlyMap<string, string>): string | undefined {
+  let out = '';
+  for (const g of w) {
+    if ('text' in g) out += g.text;
+    else if ('var' in g) {
+      const v = known.get(g.var);
+      if (v === undefined) return undefined;
+      out += v;
+    } else {
+      const m = /^\s*(basename|dirname)\s+([\w.\/+@,=-]+)\s*$/.exec(g.sub);
+      if (!m) return undefined;
+      out += m[1] === 'basename' ? posix.basename(m[2]!) : posix.dirname(m[2]!);
+    }
+  }
+  return out;
+}
 
 /** An awk program's text with its string literals and comments removed. */
 function awkCode(program: string): string {
@@ -259,7 +349,7 @@ export function sedProblem(args: readonly string[]): string | undefined {
  * Check the expanded commands of a rule against the allow-list. `target` is the target as make named it ($@);
  * `readProgram` reads an awk -f file (relative to the rule's directory) from the tracked tree.
  */
-export function checkRecipe(commands: readonly string[], target: string, readProgram: (path: string) => string | undefined, opts: { inTree?: boolean } = {}): RecipeUse | ReplayRefusal {
+export function checkRecipe(commands: readonly string[], target: string, readProgram: (path: string) => string | undefined, opts: { inTree?: boolean; isProgram?: (name: string) => boolean } = {}): RecipeUse | ReplayRefusal {
   const use: RecipeUse = { tools: new Set(), asksGit: false };
   // opts.inTree (a release script replayed in a tree of its own, replayScripts): it may write and read any relative
   // path inside that tree — no absolute path, no `..`, no `~`
@@ -272,6 +362,13 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
   };
   const checkCommand = (name: string, args: string[]) => {
     if (BUILTINS.has(name)) return;
+    // a build program run by its relative name, or built by `make NAME` (the compile line distdiff writes replaces it)
+    const program = name.startsWith('./') ? name.slice(2) : name === 'make' && args.length === 1 ? args[0]! : undefined;
+    if (program !== undefined && opts.isProgram?.(program)) {
+      (use.programs ??= new Set()).add(program);
+      use.tools.add('cc');
+      return;
+    }
     if (TEXT_TOOLS.has(name)) {
       use.tools.add(name);
       if (name === 'sed') {
@@ -349,6 +446,11 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
     } catch (e) {
       return refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: e instanceof Error ? e.message : String(e) } });
     }
+    // shell variables this line assigned a static value (staticWord), for the words after the assignment
+    // (only assignments before any `&&`, `||`, `|`, group or keyword: after one, an assignment may not run, so the
+    // variable is unknown from there on)
+    const known = new Map<string, string>();
+    let plain = true;
     let expectCmd = true;
     let forList = false;
     let redirect: false | 'in' | 'out' = false;
@@ -370,6 +472,7 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
         if (t.op === '&') refuse({ kind: 'syntax', args: { construct: 'tokenizer', text: `operator ${t.op}` } });
         if (t.op === '{' || t.op === '}') {
           // Braces as a tokenizer's operators: the group keywords.
+          plain = false;
           end();
           expectCmd = t.op === '{';
           continue;
@@ -379,13 +482,14 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
           continue;
         }
         if (forList && t.op !== ';') refuse({ kind: 'syntax', args: { construct: 'for-list', text: t.op } });
+        if (t.op !== ';') plain = false;
         end();
         forList = false;
         expectCmd = t.op !== ')';
         continue;
       }
       for (const s of t.word) if ('sub' in s) walk(s.sub, depth + 1);
-      const lit = literal(t.word);
+      const lit = literal(t.word) ?? staticWord(t.word, known);
       if (redirect) {
         const input = redirect === 'in';
         redirect = false;
@@ -409,14 +513,21 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
       }
       if (lit === undefined) refuse({ kind: 'command', args: { command: t.word.map((s) => ('text' in s ? s.text : 'var' in s ? `$${s.var}` : '`…`')).join('').slice(0, 120) } });
       if (KEYWORDS.has(lit!)) {
+        plain = false;
         expectCmd = lit !== 'fi' && lit !== 'done' && lit !== '}';
         continue;
       }
       if (lit === 'for') {
+        plain = false;
         forList = true;
         continue;
       }
-      if (/^[A-Za-z_]\w*=/.test(lit!)) continue;
+      const assign = /^([A-Za-z_]\w*)=/.exec(lit!);
+      if (assign) {
+        if (plain) known.set(assign[1]!, lit!.slice(assign[0].length));
+        else known.delete(assign[1]!);
+        continue;
+      }
       cmd = { name: lit!, args: [] };
     }
     if (redirect) refuse({ kind: 'redirect', args: { target: '' } });
@@ -545,6 +656,8 @@ export interface ReplayPlan {
   ownTree?: boolean;
   /** The proved configure whose values the rule uses (repository path). */
   configure?: string;
+  /** Build programs the recipe runs or builds, compiled first (their compile lines are in rule.commands). */
+  programs?: BuildProgram[];
 }
 
 export interface ReplayArgs {
@@ -585,7 +698,7 @@ const MAKEFILE_NAMES = ['Makefile.am', 'GNUmakefile', 'Makefile', 'makefile', 'M
 
 /** Replace a tracked Makefile.in's @VAR@ substitutions (text tools, the directories, configure's literal values). */
 function substituteAt(text: string, topRel: string, conf: ConfigureValues | undefined): string {
-  const values = new Map<string, string>([...(conf?.values ?? []), ['srcdir', '.'], ['top_srcdir', topRel], ['builddir', '.'], ['top_builddir', topRel], ['SHELL', '/bin/sh'], ...TEXT_TOOL_VALUES]);
+  const values = new Map<string, string>([...(conf?.values ?? []), ['srcdir', '.'], ['top_srcdir', topRel], ['builddir', '.'], ['top_builddir', topRel], ['SHELL', '/bin/sh'], ...TEXT_TOOL_VALUES, ...BUILD_PROGRAM_VALUES]);
   // An unknown @VAR@ becomes a make variable nothing defines: expansion then names it and the rule is not replayed.
   return text.replace(/@([A-Za-z_]\w*)@/g, (_m, n: string) => values.get(n) ?? `$(${n})`);
 }
@@ -659,7 +772,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     return false;
   };
   /** The first tracked makefile (nearest directory first) with a rule for `path`. */
-  const findRule = (path: string): { am: Makefile; rule: ResolvedRule; mk: string; configure?: string } | { refusal: ReplayRefusal; mk: string; file: string } | undefined => {
+  const findRule = (path: string): { am: Makefile; rule: ResolvedRule; mk: string; topRel: string; values: ReadonlyMap<string, string>; configure?: string } | { refusal: ReplayRefusal; mk: string; file: string } | undefined => {
     const top = topOf(posix.dirname(path) === '.' ? '' : posix.dirname(path));
     for (let d = posix.dirname(path) === '.' ? '' : posix.dirname(path); ; d = posix.dirname(d) === '.' ? '' : posix.dirname(d)) {
       const names = MAKEFILE_NAMES.filter((n) => a.tracked.has(d ? `${d}/${n}` : n) && !(n === 'Makefile.am' && d && d !== top && includedFromAbove(d, top)));
@@ -669,7 +782,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
         const topRel = posix.relative(d || '.', top || '.') || '.';
         const conf = confOf(top);
         const am = parsed(mk, topRel, conf);
-        const own = new Map([...builtinVars(topRel), ...TEXT_TOOL_VALUES]);
+        const own = new Map([...builtinVars(topRel), ...TEXT_TOOL_VALUES, ...BUILD_PROGRAM_VALUES]);
         // configure's literal values and default directories under make's and automake's own (srcdir = . …)
         const values = conf ? new Map([...conf.values, ...own]) : own;
         // $(wildcard NAME) in the maintainer's tree: NAME when the tag tracks it, else unanswered (the rule is refused)
@@ -680,7 +793,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
             // whether configure's values made the rule what it is (then the configure is one of its inputs)
             const bare = conf ? resolveRule(am, path, own, fns) : undefined;
             const usesConfigure = !!bare && (bare.undefinedVars.length > 0 || bare.commands.join('\n') !== rule.commands.join('\n') || bare.prereqs.join(' ') !== rule.prereqs.join(' '));
-            return { am, rule, mk, ...(usesConfigure ? { configure: top ? `${top}/configure` : 'configure' } : {}) };
+            return { am, rule, mk, topRel, values, ...(usesConfigure ? { configure: top ? `${top}/configure` : 'configure' } : {}) };
           }
         } catch (e) {
           if (e instanceof MakeExpandError) return { refusal: { kind: 'variable', args: { detail: e.message.slice(0, 200) } }, mk, file: mk };
@@ -714,8 +827,13 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
       return text === undefined ? undefined : { path: rel, text };
     });
     if ('kind' in inlined) return skip(inlined, file, line);
-    const rule = inlined.scripts.length ? { ...found.rule, commands: inlined.commands } : found.rule;
-    const use = checkRecipe(rule.commands, rule.target, (p) => readBase(posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '')));
+    const ruleRead = inlined.scripts.length ? { ...found.rule, commands: inlined.commands } : found.rule;
+    const programs = new Map<string, BuildProgram | undefined>();
+    const programOf = (name: string): BuildProgram | undefined => {
+      if (!programs.has(name)) programs.set(name, a.tarballOnly.has(am.dir ? `${am.dir}/${name}` : name) ? undefined : buildProgram(am, name, (p) => a.tracked.has(p), found.values));
+      return programs.get(name);
+    };
+    const use = checkRecipe(ruleRead.commands, ruleRead.target, (p) => readBase(posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '')), { isProgram: (n) => programOf(n) !== undefined });
     if ('kind' in use) return skip(use, file, line);
     if (use.asksGit && !a.checkout) return skip({ kind: 'git-subcommand', args: { subcommand: 'no repository' } }, file, line);
     const madeFirst: string[] = [];
@@ -723,16 +841,25 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     // rule to run again when configure's values change): a prerequisite for its date only. It is not in the
     // replay's tree, so a recipe that reads it does not reproduce.
     const configuredMakefile = found.mk.endsWith('/Makefile.am') || found.mk === 'Makefile.am' ? (am.dir ? `${am.dir}/Makefile` : 'Makefile') : undefined;
-    for (const pre of rule.prereqs) {
+    for (const pre of ruleRead.prereqs) {
       if (a.tracked.has(pre)) continue;
       if (pre === configuredMakefile && !a.tarballOnly.has(pre)) continue;
+      // a build program the rule needs (`md5global.h: makemd5$(BUILD_EXEEXT)`): compiled first
+      const rel = am.dir ? (pre.startsWith(`${am.dir}/`) ? pre.slice(am.dir.length + 1) : undefined) : pre;
+      if (rel !== undefined && programOf(rel)) {
+        (use.programs ??= new Set()).add(rel);
+        use.tools.add('cc');
+        continue;
+      }
       if (a.tarballOnly.has(pre) && !a.outputs.has(pre) && !chain.includes(pre) && planFor(pre, [...chain, path])) {
         madeFirst.push(pre);
         continue;
       }
       return skip({ kind: 'prerequisite', args: { path: pre } }, file, line);
     }
-    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst, scripts: inlined.scripts, ...(found.configure ? { configure: found.configure } : {}) };
+    const built = [...(use.programs ?? [])].sort().map((n) => programOf(n)!);
+    const rule = built.length ? { ...ruleRead, commands: withCompileLines(ruleRead.commands, built, found.topRel) } : ruleRead;
+    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst, scripts: inlined.scripts, ...(found.configure ? { configure: found.configure } : {}), ...(built.length ? { programs: built } : {}) };
     plans.set(path, plan);
     return plan;
   };
@@ -799,7 +926,8 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const seen = new Set<string>();
     const awkFiles = p.rule.commands.flatMap((c) => [...c.matchAll(/(?:^|\s)-f\s+(\S+)/g)].map((m) => posix.normalize(posix.join(p.am.dir || '.', m[1]!.replace(/^['"]|['"]$/g, ''))).replace(/^\.\//, '')));
     const redirected = [...(p.use.reads ?? [])].map((r) => posix.normalize(posix.join(p.am.dir || '.', r)).replace(/^\.\//, ''));
-    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...redirected, ...p.scripts]) {
+    const programSources = (p.programs ?? []).flatMap((b) => b.sources.map((f) => (p.am.dir ? `${p.am.dir}/${f}` : f)));
+    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...redirected, ...p.scripts, ...programSources]) {
       if (seen.has(i) || i === p.path) continue;
       seen.add(i);
       if (a.tracked.has(i)) inputs.push({ path: i, origin: 'git' });
@@ -830,6 +958,22 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
   };
   for (const p of todo) result.outputs.push(await run(p));
   return result;
+}
+
+/**
+ * The recipe with each build program compiled by distdiff's own line (compileLine): a `make NAME` command is replaced
+ * by it; a program no such command builds is compiled before the recipe's first line.
+ */
+export function withCompileLines(commands: readonly string[], programs: readonly BuildProgram[], top: string): string[] {
+  const first: string[] = [];
+  let out = [...commands];
+  for (const p of programs) {
+    const esc = p.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const make = new RegExp(`(^|[;&|(]\\s*|\\s)make\\s+${esc}(?=\\s*(?:$|[;&|)]))`, 'g');
+    if (out.some((c) => new RegExp(make.source).test(c))) out = out.map((c) => c.replace(make, (_m, pre: string) => `${pre}${compileLine(p, top)}`));
+    else first.push(compileLine(p, top));
+  }
+  return [...first, ...out];
 }
 
 /** At most this many release scripts are replayed for one release. */

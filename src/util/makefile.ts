@@ -357,6 +357,12 @@ export function repoPathIn(dir: string, word: string): string | undefined {
   return p === '.' ? '' : p;
 }
 
+/** make's $(@F) and $(@D): the target's file part, and its directory part ('.' when it names none). */
+export function targetParts(target: string): { '@F': string; '@D': string } {
+  const i = target.lastIndexOf('/');
+  return { '@F': i < 0 ? target : target.slice(i + 1), '@D': i < 0 ? '.' : target.slice(0, i) || '/' };
+}
+
 export interface ResolvedRule {
   rule: MakeRule;
   /** The target as written after expansion (what $@ is). */
@@ -386,7 +392,7 @@ export function resolveRule(am: Makefile, path: string, values: ReadonlyMap<stri
     if (!target) continue;
     const undefinedNames = new Set<string>();
     const prereqWords = words(expandMake(rule.prerequisites.join(' '), am.vars, values, {}, undefinedNames, 0, fns));
-    const auto = { '@': target, '<': prereqWords[0] ?? '', '^': [...new Set(prereqWords)].join(' '), '?': [...new Set(prereqWords)].join(' ') };
+    const auto = { '@': target, ...targetParts(target), '<': prereqWords[0] ?? '', '^': [...new Set(prereqWords)].join(' '), '?': [...new Set(prereqWords)].join(' ') };
     const commands = rule.recipe.map((l) => expandMake(recipeForShell(l), am.vars, values, auto, undefinedNames, 0, fns).replace(/^[@+-]+/, '').trim()).filter(Boolean);
     const prereqs = prereqWords.map((w) => normalizeTarget(w, am.dir)).filter((p): p is string => !!p);
     return { rule, target, prereqs, commands, undefinedVars: [...undefinedNames].sort() };
@@ -432,7 +438,7 @@ function suffixRule(am: Makefile, path: string, values: ReadonlyMap<string, stri
         if (ts.some((t) => normalizeTarget(t, am.dir) === path)) extra.push(...words(expandMake(r.prerequisites.join(' '), am.vars, values, {}, undefinedNames)));
       }
       const prereqWords = [...new Set([source, ...extra])];
-      const auto = { '@': rel, '<': source, '^': prereqWords.join(' '), '?': prereqWords.join(' '), '*': rel.slice(0, -to.length) };
+      const auto = { '@': rel, ...targetParts(rel), '<': source, '^': prereqWords.join(' '), '?': prereqWords.join(' '), '*': rel.slice(0, -to.length) };
       const commands = rule.recipe.map((l) => expandMake(recipeForShell(l), am.vars, values, auto, undefinedNames).replace(/^[@+-]+/, '').trim()).filter(Boolean);
       const prereqs = prereqWords.map((w) => normalizeTarget(w, am.dir)).filter((q): q is string => !!q);
       return { rule, target: rel, prereqs, commands, undefinedVars: [...undefinedNames].sort() };

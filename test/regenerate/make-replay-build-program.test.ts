@@ -1,0 +1,151 @@
+/**
+ * make-replay of build programs (src/regenerate/make-replay.ts, buildProgram): a C program the makefile makes from
+ * tracked sources of its directory and runs at build time to write a shipped file — cyrus-sasl 2.1.28's
+ * `md5global.h: makemd5$(BUILD_EXEEXT) Makefile` / `./$< $@` (noinst_PROGRAMS, makemd5_SOURCES), libidn2 2.3.3's
+ * `$(MAKE) gendata$(EXEEXT)` / `$(builddir)/gendata$(EXEEXT) < … > $@.new`, nettle 3.8.1's
+ * `f="$(srcdir)/\`basename $@\`"; ./desdata$(EXEEXT_FOR_BUILD) $(@F) > $${f}T; test -s $${f}T && mv -f $${f}T $$f`.
+ * The program is compiled in the sandbox by distdiff's own line (never the makefile's compile recipe), then the
+ * rule is replayed and its output compared byte for byte. The fixture is made by the real autotools (`make dist`
+ * builds and runs both programs). Tampered twins: a shipped table that is not the program's output is
+ * REGENERATION_MISMATCH (high); a recipe running a program that is no build program stays refused.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/findings.js';
+import { buildProgram, checkRecipe, compileLine, staticWord, withCompileLines, type Seg } from '../../src/regenerate/make-replay.js';
+import { parseMakefileAm } from '../../src/util/makefile.js';
+import { autotoolsRelease, editFile } from './release.js';
+
+const CONFIGURE_AC = `AC_INIT([demo], [1.0], [bugs@example.invalid])
+AM_INIT_AUTOMAKE([foreign])
+AC_PROG_CC
+AC_CONFIG_FILES([Makefile])
+AC_OUTPUT
+`;
+const MAKEFILE_AM = `noinst_PROGRAMS = mksquares
+mksquares_SOURCES = mksquares.c squares.h
+
+BUILT_SOURCES = squares-table.h cubes.h
+EXTRA_DIST = squares-table.h cubes.h gencubes.c
+
+# cyrus-sasl's include/Makefile.am: the program writes the file it is given
+squares-table.h: mksquares$(BUILD_EXEEXT) Makefile
+	-rm -f $@
+	./$< $@
+
+# nettle's and libidn2's shape: built by $(MAKE), run with a computed output name
+gencubes$(EXEEXT): gencubes.c
+	$(CC) $< -o $@
+cubes.h: gencubes.c
+	$(MAKE) gencubes$(EXEEXT)
+	f="$(srcdir)/\`basename $@\`"; ./gencubes$(EXEEXT) $(@F) > $\${f}T; test -s $\${f}T && mv -f $\${f}T $$f
+`;
+const MKSQUARES = `#include <stdio.h>
+#include "squares.h"
+
+int main(int argc, char **argv)
+{
+  FILE *f;
+  int i;
+  if (argc != 2 || !(f = fopen(argv[1], "w")))
+    return 1;
+  fprintf(f, "/* squares-table.h: written by mksquares */\\n");
+  for (i = 0; i < SQUARES; i++)
+    fprintf(f, "#define SQUARE_%d %d\\n", i, i * i);
+  return fclose(f) != 0;
+}
+`;
+const GENCUBES = `#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+  int i;
+  printf("/* %s: written by gencubes */\\n", argc > 1 ? argv[1] : "?");
+  for (i = 0; i < 6; i++)
+    printf("#define CUBE_%d %d\\n", i, i * i * i);
+  return 0;
+}
+`;
+
+const rel = autotoolsRelease({
+  prefix: 'distdiff-replay-buildprog-',
+  name: 'demo',
+  files: {
+    'configure.ac': CONFIGURE_AC,
+    'Makefile.am': MAKEFILE_AM,
+    'mksquares.c': MKSQUARES,
+    'squares.h': '#define SQUARES 5\n',
+    'gencubes.c': GENCUBES,
+  },
+});
+const at = (fs: Finding[], path: string) => fs.find((f) => f.path === path)!;
+
+describe('build programs compiled and run by a replayed rule', () => {
+  it('both tables are MAKE_RULE_REPLAYED, each program compiled by distdiff\'s line; the release is clean', async () => {
+    const r = await rel.run(rel.tarball);
+    const sq = at(r.findings, 'squares-table.h');
+    expect(sq).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'Makefile.am', dir: '' } });
+    if (sq.code !== 'MAKE_RULE_REPLAYED') throw new Error('not replayed');
+    expect(sq.evidence.commands).toEqual(['cc -o mksquares -I. mksquares.c -lm', 'rm -f squares-table.h', './mksquares squares-table.h']);
+    expect(sq.evidence.inputs.map((i) => i.path)).toEqual(['Makefile.am', 'mksquares.c', 'squares.h']);
+    expect(sq.evidence.tools.map((t) => t.name)).toEqual(['cc', 'sh']);
+    const cu = at(r.findings, 'cubes.h');
+    expect(cu).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info' });
+    if (cu.code !== 'MAKE_RULE_REPLAYED') throw new Error('not replayed');
+    expect(cu.evidence.commands).toEqual(['cc -o gencubes -I. gencubes.c -lm', 'f="./`basename cubes.h`"; ./gencubes cubes.h > ${f}T; test -s ${f}T && mv -f ${f}T $f']);
+    expect(r.findings.filter((f) => f.severity === 'high' || f.severity === 'critical')).toEqual([]);
+  }, 300_000);
+
+  it('a table that is not the program\'s output is REGENERATION_MISMATCH (high), the changed line shown', async () => {
+    const r = await rel.run(rel.tampered((d) => editFile(d, 'squares-table.h', (s) => s.replace('#define SQUARE_3 9', '#define SQUARE_3 10'))));
+    const f = at(r.findings, 'squares-table.h');
+    expect(f).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+    if (f.diff?.kind !== 'text') throw new Error('no text diff');
+    expect(f.diff.unified).toContain('+#define SQUARE_3 10');
+    expect(at(r.findings, 'cubes.h').code).toBe('MAKE_RULE_REPLAYED');
+    expect(r.verdict).toBe('different');
+    const r2 = await rel.run(rel.tampered((d) => editFile(d, 'cubes.h', (s) => `${s}#define CUBE_6 216\n`)));
+    expect(at(r2.findings, 'cubes.h')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  }, 300_000);
+});
+
+describe('what a build program is', () => {
+  const am = parseMakefileAm('Makefile.am', (f) => (f === 'Makefile.am' ? MAKEFILE_AM : undefined));
+  const tracked = (p: string) => ['Makefile.am', 'mksquares.c', 'squares.h', 'gencubes.c'].includes(p);
+  it('automake NAME_SOURCES of a listed program, else the tracked NAME.c; nothing else', () => {
+    expect(buildProgram(am, 'mksquares', tracked, new Map())).toEqual({ name: 'mksquares', sources: ['mksquares.c', 'squares.h'] });
+    expect(buildProgram(am, 'gencubes', tracked, new Map())).toEqual({ name: 'gencubes', sources: ['gencubes.c'] });
+    // no tracked source, a source outside the directory, a tracked file of that name, a path
+    expect(buildProgram(am, 'other', tracked, new Map())).toBeUndefined();
+    expect(buildProgram(am, 'mksquares', (p) => p !== 'squares.h' && tracked(p), new Map())).toBeUndefined();
+    expect(buildProgram(am, 'gencubes', (p) => p === 'gencubes' || tracked(p), new Map())).toBeUndefined();
+    expect(buildProgram(am, '../gencubes', tracked, new Map())).toBeUndefined();
+    const am2 = parseMakefileAm('Makefile.am', () => 'noinst_PROGRAMS = gen\ngen_SOURCES = ../lib/gen.c\n');
+    expect(buildProgram(am2, 'gen', () => true, new Map())).toBeUndefined();
+    expect(compileLine({ name: 'gen', sources: ['gen.c', 'gen.h', 'help.c'] }, '..')).toBe('cc -o gen -I. -I.. gen.c help.c -lm');
+  });
+  it('the recipe may run or make a build program; any other program stays refused', () => {
+    const isProgram = (n: string) => n === 'gencubes';
+    expect(checkRecipe(['make gencubes', './gencubes cubes.h > cubes.hT', 'mv -f cubes.hT cubes.h'], 'cubes.h', () => undefined, { isProgram })).toEqual({ tools: new Set(['cc']), asksGit: false, programs: new Set(['gencubes']) });
+    expect(checkRecipe(['./other cubes.h > cubes.h'], 'cubes.h', () => undefined, { isProgram })).toEqual({ kind: 'command', args: { command: './other' } });
+    expect(checkRecipe(['make install'], 'cubes.h', () => undefined, { isProgram })).toEqual({ kind: 'command', args: { command: 'make' } });
+    // the program's output still goes to the target only
+    expect(checkRecipe(['./gencubes > ../elsewhere.h'], 'cubes.h', () => undefined, { isProgram })).toEqual({ kind: 'redirect', args: { target: '../elsewhere.h' } });
+    // without isProgram (every caller before build programs): refused
+    expect(checkRecipe(['./gencubes > cubes.h'], 'cubes.h', () => undefined)).toEqual({ kind: 'command', args: { command: './gencubes' } });
+  });
+  it('a variable the line assigned a static value names the redirection; a conditional assignment does not', () => {
+    const seg = (text: string): Seg => ({ text, quoted: false });
+    expect(staticWord([seg('./'), { sub: 'basename cubes.h', quoted: true }], new Map())).toBe('./cubes.h');
+    expect(staticWord([{ var: 'f', quoted: false }, seg('T')], new Map([['f', './cubes.h']]))).toBe('./cubes.hT');
+    expect(staticWord([{ sub: 'cat name', quoted: false }], new Map())).toBeUndefined();
+    expect(checkRecipe(['f="./`basename cubes.h`"; echo x > ${f}T; mv -f ${f}T $f'], 'cubes.h', () => undefined)).toEqual({ tools: new Set(['basename']), asksGit: false });
+    expect(checkRecipe(['f=cubes.h; true || f=../x.h; echo x > $f'], 'cubes.h', () => undefined)).toEqual({ kind: 'redirect', args: { target: '$' } });
+    expect(checkRecipe(['f="`cat name`"; echo x > $f'], 'cubes.h', () => undefined)).toEqual({ kind: 'command', args: { command: 'f=`…`' } });
+  });
+  it('a `make NAME` line is replaced by the compile line; a program run without one is compiled first', () => {
+    const p = { name: 'gen', sources: ['gen.c'] };
+    expect(withCompileLines(['make gen', './gen > t.h'], [p], '.')).toEqual(['cc -o gen -I. gen.c -lm', './gen > t.h']);
+    expect(withCompileLines(['./gen t.h'], [p], '.')).toEqual(['cc -o gen -I. gen.c -lm', './gen t.h']);
+    expect(withCompileLines(['test -f gen || make gen; ./gen > t.h'], [p], '.')).toEqual(['test -f gen || cc -o gen -I. gen.c -lm; ./gen > t.h']);
+  });
+});
