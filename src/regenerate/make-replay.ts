@@ -201,6 +201,19 @@ export function buildProgram(am: Makefile, name: string, tracked: (path: string)
   else return undefined;
   if (!sources.some((f) => f.endsWith('.c'))) return undefined;
   if (!sources.every((f) => /^[\w.+-]+\.[ch]$/.test(f) && tracked(at(f)))) return undefined;
+  // a rule of the makefile naming the program with other C sources (libksba's `asn1-gentables$(EXEEXT_FOR_BUILD):
+  // asn1-gentables.c asn1-parse.c asn1-func.c gen-help.c`, nettle's `eccdata$(EXEEXT_FOR_BUILD): mini-gmp.c`): the
+  // program is more than these sources, so it is none
+  for (const rule of am.rules) {
+    if (rule.targets.some((t) => t.includes('%'))) continue;
+    try {
+      if (!expandMake(rule.targets.join(' '), am.vars, values).split(/\s+/).includes(name)) continue;
+      const pre = expandMake(rule.prerequisites.join(' '), am.vars, values).split(/\s+/).filter((w) => /\.[ch]$/.test(w)).map((w) => w.replace(/^(?:\$\(srcdir\)|\.)\//, ''));
+      if (pre.some((w) => !sources.includes(w))) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
   return { name, sources };
 }
 

@@ -121,6 +121,11 @@ describe('what a build program is', () => {
     expect(buildProgram(am, '../gencubes', tracked, new Map())).toBeUndefined();
     const am2 = parseMakefileAm('Makefile.am', () => 'noinst_PROGRAMS = gen\ngen_SOURCES = ../lib/gen.c\n');
     expect(buildProgram(am2, 'gen', () => true, new Map())).toBeUndefined();
+    // a rule naming the program with another C source: more than its sources
+    const am3 = parseMakefileAm('Makefile.am', () => 'gen$(EXEEXT_FOR_BUILD): gen.c gen-help.c gen-help.h\n\t$(CC_FOR_BUILD) -o $@ gen.c gen-help.c\nother$(EXEEXT): other.c\n\t$(CC) $< -o $@\n');
+    const values = new Map([['EXEEXT', ''], ['EXEEXT_FOR_BUILD', '']]);
+    expect(buildProgram(am3, 'gen', () => true, values)).toBeUndefined();
+    expect(buildProgram(am3, 'other', (p) => p !== 'other', values)).toEqual({ name: 'other', sources: ['other.c'] });
     expect(compileLine({ name: 'gen', sources: ['gen.c', 'gen.h', 'help.c'] }, '..')).toBe('cc -o gen -I. -I.. gen.c help.c -lm');
   });
   it('the recipe may run or make a build program; any other program stays refused', () => {
