@@ -206,9 +206,16 @@ export function buildProgram(am: Makefile, name: string, tracked: (path: string)
   // program is more than these sources, so it is none
   for (const rule of am.rules) {
     if (rule.targets.some((t) => t.includes('%'))) continue;
+    // (expanded as resolveRule expands targets: an undefined variable is empty; a target list it cannot expand names nothing)
+    let targets: string[];
     try {
-      if (!expandMake(rule.targets.join(' '), am.vars, values).split(/\s+/).includes(name)) continue;
-      const pre = expandMake(rule.prerequisites.join(' '), am.vars, values).split(/\s+/).filter((w) => /\.[ch]$/.test(w)).map((w) => w.replace(/^(?:\$\(srcdir\)|\.)\//, ''));
+      targets = expandMake(rule.targets.join(' '), am.vars, values, {}, new Set()).split(/\s+/);
+    } catch {
+      continue;
+    }
+    if (!targets.includes(name)) continue;
+    try {
+      const pre = expandMake(rule.prerequisites.join(' '), am.vars, values, {}, new Set()).split(/\s+/).filter((w) => /\.[ch]$/.test(w)).map((w) => w.replace(/^(?:\$\(srcdir\)|\.)\//, ''));
       if (pre.some((w) => !sources.includes(w))) return undefined;
     } catch {
       return undefined;
