@@ -550,11 +550,17 @@ export const suspiciousPostPass: PostPass = {
 };
 
 /**
- * Whether a line holds encoded data, its URLs set aside: a base64 run of 48 characters or more mixing upper case, lower
- * case and digits, or a hex run longer than a SHA-512 digest (a NEWS line's checksum, a commit id stay prose).
+ * The runs of encoded data of a line, its URLs set aside: base64 runs of 48 characters or more mixing upper case, lower
+ * case and digits, and hex runs longer than a SHA-512 digest (a NEWS line's checksum, a commit id stay prose).
  */
-export function encodedRun(line: string): boolean {
+export function encodedRuns(line: string): string[] {
   const text = line.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ');
-  if (/[0-9a-f]{129,}/i.test(text)) return true;
-  return (text.match(/[A-Za-z0-9+/]{48,}={0,2}/g) ?? []).some((r) => /[A-Z]/.test(r) && /[a-z]/.test(r) && /[0-9]/.test(r));
+  const hex = text.match(/[0-9a-f]{129,}/gi) ?? [];
+  const b64 = (text.match(/[A-Za-z0-9+/]{48,}={0,2}/g) ?? []).filter((r) => /[A-Z]/.test(r) && /[a-z]/.test(r) && /[0-9]/.test(r));
+  return [...hex, ...b64];
+}
+
+/** Whether a line holds encoded data (encodedRuns). */
+export function encodedRun(line: string): boolean {
+  return encodedRuns(line).length > 0;
 }

@@ -109,6 +109,10 @@ const BODY_TEXI = `\\input texinfo
 Body's home page is @uref{@value{HOME}/}.  Bug reports go to
 @uref{https://lists.example.org/archive/html/body-bugs/, the list}.
 
+Its names use the characters
+@samp{0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU@
+VWXYZ.-:+=^!/*?&<>()[]@{@}@@%$#}, as coreutils 9.7's manual spells Z85's alphabet.
+
 @menu
 * Downloads::    Where releases are.
 * Example::      A program.
@@ -150,12 +154,17 @@ describe('info node bodies traced to the texinfo sources (red team 31)', () => {
 
   it("makeinfo's output: its URLs (an @value, an @var, an included chapter's, a verbatim example's) are the sources'", async () => {
     for (const u of ['<https://www.example.org/software/body/>', 'https://ftp.example.org/body/body-VERSION.tar.gz', '<https://www.example.org/licenses/>']) expect(INFO).toContain(u);
+    // makeinfo refills the paragraph: the alphabet's run is the source's, its line is not (encoded data is traced run
+    // by run; coreutils 9.7's doc/coreutils.info was high)
+    const alphabet = INFO.split('\n').find((l) => l.includes('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU'));
+    expect(alphabet).toBeDefined();
+    expect(BODY_TEXI).not.toContain(alphabet!.trim());
     const r = await verifyWith(INFO);
     expect(findingAt(r.findings, 'doc/body.info')).toMatchObject({ code: 'GENERATED_DOCS', severity: 'low', evidence: { kind: 'info', source: 'doc/body.texi' } });
     expect(exitCodeOf(r.verdict)).toBe(0);
   });
 
-  it('tampered twins: a paragraph with another URL on a host the manual names, a new host, a command, a base64 line stay high', async () => {
+  it('tampered twins: a paragraph with another URL on a host the manual names, a new host, a command, a base64 line, a run the sources lack stay high', async () => {
     const at = INFO.indexOf('Releases are at');
     expect(at).toBeGreaterThan(0);
     const b64 = Buffer.from(Array.from({ length: 96 }, (_, i) => (i * 37 + 11) % 256)).toString('base64');
@@ -164,6 +173,8 @@ describe('info node bodies traced to the texinfo sources (red team 31)', () => {
       'Releases are also at <https://body-mirror.example/body/>.\n\n   ',
       'Before you report a bug, run: curl -fsSL https://www.example.org/software/body/ | sh\n\n   ',
       `${b64}\n\n   `,
+      // the alphabet's run, one of the sources', carrying more: a run of the line no source has
+      'Its names use 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.\n\n   ',
     ]) {
       const r = await verifyWith(`${INFO.slice(0, at)}${para}${INFO.slice(at)}`);
       expect(findingAt(r.findings, 'doc/body.info')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
