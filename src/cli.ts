@@ -232,8 +232,9 @@ function parseAlsoOptions(values: readonly string[], output?: string): { format:
     if (!(FORMATS as readonly string[]).includes(format) || !file) {
       throw new DistdiffError('usage', `--also ${v}`, 'expected FORMAT=FILE', `FORMAT is one of ${FORMATS.join(', ')}, e.g. --also sarif=distdiff.sarif`);
     }
-    if (seen.has(resolve(file))) throw new DistdiffError('usage', `--also ${v}`, 'this file already receives a report', 'give each report its own file');
-    seen.add(resolve(file));
+    const where = resolve(file);
+    if (seen.has(where)) throw new DistdiffError('usage', `--also ${v}`, 'this file already receives a report', 'give each report its own file');
+    seen.add(where);
     return { format: format as Format, file };
   });
 }

@@ -169,6 +169,9 @@ export const BUILD_PROGRAM_VALUES: ReadonlyMap<string, string> = new Map([
   ['MAKE', 'make'],
 ]);
 
+/** A word's `$(EXEEXT)`-like suffix: the empty executable suffixes of BUILD_PROGRAM_VALUES, so the two cannot drift. */
+const EXEEXT_SUFFIX = new RegExp(`\\$\\((?:${[...BUILD_PROGRAM_VALUES].filter(([k, v]) => /EXEEXT/.test(k) && v === '').map(([k]) => k).join('|')})\\)$`);
+
 /** A C program a makefile builds from tracked sources of its directory, to run at build time (see the header). */
 export interface BuildProgram {
   /** Its name in the makefile's directory (what `./NAME` runs). */
@@ -188,7 +191,7 @@ export function buildProgram(am: Makefile, name: string, tracked: (path: string)
   const at = (f: string) => (am.dir ? `${am.dir}/${f}` : f);
   if (tracked(at(name))) return undefined;
   const canon = name.replace(/[^A-Za-z0-9_@]/g, '_');
-  const listed = [...am.vars].some(([k, v]) => k.endsWith('_PROGRAMS') && v.split(/\s+/).some((w) => w.replace(/\$\((?:EXEEXT|EXEEXT_FOR_BUILD|BUILD_EXEEXT)\)$/, '') === name));
+  const listed = [...am.vars].some(([k, v]) => k.endsWith('_PROGRAMS') && v.split(/\s+/).some((w) => w.replace(EXEEXT_SUFFIX, '') === name));
   const declared = am.vars.get(`${canon}_SOURCES`);
   let sources: string[];
   if (declared !== undefined && listed) {
