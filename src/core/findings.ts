@@ -2,7 +2,7 @@
  * Findings: a typed code, the path it concerns, a severity and typed evidence.
  * No prose lives here; titles, descriptions and message templates are in ./codes.ts.
  */
-import type { GeneratorStep, Normalisation, ProcedureStep, ProofCause, Remedy, ReplayRefusal, UnprovedReason } from './regeneration.js';
+import type { CommandFailure, GeneratorStep, Normalisation, ProcedureStep, ProofCause, Remedy, ReplayRefusal, UnprovedReason } from './regeneration.js';
 import type { AnomalyEvidence, ContentDiff, EntryType, Severity } from './types.js';
 
 /** Why a line of a man page a tracked script writes does not trace (src/classify/header-man.ts); worded in core/codes.ts. */
@@ -162,7 +162,7 @@ export interface EvidenceMap extends AnomalyEvidence {
   CARRIES_SUSPICIOUS_EXPANSION: { macroFile: string; markers: string[]; occurrences: number };
 
   // ---- regeneration (src/regenerate): generated files proved by running their generators ----
-  REGENERATION_MISMATCH: { step: GeneratorStep; tool: string; version: string; produced: boolean; differingLines: number; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[] };
+  REGENERATION_MISMATCH: { step: GeneratorStep; tool: string; version: string; produced: boolean; differingLines: number; inputs: ProvenanceInput[]; procedureSteps: ProcedureStep[]; normalisationSteps: Normalisation[]; failure?: CommandFailure };
   REPRODUCED_WITH_FLAGGED_INPUT: { step: GeneratorStep; tool: string; version: string; flagged: FlaggedInput[]; inputs: ProvenanceInput[] };
   /**
    * Build outputs of one release directory (`dir`, the configure.ac's; '' the top) that nothing proved, for one

@@ -205,6 +205,17 @@ export function noteJson(n: Note): NoteJson {
 
 // ---- regeneration (src/regenerate; the kinds are in core/regeneration.ts) ----
 
+/**
+ * The line of a failed command's stderr a reader needs: the first that says error (a compiler's `fatal error: X.h: No
+ * such file or directory`, not its closing `compilation terminated.`), else the last; at most 200 characters.
+ */
+export function failureLine(stderr: string): string {
+  // (commandFailure joins the lines it keeps with ' | ')
+  const lines = stderr.split(/\n| \| /).map((l) => l.trim()).filter(Boolean);
+  const line = lines.find((l) => /\berror\b/i.test(l)) ?? lines[lines.length - 1] ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
 const failed = (f: CommandFailure) => (f.timedOut ? 'timed out' : `failed (exit ${f.exit})`);
 /** Make variables as `$(NAME)`; a configure substitution left in a recipe is already written `@NAME@`. */
 const makeVars = (vars: string[]) => vars.map((v) => (v.startsWith('@') ? v : `$(${v})`)).join(', ');

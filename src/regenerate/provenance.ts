@@ -228,7 +228,7 @@ export function provenanceFindings(findings: Finding[], ctx: ClassifyContext): F
       // src/classify/distro-hunks.ts) keeps that explanation; anything else that differs is a mismatch.
       if (o.step === 'libtoolize' && keptLibtoolizeCopy(prev)) continue;
       const { inputs } = inputProvenance(o.inputs, report, byPath, release);
-      out[i] = mismatchFinding(o.path, o.regenerated, ctx.content.tarball(o.path), { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', inputs, procedureSteps: o.procedureSteps, normalisationSteps: o.normalisationSteps }, prev);
+      out[i] = mismatchFinding(o.path, o.regenerated, ctx.content.tarball(o.path), { step: o.step, tool: o.tool, version: o.version, produced: o.status === 'differs', inputs, procedureSteps: o.procedureSteps, normalisationSteps: o.normalisationSteps, ...(o.replay?.failure ? { failure: o.replay.failure } : {}) }, prev);
       byPath.set(o.path, out[i]!);
     }
   }

@@ -111,7 +111,12 @@ export function foreignMountPoint(at: string): boolean {
 
 /** How a sandboxed command failed (for a cause or a skip): deadline or exit status, and the end of its stderr (`lines` last lines, at most `max` characters). */
 export function commandFailure(r: SandboxRun, lines = 2, max = 400): CommandFailure {
-  return { timedOut: r.timedOut, exit: r.code ?? r.signal ?? 'unknown', stderr: r.stderr.trim().split('\n').slice(-lines).join(' | ').slice(0, max) };
+  const all = r.stderr.trim().split('\n');
+  const tail = all.slice(-lines);
+  // the first line that says error, when the tail has none (a compiler's `fatal error: X.h: No such file or directory`
+  // three lines above its closing `compilation terminated.`)
+  const error = tail.some((l) => /\berror\b/i.test(l)) ? undefined : all.find((l) => /\berror\b/i.test(l));
+  return { timedOut: r.timedOut, exit: r.code ?? r.signal ?? 'unknown', stderr: [...(error ? [error.trim()] : []), ...tail].join(' | ').slice(0, max) };
 }
 
 /** A sandboxed command that failed, thrown by the generator runs and caught where the cause is recorded. */

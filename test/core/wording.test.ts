@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Note, SubmoduleMiss } from '../../src/core/result.js';
-import { noteJson, noteText, submoduleMissText } from '../../src/core/wording.js';
+import { failureLine, noteJson, noteText, submoduleMissText } from '../../src/core/wording.js';
+import { commandFailure } from '../../src/regenerate/sandbox.js';
 
 const commit = '0123456789abcdef0123456789abcdef01234567';
 const note = (cause: SubmoduleMiss, pinned = commit): Extract<Note, { code: 'SUBMODULE_UNAVAILABLE' }> => ({ code: 'SUBMODULE_UNAVAILABLE', name: 'gnulib', path: 'gnulib', commit: pinned, cause });
@@ -38,5 +39,20 @@ describe('SUBMODULE_UNAVAILABLE causes', () => {
     const other: Note = { code: 'PREFIX_STRIPPED', prefix: 'x-1.0' };
     expect(noteJson(other)).toBe(other);
     expect(submoduleMissText({ code: 'SUBMODULE_UNAVAILABLE', name: 'g', path: 'g', commit: '', reason: 'offline' } as never)).toBe('offline');
+  });
+});
+
+describe('a failed command, in one line', () => {
+  const run = (stderr: string) => ({ code: 1, signal: null, timedOut: false, stdout: '', stderr }) as unknown as Parameters<typeof commandFailure>[0];
+  it("keeps the tail and, when the tail says no error, the first line that does (a compiler's, above `compilation terminated.`)", () => {
+    const cc = "In file included from gen.c:3:\ngen.c:37:10: fatal error: PCSC/pcsclite.h: No such file or directory\n   37 | #include \"PCSC/pcsclite.h\"\n      |          ^~~~~\ncompilation terminated.\n";
+    const f = commandFailure(run(cc));
+    expect(f).toEqual({ timedOut: false, exit: 1, stderr: 'gen.c:37:10: fatal error: PCSC/pcsclite.h: No such file or directory |       |          ^~~~~ | compilation terminated.' });
+    expect(failureLine(f.stderr)).toBe('gen.c:37:10: fatal error: PCSC/pcsclite.h: No such file or directory');
+    // an error line already in the tail is not repeated; without one, the last line speaks
+    expect(commandFailure(run('a\nb\nmake: *** [x] Error 2\n')).stderr).toBe('b | make: *** [x] Error 2');
+    expect(failureLine('one\ntwo\nthree')).toBe('three');
+    expect(failureLine('')).toBe('');
+    expect(failureLine(`error: ${'x'.repeat(300)}`)).toHaveLength(200);
   });
 });

@@ -10,6 +10,7 @@
  * REGENERATION_MISMATCH (high); a recipe running a program that is no build program stays refused.
  */
 import { describe, expect, it } from 'vitest';
+import { codeDoc } from '../../src/core/codes.js';
 import type { Finding } from '../../src/core/findings.js';
 import { buildProgram, checkRecipe, compileLine, staticWord, withCompileLines, type Seg } from '../../src/regenerate/make-replay.js';
 import { parseMakefileAm } from '../../src/util/makefile.js';
@@ -105,6 +106,44 @@ describe('build programs compiled and run by a replayed rule', () => {
     expect(r.verdict).toBe('different');
     const r2 = await rel.run(rel.tampered((d) => editFile(d, 'cubes.h', (s) => `${s}#define CUBE_6 216\n`)));
     expect(at(r2.findings, 'cubes.h')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  }, 300_000);
+});
+
+// pcsc-lite 1.9.9's shape: `$(srcdir)/pcsc-wirecheck-dist.c: pcsc-wirecheck-gen` / `@if test -f $@ ; then touch $@ ;
+// else … ./pcsc-wirecheck-gen > $@.tmp ; mv $@.tmp $@ ; fi`, a program that includes a header configure writes (its
+// PCSC/pcsclite.h from pcsclite.h.in): the replay tree has tracked files only, so distdiff's compile line fails, and the
+// finding says so with the compiler's own line
+const wire = autotoolsRelease({
+  prefix: 'distdiff-replay-buildprog-wire-',
+  name: 'wire',
+  files: {
+    'configure.ac': CONFIGURE_AC.replace('[demo]', '[wire]').replace('AC_CONFIG_FILES([Makefile])', 'AC_CONFIG_FILES([Makefile wire.h])'),
+    'Makefile.am': `noinst_PROGRAMS = mkwire
+mkwire_SOURCES = mkwire.c
+BUILT_SOURCES = wire-table.h
+EXTRA_DIST = wire-table.h
+
+wire-table.h: mkwire$(EXEEXT)
+	@if test -f $@ ; then \\
+	\techo "touch $@" ; touch $@ ; \\
+	else \\
+	\t./mkwire > $@.tmp ; mv $@.tmp $@ ; \\
+	fi
+`,
+    'wire.h.in': '#define WIRE_VERSION "@VERSION@"\n',
+    'mkwire.c': '#include <stdio.h>\n#include "wire.h"\n\nint main(void)\n{\n  printf("/* wire-table.h */\\n#define WIRE \\"%s\\"\\n", WIRE_VERSION);\n  return 0;\n}\n',
+  },
+});
+
+describe('a build program that does not compile from the tracked tree alone', () => {
+  it('is REGENERATION_MISMATCH (high), not produced, naming the compiler\'s error line', async () => {
+    const r = await wire.run(wire.tarball);
+    const f = at(r.findings, 'wire-table.h');
+    expect(f).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high', evidence: { step: 'make-replay', produced: false, failure: { timedOut: false, exit: 1 } } });
+    if (f.code !== 'REGENERATION_MISMATCH') throw new Error('not a mismatch');
+    // `touch $@` of the target is allowed (the rule is replayed, not refused); the compile line is distdiff's
+    expect(f.evidence.procedureSteps[0]).toMatchObject({ kind: 'make-rule', args: { commands: ['cc -o mkwire -I. mkwire.c -lm', expect.stringContaining('touch wire-table.h')] } });
+    expect(codeDoc('REGENERATION_MISMATCH').message(f.evidence)).toMatch(/did not produce this file from the tag's sources: its commands failed \(exit 1\) — mkwire\.c:2:\d+: fatal error: wire\.h: No such file or directory$/);
   }, 300_000);
 });
 

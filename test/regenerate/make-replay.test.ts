@@ -243,6 +243,13 @@ describe('checkRecipe', () => {
     expect(checkRecipe(["awk -F: -vN=1 '{ print $1 }' in > x"], 'x', read)).toEqual({ tools: new Set(['awk']), asksGit: false });
     expect(checkRecipe(["sed -i s/a/b/ Makefile.am"], 'x', read)).toEqual({ kind: 'sed-script', args: { problem: 'in-place' } });
     expect(checkRecipe(['rm -f Makefile.am'], 'x', read)).toEqual({ kind: 'command', args: { command: 'rm' } });
+    // touch: the target (or a temporary name beside it) only, -c the only option
+    expect(checkRecipe(['if test -f x; then touch x; else ./gen.sh > x.tmp; mv x.tmp x; fi'], 'x', read)).toEqual({ kind: 'command', args: { command: './gen.sh' } });
+    expect(checkRecipe(['if test -f x; then touch x; else echo a > x.tmp; mv x.tmp x; fi'], 'x', read)).toEqual({ tools: new Set(['touch']), asksGit: false });
+    expect(checkRecipe(['touch -c x'], 'x', read)).toEqual({ tools: new Set(['touch']), asksGit: false });
+    expect(checkRecipe(['touch Makefile.am'], 'x', read)).toEqual({ kind: 'command', args: { command: 'touch' } });
+    expect(checkRecipe(['touch -r Makefile.am x'], 'x', read)).toEqual({ kind: 'command', args: { command: 'touch' } });
+    expect(checkRecipe(['touch -d 2020-01-01 x'], 'x', read)).toEqual({ kind: 'command', args: { command: 'touch' } });
     // a plain `< FILE` is an input operand (a relative path of the tree); `<&` and a path outside are not
     expect(checkRecipe(['cat a < b > x'], 'x', read)).toEqual({ tools: new Set(['cat']), asksGit: false, reads: new Set(['b']) });
     expect(checkRecipe(['cat a <& 3 > x'], 'x', read)).toEqual({ kind: 'redirect', args: { target: '&' } });
