@@ -18,12 +18,19 @@
  * `doc/stamp-vti` (`@set UPDATED …`, `@set EDITION …`, `@set VERSION …`); or one line that is `git describe` of the
  * revision, TAG-N-gID checked in the repository (the revision exactly N commits past TAG, ID the start of its
  * commit id: jemalloc's VERSION).
+ *
+ * A version on git's side above the release's is a bound moved, not a stamp (red team 28) — unless it is
+ * git-version-gen's name of an earlier commit: T.N-ABBREV where a commit the release reaches starts with ABBREV and
+ * `git describe --match 'v*'` of it is vT-N-g… (a catalog committed during development and restamped at release:
+ * util-linux 2.38.1's po/util-linux.pot, `Project-Id-Version: util-linux 2.38.73-eae294` → `2.38.1`). Each such value
+ * is proved in the repository (HistoryAccess.describeAncestors) before the lines are compared, and named in the evidence.
  */
 import { structuredPatch } from 'diff';
 import { makeFinding } from '../core/severity.js';
 import { changedContent, contentOnlyChange } from './line-endings.js';
 import { describedValues, versionWords } from './produced.js';
-import type { Classifier } from './types.js';
+import type { EvidenceMap } from '../core/findings.js';
+import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 import { isBuildAffecting, isCodePath } from './build-affecting.js';
 
@@ -180,7 +187,7 @@ export interface StampCheck {
  * stamps its own date, while moving an expiry or a cut-over date (`EXPIRY "2030-01-01"` → "2020-01-01") is
  * a change. Without a date every date counts (the in-memory core without a revision date).
  */
-export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string, date?: string, path?: string): StampCheck | undefined {
+export function stampOnlyChanges(gitText: string, tarballText: string, version?: string, tag?: string, date?: string, path?: string, earlier?: ReadonlySet<string>): StampCheck | undefined {
   const strictField = path !== undefined && (isBuildAffecting(path) || isCodePath(path));
   const when = date ? Date.parse(date) : NaN;
   const near: DateFilter = Number.isFinite(when) ? (m) => nearDate(m, when) : ANY_DATE;
@@ -228,7 +235,7 @@ export function stampOnlyChanges(gitText: string, tarballText: string, version?:
       if (tm !== gm && blanks(tm) !== blanks(gm) && !macroBecameVersion(gm, tm) && !macroBecameVersion(blanks(gm), blanks(tm)) && !thRestamped(g, t, versionRe, near)) return undefined;
       // git's literal value must be an earlier value of the same field (red team 28: a minimum version, a prerequisite,
       // an expiry date moved to the release's value passed as a stamp)
-      if (literalFieldRefusal(g, version, when, strictField)) return undefined;
+      if (literalFieldRefusal(g, version, when, strictField, earlier)) return undefined;
       lines.push(added[k]!.at);
     }
   }
@@ -261,12 +268,13 @@ const lineWords = (line: string): string[] => (line.replace(/([a-z])([A-Z])/g, '
  * `timeout = 5.4` → `5.4.1` are no stamps. A placeholder or variable (`@VERSION@`, `${PROJECT_VERSION}`,
  * `[unreleased]`) names its field itself; `.TH`/`.Dd` headers are the page's date and source fields.
  */
-export function literalFieldRefusal(gitLine: string, version: string | undefined, when: number, strictField: boolean): 'backwards' | 'requirement' | 'future-date' | 'not-a-field' | 'bound' | undefined {
+export function literalFieldRefusal(gitLine: string, version: string | undefined, when: number, strictField: boolean, earlier?: ReadonlySet<string>): 'backwards' | 'requirement' | 'future-date' | 'not-a-field' | 'bound' | undefined {
   const literals: string[] = [];
   for (const m of gitLine.matchAll(GENERIC_VERSION)) {
     if (!/^v?\d/i.test(m[0])) continue;
     literals.push(m[0]);
-    if (version && versionNums(version).length && compareNums(versionNums(m[0]), versionNums(version)) > 0) return 'backwards';
+    // (a version above the release's that is git-version-gen's name of an earlier commit the release reaches is not)
+    if (version && versionNums(version).length && compareNums(versionNums(m[0]), versionNums(version)) > 0 && !earlier?.has(m[0])) return 'backwards';
     if (/(?:[<>]=?|[=!~]=|~>|\^)\s*\(?\s*$/.test(gitLine.slice(0, m.index))) return 'requirement';
   }
   let dates = 0;
@@ -327,6 +335,41 @@ export function wholeFileStamp(content: string, version: string | undefined, tag
   return lines.length > 0 && lines.every((l) => STAMP_LINE.test(l));
 }
 
+/** git-version-gen's form of `git describe` (vT-N-gABBREV → T.N-ABBREV), optionally -dirty, as a token of a line. */
+const GVG_VERSION = /(?<![\w.-])(\d+(?:\.\d+)*)\.(\d+)-([0-9a-f]{4,40})(?:-dirty)?(?![\w.-])/g;
+/** At most this many distinct such values are looked up in one file (each is a `git describe`). */
+const MAX_EARLIER = 4;
+
+/**
+ * The git-version-gen versions on the lines of `gitText` the tarball's text lacks that name a commit the release reaches: T.N-ABBREV where some commit the
+ * revision reaches starts with ABBREV and `git describe --match 'v*'` of it is vT-N-g<that commit> (as
+ * src/classify/version-file.ts proves a shipped .version). None without the repository's history.
+ */
+async function earlierCommitVersions(gitText: string, tarballText: string, ctx: ClassifyContext): Promise<NonNullable<EvidenceMap['VERSION_STAMP']['earlier']>> {
+  const history = ctx.history;
+  if (!history?.describeAncestors) return [];
+  // only git's lines the tarball does not have: the lines a stamp replaced
+  const kept = new Set(tarballText.split('\n'));
+  const values = new Map<string, RegExpMatchArray>();
+  for (const line of gitText.split('\n')) {
+    if (kept.has(line)) continue;
+    for (const m of line.matchAll(GVG_VERSION)) {
+      if (!values.has(m[0])) values.set(m[0], m);
+      if (values.size > MAX_EARLIER) return [];
+    }
+  }
+  const out: NonNullable<EvidenceMap['VERSION_STAMP']['earlier']> = [];
+  for (const [value, m] of values) {
+    const [, version, count, abbrev] = m;
+    for (const c of await history.describeAncestors(abbrev!)) {
+      if (c.describe !== `v${version}-${count}-g${c.oid}`) continue;
+      out.push({ value, tag: `v${version}`, commit: c.oid, commits: Number(count) });
+      break;
+    }
+  }
+  return out;
+}
+
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) =>
   diff.status === 'tarball-only' ? diff.tarball?.type === 'file' && diff.tarball.size > 0 && diff.tarball.size <= WHOLE_FILE_MAX : contentOnlyChange(diff);
@@ -357,11 +400,20 @@ export const stampsClassifier: Classifier = {
     const c = await changedContent(diff, ctx);
     if (!c || c.git.length > MAX_BYTES || c.tarball.length > MAX_BYTES) return undefined;
     if (c.git.includes(0) || c.tarball.includes(0)) return undefined;
-    const r = stampOnlyChanges(c.git.toString('latin1'), c.tarball.toString('latin1'), ctx.revision.version, ctx.revision.tag, ctx.revision.date, diff.path);
+    const gitText = c.git.toString('latin1');
+    const tarText = c.tarball.toString('latin1');
+    let r = stampOnlyChanges(gitText, tarText, ctx.revision.version, ctx.revision.tag, ctx.revision.date, diff.path);
+    let earlier: NonNullable<EvidenceMap['VERSION_STAMP']['earlier']> = [];
+    if (!r) {
+      // git's side may name the version of an earlier commit, git-version-gen's way: proved, then compared again
+      earlier = await earlierCommitVersions(gitText, tarText, ctx);
+      if (earlier.length) r = stampOnlyChanges(gitText, tarText, ctx.revision.version, ctx.revision.tag, ctx.revision.date, diff.path, new Set(earlier.map((x) => x.value)));
+    }
     if (!r) return undefined;
     return makeFinding('VERSION_STAMP', diff.path, {
       ...(r.versionSeen && ctx.revision.version ? { version: ctx.revision.version } : {}),
       lines: r.lines,
+      ...(earlier.length ? { earlier } : {}),
     });
   },
 };

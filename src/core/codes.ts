@@ -742,12 +742,12 @@ export const CODES = {
     severity: 'low',
     explained: true,
     description:
-      "The only changed lines carry the release version or date: where git has an older version, a placeholder or variable whose name says version or date (@VERSION@, ${PROJECT_VERSION}, $(RELEASE_DATE)) or a date, the tarball has the release version, the tag or a date within 60 days of the tag's commit. Any other variable, or a date far from the release, is a change. Also a tracked file whose dist copy a tracked make dist rule (dist-hook or a target it depends on) rewrites with `date`: the recipe read, never run (only rm -f, V=`date +FMT` and sed 'SCRIPT' $(srcdir)/X > $(distdir)/X), the tracked file through SCRIPT equal to the shipped one with every date hole one date of FMT's shape within 60 days of the tag's commit.",
+      "The only changed lines carry the release version or date: where git has an older version, a placeholder or variable whose name says version or date (@VERSION@, ${PROJECT_VERSION}, $(RELEASE_DATE)) or a date, the tarball has the release version, the tag or a date within 60 days of the tag's commit. Any other variable, or a date far from the release, is a change. An older version is one below the release's; a version above it counts only when it is git-version-gen's name of an earlier commit (T.N-ABBREV, `git describe` vT-N-gABBREV of a commit the release reaches, checked in the repository: util-linux 2.38.1's po/util-linux.pot, Project-Id-Version 2.38.73-eae294 → 2.38.1), named in the evidence (`earlier`). Also a tracked file whose dist copy a tracked make dist rule (dist-hook or a target it depends on) rewrites with `date`: the recipe read, never run (only rm -f, V=`date +FMT` and sed 'SCRIPT' $(srcdir)/X > $(distdir)/X), the tracked file through SCRIPT equal to the shipped one with every date hole one date of FMT's shape within 60 days of the tag's commit.",
     docs: anchor('VERSION_STAMP'),
     message: (e) =>
       e.rule
         ? `the release date ${e.date} written by the tracked make dist rule ${e.rule.target} (${e.rule.file}) over the tracked file, computed without running it: identical otherwise (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`
-        : `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})`,
+        : `only version/date stamps changed (line${e.lines.length === 1 ? '' : 's'} ${e.lines.slice(0, 8).join(', ')})${e.earlier?.length ? `; git's ${e.earlier.map((x) => `${x.value} is commit ${x.commit.slice(0, 12)}, ${x.commits} after ${x.tag}`).join(', ')}, which the release reaches` : ''}`,
   },
   SVN_KEYWORD_EXPANDED: {
     title: 'Subversion keywords expanded',

@@ -311,7 +311,7 @@ export interface EvidenceMap extends AnomalyEvidence {
     tarballInputs?: string[];
   };
   /** `rule`/`date`: the tracked make dist rule that wrote the date into the dist copy (src/classify/dist-date.ts), the date it wrote. */
-  VERSION_STAMP: { version?: string; lines: number[]; rule?: { file: string; target: string }; date?: string };
+  VERSION_STAMP: { version?: string; lines: number[]; rule?: { file: string; target: string }; date?: string; earlier?: { value: string; tag: string; commit: string; commits: number }[] };
   /** the tarball lines (1-based) where git's Subversion keywords are expanded, and which keywords (src/classify/svn-keywords.ts) */
   SVN_KEYWORD_EXPANDED: { lines: number[]; keywords: string[] };
   /** A tar inside the release whose every file member is a known blob (src/classify/nested-archive.ts). */
