@@ -222,6 +222,8 @@ export interface NormalisationArgs {
   'debian-largefile': { lines: number };
   /** The `runstatedir = @runstatedir@` line automake wrote from Debian 2.69's trace, removed from a shipped Makefile.in. */
   'debian-runstatedir-makefile': None;
+  /** A shipped Makefile.in's `ARFLAGS = cr` (automake 1.16.90's default, upstream commit 8cdbdda5a, patched into earlier automakes by distributions) put back as `cru`, the GNU release's. */
+  'automake-arflags-cr': None;
   /** automake's LIBOBJS dirstamp rules (or empty rules of a conditionally defined target) in perl's per-run hash order: `lines` lines in another order. */
   'automake-rule-order': { lines: number };
   /** .gmo catalogs compared as messages (msgunfmt of that version): same messages, another binary layout. */

@@ -480,6 +480,8 @@ export const NORMALISATION_WORDING = {
     `Debian's autoconf 2.69 AC_SYS_LARGEFILE patch (backported from 2.70): ${a.lines} \`#define LARGE_OFF_T\` line${a.lines === 1 ? '' : 's'} written with \`((off_t) 1 << 31) << 31\`, put back in GNU autoconf 2.69's \`(off_t) 1 << 62\` form before comparing`,
   'debian-runstatedir-makefile': () =>
     "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69",
+  'automake-arflags-cr': () =>
+    "`ARFLAGS = cr` in the shipped file put back as `ARFLAGS = cru`, the GNU release's default: automake made `cr` its default in 1.16.90 (upstream commit 8cdbdda5a, 2023), and distributions patched earlier automakes with that change (Fedora's); nothing else differs",
   'automake-rule-order': (a) => `automake's prerequisite-only rules (LIBOBJS dirstamp rules, empty rules of conditionally defined targets) in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
   'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
   'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,

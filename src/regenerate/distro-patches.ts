@@ -124,3 +124,20 @@ export function undoRunstatedirMakefile(shipped: string): { text: string; normal
   if (!b || !a || b[1] !== b[2] || a[1] !== a[2] || !(b[1]! < 'runstatedir' && 'runstatedir' < a[1]!)) return undefined;
   return { text: shipped.slice(0, at) + shipped.slice(at + RUNSTATEDIR_LINE.length - 1), normalisation: { kind: 'debian-runstatedir-makefile', args: {} } };
 }
+
+/**
+ * automake's default ARFLAGS became `cr` in 1.16.90 (upstream commit 8cdbdda5a, 2023-11-21, "make the ARFLAGS default
+ * 'cr' instead of 'cru'": an `ar` built with --enable-deterministic-archives warns about `u`); distributions patched
+ * their earlier automakes with that change (Fedora's — the commit's author maintains it there), so a release made
+ * with one ships `ARFLAGS = cr` where the GNU release of its automake writes `ARFLAGS = cru` (libconfig 1.7.3's
+ * tinytest/Makefile.in, automake 1.15). Put back — `made` (this automake's output) holding exactly one
+ * `ARFLAGS = cru` line and the shipped file exactly one `ARFLAGS = cr` line and no `cru` one — or not at all; the
+ * caller then compares the whole text, so the line must also stand in the same place.
+ */
+const ARFLAGS_CRU = '\nARFLAGS = cru\n';
+const ARFLAGS_CR = '\nARFLAGS = cr\n';
+
+export function undoArflagsCr(made: string, shipped: string): { text: string; normalisation: Normalisation } | undefined {
+  if (occurrences(made, ARFLAGS_CRU) !== 1 || occurrences(shipped, ARFLAGS_CR) !== 1 || occurrences(shipped, ARFLAGS_CRU) !== 0) return undefined;
+  return { text: shipped.replace(ARFLAGS_CR, () => ARFLAGS_CRU), normalisation: { kind: 'automake-arflags-cr', args: {} } };
+}

@@ -38,7 +38,7 @@ import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
-import { undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
+import { undoArflagsCr, undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
 import { svnExpandedOutput } from './svn-inputs.js';
 import { commitYear, esyscmdAsksGit, releaseTagName, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
 import { esyscmdRunsDateYear, runDatesOnly, runYearOnly } from './run-dates.js';
@@ -1023,6 +1023,12 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         if (undone) {
           text = undone.text;
           applied.push(undone.normalisation);
+        }
+        // a distribution's automake with upstream's later `ARFLAGS = cr` default (./distro-patches.ts)
+        const ar = undoArflagsCr(made, text);
+        if (ar) {
+          text = ar.text;
+          applied.push(ar.normalisation);
         }
         const order = sameUpToRuleOrder(made, text);
         if (order) applied.push(order);

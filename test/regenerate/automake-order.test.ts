@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sameUpToRuleOrder } from '../../src/regenerate/automake-order.js';
-import { undoRunstatedirMakefile } from '../../src/regenerate/distro-patches.js';
+import { undoArflagsCr, undoRunstatedirMakefile } from '../../src/regenerate/distro-patches.js';
 import { aclocalIncludes, distCommonWords, inTreeOf } from '../../src/regenerate/regenerate.js';
 
 const RULES = (order: string[]) => order.flatMap((n) => [`libltdl/${n}.$(OBJEXT): libltdl/$(am__dirstamp)`, `libltdl/${n}.lo: libltdl/$(am__dirstamp)`]);
@@ -63,6 +63,22 @@ describe('undoRunstatedirMakefile', () => {
     expect(undoRunstatedirMakefile(python.replace('pythondir = @pythondir@\n', 'pythondir = @pythondir@\nrunstatedir = @runstatedir@\nCFLAGS += -O0\n'))).toBeUndefined();
     expect(undoRunstatedirMakefile(python.replace('pythondir = @pythondir@\n', 'pythondir = @evil@\nrunstatedir = @runstatedir@\n'))).toBeUndefined();
     expect(undoRunstatedirMakefile('runstatedir = @runstatedir@\nsbindir = @sbindir@\n')).toBeUndefined();
+  });
+});
+
+describe('undoArflagsCr (automake 1.16.90\'s `ARFLAGS = cr` default in an earlier automake: a distribution\'s backport)', () => {
+  const made = 'AR = ar\nARFLAGS = cru\nAM_V_AR = $(am__v_AR_@AM_V@)\n';
+  const shipped = made.replace('ARFLAGS = cru', 'ARFLAGS = cr');
+  it('puts the one line back as the GNU release writes it', () => {
+    expect(undoArflagsCr(made, shipped)).toEqual({ text: made, normalisation: { kind: 'automake-arflags-cr', args: {} } });
+  });
+  it('does nothing when this automake writes `cr` itself, when either side has the line twice or another value', () => {
+    expect(undoArflagsCr(shipped, shipped)).toBeUndefined();
+    expect(undoArflagsCr(made, made)).toBeUndefined();
+    expect(undoArflagsCr(made + made, shipped + shipped)).toBeUndefined();
+    expect(undoArflagsCr(made, shipped + 'ARFLAGS = cru\n')).toBeUndefined();
+    expect(undoArflagsCr(made, made.replace('ARFLAGS = cru', 'ARFLAGS = crs'))).toBeUndefined();
+    expect(undoArflagsCr(made, made.replace('ARFLAGS = cru', 'ARFLAGS = cr -v'))).toBeUndefined();
   });
 });
 
