@@ -32,6 +32,7 @@ import { describedValues, versionWords } from './produced.js';
 import type { EvidenceMap } from '../core/findings.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
+import { earlierCommitOf } from './version-file.js';
 import { isBuildAffecting, isCodePath } from './build-affecting.js';
 
 /** Files larger than this are not line-diffed here. */
@@ -361,11 +362,8 @@ async function earlierCommitVersions(gitText: string, tarballText: string, ctx: 
   const out: NonNullable<EvidenceMap['VERSION_STAMP']['earlier']> = [];
   for (const [value, m] of values) {
     const [, version, count, abbrev] = m;
-    for (const c of await history.describeAncestors(abbrev!)) {
-      if (c.describe !== `v${version}-${count}-g${c.oid}`) continue;
-      out.push({ value, tag: `v${version}`, commit: c.oid, commits: Number(count) });
-      break;
-    }
+    const commit = await earlierCommitOf(history, version!, count!, abbrev!);
+    if (commit) out.push({ value, tag: `v${version}`, commit, commits: Number(count) });
   }
   return out;
 }

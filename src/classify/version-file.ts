@@ -19,6 +19,7 @@
  * the other classifiers (an unexplained tarball-only file).
  */
 import { makeFinding } from '../core/severity.js';
+import type { HistoryAccess } from '../git/history.js';
 import type { Classifier } from './types.js';
 import { admits } from './precheck.js';
 
@@ -39,6 +40,16 @@ export function olderVersion(a: string, b: string): boolean {
   return false;
 }
 
+/**
+ * The commit git-version-gen's T.N-ABBREV names, proved: a commit the release reaches starts with ABBREV and
+ * `git describe --match 'v*'` of it is exactly vT-N-g<that commit>. Undefined when none is (shared with
+ * src/classify/stamps.ts, which proves such a value on git's side of a restamped line).
+ */
+export async function earlierCommitOf(history: HistoryAccess, version: string, count: string, abbrev: string): Promise<string | undefined> {
+  if (!history.describeAncestors) return undefined;
+  for (const c of await history.describeAncestors(abbrev)) if (c.describe === `v${version}-${count}-g${c.oid}`) return c.oid;
+  return undefined;
+}
 
 /** The differences classify() can decide at all (the registry skips the rest without calling it). */
 const candidate: NonNullable<Classifier['candidate']> = (diff) => diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= 64 && NAMES.has(diff.path.slice(diff.path.lastIndexOf('/') + 1));
@@ -56,11 +67,8 @@ export const versionFileClassifier: Classifier = {
     const d = DESCRIBED.exec(text);
     if (d) {
       const [, version, count, abbrev, dirty] = d;
-      for (const c of await history.describeAncestors(abbrev!)) {
-        if (c.describe !== `v${version}-${count}-g${c.oid}`) continue;
-        return makeFinding('VERSION_OF_EARLIER_COMMIT', diff.path, { value, tag: `v${version}`, commit: c.oid, commits: Number(count), dirty: !!dirty });
-      }
-      return undefined;
+      const commit = await earlierCommitOf(history, version!, count!, abbrev!);
+      return commit ? makeFinding('VERSION_OF_EARLIER_COMMIT', diff.path, { value, tag: `v${version}`, commit, commits: Number(count), dirty: !!dirty }) : undefined;
     }
     const t = TAGGED.exec(text);
     if (!t) return undefined;

@@ -4,7 +4,7 @@
  */
 import type { EvidenceMap, Finding, FindingCode, GeneratorUnproved, GnulibLocal, MadeInput, PageUntraced, ParserUnproved, SubmoduleRewrite, UpstreamRef } from './findings.js';
 import type { Severity } from './types.js';
-import { failureLine, flaggedInputText, proofCauseText, replayRefusalText, unprovedBuildOutputsText } from './wording.js';
+import { failureText, flaggedInputText, proofCauseText, replayRefusalText, unprovedBuildOutputsText } from './wording.js';
 
 export const DOCS_BASE = 'https://github.com/distdiff/distdiff#';
 
@@ -426,7 +426,7 @@ export const CODES = {
     message: (e) =>
       e.produced
         ? `${e.step} (${e.tool} ${e.version}) regenerates different content: ${e.differingLines} line(s) differ from the shipped file`
-        : `${e.step} (${e.tool} ${e.version}) did not produce this file from the tag's sources${e.failure ? `: its commands ${e.failure.timedOut ? 'timed out' : `failed (exit ${e.failure.exit})`}${failureLine(e.failure.stderr) ? ` — ${failureLine(e.failure.stderr)}` : ''}` : ''}`,
+        : `${e.step} (${e.tool} ${e.version}) did not produce this file from the tag's sources${e.failure ? `: its commands ${failureText(e.failure)}` : ''}`,
   },
   REPRODUCED_WITH_FLAGGED_INPUT: {
     title: 'Reproduces only with a flagged input',

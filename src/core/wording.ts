@@ -217,6 +217,11 @@ export function failureLine(stderr: string): string {
 }
 
 const failed = (f: CommandFailure) => (f.timedOut ? 'timed out' : `failed (exit ${f.exit})`);
+/** A failed command in one clause: how it failed, then the line of its stderr that says why (failureLine), if any. */
+export function failureText(f: CommandFailure): string {
+  const line = failureLine(f.stderr);
+  return `${failed(f)}${line ? ` — ${line}` : ''}`;
+}
 /** Make variables as `$(NAME)`; a configure substitution left in a recipe is already written `@NAME@`. */
 const makeVars = (vars: string[]) => vars.map((v) => (v.startsWith('@') ? v : `$(${v})`)).join(', ');
 
