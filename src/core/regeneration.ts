@@ -224,6 +224,8 @@ export interface NormalisationArgs {
   'debian-runstatedir-makefile': None;
   /** A shipped Makefile.in's `ARFLAGS = cr` (automake 1.16.90's default, upstream commit 8cdbdda5a, patched into earlier automakes by distributions) put back as `cru`, the GNU release's. */
   'automake-arflags-cr': None;
+  /** A shipped Makefile.in's `lines` `eval GZIP= gzip $(GZIP_ENV)` dist lines (automake commit 749468ac6, released in 1.15.1, carried by a distribution's earlier automake) put back as `GZIP=$(GZIP_ENV) gzip`. */
+  'automake-gzip-eval': { lines: number };
   /** automake's LIBOBJS dirstamp rules (or empty rules of a conditionally defined target) in perl's per-run hash order: `lines` lines in another order. */
   'automake-rule-order': { lines: number };
   /** .gmo catalogs compared as messages (msgunfmt of that version): same messages, another binary layout. */

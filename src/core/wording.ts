@@ -487,6 +487,8 @@ export const NORMALISATION_WORDING = {
     "Debian's autoconf 2.69 --runstatedir patch: the `runstatedir = @runstatedir@` line automake wrote from its trace, removed from the shipped file before comparing with the output made with GNU autoconf 2.69",
   'automake-arflags-cr': () =>
     "`ARFLAGS = cr` in the shipped file put back as `ARFLAGS = cru`, the GNU release's default: automake made `cr` its default in 1.16.90 (upstream commit 8cdbdda5a, 2023), and distributions patched earlier automakes with that change (Fedora's); nothing else differs",
+  'automake-gzip-eval': (a) =>
+    `${a.lines} dist line${a.lines === 1 ? '' : 's'} \`eval GZIP= gzip $(GZIP_ENV)\` in the shipped file put back as \`GZIP=$(GZIP_ENV) gzip\`, the stamped GNU release's form: automake changed it in 1.15.1 (upstream commit 749468ac6, 2016: gzip deprecates the GZIP variable), and a distribution's earlier automake carried that change; nothing else differs`,
   'automake-rule-order': (a) => `automake's prerequisite-only rules (LIBOBJS dirstamp rules, empty rules of conditionally defined targets) in perl's per-run hash order: ${a.lines} line(s) in another order than automake wrote them here (the same lines, prerequisite-only rules)`,
   'catalog-messages': (a) => `compared as message catalogs (msgunfmt ${a.version}): the messages are identical, the binary layout differs (another msgfmt build)`,
   'libtool-build': (a) => `libtool snapshot build: ${LIBTOOL_VALUE[a.value]} ${a.from} → ${a.to} (${a.lines} line${a.lines === 1 ? '' : 's'})`,

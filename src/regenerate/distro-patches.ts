@@ -141,3 +141,21 @@ export function undoArflagsCr(made: string, shipped: string): { text: string; no
   if (occurrences(made, ARFLAGS_CRU) !== 1 || occurrences(shipped, ARFLAGS_CR) !== 1 || occurrences(shipped, ARFLAGS_CRU) !== 0) return undefined;
   return { text: shipped.replace(ARFLAGS_CR, () => ARFLAGS_CRU), normalisation: { kind: 'automake-arflags-cr', args: {} } };
 }
+
+/**
+ * automake commit 749468ac6 (2016-03-28, "automake: port better to future gzip", released in 1.15.1) changed the
+ * dist rules from `GZIP=$(GZIP_ENV) gzip` to `eval GZIP= gzip $(GZIP_ENV)` (gzip deprecates the GZIP variable);
+ * a distribution's automake 1.15 carrying that change writes 1.15.1's lines under 1.15's stamp (gcal 4.1's
+ * Makefile.in: four lines, dist-gzip, dist-shar and distcheck's two). Put back — `made` (this automake's output)
+ * holding the old form and no `eval GZIP=`, the shipped file the new form as often as `made` has the old one and
+ * no old form left — or not at all; the caller then compares the whole text, so every such line must also stand
+ * in the same place, and nothing else may differ.
+ */
+const GZIP_OLD = 'GZIP=$(GZIP_ENV) gzip ';
+const GZIP_NEW = 'eval GZIP= gzip $(GZIP_ENV) ';
+
+export function undoGzipEval(made: string, shipped: string): { text: string; normalisation: Normalisation } | undefined {
+  const lines = occurrences(made, GZIP_OLD);
+  if (!lines || made.includes('eval GZIP=') || occurrences(shipped, GZIP_NEW) !== lines || occurrences(shipped, GZIP_OLD) !== 0) return undefined;
+  return { text: shipped.split(GZIP_NEW).join(GZIP_OLD), normalisation: { kind: 'automake-gzip-eval', args: { lines } } };
+}

@@ -38,7 +38,7 @@ import type { GitTree, HashAlgo, PathDiff, TreeEntry } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { detectVersions, gettextVersion, libtoolSnapshotBase, libtoolVersion, type GeneratorVersions } from './detect.js';
 import { applyLibtoolBuild } from './libtool-build.js';
-import { undoArflagsCr, undoDebianAutoconf, undoRunstatedirMakefile } from './distro-patches.js';
+import { undoArflagsCr, undoDebianAutoconf, undoGzipEval, undoRunstatedirMakefile } from './distro-patches.js';
 import { svnExpandedOutput } from './svn-inputs.js';
 import { commitYear, esyscmdAsksGit, releaseTagName, viewMounts, writeGitView, type GitCheckout } from './git-view.js';
 import { esyscmdRunsDateYear, runDatesOnly, runYearOnly } from './run-dates.js';
@@ -1029,6 +1029,12 @@ async function runGenerators(g: GeneratorRun): Promise<{ outputs: Map<string, Re
         if (ar) {
           text = ar.text;
           applied.push(ar.normalisation);
+        }
+        // … or with 1.15.1's `eval GZIP= gzip $(GZIP_ENV)` dist lines (./distro-patches.ts)
+        const gz = undoGzipEval(made, text);
+        if (gz) {
+          text = gz.text;
+          applied.push(gz.normalisation);
         }
         const order = sameUpToRuleOrder(made, text);
         if (order) applied.push(order);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sameUpToRuleOrder } from '../../src/regenerate/automake-order.js';
-import { undoArflagsCr, undoRunstatedirMakefile } from '../../src/regenerate/distro-patches.js';
+import { undoArflagsCr, undoGzipEval, undoRunstatedirMakefile } from '../../src/regenerate/distro-patches.js';
 import { aclocalIncludes, distCommonWords, inTreeOf } from '../../src/regenerate/regenerate.js';
 
 const RULES = (order: string[]) => order.flatMap((n) => [`libltdl/${n}.$(OBJEXT): libltdl/$(am__dirstamp)`, `libltdl/${n}.lo: libltdl/$(am__dirstamp)`]);
@@ -79,6 +79,31 @@ describe('undoArflagsCr (automake 1.16.90\'s `ARFLAGS = cr` default in an earlie
     expect(undoArflagsCr(made, shipped + 'ARFLAGS = cru\n')).toBeUndefined();
     expect(undoArflagsCr(made, made.replace('ARFLAGS = cru', 'ARFLAGS = crs'))).toBeUndefined();
     expect(undoArflagsCr(made, made.replace('ARFLAGS = cru', 'ARFLAGS = cr -v'))).toBeUndefined();
+  });
+});
+
+describe("undoGzipEval (automake 1.15.1's `eval GZIP= gzip $(GZIP_ENV)` in an earlier automake: a distribution's backport)", () => {
+  // automake 1.15's lib/am/distdir.am lines as a Makefile.in carries them, and 1.15.1's (commit 749468ac6)
+  const made =
+    'dist-gzip: distdir\n\ttardir=$(distdir) && $(am__tar) | GZIP=$(GZIP_ENV) gzip -c >$(distdir).tar.gz\n\t$(am__post_remove_distdir)\n' +
+    'dist-shar: distdir\n\tshar $(distdir) | GZIP=$(GZIP_ENV) gzip -c >$(distdir).shar.gz\n' +
+    "distcheck: dist\n\tcase '$(DIST_ARCHIVES)' in \\\n\t*.tar.gz*) \\\n\t  GZIP=$(GZIP_ENV) gzip -dc $(distdir).tar.gz | $(am__untar) ;;\\\n" +
+    '\t*.shar.gz*) \\\n\t  GZIP=$(GZIP_ENV) gzip -dc $(distdir).shar.gz | unshar ;;\\\n';
+  const shipped = made.split('GZIP=$(GZIP_ENV) gzip ').join('eval GZIP= gzip $(GZIP_ENV) ');
+  it('puts every line back as the stamped GNU release writes it, and counts them', () => {
+    expect(shipped).not.toBe(made);
+    expect(undoGzipEval(made, shipped)).toEqual({ text: made, normalisation: { kind: 'automake-gzip-eval', args: { lines: 4 } } });
+  });
+  it('does nothing when this automake writes the new form itself, when only some lines changed, or when the counts differ', () => {
+    expect(undoGzipEval(shipped, shipped)).toBeUndefined();
+    expect(undoGzipEval(made, made)).toBeUndefined();
+    expect(undoGzipEval(made, shipped.replace('eval GZIP= gzip $(GZIP_ENV) ', 'GZIP=$(GZIP_ENV) gzip '))).toBeUndefined();
+    expect(undoGzipEval(made, `${shipped}\teval GZIP= gzip $(GZIP_ENV) -c payload.gz | sh\n`)).toBeUndefined();
+    expect(undoGzipEval('all:\n', 'all:\n')).toBeUndefined();
+  });
+  it('leaves every other difference to the whole-text comparison after it', () => {
+    const r = undoGzipEval(made, shipped.replace('unshar', 'unshar; sh evil'));
+    expect(r?.text).not.toBe(made);
   });
 });
 
