@@ -258,7 +258,10 @@ export function translationConstructs(entries: Iterable<PoEntry>, path: string):
  * of `teams` or one below it (teamDomains: the translation team's site), sorted. A translator translates the text around a link; a
  * link to another server is not a translation (red team 31: xz 5.4.1's tracked po4a/de.po with XZ Utils' home page
  * moved to `https://tukaani-mirror.example/xz/`, and the German man pages po4a writes from it, was
- * PO_TRANSLATION_CHANGED medium and GENERATED_DOCS low, exit 0).
+ * PO_TRANSLATION_CHANGED medium and GENERATED_DOCS low, exit 0). A dotless host that is a host of the msgid with its
+ * dots dropped is the translator's typo, not another server: no public name is dotless (ICANN does not delegate dotless
+ * domains), so it reaches no one (GNU hello 2.10's fetched fr, lv and uk catalogs: `<http://gnuorg/licenses/gpl.html>`
+ * for the msgid's `<http://gnu.org/licenses/gpl.html>`); a misspelling that keeps a dot (`gnu.0rg`) is a host.
  */
 export function translationHosts(
   entries: Iterable<PoEntry>,
@@ -272,7 +275,12 @@ export function translationHosts(
     if (e.obsolete || !active(e)) continue;
     const ge = gitActive.get(keyOf(e)) ?? gitObsolete.get(keyOf(e));
     const own = urlHosts([e.msgid, e.msgidPlural ?? '', ...(ge?.msgstr ?? [])].join('\n'));
-    for (const h of urlHosts(e.msgstr.join('\n'))) if (!own.has(h) && !known.has(h) && !teams.some((d) => h === d || h.endsWith(`.${d}`))) out.add(h);
+    const dotsDropped = new Set([...own].map((h) => h.split('.').join('')));
+    for (const h of urlHosts(e.msgstr.join('\n'))) {
+      if (own.has(h) || known.has(h) || teams.some((d) => h === d || h.endsWith(`.${d}`))) continue;
+      if (!h.includes('.') && dotsDropped.has(h)) continue;
+      out.add(h);
+    }
   }
   return [...out].sort();
 }

@@ -180,6 +180,17 @@ msgstr "Supprimer ?"
     expect(await judge(bare, { ...bare, 'po/vi.po': team })).toMatchObject({ 'po/vi.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/) });
   });
 
+  // GNU hello 2.10's fetched fr, lv and uk catalogs: `<http://gnuorg/licenses/gpl.html>` for the msgid's gnu.org — a
+  // dotless name reaches no public server; a misspelt host that keeps a dot, or a dotless name of other letters, does
+  it("a translator's typo that drops the dots of the msgid's host is no other server; a host with a dot, or other letters, is", async () => {
+    const entry = (msgstr: string) => `${po}\nmsgid "License GPLv3+: GNU GPL version 3 or later <http://gnu.org/licenses/gpl.html>\\n"\nmsgstr "${msgstr}"\n`;
+    const typo = entry('Licence GPLv3+ : GNU GPL version 3 ou ultérieure <http://gnuorg/licenses/gpl.html>\\n');
+    const squat = entry('Licence GPLv3+ : GNU GPL version 3 ou ultérieure <http://gnu.0rg/licenses/gpl.html>\\n');
+    const other = entry('Licence GPLv3+ : GNU GPL version 3 ou ultérieure <http://gnuorh/licenses/gpl.html>\\n');
+    const r = await judge(git, { ...git, 'po/fr.po': typo, 'po/lv.po': squat, 'po/uk.po': other });
+    expect(r).toMatchObject({ 'po/fr.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/lv.po': '-', 'po/uk.po': '-' });
+  });
+
   it('needs a tracked script that fetches from the Translation Project', async () => {
     const r = await judge({ 'src/a.c': 'x\n' }, { 'src/a.c': 'x\n', 'po/de.po': po });
     expect(r).toEqual({ 'po/de.po': '-' });
