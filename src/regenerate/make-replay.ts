@@ -916,6 +916,10 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     filter: (src) => {
       const rel = posix.normalize(src.slice(a.base.length).split('\\').join('/')).replace(/^\/+/, '');
       if (!rel || rel === '.') return true;
+      // not the git view the generators saw (./git-view.ts: a configure.ac that asks git, gpgme's): its directories
+      // would hold no file, and a rule that tests for .git would find it and fail; a rule that asks git gets a view
+      // of its own
+      if (rel === '.git' || rel.startsWith('.git/')) return false;
       try {
         if (lstatSync(src).isDirectory()) return true;
       } catch {

@@ -88,7 +88,8 @@ frag/names.gen.c: frag/names.txt
 	echo "const char *$@_names[] = {" | sed 's/[^][ *a-z0-9_={]/_/g' > $@-t && sed -e 's/.*/  "&",/' $< >> $@-t && echo '};' >> $@-t && mv -f $@-t $@
 `;
 const FILES = {
-  'configure.ac': 'AC_INIT([demo], [1.0], [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_OUTPUT\n',
+  // configure.ac asks git too (gpgme's): the regeneration's git view is in the tree the replay copies
+  'configure.ac': 'AC_INIT([demo], [1.0], [bugs@example.invalid])\nAC_CONFIG_SRCDIR([demo.c])\nAC_SUBST([DEMO_REVISION], [m4_esyscmd_s([git rev-parse --short HEAD])])\nAC_OUTPUT\n',
   'Makefile.am': MAKEFILE_AM,
   'mkstr.awk': MKSTR_AWK,
   'codes.h.in': CODES_IN,
