@@ -46,6 +46,13 @@ export interface ReplayRefusalArgs {
   variable: { detail: string };
   /** A prerequisite that is neither tracked nor made by a replayable rule (configure's Makefile …). */
   prerequisite: { path: string };
+  /**
+   * The file a rule writes is written again when the release is made: a recipe of the makefile (`file`, `line`)
+   * writes it into the distribution directory (`mv … $(distdir)/ChangeLog` in m4 1.4.18's gen-ChangeLog, which its
+   * dist-hook runs, over the `echo dummy > $@` rule that only pacifies automake), so that rule's output is not
+   * the shipped file.
+   */
+  'dist-overwritten': { file: string; line: number };
 }
 /** A rule of the tracked makefile `file` (at `line`) writes the tarball-only file `path` but is not replayed, and why (the file's finding carries it; not a skip of the note). */
 export interface NotReplayed {

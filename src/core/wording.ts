@@ -313,6 +313,7 @@ export const REPLAY_REFUSAL_WORDING = {
   syntax: (a) => `its shell is not read here: ${SYNTAX_WORDING[a.construct]}${a.text ? ` (${a.text})` : ''}`,
   variable: (a) => `it uses ${a.detail}, which nothing here defines`,
   prerequisite: (a) => `its prerequisite ${a.path} is neither tracked nor made by a replayable rule`,
+  'dist-overwritten': (a) => `the release writes the file again: a recipe of ${a.file}:${a.line} writes it into $(distdir) when the tarball is made, so this rule's output is not what was shipped`,
 } satisfies { [K in ReplayRefusalKind]: (args: ReplayRefusalArgs[K]) => string };
 
 export function replayRefusalText(r: ReplayRefusal): string {

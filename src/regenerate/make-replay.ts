@@ -611,6 +611,24 @@ export function inlineScripts(commands: readonly string[], read: (path: string) 
 }
 
 /**
+ * Where a recipe of the makefile `files` (the Makefile.am and its fragments) writes `name` (relative to the makefile's
+ * directory) into the distribution directory — a redirection to, or the destination of an mv/cp onto,
+ * `$(distdir)/NAME` or `$(top_distdir)/NAME` — as the file and its 1-based line; undefined when none does. make dist
+ * copies the tree into $(distdir) first and a dist-hook then rewrites the copy (m4 1.4.18's gen-ChangeLog: `mv
+ * $(distdir)/cl-t $(distdir)/ChangeLog`), so the shipped file is that recipe's, not the rule's that made it in the tree.
+ */
+export function distWrittenAt(files: readonly string[], read: (file: string) => string | undefined, name: string): { file: string; line: number } | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const dest = `"?\\$[({](?:top_)?distdir[)}]/${esc}"?(?=[\\s;|&)]|$)`;
+  const re = new RegExp(`(?:>>?\\s*${dest}|\\b(?:mv|cp)(?:\\s+-[A-Za-z]+)*\\s+\\S+\\s+${dest})`);
+  for (const f of files) {
+    const lines = (read(f) ?? '').split('\n');
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.startsWith('\t') && re.test(lines[i]!)) return { file: f, line: i + 1 };
+  }
+  return undefined;
+}
+
+/**
  * `text` with each here-document that has a quoted delimiter (`<<\\END`, `<<'END'`, `<<"END"`; also `<<-`) taken
  * out: its operator, delimiter and body. Such a body is data the command reads on its standard input, never
  * expanded by the shell (no variable, no command substitution), so it runs nothing and the check reads the rest of
@@ -853,6 +871,8 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const file = found.rule.rule.file;
     const text = readBase(file) ?? '';
     const line = ruleLine(text, found.rule.rule.targets.join(' '));
+    const again = distWrittenAt(am.files, (f) => readBase(f), path.slice(am.dir ? am.dir.length + 1 : 0));
+    if (again) return skip({ kind: 'dist-overwritten', args: again }, file, line);
     if (found.rule.undefinedVars.length) return skip({ kind: 'variable', args: { detail: found.rule.undefinedVars.map((v) => `$(${v})`).join(' ') } }, file, line);
     const inlined = inlineScripts(found.rule.commands, (p) => {
       const rel = posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '');

@@ -97,6 +97,7 @@ const REFUSALS: [ReplayRefusal, string][] = [
   [{ kind: 'syntax', args: { construct: 'tokenizer', text: 'operator <' } }, 'its shell is not read here: the shell tokenizer stopped (operator <)'],
   [{ kind: 'variable', args: { detail: '$(CPP)' } }, 'it uses $(CPP), which nothing here defines'],
   [{ kind: 'prerequisite', args: { path: 'src/Makefile' } }, 'its prerequisite src/Makefile is neither tracked nor made by a replayable rule'],
+  [{ kind: 'dist-overwritten', args: { file: 'Makefile.am', line: 53 } }, "the release writes the file again: a recipe of Makefile.am:53 writes it into $(distdir) when the tarball is made, so this rule's output is not what was shipped"],
 ];
 
 const PROOF_CAUSES: [ProofCause, string][] = [
