@@ -334,7 +334,9 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
   // No earlier tag (a snapshot without tags, or the first release): the range is the whole history, but a log
   // script starts at a date (gitlog-to-changelog --since, GNU's gen_start_date): count the commits from (a week
   // before) the log's oldest entry on — every line must still trace, and most of those commits must be found.
-  const since = !r.previousTag && kind === 'log' && oldest ? oldest : undefined;
+  // So too after a previous tag when a tracked makefile runs gitlog-to-changelog with --since (m4 1.4.18: its
+  // gen_start_date 2015-01-01 is after v1.4.17, so the log leaves out that tag's first year of commits by design).
+  const since = kind === 'log' && oldest && (!r.previousTag || (await logStartsAtDate(ctx))) ? oldest : undefined;
   const commits = since ? r.commits.filter((c) => c.date >= shiftDays(since, -7)) : r.commits;
   let range: LogTrace['range'];
   if (commits.length) {
@@ -355,6 +357,19 @@ export async function traceLogFile(path: string, text: string, kind: Kind, templ
     }
   }
   return { kind, lines: count, traced, fromTemplate, untraced, shaped, ...(fromTranslators ? { translators: fromTranslators } : {}), ...(inputs.size ? { tarballInputs: [...inputs].sort() } : {}), ...(amended ? { amended: { files: amendFiles, commits: amendedCommits, lines: amended } } : {}), ...(rewrapped ? { rewrapped } : {}), ...(nameStatus ? { nameStatus } : {}), ...(range ? { range } : {}), templates: [...templates.keys()] };
+}
+
+const startsAtDate = oncePer<ClassifyContext, Promise<boolean>>();
+/** A tracked top-level makefile (Makefile.am, GNUmakefile, cfg.mk, maint.mk) that runs gitlog-to-changelog with `--since`. */
+function logStartsAtDate(ctx: ClassifyContext): Promise<boolean> {
+  return startsAtDate(ctx, async () => {
+    for (const p of ['Makefile.am', 'GNUmakefile', 'cfg.mk', 'maint.mk']) {
+      if (!ctx.gitPaths.has(p)) continue;
+      const b = await ctx.content.git(p);
+      if (b && /gitlog-to-changelog[^\n]*(?:\\\n[^\n]*){0,4}--since[= ]/.test(b.toString('latin1'))) return true;
+    }
+    return false;
+  });
 }
 
 /** The paths a diffstat line's path column names (a rename gives both); undefined when it is not one path or rename. */

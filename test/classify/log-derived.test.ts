@@ -194,6 +194,36 @@ describe('log-derived files (THANKS, ChangeLog)', () => {
     expect(t.verdict).toBe('different');
   });
 
+  it("after a previous tag, a tracked makefile's gitlog-to-changelog --since: the range is the commits from the log's oldest entry on (m4 1.4.18)", async () => {
+    // m4 1.4.18: v1.4.17 in 2013, gen_start_date = 2015-01-01, so the log leaves out the tag's first commits by design
+    const mk = (dir: string, withSince: boolean) => {
+      const r = makeRepo(join(root, dir));
+      const commit = (name: string, email: string, files: Record<string, string>, message: string, date: string) => {
+        writeFiles(r.dir, files);
+        git(r.dir, ['add', '-A']);
+        git(r.dir, ['-c', `user.name=${name}`, '-c', `user.email=${email}`, 'commit', '-q', '--author', `${name} <${email}>`, '-m', message], date);
+      };
+      const am = withSince ? "gen-ChangeLog:\n\t$(top_srcdir)/build-aux/gitlog-to-changelog \\\n\t  --since='2024-01-15' > $(distdir)/cl-t\n" : 'gen-ChangeLog:\n\t$(top_srcdir)/build-aux/gitlog-to-changelog > $(distdir)/cl-t\n';
+      commit('Ann Author', 'ann@example.invalid', { 'src/a.c': 'int a;\n', 'NEWS': 'news\n', 'Makefile.am': am }, 'Initial import', '2023-01-01T10:00:00Z');
+      r.tag('v1.0');
+      for (let i = 0; i < 4; i++) commit('Ann Author', 'ann@example.invalid', { 'src/a.c': `int a${i};\n` }, `old change ${i}`, `2023-0${i + 2}-01T10:00:00Z`);
+      commit('Bob Builder', 'bob@example.invalid', { 'src/a.c': 'int a = 1;\n' }, 'src: initialise a\n\n* src/a.c (a): Set to 1.', '2024-02-01T10:00:00Z');
+      commit('Cleo Coder', 'cleo@example.invalid', { 'src/b.c': 'int b;\n' }, 'src: add b', '2024-02-02T10:00:00Z');
+      commit('Ann Author', 'ann@example.invalid', { 'NEWS': 'news 1.1\n' }, 'maint: release 1.1', '2024-02-03T10:00:00Z');
+      r.tag('v1.1');
+      return r;
+    };
+    const since = mk('since-tagged', true);
+    const files = { ChangeLog: CHANGELOG, 'Makefile.am': "gen-ChangeLog:\n\t$(top_srcdir)/build-aux/gitlog-to-changelog \\\n\t  --since='2024-01-15' > $(distdir)/cl-t\n" };
+    const r = await verify({ tarball: tarball(files), repo: since.dir, tag: 'v1.1', cacheDir: join(root, 'cache-since') });
+    expect(r.findings.find((x) => x.path === 'ChangeLog')).toMatchObject({ code: 'LOG_DERIVED', evidence: { range: { from: 'v1.0', since: '2024-02-01', commits: 3, found: 3 } } });
+    // twin: no --since in the tracked makefile — the whole range since v1.0 counts, and 3 of 7 subjects is not most
+    const whole = mk('since-none', false);
+    const files2 = { ChangeLog: CHANGELOG, 'Makefile.am': 'gen-ChangeLog:\n\t$(top_srcdir)/build-aux/gitlog-to-changelog > $(distdir)/cl-t\n' };
+    const t = await verify({ tarball: tarball(files2), repo: whole.dir, tag: 'v1.1', cacheDir: join(root, 'cache-since2') });
+    expect(t.findings.find((x) => x.path === 'ChangeLog')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+
   it("git2news (libssh2's NEWS): committer headings and `- [AUTHOR brought this change]` lines trace to the history; a stranger's does not", async () => {
     const r2 = makeRepo(join(root, 'git2news'));
     const commit = (author: string, committer: string, files: Record<string, string>, message: string, date: string) => {
