@@ -74,9 +74,16 @@ fi
 # distribution's C99 backport, whose configure logrotate 3.21.0 and wavpack 5.6.0 ship (README "Backported upstream
 # commits"). Built from the same orig tarball and the autoconf mirror; idempotent like the others.
 AC271_BACKPORTS=b27bc3e2,8b5e2016,bf5a7595,078edd8c
-if ! ls "$cache"/toolchains/autoconf-2.71+*/distdiff-toolchain.json >/dev/null 2>&1 && [ -d "$mirror/autotools-mirror+autoconf/repo" ]; then
+if ! ls "$cache"/toolchains/autoconf-2.71+[0-9a-f]*/distdiff-toolchain.json >/dev/null 2>&1 && [ -d "$mirror/autotools-mirror+autoconf/repo" ]; then
   apt_fetch source bookworm autoconf autoconf_2.71.orig.tar.gz
   "${cli[@]}" toolchain add "$work/dl/autoconf_2.71.orig.tar.gz" --backport "$mirror/autotools-mirror+autoconf/repo:$AC271_BACKPORTS" --cache-dir "$cache" >&2
+fi
+# Debian's autoconf 2.71-3 (bookworm's binary package), beside GNU's 2.71 and tried after it: its debian/patches series
+# applies one patch, fix-cxx-stdcxx-test.diff — upstream's f4608830 (2021-05-14, first released in 2.72), the C++
+# standard checks' cache variables named ac_cv_prog_cxx_cxx11/cxx98 —, and libqb 2.0.8's configure was made with it.
+if ! ls "$cache"/toolchains/autoconf-2.71+deb-*/distdiff-toolchain.json >/dev/null 2>&1; then
+  apt_fetch binary bookworm autoconf=2.71-3 'autoconf_2.71-3_all.deb'
+  "${cli[@]}" toolchain add "$work/dl/autoconf_2.71-3_all.deb" --cache-dir "$cache" >&2
 fi
 fi
 [ "${TOOLCHAINS_ONLY:-}" = 1 ] && exit 0

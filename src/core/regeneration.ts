@@ -209,6 +209,12 @@ export interface ProcedureStepArgs {
   'autoconf-substitute': { stamped: string; used: string };
   /** configure.ac's esyscmd asks git: the generators saw a read-only git checkout of `commit` with the repository's `tags` (./git-view.ts). */
   'git-checkout': { commit: string; tags: number; releaseTag?: string };
+  /**
+   * configure.ac's esyscmd asks git, and the generators reproduced the outputs in a checkout of `commit` whose view
+   * lacks the `untagged` tags that point at it (the maintainer ran them in the release commit before tagging it: mc
+   * 4.8.33's version.sh `git describe --abbrev=0` said 4.8.33-pre1), after the checkout of the tag did not.
+   */
+  'git-checkout-before-tag': { commit: string; tags: number; untagged: string[] };
   /** configure.ac's esyscmd asks git, and the generators reproduced the outputs in the tag's tree WITHOUT a `.git` (an
    *  exported tree: the script's no-git fallback, e.g. `cat VERSION`), after the git checkout did not (./regenerate.ts). */
   'exported-tree': { commit: string };

@@ -455,6 +455,8 @@ export const PROCEDURE_WORDING = {
   'autoconf-substitute': (a) => `autoconf ${a.used} (a final release of its series) stood in for the stamped test release ${a.stamped}, which is not available`,
   'git-checkout': (a) =>
     `configure.ac's esyscmd asks git: the generators saw a read-only git checkout of ${a.commit.slice(0, 12)} with the repository's ${a.tags} tag(s)${a.releaseTag !== undefined ? ` and an annotated tag ${a.releaseTag} at it (no tag of the repository is at the commit given for the release: git-version-gen's tag prefix and the archive's version)` : ''}, as in the maintainer's checkout of the tag`,
+  'git-checkout-before-tag': (a) =>
+    `configure.ac's esyscmd asks git: the generators saw a read-only git checkout of ${a.commit.slice(0, 12)} with the repository's ${a.tags} tag(s) but not ${a.untagged.join(', ')}, the tag${a.untagged.length === 1 ? '' : 's'} at that commit — as in the maintainer's checkout of the release commit before it was tagged (run after a checkout of the tag did not reproduce the outputs)`,
   'exported-tree': (a) => `configure.ac's esyscmd asks git, but the outputs are those of ${a.commit.slice(0, 12)}'s tree without .git (an exported tree: the script's fallback without git), which the generators ran in after a git checkout of the tag did not reproduce them`,
   'automake-substitute': (a) => `stand-in automake ${a.used} for ${a.stamped}: aclocal and automake ${a.used}, the nearest release of the same series, ran (${a.stamped} is not available)`,
   'autoconf-output-name': (a) => `autoconf -o ${a.output}, as the tracked rule at ${a.rule}:${a.line} runs it`,

@@ -32,6 +32,11 @@ export interface GitCheckout {
   /** The repository's object format (a sha256 repository needs it in the view's config). */
   objectFormat?: 'sha1' | 'sha256';
   /**
+   * Leave out the repository's tags that point at the commit (peeled or not): the view of the release commit before
+   * it was tagged. Their names are returned (`untagged`).
+   */
+  beforeTag?: boolean;
+  /**
    * An annotated tag the view adds at the commit (see releaseTagName), written only when no tag of the
    * repository points at the commit and none has that name: a tagless snapshot (gnu-mirror-unofficial's
    * mirrors) of a release whose commit the user gave.
@@ -67,7 +72,8 @@ export function releaseTagName(commands: readonly string[], read: (path: string)
   return undefined;
 }
 
-const GIT_COMMAND = /\bgit\s+(?:describe|rev-parse|log|rev-list|show)\b/;
+/** git's read commands, also after `--git-dir DIR`, `-C DIR` or `--work-tree DIR` (mc 4.8.33's version.sh: `git --git-dir "${src_top_dir}/.git" describe`). */
+const GIT_COMMAND = /\bgit\s+(?:(?:--git-dir|--work-tree|-C)[= ]\S+\s+)*(?:describe|rev-parse|log|rev-list|show)\b/;
 
 /**
  * Whether the esyscmd commands of a configure.ac ask git: the commands themselves name `git`, or they run a
@@ -106,7 +112,7 @@ function objectDirs(gitDir: string): string[] {
  * `scratch` carries its own copy) — and the number of tags, or undefined when the repository's tags cannot be
  * listed or the scratch tree already has a `.git` (a tarball-only file of that name is never replaced).
  */
-export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: string[]; tags: number; releaseTag?: string } | undefined {
+export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: string[]; tags: number; releaseTag?: string; untagged?: string[] } | undefined {
   const viewDir = join(scratch, '.git');
   if (existsSync(viewDir)) return undefined;
   let refs: string;
@@ -115,7 +121,25 @@ export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: 
   } catch {
     return undefined;
   }
-  const packed = refs.split('\n').filter((l) => l && l !== '^');
+  let packed = refs.split('\n').filter((l) => l && l !== '^');
+  // before the tag: every tag whose object or peeled commit is the commit, and its peeled line, left out
+  const untagged: string[] = [];
+  if (checkout.beforeTag) {
+    const kept: string[] = [];
+    for (let i = 0; i < packed.length; i++) {
+      const l = packed[i]!;
+      if (l.startsWith('^')) continue;
+      const peeled = packed[i + 1]?.startsWith('^') ? packed[i + 1]!.slice(1) : undefined;
+      if (l.split(' ')[0] === checkout.commit || peeled === checkout.commit) {
+        untagged.push(l.slice(l.indexOf(' refs/tags/') + ' refs/tags/'.length));
+        continue;
+      }
+      kept.push(l);
+      if (peeled !== undefined) kept.push(`^${peeled}`);
+    }
+    if (!untagged.length) return undefined;
+    packed = kept;
+  }
   // The release tag only where the repository has no tag at the commit (peeled or not) and none of that name.
   const atCommit = packed.some((l) => l.replace(/^\^/, '').split(' ')[0] === checkout.commit);
   const named = checkout.releaseTag !== undefined && packed.some((l) => l.endsWith(` refs/tags/${checkout.releaseTag}`));
@@ -146,7 +170,7 @@ export function writeGitView(checkout: GitCheckout, scratch: string): { mounts: 
   // when the generators ran is the commit itself.
   // (Should git fail here, the view stays without an index, as before.)
   if (!writeCleanIndex(viewDir, scratch, checkout.commit)) rmSync(join(viewDir, 'index'), { force: true });
-  return { mounts: objects, tags, ...(tagObject !== undefined ? { releaseTag } : {}) };
+  return { mounts: objects, tags, ...(tagObject !== undefined ? { releaseTag } : {}), ...(untagged.length ? { untagged } : {}) };
 }
 
 /** The id of an annotated tag object `name` for `commit`, written into the view's own objects; undefined when git fails. */

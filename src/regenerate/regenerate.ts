@@ -726,7 +726,10 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     // where the version script takes its no-git branch: tinyproxy's scripts/version.sh `cat VERSION`, whose
     // `git describe` skips the lightweight tag 1.11.1). Run only when the checkout does not reproduce everything;
     // either variant is the tag's tracked inputs, and the outputs must still be identical.
-    const variants: (typeof gitView | 'exported')[] = gitView ? [gitView, 'exported'] : [undefined];
+    // A third: the checkout of the release commit before it was tagged (the maintainer ran the generators, then tagged:
+    // mc 4.8.33's version.sh `git describe --always --abbrev=0` said 4.8.33-pre1) — the view without the tags at the
+    // commit; only when the two before did not reproduce everything and some tag points at the commit.
+    const variants: (typeof gitView | 'exported' | 'before-tag')[] = gitView ? [gitView, 'exported', 'before-tag'] : [undefined];
     const done = (r: { outputs: Map<string, RegeneratedOutput>; failure?: RegenCause }) =>
       !r.failure && [...r.outputs.values()].every((o) => o.status === 'reproduced' || o.step === 'libtoolize');
     runs: for (const [n, tools] of toolSets.entries()) {
@@ -735,9 +738,22 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
         const scratch = toolSets.length > 1 || k > 0 ? join(temp, `run-${n}-${k}`) : base;
         if (scratch !== base) cpSync(base, scratch, { recursive: true, verbatimSymlinks: true });
         if (exported) rmSync(join(scratch, '.git'), { recursive: true, force: true }); // the view's .git (writeGitView never replaces a tarball's)
+        let untaggedView: ReturnType<typeof writeGitView>;
+        if (variant === 'before-tag') {
+          rmSync(join(scratch, '.git'), { recursive: true, force: true });
+          untaggedView = writeGitView({ ...args.checkout!, beforeTag: true }, scratch);
+          if (!untaggedView?.untagged) {
+            rmSync(scratch, { recursive: true, force: true });
+            continue;
+          }
+        }
         const acdir = join(temp, `acdir-${n}-${k}`);
         mkdirSync(acdir);
-        const view = exported ? { mounts: [], step: { kind: 'exported-tree' as const, args: { commit: args.checkout!.commit } } } : variant;
+        const view = exported
+          ? { mounts: [], step: { kind: 'exported-tree' as const, args: { commit: args.checkout!.commit } } }
+          : variant === 'before-tag'
+            ? { mounts: untaggedView!.mounts, step: { kind: 'git-checkout-before-tag' as const, args: { commit: args.checkout!.commit, tags: untaggedView!.tags, untagged: untaggedView!.untagged! } } }
+            : variant;
         const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(view ? { gitView: view } : {}), ...(amStandIn ? { amStandIn } : {}) });
         const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
         if (!best || score(run) > score(best)) {
