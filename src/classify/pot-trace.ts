@@ -39,7 +39,8 @@ const HEADER_FIELDS: Record<string, RegExp> = {
   'Language-Team': /^LANGUAGE <LL@li\.org>$/,
   Language: /^$/,
   'MIME-Version': /^1\.0$/,
-  'Content-Type': /^text\/plain; charset=(?:CHARSET|UTF-8|ASCII)$/,
+  // (a project's own update script may write the charset in lower case: mc 4.8.33's `charset=utf-8`, git's too)
+  'Content-Type': /^text\/plain; charset=(?:CHARSET|[Uu][Tt][Ff]-8|ASCII)$/,
   'Content-Transfer-Encoding': /^8bit$/,
   'Plural-Forms': /^nplurals=INTEGER; plural=EXPRESSION;$/,
 };

@@ -90,6 +90,10 @@ describe('a .pot traced to the sources its #: lines name', () => {
     expect(headerByForm('Project-Id-Version: GNU x 1.0\nReport-Msgid-Bugs-To: bug-x@gnu.org\nPOT-Creation-Date: 2022-02-26 17:24+0100\nContent-Type: text/plain; charset=CHARSET\n')).toBe(true);
     expect(headerByForm('Project-Id-Version: GNU x 1.0\nContent-Type: text/plain; charset=CHARSET\nX-Evil: 1\n')).toBe(false);
     expect(headerByForm('Project-Id-Version: GNU x 1.0\nPOT-Creation-Date: yesterday\nContent-Type: text/plain; charset=CHARSET\n')).toBe(false);
+    // mc 4.8.33's po/mc.pot (git's and the release's): its update script writes the charset in lower case
+    expect(headerByForm('Project-Id-Version: mc 4.8.33\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n')).toBe(true);
+    expect(headerByForm('Project-Id-Version: mc 4.8.33\nContent-Type: text/plain; charset=koi8-r\n')).toBe(false);
+    expect(headerByForm('Project-Id-Version: mc 4.8.33\nContent-Type: text/plain; charset=utf-8; x=1\n')).toBe(false);
   });
 });
 
