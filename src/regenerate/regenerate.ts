@@ -732,6 +732,11 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
     const variants: (typeof gitView | 'exported' | 'before-tag')[] = gitView ? [gitView, 'exported', 'before-tag'] : [undefined];
     const done = (r: { outputs: Map<string, RegeneratedOutput>; failure?: RegenCause }) =>
       !r.failure && [...r.outputs.values()].every((o) => o.status === 'reproduced' || o.step === 'libtoolize');
+    // The runs of each git-view variant (by tool set): an output the kept run did not reproduce but another variant of
+    // the same tools did keeps that variant's result — the outputs of one release need not come from one moment (mc
+    // 4.8.33: configure made before the tag, mc-version.h, which version.sh writes again at build time, after it).
+    const viewRuns: { n: number; outputs: Map<string, RegeneratedOutput> }[] = [];
+    let bestN = -1;
     runs: for (const [n, tools] of toolSets.entries()) {
       for (const [k, variant] of variants.entries()) {
         const exported = variant === 'exported';
@@ -756,9 +761,11 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
             : variant;
         const run = await runGenerators({ args, sandbox: sandbox.bwrap, scratch, acdir, dirs, tools, libtool, tarballOnly, outputs, origin, ...(standIn ? { standIn } : {}), ...(view ? { gitView: view } : {}), ...(amStandIn ? { amStandIn } : {}) });
         const score = (r: typeof run) => (r.failure ? -1 : 0) + [...r.outputs.values()].filter((o) => o.status === 'reproduced').length;
+        if (variant !== undefined && !run.failure) viewRuns.push({ n, outputs: run.outputs });
         if (!best || score(run) > score(best)) {
           if (bestScratch !== base) rmSync(bestScratch, { recursive: true, force: true });
           best = run;
+          bestN = n;
           bestScratch = scratch;
         } else if (scratch !== base) rmSync(scratch, { recursive: true, force: true });
         // libtoolize's files do not depend on the autoconf/automake build: they do not call for another run.
@@ -766,6 +773,12 @@ export async function regenerate(args: RegenerateArgs): Promise<RegenerationRepo
       }
     }
     const kept = best!;
+    if (!kept.failure)
+      for (const [p, o] of kept.outputs) {
+        if (o.status === 'reproduced') continue;
+        const other = viewRuns.find((r) => r.n === bestN && r.outputs !== kept.outputs && r.outputs.get(p)?.status === 'reproduced')?.outputs.get(p);
+        if (other) kept.outputs.set(p, other);
+      }
     // The steps below (autotest's AC_INIT trace reads aclocal.m4, the make replay reads configure) work in base: it
     // gets the kept run's outputs — base itself never ran when several tool sets were tried (a GNU build and a
     // distribution's package of one autoconf release), and then lacked the regenerated aclocal.m4.

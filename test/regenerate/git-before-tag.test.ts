@@ -49,6 +49,23 @@ const after = autotoolsRelease({
   },
   timeout: 120_000,
 });
+// mc 4.8.33's case: configure.ac's esyscmd also writes VERSION (version.sh writes mc-version.h), which the release's
+// build writes again after tagging — configure from before the tag, VERSION from after it.
+const MIXED_AC = `m4_esyscmd([git describe --tags --always > VERSION])${CONFIGURE_AC}`;
+const mixed = autotoolsRelease({
+  prefix: 'distdiff-mixedtag-',
+  name: 'demo',
+  files: { ...FILES, 'configure.ac': MIXED_AC },
+  makeTree: (tree, repoDir) => {
+    gitIn(repoDir, ['tag', '-d', 'v1.0']);
+    execFileSync('autoconf', [], { cwd: repoDir, stdio: 'ignore' });
+    gitIn(repoDir, ['tag', '-a', 'v1.0', '-m', 'demo 1.0']);
+    execFileSync('sh', ['-c', 'git describe --tags --always > VERSION'], { cwd: repoDir, stdio: 'ignore' });
+    ship(tree, repoDir);
+    cpSync(join(repoDir, 'VERSION'), join(tree, 'VERSION'));
+  },
+  timeout: 120_000,
+});
 const configureOf = (fs: Finding[]) => fs.find((f) => f.path === 'configure')!;
 const stepsOf = (f: Finding) => {
   if (f.code !== 'GENERATED_BY_AUTOTOOLS' || !f.evidence.proof?.proved || f.evidence.proof.method !== 'regenerated') throw new Error(`configure not proved: ${f.code} ${JSON.stringify(f.evidence).slice(0, 300)}`);
@@ -69,6 +86,13 @@ describe('generators run in the release commit before it was tagged', () => {
   it('twin: made after tagging, it reproduces with the checkout of the tag', async () => {
     const r = await after.run(after.tarball);
     expect(stepsOf(configureOf(r.findings))).toEqual([{ kind: 'git-checkout', args: { commit: after.commit, tags: 1 } }]);
+  }, 180_000);
+
+  it('outputs of two moments: configure from before the tag, VERSION (written again after tagging) from the tag — each keeps the view that reproduced it', async () => {
+    const r = await mixed.run(mixed.tarball);
+    expect(stepsOf(configureOf(r.findings))).toEqual([{ kind: 'git-checkout-before-tag', args: { commit: mixed.commit, tags: 0, untagged: ['v1.0'] } }]);
+    expect(stepsOf(r.findings.find((f) => f.path === 'VERSION')!)).toEqual([{ kind: 'git-checkout', args: { commit: mixed.commit, tags: 1 } }]);
+    expect(r.verdict).not.toBe('different');
   }, 180_000);
 
   it('a configure whose version no view gives still differs (high)', async () => {
