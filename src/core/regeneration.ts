@@ -49,8 +49,8 @@ export interface ReplayRefusalArgs {
   /**
    * The file a rule writes is written again when the release is made: a recipe of the makefile (`file`, `line`)
    * writes it into the distribution directory (`mv … $(distdir)/ChangeLog` in m4 1.4.18's gen-ChangeLog, which its
-   * dist-hook runs, over the `echo dummy > $@` rule that only pacifies automake), so that rule's output is not
-   * the shipped file.
+   * dist-hook runs, over the `echo dummy > $@` rule that only pacifies automake), and the rule's replay did not
+   * write the shipped file (one that does is kept).
    */
   'dist-overwritten': { file: string; line: number };
 }

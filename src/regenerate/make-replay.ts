@@ -709,6 +709,8 @@ export interface ReplayPlan {
   configure?: string;
   /** Build programs the recipe runs or builds, compiled first (their compile lines are in rule.commands). */
   programs?: BuildProgram[];
+  /** A recipe of the makefile that writes the file again into $(distdir) (distWrittenAt). */
+  distAgain?: { file: string; line: number };
 }
 
 export interface ReplayArgs {
@@ -871,8 +873,9 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const file = found.rule.rule.file;
     const text = readBase(file) ?? '';
     const line = ruleLine(text, found.rule.rule.targets.join(' '));
+    // a recipe writing the file again into $(distdir): the replay still runs, but what it writes only counts when it is
+    // the shipped file (otherwise the file is not replayed, and why — below)
     const again = distWrittenAt(am.files, (f) => readBase(f), path.slice(am.dir ? am.dir.length + 1 : 0));
-    if (again) return skip({ kind: 'dist-overwritten', args: again }, file, line);
     if (found.rule.undefinedVars.length) return skip({ kind: 'variable', args: { detail: found.rule.undefinedVars.map((v) => `$(${v})`).join(' ') } }, file, line);
     const inlined = inlineScripts(found.rule.commands, (p) => {
       const rel = posix.normalize(posix.join(am.dir || '.', p)).replace(/^\.\//, '');
@@ -912,7 +915,7 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     }
     const built = [...(use.programs ?? [])].sort().map((n) => programOf(n)!);
     const rule = built.length ? { ...ruleRead, commands: withCompileLines(ruleRead.commands, built, found.topRel) } : ruleRead;
-    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), rule, use, madeFirst, scripts: inlined.scripts, ...(found.configure ? { configure: found.configure } : {}), ...(built.length ? { programs: built } : {}) };
+    const plan: ReplayPlan = { path, am, file, ...(line ? { line } : {}), ...(again ? { distAgain: again } : {}), rule, use, madeFirst, scripts: inlined.scripts, ...(found.configure ? { configure: found.configure } : {}), ...(built.length ? { programs: built } : {}) };
     plans.set(path, plan);
     return plan;
   };
@@ -1013,7 +1016,12 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     if (p.ownTree) rmSync(at, { recursive: true, force: true });
     return o;
   };
-  for (const p of todo) result.outputs.push(await run(p));
+  for (const p of todo) {
+    const o = await run(p);
+    // the release wrote the file again into $(distdir): a replay that is not the shipped file says nothing about it
+    if (p.distAgain && o.status !== 'reproduced') result.notReplayed.push({ path: p.path, file: p.file, ...(p.line ? { line: p.line } : {}), refusal: { kind: 'dist-overwritten', args: p.distAgain } });
+    else result.outputs.push(o);
+  }
   return result;
 }
 

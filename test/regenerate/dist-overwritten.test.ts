@@ -17,14 +17,14 @@ import { distRelease } from './release.js';
 const DUMMY_RULE = '$(srcdir)/NOTES:\n\t@echo dummy > $@\n';
 const DIST_HOOK = 'dist-hook:\n\tprintf \'%s\\n\' "notes of the release" > $(distdir)/notes-t \\\n\t  && mv $(distdir)/notes-t $(distdir)/NOTES\n';
 
-function release(name: string, am: string) {
+function release(name: string, am: string, extra: Record<string, string> = {}) {
   const root = tempDir(`distdiff-distover-${name}-`);
   const repoDir = join(root, 'demo');
   const repo = makeRepo(repoDir);
-  repo.commit({ 'configure.ac': 'AC_INIT([demo], [1.0])\nAC_OUTPUT\n', 'Makefile.am': am, 'demo.c': 'int demo(void) { return 1; }\n' });
+  repo.commit({ 'configure.ac': 'AC_INIT([demo], [1.0])\nAC_OUTPUT\n', 'Makefile.am': am, 'demo.c': 'int demo(void) { return 1; }\n', ...extra });
   repo.tag('v1.0', { message: 'demo 1.0' });
   // the maintainer's make dist, reduced: the tree's NOTES from the dummy rule, then the dist-hook's recipe over the copy
-  const { tarball } = distRelease(root, repoDir, 'demo-1.0', `autoconf && mkdir demo-1.0 && make -f Makefile.am srcdir=. NOTES && cp -p configure configure.ac Makefile.am demo.c NOTES demo-1.0/ && ${am.includes('dist-hook') ? 'make -f Makefile.am distdir=demo-1.0 dist-hook' : 'printf \'%s\\n\' "notes of the release" > demo-1.0/NOTES'} && tar -czf demo-1.0.tar.gz demo-1.0`);
+  const { tarball } = distRelease(root, repoDir, 'demo-1.0', `autoconf && mkdir demo-1.0 && make -f Makefile.am srcdir=. NOTES && cp -p configure configure.ac Makefile.am demo.c NOTES ${Object.keys(extra).join(' ')} demo-1.0/ && ${am.includes('dist-hook') ? 'make -f Makefile.am srcdir=. distdir=demo-1.0 dist-hook' : 'printf \'%s\\n\' "notes of the release" > demo-1.0/NOTES'} && tar -czf demo-1.0.tar.gz demo-1.0`);
   return verify({ tarball, repo: repoDir, tag: 'v1.0', cacheDir: join(root, 'cache') });
 }
 
@@ -33,6 +33,13 @@ describe('a rule whose file the release writes again into $(distdir)', () => {
     const r = await release('hook', `EXTRA_DIST = NOTES\n${DUMMY_RULE}\n${DIST_HOOK}`);
     const f = r.findings.find((x) => x.path === 'NOTES')!;
     expect(f).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', evidence: { notReplayed: { file: 'Makefile.am', line: 2, refusal: { kind: 'dist-overwritten', args: { file: 'Makefile.am', line: 7 } } } } });
+  }, 120_000);
+
+  it('a replay that writes the shipped file is kept even so (the dist recipe wrote the same bytes)', async () => {
+    // a rule only the replay explains (tr over a tracked file), and a dist recipe writing the same text
+    const am = 'EXTRA_DIST = NOTES notes.in\n$(srcdir)/NOTES: notes.in\n\ttr a-z A-Z < $(srcdir)/notes.in > $@\n\ndist-hook:\n\ttr a-z A-Z < $(srcdir)/notes.in > $(distdir)/NOTES\n';
+    const r = await release('same', am, { 'notes.in': 'notes of the release\n' });
+    expect(r.findings.find((x) => x.path === 'NOTES')).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info' });
   }, 120_000);
 
   it('twin: the same shipped file without the dist recipe — the rule is replayed, and what it writes is not what was shipped: a mismatch', async () => {
