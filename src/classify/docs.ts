@@ -12,6 +12,7 @@ import { baseOf, dirOf, pathsBy, type PathGroups } from './paths.js';
 import { pdfStructureProblem } from './pdf-structure.js';
 import { untracedInfoNode } from './info-nodes.js';
 import { MARKUP_SOURCE, untracedManBody } from './man-body.js';
+import { intermediateSources } from './page-rules.js';
 import { tracedRendering } from './man-rendered.js';
 import { docSourceUrls, htmlReachesOut, novelUrls, scriptHosts, troffReading, urlHosts } from './urls.js';
 import { encodedRun, findConstructs } from './suspicious.js';
@@ -367,7 +368,13 @@ function decide(diff: PathDiff, ctx: ClassifyContext): Finding | undefined | Pro
     }
     // rendered from a tracked markup page: its body must be the source's text (./man-body.ts)
     if (source !== undefined && page && MARKUP_SOURCE.test(source)) {
-      return untracedManBody(ctx, path, page, source).then((why) => (why === undefined ? docsFinding(path, 'man', source) : undefined));
+      // … or from an intermediate its rule renders, which another rule assembles from tracked files (libxmp 4.5.0's
+      // docs/libxmp.3: rst2man of libxmp.man.rst, made by cp of manpage-header.rst and sed of libxmp.rst)
+      return untracedManBody(ctx, path, page, source).then(async (why) => {
+        if (why === undefined) return docsFinding(path, 'man', source);
+        const others = await intermediateSources(ctx, path, source);
+        return others && (await untracedManBody(ctx, path, page, source, others)) === undefined ? docsFinding(path, 'man', source) : undefined;
+      });
     }
     // a page from no tracked source, or from a troff template (`X.1.in`, filled by configure: hosts may come from
     // configure.ac): no suspicious construct of a kind the template lacks

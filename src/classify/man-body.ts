@@ -99,10 +99,20 @@ export async function sourceText(ctx: ClassifyContext, source: string): Promise<
   return text;
 }
 
-/** Why a man page rendered from the tracked markup page `source` has text the source does not give; undefined: traced. */
-export async function untracedManBody(ctx: ClassifyContext, path: string, page: Buffer, source: string): Promise<string | undefined> {
-  const src = await sourceText(ctx, source);
+/**
+ * Why a man page rendered from the tracked markup page `source` (with the tracked files `others` of the intermediate
+ * its rule renders) has text the sources do not give; undefined: traced.
+ */
+export async function untracedManBody(ctx: ClassifyContext, path: string, page: Buffer, source: string, others: readonly string[] = []): Promise<string | undefined> {
+  let src = await sourceText(ctx, source);
   if (src === undefined) return 'source not read';
+  // the other tracked files of an intermediate the page's rule renders (./page-rules.ts intermediateSources)
+  for (const o of others) {
+    if (o === source) continue;
+    const t = await sourceText(ctx, o);
+    if (t === undefined) return `${o} not read`;
+    src += `\n${t}`;
+  }
   const body = troffBody(page.toString('utf8'));
   const known = wordsOf(src);
   // rst2man writes the NAME heading itself (from the document's title and subtitle)

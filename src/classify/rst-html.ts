@@ -21,6 +21,7 @@ import { makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined, repoPathIn, topRelOf } from '../util/makefile.js';
 import { activeContent, FORMATTER_HOSTS, htmlText } from './html-rendered.js';
 import { sourceText } from './man-body.js';
+import { includedFromTop } from './page-rules.js';
 import { novelRun, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf } from './paths.js';
 import { decodeRefs, novelUrls, sourceUrls } from './urls.js';
@@ -32,11 +33,13 @@ const MIN_SHARE = 0.95;
 const GENERATOR = /<meta\s+name="generator"\s+content="(Docutils [\d.]+)[^"]*"/i;
 const RST2HTML = /(?:^|[\s;|&(`'"/])rst2html(?:5)?(?:\.py)?(?=\s|$)|\$[({]RST2HTML5?[)}]/;
 const DOCUTILS_HOST = 'docutils.sourceforge.io';
+/** Docutils' site before it moved (Docutils 0.6's generator meta: `http://docutils.sourceforge.net/`). */
+const DOCUTILS_OLD_HOST = 'docutils.sourceforge.net';
 
 const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 
 /** The tracked rst2html rule making `path` and its tracked source, `FILE:LINE` and the source's path. */
-async function rstRule(path: string, ctx: ClassifyContext): Promise<{ rule: string; source: string } | undefined> {
+async function rstRule(path: string, ctx: ClassifyContext): Promise<{ rule: string; source: string; stylesheets?: string[] } | undefined> {
   const dir = dirOf(path);
   const base = baseOf(path);
   const file = ['Makefile.am', 'GNUmakefile', 'Makefile', 'Makefile.in'].map((n) => join(dir, n)).find((p) => ctx.gitPaths.has(p));
@@ -58,18 +61,27 @@ async function rstRule(path: string, ctx: ClassifyContext): Promise<{ rule: stri
         if (ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source };
       }
       // an explicit target naming the page: the source is the prerequisite the recipe hands rst2html as its operand
-      // (any name: geany's `$(RST2HTML) -stg … $(srcdir)/geany.txt $@`), else a tracked .rst prerequisite
-      if (expandLoose(t, mk.vars, dir).split(/\s+/).includes(base)) {
-        const top = topRelOf(dir, ctx.gitPaths);
-        const resolve = (q: string) => repoPathIn(dir, expandLoose(q.replace(/\$[({]top_srcdir[)}]/g, top), mk.vars, dir));
+      // (any name: geany's `$(RST2HTML) -stg … $(srcdir)/geany.txt $@`), else a tracked .rst prerequisite. A makefile
+      // the top one includes runs from the top: its paths are the top's (libxmp 4.5.0's docs/Makefile, `include
+      // docs/Makefile` in Makefile.in: `docs/libxmp.html: docs/libxmp.rst`).
+      const from = dir && (await includedFromTop(file, ctx)) ? '' : dir;
+      const words = expandLoose(t, mk.vars, from).split(/\s+/);
+      if ((from === dir && words.includes(base)) || words.some((w) => repoPathIn(from, w) === path)) {
+        const top = topRelOf(from, ctx.gitPaths);
+        const resolve = (q: string) => repoPathIn(from, expandLoose(q.replace(/\$[({]top_srcdir[)}]/g, top), mk.vars, from));
+        // the tracked style sheets the recipe hands rst2html (`--stylesheet docs/style.css`): Docutils embeds them in the page
+        const sheets = (rec: string) => {
+          const named = [...rec.matchAll(/--stylesheet(?:-path)?[= ](\S+)/g)].flatMap((m) => m[1]!.split(',')).map(resolve).filter((q): q is string => q !== undefined && ctx.gitPaths.has(q));
+          return named.length ? { stylesheets: named } : {};
+        };
         const prereqs = r.prerequisites.map(resolve);
         const operand = rstOperand(expandLoose(recipe.replace(/\$[({]top_srcdir[)}]/g, top), mk.vars, dir), r.prerequisites[0]);
         if (operand !== undefined) {
           const source = resolve(operand);
-          if (source !== undefined && prereqs.includes(source) && ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source };
+          if (source !== undefined && prereqs.includes(source) && ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source, ...sheets(recipe) };
           continue;
         }
-        for (const source of prereqs) if (source !== undefined && /\.rst$/.test(source) && ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source };
+        for (const source of prereqs) if (source !== undefined && /\.rst$/.test(source) && ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source, ...sheets(recipe) };
       }
     }
   }
@@ -137,9 +149,17 @@ export const rstHtmlClassifier: Classifier = {
     if (!found) return undefined;
     const src = await sourceText(ctx, found.source);
     if (src === undefined) return undefined;
-    if (activeContent(page, src, diff.path, [DOCUTILS_HOST])) return undefined;
+    // the style sheets the rule embeds count as sources of the page's hosts and URLs (libxmp 4.5.0's docs/style.css
+    // imports its fonts from fonts.googleapis.com), not of its words
+    let withSheets = src;
+    for (const css of found.stylesheets ?? []) {
+      const b = await ctx.content.git(css);
+      if (!b || b.length > MAX_BYTES) return undefined;
+      withSheets += `\n${b.toString('utf8')}`;
+    }
+    if (activeContent(page, withSheets, diff.path, [DOCUTILS_HOST, DOCUTILS_OLD_HOST])) return undefined;
     // every URL of the page (its links and its text, character references decoded) one the source spells out whole
-    if (novelUrls(decodeRefs(page.replace(/<!--[\s\S]*?-->/g, ' ')), sourceUrls(src), [DOCUTILS_HOST, ...FORMATTER_HOSTS]).length) return undefined;
+    if (novelUrls(decodeRefs(page.replace(/<!--[\s\S]*?-->/g, ' ')), sourceUrls(withSheets), [DOCUTILS_HOST, DOCUTILS_OLD_HOST, ...FORMATTER_HOSTS]).length) return undefined;
     const known = wordsOf(src);
     const text = htmlText(withoutDocutilsFooter(page, found.source));
     const words = [...wordsOf(text)];
@@ -147,6 +167,6 @@ export const rstHtmlClassifier: Classifier = {
     const traced = words.filter((w) => known.has(w)).length;
     if (traced < Math.ceil(words.length * MIN_SHARE)) return undefined;
     if (novelRun(text, known)) return undefined;
-    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: found.source, generator, found: traced, total: words.length, inputs: [found.rule] });
+    return makeFinding('GENERATED_FROM_SOURCE', diff.path, { how: 'rendered', source: found.source, generator, found: traced, total: words.length, inputs: [found.rule, ...(found.stylesheets ?? [])] });
   },
 };

@@ -64,8 +64,8 @@ describe('rst2html pages from the operand the tracked rule hands rst2html (any e
 
   it('traced to the operand (a .txt, a file without extension above the directory): low, the gate passes', async () => {
     const { r, by } = await run({ 'doc/manual.html': MANUAL_HTML, 'doc/hacking.html': HACKING_HTML });
-    expect(by['doc/manual.html']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'doc/manual.txt', inputs: ['doc/Makefile.am:4'] } });
-    expect(by['doc/hacking.html']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'HACKING', inputs: ['doc/Makefile.am:7'] } });
+    expect(by['doc/manual.html']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'doc/manual.txt', inputs: ['doc/Makefile.am:4', 'doc/manual.css'] } });
+    expect(by['doc/hacking.html']).toMatchObject({ code: 'GENERATED_FROM_SOURCE', severity: 'low', evidence: { how: 'rendered', source: 'HACKING', inputs: ['doc/Makefile.am:7', 'doc/manual.css'] } });
     const ev = by['doc/manual.html']!.evidence as { found: number; total: number };
     expect(ev.found).toBe(ev.total);
     expect(exitCodeOf(r.verdict)).toBe(0);
