@@ -76,7 +76,7 @@ describe('pages of a makefile the top one includes (libxmp 4.5.0)', () => {
     const dir = join(root, `t${n}`, 'demo-1.0');
     writeFiles(dir, { ...tracked, ...shipped });
     const tarball = makeTar(dir, { compress: 'gzip', out: join(root, `t${n}`, 'demo-1.0.tar.gz') });
-    return verify({ tarball, repo: repo.dir, tag: 'v1.0', cacheDir: join(root, 'cache'), regenerate: false });
+    return verify({ tarball, repo: repo.dir, tag: 'v1.0', cacheDir: join(root, 'cache'), regenerate: 'off' });
   };
   const TRACKED = { 'Makefile.in': TOP_IN, 'docs/Makefile': DOCS_MK, 'docs/demo.rst': RST, 'docs/manpage-header.rst': HEADER, 'docs/style.css': CSS };
   const at = (r: Awaited<ReturnType<typeof release>>, p: string) => r.findings.find((f) => f.path === p)!;
