@@ -759,7 +759,9 @@ export function gperfBannerCommand(head: string, source: string, computedInput =
   const absProgram = program.startsWith('/') && baseOf(program) === 'gperf' && (systemProgram || foreignMountPoint(program)) ? program : undefined;
   if (program !== 'gperf' && !absProgram) return { refused: line };
   const sys = systemProgram ? { systemProgram: true } : {};
-  const args = words.slice(1);
+  // gperf writes an argument holding a shell character in single quotes (`-k '*'`, `-k'1,$'`, `--key-positions='*'`:
+  // parted 3.5's pt-limit.c): read as the shell hands it to gperf, the quotes removed
+  const args = words.slice(1).map((w) => w.replace(/^(-[A-Za-z]|--[a-z-]+=)?'([^']*)'$/, '$1$2'));
   const inputs: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;

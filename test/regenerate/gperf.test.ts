@@ -109,6 +109,13 @@ describe("gperf's banner command line", () => {
   it('reads the options and the input, the run directory from where the source is', () => {
     expect(gperfBannerCommand(head('gperf -m 10 ./iconv_open-aix.gperf'), 'lib/iconv_open-aix.gperf')).toEqual({ args: ['-m', '10', './iconv_open-aix.gperf'], cwd: 'lib', line: 'gperf -m 10 ./iconv_open-aix.gperf' });
     expect(gperfBannerCommand(head('gperf -m 10 ./lib/iconv_open-aix.gperf'), 'lib/iconv_open-aix.gperf')).toMatchObject({ cwd: '' });
+    // gperf's own quoting of a shell character (parted 3.5's `-k '*'`; -k'1,$' and --key-positions='*' as gperf 3.1 writes them)
+    expect(gperfBannerCommand(head("gperf -C -N pt_limit_lookup -n -t -s 6 -k '*' --language=ANSI-C pt-limit.gperf"), 'libparted/labels/pt-limit.gperf')).toMatchObject({ args: ['-C', '-N', 'pt_limit_lookup', '-n', '-t', '-s', '6', '-k', '*', '--language=ANSI-C', 'pt-limit.gperf'], cwd: 'libparted/labels' });
+    expect(gperfBannerCommand(head("gperf -t -k'1,$' t.gperf"), 't.gperf')).toMatchObject({ args: ['-t', '-k1,$', 't.gperf'] });
+    expect(gperfBannerCommand(head("gperf -t --key-positions='*' t.gperf"), 't.gperf')).toMatchObject({ args: ['-t', '--key-positions=*', 't.gperf'] });
+    // a quote left open, or a quoted value with a character gperf's values never have, is refused
+    expect(gperfBannerCommand(head("gperf -t -k '* t.gperf"), 't.gperf')).toHaveProperty('refused');
+    expect(gperfBannerCommand(head("gperf -t -k '$(x)' t.gperf"), 't.gperf')).toHaveProperty('refused');
     expect(gperfBannerCommand(head('gperf -m 10 unicase/special-casing-table.gperf'), 'lib/unicase/special-casing-table.gperf')).toMatchObject({ cwd: 'lib' });
     expect(gperfBannerCommand(head('gperf --global-table -t -k1,3,$ -N lookup x.gperf'), 'x.gperf')).toMatchObject({ cwd: '', args: ['--global-table', '-t', '-k1,3,$', '-N', 'lookup', 'x.gperf'] });
   });
