@@ -25,9 +25,15 @@
  *     --tar sid/libtool_2.6.2-3.debian.tar.xz 'Debian sid libtool 2.6.2-3' \
  *     --tar bookworm/automake-1.16_1.16.5-1.3.debian.tar.xz 'Debian bookworm automake-1.16 1:1.16.5-1.3' \
  *     --git /work/.mirror/deepin-community+automake-1.16/repo 85fbbf5 'Debian automake-1.16 1:1.16.5.1 (deepin-community/automake-1.16 85fbbf5, deepin 1:1.16.5.1-1+dde)'
+ * and on 2026-12-03 (stop 42), that corpus kept and gnulib's build-aux/test-driver.diff added at the three commits that
+ * changed it (G = a clone of coreutils/gnulib):
+ *   node scripts/derive-distro-patches.mjs --keep data/distro-patches.json --date 2026-12-03 \
+ *     --patch-git G 425ee42259 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 425ee42259, 2019-01-23)' \
+ *     --patch-git G 63c809ade9 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 63c809ade9, 2020-11-21)' \
+ *     --patch-git G 6ccfbd6495 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 6ccfbd6495, 2021-08-08)'
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +50,7 @@ const { KNOWN_AUX_NAMES } = await import(dist('classify/upstream.js'));
 const args = process.argv.slice(2);
 let out = join(root, 'data/distro-patches.json');
 let date = new Date().toISOString().slice(0, 10);
+let keep;
 const inputs = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -51,13 +58,19 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--date') date = args[++i];
   else if (a === '--git') inputs.push({ kind: 'git', repo: args[++i], commit: args[++i], label: args[++i] });
   else if (a === '--tar') inputs.push({ kind: 'tar', file: args[++i], label: args[++i] });
+  // one patch file of a repository at a commit (gnulib's build-aux/test-driver.diff, which gnulib-tool applies to
+  // automake's test-driver): its hunks under LABEL PATH, a series of its own
+  else if (a === '--patch-git') inputs.push({ kind: 'patch-git', repo: args[++i], commit: args[++i], path: args[++i], label: args[++i] });
+  // the hunks of an existing corpus kept (sources no longer reachable: the deepin-community packaging mirrors), the
+  // inputs' hunks added after them
+  else if (a === '--keep') keep = resolve(args[++i]);
   else {
     console.error(`derive-distro-patches: unexpected argument ${a}`);
     process.exit(2);
   }
 }
 if (inputs.length === 0 || inputs.some((x) => !x.label)) {
-  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL)…');
+  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] [--keep CORPUS] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL | --patch-git REPO COMMIT PATH LABEL)…');
   process.exit(2);
 }
 
@@ -78,7 +91,30 @@ function reader(input) {
 
 const sources = [];
 const hunks = [];
+if (keep) {
+  const kept = JSON.parse(readFileSync(keep, 'utf8'));
+  sources.push(...kept.sources);
+  hunks.push(...kept.hunks);
+  console.error(`derive-distro-patches: kept ${kept.hunks.length} hunks of ${kept.sources.length} patch files from ${keep}`);
+}
 for (const input of inputs) {
+  if (input.kind === 'patch-git') {
+    const text = execFileSync('git', ['-C', input.repo, 'show', `${input.commit}:${input.path}`], { maxBuffer: 1 << 26 }).toString('latin1');
+    let src;
+    let n = 0;
+    for (const h of parseUnifiedDiff(text)) {
+      const name = landsIn(h.path);
+      if (!name) continue;
+      if (src === undefined) {
+        src = sources.length;
+        sources.push(`${input.label} ${input.path}`);
+      }
+      hunks.push({ name, source: src, ops: h.ops, hashes: h.lines.map((l) => lineHash32(l)) });
+      n++;
+    }
+    console.error(`derive-distro-patches: ${input.label}: ${input.path}, ${n} hunks`);
+    continue;
+  }
   const read = reader(input);
   const series = read('debian/patches/series').toString('latin1').split('\n').map((l) => l.replace(/#.*$/, '').trim().split(/\s+/)[0]).filter(Boolean);
   let n = 0;

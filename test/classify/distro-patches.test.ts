@@ -5,7 +5,7 @@
  * series makes explained with the patch files named; the tampered twins (a hunk moved to another function, one more
  * line inside a hunk, a command line beside a hunk, a patch the series leaves out) staying high.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +95,30 @@ describe('deriving the corpus from a packaging repository', () => {
     ]);
     // no line of the patches is stored
     expect(JSON.stringify(corpus.raw)).not.toContain('fsanitize=');
+  });
+
+  it('--keep an existing corpus and --patch-git one patch file of a repository (gnulib-tool\'s build-aux/test-driver.diff): its hunks added as a series of their own', () => {
+    const dir = tempDir('distdiff-patchgit-');
+    const r = makeRepo(join(dir, 'tool'));
+    // one patch file of a tool's repository: one hunk of func_gamma
+    const lines = [...V];
+    lines.splice(at(lines, '    gamma_a=$1') + 1, 0, '    gamma_sh=:');
+    execFileSync('mkdir', ['-p', join(dir, 'a/build-aux'), join(dir, 'b/build-aux')]);
+    writeFileSync(join(dir, 'a/build-aux/ltmain.sh'), text(V));
+    writeFileSync(join(dir, 'b/build-aux/ltmain.sh'), text(lines));
+    const patch = spawnSync('diff', ['-u', 'a/build-aux/ltmain.sh', 'b/build-aux/ltmain.sh'], { cwd: dir, encoding: 'utf8' }).stdout;
+    expect(patch).toContain('+    gamma_sh=:');
+    r.commit({ 'build-aux/ltmain.diff': patch }, 'ltmain.diff', '2021-08-08T10:00:00Z');
+    const kept = join(dir, 'kept.json');
+    writeFileSync(kept, JSON.stringify(corpus.raw));
+    const out = join(dir, 'out.json');
+    execFileSync(process.execPath, [join(root, 'scripts/derive-distro-patches.mjs'), '--out', out, '--date', '2026-12-03', '--keep', kept, '--patch-git', r.dir, 'HEAD', 'build-aux/ltmain.diff', 'Demo tool (ltmain.diff)'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const more = new PatchCorpus(JSON.parse(readFileSync(out, 'utf8')) as RawPatchCorpus);
+    expect(more.raw.sources).toEqual([...corpus.raw.sources, 'Demo tool (ltmain.diff) build-aux/ltmain.diff']);
+    expect(more.raw.hunks.slice(0, corpus.raw.hunks.length)).toEqual(corpus.raw.hunks);
+    expect(more.raw.hunks.slice(corpus.raw.hunks.length).map((h) => [h.name, h.source, h.ops])).toEqual([['ltmain.sh', 2, '   +   ']]);
+    expect(judge(lines, more)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { patches: [{ source: 'Demo tool (ltmain.diff) build-aux/ltmain.diff', lines: [at(lines, '    gamma_sh=:') + 1] }] } });
+    expect(judge(lines)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
   });
 
   it('parses a unified diff: the target path without its first component, context, removed and added lines', () => {
