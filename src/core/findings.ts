@@ -436,6 +436,8 @@ export interface ToolPostEdit {
   /** gnulib's path-normalising sed (from = to = NAME): a directory prefix before NAME, between blanks or quotes,
    * dropped (the first on each line; src/regenerate/generators.ts gnulibPathStrip). */
   pathPrefix?: boolean;
+  /** `perl -ne '/FROM/ and print "TO\n"; print'` in the pipe after the tool: a line TO before each line holding FROM. */
+  insertBefore?: boolean;
 }
 
 /** How a generator tool run was made: the system's packaged tool and its version, the tracked input, the rule. */

@@ -264,6 +264,7 @@ export function applyPostEdit(text: string, e: ToolPostEdit): string {
     const re = new RegExp(`([ "])[^ "]*/${e.from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([ "])`);
     return text.split('\n').map((l) => l.replace(re, (_, a: string, b: string) => `${a}${e.from}${b}`)).join('\n');
   }
+  if (e.insertBefore) return text.split('\n').map((l) => (l.includes(e.from) ? `${e.to}\n${l}` : l)).join('\n');
   if (e.anchored) return text.split('\n').map((l) => (l.startsWith(e.from) ? e.to + l.slice(e.from.length) : l)).join('\n');
   return e.global ? text.split(e.from).join(e.to) : text.split('\n').map((l) => l.replace(e.from, () => e.to)).join('\n');
 }
@@ -817,12 +818,21 @@ export function gnulibPathStrip(script: string): string | undefined {
  * unictype/uninorm modules: `$(GPERF) -m 10 $(srcdir)/X.gperf > $(srcdir)/X.h-t1 && sed -e 's/^const/static const/'
  * < $(srcdir)/X.h-t1 > $(srcdir)/X.h-t2 && mv $(srcdir)/X.h-t2 $(srcdir)/X.h`. A refusal (undefined) otherwise.
  */
+const PERL_INSERT_BEFORE = /^(.*?)\s+\|\s+perl\s+-ne\s+'\/(\w+)\/ and print "([\w ]+)\\n"; print'\s*(>\s*\S+)$/;
+
 export function gperfChainEdits(run: string, target: string, file: string): ToolPostEdit[] | undefined {
   const norm = (w: string) => posix.normalize(w);
   const parts = run.split(/\s+&&\s+/);
+  const edits: ToolPostEdit[] = [];
+  // gperf's output through one perl filter inserting a literal line before each line holding a literal word (parted
+  // 3.5's `$(GPERF) … $< | perl -ne '/__GNUC_STDC_INLINE__/ and print "static\n"; print' > $@-tmp`)
+  const piped = PERL_INSERT_BEFORE.exec(parts[0]!);
+  if (piped) {
+    edits.push({ command: `| perl -ne '/${piped[2]}/ and print "${piped[3]}\\n"; print'`, file, from: piped[2]!, to: piped[3]!, global: true, insertBefore: true });
+    parts[0] = `${piped[1]} ${piped[4]}`;
+  } else if (/\|/.test(parts[0]!.replace(/'[^']*'|"[^"]*"/g, ''))) return undefined; // any other pipe: not read
   const first = /\s>\s*(\S+)$/.exec(parts[0]!);
   let cur = first ? norm(first[1]!) : undefined;
-  const edits: ToolPostEdit[] = [];
   for (const part of parts.slice(1)) {
     const w = plainWords(part.replace(/\s*<\s*(\S+)/g, ' \u0003$1').replace(/\s*>\s*(\S+)/g, ' \u0001$1'));
     if (!w || !cur) return undefined;
@@ -890,8 +900,19 @@ export async function gperfRuleEdits(path: string, ctx: ClassifyContext, pinned?
   const gperf = GENERATOR_TOOLS.find((t) => t.id === 'gperf')!;
   for await (const r of rulesRunning(path, (w) => gperf.program.test(w), ['gperf', '$(GPERF)'], ctx)) {
     const refuse = (): RuleRefusal => ({ fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 200) });
-    if (r.cmds.some((c) => c !== r.main && c.run !== '' && c.run !== ':')) return refuse();
-    const edits = gperfChainEdits(r.main.run, r.match.target, path);
+    // the recipe's other lines as the `&&` chain they amount to: `rm -f` before gperf, then only `chmod MODE FILE`
+    // (a mode, nothing written) and `mv [-f] TMP TARGET` (parted 3.5: rm -f $@ $@-tmp; gperf … > $@-tmp; chmod a-w
+    // $@-tmp; mv $@-tmp $@)
+    const at = r.cmds.indexOf(r.main);
+    let run = r.main.run;
+    for (const [i, c] of r.cmds.entries()) {
+      if (c === r.main || c.run === '' || c.run === ':') continue;
+      if (i < at && /^rm\s+-f(?:\s+[\w.$@+-][\w.$@/+-]*)+$/.test(c.run)) continue;
+      if (i > at && /^chmod\s+[ugoa]*[-+=][rwx]+\s+\S+$/.test(c.run)) continue;
+      if (i > at && /^mv\s+(?:-f\s+)?\S+\s+\S+$/.test(c.run)) { run += ` && ${c.run}`; continue; }
+      return refuse();
+    }
+    const edits = gperfChainEdits(run, r.match.target, path);
     return edits ? { fragment: r.fragment, command: r.main.raw.replace(/\s+/g, ' ').slice(0, 300), edits, input: gperfRunInput(r.main.run, computedName) } : refuse();
   }
   if (!pinned || !pinned.file.startsWith('lib/') || !pinned.source.endsWith(pinned.file.slice(4))) return undefined;

@@ -173,6 +173,15 @@ describe("gperf's banner command line", () => {
     expect(gperfChainEdits(run.replace(/ && mv .*$/, ''), 'unictype/categ_byname.h', 'x')).toBeUndefined();
     expect(gperfChainEdits('gperf -m 10 ./x.gperf > ./x.h-t && mv ./x.h-t ./x.h', 'x.h', 'x.h')).toEqual([]);
   });
+  it("reads parted 3.5's pipe through perl inserting a literal line before each line holding a literal word; refuses any other perl", () => {
+    const run = `gperf -C -N pt_limit_lookup -n -t -s 6 -k '*' --language=ANSI-C pt-limit.gperf | perl -ne '/__GNUC_STDC_INLINE__/ and print "static\\n"; print' > pt-limit.c-tmp && mv pt-limit.c-tmp pt-limit.c`;
+    const edits = gperfChainEdits(run, 'pt-limit.c', 'libparted/labels/pt-limit.c')!;
+    expect(edits.map((e) => [e.from, e.to, e.insertBefore ?? false])).toEqual([['__GNUC_STDC_INLINE__', 'static', true]]);
+    expect(applyPostEdit('#ifdef __GNUC__\n__inline\n#ifdef __GNUC_STDC_INLINE__\n__attribute__ ((__gnu_inline__))\n#endif\n', edits[0]!)).toBe('#ifdef __GNUC__\n__inline\nstatic\n#ifdef __GNUC_STDC_INLINE__\n__attribute__ ((__gnu_inline__))\n#endif\n');
+    // a perl that does something else, or prints a line that is not a plain word, is no such edit
+    expect(gperfChainEdits(run.replace('print "static\\n"', 'system "sh x"'), 'pt-limit.c', 'x')).toBeUndefined();
+    expect(gperfChainEdits(run.replace('print "static\\n"', 'print "static; x()\\n"'), 'pt-limit.c', 'x')).toBeUndefined();
+  });
   it("reads a gnulib module file's Makefile.am: section (its header has a dot) for the output's rule", () => {
     const mod = `Description:\nA table.\n\nFiles:\nlib/uni/tab.gperf\n\nDepends-on:\ngperf\n\nMakefile.am:\nif X\nlib_SOURCES += uni/tab.c\nendif\n\n$(srcdir)/uni/tab.h: $(srcdir)/uni/tab.gperf\n\t$(V_GPERF)$(GPERF) -m 1 $(srcdir)/uni/tab.gperf > $(srcdir)/uni/tab.h-t1 \\\n\t&& sed -e 's/^const/static const/' \\\n\t       < $(srcdir)/uni/tab.h-t1 > $(srcdir)/uni/tab.h-t2 \\\n\t&& rm -f $(srcdir)/uni/tab.h-t1 \\\n\t&& mv $(srcdir)/uni/tab.h-t2 $(srcdir)/uni/tab.h\nBUILT_SOURCES += uni/tab.h\n\nInclude:\n"uninorm.h"\n`;
     const sections = gnulibModuleSections(mod);
