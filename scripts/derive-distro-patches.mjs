@@ -30,7 +30,12 @@
  *   node scripts/derive-distro-patches.mjs --keep data/distro-patches.json --date 2026-12-03 \
  *     --patch-git G 425ee42259 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 425ee42259, 2019-01-23)' \
  *     --patch-git G 63c809ade9 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 63c809ade9, 2020-11-21)' \
- *     --patch-git G 6ccfbd6495 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 6ccfbd6495, 2021-08-08)'
+ *     --patch-git G 6ccfbd6495 build-aux/test-driver.diff 'gnulib-tool (coreutils/gnulib 6ccfbd6495, 2021-08-08)' \
+ *     --patch-file /work/suse/0001-correct-parameter-parsing-in-test-driver-script.patch \
+ *       'openSUSE automake 1.16.5 (bmwiedemann/openSUSE 2397400c9219 packages/a/automake)'
+ * (the openSUSE patch read from the GitHub snapshot of openSUSE's packages, bmwiedemann/openSUSE at 2397400c9219, and
+ * saved outside the repository: 1,668 bytes, sha256 e39c6724713c8d4834793bccb104aed4b350a74226e34bdb165f522458ce48b9; the
+ * snapshot is over the mirroring limit, so it is not fetched whole)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,6 +66,9 @@ for (let i = 0; i < args.length; i++) {
   // one patch file of a repository at a commit (gnulib's build-aux/test-driver.diff, which gnulib-tool applies to
   // automake's test-driver): its hunks under LABEL PATH, a series of its own
   else if (a === '--patch-git') inputs.push({ kind: 'patch-git', repo: args[++i], commit: args[++i], path: args[++i], label: args[++i] });
+  // one patch file on disk (a distribution's patch read from its packaging repository and saved outside this one:
+  // openSUSE's automake patches, whose repository snapshot is over the mirroring limit): LABEL FILE's name
+  else if (a === '--patch-file') inputs.push({ kind: 'patch-file', file: args[++i], label: args[++i] });
   // the hunks of an existing corpus kept (sources no longer reachable: the deepin-community packaging mirrors), the
   // inputs' hunks added after them
   else if (a === '--keep') keep = resolve(args[++i]);
@@ -70,7 +78,7 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (inputs.length === 0 || inputs.some((x) => !x.label)) {
-  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] [--keep CORPUS] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL | --patch-git REPO COMMIT PATH LABEL)…');
+  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] [--keep CORPUS] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL | --patch-git REPO COMMIT PATH LABEL | --patch-file FILE LABEL)…');
   process.exit(2);
 }
 
@@ -98,8 +106,9 @@ if (keep) {
   console.error(`derive-distro-patches: kept ${kept.hunks.length} hunks of ${kept.sources.length} patch files from ${keep}`);
 }
 for (const input of inputs) {
-  if (input.kind === 'patch-git') {
-    const text = execFileSync('git', ['-C', input.repo, 'show', `${input.commit}:${input.path}`], { maxBuffer: 1 << 26 }).toString('latin1');
+  if (input.kind === 'patch-git' || input.kind === 'patch-file') {
+    if (input.kind === 'patch-file') input.path = input.file.slice(input.file.lastIndexOf('/') + 1);
+    const text = input.kind === 'patch-file' ? readFileSync(input.file, 'latin1') : execFileSync('git', ['-C', input.repo, 'show', `${input.commit}:${input.path}`], { maxBuffer: 1 << 26 }).toString('latin1');
     let src;
     let n = 0;
     for (const h of parseUnifiedDiff(text)) {

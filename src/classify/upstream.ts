@@ -173,7 +173,10 @@ export function classifyUpstream(
   const clean = accounted !== undefined && accounted.unaccounted.length === 0 && accounted.unaccountedDeletions === 0;
   // the distribution patch files whose hunks account for lines: a labelled source, shown
   const patches = accounted?.patches.length ? { patches: accounted.patches } : {};
-  if (prov && clean && prov.novelLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
+  // the lines a named patch file adds in place are that file's, not "novel": only the others count against the few
+  // (openSUSE's test-driver patch adds 16 lines: findutils 4.9.0, irssi 1.4.5, libgphoto2 2.5.30)
+  const patchLines = accounted?.patches.reduce((n, x) => n + x.lines.length, 0) ?? 0;
+  if (prov && clean && prov.novelLines - patchLines <= FEW_NOVEL_LINES && prov.removedLines <= FEW_REMOVED_LINES) {
     return makeFinding('UPSTREAM_COPY_PATCHED', path, { name, upstream: toRef(prov.version), ...lineEvidence(prov), ...patches });
   }
   // A libtool snapshot or distribution build the database lacks: its version string says what it is, and every

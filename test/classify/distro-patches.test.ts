@@ -119,6 +119,20 @@ describe('deriving the corpus from a packaging repository', () => {
     expect(more.raw.hunks.slice(corpus.raw.hunks.length).map((h) => [h.name, h.source, h.ops])).toEqual([['ltmain.sh', 2, '   +   ']]);
     expect(judge(lines, more)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { patches: [{ source: 'Demo tool (ltmain.diff) build-aux/ltmain.diff', lines: [at(lines, '    gamma_sh=:') + 1] }] } });
     expect(judge(lines)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // a patch adding more lines than the few a copy may add unaccounted (openSUSE's test-driver patch: 16) is its own evidence
+    const big = [...V];
+    big.splice(at(big, '    omega_a=$1') + 1, 0, ...Array.from({ length: 12 }, (_, i) => `    omega_opt${i}=$${i + 2}`));
+    execFileSync('mkdir', ['-p', join(dir, 'c/build-aux'), join(dir, 'd/build-aux')]);
+    writeFileSync(join(dir, 'c/build-aux/ltmain.sh'), text(V));
+    writeFileSync(join(dir, 'd/build-aux/ltmain.sh'), text(big));
+    const bigPatch = join(dir, 'big.patch');
+    writeFileSync(bigPatch, spawnSync('diff', ['-u', 'c/build-aux/ltmain.sh', 'd/build-aux/ltmain.sh'], { cwd: dir, encoding: 'utf8' }).stdout);
+    const out2 = join(dir, 'out2.json');
+    execFileSync(process.execPath, [join(root, 'scripts/derive-distro-patches.mjs'), '--out', out2, '--date', '2026-12-03', '--patch-file', bigPatch, 'Demo distro tool 1.0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const bigCorpus = new PatchCorpus(JSON.parse(readFileSync(out2, 'utf8')) as RawPatchCorpus);
+    expect(bigCorpus.raw.sources).toEqual(['Demo distro tool 1.0 big.patch']);
+    expect(judge(big, bigCorpus)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { novelLines: 12, patches: [{ source: 'Demo distro tool 1.0 big.patch' }] } });
+    expect(judge(big)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
   });
 
   it('parses a unified diff: the target path without its first component, context, removed and added lines', () => {
