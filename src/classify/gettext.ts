@@ -272,7 +272,9 @@ export function translationHosts(
 ): string[] {
   const out = new Set<string>();
   for (const e of entries) {
-    if (e.obsolete || !active(e)) continue;
+    // (not the header: its fields are the catalog's metadata, never shown as a translation — make 4.4.1's fetched
+    // zh_TW.po names its converter's site, `X-ZhConverter: 繁化姬 … | https://zhconvert.org`)
+    if (e.obsolete || !active(e) || isHeader(e)) continue;
     const ge = gitActive.get(keyOf(e)) ?? gitObsolete.get(keyOf(e));
     const own = urlHosts([e.msgid, e.msgidPlural ?? '', ...(ge?.msgstr ?? [])].join('\n'));
     const dotsDropped = new Set([...own].map((h) => h.split('.').join('')));

@@ -191,6 +191,16 @@ msgstr "Supprimer ?"
     expect(r).toMatchObject({ 'po/fr.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/lv.po': '-', 'po/uk.po': '-' });
   });
 
+  // make 4.4.1's fetched zh_TW.po: its header's X-ZhConverter field names the converter's site; a header field is the
+  // catalog's metadata, never shown as a translation — the same host in a message is
+  it("a URL host in the header's fields is no translation's; the same host in a message is", async () => {
+    const header = po.replace('"Content-Type:', '"X-ZhConverter: converter dict-4ac8d2ed @ 2019/10/24 | https://"\n"zhconvert.example\\n"\n"Content-Type:');
+    expect(header).toContain('zhconvert.example');
+    const inMessage = `${po}\nmsgid "Report bugs."\nmsgstr "Report bugs at https://zhconvert.example/bugs."\n`;
+    const r = await judge(git, { ...git, 'po/zh_TW.po': header, 'po/fr.po': inMessage });
+    expect(r).toMatchObject({ 'po/zh_TW.po': expect.stringMatching(/^PO_FETCHED_TRANSLATION/), 'po/fr.po': '-' });
+  });
+
   it('needs a tracked script that fetches from the Translation Project', async () => {
     const r = await judge({ 'src/a.c': 'x\n' }, { 'src/a.c': 'x\n', 'po/de.po': po });
     expect(r).toEqual({ 'po/de.po': '-' });
