@@ -11,6 +11,11 @@ import type { ClassifyContext } from './types.js';
 const MAX_BYTES = 4 * 1024 * 1024;
 const MAKEFILES = ['Makefile.am', 'GNUmakefile', 'Makefile', 'Makefile.in'];
 
+/** The tracked makefile of directory `dir` a page's rule is read from: Makefile.am, else GNUmakefile, Makefile, Makefile.in. */
+export function trackedMakefile(dir: string, ctx: ClassifyContext): string | undefined {
+  return MAKEFILES.map((n) => (dir ? `${dir}/${n}` : n)).find((p) => ctx.gitPaths.has(p));
+}
+
 /** Whether a tracked makefile of the top directory includes `file` by its path (`include docs/Makefile`, `-include …`). */
 export async function includedFromTop(file: string, ctx: ClassifyContext): Promise<boolean> {
   const esc = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -31,7 +36,7 @@ export async function includedFromTop(file: string, ctx: ClassifyContext): Promi
  */
 export async function intermediateSources(ctx: ClassifyContext, page: string, source: string): Promise<string[] | undefined> {
   const dir = dirOf(page);
-  const file = MAKEFILES.map((n) => (dir ? `${dir}/${n}` : n)).find((p) => ctx.gitPaths.has(p));
+  const file = trackedMakefile(dir, ctx);
   if (!file) return undefined;
   const b = await ctx.content.git(file);
   if (!b || b.length > MAX_BYTES) return undefined;

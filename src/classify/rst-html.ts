@@ -21,7 +21,7 @@ import { makeFinding } from '../core/severity.js';
 import { expandLoose, parseMakefile, recipeJoined, repoPathIn, topRelOf } from '../util/makefile.js';
 import { activeContent, FORMATTER_HOSTS, htmlText } from './html-rendered.js';
 import { sourceText } from './man-body.js';
-import { includedFromTop } from './page-rules.js';
+import { includedFromTop, trackedMakefile } from './page-rules.js';
 import { novelRun, wordsOf } from './man-rendered.js';
 import { baseOf, dirOf } from './paths.js';
 import { decodeRefs, novelUrls, sourceUrls } from './urls.js';
@@ -42,13 +42,16 @@ const join = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
 async function rstRule(path: string, ctx: ClassifyContext): Promise<{ rule: string; source: string; stylesheets?: string[] } | undefined> {
   const dir = dirOf(path);
   const base = baseOf(path);
-  const file = ['Makefile.am', 'GNUmakefile', 'Makefile', 'Makefile.in'].map((n) => join(dir, n)).find((p) => ctx.gitPaths.has(p));
+  const file = trackedMakefile(dir, ctx);
   if (!file) return undefined;
   const b = await ctx.content.git(file);
   if (!b || b.length > MAX_BYTES) return undefined;
   const text = b.toString('utf8');
   const mk = parseMakefile(text, file);
   const lines = text.split('\n');
+  // A makefile the top one includes runs from the top: its paths are the top's (libxmp 4.5.0's docs/Makefile, `include
+  // docs/Makefile` in Makefile.in: `docs/libxmp.html: docs/libxmp.rst`). Read once, for every rule below.
+  const from = dir && (await includedFromTop(file, ctx)) ? '' : dir;
   for (const r of mk.rules) {
     const recipe = r.recipe.map(recipeJoined).join('\n');
     if (!RST2HTML.test(` ${recipe}`) && !RST2HTML.test(` ${expandLoose(recipe, mk.vars, dir)}`)) continue;
@@ -61,10 +64,7 @@ async function rstRule(path: string, ctx: ClassifyContext): Promise<{ rule: stri
         if (ctx.gitPaths.has(source)) return { rule: `${file}:${line}`, source };
       }
       // an explicit target naming the page: the source is the prerequisite the recipe hands rst2html as its operand
-      // (any name: geany's `$(RST2HTML) -stg … $(srcdir)/geany.txt $@`), else a tracked .rst prerequisite. A makefile
-      // the top one includes runs from the top: its paths are the top's (libxmp 4.5.0's docs/Makefile, `include
-      // docs/Makefile` in Makefile.in: `docs/libxmp.html: docs/libxmp.rst`).
-      const from = dir && (await includedFromTop(file, ctx)) ? '' : dir;
+      // (any name: geany's `$(RST2HTML) -stg … $(srcdir)/geany.txt $@`), else a tracked .rst prerequisite
       const words = expandLoose(t, mk.vars, from).split(/\s+/);
       if ((from === dir && words.includes(base)) || words.some((w) => repoPathIn(from, w) === path)) {
         const top = topRelOf(from, ctx.gitPaths);

@@ -809,6 +809,9 @@ export function gnulibPathStrip(script: string): string | undefined {
   return m && m[1]!.replace(/\\\./g, '.') === m[2] ? m[2] : undefined;
 }
 
+/** gperf's output piped through a perl that prints a literal line before each line holding a literal word (gperfChainEdits). */
+const PERL_INSERT_BEFORE = /^(.*?)\s+\|\s+perl\s+-ne\s+'\/(\w+)\/ and print "([\w ]+)\\n"; print'\s*(>\s*\S+)$/;
+
 /**
  * The literal edits a gperf recipe (one command, `&&`-joined) makes to gperf's output on the way to `target`
  * (a path in `dir`'s terms): the first command writes gperf's output to a temporary file (`> T1`), then only
@@ -816,10 +819,10 @@ export function gnulibPathStrip(script: string): string | undefined {
  * `mv T2 TARGET` and `rm -f` of a file that is not the target. gnutls' tracked rule: `$(GPERF) --global-table -t $^
  * > $@-tmp && sed 's/^const struct X …/static const struct X …/' <$@-tmp >$@ && rm -f $@-tmp`; gnulib's
  * unictype/uninorm modules: `$(GPERF) -m 10 $(srcdir)/X.gperf > $(srcdir)/X.h-t1 && sed -e 's/^const/static const/'
- * < $(srcdir)/X.h-t1 > $(srcdir)/X.h-t2 && mv $(srcdir)/X.h-t2 $(srcdir)/X.h`. A refusal (undefined) otherwise.
+ * < $(srcdir)/X.h-t1 > $(srcdir)/X.h-t2 && mv $(srcdir)/X.h-t2 $(srcdir)/X.h`. The gperf command may pipe its output
+ * through PERL_INSERT_BEFORE's perl (parted 3.5), an edit of its own; any other pipe is refused. A refusal (undefined)
+ * otherwise.
  */
-const PERL_INSERT_BEFORE = /^(.*?)\s+\|\s+perl\s+-ne\s+'\/(\w+)\/ and print "([\w ]+)\\n"; print'\s*(>\s*\S+)$/;
-
 export function gperfChainEdits(run: string, target: string, file: string): ToolPostEdit[] | undefined {
   const norm = (w: string) => posix.normalize(w);
   const parts = run.split(/\s+&&\s+/);
