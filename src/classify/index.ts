@@ -83,6 +83,7 @@ import { itstoolPotClassifier } from './itstool-pot.js';
 import { yodlRenderedClassifier } from './yodl-rendered.js';
 import { mkdocsSitemapClassifier } from './mkdocs-sitemap.js';
 import { distRenameClassifier } from './dist-rename.js';
+import { configuredOutputClassifier } from './configured-output.js';
 
 /**
  * Ordered; the fallback is appended by `classify` and never listed here.
@@ -174,6 +175,9 @@ import { distRenameClassifier } from './dist-rename.js';
  * 7b. doc-edit   — a changed tracked documentation file: DOC_EDITED (medium) unless an added line carries a
  *                  construct or a new URL host.
  * 8. repo-metadata — git-only ignore files, CI and editor settings that releases leave out.
+ * 9. configured-output — a file the tracked configure.ac lists unconditionally in AC_CONFIG_FILES, shipped as
+ *                  config.status's instantiation of its input with the maintainer's values (configure writes it again):
+ *                  CONFIGURED_FILE_SHIPPED, medium. Last: only what nothing else explains.
  *
  * Anomalies are not classified here: verify turns them into findings with `anomalyFindings`.
  */
@@ -240,6 +244,8 @@ export const CLASSIFIERS: Classifier[] = [
   nestedArchiveClassifier,
   docEditClassifier,
   repoMetadataClassifier,
+  // last: it takes only what nothing else explains (a file configure writes again, at medium)
+  configuredOutputClassifier,
 ];
 
 /**

