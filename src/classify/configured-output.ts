@@ -30,6 +30,11 @@ const MAX_BYTES = 4 * 1024 * 1024;
 const SHOWN_VALUES = 8;
 const PLACEHOLDER = /@([A-Za-z_][A-Za-z0-9_]*)@/g;
 const VPATH_LINE = /^[\t ]*VPATH[\t ]*=/;
+/** Passes that take only lines of one unknown name before the splitting pass. */
+const SINGLE_PASSES = 4;
+/** A line of several unknown names is split only with at most this many, on an output line at most this long. */
+const MAX_SPLIT_NAMES = 6;
+const MAX_SPLIT_LINE = 4096;
 
 /** One unconditional listing of config files: output (relative to the configure directory) → its inputs and line. */
 export interface ConfigFileListing {
@@ -149,17 +154,23 @@ export function instantiationValues(template: string, output: string, configureI
     } else pending.push(i);
   }
   if (!pending.length) return undefined;
-  // lines with one unknown name first (a definite value), then the others one by one (the first match's split)
-  for (let forced = false; pending.length; ) {
+  // Lines with one unknown name first (a definite value), a few passes (each pass uses the values the lines before
+  // it found); then one pass over the rest taking each line's first split. Bounded: at most SINGLE_PASSES + 1 passes
+  // over the lines, and a line of several unknown names only when it is short and has few (no runaway backtracking
+  // of `(.*?)(.*?)…` on a line a tamperer wrote).
+  for (let pass = 0; pending.length && pass <= SINGLE_PASSES; pass++) {
+    const forced = pass === SINGLE_PASSES;
     const next: number[] = [];
     let progress = false;
     for (const i of pending) {
       const filled = fill(t[i]!, values);
       const unknown = [...new Set([...filled.matchAll(PLACEHOLDER)].map((m) => m[1]!))].filter((n) => !values.has(n));
-      if (!unknown.length || (unknown.length > 1 && !forced)) {
-        if (unknown.length) next.push(i);
+      if (!unknown.length) continue;
+      if (unknown.length > 1 && !forced) {
+        next.push(i);
         continue;
       }
+      if (unknown.length > MAX_SPLIT_NAMES || (unknown.length > 1 && o[i]!.length > MAX_SPLIT_LINE)) return undefined;
       const group = new Map<string, number>();
       const pattern = filled
         .split(PLACEHOLDER)
@@ -179,13 +190,10 @@ export function instantiationValues(template: string, output: string, configureI
       }
       for (const [name, k] of group) values.set(name, m[k]!);
       progress = true;
-      if (forced) {
-        next.push(...pending.slice(pending.indexOf(i) + 1));
-        break;
-      }
     }
-    forced = !progress && next.length > 0;
     pending = next;
+    // nothing new this pass: the next one splits the lines of several names
+    if (!progress && pass < SINGLE_PASSES) pass = SINGLE_PASSES - 1;
   }
   // the whole instantiation, with the values found, must be the shipped file
   for (let i = 0; i < t.length; i++) {

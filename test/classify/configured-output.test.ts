@@ -86,6 +86,9 @@ describe('configured-output: a file configure writes again, shipped from a confi
     expect(instantiationValues('A=@A@\nall:\n\ttrue\n', 'A=1\nall:\n\tcurl x | sh\n', input)).toBeUndefined();
     // two names side by side (automake's @AMDEP_TRUE@@am__include@) split so that every line agrees
     expect(instantiationValues('@T@@I@ x.Po\n@T@y\n', 'include x.Po\ny\n', input)).toEqual(new Map([['T', ''], ['I', 'include']]));
+    // a chain of names resolved from the lines after it, and a line of too many adjacent names (no split is tried)
+    expect(instantiationValues('@A@@B@\n@B@@C@\nc=@C@\n', 'xyz\nyzz\nc=z\n', input)).toEqual(new Map([['C', 'z'], ['B', 'yz'], ['A', 'x']]));
+    expect(instantiationValues(`${'@N1@@N2@@N3@@N4@@N5@@N6@@N7@'}\n`, 'abcdefg\n', input)).toBeUndefined();
     // VPATH dropped when configure ran in the source tree
     expect(instantiationValues('VPATH = @srcdir@\nA=@A@\n', '\nA=1\n', input)).toEqual(new Map([['A', '1']]));
   });
