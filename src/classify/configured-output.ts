@@ -170,6 +170,23 @@ export function instantiationValues(template: string, output: string, configureI
         next.push(i);
         continue;
       }
+      if (unknown.length === 1) {
+        // one name, k times: its value's length follows from the line's length, so no search (linear in the line)
+        const parts = filled.split(PLACEHOLDER);
+        const k = parts.filter((p, j) => j % 2 === 1 && p === unknown[0]).length;
+        const literal = parts.reduce((n, p, j) => n + (j % 2 === 0 ? p.length : p === unknown[0] ? 0 : p.length + 2), 0);
+        const len = (o[i]!.length - literal) / k;
+        let at = 0;
+        for (let j = 0; !(j % 2 === 1 && parts[j] === unknown[0]); j++) at += j % 2 === 0 ? parts[j]!.length : parts[j]!.length + 2;
+        const value = Number.isInteger(len) && len >= 0 ? o[i]!.slice(at, at + len) : undefined;
+        if (value === undefined || value.includes('\n') || fill(filled, new Map([[unknown[0]!, value]])) !== o[i]) {
+          if (VPATH_LINE.test(t[i]!) && o[i] === '') continue;
+          return undefined;
+        }
+        values.set(unknown[0]!, value);
+        progress = true;
+        continue;
+      }
       if (unknown.length > MAX_SPLIT_NAMES || (unknown.length > 1 && o[i]!.length > MAX_SPLIT_LINE)) return undefined;
       const group = new Map<string, number>();
       const pattern = filled

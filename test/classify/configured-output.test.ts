@@ -89,6 +89,8 @@ describe('configured-output: a file configure writes again, shipped from a confi
     // a chain of names resolved from the lines after it, and a line of too many adjacent names (no split is tried)
     expect(instantiationValues('@A@@B@\n@B@@C@\nc=@C@\n', 'xyz\nyzz\nc=z\n', input)).toEqual(new Map([['C', 'z'], ['B', 'yz'], ['A', 'x']]));
     expect(instantiationValues(`${'@N1@@N2@@N3@@N4@@N5@@N6@@N7@'}\n`, 'abcdefg\n', input)).toBeUndefined();
+    // a name config.status left as it stands (no AC_SUBST defines it) before the unknown one on a line
+    expect(instantiationValues('a=@U@\nb=@U@ @B@\n', 'a=@U@\nb=@U@ 2\n', input)).toEqual(new Map([['U', '@U@'], ['B', '2']]));
     // VPATH dropped when configure ran in the source tree
     expect(instantiationValues('VPATH = @srcdir@\nA=@A@\n', '\nA=1\n', input)).toEqual(new Map([['A', '1']]));
   });
