@@ -234,7 +234,12 @@ async function hostsInSources(ctx: ClassifyContext, source: string | undefined, 
 }
 
 /** The text of a troff page's comment lines (`.\\"`, `'\\"`), trimmed. */
-const troffComments = (t: string) => [...t.matchAll(/^[.']\s*\\"(.*)$/gm)].map((m) => m[1]!.trim());
+/**
+ * The comment lines of a troff text: `.\"`, `'\"`, a line-opening `\"`, and groff's `\#` (alone or after `.`/`'`),
+ * which also swallows its newline. po4a writes a source page's `\#` comments as `.\"` lines (procps 4.0.2's
+ * po-man/uk/top.1 from man/top.1, whose setup block is `\#` comments: it was high on them).
+ */
+const troffComments = (t: string) => [...t.matchAll(/^(?:[.']\s*)?\\["#](.*)$/gm)].map((m) => m[1]!.trim());
 const PO4A_BANNER = 'This file was generated with po4a. Translate the source file.';
 const poByBase = new WeakMap<ClassifyContext, Map<string, string[]>>();
 

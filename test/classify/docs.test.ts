@@ -316,6 +316,18 @@ describe('docsClassifier', () => {
     expect(await run({ 'po4a/man/de/xz.1': po4a.replace('.TH XZ', '.\\" traduction française\n.TH XZ') }, { ...git, 'po4a/fr.po': '# traduction française\n' })).toEqual({ 'po4a/man/de/xz.1': undefined });
   });
 
+  // procps 4.0.2's po-man/uk/top.1: po4a writes the source page's groff `\#` comments (man/top.1's setup block) as `.\"`
+  // lines; they were not read as comments of the source, so the page was high
+  it("reads a source page's groff \\# comments as comments (po4a writes them as .\\\" lines); a \\# line the source lacks still counts", async () => {
+    const src = '.ig\n. manual page\n..\n\\#  Setup ////////\n\\#     - our em-dashes\n.ds Em \\fR\\ \\-\\-\\ \\fR\n.TH TOP 1 "2022" "procps-ng"\n.SH NAME\ntop \\- tasks\n';
+    const git = { ...GIT, 'man/top.1': src, 'po-man/uk.po': '# Ukrainian translation\nmsgid "tasks"\nmsgstr "zadachi"\n' };
+    const po4a = '.ig\n. manual page\n..\n.\\"  Setup ////////\n.\\"     - our em-dashes\n.ds Em \\fR\\ \\-\\-\\ \\fR\n.\\"*******\n.\\"\n.\\" This file was generated with po4a. Translate the source file.\n.\\"\n.\\"*******\n.TH TOP 1 "2022" "procps-ng"\n.SH NAME\ntop \\- zadachi\n';
+    expect(await run({ 'po-man/uk/top.1': po4a }, git)).toEqual({ 'po-man/uk/top.1': 'man<-man/top.1' });
+    // a comment the source has in neither form, written either way
+    expect(await run({ 'po-man/uk/top.1': po4a.replace('.TH TOP', '.\\" aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n.TH TOP') }, git)).toEqual({ 'po-man/uk/top.1': undefined });
+    expect(await run({ 'po-man/uk/top.1': po4a.replace('.TH TOP', '\\# aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=\n.TH TOP') }, git)).toEqual({ 'po-man/uk/top.1': undefined });
+  });
+
   // Red team 30: only the comment lines of a translated page were read, and a page with no tracked source was explained
   // by its troff header: xz 5.4.1's po4a/man/de/xz.1 gaining a `curl … | sh` body line, or a shell script under a `.TH`
   // line as src/liblzma/check/zz.1, was GENERATED_DOCS low, exit 0.
