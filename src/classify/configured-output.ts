@@ -64,14 +64,17 @@ function conditionalSpans(text: string): [number, number][] {
   return spans;
 }
 
-/** The shell `if`/`case` depth at the start of each line (comments and `dnl` lines skipped; a one-line `if … fi` nets zero). */
+/**
+ * The shell `if`/`case` depth at the start of each line (comments and `dnl` lines skipped; a one-line `if … fi` nets zero).
+ * C in a test program's body is not shell: `if (` and a `case` with no `in` open nothing.
+ */
 function shellDepths(lines: readonly string[]): number[] {
   const out: number[] = [];
   let depth = 0;
   for (const raw of lines) {
     out.push(depth);
     const l = raw.replace(/^\s*dnl\b.*$/, '').replace(/(^|\s)#.*$/, '');
-    const opens = [...l.matchAll(/(?:^|[;&|({]\s*|\bthen\s+|\belse\s+|\bdo\s+)(?:if|case)\s/g)].length;
+    const opens = [...l.matchAll(/(?:^\s*|[;&|({]\s*|\bthen\s+|\belse\s+|\bdo\s+)(?:if\s+(?!\()|case\s+\S+\s+in\b)/g)].length;
     const closes = [...l.matchAll(/(?:^|[;&|\s])(?:fi|esac)\b(?!\s*=)/g)].length;
     depth = Math.max(0, depth + opens - closes);
   }

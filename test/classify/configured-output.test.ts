@@ -67,6 +67,10 @@ describe('configured-output: a file configure writes again, shipped from a confi
     // an m4 conditional, an indented call, a case block, the old AC_OUTPUT form
     expect(unconditionalConfigFiles('AS_IF([test x = y], [\nAC_CONFIG_FILES([a])\n])\nAC_CONFIG_FILES([b])\n').has('a')).toBe(false);
     expect(unconditionalConfigFiles('  AC_CONFIG_FILES([a])\n').size).toBe(0);
+    // C in a test program is not shell (gcal 4.1's AC_TRY_RUN bodies: `if (!i)`, `case 1:`)
+    expect([...unconditionalConfigFiles('AC_TRY_RUN([int main(void) {\n  if (!i)\n    return 1;\n  switch (i) {\n  case 1: break;\n  }\n}])\nAC_CONFIG_FILES([b])\n').keys()]).toEqual(['b']);
+    // an indented block inside another
+    expect([...unconditionalConfigFiles('if test -n "$a"; then\n  if test -n "$b"; then\n    x=1\n  fi\nAC_CONFIG_FILES([a])\nfi\nAC_CONFIG_FILES([b])\n').keys()]).toEqual(['b']);
     expect(unconditionalConfigFiles('case $host in\n*linux*)\nAC_CONFIG_FILES([a])\n;;\nesac\nAC_CONFIG_FILES([b])\n')).toEqual(new Map([['b', { inputs: ['b.in'], line: 6 }]]));
     expect(unconditionalConfigFiles('if test -n "$x"; then y=1; fi\nAC_OUTPUT(Makefile \\\n  doc/Makefile)\n')).toEqual(
       new Map([
