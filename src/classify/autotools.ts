@@ -65,20 +65,28 @@ export function macroFirstArgs(text: string, macro: string): string[] {
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
     const start = m.index + m[0].length;
-    let depth = m[1] ? 1 : 0;
-    let i = start;
-    for (; i < text.length; i++) {
-      const c = text[i]!;
-      if (c === '[') depth++;
-      else if (c === ']') {
-        if (depth === 0) break;
-        depth--;
-        if (depth === 0 && m[1]) break;
-      } else if ((c === ',' || c === ')') && depth === 0) break;
-    }
-    out.push(text.slice(start, i).replace(/[[\]]/g, '').trim());
+    out.push(text.slice(start, firstArgEnd(text, start, !!m[1])).replace(/[[\]]/g, '').trim());
   }
   return out;
+}
+
+/**
+ * Where a macro call's first argument ends, from `start` (just after `MACRO(` and, when `quoted`, its opening `[`): at
+ * the matching `]` of a quoted argument, else at the first `,` or `)` outside m4 quotes.
+ */
+export function firstArgEnd(text: string, start: number, quoted: boolean): number {
+  let depth = quoted ? 1 : 0;
+  let i = start;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '[') depth++;
+    else if (c === ']') {
+      if (depth === 0) break;
+      depth--;
+      if (depth === 0 && quoted) break;
+    } else if ((c === ',' || c === ')') && depth === 0) break;
+  }
+  return i;
 }
 
 /** Parse what matters here out of configure.ac. */

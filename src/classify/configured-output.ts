@@ -21,6 +21,7 @@ import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
+import { firstArgEnd } from './autotools.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -99,20 +100,8 @@ export function unconditionalConfigFiles(text: string): Map<string, ConfigFileLi
     if (spans.some(([s, e]) => s < pos && pos < e)) continue;
     const lineNo = upperBound(starts, pos);
     if (depths[lineNo - 1] !== 0) continue;
-    // the first argument: up to the matching `]` when quoted, else to `,` or `)`
     const start = pos + m[0].length;
-    let depth = m[2] ? 1 : 0;
-    let i = start;
-    for (; i < text.length; i++) {
-      const c = text[i]!;
-      if (c === '[') depth++;
-      else if (c === ']') {
-        if (depth === 0) break;
-        depth--;
-        if (depth === 0 && m[2]) break;
-      } else if ((c === ',' || c === ')') && depth === 0) break;
-    }
-    const arg = text.slice(start, i).replace(/[[\]]/g, ' ');
+    const arg = text.slice(start, firstArgEnd(text, start, !!m[2])).replace(/[[\]]/g, ' ');
     for (const w of arg.split(/\s+/).filter((x) => x && x !== '\\' && !x.startsWith('dnl') && !/[$`]/.test(x))) {
       const [file, ...inputs] = w.split(':').map((p) => p.replace(/^\.\//, ''));
       if (file && !out.has(file)) out.set(file, { inputs: inputs.length ? inputs : [`${file}.in`], line: lineNo });
