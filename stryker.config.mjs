@@ -71,6 +71,12 @@ export const MODULES = {
     testFiles: ['test/classify/fallback*.test.ts'],
     goal: 90,
   },
+  // A file configure writes again, shipped from a configured tree (stop 43): the listing reader, the instantiation
+  // search and the plain-value rule decide whether a leaked file stays high.
+  'classify-configured': {
+    mutate: ['src/classify/configured-output.ts'],
+    testFiles: ['test/classify/configured-output.test.ts'],
+  },
   'classify-m4': {
     mutate: ['src/classify/m4.ts'],
     testFiles: ['test/classify/m4*.test.ts', 'test/classify/upstream.test.ts'],
