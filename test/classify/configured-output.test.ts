@@ -67,6 +67,17 @@ describe('configured-output: a file configure writes again, shipped from a confi
     // an m4 conditional, an indented call, a case block, the old AC_OUTPUT form
     expect(unconditionalConfigFiles('AS_IF([test x = y], [\nAC_CONFIG_FILES([a])\n])\nAC_CONFIG_FILES([b])\n').has('a')).toBe(false);
     expect(unconditionalConfigFiles('  AC_CONFIG_FILES([a])\n').size).toBe(0);
+    // the other m4 conditionals, an m4 quote holding a parenthesis, a variable named fi, a dnl word, a word with a
+    // shell variable (its output is not known), the first listing of a name wins
+    for (const cond of ['m4_if([$1], [x], [', 'm4_ifdef([X], [', 'm4_ifset([X], [', 'ifelse([$1], [x], [', 'AM_COND_IF([X], [', 'AS_CASE([$x], [y], ['])
+      expect([...unconditionalConfigFiles(`${cond}\nAC_CONFIG_FILES([a])\n])\nAC_CONFIG_FILES([b])\n`).keys()]).toEqual(['b']);
+    expect([...unconditionalConfigFiles('AS_IF([test "(" = x], [\nAC_CONFIG_FILES([a])\n])\nAC_CONFIG_FILES([b])\n').keys()]).toEqual(['b']);
+    expect([...unconditionalConfigFiles('fi=1\nAC_CONFIG_FILES([a dnl keep\n  b $srcdir/c d:e:f])\nAC_CONFIG_FILES([a:g])\n')]).toEqual([
+      ['a', { inputs: ['a.in'], line: 2 }],
+      ['keep', { inputs: ['keep.in'], line: 2 }],
+      ['b', { inputs: ['b.in'], line: 2 }],
+      ['d', { inputs: ['e', 'f'], line: 2 }],
+    ]);
     // C in a test program is not shell (gcal 4.1's AC_TRY_RUN bodies: `if (!i)`, `case 1:`)
     expect([...unconditionalConfigFiles('AC_TRY_RUN([int main(void) {\n  if (!i)\n    return 1;\n  switch (i) {\n  case 1: break;\n  }\n}])\nAC_CONFIG_FILES([b])\n').keys()]).toEqual(['b']);
     // an indented block inside another
@@ -131,6 +142,33 @@ describe('configured-output: a file configure writes again, shipped from a confi
     expect(await findings({ 'extra/Makefile': out.Makefile!.replace('# Makefile.  Generated', '# extra/Makefile.  Generated') })).toEqual({
       'extra/Makefile': 'high TARBALL_ONLY_UNEXPLAINED',
     });
+  });
+
+  it("a sub-package's own configure.ac lists its files relative to its directory; a file of several inputs is not one instantiation", async () => {
+    const sub = {
+      ...tracked,
+      'libsub/configure.ac': 'AC_INIT([sub], [1.0])\nAC_CONFIG_FILES([Makefile sub.sh:sub.head:sub.tail])\nAC_OUTPUT\n',
+      'libsub/sub.head': '#!/bin/sh\nCC=@CC@\n',
+      'libsub/sub.tail': 'echo "$CC"\n',
+    };
+    const makefile = '# Makefile.  Generated from Makefile.in by configure.\n\nCC = gcc\nCFLAGS = -g -O2\nprefix = /usr/local\nGREETING = hi\n\nall:\n\t@echo $(GREETING)\n';
+    const r = await explain({
+      tarball: Object.fromEntries(
+        Object.entries({ ...sub, 'Makefile.in': MAKEFILE_IN, 'libsub/Makefile.in': MAKEFILE_IN, 'libsub/Makefile': makefile, 'libsub/sub.sh': '#!/bin/sh\nCC=gcc\necho "$CC"\n' }).map(([p, c]) => [`demo-1.0/${p}`, c]),
+      ),
+      git: sub,
+      revision,
+    });
+    expect(r.findings.find((f) => f.path === 'libsub/Makefile')).toMatchObject({ code: 'CONFIGURED_FILE_SHIPPED', severity: 'medium', evidence: { template: 'libsub/Makefile.in', configure: 'libsub/configure.ac:2', templateTracked: false } });
+    // @configure_input@ names the output as config.status does, relative to the configure directory
+    const wrongName = makefile.replace('# Makefile.', '# libsub/Makefile.');
+    const r2 = await explain({
+      tarball: Object.fromEntries(Object.entries({ ...sub, 'Makefile.in': MAKEFILE_IN, 'libsub/Makefile.in': MAKEFILE_IN, 'libsub/Makefile': wrongName }).map(([p, c]) => [`demo-1.0/${p}`, c])),
+      git: sub,
+      revision,
+    });
+    expect(r2.findings.find((f) => f.path === 'libsub/Makefile')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
+    expect(r.findings.find((f) => f.path === 'libsub/sub.sh')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
   });
 
   it('tampered twins stay high: a line the template lacks, a value carrying a construct, an unlisted file, a flagged shipped template', async () => {
