@@ -14,7 +14,8 @@
  * as many lines, every line the template's with each @NAME@ replaced by one value, the same value wherever NAME
  * occurs, `@configure_input@` exactly `OUT.  Generated from IN by configure.`, and a `VPATH = @srcdir@` line either
  * substituted or emptied (config.status drops it when configure runs in the source tree). No value may carry a
- * suspicious construct or anything that runs or chains a command (plainValue). The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
+ * suspicious construct or anything that runs or chains a command (plainValue). A C/C++ header or source and an RPM
+ * spec are never taken: their shipped copy is read even where configure writes its own (READ_BEFORE_CONFIGURE). The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
  * else (a line no substitution gives, a conditional listing, a value with a construct) falls through to the fallback.
  */
 import type { Finding } from '../core/findings.js';
@@ -233,8 +234,15 @@ export function plainValue(v: string, makefile = true): boolean {
 /** A makefile template (automake's Makefile.in, a GNUmakefile.in, X.mk.in): make reads `$(NAME)` there. */
 const MAKEFILE_TEMPLATE = /(?:^|\/)(?:[Mm]akefile|GNUmakefile)[^/]*\.in$|\.mk\.in$/;
 
+/**
+ * Outputs whose shipped copy is read even where configure writes its own: a C/C++ header or source (in a VPATH build
+ * `#include "X.h"` from a source of the same directory finds the source directory's shipped copy before the build
+ * directory's), and an RPM spec (`rpmbuild -ta` reads the tarball's spec and never runs configure first). Never taken.
+ */
+const READ_BEFORE_CONFIGURE = /\.(?:h|hh|hpp|hxx|h\+\+|c|cc|cpp|cxx|c\+\+|inc|def|ipp|tcc|spec)$/i;
+
 const candidate: NonNullable<Classifier['candidate']> = (diff) =>
-  diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES;
+  diff.status === 'tarball-only' && diff.tarball?.type === 'file' && diff.tarball.size <= MAX_BYTES && !READ_BEFORE_CONFIGURE.test(diff.path);
 
 /** The tracked configure.ac (or configure.in) directories from `path`'s directory up, nearest first. */
 function configureDirs(path: string, ctx: ClassifyContext): { dir: string; file: string }[] {

@@ -171,6 +171,25 @@ describe('configured-output: a file configure writes again, shipped from a confi
     expect(r.findings.find((f) => f.path === 'libsub/sub.sh')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
   });
 
+  it('never takes a configured header or source (a VPATH build includes the shipped copy first) nor an RPM spec (rpmbuild -ta reads it)', async () => {
+    const git = {
+      ...tracked,
+      'configure.ac': CONFIGURE_AC.replace('tools/run.sh:tools/run.in])', 'tools/run.sh:tools/run.in\n\tsrc/version.h demo.spec])'),
+      'src/version.h.in': '#define DEMO_CC "@CC@"\n',
+      'demo.spec.in': 'Name: demo\n%build\nmake CC=@CC@\n',
+    };
+    const r = await explain({
+      tarball: Object.fromEntries(
+        Object.entries({ ...git, 'Makefile.in': MAKEFILE_IN, 'src/version.h': '#define DEMO_CC "gcc"\n', 'demo.spec': 'Name: demo\n%build\nmake CC=gcc\n' }).map(([p, c]) => [`demo-1.0/${p}`, c]),
+      ),
+      git,
+      revision,
+    });
+    expect(unconditionalConfigFiles(git['configure.ac']!).has('src/version.h')).toBe(true);
+    expect(r.findings.find((f) => f.path === 'src/version.h')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+    expect(r.findings.find((f) => f.path === 'demo.spec')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED', severity: 'high' });
+  });
+
   it('tampered twins stay high: a line the template lacks, a value carrying a construct, an unlisted file, a flagged shipped template', async () => {
     const out = configured();
     // a recipe line added to the configured Makefile
