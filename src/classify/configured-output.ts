@@ -27,7 +27,7 @@ import type { PathDiff } from '../core/types.js';
 import { findConstructs } from './suspicious.js';
 import { firstArgEnd } from './autotools.js';
 import { SHARED_WRITABLE } from './produced.js';
-import { baseOf, dirOf } from './paths.js';
+import { baseOf, dirOf, pathsBy } from './paths.js';
 import type { Classifier, ClassifyContext } from './types.js';
 import { admits } from './precheck.js';
 
@@ -272,16 +272,17 @@ function configureDirs(path: string, ctx: ClassifyContext): { dir: string; file:
   }
 }
 
-/** Directories of the tarball side (every proper prefix of a path), once per run. */
-const tarballDirs = new WeakMap<ClassifyContext, Set<string>>();
-function dirsOf(ctx: ClassifyContext): Set<string> {
-  let dirs = tarballDirs.get(ctx);
-  if (!dirs) {
-    dirs = new Set();
-    for (const p of ctx.tarballPaths) for (let d = dirOf(p); d && !dirs.has(d); d = dirOf(d)) dirs.add(d);
-    tarballDirs.set(ctx, dirs);
+/** Each tracked configure.ac's unconditional listing, read and parsed once per run (every candidate file asks). */
+const listings = new WeakMap<ClassifyContext, Map<string, Promise<Map<string, ConfigFileListing> | undefined>>>();
+function listingOf(ctx: ClassifyContext, file: string): Promise<Map<string, ConfigFileListing> | undefined> {
+  let byFile = listings.get(ctx);
+  if (!byFile) listings.set(ctx, (byFile = new Map()));
+  let got = byFile.get(file);
+  if (!got) {
+    got = ctx.content.git(file).then((ac) => (!ac || ac.length > MAX_BYTES ? undefined : unconditionalConfigFiles(ac.toString('latin1'))));
+    byFile.set(file, got);
   }
-  return dirs;
+  return got;
 }
 
 /**
@@ -290,12 +291,14 @@ function dirsOf(ctx: ClassifyContext): Set<string> {
  * point a program at one. Tokens are the value's words (split at blanks, `=`, `:`, quotes); a token holding `$` is a
  * reference, not a path; an absolute path is the maintainer's machine's (`install_sh = ${SHELL} /home/…/install-sh`).
  */
-export function namesShippedFile(value: string, outDir: string, configureDir: string, tarballPaths: ReadonlySet<string>, dirs: ReadonlySet<string>): string | undefined {
+export function namesShippedFile(value: string, outDir: string, configureDir: string, tarballPaths: ReadonlySet<string>): string | undefined {
+  // a directory of the tarball has paths under it (paths.ts's shared index of the path set, not another one)
+  const byDir = pathsBy('dir', tarballPaths);
   for (const token of value.split(/[\s='":]+/)) {
     if (!token || token.includes('$') || token.startsWith('/') || token === '.' || token === '..') continue;
     for (const base of [outDir, configureDir]) {
       const p = posix.normalize(base ? `${base}/${token}` : token).replace(/^\.\//, '');
-      if (!p.startsWith('..') && tarballPaths.has(p) && !dirs.has(p)) return p;
+      if (!p.startsWith('..') && tarballPaths.has(p) && !byDir.get(p)) return p;
     }
   }
   return undefined;
@@ -314,9 +317,7 @@ export const configuredOutputClassifier: Classifier = {
       const rel = dir ? diff.path.slice(dir.length + 1) : diff.path;
       // the configure directory's own makefile is what `make` reads when nobody ran configure: not dead
       if (/^(?:[Mm]akefile|GNUmakefile)$/.test(rel)) return undefined;
-      const ac = await ctx.content.git(file);
-      if (!ac || ac.length > MAX_BYTES) continue;
-      const listing = unconditionalConfigFiles(ac.toString('latin1')).get(rel);
+      const listing = (await listingOf(ctx, file))?.get(rel);
       if (!listing) continue;
       if (listing.inputs.length !== 1) return undefined;
       const template = dir ? `${dir}/${listing.inputs[0]!}` : listing.inputs[0]!;
@@ -330,8 +331,7 @@ export const configuredOutputClassifier: Classifier = {
       const valueText = [...values].map(([k, v]) => `${k} = ${v}`).join('\n');
       if (![...values].every(([name, v]) => plainValue(v, MAKEFILE_TEMPLATE.test(template), name)) || findConstructs(valueText, diff.path).length) return undefined;
       // no value pointing a program at a file the tarball ships
-      const dirSet = dirsOf(ctx);
-      if ([...values.values()].some((v) => namesShippedFile(v, dirOf(diff.path), dir, ctx.tarballPaths, dirSet) !== undefined)) return undefined;
+      if ([...values.values()].some((v) => namesShippedFile(v, dirOf(diff.path), dir, ctx.tarballPaths) !== undefined)) return undefined;
       const shown = Object.fromEntries([...values].filter(([, v]) => v !== '').slice(0, SHOWN_VALUES));
       return makeFinding('CONFIGURED_FILE_SHIPPED', diff.path, {
         template,
