@@ -36,6 +36,30 @@
  * (the openSUSE patch read from the GitHub snapshot of openSUSE's packages, bmwiedemann/openSUSE at 2397400c9219, and
  * saved outside the repository: 1,668 bytes, sha256 e39c6724713c8d4834793bccb104aed4b350a74226e34bdb165f522458ce48b9; the
  * snapshot is over the mirroring limit, so it is not fetched whole)
+ * and on 2026-12-03 (stop 44) Gentoo's: the patch files the libtool ebuilds' PATCHES list and gnuconfig's ps2/llvm-libc
+ * patches, read from the stored gentoo/gentoo repository (sys-devel/libtool/files, sys-devel/gnuconfig/files; over the
+ * mirroring limit) and saved in G=/work/gentoo, sha256 (first 16 hex digits):
+ *   1f799ebc4159059d libtool-2.4.3-use-linux-version-in-fbsd.patch  e1fb76a50b4a8112 libtool-2.4.6-link-specs.patch
+ *   66269aa61e1d1f8e libtool-2.4.6-link-fsanitize.patch             1c7662f8b992ff41 libtool-2.4.6-link-fuse-ld.patch
+ *   7f7c147d437e5f2e libtool-2.4.6-sed-quote-speedup.patch          b7a42855c331fe0a libtool-2.4.6-libtool-m4-for-ppc64le.patch
+ *   917c17e7fd05bf54 libtool-2.4.6-mint.patch                       76fa96838c0ef3b2 libtool-2.2.6a-darwin-module-bundle.patch
+ *   08e628cd696f3306 libtool-2.4.6-darwin-use-linux-version.patch   0d23c51337573c9c libtool-2.4.6-pthread_bootstrapped.patch
+ *   0c2fc93b044dbdf1 libtool-2.4.7-werror-lto.patch                 8a17cd4ba10774dd 1acba34/libtool-2.4.6-darwin20.patch
+ *   60340c3cd678f2ca 16e1cde/libtool-2.4.6-darwin20.patch (its later version)
+ *   3d24b5eb1185e8b9 gnuconfig-0001-add-ps2-targets-to-config.sub.patch (650e73b)  84eec77d55546786 gnuconfig-20230731-llvm-libc.patch
+ *   L6=$G/libtool-2.4.3-use-linux-version-in-fbsd.patch,$G/libtool-2.4.6-link-specs.patch,$G/libtool-2.4.6-link-fsanitize.patch,\
+ *      $G/libtool-2.4.6-link-fuse-ld.patch,$G/libtool-2.4.6-sed-quote-speedup.patch,$G/libtool-2.4.6-libtool-m4-for-ppc64le.patch,\
+ *      $G/libtool-2.4.6-mint.patch,$G/libtool-2.2.6a-darwin-module-bundle.patch,$G/libtool-2.4.6-darwin-use-linux-version.patch,\
+ *      $G/libtool-2.4.6-pthread_bootstrapped.patch
+ *   node scripts/derive-distro-patches.mjs --keep data/distro-patches.json --date 2026-12-03 \
+ *     --series 'Gentoo libtool 2.4.6-r6 (gentoo/gentoo sys-devel/libtool, darwin20 at 1acba34)' $L6,$G/1acba34/libtool-2.4.6-darwin20.patch \
+ *     --series 'Gentoo libtool 2.4.6-r6 (gentoo/gentoo sys-devel/libtool, darwin20 at 16e1cde)' $L6,$G/16e1cde/libtool-2.4.6-darwin20.patch \
+ *     --series 'Gentoo libtool 2.4.7-r1 (gentoo/gentoo 2093229 sys-devel/libtool)' $G/libtool-2.4.3-use-linux-version-in-fbsd.patch,\
+ *       $G/libtool-2.4.6-libtool-m4-for-ppc64le.patch,$G/libtool-2.4.6-mint.patch,$G/libtool-2.2.6a-darwin-module-bundle.patch,\
+ *       $G/libtool-2.4.6-darwin-use-linux-version.patch,$G/libtool-2.4.7-werror-lto.patch,$G/libtool-2.4.6-pthread_bootstrapped.patch \
+ *     --series 'Gentoo gnuconfig (gentoo/gentoo 650e73b sys-devel/gnuconfig/files/99999999)' $G/gnuconfig-0001-add-ps2-targets-to-config.sub.patch \
+ *     --series 'Gentoo gnuconfig 20230731 (gentoo/gentoo e49db8c sys-devel/gnuconfig)' $G/gnuconfig-20230731-llvm-libc.patch
+ * (--keep of the stop-42 corpus: 140 hunks of 62 patch files kept, 190 of 93 written)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -69,6 +93,10 @@ for (let i = 0; i < args.length; i++) {
   // one patch file on disk (a distribution's patch read from its packaging repository and saved outside this one:
   // openSUSE's automake patches, whose repository snapshot is over the mirroring limit): LABEL FILE's name
   else if (a === '--patch-file') inputs.push({ kind: 'patch-file', file: args[++i], label: args[++i] });
+  // a package version's patch series read from files on disk, in the order its build applies them (a Gentoo ebuild's
+  // PATCHES, saved outside this repository from gentoo/gentoo's files/ directory): each hunk's source is
+  // "LABEL files/NAME", one series (src/classify/distro-patches.ts seriesOf); FILES comma-separated
+  else if (a === '--series') inputs.push({ kind: 'series', label: args[++i], files: args[++i].split(',') });
   // the hunks of an existing corpus kept (sources no longer reachable: the deepin-community packaging mirrors), the
   // inputs' hunks added after them
   else if (a === '--keep') keep = resolve(args[++i]);
@@ -77,8 +105,8 @@ for (let i = 0; i < args.length; i++) {
     process.exit(2);
   }
 }
-if (inputs.length === 0 || inputs.some((x) => !x.label)) {
-  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] [--keep CORPUS] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL | --patch-git REPO COMMIT PATH LABEL | --patch-file FILE LABEL)…');
+if (inputs.length === 0 || inputs.some((x) => !x.label || (x.kind === 'series' && x.files.some((f) => !f)))) {
+  console.error('usage: node scripts/derive-distro-patches.mjs [--out FILE] [--date YYYY-MM-DD] [--keep CORPUS] (--git REPO COMMIT LABEL | --tar DEBIAN_TAR LABEL | --patch-git REPO COMMIT PATH LABEL | --patch-file FILE LABEL | --series LABEL FILE,FILE…)…');
   process.exit(2);
 }
 
@@ -106,6 +134,31 @@ if (keep) {
   console.error(`derive-distro-patches: kept ${kept.hunks.length} hunks of ${kept.sources.length} patch files from ${keep}`);
 }
 for (const input of inputs) {
+  if (input.kind === 'series') {
+    let n = 0;
+    for (const file of input.files) {
+      const name = file.slice(file.lastIndexOf('/') + 1);
+      const seen = new Set();
+      let src;
+      for (const h of parseUnifiedDiff(readFileSync(file, 'latin1'))) {
+        const lands = landsIn(h.path);
+        if (!lands) continue;
+        const hashes = h.lines.map((l) => lineHash32(l));
+        // a patch that changes ltmain.in and the ltmain.sh made from it carries the same hunk twice: kept once
+        const key = `${lands} ${h.ops} ${hashes.join(',')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (src === undefined) {
+          src = sources.length;
+          sources.push(`${input.label} files/${name}`);
+        }
+        hunks.push({ name: lands, source: src, ops: h.ops, hashes });
+        n++;
+      }
+    }
+    console.error(`derive-distro-patches: ${input.label}: ${input.files.length} patches in series, ${n} hunks`);
+    continue;
+  }
   if (input.kind === 'patch-git' || input.kind === 'patch-file') {
     if (input.kind === 'patch-file') input.path = input.file.slice(input.file.lastIndexOf('/') + 1);
     const text = input.kind === 'patch-file' ? readFileSync(input.file, 'latin1') : execFileSync('git', ['-C', input.repo, 'show', `${input.commit}:${input.path}`], { maxBuffer: 1 << 26 }).toString('latin1');

@@ -18,6 +18,11 @@
  *                                               token lengthened by a rebuild or patch mark (Ubuntu's
  *                                               "2.4.6-15build2" where Debian's line says "2.4.6-15"), proved
  *                                               by the line hashes; no construct anywhere
+ *   that form with only a distribution's        UPSTREAM_COPY_PATCHED, evidence.patches naming the patch files:
+ *   published patch lines added                 every novel line is one a hunk of a package version's published
+ *                                               patch series adds, in its place (distro-patches.ts: Gentoo's
+ *                                               libtool 2.4.7 patches in pixman 0.42.2's aclocal.m4) — the
+ *                                               patch files say who patched it
  *   anything else of a known name               UPSTREAM_COPY_UNKNOWN_VERSION (high) with the nearest version
  *                                               and the novel lines — stricter than a file under m4/, where a
  *                                               few novel lines are a patch: nothing in aclocal.m4 says who
@@ -34,6 +39,7 @@ import { severityRank, type Severity } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { provenanceOf } from './provenance.js';
 import type { HunkCorpus } from './distro-hunks.js';
+import type { PatchCorpus } from './distro-patches.js';
 import { classifyUpstream } from './upstream.js';
 import { lineHash32, lineHashes32, splitFileLines } from './upstream-lines.js';
 import { LOCAL_SYSTEM, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
@@ -120,6 +126,18 @@ function refOf(f: Finding): UpstreamRef | undefined {
   return e.upstream ?? e.nearest;
 }
 
+/**
+ * Whether every novel line of an UPSTREAM_COPY_PATCHED finding is a line a distribution's published patch series adds
+ * in its place (evidence.patches, src/classify/distro-patches.ts), each novel line listed (a list cut short proves
+ * nothing).
+ */
+export function patchLinesOnly(f: Finding): boolean {
+  const e = f.evidence as { novelLines?: number; novel?: { line: number }[]; patches?: { lines: number[] }[] };
+  if (!e.patches?.length || !e.novelLines || e.novel?.length !== e.novelLines) return false;
+  const lines = new Set(e.patches.flatMap((x) => x.lines));
+  return e.novel.every((n) => lines.has(n.line));
+}
+
 /** The bundled database when it loads, else undefined (copies are then judged by name only). */
 function bundledDb(): UpstreamDb | undefined {
   try {
@@ -131,13 +149,14 @@ function bundledDb(): UpstreamDb | undefined {
 
 /**
  * Judges one copy; `release` (the tag's date and name) bounds the versions it may be compared with; `hunks` the
- * distribution hunk corpus (default: the bundled one).
+ * distribution hunk corpus, `patches` the distributions' patch files (default: the bundled ones).
  */
 export function judgeAclocalCopy(
   copy: AclocalCopyInput,
   release: { date?: string; tag?: string; project?: readonly string[] } = {},
   db: UpstreamDb | undefined = bundledDb(),
   hunks?: HunkCorpus | null,
+  patches?: PatchCorpus | null,
 ): CopyJudgement {
   const f =
     copy.content !== undefined && db
@@ -147,6 +166,7 @@ export function judgeAclocalCopy(
           ...(release.tag ? { releaseTag: release.tag } : {}),
           ...(release.project?.length ? { project: release.project } : {}),
           ...(hunks !== undefined ? { hunks } : {}),
+          ...(patches !== undefined ? { patches } : {}),
         })
       : undefined;
   if (f) {
@@ -158,7 +178,7 @@ export function judgeAclocalCopy(
       const content = Buffer.from(copy.content!, 'latin1');
       const prov = provenanceOf(db!, copy.name, content, release.date, release.tag, 'aclocal');
       const theirs = prov ? db!.versionLines(prov.version, 'aclocal') : undefined;
-      if (!theirs || !versionLinesOnly(theirs, content)) return { flagged: { code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: codeDoc('UPSTREAM_COPY_UNKNOWN_VERSION').severity }, ...evidence };
+      if (!theirs || (!versionLinesOnly(theirs, content) && !patchLinesOnly(f))) return { flagged: { code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: codeDoc('UPSTREAM_COPY_UNKNOWN_VERSION').severity }, ...evidence };
     }
     if (codeDoc(f.code).explained && severityRank(f.severity) < severityRank('high')) return { explainedBy: f.code, ...evidence };
     return { flagged: { code: f.code, severity: f.severity }, ...evidence };

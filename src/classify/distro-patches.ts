@@ -6,9 +6,11 @@
  * the file name it lands in, its patch file's label and each line's operation and 32-bit line hash — no text).
  *
  * A copy is compared with its nearest version patched as the package patches it: each package version's series is
- * applied in order, each hunk as patch(1) applies it with its whole context and no fuzz — at least MIN_CONTEXT
- * context lines on each side, its old side (context and `-` lines) standing exactly once in the file so far (a hunk
- * whose context could anchor it elsewhere is not applied). The series that leaves the fewest changed lines is the
+ * applied in order, each hunk as patch(1) applies it — a published hunk with at least MIN_CONTEXT context lines on
+ * each side, tried whole, then with patch(1)'s fuzz (up to MAX_FUZZ outer context lines of each side ignored, one
+ * kept), then, for a replacement, by its changed lines alone (the same change in a patch refreshed for a newer
+ * upstream file: hunkShapes) — its old side (context and `-` lines) standing exactly once in the file so far (a hunk
+ * whose context could anchor it elsewhere is not applied). Only the hunk's own `+` lines are ever accounted for. The series that leaves the fewest changed lines is the
  * copy's patched version; the copy's lines a hunk added there are accounted for when the CONTEXT_LINES lines on each
  * side of them are the patched version's neighbours too, and what still differs is accounted for line by line
  * (src/classify/novel-lines.ts) as against any version. A hunk moved to another function is novel there and a
@@ -36,7 +38,10 @@ export interface RawPatchHunk {
 export interface RawPatchCorpus {
   schemaVersion: 1;
   generated: string;
-  /** One label per patch file: "Debian bookworm libtool 2.4.7-7~deb12u1 debian/patches/0020-….patch". */
+  /**
+   * One label per patch file: "Debian bookworm libtool 2.4.7-7~deb12u1 debian/patches/0020-….patch", "Gentoo libtool
+   * 2.4.6-r6 (…) files/libtool-2.4.6-mint.patch" (seriesOf groups them by package version).
+   */
   sources: string[];
   hunks: RawPatchHunk[];
 }
@@ -51,6 +56,15 @@ export interface PatchAccounting {
   misplaced: number[];
   /** The patch files whose hunks the copy carries in place, each with the copy's lines (1-based) it adds. */
   used: { source: string; lines: number[] }[];
+}
+
+/**
+ * The package version a patch file's label belongs to: its label up to " debian/patches/" (a Debian source package's
+ * series) or " files/" (the patches a Gentoo ebuild's PATCHES lists, in its order); any other label is a series of
+ * its own (gnulib's test-driver.diff, one openSUSE patch).
+ */
+export function seriesOf(label: string): string {
+  return label.replace(/ (?:debian\/patches|files)\/[^ ]*$/, '');
 }
 
 export class PatchCorpus {
@@ -77,10 +91,11 @@ export class PatchCorpus {
   account(name: string, copy: readonly number[], prov: Pick<Provenance, 'versionLines' | 'novelLines' | 'removedLines'>): PatchAccounting | undefined {
     const hunks = this.hunksOf(name);
     if (hunks.length === 0) return undefined;
-    // one series per package version: the sources' labels up to " debian/patches/"
+    // one series per package version: the sources' labels up to " debian/patches/" (Debian) or " files/" (Gentoo's
+    // ebuild PATCHES, scripts/derive-distro-patches.mjs --series)
     const series = new Map<string, RawPatchHunk[]>();
     for (const h of hunks) {
-      const pkg = this.raw.sources[h.source]!.replace(/ debian\/patches\/.*$/, '');
+      const pkg = seriesOf(this.raw.sources[h.source]!);
       series.set(pkg, [...(series.get(pkg) ?? []), h]);
     }
     let best: { changed: number; parts: ArrayDiff; patched: number[]; from: (number | undefined)[] } | undefined;
@@ -192,15 +207,53 @@ const MAX_PENDING = 8;
  * its gain counted against the copy's lines as multisets (a line the copy has once more shared, half a line for each
  * line the patched file grows).
  */
-function applyHunk(st: State, h: RawPatchHunk, mine: ReadonlyMap<number, number>): State | undefined {
-  const oldSide: number[] = [];
-  const newSide: number[] = [];
-  for (let k = 0; k < h.ops.length; k++) {
-    if (h.ops[k] !== '+') oldSide.push(h.hashes[k]!);
-    if (h.ops[k] !== '-') newSide.push(h.hashes[k]!);
+/** patch(1)'s default fuzz factor: up to this many outer context lines on each side may be ignored. */
+export const MAX_FUZZ = 2;
+
+/**
+ * The shapes a hunk is tried in, in order, as patch(1) tries it and as a distribution refreshes it: whole; with the
+ * outer 1, then MAX_FUZZ, context lines of each side ignored (patch(1)'s fuzz: Gentoo's eapply applies
+ * libtool-2.4.3-use-linux-version-in-fbsd.patch to libtool 2.4.6, whose libtool.m4 no longer spells `${libname}`), at
+ * least one context line kept on each side; and, for a hunk whose changed lines are one run with at least one `-`
+ * line, that run alone (a refreshed patch: the same change, the context around it rewritten upstream since — config.sub's
+ * os list re-wrapped in 2020 around Gentoo's `| its* | irx*` line). Each shape's old side must stand once in the file.
+ */
+function hunkShapes(h: RawPatchHunk): { ops: string; hashes: number[] }[] {
+  const lead = h.ops.length - h.ops.replace(/^ +/, '').length;
+  const trail = h.ops.length - h.ops.replace(/ +$/, '').length;
+  const shapes: { ops: string; hashes: number[] }[] = [{ ops: h.ops, hashes: h.hashes }];
+  for (let f = 1; f <= MAX_FUZZ; f++) {
+    const a = Math.min(f, lead - 1);
+    const b = Math.min(f, trail - 1);
+    if (a <= 0 && b <= 0) continue;
+    const last = shapes[shapes.length - 1]!;
+    if (last.ops.length === h.ops.length - Math.max(a, 0) - Math.max(b, 0)) continue;
+    shapes.push({ ops: h.ops.slice(Math.max(a, 0), h.ops.length - Math.max(b, 0)), hashes: h.hashes.slice(Math.max(a, 0), h.hashes.length - Math.max(b, 0)) });
   }
-  const at = uniqueOccurrence(st.patched, oldSide);
-  if (at < 0) return undefined;
+  const change = h.ops.slice(lead, h.ops.length - trail);
+  if (change.includes('-') && !change.includes(' ')) shapes.push({ ops: change, hashes: h.hashes.slice(lead, h.hashes.length - trail) });
+  return shapes;
+}
+
+function applyHunk(st: State, hunk: RawPatchHunk, mine: ReadonlyMap<number, number>): State | undefined {
+  let h: { ops: string; hashes: number[] } | undefined;
+  let oldSide: number[] = [];
+  let newSide: number[] = [];
+  let at = -1;
+  for (const shape of hunkShapes(hunk)) {
+    oldSide = [];
+    newSide = [];
+    for (let k = 0; k < shape.ops.length; k++) {
+      if (shape.ops[k] !== '+') oldSide.push(shape.hashes[k]!);
+      if (shape.ops[k] !== '-') newSide.push(shape.hashes[k]!);
+    }
+    at = uniqueOccurrence(st.patched, oldSide);
+    if (at >= 0) {
+      h = shape;
+      break;
+    }
+  }
+  if (!h) return undefined;
   const delta = new Map<number, number>();
   for (let k = 0; k < h.ops.length; k++) if (h.ops[k] !== ' ') delta.set(h.hashes[k]!, (delta.get(h.hashes[k]!) ?? 0) + (h.ops[k] === '+' ? 1 : -1));
   let gain = st.gain;
@@ -216,7 +269,7 @@ function applyHunk(st: State, h: RawPatchHunk, mine: ReadonlyMap<number, number>
   const keptFrom: (number | undefined)[] = [];
   for (let k = 0; k < h.ops.length; k++) {
     if (h.ops[k] === ' ') keptFrom.push(st.from[at + o]);
-    else if (h.ops[k] === '+') keptFrom.push(h.source);
+    else if (h.ops[k] === '+') keptFrom.push(hunk.source);
     if (h.ops[k] !== '+') o++;
   }
   return {

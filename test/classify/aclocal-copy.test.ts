@@ -6,11 +6,12 @@
  * contents that only imitate the shape of the real ones.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { judgeAclocalCopy, shortenedVersions } from '../../src/classify/aclocal-copy.js';
 import { deriveHunkCorpus, HunkCorpus, withDroppedLines, type ReleaseCopy } from '../../src/classify/distro-hunks.js';
+import { PatchCorpus, type RawPatchCorpus } from '../../src/classify/distro-patches.js';
 import { aclocalForm } from '../../src/classify/m4.js';
 import { readUpstreamDb, UpstreamDb } from '../../src/classify/upstream-db.js';
 import { readLinesDb } from '../../src/classify/upstream-lines.js';
@@ -129,6 +130,40 @@ describe('judgeAclocalCopy', () => {
     expect(hunkJudge(copyOf(HUNKED).replace('  func_lt_step_3 ', '  lt_var_x=1\n  func_lt_step_3 '), corpus).flagged).toEqual(flagged);
     // the hunk with a `##` line of the version kept: aclocal never writes that, so it is another block
     expect(hunkJudge(HUNKED, corpus).flagged).toEqual(flagged);
+  });
+
+  // A distribution's published patch of libtool.m4 (Gentoo's mint/ppc64le hunks in pixman 0.42.2's aclocal.m4): the
+  // patch file names who patched it, so a copy whose every novel line is one its hunks add in place is explained.
+  it('the aclocal form of a version plus lines a distribution patch series adds: UPSTREAM_COPY_PATCHED, naming the patch; twins flagged', () => {
+    const dir = tempDir('distdiff-aclocal-patch-');
+    const patched = UPSTREAM.replace('  func_lt_step_5 () { lt_var_5=$5; }\n', '  func_lt_step_5 () { lt_var_5=$5; }\n  mint*) lt_cv_sys_max_cmd_len=8192 ;;\n');
+    for (const [d, t] of [['a', UPSTREAM], ['b', patched]] as const) {
+      mkdirSync(join(dir, d, 'm4'), { recursive: true });
+      writeFileSync(join(dir, d, 'm4/libtool.m4'), t);
+    }
+    let diff = '';
+    try {
+      execFileSync('diff', ['-u', 'a/m4/libtool.m4', 'b/m4/libtool.m4'], { cwd: dir });
+    } catch (e) {
+      diff = (e as { stdout: Buffer }).stdout.toString();
+    }
+    expect(diff).toContain('+  mint*)');
+    writeFileSync(join(dir, 'libtool-mint.patch'), diff);
+    execFileSync(process.execPath, [join(root, 'scripts/derive-distro-patches.mjs'), '--out', join(dir, 'p.json'), '--date', '2026-12-03', '--series', 'Demo Gentoo libtool 2.4.7-r1', join(dir, 'libtool-mint.patch')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const patches = new PatchCorpus(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as RawPatchCorpus);
+    const pj = (text: string, p: PatchCorpus | null) => judgeAclocalCopy({ name: 'libtool.m4', content: text }, release, db, null, p);
+    expect(pj(copyOf(patched), patches)).toEqual({
+      explainedBy: 'UPSTREAM_COPY_PATCHED',
+      upstream: expect.objectContaining({ project: 'libtool', version: 'v2.4.7' }),
+      lines: { novelLines: 1, removedLines: 0, novel: [{ line: 13, text: '  mint*) lt_cv_sys_max_cmd_len=8192 ;;' }] },
+    });
+    const flagged = { code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' };
+    // without the patch files, the same copy: nothing says who patched it
+    expect(pj(copyOf(patched), null).flagged).toEqual(flagged);
+    // the patch's line and one more of the copy's own
+    expect(pj(copyOf(patched).replace('  func_lt_step_3 ', '  lt_var_x=1\n  func_lt_step_3 '), patches).flagged).toEqual(flagged);
+    // the patch's line elsewhere
+    expect(pj(copyOf(UPSTREAM.replace('  func_lt_step_9 () { lt_var_9=$0; }\n', '  func_lt_step_9 () { lt_var_9=$0; }\n  mint*) lt_cv_sys_max_cmd_len=8192 ;;\n')), patches).flagged).toEqual(flagged);
   });
 
   it('withDroppedLines puts the dropped lines back where the version has them', () => {

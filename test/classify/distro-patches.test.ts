@@ -175,3 +175,84 @@ describe('a copy carrying the series', () => {
     expect(judge(P3)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high', evidence: { unaccountedLines: 1 } });
   });
 });
+
+describe('a series of patch files on disk (a Gentoo ebuild\'s PATCHES), applied as patch(1) applies them', () => {
+  // patches written against an older upstream file: Gentoo applies libtool-2.4.3-use-linux-version-in-fbsd.patch to
+  // libtool 2.4.6 with patch(1)'s fuzz, and refreshes gnuconfig's ps2 patch when config.sub's context moves
+  const replace = (lines: string[], from: string, to: string) => lines.map((l) => (l === from ? to : l));
+  const insertAfter = (lines: string[], after: string, ...add: string[]) => {
+    const l = [...lines];
+    l.splice(at(l, after) + 1, 0, ...add);
+    return l;
+  };
+  const FUSE = '      -fuse-ld=*) beta_ok=: ;;';
+  const GAMMA = '      -gamma*) gamma_ok=: ;;';
+  const GAMMA_G = '      -gamma*|-G*) gamma_ok=: ;;';
+  // fuzz.patch: written where func_beta's first line was `beta_a="$1"` (an outer context line V no longer has)
+  const oldBeta = replace(V, '    beta_a=$1', '    beta_a="$1"');
+  // refresh.patch: written where every line around func_gamma's arm was other (no context line V has)
+  const oldGamma = replace(replace(replace(V, '    gamma_a=$1', '    gamma_a=${1-}'), '    case $gamma_a in', '    case "$gamma_a" in'), '      *) gamma_ok=false ;;', '      *) gamma_ok=no ;;');
+  // adjacent.patch: written where the line right before the insertion differed (`beta_ok=true`)
+  const oldAdjacent = replace(V, '      -beta*) beta_ok=: ;;', '      -beta*) beta_ok=true ;;');
+  // brace.patch: replaces a `{` line, which every function of V has, with context V no longer has
+  const oldBrace = replace(replace(V, 'func_delta ()', 'func_delta()'), '    delta_a=$1', '    delta_a="$1"');
+  let dir: string;
+  const patchFile = (name: string, from: string[], to: string[]) => {
+    execFileSync('mkdir', ['-p', join(dir, name, 'a/build-aux'), join(dir, name, 'b/build-aux')]);
+    writeFileSync(join(dir, name, 'a/build-aux/ltmain.in'), text(from));
+    writeFileSync(join(dir, name, 'b/build-aux/ltmain.in'), text(to));
+    const p = join(dir, `${name}.patch`);
+    writeFileSync(p, spawnSync('diff', ['-u', 'a/build-aux/ltmain.in', 'b/build-aux/ltmain.in'], { cwd: join(dir, name), encoding: 'utf8' }).stdout);
+    return p;
+  };
+  const derive = (...args: string[]) => {
+    const out = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+    execFileSync(process.execPath, [join(root, 'scripts/derive-distro-patches.mjs'), '--out', out, '--date', '2026-12-03', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return new PatchCorpus(JSON.parse(readFileSync(out, 'utf8')) as RawPatchCorpus);
+  };
+  let series: PatchCorpus;
+  let files: Record<string, string>;
+  beforeAll(() => {
+    dir = tempDir('distdiff-series-');
+    files = {
+      fuzz: patchFile('fuzz', oldBeta, insertAfter(oldBeta, '      -beta*) beta_ok=: ;;', FUSE)),
+      refresh: patchFile('refresh', oldGamma, replace(oldGamma, GAMMA, GAMMA_G)),
+      adjacent: patchFile('adjacent', oldAdjacent, insertAfter(oldAdjacent, '      -beta*) beta_ok=true ;;', '      -adj*) beta_ok=: ;;')),
+      brace: patchFile('brace', oldBrace, oldBrace.map((l, i) => (l === '{' && oldBrace[i - 1] === 'func_delta()' ? '{ set -e' : l))),
+    };
+    series = derive('--series', 'Demo Gentoo libtool 2.4.6-r6', [files.fuzz, files.refresh, files.adjacent, files.brace].join(','));
+  });
+
+  it('--series labels each patch file "LABEL files/NAME", one series: a copy carrying two of its patches is explained by both', () => {
+    expect(series.raw.sources).toEqual(['fuzz', 'refresh', 'adjacent', 'brace'].map((n) => `Demo Gentoo libtool 2.4.6-r6 files/${n}.patch`));
+    const both = replace(insertAfter(V, '      -beta*) beta_ok=: ;;', FUSE), GAMMA, GAMMA_G);
+    expect(judge(both, series)).toMatchObject({
+      code: 'UPSTREAM_COPY_PATCHED',
+      severity: 'low',
+      evidence: {
+        patches: [
+          { source: 'Demo Gentoo libtool 2.4.6-r6 files/fuzz.patch', lines: [at(both, FUSE) + 1] },
+          { source: 'Demo Gentoo libtool 2.4.6-r6 files/refresh.patch', lines: [at(both, GAMMA_G) + 1] },
+        ],
+      },
+    });
+    // the same two patch files given one by one (--patch-file) are two series of their own: neither accounts for both lines
+    const apart = derive('--patch-file', files.fuzz, 'Demo one', '--patch-file', files.refresh, 'Demo two');
+    expect(judge(both, apart)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+
+  it('a hunk whose outer context line changed upstream applies with fuzz; a hunk whose changed line stands once applies by it alone', () => {
+    expect(judge(insertAfter(V, '      -beta*) beta_ok=: ;;', FUSE), series)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { patches: [{ source: 'Demo Gentoo libtool 2.4.6-r6 files/fuzz.patch' }] } });
+    expect(judge(replace(V, GAMMA, GAMMA_G), series)).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { patches: [{ source: 'Demo Gentoo libtool 2.4.6-r6 files/refresh.patch' }] } });
+  });
+
+  it('tampered twins stay high: a context line next to the insertion differs, a replaced line the file has several times, the fuzzed line elsewhere', () => {
+    // the line before adjacent.patch's insertion is not the patch's: patch(1)'s fuzz never drops it
+    expect(judge(insertAfter(V, '      -beta*) beta_ok=: ;;', '      -adj*) beta_ok=: ;;'), series)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // brace.patch replaces a `{` line: V has five, so its changed line alone anchors nothing
+    const braced = V.map((l, i) => (l === '{' && V[i - 1] === 'func_delta ()' ? '{ set -e' : l));
+    expect(judge(braced, series)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // fuzz.patch's line in func_omega: not where the fuzzed hunk anchors
+    expect(judge(insertAfter(V, '      -omega*) omega_ok=: ;;', FUSE), series)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+  });
+});
