@@ -39,7 +39,7 @@ import { severityRank, type Severity } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { provenanceOf } from './provenance.js';
 import type { HunkCorpus } from './distro-hunks.js';
-import type { PatchCorpus } from './distro-patches.js';
+import { patchLinesOnly, type PatchCorpus } from './distro-patches.js';
 import { classifyUpstream } from './upstream.js';
 import { lineHash32, lineHashes32, splitFileLines } from './upstream-lines.js';
 import { LOCAL_SYSTEM, upstreamDb, type UpstreamDb, type UpstreamVersion } from './upstream-db.js';
@@ -124,18 +124,6 @@ export function versionLinesOnly(theirs: Uint32Array, content: Buffer): boolean 
 function refOf(f: Finding): UpstreamRef | undefined {
   const e = f.evidence as { upstream?: UpstreamRef; nearest?: UpstreamRef };
   return e.upstream ?? e.nearest;
-}
-
-/**
- * Whether every novel line of an UPSTREAM_COPY_PATCHED finding is a line a distribution's published patch series adds
- * in its place (evidence.patches, src/classify/distro-patches.ts), each novel line listed (a list cut short proves
- * nothing).
- */
-export function patchLinesOnly(f: Finding): boolean {
-  const e = f.evidence as { novelLines?: number; novel?: { line: number }[]; patches?: { lines: number[] }[] };
-  if (!e.patches?.length || !e.novelLines || e.novel?.length !== e.novelLines) return false;
-  const lines = new Set(e.patches.flatMap((x) => x.lines));
-  return e.novel.every((n) => lines.has(n.line));
 }
 
 /** The bundled database when it loads, else undefined (copies are then judged by name only). */

@@ -19,6 +19,7 @@
 import { lazyJson } from '../util/bundled-data.js';
 import { diffArrays } from 'diff';
 import { CONTEXT_LINES } from './upstream-lines.js';
+import type { Finding } from '../core/findings.js';
 import type { Provenance } from './provenance.js';
 
 /** Context lines a hunk must have on each side of its change to be matched (Debian's patches have 3). */
@@ -56,6 +57,18 @@ export interface PatchAccounting {
   misplaced: number[];
   /** The patch files whose hunks the copy carries in place, each with the copy's lines (1-based) it adds. */
   used: { source: string; lines: number[] }[];
+}
+
+/**
+ * Whether every novel line of an UPSTREAM_COPY_PATCHED finding is a line a distribution's published patch series adds
+ * in its place (evidence.patches, src/classify/distro-patches.ts), each novel line listed (a list cut short proves
+ * nothing).
+ */
+export function patchLinesOnly(f: Pick<Finding, 'evidence'>): boolean {
+  const e = f.evidence as { novelLines?: number; novel?: { line: number }[]; patches?: { lines: number[] }[] };
+  if (!e.patches?.length || !e.novelLines || e.novel?.length !== e.novelLines) return false;
+  const lines = new Set(e.patches.flatMap((x) => x.lines));
+  return e.novel.every((n) => lines.has(n.line));
 }
 
 /**

@@ -14,6 +14,7 @@
  */
 import { structuredPatch } from 'diff';
 import { judgeAclocalCopy } from '../classify/aclocal-copy.js';
+import { patchLinesOnly } from '../classify/distro-patches.js';
 import { findConstructs } from '../classify/suspicious.js';
 import type { ClassifyContext, PostPass } from '../classify/types.js';
 import { contentDiff } from '../compare/content-diff.js';
@@ -113,10 +114,16 @@ function inputProvenance(
  * (UPSTREAM_COPY), a known version plus known distribution patch hunks (UPSTREAM_COPY_VARIANT with hunks) or hunks of a
  * distribution's published patch series (with patches, src/classify/distro-patches.ts), or byte
  * for byte a distribution's libtool file the database holds (UPSTREAM_COPY_VARIANT, match 'exact': MSYS2's libtool
- * 2.4.7, whose VERSION is GNU's "2.4.7", so the regeneration's libtoolize runs GNU's and writes other bytes).
+ * 2.4.7, whose VERSION is GNU's "2.4.7", so the regeneration's libtoolize runs GNU's and writes other bytes), or a
+ * known version whose every novel line a published patch series adds in place (UPSTREAM_COPY_PATCHED, patchLinesOnly).
  */
 function keptLibtoolizeCopy(f: Finding): boolean {
-  return f.code === 'UPSTREAM_COPY' || (f.code === 'UPSTREAM_COPY_VARIANT' && ((f.evidence.hunks?.length ?? 0) > 0 || (f.evidence.patches?.length ?? 0) > 0 || f.evidence.match === 'exact') && severityRank(f.severity) < severityRank('high'));
+  if (severityRank(f.severity) >= severityRank('high')) return f.code === 'UPSTREAM_COPY';
+  if (f.code === 'UPSTREAM_COPY') return true;
+  if (f.code === 'UPSTREAM_COPY_VARIANT') return (f.evidence.hunks?.length ?? 0) > 0 || (f.evidence.patches?.length ?? 0) > 0 || f.evidence.match === 'exact';
+  // a GNU release's copy whose every novel line a distribution's published patch series adds in place (Gentoo's libtool
+  // 2.4.7-r1 in acl 2.3.2): libtoolize of GNU libtool cannot write those lines; the patch files are the evidence
+  return f.code === 'UPSTREAM_COPY_PATCHED' && patchLinesOnly(f);
 }
 
 function worst(severities: Severity[]): Severity {

@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyUpstream } from '../../src/classify/upstream.js';
 import { mergeRawDbs, rawDbFromContents, readUpstreamDb, UpstreamDb, upstreamDb } from '../../src/classify/upstream-db.js';
-import { LinesDb } from '../../src/classify/upstream-lines.js';
+import { LinesDb, lineHash32 } from '../../src/classify/upstream-lines.js';
+import { PatchCorpus } from '../../src/classify/distro-patches.js';
 import { makeRepo } from '../helpers/git.js';
 import { tempDir } from '../helpers/tmp.js';
 import { provenanceFindings } from '../../src/regenerate/provenance.js';
@@ -92,6 +93,42 @@ describe("a distribution's libtool file held byte for byte", () => {
     const changed = DISTRO.map((l, i) => (i === 30 ? '  lt_step_28=gnu_28 # case *cygwin* | *msys* | *mingw* ;; eval "$X"' : l));
     const [lt] = run(changed);
     expect(lt).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  });
+});
+
+// Gentoo's libtool 2.4.7-r1 in acl 2.3.2: VERSION is GNU's "2.4.7" and every novel line is one a hunk of the ebuild's
+// published patch series adds (libtool-2.4.6-pthread_bootstrapped.patch): libtoolize of GNU libtool writes other bytes.
+describe("a GNU release's libtool file plus a distribution's published patch lines", () => {
+  const gnuDb = new UpstreamDb(rawDbFromContents([{ name: 'ltmain.sh', project: 'libtool', content: text(GNU), commit: '', date: '2022-03-17', source: { label: 'libtool 2.4.7 release tarball', kind: 'release' } }]));
+  const ADDED = ['  # As we are forced to pass -nostdlib to g++ (synthetic)', '  test "$tagname" = CXX && lt_deplibs="$lt_deplibs -lpthread"'];
+  const PATCHED = [...GNU.slice(0, 20), ...ADDED, ...GNU.slice(20)];
+  const hunk = [...GNU.slice(17, 20).map((l) => [' ', l]), ...ADDED.map((l) => ['+', l]), ...GNU.slice(20, 23).map((l) => [' ', l])];
+  const patches = new PatchCorpus({
+    schemaVersion: 1,
+    generated: '2026-12-03',
+    sources: ['Demo Gentoo libtool 2.4.7-r1 files/libtool-pthread.patch'],
+    hunks: [{ name: 'ltmain.sh', source: 0, ops: hunk.map(([o]) => o).join(''), hashes: hunk.map(([, l]) => lineHash32(l!)) }],
+  });
+  const run = (shipped: string[]) => {
+    const gnuOut: RegeneratedOutput = { path: 'ltmain.sh', step: 'libtoolize', tool: 'libtool', version: '2.4.7', toolOrigin: 'cache', status: 'differs', regenerated: Buffer.from(text(GNU)), inputs: [], procedureSteps: [], normalisationSteps: [] };
+    const confOut: RegeneratedOutput = { path: 'configure', step: 'autoconf', tool: 'autoconf', version: '2.71', toolOrigin: 'cache', status: 'reproduced', inputs: [{ path: 'configure.ac', origin: 'git' }, { path: 'ltmain.sh', origin: 'regenerated' }], procedureSteps: [], normalisationSteps: [] };
+    const report: RegenerationReport = { status: 'done', tools: [], placeholders: 0, ms: 0, outputs: new Map([['ltmain.sh', gnuOut], ['configure', confOut]]) };
+    const content = Buffer.from(text(shipped));
+    const ctx = { regeneration: report, revision: {}, content: { tarball: (p: string) => (p === 'ltmain.sh' ? content : undefined) } } as unknown as ClassifyContext;
+    const first = classifyUpstream('ltmain.sh', content, gnuDb, { patches, hunks: null })!;
+    return provenanceFindings([first, makeFinding('GENERATED_BY_AUTOTOOLS', 'configure', { tool: 'autoconf' })], ctx);
+  };
+
+  it("keeps UPSTREAM_COPY_PATCHED, the patch file named, over libtoolize's GNU bytes; configure is proved with it", () => {
+    const [lt, conf] = run(PATCHED);
+    expect(lt).toMatchObject({ code: 'UPSTREAM_COPY_PATCHED', severity: 'low', evidence: { patches: [{ source: 'Demo Gentoo libtool 2.4.7-r1 files/libtool-pthread.patch', lines: [21, 22] }] } });
+    expect(conf).toMatchObject({ code: 'GENERATED_BY_AUTOTOOLS', severity: 'info', evidence: { proof: { proved: true, inputs: [{ path: 'configure.ac', explainedBy: 'git' }, { path: 'ltmain.sh', explainedBy: 'UPSTREAM_COPY_PATCHED' }] } } });
+  });
+
+  it('tampered twin: one more comment line of its own (still a few accounted lines) is REGENERATION_MISMATCH, configure flagged', () => {
+    const [lt, conf] = run([...PATCHED.slice(0, 30), '  # tuned for this machine', ...PATCHED.slice(30)]);
+    expect(lt).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+    expect(conf).toMatchObject({ code: 'REPRODUCED_WITH_FLAGGED_INPUT', severity: 'high', evidence: { flagged: [{ path: 'ltmain.sh', code: 'REGENERATION_MISMATCH' }] } });
   });
 });
 
