@@ -34,7 +34,7 @@
  */
 import { diffArrays } from 'diff';
 import { codeDoc } from '../core/codes.js';
-import { lineProvenanceOf, type Construct, type DistroHunk, type Finding, type FindingCode, type LineProvenance, type UpstreamRef } from '../core/findings.js';
+import { lineProvenanceOf, type Construct, type DistroHunk, type DistroPatchUse, type Finding, type FindingCode, type LineProvenance, type UpstreamRef } from '../core/findings.js';
 import { severityRank, type Severity } from '../core/types.js';
 import { blobId } from '../scan/blob-id.js';
 import { provenanceOf } from './provenance.js';
@@ -65,6 +65,8 @@ export interface CopyJudgement {
   lines?: LineProvenance;
   /** Explained as a distribution build: the corpus hunks that make the copy from `upstream`. */
   hunks?: DistroHunk[];
+  /** Explained as a known version plus a published patch series' lines: the patch files and the lines they add. */
+  patches?: DistroPatchUse[];
 }
 
 /**
@@ -161,7 +163,8 @@ export function judgeAclocalCopy(
     const upstream = refOf(f);
     const lines = lineProvenanceOf(f);
     const distro = f.code === 'UPSTREAM_COPY_VARIANT' ? (f.evidence as { hunks?: DistroHunk[] }).hunks : undefined;
-    const evidence = { ...(upstream ? { upstream } : {}), ...(lines ? { lines } : {}), ...(distro?.length ? { hunks: distro } : {}) };
+    const patches = f.code === 'UPSTREAM_COPY_PATCHED' ? (f.evidence as { patches?: DistroPatchUse[] }).patches : undefined;
+    const evidence = { ...(upstream ? { upstream } : {}), ...(lines ? { lines } : {}), ...(distro?.length ? { hunks: distro } : {}), ...(patches?.length ? { patches } : {}) };
     if (f.code === 'UPSTREAM_COPY_PATCHED') {
       const content = Buffer.from(copy.content!, 'latin1');
       const prov = provenanceOf(db!, copy.name, content, release.date, release.tag, 'aclocal');

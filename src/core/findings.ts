@@ -644,6 +644,11 @@ export interface ProvenanceInput {
    * corpus (data/distro-hunks.json) that turn `upstream` into the copy, each numbered in the copy.
    */
   hunks?: DistroHunk[];
+  /**
+   * 'aclocal-copy' explained as a known version plus a distribution's published patch series (UPSTREAM_COPY_PATCHED):
+   * the patch files whose hunks add the copy's novel lines, each with those lines (src/classify/distro-patches.ts).
+   */
+  patches?: DistroPatchUse[];
 }
 
 /**

@@ -156,6 +156,7 @@ describe('judgeAclocalCopy', () => {
       explainedBy: 'UPSTREAM_COPY_PATCHED',
       upstream: expect.objectContaining({ project: 'libtool', version: 'v2.4.7' }),
       lines: { novelLines: 1, removedLines: 0, novel: [{ line: 13, text: '  mint*) lt_cv_sys_max_cmd_len=8192 ;;' }] },
+      patches: [{ source: 'Demo Gentoo libtool 2.4.7-r1 files/libtool-mint.patch', lines: [13] }],
     });
     const flagged = { code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' };
     // without the patch files, the same copy: nothing says who patched it
