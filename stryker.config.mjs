@@ -77,6 +77,11 @@ export const MODULES = {
     mutate: ['src/classify/configured-output.ts'],
     testFiles: ['test/classify/configured-output.test.ts'],
   },
+  // Distributions' published patch series: series grouping, patch(1)-style hunk shapes (fuzz, refreshed replacement).
+  'classify-distro-patches': {
+    mutate: ['src/classify/distro-patches.ts'],
+    testFiles: ['test/classify/distro-patches.test.ts', 'test/classify/distro-libtool.test.ts', 'test/classify/aclocal-copy.test.ts'],
+  },
   'classify-m4': {
     mutate: ['src/classify/m4.ts'],
     testFiles: ['test/classify/m4*.test.ts', 'test/classify/upstream.test.ts'],
