@@ -197,12 +197,12 @@ describe('a series of patch files on disk (a Gentoo ebuild\'s PATCHES), applied 
   // brace.patch: replaces a `{` line, which every function of V has, with context V no longer has
   const oldBrace = replace(replace(V, 'func_delta ()', 'func_delta()'), '    delta_a=$1', '    delta_a="$1"');
   let dir: string;
-  const patchFile = (name: string, from: string[], to: string[]) => {
+  const patchFile = (name: string, from: string[], to: string[], context = 3) => {
     execFileSync('mkdir', ['-p', join(dir, name, 'a/build-aux'), join(dir, name, 'b/build-aux')]);
     writeFileSync(join(dir, name, 'a/build-aux/ltmain.in'), text(from));
     writeFileSync(join(dir, name, 'b/build-aux/ltmain.in'), text(to));
     const p = join(dir, `${name}.patch`);
-    writeFileSync(p, spawnSync('diff', ['-u', 'a/build-aux/ltmain.in', 'b/build-aux/ltmain.in'], { cwd: join(dir, name), encoding: 'utf8' }).stdout);
+    writeFileSync(p, spawnSync('diff', [`-U${context}`, 'a/build-aux/ltmain.in', 'b/build-aux/ltmain.in'], { cwd: join(dir, name), encoding: 'utf8' }).stdout);
     return p;
   };
   const derive = (...args: string[]) => {
@@ -252,6 +252,12 @@ describe('a series of patch files on disk (a Gentoo ebuild\'s PATCHES), applied 
     // brace.patch replaces a `{` line: V has five, so its changed line alone anchors nothing
     const braced = V.map((l, i) => (l === '{' && V[i - 1] === 'func_delta ()' ? '{ set -e' : l));
     expect(judge(braced, series)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
+    // a hunk with 2 context lines each side keeps one of each under fuzz: with both lines before the insertion
+    // rewritten upstream it anchors on nothing before it and is not applied (trailing context alone never places it)
+    const oldDelta = replace(replace(V, '    delta_a=$1', '    delta_a=${1}'), '    case $delta_a in', '    case "$delta_a" in');
+    const two = derive('--series', 'Demo two-line context', patchFile('two', oldDelta, insertAfter(oldDelta, '    case "$delta_a" in', '      -Wl,*) delta_ok=: ;;'), 2));
+    expect(two.raw.hunks.map((h) => h.ops)).toEqual(['  +  ']);
+    expect(judge(insertAfter(V, '    case $delta_a in', '      -Wl,*) delta_ok=: ;;'), two)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
     // fuzz.patch's line in func_omega: not where the fuzzed hunk anchors
     expect(judge(insertAfter(V, '      -omega*) omega_ok=: ;;', FUSE), series)).toMatchObject({ code: 'UPSTREAM_COPY_UNKNOWN_VERSION', severity: 'high' });
   });
