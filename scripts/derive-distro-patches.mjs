@@ -133,47 +133,43 @@ if (keep) {
   hunks.push(...kept.hunks);
   console.error(`derive-distro-patches: kept ${kept.hunks.length} hunks of ${kept.sources.length} patch files from ${keep}`);
 }
+/**
+ * Records the hunks of one patch file's text whose target is a copied toolchain file, under the source label LABEL
+ * (added to `sources` on its first such hunk); `once`: a hunk the file carries twice is kept once (a patch that changes
+ * ltmain.in and the ltmain.sh made from it). Returns how many hunks were recorded.
+ */
+function addPatch(text, label, once = false) {
+  const seen = new Set();
+  let src;
+  let n = 0;
+  for (const h of parseUnifiedDiff(text)) {
+    const name = landsIn(h.path);
+    if (!name) continue;
+    const hashes = h.lines.map((l) => lineHash32(l));
+    const key = `${name} ${h.ops} ${hashes.join(',')}`;
+    if (once && seen.has(key)) continue;
+    seen.add(key);
+    if (src === undefined) {
+      src = sources.length;
+      sources.push(label);
+    }
+    hunks.push({ name, source: src, ops: h.ops, hashes });
+    n++;
+  }
+  return n;
+}
+
 for (const input of inputs) {
   if (input.kind === 'series') {
     let n = 0;
-    for (const file of input.files) {
-      const name = file.slice(file.lastIndexOf('/') + 1);
-      const seen = new Set();
-      let src;
-      for (const h of parseUnifiedDiff(readFileSync(file, 'latin1'))) {
-        const lands = landsIn(h.path);
-        if (!lands) continue;
-        const hashes = h.lines.map((l) => lineHash32(l));
-        // a patch that changes ltmain.in and the ltmain.sh made from it carries the same hunk twice: kept once
-        const key = `${lands} ${h.ops} ${hashes.join(',')}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        if (src === undefined) {
-          src = sources.length;
-          sources.push(`${input.label} files/${name}`);
-        }
-        hunks.push({ name: lands, source: src, ops: h.ops, hashes });
-        n++;
-      }
-    }
+    for (const file of input.files) n += addPatch(readFileSync(file, 'latin1'), `${input.label} files/${file.slice(file.lastIndexOf('/') + 1)}`, true);
     console.error(`derive-distro-patches: ${input.label}: ${input.files.length} patches in series, ${n} hunks`);
     continue;
   }
   if (input.kind === 'patch-git' || input.kind === 'patch-file') {
     if (input.kind === 'patch-file') input.path = input.file.slice(input.file.lastIndexOf('/') + 1);
     const text = input.kind === 'patch-file' ? readFileSync(input.file, 'latin1') : execFileSync('git', ['-C', input.repo, 'show', `${input.commit}:${input.path}`], { maxBuffer: 1 << 26 }).toString('latin1');
-    let src;
-    let n = 0;
-    for (const h of parseUnifiedDiff(text)) {
-      const name = landsIn(h.path);
-      if (!name) continue;
-      if (src === undefined) {
-        src = sources.length;
-        sources.push(`${input.label} ${input.path}`);
-      }
-      hunks.push({ name, source: src, ops: h.ops, hashes: h.lines.map((l) => lineHash32(l)) });
-      n++;
-    }
+    const n = addPatch(text, `${input.label} ${input.path}`);
     console.error(`derive-distro-patches: ${input.label}: ${input.path}, ${n} hunks`);
     continue;
   }
@@ -188,18 +184,7 @@ for (const input of inputs) {
       console.error(`derive-distro-patches: ${input.label}: debian/patches/${file} is missing`);
       continue;
     }
-    let src;
-    for (const h of parseUnifiedDiff(text)) {
-      const name = landsIn(h.path);
-      if (!name) continue;
-      const hashes = h.lines.map((l) => lineHash32(l));
-      if (src === undefined) {
-        src = sources.length;
-        sources.push(`${input.label} debian/patches/${file}`);
-      }
-      hunks.push({ name, source: src, ops: h.ops, hashes });
-      n++;
-    }
+    n += addPatch(text, `${input.label} debian/patches/${file}`);
   }
   console.error(`derive-distro-patches: ${input.label}: ${series.length} patches in series, ${n} hunks`);
 }
