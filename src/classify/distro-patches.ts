@@ -236,12 +236,13 @@ function hunkShapes(h: RawPatchHunk): { ops: string; hashes: number[] }[] {
   const trail = h.ops.length - h.ops.replace(/ +$/, '').length;
   const shapes: { ops: string; hashes: number[] }[] = [{ ops: h.ops, hashes: h.hashes }];
   for (let f = 1; f <= MAX_FUZZ; f++) {
-    const a = Math.min(f, lead - 1);
-    const b = Math.min(f, trail - 1);
-    if (a <= 0 && b <= 0) continue;
-    const last = shapes[shapes.length - 1]!;
-    if (last.ops.length === h.ops.length - Math.max(a, 0) - Math.max(b, 0)) continue;
-    shapes.push({ ops: h.ops.slice(Math.max(a, 0), h.ops.length - Math.max(b, 0)), hashes: h.hashes.slice(Math.max(a, 0), h.hashes.length - Math.max(b, 0)) });
+    // outer context lines ignored on each side, one always kept
+    const a = Math.max(0, Math.min(f, lead - 1));
+    const b = Math.max(0, Math.min(f, trail - 1));
+    const end = h.ops.length - b;
+    // no line ignored, or no more than the shape before (a side already down to its one line)
+    if (end - a === shapes[shapes.length - 1]!.ops.length) continue;
+    shapes.push({ ops: h.ops.slice(a, end), hashes: h.hashes.slice(a, end) });
   }
   const change = h.ops.slice(lead, h.ops.length - trail);
   if (change.includes('-') && !change.includes(' ')) shapes.push({ ops: change, hashes: h.hashes.slice(lead, h.hashes.length - trail) });
