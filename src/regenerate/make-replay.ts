@@ -40,7 +40,9 @@
  *                `$(builddir)/gendata$(EXEEXT) < $(IDNA_TABLE) > $@.new`, nettle's `./desdata$(EXEEXT_FOR_BUILD)
  *                $(@F)` (make's `%: %.c` of a tracked desdata.c). Its sources are its automake NAME_SOURCES, else the
  *                tracked NAME.c; the program is compiled in the sandbox by a line distdiff writes, never the
- *                makefile's own compile recipe (`cc -o NAME -I. [-ITOP] SOURCES.c -lm`: no flag, no library, no
+ *                makefile's own compile recipe (`cc -o NAME -I. [-ITOP] [FLAGS] SOURCES.c -lm`: FLAGS only the
+ *                -D/-U words with a literal value and the -I of a directory of the tree that INCLUDES and its NAME_CPPFLAGS,
+ *                else AM_CPPFLAGS, give — libidn2's -DSRCDIR=\"$(srcdir)\" — no other flag, no library, no
  *                source the makefile names besides those), and the recipe may then run it as `./NAME ARGS` (its
  *                output still goes to the target or a temporary name beside it) or build it as `make NAME` (the
  *                compile line stands for that line). A program that needs a configured header, another library or
@@ -178,6 +180,8 @@ export interface BuildProgram {
   name: string;
   /** Its sources, relative to that directory: the .c files compiled, the .h files they may include. */
   sources: string[];
+  /** The makefile's -D/-U/-I preprocessor flags for it (preprocessorFlags), when it has any. */
+  flags?: string[];
 }
 
 /**
@@ -224,13 +228,41 @@ export function buildProgram(am: Makefile, name: string, tracked: (path: string)
       return undefined;
     }
   }
-  return { name, sources };
+  const flags = preprocessorFlags(am, canon, values);
+  return { name, sources, ...(flags.length ? { flags } : {}) };
+}
+
+/** A -D/-U word whose value is literal (`-DSRCDIR=\\".\\"` as make passes it to the shell), nothing the shell expands. */
+const DEFINE_WORD = /^-[DU][A-Za-z_]\w*(?:=(?:[\w.+\/:,-]*|\\"[\w.+\/:,-]*\\"))?$/;
+
+/**
+ * The preprocessor flags automake compiles program `canon` with — the makefile's INCLUDES, then its NAME_CPPFLAGS,
+ * else AM_CPPFLAGS (libidn2's `AM_CPPFLAGS += -DIDN2_BUILDING -DSRCDIR=\"$(srcdir)\"`, which its gentr46map.c reads) —
+ * expanded with the rule's values (an undefined variable is empty), keeping only -D/-U words with a literal value and
+ * -I of a directory inside the tree: never a configure value we do not know, an option, a path outside the tree.
+ */
+function preprocessorFlags(am: Makefile, canon: string, values: ReadonlyMap<string, string>): string[] {
+  const raw = [am.vars.get('INCLUDES'), am.vars.get(`${canon}_CPPFLAGS`) ?? am.vars.get('AM_CPPFLAGS')].filter(Boolean).join(' ');
+  let text: string;
+  try {
+    text = expandMake(raw, am.vars, values, {}, new Set());
+  } catch {
+    return [];
+  }
+  return text.split(/\s+/).filter((w) => {
+    if (DEFINE_WORD.test(w)) return true;
+    const dir = /^-I([\w.+\/-]+)$/.exec(w)?.[1];
+    if (dir === undefined || dir.startsWith('/')) return false;
+    const inTree = posix.normalize(posix.join(am.dir || '.', dir));
+    return inTree !== '..' && !inTree.startsWith('../');
+  });
 }
 
 /** The line distdiff compiles a build program with (in its makefile's directory; `top` the way up to the configure directory). */
 export function compileLine(p: BuildProgram, top: string): string {
   const inc = top && top !== '.' ? ` -I${top}` : '';
-  return `cc -o ${p.name} -I.${inc} ${p.sources.filter((f) => f.endsWith('.c')).join(' ')} -lm`;
+  const flags = p.flags?.length ? ` ${p.flags.join(' ')}` : '';
+  return `cc -o ${p.name} -I.${inc}${flags} ${p.sources.filter((f) => f.endsWith('.c')).join(' ')} -lm`;
 }
 
 /** Shell built-ins and keywords a recipe may use. */

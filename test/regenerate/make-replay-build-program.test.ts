@@ -147,6 +147,74 @@ describe('a build program that does not compile from the tracked tree alone', ()
   }, 300_000);
 });
 
+// libidn2 2.3.3's shape: lib/Makefile.am's `AM_CPPFLAGS += -DIDN2_BUILDING -DSRCDIR=\"$(srcdir)\"` and
+// `-I$(top_srcdir)/gl`, a generator that opens SRCDIR "/IdnaMappingTable.txt" and is built by the makefile's own
+// `$(CC) $(DEFAULT_INCLUDES) $(AM_CPPFLAGS) $(CFLAGS) $< -o $@`, run by `$(MAKE) gentr46map$(EXEEXT)`: distdiff's
+// compile line carries the makefile's -D/-I words (a configure value, an option, a path outside the tree dropped)
+const flagged = autotoolsRelease({
+  prefix: 'distdiff-replay-buildprog-flags-',
+  name: 'flags',
+  files: {
+    'configure.ac': CONFIGURE_AC.replace('[demo]', '[flags]').replace('AC_CONFIG_FILES([Makefile])', 'AC_CONFIG_FILES([Makefile lib/Makefile])'),
+    'Makefile.am': 'SUBDIRS = lib\n',
+    'include/tabconf.h': '#define TAB_STEP 3\n',
+    'lib/Makefile.am': `AM_CPPFLAGS =
+AM_CPPFLAGS += -DTAB_BUILDING -DSRCDIR=\\"$(srcdir)\\" $(NOT_DEFINED_HERE)
+AM_CPPFLAGS += -I$(top_srcdir)/include -I/usr/include/nowhere -I../../outside -pthread
+BUILT_SOURCES = tab_data.c
+EXTRA_DIST = table.txt gentab.c tab_data.c
+
+gentab$(EXEEXT): gentab.c
+\t$(CC) $(DEFAULT_INCLUDES) $(AM_CPPFLAGS) $(CFLAGS) $< -o $@
+tab_data.c: $(srcdir)/gentab.c table.txt
+\t$(MAKE) gentab$(EXEEXT)
+\t$(builddir)/gentab$(EXEEXT) > $@.new
+\tmv $@.new $@
+`,
+    'lib/table.txt': 'alpha\nbeta\ngamma\n',
+    'lib/gentab.c': `#include <stdio.h>
+#include <string.h>
+#include "tabconf.h"
+
+#ifndef TAB_BUILDING
+# error "built without the makefile's flags"
+#endif
+
+int main(void)
+{
+  char line[64];
+  int n = 0;
+  FILE *f = fopen(SRCDIR "/table.txt", "r");
+  if (!f)
+    return 1;
+  printf("/* tab_data.c: written by gentab */\\n");
+  while (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\\n")] = 0;
+    printf("const char tab_%d[] = \\"%s\\"; /* %d */\\n", n, line, n * TAB_STEP);
+    n++;
+  }
+  return fclose(f) != 0;
+}
+`,
+  },
+});
+
+describe('a build program compiled with the makefile\'s preprocessor flags', () => {
+  it('tab_data.c is MAKE_RULE_REPLAYED with the -D/-I words of AM_CPPFLAGS; the release is clean', async () => {
+    const r = await flagged.run(flagged.tarball);
+    const f = at(r.findings, 'lib/tab_data.c');
+    expect(f).toMatchObject({ code: 'MAKE_RULE_REPLAYED', severity: 'info', evidence: { file: 'lib/Makefile.am', dir: 'lib' } });
+    if (f.code !== 'MAKE_RULE_REPLAYED') throw new Error('not replayed');
+    expect(f.evidence.commands).toEqual(['cc -o gentab -I. -I.. -DTAB_BUILDING -DSRCDIR=\\".\\" -I../include gentab.c -lm', './gentab > tab_data.c.new', 'mv tab_data.c.new tab_data.c']);
+    expect(r.findings.filter((x) => x.severity === 'high' || x.severity === 'critical')).toEqual([]);
+  }, 300_000);
+
+  it('a table the program did not write is REGENERATION_MISMATCH (high)', async () => {
+    const r = await flagged.run(flagged.tampered((d) => editFile(d, 'lib/tab_data.c', (s) => s.replace('"beta"', '"bete"'))));
+    expect(at(r.findings, 'lib/tab_data.c')).toMatchObject({ code: 'REGENERATION_MISMATCH', severity: 'high' });
+  }, 300_000);
+});
+
 describe('what a build program is', () => {
   const am = parseMakefileAm('Makefile.am', (f) => (f === 'Makefile.am' ? MAKEFILE_AM : undefined));
   const tracked = (p: string) => ['Makefile.am', 'mksquares.c', 'squares.h', 'gencubes.c'].includes(p);
@@ -166,6 +234,29 @@ describe('what a build program is', () => {
     expect(buildProgram(am3, 'gen', () => true, values)).toBeUndefined();
     expect(buildProgram(am3, 'other', (p) => p !== 'other', values)).toEqual({ name: 'other', sources: ['other.c'] });
     expect(compileLine({ name: 'gen', sources: ['gen.c', 'gen.h', 'help.c'] }, '..')).toBe('cc -o gen -I. -I.. gen.c help.c -lm');
+  });
+  it('its flags: INCLUDES, then NAME_CPPFLAGS else AM_CPPFLAGS, only literal -D/-U and -I inside the tree', () => {
+    const values = new Map([['srcdir', '.'], ['top_srcdir', '..'], ['top_builddir', '..']]);
+    const text = [
+      'INCLUDES = -I$(top_builddir)/gl',
+      'AM_CPPFLAGS = -DBUILDING -DSRCDIR=\\"$(srcdir)\\" -DLEVEL=2 -UNDEBUG $(WARN_CPPFLAGS) -I$(top_srcdir)/include -I/usr/include -I../../up',
+      'AM_CPPFLAGS += -DCMD=`id` -DX=$$HOME -D\\"Q\\" -I$(srcdir)/sub -Isub/../../lib -Isub/../../../out -DPATH=\\"a b\\" -include x.h',
+      'own_CPPFLAGS = -DOWN',
+    ].join('\n');
+    const am = parseMakefileAm('lib/Makefile.am', () => text);
+    const sources = (p: string) => p.endsWith('.c');
+    expect(buildProgram(am, 'gen', sources, values)).toEqual({
+      name: 'gen',
+      sources: ['gen.c'],
+      flags: ['-I../gl', '-DBUILDING', '-DSRCDIR=\\".\\"', '-DLEVEL=2', '-UNDEBUG', '-I../include', '-I./sub', '-Isub/../../lib'],
+    });
+    // a per-program NAME_CPPFLAGS replaces AM_CPPFLAGS (INCLUDES stays)
+    expect(buildProgram(am, 'own', sources, values)?.flags).toEqual(['-I../gl', '-DOWN']);
+    expect(compileLine({ name: 'gen', sources: ['gen.c'], flags: ['-DA', '-I../include'] }, '..')).toBe('cc -o gen -I. -I.. -DA -I../include gen.c -lm');
+    // nothing kept: no flags key
+    expect(buildProgram(parseMakefileAm('Makefile.am', () => 'AM_CPPFLAGS = $(FOO) -pthread\n'), 'gen', sources, values)).toEqual({ name: 'gen', sources: ['gen.c'] });
+    // a variable make cannot expand: no flags rather than a guess
+    expect(buildProgram(parseMakefileAm('Makefile.am', () => 'AM_CPPFLAGS = -DA $(shell id)\n'), 'gen', sources, values)).toEqual({ name: 'gen', sources: ['gen.c'] });
   });
   it('the recipe may run or make a build program; any other program stays refused', () => {
     const isProgram = (n: string) => n === 'gencubes';
