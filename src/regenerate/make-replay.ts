@@ -32,7 +32,8 @@
  *                `..`: an input of the replay; `<&`, `<>`, `<(…)`, `<<<` and here-documents other than below are
  *                refused); `$(…)` command substitution, a command named by a
  *                variable, a compiler, a built program other than a build program (below), a tracked script run as a program (but a line that is
- *                only a tracked /bin/sh script without arguments stands for its text: inlineScripts) — anything else,
+ *                only a tracked /bin/sh script without arguments stands for its text: inlineScripts, and a tracked
+ *                perl script runs: perl scripts, below) — anything else,
  *                and the rule is not replayed (the file keeps its finding; the reason is in its evidence)
  *   build        a build program (buildProgram): a C program the makefile makes from tracked sources of its directory
  *   programs     only, to run at build time — cyrus-sasl's `md5global.h: makemd5$(BUILD_EXEEXT)` / `./$< $@` (automake's
@@ -46,7 +47,12 @@
  *                source the makefile names besides those), and the recipe may then run it as `./NAME ARGS` (its
  *                output still goes to the target or a temporary name beside it) or build it as `make NAME` (the
  *                compile line stands for that line). A program that needs a configured header, another library or
- *                the makefile's flags does not compile or does not reproduce: the file keeps its finding
+ *                other flags does not compile or does not reproduce: the file keeps its finding
+ *   perl         a tracked perl script the recipe runs (perlScript): `perl [-w] SCRIPT ARGS` or `DIR/SCRIPT ARGS` with a
+ *   scripts      perl shebang — mosh's `perl $(srcdir)/genbase64.pl >> base64_vector.cc`, libidn2's
+ *                `$(srcdir)/gen-utc-test.pl < $< > $@`; the script is an input, perl (with its version) a tool; it runs
+ *                in the sandbox like every replay (the tracked tree, no network), and its output is compared byte for
+ *                byte like any other; no other perl option (-e, -n, -i, -M …), no script outside the tracked tree
  *   scripts      a tarball-only file no rule names, written by name by a tracked /bin/sh script of its directory
  *                (memcached's version.sh): the script's text replayed in a tree of its own (planScripts)
  *   inputs       the prerequisites must be tracked, or themselves tarball-only files a replayable rule makes
@@ -284,6 +290,31 @@ export interface RecipeUse {
   reads?: Set<string>;
   /** The build programs the recipe runs (`./NAME`) or builds (`make NAME`), by name, when there are any. */
   programs?: Set<string>;
+  /** The tracked perl scripts the recipe runs (perlScript; relative to the recipe's directory), when there are any. */
+  perlScripts?: Set<string>;
+}
+
+/** A perl script's first line when it is run by its name: `#!/usr/bin/perl`, `#!/usr/bin/env perl`, with -w at most. */
+const PERL_SHEBANG = /^#![ \t]*(?:\/usr\/bin\/perl|\/usr\/bin\/env[ \t]+perl)(?:[ \t]+-w)?[ \t]*\r?$/;
+
+/**
+ * The tracked perl script a recipe command runs, or undefined: `perl [-w] SCRIPT ARGS…` (mosh's `perl
+ * $(srcdir)/genbase64.pl >> base64_vector.cc`) or `DIR/SCRIPT ARGS…` run by a path whose first line is a perl shebang
+ * (libidn2's `$(srcdir)/gen-utc-test.pl < $< > $@`); SCRIPT a relative path without `..` that `read` finds among the
+ * tag's tracked files. No other perl option (-e, -i, -n, -I, -M …): the program is always a tracked file's text.
+ */
+export function perlScript(name: string, args: readonly string[], read: (path: string) => string | undefined): string | undefined {
+  let script: string | undefined;
+  if (name === 'perl') {
+    let i = 0;
+    while (args[i] === '-w') i++;
+    script = args[i];
+  } else if (name.includes('/')) script = name;
+  if (script === undefined || script === '\u0000' || !/^[\w.+@,=-]+(?:\/[\w.+@,=-]+)*$/.test(script) || script.split('/').includes('..')) return undefined;
+  const text = read(script);
+  if (text === undefined) return undefined;
+  if (name !== 'perl' && !PERL_SHEBANG.test(text.slice(0, text.indexOf('\n') < 0 ? undefined : text.indexOf('\n')))) return undefined;
+  return posix.normalize(script);
 }
 
 class Refused extends Error {
@@ -496,6 +527,12 @@ export function checkRecipe(commands: readonly string[], target: string, readPro
         use.tools.add('touch');
         return;
       }
+    }
+    const perl = perlScript(name, args, readProgram);
+    if (perl !== undefined) {
+      (use.perlScripts ??= new Set()).add(perl);
+      use.tools.add('perl');
+      return;
     }
     refuse({ kind: 'command', args: { command: name.slice(0, 120) } });
   };
@@ -1019,7 +1056,8 @@ export async function replayMakeRules(a: ReplayArgs): Promise<ReplayResult> {
     const awkFiles = p.rule.commands.flatMap((c) => [...c.matchAll(/(?:^|\s)-f\s+(\S+)/g)].map((m) => posix.normalize(posix.join(p.am.dir || '.', m[1]!.replace(/^['"]|['"]$/g, ''))).replace(/^\.\//, '')));
     const redirected = [...(p.use.reads ?? [])].map((r) => posix.normalize(posix.join(p.am.dir || '.', r)).replace(/^\.\//, ''));
     const programSources = (p.programs ?? []).flatMap((b) => b.sources.map((f) => (p.am.dir ? `${p.am.dir}/${f}` : f)));
-    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...redirected, ...p.scripts, ...programSources]) {
+    const perlFiles = [...(p.use.perlScripts ?? [])].map((r) => posix.normalize(posix.join(p.am.dir || '.', r)).replace(/^\.\//, ''));
+    for (const i of [...p.am.files, ...p.rule.prereqs, ...awkFiles, ...redirected, ...p.scripts, ...programSources, ...perlFiles]) {
       if (seen.has(i) || i === p.path) continue;
       seen.add(i);
       if (a.tracked.has(i)) inputs.push({ path: i, origin: 'git' });
@@ -1160,7 +1198,9 @@ async function toolVersions(a: ReplayArgs, scratch: string, tools: Set<string>):
     ...[...tools].sort().map((t) =>
       t === 'awk'
         ? 'echo "awk	$( (awk -W version 2>/dev/null || awk --version 2>/dev/null) | head -n 1)"'
-        : `echo "${t}	$(${t} --version 2>/dev/null | head -n 1)"`,
+        : t === 'perl'
+          ? 'echo "perl	$(perl -v 2>/dev/null | grep -m 1 \'This is perl\')"'
+          : `echo "${t}	$(${t} --version 2>/dev/null | head -n 1)"`,
     ),
   ].join('\n');
   const r = await runSandboxed(a.bwrap, { scratch, argv: ['/bin/sh', '-c', script], limits: { wallMs: 15_000 } });
